@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+)
+
+// config is the configuration shared by every subcommand. Each setting has a
+// flag and an environment variable of the same name; the flag wins.
+type config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	LogLevel    string
+	LogFormat   string
+}
+
+type setting struct {
+	flag, env, def, usage string
+	dst                   *string
+}
+
+func (c *config) settings() []setting {
+	return []setting{
+		{"addr", "PORTICO_ADDR", ":8080", "address to listen on", &c.Addr},
+		{"data", "PORTICO_DATA_DIR", "./data", "data directory (SQLite database, search index)", &c.DataDir},
+		{"database-url", "PORTICO_DATABASE_URL", "", "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL", &c.DatabaseURL},
+		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
+		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+	}
+}
+
+// register adds the shared flags to fs, with defaults taken from the environment.
+func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
+	for _, s := range c.settings() {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+}
+
+// validate checks the configuration and says what is wrong in one line.
+func (c *config) validate() error {
+	if _, err := c.level(); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("invalid --log-format %q: use text or json", c.LogFormat)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return fmt.Errorf("invalid --data: the data directory must not be empty")
+	}
+	if u := c.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") && !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "file:") {
+		return fmt.Errorf("invalid --database-url: use postgres://user@host:5432/db, or leave it empty for SQLite in the data directory")
+	}
+	return nil
+}
+
+func (c *config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	l, _ := c.level()
+	opts := &slog.HandlerOptions{Level: l}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `Usage: portico [command] [flags]
+
+Commands:
+  serve                 run the portal (the default)
+  migrate               apply database migrations and exit
+  user create           create a user: --username NAME --password-stdin [--admin]
+  token create          print a new personal access token: --username NAME [--name NAME]
+  version               print the version
+
+Every command takes the same configuration flags (or environment variables):
+`
+
+// env bundles what a command reads and writes, so tests can run commands in-process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// hasher is the password hasher; nil means the production one.
+	hasher *auth.Hasher
+	// ready, when set, receives the listening address once the server accepts connections.
+	ready func(addr string)
+}
+
+// run executes the command in args.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runEnv(ctx, args, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+func runEnv(ctx context.Context, args []string, e env) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+		if (cmd == "user" || cmd == "token") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			cmd, args = cmd+" "+args[0], args[1:]
+		}
+	}
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, e)
+	case "migrate":
+		return cmdMigrate(ctx, args, e)
+	case "user create":
+		return cmdUserCreate(ctx, args, e)
+	case "token create":
+		return cmdTokenCreate(ctx, args, e)
+	case "version":
+		fmt.Fprintln(e.stdout, "portico", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		printUsage(e.stdout)
+		return nil
+	}
+	printUsage(e.stderr)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	var c config
+	fs := flag.NewFlagSet("portico", flag.ContinueOnError)
+	c.register(fs, func(string) string { return "" })
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// parse reads the shared configuration and the command's own flags.
+func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*config, error) {
+	var c config
+	fs := flag.NewFlagSet("portico "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	c.register(fs, e.getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q for %s", fs.Arg(0), name)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, c *config) (*store.Store, error) {
+	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (e env) passwordHasher() *auth.Hasher {
+	if e.hasher != nil {
+		return e.hasher
+	}
+	return auth.NewHasher()
+}
+
+func cmdMigrate(ctx context.Context, args []string, e env) error {
+	c, err := parse("migrate", args, e, nil)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(e.stdout, "database is up to date")
+		return nil
+	}
+	for _, name := range applied {
+		fmt.Fprintln(e.stdout, "applied", name)
+	}
+	return nil
+}
+
+func cmdUserCreate(ctx context.Context, args []string, e env) error {
+	var username string
+	var passwordStdin, admin bool
+	c, err := parse("user create", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "user name (required)")
+		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input (required)")
+		fs.BoolVar(&admin, "admin", false, "make the user an org admin")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" || !passwordStdin {
+		return errors.New("user create needs --username NAME and --password-stdin (the password on standard input)")
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	hash, err := e.passwordHasher().Hash(password)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	role := policy.RoleMember
+	if admin {
+		role = policy.RoleAdmin
+	}
+	u := &store.User{Username: strings.ToLower(username), OrgRole: role, PasswordHash: hash}
+	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.CreateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, &store.AuditEvent{Actor: "cli", Action: "user.create", ObjectType: "user", ObjectID: u.Username, After: "org_role=" + role})
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("user %q exists already", u.Username)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created user %s (org role %s)\n", u.Username, role)
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, args []string, e env) error {
+	var username, name string
+	c, err := parse("token create", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "owner of the token (required)")
+		fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("token create needs --username NAME")
+	}
+	s, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("there is no user %q", username)
+	}
+	if err != nil {
+		return err
+	}
+	token, display := auth.NewPersonalToken()
+	t := &store.APIToken{UserID: u.ID, Name: name, Prefix: display, TokenHash: auth.HashToken(token)}
+	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.CreateToken(ctx, tx, t); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, &store.AuditEvent{ActorID: &u.ID, Actor: "cli", Action: "token.create", ObjectType: "user", ObjectID: u.Username, After: name + " (" + display + "…)"})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, token)
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, e env) error {
+	c, err := parse("serve", args, e, nil)
+	if err != nil {
+		return err
+	}
+	log := c.logger(e.stderr)
+	s, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	hasher := e.passwordHasher()
+	if err := firstStart(ctx, s, hasher, e.stdout); err != nil {
+		return err
+	}
+	enforcer, err := policy.New(ctx, s)
+	if err != nil {
+		return err
+	}
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion()})
+	app := h.App()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	url := loginURL(ln.Addr())
+	fmt.Fprintf(e.stdout, "Portico %s is running on %s database: log in at %s\n", buildVersion(), s.Dialect(), url)
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "data", c.DataDir)
+	if e.ready != nil {
+		e.ready(ln.Addr().String())
+	}
+
+	go housekeeping(ctx, s, log)
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func loginURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/login"
+}
+
+// firstStart creates the first org admin when the database has no user and
+// prints, once, how to log in.
+func firstStart(ctx context.Context, s *store.Store, hasher *auth.Hasher, w io.Writer) error {
+	n, err := s.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := auth.RandomToken(15)
+	hash, err := hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	u := &store.User{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin, PasswordHash: hash}
+	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.CreateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, &store.AuditEvent{Actor: "system", Action: "user.create", ObjectType: "user", ObjectID: "admin", After: "org_role=admin", Reason: "first start"})
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil // another instance created it first
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: admin\n  password:  %s\nThis password is shown once. Change it on your profile page after logging in.\n\n", password)
+	return nil
+}
+
+// housekeeping removes expired sessions and old login failures every hour.
+func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(string, ...any) }) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := s.DeleteExpired(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/auth"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func testEnv(vars map[string]string, stdin string) (env, *lockedBuffer, *lockedBuffer) {
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	return env{
+		getenv: func(k string) string { return vars[k] },
+		stdin:  strings.NewReader(stdin),
+		stdout: out,
+		stderr: errOut,
+		hasher: auth.NewTestHasher(),
+	}, out, errOut
+}
+
+func TestBadConfiguration(t *testing.T) {
+	tests := []struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{[]string{"--log-level", "loud"}, nil, "invalid --log-level"},
+		{[]string{"--addr", "8080"}, nil, "invalid --addr"},
+		{nil, map[string]string{"PORTICO_DATABASE_URL": "mysql://x"}, "invalid --database-url"},
+		{[]string{"--log-format", "xml"}, nil, "invalid --log-format"},
+		{[]string{"frobnicate"}, nil, "unknown command"},
+		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
+	}
+	for _, tt := range tests {
+		e, _, _ := testEnv(tt.vars, "")
+		err := runEnv(context.Background(), tt.args, e)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run %v %v: error %v, want one containing %q", tt.args, tt.vars, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("run %v: error spans several lines: %q", tt.args, err)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	e, out, _ := testEnv(nil, "")
+	if err := runEnv(context.Background(), []string{"version"}, e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "portico ") {
+		t.Errorf("version printed %q", out.String())
+	}
+}
+
+// TestServeFirstStart runs the real serve command: it creates the data
+// directory and the first admin, prints how to log in, and that login works.
+func TestServeFirstStart(t *testing.T) {
+	dir := t.TempDir() + "/data"
+	vars := map[string]string{"PORTICO_DATA_DIR": dir, "PORTICO_ADDR": "127.0.0.1:0"}
+	e, out, logs := testEnv(vars, "")
+	ready := make(chan string, 1)
+	e.ready = func(addr string) { ready <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runEnv(ctx, nil, e) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	if _, err := os.Stat(dir + "/portico.db"); err != nil {
+		t.Errorf("no database in the data directory: %v", err)
+	}
+	m := regexp.MustCompile(`user name: admin\s+password:\s+(\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("first start did not print the admin login:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "log in at http://") {
+		t.Errorf("serve did not print where to log in:\n%s", out.String())
+	}
+	password := m[1]
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base := "http://" + addr
+	res, err := client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	u, _ := url.Parse(base)
+	var csrf string
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "portico_csrf" {
+			csrf = c.Value
+		}
+	}
+	res, err = client.PostForm(base+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("login with the printed password: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if strings.Contains(logs.String(), password) {
+		t.Error("the admin password was logged")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// A second start does not create or print another admin.
+	e2, out2, _ := testEnv(vars, "")
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	ready2 := make(chan string, 1)
+	e2.ready = func(addr string) { ready2 <- addr }
+	done2 := make(chan error, 1)
+	go func() { done2 <- runEnv(ctx2, nil, e2) }()
+	select {
+	case <-ready2:
+	case err := <-done2:
+		t.Fatalf("second serve stopped: %v", err)
+	}
+	cancel2()
+	<-done2
+	if strings.Contains(out2.String(), "password:") {
+		t.Errorf("the second start printed a password:\n%s", out2.String())
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	vars := map[string]string{"PORTICO_DATA_DIR": t.TempDir()}
+	e, out, _ := testEnv(vars, "a long enough password\n")
+	if err := runEnv(context.Background(), []string{"migrate"}, e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "applied") {
+		t.Errorf("migrate printed %q", out.String())
+	}
+	if err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin", "--admin"}, e); err != nil {
+		t.Fatal(err)
+	}
+	e, _, _ = testEnv(vars, "a long enough password\n")
+	err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, e)
+	if err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("duplicate user: %v", err)
+	}
+	e, _, _ = testEnv(vars, "short\n")
+	err = runEnv(context.Background(), []string{"user", "create", "--username", "weak", "--password-stdin"}, e)
+	if err == nil || !strings.Contains(err.Error(), "at least") {
+		t.Errorf("weak password: %v", err)
+	}
+	e, out, _ = testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"token", "create", "--username", "ops"}, e); err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(out.String())
+	if auth.CheckTokenFormat(tok) != nil {
+		t.Errorf("token create printed %q", tok)
+	}
+	e, _, _ = testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"token", "create", "--username", "ghost"}, e); err == nil {
+		t.Error("token for an unknown user succeeded")
+	}
+}

@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/store"
+	errorpages "github.com/portico-dev/portico/views/pages/errors"
+)
+
+// Errors handlers return; handleError turns them into statuses.
+var (
+	errNotFound     = &userError{status: fiber.StatusNotFound, msg: "There is nothing at this address, or you may not see it."}
+	errForbidden    = &userError{status: fiber.StatusForbidden, msg: "You do not have permission to do this."}
+	errUnauthorized = &userError{status: fiber.StatusUnauthorized, msg: "Log in to continue."}
+)
+
+// userError is an error whose message is safe to show to the client.
+type userError struct {
+	status int
+	msg    string
+	fields map[string]string
+}
+
+func (e *userError) Error() string { return e.msg }
+
+// clientError returns an error with a status and a message for the client.
+func clientError(status int, msg string) error { return &userError{status: status, msg: msg} }
+
+// invalid returns a 422 error carrying field errors.
+func invalid(fields map[string]string) error {
+	return &userError{status: fiber.StatusUnprocessableEntity, msg: "The request has invalid fields.", fields: fields}
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail,omitempty"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// handleError is the one place where errors become responses: a JSON
+// problem document under /api, an error page elsewhere. Internal errors are
+// logged and never shown.
+func (h *Handler) handleError(c *fiber.Ctx, err error) error {
+	status, msg, fields := classify(err)
+	if status >= 500 {
+		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}
+		for _, k := range sortedKeys(fields) {
+			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})
+		}
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		if status == fiber.StatusUnauthorized {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="portico"`)
+		}
+		return c.Status(status).JSON(p, "application/problem+json")
+	}
+	if status == fiber.StatusUnauthorized {
+		return redirectToLogin(c)
+	}
+	c.Status(status)
+	return h.render(c, errorpages.Error(h.page(c, http.StatusText(status), ""), status, http.StatusText(status), msg))
+}
+
+func classify(err error) (status int, msg string, fields map[string]string) {
+	var ue *userError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &ue):
+		return ue.status, ue.msg, ue.fields
+	case errors.Is(err, store.ErrNotFound):
+		return fiber.StatusNotFound, errNotFound.msg, nil
+	case errors.Is(err, store.ErrConflict):
+		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
+	case errors.As(err, &fe):
+		if fe.Code >= 500 {
+			return fe.Code, "Something went wrong on our side. It has been logged.", nil
+		}
+		return fe.Code, fe.Message, nil
+	}
+	return fiber.StatusInternalServerError, "Something went wrong on our side. It has been logged.", nil
+}

@@ -1,0 +1,114 @@
+// Package handlers is Portico's HTTP layer: one route table, handlers as
+// methods on one struct, templ pages for browsers and a JSON API under /api/v1.
+package handlers
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// Options configures the HTTP layer.
+type Options struct {
+	Logger  *slog.Logger
+	Hasher  *auth.Hasher
+	Version string
+	// SessionTTL is how long a login lasts. Zero means 14 days.
+	SessionTTL time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handler holds what every handler needs.
+type Handler struct {
+	store   *store.Store
+	policy  *policy.Enforcer
+	hasher  *auth.Hasher
+	log     *slog.Logger
+	version string
+	ttl     time.Duration
+	now     func() time.Time
+	metrics *metrics
+}
+
+// New returns a Handler.
+func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
+	h := &Handler{
+		store:   s,
+		policy:  p,
+		hasher:  opts.Hasher,
+		log:     opts.Logger,
+		version: opts.Version,
+		ttl:     opts.SessionTTL,
+		now:     opts.Now,
+	}
+	if h.hasher == nil {
+		h.hasher = auth.NewHasher()
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.ttl == 0 {
+		h.ttl = 14 * 24 * time.Hour
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.metrics = newMetrics()
+	return h
+}
+
+// App builds the fiber application with every route of the route table.
+func (h *Handler) App() *fiber.App {
+	app := fiber.New(fiber.Config{
+		ErrorHandler:          h.handleError,
+		BodyLimit:             16 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		AppName:               "portico",
+	})
+	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders)
+	mountStatic(app)
+	for _, r := range h.Routes() {
+		handlers := []fiber.Handler{h.authenticate(r), h.authorize(r), r.Handle}
+		if r.CSRF() {
+			handlers = []fiber.Handler{h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
+		}
+		app.Add(r.Method, r.Path, handlers...)
+	}
+	app.Use(func(c *fiber.Ctx) error { return errNotFound })
+	return app
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portico_http_requests_total",
+			Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "portico_http_request_duration_seconds",
+			Help:    "HTTP request latency by method and route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+const (
+	sessionCookie = "portico_session"
+	csrfCookie    = "portico_csrf"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "_csrf"
+)
+
+func (h *Handler) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.log.Error("panic", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+// logRequests logs one structured line per request and feeds the metrics.
+// It logs the path without the query string, and never headers or bodies,
+// so no password or token reaches the log.
+func (h *Handler) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := h.handleError(c, err); herr != nil {
+			h.log.Error("error handler failed", "err", herr)
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	if route == "/" && c.Path() != "/" {
+		route = "unmatched"
+	}
+	elapsed := time.Since(start)
+	h.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	h.metrics.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+	if strings.HasPrefix(c.Path(), "/static/") {
+		return nil
+	}
+	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", c.IP()}
+	if u := currentUser(c); u != nil {
+		attrs = append(attrs, "user", u.Username)
+	}
+	h.log.Info("request", attrs...)
+	return nil
+}
+
+func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	return c.Next()
+}
+
+// authenticate identifies the caller: a bearer token on API routes, the
+// session cookie elsewhere. It also makes sure a browser has a CSRF cookie.
+func (h *Handler) authenticate(r Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if r.API() {
+			if err := h.authenticateToken(c); err != nil {
+				return err
+			}
+		} else {
+			if err := h.authenticateSession(c); err != nil {
+				return err
+			}
+			ensureCSRFCookie(c)
+		}
+		if r.Perm.Scope != Public && currentUser(c) == nil {
+			return errUnauthorized
+		}
+		return c.Next()
+	}
+}
+
+func (h *Handler) authenticateToken(c *fiber.Ctx) error {
+	header := c.Get(fiber.HeaderAuthorization)
+	if header == "" {
+		return nil
+	}
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok || auth.CheckTokenFormat(strings.TrimSpace(token)) != nil {
+		return clientError(fiber.StatusUnauthorized, "The Authorization header must be \"Bearer <personal access token>\".")
+	}
+	_, u, err := h.store.TokenUser(c.UserContext(), auth.HashToken(strings.TrimSpace(token)))
+	if errors.Is(err, store.ErrNotFound) {
+		return clientError(fiber.StatusUnauthorized, "The token is unknown, revoked or expired.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(userKey, u)
+	return nil
+}
+
+func (h *Handler) authenticateSession(c *fiber.Ctx) error {
+	id := c.Cookies(sessionCookie)
+	if id == "" {
+		return nil
+	}
+	sess, u, err := h.store.SessionUser(c.UserContext(), auth.HashToken(id))
+	if errors.Is(err, store.ErrNotFound) {
+		c.ClearCookie(sessionCookie)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(userKey, u)
+	c.Locals(sessionKey, sess)
+	return nil
+}
+
+func ensureCSRFCookie(c *fiber.Ctx) {
+	token := c.Cookies(csrfCookie)
+	if len(token) < 32 {
+		token = setCSRFCookie(c)
+	}
+	c.Locals(csrfKey, token)
+}
+
+// setCSRFCookie issues a new CSRF token (double-submit cookie: the form
+// field or header must equal the cookie, which other sites can neither read
+// nor set).
+func setCSRFCookie(c *fiber.Ctx) string {
+	token := auth.RandomToken(32)
+	c.Cookie(&fiber.Cookie{
+		Name: csrfCookie, Value: token, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
+	})
+	c.Locals(csrfKey, token)
+	return token
+}
+
+// checkCSRF refuses a state-changing browser request whose token does not
+// match the CSRF cookie.
+func (h *Handler) checkCSRF(c *fiber.Ctx) error {
+	want := c.Cookies(csrfCookie)
+	got := c.Get(csrfHeader)
+	if got == "" {
+		got = c.FormValue(csrfField)
+	}
+	if want == "" || got == "" || !auth.Equal(got, want) {
+		return clientError(fiber.StatusForbidden, "The form's security token is missing or out of date. Go back, reload the page and try again.")
+	}
+	return c.Next()
+}
+
+// authorize checks the route's permission for the current user.
+func (h *Handler) authorize(r Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		var domain string
+		switch r.Perm.Scope {
+		case Public, Authenticated:
+			return c.Next()
+		case Org:
+			domain = policy.OrgDomain
+		case Team:
+			t, err := h.store.TeamBySlug(c.UserContext(), c.Params("team"))
+			if err != nil {
+				return err
+			}
+			c.Locals(teamKey, t)
+			domain = policy.TeamDomain(t.Slug)
+		}
+		ok, err := h.policy.Allowed(c.UserContext(), u.ID, domain, r.Perm.Object, r.Perm.Action)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errForbidden
+		}
+		return c.Next()
+	}
+}
+
+// can reports whether the current user holds a permission, for showing or
+// hiding controls. The route's own check still guards the action.
+func (h *Handler) can(c *fiber.Ctx, domain, obj, act string) bool {
+	u := currentUser(c)
+	if u == nil {
+		return false
+	}
+	ok, err := h.policy.Allowed(c.UserContext(), u.ID, domain, obj, act)
+	if err != nil {
+		h.log.Error("authorization check", "err", err)
+		return false
+	}
+	return ok
+}

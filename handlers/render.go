@@ -1,0 +1,138 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/views/layout"
+)
+
+// render writes a templ component as the HTML response.
+func (h *Handler) render(c *fiber.Ctx, comp templ.Component) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// page fills the layout's view of the request.
+func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
+	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: takeFlashes(c)}
+	if u := currentUser(c); u != nil {
+		p.User = &layout.User{Username: u.Username, DisplayName: u.Name(), IsAdmin: u.OrgRole == policy.RoleAdmin}
+	}
+	return p
+}
+
+// Request-scoped values, read through typed accessors.
+type localKey int
+
+const (
+	userKey localKey = iota
+	sessionKey
+	teamKey
+	csrfKey
+)
+
+func currentUser(c *fiber.Ctx) *store.User {
+	u, _ := c.Locals(userKey).(*store.User)
+	return u
+}
+
+func currentSession(c *fiber.Ctx) *store.Session {
+	s, _ := c.Locals(sessionKey).(*store.Session)
+	return s
+}
+
+func currentTeam(c *fiber.Ctx) *store.Team {
+	t, _ := c.Locals(teamKey).(*store.Team)
+	return t
+}
+
+func csrfToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(csrfKey).(string)
+	return t
+}
+
+const flashCookie = "portico_flash"
+
+// flash queues a message for the next page the browser shows.
+func (h *Handler) flash(c *fiber.Ctx, kind, msg string) {
+	flashes := append(readFlashes(c), layout.Flash{Kind: kind, Message: msg})
+	b, _ := json.Marshal(flashes)
+	c.Cookie(&fiber.Cookie{
+		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
+	})
+}
+
+func readFlashes(c *fiber.Ctx) []layout.Flash {
+	raw := c.Cookies(flashCookie)
+	if raw == "" {
+		return nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return nil
+	}
+	var flashes []layout.Flash
+	if json.Unmarshal(b, &flashes) != nil {
+		return nil
+	}
+	out := flashes[:0]
+	for _, f := range flashes {
+		switch f.Kind {
+		case "success", "error", "info":
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// takeFlashes returns the queued messages and clears them: each is shown once.
+func takeFlashes(c *fiber.Ctx) []layout.Flash {
+	flashes := readFlashes(c)
+	if len(flashes) > 0 || c.Cookies(flashCookie) != "" {
+		c.ClearCookie(flashCookie)
+	}
+	return flashes
+}
+
+// seeOther ends a successful form submission: 303 to a page, or
+// HX-Redirect for htmx requests.
+func seeOther(c *fiber.Ctx, location string) error {
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Redirect", location)
+		return c.SendStatus(fiber.StatusOK)
+	}
+	return c.Redirect(location, fiber.StatusSeeOther)
+}
+
+func redirectToLogin(c *fiber.Ctx) error {
+	next := c.OriginalURL()
+	loc := "/login"
+	if next != "/" && safeNext(next) {
+		loc += "?next=" + url.QueryEscape(next)
+	}
+	return seeOther(c, loc)
+}
+
+// safeNext accepts only local absolute paths as a post-login destination.
+func safeNext(next string) bool {
+	return strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") && !strings.ContainsAny(next, "\r\n")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

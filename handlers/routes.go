@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Scope says how a route is authorized.
+type Scope int
+
+const (
+	// Public routes need no login (login page, health, static assets).
+	Public Scope = iota
+	// Authenticated routes need a logged-in user and nothing more.
+	Authenticated
+	// Org routes check the permission in the org domain.
+	Org
+	// Team routes load the team named by the :team parameter (404 when it
+	// does not exist) and check the permission in that team's domain.
+	Team
+)
+
+// Permission is what a route requires.
+type Permission struct {
+	Scope  Scope
+	Object string
+	Action string
+}
+
+func public() Permission        { return Permission{Scope: Public} }
+func authenticated() Permission { return Permission{Scope: Authenticated} }
+func org(obj, act string) Permission {
+	return Permission{Scope: Org, Object: obj, Action: act}
+}
+func team(obj, act string) Permission {
+	return Permission{Scope: Team, Object: obj, Action: act}
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method string
+	Path   string
+	Perm   Permission
+	Handle fiber.Handler
+}
+
+// API reports whether the route belongs to the JSON API, which
+// authenticates with bearer tokens and answers with problem documents.
+func (r Route) API() bool { return strings.HasPrefix(r.Path, "/api/") }
+
+// CSRF reports whether the route changes state from a browser session and
+// so must carry the CSRF token. API routes use bearer tokens, not cookies.
+func (r Route) CSRF() bool {
+	if r.API() {
+		return false
+	}
+	switch r.Method {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// Routes is the one route table: method, path, permission and handler.
+func (h *Handler) Routes() []Route {
+	return []Route{
+		// Operations.
+		{"GET", "/healthz", public(), h.Healthz},
+		{"GET", "/readyz", public(), h.Readyz},
+		{"GET", "/metrics", public(), h.Metrics},
+
+		// Session.
+		{"GET", "/login", public(), h.ShowLogin},
+		{"POST", "/login", public(), h.Login},
+		{"POST", "/logout", authenticated(), h.Logout},
+
+		// Pages.
+		{"GET", "/", authenticated(), h.ShowDashboard},
+		{"GET", "/profile", authenticated(), h.ShowProfile},
+		{"POST", "/profile", authenticated(), h.UpdateProfile},
+		{"POST", "/profile/password", authenticated(), h.ChangePassword},
+		{"POST", "/profile/tokens", authenticated(), h.CreateToken},
+		{"POST", "/profile/tokens/:id/revoke", authenticated(), h.RevokeToken},
+
+		{"GET", "/users", org("users", "read"), h.ListUsers},
+		{"GET", "/users/new", org("users", "manage"), h.NewUser},
+		{"POST", "/users", org("users", "manage"), h.CreateUser},
+		{"GET", "/users/:username/edit", org("users", "manage"), h.EditUser},
+		{"POST", "/users/:username", org("users", "manage"), h.UpdateUser},
+
+		{"GET", "/teams", org("team", "read"), h.ListTeams},
+		{"GET", "/teams/new", org("teams", "create"), h.NewTeam},
+		{"POST", "/teams", org("teams", "create"), h.CreateTeam},
+		{"GET", "/teams/:team", team("team", "read"), h.ShowTeam},
+		{"POST", "/teams/:team/members", team("members", "manage"), h.AddTeamMember},
+		{"POST", "/teams/:team/members/:username", team("members", "manage"), h.ChangeTeamMember},
+		{"POST", "/teams/:team/members/:username/remove", team("members", "manage"), h.RemoveTeamMember},
+
+		// JSON API.
+		{"GET", "/api/v1/openapi.json", public(), h.APIDescription},
+		{"GET", "/api/v1/me", authenticated(), h.APIMe},
+		{"POST", "/api/v1/users", org("users", "manage"), h.APICreateUser},
+		{"PATCH", "/api/v1/users/:username", org("users", "manage"), h.APIUpdateUser},
+		{"POST", "/api/v1/teams", org("teams", "create"), h.APICreateTeam},
+		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
+		{"PUT", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APISetTeamMember},
+		{"DELETE", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APIRemoveTeamMember},
+	}
+}

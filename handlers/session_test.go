@@ -1,0 +1,300 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/policy"
+)
+
+func TestLoginLogout(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+
+	res := b.get("/")
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Fatalf("GET / logged out: %d %q, want 303 to /login", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	d := doc(t, b.get("/login"))
+	if d.Find(`form[data-testid="login-form"] input[name="_csrf"]`).Length() != 1 {
+		t.Fatal("login form has no CSRF field")
+	}
+
+	res = b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {"/profile"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/profile" {
+		t.Fatalf("login: %d %q, want 303 to /profile", res.StatusCode, res.Header.Get("Location"))
+	}
+	sessionID := b.cookies["portico_session"]
+	if sessionID == "" {
+		t.Fatal("no session cookie after login")
+	}
+
+	d = doc(t, b.get("/"))
+	if got := d.Find(`[data-testid="profile-link"]`).Text(); !strings.Contains(got, "alice") {
+		t.Errorf("dashboard profile link = %q, want alice", got)
+	}
+
+	res = b.post("/logout", nil)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: status %d, want 303", res.StatusCode)
+	}
+	// The old session id is dead even if a client replays it.
+	replay := e.browser()
+	replay.cookies["portico_session"] = sessionID
+	res = replay.get("/")
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("replayed session after logout: status %d, want 303 to login", res.StatusCode)
+	}
+}
+
+func TestLoginRejectsOpenRedirect(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	for _, next := range []string{"//evil.example", "https://evil.example/", "/\\evil.example"} {
+		b := e.browser()
+		res := b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {next}})
+		res.Body.Close()
+		if got := res.Header.Get("Location"); got != "/" {
+			t.Errorf("next=%q: redirected to %q, want /", next, got)
+		}
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	tests := []struct{ username, password string }{
+		{"alice", "wrong password!"},
+		{"nobody", testPassword},
+		{"alice", ""},
+	}
+	for _, tt := range tests {
+		b := e.browser()
+		res := b.post("/login", url.Values{"username": {tt.username}, "password": {tt.password}})
+		if res.StatusCode == http.StatusSeeOther {
+			t.Errorf("login %s/%q succeeded", tt.username, tt.password)
+		}
+		d := doc(t, res)
+		if d.Find(`[data-testid="form-error"]`).Length() != 1 {
+			t.Errorf("login %s/%q: no form error shown", tt.username, tt.password)
+		}
+		if d.Find(`input[name="password"]`).AttrOr("value", "") != "" {
+			t.Error("the password is echoed back into the form")
+		}
+		if b.cookies["portico_session"] != "" {
+			t.Error("a session cookie was set after a failed login")
+		}
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	for range 5 {
+		res := b.post("/login", url.Values{"username": {"alice"}, "password": {"wrong password!"}})
+		res.Body.Close()
+	}
+	res := b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("login after 5 failures: status %d, want 429", res.StatusCode)
+	}
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+}
+
+func TestCSRFRejection(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", policy.RoleAdmin, "", "")
+	b := e.browser()
+	b.login("admin")
+
+	for _, token := range []string{"", "forged-token-forged-token-forged-token-xx"} {
+		res := b.post("/teams", url.Values{"_csrf": {token}, "slug": {"evil"}, "name": {"Evil"}})
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("POST with CSRF %q: status %d, want 403", token, res.StatusCode)
+		}
+	}
+	if _, err := e.store.TeamBySlug(context.Background(), "evil"); err == nil {
+		t.Fatal("a team was created without a valid CSRF token")
+	}
+	// Login itself is protected too (login CSRF).
+	res := e.browser().post("/login", url.Values{"_csrf": {"x"}, "username": {"admin"}, "password": {testPassword}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("login with a forged CSRF token: status %d, want 403", res.StatusCode)
+	}
+	// The header is accepted like the field (htmx sends it).
+	req := newFormRequest("/teams", url.Values{"slug": {"good"}, "name": {"Good"}})
+	req.Header.Set("X-CSRF-Token", b.csrf())
+	res = b.do(req)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("POST with CSRF header: status %d, want 303", res.StatusCode)
+	}
+}
+
+func TestSessionSurvivesRestart(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("alice")
+	e.app = e.build() // a new process over the same database
+	res := b.get("/profile")
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /profile after restart: status %d, want 200", res.StatusCode)
+	}
+}
+
+func TestSessionIDRotatesAtLogin(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("alice")
+	first := b.cookies["portico_session"]
+	b.login("alice")
+	if b.cookies["portico_session"] == first {
+		t.Error("the session id did not change at the second login")
+	}
+	stale := e.browser()
+	stale.cookies["portico_session"] = first
+	res := stale.get("/")
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session replaced at login still works: status %d", res.StatusCode)
+	}
+}
+
+func TestSessionCookieAttributes(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	res := b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}})
+	res.Body.Close()
+	var found bool
+	for _, c := range res.Cookies() {
+		if c.Name != "portico_session" {
+			continue
+		}
+		found = true
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Errorf("session cookie HttpOnly=%v SameSite=%v, want HttpOnly and Lax", c.HttpOnly, c.SameSite)
+		}
+	}
+	if !found {
+		t.Fatal("no session cookie")
+	}
+}
+
+func TestDisabledUserLosesAccess(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", policy.RoleAdmin, "", "")
+	bob := e.user("bob", policy.RoleMember, "", "")
+	tok := e.token(bob)
+	bb := e.browser()
+	bb.login("bob")
+
+	ab := e.browser()
+	ab.login("admin")
+	res := ab.post("/users/bob", url.Values{"org_role": {"member"}, "disabled": {"true"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable bob: status %d", res.StatusCode)
+	}
+	res = bb.get("/")
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("disabled user's session: status %d, want 303 to login", res.StatusCode)
+	}
+	if res, _ := e.api("GET", "/api/v1/me", tok, nil); res.StatusCode != 401 {
+		t.Errorf("disabled user's token: status %d, want 401", res.StatusCode)
+	}
+}
+
+// TestNoSecretsInPlainText checks that passwords, session ids and tokens are
+// neither stored nor logged as they are.
+func TestNoSecretsInPlainText(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", policy.RoleAdmin, "", "")
+	b := e.browser()
+	b.login("admin")
+
+	// A token created through the UI, and a user created with a one-time password.
+	d := doc(t, b.post("/profile/tokens", url.Values{"name": {"ci"}}))
+	token := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
+	if !strings.HasPrefix(token, "pat_") {
+		t.Fatalf("new token = %q, want pat_…", token)
+	}
+	d = doc(t, b.post("/users", url.Values{"username": {"carol"}, "org_role": {"member"}}))
+	oneTime := strings.TrimSpace(d.Find(`[data-testid="one-time-password"]`).Text())
+	if len(oneTime) < 10 {
+		t.Fatalf("one-time password = %q", oneTime)
+	}
+	// Use the token and the password so they pass through the logs.
+	if res, _ := e.api("GET", "/api/v1/me", token, nil); res.StatusCode != 200 {
+		t.Fatalf("token does not work: %d", res.StatusCode)
+	}
+	cb := e.browser()
+	res := cb.post("/login?password="+url.QueryEscape(oneTime), url.Values{"username": {"carol"}, "password": {oneTime}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("one-time password does not work: %d", res.StatusCode)
+	}
+	session := cb.cookies["portico_session"]
+
+	secrets := map[string]string{"password": testPassword, "one-time password": oneTime, "token": token, "session id": session}
+	dump := dumpDatabase(t, e)
+	logs := e.logs.String()
+	for name, s := range secrets {
+		if strings.Contains(dump, s) {
+			t.Errorf("the database stores the %s in plain text", name)
+		}
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains the %s", name)
+		}
+	}
+}
+
+// dumpDatabase returns every text value of every table.
+func dumpDatabase(t *testing.T, e *env) string {
+	t.Helper()
+	ctx := context.Background()
+	var sb strings.Builder
+	for _, table := range []string{"users", "sessions", "api_tokens", "audit_events", "login_failures", "outbox", "teams", "team_members"} {
+		rows, err := e.store.DB().QueryContext(ctx, "SELECT * FROM "+table)
+		if err != nil {
+			t.Fatalf("dump %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("scan %s: %v", table, err)
+			}
+			for _, v := range vals {
+				sb.WriteString(v.String)
+				sb.WriteByte('\n')
+			}
+		}
+		rows.Close()
+	}
+	return sb.String()
+}

@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/teams"
+)
+
+func teamRoleOptions() []components.Option {
+	var out []components.Option
+	for _, r := range policy.TeamRoles() {
+		out = append(out, components.Option{Value: r, Label: r})
+	}
+	return out
+}
+
+// ListTeams renders the team directory.
+func (h *Handler) ListTeams(c *fiber.Ctx) error {
+	list, err := h.store.ListTeams(c.UserContext())
+	if err != nil {
+		return err
+	}
+	rows := make([]teams.Row, 0, len(list))
+	for _, t := range list {
+		rows = append(rows, teams.Row{Slug: t.Slug, Name: t.Name, Description: t.Description, Members: t.Members})
+	}
+	canCreate := h.can(c, policy.OrgDomain, "teams", "create")
+	return h.render(c, teams.List(h.page(c, "Teams", "teams"), rows, canCreate))
+}
+
+// NewTeam renders the form to create a team.
+func (h *Handler) NewTeam(c *fiber.Ctx) error {
+	return h.render(c, teams.New(h.page(c, "New team", "teams"), teams.Form{}))
+}
+
+// CreateTeam creates a team.
+func (h *Handler) CreateTeam(c *fiber.Ctx) error {
+	in := teamInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description")}
+	t, err := h.createTeam(c.UserContext(), currentUser(c), in)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.render(c, teams.New(h.page(c, "New team", "teams"), teams.Form{Slug: in.Slug, Name: in.Name, Description: in.Description, Errors: fields}))
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Team "+t.Name+" created. Add its members below.")
+	return seeOther(c, "/teams/"+t.Slug)
+}
+
+// ShowTeam renders a team with its members.
+func (h *Handler) ShowTeam(c *fiber.Ctx) error {
+	return h.renderTeam(c, teams.MemberForm{Role: policy.RoleDeveloper})
+}
+
+func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
+	t := currentTeam(c)
+	members, err := h.store.TeamMembers(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	d := teams.Detail{
+		Slug: t.Slug, Name: t.Name, Description: t.Description,
+		CanManage: h.can(c, policy.TeamDomain(t.Slug), "members", "manage"),
+		Roles:     teamRoleOptions(),
+		Add:       add,
+	}
+	for _, m := range members {
+		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role})
+	}
+	return h.render(c, teams.Show(h.page(c, t.Name, "teams"), d))
+}
+
+// AddTeamMember adds a user to the team with a role.
+func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	username, role := c.FormValue("username"), c.FormValue("role")
+	err := h.setMember(c.UserContext(), currentUser(c), t, username, role)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderTeam(c, teams.MemberForm{Username: username, Role: role, Errors: fields})
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", username+" is now "+role+" of "+t.Name+".")
+	return seeOther(c, "/teams/"+t.Slug)
+}
+
+// ChangeTeamMember changes a member's role.
+func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	username := c.Params("username")
+	err := h.setMember(c.UserContext(), currentUser(c), t, username, c.FormValue("role"))
+	if fields, ok := fieldErrors(err); ok {
+		h.flash(c, "error", firstMessage(fields))
+		return seeOther(c, "/teams/"+t.Slug)
+	}
+	if ue, ok := err.(*userError); ok && ue.status == fiber.StatusConflict {
+		h.flash(c, "error", ue.msg)
+		return seeOther(c, "/teams/"+t.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Changed the role of "+username+".")
+	return seeOther(c, "/teams/"+t.Slug)
+}
+
+// RemoveTeamMember removes a member from the team.
+func (h *Handler) RemoveTeamMember(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	username := c.Params("username")
+	err := h.removeMember(c.UserContext(), currentUser(c), t, username)
+	if ue, ok := err.(*userError); ok && ue.status == fiber.StatusConflict {
+		h.flash(c, "error", ue.msg)
+		return seeOther(c, "/teams/"+t.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Removed "+username+" from "+t.Name+".")
+	return seeOther(c, "/teams/"+t.Slug)
+}
+
+func firstMessage(fields map[string]string) string {
+	for _, k := range sortedKeys(fields) {
+		return fields[k]
+	}
+	return ""
+}

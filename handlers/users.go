@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/users"
+)
+
+func orgRoleOptions() []components.Option {
+	var out []components.Option
+	for _, r := range policy.OrgRoles() {
+		out = append(out, components.Option{Value: r, Label: r})
+	}
+	return out
+}
+
+// ListUsers renders the user directory.
+func (h *Handler) ListUsers(c *fiber.Ctx) error {
+	list, err := h.store.ListUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	rows := make([]users.Row, 0, len(list))
+	for _, u := range list {
+		rows = append(rows, users.Row{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled})
+	}
+	return h.render(c, users.List(h.page(c, "Users", "users"), rows))
+}
+
+// NewUser renders the form to create a user.
+func (h *Handler) NewUser(c *fiber.Ctx) error {
+	return h.render(c, users.New(h.page(c, "New user", "users"), users.Form{OrgRole: policy.RoleMember}, orgRoleOptions()))
+}
+
+// CreateUser creates a user and shows their one-time password.
+func (h *Handler) CreateUser(c *fiber.Ctx) error {
+	in := userInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
+	u, password, err := h.createUser(c.UserContext(), currentUser(c), in)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		f := users.Form{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, Errors: fields}
+		return h.render(c, users.New(h.page(c, "New user", "users"), f, orgRoleOptions()))
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, users.Created(h.page(c, "User created", "users"), u.Username, password))
+}
+
+// EditUser renders the form to edit a user.
+func (h *Handler) EditUser(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled}
+	return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+}
+
+// UpdateUser saves a user's profile, org role and status.
+func (h *Handler) UpdateUser(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	in := userInput{DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
+	disabled := c.FormValue("disabled") == "true"
+	err = h.updateUser(c.UserContext(), currentUser(c), u, in, disabled)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		f := users.Form{Username: u.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, Disabled: disabled, Errors: fields}
+		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Saved "+u.Username+".")
+	return seeOther(c, "/users")
+}
+
+// fieldErrors extracts field errors from a validation error.
+func fieldErrors(err error) (map[string]string, bool) {
+	var ue *userError
+	if errors.As(err, &ue) && ue.fields != nil {
+		return ue.fields, true
+	}
+	return nil, false
+}

@@ -1,0 +1,187 @@
+// Package policy decides who may do what. It wraps a Casbin enforcer whose
+// model and role permissions are embedded, and whose role assignments (org
+// roles and team memberships) come from the database through a small adapter.
+package policy
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+
+	"github.com/portico-dev/portico/store"
+)
+
+//go:embed model.conf
+var modelText string
+
+//go:embed policy.csv
+var policyText string
+
+// Org roles.
+const (
+	RoleAdmin    = "admin"
+	RoleApprover = "approver"
+	RoleMember   = "member"
+)
+
+// Team roles, from most to least powerful.
+const (
+	RoleOwner      = "owner"
+	RoleMaintainer = "maintainer"
+	RoleDeveloper  = "developer"
+	RoleViewer     = "viewer"
+)
+
+// OrgRoles lists the org roles in display order.
+func OrgRoles() []string { return []string{RoleMember, RoleApprover, RoleAdmin} }
+
+// TeamRoles lists the team roles in display order.
+func TeamRoles() []string { return []string{RoleOwner, RoleMaintainer, RoleDeveloper, RoleViewer} }
+
+// ValidOrgRole reports whether role is an org role.
+func ValidOrgRole(role string) bool { return contains(OrgRoles(), role) }
+
+// ValidTeamRole reports whether role is a team role.
+func ValidTeamRole(role string) bool { return contains(TeamRoles(), role) }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// OrgDomain is the domain of org-wide objects.
+const OrgDomain = "org"
+
+// TeamDomain returns the domain of a team.
+func TeamDomain(slug string) string { return "team:" + slug }
+
+// Subject returns the Casbin subject of a user.
+func Subject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+// RoleSource supplies role assignments and a version that changes whenever
+// they do. *store.Store implements it.
+type RoleSource interface {
+	RoleAssignments(ctx context.Context) ([]store.RoleAssignment, error)
+	PolicyVersion(ctx context.Context) (int64, error)
+}
+
+// Enforcer answers authorization questions. It reloads role assignments
+// from its source when their version changes, so a membership change made
+// by any portal instance takes effect at the next request.
+type Enforcer struct {
+	source RoleSource
+
+	mu      sync.RWMutex
+	e       *casbin.Enforcer
+	version int64
+}
+
+// New builds an Enforcer from the embedded model and policy and loads the
+// current role assignments.
+func New(ctx context.Context, source RoleSource) (*Enforcer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, fmt.Errorf("policy model: %w", err)
+	}
+	e, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return nil, fmt.Errorf("policy enforcer: %w", err)
+	}
+	e.EnableAutoSave(false)
+	pe := &Enforcer{source: source, e: e, version: -1}
+	if err := pe.refresh(ctx); err != nil {
+		return nil, err
+	}
+	return pe, nil
+}
+
+// Allowed reports whether user may perform act on obj in domain.
+func (pe *Enforcer) Allowed(ctx context.Context, userID int64, domain, obj, act string) (bool, error) {
+	if err := pe.refresh(ctx); err != nil {
+		return false, err
+	}
+	pe.mu.RLock()
+	defer pe.mu.RUnlock()
+	ok, err := pe.e.Enforce(Subject(userID), domain, obj, act)
+	if err != nil {
+		return false, fmt.Errorf("enforce: %w", err)
+	}
+	return ok, nil
+}
+
+// refresh reloads role assignments when their version has changed.
+func (pe *Enforcer) refresh(ctx context.Context) error {
+	v, err := pe.source.PolicyVersion(ctx)
+	if err != nil {
+		return err
+	}
+	pe.mu.RLock()
+	current := pe.version
+	pe.mu.RUnlock()
+	if v == current {
+		return nil
+	}
+	assignments, err := pe.source.RoleAssignments(ctx)
+	if err != nil {
+		return err
+	}
+	pe.mu.Lock()
+	defer pe.mu.Unlock()
+	if pe.version == v {
+		return nil
+	}
+	pe.e.SetAdapter(&adapter{assignments: assignments})
+	if err := pe.e.LoadPolicy(); err != nil {
+		return fmt.Errorf("load policy: %w", err)
+	}
+	pe.version = v
+	return nil
+}
+
+// adapter is a read-only Casbin adapter: permissions come from the embedded
+// policy.csv and role assignments from the database snapshot it was given.
+// Role assignments are changed through the store, never through Casbin.
+type adapter struct {
+	assignments []store.RoleAssignment
+}
+
+var errReadOnly = errors.New("policy adapter is read-only: change role assignments through the store")
+
+func (a *adapter) LoadPolicy(m model.Model) error {
+	for _, line := range strings.Split(policyText, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := persist.LoadPolicyLine(line, m); err != nil {
+			return fmt.Errorf("policy line %q: %w", line, err)
+		}
+	}
+	for _, ra := range a.assignments {
+		domain := OrgDomain
+		if ra.Team != "" {
+			domain = TeamDomain(ra.Team)
+		}
+		if err := persist.LoadPolicyArray([]string{"g", Subject(ra.UserID), ra.Role, domain}, m); err != nil {
+			return fmt.Errorf("role assignment: %w", err)
+		}
+	}
+	return nil
+}
+
+func (a *adapter) SavePolicy(model.Model) error                              { return errReadOnly }
+func (a *adapter) AddPolicy(string, string, []string) error                  { return errReadOnly }
+func (a *adapter) RemovePolicy(string, string, []string) error               { return errReadOnly }
+func (a *adapter) RemoveFilteredPolicy(string, string, int, ...string) error { return errReadOnly }

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// AuditEvent is one append-only record of who changed what.
+type AuditEvent struct {
+	bun.BaseModel `bun:"table:audit_events"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	CreatedAt  time.Time `bun:"created_at"`
+	ActorID    *int64    `bun:"actor_id"`
+	Actor      string    `bun:"actor"`
+	Action     string    `bun:"action"`
+	ObjectType string    `bun:"object_type"`
+	ObjectID   string    `bun:"object_id"`
+	TeamID     *int64    `bun:"team_id"`
+	Before     string    `bun:"before_state"`
+	After      string    `bun:"after_state"`
+	Reason     string    `bun:"reason"`
+}
+
+// Audit appends an event. Call it inside the transaction of the change it records.
+func (s *Store) Audit(ctx context.Context, db bun.IDB, e *AuditEvent) error {
+	e.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, translate(err))
+	}
+	return nil
+}
+
+// AuditFilter narrows an audit listing. Zero fields match everything.
+type AuditFilter struct {
+	Actor      string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	TeamID     int64
+	Before     int64 // only events with a smaller id (for paging)
+	Limit      int
+}
+
+// ListAudit returns events matching f, newest first.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+	q := s.db.NewSelect().Model((*AuditEvent)(nil))
+	if f.Actor != "" {
+		q = q.Where("actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.ObjectType != "" {
+		q = q.Where("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		q = q.Where("object_id = ?", f.ObjectID)
+	}
+	if f.TeamID != 0 {
+		q = q.Where("team_id = ?", f.TeamID)
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var events []AuditEvent
+	if err := q.Order("id DESC").Limit(limit).Scan(ctx, &events); err != nil {
+		return nil, fmt.Errorf("list audit: %w", translate(err))
+	}
+	return events, nil
+}

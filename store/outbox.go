@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// OutboxMessage is a side effect (search indexing, gateway push,
+// notification) recorded in the same transaction as the change that causes
+// it and delivered after commit by a worker, with retries.
+type OutboxMessage struct {
+	bun.BaseModel `bun:"table:outbox"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	Topic       string     `bun:"topic"`
+	Payload     string     `bun:"payload"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	AvailableAt time.Time  `bun:"available_at"`
+	Attempts    int        `bun:"attempts"`
+	LastError   string     `bun:"last_error"`
+	DoneAt      *time.Time `bun:"done_at"`
+}
+
+// Enqueue records a message for topic with payload encoded as JSON.
+func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode outbox payload: %w", err)
+	}
+	now := s.now()
+	m := &OutboxMessage{Topic: topic, Payload: string(b), CreatedAt: now, AvailableAt: now}
+	if _, err := db.NewInsert().Model(m).Exec(ctx); err != nil {
+		return fmt.Errorf("enqueue %s: %w", topic, translate(err))
+	}
+	return nil
+}
+
+// ClaimOutbox leases up to limit due messages for lease, so that no other
+// worker (in this or another instance) takes them meanwhile. A message whose
+// worker dies becomes due again when its lease ends.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
+	now := s.now()
+	var due []OutboxMessage
+	if err := s.db.NewSelect().Model(&due).
+		Where("done_at IS NULL AND available_at <= ?", now).
+		Order("id").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", translate(err))
+	}
+	claimed := due[:0]
+	for _, m := range due {
+		// Optimistic claim: only one worker moves available_at from the value it read.
+		res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+			Set("available_at = ?", now.Add(lease)).
+			Set("attempts = attempts + 1").
+			Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).
+			Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("claim outbox %d: %w", m.ID, translate(err))
+		}
+		if oneRow(res) == nil {
+			m.Attempts++
+			claimed = append(claimed, m)
+		}
+	}
+	return claimed, nil
+}
+
+// CompleteOutbox marks a message delivered.
+func (s *Store) CompleteOutbox(ctx context.Context, id int64) error {
+	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("done_at = ?", s.now()).Set("last_error = ''").
+		Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("complete outbox %d: %w", id, translate(err))
+	}
+	return nil
+}
+
+// RetryOutbox records a failed delivery and makes the message due again after backoff.
+func (s *Store) RetryOutbox(ctx context.Context, id int64, cause error, backoff time.Duration) error {
+	msg := cause.Error()
+	if len(msg) > 1000 {
+		msg = msg[:1000]
+	}
+	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("available_at = ?", s.now().Add(backoff)).Set("last_error = ?", msg).
+		Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("retry outbox %d: %w", id, translate(err))
+	}
+	return nil
+}
+
+// OutboxStats counts pending messages per topic.
+func (s *Store) OutboxStats(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Topic string `bun:"topic"`
+		N     int    `bun:"n"`
+	}
+	if err := s.db.NewSelect().Model((*OutboxMessage)(nil)).
+		ColumnExpr("topic, COUNT(*) AS n").Where("done_at IS NULL").
+		Group("topic").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("outbox stats: %w", translate(err))
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Topic] = r.N
+	}
+	return out, nil
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// RoleAssignment is one role held by a user: an org role (Team == "") or a
+// team role.
+type RoleAssignment struct {
+	UserID int64
+	Role   string
+	Team   string
+}
+
+// RoleAssignments returns every role held by an enabled user: org roles and
+// team roles. The policy adapter loads them into the enforcer.
+func (s *Store) RoleAssignments(ctx context.Context) ([]RoleAssignment, error) {
+	var users []User
+	if err := s.db.NewSelect().Model(&users).Column("id", "org_role").Where("disabled = ?", false).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("org roles: %w", translate(err))
+	}
+	out := make([]RoleAssignment, 0, len(users))
+	for _, u := range users {
+		out = append(out, RoleAssignment{UserID: u.ID, Role: u.OrgRole})
+	}
+	var rows []struct {
+		UserID int64  `bun:"user_id"`
+		Role   string `bun:"role"`
+		Slug   string `bun:"slug"`
+	}
+	err := s.db.NewSelect().TableExpr("team_members AS m").
+		Join("JOIN teams AS t ON t.id = m.team_id").
+		Join("JOIN users AS u ON u.id = m.user_id").
+		ColumnExpr("m.user_id, m.role, t.slug").
+		Where("u.disabled = ?", false).
+		Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("team roles: %w", translate(err))
+	}
+	for _, r := range rows {
+		out = append(out, RoleAssignment{UserID: r.UserID, Role: r.Role, Team: r.Slug})
+	}
+	return out, nil
+}
+
+// PolicyVersion returns a counter that changes whenever a role assignment
+// changes, so that every portal instance knows when to reload its enforcer.
+func (s *Store) PolicyVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.NewSelect().Table("policy_state").Column("version").Where("id = 1").Scan(ctx, &v); err != nil {
+		return 0, fmt.Errorf("policy version: %w", translate(err))
+	}
+	return v, nil
+}
+
+func bumpPolicyVersion(ctx context.Context, db bun.IDB) error {
+	if _, err := db.NewUpdate().Table("policy_state").Set("version = version + 1").Where("id = 1").Exec(ctx); err != nil {
+		return fmt.Errorf("bump policy version: %w", translate(err))
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Session is a logged-in browser. Only the SHA-256 of its id is stored.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	IDHash     string    `bun:"id_hash,pk"`
+	UserID     int64     `bun:"user_id"`
+	RemoteAddr string    `bun:"remote_addr"`
+	UserAgent  string    `bun:"user_agent"`
+	CreatedAt  time.Time `bun:"created_at"`
+	LastSeenAt time.Time `bun:"last_seen_at"`
+	ExpiresAt  time.Time `bun:"expires_at"`
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	now := s.now()
+	sess.CreatedAt, sess.LastSeenAt = now, now
+	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return fmt.Errorf("create session: %w", translate(err))
+	}
+	return nil
+}
+
+// SessionUser returns the session with idHash and its user, if the session
+// has not expired and the user is not disabled. It slides last_seen_at
+// forward at most once a minute.
+func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
+	sess := new(Session)
+	if err := s.db.NewSelect().Model(sess).Where("id_hash = ?", idHash).Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("session: %w", translate(err))
+	}
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) {
+		return nil, nil, fmt.Errorf("session expired: %w", ErrNotFound)
+	}
+	u, err := s.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Disabled {
+		return nil, nil, fmt.Errorf("user disabled: %w", ErrNotFound)
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		sess.LastSeenAt = now
+		if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("touch session: %w", translate(err))
+		}
+	}
+	return sess, u, nil
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("id_hash = ?", idHash).Exec(ctx); err != nil {
+		return fmt.Errorf("delete session: %w", translate(err))
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user except keepHash.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, keepHash string) error {
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).
+		Where("user_id = ? AND id_hash <> ?", userID, keepHash).Exec(ctx); err != nil {
+		return fmt.Errorf("delete sessions: %w", translate(err))
+	}
+	return nil
+}
+
+// DeleteExpired removes expired sessions and login failures older than
+// failuresBefore. It returns the number of rows removed.
+func (s *Store) DeleteExpired(ctx context.Context, failuresBefore time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", s.now()).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	res, err = s.db.NewDelete().Model((*LoginFailure)(nil)).Where("created_at < ?", failuresBefore).Exec(ctx)
+	if err != nil {
+		return n, fmt.Errorf("delete old login failures: %w", translate(err))
+	}
+	m, _ := res.RowsAffected()
+	return n + m, nil
+}
+
+// LoginFailure records a failed login, for rate limiting.
+type LoginFailure struct {
+	bun.BaseModel `bun:"table:login_failures"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	Username   string    `bun:"username"`
+	RemoteAddr string    `bun:"remote_addr"`
+	CreatedAt  time.Time `bun:"created_at"`
+}
+
+// RecordLoginFailure stores a failed login attempt.
+func (s *Store) RecordLoginFailure(ctx context.Context, username, remoteAddr string) error {
+	f := &LoginFailure{Username: username, RemoteAddr: remoteAddr, CreatedAt: s.now()}
+	if _, err := s.db.NewInsert().Model(f).Exec(ctx); err != nil {
+		return fmt.Errorf("record login failure: %w", translate(err))
+	}
+	return nil
+}
+
+// LoginFailures counts failed logins since a time, for a username and for an address.
+func (s *Store) LoginFailures(ctx context.Context, username, remoteAddr string, since time.Time) (byUser, byAddr int, err error) {
+	byUser, err = s.db.NewSelect().Model((*LoginFailure)(nil)).
+		Where("username = ? AND created_at > ?", username, since).Count(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count login failures: %w", translate(err))
+	}
+	byAddr, err = s.db.NewSelect().Model((*LoginFailure)(nil)).
+		Where("remote_addr = ? AND created_at > ?", remoteAddr, since).Count(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count login failures: %w", translate(err))
+	}
+	return byUser, byAddr, nil
+}
+
+// ClearLoginFailures forgets the failures of a username after a successful login.
+func (s *Store) ClearLoginFailures(ctx context.Context, username string) error {
+	if _, err := s.db.NewDelete().Model((*LoginFailure)(nil)).Where("username = ?", username).Exec(ctx); err != nil {
+		return fmt.Errorf("clear login failures: %w", translate(err))
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+// Package store is Portico's persistence layer: one concrete Store over a
+// *bun.DB, on SQLite (the embedded default) or PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/uptrace/bun/migrate"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/portico-dev/portico/migrations"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite     Dialect = "sqlite"
+	PostgreSQL Dialect = "postgres"
+)
+
+// Store gives access to Portico's data.
+type Store struct {
+	db      *bun.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// Open connects to the database named by databaseURL. An empty URL selects
+// SQLite in dataDir/portico.db; a postgres:// or postgresql:// URL selects
+// PostgreSQL. Open does not migrate: call Migrate.
+func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	var (
+		db      *bun.DB
+		dialect Dialect
+	)
+	switch {
+	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:") || strings.HasPrefix(databaseURL, "file:"):
+		path := filepath.Join(dataDir, "portico.db")
+		if databaseURL != "" {
+			path = strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "file:")
+			path = strings.TrimPrefix(path, "//")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+		sqldb, err := sql.Open("sqlite", sqliteDSN(path))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		// WAL allows readers alongside one writer; writers wait on the busy timeout.
+		sqldb.SetMaxOpenConns(8)
+		db = bun.NewDB(sqldb, sqlitedialect.New())
+		dialect = SQLite
+	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
+		if _, err := url.Parse(databaseURL); err != nil {
+			return nil, fmt.Errorf("parse database url: %w", err)
+		}
+		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)))
+		sqldb.SetMaxOpenConns(20)
+		db = bun.NewDB(sqldb, pgdialect.New())
+		dialect = PostgreSQL
+	default:
+		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
+	}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return s, nil
+}
+
+func sqliteDSN(path string) string {
+	v := url.Values{}
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Add("_pragma", "synchronous(NORMAL)")
+	v.Set("_txlock", "immediate")
+	v.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + v.Encode()
+}
+
+// redactURL hides a password in a database URL before it is shown.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable url)"
+	}
+	return u.Redacted()
+}
+
+// Dialect reports which database engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the underlying bun database, for code that composes queries
+// inside a transaction.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// RunInTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	err := s.db.RunInTx(ctx, nil, fn)
+	return translate(err)
+}
+
+// Migrate applies pending migrations under the migration lock and returns
+// the names of the migrations it applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := migrations.New()
+	if err != nil {
+		return nil, err
+	}
+	data := migrations.SQLite()
+	if s.dialect == PostgreSQL {
+		data = migrations.PostgreSQL()
+	}
+	m := migrate.NewMigrator(s.db, ms, migrate.WithTemplateData(data), migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("init migrations: %w", err)
+	}
+	if err := lockWithRetry(ctx, m); err != nil {
+		return nil, err
+	}
+	defer m.Unlock(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; a failed unlock is reported by the next Lock
+	group, err := m.Migrate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("apply migrations: %w", err)
+	}
+	var names []string
+	for _, mg := range group.Migrations {
+		names = append(names, mg.Name+"_"+mg.Comment)
+	}
+	return names, nil
+}
+
+func lockWithRetry(ctx context.Context, m *migrate.Migrator) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := m.Lock(ctx)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("another process holds the migration lock (table bun_migration_locks) for over 30s: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// Sentinel errors returned by the store, the same for every dialect.
+var (
+	// ErrNotFound means the requested row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a unique constraint or an optimistic lock refused the write.
+	ErrConflict = errors.New("conflict")
+)
+
+// translate maps driver errors of either dialect to the store's sentinels.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		switch pgErr.Field('C') {
+		case "23505": // unique_violation
+			return fmt.Errorf("%w: %w", ErrConflict, err)
+		}
+		return err
+	}
+	if isSQLiteUnique(err) {
+		return fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	return err
+}

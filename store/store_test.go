@@ -1,0 +1,246 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		applied, err := s.Migrate(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Errorf("second Migrate applied %v, want nothing", applied)
+		}
+	})
+}
+
+func TestUsersAndTeams(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		db := s.DB()
+		alice := &store.User{Username: "alice", OrgRole: "member", PasswordHash: "x"}
+		if err := s.CreateUser(ctx, db, alice); err != nil {
+			t.Fatal(err)
+		}
+		if alice.ID == 0 {
+			t.Fatal("CreateUser did not set the id")
+		}
+		err := s.CreateUser(ctx, db, &store.User{Username: "alice", OrgRole: "member"})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate username: got %v, want ErrConflict", err)
+		}
+		if _, err := s.UserByUsername(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing user: got %v, want ErrNotFound", err)
+		}
+		got, err := s.UserByUsername(ctx, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != alice.ID || got.CreatedAt.IsZero() {
+			t.Errorf("UserByUsername = %+v, want id %d and a creation time", got, alice.ID)
+		}
+
+		team := &store.Team{Slug: "payments", Name: "Payments"}
+		if err := s.CreateTeam(ctx, db, team); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateTeam(ctx, db, &store.Team{Slug: "payments", Name: "Again"}); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate slug: got %v, want ErrConflict", err)
+		}
+		v1, err := s.PolicyVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev, err := s.SetTeamMember(ctx, db, team.ID, alice.ID, "developer")
+		if err != nil || prev != "" {
+			t.Fatalf("SetTeamMember = %q, %v; want \"\", nil", prev, err)
+		}
+		prev, err = s.SetTeamMember(ctx, db, team.ID, alice.ID, "owner")
+		if err != nil || prev != "developer" {
+			t.Fatalf("SetTeamMember again = %q, %v; want developer, nil", prev, err)
+		}
+		v2, _ := s.PolicyVersion(ctx)
+		if v2 <= v1 {
+			t.Errorf("policy version %d after membership changes, want > %d", v2, v1)
+		}
+		role, err := s.TeamRole(ctx, team.ID, alice.ID)
+		if err != nil || role != "owner" {
+			t.Errorf("TeamRole = %q, %v; want owner", role, err)
+		}
+		ms, err := s.Memberships(ctx, alice.ID)
+		if err != nil || len(ms) != 1 || ms[0].Team.Slug != "payments" || ms[0].Role != "owner" {
+			t.Errorf("Memberships = %+v, %v", ms, err)
+		}
+		members, err := s.TeamMembers(ctx, team.ID)
+		if err != nil || len(members) != 1 || members[0].User.Username != "alice" {
+			t.Errorf("TeamMembers = %+v, %v", members, err)
+		}
+		teams, err := s.ListTeams(ctx)
+		if err != nil || len(teams) != 1 || teams[0].Members != 1 {
+			t.Errorf("ListTeams = %+v, %v", teams, err)
+		}
+		assignments, err := s.RoleAssignments(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[store.RoleAssignment]bool{
+			{UserID: alice.ID, Role: "member"}:                  true,
+			{UserID: alice.ID, Role: "owner", Team: "payments"}: true,
+		}
+		if len(assignments) != len(want) {
+			t.Errorf("RoleAssignments = %+v, want %v", assignments, want)
+		}
+		for _, a := range assignments {
+			if !want[a] {
+				t.Errorf("unexpected assignment %+v", a)
+			}
+		}
+		if _, err := s.RemoveTeamMember(ctx, db, team.ID, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if role, _ := s.TeamRole(ctx, team.ID, alice.ID); role != "" {
+			t.Errorf("role after removal = %q, want none", role)
+		}
+	})
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := &store.User{Username: "bob", OrgRole: "member"}
+		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+		sess := &store.Session{IDHash: "h1", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+		if err := s.CreateSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := s.SessionUser(ctx, "h1"); err != nil || got.ID != u.ID {
+			t.Fatalf("SessionUser = %v, %v", got, err)
+		}
+		expired := &store.Session{IDHash: "h2", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Minute)}
+		if err := s.CreateSession(ctx, expired); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, "h2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired session: got %v, want ErrNotFound", err)
+		}
+		u.Disabled = true
+		if err := s.UpdateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, "h1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("session of disabled user: got %v, want ErrNotFound", err)
+		}
+		u.Disabled = false
+		if err := s.UpdateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+
+		tok := &store.APIToken{UserID: u.ID, Name: "ci", Prefix: "pat_abc", TokenHash: "th"}
+		if err := s.CreateToken(ctx, s.DB(), tok); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := s.TokenUser(ctx, "th"); err != nil || got.ID != u.ID {
+			t.Fatalf("TokenUser = %v, %v", got, err)
+		}
+		if _, err := s.RevokeToken(ctx, s.DB(), u.ID, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.TokenUser(ctx, "th"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("revoked token: got %v, want ErrNotFound", err)
+		}
+		if _, err := s.RevokeToken(ctx, s.DB(), u.ID, tok.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("revoking twice: got %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestLoginFailures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		since := time.Now().Add(-time.Minute)
+		for range 3 {
+			if err := s.RecordLoginFailure(ctx, "carol", "10.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.RecordLoginFailure(ctx, "dave", "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		byUser, byAddr, err := s.LoginFailures(ctx, "carol", "10.0.0.1", since)
+		if err != nil || byUser != 3 || byAddr != 4 {
+			t.Errorf("LoginFailures = %d, %d, %v; want 3, 4", byUser, byAddr, err)
+		}
+		if err := s.ClearLoginFailures(ctx, "carol"); err != nil {
+			t.Fatal(err)
+		}
+		byUser, _, _ = s.LoginFailures(ctx, "carol", "10.0.0.1", since)
+		if byUser != 0 {
+			t.Errorf("after clear: %d failures, want 0", byUser)
+		}
+	})
+}
+
+func TestOutbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return s.Enqueue(ctx, tx, "search.index", map[string]string{"api": "1"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		if err != nil || len(msgs) != 1 || msgs[0].Attempts != 1 {
+			t.Fatalf("ClaimOutbox = %+v, %v", msgs, err)
+		}
+		again, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		if err != nil || len(again) != 0 {
+			t.Errorf("claim while leased = %+v, %v; want nothing", again, err)
+		}
+		if err := s.RetryOutbox(ctx, msgs[0].ID, errors.New("engine down"), 0); err != nil {
+			t.Fatal(err)
+		}
+		retried, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		if err != nil || len(retried) != 1 || retried[0].Attempts != 2 || retried[0].LastError != "engine down" {
+			t.Fatalf("claim after retry = %+v, %v", retried, err)
+		}
+		if err := s.CompleteOutbox(ctx, retried[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		stats, err := s.OutboxStats(ctx)
+		if err != nil || stats["search.index"] != 0 {
+			t.Errorf("OutboxStats = %v, %v; want nothing pending", stats, err)
+		}
+	})
+}
+
+func TestAuditAppendAndFilter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		for _, a := range []string{"user.create", "team.create", "team.member.set"} {
+			if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "admin", Action: a, ObjectType: "team", ObjectID: "payments"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.ListAudit(ctx, store.AuditFilter{Action: "team.create"})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("ListAudit(action) = %+v, %v", got, err)
+		}
+		all, _ := s.ListAudit(ctx, store.AuditFilter{})
+		if len(all) != 3 || all[0].Action != "team.member.set" {
+			t.Errorf("ListAudit newest first = %+v", all)
+		}
+	})
+}

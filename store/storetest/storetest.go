@@ -1,0 +1,108 @@
+// Package storetest gives tests a Store migrated by the real migrations, on
+// SQLite always and on PostgreSQL when PORTICO_TEST_DATABASE_URL is set.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/store"
+)
+
+// EnvDatabaseURL names the variable holding the PostgreSQL URL for tests.
+const EnvDatabaseURL = "PORTICO_TEST_DATABASE_URL"
+
+var schemaSeq atomic.Int64
+
+// Dialects lists the dialects tests run on in this environment. When CI is
+// set, PostgreSQL is required: a CI run without it fails instead of silently
+// testing less.
+func Dialects(t testing.TB) []store.Dialect {
+	t.Helper()
+	ds := []store.Dialect{store.SQLite}
+	if os.Getenv(EnvDatabaseURL) != "" {
+		ds = append(ds, store.PostgreSQL)
+	} else if os.Getenv("CI") != "" {
+		t.Fatalf("CI is set but %s is not: the PostgreSQL suite must run in CI", EnvDatabaseURL)
+	}
+	return ds
+}
+
+// Each runs fn once per dialect, as subtests named after the dialect, each
+// with a fresh migrated store.
+func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// New returns a fresh migrated SQLite store in a temporary directory.
+func New(t testing.TB) *store.Store {
+	t.Helper()
+	return Open(t, store.SQLite)
+}
+
+// Open returns a fresh migrated store of dialect d. On PostgreSQL each store
+// gets its own schema in the database named by PORTICO_TEST_DATABASE_URL,
+// dropped when the test ends.
+func Open(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	var dsn, dataDir string
+	switch d {
+	case store.SQLite:
+		dataDir = t.TempDir()
+	case store.PostgreSQL:
+		base := os.Getenv(EnvDatabaseURL)
+		if base == "" {
+			t.Fatalf("%s is not set", EnvDatabaseURL)
+		}
+		schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
+		admin, err := store.Open(ctx, base, "")
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		if _, err := admin.DB().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.DB().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+				t.Errorf("drop schema %s: %v", schema, err)
+			}
+			admin.Close()
+		})
+		dsn = withSearchPath(t, base, schema)
+	default:
+		t.Fatalf("unknown dialect %q", d)
+	}
+	s, err := store.Open(ctx, dsn, dataDir)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+func withSearchPath(t testing.TB, raw, schema string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvDatabaseURL, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
+}

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Team is a group of people who own APIs and apps. It is the permission domain.
+type Team struct {
+	bun.BaseModel `bun:"table:teams"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Slug        string    `bun:"slug"`
+	Name        string    `bun:"name"`
+	Description string    `bun:"description"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
+}
+
+// TeamMember is a user's role in a team.
+type TeamMember struct {
+	bun.BaseModel `bun:"table:team_members"`
+
+	TeamID    int64     `bun:"team_id,pk"`
+	UserID    int64     `bun:"user_id,pk"`
+	Role      string    `bun:"role"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
+
+	User *User `bun:"rel:belongs-to,join:user_id=id"`
+	Team *Team `bun:"rel:belongs-to,join:team_id=id"`
+}
+
+// TeamSummary is a team with its member count.
+type TeamSummary struct {
+	Team
+	Members int `bun:"members"`
+}
+
+// Membership is one of a user's teams with the user's role in it.
+type Membership struct {
+	Team Team
+	Role string
+}
+
+// CreateTeam inserts t. It returns ErrConflict when the slug is taken.
+func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
+	now := s.now()
+	t.CreatedAt, t.UpdatedAt = now, now
+	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create team %q: %w", t.Slug, translate(err))
+	}
+	return nil
+}
+
+// UpdateTeam saves the name and description of t.
+func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
+	t.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(t).Column("name", "description", "updated_at").WherePK().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
+	}
+	return oneRow(res)
+}
+
+// TeamBySlug returns the team with slug.
+func (s *Store) TeamBySlug(ctx context.Context, slug string) (*Team, error) {
+	t := new(Team)
+	if err := s.db.NewSelect().Model(t).Where("slug = ?", slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("team %q: %w", slug, translate(err))
+	}
+	return t, nil
+}
+
+// ListTeams returns every team with its member count, ordered by name.
+func (s *Store) ListTeams(ctx context.Context) ([]TeamSummary, error) {
+	var teams []TeamSummary
+	err := s.db.NewSelect().
+		TableExpr("teams AS t").
+		ColumnExpr("t.*").
+		ColumnExpr("(SELECT COUNT(*) FROM team_members AS m WHERE m.team_id = t.id) AS members").
+		OrderExpr("t.name, t.slug").
+		Scan(ctx, &teams)
+	if err != nil {
+		return nil, fmt.Errorf("list teams: %w", translate(err))
+	}
+	return teams, nil
+}
+
+// TeamMembers returns the members of a team with their users, ordered by username.
+func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
+	var members []TeamMember
+	err := s.db.NewSelect().Model(&members).
+		Relation("User").
+		Where("team_member.team_id = ?", teamID).
+		OrderExpr("\"user\".username").
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("team members: %w", translate(err))
+	}
+	return members, nil
+}
+
+// Memberships returns the teams of a user with the user's role, ordered by team name.
+func (s *Store) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
+	var rows []TeamMember
+	err := s.db.NewSelect().Model(&rows).
+		Relation("Team").
+		Where("team_member.user_id = ?", userID).
+		OrderExpr("team.name").
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", translate(err))
+	}
+	out := make([]Membership, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Membership{Team: *r.Team, Role: r.Role})
+	}
+	return out, nil
+}
+
+// TeamRole returns the role of a user in a team, or "" when not a member.
+func (s *Store) TeamRole(ctx context.Context, teamID, userID int64) (string, error) {
+	var role string
+	err := s.db.NewSelect().Model((*TeamMember)(nil)).Column("role").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &role)
+	if err != nil {
+		err = translate(err)
+		if errorsIsNotFound(err) {
+			return "", nil
+		}
+		return "", fmt.Errorf("team role: %w", err)
+	}
+	return role, nil
+}
+
+// SetTeamMember gives a user a role in a team, adding the user when needed.
+// It returns the previous role ("" when the user was not a member).
+func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID int64, role string) (string, error) {
+	var previous string
+	err := db.NewSelect().Model((*TeamMember)(nil)).Column("role").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &previous)
+	if err = translate(err); err != nil && !errorsIsNotFound(err) {
+		return "", fmt.Errorf("read member: %w", err)
+	}
+	now := s.now()
+	m := &TeamMember{TeamID: teamID, UserID: userID, Role: role, CreatedAt: now, UpdatedAt: now}
+	if previous == "" {
+		_, err = db.NewInsert().Model(m).Exec(ctx)
+	} else {
+		_, err = db.NewUpdate().Model(m).Column("role", "updated_at").WherePK().Exec(ctx)
+	}
+	if err != nil {
+		return "", fmt.Errorf("set member: %w", translate(err))
+	}
+	return previous, bumpPolicyVersion(ctx, db)
+}
+
+// RemoveTeamMember removes a user from a team and returns the role they had.
+func (s *Store) RemoveTeamMember(ctx context.Context, db bun.IDB, teamID, userID int64) (string, error) {
+	var previous string
+	err := db.NewSelect().Model((*TeamMember)(nil)).Column("role").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &previous)
+	if err != nil {
+		return "", fmt.Errorf("remove member: %w", translate(err))
+	}
+	if _, err := db.NewDelete().Model((*TeamMember)(nil)).
+		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx); err != nil {
+		return "", fmt.Errorf("remove member: %w", translate(err))
+	}
+	return previous, bumpPolicyVersion(ctx, db)
+}
+
+// CountTeamOwners returns how many owners a team has.
+func (s *Store) CountTeamOwners(ctx context.Context, db bun.IDB, teamID int64) (int, error) {
+	n, err := db.NewSelect().Model((*TeamMember)(nil)).
+		Where("team_id = ? AND role = ?", teamID, "owner").Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count owners: %w", translate(err))
+	}
+	return n, nil
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// APIToken is a personal access token for the JSON API. Only its SHA-256 is stored.
+type APIToken struct {
+	bun.BaseModel `bun:"table:api_tokens"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	UserID     int64      `bun:"user_id"`
+	Name       string     `bun:"name"`
+	Prefix     string     `bun:"prefix"`
+	TokenHash  string     `bun:"token_hash"`
+	CreatedAt  time.Time  `bun:"created_at"`
+	LastUsedAt *time.Time `bun:"last_used_at"`
+	ExpiresAt  *time.Time `bun:"expires_at"`
+	RevokedAt  *time.Time `bun:"revoked_at"`
+}
+
+// Active reports whether the token can still be used at now.
+func (t *APIToken) Active(now time.Time) bool {
+	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
+}
+
+// CreateToken stores a token.
+func (s *Store) CreateToken(ctx context.Context, db bun.IDB, t *APIToken) error {
+	t.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create token: %w", translate(err))
+	}
+	return nil
+}
+
+// UserTokens lists the tokens of a user, newest first.
+func (s *Store) UserTokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	var tokens []APIToken
+	if err := s.db.NewSelect().Model(&tokens).Where("user_id = ?", userID).Order("id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list tokens: %w", translate(err))
+	}
+	return tokens, nil
+}
+
+// TokenUser returns the active token with tokenHash and its enabled user,
+// and records the use (at most once a minute).
+func (s *Store) TokenUser(ctx context.Context, tokenHash string) (*APIToken, *User, error) {
+	t := new(APIToken)
+	if err := s.db.NewSelect().Model(t).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("token: %w", translate(err))
+	}
+	now := s.now()
+	if !t.Active(now) {
+		return nil, nil, fmt.Errorf("token revoked or expired: %w", ErrNotFound)
+	}
+	u, err := s.UserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Disabled {
+		return nil, nil, fmt.Errorf("user disabled: %w", ErrNotFound)
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		t.LastUsedAt = &now
+		if _, err := s.db.NewUpdate().Model(t).Column("last_used_at").WherePK().Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("touch token: %w", translate(err))
+		}
+	}
+	return t, u, nil
+}
+
+// RevokeToken revokes a token of a user. It returns ErrNotFound when the
+// user has no such active token.
+func (s *Store) RevokeToken(ctx context.Context, db bun.IDB, userID, tokenID int64) (*APIToken, error) {
+	t := new(APIToken)
+	if err := db.NewSelect().Model(t).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("revoke token: %w", translate(err))
+	}
+	now := s.now()
+	t.RevokedAt = &now
+	if _, err := db.NewUpdate().Model(t).Column("revoked_at").WherePK().Exec(ctx); err != nil {
+		return nil, fmt.Errorf("revoke token: %w", translate(err))
+	}
+	return t, nil
+}

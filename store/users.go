@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// User is a person who logs in to Portico.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Username     string    `bun:"username"`
+	DisplayName  string    `bun:"display_name"`
+	Email        string    `bun:"email"`
+	PasswordHash string    `bun:"password_hash"`
+	OrgRole      string    `bun:"org_role"`
+	Disabled     bool      `bun:"disabled"`
+	CreatedAt    time.Time `bun:"created_at"`
+	UpdatedAt    time.Time `bun:"updated_at"`
+}
+
+// Name is the name to show for the user.
+func (u *User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// CreateUser inserts u. It returns ErrConflict when the username is taken.
+func (s *Store) CreateUser(ctx context.Context, db bun.IDB, u *User) error {
+	now := s.now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	if _, err := db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create user %q: %w", u.Username, translate(err))
+	}
+	if err := bumpPolicyVersion(ctx, db); err != nil {
+		return err
+	}
+	return nil
+}
+
+// UserByID returns the user with id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, translate(err))
+	}
+	return u, nil
+}
+
+// UserByUsername returns the user named username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("username = ?", username).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("user %q: %w", username, translate(err))
+	}
+	return u, nil
+}
+
+// ListUsers returns every user ordered by username.
+func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+	var users []User
+	if err := s.db.NewSelect().Model(&users).Order("username").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list users: %w", translate(err))
+	}
+	return users, nil
+}
+
+// CountUsers returns the number of users.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", translate(err))
+	}
+	return n, nil
+}
+
+// UpdateUser saves the profile, org role and disabled flag of u. A change of
+// role or of the disabled flag changes permissions, so the policy version is bumped.
+func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
+	u.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(u).
+		Column("display_name", "email", "org_role", "disabled", "updated_at").
+		WherePK().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update user %q: %w", u.Username, translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return fmt.Errorf("update user %q: %w", u.Username, err)
+	}
+	if u.Disabled {
+		if _, err := db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("end sessions of disabled user: %w", translate(err))
+		}
+	}
+	return bumpPolicyVersion(ctx, db)
+}
+
+// SetPassword replaces the password hash of the user with id.
+func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
+	res, err := db.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", hash).Set("updated_at = ?", s.now()).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("set password: %w", translate(err))
+	}
+	return oneRow(res)
+}

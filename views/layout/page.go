@@ -1,0 +1,51 @@
+// Package layout holds the page shell shared by every screen.
+package layout
+
+// Page is what the layout needs to know about the request: who is looking,
+// the CSRF token for forms, messages to flash and which navigation entry is
+// active. Handlers fill it once per request.
+type Page struct {
+	Title   string
+	Nav     string // active navigation entry: "home", "catalog", "teams", "users", "audit", "profile"
+	User    *User  // nil when logged out
+	CSRF    string
+	Flashes []Flash
+	Unread  int // unread notifications
+}
+
+// User is the logged-in user as the layout shows them.
+type User struct {
+	Username    string
+	DisplayName string
+	IsAdmin     bool
+}
+
+// Initials returns up to two letters for the user's avatar.
+func (u *User) Initials() string {
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	var out []rune
+	prevSpace := true
+	for _, r := range name {
+		if r == ' ' || r == '-' || r == '_' || r == '.' {
+			prevSpace = true
+			continue
+		}
+		if prevSpace && len(out) < 2 {
+			out = append(out, r)
+		}
+		prevSpace = false
+	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return string(out)
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // "success", "error" or "info"
+	Message string
+}
