@@ -1,0 +1,657 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/regexp"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Field names of the Bleve documents.
+const (
+	fName        = "name"
+	fNameSort    = "name_sort"
+	fSlug        = "slug"
+	fSummary     = "summary"
+	fDescription = "description"
+	fTags        = "tags" // searched
+	fTag         = "tag"  // exact, for facets and filters
+	fTeam        = "team"
+	fTeamName    = "team_name"
+	fState       = "state"
+	fVisibility  = "visibility"
+	fVersions    = "versions"
+	fOps         = "ops"     // one operation line per line
+	fOpWords     = "opwords" // words of paths and operation ids
+	fUpdated     = "updated" // unix milliseconds
+)
+
+// wordsAnalyzer splits on everything that is not a letter or a digit (so paths split on / { } - _ .), lowercases and
+// drops English stop words. It keeps whole words (no stemming) so that prefix queries work on what users type.
+const wordsAnalyzer = "portico_words"
+
+// fieldBoost is how much a match in a field weighs: name, slug and tags over operations over summary and description.
+type fieldBoost struct {
+	field                string
+	exact, prefix, fuzzy float64
+	prefixOK             bool
+}
+
+// bleveFields lists the searched fields and their weights. Prefix and typo matches are looked for only where they
+// matter (names, tags, operations, summaries): expanding them over long descriptions costs more than it finds.
+func bleveFields() []fieldBoost {
+	return []fieldBoost{
+		{field: fName, exact: 10, prefix: 6, fuzzy: 3},
+		{field: fSlug, exact: 8, prefix: 5, fuzzy: 2},
+		{field: fTags, exact: 8, prefix: 5, fuzzy: 2},
+		{field: fOps, exact: 3, prefix: 1.5, fuzzy: 1},
+		{field: fOpWords, exact: 2.5},
+		{field: fTeamName, exact: 2},
+		{field: fSummary, exact: 2, prefix: 1, fuzzy: 0.6},
+		{field: fDescription, exact: 1},
+		{field: fVersions, exact: 1},
+	}
+}
+
+// highlightOrder is the order in which fields give highlight snippets.
+func highlightOrder() []string { return []string{fName, fTags, fOps, fSummary, fDescription} }
+
+// Bleve is the embedded search index, kept on disk in one directory.
+type Bleve struct {
+	dir string
+
+	mu  sync.RWMutex // guards idx: Reset swaps it
+	idx bleve.Index
+}
+
+var _ Index = (*Bleve)(nil)
+
+// OpenBleve opens the index in dir, or creates it there when dir does not exist or is empty.
+func OpenBleve(dir string) (*Bleve, error) {
+	idx, err := openOrCreate(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Bleve{dir: dir, idx: idx}, nil
+}
+
+func openOrCreate(dir string) (bleve.Index, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		idx, err := bleve.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("open search index %s: %w", dir, err)
+		}
+		return idx, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	m, err := bleveMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	return idx, nil
+}
+
+func bleveMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomTokenizer("portico_alnum", map[string]interface{}{
+		"type":   regexp.Name,
+		"regexp": `[\p{L}\p{N}]+`,
+	}); err != nil {
+		return nil, fmt.Errorf("search mapping: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(wordsAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     "portico_alnum",
+		"token_filters": []string{lowercase.Name, en.StopName},
+	}); err != nil {
+		return nil, fmt.Errorf("search mapping: %w", err)
+	}
+
+	text := func(store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = wordsAnalyzer
+		f.Store = store
+		f.IncludeTermVectors = vectors
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	exact := func(store, docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		return f
+	}
+	updated := bleve.NewNumericFieldMapping()
+	updated.Store = false
+	updated.IncludeInAll = false
+	updated.DocValues = true
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fName, text(true, true))
+	doc.AddFieldMappingsAt(fNameSort, exact(false, true))
+	doc.AddFieldMappingsAt(fSlug, text(true, false))
+	doc.AddFieldMappingsAt(fSummary, text(true, true))
+	doc.AddFieldMappingsAt(fDescription, text(true, true))
+	doc.AddFieldMappingsAt(fTags, text(true, true))
+	doc.AddFieldMappingsAt(fTag, exact(false, true))
+	doc.AddFieldMappingsAt(fTeam, exact(true, true))
+	doc.AddFieldMappingsAt(fTeamName, text(false, false))
+	doc.AddFieldMappingsAt(fState, exact(true, true))
+	doc.AddFieldMappingsAt(fVisibility, exact(false, false))
+	doc.AddFieldMappingsAt(fVersions, text(false, false))
+	doc.AddFieldMappingsAt(fOps, text(true, true))
+	doc.AddFieldMappingsAt(fOpWords, text(false, false))
+	doc.AddFieldMappingsAt(fUpdated, updated)
+
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = wordsAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
+
+// bleveBatchSize bounds the documents per Bleve batch.
+const bleveBatchSize = 500
+
+// Upsert adds the documents or replaces those with the same ID.
+func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
+	for _, d := range docs {
+		if err := validate(d); err != nil {
+			return err
+		}
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for len(docs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("upsert into search index: %w", err)
+		}
+		n := min(len(docs), bleveBatchSize)
+		batch := b.idx.NewBatch()
+		for _, d := range docs[:n] {
+			if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+				return fmt.Errorf("index api %s: %w", d.ID, err)
+			}
+		}
+		if err := b.idx.Batch(batch); err != nil {
+			return fmt.Errorf("upsert into search index: %w", err)
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+func bleveDoc(d Document) map[string]interface{} {
+	lines := make([]string, len(d.Operations))
+	for i, op := range d.Operations {
+		lines[i] = operationLine(op)
+	}
+	tags := compact(d.Tags)
+	return map[string]interface{}{
+		fName:        d.Name,
+		fNameSort:    strings.ToLower(d.Name),
+		fSlug:        d.Slug,
+		fSummary:     d.Summary,
+		fDescription: d.Description,
+		fTags:        tags,
+		fTag:         tags,
+		fTeam:        d.Team,
+		fTeamName:    d.TeamName,
+		fState:       d.State,
+		fVisibility:  d.Visibility,
+		fVersions:    strings.Join(d.Versions, " "),
+		fOps:         strings.Join(lines, "\n"),
+		fOpWords:     operationWords(d.Operations),
+		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
+	}
+}
+
+// Delete removes the documents with these IDs.
+func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("delete from search index: %w", err)
+	}
+	batch := b.idx.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("delete from search index: %w", err)
+	}
+	return nil
+}
+
+// Reset empties the index: it removes the directory and creates a new index there.
+func (b *Bleve) Reset(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("reset search index: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.idx == nil {
+		return errors.New("reset search index: index is closed")
+	}
+	if err := b.idx.Close(); err != nil {
+		return fmt.Errorf("reset search index: %w", err)
+	}
+	b.idx = nil
+	if err := os.RemoveAll(b.dir); err != nil {
+		return fmt.Errorf("reset search index: %w", err)
+	}
+	idx, err := openOrCreate(b.dir)
+	if err != nil {
+		return fmt.Errorf("reset search index: %w", err)
+	}
+	b.idx = idx
+	return nil
+}
+
+// Compact merges the index into a single segment, for the fastest searches. Call it after a full reindex; it blocks
+// until the merge is done. Searches and updates keep working meanwhile.
+func (b *Bleve) Compact(ctx context.Context) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.idx == nil {
+		return errors.New("compact search index: index is closed")
+	}
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("compact search index: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("compact search index: index type %T is not scorch", adv)
+	}
+	if err := sc.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("compact search index: %w", err)
+	}
+	return nil
+}
+
+// Close closes the index.
+func (b *Bleve) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.idx == nil {
+		return nil
+	}
+	err := b.idx.Close()
+	b.idx = nil
+	if err != nil {
+		return fmt.Errorf("close search index: %w", err)
+	}
+	return nil
+}
+
+// Search runs q. Every term must match (exactly, as a prefix for the last one, or within a typo or two); when no API
+// matches them all, APIs matching any of them are returned, those matching most first.
+func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
+	q, err := normalize(q)
+	if err != nil {
+		return Result{}, err
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.idx == nil {
+		return Result{}, errors.New("search: index is closed")
+	}
+	terms, err := b.terms(q.Text)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := b.run(ctx, q, terms, true)
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Total == 0 && len(terms) > 1 {
+		return b.run(ctx, q, terms, false)
+	}
+	return res, nil
+}
+
+// terms analyses the query text as the indexed text is analysed.
+func (b *Bleve) terms(text string) ([]string, error) {
+	if text == "" {
+		return nil, nil
+	}
+	a := b.idx.Mapping().AnalyzerNamed(wordsAnalyzer)
+	if a == nil {
+		return nil, fmt.Errorf("search: analyzer %s missing", wordsAnalyzer)
+	}
+	var terms []string
+	seen := map[string]bool{}
+	for _, tok := range a.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, t)
+		}
+	}
+	return terms, nil
+}
+
+func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Result, error) {
+	var text query.Query
+	if len(terms) > 0 {
+		clauses := make([]query.Query, len(terms))
+		for i, t := range terms {
+			clauses[i] = termQuery(t, i == len(terms)-1)
+		}
+		if all {
+			text = bleve.NewConjunctionQuery(clauses...)
+		} else {
+			dq := bleve.NewDisjunctionQuery(clauses...)
+			dq.SetMin(1)
+			text = dq
+		}
+	}
+	bq := bleve.NewBooleanQuery()
+	if text != nil {
+		bq.AddMust(text)
+	}
+	bq.AddFilter(filterQuery(q))
+
+	req := bleve.NewSearchRequestOptions(bq, q.PerPage, (q.Page-1)*q.PerPage, false)
+	req.Fields = []string{fName, fSlug, fSummary, fTeam, fState}
+	if text == nil {
+		req.Score = "none" // nothing to rank: skip scoring
+	}
+	switch {
+	case q.Sort == SortUpdated:
+		req.SortBy([]string{"-" + fUpdated, fNameSort, "_id"})
+	case q.Sort == SortName || text == nil:
+		req.SortBy([]string{fNameSort, "_id"})
+	default:
+		req.SortBy([]string{"-_score", fNameSort, "_id"})
+	}
+	req.AddFacet(fTeam, bleve.NewFacetRequest(fTeam, MaxFacetValues))
+	req.AddFacet(fTag, bleve.NewFacetRequest(fTag, MaxFacetValues))
+	req.AddFacet(fState, bleve.NewFacetRequest(fState, MaxFacetValues))
+
+	sr, err := b.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	res := Result{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
+	for _, dm := range sr.Hits {
+		res.Hits = append(res.Hits, Hit{
+			ID:      dm.ID,
+			Name:    fieldString(dm.Fields[fName]),
+			Slug:    fieldString(dm.Fields[fSlug]),
+			Summary: fieldString(dm.Fields[fSummary]),
+			Team:    fieldString(dm.Fields[fTeam]),
+			State:   fieldString(dm.Fields[fState]),
+		})
+	}
+	res.Facets = Facets{
+		Teams:  bleveFacet(sr.Facets[fTeam]),
+		Tags:   bleveFacet(sr.Facets[fTag]),
+		States: bleveFacet(sr.Facets[fState]),
+	}
+	if text != nil && len(res.Hits) > 0 {
+		if err := b.highlight(ctx, text, res.Hits); err != nil {
+			return Result{}, err
+		}
+	}
+	return res, nil
+}
+
+// highlight fills in the highlights of the hits of one page. It runs the text query again on those documents only,
+// with match locations: collecting locations for every match of the main query would cost more than the search.
+func (b *Bleve) highlight(ctx context.Context, text query.Query, hits []Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+	req.Fields = highlightOrder()
+	req.IncludeLocations = true
+	sr, err := b.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search highlights: %w", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
+	for _, dm := range sr.Hits {
+		byID[dm.ID] = dm
+	}
+	for i := range hits {
+		dm := byID[hits[i].ID]
+		if dm == nil {
+			continue
+		}
+		for _, f := range highlightOrder() {
+			if len(hits[i].Highlights) == maxHighlights {
+				break
+			}
+			if s := bleveHighlight(f, dm.Fields[f], dm.Locations[f]); s != "" {
+				hits[i].Highlights = append(hits[i].Highlights, s)
+			}
+		}
+	}
+	return nil
+}
+
+// termQuery matches one query term in any searched field: exactly, as a prefix when it is the last term (as you type),
+// or with a typo or two when it is long enough; exact matches weigh most.
+func termQuery(t string, last bool) query.Query {
+	fuzziness := 0
+	switch n := utf8.RuneCountInString(t); {
+	case n >= 9:
+		fuzziness = 2
+	case n >= 5:
+		fuzziness = 1
+	}
+	prefix := last && utf8.RuneCountInString(t) >= 2
+	var qs []query.Query
+	for _, f := range bleveFields() {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(f.field)
+		tq.SetBoost(f.exact)
+		qs = append(qs, tq)
+		if prefix && f.prefix > 0 {
+			pq := bleve.NewPrefixQuery(t)
+			pq.SetField(f.field)
+			pq.SetBoost(f.prefix)
+			qs = append(qs, pq)
+		}
+		if fuzziness > 0 && f.fuzzy > 0 {
+			fq := bleve.NewFuzzyQuery(t)
+			fq.SetField(f.field)
+			fq.SetFuzziness(fuzziness)
+			fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
+			fq.SetBoost(f.fuzzy)
+			qs = append(qs, fq)
+		}
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// filterQuery is the non-scoring part of the query: what the viewer may see, and the facet filters.
+func filterQuery(q Query) query.Query {
+	var must []query.Query
+	if !q.Viewer.All {
+		vis := bleve.NewTermQuery(VisibilityPublic)
+		vis.SetField(fVisibility)
+		must = append(must, bleve.NewDisjunctionQuery(append([]query.Query{vis}, exactAny(fTeam, q.Viewer.Teams)...)...))
+	}
+	for _, f := range []struct {
+		field  string
+		values []string
+	}{{fTeam, q.Teams}, {fTag, q.Tags}, {fState, q.States}} {
+		if len(f.values) > 0 {
+			must = append(must, bleve.NewDisjunctionQuery(exactAny(f.field, f.values)...))
+		}
+	}
+	if len(must) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	return bleve.NewConjunctionQuery(must...)
+}
+
+func exactAny(field string, values []string) []query.Query {
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		tq := bleve.NewTermQuery(v)
+		tq.SetField(field)
+		qs[i] = tq
+	}
+	return qs
+}
+
+func bleveFacet(fr *bsearch.FacetResult) []FacetValue {
+	if fr == nil || fr.Terms == nil {
+		return nil
+	}
+	var out []FacetValue
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	}
+	return sortFacet(out)
+}
+
+func fieldString(v interface{}) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []interface{}:
+		if len(v) > 0 {
+			s, _ := v[0].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+func fieldStrings(v interface{}) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			s, _ := e.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+// bleveHighlight renders the best snippet of one field from the match locations: for an array (tags) the element with
+// most matches, for the operations the line with most matches.
+func bleveHighlight(field string, stored interface{}, tlm bsearch.TermLocationMap) string {
+	if len(tlm) == 0 {
+		return ""
+	}
+	values := fieldStrings(stored)
+	if len(values) == 0 {
+		return ""
+	}
+	byValue := map[int][]span{}
+	for _, locs := range tlm {
+		for _, l := range locs {
+			i := 0
+			if len(l.ArrayPositions) > 0 {
+				i = int(l.ArrayPositions[0])
+			}
+			byValue[i] = append(byValue[i], span{int(l.Start), int(l.End)})
+		}
+	}
+	if field == fTags {
+		var tags []string
+		for i := range values {
+			if s := snippet(values[i], byValue[i], snippetWidth); s != "" {
+				tags = append(tags, s)
+			}
+		}
+		return strings.Join(tags, ", ")
+	}
+	text, spans := values[0], byValue[0]
+	if field == fOps {
+		text, spans = bestLine(text, spans)
+	}
+	return snippet(text, spans, snippetWidth)
+}
+
+// bestLine picks the line of text with the most distinct matches and returns it with its spans.
+func bestLine(text string, spans []span) (string, []span) {
+	type line struct {
+		start, end int
+		spans      []span
+		words      map[string]bool
+	}
+	lines := map[int]*line{}
+	for _, s := range spans {
+		if s.start < 0 || s.end > len(text) || s.start >= s.end {
+			continue
+		}
+		start := strings.LastIndexByte(text[:s.start], '\n') + 1
+		l := lines[start]
+		if l == nil {
+			end := strings.IndexByte(text[start:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += start
+			}
+			l = &line{start: start, end: end, words: map[string]bool{}}
+			lines[start] = l
+		}
+		if s.end > l.end {
+			continue
+		}
+		l.spans = append(l.spans, span{s.start - start, s.end - start})
+		l.words[strings.ToLower(text[s.start:s.end])] = true
+	}
+	var best *line
+	starts := make([]int, 0, len(lines))
+	for s := range lines {
+		starts = append(starts, s)
+	}
+	sort.Ints(starts)
+	for _, s := range starts {
+		if l := lines[s]; best == nil || len(l.words) > len(best.words) {
+			best = l
+		}
+	}
+	if best == nil {
+		return "", nil
+	}
+	return text[best.start:best.end], best.spans
+}

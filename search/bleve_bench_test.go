@@ -1,0 +1,183 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Synthetic but realistic vocabulary of API catalogs.
+var (
+	benchNouns = strings.Fields(`account address alert analytics answer app appointment article asset attachment audit
+		balance bank batch billing booking branch brand budget bundle calendar campaign card cart catalog category certificate
+		channel charge checkout city claim client comment company config contact contract conversation coupon course credit
+		currency customer dashboard dataset deal delivery device discount dispute document domain driver email employee
+		endpoint event expense export feature feed file flight folder form forecast fulfillment gateway geofence group guest
+		holiday hotel identity image incident inventory invoice issue item job journal key label language lead ledger license
+		location log loyalty mandate map media meeting member merchant message metric model notification offer order
+		organization package page partner passenger password payment payout permission person photo pipeline plan player
+		playlist policy portfolio post price product profile project promotion quote rate receipt recipe record refund
+		region release report request reservation resource review reward role route rule sale schedule score search seat
+		secret segment sensor session settlement shipment shop signature sku sms song station statement stock store
+		subscription supplier survey tag task tax team template tenant ticket token track transaction transfer translation
+		trip user vehicle vendor video visit voucher wallet warehouse weather webhook widget workflow workspace`)
+	benchVerbs = strings.Fields(`create list get update delete search send cancel approve reject archive restore export
+		import validate verify upload download assign sync refresh publish schedule calculate estimate track translate`)
+	benchAdjectives = strings.Fields(`global smart open secure instant unified rapid cloud mobile central digital express
+		simple private public partner internal realtime bulk legacy modern`)
+	benchSuffixes = []string{"API", "Service", "Platform", "Hub", "Gateway", "Connect", "Engine", "Manager"}
+	benchStates   = []string{"published", "published", "published", "published", "deprecated", "draft", "in_review", "retired"}
+)
+
+// benchCorpus makes n APIs with about opsPerAPI operations each (a few very large ones), deterministically. Like real
+// APIs, each one has a domain: a dozen nouns of its own that its paths, summaries and descriptions use, mixed with
+// common words and with a long tail of rarer words (Zipf-distributed), so that a word matches some APIs, not all.
+func benchCorpus(n, opsPerAPI int) []Document {
+	r := rand.New(rand.NewPCG(42, 7))
+	pick := func(words []string) string { return words[r.IntN(len(words))] }
+	// A long tail of rarer words, made of syllables.
+	syllables := strings.Fields("ka lo mi ter vex dor pla qui sen tro ba nel fi gor un zep wal cor rin tas")
+	tail := make([]string, 6000)
+	for i := range tail {
+		w := ""
+		for k := 0; k < 2+i%3; k++ {
+			w += syllables[r.IntN(len(syllables))]
+		}
+		tail[i] = w
+	}
+	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(tail)-1))
+	docs := make([]Document, n)
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	totalOps := n * opsPerAPI
+	for i := range docs {
+		domain := make([]string, 12)
+		for k := range domain {
+			domain[k] = pick(benchNouns)
+		}
+		sentence := func(k int) string {
+			ws := make([]string, k)
+			for j := range ws {
+				switch j % 4 {
+				case 0:
+					ws[j] = pick(benchVerbs)
+				case 1, 2:
+					ws[j] = pick(domain)
+				default:
+					ws[j] = tail[zipf.Uint64()]
+				}
+			}
+			return strings.Join(ws, " ")
+		}
+		noun := domain[0]
+		name := fmt.Sprintf("%s %s %s", titleCase(pick(benchAdjectives)), titleCase(noun), pick(benchSuffixes))
+		nOps := 1 + r.IntN(2*opsPerAPI-1)
+		if i%500 == 0 {
+			nOps = 200
+		}
+		nOps = min(nOps, totalOps)
+		totalOps -= nOps
+		if i == n-1 {
+			nOps += totalOps
+		}
+		ops := make([]Operation, nOps)
+		for j := range ops {
+			res := pick(domain)
+			verb := pick(benchVerbs)
+			ops[j] = Operation{
+				Method:      pick([]string{"get", "get", "post", "put", "patch", "delete"}),
+				Path:        fmt.Sprintf("/v%d/%ss/{%s_id}/%s", 1+r.IntN(3), noun, res, pick(domain)),
+				OperationID: verb + titleCase(res),
+				Summary:     fmt.Sprintf("%s a %s", titleCase(verb), res),
+				Description: sentence(12 + r.IntN(20)),
+			}
+		}
+		team := fmt.Sprintf("team-%02d", r.IntN(60))
+		vis := VisibilityPublic
+		if r.IntN(5) == 0 {
+			vis = VisibilityTeam
+		}
+		docs[i] = Document{
+			ID: fmt.Sprintf("api-%05d", i), Slug: strings.ToLower(strings.ReplaceAll(name, " ", "-")) + fmt.Sprint(i),
+			Name: name, Summary: titleCase(sentence(8)), Description: sentence(40 + r.IntN(60)),
+			Tags: []string{pick(domain), pick(domain), pick(benchAdjectives)},
+			Team: team, TeamName: "Team " + team, State: pick(benchStates), Visibility: vis,
+			Versions: []string{"1.0.0", "1.1.0", "2.0.0"}, DefaultVersion: "2.0.0",
+			Operations: ops, UpdatedAt: start.Add(time.Duration(r.IntN(365*24)) * time.Hour),
+		}
+	}
+	return docs
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// BenchmarkBleveSearch builds 10,000 APIs with 100,000 operations once, in a temporary directory removed afterwards,
+// then measures typical catalog queries by a viewer in two teams. It reports ns/op and the 95th percentile (p95-ms).
+func BenchmarkBleveSearch(b *testing.B) {
+	ctx := context.Background()
+	docs := benchCorpus(10000, 10)
+	idx, err := OpenBleve(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatalf("OpenBleve: %v", err)
+	}
+	defer idx.Close()
+	began := time.Now()
+	if err := idx.Upsert(ctx, docs...); err != nil {
+		b.Fatalf("Upsert: %v", err)
+	}
+	indexed := time.Since(began)
+	if err := idx.Compact(ctx); err != nil {
+		b.Fatalf("Compact: %v", err)
+	}
+	ops := 0
+	for _, d := range docs {
+		ops += len(d.Operations)
+	}
+	b.Logf("indexed %d APIs, %d operations in %s, compacted in %s", len(docs), ops,
+		indexed.Round(time.Millisecond), (time.Since(began) - indexed).Round(time.Millisecond))
+
+	viewer := Viewer{Teams: []string{"team-07", "team-21"}}
+	queries := []struct {
+		name string
+		q    Query
+	}{
+		{"list all by name", Query{}},
+		{"one word", Query{Text: "invoice"}},
+		{"two words", Query{Text: "send sms"}},
+		{"prefix as you type", Query{Text: "warehou"}},
+		{"typo", Query{Text: "custmer"}},
+		{"path", Query{Text: "/v2/orders/{payment_id}"}},
+		{"word and facet filters", Query{Text: "payment", Tags: []string{"global", "secure"}, States: []string{"published"}}},
+		{"newest first, page 5", Query{Sort: SortUpdated, Page: 5}},
+	}
+	for _, bq := range queries {
+		b.Run(bq.name, func(b *testing.B) {
+			q := bq.q
+			q.Viewer = viewer
+			durations := make([]time.Duration, 0, 1024)
+			var total int
+			for b.Loop() {
+				t0 := time.Now()
+				res, err := idx.Search(ctx, q)
+				durations = append(durations, time.Since(t0))
+				if err != nil {
+					b.Fatalf("Search: %v", err)
+				}
+				total = res.Total
+			}
+			slices.Sort(durations)
+			p95 := durations[min(len(durations)-1, len(durations)*95/100)]
+			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(total), "hits")
+		})
+	}
+}

@@ -1,0 +1,370 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+)
+
+// Attribute names of the Meilisearch documents.
+const (
+	mID          = "id"
+	mSlug        = "slug"
+	mName        = "name"
+	mNameSort    = "nameSort" // lowercased name, for sorting
+	mSummary     = "summary"
+	mDescription = "description"
+	mTags        = "tags"
+	mTeam        = "team"
+	mTeamName    = "teamName"
+	mState       = "state"
+	mVisibility  = "visibility"
+	mVersions    = "versions"
+	mOperations  = "operations" // one line per operation
+	mOpWords     = "opWords"    // words of paths and operation ids
+	mUpdatedAt   = "updatedAt"  // unix milliseconds
+)
+
+// meiliBatchSize bounds the documents sent in one request.
+const meiliBatchSize = 1000
+
+// meiliTaskPoll is how often a task's status is asked for.
+const meiliTaskPoll = 50 * time.Millisecond
+
+// meiliMaxTotalHits lets totals and pages count up to the scale the catalog must hold (Meilisearch stops at 1,000 by
+// default).
+const meiliMaxTotalHits = 100000
+
+// Meilisearch is the search index kept in a Meilisearch index.
+type Meilisearch struct {
+	client meilisearch.ServiceManager
+	index  meilisearch.IndexManager
+	uid    string
+}
+
+var _ Index = (*Meilisearch)(nil)
+
+// meiliDoc is one API as Meilisearch stores it.
+type meiliDoc struct {
+	ID          string   `json:"id"`
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	NameSort    string   `json:"nameSort"`
+	Summary     string   `json:"summary"`
+	Description string   `json:"description"`
+	Tags        []string `json:"tags"`
+	Team        string   `json:"team"`
+	TeamName    string   `json:"teamName"`
+	State       string   `json:"state"`
+	Visibility  string   `json:"visibility"`
+	Versions    []string `json:"versions"`
+	Default     string   `json:"defaultVersion"`
+	Operations  []string `json:"operations"`
+	OpWords     string   `json:"opWords"`
+	UpdatedAt   int64    `json:"updatedAt"`
+}
+
+// meiliSettings are the index settings: searchable attributes in ranking order (name, slug and tags over operations
+// over summary and description), filters, sorts and the ranking rules. "sort" comes first so that an explicit sort
+// order wins over relevance; without a sort parameter it does nothing.
+func meiliSettings() *meilisearch.Settings {
+	return &meilisearch.Settings{
+		SearchableAttributes: []string{mName, mSlug, mTags, mOperations, mOpWords, mSummary, mDescription, mTeamName, mVersions},
+		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState},
+		SortableAttributes:   []string{mNameSort, mUpdatedAt, mID},
+		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
+		Pagination:           &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
+		Faceting: &meilisearch.Faceting{
+			MaxValuesPerFacet: MaxFacetValues,
+			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
+		},
+	}
+}
+
+// NewMeilisearch uses the index indexName on the Meilisearch server at url. It applies the index settings (which
+// creates the index when missing; applying them again changes nothing) and waits until they are in force.
+func NewMeilisearch(url, apiKey, indexName string) (*Meilisearch, error) {
+	if indexName == "" {
+		return nil, errors.New("meilisearch: index name is empty")
+	}
+	var opts []meilisearch.Option
+	if apiKey != "" {
+		opts = append(opts, meilisearch.WithAPIKey(apiKey))
+	}
+	client := meilisearch.New(url, opts...)
+	m := &Meilisearch{client: client, index: client.Index(indexName), uid: indexName}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	task, err := m.index.UpdateSettings(ctx, meiliSettings())
+	if err != nil {
+		client.Close()
+		return nil, fmt.Errorf("meilisearch: update settings of %s: %w", indexName, err)
+	}
+	if err := m.wait(ctx, task); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("meilisearch: update settings of %s: %w", indexName, err)
+	}
+	return m, nil
+}
+
+// wait waits for a task to finish and turns a failed or canceled task into an error.
+func (m *Meilisearch) wait(ctx context.Context, info *meilisearch.TaskInfo) error {
+	task, err := m.client.WaitForTask(ctx, info.TaskUID, meiliTaskPoll)
+	if err != nil {
+		return fmt.Errorf("task %d: %w", info.TaskUID, err)
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded {
+		return fmt.Errorf("task %d %s: %s (%s)", info.TaskUID, task.Status, task.Error.Message, task.Error.Code)
+	}
+	return nil
+}
+
+// Upsert adds the documents or replaces those with the same ID, and waits until they are searchable.
+func (m *Meilisearch) Upsert(ctx context.Context, docs ...Document) error {
+	for _, d := range docs {
+		if err := validate(d); err != nil {
+			return err
+		}
+	}
+	pk := mID
+	for len(docs) > 0 {
+		n := min(len(docs), meiliBatchSize)
+		batch := make([]meiliDoc, n)
+		for i, d := range docs[:n] {
+			batch[i] = toMeiliDoc(d)
+		}
+		task, err := m.index.AddDocuments(ctx, batch, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+		if err != nil {
+			return fmt.Errorf("meilisearch: add documents: %w", err)
+		}
+		if err := m.wait(ctx, task); err != nil {
+			return fmt.Errorf("meilisearch: add documents: %w", err)
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+func toMeiliDoc(d Document) meiliDoc {
+	lines := make([]string, len(d.Operations))
+	for i, op := range d.Operations {
+		lines[i] = operationLine(op)
+	}
+	tags := compact(d.Tags)
+	if tags == nil {
+		tags = []string{}
+	}
+	versions := d.Versions
+	if versions == nil {
+		versions = []string{}
+	}
+	return meiliDoc{
+		ID:          d.ID,
+		Slug:        d.Slug,
+		Name:        d.Name,
+		NameSort:    strings.ToLower(d.Name),
+		Summary:     d.Summary,
+		Description: d.Description,
+		Tags:        tags,
+		Team:        d.Team,
+		TeamName:    d.TeamName,
+		State:       d.State,
+		Visibility:  d.Visibility,
+		Versions:    versions,
+		Default:     d.DefaultVersion,
+		Operations:  lines,
+		OpWords:     operationWords(d.Operations),
+		UpdatedAt:   d.UpdatedAt.UnixMilli(),
+	}
+}
+
+// Delete removes the documents with these IDs and waits until they are gone.
+func (m *Meilisearch) Delete(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	task, err := m.index.DeleteDocuments(ctx, ids, nil)
+	if err != nil {
+		return fmt.Errorf("meilisearch: delete documents: %w", err)
+	}
+	if err := m.wait(ctx, task); err != nil {
+		return fmt.Errorf("meilisearch: delete documents: %w", err)
+	}
+	return nil
+}
+
+// Reset deletes every document of the index and keeps its settings.
+func (m *Meilisearch) Reset(ctx context.Context) error {
+	task, err := m.index.DeleteAllDocuments(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("meilisearch: delete all documents: %w", err)
+	}
+	if err := m.wait(ctx, task); err != nil {
+		return fmt.Errorf("meilisearch: delete all documents: %w", err)
+	}
+	return nil
+}
+
+// Close releases the client's idle connections.
+func (m *Meilisearch) Close() error {
+	m.client.Close()
+	return nil
+}
+
+// meiliHit is what Search reads of a hit.
+type meiliHit struct {
+	ID        string                     `json:"id"`
+	Slug      string                     `json:"slug"`
+	Name      string                     `json:"name"`
+	Summary   string                     `json:"summary"`
+	Team      string                     `json:"team"`
+	State     string                     `json:"state"`
+	Formatted map[string]json.RawMessage `json:"_formatted"`
+}
+
+// Search runs q with the visibility and facet filters in the Meilisearch filter expression.
+func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
+	q, err := normalize(q)
+	if err != nil {
+		return Result{}, err
+	}
+	perPage := int64(q.PerPage)
+	req := &meilisearch.SearchRequest{
+		Query:                 q.Text,
+		Filter:                meiliFilter(q),
+		Facets:                []string{mTeam, mTags, mState},
+		AttributesToRetrieve:  []string{mID, mSlug, mName, mSummary, mTeam, mState},
+		AttributesToHighlight: []string{mName, mTags, mOperations, mSummary, mDescription},
+		AttributesToCrop:      []string{mOperations, mSummary, mDescription},
+		CropLength:            30,
+		HighlightPreTag:       "<mark>",
+		HighlightPostTag:      "</mark>",
+		Page:                  int64(q.Page),
+		HitsPerPage:           &perPage,
+	}
+	switch {
+	case q.Sort == SortUpdated:
+		req.Sort = []string{mUpdatedAt + ":desc", mNameSort + ":asc", mID + ":asc"}
+	case q.Sort == SortName || q.Text == "":
+		req.Sort = []string{mNameSort + ":asc", mID + ":asc"}
+	}
+	resp, err := m.index.Search(ctx, q.Text, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("meilisearch: search: %w", err)
+	}
+	res := Result{Total: int(resp.TotalHits), Hits: make([]Hit, 0, len(resp.Hits))}
+	for i, raw := range resp.Hits {
+		var mh meiliHit
+		if err := raw.DecodeInto(&mh); err != nil {
+			return Result{}, fmt.Errorf("meilisearch: decode hit %d: %w", i, err)
+		}
+		h := Hit{ID: mh.ID, Slug: mh.Slug, Name: mh.Name, Summary: mh.Summary, Team: mh.Team, State: mh.State}
+		if q.Text != "" {
+			h.Highlights = meiliHighlights(mh.Formatted)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	if len(resp.FacetDistribution) > 0 {
+		var dist map[string]map[string]int
+		if err := json.Unmarshal(resp.FacetDistribution, &dist); err != nil {
+			return Result{}, fmt.Errorf("meilisearch: decode facets: %w", err)
+		}
+		res.Facets = Facets{Teams: meiliFacet(dist[mTeam]), Tags: meiliFacet(dist[mTags]), States: meiliFacet(dist[mState])}
+	}
+	return res, nil
+}
+
+// meiliFilter builds the filter expression: visibility first, then the facet filters, ANDed.
+func meiliFilter(q Query) string {
+	var clauses []string
+	if !q.Viewer.All {
+		vis := mVisibility + " = " + meiliQuote(VisibilityPublic)
+		if len(q.Viewer.Teams) > 0 {
+			vis = "(" + vis + " OR " + meiliIn(mTeam, q.Viewer.Teams) + ")"
+		}
+		clauses = append(clauses, vis)
+	}
+	if len(q.Teams) > 0 {
+		clauses = append(clauses, meiliIn(mTeam, q.Teams))
+	}
+	if len(q.Tags) > 0 {
+		clauses = append(clauses, meiliIn(mTags, q.Tags))
+	}
+	if len(q.States) > 0 {
+		clauses = append(clauses, meiliIn(mState, q.States))
+	}
+	return strings.Join(clauses, " AND ")
+}
+
+func meiliIn(attr string, values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = meiliQuote(v)
+	}
+	return attr + " IN [" + strings.Join(quoted, ", ") + "]"
+}
+
+// meiliQuote quotes a filter value, escaping backslashes and double quotes.
+func meiliQuote(v string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+func meiliFacet(dist map[string]int) []FacetValue {
+	if len(dist) == 0 {
+		return nil
+	}
+	out := make([]FacetValue, 0, len(dist))
+	for v, n := range dist {
+		if n > 0 {
+			out = append(out, FacetValue{Value: v, Count: n})
+		}
+	}
+	return sortFacet(out)
+}
+
+// meiliHighlights turns the highlighted (unescaped) attributes of a hit into escaped snippets, best fields first.
+func meiliHighlights(formatted map[string]json.RawMessage) []string {
+	var out []string
+	for _, attr := range []string{mName, mTags, mOperations, mSummary, mDescription} {
+		if len(out) == maxHighlights {
+			break
+		}
+		raw, ok := formatted[attr]
+		if !ok {
+			continue
+		}
+		var values []string
+		var one string
+		if err := json.Unmarshal(raw, &one); err == nil {
+			values = []string{one}
+		} else if err := json.Unmarshal(raw, &values); err != nil {
+			continue
+		}
+		var snippets []string
+		bestCount := 0
+		best := ""
+		for _, v := range values {
+			text, spans := unmark(v, "<mark>", "</mark>")
+			s := snippet(text, spans, snippetWidth)
+			if s == "" {
+				continue
+			}
+			if attr == mTags {
+				snippets = append(snippets, s)
+			} else if len(spans) > bestCount {
+				best, bestCount = s, len(spans)
+			}
+		}
+		if attr == mTags && len(snippets) > 0 {
+			out = append(out, strings.Join(snippets, ", "))
+		} else if best != "" {
+			out = append(out, best)
+		}
+	}
+	return out
+}

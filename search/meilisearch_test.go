@@ -1,0 +1,863 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/meilisearch/meilisearch-go"
+)
+
+const fakeMeiliKey = "test-master-key"
+
+// fakeMeili plays a Meilisearch server for one index. It checks each request against what the Meilisearch API
+// documents and answers with the documented shapes: task objects for writes, GET /tasks/{uid}, and search responses
+// with hits, _formatted, facetDistribution and totalHits. Search is a simple model of Meilisearch (all words, the last
+// one as a prefix, no typos; ranking by the first searchable attribute that matches), enough for the conformance suite.
+type fakeMeili struct {
+	t   *testing.T
+	uid string
+
+	mu         sync.Mutex
+	settings   map[string]json.RawMessage // the last settings PATCHed
+	settingsN  int                        // how many times
+	docs       map[string]map[string]any
+	order      []string // document ids in insertion order
+	tasks      map[int64]map[string]any
+	nextTask   int64
+	failNext   bool             // the next task fails
+	searches   []map[string]any // search request bodies
+	docAdds    int              // POST /documents requests
+	docDeletes int              // POST /documents/delete-batch requests
+}
+
+func newFakeMeili(t *testing.T, uid string) (*fakeMeili, *httptest.Server) {
+	f := &fakeMeili{t: t, uid: uid, docs: map[string]map[string]any{}, tasks: map[int64]map[string]any{}}
+	srv := httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(srv.Close)
+	return f, srv
+}
+
+func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if got := r.Header.Get("Authorization"); got != "Bearer "+fakeMeiliKey {
+		f.t.Errorf("%s %s: Authorization header: got %q, want %q", r.Method, r.URL.Path, got, "Bearer "+fakeMeiliKey)
+		writeMeiliError(w, http.StatusUnauthorized, "invalid_api_key", "auth", "The provided API key is invalid.")
+		return
+	}
+	prefix := "/indexes/" + f.uid
+	switch {
+	case r.Method == http.MethodPatch && r.URL.Path == prefix+"/settings":
+		f.patchSettings(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/tasks/"):
+		f.getTask(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents":
+		f.addDocuments(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents/delete-batch":
+		f.deleteBatch(w, r)
+	case r.Method == http.MethodDelete && r.URL.Path == prefix+"/documents":
+		f.docs = map[string]map[string]any{}
+		f.order = nil
+		f.enqueue(w, "documentDeletion", map[string]any{"providedIds": 0, "deletedDocuments": 0, "originalFilter": nil})
+	case r.Method == http.MethodPost && r.URL.Path == prefix+"/search":
+		f.search(w, r)
+	default:
+		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+		writeMeiliError(w, http.StatusNotFound, "not_found", "invalid_request", "Not found.")
+	}
+}
+
+func writeMeiliError(w http.ResponseWriter, status int, code, typ, msg string) {
+	writeJSON(w, status, map[string]any{
+		"message": msg, "code": code, "type": typ, "link": "https://docs.meilisearch.com/errors#" + code,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// enqueue records a task and answers 202 with the summarized task object.
+func (f *fakeMeili) enqueue(w http.ResponseWriter, typ string, details map[string]any) {
+	uid := f.nextTask
+	f.nextTask++
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	task := map[string]any{
+		"uid": uid, "batchUid": uid, "indexUid": f.uid, "status": "succeeded", "type": typ,
+		"canceledBy": nil, "details": details, "error": nil, "duration": "PT0.001S",
+		"enqueuedAt": now, "startedAt": now, "finishedAt": now,
+	}
+	if f.failNext {
+		f.failNext = false
+		task["status"] = "failed"
+		task["error"] = map[string]any{
+			"message": "Index `" + f.uid + "`: internal error.", "code": "internal", "type": "internal",
+			"link": "https://docs.meilisearch.com/errors#internal",
+		}
+	}
+	f.tasks[uid] = task
+	writeJSON(w, http.StatusAccepted, map[string]any{
+		"taskUid": uid, "indexUid": f.uid, "status": "enqueued", "type": typ, "enqueuedAt": now,
+	})
+}
+
+func (f *fakeMeili) getTask(w http.ResponseWriter, r *http.Request) {
+	uid, err := strconv.ParseInt(strings.TrimPrefix(r.URL.Path, "/tasks/"), 10, 64)
+	task, ok := f.tasks[uid]
+	if err != nil || !ok {
+		writeMeiliError(w, http.StatusNotFound, "task_not_found", "invalid_request", "Task not found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, task)
+}
+
+func (f *fakeMeili) patchSettings(w http.ResponseWriter, r *http.Request) {
+	var s map[string]json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&s); err != nil {
+		f.t.Errorf("settings body: %v", err)
+		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", err.Error())
+		return
+	}
+	var searchable, filterable, sortable, rules []string
+	for key, dst := range map[string]*[]string{
+		"searchableAttributes": &searchable, "filterableAttributes": &filterable,
+		"sortableAttributes": &sortable, "rankingRules": &rules,
+	} {
+		if err := json.Unmarshal(s[key], dst); err != nil {
+			f.t.Errorf("settings %s: got %s, want a list of strings", key, s[key])
+		}
+	}
+	pos := func(a string) int {
+		if i := slices.Index(searchable, a); i >= 0 {
+			return i
+		}
+		f.t.Errorf("searchableAttributes %v: %s missing", searchable, a)
+		return math.MaxInt
+	}
+	for _, a := range []string{mName, mSlug, mTags} {
+		if pos(a) > pos(mOperations) {
+			f.t.Errorf("searchableAttributes %v: want %s before operations", searchable, a)
+		}
+	}
+	for _, a := range []string{mSummary, mDescription} {
+		if pos(mOperations) > pos(a) {
+			f.t.Errorf("searchableAttributes %v: want operations before %s", searchable, a)
+		}
+	}
+	for _, a := range []string{mVisibility, mTeam, mTags, mState} {
+		if !slices.Contains(filterable, a) {
+			f.t.Errorf("filterableAttributes %v: want %s", filterable, a)
+		}
+	}
+	for _, a := range []string{mNameSort, mUpdatedAt} {
+		if !slices.Contains(sortable, a) {
+			f.t.Errorf("sortableAttributes %v: want %s", sortable, a)
+		}
+	}
+	for _, rule := range []string{"words", "typo", "proximity", "attribute", "sort", "exactness"} {
+		if !slices.Contains(rules, rule) {
+			f.t.Errorf("rankingRules %v: want %s", rules, rule)
+		}
+	}
+	var pagination struct {
+		MaxTotalHits int `json:"maxTotalHits"`
+	}
+	if err := json.Unmarshal(s["pagination"], &pagination); err != nil || pagination.MaxTotalHits < 10000 {
+		f.t.Errorf("pagination: got %s, want maxTotalHits of at least 10000", s["pagination"])
+	}
+	f.settings = s
+	f.settingsN++
+	f.enqueue(w, "settingsUpdate", map[string]any{"searchableAttributes": searchable})
+}
+
+func (f *fakeMeili) stringList(key string) []string {
+	var out []string
+	_ = json.Unmarshal(f.settings[key], &out)
+	return out
+}
+
+func (f *fakeMeili) addDocuments(w http.ResponseWriter, r *http.Request) {
+	if got := r.Header.Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
+		f.t.Errorf("add documents Content-Type: got %q, want application/json", got)
+	}
+	if got := r.URL.Query().Get("primaryKey"); got != "id" {
+		f.t.Errorf("add documents primaryKey: got %q, want id", got)
+	}
+	var docs []map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&docs); err != nil {
+		f.t.Errorf("add documents body: %v", err)
+		writeMeiliError(w, http.StatusBadRequest, "malformed_payload", "invalid_request", err.Error())
+		return
+	}
+	f.docAdds++
+	for _, d := range docs {
+		id, ok := d["id"].(string)
+		if !ok || id == "" {
+			f.t.Errorf("document without a string id: %v", d)
+			continue
+		}
+		if _, exists := f.docs[id]; !exists {
+			f.order = append(f.order, id)
+		}
+		f.docs[id] = d
+	}
+	f.enqueue(w, "documentAdditionOrUpdate", map[string]any{"receivedDocuments": len(docs), "indexedDocuments": len(docs)})
+}
+
+func (f *fakeMeili) deleteBatch(w http.ResponseWriter, r *http.Request) {
+	var ids []string
+	if err := json.NewDecoder(r.Body).Decode(&ids); err != nil {
+		f.t.Errorf("delete-batch body: %v", err)
+		writeMeiliError(w, http.StatusBadRequest, "malformed_payload", "invalid_request", err.Error())
+		return
+	}
+	f.docDeletes++
+	deleted := 0
+	for _, id := range ids {
+		if _, ok := f.docs[id]; ok {
+			delete(f.docs, id)
+			f.order = slices.DeleteFunc(f.order, func(s string) bool { return s == id })
+			deleted++
+		}
+	}
+	f.enqueue(w, "documentDeletion", map[string]any{"providedIds": len(ids), "deletedDocuments": deleted})
+}
+
+type fakeSearchRequest struct {
+	Q                     string   `json:"q"`
+	Filter                any      `json:"filter"`
+	Facets                []string `json:"facets"`
+	AttributesToRetrieve  []string `json:"attributesToRetrieve"`
+	AttributesToHighlight []string `json:"attributesToHighlight"`
+	AttributesToCrop      []string `json:"attributesToCrop"`
+	HighlightPreTag       string   `json:"highlightPreTag"`
+	HighlightPostTag      string   `json:"highlightPostTag"`
+	Page                  int      `json:"page"`
+	HitsPerPage           *int     `json:"hitsPerPage"`
+	Sort                  []string `json:"sort"`
+}
+
+func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
+	if f.settings == nil {
+		f.t.Errorf("search before the index settings were applied")
+	}
+	var raw map[string]any
+	var req fakeSearchRequest
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(body, &raw)
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &req)
+	}
+	if err != nil {
+		f.t.Errorf("search body: %v", err)
+		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", err.Error())
+		return
+	}
+	f.searches = append(f.searches, raw)
+
+	if req.HighlightPreTag != "<mark>" || req.HighlightPostTag != "</mark>" {
+		f.t.Errorf("highlight tags: got %q %q, want <mark> </mark>", req.HighlightPreTag, req.HighlightPostTag)
+	}
+	for _, a := range []string{mTeam, mTags, mState} {
+		if !slices.Contains(req.Facets, a) {
+			f.t.Errorf("facets %v: want %s", req.Facets, a)
+		}
+	}
+	if len(req.AttributesToHighlight) == 0 {
+		f.t.Errorf("attributesToHighlight: got none, want the searched attributes")
+	}
+	if req.Page < 1 || req.HitsPerPage == nil || *req.HitsPerPage < 1 || *req.HitsPerPage > MaxPerPage {
+		f.t.Errorf("page %d, hitsPerPage %v: want page >= 1 and 1 <= hitsPerPage <= %d", req.Page, req.HitsPerPage, MaxPerPage)
+		writeMeiliError(w, http.StatusBadRequest, "invalid_search_page", "invalid_request", "bad page")
+		return
+	}
+	match := func(map[string]any) bool { return true }
+	if req.Filter != nil {
+		s, ok := req.Filter.(string)
+		if !ok {
+			f.t.Errorf("filter: got %T, want a string expression", req.Filter)
+		}
+		if s != "" {
+			m, err := parseFakeFilter(s, f.stringList("filterableAttributes"))
+			if err != nil {
+				writeMeiliError(w, http.StatusBadRequest, "invalid_search_filter", "invalid_request", err.Error())
+				return
+			}
+			match = m
+		}
+	}
+	for _, s := range req.Sort {
+		attr, _, _ := strings.Cut(s, ":")
+		if !slices.Contains(f.stringList("sortableAttributes"), attr) {
+			writeMeiliError(w, http.StatusBadRequest, "invalid_search_sort", "invalid_request",
+				"Attribute `"+attr+"` is not sortable.")
+			return
+		}
+	}
+
+	words := fakeWords(req.Q)
+	searchable := f.stringList("searchableAttributes")
+	type scored struct {
+		doc   map[string]any
+		rank  int
+		order int
+	}
+	var found []scored
+	for i, id := range f.order {
+		d := f.docs[id]
+		if !match(d) {
+			continue
+		}
+		rank, ok := fakeRank(d, words, searchable)
+		if ok {
+			found = append(found, scored{d, rank, i})
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		for _, s := range req.Sort {
+			attr, dir, _ := strings.Cut(s, ":")
+			c := compareValues(found[i].doc[attr], found[j].doc[attr])
+			if dir == "desc" {
+				c = -c
+			}
+			if c != 0 {
+				return c < 0
+			}
+		}
+		if found[i].rank != found[j].rank {
+			return found[i].rank < found[j].rank
+		}
+		return found[i].order < found[j].order
+	})
+
+	dist := map[string]map[string]int{}
+	for _, facet := range req.Facets {
+		dist[facet] = map[string]int{}
+		for _, s := range found {
+			for _, v := range stringValues(s.doc[facet]) {
+				dist[facet][v]++
+			}
+		}
+	}
+	per := *req.HitsPerPage
+	from := min((req.Page-1)*per, len(found))
+	to := min(from+per, len(found))
+	hits := make([]map[string]any, 0, to-from)
+	for _, s := range found[from:to] {
+		hits = append(hits, fakeHit(s.doc, req, words))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"hits": hits, "query": req.Q, "processingTimeMs": 1, "hitsPerPage": per, "page": req.Page,
+		"totalPages": (len(found) + per - 1) / per, "totalHits": len(found), "facetDistribution": dist,
+	})
+}
+
+// fakeWords splits text into lowercase words as a tokenizer would.
+func fakeWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// fakeMatches reports whether a document word matches a query word: exactly, or as a prefix for the last query word.
+func fakeMatches(docWord, queryWord string, last bool) bool {
+	return docWord == queryWord || (last && strings.HasPrefix(docWord, queryWord))
+}
+
+// fakeRank reports whether every query word matches one of the searchable attributes, and ranks by the attributes.
+func fakeRank(d map[string]any, words, searchable []string) (int, bool) {
+	rank := 0
+	for wi, w := range words {
+		best := -1
+		for ai, attr := range searchable {
+			for _, v := range stringValues(d[attr]) {
+				for _, dw := range fakeWords(v) {
+					if fakeMatches(dw, w, wi == len(words)-1) {
+						best = ai
+						break
+					}
+				}
+				if best >= 0 {
+					break
+				}
+			}
+			if best >= 0 {
+				break
+			}
+		}
+		if best < 0 {
+			return 0, false
+		}
+		rank += best
+	}
+	return rank, true
+}
+
+func stringValues(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func compareValues(a, b any) int {
+	switch a := a.(type) {
+	case float64:
+		bf, _ := b.(float64)
+		switch {
+		case a < bf:
+			return -1
+		case a > bf:
+			return 1
+		}
+		return 0
+	case string:
+		bs, _ := b.(string)
+		return strings.Compare(a, bs)
+	}
+	return 0
+}
+
+// fakeHit is a hit as Meilisearch returns it: the retrieved attributes and _formatted with the highlighted (and
+// cropped) attributes, where matches are wrapped in the tags and nothing is escaped.
+func fakeHit(d map[string]any, req fakeSearchRequest, words []string) map[string]any {
+	hit := map[string]any{}
+	retrieve := req.AttributesToRetrieve
+	if len(retrieve) == 0 {
+		for k := range d {
+			retrieve = append(retrieve, k)
+		}
+	}
+	for _, a := range retrieve {
+		if v, ok := d[a]; ok {
+			hit[a] = v
+		}
+	}
+	formatted := map[string]any{}
+	for _, a := range retrieve {
+		if v, ok := d[a]; ok {
+			formatted[a] = v
+		}
+	}
+	for _, a := range append(slices.Clone(req.AttributesToHighlight), req.AttributesToCrop...) {
+		switch v := d[a].(type) {
+		case string:
+			formatted[a] = fakeHighlight(v, words, req.HighlightPreTag, req.HighlightPostTag)
+		case []any:
+			out := make([]any, len(v))
+			for i, e := range v {
+				s, _ := e.(string)
+				out[i] = fakeHighlight(s, words, req.HighlightPreTag, req.HighlightPostTag)
+			}
+			formatted[a] = out
+		}
+	}
+	hit["_formatted"] = formatted
+	return hit
+}
+
+func fakeHighlight(s string, words []string, pre, post string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		if !unicode.IsLetter(rs[i]) && !unicode.IsDigit(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j])) {
+			j++
+		}
+		word := string(rs[i:j])
+		hit := false
+		for wi, w := range words {
+			if fakeMatches(strings.ToLower(word), w, wi == len(words)-1) {
+				hit = true
+			}
+		}
+		if hit {
+			b.WriteString(pre + word + post)
+		} else {
+			b.WriteString(word)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// parseFakeFilter parses the filter expressions of the Meilisearch syntax that the adapter uses: attr = "v",
+// attr IN ["a", "b"], AND, OR and parentheses. Attributes must be filterable.
+func parseFakeFilter(s string, filterable []string) (func(map[string]any) bool, error) {
+	toks, err := lexFilter(s)
+	if err != nil {
+		return nil, err
+	}
+	p := &filterParser{toks: toks, filterable: filterable}
+	m, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.i != len(p.toks) {
+		return nil, fmt.Errorf("filter %q: unexpected %q", s, p.toks[p.i])
+	}
+	return m, nil
+}
+
+func lexFilter(s string) ([]string, error) {
+	var toks []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ':
+			i++
+		case strings.ContainsRune("()[],=", rune(c)):
+			toks = append(toks, string(c))
+			i++
+		case c == '"':
+			var b strings.Builder
+			b.WriteByte('"')
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return nil, fmt.Errorf("filter %q: unterminated string", s)
+			}
+			i++
+			toks = append(toks, b.String())
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(` ()[],="`, rune(s[j])) {
+				j++
+			}
+			toks = append(toks, s[i:j])
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+type filterParser struct {
+	toks       []string
+	i          int
+	filterable []string
+}
+
+func (p *filterParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+func (p *filterParser) next() string {
+	t := p.peek()
+	p.i++
+	return t
+}
+
+func (p *filterParser) or() (func(map[string]any) bool, error) {
+	l, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "OR" {
+		p.next()
+		r, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		l = func(l, r func(map[string]any) bool) func(map[string]any) bool {
+			return func(d map[string]any) bool { return l(d) || r(d) }
+		}(l, r)
+	}
+	return l, nil
+}
+
+func (p *filterParser) and() (func(map[string]any) bool, error) {
+	l, err := p.atom()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "AND" {
+		p.next()
+		r, err := p.atom()
+		if err != nil {
+			return nil, err
+		}
+		l = func(l, r func(map[string]any) bool) func(map[string]any) bool {
+			return func(d map[string]any) bool { return l(d) && r(d) }
+		}(l, r)
+	}
+	return l, nil
+}
+
+func (p *filterParser) value() (string, error) {
+	t := p.next()
+	if !strings.HasPrefix(t, `"`) {
+		return "", fmt.Errorf("filter: want a quoted value, got %q", t)
+	}
+	return t[1:], nil
+}
+
+func (p *filterParser) atom() (func(map[string]any) bool, error) {
+	if p.peek() == "(" {
+		p.next()
+		m, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if p.next() != ")" {
+			return nil, fmt.Errorf("filter: missing )")
+		}
+		return m, nil
+	}
+	attr := p.next()
+	if !slices.Contains(p.filterable, attr) {
+		return nil, fmt.Errorf("filter: attribute `%s` is not filterable", attr)
+	}
+	var values []string
+	switch op := p.next(); op {
+	case "=":
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		values = []string{v}
+	case "IN":
+		if p.next() != "[" {
+			return nil, fmt.Errorf("filter: want [ after IN")
+		}
+		for {
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, v)
+			if sep := p.next(); sep == "]" {
+				break
+			} else if sep != "," {
+				return nil, fmt.Errorf("filter: want , or ], got %q", sep)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("filter: unsupported operator %q", op)
+	}
+	return func(d map[string]any) bool {
+		for _, v := range stringValues(d[attr]) {
+			if slices.Contains(values, v) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+func openFakeMeili(t *testing.T) Index {
+	t.Helper()
+	_, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+func TestMeilisearchConformanceFake(t *testing.T) {
+	runConformance(t, openFakeMeili)
+}
+
+// realMeiliOpener opens indexes on the Meilisearch server named by PORTICO_TEST_MEILISEARCH_URL, each with a unique
+// name, deleted after its test.
+func realMeiliOpener() (opener, bool) {
+	url := os.Getenv("PORTICO_TEST_MEILISEARCH_URL")
+	if url == "" {
+		return nil, false
+	}
+	key := os.Getenv("PORTICO_TEST_MEILISEARCH_KEY")
+	var n atomic.Int64
+	run := time.Now().UnixNano()
+	return func(t *testing.T) Index {
+		t.Helper()
+		name := fmt.Sprintf("portico_test_%d_%d", run, n.Add(1))
+		m, err := NewMeilisearch(url, key, name)
+		if err != nil {
+			t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+		}
+		t.Cleanup(func() {
+			ctx := context.Background()
+			var opts []meilisearch.Option
+			if key != "" {
+				opts = append(opts, meilisearch.WithAPIKey(key))
+			}
+			client := meilisearch.New(url, opts...)
+			defer client.Close()
+			task, err := client.DeleteIndex(ctx, name)
+			if err != nil {
+				t.Errorf("delete index %s: %v", name, err)
+				return
+			}
+			if _, err := client.WaitForTask(ctx, task.TaskUID, 50*time.Millisecond); err != nil {
+				t.Errorf("delete index %s: %v", name, err)
+			}
+			_ = m.Close()
+		})
+		return m
+	}, true
+}
+
+func TestMeilisearchConformanceReal(t *testing.T) {
+	open, ok := realMeiliOpener()
+	if !ok {
+		t.Skip("PORTICO_TEST_MEILISEARCH_URL is not set")
+	}
+	runConformance(t, open)
+}
+
+func TestMeilisearchSettingsAreIdempotent(t *testing.T) {
+	f, srv := newFakeMeili(t, "apis")
+	for i := range 2 {
+		m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+		if err != nil {
+			t.Fatalf("NewMeilisearch #%d: got error %v, want nil", i+1, err)
+		}
+		_ = m.Close()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.settingsN != 2 {
+		t.Errorf("settings updates: got %d, want 2", f.settingsN)
+	}
+	want := []string{mName, mSlug, mTags, mOperations, mOpWords, mSummary, mDescription, mTeamName, mVersions}
+	if got := f.stringList("searchableAttributes"); !slices.Equal(got, want) {
+		t.Errorf("searchableAttributes: got %v, want %v", got, want)
+	}
+}
+
+func TestMeilisearchSearchRequest(t *testing.T) {
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	defer m.Close()
+	tests := []struct {
+		name       string
+		q          Query
+		wantFilter string
+		wantSort   []any
+		wantPage   float64
+		wantPer    float64
+	}{
+		{
+			name:       "outsider with filters",
+			q:          Query{Text: "maps", Teams: []string{"maps"}, Tags: []string{"geo", `we"ird\`}, States: []string{"published"}, Viewer: Viewer{Teams: []string{"a", "b"}}, Sort: SortName, Page: 2, PerPage: 5},
+			wantFilter: `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND tags IN ["geo", "we\"ird\\"] AND state IN ["published"]`,
+			wantSort:   []any{"nameSort:asc", "id:asc"},
+			wantPage:   2, wantPer: 5,
+		},
+		{
+			name:       "viewer without teams, relevance",
+			q:          Query{Text: "maps"},
+			wantFilter: `visibility = "public"`,
+			wantPage:   1, wantPer: 20,
+		},
+		{
+			name:     "admin, newest first, per page capped",
+			q:        Query{Viewer: Viewer{All: true}, Sort: SortUpdated, PerPage: 500},
+			wantSort: []any{"updatedAt:desc", "nameSort:asc", "id:asc"},
+			wantPage: 1, wantPer: 100,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := m.Search(context.Background(), tt.q); err != nil {
+				t.Fatalf("Search: got error %v, want nil", err)
+			}
+			f.mu.Lock()
+			req := f.searches[len(f.searches)-1]
+			f.mu.Unlock()
+			if got, _ := req["filter"].(string); got != tt.wantFilter {
+				t.Errorf("filter: got %q, want %q", got, tt.wantFilter)
+			}
+			gotSort, _ := req["sort"].([]any)
+			if !slices.Equal(gotSort, tt.wantSort) {
+				t.Errorf("sort: got %v, want %v", gotSort, tt.wantSort)
+			}
+			if req["page"] != tt.wantPage || req["hitsPerPage"] != tt.wantPer {
+				t.Errorf("page, hitsPerPage: got %v, %v, want %v, %v", req["page"], req["hitsPerPage"], tt.wantPage, tt.wantPer)
+			}
+			if req["q"] != tt.q.Text {
+				t.Errorf("q: got %v, want %q", req["q"], tt.q.Text)
+			}
+		})
+	}
+}
+
+func TestMeilisearchFailedTaskIsAnError(t *testing.T) {
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	defer m.Close()
+	f.mu.Lock()
+	f.failNext = true
+	f.mu.Unlock()
+	err = m.Upsert(context.Background(), conformanceCorpus()[0])
+	if err == nil || !strings.Contains(err.Error(), "failed") {
+		t.Errorf("Upsert with a failing task: got error %v, want one that says the task failed", err)
+	}
+}
+
+func TestMeilisearchUpsertBatches(t *testing.T) {
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	defer m.Close()
+	docs := make([]Document, meiliBatchSize+1)
+	for i := range docs {
+		docs[i] = Document{ID: fmt.Sprintf("api-%d", i), Name: fmt.Sprintf("API %d", i), Visibility: VisibilityPublic}
+	}
+	if err := m.Upsert(context.Background(), docs...); err != nil {
+		t.Fatalf("Upsert: got error %v, want nil", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.docAdds != 2 || len(f.docs) != len(docs) {
+		t.Errorf("document requests, documents: got %d, %d, want 2, %d", f.docAdds, len(f.docs), len(docs))
+	}
+}

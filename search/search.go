@@ -1,0 +1,387 @@
+// Package search is the catalog's full-text search. One Index interface has two backends: Bleve, an embedded index on
+// disk (the default), and Meilisearch (production). Both filter visibility inside the engine query, so hits, facet
+// counts and totals never reveal an API that the viewer may not see.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Visibility values of a Document.
+const (
+	VisibilityPublic = "public"
+	VisibilityTeam   = "team"
+)
+
+// Sort orders of a Query.
+const (
+	SortRelevance = "relevance"
+	SortName      = "name"
+	SortUpdated   = "updated"
+)
+
+// Paging limits of a Query.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+)
+
+// MaxFacetValues is the number of values returned per facet, the most frequent first.
+const MaxFacetValues = 100
+
+// snippetWidth is the length of a highlight snippet in characters (runes), before escaping.
+const snippetWidth = 160
+
+// maxHighlights is the number of highlight snippets per hit.
+const maxHighlights = 3
+
+// ErrInvalidQuery reports a query that cannot be run (unknown sort order).
+var ErrInvalidQuery = errors.New("invalid search query")
+
+// ErrInvalidDocument reports a document that cannot be indexed (no ID, unknown visibility).
+var ErrInvalidDocument = errors.New("invalid search document")
+
+// Operation is one operation of an API's default version.
+type Operation struct{ Method, Path, OperationID, Summary, Description string }
+
+// Document is what the index holds for one API.
+type Document struct {
+	ID                  string // API id, stable
+	Slug, Name, Summary string
+	Description         string // plain text (already stripped of markdown)
+	Tags                []string
+	Team, TeamName      string      // team slug and display name
+	State               string      // lifecycle state of the default version: draft, in_review, published, deprecated, retired
+	Visibility          string      // "public" (whole org) or "team"
+	Versions            []string    // version numbers
+	DefaultVersion      string      // version shown in the catalog
+	Operations          []Operation // every operation of the default version
+	UpdatedAt           time.Time
+}
+
+// Viewer is who searches. All is an org admin, who sees everything; anybody else sees public APIs and their own teams'.
+type Viewer struct {
+	Teams []string
+	All   bool
+}
+
+// Query is one search. Teams, Tags and States are facet filters: AND across fields, OR within a field.
+type Query struct {
+	Text                string
+	Teams, Tags, States []string
+	Viewer              Viewer
+	Sort                string // "relevance" (default), "name", "updated"
+	Page, PerPage       int    // 1-based; PerPage default 20, max 100
+}
+
+// Hit is one API found. Highlights are HTML: snippets with matches wrapped in <mark>…</mark>, everything else escaped.
+type Hit struct {
+	ID, Slug, Name, Summary, Team, State string
+	Highlights                           []string
+}
+
+// FacetValue is one value of a facet and the number of matching APIs that have it.
+type FacetValue struct {
+	Value string
+	Count int
+}
+
+// Facets are the counts by team, tag and state over the filtered result set, the most frequent first.
+type Facets struct{ Teams, Tags, States []FacetValue }
+
+// Result is one page of hits, the facets and the total number of matching APIs.
+type Result struct {
+	Hits   []Hit
+	Facets Facets
+	Total  int
+}
+
+// Index is the catalog's search index.
+type Index interface {
+	// Upsert adds the documents or replaces those with the same ID.
+	Upsert(ctx context.Context, docs ...Document) error
+	// Delete removes the documents with these IDs; unknown IDs are ignored.
+	Delete(ctx context.Context, ids ...string) error
+	// Search runs q as q.Viewer.
+	Search(ctx context.Context, q Query) (Result, error)
+	// Reset empties the index (for a full reindex).
+	Reset(ctx context.Context) error
+	// Close releases the index.
+	Close() error
+}
+
+// normalize applies the defaults and limits of a query and checks its sort order.
+func normalize(q Query) (Query, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if q.Sort == "" {
+		q.Sort = SortRelevance
+	}
+	switch q.Sort {
+	case SortRelevance, SortName, SortUpdated:
+	default:
+		return q, fmt.Errorf("sort %q: %w", q.Sort, ErrInvalidQuery)
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = DefaultPerPage
+	}
+	if q.PerPage > MaxPerPage {
+		q.PerPage = MaxPerPage
+	}
+	q.Teams = compact(q.Teams)
+	q.Tags = compact(q.Tags)
+	q.States = compact(q.States)
+	q.Viewer.Teams = compact(q.Viewer.Teams)
+	return q, nil
+}
+
+// compact drops empty and repeated values.
+func compact(vs []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+// validate checks what both backends need of a document.
+func validate(d Document) error {
+	if d.ID == "" {
+		return fmt.Errorf("document %q without id: %w", d.Slug, ErrInvalidDocument)
+	}
+	if d.Visibility != VisibilityPublic && d.Visibility != VisibilityTeam {
+		return fmt.Errorf("document %q visibility %q: %w", d.ID, d.Visibility, ErrInvalidDocument)
+	}
+	return nil
+}
+
+// maxOpDescription bounds the operation description kept in the index: the start says what it does.
+const maxOpDescription = 300
+
+// operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …".
+func operationLine(op Operation) string {
+	parts := make([]string, 0, 4)
+	head := strings.TrimSpace(strings.ToUpper(op.Method) + " " + op.Path)
+	if head != "" {
+		parts = append(parts, head)
+	}
+	for _, s := range []string{op.Summary, op.OperationID, truncateRunes(oneLine(op.Description), maxOpDescription)} {
+		if s = strings.TrimSpace(oneLine(s)); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// operationWords are extra search terms of the operations that a tokenizer would not find: the words of camelCase and
+// snake_case operation ids and of paths ("getUserById" gives "get user by id").
+func operationWords(ops []Operation) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	add := func(w string) {
+		w = strings.ToLower(w)
+		if w == "" || seen[w] {
+			return
+		}
+		seen[w] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	for _, op := range ops {
+		for _, w := range splitWords(op.Path) {
+			add(w)
+		}
+		for _, w := range splitWords(op.OperationID) {
+			for _, p := range splitCamel(w) {
+				add(p)
+			}
+		}
+	}
+	return b.String()
+}
+
+// splitWords splits s on everything that is not a letter or a digit ("/v1/sms/{id}.json" gives v1 sms id json).
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// splitCamel splits a camelCase word ("getHTTPStatus" gives get HTTP Status).
+func splitCamel(w string) []string {
+	rs := []rune(w)
+	var out []string
+	start := 0
+	for i := 1; i < len(rs); i++ {
+		lowerToUpper := unicode.IsLower(rs[i-1]) && unicode.IsUpper(rs[i])
+		acronymEnd := i+1 < len(rs) && unicode.IsUpper(rs[i-1]) && unicode.IsUpper(rs[i]) && unicode.IsLower(rs[i+1])
+		letterDigit := unicode.IsLetter(rs[i-1]) != unicode.IsLetter(rs[i])
+		if lowerToUpper || acronymEnd || letterDigit {
+			out = append(out, string(rs[start:i]))
+			start = i
+		}
+	}
+	return append(out, string(rs[start:]))
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)[:n]
+	// End on a word boundary when one is near, so that no word is indexed cut.
+	for i := len(rs) - 1; i > n-30 && i > 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			rs = rs[:i]
+			break
+		}
+	}
+	return string(rs) + "…"
+}
+
+// span is a byte range [start, end) of a match in a text.
+type span struct{ start, end int }
+
+// snippet renders the part of text around its first matches as HTML: at most width runes, the spans wrapped in
+// <mark>…</mark> and all the rest escaped. Text cut at either end is marked with "…". It returns "" without spans.
+func snippet(text string, spans []span, width int) string {
+	spans = cleanSpans(text, spans)
+	if len(spans) == 0 {
+		return ""
+	}
+	// Start a little before the first match, at a word boundary, so that the match has some context.
+	start := spans[0].start
+	const lead = 40
+	for n := 0; start > 0 && n < lead; n++ {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+	}
+	if start > 0 {
+		if i := strings.IndexByte(text[start:spans[0].start], ' '); i >= 0 {
+			start += i + 1
+		}
+	}
+	end := start
+	for n := 0; end < len(text) && n < width; n++ {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	if end < len(text) {
+		// Cut at a word boundary, unless that would lose the first match.
+		if i := strings.LastIndexByte(text[start:end], ' '); i > 0 && start+i > spans[0].end {
+			end = start + i
+		}
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	cur := start
+	for _, s := range spans {
+		if s.start < cur {
+			continue
+		}
+		if s.end > end {
+			if s.start == spans[0].start {
+				end = s.end // never cut the first match
+			} else {
+				break
+			}
+		}
+		b.WriteString(html.EscapeString(text[cur:s.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		cur = s.end
+	}
+	b.WriteString(html.EscapeString(text[cur:end]))
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// cleanSpans sorts the spans, drops those outside text or not on rune boundaries, and merges overlapping ones.
+func cleanSpans(text string, spans []span) []span {
+	out := make([]span, 0, len(spans))
+	for _, s := range spans {
+		if s.start < 0 || s.end > len(text) || s.start >= s.end {
+			continue
+		}
+		if !utf8.RuneStart(text[s.start]) || (s.end < len(text) && !utf8.RuneStart(text[s.end])) {
+			continue
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			if s.end > merged[n-1].end {
+				merged[n-1].end = s.end
+			}
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// unmark takes text where matches are wrapped in pre and post tags (as an engine returns it, unescaped) and returns the
+// plain text and the spans of the matches. Tags that do not pair up are kept as text.
+func unmark(s, pre, post string) (string, []span) {
+	var b strings.Builder
+	var spans []span
+	for {
+		i := strings.Index(s, pre)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i+len(pre):], post)
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		start := b.Len()
+		b.WriteString(s[i+len(pre) : i+len(pre)+j])
+		if b.Len() > start {
+			spans = append(spans, span{start, b.Len()})
+		}
+		s = s[i+len(pre)+j+len(post):]
+	}
+	b.WriteString(s)
+	return b.String(), spans
+}
+
+// sortFacet orders facet values by count, most frequent first, then by value, and keeps at most MaxFacetValues.
+func sortFacet(vs []FacetValue) []FacetValue {
+	sort.Slice(vs, func(i, j int) bool {
+		if vs[i].Count != vs[j].Count {
+			return vs[i].Count > vs[j].Count
+		}
+		return vs[i].Value < vs[j].Value
+	})
+	if len(vs) > MaxFacetValues {
+		vs = vs[:MaxFacetValues]
+	}
+	return vs
+}

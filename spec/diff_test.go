@@ -1,0 +1,280 @@
+package spec
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// petsV1 is the base of the inline diff pairs; each revision edits it.
+const petsV1 = `openapi: 3.0.3
+info: {title: Pets, version: "1.0.0"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Pet"}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+        tag: {type: string}
+`
+
+func revise(t *testing.T, pairs ...string) string {
+	t.Helper()
+	s := petsV1
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			t.Fatalf("revise: %q is not in the base spec", pairs[i])
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+func changeIDs(r *DiffReport, level string) []string {
+	var ids []string
+	for _, c := range r.Changes {
+		if level == "" || c.Level == level {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+func TestDiff(t *testing.T) {
+	tests := []struct {
+		name     string
+		edits    []string
+		breaking bool
+		// wantChange is the id of a change that must be reported, on
+		// wantOperation, with a text containing wantText.
+		wantChange, wantOperation, wantText string
+		added, removed, modified            []string
+	}{
+		{
+			name: "removed path",
+			edits: []string{`  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+`, ""},
+			breaking:   true,
+			wantChange: "api-path-removed-without-deprecation", wantOperation: "GET /pets/{id}", wantText: "API path removed",
+			removed: []string{"GET /pets/{id}"},
+		},
+		{
+			name:       "parameter became required",
+			edits:      []string{"{name: limit, in: query, schema", "{name: limit, in: query, required: true, schema"},
+			breaking:   true,
+			wantChange: "request-parameter-became-required", wantOperation: "GET /pets", wantText: "`limit` became required",
+			modified: []string{"GET /pets"},
+		},
+		{
+			name:       "new required parameter",
+			edits:      []string{"        - {name: limit, in: query, schema: {type: integer}}\n", "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: owner, in: query, required: true, schema: {type: string}}\n"},
+			breaking:   true,
+			wantChange: "new-required-request-parameter", wantOperation: "GET /pets", wantText: "owner",
+			modified: []string{"GET /pets"},
+		},
+		{
+			name:       "changed property type",
+			edits:      []string{"id: {type: integer}", "id: {type: string}"},
+			breaking:   true,
+			wantChange: "response-property-type-changed", wantOperation: "GET /pets/{id}", wantText: "`id`",
+			modified: []string{"GET /pets", "GET /pets/{id}"},
+		},
+		{
+			name:       "changed path parameter type",
+			edits:      []string{"{name: id, in: path, required: true, schema: {type: string}}", "{name: id, in: path, required: true, schema: {type: integer}}"},
+			breaking:   true,
+			wantChange: "request-parameter-type-changed", wantOperation: "GET /pets/{id}", wantText: "`id`",
+			modified: []string{"GET /pets/{id}"},
+		},
+		{
+			name:       "removed required response property",
+			edits:      []string{"required: [id, name]", "required: [id]", "        name: {type: string}\n", ""},
+			breaking:   true,
+			wantChange: "response-required-property-removed", wantOperation: "GET /pets/{id}", wantText: "`name`",
+			modified: []string{"GET /pets", "GET /pets/{id}"},
+		},
+		{
+			name: "additive only",
+			edits: []string{
+				"        - {name: limit, in: query, schema: {type: integer}}\n", "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: sort, in: query, schema: {type: string}}\n",
+				"  /pets/{id}:\n", `  /stores:
+    get:
+      operationId: listStores
+      responses:
+        "200": {description: ok}
+  /pets/{id}:
+`,
+				"        tag: {type: string}\n", "        tag: {type: string}\n        color: {type: string}\n",
+			},
+			breaking:   false,
+			wantChange: "endpoint-added", wantOperation: "GET /stores", wantText: "endpoint added",
+			added:    []string{"GET /stores"},
+			modified: []string{"GET /pets", "GET /pets/{id}"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := mustParse(t, []byte(petsV1))
+			rev := mustParse(t, []byte(revise(t, tt.edits...)))
+			r, err := Diff(base, rev)
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			if r.Breaking() != tt.breaking {
+				t.Errorf("Breaking: got %v, want %v (breaking changes: %+v)", r.Breaking(), tt.breaking, r.BreakingChanges())
+			}
+			if got := len(r.BreakingChanges()) > 0; got != tt.breaking {
+				t.Errorf("BreakingChanges: got %+v, want some: %v", r.BreakingChanges(), tt.breaking)
+			}
+			found := false
+			for _, c := range r.Changes {
+				if c.ID == tt.wantChange && c.Operation == tt.wantOperation && strings.Contains(c.Text, tt.wantText) {
+					found = true
+					if wantLevel := map[bool]string{true: LevelError, false: LevelInfo}[tt.breaking]; c.Level != wantLevel {
+						t.Errorf("level of %s: got %q, want %q", c.ID, c.Level, wantLevel)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("changes: got %+v, want %s on %s with text containing %q", r.Changes, tt.wantChange, tt.wantOperation, tt.wantText)
+			}
+			if !slices.Equal(r.Added, tt.added) || !slices.Equal(r.Removed, tt.removed) || !slices.Equal(r.Modified, tt.modified) {
+				t.Errorf("added, removed, modified: got %q %q %q, want %q %q %q", r.Added, r.Removed, r.Modified, tt.added, tt.removed, tt.modified)
+			}
+		})
+	}
+}
+
+func TestDiffSampleMutated(t *testing.T) {
+	const sample = "circl.lu__hashlookup__1.0.yaml"
+	data := readSample(t, sample)
+	base := mustParse(t, data)
+	rev := mustParse(t, data)
+
+	same, err := Diff(base, rev)
+	if err != nil {
+		t.Fatalf("Diff of a sample with itself: %v", err)
+	}
+	if len(same.Changes) != 0 || len(same.Added)+len(same.Removed)+len(same.Modified) != 0 {
+		t.Errorf("Diff of a sample with itself: got %+v, want no change", same)
+	}
+
+	// Drop an endpoint and retype a path parameter.
+	rev.Spec.Paths.Delete("/info")
+	md5 := rev.Spec.Paths.Value("/lookup/md5/{md5}")
+	if md5 == nil || len(md5.Parameters) != 1 {
+		t.Fatalf("sample %s: want /lookup/md5/{md5} with one path parameter", sample)
+	}
+	md5.Parameters[0].Value.Schema = openapi3.NewIntegerSchema().NewRef()
+
+	r, err := Diff(base, rev)
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	got := changeIDs(r, LevelError)
+	for _, want := range []string{"api-path-removed-without-deprecation", "request-parameter-type-changed"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("breaking changes: got %q, want %s among them", got, want)
+		}
+	}
+	if want := []string{"GET /info"}; !slices.Equal(r.Removed, want) {
+		t.Errorf("Removed: got %q, want %q", r.Removed, want)
+	}
+	if want := []string{"GET /lookup/md5/{md5}"}; !slices.Equal(r.Modified, want) {
+		t.Errorf("Modified: got %q, want %q", r.Modified, want)
+	}
+}
+
+func TestDiffLeavesDocumentsAlone(t *testing.T) {
+	base := mustParse(t, []byte(petsV1))
+	rev := mustParse(t, []byte(revise(t, "id: {type: integer}", "id: {type: string}")))
+	before := [][]byte{mustJSON(t, base), mustJSON(t, rev)}
+	if _, err := Diff(base, rev); err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	after := [][]byte{mustJSON(t, base), mustJSON(t, rev)}
+	for i := range before {
+		if !bytes.Equal(before[i], after[i]) {
+			t.Errorf("document %d changed during Diff", i)
+		}
+	}
+}
+
+func TestDiffAcrossMinorVersions(t *testing.T) {
+	base := mustParse(t, []byte(strings.Replace(petsV1, "tag: {type: string}", "tag: {type: string, nullable: true}", 1)))
+	rev := mustParse(t, []byte(strings.NewReplacer(
+		"openapi: 3.0.3", "openapi: 3.1.0",
+		"tag: {type: string}", `tag: {type: [string, "null"]}`,
+	).Replace(petsV1)))
+	if base.Format != FormatOpenAPI30 || rev.Format != FormatOpenAPI31 {
+		t.Fatalf("formats: got %s and %s, want 3.0 and 3.1", base.Format, rev.Format)
+	}
+	r, err := Diff(base, rev)
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	if r.Breaking() {
+		t.Errorf("Breaking: got %+v, want none for the same API in 3.0 and 3.1", r.BreakingChanges())
+	}
+	if base.Spec.OpenAPI != "3.0.3" {
+		t.Errorf("base openapi field: got %q, want it left at 3.0.3", base.Spec.OpenAPI)
+	}
+}
+
+func TestDiffNeedsDocuments(t *testing.T) {
+	d := mustParse(t, []byte(petsV1))
+	for _, pair := range [][2]*Document{{nil, d}, {d, nil}, {{}, d}} {
+		if _, err := Diff(pair[0], pair[1]); err == nil {
+			t.Errorf("Diff(%v, %v): got no error, want one", pair[0], pair[1])
+		}
+	}
+}
+
+func mustJSON(t *testing.T, d *Document) []byte {
+	t.Helper()
+	j, err := d.JSON()
+	if err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	return j
+}

@@ -1,0 +1,141 @@
+package spec
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Operation is one operation of a description, as indexed for search and
+// listed on pages.
+type Operation struct {
+	// Method is the HTTP method in upper case, e.g. "GET".
+	Method string
+	// Path is the path template, e.g. "/pets/{id}".
+	Path        string
+	OperationID string
+	Summary     string
+	Description string
+	Tags        []string
+	Deprecated  bool
+}
+
+// methodOrder lists the HTTP methods an OpenAPI path item can hold, in the
+// order operations are listed.
+func methodOrder() []string {
+	return []string{
+		http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete,
+		http.MethodOptions, http.MethodHead, http.MethodPatch, http.MethodTrace,
+	}
+}
+
+// opRef is an operation together with where it sits in the document.
+type opRef struct {
+	method string
+	path   string
+	item   *openapi3.PathItem
+	op     *openapi3.Operation
+}
+
+// location gives the dotted location of the operation, e.g. "paths./pets.get".
+func (r opRef) location() string {
+	return "paths." + r.path + "." + strings.ToLower(r.method)
+}
+
+// label gives the operation as "GET /pets".
+func (r opRef) label() string {
+	return r.method + " " + r.path
+}
+
+// operations lists the operations of t by path, then by method in
+// methodOrder.
+func operations(t *openapi3.T) []opRef {
+	if t == nil || t.Paths == nil {
+		return nil
+	}
+	var out []opRef
+	for _, path := range sortedKeys(t.Paths.Map()) {
+		item := t.Paths.Value(path)
+		if item == nil {
+			continue
+		}
+		for _, method := range methodOrder() {
+			if op := item.GetOperation(method); op != nil {
+				out = append(out, opRef{method: method, path: path, item: item, op: op})
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Operations lists the operations under paths, ordered by path and then by
+// method (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE). Webhooks are
+// not included.
+func (d *Document) Operations() []Operation {
+	refs := operations(d.Spec)
+	out := make([]Operation, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, Operation{
+			Method:      r.method,
+			Path:        r.path,
+			OperationID: r.op.OperationID,
+			Summary:     r.op.Summary,
+			Description: r.op.Description,
+			Tags:        slices.Clone(r.op.Tags),
+			Deprecated:  r.op.Deprecated,
+		})
+	}
+	return out
+}
+
+// Tags lists the tag names declared at the top of the document, in their
+// order, followed by the other tags that operations use, in operation order.
+// Each name appears once.
+func (d *Document) Tags() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	if d.Spec != nil {
+		for _, tag := range d.Spec.Tags {
+			if tag != nil {
+				add(tag.Name)
+			}
+		}
+	}
+	for _, r := range operations(d.Spec) {
+		for _, name := range r.op.Tags {
+			add(name)
+		}
+	}
+	return out
+}
+
+// Servers lists the URLs of the top-level servers, in document order.
+func (d *Document) Servers() []string {
+	if d.Spec == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range d.Spec.Servers {
+		if s != nil {
+			out = append(out, s.URL)
+		}
+	}
+	return out
+}

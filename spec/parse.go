@@ -1,0 +1,283 @@
+// Package spec parses, validates, lints, compares and summarises OpenAPI
+// descriptions. It accepts OpenAPI 3.0, OpenAPI 3.1 and Swagger 2.0 (which
+// is converted to OpenAPI 3.0) in YAML or JSON, and never reads files or URLs
+// that a description refers to.
+package spec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+)
+
+// MaxSize is the largest description, in bytes, that Parse accepts.
+const MaxSize = 10 << 20
+
+// Formats a description can be uploaded in, as reported by Document.Format.
+const (
+	FormatOpenAPI30 = "openapi-3.0"
+	FormatOpenAPI31 = "openapi-3.1"
+	FormatSwagger20 = "swagger-2.0"
+)
+
+// Document is a parsed and validated OpenAPI description. Swagger 2.0 input is
+// held converted to OpenAPI 3.0; Format still tells what was uploaded.
+// A Document must be treated as read-only once parsed.
+type Document struct {
+	// Format is the format the description was uploaded in: FormatOpenAPI30,
+	// FormatOpenAPI31 or FormatSwagger20.
+	Format string
+	// OpenAPIVersion is the openapi (or swagger) field as uploaded, e.g. "3.0.3".
+	OpenAPIVersion string
+	// Title is info.title.
+	Title string
+	// Version is info.version, the version of the API itself.
+	Version string
+	// Description is info.description (CommonMark).
+	Description string
+	// Spec is the OpenAPI 3 model, with internal references resolved.
+	Spec *openapi3.T
+}
+
+// JSON returns the normalized OpenAPI 3 JSON of d: what is stored and served.
+// Parsing it again gives a Document with the same JSON.
+func (d *Document) JSON() ([]byte, error) {
+	b, err := json.Marshal(d.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("marshal openapi document: %w", err)
+	}
+	return b, nil
+}
+
+// Problem is one reason a description was refused.
+type Problem struct {
+	// Location is where the problem is, as a dotted path such as
+	// "paths./pets.get" or "components.schemas.Pet"; empty when it concerns
+	// the whole document.
+	Location string
+	// Message says what is wrong, in words meant for the author of the spec.
+	Message string
+}
+
+func (p Problem) text() string {
+	if p.Location == "" {
+		return p.Message
+	}
+	return p.Location + ": " + p.Message
+}
+
+// ValidationError is returned by Parse when a description is refused. Its
+// Problems say what is wrong and where.
+type ValidationError struct {
+	Problems []Problem
+}
+
+// Error reads as "spec is invalid: <location>: <message>", with further
+// problems separated by semicolons.
+func (e *ValidationError) Error() string {
+	parts := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		parts = append(parts, p.text())
+	}
+	if len(parts) == 0 {
+		return "spec is invalid"
+	}
+	return "spec is invalid: " + strings.Join(parts, "; ")
+}
+
+func invalid(location, format string, args ...any) *ValidationError {
+	return &ValidationError{Problems: []Problem{{Location: location, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// validationOptions accept what the OpenAPI specification allows even where
+// kin-openapi is stricter: examples and defaults are not checked against their
+// schema (JSON Schema makes them advisory), regular expressions Go cannot
+// compile (look-arounds are valid ECMA-262) are not refused, and unknown
+// formats are allowed (format is an open vocabulary).
+func validationOptions() []openapi3.ValidationOption {
+	return []openapi3.ValidationOption{
+		openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(),
+		openapi3.DisableSchemaPatternValidation(),
+		openapi3.DisableSchemaFormatValidation(),
+	}
+}
+
+// Parse reads an OpenAPI 3.0, 3.1 or Swagger 2.0 description in YAML or JSON,
+// validates it and returns it as a Document. A description that cannot be
+// accepted gives a *ValidationError. References to other files or URLs are
+// refused, never fetched.
+func Parse(data []byte) (doc *Document, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc = nil
+			// The panic value is internal; the user learns only that the
+			// description is malformed beyond what the parser handles.
+			err = invalid("", "the description could not be processed: it is malformed in a way the parser cannot handle")
+		}
+	}()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, invalid("", "the description is empty")
+	}
+	if len(data) > MaxSize {
+		return nil, invalid("", "the description is %d bytes, more than the %d bytes allowed", len(data), MaxSize)
+	}
+	kind, version, verr := sniff(data)
+	if verr != nil {
+		return nil, verr
+	}
+	var t *openapi3.T
+	var format string
+	switch kind {
+	case "swagger":
+		if version != "2.0" {
+			return nil, invalid("swagger", "unsupported Swagger version %q: only 2.0 is supported", version)
+		}
+		format = FormatSwagger20
+		t, verr = loadSwagger(data)
+	case "openapi":
+		probe := openapi3.T{OpenAPI: version}
+		switch probe.OpenAPIMajorMinor() {
+		case "3.0":
+			format = FormatOpenAPI30
+		case "3.1":
+			format = FormatOpenAPI31
+		default:
+			return nil, invalid("openapi", "unsupported OpenAPI version %q: 3.0.x and 3.1.x are supported", version)
+		}
+		t, verr = loadOpenAPI(data)
+	}
+	if verr != nil {
+		return nil, verr
+	}
+	if err := t.Validate(context.Background(), validationOptions()...); err != nil {
+		return nil, &ValidationError{Problems: problems(err)}
+	}
+	d := &Document{Format: format, OpenAPIVersion: version, Spec: t}
+	if t.Info != nil {
+		d.Title = t.Info.Title
+		d.Version = t.Info.Version
+		d.Description = t.Info.Description
+	}
+	return d, nil
+}
+
+// sniff reads the top-level openapi or swagger field without loading the
+// description, to know which loader to use.
+func sniff(data []byte) (kind, version string, verr *ValidationError) {
+	var top yaml.Node
+	yerr := yaml.Unmarshal(data, &top)
+	if yerr != nil {
+		// JSON that YAML refuses (duplicate keys, for one) may still load.
+		var jhead map[string]json.RawMessage
+		if jerr := json.Unmarshal(data, &jhead); jerr == nil {
+			return jsonVersionField(jhead)
+		}
+		return "", "", invalid("", "not valid YAML or JSON: %s", strings.TrimPrefix(yerr.Error(), "yaml: "))
+	}
+	if len(top.Content) != 1 || top.Content[0].Kind != yaml.MappingNode {
+		return "", "", invalid("", "not an OpenAPI or Swagger document: the top level must be an object with an openapi or swagger field")
+	}
+	var openapi, swagger *yaml.Node
+	m := top.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		switch m[i].Value {
+		case "openapi":
+			openapi = m[i+1]
+		case "swagger":
+			swagger = m[i+1]
+		}
+	}
+	field, node := "openapi", openapi
+	if node == nil {
+		field, node = "swagger", swagger
+	}
+	if node == nil {
+		return "", "", invalid("", "not an OpenAPI or Swagger document: it has no openapi or swagger field")
+	}
+	if node.Kind != yaml.ScalarNode || node.ShortTag() != "!!str" {
+		return "", "", invalid(field, "the version must be a string, e.g. %s: %q", field, exampleVersion(field))
+	}
+	return field, node.Value, nil
+}
+
+func jsonVersionField(head map[string]json.RawMessage) (string, string, *ValidationError) {
+	field := "openapi"
+	raw, ok := head[field]
+	if !ok {
+		field = "swagger"
+		raw, ok = head[field]
+	}
+	if !ok {
+		return "", "", invalid("", "not an OpenAPI or Swagger document: it has no openapi or swagger field")
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", "", invalid(field, "the version must be a string, e.g. %s: %q", field, exampleVersion(field))
+	}
+	return field, v, nil
+}
+
+func exampleVersion(field string) string {
+	if field == "swagger" {
+		return "2.0"
+	}
+	return "3.0.3"
+}
+
+func newLoader() *openapi3.Loader {
+	l := openapi3.NewLoader()
+	l.IsExternalRefsAllowed = false
+	return l
+}
+
+func loadOpenAPI(data []byte) (*openapi3.T, *ValidationError) {
+	t, err := newLoader().LoadFromData(data)
+	if err != nil {
+		return nil, loadProblem(err)
+	}
+	return t, nil
+}
+
+func loadSwagger(data []byte) (*openapi3.T, *ValidationError) {
+	var t2 openapi2.T
+	if err := openapi2.UnmarshalFromData(data, &t2); err != nil {
+		return nil, loadProblem(err)
+	}
+	t, err := openapi2conv.ToV3WithLoader(&t2, newLoader(), nil)
+	if err != nil {
+		return nil, loadProblem(err)
+	}
+	if t.Paths == nil {
+		// Swagger 2.0 with no paths converts to no paths, which OpenAPI
+		// 3.0 refuses; an empty paths object says the same thing.
+		t.Paths = openapi3.NewPaths()
+	}
+	return t, nil
+}
+
+// loadProblem explains an error from loading or converting a description.
+func loadProblem(err error) *ValidationError {
+	var ext *openapi3.DisallowedExternalRefError
+	if errors.As(err, &ext) {
+		return invalid("", "reference %q points outside the document: external references are not supported, bundle the description into one file", ext.Ref)
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "failed to resolve ") {
+		if _, ref, ok := strings.Cut(msg, " in fragment in URI: "); ok {
+			ref, _, _ = strings.Cut(ref, ": ")
+			return invalid("", "reference %s does not point to anything in the document", ref)
+		}
+	}
+	msg = strings.TrimPrefix(msg, "failed to unmarshal data: ")
+	return invalid("", "%s", msg)
+}

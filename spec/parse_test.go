@@ -1,0 +1,378 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// samplesDir holds the real-world descriptions the tests run on.
+const samplesDir = "../../shared/openapi-samples"
+
+// sampleFiles lists the sample descriptions; it fails the test when the
+// directory is missing or empty.
+func sampleFiles(tb testing.TB) []string {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(samplesDir, "*.yaml"))
+	if err != nil {
+		tb.Fatalf("list samples: %v", err)
+	}
+	if len(files) == 0 {
+		tb.Fatalf("no OpenAPI samples found in %s (relative to the spec package): the shared samples directory is required", samplesDir)
+	}
+	return files
+}
+
+func readSample(tb testing.TB, name string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(samplesDir, name))
+	if err != nil {
+		tb.Fatalf("read sample %s (the shared samples directory is required): %v", name, err)
+	}
+	return data
+}
+
+func mustParse(tb testing.TB, data []byte) *Document {
+	tb.Helper()
+	d, err := Parse(data)
+	if err != nil {
+		tb.Fatalf("Parse: got error %v, want none", err)
+	}
+	return d
+}
+
+func TestParseSamples(t *testing.T) {
+	// ops is the number of operations under paths (webhooks excluded), as in
+	// the samples README. refused is a fragment of the expected error for a
+	// sample that must not import.
+	tests := []struct {
+		file    string
+		format  string
+		ops     int
+		refused string
+	}{
+		{file: "adyen.com__BinLookupService__50.yaml", format: FormatOpenAPI31, ops: 2},
+		{file: "adyen.com__MarketPayNotificationService__6.yaml", format: FormatOpenAPI31, ops: 0},
+		{file: "archive.org__search__1.0.0.yaml", format: FormatOpenAPI30, ops: 3},
+		{file: "asana.com__asana__1.0.yaml", format: FormatOpenAPI30, ops: 152},
+		{file: "circl.lu__hashlookup__1.0.yaml", format: FormatOpenAPI30, ops: 7},
+		{file: "circleci.com__circleci-rest-api__v1.yaml", format: FormatOpenAPI30, ops: 22},
+		{file: "dweet.io__dweet-io__2.0.yaml", format: FormatSwagger20, ops: 13},
+		{file: "elmah.io__elmah-io-api__v3.yaml", format: FormatOpenAPI30, ops: 20},
+		{file: "exchangerate-api.com__exchangerate-api__4.yaml", format: FormatOpenAPI30, ops: 1},
+		{file: "extendsclass.com__json-storage__0.1.yaml", format: FormatOpenAPI30, ops: 5},
+		{file: "giphy.com__giphy-api__1.0.yaml", format: FormatOpenAPI30, ops: 10},
+		// Two path templates that differ only by parameter name are the same
+		// path, which the OpenAPI specification forbids.
+		{file: "healthcare.gov__healthcare__1.0.0.yaml", refused: `spec is invalid: paths: conflicting paths "/es/{stateName}{mediaTypeExtension}" and "/es/{pageName}{mediaTypeExtension}"`},
+		{file: "httpbin.org__httpbin-org__0.9.2.yaml", format: FormatOpenAPI30, ops: 78},
+		{file: "hubapi.com__crm__v3.yaml", format: FormatOpenAPI30, ops: 6},
+		{file: "libretranslate.local__libretranslate__1.2.yaml", format: FormatOpenAPI30, ops: 5},
+		{file: "mastodon.local__mastodon-api__1.1.1.yaml", format: FormatSwagger20, ops: 6},
+		{file: "nasa.gov__apod__1.0.0.yaml", format: FormatOpenAPI30, ops: 1},
+		{file: "nexmo.com__sms__1.0.11.yaml", format: FormatOpenAPI30, ops: 1},
+		{file: "nytimes.com__article_search__1.0.0.yaml", format: FormatOpenAPI30, ops: 1},
+		{file: "okta.local__users-okta-api__1.0.0.yaml", format: FormatOpenAPI30, ops: 19},
+		{file: "opencagedata.com__opencage-geocoder__1.yaml", format: FormatSwagger20, ops: 1},
+		{file: "openpolicy.local__open-policy-agent-opa-rest-api__0.28.0.yaml", format: FormatOpenAPI30, ops: 15},
+		{file: "personio.de__personnel__1.0.yaml", format: FormatOpenAPI30, ops: 13},
+		{file: "postmarkapp.com__server__1.0.0.yaml", format: FormatSwagger20, ops: 43},
+		{file: "rawg.io__rawg-video-games-database-api__v1.0.yaml", format: FormatOpenAPI30, ops: 30},
+		{file: "remove.bg__background-removal-api__1.0.0.yaml", format: FormatOpenAPI30, ops: 3},
+		{file: "schooldigger.com__schooldigger-api-v1__v1.yaml", format: FormatSwagger20, ops: 6},
+		{file: "slack.com__slack-web-api__1.7.0.yaml", format: FormatOpenAPI30, ops: 174},
+		{file: "spotify.com__spotify-web-api__2021.8.15.yaml", format: FormatOpenAPI30, ops: 78},
+		{file: "stripe.com__stripe__2018-05-21.yaml", format: FormatSwagger20, ops: 203},
+		{file: "transavia.com__airports-api-v2__1.0.yaml", format: FormatSwagger20, ops: 5},
+		{file: "vatapi.com__vat-api__1.yaml", format: FormatSwagger20, ops: 11},
+		{file: "visualcrossing.com__weather__4.5.yaml", format: FormatOpenAPI30, ops: 2},
+		{file: "walmart.com__item__3.0.1.yaml", format: FormatSwagger20, ops: 6},
+		{file: "worldtimeapi.org__world-time-api__20210108.yaml", format: FormatOpenAPI30, ops: 12},
+		{file: "xkcd.com__xkcd__1.0.0.yaml", format: FormatOpenAPI30, ops: 2},
+	}
+
+	var listed []string
+	for _, tt := range tests {
+		listed = append(listed, tt.file)
+	}
+	for _, f := range sampleFiles(t) {
+		if !slices.Contains(listed, filepath.Base(f)) {
+			t.Errorf("sample %s is not in the test table: add it with its expected outcome", filepath.Base(f))
+		}
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			d, err := Parse(readSample(t, tt.file))
+			if tt.refused != "" {
+				var verr *ValidationError
+				if !errors.As(err, &verr) {
+					t.Fatalf("got error %v, want a *ValidationError", err)
+				}
+				if !strings.Contains(err.Error(), tt.refused) {
+					t.Errorf("got error %q, want it to contain %q", err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got error %v, want the sample to import", err)
+			}
+			if d.Format != tt.format {
+				t.Errorf("Format: got %q, want %q", d.Format, tt.format)
+			}
+			if got := len(d.Operations()); got != tt.ops {
+				t.Errorf("operations: got %d, want %d", got, tt.ops)
+			}
+			if d.Title == "" || d.Version == "" {
+				t.Errorf("Title, Version: got %q, %q, want both set", d.Title, d.Version)
+			}
+
+			// What is stored is the normalized JSON: it must parse back to
+			// the same document.
+			j, err := d.JSON()
+			if err != nil {
+				t.Fatalf("JSON: %v", err)
+			}
+			again, err := Parse(j)
+			if err != nil {
+				t.Fatalf("re-Parse of JSON: got error %v, want none", err)
+			}
+			j2, err := again.JSON()
+			if err != nil {
+				t.Fatalf("JSON after re-Parse: %v", err)
+			}
+			if !bytes.Equal(j, j2) {
+				t.Errorf("JSON after re-Parse differs: got %d bytes, want %d bytes", len(j2), len(j))
+			}
+			if again.Title != d.Title || again.Version != d.Version || len(again.Operations()) != tt.ops {
+				t.Errorf("re-Parse: got %q %q with %d operations, want %q %q with %d", again.Title, again.Version, len(again.Operations()), d.Title, d.Version, tt.ops)
+			}
+		})
+	}
+}
+
+func TestParseFields(t *testing.T) {
+	tests := []struct {
+		name, input                                  string
+		format, openapi, title, version, description string
+	}{
+		{
+			name:   "openapi 3.0 yaml",
+			input:  "openapi: 3.0.3\ninfo: {title: Pets, version: '1.2', description: All the pets.}\npaths: {}\n",
+			format: FormatOpenAPI30, openapi: "3.0.3", title: "Pets", version: "1.2", description: "All the pets.",
+		},
+		{
+			name:   "openapi 3.1 json without paths",
+			input:  `{"openapi": "3.1.0", "info": {"title": "Hooks", "version": "2"}, "webhooks": {}}`,
+			format: FormatOpenAPI31, openapi: "3.1.0", title: "Hooks", version: "2",
+		},
+		{
+			name:   "swagger 2.0 json",
+			input:  `{"swagger": "2.0", "info": {"title": "Old", "version": "0.1"}, "paths": {}}`,
+			format: FormatSwagger20, openapi: "2.0", title: "Old", version: "0.1",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustParse(t, []byte(tt.input))
+			got := []string{d.Format, d.OpenAPIVersion, d.Title, d.Version, d.Description}
+			want := []string{tt.format, tt.openapi, tt.title, tt.version, tt.description}
+			if !slices.Equal(got, want) {
+				t.Errorf("Format, OpenAPIVersion, Title, Version, Description: got %q, want %q", got, want)
+			}
+			if d.Spec == nil || d.Spec.OpenAPIMajorMinor() == "" {
+				t.Errorf("Spec: got %v, want an OpenAPI 3 document", d.Spec)
+			}
+		})
+	}
+}
+
+func TestParseSwaggerConverted(t *testing.T) {
+	d := mustParse(t, readSample(t, "mastodon.local__mastodon-api__1.1.1.yaml"))
+	j, err := d.JSON()
+	if err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	var top map[string]any
+	if err := json.Unmarshal(j, &top); err != nil {
+		t.Fatalf("JSON: got %v, want a JSON object", err)
+	}
+	if top["openapi"] != "3.0.3" {
+		t.Errorf("JSON openapi field: got %v, want 3.0.3", top["openapi"])
+	}
+	if _, ok := top["swagger"]; ok {
+		t.Errorf("JSON: got a swagger field, want the converted OpenAPI 3 document")
+	}
+	again := mustParse(t, j)
+	if again.Format != FormatOpenAPI30 {
+		t.Errorf("Format of the stored JSON: got %q, want %q", again.Format, FormatOpenAPI30)
+	}
+}
+
+func TestParseRefused(t *testing.T) {
+	const head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n"
+	tests := []struct {
+		name     string
+		input    string
+		location string
+		message  string
+	}{
+		{name: "empty", input: "", message: "the description is empty"},
+		{name: "blank", input: " \n\t\n", message: "the description is empty"},
+		{name: "not yaml", input: "openapi: [3.0\n  info: {", message: "not valid YAML or JSON"},
+		{name: "not json", input: `{"openapi": "3.0.0",`, message: "not valid YAML or JSON"},
+		{name: "scalar", input: "just some text", message: "not an OpenAPI or Swagger document"},
+		{name: "list", input: "- a\n- b\n", message: "not an OpenAPI or Swagger document"},
+		{name: "no version field", input: "info: {title: T, version: '1'}\npaths: {}\n", message: "it has no openapi or swagger field"},
+		{name: "numeric version", input: "openapi: 3.0\ninfo: {title: T, version: '1'}\npaths: {}\n", location: "openapi", message: "the version must be a string"},
+		{name: "openapi 3.2", input: "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n", location: "openapi", message: `unsupported OpenAPI version "3.2.0"`},
+		{name: "openapi 2.0", input: "openapi: 2.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n", location: "openapi", message: `unsupported OpenAPI version "2.0.0"`},
+		{name: "swagger 1.2", input: "swagger: '1.2'\ninfo: {title: T, version: '1'}\n", location: "swagger", message: `unsupported Swagger version "1.2"`},
+		{name: "info version missing", input: "openapi: 3.0.3\ninfo: {title: T}\npaths: {}\n", location: "info", message: "version"},
+		{name: "paths missing in 3.0", input: head, location: "paths", message: "must be an object"},
+		{
+			name:     "response without description",
+			input:    head + "paths:\n  /pets:\n    get:\n      responses:\n        '200': {}\n",
+			location: "paths./pets.get", message: "description",
+		},
+		{
+			name:     "operation without responses",
+			input:    head + "paths:\n  /pets:\n    get:\n      responses: {}\n",
+			location: "paths./pets.get", message: "at least one response",
+		},
+		{
+			name:     "bad parameter location",
+			input:    head + "paths:\n  /pets:\n    get:\n      parameters:\n        - {name: q, in: body, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+			location: "paths./pets.get", message: `"body"`,
+		},
+		{
+			name:     "undeclared path parameter",
+			input:    head + "paths:\n  /pets/{id}:\n    get:\n      responses:\n        '200': {description: ok}\n",
+			location: "paths./pets/{id}.get", message: "path template has {id} but no path parameter declares it",
+		},
+		{
+			name:     "path parameter not in template",
+			input:    head + "paths:\n  /pets:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+			location: "paths./pets.get", message: `path parameter "id" is declared but not in the path template`,
+		},
+		{
+			name:     "duplicate operationId",
+			input:    head + "paths:\n  /a:\n    get:\n      operationId: same\n      responses:\n        '200': {description: ok}\n  /b:\n    get:\n      operationId: same\n      responses:\n        '200': {description: ok}\n",
+			location: "paths", message: "same",
+		},
+		{
+			name:     "undefined security scheme",
+			input:    head + "security:\n  - nope: []\npaths: {}\n",
+			location: "security", message: `undefined security scheme "nope"`,
+		},
+		{
+			name:     "bad schema type",
+			input:    head + "paths: {}\ncomponents:\n  schemas:\n    Pet: {type: objekt}\n",
+			location: "components.schemas.Pet", message: `"objekt"`,
+		},
+		{
+			name:    "unresolvable reference",
+			input:   head + "paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Missing'}\n",
+			message: `reference "#/components/responses/Missing" does not point to anything in the document`,
+		},
+		{
+			name:    "external file reference",
+			input:   head + "paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: 'other.yaml#/Ok'}\n",
+			message: `reference "other.yaml#/Ok" points outside the document`,
+		},
+		{
+			name:    "external url reference",
+			input:   head + "paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: 'http://169.254.169.254/latest'}\n",
+			message: "external references are not supported",
+		},
+		{
+			name:    "swagger external reference",
+			input:   "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '/etc/passwd'}\n",
+			message: "external references are not supported",
+		},
+		{
+			name:    "swagger host with scheme",
+			input:   "swagger: '2.0'\ninfo: {title: T, version: '1'}\nhost: https://example.com\npaths: {}\n",
+			message: "invalid host",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Parse([]byte(tt.input))
+			if d != nil {
+				t.Errorf("document: got %q, want nil", d.Title)
+			}
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("got error %v, want a *ValidationError", err)
+			}
+			if !strings.HasPrefix(err.Error(), "spec is invalid: ") {
+				t.Errorf("Error(): got %q, want it to start with %q", err, "spec is invalid: ")
+			}
+			for _, p := range verr.Problems {
+				if p.Location == tt.location && strings.Contains(p.Message, tt.message) {
+					return
+				}
+			}
+			t.Errorf("Problems: got %+v, want one at %q containing %q", verr.Problems, tt.location, tt.message)
+		})
+	}
+}
+
+func TestParseListsEveryProblem(t *testing.T) {
+	input := "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n" +
+		"  /a:\n    get:\n      responses:\n        '200': {}\n" +
+		"  /b:\n    get:\n      responses:\n        '200': {}\n"
+	_, err := Parse([]byte(input))
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("got error %v, want a *ValidationError", err)
+	}
+	var locations []string
+	for _, p := range verr.Problems {
+		locations = append(locations, p.Location)
+	}
+	if want := []string{"paths./a.get", "paths./b.get"}; !slices.Equal(locations, want) {
+		t.Errorf("problem locations: got %q, want %q", locations, want)
+	}
+	if want := "spec is invalid: paths./a.get: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Error(): got %q, want prefix %q", err, want)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	valid := []byte("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n")
+	atLimit := append(bytes.Clone(valid), bytes.Repeat([]byte("#"), MaxSize-len(valid))...)
+	if _, err := Parse(atLimit); err != nil {
+		t.Errorf("Parse of %d bytes: got error %v, want none", len(atLimit), err)
+	}
+	over := append(atLimit, '#')
+	_, err := Parse(over)
+	var verr *ValidationError
+	if !errors.As(err, &verr) || !strings.Contains(err.Error(), "more than the") {
+		t.Errorf("Parse of %d bytes: got error %v, want a *ValidationError about the size", len(over), err)
+	}
+}
+
+func TestParseLenientWhereTheSpecificationIs(t *testing.T) {
+	// Each is valid OpenAPI that a stricter validator would refuse.
+	const head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+	tests := []struct{ name, schema string }{
+		{name: "unknown format", schema: "    A: {type: string, format: snowflake-id}"},
+		{name: "example not matching", schema: "    A: {type: integer, example: not-a-number}"},
+		{name: "default not matching", schema: "    A: {type: integer, default: none}"},
+		{name: "ecma regex with look-ahead", schema: "    A: {type: string, pattern: '^(?=.*[0-9]).{8,}$'}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Parse([]byte(head + tt.schema + "\n")); err != nil {
+				t.Errorf("got error %v, want none", err)
+			}
+		})
+	}
+}
