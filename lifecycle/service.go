@@ -1,0 +1,689 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec"
+	"github.com/portico-dev/portico/store"
+)
+
+// TopicSearchIndex is the outbox topic asking to re-index one API.
+const TopicSearchIndex = "search.index"
+
+// SearchIndexMessage is the payload of TopicSearchIndex.
+type SearchIndexMessage struct {
+	APIID int64 `json:"api_id"`
+}
+
+// Authorizer answers permission questions; *policy.Enforcer implements it.
+type Authorizer interface {
+	Allowed(ctx context.Context, userID int64, domain, obj, act string) (bool, error)
+}
+
+// Options configures the service.
+type Options struct {
+	// MinSunsetNotice is the shortest time between deprecation and sunset.
+	MinSunsetNotice time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service applies the lifecycle.
+type Service struct {
+	store     *store.Store
+	auth      Authorizer
+	minNotice time.Duration
+	now       func() time.Time
+}
+
+// New returns a Service.
+func New(s *store.Store, auth Authorizer, opts Options) *Service {
+	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now}
+	if svc.now == nil {
+		svc.now = time.Now
+	}
+	return svc
+}
+
+// MinSunsetNotice is the configured minimum notice for a sunset.
+func (s *Service) MinSunsetNotice() time.Duration { return s.minNotice }
+
+var (
+	slugPattern    = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+	tagPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]{0,39}$`)
+	maxDescription = 20000
+)
+
+// APIInput is an API as created or edited.
+type APIInput struct {
+	Slug        string
+	Name        string
+	Summary     string
+	Description string
+	Tags        []string
+	Visibility  string
+	Upstreams   []string
+}
+
+// normalize trims the input and returns its field errors.
+func (in *APIInput) normalize(creating bool) map[string]string {
+	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	in.Name = strings.TrimSpace(in.Name)
+	in.Summary = strings.TrimSpace(in.Summary)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Visibility = strings.TrimSpace(in.Visibility)
+	errs := map[string]string{}
+	if creating && !slugPattern.MatchString(in.Slug) {
+		errs["slug"] = "Use 1 to 64 lowercase letters, digits and dashes, not starting or ending with a dash. It appears in gateway URLs."
+	}
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
+		errs["name"] = "Give the API a name of up to 200 characters."
+	}
+	if utf8.RuneCountInString(in.Summary) > 500 {
+		errs["summary"] = "Keep the summary under 500 characters."
+	}
+	if utf8.RuneCountInString(in.Description) > maxDescription {
+		errs["description"] = fmt.Sprintf("Keep the description under %d characters.", maxDescription)
+	}
+	if in.Visibility == "" {
+		in.Visibility = store.VisibilityPublic
+	}
+	if in.Visibility != store.VisibilityPublic && in.Visibility != store.VisibilityTeam {
+		errs["visibility"] = "Choose public (the whole organisation) or team (members of the team only)."
+	}
+	tags := []string{}
+	seen := map[string]bool{}
+	for _, t := range in.Tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "" || seen[t] {
+			continue
+		}
+		if !tagPattern.MatchString(t) {
+			errs["tags"] = fmt.Sprintf("Tag %q: use up to 40 lowercase letters, digits, spaces, dots, dashes or underscores.", t)
+			continue
+		}
+		seen[t] = true
+		tags = append(tags, t)
+	}
+	if len(tags) > 20 {
+		errs["tags"] = "Use at most 20 tags."
+	}
+	in.Tags = tags
+	ups := []string{}
+	for _, u := range in.Upstreams {
+		u = strings.TrimSpace(u)
+		if u == "" {
+			continue
+		}
+		if !validUpstream(u) {
+			errs["upstreams"] = fmt.Sprintf("Upstream %q: use an absolute http:// or https:// URL.", u)
+			continue
+		}
+		ups = append(ups, u)
+	}
+	if len(ups) > 20 {
+		errs["upstreams"] = "Use at most 20 upstream URLs."
+	}
+	in.Upstreams = ups
+	return errs
+}
+
+func validUpstream(u string) bool {
+	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) && len(u) > len("https://") && len(u) <= 500 && !strings.ContainsAny(u, " \t\r\n")
+}
+
+// CreateAPI creates an API in a team.
+func (s *Service) CreateAPI(ctx context.Context, actor *store.User, team *store.Team, in APIInput) (*store.API, error) {
+	if err := s.require(ctx, actor, team.Slug, "create"); err != nil {
+		return nil, err
+	}
+	if errs := in.normalize(true); len(errs) > 0 {
+		return nil, &InputError{Fields: errs}
+	}
+	a := &store.API{TeamID: team.ID, Slug: in.Slug, Name: in.Name, Summary: in.Summary, Description: in.Description,
+		Tags: in.Tags, Visibility: in.Visibility, Upstreams: in.Upstreams, Team: team}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateAPI(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "api.create", a, "", "", a.Name, ""); err != nil {
+			return err
+		}
+		return s.reindex(ctx, tx, a.ID)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, fieldError("slug", "An API with this slug exists already; slugs are unique across the organisation.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// UpdateAPI changes an API's catalog entry. a must be as read, with its lock version.
+func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API, in APIInput) error {
+	if err := s.require(ctx, actor, a.Team.Slug, "edit"); err != nil {
+		return err
+	}
+	if errs := in.normalize(false); len(errs) > 0 {
+		return &InputError{Fields: errs}
+	}
+	before := summarizeAPI(a)
+	a.Name, a.Summary, a.Description, a.Tags, a.Visibility, a.Upstreams = in.Name, in.Summary, in.Description, in.Tags, in.Visibility, in.Upstreams
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.UpdateAPI(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, summarizeAPI(a), ""); err != nil {
+			return err
+		}
+		return s.reindex(ctx, tx, a.ID)
+	})
+}
+
+func summarizeAPI(a *store.API) string {
+	return fmt.Sprintf("name=%q visibility=%s tags=%s upstreams=%s", a.Name, a.Visibility, strings.Join(a.Tags, ","), strings.Join(a.Upstreams, ","))
+}
+
+// ParseVersion checks a semver version number.
+func ParseVersion(v string) (*semver.Version, error) {
+	sv, err := semver.StrictNewVersion(strings.TrimSpace(v))
+	if err != nil {
+		return nil, fieldError("version", fmt.Sprintf("%q is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", v))
+	}
+	return sv, nil
+}
+
+// parseSpec validates a spec for storage.
+func parseSpec(data []byte) (*spec.Document, []byte, error) {
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, nil, fieldError("spec", "Upload or paste an OpenAPI description (YAML or JSON).")
+	}
+	doc, err := spec.Parse(data)
+	if err != nil {
+		var ve *spec.ValidationError
+		if errors.As(err, &ve) {
+			return nil, nil, fieldError("spec", ve.Error())
+		}
+		return nil, nil, fieldError("spec", "The description could not be read: "+err.Error())
+	}
+	js, err := doc.JSON()
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode spec: %w", err)
+	}
+	return doc, js, nil
+}
+
+// CreateVersion adds a draft version to an API. With no spec, it starts as a
+// copy of the API's latest version.
+func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store.API, version string, specData []byte) (*store.APIVersion, error) {
+	if err := s.require(ctx, actor, a.Team.Slug, "draft"); err != nil {
+		return nil, err
+	}
+	sv, err := ParseVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	v := &store.APIVersion{APIID: a.ID, Version: sv.Original(), Major: int(sv.Major()), Minor: int(sv.Minor()), Patch: int(sv.Patch()),
+		Prerelease: sv.Prerelease(), State: string(Draft), CreatedBy: &actor.ID}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if len(specData) == 0 {
+			latest, err := s.store.LatestVersion(ctx, tx, a.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return fieldError("spec", "This is the API's first version: upload or paste its OpenAPI description.")
+			}
+			if err != nil {
+				return err
+			}
+			v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = latest.SpecRaw, latest.SpecJSON, latest.SpecFormat, latest.Title, latest.Operations
+		} else {
+			doc, js, err := parseSpec(specData)
+			if err != nil {
+				return err
+			}
+			v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(specData), string(js), doc.Format, doc.Title, len(doc.Operations())
+		}
+		if err := s.store.CreateVersion(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "version.create", a, v.Version, "", string(Draft), ""); err != nil {
+			return err
+		}
+		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+			return err
+		}
+		return s.reindex(ctx, tx, a.ID)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, fieldError("version", fmt.Sprintf("Version %s exists already.", v.Version))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// UpdateDraft replaces the spec of a draft. Published specs never change.
+func (s *Service) UpdateDraft(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, specData []byte) error {
+	if err := s.require(ctx, actor, a.Team.Slug, "draft"); err != nil {
+		return err
+	}
+	if State(v.State) != Draft {
+		return &TransitionError{From: State(v.State), Reason: fmt.Sprintf("Only drafts can be edited; version %s is %s. Create a new version instead.", v.Version, State(v.State).Label())}
+	}
+	doc, js, err := parseSpec(specData)
+	if err != nil {
+		return err
+	}
+	v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(specData), string(js), doc.Format, doc.Title, len(doc.Operations())
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.UpdateDraftSpec(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "version.update", a, v.Version, "", "spec replaced", ""); err != nil {
+			return err
+		}
+		return s.reindex(ctx, tx, a.ID)
+	})
+	return conflictMessage(err, v)
+}
+
+func conflictMessage(err error, v *store.APIVersion) error {
+	if errors.Is(err, store.ErrConflict) {
+		return &TransitionError{From: State(v.State), Reason: fmt.Sprintf("Version %s was changed by someone else meanwhile; reload the page and try again.", v.Version)}
+	}
+	return err
+}
+
+// Submit opens a publication request for a draft.
+func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, note string) (*store.PublicationRequest, error) {
+	t, err := s.check(ctx, actor, a, v, Submit)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := spec.Parse([]byte(v.SpecJSON)); err != nil {
+		return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description is invalid; fix it before submitting: " + err.Error()}
+	}
+	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: strings.TrimSpace(note)}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.move(ctx, tx, actor, a, v, t, ""); err != nil {
+			return err
+		}
+		if err := s.store.CreateRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		reviewers, err := s.store.Reviewers(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, u := range reviewers {
+			if u.ID != actor.ID {
+				ids = append(ids, u.ID)
+			}
+		}
+		msg := fmt.Sprintf("%s asks to publish %s %s.", actor.Username, a.Name, v.Version)
+		return s.store.Notify(ctx, tx, ids, "review.requested", msg, fmt.Sprintf("/reviews/%d", r.ID))
+	})
+	if err != nil {
+		return nil, conflictMessage(err, v)
+	}
+	return r, nil
+}
+
+// Withdraw takes back an open request: only its requester (or an org admin).
+func (s *Service) Withdraw(ctx context.Context, actor *store.User, r *store.PublicationRequest) error {
+	a, v, err := s.requestSubjects(ctx, r)
+	if err != nil {
+		return err
+	}
+	t, err := s.check(ctx, actor, a, v, Withdraw)
+	if err != nil {
+		return err
+	}
+	if r.RequesterID != actor.ID && actor.OrgRole != policy.RoleAdmin {
+		return &DeniedError{Reason: "Only the requester can withdraw a publication request; reviewers reject it with a reason."}
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestWithdrawn, &actor.ID, "", false); err != nil {
+			return err
+		}
+		return s.move(ctx, tx, actor, a, v, t, "withdrawn")
+	})
+	return conflictMessage(err, v)
+}
+
+// Reject sends a version back to draft with a required reason.
+func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.PublicationRequest, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return fieldError("reason", "Say why the request is rejected, so the team knows what to change.")
+	}
+	a, v, err := s.requestSubjects(ctx, r)
+	if err != nil {
+		return err
+	}
+	t, err := s.check(ctx, actor, a, v, Reject)
+	if err != nil {
+		return err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestRejected, &actor.ID, reason, false); err != nil {
+			return err
+		}
+		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("%s rejected %s %s: %s", actor.Username, a.Name, v.Version, reason)
+		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID))
+	})
+	return conflictMessage(err, v)
+}
+
+// Approve publishes a version. A reviewer may not approve their own request
+// unless they are an org admin who overrides, which is recorded. A version
+// with breaking changes against the latest live version of the same major
+// is refused.
+func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.PublicationRequest, comment string, override bool) error {
+	a, v, err := s.requestSubjects(ctx, r)
+	if err != nil {
+		return err
+	}
+	t, err := s.check(ctx, actor, a, v, Approve)
+	if err != nil {
+		return err
+	}
+	overridden := false
+	if r.RequesterID == actor.ID {
+		if actor.OrgRole != policy.RoleAdmin || !override {
+			return &DeniedError{Reason: "You cannot approve your own publication request: another reviewer must (four eyes). Org admins may override, which is recorded."}
+		}
+		overridden = true
+	}
+	report, base, err := s.Compare(ctx, v)
+	if err != nil {
+		return err
+	}
+	if base != nil && base.Major == v.Major && report.Breaking() {
+		return &TransitionError{Action: Approve, From: InReview, Breaking: report.BreakingChanges(),
+			Reason: fmt.Sprintf("Version %s has %d breaking change(s) against %s, the latest published version of major %d. Publish it as a new major version (%d.0.0) instead.",
+				v.Version, len(report.BreakingChanges()), base.Version, v.Major, v.Major+1)}
+	}
+	now := s.now().UTC()
+	v.PublishedAt = &now
+	reason := strings.TrimSpace(comment)
+	if overridden {
+		reason = strings.TrimSpace("four-eyes override by org admin. " + reason)
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestApproved, &actor.ID, strings.TrimSpace(comment), overridden); err != nil {
+			return err
+		}
+		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("%s approved %s %s: it is published.", actor.Username, a.Name, v.Version)
+		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
+	})
+	return conflictMessage(err, v)
+}
+
+// Compare diffs a version against the latest live version of the same
+// major, or of any major when the major has none. It returns a nil base when
+// there is nothing to compare with.
+func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffReport, *store.APIVersion, error) {
+	base, err := s.store.LatestLive(ctx, s.store.DB(), v.APIID, v.Major, v.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		base, err = s.store.LatestLive(ctx, s.store.DB(), v.APIID, -1, v.ID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return &spec.DiffReport{}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	specJSON := v.SpecJSON
+	if specJSON == "" {
+		full, err := s.store.VersionByID(ctx, s.store.DB(), v.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		specJSON = full.SpecJSON
+	}
+	baseDoc, err := spec.Parse([]byte(base.SpecJSON))
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", base.Version, err)
+	}
+	doc, err := spec.Parse([]byte(specJSON))
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", v.Version, err)
+	}
+	report, err := spec.Diff(baseDoc, doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("diff %s against %s: %w", v.Version, base.Version, err)
+	}
+	return report, base, nil
+}
+
+// Deprecate announces a version's sunset, optionally naming its successor.
+func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, sunset time.Time, successor string) error {
+	t, err := s.check(ctx, actor, a, v, Deprecate)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	if sunset.IsZero() {
+		return fieldError("sunset", "Choose the sunset date, when the version will be retired.")
+	}
+	if earliest := now.Add(s.minNotice); sunset.Before(earliest) {
+		return fieldError("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s or later.", humanDuration(s.minNotice), earliest.Format("2006-01-02")))
+	}
+	successor = strings.TrimSpace(successor)
+	if successor != "" {
+		if successor == v.Version {
+			return fieldError("successor", "A version cannot succeed itself.")
+		}
+		sv, err := s.store.Version(ctx, a.ID, successor)
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldError("successor", fmt.Sprintf("%s has no version %s.", a.Name, successor))
+		}
+		if err != nil {
+			return err
+		}
+		if State(sv.State) != Published {
+			return fieldError("successor", fmt.Sprintf("The successor must be published; %s is %s.", successor, State(sv.State).Label()))
+		}
+	}
+	sunset = sunset.UTC()
+	v.DeprecatedAt, v.SunsetAt, v.Successor = &now, &sunset, successor
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.move(ctx, tx, actor, a, v, t, "sunset "+sunset.Format("2006-01-02")+successorNote(successor))
+	})
+	return conflictMessage(err, v)
+}
+
+func successorNote(successor string) string {
+	if successor == "" {
+		return ""
+	}
+	return ", successor " + successor
+}
+
+// Undeprecate returns a deprecated version to published before its sunset.
+func (s *Service) Undeprecate(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion) error {
+	t, err := s.check(ctx, actor, a, v, Undeprecate)
+	if err != nil {
+		return err
+	}
+	if v.SunsetAt != nil && !s.now().Before(*v.SunsetAt) {
+		return &TransitionError{Action: Undeprecate, From: Deprecated, Reason: "The sunset date has passed; the version can only be retired."}
+	}
+	v.DeprecatedAt, v.SunsetAt, v.Successor = nil, nil, ""
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.move(ctx, tx, actor, a, v, t, "")
+	})
+	return conflictMessage(err, v)
+}
+
+// Retire ends a version. Nothing is deleted.
+func (s *Service) Retire(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion) error {
+	t, err := s.check(ctx, actor, a, v, Retire)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	v.RetiredAt = &now
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.move(ctx, tx, actor, a, v, t, "")
+	})
+	return conflictMessage(err, v)
+}
+
+// Import publishes a draft without review, for bringing an existing catalog
+// in: org admins only, recorded in the audit log as an import.
+func (s *Service) Import(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion) error {
+	t, err := s.check(ctx, actor, a, v, Import)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	v.PublishedAt = &now
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.move(ctx, tx, actor, a, v, t, "imported without review")
+	})
+	return conflictMessage(err, v)
+}
+
+// RetireDue retires deprecated versions whose sunset has passed, as the
+// system. It returns how many it retired.
+func (s *Service) RetireDue(ctx context.Context) (int, error) {
+	due, err := s.store.DueForRetirement(ctx, s.now().UTC())
+	if err != nil {
+		return 0, err
+	}
+	t, _ := Find(Retire, Deprecated)
+	n := 0
+	for i := range due {
+		v := &due[i]
+		a, err := s.store.APIByID(ctx, v.APIID)
+		if err != nil {
+			return n, err
+		}
+		now := s.now().UTC()
+		v.RetiredAt = &now
+		err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return s.move(ctx, tx, nil, a, v, t, "sunset reached")
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue // someone acted on it meanwhile
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// check finds the transition for action from the version's state and checks
+// the actor's permission for it in the API's team.
+func (s *Service) check(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, action Action) (Transition, error) {
+	if err := s.require(ctx, actor, a.Team.Slug, Permission(action)); err != nil {
+		return Transition{}, err
+	}
+	t, ok := Find(action, State(v.State))
+	if !ok {
+		return Transition{}, notAllowed(action, State(v.State))
+	}
+	return t, nil
+}
+
+// require checks that actor holds the policy action on APIs of a team.
+func (s *Service) require(ctx context.Context, actor *store.User, team, act string) error {
+	if actor == nil {
+		return &DeniedError{Reason: "An actor is required."}
+	}
+	ok, err := s.auth.Allowed(ctx, actor.ID, policy.TeamDomain(team), "api", act)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &DeniedError{Reason: fmt.Sprintf("You do not have the %q permission on %s's APIs.", act, team)}
+	}
+	return nil
+}
+
+// move applies a transition inside tx: the state change under optimistic
+// lock, the audit record and the search re-index.
+func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string) error {
+	from := v.State
+	v.State = string(t.To)
+	if err := s.store.TransitionVersion(ctx, tx, v, from); err != nil {
+		v.State = from
+		return err
+	}
+	if err := s.audit(ctx, tx, actor, "version."+string(t.Action), a, v.Version, from, v.State, reason); err != nil {
+		return err
+	}
+	if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+		return err
+	}
+	return s.reindex(ctx, tx, a.ID)
+}
+
+func (s *Service) requestSubjects(ctx context.Context, r *store.PublicationRequest) (*store.API, *store.APIVersion, error) {
+	a, err := s.store.APIByID(ctx, r.APIID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.store.VersionByID(ctx, s.store.DB(), r.VersionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.State != store.RequestOpen {
+		return nil, nil, &TransitionError{From: State(v.State), Reason: fmt.Sprintf("This publication request is %s already.", r.State)}
+	}
+	return a, v, nil
+}
+
+func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action string, a *store.API, version, before, after, reason string) error {
+	objID := a.Slug
+	objType := "api"
+	if version != "" {
+		objID, objType = a.Slug+"@"+version, "version"
+	}
+	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: &a.TeamID, Before: before, After: after, Reason: reason}
+	if actor != nil {
+		e.ActorID, e.Actor = &actor.ID, actor.Username
+	} else {
+		e.Actor = "system"
+	}
+	return s.store.Audit(ctx, tx, e)
+}
+
+func (s *Service) reindex(ctx context.Context, tx bun.IDB, apiID int64) error {
+	return s.store.Enqueue(ctx, tx, TopicSearchIndex, SearchIndexMessage{APIID: apiID})
+}
+
+func humanDuration(d time.Duration) string {
+	days := int(d.Hours() / 24)
+	switch {
+	case d <= 0:
+		return "no time"
+	case days == 1:
+		return "1 day"
+	case days > 1:
+		return fmt.Sprintf("%d days", days)
+	}
+	return d.String()
+}

@@ -1,0 +1,381 @@
+package lifecycle_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+const petsV1 = `openapi: 3.0.3
+info: {title: Pets, version: 1.0.0, description: Pets.}
+servers: [{url: "https://pets.example.com"}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: List pets
+      tags: [pets]
+      responses:
+        "200": {description: ok}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      summary: Get a pet
+      tags: [pets]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok}
+`
+
+// petsBreaking removes /pets/{id}.
+const petsBreaking = `openapi: 3.0.3
+info: {title: Pets, version: 1.1.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200": {description: ok}
+`
+
+type fixture struct {
+	s                     *store.Store
+	svc                   *lifecycle.Service
+	team                  *store.Team
+	admin, dev, approver  *store.User
+	approver2, maintainer *store.User
+	outsider              *store.User
+}
+
+func newFixture(t *testing.T, s *store.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{s: s}
+	f.team = &store.Team{Slug: "pets", Name: "Pets"}
+	if err := s.CreateTeam(ctx, s.DB(), f.team); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, orgRole, teamRole string) *store.User {
+		u := &store.User{Username: name, OrgRole: orgRole}
+		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+		if teamRole != "" {
+			if _, err := s.SetTeamMember(ctx, s.DB(), f.team.ID, u.ID, teamRole); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return u
+	}
+	f.admin = mk("admin", policy.RoleAdmin, "")
+	f.dev = mk("dev", policy.RoleMember, policy.RoleDeveloper)
+	f.maintainer = mk("maint", policy.RoleMember, policy.RoleMaintainer)
+	f.approver = mk("appr", policy.RoleApprover, "")
+	f.approver2 = mk("appr2", policy.RoleApprover, "")
+	f.outsider = mk("outsider", policy.RoleMember, "")
+	p, err := policy.New(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour})
+	return f
+}
+
+func (f *fixture) api(t *testing.T) *store.API {
+	t.Helper()
+	a, err := f.svc.CreateAPI(context.Background(), f.maintainer, f.team, lifecycle.APIInput{Slug: "pets", Name: "Pets", Tags: []string{"Animals", "animals"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (f *fixture) publish(t *testing.T, a *store.API, version, specText string) *store.APIVersion {
+	t.Helper()
+	ctx := context.Background()
+	v, err := f.svc.CreateVersion(ctx, f.dev, a, version, []byte(specText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Submit(ctx, f.dev, a, v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Approve(ctx, f.approver, r, "ok", false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.s.Version(ctx, a.ID, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestHappyPathToRetirement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := f.api(t)
+		if strings.Join(a.Tags, ",") != "animals" {
+			t.Errorf("tags = %v, want deduplicated [animals]", a.Tags)
+		}
+		v := f.publish(t, a, "1.0.0", petsV1)
+		if v.State != "published" || v.PublishedAt == nil {
+			t.Fatalf("after approval: %s", v.State)
+		}
+		// A new version starts as a copy of the latest one.
+		v2, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v2.SpecJSON != v.SpecJSON || v2.Operations != 2 {
+			t.Errorf("1.1.0 is not a copy of 1.0.0 (%d operations)", v2.Operations)
+		}
+		sunset := time.Now().Add(30 * 24 * time.Hour)
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, sunset, "9.9.9"); err == nil {
+			t.Error("deprecation with an unknown successor succeeded")
+		}
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(time.Hour), ""); err == nil {
+			t.Error("deprecation without the minimum notice succeeded")
+		}
+		if err := f.svc.Deprecate(ctx, f.dev, a, v, sunset, ""); err == nil {
+			t.Error("a developer deprecated a version")
+		}
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, sunset, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Undeprecate(ctx, f.maintainer, a, v); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, sunset, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Retire(ctx, f.maintainer, a, v); err != nil {
+			t.Fatal(err)
+		}
+		var te *lifecycle.TransitionError
+		if err := f.svc.Retire(ctx, f.maintainer, a, v); !errors.As(err, &te) {
+			t.Errorf("retiring twice: %v, want a TransitionError", err)
+		}
+		events, _ := s.ListAudit(ctx, store.AuditFilter{ObjectID: "pets@1.0.0", Limit: 50})
+		var actions []string
+		for _, e := range events {
+			actions = append(actions, e.Action)
+		}
+		want := "version.retire,version.deprecate,version.undeprecate,version.deprecate,version.approve,version.submit,version.create"
+		if got := strings.Join(actions, ","); got != want {
+			t.Errorf("audit trail = %s, want %s", got, want)
+		}
+		stats, _ := s.OutboxStats(ctx)
+		if stats[lifecycle.TopicSearchIndex] == 0 {
+			t.Error("no search re-index queued")
+		}
+	})
+}
+
+func TestFourEyes(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, storetest.New(t))
+	a := f.api(t)
+	v, err := f.svc.CreateVersion(ctx, f.admin, a, "1.0.0", []byte(petsV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Submit(ctx, f.admin, a, v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de *lifecycle.DeniedError
+	if err := f.svc.Approve(ctx, f.admin, r, "", false); !errors.As(err, &de) {
+		t.Fatalf("self-approval: %v, want DeniedError", err)
+	}
+	if err := f.svc.Approve(ctx, f.admin, r, "urgent fix", true); err != nil {
+		t.Fatalf("admin override: %v", err)
+	}
+	got, _ := f.s.Request(ctx, f.s.DB(), r.ID)
+	if !got.Override || got.State != store.RequestApproved {
+		t.Errorf("request after override = %+v, want approved with override recorded", got)
+	}
+	events, _ := f.s.ListAudit(ctx, store.AuditFilter{Action: "version.approve"})
+	if len(events) != 1 || !strings.Contains(events[0].Reason, "override") {
+		t.Errorf("audit of the override = %+v", events)
+	}
+	// A non-admin approver cannot approve their own request even with override.
+	v2, _ := f.svc.CreateVersion(ctx, f.approver, a, "1.0.1", nil)
+	if v2 != nil {
+		t.Fatal("an org approver outside the team created a version")
+	}
+}
+
+func TestBreakingChangeNeedsMajor(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, storetest.New(t))
+	a := f.api(t)
+	f.publish(t, a, "1.0.0", petsV1)
+	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(petsBreaking))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Submit(ctx, f.dev, a, v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.svc.Approve(ctx, f.approver, r, "", false)
+	var te *lifecycle.TransitionError
+	if !errors.As(err, &te) || len(te.Breaking) == 0 || !strings.Contains(te.Reason, "2.0.0") {
+		t.Fatalf("breaking approval: %v, want a refusal naming 2.0.0", err)
+	}
+	// The same spec as a new major is fine.
+	f.publish(t, a, "2.0.0", petsBreaking)
+	// Reject needs a reason and returns the version to draft.
+	if err := f.svc.Reject(ctx, f.approver, r, " "); err == nil {
+		t.Error("rejection without a reason succeeded")
+	}
+	if err := f.svc.Reject(ctx, f.approver, r, "breaking: bump the major"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.s.Version(ctx, a.ID, "1.1.0")
+	if got.State != "draft" {
+		t.Errorf("after rejection: %s, want draft", got.State)
+	}
+	n, _ := f.s.UnreadCount(ctx, f.dev.ID)
+	if n == 0 {
+		t.Error("the requester was not notified")
+	}
+}
+
+func TestConcurrentApprovalsOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := f.api(t)
+		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(petsV1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.svc.Submit(ctx, f.dev, a, v, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, u := range []*store.User{f.approver, f.approver2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, err := s.Request(ctx, s.DB(), r.ID)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				errs[i] = f.svc.Approve(ctx, u, req, "", false)
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+				continue
+			}
+			var te *lifecycle.TransitionError
+			if !errors.As(err, &te) {
+				t.Errorf("loser's error = %v, want a clear TransitionError", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d approvals succeeded (%v), want exactly 1", ok, errs)
+		}
+		events, _ := s.ListAudit(ctx, store.AuditFilter{Action: "version.approve"})
+		if len(events) != 1 {
+			t.Errorf("%d approve events, want 1", len(events))
+		}
+	})
+}
+
+func TestRetireDue(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	f := newFixture(t, s)
+	a := f.api(t)
+	v := f.publish(t, a, "1.0.0", petsV1)
+	if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := policy.New(ctx, s)
+	later := lifecycle.New(s, p, lifecycle.Options{Now: func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }})
+	n, err := later.RetireDue(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("RetireDue = %d, %v; want 1", n, err)
+	}
+	got, _ := s.Version(ctx, a.ID, "1.0.0")
+	if got.State != "retired" || got.RetiredAt == nil {
+		t.Errorf("after sunset: %s", got.State)
+	}
+	// Retired stays in history.
+	vs, _ := s.Versions(ctx, a.ID)
+	if len(vs) != 1 {
+		t.Errorf("versions after retirement = %d, want 1", len(vs))
+	}
+}
+
+func TestInvalidInput(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, storetest.New(t))
+	_, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: "Bad Slug", Visibility: "secret", Upstreams: []string{"ftp://x"}})
+	var ie *lifecycle.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("CreateAPI invalid: %v", err)
+	}
+	for _, field := range []string{"slug", "name", "visibility", "upstreams"} {
+		if ie.Fields[field] == "" {
+			t.Errorf("no error for %s in %v", field, ie.Fields)
+		}
+	}
+	a := f.api(t)
+	for _, tt := range []struct{ version, spec, field string }{
+		{"1.0", petsV1, "version"},
+		{"1.0.0", "", "spec"},
+		{"1.0.0", "openapi: 3.0.0\ninfo: {}\n", "spec"},
+		{"1.0.0", "not: [yaml", "spec"},
+	} {
+		_, err := f.svc.CreateVersion(ctx, f.dev, a, tt.version, []byte(tt.spec))
+		if !errors.As(err, &ie) || ie.Fields[tt.field] == "" {
+			t.Errorf("CreateVersion(%q, %q) = %v, want an error on %s", tt.version, tt.spec, err, tt.field)
+		}
+	}
+	vs, _ := f.s.Versions(ctx, a.ID)
+	if len(vs) != 0 {
+		t.Errorf("invalid versions were saved: %d", len(vs))
+	}
+	if _, err := f.svc.CreateAPI(ctx, f.dev, f.team, lifecycle.APIInput{Slug: "x", Name: "X"}); err == nil {
+		t.Error("a developer created an API")
+	}
+}
+
+func TestTransitionTable(t *testing.T) {
+	// Every (action, state) pair is allowed exactly when the table says so.
+	allowed := map[string]bool{}
+	for _, tr := range lifecycle.Transitions() {
+		allowed[string(tr.Action)+"/"+string(tr.From)] = true
+	}
+	for _, st := range lifecycle.States() {
+		for _, act := range []lifecycle.Action{lifecycle.Submit, lifecycle.Withdraw, lifecycle.Reject, lifecycle.Approve, lifecycle.Deprecate, lifecycle.Undeprecate, lifecycle.Retire, lifecycle.Import} {
+			_, ok := lifecycle.Find(act, st)
+			if ok != allowed[string(act)+"/"+string(st)] {
+				t.Errorf("Find(%s, %s) = %v", act, st, ok)
+			}
+		}
+	}
+	if len(lifecycle.Allowed(lifecycle.Retired)) != 0 {
+		t.Error("retired is not final")
+	}
+}

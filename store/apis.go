@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// API is a team's API: its catalog entry, independent of versions.
+type API struct {
+	bun.BaseModel `bun:"table:apis,alias:a"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	TeamID      int64      `bun:"team_id"`
+	Slug        string     `bun:"slug"`
+	Name        string     `bun:"name"`
+	Summary     string     `bun:"summary"`
+	Description string     `bun:"description"` // Markdown, sanitised when rendered
+	Tags        StringList `bun:"tags,type:text"`
+	Visibility  string     `bun:"visibility"` // "public" or "team"
+	Upstreams   StringList `bun:"upstreams,type:text"`
+	LockVersion int64      `bun:"lock_version"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	UpdatedAt   time.Time  `bun:"updated_at"`
+
+	Team *Team `bun:"rel:belongs-to,join:team_id=id"`
+}
+
+// Visibility values.
+const (
+	VisibilityPublic = "public"
+	VisibilityTeam   = "team"
+)
+
+// CreateAPI inserts a. It returns ErrConflict when the slug is taken.
+func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API) error {
+	now := s.now()
+	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
+	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create api %q: %w", a.Slug, translate(err))
+	}
+	return nil
+}
+
+// UpdateAPI saves the editable fields of a if nobody changed it since it was
+// read (a.LockVersion); otherwise it returns ErrConflict.
+func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API) error {
+	a.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(a).
+		Column("name", "summary", "description", "tags", "visibility", "upstreams", "updated_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update api %q: %w", a.Slug, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("update api %q: changed by someone else: %w", a.Slug, ErrConflict)
+	}
+	a.LockVersion++
+	return nil
+}
+
+// TouchAPI moves the update time of an API forward (a version changed).
+func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
+	if _, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", s.now()).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("touch api: %w", translate(err))
+	}
+	return nil
+}
+
+// APIBySlug returns the API with slug and its team.
+func (s *Store) APIBySlug(ctx context.Context, slug string) (*API, error) {
+	a := new(API)
+	if err := s.db.NewSelect().Model(a).Relation("Team").Where("a.slug = ?", slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("api %q: %w", slug, translate(err))
+	}
+	return a, nil
+}
+
+// APIByID returns the API with id and its team.
+func (s *Store) APIByID(ctx context.Context, id int64) (*API, error) {
+	a := new(API)
+	if err := s.db.NewSelect().Model(a).Relation("Team").Where("a.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("api %d: %w", id, translate(err))
+	}
+	return a, nil
+}
+
+// TeamAPIs returns the APIs of a team ordered by name.
+func (s *Store) TeamAPIs(ctx context.Context, teamID int64) ([]API, error) {
+	var apis []API
+	if err := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.team_id = ?", teamID).Order("a.name").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("team apis: %w", translate(err))
+	}
+	return apis, nil
+}
+
+// APIIDs returns the ids of every API after afterID, in id order, at most
+// limit of them: for walking the whole catalog in batches.
+func (s *Store) APIIDs(ctx context.Context, afterID int64, limit int) ([]int64, error) {
+	var ids []int64
+	if err := s.db.NewSelect().Model((*API)(nil)).Column("id").Where("id > ?", afterID).Order("id").Limit(limit).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("api ids: %w", translate(err))
+	}
+	return ids, nil
+}
+
+// CountAPIs returns the number of APIs.
+func (s *Store) CountAPIs(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*API)(nil)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count apis: %w", translate(err))
+	}
+	return n, nil
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// PublicationRequest asks reviewers to publish a draft version.
+type PublicationRequest struct {
+	bun.BaseModel `bun:"table:publication_requests,alias:r"`
+
+	ID              int64      `bun:"id,pk,autoincrement"`
+	APIID           int64      `bun:"api_id"`
+	VersionID       int64      `bun:"version_id"`
+	RequesterID     int64      `bun:"requester_id"`
+	State           string     `bun:"state"` // open, approved, rejected, withdrawn
+	Note            string     `bun:"note"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	DecidedAt       *time.Time `bun:"decided_at"`
+	DecidedBy       *int64     `bun:"decided_by"`
+	DecisionComment string     `bun:"decision_comment"`
+	Override        bool       `bun:"override"`
+
+	API       *API        `bun:"rel:belongs-to,join:api_id=id"`
+	Version   *APIVersion `bun:"rel:belongs-to,join:version_id=id"`
+	Requester *User       `bun:"rel:belongs-to,join:requester_id=id"`
+	Decider   *User       `bun:"rel:belongs-to,join:decided_by=id"`
+}
+
+// Publication request states.
+const (
+	RequestOpen      = "open"
+	RequestApproved  = "approved"
+	RequestRejected  = "rejected"
+	RequestWithdrawn = "withdrawn"
+)
+
+// CreateRequest inserts an open publication request.
+func (s *Store) CreateRequest(ctx context.Context, db bun.IDB, r *PublicationRequest) error {
+	r.CreatedAt, r.State = s.now(), RequestOpen
+	if _, err := db.NewInsert().Model(r).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create publication request: %w", translate(err))
+	}
+	return nil
+}
+
+func (s *Store) requestQuery(db bun.IDB, dst any) *bun.SelectQuery {
+	return db.NewSelect().Model(dst).
+		Relation("API").Relation("API.Team").
+		Relation("Version", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.ExcludeColumn("spec_raw", "spec_json")
+		}).
+		Relation("Requester").Relation("Decider")
+}
+
+// Request returns a publication request with its API, team, version (without
+// spec), requester and decider.
+func (s *Store) Request(ctx context.Context, db bun.IDB, id int64) (*PublicationRequest, error) {
+	r := new(PublicationRequest)
+	if err := s.requestQuery(db, r).Where("r.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("publication request %d: %w", id, translate(err))
+	}
+	return r, nil
+}
+
+// OpenRequestFor returns the open request of a version.
+func (s *Store) OpenRequestFor(ctx context.Context, db bun.IDB, versionID int64) (*PublicationRequest, error) {
+	r := new(PublicationRequest)
+	if err := s.requestQuery(db, r).Where("r.version_id = ? AND r.state = ?", versionID, RequestOpen).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("open request: %w", translate(err))
+	}
+	return r, nil
+}
+
+// RequestFilter narrows a listing of publication requests.
+type RequestFilter struct {
+	State  string // empty for every state
+	APIID  int64
+	TeamID int64
+	Limit  int
+}
+
+// Requests lists publication requests, newest first.
+func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationRequest, error) {
+	var rs []PublicationRequest
+	q := s.requestQuery(s.db, &rs)
+	if f.State != "" {
+		q = q.Where("r.state = ?", f.State)
+	}
+	if f.APIID != 0 {
+		q = q.Where("r.api_id = ?", f.APIID)
+	}
+	if f.TeamID != 0 {
+		q = q.Where("api.team_id = ?", f.TeamID)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	if err := q.Order("r.id DESC").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("publication requests: %w", translate(err))
+	}
+	return rs, nil
+}
+
+// DecideRequest closes an open request with a decision. It returns
+// ErrConflict when the request is no longer open.
+func (s *Store) DecideRequest(ctx context.Context, db bun.IDB, r *PublicationRequest, state string, by *int64, comment string, override bool) error {
+	now := s.now()
+	res, err := db.NewUpdate().Model((*PublicationRequest)(nil)).
+		Set("state = ?", state).Set("decided_at = ?", now).Set("decided_by = ?", by).
+		Set("decision_comment = ?", comment).Set("override = ?", override).
+		Where("id = ? AND state = ?", r.ID, RequestOpen).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("decide request %d: %w", r.ID, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("request %d was decided meanwhile: %w", r.ID, ErrConflict)
+	}
+	r.State, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.Override = state, &now, by, comment, override
+	return nil
+}
+
+// Reviewers returns the enabled users who may review publication requests
+// of any team: org approvers and admins.
+func (s *Store) Reviewers(ctx context.Context, db bun.IDB) ([]User, error) {
+	var users []User
+	err := db.NewSelect().Model(&users).
+		Where("org_role IN (?) AND disabled = ?", bun.In([]string{"approver", "admin"}), false).
+		Order("username").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reviewers: %w", translate(err))
+	}
+	return users, nil
+}

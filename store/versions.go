@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// APIVersion is one semver version of an API with its OpenAPI description.
+// A published description is never changed.
+type APIVersion struct {
+	bun.BaseModel `bun:"table:api_versions,alias:v"`
+
+	ID           int64      `bun:"id,pk,autoincrement"`
+	APIID        int64      `bun:"api_id"`
+	Version      string     `bun:"version"`
+	Major        int        `bun:"major"`
+	Minor        int        `bun:"minor"`
+	Patch        int        `bun:"patch"`
+	Prerelease   string     `bun:"prerelease"`
+	State        string     `bun:"state"`
+	SpecRaw      string     `bun:"spec_raw"`    // as uploaded
+	SpecJSON     string     `bun:"spec_json"`   // normalised OpenAPI 3 JSON
+	SpecFormat   string     `bun:"spec_format"` // openapi-3.0, openapi-3.1, swagger-2.0
+	Title        string     `bun:"title"`
+	Operations   int        `bun:"operations"`
+	CreatedBy    *int64     `bun:"created_by"`
+	LockVersion  int64      `bun:"lock_version"`
+	CreatedAt    time.Time  `bun:"created_at"`
+	UpdatedAt    time.Time  `bun:"updated_at"`
+	PublishedAt  *time.Time `bun:"published_at"`
+	DeprecatedAt *time.Time `bun:"deprecated_at"`
+	SunsetAt     *time.Time `bun:"sunset_at"`
+	Successor    string     `bun:"successor"`
+	RetiredAt    *time.Time `bun:"retired_at"`
+}
+
+// versionOrder sorts versions newest first by semver precedence (a release
+// before its pre-releases).
+const versionOrder = "v.major DESC, v.minor DESC, v.patch DESC, CASE WHEN v.prerelease = '' THEN 1 ELSE 0 END DESC, v.prerelease DESC"
+
+// CreateVersion inserts v. It returns ErrConflict when the API has that version already.
+func (s *Store) CreateVersion(ctx context.Context, db bun.IDB, v *APIVersion) error {
+	now := s.now()
+	v.CreatedAt, v.UpdatedAt, v.LockVersion = now, now, 1
+	if _, err := db.NewInsert().Model(v).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create version %s: %w", v.Version, translate(err))
+	}
+	return nil
+}
+
+// Versions returns the versions of an API, newest first, without their specs.
+func (s *Store) Versions(ctx context.Context, apiID int64) ([]APIVersion, error) {
+	var vs []APIVersion
+	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id = ?", apiID).OrderExpr(versionOrder).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", translate(err))
+	}
+	return vs, nil
+}
+
+// VersionsOf returns the versions, without specs, of several APIs, newest first per API.
+func (s *Store) VersionsOf(ctx context.Context, apiIDs []int64) (map[int64][]APIVersion, error) {
+	out := map[int64][]APIVersion{}
+	if len(apiIDs) == 0 {
+		return out, nil
+	}
+	var vs []APIVersion
+	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id IN (?)", bun.In(apiIDs)).OrderExpr("v.api_id, " + versionOrder).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", translate(err))
+	}
+	for _, v := range vs {
+		out[v.APIID] = append(out[v.APIID], v)
+	}
+	return out, nil
+}
+
+// Version returns one version of an API with its spec.
+func (s *Store) Version(ctx context.Context, apiID int64, version string) (*APIVersion, error) {
+	v := new(APIVersion)
+	if err := s.db.NewSelect().Model(v).Where("v.api_id = ? AND v.version = ?", apiID, version).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("version %s: %w", version, translate(err))
+	}
+	return v, nil
+}
+
+// VersionByID returns a version with its spec.
+func (s *Store) VersionByID(ctx context.Context, db bun.IDB, id int64) (*APIVersion, error) {
+	v := new(APIVersion)
+	if err := db.NewSelect().Model(v).Where("v.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("version %d: %w", id, translate(err))
+	}
+	return v, nil
+}
+
+// LatestVersion returns the newest version of an API in any state, with its spec.
+func (s *Store) LatestVersion(ctx context.Context, db bun.IDB, apiID int64) (*APIVersion, error) {
+	v := new(APIVersion)
+	if err := db.NewSelect().Model(v).Where("v.api_id = ?", apiID).OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("latest version: %w", translate(err))
+	}
+	return v, nil
+}
+
+// LatestLive returns the newest published or deprecated version of an API,
+// with its spec; major < 0 means any major. It returns ErrNotFound when there is none.
+func (s *Store) LatestLive(ctx context.Context, db bun.IDB, apiID int64, major int, excludeID int64) (*APIVersion, error) {
+	v := new(APIVersion)
+	q := db.NewSelect().Model(v).
+		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.In([]string{"published", "deprecated"}), excludeID)
+	if major >= 0 {
+		q = q.Where("v.major = ?", major)
+	}
+	if err := q.OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("latest live version: %w", translate(err))
+	}
+	return v, nil
+}
+
+// UpdateDraftSpec replaces the spec of a draft version if it is still a draft
+// at the lock version that was read; otherwise it returns ErrConflict.
+func (s *Store) UpdateDraftSpec(ctx context.Context, db bun.IDB, v *APIVersion) error {
+	v.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(v).
+		Column("spec_raw", "spec_json", "spec_format", "title", "operations", "updated_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND state = ? AND lock_version = ?", v.ID, "draft", v.LockVersion).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update draft %s: %w", v.Version, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("update draft %s: no longer the draft you read: %w", v.Version, ErrConflict)
+	}
+	v.LockVersion++
+	return nil
+}
+
+// TransitionVersion moves v from state from to v.State, saving its lifecycle
+// timestamps, if nobody changed it since it was read; otherwise it returns
+// ErrConflict. This is the optimistic lock that makes concurrent actions on
+// one version end in exactly one transition.
+func (s *Store) TransitionVersion(ctx context.Context, db bun.IDB, v *APIVersion, from string) error {
+	v.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(v).
+		Column("state", "updated_at", "published_at", "deprecated_at", "sunset_at", "successor", "retired_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND state = ? AND lock_version = ?", v.ID, from, v.LockVersion).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("transition %s: %w", v.Version, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("version %s changed meanwhile: %w", v.Version, ErrConflict)
+	}
+	v.LockVersion++
+	return nil
+}
+
+// DueForRetirement returns deprecated versions whose sunset is not after now.
+func (s *Store) DueForRetirement(ctx context.Context, now time.Time) ([]APIVersion, error) {
+	var vs []APIVersion
+	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.state = ? AND v.sunset_at IS NOT NULL AND v.sunset_at <= ?", "deprecated", now).
+		Order("v.id").Limit(500).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("due for retirement: %w", translate(err))
+	}
+	return vs, nil
+}
