@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/store"
 	errorpages "github.com/portico-dev/portico/views/pages/errors"
 )
@@ -79,9 +80,18 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 func classify(err error) (status int, msg string, fields map[string]string) {
 	var ue *userError
 	var fe *fiber.Error
+	var ie *lifecycle.InputError
+	var te *lifecycle.TransitionError
+	var de *lifecycle.DeniedError
 	switch {
 	case errors.As(err, &ue):
 		return ue.status, ue.msg, ue.fields
+	case errors.As(err, &ie):
+		return fiber.StatusUnprocessableEntity, "The request has invalid fields.", ie.Fields
+	case errors.As(err, &te):
+		return fiber.StatusConflict, te.Reason, nil
+	case errors.As(err, &de):
+		return fiber.StatusForbidden, de.Reason, nil
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.StatusNotFound, errNotFound.msg, nil
 	case errors.Is(err, store.ErrConflict):

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 )
@@ -24,6 +25,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
+	// minimum sunset notice.
+	Lifecycle *lifecycle.Service
 }
 
 // Handler holds what every handler needs.
@@ -36,6 +40,7 @@ type Handler struct {
 	ttl     time.Duration
 	now     func() time.Time
 	metrics *metrics
+	life    *lifecycle.Service
 }
 
 // New returns a Handler.
@@ -62,6 +67,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		h.now = time.Now
 	}
 	h.metrics = newMetrics()
+	h.life = opts.Lifecycle
+	if h.life == nil {
+		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})
+	}
 	return h
 }
 

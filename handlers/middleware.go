@@ -182,6 +182,36 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 			}
 			c.Locals(teamKey, t)
 			domain = policy.TeamDomain(t.Slug)
+		case API:
+			a, err := h.store.APIBySlug(c.UserContext(), c.Params("api"))
+			if err != nil {
+				return err
+			}
+			if err := h.checkVisible(c, a); err != nil {
+				return err
+			}
+			c.Locals(apiKey, a)
+			c.Locals(teamKey, a.Team)
+			domain = policy.TeamDomain(a.Team.Slug)
+		case Review:
+			id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+			if err != nil {
+				return errNotFound
+			}
+			r, err := h.store.Request(c.UserContext(), h.store.DB(), id)
+			if err != nil {
+				return err
+			}
+			if err := h.checkVisible(c, r.API); err != nil {
+				return err
+			}
+			c.Locals(reviewKey, r)
+			c.Locals(apiKey, r.API)
+			c.Locals(teamKey, r.API.Team)
+			domain = policy.TeamDomain(r.API.Team.Slug)
+		}
+		if r.Perm.Action == "" {
+			return c.Next()
 		}
 		ok, err := h.policy.Allowed(c.UserContext(), u.ID, domain, r.Perm.Object, r.Perm.Action)
 		if err != nil {
@@ -192,6 +222,18 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// checkVisible answers 404 for a team-only API the user may not read, so
+// that its existence stays private.
+func (h *Handler) checkVisible(c *fiber.Ctx, a *store.API) error {
+	if a.Visibility == store.VisibilityPublic {
+		return nil
+	}
+	if !h.can(c, policy.TeamDomain(a.Team.Slug), "api", "read") {
+		return errNotFound
+	}
+	return nil
 }
 
 // can reports whether the current user holds a permission, for showing or

@@ -38,6 +38,8 @@ const (
 	sessionKey
 	teamKey
 	csrfKey
+	apiKey
+	reviewKey
 )
 
 func currentUser(c *fiber.Ctx) *store.User {
@@ -53,6 +55,16 @@ func currentSession(c *fiber.Ctx) *store.Session {
 func currentTeam(c *fiber.Ctx) *store.Team {
 	t, _ := c.Locals(teamKey).(*store.Team)
 	return t
+}
+
+func currentAPI(c *fiber.Ctx) *store.API {
+	a, _ := c.Locals(apiKey).(*store.API)
+	return a
+}
+
+func currentReview(c *fiber.Ctx) *store.PublicationRequest {
+	r, _ := c.Locals(reviewKey).(*store.PublicationRequest)
+	return r
 }
 
 func csrfToken(c *fiber.Ctx) string {

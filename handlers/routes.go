@@ -19,6 +19,13 @@ const (
 	// Team routes load the team named by the :team parameter (404 when it
 	// does not exist) and check the permission in that team's domain.
 	Team
+	// API routes load the API named by the :api parameter with its team
+	// (404 when it does not exist, or when it is team-only and the user may
+	// not read it) and check the permission in the API's team domain.
+	API
+	// Review routes load the publication request named by :id with its API
+	// (404 as for API routes) and check the permission in the API's team domain.
+	Review
 )
 
 // Permission is what a route requires.
@@ -36,6 +43,13 @@ func org(obj, act string) Permission {
 func team(obj, act string) Permission {
 	return Permission{Scope: Team, Object: obj, Action: act}
 }
+
+// apiPerm requires the policy action act on the API's team ("" only checks
+// that the user may see the API).
+func apiPerm(act string) Permission { return Permission{Scope: API, Object: "api", Action: act} }
+
+// reviewPerm requires the policy action act on the reviewed API's team.
+func reviewPerm(act string) Permission { return Permission{Scope: Review, Object: "api", Action: act} }
 
 // Route is one entry of the route table.
 type Route struct {
@@ -106,5 +120,11 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
 		{"PUT", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APISetTeamMember},
 		{"DELETE", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APIRemoveTeamMember},
+
+		// Lifecycle pages: APIs, versions, reviews, notifications, audit.
+
+		// Lifecycle JSON API.
+
+		// Catalog and search.
 	}
 }

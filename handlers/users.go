@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/users"
@@ -83,11 +84,16 @@ func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	return seeOther(c, "/users")
 }
 
-// fieldErrors extracts field errors from a validation error.
+// fieldErrors extracts field errors from a validation error, for forms to
+// re-render with their messages.
 func fieldErrors(err error) (map[string]string, bool) {
 	var ue *userError
 	if errors.As(err, &ue) && ue.fields != nil {
 		return ue.fields, true
+	}
+	var ie *lifecycle.InputError
+	if errors.As(err, &ie) {
+		return ie.Fields, true
 	}
 	return nil, false
 }

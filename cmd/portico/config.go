@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // config is the configuration shared by every subcommand. Each setting has a
@@ -17,6 +19,9 @@ type config struct {
 	DatabaseURL string
 	LogLevel    string
 	LogFormat   string
+	// MinSunsetDays is the minimum notice, in days, between deprecating a
+	// version and its sunset.
+	MinSunsetDays string
 }
 
 type setting struct {
@@ -31,6 +36,7 @@ func (c *config) settings() []setting {
 		{"database-url", "PORTICO_DATABASE_URL", "", "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL", &c.DatabaseURL},
 		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
 	}
 }
 
@@ -56,6 +62,9 @@ func (c *config) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
 	}
+	if _, err := c.minSunsetNotice(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return fmt.Errorf("invalid --data: the data directory must not be empty")
 	}
@@ -80,4 +89,12 @@ func (c *config) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func (c *config) minSunsetNotice() (time.Duration, error) {
+	days, err := strconv.Atoi(c.MinSunsetDays)
+	if err != nil || days < 0 || days > 3650 {
+		return 0, fmt.Errorf("invalid --min-sunset-days %q: use a whole number of days from 0 to 3650", c.MinSunsetDays)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"runtime/debug"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 )
@@ -271,7 +273,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion()})
+	notice, _ := c.minSunsetNotice()
+	life := lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice})
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life})
 	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -286,6 +290,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 
 	go housekeeping(ctx, s, log)
+	go retireAtSunset(ctx, life, log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {
@@ -344,6 +349,26 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 	for {
 		if _, err := s.DeleteExpired(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// retireAtSunset retires deprecated versions whose sunset has passed, every minute.
+func retireAtSunset(ctx context.Context, life *lifecycle.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		n, err := life.RetireDue(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("retire at sunset", "err", err)
+		case n > 0:
+			log.Info("retired versions at their sunset", "count", n)
 		}
 		select {
 		case <-ctx.Done():
