@@ -1,0 +1,263 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+const password = "correct horse battery staple"
+
+// chromiumPath finds the browser, failing in CI and skipping elsewhere when absent.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	candidates := []string{os.Getenv("PORTICO_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if _, err := exec.LookPath(c); err == nil {
+			return c
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but no Chromium was found: install Debian's chromium (apt-get install -y chromium) or set PORTICO_TEST_CHROMIUM")
+	}
+	t.Skip("browser suite skipped: no Chromium found (apt-get install chromium, or set PORTICO_TEST_CHROMIUM)")
+	return ""
+}
+
+// portal serves a real portal on 127.0.0.1 over a fresh SQLite store.
+type portal struct {
+	url   string
+	store *store.Store
+}
+
+func startPortal(t *testing.T) *portal {
+	t.Helper()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p, err := policy.New(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasher := auth.NewTestHasher()
+	app := handlers.New(s, p, handlers.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Hasher: hasher}).App()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln) //nolint:errcheck // ends with Shutdown
+	t.Cleanup(func() { app.Shutdown() })
+	hash, err := hasher.Hash(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*store.User{
+		{Username: "admin", DisplayName: "Ada Admin", OrgRole: policy.RoleAdmin, PasswordHash: hash},
+		{Username: "dev", DisplayName: "Dev Eloper", OrgRole: policy.RoleMember, PasswordHash: hash},
+	} {
+		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &portal{url: "http://" + ln.Addr().String(), store: s}
+}
+
+// browser is one headless Chromium tab that records script errors and
+// Content-Security-Policy violations.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	b := &browser{t: t, ctx: ctx}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			b.record(fmt.Sprintf("exception: %s %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				b.record("console.error: " + strings.Join(parts, " "))
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// Report CSP violations, which the page itself cannot hide.
+	_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `document.addEventListener('securitypolicyviolation', e => { window.__csp = (window.__csp || []).concat(e.violatedDirective + ' ' + e.blockedURI) });`,
+	})
+	if err != nil {
+		t.Fatalf("install CSP listener: %v", err)
+	}
+	return b
+}
+
+func (b *browser) record(p string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.problems = append(b.problems, p)
+}
+
+// do runs steps and fails the test on error.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) eval(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("eval %s: %v", js, err)
+	}
+	return s
+}
+
+// checkClean fails when the pages so far threw, logged errors or broke the CSP.
+func (b *browser) checkClean() {
+	b.t.Helper()
+	csp := b.eval(`JSON.stringify(window.__csp || [])`)
+	if csp != "[]" {
+		b.t.Errorf("Content-Security-Policy violations: %s", csp)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		b.t.Errorf("page problem: %s", p)
+	}
+}
+
+func (b *browser) login(p *portal, username string) {
+	b.t.Helper()
+	b.do(
+		chromedp.Navigate(p.url+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), username),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="profile-link"]`)),
+	)
+}
+
+func TestLoginAndBoostedForms(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	if got := b.text(`[data-testid="profile-link"]`); !strings.Contains(got, "admin") {
+		t.Errorf("profile link = %q", got)
+	}
+	if b.eval(`typeof htmx`) != "object" {
+		t.Fatal("htmx did not load")
+	}
+
+	// A boosted form: htmx sends it with the CSRF header and follows HX-Redirect.
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)),
+	)
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "Payments created") {
+		t.Errorf("flash after creating a team = %q", got)
+	}
+
+	// A form with errors is swapped in place (422) with its messages.
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Again"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-slug"]`)),
+	)
+	if got := b.text(`[data-testid="error-slug"]`); !strings.Contains(got, "exists") {
+		t.Errorf("slug error = %q", got)
+	}
+
+	// Log out through the boosted form.
+	b.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-form"]`)),
+	)
+	b.checkClean()
+}
+
+func TestPagesWithoutJavaScript(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(p, "dev")
+	b.do(
+		chromedp.Navigate(p.url+"/profile"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="token-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="token-form"] #f-name`), "ci"),
+		chromedp.Click(chromedp.CSS(`[data-testid="token-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-token"]`)),
+	)
+	if got := b.text(`[data-testid="new-token"] code`); !strings.HasPrefix(strings.TrimSpace(got), "pat_") {
+		t.Errorf("token shown = %q", got)
+	}
+}
