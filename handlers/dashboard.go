@@ -29,5 +29,8 @@ func (h *Handler) ShowDashboard(c *fiber.Ctx) error {
 		}
 		d.AllTeams = len(teams)
 	}
+	if err := h.fillWaiting(c, ms, &d); err != nil {
+		return err
+	}
 	return h.render(c, home.Home(h.page(c, "Home", "home"), d))
 }

@@ -44,6 +44,8 @@ type problem struct {
 	Detail   string         `json:"detail,omitempty"`
 	Instance string         `json:"instance,omitempty"`
 	Errors   []problemField `json:"errors,omitempty"`
+	// Breaking lists the breaking changes that refused a publication.
+	Breaking []apiChange `json:"breaking,omitempty"`
 }
 
 type problemField struct {
@@ -63,6 +65,10 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}
 		for _, k := range sortedKeys(fields) {
 			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})
+		}
+		var te *lifecycle.TransitionError
+		if errors.As(err, &te) && len(te.Breaking) > 0 {
+			p.Breaking = toAPIChanges(te.Breaking)
 		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		if status == fiber.StatusUnauthorized {

@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -28,6 +29,8 @@ type Options struct {
 	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
 	// minimum sunset notice.
 	Lifecycle *lifecycle.Service
+	// Search is the catalog's search index; nil makes the catalog answer 503.
+	Search search.Index
 }
 
 // Handler holds what every handler needs.
@@ -41,6 +44,7 @@ type Handler struct {
 	now     func() time.Time
 	metrics *metrics
 	life    *lifecycle.Service
+	search  search.Index
 }
 
 // New returns a Handler.
@@ -68,6 +72,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.metrics = newMetrics()
 	h.life = opts.Lifecycle
+	h.search = opts.Search
 	if h.life == nil {
 		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})
 	}

@@ -80,6 +80,62 @@ var matrix = []matrixRow{
 	{"GET", "/api/v1/teams/:team", "/api/v1/teams/payments", loggedIn, nil},
 	{"PUT", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, map[string]any{"role": "nonsense"}},
 	{"DELETE", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, nil},
+
+	// Catalog and search (the matrix env has no index: allowed subjects get 503, never 401/403).
+	{"GET", "/catalog", "/catalog", loggedIn, nil},
+	{"GET", "/api/v1/search", "/api/v1/search", loggedIn, nil},
+
+	// Lifecycle JSON API, on the fixtures of lifecycleMatrixFixtures: the
+	// public API "payments-api" with 1.0.0 published and 0.1.0 a draft whose
+	// request ({lc-review}) was withdrawn. Bodies are refused after the
+	// permission check (422 or 409), so no row changes the fixtures.
+	{"POST", "/api/v1/apis", "/api/v1/apis", only("maintainer", "owner", "admin"), map[string]any{"team": "payments"}},
+	{"GET", "/api/v1/apis/:api", "/api/v1/apis/payments-api", loggedIn, nil},
+	{"PATCH", "/api/v1/apis/:api", "/api/v1/apis/payments-api", only("maintainer", "owner", "admin"), map[string]any{"lock_version": 0}},
+	{"GET", "/api/v1/apis/:api/versions", "/api/v1/apis/payments-api/versions", loggedIn, nil},
+	{"POST", "/api/v1/apis/:api/versions", "/api/v1/apis/payments-api/versions", only("developer", "maintainer", "owner", "admin"), map[string]any{}},
+	{"GET", "/api/v1/apis/:api/versions/:version", "/api/v1/apis/payments-api/versions/1.0.0", loggedIn, nil},
+	{"PUT", "/api/v1/apis/:api/versions/:version", "/api/v1/apis/payments-api/versions/1.0.0", only("developer", "maintainer", "owner", "admin"), map[string]any{}},
+	{"POST", "/api/v1/apis/:api/versions/:version/submit", "/api/v1/apis/payments-api/versions/1.0.0/submit", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/api/v1/apis/:api/versions/:version/deprecate", "/api/v1/apis/payments-api/versions/1.0.0/deprecate", only("maintainer", "owner", "admin"), map[string]any{}},
+	{"POST", "/api/v1/apis/:api/versions/:version/undeprecate", "/api/v1/apis/payments-api/versions/1.0.0/undeprecate", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/api/v1/apis/:api/versions/:version/retire", "/api/v1/apis/payments-api/versions/0.1.0/retire", only("maintainer", "owner", "admin"), nil},
+	{"GET", "/api/v1/reviews", "/api/v1/reviews", loggedIn, nil},
+	{"GET", "/api/v1/reviews/:id", "/api/v1/reviews/{lc-review}", only("viewer", "developer", "maintainer", "owner", "approver", "admin"), nil},
+	{"POST", "/api/v1/reviews/:id/approve", "/api/v1/reviews/{lc-review}/approve", only("approver", "admin"), nil},
+	{"POST", "/api/v1/reviews/:id/reject", "/api/v1/reviews/{lc-review}/reject", only("approver", "admin"), map[string]any{}},
+	{"POST", "/api/v1/reviews/:id/withdraw", "/api/v1/reviews/{lc-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
+	{"GET", "/api/v1/audit", "/api/v1/audit", orgAdmins, nil},
+
+	// Lifecycle pages, on the fixtures of pagesMatrixFixtures: the public
+	// API "payments-web" with 1.0.0 published and 1.1.0 a draft whose request
+	// ({page-review}) was withdrawn. Empty forms are refused after the
+	// permission check (422, or 303 back with a flash), so no row changes the fixtures.
+	{"GET", "/teams/:team/apis/new", "/teams/payments/apis/new", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/teams/:team/apis", "/teams/payments/apis", only("maintainer", "owner", "admin"), nil},
+	{"GET", "/apis/:api", "/apis/payments-web", loggedIn, nil},
+	{"GET", "/apis/:api/edit", "/apis/payments-web/edit", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api", "/apis/payments-web", only("maintainer", "owner", "admin"), nil},
+	{"GET", "/apis/:api/versions/new", "/apis/payments-web/versions/new", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/versions", "/apis/payments-web/versions", only("developer", "maintainer", "owner", "admin"), nil},
+	{"GET", "/apis/:api/versions/:version", "/apis/payments-web/versions/1.0.0", loggedIn, nil},
+	{"GET", "/apis/:api/versions/:version/edit", "/apis/payments-web/versions/1.1.0/edit", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/versions/:version/spec", "/apis/payments-web/versions/1.1.0/spec", only("developer", "maintainer", "owner", "admin"), nil},
+	{"GET", "/apis/:api/versions/:version/openapi", "/apis/payments-web/versions/1.0.0/openapi", loggedIn, nil},
+	{"GET", "/apis/:api/versions/:version/openapi.json", "/apis/payments-web/versions/1.0.0/openapi.json", loggedIn, nil},
+	{"GET", "/apis/:api/versions/:version/reference", "/apis/payments-web/versions/1.0.0/reference", loggedIn, nil},
+	{"POST", "/apis/:api/versions/:version/submit", "/apis/payments-web/versions/1.0.0/submit", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/versions/:version/deprecate", "/apis/payments-web/versions/1.0.0/deprecate", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/versions/:version/undeprecate", "/apis/payments-web/versions/1.0.0/undeprecate", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/versions/:version/retire", "/apis/payments-web/versions/1.0.0/retire", only("maintainer", "owner", "admin"), nil},
+	{"GET", "/reviews", "/reviews", loggedIn, nil},
+	{"GET", "/reviews/:id", "/reviews/{page-review}", only("viewer", "developer", "maintainer", "owner", "approver", "admin"), nil},
+	{"POST", "/reviews/:id/approve", "/reviews/{page-review}/approve", only("approver", "admin"), nil},
+	{"POST", "/reviews/:id/reject", "/reviews/{page-review}/reject", only("approver", "admin"), nil},
+	{"POST", "/reviews/:id/withdraw", "/reviews/{page-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
+	{"GET", "/notifications", "/notifications", loggedIn, nil},
+	{"POST", "/notifications/read", "/notifications/read", loggedIn, nil},
+	{"GET", "/audit", "/audit", orgAdmins, nil},
 }
 
 func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
@@ -130,19 +186,25 @@ func TestPermissionMatrix(t *testing.T) {
 		browsers[s] = b
 	}
 
+	// Lifecycle JSON API fixtures.
+	lcReview := lifecycleMatrixFixtures(t, e, tokens)
+	// Lifecycle pages fixtures.
+	pageReview := pagesMatrixFixtures(t, e)
+
 	for _, row := range matrix {
 		for _, s := range subjects {
 			t.Run(row.method+" "+row.path+" as "+s, func(t *testing.T) {
 				var status int
 				var location string
 				if strings.HasPrefix(row.path, "/api/") {
-					res, _ := e.api(row.method, row.path, tokens[s], row.body)
+					res, _ := e.api(row.method, strings.ReplaceAll(row.path, "{lc-review}", lcReview), tokens[s], row.body)
 					status = res.StatusCode
 				} else {
 					b := browsers[s]
+					path := strings.ReplaceAll(row.path, "{page-review}", pageReview)
 					var res *http.Response
 					if row.method == "GET" {
-						res = b.get(row.path)
+						res = b.get(path)
 					} else if row.route == "/logout" || row.route == "/login" {
 						// Use a throw-away browser so the shared session survives.
 						nb := e.browser()
@@ -151,7 +213,7 @@ func TestPermissionMatrix(t *testing.T) {
 						}
 						res = nb.post(row.path, nil)
 					} else {
-						res = b.post(row.path, url.Values{})
+						res = b.post(path, url.Values{})
 					}
 					res.Body.Close()
 					status = res.StatusCode

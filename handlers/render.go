@@ -26,6 +26,11 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
 	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: takeFlashes(c)}
 	if u := currentUser(c); u != nil {
 		p.User = &layout.User{Username: u.Username, DisplayName: u.Name(), IsAdmin: u.OrgRole == policy.RoleAdmin}
+		n, err := h.store.UnreadCount(c.UserContext(), u.ID)
+		if err != nil {
+			h.log.Error("unread notifications", "err", err)
+		}
+		p.Unread = n
 	}
 	return p
 }

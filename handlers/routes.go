@@ -122,9 +122,53 @@ func (h *Handler) Routes() []Route {
 		{"DELETE", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APIRemoveTeamMember},
 
 		// Lifecycle pages: APIs, versions, reviews, notifications, audit.
+		{"GET", "/teams/:team/apis/new", team("api", "create"), h.NewAPI},
+		{"POST", "/teams/:team/apis", team("api", "create"), h.CreateAPI},
+		{"GET", "/apis/:api", apiPerm(""), h.ShowAPI},
+		{"GET", "/apis/:api/edit", apiPerm("edit"), h.EditAPI},
+		{"POST", "/apis/:api", apiPerm("edit"), h.UpdateAPI},
+		{"GET", "/apis/:api/versions/new", apiPerm("draft"), h.NewVersion},
+		{"POST", "/apis/:api/versions", apiPerm("draft"), h.CreateVersion},
+		{"GET", "/apis/:api/versions/:version", apiPerm(""), h.ShowVersion}, // drafts: 404 without "api read"
+		{"GET", "/apis/:api/versions/:version/edit", apiPerm("draft"), h.EditDraft},
+		{"POST", "/apis/:api/versions/:version/spec", apiPerm("draft"), h.UpdateDraft},
+		{"GET", "/apis/:api/versions/:version/openapi", apiPerm(""), h.DownloadSpec},
+		{"GET", "/apis/:api/versions/:version/openapi.json", apiPerm(""), h.DownloadSpecJSON},
+		{"GET", "/apis/:api/versions/:version/reference", apiPerm(""), h.ShowReference},
+		{"POST", "/apis/:api/versions/:version/submit", apiPerm("submit"), h.SubmitVersion},
+		{"POST", "/apis/:api/versions/:version/deprecate", apiPerm("deprecate"), h.DeprecateVersion},
+		{"POST", "/apis/:api/versions/:version/undeprecate", apiPerm("deprecate"), h.UndeprecateVersion},
+		{"POST", "/apis/:api/versions/:version/retire", apiPerm("retire"), h.RetireVersion},
+		{"GET", "/reviews", authenticated(), h.ListReviews}, // reviewers see every team's requests, others their teams'
+		{"GET", "/reviews/:id", reviewPerm("read"), h.ShowReview},
+		{"POST", "/reviews/:id/approve", reviewPerm("review"), h.ApproveReview},
+		{"POST", "/reviews/:id/reject", reviewPerm("review"), h.RejectReview},
+		{"POST", "/reviews/:id/withdraw", reviewPerm("submit"), h.WithdrawReview},
+		{"GET", "/notifications", authenticated(), h.ListNotifications},
+		{"POST", "/notifications/read", authenticated(), h.MarkNotificationsRead},
+		{"GET", "/audit", org("audit", "read"), h.ShowAudit},
 
 		// Lifecycle JSON API.
+		{"POST", "/api/v1/apis", authenticated(), h.APICreateAPI}, // the team is in the body; the service checks "api create"
+		{"GET", "/api/v1/apis/:api", apiPerm(""), h.APIGetAPI},
+		{"PATCH", "/api/v1/apis/:api", apiPerm("edit"), h.APIUpdateAPI},
+		{"GET", "/api/v1/apis/:api/versions", apiPerm(""), h.APIListVersions},
+		{"POST", "/api/v1/apis/:api/versions", apiPerm("draft"), h.APICreateVersion},
+		{"GET", "/api/v1/apis/:api/versions/:version", apiPerm(""), h.APIGetVersion},
+		{"PUT", "/api/v1/apis/:api/versions/:version", apiPerm("draft"), h.APIUpdateVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/submit", apiPerm("submit"), h.APISubmitVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/deprecate", apiPerm("deprecate"), h.APIDeprecateVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/undeprecate", apiPerm("deprecate"), h.APIUndeprecateVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/retire", apiPerm("retire"), h.APIRetireVersion},
+		{"GET", "/api/v1/reviews", authenticated(), h.APIListReviews}, // reviewers see all; others their teams'
+		{"GET", "/api/v1/reviews/:id", reviewPerm("read"), h.APIGetReview},
+		{"POST", "/api/v1/reviews/:id/approve", reviewPerm("review"), h.APIApproveReview},
+		{"POST", "/api/v1/reviews/:id/reject", reviewPerm("review"), h.APIRejectReview},
+		{"POST", "/api/v1/reviews/:id/withdraw", reviewPerm("submit"), h.APIWithdrawReview},
+		{"GET", "/api/v1/audit", org("audit", "read"), h.APIListAudit},
 
 		// Catalog and search.
+		{"GET", "/catalog", authenticated(), h.ShowCatalog},
+		{"GET", "/api/v1/search", authenticated(), h.APISearch},
 	}
 }

@@ -70,6 +70,10 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role})
 	}
+	if d.APIs, err = h.teamAPIRows(c, t); err != nil {
+		return err
+	}
+	d.CanCreateAPI = h.can(c, policy.TeamDomain(t.Slug), "api", "create")
 	return h.render(c, teams.Show(h.page(c, t.Name, "teams"), d))
 }
 

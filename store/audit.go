@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,9 +41,12 @@ type AuditFilter struct {
 	Action     string
 	ObjectType string
 	ObjectID   string
-	TeamID     int64
-	Before     int64 // only events with a smaller id (for paging)
-	Limit      int
+	// APISlug selects the events of an API and of its versions: object
+	// ids equal to the slug or starting with "slug@".
+	APISlug string
+	TeamID  int64
+	Before  int64 // only events with a smaller id (for paging)
+	Limit   int
 }
 
 // ListAudit returns events matching f, newest first.
@@ -60,6 +64,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if f.ObjectID != "" {
 		q = q.Where("object_id = ?", f.ObjectID)
 	}
+	if f.APISlug != "" {
+		q = q.Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", f.APISlug, likeEscape(f.APISlug)+"@%")
+	}
 	if f.TeamID != 0 {
 		q = q.Where("team_id = ?", f.TeamID)
 	}
@@ -75,4 +82,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 		return nil, fmt.Errorf("list audit: %w", translate(err))
 	}
 	return events, nil
+}
+
+// likeEscape escapes the LIKE wildcards of s, with backslash as the escape.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

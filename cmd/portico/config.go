@@ -22,6 +22,9 @@ type config struct {
 	// MinSunsetDays is the minimum notice, in days, between deprecating a
 	// version and its sunset.
 	MinSunsetDays string
+	// Meilisearch selects Meilisearch instead of the embedded index when
+	// MeilisearchURL is set (see search.go). The key is never logged.
+	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
 }
 
 type setting struct {
@@ -37,6 +40,8 @@ func (c *config) settings() []setting {
 		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
+		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
+		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
 	}
 }
 
@@ -49,6 +54,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		}
 		fs.StringVar(s.dst, s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 	}
+	c.registerSecrets(fs, getenv)
 }
 
 // validate checks the configuration and says what is wrong in one line.
@@ -63,6 +69,9 @@ func (c *config) validate() error {
 		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
+		return err
+	}
+	if err := c.validateSearch(); err != nil {
 		return err
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

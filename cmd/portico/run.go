@@ -42,6 +42,12 @@ Commands:
   migrate               apply database migrations and exit
   user create           create a user: --username NAME --password-stdin [--admin]
   token create          print a new personal access token: --username NAME [--name NAME]
+  import                create or update draft versions from OpenAPI files, acting for --as USER:
+                          --team T [--api SLUG] [--version X] [--name NAME] [--submit|--publish] --as USER FILE
+                          --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
+                        --publish skips review and is for org admins only (recorded as an import)
+  reindex               rebuild the search index from the database
+  demo                  fill an empty portal with demo teams, users and APIs: [--samples DIR] [--synthetic N]
   version               print the version
 
 Every command takes the same configuration flags (or environment variables):
@@ -81,6 +87,12 @@ func runEnv(ctx context.Context, args []string, e env) error {
 		return cmdUserCreate(ctx, args, e)
 	case "token create":
 		return cmdTokenCreate(ctx, args, e)
+	case "import":
+		return cmdImport(ctx, args, e)
+	case "reindex":
+		return cmdReindex(ctx, args, e)
+	case "demo":
+		return cmdDemo(ctx, args, e)
 	case "version":
 		fmt.Fprintln(e.stdout, "portico", buildVersion())
 		return nil
@@ -275,7 +287,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	notice, _ := c.minSunsetNotice()
 	life := lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice})
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life})
+	idx, err := openSearch(c)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	log.Info("search", "backend", c.searchBackend())
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx})
 	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -291,6 +309,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 
 	go housekeeping(ctx, s, log)
 	go retireAtSunset(ctx, life, log)
+	startSearch(ctx, s, idx, log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {

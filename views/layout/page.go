@@ -6,7 +6,7 @@ package layout
 // active. Handlers fill it once per request.
 type Page struct {
 	Title   string
-	Nav     string // active navigation entry: "home", "catalog", "teams", "users", "audit", "profile"
+	Nav     string // active navigation entry: "home", "catalog", "teams", "reviews", "users", "audit", "notifications", "profile"
 	User    *User  // nil when logged out
 	CSRF    string
 	Flashes []Flash

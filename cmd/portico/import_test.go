@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// samplesDir holds the real-world descriptions of the shared samples.
+const samplesDir = "../../../shared/openapi-samples"
+
+// importFixture is a data directory with an org admin "admin", a team
+// "payments" with a maintainer "maint" and a developer "dev", and a member
+// "mallory" in no team.
+func importFixture(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	vars := map[string]string{"PORTICO_DATA_DIR": dir}
+	e, _, _ := testEnv(vars, "a long enough password\n")
+	if err := runEnv(context.Background(), []string{"user", "create", "--username", "admin", "--password-stdin", "--admin"}, e); err != nil {
+		t.Fatal(err)
+	}
+	withStore(t, vars, func(s *store.Store) {
+		ctx := context.Background()
+		team := &store.Team{Slug: "payments", Name: "Payments"}
+		if err := s.CreateTeam(ctx, s.DB(), team); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []struct{ name, teamRole string }{{"maint", policy.RoleMaintainer}, {"dev", policy.RoleDeveloper}, {"mallory", ""}} {
+			user := &store.User{Username: u.name, OrgRole: policy.RoleMember}
+			if err := s.CreateUser(ctx, s.DB(), user); err != nil {
+				t.Fatal(err)
+			}
+			if u.teamRole != "" {
+				if _, err := s.SetTeamMember(ctx, s.DB(), team.ID, user.ID, u.teamRole); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+	return vars
+}
+
+// withStore opens the fixture's database.
+func withStore(t *testing.T, vars map[string]string, fn func(s *store.Store)) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, "", vars["PORTICO_DATA_DIR"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fn(s)
+}
+
+// importRefusals are the samples that import refuses, with part of the reason.
+var importRefusals = map[string]string{
+	// Two path templates that differ only in parameter names are ambiguous.
+	"healthcare.gov__healthcare__1.0.0.yaml": `spec is invalid: paths: conflicting paths "/es/{stateName}{mediaTypeExtension}" and "/es/{pageName}{mediaTypeExtension}"`,
+}
+
+var importLine = regexp.MustCompile(`^(imported|refused ) (\S+): (.+)$`)
+
+// TestImportSamples imports every shared sample with --dir --publish: each
+// is published or refused with a clear message, none crashes the process,
+// and a second run changes nothing.
+func TestImportSamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(samplesDir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no OpenAPI samples in %s (relative to cmd/portico): the shared samples directory is required", samplesDir)
+	}
+	vars := importFixture(t)
+	args := []string{"import", "--team", "payments", "--dir", samplesDir, "--publish", "--as", "admin"}
+	e, out, _ := testEnv(vars, "")
+	err = runEnv(context.Background(), args, e)
+	if err == nil || err.Error() != "1 of 36 files were refused" {
+		t.Errorf("import error %v, want \"1 of 36 files were refused\"", err)
+	}
+	seen := map[string]bool{}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for _, line := range lines[:len(lines)-1] {
+		m := importLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("unexpected output line %q", line)
+			continue
+		}
+		name, outcome, detail := m[2], strings.TrimSpace(m[1]), m[3]
+		seen[name] = true
+		want, refused := importRefusals[name]
+		switch {
+		case refused && (outcome != "refused" || !strings.Contains(detail, want)):
+			t.Errorf("%s: got %s %q, want refused with %q", name, outcome, detail, want)
+		case !refused && (outcome != "imported" || !strings.Contains(detail, " is published (")):
+			t.Errorf("%s: got %s %q, want published", name, outcome, detail)
+		}
+	}
+	for _, f := range files {
+		if !seen[filepath.Base(f)] {
+			t.Errorf("no output line for %s", filepath.Base(f))
+		}
+	}
+	if last := lines[len(lines)-1]; last != "35 imported, 1 refused, of 36 files" {
+		t.Errorf("summary %q, want \"35 imported, 1 refused, of 36 files\"", last)
+	}
+	withStore(t, vars, func(s *store.Store) {
+		events, err := s.ListAudit(context.Background(), store.AuditFilter{Action: "version.import", Actor: "admin", Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 35 {
+			t.Errorf("audit has %d imports, want 35", len(events))
+		}
+		a, err := s.APIBySlug(context.Background(), "stripe-com-stripe-2018-05-21")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.Version(context.Background(), a.ID, "2018.5.21"); err != nil || v.State != "published" || v.SpecFormat != "swagger-2.0" || a.Name != "Stripe" {
+			t.Errorf("stripe: version %+v, err %v, name %q; want 2018.5.21 published from Swagger 2.0, named Stripe", v, err, a.Name)
+		}
+	})
+
+	// Running the same import again changes nothing.
+	e, out, _ = testEnv(vars, "")
+	err = runEnv(context.Background(), args, e)
+	if err == nil {
+		t.Errorf("second run: no error, want the refusal again")
+	}
+	if n := strings.Count(out.String(), "unchanged)\n"); n != 35 {
+		t.Errorf("second run: %d unchanged, want 35:\n%s", n, out.String())
+	}
+}
+
+const importPets = `openapi: 3.0.3
+info: {title: Pet Store, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200": {description: ok}
+`
+
+// TestImportFile imports single files step by step, as a pipeline would.
+func TestImportFile(t *testing.T) {
+	vars := importFixture(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	v1 := write("pets.yaml", importPets)
+	v1b := write("pets-b.yaml", strings.Replace(importPets, "listPets", "listAllPets", 1))
+	bad := write("bad.yaml", "openapi: 3.0.3\ninfo: {title: Bad}\npaths: {}\n")
+	other := write("Other API!.json", `{"openapi":"3.0.3","info":{"title":"Other","version":"v2"},"paths":{}}`)
+
+	tests := []struct {
+		name    string
+		args    []string
+		wantOut string // part of the output, when it succeeds
+		wantErr string // part of the error, when it fails
+	}{
+		{"developers may not create APIs", []string{"--api", "pets", "--version", "1.0.0", "--as", "dev", v1}, "", `"create" permission`},
+		{"draft created", []string{"--api", "pets", "--version", "1.0.0", "--as", "maint", v1}, "imported pets.yaml: pets 1.0.0 is draft (API created, draft created)", ""},
+		{"draft updated", []string{"--api", "pets", "--version", "1.0.0", "--as", "dev", v1b}, "pets 1.0.0 is draft (draft updated)", ""},
+		{"submitted", []string{"--api", "pets", "--version", "1.0.0", "--submit", "--as", "dev", v1}, "pets 1.0.0 is in review (draft updated, publication request #1 opened)", ""},
+		{"same spec again", []string{"--api", "pets", "--version", "1.0.0", "--as", "dev", v1}, "pets 1.0.0 is in review (unchanged)", ""},
+		{"other spec on a version in review", []string{"--api", "pets", "--version", "1.0.0", "--as", "dev", v1b}, "", "only drafts change"},
+		{"flags after the file", []string{"--api", "pets", v1b, "--version", "1.1.0", "--as", "dev"}, "pets 1.1.0 is draft (draft created)", ""},
+		{"publish by a developer", []string{"--api", "pets", "--version", "1.2.0", "--publish", "--as", "dev", v1}, "", "--publish is for org admins"},
+		{"no permission", []string{"--api", "mallory-api", "--as", "mallory", v1}, "", `"create" permission`},
+		{"invalid spec", []string{"--as", "dev", bad}, "", "spec is invalid"},
+		{"missing file", []string{"--as", "dev", filepath.Join(dir, "nope.yaml")}, "", "no such file"},
+		{"unknown user", []string{"--as", "ghost", v1}, "", `no user "ghost"`},
+		{"no actor", []string{v1}, "", "--as USER"},
+		{"submit and publish", []string{"--submit", "--publish", "--as", "admin", v1}, "", "not both"},
+		{"dir with api", []string{"--dir", dir, "--api", "x", "--as", "admin"}, "", "apply to a single FILE"},
+		{"two files", []string{"--as", "admin", v1, v1b}, "", "one FILE"},
+		{"published by an admin, named", []string{"--name", "Others", "--publish", "--as", "admin", other}, "other-api 2.0.0 is published (version 2.0.0 coerced from info.version \"v2\", API created, draft created)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, out, _ := testEnv(vars, "")
+			err := runEnv(context.Background(), append([]string{"import", "--team", "payments"}, tt.args...), e)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("error %v, want none", err)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Errorf("output %q, want it to contain %q", out.String(), tt.wantOut)
+			}
+		})
+	}
+	withStore(t, vars, func(s *store.Store) {
+		a, err := s.APIBySlug(context.Background(), "other-api")
+		if err != nil || a.Name != "Others" || a.Visibility != store.VisibilityPublic {
+			t.Errorf("other-api: %+v, %v; want a public API named Others", a, err)
+		}
+	})
+}
+
+func TestSlugAndVersionFromFile(t *testing.T) {
+	slugs := []struct{ in, want string }{
+		{"dir/stripe.com__stripe__2018-05-21.yaml", "stripe-com-stripe-2018-05-21"},
+		{"--Weird  Name!!.json", "weird-name"},
+		{"___.yml", ""},
+		{strings.Repeat("ab-", 30) + ".yaml", strings.TrimRight(strings.Repeat("ab-", 30)[:64], "-")},
+	}
+	for _, tt := range slugs {
+		if got := slugFromFile(tt.in); got != tt.want {
+			t.Errorf("slugFromFile(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	versions := []struct{ in, want string }{
+		{"1.2.3", "1.2.3"}, {"2.0.0-beta.1", "2.0.0-beta.1"}, {"v1", "1.0.0"}, {"1.0", "1.0.0"},
+		{"2018-05-21", "2018.5.21"}, {"latest", "1.0.0"}, {"", "1.0.0"}, {"1.2.3.4", "1.0.0"},
+	}
+	for _, tt := range versions {
+		got, note := versionFromSpec(tt.in)
+		if got != tt.want {
+			t.Errorf("versionFromSpec(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if (note == "") != (got == tt.in) {
+			t.Errorf("versionFromSpec(%q) note %q: a changed version must be said, an unchanged one not", tt.in, note)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/outbox"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+)
+
+// secretFlag is a string flag whose value is never printed (not even as the
+// default in the usage text, which could otherwise show it from the environment).
+type secretFlag struct{ p *string }
+
+func (f secretFlag) String() string { return "" }
+
+func (f secretFlag) Set(v string) error {
+	*f.p = v
+	return nil
+}
+
+// registerSecrets adds the flags whose values must never be shown.
+func (c *config) registerSecrets(fs *flag.FlagSet, getenv func(string) string) {
+	c.MeilisearchKey = getenv("PORTICO_MEILISEARCH_KEY")
+	fs.Var(secretFlag{&c.MeilisearchKey}, "meilisearch-key", "Meilisearch API key (env PORTICO_MEILISEARCH_KEY); never logged")
+}
+
+func (c *config) validateSearch() error {
+	if c.MeilisearchURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.MeilisearchURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("invalid --meilisearch-url: use http://host:7700 or https://…, or leave it empty for the embedded index")
+	}
+	if strings.TrimSpace(c.MeilisearchIndex) == "" {
+		return errors.New("invalid --meilisearch-index: the index name must not be empty")
+	}
+	return nil
+}
+
+// searchDir is where the embedded index lives.
+func (c *config) searchDir() string { return filepath.Join(c.DataDir, "search.bleve") }
+
+// searchBackend describes the configured backend for logs, without secrets.
+func (c *config) searchBackend() string {
+	if c.MeilisearchURL == "" {
+		return "embedded index at " + c.searchDir()
+	}
+	u, err := url.Parse(c.MeilisearchURL)
+	if err != nil {
+		return "meilisearch"
+	}
+	u.User = nil
+	return fmt.Sprintf("meilisearch at %s (index %s)", u.Redacted(), c.MeilisearchIndex)
+}
+
+// bleveOpenTimeout bounds the wait for the embedded index's lock: a running
+// server holds it.
+const bleveOpenTimeout = 5 * time.Second
+
+// openSearch opens the configured search index.
+func openSearch(c *config) (search.Index, error) {
+	if c.MeilisearchURL != "" {
+		idx, err := search.NewMeilisearch(c.MeilisearchURL, c.MeilisearchKey, c.MeilisearchIndex)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", c.searchBackend(), err)
+		}
+		return idx, nil
+	}
+	type opened struct {
+		idx *search.Bleve
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		idx, err := search.OpenBleve(c.searchDir())
+		ch <- opened{idx, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, o.err
+		}
+		return o.idx, nil
+	case <-time.After(bleveOpenTimeout):
+		// The open goroutine keeps waiting for the lock; the command is about to exit.
+		return nil, fmt.Errorf("the embedded search index %s is locked, most likely by a running portico server: stop the server first (it rebuilds an empty index by itself at start)", c.searchDir())
+	}
+}
+
+// startSearch runs the outbox worker that keeps the index in step with the
+// database, and rebuilds the index in the background when it is empty while
+// the database has APIs (first start after an upgrade, or a deleted index).
+func startSearch(ctx context.Context, s *store.Store, idx search.Index, log *slog.Logger) {
+	w := outbox.New(s, map[string]outbox.Handler{
+		lifecycle.TopicSearchIndex: catalog.NewIndexer(s, idx).Handle,
+	}, outbox.Options{Logger: log})
+	go w.Run(ctx)
+	go func() {
+		indexed, err := catalog.Count(ctx, idx)
+		if err != nil {
+			log.Error("search index check", "err", err)
+			return
+		}
+		apis, err := s.CountAPIs(ctx)
+		if err != nil {
+			log.Error("search index check", "err", err)
+			return
+		}
+		if indexed > 0 || apis == 0 {
+			return
+		}
+		log.Info("search index is empty: rebuilding it from the database", "apis", apis)
+		start := time.Now()
+		n, err := catalog.Reindex(ctx, s, idx, nil)
+		if err != nil {
+			log.Error("rebuild search index", "err", err)
+			return
+		}
+		log.Info("search index rebuilt", "apis", n, "took", time.Since(start).Round(time.Millisecond).String())
+	}()
+}
+
+// cmdReindex rebuilds the search index from the database.
+func cmdReindex(ctx context.Context, args []string, e env) error {
+	c, err := parse("reindex", args, e, nil)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	idx, err := openSearch(c)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	fmt.Fprintf(e.stdout, "rebuilding the %s\n", c.searchBackend())
+	n, took, err := reindexWithProgress(ctx, s, idx, e.stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "indexed %d APIs in %s\n", n, took)
+	return nil
+}
+
+// reindexWithProgress runs catalog.Reindex drawing a progress bar on w.
+func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, w io.Writer) (int, string, error) {
+	start := time.Now()
+	last := time.Time{}
+	n, err := catalog.Reindex(ctx, s, idx, func(done, total int) {
+		if done < total && time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\r%s", progressBar(done, total, 30))
+	})
+	fmt.Fprintln(w)
+	took := time.Since(start).Round(100 * time.Millisecond)
+	if took == 0 {
+		took = time.Since(start).Round(time.Millisecond)
+	}
+	if err != nil {
+		return n, "", fmt.Errorf("reindex: %w", err)
+	}
+	return n, took.String(), nil
+}
+
+// progressBar renders "reindexing 1200/10000 [===>      ] 12%".
+func progressBar(done, total, width int) string {
+	pct := 100
+	filled := width
+	if total > 0 {
+		pct = done * 100 / total
+		filled = done * width / total
+	}
+	bar := strings.Repeat("=", filled)
+	if filled < width {
+		bar += ">" + strings.Repeat(" ", width-filled-1)
+	}
+	return fmt.Sprintf("reindexing %d/%d [%s] %d%%", done, total, bar, pct)
+}

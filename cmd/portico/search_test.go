@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/spec"
+	"github.com/portico-dev/portico/store"
+)
+
+// demoSampleDir copies a few of the shared samples into a temporary directory.
+func demoSampleDir(t *testing.T) string {
+	t.Helper()
+	src := filepath.Join("..", "..", "..", "shared", "openapi-samples")
+	dir := t.TempDir()
+	for _, name := range []string{"nexmo.com__sms__1.0.11.yaml", "xkcd.com__xkcd__1.0.0.yaml", "giphy.com__giphy-api__1.0.yaml", "personio.de__personnel__1.0.yaml"} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Skipf("OpenAPI samples not available: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestDemoThenReindex(t *testing.T) {
+	samples := demoSampleDir(t)
+	data := filepath.Join(t.TempDir(), "data")
+	vars := map[string]string{"PORTICO_DATA_DIR": data}
+	ctx := context.Background()
+
+	e, out, _ := testEnv(vars, "")
+	if err := runEnv(ctx, []string{"demo", "--samples", samples, "--synthetic", "30"}, e); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"published 4 sample APIs", "generated 30 synthetic APIs", "indexed 34 APIs in", "Demo users share one password, shown once: ", "rita    org approver"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	e, out, _ = testEnv(vars, "")
+	err := runEnv(ctx, []string{"demo", "--samples", samples}, e)
+	if err == nil || !strings.Contains(err.Error(), "has 34 APIs already") {
+		t.Errorf("second demo: got %v, want a refusal naming the 34 APIs", err)
+	}
+
+	e, out, _ = testEnv(vars, "")
+	if err := runEnv(ctx, []string{"reindex"}, e); err != nil {
+		t.Fatalf("reindex: %v", err)
+	}
+	for _, want := range []string{"reindexing 34/34 [==============================] 100%", "indexed 34 APIs in "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("reindex output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	s, err := store.Open(ctx, "", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	xkcd, err := s.APIBySlug(ctx, "xkcd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.Versions(ctx, xkcd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, v := range vs {
+		states = append(states, v.Version+":"+v.State+">"+v.Successor)
+	}
+	if want := []string{"2.0.0:published>", "1.0.0:deprecated>2.0.0"}; !slices.Equal(states, want) {
+		t.Errorf("xkcd versions: got %v, want %v", states, want)
+	}
+	personio, err := s.APIBySlug(ctx, "personio-personnel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if personio.Visibility != store.VisibilityTeam || personio.Team.Slug != "data" {
+		t.Errorf("personio: got visibility %s team %s, want team-only in data", personio.Visibility, personio.Team.Slug)
+	}
+
+	idx, err := search.OpenBleve(filepath.Join(data, "search.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	res, err := idx.Search(ctx, search.Query{Text: "send an SMS", Viewer: search.Viewer{Teams: []string{"media"}}, PerPage: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].Slug != "nexmo-sms" {
+		t.Errorf("search after demo: got %+v, want nexmo-sms first", res.Hits)
+	}
+}
+
+func TestDemoNeedsSamples(t *testing.T) {
+	e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+	err := runEnv(context.Background(), []string{"demo", "--samples", filepath.Join(t.TempDir(), "missing")}, e)
+	if err == nil || !strings.Contains(err.Error(), "pass --samples DIR") {
+		t.Errorf("got %v, want an error telling to pass --samples", err)
+	}
+}
+
+func TestEmptyIndexIsRebuiltAtStart(t *testing.T) {
+	samples := demoSampleDir(t)
+	data := filepath.Join(t.TempDir(), "data")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": data}, "")
+	if err := runEnv(ctx, []string{"demo", "--samples", samples, "--synthetic", "5"}, e); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if err := os.RemoveAll(filepath.Join(data, "search.bleve")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, "", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	idx, err := search.OpenBleve(filepath.Join(data, "search.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	startSearch(ctx, s, idx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, err := catalog.Count(ctx, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 9 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("index has %d documents 20s after start, want 9", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+}
+
+func TestMeilisearchKeyIsNeverShown(t *testing.T) {
+	const key = "super-secret-master-key"
+	vars := map[string]string{"PORTICO_MEILISEARCH_KEY": key, "PORTICO_MEILISEARCH_URL": "http://user:pw@127.0.0.1:7700"}
+	e, out, errOut := testEnv(vars, "")
+	err := runEnv(context.Background(), []string{"reindex", "--no-such-flag"}, e)
+	if err == nil {
+		t.Fatal("bad flag: got nil error")
+	}
+	if strings.Contains(out.String()+errOut.String()+err.Error(), key) {
+		t.Error("usage text shows the Meilisearch key")
+	}
+	c, err := parse("serve", []string{"--meilisearch-key", "from-flag"}, e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MeilisearchKey != "from-flag" {
+		t.Errorf("flag: got key %q, want from-flag", c.MeilisearchKey)
+	}
+	c, err = parse("serve", nil, e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MeilisearchKey != key {
+		t.Errorf("env: got key %q, want the environment's", c.MeilisearchKey)
+	}
+	if b := c.searchBackend(); strings.Contains(b, key) || strings.Contains(b, "pw") || !strings.Contains(b, "127.0.0.1:7700") {
+		t.Errorf("backend description %q: want the host without credentials", b)
+	}
+	e, _, _ = testEnv(map[string]string{"PORTICO_MEILISEARCH_URL": "ftp://x"}, "")
+	if err := runEnv(context.Background(), []string{"reindex"}, e); err == nil || !strings.Contains(err.Error(), "invalid --meilisearch-url") {
+		t.Errorf("bad url: got %v, want invalid --meilisearch-url", err)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	tests := []struct {
+		done, total int
+		want        string
+	}{
+		{0, 10, "reindexing 0/10 [>         ] 0%"},
+		{1200, 10000, "reindexing 1200/10000 [=>        ] 12%"},
+		{5, 10, "reindexing 5/10 [=====>    ] 50%"},
+		{10, 10, "reindexing 10/10 [==========] 100%"},
+		{0, 0, "reindexing 0/0 [==========] 100%"},
+	}
+	for _, tt := range tests {
+		if got := progressBar(tt.done, tt.total, 10); got != tt.want {
+			t.Errorf("progressBar(%d, %d): got %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+}
+
+func TestSyntheticAPIs(t *testing.T) {
+	g := newSynth()
+	if a, b := g.api(7), g.api(7); !reflect.DeepEqual(a, b) {
+		t.Error("synthetic API 7 differs between two runs: want a deterministic generator")
+	}
+	slugs := map[string]bool{}
+	for i := range 50 {
+		a := g.api(i)
+		if slugs[a.slug] {
+			t.Errorf("slug %s generated twice", a.slug)
+		}
+		slugs[a.slug] = true
+		doc, err := spec.Parse([]byte(a.specJSON))
+		if err != nil {
+			t.Fatalf("synthetic spec %d is invalid: %v", i, err)
+		}
+		if got := len(doc.Operations()); got != 10 || a.operations != 10 {
+			t.Errorf("api %d: %d operations (recorded %d), want 10", i, got, a.operations)
+		}
+	}
+}
+
+func TestSampleSlugAndVersion(t *testing.T) {
+	slugs := []struct{ file, want string }{
+		{"nexmo.com__sms__1.0.11.yaml", "nexmo-sms"},
+		{"xkcd.com__xkcd__1.0.0.yaml", "xkcd"},
+		{"stripe.com__stripe__2018-05-21.yaml", "stripe"},
+		{"adyen.com__BinLookupService__50.yaml", "adyen-binlookupservice"},
+	}
+	for _, tt := range slugs {
+		if _, got := sampleSlug(tt.file); got != tt.want {
+			t.Errorf("sampleSlug(%s): got %q, want %q", tt.file, got, tt.want)
+		}
+	}
+	versions := []struct{ in, want string }{{"1.0.11", "1.0.11"}, {"v1", "1.0.0"}, {"2018-05-21", "2018.5.21"}, {"50", "50.0.0"}, {"nonsense", "1.0.0"}}
+	for _, tt := range versions {
+		if got := demoVersion(tt.in); got != tt.want {
+			t.Errorf("demoVersion(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,412 @@
+package handlers
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+	catalogpage "github.com/portico-dev/portico/views/pages/catalog"
+)
+
+// Limits of catalog searches.
+const (
+	maxQueryLength = 200
+	// maxSearchDepth bounds page × per_page: deep pages cost the engine
+	// more than they help anybody.
+	maxSearchDepth = 10000
+)
+
+var (
+	errSearchOff         = clientError(fiber.StatusServiceUnavailable, "Search is not configured on this server. An administrator can enable it (embedded by default) and run `portico reindex`.")
+	errSearchUnavailable = clientError(fiber.StatusServiceUnavailable, "Search is unavailable right now; try again in a moment.")
+)
+
+// catalogParams is a catalog search as read from the query string.
+type catalogParams struct {
+	Q                   string
+	Teams, Tags, States []string
+	Sort                string
+	Page, PerPage       int
+}
+
+// parseCatalogParams reads q, team, tag, state (each repeatable), sort, page
+// and per_page, and returns field errors for values it cannot use.
+func parseCatalogParams(c *fiber.Ctx) (catalogParams, map[string]string) {
+	args := c.Context().QueryArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			for _, part := range strings.Split(string(v), ",") {
+				if part = strings.TrimSpace(part); part != "" && !slices.Contains(out, part) {
+					out = append(out, part)
+				}
+			}
+		}
+		return out
+	}
+	p := catalogParams{
+		Q:      strings.TrimSpace(c.Query("q")),
+		Teams:  multi("team"),
+		Tags:   multi("tag"),
+		States: multi("state"),
+		Sort:   c.Query("sort"),
+	}
+	errs := map[string]string{}
+	if utf8.RuneCountInString(p.Q) > maxQueryLength {
+		errs["q"] = "Keep the search under " + strconv.Itoa(maxQueryLength) + " characters."
+	}
+	switch p.Sort {
+	case "", search.SortRelevance, search.SortName, search.SortUpdated:
+	default:
+		errs["sort"] = "Sort by relevance, name or updated."
+	}
+	for _, s := range p.States {
+		if !slices.Contains(lifecycle.States(), lifecycle.State(s)) {
+			errs["state"] = "Unknown state " + strconv.Quote(s) + ": use draft, in_review, published, deprecated or retired."
+		}
+	}
+	intParam := func(name string, def, max int) int {
+		raw := c.Query(name)
+		if raw == "" {
+			return def
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > max {
+			errs[name] = "Use a whole number from 1 to " + strconv.Itoa(max) + "."
+			return def
+		}
+		return n
+	}
+	p.PerPage = intParam("per_page", search.DefaultPerPage, search.MaxPerPage)
+	p.Page = intParam("page", 1, maxSearchDepth)
+	if _, bad := errs["page"]; !bad && p.Page*p.PerPage > maxSearchDepth {
+		errs["page"] = "Pages go up to " + strconv.Itoa(maxSearchDepth/p.PerPage) + " at this page size; narrow the search instead."
+	}
+	return p, errs
+}
+
+// values encodes the search as a query string, without defaults.
+func (p catalogParams) values() url.Values {
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	for _, t := range p.Teams {
+		v.Add("team", t)
+	}
+	for _, t := range p.Tags {
+		v.Add("tag", t)
+	}
+	for _, s := range p.States {
+		v.Add("state", s)
+	}
+	if p.Sort != "" && p.Sort != search.SortRelevance {
+		v.Set("sort", p.Sort)
+	}
+	if p.PerPage != search.DefaultPerPage && p.PerPage != 0 {
+		v.Set("per_page", strconv.Itoa(p.PerPage))
+	}
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page))
+	}
+	return v
+}
+
+func (p catalogParams) url() string {
+	if q := p.values().Encode(); q != "" {
+		return "/catalog?" + q
+	}
+	return "/catalog"
+}
+
+func (p catalogParams) filtered() bool {
+	return len(p.Teams)+len(p.Tags)+len(p.States) > 0
+}
+
+// with returns a copy of p changed by fn, back on the first page.
+func (p catalogParams) with(fn func(*catalogParams)) catalogParams {
+	p.Teams, p.Tags, p.States = slices.Clone(p.Teams), slices.Clone(p.Tags), slices.Clone(p.States)
+	p.Page = 1
+	fn(&p)
+	return p
+}
+
+func toggle(vs []string, v string) []string {
+	if i := slices.Index(vs, v); i >= 0 {
+		return slices.Delete(vs, i, i+1)
+	}
+	return append(vs, v)
+}
+
+// viewer is who searches: their teams, or everything for an org admin.
+func (h *Handler) viewer(c *fiber.Ctx) (search.Viewer, error) {
+	u := currentUser(c)
+	if u.OrgRole == policy.RoleAdmin {
+		return search.Viewer{All: true}, nil
+	}
+	ms, err := h.store.Memberships(c.UserContext(), u.ID)
+	if err != nil {
+		return search.Viewer{}, err
+	}
+	v := search.Viewer{Teams: make([]string, 0, len(ms))}
+	for _, m := range ms {
+		v.Teams = append(v.Teams, m.Team.Slug)
+	}
+	return v, nil
+}
+
+// runSearch searches the index as the current user. Without a state filter
+// retired APIs are left out (catalog.DefaultStates).
+func (h *Handler) runSearch(c *fiber.Ctx, p catalogParams) (search.Result, error) {
+	if h.search == nil {
+		return search.Result{}, errSearchOff
+	}
+	viewer, err := h.viewer(c)
+	if err != nil {
+		return search.Result{}, err
+	}
+	q := search.Query{Text: p.Q, Teams: p.Teams, Tags: p.Tags, States: p.States, Viewer: viewer, Sort: p.Sort, Page: p.Page, PerPage: p.PerPage}
+	if len(q.States) == 0 {
+		q.States = catalog.DefaultStates()
+	}
+	res, err := h.search.Search(c.UserContext(), q)
+	if err != nil {
+		h.log.Error("search failed", "err", err)
+		return search.Result{}, errSearchUnavailable
+	}
+	return res, nil
+}
+
+// ShowCatalog renders the catalog page, or only its results for htmx
+// search-as-you-type (HX-Target "results").
+func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
+	if h.search == nil {
+		return errSearchOff
+	}
+	p, errs := parseCatalogParams(c)
+	if len(errs) > 0 {
+		msgs := make([]string, 0, len(errs))
+		for _, k := range sortedKeys(errs) {
+			msgs = append(msgs, k+": "+errs[k])
+		}
+		return clientError(fiber.StatusBadRequest, "This search cannot be run. "+strings.Join(msgs, " "))
+	}
+	res, err := h.runSearch(c, p)
+	if err != nil {
+		return err
+	}
+	r, err := h.catalogResults(c, p, res)
+	if err != nil {
+		return err
+	}
+	c.Vary("HX-Request", "HX-Target")
+	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "results" {
+		return h.render(c, catalogpage.ResultsFragment(r))
+	}
+	s := catalogpage.Search{Query: p.Q, Results: r}
+	for name, vs := range p.with(func(q *catalogParams) { q.Q = "" }).values() {
+		if name == "page" {
+			continue
+		}
+		for _, v := range vs {
+			s.Hidden = append(s.Hidden, catalogpage.Param{Name: name, Value: v})
+		}
+	}
+	slices.SortFunc(s.Hidden, func(a, b catalogpage.Param) int { return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value) })
+	title := "Catalog"
+	if p.Q != "" {
+		title = p.Q + " · Catalog"
+	}
+	return h.render(c, catalogpage.Page(h.page(c, title, "catalog"), s))
+}
+
+// catalogResults builds the view of one page of results. The cards show
+// tags and default versions read from the database for the hits of the page.
+func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Result) (catalogpage.Results, error) {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	r := catalogpage.Results{Query: p.Q, Total: res.Total, Page: p.Page, IsAdmin: u.OrgRole == policy.RoleAdmin}
+	perPage := p.PerPage
+	r.Pages = (res.Total + perPage - 1) / perPage
+	if r.Pages > maxSearchDepth/perPage {
+		r.Pages = maxSearchDepth / perPage
+	}
+	if res.Total == 0 {
+		r.Empty = catalogpage.NoResults
+		if p.Q == "" && !p.filtered() {
+			r.Empty = catalogpage.NoAPIs
+		}
+	}
+
+	teams, err := h.store.ListTeams(ctx)
+	if err != nil {
+		return r, err
+	}
+	teamNames := make(map[string]string, len(teams))
+	for _, t := range teams {
+		teamNames[t.Slug] = t.Name
+	}
+
+	ids := make([]int64, 0, len(res.Hits))
+	for _, hit := range res.Hits {
+		if id, err := strconv.ParseInt(hit.ID, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	apis, err := h.store.APIsByIDs(ctx, ids)
+	if err != nil {
+		return r, err
+	}
+	byID := make(map[string]*store.API, len(apis))
+	for i := range apis {
+		byID[catalog.DocumentID(apis[i].ID)] = &apis[i]
+	}
+	versions, err := h.store.VersionsOf(ctx, ids)
+	if err != nil {
+		return r, err
+	}
+	for _, hit := range res.Hits {
+		card := catalogpage.Hit{
+			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: teamNames[hit.Team],
+			State: hit.State, StateLabel: lifecycle.State(hit.State).Label(), Highlights: hit.Highlights,
+			URL: "/apis/" + url.PathEscape(hit.Slug),
+		}
+		if card.TeamName == "" {
+			card.TeamName = hit.Team
+		}
+		if a := byID[hit.ID]; a != nil {
+			card.Tags = a.Tags
+			if d := lifecycle.Default(versions[a.ID]); d != nil {
+				card.DefaultVersion = d.Version
+			}
+		}
+		r.Hits = append(r.Hits, card)
+	}
+
+	facet := func(title, name string, values []search.FacetValue, selected []string, label func(string) string, set func(*catalogParams) *[]string) catalogpage.Facet {
+		f := catalogpage.Facet{Title: title, Name: name}
+		seen := map[string]bool{}
+		add := func(value string, count int) {
+			seen[value] = true
+			f.Values = append(f.Values, catalogpage.FacetValue{
+				Label: label(value), Value: value, Count: count, Active: slices.Contains(selected, value),
+				URL: p.with(func(q *catalogParams) { s := set(q); *s = toggle(*s, value) }).url(),
+			})
+		}
+		for _, v := range values {
+			add(v.Value, v.Count)
+		}
+		for _, v := range selected {
+			if !seen[v] {
+				add(v, 0) // selected, matching nothing now: keep it so that it can be removed
+			}
+		}
+		return f
+	}
+	teamLabel := func(slug string) string {
+		if n := teamNames[slug]; n != "" {
+			return n
+		}
+		return slug
+	}
+	same := func(s string) string { return s }
+	stateLabel := func(s string) string { return lifecycle.State(s).Label() }
+	r.Facets = []catalogpage.Facet{
+		facet("Team", "team", res.Facets.Teams, p.Teams, teamLabel, func(q *catalogParams) *[]string { return &q.Teams }),
+		facet("Tag", "tag", res.Facets.Tags, p.Tags, same, func(q *catalogParams) *[]string { return &q.Tags }),
+		facet("State", "state", res.Facets.States, p.States, stateLabel, func(q *catalogParams) *[]string { return &q.States }),
+	}
+	for _, f := range r.Facets {
+		for _, v := range f.Values {
+			if v.Active {
+				r.Filters = append(r.Filters, catalogpage.Link{Label: f.Title + ": " + v.Label, URL: v.URL})
+			}
+		}
+	}
+	if p.filtered() {
+		r.ClearURL = p.with(func(q *catalogParams) { q.Teams, q.Tags, q.States = nil, nil, nil }).url()
+	}
+	if len(p.States) == 0 {
+		r.RetiredURL = p.with(func(q *catalogParams) { q.States = []string{string(lifecycle.Retired)} }).url()
+	}
+	sortLabels := []struct{ value, label string }{{search.SortRelevance, "Relevance"}, {search.SortName, "Name"}, {search.SortUpdated, "Last update"}}
+	current := p.Sort
+	if current == "" {
+		current = search.SortRelevance
+	}
+	for _, s := range sortLabels {
+		r.Sorts = append(r.Sorts, catalogpage.Link{Label: s.label, Active: s.value == current,
+			URL: p.with(func(q *catalogParams) { q.Sort = s.value }).url()})
+	}
+	if p.Page > 1 {
+		prev := p
+		prev.Page--
+		r.Prev = prev.url()
+	}
+	if p.Page < r.Pages {
+		next := p
+		next.Page++
+		r.Next = next.url()
+	}
+	return r, nil
+}
+
+type apiSearchHit struct {
+	API        string   `json:"api"`
+	Name       string   `json:"name"`
+	Summary    string   `json:"summary"`
+	Team       string   `json:"team"`
+	State      string   `json:"state"`
+	Highlights []string `json:"highlights"`
+}
+
+type apiFacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+type apiSearchResult struct {
+	Hits    []apiSearchHit             `json:"hits"`
+	Facets  map[string][]apiFacetValue `json:"facets"`
+	Total   int                        `json:"total"`
+	Page    int                        `json:"page"`
+	PerPage int                        `json:"per_page"`
+}
+
+// APISearch searches the catalog as the caller: the same search as the catalog page.
+func (h *Handler) APISearch(c *fiber.Ctx) error {
+	p, errs := parseCatalogParams(c)
+	if len(errs) > 0 {
+		return invalid(errs)
+	}
+	res, err := h.runSearch(c, p)
+	if err != nil {
+		return err
+	}
+	out := apiSearchResult{Hits: make([]apiSearchHit, 0, len(res.Hits)), Total: res.Total, Page: p.Page, PerPage: p.PerPage}
+	for _, hit := range res.Hits {
+		hl := hit.Highlights
+		if hl == nil {
+			hl = []string{}
+		}
+		out.Hits = append(out.Hits, apiSearchHit{API: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, State: hit.State, Highlights: hl})
+	}
+	facet := func(vs []search.FacetValue) []apiFacetValue {
+		out := make([]apiFacetValue, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, apiFacetValue{Value: v.Value, Count: v.Count})
+		}
+		return out
+	}
+	out.Facets = map[string][]apiFacetValue{"team": facet(res.Facets.Teams), "tag": facet(res.Facets.Tags), "state": facet(res.Facets.States)}
+	return c.JSON(out)
+}

@@ -1,0 +1,102 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestToHTMLSanitises(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		want    []string // substrings that must appear
+		notWant []string // substrings that must not appear
+	}{
+		{
+			name:    "script tag",
+			src:     "Hello <script>alert(1)</script> world",
+			want:    []string{"Hello", "world"},
+			notWant: []string{"<script", "alert(1)</script>"},
+		},
+		{
+			name:    "event handler",
+			src:     `<img src="x.png" onerror="alert(1)"> <a href="/x" onclick="steal()">x</a>`,
+			notWant: []string{"onerror", "onclick", "steal()"},
+		},
+		{
+			name:    "javascript link in markdown",
+			src:     "[click me](javascript:alert(1))",
+			want:    []string{"click me"},
+			notWant: []string{"javascript:"},
+		},
+		{
+			name:    "javascript link in raw html",
+			src:     `<a href="javascript:alert(1)">x</a>`,
+			notWant: []string{"javascript:"},
+		},
+		{
+			name: "table kept",
+			src:  "| code | meaning |\n|---|---|\n| 402 | payment required |\n",
+			want: []string{"<table>", "<th>code</th>", "<td>402</td>"},
+		},
+		{
+			name: "external link gets nofollow noopener",
+			src:  "See [the docs](https://example.com/docs).",
+			want: []string{`href="https://example.com/docs"`, `rel="nofollow noopener"`, `target="_blank"`},
+		},
+		{
+			name: "autolink",
+			src:  "Status at https://status.example.com today",
+			want: []string{`<a href="https://status.example.com"`},
+		},
+		{
+			name: "formatting kept",
+			src:  "# Title\n\n**bold** and `code`\n\n- one\n- two\n",
+			want: []string{"<h1", "<strong>bold</strong>", "<code>code</code>", "<li>one</li>"},
+		},
+		{
+			name: "empty",
+			src:  "   ",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ToHTML(tt.src)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("ToHTML(%q) = %q, want it to contain %q", tt.src, got, w)
+				}
+			}
+			for _, nw := range tt.notWant {
+				if strings.Contains(got, nw) {
+					t.Errorf("ToHTML(%q) = %q, want no %q", tt.src, got, nw)
+				}
+			}
+			if strings.TrimSpace(tt.src) == "" && got != "" {
+				t.Errorf("ToHTML(%q) = %q, want empty", tt.src, got)
+			}
+		})
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"heading and emphasis", "# Payments\n\nMove **money** _safely_.", "Payments\nMove money safely."},
+		{"link text and autolink", "Read [the guide](https://x.test/g) or https://y.test", "Read the guide or https://y.test"},
+		{"raw html dropped", "Hi <b>there</b>\n\n<div>block</div>\n", "Hi there"},
+		{"list", "- one\n- two", "one\ntwo"},
+		{"table cells", "| a | b |\n|---|---|\n| 1 | 2 |", "a b\n1 2"},
+		{"code block", "```\ncurl -X POST\n```", "curl -X POST"},
+		{"soft breaks", "line one\nline two", "line one line two"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PlainText(tt.src); got != tt.want {
+				t.Errorf("PlainText(%q) = %q, want %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}

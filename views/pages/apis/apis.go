@@ -1,0 +1,150 @@
+// Package apis holds the pages of APIs and their versions: the team's list,
+// the API page with its versions and history, the forms, and the docs.
+package apis
+
+import (
+	"github.com/portico-dev/portico/spec"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/audit"
+)
+
+// Form creates or edits an API, as submitted, with its errors.
+type Form struct {
+	TeamSlug, TeamName string
+	Slug               string
+	Name               string
+	Summary            string
+	Description        string
+	Tags               string // comma separated
+	Visibility         string
+	Upstreams          string // one per line
+	LockVersion        int64
+	Editing            bool
+	Errors             components.FieldErrors
+	FormError          string
+}
+
+// Header is what identifies an API on all of its pages.
+type Header struct {
+	Slug, Name, Summary string
+	TeamSlug, TeamName  string
+	Visibility          string
+	Tags                []string
+}
+
+// VersionRow is one version in the API's versions table.
+type VersionRow struct {
+	Version    string
+	State      string
+	StateLabel string
+	Operations int
+	Created    string
+	Published  string
+	Deprecated string
+	Sunset     string
+	Successor  string
+	Default    bool
+}
+
+// Detail is the API page.
+type Detail struct {
+	Header
+	// DescriptionHTML is the description rendered and sanitised.
+	DescriptionHTML string
+	Upstreams       []string
+	// Versions are the drafts and live versions, newest first; Retired
+	// lists retired ones, which leave the default listings.
+	Versions []VersionRow
+	Retired  []VersionRow
+	History  []audit.Event
+	CanEdit  bool
+	CanDraft bool
+}
+
+// VersionForm creates a version or replaces a draft's spec.
+type VersionForm struct {
+	API     Header
+	Version string
+	Spec    string
+	// Latest is the version a new one is copied from when no spec is given.
+	Latest  string
+	Editing bool
+	MaxSize string
+	Errors  components.FieldErrors
+}
+
+// Docs is the server-rendered documentation of a version.
+type Docs struct {
+	Title           string
+	Version         string
+	DescriptionHTML string
+	Servers         []string
+	Security        []spec.SecuritySchemeDoc
+	Groups          []DocGroup
+	Operations      int
+}
+
+// DocGroup is the operations under one tag.
+type DocGroup struct {
+	Tag             string
+	DescriptionHTML string
+	Operations      []DocOperation
+}
+
+// DocOperation is one operation with its description rendered.
+type DocOperation struct {
+	spec.OperationDoc
+	DescriptionHTML string
+	Anchor          string
+}
+
+// DeprecateForm announces a sunset.
+type DeprecateForm struct {
+	Sunset    string // yyyy-mm-dd
+	Successor string
+	Errors    components.FieldErrors
+}
+
+// SubmitForm asks for review.
+type SubmitForm struct {
+	Note   string
+	Errors components.FieldErrors
+}
+
+// Version is a version's docs page.
+type Version struct {
+	API        Header
+	Version    string
+	State      string
+	StateLabel string
+	Format     string
+	Default    bool
+	Created    string
+	Published  string
+	Deprecated string
+	Sunset     string
+	Successor  string
+	Retired    string
+	Docs       Docs
+	Findings   []spec.Finding
+	// OpenReview is the id of the version's open publication request, 0 when none.
+	OpenReview int64
+
+	CanSubmit      bool
+	CanDeprecate   bool
+	CanUndeprecate bool
+	CanRetire      bool
+	CanEditDraft   bool
+	Successors     []components.Option
+	MinSunset      string
+	Submit         SubmitForm
+	Deprecate      DeprecateForm
+}
+
+// Reference is the interactive API reference page.
+type Reference struct {
+	API     Header
+	Version string
+	State   string
+	SpecURL string
+}

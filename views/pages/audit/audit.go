@@ -1,0 +1,37 @@
+// Package audit holds the pages of the audit log.
+package audit
+
+import "github.com/portico-dev/portico/views/components"
+
+// Event is one audit record as shown.
+type Event struct {
+	ID     int64
+	When   string // UTC, minutes
+	Actor  string
+	Action string
+	Object string // "api payments" or "version payments@1.2.0"
+	Link   string // page of the object, empty when it has none
+	Before string
+	After  string
+	Reason string
+}
+
+// Filter is the audit page's filter form, as submitted.
+type Filter struct {
+	Actor      string
+	Action     string
+	ObjectType string
+	Team       string
+}
+
+// View is the org audit page.
+type View struct {
+	Filter      Filter
+	Events      []Event
+	Teams       []components.Option
+	ObjectTypes []components.Option
+	// Next is the URL of the next (older) page, empty on the last one.
+	Next string
+	// First is the URL of the newest page with the same filter, empty on it.
+	First string
+}
