@@ -147,6 +147,7 @@ type apiTeam struct {
 type apiTeamMember struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
+	Reviewer bool   `json:"reviewer"`
 }
 
 func (h *Handler) teamJSON(c *fiber.Ctx, t *store.Team) (apiTeam, error) {
@@ -156,7 +157,7 @@ func (h *Handler) teamJSON(c *fiber.Ctx, t *store.Team) (apiTeam, error) {
 	}
 	out := apiTeam{Slug: t.Slug, Name: t.Name, Description: t.Description, CreatedAt: t.CreatedAt, Members: []apiTeamMember{}}
 	for _, m := range members {
-		out.Members = append(out.Members, apiTeamMember{Username: m.User.Username, Role: m.Role})
+		out.Members = append(out.Members, apiTeamMember{Username: m.User.Username, Role: m.Role, Reviewer: m.Reviewer})
 	}
 	return out, nil
 }
@@ -192,16 +193,19 @@ func (h *Handler) APIGetTeam(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// APISetTeamMember gives a user a role in the team.
+// APISetTeamMember gives a user a role in the team and, when the body has
+// "reviewer", sets their team reviewer flag (absent: unchanged; a new member
+// starts without it).
 func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
 	var body struct {
-		Role string `json:"role"`
+		Role     string `json:"role"`
+		Reviewer *bool  `json:"reviewer"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	t := currentTeam(c)
-	if err := h.setMember(c.UserContext(), currentUser(c), t, c.Params("username"), body.Role); err != nil {
+	if err := h.setMember(c.UserContext(), currentUser(c), t, c.Params("username"), body.Role, body.Reviewer); err != nil {
 		return err
 	}
 	out, err := h.teamJSON(c, t)

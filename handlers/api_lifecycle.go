@@ -567,8 +567,9 @@ var reviewStates = map[string]string{
 	"withdrawn": store.RequestWithdrawn, "all": "",
 }
 
-// APIListReviews lists publication requests: reviewers (org approvers and
-// admins) see every team's, others those of their own teams.
+// APIListReviews lists publication requests: org reviewers (approvers and
+// admins) see every team's, others those of their own teams, so team
+// reviewers see every request they may review.
 func (h *Handler) APIListReviews(c *fiber.Ctx) error {
 	stateParam := c.Query("state", "open")
 	state, ok := reviewStates[stateParam]

@@ -80,8 +80,10 @@ func (h *Handler) createTeam(ctx context.Context, actor *store.User, in teamInpu
 	return t, err
 }
 
-// setMember gives a user a role in a team.
-func (h *Handler) setMember(ctx context.Context, actor *store.User, t *store.Team, username, role string) error {
+// setMember gives a user a role in a team and, when reviewer is not nil,
+// sets their team reviewer flag in the same transaction (a new member
+// starts without it).
+func (h *Handler) setMember(ctx context.Context, actor *store.User, t *store.Team, username, role string, reviewer *bool) error {
 	errs := map[string]string{}
 	if !policy.ValidTeamRole(role) {
 		errs["role"] = "Choose owner, maintainer, developer or viewer."
@@ -105,8 +107,44 @@ func (h *Handler) setMember(ctx context.Context, actor *store.User, t *store.Tea
 				return err
 			}
 		}
-		return h.audit(ctx, tx, actor, "team.member.set", "team", t.Slug, &t.ID, previous, username+"="+role, "")
+		if err := h.audit(ctx, tx, actor, "team.member.set", "team", t.Slug, &t.ID, previous, username+"="+role, ""); err != nil {
+			return err
+		}
+		if reviewer == nil {
+			return nil
+		}
+		return h.applyReviewer(ctx, tx, actor, t, u, *reviewer)
 	})
+}
+
+// setReviewer sets or clears the team reviewer flag of a member: team
+// reviewers review the publication requests of the team's APIs.
+func (h *Handler) setReviewer(ctx context.Context, actor *store.User, t *store.Team, username string, reviewer bool) error {
+	notMember := clientError(fiber.StatusNotFound, fmt.Sprintf("%s is not a member of %s.", username, t.Name))
+	u, err := h.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember
+	}
+	if err != nil {
+		return err
+	}
+	err = h.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return h.applyReviewer(ctx, tx, actor, t, u, reviewer)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember
+	}
+	return err
+}
+
+// applyReviewer changes the reviewer flag inside tx and audits a change.
+func (h *Handler) applyReviewer(ctx context.Context, tx bun.IDB, actor *store.User, t *store.Team, u *store.User, reviewer bool) error {
+	previous, err := h.store.SetTeamReviewer(ctx, tx, t.ID, u.ID, reviewer)
+	if err != nil || previous == reviewer {
+		return err
+	}
+	before, after := fmt.Sprintf("%s reviewer=%t", u.Username, previous), fmt.Sprintf("%s reviewer=%t", u.Username, reviewer)
+	return h.audit(ctx, tx, actor, "team.member.reviewer", "team", t.Slug, &t.ID, before, after, "")
 }
 
 // removeMember removes a user from a team.

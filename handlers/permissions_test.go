@@ -71,6 +71,7 @@ var matrix = []matrixRow{
 	{"POST", "/teams/:team/members", "/teams/payments/members", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username", "/teams/payments/members/ghost", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username/remove", "/teams/payments/members/ghost/remove", teamManagers, nil},
+	{"POST", "/teams/:team/members/:username/reviewer", "/teams/payments/members/ghost/reviewer", teamManagers, nil},
 
 	{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", everyone, nil},
 	{"GET", "/api/v1/me", "/api/v1/me", loggedIn, nil},

@@ -15,8 +15,9 @@ import (
 )
 
 // inboxRequests returns the publication requests the user may follow, newest
-// first: every team's for reviewers (org approvers and admins), those of the
-// user's own teams for everybody else.
+// first: every team's for org reviewers (approvers and admins), those of the
+// user's own teams for everybody else, which includes every request a team
+// reviewer may review (a team reviewer is a member of the team).
 func (h *Handler) inboxRequests(c *fiber.Ctx, state string) ([]store.PublicationRequest, bool, error) {
 	ctx := c.UserContext()
 	if h.can(c, policy.OrgDomain, "reviews", "read") {
@@ -139,7 +140,10 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	}
 	domain := policy.TeamDomain(a.Team.Slug)
 	p.IsRequester = r.RequesterID == u.ID
-	p.CanReview = h.can(c, domain, "api", "review")
+	// Reviewers decide in the API's team domain (org approvers and admins,
+	// and the team's reviewers). Four eyes: a requester gets no decision
+	// forms, except an org admin, who may override.
+	p.CanReview = h.can(c, domain, "api", "review") && (!p.IsRequester || u.OrgRole == policy.RoleAdmin)
 	p.CanOverride = p.CanReview && p.IsRequester && u.OrgRole == policy.RoleAdmin
 	p.CanWithdraw = h.can(c, domain, "api", "submit") && (p.IsRequester || u.OrgRole == policy.RoleAdmin)
 	fill(&p)

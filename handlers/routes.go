@@ -110,6 +110,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/teams/:team/members", team("members", "manage"), h.AddTeamMember},
 		{"POST", "/teams/:team/members/:username", team("members", "manage"), h.ChangeTeamMember},
 		{"POST", "/teams/:team/members/:username/remove", team("members", "manage"), h.RemoveTeamMember},
+		{"POST", "/teams/:team/members/:username/reviewer", team("members", "manage"), h.SetTeamMemberReviewer},
 
 		// JSON API.
 		{"GET", "/api/v1/openapi.json", public(), h.APIDescription},

@@ -68,7 +68,7 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 		Add:       add,
 	}
 	for _, m := range members {
-		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role})
+		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer})
 	}
 	if d.APIs, err = h.teamAPIRows(c, t); err != nil {
 		return err
@@ -81,7 +81,7 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username, role := c.FormValue("username"), c.FormValue("role")
-	err := h.setMember(c.UserContext(), currentUser(c), t, username, role)
+	err := h.setMember(c.UserContext(), currentUser(c), t, username, role, nil)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeam(c, teams.MemberForm{Username: username, Role: role, Errors: fields})
@@ -97,7 +97,7 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username := c.Params("username")
-	err := h.setMember(c.UserContext(), currentUser(c), t, username, c.FormValue("role"))
+	err := h.setMember(c.UserContext(), currentUser(c), t, username, c.FormValue("role"), nil)
 	if fields, ok := fieldErrors(err); ok {
 		h.flash(c, "error", firstMessage(fields))
 		return seeOther(c, "/teams/"+t.Slug)
@@ -127,6 +127,37 @@ func (h *Handler) RemoveTeamMember(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", "Removed "+username+" from "+t.Name+".")
 	return seeOther(c, "/teams/"+t.Slug)
+}
+
+// SetTeamMemberReviewer sets (reviewer=true) or clears (reviewer=false) a
+// member's team reviewer flag.
+func (h *Handler) SetTeamMemberReviewer(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	username := c.Params("username")
+	back := "/teams/" + t.Slug
+	var reviewer bool
+	switch c.FormValue("reviewer") {
+	case "true":
+		reviewer = true
+	case "false":
+	default:
+		h.flash(c, "error", "Choose whether "+username+" reviews the team's publication requests.")
+		return seeOther(c, back)
+	}
+	err := h.setReviewer(c.UserContext(), currentUser(c), t, username, reviewer)
+	if ue, ok := err.(*userError); ok {
+		h.flash(c, "error", ue.msg)
+		return seeOther(c, back)
+	}
+	if err != nil {
+		return err
+	}
+	if reviewer {
+		h.flash(c, "success", username+" now reviews the publication requests of "+t.Name+".")
+	} else {
+		h.flash(c, "success", username+" no longer reviews the publication requests of "+t.Name+".")
+	}
+	return seeOther(c, back)
 }
 
 func firstMessage(fields map[string]string) string {

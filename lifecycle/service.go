@@ -305,7 +305,8 @@ func conflictMessage(err error, v *store.APIVersion) error {
 	return err
 }
 
-// Submit opens a publication request for a draft.
+// Submit opens a publication request for a draft and notifies its reviewers
+// (org approvers and admins, and the API's team reviewers), except the requester.
 func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, note string) (*store.PublicationRequest, error) {
 	t, err := s.check(ctx, actor, a, v, Submit)
 	if err != nil {
@@ -322,7 +323,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 		if err := s.store.CreateRequest(ctx, tx, r); err != nil {
 			return err
 		}
-		reviewers, err := s.store.Reviewers(ctx, tx)
+		reviewers, err := s.store.Reviewers(ctx, tx, a.TeamID)
 		if err != nil {
 			return err
 		}

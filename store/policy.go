@@ -7,6 +7,10 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// TeamReviewerRole is the role a team reviewer holds in the team's domain,
+// on top of their team role.
+const TeamReviewerRole = "reviewer"
+
 // RoleAssignment is one role held by a user: an org role (Team == "") or a
 // team role.
 type RoleAssignment struct {
@@ -15,8 +19,9 @@ type RoleAssignment struct {
 	Team   string
 }
 
-// RoleAssignments returns every role held by an enabled user: org roles and
-// team roles. The policy adapter loads them into the enforcer.
+// RoleAssignments returns every role held by an enabled user: org roles,
+// team roles, and the "reviewer" role in the teams where the user is a team
+// reviewer. The policy adapter loads them into the enforcer.
 func (s *Store) RoleAssignments(ctx context.Context) ([]RoleAssignment, error) {
 	var users []User
 	if err := s.db.NewSelect().Model(&users).Column("id", "org_role").Where("disabled = ?", false).Scan(ctx); err != nil {
@@ -27,14 +32,15 @@ func (s *Store) RoleAssignments(ctx context.Context) ([]RoleAssignment, error) {
 		out = append(out, RoleAssignment{UserID: u.ID, Role: u.OrgRole})
 	}
 	var rows []struct {
-		UserID int64  `bun:"user_id"`
-		Role   string `bun:"role"`
-		Slug   string `bun:"slug"`
+		UserID   int64  `bun:"user_id"`
+		Role     string `bun:"role"`
+		Reviewer bool   `bun:"reviewer"`
+		Slug     string `bun:"slug"`
 	}
 	err := s.db.NewSelect().TableExpr("team_members AS m").
 		Join("JOIN teams AS t ON t.id = m.team_id").
 		Join("JOIN users AS u ON u.id = m.user_id").
-		ColumnExpr("m.user_id, m.role, t.slug").
+		ColumnExpr("m.user_id, m.role, m.reviewer, t.slug").
 		Where("u.disabled = ?", false).
 		Scan(ctx, &rows)
 	if err != nil {
@@ -42,6 +48,9 @@ func (s *Store) RoleAssignments(ctx context.Context) ([]RoleAssignment, error) {
 	}
 	for _, r := range rows {
 		out = append(out, RoleAssignment{UserID: r.UserID, Role: r.Role, Team: r.Slug})
+		if r.Reviewer {
+			out = append(out, RoleAssignment{UserID: r.UserID, Role: TeamReviewerRole, Team: r.Slug})
+		}
 	}
 	return out, nil
 }

@@ -125,12 +125,19 @@ func (s *Store) DecideRequest(ctx context.Context, db bun.IDB, r *PublicationReq
 	return nil
 }
 
-// Reviewers returns the enabled users who may review publication requests
-// of any team: org approvers and admins.
-func (s *Store) Reviewers(ctx context.Context, db bun.IDB) ([]User, error) {
+// Reviewers returns the enabled users who may review the publication
+// requests of a team's APIs: org approvers and admins, and the team's
+// reviewers. Each user appears once, ordered by username.
+func (s *Store) Reviewers(ctx context.Context, db bun.IDB, teamID int64) ([]User, error) {
 	var users []User
+	teamReviewers := db.NewSelect().Model((*TeamMember)(nil)).Column("user_id").
+		Where("team_id = ? AND reviewer = ?", teamID, true)
 	err := db.NewSelect().Model(&users).
-		Where("org_role IN (?) AND disabled = ?", bun.In([]string{"approver", "admin"}), false).
+		Where("disabled = ?", false).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("org_role IN (?)", bun.In([]string{"approver", "admin"})).
+				WhereOr("id IN (?)", teamReviewers)
+		}).
 		Order("username").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reviewers: %w", translate(err))

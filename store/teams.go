@@ -24,9 +24,12 @@ type Team struct {
 type TeamMember struct {
 	bun.BaseModel `bun:"table:team_members"`
 
-	TeamID    int64     `bun:"team_id,pk"`
-	UserID    int64     `bun:"user_id,pk"`
-	Role      string    `bun:"role"`
+	TeamID int64  `bun:"team_id,pk"`
+	UserID int64  `bun:"user_id,pk"`
+	Role   string `bun:"role"`
+	// Reviewer is set for members the team names to review its
+	// publication requests, whatever their role.
+	Reviewer  bool      `bun:"reviewer"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
 
@@ -170,6 +173,28 @@ func (s *Store) RemoveTeamMember(ctx context.Context, db bun.IDB, teamID, userID
 	if _, err := db.NewDelete().Model((*TeamMember)(nil)).
 		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx); err != nil {
 		return "", fmt.Errorf("remove member: %w", translate(err))
+	}
+	return previous, bumpPolicyVersion(ctx, db)
+}
+
+// SetTeamReviewer sets or clears the reviewer flag of a team member and
+// returns the previous value. It returns ErrNotFound when the user is not a
+// member of the team. A change bumps the policy version.
+func (s *Store) SetTeamReviewer(ctx context.Context, db bun.IDB, teamID, userID int64, reviewer bool) (bool, error) {
+	var previous bool
+	err := db.NewSelect().Model((*TeamMember)(nil)).Column("reviewer").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &previous)
+	if err != nil {
+		return false, fmt.Errorf("team reviewer: %w", translate(err))
+	}
+	if previous == reviewer {
+		return previous, nil
+	}
+	_, err = db.NewUpdate().Model((*TeamMember)(nil)).
+		Set("reviewer = ?", reviewer).Set("updated_at = ?", s.now()).
+		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("set team reviewer: %w", translate(err))
 	}
 	return previous, bumpPolicyVersion(ctx, db)
 }

@@ -72,7 +72,7 @@ func List(p layout.Page, in Inbox) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "Publication requests of your teams. Org approvers and admins review them.")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "Publication requests of your teams. Org approvers, admins and the team's reviewers review them.")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
