@@ -76,19 +76,59 @@ func highlightOrder() []string { return []string{fName, fTags, fOps, fSummary, f
 type Bleve struct {
 	dir string
 
-	mu  sync.RWMutex // guards idx: Reset swaps it
-	idx bleve.Index
+	mu   sync.RWMutex // guards idx: Reset swaps it
+	idx  bleve.Index
+	list *listing // listing fields of every document, for queries without text
 }
 
 var _ Index = (*Bleve)(nil)
 
 // OpenBleve opens the index in dir, or creates it there when dir does not exist or is empty.
+//
+// An index written by an older layout of this package is emptied, since its
+// documents lack fields that searches read; the caller reindexes an empty index.
 func OpenBleve(dir string) (*Bleve, error) {
 	idx, err := openOrCreate(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Bleve{dir: dir, idx: idx}, nil
+	layout, err := idx.GetInternal([]byte(layoutKey))
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	if string(layout) != layoutVersion {
+		if idx, err = recreate(idx, dir); err != nil {
+			return nil, err
+		}
+	}
+	l, err := loadListing(context.Background(), idx)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &Bleve{dir: dir, idx: idx, list: l}, nil
+}
+
+// The layout version of the index, stored inside it. Change it whenever the
+// mapping changes in a way old documents do not satisfy.
+const (
+	layoutKey     = "portico_layout"
+	layoutVersion = "2"
+)
+
+// recreate closes idx, removes its directory and creates an empty index
+// with the current layout there.
+func recreate(idx bleve.Index, dir string) (bleve.Index, error) {
+	if idx != nil {
+		if err := idx.Close(); err != nil {
+			return nil, fmt.Errorf("recreate search index %s: %w", dir, err)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("recreate search index %s: %w", dir, err)
+	}
+	return openOrCreate(dir)
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {
@@ -115,6 +155,10 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	}
 	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	if err := idx.SetInternal([]byte(layoutKey), []byte(layoutVersion)); err != nil {
+		idx.Close()
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
 	return idx, nil
@@ -155,7 +199,7 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	updated := bleve.NewNumericFieldMapping()
-	updated.Store = false
+	updated.Store = true
 	updated.IncludeInAll = false
 	updated.DocValues = true
 
@@ -170,7 +214,7 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fTeam, exact(true, true))
 	doc.AddFieldMappingsAt(fTeamName, text(false, false))
 	doc.AddFieldMappingsAt(fState, exact(true, true))
-	doc.AddFieldMappingsAt(fVisibility, exact(false, false))
+	doc.AddFieldMappingsAt(fVisibility, exact(true, false))
 	doc.AddFieldMappingsAt(fVersions, text(false, false))
 	doc.AddFieldMappingsAt(fOps, text(true, true))
 	doc.AddFieldMappingsAt(fOpWords, text(false, false))
@@ -210,6 +254,11 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 		if err := b.idx.Batch(batch); err != nil {
 			return fmt.Errorf("upsert into search index: %w", err)
 		}
+		entries := make([]*entry, n)
+		for i, d := range docs[:n] {
+			entries[i] = entryOf(d)
+		}
+		b.list.put(entries...)
 		docs = docs[n:]
 	}
 	return nil
@@ -254,6 +303,7 @@ func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
 	if err := b.idx.Batch(batch); err != nil {
 		return fmt.Errorf("delete from search index: %w", err)
 	}
+	b.list.remove(ids...)
 	return nil
 }
 
@@ -271,6 +321,7 @@ func (b *Bleve) Reset(ctx context.Context) error {
 		return fmt.Errorf("reset search index: %w", err)
 	}
 	b.idx = nil
+	b.list.reset()
 	if err := os.RemoveAll(b.dir); err != nil {
 		return fmt.Errorf("reset search index: %w", err)
 	}
@@ -335,6 +386,9 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if len(terms) == 0 {
+		return b.list.list(q), nil
+	}
 	res, err := b.run(ctx, q, terms, true)
 	if err != nil {
 		return Result{}, err
@@ -366,103 +420,66 @@ func (b *Bleve) terms(text string) ([]string, error) {
 	return terms, nil
 }
 
+// run finds and scores the documents matching the terms (all of them, or any when all is false) among those the
+// viewer may see and the filters allow: visibility and filters are part of the Bleve query. The listing then orders
+// the matches, counts them into facets and cuts the page, and only the page's documents are read for highlights.
 func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Result, error) {
+	clauses := make([]query.Query, len(terms))
+	for i, t := range terms {
+		clauses[i] = termQuery(t, i == len(terms)-1)
+	}
 	var text query.Query
-	if len(terms) > 0 {
-		clauses := make([]query.Query, len(terms))
-		for i, t := range terms {
-			clauses[i] = termQuery(t, i == len(terms)-1)
-		}
-		if all {
-			text = bleve.NewConjunctionQuery(clauses...)
-		} else {
-			dq := bleve.NewDisjunctionQuery(clauses...)
-			dq.SetMin(1)
-			text = dq
-		}
+	if all {
+		text = bleve.NewConjunctionQuery(clauses...)
+	} else {
+		dq := bleve.NewDisjunctionQuery(clauses...)
+		dq.SetMin(1)
+		text = dq
 	}
 	bq := bleve.NewBooleanQuery()
-	if text != nil {
-		bq.AddMust(text)
-	}
+	bq.AddMust(text)
 	bq.AddFilter(filterQuery(q))
 
-	req := bleve.NewSearchRequestOptions(bq, q.PerPage, (q.Page-1)*q.PerPage, false)
-	req.Fields = []string{fName, fSlug, fSummary, fTeam, fState}
-	if text == nil {
-		req.Score = "none" // nothing to rank: skip scoring
-	}
-	switch {
-	case q.Sort == SortUpdated:
-		req.SortBy([]string{"-" + fUpdated, fNameSort, "_id"})
-	case q.Sort == SortName || text == nil:
-		req.SortBy([]string{fNameSort, "_id"})
-	default:
-		req.SortBy([]string{"-_score", fNameSort, "_id"})
-	}
-	req.AddFacet(fTeam, bleve.NewFacetRequest(fTeam, MaxFacetValues))
-	req.AddFacet(fTag, bleve.NewFacetRequest(fTag, MaxFacetValues))
-	req.AddFacet(fState, bleve.NewFacetRequest(fState, MaxFacetValues))
-
+	// Every match, best first: a catalog has thousands of APIs, not millions.
+	req := bleve.NewSearchRequestOptions(bq, max(b.list.size(), 1), 0, false)
 	sr, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	res := Result{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
+	matches := make([]scored, 0, len(sr.Hits))
 	for _, dm := range sr.Hits {
-		res.Hits = append(res.Hits, Hit{
-			ID:      dm.ID,
-			Name:    fieldString(dm.Fields[fName]),
-			Slug:    fieldString(dm.Fields[fSlug]),
-			Summary: fieldString(dm.Fields[fSummary]),
-			Team:    fieldString(dm.Fields[fTeam]),
-			State:   fieldString(dm.Fields[fState]),
-		})
+		matches = append(matches, scored{id: dm.ID, score: dm.Score})
 	}
-	res.Facets = Facets{
-		Teams:  bleveFacet(sr.Facets[fTeam]),
-		Tags:   bleveFacet(sr.Facets[fTag]),
-		States: bleveFacet(sr.Facets[fState]),
+	res := b.list.rank(q, matches)
+	if len(res.Hits) == 0 {
+		return res, nil
 	}
-	if text != nil && len(res.Hits) > 0 {
-		if err := b.highlight(ctx, text, res.Hits); err != nil {
-			return Result{}, err
-		}
+	if err := b.fillHighlights(ctx, terms, res.Hits); err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }
 
-// highlight fills in the highlights of the hits of one page. It runs the text query again on those documents only,
-// with match locations: collecting locations for every match of the main query would cost more than the search.
-func (b *Bleve) highlight(ctx context.Context, text query.Query, hits []Hit) error {
+// fillHighlights reads the stored text of the page's hits and marks the terms in it.
+func (b *Bleve) fillHighlights(ctx context.Context, terms []string, hits []Hit) error {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = highlightOrder()
-	req.IncludeLocations = true
+	req.Score = "none"
 	sr, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("search highlights: %w", err)
 	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
+	byID := make(map[string]map[string]interface{}, len(sr.Hits))
 	for _, dm := range sr.Hits {
-		byID[dm.ID] = dm
+		byID[dm.ID] = dm.Fields
 	}
+	hl := b.highlighter(terms)
 	for i := range hits {
-		dm := byID[hits[i].ID]
-		if dm == nil {
-			continue
-		}
-		for _, f := range highlightOrder() {
-			if len(hits[i].Highlights) == maxHighlights {
-				break
-			}
-			if s := bleveHighlight(f, dm.Fields[f], dm.Locations[f]); s != "" {
-				hits[i].Highlights = append(hits[i].Highlights, s)
-			}
-		}
+		hits[i].Highlights = hl.highlights(byID[hits[i].ID])
 	}
 	return nil
 }
@@ -573,25 +590,11 @@ func fieldStrings(v interface{}) []string {
 	return nil
 }
 
-// bleveHighlight renders the best snippet of one field from the match locations: for an array (tags) the element with
-// most matches, for the operations the line with most matches.
-func bleveHighlight(field string, stored interface{}, tlm bsearch.TermLocationMap) string {
-	if len(tlm) == 0 {
+// fieldHighlight renders the best snippet of one field from the matched spans of each of its values: for an array
+// (tags) every matching element, for the operations the line with most matches.
+func fieldHighlight(field string, values []string, byValue map[int][]span) string {
+	if len(byValue) == 0 || len(values) == 0 {
 		return ""
-	}
-	values := fieldStrings(stored)
-	if len(values) == 0 {
-		return ""
-	}
-	byValue := map[int][]span{}
-	for _, locs := range tlm {
-		for _, l := range locs {
-			i := 0
-			if len(l.ArrayPositions) > 0 {
-				i = int(l.ArrayPositions[0])
-			}
-			byValue[i] = append(byValue[i], span{int(l.Start), int(l.End)})
-		}
 	}
 	if field == fTags {
 		var tags []string

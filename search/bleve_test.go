@@ -70,3 +70,72 @@ func TestBleveTypoAndPrefix(t *testing.T) {
 		})
 	}
 }
+
+func TestBleveReopenKeepsListing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Upsert(context.Background(), conformanceCorpus()...); err != nil {
+		t.Fatal(err)
+	}
+	before := mustSearch(t, idx, Query{Viewer: Viewer{Teams: []string{"payments"}}, Sort: SortUpdated})
+	idx.Close()
+	idx, err = OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	after := mustSearch(t, idx, Query{Viewer: Viewer{Teams: []string{"payments"}}, Sort: SortUpdated})
+	if !slices.Equal(hitIDs(after), hitIDs(before)) || after.Total != before.Total {
+		t.Errorf("listing after reopening: got %v (%d), want %v (%d)", hitIDs(after), after.Total, hitIDs(before), before.Total)
+	}
+	if !slices.Equal(after.Facets.Teams, before.Facets.Teams) || !slices.Equal(after.Facets.Tags, before.Facets.Tags) {
+		t.Errorf("facets after reopening: got %v %v, want %v %v", after.Facets.Teams, after.Facets.Tags, before.Facets.Teams, before.Facets.Tags)
+	}
+}
+
+func TestBleveOldLayoutIsEmptied(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	b, err := OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Upsert(context.Background(), conformanceCorpus()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.idx.SetInternal([]byte(layoutKey), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	b, err = OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if res := mustSearch(t, b, Query{Viewer: admin()}); res.Total != 0 {
+		t.Errorf("an index of an older layout kept %d documents, want 0 (to be reindexed)", res.Total)
+	}
+}
+
+func TestWithinDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		k    int
+		want bool
+	}{
+		{"weather", "wether", 1, true},
+		{"spotify", "spotfy", 1, true},
+		{"messaging", "messagign", 2, true},
+		{"messaging", "mossagunx", 2, false},
+		{"abc", "abc", 0, true},
+		{"abc", "abd", 0, false},
+		{"short", "shortest", 2, false},
+	}
+	for _, tt := range tests {
+		if got := withinDistance(tt.a, tt.b, tt.k); got != tt.want {
+			t.Errorf("withinDistance(%q, %q, %d) = %v, want %v", tt.a, tt.b, tt.k, got, tt.want)
+		}
+	}
+}
