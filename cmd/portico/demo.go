@@ -105,12 +105,16 @@ func demoSamples() map[string]sampleInfo {
 	}
 }
 
+// fallbackSynthetic is how many APIs demo generates when it finds no samples.
+const fallbackSynthetic = 60
+
 // cmdDemo fills an empty portal with demo teams, users and APIs.
 func cmdDemo(ctx context.Context, args []string, e env) error {
 	var samplesDir string
 	var synthetic int
+	defaultSamples := filepath.Join("..", "shared", "openapi-samples")
 	c, err := parse("demo", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&samplesDir, "samples", filepath.Join("..", "shared", "openapi-samples"), "directory of OpenAPI descriptions to publish")
+		fs.StringVar(&samplesDir, "samples", defaultSamples, "directory of OpenAPI descriptions to publish (default: the public samples beside this repository, or generated APIs when they are absent)")
 		fs.IntVar(&synthetic, "synthetic", 0, "also generate this many APIs with realistic operations, for scale tests")
 	})
 	if err != nil {
@@ -121,7 +125,16 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	}
 	files, err := sampleFiles(samplesDir)
 	if err != nil {
-		return err
+		if samplesDir != defaultSamples {
+			return err
+		}
+		// The public samples sit beside the repository, not in it: a clone
+		// alone has none, and still gets a living catalog.
+		files = nil
+		if synthetic == 0 {
+			synthetic = fallbackSynthetic
+		}
+		fmt.Fprintf(e.stdout, "no OpenAPI samples in %s (pass --samples DIR to publish your own): generating %d APIs instead\n", samplesDir, synthetic)
 	}
 	s, err := openStore(ctx, c)
 	if err != nil {
@@ -163,7 +176,9 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 			published++
 		}
 	}
-	fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, samplesDir)
+	if len(files) > 0 {
+		fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, samplesDir)
+	}
 	if synthetic > 0 {
 		if err := d.synthesize(ctx, synthetic, idx == nil); err != nil {
 			return err

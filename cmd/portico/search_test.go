@@ -117,6 +117,24 @@ func TestDemoNeedsSamples(t *testing.T) {
 	}
 }
 
+// TestDemoWithoutSamplesGenerates runs demo where the default samples
+// directory does not exist (the package directory has no ../shared): a clone
+// alone still gets a catalog.
+func TestDemoWithoutSamplesGenerates(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "shared", "openapi-samples")); err == nil {
+		t.Fatal("the test expects no ../shared/openapi-samples beside cmd/portico")
+	}
+	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+	if err := runEnv(context.Background(), []string{"demo"}, e); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"generating 60 APIs instead", "generated 60 synthetic APIs", "indexed 60 APIs in"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestEmptyIndexIsRebuiltAtStart(t *testing.T) {
 	samples := demoSampleDir(t)
 	data := filepath.Join(t.TempDir(), "data")
