@@ -426,7 +426,7 @@ func (b *Bleve) terms(text string) ([]string, error) {
 func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Result, error) {
 	clauses := make([]query.Query, len(terms))
 	for i, t := range terms {
-		clauses[i] = termQuery(t, i == len(terms)-1)
+		clauses[i] = termQuery(t, prefixTerm(terms, i))
 	}
 	var text query.Query
 	if all {
@@ -484,6 +484,19 @@ func (b *Bleve) fillHighlights(ctx context.Context, terms []string, hits []Hit) 
 	return nil
 }
 
+// prefixTerm reports whether term i is matched as a prefix too: the last
+// term, as the user may still be typing it, when it has three letters or
+// more, or two when it is the only term. A short last word after others is
+// most often whole (the "id" of a path): expanding it costs much and finds
+// little.
+func prefixTerm(terms []string, i int) bool {
+	if i != len(terms)-1 {
+		return false
+	}
+	n := utf8.RuneCountInString(terms[i])
+	return n >= 3 || n == 2 && len(terms) == 1
+}
+
 // termQuery matches one query term in any searched field: exactly, as a prefix when it is the last term (as you type),
 // or with a typo or two when it is long enough; exact matches weigh most.
 func termQuery(t string, last bool) query.Query {
@@ -494,7 +507,7 @@ func termQuery(t string, last bool) query.Query {
 	case n >= 5:
 		fuzziness = 1
 	}
-	prefix := last && utf8.RuneCountInString(t) >= 2
+	prefix := last
 	var qs []query.Query
 	for _, f := range bleveFields() {
 		tq := bleve.NewTermQuery(t)

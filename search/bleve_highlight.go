@@ -57,14 +57,19 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 		values := fieldStrings(fields[field])
 		byValue := map[int][]span{}
 		for i, v := range values {
-			if f.fuzzy == 0 && !h.mayContain(v) {
+			lower := strings.ToLower(v)
+			contains := h.contains(lower)
+			if !contains && f.fuzzy == 0 {
 				continue // exact and prefix matches contain a term: skip reading the words
 			}
-			eachWord(v, func(start, end int) {
-				if h.matches(strings.ToLower(v[start:end]), f) {
-					byValue[i] = append(byValue[i], span{start, end})
+			if field == fOps && contains {
+				// The snippet is the best line: read only the lines that contain a term.
+				if sp := h.lineSpans(v, lower, f); len(sp) > 0 {
+					byValue[i] = sp
+					continue
 				}
-			})
+			}
+			byValue[i] = h.spans(v, lower, 0, f)
 		}
 		if s := fieldHighlight(field, values, byValue); s != "" {
 			out = append(out, s)
@@ -73,10 +78,9 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 	return out
 }
 
-// mayContain reports whether text contains one of the terms (ignoring case),
-// a cheap test before looking for exact and prefix matches word by word.
-func (h highlighter) mayContain(text string) bool {
-	lower := strings.ToLower(text)
+// contains reports whether lowered text contains one of the terms, a cheap
+// test before looking for exact and prefix matches word by word.
+func (h highlighter) contains(lower string) bool {
 	for _, t := range h.terms {
 		if strings.Contains(lower, t) {
 			return true
@@ -85,14 +89,69 @@ func (h highlighter) mayContain(text string) bool {
 	return false
 }
 
+// spans returns the matching words of text (lower is text lowercased),
+// offset by base.
+func (h highlighter) spans(text, lower string, base int, f fieldBoost) []span {
+	var out []span
+	sameOffsets := len(lower) == len(text)
+	eachWord(text, func(start, end int) {
+		word := ""
+		if sameOffsets {
+			word = lower[start:end]
+		} else {
+			word = strings.ToLower(text[start:end])
+		}
+		if h.matches(word, f) {
+			out = append(out, span{base + start, base + end})
+		}
+	})
+	return out
+}
+
+// lineMayMatch reports whether a lowered line contains one of the terms, or,
+// when the query has words of three letters or more, one of those: a short
+// word such as "id" or "v1" is in almost every line and says little.
+func (h highlighter) lineMayMatch(lower string) bool {
+	long := false
+	for _, t := range h.terms {
+		if len(t) >= 3 {
+			long = true
+			if strings.Contains(lower, t) {
+				return true
+			}
+		}
+	}
+	return !long && h.contains(lower)
+}
+
+// lineSpans returns the matching words of the lines of text that contain a term.
+func (h highlighter) lineSpans(text, lower string, f fieldBoost) []span {
+	if len(lower) != len(text) {
+		return h.spans(text, lower, 0, f)
+	}
+	var out []span
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if h.lineMayMatch(lower[start:end]) {
+			out = append(out, h.spans(text[start:end], lower[start:end], start, f)...)
+		}
+		start = end + 1
+	}
+	return out
+}
+
 // matches reports whether an indexed token of a field matches a query term.
 func (h highlighter) matches(tok string, f fieldBoost) bool {
 	for i, t := range h.terms {
 		if tok == t {
 			return true
 		}
-		last := i == len(h.terms)-1
-		if last && f.prefix > 0 && utf8.RuneCountInString(t) >= 2 && strings.HasPrefix(tok, t) {
+		if f.prefix > 0 && prefixTerm(h.terms, i) && strings.HasPrefix(tok, t) {
 			return true
 		}
 		if f.fuzzy > 0 {
