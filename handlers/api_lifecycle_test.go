@@ -14,30 +14,9 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
+	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 )
-
-// lcPetsV1 is a small valid description with two paths.
-const lcPetsV1 = `openapi: 3.0.3
-info: {title: Pets, version: 1.0.0}
-servers: [{url: "https://pets.example.com"}]
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      summary: List pets
-      tags: [pets]
-      responses:
-        "200": {description: ok}
-  /pets/{id}:
-    get:
-      operationId: getPet
-      summary: Get a pet
-      tags: [pets]
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200": {description: ok}
-`
 
 // lcPetsRemoved removes /pets/{id}: a breaking change.
 const lcPetsRemoved = `openapi: 3.0.3
@@ -97,7 +76,7 @@ func (e *lcEnv) createAPI(slug, visibility string) {
 func (e *lcEnv) version(slug, version string, state lifecycle.State) int64 {
 	e.t.Helper()
 	base := "/api/v1/apis/" + slug + "/versions/" + version
-	e.call("POST", "/api/v1/apis/"+slug+"/versions", "dev", map[string]any{"version": version, "spec": lcPetsV1}, 201)
+	e.call("POST", "/api/v1/apis/"+slug+"/versions", "dev", map[string]any{"version": version, "spec": spectest.PetsV1}, 201)
 	review := e.call("POST", base+"/submit", "dev", nil, 201)
 	id := int64(review["id"].(float64))
 	switch state {
@@ -342,7 +321,7 @@ func TestAPILifecycleRefusals(t *testing.T) {
 		{"version that exists", "POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.0.0"}, 422, "version", ""},
 		{"invalid spec", "POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "3.0.0", "spec": "openapi: 3.0.3\ninfo: {title: X}\npaths: {}\n"}, 422, "spec", ""},
 		{"spec over spec.MaxSize", "POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "3.0.0", "spec": "openapi: 3.0.3\n#" + strings.Repeat("x", spec.MaxSize)}, 422, "spec", ""},
-		{"edit a published spec", "PUT", "/api/v1/apis/pets/versions/1.0.0", "dev", map[string]any{"spec": lcPetsV1}, 409, "", "Only drafts"},
+		{"edit a published spec", "PUT", "/api/v1/apis/pets/versions/1.0.0", "dev", map[string]any{"spec": spectest.PetsV1}, 409, "", "Only drafts"},
 		{"stale lock_version", "PATCH", "/api/v1/apis/pets", "maint", map[string]any{"summary": "s", "lock_version": 0}, 409, "", "lock_version"},
 		{"bad review state filter", "GET", "/api/v1/reviews?state=pending", "appr", nil, 422, "state", ""},
 		{"bad audit limit", "GET", "/api/v1/audit?limit=0", "admin", nil, 422, "limit", ""},
@@ -428,8 +407,8 @@ func TestAPIManageAPI(t *testing.T) {
 	}
 
 	e.call("POST", "/api/v1/apis/ledger/versions", "dev", map[string]any{"version": "1.0.0-beta.1"}, 422) // no spec to copy
-	v := e.call("POST", "/api/v1/apis/ledger/versions", "dev", map[string]any{"version": "1.0.0-beta.1", "spec": lcPetsV1}, 201)
-	if v["state"] != "draft" || v["spec"] != lcPetsV1 || v["spec_format"] != spec.FormatOpenAPI30 || v["api"] != "ledger" {
+	v := e.call("POST", "/api/v1/apis/ledger/versions", "dev", map[string]any{"version": "1.0.0-beta.1", "spec": spectest.PetsV1}, 201)
+	if v["state"] != "draft" || v["spec"] != spectest.PetsV1 || v["spec_format"] != spec.FormatOpenAPI30 || v["api"] != "ledger" {
 		t.Errorf("created version %v", v)
 	}
 	if actions, _ := v["actions"].([]any); len(actions) != 1 || actions[0] != "submit" {
@@ -465,7 +444,7 @@ func TestAPIReviewsAndAudit(t *testing.T) {
 	e.version("pets", "1.0.0", lifecycle.InReview)
 	e.version("pets", "1.1.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis", "outsider", map[string]any{"team": "search", "slug": "finder", "name": "Finder"}, 201)
-	e.call("POST", "/api/v1/apis/finder/versions", "outsider", map[string]any{"version": "1.0.0", "spec": lcPetsV1}, 201)
+	e.call("POST", "/api/v1/apis/finder/versions", "outsider", map[string]any{"version": "1.0.0", "spec": spectest.PetsV1}, 201)
 	e.call("POST", "/api/v1/apis/finder/versions/1.0.0/submit", "outsider", nil, 201)
 
 	count := func(who, query string) []string {
@@ -558,7 +537,7 @@ func lifecycleMatrixFixtures(t *testing.T, e *env, tokens map[string]string) str
 		want              int
 	}{
 		{"POST", "/api/v1/apis", "admin", map[string]any{"team": "payments", "slug": "payments-api", "name": "Payments"}, 201},
-		{"POST", "/api/v1/apis/payments-api/versions", "admin", map[string]any{"version": "1.0.0", "spec": lcPetsV1}, 201},
+		{"POST", "/api/v1/apis/payments-api/versions", "admin", map[string]any{"version": "1.0.0", "spec": spectest.PetsV1}, 201},
 		{"POST", "/api/v1/apis/payments-api/versions/1.0.0/submit", "admin", nil, 201},
 		{"POST", "/api/v1/reviews/{id}/approve", "approver", nil, 200},
 		{"POST", "/api/v1/apis/payments-api/versions", "admin", map[string]any{"version": "0.1.0"}, 201},

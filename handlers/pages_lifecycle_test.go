@@ -19,6 +19,7 @@ import (
 
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -33,38 +34,6 @@ func readPageSample(t *testing.T, name string) []byte {
 	}
 	return data
 }
-
-const pagesPetsV1 = `openapi: 3.0.3
-info: {title: Pets, version: 1.0.0, description: Pets.}
-servers: [{url: "https://pets.example.com"}]
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      summary: List pets
-      tags: [pets]
-      responses:
-        "200": {description: ok}
-  /pets/{id}:
-    get:
-      operationId: getPet
-      summary: Get a pet
-      tags: [pets]
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200": {description: ok}
-`
-
-// pagesPetsBreaking removes /pets/{id} and has lint findings (no
-// operationId, summary, tags or servers).
-const pagesPetsBreaking = `openapi: 3.0.3
-info: {title: Pets, version: 1.1.0}
-paths:
-  /pets:
-    get:
-      responses:
-        "200": {description: ok}
-`
 
 // lifeOf returns a lifecycle service over the env's store, for fixtures.
 func pageLife(t *testing.T, e *env) *lifecycle.Service {
@@ -102,7 +71,7 @@ func pagesMatrixFixtures(t *testing.T, e *env) string {
 	t.Helper()
 	ctx := context.Background()
 	admin, dev := mustUser(t, e, "admin"), mustUser(t, e, "developer")
-	a := pagePublishedAPI(t, e, admin, "payments", "payments-web", store.VisibilityPublic, pagesPetsV1)
+	a := pagePublishedAPI(t, e, admin, "payments", "payments-web", store.VisibilityPublic, spectest.PetsV1)
 	svc := pageLife(t, e)
 	v, err := svc.CreateVersion(ctx, dev, a, "1.1.0", nil)
 	if err != nil {
@@ -243,7 +212,7 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	}
 
 	// Pasted text for the next version; and a copy of the latest.
-	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.1.0", "spec": pagesPetsV1}, "", nil)
+	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.1.0", "spec": spectest.PetsV1}, "", nil)
 	pageWantRedirect(t, "paste spec", res, "/apis/payments/versions/1.1.0")
 	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.2.0"}, "", nil)
 	pageWantRedirect(t, "copy latest", res, "/apis/payments/versions/1.2.0")
@@ -360,7 +329,7 @@ func TestReviewPages(t *testing.T) {
 	out.login("outsider")
 
 	// First version: submit, approve.
-	pageWantRedirect(t, "create 1.0.0", dev.upload("/apis/pets/versions", map[string]string{"version": "1.0.0", "spec": pagesPetsV1}, "", nil), "/apis/pets/versions/1.0.0")
+	pageWantRedirect(t, "create 1.0.0", dev.upload("/apis/pets/versions", map[string]string{"version": "1.0.0", "spec": spectest.PetsV1}, "", nil), "/apis/pets/versions/1.0.0")
 	res := dev.post("/apis/pets/versions/1.0.0/submit", url.Values{"note": {"First cut."}})
 	res.Body.Close()
 	loc := res.Header.Get("Location")
@@ -393,7 +362,7 @@ func TestReviewPages(t *testing.T) {
 	pageWantRedirect(t, "approve 1.0.0", appr.post(first+"/approve", url.Values{"comment": {"Looks good."}}), "/apis/pets/versions/1.0.0")
 
 	// A breaking change in the same major.
-	pageWantRedirect(t, "create 1.1.0", dev.upload("/apis/pets/versions", map[string]string{"version": "1.1.0", "spec": pagesPetsBreaking}, "", nil), "/apis/pets/versions/1.1.0")
+	pageWantRedirect(t, "create 1.1.0", dev.upload("/apis/pets/versions", map[string]string{"version": "1.1.0", "spec": spectest.PetsBreaking}, "", nil), "/apis/pets/versions/1.1.0")
 	res = dev.post("/apis/pets/versions/1.1.0/submit", nil)
 	res.Body.Close()
 	second := res.Header.Get("Location")
@@ -445,7 +414,7 @@ func TestReviewPages(t *testing.T) {
 	}
 
 	// Four eyes: an admin's own request is refused unless they override.
-	pageWantRedirect(t, "admin creates 2.0.0", adm.upload("/apis/pets/versions", map[string]string{"version": "2.0.0", "spec": pagesPetsBreaking}, "", nil), "/apis/pets/versions/2.0.0")
+	pageWantRedirect(t, "admin creates 2.0.0", adm.upload("/apis/pets/versions", map[string]string{"version": "2.0.0", "spec": spectest.PetsBreaking}, "", nil), "/apis/pets/versions/2.0.0")
 	res = adm.post("/apis/pets/versions/2.0.0/submit", nil)
 	res.Body.Close()
 	third := res.Header.Get("Location")
@@ -477,9 +446,9 @@ func TestDeprecateAndRetirePages(t *testing.T) {
 	admin := e.user("admin", policy.RoleAdmin, "", "")
 	e.user("maintainer", policy.RoleMember, "payments", policy.RoleMaintainer)
 	e.user("developer", policy.RoleMember, "payments", policy.RoleDeveloper)
-	a := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, pagesPetsV1)
+	a := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, spectest.PetsV1)
 	svc := pageLife(t, e)
-	v2, err := svc.CreateVersion(context.Background(), admin, a, "2.0.0", []byte(pagesPetsBreaking))
+	v2, err := svc.CreateVersion(context.Background(), admin, a, "2.0.0", []byte(spectest.PetsBreaking))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -560,8 +529,8 @@ func TestPrivateAPIPages(t *testing.T) {
 	e.user("member", policy.RoleMember, "", "")
 	e.user("outsider", policy.RoleMember, "search", policy.RoleOwner)
 	e.user("viewer", policy.RoleMember, "payments", policy.RoleViewer)
-	pagePublishedAPI(t, e, admin, "payments", "secret", store.VisibilityTeam, pagesPetsV1)
-	a := pagePublishedAPI(t, e, admin, "payments", "open", store.VisibilityPublic, pagesPetsV1)
+	pagePublishedAPI(t, e, admin, "payments", "secret", store.VisibilityTeam, spectest.PetsV1)
+	a := pagePublishedAPI(t, e, admin, "payments", "open", store.VisibilityPublic, spectest.PetsV1)
 	if _, err := pageLife(t, e).CreateVersion(context.Background(), admin, a, "1.1.0", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -611,7 +580,7 @@ func TestNotificationsAndDashboard(t *testing.T) {
 	admin := e.user("admin", policy.RoleAdmin, "", "")
 	dev := e.user("developer", policy.RoleMember, "payments", policy.RoleDeveloper)
 	e.user("approver", policy.RoleApprover, "", "")
-	a := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, pagesPetsV1)
+	a := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, spectest.PetsV1)
 	svc := pageLife(t, e)
 	v, err := svc.CreateVersion(context.Background(), dev, a, "1.1.0", nil)
 	if err != nil {
@@ -652,7 +621,7 @@ func TestAuditPage(t *testing.T) {
 	e := newEnv(t)
 	admin := e.user("admin", policy.RoleAdmin, "", "")
 	e.team("search")
-	pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, pagesPetsV1)
+	pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, spectest.PetsV1)
 	ctx := context.Background()
 	searchTeam := e.team("search")
 	for i := 0; i < 60; i++ {

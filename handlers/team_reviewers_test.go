@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -27,8 +28,8 @@ func TestTeamReviewers(t *testing.T) {
 	dev2 := e.user("dev2", policy.RoleMember, "payments", policy.RoleDeveloper)
 	sdev := e.user("sdev", policy.RoleMember, "search", policy.RoleDeveloper)
 	devToken := e.token(dev)
-	pets := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, pagesPetsV1)
-	finder := pagePublishedAPI(t, e, admin, "search", "finder", store.VisibilityPublic, pagesPetsV1)
+	pets := pagePublishedAPI(t, e, admin, "payments", "pets", store.VisibilityPublic, spectest.PetsV1)
+	finder := pagePublishedAPI(t, e, admin, "search", "finder", store.VisibilityPublic, spectest.PetsV1)
 	svc := pageLife(t, e)
 	submit := func(who *store.User, a *store.API, version string) string {
 		t.Helper()

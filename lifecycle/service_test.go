@@ -10,41 +10,10 @@ import (
 
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
-
-const petsV1 = `openapi: 3.0.3
-info: {title: Pets, version: 1.0.0, description: Pets.}
-servers: [{url: "https://pets.example.com"}]
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      summary: List pets
-      tags: [pets]
-      responses:
-        "200": {description: ok}
-  /pets/{id}:
-    get:
-      operationId: getPet
-      summary: Get a pet
-      tags: [pets]
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200": {description: ok}
-`
-
-// petsBreaking removes /pets/{id}.
-const petsBreaking = `openapi: 3.0.3
-info: {title: Pets, version: 1.1.0}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      responses:
-        "200": {description: ok}
-`
 
 type fixture struct {
 	s                     *store.Store
@@ -127,7 +96,7 @@ func TestHappyPathToRetirement(t *testing.T) {
 		if strings.Join(a.Tags, ",") != "animals" {
 			t.Errorf("tags = %v, want deduplicated [animals]", a.Tags)
 		}
-		v := f.publish(t, a, "1.0.0", petsV1)
+		v := f.publish(t, a, "1.0.0", spectest.PetsV1)
 		if v.State != "published" || v.PublishedAt == nil {
 			t.Fatalf("after approval: %s", v.State)
 		}
@@ -185,7 +154,7 @@ func TestFourEyes(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
 	a := f.api(t)
-	v, err := f.svc.CreateVersion(ctx, f.admin, a, "1.0.0", []byte(petsV1))
+	v, err := f.svc.CreateVersion(ctx, f.admin, a, "1.0.0", []byte(spectest.PetsV1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,8 +188,8 @@ func TestBreakingChangeNeedsMajor(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
 	a := f.api(t)
-	f.publish(t, a, "1.0.0", petsV1)
-	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(petsBreaking))
+	f.publish(t, a, "1.0.0", spectest.PetsV1)
+	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(spectest.PetsBreaking))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +203,7 @@ func TestBreakingChangeNeedsMajor(t *testing.T) {
 		t.Fatalf("breaking approval: %v, want a refusal naming 2.0.0", err)
 	}
 	// The same spec as a new major is fine.
-	f.publish(t, a, "2.0.0", petsBreaking)
+	f.publish(t, a, "2.0.0", spectest.PetsBreaking)
 	// Reject needs a reason and returns the version to draft.
 	if err := f.svc.Reject(ctx, f.approver, r, " "); err == nil {
 		t.Error("rejection without a reason succeeded")
@@ -257,7 +226,7 @@ func TestConcurrentApprovalsOneWinner(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		a := f.api(t)
-		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(petsV1))
+		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(spectest.PetsV1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -306,7 +275,7 @@ func TestRetireDue(t *testing.T) {
 	s := storetest.New(t)
 	f := newFixture(t, s)
 	a := f.api(t)
-	v := f.publish(t, a, "1.0.0", petsV1)
+	v := f.publish(t, a, "1.0.0", spectest.PetsV1)
 	if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +311,7 @@ func TestInvalidInput(t *testing.T) {
 	}
 	a := f.api(t)
 	for _, tt := range []struct{ version, spec, field string }{
-		{"1.0", petsV1, "version"},
+		{"1.0", spectest.PetsV1, "version"},
 		{"1.0.0", "", "spec"},
 		{"1.0.0", "openapi: 3.0.0\ninfo: {}\n", "spec"},
 		{"1.0.0", "not: [yaml", "spec"},
