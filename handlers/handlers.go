@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -90,7 +91,9 @@ func (h *Handler) App() *fiber.App {
 		DisableStartupMessage: true,
 		AppName:               "portico",
 	})
-	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders)
+	// Compression: pages of large specs are hundreds of kilobytes of HTML,
+	// and the API reference renderer is a 4 MB script.
+	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	mountStatic(app)
 	for _, r := range h.Routes() {
 		handlers := []fiber.Handler{h.authenticate(r), h.authorize(r), r.Handle}

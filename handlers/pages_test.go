@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -193,5 +194,21 @@ func TestOperationalEndpoints(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Errorf("GET /static/css/app.css: %d", res.StatusCode)
+	}
+}
+
+func TestResponsesAreCompressed(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/static/vendor/scalar/standalone.js", "/static/css/app.css", "/login"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("GET %s: %d, Content-Encoding %q; want 200 gzip", path, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
 	}
 }
