@@ -523,6 +523,9 @@ func TestAPIBodyLimit(t *testing.T) {
 	if res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("status %d, want 413: %s", res.StatusCode, got)
 	}
+	if !strings.Contains(got, "10 MiB") || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("413 answer %q (%s), want a problem document naming the 10 MiB limit", got, res.Header.Get("Content-Type"))
+	}
 }
 
 // lifecycleMatrixFixtures creates what the lifecycle JSON API rows of the

@@ -103,6 +103,9 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	case errors.Is(err, store.ErrConflict):
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
 	case errors.As(err, &fe):
+		if fe.Code == fiber.StatusRequestEntityTooLarge {
+			return fe.Code, "The request is larger than the 16 MiB the portal accepts. OpenAPI descriptions may be at most 10 MiB: split or trim the file.", nil
+		}
 		if fe.Code >= 500 {
 			return fe.Code, "Something went wrong on our side. It has been logged.", nil
 		}
