@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -162,12 +163,22 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, w io.Writer) (int, string, error) {
 	start := time.Now()
 	last := time.Time{}
+	// On a terminal the bar redraws in place; in a log it is a line every few seconds.
+	redraw, every := "\r", 100*time.Millisecond
+	if !isTerminal(w) {
+		redraw, every = "", 2*time.Second
+	}
+	drawn := false
 	n, err := catalog.Reindex(ctx, s, idx, func(done, total int) {
-		if done < total && time.Since(last) < 100*time.Millisecond {
+		if done < total && time.Since(last) < every {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(w, "\r%s", progressBar(done, total, 30))
+		if redraw == "" && drawn {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprint(w, redraw+progressBar(done, total, 30))
+		drawn = true
 	})
 	fmt.Fprintln(w)
 	took := time.Since(start).Round(100 * time.Millisecond)
@@ -193,4 +204,14 @@ func progressBar(done, total, width int) string {
 		bar += ">" + strings.Repeat(" ", width-filled-1)
 	}
 	return fmt.Sprintf("reindexing %d/%d [%s] %d%%", done, total, bar, pct)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
