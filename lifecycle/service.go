@@ -651,8 +651,14 @@ func (s *Service) requestSubjects(ctx context.Context, r *store.PublicationReque
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.State != store.RequestOpen {
-		return nil, nil, &TransitionError{From: State(v.State), Reason: fmt.Sprintf("This publication request is %s already.", r.State)}
+	// Read the request again after the version: a decision taken since the
+	// caller loaded it is then reported as such, not as a wrong state.
+	fresh, err := s.store.Request(ctx, s.store.DB(), r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fresh.State != store.RequestOpen {
+		return nil, nil, &TransitionError{From: State(v.State), Reason: fmt.Sprintf("This publication request is %s already.", fresh.State)}
 	}
 	return a, v, nil
 }
