@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/lifecycle"
 )
 
 // Scope says how a route is authorized.
@@ -76,7 +78,8 @@ func (r Route) CSRF() bool {
 	return true
 }
 
-// Routes is the one route table: method, path, permission and handler.
+// Routes is the one route table: method, path, permission and handler. The
+// lifecycle actions take their permission from the transition table.
 func (h *Handler) Routes() []Route {
 	return []Route{
 		// Operations.
@@ -136,15 +139,15 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/apis/:api/versions/:version/openapi", apiPerm(""), h.DownloadSpec},
 		{"GET", "/apis/:api/versions/:version/openapi.json", apiPerm(""), h.DownloadSpecJSON},
 		{"GET", "/apis/:api/versions/:version/reference", apiPerm(""), h.ShowReference},
-		{"POST", "/apis/:api/versions/:version/submit", apiPerm("submit"), h.SubmitVersion},
-		{"POST", "/apis/:api/versions/:version/deprecate", apiPerm("deprecate"), h.DeprecateVersion},
-		{"POST", "/apis/:api/versions/:version/undeprecate", apiPerm("deprecate"), h.UndeprecateVersion},
-		{"POST", "/apis/:api/versions/:version/retire", apiPerm("retire"), h.RetireVersion},
+		{"POST", "/apis/:api/versions/:version/submit", apiPerm(lifecycle.Permission(lifecycle.Submit)), h.SubmitVersion},
+		{"POST", "/apis/:api/versions/:version/deprecate", apiPerm(lifecycle.Permission(lifecycle.Deprecate)), h.DeprecateVersion},
+		{"POST", "/apis/:api/versions/:version/undeprecate", apiPerm(lifecycle.Permission(lifecycle.Undeprecate)), h.UndeprecateVersion},
+		{"POST", "/apis/:api/versions/:version/retire", apiPerm(lifecycle.Permission(lifecycle.Retire)), h.RetireVersion},
 		{"GET", "/reviews", authenticated(), h.ListReviews}, // reviewers see every team's requests, others their teams'
 		{"GET", "/reviews/:id", reviewPerm("read"), h.ShowReview},
-		{"POST", "/reviews/:id/approve", reviewPerm("review"), h.ApproveReview},
-		{"POST", "/reviews/:id/reject", reviewPerm("review"), h.RejectReview},
-		{"POST", "/reviews/:id/withdraw", reviewPerm("submit"), h.WithdrawReview},
+		{"POST", "/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.ApproveReview},
+		{"POST", "/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.RejectReview},
+		{"POST", "/reviews/:id/withdraw", reviewPerm(lifecycle.Permission(lifecycle.Withdraw)), h.WithdrawReview},
 		{"GET", "/notifications", authenticated(), h.ListNotifications},
 		{"POST", "/notifications/read", authenticated(), h.MarkNotificationsRead},
 		{"GET", "/audit", org("audit", "read"), h.ShowAudit},
@@ -157,15 +160,15 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/apis/:api/versions", apiPerm("draft"), h.APICreateVersion},
 		{"GET", "/api/v1/apis/:api/versions/:version", apiPerm(""), h.APIGetVersion},
 		{"PUT", "/api/v1/apis/:api/versions/:version", apiPerm("draft"), h.APIUpdateVersion},
-		{"POST", "/api/v1/apis/:api/versions/:version/submit", apiPerm("submit"), h.APISubmitVersion},
-		{"POST", "/api/v1/apis/:api/versions/:version/deprecate", apiPerm("deprecate"), h.APIDeprecateVersion},
-		{"POST", "/api/v1/apis/:api/versions/:version/undeprecate", apiPerm("deprecate"), h.APIUndeprecateVersion},
-		{"POST", "/api/v1/apis/:api/versions/:version/retire", apiPerm("retire"), h.APIRetireVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/submit", apiPerm(lifecycle.Permission(lifecycle.Submit)), h.APISubmitVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/deprecate", apiPerm(lifecycle.Permission(lifecycle.Deprecate)), h.APIDeprecateVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/undeprecate", apiPerm(lifecycle.Permission(lifecycle.Undeprecate)), h.APIUndeprecateVersion},
+		{"POST", "/api/v1/apis/:api/versions/:version/retire", apiPerm(lifecycle.Permission(lifecycle.Retire)), h.APIRetireVersion},
 		{"GET", "/api/v1/reviews", authenticated(), h.APIListReviews}, // reviewers see all; others their teams'
 		{"GET", "/api/v1/reviews/:id", reviewPerm("read"), h.APIGetReview},
-		{"POST", "/api/v1/reviews/:id/approve", reviewPerm("review"), h.APIApproveReview},
-		{"POST", "/api/v1/reviews/:id/reject", reviewPerm("review"), h.APIRejectReview},
-		{"POST", "/api/v1/reviews/:id/withdraw", reviewPerm("submit"), h.APIWithdrawReview},
+		{"POST", "/api/v1/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.APIApproveReview},
+		{"POST", "/api/v1/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.APIRejectReview},
+		{"POST", "/api/v1/reviews/:id/withdraw", reviewPerm(lifecycle.Permission(lifecycle.Withdraw)), h.APIWithdrawReview},
 		{"GET", "/api/v1/audit", org("audit", "read"), h.APIListAudit},
 
 		// Catalog and search.
