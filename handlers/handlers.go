@@ -30,6 +30,11 @@ type Options struct {
 	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
 	// minimum sunset notice.
 	Lifecycle *lifecycle.Service
+	// TrustedProxies lists the addresses (IPs or CIDR ranges) of reverse
+	// proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
+	// believed: the client address (login limits, logs) and whether the
+	// request came over TLS (Secure cookies). Nobody else's are.
+	TrustedProxies []string
 	// Search is the catalog's search index; nil makes the catalog answer 503.
 	Search search.Index
 }
@@ -45,6 +50,7 @@ type Handler struct {
 	now     func() time.Time
 	metrics *metrics
 	life    *lifecycle.Service
+	proxies []string
 	search  search.Index
 }
 
@@ -73,6 +79,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.metrics = newMetrics()
 	h.life = opts.Lifecycle
+	h.proxies = opts.TrustedProxies
 	h.search = opts.Search
 	if h.life == nil {
 		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})
@@ -90,6 +97,11 @@ func (h *Handler) App() *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		AppName:               "portico",
+		// Forwarded headers count only from the configured proxies.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          h.proxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
 	// Compression: pages of large specs are hundreds of kilobytes of HTML,
 	// and the API reference renderer is a 4 MB script.

@@ -4,11 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 func TestLoginLogout(t *testing.T) {
@@ -297,4 +304,64 @@ func dumpDatabase(t *testing.T, e *env) string {
 		rows.Close()
 	}
 	return sb.String()
+}
+
+// TestTrustedProxies checks that forwarded headers count only from the
+// configured proxies: the client address for login limits, and TLS for the
+// Secure cookie flag.
+func TestTrustedProxies(t *testing.T) {
+	s := storetest.New(t)
+	p, err := policy.New(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasher := auth.NewTestHasher()
+	// login fails a login through app and reports whether the CSRF cookie it got was Secure.
+	login := func(app *fiber.App, forwardedFor string) (secure bool) {
+		t.Helper()
+		get := httptest.NewRequest("GET", "/login", nil)
+		get.Header.Set("X-Forwarded-Proto", "https")
+		res, err := app.Test(get, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		var csrf string
+		for _, c := range res.Cookies() {
+			if c.Name == "portico_csrf" {
+				csrf, secure = c.Value, c.Secure
+			}
+		}
+		req := newFormRequest("/login", url.Values{"_csrf": {csrf}, "username": {"nobody"}, "password": {"wrong password!"}})
+		req.AddCookie(&http.Cookie{Name: "portico_csrf", Value: csrf})
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		res, err = app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return secure
+	}
+	// app.Test requests come from 0.0.0.0.
+	behindProxy := handlers.New(s, p, handlers.Options{Hasher: hasher, TrustedProxies: []string{"0.0.0.0"}}).App()
+	direct := handlers.New(s, p, handlers.Options{Hasher: hasher}).App()
+
+	if !login(behindProxy, "203.0.113.7") {
+		t.Error("behind a trusted proxy that says https, the CSRF cookie is not Secure")
+	}
+	if login(direct, "198.51.100.9") {
+		t.Error("an untrusted X-Forwarded-Proto made the CSRF cookie Secure")
+	}
+	ctx := context.Background()
+	since := time.Now().Add(-time.Hour)
+	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "203.0.113.7", since); byAddr != 1 {
+		t.Errorf("failures of the forwarded client = %d, want 1 (X-Forwarded-For from a trusted proxy)", byAddr)
+	}
+	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "198.51.100.9", since); byAddr != 0 {
+		t.Errorf("failures under a spoofed X-Forwarded-For = %d, want 0 (the header is not trusted)", byAddr)
+	}
+	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "0.0.0.0", since); byAddr != 1 {
+		t.Errorf("failures of the direct peer = %d, want 1", byAddr)
+	}
 }

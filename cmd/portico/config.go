@@ -22,6 +22,8 @@ type config struct {
 	// MinSunsetDays is the minimum notice, in days, between deprecating a
 	// version and its sunset.
 	MinSunsetDays string
+	// TrustedProxies is a comma-separated list of reverse proxy addresses.
+	TrustedProxies string
 	// Meilisearch selects Meilisearch instead of the embedded index when
 	// MeilisearchURL is set (see search.go). The key is never logged.
 	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
@@ -40,6 +42,7 @@ func (c *config) settings() []setting {
 		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
+		{"trusted-proxies", "PORTICO_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", &c.TrustedProxies},
 		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
 		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
 	}
@@ -69,6 +72,9 @@ func (c *config) validate() error {
 		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
+		return err
+	}
+	if _, err := c.trustedProxies(); err != nil {
 		return err
 	}
 	if err := c.validateSearch(); err != nil {
@@ -106,4 +112,22 @@ func (c *config) minSunsetNotice() (time.Duration, error) {
 		return 0, fmt.Errorf("invalid --min-sunset-days %q: use a whole number of days from 0 to 3650", c.MinSunsetDays)
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// trustedProxies parses --trusted-proxies.
+func (c *config) trustedProxies() ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("invalid --trusted-proxies entry %q: use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -293,7 +293,8 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	defer idx.Close()
 	log.Info("search", "backend", c.searchBackend())
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx})
+	proxies, _ := c.trustedProxies()
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx, TrustedProxies: proxies})
 	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)

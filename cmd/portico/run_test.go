@@ -54,6 +54,8 @@ func TestBadConfiguration(t *testing.T) {
 		{[]string{"--addr", "8080"}, nil, "invalid --addr"},
 		{nil, map[string]string{"PORTICO_DATABASE_URL": "mysql://x"}, "invalid --database-url"},
 		{[]string{"--log-format", "xml"}, nil, "invalid --log-format"},
+		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "invalid --trusted-proxies"},
+		{[]string{"--min-sunset-days", "-3"}, nil, "invalid --min-sunset-days"},
 		{[]string{"frobnicate"}, nil, "unknown command"},
 		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
 	}
