@@ -236,7 +236,7 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
-	doc, err := spec.Parse([]byte(v.SpecJSON))
+	doc, err := h.life.StoredSpec(v)
 	if err != nil {
 		out.LintError = "The stored description could not be read for linting: " + err.Error()
 	} else {
@@ -622,7 +622,7 @@ func (h *Handler) APIGetReview(c *fiber.Ctx) error {
 	}
 	out := apiReviewDetail{apiReview: toAPIReview(r), Lint: []apiFinding{},
 		Diff: apiDiff{Changes: []apiChange{}, Breaking: []apiChange{}, Added: []string{}, Removed: []string{}, Modified: []string{}}}
-	if doc, err := spec.Parse([]byte(v.SpecJSON)); err == nil {
+	if doc, err := h.life.StoredSpec(v); err == nil {
 		out.Lint = toAPIFindings(spec.Lint(doc))
 	}
 	report, base, err := h.life.Compare(ctx, v)

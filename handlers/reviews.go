@@ -110,9 +110,9 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	if err != nil {
 		return err
 	}
-	doc, err := spec.Parse([]byte(v.SpecJSON))
+	doc, err := h.life.StoredSpec(v)
 	if err != nil {
-		return fmt.Errorf("parse stored spec of %s %s: %w", a.Slug, v.Version, err)
+		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
 	row := reviewRow(r)
 	p := reviews.Page{

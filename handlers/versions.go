@@ -191,9 +191,9 @@ func (h *Handler) ShowVersion(c *fiber.Ctx) error {
 func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*apis.Version)) error {
 	ctx := c.UserContext()
 	a := currentAPI(c)
-	doc, err := spec.Parse([]byte(v.SpecJSON))
+	doc, err := h.life.StoredSpec(v)
 	if err != nil {
-		return fmt.Errorf("parse stored spec of %s %s: %w", a.Slug, v.Version, err)
+		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
 	vs, err := h.store.Versions(ctx, a.ID)
 	if err != nil {

@@ -36,6 +36,8 @@ type Options struct {
 	MinSunsetNotice time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Specs caches parsed stored descriptions; nil keeps 32 MiB of sources.
+	Specs *spec.Cache
 }
 
 // Service applies the lifecycle.
@@ -44,15 +46,30 @@ type Service struct {
 	auth      Authorizer
 	minNotice time.Duration
 	now       func() time.Time
+	specs     *spec.Cache
 }
 
 // New returns a Service.
 func New(s *store.Store, auth Authorizer, opts Options) *Service {
-	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now}
+	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now, specs: opts.Specs}
 	if svc.now == nil {
 		svc.now = time.Now
 	}
+	if svc.specs == nil {
+		svc.specs = spec.NewCache(32 << 20)
+	}
 	return svc
+}
+
+// StoredSpec returns the parsed description of a stored version (its
+// normalised JSON), from a cache shared by the pages and the API: the
+// document is shared, read it only.
+func (s *Service) StoredSpec(v *store.APIVersion) (*spec.Document, error) {
+	doc, err := s.specs.Parse([]byte(v.SpecJSON))
+	if err != nil {
+		return nil, fmt.Errorf("parse stored spec of version %s: %w", v.Version, err)
+	}
+	return doc, nil
 }
 
 // MinSunsetNotice is the configured minimum notice for a sunset.
@@ -312,7 +329,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return nil, err
 	}
-	if _, err := spec.Parse([]byte(v.SpecJSON)); err != nil {
+	if _, err := s.specs.Parse([]byte(v.SpecJSON)); err != nil {
 		return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description is invalid; fix it before submitting: " + err.Error()}
 	}
 	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: strings.TrimSpace(note)}
@@ -461,11 +478,11 @@ func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffR
 		}
 		specJSON = full.SpecJSON
 	}
-	baseDoc, err := spec.Parse([]byte(base.SpecJSON))
+	baseDoc, err := s.specs.Parse([]byte(base.SpecJSON))
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", base.Version, err)
 	}
-	doc, err := spec.Parse([]byte(specJSON))
+	doc, err := s.specs.Parse([]byte(specJSON))
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", v.Version, err)
 	}
