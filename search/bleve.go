@@ -53,17 +53,19 @@ type fieldBoost struct {
 	prefixOK             bool
 }
 
-// bleveFields lists the searched fields and their weights. Prefix and typo matches are looked for only where they
-// matter (names, tags, operations, summaries): expanding them over long descriptions costs more than it finds.
+// bleveFields lists the searched fields and their weights. Prefix and typo matches are looked for only in names, tags
+// and operations, where people look for a word they half remember: each expansion is a walk of a field's dictionary
+// and a search per term found, and over slugs (the name again), summaries and descriptions they cost more than they
+// find.
 func bleveFields() []fieldBoost {
 	return []fieldBoost{
 		{field: fName, exact: 10, prefix: 6, fuzzy: 3},
-		{field: fSlug, exact: 8, prefix: 5, fuzzy: 2},
+		{field: fSlug, exact: 8},
 		{field: fTags, exact: 8, prefix: 5, fuzzy: 2},
 		{field: fOps, exact: 3, prefix: 1.5, fuzzy: 1},
 		{field: fOpWords, exact: 2.5},
 		{field: fTeamName, exact: 2},
-		{field: fSummary, exact: 2, prefix: 1, fuzzy: 0.6},
+		{field: fSummary, exact: 2},
 		{field: fDescription, exact: 1},
 		{field: fVersions, exact: 1},
 	}
