@@ -33,43 +33,25 @@ const (
 	fTags        = "tags" // searched
 	fTag         = "tag"  // exact, for facets and filters
 	fTeam        = "team"
-	fTeamName    = "team_name"
 	fState       = "state"
 	fVisibility  = "visibility"
-	fVersions    = "versions"
 	fOps         = "ops"     // one operation line per line
-	fOpWords     = "opwords" // words of paths and operation ids
 	fUpdated     = "updated" // unix milliseconds
+	// What a term must match somewhere: the words people look an API up by
+	// (name, slug, tags, operations) and the rest (team, summary, description,
+	// versions). Two fields, so that a term is a handful of searches, not one
+	// per field; names and tags are then ranked first from the listing.
+	fPrimary   = "primary"
+	fSecondary = "secondary"
 )
 
 // wordsAnalyzer splits on everything that is not a letter or a digit (so paths split on / { } - _ .), lowercases and
 // drops English stop words. It keeps whole words (no stemming) so that prefix queries work on what users type.
 const wordsAnalyzer = "portico_words"
 
-// fieldBoost is how much a match in a field weighs: name, slug and tags over operations over summary and description.
-type fieldBoost struct {
-	field                string
-	exact, prefix, fuzzy float64
-	prefixOK             bool
-}
-
-// bleveFields lists the searched fields and their weights. Prefix and typo matches are looked for only in names, tags
-// and operations, where people look for a word they half remember: each expansion is a walk of a field's dictionary
-// and a search per term found, and over slugs (the name again), summaries and descriptions they cost more than they
-// find.
-func bleveFields() []fieldBoost {
-	return []fieldBoost{
-		{field: fName, exact: 10, prefix: 6, fuzzy: 3},
-		{field: fSlug, exact: 8},
-		{field: fTags, exact: 8, prefix: 5, fuzzy: 2},
-		{field: fOps, exact: 3, prefix: 1.5, fuzzy: 1},
-		{field: fOpWords, exact: 2.5},
-		{field: fTeamName, exact: 2},
-		{field: fSummary, exact: 2},
-		{field: fDescription, exact: 1},
-		{field: fVersions, exact: 1},
-	}
-}
+// looseField reports whether a highlighted field is one of the primary words, where a term also matches as a prefix
+// or with typos (termQuery); elsewhere only exact words match.
+func looseField(field string) bool { return field == fName || field == fTags || field == fOps }
 
 // highlightOrder is the order in which fields give highlight snippets.
 func highlightOrder() []string { return []string{fName, fTags, fOps, fSummary, fDescription} }
@@ -116,7 +98,7 @@ func OpenBleve(dir string) (*Bleve, error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "2"
+	layoutVersion = "3"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -205,22 +187,28 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	updated.IncludeInAll = false
 	updated.DocValues = true
 
+	// stored keeps a text for listings and highlights without indexing it:
+	// searches go through the primary and secondary fields.
+	stored := func() *mapping.FieldMapping {
+		f := text(true, false)
+		f.Index = false
+		return f
+	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fName, text(true, true))
+	doc.AddFieldMappingsAt(fName, stored())
 	doc.AddFieldMappingsAt(fNameSort, exact(false, true))
-	doc.AddFieldMappingsAt(fSlug, text(true, false))
-	doc.AddFieldMappingsAt(fSummary, text(true, true))
-	doc.AddFieldMappingsAt(fDescription, text(true, true))
-	doc.AddFieldMappingsAt(fTags, text(true, true))
+	doc.AddFieldMappingsAt(fSlug, stored())
+	doc.AddFieldMappingsAt(fSummary, stored())
+	doc.AddFieldMappingsAt(fDescription, stored())
+	doc.AddFieldMappingsAt(fTags, stored())
 	doc.AddFieldMappingsAt(fTag, exact(false, true))
 	doc.AddFieldMappingsAt(fTeam, exact(true, true))
-	doc.AddFieldMappingsAt(fTeamName, text(false, false))
 	doc.AddFieldMappingsAt(fState, exact(true, true))
 	doc.AddFieldMappingsAt(fVisibility, exact(true, false))
-	doc.AddFieldMappingsAt(fVersions, text(false, false))
-	doc.AddFieldMappingsAt(fOps, text(true, true))
-	doc.AddFieldMappingsAt(fOpWords, text(false, false))
+	doc.AddFieldMappingsAt(fOps, stored())
 	doc.AddFieldMappingsAt(fUpdated, updated)
+	doc.AddFieldMappingsAt(fPrimary, text(false, false))
+	doc.AddFieldMappingsAt(fSecondary, text(false, false))
 
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = wordsAnalyzer
@@ -281,13 +269,12 @@ func bleveDoc(d Document) map[string]interface{} {
 		fTags:        tags,
 		fTag:         tags,
 		fTeam:        d.Team,
-		fTeamName:    d.TeamName,
 		fState:       d.State,
 		fVisibility:  d.Visibility,
-		fVersions:    strings.Join(d.Versions, " "),
 		fOps:         strings.Join(lines, "\n"),
-		fOpWords:     operationWords(d.Operations),
 		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
+		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(d.Operations)},
+		fSecondary:   []string{d.TeamName, d.Summary, d.Description, strings.Join(d.Versions, " ")},
 	}
 }
 
@@ -452,7 +439,7 @@ func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Res
 	for _, dm := range sr.Hits {
 		matches = append(matches, scored{id: dm.ID, score: dm.Score})
 	}
-	res := b.list.rank(q, matches)
+	res := b.list.rank(q, matches, terms)
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
@@ -499,37 +486,29 @@ func prefixTerm(terms []string, i int) bool {
 	return n >= 3 || n == 2 && len(terms) == 1
 }
 
-// termQuery matches one query term in any searched field: exactly, as a prefix when it is the last term (as you type),
-// or with a typo or two when it is long enough; exact matches weigh most.
-func termQuery(t string, last bool) query.Query {
-	fuzziness := 0
-	switch n := utf8.RuneCountInString(t); {
-	case n >= 9:
-		fuzziness = 2
-	case n >= 5:
-		fuzziness = 1
+// termQuery matches one query term: exactly, as a prefix when the user may still be typing it, or with a typo or two
+// when it is long enough, in the primary words (name, slug, tags, operations); exactly in the rest. Exact matches in
+// the primary words weigh most; the listing then puts matches in names and tags first (nameBonus).
+func termQuery(t string, prefix bool) query.Query {
+	tq := bleve.NewTermQuery(t)
+	tq.SetField(fPrimary)
+	tq.SetBoost(3)
+	sq := bleve.NewTermQuery(t)
+	sq.SetField(fSecondary)
+	qs := []query.Query{tq, sq}
+	if prefix {
+		pq := bleve.NewPrefixQuery(t)
+		pq.SetField(fPrimary)
+		pq.SetBoost(1.5)
+		qs = append(qs, pq)
 	}
-	prefix := last
-	var qs []query.Query
-	for _, f := range bleveFields() {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(f.field)
-		tq.SetBoost(f.exact)
-		qs = append(qs, tq)
-		if prefix && f.prefix > 0 {
-			pq := bleve.NewPrefixQuery(t)
-			pq.SetField(f.field)
-			pq.SetBoost(f.prefix)
-			qs = append(qs, pq)
-		}
-		if fuzziness > 0 && f.fuzzy > 0 {
-			fq := bleve.NewFuzzyQuery(t)
-			fq.SetField(f.field)
-			fq.SetFuzziness(fuzziness)
-			fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
-			fq.SetBoost(f.fuzzy)
-			qs = append(qs, fq)
-		}
+	if k := fuzziness(t); k > 0 {
+		fq := bleve.NewFuzzyQuery(t)
+		fq.SetField(fPrimary)
+		fq.SetFuzziness(k)
+		fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
+		fq.SetBoost(1)
+		qs = append(qs, fq)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }

@@ -44,32 +44,28 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 	if len(h.terms) == 0 {
 		return nil
 	}
-	boosts := map[string]fieldBoost{}
-	for _, f := range bleveFields() {
-		boosts[f.field] = f
-	}
 	var out []string
 	for _, field := range highlightOrder() {
 		if len(out) == maxHighlights {
 			break
 		}
-		f := boosts[field]
+		loose := looseField(field)
 		values := fieldStrings(fields[field])
 		byValue := map[int][]span{}
 		for i, v := range values {
 			lower := strings.ToLower(v)
 			contains := h.contains(lower)
-			if !contains && f.fuzzy == 0 {
+			if !contains && !loose {
 				continue // exact and prefix matches contain a term: skip reading the words
 			}
 			if field == fOps && contains {
 				// The snippet is the best line: read only the lines that contain a term.
-				if sp := h.lineSpans(v, lower, f); len(sp) > 0 {
+				if sp := h.lineSpans(v, lower, loose); len(sp) > 0 {
 					byValue[i] = sp
 					continue
 				}
 			}
-			byValue[i] = h.spans(v, lower, 0, f)
+			byValue[i] = h.spans(v, lower, 0, loose)
 		}
 		if s := fieldHighlight(field, values, byValue); s != "" {
 			out = append(out, s)
@@ -91,7 +87,7 @@ func (h highlighter) contains(lower string) bool {
 
 // spans returns the matching words of text (lower is text lowercased),
 // offset by base.
-func (h highlighter) spans(text, lower string, base int, f fieldBoost) []span {
+func (h highlighter) spans(text, lower string, base int, loose bool) []span {
 	var out []span
 	sameOffsets := len(lower) == len(text)
 	eachWord(text, func(start, end int) {
@@ -101,7 +97,7 @@ func (h highlighter) spans(text, lower string, base int, f fieldBoost) []span {
 		} else {
 			word = strings.ToLower(text[start:end])
 		}
-		if h.matches(word, f) {
+		if h.matches(word, loose) {
 			out = append(out, span{base + start, base + end})
 		}
 	})
@@ -125,9 +121,9 @@ func (h highlighter) lineMayMatch(lower string) bool {
 }
 
 // lineSpans returns the matching words of the lines of text that contain a term.
-func (h highlighter) lineSpans(text, lower string, f fieldBoost) []span {
+func (h highlighter) lineSpans(text, lower string, loose bool) []span {
 	if len(lower) != len(text) {
-		return h.spans(text, lower, 0, f)
+		return h.spans(text, lower, 0, loose)
 	}
 	var out []span
 	for start := 0; start < len(text); {
@@ -138,7 +134,7 @@ func (h highlighter) lineSpans(text, lower string, f fieldBoost) []span {
 			end += start
 		}
 		if h.lineMayMatch(lower[start:end]) {
-			out = append(out, h.spans(text[start:end], lower[start:end], start, f)...)
+			out = append(out, h.spans(text[start:end], lower[start:end], start, loose)...)
 		}
 		start = end + 1
 	}
@@ -146,15 +142,15 @@ func (h highlighter) lineSpans(text, lower string, f fieldBoost) []span {
 }
 
 // matches reports whether an indexed token of a field matches a query term.
-func (h highlighter) matches(tok string, f fieldBoost) bool {
+func (h highlighter) matches(tok string, loose bool) bool {
 	for i, t := range h.terms {
 		if tok == t {
 			return true
 		}
-		if f.prefix > 0 && prefixTerm(h.terms, i) && strings.HasPrefix(tok, t) {
+		if loose && prefixTerm(h.terms, i) && strings.HasPrefix(tok, t) {
 			return true
 		}
-		if f.fuzzy > 0 {
+		if loose {
 			if k := fuzziness(t); k > 0 && tok != "" && t != "" && tok[0] == t[0] && withinDistance(tok, t, k) {
 				return true
 			}
