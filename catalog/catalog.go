@@ -127,12 +127,17 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 		d.Team, d.TeamName = a.Team.Slug, a.Team.Name
 	}
 	for _, v := range versions {
-		if lifecycle.State(v.State) != lifecycle.Retired {
+		switch lifecycle.State(v.State) {
+		case lifecycle.Published, lifecycle.Deprecated:
 			d.Versions = append(d.Versions, v.Version)
 		}
 	}
 	if def := lifecycle.Default(versions); def != nil {
 		d.DefaultVersion = def.Version
+	} else if lifecycle.CatalogState(versions) != lifecycle.Retired {
+		// Nothing published yet: drafts are the team's work in progress, so
+		// only the team (and org admins) find the API until its first release.
+		d.Visibility = store.VisibilityTeam
 	}
 	if specJSON != "" {
 		if doc, err := spec.Parse([]byte(specJSON)); err == nil {

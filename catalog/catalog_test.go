@@ -146,7 +146,7 @@ func TestBuildDocument(t *testing.T) {
 			{"visibility", d.Visibility, "team"},
 			{"state", d.State, "published"},
 			{"default version", d.DefaultVersion, "2.0.0"},
-			{"versions", d.Versions, []string{"2.1.0", "2.0.0", "1.0.0"}},
+			{"versions", d.Versions, []string{"2.0.0", "1.0.0"}}, // live ones only: 2.1.0 is a draft
 			{"operations", d.Operations, []search.Operation{
 				{Method: "POST", Path: "/v2/messages", OperationID: "sendMessage", Summary: "Send a text message", Description: "Sends a message to a phone number."},
 				{Method: "GET", Path: "/v2/messages/{id}", OperationID: "getMessage", Summary: "Get a message"},
@@ -186,15 +186,18 @@ func TestBuildDocumentStates(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Until a first release, an API is its team's work in progress: only
+	// the team finds it.
 	tests := []struct {
 		api            *store.API
 		state, defVer  string
+		visibility     string
 		versions       []string
 		operationPaths []string
 	}{
-		{empty, "draft", "", nil, nil},
-		{draftOnly, "draft", "", []string{"0.1.0"}, []string{"/sms"}},
-		{gone, "retired", "", nil, []string{"/sms"}},
+		{empty, "draft", "", store.VisibilityTeam, nil, nil},
+		{draftOnly, "draft", "", store.VisibilityTeam, nil, []string{"/sms"}},
+		{gone, "retired", "", store.VisibilityPublic, nil, []string{"/sms"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.api.Slug, func(t *testing.T) {
@@ -206,8 +209,9 @@ func TestBuildDocumentStates(t *testing.T) {
 			for _, op := range d.Operations {
 				paths = append(paths, op.Path)
 			}
-			if d.State != tt.state || d.DefaultVersion != tt.defVer || !slices.Equal(d.Versions, tt.versions) || !slices.Equal(paths, tt.operationPaths) {
-				t.Errorf("got state %q default %q versions %v paths %v, want %q %q %v %v", d.State, d.DefaultVersion, d.Versions, paths, tt.state, tt.defVer, tt.versions, tt.operationPaths)
+			if d.State != tt.state || d.DefaultVersion != tt.defVer || d.Visibility != tt.visibility || !slices.Equal(d.Versions, tt.versions) || !slices.Equal(paths, tt.operationPaths) {
+				t.Errorf("got state %q default %q visibility %q versions %v paths %v, want %q %q %q %v %v",
+					d.State, d.DefaultVersion, d.Visibility, d.Versions, paths, tt.state, tt.defVer, tt.visibility, tt.versions, tt.operationPaths)
 			}
 		})
 	}
