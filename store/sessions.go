@@ -19,6 +19,8 @@ type Session struct {
 	CreatedAt  time.Time `bun:"created_at"`
 	LastSeenAt time.Time `bun:"last_seen_at"`
 	ExpiresAt  time.Time `bun:"expires_at"`
+
+	User *User `bun:"rel:belongs-to,join:user_id=id"`
 }
 
 // CreateSession stores a session.
@@ -36,16 +38,17 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // forward at most once a minute.
 func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
 	sess := new(Session)
-	if err := s.db.NewSelect().Model(sess).Where("id_hash = ?", idHash).Scan(ctx); err != nil {
+	// One query for the session and its user: this runs on every page.
+	if err := s.db.NewSelect().Model(sess).Relation("User").Where("session.id_hash = ?", idHash).Scan(ctx); err != nil {
 		return nil, nil, fmt.Errorf("session: %w", translate(err))
 	}
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) {
 		return nil, nil, fmt.Errorf("session expired: %w", ErrNotFound)
 	}
-	u, err := s.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
+	u := sess.User
+	if u == nil {
+		return nil, nil, fmt.Errorf("session user: %w", ErrNotFound)
 	}
 	if u.Disabled {
 		return nil, nil, fmt.Errorf("user disabled: %w", ErrNotFound)

@@ -21,6 +21,8 @@ type APIToken struct {
 	LastUsedAt *time.Time `bun:"last_used_at"`
 	ExpiresAt  *time.Time `bun:"expires_at"`
 	RevokedAt  *time.Time `bun:"revoked_at"`
+
+	User *User `bun:"rel:belongs-to,join:user_id=id"`
 }
 
 // Active reports whether the token can still be used at now.
@@ -50,16 +52,17 @@ func (s *Store) UserTokens(ctx context.Context, userID int64) ([]APIToken, error
 // and records the use (at most once a minute).
 func (s *Store) TokenUser(ctx context.Context, tokenHash string) (*APIToken, *User, error) {
 	t := new(APIToken)
-	if err := s.db.NewSelect().Model(t).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
+	// One query for the token and its user: this runs on every API request.
+	if err := s.db.NewSelect().Model(t).Relation("User").Where("api_token.token_hash = ?", tokenHash).Scan(ctx); err != nil {
 		return nil, nil, fmt.Errorf("token: %w", translate(err))
 	}
 	now := s.now()
 	if !t.Active(now) {
 		return nil, nil, fmt.Errorf("token revoked or expired: %w", ErrNotFound)
 	}
-	u, err := s.UserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, nil, err
+	u := t.User
+	if u == nil {
+		return nil, nil, fmt.Errorf("token user: %w", ErrNotFound)
 	}
 	if u.Disabled {
 		return nil, nil, fmt.Errorf("user disabled: %w", ErrNotFound)
