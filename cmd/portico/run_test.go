@@ -139,6 +139,26 @@ func TestServeFirstStart(t *testing.T) {
 		t.Error("the admin password was logged")
 	}
 
+	// The commands work beside the running server, on the same data directory.
+	eu, _, _ := testEnv(vars, "another long password\n")
+	if err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, eu); err != nil {
+		t.Fatalf("user create beside the server: %v", err)
+	}
+	et, tokOut, _ := testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"token", "create", "--username", "ops"}, et); err != nil {
+		t.Fatalf("token create beside the server: %v", err)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tokOut.String()))
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the running server refused the token made by the command: %d", res.StatusCode)
+	}
+
 	cancel()
 	select {
 	case err := <-done:
