@@ -16,6 +16,9 @@ func TestAdminManagesUsersAndTeams(t *testing.T) {
 	e.user("admin", policy.RoleAdmin, "", "")
 	b := e.browser()
 	b.login("admin")
+	if doc(t, b.get("/")).Find(`[data-testid="empty"] a[href="/teams/new"]`).Length() != 1 {
+		t.Error("an admin in no team is not offered to create one on the dashboard")
+	}
 
 	// Invalid user form: re-rendered with the values and the field errors.
 	res := b.post("/users", url.Values{"username": {"x y"}, "email": {"not-an-email"}, "org_role": {"member"}})
