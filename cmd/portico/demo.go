@@ -159,12 +159,11 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	enforcer, err := policy.New(ctx, s)
+	_, life, err := newLifecycle(ctx, s, c)
 	if err != nil {
 		return err
 	}
 	notice, _ := c.minSunsetNotice()
-	life := lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice})
 	d := &demo{s: s, life: life, users: users, teams: teams, out: e.stdout, sunset: time.Now().Add(notice + 90*24*time.Hour)}
 	published := 0
 	for _, f := range files {

@@ -69,12 +69,11 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer s.Close()
-	enforcer, err := policy.New(ctx, s)
+	enforcer, life, err := newLifecycle(ctx, s, &c)
 	if err != nil {
 		return err
 	}
-	notice, _ := c.minSunsetNotice()
-	imp := &importer{store: s, life: lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice}), opts: o, out: e.stdout}
+	imp := &importer{store: s, life: life, opts: o, out: e.stdout}
 	if imp.actor, err = s.UserByUsername(ctx, strings.ToLower(o.as)); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("there is no user %q (--as)", o.as)
 	} else if err != nil {

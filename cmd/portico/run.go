@@ -281,12 +281,10 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err := firstStart(ctx, s, hasher, e.stdout); err != nil {
 		return err
 	}
-	enforcer, err := policy.New(ctx, s)
+	enforcer, life, err := newLifecycle(ctx, s, c)
 	if err != nil {
 		return err
 	}
-	notice, _ := c.minSunsetNotice()
-	life := lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice})
 	idx, err := openSearch(c)
 	if err != nil {
 		return err
@@ -331,6 +329,20 @@ func loginURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/login"
+}
+
+// newLifecycle builds the permission enforcer and the lifecycle service that
+// every command changing APIs uses, with the configured sunset notice.
+func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enforcer, *lifecycle.Service, error) {
+	enforcer, err := policy.New(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	notice, err := c.minSunsetNotice()
+	if err != nil {
+		return nil, nil, err
+	}
+	return enforcer, lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice}), nil
 }
 
 // firstStart creates the first org admin when the database has no user and
