@@ -104,9 +104,9 @@ func startPortal(t *testing.T) *portal {
 func (p *portal) publish(t *testing.T, teamSlug, slug, name, sample string) {
 	t.Helper()
 	ctx := context.Background()
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "openapi-samples", sample))
+	data, err := os.ReadFile(filepath.Join("..", "samples", "openapi", sample))
 	if err != nil {
-		t.Fatalf("read sample (the samples live in ../shared beside the repository): %v", err)
+		t.Fatalf("read sample: %v", err)
 	}
 	team, err := p.store.TeamBySlug(ctx, teamSlug)
 	if err != nil {

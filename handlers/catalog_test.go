@@ -154,12 +154,12 @@ func facetValues(body map[string]any, name string) map[string]int {
 	return out
 }
 
-// samplesDir is ../shared/openapi-samples from the repository root.
+// samplesDir is the repository's samples/openapi.
 func samplesDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "openapi-samples")
+	dir := filepath.Join("..", "samples", "openapi")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("OpenAPI samples not found at %s: %v", dir, err)
+		t.Fatalf("OpenAPI samples not found at %s: %v", dir, err)
 	}
 	return dir
 }

@@ -24,13 +24,13 @@ import (
 )
 
 // pageSamplesDir holds the real-world descriptions the tests upload.
-const pageSamplesDir = "../../shared/openapi-samples"
+const pageSamplesDir = "../samples/openapi"
 
 func readPageSample(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(pageSamplesDir, name))
 	if err != nil {
-		t.Fatalf("read sample %s (the shared samples directory is required): %v", name, err)
+		t.Fatalf("read sample %s: %v", name, err)
 	}
 	return data
 }

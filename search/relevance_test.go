@@ -13,7 +13,7 @@ import (
 )
 
 // samplesDir holds real OpenAPI descriptions, relative to this package.
-const samplesDir = "../../shared/openapi-samples"
+const samplesDir = "../samples/openapi"
 
 // sampleSpec is the little of an OpenAPI (3.x or Swagger 2.0) description that the catalog indexes.
 type sampleSpec struct {

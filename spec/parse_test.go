@@ -12,7 +12,7 @@ import (
 )
 
 // samplesDir holds the real-world descriptions the tests run on.
-const samplesDir = "../../shared/openapi-samples"
+const samplesDir = "../samples/openapi"
 
 // sampleFiles lists the sample descriptions; it fails the test when the
 // directory is missing or empty.
@@ -23,7 +23,7 @@ func sampleFiles(tb testing.TB) []string {
 		tb.Fatalf("list samples: %v", err)
 	}
 	if len(files) == 0 {
-		tb.Fatalf("no OpenAPI samples found in %s (relative to the spec package): the shared samples directory is required", samplesDir)
+		tb.Fatalf("no OpenAPI samples found in %s (relative to the spec package)", samplesDir)
 	}
 	return files
 }
@@ -32,7 +32,7 @@ func readSample(tb testing.TB, name string) []byte {
 	tb.Helper()
 	data, err := os.ReadFile(filepath.Join(samplesDir, name))
 	if err != nil {
-		tb.Fatalf("read sample %s (the shared samples directory is required): %v", name, err)
+		tb.Fatalf("read sample %s: %v", name, err)
 	}
 	return data
 }

@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -23,6 +25,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 )
@@ -52,7 +55,7 @@ func demoUsers() []demoUser {
 	}
 }
 
-// sampleInfo places a sample of ../shared/openapi-samples in the demo catalog,
+// sampleInfo places a sample of samples/openapi in the demo catalog,
 // by provider (the file name before "__").
 type sampleInfo struct {
 	team       string
@@ -105,16 +108,12 @@ func demoSamples() map[string]sampleInfo {
 	}
 }
 
-// fallbackSynthetic is how many APIs demo generates when it finds no samples.
-const fallbackSynthetic = 60
-
 // cmdDemo fills an empty portal with demo teams, users and APIs.
 func cmdDemo(ctx context.Context, args []string, e env) error {
 	var samplesDir string
 	var synthetic int
-	defaultSamples := filepath.Join("..", "shared", "openapi-samples")
 	c, err := parse("demo", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&samplesDir, "samples", defaultSamples, "directory of OpenAPI descriptions to publish (default: the public samples beside this repository, or generated APIs when they are absent)")
+		fs.StringVar(&samplesDir, "samples", "", "directory of OpenAPI descriptions to publish (default: the real public descriptions built into portico)")
 		fs.IntVar(&synthetic, "synthetic", 0, "also generate this many APIs with realistic operations, for scale tests")
 	})
 	if err != nil {
@@ -123,18 +122,13 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if synthetic < 0 || synthetic > 200000 {
 		return errors.New("invalid --synthetic: use a number of APIs from 0 to 200000")
 	}
-	files, err := sampleFiles(samplesDir)
+	sampleFS, source := samples.FS(), "the built-in samples"
+	if samplesDir != "" {
+		sampleFS, source = os.DirFS(samplesDir), samplesDir
+	}
+	files, err := sampleFiles(sampleFS, source)
 	if err != nil {
-		if samplesDir != defaultSamples {
-			return err
-		}
-		// The public samples sit beside the repository, not in it: a clone
-		// alone has none, and still gets a living catalog.
-		files = nil
-		if synthetic == 0 {
-			synthetic = fallbackSynthetic
-		}
-		fmt.Fprintf(e.stdout, "no OpenAPI samples in %s (pass --samples DIR to publish your own): generating %d APIs instead\n", samplesDir, synthetic)
+		return err
 	}
 	s, err := openStore(ctx, c)
 	if err != nil {
@@ -167,7 +161,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	d := &demo{s: s, life: life, users: users, teams: teams, out: e.stdout, sunset: time.Now().Add(notice + 90*24*time.Hour)}
 	published := 0
 	for _, f := range files {
-		ok, err := d.publishSample(ctx, f)
+		ok, err := d.publishSample(ctx, sampleFS, f)
 		if err != nil {
 			return err
 		}
@@ -176,7 +170,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if len(files) > 0 {
-		fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, samplesDir)
+		fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, source)
 	}
 	if synthetic > 0 {
 		if err := d.synthesize(ctx, synthetic, idx == nil); err != nil {
@@ -213,23 +207,24 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// sampleFiles lists the OpenAPI descriptions in dir, sorted.
-func sampleFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+// sampleFiles lists the OpenAPI descriptions at the root of fsys, sorted;
+// source names it in messages.
+func sampleFiles(fsys fs.FS, source string) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the OpenAPI samples in %s (%v): pass --samples DIR, a directory of OpenAPI descriptions (.yaml, .yml or .json)", dir, err)
+		return nil, fmt.Errorf("cannot read the OpenAPI samples in %s (%v): pass --samples DIR, a directory of OpenAPI descriptions (.yaml, .yml or .json)", source, err)
 	}
 	var out []string
 	for _, en := range entries {
-		switch strings.ToLower(filepath.Ext(en.Name())) {
+		switch strings.ToLower(path.Ext(en.Name())) {
 		case ".yaml", ".yml", ".json":
 			if !en.IsDir() {
-				out = append(out, filepath.Join(dir, en.Name()))
+				out = append(out, en.Name())
 			}
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no OpenAPI descriptions (.yaml, .yml, .json) in %s: pass --samples DIR", dir)
+		return nil, fmt.Errorf("no OpenAPI descriptions (.yaml, .yml, .json) in %s: pass --samples DIR", source)
 	}
 	sort.Strings(out)
 	return out, nil
@@ -408,8 +403,8 @@ func truncateMarkdown(src string, max int) string {
 // publishSample publishes one sample through the real lifecycle: the team
 // lead creates the API, a developer drafts and submits the version, the
 // approver approves it. It reports false for a sample that is skipped.
-func (d *demo) publishSample(ctx context.Context, file string) (bool, error) {
-	raw, err := os.ReadFile(file)
+func (d *demo) publishSample(ctx context.Context, fsys fs.FS, file string) (bool, error) {
+	raw, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return false, err
 	}

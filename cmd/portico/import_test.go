@@ -12,8 +12,8 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// samplesDir holds the real-world descriptions of the shared samples.
-const samplesDir = "../../../shared/openapi-samples"
+// samplesDir holds the real-world descriptions of samples/.
+const samplesDir = "../../samples/openapi"
 
 // importFixture is a data directory with an org admin "admin", a team
 // "payments" with a maintainer "maint" and a developer "dev", and a member
@@ -76,7 +76,7 @@ var importLine = regexp.MustCompile(`^(imported|refused ) (\S+): (.+)$`)
 func TestImportSamples(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(samplesDir, "*.yaml"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no OpenAPI samples in %s (relative to cmd/portico): the shared samples directory is required", samplesDir)
+		t.Fatalf("no OpenAPI samples in %s (relative to cmd/portico)", samplesDir)
 	}
 	vars := importFixture(t)
 	args := []string{"import", "--team", "payments", "--dir", samplesDir, "--publish", "--as", "admin"}

@@ -18,15 +18,15 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// demoSampleDir copies a few of the shared samples into a temporary directory.
+// demoSampleDir copies a few of the repository's samples into a temporary directory.
 func demoSampleDir(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "..", "..", "shared", "openapi-samples")
+	src := filepath.Join("..", "..", "samples", "openapi")
 	dir := t.TempDir()
 	for _, name := range []string{"nexmo.com__sms__1.0.11.yaml", "xkcd.com__xkcd__1.0.0.yaml", "giphy.com__giphy-api__1.0.yaml", "personio.de__personnel__1.0.yaml"} {
 		b, err := os.ReadFile(filepath.Join(src, name))
 		if err != nil {
-			t.Skipf("OpenAPI samples not available: %v", err)
+			t.Fatalf("read sample: %v", err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatal(err)
@@ -117,18 +117,15 @@ func TestDemoNeedsSamples(t *testing.T) {
 	}
 }
 
-// TestDemoWithoutSamplesGenerates runs demo where the default samples
-// directory does not exist (the package directory has no ../shared): a clone
-// alone still gets a catalog.
-func TestDemoWithoutSamplesGenerates(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "shared", "openapi-samples")); err == nil {
-		t.Fatal("the test expects no ../shared/openapi-samples beside cmd/portico")
-	}
+// TestDemoPublishesBuiltInSamples runs demo with no flags, as a user of a
+// fresh clone does: the real descriptions built into the binary are
+// published (one, healthcare.gov, is refused by the parser and skipped).
+func TestDemoPublishesBuiltInSamples(t *testing.T) {
 	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
 	if err := runEnv(context.Background(), []string{"demo"}, e); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"generating 60 APIs instead", "generated 60 synthetic APIs", "indexed 60 APIs in"} {
+	for _, want := range []string{"published 35 sample APIs from the built-in samples", "indexed 35 APIs in", "Demo users share one password"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
