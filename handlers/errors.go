@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/store"
 	errorpages "github.com/portico-dev/portico/views/pages/errors"
@@ -86,9 +87,10 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 func classify(err error) (status int, msg string, fields map[string]string) {
 	var ue *userError
 	var fe *fiber.Error
-	var ie *lifecycle.InputError
+	var ie *apperr.InputError
 	var te *lifecycle.TransitionError
-	var de *lifecycle.DeniedError
+	var de *apperr.DeniedError
+	var ce *apperr.ConflictError
 	switch {
 	case errors.As(err, &ue):
 		return ue.status, ue.msg, ue.fields
@@ -98,6 +100,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusConflict, te.Reason, nil
 	case errors.As(err, &de):
 		return fiber.StatusForbidden, de.Reason, nil
+	case errors.As(err, &ce):
+		return fiber.StatusConflict, ce.Reason, nil
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.StatusNotFound, errNotFound.msg, nil
 	case errors.Is(err, store.ErrConflict):

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/users"
@@ -91,7 +91,7 @@ func fieldErrors(err error) (map[string]string, bool) {
 	if errors.As(err, &ue) && ue.fields != nil {
 		return ue.fields, true
 	}
-	var ie *lifecycle.InputError
+	var ie *apperr.InputError
 	if errors.As(err, &ie) {
 		return ie.Fields, true
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
@@ -167,7 +168,7 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 // may not, or someone else acted first.
 func refusal(err error) (string, bool) {
 	var te *lifecycle.TransitionError
-	var de *lifecycle.DeniedError
+	var de *apperr.DeniedError
 	switch {
 	case errors.As(err, &te):
 		return te.Reason, true

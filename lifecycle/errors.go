@@ -2,33 +2,10 @@ package lifecycle
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/portico-dev/portico/spec"
 )
-
-// InputError reports invalid input, field by field.
-type InputError struct {
-	Fields map[string]string
-}
-
-func (e *InputError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+e.Fields[k])
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
-func fieldError(field, msg string) *InputError {
-	return &InputError{Fields: map[string]string{field: msg}}
-}
 
 // TransitionError says why a lifecycle move is refused in the current state.
 type TransitionError struct {
@@ -54,11 +31,3 @@ func notAllowed(action Action, from State) *TransitionError {
 	}
 	return &TransitionError{Action: action, From: from, Reason: msg}
 }
-
-// DeniedError says the actor may not do this, beyond route permissions
-// (for example approving their own request).
-type DeniedError struct {
-	Reason string
-}
-
-func (e *DeniedError) Error() string { return e.Reason }

@@ -12,6 +12,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"github.com/uptrace/bun"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
@@ -165,7 +166,7 @@ func (s *Service) CreateAPI(ctx context.Context, actor *store.User, team *store.
 		return nil, err
 	}
 	if errs := in.normalize(true); len(errs) > 0 {
-		return nil, &InputError{Fields: errs}
+		return nil, &apperr.InputError{Fields: errs}
 	}
 	a := &store.API{TeamID: team.ID, Slug: in.Slug, Name: in.Name, Summary: in.Summary, Description: in.Description,
 		Tags: in.Tags, Visibility: in.Visibility, Upstreams: in.Upstreams, Team: team}
@@ -179,7 +180,7 @@ func (s *Service) CreateAPI(ctx context.Context, actor *store.User, team *store.
 		return s.reindex(ctx, tx, a.ID)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, fieldError("slug", "An API with this slug exists already; slugs are unique across the organisation.")
+		return nil, apperr.Field("slug", "An API with this slug exists already; slugs are unique across the organisation.")
 	}
 	if err != nil {
 		return nil, err
@@ -193,7 +194,7 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 		return err
 	}
 	if errs := in.normalize(false); len(errs) > 0 {
-		return &InputError{Fields: errs}
+		return &apperr.InputError{Fields: errs}
 	}
 	before := summarizeAPI(a)
 	a.Name, a.Summary, a.Description, a.Tags, a.Visibility, a.Upstreams = in.Name, in.Summary, in.Description, in.Tags, in.Visibility, in.Upstreams
@@ -216,7 +217,7 @@ func summarizeAPI(a *store.API) string {
 func ParseVersion(v string) (*semver.Version, error) {
 	sv, err := semver.StrictNewVersion(strings.TrimSpace(v))
 	if err != nil {
-		return nil, fieldError("version", fmt.Sprintf("%q is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", v))
+		return nil, apperr.Field("version", fmt.Sprintf("%q is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", v))
 	}
 	return sv, nil
 }
@@ -224,15 +225,15 @@ func ParseVersion(v string) (*semver.Version, error) {
 // parseSpec validates a spec for storage.
 func parseSpec(data []byte) (*spec.Document, []byte, error) {
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, nil, fieldError("spec", "Upload or paste an OpenAPI description (YAML or JSON).")
+		return nil, nil, apperr.Field("spec", "Upload or paste an OpenAPI description (YAML or JSON).")
 	}
 	doc, err := spec.Parse(data)
 	if err != nil {
 		var ve *spec.ValidationError
 		if errors.As(err, &ve) {
-			return nil, nil, fieldError("spec", ve.Error())
+			return nil, nil, apperr.Field("spec", ve.Error())
 		}
-		return nil, nil, fieldError("spec", "The description could not be read: "+err.Error())
+		return nil, nil, apperr.Field("spec", "The description could not be read: "+err.Error())
 	}
 	js, err := doc.JSON()
 	if err != nil {
@@ -257,7 +258,7 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 		if len(specData) == 0 {
 			latest, err := s.store.LatestVersion(ctx, tx, a.ID)
 			if errors.Is(err, store.ErrNotFound) {
-				return fieldError("spec", "This is the API's first version: upload or paste its OpenAPI description.")
+				return apperr.Field("spec", "This is the API's first version: upload or paste its OpenAPI description.")
 			}
 			if err != nil {
 				return err
@@ -282,7 +283,7 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 		return s.reindex(ctx, tx, a.ID)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, fieldError("version", fmt.Sprintf("Version %s exists already.", v.Version))
+		return nil, apperr.Field("version", fmt.Sprintf("Version %s exists already.", v.Version))
 	}
 	if err != nil {
 		return nil, err
@@ -370,7 +371,7 @@ func (s *Service) Withdraw(ctx context.Context, actor *store.User, r *store.Publ
 		return err
 	}
 	if r.RequesterID != actor.ID && actor.OrgRole != policy.RoleAdmin {
-		return &DeniedError{Reason: "Only the requester can withdraw a publication request; reviewers reject it with a reason."}
+		return apperr.Denied("Only the requester can withdraw a publication request; reviewers reject it with a reason.")
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.DecideRequest(ctx, tx, r, store.RequestWithdrawn, &actor.ID, "", false); err != nil {
@@ -385,7 +386,7 @@ func (s *Service) Withdraw(ctx context.Context, actor *store.User, r *store.Publ
 func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.PublicationRequest, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return fieldError("reason", "Say why the request is rejected, so the team knows what to change.")
+		return apperr.Field("reason", "Say why the request is rejected, so the team knows what to change.")
 	}
 	a, v, err := s.requestSubjects(ctx, r)
 	if err != nil {
@@ -424,7 +425,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 	overridden := false
 	if r.RequesterID == actor.ID {
 		if actor.OrgRole != policy.RoleAdmin || !override {
-			return &DeniedError{Reason: "You cannot approve your own publication request: another reviewer must (four eyes). Org admins may override, which is recorded."}
+			return apperr.Denied("You cannot approve your own publication request: another reviewer must (four eyes). Org admins may override, which is recorded.")
 		}
 		overridden = true
 	}
@@ -501,25 +502,25 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	}
 	now := s.now().UTC()
 	if sunset.IsZero() {
-		return fieldError("sunset", "Choose the sunset date, when the version will be retired.")
+		return apperr.Field("sunset", "Choose the sunset date, when the version will be retired.")
 	}
 	if earliest := now.Add(s.minNotice); sunset.Before(earliest) {
-		return fieldError("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s or later.", humanDuration(s.minNotice), earliest.Format("2006-01-02")))
+		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s or later.", humanDuration(s.minNotice), earliest.Format("2006-01-02")))
 	}
 	successor = strings.TrimSpace(successor)
 	if successor != "" {
 		if successor == v.Version {
-			return fieldError("successor", "A version cannot succeed itself.")
+			return apperr.Field("successor", "A version cannot succeed itself.")
 		}
 		sv, err := s.store.Version(ctx, a.ID, successor)
 		if errors.Is(err, store.ErrNotFound) {
-			return fieldError("successor", fmt.Sprintf("%s has no version %s.", a.Name, successor))
+			return apperr.Field("successor", fmt.Sprintf("%s has no version %s.", a.Name, successor))
 		}
 		if err != nil {
 			return err
 		}
 		if State(sv.State) != Published {
-			return fieldError("successor", fmt.Sprintf("The successor must be published; %s is %s.", successor, State(sv.State).Label()))
+			return apperr.Field("successor", fmt.Sprintf("The successor must be published; %s is %s.", successor, State(sv.State).Label()))
 		}
 	}
 	sunset = sunset.UTC()
@@ -629,14 +630,14 @@ func (s *Service) check(ctx context.Context, actor *store.User, a *store.API, v 
 // require checks that actor holds the policy action on APIs of a team.
 func (s *Service) require(ctx context.Context, actor *store.User, team, act string) error {
 	if actor == nil {
-		return &DeniedError{Reason: "An actor is required."}
+		return apperr.Denied("An actor is required.")
 	}
 	ok, err := s.auth.Allowed(ctx, actor.ID, policy.TeamDomain(team), "api", act)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &DeniedError{Reason: fmt.Sprintf("You do not have the %q permission on %s's APIs.", act, team)}
+		return apperr.Denied(fmt.Sprintf("You do not have the %q permission on %s's APIs.", act, team))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
@@ -162,7 +163,7 @@ func TestFourEyes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var de *lifecycle.DeniedError
+	var de *apperr.DeniedError
 	if err := f.svc.Approve(ctx, f.admin, r, "", false); !errors.As(err, &de) {
 		t.Fatalf("self-approval: %v, want DeniedError", err)
 	}
@@ -300,7 +301,7 @@ func TestInvalidInput(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
 	_, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: "Bad Slug", Visibility: "secret", Upstreams: []string{"ftp://x"}})
-	var ie *lifecycle.InputError
+	var ie *apperr.InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("CreateAPI invalid: %v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"github.com/uptrace/bun"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
@@ -430,7 +431,7 @@ func (d *demo) publishSample(ctx context.Context, fsys fs.FS, file string) (bool
 		Slug: slug, Name: doc.Title, Summary: summary, Description: truncateMarkdown(doc.Description, 20000),
 		Tags: demoTags(info.tags, doc.Tags()), Visibility: info.visibility, Upstreams: doc.Servers()[:min(len(doc.Servers()), 1)],
 	})
-	var ie *lifecycle.InputError
+	var ie *apperr.InputError
 	if errors.As(err, &ie) && ie.Fields["upstreams"] != "" {
 		a, err = d.life.CreateAPI(ctx, lead, team, lifecycle.APIInput{
 			Slug: slug, Name: doc.Title, Summary: summary, Description: truncateMarkdown(doc.Description, 20000),

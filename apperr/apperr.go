@@ -1,0 +1,66 @@
+// Package apperr is the error vocabulary of Portico's domain services
+// (lifecycle, people, subscriptions, gateway). A service says what went wrong
+// in these terms; handlers map them to statuses in one place (422, 403, 409),
+// so a page, the JSON API and the CLI report the same refusal the same way.
+// Messages are written for the user: they are shown as they are.
+package apperr
+
+import (
+	"sort"
+	"strings"
+)
+
+// InputError reports invalid input, field by field (422 over HTTP; a form
+// shows each message beside its field).
+type InputError struct {
+	Fields map[string]string
+}
+
+func (e *InputError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+e.Fields[k])
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Field returns an InputError for one field.
+func Field(field, msg string) *InputError {
+	return &InputError{Fields: map[string]string{field: msg}}
+}
+
+// Invalid returns an InputError for fields, or nil when fields is empty, so
+// a validation can end with `return apperr.Invalid(errs)`.
+func Invalid(fields map[string]string) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	return &InputError{Fields: fields}
+}
+
+// DeniedError says the actor may not do this (403), beyond what a route's
+// permission checks: approving one's own request, for example.
+type DeniedError struct {
+	Reason string
+}
+
+func (e *DeniedError) Error() string { return e.Reason }
+
+// Denied returns a DeniedError.
+func Denied(reason string) *DeniedError { return &DeniedError{Reason: reason} }
+
+// ConflictError says the request is refused in the object's current state
+// (409): a subscription that is no longer pending, a key already revoked.
+type ConflictError struct {
+	Reason string
+}
+
+func (e *ConflictError) Error() string { return e.Reason }
+
+// Conflict returns a ConflictError.
+func Conflict(reason string) *ConflictError { return &ConflictError{Reason: reason} }
