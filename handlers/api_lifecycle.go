@@ -178,22 +178,10 @@ func decodeOptionalJSON(c *fiber.Ctx, v any) error {
 	return decodeJSON(c, v)
 }
 
-// visibleVersions returns an API's versions, newest first, without specs:
-// all of them for those who may read the team's APIs, else only those past
-// review (drafts and versions in review are the team's work in progress,
-// as on the pages).
+// visibleVersions returns an API's versions that the caller sees, newest
+// first, without specs (lifecycle.Service.VisibleVersions).
 func (h *Handler) visibleVersions(c *fiber.Ctx, a *store.API) ([]store.APIVersion, error) {
-	vs, err := h.store.Versions(c.UserContext(), a.ID)
-	if err != nil || h.can(c, policy.TeamDomain(a.Team.Slug), "api", "read") {
-		return vs, err
-	}
-	out := vs[:0]
-	for _, v := range vs {
-		if versionIsPublic(&v) {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return h.life.VisibleVersions(c.UserContext(), currentUser(c), a)
 }
 
 // apiJSON returns an API with the versions the caller may see.
@@ -263,8 +251,8 @@ func (h *Handler) currentVersion(c *fiber.Ctx) (*store.APIVersion, error) {
 	if err != nil {
 		name = c.Params("version")
 	}
-	v, err := h.store.Version(c.UserContext(), a.ID, name)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !versionIsPublic(v) && !h.can(c, policy.TeamDomain(a.Team.Slug), "api", "read")) {
+	v, err := h.life.VisibleVersion(c.UserContext(), currentUser(c), a, name)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, clientError(fiber.StatusNotFound, fmt.Sprintf("%s has no version %q.", a.Name, name))
 	}
 	return v, err

@@ -135,7 +135,7 @@ func (h *Handler) ShowAPI(c *fiber.Ctx) error {
 	def := lifecycle.Default(vs)
 	for i := range vs {
 		v := &vs[i]
-		if !insider && !versionIsPublic(v) {
+		if !insider && !lifecycle.VersionIsPublic(v) {
 			continue
 		}
 		row := versionRow(v)
@@ -152,17 +152,6 @@ func (h *Handler) ShowAPI(c *fiber.Ctx) error {
 	}
 	d.History = events
 	return h.render(c, apis.Show(h.page(c, a.Name, "teams"), d))
-}
-
-// versionIsPublic reports whether a version may be seen by those who see
-// its API without being able to read the team's APIs: drafts and versions in
-// review are work in progress of the team.
-func versionIsPublic(v *store.APIVersion) bool {
-	switch lifecycle.State(v.State) {
-	case lifecycle.Draft, lifecycle.InReview:
-		return false
-	}
-	return true
 }
 
 func versionRow(v *store.APIVersion) apis.VersionRow {

@@ -225,12 +225,13 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 }
 
 // checkVisible answers 404 for a team-only API the user may not read, so
-// that its existence stays private.
+// that its existence stays private (lifecycle.Service.CanSeeAPI).
 func (h *Handler) checkVisible(c *fiber.Ctx, a *store.API) error {
-	if a.Visibility == store.VisibilityPublic {
-		return nil
+	ok, err := h.life.CanSeeAPI(c.UserContext(), currentUser(c), a)
+	if err != nil {
+		return err
 	}
-	if !h.can(c, policy.TeamDomain(a.Team.Slug), "api", "read") {
+	if !ok {
 		return errNotFound
 	}
 	return nil

@@ -28,14 +28,7 @@ func (h *Handler) pageVersion(c *fiber.Ctx) (*store.APIVersion, error) {
 	if err != nil {
 		return nil, errNotFound
 	}
-	v, err := h.store.Version(c.UserContext(), a.ID, name)
-	if err != nil {
-		return nil, err
-	}
-	if !versionIsPublic(v) && !h.can(c, policy.TeamDomain(a.Team.Slug), "api", "read") {
-		return nil, errNotFound
-	}
-	return v, nil
+	return h.life.VisibleVersion(c.UserContext(), currentUser(c), a, name)
 }
 
 func versionPath(a *store.API, v *store.APIVersion) string {
