@@ -147,38 +147,18 @@ func toggle(vs []string, v string) []string {
 	return append(vs, v)
 }
 
-// viewer is who searches: their teams, or everything for an org admin.
-func (h *Handler) viewer(c *fiber.Ctx) (search.Viewer, error) {
-	u := currentUser(c)
-	if u.OrgRole == policy.RoleAdmin {
-		return search.Viewer{All: true}, nil
-	}
-	ms, err := h.store.Memberships(c.UserContext(), u.ID)
-	if err != nil {
-		return search.Viewer{}, err
-	}
-	v := search.Viewer{Teams: make([]string, 0, len(ms))}
-	for _, m := range ms {
-		v.Teams = append(v.Teams, m.Team.Slug)
-	}
-	return v, nil
-}
-
-// runSearch searches the index as the current user. Without a state filter
-// retired APIs are left out (catalog.DefaultStates).
+// runSearch searches the index as the current user (catalog.ViewerOf,
+// catalog.Search): without a state filter retired APIs are left out.
 func (h *Handler) runSearch(c *fiber.Ctx, p catalogParams) (search.Result, error) {
 	if h.search == nil {
 		return search.Result{}, errSearchOff
 	}
-	viewer, err := h.viewer(c)
+	viewer, err := catalog.ViewerOf(c.UserContext(), h.store, currentUser(c))
 	if err != nil {
 		return search.Result{}, err
 	}
-	q := search.Query{Text: p.Q, Teams: p.Teams, Tags: p.Tags, States: p.States, Viewer: viewer, Sort: p.Sort, Page: p.Page, PerPage: p.PerPage}
-	if len(q.States) == 0 {
-		q.States = catalog.DefaultStates()
-	}
-	res, err := h.search.Search(c.UserContext(), q)
+	q := search.Query{Text: p.Q, Teams: p.Teams, Tags: p.Tags, States: p.States, Sort: p.Sort, Page: p.Page, PerPage: p.PerPage}
+	res, err := catalog.Search(c.UserContext(), h.search, viewer, q)
 	if err != nil {
 		h.log.Error("search failed", "err", err)
 		return search.Result{}, errSearchUnavailable
