@@ -195,36 +195,23 @@ func responseOrder(m map[string]*openapi3.ResponseRef) []string {
 // replacing the path item's of the same name and location.
 func parameterDocs(common, own openapi3.Parameters) []ParameterDoc {
 	var out []ParameterDoc
-	index := map[string]int{}
-	for _, list := range []openapi3.Parameters{common, own} {
-		for _, ref := range list {
-			if ref == nil || ref.Value == nil {
-				continue
-			}
-			p := ref.Value
-			typ := summarize(p.Schema, 0, nil)
-			if p.Schema == nil && len(p.Content) > 0 {
-				typ = contentSchema(p.Content)
-			}
-			doc := ParameterDoc{
-				Name: p.Name, In: p.In, Required: p.Required, Type: typ,
-				Description: p.Description, Deprecated: p.Deprecated,
-			}
-			key := p.In + "\x00" + p.Name
-			if i, ok := index[key]; ok {
-				out[i] = doc
-				continue
-			}
-			index[key] = len(out)
-			out = append(out, doc)
+	for _, p := range mergedParameters(common, own) {
+		typ := summarize(p.Schema, 0, nil)
+		if p.Schema == nil && len(p.Content) > 0 {
+			typ = contentSchema(p.Content)
 		}
+		out = append(out, ParameterDoc{
+			Name: p.Name, In: p.In, Required: p.Required, Type: typ,
+			Description: p.Description, Deprecated: p.Deprecated,
+		})
 	}
 	return out
 }
 
-// contentSchema summarises the schema of the main media type of content:
-// application/json, else another JSON type, else the first in name order.
-func contentSchema(content openapi3.Content) string {
+// mainMediaType is the media type of content whose schema is shown:
+// application/json, else another JSON type, else the first in name order;
+// "" when content is empty or that media type has no schema.
+func mainMediaType(content openapi3.Content) string {
 	if len(content) == 0 {
 		return ""
 	}
@@ -238,9 +225,17 @@ func contentSchema(content openapi3.Content) string {
 			}
 		}
 	}
-	mt := content[main]
-	if mt == nil || mt.Schema == nil {
+	if mt := content[main]; mt == nil || mt.Schema == nil {
 		return ""
 	}
-	return summarize(mt.Schema, 0, nil)
+	return main
+}
+
+// contentSchema summarises the schema of the main media type of content.
+func contentSchema(content openapi3.Content) string {
+	main := mainMediaType(content)
+	if main == "" {
+		return ""
+	}
+	return summarize(content[main].Schema, 0, nil)
 }
