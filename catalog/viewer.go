@@ -8,6 +8,9 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
+// MaxQueryLength is the longest search text, in characters.
+const MaxQueryLength = 200
+
 // ViewerOf returns who u is to the search index: an org admin sees every
 // API; anybody else the public ones and the team-only ones of their own
 // teams. The catalog page, the search API and the MCP server all search as

@@ -19,7 +19,7 @@ import (
 
 // Limits of catalog searches.
 const (
-	maxQueryLength = 200
+	maxQueryLength = catalog.MaxQueryLength
 	// maxSearchDepth bounds page × per_page: deep pages cost the engine
 	// more than they help anybody.
 	maxSearchDepth = 10000

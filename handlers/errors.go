@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,7 +61,7 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	if strings.HasPrefix(c.Path(), "/api/") {
+	if forPrograms(c.Path()) {
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}
 		for _, k := range sortedKeys(fields) {
 			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})

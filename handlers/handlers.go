@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
@@ -37,6 +38,9 @@ type Options struct {
 	TrustedProxies []string
 	// Search is the catalog's search index; nil makes the catalog answer 503.
 	Search search.Index
+	// Agent answers the MCP endpoint; nil builds one over the same store,
+	// lifecycle and index with the default rate limits.
+	Agent *agent.Server
 }
 
 // Handler holds what every handler needs.
@@ -52,6 +56,7 @@ type Handler struct {
 	life    *lifecycle.Service
 	proxies []string
 	search  search.Index
+	agent   *agent.Server
 }
 
 // New returns a Handler.
@@ -83,6 +88,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.search = opts.Search
 	if h.life == nil {
 		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})
+	}
+	h.agent = opts.Agent
+	if h.agent == nil {
+		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Logger: h.log, Version: h.version})
 	}
 	return h
 }

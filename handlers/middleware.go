@@ -101,7 +101,7 @@ func (h *Handler) authenticateToken(c *fiber.Ctx) error {
 	if !ok || auth.CheckTokenFormat(strings.TrimSpace(token)) != nil {
 		return clientError(fiber.StatusUnauthorized, "The Authorization header must be \"Bearer <personal access token>\".")
 	}
-	_, u, err := h.store.TokenUser(c.UserContext(), auth.HashToken(strings.TrimSpace(token)))
+	t, u, err := h.store.TokenUser(c.UserContext(), auth.HashToken(strings.TrimSpace(token)))
 	if errors.Is(err, store.ErrNotFound) {
 		return clientError(fiber.StatusUnauthorized, "The token is unknown, revoked or expired.")
 	}
@@ -109,6 +109,7 @@ func (h *Handler) authenticateToken(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(userKey, u)
+	c.Locals(tokenKey, t)
 	return nil
 }
 

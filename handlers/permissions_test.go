@@ -86,6 +86,12 @@ var matrix = []matrixRow{
 	{"GET", "/catalog", "/catalog", loggedIn, nil},
 	{"GET", "/api/v1/search", "/api/v1/search", loggedIn, nil},
 
+	// MCP: every token holder may connect; each tool applies visibility.
+	// A ping answers 200; GET and DELETE answer 405 (stateless transport).
+	{"POST", "/mcp", "/mcp", loggedIn, map[string]any{"jsonrpc": "2.0", "id": 1, "method": "ping"}},
+	{"GET", "/mcp", "/mcp", loggedIn, nil},
+	{"DELETE", "/mcp", "/mcp", loggedIn, nil},
+
 	// Lifecycle JSON API, on the fixtures of lifecycleMatrixFixtures: the
 	// public API "payments-api" with 1.0.0 published and 0.1.0 a draft whose
 	// request ({lc-review}) was withdrawn. Bodies are refused after the
@@ -138,6 +144,10 @@ var matrix = []matrixRow{
 	{"POST", "/notifications/read", "/notifications/read", loggedIn, nil},
 	{"GET", "/audit", "/audit", orgAdmins, nil},
 }
+
+// forTokens reports whether a path is called with a bearer token (the JSON
+// API and the MCP endpoint) rather than from a browser.
+func forTokens(path string) bool { return strings.HasPrefix(path, "/api/") || path == "/mcp" }
 
 func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
 	e := newEnv(t)
@@ -197,7 +207,7 @@ func TestPermissionMatrix(t *testing.T) {
 			t.Run(row.method+" "+row.path+" as "+s, func(t *testing.T) {
 				var status int
 				var location string
-				if strings.HasPrefix(row.path, "/api/") {
+				if forTokens(row.path) {
 					res, _ := e.api(row.method, strings.ReplaceAll(row.path, "{lc-review}", lcReview), tokens[s], row.body)
 					status = res.StatusCode
 				} else {
@@ -224,9 +234,9 @@ func TestPermissionMatrix(t *testing.T) {
 				switch {
 				case allowed && (status == 401 || status == 403 || strings.HasPrefix(location, "/login?")):
 					t.Errorf("status %d (location %q), want access", status, location)
-				case !allowed && s == "anonymous" && strings.HasPrefix(row.path, "/api/") && status != 401:
+				case !allowed && s == "anonymous" && forTokens(row.path) && status != 401:
 					t.Errorf("status %d, want 401", status)
-				case !allowed && s == "anonymous" && !strings.HasPrefix(row.path, "/api/") && (status != 303 || !strings.HasPrefix(location, "/login")):
+				case !allowed && s == "anonymous" && !forTokens(row.path) && (status != 303 || !strings.HasPrefix(location, "/login")):
 					t.Errorf("status %d location %q, want 303 to /login", status, location)
 				case !allowed && s != "anonymous" && status != 403:
 					t.Errorf("status %d, want 403", status)

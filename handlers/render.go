@@ -45,6 +45,7 @@ const (
 	csrfKey
 	apiKey
 	reviewKey
+	tokenKey
 )
 
 func currentUser(c *fiber.Ctx) *store.User {

@@ -61,9 +61,13 @@ type Route struct {
 	Handle fiber.Handler
 }
 
-// API reports whether the route belongs to the JSON API, which
-// authenticates with bearer tokens and answers with problem documents.
-func (r Route) API() bool { return strings.HasPrefix(r.Path, "/api/") }
+// API reports whether the route is for programs: the JSON API and the MCP
+// endpoint, which authenticate with bearer tokens and answer errors with
+// problem documents.
+func (r Route) API() bool { return forPrograms(r.Path) }
+
+// forPrograms reports whether path belongs to the JSON API or the MCP endpoint.
+func forPrograms(path string) bool { return strings.HasPrefix(path, "/api/") || path == "/mcp" }
 
 // CSRF reports whether the route changes state from a browser session and
 // so must carry the CSRF token. API routes use bearer tokens, not cookies.
@@ -174,5 +178,11 @@ func (h *Handler) Routes() []Route {
 		// Catalog and search.
 		{"GET", "/catalog", authenticated(), h.ShowCatalog},
 		{"GET", "/api/v1/search", authenticated(), h.APISearch},
+
+		// The catalog for AI agents: MCP over Streamable HTTP (stateless:
+		// GET and DELETE answer 405). Each tool checks visibility itself.
+		{"POST", "/mcp", authenticated(), h.ServeMCP},
+		{"GET", "/mcp", authenticated(), h.ServeMCP},
+		{"DELETE", "/mcp", authenticated(), h.ServeMCP},
 	}
 }

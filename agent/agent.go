@@ -1,0 +1,212 @@
+// Package agent serves the catalog to AI agents over the Model Context
+// Protocol (MCP): tools that search the catalog and read an API's versions
+// and operations, and each version's OpenAPI description as a resource.
+//
+// An agent acts for the user whose personal access token it sends, and sees
+// exactly what that user sees in the catalog: the search runs as the user
+// (catalog.ViewerOf, catalog.Search) and every API and version is read
+// through the lifecycle's visibility rules (lifecycle.Service.VisibleAPI and
+// friends), which answer a hidden API like a missing one.
+//
+// The transport is MCP's Streamable HTTP, stateless: every POST is answered
+// on its own with a JSON body, so any portal instance behind a load balancer
+// answers any request and nothing is kept between them.
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+)
+
+// Defaults of Options.
+const (
+	DefaultCallsPerMinute = 120
+	DefaultBurst          = 30
+)
+
+// maxRequestBody bounds one MCP request: tool arguments are a few short
+// strings.
+const maxRequestBody = 1 << 20
+
+// instructions tell the model what the server is for and how its tools fit
+// together.
+const instructions = `Portico is this organisation's API catalog. Everything you see is what your user may see.
+Find APIs with search_apis (by purpose, name, tag or operation), then read one with get_api (description and versions),
+list its endpoints with list_operations, and read one endpoint's parameters, request body and responses with get_operation.
+Each version's full OpenAPI description is the resource portico://apis/{api}/versions/{version}/openapi.json.`
+
+// Options configures a Server.
+type Options struct {
+	Store     *store.Store
+	Lifecycle *lifecycle.Service
+	// Search is the catalog's index; nil makes search_apis answer that
+	// search is not available.
+	Search search.Index
+	// Logger receives one line per tool call or resource read; nil discards.
+	Logger *slog.Logger
+	// Version is the portal's version, told to clients.
+	Version string
+	// CallsPerMinute and Burst limit the tool calls and resource reads of
+	// each token: Burst at once, refilled at CallsPerMinute. Zero means
+	// DefaultCallsPerMinute and DefaultBurst.
+	CallsPerMinute, Burst int
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Caller is who an MCP request acts for: the user of the personal access
+// token it carried, and that token's id (calls are limited per token).
+type Caller struct {
+	User    *store.User
+	TokenID int64
+}
+
+// Server answers MCP requests.
+type Server struct {
+	store   *store.Store
+	life    *lifecycle.Service
+	index   search.Index
+	log     *slog.Logger
+	version string
+	limits  *limiter
+	schemas *mcp.SchemaCache
+	http    *mcp.StreamableHTTPHandler
+}
+
+// New returns a Server.
+func New(opts Options) *Server {
+	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+	perMinute, burst := opts.CallsPerMinute, opts.Burst
+	if perMinute <= 0 {
+		perMinute = DefaultCallsPerMinute
+	}
+	if burst <= 0 {
+		burst = DefaultBurst
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s.limits = newLimiter(perMinute, burst, now)
+	s.http = mcp.NewStreamableHTTPHandler(func(r *http.Request) *mcp.Server {
+		srv, _ := r.Context().Value(serverKey{}).(*mcp.Server)
+		return srv
+	}, &mcp.StreamableHTTPOptions{
+		Stateless:           true,
+		JSONResponse:        true,
+		MaxRequestBodyBytes: maxRequestBody,
+		// Every request carries a bearer token that a page cannot read or
+		// set, so DNS rebinding gains nothing; and the check would refuse
+		// a reverse proxy on the same host that forwards its own Host.
+		DisableLocalhostProtection: true,
+	})
+	return s
+}
+
+type serverKey struct{}
+
+// ServeHTTP answers one request of the Streamable HTTP transport as caller,
+// whom the portal has authenticated.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, caller Caller) {
+	srv := s.newSession(caller)
+	s.http.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), serverKey{}, srv)))
+}
+
+// newSession builds the MCP server of one request, its tools bound to the
+// caller. Tool schemas are derived once and cached.
+func (s *Server) newSession(caller Caller) *mcp.Server {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "portico", Title: "Portico API catalog", Version: s.version}, &mcp.ServerOptions{
+		Instructions: instructions,
+		SchemaCache:  s.schemas,
+	})
+	t := &tools{s: s, caller: caller}
+	t.register(srv)
+	srv.AddReceivingMiddleware(s.meter(caller))
+	return srv
+}
+
+// meter limits and logs the tool calls and resource reads of caller: user,
+// tool (or "resources/read"), duration, result size and outcome. Arguments
+// are not logged, and the token never reaches this package.
+func (s *Server) meter(caller Caller) mcp.Middleware {
+	return func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			var name string
+			switch r := req.(type) {
+			case *mcp.CallToolRequest:
+				name = r.Params.Name
+			case *mcp.ReadResourceRequest:
+				name = method
+			default:
+				return next(ctx, method, req)
+			}
+			start := time.Now()
+			if wait, ok := s.limits.allow(caller.TokenID); !ok {
+				s.logCall(caller, name, start, 0, "rate_limited")
+				msg := fmt.Sprintf("Rate limit reached: %d calls a minute per token. Try again in %d seconds.", s.limits.perMinute, int(wait.Seconds()+0.999))
+				if method == "resources/read" {
+					return nil, errors.New(msg)
+				}
+				res := &mcp.CallToolResult{}
+				res.SetError(errors.New(msg))
+				return res, nil
+			}
+			res, err := next(ctx, method, req)
+			outcome := "ok"
+			if cr, ok := res.(*mcp.CallToolResult); err != nil || (ok && cr.IsError) {
+				outcome = "error"
+			}
+			s.logCall(caller, name, start, resultSize(res), outcome)
+			return res, err
+		}
+	}
+}
+
+func (s *Server) logCall(caller Caller, tool string, start time.Time, size int, outcome string) {
+	s.log.Info("mcp call", "user", caller.User.Username, "tool", tool,
+		"duration_ms", time.Since(start).Milliseconds(), "result_bytes", size, "outcome", outcome)
+}
+
+// resultSize is the size of a result as sent: its JSON for a tool call,
+// the contents for a resource read.
+func resultSize(res mcp.Result) int {
+	switch r := res.(type) {
+	case *mcp.ReadResourceResult:
+		if r == nil {
+			return 0
+		}
+		n := 0
+		for _, c := range r.Contents {
+			n += len(c.Text) + len(c.Blob)
+		}
+		return n
+	case *mcp.CallToolResult:
+		if r == nil {
+			return 0
+		}
+	case nil:
+		return 0
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
