@@ -29,11 +29,8 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// Defaults of Options.
-const (
-	DefaultCallsPerMinute = 120
-	DefaultBurst          = 30
-)
+// DefaultCallsPerMinute is the default of Options.CallsPerMinute.
+const DefaultCallsPerMinute = 120
 
 // maxRequestBody bounds one MCP request: tool arguments are a few short
 // strings.
@@ -59,7 +56,7 @@ type Options struct {
 	Version string
 	// CallsPerMinute and Burst limit the tool calls and resource reads of
 	// each token: Burst at once, refilled at CallsPerMinute. Zero means
-	// DefaultCallsPerMinute and DefaultBurst.
+	// DefaultCallsPerMinute, and a burst of a quarter of CallsPerMinute.
 	CallsPerMinute, Burst int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -98,7 +95,7 @@ func New(opts Options) *Server {
 		perMinute = DefaultCallsPerMinute
 	}
 	if burst <= 0 {
-		burst = DefaultBurst
+		burst = max(1, perMinute/4)
 	}
 	now := opts.Now
 	if now == nil {
@@ -160,7 +157,8 @@ func (s *Server) meter(caller Caller) mcp.Middleware {
 			start := time.Now()
 			if wait, ok := s.limits.allow(caller.TokenID); !ok {
 				s.logCall(caller, name, start, 0, "rate_limited")
-				msg := fmt.Sprintf("Rate limit reached: %d calls a minute per token. Try again in %d seconds.", s.limits.perMinute, int(wait.Seconds()+0.999))
+				secs := int64((wait + time.Second - 1) / time.Second)
+				msg := fmt.Sprintf("Rate limit reached: %d calls a minute per token. Try again in %ds.", s.limits.perMinute, secs)
 				if method == "resources/read" {
 					return nil, errors.New(msg)
 				}

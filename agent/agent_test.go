@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -408,3 +410,69 @@ func TestTokens(t *testing.T) {
 }
 
 func s(p *portal) *store.Store { return p.store }
+
+// TestRateLimitPerToken checks that tool calls and resource reads are
+// limited per token, not per user, and refill with time.
+func TestRateLimitPerToken(t *testing.T) {
+	p := newPortal(t, storetest.New(t), 60, 2)
+	p.catalogFixture()
+	ann := p.user("ann", policy.RoleMember, "", "")
+	first, _ := p.token(ann)
+	second, _ := p.token(ann)
+	cs := p.mustConnect(first)
+	for i := 0; i < 2; i++ {
+		var r searchResult
+		structured(t, cs, "search_apis", map[string]any{"query": "sms"}, &r)
+	}
+	if msg := toolError(t, cs, "search_apis", map[string]any{"query": "sms"}); msg != "Rate limit reached: 60 calls a minute per token. Try again in 1s." {
+		t.Errorf("third call: %q", msg)
+	}
+	if _, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: "portico://apis/sms/versions/1.0.0/openapi.json"}); err == nil || !strings.Contains(err.Error(), "Rate limit reached") {
+		t.Errorf("resource read over the limit: %v", err)
+	}
+	// Listing tools is not a call.
+	if _, err := cs.ListTools(context.Background(), nil); err != nil {
+		t.Errorf("list tools over the limit: %v", err)
+	}
+	// Another token of the same user has its own bucket.
+	var r searchResult
+	structured(t, p.mustConnect(second), "search_apis", map[string]any{"query": "sms"}, &r)
+	p.advance(time.Second)
+	structured(t, cs, "search_apis", map[string]any{"query": "sms"}, &r)
+	if n := strings.Count(p.logs.String(), "outcome=rate_limited"); n != 2 {
+		t.Errorf("%d rate-limited calls logged, want 2:\n%s", n, p.logs.String())
+	}
+}
+
+// TestCallsAreLogged checks one log line per call with the user, the tool,
+// the duration, the result size and the outcome, and never the token.
+func TestCallsAreLogged(t *testing.T) {
+	p := newPortal(t, storetest.New(t), 0, 0)
+	p.catalogFixture()
+	ann := p.user("ann", policy.RoleMember, "", "")
+	token, _ := p.token(ann)
+	cs := p.mustConnect(token)
+	var a apiResult
+	structured(t, cs, "get_api", map[string]any{"api": "sms"}, &a)
+	toolError(t, cs, "get_api", map[string]any{"api": "nosuchapi"})
+	if _, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: "portico://apis/sms/versions/1.0.0/openapi.json"}); err != nil {
+		t.Fatal(err)
+	}
+	var calls []string
+	for _, line := range strings.Split(p.logs.String(), "\n") {
+		if strings.Contains(line, `msg="mcp call"`) {
+			calls = append(calls, line)
+		}
+	}
+	if len(calls) != 3 {
+		t.Fatalf("%d call lines, want 3:\n%s", len(calls), strings.Join(calls, "\n"))
+	}
+	for i, want := range []string{"tool=get_api .* outcome=ok", "tool=get_api .* outcome=error", "tool=resources/read .* outcome=ok"} {
+		if !regexp.MustCompile(`user=ann `+want).MatchString(calls[i]) || !regexp.MustCompile(`duration_ms=\d+ result_bytes=[1-9]\d* `).MatchString(calls[i]) {
+			t.Errorf("line %d: %s, want user, %s, duration and a result size", i, calls[i], want)
+		}
+	}
+	if strings.Contains(p.logs.String(), token) || strings.Contains(p.logs.String(), "Bearer") {
+		t.Error("the token is in the logs")
+	}
+}

@@ -119,8 +119,9 @@ func boundedOperation(doc *spec.Document, op spec.Operation, api, version string
 		det, _ := doc.Detail(op, lim)
 		out := operationFrom(det, api, version, resource)
 		if det.Cut {
-			out.Notes = append(out.Notes, fmt.Sprintf("To fit in %d bytes, schemas are expanded %d levels deep and long texts are shortened; "+
-				"schemas left out are marked x-cut (with their $ref). The whole description is the resource %s.", MaxOperationBytes, lim.Depth, resource))
+			out.Notes = append(out.Notes, fmt.Sprintf("Schemas are expanded up to %d levels deep, a recursive one once, and long texts shortened, "+
+				"so that this answer fits in %d bytes: parts left out are marked x-cut, which says why (with their $ref). "+
+				"The whole description is the resource %s.", lim.Depth, MaxOperationBytes, resource))
 		}
 		if size(out) <= MaxOperationBytes {
 			return out

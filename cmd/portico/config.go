@@ -24,6 +24,8 @@ type config struct {
 	MinSunsetDays string
 	// TrustedProxies is a comma-separated list of reverse proxy addresses.
 	TrustedProxies string
+	// MCPCallsPerMinute limits the MCP tool calls of each token.
+	MCPCallsPerMinute string
 	// Meilisearch selects Meilisearch instead of the embedded index when
 	// MeilisearchURL is set (see search.go). The key is never logged.
 	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
@@ -43,6 +45,7 @@ func (c *config) settings() []setting {
 		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
 		{"trusted-proxies", "PORTICO_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", &c.TrustedProxies},
+		{"mcp-calls-per-minute", "PORTICO_MCP_CALLS_PER_MINUTE", "120", "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", &c.MCPCallsPerMinute},
 		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
 		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
 	}
@@ -75,6 +78,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
+	if _, err := c.mcpCallsPerMinute(); err != nil {
 		return err
 	}
 	if err := c.validateSearch(); err != nil {
@@ -112,6 +118,14 @@ func (c *config) minSunsetNotice() (time.Duration, error) {
 		return 0, fmt.Errorf("invalid --min-sunset-days %q: use a whole number of days from 0 to 3650", c.MinSunsetDays)
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+func (c *config) mcpCallsPerMinute() (int, error) {
+	n, err := strconv.Atoi(c.MCPCallsPerMinute)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, fmt.Errorf("invalid --mcp-calls-per-minute %q: use a whole number from 1 to 100000", c.MCPCallsPerMinute)
+	}
+	return n, nil
 }
 
 // trustedProxies parses --trusted-proxies.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
@@ -292,7 +293,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	defer idx.Close()
 	log.Info("search", "backend", c.searchBackend())
 	proxies, _ := c.trustedProxies()
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx, TrustedProxies: proxies})
+	calls, _ := c.mcpCallsPerMinute()
+	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx, TrustedProxies: proxies, Agent: mcpServer})
 	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)

@@ -56,6 +56,7 @@ func TestBadConfiguration(t *testing.T) {
 		{[]string{"--log-format", "xml"}, nil, "invalid --log-format"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "invalid --trusted-proxies"},
 		{[]string{"--min-sunset-days", "-3"}, nil, "invalid --min-sunset-days"},
+		{nil, map[string]string{"PORTICO_MCP_CALLS_PER_MINUTE": "lots"}, "invalid --mcp-calls-per-minute"},
 		{[]string{"frobnicate"}, nil, "unknown command"},
 		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
 	}
