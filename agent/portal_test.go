@@ -29,7 +29,7 @@ import (
 // portal is a whole portal listening on a loopback port, with an embedded
 // search index, as `portico serve` wires it.
 type portal struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	life  *lifecycle.Service
 	index *search.Bleve
@@ -59,7 +59,7 @@ func (s *syncBuffer) String() string {
 
 // newPortal serves a portal over s. limits sets the agent's rate limit
 // (calls a minute, burst); zero values keep the defaults.
-func newPortal(t *testing.T, s *store.Store, perMinute, burst int) *portal {
+func newPortal(t testing.TB, s *store.Store, perMinute, burst int) *portal {
 	t.Helper()
 	ctx := context.Background()
 	p := &portal{t: t, store: s, logs: &syncBuffer{}, now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
