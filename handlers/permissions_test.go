@@ -86,8 +86,9 @@ var matrix = []matrixRow{
 	{"GET", "/catalog", "/catalog", loggedIn, nil},
 	{"GET", "/api/v1/search", "/api/v1/search", loggedIn, nil},
 
-	// MCP: every token holder may connect; each tool applies visibility.
-	// A ping answers 200; GET and DELETE answer 405 (stateless transport).
+	// MCP: every token holder reaches the transport (which answers this
+	// bare request 400, GET and DELETE 405); each tool applies visibility
+	// itself (agent tests).
 	{"POST", "/mcp", "/mcp", loggedIn, map[string]any{"jsonrpc": "2.0", "id": 1, "method": "ping"}},
 	{"GET", "/mcp", "/mcp", loggedIn, nil},
 	{"DELETE", "/mcp", "/mcp", loggedIn, nil},
