@@ -84,6 +84,9 @@ func (t *tools) getOperation(ctx context.Context, in operationInput) (operationO
 	if err != nil {
 		return operationOutput{}, err
 	}
+	if name == "" {
+		return operationOutput{}, noticef("Name the operation by its operationId or as METHOD /path, as list_operations gives them.")
+	}
 	a, err := t.visibleAPI(ctx, in.API)
 	if err != nil {
 		return operationOutput{}, err
