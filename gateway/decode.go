@@ -1,0 +1,215 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Delta turns the state at BaseVersion (with BaseHash) into the state at
+// Version (with Hash). Items are upserted or deleted by id; the receiver
+// verifies that the result hashes to Hash.
+type Delta struct {
+	Schema      int            `json:"schema"`
+	BaseVersion uint64         `json:"base_version"`
+	BaseHash    string         `json:"base_hash"`
+	Version     uint64         `json:"version"`
+	Hash        string         `json:"hash"`
+	Routes      Changes[Route] `json:"routes,omitzero"`
+	Plans       Changes[Plan]  `json:"plans,omitzero"`
+	Keys        Changes[Key]   `json:"keys,omitzero"`
+}
+
+// Changes are the upserts and deletes (by id) of one kind of item.
+type Changes[T any] struct {
+	Upsert []T      `json:"upsert,omitempty"`
+	Delete []string `json:"delete,omitempty"`
+}
+
+// Len is the number of items the changes name.
+func (c Changes[T]) Len() int { return len(c.Upsert) + len(c.Delete) }
+
+// Empty reports whether the delta changes nothing.
+func (d *Delta) Empty() bool { return d.Routes.Len()+d.Plans.Len()+d.Keys.Len() == 0 }
+
+// Encode returns the delta's wire form.
+func (d *Delta) Encode() []byte {
+	b, err := json.Marshal(d)
+	if err != nil {
+		// Every field is a plain value: Marshal cannot fail.
+		panic(err)
+	}
+	return b
+}
+
+// Limits bound what a node accepts from the wire.
+type Limits struct {
+	// MaxBytes bounds a snapshot's or delta's encoded size.
+	MaxBytes  int64
+	MaxRoutes int
+	MaxPlans  int
+	MaxKeys   int
+}
+
+// DefaultLimits hold 10 times the scale Portico is built for (10,000 APIs,
+// 50,000 subscriptions' keys).
+var DefaultLimits = Limits{MaxBytes: 256 << 20, MaxRoutes: 200_000, MaxPlans: 200_000, MaxKeys: 1_000_000}
+
+// maxDepth is the deepest nesting of a valid document: a delta's
+// {routes:{upsert:[{targets:[…]}]}} is 5.
+const maxDepth = 6
+
+// ErrTooLarge is returned for documents over Limits.MaxBytes.
+var ErrTooLarge = errors.New("larger than the size limit")
+
+// ReadLimited reads r to the end, refusing more than max bytes.
+func ReadLimited(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("document %w of %d bytes", ErrTooLarge, max)
+	}
+	return b, nil
+}
+
+type wireSnapshot struct {
+	Schema  int     `json:"schema"`
+	Version uint64  `json:"version"`
+	Hash    string  `json:"hash"`
+	Routes  []Route `json:"routes"`
+	Plans   []Plan  `json:"plans"`
+	Keys    []Key   `json:"keys"`
+}
+
+// DecodeSnapshot decodes a wire snapshot, refusing anything over the limits,
+// unknown fields, another schema, invalid items, and a document whose
+// canonical encoding does not hash to the hash it states.
+func DecodeSnapshot(data []byte, lim Limits) (*State, error) {
+	maxItems := max(lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys, maxTargets)
+	if err := checkShape(data, lim.MaxBytes, maxItems); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	var w wireSnapshot
+	if err := decodeStrict(data, &w); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	if w.Schema != Schema {
+		return nil, fmt.Errorf("snapshot schema %d is not supported (this node reads schema %d)", w.Schema, Schema)
+	}
+	if len(w.Routes) > lim.MaxRoutes || len(w.Plans) > lim.MaxPlans || len(w.Keys) > lim.MaxKeys {
+		return nil, fmt.Errorf("snapshot holds %d routes, %d plans and %d keys: over the limits of %d, %d and %d", len(w.Routes), len(w.Plans), len(w.Keys), lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys)
+	}
+	if !validHexHash(w.Hash) {
+		return nil, errors.New("snapshot hash must be 64 lowercase hex digits")
+	}
+	s, err := NewState(w.Version, w.Routes, w.Plans, w.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot version %d: %w", w.Version, err)
+	}
+	if s.head.Hash != w.Hash {
+		return nil, fmt.Errorf("hash mismatch: snapshot version %d computes to %.12s…, it says %.12s…", w.Version, s.head.Hash, w.Hash)
+	}
+	return s, nil
+}
+
+// DecodeDelta decodes a wire delta with the same bounds as a snapshot. Its
+// items are validated when it is applied.
+func DecodeDelta(data []byte, lim Limits) (*Delta, error) {
+	maxItems := max(lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys, maxTargets)
+	if err := checkShape(data, lim.MaxBytes, maxItems); err != nil {
+		return nil, fmt.Errorf("delta: %w", err)
+	}
+	var d Delta
+	if err := decodeStrict(data, &d); err != nil {
+		return nil, fmt.Errorf("delta: %w", err)
+	}
+	if d.Schema != Schema {
+		return nil, fmt.Errorf("delta schema %d is not supported (this node reads schema %d)", d.Schema, Schema)
+	}
+	if d.Routes.Len() > lim.MaxRoutes || d.Plans.Len() > lim.MaxPlans || d.Keys.Len() > lim.MaxKeys {
+		return nil, errors.New("delta names more items than the limits allow")
+	}
+	if !validHexHash(d.Hash) || !validHexHash(d.BaseHash) {
+		return nil, errors.New("delta hashes must be 64 lowercase hex digits")
+	}
+	return &d, nil
+}
+
+// decodeStrict decodes one JSON value into v, refusing unknown fields and
+// trailing data. When the document does not fit v, it reports the schema the
+// document states, so a node older than its portal says why.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var probe struct {
+			Schema int `json:"schema"`
+		}
+		if json.Unmarshal(data, &probe) == nil && probe.Schema != Schema {
+			return fmt.Errorf("schema %d is not supported (this node reads schema %d)", probe.Schema, Schema)
+		}
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid JSON: data after the document")
+	}
+	return nil
+}
+
+// checkShape bounds a JSON document before it is decoded: its size, its
+// nesting depth and the number of elements of any array, so that decoding
+// cannot be made to allocate far beyond what a valid document needs. It does
+// not validate the JSON (the decoder does).
+func checkShape(data []byte, maxBytes int64, maxElems int) error {
+	if int64(len(data)) > maxBytes {
+		return fmt.Errorf("document of %d bytes is %w of %d bytes", len(data), ErrTooLarge, maxBytes)
+	}
+	var (
+		depth    int
+		isArray  [maxDepth + 1]bool
+		elements [maxDepth + 1]int
+		inString bool
+		escaped  bool
+	)
+	for _, c := range data {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return fmt.Errorf("nested deeper than %d levels", maxDepth)
+			}
+			isArray[depth] = c == '['
+			elements[depth] = 0
+		case '}', ']':
+			if depth == 0 {
+				return errors.New("invalid JSON: unbalanced brackets")
+			}
+			depth--
+		case ',':
+			if depth > 0 && isArray[depth] {
+				elements[depth]++
+				if elements[depth] >= maxElems {
+					return fmt.Errorf("an array holds more than %d elements", maxElems)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package gateway_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+)
+
+var fuzzLimits = gateway.Limits{MaxBytes: 1 << 20, MaxRoutes: 100, MaxPlans: 100, MaxKeys: 1000}
+
+// FuzzDecodeSnapshot: no input panics, and whatever decodes re-encodes to a
+// document that decodes to the same head.
+func FuzzDecodeSnapshot(f *testing.F) {
+	st := sample(f, 4)
+	f.Add(st.EncodeSnapshot())
+	small, _ := gateway.NewState(1, nil, nil, nil)
+	f.Add(small.EncodeSnapshot())
+	f.Add([]byte(`{"schema":1,"version":1,"hash":"","routes":[{"targets":[[[[]]]]}]}`))
+	f.Add([]byte(`{"schema":2}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := gateway.DecodeSnapshot(data, fuzzLimits)
+		if err != nil {
+			return
+		}
+		enc := s.EncodeSnapshot()
+		again, err := gateway.DecodeSnapshot(enc, fuzzLimits)
+		if err != nil {
+			t.Fatalf("a decoded snapshot does not decode again: %v", err)
+		}
+		if again.Head() != s.Head() || !bytes.Equal(again.EncodeSnapshot(), enc) {
+			t.Fatal("re-encoding is not stable")
+		}
+	})
+}
+
+// FuzzApplyDelta: no delta panics, a base never changes, and an applied
+// delta yields a state whose hash is the delta's and that Diff reproduces.
+func FuzzApplyDelta(f *testing.F) {
+	base := sample(f, 4)
+	baseEnc := base.EncodeSnapshot()
+	src := gatewaytest.NewSource(base)
+	k, _ := base.Key("k000003")
+	revoked := *k
+	revoked.State = gateway.KeyRevoked
+	src.Change(gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{revoked}, Delete: []string{"k000004", "absent"}}, Plans: gateway.Changes[gateway.Plan]{Upsert: []gateway.Plan{{ID: "gold", RatePerMinute: 1}}}})
+	d, _, _ := src.DeltaSince(f.Context(), base.Head())
+	f.Add(d.Encode())
+	f.Add([]byte(`{"schema":1,"base_version":4,"base_hash":"` + base.Hash() + `","version":5,"hash":"` + base.Hash() + `"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := gateway.DecodeDelta(data, fuzzLimits)
+		if err != nil {
+			return
+		}
+		got, err := base.Apply(d)
+		if !bytes.Equal(base.EncodeSnapshot(), baseEnc) {
+			t.Fatal("Apply changed its base")
+		}
+		if err != nil {
+			return
+		}
+		if got.Hash() != d.Hash || got.Version() != d.Version {
+			t.Fatalf("applied head %+v, delta says %d %s", got.Head(), d.Version, d.Hash)
+		}
+		again, err := base.Apply(gateway.Diff(base, got))
+		if err != nil || again.Head() != got.Head() {
+			t.Fatalf("Diff does not reproduce the applied state: %v", err)
+		}
+		if _, err := gateway.DecodeSnapshot(got.EncodeSnapshot(), gateway.DefaultLimits); err != nil {
+			t.Fatalf("applied state does not decode: %v", err)
+		}
+	})
+}

@@ -1,0 +1,277 @@
+// Package gateway is the configuration that the portal pushes to its gateway
+// nodes: the snapshot model (routes, plans, key hashes), its canonical
+// encoding and hash, deltas between versions, strict decoding, and the
+// messages of the sync protocol. The portal compiles and serves it; the node
+// (package gateway/node) verifies and applies it. Both sides use this package,
+// so they agree on every byte that is hashed.
+package gateway
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Schema is the version of the snapshot format. A node rejects any other.
+const Schema = 1
+
+// Route states.
+const (
+	StatePublished  = "published"
+	StateDeprecated = "deprecated"
+	StateRetired    = "retired"
+)
+
+// Key states.
+const (
+	KeyActive  = "active"
+	KeyRevoked = "revoked"
+)
+
+// Route is one API major version served at /{api}/v{major}/.
+type Route struct {
+	API   string `json:"api"`
+	Major int    `json:"major"`
+	// Targets are the upstream base URLs (replicas of one service: they share
+	// scheme and path and differ in host). The request's rest of path is
+	// appended to the path.
+	Targets []string `json:"targets"`
+	// ConnectTimeoutMS and ResponseTimeoutMS bound a connection attempt and
+	// the wait for the whole upstream response; 0 means the node's default.
+	ConnectTimeoutMS  int    `json:"connect_timeout_ms,omitempty"`
+	ResponseTimeoutMS int    `json:"response_timeout_ms,omitempty"`
+	State             string `json:"state"`
+	// DeprecatedAt and Sunset are whole seconds in UTC (zero when unset).
+	DeprecatedAt time.Time `json:"deprecated_at,omitzero"`
+	Sunset       time.Time `json:"sunset,omitzero"`
+	// Successor is the version that replaces this one (e.g. 2.0.0), and
+	// SuccessorMajor its major, used for the successor-version link.
+	Successor      string `json:"successor,omitempty"`
+	SuccessorMajor int    `json:"successor_major,omitempty"`
+}
+
+// ID is the route's identity in snapshots and deltas: "{api}/v{major}",
+// which is also the first two segments of the paths it serves.
+func (r Route) ID() string { return RouteID(r.API, r.Major) }
+
+// RouteID builds the identity of the route of api at major.
+func RouteID(api string, major int) string { return api + "/v" + strconv.Itoa(major) }
+
+// Plan is a subscription plan's limits.
+type Plan struct {
+	ID string `json:"id"`
+	// RatePerMinute is the sustained request rate per subscription; 0 means
+	// no rate limit. Burst is how many requests may come at once (0: the
+	// rate per minute).
+	RatePerMinute int `json:"rate_per_minute"`
+	Burst         int `json:"burst,omitempty"`
+	// DailyQuota is carried for the usage reporting; the node does not
+	// enforce it.
+	DailyQuota int `json:"daily_quota,omitempty"`
+}
+
+// Key is an API key as the gateway knows it: its SHA-256, never the key.
+type Key struct {
+	// ID is the key's public identifier (safe to log).
+	ID string `json:"id"`
+	// Hash is the lowercase hex SHA-256 of the whole key as presented.
+	Hash         string `json:"hash"`
+	Subscription string `json:"subscription"`
+	Team         string `json:"team"`
+	App          string `json:"app"`
+	API          string `json:"api"`
+	Major        int    `json:"major"`
+	Plan         string `json:"plan"`
+	// ExpiresAt and GraceEndsAt (a rotated key's end) are whole seconds in
+	// UTC, zero when unset. The key is refused from the earlier of them on.
+	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	GraceEndsAt time.Time `json:"grace_ends_at,omitzero"`
+	State       string    `json:"state"`
+}
+
+// Until is when the key stops being accepted (zero: never).
+func (k Key) Until() time.Time {
+	switch {
+	case k.ExpiresAt.IsZero():
+		return k.GraceEndsAt
+	case k.GraceEndsAt.IsZero() || k.ExpiresAt.Before(k.GraceEndsAt):
+		return k.ExpiresAt
+	}
+	return k.GraceEndsAt
+}
+
+// Bounds on what a snapshot may hold; values beyond them are refused.
+const (
+	maxIDLen       = 128
+	maxSlugLen     = 64
+	maxURLLen      = 2048
+	maxMajor       = 9999
+	maxTargets     = 32
+	maxTimeoutMS   = 10 * 60 * 1000
+	maxRate        = 100_000_000
+	maxVersionText = 64
+)
+
+// ValidSlug reports whether s is an API slug: lowercase letters, digits and
+// inner hyphens, at most 64 characters (the portal's rule).
+func ValidSlug(s string) bool {
+	if len(s) == 0 || len(s) > maxSlugLen || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validID accepts printable ASCII identifiers without spaces or slashes.
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > maxIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '/' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func validHexHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalTime reports whether t is zero or a whole second in UTC.
+func canonicalTime(t time.Time) bool {
+	return t.IsZero() || (t.Location() == time.UTC && t.Nanosecond() == 0 && t.Year() >= 1970 && t.Year() < 10000)
+}
+
+// Validate checks a route on its own.
+func (r Route) Validate() error {
+	id := r.ID()
+	if !ValidSlug(r.API) {
+		return fmt.Errorf("route %.80q: api must be a slug (lowercase letters, digits, hyphens, at most %d characters)", id, maxSlugLen)
+	}
+	if r.Major < 0 || r.Major > maxMajor {
+		return fmt.Errorf("route %q: major must be 0 to %d", id, maxMajor)
+	}
+	if len(r.Targets) == 0 || len(r.Targets) > maxTargets {
+		return fmt.Errorf("route %q: 1 to %d targets are needed", id, maxTargets)
+	}
+	var scheme, path string
+	seen := make(map[string]bool, len(r.Targets))
+	for i, t := range r.Targets {
+		u, err := ParseTarget(t)
+		if err != nil {
+			return fmt.Errorf("route %q: target %d: %w", id, i+1, err)
+		}
+		if seen[u.Host] {
+			return fmt.Errorf("route %q: target %d repeats host %q", id, i+1, u.Host)
+		}
+		seen[u.Host] = true
+		if i == 0 {
+			scheme, path = u.Scheme, u.Path
+		} else if u.Scheme != scheme || u.Path != path {
+			return fmt.Errorf("route %q: targets must share scheme and path (replicas of one service)", id)
+		}
+	}
+	if r.ConnectTimeoutMS < 0 || r.ConnectTimeoutMS > maxTimeoutMS || r.ResponseTimeoutMS < 0 || r.ResponseTimeoutMS > maxTimeoutMS {
+		return fmt.Errorf("route %q: timeouts must be 0 to %d ms", id, maxTimeoutMS)
+	}
+	switch r.State {
+	case StatePublished, StateDeprecated, StateRetired:
+	default:
+		return fmt.Errorf("route %q: state %.40q is not published, deprecated or retired", id, r.State)
+	}
+	if !canonicalTime(r.DeprecatedAt) || !canonicalTime(r.Sunset) {
+		return fmt.Errorf("route %q: times must be whole seconds in UTC", id)
+	}
+	if len(r.Successor) > maxVersionText || strings.ContainsFunc(r.Successor, func(c rune) bool { return c <= ' ' || c >= 0x7f || c == '"' || c == '\\' }) {
+		return fmt.Errorf("route %q: successor must be a version such as 2.0.0", id)
+	}
+	if r.SuccessorMajor < 0 || r.SuccessorMajor > maxMajor || (r.SuccessorMajor != 0 && r.Successor == "") {
+		return fmt.Errorf("route %q: successor_major needs a successor and must be 0 to %d", id, maxMajor)
+	}
+	return nil
+}
+
+// ParseTarget parses an upstream target URL: http or https, a host, an
+// optional path; no credentials, query or fragment.
+func ParseTarget(s string) (*url.URL, error) {
+	if len(s) > maxURLLen {
+		return nil, fmt.Errorf("longer than %d characters", maxURLLen)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("scheme must be http or https")
+	}
+	if u.Host == "" || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || u.ForceQuery {
+		return nil, fmt.Errorf("must be scheme://host[:port][/path] without credentials, query or fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("port must be 1 to 65535")
+		}
+	}
+	return u, nil
+}
+
+// Validate checks a plan on its own.
+func (p Plan) Validate() error {
+	if !validID(p.ID) {
+		return fmt.Errorf("plan id must be 1 to %d printable characters without spaces, quotes or slashes", maxIDLen)
+	}
+	if p.RatePerMinute < 0 || p.RatePerMinute > maxRate || p.Burst < 0 || p.Burst > maxRate || p.DailyQuota < 0 {
+		return fmt.Errorf("plan %q: rate, burst and quota must be 0 to %d", p.ID, maxRate)
+	}
+	return nil
+}
+
+// Validate checks a key on its own. Messages name the key id, never the hash.
+func (k Key) Validate() error {
+	if !validID(k.ID) {
+		return fmt.Errorf("key id must be 1 to %d printable characters without spaces, quotes or slashes", maxIDLen)
+	}
+	if !validHexHash(k.Hash) {
+		return fmt.Errorf("key %q: hash must be 64 lowercase hex digits (SHA-256)", k.ID)
+	}
+	if !validID(k.Subscription) || !validID(k.Team) || !validID(k.App) || !validID(k.Plan) {
+		return fmt.Errorf("key %q: subscription, team, app and plan must be 1 to %d printable characters", k.ID, maxIDLen)
+	}
+	if !ValidSlug(k.API) || k.Major < 0 || k.Major > maxMajor {
+		return fmt.Errorf("key %q: api must be a slug and major 0 to %d", k.ID, maxMajor)
+	}
+	if !canonicalTime(k.ExpiresAt) || !canonicalTime(k.GraceEndsAt) {
+		return fmt.Errorf("key %q: times must be whole seconds in UTC", k.ID)
+	}
+	if k.State != KeyActive && k.State != KeyRevoked {
+		return fmt.Errorf("key %q: state must be active or revoked", k.ID)
+	}
+	return nil
+}
+
+// HashKey returns the hex SHA-256 of an API key as the snapshot carries it.
+func HashKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
