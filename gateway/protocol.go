@@ -14,12 +14,15 @@ import (
 //	Accept-Encoding: gzip
 //
 //	{"type":"hello"|"ack"|"nack"|"poll","version":N,"hash":"…","wait_ms":25000,
+//	 "agent":"portico-gateway 1.0.0","error":"…",
 //	 "rejected":{"version":M,"hash":"…","full":true,"reason":"…","retry":false}}
 //
 // The body says what the node serves (version and hash, 0 and "" before its
 // first configuration) and what it did with the previous answer: hello on a
 // new session, ack after applying, nack (with rejected) after refusing, poll
-// after a heartbeat. The portal answers 200 with one of three media types:
+// after a heartbeat; error is a problem of the node's own (its
+// last-known-good file cannot be written). The portal answers 200 with one
+// of three media types:
 //
 //   - MediaSnapshot: the full state (the wire snapshot), to a new node, one
 //     that is far behind, one whose state the portal does not know, or one
@@ -64,6 +67,9 @@ type SyncRequest struct {
 	Rejected *Rejection `json:"rejected,omitempty"`
 	// Agent names the node's software, e.g. "portico-gateway 1.2.0".
 	Agent string `json:"agent,omitempty"`
+	// Error is a problem of the node's own while it serves what it says,
+	// e.g. that its last-known-good file cannot be written.
+	Error string `json:"error,omitempty"`
 }
 
 // Rejection describes the last configuration a node refused.
@@ -87,8 +93,8 @@ func (r *SyncRequest) Validate() error {
 	if r.Hash != "" && !validHexHash(r.Hash) {
 		return errors.New("hash must be 64 lowercase hex digits or empty")
 	}
-	if r.WaitMS < 0 || len(r.Agent) > 200 {
-		return errors.New("wait_ms must not be negative and agent at most 200 characters")
+	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 {
+		return errors.New("wait_ms must not be negative, agent at most 200 characters and error at most 2000")
 	}
 	if r.Rejected != nil {
 		if r.Rejected.Hash != "" && !validHexHash(r.Rejected.Hash) {

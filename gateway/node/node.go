@@ -1,0 +1,244 @@
+// Package node is the runtime of a portico-gateway node: it keeps the
+// configuration pushed by the portal (verified, swapped in atomically,
+// persisted as last-known-good), serves the data plane with it, and reports
+// what it applied.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+// Limiter decides whether a subscription may send one more request. The
+// node's own buckets (ratelimit.Local) are the default; a limiter shared
+// across nodes implements the same method.
+type Limiter interface {
+	Allow(ctx context.Context, key string, limit ratelimit.Limit, now time.Time) (ratelimit.Decision, error)
+}
+
+// Options configure a node. Zero values take the defaults.
+type Options struct {
+	// Portal is the portal's base URL, e.g. https://portal.example.com.
+	Portal string
+	// Token is the node's token, sent as a bearer token to the portal only.
+	Token string
+	// DataDir holds the last-known-good configuration.
+	DataDir string
+	// Logger receives the node's events; AccessLog one line per request.
+	Logger    *slog.Logger
+	AccessLog *slog.Logger
+	Limiter   Limiter
+	Limits    gateway.Limits
+	// Agent names the software to the portal.
+	Agent string
+	// ConnectTimeout and ResponseTimeout apply to routes that set none.
+	ConnectTimeout  time.Duration
+	ResponseTimeout time.Duration
+	// MaxRequestBody and MaxResponseBody bound bodies (bytes).
+	MaxRequestBody  int
+	MaxResponseBody int
+	// Wait is how long a sync request waits for a change.
+	Wait time.Duration
+	// Registry receives the node's metrics.
+	Registry *prometheus.Registry
+	// HTTPClient talks to the portal.
+	HTTPClient *http.Client
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.AccessLog == nil {
+		o.AccessLog = o.Logger
+	}
+	if o.Limiter == nil {
+		o.Limiter = ratelimit.NewLocal()
+	}
+	if o.Limits.MaxBytes == 0 {
+		o.Limits = gateway.DefaultLimits
+	}
+	if o.Agent == "" {
+		o.Agent = "portico-gateway"
+	}
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = 5 * time.Second
+	}
+	if o.ResponseTimeout == 0 {
+		o.ResponseTimeout = 60 * time.Second
+	}
+	if o.MaxRequestBody == 0 {
+		o.MaxRequestBody = 16 << 20
+	}
+	if o.MaxResponseBody == 0 {
+		o.MaxResponseBody = 64 << 20
+	}
+	if o.Wait == 0 {
+		o.Wait = 25 * time.Second
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: o.Wait + 60*time.Second}
+	}
+}
+
+// Node is one gateway node.
+type Node struct {
+	opts    Options
+	cfg     atomic.Pointer[config]
+	metrics *metrics
+	reqIDs  requestIDs
+
+	// applyMu serialises applies; persistErr is the last failure to write the
+	// last-known-good file (reported to the portal), under applyMu.
+	applyMu    sync.Mutex
+	persistErr error
+	upstreams  map[string]*upstream
+}
+
+// New returns a node with no configuration; Start loads the last-known-good.
+func New(opts Options) *Node {
+	opts.defaults()
+	n := &Node{opts: opts, upstreams: map[string]*upstream{}}
+	n.metrics = newMetrics(opts.Registry, n)
+	n.reqIDs.init()
+	return n
+}
+
+// Current returns the configuration being served, or nil before the first.
+func (n *Node) Current() *gateway.State {
+	if c := n.cfg.Load(); c != nil {
+		return c.state
+	}
+	return nil
+}
+
+// Ready reports whether the node serves a configuration.
+func (n *Node) Ready() bool { return n.cfg.Load() != nil }
+
+// LoadLastKnownGood installs the configuration saved in the data directory,
+// so the node serves at once, also while the portal is down. A missing file
+// is not an error; a corrupt one is reported and left for the portal to
+// replace.
+func (n *Node) LoadLastKnownGood() error {
+	st, err := loadLKG(n.opts.DataDir, n.opts.Limits)
+	if errors.Is(err, errNoLKG) {
+		n.opts.Logger.Info("no last-known-good configuration yet: waiting for the portal", "data", n.opts.DataDir)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("last-known-good: %w", err)
+	}
+	n.applyMu.Lock()
+	defer n.applyMu.Unlock()
+	n.swap(st)
+	r, p, k := st.Counts()
+	n.opts.Logger.Info("serving the last-known-good configuration", "version", st.Version(), "hash", st.Hash(), "routes", r, "plans", p, "keys", k)
+	return nil
+}
+
+// Install verifies nothing more (st is already a verified state), swaps it in
+// for new requests (requests in flight finish with the configuration they
+// started with) and then saves it as last-known-good. A failure to save is
+// returned but the new configuration stays in service: it is what the portal
+// wants, and the next apply tries to save again.
+func (n *Node) Install(st *gateway.State) error {
+	n.applyMu.Lock()
+	defer n.applyMu.Unlock()
+	n.swap(st)
+	start := time.Now()
+	err := saveLKG(n.opts.DataDir, st)
+	n.persistErr = err
+	if err != nil {
+		n.opts.Logger.Error("last-known-good not written", "version", st.Version(), "err", err)
+		return fmt.Errorf("last-known-good not written: %w", err)
+	}
+	n.opts.Logger.Debug("last-known-good written", "version", st.Version(), "duration", time.Since(start))
+	return nil
+}
+
+// swap builds the runtime configuration for st and publishes it; applyMu held.
+func (n *Node) swap(st *gateway.State) {
+	c := n.build(st)
+	n.cfg.Store(c)
+	n.metrics.applied(st)
+}
+
+// persistError is the last failure to write the last-known-good file.
+func (n *Node) persistError() error {
+	n.applyMu.Lock()
+	defer n.applyMu.Unlock()
+	return n.persistErr
+}
+
+// Serve runs the data plane on ln until ctx ends, then stops accepting,
+// lets requests in flight finish (within grace) and returns.
+func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := n.server()
+	return serveUntil(ctx, grace, func() error { return srv.Serve(ln) }, srv.ShutdownWithContext)
+}
+
+// ServeAdmin runs /healthz, /readyz and /metrics on ln until ctx ends.
+func (n *Node) ServeAdmin(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: n.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+	return serveUntil(ctx, 5*time.Second, func() error { return srv.Serve(ln) }, srv.Shutdown)
+}
+
+func serveUntil(ctx context.Context, grace time.Duration, serve func() error, shutdown func(context.Context) error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- serve() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
+
+// server is the data plane's HTTP server.
+func (n *Node) server() *fasthttp.Server {
+	return &fasthttp.Server{
+		Handler:                       n.handle,
+		Name:                          "",
+		NoDefaultServerHeader:         true,
+		NoDefaultContentType:          true,
+		DisableHeaderNamesNormalizing: false,
+		ReadBufferSize:                16 << 10,
+		MaxRequestBodySize:            n.opts.MaxRequestBody,
+		ReadTimeout:                   60 * time.Second,
+		WriteTimeout:                  n.opts.ResponseTimeout + 60*time.Second,
+		IdleTimeout:                   90 * time.Second,
+		DisablePreParseMultipartForm:  true,
+		CloseOnShutdown:               true,
+		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
+			status, detail := fasthttp.StatusBadRequest, "the request could not be read"
+			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+				status, detail = fasthttp.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", n.opts.MaxRequestBody)
+			} else if errors.Is(err, fasthttp.ErrSmallReadBuffer) {
+				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"
+			}
+			writeProblem(ctx, status, detail, "", nil)
+		},
+	}
+}

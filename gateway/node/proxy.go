@@ -1,0 +1,357 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+// Headers the node reads and sets.
+const (
+	headerAPIKey       = "X-API-Key"
+	headerRequestID    = "X-Request-Id"
+	headerTeam         = "X-Portico-Team"
+	headerApp          = "X-Portico-App"
+	headerSubscription = "X-Portico-Subscription"
+)
+
+// hopByHop are the headers that concern one connection, not the message
+// (RFC 9110 7.6.1); fasthttp manages Connection and Transfer-Encoding.
+var hopByHop = []string{"Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade"}
+
+// requestIDs makes request ids: a random per-process prefix and a counter,
+// unique without a system call per request.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func (r *requestIDs) init() {
+	var b [6]byte
+	rand.Read(b[:])
+	r.prefix = hex.EncodeToString(b[:]) + "-"
+}
+
+func (r *requestIDs) next() string {
+	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
+}
+
+// validRequestID accepts a client's id of up to 128 safe characters.
+func validRequestID(b []byte) bool {
+	if len(b) == 0 || len(b) > 128 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// outcome is what the access log and metrics record about one request.
+type outcome struct {
+	route, keyID, subscription, reason string
+}
+
+// handle serves one data-plane request.
+func (n *Node) handle(ctx *fasthttp.RequestCtx) {
+	start := time.Now()
+	var reqID string
+	if id := ctx.Request.Header.Peek(headerRequestID); validRequestID(id) {
+		reqID = string(id)
+	} else {
+		reqID = n.reqIDs.next()
+	}
+	var o outcome
+	n.serve(ctx, reqID, start, &o)
+	ctx.Response.Header.Set(headerRequestID, reqID)
+	n.record(ctx, reqID, start, &o)
+}
+
+func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *outcome) {
+	c := n.cfg.Load()
+	if c == nil {
+		o.reason = "no configuration"
+		ctx.Response.Header.Set("Retry-After", "5")
+		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "the gateway has no configuration yet", reqID, nil)
+		return
+	}
+	// /{api}/v{major}/{rest}: the route id is the first two segments.
+	path := ctx.Path()
+	end := 0
+	if len(path) > 1 && path[0] == '/' {
+		if i := bytes.IndexByte(path[1:], '/'); i > 0 {
+			end = 1 + i + 1
+			if j := bytes.IndexByte(path[end:], '/'); j >= 0 {
+				end += j
+			} else {
+				end = len(path)
+			}
+		}
+	}
+	var rt *route
+	if end > 0 {
+		rt = c.routes[string(path[1:end])]
+	}
+	if rt == nil {
+		o.reason = "unknown route"
+		writeProblem(ctx, fasthttp.StatusNotFound, "no API version is served at this path; paths are /{api}/v{major}/…", reqID, nil)
+		return
+	}
+	r := rt.r
+	o.route = r.ID()
+	if rt.gone != nil {
+		o.reason = "retired"
+		if rt.link != "" {
+			ctx.Response.Header.Set("Link", rt.link)
+		}
+		ctx.Response.Header.SetContentType("application/problem+json")
+		ctx.SetStatusCode(fasthttp.StatusGone)
+		ctx.SetBody(withRequestID(rt.gone, reqID))
+		return
+	}
+
+	// The key: X-API-Key, or Authorization: Bearer.
+	key := ctx.Request.Header.Peek(headerAPIKey)
+	fromAuthorization := false
+	if len(key) == 0 {
+		if a := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization); len(a) > 7 && bytes.EqualFold(a[:7], []byte("bearer ")) {
+			key = bytes.TrimSpace(a[7:])
+			fromAuthorization = true
+		}
+	}
+	if len(key) == 0 {
+		o.reason = "missing key"
+		n.unauthorized(ctx, reqID, `Bearer realm="portico"`, "an API key is required: send it in the X-API-Key header or as Authorization: Bearer")
+		return
+	}
+	k, ok := c.state.KeyByHash(sha256.Sum256(key))
+	switch {
+	case !ok:
+		o.reason = "unknown key"
+		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token"`, "the API key is not valid")
+		return
+	case k.State != gateway.KeyActive:
+		o.keyID, o.reason = k.ID, "revoked key"
+		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="revoked"`, "the API key has been revoked")
+		return
+	}
+	o.keyID, o.subscription = k.ID, k.Subscription
+	if until := k.Until(); !until.IsZero() && !now.Before(until) {
+		o.reason = "expired key"
+		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="expired"`, "the API key has expired")
+		return
+	}
+	if k.API != r.API || k.Major != r.Major {
+		o.reason = "key of another API"
+		writeProblem(ctx, fasthttp.StatusForbidden, "the API key does not subscribe to this API version", reqID, nil)
+		return
+	}
+
+	// The plan's rate limit, per subscription.
+	var d ratelimit.Decision
+	if p, ok := c.state.Plan(k.Plan); ok && p.RatePerMinute > 0 {
+		var err error
+		d, err = n.opts.Limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: p.RatePerMinute, Burst: p.Burst}, now)
+		if err != nil {
+			// A shared limiter that fails lets the request through: the
+			// plan's limit is a fairness rule, the key check above is not.
+			n.opts.Logger.Warn("rate limiter failed, request allowed", "err", err, "request_id", reqID)
+			d = ratelimit.Decision{Allowed: true}
+		}
+		if !d.Allowed {
+			o.reason = "rate limited"
+			setRateLimit(&ctx.Response.Header, d)
+			ctx.Response.Header.Set("Retry-After", strconv.Itoa(int(d.RetryAfter/time.Second)))
+			writeProblem(ctx, fasthttp.StatusTooManyRequests, "the plan allows "+strconv.Itoa(p.RatePerMinute)+" requests per minute; retry after "+strconv.Itoa(int(d.RetryAfter/time.Second))+" s", reqID, nil)
+			return
+		}
+	}
+
+	n.forward(ctx, rt, k, fromAuthorization, reqID, now, o)
+	if d.Limit > 0 {
+		setRateLimit(&ctx.Response.Header, d)
+	}
+}
+
+func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, fromAuthorization bool, reqID string, now time.Time, o *outcome) {
+	req := &ctx.Request
+	h := &req.Header
+	if fromAuthorization {
+		h.Del(fasthttp.HeaderAuthorization)
+	} else {
+		h.Del(headerAPIKey)
+	}
+	for _, name := range hopByHop {
+		h.Del(name)
+	}
+	clientClose := h.ConnectionClose()
+	h.ResetConnectionClose()
+	h.Set(headerTeam, k.Team)
+	h.Set(headerApp, k.App)
+	h.Set(headerSubscription, k.Subscription)
+	h.Set(headerRequestID, reqID)
+	if prior := h.Peek("X-Forwarded-For"); len(prior) > 0 {
+		h.Set("X-Forwarded-For", string(prior)+", "+ctx.RemoteIP().String())
+	} else {
+		h.Set("X-Forwarded-For", ctx.RemoteIP().String())
+	}
+	if ctx.IsTLS() {
+		h.Set("X-Forwarded-Proto", "https")
+	} else {
+		h.Set("X-Forwarded-Proto", "http")
+	}
+	h.SetBytesV("X-Forwarded-Host", h.Host())
+
+	// The upstream path: the targets' path and the rest after /{api}/v{major}.
+	uri := req.URI()
+	path := uri.Path()
+	rest := path[rt.prefixLen:]
+	buf := pathBuf(rt.basePath, rest)
+	uri.SetPathBytes(buf)
+	if rt.https {
+		uri.SetScheme("https")
+	} else {
+		uri.SetScheme("http")
+	}
+
+	deadline := now.Add(rt.up.responseTimeout)
+	err := rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
+	if err != nil && isConnectError(err) && time.Now().Before(deadline) {
+		// The request never reached that target: try another once.
+		err = rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
+	}
+	if clientClose {
+		ctx.SetConnectionClose()
+	}
+	if err != nil {
+		ctx.Response.Reset()
+		if isTimeout(err) {
+			o.reason = "upstream timeout"
+			n.metrics.upstreamErrors.WithLabelValues("timeout").Inc()
+			writeProblem(ctx, fasthttp.StatusGatewayTimeout, "the upstream did not answer in time", reqID, nil)
+		} else {
+			o.reason = "upstream error"
+			n.metrics.upstreamErrors.WithLabelValues("error").Inc()
+			n.opts.Logger.Debug("upstream error", "route", rt.r.ID(), "request_id", reqID, "err", err)
+			writeProblem(ctx, fasthttp.StatusBadGateway, "the upstream could not be reached or gave an invalid answer", reqID, nil)
+		}
+		return
+	}
+	rh := &ctx.Response.Header
+	if !clientClose {
+		rh.ResetConnectionClose()
+	}
+	for _, name := range hopByHop {
+		rh.Del(name)
+	}
+	if rt.deprecation != "" {
+		rh.Set("Deprecation", rt.deprecation)
+		if rt.sunset != "" {
+			rh.Set("Sunset", rt.sunset)
+		}
+	}
+	if rt.link != "" {
+		rh.Add("Link", rt.link)
+	}
+}
+
+// pathBuf joins the base path and the rest without allocating for the usual
+// short paths.
+func pathBuf(base string, rest []byte) []byte {
+	b := make([]byte, 0, len(base)+len(rest)+1)
+	b = append(b, base...)
+	if len(rest) == 0 {
+		return append(b, '/')
+	}
+	return append(b, rest...)
+}
+
+func setRateLimit(h *fasthttp.ResponseHeader, d ratelimit.Decision) {
+	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(int(d.Reset/time.Second)))
+}
+
+func (n *Node) unauthorized(ctx *fasthttp.RequestCtx, reqID, challenge, detail string) {
+	ctx.Response.Header.Set(fasthttp.HeaderWWWAuthenticate, challenge)
+	writeProblem(ctx, fasthttp.StatusUnauthorized, detail, reqID, nil)
+}
+
+// problemBody renders an RFC 9457 problem document.
+func problemBody(status int, detail string, ext map[string]string) []byte {
+	m := map[string]any{"type": "about:blank", "title": fasthttp.StatusMessage(status), "status": status, "detail": detail}
+	for k, v := range ext {
+		m[k] = v
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// withRequestID adds "request_id" to a rendered problem document.
+func withRequestID(body []byte, reqID string) []byte {
+	if reqID == "" {
+		return body
+	}
+	out := make([]byte, 0, len(body)+len(reqID)+20)
+	out = append(out, body[:len(body)-1]...)
+	out = append(out, `,"request_id":`...)
+	out = strconv.AppendQuote(out, reqID)
+	return append(out, '}')
+}
+
+func writeProblem(ctx *fasthttp.RequestCtx, status int, detail, reqID string, ext map[string]string) {
+	ctx.Response.Header.SetContentType("application/problem+json")
+	ctx.SetStatusCode(status)
+	ctx.SetBody(withRequestID(problemBody(status, detail, ext), reqID))
+}
+
+// record writes the access log line and the request metrics. Keys and their
+// hashes are never logged: only the key's public id.
+func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o *outcome) {
+	status := ctx.Response.StatusCode()
+	elapsed := time.Since(start)
+	n.metrics.observe(status, elapsed)
+	if !n.opts.AccessLog.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
+	path := ctx.Path()
+	if len(path) > 256 {
+		path = path[:256]
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", reqID),
+		slog.String("method", string(ctx.Method())),
+		slog.String("path", string(path)),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		slog.Int("bytes", len(ctx.Response.Body())),
+		slog.String("client", ctx.RemoteIP().String()),
+	}
+	if o.route != "" {
+		attrs = append(attrs, slog.String("route", o.route))
+	}
+	if o.keyID != "" {
+		attrs = append(attrs, slog.String("key_id", o.keyID))
+	}
+	if o.subscription != "" {
+		attrs = append(attrs, slog.String("subscription", o.subscription))
+	}
+	if o.reason != "" {
+		attrs = append(attrs, slog.String("reason", o.reason))
+	}
+	n.opts.AccessLog.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+}

@@ -1,0 +1,260 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/portico-dev/portico/gateway"
+)
+
+// syncState is what the node tells the portal on its next request.
+type syncState struct {
+	typ      string
+	rejected *gateway.Rejection
+	// attempts counts refusals of the same full state; nextRetry is when
+	// the node asks for it again.
+	attempts  int
+	nextRetry time.Time
+}
+
+// errUnauthorized is the portal refusing the node's token.
+var errUnauthorized = errors.New("the portal refused the node token (401): is the node registered and its token current?")
+
+// RunSync keeps the node in step with the portal until ctx ends: it opens a
+// long-poll to the portal, applies the snapshots and deltas it receives and
+// reports the outcome on the next request. Failures to reach the portal are
+// retried with backoff (0.5 s doubling to 30 s, with jitter) while the node
+// goes on serving what it has.
+func (n *Node) RunSync(ctx context.Context) error {
+	endpoint, err := syncEndpoint(n.opts.Portal)
+	if err != nil {
+		return err
+	}
+	log := n.opts.Logger.With("portal", portalHost(n.opts.Portal))
+	s := syncState{typ: gateway.MsgHello}
+	failures, connected := 0, false
+	for ctx.Err() == nil {
+		media, body, err := n.exchange(ctx, endpoint, n.syncRequest(&s, time.Now()))
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			failures++
+			connected = false
+			n.metrics.connected.Set(0)
+			delay := backoff(failures, 500*time.Millisecond, 30*time.Second)
+			if failures == 1 || failures%20 == 0 || errors.Is(err, errUnauthorized) {
+				log.Warn("portal unreachable, serving the current configuration", "err", err, "attempt", failures, "retry_in", delay.Round(time.Millisecond))
+			} else {
+				log.Debug("portal unreachable", "err", err, "attempt", failures)
+			}
+			s.typ = gateway.MsgHello
+			select {
+			case <-ctx.Done():
+			case <-time.After(delay):
+			}
+			continue
+		}
+		if !connected {
+			log.Info("connected to the portal", "after_attempts", failures)
+			connected = true
+		}
+		failures = 0
+		n.metrics.connected.Set(1)
+		switch media {
+		case gateway.MediaSnapshot:
+			n.receiveSnapshot(body, &s, log)
+		case gateway.MediaDelta:
+			n.receiveDelta(body, &s, log)
+		case gateway.MediaHeartbeat:
+			s.typ = gateway.MsgPoll
+			if s.rejected != nil {
+				s.typ = gateway.MsgNack
+			}
+		}
+	}
+	return nil
+}
+
+// syncRequest is the next request's body.
+func (n *Node) syncRequest(s *syncState, now time.Time) gateway.SyncRequest {
+	req := gateway.SyncRequest{Type: s.typ, WaitMS: int(n.opts.Wait / time.Millisecond), Agent: n.opts.Agent}
+	if cur := n.Current(); cur != nil {
+		req.Version, req.Hash = cur.Version(), cur.Hash()
+	}
+	if err := n.persistError(); err != nil {
+		req.Error = truncate(err.Error(), 2000)
+	}
+	if s.rejected != nil {
+		r := *s.rejected
+		if r.Full {
+			if until := s.nextRetry.Sub(now); until <= 0 {
+				r.Retry = true
+			} else if until < n.opts.Wait {
+				req.WaitMS = max(int(until/time.Millisecond), 1)
+			}
+		}
+		req.Rejected = &r
+	}
+	return req
+}
+
+func (n *Node) receiveSnapshot(body []byte, s *syncState, log *slog.Logger) {
+	st, err := gateway.DecodeSnapshot(body, n.opts.Limits)
+	if err != nil {
+		var head gateway.Head
+		json.Unmarshal(body, &head)
+		n.reject(s, gateway.Rejection{Version: head.Version, Hash: truncate(head.Hash, 64), Full: true, Reason: err.Error()}, log)
+		return
+	}
+	if cur := n.Current(); cur != nil && st.Version() < cur.Version() {
+		log.Warn("the portal sent an older version than the node serves: taking it (the portal's database was restored?)", "served", cur.Version(), "received", st.Version())
+	}
+	n.accept(st, s, log)
+}
+
+func (n *Node) receiveDelta(body []byte, s *syncState, log *slog.Logger) {
+	d, err := gateway.DecodeDelta(body, n.opts.Limits)
+	if err != nil {
+		var head gateway.Head
+		json.Unmarshal(body, &head)
+		n.reject(s, gateway.Rejection{Version: head.Version, Hash: truncate(head.Hash, 64), Reason: err.Error()}, log)
+		return
+	}
+	cur := n.Current()
+	if cur == nil {
+		n.reject(s, gateway.Rejection{Version: d.Version, Hash: d.Hash, Reason: "a delta reached a node without a configuration"}, log)
+		return
+	}
+	st, err := cur.Apply(d)
+	if err != nil {
+		n.reject(s, gateway.Rejection{Version: d.Version, Hash: d.Hash, Reason: err.Error()}, log)
+		return
+	}
+	n.accept(st, s, log)
+}
+
+func (n *Node) accept(st *gateway.State, s *syncState, log *slog.Logger) {
+	start := time.Now()
+	err := n.Install(st)
+	n.metrics.applies.WithLabelValues("ack").Inc()
+	r, p, k := st.Counts()
+	log.Info("configuration applied", "version", st.Version(), "hash", st.Hash(), "routes", r, "plans", p, "keys", k, "duration", time.Since(start).Round(time.Microsecond), "saved", err == nil)
+	*s = syncState{typ: gateway.MsgAck}
+}
+
+// reject keeps the configuration in service and tells the portal why. A
+// refused full state is asked for again after a backoff (1 s doubling to
+// 5 min); a refused delta makes the portal send the full state at once.
+func (n *Node) reject(s *syncState, r gateway.Rejection, log *slog.Logger) {
+	r.Reason = truncate(r.Reason, 2000)
+	n.metrics.applies.WithLabelValues("nack").Inc()
+	if r.Full {
+		if s.rejected != nil && s.rejected.Full && s.rejected.Version == r.Version && s.rejected.Hash == r.Hash {
+			s.attempts++
+		} else {
+			s.attempts = 1
+		}
+		s.nextRetry = time.Now().Add(backoff(s.attempts, time.Second, 5*time.Minute))
+	}
+	log.Warn("configuration refused, the previous one stays in service", "version", r.Version, "full", r.Full, "reason", r.Reason)
+	s.typ = gateway.MsgNack
+	s.rejected = &r
+}
+
+// exchange sends one sync request and returns the answer's media type and body.
+func (n *Node) exchange(ctx context.Context, endpoint string, sr gateway.SyncRequest) (string, []byte, error) {
+	reqBody, err := json.Marshal(sr)
+	if err != nil {
+		return "", nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(reqBody))
+	if err != nil {
+		return "", nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+n.opts.Token)
+	req.Header.Set("User-Agent", n.opts.Agent)
+	resp, err := n.opts.HTTPClient.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// The URL is known; the error without it says what failed.
+			err = ue.Err
+		}
+		return "", nil, err
+	}
+	defer resp.Body.Close()
+	body, err := gateway.ReadLimited(resp.Body, n.opts.Limits.MaxBytes)
+	if err != nil {
+		return "", nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return "", nil, errUnauthorized
+	case resp.StatusCode != http.StatusOK:
+		return "", nil, fmt.Errorf("the portal answered %s: %s", resp.Status, printable(truncate(string(body), 200)))
+	}
+	media, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil {
+		return "", nil, fmt.Errorf("the portal's answer has no media type")
+	}
+	switch media {
+	case gateway.MediaSnapshot, gateway.MediaDelta, gateway.MediaHeartbeat:
+		return media, body, nil
+	}
+	return "", nil, fmt.Errorf("the portal answered with %q, not a gateway sync message: is --portal the portal's address?", truncate(media, 100))
+}
+
+func syncEndpoint(portal string) (string, error) {
+	u, err := url.Parse(portal)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("the portal URL must be http(s)://host[:port][/path]")
+	}
+	return strings.TrimSuffix(u.String(), "/") + gateway.SyncPath, nil
+}
+
+// portalHost names the portal in logs without any credentials in its URL.
+func portalHost(portal string) string {
+	if u, err := url.Parse(portal); err == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	return ""
+}
+
+// backoff is base·2^(attempt-1), at most max, with ±20% jitter.
+func backoff(attempt int, base, max time.Duration) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, s)
+}

@@ -1,0 +1,388 @@
+// Package push is the portal's side of the gateway sync protocol (see
+// gateway.SyncPath): a hub that holds each node's long-poll until there is
+// something to send, answers with the full state or a delta, and keeps per
+// node what it applied, when it was last heard from and its last error.
+//
+// The hub reads configurations from a SnapshotSource (the portal's compiled
+// snapshot and change log) and authenticates nodes with an Authenticator;
+// both are the portal's to implement.
+package push
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+)
+
+// SnapshotSource gives the hub the configurations to push. Every portal
+// instance reads the same database, so nodes converge whichever instance they
+// are connected to.
+type SnapshotSource interface {
+	// Current returns the newest version and hash. The hub calls it on every
+	// sync request and on every Refresh: it must be cheap.
+	Current(ctx context.Context) (gateway.Head, error)
+	// Snapshot returns the newest full state.
+	Snapshot(ctx context.Context) (*gateway.State, error)
+	// DeltaSince returns the changes from base to the newest state, with
+	// BaseVersion/BaseHash equal to base and Version/Hash to the newest.
+	// ok is false when the change log does not reach back to base or base's
+	// hash is not the one recorded for its version: the node gets the full
+	// state.
+	DeltaSince(ctx context.Context, base gateway.Head) (d *gateway.Delta, ok bool, err error)
+}
+
+// Recorder keeps node statuses where every portal instance reads them (the
+// database). Optional: without one, statuses are this instance's memory.
+type Recorder interface {
+	RecordNodeStatus(ctx context.Context, s NodeStatus) error
+}
+
+// NodeStatus is what the hub knows of one node.
+type NodeStatus struct {
+	Name string
+	// Applied is the configuration the node serves.
+	Applied gateway.Head
+	// LastSeen is the last time the node was in contact (a request started
+	// or a held request ended).
+	LastSeen time.Time
+	// LastError is the node's last refusal or own problem ("" when none).
+	LastError string
+	// Rejected is the configuration the node refused, while it refuses it.
+	Rejected *gateway.Rejection
+	Agent    string
+	// Waiting is true while a request of the node is held by this hub.
+	Waiting bool
+}
+
+// Node states shown to admins.
+const (
+	StateInSync      = "in_sync"
+	StateBehind      = "behind"
+	StateRejecting   = "rejecting"
+	StateUnreachable = "unreachable"
+)
+
+// Classify says whether a node is in sync with head, behind it, rejecting
+// it, or unreachable (not heard from for longer than unreachableAfter).
+func Classify(s NodeStatus, head gateway.Head, now time.Time, unreachableAfter time.Duration) string {
+	switch {
+	case !s.Waiting && now.Sub(s.LastSeen) > unreachableAfter:
+		return StateUnreachable
+	case s.Applied == head:
+		return StateInSync
+	case s.Rejected != nil:
+		return StateRejecting
+	}
+	return StateBehind
+}
+
+// Reply is one answer to a node: a media type and a body, gzip-compressed
+// once on demand when it is cached for many nodes.
+type Reply struct {
+	Media string
+	Body  []byte
+	once  sync.Once
+	gz    []byte
+}
+
+// Gzip returns the body compressed (computed once).
+func (r *Reply) Gzip() []byte {
+	r.once.Do(func() {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		w.Write(r.Body)
+		w.Close()
+		r.gz = b.Bytes()
+	})
+	return r.gz
+}
+
+// ErrDisconnected ends the held request of a node that was disconnected.
+var ErrDisconnected = errors.New("node disconnected")
+
+// Hub serves the sync protocol.
+type Hub struct {
+	src      SnapshotSource
+	recorder Recorder
+	log      *slog.Logger
+	// MaxWait caps how long a request is held (gateway.MaxWait by default).
+	maxWait time.Duration
+
+	mu      sync.Mutex
+	head    gateway.Head
+	changed chan struct{}
+	nodes   map[string]*nodeEntry
+
+	cacheMu sync.Mutex
+	full    *Reply
+	fullAt  gateway.Head
+	deltas  map[gateway.Head]*Reply // by base, for deltaTo
+	deltaTo gateway.Head
+}
+
+type nodeEntry struct {
+	status  NodeStatus
+	waiting int
+	gone    chan struct{} // closed by Disconnect
+}
+
+// Options configure a hub.
+type Options struct {
+	Recorder Recorder
+	Logger   *slog.Logger
+	// MaxWait caps how long a sync request is held; at most gateway.MaxWait.
+	MaxWait time.Duration
+}
+
+// NewHub returns a hub over src.
+func NewHub(src SnapshotSource, o Options) *Hub {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxWait <= 0 || o.MaxWait > gateway.MaxWait {
+		o.MaxWait = 25 * time.Second
+	}
+	return &Hub{src: src, recorder: o.Recorder, log: o.Logger, maxWait: o.MaxWait, changed: make(chan struct{}), nodes: map[string]*nodeEntry{}}
+}
+
+// Refresh reads the source's newest head and wakes the held requests when it
+// changed. Call it when a change is committed (the outbox handler) and
+// periodically (Run), so changes made through another portal instance
+// arrive too.
+func (h *Hub) Refresh(ctx context.Context) (gateway.Head, error) {
+	head, err := h.src.Current(ctx)
+	if err != nil {
+		return head, err
+	}
+	h.mu.Lock()
+	if head != h.head {
+		h.head = head
+		close(h.changed)
+		h.changed = make(chan struct{})
+	}
+	h.mu.Unlock()
+	return head, nil
+}
+
+// Run refreshes every interval until ctx ends.
+func (h *Hub) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
+				h.log.Warn("gateway config head not read", "err", err)
+			}
+		}
+	}
+}
+
+// Disconnect ends the held requests of node (its token was revoked); its
+// next request is refused by the Authenticator.
+func (h *Hub) Disconnect(node string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.nodes[node]; ok {
+		close(e.gone)
+		e.gone = make(chan struct{})
+	}
+}
+
+// Forget drops what the hub knows of node.
+func (h *Hub) Forget(node string) {
+	h.Disconnect(node)
+	h.mu.Lock()
+	delete(h.nodes, node)
+	h.mu.Unlock()
+}
+
+// Nodes returns what this hub knows of every node, by name.
+func (h *Hub) Nodes() []NodeStatus {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]NodeStatus, 0, len(h.nodes))
+	for _, e := range h.nodes {
+		out = append(out, e.status)
+	}
+	slices.SortFunc(out, func(a, b NodeStatus) int {
+		switch {
+		case a.Name < b.Name:
+			return -1
+		case a.Name > b.Name:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// Head returns the newest head the hub has seen.
+func (h *Hub) Head() gateway.Head {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.head
+}
+
+// UnreachableAfter is how long a node may stay silent before Classify calls
+// it unreachable: a held request plus a margin for reconnecting.
+func (h *Hub) UnreachableAfter() time.Duration { return h.maxWait + 30*time.Second }
+
+// record notes a node's request (start) or the end of a held one.
+func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest, start bool) {
+	h.mu.Lock()
+	e, ok := h.nodes[node]
+	if !ok && !start {
+		h.mu.Unlock()
+		return
+	}
+	if !ok {
+		e = &nodeEntry{status: NodeStatus{Name: node}, gone: make(chan struct{})}
+		h.nodes[node] = e
+	}
+	s := &e.status
+	s.LastSeen = time.Now()
+	if start {
+		e.waiting++
+		s.Applied = gateway.Head{Version: req.Version, Hash: req.Hash}
+		s.Agent = req.Agent
+		s.Rejected = req.Rejected
+		s.LastError = req.Error
+		if req.Rejected != nil {
+			s.LastError = req.Rejected.Reason
+		}
+	} else {
+		e.waiting--
+	}
+	s.Waiting = e.waiting > 0
+	snapshot := *s
+	h.mu.Unlock()
+	if h.recorder != nil {
+		if err := h.recorder.RecordNodeStatus(ctx, snapshot); err != nil {
+			h.log.Warn("gateway node status not recorded", "node", node, "err", err)
+		}
+	}
+}
+
+// Sync answers one sync request of node (already authenticated): it returns
+// at once when the node lacks the newest state, otherwise when it changes,
+// or with a heartbeat after the wait the node asked for.
+func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*Reply, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	h.record(ctx, node, &req, true)
+	defer h.record(context.WithoutCancel(ctx), node, &req, false)
+	if req.Type == gateway.MsgNack && req.Rejected != nil {
+		h.log.Warn("gateway node refused a configuration", "node", node, "version", req.Rejected.Version, "full", req.Rejected.Full, "reason", req.Rejected.Reason)
+	}
+
+	timer := time.NewTimer(req.Wait(h.maxWait))
+	defer timer.Stop()
+	h.mu.Lock()
+	gone := h.nodes[node].gone
+	h.mu.Unlock()
+	for {
+		h.mu.Lock()
+		changed := h.changed
+		h.mu.Unlock()
+		head, err := h.Refresh(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if r, err := h.decide(ctx, &req, head); r != nil || err != nil {
+			return r, err
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return heartbeat(head), nil
+		case <-gone:
+			return nil, ErrDisconnected
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// decide returns what to send now, or nil to wait for a change.
+func (h *Hub) decide(ctx context.Context, req *gateway.SyncRequest, head gateway.Head) (*Reply, error) {
+	if rj := req.Rejected; rj != nil && (rj.Version == head.Version && rj.Hash == head.Hash || rj.Version == 0) {
+		// The node refused the newest state: a refused delta gets the full
+		// state; a refused full state is sent again when the node asks.
+		if rj.Full && !rj.Retry {
+			return nil, nil
+		}
+		return h.fullReply(ctx)
+	}
+	applied := gateway.Head{Version: req.Version, Hash: req.Hash}
+	if applied == head {
+		return nil, nil
+	}
+	if req.Version > 0 && req.Version < head.Version && req.Hash != "" {
+		if r, err := h.deltaReply(ctx, applied, head); r != nil || err != nil {
+			return r, err
+		}
+	}
+	return h.fullReply(ctx)
+}
+
+func heartbeat(head gateway.Head) *Reply {
+	b, _ := json.Marshal(head)
+	return &Reply{Media: gateway.MediaHeartbeat, Body: b}
+}
+
+// fullReply is the newest full state, encoded once for all nodes.
+func (h *Hub) fullReply(ctx context.Context) (*Reply, error) {
+	h.cacheMu.Lock()
+	defer h.cacheMu.Unlock()
+	head, err := h.src.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if h.full != nil && h.fullAt == head {
+		return h.full, nil
+	}
+	st, err := h.src.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.full = &Reply{Media: gateway.MediaSnapshot, Body: st.EncodeSnapshot()}
+	h.fullAt = st.Head()
+	return h.full, nil
+}
+
+// deltaReply is the delta from base to head, encoded once per base; nil when
+// the source cannot give one.
+func (h *Hub) deltaReply(ctx context.Context, base, head gateway.Head) (*Reply, error) {
+	h.cacheMu.Lock()
+	defer h.cacheMu.Unlock()
+	if h.deltaTo != head {
+		h.deltas, h.deltaTo = map[gateway.Head]*Reply{}, head
+	}
+	if r, ok := h.deltas[base]; ok {
+		return r, nil
+	}
+	d, ok, err := h.src.DeltaSince(ctx, base)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if d.BaseVersion != base.Version || d.BaseHash != base.Hash {
+		return nil, errors.New("snapshot source answered a delta from another base")
+	}
+	r := &Reply{Media: gateway.MediaDelta, Body: d.Encode()}
+	if d.Version == head.Version && d.Hash == head.Hash {
+		h.deltas[base] = r
+	}
+	return r, nil
+}

@@ -1,0 +1,53 @@
+package ratelimit_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+func TestLocalBurstThenRate(t *testing.T) {
+	l := ratelimit.NewLocal()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lim := ratelimit.Limit{PerMinute: 60, Burst: 3}
+	for i := range 3 {
+		d, _ := l.Allow(t.Context(), "sub-1", lim, now)
+		if !d.Allowed || d.Remaining != 2-i {
+			t.Fatalf("request %d: got %+v, want allowed with %d remaining", i+1, d, 2-i)
+		}
+	}
+	d, _ := l.Allow(t.Context(), "sub-1", lim, now)
+	if d.Allowed || d.RetryAfter != time.Second || d.Limit != 60 || d.Reset != 3*time.Second {
+		t.Fatalf("fourth: got %+v, want refused, retry after 1s, reset 3s", d)
+	}
+	if d, _ := l.Allow(t.Context(), "sub-2", lim, now); !d.Allowed {
+		t.Fatal("another subscription shares the bucket")
+	}
+	if d, _ := l.Allow(t.Context(), "sub-1", lim, now.Add(time.Second)); !d.Allowed {
+		t.Fatal("one second at 60/min does not refill one request")
+	}
+	if n := l.Sweep(now.Add(time.Hour)); n != 0 {
+		t.Fatalf("sweep kept %d full buckets", n)
+	}
+}
+
+func TestLocalPlanChangeAndUnlimited(t *testing.T) {
+	l := ratelimit.NewLocal()
+	now := time.Now()
+	for range 2 {
+		l.Allow(t.Context(), "s", ratelimit.Limit{PerMinute: 2, Burst: 2}, now)
+	}
+	if d, _ := l.Allow(t.Context(), "s", ratelimit.Limit{PerMinute: 2, Burst: 2}, now); d.Allowed {
+		t.Fatal("over the burst is allowed")
+	}
+	l.Allow(t.Context(), "s", ratelimit.Limit{PerMinute: 6000, Burst: 10}, now.Add(100*time.Millisecond))
+	if d, _ := l.Allow(t.Context(), "s", ratelimit.Limit{PerMinute: 6000, Burst: 10}, now.Add(200*time.Millisecond)); !d.Allowed || d.Remaining < 8 {
+		t.Fatalf("a raised limit does not apply: %+v", d)
+	}
+	for range 1000 {
+		if d, _ := l.Allow(t.Context(), "u", ratelimit.Limit{}, now); !d.Allowed {
+			t.Fatal("a plan without a rate is limited")
+		}
+	}
+}
