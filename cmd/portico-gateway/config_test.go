@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigRefusesBadSettings(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  func(string) string
+		want string
+	}{
+		{"no portal", nil, env(), "--portal is required"},
+		{"bad portal", []string{"--portal", "ftp://x"}, env(), "invalid --portal"},
+		{"credentials in portal", []string{"--portal", "https://u:p@x"}, env(), "no credentials"},
+		{"no token", []string{"--portal", "https://x"}, env(), "--token is required"},
+		{"bad addr", []string{"--portal", "https://x", "--addr", "8081"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --addr"},
+		{"bad admin addr from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_ADMIN_ADDR", "x"), "invalid --admin-addr"},
+		{"bad timeout", []string{"--portal", "https://x", "--response-timeout", "soon"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --response-timeout"},
+		{"bad access log", []string{"--portal", "https://x", "--access-log", "maybe"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --access-log"},
+		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tt.args, tt.env, &out, &out)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestUsageNeverShowsTheToken(t *testing.T) {
+	var out bytes.Buffer
+	run(context.Background(), []string{"--help"}, func(k string) string {
+		if k == "PORTICO_GATEWAY_TOKEN" {
+			return "secret-token-value"
+		}
+		return ""
+	}, &out, &out)
+	if !strings.Contains(out.String(), "-token") || strings.Contains(out.String(), "secret-token-value") {
+		t.Fatalf("usage:\n%s", out.String())
+	}
+}
+
+func TestRunStopsOnContextEnd(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var out bytes.Buffer
+	err := run(ctx, []string{"--portal", "http://127.0.0.1:1", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--data", t.TempDir()}, func(k string) string {
+		if k == "PORTICO_GATEWAY_TOKEN" {
+			return "t"
+		}
+		return ""
+	}, &out, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "stopped") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+type sliceWriter struct{ writes [][]byte }
+
+func (s *sliceWriter) Write(p []byte) (int, error) {
+	s.writes = append(s.writes, append([]byte(nil), p...))
+	return len(p), nil
+}
+
+func TestLineWriterBatchesWholeRecords(t *testing.T) {
+	var w sliceWriter
+	lw := newLineWriter(&w, time.Hour)
+	line := strings.Repeat("x", 999) + "\n"
+	for range 100 {
+		lw.Write([]byte(line))
+	}
+	lw.Close()
+	total := 0
+	for _, b := range w.writes {
+		if len(b)%1000 != 0 {
+			t.Fatalf("a write of %d bytes splits a record", len(b))
+		}
+		total += len(b)
+	}
+	if total != 100_000 || len(w.writes) > 3 {
+		t.Fatalf("%d bytes in %d writes, want 100000 in at most 3", total, len(w.writes))
+	}
+}

@@ -1,0 +1,336 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/gateway/push"
+)
+
+// The tests here run real portico-gateway processes, built once, against a
+// test portal that serves the sync protocol through the real hub.
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+func gatewayBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "portico-gateway-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "portico-gateway")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary != "" {
+		os.RemoveAll(filepath.Dir(binary))
+	}
+	os.Exit(code)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type tokens map[string]string
+
+func (t tokens) AuthenticateNode(_ context.Context, token string) (string, error) {
+	if name, ok := t[token]; ok {
+		return name, nil
+	}
+	return "", push.ErrUnknownNode
+}
+
+// testPortal serves the sync protocol on a fixed address, so it can be
+// stopped and started again where the nodes expect it.
+type testPortal struct {
+	src  *gatewaytest.Source
+	hub  *push.Hub
+	addr string
+	srv  *httptest.Server
+}
+
+func newTestPortal(t *testing.T, st *gateway.State) *testPortal {
+	p := &testPortal{src: gatewaytest.NewSource(st)}
+	p.hub = push.NewHub(p.src, push.Options{MaxWait: 5 * time.Second})
+	p.src.Changed = func() { p.hub.Refresh(context.Background()) }
+	p.start(t)
+	p.addr = p.srv.Listener.Addr().String()
+	t.Cleanup(func() { p.srv.Close() })
+	return p
+}
+
+func (p *testPortal) start(t *testing.T) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(p.hub.Handler(tokens{"tok-a": "node-a", "tok-b": "node-b"}))
+	if p.addr != "" {
+		ln, err := net.Listen("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
+	p.srv = srv
+}
+
+func (p *testPortal) url() string { return "http://" + p.addr }
+
+func (p *testPortal) change(t *testing.T, d gateway.Delta) *gateway.State {
+	t.Helper()
+	st, err := p.src.Change(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func (p *testPortal) status(name string) push.NodeStatus {
+	for _, s := range p.hub.Nodes() {
+		if s.Name == name {
+			return s
+		}
+	}
+	return push.NodeStatus{}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// proc is a running portico-gateway.
+type proc struct {
+	cmd         *exec.Cmd
+	addr, admin string
+	out         *lockedBuffer
+	exited      chan error
+}
+
+func startProc(t *testing.T, portalURL, token, dir string) *proc {
+	t.Helper()
+	p := &proc{addr: freeAddr(t), admin: freeAddr(t), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p.cmd = exec.Command(gatewayBinary(t), "--portal", portalURL, "--addr", p.addr, "--admin-addr", p.admin, "--data", dir, "--log-format", "json", "--log-level", "debug")
+	p.cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN="+token)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	t.Cleanup(func() { p.kill() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + p.admin + "/healthz"); err == nil {
+			resp.Body.Close()
+			return p
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node did not start:\n%s", p.out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *proc) kill() {
+	if p.cmd.ProcessState == nil {
+		p.cmd.Process.Kill()
+		<-p.exited
+		p.exited <- nil
+	}
+}
+
+// status of GET path on the node with a key.
+func (p *proc) status(t *testing.T, path, key string) (int, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+p.addr+path, nil)
+	if key != "" {
+		req.Header.Set("X-API-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header
+}
+
+// within waits until every node answers path with want, and returns how long
+// it took from start.
+func within(t *testing.T, start time.Time, limit time.Duration, path, key string, want int, nodes ...*proc) time.Duration {
+	t.Helper()
+	for _, n := range nodes {
+		if !gatewaytest.Eventually(limit+2*time.Second, func() bool { got, _ := n.status(t, path, key); return got == want }) {
+			got, _ := n.status(t, path, key)
+			t.Fatalf("node %s answers %s with %d, want %d:\n%s", n.addr, path, got, want, n.out)
+		}
+	}
+	took := time.Since(start)
+	if took > limit {
+		t.Errorf("%s reached every node in %s, want within %s", path, took, limit)
+	}
+	return took
+}
+
+func testState(t *testing.T, upstream string) *gateway.State {
+	t.Helper()
+	st, err := gateway.NewState(1,
+		[]gateway.Route{{API: "ledger", Major: 1, Targets: []string{upstream}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "std", RatePerMinute: 6000, Burst: 1000}},
+		[]gateway.Key{
+			{ID: "ka", Hash: gateway.HashKey("ptk_ka_secret"), Subscription: "s-a", Team: "t", App: "a", API: "ledger", Major: 1, Plan: "std", State: gateway.KeyActive},
+			{ID: "kb", Hash: gateway.HashKey("ptk_kb_secret"), Subscription: "s-b", Team: "t", App: "b", API: "maps", Major: 1, Plan: "std", State: gateway.KeyActive},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestNodesConvergeAndSurviveFaults(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	t.Cleanup(upstream.Close)
+	portal := newTestPortal(t, testState(t, upstream.URL))
+	dirA, dirB := t.TempDir(), t.TempDir()
+	a := startProc(t, portal.url(), "tok-a", dirA)
+	b := startProc(t, portal.url(), "tok-b", dirB)
+	within(t, time.Now(), 5*time.Second, "/ledger/v1/x", "ptk_ka_secret", 200, a, b)
+
+	// Publish: a new API reaches both nodes within 1 s.
+	start := time.Now()
+	portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{{API: "maps", Major: 1, Targets: []string{upstream.URL}, State: gateway.StatePublished}}}})
+	t.Logf("publish reached both nodes in %s", within(t, start, time.Second, "/maps/v1/x", "ptk_kb_secret", 200, a, b))
+
+	// Revoke: the key is refused on both within 1 s.
+	st, _ := portal.src.Snapshot(t.Context())
+	k, _ := st.Key("ka")
+	revoked := *k
+	revoked.State = gateway.KeyRevoked
+	start = time.Now()
+	portal.change(t, gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{revoked}}})
+	t.Logf("revocation reached both nodes in %s", within(t, start, time.Second, "/ledger/v1/x", "ptk_ka_secret", 401, a, b))
+
+	// Deprecate, then retire.
+	r, _ := st.Route("maps/v1")
+	dep := *r
+	dep.State, dep.DeprecatedAt, dep.Sunset = gateway.StateDeprecated, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	v := portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{dep}}}).Version()
+	for _, n := range []*proc{a, b} {
+		if !gatewaytest.Eventually(2*time.Second, func() bool { _, h := n.status(t, "/maps/v1/x", "ptk_kb_secret"); return h.Get("Deprecation") != "" }) {
+			t.Fatalf("no Deprecation header on %s after version %d", n.addr, v)
+		}
+		if _, h := n.status(t, "/maps/v1/x", "ptk_kb_secret"); h.Get("Sunset") != "Tue, 01 Jun 2027 00:00:00 GMT" {
+			t.Errorf("Sunset %q", h.Get("Sunset"))
+		}
+	}
+	dep.State = gateway.StateRetired
+	portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{dep}}})
+	within(t, time.Now(), time.Second, "/maps/v1/x", "ptk_kb_secret", 410, a, b)
+
+	// Kill node b, change something, restart it: it converges and the
+	// portal shows it in sync.
+	b.kill()
+	head := portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{{API: "late", Major: 3, Targets: []string{upstream.URL}, State: gateway.StatePublished}}}}).Head()
+	b = startProc(t, portal.url(), "tok-b", dirB)
+	within(t, time.Now(), 2*time.Second, "/late/v3/x", "", 401, b)
+	if !gatewaytest.Eventually(2*time.Second, func() bool { return portal.status("node-b").Applied == head }) {
+		t.Fatalf("the portal shows node-b at %+v, want %+v", portal.status("node-b").Applied, head)
+	}
+	if got := push.Classify(portal.status("node-b"), head, time.Now(), portal.hub.UnreachableAfter()); got != push.StateInSync {
+		t.Errorf("node-b is %s, want in_sync", got)
+	}
+
+	// Stop the portal: the nodes keep serving; a node started now serves
+	// its last-known-good.
+	portal.srv.Close()
+	if got, _ := a.status(t, "/late/v3/x", ""); got != 401 {
+		t.Fatalf("with the portal down node a answers %d", got)
+	}
+	b.kill()
+	b = startProc(t, portal.url(), "tok-b", dirB)
+	if got, _ := b.status(t, "/late/v3/x", ""); got != 401 {
+		t.Fatalf("a node started while the portal is down answers %d, want 401 from its last-known-good", got)
+	}
+	if resp, err := http.Get("http://" + b.admin + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz of a node on its last-known-good: %v %v", resp, err)
+	}
+
+	// The portal comes back: a change made meanwhile reaches both.
+	head = portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Delete: []string{"late/v3"}}}).Head()
+	portal.start(t)
+	within(t, time.Now(), 3*time.Second, "/late/v3/x", "", 404, a, b)
+
+	// SIGTERM: a clean exit.
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-a.exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, a.out)
+		}
+		a.exited <- err
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit within 10 s of SIGTERM")
+	}
+	for _, n := range []*proc{a, b} {
+		logs := n.out.String()
+		for _, secret := range []string{"ptk_ka_secret", "ptk_kb_secret", gateway.HashKey("ptk_ka_secret"), "tok-a", "tok-b"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("logs of %s contain %q", n.addr, secret)
+			}
+		}
+	}
+	if !strings.Contains(a.out.String(), `"msg":"request"`) || !strings.Contains(a.out.String(), `"msg":"stopped"`) {
+		t.Errorf("node a's output lacks access log lines or the stop line:\n%s", a.out)
+	}
+	_ = head
+}

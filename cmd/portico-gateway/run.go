@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portico-dev/portico/gateway/node"
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `Usage: portico-gateway --portal URL --token T [flags]
+       portico-gateway version
+
+Serves the APIs published in a Portico portal at /{api}/v{major}/…, with the
+configuration the portal pushes to this node. Flags (or environment variables):
+`
+
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "version" {
+		fmt.Fprintln(stdout, "portico-gateway", buildVersion())
+		return nil
+	}
+	var c config
+	fs := flag.NewFlagSet("portico-gateway", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	c.register(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	log := c.logger(stderr)
+	access := slog.New(slog.DiscardHandler)
+	if c.AccessLog == "on" {
+		lw := newLineWriter(stdout, time.Second)
+		defer lw.Close()
+		access = c.logger(lw)
+	}
+	connect, response, _ := c.timeouts()
+	limiter := ratelimit.NewLocal()
+	n := node.New(node.Options{
+		Portal: c.Portal, Token: c.Token, DataDir: c.DataDir,
+		Logger: log, AccessLog: access, Limiter: limiter,
+		Agent:          "portico-gateway " + buildVersion(),
+		ConnectTimeout: connect, ResponseTimeout: response,
+		Registry: prometheus.NewRegistry(),
+	})
+	if err := n.LoadLastKnownGood(); err != nil {
+		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on --addr: %w", err)
+	}
+	aln, err := net.Listen("tcp", c.AdminAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen on --admin-addr: %w", err)
+	}
+	portal, _ := url.Parse(c.Portal)
+	log.Info("portico-gateway started", "version", buildVersion(), "addr", ln.Addr().String(), "admin_addr", aln.Addr().String(),
+		"portal", portal.Scheme+"://"+portal.Host, "data", c.DataDir, "ready", n.Ready())
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	fail := func(what string, err error) {
+		if err != nil && ctx.Err() == nil {
+			errOnce.Do(func() { firstErr = fmt.Errorf("%s: %w", what, err) })
+			cancel()
+		}
+	}
+	wg.Add(4)
+	go func() { defer wg.Done(); fail("data plane", n.Serve(ctx, ln, shutdownGrace)) }()
+	go func() { defer wg.Done(); fail("admin", n.ServeAdmin(ctx, aln)) }()
+	go func() { defer wg.Done(); fail("sync", n.RunSync(ctx)) }()
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				limiter.Sweep(now)
+			}
+		}
+	}()
+	<-ctx.Done()
+	if firstErr == nil {
+		log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	log.Info("stopped")
+	return nil
+}
