@@ -1,0 +1,257 @@
+package push_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/gateway/push"
+)
+
+func setup(t *testing.T) (*gatewaytest.Source, *push.Hub, []*gateway.State) {
+	t.Helper()
+	st, err := gatewaytest.State(1, gatewaytest.Config{APIs: 3, Keys: 10, Upstream: "http://127.0.0.1:1", RatePerMinute: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := gatewaytest.NewSource(st)
+	hub := push.NewHub(src, push.Options{MaxWait: 2 * time.Second})
+	src.Changed = func() { hub.Refresh(context.Background()) }
+	states := []*gateway.State{st}
+	for i := range 3 {
+		k, _ := states[len(states)-1].Key("k00000" + string(rune('0'+i)))
+		c := *k
+		c.State = gateway.KeyRevoked
+		next, err := src.Change(gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{c}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, next)
+	}
+	return src, hub, states
+}
+
+func req(typ string, h gateway.Head) gateway.SyncRequest {
+	return gateway.SyncRequest{Type: typ, Version: h.Version, Hash: h.Hash, WaitMS: 50}
+}
+
+func TestSyncAnswers(t *testing.T) {
+	src, hub, states := setup(t)
+	head := states[3].Head()
+	tests := []struct {
+		name  string
+		req   gateway.SyncRequest
+		media string
+	}{
+		{"new node gets the full state", req(gateway.MsgHello, gateway.Head{}), gateway.MediaSnapshot},
+		{"a node behind gets a delta", req(gateway.MsgHello, states[1].Head()), gateway.MediaDelta},
+		{"a node in sync gets a heartbeat", req(gateway.MsgPoll, head), gateway.MediaHeartbeat},
+		{"an unknown hash gets the full state", req(gateway.MsgHello, gateway.Head{Version: 2, Hash: states[0].Hash()}), gateway.MediaSnapshot},
+		{"a node ahead gets the full state", req(gateway.MsgHello, gateway.Head{Version: 9, Hash: head.Hash}), gateway.MediaSnapshot},
+		{"a refused delta gets the full state", func() gateway.SyncRequest {
+			r := req(gateway.MsgNack, states[2].Head())
+			r.Rejected = &gateway.Rejection{Version: head.Version, Hash: head.Hash, Reason: "x"}
+			return r
+		}(), gateway.MediaSnapshot},
+		{"a refused full state waits", func() gateway.SyncRequest {
+			r := req(gateway.MsgNack, states[2].Head())
+			r.Rejected = &gateway.Rejection{Version: head.Version, Hash: head.Hash, Full: true, Reason: "x"}
+			return r
+		}(), gateway.MediaHeartbeat},
+		{"a retry of a refused full state gets it", func() gateway.SyncRequest {
+			r := req(gateway.MsgNack, states[2].Head())
+			r.Rejected = &gateway.Rejection{Version: head.Version, Hash: head.Hash, Full: true, Reason: "x", Retry: true}
+			return r
+		}(), gateway.MediaSnapshot},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := hub.Sync(t.Context(), "n1", tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Media != tt.media {
+				t.Fatalf("got %s, want %s", r.Media, tt.media)
+			}
+			switch r.Media {
+			case gateway.MediaSnapshot:
+				st, err := gateway.DecodeSnapshot(r.Body, gateway.DefaultLimits)
+				if err != nil || st.Head() != head {
+					t.Fatalf("snapshot %v %v", st, err)
+				}
+			case gateway.MediaDelta:
+				d, err := gateway.DecodeDelta(r.Body, gateway.DefaultLimits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := states[1].Apply(d)
+				if err != nil || st.Head() != head {
+					t.Fatalf("applied delta: %v", err)
+				}
+			case gateway.MediaHeartbeat:
+				var h gateway.Head
+				json.Unmarshal(r.Body, &h)
+				if h != head {
+					t.Fatalf("heartbeat %+v, want %+v", h, head)
+				}
+			}
+		})
+	}
+	src.Compact(3)
+	if r, _ := hub.Sync(t.Context(), "n1", req(gateway.MsgHello, states[0].Head())); r.Media != gateway.MediaSnapshot {
+		t.Errorf("a node behind the change log got %s, want the full state", r.Media)
+	}
+	a, _ := hub.Sync(t.Context(), "n1", req(gateway.MsgHello, gateway.Head{}))
+	b, _ := hub.Sync(t.Context(), "n2", req(gateway.MsgHello, gateway.Head{}))
+	if a != b {
+		t.Error("the full state is encoded again for each node")
+	}
+}
+
+func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
+	src, hub, states := setup(t)
+	head := states[3].Head()
+	got := make(chan *push.Reply, 1)
+	go func() {
+		r := req(gateway.MsgPoll, head)
+		r.WaitMS = 10_000
+		reply, _ := hub.Sync(context.Background(), "n1", r)
+		got <- reply
+	}()
+	time.Sleep(50 * time.Millisecond)
+	k, _ := states[3].Key("k000009")
+	c := *k
+	c.App = "changed"
+	start := time.Now()
+	next, _ := src.Change(gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{c}}})
+	select {
+	case r := <-got:
+		if r.Media != gateway.MediaDelta || time.Since(start) > 500*time.Millisecond {
+			t.Fatalf("got %s after %s, want a delta at once", r.Media, time.Since(start))
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("a held request did not wake on a change")
+	}
+
+	errc := make(chan error, 1)
+	go func() {
+		r := req(gateway.MsgPoll, next.Head())
+		r.WaitMS = 10_000
+		_, err := hub.Sync(context.Background(), "n1", r)
+		errc <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	hub.Disconnect("n1")
+	select {
+	case err := <-errc:
+		if !errors.Is(err, push.ErrDisconnected) {
+			t.Fatalf("got %v, want ErrDisconnected", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Disconnect did not end the held request")
+	}
+}
+
+func TestNodeStatusAndClassify(t *testing.T) {
+	_, hub, states := setup(t)
+	head := states[3].Head()
+	hub.Sync(t.Context(), "behind", req(gateway.MsgHello, states[1].Head()))
+	hub.Sync(t.Context(), "synced", req(gateway.MsgPoll, head))
+	r := req(gateway.MsgNack, states[2].Head())
+	r.Rejected = &gateway.Rejection{Version: head.Version, Hash: head.Hash, Full: true, Reason: "disk full"}
+	hub.Sync(t.Context(), "rejecting", r)
+	want := map[string]string{"behind": push.StateBehind, "synced": push.StateInSync, "rejecting": push.StateRejecting}
+	nodes := hub.Nodes()
+	if len(nodes) != 3 {
+		t.Fatalf("%d nodes", len(nodes))
+	}
+	now := time.Now()
+	for _, s := range nodes {
+		if got := push.Classify(s, head, now, hub.UnreachableAfter()); got != want[s.Name] {
+			t.Errorf("%s: got %s, want %s", s.Name, got, want[s.Name])
+		}
+		if got := push.Classify(s, head, now.Add(time.Hour), hub.UnreachableAfter()); got != push.StateUnreachable {
+			t.Errorf("%s an hour later: got %s, want unreachable", s.Name, got)
+		}
+	}
+	if nodes[1].LastError != "disk full" {
+		t.Errorf("last error %q", nodes[1].LastError)
+	}
+}
+
+func TestHandler(t *testing.T) {
+	_, hub, states := setup(t)
+	srv := httptest.NewServer(hub.Handler(auth{}))
+	t.Cleanup(srv.Close)
+	post := func(token, body string, gz bool) *http.Response {
+		r, _ := http.NewRequest(http.MethodPost, srv.URL+gateway.SyncPath, strings.NewReader(body))
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		if gz {
+			r.Header.Set("Accept-Encoding", "gzip")
+		}
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	hello := `{"type":"hello","version":0,"hash":"","wait_ms":50}`
+	tests := []struct {
+		name, token, body string
+		status            int
+	}{
+		{"no token", "", hello, 401},
+		{"unknown token", "nope", hello, 401},
+		{"not JSON", "good", "{", 400},
+		{"unknown field", "good", `{"type":"hello","extra":1}`, 400},
+		{"invalid", "good", `{"type":"shout"}`, 422},
+		{"too large", "good", `{"type":"hello","agent":"` + strings.Repeat("x", 20_000) + `"}`, 413},
+		{"hello", "good", hello, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := post(tt.token, tt.body, false)
+			if resp.StatusCode != tt.status {
+				b, _ := io.ReadAll(resp.Body)
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
+			}
+			if tt.status == 401 && resp.Header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+		})
+	}
+	resp := post("good", hello, true)
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != gateway.MediaSnapshot {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(zr)
+	if !bytes.Equal(body, states[3].EncodeSnapshot()) {
+		t.Fatal("the gzip body is not the snapshot")
+	}
+}
+
+type auth struct{}
+
+func (auth) AuthenticateNode(_ context.Context, token string) (string, error) {
+	if token == "good" {
+		return "node-1", nil
+	}
+	return "", push.ErrUnknownNode
+}
