@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Throughput and p99 of portico-gateway against nginx and the upstream called
+# directly, in one run on 127.0.0.1 (see bench/gatewaybench). Needs wrk and
+# nginx: apt-get install -y wrk nginx-light. Starts and stops everything
+# itself; takes about rounds × 3 × duration (default 3 × 3 × 5 s) plus a build.
+#
+#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-access-log=false]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec go run ./bench/gatewaybench "$@"

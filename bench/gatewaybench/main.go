@@ -1,0 +1,320 @@
+// Command gatewaybench measures portico-gateway against nginx and against the
+// upstream called directly, in one run on 127.0.0.1, and prints requests per
+// second and p99 latency with ratios. It starts everything itself (nginx as
+// the fixed upstream and as the proxy to compare with, a test portal that
+// pushes the gateway's configuration, the gateway) and stops it all at the
+// end. It needs wrk and nginx (Debian: apt-get install -y wrk nginx-light).
+//
+// The three targets are measured in turns, round after round, and the medians
+// are compared, so that a noisy machine (other work on the same cores) weighs
+// on all three alike.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/gateway/push"
+)
+
+const benchKey = "ptk_bench_0123456789abcdef0123456789abcdef"
+
+func main() {
+	rounds := flag.Int("rounds", 3, "rounds of measurements (each measures every target once)")
+	duration := flag.Duration("duration", 5*time.Second, "length of one wrk run (at most 30s)")
+	conns := flag.Int("c", 32, "wrk connections")
+	threads := flag.Int("t", 2, "wrk threads")
+	accessLog := flag.Bool("access-log", true, "the gateway and nginx write an access log (buffered, to a file)")
+	flag.Parse()
+	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
+		fmt.Fprintln(os.Stderr, "gatewaybench: -duration at most 30s, -rounds 1 to 10")
+		os.Exit(2)
+	}
+	if err := run(*rounds, *duration, *conns, *threads, *accessLog); err != nil {
+		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	rps float64
+	p99 time.Duration
+}
+
+func run(rounds int, duration time.Duration, conns, threads int, accessLog bool) error {
+	for _, tool := range []string{"wrk", "nginx"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
+		}
+	}
+	dir, err := os.MkdirTemp("", "gatewaybench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	fmt.Println("building portico-gateway…")
+	bin := filepath.Join(dir, "portico-gateway")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/portico-gateway").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+
+	upAddr, nginxAddr, gwAddr, adminAddr := free(), free(), free(), free()
+	stopNginx, err := startNginx(dir, upAddr, nginxAddr, accessLog)
+	if err != nil {
+		return err
+	}
+	defer stopNginx()
+
+	// The portal: one route to the upstream, one key, a plan whose limit the
+	// load never reaches (so the limiter runs on every request).
+	st, err := gateway.NewState(1,
+		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + upAddr + "/v1"}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
+		[]gateway.Key{{ID: "kbench", Hash: gateway.HashKey(benchKey), Subscription: "sub-bench", Team: "bench", App: "wrk", API: "bench", Major: 1, Plan: "bench", State: gateway.KeyActive}})
+	if err != nil {
+		return err
+	}
+	hub := push.NewHub(gatewaytest.NewSource(st), push.Options{})
+	portal := httptest.NewServer(hub.Handler(benchNode{}))
+	defer portal.Close()
+
+	logTo := io.Discard
+	if accessLog {
+		f, err := os.Create(filepath.Join(dir, "gateway-access.log"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logTo = f
+	}
+	gw := exec.Command(bin, "--portal", portal.URL, "--addr", gwAddr, "--admin-addr", adminAddr, "--data", filepath.Join(dir, "gw"), "--access-log", onOff(accessLog), "--log-level", "warn")
+	gw.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token")
+	gw.Stdout, gw.Stderr = logTo, os.Stderr
+	if err := gw.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		gw.Process.Signal(syscall.SIGTERM)
+		gw.Wait()
+	}()
+
+	targets := []struct{ name, url string }{
+		{"direct", "http://" + upAddr + "/v1/items"},
+		{"nginx", "http://" + nginxAddr + "/bench/v1/items"},
+		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items"},
+	}
+	for _, t := range targets {
+		if err := waitOK(t.url, 10*time.Second); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+
+	fmt.Printf("wrk -t%d -c%d -d%s, %d rounds; the gateway checks the key and the plan's rate limit on every request\n", threads, conns, duration, rounds)
+	fmt.Printf("load average before: %s (%d CPUs; wrk, the upstream and the proxy share them)\n", loadavg(), runtime.NumCPU())
+	results := map[string][]result{}
+	for r := 1; r <= rounds; r++ {
+		for _, t := range targets {
+			res, err := runWrk(t.url, duration, conns, threads)
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			results[t.name] = append(results[t.name], res)
+			fmt.Printf("  round %d  %-16s %9.0f req/s  p99 %v\n", r, t.name, res.rps, res.p99)
+		}
+	}
+
+	med := map[string]result{}
+	for name, rs := range results {
+		med[name] = median(rs)
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "median of rounds\treq/s\tp99\tp99 added over direct\tthroughput vs nginx\t")
+	for _, t := range targets {
+		m := med[t.name]
+		fmt.Fprintf(w, "%s\t%.0f\t%v\t%v\t%.2f×\t\n", t.name, m.rps, m.p99.Round(10*time.Microsecond), (m.p99 - med["direct"].p99).Round(10*time.Microsecond), m.rps/med["nginx"].rps)
+	}
+	w.Flush()
+	fmt.Printf("load average after: %s\n", loadavg())
+	g, n := med["portico-gateway"], med["nginx"]
+	fmt.Printf("goal: throughput ≥ 1.00× nginx (measured %.2f×), p99 added over direct ≤ 1ms (measured %v)\n", g.rps/n.rps, (g.p99 - med["direct"].p99).Round(10*time.Microsecond))
+	return nil
+}
+
+type benchNode struct{}
+
+func (benchNode) AuthenticateNode(_ context.Context, token string) (string, error) {
+	if token == "bench-token" {
+		return "bench", nil
+	}
+	return "", push.ErrUnknownNode
+}
+
+// loadavg is the 1, 5 and 15 minute load average, to judge how busy the
+// machine was.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// free returns a free loopback address.
+func free() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startNginx runs one nginx with two servers: the upstream (a fixed JSON
+// answer) and the proxy to it, with upstream keep-alive.
+func startNginx(dir, upAddr, proxyAddr string, accessLog bool) (func(), error) {
+	ndir := filepath.Join(dir, "nginx")
+	os.MkdirAll(ndir, 0o755)
+	access := "access_log off;"
+	if accessLog {
+		access = "access_log " + filepath.Join(ndir, "access.log") + " combined buffer=64k flush=1s;"
+	}
+	conf := fmt.Sprintf(`worker_processes auto;
+daemon off;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s/body;
+  proxy_temp_path %[1]s/proxy;
+  fastcgi_temp_path %[1]s/fastcgi;
+  uwsgi_temp_path %[1]s/uwsgi;
+  scgi_temp_path %[1]s/scgi;
+  keepalive_requests 1000000;
+  upstream backend { server %[2]s; keepalive 64; }
+  server {
+    listen %[2]s;
+    location / { default_type application/json; return 200 '{"id":1,"name":"item","ok":true}'; }
+  }
+  server {
+    listen %[3]s;
+    %[4]s
+    location /bench/v1/ {
+      proxy_pass http://backend/v1/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`, ndir, upAddr, proxyAddr, access)
+	path := filepath.Join(ndir, "nginx.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("nginx", "-c", path, "-p", ndir, "-e", filepath.Join(ndir, "error.log"))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return func() {
+		cmd.Process.Signal(syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}, nil
+}
+
+func waitOK(url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("X-API-Key", benchKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+			err = errors.New(resp.Status)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not answering 200: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var (
+	rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99Line = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
+	errLine = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
+)
+
+func runWrk(url string, d time.Duration, conns, threads int) (result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), d+30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency", "-H", "X-API-Key: "+benchKey, url)
+	out, err := cmd.Output()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk: %v", err)
+	}
+	s := string(out)
+	if m := errLine.FindString(s); m != "" {
+		return result{}, fmt.Errorf("wrk saw failures (%s):\n%s", m, s)
+	}
+	rm, pm := rpsLine.FindStringSubmatch(s), p99Line.FindStringSubmatch(s)
+	if rm == nil || pm == nil {
+		return result{}, fmt.Errorf("unexpected wrk output:\n%s", s)
+	}
+	rps, _ := strconv.ParseFloat(rm[1], 64)
+	v, _ := strconv.ParseFloat(pm[1], 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[pm[2]]
+	return result{rps: rps, p99: time.Duration(v * float64(unit))}, nil
+}
+
+func median(rs []result) result {
+	rps := make([]float64, len(rs))
+	p99 := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		rps[i], p99[i] = r.rps, r.p99
+	}
+	slices.Sort(rps)
+	slices.Sort(p99)
+	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2]}
+}
