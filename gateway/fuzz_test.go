@@ -2,7 +2,9 @@ package gateway_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
@@ -69,6 +71,34 @@ func FuzzApplyDelta(f *testing.F) {
 		}
 		if _, err := gateway.DecodeSnapshot(got.EncodeSnapshot(), gateway.DefaultLimits); err != nil {
 			t.Fatalf("applied state does not decode: %v", err)
+		}
+	})
+}
+
+// FuzzCanonicalEncoding holds the hand-written encoders to encoding/json's
+// output, for any field values.
+func FuzzCanonicalEncoding(f *testing.F) {
+	f.Add("ledger", 1, "http://a:1/x", 5, "deprecated", int64(1700000000), "2.0.0", "k1", "0123", "sub<&>", 3)
+	f.Add("", 0, "", 0, "", int64(0), "", "", "", "\u2028\xff\"\\", -1)
+	f.Fuzz(func(t *testing.T, api string, major int, target string, timeout int, state string, unix int64, successor, id, hash, text string, n int) {
+		var tm time.Time
+		if unix != 0 {
+			tm = time.Unix(unix%253402300799, 0).UTC()
+		}
+		r := gateway.Route{API: api, Major: major, Targets: []string{target, text}, ConnectTimeoutMS: timeout, ResponseTimeoutMS: n, State: state, DeprecatedAt: tm, Sunset: tm, Successor: successor, SuccessorMajor: n}
+		if target == "" {
+			r.Targets = nil
+		}
+		p := gateway.Plan{ID: id, RatePerMinute: n, Burst: timeout, DailyQuota: major}
+		k := gateway.Key{ID: id, Hash: hash, Subscription: text, Team: api, App: successor, API: state, Major: major, Plan: target, ExpiresAt: tm, State: text}
+		for _, v := range []any{r, p, k} {
+			want, err := json.Marshal(v)
+			if err != nil {
+				continue
+			}
+			if got := gateway.CanonicalJSON(v); !bytes.Equal(got, want) {
+				t.Fatalf("canonical\n%s\nencoding/json\n%s", got, want)
+			}
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Head names one configuration: its version and the hex SHA-256 of its
@@ -43,47 +43,52 @@ type State struct {
 }
 
 type entry[T any] struct {
+	id  string
 	v   T
 	enc []byte // canonical JSON of v
 }
 
-// section is one sorted collection of items with their encodings.
+// section is one collection of items, sorted by id, with their encodings.
 type section[T any] struct {
-	ids  []string // sorted bytewise
-	byID map[string]*entry[T]
+	items []*entry[T] // sorted by id, bytewise
+	byID  map[string]*entry[T]
 }
 
-func routeID(r *Route) string { return r.ID() }
-func planID(p *Plan) string   { return p.ID }
-func keyID(k *Key) string     { return k.ID }
-
-func newEntry[T any](v T) (*entry[T], error) {
-	enc, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
-	}
-	return &entry[T]{v: v, enc: enc}, nil
+// kind is what the generic code needs to know of an item type.
+type kind[T any] struct {
+	name     string
+	id       func(*T) string
+	validate func(T) error
+	encode   func([]byte, *T) []byte
 }
+
+var (
+	routeKind = kind[Route]{"route", func(r *Route) string { return r.ID() }, Route.Validate, appendRoute}
+	planKind  = kind[Plan]{"plan", func(p *Plan) string { return p.ID }, Plan.Validate, appendPlan}
+	keyKind   = kind[Key]{"key", func(k *Key) string { return k.ID }, Key.Validate, appendKey}
+)
+
+func (k kind[T]) entry(v T) *entry[T] {
+	return &entry[T]{id: k.id(&v), v: v, enc: k.encode(nil, &v)}
+}
+
+func byEntryID[T any](a, b *entry[T]) int { return strings.Compare(a.id, b.id) }
 
 // build validates and indexes items into a section.
-func build[T any](kind string, items []T, id func(*T) string, validate func(T) error) (section[T], error) {
-	s := section[T]{ids: make([]string, 0, len(items)), byID: make(map[string]*entry[T], len(items))}
+func build[T any](k kind[T], items []T) (section[T], error) {
+	s := section[T]{items: make([]*entry[T], 0, len(items)), byID: make(map[string]*entry[T], len(items))}
 	for i := range items {
-		if err := validate(items[i]); err != nil {
+		if err := k.validate(items[i]); err != nil {
 			return s, err
 		}
-		k := id(&items[i])
-		if _, dup := s.byID[k]; dup {
-			return s, fmt.Errorf("%s %q appears twice", kind, k)
+		e := k.entry(items[i])
+		if _, dup := s.byID[e.id]; dup {
+			return s, fmt.Errorf("%s %q appears twice", k.name, e.id)
 		}
-		e, err := newEntry(items[i])
-		if err != nil {
-			return s, err
-		}
-		s.byID[k] = e
-		s.ids = append(s.ids, k)
+		s.byID[e.id] = e
+		s.items = append(s.items, e)
 	}
-	slices.Sort(s.ids)
+	slices.SortFunc(s.items, byEntryID)
 	return s, nil
 }
 
@@ -94,26 +99,25 @@ func NewState(version uint64, routes []Route, plans []Plan, keys []Key) (*State,
 	if version == 0 {
 		return nil, errors.New("version must be at least 1")
 	}
-	rs, err := build("route", routes, routeID, Route.Validate)
+	rs, err := build(routeKind, routes)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := build("plan", plans, planID, Plan.Validate)
+	ps, err := build(planKind, plans)
 	if err != nil {
 		return nil, err
 	}
-	ks, err := build("key", keys, keyID, Key.Validate)
+	ks, err := build(keyKind, keys)
 	if err != nil {
 		return nil, err
 	}
 	s := &State{head: Head{Version: version}, routes: rs, plans: ps, keys: ks, byHash: make(map[[32]byte]*entry[Key], len(keys))}
-	for _, id := range ks.ids {
-		e := ks.byID[id]
+	for _, e := range ks.items {
 		if err := s.indexKey(e); err != nil {
 			return nil, err
 		}
 		if _, ok := ps.byID[e.v.Plan]; !ok {
-			return nil, fmt.Errorf("key %q: plan %q is not in the snapshot", id, e.v.Plan)
+			return nil, fmt.Errorf("key %q: plan %q is not in the snapshot", e.id, e.v.Plan)
 		}
 	}
 	s.head.Hash = s.computeHash()
@@ -143,7 +147,7 @@ func (s *State) Hash() string { return s.head.Hash }
 
 // Counts returns how many routes, plans and keys the state holds.
 func (s *State) Counts() (routes, plans, keys int) {
-	return len(s.routes.ids), len(s.plans.ids), len(s.keys.ids)
+	return len(s.routes.items), len(s.plans.items), len(s.keys.items)
 }
 
 // Route returns the route with the given id ("{api}/v{major}").
@@ -184,8 +188,8 @@ func (s *State) Key(id string) (*Key, bool) {
 
 func (sec *section[T]) all() iter.Seq[*T] {
 	return func(yield func(*T) bool) {
-		for _, id := range sec.ids {
-			if !yield(&sec.byID[id].v) {
+		for _, e := range sec.items {
+			if !yield(&e.v) {
 				return
 			}
 		}
@@ -225,11 +229,11 @@ func (s *State) write(w io.Writer, hash string) error {
 }
 
 func writeItems[T any](ew *errWriter, sec *section[T]) {
-	for i, id := range sec.ids {
+	for i, e := range sec.items {
 		if i > 0 {
 			ew.str(",")
 		}
-		ew.bytes(sec.byID[id].enc)
+		ew.bytes(e.enc)
 	}
 }
 
@@ -261,73 +265,62 @@ func (e *errWriter) str(s string) {
 	}
 }
 
-// cloneSection copies the index so a new state can change it; entries are
-// immutable and shared.
-func cloneSection[T any](sec section[T]) section[T] {
-	return section[T]{ids: sec.ids, byID: maps.Clone(sec.byID)}
-}
-
 // applyChanges applies upserts and deletes to a copy of sec. Deleting an id
 // that is absent is allowed (a change log may name items created and deleted
 // since the base); naming one id twice is not. It returns the new section,
 // the entries replaced or removed, and those added or replaced.
-func applyChanges[T any](kind string, sec section[T], ch Changes[T], id func(*T) string, validate func(T) error) (section[T], []*entry[T], []*entry[T], error) {
+func applyChanges[T any](k kind[T], sec section[T], ch Changes[T]) (section[T], []*entry[T], []*entry[T], error) {
 	if len(ch.Upsert) == 0 && len(ch.Delete) == 0 {
 		return sec, nil, nil, nil
 	}
-	out := cloneSection(sec)
+	out := section[T]{byID: maps.Clone(sec.byID)}
 	named := make(map[string]bool, len(ch.Upsert)+len(ch.Delete))
 	var removed, added []*entry[T]
-	var newIDs []string
-	gone := make(map[string]bool, len(ch.Delete))
-	for _, k := range ch.Delete {
-		if named[k] {
-			return sec, nil, nil, fmt.Errorf("delta names %s %.130q twice", kind, k)
+	for _, id := range ch.Delete {
+		if named[id] {
+			return sec, nil, nil, fmt.Errorf("delta names %s %.130q twice", k.name, id)
 		}
-		named[k] = true
-		if old, ok := out.byID[k]; ok {
+		named[id] = true
+		if old, ok := out.byID[id]; ok {
 			removed = append(removed, old)
-			delete(out.byID, k)
-			gone[k] = true
+			delete(out.byID, id)
 		}
 	}
+	var fresh []*entry[T] // ids new to the section
 	for i := range ch.Upsert {
-		if err := validate(ch.Upsert[i]); err != nil {
+		if err := k.validate(ch.Upsert[i]); err != nil {
 			return sec, nil, nil, err
 		}
-		k := id(&ch.Upsert[i])
-		if named[k] {
-			return sec, nil, nil, fmt.Errorf("delta names %s %q twice", kind, k)
+		e := k.entry(ch.Upsert[i])
+		if named[e.id] {
+			return sec, nil, nil, fmt.Errorf("delta names %s %q twice", k.name, e.id)
 		}
-		named[k] = true
-		e, err := newEntry(ch.Upsert[i])
-		if err != nil {
-			return sec, nil, nil, err
-		}
-		if old, ok := out.byID[k]; ok {
+		named[e.id] = true
+		if old, ok := out.byID[e.id]; ok {
 			removed = append(removed, old)
 		} else {
-			newIDs = append(newIDs, k)
+			fresh = append(fresh, e)
 		}
-		out.byID[k] = e
+		out.byID[e.id] = e
 		added = append(added, e)
 	}
-	if len(gone) > 0 || len(newIDs) > 0 {
-		slices.Sort(newIDs)
-		ids := make([]string, 0, len(sec.ids)-len(gone)+len(newIDs))
-		i := 0
-		for _, k := range sec.ids {
-			if gone[k] {
-				continue
-			}
-			for i < len(newIDs) && newIDs[i] < k {
-				ids = append(ids, newIDs[i])
-				i++
-			}
-			ids = append(ids, k)
+	// Merge: the old order, with replaced entries swapped, removed ones
+	// dropped, and new ids inserted in place.
+	slices.SortFunc(fresh, byEntryID)
+	items := make([]*entry[T], 0, len(out.byID))
+	i := 0
+	for _, e := range sec.items {
+		cur, ok := out.byID[e.id]
+		if !ok {
+			continue
 		}
-		out.ids = append(ids, newIDs[i:]...)
+		for i < len(fresh) && fresh[i].id < e.id {
+			items = append(items, fresh[i])
+			i++
+		}
+		items = append(items, cur)
 	}
+	out.items = append(items, fresh[i:]...)
 	return out, removed, added, nil
 }
 
@@ -360,15 +353,15 @@ func (s *State) derive(d *Delta) (*State, error) {
 	if d.Version <= d.BaseVersion {
 		return nil, fmt.Errorf("delta version %d is not after its base %d", d.Version, d.BaseVersion)
 	}
-	rs, _, _, err := applyChanges("route", s.routes, d.Routes, routeID, Route.Validate)
+	rs, _, _, err := applyChanges(routeKind, s.routes, d.Routes)
 	if err != nil {
 		return nil, err
 	}
-	ps, _, _, err := applyChanges("plan", s.plans, d.Plans, planID, Plan.Validate)
+	ps, _, _, err := applyChanges(planKind, s.plans, d.Plans)
 	if err != nil {
 		return nil, err
 	}
-	ks, removed, added, err := applyChanges("key", s.keys, d.Keys, keyID, Key.Validate)
+	ks, removed, added, err := applyChanges(keyKind, s.keys, d.Keys)
 	if err != nil {
 		return nil, err
 	}
@@ -392,9 +385,9 @@ func (s *State) derive(d *Delta) (*State, error) {
 		}
 	}
 	if len(d.Plans.Delete) > 0 {
-		for _, id := range ks.ids {
-			if k := ks.byID[id].v; ps.byID[k.Plan] == nil {
-				return nil, fmt.Errorf("key %q: plan %q is not in the snapshot", k.ID, k.Plan)
+		for _, e := range ks.items {
+			if ps.byID[e.v.Plan] == nil {
+				return nil, fmt.Errorf("key %q: plan %q is not in the snapshot", e.id, e.v.Plan)
 			}
 		}
 	}
@@ -404,15 +397,14 @@ func (s *State) derive(d *Delta) (*State, error) {
 
 func diffSection[T any](from, to section[T]) Changes[T] {
 	var ch Changes[T]
-	for _, id := range to.ids {
-		e := to.byID[id]
-		if old, ok := from.byID[id]; !ok || !bytes.Equal(old.enc, e.enc) {
+	for _, e := range to.items {
+		if old, ok := from.byID[e.id]; !ok || !bytes.Equal(old.enc, e.enc) {
 			ch.Upsert = append(ch.Upsert, e.v)
 		}
 	}
-	for _, id := range from.ids {
-		if _, ok := to.byID[id]; !ok {
-			ch.Delete = append(ch.Delete, id)
+	for _, e := range from.items {
+		if _, ok := to.byID[e.id]; !ok {
+			ch.Delete = append(ch.Delete, e.id)
 		}
 	}
 	return ch
