@@ -29,13 +29,13 @@ func BenchmarkDecodeSnapshot(b *testing.B) {
 		b.Fatal(err)
 	}
 	enc := st.EncodeSnapshot()
-	b.ReportMetric(float64(len(enc))/(1<<20), "MiB")
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := gateway.DecodeSnapshot(enc, gateway.DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(len(enc))/(1<<20), "MiB")
 }
 
 // BenchmarkApplyOneKeyDelta is what a node does with a key revocation.
