@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -49,7 +50,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gatewaybench: -duration at most 30s, -rounds 1 to 10")
 		os.Exit(2)
 	}
-	if err := run(*rounds, *duration, *conns, *threads, *accessLog); err != nil {
+	// On SIGINT or SIGTERM the run stops and still stops what it started.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
 		os.Exit(1)
 	}
@@ -60,7 +65,7 @@ type result struct {
 	p99 time.Duration
 }
 
-func run(rounds int, duration time.Duration, conns, threads int, accessLog bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -74,7 +79,7 @@ func run(rounds int, duration time.Duration, conns, threads int, accessLog bool)
 
 	fmt.Println("building portico-gateway…")
 	bin := filepath.Join(dir, "portico-gateway")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/portico-gateway").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portico-gateway").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
 
@@ -124,7 +129,7 @@ func run(rounds int, duration time.Duration, conns, threads int, accessLog bool)
 		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items"},
 	}
 	for _, t := range targets {
-		if err := waitOK(t.url, 10*time.Second); err != nil {
+		if err := waitOK(ctx, t.url, 10*time.Second); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
@@ -134,7 +139,7 @@ func run(rounds int, duration time.Duration, conns, threads int, accessLog bool)
 	results := map[string][]result{}
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
-			res, err := runWrk(t.url, duration, conns, threads)
+			res, err := runWrk(ctx, t.url, duration, conns, threads)
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
@@ -260,10 +265,10 @@ http {
 	}, nil
 }
 
-func waitOK(url string, limit time.Duration) error {
+func waitOK(ctx context.Context, url string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		req.Header.Set("X-API-Key", benchKey)
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
@@ -273,7 +278,7 @@ func waitOK(url string, limit time.Duration) error {
 			}
 			err = errors.New(resp.Status)
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			return fmt.Errorf("not answering 200: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -286,8 +291,8 @@ var (
 	errLine = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
 )
 
-func runWrk(url string, d time.Duration, conns, threads int) (result, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), d+30*time.Second)
+func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int) (result, error) {
+	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency", "-H", "X-API-Key: "+benchKey, url)
 	out, err := cmd.Output()
