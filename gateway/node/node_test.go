@@ -324,19 +324,37 @@ func (w *wrongHashPortal) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func TestNackOnWrongHashKeepsTheOldConfiguration(t *testing.T) {
+func TestNackKeepsTheOldConfiguration(t *testing.T) {
 	up := startUpstream(t, "a")
 	good := config(t, 1, up.URL)
-	bad := config(t, 2, up.URL).EncodeSnapshot()
-	var m map[string]any
-	json.Unmarshal(bad, &m)
-	m["hash"] = strings.Repeat("0", 64)
-	bad, _ = json.Marshal(m)
-	wp := &wrongHashPortal{good: good.EncodeSnapshot(), bad: bad}
-	srv := httptest.NewServer(wp)
-	t.Cleanup(srv.Close)
-	n := startNode(t, srv.URL, "tok-a", t.TempDir())
+	mutate := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		json.Unmarshal(config(t, 2, up.URL).EncodeSnapshot(), &m)
+		f(m)
+		b, _ := json.Marshal(m)
+		return b
+	}
+	tests := []struct {
+		name   string
+		bad    []byte
+		reason string
+	}{
+		{"wrong hash", mutate(func(m map[string]any) { m["hash"] = strings.Repeat("0", 64) }), "hash mismatch"},
+		{"other schema", mutate(func(m map[string]any) { m["schema"] = 2; m["targets_v2"] = []string{} }), "schema 2 is not supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wp := &wrongHashPortal{good: good.EncodeSnapshot(), bad: tt.bad}
+			srv := httptest.NewServer(wp)
+			t.Cleanup(srv.Close)
+			n := startNode(t, srv.URL, "tok-a", t.TempDir())
+			testNack(t, wp, n, good, tt.reason)
+		})
+	}
+}
 
+func testNack(t *testing.T, wp *wrongHashPortal, n *runningNode, good *gateway.State, reason string) {
+	t.Helper()
 	var nack gateway.SyncRequest
 	if !gatewaytest.Eventually(5*time.Second, func() bool {
 		wp.mu.Lock()
@@ -351,8 +369,8 @@ func TestNackOnWrongHashKeepsTheOldConfiguration(t *testing.T) {
 	}) {
 		t.Fatal("the node sent no nack")
 	}
-	if nack.Version != 1 || nack.Hash != good.Hash() || nack.Rejected == nil || !nack.Rejected.Full || nack.Rejected.Version != 2 || !strings.Contains(nack.Rejected.Reason, "hash mismatch") {
-		t.Fatalf("nack %+v (rejected %+v)", nack, nack.Rejected)
+	if nack.Version != 1 || nack.Hash != good.Hash() || nack.Rejected == nil || !nack.Rejected.Full || nack.Rejected.Version != 2 || !strings.Contains(nack.Rejected.Reason, reason) {
+		t.Fatalf("nack %+v (rejected %+v), want version 2 refused for %q", nack, nack.Rejected, reason)
 	}
 	if st := n.Current(); st.Head() != good.Head() {
 		t.Fatalf("node serves %+v, want the old configuration", st.Head())
