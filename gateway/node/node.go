@@ -238,7 +238,9 @@ func (n *Node) server() *fasthttp.Server {
 			} else if errors.Is(err, fasthttp.ErrSmallReadBuffer) {
 				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"
 			}
-			writeProblem(ctx, status, detail, "", nil)
+			reqID := n.reqIDs.next()
+			ctx.Response.Header.Set(headerRequestID, reqID)
+			writeProblem(ctx, status, detail, reqID, nil)
 		},
 	}
 }
