@@ -203,6 +203,9 @@ func (r Route) Validate() error {
 	if !canonicalTime(r.DeprecatedAt) || !canonicalTime(r.Sunset) {
 		return fmt.Errorf("route %q: times must be whole seconds in UTC", id)
 	}
+	if r.State == StateDeprecated && r.DeprecatedAt.IsZero() {
+		return fmt.Errorf("route %q: a deprecated route needs deprecated_at (the Deprecation header's date)", id)
+	}
 	if len(r.Successor) > maxVersionText || strings.ContainsFunc(r.Successor, func(c rune) bool { return c <= ' ' || c >= 0x7f || c == '"' || c == '\\' }) {
 		return fmt.Errorf("route %q: successor must be a version such as 2.0.0", id)
 	}

@@ -40,9 +40,11 @@ func TestNewStateHashIgnoresOrderAndSeesEveryField(t *testing.T) {
 		t.Fatalf("hash depends on order: %s vs %s", a.Hash(), b.Hash())
 	}
 	changes := map[string]func(){
-		"version":  func() {},
-		"target":   func() { routes[0].Targets = []string{"http://u:2"} },
-		"state":    func() { routes[1].State = gateway.StateDeprecated },
+		"version": func() {},
+		"target":  func() { routes[0].Targets = []string{"http://u:2"} },
+		"state": func() {
+			routes[1].State, routes[1].DeprecatedAt = gateway.StateDeprecated, time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)
+		},
 		"sunset":   func() { routes[1].Sunset = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
 		"plan":     func() { plans[0].Burst = 3 },
 		"key plan": func() { keys[0].State = gateway.KeyRevoked },
@@ -137,6 +139,9 @@ func TestDecodeSnapshotRefuses(t *testing.T) {
 			m["plans"] = append(m["plans"].([]any), m["plans"].([]any)[0])
 		}), gateway.DefaultLimits, "appears twice"},
 		{"not json", []byte(`{"schema":1,`), gateway.DefaultLimits, "invalid JSON"},
+		{"deprecated without a date", mutateJSON(t, enc, func(m map[string]any) {
+			m["routes"].([]any)[0].(map[string]any)["state"] = "deprecated"
+		}), gateway.DefaultLimits, "needs deprecated_at"},
 		{"version zero", mutateJSON(t, enc, func(m map[string]any) { m["version"] = 0 }), gateway.DefaultLimits, "version must be at least 1"},
 	}
 	for _, tt := range tests {
@@ -160,7 +165,7 @@ func TestDiffApply(t *testing.T) {
 	routes, plans, keys := gatewaytest.Items(gatewaytest.Config{APIs: 5, Keys: 20, Upstream: "http://127.0.0.1:9000/base", RatePerMinute: 60, Burst: 10})
 	keys[3].State = gateway.KeyRevoked
 	keys = slices.Delete(keys, 5, 7)
-	routes[1].State = gateway.StateDeprecated
+	routes[1].State, routes[1].DeprecatedAt = gateway.StateDeprecated, time.Date(2030, 5, 1, 0, 0, 0, 0, time.UTC)
 	routes[1].Sunset = time.Date(2031, 5, 1, 0, 0, 0, 0, time.UTC)
 	routes = append(routes, gateway.Route{API: "new", Major: 2, Targets: []string{"https://x.example/y"}, State: gateway.StatePublished})
 	plans = append(plans, gateway.Plan{ID: "gold", RatePerMinute: 600})
