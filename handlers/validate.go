@@ -7,11 +7,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/slug"
 )
 
 var (
 	usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
-	slugPattern     = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
 )
 
 // userInput is a user as created or edited through the UI or the API.
@@ -54,12 +54,12 @@ type teamInput struct {
 
 // Validate returns the field errors of the input.
 func (in *teamInput) Validate() map[string]string {
-	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	in.Slug = slug.Normalize(in.Slug)
 	in.Name = strings.TrimSpace(in.Name)
 	in.Description = strings.TrimSpace(in.Description)
 	errs := map[string]string{}
-	if !slugPattern.MatchString(in.Slug) {
-		errs["slug"] = "Use 1 to 64 lowercase letters, digits and dashes, not starting or ending with a dash."
+	if !slug.Valid(in.Slug) {
+		errs["slug"] = slug.Rule
 	}
 	if in.Name == "" {
 		errs["name"] = "Give the team a name."

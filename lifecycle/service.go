@@ -14,6 +14,7 @@ import (
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/slug"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 )
@@ -77,7 +78,6 @@ func (s *Service) StoredSpec(v *store.APIVersion) (*spec.Document, error) {
 func (s *Service) MinSunsetNotice() time.Duration { return s.minNotice }
 
 var (
-	slugPattern    = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
 	tagPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]{0,39}$`)
 	maxDescription = 20000
 )
@@ -95,14 +95,14 @@ type APIInput struct {
 
 // normalize trims the input and returns its field errors.
 func (in *APIInput) normalize(creating bool) map[string]string {
-	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	in.Slug = slug.Normalize(in.Slug)
 	in.Name = strings.TrimSpace(in.Name)
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Description = strings.TrimSpace(in.Description)
 	in.Visibility = strings.TrimSpace(in.Visibility)
 	errs := map[string]string{}
-	if creating && !slugPattern.MatchString(in.Slug) {
-		errs["slug"] = "Use 1 to 64 lowercase letters, digits and dashes, not starting or ending with a dash. It appears in gateway URLs."
+	if creating && !slug.Valid(in.Slug) {
+		errs["slug"] = slug.Rule + " It appears in gateway URLs."
 	}
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
 		errs["name"] = "Give the API a name of up to 200 characters."
