@@ -214,7 +214,7 @@ func nonNil(l []string) []string {
 // publication request.
 func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVersion) (apiVersionDetail, error) {
 	if v.SpecJSON == "" {
-		full, err := h.store.VersionByID(ctx, h.store.DB(), v.ID)
+		full, err := h.store.VersionByID(ctx, v.ID)
 		if err != nil {
 			return apiVersionDetail{}, err
 		}
@@ -231,7 +231,7 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		out.Lint = toAPIFindings(spec.Lint(doc))
 	}
 	if lifecycle.State(v.State) == lifecycle.InReview {
-		r, err := h.store.OpenRequestFor(ctx, h.store.DB(), v.ID)
+		r, err := h.store.OpenRequestFor(ctx, v.ID)
 		switch {
 		case err == nil:
 			out.OpenReview = &r.ID
@@ -468,7 +468,7 @@ func (h *Handler) APISubmitVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	full, err := h.store.Request(ctx, h.store.DB(), r.ID)
+	full, err := h.store.Request(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -604,7 +604,7 @@ func sortRequestsNewestFirst(rs []store.PublicationRequest) {
 func (h *Handler) APIGetReview(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	r := currentReview(c)
-	v, err := h.store.VersionByID(ctx, h.store.DB(), r.VersionID)
+	v, err := h.store.VersionByID(ctx, r.VersionID)
 	if err != nil {
 		return err
 	}
@@ -636,7 +636,7 @@ func (h *Handler) reviewAction(c *fiber.Ctx, act func(context.Context, *store.Us
 	if err := act(ctx, currentUser(c), r); err != nil {
 		return err
 	}
-	full, err := h.store.Request(ctx, h.store.DB(), r.ID)
+	full, err := h.store.Request(ctx, r.ID)
 	if err != nil {
 		return err
 	}

@@ -199,7 +199,7 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 			if err != nil {
 				return errNotFound
 			}
-			r, err := h.store.Request(c.UserContext(), h.store.DB(), id)
+			r, err := h.store.Request(c.UserContext(), id)
 			if err != nil {
 				return err
 			}

@@ -106,7 +106,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	r := currentReview(c)
 	a := currentAPI(c)
 	u := currentUser(c)
-	v, err := h.store.VersionByID(ctx, h.store.DB(), r.VersionID)
+	v, err := h.store.VersionByID(ctx, r.VersionID)
 	if err != nil {
 		return err
 	}

@@ -205,7 +205,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		p.Default = true
 	}
 	if state == lifecycle.InReview {
-		if r, err := h.store.OpenRequestFor(ctx, h.store.DB(), v.ID); err == nil {
+		if r, err := h.store.OpenRequestFor(ctx, v.ID); err == nil {
 			p.OpenReview = r.ID
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err

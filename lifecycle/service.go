@@ -461,9 +461,9 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 // major, or of any major when the major has none. It returns a nil base when
 // there is nothing to compare with.
 func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffReport, *store.APIVersion, error) {
-	base, err := s.store.LatestLive(ctx, s.store.DB(), v.APIID, v.Major, v.ID)
+	base, err := s.store.LatestLive(ctx, v.APIID, v.Major, v.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		base, err = s.store.LatestLive(ctx, s.store.DB(), v.APIID, -1, v.ID)
+		base, err = s.store.LatestLive(ctx, v.APIID, -1, v.ID)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &spec.DiffReport{}, nil, nil
@@ -473,7 +473,7 @@ func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffR
 	}
 	specJSON := v.SpecJSON
 	if specJSON == "" {
-		full, err := s.store.VersionByID(ctx, s.store.DB(), v.ID)
+		full, err := s.store.VersionByID(ctx, v.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -665,13 +665,13 @@ func (s *Service) requestSubjects(ctx context.Context, r *store.PublicationReque
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := s.store.VersionByID(ctx, s.store.DB(), r.VersionID)
+	v, err := s.store.VersionByID(ctx, r.VersionID)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Read the request again after the version: a decision taken since the
 	// caller loaded it is then reported as such, not as a wrong state.
-	fresh, err := s.store.Request(ctx, s.store.DB(), r.ID)
+	fresh, err := s.store.Request(ctx, r.ID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -170,7 +170,7 @@ func TestFourEyes(t *testing.T) {
 	if err := f.svc.Approve(ctx, f.admin, r, "urgent fix", true); err != nil {
 		t.Fatalf("admin override: %v", err)
 	}
-	got, _ := f.s.Request(ctx, f.s.DB(), r.ID)
+	got, _ := f.s.Request(ctx, r.ID)
 	if !got.Override || got.State != store.RequestApproved {
 		t.Errorf("request after override = %+v, want approved with override recorded", got)
 	}
@@ -241,7 +241,7 @@ func TestConcurrentApprovalsOneWinner(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				req, err := s.Request(ctx, s.DB(), r.ID)
+				req, err := s.Request(ctx, r.ID)
 				if err != nil {
 					errs[i] = err
 					return

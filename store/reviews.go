@@ -58,18 +58,18 @@ func (s *Store) requestQuery(db bun.IDB, dst any) *bun.SelectQuery {
 
 // Request returns a publication request with its API, team, version (without
 // spec), requester and decider.
-func (s *Store) Request(ctx context.Context, db bun.IDB, id int64) (*PublicationRequest, error) {
+func (s *Store) Request(ctx context.Context, id int64) (*PublicationRequest, error) {
 	r := new(PublicationRequest)
-	if err := s.requestQuery(db, r).Where("r.id = ?", id).Scan(ctx); err != nil {
+	if err := s.requestQuery(s.db, r).Where("r.id = ?", id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("publication request %d: %w", id, translate(err))
 	}
 	return r, nil
 }
 
 // OpenRequestFor returns the open request of a version.
-func (s *Store) OpenRequestFor(ctx context.Context, db bun.IDB, versionID int64) (*PublicationRequest, error) {
+func (s *Store) OpenRequestFor(ctx context.Context, versionID int64) (*PublicationRequest, error) {
 	r := new(PublicationRequest)
-	if err := s.requestQuery(db, r).Where("r.version_id = ? AND r.state = ?", versionID, RequestOpen).Scan(ctx); err != nil {
+	if err := s.requestQuery(s.db, r).Where("r.version_id = ? AND r.state = ?", versionID, RequestOpen).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("open request: %w", translate(err))
 	}
 	return r, nil
@@ -80,7 +80,12 @@ type RequestFilter struct {
 	State  string // empty for every state
 	APIID  int64
 	TeamID int64
-	Limit  int
+	// Teams keeps the requests of the APIs of these teams (slugs); empty
+	// for every team.
+	Teams []string
+	// NotRequester leaves out the requests of this user.
+	NotRequester int64
+	Limit        int
 }
 
 // Requests lists publication requests, newest first.
@@ -95,6 +100,12 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationReq
 	}
 	if f.TeamID != 0 {
 		q = q.Where("api.team_id = ?", f.TeamID)
+	}
+	if len(f.Teams) > 0 {
+		q = q.Where("api__team.slug IN (?)", bun.In(f.Teams))
+	}
+	if f.NotRequester != 0 {
+		q = q.Where("r.requester_id <> ?", f.NotRequester)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {

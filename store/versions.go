@@ -90,9 +90,9 @@ func (s *Store) Version(ctx context.Context, apiID int64, version string) (*APIV
 }
 
 // VersionByID returns a version with its spec.
-func (s *Store) VersionByID(ctx context.Context, db bun.IDB, id int64) (*APIVersion, error) {
+func (s *Store) VersionByID(ctx context.Context, id int64) (*APIVersion, error) {
 	v := new(APIVersion)
-	if err := db.NewSelect().Model(v).Where("v.id = ?", id).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(v).Where("v.id = ?", id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("version %d: %w", id, translate(err))
 	}
 	return v, nil
@@ -109,9 +109,9 @@ func (s *Store) LatestVersion(ctx context.Context, db bun.IDB, apiID int64) (*AP
 
 // LatestLive returns the newest published or deprecated version of an API,
 // with its spec; major < 0 means any major. It returns ErrNotFound when there is none.
-func (s *Store) LatestLive(ctx context.Context, db bun.IDB, apiID int64, major int, excludeID int64) (*APIVersion, error) {
+func (s *Store) LatestLive(ctx context.Context, apiID int64, major int, excludeID int64) (*APIVersion, error) {
 	v := new(APIVersion)
-	q := db.NewSelect().Model(v).
+	q := s.db.NewSelect().Model(v).
 		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.In([]string{"published", "deprecated"}), excludeID)
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
