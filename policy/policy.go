@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,6 +68,22 @@ const OrgDomain = "org"
 // TeamDomain returns the domain of a team.
 func TeamDomain(slug string) string { return "team:" + slug }
 
+// EveryTeam is a domain no team has (a slug never contains '*'). Only rules
+// whose domain pattern covers every team match it, so a permission allowed
+// in EveryTeam holds in every team, present and future.
+const EveryTeam = "team:*"
+
+// Scope is where a user holds a permission: in every team, or in some.
+type Scope struct {
+	// All is set when the permission holds in every team.
+	All bool
+	// Teams are the slugs of the teams where it holds, sorted, when not All.
+	Teams []string
+}
+
+// None reports whether the permission holds in no team.
+func (sc Scope) None() bool { return !sc.All && len(sc.Teams) == 0 }
+
 // Subject returns the Casbin subject of a user.
 func Subject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
 
@@ -115,6 +132,64 @@ func (pe *Enforcer) Allowed(ctx context.Context, userID int64, domain, obj, act 
 	pe.mu.RLock()
 	defer pe.mu.RUnlock()
 	ok, err := pe.e.Enforce(Subject(userID), domain, obj, act)
+	if err != nil {
+		return false, fmt.Errorf("enforce: %w", err)
+	}
+	return ok, nil
+}
+
+// Teams returns where user may perform act on obj in team domains: every
+// team when a rule grants it in every domain (an org role's "*"), else the
+// teams in whose domain the user holds a role that grants it. The answer
+// comes from the loaded role assignments: no query besides the version check.
+func (pe *Enforcer) Teams(ctx context.Context, userID int64, obj, act string) (Scope, error) {
+	if err := pe.refresh(ctx); err != nil {
+		return Scope{}, err
+	}
+	pe.mu.RLock()
+	defer pe.mu.RUnlock()
+	sub := Subject(userID)
+	all, err := pe.e.Enforce(sub, EveryTeam, obj, act)
+	if err != nil {
+		return Scope{}, fmt.Errorf("enforce: %w", err)
+	}
+	if all {
+		return Scope{All: true}, nil
+	}
+	domains, err := pe.e.GetDomainsForUser(sub)
+	if err != nil {
+		return Scope{}, fmt.Errorf("domains of %s: %w", sub, err)
+	}
+	var teams []string
+	for _, d := range domains {
+		team, ok := strings.CutPrefix(d, "team:")
+		if !ok || slices.Contains(teams, team) {
+			continue
+		}
+		ok, err := pe.e.Enforce(sub, d, obj, act)
+		if err != nil {
+			return Scope{}, fmt.Errorf("enforce: %w", err)
+		}
+		if ok {
+			teams = append(teams, team)
+		}
+	}
+	slices.Sort(teams)
+	return Scope{Teams: teams}, nil
+}
+
+// RoleAllows reports whether an org role, by itself, grants act on obj in
+// domain: for rules about what a change of role would leave someone with.
+func (pe *Enforcer) RoleAllows(ctx context.Context, role, domain, obj, act string) (bool, error) {
+	if err := pe.refresh(ctx); err != nil {
+		return false, err
+	}
+	if !ValidOrgRole(role) {
+		return false, nil
+	}
+	pe.mu.RLock()
+	defer pe.mu.RUnlock()
+	ok, err := pe.e.Enforce(role, domain, obj, act)
 	if err != nil {
 		return false, fmt.Errorf("enforce: %w", err)
 	}

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/portico-dev/portico/policy"
@@ -45,11 +46,12 @@ func TestTeamReviewerPermissions(t *testing.T) {
 		{reviewerDev, policy.TeamDomain("payments"), "members", "manage", false},
 		{reviewerDev, policy.TeamDomain("search"), "api", "review", false},
 		{reviewerDev, policy.TeamDomain("search"), "api", "read", false},
-		{reviewerDev, policy.OrgDomain, "reviews", "read", false},
+		{reviewerDev, policy.TeamDomain("payments"), "reviews", "override", false},
 		{developer, policy.TeamDomain("payments"), "api", "review", false},
 		{approver, policy.TeamDomain("payments"), "api", "review", true},
 		{approver, policy.TeamDomain("search"), "api", "review", true},
-		{approver, policy.OrgDomain, "reviews", "read", true},
+		{approver, policy.TeamDomain("payments"), "reviews", "override", false},
+		{approver, policy.TeamDomain("payments"), "reviews", "withdraw", false},
 	}
 	for _, tc := range tests {
 		got, err := e.Allowed(context.Background(), tc.user, tc.domain, tc.obj, tc.act)
@@ -58,6 +60,83 @@ func TestTeamReviewerPermissions(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("Allowed(user %d, %s, %s, %s) = %v, want %v", tc.user, tc.domain, tc.obj, tc.act, got, tc.want)
+		}
+	}
+}
+
+func TestTeamsAndRoleAllows(t *testing.T) {
+	const (
+		admin    = 1
+		approver = 2
+		owner    = 3 // owner of payments, viewer of search
+		reviewer = 4 // developer and reviewer of payments
+		member   = 5 // in no team
+	)
+	roles := fixedRoles{
+		{UserID: admin, Role: policy.RoleAdmin},
+		{UserID: approver, Role: policy.RoleApprover},
+		{UserID: owner, Role: policy.RoleMember},
+		{UserID: owner, Role: policy.RoleOwner, Team: "payments"},
+		{UserID: owner, Role: policy.RoleViewer, Team: "search"},
+		{UserID: reviewer, Role: policy.RoleMember},
+		{UserID: reviewer, Role: policy.RoleDeveloper, Team: "payments"},
+		{UserID: reviewer, Role: store.TeamReviewerRole, Team: "payments"},
+		{UserID: member, Role: policy.RoleMember},
+	}
+	e, err := policy.New(context.Background(), roles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		user     int64
+		obj, act string
+		want     policy.Scope
+	}{
+		{admin, "api", "read", policy.Scope{All: true}},
+		{admin, "api", "review", policy.Scope{All: true}},
+		{admin, "reviews", "override", policy.Scope{All: true}},
+		{approver, "api", "read", policy.Scope{All: true}},
+		{approver, "api", "review", policy.Scope{All: true}},
+		{approver, "reviews", "override", policy.Scope{}},
+		{approver, "api", "edit", policy.Scope{}},
+		{owner, "api", "read", policy.Scope{Teams: []string{"payments", "search"}}},
+		{owner, "api", "edit", policy.Scope{Teams: []string{"payments"}}},
+		{owner, "api", "review", policy.Scope{}},
+		{reviewer, "api", "review", policy.Scope{Teams: []string{"payments"}}},
+		{reviewer, "api", "read", policy.Scope{Teams: []string{"payments"}}},
+		{member, "api", "read", policy.Scope{}},
+		{member, "team", "read", policy.Scope{All: true}},
+	}
+	for _, tc := range tests {
+		got, err := e.Teams(context.Background(), tc.user, tc.obj, tc.act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.All != tc.want.All || !slices.Equal(got.Teams, tc.want.Teams) {
+			t.Errorf("Teams(user %d, %s, %s) = %+v, want %+v", tc.user, tc.obj, tc.act, got, tc.want)
+		}
+		if got.None() != (!tc.want.All && len(tc.want.Teams) == 0) {
+			t.Errorf("Teams(user %d, %s, %s).None() = %v", tc.user, tc.obj, tc.act, got.None())
+		}
+	}
+
+	for _, tc := range []struct {
+		role, domain, obj, act string
+		want                   bool
+	}{
+		{policy.RoleAdmin, policy.OrgDomain, "users", "manage", true},
+		{policy.RoleApprover, policy.OrgDomain, "users", "manage", false},
+		{policy.RoleMember, policy.OrgDomain, "users", "manage", false},
+		{policy.RoleApprover, policy.TeamDomain("payments"), "api", "review", true},
+		{policy.RoleOwner, policy.TeamDomain("payments"), "members", "manage", false}, // not an org role
+		{"nonsense", policy.OrgDomain, "users", "manage", false},
+	} {
+		got, err := e.RoleAllows(context.Background(), tc.role, tc.domain, tc.obj, tc.act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("RoleAllows(%s, %s, %s, %s) = %v, want %v", tc.role, tc.domain, tc.obj, tc.act, got, tc.want)
 		}
 	}
 }
