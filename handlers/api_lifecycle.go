@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 )
@@ -555,37 +553,20 @@ var reviewStates = map[string]string{
 	"withdrawn": store.RequestWithdrawn, "all": "",
 }
 
-// APIListReviews lists publication requests: org reviewers (approvers and
-// admins) see every team's, others those of their own teams, so team
-// reviewers see every request they may review.
+// APIListReviews lists the publication requests the caller may open
+// (lifecycle.VisibleRequests): every team's for org approvers and admins,
+// their own teams' for everybody else, team reviewers included.
 func (h *Handler) APIListReviews(c *fiber.Ctx) error {
 	stateParam := c.Query("state", "open")
 	state, ok := reviewStates[stateParam]
 	if !ok {
 		return invalid(map[string]string{"state": "Use open, approved, rejected, withdrawn or all."})
 	}
-	ctx := c.UserContext()
-	var reqs []store.PublicationRequest
-	if h.can(c, policy.OrgDomain, "reviews", "read") {
-		rs, err := h.store.Requests(ctx, store.RequestFilter{State: state, Limit: 500})
-		if err != nil {
-			return err
-		}
-		reqs = rs
-	} else {
-		ms, err := h.store.Memberships(ctx, currentUser(c).ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			rs, err := h.store.Requests(ctx, store.RequestFilter{State: state, TeamID: m.Team.ID, Limit: 500})
-			if err != nil {
-				return err
-			}
-			reqs = append(reqs, rs...)
-		}
-		sortRequestsNewestFirst(reqs)
+	list, err := h.life.VisibleRequests(c.UserContext(), currentUser(c), state, 500)
+	if err != nil {
+		return err
 	}
+	reqs := list.Requests
 	out := make([]apiReview, 0, len(reqs))
 	for i := range reqs {
 		out = append(out, toAPIReview(&reqs[i]))
@@ -593,10 +574,6 @@ func (h *Handler) APIListReviews(c *fiber.Ctx) error {
 	return c.JSON(struct {
 		Reviews []apiReview `json:"reviews"`
 	}{out})
-}
-
-func sortRequestsNewestFirst(rs []store.PublicationRequest) {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].ID > rs[j].ID })
 }
 
 // APIGetReview returns a publication request with the diff against the

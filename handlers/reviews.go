@@ -3,42 +3,14 @@ package handlers
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/pages/reviews"
 )
-
-// inboxRequests returns the publication requests the user may follow, newest
-// first: every team's for org reviewers (approvers and admins), those of the
-// user's own teams for everybody else, which includes every request a team
-// reviewer may review (a team reviewer is a member of the team).
-func (h *Handler) inboxRequests(c *fiber.Ctx, state string) ([]store.PublicationRequest, bool, error) {
-	ctx := c.UserContext()
-	if h.can(c, policy.OrgDomain, "reviews", "read") {
-		rs, err := h.store.Requests(ctx, store.RequestFilter{State: state, Limit: 200})
-		return rs, true, err
-	}
-	ms, err := h.store.Memberships(ctx, currentUser(c).ID)
-	if err != nil {
-		return nil, false, err
-	}
-	var out []store.PublicationRequest
-	for _, m := range ms {
-		rs, err := h.store.Requests(ctx, store.RequestFilter{State: state, TeamID: m.Team.ID, Limit: 200})
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, rs...)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
-	return out, false, nil
-}
 
 func reviewRow(r *store.PublicationRequest) reviews.Row {
 	row := reviews.Row{ID: r.ID, State: r.State, Created: fmtTime(r.CreatedAt)}
@@ -70,23 +42,19 @@ func (h *Handler) ListReviews(c *fiber.Ctx) error {
 	if c.Query("state") == "decided" {
 		in.Tab = "decided"
 	}
+	state := store.RequestOpen
+	if in.Tab == "decided" {
+		state = ""
+	}
+	list, err := h.life.VisibleRequests(c.UserContext(), currentUser(c), state, 200)
+	if err != nil {
+		return err
+	}
+	in.AllTeams = list.AllTeams
 	var rs []store.PublicationRequest
-	if in.Tab == "open" {
-		list, all, err := h.inboxRequests(c, store.RequestOpen)
-		if err != nil {
-			return err
-		}
-		rs, in.AllTeams = list, all
-	} else {
-		list, all, err := h.inboxRequests(c, "")
-		if err != nil {
-			return err
-		}
-		in.AllTeams = all
-		for _, r := range list {
-			if r.State != store.RequestOpen {
-				rs = append(rs, r)
-			}
+	for _, r := range list.Requests {
+		if in.Tab == "open" || r.State != store.RequestOpen {
+			rs = append(rs, r)
 		}
 	}
 	for i := range rs {
@@ -138,14 +106,14 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 			Added: report.Added, Removed: report.Removed, Modified: report.Modified,
 		}
 	}
-	domain := policy.TeamDomain(a.Team.Slug)
 	p.IsRequester = r.RequesterID == u.ID
-	// Reviewers decide in the API's team domain (org approvers and admins,
-	// and the team's reviewers). Four eyes: a requester gets no decision
-	// forms, except an org admin, who may override.
-	p.CanReview = h.can(c, domain, "api", "review") && (!p.IsRequester || u.OrgRole == policy.RoleAdmin)
-	p.CanOverride = p.CanReview && p.IsRequester && u.OrgRole == policy.RoleAdmin
-	p.CanWithdraw = h.can(c, domain, "api", "submit") && (p.IsRequester || u.OrgRole == policy.RoleAdmin)
+	// The forms the lifecycle would accept: four eyes, overrides and who
+	// withdraws are its rules.
+	d, err := h.life.Decisions(ctx, u, r)
+	if err != nil {
+		return err
+	}
+	p.CanReview, p.CanOverride, p.CanWithdraw = d.Review, d.Override, d.Withdraw
 	fill(&p)
 	title := fmt.Sprintf("Review of %s %s", a.Name, v.Version)
 	return h.render(c, reviews.Show(h.page(c, title, "reviews"), p))

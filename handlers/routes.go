@@ -147,7 +147,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/apis/:api/versions/:version/deprecate", apiPerm(lifecycle.Permission(lifecycle.Deprecate)), h.DeprecateVersion},
 		{"POST", "/apis/:api/versions/:version/undeprecate", apiPerm(lifecycle.Permission(lifecycle.Undeprecate)), h.UndeprecateVersion},
 		{"POST", "/apis/:api/versions/:version/retire", apiPerm(lifecycle.Permission(lifecycle.Retire)), h.RetireVersion},
-		{"GET", "/reviews", authenticated(), h.ListReviews}, // reviewers see every team's requests, others their teams'
+		{"GET", "/reviews", authenticated(), h.ListReviews}, // the requests the user may open: lifecycle.VisibleRequests
 		{"GET", "/reviews/:id", reviewPerm("read"), h.ShowReview},
 		{"POST", "/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.ApproveReview},
 		{"POST", "/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.RejectReview},
@@ -168,7 +168,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/apis/:api/versions/:version/deprecate", apiPerm(lifecycle.Permission(lifecycle.Deprecate)), h.APIDeprecateVersion},
 		{"POST", "/api/v1/apis/:api/versions/:version/undeprecate", apiPerm(lifecycle.Permission(lifecycle.Undeprecate)), h.APIUndeprecateVersion},
 		{"POST", "/api/v1/apis/:api/versions/:version/retire", apiPerm(lifecycle.Permission(lifecycle.Retire)), h.APIRetireVersion},
-		{"GET", "/api/v1/reviews", authenticated(), h.APIListReviews}, // reviewers see all; others their teams'
+		{"GET", "/api/v1/reviews", authenticated(), h.APIListReviews}, // as /reviews
 		{"GET", "/api/v1/reviews/:id", reviewPerm("read"), h.APIGetReview},
 		{"POST", "/api/v1/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.APIApproveReview},
 		{"POST", "/api/v1/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.APIRejectReview},

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/pages/home"
 )
@@ -20,17 +19,14 @@ const dashboardLimit = 10
 func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashboard) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
-	rs, isReviewer, err := h.reviewable(c, ms)
+	list, err := h.life.ReviewableRequests(ctx, u, 200)
 	if err != nil {
 		return err
 	}
-	d.IsReviewer = isReviewer
-	for i := range rs {
-		r := &rs[i]
-		if r.RequesterID == u.ID {
-			continue
-		}
-		d.ReviewsTotal++
+	d.IsReviewer = list.Any
+	d.ReviewsTotal = len(list.Requests)
+	for i := range list.Requests {
+		r := &list.Requests[i]
 		if len(d.Reviews) < dashboardLimit {
 			row := reviewRow(r)
 			d.Reviews = append(d.Reviews, home.Waiting{
@@ -69,32 +65,4 @@ func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashb
 		}
 	}
 	return nil
-}
-
-// reviewable returns the open publication requests the user may review,
-// newest first, and whether the user reviews at all: every team's for org
-// reviewers (approvers and admins), else those of the teams (among ms) where
-// the user is a team reviewer. An API belongs to one team, so no request is
-// listed twice.
-func (h *Handler) reviewable(c *fiber.Ctx, ms []store.Membership) ([]store.PublicationRequest, bool, error) {
-	ctx := c.UserContext()
-	if h.can(c, policy.OrgDomain, "reviews", "read") {
-		rs, err := h.store.Requests(ctx, store.RequestFilter{State: store.RequestOpen, Limit: 200})
-		return rs, true, err
-	}
-	var out []store.PublicationRequest
-	isReviewer := false
-	for _, m := range ms {
-		if !h.can(c, policy.TeamDomain(m.Team.Slug), "api", "review") {
-			continue
-		}
-		isReviewer = true
-		rs, err := h.store.Requests(ctx, store.RequestFilter{State: store.RequestOpen, TeamID: m.Team.ID, Limit: 200})
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, rs...)
-	}
-	sortRequestsNewestFirst(out)
-	return out, isReviewer, nil
 }

@@ -30,6 +30,8 @@ type SearchIndexMessage struct {
 // Authorizer answers permission questions; *policy.Enforcer implements it.
 type Authorizer interface {
 	Allowed(ctx context.Context, userID int64, domain, obj, act string) (bool, error)
+	// Teams says where (every team, or which teams) the user holds act on obj.
+	Teams(ctx context.Context, userID int64, obj, act string) (policy.Scope, error)
 }
 
 // Options configures the service.
@@ -370,7 +372,11 @@ func (s *Service) Withdraw(ctx context.Context, actor *store.User, r *store.Publ
 	if err != nil {
 		return err
 	}
-	if r.RequesterID != actor.ID && actor.OrgRole != policy.RoleAdmin {
+	d, err := s.decisions(ctx, actor, a.Team.Slug, r)
+	if err != nil {
+		return err
+	}
+	if !d.Withdraw {
 		return apperr.Denied("Only the requester can withdraw a publication request; reviewers reject it with a reason.")
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -424,7 +430,11 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 	}
 	overridden := false
 	if r.RequesterID == actor.ID {
-		if actor.OrgRole != policy.RoleAdmin || !override {
+		d, err := s.decisions(ctx, actor, a.Team.Slug, r)
+		if err != nil {
+			return err
+		}
+		if !d.Override || !override {
 			return apperr.Denied("You cannot approve your own publication request: another reviewer must (four eyes). Org admins may override, which is recorded.")
 		}
 		overridden = true
