@@ -1,8 +1,8 @@
 // Package apperr is the error vocabulary of Portico's domain services
 // (lifecycle, people, subscriptions, gateway). A service says what went wrong
-// in these terms; handlers map them to statuses in one place (422, 403, 409),
-// so a page, the JSON API and the CLI report the same refusal the same way.
-// Messages are written for the user: they are shown as they are.
+// in these terms; handlers map them to statuses in one place (422, 403, 409,
+// 404), so a page, the JSON API and the CLI report the same refusal the same
+// way. Messages are written for the user: they are shown as they are.
 package apperr
 
 import (
@@ -64,3 +64,15 @@ func (e *ConflictError) Error() string { return e.Reason }
 
 // Conflict returns a ConflictError.
 func Conflict(reason string) *ConflictError { return &ConflictError{Reason: reason} }
+
+// NotFoundError says the thing named does not exist, or not for this actor
+// (404): a user who is not a member of the team. Its reason names what was
+// looked for; never use it to confirm that something private exists.
+type NotFoundError struct {
+	Reason string
+}
+
+func (e *NotFoundError) Error() string { return e.Reason }
+
+// NotFound returns a NotFoundError.
+func NotFound(reason string) *NotFoundError { return &NotFoundError{Reason: reason} }

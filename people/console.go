@@ -1,0 +1,77 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// Console is the operator at the server's console: the CLI commands, which
+// run with the database's credentials and so may do anything. It skips the
+// permission checks, never the validation, and the audit log names it.
+type Console struct {
+	s *Service
+	a actor
+}
+
+// Console returns the console acting under name ("cli", "demo", "system"),
+// the actor the audit log records.
+func (s *Service) Console(name string) *Console {
+	return &Console{s: s, a: actor{console: name}}
+}
+
+// CreateUser creates a user with the password the operator chose.
+func (c *Console) CreateUser(ctx context.Context, in UserInput, password string) (*store.User, error) {
+	return c.s.createUser(ctx, c.a, in, password, "")
+}
+
+// CreateFirstAdmin creates the org admin "admin" with a generated password,
+// which it returns to be shown once, when the portal has no user at all.
+// It returns a nil user when there are users already, or when another
+// instance created the first admin meanwhile.
+func (c *Console) CreateFirstAdmin(ctx context.Context) (*store.User, string, error) {
+	n, err := c.s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return nil, "", err
+	}
+	password := auth.RandomToken(15)
+	u, err := c.s.createUser(ctx, c.a, UserInput{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin}, password, "first start")
+	var ie *apperr.InputError
+	if errors.As(err, &ie) && ie.Fields["username"] != "" {
+		return nil, "", nil // another instance created it first
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return u, password, nil
+}
+
+// CreateToken issues a personal access token for the user named username
+// and returns its secret.
+func (c *Console) CreateToken(ctx context.Context, username string, in TokenInput) (string, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := c.s.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", apperr.Field("username", fmt.Sprintf("There is no user %q.", username))
+	}
+	if err != nil {
+		return "", err
+	}
+	return c.s.createToken(ctx, c.a, u, in)
+}
+
+// CreateTeam creates a team.
+func (c *Console) CreateTeam(ctx context.Context, in TeamInput) (*store.Team, error) {
+	return c.s.createTeam(ctx, c.a, in)
+}
+
+// SetMember gives a user a role in a team, as Service.SetMember.
+func (c *Console) SetMember(ctx context.Context, t *store.Team, in MemberInput) error {
+	return c.s.setMember(ctx, c.a, t, in)
+}

@@ -1,0 +1,226 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/slug"
+	"github.com/portico-dev/portico/store"
+)
+
+// TeamInput is a team as created: the team form, the JSON API body and the
+// flags of `portico team create` fill it alike.
+type TeamInput struct {
+	Slug        string
+	Name        string
+	Description string
+}
+
+// normalize trims the input and returns its field errors.
+func (in *TeamInput) normalize() map[string]string {
+	in.Slug = slug.Normalize(in.Slug)
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	errs := map[string]string{}
+	if !slug.Valid(in.Slug) {
+		errs["slug"] = slug.Rule
+	}
+	if in.Name == "" {
+		errs["name"] = "Give the team a name."
+	} else if utf8.RuneCountInString(in.Name) > 200 {
+		errs["name"] = "Keep the name under 200 characters."
+	}
+	if utf8.RuneCountInString(in.Description) > 2000 {
+		errs["description"] = "Keep the description under 2000 characters."
+	}
+	return errs
+}
+
+// CreateTeam creates a team. It needs the "teams create" permission.
+func (s *Service) CreateTeam(ctx context.Context, actor *store.User, in TeamInput) (*store.Team, error) {
+	return s.createTeam(ctx, asUser(actor), in)
+}
+
+func (s *Service) createTeam(ctx context.Context, a actor, in TeamInput) (*store.Team, error) {
+	if err := s.require(ctx, a, policy.OrgDomain, "teams", "create", "Only org admins create teams."); err != nil {
+		return nil, err
+	}
+	if errs := in.normalize(); len(errs) > 0 {
+		return nil, apperr.Invalid(errs)
+	}
+	t := &store.Team{Slug: in.Slug, Name: in.Name, Description: in.Description}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateTeam(ctx, tx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "team.create", "team", t.Slug, &t.ID, "", t.Name, "")
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, apperr.Field("slug", "A team with this slug exists.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// MemberInput gives a user a role in a team: the add-member form, the
+// JSON API body and the flags of `portico team member` fill it alike.
+type MemberInput struct {
+	Username string
+	// Role is owner, maintainer, developer or viewer.
+	Role string
+	// Reviewer, when not nil, sets the member's team reviewer flag in the
+	// same transaction; a new member starts without it.
+	Reviewer *bool
+}
+
+// requireMembers checks the "members manage" permission in the team.
+func (s *Service) requireMembers(ctx context.Context, a actor, t *store.Team) error {
+	return s.require(ctx, a, policy.TeamDomain(t.Slug), "members", "manage",
+		fmt.Sprintf("Only owners of %s and org admins manage its members.", t.Name))
+}
+
+// SetMember adds a user to a team with a role, or changes their role. A
+// team that has owners keeps at least one. It needs the "members manage"
+// permission in the team.
+func (s *Service) SetMember(ctx context.Context, actor *store.User, t *store.Team, in MemberInput) error {
+	return s.setMember(ctx, asUser(actor), t, in)
+}
+
+func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in MemberInput) error {
+	if err := s.requireMembers(ctx, a, t); err != nil {
+		return err
+	}
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	in.Role = strings.TrimSpace(in.Role)
+	errs := map[string]string{}
+	if !policy.ValidTeamRole(in.Role) {
+		errs["role"] = "Choose owner, maintainer, developer or viewer."
+	}
+	var u *store.User
+	if in.Username == "" {
+		errs["username"] = "Enter the username of the person to add."
+	} else {
+		var err error
+		u, err = s.store.UserByUsername(ctx, in.Username)
+		if errors.Is(err, store.ErrNotFound) {
+			errs["username"] = fmt.Sprintf("There is no user %q.", in.Username)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return apperr.Invalid(errs)
+	}
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		previous, err := s.store.SetTeamMember(ctx, tx, t.ID, u.ID, in.Role)
+		if err != nil {
+			return err
+		}
+		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
+			if err := s.keepAnOwner(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		if err := s.audit(ctx, tx, a, "team.member.set", "team", t.Slug, &t.ID, previous, u.Username+"="+in.Role, ""); err != nil {
+			return err
+		}
+		if in.Reviewer == nil {
+			return nil
+		}
+		return s.applyReviewer(ctx, tx, a, t, u, *in.Reviewer)
+	})
+}
+
+// notMember is the refusal for a user who is not in the team.
+func notMember(username string, t *store.Team) error {
+	return apperr.NotFound(fmt.Sprintf("%s is not a member of %s.", username, t.Name))
+}
+
+// SetReviewer sets or clears the team reviewer flag of a member: team
+// reviewers review the publication requests of the team's APIs. It needs
+// the "members manage" permission in the team.
+func (s *Service) SetReviewer(ctx context.Context, actor *store.User, t *store.Team, username string, reviewer bool) error {
+	a := asUser(actor)
+	if err := s.requireMembers(ctx, a, t); err != nil {
+		return err
+	}
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := s.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember(username, t)
+	}
+	if err != nil {
+		return err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.applyReviewer(ctx, tx, a, t, u, reviewer)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember(username, t)
+	}
+	return err
+}
+
+// applyReviewer changes the reviewer flag inside tx and audits a change.
+func (s *Service) applyReviewer(ctx context.Context, tx bun.IDB, a actor, t *store.Team, u *store.User, reviewer bool) error {
+	previous, err := s.store.SetTeamReviewer(ctx, tx, t.ID, u.ID, reviewer)
+	if err != nil || previous == reviewer {
+		return err
+	}
+	before, after := fmt.Sprintf("%s reviewer=%t", u.Username, previous), fmt.Sprintf("%s reviewer=%t", u.Username, reviewer)
+	return s.audit(ctx, tx, a, "team.member.reviewer", "team", t.Slug, &t.ID, before, after, "")
+}
+
+// RemoveMember removes a user from a team, unless they are its last owner.
+// It needs the "members manage" permission in the team.
+func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.Team, username string) error {
+	a := asUser(actor)
+	if err := s.requireMembers(ctx, a, t); err != nil {
+		return err
+	}
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := s.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember(username, t)
+	}
+	if err != nil {
+		return err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		previous, err := s.store.RemoveTeamMember(ctx, tx, t.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		if previous == policy.RoleOwner {
+			if err := s.keepAnOwner(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a, "team.member.remove", "team", t.Slug, &t.ID, u.Username+"="+previous, "", "")
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return notMember(username, t)
+	}
+	return err
+}
+
+// keepAnOwner refuses a change that leaves a team that had owners without one.
+func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, t *store.Team) error {
+	n, err := s.store.CountTeamOwners(ctx, tx, t.ID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.Conflict("A team needs at least one owner: make someone else owner first.")
+	}
+	return nil
+}

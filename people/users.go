@@ -1,0 +1,241 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
+
+// Field messages shared by several forms.
+var (
+	msgUsername    = "Use 2 to 64 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit."
+	msgDisplayName = "Keep the display name under 200 characters."
+	msgEmail       = "Enter an email address like name@example.com, or leave it empty."
+	msgOrgRole     = "Choose member, approver or admin."
+	msgPassword    = fmt.Sprintf("Use at least %d characters.", auth.MinPasswordLength)
+)
+
+// UserInput is a user as created: the user form, the JSON API body and
+// the flags of `portico user create` fill it alike.
+type UserInput struct {
+	Username    string
+	DisplayName string
+	Email       string
+	// OrgRole is member, approver or admin; a new user without one is a member.
+	OrgRole string
+}
+
+// normalize trims the input and returns its field errors.
+func (in *UserInput) normalize() map[string]string {
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	in.OrgRole = strings.TrimSpace(in.OrgRole)
+	errs := map[string]string{}
+	if !usernamePattern.MatchString(in.Username) {
+		errs["username"] = msgUsername
+	}
+	profileErrors(&in.DisplayName, &in.Email, errs)
+	if !policy.ValidOrgRole(in.OrgRole) {
+		errs["org_role"] = msgOrgRole
+	}
+	return errs
+}
+
+// profileErrors trims a display name and an email and adds their field errors.
+func profileErrors(displayName, email *string, errs map[string]string) {
+	*displayName = strings.TrimSpace(*displayName)
+	*email = strings.TrimSpace(*email)
+	if utf8.RuneCountInString(*displayName) > 200 {
+		errs["display_name"] = msgDisplayName
+	}
+	if *email != "" {
+		if a, err := mail.ParseAddress(*email); err != nil || a.Address != *email {
+			errs["email"] = msgEmail
+		}
+	}
+}
+
+// CreateUser creates a user with a generated one-time password, which it
+// returns to be shown once. It needs the "users manage" permission.
+func (s *Service) CreateUser(ctx context.Context, actor *store.User, in UserInput) (*store.User, string, error) {
+	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins create users."); err != nil {
+		return nil, "", err
+	}
+	password := auth.RandomToken(15)
+	u, err := s.createUser(ctx, asUser(actor), in, password, "")
+	if err != nil {
+		return nil, "", err
+	}
+	return u, password, nil
+}
+
+// createUser validates and creates a user with password, in one
+// transaction with its audit record.
+func (s *Service) createUser(ctx context.Context, a actor, in UserInput, password, reason string) (*store.User, error) {
+	if strings.TrimSpace(in.OrgRole) == "" {
+		in.OrgRole = policy.RoleMember
+	}
+	errs := in.normalize()
+	if len(password) < auth.MinPasswordLength {
+		errs["password"] = msgPassword
+	}
+	if len(errs) > 0 {
+		return nil, apperr.Invalid(errs)
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &store.User{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, PasswordHash: hash}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "user.create", "user", u.Username, nil, "", "org_role="+u.OrgRole, reason)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, apperr.Field("username", "This username is taken.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserChange changes a user; nil fields stay as they are.
+type UserChange struct {
+	DisplayName *string
+	Email       *string
+	OrgRole     *string
+	Disabled    *bool
+}
+
+// UpdateUser changes the profile, org role and status of u, as read. It
+// needs the "users manage" permission, and refuses a change that would
+// take the actor's own right to manage users away, so the org is never
+// left without an admin by accident.
+func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserChange) error {
+	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins change users."); err != nil {
+		return err
+	}
+	in := UserInput{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole}
+	disabled := u.Disabled
+	set := func(dst, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&in.DisplayName, ch.DisplayName)
+	set(&in.Email, ch.Email)
+	set(&in.OrgRole, ch.OrgRole)
+	if ch.Disabled != nil {
+		disabled = *ch.Disabled
+	}
+	errs := in.normalize()
+	delete(errs, "username") // an existing name is kept as it is
+	if len(errs) > 0 {
+		return apperr.Invalid(errs)
+	}
+	if actor.ID == u.ID {
+		keeps, err := s.auth.RoleAllows(ctx, in.OrgRole, policy.OrgDomain, "users", "manage")
+		if err != nil {
+			return err
+		}
+		if disabled || !keeps {
+			return apperr.Field("org_role", "You cannot remove your own admin role or disable yourself; ask another admin.")
+		}
+	}
+	before := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
+	u.DisplayName, u.Email, u.OrgRole, u.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
+	after := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.UpdateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
+	})
+}
+
+// ProfileInput is what users change about themselves.
+type ProfileInput struct {
+	DisplayName string
+	Email       string
+}
+
+// UpdateProfile saves the actor's own display name and email.
+func (s *Service) UpdateProfile(ctx context.Context, actor *store.User, in ProfileInput) error {
+	if err := self(actor); err != nil {
+		return err
+	}
+	errs := map[string]string{}
+	profileErrors(&in.DisplayName, &in.Email, errs)
+	if len(errs) > 0 {
+		return apperr.Invalid(errs)
+	}
+	u := *actor
+	u.DisplayName, u.Email = in.DisplayName, in.Email
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.store.UpdateUser(ctx, tx, &u)
+	})
+	if err != nil {
+		return err
+	}
+	*actor = u
+	return nil
+}
+
+// PasswordChange is the password form: the current password and the new
+// one twice.
+type PasswordChange struct {
+	Current string
+	New     string
+	Confirm string
+}
+
+// ChangePassword replaces the actor's password and ends their other
+// sessions; keepSession is the hash of the session to keep (the one making
+// the change), or empty.
+func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in PasswordChange, keepSession string) error {
+	if err := self(actor); err != nil {
+		return err
+	}
+	errs := map[string]string{}
+	if !s.hasher.Check(in.Current, actor.PasswordHash) {
+		errs["current"] = "This is not your current password."
+	}
+	if len(in.New) < auth.MinPasswordLength {
+		errs["new"] = msgPassword
+	} else if in.New != in.Confirm {
+		errs["confirm"] = "The two new passwords differ."
+	}
+	if len(errs) > 0 {
+		return apperr.Invalid(errs)
+	}
+	hash, err := s.hasher.Hash(in.New)
+	if err != nil {
+		return err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.SetPassword(ctx, tx, actor.ID, hash); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, asUser(actor), "user.password.change", "user", actor.Username, nil, "", "", "")
+	})
+	if err != nil {
+		return err
+	}
+	actor.PasswordHash = hash
+	return s.store.DeleteUserSessions(ctx, actor.ID, keepSession)
+}
