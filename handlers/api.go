@@ -5,12 +5,12 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -86,10 +86,7 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	if body.OrgRole == "" {
-		body.OrgRole = "member"
-	}
-	u, password, err := h.createUser(c.UserContext(), currentUser(c), userInput(body))
+	u, password, err := h.people.CreateUser(c.UserContext(), currentUser(c), people.UserInput(body))
 	if err != nil {
 		return err
 	}
@@ -116,21 +113,7 @@ func (h *Handler) APIUpdateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	in := userInput{DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole}
-	disabled := u.Disabled
-	if body.DisplayName != nil {
-		in.DisplayName = *body.DisplayName
-	}
-	if body.Email != nil {
-		in.Email = *body.Email
-	}
-	if body.OrgRole != nil {
-		in.OrgRole = *body.OrgRole
-	}
-	if body.Disabled != nil {
-		disabled = *body.Disabled
-	}
-	if err := h.updateUser(c.UserContext(), currentUser(c), u, in, disabled); err != nil {
+	if err := h.people.UpdateUser(c.UserContext(), currentUser(c), u, people.UserChange(body)); err != nil {
 		return err
 	}
 	return c.JSON(toAPIUser(u))
@@ -172,7 +155,7 @@ func (h *Handler) APICreateTeam(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	t, err := h.createTeam(c.UserContext(), currentUser(c), teamInput(body))
+	t, err := h.people.CreateTeam(c.UserContext(), currentUser(c), people.TeamInput(body))
 	if err != nil {
 		return err
 	}
@@ -205,7 +188,8 @@ func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
 		return err
 	}
 	t := currentTeam(c)
-	if err := h.setMember(c.UserContext(), currentUser(c), t, c.Params("username"), body.Role, body.Reviewer); err != nil {
+	in := people.MemberInput{Username: c.Params("username"), Role: body.Role, Reviewer: body.Reviewer}
+	if err := h.people.SetMember(c.UserContext(), currentUser(c), t, in); err != nil {
 		return err
 	}
 	out, err := h.teamJSON(c, t)
@@ -217,11 +201,7 @@ func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
 
 // APIRemoveTeamMember removes a user from the team.
 func (h *Handler) APIRemoveTeamMember(c *fiber.Ctx) error {
-	err := h.removeMember(c.UserContext(), currentUser(c), currentTeam(c), c.Params("username"))
-	if errors.Is(err, store.ErrNotFound) {
-		return clientError(fiber.StatusNotFound, fmt.Sprintf("%s is not a member of this team.", c.Params("username")))
-	}
-	if err != nil {
+	if err := h.people.RemoveMember(c.UserContext(), currentUser(c), currentTeam(c), c.Params("username")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

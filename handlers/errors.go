@@ -90,6 +90,7 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	var te *lifecycle.TransitionError
 	var de *apperr.DeniedError
 	var ce *apperr.ConflictError
+	var nf *apperr.NotFoundError
 	switch {
 	case errors.As(err, &ue):
 		return ue.status, ue.msg, ue.fields
@@ -101,6 +102,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusForbidden, de.Reason, nil
 	case errors.As(err, &ce):
 		return fiber.StatusConflict, ce.Reason, nil
+	case errors.As(err, &nf):
+		return fiber.StatusNotFound, nf.Reason, nil
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.StatusNotFound, errNotFound.msg, nil
 	case errors.Is(err, store.ErrConflict):
@@ -115,4 +118,28 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fe.Code, fe.Message, nil
 	}
 	return fiber.StatusInternalServerError, "Something went wrong on our side. It has been logged.", nil
+}
+
+// refusal returns the message of an error that refuses an action from a
+// page for a reason the user can act on, for the page to show as a flash:
+// the state does not allow it (a lifecycle transition, a team's last owner),
+// the user may not, someone named is not there, or someone else acted first.
+func refusal(err error) (string, bool) {
+	var te *lifecycle.TransitionError
+	var de *apperr.DeniedError
+	var ce *apperr.ConflictError
+	var nf *apperr.NotFoundError
+	switch {
+	case errors.As(err, &te):
+		return te.Reason, true
+	case errors.As(err, &de):
+		return de.Reason, true
+	case errors.As(err, &ce):
+		return ce.Reason, true
+	case errors.As(err, &nf):
+		return nf.Reason, true
+	case errors.Is(err, store.ErrConflict):
+		return "Someone else acted on this meanwhile. Reload the page to see where it stands.", true
+	}
+	return "", false
 }

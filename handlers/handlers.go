@@ -14,6 +14,7 @@ import (
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -31,6 +32,9 @@ type Options struct {
 	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
 	// minimum sunset notice.
 	Lifecycle *lifecycle.Service
+	// People applies the rules about users and teams; nil builds one with
+	// Hasher.
+	People *people.Service
 	// TrustedProxies lists the addresses (IPs or CIDR ranges) of reverse
 	// proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
 	// believed: the client address (login limits, logs) and whether the
@@ -54,6 +58,7 @@ type Handler struct {
 	now     func() time.Time
 	metrics *metrics
 	life    *lifecycle.Service
+	people  *people.Service
 	proxies []string
 	search  search.Index
 	agent   *agent.Server
@@ -92,6 +97,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.agent = opts.Agent
 	if h.agent == nil {
 		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Logger: h.log, Version: h.version})
+	}
+	h.people = opts.People
+	if h.people == nil {
+		h.people = people.New(s, p, people.Options{Hasher: h.hasher, Now: h.now})
 	}
 	return h
 }

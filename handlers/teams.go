@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/teams"
@@ -37,8 +38,8 @@ func (h *Handler) NewTeam(c *fiber.Ctx) error {
 
 // CreateTeam creates a team.
 func (h *Handler) CreateTeam(c *fiber.Ctx) error {
-	in := teamInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description")}
-	t, err := h.createTeam(c.UserContext(), currentUser(c), in)
+	in := people.TeamInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description")}
+	t, err := h.people.CreateTeam(c.UserContext(), currentUser(c), in)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.render(c, teams.New(h.page(c, "New team", "teams"), teams.Form{Slug: in.Slug, Name: in.Name, Description: in.Description, Errors: fields}))
@@ -81,10 +82,14 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username, role := c.FormValue("username"), c.FormValue("role")
-	err := h.setMember(c.UserContext(), currentUser(c), t, username, role, nil)
+	err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: role})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeam(c, teams.MemberForm{Username: username, Role: role, Errors: fields})
+	}
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/teams/"+t.Slug)
 	}
 	if err != nil {
 		return err
@@ -97,13 +102,13 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username := c.Params("username")
-	err := h.setMember(c.UserContext(), currentUser(c), t, username, c.FormValue("role"), nil)
+	err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: c.FormValue("role")})
 	if fields, ok := fieldErrors(err); ok {
 		h.flash(c, "error", firstMessage(fields))
 		return seeOther(c, "/teams/"+t.Slug)
 	}
-	if ue, ok := err.(*userError); ok && ue.status == fiber.StatusConflict {
-		h.flash(c, "error", ue.msg)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
 		return seeOther(c, "/teams/"+t.Slug)
 	}
 	if err != nil {
@@ -117,9 +122,9 @@ func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 func (h *Handler) RemoveTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username := c.Params("username")
-	err := h.removeMember(c.UserContext(), currentUser(c), t, username)
-	if ue, ok := err.(*userError); ok && ue.status == fiber.StatusConflict {
-		h.flash(c, "error", ue.msg)
+	err := h.people.RemoveMember(c.UserContext(), currentUser(c), t, username)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
 		return seeOther(c, "/teams/"+t.Slug)
 	}
 	if err != nil {
@@ -144,9 +149,9 @@ func (h *Handler) SetTeamMemberReviewer(c *fiber.Ctx) error {
 		h.flash(c, "error", "Choose whether "+username+" reviews the team's publication requests.")
 		return seeOther(c, back)
 	}
-	err := h.setReviewer(c.UserContext(), currentUser(c), t, username, reviewer)
-	if ue, ok := err.(*userError); ok {
-		h.flash(c, "error", ue.msg)
+	err := h.people.SetReviewer(c.UserContext(), currentUser(c), t, username, reviewer)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
 		return seeOther(c, back)
 	}
 	if err != nil {

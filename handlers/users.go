@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/users"
@@ -39,8 +40,8 @@ func (h *Handler) NewUser(c *fiber.Ctx) error {
 
 // CreateUser creates a user and shows their one-time password.
 func (h *Handler) CreateUser(c *fiber.Ctx) error {
-	in := userInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
-	u, password, err := h.createUser(c.UserContext(), currentUser(c), in)
+	in := people.UserInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
+	u, password, err := h.people.CreateUser(c.UserContext(), currentUser(c), in)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		f := users.Form{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, Errors: fields}
@@ -69,12 +70,11 @@ func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := userInput{DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
-	disabled := c.FormValue("disabled") == "true"
-	err = h.updateUser(c.UserContext(), currentUser(c), u, in, disabled)
+	f := users.Form{Username: u.Username, DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role"), Disabled: c.FormValue("disabled") == "true"}
+	err = h.people.UpdateUser(c.UserContext(), currentUser(c), u, people.UserChange{DisplayName: &f.DisplayName, Email: &f.Email, OrgRole: &f.OrgRole, Disabled: &f.Disabled})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
-		f := users.Form{Username: u.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, Disabled: disabled, Errors: fields}
+		f.Errors = fields
 		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
 	}
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
@@ -154,23 +153,6 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", fmt.Sprintf("Replaced the description of draft %s (%d operations).", v.Version, v.Operations))
 	return seeOther(c, versionPath(a, v))
-}
-
-// refusal returns the message of an error that refuses a lifecycle action
-// for a reason the user can act on: the state does not allow it, the user
-// may not, or someone else acted first.
-func refusal(err error) (string, bool) {
-	var te *lifecycle.TransitionError
-	var de *apperr.DeniedError
-	switch {
-	case errors.As(err, &te):
-		return te.Reason, true
-	case errors.As(err, &de):
-		return de.Reason, true
-	case errors.Is(err, store.ErrConflict):
-		return "Someone else acted on this meanwhile. Reload the page to see where it stands.", true
-	}
-	return "", false
 }
 
 // ShowVersion renders a version's page: docs, lint and lifecycle actions.
