@@ -25,6 +25,7 @@ import (
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/spec"
@@ -150,11 +151,11 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 
 	start := time.Now()
 	password := auth.RandomToken(9)
-	users, teams, err := demoAccounts(ctx, s, e.passwordHasher(), password)
+	enforcer, life, err := newLifecycle(ctx, s, c)
 	if err != nil {
 		return err
 	}
-	_, life, err := newLifecycle(ctx, s, c)
+	users, teams, err := demoAccounts(ctx, s, newPeople(s, enforcer, e.passwordHasher()), password)
 	if err != nil {
 		return err
 	}
@@ -236,54 +237,39 @@ type demoAccount struct {
 	existing bool
 }
 
-// demoAccounts creates (or reuses) the demo teams and users.
-func demoAccounts(ctx context.Context, s *store.Store, hasher *auth.Hasher, password string) (map[string]demoAccount, map[string]*store.Team, error) {
-	hash, err := hasher.Hash(password)
-	if err != nil {
-		return nil, nil, err
-	}
+// demoAccounts creates (or reuses) the demo teams and users, through the
+// people service as the console named "demo".
+func demoAccounts(ctx context.Context, s *store.Store, svc *people.Service, password string) (map[string]demoAccount, map[string]*store.Team, error) {
+	console := svc.Console("demo")
 	teams := map[string]*store.Team{}
 	users := map[string]demoAccount{}
-	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		for _, tn := range demoTeamNames {
-			t, err := s.TeamBySlug(ctx, tn[0])
-			if errors.Is(err, store.ErrNotFound) {
-				t = &store.Team{Slug: tn[0], Name: tn[1]}
-				if err := s.CreateTeam(ctx, tx, t); err != nil {
-					return err
-				}
-				if err := s.Audit(ctx, tx, &store.AuditEvent{Actor: "demo", Action: "team.create", ObjectType: "team", ObjectID: t.Slug, Reason: "portico demo"}); err != nil {
-					return err
-				}
-			} else if err != nil {
-				return err
-			}
-			teams[t.Slug] = t
+	for _, tn := range demoTeamNames {
+		t, err := s.TeamBySlug(ctx, tn[0])
+		if errors.Is(err, store.ErrNotFound) {
+			t, err = console.CreateTeam(ctx, people.TeamInput{Slug: tn[0], Name: tn[1]})
 		}
-		for _, du := range demoUsers() {
-			u, err := s.UserByUsername(ctx, du.username)
-			existing := err == nil
-			if errors.Is(err, store.ErrNotFound) {
-				u = &store.User{Username: du.username, DisplayName: du.display, OrgRole: du.orgRole, PasswordHash: hash}
-				if err := s.CreateUser(ctx, tx, u); err != nil {
-					return err
-				}
-				if err := s.Audit(ctx, tx, &store.AuditEvent{Actor: "demo", Action: "user.create", ObjectType: "user", ObjectID: u.Username, After: "org_role=" + du.orgRole, Reason: "portico demo"}); err != nil {
-					return err
-				}
-			} else if err != nil {
-				return err
-			}
-			if du.team != "" {
-				if _, err := s.SetTeamMember(ctx, tx, teams[du.team].ID, u.ID, du.teamRole); err != nil {
-					return err
-				}
-			}
-			users[du.username] = demoAccount{user: u, existing: existing}
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo team %s: %w", tn[0], err)
 		}
-		return nil
-	})
-	return users, teams, err
+		teams[t.Slug] = t
+	}
+	for _, du := range demoUsers() {
+		u, err := s.UserByUsername(ctx, du.username)
+		existing := err == nil
+		if errors.Is(err, store.ErrNotFound) {
+			u, err = console.CreateUser(ctx, people.UserInput{Username: du.username, DisplayName: du.display, OrgRole: du.orgRole}, password)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo user %s: %w", du.username, err)
+		}
+		if du.team != "" {
+			if err := console.SetMember(ctx, teams[du.team], people.MemberInput{Username: u.Username, Role: du.teamRole}); err != nil {
+				return nil, nil, fmt.Errorf("demo user %s in %s: %w", du.username, du.team, err)
+			}
+		}
+		users[du.username] = demoAccount{user: u, existing: existing}
+	}
+	return users, teams, nil
 }
 
 type demo struct {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,8 +10,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
@@ -41,8 +37,11 @@ const usage = `Usage: portico [command] [flags]
 Commands:
   serve                 run the portal (the default)
   migrate               apply database migrations and exit
-  user create           create a user: --username NAME --password-stdin [--admin]
-  token create          print a new personal access token: --username NAME [--name NAME]
+  user create           create a user: --username NAME --password-stdin [--admin | --role ROLE]
+                          [--display-name NAME] [--email ADDRESS]
+  token create          print a new personal access token: --username NAME [--name NAME] [--expires-days N]
+  team create           create a team: --slug SLUG --name NAME [--description TEXT]
+  team member           give a user a role in a team: --team SLUG --username NAME --role ROLE [--reviewer=true|false]
   import                create or update draft versions from OpenAPI files, acting for --as USER:
                           --team T [--api SLUG] [--version X] [--name NAME] [--submit|--publish] --as USER FILE
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
@@ -75,7 +74,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "token") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if (cmd == "user" || cmd == "token" || cmd == "team") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
 	}
@@ -88,6 +87,10 @@ func runEnv(ctx context.Context, args []string, e env) error {
 		return cmdUserCreate(ctx, args, e)
 	case "token create":
 		return cmdTokenCreate(ctx, args, e)
+	case "team create":
+		return cmdTeamCreate(ctx, args, e)
+	case "team member":
+		return cmdTeamMember(ctx, args, e)
 	case "import":
 		return cmdImport(ctx, args, e)
 	case "reindex":
@@ -179,94 +182,6 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-func cmdUserCreate(ctx context.Context, args []string, e env) error {
-	var username string
-	var passwordStdin, admin bool
-	c, err := parse("user create", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "user name (required)")
-		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input (required)")
-		fs.BoolVar(&admin, "admin", false, "make the user an org admin")
-	})
-	if err != nil {
-		return err
-	}
-	if username == "" || !passwordStdin {
-		return errors.New("user create needs --username NAME and --password-stdin (the password on standard input)")
-	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password: %w", err)
-	}
-	password := strings.TrimRight(line, "\r\n")
-	hash, err := e.passwordHasher().Hash(password)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	role := policy.RoleMember
-	if admin {
-		role = policy.RoleAdmin
-	}
-	u := &store.User{Username: strings.ToLower(username), OrgRole: role, PasswordHash: hash}
-	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.CreateUser(ctx, tx, u); err != nil {
-			return err
-		}
-		return s.Audit(ctx, tx, &store.AuditEvent{Actor: "cli", Action: "user.create", ObjectType: "user", ObjectID: u.Username, After: "org_role=" + role})
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("user %q exists already", u.Username)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created user %s (org role %s)\n", u.Username, role)
-	return nil
-}
-
-func cmdTokenCreate(ctx context.Context, args []string, e env) error {
-	var username, name string
-	c, err := parse("token create", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "owner of the token (required)")
-		fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
-	})
-	if err != nil {
-		return err
-	}
-	if username == "" {
-		return errors.New("token create needs --username NAME")
-	}
-	s, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := s.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("there is no user %q", username)
-	}
-	if err != nil {
-		return err
-	}
-	token, display := auth.NewPersonalToken()
-	t := &store.APIToken{UserID: u.ID, Name: name, Prefix: display, TokenHash: auth.HashToken(token)}
-	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.CreateToken(ctx, tx, t); err != nil {
-			return err
-		}
-		return s.Audit(ctx, tx, &store.AuditEvent{ActorID: &u.ID, Actor: "cli", Action: "token.create", ObjectType: "user", ObjectID: u.Username, After: name + " (" + display + "…)"})
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, token)
-	return nil
-}
-
 func cmdServe(ctx context.Context, args []string, e env) error {
 	c, err := parse("serve", args, e, nil)
 	if err != nil {
@@ -279,11 +194,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	defer s.Close()
 	hasher := e.passwordHasher()
-	if err := firstStart(ctx, s, hasher, e.stdout); err != nil {
-		return err
-	}
 	enforcer, life, err := newLifecycle(ctx, s, c)
 	if err != nil {
+		return err
+	}
+	ppl := newPeople(s, enforcer, hasher)
+	if err := firstStart(ctx, ppl, e.stdout); err != nil {
 		return err
 	}
 	idx, err := openSearch(c)
@@ -295,7 +211,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	proxies, _ := c.trustedProxies()
 	calls, _ := c.mcpCallsPerMinute()
 	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, Search: idx, TrustedProxies: proxies, Agent: mcpServer})
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer})
 	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -346,35 +262,6 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 		return nil, nil, err
 	}
 	return enforcer, lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice}), nil
-}
-
-// firstStart creates the first org admin when the database has no user and
-// prints, once, how to log in.
-func firstStart(ctx context.Context, s *store.Store, hasher *auth.Hasher, w io.Writer) error {
-	n, err := s.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	password := auth.RandomToken(15)
-	hash, err := hasher.Hash(password)
-	if err != nil {
-		return err
-	}
-	u := &store.User{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin, PasswordHash: hash}
-	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.CreateUser(ctx, tx, u); err != nil {
-			return err
-		}
-		return s.Audit(ctx, tx, &store.AuditEvent{Actor: "system", Action: "user.create", ObjectType: "user", ObjectID: "admin", After: "org_role=admin", Reason: "first start"})
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil // another instance created it first
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: admin\n  password:  %s\nThis password is shown once. Change it on your profile page after logging in.\n\n", password)
-	return nil
 }
 
 // housekeeping removes expired sessions and old login failures every hour.

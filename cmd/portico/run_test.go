@@ -203,7 +203,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 	e, _, _ = testEnv(vars, "a long enough password\n")
 	err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, e)
-	if err == nil || !strings.Contains(err.Error(), "exists") {
+	if err == nil || !strings.Contains(err.Error(), "--username: This username is taken.") {
 		t.Errorf("duplicate user: %v", err)
 	}
 	e, _, _ = testEnv(vars, "short\n")
