@@ -15,11 +15,12 @@ func (h *Handler) ShowDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := home.Dashboard{IsAdmin: u.OrgRole == policy.RoleAdmin}
+	d := home.Dashboard{SeesUsers: h.can(c, policy.OrgDomain, "users", "read")}
+	d.CanCreateTeam = len(ms) == 0 && h.can(c, policy.OrgDomain, "teams", "create")
 	for _, m := range ms {
 		d.Teams = append(d.Teams, home.Team{Slug: m.Team.Slug, Name: m.Team.Name, Role: m.Role})
 	}
-	if d.IsAdmin {
+	if d.SeesUsers {
 		if d.Users, err = h.store.CountUsers(ctx); err != nil {
 			return err
 		}

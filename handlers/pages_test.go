@@ -215,3 +215,43 @@ func TestResponsesAreCompressed(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgControlsFollowThePolicy: the org-wide links and counters show
+// exactly for those whom the policy lets through their pages.
+func TestOrgControlsFollowThePolicy(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		orgRole          string
+		users, audit     bool // navigation links
+		stats, createCTA bool // dashboard counters, "New team" for someone in no team
+	}{
+		{policy.RoleAdmin, true, true, true, true},
+		{policy.RoleApprover, false, false, false, false},
+		{policy.RoleMember, false, false, false, false},
+	} {
+		e.user(tc.orgRole+"-user", tc.orgRole, "", "")
+		b := e.browser()
+		b.login(tc.orgRole + "-user")
+		d := doc(t, b.get("/"))
+		for _, c := range []struct {
+			what, sel string
+			want      bool
+		}{
+			{"Users link", `nav a[href="/users"]`, tc.users},
+			{"Audit link", `nav a[href="/audit"]`, tc.audit},
+			{"user count", `[data-testid="stat-users"]`, tc.stats},
+			{"New team offer", `main a[href="/teams/new"]`, tc.createCTA},
+		} {
+			if got := d.Find(c.sel).Length() > 0; got != c.want {
+				t.Errorf("%s: %s shown = %v, want %v", tc.orgRole, c.what, got, c.want)
+			}
+		}
+		for path, want := range map[string]bool{"/users": tc.users, "/audit": tc.audit} {
+			res := b.get(path)
+			res.Body.Close()
+			if got := res.StatusCode == http.StatusOK; got != want {
+				t.Errorf("%s: GET %s status %d, link shown %v", tc.orgRole, path, res.StatusCode, want)
+			}
+		}
+	}
+}

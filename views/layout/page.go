@@ -17,7 +17,10 @@ type Page struct {
 type User struct {
 	Username    string
 	DisplayName string
-	IsAdmin     bool
+	// SeesUsers and SeesAudit show the Users and Audit links: the
+	// permissions their pages require.
+	SeesUsers bool
+	SeesAudit bool
 }
 
 // Initials returns up to two letters for the user's avatar.
