@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/store"
 )
 
 type lockedBuffer struct {
@@ -222,5 +224,70 @@ func TestUserAndTokenCommands(t *testing.T) {
 	e, _, _ = testEnv(vars, "")
 	if err := runEnv(context.Background(), []string{"token", "create", "--username", "ghost"}, e); err == nil {
 		t.Error("token for an unknown user succeeded")
+	}
+}
+
+func TestTeamCommands(t *testing.T) {
+	vars := map[string]string{"PORTICO_DATA_DIR": t.TempDir()}
+	run := func(stdin string, args ...string) (string, error) {
+		e, out, _ := testEnv(vars, stdin)
+		err := runEnv(context.Background(), args, e)
+		return out.String(), err
+	}
+	steps := []struct {
+		stdin   string
+		args    []string
+		out     string // printed on success
+		refusal string // part of the error, when refused
+	}{
+		{"a long enough password\n", []string{"user", "create", "--username", "Alice", "--password-stdin", "--role", "approver", "--display-name", "Alice A.", "--email", "alice@example.com"}, "created user alice (org role approver)", ""},
+		{"a long enough password\n", []string{"user", "create", "--username", "bob", "--password-stdin", "--admin", "--role", "member"}, "", "choose --admin or --role member, not both"},
+		{"", []string{"team", "create", "--slug", "payments", "--name", "Payments", "--description", "Money in, money out"}, "created team payments (Payments)", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner", "--reviewer"}, "alice is owner of payments", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "viewer"}, "", "A team needs at least one owner"},
+		{"", []string{"team", "member", "--team", "nope", "--username", "alice", "--role", "viewer"}, "", `there is no team "nope" (--team)`},
+		{"", []string{"team", "member", "--username", "alice", "--role", "viewer"}, "", "team member needs --team SLUG"},
+		{"", []string{"token", "create", "--username", "alice", "--expires-days", "0"}, "", "--expires-days: Enter a number of days from 1 to 3650"},
+		{"", []string{"token", "create", "--username", "ghost"}, "", `--username: There is no user "ghost".`},
+	}
+	for _, st := range steps {
+		out, err := run(st.stdin, st.args...)
+		switch {
+		case st.refusal == "" && err != nil:
+			t.Errorf("%v: %v", st.args, err)
+		case st.refusal == "" && !strings.Contains(out, st.out):
+			t.Errorf("%v printed %q, want %q", st.args, out, st.out)
+		case st.refusal != "" && (err == nil || !strings.Contains(err.Error(), st.refusal)):
+			t.Errorf("%v: error %v, want one containing %q", st.args, err, st.refusal)
+		}
+	}
+	c := &config{}
+	c.register(flag.NewFlagSet("test", flag.ContinueOnError), func(k string) string { return vars[k] })
+	s, err := openStore(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	team, err := s.TeamBySlug(context.Background(), "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := s.TeamMembers(context.Background(), team.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 1 || members[0].User.Username != "alice" || members[0].Role != "owner" || !members[0].Reviewer || members[0].User.Email != "alice@example.com" {
+		t.Errorf("payments members = %+v, want alice, owner and reviewer", members)
+	}
+	events, err := s.ListAudit(context.Background(), store.AuditFilter{Actor: "cli", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, ev := range events {
+		actions = append(actions, ev.Action)
+	}
+	if want := "team.member.reviewer,team.member.set,team.create,user.create"; strings.Join(actions, ",") != want {
+		t.Errorf("audit by cli = %v, want %s", actions, want)
 	}
 }
