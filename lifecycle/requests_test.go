@@ -3,8 +3,13 @@ package lifecycle_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
@@ -151,4 +156,87 @@ func TestWhoSeesAndDecidesRequests(t *testing.T) {
 			t.Errorf("team reviewer approves: %v", err)
 		}
 	})
+}
+
+// queryCounter counts the statements a store runs.
+type queryCounter struct {
+	mu      sync.Mutex
+	queries []string
+}
+
+func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+func (q *queryCounter) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.queries = append(q.queries, e.Query)
+}
+
+func (q *queryCounter) take() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := q.queries
+	q.queries = nil
+	return out
+}
+
+// TestRequestListsAreOneQuery: however many teams a user is in, listing
+// the requests they see or review is one query (besides the policy's
+// version check), not one per team.
+func TestRequestListsAreOneQuery(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	f := newFixture(t, s)
+	counter := &queryCounter{}
+	s.DB().AddQueryHook(counter)
+	for i := range 6 {
+		team := &store.Team{Slug: fmt.Sprintf("team-%d", i), Name: fmt.Sprintf("Team %d", i)}
+		if err := s.CreateTeam(ctx, s.DB(), team); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetTeamMember(ctx, s.DB(), team.ID, f.dev.ID, policy.RoleDeveloper); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetTeamReviewer(ctx, s.DB(), team.ID, f.dev.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.svc.CreateAPI(ctx, f.admin, team, lifecycle.APIInput{Slug: team.Slug, Name: team.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := f.svc.CreateVersion(ctx, f.admin, a, "1.0.0", []byte(spectest.PetsV1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Submit(ctx, f.admin, a, v, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.svc.VisibleRequests(ctx, f.dev, "", 100); err != nil { // loads the new role assignments
+		t.Fatal(err)
+	}
+	counter.take()
+	for name, list := range map[string]func() (lifecycle.RequestList, error){
+		"visible":    func() (lifecycle.RequestList, error) { return f.svc.VisibleRequests(ctx, f.dev, "", 100) },
+		"reviewable": func() (lifecycle.RequestList, error) { return f.svc.ReviewableRequests(ctx, f.dev, 100) },
+	} {
+		l, err := list()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Requests) != 6 {
+			t.Errorf("%s: %d requests, want the 6 of dev's teams", name, len(l.Requests))
+		}
+		queries := counter.take()
+		listings := 0
+		for _, q := range queries {
+			if strings.Contains(q, "publication_requests") {
+				listings++
+			}
+		}
+		if listings != 1 || len(queries) > 2 {
+			t.Errorf("%s: %d queries, %d of them on publication requests, want one listing and the policy version check:\n%s", name, len(queries), listings, strings.Join(queries, "\n"))
+		}
+	}
 }
