@@ -224,7 +224,7 @@ func (t *tools) searchAPIs(ctx context.Context, in searchInput) (searchOutput, e
 	if len(q.States) > 0 && !slices.Contains(lifecycle.States(), lifecycle.State(q.States[0])) {
 		return out, noticef("state must be one of draft, in_review, published, deprecated or retired.")
 	}
-	viewer, err := catalog.ViewerOf(ctx, t.s.store, t.caller.User)
+	viewer, err := catalog.ViewerOf(ctx, t.s.life, t.caller.User)
 	if err != nil {
 		return out, err
 	}

@@ -136,7 +136,8 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 		d.DefaultVersion = def.Version
 	} else if lifecycle.CatalogState(versions) != lifecycle.Retired {
 		// Nothing published yet: drafts are the team's work in progress, so
-		// only the team (and org admins) find the API until its first release.
+		// only the team (and org approvers and admins) find the API until its
+		// first release.
 		d.Visibility = store.VisibilityTeam
 	}
 	if specJSON != "" {

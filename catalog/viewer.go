@@ -3,7 +3,7 @@ package catalog
 import (
 	"context"
 
-	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 )
@@ -11,23 +11,21 @@ import (
 // MaxQueryLength is the longest search text, in characters.
 const MaxQueryLength = 200
 
-// ViewerOf returns who u is to the search index: an org admin sees every
-// API; anybody else the public ones and the team-only ones of their own
-// teams. The catalog page, the search API and the MCP server all search as
-// this viewer, so that they find the same APIs.
-func ViewerOf(ctx context.Context, s *store.Store, u *store.User) (search.Viewer, error) {
-	if u.OrgRole == policy.RoleAdmin {
-		return search.Viewer{All: true}, nil
-	}
-	ms, err := s.Memberships(ctx, u.ID)
+// ViewerOf returns who u is to the search index: the public APIs and the
+// team-only ones of the teams whose APIs u may read (lifecycle's Readable:
+// every team for org approvers and admins, their own teams for members),
+// the same permission that opens an API's page. The catalog page, the
+// search API and the MCP server all search as this viewer, so that they
+// find the same APIs.
+func ViewerOf(ctx context.Context, life *lifecycle.Service, u *store.User) (search.Viewer, error) {
+	scope, err := life.Readable(ctx, u)
 	if err != nil {
 		return search.Viewer{}, err
 	}
-	v := search.Viewer{Teams: make([]string, 0, len(ms))}
-	for _, m := range ms {
-		v.Teams = append(v.Teams, m.Team.Slug)
+	if scope.All {
+		return search.Viewer{All: true}, nil
 	}
-	return v, nil
+	return search.Viewer{Teams: append([]string{}, scope.Teams...)}, nil
 }
 
 // Search runs q over index as viewer, the way the catalog searches: without

@@ -153,7 +153,7 @@ func (h *Handler) runSearch(c *fiber.Ctx, p catalogParams) (search.Result, error
 	if h.search == nil {
 		return search.Result{}, errSearchOff
 	}
-	viewer, err := catalog.ViewerOf(c.UserContext(), h.store, currentUser(c))
+	viewer, err := catalog.ViewerOf(c.UserContext(), h.life, currentUser(c))
 	if err != nil {
 		return search.Result{}, err
 	}

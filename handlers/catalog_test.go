@@ -266,8 +266,26 @@ func leakFixture(t *testing.T) (*searchEnv, map[string]string) {
 		"outsider": e.token(e.user("outsider", policy.RoleMember, "payments", policy.RoleOwner)),
 		"insider":  e.token(e.user("insider", policy.RoleMember, "vault", policy.RoleViewer)),
 		"admin":    e.token(e.user("boss", policy.RoleAdmin, "", "")),
+		"approver": e.token(e.user("approver", policy.RoleApprover, "", "")),
 	}
 	return e, tokens
+}
+
+// TestSearchFindsWhatOpens: a team-only API is found by exactly those whose
+// request for its page succeeds: its team, org approvers and admins.
+func TestSearchFindsWhatOpens(t *testing.T) {
+	e, tokens := leakFixture(t)
+	for _, who := range []string{"outsider", "insider", "approver", "admin"} {
+		status, body := e.searchJSON(tokens[who], url.Values{"q": {"quantum"}})
+		if status != 200 {
+			t.Fatalf("%s: search status %d", who, status)
+		}
+		found := slices.Contains(hitSlugs(body), "quantum-ledger")
+		res, _ := e.api("GET", "/api/v1/apis/quantum-ledger", tokens[who], nil)
+		if opens := res.StatusCode == 200; found != opens {
+			t.Errorf("%s: search finds the team-only API: %v; its page opens: %v (status %d)", who, found, opens, res.StatusCode)
+		}
+	}
 }
 
 func TestSearchAPINeverLeaksTeamOnlyAPIs(t *testing.T) {
@@ -287,6 +305,7 @@ func TestSearchAPINeverLeaksTeamOnlyAPIs(t *testing.T) {
 		{"insider", url.Values{}, true, 3},
 		{"insider", url.Values{"q": {"quantum"}}, true, 1},
 		{"admin", url.Values{"q": {"ledger"}}, true, 2},
+		{"approver", url.Values{"q": {"ledger"}}, true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.who+" "+tt.query.Encode(), func(t *testing.T) {

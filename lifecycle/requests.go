@@ -117,14 +117,3 @@ func (s *Service) ReviewableRequests(ctx context.Context, u *store.User, limit i
 	}
 	return s.listRequests(ctx, u, Permission(Approve), f)
 }
-
-// Readable says whose team-only APIs u may read: every team's (org
-// approvers and admins), or those of the listed teams. The pages, the
-// review listings and the catalog search derive visibility from it, so
-// they agree with the permission that guards each API's page.
-func (s *Service) Readable(ctx context.Context, u *store.User) (policy.Scope, error) {
-	if u == nil {
-		return policy.Scope{}, nil
-	}
-	return s.auth.Teams(ctx, u.ID, "api", "read")
-}

@@ -114,3 +114,14 @@ func (s *Service) CanSeeVersion(ctx context.Context, u *store.User, a *store.API
 	}
 	return s.ReadsTeamAPIs(ctx, u, a)
 }
+
+// Readable says whose team-only APIs u may read, with the permission
+// ReadsTeamAPIs checks: every team's (org approvers and admins), or those of
+// the listed teams (their members). The catalog search filters by it, so it
+// finds exactly the APIs whose pages open.
+func (s *Service) Readable(ctx context.Context, u *store.User) (policy.Scope, error) {
+	if u == nil {
+		return policy.Scope{}, nil
+	}
+	return s.auth.Teams(ctx, u.ID, "api", "read")
+}
