@@ -119,3 +119,26 @@ func (h *Handler) RevokeToken(c *fiber.Ctx) error {
 	h.flash(c, "success", "Token revoked.")
 	return seeOther(c, "/profile#tokens")
 }
+
+type apiMembership struct {
+	Team string `json:"team"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// APIMe returns the caller and their teams.
+func (h *Handler) APIMe(c *fiber.Ctx) error {
+	u := currentUser(c)
+	ms, err := h.store.Memberships(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	teams := []apiMembership{}
+	for _, m := range ms {
+		teams = append(teams, apiMembership{Team: m.Team.Slug, Name: m.Team.Name, Role: m.Role})
+	}
+	return c.JSON(struct {
+		apiUser
+		Teams []apiMembership `json:"teams"`
+	}{toAPIUser(u), teams})
+}

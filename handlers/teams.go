@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/teams"
 )
@@ -170,4 +173,92 @@ func firstMessage(fields map[string]string) string {
 		return fields[k]
 	}
 	return ""
+}
+
+type apiTeam struct {
+	Slug        string          `json:"slug"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	CreatedAt   time.Time       `json:"created_at"`
+	Members     []apiTeamMember `json:"members"`
+}
+
+type apiTeamMember struct {
+	Username string `json:"username"`
+	Role     string `json:"role"`
+	Reviewer bool   `json:"reviewer"`
+}
+
+func (h *Handler) teamJSON(c *fiber.Ctx, t *store.Team) (apiTeam, error) {
+	members, err := h.store.TeamMembers(c.UserContext(), t.ID)
+	if err != nil {
+		return apiTeam{}, err
+	}
+	out := apiTeam{Slug: t.Slug, Name: t.Name, Description: t.Description, CreatedAt: t.CreatedAt, Members: []apiTeamMember{}}
+	for _, m := range members {
+		out.Members = append(out.Members, apiTeamMember{Username: m.User.Username, Role: m.Role, Reviewer: m.Reviewer})
+	}
+	return out, nil
+}
+
+// APICreateTeam creates a team.
+func (h *Handler) APICreateTeam(c *fiber.Ctx) error {
+	var body struct {
+		Slug        string `json:"slug"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t, err := h.people.CreateTeam(c.UserContext(), currentUser(c), people.TeamInput(body))
+	if err != nil {
+		return err
+	}
+	out, err := h.teamJSON(c, t)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/teams/"+t.Slug)
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// APIGetTeam returns a team with its members.
+func (h *Handler) APIGetTeam(c *fiber.Ctx) error {
+	out, err := h.teamJSON(c, currentTeam(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// APISetTeamMember gives a user a role in the team and, when the body has
+// "reviewer", sets their team reviewer flag (absent: unchanged; a new member
+// starts without it).
+func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
+	var body struct {
+		Role     string `json:"role"`
+		Reviewer *bool  `json:"reviewer"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t := currentTeam(c)
+	in := people.MemberInput{Username: c.Params("username"), Role: body.Role, Reviewer: body.Reviewer}
+	if err := h.people.SetMember(c.UserContext(), currentUser(c), t, in); err != nil {
+		return err
+	}
+	out, err := h.teamJSON(c, t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// APIRemoveTeamMember removes a user from the team.
+func (h *Handler) APIRemoveTeamMember(c *fiber.Ctx) error {
+	if err := h.people.RemoveMember(c.UserContext(), currentUser(c), currentTeam(c), c.Params("username")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

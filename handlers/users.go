@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/users"
 )
@@ -96,4 +98,61 @@ func fieldErrors(err error) (map[string]string, bool) {
 		return ie.Fields, true
 	}
 	return nil, false
+}
+
+type apiUser struct {
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Email       string    `json:"email"`
+	OrgRole     string    `json:"org_role"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func toAPIUser(u *store.User) apiUser {
+	return apiUser{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+}
+
+// APICreateUser creates a user and returns their one-time password.
+func (h *Handler) APICreateUser(c *fiber.Ctx) error {
+	var body struct {
+		Username    string `json:"username"`
+		DisplayName string `json:"display_name"`
+		Email       string `json:"email"`
+		OrgRole     string `json:"org_role"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	u, password, err := h.people.CreateUser(c.UserContext(), currentUser(c), people.UserInput(body))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderLocation, "/api/v1/users/"+u.Username)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		apiUser
+		Password string `json:"password"`
+	}{toAPIUser(u), password})
+}
+
+// APIUpdateUser changes a user's org role, status or profile.
+func (h *Handler) APIUpdateUser(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	var body struct {
+		DisplayName *string `json:"display_name"`
+		Email       *string `json:"email"`
+		OrgRole     *string `json:"org_role"`
+		Disabled    *bool   `json:"disabled"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := h.people.UpdateUser(c.UserContext(), currentUser(c), u, people.UserChange(body)); err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(u))
 }
