@@ -34,3 +34,18 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	}
 	return nil
 }
+
+// decodeOptionalJSON decodes a JSON body that may be absent.
+func decodeOptionalJSON(c *fiber.Ctx, v any) error {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return nil
+	}
+	return decodeJSON(c, v)
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}

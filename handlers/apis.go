@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -248,4 +249,155 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", "Saved "+a.Name+".")
 	return seeOther(c, "/apis/"+a.Slug)
+}
+
+type apiAPI struct {
+	Team        string              `json:"team"`
+	Slug        string              `json:"slug"`
+	Name        string              `json:"name"`
+	Summary     string              `json:"summary"`
+	Description string              `json:"description"`
+	Tags        []string            `json:"tags"`
+	Visibility  string              `json:"visibility"`
+	Upstreams   []string            `json:"upstreams"`
+	State       string              `json:"state"`
+	LockVersion int64               `json:"lock_version"`
+	CreatedAt   time.Time           `json:"created_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
+	Versions    []apiVersionSummary `json:"versions"`
+}
+
+// visibleVersions returns an API's versions that the caller sees, newest
+// first, without specs (lifecycle.Service.VisibleVersions).
+func (h *Handler) visibleVersions(c *fiber.Ctx, a *store.API) ([]store.APIVersion, error) {
+	return h.life.VisibleVersions(c.UserContext(), currentUser(c), a)
+}
+
+// apiJSON returns an API with the versions the caller may see.
+func (h *Handler) apiJSON(c *fiber.Ctx, a *store.API) (apiAPI, error) {
+	vs, err := h.visibleVersions(c, a)
+	if err != nil {
+		return apiAPI{}, err
+	}
+	out := apiAPI{Slug: a.Slug, Name: a.Name, Summary: a.Summary, Description: a.Description, Tags: nonNil(a.Tags),
+		Visibility: a.Visibility, Upstreams: nonNil(a.Upstreams), State: string(lifecycle.CatalogState(vs)),
+		LockVersion: a.LockVersion, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Versions: []apiVersionSummary{}}
+	if a.Team != nil {
+		out.Team = a.Team.Slug
+	}
+	for i := range vs {
+		out.Versions = append(out.Versions, toAPIVersionSummary(&vs[i]))
+	}
+	return out, nil
+}
+
+type apiInputBody struct {
+	Team        *string   `json:"team"`
+	Slug        *string   `json:"slug"`
+	Name        *string   `json:"name"`
+	Summary     *string   `json:"summary"`
+	Description *string   `json:"description"`
+	Tags        *[]string `json:"tags"`
+	Visibility  *string   `json:"visibility"`
+	Upstreams   *[]string `json:"upstreams"`
+}
+
+// apply sets the fields present in the body on in.
+func (b apiInputBody) apply(in *lifecycle.APIInput) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&in.Slug, b.Slug)
+	set(&in.Name, b.Name)
+	set(&in.Summary, b.Summary)
+	set(&in.Description, b.Description)
+	set(&in.Visibility, b.Visibility)
+	if b.Tags != nil {
+		in.Tags = *b.Tags
+	}
+	if b.Upstreams != nil {
+		in.Upstreams = *b.Upstreams
+	}
+}
+
+// APICreateAPI creates an API in the team named in the body. The lifecycle
+// service checks the caller's "api create" permission in that team.
+func (h *Handler) APICreateAPI(c *fiber.Ctx) error {
+	var body apiInputBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Team == nil || strings.TrimSpace(*body.Team) == "" {
+		return invalid(map[string]string{"team": "Name the team that owns the API (its slug)."})
+	}
+	ctx := c.UserContext()
+	t, err := h.store.TeamBySlug(ctx, strings.TrimSpace(*body.Team))
+	if errors.Is(err, store.ErrNotFound) {
+		return clientError(fiber.StatusNotFound, fmt.Sprintf("There is no team %q.", strings.TrimSpace(*body.Team)))
+	}
+	if err != nil {
+		return err
+	}
+	var in lifecycle.APIInput
+	body.apply(&in)
+	a, err := h.life.CreateAPI(ctx, currentUser(c), t, in)
+	if err != nil {
+		return err
+	}
+	out, err := h.apiJSON(c, a)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/apis/"+a.Slug)
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// APIGetAPI returns an API with its versions.
+func (h *Handler) APIGetAPI(c *fiber.Ctx) error {
+	out, err := h.apiJSON(c, currentAPI(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// APIUpdateAPI changes the fields present in the body; an optional
+// lock_version makes the change conditional on nobody having changed the API
+// since the caller read it.
+func (h *Handler) APIUpdateAPI(c *fiber.Ctx) error {
+	var body struct {
+		Name        *string   `json:"name"`
+		Summary     *string   `json:"summary"`
+		Description *string   `json:"description"`
+		Tags        *[]string `json:"tags"`
+		Visibility  *string   `json:"visibility"`
+		Upstreams   *[]string `json:"upstreams"`
+		LockVersion *int64    `json:"lock_version"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	a := currentAPI(c)
+	if body.LockVersion != nil && *body.LockVersion != a.LockVersion {
+		return clientError(fiber.StatusConflict, fmt.Sprintf("The API was changed since you read it (lock_version %d, now %d); read it again and reapply your change.", *body.LockVersion, a.LockVersion))
+	}
+	in := lifecycle.APIInput{Slug: a.Slug, Name: a.Name, Summary: a.Summary, Description: a.Description,
+		Tags: append([]string(nil), a.Tags...), Visibility: a.Visibility, Upstreams: append([]string(nil), a.Upstreams...)}
+	apiInputBody{Name: body.Name, Summary: body.Summary, Description: body.Description, Tags: body.Tags,
+		Visibility: body.Visibility, Upstreams: body.Upstreams}.apply(&in)
+	ctx := c.UserContext()
+	err := h.life.UpdateAPI(ctx, currentUser(c), a, in)
+	if errors.Is(err, store.ErrConflict) {
+		return clientError(fiber.StatusConflict, "The API was changed by someone else meanwhile; read it again and reapply your change.")
+	}
+	if err != nil {
+		return err
+	}
+	out, err := h.apiJSON(c, a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -83,4 +85,89 @@ func hasOption(opts []components.Option, value string) bool {
 		}
 	}
 	return false
+}
+
+type apiAuditEvent struct {
+	ID         int64     `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Team       *string   `json:"team"`
+	Before     string    `json:"before"`
+	After      string    `json:"after"`
+	Reason     string    `json:"reason"`
+}
+
+// APIListAudit returns audit events newest first, filtered by the query;
+// next_before pages on to older events.
+func (h *Handler) APIListAudit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := store.AuditFilter{Actor: c.Query("actor"), Action: c.Query("action"), ObjectType: c.Query("object_type"), ObjectID: c.Query("object_id")}
+	fields := map[string]string{}
+	if s := c.Query("before"); s != "" {
+		n, err := parsePositive(s)
+		if err != nil {
+			fields["before"] = "Use the next_before value of a previous page (a positive integer)."
+		}
+		f.Before = n
+	}
+	f.Limit = 100
+	if s := c.Query("limit"); s != "" {
+		n, err := parsePositive(s)
+		if err != nil || n > 500 {
+			fields["limit"] = "Use a number from 1 to 500."
+		}
+		f.Limit = int(n)
+	}
+	teams, err := h.store.ListTeams(ctx)
+	if err != nil {
+		return err
+	}
+	slugs := map[int64]string{}
+	for _, t := range teams {
+		slugs[t.ID] = t.Slug
+		if t.Slug == c.Query("team") {
+			f.TeamID = t.ID
+		}
+	}
+	if c.Query("team") != "" && f.TeamID == 0 {
+		fields["team"] = fmt.Sprintf("There is no team %q.", c.Query("team"))
+	}
+	if len(fields) > 0 {
+		return invalid(fields)
+	}
+	events, err := h.store.ListAudit(ctx, f)
+	if err != nil {
+		return err
+	}
+	out := make([]apiAuditEvent, 0, len(events))
+	for _, e := range events {
+		ev := apiAuditEvent{ID: e.ID, CreatedAt: e.CreatedAt, Actor: e.Actor, Action: e.Action, ObjectType: e.ObjectType,
+			ObjectID: e.ObjectID, Before: e.Before, After: e.After, Reason: e.Reason}
+		if e.TeamID != nil {
+			if s, ok := slugs[*e.TeamID]; ok {
+				ev.Team = &s
+			}
+		}
+		out = append(out, ev)
+	}
+	var next *int64
+	if len(events) == f.Limit && len(events) > 0 {
+		id := events[len(events)-1].ID
+		next = &id
+	}
+	return c.JSON(struct {
+		Events     []apiAuditEvent `json:"events"`
+		NextBefore *int64          `json:"next_before"`
+	}{out, next})
+}
+
+func parsePositive(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("not a positive integer: %q", s)
+	}
+	return n, nil
 }

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -177,4 +179,186 @@ func (h *Handler) WithdrawReview(c *fiber.Ctx) error {
 	r := currentReview(c)
 	err := h.life.Withdraw(c.UserContext(), currentUser(c), r)
 	return h.reviewDone(c, err, "Request withdrawn. The version is a draft again.", "", func(*reviews.Page, map[string]string) {})
+}
+
+type apiChange struct {
+	ID        string `json:"id"`
+	Level     string `json:"level"`
+	Operation string `json:"operation"`
+	Path      string `json:"path"`
+	Text      string `json:"text"`
+}
+
+type apiReview struct {
+	ID              int64      `json:"id"`
+	API             string     `json:"api"`
+	APIName         string     `json:"api_name"`
+	Team            string     `json:"team"`
+	Version         string     `json:"version"`
+	VersionState    string     `json:"version_state"`
+	State           string     `json:"state"`
+	Requester       string     `json:"requester"`
+	Note            string     `json:"note"`
+	CreatedAt       time.Time  `json:"created_at"`
+	DecidedAt       *time.Time `json:"decided_at"`
+	DecidedBy       *string    `json:"decided_by"`
+	DecisionComment string     `json:"decision_comment"`
+	Override        bool       `json:"override"`
+}
+
+type apiDiff struct {
+	BaseVersion *string     `json:"base_version"`
+	Changes     []apiChange `json:"changes"`
+	Breaking    []apiChange `json:"breaking"`
+	Added       []string    `json:"added"`
+	Removed     []string    `json:"removed"`
+	Modified    []string    `json:"modified"`
+}
+
+type apiReviewDetail struct {
+	apiReview
+	Diff     apiDiff      `json:"diff"`
+	Breaking bool         `json:"breaking"`
+	Lint     []apiFinding `json:"lint"`
+}
+
+func toAPIChanges(cs []spec.Change) []apiChange {
+	out := make([]apiChange, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, apiChange{ID: c.ID, Level: c.Level, Operation: c.Operation, Path: c.Path, Text: c.Text})
+	}
+	return out
+}
+
+func toAPIReview(r *store.PublicationRequest) apiReview {
+	out := apiReview{ID: r.ID, State: r.State, Note: r.Note, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt,
+		DecisionComment: r.DecisionComment, Override: r.Override}
+	if r.API != nil {
+		out.API, out.APIName = r.API.Slug, r.API.Name
+		if r.API.Team != nil {
+			out.Team = r.API.Team.Slug
+		}
+	}
+	if r.Version != nil {
+		out.Version, out.VersionState = r.Version.Version, r.Version.State
+	}
+	if r.Requester != nil {
+		out.Requester = r.Requester.Username
+	}
+	if r.Decider != nil {
+		name := r.Decider.Username
+		out.DecidedBy = &name
+	}
+	return out
+}
+
+// reviewStates are the values of the state filter of the review list.
+var reviewStates = map[string]string{
+	"open": store.RequestOpen, "approved": store.RequestApproved, "rejected": store.RequestRejected,
+	"withdrawn": store.RequestWithdrawn, "all": "",
+}
+
+// APIListReviews lists the publication requests the caller may open
+// (lifecycle.VisibleRequests): every team's for org approvers and admins,
+// their own teams' for everybody else, team reviewers included.
+func (h *Handler) APIListReviews(c *fiber.Ctx) error {
+	stateParam := c.Query("state", "open")
+	state, ok := reviewStates[stateParam]
+	if !ok {
+		return invalid(map[string]string{"state": "Use open, approved, rejected, withdrawn or all."})
+	}
+	list, err := h.life.VisibleRequests(c.UserContext(), currentUser(c), state, 500)
+	if err != nil {
+		return err
+	}
+	reqs := list.Requests
+	out := make([]apiReview, 0, len(reqs))
+	for i := range reqs {
+		out = append(out, toAPIReview(&reqs[i]))
+	}
+	return c.JSON(struct {
+		Reviews []apiReview `json:"reviews"`
+	}{out})
+}
+
+// APIGetReview returns a publication request with the diff against the
+// latest live version, its breaking changes and the lint findings.
+func (h *Handler) APIGetReview(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	r := currentReview(c)
+	v, err := h.store.VersionByID(ctx, r.VersionID)
+	if err != nil {
+		return err
+	}
+	out := apiReviewDetail{apiReview: toAPIReview(r), Lint: []apiFinding{},
+		Diff: apiDiff{Changes: []apiChange{}, Breaking: []apiChange{}, Added: []string{}, Removed: []string{}, Modified: []string{}}}
+	if doc, err := h.life.StoredSpec(v); err == nil {
+		out.Lint = toAPIFindings(spec.Lint(doc))
+	}
+	report, base, err := h.life.Compare(ctx, v)
+	if err != nil {
+		return err
+	}
+	if base != nil {
+		bv := base.Version
+		out.Diff.BaseVersion = &bv
+		out.Diff.Changes = toAPIChanges(report.Changes)
+		out.Diff.Breaking = toAPIChanges(report.BreakingChanges())
+		out.Diff.Added, out.Diff.Removed, out.Diff.Modified = nonNil(report.Added), nonNil(report.Removed), nonNil(report.Modified)
+		// Breaking changes only refuse a publication within one major.
+		out.Breaking = base.Major == v.Major && report.Breaking()
+	}
+	return c.JSON(out)
+}
+
+// reviewAction applies a decision to the current request and answers with it.
+func (h *Handler) reviewAction(c *fiber.Ctx, act func(context.Context, *store.User, *store.PublicationRequest) error) error {
+	ctx := c.UserContext()
+	r := currentReview(c)
+	if err := act(ctx, currentUser(c), r); err != nil {
+		return err
+	}
+	full, err := h.store.Request(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIReview(full))
+}
+
+// APIApproveReview publishes the requested version.
+func (h *Handler) APIApproveReview(c *fiber.Ctx) error {
+	var body struct {
+		Comment  string `json:"comment"`
+		Override bool   `json:"override"`
+	}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	return h.reviewAction(c, func(ctx context.Context, u *store.User, r *store.PublicationRequest) error {
+		return h.life.Approve(ctx, u, r, body.Comment, body.Override)
+	})
+}
+
+// APIRejectReview sends the version back to draft with a reason.
+func (h *Handler) APIRejectReview(c *fiber.Ctx) error {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	return h.reviewAction(c, func(ctx context.Context, u *store.User, r *store.PublicationRequest) error {
+		return h.life.Reject(ctx, u, r, body.Reason)
+	})
+}
+
+// APIWithdrawReview takes back the caller's own open request.
+func (h *Handler) APIWithdrawReview(c *fiber.Ctx) error {
+	var body struct{}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	return h.reviewAction(c, func(ctx context.Context, u *store.User, r *store.PublicationRequest) error {
+		return h.life.Withdraw(ctx, u, r)
+	})
 }

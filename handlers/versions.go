@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -371,4 +372,280 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	}
 	r := apis.Reference{API: apiHeader(a), Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
 	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "teams"), r))
+}
+
+type apiVersionSummary struct {
+	Version      string     `json:"version"`
+	State        string     `json:"state"`
+	Title        string     `json:"title"`
+	SpecFormat   string     `json:"spec_format"`
+	Operations   int        `json:"operations"`
+	LockVersion  int64      `json:"lock_version"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	PublishedAt  *time.Time `json:"published_at"`
+	DeprecatedAt *time.Time `json:"deprecated_at"`
+	SunsetAt     *time.Time `json:"sunset_at"`
+	Successor    string     `json:"successor"`
+	RetiredAt    *time.Time `json:"retired_at"`
+}
+
+type apiVersionDetail struct {
+	apiVersionSummary
+	API        string       `json:"api"`
+	Actions    []string     `json:"actions"`
+	OpenReview *int64       `json:"open_review"`
+	Spec       string       `json:"spec"`
+	Lint       []apiFinding `json:"lint"`
+	LintError  string       `json:"lint_error,omitempty"`
+}
+
+type apiFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Location string `json:"location"`
+	Message  string `json:"message"`
+}
+
+func toAPIFindings(fs []spec.Finding) []apiFinding {
+	out := make([]apiFinding, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, apiFinding{Rule: f.Rule, Severity: f.Severity, Location: f.Location, Message: f.Message})
+	}
+	return out
+}
+
+func toAPIVersionSummary(v *store.APIVersion) apiVersionSummary {
+	return apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
+		LockVersion: v.LockVersion, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, PublishedAt: v.PublishedAt,
+		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt}
+}
+
+// versionJSON returns a version with its spec as uploaded, its lint
+// findings, the actions the lifecycle allows from its state and its open
+// publication request.
+func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVersion) (apiVersionDetail, error) {
+	if v.SpecJSON == "" {
+		full, err := h.store.VersionByID(ctx, v.ID)
+		if err != nil {
+			return apiVersionDetail{}, err
+		}
+		v = full
+	}
+	out := apiVersionDetail{apiVersionSummary: toAPIVersionSummary(v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}}
+	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
+		out.Actions = append(out.Actions, string(act))
+	}
+	doc, err := h.life.StoredSpec(v)
+	if err != nil {
+		out.LintError = "The stored description could not be read for linting: " + err.Error()
+	} else {
+		out.Lint = toAPIFindings(spec.Lint(doc))
+	}
+	if lifecycle.State(v.State) == lifecycle.InReview {
+		r, err := h.store.OpenRequestFor(ctx, v.ID)
+		switch {
+		case err == nil:
+			out.OpenReview = &r.ID
+		case !errors.Is(err, store.ErrNotFound):
+			return apiVersionDetail{}, err
+		}
+	}
+	return out, nil
+}
+
+// currentVersion loads the version named by the :version parameter of the
+// current API: 404 when there is none, or when it is a draft or in review
+// and the caller may not read the team's APIs.
+func (h *Handler) currentVersion(c *fiber.Ctx) (*store.APIVersion, error) {
+	a := currentAPI(c)
+	name, err := url.PathUnescape(c.Params("version"))
+	if err != nil {
+		name = c.Params("version")
+	}
+	v, err := h.life.VisibleVersion(c.UserContext(), currentUser(c), a, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, clientError(fiber.StatusNotFound, fmt.Sprintf("%s has no version %q.", a.Name, name))
+	}
+	return v, err
+}
+
+// APIListVersions lists the API's versions the caller may see, newest first, without specs.
+func (h *Handler) APIListVersions(c *fiber.Ctx) error {
+	vs, err := h.visibleVersions(c, currentAPI(c))
+	if err != nil {
+		return err
+	}
+	out := make([]apiVersionSummary, 0, len(vs))
+	for i := range vs {
+		out = append(out, toAPIVersionSummary(&vs[i]))
+	}
+	return c.JSON(struct {
+		Versions []apiVersionSummary `json:"versions"`
+	}{out})
+}
+
+// APICreateVersion adds a draft version; without a spec it copies the latest version's.
+func (h *Handler) APICreateVersion(c *fiber.Ctx) error {
+	var body struct {
+		Version string  `json:"version"`
+		Spec    *string `json:"spec"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	var data []byte
+	if body.Spec != nil {
+		if strings.TrimSpace(*body.Spec) == "" {
+			return invalid(map[string]string{"spec": "The spec is empty: send the OpenAPI description as a string, or omit spec to copy the latest version's."})
+		}
+		data = []byte(*body.Spec)
+	}
+	ctx := c.UserContext()
+	a := currentAPI(c)
+	v, err := h.life.CreateVersion(ctx, currentUser(c), a, body.Version, data)
+	if err != nil {
+		return err
+	}
+	out, err := h.versionJSON(ctx, a, v)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/apis/"+a.Slug+"/versions/"+v.Version)
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// APIGetVersion returns a version with its spec and lint findings.
+func (h *Handler) APIGetVersion(c *fiber.Ctx) error {
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.versionJSON(c.UserContext(), currentAPI(c), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// APIUpdateVersion replaces a draft's spec.
+func (h *Handler) APIUpdateVersion(c *fiber.Ctx) error {
+	var body struct {
+		Spec string `json:"spec"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	a := currentAPI(c)
+	if err := h.life.UpdateDraft(ctx, currentUser(c), a, v, []byte(body.Spec)); err != nil {
+		return err
+	}
+	out, err := h.versionJSON(ctx, a, v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// APISubmitVersion opens a publication request for a draft.
+func (h *Handler) APISubmitVersion(c *fiber.Ctx) error {
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r, err := h.life.Submit(ctx, currentUser(c), currentAPI(c), v, body.Note)
+	if err != nil {
+		return err
+	}
+	full, err := h.store.Request(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, fmt.Sprintf("/api/v1/reviews/%d", r.ID))
+	return c.Status(fiber.StatusCreated).JSON(toAPIReview(full))
+}
+
+// parseSunset reads a sunset as a date (2027-01-31, midnight UTC) or an RFC 3339 time.
+func parseSunset(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%q is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", s)})
+}
+
+// APIDeprecateVersion announces a version's sunset.
+func (h *Handler) APIDeprecateVersion(c *fiber.Ctx) error {
+	var body struct {
+		Sunset    string `json:"sunset"`
+		Successor string `json:"successor"`
+	}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	sunset, err := parseSunset(body.Sunset)
+	if err != nil {
+		return err
+	}
+	return h.versionAction(c, v, func(ctx context.Context, u *store.User, a *store.API) error {
+		return h.life.Deprecate(ctx, u, a, v, sunset, body.Successor)
+	})
+}
+
+// APIUndeprecateVersion returns a deprecated version to published.
+func (h *Handler) APIUndeprecateVersion(c *fiber.Ctx) error {
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	return h.versionAction(c, v, func(ctx context.Context, u *store.User, a *store.API) error {
+		return h.life.Undeprecate(ctx, u, a, v)
+	})
+}
+
+// APIRetireVersion retires a version.
+func (h *Handler) APIRetireVersion(c *fiber.Ctx) error {
+	v, err := h.currentVersion(c)
+	if err != nil {
+		return err
+	}
+	return h.versionAction(c, v, func(ctx context.Context, u *store.User, a *store.API) error {
+		return h.life.Retire(ctx, u, a, v)
+	})
+}
+
+// versionAction applies a lifecycle action to v and answers with the version.
+func (h *Handler) versionAction(c *fiber.Ctx, v *store.APIVersion, act func(context.Context, *store.User, *store.API) error) error {
+	ctx := c.UserContext()
+	a := currentAPI(c)
+	if err := act(ctx, currentUser(c), a); err != nil {
+		return err
+	}
+	out, err := h.versionJSON(ctx, a, v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
