@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/pages/home"
 )
 
@@ -34,4 +38,61 @@ func (h *Handler) ShowDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	return h.render(c, home.Home(h.page(c, "Home", "home"), d))
+}
+
+// dashboardLimit is how many waiting items each dashboard section shows.
+const dashboardLimit = 10
+
+// fillWaiting adds to the dashboard what waits for the user: open requests
+// to review (for reviewers, leaving out their own) and the drafts and
+// versions in review of their teams.
+func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashboard) error {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	list, err := h.life.ReviewableRequests(ctx, u, 200)
+	if err != nil {
+		return err
+	}
+	d.IsReviewer = list.Any
+	d.ReviewsTotal = len(list.Requests)
+	for i := range list.Requests {
+		r := &list.Requests[i]
+		if len(d.Reviews) < dashboardLimit {
+			row := reviewRow(r)
+			d.Reviews = append(d.Reviews, home.Waiting{
+				Title: row.API + " " + row.Version, Link: fmt.Sprintf("/reviews/%d", r.ID),
+				Detail: "requested by " + row.Requester + " · " + row.Created,
+			})
+		}
+	}
+	for _, m := range ms {
+		list, err := h.store.TeamAPIs(ctx, m.Team.ID)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, 0, len(list))
+		for _, a := range list {
+			ids = append(ids, a.ID)
+		}
+		versions, err := h.store.VersionsOf(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			for _, v := range versions[a.ID] {
+				st := lifecycle.State(v.State)
+				if st != lifecycle.Draft && st != lifecycle.InReview {
+					continue
+				}
+				if len(d.InProgress) >= dashboardLimit {
+					return nil
+				}
+				d.InProgress = append(d.InProgress, home.Waiting{
+					Title: a.Name + " " + v.Version, Link: "/apis/" + a.Slug + "/versions/" + v.Version,
+					State: v.State, StateLabel: st.Label(), Detail: m.Team.Name + " · updated " + fmtTime(v.UpdatedAt),
+				})
+			}
+		}
+	}
+	return nil
 }
