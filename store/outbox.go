@@ -23,9 +23,12 @@ type OutboxMessage struct {
 	Attempts    int        `bun:"attempts"`
 	LastError   string     `bun:"last_error"`
 	DoneAt      *time.Time `bun:"done_at"`
+	// LeasedBy is the run holding the message's lease (see ClaimOutbox).
+	LeasedBy *string `bun:"leased_by"`
 }
 
-// Enqueue records a message for topic with payload encoded as JSON.
+// Enqueue records a message for topic with payload encoded as JSON, and
+// wakes the outbox workers of every instance when db commits.
 func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
@@ -36,13 +39,15 @@ func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload a
 	if _, err := db.NewInsert().Model(m).Exec(ctx); err != nil {
 		return fmt.Errorf("enqueue %s: %w", topic, translate(err))
 	}
-	return nil
+	return s.Wake(ctx, db, WakeOutbox)
 }
 
-// ClaimOutbox leases up to limit due messages for lease, so that no other
-// worker (in this or another instance) takes them meanwhile. A message whose
-// worker dies becomes due again when its lease ends.
-func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
+// ClaimOutbox leases up to limit due messages to owner for lease, so that
+// no other worker (in this or another instance) takes them meanwhile. A
+// message whose worker dies becomes due again when its lease ends, or as
+// soon as its owner is found dead (see ReleaseDeadLeases); an empty owner
+// (a worker of no registered instance) relies on the lease's end alone.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	now := s.now()
 	var due []OutboxMessage
 	if err := s.db.NewSelect().Model(&due).
@@ -56,6 +61,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 			Set("available_at = ?", now.Add(lease)).
 			Set("attempts = attempts + 1").
+			Set("leased_by = ?", leaseOwner(owner)).
 			Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).
 			Exec(ctx)
 		if err != nil {
@@ -63,16 +69,24 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		}
 		if oneRow(res) == nil {
 			m.Attempts++
+			m.LeasedBy = leaseOwner(owner)
 			claimed = append(claimed, m)
 		}
 	}
 	return claimed, nil
 }
 
+func leaseOwner(owner string) *string {
+	if owner == "" {
+		return nil
+	}
+	return &owner
+}
+
 // CompleteOutbox marks a message delivered.
 func (s *Store) CompleteOutbox(ctx context.Context, id int64) error {
 	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("done_at = ?", s.now()).Set("last_error = ''").
+		Set("done_at = ?", s.now()).Set("last_error = ''").Set("leased_by = NULL").
 		Where("id = ?", id).Exec(ctx); err != nil {
 		return fmt.Errorf("complete outbox %d: %w", id, translate(err))
 	}
@@ -86,7 +100,7 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, cause error, backoff 
 		msg = msg[:1000]
 	}
 	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("available_at = ?", s.now().Add(backoff)).Set("last_error = ?", msg).
+		Set("available_at = ?", s.now().Add(backoff)).Set("last_error = ?", msg).Set("leased_by = NULL").
 		Where("id = ?", id).Exec(ctx); err != nil {
 		return fmt.Errorf("retry outbox %d: %w", id, translate(err))
 	}

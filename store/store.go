@@ -37,6 +37,9 @@ type Store struct {
 	db      *bun.DB
 	dialect Dialect
 	now     func() time.Time
+	// schema is the PostgreSQL schema the store works in (empty on SQLite).
+	schema string
+	wake   *wakeHub
 }
 
 // Open connects to the database named by databaseURL. An empty URL selects
@@ -76,12 +79,18 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, wake: newWakeHub()}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	if dialect == PostgreSQL {
+		if err := db.NewRaw("SELECT current_schema()").Scan(pingCtx, &s.schema); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("read the current schema: %w", err)
+		}
 	}
 	return s, nil
 }
@@ -119,10 +128,22 @@ func (s *Store) Close() error { return s.db.Close() }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-// RunInTx runs fn in a transaction, committing when it returns nil.
+// RunInTx runs fn in a transaction, committing when it returns nil. What
+// the transaction asked to do after its commit (wake-ups, see Notify) runs
+// once it has committed.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.RunInTx(ctx, nil, fn)
-	return translate(err)
+	hooks := &txHooks{}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		hooks.tx = tx
+		return fn(context.WithValue(ctx, txHooksKey{}, hooks), tx)
+	})
+	if err != nil {
+		return translate(err)
+	}
+	for _, f := range hooks.fns {
+		f()
+	}
+	return nil
 }
 
 // Migrate applies pending migrations under the migration lock and returns

@@ -201,18 +201,18 @@ func TestOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		msgs, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
 		if err != nil || len(msgs) != 1 || msgs[0].Attempts != 1 {
 			t.Fatalf("ClaimOutbox = %+v, %v", msgs, err)
 		}
-		again, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		again, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
 		if err != nil || len(again) != 0 {
 			t.Errorf("claim while leased = %+v, %v; want nothing", again, err)
 		}
 		if err := s.RetryOutbox(ctx, msgs[0].ID, errors.New("engine down"), 0); err != nil {
 			t.Fatal(err)
 		}
-		retried, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		retried, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
 		if err != nil || len(retried) != 1 || retried[0].Attempts != 2 || retried[0].LastError != "engine down" {
 			t.Fatalf("claim after retry = %+v, %v", retried, err)
 		}

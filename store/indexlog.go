@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// IndexLogEntry says that the search document of an API changed (or that
+// the API is gone). Every search index applies the entries after its
+// position, in id order.
+type IndexLogEntry struct {
+	bun.BaseModel `bun:"table:index_log,alias:l"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	APIID     int64     `bun:"api_id"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+// IndexFeed is the position of a search index that several instances share
+// (one Meilisearch index), and the run that feeds it.
+type IndexFeed struct {
+	bun.BaseModel `bun:"table:index_feeds,alias:f"`
+
+	Name string `bun:"name,pk"`
+	// Position is the last log entry applied; nil until the index was built.
+	Position   *int64     `bun:"position"`
+	LeasedBy   *string    `bun:"leased_by"`
+	LeaseUntil *time.Time `bun:"lease_until"`
+	UpdatedAt  time.Time  `bun:"updated_at"`
+}
+
+type indexLogState struct {
+	bun.BaseModel `bun:"table:index_log_state"`
+
+	ID            int64 `bun:"id,pk"`
+	PrunedThrough int64 `bun:"pruned_through"`
+}
+
+// AppendIndexLog appends one entry per API and returns the id of the last
+// one. The append holds the log's write lock until it commits, so entries
+// become visible in id order: a reader that has read up to id N never
+// finds a new entry below N later (ids of concurrent transactions could
+// otherwise commit out of order). It wakes every instance's followers.
+func (s *Store) AppendIndexLog(ctx context.Context, apiIDs ...int64) (int64, error) {
+	if len(apiIDs) == 0 {
+		return 0, nil
+	}
+	entries := make([]IndexLogEntry, len(apiIDs))
+	for i, id := range apiIDs {
+		entries[i] = IndexLogEntry{APIID: id}
+	}
+	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockIndexLog(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(&entries).Value("created_at", "?", s.clock()).Exec(ctx); err != nil {
+			return fmt.Errorf("append to the index log: %w", translate(err))
+		}
+		return s.Wake(ctx, tx, WakeIndex)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return entries[len(entries)-1].ID, nil
+}
+
+// lockIndexLog takes the log's write lock for the rest of tx. On SQLite
+// every write transaction holds the database's one write lock already (it
+// begins IMMEDIATE); PostgreSQL locks the table against other writers while
+// readers go on.
+func (s *Store) lockIndexLog(ctx context.Context, tx bun.Tx) error {
+	if s.dialect != PostgreSQL {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE index_log IN EXCLUSIVE MODE"); err != nil {
+		return fmt.Errorf("lock the index log: %w", translate(err))
+	}
+	return nil
+}
+
+// IndexLogAfter returns up to limit entries after position, in id order.
+func (s *Store) IndexLogAfter(ctx context.Context, position int64, limit int) ([]IndexLogEntry, error) {
+	var out []IndexLogEntry
+	if err := s.db.NewSelect().Model(&out).Where("l.id > ?", position).Order("l.id").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read the index log: %w", translate(err))
+	}
+	return out, nil
+}
+
+// IndexLogHead describes the log as seen from one position.
+type IndexLogHead struct {
+	// Head is the id of the newest entry (0 for an empty log).
+	Head int64
+	// PrunedThrough is the newest id pruned away: an index below it missed
+	// entries and must be rebuilt.
+	PrunedThrough int64
+	// Next is when the first entry after the position was appended (zero
+	// when the position is the head), and Now the database clock: Now-Next
+	// is how long the index has lagged.
+	Next, Now time.Time
+}
+
+// IndexLogHeadFrom reads the head of the log and the age of the first entry
+// after position.
+func (s *Store) IndexLogHeadFrom(ctx context.Context, position int64) (IndexLogHead, error) {
+	var h IndexLogHead
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return h, err
+	}
+	h.Now = now
+	if err := s.db.NewSelect().Model((*IndexLogEntry)(nil)).ColumnExpr("COALESCE(MAX(l.id), 0)").Scan(ctx, &h.Head); err != nil {
+		return h, fmt.Errorf("read the index log head: %w", translate(err))
+	}
+	var st indexLogState
+	if err := s.db.NewSelect().Model(&st).Where("id = 1").Scan(ctx); err != nil {
+		return h, fmt.Errorf("read the index log state: %w", translate(err))
+	}
+	h.PrunedThrough = st.PrunedThrough
+	if h.Head > position {
+		var next IndexLogEntry
+		err := s.db.NewSelect().Model(&next).Column("created_at").Where("l.id > ?", position).Order("l.id").Limit(1).Scan(ctx)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return h, fmt.Errorf("read the index log: %w", translate(err))
+		}
+		h.Next = next.CreatedAt.UTC()
+	}
+	return h, nil
+}
+
+// PruneIndexLog deletes the entries older than age, always keeping the
+// newest one, and records how far it pruned. It returns how many it deleted.
+func (s *Store) PruneIndexLog(ctx context.Context, age time.Duration) (int64, error) {
+	var n int64
+	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockIndexLog(ctx, tx); err != nil {
+			return err
+		}
+		var through int64
+		if err := tx.NewSelect().Model((*IndexLogEntry)(nil)).ColumnExpr("COALESCE(MAX(l.id), 0)").
+			Where("l.created_at < ?", s.clockAgo(age)).
+			Where("l.id < (SELECT MAX(id) FROM index_log)").Scan(ctx, &through); err != nil {
+			return fmt.Errorf("prune the index log: %w", translate(err))
+		}
+		if through == 0 {
+			return nil
+		}
+		res, err := tx.NewDelete().Model((*IndexLogEntry)(nil)).Where("id <= ?", through).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("prune the index log: %w", translate(err))
+		}
+		n, _ = res.RowsAffected()
+		if _, err := tx.NewUpdate().Model((*indexLogState)(nil)).Set("pruned_through = ?", through).
+			Where("id = 1 AND pruned_through < ?", through).Exec(ctx); err != nil {
+			return fmt.Errorf("prune the index log: %w", translate(err))
+		}
+		return nil
+	})
+	return n, err
+}
+
+// LeaseIndexFeed takes or renews for owner the lease of the shared index
+// feed name, for lease. ok is false while another run holds it (that run
+// feeds the index). It returns the feed's position, nil when the index was
+// never built.
+func (s *Store) LeaseIndexFeed(ctx context.Context, name, owner string, lease time.Duration) (position *int64, ok bool, err error) {
+	now := s.now()
+	if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
+		return nil, false, fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	res, err := s.db.NewUpdate().Model((*IndexFeed)(nil)).
+		Set("leased_by = ?", owner).Set("lease_until = ?", now.Add(lease)).
+		Where("name = ?", name).
+		Where("(leased_by IS NULL OR leased_by = ? OR lease_until < ?)", owner, now).Exec(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("lease index feed %s: %w", name, translate(err))
+	}
+	ok = oneRow(res) == nil
+	pos, err := s.IndexFeedPosition(ctx, name)
+	return pos, ok, err
+}
+
+// IndexFeedPosition returns the position of a shared index feed, nil when
+// its index was never built.
+func (s *Store) IndexFeedPosition(ctx context.Context, name string) (*int64, error) {
+	f := new(IndexFeed)
+	err := s.db.NewSelect().Model(f).Column("position").Where("f.name = ?", name).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	return f.Position, nil
+}
+
+// SetIndexFeedPosition moves a shared feed's position forward to position
+// (never back). With an owner, only while that owner holds the lease: it
+// returns ErrNotFound when it lost it.
+func (s *Store) SetIndexFeedPosition(ctx context.Context, name, owner string, position int64) error {
+	now := s.now()
+	if owner == "" {
+		if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
+			return fmt.Errorf("index feed %s: %w", name, translate(err))
+		}
+	}
+	q := s.db.NewUpdate().Model((*IndexFeed)(nil)).
+		Set("position = CASE WHEN position IS NULL OR position < ? THEN ? ELSE position END", position, position).
+		Set("updated_at = ?", now).Where("name = ?", name)
+	if owner != "" {
+		q = q.Where("leased_by = ?", owner)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("index feed %s is leased by another instance: %w", name, ErrNotFound)
+	}
+	return nil
+}
