@@ -4,7 +4,9 @@
 // the handler registered for its topic, marks it done on success and, on
 // failure, makes it due again after an exponential backoff. A message is
 // never dropped: a worker that dies loses its lease and another worker (or
-// the same one, restarted) takes the message again.
+// the same one, restarted) takes the message again: at once when its
+// instance is found dead (see store.ReleaseDeadLeases), at the end of the
+// lease otherwise.
 package outbox
 
 import (
@@ -25,7 +27,7 @@ type Handler func(ctx context.Context, payload []byte) error
 
 // Queue is the durable outbox the worker drains; *store.Store implements it.
 type Queue interface {
-	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]store.OutboxMessage, error)
+	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.OutboxMessage, error)
 	CompleteOutbox(ctx context.Context, id int64) error
 	RetryOutbox(ctx context.Context, id int64, cause error, backoff time.Duration) error
 }
@@ -48,8 +50,15 @@ type Options struct {
 	// Lease is how long a leased message stays with this worker before
 	// another may take it. It must be longer than the slowest delivery.
 	Lease time.Duration
+	// Owner is the run of the registered instance the worker belongs to:
+	// its leases end as soon as that run is found dead. Empty for a worker
+	// of no registered instance, whose leases end with Lease alone.
+	Owner string
 	// Poll is the wait between two looks at the outbox when it was drained.
 	Poll time.Duration
+	// Wake, when set, ends that wait early (a message was enqueued, or the
+	// leases of a dead instance were released).
+	Wake <-chan struct{}
 	// BaseBackoff and MaxBackoff bound the exponential backoff of failed
 	// deliveries: BaseBackoff·2^(attempts-1), at most MaxBackoff, with jitter.
 	BaseBackoff, MaxBackoff time.Duration
@@ -115,6 +124,7 @@ func (w *Worker) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-w.opts.Wake:
 		case <-time.After(w.opts.Poll):
 		}
 	}
@@ -143,7 +153,7 @@ type roundResult struct{ claimed, delivered int }
 // same topic and payload are delivered once (a burst of changes to one API
 // re-indexes it once).
 func (w *Worker) round(ctx context.Context) (roundResult, error) {
-	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Batch, w.opts.Lease)
+	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease)
 	if err != nil {
 		return roundResult{}, err
 	}

@@ -95,7 +95,7 @@ func TestMessageSurvivesWorkerCrash(t *testing.T) {
 		enqueue(t, s, "t", 7)
 		// A worker leases the message and dies before delivering it.
 		const lease = 300 * time.Millisecond
-		claimed, err := s.ClaimOutbox(ctx, 10, lease)
+		claimed, err := s.ClaimOutbox(ctx, "", 10, lease)
 		if err != nil || len(claimed) != 1 {
 			t.Fatalf("claim: got %d messages, %v, want 1", len(claimed), err)
 		}
