@@ -1,0 +1,81 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// positionKey holds, inside the embedded index, the last entry of the
+// portal's index log that the index has applied. It is written in the same
+// batch as the documents of that entry, so after a crash the index and its
+// position agree. An index that was just created or reset has none.
+const positionKey = "portico_log_position"
+
+// Position returns the last index log entry the index has applied; ok is
+// false when the index has recorded none (it is new, was reset, or was
+// built before positions were kept).
+func (b *Bleve) Position() (position int64, ok bool, err error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.idx == nil {
+		return 0, false, errors.New("search index position: index is closed")
+	}
+	v, err := b.idx.GetInternal([]byte(positionKey))
+	if err != nil {
+		return 0, false, fmt.Errorf("search index position: %w", err)
+	}
+	if v == nil {
+		return 0, false, nil
+	}
+	p, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("search index position %q: %w", v, err)
+	}
+	return p, true, nil
+}
+
+// Apply writes upserts, removes the documents with the ids in deletes and
+// records position, all in one batch: either all of it reaches the disk or
+// none does. An id in both lists is removed.
+func (b *Bleve) Apply(ctx context.Context, position int64, upserts []Document, deletes []string) error {
+	for _, d := range upserts {
+		if err := validate(d); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("apply to search index: %w", err)
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.idx == nil {
+		return errors.New("apply to search index: index is closed")
+	}
+	gone := make(map[string]bool, len(deletes))
+	for _, id := range deletes {
+		gone[id] = true
+	}
+	batch := b.idx.NewBatch()
+	entries := make([]*entry, 0, len(upserts))
+	for _, d := range upserts {
+		if gone[d.ID] {
+			continue
+		}
+		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+			return fmt.Errorf("index api %s: %w", d.ID, err)
+		}
+		entries = append(entries, entryOf(d))
+	}
+	for _, id := range deletes {
+		batch.Delete(id)
+	}
+	batch.SetInternal([]byte(positionKey), []byte(strconv.FormatInt(position, 10)))
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("apply to search index: %w", err)
+	}
+	b.list.put(entries...)
+	b.list.remove(deletes...)
+	return nil
+}
