@@ -1,6 +1,7 @@
 // Package catalog turns the database's APIs into search documents and keeps
-// the search index in step with the database: one API at a time from the
-// outbox (topic lifecycle.TopicSearchIndex), or all of them by Reindex.
+// the search index in step with the database: one API at a time by the
+// index log that every instance's Feed follows (see feed.go), or all of
+// them by Reindex.
 //
 // The database is the source of truth. A document holds an API's fields, its
 // team, its description as plain text, its tags, its non-retired versions, its
@@ -13,8 +14,6 @@ package catalog
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -150,42 +149,6 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 		}
 	}
 	return d
-}
-
-// Indexer keeps the search index in step with the database, one API at a time.
-type Indexer struct {
-	store *store.Store
-	index search.Index
-}
-
-// NewIndexer returns an Indexer writing to index.
-func NewIndexer(s *store.Store, index search.Index) *Indexer {
-	return &Indexer{store: s, index: index}
-}
-
-// IndexAPI rebuilds the document of one API and writes it to the index, or
-// deletes it from the index when the API no longer exists.
-func (ix *Indexer) IndexAPI(ctx context.Context, apiID int64) error {
-	d, err := BuildDocument(ctx, ix.store, apiID)
-	if errors.Is(err, store.ErrNotFound) {
-		return ix.index.Delete(ctx, DocumentID(apiID))
-	}
-	if err != nil {
-		return err
-	}
-	return ix.index.Upsert(ctx, d)
-}
-
-// Handle is the outbox handler of topic lifecycle.TopicSearchIndex.
-func (ix *Indexer) Handle(ctx context.Context, payload []byte) error {
-	var m lifecycle.SearchIndexMessage
-	if err := json.Unmarshal(payload, &m); err != nil {
-		return fmt.Errorf("decode %s message: %w", lifecycle.TopicSearchIndex, err)
-	}
-	if m.APIID <= 0 {
-		return fmt.Errorf("%s message without api id", lifecycle.TopicSearchIndex)
-	}
-	return ix.IndexAPI(ctx, m.APIID)
 }
 
 // Reindex empties the index and rebuilds it from the database in batches of

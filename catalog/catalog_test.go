@@ -238,6 +238,8 @@ type flakyIndex struct {
 	calls    atomic.Int32
 }
 
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
 func (f *flakyIndex) Upsert(ctx context.Context, docs ...search.Document) error {
 	if f.calls.Add(1) <= f.failures.Load() {
 		return errors.New("search engine unreachable")
@@ -258,41 +260,51 @@ func names(t *testing.T, idx search.Index, text string) []string {
 	return out
 }
 
-func TestOutboxRecoversWhenTheIndexComesBack(t *testing.T) {
+func TestFeedRecoversWhenTheIndexComesBack(t *testing.T) {
 	s := storetest.New(t)
 	f := newFixture(t, s)
+	ctx := context.Background()
 	idx := &flakyIndex{Index: openIndex(t)}
-	idx.failures.Store(4)
-	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: catalog.NewIndexer(s, idx).Handle},
-		outbox.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet()})
+	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: feed.Handle},
+		outbox.Options{Logger: quiet(), BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	if _, err := feed.CatchUp(ctx); err != nil { // builds the empty index
+		t.Fatal(err)
+	}
+	idx.failures.Store(idx.calls.Load() + 4)
 
 	a := f.api(t, "sms", "SMS API", store.VisibilityPublic)
 	f.publish(t, a, "1.0.0", smsV1)
-
-	deadline := time.Now().Add(5 * time.Second)
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The messages are in the index log now; the index is down.
+	if stats, err := s.OutboxStats(ctx); err != nil || stats[lifecycle.TopicSearchIndex] != 0 {
+		t.Fatalf("outbox after draining: %v, %v; want nothing pending", stats, err)
+	}
+	failures := 0
 	for {
-		if _, err := w.Drain(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		stats, err := s.OutboxStats(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if stats[lifecycle.TopicSearchIndex] == 0 {
+		_, err := feed.CatchUp(ctx)
+		if err == nil {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox not drained after 5s: %v pending", stats)
+		if failures++; failures > 10 {
+			t.Fatalf("catch-up still failing after %d tries: %v", failures, err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		if st := feed.Status(); st.Err == "" || st.Position != 0 {
+			t.Errorf("status while failing: %+v, want the error and position 0", st)
+		}
 	}
-	if got := idx.calls.Load(); got <= 4 {
-		t.Errorf("upsert calls: got %d, want more than the 4 failures", got)
+	if failures != 4 {
+		t.Errorf("failed catch-ups: got %d, want 4", failures)
+	}
+	if st := feed.Status(); st.Err != "" || st.Behind() != 0 || st.State != catalog.FeedFollowing {
+		t.Errorf("status after recovery: %+v, want following, nothing behind, no error", st)
 	}
 	if got := names(t, idx, "send sms"); !slices.Equal(got, []string{"SMS API"}) {
 		t.Errorf("search after recovery: got %v, want [SMS API]", got)
 	}
-	d, err := idx.Search(context.Background(), search.Query{Text: "sms", Viewer: search.Viewer{All: true}})
+	d, err := idx.Search(ctx, search.Query{Text: "sms", Viewer: search.Viewer{All: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,21 +313,30 @@ func TestOutboxRecoversWhenTheIndexComesBack(t *testing.T) {
 	}
 }
 
-func TestIndexAPIDeletesMissingAPI(t *testing.T) {
+func TestFeedDeletesMissingAPI(t *testing.T) {
 	s := storetest.New(t)
 	idx := openIndex(t)
 	ctx := context.Background()
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet()})
+	if _, err := feed.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := idx.Upsert(ctx, search.Document{ID: catalog.DocumentID(424242), Name: "Ghost", Visibility: "public", State: "published"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := catalog.NewIndexer(s, idx).IndexAPI(ctx, 424242); err != nil {
+	if err := feed.Handle(ctx, []byte(`{"api_id":424242}`)); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := feed.CatchUp(ctx); err != nil || n != 1 {
+		t.Fatalf("catch-up: applied %d, %v, want 1", n, err)
 	}
 	if n, err := catalog.Count(ctx, idx); err != nil || n != 0 {
 		t.Errorf("documents after deleting the missing api: got %d, %v, want 0", n, err)
 	}
-	if err := catalog.NewIndexer(s, idx).Handle(ctx, []byte(`{"api_id":`)); err == nil {
-		t.Error("malformed payload: got nil error, want one")
+	for _, payload := range []string{`{"api_id":`, `{}`} {
+		if err := feed.Handle(ctx, []byte(payload)); err == nil {
+			t.Errorf("payload %s: got nil error, want one", payload)
+		}
 	}
 }
 

@@ -1,0 +1,426 @@
+package catalog
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+)
+
+// How the search index follows the database when several portal instances
+// share it.
+//
+// A change to an API enqueues a lifecycle.TopicSearchIndex message in the
+// change's transaction. The outbox delivers it once, to one instance, whose
+// Feed.Handle appends an entry to the index log (store.AppendIndexLog): the
+// log is the one ordered record of which documents changed. Every index then
+// follows the log from its own position:
+//
+//   - an embedded index (private to its instance) keeps its position inside
+//     itself, written in the same batch as the documents, and each instance
+//     applies every entry to its own index;
+//   - a shared index (one Meilisearch for every instance) keeps its position
+//     in the database, and only the instance holding the feed's lease
+//     applies the entries: the index is fed once.
+//
+// An index without a position (new, reset, or older than positions) or
+// whose position is below what was pruned from the log is rebuilt from the
+// database first; the rebuild records the log head it read before it
+// started, so no change is missed in between. Applying an entry re-reads the
+// API from the database, so entries may be applied twice without harm.
+
+// Feed states reported by Status.
+const (
+	FeedStarting  = "starting"  // the index was not looked at yet
+	FeedBuilding  = "building"  // the index is being built from the database
+	FeedFollowing = "following" // the index applies the log as it grows
+	FeedLagging   = "lagging"   // the index is further behind the log than MaxLag
+)
+
+// Defaults of FeedOptions.
+const (
+	DefaultMaxLag   = 30 * time.Second
+	DefaultFeedPoll = time.Second
+	// feedBatch is the number of log entries applied at once.
+	feedBatch = 200
+	// sharedLease is how long the lease of a shared index lasts without
+	// renewal; the holder renews it every round, and the lease of an
+	// instance found dead is released at once.
+	sharedLease = 2 * time.Minute
+	maxRetry    = 30 * time.Second
+)
+
+// FeedOptions configures a Feed.
+type FeedOptions struct {
+	// Shared names the position of an index that several instances share
+	// (a Meilisearch index), kept in the database. An index that keeps its
+	// own position (the embedded one) ignores it. Empty means "search".
+	Shared string
+	// Owner is this instance's run: it takes the lease of a shared index.
+	// Empty means a random one.
+	Owner  string
+	Logger *slog.Logger
+	// MaxLag: an index further behind the log says so (state lagging and a
+	// warning in the log). Zero means DefaultMaxLag.
+	MaxLag time.Duration
+	// Poll: Run looks at the log at least this often. Zero means DefaultFeedPoll.
+	Poll time.Duration
+}
+
+// positioned is an index that keeps its log position with its documents.
+type positioned interface {
+	Position() (int64, bool, error)
+	Apply(ctx context.Context, position int64, upserts []search.Document, deletes []string) error
+}
+
+// Feed keeps a search index in step with the database by the index log.
+type Feed struct {
+	store  *store.Store
+	index  search.Index
+	own    positioned // nil for a shared index
+	shared string
+	owner  string
+	log    *slog.Logger
+	maxLag time.Duration
+	poll   time.Duration
+
+	mu sync.Mutex // one catch-up or rebuild at a time
+
+	smu    sync.Mutex
+	status FeedStatus
+	// next is when the first entry not applied was appended, by the
+	// database clock, and skew the database clock minus this process's.
+	next time.Time
+	skew time.Duration
+}
+
+// NewFeed returns a Feed for index.
+func NewFeed(s *store.Store, index search.Index, opts FeedOptions) *Feed {
+	f := &Feed{store: s, index: index, shared: opts.Shared, owner: opts.Owner, log: opts.Logger, maxLag: opts.MaxLag, poll: opts.Poll}
+	if own, ok := index.(positioned); ok {
+		f.own = own
+	}
+	if f.shared == "" {
+		f.shared = "search"
+	}
+	if f.owner == "" {
+		b := make([]byte, 8)
+		rand.Read(b)
+		f.owner = "feed-" + hex.EncodeToString(b)
+	}
+	if f.log == nil {
+		f.log = slog.Default()
+	}
+	if f.maxLag <= 0 {
+		f.maxLag = DefaultMaxLag
+	}
+	if f.poll <= 0 {
+		f.poll = DefaultFeedPoll
+	}
+	f.status = FeedStatus{State: FeedStarting, Shared: f.own == nil, MaxLag: f.maxLag}
+	return f
+}
+
+// Handle is the outbox handler of lifecycle.TopicSearchIndex: it appends
+// the API to the index log, which wakes every instance's Feed.
+func (f *Feed) Handle(ctx context.Context, payload []byte) error {
+	var m lifecycle.SearchIndexMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return fmt.Errorf("decode %s message: %w", lifecycle.TopicSearchIndex, err)
+	}
+	if m.APIID <= 0 {
+		return fmt.Errorf("%s message without api id", lifecycle.TopicSearchIndex)
+	}
+	_, err := f.store.AppendIndexLog(ctx, m.APIID)
+	return err
+}
+
+// FeedStatus is how far an index is behind the index log.
+type FeedStatus struct {
+	State string
+	// Shared is true for an index several instances share; Feeding then
+	// says whether this instance is the one feeding it.
+	Shared, Feeding bool
+	// Position is the last log entry the index applied; Head the newest
+	// entry of the log when last looked.
+	Position, Head int64
+	// Lag is how long ago the first entry the index has not applied was
+	// appended (zero when it has applied them all).
+	Lag, MaxLag time.Duration
+	// Err is the last failure, cleared by the next success.
+	Err string
+	// Checked is when the log was last looked at.
+	Checked time.Time
+}
+
+// Behind is the number of log entries the index has not applied.
+func (s FeedStatus) Behind() int64 { return max(s.Head-s.Position, 0) }
+
+// Ready reports whether the index answers searches with the whole catalog:
+// an embedded index being built from nothing does not yet.
+func (s FeedStatus) Ready() bool {
+	return s.Shared || (s.State != FeedStarting && s.State != FeedBuilding)
+}
+
+// Status returns the index's state and lag now.
+func (f *Feed) Status() FeedStatus {
+	f.smu.Lock()
+	defer f.smu.Unlock()
+	st := f.status
+	if !f.next.IsZero() {
+		st.Lag = max(time.Now().Add(f.skew).Sub(f.next), 0)
+	}
+	if st.State == FeedFollowing && st.Lag > f.maxLag {
+		st.State = FeedLagging
+	}
+	return st
+}
+
+func (f *Feed) setState(state string) {
+	f.smu.Lock()
+	f.status.State = state
+	f.smu.Unlock()
+}
+
+// note records what a look at the log found.
+func (f *Feed) note(position int64, feeding bool, h store.IndexLogHead) {
+	f.smu.Lock()
+	defer f.smu.Unlock()
+	f.status.Position, f.status.Head, f.status.Feeding = position, max(h.Head, position), feeding
+	f.status.Checked = time.Now()
+	f.skew = h.Now.Sub(time.Now())
+	f.next = time.Time{}
+	if h.Head > position {
+		f.next = h.Next
+	}
+	if f.status.State == FeedStarting || f.status.State == FeedBuilding {
+		f.status.State = FeedFollowing
+	}
+}
+
+func (f *Feed) fail(err error) {
+	f.smu.Lock()
+	f.status.Err = err.Error()
+	f.smu.Unlock()
+}
+
+func (f *Feed) succeed() {
+	f.smu.Lock()
+	f.status.Err = ""
+	f.smu.Unlock()
+}
+
+// CatchUp brings the index up to the head of the log, rebuilding it first
+// when it has no usable position, and returns the number of entries
+// applied. For a shared index it does so only while this instance holds the
+// feed's lease.
+func (f *Feed) CatchUp(ctx context.Context) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.catchUp(ctx)
+	if err != nil {
+		f.fail(err)
+		return n, err
+	}
+	f.succeed()
+	return n, nil
+}
+
+func (f *Feed) catchUp(ctx context.Context) (int, error) {
+	pos, ok, feeding, err := f.position(ctx)
+	if err != nil {
+		return 0, err
+	}
+	h, err := f.store.IndexLogHeadFrom(ctx, pos)
+	if err != nil {
+		return 0, err
+	}
+	if !feeding {
+		f.note(pos, false, h)
+		return 0, nil
+	}
+	if !ok || pos < h.PrunedThrough {
+		if ok {
+			f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
+		} else {
+			f.log.Info("the search index has no position in the index log: building it from the database")
+		}
+		start := time.Now()
+		n, err := f.rebuild(ctx, nil)
+		if err != nil {
+			return 0, fmt.Errorf("build search index: %w", err)
+		}
+		if pos, _, _, err = f.position(ctx); err != nil {
+			return 0, err
+		}
+		f.log.Info("search index built", "apis", n, "position", pos, "took", time.Since(start).Round(time.Millisecond).String())
+		if h, err = f.store.IndexLogHeadFrom(ctx, pos); err != nil {
+			return 0, err
+		}
+	}
+	f.note(pos, true, h)
+	applied := 0
+	for h.Head > pos {
+		entries, err := f.store.IndexLogAfter(ctx, pos, feedBatch)
+		if err != nil {
+			return applied, err
+		}
+		if len(entries) == 0 {
+			break
+		}
+		last := entries[len(entries)-1].ID
+		if err := f.apply(ctx, entries, last); err != nil {
+			return applied, err
+		}
+		pos = last
+		applied += len(entries)
+		if len(entries) < feedBatch {
+			break
+		}
+	}
+	if applied > 0 {
+		if h, err = f.store.IndexLogHeadFrom(ctx, pos); err != nil {
+			return applied, err
+		}
+		f.note(pos, true, h)
+	}
+	return applied, nil
+}
+
+// position returns the index's position (ok false when it has none) and
+// whether this instance feeds it: always for an embedded index, while it
+// holds the lease for a shared one.
+func (f *Feed) position(ctx context.Context) (pos int64, ok, feeding bool, err error) {
+	if f.own != nil {
+		pos, ok, err = f.own.Position()
+		return pos, ok, true, err
+	}
+	p, leased, err := f.store.LeaseIndexFeed(ctx, f.shared, f.owner, sharedLease)
+	if err != nil || p == nil {
+		return 0, false, leased, err
+	}
+	return *p, true, leased, nil
+}
+
+// apply writes the documents of the entries' APIs (deleting those of APIs
+// that no longer exist) and records last as the position.
+func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last int64) error {
+	seen := make(map[int64]bool, len(entries))
+	ids := make([]int64, 0, len(entries))
+	for _, e := range entries {
+		if !seen[e.APIID] {
+			seen[e.APIID] = true
+			ids = append(ids, e.APIID)
+		}
+	}
+	docs, err := buildDocuments(ctx, f.store, ids)
+	if err != nil {
+		return err
+	}
+	found := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		found[d.ID] = true
+	}
+	var gone []string
+	for _, id := range ids {
+		if !found[DocumentID(id)] {
+			gone = append(gone, DocumentID(id))
+		}
+	}
+	if f.own != nil {
+		return f.own.Apply(ctx, last, docs, gone)
+	}
+	if len(docs) > 0 {
+		if err := f.index.Upsert(ctx, docs...); err != nil {
+			return err
+		}
+	}
+	if len(gone) > 0 {
+		if err := f.index.Delete(ctx, gone...); err != nil {
+			return err
+		}
+	}
+	return f.store.SetIndexFeedPosition(ctx, f.shared, f.owner, last)
+}
+
+// Rebuild empties the index, builds it from the database (see Reindex) and
+// records the position of the log it reached. It is for `portico reindex`
+// and the demo, which no running instance shares the index with when it is
+// embedded; a shared index may be rebuilt while instances feed it.
+func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rebuild(ctx, progress)
+}
+
+func (f *Feed) rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
+	f.setState(FeedBuilding)
+	// The head is read first: every change up to it is committed, so the
+	// build reads it; changes after it are applied from the log again.
+	h, err := f.store.IndexLogHeadFrom(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	n, err := Reindex(ctx, f.store, f.index, progress)
+	if err != nil {
+		return n, err
+	}
+	if f.own != nil {
+		return n, f.own.Apply(ctx, h.Head, nil, nil)
+	}
+	owner := f.owner
+	if progress != nil {
+		owner = "" // a command, not the instance holding the lease
+	}
+	return n, f.store.SetIndexFeedPosition(ctx, f.shared, owner, h.Head)
+}
+
+// Run follows the log until ctx ends: after every wake-up and at least
+// every Poll. Failures are retried with a growing wait (up to 30 s), and an
+// index that lags more than MaxLag says so in the log.
+func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
+	retry := time.Duration(0)
+	lagging := time.Time{}
+	for {
+		_, err := f.CatchUp(ctx)
+		wait := f.poll
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			retry = min(max(2*retry, f.poll), maxRetry)
+			wait = retry
+			f.log.Error("search index does not follow the index log", "err", err, "retry_in", wait.String())
+		default:
+			retry = 0
+		}
+		st := f.Status()
+		switch {
+		case st.State == FeedLagging && time.Since(lagging) >= time.Minute:
+			lagging = time.Now()
+			f.log.Warn("search index lags behind the index log", "position", st.Position, "head", st.Head, "behind", st.Behind(),
+				"lag", st.Lag.Round(time.Millisecond).String(), "max_lag", f.maxLag.String(), "shared", st.Shared, "feeding", st.Feeding)
+		case st.State == FeedFollowing && !lagging.IsZero():
+			lagging = time.Time{}
+			f.log.Info("search index caught up with the index log", "position", st.Position, "head", st.Head)
+		}
+		woken := wake
+		if retry > 0 {
+			woken = nil // while failing, wait the retry out
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-woken:
+		case <-time.After(wait):
+		}
+	}
+}

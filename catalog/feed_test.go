@@ -1,0 +1,269 @@
+package catalog_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/outbox"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// instance is one portal instance's search side: its own embedded index and
+// the feed that keeps it in step.
+type instance struct {
+	dir   string
+	index *search.Bleve
+	feed  *catalog.Feed
+}
+
+func startInstance(t *testing.T, s *store.Store, dir string) *instance {
+	t.Helper()
+	idx, err := search.OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return &instance{dir: dir, index: idx, feed: catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet()})}
+}
+
+func (in *instance) catchUp(t *testing.T) int {
+	t.Helper()
+	n, err := in.feed.CatchUp(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestEveryEmbeddedIndexConverges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := startInstance(t, s, t.TempDir()+"/a")
+		b := startInstance(t, s, t.TempDir()+"/b")
+		a.catchUp(t)
+		b.catchUp(t)
+		// One outbox worker (instance a's) takes every message, once.
+		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: a.feed.Handle}, outbox.Options{Logger: quiet()})
+
+		sms := f.api(t, "sms", "SMS API", store.VisibilityPublic)
+		f.publish(t, sms, "1.0.0", smsV1)
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for name, in := range map[string]*instance{"a": a, "b": b} {
+			if n := in.catchUp(t); n == 0 {
+				t.Errorf("instance %s applied nothing", name)
+			}
+			if got := names(t, in.index, "send sms"); !slices.Equal(got, []string{"SMS API"}) {
+				t.Errorf("instance %s finds %v, want [SMS API]", name, got)
+			}
+			st := in.feed.Status()
+			if st.State != catalog.FeedFollowing || st.Behind() != 0 || st.Lag != 0 || st.Position == 0 {
+				t.Errorf("instance %s status %+v, want following at the head", name, st)
+			}
+		}
+
+		// Instance b stops; changes go on; b starts again and applies only
+		// what it missed.
+		if err := b.index.Close(); err != nil {
+			t.Fatal(err)
+		}
+		posB := b.feed.Status().Position
+		f.publish(t, sms, "2.0.0", smsV2)
+		ledger := f.api(t, "ledger", "Ledger", store.VisibilityPublic)
+		f.publish(t, ledger, "1.0.0", smsV21)
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		b = startInstance(t, s, b.dir)
+		if pos, ok, err := b.index.Position(); err != nil || !ok || pos != posB {
+			t.Fatalf("position after restart: %d, %v, %v, want %d", pos, ok, err, posB)
+		}
+		head, err := s.IndexLogHeadFrom(ctx, posB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := b.catchUp(t); int64(n) != head.Head-posB {
+			t.Errorf("restarted instance applied %d entries, want the %d it missed", n, head.Head-posB)
+		}
+		a.catchUp(t)
+
+		// A new instance builds its index from the database, then follows.
+		c := startInstance(t, s, t.TempDir()+"/c")
+		if n := c.catchUp(t); n != 0 {
+			t.Errorf("new instance applied %d entries after building, want 0", n)
+		}
+		if st := c.feed.Status(); st.Position != head.Head || !st.Ready() {
+			t.Errorf("new instance status %+v, want ready at %d", st, head.Head)
+		}
+		for name, in := range map[string]*instance{"a": a, "b": b, "c": c} {
+			if got := names(t, in.index, "getMessage"); !slices.Equal(got, []string{"SMS API"}) {
+				t.Errorf("instance %s finds %v for getMessage, want [SMS API]", name, got)
+			}
+			if got := names(t, in.index, "drafts"); !slices.Equal(got, []string{"Ledger"}) {
+				t.Errorf("instance %s finds %v for drafts, want [Ledger]", name, got)
+			}
+		}
+	})
+}
+
+func TestIndexBehindThePrunedLogIsRebuilt(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	a := startInstance(t, s, t.TempDir()+"/a")
+	a.catchUp(t)
+	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: a.feed.Handle}, outbox.Options{Logger: quiet()})
+	for _, slug := range []string{"one", "two", "three"} {
+		f.api(t, slug, "API "+slug, store.VisibilityPublic)
+	}
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneIndexLog(ctx, 0)
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d entries, %v; want 2 (the newest is kept)", n, err)
+	}
+	// a is at 0, below what was pruned: it is rebuilt, not fed the rest.
+	if n := a.catchUp(t); n != 0 {
+		t.Errorf("applied %d entries, want a rebuild", n)
+	}
+	if c, err := catalog.Count(ctx, a.index); err != nil || c != 3 {
+		t.Errorf("documents after rebuild: %d, %v, want 3", c, err)
+	}
+	head, err := s.IndexLogHeadFrom(ctx, 0)
+	if err != nil || head.PrunedThrough != head.Head-1 {
+		t.Fatalf("log head %+v, %v", head, err)
+	}
+	if st := a.feed.Status(); st.Position != head.Head {
+		t.Errorf("position after rebuild %d, want %d", st.Position, head.Head)
+	}
+}
+
+// sharedIndex is one index for every instance (Meilisearch's part): it does
+// not keep a position, and counts the documents written to it.
+type sharedIndex struct {
+	search.Index
+	mu      sync.Mutex
+	written map[string]int
+}
+
+func (x *sharedIndex) Upsert(ctx context.Context, docs ...search.Document) error {
+	x.mu.Lock()
+	for _, d := range docs {
+		x.written[d.ID]++
+	}
+	x.mu.Unlock()
+	return x.Index.Upsert(ctx, docs...)
+}
+
+func TestSharedIndexIsFedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		shared := &sharedIndex{Index: openIndex(t), written: map[string]int{}}
+		// Two registered instances feed the same index.
+		for _, run := range []string{"run-a", "run-b"} {
+			if _, err := s.RegisterInstance(ctx, &store.Instance{Name: run, RunID: run}, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fa := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		fb := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
+		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fb.Handle}, outbox.Options{Logger: quiet()})
+		for _, feed := range []*catalog.Feed{fa, fb} {
+			if _, err := feed.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sms := f.api(t, "sms", "SMS API", store.VisibilityPublic)
+		f.publish(t, sms, "1.0.0", smsV1)
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, feed := range []*catalog.Feed{fa, fb, fa} {
+			if _, err := feed.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		id := catalog.DocumentID(sms.ID)
+		if got := shared.written[id]; got != 1 {
+			t.Errorf("the shared index got the api %d times, want once", got)
+		}
+		sa, sb := fa.Status(), fb.Status()
+		if !sa.Feeding || sb.Feeding || sa.Position != sb.Position || sb.Behind() != 0 {
+			t.Errorf("statuses a %+v, b %+v: want a feeding, both at the head", sa, sb)
+		}
+
+		// a dies: b takes the lease over once a's heartbeat is too old.
+		time.Sleep(300 * time.Millisecond)
+		if err := s.HeartbeatInstance(ctx, "run-b", "run-b", 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReleaseDeadLeases(ctx, 200*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		f.publish(t, sms, "2.0.0", smsV2)
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fb.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := shared.written[id]; got != 2 {
+			t.Errorf("after a died the shared index got the api %d times, want 2", got)
+		}
+		if !fb.Status().Feeding {
+			t.Errorf("b does not feed after a died: %+v", fb.Status())
+		}
+		if got := names(t, shared, "getMessage"); !slices.Equal(got, []string{"SMS API"}) {
+			t.Errorf("shared index finds %v, want [SMS API]", got)
+		}
+	})
+}
+
+func TestFeedReportsItsLag(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	idx := openIndex(t)
+	if st := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet()}).Status(); st.State != catalog.FeedStarting || st.Ready() {
+		t.Errorf("status before the first look: %+v, want starting, not ready", st)
+	}
+	// Two instances share an index; x feeds it, y only looks.
+	shared := &sharedIndex{Index: idx, written: map[string]int{}}
+	opts := func(owner string) catalog.FeedOptions {
+		return catalog.FeedOptions{Shared: "lag", Owner: owner, Logger: quiet(), MaxLag: 50 * time.Millisecond}
+	}
+	x, y := catalog.NewFeed(s, shared, opts("x")), catalog.NewFeed(s, shared, opts("y"))
+	if _, err := x.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AppendIndexLog(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := y.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(80 * time.Millisecond)
+	st := y.Status()
+	if st.State != catalog.FeedLagging || st.Feeding || st.Behind() != 1 || st.Lag < 50*time.Millisecond || !st.Ready() {
+		t.Errorf("status of a shared index one entry behind for 80ms: %+v, want lagging by 1 entry and at least 50ms, ready", st)
+	}
+	if _, err := x.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := y.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := y.Status(); st.State != catalog.FeedFollowing || st.Lag != 0 || st.Behind() != 0 {
+		t.Errorf("status once fed: %+v, want following at the head", st)
+	}
+}
