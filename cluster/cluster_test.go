@@ -1,0 +1,178 @@
+package cluster_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/cluster"
+	"github.com/portico-dev/portico/outbox"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+func quick() cluster.Options {
+	return cluster.Options{Heartbeat: 50 * time.Millisecond, DeadAfter: 300 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// run starts m's heartbeat; the returned function stops it as a crash
+// would: no Leave.
+func run(t *testing.T, m *cluster.Member) (kill func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, func() int64 { return 7 }) }()
+	stopped := false
+	kill = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
+	t.Cleanup(kill)
+	return kill
+}
+
+func join(t *testing.T, s *store.Store, name string) *cluster.Member {
+	t.Helper()
+	m, err := cluster.Join(context.Background(), s, store.Instance{Name: name, Addr: "127.0.0.1:" + name}, quick())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestLeasesOfADeadInstanceAreTakenOver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, b := join(t, s, "a"), join(t, s, "b")
+		killA := run(t, a)
+		run(t, b)
+		if err := s.Enqueue(ctx, s.DB(), "t", map[string]int{"n": 1}); err != nil {
+			t.Fatal(err)
+		}
+		// a leases the message for a minute and dies before delivering it.
+		claimed, err := s.ClaimOutbox(ctx, a.RunID(), 10, time.Minute)
+		if err != nil || len(claimed) != 1 {
+			t.Fatalf("claim: %d, %v", len(claimed), err)
+		}
+		killA()
+		died := time.Now()
+
+		var delivered atomic.Int32
+		w := outbox.New(s, map[string]outbox.Handler{"t": func(context.Context, []byte) error {
+			delivered.Add(1)
+			return nil
+		}}, outbox.Options{Owner: b.RunID(), Poll: 10 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go w.Run(wctx)
+		for delivered.Load() == 0 {
+			if time.Since(died) > 10*time.Second {
+				t.Fatal("the dead instance's message was not delivered within 10s")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		took := time.Since(died)
+		// Not before a's heartbeat is older than DeadAfter, well before the minute-long lease ends.
+		if took < 200*time.Millisecond || took > 5*time.Second {
+			t.Errorf("taken over after %v, want after about DeadAfter (300ms)", took)
+		}
+		t.Logf("lease of a dead instance taken over after %v (heartbeat 50ms, dead after 300ms)", took.Round(time.Millisecond))
+		insts, _, err := s.Instances(ctx)
+		if err != nil || len(insts) != 2 || insts[1].IndexPosition != 7 {
+			t.Errorf("instances %+v, %v; want a and b, b at position 7", insts, err)
+		}
+	})
+}
+
+func TestARestartedInstanceTakesItsNameBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		first := join(t, s, "web-1")
+		kill := run(t, first)
+		if err := s.Enqueue(ctx, s.DB(), "t", map[string]int{"n": 1}); err != nil {
+			t.Fatal(err)
+		}
+		if claimed, err := s.ClaimOutbox(ctx, first.RunID(), 10, time.Minute); err != nil || len(claimed) != 1 {
+			t.Fatalf("claim: %d, %v", len(claimed), err)
+		}
+		kill()
+		start := time.Now()
+		second := join(t, s, "web-1")
+		if second.RunID() == first.RunID() {
+			t.Fatal("a new run has the old run id")
+		}
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("restart waited %v for the old run", took)
+		}
+		// The old run's lease was released with its registration.
+		if claimed, err := s.ClaimOutbox(ctx, second.RunID(), 10, time.Minute); err != nil || len(claimed) != 1 {
+			t.Errorf("claim after restart: %d, %v; want the old run's message", len(claimed), err)
+		}
+		run(t, second)
+	})
+}
+
+func TestANameInUseIsRefused(t *testing.T) {
+	s := storetest.New(t)
+	run(t, join(t, s, "web-1"))
+	_, err := cluster.Join(context.Background(), s, store.Instance{Name: "web-1"}, quick())
+	if err == nil || !strings.Contains(err.Error(), "in use by another running portal") {
+		t.Fatalf("second join under a live name: %v, want it refused", err)
+	}
+}
+
+func TestLeaveReleasesAtOnce(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	m := join(t, s, "web-1")
+	if err := s.Enqueue(ctx, s.DB(), "t", map[string]int{"n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if claimed, err := s.ClaimOutbox(ctx, m.RunID(), 10, time.Minute); err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %d, %v", len(claimed), err)
+	}
+	wake, stop := s.WakeUps(store.WakeOutbox)
+	defer stop()
+	if err := m.Leave(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wake:
+	default:
+		t.Error("leaving released leases without waking the outbox workers")
+	}
+	if claimed, err := s.ClaimOutbox(ctx, "", 10, time.Minute); err != nil || len(claimed) != 1 {
+		t.Errorf("claim after leave: %d, %v; want the message", len(claimed), err)
+	}
+	if insts, _, err := s.Instances(ctx); err != nil || len(insts) != 0 {
+		t.Errorf("instances after leave: %+v, %v", insts, err)
+	}
+}
+
+func TestATakenOverInstanceStops(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	m := join(t, s, "web-1")
+	// Another process of the same name took the registration over while
+	// this one was not heartbeating.
+	if err := s.RemoveInstance(ctx, "web-1", m.RunID()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cluster.Join(ctx, s, store.Instance{Name: "web-1"}, quick()); err != nil {
+		t.Fatal(err)
+	}
+	err := m.Run(ctx, func() int64 { return 0 })
+	if err == nil || !strings.Contains(err.Error(), "taken over") {
+		t.Errorf("run after a take-over: %v, want it to stop", err)
+	}
+}
