@@ -254,7 +254,7 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 			f.log.Info("the search index has no position in the index log: building it from the database")
 		}
 		start := time.Now()
-		n, err := f.rebuild(ctx, nil)
+		n, err := f.rebuild(ctx, nil, true)
 		if err != nil {
 			return 0, fmt.Errorf("build search index: %w", err)
 		}
@@ -358,10 +358,13 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last in
 func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.rebuild(ctx, progress)
+	return f.rebuild(ctx, progress, false)
 }
 
-func (f *Feed) rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
+// rebuild builds the index; leased says that this instance holds the lease
+// of a shared index (the server's feed) rather than being a command that
+// rebuilds it beside the running instances.
+func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leased bool) (int, error) {
 	f.setState(FeedBuilding)
 	// The head is read first: every change up to it is committed, so the
 	// build reads it; changes after it are applied from the log again.
@@ -376,9 +379,9 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int)) (int
 	if f.own != nil {
 		return n, f.own.Apply(ctx, h.Head, nil, nil)
 	}
-	owner := f.owner
-	if progress != nil {
-		owner = "" // a command, not the instance holding the lease
+	owner := ""
+	if leased {
+		owner = f.owner
 	}
 	return n, f.store.SetIndexFeedPosition(ctx, f.shared, owner, h.Head)
 }

@@ -59,6 +59,7 @@ type portal struct {
 	store  *store.Store
 	life   *lifecycle.Service
 	worker *outbox.Worker
+	feed   *catalog.Feed
 	admin  *store.User
 }
 
@@ -79,7 +80,8 @@ func startPortal(t *testing.T) *portal {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	life := lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 24 * time.Hour})
 	app := handlers.New(s, p, handlers.Options{Logger: quiet, Hasher: hasher, Search: idx, Lifecycle: life}).App()
-	worker := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: catalog.NewIndexer(s, idx).Handle}, outbox.Options{Logger: quiet})
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet})
+	worker := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: feed.Handle}, outbox.Options{Logger: quiet})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +98,7 @@ func startPortal(t *testing.T) *portal {
 			t.Fatal(err)
 		}
 	}
-	return &portal{url: "http://" + ln.Addr().String(), store: s, life: life, worker: worker, admin: admin}
+	return &portal{url: "http://" + ln.Addr().String(), store: s, life: life, worker: worker, feed: feed, admin: admin}
 }
 
 // publish imports a sample description as a published API of a new team,
@@ -127,6 +129,9 @@ func (p *portal) publish(t *testing.T, teamSlug, slug, name, sample string) {
 		t.Fatal(err)
 	}
 	if _, err := p.worker.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.feed.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

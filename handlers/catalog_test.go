@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -34,6 +36,7 @@ import (
 type searchEnv struct {
 	*env
 	index  *search.Bleve
+	feed   *catalog.Feed
 	worker *outbox.Worker
 }
 
@@ -53,16 +56,20 @@ func newEnvWithSearch(t *testing.T) *searchEnv {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.app = handlers.New(s, p, handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx}).App()
-	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: catalog.NewIndexer(s, idx).Handle},
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.app = handlers.New(s, p, handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx, Instance: "web-1", Index: feed}).App()
+	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: feed.Handle},
 		outbox.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
-	return &searchEnv{env: e, index: idx, worker: w}
+	return &searchEnv{env: e, index: idx, feed: feed, worker: w}
 }
 
-// drain delivers every outbox message to the index.
+// drain delivers every outbox message and applies the index log to the index.
 func (e *searchEnv) drain() {
 	e.t.Helper()
 	if _, err := e.worker.Drain(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.feed.CatchUp(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
 	stats, err := e.store.OutboxStats(context.Background())
@@ -588,5 +595,47 @@ func TestCatalogWithoutIndexIs503(t *testing.T) {
 	res, _ = e.api("GET", "/api/v1/search", e.token(u), nil)
 	if res.StatusCode != 503 {
 		t.Errorf("GET /api/v1/search without index: status %d, want 503", res.StatusCode)
+	}
+}
+
+// TestReadinessFollowsTheIndex: /readyz names the instance and says how far
+// its index is behind the index log; an index being built is not ready.
+func TestReadinessFollowsTheIndex(t *testing.T) {
+	e := newEnvWithSearch(t)
+	readyz := func() (int, map[string]any) {
+		t.Helper()
+		res, err := e.app.Test(httptest.NewRequest("GET", "/readyz", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode, body
+	}
+	status, body := readyz()
+	index, _ := body["index"].(map[string]any)
+	if status != http.StatusServiceUnavailable || body["status"] != "unavailable" || index["state"] != "starting" || body["instance"] != "web-1" {
+		t.Errorf("before the index was looked at: %d %v, want 503, state starting, instance web-1", status, body)
+	}
+	e.publisher().publish("payments", lifecycle.APIInput{Slug: "sms", Name: "SMS", Visibility: store.VisibilityPublic}, "1.0.0", tinySpec("SMS", "/sms", "Send"))
+	e.drain()
+	status, body = readyz()
+	index, _ = body["index"].(map[string]any)
+	if status != http.StatusOK || body["status"] != "ok" || index["state"] != "following" || index["behind"] != 0.0 || index["position"] == 0.0 ||
+		index["position"] != index["head"] || index["shared"] != false || index["failing"] != false {
+		t.Errorf("once following: %d %v, want 200, following at the head", status, body)
+	}
+	res, err := e.app.Test(httptest.NewRequest("GET", "/metrics", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := readAll(t, res)
+	for _, want := range []string{"portico_index_log_position ", "portico_index_log_head ", "portico_index_lag_seconds 0"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
@@ -45,6 +46,17 @@ type Options struct {
 	// Agent answers the MCP endpoint; nil builds one over the same store,
 	// lifecycle and index with the default rate limits.
 	Agent *agent.Server
+	// Instance names this instance among those sharing the database, and
+	// Index reports how far its search index follows the index log: /readyz
+	// and /metrics show both. Empty and nil leave them out.
+	Instance string
+	Index    IndexFeed
+}
+
+// IndexFeed reports how far the search index follows the index log;
+// *catalog.Feed implements it.
+type IndexFeed interface {
+	Status() catalog.FeedStatus
 }
 
 // Handler holds what every handler needs.
@@ -62,6 +74,8 @@ type Handler struct {
 	proxies []string
 	search  search.Index
 	agent   *agent.Server
+	name    string
+	feed    IndexFeed
 }
 
 // New returns a Handler.
@@ -87,7 +101,8 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.metrics = newMetrics()
+	h.name, h.feed = opts.Instance, opts.Index
+	h.metrics = newMetrics(h.feed)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies
 	h.search = opts.Search
@@ -142,7 +157,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(feed IndexFeed) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		registry: reg,
@@ -157,5 +172,15 @@ func newMetrics() *metrics {
 		}, []string{"method", "route"}),
 	}
 	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if feed != nil {
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portico_index_log_position", Help: "Last index log entry this instance's search index applied."},
+				func() float64 { return float64(feed.Status().Position) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portico_index_log_head", Help: "Newest index log entry when this instance last looked."},
+				func() float64 { return float64(feed.Status().Head) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portico_index_lag_seconds", Help: "How long ago the oldest index log entry this instance's search index has not applied was written."},
+				func() float64 { return feed.Status().Lag.Seconds() }),
+		)
+	}
 	return m
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/portico-dev/portico/catalog"
 )
 
 // Healthz answers while the process is alive.
@@ -14,15 +16,55 @@ func (h *Handler) Healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// Readyz answers 200 when the database is reachable, 503 otherwise.
+// Readyz answers 200 when the database is reachable and the search index
+// answers with the whole catalog, 503 otherwise (the database is down, or
+// this instance is still building its index). It says which instance
+// answers and how far its index is behind the index log; an index that
+// lags more than the configured maximum answers 200 with status "lagging":
+// the instance serves everything else from the database, and taking it out
+// of rotation would turn a slow index into an outage when every instance
+// lags at once.
 func (h *Handler) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
+	body := readiness{Status: "ok", Database: "ok", Instance: h.name}
+	status := fiber.StatusOK
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.Warn("readiness check failed", "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "unreachable"})
+		body.Status, body.Database, status = "unavailable", "unreachable", fiber.StatusServiceUnavailable
 	}
-	return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
+	if h.feed != nil {
+		st := h.feed.Status()
+		body.Index = &indexReadiness{State: st.State, Shared: st.Shared, Feeding: st.Feeding, Position: st.Position, Head: st.Head,
+			Behind: st.Behind(), LagSeconds: st.Lag.Seconds(), MaxLagSeconds: st.MaxLag.Seconds(), Failing: st.Err != ""}
+		switch {
+		case !st.Ready():
+			body.Status, status = "unavailable", fiber.StatusServiceUnavailable
+		case st.State == catalog.FeedLagging && status == fiber.StatusOK:
+			body.Status = "lagging"
+		}
+	}
+	return c.Status(status).JSON(body)
+}
+
+type readiness struct {
+	Status   string          `json:"status"`
+	Database string          `json:"database"`
+	Instance string          `json:"instance,omitempty"`
+	Index    *indexReadiness `json:"index,omitempty"`
+}
+
+// indexReadiness is how far the instance's search index follows the index log.
+type indexReadiness struct {
+	State         string  `json:"state"`
+	Shared        bool    `json:"shared"`
+	Feeding       bool    `json:"feeding"`
+	Position      int64   `json:"position"`
+	Head          int64   `json:"head"`
+	Behind        int64   `json:"behind"`
+	LagSeconds    float64 `json:"lag_seconds"`
+	MaxLagSeconds float64 `json:"max_lag_seconds"`
+	Failing       bool    `json:"failing"`
 }
 
 // Metrics serves Prometheus metrics in the text exposition format.

@@ -41,12 +41,25 @@ type indexLogState struct {
 	PrunedThrough int64 `bun:"pruned_through"`
 }
 
-// AppendIndexLog appends one entry per API and returns the id of the last
-// one. The append holds the log's write lock until it commits, so entries
-// become visible in id order: a reader that has read up to id N never
-// finds a new entry below N later (ids of concurrent transactions could
-// otherwise commit out of order). It wakes every instance's followers.
+// AppendIndexLog appends one entry per API in a transaction of its own and
+// returns the id of the last one (see AppendIndexLogTx).
 func (s *Store) AppendIndexLog(ctx context.Context, apiIDs ...int64) (int64, error) {
+	var last int64
+	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		last, err = s.AppendIndexLogTx(ctx, tx, apiIDs...)
+		return err
+	})
+	return last, err
+}
+
+// AppendIndexLogTx appends one entry per API in tx and returns the id of the
+// last one. The append holds the log's write lock until tx ends, so entries
+// become visible in id order: a reader that has read up to id N never finds
+// a new entry below N later (ids of concurrent transactions could otherwise
+// commit out of order). Keep tx short: other appends wait for it. The
+// commit wakes every instance's followers.
+func (s *Store) AppendIndexLogTx(ctx context.Context, tx bun.Tx, apiIDs ...int64) (int64, error) {
 	if len(apiIDs) == 0 {
 		return 0, nil
 	}
@@ -54,16 +67,13 @@ func (s *Store) AppendIndexLog(ctx context.Context, apiIDs ...int64) (int64, err
 	for i, id := range apiIDs {
 		entries[i] = IndexLogEntry{APIID: id}
 	}
-	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.lockIndexLog(ctx, tx); err != nil {
-			return err
-		}
-		if _, err := tx.NewInsert().Model(&entries).Value("created_at", "?", s.clock()).Exec(ctx); err != nil {
-			return fmt.Errorf("append to the index log: %w", translate(err))
-		}
-		return s.Wake(ctx, tx, WakeIndex)
-	})
-	if err != nil {
+	if err := s.lockIndexLog(ctx, tx); err != nil {
+		return 0, err
+	}
+	if _, err := tx.NewInsert().Model(&entries).Value("created_at", "?", s.clock()).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("append to the index log: %w", translate(err))
+	}
+	if err := s.Wake(ctx, tx, WakeIndex); err != nil {
 		return 0, err
 	}
 	return entries[len(entries)-1].ID, nil

@@ -29,6 +29,10 @@ type config struct {
 	// Meilisearch selects Meilisearch instead of the embedded index when
 	// MeilisearchURL is set (see search.go). The key is never logged.
 	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
+	// Instance names this instance among those sharing the database, and
+	// IndexMaxLag is how far its index may lag behind the index log before
+	// it says so (see instance.go).
+	Instance, IndexMaxLag string
 }
 
 type setting struct {
@@ -48,6 +52,8 @@ func (c *config) settings() []setting {
 		{"mcp-calls-per-minute", "PORTICO_MCP_CALLS_PER_MINUTE", "120", "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", &c.MCPCallsPerMinute},
 		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
 		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
+		{"instance", "PORTICO_INSTANCE", "", "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", &c.Instance},
+		{"index-max-lag", "PORTICO_INDEX_MAX_LAG", "30s", "how far the search index may lag behind the database before /readyz and the log say so", &c.IndexMaxLag},
 	}
 }
 
@@ -84,6 +90,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if err := c.validateSearch(); err != nil {
+		return err
+	}
+	if err := c.validateInstance(); err != nil {
 		return err
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

@@ -143,7 +143,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("this portal has %d APIs already: portico demo only fills an empty portal (use a new --data directory or database to try it)", n)
 	}
 	// Open the index first: a running server holds the embedded one, and
-	// then the outbox (which that server drains) indexes the demo instead.
+	// then that server indexes the demo from the index log instead.
 	idx, idxErr := openSearch(c)
 	if idx != nil {
 		defer idx.Close()
@@ -175,20 +175,20 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, source)
 	}
 	if synthetic > 0 {
-		if err := d.synthesize(ctx, synthetic, idx == nil); err != nil {
+		if err := d.synthesize(ctx, synthetic); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "generated %d synthetic APIs\n", synthetic)
 	}
 
 	if idx != nil {
-		n, took, err := reindexWithProgress(ctx, s, idx, e.stdout)
+		n, took, err := reindexWithProgress(ctx, s, idx, c, e.stdout)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "indexed %d APIs in %s\n", n, took)
 	} else {
-		fmt.Fprintf(e.stdout, "search index not opened (%v): the running server indexes the demo from its outbox\n", idxErr)
+		fmt.Fprintf(e.stdout, "search index not opened (%v): the running server indexes the demo from the index log\n", idxErr)
 	}
 
 	fmt.Fprintf(e.stdout, "\nDemo ready in %s: %d teams, %d users.\n", time.Since(start).Round(100*time.Millisecond), len(teams), len(users))
@@ -474,9 +474,9 @@ const syntheticBatch = 500
 
 // synthesize writes n generated APIs, each with one published version,
 // straight to the store in batches (no review: they are test data, recorded
-// in the audit log as demo imports). When enqueue is set, each API is also
-// queued for indexing (a running server indexes them).
-func (d *demo) synthesize(ctx context.Context, n int, enqueue bool) error {
+// in the audit log as demo imports). Each batch appends its APIs to the
+// index log, which every instance's search index follows.
+func (d *demo) synthesize(ctx context.Context, n int) error {
 	gen := newSynth()
 	teamSlugs := make([]string, 0, len(demoTeamNames))
 	for _, tn := range demoTeamNames {
@@ -485,6 +485,7 @@ func (d *demo) synthesize(ctx context.Context, n int, enqueue bool) error {
 	for start := 0; start < n; start += syntheticBatch {
 		end := min(start+syntheticBatch, n)
 		err := d.s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			ids := make([]int64, 0, end-start)
 			for i := start; i < end; i++ {
 				api := gen.api(i)
 				team := d.teams[teamSlugs[i%len(teamSlugs)]]
@@ -503,13 +504,10 @@ func (d *demo) synthesize(ctx context.Context, n int, enqueue bool) error {
 					TeamID: &team.ID, After: string(lifecycle.Published), Reason: "portico demo --synthetic"}); err != nil {
 					return err
 				}
-				if enqueue {
-					if err := d.s.Enqueue(ctx, tx, lifecycle.TopicSearchIndex, lifecycle.SearchIndexMessage{APIID: a.ID}); err != nil {
-						return err
-					}
-				}
+				ids = append(ids, a.ID)
 			}
-			return nil
+			_, err := d.s.AppendIndexLogTx(ctx, tx, ids...)
+			return err
 		})
 		if err != nil {
 			return err

@@ -13,6 +13,8 @@ import (
 
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/cluster"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
@@ -207,31 +209,53 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer idx.Close()
-	log.Info("search", "backend", c.searchBackend())
-	proxies, _ := c.trustedProxies()
-	calls, _ := c.mcpCallsPerMinute()
-	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
-	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer})
-	app := h.App()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+	defer ln.Close()
+	// Join the instances sharing the database: from here every log line
+	// says which instance wrote it.
+	name := c.instanceName(ln.Addr())
+	log = log.With("instance", name)
+	member, err := cluster.Join(ctx, s, store.Instance{Name: name, Addr: ln.Addr().String(), Version: buildVersion(), Search: c.searchBackend()}, cluster.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer member.Leave(ctx) //nolint:errcheck // best effort: a run that is gone is found dead within seconds anyway
+	maxLag, _ := c.indexMaxLag()
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Shared: c.sharedFeedName(), Owner: member.RunID(), Logger: log, MaxLag: maxLag})
+	log.Info("search", "backend", c.searchBackend())
+
+	proxies, _ := c.trustedProxies()
+	calls, _ := c.mcpCallsPerMinute()
+	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
+	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
+		Instance: name, Index: feed})
+	app := h.App()
+
 	url := loginURL(ln.Addr())
 	fmt.Fprintf(e.stdout, "Portico %s is running on %s database: log in at %s\n", buildVersion(), s.Dialect(), url)
-	log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "data", c.DataDir)
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "data", c.DataDir, "run", member.RunID())
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
 
+	errc := make(chan error, 2)
+	go s.ListenWakeUps(ctx, log)
+	go func() {
+		if err := member.Run(ctx, func() int64 { return feed.Status().Position }); err != nil {
+			errc <- err
+		}
+	}()
 	go housekeeping(ctx, s, log)
 	go retireAtSunset(ctx, life, log)
-	startSearch(ctx, s, idx, log)
-	errc := make(chan error, 1)
+	startSearch(ctx, s, feed, member.RunID(), log)
 	go func() { errc <- app.Listener(ln) }()
 	select {
 	case err := <-errc:
+		app.ShutdownWithTimeout(10 * time.Second) //nolint:errcheck // stopping on the error returned
 		return err
 	case <-ctx.Done():
 	}
@@ -264,12 +288,27 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 	return enforcer, lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice}), nil
 }
 
-// housekeeping removes expired sessions and old login failures every hour.
+// Housekeeping keeps the index log for a week (an index further behind is
+// rebuilt) and forgets instances not seen for a day.
+const (
+	indexLogKept      = 7 * 24 * time.Hour
+	deadInstancesKept = 24 * time.Hour
+)
+
+// housekeeping removes expired sessions, old login failures, old index log
+// entries and long-dead instances every hour. Every instance runs it; each
+// step is a delete that any of them may do.
 func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(string, ...any) }) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if _, err := s.DeleteExpired(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
+		if _, err := s.PruneIndexLog(ctx, indexLogKept); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
+		if _, err := s.DeleteInstancesNotSeenSince(ctx, deadInstancesKept); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
 		select {
@@ -280,7 +319,11 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 	}
 }
 
-// retireAtSunset retires deprecated versions whose sunset has passed, every minute.
+// retireAtSunset retires deprecated versions whose sunset has passed, every
+// minute. Every instance runs it: a retirement is a transition under
+// optimistic lock, so when several instances find the same version due, one
+// retires it (with its audit record, outbox messages and notices, in its
+// transaction) and the others' updates find it changed and skip it.
 func retireAtSunset(ctx context.Context, life *lifecycle.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()

@@ -101,37 +101,19 @@ func openSearch(c *config) (search.Index, error) {
 	}
 }
 
-// startSearch runs the outbox worker that keeps the index in step with the
-// database, and rebuilds the index in the background when it is empty while
-// the database has APIs (first start after an upgrade, or a deleted index).
-func startSearch(ctx context.Context, s *store.Store, idx search.Index, log *slog.Logger) {
+// startSearch runs the outbox worker, which appends each change to the
+// index log (and delivers the other topics), and the feed, which applies the
+// log to this instance's index, building it first when it has no position
+// (a new instance, a deleted index, the first start after an upgrade). Both
+// wake at once when another instance enqueues or appends.
+func startSearch(ctx context.Context, s *store.Store, feed *catalog.Feed, owner string, log *slog.Logger) {
+	outboxWake, _ := s.WakeUps(store.WakeOutbox)
 	w := outbox.New(s, map[string]outbox.Handler{
-		lifecycle.TopicSearchIndex: catalog.NewIndexer(s, idx).Handle,
-	}, outbox.Options{Logger: log})
+		lifecycle.TopicSearchIndex: feed.Handle,
+	}, outbox.Options{Logger: log, Owner: owner, Wake: outboxWake})
 	go w.Run(ctx)
-	go func() {
-		indexed, err := catalog.Count(ctx, idx)
-		if err != nil {
-			log.Error("search index check", "err", err)
-			return
-		}
-		apis, err := s.CountAPIs(ctx)
-		if err != nil {
-			log.Error("search index check", "err", err)
-			return
-		}
-		if indexed > 0 || apis == 0 {
-			return
-		}
-		log.Info("search index is empty: rebuilding it from the database", "apis", apis)
-		start := time.Now()
-		n, err := catalog.Reindex(ctx, s, idx, nil)
-		if err != nil {
-			log.Error("rebuild search index", "err", err)
-			return
-		}
-		log.Info("search index rebuilt", "apis", n, "took", time.Since(start).Round(time.Millisecond).String())
-	}()
+	indexWake, _ := s.WakeUps(store.WakeIndex)
+	go feed.Run(ctx, indexWake)
 }
 
 // cmdReindex rebuilds the search index from the database.
@@ -151,7 +133,7 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 	}
 	defer idx.Close()
 	fmt.Fprintf(e.stdout, "rebuilding the %s\n", c.searchBackend())
-	n, took, err := reindexWithProgress(ctx, s, idx, e.stdout)
+	n, took, err := reindexWithProgress(ctx, s, idx, c, e.stdout)
 	if err != nil {
 		return err
 	}
@@ -159,8 +141,9 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// reindexWithProgress runs catalog.Reindex drawing a progress bar on w.
-func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, w io.Writer) (int, string, error) {
+// reindexWithProgress rebuilds idx (see catalog.Feed.Rebuild) drawing a
+// progress bar on w.
+func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, c *config, w io.Writer) (int, string, error) {
 	start := time.Now()
 	last := time.Time{}
 	// On a terminal the bar redraws in place; in a log it is a line every few seconds.
@@ -169,7 +152,8 @@ func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, 
 		redraw, every = "", 2*time.Second
 	}
 	drawn := false
-	n, err := catalog.Reindex(ctx, s, idx, func(done, total int) {
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Shared: c.sharedFeedName(), Logger: slog.New(slog.DiscardHandler)})
+	n, err := feed.Rebuild(ctx, func(done, total int) {
 		if done < total && time.Since(last) < every {
 			return
 		}
