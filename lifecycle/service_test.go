@@ -297,6 +297,78 @@ func TestRetireDue(t *testing.T) {
 	}
 }
 
+// TestSchedulersOfEveryInstanceRetireOnce runs the sunset scheduler of
+// three instances at once over the same due versions: each version is
+// retired once, with one audit record and one index update.
+func TestSchedulersOfEveryInstanceRetireOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := f.api(t)
+		versions := []string{"1.0.0", "1.1.0", "1.2.0", "1.3.0"}
+		for _, version := range versions {
+			v := f.publish(t, a, version, spectest.PetsV1)
+			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, err := s.OutboxStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }
+		var wg sync.WaitGroup
+		retired := make([]int, 3)
+		errs := make([]error, 3)
+		for i := range 3 {
+			p, err := policy.New(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			instance := lifecycle.New(s, p, lifecycle.Options{Now: later})
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 3 { // three ticks each
+					n, err := instance.RetireDue(ctx)
+					retired[i] += n
+					if err != nil {
+						errs[i] = err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for i := range 3 {
+			if errs[i] != nil {
+				t.Errorf("scheduler %d: %v", i, errs[i])
+			}
+			total += retired[i]
+		}
+		if total != len(versions) {
+			t.Errorf("schedulers retired %v, %d in all, want %d", retired, total, len(versions))
+		}
+		events, err := s.ListAudit(ctx, store.AuditFilter{Action: "version.retire"})
+		if err != nil || len(events) != len(versions) {
+			t.Errorf("%d retire events (%v), want %d", len(events), err, len(versions))
+		}
+		for _, version := range versions {
+			if v, _ := s.Version(ctx, a.ID, version); v == nil || v.State != "retired" {
+				t.Errorf("version %s not retired", version)
+			}
+		}
+		after, err := s.OutboxStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := after[lifecycle.TopicSearchIndex] - before[lifecycle.TopicSearchIndex]; got != len(versions) {
+			t.Errorf("%d index updates queued by the retirements, want %d", got, len(versions))
+		}
+	})
+}
+
 func TestInvalidInput(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
