@@ -313,7 +313,7 @@ func tail(s string, lines int) string {
 }
 
 func (c *fleet) env() []string {
-	return append(os.Environ(), "PORTICO_DATABASE_URL="+c.dbURL, "PORTICO_MIN_SUNSET_DAYS=0", "PORTICO_LOG_FORMAT=json", "CI=")
+	return append(os.Environ(), "PORTICO_DATABASE_URL="+c.dbURL, "PORTICO_MIN_SUNSET_DAYS=0", "PORTICO_LOG_FORMAT=json")
 }
 
 // command runs a portico command to its end and returns its output.
