@@ -31,9 +31,10 @@ import (
 //     in the database, and only the instance holding the feed's lease
 //     applies the entries: the index is fed once.
 //
-// An index without a position (new, reset, or older than positions) or
-// whose position is below what was pruned from the log is rebuilt from the
-// database first; the rebuild records the log head it read before it
+// An index without a position (new, reset, or older than positions), whose
+// position is below what was pruned from the log, or ahead of the log (the
+// index of another database, or a database restored from a backup) is
+// rebuilt from the database first; the rebuild records the log head it read before it
 // started, so no change is missed in between. Applying an entry re-reads the
 // API from the database, so entries may be applied twice without harm.
 
@@ -247,11 +248,16 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		f.note(pos, false, h)
 		return 0, nil
 	}
-	if !ok || pos < h.PrunedThrough {
-		if ok {
-			f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
-		} else {
+	if !ok || pos < h.PrunedThrough || pos > h.Head {
+		switch {
+		case !ok:
 			f.log.Info("the search index has no position in the index log: building it from the database")
+		case pos > h.Head:
+			// Another database's index, or a database restored from an
+			// older backup: the entries it has seen are not these.
+			f.log.Warn("the search index is ahead of the database's index log: rebuilding it", "position", pos, "head", h.Head)
+		default:
+			f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
 		}
 		start := time.Now()
 		n, err := f.rebuild(ctx, nil, true)

@@ -148,6 +148,43 @@ func TestIndexBehindThePrunedLogIsRebuilt(t *testing.T) {
 	}
 }
 
+func TestIndexOfAnotherDatabaseIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/index"
+	first := storetest.New(t)
+	f := newFixture(t, first)
+	a := startInstance(t, first, dir)
+	a.catchUp(t)
+	for _, slug := range []string{"one", "two", "three"} {
+		f.api(t, slug, "API "+slug, store.VisibilityPublic)
+	}
+	w := outbox.New(first, map[string]outbox.Handler{lifecycle.TopicSearchIndex: a.feed.Handle}, outbox.Options{Logger: quiet()})
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.catchUp(t)
+	if err := a.index.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The same data directory, pointed at a new database with one API.
+	second := storetest.New(t)
+	newFixture(t, second).api(t, "ledger", "Ledger", store.VisibilityPublic)
+	if _, err := second.AppendIndexLog(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	b := startInstance(t, second, dir)
+	b.catchUp(t)
+	if got := names(t, b.index, "api"); len(got) != 0 {
+		t.Errorf("the other database's APIs are still found: %v", got)
+	}
+	if got := names(t, b.index, "ledger"); !slices.Equal(got, []string{"Ledger"}) {
+		t.Errorf("search finds %v, want [Ledger]", got)
+	}
+	if st := b.feed.Status(); st.Position != 1 {
+		t.Errorf("position %d, want 1", st.Position)
+	}
+}
+
 // sharedIndex is one index for every instance (Meilisearch's part): it does
 // not keep a position, and counts the documents written to it.
 type sharedIndex struct {
