@@ -15,15 +15,39 @@ import (
 
 // Wake-up channels: something every portal instance may be waiting for has
 // changed. A wake-up says only that; the waiter reads what changed from the
-// database, and also looks on its own every few seconds, so a wake-up that
-// is lost (a listener reconnecting) delays a change but never loses it.
+// database (a position it polls: the outbox's due messages, the index log's
+// head, the gateway configuration's head), and also looks on its own every
+// few seconds, so a wake-up that is lost (a listener reconnecting) delays a
+// change but never loses it.
+//
+// The writer wakes the others in the transaction of the change, and the
+// wake-up is sent when it commits:
+//
+//	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+//		// … write the new gateway configuration and its head …
+//		return s.Wake(ctx, tx, store.WakeGateway)
+//	})
+//
+// and every instance's waiter reads the head again when woken:
+//
+//	wake, stop := s.WakeUps(store.WakeGateway)
+//	defer stop()
+//	for {
+//		select {
+//		case <-ctx.Done():
+//			return
+//		case <-wake:
+//		case <-time.After(5 * time.Second):
+//		}
+//		hub.Refresh(ctx)
+//	}
 const (
 	// WakeOutbox: an outbox message was enqueued or its lease released.
 	WakeOutbox = "outbox"
 	// WakeIndex: the index log grew.
 	WakeIndex = "index"
-	// WakeGateway: the gateway configuration changed; every instance's push
-	// hub reads the new head and answers the nodes it holds.
+	// WakeGateway: the gateway configuration changed, for the push hub of
+	// every instance, which answers the nodes connected to it.
 	WakeGateway = "gateway"
 )
 
