@@ -129,7 +129,7 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // RunInTx runs fn in a transaction, committing when it returns nil. What
-// the transaction asked to do after its commit (wake-ups, see Notify) runs
+// the transaction asked to do after its commit (wake-ups, see Wake) runs
 // once it has committed.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	hooks := &txHooks{}
