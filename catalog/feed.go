@@ -288,6 +288,9 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		}
 		pos = last
 		applied += len(entries)
+		f.smu.Lock()
+		f.status.Position = pos // the lag is known again at the end
+		f.smu.Unlock()
 		if len(entries) < feedBatch {
 			break
 		}
