@@ -401,6 +401,7 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 	retry := time.Duration(0)
 	lagging := time.Time{}
+	announced := false
 	for {
 		_, err := f.CatchUp(ctx)
 		wait := f.poll
@@ -415,6 +416,11 @@ func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 			retry = 0
 		}
 		st := f.Status()
+		if err == nil && !announced {
+			announced = true
+			f.log.Info("search index follows the index log", "position", st.Position, "head", st.Head, "behind", st.Behind(),
+				"lag", st.Lag.Round(time.Millisecond).String(), "shared", st.Shared, "feeding", st.Feeding)
+		}
 		switch {
 		case st.State == FeedLagging && time.Since(lagging) >= time.Minute:
 			lagging = time.Now()
