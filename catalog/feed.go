@@ -357,13 +357,15 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last in
 			return err
 		}
 	}
-	return f.store.SetIndexFeedPosition(ctx, f.shared, f.owner, last)
+	return f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last)
 }
 
 // Rebuild empties the index, builds it from the database (see Reindex) and
 // records the position of the log it reached. It is for `portico reindex`
 // and the demo, which no running instance shares the index with when it is
-// embedded; a shared index may be rebuilt while instances feed it.
+// embedded. A shared index may be rebuilt while instances feed it: the
+// instance holding its lease finds it without a position meanwhile and
+// builds it too; once both builds have ended, the index is whole.
 func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -375,6 +377,13 @@ func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (int
 // rebuilds it beside the running instances.
 func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leased bool) (int, error) {
 	f.setState(FeedBuilding)
+	if f.own == nil {
+		// A rebuild that stops half-way must not leave the shared index
+		// looking built.
+		if err := f.store.ForgetIndexFeedPosition(ctx, f.shared); err != nil {
+			return 0, err
+		}
+	}
 	// The head is read first: every change up to it is committed, so the
 	// build reads it; changes after it are applied from the log again.
 	h, err := f.store.IndexLogHeadFrom(ctx, 0)
@@ -392,7 +401,7 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 	if leased {
 		owner = f.owner
 	}
-	return n, f.store.SetIndexFeedPosition(ctx, f.shared, owner, h.Head)
+	return n, f.store.MarkIndexFeedBuilt(ctx, f.shared, owner, h.Head)
 }
 
 // Run follows the log until ctx ends: after every wake-up and at least

@@ -304,3 +304,35 @@ func TestFeedReportsItsLag(t *testing.T) {
 		t.Errorf("status once fed: %+v, want following at the head", st)
 	}
 }
+
+func TestUnfinishedRebuildOfASharedIndexIsDoneAgain(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	for _, slug := range []string{"one", "two"} {
+		f.api(t, slug, "API "+slug, store.VisibilityPublic)
+	}
+	idx := openIndex(t)
+	holder := catalog.NewFeed(s, &sharedIndex{Index: idx, written: map[string]int{}}, catalog.FeedOptions{Shared: "meili", Owner: "x", Logger: quiet()})
+	if _, err := holder.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// `portico reindex` beside the running instances stops half-way.
+	broken := &flakyIndex{Index: idx}
+	broken.failures.Store(1)
+	if _, err := catalog.NewFeed(s, broken, catalog.FeedOptions{Shared: "meili", Logger: quiet()}).Rebuild(ctx, func(int, int) {}); err == nil {
+		t.Fatal("rebuild with a failing index: got nil error")
+	}
+	if pos, err := s.IndexFeedPosition(ctx, "meili"); err != nil || pos != nil {
+		t.Fatalf("position after an unfinished rebuild: %v, %v; want none", pos, err)
+	}
+	if _, err := holder.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := catalog.Count(ctx, idx); err != nil || n != 2 {
+		t.Errorf("documents after the holder rebuilt: %d, %v; want 2", n, err)
+	}
+	if pos, err := s.IndexFeedPosition(ctx, "meili"); err != nil || pos == nil {
+		t.Errorf("position after the holder rebuilt: %v, %v; want one", pos, err)
+	}
+}

@@ -209,19 +209,45 @@ func (s *Store) IndexFeedPosition(ctx context.Context, name string) (*int64, err
 	return f.Position, nil
 }
 
-// SetIndexFeedPosition moves a shared feed's position forward to position
-// (never back). With an owner, only while that owner holds the lease: it
-// returns ErrNotFound when it lost it.
-func (s *Store) SetIndexFeedPosition(ctx context.Context, name, owner string, position int64) error {
-	now := s.now()
-	if owner == "" {
-		if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
-			return fmt.Errorf("index feed %s: %w", name, translate(err))
-		}
+// AdvanceIndexFeed moves a shared feed's position forward to position
+// (never back), while owner holds the lease: it returns ErrNotFound when it
+// lost it. A feed without a position (being rebuilt) keeps none.
+func (s *Store) AdvanceIndexFeed(ctx context.Context, name, owner string, position int64) error {
+	res, err := s.db.NewUpdate().Model((*IndexFeed)(nil)).
+		Set("position = CASE WHEN position < ? THEN ? ELSE position END", position, position).
+		Set("updated_at = ?", s.now()).Where("name = ? AND leased_by = ?", name, owner).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("index feed %s: %w", name, translate(err))
 	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("index feed %s is leased by another instance: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// ForgetIndexFeedPosition clears a shared feed's position before its index
+// is rebuilt: a rebuild that does not finish leaves the feed without one,
+// and the instance holding the lease rebuilds the index.
+func (s *Store) ForgetIndexFeedPosition(ctx context.Context, name string) error {
+	now := s.now()
+	if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	if _, err := s.db.NewUpdate().Model((*IndexFeed)(nil)).Set("position = NULL").Set("updated_at = ?", now).
+		Where("name = ?", name).Exec(ctx); err != nil {
+		return fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	return nil
+}
+
+// MarkIndexFeedBuilt records that a shared feed's index was built up to
+// position (never moving an existing position back). With an owner, only
+// while it holds the lease (ErrNotFound otherwise); a command that rebuilds
+// the index beside the running instances passes none.
+func (s *Store) MarkIndexFeedBuilt(ctx context.Context, name, owner string, position int64) error {
 	q := s.db.NewUpdate().Model((*IndexFeed)(nil)).
 		Set("position = CASE WHEN position IS NULL OR position < ? THEN ? ELSE position END", position, position).
-		Set("updated_at = ?", now).Where("name = ?", name)
+		Set("updated_at = ?", s.now()).Where("name = ?", name)
 	if owner != "" {
 		q = q.Where("leased_by = ?", owner)
 	}
