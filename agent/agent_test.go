@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -219,15 +220,20 @@ func TestToolsMatchTheAPI(t *testing.T) {
 			t.Errorf("unknown operation: %q", msg)
 		}
 
-		// The resource is the description the portal stores and serves.
+		// The resource is the normalised JSON the portal serves, derived from the stored source.
 		res, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: "portico://apis/sms/versions/1.0.0/openapi.json"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		a, _ := s.APIBySlug(context.Background(), "sms")
 		v, _ := s.Version(context.Background(), a.ID, "1.0.0")
-		if len(res.Contents) != 1 || res.Contents[0].Text != v.SpecJSON || res.Contents[0].MIMEType != "application/json" || res.CacheScope != "private" {
-			t.Errorf("resource: %d contents, mime %q, cache %q, same text %v", len(res.Contents), res.Contents[0].MIMEType, res.CacheScope, res.Contents[0].Text == v.SpecJSON)
+		served, perr := spec.Parse([]byte(v.SpecRaw))
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		wantJSON, _ := served.JSON()
+		if len(res.Contents) != 1 || res.Contents[0].Text != string(wantJSON) || res.Contents[0].MIMEType != "application/json" || res.CacheScope != "private" {
+			t.Errorf("resource: %d contents, mime %q, cache %q, same text %v", len(res.Contents), res.Contents[0].MIMEType, res.CacheScope, res.Contents[0].Text == string(wantJSON))
 		}
 	})
 }

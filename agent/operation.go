@@ -102,7 +102,7 @@ func (t *tools) getOperation(ctx context.Context, in operationInput) (operationO
 	if err != nil {
 		return operationOutput{}, err
 	}
-	doc, err := t.s.life.StoredSpec(v)
+	doc, err := t.s.life.StoredSpec(ctx, v)
 	if err != nil {
 		return operationOutput{}, err
 	}

@@ -39,7 +39,8 @@ func parseSpecURI(uri string) (api, version string, ok bool) {
 }
 
 // readSpec answers a read of a version's OpenAPI description: the
-// normalised OpenAPI 3 JSON that the portal stores and serves. A version
+// normalised OpenAPI 3 JSON that the portal serves, derived from the stored
+// source (through the process's parser and its cache). A version
 // the caller may not see is not found, as a missing one is. The answer may
 // be cached by the caller's client only.
 func (t *tools) readSpec(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
@@ -52,10 +53,14 @@ func (t *tools) readSpec(ctx context.Context, req *mcp.ReadResourceRequest) (*mc
 	if err == nil {
 		var v *store.APIVersion
 		v, err = t.s.life.VisibleVersion(ctx, t.caller.User, a, version)
+		var js []byte
+		if err == nil {
+			js, err = t.specJSON(ctx, v)
+		}
 		if err == nil {
 			return &mcp.ReadResourceResult{
 				Cacheable: mcp.Cacheable{CacheScope: "private"},
-				Contents:  []*mcp.ResourceContents{{URI: uri, MIMEType: "application/json", Text: v.SpecJSON}},
+				Contents:  []*mcp.ResourceContents{{URI: uri, MIMEType: "application/json", Text: string(js)}},
 			}, nil
 		}
 	}
@@ -64,4 +69,13 @@ func (t *tools) readSpec(ctx context.Context, req *mcp.ReadResourceRequest) (*mc
 	}
 	t.s.log.Error("mcp resource read failed", "user", t.caller.User.Username, "err", err)
 	return nil, errInternal
+}
+
+// specJSON is the normalised OpenAPI 3 JSON of a stored version.
+func (t *tools) specJSON(ctx context.Context, v *store.APIVersion) ([]byte, error) {
+	doc, err := t.s.life.StoredSpec(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	return doc.JSON()
 }

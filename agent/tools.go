@@ -448,7 +448,7 @@ func (t *tools) listOperations(ctx context.Context, in operationsInput) (operati
 	if err != nil {
 		return out, err
 	}
-	doc, err := t.s.life.StoredSpec(v)
+	doc, err := t.s.life.StoredSpec(ctx, v)
 	if err != nil {
 		return out, err
 	}

@@ -3,11 +3,13 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 	errorpages "github.com/portico-dev/portico/views/pages/errors"
 )
@@ -58,6 +60,10 @@ type problemField struct {
 // logged and never shown.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	status, msg, fields := classify(err)
+	var be *spec.BusyError
+	if errors.As(err, &be) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(be.RetryAfter.Seconds())))
+	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
@@ -91,7 +97,10 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	var de *apperr.DeniedError
 	var ce *apperr.ConflictError
 	var nf *apperr.NotFoundError
+	var be *spec.BusyError
 	switch {
+	case errors.As(err, &be):
+		return fiber.StatusServiceUnavailable, "The portal is busy reading other OpenAPI descriptions. Try again in a moment.", nil
 	case errors.As(err, &ue):
 		return ue.status, ue.msg, ue.fields
 	case errors.As(err, &ie):

@@ -80,7 +80,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.life.StoredSpec(v)
+	doc, err := h.life.StoredSpec(ctx, v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
@@ -292,7 +292,7 @@ func (h *Handler) APIGetReview(c *fiber.Ctx) error {
 	}
 	out := apiReviewDetail{apiReview: toAPIReview(r), Lint: []apiFinding{},
 		Diff: apiDiff{Changes: []apiChange{}, Breaking: []apiChange{}, Added: []string{}, Removed: []string{}, Modified: []string{}}}
-	if doc, err := h.life.StoredSpec(v); err == nil {
+	if doc, err := h.life.StoredSpec(ctx, v); err == nil {
 		out.Lint = toAPIFindings(spec.Lint(doc))
 	}
 	report, base, err := h.life.Compare(ctx, v)

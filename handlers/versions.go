@@ -168,7 +168,7 @@ func (h *Handler) ShowVersion(c *fiber.Ctx) error {
 func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*apis.Version)) error {
 	ctx := c.UserContext()
 	a := currentAPI(c)
-	doc, err := h.life.StoredSpec(v)
+	doc, err := h.life.StoredSpec(ctx, v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
@@ -358,9 +358,17 @@ func (h *Handler) DownloadSpecJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	doc, err := h.life.StoredSpec(c.UserContext(), v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Slug, err)
+	}
+	js, err := doc.JSON()
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+specFileName(a, v, ".openapi.json")+`"`)
-	return c.SendString(v.SpecJSON)
+	return c.Send(js)
 }
 
 // ShowReference renders the interactive reference of a version.
@@ -425,7 +433,7 @@ func toAPIVersionSummary(v *store.APIVersion) apiVersionSummary {
 // findings, the actions the lifecycle allows from its state and its open
 // publication request.
 func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVersion) (apiVersionDetail, error) {
-	if v.SpecJSON == "" {
+	if v.SpecRaw == "" {
 		full, err := h.store.VersionByID(ctx, v.ID)
 		if err != nil {
 			return apiVersionDetail{}, err
@@ -436,7 +444,7 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
-	doc, err := h.life.StoredSpec(v)
+	doc, err := h.life.StoredSpec(ctx, v)
 	if err != nil {
 		out.LintError = "The stored description could not be read for linting: " + err.Error()
 	} else {

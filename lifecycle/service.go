@@ -40,7 +40,8 @@ type Options struct {
 	MinSunsetNotice time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
-	// Specs caches parsed stored descriptions; nil keeps 32 MiB of sources.
+	// Specs parses descriptions for the process (bounded in memory and
+	// concurrency, cached); nil makes one with the defaults.
 	Specs *spec.Cache
 }
 
@@ -60,21 +61,25 @@ func New(s *store.Store, auth Authorizer, opts Options) *Service {
 		svc.now = time.Now
 	}
 	if svc.specs == nil {
-		svc.specs = spec.NewCache(32 << 20)
+		svc.specs = spec.NewCache(spec.CacheOptions{})
 	}
 	return svc
 }
 
-// StoredSpec returns the parsed description of a stored version (its
-// normalised JSON), from a cache shared by the pages and the API: the
-// document is shared, read it only.
-func (s *Service) StoredSpec(v *store.APIVersion) (*spec.Document, error) {
-	doc, err := s.specs.Parse([]byte(v.SpecJSON))
+// StoredSpec returns the parsed description of a stored version (its source
+// as uploaded), from a cache shared by the pages and the API: the document
+// is shared, read it only. v must have been read with its spec.
+func (s *Service) StoredSpec(ctx context.Context, v *store.APIVersion) (*spec.Document, error) {
+	doc, err := s.specs.Parse(ctx, []byte(v.SpecRaw))
 	if err != nil {
 		return nil, fmt.Errorf("parse stored spec of version %s: %w", v.Version, err)
 	}
 	return doc, nil
 }
+
+// Specs is the process's parser of descriptions, for others that read
+// stored descriptions (the search indexer) to share its cache and bounds.
+func (s *Service) Specs() *spec.Cache { return s.specs }
 
 // MinSunsetNotice is the configured minimum notice for a sunset.
 func (s *Service) MinSunsetNotice() time.Duration { return s.minNotice }
@@ -224,24 +229,27 @@ func ParseVersion(v string) (*semver.Version, error) {
 	return sv, nil
 }
 
-// parseSpec validates a spec for storage.
-func parseSpec(data []byte) (*spec.Document, []byte, error) {
+// parseSpec validates a spec for storage, through the process's parser (so
+// that uploads share its bounds on concurrency and time).
+func (s *Service) parseSpec(ctx context.Context, data []byte) (*spec.Document, error) {
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, nil, apperr.Field("spec", "Upload or paste an OpenAPI description (YAML or JSON).")
+		return nil, apperr.Field("spec", "Upload or paste an OpenAPI description (YAML or JSON).")
 	}
-	doc, err := spec.Parse(data)
+	doc, err := s.specs.Parse(ctx, data)
 	if err != nil {
 		var ve *spec.ValidationError
 		if errors.As(err, &ve) {
-			return nil, nil, apperr.Field("spec", ve.Error())
+			return nil, apperr.Field("spec", ve.Error())
 		}
-		return nil, nil, apperr.Field("spec", "The description could not be read: "+err.Error())
+		return nil, err
 	}
-	js, err := doc.JSON()
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode spec: %w", err)
-	}
-	return doc, js, nil
+	return doc, nil
+}
+
+// setSpec stores doc on v: the source as uploaded (in UTF-8), never an
+// expansion of it. The normalised JSON is derived from it when served.
+func setSpec(v *store.APIVersion, doc *spec.Document) {
+	v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(doc.Source), "", doc.Format, doc.Title, len(doc.Operations())
 }
 
 // CreateVersion adds a draft version to an API. With no spec, it starts as a
@@ -265,13 +273,13 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 			if err != nil {
 				return err
 			}
-			v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = latest.SpecRaw, latest.SpecJSON, latest.SpecFormat, latest.Title, latest.Operations
+			v.SpecRaw, v.SpecFormat, v.Title, v.Operations = latest.SpecRaw, latest.SpecFormat, latest.Title, latest.Operations
 		} else {
-			doc, js, err := parseSpec(specData)
+			doc, err := s.parseSpec(ctx, specData)
 			if err != nil {
 				return err
 			}
-			v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(specData), string(js), doc.Format, doc.Title, len(doc.Operations())
+			setSpec(v, doc)
 		}
 		if err := s.store.CreateVersion(ctx, tx, v); err != nil {
 			return err
@@ -301,11 +309,11 @@ func (s *Service) UpdateDraft(ctx context.Context, actor *store.User, a *store.A
 	if State(v.State) != Draft {
 		return &TransitionError{From: State(v.State), Reason: fmt.Sprintf("Only drafts can be edited; version %s is %s. Create a new version instead.", v.Version, State(v.State).Label())}
 	}
-	doc, js, err := parseSpec(specData)
+	doc, err := s.parseSpec(ctx, specData)
 	if err != nil {
 		return err
 	}
-	v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(specData), string(js), doc.Format, doc.Title, len(doc.Operations())
+	setSpec(v, doc)
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdateDraftSpec(ctx, tx, v); err != nil {
 			return err
@@ -332,7 +340,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.specs.Parse([]byte(v.SpecJSON)); err != nil {
+	if _, err := s.specs.Parse(ctx, []byte(v.SpecRaw)); err != nil {
 		return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description is invalid; fix it before submitting: " + err.Error()}
 	}
 	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: strings.TrimSpace(note)}
@@ -481,23 +489,28 @@ func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffR
 	if err != nil {
 		return nil, nil, err
 	}
-	specJSON := v.SpecJSON
-	if specJSON == "" {
+	source := v.SpecRaw
+	if source == "" {
 		full, err := s.store.VersionByID(ctx, v.ID)
 		if err != nil {
 			return nil, nil, err
 		}
-		specJSON = full.SpecJSON
+		source = full.SpecRaw
 	}
-	baseDoc, err := s.specs.Parse([]byte(base.SpecJSON))
+	baseDoc, err := s.specs.Parse(ctx, []byte(base.SpecRaw))
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", base.Version, err)
 	}
-	doc, err := s.specs.Parse([]byte(specJSON))
+	doc, err := s.specs.Parse(ctx, []byte(source))
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", v.Version, err)
 	}
-	report, err := spec.Diff(baseDoc, doc)
+	var report *spec.DiffReport
+	err = s.specs.Run(ctx, func() error {
+		var err error
+		report, err = spec.Diff(baseDoc, doc)
+		return err
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("diff %s against %s: %w", v.Version, base.Version, err)
 	}

@@ -1,45 +1,52 @@
 package spec
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/portico-dev/portico/spec/spectest"
 )
 
 const cacheDoc = `{"openapi":"3.0.3","info":{"title":"T%s","version":"1.0.0"},"paths":{}}`
 
 func TestCache(t *testing.T) {
+	ctx := context.Background()
 	a := []byte(strings.Replace(cacheDoc, "%s", "a", 1))
 	b := []byte(strings.Replace(cacheDoc, "%s", "b", 1))
-	c := NewCache(len(a) + len(b))
-	d1, err := c.Parse(a)
+	da, _ := Parse(a)
+	db, _ := Parse(b)
+	c := NewCache(CacheOptions{MaxBytes: int64(da.Nodes+db.Nodes) * BytesPerNode})
+	d1, err := c.Parse(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d2, err := c.Parse(a)
+	d2, err := c.Parse(ctx, a)
 	if err != nil || d2 != d1 {
 		t.Fatalf("second Parse of the same content = %p, %v; want the cached %p", d2, err, d1)
 	}
-	if _, err := c.Parse(b); err != nil {
+	if _, err := c.Parse(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Len(); got != 2 {
 		t.Errorf("Len = %d, want 2", got)
 	}
 	// A third document pushes out the least recently used (a).
-	if _, err := c.Parse([]byte(strings.Replace(cacheDoc, "%s", "c", 1))); err != nil {
+	if _, err := c.Parse(ctx, []byte(strings.Replace(cacheDoc, "%s", "c", 1))); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Len(); got != 2 {
 		t.Errorf("Len after eviction = %d, want 2", got)
 	}
-	if d3, _ := c.Parse(a); d3 == d1 {
+	if d3, _ := c.Parse(ctx, a); d3 == d1 {
 		t.Error("the evicted document was still served from the cache")
 	}
-	if _, err := c.Parse([]byte("not: [a spec")); err == nil {
+	if _, err := c.Parse(ctx, []byte("not: [a spec")); err == nil {
 		t.Error("an invalid description parsed")
 	}
 	var nilCache *Cache
-	if d, err := nilCache.Parse(a); err != nil || d == nil {
+	if d, err := nilCache.Parse(ctx, a); err != nil || d == nil {
 		t.Errorf("nil Cache Parse = %v, %v; want a document", d, err)
 	}
 }
@@ -48,12 +55,13 @@ func TestCache(t *testing.T) {
 // goroutines, as concurrent page views do (run with -race).
 func TestSharedDocumentConcurrentReads(t *testing.T) {
 	data := readSample(t, "circl.lu__hashlookup__1.0.yaml")
-	c := NewCache(1 << 20)
-	doc, err := c.Parse(data)
+	ctx := context.Background()
+	c := NewCache(CacheOptions{})
+	doc, err := c.Parse(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := c.Parse([]byte(strings.Replace(string(data), "version: ", "version: 9", 1)))
+	other, err := c.Parse(ctx, []byte(strings.Replace(string(data), "version: ", "version: 9", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,5 +79,72 @@ func TestSharedDocumentConcurrentReads(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestCacheParsesOnceForConcurrentCallers asks for one description from
+// many goroutines at once: they all get the one document parsed.
+func TestCacheParsesOnceForConcurrentCallers(t *testing.T) {
+	data := readSample(t, "stripe.com__stripe__2018-05-21.yaml")
+	c := NewCache(CacheOptions{})
+	docs := make(chan *Document, 8)
+	for range 8 {
+		go func() {
+			d, err := c.Parse(context.Background(), data)
+			if err != nil {
+				t.Error(err)
+			}
+			docs <- d
+		}()
+	}
+	first := <-docs
+	for range 7 {
+		if d := <-docs; d != first {
+			t.Fatal("concurrent callers got different documents: the description was parsed more than once")
+		}
+	}
+}
+
+// TestCacheBoundsConcurrentParses fills the parser's turns and queue: a
+// further description is refused as busy at once rather than parsed.
+func TestCacheBoundsConcurrentParses(t *testing.T) {
+	data := string(readSample(t, "stripe.com__stripe__2018-05-21.yaml"))
+	c := NewCache(CacheOptions{Parallel: 1, Queue: 1})
+	errs := make(chan error, 4)
+	for i := range 4 {
+		variant := []byte(strings.Replace(data, "title: Stripe", "title: Stripe"+strings.Repeat("x", i+1), 1))
+		go func() {
+			_, err := c.Parse(context.Background(), variant)
+			errs <- err
+		}()
+	}
+	busy := 0
+	for range 4 {
+		var be *BusyError
+		if err := <-errs; errors.As(err, &be) {
+			busy++
+		} else if err != nil {
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if busy == 0 {
+		t.Error("four parses at once with one turn and one place in the queue: none was refused as busy")
+	}
+}
+
+// TestCacheBudgetsByNodes keeps an alias-heavy description by what it
+// expands to, not by its source size.
+func TestCacheBudgetsByNodes(t *testing.T) {
+	small := []byte(spectest.AnchorBomb(3)) // about 1 KB expanding to thousands of values
+	d, err := Parse(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCache(CacheOptions{MaxBytes: int64(d.Nodes)*BytesPerNode - 1})
+	if _, err := c.Parse(context.Background(), small); err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != 0 {
+		t.Errorf("a document costing %d bytes was cached in a budget of %d", int64(d.Nodes)*BytesPerNode, int64(d.Nodes)*BytesPerNode-1)
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -45,16 +47,31 @@ type Document struct {
 	Description string
 	// Spec is the OpenAPI 3 model, with internal references resolved.
 	Spec *openapi3.T
+	// Source is the description as uploaded, in UTF-8 (a description
+	// uploaded in UTF-16 or UTF-32 is converted): what is stored. It is
+	// never an expansion of YAML aliases.
+	Source []byte
+	// Nodes is the number of values of the description with aliases
+	// expanded, at most MaxNodes: a measure of the memory the parsed form
+	// takes.
+	Nodes int
+
+	jsonOnce sync.Once
+	json     []byte
+	jsonErr  error
 }
 
-// JSON returns the normalized OpenAPI 3 JSON of d: what is stored and served.
-// Parsing it again gives a Document with the same JSON.
+// JSON returns the normalized OpenAPI 3 JSON of d, served to the interactive
+// reference; it is computed once. Parsing it again gives a Document with the
+// same JSON.
 func (d *Document) JSON() ([]byte, error) {
-	b, err := json.Marshal(d.Spec)
-	if err != nil {
-		return nil, fmt.Errorf("marshal openapi document: %w", err)
-	}
-	return b, nil
+	d.jsonOnce.Do(func() {
+		d.json, d.jsonErr = json.Marshal(d.Spec)
+		if d.jsonErr != nil {
+			d.jsonErr = fmt.Errorf("marshal openapi document: %w", d.jsonErr)
+		}
+	})
+	return d.json, d.jsonErr
 }
 
 // Problem is one reason a description was refused.
@@ -63,15 +80,24 @@ type Problem struct {
 	// "paths./pets.get" or "components.schemas.Pet"; empty when it concerns
 	// the whole document.
 	Location string
+	// Line is the line of the source the problem is on, 0 when unknown.
+	Line int
 	// Message says what is wrong, in words meant for the author of the spec.
 	Message string
 }
 
 func (p Problem) text() string {
-	if p.Location == "" {
+	var where []string
+	if p.Line > 0 {
+		where = append(where, "line "+strconv.Itoa(p.Line))
+	}
+	if p.Location != "" {
+		where = append(where, p.Location)
+	}
+	if len(where) == 0 {
 		return p.Message
 	}
-	return p.Location + ": " + p.Message
+	return strings.Join(where, ", ") + ": " + p.Message
 }
 
 // ValidationError is returned by Parse when a description is refused. Its
@@ -115,7 +141,9 @@ func validationOptions() []openapi3.ValidationOption {
 // Parse reads an OpenAPI 3.0, 3.1 or Swagger 2.0 description in YAML or JSON,
 // validates it and returns it as a Document. A description that cannot be
 // accepted gives a *ValidationError. References to other files or URLs are
-// refused, never fetched.
+// refused, never fetched. A description over the parse budget (MaxNodes
+// values with YAML aliases expanded, MaxDepth levels) is refused, with the
+// line where it goes over, before anything expands it.
 func Parse(data []byte) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -131,7 +159,15 @@ func Parse(data []byte) (doc *Document, err error) {
 	if len(data) > MaxSize {
 		return nil, invalid("", "the description is %d bytes, more than the %d bytes allowed", len(data), MaxSize)
 	}
-	kind, version, verr := sniff(data)
+	data, verr := toUTF8(data)
+	if verr != nil {
+		return nil, verr
+	}
+	m, verr := measureSource(data)
+	if verr != nil {
+		return nil, verr
+	}
+	kind, version, verr := sniff(m.root)
 	if verr != nil {
 		return nil, verr
 	}
@@ -162,7 +198,7 @@ func Parse(data []byte) (doc *Document, err error) {
 	if err := t.Validate(context.Background(), validationOptions()...); err != nil {
 		return nil, &ValidationError{Problems: problems(err)}
 	}
-	d := &Document{Format: format, OpenAPIVersion: version, Spec: t}
+	d := &Document{Format: format, OpenAPIVersion: version, Spec: t, Source: data, Nodes: m.nodes}
 	if t.Info != nil {
 		d.Title = t.Info.Title
 		d.Version = t.Info.Version
@@ -171,19 +207,9 @@ func Parse(data []byte) (doc *Document, err error) {
 	return d, nil
 }
 
-// sniff reads the top-level openapi or swagger field without loading the
-// description, to know which loader to use.
-func sniff(data []byte) (kind, version string, verr *ValidationError) {
-	var top yaml.Node
-	yerr := yaml.Unmarshal(data, &top)
-	if yerr != nil {
-		// JSON that YAML refuses (duplicate keys, for one) may still load.
-		var jhead map[string]json.RawMessage
-		if jerr := json.Unmarshal(data, &jhead); jerr == nil {
-			return jsonVersionField(jhead)
-		}
-		return "", "", invalid("", "not valid YAML or JSON: %s", strings.TrimPrefix(yerr.Error(), "yaml: "))
-	}
+// sniff reads the top-level openapi or swagger field of the composed
+// document, to know which loader to use.
+func sniff(top *yaml.Node) (kind, version string, verr *ValidationError) {
 	if len(top.Content) != 1 || top.Content[0].Kind != yaml.MappingNode {
 		return "", "", invalid("", "not an OpenAPI or Swagger document: the top level must be an object with an openapi or swagger field")
 	}
@@ -205,26 +231,9 @@ func sniff(data []byte) (kind, version string, verr *ValidationError) {
 		return "", "", invalid("", "not an OpenAPI or Swagger document: it has no openapi or swagger field")
 	}
 	if node.Kind != yaml.ScalarNode || node.ShortTag() != "!!str" {
-		return "", "", invalid(field, "the version must be a string, e.g. %s: %q", field, exampleVersion(field))
+		return "", "", invalidAt(node.Line, field, "the version must be a string, e.g. %s: %q", field, exampleVersion(field))
 	}
 	return field, node.Value, nil
-}
-
-func jsonVersionField(head map[string]json.RawMessage) (string, string, *ValidationError) {
-	field := "openapi"
-	raw, ok := head[field]
-	if !ok {
-		field = "swagger"
-		raw, ok = head[field]
-	}
-	if !ok {
-		return "", "", invalid("", "not an OpenAPI or Swagger document: it has no openapi or swagger field")
-	}
-	var v string
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", "", invalid(field, "the version must be a string, e.g. %s: %q", field, exampleVersion(field))
-	}
-	return field, v, nil
 }
 
 func exampleVersion(field string) string {
@@ -252,6 +261,16 @@ func loadSwagger(data []byte) (*openapi3.T, *ValidationError) {
 	var t2 openapi2.T
 	if err := openapi2.UnmarshalFromData(data, &t2); err != nil {
 		return nil, loadProblem(err)
+	}
+	// The conversion ignores a path item's $ref, which would leave the path
+	// silently empty: refuse it with what to do instead.
+	for _, path := range sortedKeys(t2.Paths) {
+		if item := t2.Paths[path]; item != nil && item.Ref != "" {
+			if !strings.HasPrefix(item.Ref, "#") {
+				return nil, invalid("paths."+path, "reference %q points outside the document: external references are not supported, bundle the description into one file", item.Ref)
+			}
+			return nil, invalid("paths."+path, "the path item is a reference (%q), which Swagger 2.0 conversion does not support: write the operations under the path itself", item.Ref)
+		}
 	}
 	t, err := openapi2conv.ToV3WithLoader(&t2, newLoader(), nil)
 	if err != nil {

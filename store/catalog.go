@@ -20,22 +20,23 @@ func (s *Store) APIsByIDs(ctx context.Context, ids []int64) ([]API, error) {
 	return apis, nil
 }
 
-// VersionSpecs returns the normalised OpenAPI JSON of these versions by version id.
+// VersionSpecs returns the descriptions of these versions (their source as
+// uploaded) by version id.
 func (s *Store) VersionSpecs(ctx context.Context, versionIDs []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(versionIDs))
 	if len(versionIDs) == 0 {
 		return out, nil
 	}
 	var rows []struct {
-		ID       int64  `bun:"id"`
-		SpecJSON string `bun:"spec_json"`
+		ID   int64  `bun:"id"`
+		Spec string `bun:"spec_raw"`
 	}
-	if err := s.db.NewSelect().Model((*APIVersion)(nil)).Column("v.id", "v.spec_json").
+	if err := s.db.NewSelect().Model((*APIVersion)(nil)).Column("v.id", "v.spec_raw").
 		Where("v.id IN (?)", bun.In(versionIDs)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("version specs: %w", translate(err))
 	}
 	for _, r := range rows {
-		out[r.ID] = r.SpecJSON
+		out[r.ID] = r.Spec
 	}
 	return out, nil
 }

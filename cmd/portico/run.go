@@ -184,12 +184,21 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// serveMemoryLimit is the soft memory limit of the server unless GOMEMLIMIT
+// sets another.
+const serveMemoryLimit = 384 << 20
+
 func cmdServe(ctx context.Context, args []string, e env) error {
 	c, err := parse("serve", args, e, nil)
 	if err != nil {
 		return err
 	}
 	log := c.logger(e.stderr)
+	if e.getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the garbage collector works harder as the heap
+		// nears it, so that bursts of large parses stay well under 512 MB.
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	s, err := openStore(ctx, c)
 	if err != nil {
 		return err
