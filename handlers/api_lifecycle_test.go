@@ -38,7 +38,7 @@ type lcEnv struct {
 	tok map[string]string
 }
 
-func newLCEnv(t *testing.T) *lcEnv {
+func newLCEnv(t testing.TB) *lcEnv {
 	t.Helper()
 	e := &lcEnv{env: newEnv(t), tok: map[string]string{}}
 	for _, u := range []struct{ name, orgRole, team, teamRole string }{
@@ -228,16 +228,25 @@ func TestAPIBreakingChangeNeedsMajor(t *testing.T) {
 	}
 
 	detail := e.call("GET", fmt.Sprintf("/api/v1/reviews/%d", id), "appr", nil, 200)
-	diff, _ := detail["diff"].(map[string]any)
-	if detail["breaking"] != true || diff["base_version"] != "1.0.0" {
-		t.Errorf("review: breaking %v base %v, want true and 1.0.0", detail["breaking"], diff["base_version"])
+	summary, _ := detail["summary"].(map[string]any)
+	if detail["breaking"] != true || detail["blocked"] != true || detail["base_version"] != "1.0.0" || detail["next_major"] != "2.0.0" {
+		t.Errorf("review: breaking %v blocked %v base %v next %v, want true, true, 1.0.0, 2.0.0", detail["breaking"], detail["blocked"], detail["base_version"], detail["next_major"])
 	}
-	if removed, _ := diff["removed"].([]any); len(removed) != 1 || removed[0] != "GET /pets/{id}" {
-		t.Errorf("removed %v, want [GET /pets/{id}]", diff["removed"])
+	if summary["breaking"] != float64(1) || summary["removed"] != float64(1) {
+		t.Errorf("summary %v, want 1 breaking change and 1 removed endpoint", summary)
 	}
-	if _, ok := detail["lint"].([]any); !ok {
-		t.Errorf("review has no lint list: %v", detail["lint"])
+	findings, _ := detail["findings"].([]any)
+	if len(findings) == 0 {
+		t.Fatalf("review lists no findings: %v", detail)
 	}
+	if first, _ := findings[0].(map[string]any); first["breaking"] != true || first["operation"] != "GET /pets/{id}" || first["line"] == nil {
+		t.Errorf("first finding %v, want the breaking removal of GET /pets/{id} with its line", first)
+	}
+	lintOnly := e.call("GET", fmt.Sprintf("/api/v1/reviews/%d?kind=lint&per_page=2", id), "appr", nil, 200)
+	if got, _ := lintOnly["findings"].([]any); len(got) != 2 || lintOnly["total"].(float64) < 2 {
+		t.Errorf("lint filter: %d findings of %v, want a page of 2", len(got), lintOnly["total"])
+	}
+	e.call("GET", fmt.Sprintf("/api/v1/reviews/%d?severity=fatal", id), "appr", nil, 422)
 
 	res, out := e.api("POST", fmt.Sprintf("/api/v1/reviews/%d/approve", id), e.tok["appr"], map[string]any{"comment": "ok"})
 	if res.StatusCode != 409 {
@@ -248,8 +257,8 @@ func TestAPIBreakingChangeNeedsMajor(t *testing.T) {
 		t.Fatalf("problem lists no breaking changes: %v", out)
 	}
 	first, _ := breaking[0].(map[string]any)
-	if first["level"] != spec.LevelError || first["id"] == "" || first["text"] == "" {
-		t.Errorf("breaking change %v, want an error-level change with id and text", first)
+	if first["severity"] != spec.SeverityError || first["rule"] == "" || first["message"] == "" || first["breaking"] != true {
+		t.Errorf("breaking change %v, want an error-level change with rule and message", first)
 	}
 	if d, _ := out["detail"].(string); !strings.Contains(d, "2.0.0") {
 		t.Errorf("detail %q does not name the major version needed", d)

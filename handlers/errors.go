@@ -46,8 +46,11 @@ type problem struct {
 	Detail   string         `json:"detail,omitempty"`
 	Instance string         `json:"instance,omitempty"`
 	Errors   []problemField `json:"errors,omitempty"`
-	// Breaking lists the breaking changes that refused a publication.
-	Breaking []apiChange `json:"breaking,omitempty"`
+	// Breaking lists the first findings that refused a publication
+	// (breaking changes, or errors when validation blocks); BreakingTotal
+	// counts them all (the review lists every one).
+	Breaking      []apiItem `json:"breaking,omitempty"`
+	BreakingTotal int       `json:"breaking_total,omitempty"`
 }
 
 type problemField struct {
@@ -73,8 +76,8 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})
 		}
 		var te *lifecycle.TransitionError
-		if errors.As(err, &te) && len(te.Breaking) > 0 {
-			p.Breaking = toAPIChanges(te.Breaking)
+		if errors.As(err, &te) && len(te.Blocking) > 0 {
+			p.Breaking, p.BreakingTotal = toAPIItems(te.Blocking), te.BlockingTotal
 		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		if status == fiber.StatusUnauthorized {

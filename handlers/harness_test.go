@@ -26,7 +26,7 @@ import (
 
 // env is a portal wired like production over a fresh database.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  *store.Store
 	app    *fiber.App
 	hasher *auth.Hasher
@@ -52,12 +52,12 @@ func (s *syncBuffer) String() string {
 
 const testPassword = "correct horse battery staple"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvOn(t, storetest.New(t))
 }
 
-func newEnvOn(t *testing.T, s *store.Store) *env {
+func newEnvOn(t testing.TB, s *store.Store) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	e := &env{t: t, store: s, hasher: auth.NewTestHasher(), logs: logs}

@@ -56,7 +56,7 @@ func TestHostileUploadsKeepThePortalServing(t *testing.T) {
 	}()
 
 	var uploads sync.WaitGroup
-	var refused, served atomic.Int32
+	var refused, busy, served atomic.Int32
 	for round := range 2 {
 		for i, body := range hostile {
 			uploads.Add(1)
@@ -65,11 +65,14 @@ func TestHostileUploadsKeepThePortalServing(t *testing.T) {
 				version := "1." + itoa(int64(round*10+i+1)) + ".0"
 				res, out := e.api("POST", "/api/v1/apis/pets/versions", e.tok["dev"], map[string]any{"version": version, "spec": body})
 				detail := problemText(out)
-				if res.StatusCode == 422 && strings.Contains(detail, "line ") {
+				switch {
+				case res.StatusCode == 422 && strings.Contains(detail, "line "):
 					refused.Add(1)
-					return
+				case res.StatusCode == 503 && res.Header.Get("Retry-After") != "":
+					busy.Add(1) // the parser's turns and queue were full: shed, not parsed
+				default:
+					t.Errorf("hostile upload %d: status %d %v, want 422 with the line", i, res.StatusCode, out)
 				}
-				t.Errorf("hostile upload %d: status %d %v, want 422 with the line", i, res.StatusCode, out)
 			}()
 		}
 	}
@@ -77,8 +80,8 @@ func TestHostileUploadsKeepThePortalServing(t *testing.T) {
 	go func() { // a large real description, parsed alongside
 		defer uploads.Done()
 		res, out := e.api("POST", "/api/v1/apis/pets/versions", e.tok["dev"], map[string]any{"version": "3.0.0", "spec": string(stripe)})
-		if res.StatusCode != 201 {
-			t.Errorf("Stripe upload: status %d %v, want 201", res.StatusCode, out)
+		if res.StatusCode != 201 && res.StatusCode != 503 {
+			t.Errorf("Stripe upload: status %d %v, want 201 (or 503 when the parser is busy)", res.StatusCode, out)
 		}
 	}()
 	done := make(chan struct{})
@@ -99,11 +102,14 @@ func TestHostileUploadsKeepThePortalServing(t *testing.T) {
 	close(stop)
 	sampler.Wait()
 
-	if got, want := int(refused.Load()), 2*len(hostile); got != want {
-		t.Errorf("%d hostile uploads refused, want %d", got, want)
+	if got, shed := int(refused.Load()), int(busy.Load()); got+shed != 2*len(hostile) || got < len(hostile) {
+		t.Errorf("%d hostile uploads refused with their line and %d shed as busy, want all %d refused, most with their line", got, shed, 2*len(hostile))
 	}
 	growth := int64(peak.Load()) - int64(base.HeapAlloc)
 	t.Logf("heap grew by at most %d MiB; the reader was answered %d times meanwhile", growth>>20, served.Load())
+	if t.Failed() {
+		t.Log(e.logs.String())
+	}
 	if growth > 256<<20 {
 		t.Errorf("heap grew by %d MiB during the uploads, want under 256 MiB", growth>>20)
 	}

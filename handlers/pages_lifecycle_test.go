@@ -166,12 +166,12 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 		"description": {description}, "tags": {"Money, cards"}, "visibility": {"public"}, "upstreams": {"https://pay.internal\nhttps://pay2.internal"}})
 	pageWantRedirect(t, "create API", res, "/apis/payments/versions/new")
 
-	// An invalid description is refused with what and where; nothing is saved.
-	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.0.0"}, "broken.yaml", []byte("openapi: 3.0.3\ninfo: {title: X}\npaths: {}\n"))
-	pageWantStatus(t, "invalid spec", res, http.StatusUnprocessableEntity)
+	// A description that cannot be used is refused with what and where; nothing is saved.
+	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.0.0"}, "broken.yaml", []byte("openapi: 3.0.3\ninfo: {title: X}\npaths:\n  /a: {get: {responses: {'200': {$ref: '#/components/responses/Nope'}}}}\n"))
+	pageWantStatus(t, "unusable spec", res, http.StatusUnprocessableEntity)
 	d = doc(t, res)
-	if msg := d.Find(`[data-testid="error-spec"]`).Text(); !strings.Contains(msg, "info") {
-		t.Errorf("spec error = %q, want it to say where (info)", msg)
+	if msg := d.Find(`[data-testid="error-spec"]`).Text(); !strings.Contains(msg, "line 4") || !strings.Contains(msg, "#/components/responses/Nope") {
+		t.Errorf("spec error = %q, want it to say what and where (line 4)", msg)
 	}
 	if got := d.Find(`input[name="version"]`).AttrOr("value", ""); got != "1.0.0" {
 		t.Errorf("version field = %q, want the submitted value", got)
@@ -368,19 +368,38 @@ func TestReviewPages(t *testing.T) {
 	second := res.Header.Get("Location")
 
 	d = doc(t, appr.get(second))
-	if got := d.Find(`[data-testid="breaking-banner"]`).Text(); !strings.Contains(got, "1 breaking change: a major version is needed") {
+	if got := d.Find(`[data-testid="breaking-banner"]`).Text(); !strings.Contains(got, "1 breaking change(s) against 1.0.0") || !strings.Contains(got, "2.0.0") {
 		t.Errorf("breaking banner = %q", got)
 	}
-	if d.Find(`[data-testid="change-breaking"]`).Length() == 0 {
-		t.Error("no breaking change marked in the diff")
+	if got := d.Find(`[data-testid="summary-breaking"]`).AttrOr("data-count", ""); got != "1" {
+		t.Errorf("summary breaking count = %q, want 1", got)
+	}
+	if got := d.Find(`[data-testid="version-line"]`).Text(); !strings.Contains(got, "1.1.0") || !strings.Contains(got, "1.0.0") {
+		t.Errorf("version line = %q, want Portico's 1.1.0 compared with 1.0.0", got)
+	}
+	if got := d.Find(`[data-testid="breaking-operation"]`).First().Text(); !strings.Contains(got, "GET /pets/{id}") {
+		t.Errorf("breaking changes grouped under %q, want GET /pets/{id}", got)
 	}
 	if got := d.Find(`[data-testid="endpoints-removed"]`).Text(); !strings.Contains(got, "/pets/{id}") {
 		t.Errorf("removed endpoints = %q, want /pets/{id}", got)
 	}
-	d = doc(t, appr.get(second+"?tab=lint"))
-	rules := d.Find(`[data-testid="lint-row"] td:nth-child(2)`).Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	// Blocked: no Approve that can only fail, a Reject with the reason filled in.
+	if d.Find(`[data-testid="approve-form"]`).Length() != 0 {
+		t.Error("a blocked request offers Approve")
+	}
+	if got := d.Find(`[data-testid="reject-next-major"]`).Text(); !strings.Contains(got, "Reject: publish as 2.0.0") {
+		t.Errorf("reject button = %q, want Reject: publish as 2.0.0", got)
+	}
+	if got := d.Find(`[data-testid="reject-form"] textarea[name="reason"]`).Text(); !strings.Contains(got, "2.0.0") {
+		t.Errorf("reject reason = %q, want it filled in", got)
+	}
+	rules := d.Find(`[data-testid="rule-group"]`).Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("data-rule", "") })
 	if !slices.Contains(rules, "operation-operationid") || !slices.Contains(rules, "servers-defined") {
-		t.Errorf("lint rules = %v, want operation-operationid and servers-defined", rules)
+		t.Errorf("collapsed rules = %v, want operation-operationid and servers-defined", rules)
+	}
+	d = doc(t, appr.get(second+"?severity=warning&rule=servers-defined"))
+	if got := d.Find(`[data-testid="filtered-table"] [data-testid="finding-row"]`).Length(); got != 1 {
+		t.Errorf("filtered rows = %d, want 1", got)
 	}
 	if doc(t, appr.get(second+"?tab=spec")).Find(`[data-testid="operation"]`).Length() != 1 {
 		t.Error("the description tab does not list the operation")

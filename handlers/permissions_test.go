@@ -113,6 +113,9 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/reviews/:id/approve", "/api/v1/reviews/{lc-review}/approve", only("approver", "admin"), nil},
 	{"POST", "/api/v1/reviews/:id/reject", "/api/v1/reviews/{lc-review}/reject", only("approver", "admin"), map[string]any{}},
 	{"POST", "/api/v1/reviews/:id/withdraw", "/api/v1/reviews/{lc-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/api/v1/reviews/:id/findings/:key/accept", "/api/v1/reviews/{lc-review}/findings/0123456789abcdef/accept", only("approver", "admin"), map[string]any{}},
+	{"GET", "/api/v1/rules", "/api/v1/rules", loggedIn, nil},
+	{"PUT", "/api/v1/rules/:id", "/api/v1/rules/info-description", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/audit", "/api/v1/audit", orgAdmins, nil},
 
 	// Lifecycle pages, on the fixtures of pagesMatrixFixtures: the public
@@ -141,6 +144,9 @@ var matrix = []matrixRow{
 	{"POST", "/reviews/:id/approve", "/reviews/{page-review}/approve", only("approver", "admin"), nil},
 	{"POST", "/reviews/:id/reject", "/reviews/{page-review}/reject", only("approver", "admin"), nil},
 	{"POST", "/reviews/:id/withdraw", "/reviews/{page-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
+	{"POST", "/reviews/:id/findings/:key/accept", "/reviews/{page-review}/findings/0123456789abcdef/accept", only("approver", "admin"), nil},
+	{"GET", "/rules", "/rules", loggedIn, nil},
+	{"POST", "/rules", "/rules", orgAdmins, nil},
 	{"GET", "/notifications", "/notifications", loggedIn, nil},
 	{"POST", "/notifications/read", "/notifications/read", loggedIn, nil},
 	{"GET", "/audit", "/audit", orgAdmins, nil},

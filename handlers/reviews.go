@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,6 +14,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/reviews"
 )
 
@@ -65,10 +69,172 @@ func (h *Handler) ListReviews(c *fiber.Ctx) error {
 	return h.render(c, reviews.List(h.page(c, "Reviews", "reviews"), in))
 }
 
-// ShowReview renders a publication request: the diff against the latest
-// live version with breaking changes, lint findings and the description.
+// ShowReview renders a publication request: a summary first, then the
+// breaking changes by operation, the other findings collapsed by rule (or
+// the page of findings a filter selects), and the description.
 func (h *Handler) ShowReview(c *fiber.Ctx) error {
 	return h.renderReview(c, func(*reviews.Page) {})
+}
+
+// Sizes of the review page and answer: whatever a request holds, the page
+// lists at most one page of breaking changes and a few items per rule.
+const (
+	reviewPerPage   = 50
+	reviewMaxPage   = 200
+	rulePreview     = 5
+	endpointPreview = 30
+)
+
+// reviewQuery reads the filter and page of a review page or answer.
+func reviewQuery(c *fiber.Ctx) (spec.Filter, int, int, error) {
+	f := spec.Filter{Severity: c.Query("severity"), Rule: c.Query("rule"), Kind: c.Query("kind")}
+	fields := map[string]string{}
+	switch f.Severity {
+	case "", spec.SeverityError, spec.SeverityWarn, spec.SeverityInfo:
+	default:
+		fields["severity"] = "Use error, warning or info."
+	}
+	switch f.Kind {
+	case "", spec.ItemChange, spec.ItemValidation, spec.ItemLint:
+	default:
+		fields["kind"] = "Use change, validation or lint."
+	}
+	if len(f.Rule) > 128 {
+		fields["rule"] = "Name a rule (at most 128 characters)."
+	}
+	page, perPage := 1, reviewPerPage
+	if s := c.Query("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100000 {
+			fields["page"] = "Use a page number from 1."
+		}
+		page = n
+	}
+	if s := c.Query("per_page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > reviewMaxPage {
+			fields["per_page"] = fmt.Sprintf("Use a number from 1 to %d.", reviewMaxPage)
+		}
+		perPage = n
+	}
+	if len(fields) > 0 {
+		return f, 0, 0, invalid(fields)
+	}
+	return f, page, perPage, nil
+}
+
+// pageURL is the review URL with the filter and a page.
+func pageURL(id int64, f spec.Filter, page int) string {
+	q := url.Values{}
+	if f.Severity != "" {
+		q.Set("severity", f.Severity)
+	}
+	if f.Rule != "" {
+		q.Set("rule", f.Rule)
+	}
+	if f.Kind != "" {
+		q.Set("kind", f.Kind)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	u := fmt.Sprintf("/reviews/%d", id)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+func pager(id int64, f spec.Filter, page, perPage, total int) reviews.Pager {
+	p := reviews.Pager{Page: page, PerPage: perPage, Total: total}
+	if page > 1 {
+		p.PrevURL = pageURL(id, f, page-1)
+	}
+	if page*perPage < total {
+		p.NextURL = pageURL(id, f, page+1)
+	}
+	return p
+}
+
+func cut(list []string, n int) []string {
+	if len(list) > n {
+		return list[:n]
+	}
+	return list
+}
+
+// judgementView builds the review page's judgement from a review.
+func (h *Handler) judgementView(c *fiber.Ctx, r *store.PublicationRequest, rv *lifecycle.Review, canAccept bool, f spec.Filter, page int) reviews.Judgement {
+	j := rv.Judged
+	out := reviews.Judgement{SameMajor: rv.SameMajor, Breaking: j.Breaking, Accepted: j.Accepted, Errors: j.Errors, Rules: j.Rules, Filter: f}
+	if rv.Base != nil {
+		out.Base = rv.Base.Version
+	}
+	if d := rv.Report.Diff; d != nil {
+		out.Endpoints = reviews.Endpoints{Added: cut(d.Added, endpointPreview), Removed: cut(d.Removed, endpointPreview), Modified: cut(d.Modified, endpointPreview),
+			AddedTotal: len(d.Added), RemovedTotal: len(d.Removed), ModifiedTotal: len(d.Modified)}
+	}
+	seenRule := map[string]bool{}
+	for _, rc := range j.Rules {
+		switch {
+		case rc.Severity == spec.SeverityWarn:
+			out.Warnings += rc.Count
+		case rc.Severity == spec.SeverityInfo:
+			out.Infos += rc.Count
+		}
+		if !seenRule[rc.Rule] {
+			seenRule[rc.Rule] = true
+			out.RuleOptions = append(out.RuleOptions, components.Option{Value: rc.Rule, Label: rc.Rule})
+		}
+	}
+	view := func(it spec.Item) reviews.Item {
+		v := reviews.Item{Item: it}
+		if a, ok := rv.Acceptances[it.Key]; ok && it.Accepted {
+			v.AcceptedReason, v.AcceptedAt = a.Reason, fmtTime(a.AcceptedAt)
+			if a.Accepter != nil {
+				v.AcceptedBy = a.Accepter.Username
+			}
+		}
+		v.CanAccept = canAccept && it.Breaking()
+		return v
+	}
+	if f.Severity != "" || f.Rule != "" || f.Kind != "" {
+		items, total := j.Select(f, page, reviewPerPage)
+		for _, it := range items {
+			out.Filtered = append(out.Filtered, view(it))
+		}
+		out.FilterPage = pager(r.ID, f, page, reviewPerPage, total)
+		return out
+	}
+	breaking, total := j.Select(spec.Filter{Breaking: true}, page, reviewPerPage)
+	for _, it := range breaking {
+		if n := len(out.BreakingGroups); n > 0 && out.BreakingGroups[n-1].Operation == it.Operation {
+			out.BreakingGroups[n-1].Items = append(out.BreakingGroups[n-1].Items, view(it))
+			continue
+		}
+		out.BreakingGroups = append(out.BreakingGroups, reviews.OperationGroup{Operation: it.Operation, Items: []reviews.Item{view(it)}})
+	}
+	out.BreakingPager = pager(r.ID, spec.Filter{}, page, reviewPerPage, total)
+	// The rest, collapsed by rule: accepted changes, errors, warnings, info.
+	previews := map[[2]string][]reviews.Item{}
+	for _, it := range j.Items {
+		if it.Breaking() {
+			continue
+		}
+		k := [2]string{it.Severity, it.Rule}
+		if len(previews[k]) < rulePreview {
+			previews[k] = append(previews[k], view(it))
+		}
+	}
+	for _, rc := range j.Rules {
+		items := previews[[2]string{rc.Severity, rc.Rule}]
+		if len(items) == 0 {
+			continue
+		}
+		out.Collapsed = append(out.Collapsed, reviews.RuleGroup{RuleCount: rc, Items: items,
+			FilterURL: pageURL(r.ID, spec.Filter{Severity: rc.Severity, Rule: rc.Rule}, 1)})
+	}
+	return out
 }
 
 func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
@@ -76,48 +242,49 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	r := currentReview(c)
 	a := currentAPI(c)
 	u := currentUser(c)
-	v, err := h.store.VersionByID(ctx, r.VersionID)
+	f, page, _, err := reviewQuery(c)
 	if err != nil {
-		return err
-	}
-	doc, err := h.life.StoredSpec(ctx, v)
-	if err != nil {
-		return fmt.Errorf("%s: %w", a.Slug, err)
+		f, page = spec.Filter{}, 1
 	}
 	row := reviewRow(r)
 	p := reviews.Page{
-		ID: r.ID, State: r.State, API: apiHeader(a), Version: v.Version, VersionState: v.State,
-		StateLabel: lifecycle.State(v.State).Label(), Requester: row.Requester, Note: r.Note, Created: row.Created,
-		Decider: row.Decider, Decided: row.Decided, Comment: r.DecisionComment, Override: r.Override,
-		Tab: c.Query("tab", "changes"), Docs: docsView(doc), Findings: spec.Lint(doc),
+		ID: r.ID, State: r.State, API: apiHeader(a), Version: row.Version, Requester: row.Requester, Note: r.Note, Created: row.Created,
+		Decider: row.Decider, Decided: row.Decided, Comment: r.DecisionComment, Override: r.Override, Tab: c.Query("tab", "review"),
 	}
-	switch p.Tab {
-	case "changes", "lint", "spec":
-	default:
-		p.Tab = "changes"
+	if r.Version != nil {
+		p.VersionState, p.StateLabel = r.Version.State, lifecycle.State(r.Version.State).Label()
 	}
-	report, base, err := h.life.Compare(ctx, v)
-	if err != nil {
-		return err
-	}
-	if base != nil {
-		breaking := report.BreakingChanges()
-		p.Diff = reviews.Diff{
-			Base: base.Version, Changes: report.Changes, Breaking: len(breaking),
-			Blocked: base.Major == v.Major && len(breaking) > 0, NextMajor: fmt.Sprintf("%d.0.0", v.Major+1),
-			Added: report.Added, Removed: report.Removed, Modified: report.Modified,
-		}
+	if p.Tab != "spec" {
+		p.Tab = "review"
 	}
 	p.IsRequester = r.RequesterID == u.ID
 	// The forms the lifecycle would accept: four eyes, overrides and who
-	// withdraws are its rules.
+	// withdraws are its rules; accepting a finding is a reviewer's too.
 	d, err := h.life.Decisions(ctx, u, r)
 	if err != nil {
 		return err
 	}
 	p.CanReview, p.CanOverride, p.CanWithdraw = d.Review, d.Override, d.Withdraw
+	rv, err := h.life.Review(ctx, r)
+	if err != nil {
+		return err
+	}
+	canAccept := r.State == store.RequestOpen && d.Review && !p.IsRequester
+	p.Judgement = h.judgementView(c, r, rv, canAccept, f, page)
+	p.Blocked, p.BlockReason, p.NextMajor = rv.Blocked, rv.BlockReason, rv.NextMajor
+	if p.Tab == "spec" {
+		v, err := h.store.VersionByID(ctx, r.VersionID)
+		if err != nil {
+			return err
+		}
+		doc, err := h.life.StoredSpec(ctx, v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Slug, err)
+		}
+		p.Docs = docsView(doc)
+	}
 	fill(&p)
-	title := fmt.Sprintf("Review of %s %s", a.Name, v.Version)
+	title := fmt.Sprintf("Review of %s %s", a.Name, p.Version)
 	return h.render(c, reviews.Show(h.page(c, title, "reviews"), p))
 }
 
@@ -130,9 +297,9 @@ func (h *Handler) reviewDone(c *fiber.Ctx, err error, msg, next string, fill fun
 		return h.renderReview(c, func(p *reviews.Page) { fill(p, fields) })
 	}
 	var te *lifecycle.TransitionError
-	if errors.As(err, &te) && len(te.Breaking) > 0 {
+	if errors.As(err, &te) && len(te.Blocking) > 0 {
 		h.flash(c, "error", te.Reason)
-		return seeOther(c, back+"?tab=changes")
+		return seeOther(c, back)
 	}
 	if reason, ok := refusal(err); ok {
 		h.flash(c, "error", reason)
@@ -181,14 +348,6 @@ func (h *Handler) WithdrawReview(c *fiber.Ctx) error {
 	return h.reviewDone(c, err, "Request withdrawn. The version is a draft again.", "", func(*reviews.Page, map[string]string) {})
 }
 
-type apiChange struct {
-	ID        string `json:"id"`
-	Level     string `json:"level"`
-	Operation string `json:"operation"`
-	Path      string `json:"path"`
-	Text      string `json:"text"`
-}
-
 type apiReview struct {
 	ID              int64      `json:"id"`
 	API             string     `json:"api"`
@@ -206,26 +365,74 @@ type apiReview struct {
 	Override        bool       `json:"override"`
 }
 
-type apiDiff struct {
-	BaseVersion *string     `json:"base_version"`
-	Changes     []apiChange `json:"changes"`
-	Breaking    []apiChange `json:"breaking"`
-	Added       []string    `json:"added"`
-	Removed     []string    `json:"removed"`
-	Modified    []string    `json:"modified"`
+// apiItem is one change or finding of a review, at the org's severity.
+type apiItem struct {
+	Kind      string `json:"kind"`
+	Rule      string `json:"rule"`
+	Severity  string `json:"severity"`
+	Breaking  bool   `json:"breaking"`
+	Operation string `json:"operation,omitempty"`
+	Location  string `json:"location,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	InBase    bool   `json:"in_base,omitempty"`
+	Message   string `json:"message"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
+	Key       string `json:"key"`
+	Accepted  bool   `json:"accepted,omitempty"`
+}
+
+type apiRuleCount struct {
+	Rule     string `json:"rule"`
+	Kind     string `json:"kind"`
+	Severity string `json:"severity"`
+	Count    int    `json:"count"`
+}
+
+type apiReviewSummary struct {
+	Breaking int            `json:"breaking"`
+	Accepted int            `json:"accepted"`
+	Errors   int            `json:"errors"`
+	Warnings int            `json:"warnings"`
+	Info     int            `json:"info"`
+	Added    int            `json:"added"`
+	Removed  int            `json:"removed"`
+	Modified int            `json:"modified"`
+	Rules    []apiRuleCount `json:"rules"`
+}
+
+type apiAcceptance struct {
+	Key        string    `json:"key"`
+	Rule       string    `json:"rule"`
+	Reason     string    `json:"reason"`
+	AcceptedBy string    `json:"accepted_by"`
+	AcceptedAt time.Time `json:"accepted_at"`
 }
 
 type apiReviewDetail struct {
 	apiReview
-	Diff     apiDiff      `json:"diff"`
-	Breaking bool         `json:"breaking"`
-	Lint     []apiFinding `json:"lint"`
+	// BaseVersion is the Portico version compared with, null for a first release.
+	BaseVersion *string `json:"base_version"`
+	// Breaking says that breaking changes block the request (same major).
+	Breaking    bool             `json:"breaking"`
+	Blocked     bool             `json:"blocked"`
+	BlockReason string           `json:"block_reason,omitempty"`
+	NextMajor   string           `json:"next_major"`
+	Summary     apiReviewSummary `json:"summary"`
+	// Findings is the page of items the filter selects, breaking changes
+	// first; Total counts them all.
+	Findings    []apiItem       `json:"findings"`
+	Total       int             `json:"total"`
+	Page        int             `json:"page"`
+	PerPage     int             `json:"per_page"`
+	Acceptances []apiAcceptance `json:"acceptances"`
 }
 
-func toAPIChanges(cs []spec.Change) []apiChange {
-	out := make([]apiChange, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, apiChange{ID: c.ID, Level: c.Level, Operation: c.Operation, Path: c.Path, Text: c.Text})
+func toAPIItems(items []spec.Item) []apiItem {
+	out := make([]apiItem, 0, len(items))
+	for _, it := range items {
+		out = append(out, apiItem{Kind: it.Kind, Rule: it.Rule, Severity: it.Severity, Breaking: it.Breaking(), Operation: it.Operation,
+			Location: it.Location, Line: it.Line, InBase: it.InBase, Message: it.Message, Old: it.Old, New: it.New, Key: it.Key, Accepted: it.Accepted})
 	}
 	return out
 }
@@ -281,34 +488,66 @@ func (h *Handler) APIListReviews(c *fiber.Ctx) error {
 	}{out})
 }
 
-// APIGetReview returns a publication request with the diff against the
-// latest live version, its breaking changes and the lint findings.
+// APIGetReview returns a publication request as reviewers judge it: a
+// summary, and the page of findings its filter selects (severity, rule,
+// kind; page and per_page), breaking changes first.
 func (h *Handler) APIGetReview(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	r := currentReview(c)
-	v, err := h.store.VersionByID(ctx, r.VersionID)
+	f, page, perPage, err := reviewQuery(c)
 	if err != nil {
 		return err
 	}
-	out := apiReviewDetail{apiReview: toAPIReview(r), Lint: []apiFinding{},
-		Diff: apiDiff{Changes: []apiChange{}, Breaking: []apiChange{}, Added: []string{}, Removed: []string{}, Modified: []string{}}}
-	if doc, err := h.life.StoredSpec(ctx, v); err == nil {
-		out.Lint = toAPIFindings(spec.Lint(doc))
-	}
-	report, base, err := h.life.Compare(ctx, v)
+	rv, err := h.life.Review(ctx, r)
 	if err != nil {
 		return err
 	}
-	if base != nil {
-		bv := base.Version
-		out.Diff.BaseVersion = &bv
-		out.Diff.Changes = toAPIChanges(report.Changes)
-		out.Diff.Breaking = toAPIChanges(report.BreakingChanges())
-		out.Diff.Added, out.Diff.Removed, out.Diff.Modified = nonNil(report.Added), nonNil(report.Removed), nonNil(report.Modified)
-		// Breaking changes only refuse a publication within one major.
-		out.Breaking = base.Major == v.Major && report.Breaking()
+	j := rv.Judged
+	out := apiReviewDetail{apiReview: toAPIReview(r), Breaking: rv.SameMajor && j.Breaking > 0, Blocked: rv.Blocked, BlockReason: rv.BlockReason,
+		NextMajor: rv.NextMajor, Page: page, PerPage: perPage, Acceptances: []apiAcceptance{},
+		Summary: apiReviewSummary{Breaking: j.Breaking, Accepted: j.Accepted, Errors: j.Errors, Rules: []apiRuleCount{}}}
+	if rv.Base != nil {
+		bv := rv.Base.Version
+		out.BaseVersion = &bv
 	}
+	if d := rv.Report.Diff; d != nil {
+		out.Summary.Added, out.Summary.Removed, out.Summary.Modified = len(d.Added), len(d.Removed), len(d.Modified)
+	}
+	for _, rc := range j.Rules {
+		out.Summary.Rules = append(out.Summary.Rules, apiRuleCount(rc))
+		switch rc.Severity {
+		case spec.SeverityWarn:
+			out.Summary.Warnings += rc.Count
+		case spec.SeverityInfo:
+			out.Summary.Info += rc.Count
+		}
+	}
+	items, total := j.Select(f, page, perPage)
+	out.Findings, out.Total = toAPIItems(items), total
+	for key, a := range rv.Acceptances {
+		acc := apiAcceptance{Key: key, Rule: a.RuleID, Reason: a.Reason, AcceptedAt: a.AcceptedAt}
+		if a.Accepter != nil {
+			acc.AcceptedBy = a.Accepter.Username
+		}
+		out.Acceptances = append(out.Acceptances, acc)
+	}
+	sort.Slice(out.Acceptances, func(i, j int) bool { return out.Acceptances[i].AcceptedAt.Before(out.Acceptances[j].AcceptedAt) })
 	return c.JSON(out)
+}
+
+// APIAcceptFinding accepts one breaking change of the request as a known
+// false positive, with a reason (a reviewer other than the requester).
+func (h *Handler) APIAcceptFinding(c *fiber.Ctx) error {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	key := c.Params("key")
+	return h.reviewAction(c, func(ctx context.Context, u *store.User, r *store.PublicationRequest) error {
+		return h.life.AcceptFinding(ctx, u, r, key, body.Reason)
+	})
 }
 
 // reviewAction applies a decision to the current request and answers with it.
@@ -360,5 +599,21 @@ func (h *Handler) APIWithdrawReview(c *fiber.Ctx) error {
 	}
 	return h.reviewAction(c, func(ctx context.Context, u *store.User, r *store.PublicationRequest) error {
 		return h.life.Withdraw(ctx, u, r)
+	})
+}
+
+// AcceptFinding accepts one breaking change of the request as a known false
+// positive, with a reason (reviewers other than the requester).
+func (h *Handler) AcceptFinding(c *fiber.Ctx) error {
+	r := currentReview(c)
+	key := c.Params("key")
+	reason := c.FormValue("reason")
+	err := h.life.AcceptFinding(c.UserContext(), currentUser(c), r, key, reason)
+	return h.reviewDone(c, err, "Accepted as a known false positive. It no longer blocks the request.", "", func(p *reviews.Page, fields map[string]string) {
+		p.AcceptKey = key
+		p.AcceptError = fields["reason"]
+		if p.AcceptError == "" {
+			p.AcceptError = fields["key"]
+		}
 	})
 }

@@ -152,6 +152,9 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.ApproveReview},
 		{"POST", "/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.RejectReview},
 		{"POST", "/reviews/:id/withdraw", reviewPerm(lifecycle.Permission(lifecycle.Withdraw)), h.WithdrawReview},
+		{"POST", "/reviews/:id/findings/:key/accept", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.AcceptFinding}, // never the requester (the service checks)
+		{"GET", "/rules", authenticated(), h.ShowRules},
+		{"POST", "/rules", org("rules", "manage"), h.UpdateRules},
 		{"GET", "/notifications", authenticated(), h.ListNotifications},
 		{"POST", "/notifications/read", authenticated(), h.MarkNotificationsRead},
 		{"GET", "/audit", org("audit", "read"), h.ShowAudit},
@@ -173,6 +176,9 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/reviews/:id/approve", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.APIApproveReview},
 		{"POST", "/api/v1/reviews/:id/reject", reviewPerm(lifecycle.Permission(lifecycle.Reject)), h.APIRejectReview},
 		{"POST", "/api/v1/reviews/:id/withdraw", reviewPerm(lifecycle.Permission(lifecycle.Withdraw)), h.APIWithdrawReview},
+		{"POST", "/api/v1/reviews/:id/findings/:key/accept", reviewPerm(lifecycle.Permission(lifecycle.Approve)), h.APIAcceptFinding},
+		{"GET", "/api/v1/rules", authenticated(), h.APIListRules},
+		{"PUT", "/api/v1/rules/:id", org("rules", "manage"), h.APISetRule},
 		{"GET", "/api/v1/audit", org("audit", "read"), h.APIListAudit},
 
 		// Catalog and search.

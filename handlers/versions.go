@@ -182,7 +182,14 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		API: apiHeader(a), Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
 		Sunset: fmtDate(v.SunsetAt), Successor: v.Successor, Retired: fmtDate(v.RetiredAt),
-		Docs: docsView(doc), Findings: spec.Lint(doc),
+		Docs: docsView(doc),
+	}
+	judged, err := h.life.VersionFindings(ctx, v)
+	if err != nil {
+		return err
+	}
+	for _, it := range judged.Items {
+		p.Findings = append(p.Findings, spec.Finding{Rule: it.Rule, Severity: it.Severity, Location: it.Location, Line: it.Line, Message: it.Message})
 	}
 	if d := lifecycle.Default(vs); d != nil && d.ID == v.ID {
 		p.Default = true
@@ -400,10 +407,13 @@ type apiVersionSummary struct {
 
 type apiVersionDetail struct {
 	apiVersionSummary
-	API        string       `json:"api"`
-	Actions    []string     `json:"actions"`
-	OpenReview *int64       `json:"open_review"`
-	Spec       string       `json:"spec"`
+	API        string   `json:"api"`
+	Actions    []string `json:"actions"`
+	OpenReview *int64   `json:"open_review"`
+	Spec       string   `json:"spec"`
+	// Validation and Lint are the findings of the OpenAPI specification's
+	// rules and of the lint rules, at the org's severities.
+	Validation []apiFinding `json:"validation"`
 	Lint       []apiFinding `json:"lint"`
 	LintError  string       `json:"lint_error,omitempty"`
 }
@@ -412,13 +422,17 @@ type apiFinding struct {
 	Rule     string `json:"rule"`
 	Severity string `json:"severity"`
 	Location string `json:"location"`
+	Line     int    `json:"line,omitempty"`
 	Message  string `json:"message"`
 }
 
-func toAPIFindings(fs []spec.Finding) []apiFinding {
-	out := make([]apiFinding, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, apiFinding{Rule: f.Rule, Severity: f.Severity, Location: f.Location, Message: f.Message})
+// toAPIFindings lists the judged items of one kind as findings.
+func toAPIFindings(j *spec.Judgement, kind string) []apiFinding {
+	out := []apiFinding{}
+	for _, it := range j.Items {
+		if it.Kind == kind {
+			out = append(out, apiFinding{Rule: it.Rule, Severity: it.Severity, Location: it.Location, Line: it.Line, Message: it.Message})
+		}
 	}
 	return out
 }
@@ -440,15 +454,15 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		}
 		v = full
 	}
-	out := apiVersionDetail{apiVersionSummary: toAPIVersionSummary(v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}}
+	out := apiVersionDetail{apiVersionSummary: toAPIVersionSummary(v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
-	doc, err := h.life.StoredSpec(ctx, v)
+	j, err := h.life.VersionFindings(ctx, v)
 	if err != nil {
 		out.LintError = "The stored description could not be read for linting: " + err.Error()
 	} else {
-		out.Lint = toAPIFindings(spec.Lint(doc))
+		out.Lint, out.Validation = toAPIFindings(j, spec.ItemLint), toAPIFindings(j, spec.ItemValidation)
 	}
 	if lifecycle.State(v.State) == lifecycle.InReview {
 		r, err := h.store.OpenRequestFor(ctx, v.ID)

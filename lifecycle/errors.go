@@ -12,9 +12,16 @@ type TransitionError struct {
 	Action Action
 	From   State
 	Reason string
-	// Breaking lists the breaking changes that refused a publication.
-	Breaking []spec.Change
+	// Blocking lists the first findings that refused a publication
+	// (breaking changes, or spec errors when validation blocks), at most
+	// MaxBlockingListed of BlockingTotal.
+	Blocking      []spec.Item
+	BlockingTotal int
 }
+
+// MaxBlockingListed is how many blocking findings a refusal lists; the
+// review has them all.
+const MaxBlockingListed = 20
 
 func (e *TransitionError) Error() string { return e.Reason }
 

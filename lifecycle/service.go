@@ -43,20 +43,32 @@ type Options struct {
 	// Specs parses descriptions for the process (bounded in memory and
 	// concurrency, cached); nil makes one with the defaults.
 	Specs *spec.Cache
+	// SpecValidation is ValidationWarn (the default) or ValidationBlock.
+	SpecValidation string
 }
+
+// reviewCacheItems is how many changes and findings of decoded review
+// reports the service keeps (about 400 bytes each: some 40 MiB).
+const reviewCacheItems = 100_000
 
 // Service applies the lifecycle.
 type Service struct {
-	store     *store.Store
-	auth      Authorizer
-	minNotice time.Duration
-	now       func() time.Time
-	specs     *spec.Cache
+	store      *store.Store
+	auth       Authorizer
+	minNotice  time.Duration
+	now        func() time.Time
+	specs      *spec.Cache
+	validation string
+	reports    *reportCache
 }
 
 // New returns a Service.
 func New(s *store.Store, auth Authorizer, opts Options) *Service {
-	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now, specs: opts.Specs}
+	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now, specs: opts.Specs, validation: opts.SpecValidation}
+	svc.reports = newReportCache(reviewCacheItems)
+	if svc.validation == "" {
+		svc.validation = ValidationWarn
+	}
 	if svc.now == nil {
 		svc.now = time.Now
 	}
@@ -264,6 +276,14 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 	}
 	v := &store.APIVersion{APIID: a.ID, Version: sv.Original(), Major: int(sv.Major()), Minor: int(sv.Minor()), Patch: int(sv.Patch()),
 		Prerelease: sv.Prerelease(), State: string(Draft), CreatedBy: &actor.ID}
+	// Parse before the transaction: a large description may wait for the
+	// parser, and no write transaction may wait with it.
+	var doc *spec.Document
+	if len(specData) > 0 {
+		if doc, err = s.parseSpec(ctx, specData); err != nil {
+			return nil, err
+		}
+	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if len(specData) == 0 {
 			latest, err := s.store.LatestVersion(ctx, tx, a.ID)
@@ -275,10 +295,6 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 			}
 			v.SpecRaw, v.SpecFormat, v.Title, v.Operations = latest.SpecRaw, latest.SpecFormat, latest.Title, latest.Operations
 		} else {
-			doc, err := s.parseSpec(ctx, specData)
-			if err != nil {
-				return err
-			}
 			setSpec(v, doc)
 		}
 		if err := s.store.CreateVersion(ctx, tx, v); err != nil {
@@ -340,15 +356,27 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.specs.Parse(ctx, []byte(v.SpecRaw)); err != nil {
-		return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description is invalid; fix it before submitting: " + err.Error()}
+	// Validation, lint and the diff are computed once, here, and stored
+	// with the request: the review reads them.
+	report, base, err := s.computeReport(ctx, v)
+	if err != nil {
+		var ve *spec.ValidationError
+		if errors.As(err, &ve) {
+			return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description cannot be read; replace it before submitting: " + ve.Error()}
+		}
+		return nil, err
 	}
 	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: strings.TrimSpace(note)}
+	var remember func()
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.move(ctx, tx, actor, a, v, t, ""); err != nil {
 			return err
 		}
 		if err := s.store.CreateRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		var err error
+		if remember, err = s.saveReport(ctx, tx, r.ID, report, base); err != nil {
 			return err
 		}
 		reviewers, err := s.store.Reviewers(ctx, tx, a.TeamID)
@@ -367,6 +395,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return nil, conflictMessage(err, v)
 	}
+	remember()
 	return r, nil
 }
 
@@ -447,14 +476,13 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		}
 		overridden = true
 	}
-	report, base, err := s.Compare(ctx, v)
+	rv, err := s.Review(ctx, r)
 	if err != nil {
 		return err
 	}
-	if base != nil && base.Major == v.Major && report.Breaking() {
-		return &TransitionError{Action: Approve, From: InReview, Breaking: report.BreakingChanges(),
-			Reason: fmt.Sprintf("Version %s has %d breaking change(s) against %s, the latest published version of major %d. Publish it as a new major version (%d.0.0) instead.",
-				v.Version, len(report.BreakingChanges()), base.Version, v.Major, v.Major+1)}
+	if rv.Blocked {
+		items, total := rv.blockingItems()
+		return &TransitionError{Action: Approve, From: InReview, Reason: rv.BlockReason, Blocking: items, BlockingTotal: total}
 	}
 	now := s.now().UTC()
 	v.PublishedAt = &now
@@ -473,48 +501,6 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
 	})
 	return conflictMessage(err, v)
-}
-
-// Compare diffs a version against the latest live version of the same
-// major, or of any major when the major has none. It returns a nil base when
-// there is nothing to compare with.
-func (s *Service) Compare(ctx context.Context, v *store.APIVersion) (*spec.DiffReport, *store.APIVersion, error) {
-	base, err := s.store.LatestLive(ctx, v.APIID, v.Major, v.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		base, err = s.store.LatestLive(ctx, v.APIID, -1, v.ID)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return &spec.DiffReport{}, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	source := v.SpecRaw
-	if source == "" {
-		full, err := s.store.VersionByID(ctx, v.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		source = full.SpecRaw
-	}
-	baseDoc, err := s.specs.Parse(ctx, []byte(base.SpecRaw))
-	if err != nil {
-		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", base.Version, err)
-	}
-	doc, err := s.specs.Parse(ctx, []byte(source))
-	if err != nil {
-		return nil, nil, fmt.Errorf("parse stored spec of %s: %w", v.Version, err)
-	}
-	var report *spec.DiffReport
-	err = s.specs.Run(ctx, func() error {
-		var err error
-		report, err = spec.Diff(baseDoc, doc)
-		return err
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("diff %s against %s: %w", v.Version, base.Version, err)
-	}
-	return report, base, nil
 }
 
 // Deprecate announces a version's sunset, optionally naming its successor.
@@ -598,12 +584,45 @@ func (s *Service) Import(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return err
 	}
+	if s.validation == ValidationBlock {
+		errs, err := s.specErrors(ctx, v)
+		if err != nil {
+			return err
+		}
+		if errs > 0 {
+			return &TransitionError{Action: Import, From: Draft, Reason: fmt.Sprintf("Version %s has %d validation or lint error(s), and this portal publishes no description with errors (--spec-validation=block).", v.Version, errs)}
+		}
+	}
 	now := s.now().UTC()
 	v.PublishedAt = &now
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return s.move(ctx, tx, actor, a, v, t, "imported without review")
 	})
 	return conflictMessage(err, v)
+}
+
+// VersionFindings returns the validation and lint findings of a stored
+// version judged by the org's rule set (rules set to off left out), for
+// its author.
+func (s *Service) VersionFindings(ctx context.Context, v *store.APIVersion) (*spec.Judgement, error) {
+	doc, err := s.StoredSpec(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Judge(&spec.Report{Validation: doc.Validation, Lint: spec.Lint(doc)}, rules, nil), nil
+}
+
+// specErrors counts a version's validation and lint findings of severity error.
+func (s *Service) specErrors(ctx context.Context, v *store.APIVersion) (int, error) {
+	j, err := s.VersionFindings(ctx, v)
+	if err != nil {
+		return 0, err
+	}
+	return j.Errors, nil
 }
 
 // RetireDue retires deprecated versions whose sunset has passed, as the

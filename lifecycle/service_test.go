@@ -200,7 +200,7 @@ func TestBreakingChangeNeedsMajor(t *testing.T) {
 	}
 	err = f.svc.Approve(ctx, f.approver, r, "", false)
 	var te *lifecycle.TransitionError
-	if !errors.As(err, &te) || len(te.Breaking) == 0 || !strings.Contains(te.Reason, "2.0.0") {
+	if !errors.As(err, &te) || len(te.Blocking) == 0 || !strings.Contains(te.Reason, "2.0.0") {
 		t.Fatalf("breaking approval: %v, want a refusal naming 2.0.0", err)
 	}
 	// The same spec as a new major is fine.

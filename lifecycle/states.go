@@ -67,15 +67,15 @@ type Transition struct {
 
 // transitions is the lifecycle: every allowed move, and only those.
 var transitions = []Transition{
-	{Submit, Draft, InReview, "submit", "team developers and above", "the spec is valid; a publication request is opened"},
+	{Submit, Draft, InReview, "submit", "team developers and above", "the spec can be read; a publication request is opened with its validation, lint and diff"},
 	{Withdraw, InReview, Draft, "submit", "the requester", "the request is still open"},
 	{Reject, InReview, Draft, "review", "a reviewer", "a reason is given"},
-	{Approve, InReview, Published, "review", "a reviewer other than the requester", "no breaking change against the latest published version of the same major"},
+	{Approve, InReview, Published, "review", "a reviewer other than the requester", "no breaking change (a rule at error, not accepted as a false positive) against the latest published version of the same major; with --spec-validation=block, no validation or lint error"},
 	{Deprecate, Published, Deprecated, "deprecate", "team maintainers and above", "the sunset date gives the minimum notice"},
 	{Undeprecate, Deprecated, Published, "deprecate", "team maintainers and above", "before the sunset date"},
 	{Retire, Deprecated, Retired, "retire", "team maintainers and above, or the scheduler at the sunset date", ""},
 	{Retire, Published, Retired, "retire", "team maintainers and above", "no active subscription"},
-	{Import, Draft, Published, "import", "org admins", "the spec is valid; recorded as an import"},
+	{Import, Draft, Published, "import", "org admins", "the spec can be read (with --spec-validation=block, without errors); recorded as an import"},
 }
 
 // Transitions returns the lifecycle table.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -291,8 +292,8 @@ func measureSource(data []byte) (*measure, *ValidationError) {
 			}
 			return nil, invalidAt(deepLine, "", "the description nests more than %d levels deep: the limit is %d", MaxDepth, MaxDepth)
 		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		return nil, invalidAt(yamlErrorLine(err), "", "not valid YAML or JSON: %s", msg)
+		line, msg := yamlError(err)
+		return nil, invalidAt(line, "", "not valid YAML or JSON: %s", msg)
 	}
 	c := counter{memo: map[*yaml.Node]nodeSize{}}
 	size, verr := c.size(&root, 0, "")
@@ -412,6 +413,22 @@ func deepIndentLine(data []byte) int {
 		}
 	}
 	return 0
+}
+
+var yamlPosition = regexp.MustCompile(`^(?:yaml: )?(?:go-yaml load error in \w+ )?(\([^)]*\) )?at L(\d+)\.C(\d+)(?:-L\d+\.C\d+)?: (.*)$`)
+
+// yamlError turns a YAML error into a line and a message for the author.
+func yamlError(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlPosition.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		text := m[4] + " (column " + m[3]
+		if m[1] != "" {
+			text += ", " + strings.Trim(m[1], "() ")
+		}
+		return line, text + ")"
+	}
+	return yamlErrorLine(err), strings.TrimPrefix(msg, "yaml: ")
 }
 
 // yamlErrorLine finds the line number in a YAML error, 0 when it has none.

@@ -12,11 +12,13 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// BytesPerNode is the memory a parsed description keeps per value, measured
-// on the samples (Stripe's 32,772 values keep about 6 MiB): the cache
-// budgets documents by Nodes × BytesPerNode, not by their source size,
-// since YAML aliases can make a small source expand a thousandfold.
-const BytesPerNode = 256
+// BytesPerNode is the memory a parsed description keeps per value, with
+// margin: measured on the samples, Stripe's 32,772 values keep 12.6 MiB
+// (403 bytes each, its source and YAML tree included), Slack's 284 bytes
+// each. The cache budgets documents by Nodes × BytesPerNode, not by their
+// source size, since YAML aliases can make a small source expand a
+// thousandfold.
+const BytesPerNode = 512
 
 // BusyError says that a description was not parsed because the parser was
 // busy with others for too long; the request may be tried again.
@@ -31,7 +33,7 @@ func (e *BusyError) Error() string {
 // CacheOptions configures a Cache.
 type CacheOptions struct {
 	// MaxBytes is the memory the cached documents may take, as estimated
-	// by Nodes × BytesPerNode. Zero means 64 MiB.
+	// by Nodes × BytesPerNode. Zero means 96 MiB.
 	MaxBytes int64
 	// Parallel is how many descriptions are parsed at once; the others
 	// wait. Zero means half the CPUs, at least one and at most four.
@@ -40,7 +42,9 @@ type CacheOptions struct {
 	// refused with a *BusyError. Zero means 8.
 	Queue int
 	// Timeout is the longest a caller waits for a parse, queueing
-	// included. Zero means 20 s.
+	// included. Zero means 60 s: the parse budget already bounds a parse
+	// (one at the budget takes a few seconds); this is the last resort,
+	// with room for a loaded machine.
 	Timeout time.Duration
 }
 
@@ -75,7 +79,7 @@ type cacheEntry struct {
 // NewCache returns a Cache.
 func NewCache(opts CacheOptions) *Cache {
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = 64 << 20
+		opts.MaxBytes = 96 << 20
 	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = min(max(runtime.GOMAXPROCS(0)/2, 1), 4)
@@ -84,7 +88,7 @@ func NewCache(opts CacheOptions) *Cache {
 		opts.Queue = 8
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 20 * time.Second
+		opts.Timeout = 60 * time.Second
 	}
 	return &Cache{maxBytes: opts.MaxBytes, slots: make(chan struct{}, opts.Parallel), queue: make(chan struct{}, opts.Parallel+opts.Queue),
 		timeout: opts.Timeout, order: list.New(), items: map[[sha256.Size]byte]*list.Element{}, started: map[[sha256.Size]byte]time.Time{}}

@@ -1,9 +1,13 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3conv"
@@ -13,37 +17,56 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 )
 
-// Levels of a Change.
+// Levels of a Change: the severities of its rule.
 const (
-	LevelError   = "error" // breaking
-	LevelWarning = "warning"
-	LevelInfo    = "info"
+	LevelError   = SeverityError // breaking
+	LevelWarning = SeverityWarn
+	LevelInfo    = SeverityInfo
 )
 
 // Change is one change between two descriptions, as found by oasdiff's
-// backward-compatibility checks.
+// backward-compatibility checks (and Portico's base path check).
 type Change struct {
-	// ID is the oasdiff rule id, e.g. "api-path-removed-without-deprecation".
-	ID string
-	// Level is LevelError for a breaking change, LevelWarning or LevelInfo.
-	Level string
-	// Operation is the operation concerned, e.g. "GET /pets"; empty for a
-	// change outside paths (components, security).
-	Operation string
-	// Path is the path template concerned, e.g. "/pets"; may be empty.
-	Path string
+	// ID is the rule id, e.g. "api-path-removed-without-deprecation".
+	ID string `json:"id"`
+	// Level is the rule's default severity in Portico: LevelError for a
+	// breaking change, LevelWarning or LevelInfo. An org's RuleSet may
+	// change it.
+	Level string `json:"level"`
+	// Operation is the operation concerned, by its full URL path (the
+	// servers' base path + the path), e.g. "GET /v1/pets"; empty for a
+	// change outside paths.
+	Operation string `json:"operation,omitempty"`
+	// Path is the full path concerned, e.g. "/v1/pets"; may be empty.
+	Path string `json:"path,omitempty"`
 	// Text explains the change in English.
-	Text string
+	Text string `json:"text"`
+	// Old and New are the value before and after, when the change is one
+	// of a value ("string" → "integer"); empty otherwise.
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// Line is the line of the operation in the revision (in the base for
+	// a removed operation, then InBase is set); 0 when unknown.
+	Line   int  `json:"line,omitempty"`
+	InBase bool `json:"in_base,omitempty"`
+	// Key identifies the change within a comparison, for a reviewer to
+	// accept it as a known false positive.
+	Key string `json:"key"`
 }
 
 // DiffReport is what changed from a base description to a revision.
 type DiffReport struct {
 	// Changes lists every change found, most severe first.
-	Changes []Change
-	// Added, Removed and Modified list endpoints as "GET /pets", sorted.
-	Added    []string
-	Removed  []string
-	Modified []string
+	Changes []Change `json:"changes"`
+	// Added, Removed and Modified list endpoints as "GET /v1/pets" (full
+	// paths), sorted.
+	Added    []string `json:"added"`
+	Removed  []string `json:"removed"`
+	Modified []string `json:"modified"`
+	// BasePath and BaseBasePath are the servers' base paths of the revision
+	// and of the base.
+	BasePath     string `json:"base_path"`
+	BaseBasePath string `json:"base_base_path"`
 }
 
 // Breaking reports whether any change is breaking (LevelError).
@@ -62,10 +85,14 @@ func (r *DiffReport) BreakingChanges() []Change {
 	return out
 }
 
-// Diff compares revision against base with oasdiff's default
-// backward-compatibility rules. Neither document is modified. When the two
-// are of different OpenAPI minor versions (3.0 and 3.1), both are compared
-// as upgraded to 3.1 so that the version change itself is not reported.
+// Diff compares revision against base with oasdiff's backward-compatibility
+// rules, at Portico's default severities (see Catalogue). Operations are
+// compared by their full URL path, the servers' base path + the path, so
+// that a segment moving between the server URL and the paths changes no
+// operation; a change of the base path is its own change
+// (RuleBasePathChanged). Neither document is modified. When the two are of
+// different OpenAPI minor versions (3.0 and 3.1), both are compared as
+// upgraded to 3.1 so that the version change itself is not reported.
 func Diff(base, revision *Document) (report *DiffReport, err error) {
 	if base == nil || base.Spec == nil || revision == nil || revision.Spec == nil {
 		return nil, errors.New("diff: both documents are required")
@@ -87,7 +114,8 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 	}
 	// oasdiff checks parameters per operation: path-level parameters are
 	// moved into the operations first, or changes to them go unreported.
-	s1, s2 = withCommonParamsMoved(s1), withCommonParamsMoved(s2)
+	bp1, bp2 := basePath(s1), basePath(s2)
+	s1, s2 = withCommonParamsMoved(s1, bp1), withCommonParamsMoved(s2, bp2)
 	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(),
 		&load.SpecInfo{Url: "base", Spec: s1, Version: base.Version},
 		&load.SpecInfo{Url: "revision", Spec: s2, Version: revision.Version})
@@ -97,20 +125,36 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 	config := checker.NewConfig(checker.GetAllChecks())
 	changes := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, checker.INFO)
 	localize := checker.NewLocalizer(localizations.LangEn)
+	patterns := localizations.New(localizations.LangEn, localizations.LangDefault)
 
-	report = &DiffReport{Changes: make([]Change, 0, len(changes))}
+	report = &DiffReport{Changes: make([]Change, 0, len(changes)+1), BasePath: bp2, BaseBasePath: bp1}
+	if bp1 != bp2 {
+		report.Changes = append(report.Changes, basePathChange(bp1, bp2, base.Spec, revision.Spec))
+	}
+	seen := map[string]bool{}
 	for _, c := range changes {
 		ch := Change{
 			ID:    c.GetId(),
-			Level: c.GetLevel().String(),
+			Level: RuleSet(nil).Severity(c.GetId(), levelSeverity(c.GetLevel())),
 			Path:  c.GetPath(),
 			Text:  c.GetUncolorizedText(localize),
 		}
 		if m := c.GetOperation(); m != "" && ch.Path != "" {
 			ch.Operation = m + " " + ch.Path
+			ch.Line = revision.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp2), strings.ToLower(m)}))
+			if revision.Spec.Paths == nil || revision.Spec.Paths.Find(strings.TrimPrefix(ch.Path, bp2)) == nil {
+				ch.Line, ch.InBase = base.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp1), strings.ToLower(m)})), true
+			}
 		}
+		ch.Old, ch.New = oldNew(patterns.Get("messages."+ch.ID), c.GetArgs())
+		ch.Key = changeKey(ch)
+		if seen[ch.Key] {
+			continue
+		}
+		seen[ch.Key] = true
 		report.Changes = append(report.Changes, ch)
 	}
+	slices.SortStableFunc(report.Changes, func(a, b Change) int { return severityRank(a.Level) - severityRank(b.Level) })
 	if d == nil {
 		return report, nil
 	}
@@ -148,11 +192,12 @@ func upgradedCopy(d *Document) (*openapi3.T, error) {
 	return t, nil
 }
 
-// withCommonParamsMoved returns a copy of t in which each operation also
-// lists the parameters of its path item (unless it declares one of the same
-// name and location itself) and path items have none. Only the path items
-// and operations are copied; t is left as it was.
-func withCommonParamsMoved(t *openapi3.T) *openapi3.T {
+// withCommonParamsMoved returns a copy of t in which each path is prefixed
+// with base (the servers' base path), each operation also lists the
+// parameters of its path item (unless it declares one of the same name and
+// location itself) and path items have none. Only the path items and
+// operations are copied; t is left as it was.
+func withCommonParamsMoved(t *openapi3.T, base string) *openapi3.T {
 	if t.Paths == nil {
 		return t
 	}
@@ -160,6 +205,7 @@ func withCommonParamsMoved(t *openapi3.T) *openapi3.T {
 	c.Paths = openapi3.NewPathsWithCapacity(t.Paths.Len())
 	c.Paths.Extensions = t.Paths.Extensions
 	for path, item := range t.Paths.Map() {
+		path = base + path
 		if item == nil {
 			c.Paths.Set(path, nil)
 			continue
@@ -181,4 +227,95 @@ func withCommonParamsMoved(t *openapi3.T) *openapi3.T {
 		c.Paths.Set(path, &ic)
 	}
 	return &c
+}
+
+// severityRank orders severities, most severe first.
+func severityRank(s string) int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarn:
+		return 1
+	case SeverityInfo:
+		return 2
+	}
+	return 3
+}
+
+// basePath is the path of the first server URL of t, with its variables at
+// their defaults and without a trailing slash: "/v1" for
+// https://api.example.com/v1/. It is empty when there is no server or the
+// URL has no path.
+func basePath(t *openapi3.T) string {
+	if t == nil || len(t.Servers) == 0 || t.Servers[0] == nil {
+		return ""
+	}
+	s := t.Servers[0]
+	raw := s.URL
+	for name, v := range s.Variables {
+		if v != nil {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	p := u.Path
+	if u.Host == "" && u.Scheme == "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p // a relative URL such as "v1"
+	}
+	return strings.TrimRight(p, "/")
+}
+
+// basePathChange is the change of the servers' base path from old to new,
+// saying whether operations' URLs moved with it.
+func basePathChange(old, new string, base, rev *openapi3.T) Change {
+	show := func(p string) string {
+		if p == "" {
+			return "/"
+		}
+		return p
+	}
+	text := fmt.Sprintf("the servers' base path changed from %s to %s", show(old), show(new))
+	moved := 0
+	if base.Paths != nil && rev.Paths != nil {
+		revFull := map[string]bool{}
+		for p := range rev.Paths.Map() {
+			revFull[new+p] = true
+		}
+		for p := range base.Paths.Map() {
+			if !revFull[old+p] {
+				moved++
+			}
+		}
+	}
+	if moved == 0 {
+		text += "; the paths changed with it, so every operation keeps its URL"
+	} else {
+		text += fmt.Sprintf("; %d path(s) no longer exist at their old URL", moved)
+	}
+	c := Change{ID: RuleBasePathChanged, Level: RuleSet(nil).Severity(RuleBasePathChanged, SeverityWarn), Text: text, Old: show(old), New: show(new)}
+	c.Key = changeKey(c)
+	return c
+}
+
+// oldNew picks the values before and after out of a change's arguments,
+// when its English message says "from %s to %s".
+func oldNew(pattern string, args []any) (string, string) {
+	i := strings.Index(pattern, "from %s to %s")
+	if i < 0 {
+		return "", ""
+	}
+	n := strings.Count(pattern[:i], "%")
+	if n+1 >= len(args) {
+		return "", ""
+	}
+	return fmt.Sprint(args[n]), fmt.Sprint(args[n+1])
+}
+
+// changeKey identifies a change within one comparison.
+func changeKey(c Change) string {
+	sum := sha256.Sum256([]byte(c.ID + "\x00" + c.Operation + "\x00" + c.Text))
+	return hex.EncodeToString(sum[:8])
 }

@@ -6,13 +6,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Severities of lint rules and findings.
-const (
-	SeverityError = "error"
-	SeverityWarn  = "warn"
-	SeverityInfo  = "info"
-)
-
 // Rule is one rule of the built-in lint ruleset.
 type Rule struct {
 	// ID names the rule in findings, e.g. "operation-summary".
@@ -23,16 +16,22 @@ type Rule struct {
 	Description string
 }
 
-// Finding is one place where a description breaks a lint rule.
+// Finding is one place where a description breaks a lint or validation
+// rule.
 type Finding struct {
 	// Rule is the ID of the rule broken.
-	Rule string
-	// Severity is the rule's severity.
-	Severity string
+	Rule string `json:"rule"`
+	// Severity is the rule's default severity (an org's RuleSet may change it).
+	Severity string `json:"severity"`
 	// Location is where, e.g. "paths./pets/{id}.get" or "info".
-	Location string
+	Location string `json:"location"`
+	// Pointer is the same place as a JSON pointer, e.g. "/paths/~1pets~1{id}/get".
+	Pointer string `json:"pointer"`
+	// Line is the line of the source at that place (or at the nearest
+	// enclosing element the source has), 0 when unknown.
+	Line int `json:"line,omitempty"`
 	// Message says what is wrong there.
-	Message string
+	Message string `json:"message"`
 }
 
 // lintRule is a Rule with its check. A rule checks either the document as a
@@ -169,7 +168,8 @@ func Lint(d *Document) []Finding {
 	var out []Finding
 	add := func(r lintRule, location string, messages []string) {
 		for _, m := range messages {
-			out = append(out, Finding{Rule: r.ID, Severity: r.Severity, Location: location, Message: m})
+			ptr := locationPointer(location)
+			out = append(out, Finding{Rule: r.ID, Severity: r.Severity, Location: location, Pointer: ptr, Line: d.Line(ptr), Message: m})
 		}
 	}
 	for _, r := range rules {

@@ -145,6 +145,7 @@ func TestOverview(t *testing.T) {
 func TestSchemaSummary(t *testing.T) {
 	const components = `openapi: 3.1.0
 info: {title: T, version: "1"}
+webhooks: {ping: {post: {responses: {"200": {description: ok}}}}}
 components:
   schemas:
     Node:

@@ -55,6 +55,14 @@ type Document struct {
 	// expanded, at most MaxNodes: a measure of the memory the parsed form
 	// takes.
 	Nodes int
+	// Validation lists what the OpenAPI specification's rules find wrong:
+	// a description is accepted when it can be read, and judged by these.
+	// Problems that only the Swagger 2.0 conversion would introduce are
+	// fixed by the conversion, not reported.
+	Validation []Finding
+
+	// root is the source's YAML tree, to find the line of a pointer.
+	root *yaml.Node
 
 	jsonOnce sync.Once
 	json     []byte
@@ -80,8 +88,12 @@ type Problem struct {
 	// "paths./pets.get" or "components.schemas.Pet"; empty when it concerns
 	// the whole document.
 	Location string
+	// Pointer is the same place as a JSON pointer, e.g. "/paths/~1pets/get".
+	Pointer string
 	// Line is the line of the source the problem is on, 0 when unknown.
 	Line int
+	// ref is the reference the problem is about, to find its line.
+	ref string
 	// Message says what is wrong, in words meant for the author of the spec.
 	Message string
 }
@@ -138,12 +150,16 @@ func validationOptions() []openapi3.ValidationOption {
 	}
 }
 
-// Parse reads an OpenAPI 3.0, 3.1 or Swagger 2.0 description in YAML or JSON,
-// validates it and returns it as a Document. A description that cannot be
-// accepted gives a *ValidationError. References to other files or URLs are
-// refused, never fetched. A description over the parse budget (MaxNodes
-// values with YAML aliases expanded, MaxDepth levels) is refused, with the
-// line where it goes over, before anything expands it.
+// Parse reads an OpenAPI 3.0, 3.1 or Swagger 2.0 description in YAML or JSON
+// and returns it as a Document. A description is accepted when it can be
+// read as one; what the specification's rules find wrong with it is listed
+// in Document.Validation, located. It is refused, with a *ValidationError
+// saying what and where, only when it cannot be used: empty, over MaxSize,
+// not YAML or JSON, not OpenAPI 3.0/3.1 or Swagger 2.0, with references
+// that cannot be resolved (references to other files or URLs are never
+// fetched), without any path or webhook, or over the parse budget (MaxNodes
+// values with YAML aliases expanded, MaxDepth levels), which is checked
+// before anything expands it.
 func Parse(data []byte) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -171,34 +187,54 @@ func Parse(data []byte) (doc *Document, err error) {
 	if verr != nil {
 		return nil, verr
 	}
+	d := &Document{OpenAPIVersion: version, Source: data, Nodes: m.nodes, root: m.root}
+	fixes := d.fixScalarTypes()
+	renamed := kind == "swagger" && fixSwaggerNames(d.root)
+	if len(fixes) > 0 || renamed {
+		// The loaders read the fixed tree; the source stays as uploaded.
+		fixed, err := yaml.Dump(d.root)
+		if err != nil {
+			return nil, invalid("", "the description could not be read: %v", err)
+		}
+		data = fixed
+	}
 	var t *openapi3.T
-	var format string
 	switch kind {
 	case "swagger":
 		if version != "2.0" {
 			return nil, invalid("swagger", "unsupported Swagger version %q: only 2.0 is supported", version)
 		}
-		format = FormatSwagger20
-		t, verr = loadSwagger(data)
+		d.Format = FormatSwagger20
+		t, verr = d.loadSwagger(data)
 	case "openapi":
 		probe := openapi3.T{OpenAPI: version}
 		switch probe.OpenAPIMajorMinor() {
 		case "3.0":
-			format = FormatOpenAPI30
+			d.Format = FormatOpenAPI30
 		case "3.1":
-			format = FormatOpenAPI31
+			d.Format = FormatOpenAPI31
 		default:
 			return nil, invalid("openapi", "unsupported OpenAPI version %q: 3.0.x and 3.1.x are supported", version)
 		}
 		t, verr = loadOpenAPI(data)
 	}
 	if verr != nil {
+		for i, p := range verr.Problems {
+			if p.Line == 0 && p.ref != "" {
+				verr.Problems[i].Line = refLine(d.root, p.ref)
+			}
+		}
 		return nil, verr
 	}
-	if err := t.Validate(context.Background(), validationOptions()...); err != nil {
-		return nil, &ValidationError{Problems: problems(err)}
+	if (t.Paths == nil || t.Paths.Len() == 0) && len(t.Webhooks) == 0 {
+		return nil, invalidAt(d.Line("/paths"), "paths", "the description has no paths (and no webhooks): there is no API to publish")
 	}
-	d := &Document{Format: format, OpenAPIVersion: version, Spec: t, Source: data, Nodes: m.nodes}
+	d.Spec = t
+	d.Validation = fixes
+	if err := t.Validate(context.Background(), validationOptions()...); err != nil {
+		d.Validation = append(d.Validation, d.findingsOf(err)...)
+	}
+	d.Validation = append(d.Validation, d.checks()...)
 	if t.Info != nil {
 		d.Title = t.Info.Title
 		d.Version = t.Info.Version
@@ -257,7 +293,7 @@ func loadOpenAPI(data []byte) (*openapi3.T, *ValidationError) {
 	return t, nil
 }
 
-func loadSwagger(data []byte) (*openapi3.T, *ValidationError) {
+func (d *Document) loadSwagger(data []byte) (*openapi3.T, *ValidationError) {
 	var t2 openapi2.T
 	if err := openapi2.UnmarshalFromData(data, &t2); err != nil {
 		return nil, loadProblem(err)
@@ -288,13 +324,19 @@ func loadSwagger(data []byte) (*openapi3.T, *ValidationError) {
 func loadProblem(err error) *ValidationError {
 	var ext *openapi3.DisallowedExternalRefError
 	if errors.As(err, &ext) {
-		return invalid("", "reference %q points outside the document: external references are not supported, bundle the description into one file", ext.Ref)
+		verr := invalid("", "reference %q points outside the document: external references are not supported, bundle the description into one file", ext.Ref)
+		verr.Problems[0].ref = ext.Ref
+		return verr
 	}
 	msg := err.Error()
 	if strings.HasPrefix(msg, "failed to resolve ") {
 		if _, ref, ok := strings.Cut(msg, " in fragment in URI: "); ok {
 			ref, _, _ = strings.Cut(ref, ": ")
-			return invalid("", "reference %s does not point to anything in the document", ref)
+			verr := invalid("", "reference %s does not point to anything in the document", ref)
+			if unquoted, err := strconv.Unquote(ref); err == nil {
+				verr.Problems[0].ref = unquoted
+			}
+			return verr
 		}
 	}
 	msg = strings.TrimPrefix(msg, "failed to unmarshal data: ")

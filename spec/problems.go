@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,10 +9,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// problems turns an error from openapi3.T.Validate into one Problem per
+// problemList turns an error from openapi3.T.Validate into one Problem per
 // independent failure, with the location taken from kin-openapi's context
-// wrappers rather than from the rendered message.
-func problems(err error) []Problem {
+// wrappers rather than from the rendered message. pathParams tells, for each,
+// whether it is a mismatch between a path template and its parameters.
+func problemList(err error) (out []Problem, pathParams []bool) {
 	var leaves []error
 	var flatten func(error)
 	flatten = func(e error) {
@@ -24,14 +26,15 @@ func problems(err error) []Problem {
 		leaves = append(leaves, e)
 	}
 	flatten(err)
-	out := make([]Problem, 0, len(leaves))
 	for _, leaf := range leaves {
+		var pe *openapi3.PathParametersError
 		p := problem(leaf)
 		if !slices.Contains(out, p) {
 			out = append(out, p)
+			pathParams = append(pathParams, errors.As(leaf, &pe))
 		}
 	}
-	return out
+	return out, pathParams
 }
 
 // componentField gives the field under components for a component kind as
@@ -129,7 +132,7 @@ func problem(err error) Problem {
 	if err != nil {
 		msg = err.Error()
 	}
-	return Problem{Location: strings.Join(loc, "."), Message: msg}
+	return Problem{Location: strings.Join(loc, "."), Pointer: pointerOf(loc), Message: msg}
 }
 
 // pathParametersProblem says which path parameters do not match the path
@@ -151,5 +154,5 @@ func pathParametersProblem(loc []string, e *openapi3.PathParametersError) Proble
 	if len(extra) > 0 {
 		parts = append(parts, "path parameter "+strings.Join(extra, ", ")+" is declared but not in the path template")
 	}
-	return Problem{Location: strings.Join(loc, "."), Message: strings.Join(parts, "; ")}
+	return Problem{Location: strings.Join(loc, "."), Pointer: pointerOf(loc), Message: strings.Join(parts, "; ")}
 }

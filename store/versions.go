@@ -173,3 +173,26 @@ func (s *Store) DueForRetirement(ctx context.Context, now time.Time) ([]APIVersi
 	}
 	return vs, nil
 }
+
+// VersionMeta returns a version without its spec.
+func (s *Store) VersionMeta(ctx context.Context, id int64) (*APIVersion, error) {
+	v := new(APIVersion)
+	if err := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").Where("v.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("version %d: %w", id, translate(err))
+	}
+	return v, nil
+}
+
+// LatestLiveMeta is LatestLive without the spec.
+func (s *Store) LatestLiveMeta(ctx context.Context, apiID int64, major int, excludeID int64) (*APIVersion, error) {
+	v := new(APIVersion)
+	q := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.In([]string{"published", "deprecated"}), excludeID)
+	if major >= 0 {
+		q = q.Where("v.major = ?", major)
+	}
+	if err := q.OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("latest live version: %w", translate(err))
+	}
+	return v, nil
+}

@@ -26,6 +26,9 @@ type config struct {
 	TrustedProxies string
 	// MCPCallsPerMinute limits the MCP tool calls of each token.
 	MCPCallsPerMinute string
+	// SpecValidation is warn (validation problems are shown) or block
+	// (they also block publication).
+	SpecValidation string
 	// Meilisearch selects Meilisearch instead of the embedded index when
 	// MeilisearchURL is set (see search.go). The key is never logged.
 	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
@@ -48,6 +51,7 @@ func (c *config) settings() []setting {
 		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
+		{"spec-validation", "PORTICO_SPEC_VALIDATION", "warn", "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", &c.SpecValidation},
 		{"trusted-proxies", "PORTICO_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", &c.TrustedProxies},
 		{"mcp-calls-per-minute", "PORTICO_MCP_CALLS_PER_MINUTE", "120", "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", &c.MCPCallsPerMinute},
 		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
@@ -82,6 +86,9 @@ func (c *config) validate() error {
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
 		return err
+	}
+	if c.SpecValidation != "warn" && c.SpecValidation != "block" {
+		return fmt.Errorf("invalid --spec-validation %q: use warn or block", c.SpecValidation)
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err

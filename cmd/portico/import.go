@@ -200,6 +200,9 @@ func (imp *importer) importFile(ctx context.Context, path, slug, version string)
 		return "", err
 	}
 	var notes []string
+	if n := len(doc.Validation); n > 0 {
+		notes = append(notes, fmt.Sprintf("%d validation %s, first: line %d: %s", n, plural(n, "finding", "findings"), doc.Validation[0].Line, doc.Validation[0].Message))
+	}
 	if slug == "" {
 		if slug = slugFromFile(path); slug == "" {
 			return "", errors.New("no API slug can be derived from the file name: use --api")
@@ -323,6 +326,13 @@ func versionFromSpec(info string) (string, string) {
 		}
 	}
 	return "1.0.0", fmt.Sprintf("info.version %q is not a version; imported as 1.0.0", info)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // oneLine keeps an error message on one output line.

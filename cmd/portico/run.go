@@ -294,7 +294,7 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 	if err != nil {
 		return nil, nil, err
 	}
-	return enforcer, lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice}), nil
+	return enforcer, lifecycle.New(s, enforcer, lifecycle.Options{MinSunsetNotice: notice, SpecValidation: c.SpecValidation}), nil
 }
 
 // Housekeeping keeps the index log for a week (an index further behind is

@@ -46,7 +46,7 @@ paths:
 // expands, through YAML aliases, to 10^levels copies of s0.
 func AnchorBomb(levels int) string {
 	var b strings.Builder
-	b.WriteString("openapi: 3.0.3\ninfo: {title: Bomb, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n")
+	b.WriteString("openapi: 3.0.3\ninfo: {title: Bomb, version: '1'}\npaths: {/a: {get: {responses: {'200': {description: ok}}}}}\ncomponents:\n  schemas:\n")
 	b.WriteString("    s0: &s0 {type: object, properties: {a: {type: string}}}\n")
 	for i := 1; i <= levels; i++ {
 		fmt.Fprintf(&b, "    s%d: &s%d {type: object, properties: {", i, i)
@@ -71,7 +71,7 @@ func SwaggerBomb(levels int) string {
 // AnchorChain is a long linear chain: each schema holds the previous one.
 func AnchorChain(n int) string {
 	var b strings.Builder
-	b.WriteString("openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n")
+	b.WriteString("openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {/a: {get: {responses: {'200': {description: ok}}}}}\ncomponents:\n  schemas:\n")
 	b.WriteString("    c0: &c0 {type: string}\n")
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&b, "    c%d: &c%d {type: object, properties: {next: *c%d, name: {type: string}}}\n", i, i, i-1)
@@ -82,7 +82,7 @@ func AnchorChain(n int) string {
 // DeepItems is a JSON description with chains of array schemas nested levels deep.
 func DeepItems(chains, levels int) string {
 	var b strings.Builder
-	b.WriteString(`{"openapi":"3.0.3","info":{"title":"Deep","version":"1"},"paths":{},"components":{"schemas":{`)
+	b.WriteString(`{"openapi":"3.0.3","info":{"title":"Deep","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"ok"}}}}},"components":{"schemas":{`)
 	for c := range chains {
 		if c > 0 {
 			b.WriteString(",")
@@ -98,6 +98,6 @@ func DeepItems(chains, levels int) string {
 
 // FlatArray is a description of size bytes, most of it one enum list.
 func FlatArray(size int) string {
-	head := "openapi: 3.0.3\ninfo: {title: Flat, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    E:\n      type: integer\n      enum:\n"
+	head := "openapi: 3.0.3\ninfo: {title: Flat, version: '1'}\npaths: {/a: {get: {responses: {'200': {description: ok}}}}}\ncomponents:\n  schemas:\n    E:\n      type: integer\n      enum:\n"
 	return head + strings.Repeat("        - 1\n", (size-len(head))/12)
 }
