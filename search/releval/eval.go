@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/portico-dev/portico/markdown"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/spec"
+)
+
+// Case is one judged query: the text as a user types it and the APIs that do what was asked (sample keys,
+// "provider__name" of samples/openapi), any of which counts as a hit.
+type Case struct {
+	Text     string
+	Relevant []string
+}
+
+// Miss is a case whose first relevant API is not in the top five.
+type Miss struct {
+	Case Case
+	Rank int      // 0 when no relevant API was returned at all
+	Top  []string // the keys of the first five hits
+}
+
+// Report holds the figures of one evaluation.
+type Report struct {
+	Queries             int
+	HitAt5, HitAt1, MRR float64
+	Misses              []Miss // first relevant API not first (rank > 1 or absent)
+}
+
+// sampleKey is the key of a sample file: "nexmo.com__sms" of "nexmo.com__sms__1.0.11.yaml".
+func sampleKey(file string) string {
+	parts := strings.Split(strings.TrimSuffix(path.Base(file), ".yaml"), "__")
+	if len(parts) < 2 {
+		return parts[0]
+	}
+	return parts[0] + "__" + parts[1]
+}
+
+// Documents parses every sample description of fsys and returns its search document, built as the portal builds
+// one for a sample published by `portico demo`: the spec's title as name, its description's first sentence as summary,
+// the description as plain text, the spec's own tags (up to five) and every operation. Every API is public and
+// belongs to a team named after its provider. The document id is the sample key.
+func Documents(fsys fs.FS) ([]search.Document, error) {
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var docs []search.Document
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		raw, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		doc, err := spec.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", e.Name(), err)
+		}
+		key := sampleKey(e.Name())
+		provider, _, _ := strings.Cut(key, "__")
+		plain := markdown.PlainText(doc.Description)
+		d := search.Document{
+			ID: key, Slug: strings.NewReplacer(".", "-", "__", "-", "_", "-").Replace(strings.ToLower(key)),
+			Name: doc.Title, Summary: firstSentence(plain), Description: plain,
+			Team: strings.ReplaceAll(provider, ".", "-"), TeamName: provider,
+			State: "published", Visibility: search.VisibilityPublic,
+			Versions: []string{doc.Version}, DefaultVersion: doc.Version,
+			UpdatedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		}
+		for _, t := range doc.Tags() {
+			if len(d.Tags) == 5 {
+				break
+			}
+			if t = strings.ToLower(strings.TrimSpace(t)); t != "" && utf8.RuneCountInString(t) <= 40 && !slices.Contains(d.Tags, t) {
+				d.Tags = append(d.Tags, t)
+			}
+		}
+		for _, op := range doc.Operations() {
+			d.Operations = append(d.Operations, search.Operation{
+				Method: op.Method, Path: op.Path, OperationID: op.OperationID, Summary: op.Summary, Description: op.Description,
+			})
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// firstSentence is the first sentence of text, at most 300 characters (as `portico demo` makes a summary).
+func firstSentence(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if i := strings.Index(text, ". "); i > 0 {
+		text = text[:i+1]
+	}
+	if utf8.RuneCountInString(text) > 300 {
+		text = string([]rune(text)[:297]) + "…"
+	}
+	return text
+}
+
+// Evaluate runs every case against idx as a viewer who sees everything and computes hit@5 (a relevant API in the
+// top five), hit@1 (one first) and the mean reciprocal rank of the first relevant API (0 when it is not in the first
+// page of 20).
+func Evaluate(ctx context.Context, idx search.Index, cases []Case) (Report, error) {
+	r := Report{Queries: len(cases)}
+	for _, c := range cases {
+		res, err := idx.Search(ctx, search.Query{Text: c.Text, Viewer: search.Viewer{All: true}, PerPage: 20})
+		if err != nil {
+			return Report{}, fmt.Errorf("search %q: %w", c.Text, err)
+		}
+		rank := 0
+		var top []string
+		for i, h := range res.Hits {
+			if i < 5 {
+				top = append(top, h.ID)
+			}
+			if rank == 0 && slices.Contains(c.Relevant, h.ID) {
+				rank = i + 1
+			}
+		}
+		if rank > 0 {
+			r.MRR += 1 / float64(rank)
+		}
+		if rank >= 1 && rank <= 5 {
+			r.HitAt5++
+		}
+		if rank == 1 {
+			r.HitAt1++
+		} else {
+			r.Misses = append(r.Misses, Miss{Case: c, Rank: rank, Top: top})
+		}
+	}
+	if n := float64(len(cases)); n > 0 {
+		r.HitAt5 /= n
+		r.HitAt1 /= n
+		r.MRR /= n
+	}
+	return r, nil
+}
