@@ -16,11 +16,13 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/regexp"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Field names of the Bleve documents.
@@ -37,17 +39,35 @@ const (
 	fVisibility  = "visibility"
 	fOps         = "ops"     // one operation line per line
 	fUpdated     = "updated" // unix milliseconds
-	// What a term must match somewhere: the words people look an API up by
-	// (name, slug, tags, operations) and the rest (team, summary, description,
-	// versions). Two fields, so that a term is a handful of searches, not one
-	// per field; names and tags are then ranked first from the listing.
-	fPrimary   = "primary"
-	fSecondary = "secondary"
+	// The words people type as they read them, unstemmed: name, slug, tags and
+	// operations (paths, ids, summaries). Prefixes and typos match here.
+	fPrimary = "primary"
+	// The English text of a document, stemmed and without stop words, one
+	// field per weight: what the API is called, what it says it is about,
+	// what its operations do, and the long descriptions. BM25 scores each
+	// field on its own length, so a spec with hundreds of operations does not
+	// win on volume.
+	fEnName = "en_name" // name, slug
+	fEnTags = "en_tags" // tags, summary
+	fEnOps  = "en_ops"  // operation summaries, the words of paths and ids
+	fEnDesc = "en_desc" // description, operation descriptions, team, versions
+	// Pairs of adjacent words (stemmed, stop words left out) of the name,
+	// tags, summary and operation summaries: a query's adjacent words found
+	// side by side rank higher (phrase proximity).
+	fPairs = "pairs"
 )
 
 // wordsAnalyzer splits on everything that is not a letter or a digit (so paths split on / { } - _ .), lowercases and
 // drops English stop words. It keeps whole words (no stemming) so that prefix queries work on what users type.
 const wordsAnalyzer = "portico_words"
+
+// englishAnalyzer is wordsAnalyzer with English stemming (Snowball): "messages", "messaging" and "message" are one
+// word. The text fields that rank are analysed with it, and so is each query word searched in them.
+const englishAnalyzer = "portico_english"
+
+// pairsAnalyzer gives the pairs of adjacent words of englishAnalyzer ("send an SMS" gives "send sms"): stop words
+// removed do not separate a pair.
+const pairsAnalyzer = "portico_pairs"
 
 // looseField reports whether a highlighted field is one of the primary words, where a term also matches as a prefix
 // or with typos (termQuery); elsewhere only exact words match.
@@ -98,7 +118,7 @@ func OpenBleve(dir string) (*Bleve, error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "3"
+	layoutVersion = "4"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -163,6 +183,26 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
+	if err := m.AddCustomAnalyzer(englishAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     "portico_alnum",
+		"token_filters": []string{lowercase.Name, en.StopName, en.SnowballStemmerName},
+	}); err != nil {
+		return nil, fmt.Errorf("search mapping: %w", err)
+	}
+	if err := m.AddCustomTokenFilter("portico_pair", map[string]interface{}{
+		"type": shingle.Name, "min": 2.0, "max": 2.0, "output_original": false, "separator": " ", "filler": "",
+	}); err != nil {
+		return nil, fmt.Errorf("search mapping: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(pairsAnalyzer, map[string]interface{}{
+		"type":      custom.Name,
+		"tokenizer": "portico_alnum",
+		"token_filters": []string{lowercase.Name, en.StopName, en.SnowballStemmerName,
+			closeGapsName, "portico_pair"},
+	}); err != nil {
+		return nil, fmt.Errorf("search mapping: %w", err)
+	}
 
 	text := func(store, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -208,10 +248,18 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fOps, stored())
 	doc.AddFieldMappingsAt(fUpdated, updated)
 	doc.AddFieldMappingsAt(fPrimary, text(false, false))
-	doc.AddFieldMappingsAt(fSecondary, text(false, false))
+	for _, f := range []string{fEnName, fEnTags, fEnOps, fEnDesc} {
+		en := text(false, false)
+		en.Analyzer = englishAnalyzer
+		doc.AddFieldMappingsAt(f, en)
+	}
+	pairs := text(false, false)
+	pairs.Analyzer = pairsAnalyzer
+	doc.AddFieldMappingsAt(fPairs, pairs)
 
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = wordsAnalyzer
+	m.ScoringModel = index.BM25Scoring
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
@@ -260,6 +308,16 @@ func bleveDoc(d Document) map[string]interface{} {
 		lines[i] = operationLine(op)
 	}
 	tags := compact(d.Tags)
+	opSummaries := make([]string, 0, len(d.Operations))
+	opDescriptions := make([]string, 0, len(d.Operations))
+	for _, op := range d.Operations {
+		if s := oneLine(op.Summary); s != "" {
+			opSummaries = append(opSummaries, s)
+		}
+		if s := truncateRunes(oneLine(op.Description), maxOpDescription); s != "" {
+			opDescriptions = append(opDescriptions, s)
+		}
+	}
 	return map[string]interface{}{
 		fName:        d.Name,
 		fNameSort:    strings.ToLower(d.Name),
@@ -274,7 +332,11 @@ func bleveDoc(d Document) map[string]interface{} {
 		fOps:         strings.Join(lines, "\n"),
 		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
 		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(d.Operations)},
-		fSecondary:   []string{d.TeamName, d.Summary, d.Description, strings.Join(d.Versions, " ")},
+		fEnName:      []string{d.Name, d.Slug},
+		fEnTags:      append([]string{d.Summary}, tags...),
+		fEnOps:       append(opSummaries, operationWords(d.Operations)),
+		fEnDesc:      append([]string{d.Description, d.TeamName, strings.Join(d.Versions, " ")}, opDescriptions...),
+		fPairs:       append(append([]string{d.Name, d.Summary}, tags...), opSummaries...),
 	}
 }
 
@@ -359,8 +421,10 @@ func (b *Bleve) Close() error {
 	return nil
 }
 
-// Search runs q. Every term must match (exactly, as a prefix for the last one, or within a typo or two); when no API
-// matches them all, APIs matching any of them are returned, those matching most first.
+// Search runs q. Any query word may match: an API matching more of the words, in better fields (name over tags and
+// summary over operations over descriptions), ranks higher; words match in their English forms (stemmed, stop words
+// left out), the last one also as a prefix, long ones with a typo or two; adjacent query words found side by side
+// add to the score.
 func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	q, err := normalize(q)
 	if err != nil {
@@ -371,62 +435,143 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if b.idx == nil {
 		return Result{}, errors.New("search: index is closed")
 	}
-	terms, err := b.terms(q.Text)
+	p, err := b.plan(q.Text)
 	if err != nil {
 		return Result{}, err
 	}
-	if len(terms) == 0 {
+	if len(p.terms) == 0 {
 		return b.list.list(q), nil
 	}
-	res, err := b.run(ctx, q, terms, true)
-	if err != nil {
-		return Result{}, err
-	}
-	if res.Total == 0 && len(terms) > 1 {
-		return b.run(ctx, q, terms, false)
-	}
-	return res, nil
+	return b.run(ctx, q, p)
 }
 
-// terms analyses the query text as the indexed text is analysed.
-func (b *Bleve) terms(text string) ([]string, error) {
-	if text == "" {
-		return nil, nil
-	}
-	a := b.idx.Mapping().AnalyzerNamed(wordsAnalyzer)
+// queryPlan is the analysed text of a query.
+type queryPlan struct {
+	terms []string // words as typed, lowercased, stop words left out, each once
+	stems []string // the English stem of each term
+	known []bool   // whether each term is a word of the index (else it is most likely a typo)
+	pairs []string // adjacent stems ("send sms")
+}
+
+// analyze returns the distinct tokens of text under the named analyzer.
+func (b *Bleve) analyze(name, text string) ([]string, error) {
+	a := b.idx.Mapping().AnalyzerNamed(name)
 	if a == nil {
-		return nil, fmt.Errorf("search: analyzer %s missing", wordsAnalyzer)
+		return nil, fmt.Errorf("search: analyzer %s missing", name)
 	}
-	var terms []string
+	var out []string
 	seen := map[string]bool{}
 	for _, tok := range a.Analyze([]byte(text)) {
 		t := string(tok.Term)
 		if !seen[t] {
 			seen[t] = true
-			terms = append(terms, t)
+			out = append(out, t)
 		}
 	}
-	return terms, nil
+	return out, nil
 }
 
-// run finds and scores the documents matching the terms (all of them, or any when all is false) among those the
-// viewer may see and the filters allow: visibility and filters are part of the Bleve query. The listing then orders
-// the matches, counts them into facets and cuts the page, and only the page's documents are read for highlights.
-func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Result, error) {
-	clauses := make([]query.Query, len(terms))
-	for i, t := range terms {
-		clauses[i] = termQuery(t, prefixTerm(terms, i))
+// plan analyses the query text as the indexed text is analysed.
+func (b *Bleve) plan(text string) (queryPlan, error) {
+	var p queryPlan
+	if text == "" {
+		return p, nil
 	}
-	var text query.Query
-	if all {
-		text = bleve.NewConjunctionQuery(clauses...)
-	} else {
-		dq := bleve.NewDisjunctionQuery(clauses...)
-		dq.SetMin(1)
-		text = dq
+	terms, err := b.analyze(wordsAnalyzer, text)
+	if err != nil || len(terms) == 0 {
+		return p, err
 	}
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	p.terms = terms
+	for _, t := range terms {
+		st, err := b.analyze(englishAnalyzer, t)
+		if err != nil {
+			return p, err
+		}
+		stem := t
+		if len(st) > 0 {
+			stem = st[0]
+		}
+		p.stems = append(p.stems, stem)
+	}
+	if p.pairs, err = b.analyze(pairsAnalyzer, strings.Join(terms, " ")); err != nil {
+		return p, err
+	}
+	if p.known, err = b.knownTerms(p); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// maxQueryTerms bounds the words of a query that are searched: a query is a few words, not a document.
+const maxQueryTerms = 16
+
+// knownTerms reports for each term whether the index has it (as typed, or its stem in a text field).
+func (b *Bleve) knownTerms(p queryPlan) ([]bool, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	known := make([]bool, len(p.terms))
+	for i, t := range p.terms {
+		for _, fv := range [][2]string{{fPrimary, t}, {fEnName, p.stems[i]}, {fEnTags, p.stems[i]}, {fEnOps, p.stems[i]}, {fEnDesc, p.stems[i]}} {
+			tfr, err := r.TermFieldReader(context.Background(), []byte(fv[1]), fv[0], false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			n := tfr.Count()
+			tfr.Close()
+			if n > 0 {
+				known[i] = true
+				break
+			}
+		}
+	}
+	return known, nil
+}
+
+// Field weights of a query word's matches, measured with the relevance evaluation (go run ./search/releval). A match
+// in a short field (a name) already scores higher than one in a long field (hundreds of operations), as BM25
+// normalises by length; the weights add the field's importance.
+const (
+	boostName   = 4.0
+	boostTags   = 2.0
+	boostOps    = 3.0
+	boostDesc   = 1.0
+	boostPrefix = 1.5
+	boostTypo   = 1.5 // a word the index does not have: most likely a typo
+	boostPair   = 2.0
+)
+
+// run finds and scores the documents matching the plan among those the viewer may see and the filters allow:
+// visibility and filters are part of the Bleve query. The listing then orders the matches, counts them into facets
+// and cuts the page, and only the page's documents are read for highlights.
+func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
+	clauses := make([]query.Query, len(p.terms))
+	for i := range p.terms {
+		clauses[i] = termQuery(p, i)
+	}
+	text := bleve.NewDisjunctionQuery(clauses...)
+	text.SetMin(1)
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(text)
+	if len(p.pairs) > 0 {
+		near := make([]query.Query, len(p.pairs))
+		for i, pair := range p.pairs {
+			tq := bleve.NewTermQuery(pair)
+			tq.SetField(fPairs)
+			tq.SetBoost(boostPair)
+			near[i] = tq
+		}
+		bq.AddShould(near...)
+	}
 	bq.AddFilter(filterQuery(q))
 
 	// Every match, best first: a catalog has thousands of APIs, not millions.
@@ -439,11 +584,11 @@ func (b *Bleve) run(ctx context.Context, q Query, terms []string, all bool) (Res
 	for _, dm := range sr.Hits {
 		matches = append(matches, scored{id: dm.ID, score: dm.Score})
 	}
-	res := b.list.rank(q, matches, terms)
+	res := b.list.rank(q, matches)
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
-	if err := b.fillHighlights(ctx, terms, res.Hits); err != nil {
+	if err := b.fillHighlights(ctx, p.terms, res.Hits); err != nil {
 		return Result{}, err
 	}
 	return res, nil
@@ -486,28 +631,33 @@ func prefixTerm(terms []string, i int) bool {
 	return n >= 3 || n == 2 && len(terms) == 1
 }
 
-// termQuery matches one query term: exactly, as a prefix when the user may still be typing it, or with a typo or two
-// when it is long enough, in the primary words (name, slug, tags, operations); exactly in the rest. Exact matches in
-// the primary words weigh most; the listing then puts matches in names and tags first (nameBonus).
-func termQuery(t string, prefix bool) query.Query {
-	tq := bleve.NewTermQuery(t)
-	tq.SetField(fPrimary)
-	tq.SetBoost(3)
-	sq := bleve.NewTermQuery(t)
-	sq.SetField(fSecondary)
-	qs := []query.Query{tq, sq}
-	if prefix {
+// termQuery matches term i of the plan: its stem in each English text field, weighted by the field; as a prefix
+// when the user may still be typing it, and with a typo or two when it is long enough, in the words as typed (name,
+// slug, tags, operations). A typo reading weighs little when the word itself is in the index.
+func termQuery(p queryPlan, i int) query.Query {
+	t, stem := p.terms[i], p.stems[i]
+	var qs []query.Query
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}} {
+		tq := bleve.NewTermQuery(stem)
+		tq.SetField(f.field)
+		tq.SetBoost(f.boost)
+		qs = append(qs, tq)
+	}
+	if prefixTerm(p.terms, i) {
 		pq := bleve.NewPrefixQuery(t)
 		pq.SetField(fPrimary)
-		pq.SetBoost(1.5)
+		pq.SetBoost(boostPrefix)
 		qs = append(qs, pq)
 	}
-	if k := fuzziness(t); k > 0 {
+	if k := fuzziness(t); k > 0 && !p.known[i] {
 		fq := bleve.NewFuzzyQuery(t)
 		fq.SetField(fPrimary)
 		fq.SetFuzziness(k)
 		fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
-		fq.SetBoost(1)
+		fq.SetBoost(boostTypo)
 		qs = append(qs, fq)
 	}
 	return bleve.NewDisjunctionQuery(qs...)

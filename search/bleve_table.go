@@ -76,47 +76,6 @@ type entry struct {
 
 	teamID, stateID int
 	tagIDs          []int
-	nameWords       []string // lowercased words of the name
-	tagWords        []string // lowercased words of the tags
-}
-
-// words returns the lowercased words of the texts.
-func words(texts ...string) []string {
-	var out []string
-	for _, t := range texts {
-		lower := strings.ToLower(t)
-		eachWord(lower, func(start, end int) { out = append(out, lower[start:end]) })
-	}
-	return out
-}
-
-// nameBonus ranks a match in the name, then in the tags, above any other:
-// exact words most, then prefixes (of the term the user may still be
-// typing), then typos.
-func (e *entry) nameBonus(terms []string) float64 {
-	bonus := 0.0
-	for i, t := range terms {
-		prefix := prefixTerm(terms, i)
-		k := fuzziness(t)
-		best := 0.0
-		for _, set := range []struct {
-			words               []string
-			exact, prefix, typo float64
-		}{{e.nameWords, 100, 60, 30}, {e.tagWords, 80, 50, 20}} {
-			for _, w := range set.words {
-				switch {
-				case w == t:
-					best = max(best, set.exact)
-				case prefix && strings.HasPrefix(w, t):
-					best = max(best, set.prefix)
-				case k > 0 && w != "" && w[0] == t[0] && withinDistance(w, t, k):
-					best = max(best, set.typo)
-				}
-			}
-		}
-		bonus += best
-	}
-	return bonus
 }
 
 func newListing() *listing { return &listing{byID: map[string]*entry{}} }
@@ -126,7 +85,6 @@ func entryOf(d Document) *entry {
 	return &entry{
 		id: d.ID, name: d.Name, nameSort: strings.ToLower(d.Name), slug: d.Slug, summary: d.Summary,
 		team: d.Team, state: d.State, visibility: d.Visibility, tags: tags, updated: d.UpdatedAt.UnixMilli(),
-		nameWords: words(d.Name), tagWords: words(tags...),
 	}
 }
 
@@ -263,7 +221,6 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 				visibility: fieldString(dm.Fields[fVisibility]), updated: int64(updated),
 			}
 			e.nameSort = strings.ToLower(e.name)
-			e.nameWords, e.tagWords = words(e.name), words(e.tags...)
 			l.byID[e.id] = e
 		}
 		if len(sr.Hits) < page {
@@ -283,7 +240,7 @@ type scored struct {
 
 // rank orders the matches of a text query (relevance, name or newest first),
 // counts them into facets and returns the requested page.
-func (l *listing) rank(q Query, matches []scored, terms []string) Result {
+func (l *listing) rank(q Query, matches []scored) Result {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	type match struct {
@@ -297,11 +254,7 @@ func (l *listing) rank(q Query, matches []scored, terms []string) Result {
 		if e == nil {
 			continue // indexed meanwhile; the next search sees it
 		}
-		score := m.score
-		if q.Sort == SortRelevance {
-			score += e.nameBonus(terms)
-		}
-		ms = append(ms, match{e, score})
+		ms = append(ms, match{e, m.score})
 		teams[e.teamID]++
 		states[e.stateID]++
 		for _, t := range e.tagIDs {
