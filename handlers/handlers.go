@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // Options configures the HTTP layer.
@@ -46,6 +47,9 @@ type Options struct {
 	// Agent answers the MCP endpoint; nil builds one over the same store,
 	// lifecycle and index with the default rate limits.
 	Agent *agent.Server
+	// Subscriptions applies the rules of plans, apps, subscriptions and
+	// keys; nil builds one over the same store, policy and lifecycle.
+	Subscriptions *subscriptions.Service
 	// Instance names this instance among those sharing the database, and
 	// Index reports how far its search index follows the index log: /readyz
 	// and /metrics show both. Empty and nil leave them out.
@@ -71,6 +75,7 @@ type Handler struct {
 	metrics *metrics
 	life    *lifecycle.Service
 	people  *people.Service
+	subs    *subscriptions.Service
 	proxies []string
 	search  search.Index
 	agent   *agent.Server
@@ -112,6 +117,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.agent = opts.Agent
 	if h.agent == nil {
 		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Logger: h.log, Version: h.version})
+	}
+	h.subs = opts.Subscriptions
+	if h.subs == nil {
+		h.subs = subscriptions.New(s, p, h.life, subscriptions.Options{Now: h.now})
 	}
 	h.people = opts.People
 	if h.people == nil {

@@ -210,6 +210,36 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 			c.Locals(apiKey, r.API)
 			c.Locals(teamKey, r.API.Team)
 			domain = policy.TeamDomain(r.API.Team.Slug)
+		case App:
+			a, err := h.subs.App(c.UserContext(), u, c.Params("app"))
+			if err != nil {
+				return err
+			}
+			c.Locals(appKey, a)
+			c.Locals(teamKey, a.Team)
+			domain = policy.TeamDomain(a.Team.Slug)
+		case Subscription:
+			id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+			if err != nil {
+				return errNotFound
+			}
+			sub, err := h.subs.Subscription(c.UserContext(), u, id)
+			if err != nil {
+				return err
+			}
+			c.Locals(subscriptionKey, sub)
+			domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
+			if r.Perm.Object == "subscriptions" || r.Perm.Object == "subscribers" {
+				domain = policy.TeamDomain(sub.ProviderTeam.Slug)
+			}
+		case Key:
+			k, sub, err := h.subs.Key(c.UserContext(), u, c.Params("id"))
+			if err != nil {
+				return err
+			}
+			c.Locals(keyLocal, k)
+			c.Locals(subscriptionKey, sub)
+			domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
 		}
 		if r.Perm.Action == "" {
 			return c.Next()

@@ -163,7 +163,7 @@ func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := map[string]bool{}
-	for _, r := range matrix {
+	for _, r := range allMatrix() {
 		rows[r.method+" "+r.route] = true
 	}
 	for _, r := range handlers.New(e.store, p, handlers.Options{}).Routes() {
@@ -208,18 +208,27 @@ func TestPermissionMatrix(t *testing.T) {
 	lcReview := lifecycleMatrixFixtures(t, e, tokens)
 	// Lifecycle pages fixtures.
 	pageReview := pagesMatrixFixtures(t, e)
+	// Subscriptions fixtures: {sub}, {key}.
+	subsIDs := subscriptionsMatrixFixtures(t, e, tokens)
 
-	for _, row := range matrix {
+	for _, row := range allMatrix() {
 		for _, s := range subjects {
 			t.Run(row.method+" "+row.path+" as "+s, func(t *testing.T) {
 				var status int
 				var location string
 				if forTokens(row.path) {
-					res, _ := e.api(row.method, strings.ReplaceAll(row.path, "{lc-review}", lcReview), tokens[s], row.body)
+					path := strings.ReplaceAll(row.path, "{lc-review}", lcReview)
+					for k, v := range subsIDs {
+						path = strings.ReplaceAll(path, k, v)
+					}
+					res, _ := e.api(row.method, path, tokens[s], row.body)
 					status = res.StatusCode
 				} else {
 					b := browsers[s]
 					path := strings.ReplaceAll(row.path, "{page-review}", pageReview)
+					for k, v := range subsIDs {
+						path = strings.ReplaceAll(path, k, v)
+					}
 					var res *http.Response
 					if row.method == "GET" {
 						res = b.get(path)
@@ -245,7 +254,9 @@ func TestPermissionMatrix(t *testing.T) {
 					t.Errorf("status %d, want 401", status)
 				case !allowed && s == "anonymous" && !forTokens(row.path) && (status != 303 || !strings.HasPrefix(location, "/login")):
 					t.Errorf("status %d location %q, want 303 to /login", status, location)
-				case !allowed && s != "anonymous" && status != 403:
+				case !allowed && s != "anonymous" && hiddenFrom(row)[s] && status != 404:
+					t.Errorf("status %d, want 404 (what the subject may not see does not exist for them)", status)
+				case !allowed && s != "anonymous" && !hiddenFrom(row)[s] && status != 403:
 					t.Errorf("status %d, want 403", status)
 				}
 			})

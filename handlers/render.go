@@ -47,7 +47,25 @@ const (
 	apiKey
 	reviewKey
 	tokenKey
+	appKey
+	subscriptionKey
+	keyLocal
 )
+
+func currentApp(c *fiber.Ctx) *store.App {
+	a, _ := c.Locals(appKey).(*store.App)
+	return a
+}
+
+func currentSubscription(c *fiber.Ctx) *store.Subscription {
+	s, _ := c.Locals(subscriptionKey).(*store.Subscription)
+	return s
+}
+
+func currentKey(c *fiber.Ctx) *store.APIKey {
+	k, _ := c.Locals(keyLocal).(*store.APIKey)
+	return k
+}
 
 func currentUser(c *fiber.Ctx) *store.User {
 	u, _ := c.Locals(userKey).(*store.User)

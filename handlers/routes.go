@@ -28,6 +28,19 @@ const (
 	// Review routes load the publication request named by :id with its API
 	// (404 as for API routes) and check the permission in the API's team domain.
 	Review
+	// App routes load the app named by :app (404 when it does not exist or
+	// the user does not see it: subscriptions.Service.SeesApp) and check the
+	// permission in the app's team domain.
+	App
+	// Subscription routes load the subscription named by :id (404 unless the
+	// user sees it from either side: subscriptions.Service.Sees) and check
+	// the permission in the providing team's domain for the objects
+	// "subscriptions" and "subscribers", in the app's team's otherwise.
+	Subscription
+	// Key routes load the API key named by :id (its public id) with its
+	// subscription (404 unless the user sees the subscription's keys) and
+	// check the permission in the app's team domain.
+	Key
 )
 
 // Permission is what a route requires.
@@ -49,6 +62,29 @@ func team(obj, act string) Permission {
 // apiPerm requires the policy action act on the API's team ("" only checks
 // that the user may see the API).
 func apiPerm(act string) Permission { return Permission{Scope: API, Object: "api", Action: act} }
+
+// planPerm requires "plans act" in the API's team.
+func planPerm(act string) Permission { return Permission{Scope: API, Object: "plans", Action: act} }
+
+// appPerm requires "apps act" in the app's team.
+func appPerm(act string) Permission { return Permission{Scope: App, Object: "apps", Action: act} }
+
+// consumerPerm requires "apps act" in the subscribed app's team ("" only
+// checks that the user sees the subscription).
+func consumerPerm(act string) Permission {
+	if act == "" {
+		return Permission{Scope: Subscription}
+	}
+	return Permission{Scope: Subscription, Object: "apps", Action: act}
+}
+
+// providerPerm requires "subscriptions act" in the subscribed API's team.
+func providerPerm(act string) Permission {
+	return Permission{Scope: Subscription, Object: "subscriptions", Action: act}
+}
+
+// keyPerm requires "apps act" in the key's app's team.
+func keyPerm(act string) Permission { return Permission{Scope: Key, Object: "apps", Action: act} }
 
 // reviewPerm requires the policy action act on the reviewed API's team.
 func reviewPerm(act string) Permission { return Permission{Scope: Review, Object: "api", Action: act} }
@@ -180,6 +216,26 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/api/v1/rules", authenticated(), h.APIListRules},
 		{"PUT", "/api/v1/rules/:id", org("rules", "manage"), h.APISetRule},
 		{"GET", "/api/v1/audit", org("audit", "read"), h.APIListAudit},
+
+		// Subscriptions JSON API: plans, apps, subscriptions and keys.
+		{"GET", "/api/v1/apis/:api/plans", apiPerm(""), h.APIListPlans},
+		{"POST", "/api/v1/apis/:api/plans", planPerm("manage"), h.APICreatePlan},
+		{"PATCH", "/api/v1/apis/:api/plans/:plan", planPerm("manage"), h.APIUpdatePlan},
+		{"GET", "/api/v1/teams/:team/apps", team("apps", "read"), h.APIListApps},
+		{"POST", "/api/v1/teams/:team/apps", team("apps", "manage"), h.APICreateApp},
+		{"GET", "/api/v1/apps/:app", appPerm("read"), h.APIGetApp},
+		{"PATCH", "/api/v1/apps/:app", appPerm("manage"), h.APIUpdateApp},
+		{"POST", "/api/v1/apps/:app/subscriptions", appPerm("manage"), h.APISubscribe}, // the service checks the API is visible
+		{"GET", "/api/v1/subscriptions", authenticated(), h.APIListSubscriptions},      // those of the user's teams: subscriptions.Service.List
+		{"GET", "/api/v1/subscriptions/:id", consumerPerm(""), h.APIGetSubscription},
+		{"POST", "/api/v1/subscriptions/:id/approve", providerPerm("decide"), h.APIApproveSubscription},
+		{"POST", "/api/v1/subscriptions/:id/reject", providerPerm("decide"), h.APIRejectSubscription},
+		{"POST", "/api/v1/subscriptions/:id/revoke", providerPerm("decide"), h.APIRevokeSubscription},
+		{"POST", "/api/v1/subscriptions/:id/cancel", consumerPerm("manage"), h.APICancelSubscription},
+		{"GET", "/api/v1/subscriptions/:id/keys", consumerPerm("read"), h.APIListKeys},
+		{"POST", "/api/v1/subscriptions/:id/keys", consumerPerm("manage"), h.APICreateKey},
+		{"POST", "/api/v1/keys/:id/rotate", keyPerm("manage"), h.APIRotateKey},
+		{"POST", "/api/v1/keys/:id/revoke", keyPerm("manage"), h.APIRevokeKey},
 
 		// Catalog and search.
 		{"GET", "/catalog", authenticated(), h.ShowCatalog},

@@ -54,7 +54,7 @@ func TestHandlersWriteThroughServices(t *testing.T) {
 			t.Errorf("%s imports bun: transactions belong in the domain services", f)
 		}
 	}
-	for _, dir := range []string{"../lifecycle", "../people"} {
+	for _, dir := range []string{"../lifecycle", "../people", "../subscriptions"} {
 		for _, f := range goFiles(t, dir) {
 			for _, call := range storeCalls(t, f, "store") {
 				if call.name == "DB" {

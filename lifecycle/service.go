@@ -696,11 +696,22 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *sto
 	if err := s.audit(ctx, tx, actor, "version."+string(t.Action), a, v.Version, from, v.State, reason); err != nil {
 		return err
 	}
+	if err := s.subscriptionEffect(ctx, tx, actor, a, v, t); err != nil {
+		return err
+	}
 	if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
 		return err
 	}
+	if servedByGateway(State(from)) || servedByGateway(t.To) {
+		if err := s.store.Enqueue(ctx, tx, store.TopicGatewayChanged, store.GatewayChange{API: a.Slug}); err != nil {
+			return err
+		}
+	}
 	return s.reindex(ctx, tx, a.ID)
 }
+
+// servedByGateway reports whether the gateways know versions in state st.
+func servedByGateway(st State) bool { return st == Published || st == Deprecated || st == Retired }
 
 func (s *Service) requestSubjects(ctx context.Context, r *store.PublicationRequest) (*store.API, *store.APIVersion, error) {
 	a, err := s.store.APIByID(ctx, r.APIID)

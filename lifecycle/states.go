@@ -63,19 +63,39 @@ type Transition struct {
 	// Who and Condition say in words who may and when, for pages and errors.
 	Who       string
 	Condition string
+	// Subscriptions is what the move does to the subscriptions of the
+	// version's major when no other version serves that major.
+	Subscriptions Effect
 }
+
+// Effect is what a transition does to the subscriptions of the version's major.
+type Effect string
+
+// Effects on subscriptions.
+const (
+	// NoEffect leaves them alone.
+	NoEffect Effect = ""
+	// NotifySubscribers tells the subscribers (the sunset and successor of a deprecation).
+	NotifySubscribers Effect = "notify"
+	// RefuseIfSubscribed refuses the move while the major has pending or
+	// active subscriptions, naming them.
+	RefuseIfSubscribed Effect = "refuse"
+	// EndSubscriptions ends them (state ended), revokes their keys and
+	// notifies the subscribers.
+	EndSubscriptions Effect = "end"
+)
 
 // transitions is the lifecycle: every allowed move, and only those.
 var transitions = []Transition{
-	{Submit, Draft, InReview, "submit", "team developers and above", "the spec can be read; a publication request is opened with its validation, lint and diff"},
-	{Withdraw, InReview, Draft, "submit", "the requester", "the request is still open"},
-	{Reject, InReview, Draft, "review", "a reviewer", "a reason is given"},
-	{Approve, InReview, Published, "review", "a reviewer other than the requester", "no breaking change (a rule at error, not accepted as a false positive) against the latest published version of the same major; with --spec-validation=block, no validation or lint error"},
-	{Deprecate, Published, Deprecated, "deprecate", "team maintainers and above", "the sunset date gives the minimum notice"},
-	{Undeprecate, Deprecated, Published, "deprecate", "team maintainers and above", "before the sunset date"},
-	{Retire, Deprecated, Retired, "retire", "team maintainers and above, or the scheduler at the sunset date", ""},
-	{Retire, Published, Retired, "retire", "team maintainers and above", "no active subscription"},
-	{Import, Draft, Published, "import", "org admins", "the spec can be read (with --spec-validation=block, without errors); recorded as an import"},
+	{Submit, Draft, InReview, "submit", "team developers and above", "the spec can be read; a publication request is opened with its validation, lint and diff", NoEffect},
+	{Withdraw, InReview, Draft, "submit", "the requester", "the request is still open", NoEffect},
+	{Reject, InReview, Draft, "review", "a reviewer", "a reason is given", NoEffect},
+	{Approve, InReview, Published, "review", "a reviewer other than the requester", "no breaking change (a rule at error, not accepted as a false positive) against the latest published version of the same major; with --spec-validation=block, no validation or lint error", NoEffect},
+	{Deprecate, Published, Deprecated, "deprecate", "team maintainers and above", "the sunset date gives the minimum notice; the major's subscribers are notified", NotifySubscribers},
+	{Undeprecate, Deprecated, Published, "deprecate", "team maintainers and above", "before the sunset date", NoEffect},
+	{Retire, Deprecated, Retired, "retire", "team maintainers and above, or the scheduler at the sunset date", "the major's subscriptions end (unless another live version serves the major) and their subscribers are notified", EndSubscriptions},
+	{Retire, Published, Retired, "retire", "team maintainers and above", "no pending or active subscription to the major (unless another live version serves it)", RefuseIfSubscribed},
+	{Import, Draft, Published, "import", "org admins", "the spec can be read (with --spec-validation=block, without errors); recorded as an import", NoEffect},
 }
 
 // Transitions returns the lifecycle table.

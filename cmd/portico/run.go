@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -240,8 +241,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	proxies, _ := c.trustedProxies()
 	calls, _ := c.mcpCallsPerMinute()
 	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
+	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
 	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
-		Instance: name, Index: feed})
+		Subscriptions: subs, Instance: name, Index: feed})
 	app := h.App()
 
 	url := loginURL(ln.Addr())

@@ -1,0 +1,121 @@
+package handlers_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/lifecycle"
+)
+
+// TestAPISubscriptionJourney goes through the JSON API: the owner of team
+// search subscribes its app to a manual plan of payments' API, payments'
+// maintainer approves, search creates, lists, rotates and revokes keys; the
+// whole key appears once, in the answers that create it, and never in the
+// logs; the other team sees the subscription but never its keys.
+func TestAPISubscriptionJourney(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "gold", "name": "Gold", "rate_per_minute": 600, "burst": 50, "quota_per_day": 100000, "approval": "manual"}, 201)
+	e.call("POST", "/api/v1/apis/pets/plans", "dev", map[string]any{"slug": "x", "name": "X", "approval": "auto"}, 403)
+	bad := e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": -5, "approval": "auto"}, 422)
+	if errs, _ := bad["errors"].([]any); len(errs) != 1 {
+		t.Errorf("bad plan errors: %v", bad["errors"])
+	}
+	plans := e.call("GET", "/api/v1/apis/pets/plans", "outsider", nil, 200)
+	if ps := plans["plans"].([]any); len(ps) != 1 || ps[0].(map[string]any)["rate_per_minute"] != float64(600) {
+		t.Errorf("plans: %v", plans)
+	}
+
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder", "contact": "finder@example.com"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Again"}, 422)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "gold", "purpose": "search pets"}, 201)
+	if sub["state"] != "pending" || sub["major"] != float64(1) || sub["team"] != "search" || sub["api_team"] != "payments" {
+		t.Fatalf("subscription: %v", sub)
+	}
+	id := fmt.Sprint(sub["id"])
+	base := "/api/v1/subscriptions/" + id
+
+	// The consumer cannot approve itself; the provider's viewer sees but may not decide.
+	e.call("POST", base+"/approve", "outsider", nil, 403)
+	e.call("GET", base, "viewer", nil, 200)
+	e.call("POST", base+"/approve", "viewer", nil, 403)
+	e.call("POST", base+"/keys", "outsider", map[string]any{"name": "early"}, 409)
+	list := e.call("GET", "/api/v1/subscriptions?role=provider&state=pending", "maint", nil, 200)
+	if subs := list["subscriptions"].([]any); len(subs) != 1 {
+		t.Errorf("provider's pending list: %v", list)
+	}
+	list = e.call("GET", "/api/v1/subscriptions", "maint", nil, 200)
+	if subs := list["subscriptions"].([]any); len(subs) != 0 {
+		t.Errorf("maint's consumer list holds another team's subscription: %v", list)
+	}
+	e.call("GET", "/api/v1/subscriptions?role=everyone", "maint", nil, 422)
+	e.call("POST", base+"/approve", "maint", nil, 200)
+
+	// Keys: the whole key once.
+	k := e.call("POST", base+"/keys", "outsider", map[string]any{"name": "production"}, 201)
+	key, _ := k["key"].(string)
+	if !strings.HasPrefix(key, k["prefix"].(string)+"_") || k["valid"] != true {
+		t.Fatalf("created key: %v", k)
+	}
+	keys := e.call("GET", base+"/keys", "outsider", nil, 200)
+	for _, kk := range keys["keys"].([]any) {
+		if _, ok := kk.(map[string]any)["key"]; ok {
+			t.Error("the key list carries a whole key")
+		}
+	}
+	// The provider never sees keys; another team's key does not exist for it.
+	e.call("GET", base+"/keys", "maint", nil, 403)
+	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/revoke", "maint", nil, 404)
+	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/rotate", "dev", map[string]any{"grace_seconds": 0}, 404)
+	e.call("GET", "/api/v1/apps/finder", "maint", nil, 404)
+	e.call("POST", "/api/v1/apps/finder/subscriptions", "admin", map[string]any{"api": "pets", "plan": "gold"}, 422)
+
+	rotated := e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/rotate", "outsider", map[string]any{"grace_seconds": 3600}, 201)
+	newKey, _ := rotated["key"].(string)
+	if newKey == "" || newKey == key {
+		t.Fatalf("rotated: %v", rotated)
+	}
+	keys = e.call("GET", base+"/keys", "outsider", nil, 200)
+	if ks := keys["keys"].([]any); len(ks) != 2 || ks[1].(map[string]any)["grace_ends_at"] == nil {
+		t.Errorf("keys after rotation: %v", keys)
+	}
+	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/revoke", "outsider", nil, 200)
+	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/revoke", "outsider", nil, 409)
+	e.call("POST", "/api/v1/keys/"+rotated["id"].(string)+"/rotate", "outsider", map[string]any{"grace_seconds": 99999999}, 422)
+
+	// Revocation by the provider needs a reason.
+	e.call("POST", base+"/revoke", "maint", map[string]any{}, 422)
+	e.call("POST", base+"/revoke", "maint", map[string]any{"reason": "misuse"}, 200)
+	got := e.call("GET", base, "outsider", nil, 200)
+	if got["state"] != "revoked" || got["reason"] != "misuse" {
+		t.Errorf("after revocation: %v", got)
+	}
+
+	// No whole key, nor its secret, in the logs.
+	logs := e.logs.String()
+	for _, kk := range []string{key, newKey, key[strings.LastIndex(key, "_")+1:], newKey[strings.LastIndex(newKey, "_")+1:]} {
+		if strings.Contains(logs, kk) {
+			t.Fatal("the logs hold a key")
+		}
+	}
+	if !strings.Contains(logs, "/keys") {
+		t.Fatal("the logs hold no request: the check is broken")
+	}
+}
+
+// TestAPIRetireWithSubscriptions: retiring a subscribed published version
+// is refused with 409 naming the subscription.
+func TestAPIRetireWithSubscriptions(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search"}, 201)
+	out := e.call("POST", "/api/v1/apis/pets/versions/1.0.0/retire", "maint", nil, 409)
+	if d, _ := out["detail"].(string); !strings.Contains(d, "finder of search") {
+		t.Errorf("refusal: %v", out)
+	}
+}

@@ -1,0 +1,92 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/store"
+)
+
+// maxNamed is how many subscriptions a refusal names.
+const maxNamed = 10
+
+// subscriptionEffect applies, inside the transition's transaction, what the
+// transition table says the move does to the subscriptions of v's major.
+// A major served by another live version (published or deprecated) is not
+// affected by the retirement of one of its versions, and its subscribers are
+// not told of a deprecation while a published version remains.
+func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition) error {
+	switch t.Subscriptions {
+	case NotifySubscribers:
+		others, err := s.store.OtherVersionsInMajor(ctx, tx, a.ID, v.Major, v.ID, string(Published))
+		if err != nil || others > 0 {
+			return err
+		}
+		users, err := s.store.SubscriberUsers(ctx, tx, a.ID, v.Major)
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("%s %s, which your apps subscribe to, is deprecated", a.Name, v.Version)
+		if v.SunsetAt != nil {
+			msg += fmt.Sprintf(": it will be retired on %s", v.SunsetAt.Format("2006-01-02"))
+		}
+		if v.Successor != "" {
+			msg += fmt.Sprintf("; move to its successor %s", v.Successor)
+		}
+		return s.store.Notify(ctx, tx, users, "subscription.deprecated", msg+".", fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
+	case RefuseIfSubscribed, EndSubscriptions:
+		others, err := s.store.OtherVersionsInMajor(ctx, tx, a.ID, v.Major, v.ID, string(Published), string(Deprecated))
+		if err != nil || others > 0 {
+			return err
+		}
+		if t.Subscriptions == RefuseIfSubscribed {
+			return s.refuseIfSubscribed(ctx, tx, a, v, t)
+		}
+		users, err := s.store.SubscriberUsers(ctx, tx, a.ID, v.Major)
+		if err != nil {
+			return err
+		}
+		ended, err := s.store.EndSubscriptions(ctx, tx, a.ID, v.Major, fmt.Sprintf("version %s was retired", v.Version))
+		if err != nil || len(ended) == 0 {
+			return err
+		}
+		for i := range ended {
+			sub := &ended[i]
+			e := &store.AuditEvent{Action: "subscription.end", ObjectType: "subscription",
+				ObjectID: fmt.Sprintf("%d %s→%s/v%d", sub.ID, sub.App.Slug, a.Slug, sub.Major), TeamID: &a.TeamID,
+				After: "ended", Reason: sub.Reason, Actor: "system"}
+			if actor != nil {
+				e.ActorID, e.Actor = &actor.ID, actor.Username
+			}
+			if err := s.store.Audit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		msg := fmt.Sprintf("%s %s is retired: your subscriptions to v%d have ended and their keys no longer work.", a.Name, v.Version, v.Major)
+		return s.store.Notify(ctx, tx, users, "subscription.ended", msg, "/apps")
+	}
+	return nil
+}
+
+// refuseIfSubscribed refuses to retire the last live version of a major
+// that has pending or active subscriptions, naming them.
+func (s *Service) refuseIfSubscribed(ctx context.Context, tx bun.Tx, a *store.API, v *store.APIVersion, t Transition) error {
+	subs, n, err := s.store.LiveSubscriptionsOf(ctx, tx, a.ID, v.Major, maxNamed)
+	if err != nil || n == 0 {
+		return err
+	}
+	names := make([]string, 0, len(subs))
+	for _, sub := range subs {
+		names = append(names, fmt.Sprintf("%s of %s (%s, #%d)", sub.App.Slug, sub.ConsumerTeam.Slug, sub.State, sub.ID))
+	}
+	list := strings.Join(names, ", ")
+	if n > len(subs) {
+		list += fmt.Sprintf(" and %d more", n-len(subs))
+	}
+	return &TransitionError{Action: t.Action, From: t.From, Reason: fmt.Sprintf(
+		"Version %s cannot be retired while v%d has %d pending or active subscription(s): %s. Deprecate it first (its subscribers are told the sunset), or have the subscriptions ended.",
+		v.Version, v.Major, n, list)}
+}

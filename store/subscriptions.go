@@ -1,0 +1,645 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// TopicGatewayChanged is the outbox topic written in the same transaction as
+// every change to what the gateways serve (plans, subscription states, keys,
+// and the versions' lifecycle); its payload is a GatewayChange.
+const TopicGatewayChanged = "gateway.changed"
+
+// GatewayChange is the payload of TopicGatewayChanged: the API whose gateway
+// configuration changed.
+type GatewayChange struct {
+	API string `json:"api"`
+}
+
+// Plan is what an API offers its subscribers: limits and approval.
+type Plan struct {
+	bun.BaseModel `bun:"table:plans,alias:p"`
+
+	ID          int64  `bun:"id,pk,autoincrement"`
+	APIID       int64  `bun:"api_id"`
+	Slug        string `bun:"slug"`
+	Name        string `bun:"name"`
+	Description string `bun:"description"`
+	// RatePerMinute is the sustained rate per subscription (0: no limit),
+	// Burst how many requests may come at once (0: the rate per minute),
+	// QuotaPerDay the requests per day (0: no quota).
+	RatePerMinute int       `bun:"rate_per_minute"`
+	Burst         int       `bun:"burst"`
+	QuotaPerDay   int64     `bun:"quota_per_day"`
+	Approval      string    `bun:"approval"` // "auto" or "manual"
+	Open          bool      `bun:"open"`     // accepts new subscriptions
+	LockVersion   int64     `bun:"lock_version"`
+	CreatedAt     time.Time `bun:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at"`
+}
+
+// App is a consumer team's application: what subscribes to APIs.
+type App struct {
+	bun.BaseModel `bun:"table:apps,alias:app"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	TeamID      int64     `bun:"team_id"`
+	Slug        string    `bun:"slug"`
+	Name        string    `bun:"name"`
+	Description string    `bun:"description"`
+	Contact     string    `bun:"contact"`
+	CreatedBy   *int64    `bun:"created_by"`
+	LockVersion int64     `bun:"lock_version"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
+
+	Team *Team `bun:"rel:belongs-to,join:team_id=id"`
+}
+
+// Subscription is an app's subscription to an API's major version on a plan.
+type Subscription struct {
+	bun.BaseModel `bun:"table:subscriptions,alias:s"`
+
+	ID             int64      `bun:"id,pk,autoincrement"`
+	AppID          int64      `bun:"app_id"`
+	ConsumerTeamID int64      `bun:"consumer_team_id"`
+	APIID          int64      `bun:"api_id"`
+	ProviderTeamID int64      `bun:"provider_team_id"`
+	Major          int        `bun:"major"`
+	PlanID         int64      `bun:"plan_id"`
+	State          string     `bun:"state"`
+	Purpose        string     `bun:"purpose"`
+	Reason         string     `bun:"reason"` // of a rejection or revocation
+	RequestedBy    *int64     `bun:"requested_by"`
+	DecidedBy      *int64     `bun:"decided_by"`
+	LockVersion    int64      `bun:"lock_version"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at"`
+	DecidedAt      *time.Time `bun:"decided_at"`
+	EndedAt        *time.Time `bun:"ended_at"`
+
+	App          *App  `bun:"rel:belongs-to,join:app_id=id"`
+	API          *API  `bun:"rel:belongs-to,join:api_id=id"`
+	Plan         *Plan `bun:"rel:belongs-to,join:plan_id=id"`
+	ConsumerTeam *Team `bun:"rel:belongs-to,join:consumer_team_id=id"`
+	ProviderTeam *Team `bun:"rel:belongs-to,join:provider_team_id=id"`
+	Requester    *User `bun:"rel:belongs-to,join:requested_by=id"`
+}
+
+// APIKey is a subscription's key. Only the SHA-256 of the key is stored; the
+// API, major and plan are the subscription's, copied for the gateway.
+type APIKey struct {
+	bun.BaseModel `bun:"table:api_keys,alias:k"`
+
+	ID             int64      `bun:"id,pk,autoincrement"`
+	Kid            string     `bun:"kid"`
+	SubscriptionID int64      `bun:"subscription_id"`
+	APIID          int64      `bun:"api_id"`
+	Major          int        `bun:"major"`
+	PlanID         int64      `bun:"plan_id"`
+	Name           string     `bun:"name"`
+	KeyHash        string     `bun:"key_hash"`
+	State          string     `bun:"state"` // "active" or "revoked"
+	CreatedBy      *int64     `bun:"created_by"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	ExpiresAt      *time.Time `bun:"expires_at"`
+	GraceEndsAt    *time.Time `bun:"grace_ends_at"`
+	RevokedAt      *time.Time `bun:"revoked_at"`
+	LastUsedAt     *time.Time `bun:"last_used_at"`
+	RotatedTo      *int64     `bun:"rotated_to"`
+
+	Creator *User `bun:"rel:belongs-to,join:created_by=id"`
+}
+
+// Key states.
+const (
+	KeyActive  = "active"
+	KeyRevoked = "revoked"
+)
+
+// Until is when the key stops verifying: the earlier of its expiry and its
+// grace end (nil: never).
+func (k *APIKey) Until() *time.Time {
+	switch {
+	case k.ExpiresAt == nil:
+		return k.GraceEndsAt
+	case k.GraceEndsAt == nil || k.ExpiresAt.Before(*k.GraceEndsAt):
+		return k.ExpiresAt
+	}
+	return k.GraceEndsAt
+}
+
+// Live reports whether the key verifies at now.
+func (k *APIKey) Live(now time.Time) bool {
+	u := k.Until()
+	return k.State == KeyActive && (u == nil || now.Before(*u))
+}
+
+// CreatePlan inserts p. It returns ErrConflict when the API has a plan with its slug.
+func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
+	now := s.now()
+	p.CreatedAt, p.UpdatedAt, p.LockVersion = now, now, 1
+	if _, err := db.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create plan %q: %w", p.Slug, translate(err))
+	}
+	return nil
+}
+
+// UpdatePlan saves the editable fields of p if nobody changed it since it
+// was read; otherwise it returns ErrConflict.
+func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
+	p.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(p).
+		Column("name", "description", "rate_per_minute", "burst", "quota_per_day", "approval", "open", "updated_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND lock_version = ?", p.ID, p.LockVersion).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update plan %q: %w", p.Slug, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("update plan %q: changed meanwhile: %w", p.Slug, ErrConflict)
+	}
+	p.LockVersion++
+	return nil
+}
+
+// Plans returns the plans of an API by name.
+func (s *Store) Plans(ctx context.Context, apiID int64) ([]Plan, error) {
+	var ps []Plan
+	if err := s.db.NewSelect().Model(&ps).Where("p.api_id = ?", apiID).Order("p.name", "p.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("plans: %w", translate(err))
+	}
+	return ps, nil
+}
+
+// PlansOf returns the plans of several APIs, by API id.
+func (s *Store) PlansOf(ctx context.Context, apiIDs []int64) (map[int64][]Plan, error) {
+	out := map[int64][]Plan{}
+	if len(apiIDs) == 0 {
+		return out, nil
+	}
+	var ps []Plan
+	if err := s.db.NewSelect().Model(&ps).Where("p.api_id IN (?)", bun.In(apiIDs)).Order("p.name", "p.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("plans: %w", translate(err))
+	}
+	for _, p := range ps {
+		out[p.APIID] = append(out[p.APIID], p)
+	}
+	return out, nil
+}
+
+// PlanBySlug returns the plan of an API with slug.
+func (s *Store) PlanBySlug(ctx context.Context, apiID int64, slug string) (*Plan, error) {
+	p := new(Plan)
+	if err := s.db.NewSelect().Model(p).Where("p.api_id = ? AND p.slug = ?", apiID, slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("plan %q: %w", slug, translate(err))
+	}
+	return p, nil
+}
+
+// CreateApp inserts a. It returns ErrConflict when the slug is taken.
+func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App) error {
+	now := s.now()
+	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
+	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create app %q: %w", a.Slug, translate(err))
+	}
+	return nil
+}
+
+// UpdateApp saves the editable fields of a if nobody changed it since it
+// was read; otherwise it returns ErrConflict.
+func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App) error {
+	a.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(a).Column("name", "description", "contact", "updated_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update app %q: %w", a.Slug, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("update app %q: changed meanwhile: %w", a.Slug, ErrConflict)
+	}
+	a.LockVersion++
+	return nil
+}
+
+// AppBySlug returns the app with slug and its team.
+func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
+	a := new(App)
+	if err := s.db.NewSelect().Model(a).Relation("Team").Where("app.slug = ?", slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("app %q: %w", slug, translate(err))
+	}
+	return a, nil
+}
+
+// AppsOf returns the apps of teams (nil: of every team) by team and name,
+// at most limit.
+func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, limit int) ([]App, error) {
+	var apps []App
+	q := s.db.NewSelect().Model(&apps).Relation("Team")
+	if teamIDs != nil {
+		if len(teamIDs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("app.team_id IN (?)", bun.In(teamIDs))
+	}
+	if err := q.Order("team.slug", "app.name", "app.id").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("apps: %w", translate(err))
+	}
+	return apps, nil
+}
+
+// CreateSubscription inserts sub. It returns ErrConflict when the app has
+// a live (pending or active) subscription to the same API and major.
+func (s *Store) CreateSubscription(ctx context.Context, db bun.IDB, sub *Subscription) error {
+	now := s.now()
+	sub.CreatedAt, sub.UpdatedAt, sub.LockVersion = now, now, 1
+	if _, err := db.NewInsert().Model(sub).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create subscription: %w", translate(err))
+	}
+	return nil
+}
+
+// subscriptionQuery selects subscriptions with their app, API (without
+// description), plan, teams and requester.
+func (s *Store) subscriptionQuery(db bun.IDB, dst any) *bun.SelectQuery {
+	return db.NewSelect().Model(dst).
+		Relation("App", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "team_id", "slug", "name") }).
+		Relation("API", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Column("id", "team_id", "slug", "name", "visibility")
+		}).
+		Relation("Plan").
+		Relation("ConsumerTeam", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "slug", "name") }).
+		Relation("ProviderTeam", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "slug", "name") }).
+		Relation("Requester", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username", "display_name") })
+}
+
+// SubscriptionByID returns a subscription with its app, API, plan and teams.
+func (s *Store) SubscriptionByID(ctx context.Context, id int64) (*Subscription, error) {
+	sub := new(Subscription)
+	if err := s.subscriptionQuery(s.db, sub).Where("s.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("subscription %d: %w", id, translate(err))
+	}
+	return sub, nil
+}
+
+// SubscriptionFilter narrows a listing of subscriptions.
+type SubscriptionFilter struct {
+	// ConsumerTeams keeps the subscriptions of these teams' apps;
+	// ProviderTeams those to these teams' APIs. Nil means every team; an
+	// empty, non-nil list matches nothing.
+	ConsumerTeams []int64
+	ProviderTeams []int64
+	States        []string
+	AppID         int64
+	APIID         int64
+	// BeforeID pages: only subscriptions with a smaller id (newest first).
+	BeforeID int64
+	// Oldest lists oldest first (the inbox), AfterID paging it.
+	Oldest  bool
+	AfterID int64
+	Limit   int
+}
+
+func (f SubscriptionFilter) empty() bool {
+	return (f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0) || (f.ProviderTeams != nil && len(f.ProviderTeams) == 0)
+}
+
+func (f SubscriptionFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if f.ConsumerTeams != nil {
+		q = q.Where("s.consumer_team_id IN (?)", bun.In(f.ConsumerTeams))
+	}
+	if f.ProviderTeams != nil {
+		q = q.Where("s.provider_team_id IN (?)", bun.In(f.ProviderTeams))
+	}
+	if len(f.States) > 0 {
+		q = q.Where("s.state IN (?)", bun.In(f.States))
+	}
+	if f.AppID != 0 {
+		q = q.Where("s.app_id = ?", f.AppID)
+	}
+	if f.APIID != 0 {
+		q = q.Where("s.api_id = ?", f.APIID)
+	}
+	return q
+}
+
+// Subscriptions lists subscriptions, newest first (oldest first with
+// Oldest), at most f.Limit (1 to 500, default 50).
+func (s *Store) Subscriptions(ctx context.Context, f SubscriptionFilter) ([]Subscription, error) {
+	if f.empty() {
+		return nil, nil
+	}
+	var subs []Subscription
+	q := f.apply(s.subscriptionQuery(s.db, &subs))
+	if f.Oldest {
+		if f.AfterID > 0 {
+			q = q.Where("s.id > ?", f.AfterID)
+		}
+		q = q.Order("s.id")
+	} else {
+		if f.BeforeID > 0 {
+			q = q.Where("s.id < ?", f.BeforeID)
+		}
+		q = q.Order("s.id DESC")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	if err := q.Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("subscriptions: %w", translate(err))
+	}
+	return subs, nil
+}
+
+// CountSubscriptions counts the subscriptions f matches (paging ignored).
+func (s *Store) CountSubscriptions(ctx context.Context, f SubscriptionFilter) (int, error) {
+	if f.empty() {
+		return 0, nil
+	}
+	n, err := f.apply(s.db.NewSelect().Model((*Subscription)(nil))).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count subscriptions: %w", translate(err))
+	}
+	return n, nil
+}
+
+// TransitionSubscription saves sub's new state, decision and end if it is
+// still in state from at the lock version read; otherwise ErrConflict.
+func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Subscription, from string) error {
+	sub.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(sub).
+		Column("state", "reason", "decided_by", "decided_at", "ended_at", "updated_at").
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND state = ? AND lock_version = ?", sub.ID, from, sub.LockVersion).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("subscription %d: %w", sub.ID, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("subscription %d changed meanwhile: %w", sub.ID, ErrConflict)
+	}
+	sub.LockVersion++
+	return nil
+}
+
+// LiveSubscriptionsOf returns up to limit pending or active subscriptions
+// to an API's major, oldest first, with their apps and teams, and how many
+// there are in all.
+func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64, major, limit int) ([]Subscription, int, error) {
+	var subs []Subscription
+	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.In([]string{"pending", "active"}))
+	n, err := q.Order("s.id").Limit(limit).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("live subscriptions: %w", translate(err))
+	}
+	return subs, n, nil
+}
+
+// SubscriberUsers returns the ids of the users who manage the apps of the
+// active subscriptions to an API's major: the developers, maintainers and
+// owners of their teams.
+func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, major int) ([]int64, error) {
+	var ids []int64
+	teams := db.NewSelect().Model((*Subscription)(nil)).Column("consumer_team_id").
+		Where("api_id = ? AND major = ? AND state = ?", apiID, major, "active")
+	err := db.NewSelect().Model((*TeamMember)(nil)).Distinct().Column("user_id").
+		Where("team_id IN (?)", teams).
+		Where("role IN (?)", bun.In([]string{"owner", "maintainer", "developer"})).
+		Order("user_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("subscriber users: %w", translate(err))
+	}
+	return ids, nil
+}
+
+// EndSubscriptions ends every pending or active subscription to an API's
+// major (the version it used is retired) and revokes their keys. It
+// returns the subscriptions it ended, with their apps and teams.
+func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, major int, reason string) ([]Subscription, error) {
+	var subs []Subscription
+	if err := s.subscriptionQuery(db, &subs).
+		Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.In([]string{"pending", "active"})).
+		Order("s.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("subscriptions to end: %w", translate(err))
+	}
+	if len(subs) == 0 {
+		return nil, nil
+	}
+	now := s.now()
+	ids := make([]int64, len(subs))
+	for i := range subs {
+		ids[i] = subs[i].ID
+		subs[i].State, subs[i].EndedAt, subs[i].Reason = "ended", &now, reason
+	}
+	if _, err := db.NewUpdate().Model((*Subscription)(nil)).
+		Set("state = ?", "ended").Set("ended_at = ?", now).Set("reason = ?", reason).Set("updated_at = ?", now).
+		Set("lock_version = lock_version + 1").
+		Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("end subscriptions: %w", translate(err))
+	}
+	if _, err := db.NewUpdate().Model((*APIKey)(nil)).
+		Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
+		Where("subscription_id IN (?) AND state = ?", bun.In(ids), KeyActive).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", translate(err))
+	}
+	return subs, nil
+}
+
+// CreateKey inserts k.
+func (s *Store) CreateKey(ctx context.Context, db bun.IDB, k *APIKey) error {
+	k.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(k).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create key: %w", translate(err))
+	}
+	return nil
+}
+
+// KeyByKid returns the key with public id kid.
+func (s *Store) KeyByKid(ctx context.Context, kid string) (*APIKey, error) {
+	k := new(APIKey)
+	if err := s.db.NewSelect().Model(k).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
+		Where("k.kid = ?", kid).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("key %q: %w", kid, translate(err))
+	}
+	return k, nil
+}
+
+// KeyByHash returns the key whose stored hash is keyHash: one indexed lookup.
+func (s *Store) KeyByHash(ctx context.Context, keyHash string) (*APIKey, error) {
+	k := new(APIKey)
+	if err := s.db.NewSelect().Model(k).Where("k.key_hash = ?", keyHash).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("key by hash: %w", translate(err))
+	}
+	return k, nil
+}
+
+// Keys returns the keys of subscriptions, newest first, by subscription id.
+func (s *Store) Keys(ctx context.Context, subscriptionIDs []int64) (map[int64][]APIKey, error) {
+	out := map[int64][]APIKey{}
+	if len(subscriptionIDs) == 0 {
+		return out, nil
+	}
+	var ks []APIKey
+	if err := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
+		Where("k.subscription_id IN (?)", bun.In(subscriptionIDs)).Order("k.id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("keys: %w", translate(err))
+	}
+	for _, k := range ks {
+		out[k.SubscriptionID] = append(out[k.SubscriptionID], k)
+	}
+	return out, nil
+}
+
+// CountLiveKeys counts a subscription's keys that verify at now and are not
+// ending (rotated, in their grace period).
+func (s *Store) CountLiveKeys(ctx context.Context, db bun.IDB, subscriptionID int64, now time.Time) (int, error) {
+	n, err := db.NewSelect().Model((*APIKey)(nil)).
+		Where("subscription_id = ? AND state = ? AND grace_ends_at IS NULL", subscriptionID, KeyActive).
+		Where("(expires_at IS NULL OR expires_at > ?)", now).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count keys: %w", translate(err))
+	}
+	return n, nil
+}
+
+// EndKey saves a key's state, grace end, revocation and successor if it is
+// still active and not ending; otherwise it returns ErrConflict.
+func (s *Store) EndKey(ctx context.Context, db bun.IDB, k *APIKey) error {
+	res, err := db.NewUpdate().Model(k).Column("state", "grace_ends_at", "revoked_at", "rotated_to").
+		Where("id = ? AND state = ? AND grace_ends_at IS NULL", k.ID, KeyActive).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("end key %s: %w", k.Kid, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("key %s changed meanwhile: %w", k.Kid, ErrConflict)
+	}
+	return nil
+}
+
+// RevokeKey revokes a key that is active (in its grace period or not);
+// otherwise it returns ErrConflict.
+func (s *Store) RevokeKey(ctx context.Context, db bun.IDB, k *APIKey) error {
+	now := s.now()
+	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
+		Where("id = ? AND state = ?", k.ID, KeyActive).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke key %s: %w", k.Kid, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("key %s revoked already: %w", k.Kid, ErrConflict)
+	}
+	k.State, k.RevokedAt = KeyRevoked, &now
+	return nil
+}
+
+// RevokeSubscriptionKeys revokes every active key of a subscription.
+func (s *Store) RevokeSubscriptionKeys(ctx context.Context, db bun.IDB, subscriptionID int64) (int, error) {
+	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", s.now()).
+		Where("subscription_id = ? AND state = ?", subscriptionID, KeyActive).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("revoke keys of subscription %d: %w", subscriptionID, translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// GatewayKey is a key as the gateway snapshot carries it: everything a node
+// needs to accept or refuse a request, with the key's hash, never the key.
+type GatewayKey struct {
+	ID             int64      `bun:"id"`
+	Kid            string     `bun:"kid"`
+	KeyHash        string     `bun:"key_hash"`
+	SubscriptionID int64      `bun:"subscription_id"`
+	Team           string     `bun:"team"`
+	App            string     `bun:"app"`
+	API            string     `bun:"api"`
+	Major          int        `bun:"major"`
+	PlanID         int64      `bun:"plan_id"`
+	State          string     `bun:"state"`
+	ExpiresAt      *time.Time `bun:"expires_at"`
+	GraceEndsAt    *time.Time `bun:"grace_ends_at"`
+}
+
+// GatewayKeys returns, in id order after afterID, at most limit keys that
+// still verify or may again be asked about: active keys whose expiry and
+// grace end are not before since. Revoked and ended keys are left out.
+func (s *Store) GatewayKeys(ctx context.Context, afterID int64, limit int, since time.Time) ([]GatewayKey, error) {
+	var out []GatewayKey
+	err := s.db.NewSelect().TableExpr("api_keys AS k").
+		ColumnExpr("k.id, k.kid, k.key_hash, k.subscription_id, t.slug AS team, app.slug AS app, a.slug AS api, k.major, k.plan_id, k.state, k.expires_at, k.grace_ends_at").
+		Join("JOIN subscriptions AS s ON s.id = k.subscription_id").
+		Join("JOIN apps AS app ON app.id = s.app_id").
+		Join("JOIN teams AS t ON t.id = s.consumer_team_id").
+		Join("JOIN apis AS a ON a.id = k.api_id").
+		Where("k.id > ? AND k.state = ?", afterID, KeyActive).
+		Where("(k.expires_at IS NULL OR k.expires_at > ?)", since).
+		Where("(k.grace_ends_at IS NULL OR k.grace_ends_at > ?)", since).
+		Order("k.id").Limit(limit).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("gateway keys: %w", translate(err))
+	}
+	return out, nil
+}
+
+// AllPlans returns every plan in id order after afterID, at most limit: the
+// gateway snapshot's plans.
+func (s *Store) AllPlans(ctx context.Context, afterID int64, limit int) ([]Plan, error) {
+	var ps []Plan
+	if err := s.db.NewSelect().Model(&ps).Where("p.id > ?", afterID).Order("p.id").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("plans: %w", translate(err))
+	}
+	return ps, nil
+}
+
+// TouchActiveSubscription locks an active subscription's row for the rest
+// of tx (so that concurrent key issues count its keys one after the other)
+// and returns ErrConflict when it is no longer active.
+func (s *Store) TouchActiveSubscription(ctx context.Context, db bun.IDB, id int64) error {
+	res, err := db.NewUpdate().Model((*Subscription)(nil)).Set("updated_at = ?", s.now()).
+		Where("id = ? AND state = ?", id, "active").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("subscription %d: %w", id, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("subscription %d is not active: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// TeamIDs returns the ids of the teams with these slugs.
+func (s *Store) TeamIDs(ctx context.Context, slugs []string) ([]int64, error) {
+	ids := []int64{}
+	if len(slugs) == 0 {
+		return ids, nil
+	}
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("id").Where("slug IN (?)", bun.In(slugs)).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("team ids: %w", translate(err))
+	}
+	return ids, nil
+}
+
+// TeamUsersWithRoles returns the ids of a team's members holding one of roles.
+func (s *Store) TeamUsersWithRoles(ctx context.Context, db bun.IDB, teamID int64, roles ...string) ([]int64, error) {
+	var ids []int64
+	if err := db.NewSelect().Model((*TeamMember)(nil)).Column("user_id").
+		Where("team_id = ? AND role IN (?)", teamID, bun.In(roles)).Order("user_id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("team users: %w", translate(err))
+	}
+	return ids, nil
+}
+
+// OtherVersionsInMajor counts an API's versions of a major, other than
+// excludeID, in one of states.
+func (s *Store) OtherVersionsInMajor(ctx context.Context, db bun.IDB, apiID int64, major int, excludeID int64, states ...string) (int, error) {
+	n, err := db.NewSelect().Model((*APIVersion)(nil)).
+		Where("api_id = ? AND major = ? AND id <> ? AND state IN (?)", apiID, major, excludeID, bun.In(states)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("versions in major: %w", translate(err))
+	}
+	return n, nil
+}

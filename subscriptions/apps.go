@@ -1,0 +1,160 @@
+package subscriptions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/slug"
+	"github.com/portico-dev/portico/store"
+)
+
+// AppInput is an app as created or edited: the app form and the JSON body
+// fill it alike.
+type AppInput struct {
+	Slug        string
+	Name        string
+	Description string
+	Contact     string
+}
+
+func (in *AppInput) normalize(creating bool) map[string]string {
+	errs := map[string]string{}
+	in.Slug = slug.Normalize(in.Slug)
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Contact = strings.TrimSpace(in.Contact)
+	if creating && !slug.Valid(in.Slug) {
+		errs["slug"] = slug.Rule + " App slugs are unique in the organisation."
+	}
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
+		errs["name"] = "Give the app a name of up to 200 characters."
+	}
+	if utf8.RuneCountInString(in.Description) > 2000 {
+		errs["description"] = "Keep the description under 2000 characters."
+	}
+	if utf8.RuneCountInString(in.Contact) > 200 || strings.ContainsAny(in.Contact, "\r\n") {
+		errs["contact"] = "Give a contact (an address, a channel or a person) of up to 200 characters on one line."
+	}
+	return errs
+}
+
+func (s *Service) requireApps(ctx context.Context, actor *store.User, t *store.Team) error {
+	return s.require(ctx, actor, t.Slug, "apps", "manage",
+		fmt.Sprintf("Only developers and above of %s and org admins manage its apps and their subscriptions.", t.Name))
+}
+
+// CanManageApps reports whether u manages the apps of team t (and their
+// subscriptions and keys).
+func (s *Service) CanManageApps(ctx context.Context, u *store.User, t *store.Team) (bool, error) {
+	return s.allowed(ctx, u, t.Slug, "apps", "manage")
+}
+
+// CreateApp creates an app in a team.
+func (s *Service) CreateApp(ctx context.Context, actor *store.User, t *store.Team, in AppInput) (*store.App, error) {
+	if err := s.requireApps(ctx, actor, t); err != nil {
+		return nil, err
+	}
+	if err := apperr.Invalid(in.normalize(true)); err != nil {
+		return nil, err
+	}
+	a := &store.App{TeamID: t.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Contact: in.Contact, CreatedBy: &actor.ID, Team: t}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.createApp(ctx, tx, actor, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// createApp inserts an app with its audit record inside tx.
+func (s *Service) createApp(ctx context.Context, tx bun.IDB, actor *store.User, a *store.App) error {
+	if err := s.store.CreateApp(ctx, tx, a); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return apperr.Field("slug", "An app with this slug exists already; app slugs are unique across the organisation.")
+		}
+		return err
+	}
+	return s.audit(ctx, tx, actor, "app.create", "app", a.Slug, a.TeamID, "", fmt.Sprintf("name=%q", a.Name), "")
+}
+
+// UpdateApp changes an app's name, description and contact.
+func (s *Service) UpdateApp(ctx context.Context, actor *store.User, a *store.App, in AppInput) error {
+	if err := s.requireApps(ctx, actor, a.Team); err != nil {
+		return err
+	}
+	if err := apperr.Invalid(in.normalize(false)); err != nil {
+		return err
+	}
+	before := fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact)
+	a.Name, a.Description, a.Contact = in.Name, in.Description, in.Contact
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.UpdateApp(ctx, tx, a); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "app.update", "app", a.Slug, a.TeamID, before, fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact), "")
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return apperr.Conflict("The app was changed by someone else meanwhile; reload it and apply your change again.")
+	}
+	return err
+}
+
+// SeesApp reports whether u sees app a: the members of its team and org admins.
+func (s *Service) SeesApp(ctx context.Context, u *store.User, a *store.App) (bool, error) {
+	return s.allowed(ctx, u, a.Team.Slug, "apps", "read")
+}
+
+// App returns the app with slug when u sees it, else an error wrapping
+// store.ErrNotFound.
+func (s *Service) App(ctx context.Context, u *store.User, appSlug string) (*store.App, error) {
+	a, err := s.store.AppBySlug(ctx, appSlug)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.SeesApp(ctx, u, a)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("app %q: %w", appSlug, store.ErrNotFound)
+	}
+	return a, nil
+}
+
+// TeamApps returns the apps of a team; the caller has checked "apps read".
+func (s *Service) TeamApps(ctx context.Context, t *store.Team) ([]store.App, error) {
+	return s.store.AppsOf(ctx, []int64{t.ID}, 1000)
+}
+
+// MyApps returns the apps of the teams u belongs to and may read the apps
+// of, with the teams where u may create apps.
+func (s *Service) MyApps(ctx context.Context, u *store.User) (apps []store.App, creatable []store.Team, err error) {
+	ms, err := s.store.Memberships(ctx, u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := []int64{}
+	for _, m := range ms {
+		ok, err := s.allowed(ctx, u, m.Team.Slug, "apps", "read")
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			ids = append(ids, m.Team.ID)
+		}
+		if ok, err = s.allowed(ctx, u, m.Team.Slug, "apps", "manage"); err != nil {
+			return nil, nil, err
+		} else if ok {
+			creatable = append(creatable, m.Team)
+		}
+	}
+	apps, err = s.store.AppsOf(ctx, ids, 1000)
+	return apps, creatable, err
+}

@@ -1,0 +1,399 @@
+package subscriptions
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/store"
+)
+
+// The key format: "ptk_" + key id + "_" + secret. The key id (16 characters)
+// is public: it names the key in lists, logs and the audit log, and
+// "ptk_" + key id is the prefix shown. The secret is 32 bytes from
+// crypto/rand (52 characters). Both use lowercase base32 (a-z, 2-7), so a
+// key survives copying, URLs and shells.
+const (
+	KeyPrefix    = "ptk_"
+	kidBytes     = 10
+	secretBytes  = 32
+	kidLen       = 16
+	secretLen    = 52
+	keyLen       = len(KeyPrefix) + kidLen + 1 + secretLen
+	maxPresented = 256
+)
+
+// MaxLiveKeys is how many keys a subscription may hold at once (active, not
+// expired, not rotated away): enough for one per environment or deployment
+// and a rotation in flight, few enough that a forgotten key stands out.
+const MaxLiveKeys = 5
+
+// MaxGrace is the longest a rotated key stays valid.
+const MaxGrace = 30 * 24 * time.Hour
+
+// MaxKeyLifetime is the latest expiry a key may be given.
+const MaxKeyLifetime = 3 * 365 * 24 * time.Hour
+
+var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+func random(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	return b32.EncodeToString(b)
+}
+
+// newKey returns a new key id and the whole key.
+func newKey() (kid, key string) {
+	kid = random(kidBytes)
+	return kid, KeyPrefix + kid + "_" + random(secretBytes)
+}
+
+// Prefix is the visible part of a key: "ptk_" + key id.
+func Prefix(kid string) string { return KeyPrefix + kid }
+
+// HashKey returns what is stored of a key: the lowercase hex SHA-256 of the
+// whole key, as the gateway snapshot carries it (gateway.HashKey). The
+// secret has 256 bits of entropy, so a fast hash cannot be brute-forced and
+// no salt or slow hash (argon2) is needed; a slow hash would cost every
+// gateway request and stop the lookup being one indexed equality.
+func HashKey(key string) string { return gateway.HashKey(key) }
+
+func isB32(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseKey returns the key id of a presented key, or ok false when it does
+// not have the format of a Portico key.
+func parseKey(presented string) (kid string, ok bool) {
+	if len(presented) != keyLen || !strings.HasPrefix(presented, KeyPrefix) {
+		return "", false
+	}
+	rest := presented[len(KeyPrefix):]
+	kid, secret, found := strings.Cut(rest, "_")
+	if !found || len(kid) != kidLen || len(secret) != secretLen || !isB32(kid) || !isB32(secret) {
+		return "", false
+	}
+	return kid, true
+}
+
+// Why a presented key does not verify.
+var (
+	ErrKeyMalformed      = errors.New("not a Portico API key (ptk_<key id>_<secret>)")
+	ErrKeyUnknown        = errors.New("unknown API key")
+	ErrKeyRevoked        = errors.New("the API key was revoked")
+	ErrKeyExpired        = errors.New("the API key has expired")
+	ErrKeyGraceEnded     = errors.New("the API key was rotated and its grace period is over")
+	ErrSubscriptionEnded = errors.New("the API key's subscription is not active")
+)
+
+// Verified is what a valid key gives access to.
+type Verified struct {
+	Key          *store.APIKey
+	Subscription *store.Subscription
+	// Version is the newest live version of the subscribed major.
+	Version string
+}
+
+// Verify checks a presented key: its format, then one indexed lookup by
+// hash, then the key's state, expiry and grace end and its subscription's
+// state. It returns the subscription (with its app, API and plan), or one
+// of the Err* errors above. It never logs or returns the key.
+func (s *Service) Verify(ctx context.Context, presented string) (*Verified, error) {
+	if len(presented) > maxPresented {
+		return nil, ErrKeyMalformed
+	}
+	kid, ok := parseKey(presented)
+	if !ok {
+		return nil, ErrKeyMalformed
+	}
+	k, err := s.store.KeyByHash(ctx, HashKey(presented))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Kid != kid) {
+		return nil, ErrKeyUnknown
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case k.State != store.KeyActive:
+		return nil, ErrKeyRevoked
+	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
+		return nil, ErrKeyExpired
+	case k.GraceEndsAt != nil && !now.Before(*k.GraceEndsAt):
+		return nil, ErrKeyGraceEnded
+	}
+	sub, err := s.store.SubscriptionByID(ctx, k.SubscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	if State(sub.State) != Active {
+		return nil, ErrSubscriptionEnded
+	}
+	v := &Verified{Key: k, Subscription: sub}
+	if live, err := s.store.LatestLiveMeta(ctx, sub.APIID, sub.Major, 0); err == nil {
+		v.Version = live.Version
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return v, nil
+}
+
+// KeyInput is a key as created: the key form and the JSON body fill it.
+type KeyInput struct {
+	Name string
+	// ExpiresAt is a date (2027-01-31, the end of that day in UTC) or an
+	// RFC 3339 time; empty for no expiry.
+	ExpiresAt string
+}
+
+// parseWhen reads a date (the end of that day, UTC) or an RFC 3339 time,
+// truncated to the second (the gateway's precision).
+func parseWhen(s string) (time.Time, bool) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.Add(24*time.Hour - time.Second).UTC(), true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Truncate(time.Second), true
+	}
+	return time.Time{}, false
+}
+
+func (s *Service) requireKeys(ctx context.Context, actor *store.User, sub *store.Subscription) error {
+	return s.require(ctx, actor, sub.ConsumerTeam.Slug, "apps", "manage",
+		fmt.Sprintf("Only developers and above of %s and org admins manage its apps' keys.", sub.ConsumerTeam.Name))
+}
+
+// Keys returns a subscription's keys, newest first, without secrets (there
+// are none to return). The caller has checked that u sees sub's keys.
+func (s *Service) Keys(ctx context.Context, sub *store.Subscription) ([]store.APIKey, error) {
+	m, err := s.store.Keys(ctx, []int64{sub.ID})
+	if err != nil {
+		return nil, err
+	}
+	return m[sub.ID], nil
+}
+
+// IssueKey creates a key for an active subscription and returns it with the
+// whole key, which is shown once and never stored.
+func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Subscription, in KeyInput) (*store.APIKey, string, error) {
+	if err := s.requireKeys(ctx, actor, sub); err != nil {
+		return nil, "", err
+	}
+	now := s.now().UTC()
+	errs := map[string]string{}
+	in.Name, in.ExpiresAt = strings.TrimSpace(in.Name), strings.TrimSpace(in.ExpiresAt)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 || strings.ContainsAny(in.Name, "\r\n") {
+		errs["name"] = "Name the key (up to 100 characters on one line), e.g. where it is used: production, staging."
+	}
+	var expires *time.Time
+	if in.ExpiresAt != "" {
+		t, ok := parseWhen(in.ExpiresAt)
+		switch {
+		case !ok:
+			errs["expires_at"] = fmt.Sprintf("%q is not a date: use YYYY-MM-DD or an RFC 3339 time.", in.ExpiresAt)
+		case !t.After(now):
+			errs["expires_at"] = "The expiry must be in the future."
+		case t.After(now.Add(MaxKeyLifetime)):
+			errs["expires_at"] = "The expiry may be at most 3 years ahead."
+		default:
+			expires = &t
+		}
+	}
+	if err := apperr.Invalid(errs); err != nil {
+		return nil, "", err
+	}
+	if State(sub.State) != Active {
+		return nil, "", apperr.Conflict(fmt.Sprintf("Keys are issued for active subscriptions; this one is %s.", sub.State))
+	}
+	kid, key := newKey()
+	k := &store.APIKey{Kid: kid, SubscriptionID: sub.ID, APIID: sub.APIID, Major: sub.Major, PlanID: sub.PlanID, Name: in.Name,
+		KeyHash: HashKey(key), State: store.KeyActive, CreatedBy: &actor.ID, ExpiresAt: expires, Creator: actor}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID); err != nil {
+			return err
+		}
+		n, err := s.store.CountLiveKeys(ctx, tx, sub.ID, now)
+		if err != nil {
+			return err
+		}
+		if n >= MaxLiveKeys {
+			return apperr.Conflict(fmt.Sprintf("A subscription holds at most %d active keys; revoke one you no longer use first.", MaxLiveKeys))
+		}
+		if err := s.store.CreateKey(ctx, tx, k); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "key.issue", "key", Prefix(kid), sub.ConsumerTeamID, "", "active", keyNote(sub, k)); err != nil {
+			return err
+		}
+		return s.gatewayChanged(ctx, tx, sub.API.Slug)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, "", apperr.Conflict("The subscription is no longer active; reload it to see where it stands.")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return k, key, nil
+}
+
+func keyNote(sub *store.Subscription, k *store.APIKey) string {
+	note := fmt.Sprintf("subscription %d, name %q", sub.ID, k.Name)
+	if k.ExpiresAt != nil {
+		note += ", expires " + k.ExpiresAt.Format(time.RFC3339)
+	}
+	return note
+}
+
+// Key returns the key with public id kid and its subscription when u sees
+// the subscription's keys, else an error wrapping store.ErrNotFound.
+func (s *Service) Key(ctx context.Context, u *store.User, kid string) (*store.APIKey, *store.Subscription, error) {
+	k, err := s.store.KeyByKid(ctx, strings.TrimPrefix(kid, KeyPrefix))
+	if err != nil {
+		return nil, nil, err
+	}
+	sub, err := s.store.SubscriptionByID(ctx, k.SubscriptionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok, err := s.SeesKeys(ctx, u, sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, fmt.Errorf("key %q: %w", kid, store.ErrNotFound)
+	}
+	return k, sub, nil
+}
+
+// Grace choices offered by the rotation form, in seconds.
+var GraceChoices = []struct {
+	Label   string
+	Seconds int
+}{{"none: the old key stops at once", 0}, {"1 hour", 3600}, {"24 hours", 86400}, {"7 days", 7 * 86400}}
+
+// parseGrace reads a grace period: whole seconds (0 to MaxGrace) or a date
+// or time within MaxGrace. It returns the grace end, zero for none.
+func parseGrace(grace string, now time.Time) (time.Time, error) {
+	grace = strings.TrimSpace(grace)
+	if grace == "" {
+		return time.Time{}, apperr.Field("grace", "Choose how long the old key stays valid: none, 1 hour, 24 hours, 7 days or a date.")
+	}
+	var end time.Time
+	if n, err := strconv.ParseInt(grace, 10, 64); err == nil {
+		if n < 0 || n > int64(MaxGrace/time.Second) {
+			return time.Time{}, apperr.Field("grace", fmt.Sprintf("The grace period is 0 to %d seconds (30 days).", int64(MaxGrace/time.Second)))
+		}
+		if n == 0 {
+			return time.Time{}, nil
+		}
+		end = now.Add(time.Duration(n) * time.Second)
+	} else if t, ok := parseWhen(grace); ok {
+		end = t
+	} else {
+		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%q is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", grace))
+	}
+	if !end.After(now) || end.After(now.Add(MaxGrace)) {
+		return time.Time{}, apperr.Field("grace", "The grace period must end in the future and within 30 days.")
+	}
+	return end.UTC().Truncate(time.Second), nil
+}
+
+// RotateKey issues a new key in place of k, which stays valid until the end
+// of the grace period (grace: seconds, 0 for none, or a date), and returns
+// the new key with its whole value, shown once.
+func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.APIKey, sub *store.Subscription, grace string) (*store.APIKey, string, error) {
+	if err := s.requireKeys(ctx, actor, sub); err != nil {
+		return nil, "", err
+	}
+	now := s.now().UTC()
+	end, err := parseGrace(grace, now)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case State(sub.State) != Active:
+		return nil, "", apperr.Conflict(fmt.Sprintf("Keys of a %s subscription cannot be rotated.", sub.State))
+	case k.State != store.KeyActive:
+		return nil, "", apperr.Conflict(fmt.Sprintf("The key %s is revoked; create a new one instead.", Prefix(k.Kid)))
+	case k.GraceEndsAt != nil:
+		return nil, "", apperr.Conflict(fmt.Sprintf("The key %s was rotated already; its grace period ends %s.", Prefix(k.Kid), k.GraceEndsAt.Format(time.RFC3339)))
+	case !k.Live(now):
+		return nil, "", apperr.Conflict(fmt.Sprintf("The key %s has expired; create a new one instead.", Prefix(k.Kid)))
+	}
+	kid, key := newKey()
+	nk := &store.APIKey{Kid: kid, SubscriptionID: sub.ID, APIID: sub.APIID, Major: sub.Major, PlanID: sub.PlanID, Name: k.Name,
+		KeyHash: HashKey(key), State: store.KeyActive, CreatedBy: &actor.ID, ExpiresAt: k.ExpiresAt, Creator: actor}
+	old := *k
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID); err != nil {
+			return err
+		}
+		if err := s.store.CreateKey(ctx, tx, nk); err != nil {
+			return err
+		}
+		old.RotatedTo = &nk.ID
+		note := "grace: none, revoked at once"
+		if end.IsZero() {
+			old.State, old.RevokedAt = store.KeyRevoked, &now
+		} else {
+			old.GraceEndsAt = &end
+			note = "grace until " + end.Format(time.RFC3339)
+		}
+		if err := s.store.EndKey(ctx, tx, &old); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "key.rotate", "key", Prefix(k.Kid), sub.ConsumerTeamID, Prefix(k.Kid), Prefix(kid), note); err != nil {
+			return err
+		}
+		return s.gatewayChanged(ctx, tx, sub.API.Slug)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, "", apperr.Conflict("The key or its subscription was changed meanwhile; reload to see where they stand.")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	*k = old
+	return nk, key, nil
+}
+
+// RevokeKey ends a key at once (a rotated key in its grace period too).
+func (s *Service) RevokeKey(ctx context.Context, actor *store.User, k *store.APIKey, sub *store.Subscription) error {
+	if err := s.requireKeys(ctx, actor, sub); err != nil {
+		return err
+	}
+	if k.State != store.KeyActive {
+		return apperr.Conflict(fmt.Sprintf("The key %s is revoked already.", Prefix(k.Kid)))
+	}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.RevokeKey(ctx, tx, k); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "key.revoke", "key", Prefix(k.Kid), sub.ConsumerTeamID, "active", "revoked", fmt.Sprintf("subscription %d", sub.ID)); err != nil {
+			return err
+		}
+		return s.gatewayChanged(ctx, tx, sub.API.Slug)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return apperr.Conflict(fmt.Sprintf("The key %s is revoked already.", Prefix(k.Kid)))
+	}
+	return err
+}

@@ -1,0 +1,474 @@
+package subscriptions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/slug"
+	"github.com/portico-dev/portico/store"
+)
+
+// SubscribeInput is a subscription request: the subscribe form and the
+// JSON body fill it alike. Major empty means the API's default version's.
+type SubscribeInput struct {
+	API     string
+	Plan    string
+	Major   string
+	Purpose string
+}
+
+// MaxPurpose is the longest purpose, in characters.
+const MaxPurpose = 1000
+
+// Offer is what an API offers a user who sees it: its open plans and the
+// majors that accept new subscriptions (with a published version), the
+// default one first.
+type Offer struct {
+	Plans        []store.Plan
+	Majors       []int
+	DefaultMajor int
+	// Why says why nothing can be subscribed to, when Plans or Majors is empty.
+	Why string
+}
+
+// Offer returns what a offers. The caller has checked that u sees a.
+func (s *Service) Offer(ctx context.Context, u *store.User, a *store.API) (Offer, error) {
+	var o Offer
+	plans, err := s.store.Plans(ctx, a.ID)
+	if err != nil {
+		return o, err
+	}
+	for _, p := range plans {
+		if p.Open {
+			o.Plans = append(o.Plans, p)
+		}
+	}
+	vs, err := s.life.VisibleVersions(ctx, u, a)
+	if err != nil {
+		return o, err
+	}
+	seen := map[int]bool{}
+	if d := lifecycle.Default(vs); d != nil && lifecycle.State(d.State) == lifecycle.Published {
+		o.DefaultMajor = d.Major
+		o.Majors = append(o.Majors, d.Major)
+		seen[d.Major] = true
+	}
+	for _, v := range vs {
+		if lifecycle.State(v.State) == lifecycle.Published && !seen[v.Major] {
+			seen[v.Major] = true
+			o.Majors = append(o.Majors, v.Major)
+		}
+	}
+	if len(o.Majors) > 0 && !seen[o.DefaultMajor] {
+		o.DefaultMajor = o.Majors[0]
+	}
+	switch {
+	case len(plans) == 0:
+		o.Why = a.Name + " offers no plan yet, so it cannot be subscribed to."
+	case len(o.Plans) == 0:
+		o.Why = "Every plan of " + a.Name + " is closed to new subscriptions."
+	case len(o.Majors) == 0:
+		o.Why = a.Name + " has no published version that accepts new subscriptions (deprecated versions accept none)."
+	}
+	return o, nil
+}
+
+// Subscribe subscribes an app to an API's major on a plan: active at once
+// on an auto plan, pending the API team's approval on a manual one. The
+// actor manages the app's team's apps and sees the API.
+func (s *Service) Subscribe(ctx context.Context, actor *store.User, app *store.App, in SubscribeInput) (*store.Subscription, error) {
+	if err := s.requireApps(ctx, actor, app.Team); err != nil {
+		return nil, err
+	}
+	errs := map[string]string{}
+	in.API, in.Plan = slug.Normalize(in.API), slug.Normalize(in.Plan)
+	in.Major, in.Purpose = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(in.Major), "v")), strings.TrimSpace(in.Purpose)
+	if in.Purpose == "" || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
+		errs["purpose"] = fmt.Sprintf("Say in up to %d characters what the app will use the API for: the team that approves reads it.", MaxPurpose)
+	}
+	if in.API == "" {
+		errs["api"] = "Name the API to subscribe to (its slug)."
+		return nil, apperr.Invalid(errs)
+	}
+	a, err := s.life.VisibleAPI(ctx, actor, in.API)
+	if errors.Is(err, store.ErrNotFound) {
+		errs["api"] = fmt.Sprintf("There is no API %q.", in.API)
+		return nil, apperr.Invalid(errs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	offer, err := s.Offer(ctx, actor, a)
+	if err != nil {
+		return nil, err
+	}
+	var plan *store.Plan
+	if in.Plan == "" {
+		errs["plan"] = "Choose a plan."
+	} else if p, err := s.store.PlanBySlug(ctx, a.ID, in.Plan); errors.Is(err, store.ErrNotFound) {
+		errs["plan"] = fmt.Sprintf("%s has no plan %q.", a.Name, in.Plan)
+	} else if err != nil {
+		return nil, err
+	} else if !p.Open {
+		errs["plan"] = fmt.Sprintf("The plan %s is closed to new subscriptions.", p.Name)
+	} else {
+		plan = p
+	}
+	major := offer.DefaultMajor
+	if in.Major != "" {
+		m, err := strconv.Atoi(in.Major)
+		if err != nil || m < 0 || m > 9999 {
+			errs["major"] = fmt.Sprintf("%q is not a major version: give a whole number such as 1 or 2.", in.Major)
+		}
+		major = m
+	}
+	if errs["major"] == "" && !contains(offer.Majors, major) {
+		errs["major"] = s.majorRefusal(ctx, actor, a, major, in.Major == "", offer)
+	}
+	if err := apperr.Invalid(errs); err != nil {
+		return nil, err
+	}
+	sub := &store.Subscription{AppID: app.ID, ConsumerTeamID: app.TeamID, APIID: a.ID, ProviderTeamID: a.TeamID, Major: major,
+		PlanID: plan.ID, State: string(Pending), Purpose: in.Purpose, RequestedBy: &actor.ID,
+		App: app, API: a, Plan: plan, ConsumerTeam: app.Team, ProviderTeam: a.Team, Requester: actor}
+	if plan.Approval == ApprovalAuto {
+		now := s.now().UTC()
+		sub.State, sub.DecidedAt = string(Active), &now
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, "", sub.State, sub.Purpose); err != nil {
+			return err
+		}
+		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, a.TeamID, policy.RoleOwner, policy.RoleMaintainer)
+		if err != nil {
+			return err
+		}
+		if sub.State == string(Pending) {
+			msg := fmt.Sprintf("%s asks to subscribe the app %s (%s) to %s v%d on the plan %s.", actor.Username, app.Name, app.Team.Name, a.Name, major, plan.Name)
+			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests")
+		}
+		msg := fmt.Sprintf("The app %s (%s) subscribed to %s v%d on the plan %s.", app.Name, app.Team.Name, a.Name, major, plan.Name)
+		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers"); err != nil {
+			return err
+		}
+		return s.gatewayChanged(ctx, tx, a.Slug)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, apperr.Conflict(fmt.Sprintf("The app %s has a pending or active subscription to %s v%d already.", app.Name, a.Name, major))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// majorRefusal says why major accepts no new subscription.
+func (s *Service) majorRefusal(ctx context.Context, u *store.User, a *store.API, major int, defaulted bool, offer Offer) string {
+	if defaulted && len(offer.Majors) == 0 {
+		return offer.Why
+	}
+	vs, err := s.life.VisibleVersions(ctx, u, a)
+	if err == nil {
+		for _, v := range vs {
+			if v.Major == major && lifecycle.State(v.State) == lifecycle.Deprecated {
+				msg := fmt.Sprintf("Version %s is deprecated", v.Version)
+				if v.SunsetAt != nil {
+					msg += " (sunset " + v.SunsetAt.Format("2006-01-02") + ")"
+				}
+				msg += " and accepts no new subscription."
+				if v.Successor != "" {
+					msg += " Subscribe to its successor " + v.Successor + "."
+				}
+				return msg
+			}
+		}
+	}
+	return fmt.Sprintf("%s has no published version %d.x to subscribe to.", a.Name, major)
+}
+
+func contains(list []int, n int) bool {
+	for _, v := range list {
+		if v == n {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectOf names a subscription in the audit log.
+func subjectOf(sub *store.Subscription) string {
+	return fmt.Sprintf("%d %s→%s/v%d", sub.ID, sub.App.Slug, sub.API.Slug, sub.Major)
+}
+
+// Sees reports whether u sees sub: the members of the app's team ("apps
+// read") and of the API's team ("subscribers read"), and org admins.
+func (s *Service) Sees(ctx context.Context, u *store.User, sub *store.Subscription) (bool, error) {
+	if ok, err := s.allowed(ctx, u, sub.ConsumerTeam.Slug, "apps", "read"); err != nil || ok {
+		return ok, err
+	}
+	return s.allowed(ctx, u, sub.ProviderTeam.Slug, "subscribers", "read")
+}
+
+// SeesKeys reports whether u sees the keys of sub (their prefixes, never
+// their secrets): the members of the app's team and org admins.
+func (s *Service) SeesKeys(ctx context.Context, u *store.User, sub *store.Subscription) (bool, error) {
+	return s.allowed(ctx, u, sub.ConsumerTeam.Slug, "apps", "read")
+}
+
+// Subscription returns the subscription with id when u sees it, else an
+// error wrapping store.ErrNotFound.
+func (s *Service) Subscription(ctx context.Context, u *store.User, id int64) (*store.Subscription, error) {
+	sub, err := s.store.SubscriptionByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.Sees(ctx, u, sub)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("subscription %d: %w", id, store.ErrNotFound)
+	}
+	return sub, nil
+}
+
+// Can reports whether u may take action on sub now (its state allows it
+// and u holds the side's permission), so that a page offers exactly the
+// actions that would be accepted.
+func (s *Service) Can(ctx context.Context, u *store.User, sub *store.Subscription, action Action) bool {
+	t, ok := Find(action, State(sub.State))
+	if !ok || t.Side == System {
+		return false
+	}
+	allowed, err := s.sideAllowed(ctx, u, sub, t.Side)
+	return err == nil && allowed
+}
+
+func (s *Service) sideAllowed(ctx context.Context, u *store.User, sub *store.Subscription, side Side) (bool, error) {
+	if side == Provider {
+		return s.allowed(ctx, u, sub.ProviderTeam.Slug, "subscriptions", "decide")
+	}
+	return s.allowed(ctx, u, sub.ConsumerTeam.Slug, "apps", "manage")
+}
+
+// Approve activates a pending subscription.
+func (s *Service) Approve(ctx context.Context, actor *store.User, sub *store.Subscription) error {
+	return s.decide(ctx, actor, sub, Approve, "")
+}
+
+// Reject refuses a pending subscription with a reason.
+func (s *Service) Reject(ctx context.Context, actor *store.User, sub *store.Subscription, reason string) error {
+	return s.decide(ctx, actor, sub, Reject, reason)
+}
+
+// Cancel ends a subscription (or withdraws a request) on the consumer's side.
+func (s *Service) Cancel(ctx context.Context, actor *store.User, sub *store.Subscription) error {
+	return s.decide(ctx, actor, sub, Cancel, "")
+}
+
+// Revoke ends an active subscription on the provider's side, with a reason.
+func (s *Service) Revoke(ctx context.Context, actor *store.User, sub *store.Subscription, reason string) error {
+	return s.decide(ctx, actor, sub, Revoke, reason)
+}
+
+// decide applies a user's action to a subscription: permission, reason,
+// transition under optimistic lock, keys revoked when it ends, audit,
+// notification of the other side, gateway change.
+func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subscription, action Action, reason string) error {
+	side := SideOf(action)
+	ok, err := s.sideAllowed(ctx, actor, sub, side)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if side == Provider {
+			return apperr.Denied(fmt.Sprintf("Only maintainers and owners of %s and org admins decide subscriptions to its APIs.", sub.ProviderTeam.Name))
+		}
+		return apperr.Denied(fmt.Sprintf("Only developers and above of %s and org admins manage its apps' subscriptions.", sub.ConsumerTeam.Name))
+	}
+	reason = strings.TrimSpace(reason)
+	t, found := Find(action, State(sub.State))
+	needsReason := action == Reject || action == Revoke
+	if found {
+		needsReason = t.Reason
+	}
+	if needsReason && (reason == "" || utf8.RuneCountInString(reason) > 2000) {
+		return apperr.Field("reason", "Give the reason (up to 2000 characters): the app's team reads it.")
+	}
+	if !found {
+		return notAllowed(action, State(sub.State))
+	}
+	from := sub.State
+	now := s.now().UTC()
+	sub.State = string(t.To)
+	if needsReason {
+		sub.Reason = reason
+	}
+	switch action {
+	case Approve, Reject:
+		sub.DecidedBy, sub.DecidedAt = &actor.ID, &now
+	default:
+		sub.EndedAt = &now
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.TransitionSubscription(ctx, tx, sub, from); err != nil {
+			return err
+		}
+		if t.To != Active {
+			if _, err := s.store.RevokeSubscriptionKeys(ctx, tx, sub.ID); err != nil {
+				return err
+			}
+		}
+		if err := s.audit(ctx, tx, actor, "subscription."+string(action), "subscription", subjectOf(sub), sub.ProviderTeamID, from, sub.State, reason); err != nil {
+			return err
+		}
+		if err := s.notifyDecision(ctx, tx, actor, sub, action, reason); err != nil {
+			return err
+		}
+		return s.gatewayChanged(ctx, tx, sub.API.Slug)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		sub.State = from
+		return apperr.Conflict("The subscription was changed by someone else meanwhile; reload it to see where it stands.")
+	}
+	if err != nil {
+		sub.State = from
+	}
+	return err
+}
+
+func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, action Action, reason string) error {
+	what := fmt.Sprintf("the subscription of %s to %s v%d (plan %s)", sub.App.Name, sub.API.Name, sub.Major, sub.Plan.Name)
+	if action == Cancel {
+		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ProviderTeamID, policy.RoleOwner, policy.RoleMaintainer)
+		if err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, actor, deciders, "subscription.cancelled", fmt.Sprintf("%s cancelled %s.", actor.Username, what), "/apis/"+sub.API.Slug+"/subscribers")
+	}
+	consumers, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ConsumerTeamID, policy.RoleOwner, policy.RoleMaintainer, policy.RoleDeveloper)
+	if err != nil {
+		return err
+	}
+	var msg string
+	switch action {
+	case Approve:
+		msg = fmt.Sprintf("%s approved %s: create a key on the app's page.", actor.Username, what)
+	case Reject:
+		msg = fmt.Sprintf("%s rejected %s: %s", actor.Username, what, reason)
+	case Revoke:
+		msg = fmt.Sprintf("%s revoked %s; its keys no longer work: %s", actor.Username, what, reason)
+	}
+	return s.notify(ctx, tx, actor, consumers, "subscription."+string(action), msg, "/apps/"+sub.App.Slug)
+}
+
+// ListInput narrows a listing: the JSON API's query and the pages fill it.
+type ListInput struct {
+	// Role is "consumer" (the subscriptions of the user's teams' apps, the
+	// default) or "provider" (those to the user's teams' APIs).
+	Role  string
+	State string
+	// Before is the id the previous page ended at ("" for the first page).
+	Before string
+	Limit  int
+	App    *store.App
+	API    *store.API
+}
+
+// Page is one page of subscriptions, newest first; Next is the Before of
+// the next page ("" on the last).
+type Page struct {
+	Subscriptions []store.Subscription
+	Next          string
+}
+
+// List returns the subscriptions u sees on one side, one page at a time.
+func (s *Service) List(ctx context.Context, u *store.User, in ListInput) (Page, error) {
+	f := store.SubscriptionFilter{Limit: in.Limit}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	errs := map[string]string{}
+	var err error
+	switch strings.TrimSpace(in.Role) {
+	case "", "consumer":
+		f.ConsumerTeams, err = s.teamsWhere(ctx, u, "apps", "read")
+	case "provider":
+		f.ProviderTeams, err = s.teamsWhere(ctx, u, "subscribers", "read")
+	default:
+		errs["role"] = "Choose consumer (your teams' apps) or provider (your teams' APIs)."
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	if st := strings.TrimSpace(in.State); st != "" {
+		if !ValidState(st) {
+			errs["state"] = "Choose pending, active, rejected, cancelled, revoked or ended."
+		}
+		f.States = []string{st}
+	}
+	if b := strings.TrimSpace(in.Before); b != "" {
+		if f.BeforeID, err = strconv.ParseInt(b, 10, 64); err != nil || f.BeforeID <= 0 {
+			errs["before"] = "Give the before cursor as the previous page returned it."
+		}
+	}
+	if err := apperr.Invalid(errs); err != nil {
+		return Page{}, err
+	}
+	if in.App != nil {
+		f.AppID = in.App.ID
+	}
+	if in.API != nil {
+		f.APIID = in.API.ID
+	}
+	want := f.Limit
+	f.Limit++
+	subs, err := s.store.Subscriptions(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Subscriptions: subs}
+	if len(subs) > want {
+		p.Subscriptions = subs[:want]
+		p.Next = strconv.FormatInt(subs[want-1].ID, 10)
+	}
+	return p, nil
+}
+
+// Inbox returns the pending requests u may decide, oldest first, after the
+// id after (0 for the first page), at most limit, and how many there are.
+func (s *Service) Inbox(ctx context.Context, u *store.User, after int64, limit int) ([]store.Subscription, int, error) {
+	teams, err := s.teamsWhere(ctx, u, "subscriptions", "decide")
+	if err != nil {
+		return nil, 0, err
+	}
+	f := store.SubscriptionFilter{ProviderTeams: teams, States: []string{string(Pending)}, Oldest: true, AfterID: after, Limit: limit}
+	subs, err := s.store.Subscriptions(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.PendingCount(ctx, u)
+	return subs, n, err
+}
+
+// PendingCount counts the pending requests u may decide (the navigation's
+// badge).
+func (s *Service) PendingCount(ctx context.Context, u *store.User) (int, error) {
+	teams, err := s.teamsWhere(ctx, u, "subscriptions", "decide")
+	if err != nil {
+		return 0, err
+	}
+	return s.store.CountSubscriptions(ctx, store.SubscriptionFilter{ProviderTeams: teams, States: []string{string(Pending)}})
+}
