@@ -1,13 +1,14 @@
 // Package apperr is the error vocabulary of Portico's domain services
 // (lifecycle, people, subscriptions, gateway). A service says what went wrong
 // in these terms; handlers map them to statuses in one place (422, 403, 409,
-// 404), so a page, the JSON API and the CLI report the same refusal the same
+// 404, 429), so a page, the JSON API and the CLI report the same refusal the same
 // way. Messages are written for the user: they are shown as they are.
 package apperr
 
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // InputError reports invalid input, field by field (422 over HTTP; a form
@@ -76,3 +77,17 @@ func (e *NotFoundError) Error() string { return e.Reason }
 
 // NotFound returns a NotFoundError.
 func NotFound(reason string) *NotFoundError { return &NotFoundError{Reason: reason} }
+
+// LimitError says the actor has done this too often or the server is too
+// busy to do it now (429); RetryAfter says when to try again.
+type LimitError struct {
+	Reason     string
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string { return e.Reason }
+
+// Limit returns a LimitError.
+func Limit(reason string, retryAfter time.Duration) *LimitError {
+	return &LimitError{Reason: reason, RetryAfter: retryAfter}
+}

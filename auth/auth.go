@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -11,25 +12,90 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 )
 
-// Hasher hashes and checks passwords with argon2id.
+// Hasher hashes and checks passwords with argon2id. Each hash holds 64 MiB
+// for its duration, so a Hasher runs at most a few at once (about one per
+// core, at most maxConcurrentHashes) and lets a short queue wait for a turn;
+// beyond that it refuses with ErrBusy at once, so that a burst of logins
+// costs a bounded amount of memory and CPU whatever its size.
 type Hasher struct {
 	params *argon2id.Params
+	// slots holds a token per hash running; admitted one per hash running
+	// or waiting for a slot.
+	slots, admitted chan struct{}
+	wait            time.Duration
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// Concurrency limits of NewHasher and NewTestHasher.
+const (
+	// maxConcurrentHashes bounds the memory of hashing: 4 × 64 MiB.
+	maxConcurrentHashes = 4
+	// queuePerSlot is how many checks may wait per running one.
+	queuePerSlot = 2
+	// maxHashWait is the longest a check waits for a turn.
+	maxHashWait = 3 * time.Second
+)
+
+// ErrBusy is returned when as many password checks as the Hasher allows are
+// running and waiting: the caller should answer "try again shortly" (429).
+var ErrBusy = errors.New("password hashing is busy")
+
+// MaxPasswordLength is the longest password accepted, in bytes.
+const MaxPasswordLength = 1024
+
+func newHasher(p *argon2id.Params) *Hasher {
+	n := min(max(runtime.NumCPU(), 1), maxConcurrentHashes)
+	return (&Hasher{params: p}).WithLimits(n, queuePerSlot*n, maxHashWait)
 }
 
 // NewHasher returns a Hasher with the recommended argon2id parameters
-// (64 MiB, 1 iteration, one lane per core up to 4).
+// (64 MiB, 1 iteration, 2 lanes), running at most one hash per core (and at
+// most 4) with twice as many waiting.
 func NewHasher() *Hasher {
-	return &Hasher{params: &argon2id.Params{Memory: 64 * 1024, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}}
+	return newHasher(&argon2id.Params{Memory: 64 * 1024, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32})
 }
 
 // NewTestHasher returns a Hasher with weak, fast parameters. Use it only in tests.
 func NewTestHasher() *Hasher {
-	return &Hasher{params: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+	return newHasher(&argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+}
+
+// WithLimits returns a Hasher with the same parameters that runs at most
+// concurrent hashes, lets at most queued more wait, each for at most wait.
+func (h *Hasher) WithLimits(concurrent, queued int, wait time.Duration) *Hasher {
+	concurrent = max(concurrent, 1)
+	return &Hasher{params: h.params, slots: make(chan struct{}, concurrent), admitted: make(chan struct{}, concurrent+max(queued, 0)), wait: wait}
+}
+
+// acquire waits for a hashing slot; the returned function gives it back.
+func (h *Hasher) acquire(ctx context.Context) (func(), error) {
+	select {
+	case h.admitted <- struct{}{}:
+	default:
+		return nil, ErrBusy
+	}
+	timer := time.NewTimer(h.wait)
+	defer timer.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return func() { <-h.slots; <-h.admitted }, nil
+	case <-timer.C:
+		<-h.admitted
+		return nil, ErrBusy
+	case <-ctx.Done():
+		<-h.admitted
+		return nil, ctx.Err()
+	}
 }
 
 // MinPasswordLength is the shortest password accepted.
@@ -38,11 +104,23 @@ const MinPasswordLength = 10
 // ErrWeakPassword is returned for passwords shorter than MinPasswordLength.
 var ErrWeakPassword = fmt.Errorf("password must be at least %d characters", MinPasswordLength)
 
-// Hash returns the encoded argon2id hash of password.
-func (h *Hasher) Hash(password string) (string, error) {
+// ErrLongPassword is returned for passwords longer than MaxPasswordLength.
+var ErrLongPassword = fmt.Errorf("password must be at most %d characters", MaxPasswordLength)
+
+// Hash returns the encoded argon2id hash of password. It returns ErrBusy
+// when too many hashes are running and waiting.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if len(password) < MinPasswordLength {
 		return "", ErrWeakPassword
 	}
+	if len(password) > MaxPasswordLength {
+		return "", ErrLongPassword
+	}
+	release, err := h.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	hash, err := argon2id.CreateHash(password, h.params)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
@@ -51,20 +129,29 @@ func (h *Hasher) Hash(password string) (string, error) {
 }
 
 // Check reports whether password matches the encoded hash. An empty or
-// malformed hash never matches.
-func (h *Hasher) Check(password, hash string) bool {
+// malformed hash never matches. An empty hash stands for an account that
+// does not exist: the password is then checked against a dummy hash, made
+// once, so that the answer takes as long as for an account that exists
+// (one argon2id computation either way). It returns ErrBusy when too many
+// checks are running and waiting.
+func (h *Hasher) Check(ctx context.Context, password, hash string) (bool, error) {
+	if len(password) > MaxPasswordLength {
+		return false, nil
+	}
+	release, err := h.acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	if hash == "" {
-		return false
+		h.dummyOnce.Do(func() {
+			h.dummy, _ = argon2id.CreateHash(RandomToken(16), h.params)
+		})
+		_, _ = argon2id.ComparePasswordAndHash(password, h.dummy)
+		return false, nil
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
-	return err == nil && ok
-}
-
-// DummyCheck spends the time of one password check, so that a login for an
-// unknown user takes as long as one for a known user.
-func (h *Hasher) DummyCheck(password string) {
-	hash, _ := argon2id.CreateHash("portico-dummy-password", h.params)
-	_, _ = argon2id.ComparePasswordAndHash(password, hash)
+	return err == nil && ok, nil
 }
 
 // RandomToken returns n random bytes encoded as unpadded URL-safe base64.

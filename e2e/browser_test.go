@@ -88,7 +88,7 @@ func startPortal(t *testing.T) *portal {
 	}
 	go app.Listener(ln) //nolint:errcheck // ends with Shutdown
 	t.Cleanup(func() { app.Shutdown() })
-	hash, err := hasher.Hash(password)
+	hash, err := hasher.Hash(context.Background(), password)
 	if err != nil {
 		t.Fatal(err)
 	}

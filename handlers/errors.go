@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -64,8 +65,12 @@ type problemField struct {
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
-	if errors.As(err, &be) {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(be.RetryAfter.Seconds())))
+	var le *apperr.LimitError
+	switch {
+	case errors.As(err, &be):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(be.RetryAfter)))
+	case errors.As(err, &le):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
 	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
@@ -101,7 +106,10 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	var ce *apperr.ConflictError
 	var nf *apperr.NotFoundError
 	var be *spec.BusyError
+	var le *apperr.LimitError
 	switch {
+	case errors.As(err, &le):
+		return fiber.StatusTooManyRequests, le.Reason, nil
 	case errors.As(err, &be):
 		return fiber.StatusServiceUnavailable, "The portal is busy reading other OpenAPI descriptions. Try again in a moment.", nil
 	case errors.As(err, &ue):
@@ -130,6 +138,11 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fe.Code, fe.Message, nil
 	}
 	return fiber.StatusInternalServerError, "Something went wrong on our side. It has been logged.", nil
+}
+
+// retryAfterSeconds is a Retry-After value: whole seconds, at least 1.
+func retryAfterSeconds(d time.Duration) int {
+	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
 // refusal returns the message of an error that refuses an action from a

@@ -80,7 +80,7 @@ func (e *env) build() *fiber.App {
 func (e *env) user(username, orgRole, teamSlug, teamRole string) *store.User {
 	e.t.Helper()
 	ctx := context.Background()
-	hash, err := e.hasher.Hash(testPassword)
+	hash, err := e.hasher.Hash(context.Background(), testPassword)
 	if err != nil {
 		e.t.Fatal(err)
 	}

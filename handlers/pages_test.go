@@ -85,7 +85,7 @@ func TestAdminManagesUsersAndTeams(t *testing.T) {
 	// Dana, now owner, manages members from her own session.
 	db := e.browser()
 	u, _ := e.store.UserByUsername(context.Background(), "dana")
-	hash, _ := e.hasher.Hash(testPassword)
+	hash, _ := e.hasher.Hash(context.Background(), testPassword)
 	if err := e.store.SetPassword(context.Background(), e.store.DB(), u.ID, hash); err != nil {
 		t.Fatal(err)
 	}
@@ -164,10 +164,18 @@ func TestProfileTokensAndPassword(t *testing.T) {
 	if d.Find(`[data-testid="error-current"]`).Length() != 1 || d.Find(`[data-testid="error-new"]`).Length() != 1 {
 		t.Error("password form errors not shown")
 	}
+	d = doc(t, b.post("/profile/tokens", url.Values{"name": {"laptop"}}))
+	live := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
+	if hint := d.Find(`[data-testid="password-form"]`).Text(); !strings.Contains(hint, "revokes all your personal access tokens") {
+		t.Errorf("the password form does not say that a change revokes the tokens: %q", hint)
+	}
 	res = b.post("/profile/password", url.Values{"current": {testPassword}, "new": {"a much better passphrase"}, "confirm": {"a much better passphrase"}})
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("password change: %d", res.StatusCode)
+	}
+	if res, _ := e.api("GET", "/api/v1/me", live, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a personal access token after a password change: %d, want 401 (revoked)", res.StatusCode)
 	}
 	if res := other.get("/profile"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("the other session survived a password change: %d", res.StatusCode)

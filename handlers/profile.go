@@ -78,7 +78,7 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	if s := currentSession(c); s != nil {
 		keep = s.IDHash
 	}
-	err := h.people.ChangePassword(c.UserContext(), currentUser(c), in, keep)
+	err := h.people.ChangePassword(c.UserContext(), currentUser(c), in, keep, c.IP())
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderProfile(c, func(v *profile.View) { v.Password.Errors = fields })
@@ -86,7 +86,7 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Password changed. Your other sessions were logged out.")
+	h.flash(c, "success", "Password changed. Your other sessions were logged out and your personal access tokens revoked.")
 	return seeOther(c, "/profile")
 }
 

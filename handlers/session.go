@@ -2,22 +2,16 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/store"
 	authpages "github.com/portico-dev/portico/views/pages/auth"
-)
-
-// Login rate limits: failures counted over loginWindow.
-const (
-	loginWindow      = 15 * time.Minute
-	maxFailsPerUser  = 5
-	maxFailsPerAddr  = 20
-	loginRateMessage = "Too many failed attempts. Wait 15 minutes and try again, or ask an admin."
 )
 
 // ShowLogin renders the login form, or sends a logged-in user on.
@@ -32,47 +26,42 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 	return h.render(c, authpages.Login(h.page(c, "Log in", ""), authpages.LoginForm{Next: next}))
 }
 
-// Login checks the credentials and starts a new session.
+// Login checks the credentials (people.Service.LogIn: limits before any
+// hashing, one hash whether the user exists or not) and starts a new session.
 func (h *Handler) Login(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	username := strings.ToLower(strings.TrimSpace(c.FormValue("username")))
-	password := c.FormValue("password")
+	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: c.IP()}
 	next := c.FormValue("next")
 	if !safeNext(next) {
 		next = "/"
 	}
-	form := authpages.LoginForm{Username: username, Next: next}
+	form := authpages.LoginForm{Next: next}
+	if len(in.Username) <= maxEcho {
+		form.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	}
 	fail := func(status int, msg string) error {
 		form.Error = msg
 		c.Status(status)
 		return h.render(c, authpages.Login(h.page(c, "Log in", ""), form))
 	}
-	if username == "" || password == "" {
-		return fail(fiber.StatusUnprocessableEntity, "Enter your username and password.")
-	}
-	byUser, byAddr, err := h.store.LoginFailures(ctx, username, c.IP(), h.now().Add(-loginWindow))
-	if err != nil {
-		return err
-	}
-	if byUser >= maxFailsPerUser || byAddr >= maxFailsPerAddr {
-		c.Set(fiber.HeaderRetryAfter, "900")
-		return fail(fiber.StatusTooManyRequests, loginRateMessage)
-	}
-	u, err := h.store.UserByUsername(ctx, username)
+	u, err := h.people.LogIn(c.UserContext(), in)
+	var le *apperr.LimitError
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		h.hasher.DummyCheck(password)
-	case err != nil:
-		return err
-	}
-	if u == nil || u.Disabled || !h.hasher.Check(password, u.PasswordHash) {
-		if err := h.store.RecordLoginFailure(ctx, username, c.IP()); err != nil {
-			return err
-		}
-		h.log.Info("login failed", "username", username, "remote", c.IP())
+	case errors.Is(err, people.ErrWrongCredentials):
+		h.log.Info("login failed", "username", form.Username, "remote", c.IP())
 		return fail(fiber.StatusUnauthorized, "Wrong username or password.")
+	case errors.As(err, &le):
+		h.log.Warn("login refused", "username", form.Username, "remote", c.IP(), "reason", le.Reason)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
+		return fail(fiber.StatusTooManyRequests, le.Reason)
 	}
-	if err := h.store.ClearLoginFailures(ctx, username); err != nil {
+	if fields, ok := fieldErrors(err); ok {
+		msgs := make([]string, 0, len(fields))
+		for _, k := range sortedKeys(fields) {
+			msgs = append(msgs, fields[k])
+		}
+		return fail(fiber.StatusUnprocessableEntity, strings.Join(msgs, " "))
+	}
+	if err != nil {
 		return err
 	}
 	if err := h.startSession(c, u); err != nil {
@@ -81,6 +70,9 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	h.log.Info("login", "username", u.Username, "remote", c.IP())
 	return seeOther(c, next)
 }
+
+// maxEcho is the longest user name a refused login shows again and logs.
+const maxEcho = 64
 
 // startSession ends the current session, if any, and issues a new session
 // id and a new CSRF token: ids rotate at login.

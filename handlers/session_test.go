@@ -355,13 +355,13 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	ctx := context.Background()
 	since := time.Now().Add(-time.Hour)
-	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "203.0.113.7", since); byAddr != 1 {
-		t.Errorf("failures of the forwarded client = %d, want 1 (X-Forwarded-For from a trusted proxy)", byAddr)
+	if n, _ := s.LoginFailures(ctx, "nobody", "203.0.113.7", since); n.Addr != 1 {
+		t.Errorf("failures of the forwarded client = %d, want 1 (X-Forwarded-For from a trusted proxy)", n.Addr)
 	}
-	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "198.51.100.9", since); byAddr != 0 {
-		t.Errorf("failures under a spoofed X-Forwarded-For = %d, want 0 (the header is not trusted)", byAddr)
+	if n, _ := s.LoginFailures(ctx, "nobody", "198.51.100.9", since); n.Addr != 0 {
+		t.Errorf("failures under a spoofed X-Forwarded-For = %d, want 0 (the header is not trusted)", n.Addr)
 	}
-	if _, byAddr, _ := s.LoginFailures(ctx, "nobody", "0.0.0.0", since); byAddr != 1 {
-		t.Errorf("failures of the direct peer = %d, want 1", byAddr)
+	if n, _ := s.LoginFailures(ctx, "nobody", "0.0.0.0", since); n.Addr != 1 {
+		t.Errorf("failures of the direct peer = %d, want 1", n.Addr)
 	}
 }

@@ -69,6 +69,9 @@ type Options struct {
 	Hasher *auth.Hasher
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// LoginLimits bound password guessing; the zero value means
+	// DefaultLoginLimits().
+	LoginLimits LoginLimits
 }
 
 // Service applies the rules about people and teams.
@@ -77,11 +80,19 @@ type Service struct {
 	auth   Authorizer
 	hasher *auth.Hasher
 	now    func() time.Time
+	limits LoginLimits
+	// slowed holds a token per attempt waiting in a slow-down; sleep waits.
+	slowed chan struct{}
+	sleep  func(context.Context, time.Duration) error
 }
 
 // New returns a Service.
 func New(s *store.Store, authz Authorizer, opts Options) *Service {
-	svc := &Service{store: s, auth: authz, hasher: opts.Hasher, now: opts.Now}
+	svc := &Service{store: s, auth: authz, hasher: opts.Hasher, now: opts.Now, limits: opts.LoginLimits, sleep: sleepCtx}
+	if svc.limits == (LoginLimits{}) {
+		svc.limits = DefaultLoginLimits()
+	}
+	svc.slowed = make(chan struct{}, max(svc.limits.MaxSlowed, 1))
 	if svc.hasher == nil {
 		svc.hasher = auth.NewHasher()
 	}

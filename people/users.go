@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -25,7 +26,7 @@ var (
 	msgDisplayName = "Keep the display name under 200 characters."
 	msgEmail       = "Enter an email address like name@example.com, or leave it empty."
 	msgOrgRole     = "Choose member, approver or admin."
-	msgPassword    = fmt.Sprintf("Use at least %d characters.", auth.MinPasswordLength)
+	msgPassword    = fmt.Sprintf("Use at least %d characters (and at most %d).", auth.MinPasswordLength, auth.MaxPasswordLength)
 )
 
 // UserInput is a user as created: the user form, the JSON API body and
@@ -88,13 +89,13 @@ func (s *Service) createUser(ctx context.Context, a actor, in UserInput, passwor
 		in.OrgRole = policy.RoleMember
 	}
 	errs := in.normalize()
-	if len(password) < auth.MinPasswordLength {
+	if len(password) < auth.MinPasswordLength || len(password) > auth.MaxPasswordLength {
 		errs["password"] = msgPassword
 	}
 	if len(errs) > 0 {
 		return nil, apperr.Invalid(errs)
 	}
-	hash, err := s.hasher.Hash(password)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -204,26 +205,44 @@ type PasswordChange struct {
 	Confirm string
 }
 
-// ChangePassword replaces the actor's password and ends their other
-// sessions; keepSession is the hash of the session to keep (the one making
-// the change), or empty.
-func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in PasswordChange, keepSession string) error {
+// ChangePassword replaces the actor's password, revokes their personal
+// access tokens and ends their other sessions, in one transaction:
+// whoever learnt the old password keeps nothing it gave them.
+// keepSession is the hash of the session to keep (the one making the
+// change), or empty; addr is where the request came from. The current
+// password is checked under the login limits (a wrong one counts as a
+// failed login), and refused with a LimitError above them.
+func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in PasswordChange, keepSession, addr string) error {
 	if err := self(actor); err != nil {
 		return err
 	}
 	errs := map[string]string{}
-	if !s.hasher.Check(in.Current, actor.PasswordHash) {
-		errs["current"] = "This is not your current password."
-	}
-	if len(in.New) < auth.MinPasswordLength {
+	switch {
+	case len(in.New) < auth.MinPasswordLength || len(in.New) > auth.MaxPasswordLength:
 		errs["new"] = msgPassword
-	} else if in.New != in.Confirm {
+	case in.New != in.Confirm:
 		errs["confirm"] = "The two new passwords differ."
+	}
+	switch {
+	case in.Current == "":
+		errs["current"] = "Enter your current password."
+	case len(in.Current) > auth.MaxPasswordLength:
+		errs["current"] = "This is not your current password."
+	default:
+		ok, err := s.checkPassword(ctx, actor.Username, addr, in.Current, func() (string, bool, error) {
+			return actor.PasswordHash, !actor.Disabled, nil
+		})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			errs["current"] = "This is not your current password."
+		}
 	}
 	if len(errs) > 0 {
 		return apperr.Invalid(errs)
 	}
-	hash, err := s.hasher.Hash(in.New)
+	hash, err := s.hash(ctx, in.New)
 	if err != nil {
 		return err
 	}
@@ -231,11 +250,27 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 		if err := s.store.SetPassword(ctx, tx, actor.ID, hash); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, asUser(actor), "user.password.change", "user", actor.Username, nil, "", "", "")
+		n, err := s.store.RevokeUserTokens(ctx, tx, actor.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.store.DeleteUserSessions(ctx, tx, actor.ID, keepSession); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, asUser(actor), "user.password.change", "user", actor.Username, nil, "", fmt.Sprintf("tokens revoked=%d", n), "")
 	})
 	if err != nil {
 		return err
 	}
 	actor.PasswordHash = hash
-	return s.store.DeleteUserSessions(ctx, actor.ID, keepSession)
+	return nil
+}
+
+// hash hashes a password, answering a full hashing queue with a LimitError.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if errors.Is(err, auth.ErrBusy) {
+		return "", apperr.Limit(msgHashBusy, 2*time.Second)
+	}
+	return hash, err
 }

@@ -71,8 +71,8 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 }
 
 // DeleteUserSessions ends every session of a user except keepHash.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, keepHash string) error {
-	if _, err := s.db.NewDelete().Model((*Session)(nil)).
+func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64, keepHash string) error {
+	if _, err := db.NewDelete().Model((*Session)(nil)).
 		Where("user_id = ? AND id_hash <> ?", userID, keepHash).Exec(ctx); err != nil {
 		return fmt.Errorf("delete sessions: %w", translate(err))
 	}
@@ -105,33 +105,60 @@ type LoginFailure struct {
 	CreatedAt  time.Time `bun:"created_at"`
 }
 
-// RecordLoginFailure stores a failed login attempt.
-func (s *Store) RecordLoginFailure(ctx context.Context, username, remoteAddr string) error {
+// LoginCounts counts the login attempts of a window: for one account from
+// one address, for the address (every account), and for the account (every
+// address).
+type LoginCounts struct {
+	Pair, Addr, Account int
+}
+
+// RecordLoginAttempt stores a login attempt as a failure before its
+// password is checked, and counts the attempts since a time including it.
+// Counting after the insert makes the limits hold for attempts that arrive
+// together: the n-th attempt to commit counts at least n. The caller
+// deletes the row (DeleteLoginAttempt) when it refuses the attempt without
+// checking the password, and clears it with the pair's others
+// (ClearLoginFailures) when the password was right.
+func (s *Store) RecordLoginAttempt(ctx context.Context, username, remoteAddr string, since time.Time) (int64, LoginCounts, error) {
 	f := &LoginFailure{Username: username, RemoteAddr: remoteAddr, CreatedAt: s.now()}
-	if _, err := s.db.NewInsert().Model(f).Exec(ctx); err != nil {
-		return fmt.Errorf("record login failure: %w", translate(err))
+	if _, err := s.db.NewInsert().Model(f).Returning("id").Exec(ctx); err != nil {
+		return 0, LoginCounts{}, fmt.Errorf("record login attempt: %w", translate(err))
+	}
+	n, err := s.LoginFailures(ctx, username, remoteAddr, since)
+	return f.ID, n, err
+}
+
+// DeleteLoginAttempt removes an attempt recorded by RecordLoginAttempt.
+func (s *Store) DeleteLoginAttempt(ctx context.Context, id int64) error {
+	if _, err := s.db.NewDelete().Model((*LoginFailure)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("delete login attempt: %w", translate(err))
 	}
 	return nil
 }
 
-// LoginFailures counts failed logins since a time, for a username and for an address.
-func (s *Store) LoginFailures(ctx context.Context, username, remoteAddr string, since time.Time) (byUser, byAddr int, err error) {
-	byUser, err = s.db.NewSelect().Model((*LoginFailure)(nil)).
-		Where("username = ? AND created_at > ?", username, since).Count(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("count login failures: %w", translate(err))
+// LoginFailures counts failed logins since a time (one query).
+func (s *Store) LoginFailures(ctx context.Context, username, remoteAddr string, since time.Time) (LoginCounts, error) {
+	var n struct {
+		Pair    int `bun:"pair"`
+		Addr    int `bun:"addr"`
+		Account int `bun:"account"`
 	}
-	byAddr, err = s.db.NewSelect().Model((*LoginFailure)(nil)).
-		Where("remote_addr = ? AND created_at > ?", remoteAddr, since).Count(ctx)
+	err := s.db.NewSelect().Model((*LoginFailure)(nil)).
+		ColumnExpr("COALESCE(SUM(CASE WHEN username = ? AND remote_addr = ? THEN 1 ELSE 0 END), 0) AS pair", username, remoteAddr).
+		ColumnExpr("COALESCE(SUM(CASE WHEN remote_addr = ? THEN 1 ELSE 0 END), 0) AS addr", remoteAddr).
+		ColumnExpr("COALESCE(SUM(CASE WHEN username = ? THEN 1 ELSE 0 END), 0) AS account", username).
+		Where("(username = ? OR remote_addr = ?) AND created_at > ?", username, remoteAddr, since).
+		Scan(ctx, &n)
 	if err != nil {
-		return 0, 0, fmt.Errorf("count login failures: %w", translate(err))
+		return LoginCounts{}, fmt.Errorf("count login failures: %w", translate(err))
 	}
-	return byUser, byAddr, nil
+	return LoginCounts{Pair: n.Pair, Addr: n.Addr, Account: n.Account}, nil
 }
 
-// ClearLoginFailures forgets the failures of a username after a successful login.
-func (s *Store) ClearLoginFailures(ctx context.Context, username string) error {
-	if _, err := s.db.NewDelete().Model((*LoginFailure)(nil)).Where("username = ?", username).Exec(ctx); err != nil {
+// ClearLoginFailures forgets the failures of one account from one address
+// after a successful login from there; those from other addresses stay.
+func (s *Store) ClearLoginFailures(ctx context.Context, username, remoteAddr string) error {
+	if _, err := s.db.NewDelete().Model((*LoginFailure)(nil)).Where("username = ? AND remote_addr = ?", username, remoteAddr).Exec(ctx); err != nil {
 		return fmt.Errorf("clear login failures: %w", translate(err))
 	}
 	return nil

@@ -170,24 +170,35 @@ func TestLoginFailures(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		since := time.Now().Add(-time.Minute)
-		for range 3 {
-			if err := s.RecordLoginFailure(ctx, "carol", "10.0.0.1"); err != nil {
+		record := func(user, addr string) (int64, store.LoginCounts) {
+			t.Helper()
+			id, n, err := s.RecordLoginAttempt(ctx, user, addr, since)
+			if err != nil {
 				t.Fatal(err)
 			}
+			return id, n
 		}
-		if err := s.RecordLoginFailure(ctx, "dave", "10.0.0.1"); err != nil {
+		for i := range 3 {
+			if _, n := record("carol", "10.0.0.1"); n.Pair != i+1 {
+				t.Errorf("attempt %d counts %+v, want itself included", i+1, n)
+			}
+		}
+		record("dave", "10.0.0.1")
+		record("carol", "10.0.0.2")
+		id, _ := record("carol", "10.0.0.9")
+		if err := s.DeleteLoginAttempt(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		byUser, byAddr, err := s.LoginFailures(ctx, "carol", "10.0.0.1", since)
-		if err != nil || byUser != 3 || byAddr != 4 {
-			t.Errorf("LoginFailures = %d, %d, %v; want 3, 4", byUser, byAddr, err)
+		n, err := s.LoginFailures(ctx, "carol", "10.0.0.1", since)
+		if want := (store.LoginCounts{Pair: 3, Addr: 4, Account: 4}); err != nil || n != want {
+			t.Errorf("LoginFailures = %+v, %v; want %+v", n, err, want)
 		}
-		if err := s.ClearLoginFailures(ctx, "carol"); err != nil {
+		if err := s.ClearLoginFailures(ctx, "carol", "10.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
-		byUser, _, _ = s.LoginFailures(ctx, "carol", "10.0.0.1", since)
-		if byUser != 0 {
-			t.Errorf("after clear: %d failures, want 0", byUser)
+		n, _ = s.LoginFailures(ctx, "carol", "10.0.0.1", since)
+		if want := (store.LoginCounts{Pair: 0, Addr: 1, Account: 1}); n != want {
+			t.Errorf("after clear: %+v, want %+v (other addresses' failures stay)", n, want)
 		}
 	})
 }

@@ -90,3 +90,14 @@ func (s *Store) RevokeToken(ctx context.Context, db bun.IDB, userID, tokenID int
 	}
 	return t, nil
 }
+
+// RevokeUserTokens revokes every active token of a user and returns how many.
+func (s *Store) RevokeUserTokens(ctx context.Context, db bun.IDB, userID int64) (int, error) {
+	res, err := db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", s.now()).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

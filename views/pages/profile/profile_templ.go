@@ -195,7 +195,7 @@ func Profile(p layout.Page, v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "New password", Name: "new", Type: "password", Error: v.Password.Errors["new"], Required: true, Autocomplete: "new-password", Hint: "At least 10 characters. Your other sessions are logged out."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Label: "New password", Name: "new", Type: "password", Error: v.Password.Errors["new"], Required: true, Autocomplete: "new-password", Hint: "10 to 1024 characters. Changing it logs out your other sessions and revokes all your personal access tokens."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,186 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/store"
+)
+
+// LoginLimits bound password guessing. Every check of a password (logging
+// in, changing one's password) is first recorded as a failure and counted;
+// the limits are checked before any hashing, and a right password clears
+// the failures of its account from its address. They lock the attacker's
+// address out, never an account: failures from other addresses only slow
+// the account's checks down.
+type LoginLimits struct {
+	// Window is how long failures count.
+	Window time.Duration
+	// PerAccountAndAddress failures of one account from one address in the
+	// window refuse further attempts for that account from that address.
+	PerAccountAndAddress int
+	// PerAddress failures from one address, whatever the accounts, refuse
+	// every attempt from that address.
+	PerAddress int
+	// SlowAfter failures of one account from every address make each
+	// further check of its password wait SlowStep per failure above
+	// SlowAfter, at most SlowMax: a slow-down, not a lock.
+	SlowAfter int
+	SlowStep  time.Duration
+	SlowMax   time.Duration
+	// MaxSlowed attempts may wait at once; more are refused (429).
+	MaxSlowed int
+}
+
+// DefaultLoginLimits are the limits of a portal: 5 failures per account and
+// address and 20 per address in 15 minutes; after 10 failures of an account
+// from anywhere, each further check waits a second per failure, up to 5.
+func DefaultLoginLimits() LoginLimits {
+	return LoginLimits{
+		Window: 15 * time.Minute, PerAccountAndAddress: 5, PerAddress: 20,
+		SlowAfter: 10, SlowStep: time.Second, SlowMax: 5 * time.Second, MaxSlowed: 64,
+	}
+}
+
+// Login input bounds.
+const (
+	// maxUsernameBytes is the longest user name a login may carry (a valid
+	// one has at most 64 characters of ASCII).
+	maxUsernameBytes = 64
+)
+
+// ErrWrongCredentials is the answer to a wrong user name or password: the
+// same for both, so it tells nobody which accounts exist.
+var ErrWrongCredentials = errors.New("wrong username or password")
+
+var (
+	msgTooManyFailures = "Too many failed attempts from your address. Wait 15 minutes and try again, or ask an admin."
+	msgHashBusy        = "The portal is busy checking other logins. Try again in a few seconds."
+)
+
+// Credentials are what a login form or a command sends: a user name and a
+// password, and the address they came from (for the limits).
+type Credentials struct {
+	Username string
+	Password string
+	Addr     string
+}
+
+// LogIn checks credentials under the login limits and returns the user.
+// It returns ErrWrongCredentials for an unknown user, a disabled one or a
+// wrong password alike (each costs one argon2id computation, so they take
+// the same time), an InputError for a missing or over-long field, and a
+// LimitError (429) when the limits or the hashing queue refuse.
+func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error) {
+	username := strings.ToLower(strings.TrimSpace(in.Username))
+	errs := map[string]string{}
+	switch {
+	case username == "":
+		errs["username"] = "Enter your username."
+	case len(username) > maxUsernameBytes:
+		errs["username"] = fmt.Sprintf("Usernames have at most %d characters.", maxUsernameBytes)
+	}
+	switch {
+	case in.Password == "":
+		errs["password"] = "Enter your password."
+	case len(in.Password) > auth.MaxPasswordLength:
+		errs["password"] = fmt.Sprintf("Passwords have at most %d characters.", auth.MaxPasswordLength)
+	}
+	if len(errs) > 0 {
+		return nil, apperr.Invalid(errs)
+	}
+	var u *store.User
+	ok, err := s.checkPassword(ctx, username, in.Addr, in.Password, func() (string, bool, error) {
+		found, err := s.store.UserByUsername(ctx, username)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return "", false, nil
+		case err != nil:
+			return "", false, err
+		}
+		u = found
+		return found.PasswordHash, !found.Disabled, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrWrongCredentials
+	}
+	return u, nil
+}
+
+// checkPassword checks a password of the account username under the login
+// limits: the attempt is recorded and counted first, refused (and its
+// record removed) over a limit or when the hashing queue is full, and
+// otherwise checked against the hash that lookup returns ("" for an
+// account that does not exist, which is checked against a dummy hash). It
+// reports true for a right password of an account lookup says is active,
+// and then clears the account's failures from addr; anything else stays
+// recorded as a failure.
+func (s *Service) checkPassword(ctx context.Context, username, addr, password string, lookup func() (hash string, active bool, err error)) (bool, error) {
+	lim := s.limits
+	id, n, err := s.store.RecordLoginAttempt(ctx, username, addr, s.now().Add(-lim.Window))
+	if err != nil {
+		return false, err
+	}
+	refuse := func(e error) (bool, error) {
+		if err := s.store.DeleteLoginAttempt(context.WithoutCancel(ctx), id); err != nil {
+			return false, err
+		}
+		return false, e
+	}
+	if n.Pair > lim.PerAccountAndAddress || n.Addr > lim.PerAddress {
+		return refuse(apperr.Limit(msgTooManyFailures, lim.Window))
+	}
+	if over := n.Account - lim.SlowAfter; over > 0 {
+		if err := s.slowDown(ctx, min(time.Duration(over)*lim.SlowStep, lim.SlowMax)); err != nil {
+			return refuse(err)
+		}
+	}
+	hash, active, err := lookup()
+	if err != nil {
+		return refuse(err)
+	}
+	ok, err := s.hasher.Check(ctx, password, hash)
+	if errors.Is(err, auth.ErrBusy) {
+		return refuse(apperr.Limit(msgHashBusy, 2*time.Second))
+	}
+	if err != nil {
+		return refuse(err)
+	}
+	if !ok || !active {
+		return false, nil
+	}
+	if err := s.store.ClearLoginFailures(ctx, username, addr); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// slowDown waits d, as one of at most MaxSlowed attempts waiting at once.
+func (s *Service) slowDown(ctx context.Context, d time.Duration) error {
+	select {
+	case s.slowed <- struct{}{}:
+		defer func() { <-s.slowed }()
+	default:
+		return apperr.Limit(msgHashBusy, 2*time.Second)
+	}
+	return s.sleep(ctx, d)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
