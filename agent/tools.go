@@ -233,42 +233,16 @@ func (t *tools) searchAPIs(ctx context.Context, in searchInput) (searchOutput, e
 		t.s.log.Error("mcp search failed", "err", err)
 		return out, noticef("Search is unavailable right now; try again in a moment.")
 	}
-	defaults, err := t.defaultVersions(ctx, res.Hits)
-	if err != nil {
-		return out, err
-	}
 	out.Total = res.Total
 	out.Hits = make([]searchHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		hit := searchHit{API: h.Slug, Name: h.Name, Summary: h.Summary, Team: h.Team, State: h.State, DefaultVersion: defaults[h.ID]}
+		hit := searchHit{API: h.Slug, Name: h.Name, Summary: h.Summary, Team: h.Team, State: h.State, DefaultVersion: h.DefaultVersion}
 		for _, hl := range h.Highlights {
 			hit.Matched = append(hit.Matched, markdownHighlight(hl))
 		}
 		out.Hits = append(out.Hits, hit)
 	}
 	out.Facets = searchFacets{Team: facet(res.Facets.Teams), Tag: facet(res.Facets.Tags), State: facet(res.Facets.States)}
-	return out, nil
-}
-
-// defaultVersions returns the default version of each hit's API, by
-// document id, read from the database as the catalog page does.
-func (t *tools) defaultVersions(ctx context.Context, hits []search.Hit) (map[string]string, error) {
-	ids := make([]int64, 0, len(hits))
-	for _, h := range hits {
-		if id, err := strconv.ParseInt(h.ID, 10, 64); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	versions, err := t.s.store.VersionsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(ids))
-	for id, vs := range versions {
-		if d := lifecycle.Default(vs); d != nil {
-			out[catalog.DocumentID(id)] = d.Version
-		}
-	}
 	return out, nil
 }
 

@@ -4,9 +4,14 @@
 // them by Reindex.
 //
 // The database is the source of truth. A document holds an API's fields, its
-// team, its description as plain text, its tags, its non-retired versions, its
-// catalog state and every operation of its default version (the newest
-// published one, else the newest deprecated one, else its newest version).
+// team and the team's name, its description as plain text, its tags, its
+// non-retired versions, its default version, its catalog state, the states
+// of its versions, and every operation of its default version (the newest
+// published one, else the newest deprecated one, else its newest version):
+// all that a catalog card shows, so that the catalog page reads nothing
+// else. Text that may hold Markdown or HTML (descriptions and summaries of
+// the API and of its operations) is indexed as plain text, so that
+// snippets never show markup.
 // An API whose versions are all retired stays indexed with state "retired";
 // the catalog hides it unless the viewer asks for retired APIs (see
 // DefaultStates). An API without any version yet is indexed as a "draft".
@@ -15,7 +20,9 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
@@ -112,7 +119,7 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 		ID:          DocumentID(a.ID),
 		Slug:        a.Slug,
 		Name:        a.Name,
-		Summary:     a.Summary,
+		Summary:     oneLine(markdown.PlainText(a.Summary)),
 		Description: markdown.PlainText(a.Description),
 		Tags:        append([]string(nil), a.Tags...),
 		Visibility:  a.Visibility,
@@ -122,6 +129,7 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 	if d.State == "" {
 		d.State = string(lifecycle.Draft)
 	}
+	d.States = versionStates(d.State, versions)
 	if a.Team != nil {
 		d.Team, d.TeamName = a.Team.Slug, a.Team.Name
 	}
@@ -143,13 +151,41 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 		if doc, err := spec.Parse([]byte(specJSON)); err == nil {
 			for _, op := range doc.Operations() {
 				d.Operations = append(d.Operations, search.Operation{
-					Method: op.Method, Path: op.Path, OperationID: op.OperationID, Summary: op.Summary, Description: op.Description,
+					Method: op.Method, Path: op.Path, OperationID: op.OperationID,
+					Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description),
 				})
 			}
 		}
 	}
 	return d
 }
+
+// versionStates is what the state facet counts of an API: its catalog state
+// and the states of its versions that everyone who sees the API sees (a
+// draft or a version in review of a published API is its team's business).
+func versionStates(catalogState string, versions []store.APIVersion) []string {
+	states := []string{catalogState}
+	for i := range versions {
+		if st := versions[i].State; lifecycle.VersionIsPublic(&versions[i]) && !slices.Contains(states, st) {
+			states = append(states, st)
+		}
+	}
+	return states
+}
+
+// maxOperationMarkdown bounds the part of an operation's description that is
+// turned into text: the index keeps only its start.
+const maxOperationMarkdown = 4000
+
+// plainStart is the start of a Markdown (or HTML) text as plain text on one line.
+func plainStart(src string) string {
+	if len(src) > maxOperationMarkdown {
+		src = src[:maxOperationMarkdown]
+	}
+	return oneLine(markdown.PlainText(src))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Reindex empties the index and rebuilds it from the database in batches of
 // BatchSize, calling progress (when not nil) after each batch with the APIs

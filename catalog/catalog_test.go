@@ -36,12 +36,12 @@ paths:
     post:
       operationId: sendMessage
       summary: Send a text message
-      description: Sends a message to a phone number.
+      description: '<p>Sends a message to a <a href="#phones">phone</a> number.</p>'
       responses: {"200": {description: ok}}
   /v2/messages/{id}:
     get:
       operationId: getMessage
-      summary: Get a message
+      summary: Get a **message**
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses: {"200": {description: ok}}
 `
@@ -147,6 +147,8 @@ func TestBuildDocument(t *testing.T) {
 			{"state", d.State, "published"},
 			{"default version", d.DefaultVersion, "2.0.0"},
 			{"versions", d.Versions, []string{"2.0.0", "1.0.0"}}, // live ones only: 2.1.0 is a draft
+			// The catalog state, then those of the released versions (the draft is the team's business).
+			{"states", d.States, []string{"published", "deprecated", "retired"}},
 			{"operations", d.Operations, []search.Operation{
 				{Method: "POST", Path: "/v2/messages", OperationID: "sendMessage", Summary: "Send a text message", Description: "Sends a message to a phone number."},
 				{Method: "GET", Path: "/v2/messages/{id}", OperationID: "getMessage", Summary: "Get a message"},

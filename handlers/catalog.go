@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -13,7 +15,6 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
-	"github.com/portico-dev/portico/store"
 	catalogpage "github.com/portico-dev/portico/views/pages/catalog"
 )
 
@@ -210,7 +211,9 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 }
 
 // catalogResults builds the view of one page of results. The cards show
-// tags and default versions read from the database for the hits of the page.
+// what the search hits carry (team name, tags, default version and state are
+// in the search document): the page reads no API or version from the
+// database.
 func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Result) (catalogpage.Results, error) {
 	ctx := c.UserContext()
 	u := currentUser(c)
@@ -227,47 +230,21 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		}
 	}
 
-	teams, err := h.store.ListTeams(ctx)
-	if err != nil {
-		return r, err
-	}
-	teamNames := make(map[string]string, len(teams))
-	for _, t := range teams {
-		teamNames[t.Slug] = t.Name
-	}
-
-	ids := make([]int64, 0, len(res.Hits))
-	for _, hit := range res.Hits {
-		if id, err := strconv.ParseInt(hit.ID, 10, 64); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	apis, err := h.store.APIsByIDs(ctx, ids)
-	if err != nil {
-		return r, err
-	}
-	byID := make(map[string]*store.API, len(apis))
-	for i := range apis {
-		byID[catalog.DocumentID(apis[i].ID)] = &apis[i]
-	}
-	versions, err := h.store.VersionsOf(ctx, ids)
+	teamNames, err := h.teamNames(ctx, res)
 	if err != nil {
 		return r, err
 	}
 	for _, hit := range res.Hits {
 		card := catalogpage.Hit{
-			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: teamNames[hit.Team],
+			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: hit.TeamName,
 			State: hit.State, StateLabel: lifecycle.State(hit.State).Label(), Highlights: hit.Highlights,
-			URL: "/apis/" + url.PathEscape(hit.Slug),
+			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion, Tags: hit.Tags,
+		}
+		if card.TeamName == "" {
+			card.TeamName = teamNames[hit.Team]
 		}
 		if card.TeamName == "" {
 			card.TeamName = hit.Team
-		}
-		if a := byID[hit.ID]; a != nil {
-			card.Tags = a.Tags
-			if d := lifecycle.Default(versions[a.ID]); d != nil {
-				card.DefaultVersion = d.Version
-			}
 		}
 		r.Hits = append(r.Hits, card)
 	}
@@ -338,6 +315,36 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		r.Next = next.url()
 	}
 	return r, nil
+}
+
+// teamNames returns the display names of the teams of the hits and of the
+// team facet: those the index knows, and the others (an index built before
+// it held team names) from the database, two columns of the teams only.
+func (h *Handler) teamNames(ctx context.Context, res search.Result) (map[string]string, error) {
+	names := maps.Clone(res.TeamNames)
+	if names == nil {
+		names = map[string]string{}
+	}
+	var missing []string
+	for _, v := range res.Facets.Teams {
+		if names[v.Value] == "" {
+			missing = append(missing, v.Value)
+		}
+	}
+	for _, hit := range res.Hits {
+		if names[hit.Team] == "" && hit.TeamName == "" && !slices.Contains(missing, hit.Team) {
+			missing = append(missing, hit.Team)
+		}
+	}
+	if len(missing) == 0 {
+		return names, nil
+	}
+	found, err := h.store.TeamNames(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(names, found)
+	return names, nil
 }
 
 type apiSearchHit struct {

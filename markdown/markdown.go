@@ -4,6 +4,7 @@ package markdown
 
 import (
 	"bytes"
+	"html"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -12,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // converter builds a GitHub-flavoured Markdown converter (tables, autolinks,
@@ -48,18 +51,35 @@ func ToHTML(src string) string {
 
 // PlainText returns the text of Markdown without its markup: words of
 // paragraphs, headings, list items, table cells, link texts and code, one
-// block per line. Raw HTML is left out.
+// block per line. Of raw HTML only the text is kept (tags, comments, scripts
+// and styles go), with character references decoded: OpenAPI descriptions
+// are often HTML.
 func PlainText(src string) string {
 	source := []byte(src)
 	doc := converter().Parser().Parse(text.NewReader(source))
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
-		case *ast.HTMLBlock, *ast.RawHTML:
+		case *ast.HTMLBlock:
+			if entering {
+				var raw bytes.Buffer
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					raw.Write(seg.Value(source))
+				}
+				if n.HasClosure() {
+					raw.Write(n.ClosureLine.Value(source))
+				}
+				b.WriteString(htmlText(raw.Bytes()))
+				b.WriteByte('\n')
+			}
 			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil // an inline tag: the text around it is in Text nodes
 		case *ast.Text:
 			if entering {
-				b.Write(n.Segment.Value(source))
+				b.WriteString(html.UnescapeString(string(n.Segment.Value(source))))
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte(' ')
 				}
@@ -93,6 +113,46 @@ func PlainText(src string) string {
 		return ast.WalkContinue, nil
 	})
 	return collapse(b.String())
+}
+
+// inlineTags are the HTML elements that do not break the text into blocks.
+var inlineTags = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Cite: true, atom.Code: true, atom.Em: true, atom.I: true,
+	atom.Kbd: true, atom.Mark: true, atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true,
+	atom.Strong: true, atom.Sub: true, atom.Sup: true, atom.U: true, atom.Var: true,
+}
+
+// htmlText returns the text of an HTML fragment: character data with
+// references decoded, without tags, comments, scripts and styles; block
+// elements start a new line.
+func htmlText(src []byte) string {
+	var b strings.Builder
+	z := xhtml.NewTokenizer(bytes.NewReader(src))
+	skip := 0 // inside <script> or <style>
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return b.String()
+		case xhtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			tok := z.Token()
+			switch {
+			case tok.DataAtom == atom.Script || tok.DataAtom == atom.Style:
+				if tok.Type == xhtml.StartTagToken {
+					skip++
+				} else if tok.Type == xhtml.EndTagToken && skip > 0 {
+					skip--
+				}
+			case tok.DataAtom == atom.Br:
+				b.WriteByte(' ')
+			case !inlineTags[tok.DataAtom]:
+				b.WriteByte('\n')
+			}
+		}
+	}
 }
 
 // collapse trims each line, squeezes runs of spaces and drops empty lines.

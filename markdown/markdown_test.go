@@ -85,7 +85,11 @@ func TestPlainText(t *testing.T) {
 	}{
 		{"heading and emphasis", "# Payments\n\nMove **money** _safely_.", "Payments\nMove money safely."},
 		{"link text and autolink", "Read [the guide](https://x.test/g) or https://y.test", "Read the guide or https://y.test"},
-		{"raw html dropped", "Hi <b>there</b>\n\n<div>block</div>\n", "Hi there"},
+		{"text of raw html kept", "Hi <b>there</b>\n\n<div>block</div>\n", "Hi there\nblock"},
+		{"html description", `<p>Capture the payment <a href="#create_charge">created a charge</a>.</p><p>Then &amp; now</p>`,
+			"Capture the payment created a charge.\nThen & now"},
+		{"script and comment dropped", "<div>a<script>alert(1)</script><!-- note --><style>p{}</style>b</div>", "ab"},
+		{"entities in markdown", "Fish &amp; chips &lt;b&gt;", "Fish & chips <b>"},
 		{"list", "- one\n- two", "one\ntwo"},
 		{"table cells", "| a | b |\n|---|---|\n| 1 | 2 |", "a b\n1 2"},
 		{"code block", "```\ncurl -X POST\n```", "curl -X POST"},

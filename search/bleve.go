@@ -20,7 +20,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/regexp"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -35,7 +34,10 @@ const (
 	fTags        = "tags" // searched
 	fTag         = "tag"  // exact, for facets and filters
 	fTeam        = "team"
-	fState       = "state"
+	fTeamName    = "team_name"
+	fState       = "state"  // catalog state, shown
+	fStates      = "states" // states of the versions, counted and filtered
+	fDefault     = "default_version"
 	fVisibility  = "visibility"
 	fOps         = "ops"     // one operation line per line
 	fUpdated     = "updated" // unix milliseconds
@@ -118,7 +120,7 @@ func OpenBleve(dir string) (*Bleve, error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "4"
+	layoutVersion = "5"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -243,7 +245,10 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fTags, stored())
 	doc.AddFieldMappingsAt(fTag, exact(false, true))
 	doc.AddFieldMappingsAt(fTeam, exact(true, true))
+	doc.AddFieldMappingsAt(fTeamName, stored())
 	doc.AddFieldMappingsAt(fState, exact(true, true))
+	doc.AddFieldMappingsAt(fStates, exact(true, false))
+	doc.AddFieldMappingsAt(fDefault, stored())
 	doc.AddFieldMappingsAt(fVisibility, exact(true, false))
 	doc.AddFieldMappingsAt(fOps, stored())
 	doc.AddFieldMappingsAt(fUpdated, updated)
@@ -327,7 +332,10 @@ func bleveDoc(d Document) map[string]interface{} {
 		fTags:        tags,
 		fTag:         tags,
 		fTeam:        d.Team,
+		fTeamName:    d.TeamName,
 		fState:       d.State,
+		fStates:      documentStates(d),
+		fDefault:     d.DefaultVersion,
 		fVisibility:  d.Visibility,
 		fOps:         strings.Join(lines, "\n"),
 		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
@@ -663,26 +671,15 @@ func termQuery(p queryPlan, i int) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// filterQuery is the non-scoring part of the query: what the viewer may see, and the facet filters.
+// filterQuery is the non-scoring part of the query: what the viewer may see. The facet filters are applied by the
+// listing (rank), which counts each facet as if its own filter were off.
 func filterQuery(q Query) query.Query {
-	var must []query.Query
-	if !q.Viewer.All {
-		vis := bleve.NewTermQuery(VisibilityPublic)
-		vis.SetField(fVisibility)
-		must = append(must, bleve.NewDisjunctionQuery(append([]query.Query{vis}, exactAny(fTeam, q.Viewer.Teams)...)...))
-	}
-	for _, f := range []struct {
-		field  string
-		values []string
-	}{{fTeam, q.Teams}, {fTag, q.Tags}, {fState, q.States}} {
-		if len(f.values) > 0 {
-			must = append(must, bleve.NewDisjunctionQuery(exactAny(f.field, f.values)...))
-		}
-	}
-	if len(must) == 0 {
+	if q.Viewer.All {
 		return bleve.NewMatchAllQuery()
 	}
-	return bleve.NewConjunctionQuery(must...)
+	vis := bleve.NewTermQuery(VisibilityPublic)
+	vis.SetField(fVisibility)
+	return bleve.NewDisjunctionQuery(append([]query.Query{vis}, exactAny(fTeam, q.Viewer.Teams)...)...)
 }
 
 func exactAny(field string, values []string) []query.Query {
@@ -693,17 +690,6 @@ func exactAny(field string, values []string) []query.Query {
 		qs[i] = tq
 	}
 	return qs
-}
-
-func bleveFacet(fr *bsearch.FacetResult) []FacetValue {
-	if fr == nil || fr.Terms == nil {
-		return nil
-	}
-	var out []FacetValue
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	return sortFacet(out)
 }
 
 func fieldString(v interface{}) string {

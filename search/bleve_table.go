@@ -23,6 +23,7 @@ type listing struct {
 	byUpdated []*entry // newest first, then name, then id
 	// Facet values numbered, so that counting is indexing a slice.
 	teams, tags, states dictionary
+	teamNames           map[string]string // by slug
 }
 
 // dictionary numbers the distinct values of one facet.
@@ -57,25 +58,85 @@ func (d *dictionary) set(values []string) []bool {
 	return in
 }
 
-// facet turns counts by id into facet values.
-func (d *dictionary) facet(counts []int) []FacetValue {
+// facet turns counts by id into facet values, at most limit of them.
+func (d *dictionary) facet(counts []int, limit int) []FacetValue {
 	var out []FacetValue
 	for id, n := range counts {
 		if n > 0 && d.values[id] != "" {
 			out = append(out, FacetValue{Value: d.values[id], Count: n})
 		}
 	}
-	return sortFacet(out)
+	return sortFacet(out, limit)
 }
 
 type entry struct {
 	id, name, nameSort, slug, summary string
-	team, state, visibility           string
-	tags                              []string
+	team, teamName, state, visibility string
+	defaultVersion                    string
+	tags, states                      []string
 	updated                           int64 // unix milliseconds
 
-	teamID, stateID int
-	tagIDs          []int
+	teamID   int
+	tagIDs   []int
+	stateIDs []int
+}
+
+// hit is what a result card shows of e.
+func (e *entry) hit() Hit {
+	return Hit{ID: e.id, Slug: e.slug, Name: e.name, Summary: e.summary, Team: e.team, State: e.state,
+		TeamName: e.teamName, DefaultVersion: e.defaultVersion, Tags: e.tags}
+}
+
+// counter applies a query's facet filters to entries and counts the facets disjunctively: each facet over the entries
+// that pass the other facets' filters.
+type counter struct {
+	teamSet, tagSet, stateSet []bool
+	teams, tags, states       []int
+}
+
+func (l *listing) counter(q Query) *counter {
+	return &counter{
+		teamSet: l.teams.set(q.Teams), tagSet: l.tags.set(q.Tags), stateSet: l.states.set(q.States),
+		teams: make([]int, len(l.teams.values)), tags: make([]int, len(l.tags.values)), states: make([]int, len(l.states.values)),
+	}
+}
+
+// add counts e and reports whether it passes every filter.
+func (c *counter) add(e *entry) bool {
+	inTeam, inTag, inState := inSet(e.teamID, c.teamSet), anyInSet(e.tagIDs, c.tagSet), anyInSet(e.stateIDs, c.stateSet)
+	if inTag && inState {
+		c.teams[e.teamID]++
+	}
+	if inTeam && inState {
+		for _, t := range e.tagIDs {
+			c.tags[t]++
+		}
+	}
+	if inTeam && inTag {
+		for _, s := range e.stateIDs {
+			c.states[s]++
+		}
+	}
+	return inTeam && inTag && inState
+}
+
+func (l *listing) facets(c *counter, limit int) Facets {
+	return Facets{Teams: l.teams.facet(c.teams, limit), Tags: l.tags.facet(c.tags, limit), States: l.states.facet(c.states, limit)}
+}
+
+// names fills the team names of res (the listing is read-locked).
+func (l *listing) names(res *Result) {
+	res.TeamNames = make(map[string]string, len(res.Facets.Teams))
+	for _, v := range res.Facets.Teams {
+		if n := l.teamNames[v.Value]; n != "" {
+			res.TeamNames[v.Value] = n
+		}
+	}
+	for _, h := range res.Hits {
+		if h.TeamName != "" {
+			res.TeamNames[h.Team] = h.TeamName
+		}
+	}
 }
 
 func newListing() *listing { return &listing{byID: map[string]*entry{}} }
@@ -84,7 +145,8 @@ func entryOf(d Document) *entry {
 	tags := compact(d.Tags)
 	return &entry{
 		id: d.ID, name: d.Name, nameSort: strings.ToLower(d.Name), slug: d.Slug, summary: d.Summary,
-		team: d.Team, state: d.State, visibility: d.Visibility, tags: tags, updated: d.UpdatedAt.UnixMilli(),
+		team: d.Team, teamName: d.TeamName, state: d.State, states: documentStates(d), visibility: d.Visibility,
+		defaultVersion: d.DefaultVersion, tags: tags, updated: d.UpdatedAt.UnixMilli(),
 	}
 }
 
@@ -116,13 +178,21 @@ func (l *listing) reset() {
 
 func (l *listing) resort() {
 	l.teams, l.tags, l.states = dictionary{}, dictionary{}, dictionary{}
+	l.teamNames = map[string]string{}
 	l.byName = l.byName[:0]
 	for _, e := range l.byID {
+		if e.teamName != "" {
+			l.teamNames[e.team] = e.teamName
+		}
 		l.byName = append(l.byName, e)
-		e.teamID, e.stateID = l.teams.id(e.team), l.states.id(e.state)
+		e.teamID = l.teams.id(e.team)
 		e.tagIDs = e.tagIDs[:0]
 		for _, t := range e.tags {
 			e.tagIDs = append(e.tagIDs, l.tags.id(t))
+		}
+		e.stateIDs = e.stateIDs[:0]
+		for _, st := range e.states {
+			e.stateIDs = append(e.stateIDs, l.states.id(st))
 		}
 	}
 	sort.Slice(l.byName, func(i, j int) bool {
@@ -165,12 +235,11 @@ func (l *listing) list(q Query) Result {
 	if q.Sort == SortUpdated {
 		order = l.byUpdated
 	}
-	teamSet, tagSet, stateSet := l.teams.set(q.Teams), l.tags.set(q.Tags), l.states.set(q.States)
 	ownTeams := l.teams.set(q.Viewer.Teams)
 	if ownTeams == nil {
 		ownTeams = make([]bool, len(l.teams.values))
 	}
-	teams, tags, states := make([]int, len(l.teams.values)), make([]int, len(l.tags.values)), make([]int, len(l.states.values))
+	c := l.counter(q)
 	from, to := (q.Page-1)*q.PerPage, q.Page*q.PerPage
 	res := Result{Hits: []Hit{}}
 	for _, e := range order {
@@ -178,20 +247,16 @@ func (l *listing) list(q Query) Result {
 		if !q.Viewer.All && e.visibility != VisibilityPublic && !ownTeams[e.teamID] {
 			continue
 		}
-		if !inSet(e.teamID, teamSet) || !anyInSet(e.tagIDs, tagSet) || !inSet(e.stateID, stateSet) {
+		if !c.add(e) {
 			continue
 		}
 		if res.Total >= from && res.Total < to {
-			res.Hits = append(res.Hits, Hit{ID: e.id, Slug: e.slug, Name: e.name, Summary: e.summary, Team: e.team, State: e.state})
+			res.Hits = append(res.Hits, e.hit())
 		}
 		res.Total++
-		teams[e.teamID]++
-		states[e.stateID]++
-		for _, t := range e.tagIDs {
-			tags[t]++
-		}
 	}
-	res.Facets = Facets{Teams: l.teams.facet(teams), Tags: l.tags.facet(tags), States: l.states.facet(states)}
+	res.Facets = l.facets(c, q.FacetLimit)
+	l.names(&res)
 	return res
 }
 
@@ -202,7 +267,7 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
-		req.Fields = []string{fName, fSlug, fSummary, fTags, fTeam, fState, fVisibility, fUpdated}
+		req.Fields = []string{fName, fSlug, fSummary, fTags, fTeam, fTeamName, fState, fStates, fDefault, fVisibility, fUpdated}
 		req.SortBy([]string{"_id"})
 		req.Score = "none"
 		if after != nil {
@@ -217,8 +282,10 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 			e := &entry{
 				id: dm.ID, name: fieldString(dm.Fields[fName]), slug: fieldString(dm.Fields[fSlug]),
 				summary: fieldString(dm.Fields[fSummary]), tags: compact(fieldStrings(dm.Fields[fTags])),
-				team: fieldString(dm.Fields[fTeam]), state: fieldString(dm.Fields[fState]),
-				visibility: fieldString(dm.Fields[fVisibility]), updated: int64(updated),
+				team: fieldString(dm.Fields[fTeam]), teamName: fieldString(dm.Fields[fTeamName]),
+				state: fieldString(dm.Fields[fState]), states: compact(fieldStrings(dm.Fields[fStates])),
+				defaultVersion: fieldString(dm.Fields[fDefault]),
+				visibility:     fieldString(dm.Fields[fVisibility]), updated: int64(updated),
 			}
 			e.nameSort = strings.ToLower(e.name)
 			l.byID[e.id] = e
@@ -248,18 +315,16 @@ func (l *listing) rank(q Query, matches []scored) Result {
 		score float64
 	}
 	ms := make([]match, 0, len(matches))
-	teams, tags, states := make([]int, len(l.teams.values)), make([]int, len(l.tags.values)), make([]int, len(l.states.values))
+	c := l.counter(q)
 	for _, m := range matches {
 		e := l.byID[m.id]
 		if e == nil {
 			continue // indexed meanwhile; the next search sees it
 		}
-		ms = append(ms, match{e, m.score})
-		teams[e.teamID]++
-		states[e.stateID]++
-		for _, t := range e.tagIDs {
-			tags[t]++
+		if !c.add(e) {
+			continue
 		}
+		ms = append(ms, match{e, m.score})
 	}
 	sort.Slice(ms, func(i, j int) bool {
 		a, b := ms[i], ms[j]
@@ -282,9 +347,9 @@ func (l *listing) rank(q Query, matches []scored) Result {
 	from := min((q.Page-1)*q.PerPage, len(ms))
 	to := min(from+q.PerPage, len(ms))
 	for _, m := range ms[from:to] {
-		e := m.e
-		res.Hits = append(res.Hits, Hit{ID: e.id, Slug: e.slug, Name: e.name, Summary: e.summary, Team: e.team, State: e.state})
+		res.Hits = append(res.Hits, m.e.hit())
 	}
-	res.Facets = Facets{Teams: l.teams.facet(teams), Tags: l.tags.facet(tags), States: l.states.facet(states)}
+	res.Facets = l.facets(c, q.FacetLimit)
+	l.names(&res)
 	return res
 }

@@ -22,6 +22,7 @@ func conformanceCorpus() []Document {
 			ID: "api-1", Slug: "payments-gateway", Name: "Payments Gateway", Summary: "Charge cards and wallets",
 			Description: "Accept card payments from customers in forty currencies.",
 			Tags:        []string{"payments", "cards"}, Team: "payments", TeamName: "Payments", State: "published",
+			States:     []string{"published", "deprecated"},
 			Visibility: VisibilityPublic, Versions: []string{"1.0.0", "1.1.0"}, DefaultVersion: "1.1.0",
 			Operations: []Operation{
 				{Method: "post", Path: "/v1/charges", OperationID: "createCharge", Summary: "Create a charge"},
@@ -121,6 +122,7 @@ func runConformance(t *testing.T, open opener) {
 	t.Run("VisibilityNeverLeaks", func(t *testing.T) { testVisibility(t, open) })
 	t.Run("Facets", func(t *testing.T) { testFacets(t, open) })
 	t.Run("Filters", func(t *testing.T) { testFilters(t, open) })
+	t.Run("HitFields", func(t *testing.T) { testHitFields(t, open) })
 	t.Run("Sort", func(t *testing.T) { testSort(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
 	t.Run("Reset", func(t *testing.T) { testReset(t, open) })
@@ -215,7 +217,7 @@ func testVisibility(t *testing.T, open opener) {
 			wantIDs: []string{"api-1", "api-3", "api-5", "api-6"}, wantTotal: 4,
 			wantTeams:  map[string]int{"payments": 1, "maps": 2, "comms": 1},
 			wantTags:   map[string]int{"payments": 1, "cards": 1, "geo": 1, "maps": 1, "weather": 1, "messaging": 1},
-			wantStates: map[string]int{"published": 3, "deprecated": 1},
+			wantStates: map[string]int{"published": 3, "deprecated": 2},
 		},
 		{
 			name: "outsider searches a private name", q: Query{Text: "ledger", Viewer: outsider},
@@ -226,33 +228,37 @@ func testVisibility(t *testing.T, open opener) {
 			wantTotal: 0, wantTeams: map[string]int{}, wantTags: map[string]int{}, wantStates: map[string]int{},
 		},
 		{
+			// The team facet counts as if its own filter were off: the
+			// teams the viewer may see, never the private one.
 			name: "outsider filters on a private team", q: Query{Teams: []string{"ledger"}, Viewer: outsider},
-			wantTotal: 0, wantTeams: map[string]int{}, wantTags: map[string]int{}, wantStates: map[string]int{},
+			wantTotal: 0, wantTeams: map[string]int{"payments": 1, "maps": 2, "comms": 1}, wantTags: map[string]int{}, wantStates: map[string]int{},
 		},
 		{
 			name: "outsider searches a word of public and private APIs", q: Query{Text: "payments", Viewer: outsider},
 			wantIDs: []string{"api-1"}, wantTotal: 1,
 			wantTeams: map[string]int{"payments": 1}, wantTags: map[string]int{"payments": 1, "cards": 1},
-			wantStates: map[string]int{"published": 1},
+			wantStates: map[string]int{"published": 1, "deprecated": 1},
 		},
 		{
 			name: "member of the team sees its private API", q: Query{Text: "payments", Viewer: Viewer{Teams: []string{"payments"}}},
 			wantIDs: []string{"api-1", "api-2"}, wantTotal: 2,
 			wantTeams: map[string]int{"payments": 2}, wantTags: map[string]int{"payments": 2, "cards": 1, "internal": 1},
-			wantStates: map[string]int{"published": 1, "draft": 1},
+			wantStates: map[string]int{"published": 1, "draft": 1, "deprecated": 1},
 		},
 		{
 			name: "viewer without teams", q: Query{Tags: []string{"payments"}},
 			wantIDs: []string{"api-1"}, wantTotal: 1,
-			wantTeams: map[string]int{"payments": 1}, wantTags: map[string]int{"payments": 1, "cards": 1},
-			wantStates: map[string]int{"published": 1},
+			wantTeams:  map[string]int{"payments": 1},
+			wantTags:   map[string]int{"payments": 1, "cards": 1, "geo": 1, "maps": 1, "weather": 1, "messaging": 1},
+			wantStates: map[string]int{"published": 1, "deprecated": 1},
 		},
 		{
 			name: "admin sees everything", q: Query{Tags: []string{"payments"}, Viewer: admin()},
 			wantIDs: []string{"api-1", "api-2", "api-4"}, wantTotal: 3,
-			wantTeams:  map[string]int{"payments": 2, "ledger": 1},
-			wantTags:   map[string]int{"payments": 3, "cards": 1, "internal": 1, "secret-ledger": 1},
-			wantStates: map[string]int{"published": 1, "draft": 1, "in_review": 1},
+			wantTeams: map[string]int{"payments": 2, "ledger": 1},
+			wantTags: map[string]int{"payments": 3, "cards": 1, "internal": 1, "secret-ledger": 1,
+				"geo": 1, "maps": 1, "weather": 1, "messaging": 1},
+			wantStates: map[string]int{"published": 1, "draft": 1, "in_review": 1, "deprecated": 1},
 		},
 	}
 	for _, tt := range tests {
@@ -314,7 +320,8 @@ func testFacets(t *testing.T, open opener) {
 		t.Fatalf("Total: got %d, want 6", res.Total)
 	}
 	checkFacet(t, "Teams", res.Facets.Teams, map[string]int{"payments": 2, "maps": 2, "ledger": 1, "comms": 1})
-	checkFacet(t, "States", res.Facets.States, map[string]int{"published": 3, "draft": 1, "in_review": 1, "deprecated": 1})
+	// An API counts once per state of its versions (api-1 has a deprecated one).
+	checkFacet(t, "States", res.Facets.States, map[string]int{"published": 3, "draft": 1, "in_review": 1, "deprecated": 2})
 	checkFacet(t, "Tags", res.Facets.Tags, map[string]int{
 		"payments": 3, "cards": 1, "internal": 1, "geo": 1, "maps": 1, "secret-ledger": 1, "weather": 1, "messaging": 1,
 	})
@@ -323,11 +330,52 @@ func testFacets(t *testing.T, open opener) {
 		t.Errorf("Teams facet: got %v, want %v", res.Facets.Teams, wantTeams)
 	}
 
-	// Facets count the filtered result set, not the whole index.
+	// Facets count the filtered result set, each as if its own filter were
+	// off: picking a team leaves the other teams' counts in view.
 	res = mustSearch(t, idx, Query{Teams: []string{"maps"}, Viewer: admin()})
-	checkFacet(t, "Teams", res.Facets.Teams, map[string]int{"maps": 2})
+	checkFacet(t, "Teams", res.Facets.Teams, map[string]int{"payments": 2, "maps": 2, "ledger": 1, "comms": 1})
 	checkFacet(t, "States", res.Facets.States, map[string]int{"published": 1, "deprecated": 1})
 	checkFacet(t, "Tags", res.Facets.Tags, map[string]int{"geo": 1, "maps": 1, "weather": 1})
+
+	// With filters on several facets, each facet counts under the others'.
+	res = mustSearch(t, idx, Query{Teams: []string{"payments"}, States: []string{"deprecated"}, Viewer: admin()})
+	if got := sortedIDs(res); !slices.Equal(got, []string{"api-1"}) {
+		t.Errorf("payments AND deprecated: got %v, want [api-1]", got)
+	}
+	checkFacet(t, "Teams", res.Facets.Teams, map[string]int{"payments": 1, "maps": 1})
+	checkFacet(t, "States", res.Facets.States, map[string]int{"published": 1, "draft": 1, "deprecated": 1})
+	checkFacet(t, "Tags", res.Facets.Tags, map[string]int{"payments": 1, "cards": 1})
+
+	// A limit keeps the most frequent values.
+	res = mustSearch(t, idx, Query{Viewer: admin(), FacetLimit: 2})
+	if want := []FacetValue{{"payments", 3}, {"cards", 1}}; !slices.Equal(res.Facets.Tags, want) {
+		t.Errorf("Tags facet with limit 2: got %v, want %v", res.Facets.Tags, want)
+	}
+}
+
+// testHitFields checks that a hit carries what a result card shows, so that
+// a listing needs no other read.
+func testHitFields(t *testing.T, open opener) {
+	idx := loadCorpus(t, open)
+	for _, q := range []Query{{Viewer: admin(), Teams: []string{"payments"}}, {Text: "gateway", Viewer: admin()}} {
+		res := mustSearch(t, idx, q)
+		var got *Hit
+		for i := range res.Hits {
+			if res.Hits[i].ID == "api-1" {
+				got = &res.Hits[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("query %+v: api-1 not found in %v", q, hitIDs(res))
+		}
+		want := Hit{ID: "api-1", Slug: "payments-gateway", Name: "Payments Gateway", Summary: "Charge cards and wallets",
+			Team: "payments", TeamName: "Payments", State: "published", DefaultVersion: "1.1.0", Tags: []string{"payments", "cards"}}
+		if got.Slug != want.Slug || got.Name != want.Name || got.Summary != want.Summary || got.Team != want.Team ||
+			got.TeamName != want.TeamName || got.State != want.State || got.DefaultVersion != want.DefaultVersion ||
+			!slices.Equal(got.Tags, want.Tags) {
+			t.Errorf("query %q: hit got %+v, want %+v", q.Text, *got, want)
+		}
+	}
 }
 
 func testFilters(t *testing.T, open opener) {
@@ -341,7 +389,8 @@ func testFilters(t *testing.T, open opener) {
 		{"two teams OR", Query{Teams: []string{"maps", "comms"}}, []string{"api-3", "api-5", "api-6"}},
 		{"one tag", Query{Tags: []string{"payments"}}, []string{"api-1", "api-2", "api-4"}},
 		{"two tags OR", Query{Tags: []string{"geo", "weather"}}, []string{"api-3", "api-5"}},
-		{"states OR", Query{States: []string{"draft", "deprecated"}}, []string{"api-2", "api-5"}},
+		{"states OR", Query{States: []string{"draft", "deprecated"}}, []string{"api-1", "api-2", "api-5"}},
+		{"state of any version", Query{States: []string{"deprecated"}}, []string{"api-1", "api-5"}},
 		{"team AND state", Query{Teams: []string{"maps"}, States: []string{"published"}}, []string{"api-3"}},
 		{"team AND tag AND state", Query{Teams: []string{"payments"}, Tags: []string{"payments"}, States: []string{"draft"}}, []string{"api-2"}},
 		{"text AND filter", Query{Text: "payments", States: []string{"published"}}, []string{"api-1"}},

@@ -22,13 +22,19 @@ const (
 	mTags        = "tags"
 	mTeam        = "team"
 	mTeamName    = "teamName"
-	mState       = "state"
+	mState       = "state"  // catalog state, shown
+	mStates      = "states" // states of the versions, counted and filtered
+	mDefault     = "defaultVersion"
 	mVisibility  = "visibility"
 	mVersions    = "versions"
 	mOperations  = "operations" // one line per operation
 	mOpWords     = "opWords"    // words of paths and operation ids
 	mUpdatedAt   = "updatedAt"  // unix milliseconds
 )
+
+// meiliMaxFacetValues is the most values Meilisearch returns per facet (its maxValuesPerFacet setting, 100 by
+// default): a query's FacetLimit above it gets this many.
+const meiliMaxFacetValues = 1000
 
 // meiliBatchSize bounds the documents sent in one request.
 const meiliBatchSize = 1000
@@ -61,6 +67,7 @@ type meiliDoc struct {
 	Team        string   `json:"team"`
 	TeamName    string   `json:"teamName"`
 	State       string   `json:"state"`
+	States      []string `json:"states"`
 	Visibility  string   `json:"visibility"`
 	Versions    []string `json:"versions"`
 	Default     string   `json:"defaultVersion"`
@@ -75,12 +82,12 @@ type meiliDoc struct {
 func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		SearchableAttributes: []string{mName, mSlug, mTags, mOperations, mOpWords, mSummary, mDescription, mTeamName, mVersions},
-		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState},
+		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState, mStates},
 		SortableAttributes:   []string{mNameSort, mUpdatedAt, mID},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 		Pagination:           &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
 		Faceting: &meilisearch.Faceting{
-			MaxValuesPerFacet: MaxFacetValues,
+			MaxValuesPerFacet: meiliMaxFacetValues,
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
 		},
 	}
@@ -174,6 +181,7 @@ func toMeiliDoc(d Document) meiliDoc {
 		Team:        d.Team,
 		TeamName:    d.TeamName,
 		State:       d.State,
+		States:      documentStates(d),
 		Visibility:  d.Visibility,
 		Versions:    versions,
 		Default:     d.DefaultVersion,
@@ -223,9 +231,15 @@ type meiliHit struct {
 	Name      string                     `json:"name"`
 	Summary   string                     `json:"summary"`
 	Team      string                     `json:"team"`
+	TeamName  string                     `json:"teamName"`
 	State     string                     `json:"state"`
+	Default   string                     `json:"defaultVersion"`
+	Tags      []string                   `json:"tags"`
 	Formatted map[string]json.RawMessage `json:"_formatted"`
 }
+
+// meiliFacets are the facet attributes, in the order of Facets' fields.
+func meiliFacets() []string { return []string{mTeam, mTags, mStates} }
 
 // Search runs q with the visibility and facet filters in the Meilisearch filter expression.
 func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
@@ -237,8 +251,8 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 	req := &meilisearch.SearchRequest{
 		Query:                 q.Text,
 		Filter:                meiliFilter(q),
-		Facets:                []string{mTeam, mTags, mState},
-		AttributesToRetrieve:  []string{mID, mSlug, mName, mSummary, mTeam, mState},
+		Facets:                meiliFacets(),
+		AttributesToRetrieve:  []string{mID, mSlug, mName, mSummary, mTeam, mTeamName, mState, mDefault, mTags},
 		AttributesToHighlight: []string{mName, mTags, mOperations, mSummary, mDescription},
 		AttributesToCrop:      []string{mOperations, mSummary, mDescription},
 		CropLength:            30,
@@ -253,30 +267,97 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 	case q.Sort == SortName || q.Text == "":
 		req.Sort = []string{mNameSort + ":asc", mID + ":asc"}
 	}
-	resp, err := m.index.Search(ctx, q.Text, req)
-	if err != nil {
-		return Result{}, fmt.Errorf("meilisearch: search: %w", err)
+	// Disjunctive facets: a facet with a filter is counted by a second
+	// query without that filter, sent with the main one in one request.
+	var facetOnly []string
+	queries := []*meilisearch.SearchRequest{req}
+	for _, f := range []struct {
+		attr   string
+		active bool
+	}{{mTeam, len(q.Teams) > 0}, {mTags, len(q.Tags) > 0}, {mStates, len(q.States) > 0}} {
+		if !f.active {
+			continue
+		}
+		other := q
+		switch f.attr {
+		case mTeam:
+			other.Teams = nil
+		case mTags:
+			other.Tags = nil
+		case mStates:
+			other.States = nil
+		}
+		zero := int64(0)
+		queries = append(queries, &meilisearch.SearchRequest{
+			IndexUID: m.uid, Query: q.Text, Filter: meiliFilter(other), Facets: []string{f.attr},
+			AttributesToRetrieve: []string{mID}, Page: 1, HitsPerPage: &zero,
+		})
+		facetOnly = append(facetOnly, f.attr)
 	}
-	res := Result{Total: int(resp.TotalHits), Hits: make([]Hit, 0, len(resp.Hits))}
+	var resp *meilisearch.SearchResponse
+	var counts []*meilisearch.SearchResponse
+	if len(queries) == 1 {
+		if resp, err = m.index.Search(ctx, q.Text, req); err != nil {
+			return Result{}, fmt.Errorf("meilisearch: search: %w", err)
+		}
+	} else {
+		req.IndexUID = m.uid
+		multi, err := m.client.MultiSearch(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
+		if err != nil {
+			return Result{}, fmt.Errorf("meilisearch: search: %w", err)
+		}
+		if len(multi.Results) != len(queries) {
+			return Result{}, fmt.Errorf("meilisearch: search: %d results for %d queries", len(multi.Results), len(queries))
+		}
+		resp = &multi.Results[0]
+		for i := range multi.Results[1:] {
+			counts = append(counts, &multi.Results[i+1])
+		}
+	}
+	res := Result{Total: int(resp.TotalHits), Hits: make([]Hit, 0, len(resp.Hits)), TeamNames: map[string]string{}}
 	for i, raw := range resp.Hits {
 		var mh meiliHit
 		if err := raw.DecodeInto(&mh); err != nil {
 			return Result{}, fmt.Errorf("meilisearch: decode hit %d: %w", i, err)
 		}
-		h := Hit{ID: mh.ID, Slug: mh.Slug, Name: mh.Name, Summary: mh.Summary, Team: mh.Team, State: mh.State}
+		h := Hit{ID: mh.ID, Slug: mh.Slug, Name: mh.Name, Summary: mh.Summary, Team: mh.Team, State: mh.State,
+			TeamName: mh.TeamName, DefaultVersion: mh.Default, Tags: mh.Tags}
 		if q.Text != "" {
 			h.Highlights = meiliHighlights(mh.Formatted)
 		}
+		if h.TeamName != "" {
+			res.TeamNames[h.Team] = h.TeamName
+		}
 		res.Hits = append(res.Hits, h)
 	}
-	if len(resp.FacetDistribution) > 0 {
-		var dist map[string]map[string]int
-		if err := json.Unmarshal(resp.FacetDistribution, &dist); err != nil {
-			return Result{}, fmt.Errorf("meilisearch: decode facets: %w", err)
+	dist, err := meiliDistribution(resp)
+	if err != nil {
+		return Result{}, err
+	}
+	for i, attr := range facetOnly {
+		own, err := meiliDistribution(counts[i])
+		if err != nil {
+			return Result{}, err
 		}
-		res.Facets = Facets{Teams: meiliFacet(dist[mTeam]), Tags: meiliFacet(dist[mTags]), States: meiliFacet(dist[mState])}
+		dist[attr] = own[attr]
+	}
+	res.Facets = Facets{
+		Teams:  meiliFacet(dist[mTeam], q.FacetLimit),
+		Tags:   meiliFacet(dist[mTags], q.FacetLimit),
+		States: meiliFacet(dist[mStates], q.FacetLimit),
 	}
 	return res, nil
+}
+
+// meiliDistribution decodes the facet counts of a response.
+func meiliDistribution(resp *meilisearch.SearchResponse) (map[string]map[string]int, error) {
+	dist := map[string]map[string]int{}
+	if len(resp.FacetDistribution) > 0 {
+		if err := json.Unmarshal(resp.FacetDistribution, &dist); err != nil {
+			return nil, fmt.Errorf("meilisearch: decode facets: %w", err)
+		}
+	}
+	return dist, nil
 }
 
 // meiliFilter builds the filter expression: visibility first, then the facet filters, ANDed.
@@ -296,7 +377,7 @@ func meiliFilter(q Query) string {
 		clauses = append(clauses, meiliIn(mTags, q.Tags))
 	}
 	if len(q.States) > 0 {
-		clauses = append(clauses, meiliIn(mState, q.States))
+		clauses = append(clauses, meiliIn(mStates, q.States))
 	}
 	return strings.Join(clauses, " AND ")
 }
@@ -314,7 +395,7 @@ func meiliQuote(v string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
-func meiliFacet(dist map[string]int) []FacetValue {
+func meiliFacet(dist map[string]int, limit int) []FacetValue {
 	if len(dist) == 0 {
 		return nil
 	}
@@ -324,7 +405,7 @@ func meiliFacet(dist map[string]int) []FacetValue {
 			out = append(out, FacetValue{Value: v, Count: n})
 		}
 	}
-	return sortFacet(out)
+	return sortFacet(out, limit)
 }
 
 // meiliHighlights turns the highlighted (unescaped) attributes of a hit into escaped snippets, best fields first.

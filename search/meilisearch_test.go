@@ -32,17 +32,18 @@ type fakeMeili struct {
 	t   *testing.T
 	uid string
 
-	mu         sync.Mutex
-	settings   map[string]json.RawMessage // the last settings PATCHed
-	settingsN  int                        // how many times
-	docs       map[string]map[string]any
-	order      []string // document ids in insertion order
-	tasks      map[int64]map[string]any
-	nextTask   int64
-	failNext   bool             // the next task fails
-	searches   []map[string]any // search request bodies
-	docAdds    int              // POST /documents requests
-	docDeletes int              // POST /documents/delete-batch requests
+	mu            sync.Mutex
+	settings      map[string]json.RawMessage // the last settings PATCHed
+	settingsN     int                        // how many times
+	docs          map[string]map[string]any
+	order         []string // document ids in insertion order
+	tasks         map[int64]map[string]any
+	nextTask      int64
+	failNext      bool             // the next task fails
+	searches      []map[string]any // search request bodies
+	docAdds       int              // POST /documents requests
+	docDeletes    int              // POST /documents/delete-batch requests
+	multiSearches int              // POST /multi-search requests
 }
 
 func newFakeMeili(t *testing.T, uid string) (*fakeMeili, *httptest.Server) {
@@ -76,10 +77,16 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 		f.enqueue(w, "documentDeletion", map[string]any{"providedIds": 0, "deletedDocuments": 0, "originalFilter": nil})
 	case r.Method == http.MethodPost && r.URL.Path == prefix+"/search":
 		f.search(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/multi-search":
+		f.multiSearch(w, r)
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
 		writeMeiliError(w, http.StatusNotFound, "not_found", "invalid_request", "Not found.")
 	}
+}
+
+func meiliError(code, typ, msg string) map[string]any {
+	return map[string]any{"message": msg, "code": code, "type": typ, "link": "https://docs.meilisearch.com/errors#" + code}
 }
 
 func writeMeiliError(w http.ResponseWriter, status int, code, typ, msg string) {
@@ -255,40 +262,90 @@ type fakeSearchRequest struct {
 }
 
 func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", err.Error())
+		return
+	}
+	status, out := f.runSearch(body, false)
+	writeJSON(w, status, out)
+}
+
+// multiSearch answers POST /multi-search: each query as /indexes/{uid}/search would, in order.
+func (f *fakeMeili) multiSearch(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Queries []json.RawMessage `json:"queries"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		f.t.Errorf("multi-search body: %v", err)
+		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", err.Error())
+		return
+	}
+	f.multiSearches++
+	var results []any
+	for _, q := range req.Queries {
+		var head struct {
+			IndexUID string `json:"indexUid"`
+		}
+		if err := json.Unmarshal(q, &head); err != nil || head.IndexUID != f.uid {
+			f.t.Errorf("multi-search query for index %q, want %q", head.IndexUID, f.uid)
+		}
+		status, out := f.runSearch(q, true)
+		if status != http.StatusOK {
+			writeJSON(w, status, out)
+			return
+		}
+		out["indexUid"] = f.uid
+		results = append(results, out)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results})
+}
+
+// runSearch runs one search request body and returns the status and the response body.
+func (f *fakeMeili) runSearch(body []byte, multi bool) (int, map[string]any) {
 	if f.settings == nil {
 		f.t.Errorf("search before the index settings were applied")
 	}
 	var raw map[string]any
 	var req fakeSearchRequest
-	body, err := io.ReadAll(r.Body)
-	if err == nil {
-		err = json.Unmarshal(body, &raw)
-	}
+	err := json.Unmarshal(body, &raw)
 	if err == nil {
 		err = json.Unmarshal(body, &req)
 	}
 	if err != nil {
 		f.t.Errorf("search body: %v", err)
-		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", err.Error())
-		return
+		return http.StatusBadRequest, meiliError("bad_request", "invalid_request", err.Error())
 	}
 	f.searches = append(f.searches, raw)
-
-	if req.HighlightPreTag != "<mark>" || req.HighlightPostTag != "</mark>" {
-		f.t.Errorf("highlight tags: got %q %q, want <mark> </mark>", req.HighlightPreTag, req.HighlightPostTag)
+	facetOnly := req.HitsPerPage != nil && *req.HitsPerPage == 0
+	if facetOnly && !multi {
+		f.t.Errorf("a facet-only query outside a multi-search")
 	}
-	for _, a := range []string{mTeam, mTags, mState} {
-		if !slices.Contains(req.Facets, a) {
-			f.t.Errorf("facets %v: want %s", req.Facets, a)
+	for _, a := range req.Facets {
+		if !slices.Contains(f.stringList("filterableAttributes"), a) {
+			return http.StatusBadRequest, meiliError("invalid_search_facets", "invalid_request", "Attribute `"+a+"` is not filterable.")
 		}
 	}
-	if len(req.AttributesToHighlight) == 0 {
+	if facetOnly {
+		if len(req.Facets) != 1 {
+			f.t.Errorf("facet-only query with facets %v: want one", req.Facets)
+		}
+	} else {
+		for _, a := range []string{mTeam, mTags, mStates} {
+			if !slices.Contains(req.Facets, a) {
+				f.t.Errorf("facets %v: want %s", req.Facets, a)
+			}
+		}
+	}
+	if !facetOnly && (req.HighlightPreTag != "<mark>" || req.HighlightPostTag != "</mark>") {
+		f.t.Errorf("highlight tags: got %q %q, want <mark> </mark>", req.HighlightPreTag, req.HighlightPostTag)
+	}
+	if len(req.AttributesToHighlight) == 0 && !facetOnly {
 		f.t.Errorf("attributesToHighlight: got none, want the searched attributes")
 	}
-	if req.Page < 1 || req.HitsPerPage == nil || *req.HitsPerPage < 1 || *req.HitsPerPage > MaxPerPage {
-		f.t.Errorf("page %d, hitsPerPage %v: want page >= 1 and 1 <= hitsPerPage <= %d", req.Page, req.HitsPerPage, MaxPerPage)
-		writeMeiliError(w, http.StatusBadRequest, "invalid_search_page", "invalid_request", "bad page")
-		return
+	if req.Page < 1 || req.HitsPerPage == nil || *req.HitsPerPage < 0 || *req.HitsPerPage > MaxPerPage {
+		f.t.Errorf("page %d, hitsPerPage %v: want page >= 1 and 0 <= hitsPerPage <= %d", req.Page, req.HitsPerPage, MaxPerPage)
+		return http.StatusBadRequest, meiliError("invalid_search_page", "invalid_request", "bad page")
 	}
 	match := func(map[string]any) bool { return true }
 	if req.Filter != nil {
@@ -299,8 +356,7 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 		if s != "" {
 			m, err := parseFakeFilter(s, f.stringList("filterableAttributes"))
 			if err != nil {
-				writeMeiliError(w, http.StatusBadRequest, "invalid_search_filter", "invalid_request", err.Error())
-				return
+				return http.StatusBadRequest, meiliError("invalid_search_filter", "invalid_request", err.Error())
 			}
 			match = m
 		}
@@ -308,9 +364,8 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	for _, s := range req.Sort {
 		attr, _, _ := strings.Cut(s, ":")
 		if !slices.Contains(f.stringList("sortableAttributes"), attr) {
-			writeMeiliError(w, http.StatusBadRequest, "invalid_search_sort", "invalid_request",
+			return http.StatusBadRequest, meiliError("invalid_search_sort", "invalid_request",
 				"Attribute `"+attr+"` is not sortable.")
-			return
 		}
 	}
 
@@ -365,10 +420,14 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	for _, s := range found[from:to] {
 		hits = append(hits, fakeHit(s.doc, req, words))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	pages := 0
+	if per > 0 {
+		pages = (len(found) + per - 1) / per
+	}
+	return http.StatusOK, map[string]any{
 		"hits": hits, "query": req.Q, "processingTimeMs": 1, "hitsPerPage": per, "page": req.Page,
-		"totalPages": (len(found) + per - 1) / per, "totalHits": len(found), "facetDistribution": dist,
-	})
+		"totalPages": pages, "totalHits": len(found), "facetDistribution": dist,
+	}
 }
 
 // fakeWords splits text into lowercase words as a tokenizer would.
@@ -779,13 +838,20 @@ func TestMeilisearchSearchRequest(t *testing.T) {
 		wantSort   []any
 		wantPage   float64
 		wantPer    float64
+		// wantFacets are the filters of the facet-only queries, by facet.
+		wantFacets map[string]string
 	}{
 		{
 			name:       "outsider with filters",
 			q:          Query{Text: "maps", Teams: []string{"maps"}, Tags: []string{"geo", `we"ird\`}, States: []string{"published"}, Viewer: Viewer{Teams: []string{"a", "b"}}, Sort: SortName, Page: 2, PerPage: 5},
-			wantFilter: `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND tags IN ["geo", "we\"ird\\"] AND state IN ["published"]`,
+			wantFilter: `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND tags IN ["geo", "we\"ird\\"] AND states IN ["published"]`,
 			wantSort:   []any{"nameSort:asc", "id:asc"},
 			wantPage:   2, wantPer: 5,
+			wantFacets: map[string]string{
+				"team":   `(visibility = "public" OR team IN ["a", "b"]) AND tags IN ["geo", "we\"ird\\"] AND states IN ["published"]`,
+				"tags":   `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND states IN ["published"]`,
+				"states": `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND tags IN ["geo", "we\"ird\\"]`,
+			},
 		},
 		{
 			name:       "viewer without teams, relevance",
@@ -802,12 +868,33 @@ func TestMeilisearchSearchRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			f.mu.Lock()
+			before := len(f.searches)
+			f.mu.Unlock()
 			if _, err := m.Search(context.Background(), tt.q); err != nil {
 				t.Fatalf("Search: got error %v, want nil", err)
 			}
 			f.mu.Lock()
-			req := f.searches[len(f.searches)-1]
+			req := f.searches[before]
+			facetQueries := f.searches[before+1:]
 			f.mu.Unlock()
+			gotFacets := map[string]string{}
+			for _, fq := range facetQueries {
+				facets, _ := fq["facets"].([]any)
+				if len(facets) != 1 || fq["hitsPerPage"] != 0.0 {
+					t.Errorf("facet-only query: got facets %v, hitsPerPage %v, want one facet and 0", facets, fq["hitsPerPage"])
+					continue
+				}
+				gotFacets[facets[0].(string)], _ = fq["filter"].(string)
+			}
+			if len(gotFacets) != len(tt.wantFacets) {
+				t.Errorf("facet-only queries: got %v, want %v", gotFacets, tt.wantFacets)
+			}
+			for k, want := range tt.wantFacets {
+				if gotFacets[k] != want {
+					t.Errorf("facet-only query of %s: filter got %q, want %q", k, gotFacets[k], want)
+				}
+			}
 			if got, _ := req["filter"].(string); got != tt.wantFilter {
 				t.Errorf("filter: got %q, want %q", got, tt.wantFilter)
 			}

@@ -34,8 +34,13 @@ const (
 	MaxPerPage     = 100
 )
 
-// MaxFacetValues is the number of values returned per facet, the most frequent first.
+// MaxFacetValues is the number of values returned per facet when a query asks for no other number, the most frequent
+// first.
 const MaxFacetValues = 100
+
+// MaxFacetLimit is the most values per facet a query may ask for (Query.FacetLimit): the full list of a facet. The
+// Meilisearch backend returns at most meiliMaxFacetValues of them.
+const MaxFacetLimit = 10000
 
 // snippetWidth is the length of a highlight snippet in characters (runes), before escaping.
 const snippetWidth = 160
@@ -59,7 +64,8 @@ type Document struct {
 	Description         string // plain text (already stripped of markdown)
 	Tags                []string
 	Team, TeamName      string      // team slug and display name
-	State               string      // lifecycle state of the default version: draft, in_review, published, deprecated, retired
+	State               string      // catalog state of the API (lifecycle.CatalogState): draft, in_review, published, deprecated, retired
+	States              []string    // the states of all its versions (State when it has none): what the state facet counts and filters
 	Visibility          string      // "public" (whole org) or "team"
 	Versions            []string    // version numbers
 	DefaultVersion      string      // version shown in the catalog
@@ -73,18 +79,25 @@ type Viewer struct {
 	All   bool
 }
 
-// Query is one search. Teams, Tags and States are facet filters: AND across fields, OR within a field.
+// Query is one search. Teams, Tags and States are facet filters: AND across fields, OR within a field. States match
+// the states of an API's versions (Document.States).
 type Query struct {
 	Text                string
 	Teams, Tags, States []string
 	Viewer              Viewer
 	Sort                string // "relevance" (default), "name", "updated"
 	Page, PerPage       int    // 1-based; PerPage default 20, max 100
+	// FacetLimit is the number of values per facet to return, most frequent first: 0 means MaxFacetValues, at most
+	// MaxFacetLimit.
+	FacetLimit int
 }
 
-// Hit is one API found. Highlights are HTML: snippets with matches wrapped in <mark>…</mark>, everything else escaped.
+// Hit is one API found, with what a result card shows, so that a listing needs nothing else. Highlights are HTML:
+// snippets with matches wrapped in <mark>…</mark>, everything else escaped.
 type Hit struct {
 	ID, Slug, Name, Summary, Team, State string
+	TeamName, DefaultVersion             string
+	Tags                                 []string
 	Highlights                           []string
 }
 
@@ -94,14 +107,19 @@ type FacetValue struct {
 	Count int
 }
 
-// Facets are the counts by team, tag and state over the filtered result set, the most frequent first.
+// Facets are the counts by team, tag and state, the most frequent first. They are disjunctive: each facet counts the
+// APIs that match the text and the other facets' filters, as if its own filter were off, so that picking one team
+// leaves the other teams' counts in view. An API counts once for each state of its versions.
 type Facets struct{ Teams, Tags, States []FacetValue }
 
-// Result is one page of hits, the facets and the total number of matching APIs.
+// Result is one page of hits, the facets and the total number of matching APIs. TeamNames are the display names, by
+// slug, of the teams of the hits and of the team facet, as far as the index knows them (the embedded index knows them
+// all, Meilisearch those of the hits).
 type Result struct {
-	Hits   []Hit
-	Facets Facets
-	Total  int
+	Hits      []Hit
+	Facets    Facets
+	Total     int
+	TeamNames map[string]string
 }
 
 // Index is the catalog's search index.
@@ -138,6 +156,12 @@ func normalize(q Query) (Query, error) {
 	if q.PerPage > MaxPerPage {
 		q.PerPage = MaxPerPage
 	}
+	if q.FacetLimit <= 0 {
+		q.FacetLimit = MaxFacetValues
+	}
+	if q.FacetLimit > MaxFacetLimit {
+		q.FacetLimit = MaxFacetLimit
+	}
 	q.Teams = compact(q.Teams)
 	q.Tags = compact(q.Tags)
 	q.States = compact(q.States)
@@ -157,6 +181,14 @@ func compact(vs []string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// documentStates is what the state facet counts of d: the states of its versions, else its catalog state.
+func documentStates(d Document) []string {
+	if states := compact(d.States); len(states) > 0 {
+		return states
+	}
+	return []string{d.State}
 }
 
 // validate checks what both backends need of a document.
@@ -372,16 +404,16 @@ func unmark(s, pre, post string) (string, []span) {
 	return b.String(), spans
 }
 
-// sortFacet orders facet values by count, most frequent first, then by value, and keeps at most MaxFacetValues.
-func sortFacet(vs []FacetValue) []FacetValue {
+// sortFacet orders facet values by count, most frequent first, then by value, and keeps at most limit.
+func sortFacet(vs []FacetValue, limit int) []FacetValue {
 	sort.Slice(vs, func(i, j int) bool {
 		if vs[i].Count != vs[j].Count {
 			return vs[i].Count > vs[j].Count
 		}
 		return vs[i].Value < vs[j].Value
 	})
-	if len(vs) > MaxFacetValues {
-		vs = vs[:MaxFacetValues]
+	if len(vs) > limit {
+		vs = vs[:limit]
 	}
 	return vs
 }

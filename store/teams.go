@@ -93,6 +93,26 @@ func (s *Store) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 	return teams, nil
 }
 
+// TeamNames returns the display names of the teams with these slugs, by
+// slug: two columns, for pages that show teams by name.
+func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]string, error) {
+	out := make(map[string]string, len(slugs))
+	if len(slugs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Slug string `bun:"slug"`
+		Name string `bun:"name"`
+	}
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Where("slug IN (?)", bun.In(slugs)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("team names: %w", translate(err))
+	}
+	for _, r := range rows {
+		out[r.Slug] = r.Name
+	}
+	return out, nil
+}
+
 // TeamMembers returns the members of a team with their users, ordered by username.
 func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
 	var members []TeamMember
