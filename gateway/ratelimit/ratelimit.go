@@ -1,6 +1,8 @@
-// Package ratelimit limits requests per subscription on one gateway node: a
-// token bucket per key (golang.org/x/time/rate) that refills at the plan's
-// rate per minute and holds its burst.
+// Package ratelimit limits requests per subscription: a rate (requests per
+// minute with a burst) and a daily quota (requests per UTC day). Local keeps
+// them in the node's memory: a token bucket per key (golang.org/x/time/rate)
+// and a counter per day. Redis shares them between every node that uses the
+// same Redis, and falls back to Local while Redis cannot be reached.
 package ratelimit
 
 import (
@@ -13,11 +15,15 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limit is a plan's limit: a sustained rate and a burst.
+// Limit is a plan's limit: a sustained rate and a burst, and a daily quota.
 type Limit struct {
+	// PerMinute is the sustained rate; 0 means no rate limit.
 	PerMinute int
 	// Burst is how many requests may come at once; 0 means PerMinute.
 	Burst int
+	// DailyQuota is how many requests may be accepted per UTC day; 0 means
+	// no quota.
+	DailyQuota int
 }
 
 func (l Limit) burst() int {
@@ -30,6 +36,12 @@ func (l Limit) burst() int {
 // Decision is the outcome of one request and what the RateLimit headers say.
 type Decision struct {
 	Allowed bool
+	// QuotaExceeded says the request was refused because the daily quota is
+	// used up; RetryAfter is then the time until the next UTC midnight.
+	QuotaExceeded bool
+	// QuotaUsed counts today's accepted requests, this one included (when
+	// the limit has a quota).
+	QuotaUsed int
 	// Limit is the requests per minute.
 	Limit int
 	// Remaining is how many more requests may be sent now.
@@ -40,7 +52,7 @@ type Decision struct {
 	RetryAfter time.Duration
 }
 
-// Local keeps the buckets in this process.
+// Local keeps the buckets and the day's counts in this process.
 type Local struct {
 	seed   maphash.Seed
 	shards [64]shard
@@ -52,8 +64,11 @@ type shard struct {
 }
 
 type bucket struct {
-	lim   *rate.Limiter
+	lim   *rate.Limiter // nil without a rate
 	limit Limit
+	// day (days since 1970, UTC) and used count the quota.
+	day  int64
+	used int
 }
 
 // NewLocal returns an empty set of buckets.
@@ -65,36 +80,84 @@ func NewLocal() *Local {
 	return l
 }
 
-// Allow takes one request from key's bucket at now. Limits with no rate are
-// not limited. It never fails; the error is for shared limiters.
+// Allow takes one request from key's bucket and quota at now. Limits with no
+// rate and no quota are not limited. It never fails; the error is for shared
+// limiters.
 func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time) (Decision, error) {
-	if limit.PerMinute <= 0 {
+	if limit.PerMinute <= 0 && limit.DailyQuota <= 0 {
 		return Decision{Allowed: true}, nil
 	}
 	perSecond := rate.Limit(float64(limit.PerMinute) / 60)
 	burst := limit.burst()
+	day := dayOf(now)
 	s := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
 	s.mu.Lock()
 	b := s.buckets[key]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(perSecond, burst), limit: limit}
+		b = &bucket{limit: limit, day: day}
+		if limit.PerMinute > 0 {
+			b.lim = rate.NewLimiter(perSecond, burst)
+		}
 		s.buckets[key] = b
 	} else if b.limit != limit {
 		// The plan changed: keep the tokens, change the rate and size.
-		b.lim.SetLimitAt(now, perSecond)
-		b.lim.SetBurstAt(now, burst)
+		switch {
+		case limit.PerMinute <= 0:
+			b.lim = nil
+		case b.lim == nil:
+			b.lim = rate.NewLimiter(perSecond, burst)
+		default:
+			b.lim.SetLimitAt(now, perSecond)
+			b.lim.SetBurstAt(now, burst)
+		}
 		b.limit = limit
 	}
-	allowed := b.lim.AllowN(now, 1)
-	tokens := b.lim.TokensAt(now)
+	if b.day != day {
+		b.day, b.used = day, 0
+	}
+	if limit.DailyQuota > 0 && b.used >= limit.DailyQuota {
+		used := b.used
+		s.mu.Unlock()
+		return quotaExceeded(limit, used, now), nil
+	}
+	allowed, tokens := true, 0.0
+	if b.lim != nil {
+		allowed = b.lim.AllowN(now, 1)
+		tokens = b.lim.TokensAt(now)
+	}
+	if allowed && limit.DailyQuota > 0 {
+		b.used++
+	}
+	used := b.used
 	s.mu.Unlock()
 
-	d := Decision{Allowed: allowed, Limit: limit.PerMinute, Remaining: max(int(math.Floor(tokens)), 0)}
-	d.Reset = seconds((float64(burst) - tokens) / float64(perSecond))
-	if !allowed {
-		d.RetryAfter = max(seconds((1-tokens)/float64(perSecond)), time.Second)
+	d := Decision{Allowed: allowed, Limit: limit.PerMinute}
+	if limit.DailyQuota > 0 {
+		d.QuotaUsed = used
+	}
+	if limit.PerMinute > 0 {
+		d.Remaining = max(int(math.Floor(tokens)), 0)
+		d.Reset = seconds((float64(burst) - tokens) / float64(perSecond))
+		if !allowed {
+			d.RetryAfter = max(seconds((1-tokens)/float64(perSecond)), time.Second)
+		}
 	}
 	return d, nil
+}
+
+// quotaExceeded is the refusal of a request over the daily quota: the
+// headers speak of the quota, reset at the next UTC midnight.
+func quotaExceeded(limit Limit, used int, now time.Time) Decision {
+	untilMidnight := seconds(NextMidnight(now).Sub(now).Seconds())
+	return Decision{QuotaExceeded: true, QuotaUsed: used, Limit: limit.DailyQuota, Reset: untilMidnight, RetryAfter: max(untilMidnight, time.Second)}
+}
+
+// dayOf is the UTC day of t, in days since 1970-01-01.
+func dayOf(t time.Time) int64 { return t.Unix() / 86400 }
+
+// NextMidnight is the UTC midnight after t, when daily quotas reset.
+func NextMidnight(t time.Time) time.Time {
+	return time.Unix((dayOf(t)+1)*86400, 0).UTC()
 }
 
 func seconds(s float64) time.Duration {
@@ -104,15 +167,17 @@ func seconds(s float64) time.Duration {
 	return time.Duration(math.Ceil(s)) * time.Second
 }
 
-// Sweep forgets the buckets that are full at now: forgetting them changes
-// nothing, as a new bucket starts full. It returns how many remain.
+// Sweep forgets the buckets that are full at now and hold no count for
+// today: forgetting them changes nothing, as a new bucket starts full. It
+// returns how many remain.
 func (l *Local) Sweep(now time.Time) int {
 	n := 0
 	for i := range l.shards {
 		s := &l.shards[i]
 		s.mu.Lock()
 		for k, b := range s.buckets {
-			if b.lim.TokensAt(now) >= float64(b.limit.burst()) {
+			full := b.lim == nil || b.lim.TokensAt(now) >= float64(b.limit.burst())
+			if full && (b.used == 0 || b.day != dayOf(now)) {
 				delete(s.buckets, k)
 			}
 		}

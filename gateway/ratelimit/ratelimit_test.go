@@ -51,3 +51,29 @@ func TestLocalPlanChangeAndUnlimited(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalDailyQuota(t *testing.T) {
+	l := ratelimit.NewLocal()
+	now := time.Date(2026, 12, 2, 22, 0, 0, 0, time.UTC)
+	lim := ratelimit.Limit{PerMinute: 60, Burst: 1, DailyQuota: 2}
+	if d, _ := l.Allow(t.Context(), "s", lim, now); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("first: %+v", d)
+	}
+	// Refused by the rate: not counted against the quota.
+	if d, _ := l.Allow(t.Context(), "s", lim, now); d.Allowed || d.QuotaExceeded || d.QuotaUsed != 1 {
+		t.Fatalf("second at once: %+v", d)
+	}
+	if d, _ := l.Allow(t.Context(), "s", lim, now.Add(time.Second)); !d.Allowed || d.QuotaUsed != 2 {
+		t.Fatalf("third: %+v", d)
+	}
+	d, _ := l.Allow(t.Context(), "s", lim, now.Add(time.Hour))
+	if d.Allowed || !d.QuotaExceeded || d.RetryAfter != time.Hour || d.Limit != 2 {
+		t.Fatalf("over the quota at 23:00: %+v, want refused for the hour until midnight", d)
+	}
+	if n := l.Sweep(now.Add(time.Hour)); n != 1 {
+		t.Fatalf("sweep forgot a bucket holding today's count (%d left)", n)
+	}
+	if d, _ := l.Allow(t.Context(), "s", lim, now.Add(2*time.Hour)); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("the next UTC day: %+v", d)
+	}
+}

@@ -1,0 +1,175 @@
+package ratelimit_test
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/gateway/ratelimit/redistest"
+)
+
+func newRedis(t *testing.T, url, prefix string, reg prometheus.Registerer, log *slog.Logger) *ratelimit.Redis {
+	t.Helper()
+	r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: url, Prefix: prefix, Registerer: reg, Logger: log, Pause: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// Two limiters (two nodes) on one Redis share one subscription's rate.
+func TestRedisSharedRate(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	a, b := newRedis(t, url, prefix, nil, nil), newRedis(t, url, prefix, nil, nil)
+	lim := ratelimit.Limit{PerMinute: 60, Burst: 5}
+	start := time.Now()
+	allowed := 0
+	var last ratelimit.Decision
+	for i := range 20 {
+		l := a
+		if i%2 == 1 {
+			l = b
+		}
+		d, err := l.Allow(t.Context(), "sub-1", lim, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Allowed {
+			allowed++
+		}
+		last = d
+	}
+	// 5 at once, plus one per second that passed during the loop.
+	most := 5 + int(time.Since(start)/time.Second)
+	if allowed < 5 || allowed > most {
+		t.Fatalf("%d of 20 requests allowed over two nodes, want 5 to %d", allowed, most)
+	}
+	if last.Allowed || last.RetryAfter < time.Second || last.Limit != 60 || last.Remaining != 0 {
+		t.Fatalf("last decision %+v, want refused with Retry-After ≥ 1 s", last)
+	}
+	if a.Fallbacks() != 0 || b.Fallbacks() != 0 {
+		t.Fatal("fallbacks counted while Redis answers")
+	}
+	// Another subscription has its own counters.
+	if d, _ := b.Allow(t.Context(), "sub-2", lim, time.Now()); !d.Allowed || d.Remaining != 4 {
+		t.Fatalf("first request of another subscription: %+v", d)
+	}
+}
+
+func TestRedisDailyQuota(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	a, b := newRedis(t, url, prefix, nil, nil), newRedis(t, url, prefix, nil, nil)
+	lim := ratelimit.Limit{DailyQuota: 3}
+	now := time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)
+	for i, l := range []*ratelimit.Redis{a, b, a} {
+		d, _ := l.Allow(t.Context(), "sub-q", lim, now)
+		if !d.Allowed || d.QuotaUsed != i+1 {
+			t.Fatalf("request %d: %+v", i+1, d)
+		}
+	}
+	d, _ := b.Allow(t.Context(), "sub-q", lim, now)
+	if d.Allowed || !d.QuotaExceeded || d.RetryAfter != time.Minute || d.Limit != 3 {
+		t.Fatalf("over the quota: %+v, want refused until midnight (60 s)", d)
+	}
+	// The next UTC day starts a new count.
+	if d, _ := a.Allow(t.Context(), "sub-q", lim, now.Add(2*time.Minute)); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("the next day: %+v", d)
+	}
+	// A request refused by the rate does not use the quota.
+	both := ratelimit.Limit{PerMinute: 1, Burst: 1, DailyQuota: 10}
+	a.Allow(t.Context(), "sub-r", both, now)
+	if d, _ := a.Allow(t.Context(), "sub-r", both, now); d.Allowed || d.QuotaExceeded {
+		t.Fatalf("second request at 1/min: %+v", d)
+	}
+	if d, _ := b.Allow(t.Context(), "sub-r", ratelimit.Limit{DailyQuota: 10}, now); d.QuotaUsed != 2 {
+		t.Fatalf("quota used %d, want 2 (the refused request not counted)", d.QuotaUsed)
+	}
+}
+
+// Redis unreachable: the limiter decides locally, counts it, logs it once,
+// and shares again when Redis is back.
+func TestRedisFallbackAndRecovery(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	reg := prometheus.NewRegistry()
+	var logs bytes.Buffer
+	r := newRedis(t, proxy.URL(t, url), prefix, reg, slog.New(slog.NewTextHandler(&logs, nil)))
+	other := newRedis(t, url, prefix, nil, nil)
+	lim := ratelimit.Limit{PerMinute: 600, Burst: 3}
+	if d, _ := r.Allow(t.Context(), "sub-f", lim, time.Now()); !d.Allowed || d.Remaining != 2 {
+		t.Fatalf("through the proxy: %+v", d)
+	}
+
+	proxy.Cut()
+	for i := range 50 {
+		d, err := r.Allow(t.Context(), "sub-f", lim, time.Now())
+		if err != nil {
+			t.Fatalf("request %d failed with Redis cut: %v", i, err)
+		}
+		if i == 0 && !d.Allowed {
+			t.Fatalf("first local decision refused: %+v", d)
+		}
+	}
+	if got := metric(t, reg, "portico_gateway_ratelimit_fallbacks_total"); got != 50 {
+		t.Fatalf("fallbacks metric %v, want 50", got)
+	}
+	if n := strings.Count(logs.String(), "Redis unreachable"); n != 1 {
+		t.Fatalf("%d fallback log lines, want 1:\n%s", n, logs.String())
+	}
+	if metric(t, reg, "portico_gateway_ratelimit_redis_up") != 0 {
+		t.Fatal("redis_up is not 0 while Redis is cut")
+	}
+
+	proxy.Restore(t)
+	// Use up the shared burst from another node; once the pause is over, r
+	// sees the shared count again.
+	for range 5 {
+		other.Allow(t.Context(), "sub-g", lim, time.Now())
+	}
+	time.Sleep(300 * time.Millisecond)
+	var d ratelimit.Decision
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for range 5 {
+			other.Allow(t.Context(), "sub-g", lim, time.Now())
+		}
+		before := r.Fallbacks()
+		d, _ = r.Allow(t.Context(), "sub-g", lim, time.Now())
+		if r.Fallbacks() == before {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d.Allowed {
+		t.Fatalf("after recovery a request over the shared burst is allowed: %+v", d)
+	}
+	if metric(t, reg, "portico_gateway_ratelimit_redis_up") != 1 || !strings.Contains(logs.String(), "Redis answers again") {
+		t.Fatalf("no recovery shown:\n%s", logs.String())
+	}
+}
+
+// metric is the value of the one counter or gauge named name in reg.
+func metric(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			m := mf.GetMetric()[0]
+			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
+}
