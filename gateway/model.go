@@ -69,8 +69,9 @@ type Plan struct {
 	// rate per minute).
 	RatePerMinute int `json:"rate_per_minute"`
 	Burst         int `json:"burst,omitempty"`
-	// DailyQuota is carried for the usage reporting; the node does not
-	// enforce it.
+	// DailyQuota is how many requests a subscription may make per UTC day
+	// (0: no quota). Nodes enforce it: together through Redis when they
+	// share one, else each node on its own.
 	DailyQuota int `json:"daily_quota,omitempty"`
 }
 

@@ -214,11 +214,12 @@ func config(t *testing.T, version uint64, upstreams ...string) *gateway.State {
 		{API: "ledger", Major: 2, Targets: upstreams, State: gateway.StatePublished},
 		{API: "maps", Major: 1, Targets: upstreams, State: gateway.StatePublished},
 	}
-	plans := []gateway.Plan{{ID: "free", RatePerMinute: 60, Burst: 3}, {ID: "big", RatePerMinute: 1_000_000, Burst: 100_000}}
+	plans := []gateway.Plan{{ID: "free", RatePerMinute: 60, Burst: 3}, {ID: "big", RatePerMinute: 1_000_000, Burst: 100_000}, {ID: "daily", DailyQuota: 2}}
 	keys := []gateway.Key{
 		{ID: "k1", Hash: gateway.HashKey("ptk_k1_secret"), Subscription: "sub-1", Team: "acme", App: "billing", API: "ledger", Major: 1, Plan: "big", State: gateway.KeyActive},
 		{ID: "k2", Hash: gateway.HashKey("ptk_k2_secret"), Subscription: "sub-2", Team: "acme", App: "shop", API: "ledger", Major: 1, Plan: "free", State: gateway.KeyActive},
 		{ID: "k3", Hash: gateway.HashKey("ptk_k3_secret"), Subscription: "sub-3", Team: "beta", App: "maps-app", API: "maps", Major: 1, Plan: "big", State: gateway.KeyActive},
+		{ID: "k5", Hash: gateway.HashKey("ptk_k5_secret"), Subscription: "sub-5", Team: "beta", App: "quota", API: "ledger", Major: 1, Plan: "daily", State: gateway.KeyActive},
 		{ID: "k4", Hash: gateway.HashKey("ptk_k4_secret"), Subscription: "sub-4", Team: "beta", App: "old", API: "ledger", Major: 1, Plan: "big", State: gateway.KeyActive, ExpiresAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	st, err := gateway.NewState(version, routes, plans, keys)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -133,6 +134,27 @@ func TestDataPlane(t *testing.T) {
 			t.Errorf("another subscription is limited too: %d", r.status)
 		}
 	})
+	t.Run("daily quota per subscription", func(t *testing.T) {
+		for i := range 2 {
+			if r := get(t, n.url+"/ledger/v1/x", "X-API-Key", "ptk_k5_secret"); r.status != 200 {
+				t.Fatalf("request %d within the quota: %d", i+1, r.status)
+			}
+		}
+		r := get(t, n.url+"/ledger/v1/x", "X-API-Key", "ptk_k5_secret")
+		if r.status != 429 {
+			t.Fatalf("third request of a 2-a-day plan: %d, want 429", r.status)
+		}
+		pr := r.problem(t)
+		now := time.Now().UTC()
+		midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+		if pr["quota_reset"] != midnight.Format(time.RFC3339) || !strings.Contains(pr["detail"].(string), "2 requests per day") {
+			t.Errorf("problem %v, want the quota reset at %s", pr, midnight.Format(time.RFC3339))
+		}
+		retry, _ := strconv.Atoi(r.header.Get("Retry-After"))
+		if left := int(time.Until(midnight).Seconds()); retry < left-5 || retry > left+5 || r.header.Get("RateLimit-Limit") != "2" || r.header.Get("RateLimit-Remaining") != "0" {
+			t.Errorf("Retry-After %q (want about %d), RateLimit-Limit %q, RateLimit-Remaining %q", r.header.Get("Retry-After"), left, r.header.Get("RateLimit-Limit"), r.header.Get("RateLimit-Remaining"))
+		}
+	})
 
 	st, _ := p.src.Snapshot(t.Context())
 	t.Run("revocation reaches the node", func(t *testing.T) {
@@ -205,7 +227,7 @@ func TestDataPlane(t *testing.T) {
 			t.Errorf("readyz %d %s", r.status, r.body)
 		}
 		m := get(t, n.admin+"/metrics")
-		for _, want := range []string{`portico_gateway_requests_total{code="200"}`, `portico_gateway_requests_total{code="429"} 1`, fmt.Sprintf("portico_gateway_config_version %d", cur.Version()), "portico_gateway_portal_connected 1"} {
+		for _, want := range []string{`portico_gateway_requests_total{code="200"}`, `portico_gateway_requests_total{code="429"} 2`, `portico_gateway_api_requests_total{api="ledger/v1",class="429"} 2`, `portico_gateway_api_requests_total{api="ledger/v1",class="2xx"}`, `portico_gateway_api_requests_total{api="none",class="4xx"}`, `portico_gateway_upstream_duration_seconds_count{api="ledger/v1"}`, fmt.Sprintf("portico_gateway_config_version %d", cur.Version()), "portico_gateway_portal_connected 1"} {
 			if !strings.Contains(string(m.body), want) {
 				t.Errorf("metrics lack %q", want)
 			}

@@ -64,6 +64,7 @@ func validRequestID(b []byte) bool {
 // outcome is what the access log and metrics record about one request.
 type outcome struct {
 	route, keyID, subscription, reason string
+	m                                  *routeMetrics
 }
 
 // handle serves one data-plane request.
@@ -112,7 +113,7 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		return
 	}
 	r := rt.r
-	o.route = r.ID()
+	o.route, o.m = r.ID(), rt.m
 	if rt.gone != nil {
 		o.reason = "retired"
 		if rt.link != "" {
@@ -161,11 +162,11 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		return
 	}
 
-	// The plan's rate limit, per subscription.
+	// The plan's rate limit and daily quota, per subscription.
 	var d ratelimit.Decision
-	if p, ok := c.state.Plan(k.Plan); ok && p.RatePerMinute > 0 {
+	if p, ok := c.state.Plan(k.Plan); ok && (p.RatePerMinute > 0 || p.DailyQuota > 0) {
 		var err error
-		d, err = n.opts.Limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: p.RatePerMinute, Burst: p.Burst}, now)
+		d, err = n.opts.Limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: p.RatePerMinute, Burst: p.Burst, DailyQuota: p.DailyQuota}, now)
 		if err != nil {
 			// A shared limiter that fails lets the request through: the
 			// plan's limit is a fairness rule, the key check above is not.
@@ -173,10 +174,17 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 			d = ratelimit.Decision{Allowed: true}
 		}
 		if !d.Allowed {
-			o.reason = "rate limited"
+			retry := strconv.Itoa(int(d.RetryAfter / time.Second))
 			setRateLimit(&ctx.Response.Header, d)
-			ctx.Response.Header.Set("Retry-After", strconv.Itoa(int(d.RetryAfter/time.Second)))
-			writeProblem(ctx, fasthttp.StatusTooManyRequests, "the plan allows "+strconv.Itoa(p.RatePerMinute)+" requests per minute; retry after "+strconv.Itoa(int(d.RetryAfter/time.Second))+" s", reqID, nil)
+			ctx.Response.Header.Set("Retry-After", retry)
+			if d.QuotaExceeded {
+				o.reason = "quota exceeded"
+				reset := now.Add(d.RetryAfter).UTC().Truncate(time.Second).Format(time.RFC3339)
+				writeProblem(ctx, fasthttp.StatusTooManyRequests, "the plan allows "+strconv.Itoa(p.DailyQuota)+" requests per day (UTC); the quota resets at "+reset, reqID, map[string]string{"quota_reset": reset})
+				return
+			}
+			o.reason = "rate limited"
+			writeProblem(ctx, fasthttp.StatusTooManyRequests, "the plan allows "+strconv.Itoa(p.RatePerMinute)+" requests per minute; retry after "+retry+" s", reqID, nil)
 			return
 		}
 	}
@@ -229,11 +237,13 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	}
 
 	deadline := now.Add(rt.up.responseTimeout)
+	sent := time.Now()
 	err := rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
 	if err != nil && isConnectError(err) && time.Now().Before(deadline) {
 		// The request never reached that target: try another once.
 		err = rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
 	}
+	rt.m.upstream.Observe(time.Since(sent).Seconds())
 	if clientClose {
 		ctx.SetConnectionClose()
 	}
@@ -324,7 +334,11 @@ func writeProblem(ctx *fasthttp.RequestCtx, status int, detail, reqID string, ex
 func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o *outcome) {
 	status := ctx.Response.StatusCode()
 	elapsed := time.Since(start)
-	n.metrics.observe(status, elapsed)
+	rm := o.m
+	if rm == nil {
+		rm = n.metrics.noRoute
+	}
+	n.metrics.observe(rm, status, elapsed)
 	if !n.opts.AccessLog.Enabled(context.Background(), slog.LevelInfo) {
 		return
 	}
