@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // config is the node's configuration. Each setting has a flag and an
@@ -18,6 +20,8 @@ type config struct {
 	Portal, Token, Addr, AdminAddr, DataDir string
 	LogLevel, LogFormat, AccessLog          string
 	ConnectTimeout, ResponseTimeout         string
+	// RedisURL may hold a password: like the token, it is never printed.
+	RedisURL string
 }
 
 type setting struct {
@@ -60,6 +64,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		fs.StringVar(s.dst, s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 	}
 	c.Token = getenv("PORTICO_GATEWAY_TOKEN")
+	c.RedisURL = getenv("PORTICO_GATEWAY_REDIS_URL")
+	fs.Var(secretFlag{&c.RedisURL}, "redis-url", "Redis shared by the nodes for cluster-wide rate limits and daily quotas, e.g. redis://:password@redis:6379/0 (env PORTICO_GATEWAY_REDIS_URL); empty: each node limits on its own")
 	fs.Var(secretFlag{&c.Token}, "token", "the node's token from the portal (env PORTICO_GATEWAY_TOKEN, preferred: a flag shows in the process list); never logged")
 }
 
@@ -83,6 +89,11 @@ func (c *config) validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("invalid --data: the data directory must not be empty")
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			return errors.New("invalid --redis-url: use redis://[user:password@]host:port[/db] or rediss://…")
+		}
 	}
 	if _, err := c.level(); err != nil {
 		return err
@@ -126,4 +137,13 @@ func (c *config) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redisHost is the Redis address for logs, without credentials.
+func (c *config) redisHost() string {
+	opt, err := redis.ParseURL(c.RedisURL)
+	if err != nil {
+		return ""
+	}
+	return opt.Addr
 }

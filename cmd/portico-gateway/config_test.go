@@ -30,6 +30,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"bad admin addr from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_ADMIN_ADDR", "x"), "invalid --admin-addr"},
 		{"bad timeout", []string{"--portal", "https://x", "--response-timeout", "soon"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --response-timeout"},
 		{"bad access log", []string{"--portal", "https://x", "--access-log", "maybe"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --access-log"},
+		{"bad redis url", []string{"--portal", "https://x", "--redis-url", "http://redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --redis-url"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
 	}
 	for _, tt := range tests {
@@ -46,12 +47,15 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 func TestUsageNeverShowsTheToken(t *testing.T) {
 	var out bytes.Buffer
 	run(context.Background(), []string{"--help"}, func(k string) string {
-		if k == "PORTICO_GATEWAY_TOKEN" {
+		switch k {
+		case "PORTICO_GATEWAY_TOKEN":
 			return "secret-token-value"
+		case "PORTICO_GATEWAY_REDIS_URL":
+			return "redis://:secret-redis-password@redis:6379/0"
 		}
 		return ""
 	}, &out, &out)
-	if !strings.Contains(out.String(), "-token") || strings.Contains(out.String(), "secret-token-value") {
+	if !strings.Contains(out.String(), "-token") || !strings.Contains(out.String(), "-redis-url") || strings.Contains(out.String(), "secret-token-value") || strings.Contains(out.String(), "secret-redis-password") {
 		t.Fatalf("usage:\n%s", out.String())
 	}
 }

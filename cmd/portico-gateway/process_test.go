@@ -157,10 +157,11 @@ type proc struct {
 	exited      chan error
 }
 
-func startProc(t *testing.T, portalURL, token, dir string) *proc {
+func startProc(t *testing.T, portalURL, token, dir string, extra ...string) *proc {
 	t.Helper()
 	p := &proc{addr: freeAddr(t), admin: freeAddr(t), out: &lockedBuffer{}, exited: make(chan error, 1)}
 	p.cmd = exec.Command(gatewayBinary(t), "--portal", portalURL, "--addr", p.addr, "--admin-addr", p.admin, "--data", dir, "--log-format", "json", "--log-level", "debug")
+	p.cmd.Args = append(p.cmd.Args, extra...)
 	p.cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN="+token)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

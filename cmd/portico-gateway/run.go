@@ -76,13 +76,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		access = c.logger(lw)
 	}
 	connect, response, _ := c.timeouts()
-	limiter := ratelimit.NewLocal()
+	reg := prometheus.NewRegistry()
+	var limiter interface {
+		node.Limiter
+		Sweep(time.Time) int
+	}
+	if c.RedisURL == "" {
+		limiter = ratelimit.NewLocal()
+		log.Info("rate limits and daily quotas are per node (no --redis-url)")
+	} else {
+		rl, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: c.RedisURL, Logger: log, Registerer: reg})
+		if err != nil {
+			return err
+		}
+		defer rl.Close()
+		pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := rl.Ping(pctx); err != nil {
+			log.Warn("Redis does not answer yet: limits are per node until it does", "redis", c.redisHost(), "err", err)
+		} else {
+			log.Info("rate limits and daily quotas are shared in Redis", "redis", c.redisHost())
+		}
+		pcancel()
+		limiter = rl
+	}
 	n := node.New(node.Options{
 		Portal: c.Portal, Token: c.Token, DataDir: c.DataDir,
 		Logger: log, AccessLog: access, Limiter: limiter,
 		Agent:          "portico-gateway " + buildVersion(),
 		ConnectTimeout: connect, ResponseTimeout: response,
-		Registry: prometheus.NewRegistry(),
+		Registry: reg,
 	})
 	if err := n.LoadLastKnownGood(); err != nil {
 		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)
