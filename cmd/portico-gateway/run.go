@@ -135,7 +135,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			cancel()
 		}
 	}
-	wg.Add(4)
+	wg.Add(5)
+	go func() { defer wg.Done(); fail("usage", n.RunUsage(ctx)) }()
 	go func() { defer wg.Done(); fail("data plane", n.Serve(ctx, ln, shutdownGrace)) }()
 	go func() { defer wg.Done(); fail("admin", n.ServeAdmin(ctx, aln)) }()
 	go func() { defer wg.Done(); fail("sync", n.RunSync(ctx)) }()
@@ -157,6 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
 	}
 	wg.Wait()
+	n.FlushUsage()
 	if firstErr != nil {
 		return firstErr
 	}

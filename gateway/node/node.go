@@ -56,6 +56,10 @@ type Options struct {
 	Registry *prometheus.Registry
 	// HTTPClient talks to the portal.
 	HTTPClient *http.Client
+	// UsageInterval is how often usage is spooled and sent (default 10 s);
+	// UsageSpoolBytes bounds the spool on disk (default 64 MiB).
+	UsageInterval   time.Duration
+	UsageSpoolBytes int64
 }
 
 func (o *Options) defaults() {
@@ -92,6 +96,12 @@ func (o *Options) defaults() {
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
 	}
+	if o.UsageInterval <= 0 {
+		o.UsageInterval = 10 * time.Second
+	}
+	if o.UsageSpoolBytes <= 0 {
+		o.UsageSpoolBytes = 64 << 20
+	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: o.Wait + 60*time.Second}
 	}
@@ -103,6 +113,11 @@ type Node struct {
 	cfg     atomic.Pointer[config]
 	metrics *metrics
 	reqIDs  requestIDs
+	// usage counts the requests of known keys for the usage reports.
+	usage        *usageRecorder
+	usageMetrics *usageMetrics
+	usageSpool   atomic.Pointer[spool]
+	usageSpoolMu sync.Mutex // one writer of the spool at a time
 
 	// applyMu serialises applies; persistErr is the last failure to write the
 	// last-known-good file (reported to the portal), under applyMu.
@@ -116,6 +131,8 @@ func New(opts Options) *Node {
 	opts.defaults()
 	n := &Node{opts: opts, upstreams: map[string]*upstream{}}
 	n.metrics = newMetrics(opts.Registry, n)
+	n.usage = newUsageRecorder()
+	n.usageMetrics = newUsageMetrics(opts.Registry)
 	n.reqIDs.init()
 	return n
 }

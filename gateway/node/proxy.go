@@ -339,6 +339,9 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 		rm = n.metrics.noRoute
 	}
 	n.metrics.observe(rm, status, elapsed)
+	if o.subscription != "" {
+		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), len(ctx.Response.Body()))
+	}
 	if !n.opts.AccessLog.Enabled(context.Background(), slog.LevelInfo) {
 		return
 	}
