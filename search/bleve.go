@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -85,6 +86,7 @@ type Bleve struct {
 	mu   sync.RWMutex // guards idx: Reset swaps it
 	idx  bleve.Index
 	list *listing // listing fields of every document, for queries without text
+	syn  atomic.Pointer[thesaurus]
 }
 
 var _ Index = (*Bleve)(nil)
@@ -455,10 +457,11 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 
 // queryPlan is the analysed text of a query.
 type queryPlan struct {
-	terms []string // words as typed, lowercased, stop words left out, each once
-	stems []string // the English stem of each term
-	known []bool   // whether each term is a word of the index (else it is most likely a typo)
-	pairs []string // adjacent stems ("send sms")
+	terms []string   // words as typed, lowercased, stop words left out, each once
+	stems []string   // the English stem of each term
+	known []bool     // whether each term is a word of the index (else it is most likely a typo)
+	pairs []string   // adjacent stems ("send sms")
+	alts  [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
 }
 
 // analyze returns the distinct tokens of text under the named analyzer.
@@ -509,6 +512,9 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 	}
 	if p.known, err = b.knownTerms(p); err != nil {
 		return p, err
+	}
+	if th := b.syn.Load(); th != nil {
+		p.alts = th.alternatives(p.stems)
 	}
 	return p, nil
 }
@@ -562,9 +568,12 @@ const (
 // visibility and filters are part of the Bleve query. The listing then orders the matches, counts them into facets
 // and cuts the page, and only the page's documents are read for highlights.
 func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
-	clauses := make([]query.Query, len(p.terms))
+	clauses := make([]query.Query, 0, len(p.terms)+len(p.alts))
 	for i := range p.terms {
-		clauses[i] = termQuery(p, i)
+		clauses = append(clauses, termQuery(p, i))
+	}
+	for _, alt := range p.alts {
+		clauses = append(clauses, synonymQuery(alt))
 	}
 	text := bleve.NewDisjunctionQuery(clauses...)
 	text.SetMin(1)
@@ -643,17 +652,8 @@ func prefixTerm(terms []string, i int) bool {
 // when the user may still be typing it, and with a typo or two when it is long enough, in the words as typed (name,
 // slug, tags, operations). A typo reading weighs little when the word itself is in the index.
 func termQuery(p queryPlan, i int) query.Query {
-	t, stem := p.terms[i], p.stems[i]
-	var qs []query.Query
-	for _, f := range []struct {
-		field string
-		boost float64
-	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}} {
-		tq := bleve.NewTermQuery(stem)
-		tq.SetField(f.field)
-		tq.SetBoost(f.boost)
-		qs = append(qs, tq)
-	}
+	t := p.terms[i]
+	qs := fieldQueries(p.stems[i], 1)
 	if prefixTerm(p.terms, i) {
 		pq := bleve.NewPrefixQuery(t)
 		pq.SetField(fPrimary)
@@ -669,6 +669,36 @@ func termQuery(p queryPlan, i int) query.Query {
 		qs = append(qs, fq)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// fieldQueries match a stem in each English text field, weighted by the field and by weight.
+func fieldQueries(stem string, weight float64) []query.Query {
+	var qs []query.Query
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}} {
+		tq := bleve.NewTermQuery(stem)
+		tq.SetField(f.field)
+		tq.SetBoost(f.boost * weight)
+		qs = append(qs, tq)
+	}
+	return qs
+}
+
+// synonymWeight is the weight of a synonym's match relative to the query's own word.
+const synonymWeight = 0.8
+
+// synonymQuery matches a synonym (its stems): every word of it, each in any English text field.
+func synonymQuery(stems []string) query.Query {
+	if len(stems) == 1 {
+		return bleve.NewDisjunctionQuery(fieldQueries(stems[0], synonymWeight)...)
+	}
+	words := make([]query.Query, len(stems))
+	for i, st := range stems {
+		words[i] = bleve.NewDisjunctionQuery(fieldQueries(st, synonymWeight)...)
+	}
+	return bleve.NewConjunctionQuery(words...)
 }
 
 // filterQuery is the non-scoring part of the query: what the viewer may see. The facet filters are applied by the

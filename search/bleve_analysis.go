@@ -1,7 +1,10 @@
 package search
 
 import (
+	"strings"
+
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -22,4 +25,18 @@ func init() {
 	registry.RegisterTokenFilter(closeGapsName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return closeGaps{}, nil
 	})
+}
+
+// stopWords are the English stop words of the text analysers, for a backend configured with a list (Meilisearch).
+func stopWords() []string {
+	var out []string
+	for _, line := range strings.Split(string(en.EnglishStopWords), "\n") {
+		if i := strings.IndexByte(line, '|'); i >= 0 {
+			line = line[:i]
+		}
+		for _, w := range strings.Fields(line) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

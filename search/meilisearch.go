@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,21 +77,56 @@ type meiliDoc struct {
 	UpdatedAt   int64    `json:"updatedAt"`
 }
 
-// meiliSettings are the index settings: searchable attributes in ranking order (name, slug and tags over operations
-// over summary and description), filters, sorts and the ranking rules. "sort" comes first so that an explicit sort
-// order wins over relevance; without a sort parameter it does nothing.
+// meiliSettings are the index settings, the embedded index's ranking in Meilisearch's terms: searchable attributes
+// in ranking order (name and slug, then tags and summary, then operations, then descriptions), the same English stop
+// words, typos on words of five letters or more (two from nine) in the names, tags and operations only, filters,
+// sorts and the ranking rules: APIs matching more of the query's words first ("words", with the "frequency" matching
+// strategy of each search, so that any word may match and the most common are given up first), then fewer typos,
+// closer words, better attributes. "sort" comes first so that an explicit sort order wins over relevance; without a
+// sort parameter it does nothing. Synonyms are set apart (SetSynonyms). Meilisearch has no English stemming; plural
+// and singular forms still meet through its prefix search of the last word and typo tolerance.
 func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{mName, mSlug, mTags, mOperations, mOpWords, mSummary, mDescription, mTeamName, mVersions},
+		SearchableAttributes: []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mTeamName, mVersions},
 		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState, mStates},
 		SortableAttributes:   []string{mNameSort, mUpdatedAt, mID},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
-		Pagination:           &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
+		StopWords:            stopWords(),
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			DisableOnAttributes: []string{mSummary, mDescription, mTeamName, mVersions},
+			DisableOnWords:      []string{},
+		},
+		Pagination: &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
 		Faceting: &meilisearch.Faceting{
 			MaxValuesPerFacet: meiliMaxFacetValues,
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
 		},
 	}
+}
+
+// meiliSynonyms turns groups of synonyms into Meilisearch's form: each member maps to the other members of its group.
+func meiliSynonyms(syn Synonyms) map[string][]string {
+	out := syn.expansions()
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
+	}
+	return out
+}
+
+// SetSynonyms replaces the index's synonyms and waits until they apply.
+func (m *Meilisearch) SetSynonyms(ctx context.Context, syn Synonyms) error {
+	s := meiliSynonyms(syn)
+	task, err := m.index.UpdateSynonyms(ctx, &s)
+	if err != nil {
+		return fmt.Errorf("meilisearch: update synonyms: %w", err)
+	}
+	if err := m.wait(ctx, task); err != nil {
+		return fmt.Errorf("meilisearch: update synonyms: %w", err)
+	}
+	return nil
 }
 
 // NewMeilisearch uses the index indexName on the Meilisearch server at url. It applies the index settings (which
@@ -250,6 +286,7 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 	perPage := int64(q.PerPage)
 	req := &meilisearch.SearchRequest{
 		Query:                 q.Text,
+		MatchingStrategy:      meilisearch.Frequency,
 		Filter:                meiliFilter(q),
 		Facets:                meiliFacets(),
 		AttributesToRetrieve:  []string{mID, mSlug, mName, mSummary, mTeam, mTeamName, mState, mDefault, mTags},
@@ -289,7 +326,7 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 		}
 		zero := int64(0)
 		queries = append(queries, &meilisearch.SearchRequest{
-			IndexUID: m.uid, Query: q.Text, Filter: meiliFilter(other), Facets: []string{f.attr},
+			IndexUID: m.uid, Query: q.Text, MatchingStrategy: meilisearch.Frequency, Filter: meiliFilter(other), Facets: []string{f.attr},
 			AttributesToRetrieve: []string{mID}, Page: 1, HitsPerPage: &zero,
 		})
 		facetOnly = append(facetOnly, f.attr)

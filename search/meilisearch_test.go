@@ -35,6 +35,7 @@ type fakeMeili struct {
 	mu            sync.Mutex
 	settings      map[string]json.RawMessage // the last settings PATCHed
 	settingsN     int                        // how many times
+	synonyms      map[string][]string        // the synonyms setting
 	docs          map[string]map[string]any
 	order         []string // document ids in insertion order
 	tasks         map[int64]map[string]any
@@ -65,6 +66,11 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPatch && r.URL.Path == prefix+"/settings":
 		f.patchSettings(w, r)
+	case r.Method == http.MethodPut && r.URL.Path == prefix+"/settings/synonyms":
+		if err := json.NewDecoder(r.Body).Decode(&f.synonyms); err != nil {
+			f.t.Errorf("synonyms body: %v", err)
+		}
+		f.enqueue(w, "settingsUpdate", map[string]any{"synonyms": f.synonyms})
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/tasks/"):
 		f.getTask(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents":
@@ -158,15 +164,27 @@ func (f *fakeMeili) patchSettings(w http.ResponseWriter, r *http.Request) {
 		f.t.Errorf("searchableAttributes %v: %s missing", searchable, a)
 		return math.MaxInt
 	}
-	for _, a := range []string{mName, mSlug, mTags} {
+	for _, a := range []string{mName, mSlug, mTags, mSummary} {
 		if pos(a) > pos(mOperations) {
 			f.t.Errorf("searchableAttributes %v: want %s before operations", searchable, a)
 		}
 	}
-	for _, a := range []string{mSummary, mDescription} {
-		if pos(mOperations) > pos(a) {
-			f.t.Errorf("searchableAttributes %v: want operations before %s", searchable, a)
-		}
+	if pos(mOperations) > pos(mDescription) {
+		f.t.Errorf("searchableAttributes %v: want operations before the description", searchable)
+	}
+	var stop []string
+	if err := json.Unmarshal(s["stopWords"], &stop); err != nil || !slices.Contains(stop, "the") || !slices.Contains(stop, "to") {
+		f.t.Errorf("stopWords: got %s, want the English stop words", s["stopWords"])
+	}
+	var typo struct {
+		Enabled             bool           `json:"enabled"`
+		MinWordSizeForTypos map[string]int `json:"minWordSizeForTypos"`
+		DisableOnAttributes []string       `json:"disableOnAttributes"`
+	}
+	if err := json.Unmarshal(s["typoTolerance"], &typo); err != nil || !typo.Enabled ||
+		typo.MinWordSizeForTypos["oneTypo"] != 5 || typo.MinWordSizeForTypos["twoTypos"] != 9 ||
+		!slices.Contains(typo.DisableOnAttributes, mDescription) || slices.Contains(typo.DisableOnAttributes, mName) {
+		f.t.Errorf("typoTolerance: got %s, want typos from 5 and 9 letters, not in descriptions", s["typoTolerance"])
 	}
 	for _, a := range []string{mVisibility, mTeam, mTags, mState} {
 		if !slices.Contains(filterable, a) {
@@ -259,6 +277,7 @@ type fakeSearchRequest struct {
 	Page                  int      `json:"page"`
 	HitsPerPage           *int     `json:"hitsPerPage"`
 	Sort                  []string `json:"sort"`
+	MatchingStrategy      string   `json:"matchingStrategy"`
 }
 
 func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
@@ -315,6 +334,9 @@ func (f *fakeMeili) runSearch(body []byte, multi bool) (int, map[string]any) {
 	if err != nil {
 		f.t.Errorf("search body: %v", err)
 		return http.StatusBadRequest, meiliError("bad_request", "invalid_request", err.Error())
+	}
+	if req.Q != "" && req.MatchingStrategy != "frequency" {
+		f.t.Errorf("search %q: matchingStrategy %q, want frequency (any word may match, the most common given up first)", req.Q, req.MatchingStrategy)
 	}
 	f.searches = append(f.searches, raw)
 	facetOnly := req.HitsPerPage != nil && *req.HitsPerPage == 0
@@ -440,9 +462,10 @@ func fakeMatches(docWord, queryWord string, last bool) bool {
 	return docWord == queryWord || (last && strings.HasPrefix(docWord, queryWord))
 }
 
-// fakeRank reports whether every query word matches one of the searchable attributes, and ranks by the attributes.
+// fakeRank reports whether a query word matches one of the searchable attributes, and ranks as the "words" and
+// "attribute" rules do: documents matching more of the words first, then by the attributes they match in.
 func fakeRank(d map[string]any, words, searchable []string) (int, bool) {
-	rank := 0
+	rank, matched := 0, 0
 	for wi, w := range words {
 		best := -1
 		for ai, attr := range searchable {
@@ -461,12 +484,15 @@ func fakeRank(d map[string]any, words, searchable []string) (int, bool) {
 				break
 			}
 		}
-		if best < 0 {
-			return 0, false
+		if best >= 0 {
+			matched++
+			rank += best
 		}
-		rank += best
 	}
-	return rank, true
+	if matched == 0 && len(words) > 0 {
+		return 0, false
+	}
+	return (len(words)-matched)*1000 + rank, true
 }
 
 func stringValues(v any) []string {
@@ -818,7 +844,7 @@ func TestMeilisearchSettingsAreIdempotent(t *testing.T) {
 	if f.settingsN != 2 {
 		t.Errorf("settings updates: got %d, want 2", f.settingsN)
 	}
-	want := []string{mName, mSlug, mTags, mOperations, mOpWords, mSummary, mDescription, mTeamName, mVersions}
+	want := []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mTeamName, mVersions}
 	if got := f.stringList("searchableAttributes"); !slices.Equal(got, want) {
 		t.Errorf("searchableAttributes: got %v, want %v", got, want)
 	}

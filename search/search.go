@@ -130,6 +130,8 @@ type Index interface {
 	Delete(ctx context.Context, ids ...string) error
 	// Search runs q as q.Viewer.
 	Search(ctx context.Context, q Query) (Result, error)
+	// SetSynonyms replaces the synonyms searches apply (the org's list; see Synonyms).
+	SetSynonyms(ctx context.Context, syn Synonyms) error
 	// Reset empties the index (for a full reindex).
 	Reset(ctx context.Context) error
 	// Close releases the index.

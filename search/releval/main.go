@@ -28,7 +28,8 @@ func main() {
 	}
 }
 
-// evaluate indexes the samples in a new Bleve index under dir and evaluates the cases.
+// evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
+// synonyms (the org's list until an admin edits it).
 func evaluate(ctx context.Context, dir string) (Report, error) {
 	docs, err := Documents(samplesFS())
 	if err != nil {
@@ -39,6 +40,9 @@ func evaluate(ctx context.Context, dir string) (Report, error) {
 		return Report{}, err
 	}
 	defer idx.Close()
+	if err := idx.SetSynonyms(ctx, search.DefaultSynonyms()); err != nil {
+		return Report{}, err
+	}
 	if err := idx.Upsert(ctx, docs...); err != nil {
 		return Report{}, err
 	}

@@ -1,0 +1,133 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseSynonyms(t *testing.T) {
+	got, err := ParseSynonyms("# API words\nRepo,  repository\n\n e-mail , Email,email\n")
+	if err != nil {
+		t.Fatalf("ParseSynonyms: got error %v, want nil", err)
+	}
+	want := Synonyms{{"repo", "repository"}, {"e-mail", "email"}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("ParseSynonyms: got %q, want %q", got, want)
+	}
+	if again, err := ParseSynonyms(got.Text()); err != nil || !slices.EqualFunc(again, got, slices.Equal) {
+		t.Errorf("ParseSynonyms(Text()): got %q, %v, want %q", again, err, got)
+	}
+	if got, err := ParseSynonyms(""); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("ParseSynonyms(\"\"): got %#v, %v, want an empty list", got, err)
+	}
+	if _, err := ParseSynonyms(DefaultSynonyms().Text()); err != nil {
+		t.Errorf("the default list: got error %v, want nil", err)
+	}
+	for _, tt := range []struct{ name, text, want string }{
+		{"one member", "repo\n", "line 1: a group needs two"},
+		{"same member twice", "a, b\nrepo, Repo", "line 2: a group needs two"},
+		{"long member", "repo, " + strings.Repeat("x", MaxSynonymLength+1), "at most 60 characters"},
+		{"many words", "repo, one two three four five", "at most 4 words"},
+		{"big group", strings.Repeat("w, ", MaxSynonymsPerGroup) + "w", "at most 12 synonyms"},
+		{"many groups", strings.Repeat("a, b\n", MaxSynonymGroups+1), "at most 300 groups"},
+		{"too long", strings.Repeat("a", MaxSynonymsText+1), "under 32 KB"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSynonyms(tt.text)
+			if !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseSynonyms: got error %v, want ErrInvalidSynonyms saying %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := NormalizeSynonyms([][]string{{"a", "b"}, {"c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "group 2") {
+		t.Errorf("NormalizeSynonyms: got error %v, want ErrInvalidSynonyms naming group 2", err)
+	}
+}
+
+func synonymCorpus() []Document {
+	d := func(id, name, summary string) Document {
+		return Document{ID: id, Slug: id, Name: name, Summary: summary, Visibility: VisibilityPublic, State: "published"}
+	}
+	return []Document{
+		d("texts", "Notify", "Send a text message to any phone."),
+		d("repos", "Code host", "Browse every repository of an organisation."),
+		d("other", "Weather", "Forecasts for a city."),
+	}
+}
+
+// TestBleveSynonyms checks that synonyms apply at query time, both ways and to phrases, and that replacing them takes
+// effect without reindexing.
+func TestBleveSynonyms(t *testing.T) {
+	idx := openTestBleve(t)
+	ctx := context.Background()
+	if err := idx.Upsert(ctx, synonymCorpus()...); err != nil {
+		t.Fatalf("Upsert: got error %v, want nil", err)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "sms", Viewer: admin()})); len(got) != 0 {
+		t.Fatalf("sms without synonyms: got %v, want nothing", got)
+	}
+	if err := idx.SetSynonyms(ctx, Synonyms{{"sms", "text message"}, {"repo", "repository"}}); err != nil {
+		t.Fatalf("SetSynonyms: got error %v, want nil", err)
+	}
+	for _, tt := range []struct{ text, want string }{
+		{"sms", "texts"},           // a word finds a phrase
+		{"send sms", "texts"},      // within a longer query
+		{"repo", "repos"},          // a word finds a word
+		{"repositories", "repos"},  // stemmed like the text
+		{"text messages", "texts"}, // the phrase itself still matches
+	} {
+		if got := hitIDs(mustSearch(t, idx, Query{Text: tt.text, Viewer: admin()})); len(got) == 0 || got[0] != tt.want {
+			t.Errorf("Search(%q) with synonyms: got %v, want %s first", tt.text, got, tt.want)
+		}
+	}
+	if err := idx.SetSynonyms(ctx, Synonyms{}); err != nil {
+		t.Fatalf("SetSynonyms(empty): got error %v, want nil", err)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "sms", Viewer: admin()})); len(got) != 0 {
+		t.Errorf("sms after the synonyms were removed: got %v, want nothing", got)
+	}
+}
+
+func TestThesaurusBoundsAlternatives(t *testing.T) {
+	var group []string
+	for i := range MaxSynonymsPerGroup {
+		group = append(group, "w"+strings.Repeat("x", i+1))
+	}
+	idx := openTestBleve(t).(*Bleve)
+	if err := idx.SetSynonyms(context.Background(), Synonyms{group}); err != nil {
+		t.Fatal(err)
+	}
+	alts := idx.syn.Load().alternatives([]string{"wx"})
+	if len(alts) != maxAlternatives {
+		t.Errorf("alternatives: got %d, want at most %d", len(alts), maxAlternatives)
+	}
+}
+
+func TestMeilisearchSynonymsSetting(t *testing.T) {
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	defer m.Close()
+	if err := m.SetSynonyms(context.Background(), Synonyms{{"sms", "text message", "txt"}, {"repo", "repository"}}); err != nil {
+		t.Fatalf("SetSynonyms: got error %v, want nil", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	want := map[string][]string{
+		"sms": {"text message", "txt"}, "text message": {"sms", "txt"}, "txt": {"sms", "text message"},
+		"repo": {"repository"}, "repository": {"repo"},
+	}
+	if len(f.synonyms) != len(want) {
+		t.Errorf("synonyms setting: got %v, want %v", f.synonyms, want)
+	}
+	for k, v := range want {
+		if !slices.Equal(f.synonyms[k], v) {
+			t.Errorf("synonyms setting %q: got %v, want %v", k, f.synonyms[k], v)
+		}
+	}
+}
