@@ -115,6 +115,8 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/reviews/:id/withdraw", "/api/v1/reviews/{lc-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
 	{"POST", "/api/v1/reviews/:id/findings/:key/accept", "/api/v1/reviews/{lc-review}/findings/0123456789abcdef/accept", only("approver", "admin"), map[string]any{}},
 	{"GET", "/api/v1/rules", "/api/v1/rules", loggedIn, nil},
+	{"GET", "/api/v1/search/synonyms", "/api/v1/search/synonyms", loggedIn, nil},
+	{"PUT", "/api/v1/search/synonyms", "/api/v1/search/synonyms", orgAdmins, map[string]any{}}, // no list: 422 after the check
 	{"PUT", "/api/v1/rules/:id", "/api/v1/rules/info-description", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/audit", "/api/v1/audit", orgAdmins, nil},
 
@@ -146,6 +148,8 @@ var matrix = []matrixRow{
 	{"POST", "/reviews/:id/withdraw", "/reviews/{page-review}/withdraw", only("developer", "maintainer", "owner", "admin"), nil},
 	{"POST", "/reviews/:id/findings/:key/accept", "/reviews/{page-review}/findings/0123456789abcdef/accept", only("approver", "admin"), nil},
 	{"GET", "/rules", "/rules", loggedIn, nil},
+	{"GET", "/search/synonyms", "/search/synonyms", loggedIn, nil},
+	{"POST", "/search/synonyms", "/search/synonyms", orgAdmins, nil}, // no list: 422 after the check
 	{"POST", "/rules", "/rules", orgAdmins, nil},
 	{"GET", "/notifications", "/notifications", loggedIn, nil},
 	{"POST", "/notifications/read", "/notifications/read", loggedIn, nil},

@@ -240,6 +240,10 @@ func (h *Handler) Routes() []Route {
 		// Catalog and search.
 		{"GET", "/catalog", authenticated(), h.ShowCatalog},
 		{"GET", "/api/v1/search", authenticated(), h.APISearch},
+		{"GET", "/search/synonyms", authenticated(), h.ShowSynonyms},
+		{"POST", "/search/synonyms", org("synonyms", "manage"), h.UpdateSynonyms},
+		{"GET", "/api/v1/search/synonyms", authenticated(), h.APIGetSynonyms},
+		{"PUT", "/api/v1/search/synonyms", org("synonyms", "manage"), h.APISetSynonyms},
 
 		// The catalog for AI agents: MCP over Streamable HTTP (stateless:
 		// GET and DELETE answer 405). Each tool checks visibility itself.

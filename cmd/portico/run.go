@@ -262,6 +262,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}()
 	go housekeeping(ctx, s, log)
 	go retireAtSunset(ctx, life, log)
+	go applySynonyms(ctx, life.NewSynonymsApplier(idx), log)
 	startSearch(ctx, s, feed, member.RunID(), log)
 	go func() { errc <- app.Listener(ln) }()
 	select {
@@ -335,6 +336,28 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 // optimistic lock, so when several instances find the same version due, one
 // retires it (with its audit record, outbox messages and notices, in its
 // transaction) and the others' updates find it changed and skip it.
+// synonymsInterval is how often an instance checks the org's search synonyms: an admin's change applies on every
+// instance within it.
+const synonymsInterval = 3 * time.Second
+
+// applySynonyms applies the org's search synonyms to the instance's index at once, then whenever they change.
+func applySynonyms(ctx context.Context, a *lifecycle.SynonymsApplier, log *slog.Logger) {
+	t := time.NewTicker(synonymsInterval)
+	defer t.Stop()
+	for {
+		if changed, err := a.Apply(ctx); err != nil && ctx.Err() == nil {
+			log.Error("apply search synonyms", "err", err)
+		} else if changed {
+			log.Info("search synonyms applied")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 func retireAtSunset(ctx context.Context, life *lifecycle.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()

@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/views/pages/synonyms"
+)
+
+// The org's search synonyms: the page every user may read and org admins edit, and its JSON API. Changes go through
+// the lifecycle service, which checks the permission and audits them; every instance applies them within seconds
+// (lifecycle.SynonymsApplier), this one at once.
+
+// maxSynonymsBody bounds the JSON body of a synonyms update.
+const maxSynonymsBody = 64 << 10
+
+type apiSynonyms struct {
+	Synonyms [][]string `json:"synonyms"`
+	Default  bool       `json:"default"`
+}
+
+// ShowSynonyms renders the synonym list.
+func (h *Handler) ShowSynonyms(c *fiber.Ctx) error {
+	syn, err := h.life.Synonyms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.renderSynonyms(c, synonyms.Page{Text: syn.Groups.Text(), Groups: syn.Groups, Default: syn.Default})
+}
+
+func (h *Handler) renderSynonyms(c *fiber.Ctx, p synonyms.Page) error {
+	p.CanEdit = h.can(c, policy.OrgDomain, "synonyms", "manage")
+	p.MaxGroups, p.MaxPerGroup, p.MaxLength = search.MaxSynonymGroups, search.MaxSynonymsPerGroup, search.MaxSynonymLength
+	return h.render(c, synonyms.Show(h.page(c, "Search synonyms", "catalog"), p))
+}
+
+// UpdateSynonyms saves the form's list, or Portico's defaults.
+func (h *Handler) UpdateSynonyms(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	text := c.FormValue("synonyms")
+	var groups [][]string
+	switch {
+	case c.FormValue("defaults") != "":
+		groups = search.DefaultSynonyms()
+	case !c.Request().PostArgs().Has("synonyms"):
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderSynonyms(c, synonyms.Page{Error: "Send the list in the synonyms field (an empty list removes every synonym)."})
+	default:
+		parsed, err := search.ParseSynonyms(text)
+		if err != nil {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return h.renderSynonyms(c, synonyms.Page{Text: text, Error: strings.TrimPrefix(err.Error(), search.ErrInvalidSynonyms.Error()+": ")})
+		}
+		groups = parsed
+	}
+	syn, err := h.life.SetSynonyms(ctx, currentUser(c), groups)
+	if err != nil {
+		if fields, ok := fieldErrors(err); ok {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return h.renderSynonyms(c, synonyms.Page{Text: text, Error: fields["synonyms"]})
+		}
+		return err
+	}
+	h.applySynonyms(c, syn)
+	h.flash(c, "success", pluralize(len(syn), "synonym group saved", "synonym groups saved")+".")
+	return seeOther(c, "/search/synonyms")
+}
+
+// applySynonyms applies a saved list to this instance's index at once; should that fail (the engine is down), the
+// instance's applier retries.
+func (h *Handler) applySynonyms(c *fiber.Ctx, syn search.Synonyms) {
+	if h.search == nil {
+		return
+	}
+	if err := h.search.SetSynonyms(c.UserContext(), syn); err != nil {
+		h.log.Warn("apply search synonyms", "err", err)
+	}
+}
+
+// APIGetSynonyms returns the org's synonym list.
+func (h *Handler) APIGetSynonyms(c *fiber.Ctx) error {
+	syn, err := h.life.Synonyms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiSynonyms{Synonyms: syn.Groups, Default: syn.Default})
+}
+
+// APISetSynonyms replaces the org's synonym list.
+func (h *Handler) APISetSynonyms(c *fiber.Ctx) error {
+	if len(c.Body()) > maxSynonymsBody {
+		return clientError(fiber.StatusRequestEntityTooLarge, "Keep the synonym list under 64 KB.")
+	}
+	var body struct {
+		Synonyms *[][]string `json:"synonyms"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Synonyms == nil {
+		return clientError(fiber.StatusUnprocessableEntity, "Send the list as {\"synonyms\": [[\"repo\", \"repository\"], …]}.")
+	}
+	syn, err := h.life.SetSynonyms(c.UserContext(), currentUser(c), *body.Synonyms)
+	if err != nil {
+		return err
+	}
+	h.applySynonyms(c, syn)
+	return c.JSON(apiSynonyms{Synonyms: syn})
+}
+

@@ -1,0 +1,77 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestSearchSynonymsPageAndAPI: members read the list, org admins edit it on the page (a form with CSRF) and through
+// the API; bad lists are refused with the reason and change nothing; every change is audited.
+func TestSearchSynonymsPageAndAPI(t *testing.T) {
+	e := newLCEnv(t)
+	got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200)
+	if got["default"] != true || !strings.Contains(strings.ReplaceAll(toJSON(t, got["synonyms"]), " ", ""), `["repo","repository"]`) {
+		t.Errorf("default list: got %v, want Portico's defaults with repo/repository", got)
+	}
+	e.call("PUT", "/api/v1/search/synonyms", "appr", map[string]any{"synonyms": [][]string{{"a", "b"}}}, 403)
+	bad := e.call("PUT", "/api/v1/search/synonyms", "admin", map[string]any{"synonyms": [][]string{{"sms", "text message"}, {"lonely"}}}, 422)
+	if !strings.Contains(toJSON(t, bad), "group 2") {
+		t.Errorf("bad list: got %v, want a field error naming group 2", bad)
+	}
+	e.call("PUT", "/api/v1/search/synonyms", "admin", map[string]any{"synonyms": [][]string{{strings.Repeat("x", 70000), "y"}}}, 413)
+	got = e.call("PUT", "/api/v1/search/synonyms", "admin", map[string]any{"synonyms": [][]string{{" SMS ", "Text  message"}}}, 200)
+	if toJSON(t, got["synonyms"]) != `[["sms","text message"]]` {
+		t.Errorf("saved list: got %s, want it normalised", toJSON(t, got["synonyms"]))
+	}
+	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); got["default"] != false || toJSON(t, got["synonyms"]) != `[["sms","text message"]]` {
+		t.Errorf("list after saving: got %v", got)
+	}
+
+	// The page: a list for members, a form for org admins.
+	b := e.browser()
+	b.login("dev")
+	d := doc(t, b.get("/search/synonyms"))
+	if d.Find(`[data-testid="synonyms-form"]`).Length() != 0 || !strings.Contains(d.Find(`[data-testid="synonyms-list"]`).Text(), "sms, text message") {
+		t.Error("a member gets the form, or not the list")
+	}
+	admin := e.browser()
+	admin.login("admin")
+	d = doc(t, admin.get("/search/synonyms"))
+	if d.Find(`[data-testid="synonyms-form"] textarea[name="synonyms"]`).Length() != 1 || d.Find(`[data-testid="synonyms-form"] input[name="_csrf"]`).Length() != 1 {
+		t.Fatal("the admin gets no form with a CSRF token")
+	}
+	res := admin.post("/search/synonyms", url.Values{"synonyms": {"repo, repository\nwidget"}})
+	d = doc(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(d.Find(`[data-testid="error-synonyms"]`).Text(), "line 2") {
+		t.Errorf("bad form: status %d, error %q, want 422 naming line 2", res.StatusCode, d.Find(`[data-testid="error-synonyms"]`).Text())
+	}
+	res = admin.post("/search/synonyms", url.Values{"synonyms": {"# ours\nrepo, repository\nemail, e-mail"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save synonyms: status %d, want 303", res.StatusCode)
+	}
+	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); toJSON(t, got["synonyms"]) != `[["repo","repository"],["email","e-mail"]]` {
+		t.Errorf("list after the form: got %s", toJSON(t, got["synonyms"]))
+	}
+	res = admin.post("/search/synonyms", url.Values{"defaults": {"1"}})
+	res.Body.Close()
+	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); !strings.Contains(toJSON(t, got["synonyms"]), `"geocode"`) {
+		t.Errorf("after restoring the defaults: got %s", toJSON(t, got["synonyms"]))
+	}
+	audit := e.call("GET", "/api/v1/audit?action=search.synonyms.update", "admin", nil, 200)
+	if events, _ := audit["events"].([]any); len(events) != 3 {
+		t.Errorf("audit has %d synonym updates, want 3", len(events))
+	}
+}
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal %v: %v", v, err)
+	}
+	return string(b)
+}

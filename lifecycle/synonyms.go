@@ -1,0 +1,113 @@
+package lifecycle
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
+)
+
+// SearchSynonyms is the org's synonym list and when an admin last saved it (zero while it is Portico's default list).
+type SearchSynonyms struct {
+	Groups    search.Synonyms
+	Default   bool
+	UpdatedAt time.Time
+}
+
+// Synonyms returns the org's search synonyms: the list an admin saved, or Portico's defaults.
+func (s *Service) Synonyms(ctx context.Context) (SearchSynonyms, error) {
+	row, err := s.store.GetSearchSynonyms(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return SearchSynonyms{Groups: search.DefaultSynonyms(), Default: true}, nil
+	}
+	if err != nil {
+		return SearchSynonyms{}, err
+	}
+	var groups [][]string
+	if err := json.Unmarshal([]byte(row.GroupsJSON), &groups); err != nil {
+		return SearchSynonyms{}, fmt.Errorf("search synonyms: %w", err)
+	}
+	syn, err := search.NormalizeSynonyms(groups)
+	if err != nil {
+		return SearchSynonyms{}, fmt.Errorf("search synonyms: %w", err)
+	}
+	return SearchSynonyms{Groups: syn, UpdatedAt: row.UpdatedAt}, nil
+}
+
+// SetSynonyms replaces the org's search synonyms (org admins only) with groups, checked and normalised (see
+// search.NormalizeSynonyms). The change is audited; every instance's search applies it within a few seconds.
+func (s *Service) SetSynonyms(ctx context.Context, actor *store.User, groups [][]string) (search.Synonyms, error) {
+	if actor == nil {
+		return nil, apperr.Denied("An actor is required.")
+	}
+	ok, err := s.auth.Allowed(ctx, actor.ID, policy.OrgDomain, "synonyms", "manage")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Denied("Only org admins change the search synonyms.")
+	}
+	syn, err := search.NormalizeSynonyms(groups)
+	if err != nil {
+		return nil, apperr.Field("synonyms", strings.TrimPrefix(err.Error(), search.ErrInvalidSynonyms.Error()+": "))
+	}
+	before, err := s.Synonyms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(syn)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.SetSearchSynonyms(ctx, tx, string(raw), actor.ID); err != nil {
+			return err
+		}
+		return s.store.Audit(ctx, tx, &store.AuditEvent{Action: "search.synonyms.update", ObjectType: "search", ObjectID: "synonyms",
+			ActorID: &actor.ID, Actor: actor.Username, Before: before.Groups.Text(), After: syn.Text()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return syn, nil
+}
+
+// SynonymsApplier keeps a search index's synonyms equal to the org's list: every instance runs one, so that a change
+// saved on one instance applies on all within one interval.
+type SynonymsApplier struct {
+	svc     *Service
+	idx     search.Index
+	applied string // the text of the list last applied; "" before the first
+}
+
+// NewSynonymsApplier returns an applier of the org's synonyms to idx.
+func (s *Service) NewSynonymsApplier(idx search.Index) *SynonymsApplier {
+	return &SynonymsApplier{svc: s, idx: idx}
+}
+
+// Apply applies the org's synonyms to the index when they differ from those it last applied, and reports whether it
+// did.
+func (a *SynonymsApplier) Apply(ctx context.Context) (bool, error) {
+	syn, err := a.svc.Synonyms(ctx)
+	if err != nil {
+		return false, err
+	}
+	text := "list:" + syn.Groups.Text()
+	if text == a.applied {
+		return false, nil
+	}
+	if err := a.idx.SetSynonyms(ctx, syn.Groups); err != nil {
+		return false, err
+	}
+	a.applied = text
+	return true, nil
+}

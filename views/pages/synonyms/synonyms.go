@@ -1,0 +1,14 @@
+// Package synonyms holds the page of the org's search synonyms.
+package synonyms
+
+// Page is the synonym list, editable by org admins.
+type Page struct {
+	// Text is the list, one group per line, members separated by commas.
+	Text    string
+	Groups  [][]string
+	Default bool // the list is Portico's default (no admin saved one)
+	CanEdit bool
+	Error   string
+	// Max* are the bounds of a list, for the hint.
+	MaxGroups, MaxPerGroup, MaxLength int
+}
