@@ -110,4 +110,3 @@ func (h *Handler) APISetSynonyms(c *fiber.Ctx) error {
 	h.applySynonyms(c, syn)
 	return c.JSON(apiSynonyms{Synonyms: syn})
 }
-
