@@ -57,17 +57,28 @@ func (s *Store) RoleAssignments(ctx context.Context) ([]RoleAssignment, error) {
 
 // PolicyVersion returns a counter that changes whenever a role assignment
 // changes, so that every portal instance knows when to reload its enforcer.
+// Every change of it also changes the authentication version, so it is
+// cached with the sessions (authcache.go): no query while nothing changed.
 func (s *Store) PolicyVersion(ctx context.Context) (int64, error) {
-	var v int64
+	gen := s.auth.generation()
+	s.auth.mu.RLock()
+	v, ok := s.auth.policy, s.auth.policySet
+	s.auth.mu.RUnlock()
+	if ok {
+		return v, nil
+	}
 	if err := s.db.NewSelect().Table("policy_state").Column("version").Where("id = 1").Scan(ctx, &v); err != nil {
 		return 0, fmt.Errorf("policy version: %w", translate(err))
 	}
+	s.auth.store(gen, func() { s.auth.policy, s.auth.policySet = v, true })
 	return v, nil
 }
 
-func bumpPolicyVersion(ctx context.Context, db bun.IDB) error {
+// bumpPolicyVersion records a change of role assignments: it also changes
+// what a request's user is, so the authentication cache goes with it.
+func (s *Store) bumpPolicyVersion(ctx context.Context, db bun.IDB) error {
 	if _, err := db.NewUpdate().Table("policy_state").Set("version = version + 1").Where("id = 1").Exec(ctx); err != nil {
 		return fmt.Errorf("bump policy version: %w", translate(err))
 	}
-	return nil
+	return s.authChanged(ctx, db)
 }

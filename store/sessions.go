@@ -35,12 +35,22 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 
 // SessionUser returns the session with idHash and its user, if the session
 // has not expired and the user is not disabled. It slides last_seen_at
-// forward at most once a minute.
+// forward at most once a minute. This runs on every page: the session is
+// read from memory while nothing about sessions, users or roles has
+// changed on any instance since it was read from the database
+// (authcache.go).
 func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
-	sess := new(Session)
-	// One query for the session and its user: this runs on every page.
-	if err := s.db.NewSelect().Model(sess).Relation("User").Where("session.id_hash = ?", idHash).Scan(ctx); err != nil {
-		return nil, nil, fmt.Errorf("session: %w", translate(err))
+	sess, cached := s.auth.cachedSession(idHash)
+	if !cached {
+		gen := s.auth.generation()
+		sess = new(Session)
+		// One query for the session and its user.
+		if err := s.db.NewSelect().Model(sess).Relation("User").Where("session.id_hash = ?", idHash).Scan(ctx); err != nil {
+			return nil, nil, fmt.Errorf("session: %w", translate(err))
+		}
+		if sess.User != nil && !sess.User.Disabled {
+			s.auth.putSession(gen, sess)
+		}
 	}
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) {
@@ -58,25 +68,29 @@ func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User
 		if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("touch session: %w", translate(err))
 		}
+		s.auth.touchSession(idHash, now)
 	}
 	return sess, u, nil
 }
 
-// DeleteSession ends a session.
+// DeleteSession ends a session, on every instance at once.
 func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("id_hash = ?", idHash).Exec(ctx); err != nil {
-		return fmt.Errorf("delete session: %w", translate(err))
-	}
-	return nil
+	return s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("id_hash = ?", idHash).Exec(ctx); err != nil {
+			return fmt.Errorf("delete session: %w", translate(err))
+		}
+		return s.authChanged(ctx, tx)
+	})
 }
 
-// DeleteUserSessions ends every session of a user except keepHash.
+// DeleteUserSessions ends every session of a user except keepHash, on
+// every instance once the transaction db belongs to commits.
 func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64, keepHash string) error {
 	if _, err := db.NewDelete().Model((*Session)(nil)).
 		Where("user_id = ? AND id_hash <> ?", userID, keepHash).Exec(ctx); err != nil {
 		return fmt.Errorf("delete sessions: %w", translate(err))
 	}
-	return nil
+	return s.authChanged(ctx, db)
 }
 
 // DeleteExpired removes expired sessions and login failures older than

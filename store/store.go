@@ -40,6 +40,9 @@ type Store struct {
 	// schema is the PostgreSQL schema the store works in (empty on SQLite).
 	schema string
 	wake   *wakeHub
+	// auth caches sessions, tokens, memberships and the policy version
+	// (authcache.go).
+	auth *authCache
 }
 
 // Open connects to the database named by databaseURL. An empty URL selects
@@ -79,7 +82,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, wake: newWakeHub()}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, wake: newWakeHub(), auth: newAuthCache()}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {

@@ -66,7 +66,11 @@ func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	if err != nil {
 		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
 	}
-	return oneRow(res)
+	if err := oneRow(res); err != nil {
+		return err
+	}
+	// Memberships, cached with the sessions, carry the team's name.
+	return s.authChanged(ctx, db)
 }
 
 // TeamBySlug returns the team with slug.
@@ -128,7 +132,12 @@ func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, er
 }
 
 // Memberships returns the teams of a user with the user's role, ordered by team name.
+// They are cached until the next change of users, roles or teams (authcache.go).
 func (s *Store) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
+	if ms, ok := s.auth.cachedMemberships(userID); ok {
+		return ms, nil
+	}
+	gen := s.auth.generation()
 	var rows []TeamMember
 	err := s.db.NewSelect().Model(&rows).
 		Relation("Team").
@@ -142,6 +151,7 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]Membership, er
 	for _, r := range rows {
 		out = append(out, Membership{Team: *r.Team, Role: r.Role})
 	}
+	s.auth.putMemberships(gen, userID, out)
 	return out, nil
 }
 
@@ -179,7 +189,7 @@ func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID in
 	if err != nil {
 		return "", fmt.Errorf("set member: %w", translate(err))
 	}
-	return previous, bumpPolicyVersion(ctx, db)
+	return previous, s.bumpPolicyVersion(ctx, db)
 }
 
 // RemoveTeamMember removes a user from a team and returns the role they had.
@@ -194,7 +204,7 @@ func (s *Store) RemoveTeamMember(ctx context.Context, db bun.IDB, teamID, userID
 		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx); err != nil {
 		return "", fmt.Errorf("remove member: %w", translate(err))
 	}
-	return previous, bumpPolicyVersion(ctx, db)
+	return previous, s.bumpPolicyVersion(ctx, db)
 }
 
 // SetTeamReviewer sets or clears the reviewer flag of a team member and
@@ -216,7 +226,7 @@ func (s *Store) SetTeamReviewer(ctx context.Context, db bun.IDB, teamID, userID 
 	if err != nil {
 		return false, fmt.Errorf("set team reviewer: %w", translate(err))
 	}
-	return previous, bumpPolicyVersion(ctx, db)
+	return previous, s.bumpPolicyVersion(ctx, db)
 }
 
 // CountTeamOwners returns how many owners a team has.

@@ -49,12 +49,21 @@ func (s *Store) UserTokens(ctx context.Context, userID int64) ([]APIToken, error
 }
 
 // TokenUser returns the active token with tokenHash and its enabled user,
-// and records the use (at most once a minute).
+// and records the use (at most once a minute). This runs on every API
+// request: the token is read from memory while nothing about tokens, users
+// or roles has changed on any instance since it was read (authcache.go).
 func (s *Store) TokenUser(ctx context.Context, tokenHash string) (*APIToken, *User, error) {
-	t := new(APIToken)
-	// One query for the token and its user: this runs on every API request.
-	if err := s.db.NewSelect().Model(t).Relation("User").Where("api_token.token_hash = ?", tokenHash).Scan(ctx); err != nil {
-		return nil, nil, fmt.Errorf("token: %w", translate(err))
+	t, cached := s.auth.cachedToken(tokenHash)
+	if !cached {
+		gen := s.auth.generation()
+		t = new(APIToken)
+		// One query for the token and its user.
+		if err := s.db.NewSelect().Model(t).Relation("User").Where("api_token.token_hash = ?", tokenHash).Scan(ctx); err != nil {
+			return nil, nil, fmt.Errorf("token: %w", translate(err))
+		}
+		if t.RevokedAt == nil && t.User != nil && !t.User.Disabled {
+			s.auth.putToken(gen, t)
+		}
 	}
 	now := s.now()
 	if !t.Active(now) {
@@ -72,6 +81,7 @@ func (s *Store) TokenUser(ctx context.Context, tokenHash string) (*APIToken, *Us
 		if _, err := s.db.NewUpdate().Model(t).Column("last_used_at").WherePK().Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("touch token: %w", translate(err))
 		}
+		s.auth.touchToken(tokenHash, now)
 	}
 	return t, u, nil
 }
@@ -88,10 +98,11 @@ func (s *Store) RevokeToken(ctx context.Context, db bun.IDB, userID, tokenID int
 	if _, err := db.NewUpdate().Model(t).Column("revoked_at").WherePK().Exec(ctx); err != nil {
 		return nil, fmt.Errorf("revoke token: %w", translate(err))
 	}
-	return t, nil
+	return t, s.authChanged(ctx, db)
 }
 
-// RevokeUserTokens revokes every active token of a user and returns how many.
+// RevokeUserTokens revokes every active token of a user and returns how
+// many; on every instance once the transaction db belongs to commits.
 func (s *Store) RevokeUserTokens(ctx context.Context, db bun.IDB, userID int64) (int, error) {
 	res, err := db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", s.now()).
 		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx)
@@ -99,5 +110,5 @@ func (s *Store) RevokeUserTokens(ctx context.Context, db bun.IDB, userID int64) 
 		return 0, fmt.Errorf("revoke tokens: %w", translate(err))
 	}
 	n, _ := res.RowsAffected()
-	return int(n), nil
+	return int(n), s.authChanged(ctx, db)
 }

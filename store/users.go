@@ -38,7 +38,7 @@ func (s *Store) CreateUser(ctx context.Context, db bun.IDB, u *User) error {
 	if _, err := db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, translate(err))
 	}
-	if err := bumpPolicyVersion(ctx, db); err != nil {
+	if err := s.bumpPolicyVersion(ctx, db); err != nil {
 		return err
 	}
 	return nil
@@ -98,7 +98,7 @@ func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 			return fmt.Errorf("end sessions of disabled user: %w", translate(err))
 		}
 	}
-	return bumpPolicyVersion(ctx, db)
+	return s.bumpPolicyVersion(ctx, db)
 }
 
 // SetPassword replaces the password hash of the user with id.
@@ -109,5 +109,8 @@ func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash stri
 	if err != nil {
 		return fmt.Errorf("set password: %w", translate(err))
 	}
-	return oneRow(res)
+	if err := oneRow(res); err != nil {
+		return err
+	}
+	return s.authChanged(ctx, db)
 }

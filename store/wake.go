@@ -49,9 +49,12 @@ const (
 	// WakeGateway: the gateway configuration changed, for the push hub of
 	// every instance, which answers the nodes connected to it.
 	WakeGateway = "gateway"
+	// WakeAuth: sessions, tokens, users, roles or teams changed; every
+	// instance drops its authentication cache (authcache.go).
+	WakeAuth = "auth"
 )
 
-var wakeChannels = []string{WakeOutbox, WakeIndex, WakeGateway}
+var wakeChannels = []string{WakeOutbox, WakeIndex, WakeGateway, WakeAuth}
 
 // wakeHub fans wake-ups out to this process's subscribers.
 type wakeHub struct {
@@ -132,7 +135,12 @@ func (s *Store) wakeName(channel string) string {
 // LISTENs (the driver pings it and reconnects by itself; the waiters' own
 // periodic looks cover what a reconnection misses). On SQLite, which only
 // one instance uses, there is nothing to listen to.
+//
+// It also looks at the authentication version every second, so a lost
+// wake-up, or a change made by another process on SQLite, leaves no
+// cached session, token or membership for longer than that.
 func (s *Store) ListenWakeUps(ctx context.Context, log *slog.Logger) {
+	go s.watchAuthVersion(ctx, log)
 	if s.dialect != PostgreSQL {
 		<-ctx.Done()
 		return
@@ -163,8 +171,12 @@ func (s *Store) ListenWakeUps(ctx context.Context, log *slog.Logger) {
 		}
 	}
 	// Wake everybody once: what changed before the LISTEN is read now.
+	s.auth.invalidate()
 	s.wake.fireAll()
-	ch := ln.Channel(pgdriver.WithChannelSize(256), pgdriver.WithChannelOverflowHandler(func(pgdriver.Notification) { s.wake.fireAll() }))
+	ch := ln.Channel(pgdriver.WithChannelSize(256), pgdriver.WithChannelOverflowHandler(func(pgdriver.Notification) {
+		s.auth.invalidate()
+		s.wake.fireAll()
+	}))
 	for {
 		select {
 		case <-ctx.Done():
@@ -176,6 +188,9 @@ func (s *Store) ListenWakeUps(ctx context.Context, log *slog.Logger) {
 			s.wake.mu.Lock()
 			c, known := s.wake.names[n.Channel]
 			s.wake.mu.Unlock()
+			if c == WakeAuth {
+				s.auth.invalidate()
+			}
 			if known {
 				s.wake.fire(c)
 			}

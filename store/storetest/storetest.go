@@ -56,8 +56,25 @@ func New(t testing.TB) *store.Store {
 // dropped when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
+	dsn, dataDir := newDatabase(t, d)
+	return open(t, dsn, dataDir)
+}
+
+// OpenTwo returns two stores on one fresh migrated database, as two portal
+// instances sharing a PostgreSQL database see it (on SQLite: as a server and
+// a command run on its data directory).
+func OpenTwo(t testing.TB, d store.Dialect) (*store.Store, *store.Store) {
+	t.Helper()
+	dsn, dataDir := newDatabase(t, d)
+	return open(t, dsn, dataDir), open(t, dsn, dataDir)
+}
+
+// newDatabase returns the connection string and data directory of a new
+// database of dialect d: a schema of its own on PostgreSQL, dropped when
+// the test ends.
+func newDatabase(t testing.TB, d store.Dialect) (dsn, dataDir string) {
+	t.Helper()
 	ctx := context.Background()
-	var dsn, dataDir string
 	switch d {
 	case store.SQLite:
 		dataDir = t.TempDir()
@@ -84,6 +101,12 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 	default:
 		t.Fatalf("unknown dialect %q", d)
 	}
+	return dsn, dataDir
+}
+
+func open(t testing.TB, dsn, dataDir string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
 	s, err := store.Open(ctx, dsn, dataDir)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
