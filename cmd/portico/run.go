@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/cluster"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/logbuf"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -66,6 +67,9 @@ type env struct {
 	hasher *auth.Hasher
 	// ready, when set, receives the listening address once the server accepts connections.
 	ready func(addr string)
+	// logFlushEvery is how long the server's log lines may wait in its
+	// buffer; zero means logFlushEvery.
+	logFlushEvery time.Duration
 }
 
 // run executes the command in args.
@@ -185,6 +189,9 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// logFlushEvery is how long a log line may wait in the buffer.
+const logFlushEvery = 200 * time.Millisecond
+
 // serveMemoryLimit is the soft memory limit of the server unless GOMEMLIMIT
 // sets another.
 const serveMemoryLimit = 384 << 20
@@ -194,7 +201,16 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	log := c.logger(e.stderr)
+	// Request logs are buffered and written in batches, at most
+	// logFlushEvery after they happen; everything buffered is written when
+	// the server stops (this runs last).
+	flushEvery := logFlushEvery
+	if e.logFlushEvery > 0 {
+		flushEvery = e.logFlushEvery
+	}
+	logOut := logbuf.New(e.stderr, flushEvery)
+	defer logOut.Close()
+	log := c.logger(logOut)
 	if e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the garbage collector works harder as the heap
 		// nears it, so that bursts of large parses stay well under 512 MB.
