@@ -145,7 +145,12 @@ for i in "${!pages[@]}"; do
   IFS='|' read -r name _ _ <<<"${pages[$i]}"
   rps=$(col "$i" 3)
   errs=$(awk -v i="$i" '$1==i {s+=$6+$7} END {print s+0}' "$results")
-  printf '%-44s %10.0f %9.2f %9.2f %9.2fx %8s\n' "$name" "$rps" "$(col "$i" 4)" "$(col "$i" 5)" \
+  if [ "$(col "$i" 8)" = 0 ]; then
+    # wrk counts only the requests answered within the run.
+    printf '%-44s %10s %9s %9s %10s %8s\n' "$name" "none" ">${duration}s" "" "0x" "$errs"
+    continue
+  fi
+  printf '%-44s %10.1f %9.2f %9.2f %9.2fx %8s\n' "$name" "$rps" "$(col "$i" 4)" "$(col "$i" 5)" \
     "$(awk -v a="$rps" -v b="$profile_rps" 'BEGIN {print a/b}')" "$errs"
 done
 printf '%-44s %10s\n' "/profile vs /healthz (no cookie)" "$(awk -v a="$profile_rps" -v b="$(col 0 3)" 'BEGIN {printf "%.2fx", a/b}')"

@@ -36,6 +36,9 @@ type config struct {
 	// IndexMaxLag is how far its index may lag behind the index log before
 	// it says so (see instance.go).
 	Instance, IndexMaxLag string
+	// PprofAddr, when set, is a loopback address where the server exposes
+	// the Go profiler (see pprof.go).
+	PprofAddr string
 }
 
 type setting struct {
@@ -58,6 +61,7 @@ func (c *config) settings() []setting {
 		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
 		{"instance", "PORTICO_INSTANCE", "", "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", &c.Instance},
 		{"index-max-lag", "PORTICO_INDEX_MAX_LAG", "30s", "how far the search index may lag behind the database before /readyz and the log say so", &c.IndexMaxLag},
+		{"pprof-addr", "PORTICO_PPROF_ADDR", "", "loopback address (e.g. 127.0.0.1:6060) where serve exposes the Go profiler under /debug/pprof/; empty: off", &c.PprofAddr},
 	}
 }
 
@@ -100,6 +104,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if err := c.validateInstance(); err != nil {
+		return err
+	}
+	if err := c.validatePprof(); err != nil {
 		return err
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

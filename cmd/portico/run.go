@@ -269,6 +269,11 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		e.ready(ln.Addr().String())
 	}
 
+	if c.PprofAddr != "" {
+		if err := servePprof(ctx, c.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 2)
 	go s.ListenWakeUps(ctx, log)
 	go func() {
