@@ -70,6 +70,10 @@ func TestServeMCP(t *testing.T) {
 	if status, body = call(); status != 200 || !strings.Contains(body, "Rate limit reached: 4 calls a minute per token") {
 		t.Errorf("second call: %d %s, want the rate limit", status, body)
 	}
+	// The server's log is buffered: wait for the batch with the calls.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "mcp call") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.Contains(logs.String(), "mcp call") || strings.Contains(logs.String(), token) {
 		t.Errorf("logs: want the calls, never the token:\n%s", logs.String())
 	}
