@@ -181,6 +181,25 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 			t.Errorf("revoked token: got %v, want ErrNotFound", err)
 		}
 
+		// Every token of a user revoked (as a password change does).
+		tok2 := &store.APIToken{UserID: f.user.ID, Name: "ci2", Prefix: "pat_ada2", TokenHash: "ada-t2"}
+		if err := s.CreateToken(ctx, s.DB(), tok2); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.TokenUser(ctx, "ada-t2"); err != nil {
+			t.Fatal(err)
+		}
+		err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := s.RevokeUserTokens(ctx, tx, f.user.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.TokenUser(ctx, "ada-t2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("token after all tokens were revoked: got %v, want ErrNotFound", err)
+		}
+
 		// Password change: the other sessions end, this one stays.
 		warm2 := func() {
 			for _, h := range []string{"ada-s1", "ada-s2"} {
