@@ -13,6 +13,8 @@ import (
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/apis"
 	"github.com/portico-dev/portico/views/pages/audit"
 	"github.com/portico-dev/portico/views/pages/teams"
@@ -116,8 +118,12 @@ func (h *Handler) CreateAPI(c *fiber.Ctx) error {
 	return seeOther(c, "/apis/"+a.Slug+"/versions/new")
 }
 
-// ShowAPI renders an API with its versions and history.
+// ShowAPI renders an API with its versions, plans and history.
 func (h *Handler) ShowAPI(c *fiber.Ctx) error {
+	return h.renderAPI(c, components.PlanForm{Approval: subscriptions.ApprovalAuto, Open: true, RatePerMinute: "60"})
+}
+
+func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 	ctx := c.UserContext()
 	a := currentAPI(c)
 	vs, err := h.store.Versions(ctx, a.ID)
@@ -152,6 +158,10 @@ func (h *Handler) ShowAPI(c *fiber.Ctx) error {
 		return err
 	}
 	d.History = events
+	d.PlanForm = planForm
+	if err := h.fillPlans(c, a, &d); err != nil {
+		return err
+	}
 	return h.render(c, apis.Show(h.page(c, a.Name, "teams"), d))
 }
 

@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"errors"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/apps"
 )
 
 // Apps: a consumer team's applications, which subscribe to APIs.
@@ -94,4 +98,144 @@ func (h *Handler) APIUpdateApp(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toAPIApp(a))
+}
+
+func appView(a *store.App) apps.App {
+	out := apps.App{Slug: a.Slug, Name: a.Name, Contact: a.Contact, Description: a.Description}
+	if a.Team != nil {
+		out.TeamSlug, out.TeamName = a.Team.Slug, a.Team.Name
+	}
+	return out
+}
+
+// ListApps is the consumer's Apps page: the apps of the user's teams and
+// their subscriptions, newest first, a page at a time.
+func (h *Handler) ListApps(c *fiber.Ctx) error {
+	return h.renderApps(c, apps.AppForm{}, fiber.StatusOK)
+}
+
+func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	list, teams, err := h.subs.MyApps(ctx, u)
+	if err != nil {
+		return err
+	}
+	state := c.Query("state")
+	if !subscriptions.ValidState(state) {
+		state = ""
+	}
+	page, err := h.subs.List(ctx, u, subscriptions.ListInput{Role: "consumer", State: state, Before: c.Query("before")})
+	if err != nil {
+		return err
+	}
+	l := apps.AppsList{Form: form, State: state, Next: page.Next}
+	for i := range list {
+		l.Apps = append(l.Apps, appView(&list[i]))
+	}
+	for _, t := range teams {
+		l.Teams = append(l.Teams, components.Option{Value: t.Slug, Label: t.Name})
+	}
+	for i := range page.Subscriptions {
+		l.Subscriptions = append(l.Subscriptions, h.subscriptionRow(c, &page.Subscriptions[i]))
+	}
+	c.Status(status)
+	return h.render(c, apps.List(h.page(c, "Apps", "apps"), l))
+}
+
+func appFormInput(c *fiber.Ctx) (subscriptions.AppInput, apps.AppForm) {
+	in := subscriptions.AppInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description"), Contact: c.FormValue("contact")}
+	return in, apps.AppForm{Team: c.FormValue("team"), Slug: in.Slug, Name: in.Name, Description: in.Description, Contact: in.Contact}
+}
+
+// CreateAppPage creates an app in the team chosen in the form; the service
+// checks "apps manage" in that team.
+func (h *Handler) CreateAppPage(c *fiber.Ctx) error {
+	in, f := appFormInput(c)
+	t, err := h.store.TeamBySlug(c.UserContext(), f.Team)
+	if errors.Is(err, store.ErrNotFound) {
+		f.Errors = map[string]string{"team": "Choose one of your teams."}
+		return h.renderApps(c, f, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	a, err := h.subs.CreateApp(c.UserContext(), currentUser(c), t, in)
+	if fields, ok := fieldErrors(err); ok {
+		f.Errors = fields
+		return h.renderApps(c, f, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "App "+a.Name+" created. Subscribe it to an API from the API's page.")
+	return seeOther(c, "/apps/"+a.Slug)
+}
+
+// ShowApp is an app's page: its subscriptions with their keys.
+func (h *Handler) ShowApp(c *fiber.Ctx) error {
+	return h.renderApp(c, nil, fiber.StatusOK)
+}
+
+// renderApp renders the app page; fill adjusts the view (form errors).
+func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	a := currentApp(c)
+	manage, err := h.subs.CanManageApps(ctx, u, a.Team)
+	if err != nil {
+		return err
+	}
+	page, err := h.subs.List(ctx, u, subscriptions.ListInput{Role: "consumer", App: a, Before: c.Query("before"), Limit: 20})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(page.Subscriptions))
+	for _, s := range page.Subscriptions {
+		ids = append(ids, s.ID)
+	}
+	keys, err := h.store.Keys(ctx, ids)
+	if err != nil {
+		return err
+	}
+	d := apps.AppDetail{App: appView(a), CanManage: manage, Next: page.Next,
+		Edit: apps.AppForm{Slug: a.Slug, Name: a.Name, Description: a.Description, Contact: a.Contact}}
+	for _, g := range subscriptions.GraceChoices {
+		d.Grace = append(d.Grace, components.Option{Value: strconv.Itoa(g.Seconds), Label: g.Label})
+	}
+	now := h.now()
+	for i := range page.Subscriptions {
+		s := &page.Subscriptions[i]
+		row := h.subscriptionRow(c, s)
+		row.ShowKeys = true
+		row.CanIssueKey = manage && s.State == string(subscriptions.Active)
+		for j := range keys[s.ID] {
+			row.Keys = append(row.Keys, keyRow(&keys[s.ID][j], now, manage))
+		}
+		d.Subscriptions = append(d.Subscriptions, row)
+	}
+	if fill != nil {
+		fill(&d)
+	}
+	c.Status(status)
+	return h.render(c, apps.Show(h.page(c, a.Name, "apps"), d))
+}
+
+// UpdateAppPage saves the app's edit form.
+func (h *Handler) UpdateAppPage(c *fiber.Ctx) error {
+	a := currentApp(c)
+	in, f := appFormInput(c)
+	in.Slug = a.Slug
+	err := h.subs.UpdateApp(c.UserContext(), currentUser(c), a, in)
+	if fields, ok := fieldErrors(err); ok {
+		f.Slug, f.Errors = a.Slug, fields
+		return h.renderApp(c, func(d *apps.AppDetail) { d.Edit = f }, fiber.StatusUnprocessableEntity)
+	}
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/apps/"+a.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Saved.")
+	return seeOther(c, "/apps/"+a.Slug)
 }

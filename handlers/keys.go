@@ -8,6 +8,7 @@ import (
 
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/views/pages/apps"
 )
 
 // API keys of a subscription: listed by prefix, the whole key shown once
@@ -105,4 +106,81 @@ func (h *Handler) APIRevokeKey(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toAPIKeyJSON(k, h.now()))
+}
+
+// showKey renders the page that shows a new key, once. Nothing caches it.
+func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey, key, replaced string) error {
+	noStore(c)
+	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APIName: sub.API.Name, Major: sub.Major,
+		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced}
+	return h.render(c, apps.KeyShownPage(h.page(c, "Your new API key", "apps"), v))
+}
+
+// CreateKeyPage issues a key from the app page and shows it once.
+func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
+	sub := currentSubscription(c)
+	in := subscriptions.KeyInput{Name: c.FormValue("name"), ExpiresAt: c.FormValue("expires_at")}
+	k, key, err := h.subs.IssueKey(c.UserContext(), currentUser(c), sub, in)
+	if fields, ok := fieldErrors(err); ok {
+		return h.renderKeyForm(c, sub, in.Name, fields)
+	}
+	if msg, ok := refusal(err); ok {
+		return h.renderKeyForm(c, sub, in.Name, map[string]string{"form": msg})
+	}
+	if err != nil {
+		return err
+	}
+	return h.showKey(c, sub, k, key, "")
+}
+
+// renderKeyForm renders the app page with the key form's errors.
+func (h *Handler) renderKeyForm(c *fiber.Ctx, sub *store.Subscription, name string, errs map[string]string) error {
+	a, err := h.subs.App(c.UserContext(), currentUser(c), sub.App.Slug)
+	if err != nil {
+		return err
+	}
+	c.Locals(appKey, a)
+	return h.renderApp(c, func(d *apps.AppDetail) { d.KeyFor, d.KeyName, d.KeyErrors = sub.ID, name, errs }, fiber.StatusUnprocessableEntity)
+}
+
+// RotateKeyPage rotates a key from the app page and shows the new one once.
+func (h *Handler) RotateKeyPage(c *fiber.Ctx) error {
+	k, sub := currentKey(c), currentSubscription(c)
+	grace := c.FormValue("grace")
+	if until := c.FormValue("grace_until"); until != "" {
+		grace = until
+	}
+	old := subscriptions.Prefix(k.Kid)
+	nk, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), k, sub, grace)
+	if fields, ok := fieldErrors(err); ok {
+		h.flash(c, "error", firstMessage(fields))
+		return seeOther(c, "/apps/"+sub.App.Slug)
+	}
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/apps/"+sub.App.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	replaced := "The old key " + old + "… was revoked."
+	if k.GraceEndsAt != nil {
+		replaced = "The old key " + old + "… stays valid until " + fmtTime(*k.GraceEndsAt) + "."
+	}
+	return h.showKey(c, sub, nk, key, replaced)
+}
+
+// RevokeKeyPage revokes a key from the app page.
+func (h *Handler) RevokeKeyPage(c *fiber.Ctx) error {
+	k, sub := currentKey(c), currentSubscription(c)
+	err := h.subs.RevokeKey(c.UserContext(), currentUser(c), k, sub)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/apps/"+sub.App.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "The key "+subscriptions.Prefix(k.Kid)+"… is revoked: it no longer works.")
+	return seeOther(c, "/apps/"+sub.App.Slug)
 }

@@ -7,8 +7,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/apis"
 )
 
 // Plans: what an API offers its subscribers. Everyone who sees the API sees
@@ -120,4 +123,118 @@ func (h *Handler) APIUpdatePlan(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toAPIPlan(p))
+}
+
+// planCard is a plan as pages show it.
+func planCard(p *store.Plan) components.PlanCard {
+	limit := func(n int64, unit string) string {
+		if n == 0 {
+			return "no limit"
+		}
+		return humanize(n) + " " + unit
+	}
+	burst := "the rate per minute"
+	if p.Burst > 0 {
+		burst = humanize(int64(p.Burst)) + " at once"
+	}
+	quota := "none"
+	if p.QuotaPerDay > 0 {
+		quota = humanize(p.QuotaPerDay) + " per day"
+	}
+	return components.PlanCard{Slug: p.Slug, Name: p.Name, Description: p.Description, Rate: limit(int64(p.RatePerMinute), "per minute"),
+		Burst: burst, Quota: quota, Approval: p.Approval, Open: p.Open}
+}
+
+// humanize writes n with thousands separators.
+func humanize(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func planForm(p *store.Plan) components.PlanForm {
+	in := subscriptions.PlanInputOf(p)
+	return components.PlanForm{Slug: in.Slug, Name: in.Name, Description: in.Description, RatePerMinute: in.RatePerMinute,
+		Burst: in.Burst, QuotaPerDay: in.QuotaPerDay, Approval: in.Approval, Open: in.Open}
+}
+
+// fillPlans puts an API's plans, what it offers the viewer, and the plan
+// forms of its maintainers on the API page.
+func (h *Handler) fillPlans(c *fiber.Ctx, a *store.API, d *apis.Detail) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	plans, err := h.subs.Plans(ctx, a)
+	if err != nil {
+		return err
+	}
+	offer, err := h.subs.Offer(ctx, u, a)
+	if err != nil {
+		return err
+	}
+	if d.CanManagePlans, err = h.subs.CanManagePlans(ctx, u, a); err != nil {
+		return err
+	}
+	for i := range plans {
+		if plans[i].Open || d.CanManagePlans {
+			d.Plans = append(d.Plans, planCard(&plans[i]))
+		}
+		if d.CanManagePlans {
+			d.PlanEdits = append(d.PlanEdits, planForm(&plans[i]))
+		}
+	}
+	d.Offer, d.CanSubscribe = offer.Why, offer.Why == ""
+	d.SeesSubscribers = h.can(c, policy.TeamDomain(a.Team.Slug), "subscribers", "read")
+	return nil
+}
+
+func planFormInput(c *fiber.Ctx) (subscriptions.PlanInput, components.PlanForm) {
+	in := subscriptions.PlanInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description"),
+		RatePerMinute: c.FormValue("rate_per_minute"), Burst: c.FormValue("burst"), QuotaPerDay: c.FormValue("quota_per_day"),
+		Approval: c.FormValue("approval"), Open: c.FormValue("open") == "true"}
+	return in, components.PlanForm{Slug: in.Slug, Name: in.Name, Description: in.Description, RatePerMinute: in.RatePerMinute,
+		Burst: in.Burst, QuotaPerDay: in.QuotaPerDay, Approval: in.Approval, Open: in.Open}
+}
+
+// CreatePlan adds a plan from the API page's form.
+func (h *Handler) CreatePlan(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	in, f := planFormInput(c)
+	p, err := h.subs.CreatePlan(c.UserContext(), currentUser(c), a, in)
+	if fields, ok := fieldErrors(err); ok {
+		f.Errors = fields
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderAPI(c, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Plan "+p.Name+" added.")
+	return seeOther(c, "/apis/"+a.Slug+"#plans")
+}
+
+// UpdatePlan changes a plan from its edit form on the API page.
+func (h *Handler) UpdatePlan(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	back := "/apis/" + a.Slug + "#plans"
+	p, err := h.store.PlanBySlug(c.UserContext(), a.ID, c.Params("plan"))
+	if err != nil {
+		return err
+	}
+	in, _ := planFormInput(c)
+	in.Slug = p.Slug
+	err = h.subs.UpdatePlan(c.UserContext(), currentUser(c), a, p, in)
+	if fields, ok := fieldErrors(err); ok {
+		h.flash(c, "error", "The plan was not saved: "+firstMessage(fields))
+		return seeOther(c, back)
+	}
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, back)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Plan "+p.Name+" saved.")
+	return seeOther(c, back)
 }

@@ -32,6 +32,11 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
 			h.log.Error("unread notifications", "err", err)
 		}
 		p.Unread = n
+		decides, pending, err := h.subs.RequestsWaiting(c.UserContext(), u)
+		if err != nil {
+			h.log.Error("subscription requests", "err", err)
+		}
+		p.User.DecidesSubscriptions, p.Requests = decides, pending
 	}
 	return p
 }

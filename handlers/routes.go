@@ -217,6 +217,25 @@ func (h *Handler) Routes() []Route {
 		{"PUT", "/api/v1/rules/:id", org("rules", "manage"), h.APISetRule},
 		{"GET", "/api/v1/audit", org("audit", "read"), h.APIListAudit},
 
+		// Subscriptions pages: apps, subscribing, requests, subscribers, keys.
+		{"GET", "/apps", authenticated(), h.ListApps},
+		{"POST", "/apps", authenticated(), h.CreateAppPage}, // the team is in the form; the service checks "apps manage"
+		{"GET", "/apps/:app", appPerm("read"), h.ShowApp},
+		{"POST", "/apps/:app", appPerm("manage"), h.UpdateAppPage},
+		{"GET", "/apis/:api/subscribe", apiPerm(""), h.ShowSubscribe},
+		{"POST", "/apis/:api/subscribe", apiPerm(""), h.Subscribe}, // the service checks "apps manage" in the chosen app's team
+		{"GET", "/apis/:api/subscribers", Permission{Scope: API, Object: "subscribers", Action: "read"}, h.ShowSubscribers},
+		{"POST", "/apis/:api/plans", planPerm("manage"), h.CreatePlan},
+		{"POST", "/apis/:api/plans/:plan", planPerm("manage"), h.UpdatePlan},
+		{"GET", "/subscriptions/requests", authenticated(), h.ListRequests}, // those the user decides: subscriptions.Service.Inbox
+		{"POST", "/subscriptions/:id/approve", providerPerm("decide"), h.ApproveSubscription},
+		{"POST", "/subscriptions/:id/reject", providerPerm("decide"), h.RejectSubscription},
+		{"POST", "/subscriptions/:id/revoke", providerPerm("decide"), h.RevokeSubscription},
+		{"POST", "/subscriptions/:id/cancel", consumerPerm("manage"), h.CancelSubscription},
+		{"POST", "/subscriptions/:id/keys", consumerPerm("manage"), h.CreateKeyPage},
+		{"POST", "/keys/:id/rotate", keyPerm("manage"), h.RotateKeyPage},
+		{"POST", "/keys/:id/revoke", keyPerm("manage"), h.RevokeKeyPage},
+
 		// Subscriptions JSON API: plans, apps, subscriptions and keys.
 		{"GET", "/api/v1/apis/:api/plans", apiPerm(""), h.APIListPlans},
 		{"POST", "/api/v1/apis/:api/plans", planPerm("manage"), h.APICreatePlan},

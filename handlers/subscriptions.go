@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -9,6 +11,8 @@ import (
 
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/pages/apps"
 )
 
 // Subscriptions: an app's subscription to an API's major on a plan, seen by
@@ -149,4 +153,284 @@ func (h *Handler) APICancelSubscription(c *fiber.Ctx) error {
 	return h.subscriptionAction(c, func(ctx context.Context, u *store.User, s *store.Subscription, _ string) error {
 		return h.subs.Cancel(ctx, u, s)
 	})
+}
+
+// waiting says how long ago t was, roughly.
+func waiting(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "less than a minute"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " days"
+}
+
+// subscriptionRow is a subscription as pages list it, with the actions the
+// user may take on it now (subscriptions.Service.Can).
+func (h *Handler) subscriptionRow(c *fiber.Ctx, s *store.Subscription) apps.Subscription {
+	ctx, u := c.UserContext(), currentUser(c)
+	r := apps.Subscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
+		Since: fmtTime(s.CreatedAt), Waiting: waiting(h.now(), s.CreatedAt)}
+	if s.App != nil {
+		r.AppSlug, r.AppName = s.App.Slug, s.App.Name
+	}
+	if s.ConsumerTeam != nil {
+		r.TeamSlug, r.TeamName = s.ConsumerTeam.Slug, s.ConsumerTeam.Name
+	}
+	if s.API != nil {
+		r.APISlug, r.APIName = s.API.Slug, s.API.Name
+	}
+	if s.ProviderTeam != nil {
+		r.APITeamName = s.ProviderTeam.Name
+	}
+	if s.Plan != nil {
+		r.PlanName, r.Approval = s.Plan.Name, s.Plan.Approval
+	}
+	if s.Requester != nil {
+		r.Requester = s.Requester.Username
+	}
+	r.CanApprove = h.subs.Can(ctx, u, s, subscriptions.Approve)
+	r.CanReject = h.subs.Can(ctx, u, s, subscriptions.Reject)
+	r.CanRevoke = h.subs.Can(ctx, u, s, subscriptions.Revoke)
+	r.CanCancel = h.subs.Can(ctx, u, s, subscriptions.Cancel)
+	return r
+}
+
+// keyRow is a key as the app page lists it.
+func keyRow(k *store.APIKey, now time.Time, manage bool) apps.Key {
+	r := apps.Key{Kid: k.Kid, Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Created: fmtTime(k.CreatedAt), Expires: fmtDate(k.ExpiresAt)}
+	if k.Creator != nil {
+		r.CreatedBy = k.Creator.Username
+	}
+	if k.LastUsedAt != nil {
+		r.LastUsed = fmtTime(*k.LastUsedAt)
+	}
+	switch {
+	case k.State != store.KeyActive:
+		r.Status = "revoked"
+	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
+		r.Status = "expired"
+	case k.GraceEndsAt != nil && !now.Before(*k.GraceEndsAt):
+		r.Status = "rotated out"
+	case k.GraceEndsAt != nil:
+		r.Status, r.GraceEnds = "rotated", fmtTime(*k.GraceEndsAt)
+	default:
+		r.Status = "active"
+	}
+	r.CanRotate = manage && r.Status == "active"
+	r.CanRevoke = manage && k.State == store.KeyActive && (r.Status == "active" || r.Status == "rotated")
+	return r
+}
+
+// subscriptionBack is where a decision form returns: its "back" field when
+// it is a local path, else the subscription's API page.
+func subscriptionBack(c *fiber.Ctx, s *store.Subscription) string {
+	if b := c.FormValue("back"); b != "" && safeNext(b) {
+		return b
+	}
+	if s.API != nil {
+		return "/apis/" + s.API.Slug
+	}
+	return "/apps"
+}
+
+// decideFromPage applies a decision posted from a page and returns to it.
+func (h *Handler) decideFromPage(c *fiber.Ctx, back, done string, act func(context.Context, *store.User, *store.Subscription, string) error) error {
+	sub := currentSubscription(c)
+	err := act(c.UserContext(), currentUser(c), sub, c.FormValue("reason"))
+	if fields, ok := fieldErrors(err); ok {
+		h.flash(c, "error", firstMessage(fields))
+		return seeOther(c, back)
+	}
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, back)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", fmt.Sprintf("The subscription of %s to %s v%d is %s.", sub.App.Name, sub.API.Name, sub.Major, done))
+	return seeOther(c, back)
+}
+
+// ApproveSubscription approves a request from the inbox.
+func (h *Handler) ApproveSubscription(c *fiber.Ctx) error {
+	return h.decideFromPage(c, subscriptionBack(c, currentSubscription(c)), "approved", func(ctx context.Context, u *store.User, s *store.Subscription, _ string) error {
+		return h.subs.Approve(ctx, u, s)
+	})
+}
+
+// RejectSubscription rejects a request from the inbox, with a reason.
+func (h *Handler) RejectSubscription(c *fiber.Ctx) error {
+	return h.decideFromPage(c, subscriptionBack(c, currentSubscription(c)), "rejected", h.subs.Reject)
+}
+
+// RevokeSubscription revokes a subscription from the subscribers tab.
+func (h *Handler) RevokeSubscription(c *fiber.Ctx) error {
+	return h.decideFromPage(c, subscriptionBack(c, currentSubscription(c)), "revoked", h.subs.Revoke)
+}
+
+// CancelSubscription cancels a subscription (or withdraws a request) from
+// the app's page.
+func (h *Handler) CancelSubscription(c *fiber.Ctx) error {
+	back := "/apps/" + currentSubscription(c).App.Slug
+	return h.decideFromPage(c, back, "cancelled", func(ctx context.Context, u *store.User, s *store.Subscription, _ string) error {
+		return h.subs.Cancel(ctx, u, s)
+	})
+}
+
+// ListRequests is the inbox of subscription requests the user decides.
+func (h *Handler) ListRequests(c *fiber.Ctx) error {
+	var after int64
+	if a := c.Query("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || n < 0 {
+			return clientError(fiber.StatusBadRequest, "The after parameter is the id the previous page ended at.")
+		}
+		after = n
+	}
+	const perPage = 50
+	subs, total, err := h.subs.Inbox(c.UserContext(), currentUser(c), after, perPage+1)
+	if err != nil {
+		return err
+	}
+	r := apps.Requests{Total: total}
+	if len(subs) > perPage {
+		subs = subs[:perPage]
+		r.Next = strconv.FormatInt(subs[perPage-1].ID, 10)
+	}
+	for i := range subs {
+		r.Rows = append(r.Rows, h.subscriptionRow(c, &subs[i]))
+	}
+	return h.render(c, apps.RequestsPage(h.page(c, "Subscription requests", "requests"), r))
+}
+
+// ShowSubscribers is an API's subscribers tab for its team.
+func (h *Handler) ShowSubscribers(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	state := c.Query("state")
+	if state != "" && !subscriptions.ValidState(state) {
+		state = ""
+	}
+	page, err := h.subs.List(c.UserContext(), currentUser(c), subscriptions.ListInput{Role: "provider", State: state, Before: c.Query("before"), API: a})
+	if err != nil {
+		return err
+	}
+	s := apps.Subscribers{APISlug: a.Slug, APIName: a.Name, State: state, Next: page.Next}
+	for i := range page.Subscriptions {
+		s.Rows = append(s.Rows, h.subscriptionRow(c, &page.Subscriptions[i]))
+	}
+	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+a.Name, "teams"), s))
+}
+
+// subscribeView fills the subscribe page of a: the plans it offers, the
+// majors, and the apps and teams the user may subscribe with.
+func (h *Handler) subscribeView(c *fiber.Ctx, a *store.API, f apps.SubscribeForm) (apps.Subscribe, error) {
+	ctx, u := c.UserContext(), currentUser(c)
+	v := apps.Subscribe{APISlug: a.Slug, APIName: a.Name, TeamName: a.Team.Name, Form: f}
+	offer, err := h.subs.Offer(ctx, u, a)
+	if err != nil {
+		return v, err
+	}
+	v.Why = offer.Why
+	for i := range offer.Plans {
+		v.Plans = append(v.Plans, planCard(&offer.Plans[i]))
+	}
+	for _, m := range offer.Majors {
+		v.Majors = append(v.Majors, components.Option{Value: strconv.Itoa(m), Label: "v" + strconv.Itoa(m)})
+	}
+	if v.Form.Major == "" {
+		v.Form.Major = strconv.Itoa(offer.DefaultMajor)
+	}
+	if v.Form.Plan == "" && len(offer.Plans) == 1 {
+		v.Form.Plan = offer.Plans[0].Slug
+	}
+	list, teams, err := h.subs.MyApps(ctx, u)
+	if err != nil {
+		return v, err
+	}
+	manages := map[int64]bool{}
+	for _, t := range teams {
+		manages[t.ID] = true
+		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: t.Name})
+	}
+	for _, ap := range list {
+		if manages[ap.TeamID] {
+			v.Apps = append(v.Apps, components.Option{Value: ap.Slug, Label: ap.Name + " (" + ap.Team.Name + ")"})
+		}
+	}
+	v.Apps = append(v.Apps, components.Option{Value: "new", Label: "New app…"})
+	if v.Form.App == "" && len(v.Apps) > 1 {
+		v.Form.App = v.Apps[0].Value
+	}
+	if len(v.Teams) == 0 && v.Why == "" {
+		v.Why = "You may not subscribe apps: only developers and above of a team manage its apps."
+	}
+	return v, nil
+}
+
+// ShowSubscribe is the subscribe page of an API.
+func (h *Handler) ShowSubscribe(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	v, err := h.subscribeView(c, a, apps.SubscribeForm{})
+	if err != nil {
+		return err
+	}
+	return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+a.Name, "catalog"), v))
+}
+
+// Subscribe subscribes one of the user's apps, or a new one, to the API.
+func (h *Handler) Subscribe(c *fiber.Ctx) error {
+	ctx, u, a := c.UserContext(), currentUser(c), currentAPI(c)
+	f := apps.SubscribeForm{App: c.FormValue("app"), Plan: c.FormValue("plan"), Major: c.FormValue("major"), Purpose: c.FormValue("purpose"),
+		Team: c.FormValue("team"), AppSlug: c.FormValue("app_slug"), AppName: c.FormValue("app_name")}
+	in := subscriptions.SubscribeInput{API: a.Slug, Plan: f.Plan, Major: f.Major, Purpose: f.Purpose}
+	var sub *store.Subscription
+	var err error
+	switch f.App {
+	case "":
+		err = invalid(map[string]string{"app": "Choose an app, or New app."})
+	case "new":
+		t, terr := h.store.TeamBySlug(ctx, f.Team)
+		if errors.Is(terr, store.ErrNotFound) {
+			err = invalid(map[string]string{"team": "Choose the team of the new app."})
+			break
+		} else if terr != nil {
+			return terr
+		}
+		sub, err = h.subs.SubscribeNewApp(ctx, u, t, subscriptions.AppInput{Slug: f.AppSlug, Name: f.AppName}, in)
+	default:
+		app, aerr := h.subs.App(ctx, u, f.App)
+		if errors.Is(aerr, store.ErrNotFound) {
+			err = invalid(map[string]string{"app": "Choose one of your teams' apps."})
+			break
+		} else if aerr != nil {
+			return aerr
+		}
+		sub, err = h.subs.Subscribe(ctx, u, app, in)
+	}
+	fields, isField := fieldErrors(err)
+	msg, isRefusal := refusal(err)
+	if isField || isRefusal {
+		f.Errors, f.FormError = fields, msg
+		v, verr := h.subscribeView(c, a, f)
+		if verr != nil {
+			return verr
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+a.Name, "catalog"), v))
+	}
+	if err != nil {
+		return err
+	}
+	if sub.State == string(subscriptions.Active) {
+		h.flash(c, "success", fmt.Sprintf("%s is subscribed to %s v%d: create its key below.", sub.App.Name, a.Name, sub.Major))
+	} else {
+		h.flash(c, "info", fmt.Sprintf("Requested: %s reviews the subscription of %s to %s v%d; you will be notified.", a.Team.Name, sub.App.Name, a.Name, sub.Major))
+	}
+	return seeOther(c, "/apps/"+sub.App.Slug)
 }

@@ -8,7 +8,7 @@ import (
 
 // allMatrix is the permission matrix with the subscriptions rows.
 func allMatrix() []matrixRow {
-	return append(append([]matrixRow(nil), matrix...), subscriptionsMatrix...)
+	return append(append(append([]matrixRow(nil), matrix...), subscriptionsMatrix...), subscriptionsPagesMatrix...)
 }
 
 // notMembers are the subjects outside the team "payments" (and not org
@@ -96,4 +96,36 @@ func subscriptionsMatrixFixtures(t *testing.T, e *env, tokens map[string]string)
 		}
 	}
 	return ids
+}
+
+// subscriptionsPagesMatrix covers the subscriptions pages on the same
+// fixtures; empty forms are refused after the permission check (422, or 303
+// back with a flash), so no row changes the fixtures.
+var subscriptionsPagesMatrix = []matrixRow{
+	{"GET", "/apps", "/apps", loggedIn, nil},
+	{"POST", "/apps", "/apps", loggedIn, nil},
+	{"GET", "/apps/:app", "/apps/pay-app", teamMembers, nil},
+	{"POST", "/apps/:app", "/apps/pay-app", appManagers, nil},
+	{"GET", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
+	{"POST", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
+	{"GET", "/apis/:api/subscribers", "/apis/payments-api/subscribers", teamMembers, nil},
+	{"POST", "/apis/:api/plans", "/apis/payments-api/plans", planManagers, nil},
+	{"POST", "/apis/:api/plans/:plan", "/apis/payments-api/plans/basic", planManagers, nil},
+	{"GET", "/subscriptions/requests", "/subscriptions/requests", loggedIn, nil},
+	{"POST", "/subscriptions/:id/approve", "/subscriptions/{sub}/approve", planManagers, nil},
+	{"POST", "/subscriptions/:id/reject", "/subscriptions/{sub}/reject", planManagers, nil},
+	{"POST", "/subscriptions/:id/revoke", "/subscriptions/{sub}/revoke", planManagers, nil},
+	{"POST", "/subscriptions/:id/cancel", "/subscriptions/{sub}/cancel", appManagers, nil},
+	{"POST", "/subscriptions/:id/keys", "/subscriptions/{sub}/keys", appManagers, nil},
+	{"POST", "/keys/:id/rotate", "/keys/{key}/rotate", appManagers, nil},
+	{"POST", "/keys/:id/revoke", "/keys/{key}/revoke", appManagers, nil},
+}
+
+func init() {
+	for _, r := range subscriptionsPagesMatrix {
+		if r.route != "/apps" && r.route != "/apis/:api/subscribe" && r.route != "/apis/:api/subscribers" && r.route != "/apis/:api/plans" &&
+			r.route != "/apis/:api/plans/:plan" && r.route != "/subscriptions/requests" {
+			hidden[r.route] = notMembers
+		}
+	}
 }

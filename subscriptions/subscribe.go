@@ -89,7 +89,54 @@ func (s *Service) Subscribe(ctx context.Context, actor *store.User, app *store.A
 	if err := s.requireApps(ctx, actor, app.Team); err != nil {
 		return nil, err
 	}
+	sub, err := s.prepare(ctx, actor, app, in, map[string]string{})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.create(ctx, tx, actor, sub)
+	}); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// SubscribeNewApp creates an app in team t and subscribes it, in one
+// transaction: the subscribe page's "new app" choice. Field errors of the
+// app are prefixed "app_" (app_slug, app_name).
+func (s *Service) SubscribeNewApp(ctx context.Context, actor *store.User, t *store.Team, app AppInput, in SubscribeInput) (*store.Subscription, error) {
+	if err := s.requireApps(ctx, actor, t); err != nil {
+		return nil, err
+	}
 	errs := map[string]string{}
+	for k, v := range app.normalize(true) {
+		errs["app_"+k] = v
+	}
+	a := &store.App{TeamID: t.ID, Slug: app.Slug, Name: app.Name, Description: app.Description, Contact: app.Contact, CreatedBy: &actor.ID, Team: t}
+	sub, err := s.prepare(ctx, actor, a, in, errs)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.createApp(ctx, tx, actor, a); err != nil {
+			var ie *apperr.InputError
+			if errors.As(err, &ie) {
+				return apperr.Field("app_slug", ie.Fields["slug"])
+			}
+			return err
+		}
+		sub.AppID = a.ID
+		return s.create(ctx, tx, actor, sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// prepare validates a subscription request of app (errs holds field errors
+// found before) and returns the subscription to create.
+func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App, in SubscribeInput, errs map[string]string) (*store.Subscription, error) {
 	in.API, in.Plan = slug.Normalize(in.API), slug.Normalize(in.Plan)
 	in.Major, in.Purpose = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(in.Major), "v")), strings.TrimSpace(in.Purpose)
 	if in.Purpose == "" || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
@@ -144,7 +191,14 @@ func (s *Service) Subscribe(ctx context.Context, actor *store.User, app *store.A
 		now := s.now().UTC()
 		sub.State, sub.DecidedAt = string(Active), &now
 	}
-	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return sub, nil
+}
+
+// create writes a prepared subscription inside tx with its audit record,
+// notifications and gateway change.
+func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription) error {
+	app, a, plan, major := sub.App, sub.API, sub.Plan, sub.Major
+	err := func() error {
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
 		}
@@ -164,14 +218,11 @@ func (s *Service) Subscribe(ctx context.Context, actor *store.User, app *store.A
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)
-	})
+	}()
 	if errors.Is(err, store.ErrConflict) {
-		return nil, apperr.Conflict(fmt.Sprintf("The app %s has a pending or active subscription to %s v%d already.", app.Name, a.Name, major))
+		return apperr.Conflict(fmt.Sprintf("The app %s has a pending or active subscription to %s v%d already.", app.Name, a.Name, major))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return sub, nil
+	return err
 }
 
 // majorRefusal says why major accepts no new subscription.
@@ -471,4 +522,15 @@ func (s *Service) PendingCount(ctx context.Context, u *store.User) (int, error) 
 		return 0, err
 	}
 	return s.store.CountSubscriptions(ctx, store.SubscriptionFilter{ProviderTeams: teams, States: []string{string(Pending)}})
+}
+
+// RequestsWaiting says whether u decides subscriptions to any team's APIs
+// and how many requests wait for it: the navigation's link and badge.
+func (s *Service) RequestsWaiting(ctx context.Context, u *store.User) (decides bool, pending int, err error) {
+	teams, err := s.teamsWhere(ctx, u, "subscriptions", "decide")
+	if err != nil || (teams != nil && len(teams) == 0) {
+		return false, 0, err
+	}
+	n, err := s.store.CountSubscriptions(ctx, store.SubscriptionFilter{ProviderTeams: teams, States: []string{string(Pending)}})
+	return true, n, err
 }

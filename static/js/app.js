@@ -1,5 +1,5 @@
-// Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests
-// and lets flash messages fade away on their own.
+// Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
+// lets flash messages fade away on their own and shows copy buttons (a new API key).
 (function () {
   "use strict";
 
@@ -79,16 +79,62 @@
     root.querySelectorAll(".flash").forEach(enhanceFlash);
   }
 
+  // A <button data-copy="ID" hidden> copies the value of the input #ID to the clipboard and says so in the element
+  // [data-copy-status="ID"]. Without this file the button stays hidden and the input can be selected and copied by hand.
+  function enhanceCopy(root) {
+    if (!root || typeof root.querySelectorAll !== "function") {
+      return;
+    }
+    root.querySelectorAll("button[data-copy]").forEach(function (button) {
+      if (button.hasAttribute("data-copy-enhanced")) {
+        return;
+      }
+      button.setAttribute("data-copy-enhanced", "");
+      button.hidden = false;
+      var id = button.getAttribute("data-copy");
+      button.addEventListener("click", function () {
+        var input = document.getElementById(id);
+        var status = document.querySelector('[data-copy-status="' + id + '"]');
+        if (!input) {
+          return;
+        }
+        function done(ok) {
+          if (status) {
+            status.textContent = ok ? "Copied to the clipboard." : "Select the key and copy it.";
+          }
+        }
+        function fallback() {
+          input.select();
+          try {
+            done(document.execCommand("copy"));
+          } catch (e) {
+            done(false);
+          }
+        }
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(input.value).then(function () {
+            done(true);
+          }, fallback);
+        } else {
+          fallback();
+        }
+      });
+    });
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       enhanceFlashes(document);
+      enhanceCopy(document);
     });
   } else {
     enhanceFlashes(document);
+    enhanceCopy(document);
   }
 
-  // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes.
+  // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
   document.addEventListener("htmx:load", function (event) {
     enhanceFlashes(event.target);
+    enhanceCopy(event.target);
   });
 })();

@@ -11,6 +11,9 @@ type Page struct {
 	CSRF    string
 	Flashes []Flash
 	Unread  int // unread notifications
+	// Requests counts the subscription requests waiting for the user's
+	// decision; shown when User.DecidesSubscriptions.
+	Requests int
 }
 
 // User is the logged-in user as the layout shows them.
@@ -21,6 +24,9 @@ type User struct {
 	// permissions their pages require.
 	SeesUsers bool
 	SeesAudit bool
+	// DecidesSubscriptions shows the subscription requests link: the user
+	// decides subscriptions to some team's APIs.
+	DecidesSubscriptions bool
 }
 
 // Initials returns up to two letters for the user's avatar.

@@ -59,6 +59,16 @@ type Detail struct {
 	History  []audit.Event
 	CanEdit  bool
 	CanDraft bool
+	// Plans are the API's plans (closed ones shown to its team only);
+	// Offer says why nothing can be subscribed to ("" when something can).
+	Plans           []components.PlanCard
+	Offer           string
+	CanSubscribe    bool
+	SeesSubscribers bool
+	CanManagePlans  bool
+	// PlanForm is the new-plan form; PlanEdits the edit form of each plan.
+	PlanForm  components.PlanForm
+	PlanEdits []components.PlanForm
 }
 
 // VersionForm creates a version or replaces a draft's spec.

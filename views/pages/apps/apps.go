@@ -1,0 +1,131 @@
+// Package apps holds the consumer's pages (apps, their subscriptions and
+// keys, the key shown once, the subscribe form) and the provider's
+// (subscription requests, subscribers).
+package apps
+
+import "github.com/portico-dev/portico/views/components"
+
+// App is an app as listed.
+type App struct {
+	Slug, Name         string
+	TeamSlug, TeamName string
+	Contact            string
+	Description        string
+}
+
+// AppForm creates or edits an app, as submitted, with its errors.
+type AppForm struct {
+	Team, Slug, Name, Description, Contact string
+	Errors                                 components.FieldErrors
+}
+
+// Key is an API key as listed: never its secret.
+type Key struct {
+	Kid, Prefix, Name string
+	// Status is active, rotated (in its grace period), expired or revoked.
+	Status    string
+	Created   string
+	CreatedBy string
+	Expires   string
+	GraceEnds string
+	LastUsed  string
+	CanRotate bool
+	CanRevoke bool
+}
+
+// Subscription is a subscription as listed on either side.
+type Subscription struct {
+	ID                 int64
+	State              string
+	AppSlug, AppName   string
+	TeamSlug, TeamName string
+	APISlug, APIName   string
+	APITeamName        string
+	Major              int
+	Version            string
+	PlanName           string
+	Approval           string
+	Purpose, Reason    string
+	Requester          string
+	Since              string
+	Waiting            string
+	Keys               []Key
+	// ShowKeys is set for the app's team: the keys and the key form.
+	ShowKeys    bool
+	CanIssueKey bool
+	CanCancel   bool
+	CanApprove  bool
+	CanReject   bool
+	CanRevoke   bool
+}
+
+// List is the consumer's Apps page: the apps of the user's teams, the
+// subscriptions of those apps (a page at a time) and the new-app form.
+type AppsList struct {
+	Apps          []App
+	Teams         []components.Option // where the user may create apps
+	Form          AppForm
+	Subscriptions []Subscription
+	State         string
+	Next          string
+}
+
+// Show is an app's page: the app, its subscriptions with their keys.
+type AppDetail struct {
+	App           App
+	CanManage     bool
+	Edit          AppForm
+	Subscriptions []Subscription
+	Next          string
+	Grace         []components.Option
+	// KeyErrors are the key form's errors, for the subscription KeyFor.
+	KeyFor    int64
+	KeyName   string
+	KeyErrors components.FieldErrors
+}
+
+// KeyShown is the page that shows a new key, once.
+type KeyShown struct {
+	AppSlug, AppName string
+	APIName          string
+	Major            int
+	Prefix, Name     string
+	Key              string
+	// Replaced names the rotated key and until when it stays valid.
+	Replaced string
+}
+
+// Subscribe is the subscribe page of an API.
+type Subscribe struct {
+	APISlug, APIName, TeamName string
+	Plans                      []components.PlanCard
+	Majors                     []components.Option
+	Apps                       []components.Option // the user's apps it may subscribe
+	Teams                      []components.Option // where it may create an app
+	Why                        string
+	Form                       SubscribeForm
+}
+
+// SubscribeForm is the subscribe form as submitted.
+type SubscribeForm struct {
+	App, Plan, Major, Purpose string
+	// Team, AppSlug and AppName create an app on the spot (App "new").
+	Team, AppSlug, AppName string
+	Errors                 components.FieldErrors
+	FormError              string
+}
+
+// Requests is the provider's inbox of pending subscriptions.
+type Requests struct {
+	Rows  []Subscription
+	Total int
+	Next  string
+}
+
+// Subscribers is the API's subscribers tab.
+type Subscribers struct {
+	APISlug, APIName string
+	Rows             []Subscription
+	State            string
+	Next             string
+}
