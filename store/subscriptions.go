@@ -643,3 +643,55 @@ func (s *Store) OtherVersionsInMajor(ctx context.Context, db bun.IDB, apiID int6
 	}
 	return n, nil
 }
+
+// bulkBatch is how many rows a bulk insert writes per statement (SQLite
+// bounds the number of parameters of one statement).
+const bulkBatch = 400
+
+// CreatePlans, CreateApps, CreateSubscriptions and CreateKeys insert many
+// rows at once, setting their ids: for generated scale data
+// (`portico demo --subscriptions`), which no rule governs.
+func (s *Store) CreatePlans(ctx context.Context, db bun.IDB, ps []Plan) error {
+	now := s.now()
+	for i := range ps {
+		ps[i].CreatedAt, ps[i].UpdatedAt, ps[i].LockVersion = now, now, 1
+	}
+	return bulkInsert(ctx, db, ps, "plans")
+}
+
+// CreateApps inserts many apps (see CreatePlans).
+func (s *Store) CreateApps(ctx context.Context, db bun.IDB, as []App) error {
+	now := s.now()
+	for i := range as {
+		as[i].CreatedAt, as[i].UpdatedAt, as[i].LockVersion = now, now, 1
+	}
+	return bulkInsert(ctx, db, as, "apps")
+}
+
+// CreateSubscriptions inserts many subscriptions (see CreatePlans).
+func (s *Store) CreateSubscriptions(ctx context.Context, db bun.IDB, subs []Subscription) error {
+	now := s.now()
+	for i := range subs {
+		subs[i].CreatedAt, subs[i].UpdatedAt, subs[i].LockVersion = now, now, 1
+	}
+	return bulkInsert(ctx, db, subs, "subscriptions")
+}
+
+// CreateKeys inserts many keys (see CreatePlans).
+func (s *Store) CreateKeys(ctx context.Context, db bun.IDB, ks []APIKey) error {
+	now := s.now()
+	for i := range ks {
+		ks[i].CreatedAt = now
+	}
+	return bulkInsert(ctx, db, ks, "api keys")
+}
+
+func bulkInsert[T any](ctx context.Context, db bun.IDB, rows []T, what string) error {
+	for start := 0; start < len(rows); start += bulkBatch {
+		batch := rows[start:min(start+bulkBatch, len(rows))]
+		if _, err := db.NewInsert().Model(&batch).Returning("id").Exec(ctx); err != nil {
+			return fmt.Errorf("create %s: %w", what, translate(err))
+		}
+	}
+	return nil
+}

@@ -60,6 +60,13 @@ func newKey() (kid, key string) {
 	return kid, KeyPrefix + kid + "_" + random(secretBytes)
 }
 
+// NewKeyHash returns the id and the stored hash of a new random key that
+// nobody will ever see: for generated scale data.
+func NewKeyHash() (kid, hash string) {
+	kid, key := newKey()
+	return kid, HashKey(key)
+}
+
 // Prefix is the visible part of a key: "ptk_" + key id.
 func Prefix(kid string) string { return KeyPrefix + kid }
 

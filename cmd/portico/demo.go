@@ -30,6 +30,7 @@ import (
 	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // demoTeams are the teams the demo creates.
@@ -113,16 +114,20 @@ func demoSamples() map[string]sampleInfo {
 // cmdDemo fills an empty portal with demo teams, users and APIs.
 func cmdDemo(ctx context.Context, args []string, e env) error {
 	var samplesDir string
-	var synthetic int
+	var synthetic, synthSubs int
 	c, err := parse("demo", args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&samplesDir, "samples", "", "directory of OpenAPI descriptions to publish (default: the real public descriptions built into portico)")
 		fs.IntVar(&synthetic, "synthetic", 0, "also generate this many APIs with realistic operations, for scale tests")
+		fs.IntVar(&synthSubs, "subscriptions", 0, "also generate this many subscriptions (two keys each when active) to the synthetic APIs, for scale tests")
 	})
 	if err != nil {
 		return err
 	}
 	if synthetic < 0 || synthetic > 200000 {
 		return errors.New("invalid --synthetic: use a number of APIs from 0 to 200000")
+	}
+	if synthSubs < 0 || synthSubs > 1000000 {
+		return errors.New("invalid --subscriptions: use a number of subscriptions from 0 to 1000000")
 	}
 	sampleFS, source := samples.FS(), "the built-in samples"
 	if samplesDir != "" {
@@ -174,11 +179,26 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if len(files) > 0 {
 		fmt.Fprintf(e.stdout, "published %d sample APIs from %s\n", published, source)
 	}
+	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
+	if len(files) > 0 {
+		summary, err := d.demoSubscriptions(ctx, subs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "subscriptions: %s\n", summary)
+	}
 	if synthetic > 0 {
 		if err := d.synthesize(ctx, synthetic); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "generated %d synthetic APIs\n", synthetic)
+	}
+	if synthSubs > 0 {
+		keys, err := d.synthesizeSubscriptions(ctx, synthSubs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "generated %d subscriptions with %d keys\n", synthSubs, keys)
 	}
 
 	if idx != nil {
@@ -279,6 +299,8 @@ type demo struct {
 	teams  map[string]*store.Team
 	out    io.Writer
 	sunset time.Time
+	// synthetic are the public synthetic APIs, for --subscriptions.
+	synthetic []synthAPIRef
 }
 
 // member returns the demo user with a team role (owner or maintainer for
@@ -505,6 +527,9 @@ func (d *demo) synthesize(ctx context.Context, n int) error {
 					return err
 				}
 				ids = append(ids, a.ID)
+				if a.Visibility == store.VisibilityPublic {
+					d.synthetic = append(d.synthetic, synthAPIRef{id: a.ID, teamID: a.TeamID, major: api.major})
+				}
 			}
 			_, err := d.s.AppendIndexLogTx(ctx, tx, ids...)
 			return err

@@ -42,10 +42,11 @@ func TestDemoThenReindex(t *testing.T) {
 	ctx := context.Background()
 
 	e, out, _ := testEnv(vars, "")
-	if err := runEnv(ctx, []string{"demo", "--samples", samples, "--synthetic", "30"}, e); err != nil {
+	if err := runEnv(ctx, []string{"demo", "--samples", samples, "--synthetic", "30", "--subscriptions", "40"}, e); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"published 4 sample APIs", "generated 30 synthetic APIs", "indexed 34 APIs in", "Demo users share one password, shown once: ", "rita    org approver"} {
+	for _, want := range []string{"published 4 sample APIs", "generated 30 synthetic APIs", "generated 40 subscriptions with ",
+		"subscriptions: plans starter (auto) and business (manual) on giphy-api and xkcd; app storefront of commerce: active on giphy-api, a request waiting for media's approval", "indexed 34 APIs in", "Demo users share one password, shown once: ", "rita    org approver"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
