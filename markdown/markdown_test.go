@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -103,4 +104,26 @@ func TestPlainText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestToHTMLConcurrently: the converter and the sanitiser are built once
+// and shared; concurrent renders give what a single one gives (run with
+// -race to check the sharing).
+func TestToHTMLConcurrently(t *testing.T) {
+	src := "# Title\n\nSome *text* with [a link](https://example.com) and <script>alert(1)</script>.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+	want := ToHTML(src)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got := ToHTML(src); got != want {
+					t.Errorf("concurrent ToHTML = %q, want %q", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
