@@ -55,6 +55,9 @@ type Options struct {
 	// and /metrics show both. Empty and nil leave them out.
 	Instance string
 	Index    IndexFeed
+	// CSRFKey is the key of the CSRF tokens (LoadCSRFKey); nil loads it from
+	// the database at the first request that needs it.
+	CSRFKey []byte
 }
 
 // IndexFeed reports how far the search index follows the index log;
@@ -81,6 +84,7 @@ type Handler struct {
 	agent   *agent.Server
 	name    string
 	feed    IndexFeed
+	csrf    csrfKeys
 }
 
 // New returns a Handler.
@@ -107,6 +111,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		h.now = time.Now
 	}
 	h.name, h.feed = opts.Instance, opts.Index
+	h.csrf.key = opts.CSRFKey
 	h.metrics = newMetrics(h.feed)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies

@@ -126,6 +126,8 @@ func (e *env) token(u *store.User) string {
 type browser struct {
 	e       *env
 	cookies map[string]string
+	// token is the CSRF token of the last page, for the cookies in tokenFor.
+	token, tokenFor string
 }
 
 func (e *env) browser() *browser { return &browser{e: e, cookies: map[string]string{}} }
@@ -146,7 +148,23 @@ func (b *browser) do(req *http.Request) *http.Response {
 			b.cookies[c.Name] = c.Value
 		}
 	}
+	// Keep the CSRF token the page carries, as a browser's forms do.
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		res.Body = io.NopCloser(bytes.NewReader(body))
+		if d, err := goquery.NewDocumentFromReader(bytes.NewReader(body)); err == nil {
+			if tok, ok := d.Find(`meta[name="csrf-token"]`).Attr("content"); ok && tok != "" {
+				b.token, b.tokenFor = tok, b.cookieKey()
+			}
+		}
+	}
 	return res
+}
+
+// cookieKey identifies the cookies a CSRF token depends on.
+func (b *browser) cookieKey() string {
+	return b.cookies["portico_session"] + "|" + b.cookies["portico_csrf"]
 }
 
 func (b *browser) get(path string) *http.Response {
@@ -168,13 +186,18 @@ func (b *browser) post(path string, form url.Values) *http.Response {
 	return b.do(req)
 }
 
-// csrf returns the browser's CSRF token, fetching the login page to get one.
+// csrf returns the browser's CSRF token: the last page's, or a fresh page's
+// when the session changed since.
 func (b *browser) csrf() string {
-	if t := b.cookies["portico_csrf"]; t != "" {
-		return t
+	if b.token != "" && b.tokenFor == b.cookieKey() {
+		return b.token
 	}
-	b.get("/login").Body.Close()
-	return b.cookies["portico_csrf"]
+	path := "/login"
+	if b.cookies["portico_session"] != "" {
+		path = "/rules" // a page every user may open, with no side effect
+	}
+	b.get(path).Body.Close()
+	return b.token
 }
 
 func (b *browser) login(username string) {

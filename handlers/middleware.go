@@ -22,6 +22,16 @@ const (
 	csrfField     = "_csrf"
 )
 
+// cookieName is the name of a cookie on this request: over TLS with the
+// __Host- prefix, which browsers accept only from this host, Secure, for
+// the whole site and without a Domain, so a sibling subdomain cannot set it.
+func cookieName(c *fiber.Ctx, name string) string {
+	if c.Protocol() == "https" {
+		return "__Host-" + name
+	}
+	return name
+}
+
 func (h *Handler) recoverPanic(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -72,7 +82,7 @@ func (h *Handler) securityHeaders(c *fiber.Ctx) error {
 }
 
 // authenticate identifies the caller: a bearer token on API routes, the
-// session cookie elsewhere. It also makes sure a browser has a CSRF cookie.
+// session cookie elsewhere. It also gives a browser its CSRF token.
 func (h *Handler) authenticate(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if r.API() {
@@ -83,7 +93,9 @@ func (h *Handler) authenticate(r Route) fiber.Handler {
 			if err := h.authenticateSession(c); err != nil {
 				return err
 			}
-			ensureCSRFCookie(c)
+			if err := h.ensureCSRF(c); err != nil {
+				return err
+			}
 		}
 		if r.Perm.Scope != Public && currentUser(c) == nil {
 			return errUnauthorized
@@ -114,13 +126,13 @@ func (h *Handler) authenticateToken(c *fiber.Ctx) error {
 }
 
 func (h *Handler) authenticateSession(c *fiber.Ctx) error {
-	id := c.Cookies(sessionCookie)
+	id := c.Cookies(cookieName(c, sessionCookie))
 	if id == "" {
 		return nil
 	}
 	sess, u, err := h.store.SessionUser(c.UserContext(), auth.HashToken(id))
 	if errors.Is(err, store.ErrNotFound) {
-		c.ClearCookie(sessionCookie)
+		c.ClearCookie(cookieName(c, sessionCookie))
 		return nil
 	}
 	if err != nil {
@@ -129,41 +141,6 @@ func (h *Handler) authenticateSession(c *fiber.Ctx) error {
 	c.Locals(userKey, u)
 	c.Locals(sessionKey, sess)
 	return nil
-}
-
-func ensureCSRFCookie(c *fiber.Ctx) {
-	token := c.Cookies(csrfCookie)
-	if len(token) < 32 {
-		token = setCSRFCookie(c)
-	}
-	c.Locals(csrfKey, token)
-}
-
-// setCSRFCookie issues a new CSRF token (double-submit cookie: the form
-// field or header must equal the cookie, which other sites can neither read
-// nor set).
-func setCSRFCookie(c *fiber.Ctx) string {
-	token := auth.RandomToken(32)
-	c.Cookie(&fiber.Cookie{
-		Name: csrfCookie, Value: token, Path: "/", HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
-	})
-	c.Locals(csrfKey, token)
-	return token
-}
-
-// checkCSRF refuses a state-changing browser request whose token does not
-// match the CSRF cookie.
-func (h *Handler) checkCSRF(c *fiber.Ctx) error {
-	want := c.Cookies(csrfCookie)
-	got := c.Get(csrfHeader)
-	if got == "" {
-		got = c.FormValue(csrfField)
-	}
-	if want == "" || got == "" || !auth.Equal(got, want) {
-		return clientError(fiber.StatusForbidden, "The form's security token is missing or out of date. Go back, reload the page and try again.")
-	}
-	return c.Next()
 }
 
 // authorize checks the route's permission for the current user.

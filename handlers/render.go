@@ -109,13 +109,13 @@ func (h *Handler) flash(c *fiber.Ctx, kind, msg string) {
 	flashes := append(readFlashes(c), layout.Flash{Kind: kind, Message: msg})
 	b, _ := json.Marshal(flashes)
 	c.Cookie(&fiber.Cookie{
-		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		Name: cookieName(c, flashCookie), Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
 	})
 }
 
 func readFlashes(c *fiber.Ctx) []layout.Flash {
-	raw := c.Cookies(flashCookie)
+	raw := c.Cookies(cookieName(c, flashCookie))
 	if raw == "" {
 		return nil
 	}
@@ -140,8 +140,8 @@ func readFlashes(c *fiber.Ctx) []layout.Flash {
 // takeFlashes returns the queued messages and clears them: each is shown once.
 func takeFlashes(c *fiber.Ctx) []layout.Flash {
 	flashes := readFlashes(c)
-	if len(flashes) > 0 || c.Cookies(flashCookie) != "" {
-		c.ClearCookie(flashCookie)
+	if len(flashes) > 0 || c.Cookies(cookieName(c, flashCookie)) != "" {
+		clearCookie(c, flashCookie)
 	}
 	return flashes
 }

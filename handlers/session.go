@@ -77,7 +77,7 @@ const maxEcho = 64
 // startSession ends the current session, if any, and issues a new session
 // id and a new CSRF token: ids rotate at login.
 func (h *Handler) startSession(c *fiber.Ctx, u *store.User) error {
-	if old := c.Cookies(sessionCookie); old != "" {
+	if old := c.Cookies(cookieName(c, sessionCookie)); old != "" {
 		if err := h.store.DeleteSession(c.UserContext(), auth.HashToken(old)); err != nil {
 			return err
 		}
@@ -92,11 +92,13 @@ func (h *Handler) startSession(c *fiber.Ctx, u *store.User) error {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
+		Name: cookieName(c, sessionCookie), Value: id, Path: "/", Expires: sess.ExpiresAt,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
 	})
-	setCSRFCookie(c)
-	return nil
+	// The pre-session value has served its purpose: the token now follows the session.
+	clearCookie(c, csrfCookie)
+	c.Locals(sessionKey, sess)
+	return h.setCSRFToken(c)
 }
 
 // Logout ends the session.
@@ -106,8 +108,9 @@ func (h *Handler) Logout(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.ClearCookie(sessionCookie)
-	setCSRFCookie(c)
+	clearCookie(c, sessionCookie)
+	c.Locals(sessionKey, nil)
+	setVisitorCookie(c)
 	h.flash(c, "info", "You have logged out.")
 	return seeOther(c, "/login")
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/auth"
@@ -325,15 +326,26 @@ func TestTrustedProxies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		d, err := goquery.NewDocumentFromReader(res.Body)
 		res.Body.Close()
-		var csrf string
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := d.Find(`meta[name="csrf-token"]`).AttrOr("content", "")
+		var cookie *http.Cookie
 		for _, c := range res.Cookies() {
-			if c.Name == "portico_csrf" {
-				csrf, secure = c.Value, c.Secure
+			if strings.HasSuffix(c.Name, "portico_csrf") {
+				cookie, secure = c, c.Secure
 			}
 		}
-		req := newFormRequest("/login", url.Values{"_csrf": {csrf}, "username": {"nobody"}, "password": {"wrong password!"}})
-		req.AddCookie(&http.Cookie{Name: "portico_csrf", Value: csrf})
+		if cookie == nil {
+			t.Fatal("no CSRF cookie")
+		}
+		if secure != (cookie.Name == "__Host-portico_csrf") {
+			t.Errorf("CSRF cookie %s with Secure=%v: want the __Host- prefix exactly over TLS", cookie.Name, secure)
+		}
+		req := newFormRequest("/login", url.Values{"_csrf": {token}, "username": {"nobody"}, "password": {"wrong password!"}})
+		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
 		req.Header.Set("X-Forwarded-For", forwardedFor)
 		req.Header.Set("X-Forwarded-Proto", "https")
 		res, err = app.Test(req, -1)
@@ -341,6 +353,9 @@ func TestTrustedProxies(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("wrong password through %s: %d, want 401", forwardedFor, res.StatusCode)
+		}
 		return secure
 	}
 	// app.Test requests come from 0.0.0.0.
@@ -363,5 +378,77 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if n, _ := s.LoginFailures(ctx, "nobody", "0.0.0.0", since); n.Addr != 1 {
 		t.Errorf("failures of the direct peer = %d, want 1", n.Addr)
+	}
+}
+
+// TestCSRFBoundToSession checks that a CSRF token is good only with the
+// session it was made for: a cookie and field pair planted from another
+// session, or made up as a double submit, is refused; and that a request
+// from another site or origin is refused whatever its token.
+func TestCSRFBoundToSession(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", policy.RoleAdmin, "", "")
+	e.user("mallory", policy.RoleMember, "", "")
+	victim := e.browser()
+	victim.login("admin")
+	attacker := e.browser()
+	attacker.login("mallory")
+	visitor := e.browser()
+	visitorToken := visitor.csrf()
+
+	create := func(b *browser, slug, token string, headers map[string]string, cookies map[string]string) int {
+		t.Helper()
+		req := newFormRequest("/teams", url.Values{"_csrf": {token}, "slug": {slug}, "name": {"Team " + slug}})
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		for k, v := range cookies {
+			req.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
+		res := b.do(req)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, tc := range []struct {
+		name    string
+		token   string
+		cookies map[string]string
+	}{
+		{"another session's token", attacker.csrf(), nil},
+		{"a visitor's token with its planted cookie", visitorToken, map[string]string{"portico_csrf": visitor.cookies["portico_csrf"]}},
+		{"a made-up double submit", strings.Repeat("A", 43), map[string]string{"portico_csrf": strings.Repeat("A", 43)}},
+	} {
+		if got := create(victim, "planted", tc.token, nil, tc.cookies); got != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", tc.name, got)
+		}
+	}
+	if _, err := e.store.TeamBySlug(context.Background(), "planted"); err == nil {
+		t.Fatal("a team was created with another session's token")
+	}
+
+	own := victim.csrf()
+	if own == visitorToken || own == attacker.csrf() || len(own) < 43 {
+		t.Fatalf("tokens are not per session or too short: %q", own)
+	}
+	for _, h := range []map[string]string{
+		{"Origin": "https://evil.example"},
+		{"Origin": "http://portal.example.evil.example"},
+		{"Origin": "null"},
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site"}, // a sibling subdomain
+	} {
+		if got := create(victim, "crosssite", own, h, nil); got != http.StatusForbidden {
+			t.Errorf("%v with a valid token: status %d, want 403", h, got)
+		}
+	}
+	// app.Test requests are for example.com.
+	if got := create(victim, "sameorigin", own, map[string]string{"Origin": "http://example.com", "Sec-Fetch-Site": "same-origin"}, nil); got != http.StatusSeeOther {
+		t.Errorf("a same-origin request with its token: status %d, want 303", got)
+	}
+	// The token of a session dies with it.
+	victim.post("/logout", nil).Body.Close()
+	victim.login("admin")
+	if got := create(victim, "stale", own, nil, nil); got != http.StatusForbidden {
+		t.Errorf("the previous session's token: status %d, want 403", got)
 	}
 }

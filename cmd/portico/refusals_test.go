@@ -64,18 +64,8 @@ func startPortal(t *testing.T) *portal {
 	}
 	jar, _ := cookiejar.New(nil)
 	p.browser = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := p.browser.Get(p.base + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	u, _ := url.Parse(p.base)
-	for _, c := range jar.Cookies(u) {
-		if c.Name == "portico_csrf" {
-			p.csrf = c.Value
-		}
-	}
-	res, err = p.browser.PostForm(p.base+"/login", url.Values{"_csrf": {p.csrf}, "username": {"admin"}, "password": {m[1]}})
+	p.csrf = pageCSRF(t, p.browser, p.base+"/login")
+	res, err := p.browser.PostForm(p.base+"/login", url.Values{"_csrf": {p.csrf}, "username": {"admin"}, "password": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +73,7 @@ func startPortal(t *testing.T) *portal {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: status %d", res.StatusCode)
 	}
-	for _, c := range jar.Cookies(u) {
-		if c.Name == "portico_csrf" {
-			p.csrf = c.Value // rotated at login
-		}
-	}
+	p.csrf = pageCSRF(t, p.browser, p.base+"/") // the session's own token
 	tokOut, err := p.cli("", "token", "create", "--username", "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -263,4 +249,23 @@ func (p *portal) auditCount() int {
 		p.t.Fatal(err)
 	}
 	return len(body.Events)
+}
+
+// pageCSRF returns the CSRF token of the page at url, as its forms carry it.
+func pageCSRF(t *testing.T, client *http.Client, url string) string {
+	t.Helper()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	d, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := d.Find(`meta[name="csrf-token"]`).AttrOr("content", "")
+	if token == "" {
+		t.Fatalf("GET %s: %d, no CSRF token", url, res.StatusCode)
+	}
+	return token
 }

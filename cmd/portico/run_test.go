@@ -120,19 +120,8 @@ func TestServeFirstStart(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	base := "http://" + addr
-	res, err := client.Get(base + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	u, _ := url.Parse(base)
-	var csrf string
-	for _, c := range jar.Cookies(u) {
-		if c.Name == "portico_csrf" {
-			csrf = c.Value
-		}
-	}
-	res, err = client.PostForm(base+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {password}})
+	csrf := pageCSRF(t, client, base+"/login")
+	res, err := client.PostForm(base+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)
 	}
