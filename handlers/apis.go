@@ -66,11 +66,11 @@ func (h *Handler) teamAPIRows(c *fiber.Ctx, t *store.Team) ([]teams.API, error) 
 	}
 	var rows []teams.API
 	for _, a := range list {
-		if a.Visibility != store.VisibilityPublic && !readAll {
+		vs := versions[a.ID]
+		if !readAll && !lifecycle.APIIsListed(&a, vs) {
 			continue
 		}
 		row := teams.API{Slug: a.Slug, Name: a.Name, Summary: a.Summary, Visibility: a.Visibility}
-		vs := versions[a.ID]
 		if d := lifecycle.Default(vs); d != nil {
 			row.Version = d.Version
 		}

@@ -57,7 +57,7 @@ func newEnvWithSearch(t *testing.T) *searchEnv {
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	e.app = handlers.New(s, p, handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx, Instance: "web-1", Index: feed}).App()
+	e.app = handlers.New(s, p, handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx, Instance: "web-1", Index: feed, MetricsToken: testMetricsToken}).App()
 	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: feed.Handle},
 		outbox.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	return &searchEnv{env: e, index: idx, feed: feed, worker: w}
@@ -628,7 +628,9 @@ func TestReadinessFollowsTheIndex(t *testing.T) {
 		index["position"] != index["head"] || index["shared"] != false || index["failing"] != false {
 		t.Errorf("once following: %d %v, want 200, following at the head", status, body)
 	}
-	res, err := e.app.Test(httptest.NewRequest("GET", "/metrics", nil), -1)
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+	res, err := e.app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

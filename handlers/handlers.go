@@ -55,6 +55,9 @@ type Options struct {
 	// and /metrics show both. Empty and nil leave them out.
 	Instance string
 	Index    IndexFeed
+	// MetricsToken guards /metrics: only "Authorization: Bearer
+	// <MetricsToken>" gets the metrics. Empty turns /metrics off (404).
+	MetricsToken string
 	// CSRFKey is the key of the CSRF tokens (LoadCSRFKey); nil loads it from
 	// the database at the first request that needs it.
 	CSRFKey []byte
@@ -85,6 +88,8 @@ type Handler struct {
 	name    string
 	feed    IndexFeed
 	csrf    csrfKeys
+
+	metricsToken string
 }
 
 // New returns a Handler.
@@ -112,6 +117,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.name, h.feed = opts.Instance, opts.Index
 	h.csrf.key = opts.CSRFKey
+	h.metricsToken = opts.MetricsToken
 	h.metrics = newMetrics(h.feed)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies

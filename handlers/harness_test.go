@@ -52,6 +52,9 @@ func (s *syncBuffer) String() string {
 
 const testPassword = "correct horse battery staple"
 
+// testMetricsToken is the token /metrics requires in the test portals.
+const testMetricsToken = "metrics-token-for-tests"
+
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvOn(t, storetest.New(t))
@@ -73,7 +76,7 @@ func (e *env) build() *fiber.App {
 		e.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return handlers.New(e.store, p, handlers.Options{Logger: logger, Hasher: e.hasher}).App()
+	return handlers.New(e.store, p, handlers.Options{Logger: logger, Hasher: e.hasher, MetricsToken: testMetricsToken}).App()
 }
 
 // user creates a user with an org role and, when team is not empty, a role in that team.

@@ -180,7 +180,11 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 			if err != nil {
 				return err
 			}
-			if err := h.checkVisible(c, r.API); err != nil {
+			// A request the user may not open answers as a missing one.
+			if ok, err := h.life.CanSeeRequest(c.UserContext(), u, r); err != nil || !ok {
+				if err == nil {
+					err = errNotFound
+				}
 				return err
 			}
 			c.Locals(reviewKey, r)

@@ -17,7 +17,7 @@ func (h *Handler) ListNotifications(c *fiber.Ctx) error {
 	unread := 0
 	for _, n := range ns {
 		item := notifications.Item{Message: n.Message, When: fmtTime(n.CreatedAt), Unread: n.ReadAt == nil}
-		if safeNext(n.Link) {
+		if localPath(n.Link) {
 			item.Link = n.Link
 		}
 		if item.Unread {

@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/catalog"
 )
 
@@ -68,6 +70,18 @@ type indexReadiness struct {
 }
 
 // Metrics serves Prometheus metrics in the text exposition format.
+//
+// They are not public: without Options.MetricsToken the route answers 404,
+// and with one only a request carrying "Authorization: Bearer <token>"
+// gets them (401 otherwise).
 func (h *Handler) Metrics(c *fiber.Ctx) error {
+	if h.metricsToken == "" {
+		return errNotFound
+	}
+	got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || !auth.Equal(strings.TrimSpace(got), h.metricsToken) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="portico metrics"`)
+		return c.Status(fiber.StatusUnauthorized).SendString("/metrics needs the metrics token: Authorization: Bearer <--metrics-token>\n")
+	}
 	return adaptor.HTTPHandler(promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))(c)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/policy"
 )
 
@@ -195,7 +196,9 @@ func TestOperationalEndpoints(t *testing.T) {
 		{"/metrics", "portico_http_requests_total"},
 	} {
 		path, want := tt.path, tt.want
-		res := b.get(path)
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+		res := b.do(req)
 		body := readAll(t, res)
 		if res.StatusCode != 200 || !strings.Contains(body, want) {
 			t.Errorf("GET %s: %d %q, want 200 containing %s", path, res.StatusCode, body[:min(len(body), 200)], want)
@@ -261,5 +264,40 @@ func TestOrgControlsFollowThePolicy(t *testing.T) {
 				t.Errorf("%s: GET %s status %d, link shown %v", tc.orgRole, path, res.StatusCode, want)
 			}
 		}
+	}
+}
+
+// TestMetricsNeedTheToken checks that /metrics is not public: only the
+// metrics token gets it, and a portal without one does not serve it.
+func TestMetricsNeedTheToken(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", policy.RoleAdmin, "", "")
+	b := e.browser()
+	b.login("admin") // not even an org admin's session
+	for _, auth := range []string{"", "Bearer wrong-token-wrong-token", "Bearer " + testMetricsToken + "x", testMetricsToken} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res := b.do(req)
+		body := readAll(t, res)
+		if res.StatusCode != http.StatusUnauthorized || strings.Contains(body, "portico_http") {
+			t.Errorf("/metrics with Authorization %q: %d, want 401 without metrics", auth, res.StatusCode)
+		}
+	}
+	p, err := policy.New(context.Background(), e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := handlers.New(e.store, p, handlers.Options{Hasher: e.hasher}).App()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+	res, err := off.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics without a configured token: %d, want 404", res.StatusCode)
 	}
 }

@@ -46,7 +46,7 @@ type matrixRow struct {
 var matrix = []matrixRow{
 	{"GET", "/healthz", "/healthz", everyone, nil},
 	{"GET", "/readyz", "/readyz", everyone, nil},
-	{"GET", "/metrics", "/metrics", everyone, nil},
+	{"GET", "/metrics", "/metrics", everyone, nil}, // with the metrics token, whoever the session
 	{"GET", "/login", "/login", everyone, nil},
 	{"POST", "/login", "/login", everyone, nil},
 	{"POST", "/logout", "/logout", loggedIn, nil},
@@ -234,7 +234,12 @@ func TestPermissionMatrix(t *testing.T) {
 						path = strings.ReplaceAll(path, k, v)
 					}
 					var res *http.Response
-					if row.method == "GET" {
+					if row.route == "/metrics" {
+						// Not a role's permission: the metrics token's (TestMetricsNeedTheToken).
+						req := httptest.NewRequest("GET", path, nil)
+						req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+						res = b.do(req)
+					} else if row.method == "GET" {
 						res = b.get(path)
 					} else if row.route == "/logout" || row.route == "/login" {
 						// Use a throw-away browser so the shared session survives.

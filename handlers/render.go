@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -159,15 +158,10 @@ func seeOther(c *fiber.Ctx, location string) error {
 func redirectToLogin(c *fiber.Ctx) error {
 	next := c.OriginalURL()
 	loc := "/login"
-	if next != "/" && safeNext(next) {
+	if next != "/" && localPath(next) {
 		loc += "?next=" + url.QueryEscape(next)
 	}
 	return seeOther(c, loc)
-}
-
-// safeNext accepts only local absolute paths as a post-login destination.
-func safeNext(next string) bool {
-	return strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") && !strings.ContainsAny(next, "\r\n")
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -20,7 +20,7 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 		return seeOther(c, "/")
 	}
 	next := c.Query("next")
-	if !safeNext(next) {
+	if !localPath(next) {
 		next = ""
 	}
 	return h.render(c, authpages.Login(h.page(c, "Log in", ""), authpages.LoginForm{Next: next}))
@@ -31,7 +31,7 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 func (h *Handler) Login(c *fiber.Ctx) error {
 	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: c.IP()}
 	next := c.FormValue("next")
-	if !safeNext(next) {
+	if !localPath(next) {
 		next = "/"
 	}
 	form := authpages.LoginForm{Next: next}

@@ -68,7 +68,7 @@ func TestLoginLogout(t *testing.T) {
 func TestLoginRejectsOpenRedirect(t *testing.T) {
 	e := newEnv(t)
 	e.user("alice", policy.RoleMember, "", "")
-	for _, next := range []string{"//evil.example", "https://evil.example/", "/\\evil.example"} {
+	for _, next := range []string{"//evil.example", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/%09/evil.example", "/%2f/evil.example", "javascript:alert(1)"} {
 		b := e.browser()
 		res := b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {next}})
 		res.Body.Close()

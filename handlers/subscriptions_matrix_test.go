@@ -28,6 +28,17 @@ var hidden = map[string]access{
 	"/api/v1/subscriptions/:id/keys":    notMembers,
 	"/api/v1/keys/:id/rotate":           notMembers,
 	"/api/v1/keys/:id/revoke":           notMembers,
+	// A publication request is seen by those who read its team's APIs.
+	"/reviews/:id":                             only("member", "outsider"),
+	"/reviews/:id/approve":                     only("member", "outsider"),
+	"/reviews/:id/reject":                      only("member", "outsider"),
+	"/reviews/:id/withdraw":                    only("member", "outsider"),
+	"/reviews/:id/findings/:key/accept":        only("member", "outsider"),
+	"/api/v1/reviews/:id":                      only("member", "outsider"),
+	"/api/v1/reviews/:id/approve":              only("member", "outsider"),
+	"/api/v1/reviews/:id/reject":               only("member", "outsider"),
+	"/api/v1/reviews/:id/withdraw":             only("member", "outsider"),
+	"/api/v1/reviews/:id/findings/:key/accept": only("member", "outsider"),
 }
 
 func hiddenFrom(r matrixRow) access { return hidden[r.route] }

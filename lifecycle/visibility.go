@@ -11,9 +11,11 @@ import (
 // Who sees what. The pages, the JSON API and the MCP server all ask these
 // functions, so that the rule lives in one place:
 //
-//   - a public API is seen by every user; a team-only API only by those who
-//     may read its team's APIs ("api read" in the team's domain: the team's
-//     members, org approvers and admins);
+//   - a public API with a version past review is seen by every user; a
+//     team-only API, and a public one with only drafts and versions in
+//     review, only by those who may read its team's APIs ("api read" in the
+//     team's domain: the team's members, org approvers and admins);
+//   - a publication request is seen by those who may read its team's APIs;
 //   - of an API they see, those who may not read its team's APIs see the
 //     versions past review (published, deprecated, retired): drafts and
 //     versions in review are the team's work in progress.
@@ -40,15 +42,46 @@ func (s *Service) ReadsTeamAPIs(ctx context.Context, u *store.User, a *store.API
 	return s.auth.Allowed(ctx, u.ID, policy.TeamDomain(a.Team.Slug), "api", "read")
 }
 
+// APIIsListed reports whether a, with its versions vs, is seen by users
+// who may not read its team's APIs: it is public and has a version past
+// review. A public API with only drafts is its team's work in progress.
+func APIIsListed(a *store.API, vs []store.APIVersion) bool {
+	if a.Visibility != store.VisibilityPublic {
+		return false
+	}
+	for i := range vs {
+		if VersionIsPublic(&vs[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // CanSeeAPI reports whether u sees a at all.
 func (s *Service) CanSeeAPI(ctx context.Context, u *store.User, a *store.API) (bool, error) {
 	if u == nil {
 		return false, nil
 	}
 	if a.Visibility == store.VisibilityPublic {
-		return true, nil
+		vs, err := s.store.Versions(ctx, a.ID)
+		if err != nil {
+			return false, err
+		}
+		if APIIsListed(a, vs) {
+			return true, nil
+		}
 	}
 	return s.ReadsTeamAPIs(ctx, u, a)
+}
+
+// CanSeeRequest reports whether u may open publication request r (with its
+// API and team): those who may read its team's APIs, as VisibleRequests
+// lists them. Anyone else is answered as if it did not exist.
+func (s *Service) CanSeeRequest(ctx context.Context, u *store.User, r *store.PublicationRequest) (bool, error) {
+	if r.API == nil {
+		return false, nil
+	}
+	return s.ReadsTeamAPIs(ctx, u, r.API)
 }
 
 // VisibleAPI returns the API with this slug, with its team, when u sees it.

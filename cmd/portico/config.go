@@ -39,6 +39,9 @@ type config struct {
 	// PprofAddr, when set, is a loopback address where the server exposes
 	// the Go profiler (see pprof.go).
 	PprofAddr string
+	// MetricsToken is the bearer token /metrics requires; empty turns it
+	// off. Never logged.
+	MetricsToken string
 }
 
 type setting struct {
@@ -108,6 +111,9 @@ func (c *config) validate() error {
 	}
 	if err := c.validatePprof(); err != nil {
 		return err
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.TrimSpace(t) != t) {
+		return fmt.Errorf("invalid --metrics-token: use at least 16 characters without surrounding spaces (e.g. openssl rand -hex 32), or leave it empty to turn /metrics off")
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return fmt.Errorf("invalid --data: the data directory must not be empty")

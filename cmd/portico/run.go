@@ -263,7 +263,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
 	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
 	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
-		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey})
+		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey, MetricsToken: c.MetricsToken})
 	app := h.App()
 
 	url := loginURL(ln.Addr())

@@ -35,6 +35,8 @@ func (f secretFlag) Set(v string) error {
 func (c *config) registerSecrets(fs *flag.FlagSet, getenv func(string) string) {
 	c.MeilisearchKey = getenv("PORTICO_MEILISEARCH_KEY")
 	fs.Var(secretFlag{&c.MeilisearchKey}, "meilisearch-key", "Meilisearch API key (env PORTICO_MEILISEARCH_KEY); never logged")
+	c.MetricsToken = getenv("PORTICO_METRICS_TOKEN")
+	fs.Var(secretFlag{&c.MetricsToken}, "metrics-token", "bearer token that /metrics requires (env PORTICO_METRICS_TOKEN, preferred: a flag shows in the process list); at least 16 characters; empty turns /metrics off; never logged")
 }
 
 func (c *config) validateSearch() error {
