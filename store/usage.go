@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Usage grains, in seconds.
+const (
+	UsageMinute = 60
+	UsageHour   = 3600
+	UsageDay    = 86400
+)
+
+// UsageLatencyBuckets is the number of latency columns (l00…l14), one per
+// bucket of gateway.LatencyBoundsMS and one beyond.
+const UsageLatencyBuckets = 15
+
+// UsageRow is one grain of one key's traffic.
+type UsageRow struct {
+	Step           int
+	T              int64
+	SubscriptionID int64
+	Kid            string
+	APIID          int64
+	Major          int
+	ProviderTeamID int64
+	ConsumerTeamID int64
+	S2xx, S3xx     int64
+	S4xx, S429     int64
+	S5xx           int64
+	BytesIn        int64
+	BytesOut       int64
+	Latency        [UsageLatencyBuckets]int64
+}
+
+var usageCounters = func() []string {
+	cols := []string{"s2xx", "s3xx", "s4xx", "s429", "s5xx", "bytes_in", "bytes_out"}
+	for i := range UsageLatencyBuckets {
+		cols = append(cols, fmt.Sprintf("l%02d", i))
+	}
+	return cols
+}()
+
+var usageKeyCols = []string{"step", "t", "subscription_id", "kid", "api_id", "major", "provider_team_id", "consumer_team_id"}
+
+// usageUpsert is the ON CONFLICT clause that adds the counters.
+var usageUpsert = func() string {
+	sets := make([]string, len(usageCounters))
+	for i, c := range usageCounters {
+		sets[i] = fmt.Sprintf("%s = usage_rollups.%s + excluded.%s", c, c, c)
+	}
+	return " ON CONFLICT (step, t, subscription_id, kid) DO UPDATE SET " + strings.Join(sets, ", ")
+}()
+
+// RecordUsageBatch records that node's batch id was ingested; it reports
+// false when it already was (nothing is written then).
+func (s *Store) RecordUsageBatch(ctx context.Context, db bun.IDB, node, batchID string, points int, at time.Time) (bool, error) {
+	res, err := db.NewRaw("INSERT INTO usage_batches (node, batch_id, points, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (node, batch_id) DO NOTHING",
+		node, batchID, points, at.UTC()).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("record usage batch: %w", translate(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record usage batch: %w", err)
+	}
+	return n == 1, nil
+}
+
+// UsageSubscription is what a usage row copies from its subscription.
+type UsageSubscription struct {
+	ID             int64 `bun:"id"`
+	APIID          int64 `bun:"api_id"`
+	Major          int   `bun:"major"`
+	ProviderTeamID int64 `bun:"provider_team_id"`
+	ConsumerTeamID int64 `bun:"consumer_team_id"`
+}
+
+// UsageSubscriptions returns the subscriptions with these ids that exist.
+func (s *Store) UsageSubscriptions(ctx context.Context, db bun.IDB, ids []int64) (map[int64]UsageSubscription, error) {
+	out := make(map[int64]UsageSubscription, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		var rows []UsageSubscription
+		chunk := ids[start:min(start+500, len(ids))]
+		if err := db.NewSelect().Table("subscriptions").Column("id", "api_id", "major", "provider_team_id", "consumer_team_id").
+			Where("id IN (?)", bun.In(chunk)).Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("usage subscriptions: %w", translate(err))
+		}
+		for _, r := range rows {
+			out[r.ID] = r
+		}
+	}
+	return out, nil
+}
+
+// AddUsage adds rows to the rollups (a row of the same grain, bucket,
+// subscription and key is added to). rows must hold each such identity once.
+func (s *Store) AddUsage(ctx context.Context, db bun.IDB, rows []UsageRow) error {
+	cols := strings.Join(append(append([]string{}, usageKeyCols...), usageCounters...), ", ")
+	per := len(usageKeyCols) + len(usageCounters)
+	const chunk = 300
+	for start := 0; start < len(rows); start += chunk {
+		part := rows[start:min(start+chunk, len(rows))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO usage_rollups (" + cols + ") VALUES ")
+		args := make([]any, 0, len(part)*per)
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", per), ", ") + ")"
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(ph)
+			args = append(args, r.Step, r.T, r.SubscriptionID, r.Kid, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID,
+				r.S2xx, r.S3xx, r.S4xx, r.S429, r.S5xx, r.BytesIn, r.BytesOut)
+			for _, l := range r.Latency {
+				args = append(args, l)
+			}
+		}
+		b.WriteString(usageUpsert)
+		if _, err := db.NewRaw(b.String(), args...).Exec(ctx); err != nil {
+			return fmt.Errorf("add usage: %w", translate(err))
+		}
+	}
+	return nil
+}
+
+// TouchKeys sets the keys' last use to the given times, unless they were
+// used later already.
+func (s *Store) TouchKeys(ctx context.Context, db bun.IDB, lastUsed map[string]time.Time) error {
+	for kid, at := range lastUsed {
+		if _, err := db.NewUpdate().Table("api_keys").Set("last_used_at = ?", at.UTC()).
+			Where("kid = ?", kid).Where("(last_used_at IS NULL OR last_used_at < ?)", at.UTC()).Exec(ctx); err != nil {
+			return fmt.Errorf("touch keys: %w", translate(err))
+		}
+	}
+	return nil
+}
+
+// CompactUsage moves the rows of grain from with a bucket before before
+// (a multiple of to) into rows of grain to, in one transaction that
+// concurrent compactions wait for. It returns how many rows it moved.
+func (s *Store) CompactUsage(ctx context.Context, from, to int, before int64, now time.Time) (int64, error) {
+	var moved int64
+	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewRaw("UPDATE usage_state SET compacted_at = ? WHERE id = 1", now.UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		sums := make([]string, len(usageCounters))
+		for i, c := range usageCounters {
+			sums[i] = "SUM(" + c + ")"
+		}
+		cols := strings.Join(append(append([]string{}, usageKeyCols...), usageCounters...), ", ")
+		q := "INSERT INTO usage_rollups (" + cols + ") SELECT ?, t - t % ?, subscription_id, kid, MAX(api_id), MAX(major), MAX(provider_team_id), MAX(consumer_team_id), " +
+			strings.Join(sums, ", ") + " FROM usage_rollups WHERE step = ? AND t < ? GROUP BY t - t % ?, subscription_id, kid" + usageUpsert
+		if _, err := tx.NewRaw(q, to, to, from, before, to).Exec(ctx); err != nil {
+			return err
+		}
+		res, err := tx.NewRaw("DELETE FROM usage_rollups WHERE step = ? AND t < ?", from, before).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		moved, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("compact usage: %w", translate(err))
+	}
+	return moved, nil
+}
+
+// PruneUsage deletes the rollups of every grain with a bucket before
+// before, and the records of batches received before batchesBefore.
+func (s *Store) PruneUsage(ctx context.Context, before int64, batchesBefore time.Time) (int64, error) {
+	res, err := s.db.NewRaw("DELETE FROM usage_rollups WHERE t < ?", before).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune usage: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	if _, err := s.db.NewRaw("DELETE FROM usage_batches WHERE received_at < ?", batchesBefore.UTC()).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("prune usage batches: %w", translate(err))
+	}
+	return n, nil
+}
+
+// UsageFilter selects rollups: those of subscriptions to the provider
+// teams' APIs or of the consumer teams' apps. A nil list means every team
+// (and then the other list does not narrow); an empty one, none.
+type UsageFilter struct {
+	ProviderTeams  []int64
+	ConsumerTeams  []int64
+	APIID          int64
+	SubscriptionID int64
+	From, To       int64 // Unix seconds, To exclusive
+	Step           int64
+}
+
+// UsageBucket is the sum of the rollups in one step of a series.
+type UsageBucket struct {
+	T        int64 `bun:"bucket"`
+	S2xx     int64 `bun:"s2xx"`
+	S3xx     int64 `bun:"s3xx"`
+	S4xx     int64 `bun:"s4xx"`
+	S429     int64 `bun:"s429"`
+	S5xx     int64 `bun:"s5xx"`
+	BytesIn  int64 `bun:"bytes_in"`
+	BytesOut int64 `bun:"bytes_out"`
+	L00      int64 `bun:"l00"`
+	L01      int64 `bun:"l01"`
+	L02      int64 `bun:"l02"`
+	L03      int64 `bun:"l03"`
+	L04      int64 `bun:"l04"`
+	L05      int64 `bun:"l05"`
+	L06      int64 `bun:"l06"`
+	L07      int64 `bun:"l07"`
+	L08      int64 `bun:"l08"`
+	L09      int64 `bun:"l09"`
+	L10      int64 `bun:"l10"`
+	L11      int64 `bun:"l11"`
+	L12      int64 `bun:"l12"`
+	L13      int64 `bun:"l13"`
+	L14      int64 `bun:"l14"`
+}
+
+// Latency returns the bucket's latency counts.
+func (b UsageBucket) Latency() []int64 {
+	return []int64{b.L00, b.L01, b.L02, b.L03, b.L04, b.L05, b.L06, b.L07, b.L08, b.L09, b.L10, b.L11, b.L12, b.L13, b.L14}
+}
+
+// UsageSeries sums the rollups that f selects per step, oldest first; steps
+// without traffic are absent.
+func (s *Store) UsageSeries(ctx context.Context, f UsageFilter) ([]UsageBucket, error) {
+	if (f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0) || f.Step <= 0 {
+		return nil, nil
+	}
+	sums := make([]string, len(usageCounters))
+	for i, c := range usageCounters {
+		sums[i] = "SUM(" + c + ") AS " + c
+	}
+	q := s.db.NewSelect().Table("usage_rollups").ColumnExpr("t - t % ? AS bucket", f.Step).ColumnExpr(strings.Join(sums, ", ")).
+		Where("t >= ?", f.From).Where("t < ?", f.To)
+	if f.ProviderTeams != nil && f.ConsumerTeams != nil {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if len(f.ProviderTeams) > 0 {
+				q = q.WhereOr("provider_team_id IN (?)", bun.In(f.ProviderTeams))
+			}
+			if len(f.ConsumerTeams) > 0 {
+				q = q.WhereOr("consumer_team_id IN (?)", bun.In(f.ConsumerTeams))
+			}
+			return q
+		})
+	}
+	if f.APIID != 0 {
+		q = q.Where("api_id = ?", f.APIID)
+	}
+	if f.SubscriptionID != 0 {
+		q = q.Where("subscription_id = ?", f.SubscriptionID)
+	}
+	var out []UsageBucket
+	if err := q.GroupExpr("t - t % ?", f.Step).OrderExpr("bucket").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("usage series: %w", translate(err))
+	}
+	return out, nil
+}

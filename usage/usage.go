@@ -1,0 +1,340 @@
+// Package usage is what the portal keeps of the gateway nodes' usage
+// reports: it ingests a node's batch exactly once (by node and batch id),
+// adds its points to minute rollups per subscription and key, sets the keys'
+// last use, compacts minutes into hours and hours into days as they age,
+// deletes what is older than the retention, and answers series of requests,
+// errors, rate-limited requests, latency percentiles and bytes.
+//
+// Who sees what (Series): the members of an API's team (permission
+// "subscribers read") see the usage of every subscription to it; the
+// members of an app's team ("apps read") the usage of their own
+// subscriptions; org admins everything. The rules are those of the
+// subscriptions' pages (package subscriptions).
+package usage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// Authorizer answers permission questions; *policy.Enforcer implements it.
+type Authorizer interface {
+	Teams(ctx context.Context, userID int64, obj, act string) (policy.Scope, error)
+}
+
+// Options configure the service; zero values take the defaults.
+type Options struct {
+	// HoursAfter is the age after which minute rollups become hours
+	// (default 48 h); DaysAfter the age after which hours become days
+	// (default 30 days); Retention the age after which usage is deleted
+	// (default 400 days). BatchesKept is how long a batch id is
+	// remembered against a second sending (default 7 days).
+	HoursAfter, DaysAfter, Retention, BatchesKept time.Duration
+	Now                                           func() time.Time
+}
+
+// Service ingests and answers usage.
+type Service struct {
+	store *store.Store
+	auth  Authorizer
+	opts  Options
+}
+
+// New returns a Service.
+func New(s *store.Store, auth Authorizer, o Options) *Service {
+	if o.HoursAfter <= 0 {
+		o.HoursAfter = 48 * time.Hour
+	}
+	if o.DaysAfter <= 0 {
+		o.DaysAfter = 30 * 24 * time.Hour
+	}
+	if o.Retention <= 0 {
+		o.Retention = 400 * 24 * time.Hour
+	}
+	if o.BatchesKept <= 0 {
+		o.BatchesKept = 7 * 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{store: s, auth: auth, opts: o}
+}
+
+// IngestResult says what a batch did.
+type IngestResult struct {
+	// Duplicate is set when the batch was ingested before: nothing changed.
+	Duplicate bool `json:"duplicate"`
+	// Points were added; Skipped named no subscription the portal knows.
+	Points  int `json:"points"`
+	Skipped int `json:"skipped"`
+}
+
+// Ingest adds node's batch to the rollups, once: a batch id seen before
+// from that node changes nothing. Points of unknown subscriptions (ended and
+// deleted, or not from this portal) are skipped.
+func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch) (IngestResult, error) {
+	if node == "" {
+		return IngestResult{}, apperr.Denied("A node is required.")
+	}
+	if err := b.Validate(); err != nil {
+		return IngestResult{}, apperr.Field("batch", err.Error())
+	}
+	var res IngestResult
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res = IngestResult{}
+		fresh, err := s.store.RecordUsageBatch(ctx, tx, node, b.ID, len(b.Points), s.opts.Now())
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			res.Duplicate = true
+			return nil
+		}
+		ids := make([]int64, 0, len(b.Points))
+		seen := map[int64]bool{}
+		for _, p := range b.Points {
+			if id, err := strconv.ParseInt(p.Subscription, 10, 64); err == nil && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		subs, err := s.store.UsageSubscriptions(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		type rowKey struct {
+			t   int64
+			sub int64
+			kid string
+		}
+		rows := map[rowKey]*store.UsageRow{}
+		var order []rowKey
+		lastUsed := map[string]time.Time{}
+		for _, p := range b.Points {
+			id, _ := strconv.ParseInt(p.Subscription, 10, 64)
+			sub, ok := subs[id]
+			if !ok {
+				res.Skipped++
+				continue
+			}
+			res.Points++
+			k := rowKey{p.Minute, id, p.Key}
+			r := rows[k]
+			if r == nil {
+				r = &store.UsageRow{Step: store.UsageMinute, T: p.Minute, SubscriptionID: id, Kid: p.Key, APIID: sub.APIID, Major: sub.Major,
+					ProviderTeamID: sub.ProviderTeamID, ConsumerTeamID: sub.ConsumerTeamID}
+				rows[k] = r
+				order = append(order, k)
+			}
+			r.S2xx += p.S2xx
+			r.S3xx += p.S3xx
+			r.S4xx += p.S4xx
+			r.S429 += p.S429
+			r.S5xx += p.S5xx
+			r.BytesIn += p.BytesIn
+			r.BytesOut += p.BytesOut
+			for i, n := range p.Latency {
+				r.Latency[i] += n
+			}
+			if p.Requests() > 0 {
+				// The key was used during that minute: its end is the
+				// latest the report can tell.
+				at := time.Unix(p.Minute+59, 0)
+				if at.After(s.opts.Now()) {
+					at = s.opts.Now()
+				}
+				if at.After(lastUsed[p.Key]) {
+					lastUsed[p.Key] = at
+				}
+			}
+		}
+		list := make([]store.UsageRow, len(order))
+		for i, k := range order {
+			list[i] = *rows[k]
+		}
+		if err := s.store.AddUsage(ctx, tx, list); err != nil {
+			return err
+		}
+		return s.store.TouchKeys(ctx, tx, lastUsed)
+	})
+	return res, err
+}
+
+// Compact turns minute rollups older than HoursAfter into hours and hour
+// rollups older than DaysAfter into days, then deletes what is older than
+// the retention and the batch ids older than BatchesKept. Concurrent calls
+// (several portal instances) wait for each other and count nothing twice.
+func (s *Service) Compact(ctx context.Context) (minutes, hours, pruned int64, err error) {
+	now := s.opts.Now()
+	hourCut := now.Add(-s.opts.HoursAfter).Unix() / store.UsageHour * store.UsageHour
+	dayCut := now.Add(-s.opts.DaysAfter).Unix() / store.UsageDay * store.UsageDay
+	if minutes, err = s.store.CompactUsage(ctx, store.UsageMinute, store.UsageHour, hourCut, now); err != nil {
+		return
+	}
+	if hours, err = s.store.CompactUsage(ctx, store.UsageHour, store.UsageDay, dayCut, now); err != nil {
+		return
+	}
+	pruned, err = s.store.PruneUsage(ctx, now.Add(-s.opts.Retention).Unix(), now.Add(-s.opts.BatchesKept))
+	return
+}
+
+// Run compacts every interval until ctx ends, logging failures through
+// logf.
+func (s *Service) Run(ctx context.Context, interval time.Duration, logf func(msg string, args ...any)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, _, _, err := s.Compact(ctx); err != nil && ctx.Err() == nil {
+			logf("usage compaction failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Query asks for a series.
+type Query struct {
+	// API is an API's slug; Subscription a subscription id (0: all the
+	// user sees).
+	API          string
+	Subscription int64
+	From, To     time.Time
+	// Step is the width of a point: 60 s at least, a whole number of
+	// minutes, and at most 2,000 points per series.
+	Step time.Duration
+}
+
+// Point is one step of a series.
+type Point struct {
+	T time.Time `json:"t"`
+	// Requests counts every answer; Errors the 4xx (other than 429) and
+	// 5xx; RateLimited the 429 (rate or daily quota).
+	Requests    int64   `json:"requests"`
+	Errors      int64   `json:"errors"`
+	RateLimited int64   `json:"rate_limited"`
+	P50MS       float64 `json:"p50_ms"`
+	P95MS       float64 `json:"p95_ms"`
+	P99MS       float64 `json:"p99_ms"`
+	BytesIn     int64   `json:"bytes_in"`
+	BytesOut    int64   `json:"bytes_out"`
+}
+
+// Series is the answer: its range and step, and the points with traffic.
+type Series struct {
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Step   int64     `json:"step"`
+	Points []Point   `json:"points"`
+}
+
+// MaxPoints bounds a series.
+const MaxPoints = 2000
+
+// Series returns the usage u may see that q selects. An API or
+// subscription u does not see answers store.ErrNotFound.
+func (s *Service) Series(ctx context.Context, u *store.User, q Query) (*Series, error) {
+	if u == nil {
+		return nil, apperr.Denied("Sign in to see usage.")
+	}
+	fields := map[string]string{}
+	if q.Step < time.Minute || q.Step%time.Minute != 0 {
+		fields["step"] = "Use a step of at least 60 seconds, in whole minutes."
+	}
+	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
+		fields["from"] = "Give from before to (RFC 3339 times)."
+	} else if q.Step >= time.Minute && q.To.Sub(q.From)/q.Step > MaxPoints {
+		fields["step"] = fmt.Sprintf("At most %d points: use a larger step for this range.", MaxPoints)
+	}
+	if len(fields) > 0 {
+		return nil, apperr.Invalid(fields)
+	}
+	// Points start at whole steps (in Unix time): older usage is kept in
+	// hours and days, each counted at its start.
+	step := int64(q.Step / time.Second)
+	f := store.UsageFilter{From: q.From.Unix() / step * step, To: q.To.Unix(), Step: step, SubscriptionID: q.Subscription}
+	prov, err := s.teams(ctx, u, "subscribers", "read")
+	if err != nil {
+		return nil, err
+	}
+	cons, err := s.teams(ctx, u, "apps", "read")
+	if err != nil {
+		return nil, err
+	}
+	f.ProviderTeams, f.ConsumerTeams = prov, cons
+	if q.API != "" {
+		a, err := s.store.APIBySlug(ctx, q.API)
+		if err != nil {
+			return nil, err
+		}
+		f.APIID = a.ID
+	}
+	if q.Subscription != 0 {
+		subs, err := s.store.UsageSubscriptions(ctx, s.store.DB(), []int64{q.Subscription})
+		if err != nil {
+			return nil, err
+		}
+		sub, ok := subs[q.Subscription]
+		if !ok || !(in(prov, sub.ProviderTeamID) || in(cons, sub.ConsumerTeamID)) {
+			return nil, fmt.Errorf("subscription %d: %w", q.Subscription, store.ErrNotFound)
+		}
+	}
+	buckets, err := s.store.UsageSeries(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := &Series{From: time.Unix(f.From, 0).UTC(), To: q.To.UTC(), Step: f.Step, Points: make([]Point, 0, len(buckets))}
+	for _, b := range buckets {
+		lat := b.Latency()
+		out.Points = append(out.Points, Point{
+			T:        time.Unix(b.T, 0).UTC(),
+			Requests: b.S2xx + b.S3xx + b.S4xx + b.S429 + b.S5xx, Errors: b.S4xx + b.S5xx, RateLimited: b.S429,
+			P50MS: gateway.Quantile(lat, 0.5), P95MS: gateway.Quantile(lat, 0.95), P99MS: gateway.Quantile(lat, 0.99),
+			BytesIn: b.BytesIn, BytesOut: b.BytesOut,
+		})
+	}
+	return out, nil
+}
+
+// teams returns the ids of the teams where u holds obj/act; nil means all.
+func (s *Service) teams(ctx context.Context, u *store.User, obj, act string) ([]int64, error) {
+	sc, err := s.auth.Teams(ctx, u.ID, obj, act)
+	if err != nil {
+		return nil, err
+	}
+	if sc.All {
+		return nil, nil
+	}
+	ids, err := s.store.TeamIDs(ctx, sc.Teams)
+	if err != nil {
+		return nil, err
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, nil
+}
+
+// in reports whether id is in ids; nil ids means every team.
+func in(ids []int64, id int64) bool {
+	if ids == nil {
+		return true
+	}
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
