@@ -20,6 +20,7 @@ import (
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	"github.com/portico-dev/portico/usage"
 )
 
 // Options configures the HTTP layer.
@@ -82,6 +83,7 @@ type Handler struct {
 	life    *lifecycle.Service
 	people  *people.Service
 	subs    *subscriptions.Service
+	usage   *usage.Service
 	proxies []string
 	search  search.Index
 	agent   *agent.Server
@@ -133,6 +135,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.subs == nil {
 		h.subs = subscriptions.New(s, p, h.life, subscriptions.Options{Now: h.now})
 	}
+	h.usage = usage.New(s, p, usage.Options{Now: h.now})
 	h.people = opts.People
 	if h.people == nil {
 		h.people = people.New(s, p, people.Options{Hasher: h.hasher, Now: h.now})

@@ -245,6 +245,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/api/v1/apps/:app", appPerm("read"), h.APIGetApp},
 		{"PATCH", "/api/v1/apps/:app", appPerm("manage"), h.APIUpdateApp},
 		{"POST", "/api/v1/apps/:app/subscriptions", appPerm("manage"), h.APISubscribe}, // the service checks the API is visible
+		{"GET", "/api/v1/usage", authenticated(), h.APIUsage},                          // the usage the user sees: usage.Service.Series
 		{"GET", "/api/v1/subscriptions", authenticated(), h.APIListSubscriptions},      // those of the user's teams: subscriptions.Service.List
 		{"GET", "/api/v1/subscriptions/:id", consumerPerm(""), h.APIGetSubscription},
 		{"POST", "/api/v1/subscriptions/:id/approve", providerPerm("decide"), h.APIApproveSubscription},

@@ -64,6 +64,7 @@ var subscriptionsMatrix = []matrixRow{
 	{"PATCH", "/api/v1/apps/:app", "/api/v1/apps/pay-app", appManagers, map[string]any{"name": ""}},
 	{"POST", "/api/v1/apps/:app/subscriptions", "/api/v1/apps/pay-app/subscriptions", appManagers, map[string]any{}},
 	{"GET", "/api/v1/subscriptions", "/api/v1/subscriptions", loggedIn, nil},
+	{"GET", "/api/v1/usage", "/api/v1/usage", loggedIn, nil},
 	{"GET", "/api/v1/subscriptions/:id", "/api/v1/subscriptions/{sub}", teamMembers, nil},
 	{"POST", "/api/v1/subscriptions/:id/approve", "/api/v1/subscriptions/{sub}/approve", planManagers, nil},
 	{"POST", "/api/v1/subscriptions/:id/reject", "/api/v1/subscriptions/{sub}/reject", planManagers, map[string]any{}},

@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
+	usagesvc "github.com/portico-dev/portico/usage"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -288,6 +289,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	go housekeeping(ctx, s, log)
 	go retireAtSunset(ctx, life, log)
 	go applySynonyms(ctx, life.NewSynonymsApplier(idx), log)
+	// Usage rollups: minutes to hours after 48 h, hours to days after 30
+	// days, deleted after 400 days; concurrent instances wait for each other.
+	go usagesvc.New(s, enforcer, usagesvc.Options{}).Run(ctx, 10*time.Minute, log.Error)
 	startSearch(ctx, s, feed, member.RunID(), log)
 	go func() { errc <- app.Listener(ln) }()
 	select {

@@ -1,0 +1,57 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/usage"
+)
+
+// TestAPIUsage: the consumer and the provider read a subscription's usage;
+// a user of a third team cannot, neither by subscription nor through the
+// API's series; bad parameters answer 422.
+func TestAPIUsage(t *testing.T) {
+	e := newLCEnv(t)
+	e.tok["stranger"] = e.token(e.user("stranger", policy.RoleMember, "elsewhere", policy.RoleOwner))
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": 60, "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder", "contact": "finder@example.com"}, 201)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	id := fmt.Sprint(sub["id"])
+
+	minute := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Minute)
+	lat := make([]int64, gateway.LatencyBuckets)
+	lat[gateway.LatencyBucket(3*time.Millisecond)] = 12
+	svc := usage.New(e.store, nil, usage.Options{})
+	if _, err := svc.Ingest(context.Background(), "node-a", &gateway.UsageBatch{ID: "b1", Points: []gateway.UsagePoint{
+		{Minute: minute.Unix(), Subscription: id, Key: "k1", API: "pets/v1", S2xx: 10, S5xx: 1, S429: 1, Latency: lat, BytesOut: 500},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, who := range []string{"outsider", "maint", "admin"} {
+		out := e.call("GET", "/api/v1/usage?subscription="+id+"&step=3600", who, nil, 200)
+		pts, _ := out["points"].([]any)
+		if len(pts) != 1 {
+			t.Fatalf("%s: %v", who, out)
+		}
+		p := pts[0].(map[string]any)
+		if p["requests"] != float64(12) || p["errors"] != float64(1) || p["rate_limited"] != float64(1) || p["bytes_out"] != float64(500) || p["p50_ms"].(float64) <= 2 {
+			t.Errorf("%s sees %v", who, p)
+		}
+	}
+	e.call("GET", "/api/v1/usage?subscription="+id, "stranger", nil, 404)
+	if out := e.call("GET", "/api/v1/usage?api=pets", "stranger", nil, 200); len(out["points"].([]any)) != 0 {
+		t.Errorf("a third team reads the API's usage: %v", out)
+	}
+	bad := e.call("GET", "/api/v1/usage?step=30&from=yesterday", "outsider", nil, 422)
+	if errs, _ := bad["errors"].([]any); len(errs) != 2 {
+		t.Errorf("errors %v, want step and from", bad["errors"])
+	}
+}
