@@ -105,11 +105,18 @@ func startPortal(t *testing.T) *portal {
 // and indexes it.
 func (p *portal) publish(t *testing.T, teamSlug, slug, name, sample string) {
 	t.Helper()
-	ctx := context.Background()
 	data, err := os.ReadFile(filepath.Join("..", "samples", "openapi", sample))
 	if err != nil {
 		t.Fatalf("read sample: %v", err)
 	}
+	p.publishData(t, teamSlug, slug, name, data)
+}
+
+// publishData publishes a description as a published API of a team (a new
+// one when it does not exist), and indexes it.
+func (p *portal) publishData(t *testing.T, teamSlug, slug, name string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
 	team, err := p.store.TeamBySlug(ctx, teamSlug)
 	if err != nil {
 		team = &store.Team{Slug: teamSlug, Name: teamSlug}
@@ -162,7 +169,7 @@ func newBrowser(t *testing.T) *browser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 240*time.Second) // generous: the machine may be loaded
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	b := &browser{t: t, ctx: ctx}
 	err := chromedp.Listen(ctx, func(ev any) {

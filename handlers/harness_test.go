@@ -145,6 +145,12 @@ func (b *browser) do(req *http.Request) *http.Response {
 		b.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	for _, c := range res.Cookies() {
+		// This client keys cookies by name alone; a browser keys them by
+		// name and path, so one set or cleared on another path than "/"
+		// would live beside the first (old flash messages came back so).
+		if c.Path != "/" {
+			b.e.t.Errorf("%s %s: cookie %s has path %q, want \"/\"", req.Method, req.URL.Path, c.Name, c.Path)
+		}
 		if c.MaxAge < 0 || c.Value == "" {
 			delete(b.cookies, c.Name)
 		} else {

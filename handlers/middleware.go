@@ -77,8 +77,19 @@ func (h *Handler) securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
-	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	c.Set("Content-Security-Policy", contentSecurityPolicy())
 	return c.Next()
+}
+
+// contentSecurityPolicy is every page's policy. connect lists the origins
+// beyond the portal itself that the page's scripts may send requests to
+// (only the interactive reference names any: the API's own servers).
+func contentSecurityPolicy(connect ...string) string {
+	src := "'self'"
+	if len(connect) > 0 {
+		src += " " + strings.Join(connect, " ")
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src " + src + "; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 }
 
 // authenticate identifies the caller: a bearer token on API routes, the

@@ -179,6 +179,29 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	if d.Find(`form[enctype="multipart/form-data"]`).Length() != 1 {
 		t.Error("the version form is not multipart")
 	}
+	// The upload is kept: the text area holds the file again, named, with the error on it.
+	if got := d.Find(`textarea[name="spec"]`).Text(); !strings.Contains(got, "#/components/responses/Nope") {
+		t.Errorf("text area after a refused upload = %q, want the uploaded description", got)
+	}
+	if got := d.Find(`[data-testid="kept-upload"]`).Text(); !strings.Contains(got, "broken.yaml") {
+		t.Errorf("kept-upload note = %q, want the file's name", got)
+	}
+	// A wrong version with a good file keeps the file too.
+	res = b.upload("/apis/payments/versions", map[string]string{"version": "one"}, "apod.yaml", readPageSample(t, "nasa.gov__apod__1.0.0.yaml"))
+	pageWantStatus(t, "bad version, good file", res, http.StatusUnprocessableEntity)
+	d = doc(t, res)
+	if d.Find(`[data-testid="error-version"]`).Length() != 1 || d.Find(`[data-testid="error-spec"]`).Length() != 0 {
+		t.Error("a bad version number is not shown on the version field alone")
+	}
+	if got := d.Find(`textarea[name="spec"]`).Text(); !strings.Contains(got, "/apod") {
+		t.Error("a good upload is dropped when the version number is refused")
+	}
+	// A file that is not text is the file field's error.
+	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.0.0"}, "logo.png", []byte{0x89, 'P', 'N', 'G', 0xff, 0xfe, 0})
+	pageWantStatus(t, "binary upload", res, http.StatusUnprocessableEntity)
+	if msg := doc(t, res).Find(`[data-testid="error-file"]`).Text(); !strings.Contains(msg, "logo.png") {
+		t.Errorf("file error = %q, want the file named", msg)
+	}
 	a, err := e.store.APIBySlug(context.Background(), "payments")
 	if err != nil {
 		t.Fatal(err)
@@ -251,6 +274,35 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	if d.Find(`script[src="/static/js/api-docs.js"]`).Length() != 1 {
 		t.Error("the reference page does not load api-docs.js")
 	}
+	// Test Request may reach the servers the description declares, and the page says so.
+	res = b.get("/apis/payments/versions/1.0.0/reference")
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' https://api.nasa.gov http://api.nasa.gov;") {
+		t.Errorf("reference CSP = %q, want connect-src naming the API's servers", csp)
+	}
+	d = doc(t, res)
+	if note := d.Find(`[data-testid="try-it-note"]`).Text(); !strings.Contains(note, "https://api.nasa.gov") || !strings.Contains(note, "CORS") {
+		t.Errorf("try-it note = %q, want the servers it reaches and the CORS condition", note)
+	}
+	if d.Find(`#api-reference[data-try-it="off"]`).Length() != 0 {
+		t.Error("Test Request is turned off although the API declares https servers")
+	}
+	if csp := b.get("/apis/payments/versions/1.0.0").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self';") {
+		t.Errorf("version page CSP = %q, want connect-src 'self' only", csp)
+	}
+	// A description without a reachable server: the button is off, and the page says why.
+	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.3.0", "spec": strings.Replace(spectest.PetsV1, "https://pets.example.com", "/v1", 1)}, "", nil)
+	pageWantRedirect(t, "relative server", res, "/apis/payments/versions/1.3.0")
+	res = b.get("/apis/payments/versions/1.3.0/reference")
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self';") {
+		t.Errorf("reference CSP without servers = %q, want connect-src 'self' only", csp)
+	}
+	d = doc(t, res)
+	if d.Find(`#api-reference[data-try-it="off"]`).Length() != 1 {
+		t.Error("Test Request is not turned off for a description without a reachable server")
+	}
+	if note := d.Find(`[data-testid="try-it-note"]`).Text(); !strings.Contains(note, "Test Request is off") || !strings.Contains(note, "/v1") {
+		t.Errorf("try-it note = %q, want it to say the button is off and name the declared server", note)
+	}
 
 	// The API page: sanitised description, versions and history.
 	res = b.get("/apis/payments")
@@ -265,8 +317,8 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	if d.Find(`[data-testid="api-description"] table td`).First().Text() != "402" {
 		t.Error("the description's table is not rendered")
 	}
-	if n := d.Find(`[data-testid="versions-table"] [data-testid="version-row"]`).Length(); n != 3 {
-		t.Errorf("version rows = %d, want 3", n)
+	if n := d.Find(`[data-testid="versions-table"] [data-testid="version-row"]`).Length(); n != 4 {
+		t.Errorf("version rows = %d, want 4", n)
 	}
 	if got := d.Find(`[data-testid="tag"]`).First().Text(); got != "money" {
 		t.Errorf("first tag = %q, want money", got)

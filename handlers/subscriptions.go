@@ -229,7 +229,7 @@ func keyRow(k *store.APIKey, now time.Time, manage bool) apps.Key {
 // subscriptionBack is where a decision form returns: its "back" field when
 // it is a local path, else the subscription's API page.
 func subscriptionBack(c *fiber.Ctx, s *store.Subscription) string {
-	if b := c.FormValue("back"); b != "" && safeNext(b) {
+	if b := c.FormValue("back"); b != "" && localPath(b) {
 		return b
 	}
 	if s.API != nil {

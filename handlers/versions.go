@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,27 +43,71 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d KiB", (n+1023)/1024)
 }
 
-// specUpload reads the description from the form: the uploaded file when
-// there is one, else the pasted text. Too large a file is a field error.
-func specUpload(c *fiber.Ctx) (data []byte, pasted string, err error) {
-	pasted = c.FormValue("spec")
+// refillLimit bounds the uploaded description a form puts back into its
+// text area after an error; a larger file is named, not echoed.
+const refillLimit = 1 << 20
+
+// specInput is the description a version form sent: the uploaded file when
+// there is one, else the pasted text.
+type specInput struct {
+	data []byte
+	// kept is what the text area shows again when the form comes back with
+	// an error, and file the name of the upload it holds.
+	kept, file string
+}
+
+// specUpload reads the description from the form. An upload that is too
+// large or not text is an error of the file field; any other upload is
+// kept, so that a form returned with errors still holds it.
+func specUpload(c *fiber.Ctx) (specInput, error) {
+	pasted := c.FormValue("spec")
 	fh, ferr := c.FormFile("file")
 	if ferr != nil || fh == nil || fh.Size == 0 {
-		return []byte(pasted), pasted, nil
+		return specInput{data: []byte(pasted), kept: pasted}, nil
 	}
+	in := specInput{kept: pasted}
 	if fh.Size > spec.MaxSize {
-		return nil, pasted, invalid(map[string]string{"spec": fmt.Sprintf("The file %s is %s; descriptions are limited to %s.", fh.Filename, humanSize(int(fh.Size)), humanSize(spec.MaxSize))})
+		return in, invalid(map[string]string{"file": fmt.Sprintf("The file %s is %s; descriptions are limited to %s.", fh.Filename, humanSize(int(fh.Size)), humanSize(spec.MaxSize))})
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, pasted, fmt.Errorf("open upload: %w", err)
+		return in, fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, spec.MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, spec.MaxSize+1))
 	if err != nil {
-		return nil, pasted, fmt.Errorf("read upload: %w", err)
+		return in, fmt.Errorf("read upload: %w", err)
 	}
-	return data, "", nil
+	if !utf8.Valid(data) {
+		return in, invalid(map[string]string{"file": fmt.Sprintf("The file %s is not text: upload an OpenAPI description in YAML or JSON (UTF-8).", fh.Filename)})
+	}
+	in.data = data
+	if len(data) <= refillLimit {
+		in.kept, in.file = string(data), fh.Filename
+	} else {
+		in.kept = ""
+	}
+	return in, nil
+}
+
+// keepUpload puts what the user sent back into the form after an error.
+// The description's errors belong where its text is: on the text area when
+// it holds the upload again, on the file field when the upload was too large
+// to echo.
+func keepUpload(f *apis.VersionForm, in specInput, fields map[string]string, fileName string) {
+	f.Spec, f.FromFile = in.kept, in.file
+	if msg, ok := fields["spec"]; ok && fileName != "" && in.file == "" {
+		delete(fields, "spec")
+		fields["file"] = msg + " (The file " + fileName + " is larger than " + humanSize(refillLimit) + ", so it is not shown here: choose it again after correcting it.)"
+	}
+}
+
+// uploadName is the name of the file the form uploaded, or "".
+func uploadName(c *fiber.Ctx) string {
+	if fh, err := c.FormFile("file"); err == nil && fh != nil && fh.Size > 0 {
+		return fh.Filename
+	}
+	return ""
 }
 
 // NewVersion renders the form to create a version.
@@ -91,13 +136,13 @@ func (h *Handler) fillLatest(c *fiber.Ctx, a *store.API, f *apis.VersionForm) er
 func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: strings.TrimSpace(c.FormValue("version"))}
-	data, pasted, err := specUpload(c)
-	f.Spec = pasted
+	in, err := specUpload(c)
 	var v *store.APIVersion
 	if err == nil {
-		v, err = h.life.CreateVersion(c.UserContext(), currentUser(c), a, f.Version, data)
+		v, err = h.life.CreateVersion(c.UserContext(), currentUser(c), a, f.Version, in.data)
 	}
 	if fields, ok := fieldErrors(err); ok {
+		keepUpload(&f, in, fields, uploadName(c))
 		f.Errors = fields
 		if ferr := h.fillLatest(c, a, &f); ferr != nil {
 			return ferr
@@ -135,12 +180,12 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 		return err
 	}
 	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: v.Version, Editing: true}
-	data, pasted, err := specUpload(c)
-	f.Spec = pasted
+	in, err := specUpload(c)
 	if err == nil {
-		err = h.life.UpdateDraft(c.UserContext(), currentUser(c), a, v, data)
+		err = h.life.UpdateDraft(c.UserContext(), currentUser(c), a, v, in.data)
 	}
 	if fields, ok := fieldErrors(err); ok {
+		keepUpload(&f, in, fields, uploadName(c))
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "teams"), f))
@@ -224,21 +269,11 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 				p.Successors = append(p.Successors, components.Option{Value: o.Version, Label: o.Version})
 			}
 		}
-		p.MinSunset = h.earliestSunset().Format(pageDate)
+		p.MinSunset = h.life.EarliestSunset().Format(pageDate)
 		p.Deprecate.Sunset = p.MinSunset
 	}
 	fill(&p)
 	return h.render(c, apis.ShowVersion(h.page(c, a.Name+" "+v.Version, "teams"), p))
-}
-
-// earliestSunset is the first whole day (UTC) that gives the minimum notice.
-func (h *Handler) earliestSunset() time.Time {
-	earliest := h.now().UTC().Add(h.life.MinSunsetNotice())
-	day := earliest.Truncate(24 * time.Hour)
-	if day.Before(earliest) {
-		day = day.Add(24 * time.Hour)
-	}
-	return day
 }
 
 // versionDone ends a lifecycle action from a page: field errors re-render
@@ -385,8 +420,33 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	doc, err := h.life.StoredSpec(c.UserContext(), v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Slug, err)
+	}
 	r := apis.Reference{API: apiHeader(a), Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
+	r.TryOrigins, r.Unreachable = tryTargets(doc.ServerTargets(), c.Protocol() == "https")
+	c.Set("Content-Security-Policy", contentSecurityPolicy(r.TryOrigins...))
 	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "teams"), r))
+}
+
+// tryTargets splits a description's servers into the origins the
+// reference's "Test Request" may reach from this page and the server URLs
+// it cannot: relative or non-http(s) ones, and plain http from a page
+// served over https (the browser blocks mixed content).
+func tryTargets(servers []spec.ServerTarget, httpsPage bool) (origins, unreachable []string) {
+	seen := map[string]bool{}
+	for _, s := range servers {
+		if s.Origin == "" || (httpsPage && strings.HasPrefix(s.Origin, "http:")) {
+			unreachable = append(unreachable, s.URL)
+			continue
+		}
+		if !seen[s.Origin] {
+			seen[s.Origin] = true
+			origins = append(origins, s.Origin)
+		}
+	}
+	return origins, unreachable
 }
 
 type apiVersionSummary struct {

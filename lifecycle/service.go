@@ -96,6 +96,24 @@ func (s *Service) Specs() *spec.Cache { return s.specs }
 // MinSunsetNotice is the configured minimum notice for a sunset.
 func (s *Service) MinSunsetNotice() time.Duration { return s.minNotice }
 
+// EarliestSunset is the first day (midnight UTC) that gives the minimum
+// notice from now. Deprecate refuses a sunset before now plus the notice, so
+// for a date (midnight UTC), as the pages send, this day is exactly the
+// first one it accepts: forms show it as their earliest date and Deprecate
+// names it when it refuses one.
+func (s *Service) EarliestSunset() time.Time {
+	return earliestSunset(s.now().UTC(), s.minNotice)
+}
+
+func earliestSunset(now time.Time, notice time.Duration) time.Time {
+	earliest := now.UTC().Add(notice)
+	day := time.Date(earliest.Year(), earliest.Month(), earliest.Day(), 0, 0, 0, 0, time.UTC)
+	if day.Before(earliest) {
+		day = day.AddDate(0, 0, 1)
+	}
+	return day
+}
+
 var (
 	tagPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]{0,39}$`)
 	maxDescription = 20000
@@ -513,8 +531,8 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	if sunset.IsZero() {
 		return apperr.Field("sunset", "Choose the sunset date, when the version will be retired.")
 	}
-	if earliest := now.Add(s.minNotice); sunset.Before(earliest) {
-		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s or later.", humanDuration(s.minNotice), earliest.Format("2006-01-02")))
+	if sunset.Before(now.Add(s.minNotice)) {
+		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s (UTC) or later.", humanDuration(s.minNotice), earliestSunset(now, s.minNotice).Format("2006-01-02")))
 	}
 	successor = strings.TrimSpace(successor)
 	if successor != "" {

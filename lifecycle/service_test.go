@@ -421,3 +421,47 @@ func TestTransitionTable(t *testing.T) {
 		t.Error("retired is not final")
 	}
 }
+
+// The earliest sunset a form offers is exactly the first date Deprecate
+// accepts, whatever the hour and the zone of the clock.
+func TestEarliestSunsetIsTheRuleOfDeprecate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := f.api(t)
+		v := f.publish(t, a, "1.0.0", spectest.PetsV1)
+		tokyo := time.FixedZone("UTC+9", 9*3600)
+		for _, now := range []time.Time{
+			time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC),
+			time.Date(2026, 12, 3, 8, 30, 0, 0, tokyo), // 23:30 UTC the day before
+			time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+		} {
+			p, err := policy.New(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: func() time.Time { return now }})
+			earliest := svc.EarliestSunset()
+			if earliest.Location() != time.UTC || earliest.Hour() != 0 || earliest.Minute() != 0 {
+				t.Errorf("now %s: earliest %s is not a midnight UTC", now, earliest)
+			}
+			dayBefore := earliest.AddDate(0, 0, -1)
+			err = svc.Deprecate(ctx, f.maintainer, a, v, dayBefore, "")
+			if err == nil {
+				t.Fatalf("now %s: a sunset on %s, the day before the earliest, was accepted", now, dayBefore.Format("2006-01-02"))
+			}
+			if !strings.Contains(err.Error(), earliest.Format("2006-01-02")) {
+				t.Errorf("now %s: refusal %q does not name the earliest day %s", now, err, earliest.Format("2006-01-02"))
+			}
+			if err := svc.Deprecate(ctx, f.maintainer, a, v, earliest, ""); err != nil {
+				t.Fatalf("now %s: the earliest day %s was refused: %v", now, earliest.Format("2006-01-02"), err)
+			}
+			if err := svc.Undeprecate(ctx, f.maintainer, a, v); err != nil {
+				t.Fatal(err)
+			}
+			if v, err = s.Version(ctx, a.ID, "1.0.0"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -6,7 +6,7 @@
 // Do not add a <script> tag for the Scalar bundle yourself: loaded on its own it mounts itself on #api-reference with its
 // default configuration, which fetches fonts from Scalar's servers. This file loads it with everything that reaches
 // outside this server switched off: no web fonts, no telemetry, no request proxy (requests made from "Test Request" go
-// straight from the browser to the API's own servers), no AI agent, no MCP, no developer toolbar, no link that hands the
+// straight from the browser to the API's own servers, which the page's Content-Security-Policy names), no AI agent, no MCP, no developer toolbar, no link that hands the
 // spec URL to Scalar's hosted client.
 (function () {
   "use strict";
@@ -35,9 +35,12 @@
     ".open-api-client-button { display: none !important; }",
   ].join("\n");
 
-  function configuration(specURL) {
+  // tryIt is false when the page says "Test Request" cannot reach the API (data-try-it="off": its description declares no
+  // server the page's Content-Security-Policy lets it call); the button is then hidden rather than failing silently.
+  function configuration(specURL, tryIt) {
     return {
       url: specURL,
+      hideTestRequestButton: !tryIt,
       layout: "modern",
       theme: "default",
       customCss: CUSTOM_CSS,
@@ -115,7 +118,7 @@
       .then(function (scalar) {
         var target = document.createElement("div");
         el.replaceChildren(target);
-        var instance = scalar.createApiReference(target, configuration(specURL));
+        var instance = scalar.createApiReference(target, configuration(specURL, el.getAttribute("data-try-it") !== "off"));
         el.removeAttribute("aria-busy");
         // With hx-boost the page is swapped rather than unloaded: tear the reference down when it leaves the page.
         function cleanup(event) {

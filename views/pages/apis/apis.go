@@ -80,7 +80,10 @@ type VersionForm struct {
 	Latest  string
 	Editing bool
 	MaxSize string
-	Errors  components.FieldErrors
+	// FromFile names the uploaded file whose content Spec holds again after
+	// an error (a browser cannot re-fill a file input).
+	FromFile string
+	Errors   components.FieldErrors
 }
 
 // Docs is the server-rendered documentation of a version.
@@ -157,4 +160,10 @@ type Reference struct {
 	Version string
 	State   string
 	SpecURL string
+	// TryOrigins are the API's servers this page's Content-Security-Policy
+	// lets "Test Request" reach; none turns the button off.
+	TryOrigins []string
+	// Unreachable are declared server URLs the page cannot send requests
+	// to (relative, not http(s), plain http from an https page, too many).
+	Unreachable []string
 }
