@@ -111,8 +111,26 @@ func (h *Handler) authenticate(r Route) fiber.Handler {
 		if r.Perm.Scope != Public && currentUser(c) == nil {
 			return errUnauthorized
 		}
+		if u := currentUser(c); u != nil && u.MustChangePassword && !r.API() && !beforePasswordChoice(r) {
+			return seeOther(c, "/password")
+		}
 		return c.Next()
 	}
+}
+
+// beforePasswordChoice reports whether a browser route is open to a user
+// who logged in with a one-time password and has not chosen their own yet:
+// public pages, choosing the password and logging out. Every other page
+// leads to /password. The JSON API (tokens) is not affected.
+func beforePasswordChoice(r Route) bool {
+	if r.Perm.Scope == Public {
+		return true
+	}
+	switch r.Method + " " + r.Path {
+	case "GET /password", "POST /profile/password", "POST /logout":
+		return true
+	}
+	return false
 }
 
 func (h *Handler) authenticateToken(c *fiber.Ctx) error {

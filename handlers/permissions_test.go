@@ -55,6 +55,7 @@ var matrix = []matrixRow{
 	{"GET", "/profile", "/profile", loggedIn, nil},
 	{"POST", "/profile", "/profile", loggedIn, nil},
 	{"POST", "/profile/password", "/profile/password", loggedIn, nil},
+	{"GET", "/password", "/password", loggedIn, nil},
 	{"POST", "/profile/tokens", "/profile/tokens", loggedIn, nil},
 	{"POST", "/profile/tokens/:id/revoke", "/profile/tokens/999/revoke", loggedIn, nil},
 

@@ -78,16 +78,40 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	if s := currentSession(c); s != nil {
 		keep = s.IDHash
 	}
-	err := h.people.ChangePassword(c.UserContext(), currentUser(c), in, keep, c.IP())
+	u := currentUser(c)
+	choosing := u.MustChangePassword
+	err := h.people.ChangePassword(c.UserContext(), u, in, keep, c.IP())
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
+		if choosing {
+			return h.renderChoosePassword(c, profile.PasswordForm{Errors: fields})
+		}
 		return h.renderProfile(c, func(v *profile.View) { v.Password.Errors = fields })
 	}
 	if err != nil {
 		return err
 	}
+	if choosing {
+		h.flash(c, "success", "Your password is saved. Welcome to Portico.")
+		return seeOther(c, "/")
+	}
 	h.flash(c, "success", "Password changed. Your other sessions were logged out and your personal access tokens revoked.")
 	return seeOther(c, "/profile")
+}
+
+// ShowChoosePassword asks a user who logged in with a one-time password to
+// choose their own; anyone else has nothing to do here.
+func (h *Handler) ShowChoosePassword(c *fiber.Ctx) error {
+	if !currentUser(c).MustChangePassword {
+		return seeOther(c, "/profile")
+	}
+	return h.renderChoosePassword(c, profile.PasswordForm{})
+}
+
+func (h *Handler) renderChoosePassword(c *fiber.Ctx, f profile.PasswordForm) error {
+	p := h.page(c, "Choose your password", "profile")
+	p.ChoosingPassword = true
+	return h.render(c, profile.ChoosePassword(p, currentUser(c).Username, f))
 }
 
 // CreateToken issues a personal access token and shows it once.

@@ -28,7 +28,7 @@ func (s *Service) Console(name string) *Console {
 
 // CreateUser creates a user with the password the operator chose.
 func (c *Console) CreateUser(ctx context.Context, in UserInput, password string) (*store.User, error) {
-	return c.s.createUser(ctx, c.a, in, password, "")
+	return c.s.createUser(ctx, c.a, in, password, false, "")
 }
 
 // CreateFirstAdmin creates the org admin "admin" with a generated password,
@@ -41,7 +41,7 @@ func (c *Console) CreateFirstAdmin(ctx context.Context) (*store.User, string, er
 		return nil, "", err
 	}
 	password := auth.RandomToken(15)
-	u, err := c.s.createUser(ctx, c.a, UserInput{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin}, password, "first start")
+	u, err := c.s.createUser(ctx, c.a, UserInput{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin}, password, true, "first start")
 	var ie *apperr.InputError
 	if errors.As(err, &ie) && ie.Fields["username"] != "" {
 		return nil, "", nil // another instance created it first

@@ -75,7 +75,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *store.User, in UserInpu
 		return nil, "", err
 	}
 	password := auth.RandomToken(15)
-	u, err := s.createUser(ctx, asUser(actor), in, password, "")
+	u, err := s.createUser(ctx, asUser(actor), in, password, true, "")
 	if err != nil {
 		return nil, "", err
 	}
@@ -83,8 +83,9 @@ func (s *Service) CreateUser(ctx context.Context, actor *store.User, in UserInpu
 }
 
 // createUser validates and creates a user with password, in one
-// transaction with its audit record.
-func (s *Service) createUser(ctx context.Context, a actor, in UserInput, password, reason string) (*store.User, error) {
+// transaction with its audit record. oneTime marks a password the user did
+// not choose: they must choose their own at the first login.
+func (s *Service) createUser(ctx context.Context, a actor, in UserInput, password string, oneTime bool, reason string) (*store.User, error) {
 	if strings.TrimSpace(in.OrgRole) == "" {
 		in.OrgRole = policy.RoleMember
 	}
@@ -99,7 +100,7 @@ func (s *Service) createUser(ctx context.Context, a actor, in UserInput, passwor
 	if err != nil {
 		return nil, err
 	}
-	u := &store.User{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, PasswordHash: hash}
+	u := &store.User{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, PasswordHash: hash, MustChangePassword: oneTime}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.CreateUser(ctx, tx, u); err != nil {
 			return err

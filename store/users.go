@@ -12,15 +12,18 @@ import (
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID           int64     `bun:"id,pk,autoincrement"`
-	Username     string    `bun:"username"`
-	DisplayName  string    `bun:"display_name"`
-	Email        string    `bun:"email"`
-	PasswordHash string    `bun:"password_hash"`
-	OrgRole      string    `bun:"org_role"`
-	Disabled     bool      `bun:"disabled"`
-	CreatedAt    time.Time `bun:"created_at"`
-	UpdatedAt    time.Time `bun:"updated_at"`
+	ID           int64  `bun:"id,pk,autoincrement"`
+	Username     string `bun:"username"`
+	DisplayName  string `bun:"display_name"`
+	Email        string `bun:"email"`
+	PasswordHash string `bun:"password_hash"`
+	OrgRole      string `bun:"org_role"`
+	Disabled     bool   `bun:"disabled"`
+	// MustChangePassword says the password is a one-time password someone
+	// else chose: the user chooses their own before using any page.
+	MustChangePassword bool      `bun:"must_change_password"`
+	CreatedAt          time.Time `bun:"created_at"`
+	UpdatedAt          time.Time `bun:"updated_at"`
 }
 
 // Name is the name to show for the user.
@@ -101,10 +104,11 @@ func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	return s.bumpPolicyVersion(ctx, db)
 }
 
-// SetPassword replaces the password hash of the user with id.
+// SetPassword replaces the password hash of the user with id with one the
+// user chose (so no change of password is required any more).
 func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
 	res, err := db.NewUpdate().Model((*User)(nil)).
-		Set("password_hash = ?", hash).Set("updated_at = ?", s.now()).
+		Set("password_hash = ?", hash).Set("must_change_password = ?", false).Set("updated_at = ?", s.now()).
 		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("set password: %w", translate(err))

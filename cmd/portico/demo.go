@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
@@ -160,7 +162,14 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	users, teams, err := demoAccounts(ctx, s, newPeople(s, enforcer, e.passwordHasher()), password)
+	ppl := newPeople(s, enforcer, e.passwordHasher())
+	// On a fresh portal the demo users would be its first users, and serve
+	// would then create no org admin: create it here, as serve would.
+	var admin bytes.Buffer
+	if err := firstStart(ctx, ppl, &admin); err != nil {
+		return err
+	}
+	users, teams, err := demoAccounts(ctx, s, ppl, password)
 	if err != nil {
 		return err
 	}
@@ -226,7 +235,25 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintf(e.stdout, "  %-7s %s%s\n", u.username, role, note)
 	}
+	if admin.Len() > 0 {
+		fmt.Fprint(e.stdout, admin.String())
+	} else {
+		fmt.Fprintln(e.stdout, "\nThe portal had users already, so no org admin was created; if it has none, make one with:\n  echo \"$PASSWORD\" | portico user create --username NAME --password-stdin --admin")
+	}
+	fmt.Fprintf(e.stdout, "Next: run the portal on the same data (portico serve, or go run ./cmd/portico, with the same flags) and log in at %s as admin or as a demo user.\n", demoLoginURL(c.Addr))
 	return nil
+}
+
+// demoLoginURL is where the portal serving addr will take logins.
+func demoLoginURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080/login"
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/login"
 }
 
 // sampleFiles lists the OpenAPI descriptions at the root of fsys, sorted;

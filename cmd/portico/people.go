@@ -211,6 +211,6 @@ func firstStart(ctx context.Context, svc *people.Service, w io.Writer) error {
 	if err != nil || u == nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis password is shown once. Change it on your profile page after logging in.\n\n", u.Username, password)
+	fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis one-time password is shown once: at the first login you choose your own.\n\n", u.Username, password)
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,6 +55,7 @@ Commands:
   reindex               rebuild the search index from the database
   demo                  fill an empty portal with demo teams, users and APIs: [--samples DIR] [--synthetic N]
   version               print the version
+  help                  print this text (also -h, --help); COMMAND -h prints the flags of one command
 
 Every command takes the same configuration flags (or environment variables):
 `
@@ -79,6 +81,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 func runEnv(ctx context.Context, args []string, e env) error {
+	err := dispatch(ctx, args, e)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // "portico COMMAND -h": the flag package printed the command's flags
+	}
+	return err
+}
+
+// commands lists every command, as the usage text names them.
+var commands = []string{"serve", "migrate", "user create", "token create", "team create", "team member", "import", "reindex", "demo", "version", "help"}
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		printUsage(e.stdout)
+		return nil
+	}
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]

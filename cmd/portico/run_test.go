@@ -76,6 +76,43 @@ func TestBadConfiguration(t *testing.T) {
 	}
 }
 
+// TestHelp: every way of asking for help prints every command and succeeds.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"-help"}} {
+		e, out, _ := testEnv(nil, "")
+		if err := runEnv(context.Background(), args, e); err != nil {
+			t.Errorf("%v: %v, want success", args, err)
+		}
+		for _, cmd := range commands {
+			if !strings.Contains(out.String(), "\n  "+cmd+" ") {
+				t.Errorf("%v does not list the command %q:\n%s", args, cmd, out.String())
+			}
+		}
+		if !strings.Contains(out.String(), "-data") {
+			t.Errorf("%v does not list the configuration flags", args)
+		}
+	}
+	// A command's own help succeeds too.
+	e, _, errOut := testEnv(nil, "")
+	if err := runEnv(context.Background(), []string{"demo", "-h"}, e); err != nil {
+		t.Errorf("demo -h: %v, want success", err)
+	}
+	if !strings.Contains(errOut.String(), "-synthetic") {
+		t.Errorf("demo -h does not print its flags:\n%s", errOut.String())
+	}
+	// Every command the dispatcher knows is listed (an unknown one is refused).
+	for _, cmd := range commands {
+		if cmd == "serve" || cmd == "help" || cmd == "version" {
+			continue
+		}
+		e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+		err := runEnv(context.Background(), append(strings.Fields(cmd), "-h"), e)
+		if err != nil {
+			t.Errorf("%s -h: %v", cmd, err)
+		}
+	}
+}
+
 func TestVersion(t *testing.T) {
 	e, out, _ := testEnv(nil, "")
 	if err := runEnv(context.Background(), []string{"version"}, e); err != nil {
@@ -131,6 +168,18 @@ func TestServeFirstStart(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), password) {
 		t.Error("the admin password was logged")
+	}
+	// The first page is "choose your password", as the start message says.
+	res, err = client.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/password" {
+		t.Errorf("first page after the first login: %d %q, want 303 to /password", res.StatusCode, res.Header.Get("Location"))
+	}
+	if !strings.Contains(out.String(), "choose your own") {
+		t.Errorf("the start message does not say the admin chooses a password at the first login:\n%s", out.String())
 	}
 
 	// The commands work beside the running server, on the same data directory.

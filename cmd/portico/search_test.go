@@ -52,6 +52,9 @@ func TestDemoThenReindex(t *testing.T) {
 		}
 	}
 
+	if !strings.Contains(out.String(), "user name: admin") {
+		t.Errorf("demo on a fresh data directory created no org admin:\n%s", out.String())
+	}
 	e, out, _ = testEnv(vars, "")
 	err := runEnv(ctx, []string{"demo", "--samples", samples}, e)
 	if err == nil || !strings.Contains(err.Error(), "has 34 APIs already") {
@@ -126,7 +129,8 @@ func TestDemoPublishesBuiltInSamples(t *testing.T) {
 	if err := runEnv(context.Background(), []string{"demo"}, e); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"published 36 sample APIs from the built-in samples", "indexed 36 APIs in", "Demo users share one password"} {
+	for _, want := range []string{"published 36 sample APIs from the built-in samples", "indexed 36 APIs in", "Demo users share one password",
+		"First start: an org admin was created.", "user name: admin", "at the first login you choose your own", "Next: run the portal", "log in at http://localhost:8080/login as admin"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}

@@ -14,6 +14,9 @@ type Page struct {
 	// Requests counts the subscription requests waiting for the user's
 	// decision; shown when User.DecidesSubscriptions.
 	Requests int
+	// ChoosingPassword hides the navigation: the user must choose their
+	// password first, and every other page leads back here.
+	ChoosingPassword bool
 }
 
 // User is the logged-in user as the layout shows them.

@@ -470,7 +470,7 @@ func apiForm(p layout.Page, f Form, action, cancel templ.SafeURL) templ.Componen
 		}
 		if !f.Editing {
 			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Slug", Name: "slug", Value: f.Slug, Error: f.Errors["slug"], Required: true,
-				Hint: "Unique across the organisation and permanent: lowercase letters, digits and dashes. It appears in URLs and gateway routes."}).Render(ctx, templ_7745c5c3_Buffer)
+				Hint: "Unique across the organisation and permanent: lowercase letters, digits and dashes. It appears in URLs."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -496,7 +496,7 @@ func apiForm(p layout.Page, f Form, action, cancel templ.SafeURL) templ.Componen
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Upstream URLs", Name: "upstreams", Value: f.Upstreams, Error: f.Errors["upstreams"],
-			Hint: "Where the gateway sends traffic: absolute http(s) URLs, one per line."}, 3).Render(ctx, templ_7745c5c3_Buffer)
+			Hint: "The addresses of the API's backend: absolute http(s) URLs, one per line."}, 3).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -306,7 +306,7 @@ func Created(p layout.Page, username, password string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, " now; they can change it on their profile page.</div><p>Password: <code class=\"kbd mono\" data-testid=\"one-time-password\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, " now; at their first login they choose their own.</div><p>Password: <code class=\"kbd mono\" data-testid=\"one-time-password\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
