@@ -73,7 +73,17 @@ func startPortal(t *testing.T) *portal {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: status %d", res.StatusCode)
 	}
-	p.csrf = pageCSRF(t, p.browser, p.base+"/") // the session's own token
+	p.csrf = pageCSRF(t, p.browser, p.base+"/password") // the session's own token
+	// The first admin chooses a password of their own before using any page.
+	const chosen = "the admin's own password"
+	res, err = p.browser.PostForm(p.base+"/profile/password", url.Values{"_csrf": {p.csrf}, "current": {m[1]}, "new": {chosen}, "confirm": {chosen}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("choose the admin's password: status %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
 	tokOut, err := p.cli("", "token", "create", "--username", "admin")
 	if err != nil {
 		t.Fatal(err)
