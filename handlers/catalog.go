@@ -24,6 +24,9 @@ const (
 	// maxSearchDepth bounds page × per_page: deep pages cost the engine
 	// more than they help anybody.
 	maxSearchDepth = 10000
+	// facetTop is the number of values a facet shows on the catalog page,
+	// the most frequent first; the others are on its own page.
+	facetTop = 10
 )
 
 var (
@@ -37,6 +40,9 @@ type catalogParams struct {
 	Teams, Tags, States []string
 	Sort                string
 	Page, PerPage       int
+	// facetLimit is the number of values per facet to ask the index for
+	// (0: search.MaxFacetValues); not read from the query string.
+	facetLimit int
 }
 
 // parseCatalogParams reads q, team, tag, state (each repeatable), sort, page
@@ -129,6 +135,54 @@ func (p catalogParams) url() string {
 	return "/catalog"
 }
 
+// hidden returns the search as hidden form fields, without the named
+// parameters (those the form asks for).
+func (p catalogParams) hidden(without ...string) []catalogpage.Param {
+	var out []catalogpage.Param
+	for name, vs := range p.values() {
+		if slices.Contains(without, name) {
+			continue
+		}
+		for _, v := range vs {
+			out = append(out, catalogpage.Param{Name: name, Value: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b catalogpage.Param) int { return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value) })
+	return out
+}
+
+// lastPage is the number of the last page of total results (at least 1),
+// within maxSearchDepth.
+func lastPage(total, perPage int) int {
+	pages := max((total+perPage-1)/perPage, 1)
+	return min(pages, maxSearchDepth/perPage)
+}
+
+// pageLinks numbers the pages around page: the first, the last, and two on
+// each side of the current one, with gaps between.
+func pageLinks(p catalogParams, pages int) []catalogpage.PageLink {
+	if pages <= 1 {
+		return nil
+	}
+	var out []catalogpage.PageLink
+	var nums []int
+	for _, n := range []int{1, p.Page - 2, p.Page - 1, p.Page, p.Page + 1, p.Page + 2, pages} {
+		if n >= 1 && n <= pages && !slices.Contains(nums, n) {
+			nums = append(nums, n)
+		}
+	}
+	slices.Sort(nums)
+	for i, n := range nums {
+		if i > 0 && n > nums[i-1]+1 {
+			out = append(out, catalogpage.PageLink{Gap: true})
+		}
+		q := p
+		q.Page = n
+		out = append(out, catalogpage.PageLink{Number: n, URL: q.url(), Current: n == p.Page})
+	}
+	return out
+}
+
 func (p catalogParams) filtered() bool {
 	return len(p.Teams)+len(p.Tags)+len(p.States) > 0
 }
@@ -158,7 +212,8 @@ func (h *Handler) runSearch(c *fiber.Ctx, p catalogParams) (search.Result, error
 	if err != nil {
 		return search.Result{}, err
 	}
-	q := search.Query{Text: p.Q, Teams: p.Teams, Tags: p.Tags, States: p.States, Sort: p.Sort, Page: p.Page, PerPage: p.PerPage}
+	q := search.Query{Text: p.Q, Teams: p.Teams, Tags: p.Tags, States: p.States, Sort: p.Sort, Page: p.Page, PerPage: p.PerPage,
+		FacetLimit: p.facetLimit}
 	res, err := catalog.Search(c.UserContext(), h.search, viewer, q)
 	if err != nil {
 		h.log.Error("search failed", "err", err)
@@ -185,6 +240,11 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if last := lastPage(res.Total, p.PerPage); p.Page > last && res.Total > 0 {
+		// A page jump past the end: the last page, where the results are.
+		p.Page = last
+		return c.Redirect(p.url(), fiber.StatusSeeOther)
+	}
 	r, err := h.catalogResults(c, p, res)
 	if err != nil {
 		return err
@@ -193,16 +253,7 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "results" {
 		return h.render(c, catalogpage.ResultsFragment(r))
 	}
-	s := catalogpage.Search{Query: p.Q, Results: r}
-	for name, vs := range p.with(func(q *catalogParams) { q.Q = "" }).values() {
-		if name == "page" {
-			continue
-		}
-		for _, v := range vs {
-			s.Hidden = append(s.Hidden, catalogpage.Param{Name: name, Value: v})
-		}
-	}
-	slices.SortFunc(s.Hidden, func(a, b catalogpage.Param) int { return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value) })
+	s := catalogpage.Search{Query: p.Q, Results: r, Hidden: p.hidden("q", "page")}
 	title := "Catalog"
 	if p.Q != "" {
 		title = p.Q + " · Catalog"
@@ -218,10 +269,9 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 	ctx := c.UserContext()
 	u := currentUser(c)
 	r := catalogpage.Results{Query: p.Q, Total: res.Total, Page: p.Page, IsAdmin: u.OrgRole == policy.RoleAdmin}
-	perPage := p.PerPage
-	r.Pages = (res.Total + perPage - 1) / perPage
-	if r.Pages > maxSearchDepth/perPage {
-		r.Pages = maxSearchDepth / perPage
+	r.Pages = 0
+	if res.Total > 0 {
+		r.Pages = lastPage(res.Total, p.PerPage)
 	}
 	if res.Total == 0 {
 		r.Empty = catalogpage.NoResults
@@ -238,7 +288,15 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		card := catalogpage.Hit{
 			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: hit.TeamName,
 			State: hit.State, StateLabel: lifecycle.State(hit.State).Label(), Highlights: hit.Highlights,
-			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion, Tags: hit.Tags,
+			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion,
+		}
+		for _, tag := range hit.Tags {
+			card.Tags = append(card.Tags, catalogpage.Link{Label: tag, Active: slices.Contains(p.Tags, tag),
+				URL: p.with(func(q *catalogParams) {
+					if !slices.Contains(q.Tags, tag) {
+						q.Tags = append(q.Tags, tag)
+					}
+				}).url()})
 		}
 		if card.TeamName == "" {
 			card.TeamName = teamNames[hit.Team]
@@ -249,38 +307,8 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		r.Hits = append(r.Hits, card)
 	}
 
-	facet := func(title, name string, values []search.FacetValue, selected []string, label func(string) string, set func(*catalogParams) *[]string) catalogpage.Facet {
-		f := catalogpage.Facet{Title: title, Name: name}
-		seen := map[string]bool{}
-		add := func(value string, count int) {
-			seen[value] = true
-			f.Values = append(f.Values, catalogpage.FacetValue{
-				Label: label(value), Value: value, Count: count, Active: slices.Contains(selected, value),
-				URL: p.with(func(q *catalogParams) { s := set(q); *s = toggle(*s, value) }).url(),
-			})
-		}
-		for _, v := range values {
-			add(v.Value, v.Count)
-		}
-		for _, v := range selected {
-			if !seen[v] {
-				add(v, 0) // selected, matching nothing now: keep it so that it can be removed
-			}
-		}
-		return f
-	}
-	teamLabel := func(slug string) string {
-		if n := teamNames[slug]; n != "" {
-			return n
-		}
-		return slug
-	}
-	same := func(s string) string { return s }
-	stateLabel := func(s string) string { return lifecycle.State(s).Label() }
-	r.Facets = []catalogpage.Facet{
-		facet("Team", "team", res.Facets.Teams, p.Teams, teamLabel, func(q *catalogParams) *[]string { return &q.Teams }),
-		facet("Tag", "tag", res.Facets.Tags, p.Tags, same, func(q *catalogParams) *[]string { return &q.Tags }),
-		facet("State", "state", res.Facets.States, p.States, stateLabel, func(q *catalogParams) *[]string { return &q.States }),
+	for _, f := range catalogFacets(p, res.Facets, teamNames) {
+		r.Facets = append(r.Facets, topValues(p, f))
 	}
 	for _, f := range r.Facets {
 		for _, v := range f.Values {
@@ -314,7 +342,140 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		next.Page++
 		r.Next = next.url()
 	}
+	r.PageLinks = pageLinks(p, r.Pages)
+	r.Jump = p.hidden("page")
 	return r, nil
+}
+
+// catalogFacet describes one facet of the catalog.
+type catalogFacet struct {
+	title, name, plural string
+	label               func(string) string
+	values              func(search.Facets) []search.FacetValue
+	set                 func(*catalogParams) *[]string
+}
+
+func catalogFacetKinds(teamNames map[string]string) []catalogFacet {
+	teamLabel := func(slug string) string {
+		if n := teamNames[slug]; n != "" {
+			return n
+		}
+		return slug
+	}
+	return []catalogFacet{
+		{"Team", "team", "teams", teamLabel, func(f search.Facets) []search.FacetValue { return f.Teams },
+			func(q *catalogParams) *[]string { return &q.Teams }},
+		{"Tag", "tag", "tags", func(s string) string { return s }, func(f search.Facets) []search.FacetValue { return f.Tags },
+			func(q *catalogParams) *[]string { return &q.Tags }},
+		{"State", "state", "states", func(s string) string { return lifecycle.State(s).Label() },
+			func(f search.Facets) []search.FacetValue { return f.States }, func(q *catalogParams) *[]string { return &q.States }},
+	}
+}
+
+// facetView is one facet with every value the index returned, each linking
+// to the catalog with that value toggled; a selected value that matches
+// nothing now is kept, so that it can be removed.
+func facetView(p catalogParams, k catalogFacet, values []search.FacetValue) catalogpage.Facet {
+	f := catalogpage.Facet{Title: k.title, Plural: k.plural, Name: k.name}
+	selected := *k.set(&p)
+	seen := map[string]bool{}
+	add := func(value string, count int) {
+		seen[value] = true
+		f.Values = append(f.Values, catalogpage.FacetValue{
+			Label: k.label(value), Value: value, Count: count, Active: slices.Contains(selected, value),
+			URL: p.with(func(q *catalogParams) { s := k.set(q); *s = toggle(*s, value) }).url(),
+		})
+	}
+	for _, v := range values {
+		add(v.Value, v.Count)
+	}
+	for _, v := range selected {
+		if !seen[v] {
+			add(v, 0)
+		}
+	}
+	return f
+}
+
+func catalogFacets(p catalogParams, facets search.Facets, teamNames map[string]string) []catalogpage.Facet {
+	var out []catalogpage.Facet
+	for _, k := range catalogFacetKinds(teamNames) {
+		out = append(out, facetView(p, k, k.values(facets)))
+	}
+	return out
+}
+
+// topValues keeps the facetTop most frequent values of f and the selected
+// ones, and links to the facet's own page when there are more.
+func topValues(p catalogParams, f catalogpage.Facet) catalogpage.Facet {
+	if len(f.Values) <= facetTop {
+		return f
+	}
+	all := f.Values
+	f.Values = nil
+	for i, v := range all {
+		if i < facetTop || v.Active {
+			f.Values = append(f.Values, v)
+		}
+	}
+	f.MoreLabel = "Show all " + strconv.Itoa(len(all)) + " " + f.Plural
+	if len(all) >= search.MaxFacetValues {
+		f.MoreLabel = "Show all " + f.Plural
+	}
+	f.MoreURL = "/catalog/facets/" + f.Name
+	if q := p.with(func(*catalogParams) {}).values().Encode(); q != "" {
+		f.MoreURL += "?" + q
+	}
+	return f
+}
+
+// ShowCatalogFacet lists every value of one facet (team, tag or state) for
+// the current search, with counts, narrowed by a filter box (find): the
+// values beyond the catalog page's top ones. Each value links back to the
+// catalog with that filter toggled.
+func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
+	if h.search == nil {
+		return errSearchOff
+	}
+	p, errs := parseCatalogParams(c)
+	find := strings.TrimSpace(c.Query("find"))
+	if utf8.RuneCountInString(find) > maxQueryLength {
+		errs["find"] = "Keep the filter under " + strconv.Itoa(maxQueryLength) + " characters."
+	}
+	if len(errs) > 0 {
+		msgs := make([]string, 0, len(errs))
+		for _, k := range sortedKeys(errs) {
+			msgs = append(msgs, k+": "+errs[k])
+		}
+		return clientError(fiber.StatusBadRequest, "This list cannot be shown. "+strings.Join(msgs, " "))
+	}
+	i := slices.IndexFunc(catalogFacetKinds(nil), func(k catalogFacet) bool { return k.name == c.Params("facet") })
+	if i < 0 {
+		return fiber.ErrNotFound
+	}
+	p.Page, p.facetLimit = 1, search.MaxFacetLimit
+	res, err := h.runSearch(c, p)
+	if err != nil {
+		return err
+	}
+	teamNames, err := h.teamNames(c.UserContext(), res)
+	if err != nil {
+		return err
+	}
+	kind := catalogFacetKinds(teamNames)[i]
+	back := p.with(func(*catalogParams) {})
+	f := facetView(back, kind, kind.values(res.Facets))
+	l := catalogpage.FacetList{
+		Title: kind.title, Plural: kind.plural, Name: kind.name, Find: find, Hidden: back.hidden("page"),
+		BackURL: back.url(), Total: len(f.Values),
+	}
+	needle := strings.ToLower(find)
+	for _, v := range f.Values {
+		if needle == "" || strings.Contains(strings.ToLower(v.Label), needle) || strings.Contains(strings.ToLower(v.Value), needle) {
+			l.Values = append(l.Values, v)
+		}
+	}
+	return h.render(c, catalogpage.FacetPage(h.page(c, "All "+kind.plural+" · Catalog", "catalog"), l))
 }
 
 // teamNames returns the display names of the teams of the hits and of the

@@ -85,6 +85,7 @@ var matrix = []matrixRow{
 
 	// Catalog and search (the matrix env has no index: allowed subjects get 503, never 401/403).
 	{"GET", "/catalog", "/catalog", loggedIn, nil},
+	{"GET", "/catalog/facets/:facet", "/catalog/facets/tag", loggedIn, nil},
 	{"GET", "/api/v1/search", "/api/v1/search", loggedIn, nil},
 
 	// MCP: every token holder reaches the transport (which answers this

@@ -260,6 +260,7 @@ func (h *Handler) Routes() []Route {
 
 		// Catalog and search.
 		{"GET", "/catalog", authenticated(), h.ShowCatalog},
+		{"GET", "/catalog/facets/:facet", authenticated(), h.ShowCatalogFacet},
 		{"GET", "/api/v1/search", authenticated(), h.APISearch},
 		{"GET", "/search/synonyms", authenticated(), h.ShowSynonyms},
 		{"POST", "/search/synonyms", org("synonyms", "manage"), h.UpdateSynonyms},

@@ -65,6 +65,7 @@ func PlainText(src string) string {
 	source := []byte(src)
 	doc := converter().Parser().Parse(text.NewReader(source))
 	var b strings.Builder
+	inScript := false // between inline <script> or <style> tags: not text
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.HTMLBlock:
@@ -83,16 +84,32 @@ func PlainText(src string) string {
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil // an inline tag: the text around it is in Text nodes
-		case *ast.Text:
+			// An inline tag: the text around it is in Text nodes, but not
+			// the code between <script> and </script>.
 			if entering {
+				var tag []byte
+				for i := 0; i < n.Segments.Len(); i++ {
+					seg := n.Segments.At(i)
+					tag = append(tag, seg.Value(source)...)
+				}
+				lower := strings.ToLower(string(tag))
+				switch {
+				case strings.HasPrefix(lower, "<script"), strings.HasPrefix(lower, "<style"):
+					inScript = !strings.HasSuffix(lower, "/>")
+				case strings.HasPrefix(lower, "</script"), strings.HasPrefix(lower, "</style"):
+					inScript = false
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if entering && !inScript {
 				b.WriteString(html.UnescapeString(string(n.Segment.Value(source))))
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte(' ')
 				}
 			}
 		case *ast.String:
-			if entering {
+			if entering && !inScript {
 				b.Write(n.Value)
 			}
 		case *ast.AutoLink:

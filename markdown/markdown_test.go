@@ -90,6 +90,7 @@ func TestPlainText(t *testing.T) {
 		{"html description", `<p>Capture the payment <a href="#create_charge">created a charge</a>.</p><p>Then &amp; now</p>`,
 			"Capture the payment created a charge.\nThen & now"},
 		{"script and comment dropped", "<div>a<script>alert(1)</script><!-- note --><style>p{}</style>b</div>", "ab"},
+		{"inline script dropped", "Pay <script>alert(1)</script> now <style>p{}</style>", "Pay now"},
 		{"entities in markdown", "Fish &amp; chips &lt;b&gt;", "Fish & chips <b>"},
 		{"list", "- one\n- two", "one\ntwo"},
 		{"table cells", "| a | b |\n|---|---|\n| 1 | 2 |", "a b\n1 2"},

@@ -35,8 +35,11 @@ type Results struct {
 	Filters     []Link // active filters, each linking to the page without it
 	ClearURL    string // the query without filters, "" when there are none
 	Prev, Next  string // "" when there is no such page
-	Empty       Empty
-	IsAdmin     bool
+	PageLinks   []PageLink
+	// Jump are the search's parameters but the page, for the page jump form.
+	Jump    []Param
+	Empty   Empty
+	IsAdmin bool
 	// RetiredURL shows retired APIs too; "" when the viewer picked states.
 	RetiredURL string
 }
@@ -47,16 +50,36 @@ type Hit struct {
 	Team, TeamName      string
 	State, StateLabel   string
 	DefaultVersion      string
-	Tags                []string
+	Tags                []Link // each filters the catalog by the tag
 	// Highlights are HTML from the search index: escaped text with <mark> around matches.
 	Highlights []string
 	URL        string
 }
 
-// Facet is one filter group with its values and counts.
+// Facet is one filter group with its values and counts. MoreURL, when set,
+// is the facet's own page with every value (MoreLabel says how many).
 type Facet struct {
-	Title, Name string
-	Values      []FacetValue
+	Title, Plural, Name string
+	Values              []FacetValue
+	MoreURL, MoreLabel  string
+}
+
+// PageLink is one numbered page, or a gap between numbers.
+type PageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// FacetList is the page of every value of one facet for a search.
+type FacetList struct {
+	Title, Plural, Name string
+	Find                string // what the filter box narrows the values to
+	Hidden              []Param
+	Values              []FacetValue // those that match Find
+	Total               int          // values before Find
+	BackURL             string
 }
 
 // FacetValue is one value of a facet; URL toggles it.
@@ -71,4 +94,13 @@ type FacetValue struct {
 type Link struct {
 	Label, URL string
 	Active     bool
+}
+
+// Singular is the name of one value of the facet ("tag").
+func (l FacetList) Singular() string {
+	switch l.Name {
+	case "team", "tag", "state":
+		return l.Name
+	}
+	return "value"
 }
