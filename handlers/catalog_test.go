@@ -42,7 +42,7 @@ type searchEnv struct {
 
 // newEnvWithSearch is newEnv with a Bleve index in a temporary directory and
 // an outbox worker that tests drain with e.drain().
-func newEnvWithSearch(t *testing.T) *searchEnv {
+func newEnvWithSearch(t testing.TB) *searchEnv {
 	t.Helper()
 	s := storetest.New(t)
 	idx, err := search.OpenBleve(filepath.Join(t.TempDir(), "search.bleve"))
@@ -162,7 +162,7 @@ func facetValues(body map[string]any, name string) map[string]int {
 }
 
 // samplesDir is the repository's samples/openapi.
-func samplesDir(t *testing.T) string {
+func samplesDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join("..", "samples", "openapi")
 	if _, err := os.Stat(dir); err != nil {
@@ -177,7 +177,7 @@ var sampleTagChars = regexp.MustCompile(`[^a-z0-9 ._-]+`)
 // loadSamples publishes every valid sample as an API of team "corpus" with the
 // spec's tags, through the lifecycle and the outbox, and returns their slugs
 // by file name prefix (the provider).
-func loadSamples(t *testing.T, e *searchEnv) map[string]string {
+func loadSamples(t testing.TB, e *searchEnv) map[string]string {
 	t.Helper()
 	dir := samplesDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
