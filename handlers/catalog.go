@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -323,6 +324,7 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 	if len(p.States) == 0 {
 		r.RetiredURL = p.with(func(q *catalogParams) { q.States = []string{string(lifecycle.Retired)} }).url()
 	}
+	r.Explain = explainResult(p, res, r.Facets)
 	sortLabels := []struct{ value, label string }{{search.SortRelevance, "Relevance"}, {search.SortName, "Name"}, {search.SortUpdated, "Last update"}}
 	current := p.Sort
 	if current == "" {
@@ -557,4 +559,35 @@ func (h *Handler) APISearch(c *fiber.Ctx) error {
 	}
 	out.Facets = map[string][]apiFacetValue{"team": facet(res.Facets.Teams), "tag": facet(res.Facets.Tags), "state": facet(res.Facets.States)}
 	return c.JSON(out)
+}
+
+// explainResult says why a text search found little (fewer than search.WeakResult APIs): the words that matched
+// nothing, the query the typo expansion suggests, and the filter value that would find the most APIs more (facet
+// counts are computed as if their own filter were off, so a value not chosen that counts more than the result does
+// find more). Nil for a result that needs no explaining.
+func explainResult(p catalogParams, res search.Result, facets []catalogpage.Facet) *catalogpage.Explain {
+	if p.Q == "" || res.Total >= search.WeakResult {
+		return nil
+	}
+	e := &catalogpage.Explain{}
+	if h := res.Hint; h != nil {
+		e.Unmatched = h.Unmatched
+		if h.DidYouMean != "" {
+			e.DidYouMean = h.DidYouMean
+			e.DidYouMeanURL = p.with(func(q *catalogParams) { q.Q, q.Page = h.DidYouMean, 1 }).url()
+		}
+	}
+	best := res.Total
+	for _, f := range facets {
+		for _, v := range f.Values {
+			if !v.Active && v.Count > best {
+				best = v.Count
+				e.Facet = &catalogpage.Link{Label: fmt.Sprintf("%s: %s (%d)", f.Title, v.Label, v.Count), URL: v.URL}
+			}
+		}
+	}
+	if len(e.Unmatched) == 0 && e.DidYouMean == "" && e.Facet == nil {
+		return nil
+	}
+	return e
 }

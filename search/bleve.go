@@ -452,7 +452,14 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if len(p.terms) == 0 {
 		return b.list.list(q), nil
 	}
-	return b.run(ctx, q, p)
+	res, err := b.run(ctx, q, p)
+	if err != nil || res.Total >= WeakResult {
+		return res, err
+	}
+	if res.Hint, err = b.hint(ctx, q, p); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }
 
 // queryPlan is the analysed text of a query.

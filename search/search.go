@@ -120,6 +120,20 @@ type Result struct {
 	Facets    Facets
 	Total     int
 	TeamNames map[string]string
+	// Hint explains an empty or weak result of a text query (fewer than WeakResult hits); nil otherwise, and always
+	// with Meilisearch.
+	Hint *Hint
+}
+
+// WeakResult is the number of hits below which a text query's result is explained (Result.Hint).
+const WeakResult = 3
+
+// Hint explains an empty or weak result of a text query: the query's words that match no API the viewer may see, and
+// a query to try instead, with each of those words replaced by the closest word the index has (its typo expansion),
+// given only when that query finds APIs the viewer may see.
+type Hint struct {
+	Unmatched  []string
+	DidYouMean string
 }
 
 // Index is the catalog's search index.

@@ -42,6 +42,8 @@ type Results struct {
 	IsAdmin bool
 	// RetiredURL shows retired APIs too; "" when the viewer picked states.
 	RetiredURL string
+	// Explain is set for an empty or weak result of a text search.
+	Explain *Explain
 }
 
 // Hit is one API found.
@@ -103,4 +105,13 @@ func (l FacetList) Singular() string {
 		return l.Name
 	}
 	return "value"
+}
+
+// Explain says why a text search found little: the words that matched no API, a query to try (from the typo
+// expansion) and a filter value that would find more.
+type Explain struct {
+	Unmatched     []string
+	DidYouMean    string
+	DidYouMeanURL string
+	Facet         *Link // e.g. "State: Retired", with the count in the label
 }

@@ -1,0 +1,115 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// hint explains a weak result of the plan: which words match no API the viewer may see, and for those the closest
+// words of the index (the typo expansion), as a query to try when that query finds APIs the viewer may see.
+func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
+	visible := filterQuery(q)
+	count := func(text query.Query) (uint64, error) {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(text)
+		bq.AddFilter(visible)
+		req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
+		req.Score = "none"
+		sr, err := b.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return 0, fmt.Errorf("search hint: %w", err)
+		}
+		return sr.Total, nil
+	}
+	h := &Hint{}
+	replaced := make([]string, len(p.terms))
+	copy(replaced, p.terms)
+	suggested := false
+	for i, t := range p.terms {
+		n, err := count(termQuery(p, i))
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			h.Unmatched = append(h.Unmatched, t)
+		}
+		if p.known[i] {
+			continue // the word itself is in the index: no typo to correct
+		}
+		if s, err := b.closestWord(t); err != nil {
+			return nil, err
+		} else if s != "" {
+			replaced[i], suggested = s, true
+		}
+	}
+	if suggested {
+		text := strings.Join(replaced, " ")
+		sp, err := b.plan(text)
+		if err != nil {
+			return nil, err
+		}
+		clauses := make([]query.Query, len(sp.terms))
+		for i := range sp.terms {
+			clauses[i] = termQuery(sp, i)
+		}
+		n, err := count(bleve.NewDisjunctionQuery(clauses...))
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			h.DidYouMean = text
+		}
+	}
+	if len(h.Unmatched) == 0 && h.DidYouMean == "" {
+		return nil, nil
+	}
+	return h, nil
+}
+
+// closestWord is the most frequent word of the names, tags and operations within one or two edits of t (two for
+// words of nine letters or more), "" when there is none or t is too short to guess from.
+func (b *Bleve) closestWord(t string) (string, error) {
+	if len([]rune(t)) < 3 {
+		return "", nil
+	}
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return "", fmt.Errorf("search hint: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return "", fmt.Errorf("search hint: %w", err)
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return "", nil
+	}
+	dict, err := fr.FieldDictFuzzy(fPrimary, t, max(1, fuzziness(t)), "")
+	if err != nil {
+		return "", fmt.Errorf("search hint: %w", err)
+	}
+	defer dict.Close()
+	best, bestCount, bestDist := "", uint64(0), uint8(255)
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return "", fmt.Errorf("search hint: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term == t {
+			continue
+		}
+		if e.EditDistance < bestDist || e.EditDistance == bestDist && e.Count > bestCount {
+			best, bestCount, bestDist = e.Term, e.Count, e.EditDistance
+		}
+	}
+	return best, nil
+}
