@@ -138,6 +138,7 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 		Upstreams:       a.Upstreams,
 		CanEdit:         h.can(c, domain, "api", "edit"),
 		CanDraft:        h.can(c, domain, "api", "draft"),
+		CanGateway:      h.can(c, domain, "api", "gateway"),
 	}
 	def := lifecycle.Default(vs)
 	for i := range vs {

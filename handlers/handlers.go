@@ -14,6 +14,8 @@ import (
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
@@ -62,6 +64,27 @@ type Options struct {
 	// CSRFKey is the key of the CSRF tokens (LoadCSRFKey); nil loads it from
 	// the database at the first request that needs it.
 	CSRFKey []byte
+	// Gateway is the control plane of the gateway nodes; nil builds one
+	// over the store whose hub is not run (main runs its own).
+	Gateway *GatewayParts
+}
+
+// GatewayParts are the portal's side of the gateway nodes: the service
+// (nodes, settings), the configuration source, the push hub serving the
+// nodes' long-polls, and the node authenticator and status recorder.
+type GatewayParts struct {
+	Service *control.Service
+	Source  *control.Source
+	Hub     *push.Hub
+	Nodes   *control.Nodes
+}
+
+// NewGatewayParts builds the gateway control plane over s with policy p.
+func NewGatewayParts(s *store.Store, p *policy.Enforcer, log *slog.Logger) *GatewayParts {
+	src := control.NewSource(s, log)
+	nodes := control.NewNodes(s)
+	hub := push.NewHub(src, push.Options{Recorder: nodes, Logger: log})
+	return &GatewayParts{Service: control.New(s, p, src, hub, control.Options{}), Source: src, Hub: hub, Nodes: nodes}
 }
 
 // IndexFeed reports how far the search index follows the index log;
@@ -92,6 +115,8 @@ type Handler struct {
 	csrf    csrfKeys
 
 	metricsToken string
+	gw           *control.Service
+	gwSync       fiber.Handler
 }
 
 // New returns a Handler.
@@ -140,6 +165,11 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.people == nil {
 		h.people = people.New(s, p, people.Options{Hasher: h.hasher, Now: h.now})
 	}
+	gw := opts.Gateway
+	if gw == nil {
+		gw = NewGatewayParts(s, p, h.log)
+	}
+	h.gw, h.gwSync = gw.Service, gatewaySyncHandler(gw)
 	return h
 }
 

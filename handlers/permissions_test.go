@@ -32,7 +32,12 @@ var (
 	teamManagers  = only("owner", "admin")
 	orgAdmins     = only("admin")
 	allLoggedInOK = loggedIn
+	nobody        = access{}
 )
+
+// nodeRoute is the route gateway nodes call with their own tokens: a user's
+// credentials never open it, so every subject gets 401 (not 403).
+const nodeRoute = "/api/v1/gateway/sync"
 
 // matrixRow says who may call a route. Path is a concrete URL of the route.
 type matrixRow struct {
@@ -82,6 +87,25 @@ var matrix = []matrixRow{
 	{"GET", "/api/v1/teams/:team", "/api/v1/teams/payments", loggedIn, nil},
 	{"PUT", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, map[string]any{"role": "nonsense"}},
 	{"DELETE", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, nil},
+
+	// Gateway: nodes are the org admins'; the settings of an API's major
+	// versions its maintainers' (bodies and forms are refused after the
+	// permission check, so no row changes anything).
+	{"GET", "/gateway", "/gateway", orgAdmins, nil},
+	{"POST", "/gateway/nodes", "/gateway/nodes", orgAdmins, nil},
+	{"POST", "/gateway/nodes/:name/revoke", "/gateway/nodes/ghost/revoke", orgAdmins, nil},
+	{"GET", "/api/v1/gateway/nodes", "/api/v1/gateway/nodes", orgAdmins, nil},
+	{"POST", "/api/v1/gateway/nodes", "/api/v1/gateway/nodes", orgAdmins, map[string]any{"name": "Bad Name!"}},
+	{"DELETE", "/api/v1/gateway/nodes/:name", "/api/v1/gateway/nodes/ghost", orgAdmins, nil},
+	{"GET", "/apis/:api/gateway", "/apis/payments-web/gateway", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/gateway/:major", "/apis/payments-web/gateway/1", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/gateway/:major/rollback", "/apis/payments-web/gateway/1/rollback", only("maintainer", "owner", "admin"), nil},
+	{"GET", "/api/v1/apis/:api/gateway", "/api/v1/apis/payments-api/gateway", only("maintainer", "owner", "admin"), nil},
+	{"PUT", "/api/v1/apis/:api/gateway/:major", "/api/v1/apis/payments-api/gateway/1", only("maintainer", "owner", "admin"), map[string]any{"targets": []string{"ftp://nope"}}},
+	{"POST", "/api/v1/apis/:api/gateway/:major/rollback", "/api/v1/apis/payments-api/gateway/1/rollback", only("maintainer", "owner", "admin"), map[string]any{"deployment": 999999}},
+	// The sync route is for gateway nodes, never for users: every user's
+	// token (and no token) is refused 401 (see nodeRoute).
+	{"POST", "/api/v1/gateway/sync", "/api/v1/gateway/sync", nobody, map[string]any{"type": "hello"}},
 
 	// Catalog and search (the matrix env has no index: allowed subjects get 503, never 401/403).
 	{"GET", "/catalog", "/catalog", loggedIn, nil},
@@ -259,6 +283,10 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 				allowed := row.allow[s]
 				switch {
+				case row.route == nodeRoute:
+					if status != 401 {
+						t.Errorf("status %d, want 401: users' tokens never open the node route", status)
+					}
 				case allowed && (status == 401 || status == 403 || strings.HasPrefix(location, "/login?")):
 					t.Errorf("status %d (location %q), want access", status, location)
 				case !allowed && s == "anonymous" && forTokens(row.path) && status != 401:

@@ -25,7 +25,8 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
 	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: takeFlashes(c)}
 	if u := currentUser(c); u != nil {
 		p.User = &layout.User{Username: u.Username, DisplayName: u.Name(),
-			SeesUsers: h.can(c, policy.OrgDomain, "users", "read"), SeesAudit: h.can(c, policy.OrgDomain, "audit", "read")}
+			SeesUsers: h.can(c, policy.OrgDomain, "users", "read"), SeesAudit: h.can(c, policy.OrgDomain, "audit", "read"),
+			SeesGateway: h.can(c, policy.OrgDomain, "gateway", "manage")}
 		n, err := h.store.UnreadCount(c.UserContext(), u.ID)
 		if err != nil {
 			h.log.Error("unread notifications", "err", err)

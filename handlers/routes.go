@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
 )
 
@@ -41,6 +42,10 @@ const (
 	// subscription (404 unless the user sees the subscription's keys) and
 	// check the permission in the app's team domain.
 	Key
+	// Node routes are for gateway nodes, not users: the handler
+	// authenticates the node's own token (a registered node, not revoked).
+	// No user credential is read and no user is ever allowed.
+	Node
 )
 
 // Permission is what a route requires.
@@ -51,6 +56,7 @@ type Permission struct {
 }
 
 func public() Permission        { return Permission{Scope: Public} }
+func node() Permission          { return Permission{Scope: Node} }
 func authenticated() Permission { return Permission{Scope: Authenticated} }
 func org(obj, act string) Permission {
 	return Permission{Scope: Org, Object: obj, Action: act}
@@ -257,6 +263,22 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/subscriptions/:id/keys", consumerPerm("manage"), h.APICreateKey},
 		{"POST", "/api/v1/keys/:id/rotate", keyPerm("manage"), h.APIRotateKey},
 		{"POST", "/api/v1/keys/:id/revoke", keyPerm("manage"), h.APIRevokeKey},
+		// Gateway: nodes (org admins), the configuration push (gateway nodes
+		// with their own tokens) and the gateway settings of API major
+		// versions (team maintainers; the service checks "api gateway").
+		{"GET", "/gateway", org("gateway", "manage"), h.ShowGateway},
+		{"POST", "/gateway/nodes", org("gateway", "manage"), h.RegisterNode},
+		{"POST", "/gateway/nodes/:name/revoke", org("gateway", "manage"), h.RevokeNode},
+		{"GET", "/api/v1/gateway/nodes", org("gateway", "manage"), h.APIListNodes},
+		{"POST", "/api/v1/gateway/nodes", org("gateway", "manage"), h.APIRegisterNode},
+		{"DELETE", "/api/v1/gateway/nodes/:name", org("gateway", "manage"), h.APIRevokeNode},
+		{"POST", gateway.SyncPath, node(), h.GatewaySync},
+		{"GET", "/apis/:api/gateway", apiPerm("gateway"), h.ShowGatewaySettings},
+		{"POST", "/apis/:api/gateway/:major", apiPerm("gateway"), h.DeployGatewaySettings},
+		{"POST", "/apis/:api/gateway/:major/rollback", apiPerm("gateway"), h.RollbackGatewaySettings},
+		{"GET", "/api/v1/apis/:api/gateway", apiPerm("gateway"), h.APIGetGatewaySettings},
+		{"PUT", "/api/v1/apis/:api/gateway/:major", apiPerm("gateway"), h.APIDeployGatewaySettings},
+		{"POST", "/api/v1/apis/:api/gateway/:major/rollback", apiPerm("gateway"), h.APIRollbackGatewaySettings},
 
 		// Catalog and search.
 		{"GET", "/catalog", authenticated(), h.ShowCatalog},

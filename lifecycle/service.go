@@ -242,6 +242,9 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, summarizeAPI(a), ""); err != nil {
 			return err
 		}
+		if err := s.store.GatewayChanged(ctx, tx, a.Slug); err != nil { // the upstream URLs serve routes without gateway settings
+			return err
+		}
 		return s.reindex(ctx, tx, a.ID)
 	})
 }

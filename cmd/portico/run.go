@@ -48,6 +48,7 @@ Commands:
   token create          print a new personal access token: --username NAME [--name NAME] [--expires-days N]
   team create           create a team: --slug SLUG --name NAME [--description TEXT]
   team member           give a user a role in a team: --team SLUG --username NAME --role ROLE [--reviewer=true|false]
+  gateway-node create   register a gateway node: --name NAME; prints its token (shown once) on standard output
   import                create or update draft versions from OpenAPI files, acting for --as USER:
                           --team T [--api SLUG] [--version X] [--name NAME] [--submit|--publish] --as USER FILE
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
@@ -99,7 +100,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "token" || cmd == "team") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if (cmd == "user" || cmd == "token" || cmd == "team" || cmd == "gateway-node") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
 	}
@@ -116,6 +117,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdTeamCreate(ctx, args, e)
 	case "team member":
 		return cmdTeamMember(ctx, args, e)
+	case "gateway-node create":
+		return cmdGatewayNodeCreate(ctx, args, e)
 	case "import":
 		return cmdImport(ctx, args, e)
 	case "reindex":
@@ -280,8 +283,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	calls, _ := c.mcpCallsPerMinute()
 	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
 	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
+	gw := handlers.NewGatewayParts(s, enforcer, log)
 	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
-		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey, MetricsToken: c.MetricsToken})
+		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey, MetricsToken: c.MetricsToken, Gateway: gw})
 	app := h.App()
 
 	url := loginURL(ln.Addr())
@@ -309,7 +313,8 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	// Usage rollups: minutes to hours after 48 h, hours to days after 30
 	// days, deleted after 400 days; concurrent instances wait for each other.
 	go usagesvc.New(s, enforcer, usagesvc.Options{}).Run(ctx, 10*time.Minute, log.Error)
-	startSearch(ctx, s, feed, member.RunID(), log)
+	startSearch(ctx, s, feed, gw.Source, member.RunID(), log)
+	startGateway(ctx, s, gw, log)
 	go func() { errc <- app.Listener(ln) }()
 	select {
 	case err := <-errc:
@@ -322,6 +327,23 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// startGateway serves the gateway nodes: this instance's copy of the
+// configuration follows the database's head (woken by any instance's
+// change), the hub wakes the nodes' held requests when it moves, and a
+// compile is requested once at start (the first version of a new portal,
+// or whatever changed while no instance ran).
+func startGateway(ctx context.Context, s *store.Store, gw *handlers.GatewayParts, log *slog.Logger) {
+	if _, err := gw.Source.Sync(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+		log.Warn("gateway configuration not read at start", "err", err)
+	}
+	if err := gw.Source.RequestCompile(ctx); err != nil {
+		log.Warn("gateway compile not requested at start", "err", err)
+	}
+	wake, _ := s.WakeUps(store.WakeGateway)
+	go gw.Source.Follow(ctx, gw.Hub, wake)
+	go gw.Hub.Run(ctx, time.Second)
 }
 
 func loginURL(addr net.Addr) string {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/outbox"
 	"github.com/portico-dev/portico/search"
@@ -108,10 +109,11 @@ func openSearch(c *config) (search.Index, error) {
 // log to this instance's index, building it first when it has no position
 // (a new instance, a deleted index, the first start after an upgrade). Both
 // wake at once when another instance enqueues or appends.
-func startSearch(ctx context.Context, s *store.Store, feed *catalog.Feed, owner string, log *slog.Logger) {
+func startSearch(ctx context.Context, s *store.Store, feed *catalog.Feed, gw *control.Source, owner string, log *slog.Logger) {
 	outboxWake, _ := s.WakeUps(store.WakeOutbox)
 	w := outbox.New(s, map[string]outbox.Handler{
 		lifecycle.TopicSearchIndex: feed.Handle,
+		store.TopicGatewayChanged:  gw.Handle,
 	}, outbox.Options{Logger: log, Owner: owner, Wake: outboxWake})
 	go w.Run(ctx)
 	indexWake, _ := s.WakeUps(store.WakeIndex)

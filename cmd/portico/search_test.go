@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
@@ -160,7 +161,7 @@ func TestIndexWithoutPositionIsBuiltAtStart(t *testing.T) {
 	}
 	defer idx.Close()
 	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	startSearch(ctx, s, feed, "", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	startSearch(ctx, s, feed, control.NewSource(s, nil), "", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		n, err := catalog.Count(ctx, idx)

@@ -30,6 +30,7 @@ type User struct {
 	// DecidesSubscriptions shows the subscription requests link: the user
 	// decides subscriptions to some team's APIs.
 	DecidesSubscriptions bool
+	SeesGateway          bool
 }
 
 // Initials returns up to two letters for the user's avatar.

@@ -67,8 +67,9 @@ type Detail struct {
 	SeesSubscribers bool
 	CanManagePlans  bool
 	// PlanForm is the new-plan form; PlanEdits the edit form of each plan.
-	PlanForm  components.PlanForm
-	PlanEdits []components.PlanForm
+	PlanForm   components.PlanForm
+	PlanEdits  []components.PlanForm
+	CanGateway bool
 }
 
 // VersionForm creates a version or replaces a draft's spec.

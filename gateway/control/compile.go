@@ -1,0 +1,261 @@
+package control
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/store"
+)
+
+// Items are what a compile reads from the database: everything gateways
+// serve, and what they cannot serve with the reason.
+type Items struct {
+	Routes []gateway.Route
+	Plans  []gateway.Plan
+	Keys   []gateway.Key
+	// Skipped names the routes and keys left out, with why (an API version
+	// without a valid upstream target, a key of a plan that does not exist).
+	Skipped []string
+}
+
+// Reader is what a compile reads; *store.Store implements it.
+type Reader interface {
+	GatewayRouteSources(ctx context.Context) ([]store.GatewayRouteAPI, []store.GatewayRouteVersion, error)
+	CurrentGatewayDeployments(ctx context.Context) ([]store.GatewayDeployment, error)
+}
+
+// Compile reads the configuration gateways serve from the database.
+//
+// Routes: one per API major version with a published, deprecated or retired
+// version. The newest live (published or deprecated) version of the major
+// gives the route's state, deprecation date, sunset and successor; a major
+// whose versions are all retired is a retired route (410). Its upstream
+// targets and timeouts are the major's deployment in force, or else the
+// API's upstream URLs from its catalog entry.
+func Compile(ctx context.Context, r Reader) (*Items, error) {
+	apis, versions, err := r.GatewayRouteSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := r.CurrentGatewayDeployments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type routeKey struct {
+		api   int64
+		major int
+	}
+	deployed := make(map[routeKey]*store.GatewayDeployment, len(deps))
+	for i := range deps {
+		deployed[routeKey{deps[i].APIID, deps[i].Major}] = &deps[i]
+	}
+	byID := make(map[int64]*store.GatewayRouteAPI, len(apis))
+	for i := range apis {
+		byID[apis[i].ID] = &apis[i]
+	}
+	// The version that stands for each route: the newest live one, else the
+	// newest retired one.
+	best := map[routeKey]*store.GatewayRouteVersion{}
+	for i := range versions {
+		v := &versions[i]
+		k := routeKey{v.APIID, v.Major}
+		if cur, ok := best[k]; !ok || stands(v, cur) {
+			best[k] = v
+		}
+	}
+	items := &Items{Routes: make([]gateway.Route, 0, len(best))}
+	for k, v := range best {
+		a := byID[k.api]
+		if a == nil {
+			continue
+		}
+		r := gateway.Route{API: a.Slug, Major: k.major, State: v.State}
+		if d := deployed[k]; d != nil {
+			r.Targets = slices.Clone([]string(d.Targets))
+			r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
+		} else {
+			r.Targets = catalogTargets(a.Upstreams)
+		}
+		if v.State == gateway.StateDeprecated {
+			r.DeprecatedAt = wholeSecond(v.DeprecatedAt)
+			if r.DeprecatedAt.IsZero() {
+				r.DeprecatedAt = wholeSecond(v.SunsetAt) // never left unset: the header needs a date
+			}
+		}
+		if v.State != gateway.StatePublished {
+			r.Sunset = wholeSecond(v.SunsetAt)
+			if v.Successor != "" {
+				r.Successor = v.Successor
+				r.SuccessorMajor = majorOf(v.Successor)
+			}
+		}
+		if len(r.Targets) == 0 {
+			items.Skipped = append(items.Skipped, r.ID()+": no upstream target (set one on the API's Gateway page)")
+			continue
+		}
+		if err := r.Validate(); err != nil {
+			items.Skipped = append(items.Skipped, err.Error())
+			continue
+		}
+		items.Routes = append(items.Routes, r)
+	}
+	slices.SortFunc(items.Routes, func(a, b gateway.Route) int { return strings.Compare(a.ID(), b.ID()) })
+	slices.Sort(items.Skipped)
+	return items, nil
+}
+
+// stands reports whether version v stands for its route rather than cur:
+// a live version beats a retired one, then the newer one wins.
+func stands(v, cur *store.GatewayRouteVersion) bool {
+	vl, cl := v.State != gateway.StateRetired, cur.State != gateway.StateRetired
+	if vl != cl {
+		return vl
+	}
+	return compareVersions(v, cur) > 0
+}
+
+// compareVersions orders versions by semver precedence (a release after
+// its pre-releases), as the store's version order does.
+func compareVersions(a, b *store.GatewayRouteVersion) int {
+	if c := cmp.Compare(a.Major, b.Major); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Minor, b.Minor); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Patch, b.Patch); c != 0 {
+		return c
+	}
+	switch {
+	case a.Prerelease == b.Prerelease:
+		return 0
+	case a.Prerelease == "":
+		return 1
+	case b.Prerelease == "":
+		return -1
+	}
+	return strings.Compare(a.Prerelease, b.Prerelease)
+}
+
+// catalogTargets takes the API's upstream URLs as targets, as far as they
+// are valid ones: replicas of one service (the first URL's scheme and
+// path), distinct hosts, at most MaxTargets.
+func catalogTargets(upstreams []string) []string {
+	var out []string
+	var scheme, path string
+	seen := map[string]bool{}
+	for _, t := range upstreams {
+		u, err := gateway.ParseTarget(t)
+		if err != nil || seen[u.Host] {
+			continue
+		}
+		if len(out) == 0 {
+			scheme, path = u.Scheme, u.Path
+		} else if u.Scheme != scheme || u.Path != path {
+			continue
+		}
+		seen[u.Host] = true
+		out = append(out, t)
+		if len(out) == MaxTargets {
+			break
+		}
+	}
+	return out
+}
+
+func wholeSecond(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// majorOf returns the major of a version such as 2.1.0 (0 when it has none).
+func majorOf(v string) int {
+	head, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	n, err := strconv.Atoi(head)
+	if err != nil || n < 0 || n > 9999 {
+		return 0
+	}
+	return n
+}
+
+// routeEqual reports whether two routes encode the same.
+func routeEqual(a, b *gateway.Route) bool {
+	return a.API == b.API && a.Major == b.Major && slices.Equal(a.Targets, b.Targets) &&
+		a.ConnectTimeoutMS == b.ConnectTimeoutMS && a.ResponseTimeoutMS == b.ResponseTimeoutMS &&
+		a.State == b.State && a.DeprecatedAt.Equal(b.DeprecatedAt) && a.Sunset.Equal(b.Sunset) &&
+		a.Successor == b.Successor && a.SuccessorMajor == b.SuccessorMajor
+}
+
+func keyEqual(a, b *gateway.Key) bool {
+	return a.ID == b.ID && a.Hash == b.Hash && a.Subscription == b.Subscription && a.Team == b.Team && a.App == b.App &&
+		a.API == b.API && a.Major == b.Major && a.Plan == b.Plan && a.ExpiresAt.Equal(b.ExpiresAt) &&
+		a.GraceEndsAt.Equal(b.GraceEndsAt) && a.State == b.State
+}
+
+// diff returns the changes that turn cur's items into items (cur may be nil).
+func diff(cur *gateway.State, items *Items) gateway.Delta {
+	var d gateway.Delta
+	seenR := make(map[string]bool, len(items.Routes))
+	for i := range items.Routes {
+		r := &items.Routes[i]
+		seenR[r.ID()] = true
+		if cur != nil {
+			if old, ok := cur.Route(r.ID()); ok && routeEqual(old, r) {
+				continue
+			}
+		}
+		d.Routes.Upsert = append(d.Routes.Upsert, *r)
+	}
+	seenP := make(map[string]bool, len(items.Plans))
+	for i := range items.Plans {
+		p := &items.Plans[i]
+		seenP[p.ID] = true
+		if cur != nil {
+			if old, ok := cur.Plan(p.ID); ok && *old == *p {
+				continue
+			}
+		}
+		d.Plans.Upsert = append(d.Plans.Upsert, *p)
+	}
+	seenK := make(map[string]bool, len(items.Keys))
+	for i := range items.Keys {
+		k := &items.Keys[i]
+		seenK[k.ID] = true
+		if cur != nil {
+			if old, ok := cur.Key(k.ID); ok && keyEqual(old, k) {
+				continue
+			}
+		}
+		d.Keys.Upsert = append(d.Keys.Upsert, *k)
+	}
+	if cur != nil {
+		for r := range cur.Routes() {
+			if !seenR[r.ID()] {
+				d.Routes.Delete = append(d.Routes.Delete, r.ID())
+			}
+		}
+		for p := range cur.Plans() {
+			if !seenP[p.ID] {
+				d.Plans.Delete = append(d.Plans.Delete, p.ID)
+			}
+		}
+		for k := range cur.Keys() {
+			if !seenK[k.ID] {
+				d.Keys.Delete = append(d.Keys.Delete, k.ID)
+			}
+		}
+	}
+	return d
+}
+
+func describe(d *gateway.Delta) string {
+	return fmt.Sprintf("%d routes, %d plans, %d keys changed", d.Routes.Len(), d.Plans.Len(), d.Keys.Len())
+}

@@ -1,0 +1,389 @@
+package control_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/outbox"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+type fixture struct {
+	s                       *store.Store
+	life                    *lifecycle.Service
+	svc                     *control.Service
+	src                     *control.Source
+	team                    *store.Team
+	admin, maint, dev, appr *store.User
+}
+
+func newFixture(t *testing.T, s *store.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{s: s}
+	f.team = &store.Team{Slug: "pets", Name: "Pets"}
+	if err := s.CreateTeam(ctx, s.DB(), f.team); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, orgRole, teamRole string) *store.User {
+		u := &store.User{Username: name, OrgRole: orgRole}
+		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+		if teamRole != "" {
+			if _, err := s.SetTeamMember(ctx, s.DB(), f.team.ID, u.ID, teamRole); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return u
+	}
+	f.admin = mk("admin", policy.RoleAdmin, "")
+	f.maint = mk("maint", policy.RoleMember, policy.RoleMaintainer)
+	f.dev = mk("dev", policy.RoleMember, policy.RoleDeveloper)
+	f.appr = mk("appr", policy.RoleApprover, "")
+	p, err := policy.New(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 24 * time.Hour})
+	f.src = control.NewSource(s, nil)
+	f.svc = control.New(s, p, f.src, nil, control.Options{})
+	return f
+}
+
+// publishAPI creates an API with upstreams and publishes version.
+func (f *fixture) publishAPI(t *testing.T, slug string, upstreams []string, version string) (*store.API, *store.APIVersion) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := f.s.APIBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		a, err = f.life.CreateAPI(ctx, f.maint, f.team, lifecycle.APIInput{Slug: slug, Name: slug, Upstreams: upstreams})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.life.CreateVersion(ctx, f.dev, a, version, []byte(spectest.PetsV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.life.Submit(ctx, f.dev, a, v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.life.Approve(ctx, f.appr, r, "", false); err != nil {
+		t.Fatal(err)
+	}
+	v, err = f.s.Version(ctx, a.ID, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, v
+}
+
+// drain delivers the outbox's gateway messages (and drops the others) as
+// the portal's worker does.
+func (f *fixture) drain(t *testing.T) {
+	t.Helper()
+	w := outbox.New(f.s, map[string]outbox.Handler{
+		store.TopicGatewayChanged:   f.src.Handle,
+		lifecycle.TopicSearchIndex: func(context.Context, []byte) error { return nil },
+	}, outbox.Options{})
+	if _, err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPublishDeprecateRetireReachTheConfiguration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.drain(t)
+		a, v1 := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets", "http://10.0.0.2:8080/pets"}, "1.0.0")
+		f.drain(t)
+		st := f.src.State()
+		if st == nil {
+			t.Fatal("no configuration after a publication")
+		}
+		r, ok := st.Route("pets/v1")
+		if !ok || r.State != gateway.StatePublished || len(r.Targets) != 2 {
+			t.Fatalf("route pets/v1 = %+v, %v; want published with 2 targets", r, ok)
+		}
+		first := st.Head()
+
+		_, v2 := f.publishAPI(t, "pets", nil, "2.0.0")
+		sunset := time.Now().Add(48 * time.Hour).UTC()
+		if err := f.life.Deprecate(ctx, f.maint, a, v1, sunset, v2.Version); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		st = f.src.State()
+		r, _ = st.Route("pets/v1")
+		if r.State != gateway.StateDeprecated || r.Successor != "2.0.0" || r.SuccessorMajor != 2 || !r.Sunset.Equal(sunset.Truncate(time.Second)) || r.DeprecatedAt.IsZero() {
+			t.Errorf("deprecated route = %+v", r)
+		}
+		if _, ok := st.Route("pets/v2"); !ok {
+			t.Error("pets/v2 is not served after its publication")
+		}
+		v1, _ = s.Version(ctx, a.ID, "1.0.0")
+		if err := f.life.Retire(ctx, f.maint, a, v1); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		st = f.src.State()
+		if r, _ := st.Route("pets/v1"); r.State != gateway.StateRetired {
+			t.Errorf("retired route state = %q", r.State)
+		}
+		// A node at the first version gets a delta naming only the routes
+		// that changed, and it verifies.
+		d, ok, err := f.src.DeltaSince(ctx, first)
+		if err != nil || !ok {
+			t.Fatalf("DeltaSince(first) = %v, %v", ok, err)
+		}
+		old, err := gateway.NewState(first.Version, []gateway.Route{{API: "pets", Major: 1, Targets: []string{"http://10.0.0.1:8080/pets", "http://10.0.0.2:8080/pets"}, State: gateway.StatePublished}}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old.Hash() != first.Hash {
+			t.Fatalf("the first version's hash %s is not that of its one route (%s)", first.Hash, old.Hash())
+		}
+		got, err := old.Apply(d)
+		if err != nil {
+			t.Fatalf("the delta from the first version does not apply: %v", err)
+		}
+		if got.Head() != st.Head() {
+			t.Errorf("delta result %v, want %v", got.Head(), st.Head())
+		}
+		// Compiling again with nothing changed records no version.
+		before := st.Head()
+		if h, err := f.src.Publish(ctx); err != nil || h != before {
+			t.Errorf("Publish with nothing changed = %v, %v; want %v", h, err, before)
+		}
+	})
+}
+
+func TestInstancesFollowTheChangeLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080"}, "1.0.0")
+		f.drain(t)
+		// Another instance starts: it loads the checkpoint and the changes.
+		other := control.NewSource(s, nil)
+		if _, err := other.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h1, _ := f.src.Current(ctx)
+		h2, _ := other.Current(ctx)
+		if h1 != h2 || h1.Version == 0 {
+			t.Fatalf("instances at %v and %v", h1, h2)
+		}
+		// Changes published by the first reach the second by its log.
+		a, _ := s.APIBySlug(ctx, "pets")
+		for i := 0; i < 5; i++ {
+			if _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://10.0.0.1:" + strconv.Itoa(9000+i)}}); err != nil {
+				t.Fatal(err)
+			}
+			f.drain(t)
+		}
+		if _, err := other.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h1, _ = f.src.Current(ctx)
+		h2, _ = other.Current(ctx)
+		if h1 != h2 {
+			t.Errorf("after five changes: %v and %v", h1, h2)
+		}
+		// And the second answers deltas from versions it followed.
+		if _, ok, _ := other.DeltaSince(ctx, gateway.Head{Version: h1.Version - 1, Hash: mustHash(t, s, h1.Version-1)}); !ok {
+			t.Errorf("the following instance has no delta from the previous version (head %v)", h1)
+		}
+	})
+}
+
+func mustHash(t *testing.T, s *store.Store, version uint64) string {
+	t.Helper()
+	cs, err := s.GatewayChangesAfter(context.Background(), int64(version)-1, 1)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("change %d: %v", version, err)
+	}
+	return cs[0].Hash
+}
+
+func TestNodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		if _, _, err := f.svc.RegisterNode(ctx, f.maint, control.NodeInput{Name: "edge-1"}); !isDenied(err) {
+			t.Errorf("a team maintainer registered a node: %v", err)
+		}
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "Bad Name!"}); fieldError(err, "name") == "" {
+			t.Errorf("a bad name: %v, want a field error", err)
+		}
+		n, token, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: " Edge-1 "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Name != "edge-1" || n.TokenHash == token || len(token) < 40 {
+			t.Errorf("node %q with token of %d characters", n.Name, len(token))
+		}
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); fieldError(err, "name") == "" {
+			t.Errorf("a second edge-1: %v, want a field error", err)
+		}
+		nodes := control.NewNodes(s)
+		if name, err := nodes.AuthenticateNode(ctx, token); err != nil || name != "edge-1" {
+			t.Errorf("AuthenticateNode = %q, %v", name, err)
+		}
+		if _, err := nodes.AuthenticateNode(ctx, token+"x"); !errors.Is(err, push.ErrUnknownNode) {
+			t.Errorf("a wrong token: %v", err)
+		}
+		// What a hub records is what the overview shows, classified.
+		f.drain(t)
+		head, _ := f.src.Current(ctx)
+		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", Applied: head, LastSeen: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		o, err := f.svc.Overview(ctx, f.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Nodes) != 1 || o.Nodes[0].State != push.StateInSync || o.Nodes[0].AppliedVersion != head.Version {
+			t.Errorf("overview nodes = %+v, want edge-1 in sync at %d", o.Nodes, head.Version)
+		}
+		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", Applied: gateway.Head{Version: head.Version - 0}, LastSeen: time.Now(),
+			Rejected: &gateway.Rejection{Version: head.Version, Hash: head.Hash, Reason: "hash mismatch"}, LastError: "hash mismatch"}); err != nil {
+			t.Fatal(err)
+		}
+		o, _ = f.svc.Overview(ctx, f.admin)
+		if o.Nodes[0].State != push.StateRejecting || o.Nodes[0].LastError != "hash mismatch" {
+			t.Errorf("rejecting node shown as %+v", o.Nodes[0])
+		}
+		if _, err := f.svc.Overview(ctx, f.maint); !isDenied(err) {
+			t.Errorf("a maintainer saw the nodes: %v", err)
+		}
+		if err := f.svc.RevokeNode(ctx, f.maint, "edge-1"); !isDenied(err) {
+			t.Errorf("a maintainer revoked a node: %v", err)
+		}
+		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := nodes.AuthenticateNode(ctx, token); !errors.Is(err, push.ErrUnknownNode) {
+			t.Errorf("a revoked token: %v", err)
+		}
+		var nf *apperr.NotFoundError
+		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); !errors.As(err, &nf) {
+			t.Errorf("revoking twice: %v", err)
+		}
+		// The name is free again.
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Errorf("re-registering a revoked name: %v", err)
+		}
+		events, err := s.ListAudit(ctx, store.AuditFilter{ObjectType: "gateway_node", Limit: 10})
+		if err != nil || len(events) != 3 {
+			t.Errorf("audit events of nodes: %d, %v; want 3", len(events), err)
+		}
+		for _, e := range events {
+			if e.After == token || e.Before == token {
+				t.Error("a token is in the audit log")
+			}
+		}
+	})
+}
+
+func TestSettingsDeployAndRollback(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, _ := f.publishAPI(t, "pets", []string{"http://catalog.internal/pets"}, "1.0.0")
+		f.drain(t)
+		a, _ = s.APIBySlug(ctx, "pets")
+		for _, tc := range []struct {
+			in    control.SettingsInput
+			field string
+		}{
+			{control.SettingsInput{}, "targets"},
+			{control.SettingsInput{Targets: []string{"ftp://x"}}, "targets"},
+			{control.SettingsInput{Targets: []string{"/relative"}}, "targets"},
+			{control.SettingsInput{Targets: []string{"http://a/x", "http://b/y"}}, "targets"},
+			{control.SettingsInput{Targets: []string{"http://a/x", "http://a/x"}}, "targets"},
+			{control.SettingsInput{Targets: []string{"http://a"}, ConnectTimeoutMS: "-1"}, "connect_timeout_ms"},
+			{control.SettingsInput{Targets: []string{"http://a"}, ResponseTimeoutMS: "9999999"}, "response_timeout_ms"},
+			{control.SettingsInput{Targets: make17()}, "targets"},
+		} {
+			if _, err := f.svc.Deploy(ctx, f.maint, a, 1, tc.in); fieldError(err, tc.field) == "" {
+				t.Errorf("Deploy(%+v) = %v, want an error on %s", tc.in, err, tc.field)
+			}
+		}
+		if _, err := f.svc.Deploy(ctx, f.dev, a, 1, control.SettingsInput{Targets: []string{"http://a"}}); !isDenied(err) {
+			t.Errorf("a developer deployed: %v", err)
+		}
+		var nf *apperr.NotFoundError
+		if _, err := f.svc.Deploy(ctx, f.maint, a, 7, control.SettingsInput{Targets: []string{"http://a"}}); !errors.As(err, &nf) {
+			t.Errorf("a major without versions: %v", err)
+		}
+		d1, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		r, _ := f.src.State().Route("pets/v1")
+		if len(r.Targets) != 2 || r.Targets[0] != "http://new-1:9000/pets" || r.ConnectTimeoutMS != 250 || r.ResponseTimeoutMS != 2000 {
+			t.Errorf("route after deployment = %+v", r)
+		}
+		if _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://broken:1/pets"}}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		d3, err := f.svc.Rollback(ctx, f.maint, a, 1, d1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d3.RollbackOf == nil || *d3.RollbackOf != d1.ID || d3.ID == d1.ID {
+			t.Errorf("rollback deployment = %+v", d3)
+		}
+		f.drain(t)
+		r, _ = f.src.State().Route("pets/v1")
+		if len(r.Targets) != 2 || r.Targets[1] != "http://new-2:9000/pets" || r.ConnectTimeoutMS != 250 {
+			t.Errorf("route after rollback = %+v", r)
+		}
+		rs, err := f.svc.Settings(ctx, f.maint, a)
+		if err != nil || len(rs) != 1 || len(rs[0].Deployments) != 3 || rs[0].Current.ID != d3.ID {
+			t.Errorf("settings = %+v, %v", rs, err)
+		}
+		events, _ := s.ListAudit(ctx, store.AuditFilter{ObjectType: "gateway_route", Limit: 10})
+		if len(events) != 3 || events[0].Action != "gateway.rollback" {
+			t.Errorf("audit = %+v", events)
+		}
+	})
+}
+
+func make17() []string {
+	out := make([]string, 17)
+	for i := range out {
+		out[i] = "http://h" + string(rune('a'+i)) + ":80"
+	}
+	return out
+}
+
+func isDenied(err error) bool {
+	var d *apperr.DeniedError
+	return errors.As(err, &d)
+}
+
+func fieldError(err error, field string) string {
+	var ie *apperr.InputError
+	if errors.As(err, &ie) {
+		return ie.Fields[field]
+	}
+	return ""
+}

@@ -1,0 +1,108 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/store"
+)
+
+// Nodes authenticates nodes by their token and records what the hub hears
+// from them in the database, so that every portal instance shows the same.
+// It implements push.Authenticator and push.Recorder.
+type Nodes struct{ store *store.Store }
+
+// NewNodes returns the node authenticator and recorder over s.
+func NewNodes(s *store.Store) *Nodes { return &Nodes{store: s} }
+
+var (
+	_ push.Authenticator = (*Nodes)(nil)
+	_ push.Recorder      = (*Nodes)(nil)
+)
+
+// AuthenticateNode returns the name of the active node holding token.
+func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (string, error) {
+	if len(token) < len(NodeTokenPrefix)+20 || len(token) > 200 {
+		return "", push.ErrUnknownNode
+	}
+	node, err := n.store.GatewayNodeByToken(ctx, auth.HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", push.ErrUnknownNode
+	}
+	if err != nil {
+		return "", err
+	}
+	return node.Name, nil
+}
+
+// RecordNodeStatus stores what the hub knows of a node.
+func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
+	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash, SeenAt: s.LastSeen.UTC(),
+		LastError: s.LastError, Agent: s.Agent}
+	if s.Rejected != nil {
+		st.RejectedVersion, st.RejectedHash = int64(s.Rejected.Version), s.Rejected.Hash
+	}
+	return n.store.RecordGatewayNodeStatus(ctx, s.Name, st)
+}
+
+// followInterval is how often an instance looks at the head without a
+// wake-up (one lost while a listener reconnects).
+const followInterval = 2 * time.Second
+
+// Follow keeps this instance's copy of the configuration at the database's
+// head and wakes the hub's held requests when it moves, until ctx ends. It
+// wakes on the gateway wake-ups (a change committed by any instance) and
+// looks every 2 s anyway. It also disconnects the nodes whose tokens were
+// revoked, wherever the revocation was made.
+func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}) {
+	for {
+		if _, err := s.Sync(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("gateway configuration not read", "err", err)
+		}
+		if _, err := hub.Refresh(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("gateway hub not refreshed", "err", err)
+		}
+		s.disconnectRevoked(ctx, hub)
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-time.After(followInterval):
+		}
+	}
+}
+
+// disconnectRevoked ends the held requests of nodes that are no longer
+// registered.
+func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
+	held := hub.Nodes()
+	if len(held) == 0 {
+		return
+	}
+	active, err := s.store.GatewayNodes(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("gateway nodes not read", "err", err)
+		}
+		return
+	}
+	names := make(map[string]bool, len(active))
+	for _, n := range active {
+		names[n.Name] = true
+	}
+	for _, h := range held {
+		if !names[h.Name] {
+			hub.Forget(h.Name)
+			s.log.Info("gateway node disconnected: its registration was revoked", "node", h.Name)
+		}
+	}
+}
+
+// RequestCompile asks the outbox for a compile (done at start, so that a
+// new portal has a first version, possibly empty, and any drift is caught).
+func (s *Source) RequestCompile(ctx context.Context) error {
+	return s.store.GatewayChanged(ctx, s.store.DB(), "")
+}

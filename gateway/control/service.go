@@ -1,0 +1,487 @@
+// Package control is the portal's side of its gateway nodes (the control
+// plane): the domain service for node registration and for the gateway
+// settings of API major versions with their deployments and rollbacks; the
+// compile of the configuration from the database into a change log with
+// checkpoints (Source, which the push hub serves); and the node
+// authenticator and status recorder the hub uses.
+//
+// The service has the shape of every Portico domain service (see package
+// people): pages, JSON API and CLI call it; it checks the permission through
+// the Authorizer, validates, and writes the change with its audit record and
+// its outbox message (store.TopicGatewayChanged) in one transaction.
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+)
+
+// Authorizer answers permission questions; *policy.Enforcer implements it.
+type Authorizer interface {
+	Allowed(ctx context.Context, userID int64, domain, obj, act string) (bool, error)
+}
+
+// Permissions: nodes are the org admins' ("gateway" "manage" in the org
+// domain); an API's gateway settings are its team maintainers' ("api"
+// "gateway" in the team domain).
+const (
+	ObjGateway      = "gateway"
+	ActManage       = "manage"
+	ActAPIGateway   = "gateway"
+	NodeTokenPrefix = "pgn_"
+	// MaxTargets bounds the upstream targets of one API major version.
+	MaxTargets = 16
+	// MaxTimeoutMS bounds the connect and response timeouts (10 minutes).
+	MaxTimeoutMS = 600_000
+)
+
+// Options configures the service.
+type Options struct {
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service applies the rules about gateway nodes and gateway settings.
+type Service struct {
+	store *store.Store
+	auth  Authorizer
+	src   *Source
+	hub   *push.Hub
+	now   func() time.Time
+}
+
+// New returns a Service. src gives the newest configuration head (for node
+// states); hub, when not nil, is this instance's push hub, whose held
+// requests of a revoked node end at once.
+func New(s *store.Store, authz Authorizer, src *Source, hub *push.Hub, opts Options) *Service {
+	svc := &Service{store: s, auth: authz, src: src, hub: hub, now: opts.Now}
+	if svc.now == nil {
+		svc.now = time.Now
+	}
+	return svc
+}
+
+// actor is who asks: a user, whose permissions apply, or the console.
+type actor struct {
+	user    *store.User
+	console string
+}
+
+// Console is the operator at the server's console (the CLI): it skips the
+// permission checks, never the validation, and the audit log names it.
+type Console struct {
+	s *Service
+	a actor
+}
+
+// Console returns the console acting under name.
+func (s *Service) Console(name string) *Console { return &Console{s: s, a: actor{console: name}} }
+
+func (s *Service) require(ctx context.Context, a actor, domain, obj, act, denied string) error {
+	if a.console != "" {
+		return nil
+	}
+	if a.user == nil {
+		return apperr.Denied("An actor is required.")
+	}
+	ok, err := s.auth.Allowed(ctx, a.user.ID, domain, obj, act)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Denied(denied)
+	}
+	return nil
+}
+
+func (s *Service) audit(ctx context.Context, tx bun.IDB, a actor, action, objType, objID string, teamID *int64, before, after, reason string) error {
+	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: teamID, Before: before, After: after, Reason: reason}
+	switch {
+	case a.user != nil:
+		e.ActorID, e.Actor = &a.user.ID, a.user.Username
+	case a.console != "":
+		e.Actor = a.console
+	}
+	return s.store.Audit(ctx, tx, e)
+}
+
+// ---- Nodes ----
+
+var nodeName = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$`)
+
+// NodeInput is a node as registered: the page's form, the JSON body and the
+// CLI's --name fill it alike.
+type NodeInput struct {
+	Name string
+}
+
+func (in *NodeInput) normalize() error {
+	in.Name = strings.ToLower(strings.TrimSpace(in.Name))
+	if !nodeName.MatchString(in.Name) {
+		return apperr.Field("name", "Name the node with 1 to 64 lowercase letters, digits, dots or hyphens (starting and ending with a letter or digit), e.g. edge-eu-1.")
+	}
+	return nil
+}
+
+// RegisterNode registers a node and returns it with its token, to be shown
+// once: only the token's SHA-256 is stored.
+func (s *Service) RegisterNode(ctx context.Context, u *store.User, in NodeInput) (*store.GatewayNode, string, error) {
+	return s.registerNode(ctx, actor{user: u}, in)
+}
+
+// RegisterNode registers a node for the operator.
+func (c *Console) RegisterNode(ctx context.Context, in NodeInput) (*store.GatewayNode, string, error) {
+	return c.s.registerNode(ctx, c.a, in)
+}
+
+func (s *Service) registerNode(ctx context.Context, a actor, in NodeInput) (*store.GatewayNode, string, error) {
+	if err := s.require(ctx, a, policy.OrgDomain, ObjGateway, ActManage, "Only org admins register gateway nodes."); err != nil {
+		return nil, "", err
+	}
+	if err := in.normalize(); err != nil {
+		return nil, "", err
+	}
+	token := NodeTokenPrefix + auth.RandomToken(32)
+	n := &store.GatewayNode{Name: in.Name, TokenHash: auth.HashToken(token), TokenPrefix: token[:len(NodeTokenPrefix)+6]}
+	if a.user != nil {
+		n.CreatedBy = &a.user.ID
+	}
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateGatewayNode(ctx, tx, n); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "gateway.node.register", "gateway_node", n.Name, nil, "", n.TokenPrefix+"…", ""); err != nil {
+			return err
+		}
+		return s.store.GatewayChanged(ctx, tx, "")
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, "", apperr.Field("name", fmt.Sprintf("A node named %q is registered already; revoke it first or choose another name.", in.Name))
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return n, token, nil
+}
+
+// RevokeNode revokes a node's registration: its token stops working and its
+// held requests end, on every portal instance.
+func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) error {
+	a := actor{user: u}
+	if err := s.require(ctx, a, policy.OrgDomain, ObjGateway, ActManage, "Only org admins revoke gateway nodes."); err != nil {
+		return err
+	}
+	name = strings.ToLower(strings.TrimSpace(name))
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := s.store.ActiveGatewayNode(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RevokeGatewayNode(ctx, tx, n.ID); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "gateway.node.revoke", "gateway_node", n.Name, nil, n.TokenPrefix+"…", "revoked", ""); err != nil {
+			return err
+		}
+		return s.store.Wake(ctx, tx, store.WakeGateway)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return apperr.NotFound(fmt.Sprintf("There is no registered gateway node %q.", name))
+	}
+	if err != nil {
+		return err
+	}
+	if s.hub != nil {
+		s.hub.Forget(name)
+	}
+	return nil
+}
+
+// NodeView is a node as the Gateway page and GET /api/v1/gateway/nodes show it.
+type NodeView struct {
+	Name           string     `json:"name"`
+	State          string     `json:"state"`
+	AppliedVersion uint64     `json:"applied_version"`
+	AppliedHash    string     `json:"applied_hash"`
+	LastSeenAt     *time.Time `json:"last_seen_at"`
+	LastError      string     `json:"last_error"`
+	Agent          string     `json:"agent"`
+	TokenPrefix    string     `json:"token_prefix"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// Overview is the Gateway page: the newest configuration and every node.
+type Overview struct {
+	Head    gateway.Head
+	Routes  int
+	Plans   int
+	Keys    int
+	Skipped []string
+	Nodes   []NodeView
+	// UnreachableAfter is how long a silent node stays in its state.
+	UnreachableAfter time.Duration
+}
+
+// unreachableAfter is how long a node may be silent before it is shown as
+// unreachable: a held request (25 s) plus a margin to reconnect.
+const unreachableAfter = 60 * time.Second
+
+// Overview returns the configuration head and the nodes with their states.
+func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error) {
+	if err := s.require(ctx, actor{user: u}, policy.OrgDomain, ObjGateway, ActManage, "Only org admins see the gateway nodes."); err != nil {
+		return nil, err
+	}
+	head, _ := s.src.Current(ctx)
+	o := &Overview{Head: head, Skipped: s.src.Skipped(), UnreachableAfter: unreachableAfter}
+	if st := s.src.State(); st != nil {
+		o.Routes, o.Plans, o.Keys = st.Counts()
+	}
+	ns, err := s.store.GatewayNodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	o.Nodes = make([]NodeView, 0, len(ns))
+	for _, n := range ns {
+		st := push.NodeStatus{Name: n.Name, Applied: gateway.Head{Version: uint64(n.AppliedVersion), Hash: n.AppliedHash}, LastError: n.LastError}
+		if n.LastSeenAt != nil {
+			st.LastSeen = *n.LastSeenAt
+		}
+		if n.RejectedVersion > 0 || n.RejectedHash != "" {
+			st.Rejected = &gateway.Rejection{Version: uint64(n.RejectedVersion), Hash: n.RejectedHash}
+		}
+		o.Nodes = append(o.Nodes, NodeView{
+			Name: n.Name, State: push.Classify(st, head, now, unreachableAfter),
+			AppliedVersion: uint64(n.AppliedVersion), AppliedHash: n.AppliedHash, LastSeenAt: n.LastSeenAt,
+			LastError: n.LastError, Agent: n.Agent, TokenPrefix: n.TokenPrefix, CreatedAt: n.CreatedAt,
+		})
+	}
+	return o, nil
+}
+
+// ---- Gateway settings of API major versions ----
+
+// SettingsInput is an API major version's gateway settings as typed: the
+// form, the JSON body and the CLI fill it alike. Timeouts are milliseconds,
+// empty or 0 for the node's default.
+type SettingsInput struct {
+	Targets           []string
+	ConnectTimeoutMS  string
+	ResponseTimeoutMS string
+	Note              string
+}
+
+type settings struct {
+	targets           []string
+	connect, response int
+}
+
+func (in *SettingsInput) normalize() (settings, error) {
+	errs := map[string]string{}
+	var out settings
+	var scheme, path string
+	hosts := map[string]bool{}
+	for _, t := range in.Targets {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		u, err := gateway.ParseTarget(t)
+		switch {
+		case err != nil:
+			errs["targets"] = fmt.Sprintf("Target %.100q: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", t, err)
+		case len(out.targets) > 0 && (u.Scheme != scheme || u.Path != path):
+			errs["targets"] = "Targets are replicas of one service: give them the same scheme and path, differing in host or port."
+		case hosts[u.Host]:
+			errs["targets"] = fmt.Sprintf("Target host %q is listed twice.", u.Host)
+		}
+		if err != nil || errs["targets"] != "" {
+			break
+		}
+		if len(out.targets) == 0 {
+			scheme, path = u.Scheme, u.Path
+		}
+		hosts[u.Host] = true
+		out.targets = append(out.targets, t)
+	}
+	if len(out.targets) == 0 && errs["targets"] == "" {
+		errs["targets"] = "Give at least one upstream target: an absolute http:// or https:// URL."
+	}
+	if len(out.targets) > MaxTargets {
+		errs["targets"] = fmt.Sprintf("Give at most %d targets.", MaxTargets)
+	}
+	var err error
+	if out.connect, err = timeoutMS(in.ConnectTimeoutMS); err != nil {
+		errs["connect_timeout_ms"] = err.Error()
+	}
+	if out.response, err = timeoutMS(in.ResponseTimeoutMS); err != nil {
+		errs["response_timeout_ms"] = err.Error()
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if len(in.Note) > 500 {
+		errs["note"] = "Keep the note under 500 characters."
+	}
+	if len(errs) > 0 {
+		return out, apperr.Invalid(errs)
+	}
+	return out, nil
+}
+
+func timeoutMS(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > MaxTimeoutMS {
+		return 0, fmt.Errorf("Enter milliseconds from 1 to %d, or 0 (or nothing) for the node's default.", MaxTimeoutMS)
+	}
+	return n, nil
+}
+
+// RouteSettings is one API major version's gateway settings.
+type RouteSettings struct {
+	Major int
+	// Versions are the major's versions with their states, newest first.
+	Versions []string
+	// Current is the deployment in force; nil when the API's catalog
+	// upstream URLs serve as targets.
+	Current        *store.GatewayDeployment
+	CatalogTargets []string
+	// Deployments are the newest deployments, newest first.
+	Deployments []store.GatewayDeployment
+}
+
+// Targets returns the targets in force.
+func (r *RouteSettings) Targets() []string {
+	if r.Current != nil {
+		return r.Current.Targets
+	}
+	return r.CatalogTargets
+}
+
+// maxDeploymentsShown bounds the history listed per major.
+const maxDeploymentsShown = 20
+
+func (s *Service) requireSettings(ctx context.Context, u *store.User, a *store.API) error {
+	return s.require(ctx, actor{user: u}, policy.TeamDomain(a.Team.Slug), "api", ActAPIGateway,
+		fmt.Sprintf("You do not have the %q permission on %s's APIs: team maintainers and owners set gateway settings.", ActAPIGateway, a.Team.Slug))
+}
+
+// Settings returns the gateway settings of every major version of an API.
+func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]RouteSettings, error) {
+	if err := s.requireSettings(ctx, u, a); err != nil {
+		return nil, err
+	}
+	vs, err := s.store.Versions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []RouteSettings
+	for _, v := range vs {
+		if len(out) == 0 || out[len(out)-1].Major != v.Major {
+			out = append(out, RouteSettings{Major: v.Major, CatalogTargets: catalogTargets(a.Upstreams)})
+		}
+		r := &out[len(out)-1]
+		r.Versions = append(r.Versions, v.Version+" ("+strings.ReplaceAll(v.State, "_", " ")+")")
+	}
+	for i := range out {
+		ds, err := s.store.GatewayDeployments(ctx, a.ID, out[i].Major, maxDeploymentsShown)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Deployments = ds
+		if len(ds) > 0 {
+			out[i].Current = &ds[0]
+		}
+	}
+	return out, nil
+}
+
+// checkMajor makes sure the API has a version of major.
+func (s *Service) checkMajor(ctx context.Context, a *store.API, major int) error {
+	vs, err := s.store.Versions(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(vs, func(v store.APIVersion) bool { return v.Major == major }) {
+		return apperr.NotFound(fmt.Sprintf("%s has no version with major %d.", a.Name, major))
+	}
+	return nil
+}
+
+func describeSettings(targets []string, connect, response int) string {
+	return fmt.Sprintf("targets=%s connect_timeout_ms=%d response_timeout_ms=%d", strings.Join(targets, ","), connect, response)
+}
+
+// Deploy makes new gateway settings of an API major version: a new
+// deployment, audited and pushed to the nodes.
+func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major int, in SettingsInput) (*store.GatewayDeployment, error) {
+	if err := s.requireSettings(ctx, u, a); err != nil {
+		return nil, err
+	}
+	set, err := in.normalize()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMajor(ctx, a, major); err != nil {
+		return nil, err
+	}
+	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
+		Note: in.Note, CreatedBy: &u.ID}
+	return d, s.deploy(ctx, u, a, d, "gateway.deploy", in.Note)
+}
+
+// Rollback restores the settings of an earlier deployment of the same API
+// major version, as a new deployment. Keys and subscriptions are not
+// touched: they are no part of the settings.
+func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, major int, deploymentID int64) (*store.GatewayDeployment, error) {
+	if err := s.requireSettings(ctx, u, a); err != nil {
+		return nil, err
+	}
+	old, err := s.store.GatewayDeployment(ctx, a.ID, deploymentID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && old.Major != major) {
+		return nil, apperr.NotFound(fmt.Sprintf("%s v%d has no deployment %d.", a.Name, major, deploymentID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: old.Targets, ConnectTimeoutMS: old.ConnectTimeoutMS,
+		ResponseTimeoutMS: old.ResponseTimeoutMS, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
+	return d, s.deploy(ctx, u, a, d, "gateway.rollback", d.Note)
+}
+
+func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, d *store.GatewayDeployment, action, reason string) error {
+	before := "catalog upstreams"
+	if prev, err := s.store.GatewayDeployments(ctx, a.ID, d.Major, 1); err != nil {
+		return err
+	} else if len(prev) > 0 {
+		before = describeSettings(prev[0].Targets, prev[0].ConnectTimeoutMS, prev[0].ResponseTimeoutMS)
+	}
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.CreateGatewayDeployment(ctx, tx, d); err != nil {
+			return err
+		}
+		after := describeSettings(d.Targets, d.ConnectTimeoutMS, d.ResponseTimeoutMS)
+		objID := fmt.Sprintf("%s/v%d", a.Slug, d.Major)
+		if err := s.audit(ctx, tx, actor{user: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
+			return err
+		}
+		return s.store.GatewayChanged(ctx, tx, a.Slug)
+	})
+}

@@ -1,0 +1,356 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/store"
+)
+
+// keptChanges is how many recent changes a Source keeps in memory to answer
+// deltas; a node further behind gets the full state.
+const keptChanges = 512
+
+// Source is one portal instance's copy of the gateway configuration: the
+// newest state, followed from the database's change log, and the recent
+// changes, from which it answers deltas. It implements push.SnapshotSource.
+// Publish compiles the next version from the database; any instance may, and
+// the head row's optimistic lock makes them take turns.
+type Source struct {
+	store *store.Store
+	log   *slog.Logger
+	// compile reads the items; Compile over the store unless a test says.
+	compile func(ctx context.Context) (*Items, error)
+
+	// publishMu makes this instance's compiles take turns (other
+	// instances' are ordered by the head's lock).
+	publishMu sync.Mutex
+
+	mu      sync.Mutex
+	cur     *gateway.State
+	changes []change // the recent changes, oldest first, contiguous up to cur
+	skipped []string // what the newest compile of this instance left out
+}
+
+// change is one version's delta as far as deltas need it: its base and the
+// ids it touched.
+type change struct {
+	base   gateway.Head
+	routes []string
+	plans  []string
+	keys   []string
+}
+
+// NewSource returns a Source over s. Call Sync before serving.
+func NewSource(s *store.Store, log *slog.Logger) *Source {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	src := &Source{store: s, log: log}
+	src.compile = func(ctx context.Context) (*Items, error) { return Compile(ctx, s) }
+	return src
+}
+
+var _ push.SnapshotSource = (*Source)(nil)
+
+// Current returns the newest version and hash this instance holds (zero
+// before the first version exists).
+func (s *Source) Current(context.Context) (gateway.Head, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return gateway.Head{}, nil
+	}
+	return s.cur.Head(), nil
+}
+
+// Snapshot returns the newest state.
+func (s *Source) Snapshot(context.Context) (*gateway.State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return nil, errors.New("no gateway configuration has been compiled yet")
+	}
+	return s.cur, nil
+}
+
+// State returns the newest state, nil before the first.
+func (s *Source) State() *gateway.State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// Skipped says what this instance's newest compile left out, and why.
+func (s *Source) Skipped() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skipped
+}
+
+// DeltaSince merges the changes after base into one delta, or reports
+// ok=false when the kept changes do not reach back to base.
+func (s *Source) DeltaSince(_ context.Context, base gateway.Head) (*gateway.Delta, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || base.Version >= s.cur.Version() || len(s.changes) == 0 {
+		return nil, false, nil
+	}
+	first := s.cur.Version() - uint64(len(s.changes)) // the base of changes[0]
+	if base.Version < first {
+		return nil, false, nil
+	}
+	i := base.Version - first
+	if s.changes[i].base != base {
+		return nil, false, nil
+	}
+	routes, plans, keys := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, c := range s.changes[i:] {
+		for _, id := range c.routes {
+			routes[id] = true
+		}
+		for _, id := range c.plans {
+			plans[id] = true
+		}
+		for _, id := range c.keys {
+			keys[id] = true
+		}
+	}
+	d := &gateway.Delta{Schema: gateway.Schema, BaseVersion: base.Version, BaseHash: base.Hash, Version: s.cur.Version(), Hash: s.cur.Hash()}
+	for id := range routes {
+		if r, ok := s.cur.Route(id); ok {
+			d.Routes.Upsert = append(d.Routes.Upsert, *r)
+		} else {
+			d.Routes.Delete = append(d.Routes.Delete, id)
+		}
+	}
+	for id := range plans {
+		if p, ok := s.cur.Plan(id); ok {
+			d.Plans.Upsert = append(d.Plans.Upsert, *p)
+		} else {
+			d.Plans.Delete = append(d.Plans.Delete, id)
+		}
+	}
+	for id := range keys {
+		if k, ok := s.cur.Key(id); ok {
+			d.Keys.Upsert = append(d.Keys.Upsert, *k)
+		} else {
+			d.Keys.Delete = append(d.Keys.Delete, id)
+		}
+	}
+	return d, true, nil
+}
+
+func touched(d *gateway.Delta) change {
+	c := change{base: gateway.Head{Version: d.BaseVersion, Hash: d.BaseHash}}
+	for i := range d.Routes.Upsert {
+		c.routes = append(c.routes, d.Routes.Upsert[i].ID())
+	}
+	c.routes = append(c.routes, d.Routes.Delete...)
+	for i := range d.Plans.Upsert {
+		c.plans = append(c.plans, d.Plans.Upsert[i].ID)
+	}
+	c.plans = append(c.plans, d.Plans.Delete...)
+	for i := range d.Keys.Upsert {
+		c.keys = append(c.keys, d.Keys.Upsert[i].ID)
+	}
+	c.keys = append(c.keys, d.Keys.Delete...)
+	return c
+}
+
+// adopt makes next (the result of d) the current state. Call with mu held.
+func (s *Source) adopt(next *gateway.State, d *gateway.Delta) {
+	if d == nil || s.cur == nil || d.BaseVersion != s.cur.Version() {
+		s.changes = nil
+	} else {
+		s.changes = append(s.changes, touched(d))
+		if len(s.changes) > keptChanges {
+			s.changes = append([]change(nil), s.changes[len(s.changes)-keptChanges:]...)
+		}
+	}
+	s.cur = next
+}
+
+// Sync brings this instance's copy up to the database's head: it applies
+// the changes after its version, or loads the newest checkpoint and the
+// changes after it when it has none or the log no longer reaches back. It
+// reports whether the head moved.
+func (s *Source) Sync(ctx context.Context) (bool, error) {
+	head, err := s.store.ReadGatewayHead(ctx)
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.syncLocked(ctx, head)
+}
+
+func (s *Source) syncLocked(ctx context.Context, head store.GatewayHead) (bool, error) {
+	if head.Version == 0 {
+		return false, nil
+	}
+	if s.cur != nil && s.cur.Version() == uint64(head.Version) && s.cur.Hash() == head.Hash {
+		return false, nil
+	}
+	if s.cur != nil && s.cur.Version() < uint64(head.Version) {
+		err := s.applyChangesAfter(ctx)
+		if err == nil && s.cur.Version() >= uint64(head.Version) {
+			return true, nil
+		}
+		if err != nil {
+			s.log.Warn("gateway change log not applied, reloading from the checkpoint", "err", err)
+		}
+	}
+	version, snap, err := s.store.LatestGatewayCheckpoint(ctx)
+	if err != nil {
+		return false, err
+	}
+	st, err := gateway.DecodeSnapshot([]byte(snap), checkpointLimits)
+	if err != nil {
+		return false, fmt.Errorf("gateway checkpoint %d: %w", version, err)
+	}
+	s.cur, s.changes = st, nil
+	if err := s.applyChangesAfter(ctx); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// checkpointLimits read the portal's own checkpoints: no tighter than what
+// it can compile.
+var checkpointLimits = gateway.Limits{MaxBytes: 1 << 30, MaxRoutes: 1_000_000, MaxPlans: 1_000_000, MaxKeys: 10_000_000}
+
+// applyChangesAfter applies the logged deltas after the current version.
+func (s *Source) applyChangesAfter(ctx context.Context) error {
+	for {
+		cs, err := s.store.GatewayChangesAfter(ctx, int64(s.cur.Version()), 100)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			d, err := gateway.DecodeDelta([]byte(c.Delta), checkpointLimits)
+			if err != nil {
+				return fmt.Errorf("gateway change %d: %w", c.Version, err)
+			}
+			next, err := s.cur.Apply(d)
+			if err != nil {
+				return fmt.Errorf("gateway change %d: %w", c.Version, err)
+			}
+			s.adopt(next, d)
+		}
+		if len(cs) < 100 {
+			return nil
+		}
+	}
+}
+
+// ErrBusy is returned by Publish when other compiles kept going first.
+var ErrBusy = errors.New("other compiles of the gateway configuration kept going first; retry")
+
+// Publish compiles the configuration from the database and, when it differs
+// from the newest version, records the next version (its delta, and a
+// checkpoint when the deltas since the last one have grown as large as it)
+// and wakes every instance. It returns the head after it.
+func (s *Source) Publish(ctx context.Context) (gateway.Head, error) {
+	s.publishMu.Lock()
+	defer s.publishMu.Unlock()
+	for attempt := 0; attempt < 5; attempt++ {
+		head, err := s.publishOnce(ctx)
+		if errors.Is(err, store.ErrConflict) {
+			continue // another instance went first: catch up and compile again
+		}
+		return head, err
+	}
+	return gateway.Head{}, ErrBusy
+}
+
+func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
+	if _, err := s.Sync(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return gateway.Head{}, err
+	}
+	start := time.Now()
+	items, err := s.compile(ctx)
+	if err != nil {
+		return gateway.Head{}, err
+	}
+	cur := s.State()
+	var (
+		next *gateway.State
+		d    gateway.Delta
+		base store.GatewayHead
+	)
+	if cur == nil {
+		next, err = gateway.NewState(1, items.Routes, items.Plans, items.Keys)
+		if err != nil {
+			return gateway.Head{}, fmt.Errorf("compile gateway configuration: %w", err)
+		}
+		d = gateway.Delta{Schema: gateway.Schema, Version: 1, Hash: next.Hash()}
+	} else {
+		d = diff(cur, items)
+		s.setSkipped(items.Skipped)
+		if d.Empty() {
+			return cur.Head(), nil
+		}
+		d.Schema, d.BaseVersion, d.BaseHash, d.Version = gateway.Schema, cur.Version(), cur.Hash(), cur.Version()+1
+		next, err = cur.Derive(&d)
+		if err != nil {
+			return gateway.Head{}, fmt.Errorf("compile gateway configuration: %w", err)
+		}
+		d.Hash = next.Hash()
+		base = store.GatewayHead{Version: int64(cur.Version()), Hash: cur.Hash()}
+	}
+	enc := d.Encode()
+	c := &store.GatewayLogEntry{Version: int64(next.Version()), BaseHash: d.BaseHash, Hash: next.Hash(), Delta: string(enc), DeltaBytes: int64(len(enc))}
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		deltas, checkpoint, err := s.store.GatewayDeltaBytesSince(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if cur == nil || deltas+c.DeltaBytes >= checkpoint {
+			snap := string(next.EncodeSnapshot())
+			c.Checkpoint = &snap
+		}
+		if err := s.store.AppendGatewayChange(ctx, tx, base, c); err != nil {
+			return err
+		}
+		return s.store.Wake(ctx, tx, store.WakeGateway)
+	})
+	if err != nil {
+		return gateway.Head{}, err
+	}
+	s.mu.Lock()
+	if s.cur == cur {
+		if cur == nil {
+			s.adopt(next, nil)
+		} else {
+			s.adopt(next, &d)
+		}
+	}
+	s.skipped = items.Skipped
+	s.mu.Unlock()
+	s.log.Info("gateway configuration compiled", "version", next.Version(), "hash", next.Hash(), "changes", describe(&d),
+		"checkpoint", c.Checkpoint != nil, "duration", time.Since(start).Round(time.Millisecond))
+	return next.Head(), nil
+}
+
+func (s *Source) setSkipped(sk []string) {
+	s.mu.Lock()
+	s.skipped = sk
+	s.mu.Unlock()
+}
+
+// Handle is the outbox handler of store.TopicGatewayChanged: it publishes
+// the next version (idempotent: a compile that finds nothing new records
+// nothing).
+func (s *Source) Handle(ctx context.Context, _ []byte) error {
+	_, err := s.Publish(ctx)
+	return err
+}

@@ -1,0 +1,274 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/store"
+	gwview "github.com/portico-dev/portico/views/pages/gateway"
+)
+
+// Gateway: the org admins' page of nodes and their states, node
+// registration and revocation (page and JSON API), the sync route the nodes
+// long-poll (through the push hub, authenticated by node token), and the
+// gateway settings of an API's major versions with their deployments and
+// rollbacks. Every change goes through control.Service.
+
+// GatewaySync serves the nodes' long-poll (gateway.SyncPath) with the hub's
+// net/http handler, which authenticates the node token itself.
+func (h *Handler) GatewaySync(c *fiber.Ctx) error { return h.gwSync(c) }
+
+// ShowGateway renders the Gateway page.
+func (h *Handler) ShowGateway(c *fiber.Ctx) error {
+	return h.renderGateway(c, func(*gwview.View) {})
+}
+
+func (h *Handler) renderGateway(c *fiber.Ctx, edit func(*gwview.View)) error {
+	o, err := h.gw.Overview(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	v := gwview.View{Overview: o, Portal: c.BaseURL(), Now: h.now()}
+	edit(&v)
+	return h.render(c, gwview.Show(h.page(c, "Gateway", "gateway"), v))
+}
+
+// RegisterNode registers a node from the page and shows its token once.
+func (h *Handler) RegisterNode(c *fiber.Ctx) error {
+	in := control.NodeInput{Name: c.FormValue("name")}
+	n, token, err := h.gw.RegisterNode(c.UserContext(), currentUser(c), in)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderGateway(c, func(v *gwview.View) { v.Form = gwview.NodeForm{Name: in.Name, Errors: fields} })
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.renderGateway(c, func(v *gwview.View) { v.NewNode, v.NewToken = n.Name, token })
+}
+
+// RevokeNode revokes a node from the page.
+func (h *Handler) RevokeNode(c *fiber.Ctx) error {
+	if err := h.gw.RevokeNode(c.UserContext(), currentUser(c), c.Params("name")); err != nil {
+		return err
+	}
+	h.flash(c, "success", "Node "+c.Params("name")+" revoked: its token no longer works and it was disconnected.")
+	return seeOther(c, "/gateway")
+}
+
+// APIListNodes lists the nodes with their states.
+func (h *Handler) APIListNodes(c *fiber.Ctx) error {
+	o, err := h.gw.Overview(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(o.Nodes)
+}
+
+// APIRegisterNode registers a node: 201 with its token, shown this once.
+func (h *Handler) APIRegisterNode(c *fiber.Ctx) error {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	n, token, err := h.gw.RegisterNode(c.UserContext(), currentUser(c), control.NodeInput{Name: body.Name})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderLocation, "/api/v1/gateway/nodes/"+n.Name)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		Name        string    `json:"name"`
+		Token       string    `json:"token"`
+		TokenPrefix string    `json:"token_prefix"`
+		CreatedAt   time.Time `json:"created_at"`
+	}{n.Name, token, n.TokenPrefix, n.CreatedAt})
+}
+
+// APIRevokeNode revokes a node: 204.
+func (h *Handler) APIRevokeNode(c *fiber.Ctx) error {
+	if err := h.gw.RevokeNode(c.UserContext(), currentUser(c), c.Params("name")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// ---- Gateway settings of an API ----
+
+// ShowGatewaySettings renders an API's gateway settings per major version.
+func (h *Handler) ShowGatewaySettings(c *fiber.Ctx) error {
+	return h.renderGatewaySettings(c, -1, gwview.SettingsForm{})
+}
+
+func (h *Handler) renderGatewaySettings(c *fiber.Ctx, major int, form gwview.SettingsForm) error {
+	a := currentAPI(c)
+	rs, err := h.gw.Settings(c.UserContext(), currentUser(c), a)
+	if err != nil {
+		return err
+	}
+	v := gwview.SettingsView{API: a.Slug, Name: a.Name, Routes: rs, FormMajor: major, Form: form}
+	return h.render(c, gwview.Settings(h.page(c, "Gateway settings · "+a.Name, "catalog"), v))
+}
+
+func parseMajor(c *fiber.Ctx) (int, error) {
+	m, err := strconv.Atoi(strings.TrimPrefix(c.Params("major"), "v"))
+	if err != nil || m < 0 || m > 9999 {
+		return 0, errNotFound
+	}
+	return m, nil
+}
+
+// DeployGatewaySettings saves new settings of a major version from the page.
+func (h *Handler) DeployGatewaySettings(c *fiber.Ctx) error {
+	major, err := parseMajor(c)
+	if err != nil {
+		return err
+	}
+	a := currentAPI(c)
+	in := control.SettingsInput{Targets: strings.FieldsFunc(c.FormValue("targets"), func(r rune) bool { return r == '\n' || r == '\r' }),
+		ConnectTimeoutMS: c.FormValue("connect_timeout_ms"), ResponseTimeoutMS: c.FormValue("response_timeout_ms"), Note: c.FormValue("note")}
+	d, err := h.gw.Deploy(c.UserContext(), currentUser(c), a, major, in)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderGatewaySettings(c, major, gwview.SettingsForm{Targets: c.FormValue("targets"), ConnectTimeoutMS: in.ConnectTimeoutMS,
+			ResponseTimeoutMS: in.ResponseTimeoutMS, Note: c.FormValue("note"), Errors: fields})
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Deployment "+strconv.FormatInt(d.ID, 10)+" of v"+strconv.Itoa(major)+" saved: the gateway nodes get it within seconds.")
+	return seeOther(c, "/apis/"+a.Slug+"/gateway")
+}
+
+// RollbackGatewaySettings restores an earlier deployment from the page.
+func (h *Handler) RollbackGatewaySettings(c *fiber.Ctx) error {
+	major, err := parseMajor(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.FormValue("deployment"), 10, 64)
+	if err != nil {
+		return clientError(fiber.StatusUnprocessableEntity, "Choose the deployment to roll back to.")
+	}
+	a := currentAPI(c)
+	d, err := h.gw.Rollback(c.UserContext(), currentUser(c), a, major, id)
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Rolled back to deployment "+strconv.FormatInt(id, 10)+" as deployment "+strconv.FormatInt(d.ID, 10)+".")
+	return seeOther(c, "/apis/"+a.Slug+"/gateway")
+}
+
+type apiDeployment struct {
+	ID                int64     `json:"id"`
+	Targets           []string  `json:"targets"`
+	ConnectTimeoutMS  int       `json:"connect_timeout_ms"`
+	ResponseTimeoutMS int       `json:"response_timeout_ms"`
+	RollbackOf        *int64    `json:"rollback_of,omitempty"`
+	Note              string    `json:"note,omitempty"`
+	Author            string    `json:"author,omitempty"`
+	CreatedAt         time.Time `json:"created_at"`
+}
+
+func toAPIDeployment(d *store.GatewayDeployment) apiDeployment {
+	return apiDeployment{ID: d.ID, Targets: nonNil(d.Targets), ConnectTimeoutMS: d.ConnectTimeoutMS, ResponseTimeoutMS: d.ResponseTimeoutMS,
+		RollbackOf: d.RollbackOf, Note: d.Note, Author: d.Author, CreatedAt: d.CreatedAt}
+}
+
+type apiRouteSettings struct {
+	Major             int             `json:"major"`
+	Targets           []string        `json:"targets"`
+	Source            string          `json:"source"` // "deployment" or "catalog"
+	ConnectTimeoutMS  int             `json:"connect_timeout_ms"`
+	ResponseTimeoutMS int             `json:"response_timeout_ms"`
+	Deployments       []apiDeployment `json:"deployments"`
+}
+
+// APIGetGatewaySettings returns an API's gateway settings per major version
+// with the newest deployments.
+func (h *Handler) APIGetGatewaySettings(c *fiber.Ctx) error {
+	rs, err := h.gw.Settings(c.UserContext(), currentUser(c), currentAPI(c))
+	if err != nil {
+		return err
+	}
+	out := make([]apiRouteSettings, 0, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		o := apiRouteSettings{Major: r.Major, Targets: nonNil(r.Targets()), Source: "catalog", Deployments: []apiDeployment{}}
+		if r.Current != nil {
+			o.Source, o.ConnectTimeoutMS, o.ResponseTimeoutMS = "deployment", r.Current.ConnectTimeoutMS, r.Current.ResponseTimeoutMS
+		}
+		for j := range r.Deployments {
+			o.Deployments = append(o.Deployments, toAPIDeployment(&r.Deployments[j]))
+		}
+		out = append(out, o)
+	}
+	return c.JSON(out)
+}
+
+// APIDeployGatewaySettings sets a major version's gateway settings: 201 with
+// the new deployment.
+func (h *Handler) APIDeployGatewaySettings(c *fiber.Ctx) error {
+	major, err := parseMajor(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Targets           []string `json:"targets"`
+		ConnectTimeoutMS  *int     `json:"connect_timeout_ms"`
+		ResponseTimeoutMS *int     `json:"response_timeout_ms"`
+		Note              string   `json:"note"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	in := control.SettingsInput{Targets: body.Targets, Note: body.Note}
+	if body.ConnectTimeoutMS != nil {
+		in.ConnectTimeoutMS = strconv.Itoa(*body.ConnectTimeoutMS)
+	}
+	if body.ResponseTimeoutMS != nil {
+		in.ResponseTimeoutMS = strconv.Itoa(*body.ResponseTimeoutMS)
+	}
+	d, err := h.gw.Deploy(c.UserContext(), currentUser(c), currentAPI(c), major, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIDeployment(d))
+}
+
+// APIRollbackGatewaySettings restores an earlier deployment: 201 with the
+// new deployment.
+func (h *Handler) APIRollbackGatewaySettings(c *fiber.Ctx) error {
+	major, err := parseMajor(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Deployment int64 `json:"deployment"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	d, err := h.gw.Rollback(c.UserContext(), currentUser(c), currentAPI(c), major, body.Deployment)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIDeployment(d))
+}
+
+// gatewaySyncHandler adapts the hub's handler to fiber.
+func gatewaySyncHandler(gw *GatewayParts) fiber.Handler {
+	if gw == nil || gw.Hub == nil {
+		return func(*fiber.Ctx) error { return errors.New("gateway push hub not configured") }
+	}
+	return adaptor.HTTPHandler(gw.Hub.Handler(gw.Nodes))
+}

@@ -1,0 +1,132 @@
+package handlers_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
+	"github.com/portico-dev/portico/store"
+)
+
+func TestGatewayNodesThroughAPIAndPage(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	tok := e.token(admin)
+
+	res, out := e.api("POST", "/api/v1/gateway/nodes", tok, map[string]any{"name": "edge-1"})
+	if res.StatusCode != 201 || out["name"] != "edge-1" || !strings.HasPrefix(out["token"].(string), "pgn_") {
+		t.Fatalf("register: %d %v", res.StatusCode, out)
+	}
+	nodeToken := out["token"].(string)
+	if res, out := e.api("POST", "/api/v1/gateway/nodes", tok, map[string]any{"name": "edge-1"}); res.StatusCode != 422 {
+		t.Errorf("a second edge-1: %d %v, want 422", res.StatusCode, out)
+	}
+
+	// The node long-polls with its token; with no configuration compiled
+	// yet, it gets a heartbeat of version 0 after its short wait.
+	res, _ = e.api("POST", gateway.SyncPath, nodeToken, map[string]any{"type": "hello", "wait_ms": 50, "agent": "test"})
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != gateway.MediaHeartbeat {
+		t.Fatalf("sync: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	// A user's token is no node token.
+	if res, _ := e.api("POST", gateway.SyncPath, tok, map[string]any{"type": "hello", "wait_ms": 50}); res.StatusCode != 401 {
+		t.Errorf("sync with a personal token: %d, want 401", res.StatusCode)
+	}
+
+	// The node's contact is recorded: the list shows it with its state.
+	status, body := e.apiText("GET", "/api/v1/gateway/nodes", tok)
+	if status != 200 || !strings.Contains(body, `"name":"edge-1"`) || !strings.Contains(body, `"state":"in_sync"`) || !strings.Contains(body, `"last_seen_at":"`) {
+		t.Errorf("nodes: %d %s", status, body)
+	}
+
+	b := e.browser()
+	b.login("admin")
+	d := doc(t, b.get("/gateway"))
+	if got := d.Find(`[data-testid="node-row"][data-node="edge-1"]`).AttrOr("data-state", ""); got != "in_sync" {
+		t.Errorf("page state of edge-1 = %q", got)
+	}
+	res = b.post("/gateway/nodes", url.Values{"name": {"edge-2"}})
+	d = doc(t, res)
+	if res.StatusCode != 200 || !strings.Contains(d.Find(`[data-testid="new-node-token"]`).Text(), "pgn_") {
+		t.Errorf("page registration: %d, token shown %q", res.StatusCode, d.Find(`[data-testid="new-node-token"]`).Text())
+	}
+	res = b.post("/gateway/nodes", url.Values{"name": {"Bad!"}})
+	if res.StatusCode != 422 {
+		t.Errorf("bad name from the page: %d", res.StatusCode)
+	}
+	res.Body.Close()
+
+	// Revoking ends the token.
+	if res, _ := e.api("DELETE", "/api/v1/gateway/nodes/edge-1", tok, nil); res.StatusCode != 204 {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	if res, _ := e.api("POST", gateway.SyncPath, nodeToken, map[string]any{"type": "hello", "wait_ms": 50}); res.StatusCode != 401 {
+		t.Errorf("sync after revocation: %d, want 401", res.StatusCode)
+	}
+	if res, _ := e.api("DELETE", "/api/v1/gateway/nodes/edge-1", tok, nil); res.StatusCode != 404 {
+		t.Errorf("revoke twice: %d, want 404", res.StatusCode)
+	}
+}
+
+func TestGatewaySettingsPageAndAPI(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	e.user("maint", policy.RoleMember, "payments", policy.RoleMaintainer)
+	tok := e.token(mustUser(t, e, "maint"))
+	pagePublishedAPI(t, e, admin, "payments", "orders", store.VisibilityPublic, spectest.PetsV1)
+
+	b := e.browser()
+	b.login("maint")
+	d := doc(t, b.get("/apis/orders/gateway"))
+	if d.Find(`[data-testid="route-settings"][data-major="1"]`).Length() != 1 {
+		t.Fatalf("no settings form of v1")
+	}
+	res := b.post("/apis/orders/gateway/1", url.Values{"targets": {"ftp://nope"}})
+	d = doc(t, res)
+	if res.StatusCode != 422 || !strings.Contains(d.Text(), "http or https") {
+		t.Errorf("bad target from the page: %d", res.StatusCode)
+	}
+	res = b.post("/apis/orders/gateway/1", url.Values{"targets": {"http://orders-1:8080/api\nhttp://orders-2:8080/api"}, "connect_timeout_ms": {"300"}})
+	res.Body.Close()
+	if res.StatusCode != 303 {
+		t.Fatalf("deploy from the page: %d", res.StatusCode)
+	}
+	res, out := e.api("PUT", "/api/v1/apis/orders/gateway/1", tok, map[string]any{"targets": []string{"http://orders-3:8080/api"}, "response_timeout_ms": 1500})
+	if res.StatusCode != 201 {
+		t.Fatalf("deploy from the API: %d %v", res.StatusCode, out)
+	}
+	_, body := e.apiText("GET", "/api/v1/apis/orders/gateway", tok)
+	if !strings.Contains(body, `"targets":["http://orders-3:8080/api"]`) || !strings.Contains(body, `"source":"deployment"`) {
+		t.Errorf("settings: %s", body)
+	}
+	d = doc(t, b.get("/apis/orders/gateway"))
+	first := d.Find(`[data-testid="deployment-row"]`).Last().AttrOr("data-deployment", "")
+	res = b.post("/apis/orders/gateway/1/rollback", url.Values{"deployment": {first}})
+	res.Body.Close()
+	if res.StatusCode != 303 {
+		t.Fatalf("rollback from the page: %d", res.StatusCode)
+	}
+	if _, body := e.apiText("GET", "/api/v1/apis/orders/gateway", tok); !strings.Contains(body, `"targets":["http://orders-1:8080/api","http://orders-2:8080/api"],"source":"deployment","connect_timeout_ms":300`) {
+		t.Errorf("after rollback: %s", body)
+	}
+}
+
+// apiText calls the JSON API without a body and returns the status and the
+// answer's text.
+func (e *env) apiText(method, path, token string) (int, string) {
+	e.t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}

@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// GatewayNode is a registered gateway node. Only its token's SHA-256 is
+// stored. The status fields are what a portal instance last heard from it.
+type GatewayNode struct {
+	bun.BaseModel `bun:"table:gateway_nodes,alias:gn"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	Name        string     `bun:"name"`
+	TokenHash   string     `bun:"token_hash"`
+	TokenPrefix string     `bun:"token_prefix"`
+	CreatedBy   *int64     `bun:"created_by"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	RevokedAt   *time.Time `bun:"revoked_at"`
+
+	AppliedVersion  int64      `bun:"applied_version"`
+	AppliedHash     string     `bun:"applied_hash"`
+	LastSeenAt      *time.Time `bun:"last_seen_at"`
+	LastError       string     `bun:"last_error"`
+	RejectedVersion int64      `bun:"rejected_version"`
+	RejectedHash    string     `bun:"rejected_hash"`
+	Agent           string     `bun:"agent"`
+}
+
+// CreateGatewayNode stores a node. It returns ErrConflict when an active
+// node has the name.
+func (s *Store) CreateGatewayNode(ctx context.Context, db bun.IDB, n *GatewayNode) error {
+	n.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(n).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create gateway node %s: %w", n.Name, translate(err))
+	}
+	return nil
+}
+
+// GatewayNodes lists the active (not revoked) nodes by name.
+func (s *Store) GatewayNodes(ctx context.Context) ([]GatewayNode, error) {
+	var ns []GatewayNode
+	if err := s.db.NewSelect().Model(&ns).Where("gn.revoked_at IS NULL").Order("gn.name").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("gateway nodes: %w", translate(err))
+	}
+	return ns, nil
+}
+
+// ActiveGatewayNode returns the active node named name.
+func (s *Store) ActiveGatewayNode(ctx context.Context, db bun.IDB, name string) (*GatewayNode, error) {
+	n := new(GatewayNode)
+	if err := db.NewSelect().Model(n).Where("gn.name = ? AND gn.revoked_at IS NULL", name).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("gateway node %s: %w", name, translate(err))
+	}
+	return n, nil
+}
+
+// GatewayNodeByToken returns the active node whose token has the SHA-256 tokenHash.
+func (s *Store) GatewayNodeByToken(ctx context.Context, tokenHash string) (*GatewayNode, error) {
+	n := new(GatewayNode)
+	if err := s.db.NewSelect().Model(n).Column("id", "name").Where("gn.token_hash = ? AND gn.revoked_at IS NULL", tokenHash).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("gateway node by token: %w", translate(err))
+	}
+	return n, nil
+}
+
+// RevokeGatewayNode revokes the node with id if it is active; ErrNotFound otherwise.
+func (s *Store) RevokeGatewayNode(ctx context.Context, db bun.IDB, id int64) error {
+	res, err := db.NewUpdate().Model((*GatewayNode)(nil)).Set("revoked_at = ?", s.now()).
+		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke gateway node: %w", translate(err))
+	}
+	return oneRow(res)
+}
+
+// GatewayNodeStatus is what a portal instance heard from a node.
+type GatewayNodeStatus struct {
+	AppliedVersion  int64
+	AppliedHash     string
+	SeenAt          time.Time
+	LastError       string
+	RejectedVersion int64
+	RejectedHash    string
+	Agent           string
+}
+
+// RecordGatewayNodeStatus stores the status of the active node name (a
+// revoked one is left alone).
+func (s *Store) RecordGatewayNodeStatus(ctx context.Context, name string, st GatewayNodeStatus) error {
+	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
+		Set("applied_version = ?", st.AppliedVersion).
+		Set("applied_hash = ?", st.AppliedHash).
+		Set("last_seen_at = ?", st.SeenAt).
+		Set("last_error = ?", st.LastError).
+		Set("rejected_version = ?", st.RejectedVersion).
+		Set("rejected_hash = ?", st.RejectedHash).
+		Set("agent = ?", st.Agent).
+		Where("name = ? AND revoked_at IS NULL", name).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("record gateway node status: %w", translate(err))
+	}
+	return nil
+}
+
+// GatewayDeployment is one version of an API major version's gateway
+// settings. The newest per (API, major) is in force.
+type GatewayDeployment struct {
+	bun.BaseModel `bun:"table:gateway_deployments,alias:gd"`
+
+	ID                int64      `bun:"id,pk,autoincrement"`
+	APIID             int64      `bun:"api_id"`
+	Major             int        `bun:"major"`
+	Targets           StringList `bun:"targets,type:text"`
+	ConnectTimeoutMS  int        `bun:"connect_timeout_ms"`
+	ResponseTimeoutMS int        `bun:"response_timeout_ms"`
+	// RollbackOf is the deployment whose settings this one restored.
+	RollbackOf *int64    `bun:"rollback_of"`
+	Note       string    `bun:"note"`
+	CreatedBy  *int64    `bun:"created_by"`
+	CreatedAt  time.Time `bun:"created_at"`
+
+	// Author is the username of CreatedBy, when read with it.
+	Author string `bun:"author,scanonly"`
+}
+
+// CreateGatewayDeployment stores a deployment.
+func (s *Store) CreateGatewayDeployment(ctx context.Context, db bun.IDB, d *GatewayDeployment) error {
+	d.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(d).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create gateway deployment: %w", translate(err))
+	}
+	return nil
+}
+
+// GatewayDeployments returns the deployments of an API's major, newest
+// first, at most limit.
+func (s *Store) GatewayDeployments(ctx context.Context, apiID int64, major, limit int) ([]GatewayDeployment, error) {
+	var ds []GatewayDeployment
+	err := s.db.NewSelect().Model(&ds).ColumnExpr("gd.*").ColumnExpr("u.username AS author").
+		Join("LEFT JOIN users AS u ON u.id = gd.created_by").
+		Where("gd.api_id = ? AND gd.major = ?", apiID, major).Order("gd.id DESC").Limit(limit).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("gateway deployments: %w", translate(err))
+	}
+	return ds, nil
+}
+
+// GatewayDeployment returns one deployment of an API.
+func (s *Store) GatewayDeployment(ctx context.Context, apiID, id int64) (*GatewayDeployment, error) {
+	d := new(GatewayDeployment)
+	if err := s.db.NewSelect().Model(d).Where("gd.id = ? AND gd.api_id = ?", id, apiID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("gateway deployment %d: %w", id, translate(err))
+	}
+	return d, nil
+}
+
+// CurrentGatewayDeployments returns the deployment in force of every (API,
+// major) that has one.
+func (s *Store) CurrentGatewayDeployments(ctx context.Context) ([]GatewayDeployment, error) {
+	var ds []GatewayDeployment
+	err := s.db.NewSelect().Model(&ds).
+		Column("api_id", "major", "targets", "connect_timeout_ms", "response_timeout_ms").
+		Where("gd.id IN (SELECT MAX(id) FROM gateway_deployments GROUP BY api_id, major)").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("current gateway deployments: %w", translate(err))
+	}
+	return ds, nil
+}
+
+// GatewayRouteAPI is what a compile reads of an API.
+type GatewayRouteAPI struct {
+	ID        int64      `bun:"id"`
+	Slug      string     `bun:"slug"`
+	Upstreams StringList `bun:"upstreams"`
+}
+
+// GatewayRouteVersion is what a compile reads of a version.
+type GatewayRouteVersion struct {
+	APIID        int64      `bun:"api_id"`
+	Version      string     `bun:"version"`
+	Major        int        `bun:"major"`
+	Minor        int        `bun:"minor"`
+	Patch        int        `bun:"patch"`
+	Prerelease   string     `bun:"prerelease"`
+	State        string     `bun:"state"`
+	DeprecatedAt *time.Time `bun:"deprecated_at"`
+	SunsetAt     *time.Time `bun:"sunset_at"`
+	Successor    string     `bun:"successor"`
+}
+
+// GatewayRouteSources reads the APIs that have a published, deprecated or
+// retired version, and those versions (never a spec).
+func (s *Store) GatewayRouteSources(ctx context.Context) ([]GatewayRouteAPI, []GatewayRouteVersion, error) {
+	var vs []GatewayRouteVersion
+	states := bun.In([]string{"published", "deprecated", "retired"})
+	err := s.db.NewSelect().Table("api_versions").
+		Column("api_id", "version", "major", "minor", "patch", "prerelease", "state", "deprecated_at", "sunset_at", "successor").
+		Where("state IN (?)", states).Order("api_id").Scan(ctx, &vs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gateway route versions: %w", translate(err))
+	}
+	var as []GatewayRouteAPI
+	err = s.db.NewSelect().Table("apis").Column("id", "slug", "upstreams").
+		Where("id IN (SELECT api_id FROM api_versions WHERE state IN (?))", states).Order("id").Scan(ctx, &as)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gateway route apis: %w", translate(err))
+	}
+	return as, vs, nil
+}
+
+// GatewayHead is the newest configuration's version and hash (0 and ""
+// before the first compile).
+type GatewayHead struct {
+	Version int64
+	Hash    string
+}
+
+// ReadGatewayHead returns the configuration's head.
+func (s *Store) ReadGatewayHead(ctx context.Context) (GatewayHead, error) {
+	var h GatewayHead
+	err := s.db.NewSelect().Table("gateway_head").Column("version", "hash").Where("id = 1").Scan(ctx, &h.Version, &h.Hash)
+	if err != nil {
+		return h, fmt.Errorf("gateway head: %w", translate(err))
+	}
+	return h, nil
+}
+
+// GatewayLogEntry is one version of the configuration: the delta from the
+// previous version, and the full snapshot when it is a checkpoint.
+type GatewayLogEntry struct {
+	bun.BaseModel `bun:"table:gateway_changes,alias:gc"`
+
+	Version    int64     `bun:"version,pk"`
+	BaseHash   string    `bun:"base_hash"`
+	Hash       string    `bun:"hash"`
+	Delta      string    `bun:"delta"`
+	DeltaBytes int64     `bun:"delta_bytes"`
+	Checkpoint *string   `bun:"checkpoint"`
+	CreatedAt  time.Time `bun:"created_at"`
+}
+
+// AppendGatewayChange records c as the version after base and moves the
+// head to it, inside db (the compile's transaction). It returns ErrConflict
+// when the head is no longer base: another compile went first.
+func (s *Store) AppendGatewayChange(ctx context.Context, db bun.IDB, base GatewayHead, c *GatewayLogEntry) error {
+	res, err := db.NewUpdate().Table("gateway_head").
+		Set("version = ?", c.Version).Set("hash = ?", c.Hash).Set("updated_at = ?", s.now()).
+		Where("id = 1 AND version = ? AND hash = ?", base.Version, base.Hash).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("move gateway head: %w", translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return fmt.Errorf("move gateway head from version %d: %w", base.Version, ErrConflict)
+	}
+	c.CreatedAt = s.now()
+	if _, err := db.NewInsert().Model(c).Exec(ctx); err != nil {
+		return fmt.Errorf("append gateway change %d: %w", c.Version, translate(err))
+	}
+	return nil
+}
+
+// GatewayChangesAfter returns the changes after version (deltas only), in
+// order, at most limit.
+func (s *Store) GatewayChangesAfter(ctx context.Context, version int64, limit int) ([]GatewayLogEntry, error) {
+	var cs []GatewayLogEntry
+	err := s.db.NewSelect().Model(&cs).ExcludeColumn("checkpoint").
+		Where("gc.version > ?", version).Order("gc.version").Limit(limit).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("gateway changes: %w", translate(err))
+	}
+	return cs, nil
+}
+
+// LatestGatewayCheckpoint returns the newest checkpoint's version and
+// snapshot; ErrNotFound when there is none.
+func (s *Store) LatestGatewayCheckpoint(ctx context.Context) (int64, string, error) {
+	var c GatewayLogEntry
+	err := s.db.NewSelect().Model(&c).Column("version", "checkpoint").
+		Where("gc.checkpoint IS NOT NULL").Order("gc.version DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) || errorsIsNotFound(translate(err)) {
+		return 0, "", fmt.Errorf("gateway checkpoint: %w", ErrNotFound)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("gateway checkpoint: %w", translate(err))
+	}
+	return c.Version, *c.Checkpoint, nil
+}
+
+// GatewayDeltaBytesSince sums the sizes of the deltas after the newest
+// checkpoint, and returns that checkpoint's size (0 and 0 without one).
+func (s *Store) GatewayDeltaBytesSince(ctx context.Context, db bun.IDB) (deltas, checkpoint int64, err error) {
+	var cp struct {
+		Version int64
+		Size    int64
+	}
+	err = db.NewSelect().Table("gateway_changes").ColumnExpr("version, LENGTH(checkpoint) AS size").
+		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(1).Scan(ctx, &cp.Version, &cp.Size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("gateway checkpoint size: %w", translate(err))
+	}
+	var sum sql.NullInt64
+	err = db.NewSelect().Table("gateway_changes").ColumnExpr("SUM(delta_bytes)").Where("version > ?", cp.Version).Scan(ctx, &sum)
+	if err != nil {
+		return 0, 0, fmt.Errorf("gateway delta sizes: %w", translate(err))
+	}
+	return sum.Int64, cp.Size, nil
+}
+
+// PruneGatewayChanges forgets what precedes the second newest checkpoint:
+// its changes, and the older checkpoints' snapshots. It returns how many
+// changes it removed.
+func (s *Store) PruneGatewayChanges(ctx context.Context) (int64, error) {
+	var versions []int64
+	err := s.db.NewSelect().Table("gateway_changes").Column("version").
+		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(2).Scan(ctx, &versions)
+	if err != nil {
+		return 0, fmt.Errorf("gateway checkpoints: %w", translate(err))
+	}
+	if len(versions) < 2 {
+		return 0, nil
+	}
+	res, err := s.db.NewDelete().Table("gateway_changes").Where("version < ?", versions[1]).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune gateway changes: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// GatewayChanged records, inside db, that what gateways serve has changed
+// (api names the API concerned, "" for a change of no API's).
+func (s *Store) GatewayChanged(ctx context.Context, db bun.IDB, api string) error {
+	return s.Enqueue(ctx, db, TopicGatewayChanged, GatewayChange{API: api})
+}
