@@ -96,7 +96,7 @@ func (f *fixture) publishAPI(t *testing.T, slug string, upstreams []string, vers
 func (f *fixture) drain(t *testing.T) {
 	t.Helper()
 	w := outbox.New(f.s, map[string]outbox.Handler{
-		store.TopicGatewayChanged:   f.src.Handle,
+		store.TopicGatewayChanged:  f.src.Handle,
 		lifecycle.TopicSearchIndex: func(context.Context, []byte) error { return nil },
 	}, outbox.Options{})
 	if _, err := w.Drain(context.Background()); err != nil {
