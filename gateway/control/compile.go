@@ -28,7 +28,19 @@ type Items struct {
 type Reader interface {
 	GatewayRouteSources(ctx context.Context) ([]store.GatewayRouteAPI, []store.GatewayRouteVersion, error)
 	CurrentGatewayDeployments(ctx context.Context) ([]store.GatewayDeployment, error)
+	AllPlans(ctx context.Context, afterID int64, limit int) ([]store.Plan, error)
+	GatewayKeys(ctx context.Context, afterID int64, limit int, since time.Time) ([]store.GatewayKey, error)
 }
+
+// maxSkippedShown bounds the list of what a compile left out.
+const maxSkippedShown = 50
+
+// pageSize is how many plans or keys a compile reads per query.
+const pageSize = 10_000
+
+// expiredKept is how long a compile keeps an expired key (which nodes
+// refuse by its expiry themselves) before leaving it out.
+const expiredKept = 24 * time.Hour
 
 // Compile reads the configuration gateways serve from the database.
 //
@@ -38,7 +50,13 @@ type Reader interface {
 // whose versions are all retired is a retired route (410). Its upstream
 // targets and timeouts are the major's deployment in force, or else the
 // API's upstream URLs from its catalog entry.
-func Compile(ctx context.Context, r Reader) (*Items, error) {
+//
+// Plans: every plan, by its id. Keys: the active keys (a revoked key is
+// left out, so nodes refuse it as unknown), with their subscription, the
+// consumer team and app, the API and major, the plan, expiry and grace end;
+// keys that expired or ended their grace more than a day before now are
+// left out too.
+func Compile(ctx context.Context, r Reader, now time.Time) (*Items, error) {
 	apis, versions, err := r.GatewayRouteSources(ctx)
 	if err != nil {
 		return nil, err
@@ -105,8 +123,60 @@ func Compile(ctx context.Context, r Reader) (*Items, error) {
 		}
 		items.Routes = append(items.Routes, r)
 	}
+	plans := map[int64]bool{}
+	for after := int64(0); ; {
+		ps, err := r.AllPlans(ctx, after, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			gp := gateway.Plan{ID: strconv.FormatInt(p.ID, 10), RatePerMinute: p.RatePerMinute, Burst: p.Burst, DailyQuota: int(p.QuotaPerDay)}
+			if err := gp.Validate(); err != nil {
+				items.Skipped = append(items.Skipped, err.Error())
+				continue
+			}
+			plans[p.ID] = true
+			items.Plans = append(items.Plans, gp)
+		}
+		if len(ps) < pageSize {
+			break
+		}
+		after = ps[len(ps)-1].ID
+	}
+	since := now.Add(-expiredKept)
+	for after := int64(0); ; {
+		ks, err := r.GatewayKeys(ctx, after, pageSize, since)
+		if err != nil {
+			return nil, err
+		}
+		if items.Keys == nil {
+			items.Keys = make([]gateway.Key, 0, len(ks))
+		}
+		for i := range ks {
+			k := &ks[i]
+			gk := gateway.Key{ID: k.Kid, Hash: k.KeyHash, Subscription: strconv.FormatInt(k.SubscriptionID, 10), Team: k.Team, App: k.App,
+				API: k.API, Major: k.Major, Plan: strconv.FormatInt(k.PlanID, 10), ExpiresAt: wholeSecond(k.ExpiresAt),
+				GraceEndsAt: wholeSecond(k.GraceEndsAt), State: gateway.KeyActive}
+			if !plans[k.PlanID] {
+				items.Skipped = append(items.Skipped, "key "+k.Kid+": its plan is not served")
+				continue
+			}
+			if err := gk.Validate(); err != nil {
+				items.Skipped = append(items.Skipped, err.Error())
+				continue
+			}
+			items.Keys = append(items.Keys, gk)
+		}
+		if len(ks) < pageSize {
+			break
+		}
+		after = ks[len(ks)-1].ID
+	}
 	slices.SortFunc(items.Routes, func(a, b gateway.Route) int { return strings.Compare(a.ID(), b.ID()) })
 	slices.Sort(items.Skipped)
+	if n := len(items.Skipped); n > maxSkippedShown {
+		items.Skipped = append(items.Skipped[:maxSkippedShown:maxSkippedShown], fmt.Sprintf("… and %d more", n-maxSkippedShown))
+	}
 	return items, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 type fixture struct {
@@ -386,4 +387,57 @@ func fieldError(err error, field string) string {
 		return ie.Fields[field]
 	}
 	return ""
+}
+
+func TestPlansAndKeysReachTheConfiguration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, _ := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
+		p, err := policy.New(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
+		plan, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", QuotaPerDay: "100000", Approval: "auto", Open: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: "pets", Plan: "gold", Major: "1", Purpose: "the shop sells pets"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, key, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "ci", ExpiresAt: time.Now().AddDate(1, 0, 0).Format("2006-01-02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		st := f.src.State()
+		gp, ok := st.Plan(strconv.FormatInt(plan.ID, 10))
+		if !ok || gp.RatePerMinute != 600 || gp.Burst != 20 || gp.DailyQuota != 100000 {
+			t.Errorf("plan = %+v, %v", gp, ok)
+		}
+		gk, ok := st.Key(k.Kid)
+		if !ok || gk.Hash != gateway.HashKey(key) || gk.API != "pets" || gk.Major != 1 || gk.App != "shop" || gk.Team != "pets" ||
+			gk.Subscription != strconv.FormatInt(sub.ID, 10) || gk.ExpiresAt.Year() != time.Now().AddDate(1, 0, 0).Year() || gk.State != gateway.KeyActive {
+			t.Errorf("key = %+v, %v", gk, ok)
+		}
+		before := st.Head()
+		// A revocation is a one-key delta: the key leaves the configuration.
+		if err := subs.RevokeKey(ctx, f.maint, k, sub); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		if _, ok := f.src.State().Key(k.Kid); ok {
+			t.Error("a revoked key is still in the configuration")
+		}
+		d, ok, err := f.src.DeltaSince(ctx, before)
+		if err != nil || !ok || d.Keys.Len() != 1 || d.Routes.Len() != 0 || d.Plans.Len() != 0 {
+			t.Errorf("delta of a revocation = %+v, %v, %v; want one key", d, ok, err)
+		}
+	})
 }

@@ -55,7 +55,7 @@ func NewSource(s *store.Store, log *slog.Logger) *Source {
 		log = slog.New(slog.DiscardHandler)
 	}
 	src := &Source{store: s, log: log}
-	src.compile = func(ctx context.Context) (*Items, error) { return Compile(ctx, s) }
+	src.compile = func(ctx context.Context) (*Items, error) { return Compile(ctx, s, time.Now()) }
 	return src
 }
 
@@ -292,7 +292,8 @@ func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
 		if err != nil {
 			return gateway.Head{}, fmt.Errorf("compile gateway configuration: %w", err)
 		}
-		d = gateway.Delta{Schema: gateway.Schema, Version: 1, Hash: next.Hash()}
+		d = gateway.Delta{Schema: gateway.Schema, Version: 1, Hash: next.Hash(),
+			Routes: gateway.Changes[gateway.Route]{Upsert: items.Routes}, Plans: gateway.Changes[gateway.Plan]{Upsert: items.Plans}, Keys: gateway.Changes[gateway.Key]{Upsert: items.Keys}}
 	} else {
 		d = diff(cur, items)
 		s.setSkipped(items.Skipped)
