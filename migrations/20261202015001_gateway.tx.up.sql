@@ -64,5 +64,6 @@ CREATE TABLE gateway_changes (
     delta TEXT NOT NULL,
     delta_bytes BIGINT NOT NULL,
     checkpoint TEXT,
+    checkpoint_bytes BIGINT NOT NULL DEFAULT 0,
     created_at {{.Time}} NOT NULL
 );

@@ -161,13 +161,17 @@ func (s *Store) GatewayDeployment(ctx context.Context, apiID, id int64) (*Gatewa
 }
 
 // CurrentGatewayDeployments returns the deployment in force of every (API,
-// major) that has one.
-func (s *Store) CurrentGatewayDeployments(ctx context.Context) ([]GatewayDeployment, error) {
+// major) that has one; of one API when apiID is not 0.
+func (s *Store) CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]GatewayDeployment, error) {
 	var ds []GatewayDeployment
-	err := s.db.NewSelect().Model(&ds).
-		Column("api_id", "major", "targets", "connect_timeout_ms", "response_timeout_ms").
-		Where("gd.id IN (SELECT MAX(id) FROM gateway_deployments GROUP BY api_id, major)").Scan(ctx)
-	if err != nil {
+	q := s.db.NewSelect().Model(&ds).
+		Column("api_id", "major", "targets", "connect_timeout_ms", "response_timeout_ms")
+	if apiID != 0 {
+		q = q.Where("gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id = ? GROUP BY major)", apiID)
+	} else {
+		q = q.Where("gd.id IN (SELECT MAX(id) FROM gateway_deployments GROUP BY api_id, major)")
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("current gateway deployments: %w", translate(err))
 	}
 	return ds, nil
@@ -195,23 +199,77 @@ type GatewayRouteVersion struct {
 }
 
 // GatewayRouteSources reads the APIs that have a published, deprecated or
-// retired version, and those versions (never a spec).
-func (s *Store) GatewayRouteSources(ctx context.Context) ([]GatewayRouteAPI, []GatewayRouteVersion, error) {
+// retired version, and those versions (never a spec); of one API when
+// apiID is not 0.
+func (s *Store) GatewayRouteSources(ctx context.Context, apiID int64) ([]GatewayRouteAPI, []GatewayRouteVersion, error) {
 	var vs []GatewayRouteVersion
 	states := bun.In([]string{"published", "deprecated", "retired"})
-	err := s.db.NewSelect().Table("api_versions").
+	q := s.db.NewSelect().Table("api_versions").
 		Column("api_id", "version", "major", "minor", "patch", "prerelease", "state", "deprecated_at", "sunset_at", "successor").
-		Where("state IN (?)", states).Order("api_id").Scan(ctx, &vs)
-	if err != nil {
+		Where("state IN (?)", states)
+	if apiID != 0 {
+		q = q.Where("api_id = ?", apiID)
+	}
+	if err := q.Scan(ctx, &vs); err != nil {
 		return nil, nil, fmt.Errorf("gateway route versions: %w", translate(err))
 	}
 	var as []GatewayRouteAPI
-	err = s.db.NewSelect().Table("apis").Column("id", "slug", "upstreams").
-		Where("id IN (SELECT api_id FROM api_versions WHERE state IN (?))", states).Order("id").Scan(ctx, &as)
-	if err != nil {
+	q = s.db.NewSelect().Table("apis").Column("id", "slug", "upstreams").
+		Where("id IN (SELECT api_id FROM api_versions WHERE state IN (?))", states)
+	if apiID != 0 {
+		q = q.Where("id = ?", apiID)
+	}
+	if err := q.Scan(ctx, &as); err != nil {
 		return nil, nil, fmt.Errorf("gateway route apis: %w", translate(err))
 	}
 	return as, vs, nil
+}
+
+// GatewayPlan is a plan as a compile reads it, with its API's slug.
+type GatewayPlan struct {
+	ID            int64  `bun:"id"`
+	API           string `bun:"api"`
+	Slug          string `bun:"slug"`
+	RatePerMinute int    `bun:"rate_per_minute"`
+	Burst         int    `bun:"burst"`
+	QuotaPerDay   int64  `bun:"quota_per_day"`
+}
+
+// GatewayPlans returns every plan, or those of one API when apiID is not 0.
+func (s *Store) GatewayPlans(ctx context.Context, apiID int64) ([]GatewayPlan, error) {
+	var ps []GatewayPlan
+	q := s.db.NewSelect().TableExpr("plans AS p").Join("JOIN apis AS a ON a.id = p.api_id").
+		ColumnExpr("p.id, a.slug AS api, p.slug, p.rate_per_minute, p.burst, p.quota_per_day")
+	if apiID != 0 {
+		q = q.Where("p.api_id = ?", apiID)
+	}
+	if err := q.Scan(ctx, &ps); err != nil {
+		return nil, fmt.Errorf("gateway plans: %w", translate(err))
+	}
+	return ps, nil
+}
+
+// GatewayKeysOf returns, in one query, the keys GatewayKeys pages through:
+// active ones whose expiry and grace end are not before since; of one API
+// when apiID is not 0.
+func (s *Store) GatewayKeysOf(ctx context.Context, apiID int64, since time.Time) ([]GatewayKey, error) {
+	var out []GatewayKey
+	q := s.db.NewSelect().TableExpr("api_keys AS k").
+		ColumnExpr("k.id, k.kid, k.key_hash, k.subscription_id, t.slug AS team, app.slug AS app, a.slug AS api, k.major, k.plan_id, k.state, k.expires_at, k.grace_ends_at").
+		Join("JOIN subscriptions AS s ON s.id = k.subscription_id").
+		Join("JOIN apps AS app ON app.id = s.app_id").
+		Join("JOIN teams AS t ON t.id = s.consumer_team_id").
+		Join("JOIN apis AS a ON a.id = k.api_id").
+		Where("k.state = ?", KeyActive).
+		Where("(k.expires_at IS NULL OR k.expires_at > ?)", since).
+		Where("(k.grace_ends_at IS NULL OR k.grace_ends_at > ?)", since)
+	if apiID != 0 {
+		q = q.Where("k.api_id = ?", apiID)
+	}
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("gateway keys: %w", translate(err))
+	}
+	return out, nil
 }
 
 // GatewayHead is the newest configuration's version and hash (0 and ""
@@ -236,13 +294,15 @@ func (s *Store) ReadGatewayHead(ctx context.Context) (GatewayHead, error) {
 type GatewayLogEntry struct {
 	bun.BaseModel `bun:"table:gateway_changes,alias:gc"`
 
-	Version    int64     `bun:"version,pk"`
-	BaseHash   string    `bun:"base_hash"`
-	Hash       string    `bun:"hash"`
-	Delta      string    `bun:"delta"`
-	DeltaBytes int64     `bun:"delta_bytes"`
-	Checkpoint *string   `bun:"checkpoint"`
-	CreatedAt  time.Time `bun:"created_at"`
+	Version    int64   `bun:"version,pk"`
+	BaseHash   string  `bun:"base_hash"`
+	Hash       string  `bun:"hash"`
+	Delta      string  `bun:"delta"`
+	DeltaBytes int64   `bun:"delta_bytes"`
+	Checkpoint *string `bun:"checkpoint"`
+	// CheckpointBytes is the checkpoint's size (0 without one).
+	CheckpointBytes int64     `bun:"checkpoint_bytes"`
+	CreatedAt       time.Time `bun:"created_at"`
 }
 
 // AppendGatewayChange records c as the version after base and moves the
@@ -299,7 +359,7 @@ func (s *Store) GatewayDeltaBytesSince(ctx context.Context, db bun.IDB) (deltas,
 		Version int64
 		Size    int64
 	}
-	err = db.NewSelect().Table("gateway_changes").ColumnExpr("version, LENGTH(checkpoint) AS size").
+	err = db.NewSelect().Table("gateway_changes").Column("version", "checkpoint_bytes").
 		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(1).Scan(ctx, &cp.Version, &cp.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil

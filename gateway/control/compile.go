@@ -24,23 +24,24 @@ type Items struct {
 	Skipped []string
 }
 
-// Reader is what a compile reads; *store.Store implements it.
+// Reader is what a compile reads; *store.Store implements it. apiID 0
+// reads everything, another the rows of that API only.
 type Reader interface {
-	GatewayRouteSources(ctx context.Context) ([]store.GatewayRouteAPI, []store.GatewayRouteVersion, error)
-	CurrentGatewayDeployments(ctx context.Context) ([]store.GatewayDeployment, error)
-	AllPlans(ctx context.Context, afterID int64, limit int) ([]store.Plan, error)
-	GatewayKeys(ctx context.Context, afterID int64, limit int, since time.Time) ([]store.GatewayKey, error)
+	GatewayRouteSources(ctx context.Context, apiID int64) ([]store.GatewayRouteAPI, []store.GatewayRouteVersion, error)
+	CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]store.GatewayDeployment, error)
+	GatewayPlans(ctx context.Context, apiID int64) ([]store.GatewayPlan, error)
+	GatewayKeysOf(ctx context.Context, apiID int64, since time.Time) ([]store.GatewayKey, error)
 }
 
 // maxSkippedShown bounds the list of what a compile left out.
 const maxSkippedShown = 50
 
-// pageSize is how many plans or keys a compile reads per query.
-const pageSize = 10_000
-
 // expiredKept is how long a compile keeps an expired key (which nodes
 // refuse by its expiry themselves) before leaving it out.
 const expiredKept = 24 * time.Hour
+
+// PlanID is a plan's id in the configuration: its API's slug and its own.
+func PlanID(api, plan string) string { return api + "." + plan }
 
 // Compile reads the configuration gateways serve from the database.
 //
@@ -56,12 +57,15 @@ const expiredKept = 24 * time.Hour
 // consumer team and app, the API and major, the plan, expiry and grace end;
 // keys that expired or ended their grace more than a day before now are
 // left out too.
-func Compile(ctx context.Context, r Reader, now time.Time) (*Items, error) {
-	apis, versions, err := r.GatewayRouteSources(ctx)
+//
+// With apiID not 0 it reads only what belongs to that API (its routes,
+// plans and keys): what a change of one API needs.
+func Compile(ctx context.Context, r Reader, now time.Time, apiID int64) (*Items, error) {
+	apis, versions, err := r.GatewayRouteSources(ctx, apiID)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := r.CurrentGatewayDeployments(ctx)
+	deps, err := r.CurrentGatewayDeployments(ctx, apiID)
 	if err != nil {
 		return nil, err
 	}
@@ -123,54 +127,40 @@ func Compile(ctx context.Context, r Reader, now time.Time) (*Items, error) {
 		}
 		items.Routes = append(items.Routes, r)
 	}
-	plans := map[int64]bool{}
-	for after := int64(0); ; {
-		ps, err := r.AllPlans(ctx, after, pageSize)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			gp := gateway.Plan{ID: strconv.FormatInt(p.ID, 10), RatePerMinute: p.RatePerMinute, Burst: p.Burst, DailyQuota: int(p.QuotaPerDay)}
-			if err := gp.Validate(); err != nil {
-				items.Skipped = append(items.Skipped, err.Error())
-				continue
-			}
-			plans[p.ID] = true
-			items.Plans = append(items.Plans, gp)
-		}
-		if len(ps) < pageSize {
-			break
-		}
-		after = ps[len(ps)-1].ID
+	ps, err := r.GatewayPlans(ctx, apiID)
+	if err != nil {
+		return nil, err
 	}
-	since := now.Add(-expiredKept)
-	for after := int64(0); ; {
-		ks, err := r.GatewayKeys(ctx, after, pageSize, since)
-		if err != nil {
-			return nil, err
+	plans := make(map[int64]string, len(ps))
+	for _, p := range ps {
+		gp := gateway.Plan{ID: PlanID(p.API, p.Slug), RatePerMinute: p.RatePerMinute, Burst: p.Burst, DailyQuota: int(p.QuotaPerDay)}
+		if err := gp.Validate(); err != nil {
+			items.Skipped = append(items.Skipped, err.Error())
+			continue
 		}
-		if items.Keys == nil {
-			items.Keys = make([]gateway.Key, 0, len(ks))
+		plans[p.ID] = gp.ID
+		items.Plans = append(items.Plans, gp)
+	}
+	ks, err := r.GatewayKeysOf(ctx, apiID, now.Add(-expiredKept))
+	if err != nil {
+		return nil, err
+	}
+	items.Keys = make([]gateway.Key, 0, len(ks))
+	for i := range ks {
+		k := &ks[i]
+		plan, ok := plans[k.PlanID]
+		if !ok {
+			items.Skipped = append(items.Skipped, "key "+k.Kid+": its plan is not served")
+			continue
 		}
-		for i := range ks {
-			k := &ks[i]
-			gk := gateway.Key{ID: k.Kid, Hash: k.KeyHash, Subscription: strconv.FormatInt(k.SubscriptionID, 10), Team: k.Team, App: k.App,
-				API: k.API, Major: k.Major, Plan: strconv.FormatInt(k.PlanID, 10), ExpiresAt: wholeSecond(k.ExpiresAt),
-				GraceEndsAt: wholeSecond(k.GraceEndsAt), State: gateway.KeyActive}
-			if !plans[k.PlanID] {
-				items.Skipped = append(items.Skipped, "key "+k.Kid+": its plan is not served")
-				continue
-			}
-			if err := gk.Validate(); err != nil {
-				items.Skipped = append(items.Skipped, err.Error())
-				continue
-			}
-			items.Keys = append(items.Keys, gk)
+		gk := gateway.Key{ID: k.Kid, Hash: k.KeyHash, Subscription: strconv.FormatInt(k.SubscriptionID, 10), Team: k.Team, App: k.App,
+			API: k.API, Major: k.Major, Plan: plan, ExpiresAt: wholeSecond(k.ExpiresAt),
+			GraceEndsAt: wholeSecond(k.GraceEndsAt), State: gateway.KeyActive}
+		if err := gk.Validate(); err != nil {
+			items.Skipped = append(items.Skipped, err.Error())
+			continue
 		}
-		if len(ks) < pageSize {
-			break
-		}
-		after = ks[len(ks)-1].ID
+		items.Keys = append(items.Keys, gk)
 	}
 	slices.SortFunc(items.Routes, func(a, b gateway.Route) int { return strings.Compare(a.ID(), b.ID()) })
 	slices.Sort(items.Skipped)
@@ -270,8 +260,10 @@ func keyEqual(a, b *gateway.Key) bool {
 		a.GraceEndsAt.Equal(b.GraceEndsAt) && a.State == b.State
 }
 
-// diff returns the changes that turn cur's items into items (cur may be nil).
-func diff(cur *gateway.State, items *Items) gateway.Delta {
+// diff returns the changes that turn cur's items into items (cur may be
+// nil). With api not empty, items are those of that API only, and only
+// cur's items of that API are compared with them.
+func diff(cur *gateway.State, items *Items, api string) gateway.Delta {
 	var d gateway.Delta
 	seenR := make(map[string]bool, len(items.Routes))
 	for i := range items.Routes {
@@ -308,17 +300,17 @@ func diff(cur *gateway.State, items *Items) gateway.Delta {
 	}
 	if cur != nil {
 		for r := range cur.Routes() {
-			if !seenR[r.ID()] {
+			if !seenR[r.ID()] && (api == "" || r.API == api) {
 				d.Routes.Delete = append(d.Routes.Delete, r.ID())
 			}
 		}
 		for p := range cur.Plans() {
-			if !seenP[p.ID] {
+			if !seenP[p.ID] && (api == "" || strings.HasPrefix(p.ID, api+".")) {
 				d.Plans.Delete = append(d.Plans.Delete, p.ID)
 			}
 		}
 		for k := range cur.Keys() {
-			if !seenK[k.ID] {
+			if !seenK[k.ID] && (api == "" || k.API == api) {
 				d.Keys.Delete = append(d.Keys.Delete, k.ID)
 			}
 		}

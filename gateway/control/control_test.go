@@ -167,7 +167,7 @@ func TestPublishDeprecateRetireReachTheConfiguration(t *testing.T) {
 		}
 		// Compiling again with nothing changed records no version.
 		before := st.Head()
-		if h, err := f.src.Publish(ctx); err != nil || h != before {
+		if h, err := f.src.Publish(ctx, ""); err != nil || h != before {
 			t.Errorf("Publish with nothing changed = %v, %v; want %v", h, err, before)
 		}
 	})
@@ -417,7 +417,7 @@ func TestPlansAndKeysReachTheConfiguration(t *testing.T) {
 		}
 		f.drain(t)
 		st := f.src.State()
-		gp, ok := st.Plan(strconv.FormatInt(plan.ID, 10))
+		gp, ok := st.Plan(control.PlanID("pets", plan.Slug))
 		if !ok || gp.RatePerMinute != 600 || gp.Burst != 20 || gp.DailyQuota != 100000 {
 			t.Errorf("plan = %+v, %v", gp, ok)
 		}

@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,8 +28,8 @@ const keptChanges = 512
 type Source struct {
 	store *store.Store
 	log   *slog.Logger
-	// compile reads the items; Compile over the store unless a test says.
-	compile func(ctx context.Context) (*Items, error)
+	// compile reads the items (of one API when apiID is not 0).
+	compile func(ctx context.Context, apiID int64) (*Items, error)
 
 	// publishMu makes this instance's compiles take turns (other
 	// instances' are ordered by the head's lock).
@@ -55,7 +56,7 @@ func NewSource(s *store.Store, log *slog.Logger) *Source {
 		log = slog.New(slog.DiscardHandler)
 	}
 	src := &Source{store: s, log: log}
-	src.compile = func(ctx context.Context) (*Items, error) { return Compile(ctx, s, time.Now()) }
+	src.compile = func(ctx context.Context, apiID int64) (*Items, error) { return Compile(ctx, s, time.Now(), apiID) }
 	return src
 }
 
@@ -258,12 +259,15 @@ var ErrBusy = errors.New("other compiles of the gateway configuration kept going
 // Publish compiles the configuration from the database and, when it differs
 // from the newest version, records the next version (its delta, and a
 // checkpoint when the deltas since the last one have grown as large as it)
-// and wakes every instance. It returns the head after it.
-func (s *Source) Publish(ctx context.Context) (gateway.Head, error) {
+// and wakes every instance. It returns the head after it. With api not
+// empty, it compiles only what belongs to that API (its routes, plans and
+// keys) and compares it with that API's items: what a change to one API
+// costs does not grow with the whole configuration's size.
+func (s *Source) Publish(ctx context.Context, api string) (gateway.Head, error) {
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
 	for attempt := 0; attempt < 5; attempt++ {
-		head, err := s.publishOnce(ctx)
+		head, err := s.publishOnce(ctx, api)
 		if errors.Is(err, store.ErrConflict) {
 			continue // another instance went first: catch up and compile again
 		}
@@ -272,16 +276,30 @@ func (s *Source) Publish(ctx context.Context) (gateway.Head, error) {
 	return gateway.Head{}, ErrBusy
 }
 
-func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
+func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, error) {
 	if _, err := s.Sync(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return gateway.Head{}, err
 	}
 	start := time.Now()
-	items, err := s.compile(ctx)
+	cur := s.State()
+	var apiID int64
+	if api != "" && cur != nil {
+		a, err := s.store.APIBySlug(ctx, api)
+		switch {
+		case err == nil:
+			apiID = a.ID
+		case errors.Is(err, store.ErrNotFound):
+			api = "" // compile everything
+		default:
+			return gateway.Head{}, err
+		}
+	} else {
+		api = ""
+	}
+	items, err := s.compile(ctx, apiID)
 	if err != nil {
 		return gateway.Head{}, err
 	}
-	cur := s.State()
 	var (
 		next *gateway.State
 		d    gateway.Delta
@@ -295,8 +313,10 @@ func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
 		d = gateway.Delta{Schema: gateway.Schema, Version: 1, Hash: next.Hash(),
 			Routes: gateway.Changes[gateway.Route]{Upsert: items.Routes}, Plans: gateway.Changes[gateway.Plan]{Upsert: items.Plans}, Keys: gateway.Changes[gateway.Key]{Upsert: items.Keys}}
 	} else {
-		d = diff(cur, items)
-		s.setSkipped(items.Skipped)
+		d = diff(cur, items, api)
+		if api == "" {
+			s.setSkipped(items.Skipped)
+		}
 		if d.Empty() {
 			return cur.Head(), nil
 		}
@@ -317,7 +337,7 @@ func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
 		}
 		if cur == nil || deltas+c.DeltaBytes >= checkpoint {
 			snap := string(next.EncodeSnapshot())
-			c.Checkpoint = &snap
+			c.Checkpoint, c.CheckpointBytes = &snap, int64(len(snap))
 		}
 		if err := s.store.AppendGatewayChange(ctx, tx, base, c); err != nil {
 			return err
@@ -335,9 +355,15 @@ func (s *Source) publishOnce(ctx context.Context) (gateway.Head, error) {
 			s.adopt(next, &d)
 		}
 	}
-	s.skipped = items.Skipped
+	if api == "" {
+		s.skipped = items.Skipped
+	}
 	s.mu.Unlock()
-	s.log.Info("gateway configuration compiled", "version", next.Version(), "hash", next.Hash(), "changes", describe(&d),
+	scope := api
+	if scope == "" {
+		scope = "everything"
+	}
+	s.log.Info("gateway configuration compiled", "version", next.Version(), "hash", next.Hash(), "scope", scope, "changes", describe(&d),
 		"checkpoint", c.Checkpoint != nil, "duration", time.Since(start).Round(time.Millisecond))
 	return next.Head(), nil
 }
@@ -349,9 +375,13 @@ func (s *Source) setSkipped(sk []string) {
 }
 
 // Handle is the outbox handler of store.TopicGatewayChanged: it publishes
-// the next version (idempotent: a compile that finds nothing new records
-// nothing).
-func (s *Source) Handle(ctx context.Context, _ []byte) error {
-	_, err := s.Publish(ctx)
+// the next version, compiling the API the message names (everything when it
+// names none). Idempotent: a compile that finds nothing new records nothing.
+func (s *Source) Handle(ctx context.Context, payload []byte) error {
+	var m store.GatewayChange
+	if err := json.Unmarshal(payload, &m); err != nil {
+		m.API = "" // an unreadable payload: compile everything
+	}
+	_, err := s.Publish(ctx, m.API)
 	return err
 }
