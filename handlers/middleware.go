@@ -164,7 +164,7 @@ func (h *Handler) authenticateSession(c *fiber.Ctx) error {
 	}
 	sess, u, err := h.store.SessionUser(c.UserContext(), auth.HashToken(id))
 	if errors.Is(err, store.ErrNotFound) {
-		c.ClearCookie(cookieName(c, sessionCookie))
+		clearCookie(c, sessionCookie)
 		return nil
 	}
 	if err != nil {
