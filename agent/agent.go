@@ -27,6 +27,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // DefaultCallsPerMinute is the default of Options.CallsPerMinute.
@@ -41,6 +42,7 @@ const maxRequestBody = 1 << 20
 const instructions = `Portico is this organisation's API catalog. Everything you see is what your user may see.
 Find APIs with search_apis (by purpose, name, tag or operation), then read one with get_api (description and versions),
 list its endpoints with list_operations, and read one endpoint's parameters, request body and responses with get_operation.
+my_subscriptions lists the user's apps and their subscriptions (never key secrets).
 Each version's full OpenAPI description is the resource portico://apis/{api}/versions/{version}/openapi.json.`
 
 // Options configures a Server.
@@ -50,6 +52,9 @@ type Options struct {
 	// Search is the catalog's index; nil makes search_apis answer that
 	// search is not available.
 	Search search.Index
+	// Subscriptions gives get_api the API's plans and my_subscriptions
+	// the user's apps and subscriptions; nil leaves both out.
+	Subscriptions *subscriptions.Service
 	// Logger receives one line per tool call or resource read; nil discards.
 	Logger *slog.Logger
 	// Version is the portal's version, told to clients.
@@ -74,6 +79,7 @@ type Server struct {
 	store   *store.Store
 	life    *lifecycle.Service
 	index   search.Index
+	subs    *subscriptions.Service
 	log     *slog.Logger
 	version string
 	limits  *limiter
@@ -83,7 +89,7 @@ type Server struct {
 
 // New returns a Server.
 func New(opts Options) *Server {
-	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache()}
+	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, subs: opts.Subscriptions, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -114,7 +114,7 @@ func TestToolsMatchTheAPI(t *testing.T) {
 			}
 		}
 		slices.Sort(names)
-		if got, want := strings.Join(names, ","), "get_api,get_operation,list_operations,search_apis"; got != want {
+		if got, want := strings.Join(names, ","), "get_api,get_operation,list_operations,my_subscriptions,search_apis"; got != want {
 			t.Errorf("tools %s, want %s", got, want)
 		}
 		templates, err := cs.ListResourceTemplates(context.Background(), nil)

@@ -24,6 +24,7 @@ import (
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // portal is a whole portal listening on a loopback port, with an embedded
@@ -32,6 +33,7 @@ type portal struct {
 	t     testing.TB
 	store *store.Store
 	life  *lifecycle.Service
+	subs  *subscriptions.Service
 	index *search.Bleve
 	admin *store.User
 	url   string
@@ -74,9 +76,10 @@ func newPortal(t testing.TB, s *store.Store, perMinute, burst int) *portal {
 	}
 	t.Cleanup(func() { p.index.Close() })
 	log := slog.New(slog.NewTextHandler(p.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ag := agent.New(agent.Options{Store: s, Lifecycle: p.life, Search: p.index, Logger: log, Version: "test",
+	p.subs = subscriptions.New(s, enforcer, p.life, subscriptions.Options{Now: p.clockNow})
+	ag := agent.New(agent.Options{Store: s, Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Logger: log, Version: "test",
 		CallsPerMinute: perMinute, Burst: burst, Now: p.clockNow})
-	app := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: auth.NewTestHasher(), Lifecycle: p.life, Search: p.index, Agent: ag}).App()
+	app := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: auth.NewTestHasher(), Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Agent: ag}).App()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // Bounds of the tools' answers.
@@ -102,6 +103,15 @@ func (t *tools) register(srv *mcp.Server) {
 			"of JSON: large schemas are expanded less deep, and parts left out are marked x-cut.", MaxOperationBytes),
 		Annotations: readOnly("Get an operation"),
 	}, bind(t, t.getOperation))
+	if t.s.subs != nil {
+		mcp.AddTool(srv, &mcp.Tool{
+			Name: "my_subscriptions",
+			Description: fmt.Sprintf("List the user's apps (those of the teams they belong to) and the apps' subscriptions to APIs: API, major "+
+				"version, plan with its limits, state (pending, active, rejected, cancelled, revoked or ended) and purpose, newest first, at "+
+				"most %d. state keeps one state. Key secrets are never returned; keys are created on the portal's app page.", maxSubscriptions),
+			Annotations: readOnly("My subscriptions"),
+		}, bind(t, t.mySubscriptions))
+	}
 	srv.AddResourceTemplate(&mcp.ResourceTemplate{
 		Name:        "openapi",
 		Title:       "OpenAPI description of an API version",
@@ -283,7 +293,26 @@ type apiOutput struct {
 	State          string          `json:"state" jsonschema:"lifecycle state of the default version"`
 	DefaultVersion string          `json:"default_version,omitempty" jsonschema:"the newest published version, used when a tool's version is left out"`
 	Versions       []versionOutput `json:"versions" jsonschema:"newest first"`
-	Note           string          `json:"note,omitempty"`
+	// Plans are the open plans a subscription can choose (absent without
+	// subscriptions); Offer says why none can be subscribed to.
+	Plans []planOutput `json:"plans,omitempty" jsonschema:"the plans open to new subscriptions"`
+	Offer string       `json:"offer,omitempty" jsonschema:"why the API cannot be subscribed to, when it cannot"`
+	Note  string       `json:"note,omitempty"`
+}
+
+type planOutput struct {
+	Plan          string `json:"plan"`
+	Name          string `json:"name"`
+	Description   string `json:"description,omitempty"`
+	RatePerMinute int    `json:"rate_per_minute" jsonschema:"sustained requests per minute per subscription; 0: no limit"`
+	Burst         int    `json:"burst,omitempty" jsonschema:"requests allowed at once"`
+	QuotaPerDay   int64  `json:"quota_per_day,omitempty" jsonschema:"requests per day; absent: no quota"`
+	Approval      string `json:"approval" jsonschema:"auto (active at once) or manual (the API's team approves)"`
+}
+
+func planOf(p *store.Plan) planOutput {
+	return planOutput{Plan: p.Slug, Name: p.Name, Description: p.Description, RatePerMinute: p.RatePerMinute, Burst: p.Burst,
+		QuotaPerDay: p.QuotaPerDay, Approval: p.Approval}
 }
 
 type versionOutput struct {
@@ -349,6 +378,95 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 		out.Versions = append(out.Versions, versionOutput{Version: v.Version, State: v.State, Operations: v.Operations,
 			Published: date(v.PublishedAt), Deprecated: date(v.DeprecatedAt), Sunset: date(v.SunsetAt), Successor: v.Successor,
 			Resource: specURI(a.Slug, v.Version)})
+	}
+	if t.s.subs != nil {
+		offer, err := t.s.subs.Offer(ctx, t.caller.User, a)
+		if err != nil {
+			return apiOutput{}, err
+		}
+		for i := range offer.Plans {
+			out.Plans = append(out.Plans, planOf(&offer.Plans[i]))
+		}
+		out.Offer = offer.Why
+	}
+	return out, nil
+}
+
+// my_subscriptions
+
+// maxSubscriptions bounds my_subscriptions' answer.
+const maxSubscriptions = 100
+
+type mySubscriptionsInput struct {
+	State string `json:"state,omitempty" jsonschema:"keep the subscriptions in this state: pending, active, rejected, cancelled, revoked or ended"`
+}
+
+type mySubscriptionsOutput struct {
+	Apps          []appOutput          `json:"apps"`
+	Subscriptions []subscriptionOutput `json:"subscriptions" jsonschema:"newest first"`
+	Note          string               `json:"note,omitempty"`
+}
+
+type appOutput struct {
+	App      string `json:"app"`
+	Name     string `json:"name"`
+	Team     string `json:"team"`
+	TeamName string `json:"team_name"`
+}
+
+type subscriptionOutput struct {
+	ID      int64      `json:"id"`
+	App     string     `json:"app"`
+	API     string     `json:"api"`
+	APIName string     `json:"api_name"`
+	Major   int        `json:"major"`
+	Plan    planOutput `json:"plan"`
+	State   string     `json:"state"`
+	Purpose string     `json:"purpose,omitempty"`
+	Reason  string     `json:"reason,omitempty" jsonschema:"why it was rejected or revoked"`
+	Since   string     `json:"since" jsonschema:"date it was requested, YYYY-MM-DD"`
+}
+
+func (t *tools) mySubscriptions(ctx context.Context, in mySubscriptionsInput) (mySubscriptionsOutput, error) {
+	state, err := arg("state", in.State)
+	if err != nil {
+		return mySubscriptionsOutput{}, err
+	}
+	if state != "" && !subscriptions.ValidState(state) {
+		return mySubscriptionsOutput{}, noticef("state must be one of pending, active, rejected, cancelled, revoked or ended.")
+	}
+	apps, _, err := t.s.subs.MyApps(ctx, t.caller.User)
+	if err != nil {
+		return mySubscriptionsOutput{}, err
+	}
+	out := mySubscriptionsOutput{Apps: []appOutput{}, Subscriptions: []subscriptionOutput{}}
+	for _, a := range apps {
+		o := appOutput{App: a.Slug, Name: a.Name}
+		if a.Team != nil {
+			o.Team, o.TeamName = a.Team.Slug, a.Team.Name
+		}
+		out.Apps = append(out.Apps, o)
+	}
+	page, err := t.s.subs.List(ctx, t.caller.User, subscriptions.ListInput{Role: "consumer", State: state, Limit: maxSubscriptions})
+	if err != nil {
+		return mySubscriptionsOutput{}, err
+	}
+	for _, sub := range page.Subscriptions {
+		o := subscriptionOutput{ID: sub.ID, Major: sub.Major, State: sub.State, Purpose: sub.Purpose, Reason: sub.Reason,
+			Since: date(&sub.CreatedAt)}
+		if sub.App != nil {
+			o.App = sub.App.Slug
+		}
+		if sub.API != nil {
+			o.API, o.APIName = sub.API.Slug, sub.API.Name
+		}
+		if sub.Plan != nil {
+			o.Plan = planOf(sub.Plan)
+		}
+		out.Subscriptions = append(out.Subscriptions, o)
+	}
+	if page.Next != "" {
+		out.Note = fmt.Sprintf("The %d newest subscriptions are listed; narrow with state, or see the Apps page.", maxSubscriptions)
 	}
 	return out, nil
 }

@@ -152,13 +152,13 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.life == nil {
 		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})
 	}
-	h.agent = opts.Agent
-	if h.agent == nil {
-		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Logger: h.log, Version: h.version})
-	}
 	h.subs = opts.Subscriptions
 	if h.subs == nil {
 		h.subs = subscriptions.New(s, p, h.life, subscriptions.Options{Now: h.now})
+	}
+	h.agent = opts.Agent
+	if h.agent == nil {
+		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version})
 	}
 	h.usage = usage.New(s, p, usage.Options{Now: h.now})
 	h.people = opts.People
