@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -9,7 +10,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/store"
 	gwview "github.com/portico-dev/portico/views/pages/gateway"
 )
@@ -23,6 +27,32 @@ import (
 // GatewaySync serves the nodes' long-poll (gateway.SyncPath) with the hub's
 // net/http handler, which authenticates the node token itself.
 func (h *Handler) GatewaySync(c *fiber.Ctx) error { return h.gwSync(c) }
+
+// GatewayUsage ingests a node's usage batch (gateway.UsagePath). The node
+// authenticates with its token, as on the sync route; a batch is counted
+// once per node and batch id, so a node may send it again after a lost answer.
+func (h *Handler) GatewayUsage(c *fiber.Ctx) error {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok {
+		return clientError(fiber.StatusUnauthorized, "The Authorization header must be \"Bearer <node token>\".")
+	}
+	node, err := h.gwNodes.AuthenticateNode(c.UserContext(), strings.TrimSpace(token))
+	if errors.Is(err, push.ErrUnknownNode) {
+		return clientError(fiber.StatusUnauthorized, "The node token is unknown or revoked.")
+	}
+	if err != nil {
+		return err
+	}
+	batch, err := gateway.DecodeUsageBatch(bytes.NewReader(c.Body()))
+	if err != nil {
+		return apperr.Field("batch", err.Error())
+	}
+	res, err := h.usage.Ingest(c.UserContext(), node, batch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
 
 // ShowGateway renders the Gateway page.
 func (h *Handler) ShowGateway(c *fiber.Ctx) error {

@@ -116,6 +116,7 @@ type Handler struct {
 
 	metricsToken string
 	gw           *control.Service
+	gwNodes      *control.Nodes
 	gwSync       fiber.Handler
 }
 
@@ -169,7 +170,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if gw == nil {
 		gw = NewGatewayParts(s, p, h.log)
 	}
-	h.gw, h.gwSync = gw.Service, gatewaySyncHandler(gw)
+	h.gw, h.gwNodes, h.gwSync = gw.Service, gw.Nodes, gatewaySyncHandler(gw)
 	return h
 }
 

@@ -35,9 +35,9 @@ var (
 	nobody        = access{}
 )
 
-// nodeRoute is the route gateway nodes call with their own tokens: a user's
-// credentials never open it, so every subject gets 401 (not 403).
-const nodeRoute = "/api/v1/gateway/sync"
+// nodeRoutes are the routes gateway nodes call with their own tokens: a
+// user's credentials never open them, so every subject gets 401 (not 403).
+var nodeRoutes = map[string]bool{"/api/v1/gateway/sync": true, "/api/v1/gateway/usage": true}
 
 // matrixRow says who may call a route. Path is a concrete URL of the route.
 type matrixRow struct {
@@ -104,8 +104,9 @@ var matrix = []matrixRow{
 	{"PUT", "/api/v1/apis/:api/gateway/:major", "/api/v1/apis/payments-api/gateway/1", only("maintainer", "owner", "admin"), map[string]any{"targets": []string{"ftp://nope"}}},
 	{"POST", "/api/v1/apis/:api/gateway/:major/rollback", "/api/v1/apis/payments-api/gateway/1/rollback", only("maintainer", "owner", "admin"), map[string]any{"deployment": 999999}},
 	// The sync route is for gateway nodes, never for users: every user's
-	// token (and no token) is refused 401 (see nodeRoute).
+	// token (and no token) is refused 401 (see nodeRoutes).
 	{"POST", "/api/v1/gateway/sync", "/api/v1/gateway/sync", nobody, map[string]any{"type": "hello"}},
+	{"POST", "/api/v1/gateway/usage", "/api/v1/gateway/usage", nobody, map[string]any{"id": "b1", "points": []any{}}},
 
 	// Catalog and search (the matrix env has no index: allowed subjects get 503, never 401/403).
 	{"GET", "/catalog", "/catalog", loggedIn, nil},
@@ -283,9 +284,9 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 				allowed := row.allow[s]
 				switch {
-				case row.route == nodeRoute:
+				case nodeRoutes[row.route]:
 					if status != 401 {
-						t.Errorf("status %d, want 401: users' tokens never open the node route", status)
+						t.Errorf("status %d, want 401: users' tokens never open a node route", status)
 					}
 				case allowed && (status == 401 || status == 403 || strings.HasPrefix(location, "/login?")):
 					t.Errorf("status %d (location %q), want access", status, location)

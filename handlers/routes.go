@@ -273,6 +273,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/gateway/nodes", org("gateway", "manage"), h.APIRegisterNode},
 		{"DELETE", "/api/v1/gateway/nodes/:name", org("gateway", "manage"), h.APIRevokeNode},
 		{"POST", gateway.SyncPath, node(), h.GatewaySync},
+		{"POST", gateway.UsagePath, node(), h.GatewayUsage},
 		{"GET", "/apis/:api/gateway", apiPerm("gateway"), h.ShowGatewaySettings},
 		{"POST", "/apis/:api/gateway/:major", apiPerm("gateway"), h.DeployGatewaySettings},
 		{"POST", "/apis/:api/gateway/:major/rollback", apiPerm("gateway"), h.RollbackGatewaySettings},

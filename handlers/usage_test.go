@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
-	"github.com/portico-dev/portico/usage"
 )
 
 // TestAPIUsage: the consumer and the provider read a subscription's usage;
@@ -28,12 +26,22 @@ func TestAPIUsage(t *testing.T) {
 	minute := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Minute)
 	lat := make([]int64, gateway.LatencyBuckets)
 	lat[gateway.LatencyBucket(3*time.Millisecond)] = 12
-	svc := usage.New(e.store, nil, usage.Options{})
-	if _, err := svc.Ingest(context.Background(), "node-a", &gateway.UsageBatch{ID: "b1", Points: []gateway.UsagePoint{
+	// A registered node reports through its token; the same batch sent
+	// again counts once.
+	node := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
+	e.tok["node"] = node["token"].(string)
+	batch := gateway.UsageBatch{ID: "b1", Points: []gateway.UsagePoint{
 		{Minute: minute.Unix(), Subscription: id, Key: "k1", API: "pets/v1", S2xx: 10, S5xx: 1, S429: 1, Latency: lat, BytesOut: 500},
-	}}); err != nil {
-		t.Fatal(err)
+	}}
+	if got := e.call("POST", gateway.UsagePath, "node", batch, 200); got["points"] != float64(1) || got["duplicate"] != false {
+		t.Errorf("ingest: %v", got)
 	}
+	if got := e.call("POST", gateway.UsagePath, "node", batch, 200); got["duplicate"] != true {
+		t.Errorf("the same batch again: %v, want a duplicate", got)
+	}
+	e.call("POST", gateway.UsagePath, "admin", batch, 401) // a user's token is no node token
+	e.call("POST", gateway.UsagePath, "", batch, 401)
+	e.call("POST", gateway.UsagePath, "node", map[string]any{"id": "b2", "points": []any{map[string]any{"minute": 61}}}, 422)
 
 	for _, who := range []string{"outsider", "maint", "admin"} {
 		out := e.call("GET", "/api/v1/usage?subscription="+id+"&step=3600", who, nil, 200)
