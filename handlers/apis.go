@@ -163,7 +163,7 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 	if err := h.fillPlans(c, a, &d); err != nil {
 		return err
 	}
-	return h.render(c, apis.Show(h.page(c, a.Name, "teams"), d))
+	return h.render(c, apis.Show(h.page(c, a.Name, "catalog"), d))
 }
 
 func versionRow(v *store.APIVersion) apis.VersionRow {
@@ -228,7 +228,7 @@ func (h *Handler) EditAPI(c *fiber.Ctx) error {
 		Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
 		Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
 	}
-	return h.render(c, apis.Edit(h.page(c, "Edit "+a.Name, "teams"), apiHeader(a), f))
+	return h.render(c, apis.Edit(h.page(c, "Edit "+a.Name, "catalog"), apiHeader(a), f))
 }
 
 // UpdateAPI saves an API's catalog entry. The form carries the lock
@@ -248,12 +248,12 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "teams"), header, f))
+		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "catalog"), header, f))
 	}
 	if errors.Is(err, store.ErrConflict) {
 		f.FormError = "Someone else changed this API while you were editing it. Reload the page to see their changes, then make yours again."
 		c.Status(fiber.StatusConflict)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "teams"), header, f))
+		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "catalog"), header, f))
 	}
 	if err != nil {
 		return err

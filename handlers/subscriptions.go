@@ -324,7 +324,7 @@ func (h *Handler) ShowSubscribers(c *fiber.Ctx) error {
 	for i := range page.Subscriptions {
 		s.Rows = append(s.Rows, h.subscriptionRow(c, &page.Subscriptions[i]))
 	}
-	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+a.Name, "teams"), s))
+	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+a.Name, "catalog"), s))
 }
 
 // subscribeView fills the subscribe page of a: the plans it offers, the

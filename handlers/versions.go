@@ -117,7 +117,7 @@ func (h *Handler) NewVersion(c *fiber.Ctx) error {
 	if err := h.fillLatest(c, a, &f); err != nil {
 		return err
 	}
-	return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "teams"), f))
+	return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "catalog"), f))
 }
 
 func (h *Handler) fillLatest(c *fiber.Ctx, a *store.API, f *apis.VersionForm) error {
@@ -148,7 +148,7 @@ func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 			return ferr
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "teams"), f))
+		return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "catalog"), f))
 	}
 	if err != nil {
 		return err
@@ -169,7 +169,7 @@ func (h *Handler) EditDraft(c *fiber.Ctx) error {
 		return seeOther(c, versionPath(a, v))
 	}
 	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: v.Version, Spec: v.SpecRaw, Editing: true}
-	return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "teams"), f))
+	return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "catalog"), f))
 }
 
 // UpdateDraft replaces a draft's description.
@@ -188,7 +188,7 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 		keepUpload(&f, in, fields, uploadName(c))
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "teams"), f))
+		return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "catalog"), f))
 	}
 	if msg, ok := refusal(err); ok {
 		h.flash(c, "error", msg)
@@ -273,7 +273,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		p.Deprecate.Sunset = p.MinSunset
 	}
 	fill(&p)
-	return h.render(c, apis.ShowVersion(h.page(c, a.Name+" "+v.Version, "teams"), p))
+	return h.render(c, apis.ShowVersion(h.page(c, a.Name+" "+v.Version, "catalog"), p))
 }
 
 // versionDone ends a lifecycle action from a page: field errors re-render
@@ -427,7 +427,7 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	r := apis.Reference{API: apiHeader(a), Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
 	r.TryOrigins, r.Unreachable = tryTargets(doc.ServerTargets(), c.Protocol() == "https")
 	c.Set("Content-Security-Policy", contentSecurityPolicy(r.TryOrigins...))
-	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "teams"), r))
+	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "catalog"), r))
 }
 
 // tryTargets splits a description's servers into the origins the
