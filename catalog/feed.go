@@ -82,6 +82,13 @@ type positioned interface {
 	Apply(ctx context.Context, position int64, upserts []search.Document, deletes []string) error
 }
 
+// marked is an index that records durably that a rebuild is under way, so
+// that one interrupted is done again (search.Bleve's rebuild marker).
+type marked interface {
+	BeginRebuild() error
+	EndRebuild() error
+}
+
 // Feed keeps a search index in step with the database by the index log.
 type Feed struct {
 	store  *store.Store
@@ -390,12 +397,24 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 	if err != nil {
 		return 0, err
 	}
+	m, _ := f.index.(marked)
+	if m != nil {
+		if err := m.BeginRebuild(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := Reindex(ctx, f.store, f.index, progress)
 	if err != nil {
 		return n, err
 	}
 	if f.own != nil {
-		return n, f.own.Apply(ctx, h.Head, nil, nil)
+		if err := f.own.Apply(ctx, h.Head, nil, nil); err != nil {
+			return n, err
+		}
+		if m != nil {
+			return n, m.EndRebuild()
+		}
+		return n, nil
 	}
 	owner := ""
 	if leased {

@@ -87,6 +87,8 @@ type Bleve struct {
 	idx  bleve.Index
 	list *listing // listing fields of every document, for queries without text
 	syn  atomic.Pointer[thesaurus]
+
+	repaired string // what OpenBleve repaired, for the log
 }
 
 var _ Index = (*Bleve)(nil)
@@ -95,7 +97,50 @@ var _ Index = (*Bleve)(nil)
 //
 // An index written by an older layout of this package is emptied, since its
 // documents lack fields that searches read; the caller reindexes an empty index.
+// So is an index whose rebuild was interrupted (see BeginRebuild), and an
+// index that fails to open is moved aside and replaced by an empty one:
+// Repaired says which happened.
 func OpenBleve(dir string) (*Bleve, error) {
+	emptied, err := interrupted(dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := openBleve(dir)
+	if err != nil {
+		if !hasEntries(dir) {
+			return nil, err // nothing there to move aside: creating it failed
+		}
+		aside, merr := moveAside(dir)
+		if merr != nil {
+			return nil, fmt.Errorf("%w (moving it aside failed: %v)", err, merr)
+		}
+		b, err2 := openBleve(dir)
+		if err2 != nil {
+			return nil, err2
+		}
+		b.repaired = fmt.Sprintf("the search index did not open (%v): it was moved aside to %s and an empty index created, to be rebuilt from the database", err, aside)
+		return b, nil
+	}
+	if emptied {
+		b.repaired = fmt.Sprintf("a rebuild of the search index was interrupted (%s was left): the partial index was emptied, to be rebuilt from the database", markerPath(dir))
+	}
+	return b, nil
+}
+
+// hasEntries reports whether dir can be read and holds files.
+func hasEntries(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
+}
+
+// openBleve opens or creates the index in dir; a panic of the index
+// library on damaged files is returned as an error.
+func openBleve(dir string) (b *Bleve, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("open search index %s: %v", dir, r)
+		}
+	}()
 	idx, err := openOrCreate(dir)
 	if err != nil {
 		return nil, err
@@ -113,7 +158,7 @@ func OpenBleve(dir string) (*Bleve, error) {
 	l, err := loadListing(context.Background(), idx)
 	if err != nil {
 		idx.Close()
-		return nil, err
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
 	return &Bleve{dir: dir, idx: idx, list: l}, nil
 }

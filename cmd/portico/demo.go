@@ -151,7 +151,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	}
 	// Open the index first: a running server holds the embedded one, and
 	// then that server indexes the demo from the index log instead.
-	idx, idxErr := openSearch(c)
+	idx, idxErr := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) })
 	if idx != nil {
 		defer idx.Close()
 	}

@@ -255,7 +255,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err := firstStart(ctx, ppl, e.stdout); err != nil {
 		return err
 	}
-	idx, err := openSearch(c)
+	idx, err := openSearch(c, func(what string) { log.Warn("search index repaired", "what", what) })
 	if err != nil {
 		return err
 	}

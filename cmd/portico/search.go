@@ -74,8 +74,11 @@ func (c *config) searchBackend() string {
 // server holds it.
 const bleveOpenTimeout = 5 * time.Second
 
-// openSearch opens the configured search index.
-func openSearch(c *config) (search.Index, error) {
+// openSearch opens the configured search index. When the embedded index
+// had to be repaired on opening (an interrupted rebuild, a directory that
+// did not open, see search.OpenBleve), repaired is told what was done: the
+// index is then empty and the feed rebuilds it.
+func openSearch(c *config, repaired func(what string)) (search.Index, error) {
 	if c.MeilisearchURL != "" {
 		idx, err := search.NewMeilisearch(c.MeilisearchURL, c.MeilisearchKey, c.MeilisearchIndex)
 		if err != nil {
@@ -96,6 +99,9 @@ func openSearch(c *config) (search.Index, error) {
 	case o := <-ch:
 		if o.err != nil {
 			return nil, o.err
+		}
+		if r := o.idx.Repaired(); r != "" {
+			repaired(r)
 		}
 		return o.idx, nil
 	case <-time.After(bleveOpenTimeout):
@@ -131,7 +137,7 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer s.Close()
-	idx, err := openSearch(c)
+	idx, err := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) })
 	if err != nil {
 		return err
 	}
