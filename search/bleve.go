@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/regexp"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -85,7 +86,8 @@ type Bleve struct {
 
 	mu   sync.RWMutex // guards idx: Reset swaps it
 	idx  bleve.Index
-	list *listing // listing fields of every document, for queries without text
+	list *listing   // listing fields of every document, for queries without text
+	docs entryTable // the listing's entries by document of the snapshot last searched
 	syn  atomic.Pointer[thesaurus]
 
 	repaired string // what OpenBleve repaired, for the log
@@ -427,6 +429,7 @@ func (b *Bleve) Reset(ctx context.Context) error {
 		return fmt.Errorf("reset search index: %w", err)
 	}
 	b.idx = nil
+	b.docs.reset()
 	b.list.reset()
 	if err := os.RemoveAll(b.dir); err != nil {
 		return fmt.Errorf("reset search index: %w", err)
@@ -470,6 +473,7 @@ func (b *Bleve) Close() error {
 	}
 	err := b.idx.Close()
 	b.idx = nil
+	b.docs.reset()
 	if err != nil {
 		return fmt.Errorf("close search index: %w", err)
 	}
@@ -616,10 +620,34 @@ const (
 	boostPair   = 2.0
 )
 
-// run finds and scores the documents matching the plan among those the viewer may see and the filters allow:
-// visibility and filters are part of the Bleve query. The listing then orders the matches, counts them into facets
-// and cuts the page, and only the page's documents are read for highlights.
+// run finds and scores the documents matching the plan. Every match is counted into the total and the facets, as
+// the viewer may see it and the facet filters allow (the listing's entry says so), and only the best ones up to the
+// requested page are kept (ranker): the page's documents are then read for highlights.
 func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
+	b.list.mu.RLock()
+	r := b.list.ranker(q)
+	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, matchHandler(&b.docs, r))
+	_, err := b.idx.SearchInContext(hctx, bleve.NewSearchRequestOptions(textQuery(p), 0, 0, false))
+	var res Result
+	if err == nil {
+		res = r.result()
+	}
+	b.list.mu.RUnlock()
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	if len(res.Hits) == 0 {
+		return res, nil
+	}
+	if err := b.fillHighlights(ctx, p.terms, res.Hits); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// textQuery matches and scores the documents of the plan: any of its words or their synonyms must match, and
+// adjacent words found side by side add to the score.
+func textQuery(p queryPlan) query.Query {
 	clauses := make([]query.Query, 0, len(p.terms)+len(p.alts))
 	for i := range p.terms {
 		clauses = append(clauses, termQuery(p, i))
@@ -641,26 +669,7 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 		}
 		bq.AddShould(near...)
 	}
-	bq.AddFilter(filterQuery(q))
-
-	// Every match, best first: a catalog has thousands of APIs, not millions.
-	req := bleve.NewSearchRequestOptions(bq, max(b.list.size(), 1), 0, false)
-	sr, err := b.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	matches := make([]scored, 0, len(sr.Hits))
-	for _, dm := range sr.Hits {
-		matches = append(matches, scored{id: dm.ID, score: dm.Score})
-	}
-	res := b.list.rank(q, matches)
-	if len(res.Hits) == 0 {
-		return res, nil
-	}
-	if err := b.fillHighlights(ctx, p.terms, res.Hits); err != nil {
-		return Result{}, err
-	}
-	return res, nil
+	return bq
 }
 
 // fillHighlights reads the stored text of the page's hits and marks the terms in it.

@@ -24,6 +24,7 @@ type listing struct {
 	// Facet values numbered, so that counting is indexing a slice.
 	teams, tags, states dictionary
 	teamNames           map[string]string // by slug
+	gen                 uint64            // counts the changes, so that tables of entries know they are stale
 }
 
 // dictionary numbers the distinct values of one facet.
@@ -177,6 +178,7 @@ func (l *listing) reset() {
 }
 
 func (l *listing) resort() {
+	l.gen++
 	l.teams, l.tags, l.states = dictionary{}, dictionary{}, dictionary{}
 	l.teamNames = map[string]string{}
 	l.byName = l.byName[:0]
@@ -204,12 +206,6 @@ func (l *listing) resort() {
 	})
 	l.byUpdated = append(l.byUpdated[:0], l.byName...)
 	sort.SliceStable(l.byUpdated, func(i, j int) bool { return l.byUpdated[i].updated > l.byUpdated[j].updated })
-}
-
-func (l *listing) size() int {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return len(l.byID)
 }
 
 func inSet(id int, set []bool) bool { return set == nil || set[id] }
@@ -297,59 +293,4 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 	}
 	l.resort()
 	return l, nil
-}
-
-// scored is a document the text query matched, with its relevance.
-type scored struct {
-	id    string
-	score float64
-}
-
-// rank orders the matches of a text query (relevance, name or newest first),
-// counts them into facets and returns the requested page.
-func (l *listing) rank(q Query, matches []scored) Result {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	type match struct {
-		e     *entry
-		score float64
-	}
-	ms := make([]match, 0, len(matches))
-	c := l.counter(q)
-	for _, m := range matches {
-		e := l.byID[m.id]
-		if e == nil {
-			continue // indexed meanwhile; the next search sees it
-		}
-		if !c.add(e) {
-			continue
-		}
-		ms = append(ms, match{e, m.score})
-	}
-	sort.Slice(ms, func(i, j int) bool {
-		a, b := ms[i], ms[j]
-		switch q.Sort {
-		case SortUpdated:
-			if a.e.updated != b.e.updated {
-				return a.e.updated > b.e.updated
-			}
-		case SortRelevance:
-			if a.score != b.score {
-				return a.score > b.score
-			}
-		}
-		if a.e.nameSort != b.e.nameSort {
-			return a.e.nameSort < b.e.nameSort
-		}
-		return a.e.id < b.e.id
-	})
-	res := Result{Total: len(ms), Hits: []Hit{}}
-	from := min((q.Page-1)*q.PerPage, len(ms))
-	to := min(from+q.PerPage, len(ms))
-	for _, m := range ms[from:to] {
-		res.Hits = append(res.Hits, m.e.hit())
-	}
-	res.Facets = l.facets(c, q.FacetLimit)
-	l.names(&res)
-	return res
 }

@@ -1,0 +1,220 @@
+package search
+
+import (
+	"container/heap"
+	"encoding/binary"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// A text query of a few common words matches most of a catalog: every match is scored by Bleve, counted into the
+// facets and the total, and only the best page of them is kept. Bleve's own collector would keep every match in a heap,
+// look up each one's ID in the stored fields and sort them all; the handler below receives each match as it is scored
+// instead, finds its listing entry through a table of the index snapshot's documents, and keeps the page in a
+// bounded heap.
+
+// docEntries maps the internal document numbers of one index snapshot (a Bleve reader, unchanged until the index
+// changes) to the listing's entries of one generation, so that a match costs an array look-up rather than a read of
+// its stored fields and a map look-up of its ID.
+type docEntries struct {
+	reader index.IndexReader
+	gen    uint64 // of the listing
+	// byNum holds the entries by document number: Bleve's scorch index numbers its documents from zero, as eight
+	// bytes big-endian. Any other internal ID is in other.
+	byNum []*entry
+	other map[string]*entry
+}
+
+// maxDocNum bounds the table by document number (a deleted document keeps its number until a merge).
+const maxDocNum = 1 << 24
+
+// entry returns the entry of an internal document ID, nil when the table does not have it.
+func (d *docEntries) entry(iid index.IndexInternalID) *entry {
+	if len(iid) == 8 {
+		if n := binary.BigEndian.Uint64(iid); n < uint64(len(d.byNum)) {
+			if e := d.byNum[n]; e != nil {
+				return e
+			}
+		}
+	}
+	return d.other[string(iid)]
+}
+
+// entryTable caches the docEntries of the latest snapshot a search read.
+type entryTable struct {
+	mu  sync.Mutex
+	cur *docEntries
+}
+
+// of returns the entries of the snapshot r for the listing l (read-locked by the caller), building them when r or l
+// changed since the last search: one pass over the snapshot's documents, once per change of the index.
+func (t *entryTable) of(r index.IndexReader, l *listing) (*docEntries, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cur != nil && t.cur.reader == r && t.cur.gen == l.gen {
+		return t.cur, nil
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer all.Close()
+	d := &docEntries{reader: r, gen: l.gen, byNum: make([]*entry, 0, len(l.byID)), other: map[string]*entry{}}
+	for {
+		iid, err := all.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if iid == nil {
+			break
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		e := l.byID[id]
+		if e == nil {
+			continue // indexed meanwhile; the listing has it by the next search
+		}
+		if len(iid) == 8 && binary.BigEndian.Uint64(iid) < maxDocNum {
+			n := binary.BigEndian.Uint64(iid)
+			for uint64(len(d.byNum)) <= n {
+				d.byNum = append(d.byNum, nil)
+			}
+			d.byNum[n] = e
+		} else {
+			d.other[string(iid)] = e
+		}
+	}
+	t.cur = d
+	return d, nil
+}
+
+// reset forgets the cached snapshot (the index is being replaced or closed).
+func (t *entryTable) reset() {
+	t.mu.Lock()
+	t.cur = nil
+	t.mu.Unlock()
+}
+
+// match is a listing entry a text query matched, with its relevance.
+type match struct {
+	e     *entry
+	score float64
+}
+
+// ranker counts the matches of a text query into the total and the facets and keeps the best of them for the
+// requested page, in the query's order. The listing is read-locked while it is used.
+type ranker struct {
+	q     Query
+	l     *listing
+	own   []bool // the viewer's teams, by facet id
+	c     *counter
+	keep  int       // matches kept: everything up to the end of the requested page
+	worst matchHeap // the kept matches, the worst on top
+	total int
+}
+
+func (l *listing) ranker(q Query) *ranker {
+	own := l.teams.set(q.Viewer.Teams)
+	if own == nil {
+		own = make([]bool, len(l.teams.values))
+	}
+	r := &ranker{q: q, l: l, own: own, c: l.counter(q), keep: q.Page * q.PerPage}
+	r.worst.before = func(a, b match) bool { return before(q.Sort, a, b) }
+	return r
+}
+
+// add counts a match of e, unless the viewer may not see it or the facet filters leave it out.
+func (r *ranker) add(e *entry, score float64) {
+	// Visibility first, as in filterQuery: nothing hidden is counted.
+	if !r.q.Viewer.All && e.visibility != VisibilityPublic && !r.own[e.teamID] {
+		return
+	}
+	if !r.c.add(e) {
+		return
+	}
+	r.total++
+	m := match{e, score}
+	if len(r.worst.ms) < r.keep {
+		heap.Push(&r.worst, m)
+	} else if r.keep > 0 && before(r.q.Sort, m, r.worst.ms[0]) {
+		r.worst.ms[0] = m
+		heap.Fix(&r.worst, 0)
+	}
+}
+
+// result is the requested page of the matches, the facets and the total.
+func (r *ranker) result() Result {
+	// Popping the worst first fills the kept matches from the back: best first.
+	ms := make([]match, len(r.worst.ms))
+	for i := len(ms) - 1; i >= 0; i-- {
+		ms[i] = heap.Pop(&r.worst).(match)
+	}
+	res := Result{Total: r.total, Hits: []Hit{}}
+	from := min((r.q.Page-1)*r.q.PerPage, len(ms))
+	for _, m := range ms[from:] {
+		res.Hits = append(res.Hits, m.e.hit())
+	}
+	res.Facets = r.l.facets(r.c, r.q.FacetLimit)
+	r.l.names(&res)
+	return res
+}
+
+// before reports whether a comes before b in the order of a query: by relevance (or newest first), then by name and
+// ID, so that the order is total and a page is the same whichever way it is computed.
+func before(sort string, a, b match) bool {
+	switch sort {
+	case SortUpdated:
+		if a.e.updated != b.e.updated {
+			return a.e.updated > b.e.updated
+		}
+	case SortRelevance:
+		if a.score != b.score {
+			return a.score > b.score
+		}
+	}
+	if a.e.nameSort != b.e.nameSort {
+		return a.e.nameSort < b.e.nameSort
+	}
+	return a.e.id < b.e.id
+}
+
+// matchHeap is a heap of matches with the last in the order on top.
+type matchHeap struct {
+	ms     []match
+	before func(a, b match) bool
+}
+
+func (h *matchHeap) Len() int           { return len(h.ms) }
+func (h *matchHeap) Less(i, j int) bool { return h.before(h.ms[j], h.ms[i]) }
+func (h *matchHeap) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
+func (h *matchHeap) Push(x any)         { h.ms = append(h.ms, x.(match)) }
+func (h *matchHeap) Pop() any {
+	m := h.ms[len(h.ms)-1]
+	h.ms = h.ms[:len(h.ms)-1]
+	return m
+}
+
+// matchHandler hands each document Bleve matches to r, through the entries of the snapshot searched.
+func matchHandler(t *entryTable, r *ranker) search.MakeDocumentMatchHandler {
+	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		entries, err := t.of(sctx.IndexReader, r.l)
+		if err != nil {
+			return nil, false, err
+		}
+		return func(dm *search.DocumentMatch) error {
+			if dm == nil {
+				return nil
+			}
+			if e := entries.entry(dm.IndexInternalID); e != nil {
+				r.add(e, dm.Score)
+			} // else indexed meanwhile: the next search sees it
+			sctx.DocumentMatchPool.Put(dm)
+			return nil
+		}, false, nil
+	}
+}

@@ -1,0 +1,162 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// fullRanking is the reference the bounded ranking must agree with: Bleve's own collector scores and returns every
+// match the viewer may see, and they are filtered and sorted in full.
+func fullRanking(t *testing.T, b *Bleve, q Query) []string {
+	t.Helper()
+	q, err := normalize(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.plan(q.Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(textQuery(p))
+	bq.AddFilter(filterQuery(q))
+	sr, err := b.idx.Search(bleve.NewSearchRequestOptions(bq, 100000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := func(filter []string, values ...string) bool {
+		if len(filter) == 0 {
+			return true
+		}
+		for _, v := range values {
+			if slices.Contains(filter, v) {
+				return true
+			}
+		}
+		return false
+	}
+	var ms []match
+	for _, dm := range sr.Hits {
+		e := b.list.byID[dm.ID]
+		if in(q.Teams, e.team) && in(q.Tags, e.tags...) && in(q.States, e.states...) {
+			ms = append(ms, match{e, dm.Score})
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool { return before(q.Sort, ms[i], ms[j]) })
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.e.id
+	}
+	return ids
+}
+
+func TestBleveBoundedRankingMatchesFullRanking(t *testing.T) {
+	ctx := context.Background()
+	b, err := OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.SetSynonyms(ctx, DefaultSynonyms()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Upsert(ctx, benchCorpus(300, 4)...); err != nil {
+		t.Fatal(err)
+	}
+	viewer := Viewer{Teams: []string{"team-07", "team-21"}}
+	texts := []string{"send sms", "invoice", "send an invoice to a customer by email", "track the parcel of a shipment",
+		"/v2/orders/{payment_id}", "custmer", "warehou", "refund a payment", "e-mail the receipt"}
+	for _, text := range texts {
+		for _, q := range []Query{
+			{Text: text, Viewer: viewer},
+			{Text: text, Viewer: Viewer{All: true}, Sort: SortName},
+			{Text: text, Viewer: viewer, Sort: SortUpdated},
+			{Text: text, Viewer: viewer, Tags: []string{"global", "secure", "open"}, States: []string{"published"}},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/%v", text, q.Sort, q.Tags), func(t *testing.T) {
+				want := fullRanking(t, b, q)
+				if len(want) == 0 && len(q.Tags) == 0 {
+					t.Fatalf("the reference finds nothing: pick a query that matches")
+				}
+				var got []string
+				for page := 1; page == 1 || len(got) < len(want) && page < 100; page++ {
+					q.Page, q.PerPage = page, 7
+					res := mustSearch(t, b, q)
+					if res.Total != len(want) {
+						t.Fatalf("page %d: Total: got %d, want %d", page, res.Total, len(want))
+					}
+					if len(res.Hits) == 0 {
+						break
+					}
+					got = append(got, hitIDs(res)...)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("pages of 7: got %v, want %v", head(got), head(want))
+				}
+			})
+		}
+	}
+}
+
+func head(ids []string) string {
+	if len(ids) > 12 {
+		return strings.Join(ids[:12], " ") + fmt.Sprintf(" … (%d)", len(ids))
+	}
+	return strings.Join(ids, " ")
+}
+
+func TestBleveSearchSeesChangesAfterSearching(t *testing.T) {
+	ctx := context.Background()
+	idx := loadCorpus(t, openTestBleve)
+	q := Query{Text: "geocoder", Viewer: admin()}
+	if got := hitIDs(mustSearch(t, idx, q)); !slices.Equal(got, []string{"api-3"}) {
+		t.Fatalf("hits: got %v, want [api-3]", got)
+	}
+	// Renamed: the table of entries built by the first search must not show the old name.
+	var doc Document
+	for _, d := range conformanceCorpus() {
+		if d.ID == "api-3" {
+			doc = d
+		}
+	}
+	doc.Name = "Geocoder Deluxe"
+	if err := idx.Upsert(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSearch(t, idx, q)
+	if len(res.Hits) != 1 || res.Hits[0].Name != "Geocoder Deluxe" {
+		t.Errorf("hits after renaming: got %+v, want api-3 named Geocoder Deluxe", res.Hits)
+	}
+	if err := idx.Delete(ctx, "api-3"); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSearch(t, idx, q); res.Total != 0 || len(res.Hits) != 0 {
+		t.Errorf("after deleting: got total %d, hits %v, want none", res.Total, hitIDs(res))
+	}
+}
+
+func TestPlanBoundsQueryWords(t *testing.T) {
+	b, err := OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var words []string
+	for i := range 3 * maxQueryTerms {
+		words = append(words, fmt.Sprintf("word%d", i))
+	}
+	p, err := b.plan(strings.Join(words, " "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.terms) != maxQueryTerms || len(p.stems) != maxQueryTerms || len(p.pairs) > maxQueryTerms-1 {
+		t.Errorf("plan of %d words: got %d terms, %d stems, %d pairs, want at most %d terms", len(words), len(p.terms), len(p.stems), len(p.pairs), maxQueryTerms)
+	}
+}
