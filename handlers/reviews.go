@@ -71,7 +71,8 @@ func (h *Handler) ListReviews(c *fiber.Ctx) error {
 
 // ShowReview renders a publication request: a summary first, then the
 // breaking changes by operation, the other findings collapsed by rule (or
-// the page of findings a filter selects), and the description.
+// the page of findings a filter selects), and the description; the decision
+// forms come last, so a reviewer reads before deciding.
 func (h *Handler) ShowReview(c *fiber.Ctx) error {
 	return h.renderReview(c, func(*reviews.Page) {})
 }

@@ -246,6 +246,11 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 			return err
 		}
 	}
+	if state == lifecycle.Draft {
+		if p.Rejection, err = h.rejection(ctx, v); err != nil {
+			return err
+		}
+	}
 	for _, act := range lifecycle.Allowed(state) {
 		if !h.can(c, domain, "api", lifecycle.Permission(act)) {
 			continue
@@ -730,4 +735,23 @@ func (h *Handler) versionAction(c *fiber.Ctx, v *store.APIVersion, act func(cont
 		return err
 	}
 	return c.JSON(out)
+}
+
+// rejection is the answer to the draft's last publication request when it
+// was rejected (the draft's page shows the reason to the team), nil when the
+// draft was never submitted or its last request ended otherwise.
+func (h *Handler) rejection(ctx context.Context, v *store.APIVersion) (*apis.Rejection, error) {
+	last, err := h.store.Requests(ctx, store.RequestFilter{VersionID: v.ID, Limit: 1})
+	if err != nil || len(last) == 0 || last[0].State != store.RequestRejected {
+		return nil, err
+	}
+	r := &last[0]
+	out := &apis.Rejection{Request: r.ID, Reason: r.DecisionComment}
+	if r.Decider != nil {
+		out.By = r.Decider.Username
+	}
+	if r.DecidedAt != nil {
+		out.On = fmtTime(*r.DecidedAt)
+	}
+	return out, nil
 }

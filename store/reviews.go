@@ -78,8 +78,9 @@ func (s *Store) OpenRequestFor(ctx context.Context, versionID int64) (*Publicati
 // RequestFilter narrows a listing of publication requests.
 type RequestFilter struct {
 	State  string // empty for every state
-	APIID  int64
-	TeamID int64
+	APIID     int64
+	VersionID int64
+	TeamID    int64
 	// Teams keeps the requests of the APIs of these teams (slugs); empty
 	// for every team.
 	Teams []string
@@ -97,6 +98,9 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationReq
 	}
 	if f.APIID != 0 {
 		q = q.Where("r.api_id = ?", f.APIID)
+	}
+	if f.VersionID != 0 {
+		q = q.Where("r.version_id = ?", f.VersionID)
 	}
 	if f.TeamID != 0 {
 		q = q.Where("api.team_id = ?", f.TeamID)

@@ -143,6 +143,9 @@ type Version struct {
 	Findings   []spec.Finding
 	// OpenReview is the id of the version's open publication request, 0 when none.
 	OpenReview int64
+	// Rejection is the reviewer's answer when the draft's last publication
+	// request was rejected; nil otherwise.
+	Rejection *Rejection
 
 	CanSubmit      bool
 	CanDeprecate   bool
@@ -167,4 +170,11 @@ type Reference struct {
 	// Unreachable are declared server URLs the page cannot send requests
 	// to (relative, not http(s), plain http from an https page, too many).
 	Unreachable []string
+}
+
+// Rejection is a rejected publication request as the draft's page shows it.
+type Rejection struct {
+	Request int64
+	By, On  string
+	Reason  string
 }
