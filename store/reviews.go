@@ -77,7 +77,7 @@ func (s *Store) OpenRequestFor(ctx context.Context, versionID int64) (*Publicati
 
 // RequestFilter narrows a listing of publication requests.
 type RequestFilter struct {
-	State  string // empty for every state
+	State     string // empty for every state
 	APIID     int64
 	VersionID int64
 	TeamID    int64
