@@ -141,6 +141,9 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 		CanGateway:      h.can(c, domain, "api", "gateway"),
 	}
 	def := lifecycle.Default(vs)
+	if def != nil {
+		d.DocsVersion, d.DocsOperations = def.Version, def.Operations
+	}
 	for i := range vs {
 		v := &vs[i]
 		if !insider && !lifecycle.VersionIsPublic(v) {

@@ -118,6 +118,8 @@ type Handler struct {
 	gw           *control.Service
 	gwNodes      *control.Nodes
 	gwSync       fiber.Handler
+
+	docs *docsCache // rendered documentation of versions (docs.go)
 }
 
 // New returns a Handler.
@@ -146,7 +148,8 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.name, h.feed = opts.Instance, opts.Index
 	h.csrf.key = opts.CSRFKey
 	h.metricsToken = opts.MetricsToken
-	h.metrics = newMetrics(h.feed)
+	h.docs = newDocsCache(docsCacheBytes)
+	h.metrics = newMetrics(h.feed, h.docs)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies
 	h.search = opts.Search
@@ -211,7 +214,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics(feed IndexFeed) *metrics {
+func newMetrics(feed IndexFeed, docs *docsCache) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		registry: reg,
@@ -225,7 +228,14 @@ func newMetrics(feed IndexFeed) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"method", "route"}),
 	}
-	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "portico_docs_cache_hits_total", Help: "Views of a version's documentation served from the cache of rendered docs."},
+			func() float64 { return float64(docs.hits.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "portico_docs_cache_misses_total", Help: "Versions' documentation read, parsed and rendered because the cache did not hold it."},
+			func() float64 { return float64(docs.misses.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portico_docs_cache_bytes", Help: "Rendered documentation held by the cache (estimated bytes)."},
+			func() float64 { _, n := docs.size(); return float64(n) }),
+	)
 	if feed != nil {
 		reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portico_index_log_position", Help: "Last index log entry this instance's search index applied."},

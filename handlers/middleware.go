@@ -60,8 +60,12 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 		route = "unmatched"
 	}
 	elapsed := time.Since(start)
-	h.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-	h.metrics.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+	// c.Method() points into the request's buffer, which the next request
+	// on the connection overwrites: a label kept by the metrics must own
+	// its bytes (else a GET's series turns into a PUT's, twice the same).
+	method := strings.Clone(c.Method())
+	h.metrics.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	h.metrics.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}

@@ -36,7 +36,7 @@ func readPageSample(t *testing.T, name string) []byte {
 }
 
 // lifeOf returns a lifecycle service over the env's store, for fixtures.
-func pageLife(t *testing.T, e *env) *lifecycle.Service {
+func pageLife(t testing.TB, e *env) *lifecycle.Service {
 	t.Helper()
 	p, err := policy.New(context.Background(), e.store)
 	if err != nil {
@@ -47,7 +47,7 @@ func pageLife(t *testing.T, e *env) *lifecycle.Service {
 
 // publishedAPI creates an API in a team with version 1.0.0 published
 // directly by an org admin (an import).
-func pagePublishedAPI(t *testing.T, e *env, admin *store.User, teamSlug, slug, visibility, specText string) *store.API {
+func pagePublishedAPI(t testing.TB, e *env, admin *store.User, teamSlug, slug, visibility, specText string) *store.API {
 	t.Helper()
 	ctx := context.Background()
 	svc := pageLife(t, e)
@@ -570,12 +570,12 @@ func TestDeprecateAndRetirePages(t *testing.T) {
 		t.Errorf("state after undo = %q, want published", got)
 	}
 
-	// Retire needs the confirmation.
-	pageWantRedirect(t, "retire unconfirmed", b.post("/apis/pets/versions/1.0.0/retire", nil), "/apis/pets/versions/1.0.0")
+	// Retire needs the version typed as confirmation.
+	pageWantStatus(t, "retire unconfirmed", b.post("/apis/pets/versions/1.0.0/retire", nil), http.StatusUnprocessableEntity)
 	if got := doc(t, b.get("/apis/pets/versions/1.0.0")).Find(`[data-testid="state"]`).First().Text(); got != "published" {
 		t.Errorf("state after unconfirmed retire = %q, want published", got)
 	}
-	pageWantRedirect(t, "retire", b.post("/apis/pets/versions/1.0.0/retire", url.Values{"confirm": {"yes"}}), "/apis/pets/versions/1.0.0")
+	pageWantRedirect(t, "retire", b.post("/apis/pets/versions/1.0.0/retire", url.Values{"confirm": {"1.0.0"}}), "/apis/pets/versions/1.0.0")
 	d = doc(t, b.get("/apis/pets"))
 	if d.Find(`[data-testid="versions-table"] [data-version="1.0.0"]`).Length() != 0 {
 		t.Error("the retired version is still in the main versions table")

@@ -32,6 +32,15 @@ func (h *Handler) pageVersion(c *fiber.Ctx) (*store.APIVersion, error) {
 	return h.life.VisibleVersion(c.UserContext(), currentUser(c), a, name)
 }
 
+// pageVersionMeta is pageVersion without the version's description.
+func (h *Handler) pageVersionMeta(c *fiber.Ctx) (*store.APIVersion, error) {
+	name, err := url.PathUnescape(c.Params("version"))
+	if err != nil {
+		return nil, errNotFound
+	}
+	return h.life.VisibleVersionMeta(c.UserContext(), currentUser(c), currentAPI(c), name)
+}
+
 func versionPath(a *store.API, v *store.APIVersion) string {
 	return "/apis/" + a.Slug + "/versions/" + v.Version
 }
@@ -202,8 +211,11 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 }
 
 // ShowVersion renders a version's page: docs, lint and lifecycle actions.
+// It reads the version without its description: the documentation comes
+// from the cache of rendered docs (versionDocs), which reads it on a miss.
+// ?q= narrows the operations to those matching every word.
 func (h *Handler) ShowVersion(c *fiber.Ctx) error {
-	v, err := h.pageVersion(c)
+	v, err := h.pageVersionMeta(c)
 	if err != nil {
 		return err
 	}
@@ -213,7 +225,7 @@ func (h *Handler) ShowVersion(c *fiber.Ctx) error {
 func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*apis.Version)) error {
 	ctx := c.UserContext()
 	a := currentAPI(c)
-	doc, err := h.life.StoredSpec(ctx, v)
+	docs, err := h.versionDocs(ctx, v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
@@ -223,21 +235,36 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	}
 	state := lifecycle.State(v.State)
 	domain := policy.TeamDomain(a.Team.Slug)
+	filter := strings.TrimSpace(c.Query("q"))
+	if len(filter) > maxFilterLen {
+		filter = filter[:maxFilterLen]
+	}
 	p := apis.Version{
 		API: apiHeader(a), Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
 		Sunset: fmtDate(v.SunsetAt), Successor: v.Successor, Retired: fmtDate(v.RetiredAt),
-		Docs: docsView(doc),
+		Docs: docs.filtered(filterWords(filter)),
 	}
-	judged, err := h.life.VersionFindings(ctx, v)
+	p.Docs.Filter = filter
+	judged, err := h.life.JudgeFindings(ctx, docs.report)
 	if err != nil {
 		return err
 	}
 	for _, it := range judged.Items {
 		p.Findings = append(p.Findings, spec.Finding{Rule: it.Rule, Severity: it.Severity, Location: it.Location, Line: it.Line, Message: it.Message})
 	}
-	if d := lifecycle.Default(vs); d != nil && d.ID == v.ID {
+	def := lifecycle.Default(vs)
+	if def != nil && def.ID == v.ID {
 		p.Default = true
+	}
+	insider := h.can(c, domain, "api", "read")
+	for i := range vs {
+		o := &vs[i]
+		if o.ID != v.ID && !insider && !lifecycle.VersionIsPublic(o) {
+			continue
+		}
+		p.Versions = append(p.Versions, apis.VersionLink{Version: o.Version, State: o.State, StateLabel: lifecycle.State(o.State).Label(),
+			Default: def != nil && def.ID == o.ID, Current: o.ID == v.ID})
 	}
 	if state == lifecycle.InReview {
 		if r, err := h.store.OpenRequestFor(ctx, v.ID); err == nil {
@@ -277,8 +304,62 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		p.MinSunset = h.life.EarliestSunset().Format(pageDate)
 		p.Deprecate.Sunset = p.MinSunset
 	}
+	if p.CanRetire {
+		if p.Retire, err = h.retireForm(ctx, a, v, vs); err != nil {
+			return err
+		}
+	}
 	fill(&p)
 	return h.render(c, apis.ShowVersion(h.page(c, a.Name+" "+v.Version, "catalog"), p))
+}
+
+// retireForm says what retiring v would do, from the lifecycle's own
+// account of it (lifecycle.Service.RetireImpact), for the danger zone.
+func (h *Handler) retireForm(ctx context.Context, a *store.API, v *store.APIVersion, vs []store.APIVersion) (apis.RetireForm, error) {
+	imp, err := h.life.RetireImpact(ctx, a, v)
+	if err != nil {
+		return apis.RetireForm{}, err
+	}
+	var f apis.RetireForm
+	subs := fmt.Sprintf("%s to v%d", pluralize(imp.Subscriptions, "pending or active subscription", "pending or active subscriptions"), imp.Major)
+	if len(imp.Named) > 0 {
+		subs += " (" + strings.Join(imp.Named, ", ")
+		if imp.Subscriptions > len(imp.Named) {
+			subs += fmt.Sprintf(" and %d more", imp.Subscriptions-len(imp.Named))
+		}
+		subs += ")"
+	}
+	switch {
+	case imp.Refused:
+		f.Refusal = fmt.Sprintf("%s cannot be retired now: it is the last live version of v%d, which has %s. Deprecate it first: its subscribers are told the sunset, and it is retired on that day.", v.Version, imp.Major, subs)
+	case imp.OtherLive > 0:
+		f.Consequences = append(f.Consequences, fmt.Sprintf("v%d stays served by its %s: its %s and the gateway's route are not affected.",
+			imp.Major, pluralize(imp.OtherLive, "other live version", "other live versions"), pluralize(imp.Subscriptions, "subscription", "subscriptions")))
+	case imp.EndsSubscriptions:
+		f.Consequences = append(f.Consequences, fmt.Sprintf("Retiring %s ends the %s: their keys stop working at once and their teams are notified.", v.Version, subs))
+	default:
+		f.Consequences = append(f.Consequences, fmt.Sprintf("No app subscribes to v%d, so no subscription ends.", imp.Major))
+	}
+	if imp.GatewayGone || imp.EndsSubscriptions {
+		f.Consequences = append(f.Consequences, fmt.Sprintf("The gateway answers 410 Gone to every call to v%d of %s.", imp.Major, a.Slug))
+	}
+	if f.Refusal == "" {
+		rest := make([]store.APIVersion, 0, len(vs))
+		for _, o := range vs {
+			if o.ID != v.ID {
+				rest = append(rest, o)
+			}
+		}
+		if def := lifecycle.Default(vs); def != nil && def.ID == v.ID {
+			if next := lifecycle.Default(rest); next != nil {
+				f.Consequences = append(f.Consequences, fmt.Sprintf("The catalog shows %s as the API's version instead.", next.Version))
+			} else {
+				f.Consequences = append(f.Consequences, "The API has no live version left: the catalog lists it as retired.")
+			}
+		}
+		f.Consequences = append(f.Consequences, "Retiring is final: the version and its documentation stay in the history, but it cannot be published again.")
+	}
+	return f, nil
 }
 
 // versionDone ends a lifecycle action from a page: field errors re-render
@@ -362,19 +443,24 @@ func (h *Handler) UndeprecateVersion(c *fiber.Ctx) error {
 	return h.versionDone(c, v, err, fmt.Sprintf("%s %s is published again; its sunset is cancelled.", a.Name, v.Version), func(*apis.Version, map[string]string) {})
 }
 
-// RetireVersion retires a version. The form's checkbox confirms it.
+// RetireVersion retires a version. The form's confirmation is the
+// version typed again; without it nothing happens and the page comes back
+// with what retiring would do.
 func (h *Handler) RetireVersion(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	v, err := h.pageVersion(c)
 	if err != nil {
 		return err
 	}
-	if c.FormValue("confirm") != "yes" {
-		h.flash(c, "error", "Tick the confirmation box to retire "+v.Version+": retiring is final.")
-		return seeOther(c, versionPath(a, v))
+	confirm := strings.TrimSpace(c.FormValue("confirm"))
+	if confirm != v.Version {
+		err = invalid(map[string]string{"confirm": fmt.Sprintf("Type %s to confirm: retiring is final. What it does is listed above.", v.Version)})
+	} else {
+		err = h.life.Retire(c.UserContext(), currentUser(c), a, v)
 	}
-	err = h.life.Retire(c.UserContext(), currentUser(c), a, v)
-	return h.versionDone(c, v, err, fmt.Sprintf("%s %s is retired. It stays in the history.", a.Name, v.Version), func(*apis.Version, map[string]string) {})
+	return h.versionDone(c, v, err, fmt.Sprintf("%s %s is retired. It stays in the history.", a.Name, v.Version), func(p *apis.Version, fields map[string]string) {
+		p.Retire.Confirm, p.Retire.Errors = confirm, fields
+	})
 }
 
 // specFileName is the download name of a version's description.
@@ -418,19 +504,20 @@ func (h *Handler) DownloadSpecJSON(c *fiber.Ctx) error {
 	return c.Send(js)
 }
 
-// ShowReference renders the interactive reference of a version.
+// ShowReference renders the interactive reference of a version. Its
+// servers come with the cached documentation, without reading the spec.
 func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	a := currentAPI(c)
-	v, err := h.pageVersion(c)
+	v, err := h.pageVersionMeta(c)
 	if err != nil {
 		return err
 	}
-	doc, err := h.life.StoredSpec(c.UserContext(), v)
+	docs, err := h.versionDocs(c.UserContext(), v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
 	r := apis.Reference{API: apiHeader(a), Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
-	r.TryOrigins, r.Unreachable = tryTargets(doc.ServerTargets(), c.Protocol() == "https")
+	r.TryOrigins, r.Unreachable = tryTargets(docs.servers, c.Protocol() == "https")
 	c.Set("Content-Security-Policy", contentSecurityPolicy(r.TryOrigins...))
 	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "catalog"), r))
 }

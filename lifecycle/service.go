@@ -630,11 +630,24 @@ func (s *Service) VersionFindings(ctx context.Context, v *store.APIVersion) (*sp
 	if err != nil {
 		return nil, err
 	}
+	return s.JudgeFindings(ctx, VersionReport(doc))
+}
+
+// VersionReport is the validation and lint report of a stored version's
+// parsed description, before the org's rule set judges it: it depends on
+// the description alone, so a page may keep it with the version.
+func VersionReport(doc *spec.Document) *spec.Report {
+	return &spec.Report{Validation: doc.Validation, Lint: spec.Lint(doc)}
+}
+
+// JudgeFindings judges a version's report (VersionReport) by the org's
+// rule set as it is now: VersionFindings without reading the description.
+func (s *Service) JudgeFindings(ctx context.Context, r *spec.Report) (*spec.Judgement, error) {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return spec.Judge(&spec.Report{Validation: doc.Validation, Lint: spec.Lint(doc)}, rules, nil), nil
+	return spec.Judge(r, rules, nil), nil
 }
 
 // specErrors counts a version's validation and lint findings of severity error.

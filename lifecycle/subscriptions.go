@@ -90,3 +90,59 @@ func (s *Service) refuseIfSubscribed(ctx context.Context, tx bun.Tx, a *store.AP
 		"Version %s cannot be retired while v%d has %d pending or active subscription(s): %s. Deprecate it first (its subscribers are told the sunset), or have the subscriptions ended.",
 		v.Version, v.Major, n, list)}
 }
+
+// RetireImpact is what retiring a version would do, as the transition
+// table and subscriptionEffect apply it, for a confirmation to name.
+type RetireImpact struct {
+	// Major is the version's major; OtherLive counts the other published
+	// or deprecated versions of that major. While one remains, it serves
+	// the major: subscriptions and the gateway's route are not affected.
+	Major     int
+	OtherLive int
+	// Subscriptions counts the major's pending or active subscriptions;
+	// Named lists up to ten of them ("app of team (state)").
+	Subscriptions int
+	Named         []string
+	// Refused says the retirement would be refused: a published version,
+	// the last live one of its major, with subscriptions (deprecate first).
+	Refused bool
+	// EndsSubscriptions says the retirement ends the Subscriptions (their
+	// keys revoked, their teams notified); GatewayGone that the gateway
+	// then answers 410 Gone on the major's route.
+	EndsSubscriptions bool
+	GatewayGone       bool
+}
+
+// RetireImpact says what retiring v of a would do now, without doing it.
+func (s *Service) RetireImpact(ctx context.Context, a *store.API, v *store.APIVersion) (RetireImpact, error) {
+	imp := RetireImpact{Major: v.Major}
+	t, ok := Find(Retire, State(v.State))
+	if !ok {
+		return imp, nil
+	}
+	others, err := s.store.OtherVersionsInMajorNow(ctx, a.ID, v.Major, v.ID, string(Published), string(Deprecated))
+	if err != nil {
+		return imp, err
+	}
+	imp.OtherLive = others
+	subs, n, err := s.store.LiveSubscriptionsNow(ctx, a.ID, v.Major, maxNamed)
+	if err != nil {
+		return imp, err
+	}
+	imp.Subscriptions = n
+	for _, sub := range subs {
+		imp.Named = append(imp.Named, fmt.Sprintf("%s of %s (%s)", sub.App.Slug, sub.ConsumerTeam.Slug, sub.State))
+	}
+	if others > 0 {
+		return imp, nil
+	}
+	imp.GatewayGone = true
+	switch t.Subscriptions {
+	case RefuseIfSubscribed:
+		imp.Refused = n > 0
+		imp.GatewayGone = n == 0
+	case EndSubscriptions:
+		imp.EndsSubscriptions = n > 0
+	}
+	return imp, nil
+}

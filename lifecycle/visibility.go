@@ -139,6 +139,23 @@ func (s *Service) VisibleVersion(ctx context.Context, u *store.User, a *store.AP
 	return v, nil
 }
 
+// VisibleVersionMeta is VisibleVersion without the spec: for pages that
+// show a version's documentation from a cache and read the spec only when
+// the cache misses.
+func (s *Service) VisibleVersionMeta(ctx context.Context, u *store.User, a *store.API, version string) (*store.APIVersion, error) {
+	v, err := s.store.VersionMetaByName(ctx, a.ID, version)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.CanSeeVersion(ctx, u, a, v); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("version %s of %q: %w", version, a.Slug, store.ErrNotFound)
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
 // CanSeeVersion reports whether u sees v of a. The caller has checked that
 // u sees a.
 func (s *Service) CanSeeVersion(ctx context.Context, u *store.User, a *store.API, v *store.APIVersion) (bool, error) {

@@ -695,3 +695,14 @@ func bulkInsert[T any](ctx context.Context, db bun.IDB, rows []T, what string) e
 	}
 	return nil
 }
+
+// LiveSubscriptionsNow is LiveSubscriptionsOf outside a transaction: what
+// a confirmation shows before an action that would end them.
+func (s *Store) LiveSubscriptionsNow(ctx context.Context, apiID int64, major, limit int) ([]Subscription, int, error) {
+	return s.LiveSubscriptionsOf(ctx, s.db, apiID, major, limit)
+}
+
+// OtherVersionsInMajorNow is OtherVersionsInMajor outside a transaction.
+func (s *Store) OtherVersionsInMajorNow(ctx context.Context, apiID int64, major int, excludeID int64, states ...string) (int, error) {
+	return s.OtherVersionsInMajor(ctx, s.db, apiID, major, excludeID, states...)
+}

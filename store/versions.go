@@ -89,6 +89,16 @@ func (s *Store) Version(ctx context.Context, apiID int64, version string) (*APIV
 	return v, nil
 }
 
+// VersionMetaByName returns one version of an API without its spec.
+func (s *Store) VersionMetaByName(ctx context.Context, apiID int64, version string) (*APIVersion, error) {
+	v := new(APIVersion)
+	if err := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id = ? AND v.version = ?", apiID, version).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("version %s: %w", version, translate(err))
+	}
+	return v, nil
+}
+
 // VersionByID returns a version with its spec.
 func (s *Store) VersionByID(ctx context.Context, id int64) (*APIVersion, error) {
 	v := new(APIVersion)

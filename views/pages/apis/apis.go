@@ -70,6 +70,10 @@ type Detail struct {
 	PlanForm   components.PlanForm
 	PlanEdits  []components.PlanForm
 	CanGateway bool
+	// DocsVersion is the version whose documentation the API page leads to
+	// (its default version; "" when none is live), with its operations.
+	DocsVersion    string
+	DocsOperations int
 }
 
 // VersionForm creates a version or replaces a draft's spec.
@@ -95,7 +99,12 @@ type Docs struct {
 	Servers         []string
 	Security        []spec.SecuritySchemeDoc
 	Groups          []DocGroup
-	Operations      int
+	// Operations counts the distinct operations shown; Total those of the
+	// description, before Filter (the words the operations were filtered
+	// by, "" for none).
+	Operations int
+	Total      int
+	Filter     string
 }
 
 // DocGroup is the operations under one tag.
@@ -109,7 +118,26 @@ type DocGroup struct {
 type DocOperation struct {
 	spec.OperationDoc
 	DescriptionHTML string
-	Anchor          string
+	// Anchor is the operation's fragment id, for links to it.
+	Anchor string
+	// HTML is the operation already rendered (by Operation), when the
+	// documentation comes from the cache; Operation renders it otherwise.
+	HTML string
+}
+
+// VersionLink is one entry of a docs page's version switcher.
+type VersionLink struct {
+	Version, State, StateLabel string
+	Default, Current           bool
+}
+
+// RetireForm is the confirmation of a retirement: Consequences say what it
+// does; Refusal, when set, why it cannot be done now (no form is shown).
+type RetireForm struct {
+	Consequences []string
+	Refusal      string
+	Confirm      string
+	Errors       components.FieldErrors
 }
 
 // DeprecateForm announces a sunset.
@@ -156,6 +184,9 @@ type Version struct {
 	MinSunset      string
 	Submit         SubmitForm
 	Deprecate      DeprecateForm
+	Retire         RetireForm
+	// Versions are the API's versions the viewer sees, for the switcher.
+	Versions []VersionLink
 }
 
 // Reference is the interactive API reference page.
