@@ -6,9 +6,11 @@
 package apperr
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // InputError reports invalid input, field by field (422 over HTTP; a form
@@ -90,4 +92,35 @@ func (e *LimitError) Error() string { return e.Reason }
 // Limit returns a LimitError.
 func Limit(reason string, retryAfter time.Duration) *LimitError {
 	return &LimitError{Reason: reason, RetryAfter: retryAfter}
+}
+
+// Text checks a free text from outside for a field bounded to max
+// characters (runes): it must be valid UTF-8 and not longer. When it is
+// not, and errs has no message for field yet, it records one naming the
+// limit and returns false. Each domain keeps its limits as named constants
+// in one place (its limits.go) and checks them in its service, so a page,
+// the JSON API and the CLI refuse alike.
+func Text(errs map[string]string, field, value string, max int) bool {
+	msg := ""
+	if !utf8.ValidString(value) {
+		msg = "Use text in UTF-8: this is not valid UTF-8."
+	} else if n := utf8.RuneCountInString(value); n > max {
+		msg = fmt.Sprintf("Use at most %d characters: this has %d.", max, n)
+	}
+	if msg == "" {
+		return true
+	}
+	if _, ok := errs[field]; !ok {
+		errs[field] = msg
+	}
+	return false
+}
+
+// CheckText is Text for a single field: an InputError, or nil.
+func CheckText(field, value string, max int) error {
+	errs := map[string]string{}
+	if Text(errs, field, value, max) {
+		return nil
+	}
+	return &InputError{Fields: errs}
 }

@@ -8,9 +8,6 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// MaxQueryLength is the longest search text, in characters.
-const MaxQueryLength = 200
-
 // ViewerOf returns who u is to the search index: the public APIs and the
 // team-only ones of the teams whose APIs u may read (lifecycle's Readable:
 // every team for org approvers and admins, their own teams for members),

@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
@@ -69,15 +69,16 @@ func parseCatalogParams(c *fiber.Ctx) (catalogParams, map[string]string) {
 		Sort:   c.Query("sort"),
 	}
 	errs := map[string]string{}
-	if utf8.RuneCountInString(p.Q) > maxQueryLength {
-		errs["q"] = "Keep the search under " + strconv.Itoa(maxQueryLength) + " characters."
-	}
+	catalog.CheckSearch(errs, p.Q, map[string][]string{"team": p.Teams, "tag": p.Tags, "state": p.States})
 	switch p.Sort {
 	case "", search.SortRelevance, search.SortName, search.SortUpdated:
 	default:
 		errs["sort"] = "Sort by relevance, name or updated."
 	}
 	for _, s := range p.States {
+		if _, bad := errs["state"]; bad {
+			break
+		}
 		if !slices.Contains(lifecycle.States(), lifecycle.State(s)) {
 			errs["state"] = "Unknown state " + strconv.Quote(s) + ": use draft, in_review, published, deprecated or retired."
 		}
@@ -441,9 +442,7 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 	}
 	p, errs := parseCatalogParams(c)
 	find := strings.TrimSpace(c.Query("find"))
-	if utf8.RuneCountInString(find) > maxQueryLength {
-		errs["find"] = "Keep the filter under " + strconv.Itoa(maxQueryLength) + " characters."
-	}
+	apperr.Text(errs, "find", find, maxQueryLength)
 	if len(errs) > 0 {
 		msgs := make([]string, 0, len(errs))
 		for _, k := range sortedKeys(errs) {

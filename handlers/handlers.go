@@ -181,7 +181,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 func (h *Handler) App() *fiber.App {
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          h.handleError,
-		BodyLimit:             16 << 20,
+		BodyLimit:             SpecBodyLimit, // the largest of the routes' limits (Route.BodyLimit)
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -198,9 +198,9 @@ func (h *Handler) App() *fiber.App {
 	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	mountStatic(app)
 	for _, r := range h.Routes() {
-		handlers := []fiber.Handler{h.authenticate(r), h.authorize(r), r.Handle}
+		handlers := []fiber.Handler{limitBody(r.BodyLimit()), h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
-			handlers = []fiber.Handler{h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
+			handlers = []fiber.Handler{limitBody(r.BodyLimit()), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
 	}

@@ -49,6 +49,12 @@ func (s *Service) SetRule(ctx context.Context, actor *store.User, id, severity s
 	if !ok {
 		return apperr.Denied("Only org admins change the rule set.")
 	}
+	if err := apperr.CheckText("rule", id, MaxRuleID); err != nil {
+		return err
+	}
+	if err := apperr.CheckText("severity", severity, MaxSeverityLength); err != nil {
+		return err
+	}
 	info, known := spec.RuleByID(id)
 	if !known {
 		return apperr.Field("rule", fmt.Sprintf("There is no rule %q.", id))
@@ -283,9 +289,6 @@ func (rv *Review) blockingItems() ([]spec.Item, int) {
 	return rv.Judged.Select(spec.Filter{Severity: spec.SeverityError}, 1, MaxBlockingListed)
 }
 
-// maxReasonLength bounds the reason of an acceptance.
-const maxReasonLength = 2000
-
 // AcceptFinding records that a reviewer accepts one breaking change of an
 // open request as a known false positive, with a reason: it then blocks
 // nothing, and the review shows who accepted it and why. Never the
@@ -295,8 +298,11 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 	if reason == "" {
 		return apperr.Field("reason", "Say why this change breaks no client, for the record.")
 	}
-	if utf8.RuneCountInString(reason) > maxReasonLength {
-		return apperr.Field("reason", fmt.Sprintf("Keep the reason under %d characters.", maxReasonLength))
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxFindingReason {
+		return apperr.Field("reason", fmt.Sprintf("Keep the reason under %d characters.", MaxFindingReason))
+	}
+	if err := apperr.CheckText("key", key, MaxFindingKey); err != nil {
+		return err
 	}
 	a, v, err := s.requestSubjects(ctx, r)
 	if err != nil {

@@ -114,10 +114,7 @@ func earliestSunset(now time.Time, notice time.Duration) time.Time {
 	return day
 }
 
-var (
-	tagPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]{0,39}$`)
-	maxDescription = 20000
-)
+var tagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]{0,39}$`)
 
 // APIInput is an API as created or edited.
 type APIInput struct {
@@ -141,15 +138,11 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 	if creating && !slug.Valid(in.Slug) {
 		errs["slug"] = slug.Rule + " It appears in gateway URLs."
 	}
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
-		errs["name"] = "Give the API a name of up to 200 characters."
+	if !utf8.ValidString(in.Name) || in.Name == "" || utf8.RuneCountInString(in.Name) > MaxAPIName {
+		errs["name"] = fmt.Sprintf("Give the API a name of up to %d characters.", MaxAPIName)
 	}
-	if utf8.RuneCountInString(in.Summary) > 500 {
-		errs["summary"] = "Keep the summary under 500 characters."
-	}
-	if utf8.RuneCountInString(in.Description) > maxDescription {
-		errs["description"] = fmt.Sprintf("Keep the description under %d characters.", maxDescription)
-	}
+	apperr.Text(errs, "summary", in.Summary, MaxSummary)
+	apperr.Text(errs, "description", in.Description, MaxDescription)
 	if in.Visibility == "" {
 		in.Visibility = store.VisibilityPublic
 	}
@@ -164,7 +157,7 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 			continue
 		}
 		if !tagPattern.MatchString(t) {
-			errs["tags"] = fmt.Sprintf("Tag %q: use up to 40 lowercase letters, digits, spaces, dots, dashes or underscores.", t)
+			errs["tags"] = fmt.Sprintf("Tag %.60q: use up to 40 lowercase letters, digits, spaces, dots, dashes or underscores.", t)
 			continue
 		}
 		seen[t] = true
@@ -181,7 +174,7 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 			continue
 		}
 		if !validUpstream(u) {
-			errs["upstreams"] = fmt.Sprintf("Upstream %q: use an absolute http:// or https:// URL.", u)
+			errs["upstreams"] = fmt.Sprintf("Upstream %.100q: use an absolute http:// or https:// URL of up to %d characters.", u, MaxUpstreamURL)
 			continue
 		}
 		ups = append(ups, u)
@@ -194,7 +187,7 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 }
 
 func validUpstream(u string) bool {
-	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) && len(u) > len("https://") && len(u) <= 500 && !strings.ContainsAny(u, " \t\r\n")
+	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) && len(u) > len("https://") && len(u) <= MaxUpstreamURL && utf8.ValidString(u) && !strings.ContainsAny(u, " \t\r\n")
 }
 
 // CreateAPI creates an API in a team.
@@ -255,7 +248,11 @@ func summarizeAPI(a *store.API) string {
 
 // ParseVersion checks a semver version number.
 func ParseVersion(v string) (*semver.Version, error) {
-	sv, err := semver.StrictNewVersion(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
+	if err := apperr.CheckText("version", v, MaxVersionLength); err != nil {
+		return nil, err
+	}
+	sv, err := semver.StrictNewVersion(v)
 	if err != nil {
 		return nil, apperr.Field("version", fmt.Sprintf("%q is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", v))
 	}
@@ -373,6 +370,10 @@ func conflictMessage(err error, v *store.APIVersion) error {
 // Submit opens a publication request for a draft and notifies its reviewers
 // (org approvers and admins, and the API's team reviewers), except the requester.
 func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, note string) (*store.PublicationRequest, error) {
+	note = strings.TrimSpace(note)
+	if err := apperr.CheckText("note", note, MaxNote); err != nil {
+		return nil, err
+	}
 	t, err := s.check(ctx, actor, a, v, Submit)
 	if err != nil {
 		return nil, err
@@ -387,7 +388,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 		}
 		return nil, err
 	}
-	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: strings.TrimSpace(note)}
+	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: note}
 	var remember func()
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.move(ctx, tx, actor, a, v, t, ""); err != nil {
@@ -452,6 +453,9 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 	if reason == "" {
 		return apperr.Field("reason", "Say why the request is rejected, so the team knows what to change.")
 	}
+	if err := apperr.CheckText("reason", reason, MaxReason); err != nil {
+		return err
+	}
 	a, v, err := s.requestSubjects(ctx, r)
 	if err != nil {
 		return err
@@ -478,6 +482,10 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 // with breaking changes against the latest live version of the same major
 // is refused.
 func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.PublicationRequest, comment string, override bool) error {
+	comment = strings.TrimSpace(comment)
+	if err := apperr.CheckText("comment", comment, MaxComment); err != nil {
+		return err
+	}
 	a, v, err := s.requestSubjects(ctx, r)
 	if err != nil {
 		return err
@@ -538,6 +546,9 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s (UTC) or later.", humanDuration(s.minNotice), earliestSunset(now, s.minNotice).Format("2006-01-02")))
 	}
 	successor = strings.TrimSpace(successor)
+	if err := apperr.CheckText("successor", successor, MaxVersionLength); err != nil {
+		return err
+	}
 	if successor != "" {
 		if successor == v.Version {
 			return apperr.Field("successor", "A version cannot succeed itself.")

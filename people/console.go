@@ -58,7 +58,7 @@ func (c *Console) CreateToken(ctx context.Context, username string, in TokenInpu
 	username = strings.ToLower(strings.TrimSpace(username))
 	u, err := c.s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", apperr.Field("username", fmt.Sprintf("There is no user %q.", username))
+		return "", apperr.Field("username", fmt.Sprintf("There is no user %.80q.", username))
 	}
 	if err != nil {
 		return "", err

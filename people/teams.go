@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -34,12 +33,10 @@ func (in *TeamInput) normalize() map[string]string {
 	}
 	if in.Name == "" {
 		errs["name"] = "Give the team a name."
-	} else if utf8.RuneCountInString(in.Name) > 200 {
-		errs["name"] = "Keep the name under 200 characters."
+	} else {
+		apperr.Text(errs, "name", in.Name, MaxTeamName)
 	}
-	if utf8.RuneCountInString(in.Description) > 2000 {
-		errs["description"] = "Keep the description under 2000 characters."
-	}
+	apperr.Text(errs, "description", in.Description, MaxTeamDescription)
 	return errs
 }
 

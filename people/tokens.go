@@ -34,8 +34,8 @@ func (in *TokenInput) normalize(now time.Time) (*time.Time, map[string]string) {
 	in.Name = strings.TrimSpace(in.Name)
 	in.ExpiresDays = strings.TrimSpace(in.ExpiresDays)
 	errs := map[string]string{}
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
-		errs["name"] = "Name the token (up to 100 characters) so you recognise it later."
+	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxTokenName {
+		errs["name"] = fmt.Sprintf("Name the token (up to %d characters) so you recognise it later.", MaxTokenName)
 	}
 	var expires *time.Time
 	if in.ExpiresDays != "" {

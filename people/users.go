@@ -23,7 +23,7 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 // Field messages shared by several forms.
 var (
 	msgUsername    = "Use 2 to 64 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit."
-	msgDisplayName = "Keep the display name under 200 characters."
+	msgDisplayName = fmt.Sprintf("Keep the display name under %d characters.", MaxDisplayName)
 	msgEmail       = "Enter an email address like name@example.com, or leave it empty."
 	msgOrgRole     = "Choose member, approver or admin."
 	msgPassword    = fmt.Sprintf("Use at least %d characters (and at most %d).", auth.MinPasswordLength, auth.MaxPasswordLength)
@@ -58,8 +58,11 @@ func (in *UserInput) normalize() map[string]string {
 func profileErrors(displayName, email *string, errs map[string]string) {
 	*displayName = strings.TrimSpace(*displayName)
 	*email = strings.TrimSpace(*email)
-	if utf8.RuneCountInString(*displayName) > 200 {
+	if !utf8.ValidString(*displayName) || utf8.RuneCountInString(*displayName) > MaxDisplayName {
 		errs["display_name"] = msgDisplayName
+	}
+	if !apperr.Text(errs, "email", *email, MaxEmail) {
+		return
 	}
 	if *email != "" {
 		if a, err := mail.ParseAddress(*email); err != nil || a.Address != *email {

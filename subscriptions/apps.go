@@ -32,14 +32,12 @@ func (in *AppInput) normalize(creating bool) map[string]string {
 	if creating && !slug.Valid(in.Slug) {
 		errs["slug"] = slug.Rule + " App slugs are unique in the organisation."
 	}
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
-		errs["name"] = "Give the app a name of up to 200 characters."
+	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxAppName {
+		errs["name"] = fmt.Sprintf("Give the app a name of up to %d characters.", MaxAppName)
 	}
-	if utf8.RuneCountInString(in.Description) > 2000 {
-		errs["description"] = "Keep the description under 2000 characters."
-	}
-	if utf8.RuneCountInString(in.Contact) > 200 || strings.ContainsAny(in.Contact, "\r\n") {
-		errs["contact"] = "Give a contact (an address, a channel or a person) of up to 200 characters on one line."
+	apperr.Text(errs, "description", in.Description, MaxAppDescription)
+	if !utf8.ValidString(in.Contact) || utf8.RuneCountInString(in.Contact) > MaxContact || strings.ContainsAny(in.Contact, "\r\n") {
+		errs["contact"] = fmt.Sprintf("Give a contact (an address, a channel or a person) of up to %d characters on one line.", MaxContact)
 	}
 	return errs
 }

@@ -207,11 +207,11 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 	now := s.now().UTC()
 	errs := map[string]string{}
 	in.Name, in.ExpiresAt = strings.TrimSpace(in.Name), strings.TrimSpace(in.ExpiresAt)
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 || strings.ContainsAny(in.Name, "\r\n") {
-		errs["name"] = "Name the key (up to 100 characters on one line), e.g. where it is used: production, staging."
+	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxKeyName || strings.ContainsAny(in.Name, "\r\n") {
+		errs["name"] = fmt.Sprintf("Name the key (up to %d characters on one line), e.g. where it is used: production, staging.", MaxKeyName)
 	}
 	var expires *time.Time
-	if in.ExpiresAt != "" {
+	if in.ExpiresAt != "" && apperr.Text(errs, "expires_at", in.ExpiresAt, MaxShortField) {
 		t, ok := parseWhen(in.ExpiresAt)
 		switch {
 		case !ok:
@@ -315,7 +315,7 @@ func parseGrace(grace string, now time.Time) (time.Time, error) {
 	} else if t, ok := parseWhen(grace); ok {
 		end = t
 	} else {
-		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%q is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", grace))
+		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%.40q is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", grace))
 	}
 	if !end.After(now) || end.After(now.Add(MaxGrace)) {
 		return time.Time{}, apperr.Field("grace", "The grace period must end in the future and within 30 days.")

@@ -71,12 +71,10 @@ func (in *PlanInput) normalize(p *store.Plan, creating bool) map[string]string {
 	if creating && !slug.Valid(in.Slug) {
 		errs["slug"] = slug.Rule
 	}
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
-		errs["name"] = "Give the plan a name of up to 100 characters."
+	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxPlanName {
+		errs["name"] = fmt.Sprintf("Give the plan a name of up to %d characters.", MaxPlanName)
 	}
-	if utf8.RuneCountInString(in.Description) > 2000 {
-		errs["description"] = "Keep the description under 2000 characters."
-	}
+	apperr.Text(errs, "description", in.Description, MaxPlanDescription)
 	rate := number(in.RatePerMinute, MaxRatePerMinute, "rate_per_minute", "the requests per minute", errs)
 	burst := number(in.Burst, MaxBurst, "burst", "the burst", errs)
 	quota := number(in.QuotaPerDay, MaxQuotaPerDay, "quota_per_day", "the requests per day", errs)

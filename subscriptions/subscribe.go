@@ -26,9 +26,6 @@ type SubscribeInput struct {
 	Purpose string
 }
 
-// MaxPurpose is the longest purpose, in characters.
-const MaxPurpose = 1000
-
 // Offer is what an API offers a user who sees it: its open plans and the
 // majors that accept new subscriptions (with a published version), the
 // default one first.
@@ -139,7 +136,8 @@ func (s *Service) SubscribeNewApp(ctx context.Context, actor *store.User, t *sto
 func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App, in SubscribeInput, errs map[string]string) (*store.Subscription, error) {
 	in.API, in.Plan = slug.Normalize(in.API), slug.Normalize(in.Plan)
 	in.Major, in.Purpose = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(in.Major), "v")), strings.TrimSpace(in.Purpose)
-	if in.Purpose == "" || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
+	apperr.Text(errs, "major", in.Major, MaxShortField)
+	if in.Purpose == "" || !utf8.ValidString(in.Purpose) || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
 		errs["purpose"] = fmt.Sprintf("Say in up to %d characters what the app will use the API for: the team that approves reads it.", MaxPurpose)
 	}
 	if in.API == "" {
@@ -355,8 +353,8 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 	if found {
 		needsReason = t.Reason
 	}
-	if needsReason && (reason == "" || utf8.RuneCountInString(reason) > 2000) {
-		return apperr.Field("reason", "Give the reason (up to 2000 characters): the app's team reads it.")
+	if (needsReason && reason == "") || !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
+		return apperr.Field("reason", fmt.Sprintf("Give the reason (up to %d characters): the app's team reads it.", MaxReason))
 	}
 	if !found {
 		return notAllowed(action, State(sub.State))

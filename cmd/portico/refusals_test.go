@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/people"
 )
 
 // portal is a running server and a browser logged in as its first admin.
@@ -184,6 +185,8 @@ func TestSameRefusalEverywhere(t *testing.T) {
 		{name: "slug with a star", team: &team{"*", "Everyone"}, want: []string{"slug"}},
 		{name: "slug taken", team: &team{"Payments", "Payments again"}, want: []string{"slug"}},
 		{name: "team without a name", team: &team{"unnamed", ""}, want: []string{"name"}},
+		{name: "team name over its limit", team: &team{"named", strings.Repeat("é", people.MaxTeamName+1)}, want: []string{"name"}},
+		{name: "email over its limit", user: &user{"carol", "member", strings.Repeat("a", people.MaxEmail) + "@example.com"}, want: []string{"email"}},
 		{name: "unknown team role", member: &member{"alice", "king"}, want: []string{"role"}},
 		{name: "org role as team role", member: &member{"alice", "admin"}, want: []string{"role"}},
 		{name: "unknown user", member: &member{"ghost", "viewer"}, want: []string{"username"}},

@@ -48,6 +48,10 @@ const (
 	MaxTargets = 16
 	// MaxTimeoutMS bounds the connect and response timeouts (10 minutes).
 	MaxTimeoutMS = 600_000
+	// Length limits of the free texts of gateway settings, in characters
+	// (runes; the text must also be valid UTF-8).
+	MaxTargetURL = 500
+	MaxNote      = 500 // the note of a deployment
 )
 
 // Options configures the service.
@@ -301,6 +305,9 @@ func (in *SettingsInput) normalize() (settings, error) {
 		if t == "" {
 			continue
 		}
+		if !apperr.Text(errs, "targets", t, MaxTargetURL) {
+			break
+		}
 		u, err := gateway.ParseTarget(t)
 		switch {
 		case err != nil:
@@ -333,9 +340,7 @@ func (in *SettingsInput) normalize() (settings, error) {
 		errs["response_timeout_ms"] = err.Error()
 	}
 	in.Note = strings.TrimSpace(in.Note)
-	if len(in.Note) > 500 {
-		errs["note"] = "Keep the note under 500 characters."
-	}
+	apperr.Text(errs, "note", in.Note, MaxNote)
 	if len(errs) > 0 {
 		return out, apperr.Invalid(errs)
 	}
