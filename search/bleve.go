@@ -518,6 +518,10 @@ type queryPlan struct {
 	known []bool     // whether each term is a word of the index (else it is most likely a typo)
 	pairs []string   // adjacent stems ("send sms")
 	alts  [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
+	// Whether each term, and each synonym, is common: in so many APIs that it cannot tell them apart (see
+	// commonDocs). A document that matches only common words is not a match when the query has others.
+	common    []bool
+	altCommon []bool
 }
 
 // analyze returns the distinct tokens of text under the named analyzer.
@@ -566,11 +570,11 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 	if p.pairs, err = b.analyze(pairsAnalyzer, strings.Join(terms, " ")); err != nil {
 		return p, err
 	}
-	if p.known, err = b.knownTerms(p); err != nil {
-		return p, err
-	}
 	if th := b.syn.Load(); th != nil {
 		p.alts = th.alternatives(p.stems)
+	}
+	if err = b.termStats(&p); err != nil {
+		return p, err
 	}
 	return p, nil
 }
@@ -578,33 +582,77 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 // maxQueryTerms bounds the words of a query that are searched: a query is a few words, not a document.
 const maxQueryTerms = 16
 
-// knownTerms reports for each term whether the index has it (as typed, or its stem in a text field).
-func (b *Bleve) knownTerms(p queryPlan) ([]bool, error) {
+// Common words: a word in at least a fifth of the APIs, and in a thousand of them or more, says little about what an
+// API does ("get", "list", "send" in a large catalog). Scoring every API that has one is what made queries slow at
+// 10,000 APIs; such a word still ranks the APIs that match the query's other words, like Lucene's common terms query.
+// Below a thousand APIs no word is common: every word matches.
+const (
+	commonShare   = 0.2
+	minCommonDocs = 1000
+)
+
+// commonDocs is the number of documents from which a word is common in an index of n documents.
+func commonDocs(n uint64) uint64 { return max(minCommonDocs, uint64(float64(n)*commonShare)) }
+
+// termStats sets, for each term of p, whether the index has it (as typed, or its stem in a text field), and whether
+// it and each synonym are common.
+func (b *Bleve) termStats(p *queryPlan) error {
 	adv, err := b.idx.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search: %w", err)
 	}
 	defer r.Close()
-	known := make([]bool, len(p.terms))
-	for i, t := range p.terms {
-		for _, fv := range [][2]string{{fPrimary, t}, {fEnName, p.stems[i]}, {fEnTags, p.stems[i]}, {fEnOps, p.stems[i]}, {fEnDesc, p.stems[i]}} {
+	n, err := r.DocCount()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	threshold := commonDocs(n)
+	// df is the largest number of documents that have the word in one field: a lower bound of those it matches.
+	df := func(fields [][2]string) (uint64, error) {
+		var most uint64
+		for _, fv := range fields {
 			tfr, err := r.TermFieldReader(context.Background(), []byte(fv[1]), fv[0], false, false, false)
 			if err != nil {
-				return nil, fmt.Errorf("search: %w", err)
+				return 0, fmt.Errorf("search: %w", err)
 			}
-			n := tfr.Count()
+			most = max(most, tfr.Count())
 			tfr.Close()
-			if n > 0 {
-				known[i] = true
+		}
+		return most, nil
+	}
+	stemFields := func(stem string) [][2]string {
+		return [][2]string{{fEnName, stem}, {fEnTags, stem}, {fEnOps, stem}, {fEnDesc, stem}}
+	}
+	p.known = make([]bool, len(p.terms))
+	p.common = make([]bool, len(p.terms))
+	for i, t := range p.terms {
+		d, err := df(append([][2]string{{fPrimary, t}}, stemFields(p.stems[i])...))
+		if err != nil {
+			return err
+		}
+		p.known[i] = d > 0
+		p.common[i] = d >= threshold
+	}
+	p.altCommon = make([]bool, len(p.alts))
+	for i, alt := range p.alts {
+		// A synonym of several words matches the documents that have all of them: it is common only when each is.
+		p.altCommon[i] = true
+		for _, st := range alt {
+			d, err := df(stemFields(st))
+			if err != nil {
+				return err
+			}
+			if d < threshold {
+				p.altCommon[i] = false
 				break
 			}
 		}
 	}
-	return known, nil
+	return nil
 }
 
 // Field weights of a query word's matches, measured with the relevance evaluation (go run ./search/releval). A match
@@ -639,26 +687,40 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
-	if err := b.fillHighlights(ctx, p.terms, res.Hits); err != nil {
+	if err := b.fillHighlights(ctx, p, res.Hits); err != nil {
 		return Result{}, err
 	}
 	return res, nil
 }
 
 // textQuery matches and scores the documents of the plan: any of its words or their synonyms must match, and
-// adjacent words found side by side add to the score.
+// adjacent words found side by side add to the score. When the query has common words and others, a document must
+// also match one of the others (candidates); that clause weighs nothing, so that the scores are those of the words
+// alone, and Bleve only advances the common words' postings to the candidates instead of scoring all of them.
 func textQuery(p queryPlan) query.Query {
 	clauses := make([]query.Query, 0, len(p.terms)+len(p.alts))
+	var candidates []query.Query
 	for i := range p.terms {
-		clauses = append(clauses, termQuery(p, i))
+		clauses = append(clauses, termQuery(p, i, 1))
+		if !p.common[i] {
+			candidates = append(candidates, termQuery(p, i, 0))
+		}
 	}
-	for _, alt := range p.alts {
-		clauses = append(clauses, synonymQuery(alt))
+	for i, alt := range p.alts {
+		clauses = append(clauses, synonymQuery(alt, synonymWeight))
+		if !p.altCommon[i] {
+			candidates = append(candidates, synonymQuery(alt, 0))
+		}
 	}
 	text := bleve.NewDisjunctionQuery(clauses...)
 	text.SetMin(1)
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(text)
+	if len(candidates) > 0 && len(candidates) < len(clauses) {
+		rare := bleve.NewDisjunctionQuery(candidates...)
+		rare.SetMin(1)
+		bq.AddMust(rare)
+	}
 	if len(p.pairs) > 0 {
 		near := make([]query.Query, len(p.pairs))
 		for i, pair := range p.pairs {
@@ -673,7 +735,7 @@ func textQuery(p queryPlan) query.Query {
 }
 
 // fillHighlights reads the stored text of the page's hits and marks the terms in it.
-func (b *Bleve) fillHighlights(ctx context.Context, terms []string, hits []Hit) error {
+func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit) error {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
@@ -689,7 +751,7 @@ func (b *Bleve) fillHighlights(ctx context.Context, terms []string, hits []Hit) 
 	for _, dm := range sr.Hits {
 		byID[dm.ID] = dm.Fields
 	}
-	hl := b.highlighter(terms)
+	hl := newHighlighter(p)
 	for i := range hits {
 		hits[i].Highlights = hl.highlights(byID[hits[i].ID])
 	}
@@ -709,16 +771,16 @@ func prefixTerm(terms []string, i int) bool {
 	return n >= 3 || n == 2 && len(terms) == 1
 }
 
-// termQuery matches term i of the plan: its stem in each English text field, weighted by the field; as a prefix
-// when the user may still be typing it, and with a typo or two when it is long enough, in the words as typed (name,
-// slug, tags, operations). A typo reading weighs little when the word itself is in the index.
-func termQuery(p queryPlan, i int) query.Query {
+// termQuery matches term i of the plan: its stem in each English text field, weighted by the field and by weight;
+// as a prefix when the user may still be typing it, and with a typo or two when it is long enough and not in the
+// index, in the words as typed (name, slug, tags, operations).
+func termQuery(p queryPlan, i int, weight float64) query.Query {
 	t := p.terms[i]
-	qs := fieldQueries(p.stems[i], 1)
+	qs := fieldQueries(p.stems[i], weight)
 	if prefixTerm(p.terms, i) {
 		pq := bleve.NewPrefixQuery(t)
 		pq.SetField(fPrimary)
-		pq.SetBoost(boostPrefix)
+		pq.SetBoost(boostPrefix * weight)
 		qs = append(qs, pq)
 	}
 	if k := fuzziness(t); k > 0 && !p.known[i] {
@@ -726,7 +788,7 @@ func termQuery(p queryPlan, i int) query.Query {
 		fq.SetField(fPrimary)
 		fq.SetFuzziness(k)
 		fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
-		fq.SetBoost(boostTypo)
+		fq.SetBoost(boostTypo * weight)
 		qs = append(qs, fq)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
@@ -750,14 +812,14 @@ func fieldQueries(stem string, weight float64) []query.Query {
 // synonymWeight is the weight of a synonym's match relative to the query's own word.
 const synonymWeight = 0.8
 
-// synonymQuery matches a synonym (its stems): every word of it, each in any English text field.
-func synonymQuery(stems []string) query.Query {
+// synonymQuery matches a synonym (its stems): every word of it, each in any English text field, weighted by weight.
+func synonymQuery(stems []string, weight float64) query.Query {
 	if len(stems) == 1 {
-		return bleve.NewDisjunctionQuery(fieldQueries(stems[0], synonymWeight)...)
+		return bleve.NewDisjunctionQuery(fieldQueries(stems[0], weight)...)
 	}
 	words := make([]query.Query, len(stems))
 	for i, st := range stems {
-		words[i] = bleve.NewDisjunctionQuery(fieldQueries(st, synonymWeight)...)
+		words[i] = bleve.NewDisjunctionQuery(fieldQueries(st, weight)...)
 	}
 	return bleve.NewConjunctionQuery(words...)
 }

@@ -22,25 +22,45 @@ import (
 type docEntries struct {
 	reader index.IndexReader
 	gen    uint64 // of the listing
-	// byNum holds the entries by document number: Bleve's scorch index numbers its documents from zero, as eight
-	// bytes big-endian. Any other internal ID is in other.
-	byNum []*entry
-	other map[string]*entry
+	// byNum holds the documents by number: Bleve's scorch index numbers its documents from zero, as eight bytes
+	// big-endian. Any other internal ID is in other.
+	byNum []doc
+	other map[string]*doc
+	ids   []int // the facet ids of the documents' tags and states, in one array
+}
+
+// doc is what counting a match reads of its listing entry, copied into one array in document order: Bleve finds the
+// matches in that order, so that counting reads memory in sequence rather than chasing each entry.
+type doc struct {
+	e            *entry // nil: no document of the listing has this number
+	team         int
+	public       bool
+	tags, states [2]int32 // from, to in docEntries.ids
 }
 
 // maxDocNum bounds the table by document number (a deleted document keeps its number until a merge).
 const maxDocNum = 1 << 24
 
-// entry returns the entry of an internal document ID, nil when the table does not have it.
-func (d *docEntries) entry(iid index.IndexInternalID) *entry {
+// doc returns the document of an internal ID, nil when the table does not have it.
+func (d *docEntries) doc(iid index.IndexInternalID) *doc {
 	if len(iid) == 8 {
-		if n := binary.BigEndian.Uint64(iid); n < uint64(len(d.byNum)) {
-			if e := d.byNum[n]; e != nil {
-				return e
-			}
+		if n := binary.BigEndian.Uint64(iid); n < uint64(len(d.byNum)) && d.byNum[n].e != nil {
+			return &d.byNum[n]
 		}
 	}
 	return d.other[string(iid)]
+}
+
+// add copies what counting reads of e into a doc.
+func (d *docEntries) add(e *entry) doc {
+	x := doc{e: e, team: e.teamID, public: e.visibility == VisibilityPublic}
+	x.tags[0] = int32(len(d.ids))
+	d.ids = append(d.ids, e.tagIDs...)
+	x.tags[1] = int32(len(d.ids))
+	x.states[0] = x.tags[1]
+	d.ids = append(d.ids, e.stateIDs...)
+	x.states[1] = int32(len(d.ids))
+	return x
 }
 
 // entryTable caches the docEntries of the latest snapshot a search read.
@@ -62,7 +82,7 @@ func (t *entryTable) of(r index.IndexReader, l *listing) (*docEntries, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer all.Close()
-	d := &docEntries{reader: r, gen: l.gen, byNum: make([]*entry, 0, len(l.byID)), other: map[string]*entry{}}
+	d := &docEntries{reader: r, gen: l.gen, byNum: make([]doc, 0, len(l.byID)), other: map[string]*doc{}}
 	for {
 		iid, err := all.Next()
 		if err != nil {
@@ -82,11 +102,12 @@ func (t *entryTable) of(r index.IndexReader, l *listing) (*docEntries, error) {
 		if len(iid) == 8 && binary.BigEndian.Uint64(iid) < maxDocNum {
 			n := binary.BigEndian.Uint64(iid)
 			for uint64(len(d.byNum)) <= n {
-				d.byNum = append(d.byNum, nil)
+				d.byNum = append(d.byNum, doc{})
 			}
-			d.byNum[n] = e
+			d.byNum[n] = d.add(e)
 		} else {
-			d.other[string(iid)] = e
+			x := d.add(e)
+			d.other[string(iid)] = &x
 		}
 	}
 	t.cur = d
@@ -128,17 +149,17 @@ func (l *listing) ranker(q Query) *ranker {
 	return r
 }
 
-// add counts a match of e, unless the viewer may not see it or the facet filters leave it out.
-func (r *ranker) add(e *entry, score float64) {
+// add counts a match of the document x of d, unless the viewer may not see it or the facet filters leave it out.
+func (r *ranker) add(d *docEntries, x *doc, score float64) {
 	// Visibility first, as in filterQuery: nothing hidden is counted.
-	if !r.q.Viewer.All && e.visibility != VisibilityPublic && !r.own[e.teamID] {
+	if !r.q.Viewer.All && !x.public && !r.own[x.team] {
 		return
 	}
-	if !r.c.add(e) {
+	if !r.c.addIDs(x.team, d.ids[x.tags[0]:x.tags[1]], d.ids[x.states[0]:x.states[1]]) {
 		return
 	}
 	r.total++
-	m := match{e, score}
+	m := match{x.e, score}
 	if len(r.worst.ms) < r.keep {
 		heap.Push(&r.worst, m)
 	} else if r.keep > 0 && before(r.q.Sort, m, r.worst.ms[0]) {
@@ -210,8 +231,8 @@ func matchHandler(t *entryTable, r *ranker) search.MakeDocumentMatchHandler {
 			if dm == nil {
 				return nil
 			}
-			if e := entries.entry(dm.IndexInternalID); e != nil {
-				r.add(e, dm.Score)
+			if x := entries.doc(dm.IndexInternalID); x != nil {
+				r.add(entries, x, dm.Score)
 			} // else indexed meanwhile: the next search sees it
 			sctx.DocumentMatchPool.Put(dm)
 			return nil

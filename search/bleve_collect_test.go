@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // fullRanking is the reference the bounded ranking must agree with: Bleve's own collector scores and returns every
 // match the viewer may see, and they are filtered and sorted in full.
-func fullRanking(t *testing.T, b *Bleve, q Query) []string {
+func fullRanking(t *testing.T, b *Bleve, q Query, text func(queryPlan) query.Query) []string {
 	t.Helper()
 	q, err := normalize(q)
 	if err != nil {
@@ -25,7 +26,7 @@ func fullRanking(t *testing.T, b *Bleve, q Query) []string {
 		t.Fatal(err)
 	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(textQuery(p))
+	bq.AddMust(text(p))
 	bq.AddFilter(filterQuery(q))
 	sr, err := b.idx.Search(bleve.NewSearchRequestOptions(bq, 100000, 0, false))
 	if err != nil {
@@ -81,7 +82,7 @@ func TestBleveBoundedRankingMatchesFullRanking(t *testing.T) {
 			{Text: text, Viewer: viewer, Tags: []string{"global", "secure", "open"}, States: []string{"published"}},
 		} {
 			t.Run(fmt.Sprintf("%s/%s/%v", text, q.Sort, q.Tags), func(t *testing.T) {
-				want := fullRanking(t, b, q)
+				want := fullRanking(t, b, q, textQuery)
 				if len(want) == 0 && len(q.Tags) == 0 {
 					t.Fatalf("the reference finds nothing: pick a query that matches")
 				}
@@ -103,6 +104,103 @@ func TestBleveBoundedRankingMatchesFullRanking(t *testing.T) {
 			})
 		}
 	}
+}
+
+// everyWord is the query of the plan in which every word matches, common or not: the reference of the ranking.
+func everyWord(p queryPlan) query.Query {
+	p.common = make([]bool, len(p.terms))
+	p.altCommon = make([]bool, len(p.alts))
+	return textQuery(p)
+}
+
+// rareWords matches the documents that have a word of the plan that is not common, or a synonym that is not.
+func rareWords(p queryPlan) query.Query {
+	var qs []query.Query
+	for i := range p.terms {
+		if !p.common[i] {
+			qs = append(qs, termQuery(p, i, 1))
+		}
+	}
+	for i, alt := range p.alts {
+		if !p.altCommon[i] {
+			qs = append(qs, synonymQuery(alt, 1))
+		}
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func TestBleveCommonWordsOnlyRank(t *testing.T) {
+	ctx := context.Background()
+	b, err := OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.SetSynonyms(ctx, DefaultSynonyms()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Upsert(ctx, benchCorpus(2*minCommonDocs, 3)...); err != nil {
+		t.Fatal(err)
+	}
+	viewer := Viewer{Teams: []string{"team-07", "team-21"}}
+	for _, text := range []string{"send sms", "send an invoice to a customer by email", "get a ticket",
+		"list the refunds of a payment", "track the parcel of a shipment"} {
+		t.Run(text, func(t *testing.T) {
+			p, err := b.plan(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(p.common, true) || !slices.Contains(p.common, false) {
+				t.Fatalf("common words of %q: got %v, want some common and some not", text, p.common)
+			}
+			q := Query{Text: text, Viewer: viewer}
+			all := fullRanking(t, b, q, everyWord)
+			rare := map[string]bool{}
+			for _, id := range fullRanking(t, b, q, rareWords) {
+				rare[id] = true
+			}
+			var want []string
+			for _, id := range all {
+				if rare[id] {
+					want = append(want, id)
+				}
+			}
+			if len(want) >= len(all) {
+				t.Fatalf("the rare words match %d of the %d documents: pick a query with a common word that matters", len(want), len(all))
+			}
+			var got []string
+			for page := 1; page == 1 || len(got) < len(want) && page < 200; page++ {
+				q.Page, q.PerPage = page, 20
+				res := mustSearch(t, b, q)
+				if res.Total != len(want) {
+					t.Fatalf("page %d: Total: got %d, want %d (of %d matching any word)", page, res.Total, len(want), len(all))
+				}
+				if len(res.Hits) == 0 {
+					break
+				}
+				got = append(got, hitIDs(res)...)
+			}
+			// The same order as when every word matches, less the documents with common words only; and the first
+			// ten are those of the full ranking (further down, an API that has only common words, in its name say,
+			// may be left out).
+			if !slices.Equal(got, want) {
+				t.Errorf("ranking: got %v, want %v; %s", head(got), head(want), firstDiff(got, want))
+			}
+			if n := min(10, len(got)); !slices.Equal(got[:n], all[:n]) {
+				t.Errorf("first ten: got %v, want those of every word matching, %v; %s", head(got[:n]), head(all[:n]), firstDiff(got[:n], all[:n]))
+			}
+		})
+	}
+}
+
+// firstDiff describes where two rankings first differ.
+func firstDiff(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("at %d: got %s, want %s", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("lengths: got %d, want %d", len(got), len(want))
 }
 
 func head(ids []string) string {
@@ -158,5 +256,21 @@ func TestPlanBoundsQueryWords(t *testing.T) {
 	}
 	if len(p.terms) != maxQueryTerms || len(p.stems) != maxQueryTerms || len(p.pairs) > maxQueryTerms-1 {
 		t.Errorf("plan of %d words: got %d terms, %d stems, %d pairs, want at most %d terms", len(words), len(p.terms), len(p.stems), len(p.pairs), maxQueryTerms)
+	}
+}
+
+func TestHighlightsTyposOnlyOfUnknownWords(t *testing.T) {
+	h := newHighlighter(queryPlan{terms: []string{"ledger", "custmer"}, known: []bool{true, false}})
+	got := h.highlights(map[string]interface{}{
+		fOps: "GET /ledgrs list the ledgr entries\nGET /customers/{id} read a customer ledger",
+	})
+	want := []string{"GET /customers/{id} read a <mark>customer</mark> <mark>ledger</mark>"}
+	if !slices.Equal(got, want) {
+		t.Errorf("highlights: got %q, want %q", got, want)
+	}
+	// A word the index has is matched as typed: its typo readings are not searched, so not highlighted.
+	got = h.highlights(map[string]interface{}{fOps: "GET /ledgrs list the ledgr entries"})
+	if len(got) != 0 {
+		t.Errorf("highlights of typo readings of a known word: got %q, want none", got)
 	}
 }

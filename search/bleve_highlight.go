@@ -8,12 +8,22 @@ import (
 
 // highlighter finds the query terms in the stored text of a hit, matching
 // them the way the query does (exactly, as a prefix for the last term, with
-// a typo or two for long terms), so that highlights need no second search.
+// a typo or two for long terms the index does not have), so that highlights
+// need no second search.
 type highlighter struct {
 	terms []string
+	typos []bool // whether the term at the same index matches with typos
+	typo  bool   // whether any does
 }
 
-func (b *Bleve) highlighter(terms []string) highlighter { return highlighter{terms: terms} }
+func newHighlighter(p queryPlan) highlighter {
+	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms))}
+	for i, t := range p.terms {
+		h.typos[i] = fuzziness(t) > 0 && !p.known[i]
+		h.typo = h.typo || h.typos[i]
+	}
+	return h
+}
 
 // eachWord calls fn with the byte offsets of every run of letters and digits
 // in s: the words the index's analyzer makes (before lowercasing).
@@ -55,7 +65,7 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 		for i, v := range values {
 			lower := strings.ToLower(v)
 			contains := h.contains(lower)
-			if !contains && !loose {
+			if !contains && !(loose && h.typo) {
 				continue // exact and prefix matches contain a term: skip reading the words
 			}
 			if field == fOps && contains {
@@ -150,8 +160,8 @@ func (h highlighter) matches(tok string, loose bool) bool {
 		if loose && prefixTerm(h.terms, i) && strings.HasPrefix(tok, t) {
 			return true
 		}
-		if loose {
-			if k := fuzziness(t); k > 0 && tok != "" && t != "" && tok[0] == t[0] && withinDistance(tok, t, k) {
+		if loose && h.typos[i] {
+			if k := fuzziness(t); tok != "" && tok[0] == t[0] && withinDistance(tok, t, k) {
 				return true
 			}
 		}

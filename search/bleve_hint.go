@@ -31,7 +31,7 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 	copy(replaced, p.terms)
 	suggested := false
 	for i, t := range p.terms {
-		n, err := count(termQuery(p, i))
+		n, err := count(termQuery(p, i, 1))
 		if err != nil {
 			return nil, err
 		}
@@ -55,7 +55,7 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 		}
 		clauses := make([]query.Query, len(sp.terms))
 		for i := range sp.terms {
-			clauses[i] = termQuery(sp, i)
+			clauses[i] = termQuery(sp, i, 1)
 		}
 		n, err := count(bleve.NewDisjunctionQuery(clauses...))
 		if err != nil {

@@ -103,18 +103,21 @@ func (l *listing) counter(q Query) *counter {
 }
 
 // add counts e and reports whether it passes every filter.
-func (c *counter) add(e *entry) bool {
-	inTeam, inTag, inState := inSet(e.teamID, c.teamSet), anyInSet(e.tagIDs, c.tagSet), anyInSet(e.stateIDs, c.stateSet)
+func (c *counter) add(e *entry) bool { return c.addIDs(e.teamID, e.tagIDs, e.stateIDs) }
+
+// addIDs counts an entry of this team, these tags and these states, and reports whether it passes every filter.
+func (c *counter) addIDs(team int, tags, states []int) bool {
+	inTeam, inTag, inState := inSet(team, c.teamSet), anyInSet(tags, c.tagSet), anyInSet(states, c.stateSet)
 	if inTag && inState {
-		c.teams[e.teamID]++
+		c.teams[team]++
 	}
 	if inTeam && inState {
-		for _, t := range e.tagIDs {
+		for _, t := range tags {
 			c.tags[t]++
 		}
 	}
 	if inTeam && inTag {
-		for _, s := range e.stateIDs {
+		for _, s := range states {
 			c.states[s]++
 		}
 	}
