@@ -1,6 +1,7 @@
 // Command releval measures the catalog search's relevance: it indexes the real API descriptions of samples/openapi
 // in a fresh embedded index, runs the judged queries of this package (queries.go) and prints hit@5, hit@1, the mean
-// reciprocal rank and every query whose first relevant API is not ranked first.
+// reciprocal rank and every query whose first relevant API is not ranked first. With -queries it prints the query
+// texts only, one per line (for load tests: bench/search-load.sh).
 //
 //	go run ./search/releval
 package main
@@ -21,7 +22,14 @@ import (
 
 func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
+	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	flag.Parse()
+	if *texts {
+		for _, c := range Cases {
+			fmt.Println(c.Text)
+		}
+		return
+	}
 	if err := run(context.Background(), os.Stdout, !*quiet); err != nil {
 		fmt.Fprintln(os.Stderr, "releval:", err)
 		os.Exit(1)
