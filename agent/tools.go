@@ -435,12 +435,12 @@ func (t *tools) mySubscriptions(ctx context.Context, in mySubscriptionsInput) (m
 	if state != "" && !subscriptions.ValidState(state) {
 		return mySubscriptionsOutput{}, noticef("state must be one of pending, active, rejected, cancelled, revoked or ended.")
 	}
-	apps, _, err := t.s.subs.MyApps(ctx, t.caller.User)
+	apps, _, err := t.s.subs.MyApps(ctx, t.caller.User, "", subscriptions.MaxAppsPage)
 	if err != nil {
 		return mySubscriptionsOutput{}, err
 	}
 	out := mySubscriptionsOutput{Apps: []appOutput{}, Subscriptions: []subscriptionOutput{}}
-	for _, a := range apps {
+	for _, a := range apps.Apps {
 		o := appOutput{App: a.Slug, Name: a.Name}
 		if a.Team != nil {
 			o.Team, o.TeamName = a.Team.Slug, a.Team.Name
@@ -465,8 +465,13 @@ func (t *tools) mySubscriptions(ctx context.Context, in mySubscriptionsInput) (m
 		}
 		out.Subscriptions = append(out.Subscriptions, o)
 	}
-	if page.Next != "" {
+	switch {
+	case page.Next != "" && apps.Next != "":
+		out.Note = fmt.Sprintf("The first %d apps by name and the %d newest subscriptions are listed; narrow with state, or see the Apps page.", len(apps.Apps), maxSubscriptions)
+	case page.Next != "":
 		out.Note = fmt.Sprintf("The %d newest subscriptions are listed; narrow with state, or see the Apps page.", maxSubscriptions)
+	case apps.Next != "":
+		out.Note = fmt.Sprintf("The first %d apps by name are listed; see the Apps page for the others.", len(apps.Apps))
 	}
 	return out, nil
 }

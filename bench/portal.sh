@@ -79,8 +79,8 @@ cold_ms=$(( (t1 - t0) / 1000000 ))
 
 # Log in as a browser does: the login form's CSRF cookie and field, then the session cookie.
 jar="$tmp/jar"
-curl -s -c "$jar" -b "$jar" -o /dev/null "$base/login"
-csrf=$(awk '$6=="portico_csrf"{print $7}' "$jar")
+# The form's token is derived from the login cookie: read it from the page.
+csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
 code=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode username=rita \
   --data-urlencode "password=$password" --data-urlencode "_csrf=$csrf" "$base/login")
 session=$(awk '$6=="portico_session"{print $7}' "$jar")

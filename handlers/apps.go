@@ -48,17 +48,26 @@ func (b apiAppBody) apply(in *subscriptions.AppInput) {
 	}
 }
 
-// APIListApps lists a team's apps.
+// APIListApps lists a team's apps by name, a page at a time
+// (after=<next of the previous page>, limit up to 200).
 func (h *Handler) APIListApps(c *fiber.Ctx) error {
-	apps, err := h.subs.TeamApps(c.UserContext(), currentTeam(c))
+	limit, err := queryLimit(c, subscriptions.DefaultAppsPage, subscriptions.MaxAppsPage)
+	if err != nil {
+		return err
+	}
+	page, err := h.subs.TeamApps(c.UserContext(), currentTeam(c), c.Query("after"), limit)
 	if err != nil {
 		return err
 	}
 	out := []apiApp{}
-	for i := range apps {
-		out = append(out, toAPIApp(&apps[i]))
+	for i := range page.Apps {
+		out = append(out, toAPIApp(&page.Apps[i]))
 	}
-	return c.JSON(fiber.Map{"apps": out})
+	var next *string
+	if page.Next != "" {
+		next = &page.Next
+	}
+	return c.JSON(fiber.Map{"apps": out, "next": next})
 }
 
 // APICreateApp creates an app in a team.
@@ -116,7 +125,10 @@ func (h *Handler) ListApps(c *fiber.Ctx) error {
 
 func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error {
 	ctx, u := c.UserContext(), currentUser(c)
-	list, teams, err := h.subs.MyApps(ctx, u)
+	list, teams, err := h.subs.MyApps(ctx, u, c.Query("apps_after"), subscriptions.DefaultAppsPage)
+	if fields, ok := fieldErrors(err); ok {
+		return clientError(fiber.StatusBadRequest, fields["after"])
+	}
 	if err != nil {
 		return err
 	}
@@ -128,15 +140,16 @@ func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error 
 	if err != nil {
 		return err
 	}
-	l := apps.AppsList{Form: form, State: state, Next: page.Next}
-	for i := range list {
-		l.Apps = append(l.Apps, appView(&list[i]))
+	l := apps.AppsList{Form: form, State: state, Next: page.Next, AppsAfter: c.Query("apps_after"), AppsNext: list.Next}
+	for i := range list.Apps {
+		l.Apps = append(l.Apps, appView(&list.Apps[i]))
 	}
 	for _, t := range teams {
 		l.Teams = append(l.Teams, components.Option{Value: t.Slug, Label: t.Name})
 	}
+	rights := h.subs.Rights(u)
 	for i := range page.Subscriptions {
-		l.Subscriptions = append(l.Subscriptions, h.subscriptionRow(c, &page.Subscriptions[i]))
+		l.Subscriptions = append(l.Subscriptions, h.subscriptionRow(c, rights, &page.Subscriptions[i]))
 	}
 	c.Status(status)
 	return h.render(c, apps.List(h.page(c, "Apps", "apps"), l))
@@ -201,10 +214,10 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 	for _, g := range subscriptions.GraceChoices {
 		d.Grace = append(d.Grace, components.Option{Value: strconv.Itoa(g.Seconds), Label: g.Label})
 	}
-	now := h.now()
+	now, rights := h.now(), h.subs.Rights(currentUser(c))
 	for i := range page.Subscriptions {
 		s := &page.Subscriptions[i]
-		row := h.subscriptionRow(c, s)
+		row := h.subscriptionRow(c, rights, s)
 		row.ShowKeys = true
 		row.CanIssueKey = manage && s.State == string(subscriptions.Active)
 		for j := range keys[s.ID] {

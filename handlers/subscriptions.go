@@ -83,17 +83,27 @@ func (h *Handler) APISubscribe(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPISubscription(sub))
 }
 
+// queryLimit reads the limit parameter of a list: def when absent, else a
+// whole number from 1 to max.
+func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
+	l := c.Query("limit")
+	if l == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 || n > max {
+		return 0, invalid(map[string]string{"limit": fmt.Sprintf("Give limit as a whole number from 1 to %d.", max)})
+	}
+	return n, nil
+}
+
 // APIListSubscriptions lists the subscriptions of the caller's teams' apps
 // (role=consumer, the default) or to their APIs (role=provider), newest
 // first, a page at a time (before=<next of the previous page>).
 func (h *Handler) APIListSubscriptions(c *fiber.Ctx) error {
-	limit := 50
-	if l := c.Query("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			return invalid(map[string]string{"limit": "Give limit as a whole number from 1 to 200."})
-		}
-		limit = n
+	limit, err := queryLimit(c, 50, 200)
+	if err != nil {
+		return err
 	}
 	page, err := h.subs.List(c.UserContext(), currentUser(c), subscriptions.ListInput{
 		Role: c.Query("role"), State: c.Query("state"), Before: c.Query("before"), Limit: limit})
@@ -171,8 +181,8 @@ func waiting(now, t time.Time) string {
 
 // subscriptionRow is a subscription as pages list it, with the actions the
 // user may take on it now (subscriptions.Service.Can).
-func (h *Handler) subscriptionRow(c *fiber.Ctx, s *store.Subscription) apps.Subscription {
-	ctx, u := c.UserContext(), currentUser(c)
+func (h *Handler) subscriptionRow(c *fiber.Ctx, rights *subscriptions.Rights, s *store.Subscription) apps.Subscription {
+	ctx := c.UserContext()
 	r := apps.Subscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
 		Since: fmtTime(s.CreatedAt), Waiting: waiting(h.now(), s.CreatedAt)}
 	if s.App != nil {
@@ -193,10 +203,10 @@ func (h *Handler) subscriptionRow(c *fiber.Ctx, s *store.Subscription) apps.Subs
 	if s.Requester != nil {
 		r.Requester = s.Requester.Username
 	}
-	r.CanApprove = h.subs.Can(ctx, u, s, subscriptions.Approve)
-	r.CanReject = h.subs.Can(ctx, u, s, subscriptions.Reject)
-	r.CanRevoke = h.subs.Can(ctx, u, s, subscriptions.Revoke)
-	r.CanCancel = h.subs.Can(ctx, u, s, subscriptions.Cancel)
+	r.CanApprove = rights.Can(ctx, s, subscriptions.Approve)
+	r.CanReject = rights.Can(ctx, s, subscriptions.Reject)
+	r.CanRevoke = rights.Can(ctx, s, subscriptions.Revoke)
+	r.CanCancel = rights.Can(ctx, s, subscriptions.Cancel)
 	return r
 }
 
@@ -303,8 +313,9 @@ func (h *Handler) ListRequests(c *fiber.Ctx) error {
 		subs = subs[:perPage]
 		r.Next = strconv.FormatInt(subs[perPage-1].ID, 10)
 	}
+	rights := h.subs.Rights(currentUser(c))
 	for i := range subs {
-		r.Rows = append(r.Rows, h.subscriptionRow(c, &subs[i]))
+		r.Rows = append(r.Rows, h.subscriptionRow(c, rights, &subs[i]))
 	}
 	return h.render(c, apps.RequestsPage(h.page(c, "Subscription requests", "requests"), r))
 }
@@ -321,8 +332,9 @@ func (h *Handler) ShowSubscribers(c *fiber.Ctx) error {
 		return err
 	}
 	s := apps.Subscribers{APISlug: a.Slug, APIName: a.Name, State: state, Next: page.Next}
+	rights := h.subs.Rights(currentUser(c))
 	for i := range page.Subscriptions {
-		s.Rows = append(s.Rows, h.subscriptionRow(c, &page.Subscriptions[i]))
+		s.Rows = append(s.Rows, h.subscriptionRow(c, rights, &page.Subscriptions[i]))
 	}
 	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+a.Name, "catalog"), s))
 }
@@ -349,7 +361,7 @@ func (h *Handler) subscribeView(c *fiber.Ctx, a *store.API, f apps.SubscribeForm
 	if v.Form.Plan == "" && len(offer.Plans) == 1 {
 		v.Form.Plan = offer.Plans[0].Slug
 	}
-	list, teams, err := h.subs.MyApps(ctx, u)
+	list, teams, err := h.subs.MyApps(ctx, u, "", subscriptions.MaxAppsPage)
 	if err != nil {
 		return v, err
 	}
@@ -358,7 +370,7 @@ func (h *Handler) subscribeView(c *fiber.Ctx, a *store.API, f apps.SubscribeForm
 		manages[t.ID] = true
 		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: t.Name})
 	}
-	for _, ap := range list {
+	for _, ap := range list.Apps {
 		if manages[ap.TeamID] {
 			v.Apps = append(v.Apps, components.Option{Value: ap.Slug, Label: ap.Name + " (" + ap.Team.Name + ")"})
 		}

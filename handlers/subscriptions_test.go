@@ -119,3 +119,70 @@ func TestAPIRetireWithSubscriptions(t *testing.T) {
 		t.Errorf("refusal: %v", out)
 	}
 }
+
+// TestAppsArePaged lists a team's apps a page at a time, by name, through
+// the JSON API and the Apps page: every app once, in order, with a bad
+// cursor or limit refused.
+func TestAppsArePaged(t *testing.T) {
+	e := newLCEnv(t)
+	names := []string{"Orca", "Alpha", "Bison", "Delta", "Echo", "Falcon", "Gecko"}
+	for i, n := range names {
+		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": fmt.Sprintf("app-%d", i), "name": n}, 201)
+	}
+	var got []string
+	after := ""
+	for pages := 0; ; pages++ {
+		if pages > len(names) {
+			t.Fatalf("the pages do not end: %v", got)
+		}
+		path := "/api/v1/teams/search/apps?limit=3"
+		if after != "" {
+			path += "&after=" + after
+		}
+		out := e.call("GET", path, "outsider", nil, 200)
+		list := out["apps"].([]any)
+		if len(list) > 3 {
+			t.Fatalf("a page of %d apps with limit 3", len(list))
+		}
+		for _, a := range list {
+			got = append(got, a.(map[string]any)["name"].(string))
+		}
+		next, _ := out["next"].(string)
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	if want := "Alpha Bison Delta Echo Falcon Gecko Orca"; strings.Join(got, " ") != want {
+		t.Errorf("apps by page: %v, want %s", got, want)
+	}
+	e.call("GET", "/api/v1/teams/search/apps?after=x", "outsider", nil, 422)
+	e.call("GET", "/api/v1/teams/search/apps?limit=0", "outsider", nil, 422)
+	e.call("GET", "/api/v1/teams/search/apps?limit=201", "outsider", nil, 422)
+
+	// The Apps page shows the first 50 by name and a link to the others.
+	for i := len(names); i < 55; i++ {
+		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": fmt.Sprintf("app-%d", i), "name": fmt.Sprintf("Zulu %02d", i)}, 201)
+	}
+	b := e.browser()
+	b.login("outsider")
+	first := readAll(t, b.get("/apps"))
+	if n := strings.Count(first, `data-testid="app-row"`); n != 50 {
+		t.Errorf("the first Apps page lists %d apps, want 50", n)
+	}
+	i := strings.Index(first, `/apps?apps_after=`)
+	if i < 0 {
+		t.Fatal("no link to the next apps")
+	}
+	link := first[i : i+strings.IndexByte(first[i:], '"')]
+	second := readAll(t, b.get(link))
+	if n := strings.Count(second, `data-testid="app-row"`); n != 5 {
+		t.Errorf("the second Apps page lists %d apps, want 5", n)
+	}
+	if strings.Contains(second, `data-testid="apps-next"`) {
+		t.Error("the last Apps page links to more")
+	}
+	if res := b.get("/apps?apps_after=nope"); res.StatusCode != 400 {
+		t.Errorf("a bad cursor answers %d, want 400", res.StatusCode)
+	}
+}

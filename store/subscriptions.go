@@ -236,9 +236,10 @@ func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
 	return a, nil
 }
 
-// AppsOf returns the apps of teams (nil: of every team) by team and name,
-// at most limit.
-func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, limit int) ([]App, error) {
+// AppsOf returns up to limit apps of the teams (nil: every team) with
+// their teams, by name then id, after the app with id after (0: from the
+// first). The page is one range of the apps_team_name_idx index per team.
+func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after int64, limit int) ([]App, error) {
 	var apps []App
 	q := s.db.NewSelect().Model(&apps).Relation("Team")
 	if teamIDs != nil {
@@ -247,7 +248,10 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, limit int) ([]App, 
 		}
 		q = q.Where("app.team_id IN (?)", bun.In(teamIDs))
 	}
-	if err := q.Order("team.slug", "app.name", "app.id").Limit(limit).Scan(ctx); err != nil {
+	if after > 0 {
+		q = q.Where("(app.name, app.id) > (SELECT a2.name, a2.id FROM apps AS a2 WHERE a2.id = ?)", after)
+	}
+	if err := q.Order("app.name", "app.id").Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("apps: %w", translate(err))
 	}
 	return apps, nil

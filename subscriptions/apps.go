@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -126,33 +127,73 @@ func (s *Service) App(ctx context.Context, u *store.User, appSlug string) (*stor
 	return a, nil
 }
 
-// TeamApps returns the apps of a team; the caller has checked "apps read".
-func (s *Service) TeamApps(ctx context.Context, t *store.Team) ([]store.App, error) {
-	return s.store.AppsOf(ctx, []int64{t.ID}, 1000)
+// AppsPage is a page of apps by name, and the cursor of the next page
+// (empty on the last).
+type AppsPage struct {
+	Apps []store.App
+	Next string
 }
 
-// MyApps returns the apps of the teams u belongs to and may read the apps
-// of, with the teams where u may create apps.
-func (s *Service) MyApps(ctx context.Context, u *store.User) (apps []store.App, creatable []store.Team, err error) {
+// DefaultAppsPage and MaxAppsPage bound a page of apps.
+const (
+	DefaultAppsPage = 50
+	MaxAppsPage     = 200
+)
+
+// TeamApps returns a page of the apps of a team, after the cursor after
+// (as a previous page returned it; empty for the first); the caller has
+// checked "apps read".
+func (s *Service) TeamApps(ctx context.Context, t *store.Team, after string, limit int) (AppsPage, error) {
+	return s.appsPage(ctx, []int64{t.ID}, after, limit)
+}
+
+// MyApps returns a page of the apps of the teams u belongs to and may read
+// the apps of, with the teams where u may create apps.
+func (s *Service) MyApps(ctx context.Context, u *store.User, after string, limit int) (page AppsPage, creatable []store.Team, err error) {
 	ms, err := s.store.Memberships(ctx, u.ID)
 	if err != nil {
-		return nil, nil, err
+		return AppsPage{}, nil, err
 	}
 	ids := []int64{}
 	for _, m := range ms {
 		ok, err := s.allowed(ctx, u, m.Team.Slug, "apps", "read")
 		if err != nil {
-			return nil, nil, err
+			return AppsPage{}, nil, err
 		}
 		if ok {
 			ids = append(ids, m.Team.ID)
 		}
 		if ok, err = s.allowed(ctx, u, m.Team.Slug, "apps", "manage"); err != nil {
-			return nil, nil, err
+			return AppsPage{}, nil, err
 		} else if ok {
 			creatable = append(creatable, m.Team)
 		}
 	}
-	apps, err = s.store.AppsOf(ctx, ids, 1000)
-	return apps, creatable, err
+	page, err = s.appsPage(ctx, ids, after, limit)
+	return page, creatable, err
+}
+
+func (s *Service) appsPage(ctx context.Context, teamIDs []int64, after string, limit int) (AppsPage, error) {
+	if limit <= 0 {
+		limit = DefaultAppsPage
+	}
+	limit = min(limit, MaxAppsPage)
+	var afterID int64
+	if a := strings.TrimSpace(after); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || n <= 0 {
+			return AppsPage{}, apperr.Invalid(map[string]string{"after": "Give the after cursor as the previous page returned it."})
+		}
+		afterID = n
+	}
+	apps, err := s.store.AppsOf(ctx, teamIDs, afterID, limit+1)
+	if err != nil {
+		return AppsPage{}, err
+	}
+	p := AppsPage{Apps: apps}
+	if len(apps) > limit {
+		p.Apps = apps[:limit]
+		p.Next = strconv.FormatInt(apps[limit-1].ID, 10)
+	}
+	return p, nil
 }

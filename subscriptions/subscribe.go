@@ -297,12 +297,47 @@ func (s *Service) Subscription(ctx context.Context, u *store.User, id int64) (*s
 // and u holds the side's permission), so that a page offers exactly the
 // actions that would be accepted.
 func (s *Service) Can(ctx context.Context, u *store.User, sub *store.Subscription, action Action) bool {
+	return s.Rights(u).Can(ctx, sub, action)
+}
+
+// Rights answers Can for one user over the many subscriptions of a listed
+// page, asking the policy once per team and side rather than per row and
+// action.
+type Rights struct {
+	s    *Service
+	u    *store.User
+	memo map[rightKey]bool
+}
+
+type rightKey struct {
+	team string
+	side Side
+}
+
+// Rights returns an empty Rights of u, for one request.
+func (s *Service) Rights(u *store.User) *Rights {
+	return &Rights{s: s, u: u, memo: map[rightKey]bool{}}
+}
+
+// Can reports what Service.Can reports.
+func (r *Rights) Can(ctx context.Context, sub *store.Subscription, action Action) bool {
 	t, ok := Find(action, State(sub.State))
 	if !ok || t.Side == System {
 		return false
 	}
-	allowed, err := s.sideAllowed(ctx, u, sub, t.Side)
-	return err == nil && allowed
+	k := rightKey{sub.ConsumerTeam.Slug, t.Side}
+	if t.Side == Provider {
+		k.team = sub.ProviderTeam.Slug
+	}
+	if v, ok := r.memo[k]; ok {
+		return v
+	}
+	allowed, err := r.s.sideAllowed(ctx, r.u, sub, t.Side)
+	if err != nil {
+		return false
+	}
+	r.memo[k] = allowed
+	return allowed
 }
 
 func (s *Service) sideAllowed(ctx context.Context, u *store.User, sub *store.Subscription, side Side) (bool, error) {

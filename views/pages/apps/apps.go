@@ -59,10 +59,13 @@ type Subscription struct {
 	CanRevoke   bool
 }
 
-// List is the consumer's Apps page: the apps of the user's teams, the
-// subscriptions of those apps (a page at a time) and the new-app form.
+// List is the consumer's Apps page: the apps of the user's teams and the
+// subscriptions of those apps (each a page at a time) and the new-app form.
 type AppsList struct {
-	Apps          []App
+	Apps []App
+	// AppsAfter is the cursor this page of apps starts after (empty on
+	// the first), AppsNext the next page's (empty on the last).
+	AppsAfter, AppsNext string
 	Teams         []components.Option // where the user may create apps
 	Form          AppForm
 	Subscriptions []Subscription
