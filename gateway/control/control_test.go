@@ -441,3 +441,58 @@ func TestPlansAndKeysReachTheConfiguration(t *testing.T) {
 		}
 	})
 }
+
+// TestChangeLogIsPruned makes sixty changes: the log keeps what follows the
+// previous checkpoint only, and an instance starting from it gets the same
+// configuration as the one that compiled it.
+func TestChangeLogIsPruned(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, _ := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
+		p, err := policy.New(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
+		if _, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", Approval: "auto", Open: true}); err != nil {
+			t.Fatal(err)
+		}
+		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: "pets", Plan: "gold", Major: "1", Purpose: "the shop sells pets"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		first := f.src.State().Version()
+		for i := range 30 {
+			k, _, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "k" + strconv.Itoa(i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.drain(t)
+			if err := subs.RevokeKey(ctx, f.maint, k, sub); err != nil {
+				t.Fatal(err)
+			}
+			f.drain(t)
+		}
+		changes := f.src.State().Version() - first
+		rows, err := s.DB().NewSelect().Table("gateway_changes").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changes < 60 || rows >= int(changes)/2 {
+			t.Errorf("%d changes left %d rows in the log, want it pruned", changes, rows)
+		}
+		other := control.NewSource(s, nil)
+		if _, err := other.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := other.State().Head(), f.src.State().Head(); got != want {
+			t.Errorf("an instance starting from the pruned log has %+v, want %+v", got, want)
+		}
+	})
+}

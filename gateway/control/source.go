@@ -347,6 +347,16 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 	if err != nil {
 		return gateway.Head{}, err
 	}
+	if c.Checkpoint != nil {
+		// Storage grows with changes, not with checkpoints: what precedes
+		// the previous checkpoint is no longer needed by anyone (an
+		// instance or node behind it reloads from a checkpoint).
+		if n, err := s.store.PruneGatewayChanges(ctx); err != nil {
+			s.log.Warn("gateway change log not pruned", "err", err)
+		} else if n > 0 {
+			s.log.Debug("gateway change log pruned", "changes", n)
+		}
+	}
 	s.mu.Lock()
 	if s.cur == cur {
 		if cur == nil {

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+)
+
+// The test here runs the whole product as its users do: a real portal
+// (`portico serve` over the demo's data), two real portico-gateway
+// processes registered with it and a real upstream; every change is made
+// through the portal's JSON API and every check is a request to a node.
+
+var (
+	portalOnce sync.Once
+	portalBin  string
+	portalErr  error
+)
+
+func portalBinary(t *testing.T) string {
+	t.Helper()
+	portalOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "portico-bin-")
+		if err != nil {
+			portalErr = err
+			return
+		}
+		portalBin = filepath.Join(dir, "portico")
+		out, err := exec.Command("go", "build", "-o", portalBin, "github.com/portico-dev/portico/cmd/portico").CombinedOutput()
+		if err != nil {
+			portalErr = fmt.Errorf("go build portico: %v\n%s", err, out)
+		}
+	})
+	if portalErr != nil {
+		t.Fatal(portalErr)
+	}
+	return portalBin
+}
+
+// realPortal is a running `portico serve`.
+type realPortal struct {
+	t       *testing.T
+	data    string
+	url     string
+	cmd     *exec.Cmd
+	out     *lockedBuffer
+	exited  chan error
+	tokens  map[string]string
+	demoPwd string
+}
+
+// portico runs a portico command on the portal's data and returns its
+// standard output.
+func (p *realPortal) portico(args ...string) string {
+	p.t.Helper()
+	cmd := exec.Command(portalBinary(p.t), args...)
+	cmd.Args = append(cmd.Args, "--data", p.data)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		p.t.Fatalf("portico %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+func startRealPortal(t *testing.T) *realPortal {
+	t.Helper()
+	p := &realPortal{t: t, data: t.TempDir(), tokens: map[string]string{}}
+	demo := p.portico("demo")
+	m := regexp.MustCompile(`Demo users share one password, shown once: (\S+)`).FindStringSubmatch(demo)
+	if m == nil {
+		t.Fatalf("no demo password in:\n%s", demo)
+	}
+	p.demoPwd = m[1]
+	p.out = &lockedBuffer{}
+	p.exited = make(chan error, 1)
+	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	t.Cleanup(p.stop)
+	re := regexp.MustCompile(`log in at (http://127\.0\.0\.1:\d+)/login`)
+	if !gatewaytest.Eventually(30*time.Second, func() bool {
+		if m := re.FindStringSubmatch(p.out.String()); m != nil {
+			p.url = m[1]
+		}
+		if p.url == "" {
+			return false
+		}
+		resp, err := http.Get(p.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}) {
+		t.Fatalf("the portal did not become ready:\n%s", p.out)
+	}
+	for _, u := range []string{"ada", "emma", "rita"} {
+		p.tokens[u] = strings.TrimSpace(p.portico("token", "create", "--username", u, "--name", "gateway-test"))
+	}
+	return p
+}
+
+func (p *realPortal) stop() {
+	if p.cmd.ProcessState == nil {
+		p.cmd.Process.Kill()
+		<-p.exited
+		p.exited <- nil
+	}
+}
+
+// call makes a JSON API call as user and fails the test unless it answers
+// want.
+func (p *realPortal) call(method, path, user string, body any, want int) map[string]any {
+	p.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, p.url+path, rd)
+	req.Header.Set("Authorization", "Bearer "+p.tokens[user])
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		p.t.Fatalf("%s %s as %s: %d, want %d: %s", method, path, user, resp.StatusCode, want, raw)
+	}
+	out := map[string]any{}
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			p.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	return out
+}
+
+// nodeState returns the portal's view of a node (GET /api/v1/gateway/nodes).
+func (p *realPortal) nodeState(name string) map[string]any {
+	p.t.Helper()
+	req, _ := http.NewRequest("GET", p.url+"/api/v1/gateway/nodes", nil)
+	req.Header.Set("Authorization", "Bearer "+p.tokens["admin"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var nodes []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&nodes); err != nil {
+		p.t.Fatalf("GET /api/v1/gateway/nodes (%d): %v", resp.StatusCode, err)
+	}
+	for _, n := range nodes {
+		if n["name"] == name {
+			return n
+		}
+	}
+	return nil
+}
+
+const portalTestSpec = `openapi: 3.0.3
+info:
+  title: Parcel tracking
+  version: 1.0.0
+  description: Track a parcel shipment from pickup to delivery.
+servers:
+  - url: https://parcels.example.com/v1
+paths:
+  /parcels/{id}:
+    get:
+      operationId: getParcel
+      summary: Track a parcel
+      tags: [parcels]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: The parcel's last known position}
+`
+
+// TestWithTheRealPortal: publish, a key issued and revoked, deprecate and
+// retire reach two real nodes through the real portal within a second;
+// a node killed during a change converges when it comes back and the
+// portal shows it in sync; the nodes keep serving with the portal down.
+func TestWithTheRealPortal(t *testing.T) {
+	var hits sync.Map
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Store(r.URL.Path, r.Header.Get("X-Portico-App"))
+		if r.Header.Get("X-API-Key") != "" || r.Header.Get("Authorization") != "" {
+			http.Error(w, "the key reached the upstream", 500)
+			return
+		}
+		io.WriteString(w, "upstream "+r.URL.Path)
+	}))
+	t.Cleanup(upstream.Close)
+
+	p := startRealPortal(t)
+	p.tokens["admin"] = strings.TrimSpace(p.portico("token", "create", "--username", "admin", "--name", "gateway-test"))
+	nodeToken := map[string]string{}
+	for _, n := range []string{"node-a", "node-b"} {
+		nodeToken[n] = strings.TrimSpace(p.portico("gateway-node", "create", "--name", n))
+	}
+
+	// The demo's active subscription (an app of commerce to an API of
+	// payments): its API's major now routes to the upstream, and its app
+	// gets a key.
+	subs := p.call("GET", "/api/v1/subscriptions?role=consumer&state=active", "emma", nil, 200)["subscriptions"].([]any)
+	if len(subs) == 0 {
+		t.Fatal("the demo has no active subscription of commerce")
+	}
+	sub := subs[0].(map[string]any)
+	api, major := sub["api"].(string), int(sub["major"].(float64))
+	p.call("PUT", fmt.Sprintf("/api/v1/apis/%s/gateway/%d", api, major), "ada", map[string]any{"targets": []string{upstream.URL + "/base"}, "note": "test upstream"}, 201)
+	// The demo plan allows 60 requests a minute: this test sends more.
+	p.call("PATCH", fmt.Sprintf("/api/v1/apis/%s/plans/%v", api, sub["plan"]), "ada", map[string]any{"rate_per_minute": 60000, "burst": 1000}, 200)
+	key := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", sub["id"]), "emma", map[string]any{"name": "gateway test"}, 201)
+	raw := key["key"].(string)
+
+	dirA, dirB := t.TempDir(), t.TempDir()
+	a := startProc(t, p.url, nodeToken["node-a"], dirA)
+	b := startProc(t, p.url, nodeToken["node-b"], dirB)
+	path := fmt.Sprintf("/%s/v%d/lookup", api, major)
+	within(t, time.Now(), 10*time.Second, path, raw, 200, a, b)
+	if app, _ := hits.Load("/base/lookup"); app == nil || app == "" {
+		t.Errorf("the upstream got /base/lookup with app %v, want the consumer's app", app)
+	}
+
+	// Publish a new API through review: both nodes route it (401 without a
+	// key, where it was 404) within a second of the approval.
+	if got, _ := a.status(t, "/parcels/v1/parcels/7", ""); got != 404 {
+		t.Fatalf("an unpublished API answers %d, want 404", got)
+	}
+	p.call("POST", "/api/v1/apis", "ada", map[string]any{"team": "payments", "slug": "parcels", "name": "Parcels", "visibility": "public"}, 201)
+	p.call("POST", "/api/v1/apis/parcels/versions", "ada", map[string]any{"version": "1.0.0", "spec": portalTestSpec}, 201)
+	p.call("PUT", "/api/v1/apis/parcels/gateway/1", "ada", map[string]any{"targets": []string{upstream.URL}}, 201)
+	review := p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/submit", "ada", nil, 201)
+	start := time.Now()
+	p.call("POST", fmt.Sprintf("/api/v1/reviews/%v/approve", review["id"]), "rita", map[string]any{"comment": "fine"}, 200)
+	t.Logf("publish reached both nodes in %s", within(t, start, time.Second, "/parcels/v1/parcels/7", "", 401, a, b))
+	if got, _ := a.status(t, "/parcels/v1/parcels/7", raw); got != 403 {
+		t.Errorf("a key of another API answers %d, want 403", got)
+	}
+
+	// A plan, a subscription on it (auto approval) and its key: served
+	// within a second of the key's creation.
+	p.call("POST", "/api/v1/apis/parcels/plans", "ada", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": 6000, "burst": 100, "approval": "auto"}, 201)
+	parcelSub := p.call("POST", "/api/v1/apps/"+sub["app"].(string)+"/subscriptions", "emma", map[string]any{"api": "parcels", "plan": "free", "purpose": "track the shop's parcels"}, 201)
+	if parcelSub["state"] != "active" {
+		t.Fatalf("subscription on an auto plan: %v", parcelSub)
+	}
+	start = time.Now()
+	parcelKey := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", parcelSub["id"]), "emma", map[string]any{"name": "parcels"}, 201)["key"].(string)
+	t.Logf("a new key reached both nodes in %s", within(t, start, time.Second, "/parcels/v1/parcels/7", parcelKey, 200, a, b))
+
+	// Revoke the key: refused on both within a second.
+	start = time.Now()
+	p.call("POST", "/api/v1/keys/"+key["id"].(string)+"/revoke", "emma", nil, 200)
+	t.Logf("revocation reached both nodes in %s", within(t, start, time.Second, path, raw, 401, a, b))
+
+	// Deprecate: the lifecycle headers; retire: 410.
+	sunset := time.Now().AddDate(0, 0, 90).Format("2006-01-02")
+	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/deprecate", "ada", map[string]any{"sunset": sunset}, 200)
+	for _, n := range []*proc{a, b} {
+		if !gatewaytest.Eventually(2*time.Second, func() bool { _, h := n.status(t, "/parcels/v1/parcels/7", parcelKey); return h.Get("Deprecation") != "" }) {
+			t.Fatalf("no Deprecation header on %s:\n%s", n.addr, n.out)
+		}
+		if _, h := n.status(t, "/parcels/v1/parcels/7", parcelKey); !strings.HasPrefix(h.Get("Sunset"), time.Now().AddDate(0, 0, 90).Format("Mon, 02 Jan 2006")) {
+			t.Errorf("Sunset %q, want the date %s", h.Get("Sunset"), sunset)
+		}
+	}
+	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/retire", "ada", nil, 200)
+	within(t, time.Now(), time.Second, "/parcels/v1/parcels/7", parcelKey, 410, a, b)
+
+	// Kill node b, make a change, restart it: it converges and the portal
+	// shows both in sync.
+	b.kill()
+	key2 := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", sub["id"]), "emma", map[string]any{"name": "after the kill"}, 201)
+	b = startProc(t, p.url, nodeToken["node-b"], dirB)
+	within(t, time.Now(), 3*time.Second, path, key2["key"].(string), 200, a, b)
+	for _, n := range []string{"node-a", "node-b"} {
+		if !gatewaytest.Eventually(5*time.Second, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" }) {
+			t.Errorf("the portal shows %s as %v, want in_sync", n, p.nodeState(n))
+		}
+	}
+
+	// A steady stream of requests while 20 changes of the route reach the
+	// nodes: not one request fails.
+	stop := make(chan struct{})
+	var streamed, failed int
+	var streamDone sync.WaitGroup
+	streamDone.Add(1)
+	go func() {
+		defer streamDone.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, n := range []*proc{a, b} {
+				streamed++
+				if got, _ := n.status(t, path, key2["key"].(string)); got != 200 {
+					failed++
+				}
+			}
+		}
+	}()
+	for i := range 20 {
+		p.call("PUT", fmt.Sprintf("/api/v1/apis/%s/gateway/%d", api, major), "ada", map[string]any{"targets": []string{upstream.URL + "/base"}, "connect_timeout_ms": 1000 + i, "note": fmt.Sprintf("change %d", i)}, 201)
+	}
+	for _, n := range []string{"node-a", "node-b"} {
+		gatewaytest.Eventually(5*time.Second, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" })
+	}
+	close(stop)
+	streamDone.Wait()
+	if failed > 0 || streamed < 20 {
+		t.Errorf("%d of %d requests failed during 20 changes", failed, streamed)
+	} else {
+		t.Logf("%d requests during 20 changes, none failed", streamed)
+	}
+
+	// Stop the portal: the nodes keep serving what they had.
+	p.stop()
+	for _, n := range []*proc{a, b} {
+		if got, _ := n.status(t, path, key2["key"].(string)); got != 200 {
+			t.Errorf("with the portal down, %s answers %d, want 200", n.addr, got)
+		}
+	}
+	for _, n := range []*proc{a, b} {
+		logs := n.out.String()
+		for _, secret := range []string{raw, key2["key"].(string), nodeToken["node-a"], nodeToken["node-b"]} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the logs of %s hold a secret", n.addr)
+			}
+		}
+	}
+}
