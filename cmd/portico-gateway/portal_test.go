@@ -281,7 +281,10 @@ func TestWithTheRealPortal(t *testing.T) {
 	sunset := time.Now().AddDate(0, 0, 90).Format("2006-01-02")
 	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/deprecate", "ada", map[string]any{"sunset": sunset}, 200)
 	for _, n := range []*proc{a, b} {
-		if !gatewaytest.Eventually(2*time.Second, func() bool { _, h := n.status(t, "/parcels/v1/parcels/7", parcelKey); return h.Get("Deprecation") != "" }) {
+		if !gatewaytest.Eventually(2*time.Second, func() bool {
+			_, h := n.status(t, "/parcels/v1/parcels/7", parcelKey)
+			return h.Get("Deprecation") != ""
+		}) {
 			t.Fatalf("no Deprecation header on %s:\n%s", n.addr, n.out)
 		}
 		if _, h := n.status(t, "/parcels/v1/parcels/7", parcelKey); !strings.HasPrefix(h.Get("Sunset"), time.Now().AddDate(0, 0, 90).Format("Mon, 02 Jan 2006")) {
