@@ -375,10 +375,13 @@ func (s *Store) GatewayDeltaBytesSince(ctx context.Context, db bun.IDB) (deltas,
 	return sum.Int64, cp.Size, nil
 }
 
-// PruneGatewayChanges forgets what precedes the second newest checkpoint:
-// its changes, and the older checkpoints' snapshots. It returns how many
-// changes it removed.
-func (s *Store) PruneGatewayChanges(ctx context.Context) (int64, error) {
+// PruneGatewayChanges forgets what no instance needs any more: the
+// snapshots of the checkpoints older than the second newest (the big part),
+// and the changes that precede both that checkpoint and the newest keep
+// versions (small deltas, kept so that an instance a little behind still
+// catches up by deltas and answers its nodes with deltas). It returns how
+// many changes it removed.
+func (s *Store) PruneGatewayChanges(ctx context.Context, keep int64) (int64, error) {
 	var versions []int64
 	err := s.db.NewSelect().Table("gateway_changes").Column("version").
 		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(2).Scan(ctx, &versions)
@@ -388,7 +391,12 @@ func (s *Store) PruneGatewayChanges(ctx context.Context) (int64, error) {
 	if len(versions) < 2 {
 		return 0, nil
 	}
-	res, err := s.db.NewDelete().Table("gateway_changes").Where("version < ?", versions[1]).Exec(ctx)
+	second := versions[1]
+	if _, err := s.db.NewUpdate().Table("gateway_changes").Set("checkpoint = NULL").Set("checkpoint_bytes = 0").
+		Where("version < ? AND checkpoint IS NOT NULL", second).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("prune gateway checkpoints: %w", translate(err))
+	}
+	res, err := s.db.NewDelete().Table("gateway_changes").Where("version < ? AND version <= ?", second, versions[0]-keep).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("prune gateway changes: %w", translate(err))
 	}

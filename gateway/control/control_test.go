@@ -442,8 +442,9 @@ func TestPlansAndKeysReachTheConfiguration(t *testing.T) {
 	})
 }
 
-// TestChangeLogIsPruned makes sixty changes: the log keeps what follows the
-// previous checkpoint only, and an instance starting from it gets the same
+// TestChangeLogIsPruned makes sixty changes: the log keeps two
+// checkpoints' snapshots only (and, here, every small delta: fewer than an
+// instance keeps in memory), and an instance starting from it gets the same
 // configuration as the one that compiled it.
 func TestChangeLogIsPruned(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -480,12 +481,23 @@ func TestChangeLogIsPruned(t *testing.T) {
 			f.drain(t)
 		}
 		changes := f.src.State().Version() - first
+		snapshots, err := s.DB().NewSelect().Table("gateway_changes").Where("checkpoint IS NOT NULL").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changes < 60 || snapshots != 2 {
+			t.Errorf("%d changes left %d checkpoints' snapshots in the log, want 2", changes, snapshots)
+		}
+		// With fewer deltas kept, the older ones go too.
+		if _, err := s.PruneGatewayChanges(ctx, 10); err != nil {
+			t.Fatal(err)
+		}
 		rows, err := s.DB().NewSelect().Table("gateway_changes").Count(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if changes < 60 || rows >= int(changes)/2 {
-			t.Errorf("%d changes left %d rows in the log, want it pruned", changes, rows)
+		if rows >= int(changes)/2 {
+			t.Errorf("%d changes left %d rows in the log with 10 kept, want it pruned", changes, rows)
 		}
 		other := control.NewSource(s, nil)
 		if _, err := other.Sync(ctx); err != nil {

@@ -348,10 +348,11 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 		return gateway.Head{}, err
 	}
 	if c.Checkpoint != nil {
-		// Storage grows with changes, not with checkpoints: what precedes
-		// the previous checkpoint is no longer needed by anyone (an
-		// instance or node behind it reloads from a checkpoint).
-		if n, err := s.store.PruneGatewayChanges(ctx); err != nil {
+		// Storage grows with changes, not with checkpoints: the older
+		// snapshots go, and the deltas older than what an instance keeps in
+		// memory (an instance or node further behind reloads from a
+		// checkpoint).
+		if n, err := s.store.PruneGatewayChanges(ctx, keptChanges); err != nil {
 			s.log.Warn("gateway change log not pruned", "err", err)
 		} else if n > 0 {
 			s.log.Debug("gateway change log pruned", "changes", n)
