@@ -103,10 +103,6 @@ var _ Index = (*Bleve)(nil)
 // index that fails to open is moved aside and replaced by an empty one:
 // Repaired says which happened.
 func OpenBleve(dir string) (*Bleve, error) {
-	emptied, err := interrupted(dir)
-	if err != nil {
-		return nil, err
-	}
 	b, err := openBleve(dir)
 	if err != nil {
 		if !hasEntries(dir) {
@@ -122,6 +118,14 @@ func OpenBleve(dir string) (*Bleve, error) {
 		}
 		b.repaired = fmt.Sprintf("the search index did not open (%v): it was moved aside to %s and an empty index created, to be rebuilt from the database", err, aside)
 		return b, nil
+	}
+	// The marker is read only once the index is open, so with its lock
+	// held: a process that shares the directory with a running server
+	// waits above and never empties the server's index.
+	emptied, err := b.interrupted()
+	if err != nil {
+		b.Close()
+		return nil, err
 	}
 	if emptied {
 		b.repaired = fmt.Sprintf("a rebuild of the search index was interrupted (%s was left): the partial index was emptied, to be rebuilt from the database", markerPath(dir))

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -94,18 +95,18 @@ func syncDir(dir string) error {
 	return err
 }
 
-// interrupted reports whether a rebuild of the index in dir was
-// interrupted; it then removes the partial index (keeping the marker, which
-// the next completed rebuild removes).
-func interrupted(dir string) (bool, error) {
-	if _, err := os.Stat(markerPath(dir)); err != nil {
+// interrupted reports whether a rebuild of the index was interrupted; it
+// then empties the partial index (keeping the marker, which the next
+// completed rebuild removes).
+func (b *Bleve) interrupted() (bool, error) {
+	if _, err := os.Stat(markerPath(b.dir)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return false, nil
 		}
-		return false, fmt.Errorf("open search index %s: %w", dir, err)
+		return false, fmt.Errorf("open search index %s: %w", b.dir, err)
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		return true, fmt.Errorf("empty the partly rebuilt search index %s: %w", dir, err)
+	if err := b.Reset(context.Background()); err != nil {
+		return true, fmt.Errorf("empty the partly rebuilt search index %s: %w", b.dir, err)
 	}
 	return true, nil
 }

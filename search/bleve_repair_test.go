@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func countAll(t *testing.T, idx *Bleve) int {
@@ -135,5 +136,57 @@ func TestBleveCorruptIndexIsMovedAside(t *testing.T) {
 				t.Errorf("documents in the new index: got %d, want %d", n, want)
 			}
 		})
+	}
+}
+
+// TestBleveMarkerNeverEmptiesAnOpenIndex: a second opener of a directory
+// whose index is open (a running server rebuilding it, the marker on disk)
+// waits for the lock and leaves the index alone meanwhile.
+func TestBleveMarkerNeverEmptiesAnOpenIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	first, err := OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Apply(ctx, 4, conformanceCorpus(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.BeginRebuild(); err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan *Bleve, 1)
+	go func() {
+		idx, err := OpenBleve(dir)
+		if err != nil {
+			t.Errorf("second open: %v", err)
+		}
+		opened <- idx
+	}()
+	select {
+	case idx := <-opened:
+		idx.Close()
+		t.Fatal("the second open did not wait for the first's lock")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		t.Errorf("the index directory while another process opens it: %v, want it untouched", err)
+	}
+	if n, want := countAll(t, first), len(conformanceCorpus()); n != want {
+		t.Errorf("documents of the open index while another process opens it: got %d, want %d", n, want)
+	}
+	if _, ok, err := first.Position(); err != nil || !ok {
+		t.Errorf("position of the open index: ok %v err %v, want kept", ok, err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := <-opened
+	if second == nil {
+		return
+	}
+	defer second.Close()
+	if !strings.Contains(second.Repaired(), "interrupted") || countAll(t, second) != 0 {
+		t.Errorf("after the first closed: repaired %q, %d documents; want the interrupted rebuild emptied", second.Repaired(), countAll(t, second))
 	}
 }
