@@ -66,11 +66,11 @@ type AppsList struct {
 	// AppsAfter is the cursor this page of apps starts after (empty on
 	// the first), AppsNext the next page's (empty on the last).
 	AppsAfter, AppsNext string
-	Teams         []components.Option // where the user may create apps
-	Form          AppForm
-	Subscriptions []Subscription
-	State         string
-	Next          string
+	Teams               []components.Option // where the user may create apps
+	Form                AppForm
+	Subscriptions       []Subscription
+	State               string
+	Next                string
 }
 
 // Show is an app's page: the app, its subscriptions with their keys.
