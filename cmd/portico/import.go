@@ -15,6 +15,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
@@ -215,7 +216,7 @@ func (imp *importer) importFile(ctx context.Context, path, slug, version string)
 			notes = append(notes, note)
 		}
 	}
-	a, created, err := imp.ensureAPI(ctx, slug, doc.Title)
+	a, created, err := imp.ensureAPI(ctx, slug, doc.Title, doc.Description)
 	if err != nil {
 		return "", err
 	}
@@ -262,8 +263,10 @@ func describe(a *store.API, v *store.APIVersion, notes []string) string {
 }
 
 // ensureAPI returns the API with slug in the importer's team, creating it
-// (public, named after --name or the spec's title) when it does not exist.
-func (imp *importer) ensureAPI(ctx context.Context, slug, title string) (*store.API, bool, error) {
+// when it does not exist: public, named after --name or the spec's title, and
+// described by the spec's info.description (its first sentence the summary),
+// so that the catalog and its search know what the API does.
+func (imp *importer) ensureAPI(ctx context.Context, slug, title, description string) (*store.API, bool, error) {
 	a, err := imp.store.APIBySlug(ctx, slug)
 	if err == nil {
 		if a.TeamID != imp.team.ID {
@@ -284,7 +287,12 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title string) (*store.
 	if utf8.RuneCountInString(name) > 200 {
 		name = string([]rune(name)[:200])
 	}
-	a, err = imp.life.CreateAPI(ctx, imp.actor, imp.team, lifecycle.APIInput{Slug: slug, Name: name, Visibility: store.VisibilityPublic})
+	description = strings.TrimSpace(description)
+	if !utf8.ValidString(description) {
+		description = "" // the spec's own checks report it; the API is created without
+	}
+	a, err = imp.life.CreateAPI(ctx, imp.actor, imp.team, lifecycle.APIInput{Slug: slug, Name: name, Visibility: store.VisibilityPublic,
+		Summary: firstSentence(markdown.PlainText(description)), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
 	if err != nil {
 		return nil, false, err
 	}

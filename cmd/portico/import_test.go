@@ -167,7 +167,7 @@ func TestImportFile(t *testing.T) {
 	v1 := write("pets.yaml", importPets)
 	v1b := write("pets-b.yaml", strings.Replace(importPets, "listPets", "listAllPets", 1))
 	bad := write("bad.yaml", "openapi: 3.0.3\ninfo: {title: Bad}\npaths: {}\n") // no paths: nothing to publish
-	other := write("Other API!.json", `{"openapi":"3.0.3","info":{"title":"Other","version":"v2"},"paths":{"/o":{"get":{"responses":{"200":{"description":"ok"}}}}}}`)
+	other := write("Other API!.json", `{"openapi":"3.0.3","info":{"title":"Other","version":"v2","description":"Sends **other** things. Fast, too."},"paths":{"/o":{"get":{"responses":{"200":{"description":"ok"}}}}}}`)
 
 	tests := []struct {
 		name    string
@@ -214,7 +214,16 @@ func TestImportFile(t *testing.T) {
 	withStore(t, vars, func(s *store.Store) {
 		a, err := s.APIBySlug(context.Background(), "other-api")
 		if err != nil || a.Name != "Others" || a.Visibility != store.VisibilityPublic {
-			t.Errorf("other-api: %+v, %v; want a public API named Others", a, err)
+			t.Fatalf("other-api: %+v, %v; want a public API named Others", a, err)
+		}
+		// Described by its spec's info.description, the first sentence its summary.
+		if a.Description != "Sends **other** things. Fast, too." || a.Summary != "Sends other things." {
+			t.Errorf("other-api: got description %q, summary %q; want those of info.description", a.Description, a.Summary)
+		}
+		// A spec without info.description leaves them empty.
+		pets, err := s.APIBySlug(context.Background(), "pets")
+		if err != nil || pets.Description != "" || pets.Summary != "" {
+			t.Errorf("pets: got %+v, %v; want no description nor summary", pets, err)
 		}
 	})
 }
