@@ -150,6 +150,7 @@ func TestTextLimitsThroughAPIAndPages(t *testing.T) {
 		{"subscription reject reason", "maint", "/subscriptions/" + ids["pending"] + "/reject", url.Values{"reason": {over(subscriptions.MaxReason)}}, subscriptions.MaxReason, true},
 		{"subscription revoke reason", "maint", "/subscriptions/" + ids["active"] + "/revoke", url.Values{"reason": {over(subscriptions.MaxReason)}}, subscriptions.MaxReason, true},
 		{"key name", "outsider", "/subscriptions/" + ids["active"] + "/keys", url.Values{"name": {over(subscriptions.MaxKeyName)}}, subscriptions.MaxKeyName, false},
+		{"rule severity", "admin", "/rules", url.Values{"severity:" + ids["rule"]: {over(lifecycle.MaxSeverityLength)}}, lifecycle.MaxSeverityLength, false},
 		{"gateway note", "maint", "/apis/pets/gateway/1", url.Values{"targets": {"http://pets.internal"}, "note": {over(control.MaxNote)}}, control.MaxNote, false},
 	}
 	browsers := map[string]*browser{}
@@ -186,6 +187,14 @@ func TestTextLimitsThroughAPIAndPages(t *testing.T) {
 		})
 	}
 
+	// At the limit, the same texts are taken.
+	at := func(max int) string { return strings.Repeat("é", max) }
+	e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", map[string]any{"note": at(lifecycle.MaxNote)}, 201)
+	e.call("POST", "/api/v1/teams", "admin", map[string]any{"slug": "big", "name": at(people.MaxTeamName), "description": at(people.MaxTeamDescription)}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "third", "name": at(subscriptions.MaxAppName), "contact": at(subscriptions.MaxContact)}, 201)
+	e.call("POST", "/api/v1/apps/third/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "gold", "purpose": at(subscriptions.MaxPurpose)}, 201)
+	e.call("POST", "/api/v1/subscriptions/"+ids["pending"]+"/reject", "maint", map[string]any{"reason": at(subscriptions.MaxReason)}, 200)
+	e.call("PATCH", "/api/v1/apis/pets", "maint", map[string]any{"name": at(lifecycle.MaxAPIName), "summary": at(lifecycle.MaxSummary), "description": at(lifecycle.MaxDescription)}, 200)
 }
 
 // TestSearchLimits sends a search text and filters beyond their limits to
