@@ -77,9 +77,19 @@ type RequestList struct {
 	AllTeams bool
 	// Any is set when it holds in at least one team.
 	Any bool
+	// Total counts the requests the filter matches, without its offset and
+	// limit (VisibleRequestsPage only).
+	Total int
 }
 
-func (s *Service) listRequests(ctx context.Context, u *store.User, act string, f store.RequestFilter) (RequestList, error) {
+// VisibleRequestsPage lists the requests u may open (as VisibleRequests)
+// that f selects, one page of them (f.Offset, f.Limit), with their Total.
+// f.Teams is set from u's permission.
+func (s *Service) VisibleRequestsPage(ctx context.Context, u *store.User, f store.RequestFilter) (RequestList, error) {
+	return s.listRequests(ctx, u, "read", f, true)
+}
+
+func (s *Service) listRequests(ctx context.Context, u *store.User, act string, f store.RequestFilter, count bool) (RequestList, error) {
 	if u == nil {
 		return RequestList{}, nil
 	}
@@ -91,8 +101,13 @@ func (s *Service) listRequests(ctx context.Context, u *store.User, act string, f
 	if scope.None() {
 		return out, nil
 	}
+	f.Teams = nil
 	if !scope.All {
 		f.Teams = scope.Teams
+	}
+	if count {
+		out.Requests, out.Total, err = s.store.RequestsPage(ctx, f)
+		return out, err
 	}
 	out.Requests, err = s.store.Requests(ctx, f)
 	return out, err
@@ -103,7 +118,7 @@ func (s *Service) listRequests(ctx context.Context, u *store.User, act string, f
 // team for org approvers and admins, their own teams for members, which
 // includes every request a team reviewer reviews). state "" lists every state.
 func (s *Service) VisibleRequests(ctx context.Context, u *store.User, state string, limit int) (RequestList, error) {
-	return s.listRequests(ctx, u, "read", store.RequestFilter{State: state, Limit: limit})
+	return s.listRequests(ctx, u, "read", store.RequestFilter{State: state, Limit: limit}, false)
 }
 
 // ReviewableRequests lists, newest first and in one query, the open
@@ -115,5 +130,5 @@ func (s *Service) ReviewableRequests(ctx context.Context, u *store.User, limit i
 	if u != nil {
 		f.NotRequester = u.ID
 	}
-	return s.listRequests(ctx, u, Permission(Approve), f)
+	return s.listRequests(ctx, u, Permission(Approve), f, false)
 }

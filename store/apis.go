@@ -98,6 +98,24 @@ func (s *Store) TeamAPIs(ctx context.Context, teamID int64) ([]API, error) {
 	return apis, nil
 }
 
+// TeamAPIPage returns limit of a team's APIs in name order after the first
+// offset, and the number of them. With hiddenStates, it keeps the public
+// APIs with a version in another state (those listed outside the team, as
+// lifecycle.APIIsListed says, when hiddenStates are the unpublished states).
+func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []string, offset, limit int) ([]API, int, error) {
+	var apis []API
+	q := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.team_id = ?", teamID)
+	if len(hiddenStates) > 0 {
+		q = q.Where("a.visibility = ?", VisibilityPublic).
+			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.In(hiddenStates))
+	}
+	n, err := q.Order("a.name", "a.id").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("team apis: %w", translate(err))
+	}
+	return apis, n, nil
+}
+
 // APIIDs returns the ids of every API after afterID, in id order, at most
 // limit of them: for walking the whole catalog in batches.
 func (s *Store) APIIDs(ctx context.Context, afterID int64, limit int) ([]int64, error) {

@@ -45,13 +45,39 @@ type AuditFilter struct {
 	// ids equal to the slug or starting with "slug@".
 	APISlug string
 	TeamID  int64
-	Before  int64 // only events with a smaller id (for paging)
+	Before  int64 // only events with a smaller id (keyset paging)
+	Offset  int   // skips as many of the newest (numbered pages)
 	Limit   int
 }
 
 // ListAudit returns events matching f, newest first.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
-	q := s.db.NewSelect().Model((*AuditEvent)(nil))
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)))
+	if f.Offset > 0 {
+		q = q.Offset(f.Offset)
+	}
+	var events []AuditEvent
+	if err := q.Order("id DESC").Limit(limit).Scan(ctx, &events); err != nil {
+		return nil, fmt.Errorf("list audit: %w", translate(err))
+	}
+	return events, nil
+}
+
+// CountAudit returns the number of events matching f (its offset and limit
+// aside).
+func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
+	n, err := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil))).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count audit: %w", translate(err))
+	}
+	return n, nil
+}
+
+func (f AuditFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.Actor != "" {
 		q = q.Where("actor = ?", f.Actor)
 	}
@@ -73,15 +99,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if f.Before > 0 {
 		q = q.Where("id < ?", f.Before)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	var events []AuditEvent
-	if err := q.Order("id DESC").Limit(limit).Scan(ctx, &events); err != nil {
-		return nil, fmt.Errorf("list audit: %w", translate(err))
-	}
-	return events, nil
+	return q
 }
 
 // likeEscape escapes the LIKE wildcards of s, with backslash as the escape.

@@ -60,6 +60,17 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]N
 	return ns, nil
 }
 
+// NotificationsPage returns limit of a user's notifications, newest first,
+// after the first offset, and the number of their notifications.
+func (s *Store) NotificationsPage(ctx context.Context, userID int64, offset, limit int) ([]Notification, int, error) {
+	var ns []Notification
+	n, err := s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("notifications: %w", translate(err))
+	}
+	return ns, n, nil
+}
+
 // MarkNotificationsRead marks every notification of a user read.
 func (s *Store) MarkNotificationsRead(ctx context.Context, userID int64) error {
 	if _, err := s.db.NewUpdate().Model((*Notification)(nil)).Set("read_at = ?", s.now()).

@@ -86,13 +86,36 @@ type RequestFilter struct {
 	Teams []string
 	// NotRequester leaves out the requests of this user.
 	NotRequester int64
-	Limit        int
+	// Decided keeps the requests that are no longer open.
+	Decided bool
+	// Before keeps the requests with a smaller id (keyset paging); Offset
+	// skips as many of the newest (numbered pages).
+	Before int64
+	Offset int
+	Limit  int
 }
 
 // Requests lists publication requests, newest first.
 func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationRequest, error) {
 	var rs []PublicationRequest
-	q := s.requestQuery(s.db, &rs)
+	if err := f.apply(s.requestQuery(s.db, &rs)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("publication requests: %w", translate(err))
+	}
+	return rs, nil
+}
+
+// RequestsPage is Requests with the number of requests the filter matches
+// without its offset and limit, for numbered pages.
+func (s *Store) RequestsPage(ctx context.Context, f RequestFilter) ([]PublicationRequest, int, error) {
+	var rs []PublicationRequest
+	n, err := f.apply(s.requestQuery(s.db, &rs)).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("publication requests: %w", translate(err))
+	}
+	return rs, n, nil
+}
+
+func (f RequestFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.State != "" {
 		q = q.Where("r.state = ?", f.State)
 	}
@@ -111,14 +134,20 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationReq
 	if f.NotRequester != 0 {
 		q = q.Where("r.requester_id <> ?", f.NotRequester)
 	}
+	if f.Decided {
+		q = q.Where("r.state <> ?", RequestOpen)
+	}
+	if f.Before > 0 {
+		q = q.Where("r.id < ?", f.Before)
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
-	if err := q.Order("r.id DESC").Limit(limit).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("publication requests: %w", translate(err))
+	if f.Offset > 0 {
+		q = q.Offset(f.Offset)
 	}
-	return rs, nil
+	return q.Order("r.id DESC").Limit(limit)
 }
 
 // DecideRequest closes an open request with a decision. It returns

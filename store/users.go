@@ -74,6 +74,17 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	return users, nil
 }
 
+// UsersPage returns limit users in name order after the first offset, and
+// the number of users.
+func (s *Store) UsersPage(ctx context.Context, offset, limit int) ([]User, int, error) {
+	var users []User
+	n, err := s.db.NewSelect().Model(&users).Order("username").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", translate(err))
+	}
+	return users, n, nil
+}
+
 // CountUsers returns the number of users.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
