@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/views/components"
 	catalogpage "github.com/portico-dev/portico/views/pages/catalog"
 )
 
@@ -158,31 +159,6 @@ func (p catalogParams) hidden(without ...string) []catalogpage.Param {
 func lastPage(total, perPage int) int {
 	pages := max((total+perPage-1)/perPage, 1)
 	return min(pages, maxSearchDepth/perPage)
-}
-
-// pageLinks numbers the pages around page: the first, the last, and two on
-// each side of the current one, with gaps between.
-func pageLinks(p catalogParams, pages int) []catalogpage.PageLink {
-	if pages <= 1 {
-		return nil
-	}
-	var out []catalogpage.PageLink
-	var nums []int
-	for _, n := range []int{1, p.Page - 2, p.Page - 1, p.Page, p.Page + 1, p.Page + 2, pages} {
-		if n >= 1 && n <= pages && !slices.Contains(nums, n) {
-			nums = append(nums, n)
-		}
-	}
-	slices.Sort(nums)
-	for i, n := range nums {
-		if i > 0 && n > nums[i-1]+1 {
-			out = append(out, catalogpage.PageLink{Gap: true})
-		}
-		q := p
-		q.Page = n
-		out = append(out, catalogpage.PageLink{Number: n, URL: q.url(), Current: n == p.Page})
-	}
-	return out
 }
 
 func (p catalogParams) filtered() bool {
@@ -335,18 +311,7 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		r.Sorts = append(r.Sorts, catalogpage.Link{Label: s.label, Active: s.value == current,
 			URL: p.with(func(q *catalogParams) { q.Sort = s.value }).url()})
 	}
-	if p.Page > 1 {
-		prev := p
-		prev.Page--
-		r.Prev = prev.url()
-	}
-	if p.Page < r.Pages {
-		next := p
-		next.Page++
-		r.Next = next.url()
-	}
-	r.PageLinks = pageLinks(p, r.Pages)
-	r.Jump = p.hidden("page")
+	r.Pager = components.NewPager("/catalog", p.values(), p.Page, r.Pages)
 	return r, nil
 }
 

@@ -2,6 +2,8 @@
 // the viewer may see.
 package catalog
 
+import "github.com/portico-dev/portico/views/components"
+
 // Search is the catalog page: the search form and its results.
 type Search struct {
 	Query string
@@ -34,12 +36,9 @@ type Results struct {
 	Sorts       []Link
 	Filters     []Link // active filters, each linking to the page without it
 	ClearURL    string // the query without filters, "" when there are none
-	Prev, Next  string // "" when there is no such page
-	PageLinks   []PageLink
-	// Jump are the search's parameters but the page, for the page jump form.
-	Jump    []Param
-	Empty   Empty
-	IsAdmin bool
+	Pager       components.Pager
+	Empty       Empty
+	IsAdmin     bool
 	// RetiredURL shows retired APIs too; "" when the viewer picked states.
 	RetiredURL string
 	// Explain is set for an empty or weak result of a text search.
@@ -64,14 +63,6 @@ type Facet struct {
 	Title, Plural, Name string
 	Values              []FacetValue
 	MoreURL, MoreLabel  string
-}
-
-// PageLink is one numbered page, or a gap between numbers.
-type PageLink struct {
-	Number  int
-	URL     string
-	Current bool
-	Gap     bool
 }
 
 // FacetList is the page of every value of one facet for a search.
