@@ -47,28 +47,36 @@ func apiHeader(a *store.API) apis.Header {
 		Visibility: a.Visibility, Tags: a.Tags}
 }
 
-// teamAPIRows lists a team's APIs for its page: every API for those who may
-// read the team's APIs, the public ones for everybody else.
-func (h *Handler) teamAPIRows(c *fiber.Ctx, t *store.Team) ([]teams.API, error) {
+// teamAPIsPerPage is the page size of the APIs on a team's page.
+const teamAPIsPerPage = 30
+
+// teamAPIRows lists one page of a team's APIs for its page, and how many
+// there are: every API for those who may read the team's APIs, the listed
+// ones (lifecycle.APIIsListed) for everybody else.
+func (h *Handler) teamAPIRows(c *fiber.Ctx, t *store.Team, page int) ([]teams.API, int, error) {
 	ctx := c.UserContext()
-	list, err := h.store.TeamAPIs(ctx, t.ID)
-	if err != nil {
-		return nil, err
-	}
 	readAll := h.can(c, policy.TeamDomain(t.Slug), "api", "read")
+	var hidden []string
+	if !readAll {
+		hidden = []string{string(lifecycle.Draft), string(lifecycle.InReview)}
+	}
+	list, total, err := h.store.TeamAPIPage(ctx, t.ID, hidden, (page-1)*teamAPIsPerPage, teamAPIsPerPage)
+	if err != nil {
+		return nil, 0, err
+	}
 	ids := make([]int64, 0, len(list))
 	for _, a := range list {
 		ids = append(ids, a.ID)
 	}
 	versions, err := h.store.VersionsOf(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var rows []teams.API
 	for _, a := range list {
 		vs := versions[a.ID]
 		if !readAll && !lifecycle.APIIsListed(&a, vs) {
-			continue
+			continue // the query kept listed APIs only; this keeps the rule's one definition in charge
 		}
 		row := teams.API{Slug: a.Slug, Name: a.Name, Summary: a.Summary, Visibility: a.Visibility}
 		if d := lifecycle.Default(vs); d != nil {
@@ -79,7 +87,7 @@ func (h *Handler) teamAPIRows(c *fiber.Ctx, t *store.Team) ([]teams.API, error) 
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	return rows, total, nil
 }
 
 // apiFormInput reads the API form.

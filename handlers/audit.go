@@ -17,18 +17,19 @@ import (
 const auditPageSize = 50
 
 // ShowAudit renders the org audit log with filters by actor, action,
-// object type and team, older pages through ?before=<id>.
+// object type and team, newest first, a page at a time (?page=).
 func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
+	page, err := listPage(c)
+	if err != nil {
+		return err
+	}
 	v := audit.View{Filter: audit.Filter{
 		Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
 		ObjectType: strings.TrimSpace(c.Query("object_type")), Team: strings.TrimSpace(c.Query("team")),
 	}}
-	f := store.AuditFilter{Actor: v.Filter.Actor, Action: v.Filter.Action, ObjectType: v.Filter.ObjectType, Limit: auditPageSize + 1}
-	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
-	if before > 0 {
-		f.Before = before
-	}
+	f := store.AuditFilter{Actor: v.Filter.Actor, Action: v.Filter.Action, ObjectType: v.Filter.ObjectType,
+		Offset: (page - 1) * auditPageSize, Limit: auditPageSize}
 	teamsList, err := h.store.ListTeams(ctx)
 	if err != nil {
 		return err
@@ -47,6 +48,9 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 	}
 	var events []store.AuditEvent
 	if v.Filter.Team == "" || f.TeamID != 0 {
+		if v.Total, err = h.store.CountAudit(ctx, f); err != nil {
+			return err
+		}
 		if events, err = h.store.ListAudit(ctx, f); err != nil {
 			return err
 		}
@@ -57,21 +61,11 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 			q.Set(k, val)
 		}
 	}
-	if len(events) > auditPageSize {
-		events = events[:auditPageSize]
-		next := url.Values{}
-		for k, vals := range q {
-			next[k] = vals
-		}
-		next.Set("before", strconv.FormatInt(events[len(events)-1].ID, 10))
-		v.Next = "/audit?" + next.Encode()
+	pg, done, err := pagedList(c, "/audit", q, page, auditPageSize, v.Total)
+	if done {
+		return err
 	}
-	if before > 0 {
-		v.First = "/audit"
-		if len(q) > 0 {
-			v.First += "?" + q.Encode()
-		}
-	}
+	v.Pager = pg
 	for _, e := range events {
 		v.Events = append(v.Events, auditEvent(e))
 	}

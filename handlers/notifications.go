@@ -1,31 +1,42 @@
 package handlers
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/views/pages/notifications"
 )
 
-// ListNotifications renders the user's latest notifications.
+// notificationsPerPage is the page size of the notifications page.
+const notificationsPerPage = 50
+
+// ListNotifications renders the user's notifications, newest first, a page
+// at a time (?page=).
 func (h *Handler) ListNotifications(c *fiber.Ctx) error {
 	u := currentUser(c)
-	ns, err := h.store.Notifications(c.UserContext(), u.ID, 100)
+	page, err := listPage(c)
 	if err != nil {
 		return err
 	}
+	ns, total, err := h.store.NotificationsPage(c.UserContext(), u.ID, (page-1)*notificationsPerPage, notificationsPerPage)
+	if err != nil {
+		return err
+	}
+	pg, done, err := pagedList(c, "/notifications", url.Values{}, page, notificationsPerPage, total)
+	if done {
+		return err
+	}
 	items := make([]notifications.Item, 0, len(ns))
-	unread := 0
 	for _, n := range ns {
 		item := notifications.Item{Message: n.Message, When: fmtTime(n.CreatedAt), Unread: n.ReadAt == nil}
 		if localPath(n.Link) {
 			item.Link = n.Link
 		}
-		if item.Unread {
-			unread++
-		}
 		items = append(items, item)
 	}
-	return h.render(c, notifications.List(h.page(c, "Notifications", "notifications"), items, unread))
+	p := h.page(c, "Notifications", "notifications")
+	return h.render(c, notifications.List(p, items, p.Unread, pg))
 }
 
 // MarkNotificationsRead marks every notification of the user read.

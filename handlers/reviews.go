@@ -41,30 +41,35 @@ func reviewRow(r *store.PublicationRequest) reviews.Row {
 	return row
 }
 
+// reviewsPerPage is the page size of the approvals inbox.
+const reviewsPerPage = 50
+
 // ListReviews renders the approvals inbox: open requests, or decided ones
-// with ?state=decided.
+// with ?state=decided, newest first, a page at a time (?page=).
 func (h *Handler) ListReviews(c *fiber.Ctx) error {
-	in := reviews.Inbox{Tab: "open"}
-	if c.Query("state") == "decided" {
-		in.Tab = "decided"
-	}
-	state := store.RequestOpen
-	if in.Tab == "decided" {
-		state = ""
-	}
-	list, err := h.life.VisibleRequests(c.UserContext(), currentUser(c), state, 200)
+	page, err := listPage(c)
 	if err != nil {
 		return err
 	}
-	in.AllTeams = list.AllTeams
-	var rs []store.PublicationRequest
-	for _, r := range list.Requests {
-		if in.Tab == "open" || r.State != store.RequestOpen {
-			rs = append(rs, r)
-		}
+	in := reviews.Inbox{Tab: "open"}
+	f := store.RequestFilter{State: store.RequestOpen, Offset: (page - 1) * reviewsPerPage, Limit: reviewsPerPage}
+	q := url.Values{}
+	if c.Query("state") == "decided" {
+		in.Tab = "decided"
+		f.State, f.Decided = "", true
+		q.Set("state", "decided")
 	}
-	for i := range rs {
-		in.Rows = append(in.Rows, reviewRow(&rs[i]))
+	list, err := h.life.VisibleRequestsPage(c.UserContext(), currentUser(c), f)
+	if err != nil {
+		return err
+	}
+	in.AllTeams, in.Total = list.AllTeams, list.Total
+	var done bool
+	if in.Pager, done, err = pagedList(c, "/reviews", q, page, reviewsPerPage, list.Total); done {
+		return err
+	}
+	for i := range list.Requests {
+		in.Rows = append(in.Rows, reviewRow(&list.Requests[i]))
 	}
 	return h.render(c, reviews.List(h.page(c, "Reviews", "reviews"), in))
 }
@@ -468,25 +473,52 @@ var reviewStates = map[string]string{
 
 // APIListReviews lists the publication requests the caller may open
 // (lifecycle.VisibleRequests): every team's for org approvers and admins,
-// their own teams' for everybody else, team reviewers included.
+// their own teams' for everybody else, team reviewers included. Newest
+// first, limit at a time (100, at most 500); next is the before= of the
+// following page, null on the last one.
 func (h *Handler) APIListReviews(c *fiber.Ctx) error {
 	stateParam := c.Query("state", "open")
+	fields := map[string]string{}
 	state, ok := reviewStates[stateParam]
 	if !ok {
-		return invalid(map[string]string{"state": "Use open, approved, rejected, withdrawn or all."})
+		fields["state"] = "Use open, approved, rejected, withdrawn or all."
 	}
-	list, err := h.life.VisibleRequests(c.UserContext(), currentUser(c), state, 500)
+	f := store.RequestFilter{State: state, Limit: 100}
+	if s := c.Query("before"); s != "" {
+		n, err := parsePositive(s)
+		if err != nil {
+			fields["before"] = "Use the next value of a previous page (a positive integer)."
+		}
+		f.Before = n
+	}
+	if s := c.Query("limit"); s != "" {
+		n, err := parsePositive(s)
+		if err != nil || n > 500 {
+			fields["limit"] = "Use a number from 1 to 500."
+		}
+		f.Limit = int(n)
+	}
+	if len(fields) > 0 {
+		return invalid(fields)
+	}
+	list, err := h.life.VisibleRequestsPage(c.UserContext(), currentUser(c), f)
 	if err != nil {
 		return err
 	}
 	reqs := list.Requests
+	var next *string
+	if list.Total > len(reqs) && len(reqs) > 0 { // Total counts those before f.Before, beyond the limit too
+		s := strconv.FormatInt(reqs[len(reqs)-1].ID, 10)
+		next = &s
+	}
 	out := make([]apiReview, 0, len(reqs))
 	for i := range reqs {
 		out = append(out, toAPIReview(&reqs[i]))
 	}
 	return c.JSON(struct {
 		Reviews []apiReview `json:"reviews"`
-	}{out})
+		Next    *string     `json:"next"`
+	}{out, next})
 }
 
 // APIGetReview returns a publication request as reviewers judge it: a

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -61,6 +62,10 @@ func (h *Handler) ShowTeam(c *fiber.Ctx) error {
 
 func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 	t := currentTeam(c)
+	page, err := listPage(c)
+	if err != nil {
+		return err
+	}
 	members, err := h.store.TeamMembers(c.UserContext(), t.ID)
 	if err != nil {
 		return err
@@ -74,7 +79,11 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer})
 	}
-	if d.APIs, err = h.teamAPIRows(c, t); err != nil {
+	if d.APIs, d.APITotal, err = h.teamAPIRows(c, t, page); err != nil {
+		return err
+	}
+	var done bool
+	if d.APIPager, done, err = pagedList(c, "/teams/"+t.Slug, url.Values{}, page, teamAPIsPerPage, d.APITotal); done {
 		return err
 	}
 	d.CanCreateAPI = h.can(c, policy.TeamDomain(t.Slug), "api", "create")

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,17 +23,28 @@ func orgRoleOptions() []components.Option {
 	return out
 }
 
-// ListUsers renders the user directory.
+// usersPerPage is the page size of the user directory.
+const usersPerPage = 50
+
+// ListUsers renders the user directory, a page at a time (?page=).
 func (h *Handler) ListUsers(c *fiber.Ctx) error {
-	list, err := h.store.ListUsers(c.UserContext())
+	page, err := listPage(c)
 	if err != nil {
+		return err
+	}
+	list, total, err := h.store.UsersPage(c.UserContext(), (page-1)*usersPerPage, usersPerPage)
+	if err != nil {
+		return err
+	}
+	pg, done, err := pagedList(c, "/users", url.Values{}, page, usersPerPage, total)
+	if done {
 		return err
 	}
 	rows := make([]users.Row, 0, len(list))
 	for _, u := range list {
 		rows = append(rows, users.Row{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled})
 	}
-	return h.render(c, users.List(h.page(c, "Users", "users"), rows))
+	return h.render(c, users.List(h.page(c, "Users", "users"), rows, total, pg))
 }
 
 // NewUser renders the form to create a user.

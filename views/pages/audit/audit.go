@@ -30,8 +30,7 @@ type View struct {
 	Events      []Event
 	Teams       []components.Option
 	ObjectTypes []components.Option
-	// Next is the URL of the next (older) page, empty on the last one.
-	Next string
-	// First is the URL of the newest page with the same filter, empty on it.
-	First string
+	// Total counts the events the filter matches; Pager pages through them.
+	Total int
+	Pager components.Pager
 }

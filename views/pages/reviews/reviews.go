@@ -29,6 +29,9 @@ type Inbox struct {
 	// AllTeams says whether the viewer sees every team's requests (a
 	// reviewer) or only those of their own teams.
 	AllTeams bool
+	// Total counts the tab's requests; Pager pages through them.
+	Total int
+	Pager components.Pager
 }
 
 // Row of a judgement: a change or finding, with who accepted it when a

@@ -12,3 +12,10 @@ func initials(u Row) string {
 	}
 	return string(r[0])
 }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
