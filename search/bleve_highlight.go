@@ -14,15 +14,49 @@ type highlighter struct {
 	terms []string
 	typos []bool // whether the term at the same index matches with typos
 	typo  bool   // whether any does
+	// ascii: every term is ASCII, so that a text is lowered by its ASCII letters only: a term can match only those,
+	// and the lowered text keeps the offsets of the text (full Unicode lowering may change them, and is slower).
+	ascii bool
 }
 
 func newHighlighter(p queryPlan) highlighter {
-	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms))}
+	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms)), ascii: true}
 	for i, t := range p.terms {
 		h.typos[i] = fuzziness(t) > 0 && !p.known[i]
 		h.typo = h.typo || h.typos[i]
+		h.ascii = h.ascii && isASCII(t)
 	}
 	return h
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lower lowers text as the terms need it: its ASCII letters only when every term is ASCII.
+func (h highlighter) lower(text string) string {
+	if !h.ascii {
+		return strings.ToLower(text)
+	}
+	i := 0
+	for i < len(text) && !('A' <= text[i] && text[i] <= 'Z') {
+		i++
+	}
+	if i == len(text) {
+		return text
+	}
+	b := []byte(text)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // eachWord calls fn with the byte offsets of every run of letters and digits
@@ -63,7 +97,7 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 		values := fieldStrings(fields[field])
 		byValue := map[int][]span{}
 		for i, v := range values {
-			lower := strings.ToLower(v)
+			lower := h.lower(v)
 			contains := h.contains(lower)
 			if !contains && !(loose && h.typo) {
 				continue // exact and prefix matches contain a term: skip reading the words
