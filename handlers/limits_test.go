@@ -295,3 +295,31 @@ func TestBodyLimitPerRoute(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleSetFormIsAllOrNothing posts the rule-set form with two changes,
+// the second refused: neither is stored.
+func TestRuleSetFormIsAllOrNothing(t *testing.T) {
+	e, _ := limitsFixture(t)
+	rules := e.call("GET", "/api/v1/rules", "admin", nil, 200)["rules"].([]any)
+	first, second := rules[0].(map[string]any)["id"].(string), rules[1].(map[string]any)["id"].(string)
+	b := e.browser()
+	b.login("admin")
+	before := e.tableCounts(t)
+	res := b.post("/rules", url.Values{"severity:" + first: {"off"}, "severity:" + second: {over(lifecycle.MaxSeverityLength)}})
+	body := readAll(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, second+": Use at most "+strconv.Itoa(lifecycle.MaxSeverityLength)) {
+		t.Fatalf("status %d, want 422 naming %s and the limit", res.StatusCode, second)
+	}
+	if after := e.tableCounts(t); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("rows before %v, after %v: want neither change stored", before, after)
+	}
+	res = b.post("/rules", url.Values{"severity:" + first: {"off"}, "severity:" + second: {"off"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("two valid changes: status %d, want 303", res.StatusCode)
+	}
+	after := e.tableCounts(t)
+	if after["rule_settings"] != before["rule_settings"]+2 || after["audit_events"] != before["audit_events"]+2 {
+		t.Errorf("two valid changes: rule settings %d → %d, audit %d → %d, want two of each", before["rule_settings"], after["rule_settings"], before["audit_events"], after["audit_events"])
+	}
+}

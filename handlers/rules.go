@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/views/pages/rules"
@@ -67,8 +68,7 @@ func (h *Handler) UpdateRules(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type change struct{ id, severity string }
-	var changes []change
+	var changes []lifecycle.RuleChange
 	c.Request().PostArgs().VisitAll(func(key, value []byte) {
 		id, ok := strings.CutPrefix(string(key), "severity:")
 		if !ok {
@@ -76,18 +76,21 @@ func (h *Handler) UpdateRules(c *fiber.Ctx) error {
 		}
 		info, known := spec.RuleByID(id)
 		if known && rs.Severity(id, info.Default) != string(value) {
-			changes = append(changes, change{id, string(value)})
+			changes = append(changes, lifecycle.RuleChange{ID: id, Severity: string(value)})
 		}
 	})
-	sort.Slice(changes, func(i, j int) bool { return changes[i].id < changes[j].id })
-	for _, ch := range changes {
-		if err := h.life.SetRule(ctx, currentUser(c), ch.id, ch.severity); err != nil {
-			if fields, ok := fieldErrors(err); ok {
-				c.Status(fiber.StatusUnprocessableEntity)
-				return h.renderRules(c, ch.id+": "+fields["severity"]+fields["rule"])
+	sort.Slice(changes, func(i, j int) bool { return changes[i].ID < changes[j].ID })
+	// All the changes or none: a refused one leaves the rule set as it was.
+	if err := h.life.SetRules(ctx, currentUser(c), changes); err != nil {
+		if fields, ok := fieldErrors(err); ok {
+			msgs := make([]string, 0, len(fields))
+			for _, k := range sortedKeys(fields) {
+				msgs = append(msgs, strings.TrimPrefix(k, "severity:")+": "+fields[k])
 			}
-			return err
+			c.Status(fiber.StatusUnprocessableEntity)
+			return h.renderRules(c, strings.Join(msgs, " "))
 		}
+		return err
 	}
 	h.flash(c, "success", pluralize(len(changes), "rule changed", "rules changed")+". Open requests are judged by the new severities at once.")
 	return seeOther(c, "/rules?kind="+c.Query("kind", spec.KindBreaking))

@@ -39,6 +39,51 @@ func (s *Service) Rules(ctx context.Context) (spec.RuleSet, error) {
 // returns it to Portico's default. The change is audited and applies to
 // open requests at once.
 func (s *Service) SetRule(ctx context.Context, actor *store.User, id, severity string) error {
+	if err := s.requireRules(ctx, actor); err != nil {
+		return err
+	}
+	c, errs := checkRule(id, severity)
+	if err := apperr.Invalid(errs); err != nil {
+		return err
+	}
+	return s.applyRules(ctx, actor, []ruleChange{c})
+}
+
+// RuleChange is a new severity for one rule, as the rule-set form sends it.
+type RuleChange struct{ ID, Severity string }
+
+// SetRules sets the severities of several rules at once, as SetRule does
+// for one: all of them or, when one is refused, none. Its field errors are
+// keyed "severity:" and the rule's id, as the rule-set form names them.
+func (s *Service) SetRules(ctx context.Context, actor *store.User, changes []RuleChange) error {
+	if err := s.requireRules(ctx, actor); err != nil {
+		return err
+	}
+	errs := map[string]string{}
+	checked := make([]ruleChange, 0, len(changes))
+	for _, ch := range changes {
+		c, fe := checkRule(ch.ID, ch.Severity)
+		if len(fe) > 0 {
+			msg := fe["rule"]
+			if msg == "" {
+				msg = fe["severity"]
+			}
+			field := "severity:" + ch.ID
+			if fe["rule"] != "" {
+				field = "rule"
+			}
+			errs[field] = msg
+			continue
+		}
+		checked = append(checked, c)
+	}
+	if err := apperr.Invalid(errs); err != nil {
+		return err
+	}
+	return s.applyRules(ctx, actor, checked)
+}
+
+func (s *Service) requireRules(ctx context.Context, actor *store.User) error {
 	if actor == nil {
 		return apperr.Denied("An actor is required.")
 	}
@@ -49,37 +94,59 @@ func (s *Service) SetRule(ctx context.Context, actor *store.User, id, severity s
 	if !ok {
 		return apperr.Denied("Only org admins change the rule set.")
 	}
-	if err := apperr.CheckText("rule", id, MaxRuleID); err != nil {
-		return err
-	}
-	if err := apperr.CheckText("severity", severity, MaxSeverityLength); err != nil {
-		return err
+	return nil
+}
+
+// ruleChange is a checked RuleChange.
+type ruleChange struct {
+	id, severity string
+	info         spec.RuleInfo
+}
+
+// checkRule checks a rule id and a severity, returning field errors for
+// "rule" and "severity".
+func checkRule(id, severity string) (ruleChange, map[string]string) {
+	errs := map[string]string{}
+	if !apperr.Text(errs, "rule", id, MaxRuleID) || !apperr.Text(errs, "severity", severity, MaxSeverityLength) {
+		return ruleChange{}, errs
 	}
 	info, known := spec.RuleByID(id)
 	if !known {
-		return apperr.Field("rule", fmt.Sprintf("There is no rule %q.", id))
+		errs["rule"] = fmt.Sprintf("There is no rule %q.", id)
+		return ruleChange{}, errs
 	}
 	severity = strings.TrimSpace(severity)
 	if severity != "default" && !spec.ValidSeverity(severity) {
-		return apperr.Field("severity", "Choose error, warning, info, off, or default.")
+		errs["severity"] = "Choose error, warning, info, off, or default."
+		return ruleChange{}, errs
 	}
+	return ruleChange{id: id, severity: severity, info: info}, nil
+}
+
+// applyRules writes checked changes, each audited, in one transaction.
+func (s *Service) applyRules(ctx context.Context, actor *store.User, changes []ruleChange) error {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return err
 	}
-	before := rules.Severity(id, info.Default)
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		after := severity
-		if severity == "default" || severity == info.Default {
-			after = info.Default
-			if err := s.store.DeleteRuleSetting(ctx, tx, id); err != nil {
+		for _, c := range changes {
+			before := rules.Severity(c.id, c.info.Default)
+			after := c.severity
+			if c.severity == "default" || c.severity == c.info.Default {
+				after = c.info.Default
+				if err := s.store.DeleteRuleSetting(ctx, tx, c.id); err != nil {
+					return err
+				}
+			} else if err := s.store.SetRuleSetting(ctx, tx, c.id, c.severity, actor.ID); err != nil {
 				return err
 			}
-		} else if err := s.store.SetRuleSetting(ctx, tx, id, severity, actor.ID); err != nil {
-			return err
+			if err := s.store.Audit(ctx, tx, &store.AuditEvent{Action: "rule.update", ObjectType: "rule", ObjectID: c.id,
+				ActorID: &actor.ID, Actor: actor.Username, Before: before, After: after}); err != nil {
+				return err
+			}
 		}
-		return s.store.Audit(ctx, tx, &store.AuditEvent{Action: "rule.update", ObjectType: "rule", ObjectID: id,
-			ActorID: &actor.ID, Actor: actor.Username, Before: before, After: after})
+		return nil
 	})
 }
 
