@@ -89,14 +89,21 @@ func (s *Store) Version(ctx context.Context, apiID int64, version string) (*APIV
 	return v, nil
 }
 
-// VersionMetaByName returns one version of an API without its spec.
+// VersionMetaByName returns one version of an API without its spec. It
+// picks it from the API's versions (Versions): that query is answered from
+// an index on SQLite, whereas a lookup by the unique (api, version) key
+// reads the row, and with it the descriptions stored before its columns.
 func (s *Store) VersionMetaByName(ctx context.Context, apiID int64, version string) (*APIVersion, error) {
-	v := new(APIVersion)
-	if err := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id = ? AND v.version = ?", apiID, version).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("version %s: %w", version, translate(err))
+	vs, err := s.Versions(ctx, apiID)
+	if err != nil {
+		return nil, err
 	}
-	return v, nil
+	for i := range vs {
+		if vs[i].Version == version {
+			return &vs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("version %s: %w", version, ErrNotFound)
 }
 
 // VersionByID returns a version with its spec.

@@ -1,5 +1,6 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
-// lets flash messages fade away on their own and shows copy buttons (a new API key).
+// lets flash messages fade away on their own, shows copy buttons (a new API key) and unfolds the docs operation a link
+// points to.
 (function () {
   "use strict";
 
@@ -122,14 +123,32 @@
     });
   }
 
+  // A link to one operation of the docs (#op-…) unfolds it. Without this file the link still scrolls to the operation,
+  // whose summary opens it.
+  function openLinkedOperation() {
+    var id = "";
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (e) {
+      return;
+    }
+    var target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+    }
+  }
+  window.addEventListener("hashchange", openLinkedOperation);
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       enhanceFlashes(document);
       enhanceCopy(document);
+      openLinkedOperation();
     });
   } else {
     enhanceFlashes(document);
     enhanceCopy(document);
+    openLinkedOperation();
   }
 
   // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
