@@ -8,7 +8,7 @@
 # the cold start to /readyz. It logs in as the demo approver (session cookie, as a browser) and fires wrk at each
 # page in turn (DURATION seconds each, default 5; C connections, default 16; two threads): /healthz without a
 # cookie, /profile, the dashboard, /catalog, /catalog?q=… (rotating over realistic purpose queries), an API page,
-# the docs page of the largest description, the review page and a team page. It prints req/s, p50 and p99 of
+# the docs page of the description with the most operations, the review page and a team page. It prints req/s, p50 and p99 of
 # each, and its ratio to /profile from the same run (medians over R rounds when --rounds is given), then the
 # search API's latency (bench/searchload, one client, 10 s) and the portal's resident memory.
 #
@@ -90,7 +90,7 @@ cookie="portico_session=$session; portico_csrf=$csrf"
 token=$("$tmp/portico" token create --data "$tmp/data" --username rita --name bench)
 api() { curl -sf -H "Authorization: Bearer $token" "$base/api/v1/$1"; }
 
-# What to open: the largest sample (Stripe) and the demo's open review.
+# What to open: the sample with the most operations (Stripe, 203) and the demo's open review.
 big=stripe
 bigversion=$(api "apis/$big" | jq -r '.versions[] | select(.state=="published") | .version' | head -1)
 review=$(api "reviews?state=open" | jq -r '.reviews[0].id')
