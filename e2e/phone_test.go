@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
 )
 
 // phone makes the tab a 390 × 844 phone screen.
@@ -82,13 +87,22 @@ func TestPhoneNavigationAndCatalog(t *testing.T) {
 		t.Errorf("the menu's Teams link led to %s", got)
 	}
 
-	// An API page and pages with tables.
+	// An API page and pages with tables, /users with its page numbers.
+	for i := range 60 {
+		u := &store.User{Username: fmt.Sprintf("user-%02d", i), OrgRole: policy.RoleMember, PasswordHash: "x"}
+		if err := p.store.CreateUser(context.Background(), p.store.DB(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, path := range []string{"/apis/nexmo-sms", "/apis/nexmo-sms/versions/1.0.0", "/audit", "/users"} {
 		b.visit(p.url + path)
 		if !b.visible(`[data-testid="menu-button"]`) {
 			t.Errorf("%s at 390 px: no Menu button", path)
 		}
 		b.noWiderThanScreen(path)
+	}
+	if !b.visible(`[data-testid="pagination"] [data-testid="next"]`) {
+		t.Error("/users at 390 px: no next page link")
 	}
 	b.do(chromedp.Click(chromedp.CSS(`[data-testid="menu-button"]`)))
 	if !b.visible(`nav[aria-label="Main"] a[href="/catalog"]`) {
