@@ -302,3 +302,61 @@ func TestHighlightsAfterNonASCIIText(t *testing.T) {
 		}
 	}
 }
+
+// TestBleveSearchesWhileIndexing searches from several goroutines while documents are replaced and deleted: run
+// with -race, it checks the table of entries by snapshot and the listing's locking.
+func TestBleveSearchesWhileIndexing(t *testing.T) {
+	ctx := context.Background()
+	idx := loadCorpus(t, openTestBleve)
+	docs := conformanceCorpus()
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			texts := []string{"payments", "geocoder", "send sms", "weather forecast"}
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				res, err := idx.Search(ctx, Query{Text: texts[(g+i)%len(texts)], Viewer: admin(), PerPage: 3})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(res.Hits) > res.Total {
+					errs <- fmt.Errorf("%d hits of a total of %d", len(res.Hits), res.Total)
+					return
+				}
+			}
+		}()
+	}
+	for round := range 30 {
+		d := docs[round%len(docs)]
+		if round%3 == 2 {
+			if err := idx.Delete(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			d.Name = fmt.Sprintf("%s %d", d.Name, round)
+			if err := idx.Upsert(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	// Everything back as it was: the searches see the final state.
+	if err := idx.Upsert(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "geocoder", Viewer: admin()})); !slices.Equal(got, []string{"api-3"}) {
+		t.Errorf("after the changes: got %v, want [api-3]", got)
+	}
+}
