@@ -237,11 +237,51 @@ func (s *Store) UsageSeries(ctx context.Context, f UsageFilter) ([]UsageBucket, 
 	if (f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0) || f.Step <= 0 {
 		return nil, nil
 	}
+	q := s.usageQuery(f).ColumnExpr("t - t % ? AS bucket", f.Step)
+	var out []UsageBucket
+	if err := q.GroupExpr("t - t % ?", f.Step).OrderExpr("bucket").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("usage series: %w", translate(err))
+	}
+	return out, nil
+}
+
+// UsageGroup names a column usage totals are grouped by.
+type UsageGroup string
+
+// The groups of UsageTotals.
+const (
+	BySubscription UsageGroup = "subscription_id"
+	ByMajor        UsageGroup = "major"
+)
+
+// UsageTotals sums the rollups that f selects (f.Step is ignored) per
+// subscription or per major version: each bucket's T holds the group's
+// value (the subscription id or the major). The groups come with the most
+// requests first, at most limit of them.
+func (s *Store) UsageTotals(ctx context.Context, f UsageFilter, by UsageGroup, limit int) ([]UsageBucket, error) {
+	if f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0 {
+		return nil, nil
+	}
+	if by != BySubscription && by != ByMajor {
+		return nil, fmt.Errorf("usage totals by %q: unknown group", by)
+	}
+	q := s.usageQuery(f).ColumnExpr("? AS bucket", bun.Ident(string(by))).GroupExpr("?", bun.Ident(string(by))).
+		OrderExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) DESC").OrderExpr("bucket").Limit(limit)
+	var out []UsageBucket
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("usage totals: %w", translate(err))
+	}
+	return out, nil
+}
+
+// usageQuery selects the sums of the counters of the rollups f selects,
+// for the caller to group.
+func (s *Store) usageQuery(f UsageFilter) *bun.SelectQuery {
 	sums := make([]string, len(usageCounters))
 	for i, c := range usageCounters {
 		sums[i] = "SUM(" + c + ") AS " + c
 	}
-	q := s.db.NewSelect().Table("usage_rollups").ColumnExpr("t - t % ? AS bucket", f.Step).ColumnExpr(strings.Join(sums, ", ")).
+	q := s.db.NewSelect().Table("usage_rollups").ColumnExpr(strings.Join(sums, ", ")).
 		Where("t >= ?", f.From).Where("t < ?", f.To)
 	if f.ProviderTeams != nil && f.ConsumerTeams != nil {
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -260,9 +300,5 @@ func (s *Store) UsageSeries(ctx context.Context, f UsageFilter) ([]UsageBucket, 
 	if f.SubscriptionID != 0 {
 		q = q.Where("subscription_id = ?", f.SubscriptionID)
 	}
-	var out []UsageBucket
-	if err := q.GroupExpr("t - t % ?", f.Step).OrderExpr("bucket").Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("usage series: %w", translate(err))
-	}
-	return out, nil
+	return q
 }

@@ -263,48 +263,102 @@ func (s *Service) Series(ctx context.Context, u *store.User, q Query) (*Series, 
 	// Points start at whole steps (in Unix time): older usage is kept in
 	// hours and days, each counted at its start.
 	step := int64(q.Step / time.Second)
-	f := store.UsageFilter{From: q.From.Unix() / step * step, To: q.To.Unix(), Step: step, SubscriptionID: q.Subscription}
-	prov, err := s.teams(ctx, u, "subscribers", "read")
+	f, err := s.filter(ctx, u, q)
 	if err != nil {
 		return nil, err
 	}
-	cons, err := s.teams(ctx, u, "apps", "read")
-	if err != nil {
-		return nil, err
-	}
-	f.ProviderTeams, f.ConsumerTeams = prov, cons
-	if q.API != "" {
-		a, err := s.store.APIBySlug(ctx, q.API)
-		if err != nil {
-			return nil, err
-		}
-		f.APIID = a.ID
-	}
-	if q.Subscription != 0 {
-		subs, err := s.store.UsageSubscriptions(ctx, s.store.DB(), []int64{q.Subscription})
-		if err != nil {
-			return nil, err
-		}
-		sub, ok := subs[q.Subscription]
-		if !ok || !(in(prov, sub.ProviderTeamID) || in(cons, sub.ConsumerTeamID)) {
-			return nil, fmt.Errorf("subscription %d: %w", q.Subscription, store.ErrNotFound)
-		}
-	}
+	f.From, f.Step = q.From.Unix()/step*step, step
 	buckets, err := s.store.UsageSeries(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	out := &Series{From: time.Unix(f.From, 0).UTC(), To: q.To.UTC(), Step: f.Step, Points: make([]Point, 0, len(buckets))}
 	for _, b := range buckets {
-		lat := b.Latency()
-		out.Points = append(out.Points, Point{
-			T:        time.Unix(b.T, 0).UTC(),
-			Requests: b.S2xx + b.S3xx + b.S4xx + b.S429 + b.S5xx, Errors: b.S4xx + b.S5xx, RateLimited: b.S429,
-			P50MS: gateway.Quantile(lat, 0.5), P95MS: gateway.Quantile(lat, 0.95), P99MS: gateway.Quantile(lat, 0.99),
-			BytesIn: b.BytesIn, BytesOut: b.BytesOut,
-		})
+		out.Points = append(out.Points, point(b))
 	}
 	return out, nil
+}
+
+// point is a bucket's sums as a point of a series.
+func point(b store.UsageBucket) Point {
+	lat := b.Latency()
+	return Point{
+		T:        time.Unix(b.T, 0).UTC(),
+		Requests: b.S2xx + b.S3xx + b.S4xx + b.S429 + b.S5xx, Errors: b.S4xx + b.S5xx, RateLimited: b.S429,
+		P50MS: gateway.Quantile(lat, 0.5), P95MS: gateway.Quantile(lat, 0.95), P99MS: gateway.Quantile(lat, 0.99),
+		BytesIn: b.BytesIn, BytesOut: b.BytesOut,
+	}
+}
+
+// Total is the usage of one subscription or one major version over a
+// range: Key is the subscription's id or the major; Point.T is zero.
+type Total struct {
+	Key int64
+	Point
+}
+
+// Totals returns the usage u may see that q selects (q.Step is ignored)
+// per subscription (store.BySubscription) or per major version
+// (store.ByMajor), the most requests first, at most limit (1 to 100)
+// groups. Its rules are those of Series.
+func (s *Service) Totals(ctx context.Context, u *store.User, q Query, by store.UsageGroup, limit int) ([]Total, error) {
+	if u == nil {
+		return nil, apperr.Denied("Sign in to see usage.")
+	}
+	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
+		return nil, apperr.Invalid(map[string]string{"from": "Give from before to (RFC 3339 times)."})
+	}
+	if limit < 1 || limit > 100 {
+		limit = 100
+	}
+	f, err := s.filter(ctx, u, q)
+	if err != nil {
+		return nil, err
+	}
+	f.From = q.From.Unix()
+	buckets, err := s.store.UsageTotals(ctx, f, by, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Total, len(buckets))
+	for i, b := range buckets {
+		out[i] = Total{Key: b.T, Point: point(b)}
+		out[i].T = time.Time{}
+	}
+	return out, nil
+}
+
+// filter is the store filter of what u may see of q's API and
+// subscription, up to q.To; the caller sets From and Step.
+func (s *Service) filter(ctx context.Context, u *store.User, q Query) (store.UsageFilter, error) {
+	f := store.UsageFilter{To: q.To.Unix(), SubscriptionID: q.Subscription}
+	prov, err := s.teams(ctx, u, "subscribers", "read")
+	if err != nil {
+		return f, err
+	}
+	cons, err := s.teams(ctx, u, "apps", "read")
+	if err != nil {
+		return f, err
+	}
+	f.ProviderTeams, f.ConsumerTeams = prov, cons
+	if q.API != "" {
+		a, err := s.store.APIBySlug(ctx, q.API)
+		if err != nil {
+			return f, err
+		}
+		f.APIID = a.ID
+	}
+	if q.Subscription != 0 {
+		subs, err := s.store.UsageSubscriptions(ctx, s.store.DB(), []int64{q.Subscription})
+		if err != nil {
+			return f, err
+		}
+		sub, ok := subs[q.Subscription]
+		if !ok || !(in(prov, sub.ProviderTeamID) || in(cons, sub.ConsumerTeamID)) {
+			return f, fmt.Errorf("subscription %d: %w", q.Subscription, store.ErrNotFound)
+		}
+	}
+	return f, nil
 }
 
 // teams returns the ids of the teams where u holds obj/act; nil means all.
