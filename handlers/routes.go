@@ -232,6 +232,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/apis/:api/subscribe", apiPerm(""), h.ShowSubscribe},
 		{"POST", "/apis/:api/subscribe", apiPerm(""), h.Subscribe}, // the service checks "apps manage" in the chosen app's team
 		{"GET", "/apis/:api/subscribers", Permission{Scope: API, Object: "subscribers", Action: "read"}, h.ShowSubscribers},
+		{"GET", "/apis/:api/usage", Permission{Scope: API, Object: "subscribers", Action: "read"}, h.ShowAPIUsage}, // ?format=csv: the series
 		{"POST", "/apis/:api/plans", planPerm("manage"), h.CreatePlan},
 		{"POST", "/apis/:api/plans/:plan", planPerm("manage"), h.UpdatePlan},
 		{"GET", "/subscriptions/requests", authenticated(), h.ListRequests}, // those the user decides: subscriptions.Service.Inbox
@@ -240,6 +241,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/subscriptions/:id/revoke", providerPerm("decide"), h.RevokeSubscription},
 		{"POST", "/subscriptions/:id/cancel", consumerPerm("manage"), h.CancelSubscription},
 		{"POST", "/subscriptions/:id/keys", consumerPerm("manage"), h.CreateKeyPage},
+		{"GET", "/subscriptions/:id/usage", consumerPerm(""), h.ShowSubscriptionUsage}, // both teams, as GET /api/v1/subscriptions/:id; ?format=csv
 		{"POST", "/keys/:id/rotate", keyPerm("manage"), h.RotateKeyPage},
 		{"POST", "/keys/:id/revoke", keyPerm("manage"), h.RevokeKeyPage},
 

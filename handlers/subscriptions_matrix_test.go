@@ -121,6 +121,7 @@ var subscriptionsPagesMatrix = []matrixRow{
 	{"GET", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
 	{"POST", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
 	{"GET", "/apis/:api/subscribers", "/apis/payments-api/subscribers", teamMembers, nil},
+	{"GET", "/apis/:api/usage", "/apis/payments-api/usage", teamMembers, nil},
 	{"POST", "/apis/:api/plans", "/apis/payments-api/plans", planManagers, nil},
 	{"POST", "/apis/:api/plans/:plan", "/apis/payments-api/plans/basic", planManagers, nil},
 	{"GET", "/subscriptions/requests", "/subscriptions/requests", loggedIn, nil},
@@ -129,13 +130,14 @@ var subscriptionsPagesMatrix = []matrixRow{
 	{"POST", "/subscriptions/:id/revoke", "/subscriptions/{sub}/revoke", planManagers, nil},
 	{"POST", "/subscriptions/:id/cancel", "/subscriptions/{sub}/cancel", appManagers, nil},
 	{"POST", "/subscriptions/:id/keys", "/subscriptions/{sub}/keys", appManagers, nil},
+	{"GET", "/subscriptions/:id/usage", "/subscriptions/{sub}/usage", teamMembers, nil},
 	{"POST", "/keys/:id/rotate", "/keys/{key}/rotate", appManagers, nil},
 	{"POST", "/keys/:id/revoke", "/keys/{key}/revoke", appManagers, nil},
 }
 
 func init() {
 	for _, r := range subscriptionsPagesMatrix {
-		if r.route != "/apps" && r.route != "/apis/:api/subscribe" && r.route != "/apis/:api/subscribers" && r.route != "/apis/:api/plans" &&
+		if r.route != "/apps" && r.route != "/apis/:api/subscribe" && r.route != "/apis/:api/subscribers" && r.route != "/apis/:api/usage" && r.route != "/apis/:api/plans" &&
 			r.route != "/apis/:api/plans/:plan" && r.route != "/subscriptions/requests" {
 			hidden[r.route] = notMembers
 		}
