@@ -181,7 +181,7 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 		QuotaUsed: strconv.FormatInt(used, 10), Chart: chartOf("usage", "Requests", s, r.Step)}
 	if q := sub.Plan.QuotaPerDay; q > 0 {
 		v.Quota = strconv.FormatInt(q, 10)
-		v.QuotaPercent = int(min(used*100/q, 999))
+		v.QuotaPercent = int(used * 100 / q)
 	}
 	return h.render(c, usageview.SubscriptionPage(h.page(c, "Usage of "+sub.App.Name+" on "+sub.API.Name, "apps"), v))
 }
