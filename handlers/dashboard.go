@@ -45,7 +45,7 @@ const dashboardLimit = 10
 
 // fillWaiting adds to the dashboard what waits for the user: open requests
 // to review (for reviewers, leaving out their own) and the drafts and
-// versions in review of their teams.
+// versions in review of their teams, most recently updated first.
 func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashboard) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
@@ -65,34 +65,20 @@ func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashb
 			})
 		}
 	}
+	teamIDs := make([]int64, 0, len(ms))
 	for _, m := range ms {
-		list, err := h.store.TeamAPIs(ctx, m.Team.ID)
-		if err != nil {
-			return err
-		}
-		ids := make([]int64, 0, len(list))
-		for _, a := range list {
-			ids = append(ids, a.ID)
-		}
-		versions, err := h.store.VersionsOf(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for _, a := range list {
-			for _, v := range versions[a.ID] {
-				st := lifecycle.State(v.State)
-				if st != lifecycle.Draft && st != lifecycle.InReview {
-					continue
-				}
-				if len(d.InProgress) >= dashboardLimit {
-					return nil
-				}
-				d.InProgress = append(d.InProgress, home.Waiting{
-					Title: a.Name + " " + v.Version, Link: "/apis/" + a.Slug + "/versions/" + v.Version,
-					State: v.State, StateLabel: st.Label(), Detail: m.Team.Name + " · updated " + fmtTime(v.UpdatedAt),
-				})
-			}
-		}
+		teamIDs = append(teamIDs, m.Team.ID)
+	}
+	vs, err := h.store.VersionsInProgress(ctx, teamIDs, []string{string(lifecycle.Draft), string(lifecycle.InReview)}, dashboardLimit)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		st := lifecycle.State(v.State)
+		d.InProgress = append(d.InProgress, home.Waiting{
+			Title: v.APIName + " " + v.Version, Link: "/apis/" + v.APISlug + "/versions/" + v.Version,
+			State: v.State, StateLabel: st.Label(), Detail: v.TeamName + " · updated " + fmtTime(v.UpdatedAt),
+		})
 	}
 	return nil
 }

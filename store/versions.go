@@ -213,3 +213,36 @@ func (s *Store) LatestLiveMeta(ctx context.Context, apiID int64, major int, excl
 	}
 	return v, nil
 }
+
+// VersionInProgress is a draft or a version in review, with its API and
+// team, as a dashboard lists what a team is working on.
+type VersionInProgress struct {
+	APISlug   string    `bun:"api_slug"`
+	APIName   string    `bun:"api_name"`
+	TeamName  string    `bun:"team_name"`
+	Version   string    `bun:"version"`
+	State     string    `bun:"state"`
+	UpdatedAt time.Time `bun:"updated_at"`
+}
+
+// VersionsInProgress returns the versions of the teams' APIs in one of
+// states, most recently updated first, at most limit: one query over the
+// versions in those states (few next to the published ones), whatever the
+// number of the teams' APIs.
+func (s *Store) VersionsInProgress(ctx context.Context, teamIDs []int64, states []string, limit int) ([]VersionInProgress, error) {
+	if len(teamIDs) == 0 || len(states) == 0 {
+		return nil, nil
+	}
+	var out []VersionInProgress
+	err := s.db.NewSelect().TableExpr("api_versions AS v").
+		Join("JOIN apis AS a ON a.id = v.api_id").
+		Join("JOIN teams AS t ON t.id = a.team_id").
+		ColumnExpr("a.slug AS api_slug, a.name AS api_name, t.name AS team_name, v.version, v.state, v.updated_at").
+		Where("v.state IN (?)", bun.In(states)).
+		Where("a.team_id IN (?)", bun.In(teamIDs)).
+		OrderExpr("v.updated_at DESC, v.id DESC").Limit(limit).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("versions in progress: %w", translate(err))
+	}
+	return out, nil
+}
