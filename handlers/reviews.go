@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -279,15 +280,21 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 	p.Judgement = h.judgementView(c, r, rv, canAccept, f, page)
 	p.Blocked, p.BlockReason, p.NextMajor = rv.Blocked, rv.BlockReason, rv.NextMajor
 	if p.Tab == "spec" {
-		v, err := h.store.VersionByID(ctx, r.VersionID)
+		// The rendered docs of the version, from the cache the docs page
+		// fills too (versionDocs): the description is not read again.
+		vs, err := h.store.Versions(ctx, a.ID) // an index answers it, not the rows with their descriptions
 		if err != nil {
 			return err
 		}
-		doc, err := h.life.StoredSpec(ctx, v)
+		i := slices.IndexFunc(vs, func(v store.APIVersion) bool { return v.ID == r.VersionID })
+		if i < 0 {
+			return fmt.Errorf("review %d: version %d: %w", r.ID, r.VersionID, store.ErrNotFound)
+		}
+		docs, err := h.versionDocs(ctx, &vs[i])
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.Slug, err)
 		}
-		p.Docs = docsView(doc)
+		p.Docs = docs.docs
 	}
 	fill(&p)
 	title := fmt.Sprintf("Review of %s %s", a.Name, p.Version)
