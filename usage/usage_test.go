@@ -239,3 +239,48 @@ func TestRollupsAndRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestTotals: per subscription, the most requests first, and per major,
+// each user seeing only what Series shows them.
+func TestTotals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		m := f.now.Add(-2 * time.Hour)
+		batch := &gateway.UsageBatch{ID: "b-1", Points: []gateway.UsagePoint{
+			point(f.sub, f.kid, m, 8, 2, 0, 3*time.Millisecond),
+			point(f.sub, f.kid, m.Add(time.Hour), 5, 0, 1, 3*time.Millisecond),
+			point(f.otherSub, "kother", m, 30, 0, 0, 40*time.Millisecond),
+		}}
+		if _, err := f.svc.Ingest(ctx, "node-a", batch); err != nil {
+			t.Fatal(err)
+		}
+		q := usage.Query{API: "pets", From: f.now.Add(-24 * time.Hour), To: f.now}
+		got, err := f.svc.Totals(ctx, f.maint, q, store.BySubscription, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Key != f.otherSub.ID || got[0].Requests != 30 || got[1].Key != f.sub.ID || got[1].Requests != 16 ||
+			got[1].Errors != 2 || got[1].RateLimited != 1 || got[0].P50MS <= got[1].P50MS {
+			t.Fatalf("provider's totals per subscription: %+v", got)
+		}
+		if one, err := f.svc.Totals(ctx, f.maint, q, store.BySubscription, 1); err != nil || len(one) != 1 || one[0].Key != f.otherSub.ID {
+			t.Fatalf("the top one: %+v %v", one, err)
+		}
+		if mine, err := f.svc.Totals(ctx, f.dev, q, store.BySubscription, 10); err != nil || len(mine) != 1 || mine[0].Key != f.sub.ID {
+			t.Fatalf("a consumer's totals: %+v %v", mine, err)
+		}
+		majors, err := f.svc.Totals(ctx, f.admin, q, store.ByMajor, 10)
+		if err != nil || len(majors) != 1 || majors[0].Key != 1 || majors[0].Requests != 46 {
+			t.Fatalf("per major: %+v %v", majors, err)
+		}
+		// The range bounds the sums: the last hour holds the second point.
+		last, err := f.svc.Totals(ctx, f.dev, usage.Query{Subscription: f.sub.ID, From: m.Add(time.Hour), To: f.now}, store.BySubscription, 10)
+		if err != nil || len(last) != 1 || last[0].Requests != 6 {
+			t.Fatalf("the last hour: %+v %v", last, err)
+		}
+		if _, err := f.svc.Totals(ctx, f.outsider, usage.Query{Subscription: f.sub.ID, From: q.From, To: q.To}, store.ByMajor, 10); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another team's subscription: %v, want not found", err)
+		}
+	})
+}
