@@ -213,11 +213,11 @@ func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
 		Totals: usageTotals(s.Points), Chart: chartOf("usage", "Requests", s, r.Step)}
 	if len(s.Points) > 0 {
 		q.From = s.From
-		top, err := h.usage.Totals(ctx, u, q, store.BySubscription, 10)
+		bd, err := h.usage.Breakdown(ctx, u, q, 10)
 		if err != nil {
 			return err
 		}
-		for _, t := range top {
+		for _, t := range bd.Subscriptions {
 			g := group(t)
 			g.Label = "subscription " + strconv.FormatInt(t.Key, 10)
 			if sub, err := h.subs.Subscription(ctx, u, t.Key); err == nil {
@@ -229,11 +229,7 @@ func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
 			}
 			v.TopApps = append(v.TopApps, g)
 		}
-		majors, err := h.usage.Totals(ctx, u, q, store.ByMajor, 100)
-		if err != nil {
-			return err
-		}
-		for _, t := range majors {
+		for _, t := range bd.Majors {
 			g := group(t)
 			g.Label = "v" + strconv.FormatInt(t.Key, 10)
 			v.Majors = append(v.Majors, g)

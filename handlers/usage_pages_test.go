@@ -17,7 +17,7 @@ import (
 // usageFixture is the API pets of payments with a plan of 100 requests a
 // day, the app finder of the team search subscribed to it, and a node
 // token; it returns the subscription's id.
-func usageFixture(t *testing.T, e *lcEnv) string {
+func usageFixture(t testing.TB, e *lcEnv) string {
 	t.Helper()
 	e.tok["stranger"] = e.token(e.user("stranger", policy.RoleMember, "elsewhere", policy.RoleOwner))
 	e.createAPI("pets", "public")

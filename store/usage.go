@@ -226,6 +226,20 @@ type UsageBucket struct {
 	L14      int64 `bun:"l14"`
 }
 
+// Add adds o's counters to b's (not T).
+func (b *UsageBucket) Add(o UsageBucket) {
+	b.S2xx += o.S2xx
+	b.S3xx += o.S3xx
+	b.S4xx += o.S4xx
+	b.S429 += o.S429
+	b.S5xx += o.S5xx
+	b.BytesIn += o.BytesIn
+	b.BytesOut += o.BytesOut
+	for i, p := range []*int64{&b.L00, &b.L01, &b.L02, &b.L03, &b.L04, &b.L05, &b.L06, &b.L07, &b.L08, &b.L09, &b.L10, &b.L11, &b.L12, &b.L13, &b.L14} {
+		*p += o.Latency()[i]
+	}
+}
+
 // Latency returns the bucket's latency counts.
 func (b UsageBucket) Latency() []int64 {
 	return []int64{b.L00, b.L01, b.L02, b.L03, b.L04, b.L05, b.L06, b.L07, b.L08, b.L09, b.L10, b.L11, b.L12, b.L13, b.L14}
@@ -257,7 +271,7 @@ const (
 // UsageTotals sums the rollups that f selects (f.Step is ignored) per
 // subscription or per major version: each bucket's T holds the group's
 // value (the subscription id or the major). The groups come with the most
-// requests first, at most limit of them.
+// requests first, at most limit of them (0: all).
 func (s *Store) UsageTotals(ctx context.Context, f UsageFilter, by UsageGroup, limit int) ([]UsageBucket, error) {
 	if f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0 {
 		return nil, nil

@@ -13,8 +13,10 @@
 package usage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -325,6 +327,72 @@ func (s *Service) Totals(ctx context.Context, u *store.User, q Query, by store.U
 		out[i] = Total{Key: b.T, Point: point(b)}
 		out[i].T = time.Time{}
 	}
+	return out, nil
+}
+
+// Breakdown is a range's usage per subscription and per major version,
+// the most requests first.
+type Breakdown struct {
+	Subscriptions []Total
+	Majors        []Total
+}
+
+// Breakdown returns the usage u may see that q selects (q.Step is ignored)
+// per subscription (at most limit, 1 to 100) and per major version, from
+// one pass over the rollups. Its rules are those of Series.
+func (s *Service) Breakdown(ctx context.Context, u *store.User, q Query, limit int) (*Breakdown, error) {
+	if u == nil {
+		return nil, apperr.Denied("Sign in to see usage.")
+	}
+	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
+		return nil, apperr.Invalid(map[string]string{"from": "Give from before to (RFC 3339 times)."})
+	}
+	if limit < 1 || limit > 100 {
+		limit = 100
+	}
+	f, err := s.filter(ctx, u, q)
+	if err != nil {
+		return nil, err
+	}
+	f.From = q.From.Unix()
+	buckets, err := s.store.UsageTotals(ctx, f, store.BySubscription, 0)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(buckets))
+	for i, b := range buckets {
+		ids[i] = b.T
+	}
+	subs, err := s.store.UsageSubscriptions(ctx, s.store.DB(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &Breakdown{}
+	majors := map[int]*store.UsageBucket{}
+	for i, b := range buckets {
+		if i < limit {
+			out.Subscriptions = append(out.Subscriptions, Total{Key: b.T, Point: point(b)})
+			out.Subscriptions[i].T = time.Time{}
+		}
+		major := subs[b.T].Major
+		m := majors[major]
+		if m == nil {
+			m = &store.UsageBucket{}
+			majors[major] = m
+		}
+		m.Add(b)
+	}
+	for major, b := range majors {
+		t := Total{Key: int64(major), Point: point(*b)}
+		t.T = time.Time{}
+		out.Majors = append(out.Majors, t)
+	}
+	slices.SortFunc(out.Majors, func(a, b Total) int {
+		if a.Requests != b.Requests {
+			return cmp.Compare(b.Requests, a.Requests)
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
 	return out, nil
 }
 

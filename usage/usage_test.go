@@ -274,6 +274,11 @@ func TestTotals(t *testing.T) {
 		if err != nil || len(majors) != 1 || majors[0].Key != 1 || majors[0].Requests != 46 {
 			t.Fatalf("per major: %+v %v", majors, err)
 		}
+		// Breakdown: the same sums from one pass.
+		bd, err := f.svc.Breakdown(ctx, f.maint, q, 1)
+		if err != nil || len(bd.Subscriptions) != 1 || bd.Subscriptions[0] != got[0] || len(bd.Majors) != 1 || bd.Majors[0] != majors[0] {
+			t.Fatalf("breakdown: %+v %v, want the top subscription %+v and the major %+v", bd, err, got[0], majors[0])
+		}
 		// The range bounds the sums: the last hour holds the second point.
 		last, err := f.svc.Totals(ctx, f.dev, usage.Query{Subscription: f.sub.ID, From: m.Add(time.Hour), To: f.now}, store.BySubscription, 10)
 		if err != nil || len(last) != 1 || last[0].Requests != 6 {
