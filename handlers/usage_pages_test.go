@@ -135,6 +135,9 @@ func TestUsagePages(t *testing.T) {
 	if doc(t, provider.get("/apis/pets")).Find(`a[data-testid=usage-tab][href="/apis/pets/usage"]`).Length() != 1 {
 		t.Errorf("the API page does not link its usage")
 	}
+	if doc(t, provider.get("/apis/pets/subscribers")).Find(`a[data-testid=subscriber-usage][href="`+subPage+`"]`).Length() != 1 {
+		t.Errorf("the subscribers tab does not link the subscription's usage")
+	}
 	if doc(t, consumer.get("/apps/finder")).Find(`a[data-testid=subscription-usage][href="`+subPage+`"]`).Length() != 1 {
 		t.Errorf("the app page does not link the subscription's usage")
 	}
