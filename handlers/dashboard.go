@@ -2,12 +2,15 @@ package handlers
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/pages/home"
 )
 
@@ -35,6 +38,9 @@ func (h *Handler) ShowDashboard(c *fiber.Ctx) error {
 		d.AllTeams = len(teams)
 	}
 	if err := h.fillWaiting(c, ms, &d); err != nil {
+		return err
+	}
+	if err := h.fillTraffic(c, ms, &d); err != nil {
 		return err
 	}
 	return h.render(c, home.Home(h.page(c, "Home", "home"), d))
@@ -79,6 +85,52 @@ func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashb
 			Title: v.APIName + " " + v.Version, Link: "/apis/" + v.APISlug + "/versions/" + v.Version,
 			State: v.State, StateLabel: st.Label(), Detail: v.TeamName + " · updated " + fmtTime(v.UpdatedAt),
 		})
+	}
+	return nil
+}
+
+// dashboardAPIs bounds the sparklines of the dashboard.
+const dashboardAPIs = 20
+
+// fillTraffic adds a sparkline of the last 24 hours per API of the user's
+// teams where they see the usage (those whose subscribers they read), at
+// most dashboardAPIs, by team then name.
+func (h *Handler) fillTraffic(c *fiber.Ctx, ms []store.Membership, d *home.Dashboard) error {
+	ctx := c.UserContext()
+	var list []store.API
+	for _, m := range ms {
+		if len(list) >= dashboardAPIs || !h.can(c, policy.TeamDomain(m.Team.Slug), "subscribers", "read") {
+			continue
+		}
+		as, err := h.store.TeamAPIs(ctx, m.Team.ID)
+		if err != nil {
+			return err
+		}
+		list = append(list, as[:min(len(as), dashboardAPIs-len(list))]...)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	now := h.now().UTC()
+	lines, err := h.usage.Sparklines(ctx, currentUser(c), ids, now.Add(-24*time.Hour), now, time.Hour)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		line := lines[a.ID]
+		if line == nil {
+			line = make([]int64, 25)
+		}
+		var total int64
+		for _, n := range line {
+			total += n
+		}
+		d.Traffic = append(d.Traffic, home.APITraffic{Slug: a.Slug, Name: a.Name, Requests: strconv.FormatInt(total, 10),
+			Line: components.NewSparkline(fmt.Sprintf("%s: %d requests in the last 24 hours", a.Name, total), line)})
 	}
 	return nil
 }

@@ -145,6 +145,18 @@ func TestUsagePages(t *testing.T) {
 		t.Errorf("the API page links its usage for a consumer")
 	}
 
+	// The dashboard: a sparkline per API of the viewer's teams.
+	for _, b := range []*browser{provider, viewer} {
+		row := doc(t, b.get("/")).Find(`[data-testid=api-traffic-row][data-api=pets]`)
+		if row.Length() != 1 || row.Find(`[data-testid=api-traffic-requests]`).Text() != "17" ||
+			row.Find(`svg[data-testid=sparkline][role=img]`).AttrOr("aria-label", "") != "API pets: 17 requests in the last 24 hours" {
+			t.Errorf("dashboard traffic row: %q", row.Text())
+		}
+	}
+	if n := doc(t, consumer.get("/")).Find(`[data-testid=api-traffic]`).Length(); n != 0 {
+		t.Errorf("the consumer's dashboard shows its provider's traffic")
+	}
+
 	// CSV: an attachment with the series, no formula.
 	res := consumer.get(subPage + "?range=24h&format=csv")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||

@@ -288,6 +288,29 @@ func (s *Store) UsageTotals(ctx context.Context, f UsageFilter, by UsageGroup, l
 	return out, nil
 }
 
+// UsageAPIPoint is the requests to one API in one step.
+type UsageAPIPoint struct {
+	APIID    int64 `bun:"api_id"`
+	T        int64 `bun:"bucket"`
+	Requests int64 `bun:"requests"`
+}
+
+// UsageRequestsByAPI counts the requests to each of apiIDs per step of f
+// (f.APIID is ignored), by API then step; steps without traffic are absent.
+func (s *Store) UsageRequestsByAPI(ctx context.Context, f UsageFilter, apiIDs []int64) ([]UsageAPIPoint, error) {
+	if len(apiIDs) == 0 || f.Step <= 0 || (f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0) {
+		return nil, nil
+	}
+	f.APIID = 0
+	q := usageWhere(s.db.NewSelect().Table("usage_rollups").Column("api_id").ColumnExpr("t - t % ? AS bucket", f.Step).
+		ColumnExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS requests"), f).Where("api_id IN (?)", bun.In(apiIDs))
+	var out []UsageAPIPoint
+	if err := q.GroupExpr("api_id, t - t % ?", f.Step).OrderExpr("api_id, bucket").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("usage by api: %w", translate(err))
+	}
+	return out, nil
+}
+
 // usageQuery selects the sums of the counters of the rollups f selects,
 // for the caller to group.
 func (s *Store) usageQuery(f UsageFilter) *bun.SelectQuery {
@@ -295,8 +318,12 @@ func (s *Store) usageQuery(f UsageFilter) *bun.SelectQuery {
 	for i, c := range usageCounters {
 		sums[i] = "SUM(" + c + ") AS " + c
 	}
-	q := s.db.NewSelect().Table("usage_rollups").ColumnExpr(strings.Join(sums, ", ")).
-		Where("t >= ?", f.From).Where("t < ?", f.To)
+	return usageWhere(s.db.NewSelect().Table("usage_rollups").ColumnExpr(strings.Join(sums, ", ")), f)
+}
+
+// usageWhere narrows q to the rollups f selects.
+func usageWhere(q *bun.SelectQuery, f UsageFilter) *bun.SelectQuery {
+	q = q.Where("t >= ?", f.From).Where("t < ?", f.To)
 	if f.ProviderTeams != nil && f.ConsumerTeams != nil {
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			if len(f.ProviderTeams) > 0 {

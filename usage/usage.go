@@ -396,6 +396,45 @@ func (s *Service) Breakdown(ctx context.Context, u *store.User, q Query, limit i
 	return out, nil
 }
 
+// Sparklines counts the requests to each of apiIDs per step from from to
+// to, for the APIs whose usage u sees as their provider ("subscribers
+// read" in the API's team; org admins every API): by API id, one count per
+// step (zero without traffic). APIs u does not see are absent.
+func (s *Service) Sparklines(ctx context.Context, u *store.User, apiIDs []int64, from, to time.Time, step time.Duration) (map[int64][]int64, error) {
+	if u == nil {
+		return nil, apperr.Denied("Sign in to see usage.")
+	}
+	if step < time.Minute || !from.Before(to) || to.Sub(from)/step > MaxPoints {
+		return nil, apperr.Invalid(map[string]string{"step": "Give a range and a step of at least a minute, at most 2,000 points."})
+	}
+	prov, err := s.teams(ctx, u, "subscribers", "read")
+	if err != nil {
+		return nil, err
+	}
+	st := int64(step / time.Second)
+	f := store.UsageFilter{ProviderTeams: prov, ConsumerTeams: []int64{}, From: from.Unix() / st * st, To: to.Unix(), Step: st}
+	if prov == nil {
+		f.ConsumerTeams = nil // org admins: every API
+	}
+	pts, err := s.store.UsageRequestsByAPI(ctx, f, apiIDs)
+	if err != nil {
+		return nil, err
+	}
+	n := int((f.To - f.From + st - 1) / st)
+	out := map[int64][]int64{}
+	for _, p := range pts {
+		line := out[p.APIID]
+		if line == nil {
+			line = make([]int64, n)
+			out[p.APIID] = line
+		}
+		if i := int((p.T - f.From) / st); i >= 0 && i < n {
+			line[i] += p.Requests
+		}
+	}
+	return out, nil
+}
+
 // filter is the store filter of what u may see of q's API and
 // subscription, up to q.To; the caller sets From and Step.
 func (s *Service) filter(ctx context.Context, u *store.User, q Query) (store.UsageFilter, error) {

@@ -279,6 +279,14 @@ func TestTotals(t *testing.T) {
 		if err != nil || len(bd.Subscriptions) != 1 || bd.Subscriptions[0] != got[0] || len(bd.Majors) != 1 || bd.Majors[0] != majors[0] {
 			t.Fatalf("breakdown: %+v %v, want the top subscription %+v and the major %+v", bd, err, got[0], majors[0])
 		}
+		// Sparklines: per API and hour, for its provider only.
+		lines, err := f.svc.Sparklines(ctx, f.maint, []int64{f.sub.APIID}, f.now.Add(-24*time.Hour), f.now, time.Hour)
+		if line := lines[f.sub.APIID]; err != nil || len(line) != 24 || line[22] != 40 || line[23] != 6 {
+			t.Fatalf("sparkline: %v %v, want 40 and 6 in the last hours", line, err)
+		}
+		if lines, err := f.svc.Sparklines(ctx, f.dev, []int64{f.sub.APIID}, f.now.Add(-24*time.Hour), f.now, time.Hour); err != nil || len(lines) != 0 {
+			t.Fatalf("a consumer's sparklines: %v %v, want none", lines, err)
+		}
 		// The range bounds the sums: the last hour holds the second point.
 		last, err := f.svc.Totals(ctx, f.dev, usage.Query{Subscription: f.sub.ID, From: m.Add(time.Hour), To: f.now}, store.BySubscription, 10)
 		if err != nil || len(last) != 1 || last[0].Requests != 6 {

@@ -263,3 +263,32 @@ func fmtMS(v float64) string {
 func ftoa(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 func itoa(n int) string     { return strconv.Itoa(n) }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Sparkline is a small line of requests per step, with its text
+// alternative.
+type Sparkline struct {
+	Points string
+	Label  string
+}
+
+// NewSparkline draws counts (one per step, oldest first) in a 120 × 24 box;
+// label says what the line shows in words.
+func NewSparkline(label string, counts []int64) Sparkline {
+	var peak int64
+	for _, v := range counts {
+		peak = max(peak, v)
+	}
+	pts := make([]string, len(counts))
+	for i, v := range counts {
+		x := 0.0
+		if len(counts) > 1 {
+			x = float64(i) * 120 / float64(len(counts)-1)
+		}
+		y := 23.0
+		if peak > 0 {
+			y = 23 - float64(v)/float64(peak)*22
+		}
+		pts[i] = ftoa(x) + "," + ftoa(y)
+	}
+	return Sparkline{Points: strings.Join(pts, " "), Label: label}
+}

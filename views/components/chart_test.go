@@ -71,3 +71,14 @@ func TestUsageChartEscapes(t *testing.T) {
 		t.Errorf("unescaped: %s", buf.String())
 	}
 }
+
+// TestNewSparkline: the peak at the top, zero at the bottom, a flat line
+// without traffic.
+func TestNewSparkline(t *testing.T) {
+	if got := NewSparkline("x", []int64{0, 5, 10}).Points; got != "0,23 60,12 120,1" {
+		t.Errorf("points %q", got)
+	}
+	if got := NewSparkline("x", []int64{0, 0}).Points; got != "0,23 120,23" {
+		t.Errorf("no traffic: %q", got)
+	}
+}
