@@ -21,8 +21,8 @@ const benchSubs = 10
 var benchUser = "maint"
 
 // BenchmarkUsagePage serves the provider's usage page of a busy API through
-// the real router: 50 subscriptions with rollups as compaction leaves them
-// (hours for 30 days, minutes for the last 48 h: 180,000 rows), and reports
+// the real router: benchSubs subscriptions with rollups as compaction leaves them
+// (hours for 30 days, minutes for the last 48 h: about 36,000 rows for 10), and reports
 // each range's p50 and p95 per request (the issue asks p95 ≤ 100 ms for the
 // 30-day chart):
 //
