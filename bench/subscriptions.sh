@@ -115,20 +115,21 @@ for p in "${pages[@]}"; do
 done
 
 # Warm up (caches, and the gateway configuration the portal compiles at start) before measuring.
-wrk -t2 -c"$conns" -d"${duration}s" -H "$consumer_cookie" "$base/profile" >/dev/null
+wrk -t"$(( conns < 2 ? conns : 2 ))" -c"$conns" -d"${duration}s" -H "$consumer_cookie" "$base/profile" >/dev/null
+threads=$(( conns < 2 ? conns : 2 ))
 echo "measuring: ${#pages[@]} lists × ${duration}s, $conns connections…" >&2
 results="$tmp/results"
 : >"$results"
 for i in "${!pages[@]}"; do
   IFS='|' read -r name header path <<<"${pages[$i]}"
-  line=$(timeout $((duration + 60)) wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s bench/portal.lua -H "$header" \
+  line=$(timeout $((duration + 60)) wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s bench/portal.lua -H "$header" \
     "$base" -- "$path" | grep '^RESULT')
   echo "$i $line" >>"$results"
 done
 
 col() { awk -v i="$1" -v c="$2" '$1==i {print $c}' "$results"; }
 profile_rps=$(col 0 3)
-printf '\nPortico %s, %s subscriptions, %s keys, %s APIs, wrk -t2 -c%s, %ss per list, load average %s\n' \
+printf '\nPortico %s, %s subscriptions, %s keys, %s APIs, wrk -c%s, %ss per list, load average %s\n' \
   "$("$tmp/portico" version | cut -d' ' -f2)" "$subs" "$keys" "$synthetic synthetic + samples" "$conns" "$duration" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-46s %9s %8s %8s %8s %11s %7s %6s\n' list req/s p50_ms p95_ms p99_ms vs_profile errors p95≤50

@@ -16,6 +16,8 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
+	"github.com/casbin/casbin/v2/persist/cache"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/portico-dev/portico/store"
 )
@@ -101,7 +103,7 @@ type Enforcer struct {
 	source RoleSource
 
 	mu      sync.RWMutex
-	e       *casbin.Enforcer
+	e       *casbin.CachedEnforcer
 	version int64
 }
 
@@ -112,10 +114,17 @@ func New(ctx context.Context, source RoleSource) (*Enforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy model: %w", err)
 	}
-	e, err := casbin.NewEnforcer(m)
+	// Decisions are cached (every page asks the same few questions of the
+	// same user); reloading the role assignments clears the cache.
+	e, err := casbin.NewCachedEnforcer(m)
 	if err != nil {
 		return nil, fmt.Errorf("policy enforcer: %w", err)
 	}
+	dc, err := lru.New[string, bool](decisionCacheSize)
+	if err != nil {
+		return nil, err
+	}
+	e.SetCache(decisionCache{dc})
 	e.EnableAutoSave(false)
 	pe := &Enforcer{source: source, e: e, version: -1}
 	if err := pe.refresh(ctx); err != nil {
@@ -222,6 +231,38 @@ func (pe *Enforcer) refresh(ctx context.Context) error {
 		return fmt.Errorf("load policy: %w", err)
 	}
 	pe.version = v
+	return nil
+}
+
+// decisionCacheSize bounds the cached decisions (user, domain, object,
+// action): a few hundred bytes each.
+const decisionCacheSize = 100_000
+
+// decisionCache is Casbin's decision cache bounded by least recent use
+// (Casbin's default one grows without limit).
+type decisionCache struct{ c *lru.Cache[string, bool] }
+
+func (d decisionCache) Set(key string, value bool, _ ...any) error {
+	d.c.Add(key, value)
+	return nil
+}
+
+func (d decisionCache) Get(key string) (bool, error) {
+	if v, ok := d.c.Get(key); ok {
+		return v, nil
+	}
+	return false, cache.ErrNoSuchKey
+}
+
+func (d decisionCache) Delete(key string) error {
+	if !d.c.Remove(key) {
+		return cache.ErrNoSuchKey
+	}
+	return nil
+}
+
+func (d decisionCache) Clear() error {
+	d.c.Purge()
 	return nil
 }
 

@@ -140,3 +140,45 @@ func TestTeamsAndRoleAllows(t *testing.T) {
 		}
 	}
 }
+
+// changingRoles is a RoleSource whose assignments and version a test moves.
+type changingRoles struct {
+	roles   []store.RoleAssignment
+	version int64
+}
+
+func (c *changingRoles) RoleAssignments(context.Context) ([]store.RoleAssignment, error) {
+	return c.roles, nil
+}
+func (c *changingRoles) PolicyVersion(context.Context) (int64, error) { return c.version, nil }
+
+// TestCachedDecisionsFollowRoleChanges asks the same question before and
+// after a role change: the cached answer never outlives the change.
+func TestCachedDecisionsFollowRoleChanges(t *testing.T) {
+	ctx := context.Background()
+	src := &changingRoles{version: 1, roles: []store.RoleAssignment{
+		{UserID: 1, Role: policy.RoleMember}, {UserID: 1, Role: policy.RoleMaintainer, Team: "payments"}}}
+	e, err := policy.New(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func() bool {
+		t.Helper()
+		ok, err := e.Allowed(ctx, 1, policy.TeamDomain("payments"), "api", "deprecate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !ask() || !ask() {
+		t.Fatal("a maintainer may not deprecate")
+	}
+	src.roles = []store.RoleAssignment{{UserID: 1, Role: policy.RoleMember}, {UserID: 1, Role: policy.RoleViewer, Team: "payments"}}
+	src.version = 2
+	if ask() {
+		t.Error("after the change to viewer the cached answer still allows deprecating")
+	}
+	if teams, err := e.Teams(ctx, 1, "api", "deprecate"); err != nil || len(teams.Teams) != 0 || teams.All {
+		t.Errorf("Teams after the change: %+v, %v", teams, err)
+	}
+}

@@ -69,6 +69,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		}
 		// WAL allows readers alongside one writer; writers wait on the busy timeout.
 		sqldb.SetMaxOpenConns(8)
+		// Keep them open: database/sql keeps two idle by default, so under
+		// load the others were closed and reopened (pragmas and all) per query.
+		sqldb.SetMaxIdleConns(8)
 		db = bun.NewDB(sqldb, sqlitedialect.New())
 		dialect = SQLite
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
@@ -77,6 +80,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		}
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)))
 		sqldb.SetMaxOpenConns(20)
+		sqldb.SetMaxIdleConns(20) // a new connection is a TCP and authentication round trip
 		db = bun.NewDB(sqldb, pgdialect.New())
 		dialect = PostgreSQL
 	default:

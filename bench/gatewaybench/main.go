@@ -100,7 +100,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		return err
 	}
 	hub := push.NewHub(gatewaytest.NewSource(st), push.Options{})
-	portal := httptest.NewServer(hub.Handler(benchNode{}))
+	// The node also sends its usage reports every few seconds: the bench's
+	// portal takes and drops them, as the real one ingests them.
+	mux := http.NewServeMux()
+	mux.Handle("/", hub.Handler(benchNode{}))
+	mux.HandleFunc("POST /api/v1/gateway/usage", func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 8<<20))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	portal := httptest.NewServer(mux)
 	defer portal.Close()
 
 	logTo := io.Discard
