@@ -109,7 +109,7 @@ func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []st
 		q = q.Where("a.visibility = ?", VisibilityPublic).
 			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.In(hiddenStates))
 	}
-	n, err := q.Order("a.name", "a.id").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	n, err := scanAndCount(ctx, q.Order("a.name", "a.id").Offset(offset).Limit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("team apis: %w", translate(err))
 	}

@@ -64,7 +64,7 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]N
 // after the first offset, and the number of their notifications.
 func (s *Store) NotificationsPage(ctx context.Context, userID int64, offset, limit int) ([]Notification, int, error) {
 	var ns []Notification
-	n, err := s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Offset(offset).Limit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("notifications: %w", translate(err))
 	}

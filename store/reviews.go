@@ -108,7 +108,7 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]PublicationReq
 // without its offset and limit, for numbered pages.
 func (s *Store) RequestsPage(ctx context.Context, f RequestFilter) ([]PublicationRequest, int, error) {
 	var rs []PublicationRequest
-	n, err := f.apply(s.requestQuery(s.db, &rs)).ScanAndCount(ctx)
+	n, err := scanAndCount(ctx, f.apply(s.requestQuery(s.db, &rs)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("publication requests: %w", translate(err))
 	}

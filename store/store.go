@@ -233,3 +233,13 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// scanAndCount scans q's page and then counts every row q matches (limit
+// and offset aside). bun's ScanAndCount runs both at once on the same query,
+// which races on the query's relation joins (seen by the race detector).
+func scanAndCount(ctx context.Context, q *bun.SelectQuery) (int, error) {
+	if err := q.Scan(ctx); err != nil {
+		return 0, err
+	}
+	return q.Count(ctx)
+}

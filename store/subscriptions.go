@@ -397,7 +397,7 @@ func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Sub
 func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64, major, limit int) ([]Subscription, int, error) {
 	var subs []Subscription
 	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.In([]string{"pending", "active"}))
-	n, err := q.Order("s.id").Limit(limit).ScanAndCount(ctx)
+	n, err := scanAndCount(ctx, q.Order("s.id").Limit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("live subscriptions: %w", translate(err))
 	}

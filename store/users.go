@@ -78,7 +78,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 // the number of users.
 func (s *Store) UsersPage(ctx context.Context, offset, limit int) ([]User, int, error) {
 	var users []User
-	n, err := s.db.NewSelect().Model(&users).Order("username").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&users).Order("username").Offset(offset).Limit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", translate(err))
 	}
