@@ -2,8 +2,11 @@ package handlers_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
@@ -61,5 +64,65 @@ func TestAPIUsage(t *testing.T) {
 	bad := e.call("GET", "/api/v1/usage?step=30&from=yesterday", "outsider", nil, 422)
 	if errs, _ := bad["errors"].([]any); len(errs) != 2 {
 		t.Errorf("errors %v, want step and from", bad["errors"])
+	}
+}
+
+// TestQuotaNotificationsThroughIngest: the node's reports, through the
+// portal's ingest route, bring a subscription past 80 % and then 100 % of its
+// plan's daily quota; the consumer team is told of each once (a batch sent
+// again tells nobody again), the provider team and a third team are not.
+func TestQuotaNotificationsThroughIngest(t *testing.T) {
+	e := newLCEnv(t)
+	e.tok["stranger"] = e.token(e.user("stranger", policy.RoleMember, "elsewhere", policy.RoleOwner))
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "capped", "name": "Capped", "rate_per_minute": 60, "quota_per_day": 10, "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder", "contact": "finder@example.com"}, 201)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "capped", "purpose": "search pets"}, 201)
+	id := fmt.Sprint(sub["id"])
+	node := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
+	e.tok["node"] = node["token"].(string)
+
+	minute := time.Now().UTC().Truncate(time.Minute)
+	batch := func(bid string, ok, limited int64) gateway.UsageBatch {
+		lat := make([]int64, gateway.LatencyBuckets)
+		lat[0] = ok + limited
+		return gateway.UsageBatch{ID: bid, Points: []gateway.UsagePoint{{Minute: minute.Unix(), Subscription: id, Key: "k1", API: "pets/v1", S2xx: ok, S429: limited, Latency: lat}}}
+	}
+	quotaNotes := func(who string) []string {
+		t.Helper()
+		b := e.browser()
+		b.login(who)
+		var out []string
+		doc(t, b.get("/notifications")).Find(`[data-testid="notification"]`).Each(func(_ int, s *goquery.Selection) {
+			if txt := strings.Join(strings.Fields(s.Text()), " "); strings.Contains(txt, "daily quota") {
+				out = append(out, txt)
+			}
+		})
+		return out
+	}
+
+	e.call("POST", gateway.UsagePath, "node", batch("b1", 7, 3), 200)
+	if got := quotaNotes("outsider"); len(got) != 0 {
+		t.Errorf("at 7 of 10: %q, want nothing", got)
+	}
+	e.call("POST", gateway.UsagePath, "node", batch("b2", 1, 0), 200)
+	if got := e.call("POST", gateway.UsagePath, "node", batch("b2", 1, 0), 200); got["duplicate"] != true {
+		t.Errorf("the batch sent again: %v, want a duplicate", got)
+	}
+	got := quotaNotes("outsider")
+	if len(got) != 1 || !strings.Contains(got[0], "Finder on API pets v1 has used 80 % of its daily quota") || !strings.Contains(got[0], "8 of 10") {
+		t.Errorf("at 8 of 10 (the batch sent twice): %q, want one 80 %% notification", got)
+	}
+	e.call("POST", gateway.UsagePath, "node", batch("b3", 2, 0), 200)
+	e.call("POST", gateway.UsagePath, "node", batch("b4", 1, 5), 200)
+	got = quotaNotes("outsider")
+	if len(got) != 2 || !strings.Contains(got[0], "whole daily quota") || !strings.Contains(got[0], "10 of 10") {
+		t.Errorf("past 10 of 10: %q, want the 100 %% notification above the 80 %% one", got)
+	}
+	for _, who := range []string{"maint", "dev", "stranger"} {
+		if got := quotaNotes(who); len(got) != 0 {
+			t.Errorf("%s was notified of another team's quota: %q", who, got)
+		}
 	}
 }

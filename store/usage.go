@@ -79,16 +79,20 @@ type UsageSubscription struct {
 	Major          int   `bun:"major"`
 	ProviderTeamID int64 `bun:"provider_team_id"`
 	ConsumerTeamID int64 `bun:"consumer_team_id"`
+	// QuotaPerDay is the daily quota of the subscription's plan (0: none).
+	QuotaPerDay int64 `bun:"quota_per_day"`
 }
 
-// UsageSubscriptions returns the subscriptions with these ids that exist.
+// UsageSubscriptions returns the subscriptions with these ids that exist,
+// with their plan's daily quota.
 func (s *Store) UsageSubscriptions(ctx context.Context, db bun.IDB, ids []int64) (map[int64]UsageSubscription, error) {
 	out := make(map[int64]UsageSubscription, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var rows []UsageSubscription
 		chunk := ids[start:min(start+500, len(ids))]
-		if err := db.NewSelect().Table("subscriptions").Column("id", "api_id", "major", "provider_team_id", "consumer_team_id").
-			Where("id IN (?)", bun.In(chunk)).Scan(ctx, &rows); err != nil {
+		if err := db.NewSelect().TableExpr("subscriptions AS s").Join("JOIN plans AS p ON p.id = s.plan_id").
+			ColumnExpr("s.id, s.api_id, s.major, s.provider_team_id, s.consumer_team_id, p.quota_per_day").
+			Where("s.id IN (?)", bun.In(chunk)).Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("usage subscriptions: %w", translate(err))
 		}
 		for _, r := range rows {

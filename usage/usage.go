@@ -166,14 +166,98 @@ func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch
 		if err := s.store.AddUsage(ctx, tx, list); err != nil {
 			return err
 		}
-		return s.store.TouchKeys(ctx, tx, lastUsed)
+		if err := s.store.TouchKeys(ctx, tx, lastUsed); err != nil {
+			return err
+		}
+		return s.countQuotas(ctx, tx, b, subs)
 	})
 	return res, err
 }
 
+// countQuotas adds the batch's accepted requests (every answer but 429) to
+// the daily counts of the subscriptions whose plan has a quota, and
+// notifies the consumer team of a subscription whose count reaches 80 % or
+// 100 % of the quota: once per threshold, subscription and UTC day, as the
+// alert's row is written in this transaction under a unique key. Only
+// yesterday, today and tomorrow (a node's clock a little ahead) count: a
+// batch that waited on a node's disk for longer is history, not quota.
+func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageBatch, subs map[int64]store.UsageSubscription) error {
+	today := s.opts.Now().Unix() / store.UsageDay
+	type dayKey struct{ day, sub int64 }
+	add := map[dayKey]int64{}
+	for _, p := range b.Points {
+		id, _ := strconv.ParseInt(p.Subscription, 10, 64)
+		sub, ok := subs[id]
+		accepted := p.Requests() - p.S429
+		day := p.Minute / store.UsageDay
+		if !ok || sub.QuotaPerDay <= 0 || accepted <= 0 || day < today-1 || day > today+1 {
+			continue
+		}
+		add[dayKey{day, id}] += accepted
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	counts := make([]store.QuotaCount, 0, len(add))
+	for k, n := range add {
+		counts = append(counts, store.QuotaCount{Day: k.day, SubscriptionID: k.sub, Accepted: n})
+	}
+	totals, err := s.store.AddQuotaCounts(ctx, tx, counts)
+	if err != nil {
+		return err
+	}
+	for _, t := range totals {
+		if err := s.alertQuota(ctx, tx, t, subs[t.SubscriptionID].QuotaPerDay); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// QuotaThresholds are the shares of a daily quota, in percent, at which the
+// consumer is notified.
+var QuotaThresholds = []int{80, 100}
+
+// alertQuota records the thresholds that count t reached of quota and
+// notifies the consumer team of the highest one newly reached.
+func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, quota int64) error {
+	reached := 0
+	for _, pct := range QuotaThresholds {
+		if t.Accepted*100 < int64(pct)*quota {
+			continue
+		}
+		fresh, err := s.store.RecordQuotaAlert(ctx, tx, t.SubscriptionID, t.Day, pct, s.opts.Now())
+		if err != nil {
+			return err
+		}
+		if fresh {
+			reached = pct
+		}
+	}
+	if reached == 0 {
+		return nil
+	}
+	sub, err := s.store.SubscriptionIn(ctx, tx, t.SubscriptionID)
+	if err != nil {
+		return err
+	}
+	users, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ConsumerTeamID, policy.RoleOwner, policy.RoleMaintainer, policy.RoleDeveloper)
+	if err != nil || len(users) == 0 {
+		return err
+	}
+	date := time.Unix(t.Day*store.UsageDay, 0).UTC().Format(time.DateOnly)
+	what := fmt.Sprintf("%s on %s v%d", sub.App.Name, sub.API.Name, sub.Major)
+	msg := fmt.Sprintf("%s has used %d %% of its daily quota on %s (UTC): %d of %d requests.", what, reached, date, t.Accepted, quota)
+	if reached >= 100 {
+		msg = fmt.Sprintf("%s has used its whole daily quota on %s (UTC): %d of %d requests; further requests answer 429 until midnight UTC.", what, date, t.Accepted, quota)
+	}
+	return s.store.Notify(ctx, tx, users, "usage.quota_"+strconv.Itoa(reached), msg, fmt.Sprintf("/subscriptions/%d/usage", sub.ID))
+}
+
 // Compact turns minute rollups older than HoursAfter into hours and hour
 // rollups older than DaysAfter into days, then deletes what is older than
-// the retention and the batch ids older than BatchesKept. Concurrent calls
+// the retention, the batch ids older than BatchesKept and the daily quota
+// counts of days before yesterday. Concurrent calls
 // (several portal instances) wait for each other and count nothing twice.
 func (s *Service) Compact(ctx context.Context) (minutes, hours, pruned int64, err error) {
 	now := s.opts.Now()
@@ -185,7 +269,11 @@ func (s *Service) Compact(ctx context.Context) (minutes, hours, pruned int64, er
 	if hours, err = s.store.CompactUsage(ctx, store.UsageHour, store.UsageDay, dayCut, now); err != nil {
 		return
 	}
-	pruned, err = s.store.PruneUsage(ctx, now.Add(-s.opts.Retention).Unix(), now.Add(-s.opts.BatchesKept))
+	if pruned, err = s.store.PruneUsage(ctx, now.Add(-s.opts.Retention).Unix(), now.Add(-s.opts.BatchesKept)); err != nil {
+		return
+	}
+	// Quota counts serve today (and yesterday's late reports).
+	err = s.store.PruneQuotas(ctx, now.Unix()/store.UsageDay-1)
 	return
 }
 

@@ -1,0 +1,150 @@
+package usage_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// setQuota gives the fixture's plan (both subscriptions are on it) a daily
+// quota.
+func setQuota(t *testing.T, f *fixture, quota int64) {
+	t.Helper()
+	if _, err := f.s.DB().NewUpdate().Table("plans").Set("quota_per_day = ?", quota).Where("id = ?", f.sub.PlanID).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// quotaNotes counts u's notifications by kind.
+func quotaNotes(t *testing.T, f *fixture, u *store.User) map[string]int {
+	t.Helper()
+	ns, err := f.s.Notifications(context.Background(), u.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, n := range ns {
+		got[n.Kind]++
+	}
+	return got
+}
+
+func ingest(t *testing.T, f *fixture, node, id string, pts ...gateway.UsagePoint) {
+	t.Helper()
+	if _, err := f.svc.Ingest(context.Background(), node, &gateway.UsageBatch{ID: id, Points: pts}); err != nil {
+		t.Fatalf("ingest %s/%s: %v", node, id, err)
+	}
+}
+
+func TestQuotaCountsAndNotifications(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		setQuota(t, f, 100)
+		m := f.now.Add(-5 * time.Minute)
+		day := f.now.Unix() / store.UsageDay
+		want := func(label string, u *store.User, n80, n100 int) {
+			t.Helper()
+			got := quotaNotes(t, f, u)
+			if got["usage.quota_80"] != n80 || got["usage.quota_100"] != n100 {
+				t.Errorf("%s: %s's notifications %v, want %d at 80 %% and %d at 100 %%", label, u.Username, got, n80, n100)
+			}
+		}
+
+		// 70 accepted and 10 refused (429): 70 % of the quota, nobody told.
+		ingest(t, f, "node-a", "a-1", point(f.sub, f.kid, m, 70, 0, 10, time.Millisecond))
+		want("at 70 %", f.dev, 0, 0)
+		// Another node's report brings the day to 85: the consumer's
+		// developer is told once; the provider and another team are not.
+		b2 := point(f.sub, f.kid, m.Add(time.Minute), 15, 0, 0, time.Millisecond)
+		ingest(t, f, "node-b", "b-1", b2)
+		want("at 85 %", f.dev, 1, 0)
+		want("at 85 %", f.maint, 0, 0)
+		want("at 85 %", f.outsider, 0, 0)
+		// The same batch sent again counts and notifies nothing more.
+		ingest(t, f, "node-b", "b-1", b2)
+		want("after a re-sent batch", f.dev, 1, 0)
+		ingest(t, f, "node-a", "a-2", point(f.sub, f.kid, m, 10, 0, 0, time.Millisecond))
+		want("at 95 %", f.dev, 1, 0)
+		// Errors count as accepted: 5 more reach 100 %, once.
+		ingest(t, f, "node-b", "b-2", point(f.sub, f.kid, m, 3, 2, 0, time.Millisecond))
+		want("at 100 %", f.dev, 1, 1)
+		ingest(t, f, "node-a", "a-3", point(f.sub, f.kid, m, 3, 0, 50, time.Millisecond))
+		want("past 100 %", f.dev, 1, 1)
+
+		// The other team's subscription jumps past both thresholds in one
+		// batch: its owner is told of 100 % only, and the shop is not told.
+		ingest(t, f, "node-a", "a-4", point(f.otherSub, "kother", m, 120, 0, 0, time.Millisecond))
+		want("other team at 120 %", f.outsider, 0, 1)
+		want("other team at 120 %", f.dev, 1, 1)
+
+		// Yesterday's late report counts on its own day; a week-old one
+		// (spooled long on a node) counts on none.
+		ingest(t, f, "node-a", "a-5", point(f.sub, f.kid, f.now.Add(-24*time.Hour), 30, 0, 0, time.Millisecond),
+			point(f.sub, f.kid, f.now.Add(-7*24*time.Hour), 500, 0, 0, time.Millisecond))
+		got, err := s.QuotaDay(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint([]store.QuotaCount{{Day: day, SubscriptionID: f.sub.ID, Accepted: 103}, {Day: day, SubscriptionID: f.otherSub.ID, Accepted: 120}}) {
+			t.Errorf("today's counts %+v, want 103 and 120", got)
+		}
+		if y, _ := s.QuotaDay(ctx, day-1); len(y) != 1 || y[0].Accepted != 30 {
+			t.Errorf("yesterday's counts %+v, want 30", y)
+		}
+		if old, _ := s.QuotaDay(ctx, day-7); len(old) != 0 {
+			t.Errorf("a week ago %+v, want nothing", old)
+		}
+		n, sum, err := s.QuotaDaySum(ctx, day)
+		if err != nil || n != 2 || sum != 223 {
+			t.Errorf("day sum %d rows %d accepted %v, want 2 and 223", n, sum, err)
+		}
+
+		// Compaction keeps yesterday and today only.
+		f.now = f.now.Add(48 * time.Hour)
+		if _, _, _, err := f.svc.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.QuotaDay(ctx, day); len(c) != 0 {
+			t.Errorf("counts of two days ago kept: %+v", c)
+		}
+	})
+}
+
+// TestQuotaNotificationsOnceUnderConcurrentIngest: batches of several nodes
+// ingested at once (as by several portal instances) notify each threshold
+// once.
+func TestQuotaNotificationsOnceUnderConcurrentIngest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		setQuota(t, f, 100)
+		m := f.now.Add(-time.Minute)
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := f.svc.Ingest(context.Background(), fmt.Sprintf("node-%d", i), &gateway.UsageBatch{ID: "x", Points: []gateway.UsagePoint{point(f.sub, f.kid, m, 15, 0, 0, time.Millisecond)}})
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := quotaNotes(t, f, f.dev)
+		if got["usage.quota_80"]+got["usage.quota_100"] < 1 || got["usage.quota_80"] > 1 || got["usage.quota_100"] != 1 {
+			t.Errorf("notifications %v, want one at 100 %% and at most one at 80 %%", got)
+		}
+	})
+}
