@@ -90,6 +90,11 @@ type Bleve struct {
 	docs entryTable // the listing's entries by document of the snapshot last searched
 	syn  atomic.Pointer[thesaurus]
 
+	// gen counts the changes of the index and of the synonyms, each raised
+	// once the change is complete; results are cached under it.
+	gen     atomic.Uint64
+	results *resultCache
+
 	repaired string // what OpenBleve repaired, for the log
 }
 
@@ -166,7 +171,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 		idx.Close()
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
-	return &Bleve{dir: dir, idx: idx, list: l}, nil
+	return &Bleve{dir: dir, idx: idx, list: l, results: newResultCache(resultCacheBytes, resultCacheEntries)}, nil
 }
 
 // The layout version of the index, stored inside it. Change it whenever the
@@ -355,6 +360,7 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 			entries[i] = entryOf(d)
 		}
 		b.list.put(entries...)
+		b.changed()
 		docs = docs[n:]
 	}
 	return nil
@@ -416,8 +422,13 @@ func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
 		return fmt.Errorf("delete from search index: %w", err)
 	}
 	b.list.remove(ids...)
+	b.changed()
 	return nil
 }
+
+// changed marks a change of what searches find: the results cached before
+// it are not served again.
+func (b *Bleve) changed() { b.gen.Add(1) }
 
 // Reset empties the index: it removes the directory and creates a new index there.
 func (b *Bleve) Reset(ctx context.Context) error {
@@ -443,6 +454,8 @@ func (b *Bleve) Reset(ctx context.Context) error {
 		return fmt.Errorf("reset search index: %w", err)
 	}
 	b.idx = idx
+	b.changed()
+	b.results.clear()
 	return nil
 }
 
@@ -462,7 +475,9 @@ func (b *Bleve) Compact(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("compact search index: index type %T is not scorch", adv)
 	}
-	if err := sc.ForceMerge(ctx, nil); err != nil {
+	err = sc.ForceMerge(ctx, nil)
+	b.changed() // deleted documents purged change the words' statistics, so the scores
+	if err != nil {
 		return fmt.Errorf("compact search index: %w", err)
 	}
 	return nil
@@ -478,6 +493,8 @@ func (b *Bleve) Close() error {
 	err := b.idx.Close()
 	b.idx = nil
 	b.docs.reset()
+	b.changed()
+	b.results.clear()
 	if err != nil {
 		return fmt.Errorf("close search index: %w", err)
 	}
@@ -498,6 +515,23 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if b.idx == nil {
 		return Result{}, errors.New("search: index is closed")
 	}
+	// The generation is read before searching: a change made meanwhile
+	// raises it, so what this search saw of the index before the change is
+	// never served after it.
+	key := resultKey(b.gen.Load(), q)
+	if res, ok := b.results.get(key); ok {
+		return res, nil
+	}
+	res, err := b.search(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	b.results.put(key, res)
+	return res, nil
+}
+
+// search runs the normalised q (b.mu read-locked).
+func (b *Bleve) search(ctx context.Context, q Query) (Result, error) {
 	p, err := b.plan(q.Text)
 	if err != nil {
 		return Result{}, err

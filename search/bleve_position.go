@@ -77,5 +77,6 @@ func (b *Bleve) Apply(ctx context.Context, position int64, upserts []Document, d
 	}
 	b.list.put(entries...)
 	b.list.remove(deletes...)
+	b.changed()
 	return nil
 }

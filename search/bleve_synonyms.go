@@ -58,6 +58,7 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 		}
 	}
 	b.syn.Store(th)
+	b.changed()
 	return nil
 }
 
