@@ -56,7 +56,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)))
+	q := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect)
 	if f.Offset > 0 {
 		q = q.Offset(f.Offset)
 	}
@@ -70,14 +70,14 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 // CountAudit returns the number of events matching f (its offset and limit
 // aside).
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
-	n, err := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil))).Count(ctx)
+	n, err := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count audit: %w", translate(err))
 	}
 	return n, nil
 }
 
-func (f AuditFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {
 	if f.Actor != "" {
 		q = q.Where("actor = ?", f.Actor)
 	}
@@ -91,7 +91,15 @@ func (f AuditFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("object_id = ?", f.ObjectID)
 	}
 	if f.APISlug != "" {
-		q = q.Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", f.APISlug, likeEscape(f.APISlug)+"@%")
+		// The range, byte by byte, holds the slug and every "slug@…"
+		// (and other ids that start with the slug, left out by the
+		// condition after it): one range of audit_events_object_id_idx.
+		col := "object_id"
+		if d == PostgreSQL {
+			col = `object_id COLLATE "C"`
+		}
+		q = q.Where(col+" >= ? AND "+col+" < ?", f.APISlug, f.APISlug+"A").
+			Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", f.APISlug, likeEscape(f.APISlug)+"@%")
 	}
 	if f.TeamID != 0 {
 		q = q.Where("team_id = ?", f.TeamID)
