@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -142,7 +141,7 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 	insider := h.can(c, domain, "api", "read")
 	d := apis.Detail{
 		Header:          apiHeader(a),
-		DescriptionHTML: markdown.ToHTML(a.Description),
+		DescriptionHTML: h.descriptions.ToHTML(a.Description),
 		Upstreams:       a.Upstreams,
 		CanEdit:         h.can(c, domain, "api", "edit"),
 		CanDraft:        h.can(c, domain, "api", "draft"),

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
@@ -120,7 +121,13 @@ type Handler struct {
 	gwSync       fiber.Handler
 
 	docs *docsCache // rendered documentation of versions (docs.go)
+	// descriptions keeps the HTML of the API descriptions shown on API
+	// pages, by their text (an edit is a new text).
+	descriptions *markdown.Cache
 }
+
+// descriptionCacheBytes bounds the API descriptions' HTML kept in memory.
+const descriptionCacheBytes = 8 << 20
 
 // New returns a Handler.
 func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
@@ -149,6 +156,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.csrf.key = opts.CSRFKey
 	h.metricsToken = opts.MetricsToken
 	h.docs = newDocsCache(docsCacheBytes)
+	h.descriptions = markdown.NewCache(descriptionCacheBytes)
 	h.metrics = newMetrics(h.feed, h.docs)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies
