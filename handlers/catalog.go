@@ -131,8 +131,46 @@ func (p catalogParams) values() url.Values {
 	return v
 }
 
+// encode is p.values().Encode() without building the map: a catalog page
+// links to a hundred variations of its search (each tag, facet value and
+// sort), and building them as url.Values was a seventh of its time. Keys in
+// Encode's order (sorted), values in values' order.
+func (p catalogParams) encode() string {
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
+	if p.Page > 1 {
+		add("page", strconv.Itoa(p.Page))
+	}
+	if p.PerPage != search.DefaultPerPage && p.PerPage != 0 {
+		add("per_page", strconv.Itoa(p.PerPage))
+	}
+	if p.Q != "" {
+		add("q", p.Q)
+	}
+	if p.Sort != "" && p.Sort != search.SortRelevance {
+		add("sort", p.Sort)
+	}
+	for _, s := range p.States {
+		add("state", s)
+	}
+	for _, t := range p.Tags {
+		add("tag", t)
+	}
+	for _, t := range p.Teams {
+		add("team", t)
+	}
+	return b.String()
+}
+
 func (p catalogParams) url() string {
-	if q := p.values().Encode(); q != "" {
+	if q := p.encode(); q != "" {
 		return "/catalog?" + q
 	}
 	return "/catalog"
@@ -391,7 +429,7 @@ func topValues(p catalogParams, f catalogpage.Facet) catalogpage.Facet {
 		f.MoreLabel = "Show all " + f.Plural
 	}
 	f.MoreURL = "/catalog/facets/" + f.Name
-	if q := p.with(func(*catalogParams) {}).values().Encode(); q != "" {
+	if q := p.with(func(*catalogParams) {}).encode(); q != "" {
 		f.MoreURL += "?" + q
 	}
 	return f
