@@ -197,6 +197,11 @@ func (h *Handler) authorize(r Route) fiber.Handler {
 			c.Locals(teamKey, t)
 			domain = policy.TeamDomain(t.Slug)
 		case API:
+			if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+				// A page of an API reads its versions several times
+				// (visibility, the page, the subscription offer).
+				c.SetUserContext(store.WithReadMemo(c.UserContext()))
+			}
 			a, err := h.store.APIBySlug(c.UserContext(), c.Params("api"))
 			if err != nil {
 				return err

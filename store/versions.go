@@ -53,11 +53,20 @@ func (s *Store) CreateVersion(ctx context.Context, db bun.IDB, v *APIVersion) er
 
 // Versions returns the versions of an API, newest first, without their specs.
 func (s *Store) Versions(ctx context.Context, apiID int64) ([]APIVersion, error) {
+	memo := memoOf(ctx)
+	if memo != nil {
+		if vs, ok := memo.getVersions(apiID); ok {
+			return vs, nil
+		}
+	}
 	var vs []APIVersion
 	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
 		Where("v.api_id = ?", apiID).OrderExpr(versionOrder).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
+	}
+	if memo != nil {
+		memo.putVersions(apiID, vs)
 	}
 	return vs, nil
 }
