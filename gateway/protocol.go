@@ -14,7 +14,7 @@ import (
 //	Accept-Encoding: gzip
 //
 //	{"type":"hello"|"ack"|"nack"|"poll","version":N,"hash":"…","wait_ms":25000,
-//	 "agent":"portico-gateway 1.0.0","error":"…",
+//	 "agent":"portico-gateway 1.0.0","error":"…","quotas":"…",
 //	 "rejected":{"version":M,"hash":"…","full":true,"reason":"…","retry":false}}
 //
 // The body says what the node serves (version and hash, 0 and "" before its
@@ -29,7 +29,12 @@ import (
 //     that refused a delta;
 //   - MediaDelta: the changes from the node's version to the newest;
 //   - MediaHeartbeat: {"version","hash"} of the newest state, when nothing
-//     newer came within wait_ms (capped by the portal).
+//     newer came within wait_ms (capped by the portal);
+//   - MediaQuotas: the daily quota counts of the subscriptions (Quotas),
+//     when the node serves the newest state and its "quotas" (the revision
+//     of the counts it holds, or "none") is not the portal's. Only a
+//     portal that counts quotas sends them, and only to a node that sends
+//     "quotas".
 //
 // The portal holds the request until it has something to send, so a change
 // reaches a node as soon as the portal learns of it. A node that refused the
@@ -70,7 +75,15 @@ type SyncRequest struct {
 	// Error is a problem of the node's own while it serves what it says,
 	// e.g. that its last-known-good file cannot be written.
 	Error string `json:"error,omitempty"`
+	// Quotas is the revision of the quota counts the node holds,
+	// QuotasNone when it holds none (or asks for them again), and empty
+	// when it takes none (its quotas are counted elsewhere, in Redis).
+	Quotas string `json:"quotas,omitempty"`
 }
+
+// QuotasNone is SyncRequest.Quotas of a node that takes quota counts and
+// holds none.
+const QuotasNone = "none"
 
 // Rejection describes the last configuration a node refused.
 type Rejection struct {
@@ -93,8 +106,8 @@ func (r *SyncRequest) Validate() error {
 	if r.Hash != "" && !validHexHash(r.Hash) {
 		return errors.New("hash must be 64 lowercase hex digits or empty")
 	}
-	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 {
-		return errors.New("wait_ms must not be negative, agent at most 200 characters and error at most 2000")
+	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 || len(r.Quotas) > MaxQuotaRevision {
+		return errors.New("wait_ms must not be negative, agent at most 200 characters, error at most 2000 and quotas at most 128")
 	}
 	if r.Rejected != nil {
 		if r.Rejected.Hash != "" && !validHexHash(r.Rejected.Hash) {

@@ -72,7 +72,8 @@ type Options struct {
 
 // GatewayParts are the portal's side of the gateway nodes: the service
 // (nodes, settings), the configuration source, the push hub serving the
-// nodes' long-polls, and the node authenticator and status recorder.
+// nodes' long-polls (with the daily quota counts of the usage reports), and
+// the node authenticator and status recorder.
 type GatewayParts struct {
 	Service *control.Service
 	Source  *control.Source
@@ -84,7 +85,7 @@ type GatewayParts struct {
 func NewGatewayParts(s *store.Store, p *policy.Enforcer, log *slog.Logger) *GatewayParts {
 	src := control.NewSource(s, log)
 	nodes := control.NewNodes(s)
-	hub := push.NewHub(src, push.Options{Recorder: nodes, Logger: log})
+	hub := push.NewHub(src, push.Options{Recorder: nodes, Logger: log, Quotas: usage.NewQuotaCounts(s, nil)})
 	return &GatewayParts{Service: control.New(s, p, src, hub, control.Options{}), Source: src, Hub: hub, Nodes: nodes}
 }
 

@@ -125,4 +125,24 @@ func TestQuotaNotificationsThroughIngest(t *testing.T) {
 			t.Errorf("%s was notified of another team's quota: %q", who, got)
 		}
 	}
+
+	// The node's sync connection carries the day's count to the nodes
+	// that take counts, once it serves the newest configuration.
+	sync := map[string]any{"type": "hello", "wait_ms": 50, "quotas": gateway.QuotasNone}
+	for range 3 {
+		res, out := e.api("POST", gateway.SyncPath, e.tok["node"], sync)
+		if res.StatusCode != 200 {
+			t.Fatalf("sync: %d %v", res.StatusCode, out)
+		}
+		if res.Header.Get("Content-Type") != gateway.MediaQuotas {
+			sync["type"], sync["version"], sync["hash"] = "ack", out["version"], out["hash"]
+			continue
+		}
+		day := float64(time.Now().Unix() / 86400)
+		if used, _ := out["used"].(map[string]any); used[id] != float64(11) || out["day"] != day {
+			t.Errorf("quota counts %v, want %s: 11 on day %v", out, id, day)
+		}
+		return
+	}
+	t.Error("the sync route sent no quota counts")
 }

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if c.RedisURL == "" {
 		limiter = ratelimit.NewLocal()
-		log.Info("rate limits and daily quotas are per node (no --redis-url)")
+		log.Info("rate limits are per node; daily quotas count the other nodes from the portal's counts (no --redis-url)")
 	} else {
 		rl, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: c.RedisURL, Logger: log, Registerer: reg})
 		if err != nil {

@@ -118,6 +118,10 @@ type Node struct {
 	usageMetrics *usageMetrics
 	usageSpool   atomic.Pointer[spool]
 	usageSpoolMu sync.Mutex // one writer of the spool at a time
+	// quota splits the portal's quota counts into this node's and the
+	// others' (quotas.go); nil when the limiter counts across nodes itself.
+	quota  *quotaShare
+	sharer quotaSharer
 
 	// applyMu serialises applies; persistErr is the last failure to write the
 	// last-known-good file (reported to the portal), under applyMu.
@@ -133,6 +137,9 @@ func New(opts Options) *Node {
 	n.metrics = newMetrics(opts.Registry, n)
 	n.usage = newUsageRecorder()
 	n.usageMetrics = newUsageMetrics(opts.Registry)
+	if l, ok := opts.Limiter.(quotaSharer); ok {
+		n.quota, n.sharer = newQuotaShare(), l
+	}
 	n.reqIDs.init()
 	return n
 }

@@ -45,6 +45,12 @@ func (n *Node) RunSync(ctx context.Context) error {
 	s := syncState{typ: gateway.MsgHello}
 	failures, connected := 0, false
 	for ctx.Err() == nil {
+		// What this node had reported, taken before the request leaves:
+		// the counts that answer it hold at least that much.
+		var ask quotaAsk
+		if n.quota != nil {
+			ask = n.quota.ask()
+		}
 		media, body, err := n.exchange(ctx, endpoint, n.syncRequest(&s, time.Now()))
 		if err != nil {
 			if ctx.Err() != nil {
@@ -82,6 +88,18 @@ func (n *Node) RunSync(ctx context.Context) error {
 			if s.rejected != nil {
 				s.typ = gateway.MsgNack
 			}
+		case gateway.MediaQuotas:
+			s.typ = gateway.MsgPoll
+			if s.rejected != nil {
+				s.typ = gateway.MsgNack
+			}
+			if !n.receiveQuotas(body, ask, log) {
+				// Counts the node cannot read would come again at once.
+				select {
+				case <-ctx.Done():
+				case <-time.After(backoff(1, time.Second, time.Second)):
+				}
+			}
 		}
 	}
 	return nil
@@ -92,6 +110,9 @@ func (n *Node) syncRequest(s *syncState, now time.Time) gateway.SyncRequest {
 	req := gateway.SyncRequest{Type: s.typ, WaitMS: int(n.opts.Wait / time.Millisecond), Agent: n.opts.Agent}
 	if cur := n.Current(); cur != nil {
 		req.Version, req.Hash = cur.Version(), cur.Hash()
+	}
+	if n.quota != nil {
+		req.Quotas = n.quota.revision()
 	}
 	if err := n.persistError(); err != nil {
 		req.Error = truncate(err.Error(), 2000)
@@ -108,6 +129,22 @@ func (n *Node) syncRequest(s *syncState, now time.Time) gateway.SyncRequest {
 		req.Rejected = &r
 	}
 	return req
+}
+
+// receiveQuotas installs the portal's quota counts that answered a
+// request sent after ask; it reports false when they are not valid.
+func (n *Node) receiveQuotas(body []byte, ask quotaAsk, log *slog.Logger) bool {
+	if n.quota == nil {
+		return true
+	}
+	c, err := gateway.DecodeQuotas(body)
+	if err != nil {
+		log.Warn("quota counts refused: the node counts its own quotas meanwhile", "err", err)
+		return false
+	}
+	n.quota.received(n.sharer, c, ask)
+	log.Debug("quota counts applied", "revision", c.Revision, "day", c.Day, "subscriptions", len(c.Used))
+	return true
 }
 
 func (n *Node) receiveSnapshot(body []byte, s *syncState, log *slog.Logger) {
@@ -211,7 +248,7 @@ func (n *Node) exchange(ctx context.Context, endpoint string, sr gateway.SyncReq
 		return "", nil, fmt.Errorf("the portal's answer has no media type")
 	}
 	switch media {
-	case gateway.MediaSnapshot, gateway.MediaDelta, gateway.MediaHeartbeat:
+	case gateway.MediaSnapshot, gateway.MediaDelta, gateway.MediaHeartbeat, gateway.MediaQuotas:
 		return media, body, nil
 	}
 	return "", nil, fmt.Errorf("the portal answered with %q, not a gateway sync message: is --portal the portal's address?", truncate(media, 100))

@@ -138,19 +138,19 @@ func newSpool(dir string, maxBytes int64) (*spool, error) {
 
 // put writes a batch of pts (atomically: temporary file, fsync, rename) and
 // drops the oldest batches beyond the bound; it returns how many it dropped.
-func (s *spool) put(pts []gateway.UsagePoint, now time.Time) (dropped int, err error) {
+func (s *spool) put(pts []gateway.UsagePoint, now time.Time) (name string, dropped []string, err error) {
 	s.seq++
 	b := gateway.UsageBatch{ID: s.prefix + strconv.FormatUint(s.seq, 10), Points: pts}
 	data, err := json.Marshal(b)
 	if err != nil {
-		return 0, err
+		return "", nil, err
 	}
 	// Names sort by time of writing: nanoseconds, zero-padded.
-	name := filepath.Join(s.dir, fmt.Sprintf("batch-%020d-%06d.json", now.UnixNano(), s.seq%1_000_000))
+	name = filepath.Join(s.dir, fmt.Sprintf("batch-%020d-%06d.json", now.UnixNano(), s.seq%1_000_000))
 	tmp := name + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
-		return 0, fmt.Errorf("usage spool: %w", err)
+		return "", nil, fmt.Errorf("usage spool: %w", err)
 	}
 	_, err = f.Write(data)
 	if err == nil {
@@ -164,7 +164,7 @@ func (s *spool) put(pts []gateway.UsagePoint, now time.Time) (dropped int, err e
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return 0, fmt.Errorf("usage spool: %w", err)
+		return "", nil, fmt.Errorf("usage spool: %w", err)
 	}
 	files, sizes := s.list()
 	var total int64
@@ -174,10 +174,10 @@ func (s *spool) put(pts []gateway.UsagePoint, now time.Time) (dropped int, err e
 	for i := 0; total > s.maxBytes && i < len(files)-1; i++ {
 		if os.Remove(files[i]) == nil {
 			total -= sizes[i]
-			dropped++
+			dropped = append(dropped, files[i])
 		}
 	}
-	return dropped, nil
+	return name, dropped, nil
 }
 
 // list returns the spooled batches, oldest first, with their sizes.
@@ -276,15 +276,21 @@ func (n *Node) spoolUsage(sp *spool, now time.Time) {
 	for len(pts) > 0 {
 		chunk := pts[:min(len(pts), gateway.MaxUsageBatchPoints)]
 		pts = pts[len(chunk):]
-		dropped, err := sp.put(chunk, now)
+		name, dropped, err := sp.put(chunk, now)
 		if err != nil {
 			n.opts.Logger.Error("usage not written to the spool: these points are lost", "points", len(chunk), "err", err)
 			n.usageMetrics.batches.WithLabelValues("dropped").Inc()
 			continue
 		}
-		if dropped > 0 {
-			n.usageMetrics.batches.WithLabelValues("dropped").Add(float64(dropped))
-			n.opts.Logger.Warn("usage spool full: oldest batches dropped", "dropped", dropped, "max_bytes", sp.maxBytes)
+		if n.quota != nil {
+			n.quota.spooled(name, chunk)
+			for _, f := range dropped {
+				n.quota.forget(f)
+			}
+		}
+		if len(dropped) > 0 {
+			n.usageMetrics.batches.WithLabelValues("dropped").Add(float64(len(dropped)))
+			n.opts.Logger.Warn("usage spool full: oldest batches dropped", "dropped", len(dropped), "max_bytes", sp.maxBytes)
 		}
 	}
 	_, sizes := sp.list()
@@ -305,6 +311,9 @@ func (n *Node) sendSpooled(ctx context.Context, sp *spool, endpoint string) {
 			n.opts.Logger.Error("usage batch rejected by the portal: dropped", "file", filepath.Base(f), "err", err)
 			n.usageMetrics.batches.WithLabelValues("rejected").Inc()
 			os.Remove(f)
+			if n.quota != nil {
+				n.quota.forget(f)
+			}
 			continue
 		}
 		if err != nil {
@@ -312,6 +321,9 @@ func (n *Node) sendSpooled(ctx context.Context, sp *spool, endpoint string) {
 			break
 		}
 		os.Remove(f)
+		if n.quota != nil {
+			n.quota.confirmed(f)
+		}
 		n.usageMetrics.batches.WithLabelValues("sent").Inc()
 	}
 	_, sizes := sp.list()

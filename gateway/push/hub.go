@@ -39,6 +39,17 @@ type SnapshotSource interface {
 	DeltaSince(ctx context.Context, base gateway.Head) (d *gateway.Delta, ok bool, err error)
 }
 
+// QuotaSource gives the hub the daily quota counts to push (optional: a
+// portal that counts no quotas has none). Every portal instance reads the
+// same database, so each hub's counts are the portal's.
+type QuotaSource interface {
+	// QuotaRevision names today's counts: it changes whenever one does.
+	// The hub calls it every Run interval: it must be cheap.
+	QuotaRevision(ctx context.Context) (string, error)
+	// Quotas returns today's counts, with their revision.
+	Quotas(ctx context.Context) (*gateway.Quotas, error)
+}
+
 // Recorder keeps node statuses where every portal instance reads them (the
 // database). Optional: without one, statuses are this instance's memory.
 type Recorder interface {
@@ -58,6 +69,9 @@ type NodeStatus struct {
 	// Rejected is the configuration the node refused, while it refuses it.
 	Rejected *gateway.Rejection
 	Agent    string
+	// Quotas is the revision of the quota counts the node holds
+	// (gateway.QuotasNone: none; "": it takes none).
+	Quotas string
 	// Waiting is true while a request of the node is held by this hub.
 	Waiting bool
 }
@@ -126,6 +140,14 @@ type Hub struct {
 	fullAt  gateway.Head
 	deltas  map[gateway.Head]*Reply // by base, for deltaTo
 	deltaTo gateway.Head
+
+	// The quota counts: the last read (quotaReply, its revision and when
+	// the read began), one read at a time.
+	quotas      QuotaSource
+	quotaMu     sync.Mutex
+	quotaReply  *Reply
+	quotaRev    string
+	quotaReadAt time.Time
 }
 
 type nodeEntry struct {
@@ -140,6 +162,8 @@ type Options struct {
 	Logger   *slog.Logger
 	// MaxWait caps how long a sync request is held; at most gateway.MaxWait.
 	MaxWait time.Duration
+	// Quotas, when set, gives the daily quota counts sent to the nodes.
+	Quotas QuotaSource
 }
 
 // NewHub returns a hub over src.
@@ -150,7 +174,60 @@ func NewHub(src SnapshotSource, o Options) *Hub {
 	if o.MaxWait <= 0 || o.MaxWait > gateway.MaxWait {
 		o.MaxWait = 25 * time.Second
 	}
-	return &Hub{src: src, recorder: o.Recorder, log: o.Logger, maxWait: o.MaxWait, changed: make(chan struct{}), nodes: map[string]*nodeEntry{}}
+	return &Hub{src: src, recorder: o.Recorder, log: o.Logger, maxWait: o.MaxWait, changed: make(chan struct{}), nodes: map[string]*nodeEntry{}, quotas: o.Quotas}
+}
+
+// wake ends the wait of every held request, which then decides again.
+func (h *Hub) wake() {
+	h.mu.Lock()
+	close(h.changed)
+	h.changed = make(chan struct{})
+	h.mu.Unlock()
+}
+
+// RefreshQuotas reads the quota counts' revision and, when it changed,
+// the counts, and wakes the held requests to send them. Run calls it every
+// interval, so the counts reach the nodes at most an interval after any
+// instance ingested them, and a node gets at most one update per interval
+// however many reports arrive.
+func (h *Hub) RefreshQuotas(ctx context.Context) error {
+	if h.quotas == nil {
+		return nil
+	}
+	rev, err := h.quotas.QuotaRevision(ctx)
+	if err != nil {
+		return err
+	}
+	h.quotaMu.Lock()
+	same := h.quotaReply != nil && rev == h.quotaRev
+	h.quotaMu.Unlock()
+	if same {
+		return nil
+	}
+	if _, _, err := h.quotaCounts(ctx, time.Now()); err != nil {
+		return err
+	}
+	h.wake()
+	return nil
+}
+
+// quotaCounts returns counts read after since: the last read when it began
+// after since, otherwise a new read. A node's request asks for counts read
+// after it arrived, so they include every usage batch the node had sent
+// (and the portal confirmed) before it asked: the node's rule counts on it.
+func (h *Hub) quotaCounts(ctx context.Context, since time.Time) (*Reply, string, error) {
+	h.quotaMu.Lock()
+	defer h.quotaMu.Unlock()
+	if h.quotaReply != nil && !h.quotaReadAt.Before(since) {
+		return h.quotaReply, h.quotaRev, nil
+	}
+	start := time.Now()
+	q, err := h.quotas.Quotas(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	h.quotaReply, h.quotaRev, h.quotaReadAt = &Reply{Media: gateway.MediaQuotas, Body: q.Encode()}, q.Revision, start
+	return h.quotaReply, h.quotaRev, nil
 }
 
 // Refresh reads the source's newest head and wakes the held requests when it
@@ -183,6 +260,9 @@ func (h *Hub) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 			if _, err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
 				h.log.Warn("gateway config head not read", "err", err)
+			}
+			if err := h.RefreshQuotas(ctx); err != nil && ctx.Err() == nil {
+				h.log.Warn("gateway quota counts not read", "err", err)
 			}
 		}
 	}
@@ -256,6 +336,7 @@ func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest,
 		e.waiting++
 		s.Applied = gateway.Head{Version: req.Version, Hash: req.Hash}
 		s.Agent = req.Agent
+		s.Quotas = req.Quotas
 		s.Rejected = req.Rejected
 		s.LastError = req.Error
 		if req.Rejected != nil {
@@ -281,6 +362,7 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	arrived := time.Now()
 	h.record(ctx, node, &req, true)
 	defer h.record(context.WithoutCancel(ctx), node, &req, false)
 	if req.Type == gateway.MsgNack && req.Rejected != nil {
@@ -301,6 +383,9 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 			return nil, err
 		}
 		if r, err := h.decide(ctx, &req, head); r != nil || err != nil {
+			return r, err
+		}
+		if r, err := h.decideQuotas(ctx, &req, arrived); r != nil || err != nil {
 			return r, err
 		}
 		select {
@@ -335,6 +420,33 @@ func (h *Hub) decide(ctx context.Context, req *gateway.SyncRequest, head gateway
 		}
 	}
 	return h.fullReply(ctx)
+}
+
+// decideQuotas returns the quota counts when the node takes them (its
+// request names the revision it holds, gateway.QuotasNone before the
+// first) and holds other ones, or nil to wait. It comes after the configuration: a node gets the
+// newest state first.
+func (h *Hub) decideQuotas(ctx context.Context, req *gateway.SyncRequest, arrived time.Time) (*Reply, error) {
+	if h.quotas == nil || req.Quotas == "" {
+		return nil, nil
+	}
+	h.quotaMu.Lock()
+	same := h.quotaReply != nil && req.Quotas == h.quotaRev
+	h.quotaMu.Unlock()
+	if same {
+		return nil, nil
+	}
+	r, rev, err := h.quotaCounts(ctx, arrived)
+	if err != nil {
+		// The configuration still flows; the node limits on its own
+		// count meanwhile.
+		h.log.Warn("gateway quota counts not read", "err", err)
+		return nil, nil
+	}
+	if rev == req.Quotas {
+		return nil, nil
+	}
+	return r, nil
 }
 
 func heartbeat(head gateway.Head) *Reply {

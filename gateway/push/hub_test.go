@@ -255,3 +255,81 @@ func (auth) AuthenticateNode(_ context.Context, token string) (string, error) {
 	}
 	return "", push.ErrUnknownNode
 }
+
+// TestQuotaCounts: the hub sends the quota counts to a node that takes them
+// and holds other ones, after the configuration; counts read after the
+// request arrived; a node holding the current ones waits for a change.
+func TestQuotaCounts(t *testing.T) {
+	_, _, states := setup(t)
+	src := gatewaytest.NewSource(states[3])
+	counts := gatewaytest.NewQuotas()
+	hub := push.NewHub(src, push.Options{MaxWait: 2 * time.Second, Quotas: counts})
+	head := states[3].Head()
+	ctx := context.Background()
+	minute := time.Now().Unix() / 60 * 60
+	batch := func(id string, ok int64) *gateway.UsageBatch {
+		return &gateway.UsageBatch{ID: id, Points: []gateway.UsagePoint{{Minute: minute, Subscription: "sub-1", Key: "k", API: "api-0/v1", S2xx: ok, S429: 2, Latency: make([]int64, gateway.LatencyBuckets)}}}
+	}
+	decode := func(r *push.Reply) *gateway.Quotas {
+		t.Helper()
+		if r.Media != gateway.MediaQuotas {
+			t.Fatalf("media %s, want quota counts", r.Media)
+		}
+		q, err := gateway.DecodeQuotas(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+
+	counts.Add("node-a", batch("b1", 5))
+	if err := hub.RefreshQuotas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A node that takes no counts, and one behind on the configuration.
+	if r, _ := hub.Sync(ctx, "n", req(gateway.MsgPoll, head)); r.Media != gateway.MediaHeartbeat {
+		t.Errorf("a node taking no counts got %s", r.Media)
+	}
+	behind := req(gateway.MsgHello, gateway.Head{})
+	behind.Quotas = gateway.QuotasNone
+	if r, _ := hub.Sync(ctx, "n", behind); r.Media != gateway.MediaSnapshot {
+		t.Errorf("a node without the configuration got %s first", r.Media)
+	}
+
+	// A node with none gets them; counts added since the last refresh are
+	// in them (read after the request arrived).
+	counts.Add("node-b", batch("b1", 4))
+	r0 := req(gateway.MsgPoll, head)
+	r0.Quotas = gateway.QuotasNone
+	r, err := hub.Sync(ctx, "n", r0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := decode(r)
+	if q.Used["sub-1"] != 9 || q.Day != minute/86400 {
+		t.Fatalf("counts %+v, want 9 of sub-1 today", q)
+	}
+
+	// Holding them, the node waits; a new count wakes it.
+	held := req(gateway.MsgPoll, head)
+	held.Quotas, held.WaitMS = q.Revision, 2000
+	done := make(chan *push.Reply, 1)
+	go func() { r, _ := hub.Sync(ctx, "n", held); done <- r }()
+	select {
+	case r := <-done:
+		t.Fatalf("a node holding the current counts got %s at once", r.Media)
+	case <-time.After(200 * time.Millisecond):
+	}
+	counts.Add("node-a", batch("b2", 1))
+	if err := hub.RefreshQuotas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if q := decode(r); q.Used["sub-1"] != 10 {
+			t.Errorf("woken with %+v, want 10", q)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("new counts did not wake the held request")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -56,6 +57,38 @@ type Decision struct {
 type Local struct {
 	seed   maphash.Seed
 	shards [64]shard
+	// others is what other nodes (and this node's earlier runs) accepted
+	// today, from the portal (SetOthers).
+	others atomic.Pointer[others]
+}
+
+type others struct {
+	day   int64
+	count map[string]int64
+}
+
+// SetOthers gives the requests of each key accepted on day (days since
+// 1970, UTC) that this limiter did not count itself: on a node without
+// Redis, what the portal counted from every node's reports minus what this
+// node had reported when it asked (see node.quotaShare). From then on,
+// a request of key on day is refused over the quota when
+//
+//	own count + others[key] ≥ daily quota
+//
+// so N nodes together accept at most the quota plus what the others
+// accepted since their last report reached the portal. Keys without an
+// entry count alone; a call replaces the previous counts.
+func (l *Local) SetOthers(day int64, count map[string]int64) {
+	l.others.Store(&others{day: day, count: count})
+}
+
+// othersOf is what the portal says other nodes accepted of key on day.
+func (l *Local) othersOf(key string, day int64) int {
+	o := l.others.Load()
+	if o == nil || o.day != day {
+		return 0
+	}
+	return int(min(o.count[key], math.MaxInt32))
 }
 
 type shard struct {
@@ -115,8 +148,12 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 	if b.day != day {
 		b.day, b.used = day, 0
 	}
-	if limit.DailyQuota > 0 && b.used >= limit.DailyQuota {
-		used := b.used
+	var elsewhere int
+	if limit.DailyQuota > 0 {
+		elsewhere = l.othersOf(key, day)
+	}
+	if limit.DailyQuota > 0 && b.used+elsewhere >= limit.DailyQuota {
+		used := b.used + elsewhere
 		s.mu.Unlock()
 		return quotaExceeded(limit, used, now), nil
 	}
@@ -128,7 +165,7 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 	if allowed && limit.DailyQuota > 0 {
 		b.used++
 	}
-	used := b.used
+	used := b.used + elsewhere
 	s.mu.Unlock()
 
 	d := Decision{Allowed: allowed, Limit: limit.PerMinute}

@@ -77,3 +77,45 @@ func TestLocalDailyQuota(t *testing.T) {
 		t.Fatalf("the next UTC day: %+v", d)
 	}
 }
+
+// TestLocalOthersCountTowardsQuota: what the portal says other nodes
+// accepted today counts with the node's own requests, only on its day and
+// only for its key.
+func TestLocalOthersCountTowardsQuota(t *testing.T) {
+	l := ratelimit.NewLocal()
+	now := time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)
+	day := now.Unix() / 86400
+	lim := ratelimit.Limit{DailyQuota: 10}
+	for range 3 {
+		if d, _ := l.Allow(t.Context(), "s", lim, now); !d.Allowed {
+			t.Fatal("refused under the quota")
+		}
+	}
+	l.SetOthers(day, map[string]int64{"s": 6, "other": 100})
+	d, _ := l.Allow(t.Context(), "s", lim, now)
+	if !d.Allowed || d.QuotaUsed != 10 {
+		t.Fatalf("own 3 + others 6: got %+v, want allowed as the 10th", d)
+	}
+	if d, _ := l.Allow(t.Context(), "s", lim, now); d.Allowed || !d.QuotaExceeded || d.QuotaUsed != 10 {
+		t.Fatalf("own 4 + others 6: got %+v, want over the quota", d)
+	}
+	// A key the portal counted nothing of, and a key without a quota.
+	if d, _ := l.Allow(t.Context(), "t", lim, now); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("another key: %+v", d)
+	}
+	if d, _ := l.Allow(t.Context(), "other", ratelimit.Limit{PerMinute: 60}, now); !d.Allowed {
+		t.Fatalf("a key without a quota is refused: %+v", d)
+	}
+	// Counts of yesterday do not count today.
+	tomorrow := now.Add(2 * time.Minute)
+	if d, _ := l.Allow(t.Context(), "s", lim, tomorrow); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("the next day with yesterday's counts: %+v, want the first", d)
+	}
+	l.SetOthers(day+1, map[string]int64{"s": 8})
+	if d, _ := l.Allow(t.Context(), "s", lim, tomorrow); !d.Allowed || d.QuotaUsed != 10 {
+		t.Fatalf("own 1 + others 8: %+v, want allowed as the 10th", d)
+	}
+	if d, _ := l.Allow(t.Context(), "s", lim, tomorrow); d.Allowed {
+		t.Fatalf("own 2 + others 8 allowed: %+v", d)
+	}
+}

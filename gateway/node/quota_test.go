@@ -1,0 +1,169 @@
+package node_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/gateway/node"
+	"github.com/portico-dev/portico/gateway/push"
+)
+
+// quotaPortal serves the sync protocol with quota counts made from the
+// usage batches the nodes send, as the portal does.
+type quotaPortal struct {
+	hub    *push.Hub
+	counts *gatewaytest.Quotas
+	url    string
+}
+
+func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
+	t.Helper()
+	p := &quotaPortal{counts: gatewaytest.NewQuotas()}
+	p.hub = push.NewHub(gatewaytest.NewSource(st), push.Options{MaxWait: 5 * time.Second, Quotas: p.counts})
+	auth := tokens{"tok-a": "node-a", "tok-b": "node-b"}
+	mux := http.NewServeMux()
+	mux.Handle(gateway.SyncPath, p.hub.Handler(auth))
+	mux.HandleFunc(gateway.UsagePath, func(w http.ResponseWriter, r *http.Request) {
+		name, err := auth.AuthenticateNode(r.Context(), strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		b, err := gateway.DecodeUsageBatch(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		p.counts.Add(name, b)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	go p.hub.Run(ctx, 50*time.Millisecond)
+	t.Cleanup(cancel)
+	p.url = srv.URL
+	return p
+}
+
+func startQuotaNode(t *testing.T, portalURL, token string) *runningNode {
+	t.Helper()
+	logs := &lockedBuffer{}
+	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: t.TempDir(), Wait: 3 * time.Second,
+		Logger:        slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelInfo})),
+		UsageInterval: 100 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); n.Serve(ctx, ln, 5*time.Second) }()
+	go func() { defer wg.Done(); n.RunSync(ctx) }()
+	go func() { defer wg.Done(); n.RunUsage(ctx) }()
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
+	t.Cleanup(stop)
+	return &runningNode{Node: n, url: "http://" + ln.Addr().String(), logs: logs, stop: stop}
+}
+
+// TestDailyQuotaAcrossNodesWithoutRedis: two nodes without Redis serve one
+// subscription whose plan allows quota requests a day. Traffic comes in
+// rounds: k requests to node A, then k to node B, then a pause until the
+// portal has both nodes' reports and both hold its counts (the lag: a
+// report interval and a push). At a round's start both nodes know the
+// day's total T exactly, so each accepts min(k, quota−T) and the round ends
+// at T + 2·min(k, quota−T) at most (less when A's report reaches B within
+// the round), which is ≤ quota + k: the sum over both nodes exceeds the
+// quota by at most what the other node accepts within one lag (k here),
+// where counting alone each node would accept the whole quota (2·quota).
+func TestDailyQuotaAcrossNodesWithoutRedis(t *testing.T) {
+	const quota, k = 23, 5
+	up := startUpstream(t, "a")
+	st, err := gateway.NewState(1, []gateway.Route{{API: "ledger", Major: 1, Targets: []string{up.URL}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "daily", DailyQuota: quota}},
+		[]gateway.Key{{ID: "k5", Hash: gateway.HashKey("ptk_k5_secret"), Subscription: "sub-5", Team: "beta", App: "quota", API: "ledger", Major: 1, Plan: "daily", State: gateway.KeyActive}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startQuotaPortal(t, st)
+	nodes := []*runningNode{startQuotaNode(t, p.url, "tok-a"), startQuotaNode(t, p.url, "tok-b")}
+	names := []string{"node-a", "node-b"}
+	for _, n := range nodes {
+		waitVersion(t, n.Node, 1)
+	}
+	// settled: the portal counted every accepted request and each node's
+	// held request names the portal's current counts (a node that has had
+	// a batch confirmed since its counts arrived asks again, so naming them
+	// means they subtract all of its own reports).
+	settled := func(accepted int64) bool {
+		if p.counts.Used("sub-5") != accepted {
+			return false
+		}
+		rev, _ := p.counts.QuotaRevision(context.Background())
+		for _, name := range names {
+			s, ok := p.hubNode(name)
+			if !ok || !s.Waiting || s.Quotas != rev {
+				return false
+			}
+		}
+		return true
+	}
+
+	var total int64
+	for round := 1; round <= 10; round++ {
+		if !gatewaytest.Eventually(10*time.Second, func() bool { return settled(total) }) {
+			a, _ := p.hubNode("node-a")
+			b, _ := p.hubNode("node-b")
+			t.Fatalf("round %d: the counts did not settle: portal %d of %d accepted; nodes hold %q and %q", round, p.counts.Used("sub-5"), total, a.Quotas, b.Quotas)
+		}
+		// Node A accepts min(k, quota−T); node B as many, or fewer when
+		// A's reports reached it within the round.
+		room := min(k, max(quota-total, 0))
+		var accepted int64
+		for _, n := range nodes {
+			for range k {
+				r := get(t, n.url+"/ledger/v1/x", "X-API-Key", "ptk_k5_secret")
+				switch r.status {
+				case http.StatusOK:
+					accepted++
+				case http.StatusTooManyRequests:
+					if pr := r.problem(t); pr["quota_reset"] == nil {
+						t.Fatalf("a 429 that is not about the quota: %v", pr)
+					}
+				default:
+					t.Fatalf("status %d: %s", r.status, r.body)
+				}
+			}
+		}
+		if accepted < room || accepted > 2*room {
+			t.Fatalf("round %d, after %d accepted: both nodes accepted %d more, want %d to %d", round, total, accepted, room, 2*room)
+		}
+		total += accepted
+		if accepted == 0 {
+			break
+		}
+	}
+	if total < quota || total > quota+k {
+		t.Fatalf("both nodes accepted %d, want between the quota (%d) and the quota plus one lag's traffic (%d)", total, quota, quota+k)
+	}
+}
+
+func (p *quotaPortal) hubNode(name string) (push.NodeStatus, bool) {
+	for _, s := range p.hub.Nodes() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return push.NodeStatus{}, false
+}

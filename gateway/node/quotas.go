@@ -1,0 +1,155 @@
+package node
+
+import (
+	"sync"
+
+	"github.com/portico-dev/portico/gateway"
+)
+
+// Daily quotas without Redis. The portal counts each subscription's
+// accepted requests of the day from every node's usage reports and pushes
+// the counts (gateway.Quotas) on the sync connection. The node enforces
+//
+//	own count + max(0, portal's count − what this node had reported when it asked)
+//
+// where "own count" is what its limiter accepted today and "reported" is
+// the accepted requests in this process's batches the portal had confirmed
+// before the node sent the request the counts answer. The hub reads the
+// counts after the request arrived (push.Hub.quotaCounts), so they hold
+// every confirmed batch: the second term is what the other nodes (and this
+// node's earlier runs) had reported, never less. What it lacks is what the
+// others accepted since their last report reached the portal: the lag is one
+// report interval plus the hub's refresh interval plus the time a request
+// takes. A batch confirmed while the request was held is counted twice
+// until the next counts, which errs on the side of refusing: the node asks
+// again with its next request after each confirmation, and at once when
+// the confirmation came while a request was out.
+
+// quotaSharer is a limiter that takes the portal's counts
+// (ratelimit.Local). A shared limiter (Redis) counts across nodes itself.
+type quotaSharer interface {
+	SetOthers(day int64, count map[string]int64)
+}
+
+type dayKey struct {
+	day int64
+	sub string
+}
+
+// quotaShare is what this process's reports brought to the portal.
+type quotaShare struct {
+	mu sync.Mutex
+	// pending holds the accepted requests of the spooled batches of this
+	// process, by spool file, until the portal confirms them.
+	pending map[string]map[dayKey]int64
+	// day and reported: the accepted requests of the newest day in the
+	// confirmed batches of this process; gen counts the confirmations.
+	day      int64
+	reported map[string]int64
+	gen      uint64
+	// rev is the revision of the counts held (gateway.QuotasNone: none).
+	rev string
+}
+
+func newQuotaShare() *quotaShare {
+	return &quotaShare{pending: map[string]map[dayKey]int64{}, reported: map[string]int64{}, rev: gateway.QuotasNone}
+}
+
+// spooled notes the accepted requests (every answer but 429) of a batch
+// written to file.
+func (q *quotaShare) spooled(file string, pts []gateway.UsagePoint) {
+	m := map[dayKey]int64{}
+	for _, p := range pts {
+		if n := p.Requests() - p.S429; n > 0 {
+			m[dayKey{p.Minute / 86400, p.Subscription}] += n
+		}
+	}
+	q.mu.Lock()
+	q.pending[file] = m
+	q.mu.Unlock()
+}
+
+// confirmed moves the batch in file to the reported counts: the portal has
+// it. Batches of earlier runs are not in pending: what they counted is not
+// in this process's limiter either.
+func (q *quotaShare) confirmed(file string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	m, ok := q.pending[file]
+	if !ok {
+		return
+	}
+	delete(q.pending, file)
+	for k, n := range m {
+		if k.day > q.day {
+			q.day, q.reported = k.day, map[string]int64{}
+		}
+		if k.day == q.day {
+			q.reported[k.sub] += n
+		}
+	}
+	q.gen++
+	// The counts held may hold this batch already (read after its ingest,
+	// received before its confirmation) without subtracting it: ask again
+	// with the next request.
+	q.rev = gateway.QuotasNone
+}
+
+// forget drops a batch that will never reach the portal (dropped from a
+// full spool, or refused): its requests stay counted by the limiter alone.
+func (q *quotaShare) forget(file string) {
+	q.mu.Lock()
+	delete(q.pending, file)
+	q.mu.Unlock()
+}
+
+// quotaAsk is what the node had reported when it sent a sync request.
+type quotaAsk struct {
+	day      int64
+	reported map[string]int64
+	gen      uint64
+}
+
+func (q *quotaShare) ask() quotaAsk {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	cp := make(map[string]int64, len(q.reported))
+	for k, v := range q.reported {
+		cp[k] = v
+	}
+	return quotaAsk{day: q.day, reported: cp, gen: q.gen}
+}
+
+// others is the rule's second term per subscription: the portal's count
+// minus what this node had reported of that day when it asked.
+func others(c *gateway.Quotas, a quotaAsk) map[string]int64 {
+	out := make(map[string]int64, len(c.Used))
+	for sub, used := range c.Used {
+		if a.day == c.Day {
+			used -= a.reported[sub]
+		}
+		if used > 0 {
+			out[sub] = used
+		}
+	}
+	return out
+}
+
+// received installs counts that answered a request sent with a, and says
+// which revision the node holds now: the counts' own, or none when a batch
+// was confirmed meanwhile (the counts may hold it twice: ask again at once).
+func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) {
+	l.SetOthers(c.Day, others(c, a))
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.rev = c.Revision
+	if q.gen != a.gen {
+		q.rev = gateway.QuotasNone
+	}
+}
+
+func (q *quotaShare) revision() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.rev
+}

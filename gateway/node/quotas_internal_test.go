@@ -1,0 +1,83 @@
+package node
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+)
+
+type fakeSharer struct {
+	day   int64
+	count map[string]int64
+}
+
+func (f *fakeSharer) SetOthers(day int64, count map[string]int64) { f.day, f.count = day, count }
+
+func pt(minute time.Time, sub string, ok, limited int64) gateway.UsagePoint {
+	return gateway.UsagePoint{Minute: minute.Unix() / 60 * 60, Subscription: sub, Key: "k", API: "a/v1", S2xx: ok, S429: limited}
+}
+
+// TestQuotaShareRule: the portal's counts minus what this node had
+// reported when it asked are the others' share; batches of earlier runs,
+// refused or dropped ones are never subtracted; a batch confirmed while the
+// request was out makes the node ask again.
+func TestQuotaShareRule(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	day := now.Unix() / 86400
+	q := newQuotaShare()
+	l := &fakeSharer{}
+	if q.revision() != gateway.QuotasNone {
+		t.Fatalf("a new node holds %q", q.revision())
+	}
+
+	// Two batches of this run: 7 accepted of s1 (and 3 refused), 4 of s2;
+	// a batch of yesterday. The portal confirms the first and yesterday's.
+	q.spooled("b1", []gateway.UsagePoint{pt(now, "s1", 7, 3), pt(now.Add(-24*time.Hour), "s1", 50, 0)})
+	q.spooled("b2", []gateway.UsagePoint{pt(now, "s2", 4, 0)})
+	q.spooled("b3", []gateway.UsagePoint{pt(now, "s1", 100, 0)})
+	q.confirmed("b1")
+	q.forget("b3")       // refused by the portal: never counted there
+	q.confirmed("old-1") // a batch of an earlier run: not this run's count
+	ask := q.ask()
+
+	// The portal counted 20 of s1 (7 of them this node's), 4 of s2 (this
+	// node's second batch, confirmed after the node asked: not subtracted)
+	// and 5 of s3.
+	c := &gateway.Quotas{Revision: "r1", Day: day, Used: map[string]int64{"s1": 20, "s2": 4, "s3": 5}}
+	q.received(l, c, ask)
+	if got, want := fmt.Sprint(l.day, l.count), fmt.Sprint(day, map[string]int64{"s1": 13, "s2": 4, "s3": 5}); got != want {
+		t.Errorf("others %s, want %s", got, want)
+	}
+	if q.revision() != "r1" {
+		t.Errorf("holds %q, want r1", q.revision())
+	}
+
+	// b2 is confirmed after the request left: the counts may hold it
+	// twice, so the node asks again; the next answer subtracts it.
+	ask = q.ask()
+	q.confirmed("b2")
+	q.received(l, c, ask)
+	if q.revision() != gateway.QuotasNone {
+		t.Errorf("after a confirmation during the request the node holds %q, want to ask again", q.revision())
+	}
+	q.received(l, c, q.ask())
+	if got, want := fmt.Sprint(l.count), fmt.Sprint(map[string]int64{"s1": 13, "s3": 5}); got != want || q.revision() != "r1" {
+		t.Errorf("others %s (holding %q), want %s", got, q.revision(), want)
+	}
+
+	// A confirmation after the counts arrived: they may hold the batch
+	// unsubtracted, so the next request asks again.
+	q.spooled("b4", []gateway.UsagePoint{pt(now, "s1", 1, 0)})
+	q.confirmed("b4")
+	if q.revision() != gateway.QuotasNone {
+		t.Errorf("after a confirmation the node holds %q, want to ask again", q.revision())
+	}
+
+	// Counts of another day subtract nothing of today's reports.
+	q.received(l, &gateway.Quotas{Revision: "r2", Day: day + 1, Used: map[string]int64{"s1": 2}}, q.ask())
+	if got := fmt.Sprint(l.day, l.count); got != fmt.Sprint(day+1, map[string]int64{"s1": 2}) {
+		t.Errorf("next day's others %s", got)
+	}
+}
