@@ -97,8 +97,8 @@ func DecodeSnapshot(data []byte, lim Limits) (*State, error) {
 	if err := decodeStrict(data, &w); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	if w.Schema != Schema {
-		return nil, fmt.Errorf("snapshot schema %d is not supported (this node reads schema %d)", w.Schema, Schema)
+	if !readable(w.Schema) {
+		return nil, fmt.Errorf("snapshot schema %d is not supported (this node reads schemas 1 and %d)", w.Schema, Schema)
 	}
 	if len(w.Routes) > lim.MaxRoutes || len(w.Plans) > lim.MaxPlans || len(w.Keys) > lim.MaxKeys {
 		return nil, fmt.Errorf("snapshot holds %d routes, %d plans and %d keys: over the limits of %d, %d and %d", len(w.Routes), len(w.Plans), len(w.Keys), lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys)
@@ -106,15 +106,24 @@ func DecodeSnapshot(data []byte, lim Limits) (*State, error) {
 	if !validHexHash(w.Hash) {
 		return nil, errors.New("snapshot hash must be 64 lowercase hex digits")
 	}
-	s, err := NewState(w.Version, w.Routes, w.Plans, w.Keys)
+	s, err := newState(w.Version, w.Routes, w.Plans, w.Keys)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot version %d: %w", w.Version, err)
+	}
+	s.schema = w.Schema
+	if w.Schema == 1 {
+		s.head.Hash = s.legacyHash()
+	} else {
+		s.head.Hash = s.treeHash()
 	}
 	if s.head.Hash != w.Hash {
 		return nil, fmt.Errorf("hash mismatch: snapshot version %d computes to %.12s…, it says %.12s…", w.Version, s.head.Hash, w.Hash)
 	}
 	return s, nil
 }
+
+// readable reports whether a node reads documents of schema.
+func readable(schema int) bool { return schema == Schema || schema == 1 }
 
 // DecodeDelta decodes a wire delta with the same bounds as a snapshot. Its
 // items are validated when it is applied.
@@ -127,8 +136,8 @@ func DecodeDelta(data []byte, lim Limits) (*Delta, error) {
 	if err := decodeStrict(data, &d); err != nil {
 		return nil, fmt.Errorf("delta: %w", err)
 	}
-	if d.Schema != Schema {
-		return nil, fmt.Errorf("delta schema %d is not supported (this node reads schema %d)", d.Schema, Schema)
+	if !readable(d.Schema) {
+		return nil, fmt.Errorf("delta schema %d is not supported (this node reads schemas 1 and %d)", d.Schema, Schema)
 	}
 	if d.Routes.Len() > lim.MaxRoutes || d.Plans.Len() > lim.MaxPlans || d.Keys.Len() > lim.MaxKeys {
 		return nil, errors.New("delta names more items than the limits allow")
@@ -149,8 +158,8 @@ func decodeStrict(data []byte, v any) error {
 		var probe struct {
 			Schema int `json:"schema"`
 		}
-		if json.Unmarshal(data, &probe) == nil && probe.Schema != Schema {
-			return fmt.Errorf("schema %d is not supported (this node reads schema %d)", probe.Schema, Schema)
+		if json.Unmarshal(data, &probe) == nil && !readable(probe.Schema) {
+			return fmt.Errorf("schema %d is not supported (this node reads schemas 1 and %d)", probe.Schema, Schema)
 		}
 		return fmt.Errorf("invalid JSON: %w", err)
 	}

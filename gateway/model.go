@@ -16,8 +16,10 @@ import (
 	"time"
 )
 
-// Schema is the version of the snapshot format. A node rejects any other.
-const Schema = 1
+// Schema is the version of the snapshot format and of its hash (see State).
+// A node reads this one and schema 1, the earlier whole-document hash, and
+// rejects any other; a portal writes this one.
+const Schema = 2
 
 // Route states.
 const (

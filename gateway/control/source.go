@@ -125,7 +125,7 @@ func (s *Source) DeltaSince(_ context.Context, base gateway.Head) (*gateway.Delt
 			keys[id] = true
 		}
 	}
-	d := &gateway.Delta{Schema: gateway.Schema, BaseVersion: base.Version, BaseHash: base.Hash, Version: s.cur.Version(), Hash: s.cur.Hash()}
+	d := &gateway.Delta{Schema: s.cur.Schema(), BaseVersion: base.Version, BaseHash: base.Hash, Version: s.cur.Version(), Hash: s.cur.Hash()}
 	for id := range routes {
 		if r, ok := s.cur.Route(id); ok {
 			d.Routes.Upsert = append(d.Routes.Upsert, *r)

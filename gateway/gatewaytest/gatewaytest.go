@@ -106,7 +106,7 @@ func (s *Source) DeltaSince(_ context.Context, base gateway.Head) (*gateway.Delt
 		touch(plans, c.d.Plans, func(p *gateway.Plan) string { return p.ID })
 		touch(keys, c.d.Keys, func(k *gateway.Key) string { return k.ID })
 	}
-	d := &gateway.Delta{Schema: gateway.Schema, BaseVersion: base.Version, BaseHash: base.Hash, Version: s.current.Version(), Hash: s.current.Hash()}
+	d := &gateway.Delta{Schema: s.current.Schema(), BaseVersion: base.Version, BaseHash: base.Hash, Version: s.current.Version(), Hash: s.current.Hash()}
 	for id := range routes {
 		if r, ok := s.current.Route(id); ok {
 			d.Routes.Upsert = append(d.Routes.Upsert, *r)
