@@ -124,16 +124,18 @@ type Node struct {
 	sharer quotaSharer
 
 	// applyMu serialises applies; persistErr is the last failure to write the
-	// last-known-good file (reported to the portal), under applyMu.
+	// last-known-good configuration (reported to the portal), under applyMu,
+	// as is lkg.
 	applyMu    sync.Mutex
 	persistErr error
+	lkg        lkg
 	upstreams  map[string]*upstream
 }
 
 // New returns a node with no configuration; Start loads the last-known-good.
 func New(opts Options) *Node {
 	opts.defaults()
-	n := &Node{opts: opts, upstreams: map[string]*upstream{}}
+	n := &Node{opts: opts, upstreams: map[string]*upstream{}, lkg: lkg{dir: opts.DataDir}}
 	n.metrics = newMetrics(opts.Registry, n)
 	n.usage = newUsageRecorder()
 	n.usageMetrics = newUsageMetrics(opts.Registry)
@@ -155,12 +157,14 @@ func (n *Node) Current() *gateway.State {
 // Ready reports whether the node serves a configuration.
 func (n *Node) Ready() bool { return n.cfg.Load() != nil }
 
-// LoadLastKnownGood installs the configuration saved in the data directory,
-// so the node serves at once, also while the portal is down. A missing file
-// is not an error; a corrupt one is reported and left for the portal to
-// replace.
+// LoadLastKnownGood installs the configuration saved in the data directory
+// (the snapshot and the journal of deltas after it), so the node serves at
+// once, also while the portal is down. A missing file is not an error; a
+// corrupt snapshot is reported and left for the portal to replace.
 func (n *Node) LoadLastKnownGood() error {
-	st, err := loadLKG(n.opts.DataDir, n.opts.Limits)
+	n.applyMu.Lock()
+	defer n.applyMu.Unlock()
+	st, skipped, err := n.lkg.load(n.opts.Limits)
 	if errors.Is(err, errNoLKG) {
 		n.opts.Logger.Info("no last-known-good configuration yet: waiting for the portal", "data", n.opts.DataDir)
 		return nil
@@ -168,11 +172,13 @@ func (n *Node) LoadLastKnownGood() error {
 	if err != nil {
 		return fmt.Errorf("last-known-good: %w", err)
 	}
-	n.applyMu.Lock()
-	defer n.applyMu.Unlock()
+	if skipped > 0 {
+		n.opts.Logger.Warn("last-known-good journal: lines that do not follow were dropped (a write cut short by a crash, before its ack)", "dropped", skipped)
+	}
 	n.swap(st)
 	r, p, k := st.Counts()
-	n.opts.Logger.Info("serving the last-known-good configuration", "version", st.Version(), "hash", st.Hash(), "routes", r, "plans", p, "keys", k)
+	n.opts.Logger.Info("serving the last-known-good configuration", "version", st.Version(), "hash", st.Hash(), "routes", r, "plans", p, "keys", k,
+		"journal", len(n.lkg.records))
 	return nil
 }
 
@@ -181,18 +187,32 @@ func (n *Node) LoadLastKnownGood() error {
 // started with) and then saves it as last-known-good. A failure to save is
 // returned but the new configuration stays in service: it is what the portal
 // wants, and the next apply tries to save again.
-func (n *Node) Install(st *gateway.State) error {
+func (n *Node) Install(st *gateway.State) error { return n.install(st, nil) }
+
+// install is Install of st, which d made of the state being served (nil:
+// a full state). When the data directory holds the state d applies to, d is
+// appended to the journal instead of writing the whole snapshot.
+func (n *Node) install(st *gateway.State, d *gateway.Delta) error {
 	n.applyMu.Lock()
 	defer n.applyMu.Unlock()
 	n.swap(st)
 	start := time.Now()
-	err := saveLKG(n.opts.DataDir, st)
+	var err error
+	if d != nil && n.lkg.disk == (gateway.Head{Version: d.BaseVersion, Hash: d.BaseHash}) {
+		err = n.lkg.appendDelta(d, st)
+	} else {
+		err = n.lkg.saveFull(st)
+	}
 	n.persistErr = err
 	if err != nil {
 		n.opts.Logger.Error("last-known-good not written", "version", st.Version(), "err", err)
 		return fmt.Errorf("last-known-good not written: %w", err)
 	}
-	n.opts.Logger.Debug("last-known-good written", "version", st.Version(), "duration", time.Since(start))
+	if n.lkg.needsCompaction() {
+		n.lkg.compacting = true
+		go n.compact(st, n.lkg.generation)
+	}
+	n.opts.Logger.Debug("last-known-good written", "version", st.Version(), "delta", d != nil, "duration", time.Since(start))
 	return nil
 }
 

@@ -289,8 +289,8 @@ func TestLastKnownGoodWithPortalDown(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != "snapshot.json" {
-			t.Errorf("data directory holds %s besides snapshot.json", e.Name())
+		if e.Name() != "snapshot.json" && e.Name() != "changes.jsonl" {
+			t.Errorf("data directory holds %s besides snapshot.json and changes.jsonl", e.Name())
 		}
 	}
 }
@@ -362,7 +362,7 @@ func TestNackKeepsTheOldConfiguration(t *testing.T) {
 		reason string
 	}{
 		{"wrong hash", mutate(func(m map[string]any) { m["hash"] = strings.Repeat("0", 64) }), "hash mismatch"},
-		{"other schema", mutate(func(m map[string]any) { m["schema"] = 2; m["targets_v2"] = []string{} }), "schema 2 is not supported"},
+		{"other schema", mutate(func(m map[string]any) { m["schema"] = 3; m["targets_v3"] = []string{} }), "schema 3 is not supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -158,7 +158,7 @@ func (n *Node) receiveSnapshot(body []byte, s *syncState, log *slog.Logger) {
 	if cur := n.Current(); cur != nil && st.Version() < cur.Version() {
 		log.Warn("the portal sent an older version than the node serves: taking it (the portal's database was restored?)", "served", cur.Version(), "received", st.Version())
 	}
-	n.accept(st, s, log)
+	n.accept(st, nil, s, log)
 }
 
 func (n *Node) receiveDelta(body []byte, s *syncState, log *slog.Logger) {
@@ -179,12 +179,14 @@ func (n *Node) receiveDelta(body []byte, s *syncState, log *slog.Logger) {
 		n.reject(s, gateway.Rejection{Version: d.Version, Hash: d.Hash, Reason: err.Error()}, log)
 		return
 	}
-	n.accept(st, s, log)
+	n.accept(st, d, s, log)
 }
 
-func (n *Node) accept(st *gateway.State, s *syncState, log *slog.Logger) {
+// accept installs st (made by d of the state served, or a full state when d
+// is nil) and acks it: in service and on disk.
+func (n *Node) accept(st *gateway.State, d *gateway.Delta, s *syncState, log *slog.Logger) {
 	start := time.Now()
-	err := n.Install(st)
+	err := n.install(st, d)
 	n.metrics.applies.WithLabelValues("ack").Inc()
 	r, p, k := st.Counts()
 	log.Info("configuration applied", "version", st.Version(), "hash", st.Hash(), "routes", r, "plans", p, "keys", k, "duration", time.Since(start).Round(time.Microsecond), "saved", err == nil)

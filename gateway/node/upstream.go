@@ -78,6 +78,10 @@ func healthy(_ *fasthttp.Request, resp *fasthttp.Response, err error) bool {
 // applyMu is held.
 func (n *Node) build(st *gateway.State) *config {
 	old := n.cfg.Load()
+	if old != nil && st.SameRoutes(old.state) {
+		// A delta of keys or plans only: the routes as prepared serve.
+		return &config{state: st, routes: old.routes}
+	}
 	c := &config{state: st, routes: make(map[string]*route)}
 	ups := make(map[string]*upstream, len(n.upstreams))
 	for r := range st.Routes() {
