@@ -412,7 +412,7 @@ func applyChanges[T any](k kind[T], sec section[T], ch Changes[T]) (section[T], 
 			removed = append(removed, old)
 		}
 	}
-	var fresh []*entry[T] // ids new to the section
+	fresh := 0 // ids new to the section
 	var buf []byte
 	for i := range ch.Upsert {
 		if err := k.validate(ch.Upsert[i]); err != nil {
@@ -427,7 +427,7 @@ func applyChanges[T any](k kind[T], sec section[T], ch Changes[T]) (section[T], 
 		if old := sec.get(e.id); old != nil {
 			removed = append(removed, old)
 		} else {
-			fresh = append(fresh, e)
+			fresh++
 		}
 		added = append(added, e)
 	}
@@ -456,25 +456,24 @@ func applyChanges[T any](k kind[T], sec section[T], ch Changes[T]) (section[T], 
 		nb.hash()
 	}
 	out.hash()
-	// The whole section in order: the old order, with replaced entries
-	// swapped, removed ones dropped, and new ids inserted in place.
-	slices.SortFunc(fresh, byEntryID)
-	items := make([]*entry[T], 0, len(sec.items)+len(fresh))
-	i := 0
-	for _, e := range sec.items {
-		cur, ok := named[e.id]
-		if !ok {
-			cur = e
-		} else if cur == nil {
-			continue
+	// The whole section in order: the old items copied in runs between
+	// the ids the changes name (found by binary search), each named id
+	// replaced by its new entry, dropped, or inserted in place.
+	ids := slices.Sorted(maps.Keys(named))
+	items := make([]*entry[T], 0, len(sec.items)+fresh)
+	from := 0
+	for _, id := range ids {
+		at, found := slices.BinarySearchFunc(sec.items[from:], id, func(e *entry[T], id string) int { return strings.Compare(e.id, id) })
+		items = append(items, sec.items[from:from+at]...)
+		from += at
+		if found {
+			from++ // replaced or deleted
 		}
-		for i < len(fresh) && fresh[i].id < e.id {
-			items = append(items, fresh[i])
-			i++
+		if e := named[id]; e != nil {
+			items = append(items, e)
 		}
-		items = append(items, cur)
 	}
-	out.items = append(items, fresh[i:]...)
+	out.items = append(items, sec.items[from:]...)
 	return out, removed, added, nil
 }
 
