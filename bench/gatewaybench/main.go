@@ -1,9 +1,10 @@
 // Command gatewaybench measures portico-gateway against nginx and against the
 // upstream called directly, in one run on 127.0.0.1, and prints requests per
-// second and p99 latency with ratios. It starts everything itself (nginx as
-// the fixed upstream and as the proxy to compare with, a test portal that
-// pushes the gateway's configuration, the gateway) and stops it all at the
-// end. It needs wrk and nginx (Debian: apt-get install -y wrk nginx-light).
+// second, p99 latency and the CPU time per request of the answering process,
+// with ratios. It starts everything itself (one nginx as the fixed upstream,
+// another as the proxy to compare with, a test portal that pushes the
+// gateway's configuration, the gateway) and stops it all at the end. It needs
+// wrk and nginx (Debian: apt-get install -y wrk nginx-light).
 //
 // The three targets are measured in turns, round after round, and the medians
 // are compared, so that a noisy machine (other work on the same cores) weighs
@@ -45,6 +46,8 @@ func main() {
 	conns := flag.Int("c", 32, "wrk connections")
 	threads := flag.Int("t", 2, "wrk threads")
 	accessLog := flag.Bool("access-log", true, "the gateway and nginx write an access log (buffered, to a file)")
+	hold := flag.Bool("hold", false, "start everything, print the targets and the gateway's pid, and wait for Ctrl-C instead of measuring (to profile the gateway under a load of one's own)")
+	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
 	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
 		fmt.Fprintln(os.Stderr, "gatewaybench: -duration at most 30s, -rounds 1 to 10")
@@ -52,7 +55,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -63,9 +66,13 @@ func main() {
 type result struct {
 	rps float64
 	p99 time.Duration
+	// cpu is the CPU time (user and system) the answering process spent
+	// per request: on a machine shared with other work, a steadier measure
+	// of what a request costs than the requests per second.
+	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -83,12 +90,22 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
 
-	upAddr, nginxAddr, gwAddr, adminAddr := free(), free(), free(), free()
-	stopNginx, err := startNginx(dir, upAddr, nginxAddr, accessLog)
+	upAddr, nginxAddr, gwAddr, adminAddr, portalAddr := free(), free(), free(), free(), free()
+	// The upstream and the nginx proxy are two nginx, as the upstream and
+	// the gateway are two processes: each proxy reaches the same upstream
+	// process over loopback (one nginx serving both would hand a request to
+	// its own upstream server in the same worker), and the CPU time of each
+	// is its own.
+	upCmd, stopUp, err := startNginx(dir, "nginx-upstream", upstreamServer(upAddr))
 	if err != nil {
 		return err
 	}
-	defer stopNginx()
+	defer stopUp()
+	proxyCmd, stopProxy, err := startNginx(dir, "nginx-proxy", proxyServer(dir, upAddr, nginxAddr, accessLog))
+	if err != nil {
+		return err
+	}
+	defer stopProxy()
 
 	// The portal: one route to the upstream, one key, a plan whose limit the
 	// load never reaches (so the limiter runs on every request).
@@ -108,7 +125,12 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		io.Copy(io.Discard, io.LimitReader(r.Body, 8<<20))
 		w.WriteHeader(http.StatusNoContent)
 	})
-	portal := httptest.NewServer(mux)
+	portal := httptest.NewUnstartedServer(mux)
+	portal.Listener.Close()
+	if portal.Listener, err = net.Listen("tcp", portalAddr); err != nil {
+		return err
+	}
+	portal.Start()
 	defer portal.Close()
 
 	logTo := io.Discard
@@ -131,10 +153,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		gw.Wait()
 	}()
 
-	targets := []struct{ name, url string }{
-		{"direct", "http://" + upAddr + "/v1/items"},
-		{"nginx", "http://" + nginxAddr + "/bench/v1/items"},
-		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items"},
+	// Each target's CPU time is that of the process that answers wrk: the
+	// upstream for direct, the proxy for the others.
+	targets := []struct {
+		name, url string
+		pid       int
+	}{
+		{"direct", "http://" + upAddr + "/v1/items", upCmd.Process.Pid},
+		{"nginx", "http://" + nginxAddr + "/bench/v1/items", proxyCmd.Process.Pid},
+		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items", gw.Process.Pid},
 	}
 	for _, t := range targets {
 		if err := waitOK(ctx, t.url, 10*time.Second); err != nil {
@@ -142,17 +169,28 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		}
 	}
 
+	if hold {
+		fmt.Printf("portico-gateway pid %d; targets (header X-API-Key: %s):\n", gw.Process.Pid, benchKey)
+		for _, t := range targets {
+			fmt.Printf("  %-16s %s\n", t.name, t.url)
+		}
+		fmt.Println("waiting for Ctrl-C")
+		<-ctx.Done()
+		return nil
+	}
 	fmt.Printf("wrk -t%d -c%d -d%s, %d rounds; the gateway checks the key and the plan's rate limit on every request\n", threads, conns, duration, rounds)
 	fmt.Printf("load average before: %s (%d CPUs; wrk, the upstream and the proxy share them)\n", loadavg(), runtime.NumCPU())
 	results := map[string][]result{}
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
-			res, err := runWrk(ctx, t.url, duration, conns, threads)
+			before := cpuTicks(t.pid)
+			res, n, err := runWrk(ctx, t.url, duration, conns, threads)
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
+			res.cpu = time.Duration(cpuTicks(t.pid)-before) * time.Second / clockTicks / time.Duration(n)
 			results[t.name] = append(results[t.name], res)
-			fmt.Printf("  round %d  %-16s %9.0f req/s  p99 %v\n", r, t.name, res.rps, res.p99)
+			fmt.Printf("  round %d  %-16s %9.0f req/s  p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p99, res.cpu.Round(100*time.Nanosecond))
 		}
 	}
 
@@ -161,12 +199,14 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		med[name] = median(rs)
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "median of rounds\treq/s\tp99\tp99 added over direct\tthroughput vs nginx\t")
+	fmt.Fprintln(w, "median of rounds\treq/s\tp99\tp99 added over direct\tthroughput vs nginx\tCPU per request\tCPU vs nginx\t")
 	for _, t := range targets {
 		m := med[t.name]
-		fmt.Fprintf(w, "%s\t%.0f\t%v\t%v\t%.2f×\t\n", t.name, m.rps, m.p99.Round(10*time.Microsecond), (m.p99 - med["direct"].p99).Round(10*time.Microsecond), m.rps/med["nginx"].rps)
+		fmt.Fprintf(w, "%s\t%.0f\t%v\t%v\t%.2f×\t%v\t%.2f×\t\n", t.name, m.rps, m.p99.Round(10*time.Microsecond), (m.p99 - med["direct"].p99).Round(10*time.Microsecond), m.rps/med["nginx"].rps,
+			m.cpu.Round(100*time.Nanosecond), float64(m.cpu)/float64(med["nginx"].cpu))
 	}
 	w.Flush()
+	fmt.Println("(CPU per request: user and system time of the answering process, the upstream for direct, per request wrk counted)")
 	fmt.Printf("load average after: %s\n", loadavg())
 	g, n := med["portico-gateway"], med["nginx"]
 	fmt.Printf("goal: throughput ≥ 1.00× nginx (measured %.2f×), p99 added over direct ≤ 1ms (measured %v)\n", g.rps/n.rps, (g.p99 - med["direct"].p99).Round(10*time.Microsecond))
@@ -203,9 +243,19 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// free returns a free loopback address.
+// portBase is the first of the fixed ports (-ports), 0 for ports the system
+// picks.
+var portBase int
+
+// free returns a free loopback address: the next fixed port with -ports
+// (it fails if another process holds it), else one the system picks.
 func free() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := "127.0.0.1:0"
+	if portBase > 0 {
+		addr = "127.0.0.1:" + strconv.Itoa(portBase)
+		portBase++
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		panic(err)
 	}
@@ -213,15 +263,12 @@ func free() string {
 	return ln.Addr().String()
 }
 
-// startNginx runs one nginx with two servers: the upstream (a fixed JSON
-// answer) and the proxy to it, with upstream keep-alive.
-func startNginx(dir, upAddr, proxyAddr string, accessLog bool) (func(), error) {
-	ndir := filepath.Join(dir, "nginx")
+// startNginx runs one nginx (worker_processes auto) with the given servers
+// in its http block, from its own directory under dir. It returns the
+// master process, whose workers do the work.
+func startNginx(dir, name, servers string) (*exec.Cmd, func(), error) {
+	ndir := filepath.Join(dir, name)
 	os.MkdirAll(ndir, 0o755)
-	access := "access_log off;"
-	if accessLog {
-		access = "access_log " + filepath.Join(ndir, "access.log") + " combined buffer=64k flush=1s;"
-	}
 	conf := fmt.Sprintf(`worker_processes auto;
 daemon off;
 pid %[1]s/nginx.pid;
@@ -235,32 +282,19 @@ http {
   uwsgi_temp_path %[1]s/uwsgi;
   scgi_temp_path %[1]s/scgi;
   keepalive_requests 1000000;
-  upstream backend { server %[2]s; keepalive 64; }
-  server {
-    listen %[2]s;
-    location / { default_type application/json; return 200 '{"id":1,"name":"item","ok":true}'; }
-  }
-  server {
-    listen %[3]s;
-    %[4]s
-    location /bench/v1/ {
-      proxy_pass http://backend/v1/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
+%[2]s
 }
-`, ndir, upAddr, proxyAddr, access)
+`, ndir, servers)
 	path := filepath.Join(ndir, "nginx.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cmd := exec.Command("nginx", "-c", path, "-p", ndir, "-e", filepath.Join(ndir, "error.log"))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return func() {
+	return cmd, func() {
 		cmd.Process.Signal(syscall.SIGQUIT)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -272,6 +306,75 @@ http {
 		}
 	}, nil
 }
+
+// upstreamServer is the fixed upstream: a JSON answer.
+func upstreamServer(addr string) string {
+	return fmt.Sprintf(`  server {
+    listen %s;
+    location / { default_type application/json; return 200 '{"id":1,"name":"item","ok":true}'; }
+  }`, addr)
+}
+
+// proxyServer is nginx as the reverse proxy to the upstream, with upstream
+// keep-alive.
+func proxyServer(dir, upAddr, addr string, accessLog bool) string {
+	access := "access_log off;"
+	if accessLog {
+		access = "access_log " + filepath.Join(dir, "nginx-proxy", "access.log") + " combined buffer=64k flush=1s;"
+	}
+	return fmt.Sprintf(`  upstream backend { server %s; keepalive 64; }
+  server {
+    listen %s;
+    %s
+    location /bench/v1/ {
+      proxy_pass http://backend/v1/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }`, upAddr, addr, access)
+}
+
+// cpuTicks is the user and system CPU time, in clock ticks, of the
+// processes pids and of their children that are running (nginx's workers).
+func cpuTicks(pids ...int) int64 {
+	var sum int64
+	want := map[int]bool{}
+	for _, p := range pids {
+		want[p] = true
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command (which may hold spaces), from the
+		// state (field 3): ppid is field 4, utime 14, stime 15.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		if !want[pid] && !want[ppid] {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		sum += ut + st
+	}
+	return sum
+}
+
+// clockTicks is the kernel's USER_HZ: 100 on Linux.
+const clockTicks = 100
 
 func waitOK(ctx context.Context, url string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
@@ -294,40 +397,47 @@ func waitOK(ctx context.Context, url string, limit time.Duration) error {
 }
 
 var (
-	rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	p99Line = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
-	errLine = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
+	rpsLine   = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	countLine = regexp.MustCompile(`(\d+) requests in `)
+	p99Line   = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
+	errLine   = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
 )
 
-func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int) (result, error) {
+func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int) (result, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency", "-H", "X-API-Key: "+benchKey, url)
 	out, err := cmd.Output()
 	if err != nil {
-		return result{}, fmt.Errorf("wrk: %v", err)
+		return result{}, 0, fmt.Errorf("wrk: %v", err)
 	}
 	s := string(out)
 	if m := errLine.FindString(s); m != "" {
-		return result{}, fmt.Errorf("wrk saw failures (%s):\n%s", m, s)
+		return result{}, 0, fmt.Errorf("wrk saw failures (%s):\n%s", m, s)
 	}
-	rm, pm := rpsLine.FindStringSubmatch(s), p99Line.FindStringSubmatch(s)
-	if rm == nil || pm == nil {
-		return result{}, fmt.Errorf("unexpected wrk output:\n%s", s)
+	rm, pm, nm := rpsLine.FindStringSubmatch(s), p99Line.FindStringSubmatch(s), countLine.FindStringSubmatch(s)
+	if rm == nil || pm == nil || nm == nil {
+		return result{}, 0, fmt.Errorf("unexpected wrk output:\n%s", s)
+	}
+	n, _ := strconv.Atoi(nm[1])
+	if n == 0 {
+		return result{}, 0, fmt.Errorf("wrk made no request:\n%s", s)
 	}
 	rps, _ := strconv.ParseFloat(rm[1], 64)
 	v, _ := strconv.ParseFloat(pm[1], 64)
 	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[pm[2]]
-	return result{rps: rps, p99: time.Duration(v * float64(unit))}, nil
+	return result{rps: rps, p99: time.Duration(v * float64(unit))}, n, nil
 }
 
 func median(rs []result) result {
 	rps := make([]float64, len(rs))
 	p99 := make([]time.Duration, len(rs))
+	cpu := make([]time.Duration, len(rs))
 	for i, r := range rs {
-		rps[i], p99[i] = r.rps, r.p99
+		rps[i], p99[i], cpu[i] = r.rps, r.p99, r.cpu
 	}
 	slices.Sort(rps)
 	slices.Sort(p99)
-	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2]}
+	slices.Sort(cpu)
+	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2], cpu: cpu[len(cpu)/2]}
 }
