@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
 )
 
 // config is the node's configuration. Each setting has a flag and an
@@ -91,7 +91,7 @@ func (c *config) validate() error {
 		return errors.New("invalid --data: the data directory must not be empty")
 	}
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+		if _, err := rueidis.ParseURL(c.RedisURL); err != nil {
 			return errors.New("invalid --redis-url: use redis://[user:password@]host:port[/db] or rediss://…")
 		}
 	}
@@ -141,9 +141,9 @@ func (c *config) logger(w io.Writer) *slog.Logger {
 
 // redisHost is the Redis address for logs, without credentials.
 func (c *config) redisHost() string {
-	opt, err := redis.ParseURL(c.RedisURL)
-	if err != nil {
+	opt, err := rueidis.ParseURL(c.RedisURL)
+	if err != nil || len(opt.InitAddress) == 0 {
 		return ""
 	}
-	return opt.Addr
+	return opt.InitAddress[0]
 }
