@@ -207,7 +207,8 @@ func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageB
 		return err
 	}
 	for _, t := range totals {
-		if err := s.alertQuota(ctx, tx, t, subs[t.SubscriptionID].QuotaPerDay); err != nil {
+		before := t.Accepted - add[dayKey{t.Day, t.SubscriptionID}]
+		if err := s.alertQuota(ctx, tx, t, before, subs[t.SubscriptionID].QuotaPerDay); err != nil {
 			return err
 		}
 	}
@@ -218,12 +219,17 @@ func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageB
 // consumer is notified.
 var QuotaThresholds = []int{80, 100}
 
-// alertQuota records the thresholds that count t reached of quota and
-// notifies the consumer team of the highest one newly reached.
-func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, quota int64) error {
+// alertQuota records the thresholds of quota that this batch made count t
+// cross (from before) and notifies the consumer team of the highest one
+// not notified yet. The day's row of t is locked by this transaction until
+// it commits, so of concurrent ingests exactly one sees each crossing; the
+// alert's unique row makes it once even so. (A subscription above a
+// threshold only because its plan's quota was lowered during the day is not
+// told that day: nothing crossed it.)
+func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, before, quota int64) error {
 	reached := 0
 	for _, pct := range QuotaThresholds {
-		if t.Accepted*100 < int64(pct)*quota {
+		if t.Accepted*100 < int64(pct)*quota || before*100 >= int64(pct)*quota {
 			continue
 		}
 		fresh, err := s.store.RecordQuotaAlert(ctx, tx, t.SubscriptionID, t.Day, pct, s.opts.Now())

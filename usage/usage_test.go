@@ -31,7 +31,7 @@ type fixture struct {
 
 // newFixture: team pets provides API "pets"; team shop's app subscribes to
 // it (sub, with a key); team other's app subscribes too (otherSub).
-func newFixture(t *testing.T, s *store.Store) *fixture {
+func newFixture(t testing.TB, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{s: s, now: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
