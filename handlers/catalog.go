@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
@@ -261,15 +262,15 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 		p.Page = last
 		return c.Redirect(p.url(), fiber.StatusSeeOther)
 	}
-	r, err := h.catalogResults(c, p, res)
+	frag, err := h.catalogFragment(c, p, res)
 	if err != nil {
 		return err
 	}
 	c.Vary("HX-Request", "HX-Target")
 	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "results" {
-		return h.render(c, catalogpage.ResultsFragment(r))
+		return h.render(c, frag)
 	}
-	s := catalogpage.Search{Query: p.Q, Results: r, Hidden: p.hidden("q", "page")}
+	s := catalogpage.Search{Query: p.Q, ResultsHTML: frag, Hidden: p.hidden("q", "page")}
 	title := "Catalog"
 	if p.Q != "" {
 		title = p.Q + " · Catalog"
@@ -277,14 +278,51 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 	return h.render(c, catalogpage.Page(h.page(c, title, "catalog"), s))
 }
 
+// catalogFragment returns the catalog's results rendered (facets, sort,
+// hits, pager). The HTML depends only on the search result, the search as
+// asked (its links) and whether the user is an org admin: when the index
+// identifies its result (search.Result.Key: the query, the viewer who may see
+// what it holds, and the state of the index), it is rendered once per
+// result and kept (h.fragments); a result that needed team names from the
+// database is rendered each time.
+func (h *Handler) catalogFragment(c *fiber.Ctx, p catalogParams, res search.Result) (templ.Component, error) {
+	key := ""
+	if res.Key != "" {
+		admin := "0"
+		if u := currentUser(c); u != nil && u.OrgRole == policy.RoleAdmin {
+			admin = "1"
+		}
+		key = res.Key + "\x00" + p.encode() + "\x00" + admin
+		if html, ok := h.fragments.get(key); ok {
+			return templ.Raw(html), nil
+		}
+	}
+	r, fromDB, err := h.catalogResults(c, p, res)
+	if err != nil {
+		return nil, err
+	}
+	if key == "" || fromDB {
+		return catalogpage.ResultsFragment(r), nil
+	}
+	var buf strings.Builder
+	if err := catalogpage.ResultsFragment(r).Render(c.UserContext(), &buf); err != nil {
+		return nil, err
+	}
+	h.fragments.put(key, buf.String())
+	return templ.Raw(buf.String()), nil
+}
+
 // catalogResults builds the view of one page of results. The cards show
 // what the search hits carry (team name, tags, default version and state are
 // in the search document): the page reads no API or version from the
 // database.
-func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Result) (catalogpage.Results, error) {
+//
+// fromDB reports whether team names were read from the database (an index
+// built before it held them).
+func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Result) (r catalogpage.Results, fromDB bool, err error) {
 	ctx := c.UserContext()
 	u := currentUser(c)
-	r := catalogpage.Results{Query: p.Q, Total: res.Total, Page: p.Page, IsAdmin: u.OrgRole == policy.RoleAdmin}
+	r = catalogpage.Results{Query: p.Q, Total: res.Total, Page: p.Page, IsAdmin: u.OrgRole == policy.RoleAdmin}
 	r.Pages = 0
 	if res.Total > 0 {
 		r.Pages = lastPage(res.Total, p.PerPage)
@@ -296,9 +334,9 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		}
 	}
 
-	teamNames, err := h.teamNames(ctx, res)
+	teamNames, fromDB, err := h.teamNames(ctx, res)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	for _, hit := range res.Hits {
 		card := catalogpage.Hit{
@@ -350,7 +388,7 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 			URL: p.with(func(q *catalogParams) { q.Sort = s.value }).url()})
 	}
 	r.Pager = components.NewPager("/catalog", p.values(), p.Page, r.Pages)
-	return r, nil
+	return r, fromDB, nil
 }
 
 // catalogFacet describes one facet of the catalog.
@@ -462,7 +500,7 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	teamNames, err := h.teamNames(c.UserContext(), res)
+	teamNames, _, err := h.teamNames(c.UserContext(), res)
 	if err != nil {
 		return err
 	}
@@ -485,8 +523,9 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 // teamNames returns the display names of the teams of the hits and of the
 // team facet: those the index knows, and the others (an index built before
 // it held team names) from the database, two columns of the teams only.
-func (h *Handler) teamNames(ctx context.Context, res search.Result) (map[string]string, error) {
-	names := maps.Clone(res.TeamNames)
+// fromDB reports whether any was read from the database.
+func (h *Handler) teamNames(ctx context.Context, res search.Result) (names map[string]string, fromDB bool, err error) {
+	names = maps.Clone(res.TeamNames)
 	if names == nil {
 		names = map[string]string{}
 	}
@@ -502,14 +541,14 @@ func (h *Handler) teamNames(ctx context.Context, res search.Result) (map[string]
 		}
 	}
 	if len(missing) == 0 {
-		return names, nil
+		return names, false, nil
 	}
 	found, err := h.store.TeamNames(ctx, missing)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	maps.Copy(names, found)
-	return names, nil
+	return names, true, nil
 }
 
 type apiSearchHit struct {

@@ -125,6 +125,8 @@ type Handler struct {
 	// descriptions keeps the HTML of the API descriptions shown on API
 	// pages, by their text (an edit is a new text).
 	descriptions *markdown.Cache
+	// fragments keeps the catalog's rendered results (catalogFragment).
+	fragments *fragmentCache
 }
 
 // descriptionCacheBytes bounds the API descriptions' HTML kept in memory.
@@ -158,6 +160,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.metricsToken = opts.MetricsToken
 	h.docs = newDocsCache(docsCacheBytes)
 	h.descriptions = markdown.NewCache(descriptionCacheBytes)
+	h.fragments = newFragmentCache(fragmentCacheBytes)
 	h.metrics = newMetrics(h.feed, h.docs)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies

@@ -526,6 +526,7 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	res.Key = key
 	b.results.put(key, res)
 	return res, nil
 }

@@ -123,6 +123,10 @@ type Result struct {
 	// Hint explains an empty or weak result of a text query (fewer than WeakResult hits); nil otherwise, and always
 	// with Meilisearch.
 	Hint *Hint
+	// Key identifies the result: two results with the same non-empty Key are equal (the same query, viewer included,
+	// on the same state of the index), so what is made of one may be kept for the other. The embedded index sets it;
+	// empty with Meilisearch.
+	Key string
 }
 
 // WeakResult is the number of hits below which a text query's result is explained (Result.Hint).

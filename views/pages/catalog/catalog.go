@@ -2,7 +2,11 @@
 // the viewer may see.
 package catalog
 
-import "github.com/portico-dev/portico/views/components"
+import (
+	"github.com/a-h/templ"
+
+	"github.com/portico-dev/portico/views/components"
+)
 
 // Search is the catalog page: the search form and its results.
 type Search struct {
@@ -10,6 +14,9 @@ type Search struct {
 	// Hidden are the current filters and sort, sent again with a new query.
 	Hidden  []Param
 	Results Results
+	// ResultsHTML, when set, is ResultsFragment(Results) rendered before
+	// (the handler keeps it for the same result); Results is not read then.
+	ResultsHTML templ.Component
 }
 
 // Param is one query parameter.
