@@ -4,7 +4,7 @@
 # nginx: apt-get install -y wrk nginx-light. Starts and stops everything
 # itself; takes about rounds × 3 × duration (default 3 × 3 × 5 s) plus a build.
 #
-#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-access-log=false] [-ports N]
+#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec go run ./bench/gatewaybench "$@"

@@ -47,6 +47,7 @@ func main() {
 	threads := flag.Int("t", 2, "wrk threads")
 	accessLog := flag.Bool("access-log", true, "the gateway and nginx write an access log (buffered, to a file)")
 	hold := flag.Bool("hold", false, "start everything, print the targets and the gateway's pid, and wait for Ctrl-C instead of measuring (to profile the gateway under a load of one's own)")
+	redisURL := flag.String("redis-url", "", "also measure a second gateway whose limits are shared in this Redis (e.g. redis://127.0.0.1:6379/0; keys under portico:rl:{sub-bench}, expiring on their own), and print the p99 the Redis limiter adds")
 	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
 	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
@@ -55,7 +56,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -72,7 +73,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -133,35 +134,55 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	portal.Start()
 	defer portal.Close()
 
-	logTo := io.Discard
-	if accessLog {
-		f, err := os.Create(filepath.Join(dir, "gateway-access.log"))
-		if err != nil {
-			return err
+	// startGateway runs a node with the given address and extra flags; its
+	// access log goes to a file of its own.
+	startGateway := func(name, addr, adminAddr string, extra ...string) (*exec.Cmd, error) {
+		logTo := io.Discard
+		if accessLog {
+			f, err := os.Create(filepath.Join(dir, name+"-access.log"))
+			if err != nil {
+				return nil, err
+			}
+			logTo = f
 		}
-		defer f.Close()
-		logTo = f
+		args := append([]string{"--portal", portal.URL, "--addr", addr, "--admin-addr", adminAddr, "--data", filepath.Join(dir, name), "--access-log", onOff(accessLog), "--log-level", "warn"}, extra...)
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token")
+		cmd.Stdout, cmd.Stderr = logTo, os.Stderr
+		return cmd, cmd.Start()
 	}
-	gw := exec.Command(bin, "--portal", portal.URL, "--addr", gwAddr, "--admin-addr", adminAddr, "--data", filepath.Join(dir, "gw"), "--access-log", onOff(accessLog), "--log-level", "warn")
-	gw.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token")
-	gw.Stdout, gw.Stderr = logTo, os.Stderr
-	if err := gw.Start(); err != nil {
+	stopGateway := func(cmd *exec.Cmd) {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		if f, ok := cmd.Stdout.(*os.File); ok {
+			f.Close()
+		}
+	}
+	gw, err := startGateway("gw", gwAddr, adminAddr)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		gw.Process.Signal(syscall.SIGTERM)
-		gw.Wait()
-	}()
+	defer stopGateway(gw)
 
 	// Each target's CPU time is that of the process that answers wrk: the
 	// upstream for direct, the proxy for the others.
-	targets := []struct {
+	type target struct {
 		name, url string
 		pid       int
-	}{
+	}
+	targets := []target{
 		{"direct", "http://" + upAddr + "/v1/items", upCmd.Process.Pid},
 		{"nginx", "http://" + nginxAddr + "/bench/v1/items", proxyCmd.Process.Pid},
 		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items", gw.Process.Pid},
+	}
+	if redisURL != "" {
+		addr := free()
+		gwr, err := startGateway("gw-redis", addr, free(), "--redis-url", redisURL)
+		if err != nil {
+			return err
+		}
+		defer stopGateway(gwr)
+		targets = append(targets, target{"gateway+redis", "http://" + addr + "/bench/v1/items", gwr.Process.Pid})
 	}
 	for _, t := range targets {
 		if err := waitOK(ctx, t.url, 10*time.Second); err != nil {
@@ -210,6 +231,9 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	fmt.Printf("load average after: %s\n", loadavg())
 	g, n := med["portico-gateway"], med["nginx"]
 	fmt.Printf("goal: throughput ≥ 1.00× nginx (measured %.2f×), p99 added over direct ≤ 1ms (measured %v)\n", g.rps/n.rps, (g.p99 - med["direct"].p99).Round(10*time.Microsecond))
+	if rg, ok := med["gateway+redis"]; ok {
+		fmt.Printf("goal: the Redis limiter adds ≤ 0.5ms p99 (measured %v over the gateway with its own limits; %.2f× its req/s)\n", (rg.p99 - g.p99).Round(10*time.Microsecond), rg.rps/g.rps)
+	}
 	return nil
 }
 
