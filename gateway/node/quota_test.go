@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/gateway/ratelimit"
 )
 
 // quotaPortal serves the sync protocol with quota counts made from the
@@ -166,4 +167,36 @@ func (p *quotaPortal) hubNode(name string) (push.NodeStatus, bool) {
 		}
 	}
 	return push.NodeStatus{}, false
+}
+
+// sharedLimiter stands for a limiter that counts across nodes itself
+// (Redis): it takes no counts from the portal.
+type sharedLimiter struct{ l *ratelimit.Local }
+
+func (s sharedLimiter) Allow(ctx context.Context, key string, limit ratelimit.Limit, now time.Time) (ratelimit.Decision, error) {
+	return s.l.Allow(ctx, key, limit, now)
+}
+
+// TestNodeWithSharedLimiterTakesNoQuotaCounts: with Redis the Redis count
+// decides; such a node asks for no counts and the portal sends none.
+func TestNodeWithSharedLimiterTakesNoQuotaCounts(t *testing.T) {
+	up := startUpstream(t, "a")
+	p := startQuotaPortal(t, config(t, 1, up.URL))
+	n := node.New(node.Options{Portal: p.url, Token: "tok-a", DataDir: t.TempDir(), Wait: 3 * time.Second, Limiter: sharedLimiter{ratelimit.NewLocal()}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.RunSync(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitVersion(t, n, 1)
+	// The portal has counts to send (another node's report).
+	p.counts.Add("node-b", &gateway.UsageBatch{ID: "b1", Points: []gateway.UsagePoint{{Minute: time.Now().Unix() / 60 * 60, Subscription: "sub-5", Key: "k5", API: "ledger/v1", S2xx: 1, Latency: make([]int64, gateway.LatencyBuckets)}}})
+	if !gatewaytest.Eventually(5*time.Second, func() bool {
+		s, ok := p.hubNode("node-a")
+		return ok && s.Waiting && s.Applied.Version == 1
+	}) {
+		t.Fatal("the node did not come back after applying")
+	}
+	if s, _ := p.hubNode("node-a"); s.Quotas != "" {
+		t.Errorf("a node with a shared limiter holds quota counts %q", s.Quotas)
+	}
 }
