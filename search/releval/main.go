@@ -1,9 +1,11 @@
 // Command releval measures the catalog search's relevance: it indexes the real API descriptions of samples/openapi
-// in a fresh embedded index, runs the judged queries of this package (queries.go) and prints hit@5, hit@1, the mean
-// reciprocal rank and every query whose first relevant API is not ranked first. With -queries it prints the query
-// texts only, one per line (for load tests: bench/search-load.sh).
+// in a fresh embedded index, runs the judged queries of this package and prints hit@5, hit@1, the mean reciprocal
+// rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go, the
+// split the ranking is tuned on, the default), held-out (heldout.go, written before tuning and only checked against)
+// or all. With -queries it prints the query texts only, one per line (for load tests: bench/search-load.sh).
 //
 //	go run ./search/releval
+//	go run ./search/releval -split held-out
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/portico-dev/portico/samples"
@@ -23,22 +26,41 @@ import (
 func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
+	name := flag.String("split", "dev", "the judged queries: dev, held-out or all")
 	flag.Parse()
+	cases, err := split(*name)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "releval:", err)
+		os.Exit(2)
+	}
 	if *texts {
-		for _, c := range Cases {
+		for _, c := range cases {
 			fmt.Println(c.Text)
 		}
 		return
 	}
-	if err := run(context.Background(), os.Stdout, !*quiet); err != nil {
+	if err := run(context.Background(), os.Stdout, cases, !*quiet); err != nil {
 		fmt.Fprintln(os.Stderr, "releval:", err)
 		os.Exit(1)
 	}
 }
 
+// split is the judged queries named: the dev split (Cases), the held-out one (HeldOut) or both.
+func split(name string) ([]Case, error) {
+	switch name {
+	case "dev":
+		return Cases, nil
+	case "held-out", "heldout":
+		return HeldOut, nil
+	case "all":
+		return append(slices.Clip(Cases), HeldOut...), nil
+	}
+	return nil, fmt.Errorf("-split %q: want dev, held-out or all", name)
+}
+
 // evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
 // synonyms (the org's list until an admin edits it).
-func evaluate(ctx context.Context, dir string) (Report, error) {
+func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
 	docs, err := Documents(samplesFS())
 	if err != nil {
 		return Report{}, err
@@ -54,16 +76,16 @@ func evaluate(ctx context.Context, dir string) (Report, error) {
 	if err := idx.Upsert(ctx, docs...); err != nil {
 		return Report{}, err
 	}
-	return Evaluate(ctx, idx, Cases)
+	return Evaluate(ctx, idx, cases)
 }
 
-func run(ctx context.Context, w io.Writer, misses bool) error {
+func run(ctx context.Context, w io.Writer, cases []Case, misses bool) error {
 	dir, err := os.MkdirTemp("", "releval-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	r, err := evaluate(ctx, dir)
+	r, err := evaluate(ctx, dir, cases)
 	if err != nil {
 		return err
 	}

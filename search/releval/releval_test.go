@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,7 @@ func TestRelevanceFloors(t *testing.T) {
 	if len(Cases) < 80 {
 		t.Fatalf("evaluation: got %d judged queries, want at least 80", len(Cases))
 	}
-	r, err := evaluate(context.Background(), t.TempDir())
+	r, err := evaluate(context.Background(), t.TempDir(), Cases)
 	if err != nil {
 		t.Fatalf("evaluate: got error %v, want nil", err)
 	}
@@ -42,10 +43,13 @@ func TestCasesNameSamples(t *testing.T) {
 	for _, d := range docs {
 		known[d.ID] = true
 	}
+	if len(HeldOut) < 40 {
+		t.Errorf("held-out split: got %d judged queries, want at least 40", len(HeldOut))
+	}
 	seen := map[string]bool{}
-	for _, c := range Cases {
+	for _, c := range append(slices.Clip(Cases), HeldOut...) {
 		if seen[c.Text] {
-			t.Errorf("query %q: judged twice", c.Text)
+			t.Errorf("query %q: judged twice (within a split or in both)", c.Text)
 		}
 		seen[c.Text] = true
 		if len(c.Relevant) == 0 {
@@ -61,7 +65,7 @@ func TestCasesNameSamples(t *testing.T) {
 
 func TestCommandPrintsFiguresAndMisses(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, true); err != nil {
+	if err := run(context.Background(), &out, Cases, true); err != nil {
 		t.Fatalf("run: got error %v, want nil", err)
 	}
 	first, _, _ := strings.Cut(out.String(), "\n")
