@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -178,7 +179,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "5"
+	layoutVersion = "6"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -239,14 +240,14 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	if err := m.AddCustomAnalyzer(wordsAnalyzer, map[string]interface{}{
 		"type":          custom.Name,
 		"tokenizer":     "portico_alnum",
-		"token_filters": []string{lowercase.Name, en.StopName},
+		"token_filters": []string{lowercase.Name, stopName},
 	}); err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
 	if err := m.AddCustomAnalyzer(englishAnalyzer, map[string]interface{}{
 		"type":          custom.Name,
 		"tokenizer":     "portico_alnum",
-		"token_filters": []string{lowercase.Name, en.StopName, en.SnowballStemmerName},
+		"token_filters": []string{lowercase.Name, stopName, en.SnowballStemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
@@ -258,7 +259,7 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	if err := m.AddCustomAnalyzer(pairsAnalyzer, map[string]interface{}{
 		"type":      custom.Name,
 		"tokenizer": "portico_alnum",
-		"token_filters": []string{lowercase.Name, en.StopName, en.SnowballStemmerName,
+		"token_filters": []string{lowercase.Name, stopName, en.SnowballStemmerName,
 			closeGapsName, "portico_pair"},
 	}); err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
@@ -555,8 +556,10 @@ type queryPlan struct {
 	terms []string   // words as typed, lowercased, stop words left out, each once
 	stems []string   // the English stem of each term
 	known []bool     // whether each term is a word of the index (else it is most likely a typo)
+	fixes [][]string // for a term the index does not have, the stems of the closest words it has (typo corrections)
 	pairs []string   // adjacent stems ("send sms")
 	alts  [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
+	altAt [][]int    // the positions in terms of the words each synonym stands for
 	// Whether each term, and each synonym, is common: in so many APIs that it cannot tell them apart (see
 	// commonDocs). A document that matches only common words is not a match when the query has others.
 	common    []bool
@@ -610,7 +613,7 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 		return p, err
 	}
 	if th := b.syn.Load(); th != nil {
-		p.alts = th.alternatives(p.stems)
+		p.alts, p.altAt = th.alternativesAt(p.stems)
 	}
 	if err = b.termStats(&p); err != nil {
 		return p, err
@@ -676,6 +679,25 @@ func (b *Bleve) termStats(p *queryPlan) error {
 		p.known[i] = d > 0
 		p.common[i] = d >= threshold
 	}
+	p.fixes = make([][]string, len(p.terms))
+	for i, t := range p.terms {
+		if p.known[i] || fuzziness(t) == 0 {
+			continue
+		}
+		words, err := closestWords(r, t)
+		if err != nil {
+			return err
+		}
+		for _, w := range words {
+			st, err := b.analyze(englishAnalyzer, w)
+			if err != nil {
+				return err
+			}
+			if len(st) == 1 && !slices.Contains(p.fixes[i], st[0]) {
+				p.fixes[i] = append(p.fixes[i], st[0])
+			}
+		}
+	}
 	p.altCommon = make([]bool, len(p.alts))
 	for i, alt := range p.alts {
 		// A synonym of several words matches the documents that have all of them: it is common only when each is.
@@ -703,8 +725,10 @@ const (
 	boostOps    = 3.0
 	boostDesc   = 1.0
 	boostPrefix = 1.5
-	boostTypo   = 1.5 // a word the index does not have: most likely a typo
 	boostPair   = 2.0
+	// A word that starts a word of the name: a name often joins words ("Healthcare", "LibreTranslate").
+	boostNamePrefix = 1.0
+	minNamePrefix   = 4
 )
 
 // run finds and scores the documents matching the plan. Every match is counted into the total and the facets, as
@@ -737,16 +761,25 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 // also match one of the others (candidates); that clause weighs nothing, so that the scores are those of the words
 // alone, and Bleve only advances the common words' postings to the candidates instead of scoring all of them.
 func textQuery(p queryPlan) query.Query {
-	clauses := make([]query.Query, 0, len(p.terms)+len(p.alts))
+	clauses := make([]query.Query, 0, len(p.terms))
 	var candidates []query.Query
 	for i := range p.terms {
-		clauses = append(clauses, termQuery(p, i, 1))
+		// A word's synonyms are other forms of it, not more words: the word matches when it or one of them does.
+		forms := []query.Query{termQuery(p, i, 1)}
+		for j, alt := range p.alts {
+			if slices.Contains(p.altAt[j], i) {
+				forms = append(forms, synonymQuery(alt, synonymWeight))
+			}
+		}
+		clauses = append(clauses, bestOf(forms))
 		if !p.common[i] {
 			candidates = append(candidates, termQuery(p, i, 0))
 		}
 	}
 	for i, alt := range p.alts {
-		clauses = append(clauses, synonymQuery(alt, synonymWeight))
+		if len(p.altAt[i]) == 0 {
+			clauses = append(clauses, synonymQuery(alt, synonymWeight))
+		}
 		if !p.altCommon[i] {
 			candidates = append(candidates, synonymQuery(alt, 0))
 		}
@@ -755,7 +788,7 @@ func textQuery(p queryPlan) query.Query {
 	text.SetMin(1)
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(text)
-	if len(candidates) > 0 && len(candidates) < len(clauses) {
+	if len(candidates) > 0 && (slices.Contains(p.common, true) || slices.Contains(p.altCommon, true)) {
 		rare := bleve.NewDisjunctionQuery(candidates...)
 		rare.SetMin(1)
 		bq.AddMust(rare)
@@ -811,8 +844,9 @@ func prefixTerm(terms []string, i int) bool {
 }
 
 // termQuery matches term i of the plan: its stem in each English text field, weighted by the field and by weight;
-// as a prefix when the user may still be typing it, and with a typo or two when it is long enough and not in the
-// index, in the words as typed (name, slug, tags, operations).
+// as a prefix when the user may still be typing it, in the words as typed (name, slug, tags, operations); and, when
+// the index does not have it (most likely a typo), its corrections (closestWords) as it would match itself. The
+// document scores by its best match (bestOf).
 func termQuery(p queryPlan, i int, weight float64) query.Query {
 	t := p.terms[i]
 	qs := fieldQueries(p.stems[i], weight)
@@ -822,15 +856,71 @@ func termQuery(p queryPlan, i int, weight float64) query.Query {
 		pq.SetBoost(boostPrefix * weight)
 		qs = append(qs, pq)
 	}
-	if k := fuzziness(t); k > 0 && !p.known[i] {
-		fq := bleve.NewFuzzyQuery(t)
-		fq.SetField(fPrimary)
-		fq.SetFuzziness(k)
-		fq.SetPrefix(1) // typos rarely hit the first letter, and this keeps the automaton small
-		fq.SetBoost(boostTypo * weight)
-		qs = append(qs, fq)
+	if utf8.RuneCountInString(p.stems[i]) >= minNamePrefix {
+		nq := bleve.NewPrefixQuery(p.stems[i])
+		nq.SetField(fEnName)
+		nq.SetBoost(boostNamePrefix * weight)
+		qs = append(qs, nq)
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	for _, fix := range p.fixes[i] {
+		qs = append(qs, fieldQueries(fix, typoWeight*weight)...)
+	}
+	return bestOf(qs)
+}
+
+// maxFixes bounds the corrections of a word the index does not have (closestWords).
+const maxFixes = 3
+
+// closestWords returns the words of the names, tags and operations (as typed) within fuzziness(t) edits of t that
+// start with its letter (typos rarely hit the first one, and this keeps the automaton small): the closest first, then
+// the most frequent, at most maxFixes. They are searched as the query's word would be, in every field and in their
+// English forms, so that a typo of a word in an API's name ranks that API as the word itself would.
+func closestWords(r index.IndexReader, t string) ([]string, error) {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, nil
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	dict, err := fr.FieldDictFuzzy(fPrimary, t, fuzziness(t), string(first))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	type word struct {
+		term  string
+		dist  uint8
+		count uint64
+	}
+	var words []word
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != t {
+			words = append(words, word{e.Term, e.EditDistance, e.Count})
+		}
+	}
+	slices.SortFunc(words, func(a, b word) int {
+		if a.dist != b.dist {
+			return int(a.dist) - int(b.dist)
+		}
+		if a.count != b.count {
+			if a.count > b.count {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	out := make([]string, 0, maxFixes)
+	for _, w := range words[:min(len(words), maxFixes)] {
+		out = append(out, w.term)
+	}
+	return out, nil
 }
 
 // fieldQueries match a stem in each English text field, weighted by the field and by weight.
@@ -848,17 +938,20 @@ func fieldQueries(stem string, weight float64) []query.Query {
 	return qs
 }
 
+// typoWeight is the weight of a typo's corrections (closestWords) relative to the query's word.
+const typoWeight = 0.8
+
 // synonymWeight is the weight of a synonym's match relative to the query's own word.
 const synonymWeight = 0.8
 
 // synonymQuery matches a synonym (its stems): every word of it, each in any English text field, weighted by weight.
 func synonymQuery(stems []string, weight float64) query.Query {
 	if len(stems) == 1 {
-		return bleve.NewDisjunctionQuery(fieldQueries(stems[0], weight)...)
+		return bestOf(fieldQueries(stems[0], weight))
 	}
 	words := make([]query.Query, len(stems))
 	for i, st := range stems {
-		words[i] = bleve.NewDisjunctionQuery(fieldQueries(st, weight)...)
+		words[i] = bestOf(fieldQueries(st, weight))
 	}
 	return bleve.NewConjunctionQuery(words...)
 }

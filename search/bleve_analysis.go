@@ -1,10 +1,12 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -21,13 +23,25 @@ func (closeGaps) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return in
 }
 
+// stopName is the stop word filter of the text analysers: the English stop words (Bleve's list, Snowball's) and the
+// single letters, which are what is left of a possessive or an abbreviation split at its apostrophe or hyphen by the
+// tokenizer ("employee's" gives "employee" and "s", "e-mail" "e" and "mail") and match nearly every API.
+const stopName = "portico_stop"
+
 func init() {
 	registry.RegisterTokenFilter(closeGapsName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return closeGaps{}, nil
 	})
+	registry.RegisterTokenFilter(stopName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		words := analysis.NewTokenMap()
+		for _, w := range stopWords() {
+			words.AddToken(w)
+		}
+		return stop.NewStopTokensFilter(words), nil
+	})
 }
 
-// stopWords are the English stop words of the text analysers, for a backend configured with a list (Meilisearch).
+// stopWords are the stop words of the text analysers, also for a backend configured with a list (Meilisearch).
 func stopWords() []string {
 	var out []string
 	for _, line := range strings.Split(string(en.EnglishStopWords), "\n") {
@@ -35,6 +49,13 @@ func stopWords() []string {
 			line = line[:i]
 		}
 		for _, w := range strings.Fields(line) {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		if w := string(c); !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}

@@ -65,33 +65,58 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 // alternatives returns the synonyms of the words and phrases found in stems (the query's stems, in order), each
 // once and none that is already one of the query's words.
 func (th *thesaurus) alternatives(stems []string) [][]string {
+	alts, _ := th.alternativesAt(stems)
+	return alts
+}
+
+// alternativesAt is alternatives with, for each synonym, the positions in stems of the words it stands for (of every
+// occurrence of the word or phrase it is a synonym of).
+func (th *thesaurus) alternativesAt(stems []string) ([][]string, [][]int) {
 	var out [][]string
-	seen := map[string]bool{}
+	var at [][]int
+	index := map[string]int{}
 	for _, st := range stems {
-		seen[st] = true
+		index[st] = -1
 	}
 	for _, e := range th.entries {
-		if !containsRun(stems, e.from) {
+		runs := runsOf(stems, e.from)
+		if len(runs) == 0 {
 			continue
 		}
 		for _, to := range e.to {
 			key := strings.Join(to, " ")
-			if seen[key] || len(out) == maxAlternatives {
-				continue
+			i, seen := index[key]
+			if !seen {
+				if len(out) == maxAlternatives {
+					continue
+				}
+				i = len(out)
+				index[key] = i
+				out = append(out, to)
+				at = append(at, nil)
 			}
-			seen[key] = true
-			out = append(out, to)
+			if i < 0 {
+				continue // one of the query's own words
+			}
+			for _, r := range runs {
+				for j := r; j < r+len(e.from); j++ {
+					if !slices.Contains(at[i], j) {
+						at[i] = append(at[i], j)
+					}
+				}
+			}
+		}
+	}
+	return out, at
+}
+
+// runsOf returns the positions where run occurs in s as consecutive elements.
+func runsOf(s, run []string) []int {
+	var out []int
+	for i := 0; i+len(run) <= len(s); i++ {
+		if slices.Equal(s[i:i+len(run)], run) {
+			out = append(out, i)
 		}
 	}
 	return out
-}
-
-// containsRun reports whether run occurs in s as consecutive elements.
-func containsRun(s, run []string) bool {
-	for i := 0; i+len(run) <= len(s); i++ {
-		if slices.Equal(s[i:i+len(run)], run) {
-			return true
-		}
-	}
-	return false
 }

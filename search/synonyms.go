@@ -30,7 +30,7 @@ func DefaultSynonyms() Synonyms {
 		{"authz", "authorization", "access control"},
 		{"2fa", "mfa", "two factor authentication", "multi factor authentication", "one time password", "otp"},
 		{"sms", "text message"},
-		{"geocode", "geocoding", "address lookup"},
+		{"geocode", "geocoding", "address lookup", "address to coordinates"},
 		{"zip code", "postal code", "postcode"},
 		{"timezone", "time zone"},
 		{"ip", "ip address"},

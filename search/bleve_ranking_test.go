@@ -1,0 +1,111 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// rankingIndex indexes docs (public, one team) with the default synonyms.
+func rankingIndex(t *testing.T, docs ...Document) *Bleve {
+	t.Helper()
+	idx := openTestBleve(t).(*Bleve)
+	if err := idx.SetSynonyms(context.Background(), DefaultSynonyms()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range docs {
+		docs[i].Team, docs[i].State, docs[i].Visibility = "team", "published", VisibilityPublic
+	}
+	if err := idx.Upsert(context.Background(), docs...); err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
+// What is left of a possessive or of a hyphenated abbreviation split by the tokenizer is not a word of the query.
+func TestBlevePlanDropsSingleLetters(t *testing.T) {
+	idx := rankingIndex(t, Document{ID: "a", Name: "Staff"})
+	p, err := idx.plan("deactivate an employee's e-mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"deactivate", "employee", "mail"}; !slices.Equal(p.terms, want) {
+		t.Errorf("terms: got %v, want %v", p.terms, want)
+	}
+	if !slices.Contains(stopWords(), "s") || !slices.Contains(stopWords(), "the") {
+		t.Errorf("stop words (Meilisearch's too): got %v, want the English ones and the single letters", stopWords())
+	}
+}
+
+// A word found in one field of an API that says what it does outranks the same word spread over every field of an
+// API about something else, when the query's other word is the first one's: each word counts by its best field.
+func TestBleveWordCountsByItsBestField(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "cards", Name: "Cards", Summary: "Cards in a sidebar.", Tags: []string{"cards"},
+			Operations: []Operation{{Method: "get", Path: "/cards", Summary: "List cards"}, {Method: "post", Path: "/cards", Summary: "Create a card"}}},
+		Document{ID: "payments", Name: "Payments", Summary: "Take payments.",
+			Operations: []Operation{{Method: "post", Path: "/charges", Summary: "Charge a card"}, {Method: "post", Path: "/refunds", Summary: "Refund a charge"}}},
+	)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "charge a card", Viewer: admin()})); len(got) == 0 || got[0] != "payments" {
+		t.Errorf("charge a card: got %v, want payments first", got)
+	}
+}
+
+// A synonym is another form of the query's word, not one more word: an API that has the query's two words ranks with
+// one that has a word and the other's synonym, not below one that has a word and its synonym.
+func TestBleveSynonymStandsForItsWord(t *testing.T) {
+	idx := rankingIndex(t, Document{ID: "a", Name: "A"})
+	th := idx.syn.Load()
+	alts, at := th.alternativesAt([]string{"time", "ip"})
+	i := slices.IndexFunc(alts, func(a []string) bool { return slices.Equal(a, []string{"ip", "address"}) })
+	if i < 0 || !slices.Equal(at[i], []int{1}) {
+		t.Fatalf("alternatives of time ip: got %v at %v, want [ip address] standing for word 1", alts, at)
+	}
+	idx = rankingIndex(t,
+		Document{ID: "clock", Name: "World Time", Summary: "The current time.",
+			Operations: []Operation{{Method: "get", Path: "/ip", Summary: "Current time of an IP"}}},
+		Document{ID: "tax", Name: "Tax Rates", Summary: "Tax rates by country.",
+			Operations: []Operation{{Method: "get", Path: "/ip-check", Summary: "Tax rates from an IP address"}}},
+	)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "what time is it for an ip address", Viewer: admin()})); len(got) == 0 || got[0] != "clock" {
+		t.Errorf("what time is it for an ip address: got %v, want clock first", got)
+	}
+}
+
+// A typo is searched as the words it most likely stands for, in every field: the API named by the word ranks first,
+// not the one whose operations have more words one typo away.
+func TestBleveTypoMatchesAsItsCorrection(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "translate", Name: "Translate", Summary: "Translate text.", Tags: []string{"translate"},
+			Operations: []Operation{{Method: "post", Path: "/translate", Summary: "Translate text"}}},
+		Document{ID: "gifs", Name: "Gifs", Summary: "Animated images.",
+			Operations: []Operation{{Method: "get", Path: "/gifs/translate", Summary: "Translate a phrase to a gif"},
+				{Method: "get", Path: "/stickers/translate", Summary: "Translating stickers"}}},
+	)
+	p, err := idx.plan("translaton")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.fixes) != 1 || !slices.Contains(p.fixes[0], "translat") {
+		t.Errorf("corrections of translaton: got %v, want the stem of translate among them", p.fixes)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "translaton", Viewer: admin()})); len(got) != 2 || got[0] != "translate" {
+		t.Errorf("translaton: got %v, want translate then gifs", got)
+	}
+}
+
+// A word that starts a word of an API's name finds it, wherever it is in the query (not only the last word, which
+// may still be typed): names often join words.
+func TestBleveWordStartsNameWord(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "healthcare", Name: "Healthcare", Summary: "Pages and glossary."},
+		Document{ID: "policy", Name: "Policy Agent", Summary: "Policies.",
+			Operations: []Operation{{Method: "get", Path: "/status", Summary: "Status of the agent"}}},
+	)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "health status", Viewer: admin()})); !slices.Contains(got, "healthcare") {
+		t.Errorf("health status: got %v, want healthcare among them", got)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "the health of an agent", Viewer: admin()})); !slices.Contains(got, "healthcare") {
+		t.Errorf("the health of an agent: got %v, want healthcare among them", got)
+	}
+}
