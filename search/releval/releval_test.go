@@ -8,28 +8,43 @@ import (
 	"testing"
 )
 
-// The floors of the evaluation: relevance may improve, not regress. Raise them with the ranking.
+// The floors of the evaluation: relevance may improve, not regress. Raise them with the ranking. Each is a little
+// below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
+// ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.95
-	floorHitAt1 = 0.90
-	floorMRR    = 0.92
+	floorHitAt5 = 0.96
+	floorHitAt1 = 0.91
+	floorMRR    = 0.935
+
+	floorHeldOutHitAt5 = 0.97
+	floorHeldOutHitAt1 = 0.92
+	floorHeldOutMRR    = 0.955
 )
 
 func TestRelevanceFloors(t *testing.T) {
 	if len(Cases) < 80 {
 		t.Fatalf("evaluation: got %d judged queries, want at least 80", len(Cases))
 	}
-	r, err := evaluate(context.Background(), t.TempDir(), Cases)
-	if err != nil {
-		t.Fatalf("evaluate: got error %v, want nil", err)
-	}
-	var misses strings.Builder
-	for _, m := range r.Misses {
-		misses.WriteString("\n  " + m.Case.Text)
-	}
-	if r.HitAt5 < floorHitAt5 || r.HitAt1 < floorHitAt1 || r.MRR < floorMRR {
-		t.Errorf("relevance: got hit@5 %.3f hit@1 %.3f MRR %.3f, want at least %.2f %.2f %.2f; not first:%s",
-			r.HitAt5, r.HitAt1, r.MRR, floorHitAt5, floorHitAt1, floorMRR, misses.String())
+	for _, sp := range []struct {
+		name            string
+		cases           []Case
+		hit5, hit1, mrr float64
+	}{
+		{"dev", Cases, floorHitAt5, floorHitAt1, floorMRR},
+		{"held-out", HeldOut, floorHeldOutHitAt5, floorHeldOutHitAt1, floorHeldOutMRR},
+	} {
+		r, err := evaluate(context.Background(), t.TempDir(), sp.cases)
+		if err != nil {
+			t.Fatalf("evaluate %s: got error %v, want nil", sp.name, err)
+		}
+		var misses strings.Builder
+		for _, m := range r.Misses {
+			misses.WriteString("\n  " + m.Case.Text)
+		}
+		if r.HitAt5 < sp.hit5 || r.HitAt1 < sp.hit1 || r.MRR < sp.mrr {
+			t.Errorf("relevance of the %s split: got hit@5 %.3f hit@1 %.3f MRR %.3f, want at least %.3f %.3f %.3f; not first:%s",
+				sp.name, r.HitAt5, r.HitAt1, r.MRR, sp.hit5, sp.hit1, sp.mrr, misses.String())
+		}
 	}
 }
 
