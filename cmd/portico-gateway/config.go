@@ -20,6 +20,7 @@ type config struct {
 	Portal, Token, Addr, AdminAddr, DataDir string
 	LogLevel, LogFormat, AccessLog          string
 	ConnectTimeout, ResponseTimeout         string
+	UsageInterval                           string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
 }
@@ -40,6 +41,7 @@ func (c *config) settings() []setting {
 		{"access-log", "PORTICO_GATEWAY_ACCESS_LOG", "on", "one line per request on standard output: on or off", &c.AccessLog},
 		{"connect-timeout", "PORTICO_GATEWAY_CONNECT_TIMEOUT", "5s", "upstream connect timeout for routes that set none", &c.ConnectTimeout},
 		{"response-timeout", "PORTICO_GATEWAY_RESPONSE_TIMEOUT", "60s", "upstream response timeout for routes that set none", &c.ResponseTimeout},
+		{"usage-interval", "PORTICO_GATEWAY_USAGE_INTERVAL", "10s", "how often the usage counted is written to the spool and sent to the portal", &c.UsageInterval},
 	}
 }
 
@@ -107,7 +109,19 @@ func (c *config) validate() error {
 	if _, _, err := c.timeouts(); err != nil {
 		return err
 	}
+	if _, err := c.usageInterval(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// usageInterval is how often usage is spooled and sent: 1 s to 5 min.
+func (c *config) usageInterval() (time.Duration, error) {
+	d, err := time.ParseDuration(c.UsageInterval)
+	if err != nil || d < time.Second || d > 5*time.Minute {
+		return 0, fmt.Errorf("invalid --usage-interval %q: use a duration from 1s to 5m, such as 10s", c.UsageInterval)
+	}
+	return d, nil
 }
 
 func (c *config) timeouts() (connect, response time.Duration, err error) {

@@ -29,6 +29,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"bad addr", []string{"--portal", "https://x", "--addr", "8081"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --addr"},
 		{"bad admin addr from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_ADMIN_ADDR", "x"), "invalid --admin-addr"},
 		{"bad timeout", []string{"--portal", "https://x", "--response-timeout", "soon"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --response-timeout"},
+		{"bad usage interval", []string{"--portal", "https://x", "--usage-interval", "10ms"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --usage-interval"},
 		{"bad access log", []string{"--portal", "https://x", "--access-log", "maybe"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --access-log"},
 		{"bad redis url", []string{"--portal", "https://x", "--redis-url", "http://redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --redis-url"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},

@@ -85,6 +85,20 @@ func startRealPortal(t *testing.T) *realPortal {
 		t.Fatalf("no demo password in:\n%s", demo)
 	}
 	p.demoPwd = m[1]
+	t.Cleanup(p.stop)
+	p.serve()
+	for _, u := range []string{"ada", "emma", "rita"} {
+		p.tokens[u] = strings.TrimSpace(p.portico("token", "create", "--username", u, "--name", "gateway-test"))
+	}
+	return p
+}
+
+// serve starts `portico serve` on the portal's data (on a new port) and
+// waits until it is ready.
+func (p *realPortal) serve() {
+	t := p.t
+	t.Helper()
+	p.url = ""
 	p.out = &lockedBuffer{}
 	p.exited = make(chan error, 1)
 	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", "warn")
@@ -92,8 +106,8 @@ func startRealPortal(t *testing.T) *realPortal {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.exited <- p.cmd.Wait() }()
-	t.Cleanup(p.stop)
+	cmd, exited := p.cmd, p.exited
+	go func() { exited <- cmd.Wait() }()
 	re := regexp.MustCompile(`log in at (http://127\.0\.0\.1:\d+)/login`)
 	if !gatewaytest.Eventually(30*time.Second, func() bool {
 		if m := re.FindStringSubmatch(p.out.String()); m != nil {
@@ -111,13 +125,13 @@ func startRealPortal(t *testing.T) *realPortal {
 	}) {
 		t.Fatalf("the portal did not become ready:\n%s", p.out)
 	}
-	for _, u := range []string{"ada", "emma", "rita"} {
-		p.tokens[u] = strings.TrimSpace(p.portico("token", "create", "--username", u, "--name", "gateway-test"))
-	}
-	return p
 }
 
+// stop kills the portal (SIGKILL: whatever it has not committed is lost).
 func (p *realPortal) stop() {
+	if p.cmd == nil {
+		return
+	}
 	if p.cmd.ProcessState == nil {
 		p.cmd.Process.Kill()
 		<-p.exited

@@ -76,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		access = c.logger(lw)
 	}
 	connect, response, _ := c.timeouts()
+	usageEvery, _ := c.usageInterval()
 	reg := prometheus.NewRegistry()
 	var limiter interface {
 		node.Limiter
@@ -104,7 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger: log, AccessLog: access, Limiter: limiter,
 		Agent:          "portico-gateway " + buildVersion(),
 		ConnectTimeout: connect, ResponseTimeout: response,
-		Registry: reg,
+		UsageInterval: usageEvery,
+		Registry:      reg,
 	})
 	if err := n.LoadLastKnownGood(); err != nil {
 		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)
