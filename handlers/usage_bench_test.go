@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,11 +21,21 @@ const benchSubs = 10
 
 var benchUser = "maint"
 
+// cpuTime is the CPU time (user and system) the process has used: on a
+// machine shared with other work it varies less than the wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // BenchmarkUsagePage serves the provider's usage page of a busy API through
 // the real router: benchSubs subscriptions with rollups as compaction leaves them
 // (hours for 30 days, minutes for the last 48 h: about 36,000 rows for 10), and reports
 // each range's p50 and p95 per request (the issue asks p95 ≤ 100 ms for the
-// 30-day chart):
+// 30-day chart) and the CPU time a request takes (of the whole process):
 //
 //	go test ./handlers -run '^$' -bench UsagePage -benchtime 50x
 func BenchmarkUsagePage(b *testing.B) {
@@ -73,6 +84,7 @@ func BenchmarkUsagePage(b *testing.B) {
 		path := "/apis/pets/usage?range=" + rng
 		b.Run(rng, func(b *testing.B) {
 			var took []time.Duration
+			cpu0 := cpuTime()
 			for i := 0; i < b.N; i++ {
 				start := time.Now()
 				res := br.do(httptest.NewRequest("GET", path, nil))
@@ -83,12 +95,15 @@ func BenchmarkUsagePage(b *testing.B) {
 					b.Fatalf("%s: status %d", path, res.StatusCode)
 				}
 			}
+			cpu := (cpuTime() - cpu0) / time.Duration(b.N)
 			slices.Sort(took)
 			p50, p95 := took[len(took)/2], took[min(len(took)-1, len(took)*95/100)]
 			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(cpu.Microseconds())/1000, "cpu-ms/op")
 			if b.N >= 10 {
-				fmt.Printf("%-32s %d rows  p50 %6.1f ms  p95 %6.1f ms  (%d requests)\n", path, len(rows), float64(p50.Microseconds())/1000, float64(p95.Microseconds())/1000, b.N)
+				fmt.Printf("%-32s %d rows  p50 %6.1f ms  p95 %6.1f ms  CPU %6.1f ms a request  (%d requests)\n", path, len(rows),
+					float64(p50.Microseconds())/1000, float64(p95.Microseconds())/1000, float64(cpu.Microseconds())/1000, b.N)
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,14 +50,23 @@ var usageCounters = func() []string {
 
 var usageKeyCols = []string{"step", "t", "subscription_id", "kid", "api_id", "major", "provider_team_id", "consumer_team_id"}
 
-// usageUpsert is the ON CONFLICT clause that adds the counters.
-var usageUpsert = func() string {
+// usageUpsert is the ON CONFLICT clause that adds the counters of a row of
+// usage_rollups.
+var usageUpsert = upsertOf("usage_rollups", "step, t, subscription_id, kid")
+
+// hourlyUpsert is that of usage_hourly.
+var hourlyUpsert = upsertOf("usage_hourly", "step, t, subscription_id")
+
+func upsertOf(table, key string) string {
 	sets := make([]string, len(usageCounters))
 	for i, c := range usageCounters {
-		sets[i] = fmt.Sprintf("%s = usage_rollups.%s + excluded.%s", c, c, c)
+		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 	}
-	return " ON CONFLICT (step, t, subscription_id, kid) DO UPDATE SET " + strings.Join(sets, ", ")
-}()
+	return " ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(sets, ", ")
+}
+
+// hourlyKeyCols are the columns of usage_hourly other than the counters.
+var hourlyKeyCols = []string{"step", "t", "subscription_id", "api_id", "major", "provider_team_id", "consumer_team_id"}
 
 // RecordUsageBatch records that node's batch id was ingested; it reports
 // false when it already was (nothing is written then).
@@ -103,29 +114,85 @@ func (s *Store) UsageSubscriptions(ctx context.Context, db bun.IDB, ids []int64)
 }
 
 // AddUsage adds rows to the rollups (a row of the same grain, bucket,
-// subscription and key is added to). rows must hold each such identity once.
+// subscription and key is added to), and their sums per subscription and
+// hour (days: per day) to the hourly rollups. rows must hold each such
+// identity once.
 func (s *Store) AddUsage(ctx context.Context, db bun.IDB, rows []UsageRow) error {
-	cols := strings.Join(append(append([]string{}, usageKeyCols...), usageCounters...), ", ")
-	per := len(usageKeyCols) + len(usageCounters)
+	if err := s.insertUsage(ctx, db, "usage_rollups", usageKeyCols, usageUpsert, rows, func(r *UsageRow, args []any) []any {
+		return append(args, r.Step, r.T, r.SubscriptionID, r.Kid, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID)
+	}); err != nil {
+		return err
+	}
+	type hourKey struct {
+		step int
+		t    int64
+		sub  int64
+	}
+	idx := map[hourKey]int{}
+	var hours []UsageRow
+	for _, r := range rows {
+		k := hourKey{UsageHour, r.T - r.T%UsageHour, r.SubscriptionID}
+		if r.Step == UsageDay {
+			k = hourKey{UsageDay, r.T, r.SubscriptionID}
+		}
+		i, ok := idx[k]
+		if !ok {
+			i = len(hours)
+			idx[k] = i
+			h := r
+			h.Step, h.T, h.Kid = k.step, k.t, ""
+			hours = append(hours, h)
+			continue
+		}
+		hours[i].add(&r)
+	}
+	return s.insertUsage(ctx, db, "usage_hourly", hourlyKeyCols, hourlyUpsert, hours, func(r *UsageRow, args []any) []any {
+		return append(args, r.Step, r.T, r.SubscriptionID, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID)
+	})
+}
+
+// add adds o's counters to r's.
+func (r *UsageRow) add(o *UsageRow) {
+	r.S2xx += o.S2xx
+	r.S3xx += o.S3xx
+	r.S4xx += o.S4xx
+	r.S429 += o.S429
+	r.S5xx += o.S5xx
+	r.BytesIn += o.BytesIn
+	r.BytesOut += o.BytesOut
+	for i, n := range o.Latency {
+		r.Latency[i] += n
+	}
+}
+
+// insertUsage inserts rows into table in multi-row statements ending with
+// upsert; keys appends a row's key columns (keyCols) to the arguments.
+func (s *Store) insertUsage(ctx context.Context, db bun.IDB, table string, keyCols []string, upsert string, rows []UsageRow, keys func(*UsageRow, []any) []any) error {
+	cols := strings.Join(append(append([]string{}, keyCols...), usageCounters...), ", ")
+	per := len(keyCols) + len(usageCounters)
+	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", per), ", ") + ")"
+	rowArgs := func(r *UsageRow, args []any) []any {
+		args = keys(r, args)
+		args = append(args, r.S2xx, r.S3xx, r.S4xx, r.S429, r.S5xx, r.BytesIn, r.BytesOut)
+		for _, l := range r.Latency {
+			args = append(args, l)
+		}
+		return args
+	}
 	const chunk = 300
 	for start := 0; start < len(rows); start += chunk {
 		part := rows[start:min(start+chunk, len(rows))]
 		var b strings.Builder
-		b.WriteString("INSERT INTO usage_rollups (" + cols + ") VALUES ")
+		b.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
 		args := make([]any, 0, len(part)*per)
-		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", per), ", ") + ")"
-		for i, r := range part {
+		for i := range part {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(ph)
-			args = append(args, r.Step, r.T, r.SubscriptionID, r.Kid, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID,
-				r.S2xx, r.S3xx, r.S4xx, r.S429, r.S5xx, r.BytesIn, r.BytesOut)
-			for _, l := range r.Latency {
-				args = append(args, l)
-			}
+			args = rowArgs(&part[i], args)
 		}
-		b.WriteString(usageUpsert)
+		b.WriteString(upsert)
 		if _, err := db.NewRaw(b.String(), args...).Exec(ctx); err != nil {
 			return fmt.Errorf("add usage: %w", translate(err))
 		}
@@ -147,34 +214,49 @@ func (s *Store) TouchKeys(ctx context.Context, db bun.IDB, lastUsed map[string]t
 
 // CompactUsage moves the rows of grain from with a bucket before before
 // (a multiple of to) into rows of grain to, in one transaction that
-// concurrent compactions wait for. It returns how many rows it moved.
+// concurrent compactions wait for. It returns how many rows it moved. Hours
+// become days in the hourly rollups too.
 func (s *Store) CompactUsage(ctx context.Context, from, to int, before int64, now time.Time) (int64, error) {
 	var moved int64
 	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw("UPDATE usage_state SET compacted_at = ? WHERE id = 1", now.UTC()).Exec(ctx); err != nil {
 			return err
 		}
-		sums := make([]string, len(usageCounters))
-		for i, c := range usageCounters {
-			sums[i] = "SUM(" + c + ")"
-		}
-		cols := strings.Join(append(append([]string{}, usageKeyCols...), usageCounters...), ", ")
-		q := "INSERT INTO usage_rollups (" + cols + ") SELECT ?, t - t % ?, subscription_id, kid, MAX(api_id), MAX(major), MAX(provider_team_id), MAX(consumer_team_id), " +
-			strings.Join(sums, ", ") + " FROM usage_rollups WHERE step = ? AND t < ? GROUP BY t - t % ?, subscription_id, kid" + usageUpsert
-		if _, err := tx.NewRaw(q, to, to, from, before, to).Exec(ctx); err != nil {
-			return err
-		}
-		res, err := tx.NewRaw("DELETE FROM usage_rollups WHERE step = ? AND t < ?", from, before).Exec(ctx)
+		n, err := compact(ctx, tx, "usage_rollups", "subscription_id, kid", usageKeyCols, usageUpsert, from, to, before)
 		if err != nil {
 			return err
 		}
-		moved, err = res.RowsAffected()
+		moved = n
+		if from == UsageHour {
+			_, err = compact(ctx, tx, "usage_hourly", "subscription_id", hourlyKeyCols, hourlyUpsert, from, to, before)
+		}
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("compact usage: %w", translate(err))
 	}
 	return moved, nil
+}
+
+// compact sums table's rows of grain from before before into rows of grain
+// to per group (the identity's columns other than step and t), then
+// deletes them.
+func compact(ctx context.Context, tx bun.Tx, table, group string, keyCols []string, upsert string, from, to int, before int64) (int64, error) {
+	sums := make([]string, len(usageCounters))
+	for i, c := range usageCounters {
+		sums[i] = "SUM(" + c + ")"
+	}
+	cols := strings.Join(append(append([]string{}, keyCols...), usageCounters...), ", ")
+	q := "INSERT INTO " + table + " (" + cols + ") SELECT ?, t - t % ?, " + group + ", MAX(api_id), MAX(major), MAX(provider_team_id), MAX(consumer_team_id), " +
+		strings.Join(sums, ", ") + " FROM " + table + " WHERE step = ? AND t < ? GROUP BY t - t % ?, " + group + upsert
+	if _, err := tx.NewRaw(q, to, to, from, before, to).Exec(ctx); err != nil {
+		return 0, err
+	}
+	res, err := tx.NewRaw("DELETE FROM "+table+" WHERE step = ? AND t < ?", from, before).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // PruneUsage deletes the rollups of every grain with a bucket before
@@ -185,6 +267,9 @@ func (s *Store) PruneUsage(ctx context.Context, before int64, batchesBefore time
 		return 0, fmt.Errorf("prune usage: %w", translate(err))
 	}
 	n, _ := res.RowsAffected()
+	if _, err := s.db.NewRaw("DELETE FROM usage_hourly WHERE t < ?", before).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("prune usage: %w", translate(err))
+	}
 	if _, err := s.db.NewRaw("DELETE FROM usage_batches WHERE received_at < ?", batchesBefore.UTC()).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("prune usage batches: %w", translate(err))
 	}
@@ -255,12 +340,75 @@ func (s *Store) UsageSeries(ctx context.Context, f UsageFilter) ([]UsageBucket, 
 	if (f.ProviderTeams != nil && len(f.ProviderTeams) == 0 && f.ConsumerTeams != nil && len(f.ConsumerTeams) == 0) || f.Step <= 0 {
 		return nil, nil
 	}
-	q := s.usageQuery(f).ColumnExpr("t - t % ? AS bucket", f.Step)
 	var out []UsageBucket
-	if err := q.GroupExpr("t - t % ?", f.Step).OrderExpr("bucket").Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("usage series: %w", translate(err))
+	for _, p := range usageParts(f) {
+		var part []UsageBucket
+		q := s.usageQuery(p.table, p.f).ColumnExpr("t - t % ? AS bucket", f.Step)
+		if err := q.GroupExpr("t - t % ?", f.Step).OrderExpr("bucket").Scan(ctx, &part); err != nil {
+			return nil, fmt.Errorf("usage series: %w", translate(err))
+		}
+		out = mergeBuckets(out, part)
 	}
+	slices.SortFunc(out, func(a, b UsageBucket) int { return cmp.Compare(a.T, b.T) })
 	return out, nil
+}
+
+// usagePart is a part of a range and the table that answers it.
+type usagePart struct {
+	table string
+	f     UsageFilter
+}
+
+// usageParts splits f's range: the whole hours (days older than the
+// compaction's cut) are read from usage_hourly, one row per subscription
+// and hour; the parts before the first and after the last whole hour from
+// usage_rollups. Both hold the same usage, so the sums are those of
+// usage_rollups alone. A step that is not a whole number of hours reads
+// usage_rollups only: its buckets split hours.
+func usageParts(f UsageFilter) []usagePart {
+	lo := (f.From + UsageHour - 1) / UsageHour * UsageHour
+	if f.From < 0 {
+		lo = f.From / UsageHour * UsageHour
+	}
+	hi := f.To / UsageHour * UsageHour
+	if (f.Step > 0 && f.Step%UsageHour != 0) || lo >= hi {
+		return []usagePart{{"usage_rollups", f}}
+	}
+	mid := f
+	mid.From, mid.To = lo, hi
+	parts := []usagePart{{"usage_hourly", mid}}
+	if f.From < lo {
+		head := f
+		head.To = lo
+		parts = append(parts, usagePart{"usage_rollups", head})
+	}
+	if hi < f.To {
+		tail := f
+		tail.From = hi
+		parts = append(parts, usagePart{"usage_rollups", tail})
+	}
+	return parts
+}
+
+// mergeBuckets adds b's buckets to a's bucket of the same T (appending
+// those a lacks), in no particular order.
+func mergeBuckets(a, b []UsageBucket) []UsageBucket {
+	if len(a) == 0 {
+		return b
+	}
+	at := make(map[int64]int, len(a))
+	for i, x := range a {
+		at[x.T] = i
+	}
+	for _, x := range b {
+		if i, ok := at[x.T]; ok {
+			a[i].Add(x)
+			continue
+		}
+		at[x.T] = len(a)
+		a = append(a, x)
+	}
+	return a
 }
 
 // UsageGroup names a column usage totals are grouped by.
@@ -283,14 +431,35 @@ func (s *Store) UsageTotals(ctx context.Context, f UsageFilter, by UsageGroup, l
 	if by != BySubscription && by != ByMajor {
 		return nil, fmt.Errorf("usage totals by %q: unknown group", by)
 	}
-	q := s.usageQuery(f).ColumnExpr("? AS bucket", bun.Ident(string(by))).GroupExpr("?", bun.Ident(string(by))).
-		OrderExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) DESC").OrderExpr("bucket").Limit(limit)
+	f.Step = 0
+	parts := usageParts(f)
 	var out []UsageBucket
-	if err := q.Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("usage totals: %w", translate(err))
+	for _, p := range parts {
+		var part []UsageBucket
+		q := s.usageQuery(p.table, p.f).ColumnExpr("? AS bucket", bun.Ident(string(by))).GroupExpr("?", bun.Ident(string(by)))
+		if len(parts) == 1 {
+			q = q.OrderExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) DESC").OrderExpr("bucket").Limit(limit)
+		}
+		if err := q.Scan(ctx, &part); err != nil {
+			return nil, fmt.Errorf("usage totals: %w", translate(err))
+		}
+		out = mergeBuckets(out, part)
+	}
+	if len(parts) > 1 {
+		slices.SortFunc(out, func(a, b UsageBucket) int {
+			if ra, rb := a.requests(), b.requests(); ra != rb {
+				return cmp.Compare(rb, ra)
+			}
+			return cmp.Compare(a.T, b.T)
+		})
+		if limit > 0 && len(out) > limit {
+			out = out[:limit]
+		}
 	}
 	return out, nil
 }
+
+func (b UsageBucket) requests() int64 { return b.S2xx + b.S3xx + b.S4xx + b.S429 + b.S5xx }
 
 // UsageAPIPoint is the requests to one API in one step.
 type UsageAPIPoint struct {
@@ -306,23 +475,43 @@ func (s *Store) UsageRequestsByAPI(ctx context.Context, f UsageFilter, apiIDs []
 		return nil, nil
 	}
 	f.APIID = 0
-	q := usageWhere(s.db.NewSelect().Table("usage_rollups").Column("api_id").ColumnExpr("t - t % ? AS bucket", f.Step).
-		ColumnExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS requests"), f).Where("api_id IN (?)", bun.In(apiIDs))
+	type apiStep struct{ api, t int64 }
 	var out []UsageAPIPoint
-	if err := q.GroupExpr("api_id, t - t % ?", f.Step).OrderExpr("api_id, bucket").Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("usage by api: %w", translate(err))
+	at := map[apiStep]int{}
+	for _, p := range usageParts(f) {
+		q := usageWhere(s.db.NewSelect().Table(p.table).Column("api_id").ColumnExpr("t - t % ? AS bucket", f.Step).
+			ColumnExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS requests"), p.f).Where("api_id IN (?)", bun.In(apiIDs))
+		var part []UsageAPIPoint
+		if err := q.GroupExpr("api_id, t - t % ?", f.Step).Scan(ctx, &part); err != nil {
+			return nil, fmt.Errorf("usage by api: %w", translate(err))
+		}
+		for _, x := range part {
+			k := apiStep{x.APIID, x.T}
+			if i, ok := at[k]; ok {
+				out[i].Requests += x.Requests
+				continue
+			}
+			at[k] = len(out)
+			out = append(out, x)
+		}
 	}
+	slices.SortFunc(out, func(a, b UsageAPIPoint) int {
+		if a.APIID != b.APIID {
+			return cmp.Compare(a.APIID, b.APIID)
+		}
+		return cmp.Compare(a.T, b.T)
+	})
 	return out, nil
 }
 
-// usageQuery selects the sums of the counters of the rollups f selects,
-// for the caller to group.
-func (s *Store) usageQuery(f UsageFilter) *bun.SelectQuery {
+// usageQuery selects the sums of the counters of table's rows that f
+// selects, for the caller to group.
+func (s *Store) usageQuery(table string, f UsageFilter) *bun.SelectQuery {
 	sums := make([]string, len(usageCounters))
 	for i, c := range usageCounters {
 		sums[i] = "SUM(" + c + ") AS " + c
 	}
-	return usageWhere(s.db.NewSelect().Table("usage_rollups").ColumnExpr(strings.Join(sums, ", ")), f)
+	return usageWhere(s.db.NewSelect().Table(table).ColumnExpr(strings.Join(sums, ", ")), f)
 }
 
 // usageWhere narrows q to the rollups f selects.

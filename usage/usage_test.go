@@ -3,6 +3,7 @@ package usage_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -295,5 +296,125 @@ func TestTotals(t *testing.T) {
 		if _, err := f.svc.Totals(ctx, f.outsider, usage.Query{Subscription: f.sub.ID, From: q.From, To: q.To}, store.ByMajor, 10); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("another team's subscription: %v, want not found", err)
 		}
+	})
+}
+
+// TestHourlyRollupsAnswerAsTheMinutes: ranges of whole hours are read from
+// the hourly rollups (one row per subscription and hour) and their edges
+// from the per-key rollups; over 40 days of usage, compacted, every series
+// and total equals the sums of the per-key rollups alone, for ranges that
+// start and end inside an hour, also after the hourly rollups are rebuilt
+// by the migration that introduced them.
+func TestHourlyRollupsAnswerAsTheMinutes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		var pts []gateway.UsagePoint
+		for m := f.now.Add(-40 * 24 * time.Hour); m.Before(f.now); m = m.Add(7 * time.Minute) {
+			i := m.Unix() / 60
+			pts = append(pts, point(f.sub, f.kid, m, 1+i%13, i%3, i%2, time.Duration(i%50)*time.Millisecond))
+			if i%5 == 0 {
+				pts = append(pts, point(f.otherSub, "kother", m, 2+i%7, 0, 0, 3*time.Millisecond))
+			}
+		}
+		for start, n := 0, 0; start < len(pts); start, n = start+5000, n+1 {
+			if _, err := f.svc.Ingest(ctx, "node-a", &gateway.UsageBatch{ID: "b-" + strconv.Itoa(n), Points: pts[start:min(start+5000, len(pts))]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, _, err := f.svc.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		type sums struct{ requests, errs, bytesIn int64 }
+		series := func(from, to time.Time, step int64) map[int64]sums {
+			var rows []struct {
+				B, R, E, BI int64
+			}
+			if err := s.DB().NewRaw("SELECT t - t % ? AS b, SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS r, SUM(s4xx + s5xx) AS e, SUM(bytes_in) AS bi FROM usage_rollups WHERE t >= ? AND t < ? GROUP BY t - t % ?",
+				step, from.Unix()/step*step, to.Unix(), step).Scan(ctx, &rows); err != nil {
+				t.Fatal(err)
+			}
+			out := map[int64]sums{}
+			for _, r := range rows {
+				out[r.B] = sums{r.R, r.E, r.BI}
+			}
+			return out
+		}
+		perSub := func(from, to time.Time) map[int64]int64 {
+			var rows []struct{ S, R int64 }
+			if err := s.DB().NewRaw("SELECT subscription_id AS s, SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS r FROM usage_rollups WHERE t >= ? AND t < ? GROUP BY subscription_id",
+				from.Unix(), to.Unix()).Scan(ctx, &rows); err != nil {
+				t.Fatal(err)
+			}
+			out := map[int64]int64{}
+			for _, r := range rows {
+				out[r.S] = r.R
+			}
+			return out
+		}
+		check := func(when string) {
+			t.Helper()
+			for _, span := range []time.Duration{90 * time.Minute, 24 * time.Hour, 3 * 24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 39 * 24 * time.Hour} {
+				for _, edges := range [][2]time.Duration{{0, 0}, {17 * time.Minute, -13 * time.Minute}, {-29 * time.Minute, -31*time.Hour - 5*time.Minute}} {
+					from, to := f.now.Add(-span).Add(edges[0]), f.now.Add(edges[1])
+					if !from.Before(to) {
+						continue
+					}
+					for _, step := range []int64{300, 3600, 6 * 3600, 86400} {
+						if (to.Sub(from) / (time.Duration(step) * time.Second)) > usage.MaxPoints {
+							continue
+						}
+						got, err := f.svc.Series(ctx, f.admin, usage.Query{API: "pets", From: from, To: to, Step: time.Duration(step) * time.Second})
+						if err != nil {
+							t.Fatal(err)
+						}
+						want := series(from, to, step)
+						if len(got.Points) != len(want) {
+							t.Fatalf("%s: %s from %s to %s step %d: %d points, want %d", when, span, from, to, step, len(got.Points), len(want))
+						}
+						for _, p := range got.Points {
+							if w := want[p.T.Unix()]; (sums{p.Requests, p.Errors, p.BytesIn}) != w {
+								t.Fatalf("%s: %s from %s to %s step %d: point %s is %+v, want %+v", when, span, from, to, step, p.T, sums{p.Requests, p.Errors, p.BytesIn}, w)
+							}
+						}
+					}
+					totals, err := f.svc.Totals(ctx, f.admin, usage.Query{API: "pets", From: from, To: to}, store.BySubscription, 10)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := perSub(from, to)
+					if len(totals) != len(want) {
+						t.Fatalf("%s: totals from %s to %s: %d subscriptions, want %d", when, from, to, len(totals), len(want))
+					}
+					for i, tot := range totals {
+						if tot.Requests != want[tot.Key] || (i > 0 && tot.Requests > totals[i-1].Requests) {
+							t.Fatalf("%s: totals from %s to %s: %+v, want %v, the most requests first", when, from, to, totals, want)
+						}
+					}
+				}
+			}
+		}
+		var hourly int
+		if err := s.DB().NewRaw("SELECT COUNT(*) FROM usage_hourly").Scan(ctx, &hourly); err != nil || hourly == 0 {
+			t.Fatalf("%d hourly rollups (%v)", hourly, err)
+		}
+		check("as ingested")
+		// The migration's backfill rebuilds the same hourly rollups.
+		raw, err := os.ReadFile("../migrations/20261204021001_usage_hourly.tx.up.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(string(raw), "--bun:split")
+		if _, err := s.DB().ExecContext(ctx, "DELETE FROM usage_hourly"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, parts[len(parts)-1]); err != nil {
+			t.Fatal(err)
+		}
+		var again int
+		if err := s.DB().NewRaw("SELECT COUNT(*) FROM usage_hourly").Scan(ctx, &again); err != nil || again != hourly {
+			t.Fatalf("the backfill made %d hourly rollups, ingestion %d (%v)", again, hourly, err)
+		}
+		check("rebuilt by the migration")
 	})
 }
