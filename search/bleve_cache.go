@@ -92,6 +92,9 @@ func sorted(vs []string) []string {
 }
 
 func (c *resultCache) get(key string) (Result, bool) {
+	if c == nil {
+		return Result{}, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.lru.Get(key)
@@ -102,6 +105,9 @@ func (c *resultCache) get(key string) (Result, bool) {
 }
 
 func (c *resultCache) put(key string, res Result) {
+	if c == nil {
+		return
+	}
 	cost := resultCost(res) + int64(len(key))
 	if cost > resultCacheMaxEntry || cost > c.maxBytes {
 		return
@@ -123,6 +129,9 @@ func (c *resultCache) put(key string, res Result) {
 
 // clear drops every result (a closed or reset index).
 func (c *resultCache) clear() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.lru.Purge()
@@ -131,6 +140,9 @@ func (c *resultCache) clear() {
 
 // size returns the results held and their estimated bytes.
 func (c *resultCache) size() (int, int64) {
+	if c == nil {
+		return 0, 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Len(), c.bytes
@@ -194,3 +206,8 @@ func (r Result) clone() Result {
 	}
 	return out
 }
+
+// WithoutResultCache makes every search of b run in full: for benchmarks that
+// measure what a search costs, whose repeated queries would otherwise be
+// answered from the cache. Call it before searching.
+func (b *Bleve) WithoutResultCache() { b.results = nil }

@@ -27,6 +27,7 @@ func BenchmarkSamplesSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer idx.Close()
+	idx.WithoutResultCache() // what a search costs, not a cache hit
 	if err := idx.SetSynonyms(ctx, search.DefaultSynonyms()); err != nil {
 		b.Fatal(err)
 	}
