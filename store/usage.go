@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -165,8 +166,11 @@ func (r *UsageRow) add(o *UsageRow) {
 	}
 }
 
-// insertUsage inserts rows into table in multi-row statements ending with
-// upsert; keys appends a row's key columns (keyCols) to the arguments.
+// insertUsage inserts rows into table, ending each statement with upsert;
+// keys appends a row's key columns (keyCols) to the arguments. On SQLite it
+// executes one prepared statement per row (parsing a statement costs more
+// than running it there); on PostgreSQL multi-row statements (a round trip
+// costs more).
 func (s *Store) insertUsage(ctx context.Context, db bun.IDB, table string, keyCols []string, upsert string, rows []UsageRow, keys func(*UsageRow, []any) []any) error {
 	cols := strings.Join(append(append([]string{}, keyCols...), usageCounters...), ", ")
 	per := len(keyCols) + len(usageCounters)
@@ -178,6 +182,22 @@ func (s *Store) insertUsage(ctx context.Context, db bun.IDB, table string, keyCo
 			args = append(args, l)
 		}
 		return args
+	}
+	if p, ok := db.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	}); ok && s.dialect == SQLite && len(rows) > 1 {
+		stmt, err := p.PrepareContext(ctx, "INSERT INTO "+table+" ("+cols+") VALUES "+ph+upsert)
+		if err != nil {
+			return fmt.Errorf("add usage: %w", translate(err))
+		}
+		defer stmt.Close()
+		args := make([]any, 0, per)
+		for i := range rows {
+			if _, err := stmt.ExecContext(ctx, rowArgs(&rows[i], args[:0])...); err != nil {
+				return fmt.Errorf("add usage: %w", translate(err))
+			}
+		}
+		return nil
 	}
 	const chunk = 300
 	for start := 0; start < len(rows); start += chunk {
@@ -201,12 +221,22 @@ func (s *Store) insertUsage(ctx context.Context, db bun.IDB, table string, keyCo
 }
 
 // TouchKeys sets the keys' last use to the given times, unless they were
-// used later already.
+// used later already: one statement per distinct time (a batch's keys
+// mostly share one: the end of its minute, or now) and 500 keys.
 func (s *Store) TouchKeys(ctx context.Context, db bun.IDB, lastUsed map[string]time.Time) error {
+	byTime := map[time.Time][]string{}
 	for kid, at := range lastUsed {
-		if _, err := db.NewUpdate().Table("api_keys").Set("last_used_at = ?", at.UTC()).
-			Where("kid = ?", kid).Where("(last_used_at IS NULL OR last_used_at < ?)", at.UTC()).Exec(ctx); err != nil {
-			return fmt.Errorf("touch keys: %w", translate(err))
+		at = at.UTC()
+		byTime[at] = append(byTime[at], kid)
+	}
+	for at, kids := range byTime {
+		slices.Sort(kids) // the same order of row locks in concurrent batches
+		for start := 0; start < len(kids); start += 500 {
+			chunk := kids[start:min(start+500, len(kids))]
+			if _, err := db.NewUpdate().Table("api_keys").Set("last_used_at = ?", at).
+				Where("kid IN (?)", bun.In(chunk)).Where("(last_used_at IS NULL OR last_used_at < ?)", at).Exec(ctx); err != nil {
+				return fmt.Errorf("touch keys: %w", translate(err))
+			}
 		}
 	}
 	return nil

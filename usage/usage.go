@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -49,6 +50,10 @@ type Service struct {
 	store *store.Store
 	auth  Authorizer
 	opts  Options
+	// ingest lets one batch at a time write on SQLite, which has one
+	// writer: the others wait here, in order, rather than in SQLite's busy
+	// handler (which polls, and fails a batch after its timeout).
+	ingest sync.Mutex
 }
 
 // New returns a Service.
@@ -89,6 +94,13 @@ func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch
 	}
 	if err := b.Validate(); err != nil {
 		return IngestResult{}, apperr.Field("batch", err.Error())
+	}
+	if s.store.Dialect() == store.SQLite {
+		s.ingest.Lock()
+		defer s.ingest.Unlock()
+		if err := ctx.Err(); err != nil {
+			return IngestResult{}, err
+		}
 	}
 	var res IngestResult
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -207,8 +219,7 @@ func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageB
 		return err
 	}
 	for _, t := range totals {
-		before := t.Accepted - add[dayKey{t.Day, t.SubscriptionID}]
-		if err := s.alertQuota(ctx, tx, t, before, subs[t.SubscriptionID].QuotaPerDay); err != nil {
+		if err := s.alertQuota(ctx, tx, t, subs[t.SubscriptionID].QuotaPerDay); err != nil {
 			return err
 		}
 	}
@@ -219,17 +230,12 @@ func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageB
 // consumer is notified.
 var QuotaThresholds = []int{80, 100}
 
-// alertQuota records the thresholds of quota that this batch made count t
-// cross (from before) and notifies the consumer team of the highest one
-// not notified yet. The day's row of t is locked by this transaction until
-// it commits, so of concurrent ingests exactly one sees each crossing; the
-// alert's unique row makes it once even so. (A subscription above a
-// threshold only because its plan's quota was lowered during the day is not
-// told that day: nothing crossed it.)
-func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, before, quota int64) error {
+// alertQuota records the thresholds that count t reached of quota and
+// notifies the consumer team of the highest one newly reached.
+func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, quota int64) error {
 	reached := 0
 	for _, pct := range QuotaThresholds {
-		if t.Accepted*100 < int64(pct)*quota || before*100 >= int64(pct)*quota {
+		if t.Accepted*100 < int64(pct)*quota {
 			continue
 		}
 		fresh, err := s.store.RecordQuotaAlert(ctx, tx, t.SubscriptionID, t.Day, pct, s.opts.Now())
