@@ -300,7 +300,9 @@ type GatewayLogEntry struct {
 	Delta      string  `bun:"delta"`
 	DeltaBytes int64   `bun:"delta_bytes"`
 	Checkpoint *string `bun:"checkpoint"`
-	// CheckpointBytes is the checkpoint's size (0 without one).
+	// CheckpointBytes is the checkpoint's size (0 without one). Queries
+	// find checkpoints by it rather than by checkpoint IS NOT NULL, which
+	// SQLite answers by loading each row's megabytes of snapshot.
 	CheckpointBytes int64     `bun:"checkpoint_bytes"`
 	CreatedAt       time.Time `bun:"created_at"`
 }
@@ -319,8 +321,37 @@ func (s *Store) AppendGatewayChange(ctx context.Context, db bun.IDB, base Gatewa
 		return fmt.Errorf("move gateway head from version %d: %w", base.Version, ErrConflict)
 	}
 	c.CreatedAt = s.now()
+	if raw := rawExecer(db); raw != nil && s.dialect == SQLite {
+		// The delta and checkpoint (megabytes at scale) are bound as
+		// parameters: inlined in the statement, SQLite would parse them as
+		// one huge string literal, after bun had escaped them into it.
+		q := db.NewInsert().Model(c).Value("delta", "?").Value("checkpoint", "?").String()
+		if _, err := raw.ExecContext(ctx, q, c.Delta, c.Checkpoint); err != nil {
+			return fmt.Errorf("append gateway change %d: %w", c.Version, translate(err))
+		}
+		return nil
+	}
 	if _, err := db.NewInsert().Model(c).Exec(ctx); err != nil {
 		return fmt.Errorf("append gateway change %d: %w", c.Version, translate(err))
+	}
+	return nil
+}
+
+// rawExecer returns the database/sql handle under db (nil for another
+// kind of bun.IDB), whose ExecContext binds its arguments as the driver's
+// parameters instead of bun's formatting them into the query.
+func rawExecer(db bun.IDB) interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+} {
+	switch v := db.(type) {
+	case bun.Tx:
+		return v.Tx
+	case *bun.Tx:
+		return v.Tx
+	case *bun.DB:
+		return v.DB
+	case bun.Conn:
+		return v.Conn
 	}
 	return nil
 }
@@ -342,7 +373,7 @@ func (s *Store) GatewayChangesAfter(ctx context.Context, version int64, limit in
 func (s *Store) LatestGatewayCheckpoint(ctx context.Context) (int64, string, error) {
 	var c GatewayLogEntry
 	err := s.db.NewSelect().Model(&c).Column("version", "checkpoint").
-		Where("gc.checkpoint IS NOT NULL").Order("gc.version DESC").Limit(1).Scan(ctx)
+		Where("gc.checkpoint_bytes > 0").Order("gc.version DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || errorsIsNotFound(translate(err)) {
 		return 0, "", fmt.Errorf("gateway checkpoint: %w", ErrNotFound)
 	}
@@ -360,7 +391,7 @@ func (s *Store) GatewayDeltaBytesSince(ctx context.Context, db bun.IDB) (deltas,
 		Size    int64
 	}
 	err = db.NewSelect().Table("gateway_changes").Column("version", "checkpoint_bytes").
-		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(1).Scan(ctx, &cp.Version, &cp.Size)
+		Where("checkpoint_bytes > 0").Order("version DESC").Limit(1).Scan(ctx, &cp.Version, &cp.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -384,7 +415,7 @@ func (s *Store) GatewayDeltaBytesSince(ctx context.Context, db bun.IDB) (deltas,
 func (s *Store) PruneGatewayChanges(ctx context.Context, keep int64) (int64, error) {
 	var versions []int64
 	err := s.db.NewSelect().Table("gateway_changes").Column("version").
-		Where("checkpoint IS NOT NULL").Order("version DESC").Limit(2).Scan(ctx, &versions)
+		Where("checkpoint_bytes > 0").Order("version DESC").Limit(2).Scan(ctx, &versions)
 	if err != nil {
 		return 0, fmt.Errorf("gateway checkpoints: %w", translate(err))
 	}
@@ -393,7 +424,7 @@ func (s *Store) PruneGatewayChanges(ctx context.Context, keep int64) (int64, err
 	}
 	second := versions[1]
 	if _, err := s.db.NewUpdate().Table("gateway_changes").Set("checkpoint = NULL").Set("checkpoint_bytes = 0").
-		Where("version < ? AND checkpoint IS NOT NULL", second).Exec(ctx); err != nil {
+		Where("version < ? AND checkpoint_bytes > 0", second).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("prune gateway checkpoints: %w", translate(err))
 	}
 	res, err := s.db.NewDelete().Table("gateway_changes").Where("version < ? AND version <= ?", second, versions[0]-keep).Exec(ctx)
