@@ -266,7 +266,23 @@ func (s *Store) GatewayKeysOf(ctx context.Context, apiID int64, since time.Time)
 	if apiID != 0 {
 		q = q.Where("k.api_id = ?", apiID)
 	}
-	if err := q.Scan(ctx, &out); err != nil {
+	// The rows are scanned by hand into a typed slice: 50,000 of them
+	// through bun's reflection (a reflect.Append and a field lookup per
+	// column and row) cost a compile of everything about a third more CPU.
+	rows, err := s.db.QueryContext(ctx, q.String())
+	if err != nil {
+		return nil, fmt.Errorf("gateway keys: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k GatewayKey
+		if err := rows.Scan(&k.ID, &k.Kid, &k.KeyHash, &k.SubscriptionID, &k.Team, &k.App, &k.API, &k.Major, &k.PlanID, &k.State,
+			&k.ExpiresAt, &k.GraceEndsAt); err != nil {
+			return nil, fmt.Errorf("gateway keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("gateway keys: %w", translate(err))
 	}
 	return out, nil

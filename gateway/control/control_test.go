@@ -1,8 +1,10 @@
 package control_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -506,5 +508,98 @@ func TestChangeLogIsPruned(t *testing.T) {
 		if got, want := other.State().Head(), f.src.State().Head(); got != want {
 			t.Errorf("an instance starting from the pruned log has %+v, want %+v", got, want)
 		}
+	})
+}
+
+// TestGatewayKeysOfReadsWhatThePagedReadDoes checks the compile's key read
+// (rows scanned by hand) against the paged read (scanned by bun) on keys
+// with and without an expiry and a grace end, revoked and long expired
+// ones, of everything and of one API.
+func TestGatewayKeysOfReadsWhatThePagedReadDoes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		p, err := policy.New(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
+		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kids []string
+		for _, api := range []string{"pets", "toys"} {
+			a, _ := f.publishAPI(t, api, []string{"http://10.0.0.1:8080/" + api}, "1.0.0")
+			if _, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", Approval: "auto", Open: true}); err != nil {
+				t.Fatal(err)
+			}
+			sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: api, Plan: "gold", Major: "1", Purpose: "the shop sells " + api})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, expires := range []string{"", time.Now().AddDate(1, 0, 0).Format("2006-01-02"), "", ""} {
+				k, _, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "k" + strconv.Itoa(i), ExpiresAt: expires})
+				if err != nil {
+					t.Fatal(err)
+				}
+				kids = append(kids, k.Kid)
+			}
+		}
+		set := func(kid, expr string, arg any) {
+			if _, err := s.DB().NewUpdate().Table("api_keys").Set(expr, arg).Where("kid = ?", kid).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := time.Now().UTC()
+		set(kids[2], "grace_ends_at = ?", now.Add(90*time.Minute+123456789))
+		set(kids[3], "state = ?", store.KeyRevoked)
+		set(kids[6], "expires_at = ?", now.Add(-72*time.Hour))
+		set(kids[7], "grace_ends_at = ?", now.Add(-72*time.Hour))
+		since := now.Add(-24 * time.Hour)
+		paged, err := s.GatewayKeys(ctx, 0, 1000, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(paged) != 5 {
+			t.Fatalf("the paged read found %d keys, want 5", len(paged))
+		}
+		same := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+		check := func(apiID int64, want []store.GatewayKey) {
+			t.Helper()
+			got, err := s.GatewayKeysOf(ctx, apiID, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(got, func(a, b store.GatewayKey) int { return cmp.Compare(a.ID, b.ID) })
+			if len(got) != len(want) {
+				t.Fatalf("api %d: %d keys, want %d", apiID, len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if !same(g.ExpiresAt, w.ExpiresAt) || !same(g.GraceEndsAt, w.GraceEndsAt) {
+					t.Errorf("api %d: key %s expires %v, grace %v; want %v, %v", apiID, w.Kid, g.ExpiresAt, g.GraceEndsAt, w.ExpiresAt, w.GraceEndsAt)
+				}
+				g.ExpiresAt, g.GraceEndsAt, w.ExpiresAt, w.GraceEndsAt = nil, nil, nil, nil
+				if g != w {
+					t.Errorf("api %d: key %+v, want %+v", apiID, g, w)
+				}
+			}
+		}
+		check(0, paged)
+		toys, err := s.APIBySlug(ctx, "toys")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ofToys []store.GatewayKey
+		for _, k := range paged {
+			if k.API == "toys" {
+				ofToys = append(ofToys, k)
+			}
+		}
+		if len(ofToys) != 2 {
+			t.Fatalf("%d keys of toys, want 2", len(ofToys))
+		}
+		check(toys.ID, ofToys)
 	})
 }
