@@ -44,7 +44,7 @@ func (s *Store) Notify(ctx context.Context, db bun.IDB, userIDs []int64, kind, m
 
 // UnreadCount returns how many notifications a user has not read.
 func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
-	n, err := s.db.NewSelect().Model((*Notification)(nil)).Where("user_id = ? AND read_at IS NULL", userID).Count(ctx)
+	n, err := s.countRows(ctx, "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", userID)
 	if err != nil {
 		return 0, fmt.Errorf("unread notifications: %w", translate(err))
 	}

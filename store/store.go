@@ -43,6 +43,8 @@ type Store struct {
 	// auth caches sessions, tokens, memberships and the policy version
 	// (authcache.go).
 	auth *authCache
+	// prepared holds the hot reads' statements on SQLite (prepared.go).
+	prepared preparedStmts
 }
 
 // Open connects to the database named by databaseURL. An empty URL selects
@@ -130,7 +132,10 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *bun.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.prepared.close()
+	return s.db.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

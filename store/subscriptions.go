@@ -366,7 +366,26 @@ func (s *Store) CountSubscriptions(ctx context.Context, f SubscriptionFilter) (i
 	if f.empty() {
 		return 0, nil
 	}
+	if f.ConsumerTeams == nil && f.AppID == 0 && f.APIID == 0 && len(f.States) == 1 && len(f.ProviderTeams) <= 1 {
+		// The navigation's question on every page (requests waiting for
+		// the user's decision): a statement kept prepared.
+		return s.countHot(ctx, f)
+	}
 	n, err := f.apply(s.db.NewSelect().Model((*Subscription)(nil))).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count subscriptions: %w", translate(err))
+	}
+	return n, nil
+}
+
+// countHot counts the subscriptions in one state, of one provider team
+// or of all (f.ProviderTeams nil), through a prepared statement.
+func (s *Store) countHot(ctx context.Context, f SubscriptionFilter) (int, error) {
+	query, args := "SELECT count(*) FROM subscriptions WHERE state = ?", []any{f.States[0]}
+	if f.ProviderTeams != nil {
+		query, args = "SELECT count(*) FROM subscriptions WHERE provider_team_id = ? AND state = ?", []any{f.ProviderTeams[0], f.States[0]}
+	}
+	n, err := s.countRows(ctx, query, args...)
 	if err != nil {
 		return 0, fmt.Errorf("count subscriptions: %w", translate(err))
 	}

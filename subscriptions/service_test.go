@@ -359,6 +359,21 @@ func TestSubscriptionStates(t *testing.T) {
 				t.Errorf("%s's pending count = %d, %v; want 0", u.Username, n, err)
 			}
 		}
+		// The navigation's link and badge (a count kept prepared on SQLite).
+		waiting := func(u *store.User, decides bool, pending int) {
+			t.Helper()
+			d, n, err := f.svc.RequestsWaiting(ctx, u)
+			if err != nil || d != decides || n != pending {
+				t.Errorf("%s's requests waiting = %v, %d, %v; want %v, %d", u.Username, d, n, err, decides, pending)
+			}
+		}
+		for _, u := range []*store.User{f.maint, f.owner, f.admin} {
+			waiting(u, true, 1)
+		}
+		for _, u := range []*store.User{f.dev, f.viewer} {
+			waiting(u, false, 0)
+		}
+		waiting(f.outsider, true, 0) // decides for another team only
 		if ns, _ := s.Notifications(ctx, f.maint.ID, 10); len(ns) != 1 || ns[0].Kind != "subscription.requested" {
 			t.Errorf("maintainer's notifications: %+v", ns)
 		}
@@ -376,6 +391,8 @@ func TestSubscriptionStates(t *testing.T) {
 		if sub.State != "active" || sub.DecidedBy == nil {
 			t.Errorf("after approval: %s", sub.State)
 		}
+		waiting(f.owner, true, 0)
+		waiting(f.admin, true, 0)
 		if err := f.svc.Approve(ctx, f.owner, sub); !isConflict(err) || !strings.Contains(err.Error(), "active") {
 			t.Errorf("approving twice: %v", err)
 		}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// preparedStmts keeps the SQLite statements of the hottest reads (those
+// of every page's navigation and of /profile) prepared: database/sql
+// prepares a *sql.Stmt once per connection and reuses it, and the driver
+// resets the SQLite statement after each use instead of parsing and
+// planning the SQL again (about 14 % of /profile's CPU before). SQLite
+// re-prepares a statement by itself when the schema changes.
+type preparedStmts struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// queryHot runs query, written with ? placeholders, with args: on SQLite
+// through a statement prepared once, on PostgreSQL through bun (which
+// writes the arguments into the query).
+func (s *Store) queryHot(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.dialect != SQLite {
+		return s.db.QueryContext(ctx, query, args...)
+	}
+	stmt, err := s.prepared.get(ctx, s.db.DB, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// countRows runs a SELECT count(*) query through queryHot.
+func (s *Store) countRows(ctx context.Context, query string, args ...any) (int, error) {
+	rows, err := s.queryHot(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	return n, rows.Err()
+}
+
+func (p *preparedStmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if p.stmts == nil {
+		p.stmts = make(map[string]*sql.Stmt)
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *preparedStmts) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, st := range p.stmts {
+		st.Close()
+	}
+	p.stmts = nil
+}
