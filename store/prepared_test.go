@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -86,6 +87,47 @@ func TestPreparedReadsFollowChanges(t *testing.T) {
 		}
 		if a, b := unread(ada.user), unread(bob.user); a != 0 || b != 1 {
 			t.Fatalf("after reading, unread = %d and %d, want 0 and 1", a, b)
+		}
+	})
+}
+
+// TestPreparedReadsConcurrently runs the prepared reads from many
+// goroutines at once (first preparation included); run it with -race.
+func TestPreparedReadsConcurrently(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newAuthFixture(t, s, "cy")
+		if err := s.Notify(ctx, s.DB(), []int64{f.user.ID}, "review", "one", "/reviews/1"); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 16)
+		for range 16 {
+			go func() {
+				for range 20 {
+					toks, err := s.UserTokens(ctx, f.user.ID)
+					if err == nil && len(toks) != 1 {
+						err = fmt.Errorf("%d tokens, want 1", len(toks))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					n, err := s.UnreadCount(ctx, f.user.ID)
+					if err == nil && n != 1 {
+						err = fmt.Errorf("unread %d, want 1", n)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }
