@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -73,11 +74,17 @@ func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
 
 // APIBySlug returns the API with slug and its team.
 func (s *Store) APIBySlug(ctx context.Context, slug string) (*API, error) {
-	a := new(API)
-	if err := s.db.NewSelect().Model(a).Relation("Team").Where("a.slug = ?", slug).Scan(ctx); err != nil {
+	// On every request to an API's pages (the authorization asks it):
+	// through a prepared statement.
+	var as []API
+	q := s.db.NewSelect().Model(&as).Relation("Team").Where("a.slug = ?", ph)
+	if err := s.scanHot(ctx, q, &as, slug); err != nil {
 		return nil, fmt.Errorf("api %q: %w", slug, translate(err))
 	}
-	return a, nil
+	if len(as) == 0 {
+		return nil, fmt.Errorf("api %q: %w", slug, translate(sql.ErrNoRows))
+	}
+	return &as[0], nil
 }
 
 // APIByID returns the API with id and its team.

@@ -56,12 +56,20 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect)
-	if f.Offset > 0 {
-		q = q.Offset(f.Offset)
-	}
 	var events []AuditEvent
-	if err := q.Order("id DESC").Limit(limit).Scan(ctx, &events); err != nil {
+	var err error
+	if f.Offset > 0 {
+		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(f.Offset).Limit(limit)
+		err = q.Scan(ctx)
+	} else {
+		// An API page shows its history on every request: the query goes
+		// through a prepared statement, its values as arguments (the
+		// limit, at most 500, stays in the SQL).
+		var args []any
+		q := f.applyArgs(s.db.NewSelect().Model(&events), s.dialect, &args).Order("id DESC").Limit(limit)
+		err = s.scanHot(ctx, q, &events, args...)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", translate(err))
 	}
 	return events, nil
@@ -78,17 +86,30 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 }
 
 func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {
+	return f.applyArgs(q, d, nil)
+}
+
+// applyArgs is apply; with args, it writes the values as placeholders (ph)
+// and appends them to *args, for scanHot.
+func (f AuditFilter) applyArgs(q *bun.SelectQuery, d Dialect, args *[]any) *bun.SelectQuery {
+	v := func(x any) any {
+		if args == nil {
+			return x
+		}
+		*args = append(*args, x)
+		return ph
+	}
 	if f.Actor != "" {
-		q = q.Where("actor = ?", f.Actor)
+		q = q.Where("actor = ?", v(f.Actor))
 	}
 	if f.Action != "" {
-		q = q.Where("action = ?", f.Action)
+		q = q.Where("action = ?", v(f.Action))
 	}
 	if f.ObjectType != "" {
-		q = q.Where("object_type = ?", f.ObjectType)
+		q = q.Where("object_type = ?", v(f.ObjectType))
 	}
 	if f.ObjectID != "" {
-		q = q.Where("object_id = ?", f.ObjectID)
+		q = q.Where("object_id = ?", v(f.ObjectID))
 	}
 	if f.APISlug != "" {
 		// The range, byte by byte, holds the slug and every "slug@…"
@@ -98,14 +119,14 @@ func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {
 		if d == PostgreSQL {
 			col = `object_id COLLATE "C"`
 		}
-		q = q.Where(col+" >= ? AND "+col+" < ?", f.APISlug, f.APISlug+"A").
-			Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", f.APISlug, likeEscape(f.APISlug)+"@%")
+		q = q.Where(col+" >= ? AND "+col+" < ?", v(f.APISlug), v(f.APISlug+"A")).
+			Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", v(f.APISlug), v(likeEscape(f.APISlug)+"@%"))
 	}
 	if f.TeamID != 0 {
-		q = q.Where("team_id = ?", f.TeamID)
+		q = q.Where("team_id = ?", v(f.TeamID))
 	}
 	if f.Before > 0 {
-		q = q.Where("id < ?", f.Before)
+		q = q.Where("id < ?", v(f.Before))
 	}
 	return q
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+
+	"github.com/uptrace/bun"
 )
 
 // preparedStmts keeps the SQLite statements of the hottest reads (those
@@ -73,3 +75,21 @@ func (p *preparedStmts) close() {
 	}
 	p.stmts = nil
 }
+
+// scanHot runs the bun query q, whose arguments are written as
+// bun.Safe("?") placeholders and given in args, through queryHot (a
+// statement prepared once per connection on SQLite), and scans its rows
+// into dest, a pointer to a slice of models, as q.Scan would (joined
+// relations included). The SQL of q depends only on its shape, never on
+// the argument values, so the prepared statements stay few.
+func (s *Store) scanHot(ctx context.Context, q *bun.SelectQuery, dest any, args ...any) error {
+	rows, err := s.queryHot(ctx, q.String(), args...)
+	if err != nil {
+		return err
+	}
+	return s.db.ScanRows(ctx, rows, dest)
+}
+
+// ph is a placeholder for scanHot's queries: "?" written as is into the
+// SQL, its value given to scanHot.
+var ph = bun.Safe("?")

@@ -168,8 +168,10 @@ func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
 
 // Plans returns the plans of an API by name.
 func (s *Store) Plans(ctx context.Context, apiID int64) ([]Plan, error) {
+	// Every API page shows them: through a prepared statement.
 	var ps []Plan
-	if err := s.db.NewSelect().Model(&ps).Where("p.api_id = ?", apiID).Order("p.name", "p.id").Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&ps).Where("p.api_id = ?", ph).Order("p.name", "p.id")
+	if err := s.scanHot(ctx, q, &ps, apiID); err != nil {
 		return nil, fmt.Errorf("plans: %w", translate(err))
 	}
 	return ps, nil

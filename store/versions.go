@@ -59,10 +59,12 @@ func (s *Store) Versions(ctx context.Context, apiID int64) ([]APIVersion, error)
 			return vs, nil
 		}
 	}
+	// Every API page asks it (its visibility, its list): through a
+	// prepared statement.
 	var vs []APIVersion
-	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id = ?", apiID).OrderExpr(versionOrder).Scan(ctx)
-	if err != nil {
+	q := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id = ?", ph).OrderExpr(versionOrder)
+	if err := s.scanHot(ctx, q, &vs, apiID); err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
 	}
 	if memo != nil {
