@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -115,12 +114,16 @@ func (f AuditFilter) applyArgs(q *bun.SelectQuery, d Dialect, args *[]any) *bun.
 		// The range, byte by byte, holds the slug and every "slug@…"
 		// (and other ids that start with the slug, left out by the
 		// condition after it): one range of audit_events_object_id_idx.
+		// Byte by byte, the ids from "slug@" up to "slugA" are exactly
+		// those starting with "slug@" ('@' comes just before 'A'). No
+		// LIKE: SQLite prepares a statement again at every use when a
+		// LIKE pattern is a bound argument.
 		col := "object_id"
 		if d == PostgreSQL {
 			col = `object_id COLLATE "C"`
 		}
 		q = q.Where(col+" >= ? AND "+col+" < ?", v(f.APISlug), v(f.APISlug+"A")).
-			Where("(object_id = ? OR object_id LIKE ? ESCAPE '\\')", v(f.APISlug), v(likeEscape(f.APISlug)+"@%"))
+			Where("(object_id = ? OR "+col+" >= ?)", v(f.APISlug), v(f.APISlug+"@"))
 	}
 	if f.TeamID != 0 {
 		q = q.Where("team_id = ?", v(f.TeamID))
@@ -129,9 +132,4 @@ func (f AuditFilter) applyArgs(q *bun.SelectQuery, d Dialect, args *[]any) *bun.
 		q = q.Where("id < ?", v(f.Before))
 	}
 	return q
-}
-
-// likeEscape escapes the LIKE wildcards of s, with backslash as the escape.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
