@@ -31,8 +31,16 @@ func (s *Store) queryHot(ctx context.Context, query string, args ...any) (*sql.R
 	if err != nil {
 		return nil, err
 	}
+	if stmt == nil {
+		return s.db.QueryContext(ctx, query, args...)
+	}
 	return stmt.QueryContext(ctx, args...)
 }
+
+// maxPreparedStmts bounds the statements kept prepared. Callers pass SQL
+// whose text depends only on its shape, so a few dozen are kept; a query
+// beyond the bound runs unprepared rather than growing the set.
+const maxPreparedStmts = 64
 
 // countRows runs a SELECT count(*) query through queryHot.
 func (s *Store) countRows(ctx context.Context, query string, args ...any) (int, error) {
@@ -50,11 +58,16 @@ func (s *Store) countRows(ctx context.Context, query string, args ...any) (int, 
 	return n, rows.Err()
 }
 
+// get returns query's kept statement, preparing it the first time; nil
+// (and no error) when maxPreparedStmts are kept already.
 func (p *preparedStmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if st, ok := p.stmts[query]; ok {
 		return st, nil
+	}
+	if len(p.stmts) >= maxPreparedStmts {
+		return nil, nil
 	}
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
