@@ -105,7 +105,21 @@ type Enforcer struct {
 	mu      sync.RWMutex
 	e       *casbin.CachedEnforcer
 	version int64
+	// scopes keeps Teams' answers (by user, object and action) for the
+	// loaded role assignments: asking Casbin for a user's domains walks
+	// every domain (every team), on each page's navigation. refresh
+	// empties it with each reload, under mu, as Casbin's decision cache.
+	scopes map[scopeKey]Scope
 }
+
+type scopeKey struct {
+	user     int64
+	obj, act string
+}
+
+// maxScopes bounds the kept Teams answers: when full, they are dropped and
+// the next requests ask Casbin again.
+const maxScopes = 20000
 
 // New builds an Enforcer from the embedded model and policy and loads the
 // current role assignments.
@@ -126,7 +140,7 @@ func New(ctx context.Context, source RoleSource) (*Enforcer, error) {
 	}
 	e.SetCache(decisionCache{dc})
 	e.EnableAutoSave(false)
-	pe := &Enforcer{source: source, e: e, version: -1}
+	pe := &Enforcer{source: source, e: e, version: -1, scopes: map[scopeKey]Scope{}}
 	if err := pe.refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -155,6 +169,33 @@ func (pe *Enforcer) Teams(ctx context.Context, userID int64, obj, act string) (S
 	if err := pe.refresh(ctx); err != nil {
 		return Scope{}, err
 	}
+	key := scopeKey{userID, obj, act}
+	pe.mu.RLock()
+	sc, ok := pe.scopes[key]
+	version := pe.version
+	pe.mu.RUnlock()
+	if ok {
+		return Scope{All: sc.All, Teams: slices.Clone(sc.Teams)}, nil
+	}
+	sc, err := pe.teams(userID, obj, act)
+	if err != nil {
+		return Scope{}, err
+	}
+	pe.mu.Lock()
+	// Kept only if no reload happened meanwhile: an answer computed from
+	// older role assignments is never stored under newer ones.
+	if pe.version == version {
+		if len(pe.scopes) >= maxScopes {
+			pe.scopes = map[scopeKey]Scope{}
+		}
+		pe.scopes[key] = Scope{All: sc.All, Teams: slices.Clone(sc.Teams)}
+	}
+	pe.mu.Unlock()
+	return sc, nil
+}
+
+// teams computes Teams' answer from the loaded role assignments.
+func (pe *Enforcer) teams(userID int64, obj, act string) (Scope, error) {
 	pe.mu.RLock()
 	defer pe.mu.RUnlock()
 	sub := Subject(userID)
@@ -227,6 +268,7 @@ func (pe *Enforcer) refresh(ctx context.Context) error {
 		return nil
 	}
 	pe.e.SetAdapter(&adapter{assignments: assignments})
+	pe.scopes = map[scopeKey]Scope{}
 	if err := pe.e.LoadPolicy(); err != nil {
 		return fmt.Errorf("load policy: %w", err)
 	}

@@ -173,6 +173,11 @@ func TestCachedDecisionsFollowRoleChanges(t *testing.T) {
 	if !ask() || !ask() {
 		t.Fatal("a maintainer may not deprecate")
 	}
+	for range 2 {
+		if teams, err := e.Teams(ctx, 1, "api", "deprecate"); err != nil || !slices.Equal(teams.Teams, []string{"payments"}) || teams.All {
+			t.Fatalf("Teams before the change: %+v, %v", teams, err)
+		}
+	}
 	src.roles = []store.RoleAssignment{{UserID: 1, Role: policy.RoleMember}, {UserID: 1, Role: policy.RoleViewer, Team: "payments"}}
 	src.version = 2
 	if ask() {
@@ -180,5 +185,19 @@ func TestCachedDecisionsFollowRoleChanges(t *testing.T) {
 	}
 	if teams, err := e.Teams(ctx, 1, "api", "deprecate"); err != nil || len(teams.Teams) != 0 || teams.All {
 		t.Errorf("Teams after the change: %+v, %v", teams, err)
+	}
+	// Back to maintainer, and a second team: the kept answer is not the
+	// one from before either change.
+	src.roles = []store.RoleAssignment{{UserID: 1, Role: policy.RoleMember},
+		{UserID: 1, Role: policy.RoleMaintainer, Team: "payments"}, {UserID: 1, Role: policy.RoleOwner, Team: "search"}}
+	src.version = 3
+	if teams, err := e.Teams(ctx, 1, "api", "deprecate"); err != nil || !slices.Equal(teams.Teams, []string{"payments", "search"}) {
+		t.Errorf("Teams after the second change: %+v, %v", teams, err)
+	}
+	// Callers may change what they get.
+	teams, _ := e.Teams(ctx, 1, "api", "deprecate")
+	teams.Teams[0] = "changed"
+	if again, _ := e.Teams(ctx, 1, "api", "deprecate"); again.Teams[0] != "payments" {
+		t.Errorf("a caller's change reached the kept answer: %+v", again)
 	}
 }
