@@ -76,9 +76,11 @@ func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
 func (s *Store) APIBySlug(ctx context.Context, slug string) (*API, error) {
 	// On every request to an API's pages (the authorization asks it):
 	// through a prepared statement.
-	var as []API
-	q := s.db.NewSelect().Model(&as).Relation("Team").Where("a.slug = ?", ph)
-	if err := s.scanHot(ctx, q, &as, slug); err != nil {
+	as, err := readHot(ctx, s, apiBySlugQuery, func(a *API) []any {
+		a.Team = new(Team)
+		return append(apiFields(a), teamFields(a.Team)...)
+	}, slug)
+	if err != nil {
 		return nil, fmt.Errorf("api %q: %w", slug, translate(err))
 	}
 	if len(as) == 0 {

@@ -60,10 +60,15 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if f.Offset > 0 {
 		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(f.Offset).Limit(limit)
 		err = q.Scan(ctx)
+	} else if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" {
+		// An API page's history, on every view: SQL written once
+		// (hotreads.go), through a prepared statement.
+		events, err = readHot(ctx, s, apiHistoryQuery(s.dialect), auditFields,
+			f.APISlug, f.APISlug+"A", f.APISlug, f.APISlug+"@", f.TeamID, limit)
 	} else {
-		// An API page shows its history on every request: the query goes
-		// through a prepared statement, its values as arguments (the
-		// limit, at most 500, stays in the SQL).
+		// Other listings without an offset go through a prepared
+		// statement too, their values as arguments (the limit, at most
+		// 500, stays in the SQL).
 		var args []any
 		q := f.applyArgs(s.db.NewSelect().Model(&events), s.dialect, &args).Order("id DESC").Limit(limit)
 		err = s.scanHot(ctx, q, &events, args...)

@@ -8,8 +8,9 @@ import (
 	"github.com/portico-dev/portico/store/storetest"
 )
 
-// TestReadMemo: under WithReadMemo an API's versions are read once and each
-// caller gets its own copy; without it every read sees the latest rows.
+// TestReadMemo: under WithReadMemo an API's versions and plans are read once
+// and each caller gets its own copy; without it every read sees the latest
+// rows.
 func TestReadMemo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -42,6 +43,26 @@ func TestReadMemo(t *testing.T) {
 		}
 		if fresh, err := s.Versions(ctx, a.ID); err != nil || len(fresh) != 2 {
 			t.Fatalf("Versions without the memo: got %d versions, %v; want 2", len(fresh), err)
+		}
+
+		// Plans likewise (the API page and its subscription offer both read them).
+		addPlan := func(slug string) {
+			if err := s.CreatePlan(ctx, db, &store.Plan{APIID: a.ID, Slug: slug, Name: slug, Approval: "auto", Open: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		addPlan("basic")
+		plans, err := s.Plans(memo, a.ID)
+		if err != nil || len(plans) != 1 {
+			t.Fatalf("Plans: %v, %v", plans, err)
+		}
+		plans[0].Name = "changed by a caller"
+		addPlan("gold")
+		if again, err := s.Plans(memo, a.ID); err != nil || len(again) != 1 || again[0].Name != "basic" {
+			t.Fatalf("Plans under the memo: got %+v, %v; want the first answer, unchanged", again, err)
+		}
+		if fresh, err := s.Plans(ctx, a.ID); err != nil || len(fresh) != 2 {
+			t.Fatalf("Plans without the memo: got %d plans, %v; want 2", len(fresh), err)
 		}
 	})
 }

@@ -169,10 +169,18 @@ func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
 // Plans returns the plans of an API by name.
 func (s *Store) Plans(ctx context.Context, apiID int64) ([]Plan, error) {
 	// Every API page shows them: through a prepared statement.
-	var ps []Plan
-	q := s.db.NewSelect().Model(&ps).Where("p.api_id = ?", ph).Order("p.name", "p.id")
-	if err := s.scanHot(ctx, q, &ps, apiID); err != nil {
+	memo := memoOf(ctx)
+	if memo != nil {
+		if ps, ok := memo.getPlans(apiID); ok {
+			return ps, nil
+		}
+	}
+	ps, err := readHot(ctx, s, plansQuery, planFields, apiID)
+	if err != nil {
 		return nil, fmt.Errorf("plans: %w", translate(err))
+	}
+	if memo != nil {
+		memo.putPlans(apiID, ps)
 	}
 	return ps, nil
 }

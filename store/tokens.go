@@ -39,20 +39,12 @@ func (s *Store) CreateToken(ctx context.Context, db bun.IDB, t *APIToken) error 
 	return nil
 }
 
-// userTokensQuery selects what the profile page shows of a user's tokens
-// (not their hashes), newest first.
-const userTokensQuery = `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked_at
-FROM api_tokens WHERE user_id = ? ORDER BY id DESC`
-
 // UserTokens lists the tokens of a user, newest first, without their
 // hashes.
 func (s *Store) UserTokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.queryHot(ctx, userTokensQuery, userID)
+	// What the profile page shows (not the hashes), newest first.
+	tokens, err := readHot(ctx, s, userTokensQuery, userTokenFields, userID)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", translate(err))
-	}
-	var tokens []APIToken
-	if err := s.db.ScanRows(ctx, rows, &tokens); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", translate(err))
 	}
 	return tokens, nil

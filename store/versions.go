@@ -61,10 +61,8 @@ func (s *Store) Versions(ctx context.Context, apiID int64) ([]APIVersion, error)
 	}
 	// Every API page asks it (its visibility, its list): through a
 	// prepared statement.
-	var vs []APIVersion
-	q := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id = ?", ph).OrderExpr(versionOrder)
-	if err := s.scanHot(ctx, q, &vs, apiID); err != nil {
+	vs, err := readHot(ctx, s, versionsQuery, versionListFields, apiID)
+	if err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
 	}
 	if memo != nil {
