@@ -1,8 +1,6 @@
 // Package layout holds the page shell shared by every screen.
 package layout
 
-import "github.com/a-h/templ"
-
 // Page is what the layout needs to know about the request: who is looking,
 // the CSRF token for forms, messages to flash and which navigation entry is
 // active. Handlers fill it once per request.
@@ -63,13 +61,4 @@ func (u *User) Initials() string {
 type Flash struct {
 	Kind    string // "success", "error" or "info"
 	Message string
-}
-
-// current marks the navigation link of the page's section for assistive
-// technology (aria-current="page"); the stylesheet highlights it too.
-func current(active bool) templ.Attributes {
-	if active {
-		return templ.Attributes{"aria-current": "page"}
-	}
-	return nil
 }
