@@ -48,6 +48,16 @@ func main() {
 	accessLog := flag.Bool("access-log", true, "the gateway and nginx write an access log (buffered, to a file)")
 	hold := flag.Bool("hold", false, "start everything, print the targets and the gateway's pid, and wait for Ctrl-C instead of measuring (to profile the gateway under a load of one's own)")
 	redisURL := flag.String("redis-url", "", "also measure a second gateway whose limits are shared in this Redis (e.g. redis://127.0.0.1:6379/0; keys under portico:rl:{sub-bench}, expiring on their own), and print the p99 the Redis limiter adds")
+	spike := flag.Bool("spike", false, "also measure bench/evloopspike, the node's hot path on nbio's event loops (a spike, not the gateway)")
+	var variants, spikeArgs []string
+	flag.Func("spike-args", "with -spike: flags for one spike, space-separated (e.g. -pollers=1); repeatable, each measures one more spike", func(v string) error {
+		spikeArgs = append(spikeArgs, v)
+		return nil
+	})
+	flag.Func("gateway-env", "also measure another gateway run with this environment, e.g. GOMAXPROCS=1 or GOGC=400 (repeatable; several variables space-separated)", func(v string) error {
+		variants = append(variants, v)
+		return nil
+	})
 	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
 	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
@@ -56,7 +66,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -73,7 +83,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -89,6 +99,12 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	bin := filepath.Join(dir, "portico-gateway")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portico-gateway").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	spikeBin := filepath.Join(dir, "evloopspike")
+	if spike {
+		if out, err := exec.CommandContext(ctx, "go", "build", "-o", spikeBin, "./bench/evloopspike").CombinedOutput(); err != nil {
+			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
 	}
 
 	upAddr, nginxAddr, gwAddr, adminAddr, portalAddr := free(), free(), free(), free(), free()
@@ -136,7 +152,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 
 	// startGateway runs a node with the given address and extra flags; its
 	// access log goes to a file of its own.
-	startGateway := func(name, addr, adminAddr string, extra ...string) (*exec.Cmd, error) {
+	startGateway := func(name, addr, adminAddr string, env []string, extra ...string) (*exec.Cmd, error) {
 		logTo := io.Discard
 		if accessLog {
 			f, err := os.Create(filepath.Join(dir, name+"-access.log"))
@@ -147,7 +163,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		}
 		args := append([]string{"--portal", portal.URL, "--addr", addr, "--admin-addr", adminAddr, "--data", filepath.Join(dir, name), "--access-log", onOff(accessLog), "--log-level", "warn"}, extra...)
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token")
+		cmd.Env = append(append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token"), env...)
 		cmd.Stdout, cmd.Stderr = logTo, os.Stderr
 		return cmd, cmd.Start()
 	}
@@ -158,7 +174,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			f.Close()
 		}
 	}
-	gw, err := startGateway("gw", gwAddr, adminAddr)
+	gw, err := startGateway("gw", gwAddr, adminAddr, nil)
 	if err != nil {
 		return err
 	}
@@ -177,12 +193,40 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	}
 	if redisURL != "" {
 		addr := free()
-		gwr, err := startGateway("gw-redis", addr, free(), "--redis-url", redisURL)
+		gwr, err := startGateway("gw-redis", addr, free(), nil, "--redis-url", redisURL)
 		if err != nil {
 			return err
 		}
 		defer stopGateway(gwr)
 		targets = append(targets, target{"gateway+redis", "http://" + addr + "/bench/v1/items", gwr.Process.Pid})
+	}
+	for i, v := range variants {
+		addr := free()
+		gwv, err := startGateway("gw-variant"+strconv.Itoa(i), addr, free(), strings.Fields(v))
+		if err != nil {
+			return err
+		}
+		defer stopGateway(gwv)
+		targets = append(targets, target{"gateway " + v, "http://" + addr + "/bench/v1/items", gwv.Process.Pid})
+	}
+	if spike && len(spikeArgs) == 0 {
+		spikeArgs = []string{""}
+	}
+	for _, args := range spikeArgs {
+		if !spike {
+			break
+		}
+		addr := free()
+		cmd := exec.Command(spikeBin, append([]string{"-addr", addr, "-upstream", upAddr, "-key", benchKey}, strings.Fields(args)...)...)
+		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		defer func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}()
+		targets = append(targets, target{strings.TrimSpace("evloop-spike " + args), "http://" + addr + "/bench/v1/items", cmd.Process.Pid})
 	}
 	for _, t := range targets {
 		if err := waitOK(ctx, t.url, 10*time.Second); err != nil {
@@ -193,7 +237,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	if hold {
 		fmt.Printf("portico-gateway pid %d; targets (header X-API-Key: %s):\n", gw.Process.Pid, benchKey)
 		for _, t := range targets {
-			fmt.Printf("  %-16s %s\n", t.name, t.url)
+			fmt.Printf("  %-24s %s\n", t.name, t.url)
 		}
 		fmt.Println("waiting for Ctrl-C")
 		<-ctx.Done()
@@ -211,7 +255,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			}
 			res.cpu = time.Duration(cpuTicks(t.pid)-before) * time.Second / clockTicks / time.Duration(n)
 			results[t.name] = append(results[t.name], res)
-			fmt.Printf("  round %d  %-16s %9.0f req/s  p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p99, res.cpu.Round(100*time.Nanosecond))
+			fmt.Printf("  round %d  %-24s %9.0f req/s  p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p99, res.cpu.Round(100*time.Nanosecond))
 		}
 	}
 

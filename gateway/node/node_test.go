@@ -47,7 +47,7 @@ func TestDataPlane(t *testing.T) {
 	waitVersion(t, n.Node, 1)
 
 	t.Run("forwards with the consumer and without the key", func(t *testing.T) {
-		r := get(t, n.url+"/ledger/v1/accounts/42?expand=a%20b", "X-API-Key", "ptk_k1_secret", "X-Request-Id", "req-123", "X-Portico-Team", "spoofed")
+		r := get(t, n.url+"/ledger/v1/accounts/42?expand=a%20b", "X-API-Key", "ptk_k1_secret", "X-Request-Id", "req-123", "X-Portico-Team", "spoofed", "X-Forwarded-For", "203.0.113.7")
 		if r.status != 200 {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
@@ -55,7 +55,7 @@ func TestDataPlane(t *testing.T) {
 		if e.Path != "/base/accounts/42" || e.Query != "expand=a%20b" {
 			t.Errorf("upstream got %s?%s, want /base/accounts/42?expand=a%%20b", e.Path, e.Query)
 		}
-		for h, want := range map[string]string{"X-Portico-Team": "acme", "X-Portico-App": "billing", "X-Portico-Subscription": "sub-1", "X-Request-Id": "req-123", "X-Api-Key": ""} {
+		for h, want := range map[string]string{"X-Portico-Team": "acme", "X-Portico-App": "billing", "X-Portico-Subscription": "sub-1", "X-Request-Id": "req-123", "X-Api-Key": "", "X-Forwarded-For": "203.0.113.7, 127.0.0.1"} {
 			if got := e.Headers[h]; got != want {
 				t.Errorf("upstream header %s: got %q, want %q", h, got, want)
 			}
@@ -78,6 +78,9 @@ func TestDataPlane(t *testing.T) {
 		}
 		if id := r.header.Get("X-Request-Id"); id == "" || id != e.Headers["X-Request-Id"] {
 			t.Errorf("generated request id %q, upstream saw %q", id, e.Headers["X-Request-Id"])
+		}
+		if got := e.Headers["X-Forwarded-For"]; got != "127.0.0.1" {
+			t.Errorf("upstream X-Forwarded-For %q, want the client's address", got)
 		}
 	})
 	refusals := []struct {

@@ -8,7 +8,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"net"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -45,7 +48,12 @@ func (r *requestIDs) init() {
 }
 
 func (r *requestIDs) next() string {
-	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
+	var b strings.Builder
+	b.Grow(len(r.prefix) + 13)
+	b.WriteString(r.prefix)
+	var n [13]byte
+	b.Write(strconv.AppendUint(n[:0], r.n.Add(1), 36))
+	return b.String()
 }
 
 // validRequestID accepts a client's id of up to 128 safe characters.
@@ -212,10 +220,12 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	h.Set(headerApp, k.App)
 	h.Set(headerSubscription, k.Subscription)
 	h.Set(headerRequestID, reqID)
+	var ipBuf [64]byte
+	ip := appendIP(ipBuf[:0], ctx.RemoteIP())
 	if prior := h.Peek("X-Forwarded-For"); len(prior) > 0 {
-		h.Set("X-Forwarded-For", string(prior)+", "+ctx.RemoteIP().String())
+		h.Set("X-Forwarded-For", string(prior)+", "+string(ip))
 	} else {
-		h.Set("X-Forwarded-For", ctx.RemoteIP().String())
+		h.SetBytesV("X-Forwarded-For", ip)
 	}
 	if ctx.IsTLS() {
 		h.Set("X-Forwarded-Proto", "https")
@@ -290,10 +300,19 @@ func pathBuf(base string, rest []byte) []byte {
 	return append(b, rest...)
 }
 
+// appendIP appends ip as net.IP.String writes it, without allocating.
+func appendIP(dst []byte, ip net.IP) []byte {
+	if a, ok := netip.AddrFromSlice(ip); ok {
+		return a.Unmap().AppendTo(dst)
+	}
+	return append(dst, ip.String()...)
+}
+
 func setRateLimit(h *fasthttp.ResponseHeader, d ratelimit.Decision) {
-	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
-	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	h.Set("RateLimit-Reset", strconv.Itoa(int(d.Reset/time.Second)))
+	var b [20]byte
+	h.SetBytesV("RateLimit-Limit", strconv.AppendInt(b[:0], int64(d.Limit), 10))
+	h.SetBytesV("RateLimit-Remaining", strconv.AppendInt(b[:0], int64(d.Remaining), 10))
+	h.SetBytesV("RateLimit-Reset", strconv.AppendInt(b[:0], int64(d.Reset/time.Second), 10))
 }
 
 func (n *Node) unauthorized(ctx *fasthttp.RequestCtx, reqID, challenge, detail string) {

@@ -1,0 +1,453 @@
+// Command evloopspike is a measured spike, not a gateway: the node's hot path
+// (route by /{api}/v{major}, key looked up by SHA-256 in a gateway.State, the
+// plan's rate limit, the key stripped, hop-by-hop headers removed, consumer,
+// request id and forwarding headers set, the path rewritten, forwarded to the
+// upstream over kept-alive connections) served from nbio's event loops
+// instead of a goroutine per connection. Both sides, the clients' connections
+// and the upstream's, sit in the same nbio engine; fasthttp's parser reads the
+// requests and responses from the bytes the loop received. It has no
+// timeouts, no metrics, no usage counting and no access log, and one route
+// and one key (those of bench/gatewaybench, which starts it with -spike).
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/lesismal/nbio"
+	"github.com/valyala/fasthttp"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+// maxMessage bounds what one connection may hold unparsed: a request or
+// response (headers and body) larger than this is refused.
+const maxMessage = 1 << 20
+
+var hopByHop = []string{"Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade"}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	upstream := flag.String("upstream", "", "upstream host:port (required)")
+	basePath := flag.String("base", "/v1", "the upstream's path for the route")
+	route := flag.String("route", "bench/v1", "the one route: {api}/v{major}")
+	key := flag.String("key", "ptk_bench_0123456789abcdef0123456789abcdef", "the one valid API key")
+	pollers := flag.Int("pollers", runtime.GOMAXPROCS(0), "event loops")
+	lock := flag.Bool("lock-pollers", false, "lock each event loop to an OS thread")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file until stopped")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "evloopspike:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
+	if *upstream == "" {
+		fmt.Fprintln(os.Stderr, "evloopspike: -upstream is required")
+		os.Exit(2)
+	}
+	if err := run(*addr, *upstream, *basePath, *route, *key, *pollers, *lock); err != nil {
+		fmt.Fprintln(os.Stderr, "evloopspike:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, upstream, basePath, route, key string, pollers int, lock bool) error {
+	st, err := gateway.NewState(1,
+		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + upstream + basePath}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
+		[]gateway.Key{{ID: "kbench", Hash: gateway.HashKey(key), Subscription: "sub-bench", Team: "bench", App: "wrk", API: "bench", Major: 1, Plan: "bench", State: gateway.KeyActive}})
+	if err != nil {
+		return err
+	}
+	var prefix [6]byte
+	rand.Read(prefix[:])
+	p := &proxy{
+		state: st, limiter: ratelimit.NewLocal(),
+		route: route, basePath: basePath, upstream: upstream,
+		idPrefix: hex.EncodeToString(prefix[:]) + "-",
+	}
+	p.engine = nbio.NewEngine(nbio.Config{
+		Network: "tcp", Addrs: []string{addr}, NPoller: pollers, LockPoller: lock,
+		ReadBufferSize: 16 << 10,
+	})
+	p.idle = make([][]*outbound, pollers)
+	p.engine.OnData(p.onData)
+	p.engine.OnClose(p.onClose)
+	if err := p.engine.Start(); err != nil {
+		return err
+	}
+	defer p.engine.Stop()
+	fmt.Println("evloopspike listening on", addr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	return nil
+}
+
+type proxy struct {
+	engine                    *nbio.Engine
+	state                     *gateway.State
+	limiter                   *ratelimit.Local
+	route, basePath, upstream string
+	idPrefix                  string
+	ids                       atomic.Uint64
+
+	mu sync.Mutex
+	// idle are the kept-alive upstream connections by event loop (the
+	// descriptor modulo the loops, as nbio assigns them), so that a client
+	// and its upstream connection are served by the same loop.
+	idle [][]*outbound
+}
+
+// inbound is a client's connection. Its mutex orders the bytes its loop
+// receives against the upstream's answer, handled on another loop.
+type inbound struct {
+	mu       sync.Mutex
+	c        *nbio.Conn
+	buf      []byte // received, not yet parsed
+	busy     bool   // a request is at the upstream
+	closing  bool
+	req      fasthttp.Request
+	out      []byte
+	clientIP string
+	reqID    string
+	d        ratelimit.Decision
+}
+
+// outbound is a connection to the upstream; in is the client whose request
+// it carries.
+type outbound struct {
+	c    *nbio.Conn
+	buf  []byte
+	resp fasthttp.Response
+	in   atomic.Pointer[inbound]
+	out  []byte
+	dead bool
+}
+
+func (p *proxy) onData(c *nbio.Conn, data []byte) {
+	switch s := c.Session().(type) {
+	case *outbound:
+		p.onResponse(s, data)
+	case *inbound:
+		s.mu.Lock()
+		s.buf = append(s.buf, data...)
+		if len(s.buf) > maxMessage {
+			// A client that sends far ahead of the answers.
+			s.closing = true
+			s.c.Close()
+		}
+		p.next(s)
+		s.mu.Unlock()
+	case nil:
+		s2 := &inbound{c: c}
+		if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+			s2.clientIP = ta.IP.String()
+		}
+		c.SetSession(s2)
+		s2.mu.Lock()
+		s2.buf = append(s2.buf, data...)
+		p.next(s2)
+		s2.mu.Unlock()
+	}
+}
+
+func (p *proxy) onClose(c *nbio.Conn, _ error) {
+	switch s := c.Session().(type) {
+	case *outbound:
+		p.mu.Lock()
+		s.dead = true
+		p.mu.Unlock()
+		in := s.in.Swap(nil)
+		if in != nil {
+			in.mu.Lock()
+			p.local(in, fasthttp.StatusBadGateway, "the upstream closed the connection")
+			in.mu.Unlock()
+		}
+	case *inbound:
+		s.mu.Lock()
+		s.closing = true
+		s.mu.Unlock()
+	}
+}
+
+// endReader hands out the received bytes, then errIncomplete: a parse that
+// reads past them needs more bytes.
+type endReader struct {
+	b   []byte
+	hit bool
+}
+
+var errIncomplete = errors.New("incomplete")
+
+func (r *endReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		r.hit = true
+		return 0, errIncomplete
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// parse reads one message from b with read (fasthttp's Request.Read or
+// Response.Read) and returns how many bytes it took, 0 if b holds only part
+// of it.
+func parse(b []byte, read func(*bufio.Reader) error) (int, error) {
+	er := &endReader{b: b}
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(er)
+	err := read(br)
+	used := len(b) - len(er.b) - br.Buffered()
+	br.Reset(nil)
+	readers.Put(br)
+	if err != nil {
+		if er.hit {
+			if len(b) > maxMessage {
+				return 0, errors.New("message too large")
+			}
+			return 0, nil
+		}
+		return 0, err
+	}
+	return used, nil
+}
+
+// next serves the next request s holds, if it is not waiting for one.
+// s.mu is held.
+func (p *proxy) next(s *inbound) {
+	for !s.busy && !s.closing && len(s.buf) > 0 {
+		n, err := parse(s.buf, s.req.Read)
+		if err != nil {
+			s.closing = true
+			p.local(s, fasthttp.StatusBadRequest, "the request could not be read")
+			return
+		}
+		if n == 0 {
+			return
+		}
+		s.buf = s.buf[:copy(s.buf, s.buf[n:])]
+		s.busy = true
+		p.serve(s)
+	}
+}
+
+// serve does the node's work for s.req and sends it to the upstream, or
+// answers itself. s.mu is held.
+func (p *proxy) serve(s *inbound) {
+	h := &s.req.Header
+	if id := h.Peek("X-Request-Id"); len(id) > 0 && len(id) <= 128 {
+		s.reqID = string(id)
+	} else {
+		s.reqID = p.idPrefix + strconv.FormatUint(p.ids.Add(1), 36)
+	}
+	if h.ConnectionClose() {
+		s.closing = true
+	}
+	path := s.req.URI().Path()
+	prefixLen := 1 + len(p.route)
+	if len(path) < prefixLen || string(path[1:prefixLen]) != p.route || (len(path) > prefixLen && path[prefixLen] != '/') {
+		p.local(s, fasthttp.StatusNotFound, "no API version is served at this path")
+		return
+	}
+	key := h.Peek("X-API-Key")
+	if len(key) == 0 {
+		p.local(s, fasthttp.StatusUnauthorized, "an API key is required")
+		return
+	}
+	now := time.Now()
+	k, ok := p.state.KeyByHash(sha256.Sum256(key))
+	if !ok || k.State != gateway.KeyActive {
+		p.local(s, fasthttp.StatusUnauthorized, "the API key is not valid")
+		return
+	}
+	if k.API != "bench" || k.Major != 1 {
+		p.local(s, fasthttp.StatusForbidden, "the API key does not subscribe to this API version")
+		return
+	}
+	plan, _ := p.state.Plan(k.Plan)
+	d, _ := p.limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: plan.RatePerMinute, Burst: plan.Burst}, now)
+	if !d.Allowed {
+		p.local(s, fasthttp.StatusTooManyRequests, "rate limited")
+		return
+	}
+	s.d = d
+
+	h.Del("X-API-Key")
+	for _, name := range hopByHop {
+		h.Del(name)
+	}
+	h.ResetConnectionClose()
+	h.Set("X-Portico-Team", k.Team)
+	h.Set("X-Portico-App", k.App)
+	h.Set("X-Portico-Subscription", k.Subscription)
+	h.Set("X-Request-Id", s.reqID)
+	h.Set("X-Forwarded-For", s.clientIP)
+	h.Set("X-Forwarded-Proto", "http")
+	h.SetBytesV("X-Forwarded-Host", h.Host())
+	h.SetHost(p.upstream)
+	rest := path[prefixLen:]
+	up := make([]byte, 0, len(p.basePath)+len(rest)+1)
+	up = append(up, p.basePath...)
+	if len(rest) == 0 {
+		up = append(up, '/')
+	}
+	up = append(up, rest...)
+	h.SetRequestURIBytes(append(up, s.req.URI().QueryString()...))
+
+	o, err := p.take(s.c.Hash() % len(p.idle))
+	if err != nil {
+		p.local(s, fasthttp.StatusBadGateway, "the upstream could not be reached")
+		return
+	}
+	o.in.Store(s)
+	o.resp.SkipBody = h.IsHead()
+	o.out = h.AppendBytes(o.out[:0])
+	o.out = append(o.out, s.req.Body()...)
+	if _, err := o.c.Write(o.out); err != nil {
+		o.in.Store(nil)
+		p.local(s, fasthttp.StatusBadGateway, "the upstream could not be reached")
+	}
+}
+
+// take returns an idle upstream connection of event loop i, or a new one
+// (of that loop if one of a few dials lands there).
+func (p *proxy) take(i int) (*outbound, error) {
+	p.mu.Lock()
+	for len(p.idle[i]) > 0 {
+		o := p.idle[i][len(p.idle[i])-1]
+		p.idle[i] = p.idle[i][:len(p.idle[i])-1]
+		if !o.dead {
+			p.mu.Unlock()
+			return o, nil
+		}
+	}
+	p.mu.Unlock()
+	for try := 0; ; try++ {
+		nc, err := net.DialTimeout("tcp", p.upstream, 3*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		c, err := p.engine.AddConn(nc)
+		nc.Close() // nbio holds a duplicate of the descriptor
+		if err != nil {
+			return nil, err
+		}
+		o := &outbound{c: c}
+		c.SetSession(o)
+		if j := c.Hash() % len(p.idle); j != i && try < 4 {
+			p.put(o)
+			continue
+		}
+		return o, nil
+	}
+}
+
+func (p *proxy) put(o *outbound) {
+	i := o.c.Hash() % len(p.idle)
+	p.mu.Lock()
+	p.idle[i] = append(p.idle[i], o)
+	p.mu.Unlock()
+}
+
+// onResponse parses the upstream's answer and passes it to the client.
+func (p *proxy) onResponse(o *outbound, data []byte) {
+	o.buf = append(o.buf, data...)
+	n, err := parse(o.buf, o.resp.Read)
+	if n == 0 && err == nil {
+		return
+	}
+	o.buf = o.buf[:copy(o.buf, o.buf[n:])]
+	s := o.in.Swap(nil)
+	if err != nil || s == nil {
+		o.c.Close()
+		if s != nil {
+			s.mu.Lock()
+			p.local(s, fasthttp.StatusBadGateway, "the upstream gave an invalid answer")
+			s.mu.Unlock()
+		}
+		return
+	}
+	rh := &o.resp.Header
+	if !rh.ConnectionClose() {
+		// Back to the pool before the client, served by this same loop,
+		// can send its next request.
+		defer p.put(o)
+	} else {
+		defer o.c.Close()
+	}
+	for _, name := range hopByHop {
+		rh.Del(name)
+	}
+	s.mu.Lock()
+	rh.Set("X-Request-Id", s.reqID)
+	if s.d.Limit > 0 {
+		rh.Set("RateLimit-Limit", strconv.Itoa(s.d.Limit))
+		rh.Set("RateLimit-Remaining", strconv.Itoa(s.d.Remaining))
+		rh.Set("RateLimit-Reset", strconv.Itoa(int(s.d.Reset/time.Second)))
+	}
+	if s.closing {
+		rh.SetConnectionClose()
+	} else {
+		rh.ResetConnectionClose()
+	}
+	s.out = rh.AppendBytes(s.out[:0])
+	s.out = append(s.out, o.resp.Body()...)
+	p.finish(s)
+	s.mu.Unlock()
+}
+
+// local answers s itself with a problem. s.mu is held.
+func (p *proxy) local(s *inbound, status int, detail string) {
+	var r fasthttp.Response
+	r.SetStatusCode(status)
+	r.Header.SetContentType("application/problem+json")
+	r.Header.Set("X-Request-Id", s.reqID)
+	if status == fasthttp.StatusUnauthorized {
+		r.Header.Set("WWW-Authenticate", `Bearer realm="portico"`)
+	}
+	if s.closing {
+		r.SetConnectionClose()
+	}
+	r.SetBodyString(`{"type":"about:blank","title":` + strconv.Quote(fasthttp.StatusMessage(status)) + `,"status":` + strconv.Itoa(status) + `,"detail":` + strconv.Quote(detail) + `}`)
+	s.out = r.Header.AppendBytes(s.out[:0])
+	s.out = append(s.out, r.Body()...)
+	p.finish(s)
+}
+
+// finish writes s.out to the client and goes on with the next request it
+// sent. s.mu is held.
+func (p *proxy) finish(s *inbound) {
+	s.c.Write(s.out)
+	s.busy = false
+	s.req.Reset()
+	if s.closing {
+		s.c.Close()
+		return
+	}
+	p.next(s)
+}
