@@ -5,6 +5,11 @@
 # itself; takes about rounds × 3 × duration (default 3 × 3 × 5 s) plus a build.
 #
 #   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
+#                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]...
+#
+# -spike also measures bench/evloopspike (the node's hot path on nbio's event
+# loops, a spike and not the gateway); -gateway-env another gateway process
+# run with that environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec go run ./bench/gatewaybench "$@"

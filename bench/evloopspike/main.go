@@ -237,6 +237,29 @@ func parse(b []byte, read func(*bufio.Reader) error) (int, error) {
 	return used, nil
 }
 
+// appender collects what a bufio.Writer flushes.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+
+// render appends a message as write (fasthttp's Request.Write or
+// Response.Write, which frame the body) puts it on the wire.
+func render(dst []byte, write func(*bufio.Writer) error) []byte {
+	a := &appender{b: dst}
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(a)
+	write(bw)
+	bw.Flush()
+	bw.Reset(nil)
+	writers.Put(bw)
+	return a.b
+}
+
 // next serves the next request s holds, if it is not waiting for one.
 // s.mu is held.
 func (p *proxy) next(s *inbound) {
@@ -326,8 +349,7 @@ func (p *proxy) serve(s *inbound) {
 	}
 	o.in.Store(s)
 	o.resp.SkipBody = h.IsHead()
-	o.out = h.AppendBytes(o.out[:0])
-	o.out = append(o.out, s.req.Body()...)
+	o.out = render(o.out[:0], s.req.Write)
 	if _, err := o.c.Write(o.out); err != nil {
 		o.in.Store(nil)
 		p.local(s, fasthttp.StatusBadGateway, "the upstream could not be reached")
@@ -415,8 +437,7 @@ func (p *proxy) onResponse(o *outbound, data []byte) {
 	} else {
 		rh.ResetConnectionClose()
 	}
-	s.out = rh.AppendBytes(s.out[:0])
-	s.out = append(s.out, o.resp.Body()...)
+	s.out = render(s.out[:0], o.resp.Write)
 	p.finish(s)
 	s.mu.Unlock()
 }
@@ -434,8 +455,7 @@ func (p *proxy) local(s *inbound, status int, detail string) {
 		r.SetConnectionClose()
 	}
 	r.SetBodyString(`{"type":"about:blank","title":` + strconv.Quote(fasthttp.StatusMessage(status)) + `,"status":` + strconv.Itoa(status) + `,"detail":` + strconv.Quote(detail) + `}`)
-	s.out = r.Header.AppendBytes(s.out[:0])
-	s.out = append(s.out, r.Body()...)
+	s.out = render(s.out[:0], r.Write)
 	p.finish(s)
 }
 
