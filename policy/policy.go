@@ -110,6 +110,15 @@ type Enforcer struct {
 	// every domain (every team), on each page's navigation. refresh
 	// empties it with each reload, under mu, as Casbin's decision cache.
 	scopes map[scopeKey]Scope
+	// decisions keeps Allowed's answers the same way: Casbin's own cache
+	// joins the question into a string key and takes the LRU's lock on
+	// every call, and a page asks eight or so.
+	decisions map[decisionKey]bool
+}
+
+type decisionKey struct {
+	user             int64
+	domain, obj, act string
 }
 
 type scopeKey struct {
@@ -120,6 +129,9 @@ type scopeKey struct {
 // maxScopes bounds the kept Teams answers: when full, they are dropped and
 // the next requests ask Casbin again.
 const maxScopes = 20000
+
+// maxDecisions bounds the kept Allowed answers likewise.
+const maxDecisions = 100_000
 
 // New builds an Enforcer from the embedded model and policy and loads the
 // current role assignments.
@@ -140,7 +152,7 @@ func New(ctx context.Context, source RoleSource) (*Enforcer, error) {
 	}
 	e.SetCache(decisionCache{dc})
 	e.EnableAutoSave(false)
-	pe := &Enforcer{source: source, e: e, version: -1, scopes: map[scopeKey]Scope{}}
+	pe := &Enforcer{source: source, e: e, version: -1, scopes: map[scopeKey]Scope{}, decisions: map[decisionKey]bool{}}
 	if err := pe.refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -152,12 +164,31 @@ func (pe *Enforcer) Allowed(ctx context.Context, userID int64, domain, obj, act 
 	if err := pe.refresh(ctx); err != nil {
 		return false, err
 	}
+	key := decisionKey{userID, domain, obj, act}
 	pe.mu.RLock()
-	defer pe.mu.RUnlock()
-	ok, err := pe.e.Enforce(Subject(userID), domain, obj, act)
+	ok, kept := pe.decisions[key]
+	version := pe.version
+	var err error
+	if !kept {
+		ok, err = pe.e.Enforce(Subject(userID), domain, obj, act)
+	}
+	pe.mu.RUnlock()
+	if kept {
+		return ok, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("enforce: %w", err)
 	}
+	pe.mu.Lock()
+	// As in Teams: never stored under role assignments newer than those
+	// it was computed from.
+	if pe.version == version {
+		if len(pe.decisions) >= maxDecisions {
+			pe.decisions = map[decisionKey]bool{}
+		}
+		pe.decisions[key] = ok
+	}
+	pe.mu.Unlock()
 	return ok, nil
 }
 
@@ -269,6 +300,7 @@ func (pe *Enforcer) refresh(ctx context.Context) error {
 	}
 	pe.e.SetAdapter(&adapter{assignments: assignments})
 	pe.scopes = map[scopeKey]Scope{}
+	pe.decisions = map[decisionKey]bool{}
 	if err := pe.e.LoadPolicy(); err != nil {
 		return fmt.Errorf("load policy: %w", err)
 	}
