@@ -2,6 +2,8 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,53 +16,110 @@ import (
 	"github.com/redis/rueidis"
 )
 
-// allowScript takes one request from a subscription's rate and quota in one
-// atomic step on the Redis server, so every node sees the same counts.
+// leaseScript takes up to want tokens of a subscription's rate and quota in
+// one atomic step on the Redis server, so every node sees the same counts.
 //
 // The rate is GCRA (the generic cell rate algorithm): KEYS[1] holds the
-// theoretical arrival time in microseconds of Redis's clock; a request is
-// allowed when it is no earlier than that time minus the burst's tolerance.
-// KEYS[2] counts today's accepted requests and expires after the day.
-// The clock is the server's (TIME), so the nodes' clocks need not agree for
-// the rate; the day of the quota is the node's UTC day.
+// theoretical arrival time (TAT) in microseconds of Redis's clock; n tokens
+// may be taken when TAT + n emission intervals is no later than now plus the
+// burst's tolerance. KEYS[2] counts today's quota units taken and expires
+// after the day. The clock is the server's (TIME), so the nodes' clocks need
+// not agree for the rate; the day of the quota is the node's UTC day.
+//
+// Tokens a node takes but has not used yet are held: KEYS[3] maps each node
+// to "tokens expiry" (µs). While held, they count against the bucket's
+// capacity: before anything else TAT is raised to at least now + held
+// emission intervals (every lease recorded, expired ones included, as they
+// were held until now), so the tokens in Redis plus the tokens held by nodes
+// never exceed the burst, and the nodes together accept at most the burst
+// plus the rate over any span of time. Expired leases are then forgotten:
+// a node stops using its lease before Redis's expiry. A node tells what it
+// still keeps of its lease (ARGV[8], at most what Redis recorded) and gives
+// back what it no longer uses (ARGV[9]): given tokens return to the bucket
+// while Redis still holds them, and to the quota always (quota units are
+// counted when taken, and only the node that took them gives them back).
 //
 // ARGV: emission interval in µs (0: no rate), burst, daily quota (0: none),
-// the quota key's expiry (Unix seconds).
-// Returns {verdict (0 allowed, 1 over the rate, 2 over the quota),
-// remaining, retry after µs, reset µs, quota used}.
-var allowScript = rueidis.NewLuaScript(`
+// the quota key's expiry (Unix seconds), node id, want, use (1: one of the
+// tokens is used at once), keep, give, lease time in µs.
+// Returns {verdict (0 granted or nothing asked, 1 over the rate, 2 over the
+// quota), granted, remaining, retry after µs, reset µs, quota counter,
+// kept}.
+var leaseScript = rueidis.NewLuaScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local quota = tonumber(ARGV[3])
+local node = ARGV[5]
+local want = tonumber(ARGV[6])
+local use = tonumber(ARGV[7])
+local keep = tonumber(ARGV[8])
+local give = tonumber(ARGV[9])
+local ttl = tonumber(ARGV[10])
+local grant = want
 local used = 0
 if quota > 0 then
   used = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if used >= quota then
-    return {2, 0, 0, 0, used}
+  if give > 0 and used > 0 then
+    used = redis.call('DECRBY', KEYS[2], math.min(give, used))
   end
+  grant = math.min(grant, quota - used)
 end
-local remaining, reset = 0, 0
+local kept = keep
+local remaining, retry, reset = 0, 0, 0
+local tat, tolerance = 0, 0
+local verdict = 0
 if emission > 0 then
-  local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-  if tat < now then tat = now end
-  local tolerance = emission * burst
-  local newTat = tat + emission
-  local diff = now - (newTat - tolerance)
-  if diff < 0 then
-    return {1, 0, math.ceil(-diff), math.ceil(tat - now), used}
+  tolerance = emission * burst
+  tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+  local leases = redis.call('HGETALL', KEYS[3])
+  local held, own, ownFound, ownValid = 0, 0, false, false
+  for i = 1, #leases, 2 do
+    local n, exp = string.match(leases[i + 1], '^(%d+) (%d+)$')
+    n, exp = tonumber(n) or 0, tonumber(exp) or 0
+    held = held + n
+    if leases[i] == node then
+      own, ownFound, ownValid = n, true, exp > now
+    elseif exp <= now then
+      redis.call('HDEL', KEYS[3], leases[i])
+    end
   end
-  redis.call('SET', KEYS[1], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
-  remaining = math.floor((tolerance - (newTat - now)) / emission)
-  reset = math.ceil(newTat - now)
+  if tat < now + held * emission then tat = now + held * emission end
+  kept = 0
+  if ownValid then
+    kept = math.min(keep, own)
+    local back = math.min(give, own - kept)
+    if back > 0 then tat = tat - back * emission end
+  end
+  grant = math.min(grant, math.floor((now + tolerance - tat) / emission))
+  if grant < 0 then grant = 0 end
+  tat = tat + grant * emission
+  if grant == 0 and want > 0 and not (quota > 0 and used >= quota) then
+    verdict = 1
+    retry = math.ceil(tat + emission - tolerance - now)
+  end
+  remaining = math.max(math.floor((now + tolerance - tat) / emission), 0)
+  reset = math.max(math.ceil(tat - now), 0)
+  if tat > now then
+    redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+  end
+  local pool = kept + grant - math.min(use, grant)
+  if pool > 0 then
+    redis.call('HSET', KEYS[3], node, string.format('%d %.0f', pool, now + ttl))
+    redis.call('PEXPIRE', KEYS[3], math.ceil(ttl / 1000) + 1000)
+  elseif ownFound then
+    redis.call('HDEL', KEYS[3], node)
+  end
 end
-if quota > 0 then
-  used = redis.call('INCR', KEYS[2])
-  if used == 1 then redis.call('EXPIREAT', KEYS[2], ARGV[4]) end
+if grant < 0 then grant = 0 end
+if grant == 0 and want > 0 and quota > 0 and used >= quota then verdict = 2 end
+if quota > 0 and grant > 0 then
+  used = redis.call('INCRBY', KEYS[2], grant)
+  redis.call('EXPIREAT', KEYS[2], ARGV[4])
 end
-return {0, remaining, 0, reset, used}
+return {verdict, grant, remaining, retry, reset, used, kept}
 `)
 
 // RedisOptions configure a Redis limiter.
@@ -88,6 +147,20 @@ type RedisOptions struct {
 // requests decided locally; it tries Redis again after a pause. It never
 // fails a request because of Redis.
 //
+// A node leases tokens: one script call takes a batch of a subscription's
+// tokens (rate and quota at once, see leaseScript) and the node serves
+// requests from its batch in memory, topping it up in the background when
+// half of it is used, so a request waits for Redis only when the batch is
+// empty. The batch follows the subscription's demand on this node (its
+// requests of the last 200 ms, at most a quarter of the burst, a hundredth
+// of the daily quota and 64): a quiet subscription takes 1 token per
+// request, used at once, as without leases. A batch is used for 0.9 s at
+// most and counted as held in Redis for 1 s: held tokens are taken from
+// what the other nodes may take, so the nodes together never accept more
+// than the plan allows; a node may refuse early while another holds
+// tokens it does not use. Unused tokens of an expired batch are given back
+// on the node's next call (or its next Sweep).
+//
 // Concurrent calls share the client's connections and are pipelined on
 // them (rueidis's auto-pipelining): many requests' script calls travel in
 // one write and their answers in one read, where one connection per call
@@ -99,6 +172,8 @@ type Redis struct {
 	client   rueidis.Client
 	timeout  time.Duration
 	local    *Local
+	leases   *leases
+	node     string
 	prefix   string
 	pause    time.Duration
 	log      *slog.Logger
@@ -158,7 +233,7 @@ func NewRedis(o RedisOptions) (*Redis, error) {
 		return nil, fmt.Errorf("redis: %w", err)
 	}
 	r := &Redis{
-		client: client, timeout: o.Timeout, local: NewLocal(), prefix: o.Prefix, pause: o.Pause,
+		client: client, timeout: o.Timeout, local: NewLocal(), leases: newLeases(), node: nodeID(), prefix: o.Prefix, pause: o.Pause,
 		log: o.Logger, logEvery: o.LogEvery,
 		fallbacks: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portico_gateway_ratelimit_fallbacks_total",
@@ -192,76 +267,197 @@ func (r *Redis) Ping(ctx context.Context) error {
 	return r.client.Do(ctx, r.client.B().Ping().Build()).Error()
 }
 
-// Sweep forgets the local fallback buckets that are full.
-func (r *Redis) Sweep(now time.Time) int { return r.local.Sweep(now) }
+// Sweep forgets the local fallback buckets that are full and the leases
+// that are idle, and gives back the unused tokens of expired leases (the
+// quota's units above all, which Redis does not let go of by itself).
+func (r *Redis) Sweep(now time.Time) int {
+	mono := time.Now()
+	n := r.leases.sweep(mono, dayOf(now), func(key string, l *lease) {
+		if r.isDown(now) {
+			return
+		}
+		c := l.begin(0, 0, mono)
+		go r.finishAsync(key, l, c, now)
+	})
+	return r.local.Sweep(now) + n
+}
 
 // Fallbacks is how many requests were decided locally so far.
 func (r *Redis) Fallbacks() int64 { return r.fallbackN.Load() }
 
-// Allow takes one request from key's shared rate and quota. It returns no
-// error: when Redis fails, the node's own limits decide.
+func (r *Redis) isDown(now time.Time) bool {
+	until := r.downUntil.Load()
+	return until != 0 && now.UnixNano() < until
+}
+
+// Allow takes one request from key's shared rate and quota: from this
+// node's lease when it holds tokens, else with a call to Redis. It returns
+// no error: when Redis fails, the node's own limits decide.
 func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Time) (Decision, error) {
 	if limit.PerMinute <= 0 && limit.DailyQuota <= 0 {
 		return Decision{Allowed: true}, nil
 	}
-	if until := r.downUntil.Load(); until != 0 && now.UnixNano() < until {
-		return r.fallback(ctx, key, limit, now, nil)
+	mono := time.Now()
+	since := mono
+	var wait *time.Timer
+	defer func() {
+		if wait != nil {
+			wait.Stop()
+		}
+	}()
+	l := r.leases.lock(key)
+	l.prepare(limit, dayOf(now), mono)
+	l.demand.add(mono)
+	for {
+		if r.isDown(now) {
+			l.mu.Unlock()
+			return r.fallback(ctx, key, limit, now, nil)
+		}
+		if l.take() {
+			d := l.allowed(mono)
+			r.refill(key, l, now, mono)
+			l.mu.Unlock()
+			return d, nil
+		}
+		if d, ok := l.refused(now, since, mono); ok {
+			l.mu.Unlock()
+			return d, nil
+		}
+		if ch := l.inflight; ch != nil {
+			// Another request's call is on its way: its answer fills the
+			// pool or tells the refusal.
+			l.mu.Unlock()
+			if wait == nil {
+				wait = time.NewTimer(r.timeout)
+			}
+			select {
+			case <-ch:
+			case <-wait.C:
+				return r.fallback(ctx, key, limit, now, nil)
+			case <-ctx.Done():
+				return r.fallback(ctx, key, limit, now, nil)
+			}
+			l = r.leases.lock(key)
+			mono = time.Now()
+			l.prepare(limit, dayOf(now), mono)
+			continue
+		}
+		c := l.begin(l.size(mono), 1, mono)
+		l.mu.Unlock()
+		a, err := r.exec(ctx, key, c, now)
+		l = r.leases.lock(key)
+		l.finish(c, a, err, time.Now())
+		if err != nil {
+			l.mu.Unlock()
+			return r.fallback(ctx, key, limit, now, err)
+		}
+		var d Decision
+		switch {
+		case a.verdict == 2:
+			d = quotaExceeded(limit, a.counted, now)
+		case a.verdict == 1:
+			d = Decision{Limit: limit.PerMinute, RetryAfter: max(micros(a.retry.Microseconds()), time.Second), Reset: micros(a.reset.Microseconds())}
+		default:
+			// The request used one of the tokens granted (use = 1);
+			// finish put the others in the pool.
+			d = l.allowed(time.Now())
+			r.refill(key, l, now, time.Now())
+		}
+		l.mu.Unlock()
+		return d, nil
 	}
+}
+
+// refill tops l's pool up in the background when it is half used (l is
+// locked).
+func (r *Redis) refill(key string, l *lease, now, mono time.Time) {
+	want, ok := l.wantRefill(mono)
+	if !ok {
+		return
+	}
+	c := l.begin(want, 0, mono)
+	go r.finishAsync(key, l, c, now)
+}
+
+// finishAsync makes a call no request waits for.
+func (r *Redis) finishAsync(key string, l *lease, c *call, now time.Time) {
+	a, err := r.exec(context.Background(), key, c, now)
+	l.mu.Lock()
+	l.finish(c, a, err, time.Now())
+	l.mu.Unlock()
+	if err != nil {
+		r.down(time.Now(), err)
+	}
+}
+
+// exec runs the lease script for c.
+func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (answer, error) {
 	emission := 0.0
-	if limit.PerMinute > 0 {
-		emission = 60e6 / float64(limit.PerMinute)
+	if c.limit.PerMinute > 0 {
+		emission = 60e6 / float64(c.limit.PerMinute)
 	}
-	next := NextMidnight(now)
-	keys := []string{r.prefix + "{" + key + "}:r", r.prefix + "{" + key + "}:q:" + strconv.FormatInt(dayOf(now), 10)}
-	args := []string{strconv.FormatFloat(emission, 'f', 3, 64), strconv.Itoa(limit.burst()), strconv.Itoa(limit.DailyQuota), strconv.FormatInt(next.Unix()+3600, 10)}
+	keys := []string{r.prefix + "{" + key + "}:r", r.prefix + "{" + key + "}:q:" + strconv.FormatInt(c.day, 10), r.prefix + "{" + key + "}:l"}
+	args := []string{
+		strconv.FormatFloat(emission, 'f', 3, 64), strconv.Itoa(c.limit.burst()), strconv.Itoa(c.limit.DailyQuota),
+		strconv.FormatInt((c.day+1)*86400+3600, 10), r.node,
+		strconv.Itoa(c.want), strconv.Itoa(c.use), strconv.Itoa(c.keep), strconv.Itoa(c.give),
+		strconv.FormatInt(leaseTTL.Microseconds(), 10),
+	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
-	res, err := allowScript.Exec(cctx, r.client, keys, args).AsIntSlice()
+	res, err := leaseScript.Exec(cctx, r.client, keys, args).AsIntSlice()
 	cancel()
-	if err == nil && len(res) != 5 {
+	if err == nil && len(res) != 7 {
 		err = errors.New("unexpected answer from the limiter script")
 	}
 	if err != nil {
-		return r.fallback(ctx, key, limit, now, err)
+		return answer{}, err
 	}
 	if r.downUntil.Load() != 0 && r.downUntil.Swap(0) != 0 {
 		r.up.Set(1)
 		r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again")
 	}
-	d := Decision{Allowed: res[0] == 0, Limit: limit.PerMinute, Remaining: int(max(res[1], 0))}
-	if limit.DailyQuota > 0 {
-		d.QuotaUsed = int(res[4])
-	}
-	switch res[0] {
-	case 2:
-		return quotaExceeded(limit, int(res[4]), now), nil
-	case 1:
-		d.RetryAfter = max(micros(res[2]), time.Second)
-	}
-	d.Reset = micros(res[3])
-	return d, nil
+	return answer{
+		verdict: int(res[0]), granted: int(res[1]), remaining: int(res[2]),
+		retry: time.Duration(res[3]) * time.Microsecond, reset: time.Duration(res[4]) * time.Microsecond,
+		counted: int(res[5]), kept: int(res[6]),
+	}, nil
 }
 
 func micros(us int64) time.Duration {
 	return seconds(float64(us) / 1e6)
 }
 
-// fallback decides with the local limits, counts it, and logs at most one
-// line per logEvery. err is the Redis failure that starts a pause (nil while
-// pausing, or when only the connection pool was busy).
-func (r *Redis) fallback(ctx context.Context, key string, limit Limit, now time.Time, err error) (Decision, error) {
-	r.fallbacks.Inc()
-	r.fallbackN.Add(1)
-	if err != nil {
-		r.downUntil.Store(now.Add(r.pause).UnixNano())
-		r.up.Set(0)
-	}
+// down starts a pause after a Redis failure and logs at most one line per
+// logEvery.
+func (r *Redis) down(now time.Time, err error) {
+	r.downUntil.Store(now.Add(r.pause).UnixNano())
+	r.up.Set(0)
 	r.logMu.Lock()
-	r.unlogged++
-	if err != nil && now.Sub(r.lastLog) >= r.logEvery {
+	if now.Sub(r.lastLog) >= r.logEvery {
 		r.log.Warn("Redis unreachable: rate limits and quotas are per node until it answers",
 			"err", err, "requests_decided_locally", r.unlogged, "retry_every", r.pause)
 		r.lastLog, r.unlogged = now, 0
 	}
 	r.logMu.Unlock()
+}
+
+// fallback decides with the local limits and counts it. err is the Redis
+// failure that starts a pause (nil while pausing).
+func (r *Redis) fallback(ctx context.Context, key string, limit Limit, now time.Time, err error) (Decision, error) {
+	r.fallbacks.Inc()
+	r.fallbackN.Add(1)
+	r.logMu.Lock()
+	r.unlogged++
+	r.logMu.Unlock()
+	if err != nil {
+		r.down(now, err)
+	}
 	return r.local.Allow(ctx, key, limit, now)
+}
+
+// nodeID names this limiter's leases in Redis.
+func nodeID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -68,7 +68,7 @@ func TestRedisDailyQuota(t *testing.T) {
 	prefix := redistest.Prefix(t, url)
 	a, b := newRedis(t, url, prefix, nil, nil), newRedis(t, url, prefix, nil, nil)
 	lim := ratelimit.Limit{DailyQuota: 3}
-	now := time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)
+	now := time.Date(2099, 12, 2, 23, 59, 0, 0, time.UTC) // a day to come: its key expires after it
 	for i, l := range []*ratelimit.Redis{a, b, a} {
 		d, _ := l.Allow(t.Context(), "sub-q", lim, now)
 		if !d.Allowed || d.QuotaUsed != i+1 {
