@@ -11,7 +11,7 @@ import (
 // and serves requests from its batch without a round trip; see Redis.
 const (
 	// leaseMax is the most tokens one node takes in one call.
-	leaseMax = 64
+	leaseMax = 1024
 	// leaseWindow is the demand a lease is sized for: as many tokens as the
 	// node's requests of the subscription in the last window.
 	leaseWindow = 200 * time.Millisecond
@@ -84,15 +84,15 @@ type lease struct {
 	until time.Time
 	// give is what an expired pool held: handed back on the next call.
 	give int
-	// inflight is closed when the call in flight answers (nil: none).
-	// A node has at most one call in flight per subscription, so what it
-	// tells Redis it keeps is never overtaken by another of its calls.
+	// inflight is closed when the lease call in flight answers (nil:
+	// none). A node has at most one lease call in flight per subscription,
+	// so what it tells Redis it keeps is never overtaken by another of its
+	// calls.
 	inflight chan struct{}
 	demand   demand
-	// From the last answer (received at answered): tokens left in Redis,
-	// when the burst is whole again, the quota counter (leased units
-	// included), and a refusal known to hold until refusedUntil.
-	answered     time.Time
+	// From the last answer: tokens left in Redis, when the burst is whole
+	// again, the quota counter (leased units included), and a refusal
+	// known to hold until refusedUntil (no background refill before).
 	remaining    int
 	resetAt      time.Time
 	counted      int
@@ -107,7 +107,10 @@ type call struct {
 	sent       time.Time
 	want, use  int
 	keep, give int
-	done       chan struct{}
+	// plain: a call for one request alone (while the lease call is in
+	// flight), which leaves the lease as it is.
+	plain bool
+	done  chan struct{}
 }
 
 // answer is the script's answer.
@@ -168,13 +171,19 @@ func (l *lease) begin(want, use int, now time.Time) *call {
 
 // finish applies an answer (or a failure) to l. A failed call's give is not
 // sent again: had it reached Redis, tokens would be given back twice.
-func (l *lease) finish(c *call, a answer, err error, now time.Time) {
-	close(c.done)
-	l.inflight = nil
+func (l *lease) finish(c *call, a answer, err error) {
+	if !c.plain {
+		close(c.done)
+		l.inflight = nil
+	}
 	if err != nil || c.limit != l.limit || c.day != l.day {
 		return
 	}
-	l.answered = now
+	l.remaining, l.counted = a.remaining, a.counted
+	l.resetAt = c.sent.Add(a.reset)
+	if c.plain {
+		return
+	}
 	if lost := c.keep - a.kept; lost > 0 {
 		// Redis no longer counted part of the pool as held: drop it.
 		from := min(lost, l.pool)
@@ -185,23 +194,12 @@ func (l *lease) finish(c *call, a answer, err error, now time.Time) {
 	if l.pool > 0 {
 		l.until = c.sent.Add(leaseLocal)
 	}
-	l.remaining, l.counted = a.remaining, a.counted
-	l.resetAt = c.sent.Add(a.reset)
 	switch a.verdict {
 	case 1:
 		l.refusedUntil, l.quotaOut = c.sent.Add(a.retry), false
 	case 2:
 		l.refusedUntil, l.quotaOut = c.sent.Add(quotaRefusalHold), true
 	}
-}
-
-// take uses one token of the pool.
-func (l *lease) take() bool {
-	if l.pool <= 0 {
-		return false
-	}
-	l.pool--
-	return true
 }
 
 // allowed is the decision for a request that took a token at now.
@@ -215,21 +213,6 @@ func (l *lease) allowed(now time.Time) Decision {
 		d.QuotaUsed = max(l.counted-l.pool, 0)
 	}
 	return d
-}
-
-// refused is the decision for a request that began at since, while a
-// refusal holds that an answer received after since told. A request never
-// takes an older refusal: with its pool empty it asks Redis, as it would
-// without leases, and so finds a Redis that stopped answering.
-func (l *lease) refused(wall, since, now time.Time) (Decision, bool) {
-	if !now.Before(l.refusedUntil) || l.answered.Before(since) {
-		return Decision{}, false
-	}
-	if l.quotaOut {
-		return quotaExceeded(l.limit, l.counted, wall), true
-	}
-	return Decision{Limit: l.limit.PerMinute, RetryAfter: max(seconds(l.refusedUntil.Sub(now).Seconds()), time.Second),
-		Reset: seconds(l.resetAt.Sub(now).Seconds())}, true
 }
 
 // leases holds this node's leases by subscription.

@@ -13,7 +13,7 @@ func TestLeaseCap(t *testing.T) {
 	}{
 		{Limit{PerMinute: 60, Burst: 5}, 1},
 		{Limit{PerMinute: 60, Burst: 10}, 2},
-		{Limit{PerMinute: 6000}, 64},
+		{Limit{PerMinute: 6000}, 1024},
 		{Limit{PerMinute: 6000, Burst: 100}, 25},
 		{Limit{DailyQuota: 3}, 1},
 		{Limit{DailyQuota: 2000}, 20},
@@ -67,7 +67,7 @@ func TestLeasePoolArithmetic(t *testing.T) {
 	if l.inflight == nil || c.keep != 0 || c.give != 0 {
 		t.Fatalf("call %+v, in flight %v", c, l.inflight != nil)
 	}
-	l.finish(c, answer{granted: 25, remaining: 75, reset: 250 * time.Millisecond, counted: 525}, nil, t0)
+	l.finish(c, answer{granted: 25, remaining: 75, reset: 250 * time.Millisecond, counted: 525}, nil)
 	if l.pool != 24 || l.inflight != nil || !l.until.Equal(t0.Add(leaseLocal)) {
 		t.Fatalf("after the grant: pool %d, until %v", l.pool, l.until)
 	}
@@ -76,7 +76,7 @@ func TestLeasePoolArithmetic(t *testing.T) {
 		t.Fatalf("decision %+v, want remaining 75+24, quota used 525-24, reset 1 s", d)
 	}
 	for range 12 {
-		l.take()
+		l.pool--
 	}
 	if want, ok := l.wantRefill(t0); !ok || want != 13 {
 		t.Fatalf("half used: refill %d %v, want 13", want, ok)
@@ -87,49 +87,45 @@ func TestLeasePoolArithmetic(t *testing.T) {
 	if c.keep != 12 {
 		t.Fatalf("keep %d, want 12", c.keep)
 	}
-	l.take()
-	l.take()
-	l.finish(c, answer{granted: 10, kept: 12}, nil, t0)
+	l.pool -= 2
+	l.finish(c, answer{granted: 10, kept: 12}, nil)
 	if l.pool != 20 || !l.until.Equal(t0.Add(100*time.Millisecond+leaseLocal)) {
 		t.Fatalf("pool %d until %v, want 20 until the new call's expiry", l.pool, l.until)
 	}
 	// Redis no longer held 5 of them: the node drops 5.
 	c = l.begin(0, 0, t0.Add(200*time.Millisecond))
-	l.finish(c, answer{kept: 15}, nil, t0)
+	l.finish(c, answer{kept: 15}, nil)
 	if l.pool != 15 {
 		t.Fatalf("pool %d, want 15 after Redis kept 15 of 20", l.pool)
 	}
 	// A failed call changes nothing and its give is not sent again.
 	l.give = 3
 	c = l.begin(5, 0, t0.Add(300*time.Millisecond))
-	l.finish(c, answer{}, errTest, t0)
+	l.finish(c, answer{}, errTest)
 	if l.pool != 15 || l.give != 0 || l.inflight != nil {
 		t.Fatalf("after a failure: pool %d give %d", l.pool, l.give)
 	}
 
 	// Expired: the pool becomes tokens to give back; no token is taken.
 	l.prepare(lim, 1, t0.Add(200*time.Millisecond+leaseLocal))
-	if l.pool != 0 || l.give != 15 || l.take() {
+	if l.pool != 0 || l.give != 15 {
 		t.Fatalf("expired: pool %d give %d", l.pool, l.give)
 	}
 	c = l.begin(1, 1, t0.Add(2*time.Second))
 	if c.give != 15 || l.give != 0 {
 		t.Fatalf("the next call gives %d (left %d), want 15", c.give, l.give)
 	}
-	answered := t0.Add(2*time.Second + 50*time.Millisecond)
-	l.finish(c, answer{verdict: 1, retry: 300 * time.Millisecond, reset: 4 * time.Second}, nil, answered)
-	// Requests waiting on the call share its refusal; later ones ask again.
-	if d, ok := l.refused(t0, t0.Add(2*time.Second), t0.Add(2*time.Second+100*time.Millisecond)); !ok || d.Allowed || d.RetryAfter != time.Second || d.Reset != 4*time.Second {
-		t.Fatalf("refusal %+v %v, want held with Retry-After 1 s", d, ok)
+	l.finish(c, answer{verdict: 1, retry: 300 * time.Millisecond, reset: 4 * time.Second}, nil)
+	// No background refill while Redis said no token comes before then.
+	if _, ok := l.wantRefill(t0.Add(2*time.Second + 100*time.Millisecond)); ok || !l.refusedUntil.Equal(t0.Add(2*time.Second+300*time.Millisecond)) {
+		t.Fatalf("background refill while a refusal holds (until %v)", l.refusedUntil)
 	}
-	if _, ok := l.refused(t0, answered.Add(time.Millisecond), answered.Add(time.Millisecond)); ok {
-		t.Fatal("a request that began after the answer takes its refusal")
-	}
-	if _, ok := l.wantRefill(t0.Add(2*time.Second + 100*time.Millisecond)); ok {
-		t.Fatal("background refill while a refusal holds")
-	}
-	if _, ok := l.refused(t0, t0.Add(2*time.Second), t0.Add(2*time.Second+300*time.Millisecond)); ok {
-		t.Fatal("the refusal holds past its retry time")
+	// A plain call (one request alone) leaves the lease as it is.
+	l.pool = 4
+	c = &call{limit: l.limit, day: l.day, sent: t0, want: 1, use: 1, plain: true}
+	l.finish(c, answer{granted: 1, remaining: 9, counted: 900}, nil)
+	if l.pool != 4 || l.remaining != 9 || l.counted != 900 {
+		t.Fatalf("after a plain call: pool %d remaining %d counted %d", l.pool, l.remaining, l.counted)
 	}
 
 	// Another plan or another day drops the pool without giving it back.

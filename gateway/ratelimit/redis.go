@@ -41,7 +41,8 @@ import (
 //
 // ARGV: emission interval in µs (0: no rate), burst, daily quota (0: none),
 // the quota key's expiry (Unix seconds), node id, want, use (1: one of the
-// tokens is used at once), keep, give, lease time in µs.
+// tokens is used at once), keep, give, lease time in µs, plain (1: a call
+// for one request alone, which leaves the node's lease as it is).
 // Returns {verdict (0 granted or nothing asked, 1 over the rate, 2 over the
 // quota), granted, remaining, retry after µs, reset µs, quota counter,
 // kept}.
@@ -58,6 +59,7 @@ local use = tonumber(ARGV[7])
 local keep = tonumber(ARGV[8])
 local give = tonumber(ARGV[9])
 local ttl = tonumber(ARGV[10])
+local plain = ARGV[11] == '1'
 local grant = want
 local used = 0
 if quota > 0 then
@@ -88,7 +90,7 @@ if emission > 0 then
   end
   if tat < now + held * emission then tat = now + held * emission end
   kept = 0
-  if ownValid then
+  if ownValid and not plain then
     kept = math.min(keep, own)
     local back = math.min(give, own - kept)
     if back > 0 then tat = tat - back * emission end
@@ -106,7 +108,8 @@ if emission > 0 then
     redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
   end
   local pool = kept + grant - math.min(use, grant)
-  if pool > 0 then
+  if plain then
+  elseif pool > 0 then
     redis.call('HSET', KEYS[3], node, string.format('%d %.0f', pool, now + ttl))
     redis.call('PEXPIRE', KEYS[3], math.ceil(ttl / 1000) + 1000)
   elseif ownFound then
@@ -153,7 +156,7 @@ type RedisOptions struct {
 // half of it is used, so a request waits for Redis only when the batch is
 // empty. The batch follows the subscription's demand on this node (its
 // requests of the last 200 ms, at most a quarter of the burst, a hundredth
-// of the daily quota and 64): a quiet subscription takes 1 token per
+// of the daily quota and 1,024): a quiet subscription takes 1 token per
 // request, used at once, as without leases. A batch is used for 0.9 s at
 // most and counted as held in Redis for 1 s: held tokens are taken from
 // what the other nodes may take, so the nodes together never accept more
@@ -298,74 +301,52 @@ func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Tim
 		return Decision{Allowed: true}, nil
 	}
 	mono := time.Now()
-	since := mono
-	var wait *time.Timer
-	defer func() {
-		if wait != nil {
-			wait.Stop()
-		}
-	}()
 	l := r.leases.lock(key)
 	l.prepare(limit, dayOf(now), mono)
 	l.demand.add(mono)
-	for {
-		if r.isDown(now) {
-			l.mu.Unlock()
-			return r.fallback(ctx, key, limit, now, nil)
-		}
-		if l.take() {
-			d := l.allowed(mono)
-			r.refill(key, l, now, mono)
-			l.mu.Unlock()
-			return d, nil
-		}
-		if d, ok := l.refused(now, since, mono); ok {
-			l.mu.Unlock()
-			return d, nil
-		}
-		if ch := l.inflight; ch != nil {
-			// Another request's call is on its way: its answer fills the
-			// pool or tells the refusal.
-			l.mu.Unlock()
-			if wait == nil {
-				wait = time.NewTimer(r.timeout)
-			}
-			select {
-			case <-ch:
-			case <-wait.C:
-				return r.fallback(ctx, key, limit, now, nil)
-			case <-ctx.Done():
-				return r.fallback(ctx, key, limit, now, nil)
-			}
-			l = r.leases.lock(key)
-			mono = time.Now()
-			l.prepare(limit, dayOf(now), mono)
-			continue
-		}
-		c := l.begin(l.size(mono), 1, mono)
+	if r.isDown(now) {
 		l.mu.Unlock()
-		a, err := r.exec(ctx, key, c, now)
-		l = r.leases.lock(key)
-		l.finish(c, a, err, time.Now())
-		if err != nil {
-			l.mu.Unlock()
-			return r.fallback(ctx, key, limit, now, err)
-		}
-		var d Decision
-		switch {
-		case a.verdict == 2:
-			d = quotaExceeded(limit, a.counted, now)
-		case a.verdict == 1:
-			d = Decision{Limit: limit.PerMinute, RetryAfter: max(micros(a.retry.Microseconds()), time.Second), Reset: micros(a.reset.Microseconds())}
-		default:
-			// The request used one of the tokens granted (use = 1);
-			// finish put the others in the pool.
-			d = l.allowed(time.Now())
-			r.refill(key, l, now, time.Now())
-		}
+		return r.fallback(ctx, key, limit, now, nil)
+	}
+	if l.pool > 0 {
+		l.pool--
+		d := l.allowed(mono)
+		r.refill(key, l, now, mono)
 		l.mu.Unlock()
 		return d, nil
 	}
+	// The pool is empty: ask Redis for this request, with a lease for the
+	// next ones, or, while the node's lease call is on its way, for this
+	// request alone (a plain call, as without leases: concurrent requests'
+	// calls are pipelined rather than queued behind one another).
+	var c *call
+	if l.inflight == nil {
+		c = l.begin(l.size(mono), 1, mono)
+	} else {
+		c = &call{limit: l.limit, day: l.day, sent: mono, want: 1, use: 1, plain: true}
+	}
+	l.mu.Unlock()
+	a, err := r.exec(ctx, key, c, now)
+	l = r.leases.lock(key)
+	l.finish(c, a, err)
+	if err != nil {
+		l.mu.Unlock()
+		return r.fallback(ctx, key, limit, now, err)
+	}
+	var d Decision
+	switch a.verdict {
+	case 2:
+		d = quotaExceeded(limit, a.counted, now)
+	case 1:
+		d = Decision{Limit: limit.PerMinute, RetryAfter: max(micros(a.retry.Microseconds()), time.Second), Reset: micros(a.reset.Microseconds())}
+	default:
+		// The request used one of the tokens granted (use = 1); finish
+		// put the others in the pool.
+		d = l.allowed(time.Now())
+		r.refill(key, l, now, time.Now())
+	}
+	l.mu.Unlock()
+	return d, nil
 }
 
 // refill tops l's pool up in the background when it is half used (l is
@@ -383,7 +364,7 @@ func (r *Redis) refill(key string, l *lease, now, mono time.Time) {
 func (r *Redis) finishAsync(key string, l *lease, c *call, now time.Time) {
 	a, err := r.exec(context.Background(), key, c, now)
 	l.mu.Lock()
-	l.finish(c, a, err, time.Now())
+	l.finish(c, a, err)
 	l.mu.Unlock()
 	if err != nil {
 		r.down(time.Now(), err)
@@ -396,12 +377,16 @@ func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (a
 	if c.limit.PerMinute > 0 {
 		emission = 60e6 / float64(c.limit.PerMinute)
 	}
+	plain := "0"
+	if c.plain {
+		plain = "1"
+	}
 	keys := []string{r.prefix + "{" + key + "}:r", r.prefix + "{" + key + "}:q:" + strconv.FormatInt(c.day, 10), r.prefix + "{" + key + "}:l"}
 	args := []string{
 		strconv.FormatFloat(emission, 'f', 3, 64), strconv.Itoa(c.limit.burst()), strconv.Itoa(c.limit.DailyQuota),
 		strconv.FormatInt((c.day+1)*86400+3600, 10), r.node,
 		strconv.Itoa(c.want), strconv.Itoa(c.use), strconv.Itoa(c.keep), strconv.Itoa(c.give),
-		strconv.FormatInt(leaseTTL.Microseconds(), 10),
+		strconv.FormatInt(leaseTTL.Microseconds(), 10), plain,
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	res, err := leaseScript.Exec(cctx, r.client, keys, args).AsIntSlice()
