@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/store"
 )
@@ -22,6 +24,13 @@ type Items struct {
 	// Skipped names the routes and keys left out, with why (an API version
 	// without a valid upstream target, a key of a plan that does not exist).
 	Skipped []string
+
+	// base is the state Compile compared the items with (nil: none), and
+	// routes, plans and keys what it found.
+	base   *gateway.State
+	routes compared[gateway.Route]
+	plans  compared[gateway.Plan]
+	keys   compared[gateway.Key]
 }
 
 // Reader is what a compile reads; *store.Store implements it. apiID 0
@@ -60,13 +69,39 @@ func PlanID(api, plan string) string { return api + "." + plan }
 //
 // With apiID not 0 it reads only what belongs to that API (its routes,
 // plans and keys): what a change of one API needs.
-func Compile(ctx context.Context, r Reader, now time.Time, apiID int64) (*Items, error) {
-	apis, versions, err := r.GatewayRouteSources(ctx, apiID)
-	if err != nil {
-		return nil, err
-	}
-	deps, err := r.CurrentGatewayDeployments(ctx, apiID)
-	if err != nil {
+//
+// The four reads run at once (r must allow that; *store.Store does: a
+// PostgreSQL pool, SQLite's WAL readers): the keys' read is the longest,
+// and the others go alongside it on another connection and core.
+//
+// base, when not nil, is the state the items will be compared with (the
+// newest version): an item equal to base's is known valid (a state holds
+// valid items only) and is not validated again, and the comparison is
+// made here, once, for the diff that follows (see diff).
+func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *gateway.State) (*Items, error) {
+	var (
+		apis     []store.GatewayRouteAPI
+		versions []store.GatewayRouteVersion
+		deps     []store.GatewayDeployment
+		ps       []store.GatewayPlan
+		ks       []store.GatewayKey
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		ks, err = r.GatewayKeysOf(gctx, apiID, now.Add(-expiredKept))
+		return err
+	})
+	g.Go(func() (err error) {
+		if apis, versions, err = r.GatewayRouteSources(gctx, apiID); err != nil {
+			return err
+		}
+		if deps, err = r.CurrentGatewayDeployments(gctx, apiID); err != nil {
+			return err
+		}
+		ps, err = r.GatewayPlans(gctx, apiID)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	type routeKey struct {
@@ -91,7 +126,8 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64) (*Items,
 			best[k] = v
 		}
 	}
-	items := &Items{Routes: make([]gateway.Route, 0, len(best))}
+	items := &Items{base: base}
+	routes := make([]idRoute, 0, len(best))
 	for k, v := range best {
 		a := byID[k.api]
 		if a == nil {
@@ -117,33 +153,26 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64) (*Items,
 				r.SuccessorMajor = majorOf(v.Successor)
 			}
 		}
-		if len(r.Targets) == 0 {
-			items.Skipped = append(items.Skipped, r.ID()+": no upstream target (set one on the API's Gateway page)")
-			continue
-		}
-		if err := r.Validate(); err != nil {
-			items.Skipped = append(items.Skipped, err.Error())
-			continue
-		}
-		items.Routes = append(items.Routes, r)
+		routes = append(routes, idRoute{r.ID(), r})
 	}
-	ps, err := r.GatewayPlans(ctx, apiID)
-	if err != nil {
-		return nil, err
+	slices.SortFunc(routes, func(a, b idRoute) int { return strings.Compare(a.id, b.id) })
+	items.Routes = make([]gateway.Route, 0, len(routes))
+	for i := range routes {
+		r := &routes[i].r
+		if len(r.Targets) == 0 {
+			items.Skipped = append(items.Skipped, routes[i].id+": no upstream target (set one on the API's Gateway page)")
+			continue
+		}
+		admit(&items.Routes, &items.routes, r, base, (*gateway.State).Route, routes[i].id, routeEqual, gateway.Route.Validate, &items.Skipped)
 	}
 	plans := make(map[int64]string, len(ps))
+	items.Plans = make([]gateway.Plan, 0, len(ps))
 	for _, p := range ps {
 		gp := gateway.Plan{ID: PlanID(p.API, p.Slug), RatePerMinute: p.RatePerMinute, Burst: p.Burst, DailyQuota: int(p.QuotaPerDay)}
-		if err := gp.Validate(); err != nil {
-			items.Skipped = append(items.Skipped, err.Error())
-			continue
+		if admit(&items.Plans, &items.plans, &gp, base, (*gateway.State).Plan, gp.ID, func(a, b *gateway.Plan) bool { return *a == *b },
+			gateway.Plan.Validate, &items.Skipped) {
+			plans[p.ID] = gp.ID
 		}
-		plans[p.ID] = gp.ID
-		items.Plans = append(items.Plans, gp)
-	}
-	ks, err := r.GatewayKeysOf(ctx, apiID, now.Add(-expiredKept))
-	if err != nil {
-		return nil, err
 	}
 	items.Keys = make([]gateway.Key, 0, len(ks))
 	for i := range ks {
@@ -156,18 +185,50 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64) (*Items,
 		gk := gateway.Key{ID: k.Kid, Hash: k.KeyHash, Subscription: strconv.FormatInt(k.SubscriptionID, 10), Team: k.Team, App: k.App,
 			API: k.API, Major: k.Major, Plan: plan, ExpiresAt: wholeSecond(k.ExpiresAt),
 			GraceEndsAt: wholeSecond(k.GraceEndsAt), State: gateway.KeyActive}
-		if err := gk.Validate(); err != nil {
-			items.Skipped = append(items.Skipped, err.Error())
-			continue
-		}
-		items.Keys = append(items.Keys, gk)
+		admit(&items.Keys, &items.keys, &gk, base, (*gateway.State).Key, gk.ID, keyEqual, gateway.Key.Validate, &items.Skipped)
 	}
-	slices.SortFunc(items.Routes, func(a, b gateway.Route) int { return strings.Compare(a.ID(), b.ID()) })
 	slices.Sort(items.Skipped)
 	if n := len(items.Skipped); n > maxSkippedShown {
 		items.Skipped = append(items.Skipped[:maxSkippedShown:maxSkippedShown], fmt.Sprintf("… and %d more", n-maxSkippedShown))
 	}
 	return items, nil
+}
+
+type idRoute struct {
+	id string
+	r  gateway.Route
+}
+
+// admit appends v, whose id is id, to *items unless it is invalid (then
+// it says why in *skipped and returns false). An item that base holds
+// equal is valid (a state holds valid items only) and is not validated
+// again; cmp notes what the comparison with base found.
+func admit[T any](items *[]T, cmp *compared[T], v *T, base *gateway.State, get func(*gateway.State, string) (*T, bool), id string,
+	equal func(a, b *T) bool, validate func(T) error, skipped *[]string) bool {
+	if base != nil {
+		if old, ok := get(base, id); ok {
+			cmp.held++
+			if equal(old, v) {
+				*items = append(*items, *v)
+				return true
+			}
+		}
+	}
+	if err := validate(*v); err != nil {
+		*skipped = append(*skipped, err.Error())
+		return false
+	}
+	*items = append(*items, *v)
+	cmp.changed = append(cmp.changed, *v)
+	return true
+}
+
+// compared is what Compile found comparing one section's items with its
+// base: the items that base does not hold equal, and how many of base's
+// items the items hold.
+type compared[T any] struct {
+	changed []T
+	held    int
 }
 
 // stands reports whether version v stands for its route rather than cur:
@@ -262,60 +323,96 @@ func keyEqual(a, b *gateway.Key) bool {
 
 // diff returns the changes that turn cur's items into items (cur may be
 // nil). With api not empty, items are those of that API only, and only
-// cur's items of that API are compared with them.
+// cur's items of that API are compared with them. When Compile compared
+// the items with cur already, diff takes what it found.
 func diff(cur *gateway.State, items *Items, api string) gateway.Delta {
 	var d gateway.Delta
-	seenR := make(map[string]bool, len(items.Routes))
-	for i := range items.Routes {
-		r := &items.Routes[i]
-		seenR[r.ID()] = true
-		if cur != nil {
-			if old, ok := cur.Route(r.ID()); ok && routeEqual(old, r) {
-				continue
-			}
-		}
-		d.Routes.Upsert = append(d.Routes.Upsert, *r)
-	}
-	seenP := make(map[string]bool, len(items.Plans))
-	for i := range items.Plans {
-		p := &items.Plans[i]
-		seenP[p.ID] = true
-		if cur != nil {
-			if old, ok := cur.Plan(p.ID); ok && *old == *p {
-				continue
-			}
-		}
-		d.Plans.Upsert = append(d.Plans.Upsert, *p)
-	}
-	seenK := make(map[string]bool, len(items.Keys))
-	for i := range items.Keys {
-		k := &items.Keys[i]
-		seenK[k.ID] = true
-		if cur != nil {
-			if old, ok := cur.Key(k.ID); ok && keyEqual(old, k) {
-				continue
-			}
-		}
-		d.Keys.Upsert = append(d.Keys.Upsert, *k)
-	}
+	var nr, np, nk int // how many of cur's items items do not hold
 	if cur != nil {
+		nr, np, nk = cur.Counts()
+	}
+	if cur != nil && items.base == cur {
+		d.Routes.Upsert, nr = items.routes.changed, nr-items.routes.held
+		d.Plans.Upsert, np = items.plans.changed, np-items.plans.held
+		d.Keys.Upsert, nk = items.keys.changed, nk-items.keys.held
+	} else {
+		d.Routes.Upsert, nr = upserts(items.Routes, nr, func(r *gateway.Route) (bool, bool) {
+			old, ok := lookup(cur, (*gateway.State).Route, r.ID())
+			return ok, ok && routeEqual(old, r)
+		})
+		d.Plans.Upsert, np = upserts(items.Plans, np, func(p *gateway.Plan) (bool, bool) {
+			old, ok := lookup(cur, (*gateway.State).Plan, p.ID)
+			return ok, ok && *old == *p
+		})
+		d.Keys.Upsert, nk = upserts(items.Keys, nk, func(k *gateway.Key) (bool, bool) {
+			old, ok := lookup(cur, (*gateway.State).Key, k.ID)
+			return ok, ok && keyEqual(old, k)
+		})
+	}
+	if cur == nil {
+		return d
+	}
+	// Deletions: cur's items (of api) that items do not hold. Items' ids
+	// are distinct (the database's keys), so when items hold as many of
+	// cur's items as cur has, of everything, none is deleted and the
+	// search is skipped.
+	if api != "" || nr > 0 {
+		seen := idSet(items.Routes, (*gateway.Route).ID)
 		for r := range cur.Routes() {
-			if !seenR[r.ID()] && (api == "" || r.API == api) {
+			if !seen[r.ID()] && (api == "" || r.API == api) {
 				d.Routes.Delete = append(d.Routes.Delete, r.ID())
 			}
 		}
+	}
+	if api != "" || np > 0 {
+		seen := idSet(items.Plans, func(p *gateway.Plan) string { return p.ID })
 		for p := range cur.Plans() {
-			if !seenP[p.ID] && (api == "" || strings.HasPrefix(p.ID, api+".")) {
+			if !seen[p.ID] && (api == "" || strings.HasPrefix(p.ID, api+".")) {
 				d.Plans.Delete = append(d.Plans.Delete, p.ID)
 			}
 		}
+	}
+	if api != "" || nk > 0 {
+		seen := idSet(items.Keys, func(k *gateway.Key) string { return k.ID })
 		for k := range cur.Keys() {
-			if !seenK[k.ID] && (api == "" || k.API == api) {
+			if !seen[k.ID] && (api == "" || k.API == api) {
 				d.Keys.Delete = append(d.Keys.Delete, k.ID)
 			}
 		}
 	}
 	return d
+}
+
+// upserts returns the items that same does not report as unchanged, and
+// left less the number of items that same reports as present.
+func upserts[T any](items []T, left int, same func(*T) (present, equal bool)) ([]T, int) {
+	var out []T
+	for i := range items {
+		present, equal := same(&items[i])
+		if present {
+			left--
+		}
+		if !equal {
+			out = append(out, items[i])
+		}
+	}
+	return out, left
+}
+
+// lookup finds id in cur (nil: nothing is there) by get.
+func lookup[T any](cur *gateway.State, get func(*gateway.State, string) (*T, bool), id string) (*T, bool) {
+	if cur == nil {
+		return nil, false
+	}
+	return get(cur, id)
+}
+
+func idSet[T any](items []T, id func(*T) string) map[string]bool {
+	seen := make(map[string]bool, len(items))
+	for i := range items {
+		seen[id(&items[i])] = true
+	}
+	return seen
 }
 
 func describe(d *gateway.Delta) string {

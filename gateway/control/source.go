@@ -28,8 +28,9 @@ const keptChanges = 512
 type Source struct {
 	store *store.Store
 	log   *slog.Logger
-	// compile reads the items (of one API when apiID is not 0).
-	compile func(ctx context.Context, apiID int64) (*Items, error)
+	// compile reads the items (of one API when apiID is not 0), compared
+	// with base (see Compile).
+	compile func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error)
 
 	// publishMu makes this instance's compiles take turns (other
 	// instances' are ordered by the head's lock).
@@ -56,7 +57,9 @@ func NewSource(s *store.Store, log *slog.Logger) *Source {
 		log = slog.New(slog.DiscardHandler)
 	}
 	src := &Source{store: s, log: log}
-	src.compile = func(ctx context.Context, apiID int64) (*Items, error) { return Compile(ctx, s, time.Now(), apiID) }
+	src.compile = func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error) {
+		return Compile(ctx, s, time.Now(), apiID, base)
+	}
 	return src
 }
 
@@ -296,7 +299,7 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 	} else {
 		api = ""
 	}
-	items, err := s.compile(ctx, apiID)
+	items, err := s.compile(ctx, apiID, cur)
 	if err != nil {
 		return gateway.Head{}, err
 	}
