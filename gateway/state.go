@@ -370,6 +370,8 @@ func (s *State) WriteSnapshot(w io.Writer) error { return s.write(w, s.schema, s
 // EncodeSnapshot returns the wire snapshot.
 func (s *State) EncodeSnapshot() []byte {
 	var b bytes.Buffer
+	r, p, k := s.Counts()
+	b.Grow(256 + 128*r + 64*p + 256*k) // about the encodings' sizes: grown once
 	s.WriteSnapshot(&b)
 	return b.Bytes()
 }

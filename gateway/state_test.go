@@ -302,3 +302,42 @@ func TestSourceDeltasAcrossManyChanges(t *testing.T) {
 		t.Error("a delta from a version with the wrong hash")
 	}
 }
+
+// TestDeltaEncodeIsWhatEncodingJSONWrites holds the hand-written delta
+// encoder to encoding/json: empty and nil lists, deletes without upserts
+// and the reverse, text that JSON escapes, times.
+func TestDeltaEncodeIsWhatEncodingJSONWrites(t *testing.T) {
+	st := sample(t, 3)
+	var routes []gateway.Route
+	for r := range st.Routes() {
+		routes = append(routes, *r)
+	}
+	var plans []gateway.Plan
+	for p := range st.Plans() {
+		plans = append(plans, *p)
+	}
+	var keys []gateway.Key
+	for k := range st.Keys() {
+		keys = append(keys, *k)
+	}
+	odd := gateway.Route{API: "a<b>&c", Major: 2, Targets: []string{"http://x/é\"\\\n"}, State: "deprecated", Successor: "3.0.0\u2028", SuccessorMajor: 3,
+		DeprecatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Sunset: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)}
+	expiring := keys[0]
+	expiring.ExpiresAt, expiring.GraceEndsAt = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC), time.Date(2026, 5, 7, 7, 8, 9, 0, time.UTC)
+	for i, d := range []gateway.Delta{
+		{},
+		{Schema: 2, BaseVersion: 3, BaseHash: st.Hash(), Version: 4, Hash: "h\xff"},
+		{Schema: 2, Version: 1, Routes: gateway.Changes[gateway.Route]{Upsert: routes}, Plans: gateway.Changes[gateway.Plan]{Upsert: plans}, Keys: gateway.Changes[gateway.Key]{Upsert: keys}},
+		{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{odd, {}}, Delete: []string{"x/v1", "<&>"}}},
+		{Plans: gateway.Changes[gateway.Plan]{Delete: []string{"p"}}, Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{expiring}}},
+		{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{}}, Plans: gateway.Changes[gateway.Plan]{Delete: []string{}}, Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{}, Delete: []string{}}},
+	} {
+		want, err := json.Marshal(&d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Encode(); !bytes.Equal(got, want) {
+			t.Errorf("delta %d encodes to\n%s\nencoding/json writes\n%s", i, got, want)
+		}
+	}
+}
