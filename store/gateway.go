@@ -238,7 +238,10 @@ func (s *Store) GatewayRouteSources(ctx context.Context, apiID int64) ([]Gateway
 	}
 	q = "SELECT id, slug, upstreams FROM apis WHERE id IN (SELECT api_id FROM api_versions WHERE state IN " + gatewayLiveStates + ")"
 	if apiID != 0 {
-		q += " AND id = ?"
+		// One API: its own versions looked up by the index, rather than
+		// the API ids of every live version gathered first (3 ms at
+		// 10,000 APIs, most of a key revocation's compile).
+		q = "SELECT id, slug, upstreams FROM apis WHERE id = ? AND EXISTS (SELECT 1 FROM api_versions WHERE api_id = apis.id AND state IN " + gatewayLiveStates + ")"
 	}
 	rows, err = s.queryHot(ctx, q, args...)
 	if err != nil {
