@@ -1,5 +1,7 @@
 package main
 
+import "slices"
+
 // HeldOut is the held-out split of the evaluation, kept apart from Cases (the dev split that the ranking is tuned
 // on). It was written on 2 December 2026, before the ranking changes that followed it, by reading the descriptions
 // of samples/openapi (what each API does: its title, description, tags and operations), never by running the
@@ -7,7 +9,10 @@ package main
 // plural and -ing forms, domain words the description may not use, and a few typos), and no text repeats a dev
 // query. Do not tune the ranking to these queries: check a change on them, and drop it when it helps the dev split
 // but hurts this one. Adding a query after a ranking change makes it a dev query: add it to Cases instead.
-var HeldOut = []Case{
+var HeldOut = append(slices.Clip(heldOutFirst), HeldOutSecond...)
+
+// heldOutFirst is the first held-out batch (71 queries).
+var heldOutFirst = []Case{
 	// Messaging: SMS, email, chat, social.
 	{"sending texts to mobile numbers", rel(nexmo)},
 	{"sms gateway for two factor codes", rel(nexmo)},
@@ -94,4 +99,53 @@ var HeldOut = []Case{
 	{"medical coverage glossary terms in spanish", rel(healthcare)},
 	{"school test scores by district", rel(schools)},
 	{"us public school directory", rel(schools)},
+}
+
+// HeldOutSecond is a second held-out batch, part of the held-out split (-split held-out-2 runs it alone). It was
+// written on 2 December 2026 in the afternoon, before the speed and ranking changes of that afternoon and before it
+// was ever run, the same way as HeldOut: purpose in the user's words (domain words the descriptions do not use, a few
+// typos), judged against what each sample does by reading its description and operations.
+var HeldOutSecond = []Case{
+	{"notify customers by sms when their order ships", rel(nexmo)},
+	{"see how many of my emails were delivered", rel(postmark)},
+	{"spam complaints and bounced mail", rel(postmark)},
+	{"set a reminder in a chat app", rel(slack)},
+	{"pin a message in a channel", rel(slack)},
+	{"update my profile on a microblog", rel(mastodon)},
+	{"handle chargebacks and disputes", rel(stripe)},
+	{"save customer cards for later payments", rel(stripe)},
+	{"price including vat for a country", rel(vat)},
+	{"credit card issuer lookup by bin number", rel(adyenBin)},
+	{"webhook when a sellers account status changes", rel(adyenNotify)},
+	{"currncy converter", rel(exchange, vat)},
+	{"find the place name for gps coordinates", rel(opencage)},
+	{"snow and wind forecast", rel(weather)},
+	{"wheather last year on this date", rel(weather)},
+	{"utc offset for europe/london", rel(worldtime)},
+	{"airport details by iata code", rel(airports)},
+	{"temporarily block a user from signing in", rel(okta)},
+	{"sign out a user from all sessions", rel(okta)},
+	{"temprary password for a new hire", rel(okta)},
+	{"is this request allowed by our policy", rel(opa)},
+	{"check a batch of md5 hashes at once", rel(hashlookup)},
+	{"wipe the cached dependencies of a ci project", rel(circleci)},
+	{"add an ssh deploy key to a ci project", rel(circleci)},
+	{"alert me when a cron job stops running", rel(elmah)},
+	{"simulate a slow server response", rel(httpbin)},
+	{"decode base64 with an http call", rel(httpbin)},
+	{"patch a stored json document", rel(jsonStore)},
+	{"lock a thing so others cannot read its data", rel(dweet)},
+	{"set team goals and track their progress", rel(asana)},
+	{"attach a file to a task", rel(asana)},
+	{"record when employees clock in and out", rel(personio)},
+	{"follow an artist on a music service", rel(spotify)},
+	{"songs a user played recently", rel(spotify)},
+	{"find a gif that matches a phrase", rel(giphy)},
+	{"delete the background of a profile picture", rel(removebg)},
+	{"which languages can the translator handle", rel(translate)},
+	{"nyt articles about elections", rel(nytimes)},
+	{"upcoming game releases on playstation", rel(rawg)},
+	{"find public domain books on archive.org", rel(archive)},
+	{"obamacare enrollment help articles", rel(healthcare)},
+	{"best elementary schools in a state", rel(schools)},
 }
