@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -557,14 +556,23 @@ type queryPlan struct {
 	stems []string   // the English stem of each term
 	known []bool     // whether each term is a word of the index (else it is most likely a typo)
 	fixes [][]string // for a term the index does not have, the stems of the closest words it has (typo corrections)
-	pairs []string   // adjacent stems ("send sms")
-	alts  [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
-	altAt [][]int    // the positions in terms of the words each synonym stands for
+	// closest is, for a term the index does not have, the closest word of the names, tags and operations as typed
+	// (the first of closestWords), "" when there is none or the term is too short for typos.
+	closest []string
+	pairs   []string   // adjacent stems ("send sms")
+	alts    [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
+	altAt   [][]int    // the positions in terms of the words each synonym stands for
 	// Whether each term, and each synonym, is common: in so many APIs that it cannot tell them apart (see
 	// commonDocs). A document that matches only common words is not a match when the query has others.
 	common    []bool
 	altCommon []bool
+	// absent holds the English stems (of the terms, their typo corrections and the synonyms) that a text field lacks,
+	// keyed by field and stem: no term query is made for them, as it would match nothing and cost a look-up of the
+	// field's dictionary and a place in the word's disjunction for every match.
+	absent map[fieldStem]bool
 }
+
+type fieldStem struct{ field, stem string }
 
 // analyze returns the distinct tokens of text under the named analyzer.
 func (b *Bleve) analyze(name, text string) ([]string, error) {
@@ -653,7 +661,9 @@ func (b *Bleve) termStats(p *queryPlan) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	threshold := commonDocs(n)
-	// df is the largest number of documents that have the word in one field: a lower bound of those it matches.
+	p.absent = map[fieldStem]bool{}
+	// df is the largest number of documents that have the word in one field: a lower bound of those it matches. It
+	// notes the fields that lack it.
 	df := func(fields [][2]string) (uint64, error) {
 		var most uint64
 		for _, fv := range fields {
@@ -661,8 +671,12 @@ func (b *Bleve) termStats(p *queryPlan) error {
 			if err != nil {
 				return 0, fmt.Errorf("search: %w", err)
 			}
-			most = max(most, tfr.Count())
+			n := tfr.Count()
+			most = max(most, n)
 			tfr.Close()
+			if n == 0 {
+				p.absent[fieldStem{fv[0], fv[1]}] = true
+			}
 		}
 		return most, nil
 	}
@@ -680,6 +694,7 @@ func (b *Bleve) termStats(p *queryPlan) error {
 		p.common[i] = d >= threshold
 	}
 	p.fixes = make([][]string, len(p.terms))
+	p.closest = make([]string, len(p.terms))
 	for i, t := range p.terms {
 		if p.known[i] || fuzziness(t) == 0 {
 			continue
@@ -688,6 +703,9 @@ func (b *Bleve) termStats(p *queryPlan) error {
 		if err != nil {
 			return err
 		}
+		if len(words) > 0 {
+			p.closest[i] = words[0]
+		}
 		for _, w := range words {
 			st, err := b.analyze(englishAnalyzer, w)
 			if err != nil {
@@ -695,6 +713,9 @@ func (b *Bleve) termStats(p *queryPlan) error {
 			}
 			if len(st) == 1 && !slices.Contains(p.fixes[i], st[0]) {
 				p.fixes[i] = append(p.fixes[i], st[0])
+				if _, err := df(stemFields(st[0])); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -709,7 +730,6 @@ func (b *Bleve) termStats(p *queryPlan) error {
 			}
 			if d < threshold {
 				p.altCommon[i] = false
-				break
 			}
 		}
 	}
@@ -768,7 +788,7 @@ func textQuery(p queryPlan) query.Query {
 		forms := []query.Query{termQuery(p, i, 1)}
 		for j, alt := range p.alts {
 			if slices.Contains(p.altAt[j], i) {
-				forms = append(forms, synonymQuery(alt, synonymWeight))
+				forms = append(forms, synonymQuery(p, alt, synonymWeight))
 			}
 		}
 		clauses = append(clauses, bestOf(forms))
@@ -778,10 +798,10 @@ func textQuery(p queryPlan) query.Query {
 	}
 	for i, alt := range p.alts {
 		if len(p.altAt[i]) == 0 {
-			clauses = append(clauses, synonymQuery(alt, synonymWeight))
+			clauses = append(clauses, synonymQuery(p, alt, synonymWeight))
 		}
 		if !p.altCommon[i] {
-			candidates = append(candidates, synonymQuery(alt, 0))
+			candidates = append(candidates, synonymQuery(p, alt, 0))
 		}
 	}
 	text := bleve.NewDisjunctionQuery(clauses...)
@@ -806,26 +826,49 @@ func textQuery(p queryPlan) query.Query {
 	return bq
 }
 
-// fillHighlights reads the stored text of the page's hits and marks the terms in it.
+// fillHighlights reads the stored text of the page's hits and marks the terms in it. The documents are read from an
+// index snapshot by their IDs, keeping the highlighted fields only: a search request for them would also build a
+// searcher, a collector and its pool of matches.
 func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit) error {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("search highlights: %w", err)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = highlightOrder()
-	req.Score = "none"
-	sr, err := b.idx.SearchInContext(ctx, req)
+	adv, err := b.idx.Advanced()
 	if err != nil {
 		return fmt.Errorf("search highlights: %w", err)
 	}
-	byID := make(map[string]map[string]interface{}, len(sr.Hits))
-	for _, dm := range sr.Hits {
-		byID[dm.ID] = dm.Fields
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("search highlights: %w", err)
 	}
+	defer r.Close()
 	hl := newHighlighter(p)
+	fields := make(map[string]interface{}, len(highlightOrder()))
 	for i := range hits {
-		hits[i].Highlights = hl.highlights(byID[hits[i].ID])
+		d, err := r.Document(hits[i].ID)
+		if err != nil {
+			return fmt.Errorf("search highlights: %w", err)
+		}
+		if d == nil {
+			continue // deleted meanwhile
+		}
+		clear(fields)
+		d.VisitFields(func(f index.Field) {
+			if !slices.Contains(highlightOrder(), f.Name()) {
+				return
+			}
+			// As a search request returns them: one value as a string, several (an array) in a list.
+			v := string(f.Value())
+			switch prev := fields[f.Name()].(type) {
+			case nil:
+				fields[f.Name()] = v
+			case string:
+				fields[f.Name()] = []interface{}{prev, v}
+			case []interface{}:
+				fields[f.Name()] = append(prev, v)
+			}
+		})
+		hits[i].Highlights = hl.highlights(fields)
 	}
 	return nil
 }
@@ -849,7 +892,7 @@ func prefixTerm(terms []string, i int) bool {
 // document scores by its best match (bestOf).
 func termQuery(p queryPlan, i int, weight float64) query.Query {
 	t := p.terms[i]
-	qs := fieldQueries(p.stems[i], weight)
+	qs := fieldQueries(p, p.stems[i], weight)
 	if prefixTerm(p.terms, i) {
 		pq := bleve.NewPrefixQuery(t)
 		pq.SetField(fPrimary)
@@ -863,7 +906,15 @@ func termQuery(p queryPlan, i int, weight float64) query.Query {
 		qs = append(qs, nq)
 	}
 	for _, fix := range p.fixes[i] {
-		qs = append(qs, fieldQueries(fix, typoWeight*weight)...)
+		qs = append(qs, fieldQueries(p, fix, typoWeight*weight)...)
+	}
+	return anyOf(qs)
+}
+
+// anyOf is bestOf(qs), or a query that matches nothing when qs is empty (every field lacks the word).
+func anyOf(qs []query.Query) query.Query {
+	if len(qs) == 0 {
+		return bleve.NewMatchNoneQuery()
 	}
 	return bestOf(qs)
 }
@@ -923,13 +974,16 @@ func closestWords(r index.IndexReader, t string) ([]string, error) {
 	return out, nil
 }
 
-// fieldQueries match a stem in each English text field, weighted by the field and by weight.
-func fieldQueries(stem string, weight float64) []query.Query {
+// fieldQueries match a stem in each English text field that has it (p.absent), weighted by the field and by weight.
+func fieldQueries(p queryPlan, stem string, weight float64) []query.Query {
 	var qs []query.Query
 	for _, f := range []struct {
 		field string
 		boost float64
 	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}} {
+		if p.absent[fieldStem{f.field, stem}] {
+			continue
+		}
 		tq := bleve.NewTermQuery(stem)
 		tq.SetField(f.field)
 		tq.SetBoost(f.boost * weight)
@@ -945,13 +999,13 @@ const typoWeight = 0.8
 const synonymWeight = 0.8
 
 // synonymQuery matches a synonym (its stems): every word of it, each in any English text field, weighted by weight.
-func synonymQuery(stems []string, weight float64) query.Query {
+func synonymQuery(p queryPlan, stems []string, weight float64) query.Query {
 	if len(stems) == 1 {
-		return bestOf(fieldQueries(stems[0], weight))
+		return anyOf(fieldQueries(p, stems[0], weight))
 	}
 	words := make([]query.Query, len(stems))
 	for i, st := range stems {
-		words[i] = bestOf(fieldQueries(st, weight))
+		words[i] = anyOf(fieldQueries(p, st, weight))
 	}
 	return bleve.NewConjunctionQuery(words...)
 }
@@ -1027,48 +1081,47 @@ func fieldHighlight(field string, values []string, byValue map[int][]span) strin
 	return snippet(text, spans, snippetWidth)
 }
 
-// bestLine picks the line of text with the most distinct matches and returns it with its spans.
+// bestLine picks the line of text with the most distinct matches (the first of those) and returns it with its spans.
 func bestLine(text string, spans []span) (string, []span) {
+	spans = slices.Clone(spans)
+	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	type line struct {
 		start, end int
 		spans      []span
-		words      map[string]bool
+		words      []string
 	}
-	lines := map[int]*line{}
+	var best, cur line
+	cur.start = -1
+	done := func() {
+		if cur.start >= 0 && len(cur.words) > len(best.words) {
+			best = cur
+		}
+	}
 	for _, s := range spans {
 		if s.start < 0 || s.end > len(text) || s.start >= s.end {
 			continue
 		}
 		start := strings.LastIndexByte(text[:s.start], '\n') + 1
-		l := lines[start]
-		if l == nil {
+		if start != cur.start {
+			done()
 			end := strings.IndexByte(text[start:], '\n')
 			if end < 0 {
 				end = len(text)
 			} else {
 				end += start
 			}
-			l = &line{start: start, end: end, words: map[string]bool{}}
-			lines[start] = l
+			cur = line{start: start, end: end}
 		}
-		if s.end > l.end {
+		if s.end > cur.end {
 			continue
 		}
-		l.spans = append(l.spans, span{s.start - start, s.end - start})
-		l.words[strings.ToLower(text[s.start:s.end])] = true
-	}
-	var best *line
-	starts := make([]int, 0, len(lines))
-	for s := range lines {
-		starts = append(starts, s)
-	}
-	sort.Ints(starts)
-	for _, s := range starts {
-		if l := lines[s]; best == nil || len(l.words) > len(best.words) {
-			best = l
+		cur.spans = append(cur.spans, span{s.start - start, s.end - start})
+		if w := strings.ToLower(text[s.start:s.end]); !slices.Contains(cur.words, w) {
+			cur.words = append(cur.words, w)
 		}
 	}
-	if best == nil {
+	done()
+	if len(best.words) == 0 {
 		return "", nil
 	}
 	return text[best.start:best.end], best.spans

@@ -162,7 +162,7 @@ func rareWords(p queryPlan) query.Query {
 	}
 	for i, alt := range p.alts {
 		if !p.altCommon[i] {
-			qs = append(qs, synonymQuery(alt, 1))
+			qs = append(qs, synonymQuery(p, alt, 1))
 		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)

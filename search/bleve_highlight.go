@@ -17,6 +17,9 @@ type highlighter struct {
 	// ascii: every term is ASCII, so that a text is lowered by its ASCII letters only: a term can match only those,
 	// and the lowered text keeps the offsets of the text (full Unicode lowering may change them, and is slower).
 	ascii bool
+	// firsts holds the first byte of each term: a word matches a term (exactly, as a prefix, or with typos, which
+	// keep the first letter) only when it starts with one of them.
+	firsts string
 }
 
 func newHighlighter(p queryPlan) highlighter {
@@ -25,6 +28,9 @@ func newHighlighter(p queryPlan) highlighter {
 		h.typos[i] = fuzziness(t) > 0 && !p.known[i]
 		h.typo = h.typo || h.typos[i]
 		h.ascii = h.ascii && isASCII(t)
+		if t != "" && strings.IndexByte(h.firsts, t[0]) < 0 {
+			h.firsts += t[:1]
+		}
 	}
 	return h
 }
@@ -187,6 +193,9 @@ func (h highlighter) lineSpans(text, lower string, loose bool) []span {
 
 // matches reports whether an indexed token of a field matches a query term.
 func (h highlighter) matches(tok string, loose bool) bool {
+	if tok == "" || strings.IndexByte(h.firsts, tok[0]) < 0 {
+		return false
+	}
 	for i, t := range h.terms {
 		if tok == t {
 			return true

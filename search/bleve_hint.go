@@ -41,9 +41,20 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 		if p.known[i] {
 			continue // the word itself is in the index: no typo to correct
 		}
-		if s, err := b.closestWord(t); err != nil {
-			return nil, err
-		} else if s != "" {
+		// The typo expansion's closest word when the query had one, else a wider look-up (a typo in the first
+		// letter, or one in a word too short for the expansion): building the automaton of a look-up is the
+		// dearest part of a typo.
+		var s string
+		if i < len(p.closest) {
+			s = p.closest[i]
+		}
+		if s == "" {
+			var err error
+			if s, err = b.closestWord(t); err != nil {
+				return nil, err
+			}
+		}
+		if s != "" {
 			replaced[i], suggested = s, true
 		}
 	}
