@@ -2,10 +2,12 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -14,28 +16,39 @@ import (
 // words of the index (the typo expansion), as a query to try when that query finds APIs the viewer may see.
 func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 	visible := filterQuery(q)
-	count := func(text query.Query) (uint64, error) {
+	// visibleMatch reports whether text matches an API the viewer may see: the search stops at the first one.
+	visibleMatch := func(text query.Query) (bool, error) {
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(text)
 		bq.AddFilter(visible)
 		req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 		req.Score = "none"
-		sr, err := b.idx.SearchInContext(ctx, req)
-		if err != nil {
-			return 0, fmt.Errorf("search hint: %w", err)
+		found := false
+		first := bsearch.MakeDocumentMatchHandler(func(*bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+			return func(dm *bsearch.DocumentMatch) error {
+				if dm == nil {
+					return nil
+				}
+				found = true
+				return errFound
+			}, false, nil
+		})
+		_, err := b.idx.SearchInContext(context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, first), req)
+		if err != nil && !errors.Is(err, errFound) {
+			return false, fmt.Errorf("search hint: %w", err)
 		}
-		return sr.Total, nil
+		return found, nil
 	}
 	h := &Hint{}
 	replaced := make([]string, len(p.terms))
 	copy(replaced, p.terms)
 	suggested := false
 	for i, t := range p.terms {
-		n, err := count(termQuery(p, i, 1))
+		found, err := visibleMatch(termQuery(p, i, 1))
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		if !found {
 			h.Unmatched = append(h.Unmatched, t)
 		}
 		if p.known[i] {
@@ -68,11 +81,11 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 		for i := range sp.terms {
 			clauses[i] = termQuery(sp, i, 1)
 		}
-		n, err := count(bleve.NewDisjunctionQuery(clauses...))
+		found, err := visibleMatch(bleve.NewDisjunctionQuery(clauses...))
 		if err != nil {
 			return nil, err
 		}
-		if n > 0 {
+		if found {
 			h.DidYouMean = text
 		}
 	}
@@ -81,6 +94,9 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 	}
 	return h, nil
 }
+
+// errFound stops a search of the hint at its first match.
+var errFound = errors.New("found")
 
 // closestWord is the most frequent word of the names, tags and operations within one or two edits of t (two for
 // words of nine letters or more), "" when there is none or t is too short to guess from.
