@@ -927,33 +927,15 @@ const maxFixes = 3
 // the most frequent, at most maxFixes. They are searched as the query's word would be, in every field and in their
 // English forms, so that a typo of a word in an API's name ranks that API as the word itself would.
 func closestWords(r index.IndexReader, t string) ([]string, error) {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return nil, nil
-	}
-	first, _ := utf8.DecodeRuneInString(t)
-	dict, err := fr.FieldDictFuzzy(fPrimary, t, fuzziness(t), string(first))
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer dict.Close()
-	type word struct {
-		term  string
-		dist  uint8
-		count uint64
-	}
 	var words []word
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		if e.Term != t {
-			words = append(words, word{e.Term, e.EditDistance, e.Count})
-		}
+	var err error
+	if fuzziness(t) > 1 {
+		words, err = closeWords(r, t, fuzziness(t))
+	} else {
+		words, err = fuzzyWords(r, t)
+	}
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(words, func(a, b word) int {
 		if a.dist != b.dist {
@@ -972,6 +954,130 @@ func closestWords(r index.IndexReader, t string) ([]string, error) {
 		out = append(out, w.term)
 	}
 	return out, nil
+}
+
+// word is a word of the index near a query's word: its edit distance and the number of documents that have it.
+type word struct {
+	term  string
+	dist  uint8
+	count uint64
+}
+
+// fuzzyWords returns the words of the primary field within fuzziness(t) edits of t that start with its letter, and
+// the number of documents that have each, through the index's Levenshtein automaton (a transposition is one edit).
+func fuzzyWords(r index.IndexReader, t string) ([]word, error) {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, nil
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	dict, err := fr.FieldDictFuzzy(fPrimary, t, fuzziness(t), string(first))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	var words []word
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != t {
+			words = append(words, word{term: e.Term, dist: e.EditDistance})
+		}
+	}
+	return withCounts(r, words)
+}
+
+// withCounts sets the number of documents that have each word: the dictionaries' entries do not give it (the
+// automaton's gives none, a prefix's not across segments), and the most frequent correction comes first.
+func withCounts(r index.IndexReader, words []word) ([]word, error) {
+	for i := range words {
+		tfr, err := r.TermFieldReader(context.Background(), []byte(words[i].term), fPrimary, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		words[i].count = tfr.Count()
+		tfr.Close()
+	}
+	return words, nil
+}
+
+// closeWords returns the words of the primary field within k edits of t that start with its letter, as fuzzyWords
+// does, by reading the words of that letter: the automaton of two edits is dearer to build (milliseconds for a long
+// word) than a pass over the words of one letter.
+func closeWords(r index.IndexReader, t string, k int) ([]word, error) {
+	_, size := utf8.DecodeRuneInString(t)
+	dict, err := r.FieldDictPrefix(fPrimary, []byte(t[:size]))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	target := []rune(t)
+	var buf editBuffers
+	var words []word
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term == t {
+			continue
+		}
+		if n := utf8.RuneCountInString(e.Term); n > len(target)+k || n < len(target)-k {
+			continue
+		}
+		if d := buf.distance([]rune(e.Term), target, k); d <= k {
+			words = append(words, word{term: e.Term, dist: uint8(d)})
+		}
+	}
+	return withCounts(r, words)
+}
+
+// editBuffers are the rows of an edit distance computation, kept from one word to the next.
+type editBuffers struct{ prev2, prev, cur []int }
+
+// distance is the edit distance of a and b, counting a transposition of adjacent letters as one edit (optimal string
+// alignment, as the index's automaton counts), or k+1 once it is sure to exceed k.
+func (e *editBuffers) distance(a, b []rune, k int) int {
+	n := len(b) + 1
+	grow := func(s []int) []int {
+		if cap(s) < n {
+			return make([]int, n)
+		}
+		return s[:n]
+	}
+	e.prev2, e.prev, e.cur = grow(e.prev2), grow(e.prev), grow(e.cur)
+	for j := range e.prev {
+		e.prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		e.cur[0] = i
+		rowMin := i
+		for j := 1; j < n; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d := min(e.prev[j]+1, e.cur[j-1]+1, e.prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, e.prev2[j-2]+1)
+			}
+			e.cur[j] = d
+			rowMin = min(rowMin, d)
+		}
+		if rowMin > k {
+			return k + 1
+		}
+		e.prev2, e.prev, e.cur = e.prev, e.cur, e.prev2
+	}
+	return min(e.prev[len(b)], k+1)
 }
 
 // fieldQueries match a stem in each English text field that has it (p.absent), weighted by the field and by weight.

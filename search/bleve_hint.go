@@ -98,8 +98,10 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 // errFound stops a search of the hint at its first match.
 var errFound = errors.New("found")
 
-// closestWord is the most frequent word of the names, tags and operations within one or two edits of t (two for
-// words of nine letters or more), "" when there is none or t is too short to guess from.
+// closestWord is the most frequent of the words of the names, tags and operations one edit from t, "" when there is
+// none or t is too short to guess from. It is the hint's wider look-up, for a word the typo expansion (closestWords)
+// did not correct: a typo in its first letter, or a word too short for the expansion. One edit keeps the automaton
+// cheap to build (the one of two edits takes milliseconds for a long word).
 func (b *Bleve) closestWord(t string) (string, error) {
 	if len([]rune(t)) < 3 {
 		return "", nil
@@ -117,12 +119,12 @@ func (b *Bleve) closestWord(t string) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	dict, err := fr.FieldDictFuzzy(fPrimary, t, max(1, fuzziness(t)), "")
+	dict, err := fr.FieldDictFuzzy(fPrimary, t, 1, "")
 	if err != nil {
 		return "", fmt.Errorf("search hint: %w", err)
 	}
 	defer dict.Close()
-	best, bestCount, bestDist := "", uint64(0), uint8(255)
+	var words []word
 	for {
 		e, err := dict.Next()
 		if err != nil {
@@ -131,12 +133,18 @@ func (b *Bleve) closestWord(t string) (string, error) {
 		if e == nil {
 			break
 		}
-		if e.Term == t {
-			continue
-		}
-		if e.EditDistance < bestDist || e.EditDistance == bestDist && e.Count > bestCount {
-			best, bestCount, bestDist = e.Term, e.Count, e.EditDistance
+		if e.Term != t {
+			words = append(words, word{term: e.Term, dist: e.EditDistance})
 		}
 	}
-	return best, nil
+	if words, err = withCounts(r, words); err != nil {
+		return "", err
+	}
+	best := word{dist: 255}
+	for _, w := range words { // in the dictionary's order: the first of equals
+		if w.dist < best.dist || w.dist == best.dist && w.count > best.count {
+			best = w
+		}
+	}
+	return best.term, nil
 }

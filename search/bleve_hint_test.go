@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +57,50 @@ func TestClosestWord(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{{"shipmnt", "shipment"}, {"trackign", "tracking"}, {"zz", ""}, {"qqqqqq", ""}} {
 		if got, err := idx.closestWord(tt.in); err != nil || got != tt.want {
 			t.Errorf("closestWord(%q): got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestCloseWordsAsTheAutomaton: the words two edits from a long word, read from the words of its letter, are those
+// the index's Levenshtein automaton finds, at the same distances (a transposition one edit), with their counts.
+func TestCloseWordsAsTheAutomaton(t *testing.T) {
+	idx := openTestBleve(t).(*Bleve)
+	docs := []Document{
+		{ID: "1", Slug: "a", Name: "Subscription notifications", Tags: []string{"subscriptions", "notification"}, Visibility: VisibilityPublic, State: "published"},
+		{ID: "2", Slug: "b", Name: "Subscriber notifier", Tags: []string{"substitution", "nutrition"}, Visibility: VisibilityPublic, State: "published"},
+		{ID: "3", Slug: "c", Name: "Subscription résumé", Tags: []string{"résumés", "notificación"}, Visibility: VisibilityPublic, State: "published"},
+	}
+	if err := idx.Upsert(context.Background(), docs...); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := idx.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	byTerm := func(ws []word) []word {
+		ws = slices.Clone(ws)
+		slices.SortFunc(ws, func(a, b word) int { return strings.Compare(a.term, b.term) })
+		return ws
+	}
+	for _, q := range []string{"subscripton", "subsrciption", "notificaiton", "notifcations", "subscriptionss", "nutritoin", "notificacion", "zzzzzzzzzz"} {
+		want, err := fuzzyWords(r, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := closeWords(r, q, fuzziness(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(byTerm(got), byTerm(want)) {
+			t.Errorf("closeWords(%q): got %v, want the automaton's %v", q, byTerm(got), byTerm(want))
+		}
+		if q != "zzzzzzzzzz" && len(want) == 0 {
+			t.Errorf("fuzzyWords(%q): no word, want the test to compare some", q)
 		}
 	}
 }
