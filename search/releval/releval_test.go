@@ -16,9 +16,11 @@ const (
 	floorHitAt1 = 0.91
 	floorMRR    = 0.935
 
-	floorHeldOutHitAt5 = 0.97
-	floorHeldOutHitAt1 = 0.92
-	floorHeldOutMRR    = 0.955
+	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
+	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113.
+	floorHeldOutHitAt5 = 0.945
+	floorHeldOutHitAt1 = 0.88
+	floorHeldOutMRR    = 0.915
 )
 
 func TestRelevanceFloors(t *testing.T) {
