@@ -782,6 +782,10 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 // alone, and Bleve only advances the common words' postings to the candidates instead of scoring all of them.
 func textQuery(p queryPlan) query.Query {
 	clauses := make([]query.Query, 0, len(p.terms))
+	// lead says, for each clause, whether its word (and each of its synonyms) is not common; mixed, that a clause has
+	// a common form and one that is not.
+	var lead []bool
+	mixed := false
 	var candidates []query.Query
 	for i := range p.terms {
 		// A word's synonyms are other forms of it, not more words: the word matches when it or one of them does.
@@ -789,9 +793,11 @@ func textQuery(p queryPlan) query.Query {
 		for j, alt := range p.alts {
 			if slices.Contains(p.altAt[j], i) {
 				forms = append(forms, synonymQuery(p, alt, synonymWeight))
+				mixed = mixed || p.altCommon[j] != p.common[i]
 			}
 		}
 		clauses = append(clauses, bestOf(forms))
+		lead = append(lead, !p.common[i])
 		if !p.common[i] {
 			candidates = append(candidates, termQuery(p, i, 0))
 		}
@@ -799,19 +805,27 @@ func textQuery(p queryPlan) query.Query {
 	for i, alt := range p.alts {
 		if len(p.altAt[i]) == 0 {
 			clauses = append(clauses, synonymQuery(p, alt, synonymWeight))
+			lead = append(lead, !p.altCommon[i])
 		}
 		if !p.altCommon[i] {
 			candidates = append(candidates, synonymQuery(p, alt, 0))
 		}
 	}
-	text := bleve.NewDisjunctionQuery(clauses...)
-	text.SetMin(1)
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(text)
-	if len(candidates) > 0 && (slices.Contains(p.common, true) || slices.Contains(p.altCommon, true)) {
-		rare := bleve.NewDisjunctionQuery(candidates...)
-		rare.SetMin(1)
-		bq.AddMust(rare)
+	switch {
+	case !mixed && slices.Contains(lead, true) && slices.Contains(lead, false):
+		// The clauses of words that are not common lead: the same matches and scores as the disjunction and the
+		// candidates below, without reading the candidates' postings twice.
+		bq.AddMust(&ledQuery{clauses: clauses, lead: lead})
+	default:
+		text := bleve.NewDisjunctionQuery(clauses...)
+		text.SetMin(1)
+		bq.AddMust(text)
+		if len(candidates) > 0 && (slices.Contains(p.common, true) || slices.Contains(p.altCommon, true)) {
+			rare := bleve.NewDisjunctionQuery(candidates...)
+			rare.SetMin(1)
+			bq.AddMust(rare)
+		}
 	}
 	if len(p.pairs) > 0 {
 		near := make([]query.Query, len(p.pairs))
