@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -60,11 +61,14 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	if f.Offset > 0 {
 		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(f.Offset).Limit(limit)
 		err = q.Scan(ctx)
-	} else if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" {
+	} else if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" &&
+		!strings.Contains(f.APISlug, "@") {
 		// An API page's history, on every view: SQL written once
-		// (hotreads.go), through a prepared statement.
+		// (hotreads.go), through a prepared statement, on an index in
+		// the query's order. (Slugs hold no "@"; a filter with one
+		// reads the byte range below.)
 		events, err = readHot(ctx, s, apiHistoryQuery(s.dialect), auditFields,
-			f.APISlug, f.APISlug+"A", f.APISlug, f.APISlug+"@", f.TeamID, limit)
+			f.TeamID, f.APISlug, limit)
 	} else {
 		// Other listings without an offset go through a prepared
 		// statement too, their values as arguments (the limit, at most

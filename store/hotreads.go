@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"github.com/portico-dev/portico/migrations"
 )
 
 // The reads of every API page (the API with its team, its versions, its
@@ -64,15 +66,20 @@ func auditFields(e *AuditEvent) []any {
 }
 
 // apiHistoryQuery is ListAudit's query for an API page (AuditFilter with
-// TeamID, APISlug and Limit only; see AuditFilter.applyArgs for the byte
-// range): arguments slug, slug+"A", slug, slug+"@", team id, limit.
+// TeamID, APISlug and Limit only, a slug without "@"): arguments team id,
+// slug, limit. The events whose object_id is the slug or starts with
+// "slug@" (AuditFilter.applyArgs's byte range) are those whose object_id
+// before its first "@" is the slug; with the team, equalities on
+// audit_events_api_history_idx, which hands them over newest first: no
+// sort on every view (the range on audit_events_object_id_idx left the
+// events in object_id order, sorted then in a temporary b-tree).
 func apiHistoryQuery(d Dialect) string {
-	col := "e.object_id"
+	objectAPI := migrations.SQLite().ObjectAPI
 	if d == PostgreSQL {
-		col = `e.object_id COLLATE "C"`
+		objectAPI = migrations.PostgreSQL().ObjectAPI
 	}
-	return "SELECT " + auditColumns + " FROM audit_events AS e WHERE (" + col + " >= ? AND " + col + " < ?) AND (e.object_id = ? OR " +
-		col + " >= ?) AND (e.team_id = ?) ORDER BY e.id DESC LIMIT ?"
+	return "SELECT " + auditColumns + " FROM audit_events AS e WHERE e.team_id = ? AND " + objectAPI +
+		" = ? ORDER BY e.id DESC LIMIT ?"
 }
 
 const userTokensQuery = "SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC"
