@@ -16,8 +16,6 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
-	"github.com/casbin/casbin/v2/persist/cache"
-	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/portico-dev/portico/store"
 )
@@ -103,16 +101,16 @@ type Enforcer struct {
 	source RoleSource
 
 	mu      sync.RWMutex
-	e       *casbin.CachedEnforcer
+	e       *casbin.Enforcer
 	version int64
 	// scopes keeps Teams' answers (by user, object and action) for the
 	// loaded role assignments: asking Casbin for a user's domains walks
 	// every domain (every team), on each page's navigation. refresh
-	// empties it with each reload, under mu, as Casbin's decision cache.
+	// empties it with each reload, under mu.
 	scopes map[scopeKey]Scope
-	// decisions keeps Allowed's answers the same way: Casbin's own cache
-	// joins the question into a string key and takes the LRU's lock on
-	// every call, and a page asks eight or so.
+	// decisions keeps Allowed's answers the same way (a page asks eight or
+	// so): a map keyed by the question's parts, where Casbin's own cached
+	// enforcer joins them into a string and takes a lock on every call.
 	decisions map[decisionKey]bool
 }
 
@@ -140,17 +138,10 @@ func New(ctx context.Context, source RoleSource) (*Enforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy model: %w", err)
 	}
-	// Decisions are cached (every page asks the same few questions of the
-	// same user); reloading the role assignments clears the cache.
-	e, err := casbin.NewCachedEnforcer(m)
+	e, err := casbin.NewEnforcer(m)
 	if err != nil {
 		return nil, fmt.Errorf("policy enforcer: %w", err)
 	}
-	dc, err := lru.New[string, bool](decisionCacheSize)
-	if err != nil {
-		return nil, err
-	}
-	e.SetCache(decisionCache{dc})
 	e.EnableAutoSave(false)
 	pe := &Enforcer{source: source, e: e, version: -1, scopes: map[scopeKey]Scope{}, decisions: map[decisionKey]bool{}}
 	if err := pe.refresh(ctx); err != nil {
@@ -305,38 +296,6 @@ func (pe *Enforcer) refresh(ctx context.Context) error {
 		return fmt.Errorf("load policy: %w", err)
 	}
 	pe.version = v
-	return nil
-}
-
-// decisionCacheSize bounds the cached decisions (user, domain, object,
-// action): a few hundred bytes each.
-const decisionCacheSize = 100_000
-
-// decisionCache is Casbin's decision cache bounded by least recent use
-// (Casbin's default one grows without limit).
-type decisionCache struct{ c *lru.Cache[string, bool] }
-
-func (d decisionCache) Set(key string, value bool, _ ...any) error {
-	d.c.Add(key, value)
-	return nil
-}
-
-func (d decisionCache) Get(key string) (bool, error) {
-	if v, ok := d.c.Get(key); ok {
-		return v, nil
-	}
-	return false, cache.ErrNoSuchKey
-}
-
-func (d decisionCache) Delete(key string) error {
-	if !d.c.Remove(key) {
-		return cache.ErrNoSuchKey
-	}
-	return nil
-}
-
-func (d decisionCache) Clear() error {
-	d.c.Purge()
 	return nil
 }
 
