@@ -4,10 +4,13 @@
 # nginx: apt-get install -y wrk nginx-light. Starts and stops everything
 # itself; takes about rounds × 3 × duration (default 3 × 3 × 5 s) plus a build.
 #
-#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
+#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
 #                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]...
 #
-# -spike also measures bench/evloopspike (the node's hot path on nbio's event
+# After the saturation rounds, every target is measured again at one offered
+# load that none saturates (-paced RATE req/s, by default half the gateway's
+# saturation throughput; -paced 0 skips it), for the latency each adds over
+# direct. -spike also measures bench/evloopspike (the node's hot path on nbio's event
 # loops, a spike and not the gateway); -gateway-env another gateway process
 # run with that environment.
 set -euo pipefail

@@ -58,6 +58,7 @@ func main() {
 		variants = append(variants, v)
 		return nil
 	})
+	paced := flag.Float64("paced", -1, "after the saturation rounds, measure every target at this same offered load (requests per second over all connections, paced by wrk), in as many rounds, and print the latency each adds over direct at that load; -1: half the gateway's median saturation throughput; 0: not at all")
 	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
 	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
@@ -66,7 +67,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, *paced)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -75,15 +76,15 @@ func main() {
 }
 
 type result struct {
-	rps float64
-	p99 time.Duration
+	rps      float64
+	p50, p99 time.Duration
 	// cpu is the CPU time (user and system) the answering process spent
 	// per request: on a machine shared with other work, a steadier measure
 	// of what a request costs than the requests per second.
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string, paced float64) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -249,7 +250,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
 			before := cpuTicks(t.pid)
-			res, n, err := runWrk(ctx, t.url, duration, conns, threads)
+			res, n, err := runWrk(ctx, t.url, duration, conns, threads, "")
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
@@ -278,6 +279,57 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	if rg, ok := med["gateway+redis"]; ok {
 		fmt.Printf("goal: the Redis limiter adds ≤ 0.5ms p99 (measured %v over the gateway with its own limits; %.2f× its req/s)\n", (rg.p99 - g.p99).Round(10*time.Microsecond), rg.rps/g.rps)
 	}
+	if paced == 0 {
+		return nil
+	}
+
+	// At saturation every target's p99 is mostly the wait for a core that
+	// wrk, the upstream and the proxy share, and a slower target's
+	// latency is longer by Little's law alone (32 connections / req/s).
+	// The latency a proxy adds is measured at one offered load that none
+	// of them saturates: every connection waits paceMS after each answer
+	// before it sends the next request (wrk's delay()), so the load is
+	// conns × 1000 / (paceMS + latency) requests per second: within a few
+	// per cent of the same for every target, as latencies are far below
+	// paceMS.
+	if paced < 0 {
+		paced = g.rps / 2
+	}
+	const paceMS = 10
+	pconns := max(1, min(1024, int(paced*paceMS/1000+0.5)))
+	script := filepath.Join(dir, "pace.lua")
+	if err := os.WriteFile(script, []byte("function delay() return "+strconv.Itoa(paceMS)+" end\n"), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nthe same offered load for every target: about %.0f req/s (wrk -t%d -c%d, each connection waits %d ms after each answer), %d rounds of %s\n", paced, threads, pconns, paceMS, rounds, duration)
+	presults := map[string][]result{}
+	for r := 1; r <= rounds; r++ {
+		for _, t := range targets {
+			before := cpuTicks(t.pid)
+			res, n, err := runWrk(ctx, t.url, duration, pconns, min(threads, pconns), script)
+			if err != nil {
+				return fmt.Errorf("%s, paced: %w", t.name, err)
+			}
+			res.cpu = time.Duration(cpuTicks(t.pid)-before) * time.Second / clockTicks / time.Duration(n)
+			presults[t.name] = append(presults[t.name], res)
+			fmt.Printf("  round %d  %-24s %9.0f req/s  p50 %-9v p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p50, res.p99, res.cpu.Round(100*time.Nanosecond))
+		}
+	}
+	pmed := map[string]result{}
+	for name, rs := range presults {
+		pmed[name] = median(rs)
+	}
+	w = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "median of paced rounds\treq/s\tp50\tp99\tp50 added over direct\tp99 added over direct\tCPU per request\t")
+	for _, t := range targets {
+		m := pmed[t.name]
+		fmt.Fprintf(w, "%s\t%.0f\t%v\t%v\t%v\t%v\t%v\t\n", t.name, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond),
+			(m.p50 - pmed["direct"].p50).Round(10*time.Microsecond), (m.p99 - pmed["direct"].p99).Round(10*time.Microsecond), m.cpu.Round(100*time.Nanosecond))
+	}
+	w.Flush()
+	fmt.Printf("load average after: %s\n", loadavg())
+	pg := pmed["portico-gateway"]
+	fmt.Printf("goal at the same offered load: p99 added over direct ≤ 1ms (measured %v; nginx %v)\n", (pg.p99 - pmed["direct"].p99).Round(10*time.Microsecond), (pmed["nginx"].p99 - pmed["direct"].p99).Round(10*time.Microsecond))
 	return nil
 }
 
@@ -468,13 +520,20 @@ var (
 	rpsLine   = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 	countLine = regexp.MustCompile(`(\d+) requests in `)
 	p99Line   = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
+	p50Line   = regexp.MustCompile(`(?m)^\s+50%\s+([0-9.]+)(us|ms|s)\s*$`)
 	errLine   = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
 )
 
-func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int) (result, int, error) {
+// runWrk runs wrk against url, with the Lua script (its delay() paces the
+// connections) when script is not empty.
+func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int, script string) (result, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency", "-H", "X-API-Key: "+benchKey, url)
+	args := []string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "-H", "X-API-Key: " + benchKey}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	cmd := exec.CommandContext(ctx, "wrk", append(args, url)...)
 	out, err := cmd.Output()
 	if err != nil {
 		return result{}, 0, fmt.Errorf("wrk: %v", err)
@@ -483,8 +542,8 @@ func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int
 	if m := errLine.FindString(s); m != "" {
 		return result{}, 0, fmt.Errorf("wrk saw failures (%s):\n%s", m, s)
 	}
-	rm, pm, nm := rpsLine.FindStringSubmatch(s), p99Line.FindStringSubmatch(s), countLine.FindStringSubmatch(s)
-	if rm == nil || pm == nil || nm == nil {
+	rm, pm, hm, nm := rpsLine.FindStringSubmatch(s), p99Line.FindStringSubmatch(s), p50Line.FindStringSubmatch(s), countLine.FindStringSubmatch(s)
+	if rm == nil || pm == nil || hm == nil || nm == nil {
 		return result{}, 0, fmt.Errorf("unexpected wrk output:\n%s", s)
 	}
 	n, _ := strconv.Atoi(nm[1])
@@ -492,20 +551,27 @@ func runWrk(ctx context.Context, url string, d time.Duration, conns, threads int
 		return result{}, 0, fmt.Errorf("wrk made no request:\n%s", s)
 	}
 	rps, _ := strconv.ParseFloat(rm[1], 64)
-	v, _ := strconv.ParseFloat(pm[1], 64)
-	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[pm[2]]
-	return result{rps: rps, p99: time.Duration(v * float64(unit))}, n, nil
+	return result{rps: rps, p50: wrkDuration(hm), p99: wrkDuration(pm)}, n, nil
+}
+
+// wrkDuration reads a latency wrk printed, as matched by p50Line or p99Line.
+func wrkDuration(m []string) time.Duration {
+	v, _ := strconv.ParseFloat(m[1], 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[2]]
+	return time.Duration(v * float64(unit))
 }
 
 func median(rs []result) result {
 	rps := make([]float64, len(rs))
+	p50 := make([]time.Duration, len(rs))
 	p99 := make([]time.Duration, len(rs))
 	cpu := make([]time.Duration, len(rs))
 	for i, r := range rs {
-		rps[i], p99[i], cpu[i] = r.rps, r.p99, r.cpu
+		rps[i], p50[i], p99[i], cpu[i] = r.rps, r.p50, r.p99, r.cpu
 	}
 	slices.Sort(rps)
+	slices.Sort(p50)
 	slices.Sort(p99)
 	slices.Sort(cpu)
-	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2], cpu: cpu[len(cpu)/2]}
+	return result{rps: rps[len(rps)/2], p50: p50[len(p50)/2], p99: p99[len(p99)/2], cpu: cpu[len(cpu)/2]}
 }
