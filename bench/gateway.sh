@@ -2,7 +2,8 @@
 # Throughput and p99 of portico-gateway against nginx and the upstream called
 # directly, in one run on 127.0.0.1 (see bench/gatewaybench). Needs wrk and
 # nginx: apt-get install -y wrk nginx-light. Starts and stops everything
-# itself; takes about rounds × 3 × duration (default 3 × 3 × 5 s) plus a build.
+# itself; takes about 2 × rounds × 3 targets × duration (default 2 × 3 × 3 × 5 s)
+# plus a build.
 #
 #   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
 #                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]...
