@@ -2,8 +2,8 @@
 // in a fresh embedded index, runs the judged queries of this package and prints hit@5, hit@1, the mean reciprocal
 // rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go, the
 // split the ranking is tuned on, the default), held-out (heldout.go, written before tuning and only checked against),
-// held-out-2 (the held-out split's second batch alone) or all. With -queries it prints the query texts only, one per
-// line (for load tests: bench/search-load.sh).
+// held-out-2 or held-out-3 (the held-out split's second or third batch alone) or all. With -queries it prints the
+// query texts only, one per line (for load tests: bench/search-load.sh).
 //
 //	go run ./search/releval
 //	go run ./search/releval -split held-out
@@ -27,7 +27,7 @@ import (
 func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
-	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-2 or all")
+	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-2, held-out-3 or all")
 	flag.Parse()
 	cases, err := split(*name)
 	if err != nil {
@@ -46,7 +46,8 @@ func main() {
 	}
 }
 
-// split is the judged queries named: the dev split (Cases), the held-out one (HeldOut) or both.
+// split is the judged queries named: the dev split (Cases), the held-out one (HeldOut), one of its later batches or
+// both splits.
 func split(name string) ([]Case, error) {
 	switch name {
 	case "dev":
@@ -55,10 +56,12 @@ func split(name string) ([]Case, error) {
 		return HeldOut, nil
 	case "held-out-2":
 		return HeldOutSecond, nil
+	case "held-out-3":
+		return HeldOutThird, nil
 	case "all":
 		return append(slices.Clip(Cases), HeldOut...), nil
 	}
-	return nil, fmt.Errorf("-split %q: want dev, held-out, held-out-2 or all", name)
+	return nil, fmt.Errorf("-split %q: want dev, held-out, held-out-2, held-out-3 or all", name)
 }
 
 // evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
