@@ -178,7 +178,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "6"
+	layoutVersion = "7"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -375,7 +375,7 @@ func bleveDoc(d Document) map[string]interface{} {
 	opSummaries := make([]string, 0, len(d.Operations))
 	opDescriptions := make([]string, 0, len(d.Operations))
 	for _, op := range d.Operations {
-		if s := oneLine(op.Summary); s != "" {
+		if s := operationSummary(op); s != "" {
 			opSummaries = append(opSummaries, s)
 		}
 		if s := truncateRunes(oneLine(op.Description), maxOpDescription); s != "" {

@@ -225,6 +225,22 @@ func validate(d Document) error {
 // maxOpDescription bounds the operation description kept in the index: the start says what it does.
 const maxOpDescription = 300
 
+// operationSummary is what an operation says it does: its summary, or the first sentence of its description when it
+// has none (many descriptions leave the optional summary out and say it in the description).
+func operationSummary(op Operation) string {
+	if s := oneLine(op.Summary); s != "" {
+		return s
+	}
+	s := oneLine(op.Description)
+	if i := strings.Index(s, ". "); i > 0 {
+		s = s[:i+1]
+	}
+	return truncateRunes(s, maxOpSummary)
+}
+
+// maxOpSummary bounds the first sentence of an operation's description taken as its summary.
+const maxOpSummary = 120
+
 // operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …".
 func operationLine(op Operation) string {
 	parts := make([]string, 0, 4)

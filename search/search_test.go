@@ -66,6 +66,26 @@ func TestOperationText(t *testing.T) {
 	}
 }
 
+func TestOperationSummary(t *testing.T) {
+	long := strings.Repeat("word ", 40)
+	tests := []struct {
+		name string
+		op   Operation
+		want string
+	}{
+		{"its summary", Operation{Summary: " Send an  SMS ", Description: "Sends a message. Costs a credit."}, "Send an SMS"},
+		{"no summary: the description's first sentence", Operation{Description: "Fetch current comic\nand metadata. Returns JSON."}, "Fetch current comic and metadata."},
+		{"no summary, one sentence", Operation{Description: "Lists the charges"}, "Lists the charges"},
+		{"a long sentence is cut", Operation{Description: long}, strings.TrimSpace(long)[:maxOpSummary-1] + "…"},
+		{"neither", Operation{Method: "get", Path: "/x"}, ""},
+	}
+	for _, tt := range tests {
+		if got := operationSummary(tt.op); got != tt.want {
+			t.Errorf("%s: operationSummary: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	tests := []struct {
 		in               Query
