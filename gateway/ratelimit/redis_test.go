@@ -15,7 +15,11 @@ import (
 
 func newRedis(t *testing.T, url, prefix string, reg prometheus.Registerer, log *slog.Logger) *ratelimit.Redis {
 	t.Helper()
-	r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: url, Prefix: prefix, Registerer: reg, Logger: log, Pause: 200 * time.Millisecond})
+	// 5 s, not the product's 250 ms: on a machine busy with other test
+	// binaries a first call (its dial included) took longer, Redis still ran
+	// it, and the node counted on its own as designed, failing tests about
+	// sharing. TestRedisFallbackAndRecovery cuts Redis, which fails at once.
+	r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: url, Prefix: prefix, Registerer: reg, Logger: log, Pause: 200 * time.Millisecond, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +75,9 @@ func TestRedisDailyQuota(t *testing.T) {
 	now := time.Date(2099, 12, 2, 23, 59, 0, 0, time.UTC) // a day to come: its key expires after it
 	for i, l := range []*ratelimit.Redis{a, b, a} {
 		d, _ := l.Allow(t.Context(), "sub-q", lim, now)
+		if l.Fallbacks() != 0 {
+			t.Fatalf("request %d decided without Redis", i+1)
+		}
 		if !d.Allowed || d.QuotaUsed != i+1 {
 			t.Fatalf("request %d: %+v", i+1, d)
 		}
