@@ -778,54 +778,51 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 
 // textQuery matches and scores the documents of the plan: any of its words or their synonyms must match, and
 // adjacent words found side by side add to the score. When the query has common words and others, a document must
-// also match one of the others (candidates); that clause weighs nothing, so that the scores are those of the words
-// alone, and Bleve only advances the common words' postings to the candidates instead of scoring all of them.
+// also match one of the others, or a synonym that is not common: Bleve scores only those documents (ledQuery), and
+// only advances the clauses with a common word or synonym to them instead of reading all of their postings.
 func textQuery(p queryPlan) query.Query {
-	clauses := make([]query.Query, 0, len(p.terms))
-	// lead says, for each clause, whether its word (and each of its synonyms) is not common; mixed, that a clause has
-	// a common form and one that is not.
-	var lead []bool
-	mixed := false
-	var candidates []query.Query
+	clauses := make([]query.Query, 0, len(p.terms)+len(p.alts))
+	// lead says, for each clause, whether none of its forms (the word and each of its synonyms) is common; guides are
+	// the forms that are not common of the other clauses: a document matches when a lead clause or a guide does.
+	lead := make([]bool, 0, cap(clauses))
+	var guides []query.Query
+	common := false
 	for i := range p.terms {
 		// A word's synonyms are other forms of it, not more words: the word matches when it or one of them does.
 		forms := []query.Query{termQuery(p, i, 1)}
+		rare := !p.common[i]
 		for j, alt := range p.alts {
 			if slices.Contains(p.altAt[j], i) {
 				forms = append(forms, synonymQuery(p, alt, synonymWeight))
-				mixed = mixed || p.altCommon[j] != p.common[i]
+				rare = rare && !p.altCommon[j]
 			}
 		}
 		clauses = append(clauses, bestOf(forms))
-		lead = append(lead, !p.common[i])
-		if !p.common[i] {
-			candidates = append(candidates, termQuery(p, i, 0))
+		lead = append(lead, rare)
+		if !rare {
+			common = true
+			if !p.common[i] {
+				guides = append(guides, termQuery(p, i, 0))
+			}
 		}
 	}
-	for i, alt := range p.alts {
-		if len(p.altAt[i]) == 0 {
+	for j, alt := range p.alts {
+		if len(p.altAt[j]) == 0 {
 			clauses = append(clauses, synonymQuery(p, alt, synonymWeight))
-			lead = append(lead, !p.altCommon[i])
-		}
-		if !p.altCommon[i] {
-			candidates = append(candidates, synonymQuery(p, alt, 0))
+			lead = append(lead, !p.altCommon[j])
+			common = common || p.altCommon[j]
+		} else if !p.altCommon[j] && !slices.ContainsFunc(p.altAt[j], func(i int) bool { return lead[i] }) {
+			guides = append(guides, synonymQuery(p, alt, 0))
 		}
 	}
 	bq := bleve.NewBooleanQuery()
-	switch {
-	case !mixed && slices.Contains(lead, true) && slices.Contains(lead, false):
-		// The clauses of words that are not common lead: the same matches and scores as the disjunction and the
-		// candidates below, without reading the candidates' postings twice.
-		bq.AddMust(&ledQuery{clauses: clauses, lead: lead})
-	default:
+	if common && (len(guides) > 0 || slices.Contains(lead, true)) {
+		bq.AddMust(&ledQuery{clauses: clauses, lead: lead, guides: guides})
+	} else {
+		// No word is common, or every one is: any clause leads.
 		text := bleve.NewDisjunctionQuery(clauses...)
 		text.SetMin(1)
 		bq.AddMust(text)
-		if len(candidates) > 0 && (slices.Contains(p.common, true) || slices.Contains(p.altCommon, true)) {
-			rare := bleve.NewDisjunctionQuery(candidates...)
-			rare.SetMin(1)
-			bq.AddMust(rare)
-		}
 	}
 	if len(p.pairs) > 0 {
 		near := make([]query.Query, len(p.pairs))
