@@ -1,6 +1,8 @@
 package search
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,10 +22,14 @@ type highlighter struct {
 	// firsts holds the first byte of each term: a word matches a term (exactly, as a prefix, or with typos, which
 	// keep the first letter) only when it starts with one of them.
 	firsts string
+	// termBytes are the terms as bytes, and scratch a buffer kept from one hit to the next, for the operations'
+	// lowered text (opsSnippet).
+	termBytes [][]byte
+	scratch   *[]byte
 }
 
 func newHighlighter(p queryPlan) highlighter {
-	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms)), ascii: true}
+	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms)), ascii: true, scratch: new([]byte)}
 	for i, t := range p.terms {
 		h.typos[i] = fuzziness(t) > 0 && !p.known[i]
 		h.typo = h.typo || h.typos[i]
@@ -31,6 +37,7 @@ func newHighlighter(p queryPlan) highlighter {
 		if t != "" && strings.IndexByte(h.firsts, t[0]) < 0 {
 			h.firsts += t[:1]
 		}
+		h.termBytes = append(h.termBytes, []byte(t))
 	}
 	return h
 }
@@ -101,6 +108,14 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 		}
 		loose := looseField(field)
 		values := fieldStrings(fields[field])
+		if field == fOps && h.ascii && h.scratch != nil && len(values) == 1 {
+			if s, ok := h.opsSnippet(values[0], loose); ok {
+				if s != "" {
+					out = append(out, s)
+				}
+				continue
+			}
+		}
 		byValue := map[int][]span{}
 		for i, v := range values {
 			lower := h.lower(v)
@@ -189,6 +204,133 @@ func (h highlighter) lineSpans(text, lower string, loose bool) []span {
 		start = end + 1
 	}
 	return out
+}
+
+// opsSnippet is the highlight of the operations, one a line, when every term is ASCII: the snippet of the first line
+// with the most distinct matching words, as fieldHighlight gives from lineSpans. The text is lowered into the
+// highlighter's buffer rather than a new string (tens of kilobytes for a large API), the lines that may match are found
+// from the terms' occurrences rather than line by line, and only the best line's matches are kept. ok is false when
+// the general path must decide: a term occurs but no line has a matching word, or none occurs and typos may match.
+func (h highlighter) opsSnippet(text string, loose bool) (snippetText string, ok bool) {
+	buf := append((*h.scratch)[:0], text...)
+	*h.scratch = buf
+	for i, c := range buf {
+		if 'A' <= c && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	found, long := false, false
+	for _, t := range h.termBytes {
+		found = found || bytes.Contains(buf, t)
+		long = long || len(t) >= 3
+	}
+	if !found {
+		return "", !(loose && h.typo)
+	}
+	// The lines that lineMayMatch: those with a term of three letters or more, or with any term when none is.
+	var starts []int
+	for _, t := range h.termBytes {
+		if long && len(t) < 3 {
+			continue
+		}
+		for i := 0; i < len(buf); {
+			j := bytes.Index(buf[i:], t)
+			if j < 0 {
+				break
+			}
+			j += i
+			starts = append(starts, bytes.LastIndexByte(buf[:j], '\n')+1)
+			end := bytes.IndexByte(buf[j:], '\n')
+			if end < 0 {
+				break
+			}
+			i = j + end + 1
+		}
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	var best struct {
+		line  string
+		spans []span
+		words int
+	}
+	var words []string
+	for _, start := range starts {
+		end := bytes.IndexByte(buf[start:], '\n')
+		if end < 0 {
+			end = len(buf)
+		} else {
+			end += start
+		}
+		line, lower := text[start:end], string(buf[start:end])
+		var spans []span
+		if h.typo {
+			spans = h.spans(line, lower, 0, loose)
+		} else {
+			spans = h.termSpans(line, lower, loose)
+		}
+		words = words[:0]
+		for _, sp := range spans {
+			w := lower[sp.start:sp.end]
+			if !isASCII(w) {
+				w = strings.ToLower(line[sp.start:sp.end])
+			}
+			if !slices.Contains(words, w) {
+				words = append(words, w)
+			}
+		}
+		if len(words) > best.words {
+			best.line, best.spans, best.words = line, spans, len(words)
+		}
+	}
+	if best.words == 0 {
+		return "", false
+	}
+	return snippet(best.line, best.spans, snippetWidth), true
+}
+
+// termSpans is spans when no term matches with typos: a word then matches only when it starts with a term, so only
+// the words that start where a term occurs in lower (text lowered, with its offsets) are read, not every word.
+func (h highlighter) termSpans(text, lower string, loose bool) []span {
+	var starts []int
+	for _, t := range h.terms {
+		for i := 0; i < len(lower); {
+			j := strings.Index(lower[i:], t)
+			if j < 0 {
+				break
+			}
+			j += i
+			if r, _ := utf8.DecodeLastRuneInString(lower[:j]); j == 0 || !isWordRune(r) {
+				starts = append(starts, j)
+			}
+			i = j + 1
+		}
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	var out []span
+	for _, start := range starts {
+		end := start
+		for end < len(lower) {
+			r, size := utf8.DecodeRuneInString(lower[end:])
+			if !isWordRune(r) {
+				break
+			}
+			end += size
+		}
+		if h.matches(lower[start:end], loose) {
+			out = append(out, span{start, end})
+		}
+	}
+	return out
+}
+
+// isWordRune reports whether r is part of a word, as eachWord reads them.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // matches reports whether an indexed token of a field matches a query term.
