@@ -338,6 +338,50 @@ func TestHighlightsAfterNonASCIIText(t *testing.T) {
 	}
 }
 
+// TestOpsHighlightFromOccurrences checks the operations' highlight found from the terms' occurrences (opsSnippet)
+// against the general path, which reads every word of the lines with a term: words around non-ASCII letters,
+// apostrophes and invalid bytes, prefixes, short words, typos, lines in either order.
+func TestOpsHighlightFromOccurrences(t *testing.T) {
+	lines := []string{
+		"POST /v1/invoices send an invoice to a customer",
+		"GET /v1/über-invoice/{invoiceId} Send über-invoice to Émail customerÉ, sendinvoice, re-send",
+		"GET /éinvoice Invoice_ID INVOICES ñsend send\u00a0email emailing e-mail",
+		"PUT /x customer’s 顧客invoice invoice顧客 send \xffsend invoice\xfe email",
+		"DELETE /id v1 id",
+	}
+	reversed := slices.Clone(lines)
+	slices.Reverse(reversed)
+	for _, ops := range []string{strings.Join(lines, "\n"), strings.Join(reversed, "\n")} {
+		for _, terms := range [][]string{{"send", "invoice", "customer", "email"}, {"invoices"}, {"v1", "id"},
+			{"id"}, {"custmer", "invoice"}, {"emai"}, {"nothing"}, {"sendinvoices"}} {
+			for _, known := range []bool{true, false} {
+				p := queryPlan{terms: terms, known: make([]bool, len(terms))}
+				for i := range p.known {
+					p.known[i] = known
+				}
+				h := newHighlighter(p)
+				var want []string
+				lower := h.lower(ops)
+				if contains := h.contains(lower); contains || h.typo {
+					var spans []span
+					if contains {
+						spans = h.lineSpans(ops, lower, true)
+					}
+					if len(spans) == 0 {
+						spans = h.spans(ops, lower, 0, true)
+					}
+					if s := fieldHighlight(fOps, []string{ops}, map[int][]span{0: spans}); s != "" {
+						want = []string{s}
+					}
+				}
+				if got := h.highlights(map[string]interface{}{fOps: ops}); !slices.Equal(got, want) {
+					t.Errorf("highlights of %v (known %v): got %q, want %q", terms, known, got, want)
+				}
+			}
+		}
+	}
+}
+
 // TestBleveSearchesWhileIndexing searches from several goroutines while documents are replaced and deleted: run
 // with -race, it checks the table of entries by snapshot and the listing's locking.
 func TestBleveSearchesWhileIndexing(t *testing.T) {
