@@ -29,7 +29,7 @@ func DefaultSynonyms() Synonyms {
 		{"auth", "authentication", "login", "signin"},
 		{"authz", "authorization", "access control"},
 		{"2fa", "mfa", "two factor authentication", "multi factor authentication", "one time password", "otp"},
-		{"sms", "text message"},
+		{"sms", "text message", "texting", "text"},
 		{"geocode", "geocoding", "address lookup", "address to coordinates"},
 		{"zip code", "postal code", "postcode"},
 		{"timezone", "time zone"},

@@ -12,9 +12,9 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.96
+	floorHitAt5 = 0.97
 	floorHitAt1 = 0.92
-	floorMRR    = 0.94
+	floorMRR    = 0.945
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
