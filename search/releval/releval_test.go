@@ -18,10 +18,11 @@ const (
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
-	// third (HeldOutThird, 79 queries written blind, 0.696/0.494/0.578 alone) did: 0.849/0.729/0.782 on all 192.
-	floorHeldOutHitAt5 = 0.84
-	floorHeldOutHitAt1 = 0.72
-	floorHeldOutMRR    = 0.775
+	// third (HeldOutThird, 79 queries written blind, 0.696/0.494/0.578 alone) did: 0.849/0.729/0.782 on all 192. The
+	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787.
+	floorHeldOutHitAt5 = 0.845
+	floorHeldOutHitAt1 = 0.73
+	floorHeldOutMRR    = 0.78
 )
 
 func TestRelevanceFloors(t *testing.T) {
