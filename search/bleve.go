@@ -770,7 +770,7 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
-	if err := b.fillHighlights(ctx, p, res.Hits); err != nil {
+	if err := b.fillHighlights(ctx, p, res.Hits, r.nums); err != nil {
 		return Result{}, err
 	}
 	return res, nil
@@ -838,9 +838,11 @@ func textQuery(p queryPlan) query.Query {
 }
 
 // fillHighlights reads the stored text of the page's hits and marks the terms in it. The documents are read from an
-// index snapshot by their IDs, keeping the highlighted fields only: a search request for them would also build a
-// searcher, a collector and its pool of matches.
-func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit) error {
+// index snapshot, keeping the highlighted fields only: a search request for them would also build a searcher, a
+// collector and its pool of matches. nums are the hits' document numbers in the snapshot searched (noNum when not
+// known): a hit whose number holds its document in this snapshot too is read from its segment (storedFields), without
+// looking its ID up nor building a document of all its fields.
+func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit, nums []uint64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("search highlights: %w", err)
 	}
@@ -855,7 +857,29 @@ func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit) err
 	defer r.Close()
 	hl := newHighlighter(p)
 	fields := make(map[string]interface{}, len(highlightOrder()))
+	// add keeps a field's value as a search request returns it: one value as a string, several (an array) in a list.
+	add := func(name string, value []byte) {
+		if !slices.Contains(highlightOrder(), name) {
+			return
+		}
+		v := string(value)
+		switch prev := fields[name].(type) {
+		case nil:
+			fields[name] = v
+		case string:
+			fields[name] = []interface{}{prev, v}
+		case []interface{}:
+			fields[name] = append(prev, v)
+		}
+	}
+	segments := newStoredFields(r)
 	for i := range hits {
+		clear(fields)
+		if i < len(nums) && segments.visit(nums[i], hits[i].ID, add) {
+			hits[i].Highlights = hl.highlights(fields)
+			continue
+		}
+		clear(fields)
 		d, err := r.Document(hits[i].ID)
 		if err != nil {
 			return fmt.Errorf("search highlights: %w", err)
@@ -863,25 +887,59 @@ func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit) err
 		if d == nil {
 			continue // deleted meanwhile
 		}
-		clear(fields)
-		d.VisitFields(func(f index.Field) {
-			if !slices.Contains(highlightOrder(), f.Name()) {
-				return
-			}
-			// As a search request returns them: one value as a string, several (an array) in a list.
-			v := string(f.Value())
-			switch prev := fields[f.Name()].(type) {
-			case nil:
-				fields[f.Name()] = v
-			case string:
-				fields[f.Name()] = []interface{}{prev, v}
-			case []interface{}:
-				fields[f.Name()] = append(prev, v)
-			}
-		})
+		d.VisitFields(func(f index.Field) { add(f.Name(), f.Value()) })
 		hits[i].Highlights = hl.highlights(fields)
 	}
 	return nil
+}
+
+// storedFields reads the stored fields of a document by its number from the segments of a scorch snapshot.
+type storedFields struct {
+	segments []*scorch.SegmentSnapshot
+	offsets  []uint64 // the number of each segment's first document
+}
+
+// newStoredFields numbers the segments of r as scorch does (each segment's documents after those of the segments
+// before it, deleted ones included); r of another kind has none.
+func newStoredFields(r index.IndexReader) storedFields {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return storedFields{}
+	}
+	s := storedFields{segments: snap.Segments()}
+	var next uint64
+	for _, seg := range s.segments {
+		s.offsets = append(s.offsets, next)
+		next += seg.Segment().Count()
+	}
+	return s
+}
+
+// visit calls add with each stored field of document num and reports true when that document is the live one of id;
+// else it reports false, and add may have been called with another document's fields.
+func (s storedFields) visit(num uint64, id string, add func(name string, value []byte)) bool {
+	if num == noNum || len(s.segments) == 0 {
+		return false
+	}
+	k, _ := slices.BinarySearch(s.offsets, num+1)
+	k-- // the last segment starting at or before num
+	if k < 0 {
+		return false
+	}
+	seg, local := s.segments[k], num-s.offsets[k]
+	if local >= seg.Segment().Count() || seg.Deleted() != nil && seg.Deleted().Contains(uint32(local)) {
+		return false
+	}
+	same := false
+	err := seg.VisitDocument(local, func(name string, _ byte, value []byte, _ []uint64) bool {
+		if name == "_id" {
+			same = string(value) == id
+			return same
+		}
+		add(name, value)
+		return true
+	})
+	return err == nil && same
 }
 
 // prefixTerm reports whether term i is matched as a prefix too: the last

@@ -121,11 +121,16 @@ func (t *entryTable) reset() {
 	t.mu.Unlock()
 }
 
-// match is a listing entry a text query matched, with its relevance.
+// match is a listing entry a text query matched, with its relevance and its document number in the snapshot searched
+// (noNum when its internal ID is not one).
 type match struct {
 	e     *entry
 	score float64
+	num   uint64
 }
+
+// noNum is the document number of a match whose internal ID is not a scorch document number.
+const noNum = ^uint64(0)
 
 // ranker counts the matches of a text query into the total and the facets and keeps the best of them for the
 // requested page, in the query's order. The listing is read-locked while it is used.
@@ -137,6 +142,7 @@ type ranker struct {
 	keep  int       // matches kept: everything up to the end of the requested page
 	worst matchHeap // the kept matches, the worst on top
 	total int
+	nums  []uint64 // the document numbers of the page's hits (result)
 }
 
 func (l *listing) ranker(q Query) *ranker {
@@ -150,7 +156,7 @@ func (l *listing) ranker(q Query) *ranker {
 }
 
 // add counts a match of the document x of d, unless the viewer may not see it or the facet filters leave it out.
-func (r *ranker) add(d *docEntries, x *doc, score float64) {
+func (r *ranker) add(d *docEntries, x *doc, score float64, num uint64) {
 	// Visibility first, as in filterQuery: nothing hidden is counted.
 	if !r.q.Viewer.All && !x.public && !r.own[x.team] {
 		return
@@ -159,7 +165,7 @@ func (r *ranker) add(d *docEntries, x *doc, score float64) {
 		return
 	}
 	r.total++
-	m := match{x.e, score}
+	m := match{x.e, score, num}
 	if len(r.worst.ms) < r.keep {
 		heap.Push(&r.worst, m)
 	} else if r.keep > 0 && before(r.q.Sort, m, r.worst.ms[0]) {
@@ -177,8 +183,10 @@ func (r *ranker) result() Result {
 	}
 	res := Result{Total: r.total, Hits: []Hit{}}
 	from := min((r.q.Page-1)*r.q.PerPage, len(ms))
+	r.nums = r.nums[:0]
 	for _, m := range ms[from:] {
 		res.Hits = append(res.Hits, m.e.hit())
+		r.nums = append(r.nums, m.num)
 	}
 	res.Facets = r.l.facets(r.c, r.q.FacetLimit)
 	r.l.names(&res)
@@ -232,7 +240,11 @@ func matchHandler(t *entryTable, r *ranker) search.MakeDocumentMatchHandler {
 				return nil
 			}
 			if x := entries.doc(dm.IndexInternalID); x != nil {
-				r.add(entries, x, dm.Score)
+				num := noNum
+				if len(dm.IndexInternalID) == 8 {
+					num = binary.BigEndian.Uint64(dm.IndexInternalID)
+				}
+				r.add(entries, x, dm.Score, num)
 			} // else indexed meanwhile: the next search sees it
 			sctx.DocumentMatchPool.Put(dm)
 			return nil

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	indexapi "github.com/blevesearch/bleve_index_api"
 )
 
 // fullRanking is the reference the bounded ranking must agree with: Bleve's own collector scores and returns every
@@ -54,7 +57,7 @@ func fullRankingScores(t *testing.T, b *Bleve, q Query, text func(queryPlan) que
 	for _, dm := range sr.Hits {
 		e := b.list.byID[dm.ID]
 		if in(q.Teams, e.team) && in(q.Tags, e.tags...) && in(q.States, e.states...) {
-			ms = append(ms, match{e, dm.Score})
+			ms = append(ms, match{e: e, score: dm.Score})
 		}
 	}
 	sort.Slice(ms, func(i, j int) bool { return before(q.Sort, ms[i], ms[j]) })
@@ -379,6 +382,109 @@ func TestOpsHighlightFromOccurrences(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestStoredFieldsByNumber reads documents by their numbers from the segments of an index of several segments, with
+// documents replaced and deleted, as highlights do: the fields of the live document of each ID, as the snapshot's
+// Document gives them; a replaced document's old number, a deleted document's and another ID's are refused. The index
+// is in memory, where scorch neither persists nor merges: each batch stays a segment and keeps its deleted documents.
+func TestStoredFieldsByNumber(t *testing.T) {
+	m, err := bleveMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	index := func(docs ...Document) {
+		batch := idx.NewBatch()
+		for _, d := range docs {
+			if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs := benchCorpus(60, 3)
+	for i := 0; i < len(docs); i += 20 { // one segment a batch
+		index(docs[i : i+20]...)
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := func() indexapi.IndexReader {
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	numOf := func(r indexapi.IndexReader, id string) uint64 {
+		iid, err := r.InternalID(id)
+		if err != nil || len(iid) != 8 {
+			t.Fatalf("internal ID of %s: %v, %v", id, iid, err)
+		}
+		return binary.BigEndian.Uint64(iid)
+	}
+	before := reader()
+	replaced, deleted := docs[5], docs[47]
+	oldNum, deletedNum := numOf(before, replaced.ID), numOf(before, deleted.ID)
+	replaced.Name = "Renamed " + replaced.Name
+	index(replaced)
+	batch := idx.NewBatch()
+	batch.Delete(deleted.ID)
+	if err := idx.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	r := reader()
+	s := newStoredFields(r)
+	if len(s.segments) < 4 {
+		t.Fatalf("segments: got %d, want 4 or more", len(s.segments))
+	}
+	read := func(num uint64, id string) (map[string][]string, bool) {
+		got := map[string][]string{}
+		ok := s.visit(num, id, func(name string, value []byte) { got[name] = append(got[name], string(value)) })
+		return got, ok
+	}
+	for _, d := range docs {
+		if d.ID == deleted.ID {
+			continue
+		}
+		got, ok := read(numOf(r, d.ID), d.ID)
+		if !ok {
+			t.Fatalf("%s: not read by its number", d.ID)
+		}
+		doc, err := r.Document(d.ID)
+		if err != nil || doc == nil {
+			t.Fatalf("Document(%s): %v, %v", d.ID, doc, err)
+		}
+		want := map[string][]string{}
+		doc.VisitFields(func(f indexapi.Field) { want[f.Name()] = append(want[f.Name()], string(f.Value())) })
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: got %v, want %v", d.ID, got, want)
+		}
+	}
+	if got, ok := read(numOf(r, replaced.ID), replaced.ID); !ok || !slices.Contains(got[fName], replaced.Name) {
+		t.Errorf("replaced %s: got %v (%v), want its new name", replaced.ID, got[fName], ok)
+	}
+	if _, ok := read(oldNum, replaced.ID); ok {
+		t.Errorf("the replaced document's old number %d was read", oldNum)
+	}
+	if _, ok := read(deletedNum, deleted.ID); ok {
+		t.Errorf("the deleted document's number %d was read", deletedNum)
+	}
+	if _, ok := read(numOf(r, docs[0].ID), docs[1].ID); ok {
+		t.Errorf("%s's number was read as %s", docs[0].ID, docs[1].ID)
+	}
+	if _, ok := read(noNum, docs[0].ID); ok {
+		t.Errorf("noNum was read")
 	}
 }
 
