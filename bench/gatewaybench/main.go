@@ -287,21 +287,24 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	// wrk, the upstream and the proxy share, and a slower target's
 	// latency is longer by Little's law alone (32 connections / req/s).
 	// The latency a proxy adds is measured at one offered load that none
-	// of them saturates: every connection waits paceMS after each answer
-	// before it sends the next request (wrk's delay()), so the load is
-	// conns × 1000 / (paceMS + latency) requests per second: within a few
-	// per cent of the same for every target, as latencies are far below
-	// paceMS.
+	// of them saturates: every connection waits a random 0 to 2 × paceMS
+	// after each answer before it sends the next request (wrk's delay()),
+	// so the load is conns × 1000 / (paceMS + latency) requests per second,
+	// within a few per cent of the same for every target (latencies are far
+	// below paceMS), and arrivals are spread: with a fixed wait, the
+	// connections' timers fell due in the same millisecond and the
+	// requests came in bursts of all the connections at once, whose p99 was
+	// the time to drain a burst.
 	if paced < 0 {
 		paced = g.rps / 2
 	}
 	const paceMS = 10
 	pconns := max(1, min(1024, int(paced*paceMS/1000+0.5)))
 	script := filepath.Join(dir, "pace.lua")
-	if err := os.WriteFile(script, []byte("function delay() return "+strconv.Itoa(paceMS)+" end\n"), 0o644); err != nil {
+	if err := os.WriteFile(script, []byte("function delay() return math.random(0, "+strconv.Itoa(2*paceMS)+") end\n"), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("\nthe same offered load for every target: about %.0f req/s (wrk -t%d -c%d, each connection waits %d ms after each answer), %d rounds of %s\n", paced, threads, pconns, paceMS, rounds, duration)
+	fmt.Printf("\nthe same offered load for every target: about %.0f req/s (wrk -t%d -c%d, each connection waits 0 to %d ms, at random, after each answer), %d rounds of %s\n", paced, threads, pconns, 2*paceMS, rounds, duration)
 	presults := map[string][]result{}
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
