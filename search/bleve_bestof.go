@@ -59,7 +59,7 @@ func (q *bestOfQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 // bestOfSearcher searches a bestOfQuery. Each child's current match (currs) is its next document, nil once done, or
 // before the first step (started).
 type bestOfSearcher struct {
-	children []bsearch.Searcher
+	children searchers
 	currs    []*bsearch.DocumentMatch
 	done     []bool
 	started  bool
@@ -177,29 +177,11 @@ func (s *bestOfSearcher) current(ctx *bsearch.SearchContext) (*bsearch.DocumentM
 	return rv, nil
 }
 
-func (s *bestOfSearcher) Close() error {
-	var rv error
-	for _, c := range s.children {
-		if err := c.Close(); err != nil && rv == nil {
-			rv = err
-		}
-	}
-	return rv
-}
+func (s *bestOfSearcher) Close() error { return s.children.Close() }
 
-func (s *bestOfSearcher) Weight() float64 {
-	var rv float64
-	for _, c := range s.children {
-		rv += c.Weight()
-	}
-	return rv
-}
+func (s *bestOfSearcher) Weight() float64 { return s.children.weight() }
 
-func (s *bestOfSearcher) SetQueryNorm(qnorm float64) {
-	for _, c := range s.children {
-		c.SetQueryNorm(qnorm)
-	}
-}
+func (s *bestOfSearcher) SetQueryNorm(qnorm float64) { s.children.SetQueryNorm(qnorm) }
 
 func (s *bestOfSearcher) Count() uint64 {
 	var rv uint64
@@ -212,17 +194,51 @@ func (s *bestOfSearcher) Count() uint64 {
 // Min is that of a disjunction that any one match satisfies.
 func (s *bestOfSearcher) Min() int { return 0 }
 
-func (s *bestOfSearcher) Size() int {
+func (s *bestOfSearcher) Size() int { return s.children.Size() }
+
+func (s *bestOfSearcher) DocumentMatchPoolSize() int { return s.children.DocumentMatchPoolSize() }
+
+// searchers are the children of a searcher of Portico's own (bestOf, ledQuery), with what Bleve asks of a searcher
+// about its children.
+type searchers []bsearch.Searcher
+
+// Close closes every child and returns the first error.
+func (cs searchers) Close() error {
+	var rv error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && rv == nil {
+			rv = err
+		}
+	}
+	return rv
+}
+
+func (cs searchers) weight() float64 {
+	var rv float64
+	for _, c := range cs {
+		rv += c.Weight()
+	}
+	return rv
+}
+
+func (cs searchers) SetQueryNorm(qnorm float64) {
+	for _, c := range cs {
+		c.SetQueryNorm(qnorm)
+	}
+}
+
+func (cs searchers) Size() int {
 	rv := 0
-	for _, c := range s.children {
+	for _, c := range cs {
 		rv += c.Size()
 	}
 	return rv
 }
 
-func (s *bestOfSearcher) DocumentMatchPoolSize() int {
-	rv := len(s.children)
-	for _, c := range s.children {
+// DocumentMatchPoolSize is the children's, and one current match of each.
+func (cs searchers) DocumentMatchPoolSize() int {
+	rv := len(cs)
+	for _, c := range cs {
 		rv += c.DocumentMatchPoolSize()
 	}
 	return rv

@@ -50,7 +50,7 @@ func (q *ledQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 // child's current match (currs) is its next document; another child's is the document it was last advanced to, or nil
 // when it is to be advanced to the next one.
 type ledSearcher struct {
-	children []bsearch.Searcher
+	children searchers
 	lead     []bool
 	scored   int
 	currs    []*bsearch.DocumentMatch
@@ -198,30 +198,12 @@ func (s *ledSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternal
 	return s.Next(ctx)
 }
 
-func (s *ledSearcher) Close() error {
-	var rv error
-	for _, c := range s.children {
-		if err := c.Close(); err != nil && rv == nil {
-			rv = err
-		}
-	}
-	return rv
-}
+func (s *ledSearcher) Close() error { return s.children.Close() }
 
 // Weight is the scored children's: the guides weigh nothing.
-func (s *ledSearcher) Weight() float64 {
-	var rv float64
-	for _, c := range s.children[:s.scored] {
-		rv += c.Weight()
-	}
-	return rv
-}
+func (s *ledSearcher) Weight() float64 { return s.children[:s.scored].weight() }
 
-func (s *ledSearcher) SetQueryNorm(qnorm float64) {
-	for _, c := range s.children {
-		c.SetQueryNorm(qnorm)
-	}
-}
+func (s *ledSearcher) SetQueryNorm(qnorm float64) { s.children.SetQueryNorm(qnorm) }
 
 func (s *ledSearcher) Count() uint64 {
 	var rv uint64
@@ -235,18 +217,6 @@ func (s *ledSearcher) Count() uint64 {
 
 func (s *ledSearcher) Min() int { return 1 }
 
-func (s *ledSearcher) Size() int {
-	rv := 0
-	for _, c := range s.children {
-		rv += c.Size()
-	}
-	return rv
-}
+func (s *ledSearcher) Size() int { return s.children.Size() }
 
-func (s *ledSearcher) DocumentMatchPoolSize() int {
-	rv := len(s.children)
-	for _, c := range s.children {
-		rv += c.DocumentMatchPoolSize()
-	}
-	return rv
-}
+func (s *ledSearcher) DocumentMatchPoolSize() int { return s.children.DocumentMatchPoolSize() }
