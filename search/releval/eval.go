@@ -112,32 +112,50 @@ func firstSentence(text string) string {
 // top five), hit@1 (one first) and the mean reciprocal rank of the first relevant API (0 when it is not in the first
 // page of 20).
 func Evaluate(ctx context.Context, idx search.Index, cases []Case) (Report, error) {
+	return evaluateRanking(ctx, func(ctx context.Context, text string) ([]string, error) {
+		res, err := idx.Search(ctx, search.Query{Text: text, Viewer: search.Viewer{All: true}, PerPage: 20})
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids, nil
+	}, cases)
+}
+
+// ranking answers a query text with the sample keys of its first page (20), best first.
+type ranking func(ctx context.Context, text string) ([]string, error)
+
+// evaluateRanking computes Evaluate's figures for any ranking (Portico's or a baseline).
+func evaluateRanking(ctx context.Context, rank ranking, cases []Case) (Report, error) {
 	r := Report{Queries: len(cases)}
 	for _, c := range cases {
-		res, err := idx.Search(ctx, search.Query{Text: c.Text, Viewer: search.Viewer{All: true}, PerPage: 20})
+		ids, err := rank(ctx, c.Text)
 		if err != nil {
 			return Report{}, fmt.Errorf("search %q: %w", c.Text, err)
 		}
-		rank := 0
+		at := 0
 		var top []string
-		for i, h := range res.Hits {
+		for i, id := range ids[:min(len(ids), 20)] {
 			if i < 5 {
-				top = append(top, h.ID)
+				top = append(top, id)
 			}
-			if rank == 0 && slices.Contains(c.Relevant, h.ID) {
-				rank = i + 1
+			if at == 0 && slices.Contains(c.Relevant, id) {
+				at = i + 1
 			}
 		}
-		if rank > 0 {
-			r.MRR += 1 / float64(rank)
+		if at > 0 {
+			r.MRR += 1 / float64(at)
 		}
-		if rank >= 1 && rank <= 5 {
+		if at >= 1 && at <= 5 {
 			r.HitAt5++
 		}
-		if rank == 1 {
+		if at == 1 {
 			r.HitAt1++
 		} else {
-			r.Misses = append(r.Misses, Miss{Case: c, Rank: rank, Top: top})
+			r.Misses = append(r.Misses, Miss{Case: c, Rank: at, Top: top})
 		}
 	}
 	if n := float64(len(cases)); n > 0 {

@@ -3,7 +3,8 @@
 // rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go, the
 // split the ranking is tuned on, the default), held-out (heldout.go, written before tuning and only checked against),
 // held-out-2 or held-out-3 (the held-out split's second or third batch alone) or all. With -queries it prints the
-// query texts only, one per line (for load tests: bench/search-load.sh).
+// query texts only, one per line (for load tests: bench/search-load.sh); with -baselines it also prints the figures of
+// textbook rankings of the same queries (name or description LIKE, plain BM25 with and without the operations).
 //
 //	go run ./search/releval
 //	go run ./search/releval -split held-out
@@ -28,6 +29,7 @@ func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-2, held-out-3 or all")
+	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
 	flag.Parse()
 	cases, err := split(*name)
 	if err != nil {
@@ -44,6 +46,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, "releval:", err)
 		os.Exit(1)
 	}
+	if *withBaselines {
+		if err := runBaselines(context.Background(), os.Stdout, cases); err != nil {
+			fmt.Fprintln(os.Stderr, "releval:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// runBaselines prints the figures of every baseline on cases.
+func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
+	docs, err := Documents(samplesFS())
+	if err != nil {
+		return err
+	}
+	for _, b := range baselines {
+		rank, closeFn, err := b.open(docs)
+		if err != nil {
+			return err
+		}
+		r, err := evaluateRanking(ctx, rank, cases)
+		closeFn()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "baseline: %-56s hit@5 %.3f  hit@1 %.3f  MRR %.3f\n", b.Name, r.HitAt5, r.HitAt1, r.MRR)
+	}
+	return nil
 }
 
 // split is the judged queries named: the dev split (Cases), the held-out one (HeldOut), one of its later batches or
