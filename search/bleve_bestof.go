@@ -35,15 +35,11 @@ func bestOf(qs []query.Query) query.Query {
 type bestOfQuery struct{ qs []query.Query }
 
 func (q *bestOfQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	s := &bestOfSearcher{explain: options.Explain}
-	for _, c := range q.qs {
-		cs, err := c.Searcher(ctx, i, m, options)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		s.children = append(s.children, cs)
+	children, err := openSearchers(ctx, i, m, q.qs, func(int) bsearch.SearcherOptions { return options })
+	if err != nil {
+		return nil, err
 	}
+	s := &bestOfSearcher{explain: options.Explain, children: children}
 	s.currs = make([]*bsearch.DocumentMatch, len(s.children))
 	s.done = make([]bool, len(s.children))
 	s.matching = make([]int, 0, len(s.children))
@@ -201,6 +197,21 @@ func (s *bestOfSearcher) DocumentMatchPoolSize() int { return s.children.Documen
 // searchers are the children of a searcher of Portico's own (bestOf, ledQuery), with what Bleve asks of a searcher
 // about its children.
 type searchers []bsearch.Searcher
+
+// openSearchers returns the searchers of qs, each with the options opts gives for its position; on an error it closes
+// those it opened.
+func openSearchers(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, qs []query.Query, opts func(k int) bsearch.SearcherOptions) (searchers, error) {
+	cs := make(searchers, 0, len(qs))
+	for k, q := range qs {
+		c, err := q.Searcher(ctx, i, m, opts(k))
+		if err != nil {
+			cs.Close()
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
 
 // Close closes every child and returns the first error.
 func (cs searchers) Close() error {

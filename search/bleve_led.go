@@ -25,21 +25,20 @@ type ledQuery struct {
 }
 
 func (q *ledQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	s := &ledSearcher{lead: slices.Clone(q.lead), scored: len(q.clauses), explain: options.Explain}
 	unscored := options
 	unscored.Score = "none"
-	for k, c := range append(slices.Clone(q.clauses), q.guides...) {
-		o := options
+	children, err := openSearchers(ctx, i, m, append(slices.Clone(q.clauses), q.guides...), func(k int) bsearch.SearcherOptions {
 		if k >= len(q.clauses) {
-			o = unscored
-			s.lead = append(s.lead, true)
+			return unscored // a guide
 		}
-		cs, err := c.Searcher(ctx, i, m, o)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		s.children = append(s.children, cs)
+		return options
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &ledSearcher{children: children, lead: slices.Clone(q.lead), scored: len(q.clauses), explain: options.Explain}
+	for range q.guides {
+		s.lead = append(s.lead, true)
 	}
 	s.currs = make([]*bsearch.DocumentMatch, len(s.children))
 	s.done = make([]bool, len(s.children))
