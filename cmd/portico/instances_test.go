@@ -221,7 +221,14 @@ func TestSeveralInstances(t *testing.T) {
 		if rz["instance"] != in.name || rz["status"] != "ok" || index["state"] != "following" || index["position"] != index["head"] {
 			t.Errorf("/readyz of %s: %v, want ok, following at the head, named %s", in.name, rz, in.name)
 		}
-		if !strings.Contains(in.logs.String(), `"instance":"`+in.name+`"`) {
+		// Log lines reach stderr in batches, at most logFlushEvery after
+		// they are written: a just-restarted instance may not have
+		// flushed its first batch yet.
+		named := `"instance":"` + in.name + `"`
+		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(in.logs.String(), named) && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !strings.Contains(in.logs.String(), named) {
 			t.Errorf("the logs of %s do not name it", in.name)
 		}
 	}
