@@ -51,6 +51,7 @@ func main() {
 	key := flag.String("key", "ptk_bench_0123456789abcdef0123456789abcdef", "the one valid API key")
 	pollers := flag.Int("pollers", runtime.GOMAXPROCS(0), "event loops")
 	lock := flag.Bool("lock-pollers", false, "lock each event loop to an OS thread")
+	reusePort := flag.Bool("reuse-port", false, "listen with SO_REUSEPORT, to share -addr with other processes (Linux)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file until stopped")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -67,13 +68,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "evloopspike: -upstream is required")
 		os.Exit(2)
 	}
-	if err := run(*addr, *upstream, *basePath, *route, *key, *pollers, *lock); err != nil {
+	if err := run(*addr, *upstream, *basePath, *route, *key, *pollers, *lock, *reusePort); err != nil {
 		fmt.Fprintln(os.Stderr, "evloopspike:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, upstream, basePath, route, key string, pollers int, lock bool) error {
+func run(addr, upstream, basePath, route, key string, pollers int, lock, reusePort bool) error {
 	st, err := gateway.NewState(1,
 		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + upstream + basePath}, State: gateway.StatePublished}},
 		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
@@ -91,6 +92,9 @@ func run(addr, upstream, basePath, route, key string, pollers int, lock bool) er
 	p.engine = nbio.NewEngine(nbio.Config{
 		Network: "tcp", Addrs: []string{addr}, NPoller: pollers, LockPoller: lock,
 		ReadBufferSize: 16 << 10,
+		Listen: func(_, addr string) (net.Listener, error) {
+			return listen(addr, reusePort)
+		},
 	})
 	p.idle = make([][]*outbound, pollers)
 	p.engine.OnData(p.onData)

@@ -58,6 +58,7 @@ func main() {
 		variants = append(variants, v)
 		return nil
 	})
+	spikeProcs := flag.Int("spike-procs", 0, "also measure N bench/evloopspike processes (N ≥ 2) sharing one port with SO_REUSEPORT, each with one event loop and GOMAXPROCS=1, as nginx's worker processes share its port")
 	paced := flag.Float64("paced", -1, "after the saturation rounds, measure every target at this same offered load (requests per second over all connections, paced by wrk), in as many rounds, and print the latency each adds over direct at that load; -1: half the gateway's median saturation throughput; 0: not at all")
 	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
@@ -65,9 +66,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gatewaybench: -duration at most 30s, -rounds 1 to 10")
 		os.Exit(2)
 	}
+	if *spikeProcs == 1 || *spikeProcs < 0 || *spikeProcs > 16 {
+		fmt.Fprintln(os.Stderr, "gatewaybench: -spike-procs from 2 to 16")
+		os.Exit(2)
+	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, *paced)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, *spikeProcs, *paced)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -84,7 +89,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string, paced float64) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string, spikeProcs int, paced float64) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -102,7 +107,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	spikeBin := filepath.Join(dir, "evloopspike")
-	if spike {
+	if spike || spikeProcs > 0 {
 		if out, err := exec.CommandContext(ctx, "go", "build", "-o", spikeBin, "./bench/evloopspike").CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -181,16 +186,16 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	}
 	defer stopGateway(gw)
 
-	// Each target's CPU time is that of the process that answers wrk: the
+	// Each target's CPU time is that of the processes that answer wrk: the
 	// upstream for direct, the proxy for the others.
 	type target struct {
 		name, url string
-		pid       int
+		pids      []int
 	}
 	targets := []target{
-		{"direct", "http://" + upAddr + "/v1/items", upCmd.Process.Pid},
-		{"nginx", "http://" + nginxAddr + "/bench/v1/items", proxyCmd.Process.Pid},
-		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items", gw.Process.Pid},
+		{"direct", "http://" + upAddr + "/v1/items", []int{upCmd.Process.Pid}},
+		{"nginx", "http://" + nginxAddr + "/bench/v1/items", []int{proxyCmd.Process.Pid}},
+		{"portico-gateway", "http://" + gwAddr + "/bench/v1/items", []int{gw.Process.Pid}},
 	}
 	if redisURL != "" {
 		addr := free()
@@ -199,7 +204,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			return err
 		}
 		defer stopGateway(gwr)
-		targets = append(targets, target{"gateway+redis", "http://" + addr + "/bench/v1/items", gwr.Process.Pid})
+		targets = append(targets, target{"gateway+redis", "http://" + addr + "/bench/v1/items", []int{gwr.Process.Pid}})
 	}
 	for i, v := range variants {
 		addr := free()
@@ -208,7 +213,7 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			return err
 		}
 		defer stopGateway(gwv)
-		targets = append(targets, target{"gateway " + v, "http://" + addr + "/bench/v1/items", gwv.Process.Pid})
+		targets = append(targets, target{"gateway " + v, "http://" + addr + "/bench/v1/items", []int{gwv.Process.Pid}})
 	}
 	if spike && len(spikeArgs) == 0 {
 		spikeArgs = []string{""}
@@ -227,7 +232,25 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			cmd.Process.Signal(syscall.SIGTERM)
 			cmd.Wait()
 		}()
-		targets = append(targets, target{strings.TrimSpace("evloop-spike " + args), "http://" + addr + "/bench/v1/items", cmd.Process.Pid})
+		targets = append(targets, target{strings.TrimSpace("evloop-spike " + args), "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+	}
+	if spikeProcs > 0 {
+		addr := free()
+		t := target{name: fmt.Sprintf("evloop-spike ×%d procs", spikeProcs), url: "http://" + addr + "/bench/v1/items"}
+		for range spikeProcs {
+			cmd := exec.Command(spikeBin, "-addr", addr, "-upstream", upAddr, "-key", benchKey, "-pollers", "1", "-reuse-port")
+			cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+			cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+			if err := cmd.Start(); err != nil {
+				return err
+			}
+			defer func() {
+				cmd.Process.Signal(syscall.SIGTERM)
+				cmd.Wait()
+			}()
+			t.pids = append(t.pids, cmd.Process.Pid)
+		}
+		targets = append(targets, t)
 	}
 	for _, t := range targets {
 		if err := waitOK(ctx, t.url, 10*time.Second); err != nil {
@@ -249,14 +272,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	results := map[string][]result{}
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
-			before := cpuTicks(t.pid)
+			before := cpuEach(t.pids)
 			res, n, err := runWrk(ctx, t.url, duration, conns, threads, "")
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
-			res.cpu = time.Duration(cpuTicks(t.pid)-before) * time.Second / clockTicks / time.Duration(n)
+			split, ticks := cpuSplit(before, cpuEach(t.pids))
+			res.cpu = time.Duration(ticks) * time.Second / clockTicks / time.Duration(n)
 			results[t.name] = append(results[t.name], res)
-			fmt.Printf("  round %d  %-24s %9.0f req/s  p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p99, res.cpu.Round(100*time.Nanosecond))
+			fmt.Printf("  round %d  %-24s %9.0f req/s  p99 %-9v  CPU %v per request%s\n", r, t.name, res.rps, res.p99, res.cpu.Round(100*time.Nanosecond), split)
 		}
 	}
 
@@ -308,14 +332,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	presults := map[string][]result{}
 	for r := 1; r <= rounds; r++ {
 		for _, t := range targets {
-			before := cpuTicks(t.pid)
+			before := cpuEach(t.pids)
 			res, n, err := runWrk(ctx, t.url, duration, pconns, min(threads, pconns), script)
 			if err != nil {
 				return fmt.Errorf("%s, paced: %w", t.name, err)
 			}
-			res.cpu = time.Duration(cpuTicks(t.pid)-before) * time.Second / clockTicks / time.Duration(n)
+			split, ticks := cpuSplit(before, cpuEach(t.pids))
+			res.cpu = time.Duration(ticks) * time.Second / clockTicks / time.Duration(n)
 			presults[t.name] = append(presults[t.name], res)
-			fmt.Printf("  round %d  %-24s %9.0f req/s  p50 %-9v p99 %-9v  CPU %v per request\n", r, t.name, res.rps, res.p50, res.p99, res.cpu.Round(100*time.Nanosecond))
+			fmt.Printf("  round %d  %-24s %9.0f req/s  p50 %-9v p99 %-9v  CPU %v per request%s\n", r, t.name, res.rps, res.p50, res.p99, res.cpu.Round(100*time.Nanosecond), split)
 		}
 	}
 	pmed := map[string]result{}
@@ -494,6 +519,34 @@ func cpuTicks(pids ...int) int64 {
 		sum += ut + st
 	}
 	return sum
+}
+
+// cpuEach is cpuTicks of each process of pids.
+func cpuEach(pids []int) []int64 {
+	ticks := make([]int64, len(pids))
+	for i, p := range pids {
+		ticks[i] = cpuTicks(p)
+	}
+	return ticks
+}
+
+// cpuSplit is the CPU time the processes spent between two cpuEach, in
+// all, and, when they are several, how it was split between them (as
+// ", split 52/48 %"): processes sharing a port with SO_REUSEPORT get the
+// connections the kernel hashes to each, not necessarily as many.
+func cpuSplit(before, after []int64) (string, int64) {
+	var sum int64
+	for i := range after {
+		sum += after[i] - before[i]
+	}
+	if len(after) < 2 || sum == 0 {
+		return "", sum
+	}
+	parts := make([]string, len(after))
+	for i := range after {
+		parts[i] = strconv.FormatInt((after[i]-before[i])*100/sum, 10)
+	}
+	return ", split " + strings.Join(parts, "/") + " %", sum
 }
 
 // clockTicks is the kernel's USER_HZ: 100 on Linux.
