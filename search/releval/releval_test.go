@@ -14,17 +14,18 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.97
+	floorHitAt5 = 0.98
 	floorHitAt1 = 0.92
 	floorMRR    = 0.945
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
 	// third (HeldOutThird, 79 queries written blind, 0.696/0.494/0.578 alone) did: 0.849/0.729/0.782 on all 192. The
-	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787.
-	floorHeldOutHitAt5 = 0.845
-	floorHeldOutHitAt1 = 0.73
-	floorHeldOutMRR    = 0.78
+	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787; meaning matching (the blend of
+	// word vectors) to 0.849/0.755/0.798: one query fewer in the top five (of the second batch), three more first.
+	floorHeldOutHitAt5 = 0.84
+	floorHeldOutHitAt1 = 0.745
+	floorHeldOutMRR    = 0.79
 )
 
 func TestRelevanceFloors(t *testing.T) {
