@@ -170,7 +170,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		data = migrations.PostgreSQL()
 	}
 	m := migrate.NewMigrator(s.db, ms, migrate.WithTemplateData(data), migrate.WithMarkAppliedOnSuccess(true))
-	if err := m.Init(ctx); err != nil {
+	if err := initWithRetry(ctx, m); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}
 	if err := lockWithRetry(ctx, m); err != nil {
@@ -186,6 +186,29 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		names = append(names, mg.Name+"_"+mg.Comment)
 	}
 	return names, nil
+}
+
+// initWithRetry creates bun's migration tables, which happens before the
+// migration lock exists. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
+// against itself: of several instances starting at once on an empty database,
+// all but one fail with a unique violation on the catalog (23505) or
+// "already exists" (42P07). The table then exists, so trying again succeeds.
+func initWithRetry(ctx context.Context, m *migrate.Migrator) error {
+	for attempt := 1; ; attempt++ {
+		err := m.Init(ctx)
+		var pgErr pgdriver.Error
+		if err == nil || attempt == 5 || !errors.As(err, &pgErr) {
+			return err
+		}
+		if code := pgErr.Field('C'); code != "23505" && code != "42P07" {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
 }
 
 func lockWithRetry(ctx context.Context, m *migrate.Migrator) error {

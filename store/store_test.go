@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,54 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Errorf("second Migrate applied %v, want nothing", applied)
 		}
 	})
+}
+
+// Several instances starting at once on an empty database all migrate it
+// ("Running on PostgreSQL" in the README): one applies the migrations, the
+// others wait and find nothing to do.
+func TestMigrateConcurrently(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn, dataDir := storetest.Unmigrated(t, d)
+			const n = 6
+			stores := make([]*store.Store, n)
+			for i := range stores {
+				s, err := store.Open(ctx, dsn, dataDir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				stores[i] = s
+			}
+			errs := make([]error, n)
+			applied := make([][]string, n)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, s := range stores {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					applied[i], errs[i] = s.Migrate(ctx)
+				}()
+			}
+			close(start)
+			wg.Wait()
+			appliers := 0
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("instance %d: Migrate: %v", i, err)
+				}
+				if len(applied[i]) > 0 {
+					appliers++
+				}
+			}
+			if appliers != 1 {
+				t.Errorf("%d instances applied migrations, want 1", appliers)
+			}
+		})
+	}
 }
 
 func TestUsersAndTeams(t *testing.T) {

@@ -69,6 +69,14 @@ func OpenTwo(t testing.TB, d store.Dialect) (*store.Store, *store.Store) {
 	return open(t, dsn, dataDir), open(t, dsn, dataDir)
 }
 
+// Unmigrated returns the connection string and data directory of a new,
+// empty database of dialect d, for tests of migration itself: open it with
+// store.Open, as a starting portal does.
+func Unmigrated(t testing.TB, d store.Dialect) (dsn, dataDir string) {
+	t.Helper()
+	return newDatabase(t, d)
+}
+
 // newDatabase returns the connection string and data directory of a new
 // database of dialect d: a schema of its own on PostgreSQL, dropped when
 // the test ends.
