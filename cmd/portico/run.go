@@ -54,7 +54,8 @@ Commands:
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
                         --publish skips review and is for org admins only (recorded as an import)
   reindex               rebuild the search index from the database
-  demo                  fill an empty portal with demo teams, users and APIs: [--samples DIR] [--synthetic N]
+  demo                  fill an empty portal with demo teams, users, APIs and subscriptions:
+                          [--samples DIR] [--synthetic N] [--subscriptions N]
   version               print the version
   help                  print this text (also -h, --help); COMMAND -h prints the flags of one command
 
@@ -90,7 +91,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "token create", "team create", "team member", "import", "reindex", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {

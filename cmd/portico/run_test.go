@@ -100,17 +100,39 @@ func TestHelp(t *testing.T) {
 	if !strings.Contains(errOut.String(), "-synthetic") {
 		t.Errorf("demo -h does not print its flags:\n%s", errOut.String())
 	}
-	// Every command the dispatcher knows is listed (an unknown one is refused).
+	// Every command the dispatcher knows is listed (an unknown one is refused),
+	// and the usage text names each flag of its own.
+	e, out, _ := testEnv(nil, "")
+	if err := runEnv(context.Background(), []string{"help"}, e); err != nil {
+		t.Fatal(err)
+	}
+	shared := listedFlags(out.String())
 	for _, cmd := range commands {
 		if cmd == "serve" || cmd == "help" || cmd == "version" {
 			continue
 		}
-		e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+		e, _, errOut := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
 		err := runEnv(context.Background(), append(strings.Fields(cmd), "-h"), e)
 		if err != nil {
 			t.Errorf("%s -h: %v", cmd, err)
 		}
+		for name := range listedFlags(errOut.String()) {
+			if !shared[name] && !strings.Contains(out.String(), "--"+name) {
+				t.Errorf("the usage text does not name --%s of %s", name, cmd)
+			}
+		}
 	}
+}
+
+// listedFlags are the flags a flag set's PrintDefaults lists in text.
+func listedFlags(text string) map[string]bool {
+	names := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(line, "  -"); ok {
+			names[strings.Fields(rest)[0]] = true
+		}
+	}
+	return names
 }
 
 func TestVersion(t *testing.T) {
