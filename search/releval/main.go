@@ -2,7 +2,8 @@
 // in a fresh embedded index, runs the judged queries of this package and prints hit@5, hit@1, the mean reciprocal
 // rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go, the
 // split the ranking is tuned on, the default), held-out (heldout.go, written before tuning and only checked against),
-// held-out-1, held-out-2 or held-out-3 (its first, second or third batch alone), held-out-12 (its first two) or all.
+// held-out-1, held-out-2, held-out-3 or held-out-4 (its first, second, third or fourth batch alone), held-out-12 (its
+// first two) or all.
 // -meaning sets the weight of meaning matching (0: off, words alone) and -vectors the word vectors it uses (a file
 // written by search/meaning/gen). With -queries it prints the query texts only, one per line (for load tests:
 // bench/search-load.sh); with -baselines it also prints the figures of textbook rankings of the same queries (name or
@@ -31,7 +32,7 @@ import (
 func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
-	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3 or all")
+	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all")
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
 	vectors := flag.String("vectors", "", "rank with the word vectors of this file (written by search/meaning/gen) instead of the embedded ones")
 	weight := flag.Float64("meaning", -1, "the weight of the meaning's cosine in the ranking (0: Bleve's score alone; default: the search package's)")
@@ -104,10 +105,12 @@ func split(name string) ([]Case, error) {
 		return HeldOutSecond, nil
 	case "held-out-3":
 		return HeldOutThird, nil
+	case "held-out-4":
+		return HeldOutFourth, nil
 	case "all":
 		return append(slices.Clip(Cases), HeldOut...), nil
 	}
-	return nil, fmt.Errorf("-split %q: want dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3 or all", name)
+	return nil, fmt.Errorf("-split %q: want dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", name)
 }
 
 // indexOptions are the options of the index evaluated (-vectors, -meaning).
