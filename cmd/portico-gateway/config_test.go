@@ -78,30 +78,3 @@ func TestRunStopsOnContextEnd(t *testing.T) {
 		t.Fatalf("output:\n%s", out.String())
 	}
 }
-
-type sliceWriter struct{ writes [][]byte }
-
-func (s *sliceWriter) Write(p []byte) (int, error) {
-	s.writes = append(s.writes, append([]byte(nil), p...))
-	return len(p), nil
-}
-
-func TestLineWriterBatchesWholeRecords(t *testing.T) {
-	var w sliceWriter
-	lw := newLineWriter(&w, time.Hour)
-	line := strings.Repeat("x", 999) + "\n"
-	for range 100 {
-		lw.Write([]byte(line))
-	}
-	lw.Close()
-	total := 0
-	for _, b := range w.writes {
-		if len(b)%1000 != 0 {
-			t.Fatalf("a write of %d bytes splits a record", len(b))
-		}
-		total += len(b)
-	}
-	if total != 100_000 || len(w.writes) > 3 {
-		t.Fatalf("%d bytes in %d writes, want 100000 in at most 3", total, len(w.writes))
-	}
-}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/logbuf"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := c.logger(stderr)
 	access := slog.New(slog.DiscardHandler)
 	if c.AccessLog == "on" {
-		lw := newLineWriter(stdout, time.Second)
+		lw := logbuf.New(stdout, time.Second)
 		defer lw.Close()
 		access = c.logger(lw)
 	}
