@@ -57,50 +57,33 @@ const (
 	keyLocal
 )
 
-func currentApp(c *fiber.Ctx) *store.App {
-	a, _ := c.Locals(appKey).(*store.App)
-	return a
+// local returns the request-scoped value under k, or T's zero value.
+func local[T any](c *fiber.Ctx, k localKey) T {
+	v, _ := c.Locals(k).(T)
+	return v
 }
+
+func currentApp(c *fiber.Ctx) *store.App { return local[*store.App](c, appKey) }
 
 func currentSubscription(c *fiber.Ctx) *store.Subscription {
-	s, _ := c.Locals(subscriptionKey).(*store.Subscription)
-	return s
+	return local[*store.Subscription](c, subscriptionKey)
 }
 
-func currentKey(c *fiber.Ctx) *store.APIKey {
-	k, _ := c.Locals(keyLocal).(*store.APIKey)
-	return k
-}
+func currentKey(c *fiber.Ctx) *store.APIKey { return local[*store.APIKey](c, keyLocal) }
 
-func currentUser(c *fiber.Ctx) *store.User {
-	u, _ := c.Locals(userKey).(*store.User)
-	return u
-}
+func currentUser(c *fiber.Ctx) *store.User { return local[*store.User](c, userKey) }
 
-func currentSession(c *fiber.Ctx) *store.Session {
-	s, _ := c.Locals(sessionKey).(*store.Session)
-	return s
-}
+func currentSession(c *fiber.Ctx) *store.Session { return local[*store.Session](c, sessionKey) }
 
-func currentTeam(c *fiber.Ctx) *store.Team {
-	t, _ := c.Locals(teamKey).(*store.Team)
-	return t
-}
+func currentTeam(c *fiber.Ctx) *store.Team { return local[*store.Team](c, teamKey) }
 
-func currentAPI(c *fiber.Ctx) *store.API {
-	a, _ := c.Locals(apiKey).(*store.API)
-	return a
-}
+func currentAPI(c *fiber.Ctx) *store.API { return local[*store.API](c, apiKey) }
 
 func currentReview(c *fiber.Ctx) *store.PublicationRequest {
-	r, _ := c.Locals(reviewKey).(*store.PublicationRequest)
-	return r
+	return local[*store.PublicationRequest](c, reviewKey)
 }
 
-func csrfToken(c *fiber.Ctx) string {
-	t, _ := c.Locals(csrfKey).(string)
-	return t
-}
+func csrfToken(c *fiber.Ctx) string { return local[string](c, csrfKey) }
 
 const flashCookie = "portico_flash"
 
