@@ -479,6 +479,35 @@ func applyChanges[T any](k kind[T], sec section[T], ch Changes[T]) (section[T], 
 	return out, removed, added, nil
 }
 
+// DeltaFrom returns the delta that takes a node from base to s, given the
+// ids of the routes, plans and keys changed since base: each gets its value
+// in s, or a delete when s no longer has it.
+func (s *State) DeltaFrom(base Head, routes, plans, keys map[string]bool) *Delta {
+	d := &Delta{Schema: s.Schema(), BaseVersion: base.Version, BaseHash: base.Hash, Version: s.Version(), Hash: s.Hash()}
+	for id := range routes {
+		if r, ok := s.Route(id); ok {
+			d.Routes.Upsert = append(d.Routes.Upsert, *r)
+		} else {
+			d.Routes.Delete = append(d.Routes.Delete, id)
+		}
+	}
+	for id := range plans {
+		if p, ok := s.Plan(id); ok {
+			d.Plans.Upsert = append(d.Plans.Upsert, *p)
+		} else {
+			d.Plans.Delete = append(d.Plans.Delete, id)
+		}
+	}
+	for id := range keys {
+		if k, ok := s.Key(id); ok {
+			d.Keys.Upsert = append(d.Keys.Upsert, *k)
+		} else {
+			d.Keys.Delete = append(d.Keys.Delete, id)
+		}
+	}
+	return d
+}
+
 // Apply returns the state that d makes of s. It refuses a delta whose base is
 // not s, whose items are invalid, or whose result does not hash to d.Hash;
 // s itself never changes. The result's hash is computed by d's schema: a

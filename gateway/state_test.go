@@ -203,6 +203,54 @@ func TestDiffApply(t *testing.T) {
 	}
 }
 
+// TestDeltaFromTakesTheBaseToTheState changes, adds and removes routes and
+// keys, changes and adds a plan, and names them (and ids neither state has)
+// to DeltaFrom.
+func TestDeltaFromTakesTheBaseToTheState(t *testing.T) {
+	a := sample(t, 3)
+	routes, plans, keys := gatewaytest.Items(gatewaytest.Config{APIs: 5, Keys: 20, Upstream: "http://127.0.0.1:9000/base", RatePerMinute: 60, Burst: 10})
+	routeIDs := []string{"never-there", routes[1].ID(), routes[4].ID(), "new/v2"}
+	planIDs := []string{"never-there", plans[0].ID, "gold"}
+	keyIDs := []string{"never-there", keys[3].ID}
+	routes[1].Targets = []string{"https://elsewhere.example/v1"}
+	plans[0].RatePerMinute = 61
+	keys[3].State = gateway.KeyRevoked
+	keys = slices.DeleteFunc(keys, func(k gateway.Key) bool {
+		if k.API == routes[4].API {
+			keyIDs = append(keyIDs, k.ID)
+			return true
+		}
+		return false
+	})
+	routes = append(routes[:4], gateway.Route{API: "new", Major: 2, Targets: []string{"https://x.example/y"}, State: gateway.StatePublished})
+	plans = append(plans, gateway.Plan{ID: "gold", RatePerMinute: 600})
+	b, err := gateway.NewState(9, routes, plans, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(ids []string) map[string]bool {
+		m := map[string]bool{}
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m
+	}
+	d := b.DeltaFrom(a.Head(), set(routeIDs), set(planIDs), set(keyIDs))
+	if got, want := d.Routes.Len()+d.Plans.Len()+d.Keys.Len(), len(routeIDs)+len(planIDs)+len(keyIDs); got != want {
+		t.Errorf("the delta names %d items, want %d", got, want)
+	}
+	if got, want := len(d.Routes.Delete)+len(d.Plans.Delete)+len(d.Keys.Delete), 3+1+(len(keyIDs)-2); got != want {
+		t.Errorf("deletes: got %d, want %d (the items gone and the ids neither state has)", got, want)
+	}
+	c, err := a.Apply(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Head() != b.Head() {
+		t.Fatalf("got %+v, want %+v", c.Head(), b.Head())
+	}
+}
+
 func TestApplyRefuses(t *testing.T) {
 	a := sample(t, 3)
 	good := func() *gateway.Delta {

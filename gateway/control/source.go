@@ -128,29 +128,7 @@ func (s *Source) DeltaSince(_ context.Context, base gateway.Head) (*gateway.Delt
 			keys[id] = true
 		}
 	}
-	d := &gateway.Delta{Schema: s.cur.Schema(), BaseVersion: base.Version, BaseHash: base.Hash, Version: s.cur.Version(), Hash: s.cur.Hash()}
-	for id := range routes {
-		if r, ok := s.cur.Route(id); ok {
-			d.Routes.Upsert = append(d.Routes.Upsert, *r)
-		} else {
-			d.Routes.Delete = append(d.Routes.Delete, id)
-		}
-	}
-	for id := range plans {
-		if p, ok := s.cur.Plan(id); ok {
-			d.Plans.Upsert = append(d.Plans.Upsert, *p)
-		} else {
-			d.Plans.Delete = append(d.Plans.Delete, id)
-		}
-	}
-	for id := range keys {
-		if k, ok := s.cur.Key(id); ok {
-			d.Keys.Upsert = append(d.Keys.Upsert, *k)
-		} else {
-			d.Keys.Delete = append(d.Keys.Delete, id)
-		}
-	}
-	return d, true, nil
+	return s.cur.DeltaFrom(base, routes, plans, keys), true, nil
 }
 
 func touched(d *gateway.Delta) change {

@@ -106,29 +106,7 @@ func (s *Source) DeltaSince(_ context.Context, base gateway.Head) (*gateway.Delt
 		touch(plans, c.d.Plans, func(p *gateway.Plan) string { return p.ID })
 		touch(keys, c.d.Keys, func(k *gateway.Key) string { return k.ID })
 	}
-	d := &gateway.Delta{Schema: s.current.Schema(), BaseVersion: base.Version, BaseHash: base.Hash, Version: s.current.Version(), Hash: s.current.Hash()}
-	for id := range routes {
-		if r, ok := s.current.Route(id); ok {
-			d.Routes.Upsert = append(d.Routes.Upsert, *r)
-		} else {
-			d.Routes.Delete = append(d.Routes.Delete, id)
-		}
-	}
-	for id := range plans {
-		if p, ok := s.current.Plan(id); ok {
-			d.Plans.Upsert = append(d.Plans.Upsert, *p)
-		} else {
-			d.Plans.Delete = append(d.Plans.Delete, id)
-		}
-	}
-	for id := range keys {
-		if k, ok := s.current.Key(id); ok {
-			d.Keys.Upsert = append(d.Keys.Upsert, *k)
-		} else {
-			d.Keys.Delete = append(d.Keys.Delete, id)
-		}
-	}
-	return d, true, nil
+	return s.current.DeltaFrom(base, routes, plans, keys), true, nil
 }
 
 func touch[T any](ids map[string]bool, c gateway.Changes[T], id func(*T) string) {
