@@ -4,71 +4,50 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/portico-dev/portico/cliconf"
 )
 
 // config is the node's configuration. Each setting has a flag and an
 // environment variable PORTICO_GATEWAY_…; the flag wins.
 type config struct {
 	Portal, Token, Addr, AdminAddr, DataDir string
-	LogLevel, LogFormat, AccessLog          string
+	AccessLog                               string
+	Log                                     cliconf.Log
 	ConnectTimeout, ResponseTimeout         string
 	UsageInterval                           string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
 }
 
-type setting struct {
-	flag, env, def, usage string
-	dst                   *string
-}
-
-func (c *config) settings() []setting {
-	return []setting{
-		{"portal", "PORTICO_GATEWAY_PORTAL", "", "the portal's URL, e.g. https://portal.example.com (required)", &c.Portal},
-		{"addr", "PORTICO_GATEWAY_ADDR", ":8081", "address the data plane listens on", &c.Addr},
-		{"admin-addr", "PORTICO_GATEWAY_ADMIN_ADDR", ":9091", "address of /healthz, /readyz and /metrics", &c.AdminAddr},
-		{"data", "PORTICO_GATEWAY_DATA_DIR", "./gateway-data", "data directory (the last-known-good configuration)", &c.DataDir},
-		{"log-level", "PORTICO_GATEWAY_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
-		{"log-format", "PORTICO_GATEWAY_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
-		{"access-log", "PORTICO_GATEWAY_ACCESS_LOG", "on", "one line per request on standard output: on or off", &c.AccessLog},
-		{"connect-timeout", "PORTICO_GATEWAY_CONNECT_TIMEOUT", "5s", "upstream connect timeout for routes that set none", &c.ConnectTimeout},
-		{"response-timeout", "PORTICO_GATEWAY_RESPONSE_TIMEOUT", "60s", "upstream response timeout for routes that set none", &c.ResponseTimeout},
-		{"usage-interval", "PORTICO_GATEWAY_USAGE_INTERVAL", "10s", "how often the usage counted is written to the spool and sent to the portal", &c.UsageInterval},
+func (c *config) settings() []cliconf.Setting {
+	return []cliconf.Setting{
+		{Flag: "portal", Env: "PORTICO_GATEWAY_PORTAL", Default: "", Usage: "the portal's URL, e.g. https://portal.example.com (required)", Dst: &c.Portal},
+		{Flag: "addr", Env: "PORTICO_GATEWAY_ADDR", Default: ":8081", Usage: "address the data plane listens on", Dst: &c.Addr},
+		{Flag: "admin-addr", Env: "PORTICO_GATEWAY_ADMIN_ADDR", Default: ":9091", Usage: "address of /healthz, /readyz and /metrics", Dst: &c.AdminAddr},
+		{Flag: "data", Env: "PORTICO_GATEWAY_DATA_DIR", Default: "./gateway-data", Usage: "data directory (the last-known-good configuration)", Dst: &c.DataDir},
+		{Flag: "log-level", Env: "PORTICO_GATEWAY_LOG_LEVEL", Default: "info", Usage: "log level: debug, info, warn or error", Dst: &c.Log.Level},
+		{Flag: "log-format", Env: "PORTICO_GATEWAY_LOG_FORMAT", Default: "text", Usage: "log format: text or json", Dst: &c.Log.Format},
+		{Flag: "access-log", Env: "PORTICO_GATEWAY_ACCESS_LOG", Default: "on", Usage: "one line per request on standard output: on or off", Dst: &c.AccessLog},
+		{Flag: "connect-timeout", Env: "PORTICO_GATEWAY_CONNECT_TIMEOUT", Default: "5s", Usage: "upstream connect timeout for routes that set none", Dst: &c.ConnectTimeout},
+		{Flag: "response-timeout", Env: "PORTICO_GATEWAY_RESPONSE_TIMEOUT", Default: "60s", Usage: "upstream response timeout for routes that set none", Dst: &c.ResponseTimeout},
+		{Flag: "usage-interval", Env: "PORTICO_GATEWAY_USAGE_INTERVAL", Default: "10s", Usage: "how often the usage counted is written to the spool and sent to the portal", Dst: &c.UsageInterval},
 	}
-}
-
-// secretFlag is a string flag whose value is never printed (not even as the
-// default in the usage text, which could otherwise show it from the environment).
-type secretFlag struct{ p *string }
-
-func (f secretFlag) String() string { return "" }
-
-func (f secretFlag) Set(v string) error {
-	*f.p = v
-	return nil
 }
 
 // register adds the flags to fs, with defaults taken from the environment.
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
-	for _, s := range c.settings() {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		fs.StringVar(s.dst, s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
-	}
+	cliconf.Register(fs, getenv, c.settings())
 	c.Token = getenv("PORTICO_GATEWAY_TOKEN")
 	c.RedisURL = getenv("PORTICO_GATEWAY_REDIS_URL")
-	fs.Var(secretFlag{&c.RedisURL}, "redis-url", "Redis shared by the nodes for cluster-wide rate limits and daily quotas, e.g. redis://:password@redis:6379/0 (env PORTICO_GATEWAY_REDIS_URL); empty: each node limits on its own")
-	fs.Var(secretFlag{&c.Token}, "token", "the node's token from the portal (env PORTICO_GATEWAY_TOKEN, preferred: a flag shows in the process list); never logged")
+	cliconf.SecretVar(fs, &c.RedisURL, "redis-url", "Redis shared by the nodes for cluster-wide rate limits and daily quotas, e.g. redis://:password@redis:6379/0 (env PORTICO_GATEWAY_REDIS_URL); empty: each node limits on its own")
+	cliconf.SecretVar(fs, &c.Token, "token", "the node's token from the portal (env PORTICO_GATEWAY_TOKEN, preferred: a flag shows in the process list); never logged")
 }
 
 // validate checks the configuration and says what is wrong in one line.
@@ -97,11 +76,8 @@ func (c *config) validate() error {
 			return errors.New("invalid --redis-url: use redis://[user:password@]host:port[/db] or rediss://…")
 		}
 	}
-	if _, err := c.level(); err != nil {
+	if err := c.Log.Validate(); err != nil {
 		return err
-	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return fmt.Errorf("invalid --log-format %q: use text or json", c.LogFormat)
 	}
 	if c.AccessLog != "on" && c.AccessLog != "off" {
 		return fmt.Errorf("invalid --access-log %q: use on or off", c.AccessLog)
@@ -134,23 +110,6 @@ func (c *config) timeouts() (connect, response time.Duration, err error) {
 		return 0, 0, fmt.Errorf("invalid --response-timeout %q: use a duration such as 60s, at most 10m", c.ResponseTimeout)
 	}
 	return connect, response, nil
-}
-
-func (c *config) level() (slog.Level, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return 0, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", c.LogLevel)
-	}
-	return l, nil
-}
-
-func (c *config) logger(w io.Writer) *slog.Logger {
-	l, _ := c.level()
-	opts := &slog.HandlerOptions{Level: l}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // redisHost is the Redis address for logs, without credentials.

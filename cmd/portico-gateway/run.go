@@ -69,12 +69,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := c.validate(); err != nil {
 		return err
 	}
-	log := c.logger(stderr)
+	log := c.Log.Logger(stderr)
 	access := slog.New(slog.DiscardHandler)
 	if c.AccessLog == "on" {
 		lw := logbuf.New(stdout, time.Second)
 		defer lw.Close()
-		access = c.logger(lw)
+		access = c.Log.Logger(lw)
 	}
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()

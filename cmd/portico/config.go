@@ -3,12 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portico-dev/portico/cliconf"
 )
 
 // config is the configuration shared by every subcommand. Each setting has a
@@ -17,8 +17,7 @@ type config struct {
 	Addr        string
 	DataDir     string
 	DatabaseURL string
-	LogLevel    string
-	LogFormat   string
+	Log         cliconf.Log
 	// MinSunsetDays is the minimum notice, in days, between deprecating a
 	// version and its sunset.
 	MinSunsetDays string
@@ -44,49 +43,35 @@ type config struct {
 	MetricsToken string
 }
 
-type setting struct {
-	flag, env, def, usage string
-	dst                   *string
-}
-
-func (c *config) settings() []setting {
-	return []setting{
-		{"addr", "PORTICO_ADDR", ":8080", "address to listen on", &c.Addr},
-		{"data", "PORTICO_DATA_DIR", "./data", "data directory (SQLite database, search index)", &c.DataDir},
-		{"database-url", "PORTICO_DATABASE_URL", "", "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL", &c.DatabaseURL},
-		{"log-level", "PORTICO_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
-		{"log-format", "PORTICO_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
-		{"min-sunset-days", "PORTICO_MIN_SUNSET_DAYS", "30", "minimum notice in days between deprecating a version and its sunset", &c.MinSunsetDays},
-		{"spec-validation", "PORTICO_SPEC_VALIDATION", "warn", "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", &c.SpecValidation},
-		{"trusted-proxies", "PORTICO_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", &c.TrustedProxies},
-		{"mcp-calls-per-minute", "PORTICO_MCP_CALLS_PER_MINUTE", "120", "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", &c.MCPCallsPerMinute},
-		{"meilisearch-url", "PORTICO_MEILISEARCH_URL", "", "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", &c.MeilisearchURL},
-		{"meilisearch-index", "PORTICO_MEILISEARCH_INDEX", "portico-apis", "Meilisearch index name", &c.MeilisearchIndex},
-		{"instance", "PORTICO_INSTANCE", "", "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", &c.Instance},
-		{"index-max-lag", "PORTICO_INDEX_MAX_LAG", "30s", "how far the search index may lag behind the database before /readyz and the log say so", &c.IndexMaxLag},
-		{"pprof-addr", "PORTICO_PPROF_ADDR", "", "loopback address (e.g. 127.0.0.1:6060) where serve exposes the Go profiler under /debug/pprof/; empty: off", &c.PprofAddr},
+func (c *config) settings() []cliconf.Setting {
+	return []cliconf.Setting{
+		{Flag: "addr", Env: "PORTICO_ADDR", Default: ":8080", Usage: "address to listen on", Dst: &c.Addr},
+		{Flag: "data", Env: "PORTICO_DATA_DIR", Default: "./data", Usage: "data directory (SQLite database, search index)", Dst: &c.DataDir},
+		{Flag: "database-url", Env: "PORTICO_DATABASE_URL", Default: "", Usage: "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL", Dst: &c.DatabaseURL},
+		{Flag: "log-level", Env: "PORTICO_LOG_LEVEL", Default: "info", Usage: "log level: debug, info, warn or error", Dst: &c.Log.Level},
+		{Flag: "log-format", Env: "PORTICO_LOG_FORMAT", Default: "text", Usage: "log format: text or json", Dst: &c.Log.Format},
+		{Flag: "min-sunset-days", Env: "PORTICO_MIN_SUNSET_DAYS", Default: "30", Usage: "minimum notice in days between deprecating a version and its sunset", Dst: &c.MinSunsetDays},
+		{Flag: "spec-validation", Env: "PORTICO_SPEC_VALIDATION", Default: "warn", Usage: "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", Dst: &c.SpecValidation},
+		{Flag: "trusted-proxies", Env: "PORTICO_TRUSTED_PROXIES", Default: "", Usage: "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", Dst: &c.TrustedProxies},
+		{Flag: "mcp-calls-per-minute", Env: "PORTICO_MCP_CALLS_PER_MINUTE", Default: "120", Usage: "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", Dst: &c.MCPCallsPerMinute},
+		{Flag: "meilisearch-url", Env: "PORTICO_MEILISEARCH_URL", Default: "", Usage: "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", Dst: &c.MeilisearchURL},
+		{Flag: "meilisearch-index", Env: "PORTICO_MEILISEARCH_INDEX", Default: "portico-apis", Usage: "Meilisearch index name", Dst: &c.MeilisearchIndex},
+		{Flag: "instance", Env: "PORTICO_INSTANCE", Default: "", Usage: "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", Dst: &c.Instance},
+		{Flag: "index-max-lag", Env: "PORTICO_INDEX_MAX_LAG", Default: "30s", Usage: "how far the search index may lag behind the database before /readyz and the log say so", Dst: &c.IndexMaxLag},
+		{Flag: "pprof-addr", Env: "PORTICO_PPROF_ADDR", Default: "", Usage: "loopback address (e.g. 127.0.0.1:6060) where serve exposes the Go profiler under /debug/pprof/; empty: off", Dst: &c.PprofAddr},
 	}
 }
 
 // register adds the shared flags to fs, with defaults taken from the environment.
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
-	for _, s := range c.settings() {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		fs.StringVar(s.dst, s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
-	}
+	cliconf.Register(fs, getenv, c.settings())
 	c.registerSecrets(fs, getenv)
 }
 
 // validate checks the configuration and says what is wrong in one line.
 func (c *config) validate() error {
-	if _, err := c.level(); err != nil {
+	if err := c.Log.Validate(); err != nil {
 		return err
-	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return fmt.Errorf("invalid --log-format %q: use text or json", c.LogFormat)
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
@@ -122,23 +107,6 @@ func (c *config) validate() error {
 		return fmt.Errorf("invalid --database-url: use postgres://user@host:5432/db, or leave it empty for SQLite in the data directory")
 	}
 	return nil
-}
-
-func (c *config) level() (slog.Level, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return 0, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", c.LogLevel)
-	}
-	return l, nil
-}
-
-func (c *config) logger(w io.Writer) *slog.Logger {
-	l, _ := c.level()
-	opts := &slog.HandlerOptions{Level: l}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func (c *config) minSunsetNotice() (time.Duration, error) {

@@ -232,7 +232,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	logOut := logbuf.New(e.stderr, flushEvery)
 	defer logOut.Close()
-	log := c.logger(logOut)
+	log := c.Log.Logger(logOut)
 	if e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the garbage collector works harder as the heap
 		// nears it, so that bursts of large parses stay well under 512 MB.

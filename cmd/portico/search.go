@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/outbox"
@@ -21,23 +22,12 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// secretFlag is a string flag whose value is never printed (not even as the
-// default in the usage text, which could otherwise show it from the environment).
-type secretFlag struct{ p *string }
-
-func (f secretFlag) String() string { return "" }
-
-func (f secretFlag) Set(v string) error {
-	*f.p = v
-	return nil
-}
-
 // registerSecrets adds the flags whose values must never be shown.
 func (c *config) registerSecrets(fs *flag.FlagSet, getenv func(string) string) {
 	c.MeilisearchKey = getenv("PORTICO_MEILISEARCH_KEY")
-	fs.Var(secretFlag{&c.MeilisearchKey}, "meilisearch-key", "Meilisearch API key (env PORTICO_MEILISEARCH_KEY); never logged")
+	cliconf.SecretVar(fs, &c.MeilisearchKey, "meilisearch-key", "Meilisearch API key (env PORTICO_MEILISEARCH_KEY); never logged")
 	c.MetricsToken = getenv("PORTICO_METRICS_TOKEN")
-	fs.Var(secretFlag{&c.MetricsToken}, "metrics-token", "bearer token that /metrics requires (env PORTICO_METRICS_TOKEN, preferred: a flag shows in the process list); at least 16 characters; empty turns /metrics off; never logged")
+	cliconf.SecretVar(fs, &c.MetricsToken, "metrics-token", "bearer token that /metrics requires (env PORTICO_METRICS_TOKEN, preferred: a flag shows in the process list); at least 16 characters; empty turns /metrics off; never logged")
 }
 
 func (c *config) validateSearch() error {

@@ -1,0 +1,81 @@
+// Package cliconf holds what the configurations of the portico and
+// portico-gateway commands have in common: string flags whose defaults come
+// from environment variables (the flag wins), flags whose values are never
+// printed, and the log level and format.
+package cliconf
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// Setting is a string flag whose default an environment variable replaces.
+type Setting struct {
+	Flag, Env, Default, Usage string
+	Dst                       *string
+}
+
+// Register adds settings to fs. A setting's default is its environment
+// variable when that is set and not empty; its usage text names the variable.
+func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) {
+	for _, s := range settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.Dst, s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env))
+	}
+}
+
+// SecretVar adds a string flag stored in p whose value is never printed, not
+// even as the default in the usage text (which could otherwise show it from
+// the environment). p keeps its value unless the flag is given.
+func SecretVar(fs *flag.FlagSet, p *string, name, usage string) {
+	fs.Var(secret{p}, name, usage)
+}
+
+type secret struct{ p *string }
+
+func (f secret) String() string { return "" }
+
+func (f secret) Set(v string) error {
+	*f.p = v
+	return nil
+}
+
+// Log is the --log-level and --log-format settings.
+type Log struct {
+	Level, Format string
+}
+
+// Validate says in one line what is wrong with the settings.
+func (l Log) Validate() error {
+	if _, err := l.level(); err != nil {
+		return err
+	}
+	if l.Format != "text" && l.Format != "json" {
+		return fmt.Errorf("invalid --log-format %q: use text or json", l.Format)
+	}
+	return nil
+}
+
+func (l Log) level() (slog.Level, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(l.Level)); err != nil {
+		return 0, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", l.Level)
+	}
+	return lv, nil
+}
+
+// Logger returns a logger writing to w at the level and in the format set;
+// call it after Validate.
+func (l Log) Logger(w io.Writer) *slog.Logger {
+	lv, _ := l.level()
+	opts := &slog.HandlerOptions{Level: lv}
+	if l.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

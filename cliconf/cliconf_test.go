@@ -1,0 +1,73 @@
+package cliconf
+
+import (
+	"bytes"
+	"flag"
+	"strings"
+	"testing"
+)
+
+func TestRegisterTakesDefaultsFromTheEnvironmentAndTheFlagWins(t *testing.T) {
+	env := map[string]string{"X_ADDR": ":9000", "X_TOKEN": "hunter2-from-env"}
+	tests := []struct {
+		args                 []string
+		wantAddr, wantFormat string
+		wantToken            string
+	}{
+		{nil, ":9000", "text", "hunter2-from-env"},
+		{[]string{"--addr", ":7000", "--log-format", "json", "--token", "t2"}, ":7000", "json", "t2"},
+	}
+	for _, tt := range tests {
+		var addr, token string
+		var log Log
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		var usage bytes.Buffer
+		fs.SetOutput(&usage)
+		Register(fs, func(k string) string { return env[k] }, []Setting{
+			{Flag: "addr", Env: "X_ADDR", Default: ":8080", Usage: "address", Dst: &addr},
+			{Flag: "log-format", Env: "X_LOG_FORMAT", Default: "text", Usage: "log format", Dst: &log.Format},
+		})
+		token = env["X_TOKEN"]
+		SecretVar(fs, &token, "token", "token (env X_TOKEN)")
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		if addr != tt.wantAddr || log.Format != tt.wantFormat || token != tt.wantToken {
+			t.Errorf("%v: got addr %q, format %q, token %q; want %q, %q, %q", tt.args, addr, log.Format, token, tt.wantAddr, tt.wantFormat, tt.wantToken)
+		}
+		fs.PrintDefaults()
+		if got := usage.String(); !strings.Contains(got, "address (env X_ADDR)") || !strings.Contains(got, `(default ":9000")`) || strings.Contains(got, "hunter2") {
+			t.Errorf("usage text:\n%s\nwant the env variable named, its value as default, and the secret absent", got)
+		}
+	}
+}
+
+func TestLog(t *testing.T) {
+	tests := []struct {
+		log     Log
+		wantErr string
+	}{
+		{Log{"info", "text"}, ""},
+		{Log{"debug", "json"}, ""},
+		{Log{"loud", "text"}, `invalid --log-level "loud"`},
+		{Log{"info", "xml"}, `invalid --log-format "xml"`},
+	}
+	for _, tt := range tests {
+		err := tt.log.Validate()
+		if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%+v: got %v, want %q", tt.log, err, tt.wantErr)
+		}
+	}
+	var out bytes.Buffer
+	l := Log{"warn", "json"}.Logger(&out)
+	l.Info("dropped")
+	l.Warn("kept")
+	if got := out.String(); strings.Contains(got, "dropped") || !strings.HasPrefix(got, `{"time":`) || !strings.Contains(got, `"msg":"kept"`) {
+		t.Errorf("got %q, want only the warning, as JSON", got)
+	}
+	out.Reset()
+	Log{"debug", "text"}.Logger(&out).Debug("seen")
+	if got := out.String(); !strings.Contains(got, "level=DEBUG msg=seen") {
+		t.Errorf("got %q, want a text debug line", got)
+	}
+}
