@@ -41,9 +41,8 @@ const (
 	fStates      = "states" // states of the versions, counted and filtered
 	fDefault     = "default_version"
 	fVisibility  = "visibility"
-	fOps         = "ops"          // one operation line per line
-	fUpdated     = "updated"      // unix milliseconds
-	fOpSummaries = "op_summaries" // the operations' summaries, one per line, stored for the API's meaning vector
+	fOps         = "ops"     // one operation line per line
+	fUpdated     = "updated" // unix milliseconds
 	// The words people type as they read them, unstemmed: name, slug, tags and
 	// operations (paths, ids, summaries). Prefixes and typos match here.
 	fPrimary = "primary"
@@ -87,7 +86,7 @@ type Bleve struct {
 
 	mu   sync.RWMutex // guards idx: Reset swaps it
 	idx  bleve.Index
-	list *listing   // listing fields of every document, for queries without text, and their meaning vectors
+	list *listing   // listing fields of every document, for queries without text
 	docs entryTable // the listing's entries by document of the snapshot last searched
 	syn  atomic.Pointer[thesaurus]
 
@@ -108,19 +107,8 @@ var _ Index = (*Bleve)(nil)
 // So is an index whose rebuild was interrupted (see BeginRebuild), and an
 // index that fails to open is moved aside and replaced by an empty one:
 // Repaired says which happened.
-func OpenBleve(dir string, opts ...BleveOption) (*Bleve, error) {
-	var o bleveOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if !o.set {
-		blend, err := defaultBlend()
-		if err != nil {
-			return nil, fmt.Errorf("open search index %s: %w", dir, err)
-		}
-		o.blend = blend
-	}
-	b, err := openBleve(dir, o.blend)
+func OpenBleve(dir string) (*Bleve, error) {
+	b, err := openBleve(dir)
 	if err != nil {
 		if !hasEntries(dir) {
 			return nil, err // nothing there to move aside: creating it failed
@@ -129,7 +117,7 @@ func OpenBleve(dir string, opts ...BleveOption) (*Bleve, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("%w (moving it aside failed: %v)", err, merr)
 		}
-		b, err2 := openBleve(dir, o.blend)
+		b, err2 := openBleve(dir)
 		if err2 != nil {
 			return nil, err2
 		}
@@ -158,7 +146,7 @@ func hasEntries(dir string) bool {
 
 // openBleve opens or creates the index in dir; a panic of the index
 // library on damaged files is returned as an error.
-func openBleve(dir string, blend *meaningBlend) (b *Bleve, err error) {
+func openBleve(dir string) (b *Bleve, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, err = nil, fmt.Errorf("open search index %s: %v", dir, r)
@@ -178,7 +166,7 @@ func openBleve(dir string, blend *meaningBlend) (b *Bleve, err error) {
 			return nil, err
 		}
 	}
-	l, err := loadListing(context.Background(), idx, blend)
+	l, err := loadListing(context.Background(), idx)
 	if err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
@@ -190,7 +178,7 @@ func openBleve(dir string, blend *meaningBlend) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "8"
+	layoutVersion = "7"
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -321,7 +309,6 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fDefault, stored())
 	doc.AddFieldMappingsAt(fVisibility, exact(true, false))
 	doc.AddFieldMappingsAt(fOps, stored())
-	doc.AddFieldMappingsAt(fOpSummaries, stored())
 	doc.AddFieldMappingsAt(fUpdated, updated)
 	doc.AddFieldMappingsAt(fPrimary, text(false, false))
 	for _, f := range []string{fEnName, fEnTags, fEnOps, fEnDesc} {
@@ -370,7 +357,7 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 		}
 		entries := make([]*entry, n)
 		for i, d := range docs[:n] {
-			entries[i] = b.list.entryOf(d)
+			entries[i] = entryOf(d)
 		}
 		b.list.put(entries...)
 		b.changed()
@@ -385,9 +372,12 @@ func bleveDoc(d Document) map[string]interface{} {
 		lines[i] = operationLine(op)
 	}
 	tags := compact(d.Tags)
-	opSummaries := operationSummaries(d.Operations)
+	opSummaries := make([]string, 0, len(d.Operations))
 	opDescriptions := make([]string, 0, len(d.Operations))
 	for _, op := range d.Operations {
+		if s := operationSummary(op); s != "" {
+			opSummaries = append(opSummaries, s)
+		}
 		if s := truncateRunes(oneLine(op.Description), maxOpDescription); s != "" {
 			opDescriptions = append(opDescriptions, s)
 		}
@@ -407,7 +397,6 @@ func bleveDoc(d Document) map[string]interface{} {
 		fDefault:     d.DefaultVersion,
 		fVisibility:  d.Visibility,
 		fOps:         strings.Join(lines, "\n"),
-		fOpSummaries: joinLines(opSummaries),
 		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
 		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(d.Operations)},
 		fEnName:      []string{d.Name, d.Slug},
@@ -768,9 +757,6 @@ const (
 func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 	b.list.mu.RLock()
 	r := b.list.ranker(q)
-	if q.Sort == SortRelevance && b.list.blend != nil {
-		r.blend(b.list.blend.weight, b.list.blend.queryVector(q.Text))
-	}
 	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, matchHandler(&b.docs, r))
 	_, err := b.idx.SearchInContext(hctx, bleve.NewSearchRequestOptions(textQuery(p), 0, 0, false))
 	var res Result

@@ -8,8 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
-
-	"github.com/portico-dev/portico/search/meaning"
 )
 
 // A text query of a few common words matches most of a catalog: every match is scored by Bleve, counted into the
@@ -29,9 +27,6 @@ type docEntries struct {
 	byNum []doc
 	other map[string]*doc
 	ids   []int // the facet ids of the documents' tags and states, in one array
-	// vecs are the documents' meaning vectors (packed), one after the other in document order, so that the cosines of
-	// the matches read memory in sequence.
-	vecs []int8
 }
 
 // doc is what counting a match reads of its listing entry, copied into one array in document order: Bleve finds the
@@ -41,8 +36,6 @@ type doc struct {
 	team         int
 	public       bool
 	tags, states [2]int32 // from, to in docEntries.ids
-	vec          [2]int32 // from, to in docEntries.vecs
-	scale        float32  // of the packed vector
 }
 
 // maxDocNum bounds the table by document number (a deleted document keeps its number until a merge).
@@ -67,10 +60,6 @@ func (d *docEntries) add(e *entry) doc {
 	x.states[0] = x.tags[1]
 	d.ids = append(d.ids, e.stateIDs...)
 	x.states[1] = int32(len(d.ids))
-	x.vec[0] = int32(len(d.vecs))
-	d.vecs = append(d.vecs, e.vec.V...)
-	x.vec[1] = int32(len(d.vecs))
-	x.scale = e.vec.Scale
 	return x
 }
 
@@ -138,7 +127,6 @@ type match struct {
 	e     *entry
 	score float64
 	num   uint64
-	cos   float64 // of the entry's meaning with the query's, when the ranker blends
 }
 
 // noNum is the document number of a match whose internal ID is not a scorch document number.
@@ -155,20 +143,6 @@ type ranker struct {
 	worst matchHeap // the kept matches, the worst on top
 	total int
 	nums  []uint64 // the document numbers of the page's hits (result)
-
-	// Blending with the meaning (bleve_meaning.go): every counted match is kept in all with its Bleve score, since a
-	// match's final score needs the best Bleve score of the query; result ranks them by it.
-	blending bool
-	weight   float64
-	qvec     []float32
-	all      []match
-	best     float64
-}
-
-// blend ranks the matches by their Bleve score over the best one plus weight times the cosine of their entry's vector
-// with qvec (nil: the cosine is 0 and the order is Bleve's).
-func (r *ranker) blend(weight float64, qvec []float32) {
-	r.blending, r.weight, r.qvec = true, weight, qvec
 }
 
 func (l *listing) ranker(q Query) *ranker {
@@ -191,18 +165,7 @@ func (r *ranker) add(d *docEntries, x *doc, score float64, num uint64) {
 		return
 	}
 	r.total++
-	m := match{e: x.e, score: score, num: num}
-	if r.blending {
-		m.cos = meaning.CosinePacked(r.qvec, d.vecs[x.vec[0]:x.vec[1]], x.scale)
-		r.all = append(r.all, m)
-		r.best = max(r.best, score)
-		return
-	}
-	r.push(m)
-}
-
-// push keeps m if it is among the best r.keep matches so far.
-func (r *ranker) push(m match) {
+	m := match{x.e, score, num}
 	if len(r.worst.ms) < r.keep {
 		heap.Push(&r.worst, m)
 	} else if r.keep > 0 && before(r.q.Sort, m, r.worst.ms[0]) {
@@ -213,16 +176,6 @@ func (r *ranker) push(m match) {
 
 // result is the requested page of the matches, the facets and the total.
 func (r *ranker) result() Result {
-	if r.blending {
-		for _, m := range r.all {
-			if r.best > 0 {
-				m.score /= r.best
-			}
-			m.score += r.weight * m.cos
-			r.push(m)
-		}
-		r.all = nil
-	}
 	// Popping the worst first fills the kept matches from the back: best first.
 	ms := make([]match, len(r.worst.ms))
 	for i := len(ms) - 1; i >= 0; i-- {

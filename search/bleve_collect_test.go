@@ -60,17 +60,6 @@ func fullRankingScores(t *testing.T, b *Bleve, q Query, text func(queryPlan) que
 			ms = append(ms, match{e: e, score: dm.Score})
 		}
 	}
-	// The blend with the meaning, as the ranker does it: the score over the best one plus the weighted cosine.
-	if blend := b.list.blend; blend != nil && q.Sort == SortRelevance {
-		best := 0.0
-		for _, m := range ms {
-			best = max(best, m.score)
-		}
-		qvec := blend.queryVector(q.Text)
-		for i, m := range ms {
-			ms[i].score = m.score/best + blend.weight*m.e.vec.Cosine(qvec)
-		}
-	}
 	sort.Slice(ms, func(i, j int) bool { return before(q.Sort, ms[i], ms[j]) })
 	ids := make([]string, len(ms))
 	scores := make(map[string]float64, len(ms))

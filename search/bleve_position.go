@@ -66,7 +66,7 @@ func (b *Bleve) Apply(ctx context.Context, position int64, upserts []Document, d
 		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
 			return fmt.Errorf("index api %s: %w", d.ID, err)
 		}
-		entries = append(entries, b.list.entryOf(d))
+		entries = append(entries, entryOf(d))
 	}
 	for _, id := range deletes {
 		batch.Delete(id)

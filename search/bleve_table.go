@@ -8,8 +8,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-
-	"github.com/portico-dev/portico/search/meaning"
 )
 
 // listing is the part of every indexed document that listings need (what a
@@ -27,7 +25,6 @@ type listing struct {
 	teams, tags, states dictionary
 	teamNames           map[string]string // by slug
 	gen                 uint64            // counts the changes, so that tables of entries know they are stale
-	blend               *meaningBlend     // the word vectors of the entries, nil for none
 }
 
 // dictionary numbers the distinct values of one facet.
@@ -83,8 +80,6 @@ type entry struct {
 	teamID   int
 	tagIDs   []int
 	stateIDs []int
-
-	vec meaning.Packed // the meaning of the API's text (bleve_meaning.go), empty without word vectors
 }
 
 // hit is what a result card shows of e.
@@ -148,16 +143,7 @@ func (l *listing) names(res *Result) {
 	}
 }
 
-func newListing(blend *meaningBlend) *listing {
-	return &listing{byID: map[string]*entry{}, blend: blend}
-}
-
-// entryOf is the entry of d, with its meaning vector.
-func (l *listing) entryOf(d Document) *entry {
-	e := entryOf(d)
-	e.vec = meaning.Pack(l.blend.documentVector(d))
-	return e
-}
+func newListing() *listing { return &listing{byID: map[string]*entry{}} }
 
 func entryOf(d Document) *entry {
 	tags := compact(d.Tags)
@@ -274,16 +260,13 @@ func (l *listing) list(q Query) Result {
 }
 
 // loadListing reads the listing fields of every document of the index.
-func loadListing(ctx context.Context, idx bleve.Index, blend *meaningBlend) (*listing, error) {
-	l := newListing(blend)
+func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
+	l := newListing()
 	const page = 1000
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
 		req.Fields = []string{fName, fSlug, fSummary, fTags, fTeam, fTeamName, fState, fStates, fDefault, fVisibility, fUpdated}
-		if blend != nil {
-			req.Fields = append(req.Fields, fDescription, fOpSummaries)
-		}
 		req.SortBy([]string{"_id"})
 		req.Score = "none"
 		if after != nil {
@@ -304,10 +287,6 @@ func loadListing(ctx context.Context, idx bleve.Index, blend *meaningBlend) (*li
 				visibility:     fieldString(dm.Fields[fVisibility]), updated: int64(updated),
 			}
 			e.nameSort = strings.ToLower(e.name)
-			if blend != nil {
-				e.vec = meaning.Pack(blend.vector(e.name, e.tags, e.summary, fieldString(dm.Fields[fDescription]),
-					splitLines(fieldString(dm.Fields[fOpSummaries]))))
-			}
 			l.byID[e.id] = e
 		}
 		if len(sr.Hits) < page {

@@ -4,8 +4,7 @@
 // split the ranking is tuned on, the default), held-out (heldout.go, written before tuning and only checked against),
 // held-out-1, held-out-2, held-out-3 or held-out-4 (its first, second, third or fourth batch alone), held-out-12 (its
 // first two) or all.
-// -meaning sets the weight of meaning matching (0: off, words alone) and -vectors the word vectors it uses (a file
-// written by search/meaning/gen). With -queries it prints the query texts only, one per line (for load tests:
+// With -queries it prints the query texts only, one per line (for load tests:
 // bench/search-load.sh); with -baselines it also prints the figures of textbook rankings of the same queries (name or
 // description LIKE, plain BM25 with and without the operations).
 //
@@ -26,7 +25,6 @@ import (
 
 	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/search"
-	"github.com/portico-dev/portico/search/meaning"
 )
 
 func main() {
@@ -34,17 +32,7 @@ func main() {
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all")
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
-	vectors := flag.String("vectors", "", "rank with the word vectors of this file (written by search/meaning/gen) instead of the embedded ones")
-	weight := flag.Float64("meaning", -1, "the weight of the meaning's cosine in the ranking (0: Bleve's score alone; default: the search package's)")
 	flag.Parse()
-	if *vectors != "" || *weight >= 0 {
-		opt, err := meaningOption(*vectors, *weight)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "releval:", err)
-			os.Exit(2)
-		}
-		indexOptions = append(indexOptions, opt)
-	}
 	cases, err := split(*name)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "releval:", err)
@@ -113,27 +101,6 @@ func split(name string) ([]Case, error) {
 	return nil, fmt.Errorf("-split %q: want dev, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", name)
 }
 
-// indexOptions are the options of the index evaluated (-vectors, -meaning).
-var indexOptions []search.BleveOption
-
-// meaningOption ranks with the vectors of the file (the embedded ones when "") and the weight (the default when < 0).
-func meaningOption(file string, weight float64) (search.BleveOption, error) {
-	t, err := meaning.Default()
-	if file != "" {
-		var raw []byte
-		if raw, err = os.ReadFile(file); err == nil {
-			t, err = meaning.Read(raw)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if weight < 0 {
-		weight = search.MeaningWeight
-	}
-	return search.WithMeaning(t, weight), nil
-}
-
 // evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
 // synonyms (the org's list until an admin edits it).
 func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
@@ -141,7 +108,7 @@ func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	idx, err := search.OpenBleve(filepath.Join(dir, "index"), indexOptions...)
+	idx, err := search.OpenBleve(filepath.Join(dir, "index"))
 	if err != nil {
 		return Report{}, err
 	}

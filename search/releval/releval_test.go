@@ -14,20 +14,20 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.98
+	floorHitAt5 = 0.97
 	floorHitAt1 = 0.92
 	floorMRR    = 0.945
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
 	// third (HeldOutThird, 79 queries written blind, 0.696/0.494/0.578 alone) did: 0.849/0.729/0.782 on all 192. The
-	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787; meaning matching (the blend of
-	// word vectors) to 0.849/0.755/0.798: one query fewer in the top five (of the second batch), three more first. The
-	// fourth batch (HeldOutFourth, 89 queries written blind, 0.876/0.764/0.816 alone; 0.933/0.708/0.799 by words alone)
-	// raised them to 0.858/0.758/0.804 on all 281 (0.879/0.730/0.791 by words alone), the ranking unchanged.
-	floorHeldOutHitAt5 = 0.852
-	floorHeldOutHitAt1 = 0.753
-	floorHeldOutMRR    = 0.799
+	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787. The fourth batch
+	// (HeldOutFourth, 89 queries written blind, 0.933/0.708/0.799 alone) raised them to 0.879/0.730/0.791 on all 281,
+	// the ranking unchanged. (Meaning matching, a blend of word vectors built and then taken out on 3 December, gave
+	// 0.858/0.758/0.804 there: see docs/search-relevance.md.)
+	floorHeldOutHitAt5 = 0.875
+	floorHeldOutHitAt1 = 0.725
+	floorHeldOutMRR    = 0.787
 )
 
 func TestRelevanceFloors(t *testing.T) {
