@@ -23,7 +23,7 @@ type Console struct {
 // Console returns the console acting under name ("cli", "demo", "system"),
 // the actor the audit log records.
 func (s *Service) Console(name string) *Console {
-	return &Console{s: s, a: actor{console: name}}
+	return &Console{s: s, a: actor{Console: name}}
 }
 
 // CreateUser creates a user with the password the operator chose.

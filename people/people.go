@@ -52,6 +52,7 @@ import (
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -104,30 +105,14 @@ func New(s *store.Store, authz Authorizer, opts Options) *Service {
 
 // actor is who asks for a change: a user, whose permissions apply, or the
 // console, named in the audit log.
-type actor struct {
-	user    *store.User
-	console string
-}
+type actor = policy.Actor
 
-func asUser(u *store.User) actor { return actor{user: u} }
+func asUser(u *store.User) actor { return actor{User: u} }
 
 // require checks that the actor holds act on obj in domain; denied is the
 // refusal's message.
 func (s *Service) require(ctx context.Context, a actor, domain, obj, act, denied string) error {
-	if a.console != "" {
-		return nil
-	}
-	if a.user == nil {
-		return apperr.Denied("An actor is required.")
-	}
-	ok, err := s.auth.Allowed(ctx, a.user.ID, domain, obj, act)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return apperr.Denied(denied)
-	}
-	return nil
+	return a.Require(ctx, s.auth, domain, obj, act, denied)
 }
 
 // self checks that the actor is a logged-in user acting on their own account.
@@ -141,12 +126,7 @@ func self(a *store.User) error {
 // audit appends an audit event inside tx.
 func (s *Service) audit(ctx context.Context, tx bun.IDB, a actor, action, objType, objID string, teamID *int64, before, after, reason string) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: teamID, Before: before, After: after, Reason: reason}
-	switch {
-	case a.user != nil:
-		e.ActorID, e.Actor = &a.user.ID, a.user.Username
-	case a.console != "":
-		e.Actor = a.console
-	}
+	a.Stamp(e)
 	if err := s.store.Audit(ctx, tx, e); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

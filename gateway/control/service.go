@@ -81,10 +81,7 @@ func New(s *store.Store, authz Authorizer, src *Source, hub *push.Hub, opts Opti
 }
 
 // actor is who asks: a user, whose permissions apply, or the console.
-type actor struct {
-	user    *store.User
-	console string
-}
+type actor = policy.Actor
 
 // Console is the operator at the server's console (the CLI): it skips the
 // permission checks, never the validation, and the audit log names it.
@@ -94,33 +91,15 @@ type Console struct {
 }
 
 // Console returns the console acting under name.
-func (s *Service) Console(name string) *Console { return &Console{s: s, a: actor{console: name}} }
+func (s *Service) Console(name string) *Console { return &Console{s: s, a: actor{Console: name}} }
 
 func (s *Service) require(ctx context.Context, a actor, domain, obj, act, denied string) error {
-	if a.console != "" {
-		return nil
-	}
-	if a.user == nil {
-		return apperr.Denied("An actor is required.")
-	}
-	ok, err := s.auth.Allowed(ctx, a.user.ID, domain, obj, act)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return apperr.Denied(denied)
-	}
-	return nil
+	return a.Require(ctx, s.auth, domain, obj, act, denied)
 }
 
 func (s *Service) audit(ctx context.Context, tx bun.IDB, a actor, action, objType, objID string, teamID *int64, before, after, reason string) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: teamID, Before: before, After: after, Reason: reason}
-	switch {
-	case a.user != nil:
-		e.ActorID, e.Actor = &a.user.ID, a.user.Username
-	case a.console != "":
-		e.Actor = a.console
-	}
+	a.Stamp(e)
 	return s.store.Audit(ctx, tx, e)
 }
 
@@ -145,7 +124,7 @@ func (in *NodeInput) normalize() error {
 // RegisterNode registers a node and returns it with its token, to be shown
 // once: only the token's SHA-256 is stored.
 func (s *Service) RegisterNode(ctx context.Context, u *store.User, in NodeInput) (*store.GatewayNode, string, error) {
-	return s.registerNode(ctx, actor{user: u}, in)
+	return s.registerNode(ctx, actor{User: u}, in)
 }
 
 // RegisterNode registers a node for the operator.
@@ -162,8 +141,8 @@ func (s *Service) registerNode(ctx context.Context, a actor, in NodeInput) (*sto
 	}
 	token := NodeTokenPrefix + auth.RandomToken(32)
 	n := &store.GatewayNode{Name: in.Name, TokenHash: auth.HashToken(token), TokenPrefix: token[:len(NodeTokenPrefix)+6]}
-	if a.user != nil {
-		n.CreatedBy = &a.user.ID
+	if a.User != nil {
+		n.CreatedBy = &a.User.ID
 	}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.CreateGatewayNode(ctx, tx, n); err != nil {
@@ -186,7 +165,7 @@ func (s *Service) registerNode(ctx context.Context, a actor, in NodeInput) (*sto
 // RevokeNode revokes a node's registration: its token stops working and its
 // held requests end, on every portal instance.
 func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) error {
-	a := actor{user: u}
+	a := actor{User: u}
 	if err := s.require(ctx, a, policy.OrgDomain, ObjGateway, ActManage, "Only org admins revoke gateway nodes."); err != nil {
 		return err
 	}
@@ -247,7 +226,7 @@ const unreachableAfter = 60 * time.Second
 
 // Overview returns the configuration head and the nodes with their states.
 func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error) {
-	if err := s.require(ctx, actor{user: u}, policy.OrgDomain, ObjGateway, ActManage, "Only org admins see the gateway nodes."); err != nil {
+	if err := s.require(ctx, actor{User: u}, policy.OrgDomain, ObjGateway, ActManage, "Only org admins see the gateway nodes."); err != nil {
 		return nil, err
 	}
 	head, _ := s.src.Current(ctx)
@@ -384,7 +363,7 @@ func (r *RouteSettings) Targets() []string {
 const maxDeploymentsShown = 20
 
 func (s *Service) requireSettings(ctx context.Context, u *store.User, a *store.API) error {
-	return s.require(ctx, actor{user: u}, policy.TeamDomain(a.Team.Slug), "api", ActAPIGateway,
+	return s.require(ctx, actor{User: u}, policy.TeamDomain(a.Team.Slug), "api", ActAPIGateway,
 		fmt.Sprintf("You do not have the %q permission on %s's APIs: team maintainers and owners set gateway settings.", ActAPIGateway, a.Team.Slug))
 }
 
@@ -484,7 +463,7 @@ func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, d *st
 		}
 		after := describeSettings(d.Targets, d.ConnectTimeoutMS, d.ResponseTimeoutMS)
 		objID := fmt.Sprintf("%s/v%d", a.Slug, d.Major)
-		if err := s.audit(ctx, tx, actor{user: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
+		if err := s.audit(ctx, tx, actor{User: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
 			return err
 		}
 		return s.store.GatewayChanged(ctx, tx, a.Slug)
