@@ -1,7 +1,6 @@
 package agent_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -37,26 +37,9 @@ type portal struct {
 	index *search.Bleve
 	admin *store.User
 	url   string
-	logs  *syncBuffer
+	logs  *logtest.Buffer
 	now   time.Time
 	clock sync.Mutex
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // newPortal serves a portal over s. limits sets the agent's rate limit
@@ -64,7 +47,7 @@ func (s *syncBuffer) String() string {
 func newPortal(t testing.TB, s *store.Store, perMinute, burst int) *portal {
 	t.Helper()
 	ctx := context.Background()
-	p := &portal{t: t, store: s, logs: &syncBuffer{}, now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
+	p := &portal{t: t, store: s, logs: &logtest.Buffer{}, now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
 	enforcer, err := policy.New(ctx, s)
 	if err != nil {
 		t.Fatal(err)

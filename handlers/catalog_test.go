@@ -24,6 +24,7 @@ import (
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/outbox"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
@@ -50,7 +51,7 @@ func newEnvWithSearch(t testing.TB) *searchEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	e := &env{t: t, store: s, hasher: auth.NewTestHasher(), logs: &syncBuffer{}}
+	e := &env{t: t, store: s, hasher: auth.NewTestHasher(), logs: &logtest.Buffer{}}
 	p, err := policy.New(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)

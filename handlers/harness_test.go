@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -30,24 +30,7 @@ type env struct {
 	store  *store.Store
 	app    *fiber.App
 	hasher *auth.Hasher
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *logtest.Buffer
 }
 
 const testPassword = "correct horse battery staple"
@@ -62,7 +45,7 @@ func newEnv(t testing.TB) *env {
 
 func newEnvOn(t testing.TB, s *store.Store) *env {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	e := &env{t: t, store: s, hasher: auth.NewTestHasher(), logs: logs}
 	e.app = e.build()
 	return e

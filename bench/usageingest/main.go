@@ -46,6 +46,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 )
@@ -129,7 +130,7 @@ func run(ctx context.Context, o options) error {
 	if o.pprofAddr != "" {
 		serveArgs = append(serveArgs, "--pprof-addr", o.pprofAddr)
 	}
-	var out lockedBuffer
+	var out logtest.Buffer
 	serve := exec.Command(bin, serveArgs...)
 	serve.Stdout, serve.Stderr = &out, &out
 	if err := serve.Start(); err != nil {
@@ -458,7 +459,7 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(u+st) * 10 * time.Millisecond
 }
 
-func waitReady(ctx context.Context, out *lockedBuffer) (string, error) {
+func waitReady(ctx context.Context, out *logtest.Buffer) (string, error) {
 	re := regexp.MustCompile(`log in at (http://127\.0\.0\.1:\d+)/login`)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
@@ -511,21 +512,4 @@ func loadavg() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/logtest"
 )
 
 // The test here runs the whole product as its users do: a real portal
@@ -56,7 +57,7 @@ type realPortal struct {
 	data    string
 	url     string
 	cmd     *exec.Cmd
-	out     *lockedBuffer
+	out     *logtest.Buffer
 	exited  chan error
 	tokens  map[string]string
 	demoPwd string
@@ -99,7 +100,7 @@ func (p *realPortal) serve() {
 	t := p.t
 	t.Helper()
 	p.url = ""
-	p.out = &lockedBuffer{}
+	p.out = &logtest.Buffer{}
 	p.exited = make(chan error, 1)
 	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", "warn")
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

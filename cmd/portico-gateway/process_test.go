@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/logtest"
 )
 
 // The tests here run real portico-gateway processes, built once, against a
@@ -57,23 +57,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binary))
 	}
 	os.Exit(code)
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 type tokens map[string]string
@@ -153,13 +136,13 @@ func freeAddr(t *testing.T) string {
 type proc struct {
 	cmd         *exec.Cmd
 	addr, admin string
-	out         *lockedBuffer
+	out         *logtest.Buffer
 	exited      chan error
 }
 
 func startProc(t *testing.T, portalURL, token, dir string, extra ...string) *proc {
 	t.Helper()
-	p := &proc{addr: freeAddr(t), admin: freeAddr(t), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p := &proc{addr: freeAddr(t), admin: freeAddr(t), out: &logtest.Buffer{}, exited: make(chan error, 1)}
 	p.cmd = exec.Command(gatewayBinary(t), "--portal", portalURL, "--addr", p.addr, "--admin-addr", p.admin, "--data", dir, "--log-format", "json", "--log-level", "debug")
 	p.cmd.Args = append(p.cmd.Args, extra...)
 	p.cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN="+token)

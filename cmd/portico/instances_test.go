@@ -24,6 +24,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -344,7 +345,7 @@ type instance struct {
 	data string
 	url  string
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *logtest.Buffer
 	done chan struct{}
 }
 
@@ -366,7 +367,7 @@ func (c *fleet) launch(name, data string) *instance {
 	if data == "" {
 		data = filepath.Join(c.dir, name)
 	}
-	in := &instance{t: c.t, name: name, data: data, logs: &lockedBuffer{}, done: make(chan struct{})}
+	in := &instance{t: c.t, name: name, data: data, logs: &logtest.Buffer{}, done: make(chan struct{})}
 	in.cmd = exec.Command(c.bin, "serve", "--instance", name, "--data", data, "--addr", "127.0.0.1:0")
 	in.cmd.Env = c.env()
 	in.cmd.Stderr = in.logs

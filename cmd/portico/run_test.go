@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"net/http"
@@ -10,33 +9,16 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/store"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func testEnv(vars map[string]string, stdin string) (env, *lockedBuffer, *lockedBuffer) {
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+func testEnv(vars map[string]string, stdin string) (env, *logtest.Buffer, *logtest.Buffer) {
+	out, errOut := &logtest.Buffer{}, &logtest.Buffer{}
 	return env{
 		getenv: func(k string) string { return vars[k] },
 		stdin:  strings.NewReader(stdin),

@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -18,25 +17,8 @@ import (
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/logtest"
 )
-
-// lockedBuffer collects logs written from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // tokens authenticates nodes from a fixed table.
 type tokens map[string]string
@@ -109,13 +91,13 @@ func startUpstream(t *testing.T, name string) *httptest.Server {
 type runningNode struct {
 	*node.Node
 	url, admin string
-	logs       *lockedBuffer
+	logs       *logtest.Buffer
 	stop       func()
 }
 
 func startNode(t *testing.T, portalURL, token, dir string) *runningNode {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: dir, Logger: logger, Wait: 3 * time.Second, ResponseTimeout: 2 * time.Second, ConnectTimeout: time.Second})
 	if err := n.LoadLastKnownGood(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/logtest"
 )
 
 // quotaPortal serves the sync protocol with quota counts made from the
@@ -58,7 +59,7 @@ func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 
 func startQuotaNode(t *testing.T, portalURL, token string) *runningNode {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: t.TempDir(), Wait: 3 * time.Second,
 		Logger:        slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelInfo})),
 		UsageInterval: 100 * time.Millisecond})

@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/logtest"
 )
 
 // usagePortal serves the sync protocol and records usage batches; while
@@ -95,7 +96,7 @@ func (p *usagePortal) totals() (map[string]gateway.UsagePoint, map[string]int) {
 func startUsageNode(t *testing.T, portalURL string, spoolBytes int64) (*runningNode, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	n := node.New(node.Options{Portal: portalURL, Token: "tok-a", DataDir: t.TempDir(), Wait: 3 * time.Second,
 		Logger: slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), nil)), Registry: reg,
 		UsageInterval: 100 * time.Millisecond, UsageSpoolBytes: spoolBytes})
