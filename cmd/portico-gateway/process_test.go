@@ -59,15 +59,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type tokens map[string]string
-
-func (t tokens) AuthenticateNode(_ context.Context, token string) (string, error) {
-	if name, ok := t[token]; ok {
-		return name, nil
-	}
-	return "", push.ErrUnknownNode
-}
-
 // testPortal serves the sync protocol on a fixed address, so it can be
 // stopped and started again where the nodes expect it.
 type testPortal struct {
@@ -89,7 +80,7 @@ func newTestPortal(t *testing.T, st *gateway.State) *testPortal {
 
 func (p *testPortal) start(t *testing.T) {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(p.hub.Handler(tokens{"tok-a": "node-a", "tok-b": "node-b"}))
+	srv := httptest.NewUnstartedServer(p.hub.Handler(gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}))
 	if p.addr != "" {
 		ln, err := net.Listen("tcp", p.addr)
 		if err != nil {

@@ -57,7 +57,7 @@ func BenchmarkRevocationOnAFleet(b *testing.B) {
 	src := gatewaytest.NewSource(st)
 	hub := push.NewHub(src, push.Options{MaxWait: 20 * time.Second})
 	src.Changed = func() { hub.Refresh(context.Background()) }
-	toks := tokens{}
+	toks := gatewaytest.Tokens{}
 	for i := range nodes {
 		toks["tok-"+strconv.Itoa(i)] = "node-" + strconv.Itoa(i)
 	}

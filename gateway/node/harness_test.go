@@ -20,16 +20,6 @@ import (
 	"github.com/portico-dev/portico/logtest"
 )
 
-// tokens authenticates nodes from a fixed table.
-type tokens map[string]string
-
-func (t tokens) AuthenticateNode(_ context.Context, token string) (string, error) {
-	if name, ok := t[token]; ok {
-		return name, nil
-	}
-	return "", push.ErrUnknownNode
-}
-
 // portal is a test portal speaking the sync protocol through the real hub.
 type portal struct {
 	src *gatewaytest.Source
@@ -42,7 +32,7 @@ func startPortal(t *testing.T, st *gateway.State) *portal {
 	p := &portal{src: gatewaytest.NewSource(st)}
 	p.hub = push.NewHub(p.src, push.Options{MaxWait: 5 * time.Second})
 	p.src.Changed = func() { p.hub.Refresh(context.Background()) }
-	p.srv = httptest.NewServer(p.hub.Handler(tokens{"tok-a": "node-a", "tok-b": "node-b"}))
+	p.srv = httptest.NewServer(p.hub.Handler(gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}))
 	t.Cleanup(p.srv.Close)
 	return p
 }

@@ -445,7 +445,7 @@ func TestRefusedDeltaGetsTheFullState(t *testing.T) {
 	src := gatewaytest.NewSource(config(t, 1, up.URL))
 	hub := push.NewHub(corruptDeltas{src}, push.Options{MaxWait: 5 * time.Second})
 	src.Changed = func() { hub.Refresh(context.Background()) }
-	srv := httptest.NewServer(hub.Handler(tokens{"tok-a": "node-a"}))
+	srv := httptest.NewServer(hub.Handler(gatewaytest.Tokens{"tok-a": "node-a"}))
 	t.Cleanup(srv.Close)
 	n := startNode(t, srv.URL, "tok-a", t.TempDir())
 	waitVersion(t, n.Node, 1)

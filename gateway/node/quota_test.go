@@ -32,7 +32,7 @@ func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 	t.Helper()
 	p := &quotaPortal{counts: gatewaytest.NewQuotas()}
 	p.hub = push.NewHub(gatewaytest.NewSource(st), push.Options{MaxWait: 5 * time.Second, Quotas: p.counts})
-	auth := tokens{"tok-a": "node-a", "tok-b": "node-b"}
+	auth := gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}
 	mux := http.NewServeMux()
 	mux.Handle(gateway.SyncPath, p.hub.Handler(auth))
 	mux.HandleFunc(gateway.UsagePath, func(w http.ResponseWriter, r *http.Request) {

@@ -37,7 +37,7 @@ func startUsagePortal(t *testing.T, st *gateway.State) *usagePortal {
 	p := &usagePortal{portal: &portal{src: gatewaytest.NewSource(st)}}
 	p.hub = push.NewHub(p.src, push.Options{MaxWait: 5 * time.Second})
 	mux := http.NewServeMux()
-	mux.Handle(gateway.SyncPath, p.hub.Handler(tokens{"tok-a": "node-a"}))
+	mux.Handle(gateway.SyncPath, p.hub.Handler(gatewaytest.Tokens{"tok-a": "node-a"}))
 	mux.HandleFunc(gateway.UsagePath, func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
