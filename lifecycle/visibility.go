@@ -126,24 +126,21 @@ func (s *Service) VisibleVersions(ctx context.Context, u *store.User, a *store.A
 // It returns an error wrapping store.ErrNotFound when a has no such version
 // or u may not see it. The caller has checked that u sees a.
 func (s *Service) VisibleVersion(ctx context.Context, u *store.User, a *store.API, version string) (*store.APIVersion, error) {
-	v, err := s.store.Version(ctx, a.ID, version)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := s.CanSeeVersion(ctx, u, a, v); err != nil || !ok {
-		if err == nil {
-			err = fmt.Errorf("version %s of %q: %w", version, a.Slug, store.ErrNotFound)
-		}
-		return nil, err
-	}
-	return v, nil
+	return s.visibleVersion(ctx, u, a, version, s.store.Version)
 }
 
 // VisibleVersionMeta is VisibleVersion without the spec: for pages that
 // show a version's documentation from a cache and read the spec only when
 // the cache misses.
 func (s *Service) VisibleVersionMeta(ctx context.Context, u *store.User, a *store.API, version string) (*store.APIVersion, error) {
-	v, err := s.store.VersionMetaByName(ctx, a.ID, version)
+	return s.visibleVersion(ctx, u, a, version, s.store.VersionMetaByName)
+}
+
+// visibleVersion reads a version of a with read and returns it when u sees
+// it, else an error wrapping store.ErrNotFound.
+func (s *Service) visibleVersion(ctx context.Context, u *store.User, a *store.API, version string,
+	read func(ctx context.Context, apiID int64, version string) (*store.APIVersion, error)) (*store.APIVersion, error) {
+	v, err := read(ctx, a.ID, version)
 	if err != nil {
 		return nil, err
 	}
