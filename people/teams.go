@@ -147,14 +147,7 @@ func notMember(username string, t *store.Team) error {
 // the "members manage" permission in the team.
 func (s *Service) SetReviewer(ctx context.Context, actor *store.User, t *store.Team, username string, reviewer bool) error {
 	a := asUser(actor)
-	if err := s.requireMembers(ctx, a, t); err != nil {
-		return err
-	}
-	username = strings.ToLower(strings.TrimSpace(username))
-	u, err := s.store.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		return notMember(username, t)
-	}
+	u, err := s.memberToManage(ctx, a, t, username)
 	if err != nil {
 		return err
 	}
@@ -162,9 +155,26 @@ func (s *Service) SetReviewer(ctx context.Context, actor *store.User, t *store.T
 		return s.applyReviewer(ctx, tx, a, t, u, reviewer)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return notMember(username, t)
+		return notMember(u.Username, t)
 	}
 	return err
+}
+
+// memberToManage checks that a may manage the members of t and returns the
+// user username names; a user that does not exist is not a member.
+func (s *Service) memberToManage(ctx context.Context, a actor, t *store.Team, username string) (*store.User, error) {
+	if err := s.requireMembers(ctx, a, t); err != nil {
+		return nil, err
+	}
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := s.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notMember(username, t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // applyReviewer changes the reviewer flag inside tx and audits a change.
@@ -181,14 +191,7 @@ func (s *Service) applyReviewer(ctx context.Context, tx bun.IDB, a actor, t *sto
 // It needs the "members manage" permission in the team.
 func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.Team, username string) error {
 	a := asUser(actor)
-	if err := s.requireMembers(ctx, a, t); err != nil {
-		return err
-	}
-	username = strings.ToLower(strings.TrimSpace(username))
-	u, err := s.store.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		return notMember(username, t)
-	}
+	u, err := s.memberToManage(ctx, a, t, username)
 	if err != nil {
 		return err
 	}
@@ -205,7 +208,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.
 		return s.audit(ctx, tx, a, "team.member.remove", "team", t.Slug, &t.ID, u.Username+"="+previous, "", "")
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return notMember(username, t)
+		return notMember(u.Username, t)
 	}
 	return err
 }
