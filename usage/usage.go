@@ -404,20 +404,13 @@ type Total struct {
 // (store.ByMajor), the most requests first, at most limit (1 to 100)
 // groups. Its rules are those of Series.
 func (s *Service) Totals(ctx context.Context, u *store.User, q Query, by store.UsageGroup, limit int) ([]Total, error) {
-	if u == nil {
-		return nil, apperr.Denied("Sign in to see usage.")
-	}
-	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
-		return nil, apperr.Invalid(map[string]string{"from": "Give from before to (RFC 3339 times)."})
+	f, err := s.totalsFilter(ctx, u, q)
+	if err != nil {
+		return nil, err
 	}
 	if limit < 1 || limit > 100 {
 		limit = 100
 	}
-	f, err := s.filter(ctx, u, q)
-	if err != nil {
-		return nil, err
-	}
-	f.From = q.From.Unix()
 	buckets, err := s.store.UsageTotals(ctx, f, by, limit)
 	if err != nil {
 		return nil, err
@@ -441,20 +434,13 @@ type Breakdown struct {
 // per subscription (at most limit, 1 to 100) and per major version, from
 // one pass over the rollups. Its rules are those of Series.
 func (s *Service) Breakdown(ctx context.Context, u *store.User, q Query, limit int) (*Breakdown, error) {
-	if u == nil {
-		return nil, apperr.Denied("Sign in to see usage.")
-	}
-	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
-		return nil, apperr.Invalid(map[string]string{"from": "Give from before to (RFC 3339 times)."})
+	f, err := s.totalsFilter(ctx, u, q)
+	if err != nil {
+		return nil, err
 	}
 	if limit < 1 || limit > 100 {
 		limit = 100
 	}
-	f, err := s.filter(ctx, u, q)
-	if err != nil {
-		return nil, err
-	}
-	f.From = q.From.Unix()
 	buckets, err := s.store.UsageTotals(ctx, f, store.BySubscription, 0)
 	if err != nil {
 		return nil, err
@@ -533,6 +519,23 @@ func (s *Service) Sparklines(ctx context.Context, u *store.User, apiIDs []int64,
 		}
 	}
 	return out, nil
+}
+
+// totalsFilter checks a query over a range (Totals, Breakdown) and returns
+// the store filter of what u may see of it, from q.From to q.To.
+func (s *Service) totalsFilter(ctx context.Context, u *store.User, q Query) (store.UsageFilter, error) {
+	if u == nil {
+		return store.UsageFilter{}, apperr.Denied("Sign in to see usage.")
+	}
+	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
+		return store.UsageFilter{}, apperr.Invalid(map[string]string{"from": "Give from before to (RFC 3339 times)."})
+	}
+	f, err := s.filter(ctx, u, q)
+	if err != nil {
+		return store.UsageFilter{}, err
+	}
+	f.From = q.From.Unix()
+	return f, nil
 }
 
 // filter is the store filter of what u may see of q's API and
