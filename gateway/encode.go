@@ -35,6 +35,7 @@ func appendRoute(b []byte, r *Route) []byte {
 	b = appendString(b, r.State)
 	b = appendTimeField(b, `,"deprecated_at":`, r.DeprecatedAt)
 	b = appendTimeField(b, `,"sunset":`, r.Sunset)
+	b = appendTimeField(b, `,"retired_at":`, r.RetiredAt)
 	if r.Successor != "" {
 		b = append(b, `,"successor":`...)
 		b = appendString(b, r.Successor)

@@ -85,7 +85,7 @@ func FuzzCanonicalEncoding(f *testing.F) {
 		if unix != 0 {
 			tm = time.Unix(unix%253402300799, 0).UTC()
 		}
-		r := gateway.Route{API: api, Major: major, Targets: []string{target, text}, ConnectTimeoutMS: timeout, ResponseTimeoutMS: n, State: state, DeprecatedAt: tm, Sunset: tm, Successor: successor, SuccessorMajor: n}
+		r := gateway.Route{API: api, Major: major, Targets: []string{target, text}, ConnectTimeoutMS: timeout, ResponseTimeoutMS: n, State: state, DeprecatedAt: tm, Sunset: tm, RetiredAt: tm, Successor: successor, SuccessorMajor: n}
 		if target == "" {
 			r.Targets = nil
 		}

@@ -47,9 +47,13 @@ type Route struct {
 	ConnectTimeoutMS  int    `json:"connect_timeout_ms,omitempty"`
 	ResponseTimeoutMS int    `json:"response_timeout_ms,omitempty"`
 	State             string `json:"state"`
-	// DeprecatedAt and Sunset are whole seconds in UTC (zero when unset).
+	// DeprecatedAt, Sunset and RetiredAt are whole seconds in UTC (zero
+	// when unset). Sunset is the planned end that a deprecated route's
+	// Sunset header announces; RetiredAt is when a retired route was
+	// retired, which its 410 states (it may be before the planned sunset).
 	DeprecatedAt time.Time `json:"deprecated_at,omitzero"`
 	Sunset       time.Time `json:"sunset,omitzero"`
+	RetiredAt    time.Time `json:"retired_at,omitzero"`
 	// Successor is the version that replaces this one (e.g. 2.0.0), and
 	// SuccessorMajor its major, used for the successor-version link.
 	Successor      string `json:"successor,omitempty"`
@@ -107,12 +111,16 @@ func (k Key) Until() time.Time {
 	return k.GraceEndsAt
 }
 
+// MaxMajor is the largest major version a route, a key or a subscription
+// may have: eight digits, so that calendar versions such as 20210109
+// (YYYYMMDD) are served as they are numbered.
+const MaxMajor = 99_999_999
+
 // Bounds on what a snapshot may hold; values beyond them are refused.
 const (
 	maxIDLen       = 128
 	maxSlugLen     = 64
 	maxURLLen      = 2048
-	maxMajor       = 9999
 	maxTargets     = 32
 	maxTimeoutMS   = 10 * 60 * 1000
 	maxRate        = 100_000_000
@@ -172,8 +180,8 @@ func (r Route) Validate() error {
 	if !ValidSlug(r.API) {
 		return fmt.Errorf("route %.80q: api must be a slug (lowercase letters, digits, hyphens, at most %d characters)", id, maxSlugLen)
 	}
-	if r.Major < 0 || r.Major > maxMajor {
-		return fmt.Errorf("route %q: major must be 0 to %d", id, maxMajor)
+	if r.Major < 0 || r.Major > MaxMajor {
+		return fmt.Errorf("route %q: major must be 0 to %d", id, MaxMajor)
 	}
 	if len(r.Targets) == 0 || len(r.Targets) > maxTargets {
 		return fmt.Errorf("route %q: 1 to %d targets are needed", id, maxTargets)
@@ -203,7 +211,7 @@ func (r Route) Validate() error {
 	default:
 		return fmt.Errorf("route %q: state %.40q is not published, deprecated or retired", id, r.State)
 	}
-	if !canonicalTime(r.DeprecatedAt) || !canonicalTime(r.Sunset) {
+	if !canonicalTime(r.DeprecatedAt) || !canonicalTime(r.Sunset) || !canonicalTime(r.RetiredAt) {
 		return fmt.Errorf("route %q: times must be whole seconds in UTC", id)
 	}
 	if r.State == StateDeprecated && r.DeprecatedAt.IsZero() {
@@ -212,8 +220,8 @@ func (r Route) Validate() error {
 	if len(r.Successor) > maxVersionText || strings.ContainsFunc(r.Successor, func(c rune) bool { return c <= ' ' || c >= 0x7f || c == '"' || c == '\\' }) {
 		return fmt.Errorf("route %q: successor must be a version such as 2.0.0", id)
 	}
-	if r.SuccessorMajor < 0 || r.SuccessorMajor > maxMajor || (r.SuccessorMajor != 0 && r.Successor == "") {
-		return fmt.Errorf("route %q: successor_major needs a successor and must be 0 to %d", id, maxMajor)
+	if r.SuccessorMajor < 0 || r.SuccessorMajor > MaxMajor || (r.SuccessorMajor != 0 && r.Successor == "") {
+		return fmt.Errorf("route %q: successor_major needs a successor and must be 0 to %d", id, MaxMajor)
 	}
 	return nil
 }
@@ -264,8 +272,8 @@ func (k Key) Validate() error {
 	if !validID(k.Subscription) || !validID(k.Team) || !validID(k.App) || !validID(k.Plan) {
 		return fmt.Errorf("key %q: subscription, team, app and plan must be 1 to %d printable characters", k.ID, maxIDLen)
 	}
-	if !ValidSlug(k.API) || k.Major < 0 || k.Major > maxMajor {
-		return fmt.Errorf("key %q: api must be a slug and major 0 to %d", k.ID, maxMajor)
+	if !ValidSlug(k.API) || k.Major < 0 || k.Major > MaxMajor {
+		return fmt.Errorf("key %q: api must be a slug and major 0 to %d", k.ID, MaxMajor)
 	}
 	if !canonicalTime(k.ExpiresAt) || !canonicalTime(k.GraceEndsAt) {
 		return fmt.Errorf("key %q: times must be whole seconds in UTC", k.ID)

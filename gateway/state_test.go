@@ -45,9 +45,13 @@ func TestNewStateHashIgnoresOrderAndSeesEveryField(t *testing.T) {
 		"state": func() {
 			routes[1].State, routes[1].DeprecatedAt = gateway.StateDeprecated, time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)
 		},
-		"sunset":   func() { routes[1].Sunset = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"plan":     func() { plans[0].Burst = 3 },
-		"key plan": func() { keys[0].State = gateway.KeyRevoked },
+		"sunset": func() { routes[1].Sunset = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"retired": func() {
+			routes[2].State, routes[2].RetiredAt = gateway.StateRetired, time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC)
+		},
+		"retired_at": func() { routes[2].RetiredAt = time.Date(2029, 6, 2, 0, 0, 0, 0, time.UTC) },
+		"plan":       func() { plans[0].Burst = 3 },
+		"key plan":   func() { keys[0].State = gateway.KeyRevoked },
 	}
 	seen := map[string]string{a.Hash(): "base"}
 	for name, change := range changes {
@@ -287,6 +291,12 @@ func TestApplyRefuses(t *testing.T) {
 			dup.ID = "other"
 			d.Keys.Upsert = append(d.Keys.Upsert, dup)
 		}, "same hash"},
+		{"retired_at not a whole second", func(d *gateway.Delta) {
+			d.Routes.Upsert = []gateway.Route{{API: "old", Major: 1, Targets: []string{"http://x"}, State: gateway.StateRetired, RetiredAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}}
+		}, "whole seconds"},
+		{"major over eight digits", func(d *gateway.Delta) {
+			d.Routes.Upsert = []gateway.Route{{API: "cal", Major: 100_000_000, Targets: []string{"http://x"}, State: gateway.StatePublished}}
+		}, "major must be 0 to 99999999"},
 		{"invalid route", func(d *gateway.Delta) {
 			d.Routes.Upsert = []gateway.Route{{API: "Bad Slug", Major: 1, Targets: []string{"http://x"}, State: gateway.StatePublished}}
 		}, "must be a slug"},
@@ -370,13 +380,15 @@ func TestDeltaEncodeIsWhatEncodingJSONWrites(t *testing.T) {
 	}
 	odd := gateway.Route{API: "a<b>&c", Major: 2, Targets: []string{"http://x/é\"\\\n"}, State: "deprecated", Successor: "3.0.0\u2028", SuccessorMajor: 3,
 		DeprecatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Sunset: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)}
+	retired := gateway.Route{API: "b", Major: 20210108, Targets: []string{"http://y"}, State: "retired", Successor: "20210109.0.0", SuccessorMajor: 20210109,
+		Sunset: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC), RetiredAt: time.Date(2026, 12, 3, 7, 8, 9, 0, time.UTC)}
 	expiring := keys[0]
 	expiring.ExpiresAt, expiring.GraceEndsAt = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC), time.Date(2026, 5, 7, 7, 8, 9, 0, time.UTC)
 	for i, d := range []gateway.Delta{
 		{},
 		{Schema: 2, BaseVersion: 3, BaseHash: st.Hash(), Version: 4, Hash: "h\xff"},
 		{Schema: 2, Version: 1, Routes: gateway.Changes[gateway.Route]{Upsert: routes}, Plans: gateway.Changes[gateway.Plan]{Upsert: plans}, Keys: gateway.Changes[gateway.Key]{Upsert: keys}},
-		{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{odd, {}}, Delete: []string{"x/v1", "<&>"}}},
+		{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{odd, retired, {}}, Delete: []string{"x/v1", "<&>"}}},
 		{Plans: gateway.Changes[gateway.Plan]{Delete: []string{"p"}}, Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{expiring}}},
 		{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{}}, Plans: gateway.Changes[gateway.Plan]{Delete: []string{}}, Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{}, Delete: []string{}}},
 	} {

@@ -154,10 +154,11 @@ func (b *UsageBatch) Validate() error {
 	return nil
 }
 
-// validAPIRoute accepts a route id: {slug}/v{major}.
+// validAPIRoute accepts a route id: {slug}/v{major}, the major of at most
+// eight digits (MaxMajor).
 func validAPIRoute(s string) bool {
 	i := bytes.LastIndex([]byte(s), []byte("/v"))
-	if i <= 0 || !ValidSlug(s[:i]) || len(s) == i+2 || len(s) > i+6 {
+	if i <= 0 || !ValidSlug(s[:i]) || len(s) == i+2 || len(s) > i+2+8 {
 		return false
 	}
 	for _, c := range s[i+2:] {

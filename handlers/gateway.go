@@ -151,7 +151,7 @@ func (h *Handler) renderGatewaySettings(c *fiber.Ctx, major int, form gwview.Set
 
 func parseMajor(c *fiber.Ctx) (int, error) {
 	m, err := strconv.Atoi(strings.TrimPrefix(c.Params("major"), "v"))
-	if err != nil || m < 0 || m > 9999 {
+	if err != nil || m < 0 || m > gateway.MaxMajor {
 		return 0, errNotFound
 	}
 	return m, nil

@@ -198,6 +198,7 @@ type GatewayRouteVersion struct {
 	DeprecatedAt *time.Time `bun:"deprecated_at"`
 	SunsetAt     *time.Time `bun:"sunset_at"`
 	Successor    string     `bun:"successor"`
+	RetiredAt    *time.Time `bun:"retired_at"`
 }
 
 // The compile's reads below are written by hand and scanned by hand into
@@ -213,7 +214,7 @@ const gatewayLiveStates = "('published', 'deprecated', 'retired')"
 // retired version, and those versions (never a spec); of one API when
 // apiID is not 0.
 func (s *Store) GatewayRouteSources(ctx context.Context, apiID int64) ([]GatewayRouteAPI, []GatewayRouteVersion, error) {
-	q := "SELECT api_id, version, major, minor, patch, prerelease, state, deprecated_at, sunset_at, successor FROM api_versions WHERE state IN " + gatewayLiveStates
+	q := "SELECT api_id, version, major, minor, patch, prerelease, state, deprecated_at, sunset_at, successor, retired_at FROM api_versions WHERE state IN " + gatewayLiveStates
 	var args []any
 	if apiID != 0 {
 		q += " AND api_id = ?"
@@ -224,13 +225,14 @@ func (s *Store) GatewayRouteSources(ctx context.Context, apiID int64) ([]Gateway
 		return nil, nil, fmt.Errorf("gateway route versions: %w", translate(err))
 	}
 	var vs []GatewayRouteVersion
-	rv := newRowValues(10)
+	rv := newRowValues(11)
 	err = scanRows(rows, func(rows *sql.Rows) error {
 		if err := rv.scan(rows); err != nil {
 			return err
 		}
 		vs = append(vs, GatewayRouteVersion{APIID: rv.int64(0), Version: rv.string(1), Major: rv.int(2), Minor: rv.int(3), Patch: rv.int(4),
-			Prerelease: rv.string(5), State: rv.string(6), DeprecatedAt: rv.time(7), SunsetAt: rv.time(8), Successor: rv.string(9)})
+			Prerelease: rv.string(5), State: rv.string(6), DeprecatedAt: rv.time(7), SunsetAt: rv.time(8), Successor: rv.string(9),
+			RetiredAt: rv.time(10)})
 		return rv.err
 	})
 	if err != nil {

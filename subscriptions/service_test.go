@@ -606,3 +606,33 @@ func TestLifecycleMeetsSubscriptions(t *testing.T) {
 		}
 	})
 }
+
+// An API numbered by date (the demo's World Time API: 20210108, 20210109)
+// is subscribable at those majors; a major beyond eight digits is refused
+// with the rule.
+func TestCalendarVersionsAreSubscribable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, err := f.life.CreateAPI(ctx, f.maint, f.pets, lifecycle.APIInput{Slug: "worldtime", Name: "World time"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.publish(t, a, "20210108.0.0", spectest.PetsV1)
+		f.publish(t, a, "20210109.0.0", spectest.PetsV1)
+		if _, err := f.svc.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "free", Name: "Free", Approval: "auto", Open: true}); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := f.svc.Subscribe(ctx, f.dev, f.app, subscriptions.SubscribeInput{API: "worldtime", Plan: "free", Major: "20210109", Purpose: "clocks"})
+		if err != nil {
+			t.Fatalf("subscribing to v20210109: %v", err)
+		}
+		if sub.Major != 20210109 || sub.State != "active" {
+			t.Errorf("subscription major %d, state %s; want 20210109, active", sub.Major, sub.State)
+		}
+		_, err = f.svc.Subscribe(ctx, f.dev, f.app, subscriptions.SubscribeInput{API: "worldtime", Plan: "free", Major: "100000000", Purpose: "clocks"})
+		if msg := fieldError(t, err, "major"); !strings.Contains(msg, "from 0 to 99999999") {
+			t.Errorf("major 100000000: %q, want the rule named", msg)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/slug"
@@ -171,8 +172,8 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	major := offer.DefaultMajor
 	if in.Major != "" {
 		m, err := strconv.Atoi(in.Major)
-		if err != nil || m < 0 || m > 9999 {
-			errs["major"] = fmt.Sprintf("%q is not a major version: give a whole number such as 1 or 2.", in.Major)
+		if err != nil || m < 0 || m > gateway.MaxMajor {
+			errs["major"] = fmt.Sprintf("%q is not a major version: give a whole number from 0 to %d, such as 1, 2 or 20210109.", in.Major, gateway.MaxMajor)
 		}
 		major = m
 	}

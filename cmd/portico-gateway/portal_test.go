@@ -194,6 +194,22 @@ func (p *realPortal) nodeState(name string) map[string]any {
 	return nil
 }
 
+// get returns the status and body of GET path on the node with a key.
+func (p *proc) get(t *testing.T, path, key string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+p.addr+path, nil)
+	if key != "" {
+		req.Header.Set("X-API-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s on %s: %v", path, p.addr, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 const portalTestSpec = `openapi: 3.0.3
 info:
   title: Parcel tracking
@@ -306,8 +322,37 @@ func TestWithTheRealPortal(t *testing.T) {
 			t.Errorf("Sunset %q, want the date %s", h.Get("Sunset"), sunset)
 		}
 	}
+	before := time.Now().UTC().Format("2006-01-02")
 	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/retire", "ada", nil, 200)
 	within(t, time.Now(), time.Second, "/parcels/v1/parcels/7", parcelKey, 410, a, b)
+	// Retired 90 days before its sunset: the 410 says since when it is
+	// retired (today), not the planned sunset.
+	after := time.Now().UTC().Format("2006-01-02")
+	for _, n := range []*proc{a, b} {
+		_, body := n.get(t, "/parcels/v1/parcels/7", parcelKey)
+		if !strings.Contains(body, "parcels v1 is retired since "+before) && !strings.Contains(body, "parcels v1 is retired since "+after) {
+			t.Errorf("410 from %s: %s; want retired since %s", n.addr, body, after)
+		}
+	}
+
+	// The demo's World Time API numbers its versions by date: 20210108
+	// (deprecated) and 20210109 are routes, its team sets v20210109's
+	// upstream, and a subscription to v20210109 serves on both nodes.
+	const clock = "worldtimeapi-world-time-api"
+	p.tokens["chen"] = strings.TrimSpace(p.portico("token", "create", "--username", "chen", "--name", "gateway-test"))
+	within(t, time.Now(), time.Second, "/"+clock+"/v20210108/ip", "", 401, a, b)
+	within(t, time.Now(), time.Second, "/"+clock+"/v20210109/ip", "", 401, a, b)
+	p.call("PUT", "/api/v1/apis/"+clock+"/gateway/20210109", "chen", map[string]any{"targets": []string{upstream.URL + "/api"}}, 201)
+	p.call("POST", "/api/v1/apis/"+clock+"/plans", "chen", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": 6000, "burst": 100, "approval": "auto"}, 201)
+	clockSub := p.call("POST", "/api/v1/apps/"+sub["app"].(string)+"/subscriptions", "emma", map[string]any{"api": clock, "plan": "free", "major": 20210109, "purpose": "the shop's clock"}, 201)
+	if clockSub["state"] != "active" || clockSub["major"] != float64(20210109) {
+		t.Fatalf("subscription to v20210109: %v", clockSub)
+	}
+	clockKey := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", clockSub["id"]), "emma", map[string]any{"name": "clock"}, 201)["key"].(string)
+	within(t, time.Now(), time.Second, "/"+clock+"/v20210109/timezone/Europe/Paris", clockKey, 200, a, b)
+	if app, _ := hits.Load("/api/timezone/Europe/Paris"); app == nil || app == "" {
+		t.Errorf("the upstream got /api/timezone/Europe/Paris with app %v, want the consumer's app", app)
+	}
 
 	// Kill node b, make a change, restart it: it converges and the portal
 	// shows both in sync.

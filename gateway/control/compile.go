@@ -57,7 +57,8 @@ func PlanID(api, plan string) string { return api + "." + plan }
 // Routes: one per API major version with a published, deprecated or retired
 // version. The newest live (published or deprecated) version of the major
 // gives the route's state, deprecation date, sunset and successor; a major
-// whose versions are all retired is a retired route (410). Its upstream
+// whose versions are all retired is a retired route (410), with the newest
+// retired version's sunset, successor and retirement time. Its upstream
 // targets and timeouts are the major's deployment in force, or else the
 // API's upstream URLs from its catalog entry.
 //
@@ -145,6 +146,9 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 			if r.DeprecatedAt.IsZero() {
 				r.DeprecatedAt = wholeSecond(v.SunsetAt) // never left unset: the header needs a date
 			}
+		}
+		if v.State == gateway.StateRetired {
+			r.RetiredAt = wholeSecond(v.RetiredAt)
 		}
 		if v.State != gateway.StatePublished {
 			r.Sunset = wholeSecond(v.SunsetAt)
@@ -301,7 +305,7 @@ func wholeSecond(t *time.Time) time.Time {
 func majorOf(v string) int {
 	head, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), ".")
 	n, err := strconv.Atoi(head)
-	if err != nil || n < 0 || n > 9999 {
+	if err != nil || n < 0 || n > gateway.MaxMajor {
 		return 0
 	}
 	return n
@@ -311,7 +315,7 @@ func majorOf(v string) int {
 func routeEqual(a, b *gateway.Route) bool {
 	return a.API == b.API && a.Major == b.Major && slices.Equal(a.Targets, b.Targets) &&
 		a.ConnectTimeoutMS == b.ConnectTimeoutMS && a.ResponseTimeoutMS == b.ResponseTimeoutMS &&
-		a.State == b.State && a.DeprecatedAt.Equal(b.DeprecatedAt) && a.Sunset.Equal(b.Sunset) &&
+		a.State == b.State && a.DeprecatedAt.Equal(b.DeprecatedAt) && a.Sunset.Equal(b.Sunset) && a.RetiredAt.Equal(b.RetiredAt) &&
 		a.Successor == b.Successor && a.SuccessorMajor == b.SuccessorMajor
 }
 

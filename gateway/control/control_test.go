@@ -144,8 +144,12 @@ func TestPublishDeprecateRetireReachTheConfiguration(t *testing.T) {
 		}
 		f.drain(t)
 		st = f.src.State()
-		if r, _ := st.Route("pets/v1"); r.State != gateway.StateRetired {
-			t.Errorf("retired route state = %q", r.State)
+		// Retired two days before its sunset: the route carries when it was
+		// retired (what its 410 states), apart from the planned sunset.
+		v1, _ = s.Version(ctx, a.ID, "1.0.0")
+		if r, _ := st.Route("pets/v1"); r.State != gateway.StateRetired || v1.RetiredAt == nil || !r.RetiredAt.Equal(v1.RetiredAt.UTC().Truncate(time.Second)) ||
+			!r.RetiredAt.Before(r.Sunset) || !r.Sunset.Equal(sunset.Truncate(time.Second)) {
+			t.Errorf("retired route = %+v, want retired at %v (the version's retirement), sunset %v", r, v1.RetiredAt, sunset)
 		}
 		// A node at the first version gets a delta naming only the routes
 		// that changed, and it verifies.
@@ -171,6 +175,33 @@ func TestPublishDeprecateRetireReachTheConfiguration(t *testing.T) {
 		before := st.Head()
 		if h, err := f.src.Publish(ctx, ""); err != nil || h != before {
 			t.Errorf("Publish with nothing changed = %v, %v; want %v", h, err, before)
+		}
+	})
+}
+
+// Calendar versions (the demo's World Time API: 20210108, then 20210109)
+// are routes like any other: the older deprecated, naming its successor's
+// major, and nothing left out.
+func TestCalendarVersionsAreRouted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, old := f.publishAPI(t, "worldtime", []string{"http://10.0.0.1:8080/api"}, "20210108.0.0")
+		_, next := f.publishAPI(t, "worldtime", nil, "20210109.0.0")
+		if err := f.life.Deprecate(ctx, f.maint, a, old, time.Now().Add(72*time.Hour), next.Version); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		st := f.src.State()
+		if sk := f.src.Skipped(); len(sk) != 0 {
+			t.Errorf("left out: %v", sk)
+		}
+		r, ok := st.Route("worldtime/v20210108")
+		if !ok || r.State != gateway.StateDeprecated || r.Successor != "20210109.0.0" || r.SuccessorMajor != 20210109 {
+			t.Errorf("worldtime/v20210108 = %+v, %v; want deprecated with successor major 20210109", r, ok)
+		}
+		if r, ok := st.Route("worldtime/v20210109"); !ok || r.State != gateway.StatePublished || r.Targets[0] != "http://10.0.0.1:8080/api" {
+			t.Errorf("worldtime/v20210109 = %+v, %v; want published at the catalog's upstream", r, ok)
 		}
 	})
 }

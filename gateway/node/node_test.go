@@ -206,7 +206,10 @@ func TestDataPlane(t *testing.T) {
 	t.Run("retired version answers 410 naming the successor", func(t *testing.T) {
 		st, _ := p.src.Snapshot(t.Context())
 		rt := route(t, st, "ledger/v1")
+		// Retired before its planned sunset (2027-01-31, kept from the
+		// deprecation): the 410 states the retirement's date.
 		rt.State = gateway.StateRetired
+		rt.RetiredAt = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 		next, err := p.src.Change(gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{rt}}})
 		if err != nil {
 			t.Fatal(err)
@@ -219,6 +222,27 @@ func TestDataPlane(t *testing.T) {
 		pr := r.problem(t)
 		if pr["successor"] != "2.0.0" || pr["successor_link"] != "/ledger/v2/" || !strings.Contains(pr["detail"].(string), "use version 2.0.0") {
 			t.Errorf("problem %v", pr)
+		}
+		if d := pr["detail"].(string); !strings.Contains(d, "ledger v1 is retired since 2026-12-01;") {
+			t.Errorf("detail %q, want the retirement's date 2026-12-01 (not the planned sunset)", d)
+		}
+	})
+	t.Run("calendar version is served", func(t *testing.T) {
+		// The demo's World Time API numbers its versions by date: a route
+		// and a key of major 20210109 serve like any other.
+		rt := gateway.Route{API: "worldtimeapi", Major: 20210109, Targets: []string{up.URL + "/api"}, State: gateway.StatePublished}
+		k := gateway.Key{ID: "k9", Hash: gateway.HashKey("ptk_k9_secret"), Subscription: "sub-9", Team: "acme", App: "clock", API: "worldtimeapi", Major: 20210109, Plan: "big", State: gateway.KeyActive}
+		next, err := p.src.Change(gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{rt}}, Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{k}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitVersion(t, n.Node, next.Version())
+		r := get(t, n.url+"/worldtimeapi/v20210109/timezone/Europe/Paris", "X-API-Key", "ptk_k9_secret")
+		if r.status != 200 {
+			t.Fatalf("calendar version: %d %s", r.status, r.body)
+		}
+		if e := r.echo(t); e.Path != "/api/timezone/Europe/Paris" || e.Headers["X-Portico-App"] != "clock" {
+			t.Errorf("upstream got %s as %q", e.Path, e.Headers["X-Portico-App"])
 		}
 	})
 	t.Run("admin endpoints", func(t *testing.T) {

@@ -147,9 +147,12 @@ func (n *Node) prepare(r *gateway.Route) *route {
 		}
 	}
 	if r.State == gateway.StateRetired {
+		// Since when: the retirement's time, never the planned sunset (a
+		// version retired early was retired before it). A portal from
+		// before retired_at sends none, and the detail names no date.
 		detail := r.API + " v" + strconv.Itoa(r.Major) + " is retired"
-		if !r.Sunset.IsZero() {
-			detail += " since " + r.Sunset.UTC().Format("2006-01-02")
+		if !r.RetiredAt.IsZero() {
+			detail += " since " + r.RetiredAt.UTC().Format("2006-01-02")
 		}
 		ext := map[string]string{}
 		if r.Successor != "" {
