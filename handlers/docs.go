@@ -2,17 +2,16 @@ package handlers
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/lru"
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
@@ -177,13 +176,8 @@ func matchesAll(text string, words []string) bool {
 // entry per version: a newer revision replaces the older one. Concurrent
 // first views of a version render it once.
 type docsCache struct {
-	maxBytes int64
-	flight   singleflight.Group
-
-	mu    sync.Mutex
-	bytes int64
-	order *list.List // of *docsEntry, most recently used first
-	items map[int64]*list.Element
+	flight  singleflight.Group
+	entries *lru.Cache[int64, *docsEntry] // by version id
 
 	hits, misses atomic.Int64
 }
@@ -193,51 +187,20 @@ type docsCache struct {
 const docsCacheBytes = 64 << 20
 
 func newDocsCache(maxBytes int64) *docsCache {
-	return &docsCache{maxBytes: maxBytes, order: list.New(), items: map[int64]*list.Element{}}
+	return &docsCache{entries: lru.New[int64, *docsEntry](maxBytes, maxBytes)}
 }
 
 func (c *docsCache) get(k docsKey) *docsEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[k.id]
-	if !ok {
-		return nil
+	if e, ok := c.entries.Get(k.id); ok && e.key == k {
+		return e
 	}
-	e := el.Value.(*docsEntry)
-	if e.key != k {
-		return nil
-	}
-	c.order.MoveToFront(el)
-	return e
+	return nil
 }
 
-func (c *docsCache) put(e *docsEntry) {
-	if e.cost > c.maxBytes {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[e.key.id]; ok {
-		c.bytes -= el.Value.(*docsEntry).cost
-		c.order.Remove(el)
-	}
-	c.items[e.key.id] = c.order.PushFront(e)
-	c.bytes += e.cost
-	for c.bytes > c.maxBytes {
-		last := c.order.Back()
-		old := last.Value.(*docsEntry)
-		c.order.Remove(last)
-		delete(c.items, old.key.id)
-		c.bytes -= old.cost
-	}
-}
+func (c *docsCache) put(e *docsEntry) { c.entries.Put(e.key.id, e, e.cost) }
 
 // size returns the entries and bytes held.
-func (c *docsCache) size() (int, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items), c.bytes
-}
+func (c *docsCache) size() (int, int64) { return c.entries.Size() }
 
 // versionDocs returns the rendered documentation of v (read without its
 // spec), from the cache or, on a miss, by reading, parsing and rendering
