@@ -1,10 +1,10 @@
 package lifecycle
 
 import (
-	"container/list"
 	"sync"
 	"time"
 
+	"github.com/portico-dev/portico/lru"
 	"github.com/portico-dev/portico/spec"
 )
 
@@ -14,19 +14,15 @@ import (
 // computed, so a recomputed one is never served stale. The budget is in
 // items (changes and findings), about 400 bytes each decoded.
 type reportCache struct {
-	maxItems int
+	entries *lru.Cache[int64, *cachedReport] // by request id, costing their items
 
-	mu    sync.Mutex
-	items int
-	order *list.List // most recently used first
-	byID  map[int64]*list.Element
+	// mu guards the judgements of the entries.
+	mu sync.Mutex
 }
 
 type cachedReport struct {
-	requestID  int64
 	computedAt time.Time
 	report     *spec.Report
-	size       int
 	// judged is the report judged under judgedBy (the rule set and the
 	// acceptances it was judged with).
 	judgedBy string
@@ -34,7 +30,7 @@ type cachedReport struct {
 }
 
 func newReportCache(maxItems int) *reportCache {
-	return &reportCache{maxItems: maxItems, order: list.New(), byID: map[int64]*list.Element{}}
+	return &reportCache{entries: lru.New[int64, *cachedReport](int64(maxItems), int64(maxItems))}
 }
 
 func reportSize(r *spec.Report) int {
@@ -46,60 +42,36 @@ func reportSize(r *spec.Report) int {
 }
 
 func (c *reportCache) get(requestID int64, computedAt time.Time) *spec.Report {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byID[requestID]
-	if !ok {
-		return nil
+	if e, ok := c.entries.Get(requestID); ok && e.computedAt.Equal(computedAt) {
+		return e.report
 	}
-	e := el.Value.(*cachedReport)
-	if !e.computedAt.Equal(computedAt) {
-		return nil
-	}
-	c.order.MoveToFront(el)
-	return e.report
+	return nil
 }
 
 // judgement returns the cached judgement of a report under by, or computes
 // and keeps it.
 func (c *reportCache) judgement(requestID int64, report *spec.Report, by string, judge func() *spec.Judgement) *spec.Judgement {
-	c.mu.Lock()
-	if el, ok := c.byID[requestID]; ok {
-		if e := el.Value.(*cachedReport); e.report == report && e.judgedBy == by && e.judged != nil {
-			c.mu.Unlock()
-			return e.judged
+	e, ok := c.entries.Get(requestID)
+	if ok && e.report == report {
+		c.mu.Lock()
+		j := e.judged
+		if e.judgedBy != by {
+			j = nil
+		}
+		c.mu.Unlock()
+		if j != nil {
+			return j
 		}
 	}
-	c.mu.Unlock()
 	j := judge()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byID[requestID]; ok {
-		if e := el.Value.(*cachedReport); e.report == report {
-			e.judgedBy, e.judged = by, j
-		}
+	if ok && e.report == report {
+		c.mu.Lock()
+		e.judgedBy, e.judged = by, j
+		c.mu.Unlock()
 	}
 	return j
 }
 
 func (c *reportCache) put(requestID int64, computedAt time.Time, r *spec.Report) {
-	size := reportSize(r)
-	if size > c.maxItems {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byID[requestID]; ok {
-		c.items -= el.Value.(*cachedReport).size
-		c.order.Remove(el)
-	}
-	c.byID[requestID] = c.order.PushFront(&cachedReport{requestID: requestID, computedAt: computedAt, report: r, size: size})
-	c.items += size
-	for c.items > c.maxItems {
-		oldest := c.order.Back()
-		e := oldest.Value.(*cachedReport)
-		c.order.Remove(oldest)
-		delete(c.byID, e.requestID)
-		c.items -= e.size
-	}
+	c.entries.Put(requestID, &cachedReport{computedAt: computedAt, report: r}, int64(reportSize(r)))
 }

@@ -1,7 +1,7 @@
-// Package lru is a map bounded in bytes that evicts the least recently used
-// entries first, safe for concurrent use. The caches of rendered HTML (API
-// descriptions, catalog fragments, a version's documentation) keep their
-// entries in one.
+// Package lru is a map bounded by the cost of its entries (their bytes,
+// usually) that evicts the least recently used first, safe for concurrent
+// use. The caches of rendered HTML (API descriptions, catalog fragments, a
+// version's documentation) and of review reports keep their entries in one.
 package lru
 
 import (
@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// Cache maps keys to values within MaxBytes of the costs given to Put.
+// Cache maps keys to values within maxBytes of the costs given to Put.
 type Cache[K comparable, V any] struct {
 	maxBytes, maxEntry int64
 
