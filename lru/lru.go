@@ -1,7 +1,8 @@
 // Package lru is a map bounded by the cost of its entries (their bytes,
 // usually) that evicts the least recently used first, safe for concurrent
 // use. The caches of rendered HTML (API descriptions, catalog fragments, a
-// version's documentation) and of review reports keep their entries in one.
+// version's documentation), of parsed descriptions and of review reports
+// keep their entries in one.
 package lru
 
 import (

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/portico-dev/portico/lru"
 )
 
 // BytesPerNode is the memory a parsed description keeps per value, with
@@ -57,23 +58,14 @@ type CacheOptions struct {
 // MaxNodes values). Documents from a Cache are shared between callers: read
 // them, never change them.
 type Cache struct {
-	maxBytes int64
-	slots    chan struct{}
-	queue    chan struct{}
-	timeout  time.Duration
-	flight   singleflight.Group
+	docs    *lru.Cache[[sha256.Size]byte, *Document] // by content, costing BytesPerNode a node
+	slots   chan struct{}
+	queue   chan struct{}
+	timeout time.Duration
+	flight  singleflight.Group
 
 	mu      sync.Mutex
-	bytes   int64
-	order   *list.List // most recently used first
-	items   map[[sha256.Size]byte]*list.Element
 	started map[[sha256.Size]byte]time.Time // parses running, since when
-}
-
-type cacheEntry struct {
-	key  [sha256.Size]byte
-	cost int64
-	doc  *Document
 }
 
 // NewCache returns a Cache.
@@ -90,8 +82,8 @@ func NewCache(opts CacheOptions) *Cache {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 60 * time.Second
 	}
-	return &Cache{maxBytes: opts.MaxBytes, slots: make(chan struct{}, opts.Parallel), queue: make(chan struct{}, opts.Parallel+opts.Queue),
-		timeout: opts.Timeout, order: list.New(), items: map[[sha256.Size]byte]*list.Element{}, started: map[[sha256.Size]byte]time.Time{}}
+	return &Cache{docs: lru.New[[sha256.Size]byte, *Document](opts.MaxBytes, opts.MaxBytes), slots: make(chan struct{}, opts.Parallel),
+		queue: make(chan struct{}, opts.Parallel+opts.Queue), timeout: opts.Timeout, started: map[[sha256.Size]byte]time.Time{}}
 }
 
 // Parse returns the parsed document of data, from the cache when the same
@@ -157,41 +149,21 @@ func (c *Cache) Parse(ctx context.Context, data []byte) (*Document, error) {
 }
 
 func (c *Cache) get(key [sha256.Size]byte) *Document {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.order.MoveToFront(el)
-		return el.Value.(*cacheEntry).doc
-	}
-	return nil
+	doc, _ := c.docs.Get(key)
+	return doc
 }
 
+// put keeps doc unless a document of the same content is kept already.
 func (c *Cache) put(key [sha256.Size]byte, doc *Document) {
-	cost := int64(doc.Nodes) * BytesPerNode
-	if cost > c.maxBytes {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[key]; ok {
-		return
-	}
-	c.items[key] = c.order.PushFront(&cacheEntry{key: key, cost: cost, doc: doc})
-	c.bytes += cost
-	for c.bytes > c.maxBytes {
-		oldest := c.order.Back()
-		e := oldest.Value.(*cacheEntry)
-		c.order.Remove(oldest)
-		delete(c.items, e.key)
-		c.bytes -= e.cost
+	if _, ok := c.docs.Get(key); !ok {
+		c.docs.Put(key, doc, int64(doc.Nodes)*BytesPerNode)
 	}
 }
 
 // Len returns the number of cached documents.
 func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
+	n, _ := c.docs.Size()
+	return n
 }
 
 // Run runs f (a computation on parsed documents, such as a diff) in one of
