@@ -29,28 +29,13 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{s: s}
-	f.team = &store.Team{Slug: "pets", Name: "Pets"}
-	if err := s.CreateTeam(ctx, s.DB(), f.team); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(name, orgRole, teamRole string) *store.User {
-		u := &store.User{Username: name, OrgRole: orgRole}
-		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
-			t.Fatal(err)
-		}
-		if teamRole != "" {
-			if _, err := s.SetTeamMember(ctx, s.DB(), f.team.ID, u.ID, teamRole); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return u
-	}
-	f.admin = mk("admin", policy.RoleAdmin, "")
-	f.dev = mk("dev", policy.RoleMember, policy.RoleDeveloper)
-	f.maintainer = mk("maint", policy.RoleMember, policy.RoleMaintainer)
-	f.approver = mk("appr", policy.RoleApprover, "")
-	f.approver2 = mk("appr2", policy.RoleApprover, "")
-	f.outsider = mk("outsider", policy.RoleMember, "")
+	f.team = storetest.Team(t, s, "pets", "Pets")
+	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
+	f.dev = storetest.User(t, s, "dev", policy.RoleMember, f.team, policy.RoleDeveloper)
+	f.maintainer = storetest.User(t, s, "maint", policy.RoleMember, f.team, policy.RoleMaintainer)
+	f.approver = storetest.User(t, s, "appr", policy.RoleApprover, nil, "")
+	f.approver2 = storetest.User(t, s, "appr2", policy.RoleApprover, nil, "")
+	f.outsider = storetest.User(t, s, "outsider", policy.RoleMember, nil, "")
 	p, err := policy.New(ctx, s)
 	if err != nil {
 		t.Fatal(err)

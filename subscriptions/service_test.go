@@ -58,32 +58,16 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	ctx := context.Background()
 	f := &fixture{s: s, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
 	team := func(slug string) *store.Team {
-		tm := &store.Team{Slug: slug, Name: strings.ToUpper(slug[:1]) + slug[1:]}
-		if err := s.CreateTeam(ctx, s.DB(), tm); err != nil {
-			t.Fatal(err)
-		}
-		return tm
+		return storetest.Team(t, s, slug, strings.ToUpper(slug[:1])+slug[1:])
 	}
 	f.pets, f.shop, f.other = team("pets"), team("shop"), team("other")
-	mk := func(name, orgRole string, tm *store.Team, role string) *store.User {
-		u := &store.User{Username: name, OrgRole: orgRole}
-		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
-			t.Fatal(err)
-		}
-		if tm != nil {
-			if _, err := s.SetTeamMember(ctx, s.DB(), tm.ID, u.ID, role); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return u
-	}
-	f.admin = mk("admin", policy.RoleAdmin, nil, "")
-	f.maint = mk("maint", policy.RoleMember, f.pets, policy.RoleMaintainer)
-	f.owner = mk("owner", policy.RoleMember, f.pets, policy.RoleOwner)
-	f.viewer = mk("petsviewer", policy.RoleMember, f.pets, policy.RoleViewer)
-	f.dev = mk("dev", policy.RoleMember, f.shop, policy.RoleDeveloper)
-	f.shopViewer = mk("shopviewer", policy.RoleMember, f.shop, policy.RoleViewer)
-	f.outsider = mk("outsider", policy.RoleMember, f.other, policy.RoleOwner)
+	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
+	f.maint = storetest.User(t, s, "maint", policy.RoleMember, f.pets, policy.RoleMaintainer)
+	f.owner = storetest.User(t, s, "owner", policy.RoleMember, f.pets, policy.RoleOwner)
+	f.viewer = storetest.User(t, s, "petsviewer", policy.RoleMember, f.pets, policy.RoleViewer)
+	f.dev = storetest.User(t, s, "dev", policy.RoleMember, f.shop, policy.RoleDeveloper)
+	f.shopViewer = storetest.User(t, s, "shopviewer", policy.RoleMember, f.shop, policy.RoleViewer)
+	f.outsider = storetest.User(t, s, "outsider", policy.RoleMember, f.other, policy.RoleOwner)
 	p, err := policy.New(ctx, s)
 	if err != nil {
 		t.Fatal(err)

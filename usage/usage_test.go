@@ -37,29 +37,13 @@ func newFixture(t testing.TB, s *store.Store) *fixture {
 	ctx := context.Background()
 	f := &fixture{s: s, now: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
 	team := func(slug string) *store.Team {
-		tm := &store.Team{Slug: slug, Name: strings.ToUpper(slug)}
-		if err := s.CreateTeam(ctx, s.DB(), tm); err != nil {
-			t.Fatal(err)
-		}
-		return tm
+		return storetest.Team(t, s, slug, strings.ToUpper(slug))
 	}
 	pets, shop, other := team("pets"), team("shop"), team("other")
-	mk := func(name, orgRole string, tm *store.Team, role string) *store.User {
-		u := &store.User{Username: name, OrgRole: orgRole}
-		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
-			t.Fatal(err)
-		}
-		if tm != nil {
-			if _, err := s.SetTeamMember(ctx, s.DB(), tm.ID, u.ID, role); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return u
-	}
-	f.admin = mk("admin", policy.RoleAdmin, nil, "")
-	f.maint = mk("maint", policy.RoleMember, pets, policy.RoleMaintainer)
-	f.dev = mk("dev", policy.RoleMember, shop, policy.RoleDeveloper)
-	f.outsider = mk("outsider", policy.RoleMember, other, policy.RoleOwner)
+	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
+	f.maint = storetest.User(t, s, "maint", policy.RoleMember, pets, policy.RoleMaintainer)
+	f.dev = storetest.User(t, s, "dev", policy.RoleMember, shop, policy.RoleDeveloper)
+	f.outsider = storetest.User(t, s, "outsider", policy.RoleMember, other, policy.RoleOwner)
 	p, err := policy.New(ctx, s)
 	if err != nil {
 		t.Fatal(err)

@@ -35,26 +35,11 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{s: s}
-	f.team = &store.Team{Slug: "pets", Name: "Pets"}
-	if err := s.CreateTeam(ctx, s.DB(), f.team); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(name, orgRole, teamRole string) *store.User {
-		u := &store.User{Username: name, OrgRole: orgRole}
-		if err := s.CreateUser(ctx, s.DB(), u); err != nil {
-			t.Fatal(err)
-		}
-		if teamRole != "" {
-			if _, err := s.SetTeamMember(ctx, s.DB(), f.team.ID, u.ID, teamRole); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return u
-	}
-	f.admin = mk("admin", policy.RoleAdmin, "")
-	f.maint = mk("maint", policy.RoleMember, policy.RoleMaintainer)
-	f.dev = mk("dev", policy.RoleMember, policy.RoleDeveloper)
-	f.appr = mk("appr", policy.RoleApprover, "")
+	f.team = storetest.Team(t, s, "pets", "Pets")
+	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
+	f.maint = storetest.User(t, s, "maint", policy.RoleMember, f.team, policy.RoleMaintainer)
+	f.dev = storetest.User(t, s, "dev", policy.RoleMember, f.team, policy.RoleDeveloper)
+	f.appr = storetest.User(t, s, "appr", policy.RoleApprover, nil, "")
 	p, err := policy.New(ctx, s)
 	if err != nil {
 		t.Fatal(err)

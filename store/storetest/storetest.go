@@ -137,3 +137,30 @@ func withSearchPath(t testing.TB, raw, schema string) string {
 	u.RawQuery = q.Encode()
 	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
 }
+
+// Team creates a team.
+func Team(t testing.TB, s *store.Store, slug, name string) *store.Team {
+	t.Helper()
+	tm := &store.Team{Slug: slug, Name: name}
+	if err := s.CreateTeam(context.Background(), s.DB(), tm); err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// User creates a user with orgRole and, when team is not nil, makes them a
+// member of it with teamRole.
+func User(t testing.TB, s *store.Store, name, orgRole string, team *store.Team, teamRole string) *store.User {
+	t.Helper()
+	ctx := context.Background()
+	u := &store.User{Username: name, OrgRole: orgRole}
+	if err := s.CreateUser(ctx, s.DB(), u); err != nil {
+		t.Fatal(err)
+	}
+	if team != nil {
+		if _, err := s.SetTeamMember(ctx, s.DB(), team.ID, u.ID, teamRole); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
