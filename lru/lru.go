@@ -47,16 +47,18 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 
 // Put sets the value of k, which costs cost bytes, replacing what k held,
 // and evicts the least recently used entries beyond the cache's bytes. A
-// value costing more than the cache's largest entry is not kept.
+// value costing more than the cache's largest entry is not kept, and what
+// k held is dropped all the same: it is no longer k's value.
 func (c *Cache[K, V]) Put(k K, v V, cost int64) {
-	if cost > c.maxEntry {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
 		c.bytes -= el.Value.(*entry[K, V]).cost
 		c.order.Remove(el)
+		delete(c.items, k)
+	}
+	if cost > c.maxEntry {
+		return
 	}
 	c.items[k] = c.order.PushFront(&entry[K, V]{key: k, val: v, cost: cost})
 	c.bytes += cost

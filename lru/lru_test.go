@@ -40,6 +40,13 @@ func TestCacheEvictsTheLeastRecentlyUsedWithinItsBytes(t *testing.T) {
 	if n, _ := c.Size(); n != 3 {
 		t.Errorf("a declined entry evicted others: %d entries, want 3", n)
 	}
+	c.Put("a", 7, 16) // a's new value is declined: its old one must not be served
+	if got, ok := c.Get("a"); ok {
+		t.Errorf("Get(a) after a declined replace = %d, true; want nothing (the old value is stale)", got)
+	}
+	if n, bytes := c.Size(); n != 2 || bytes != 20 {
+		t.Errorf("size after a declined replace: got %d entries, %d bytes; want 2, 20", n, bytes)
+	}
 }
 
 func TestCacheIsSafeForConcurrentUse(t *testing.T) {
