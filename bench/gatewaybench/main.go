@@ -223,31 +223,22 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			break
 		}
 		addr := free()
-		cmd := exec.Command(spikeBin, append([]string{"-addr", addr, "-upstream", upAddr, "-key", benchKey}, strings.Fields(args)...)...)
-		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-		if err := cmd.Start(); err != nil {
+		cmd, err := startSpike(spikeBin, addr, upAddr, strings.Fields(args), nil)
+		if err != nil {
 			return err
 		}
-		defer func() {
-			cmd.Process.Signal(syscall.SIGTERM)
-			cmd.Wait()
-		}()
+		defer stopSpike(cmd)
 		targets = append(targets, target{strings.TrimSpace("evloop-spike " + args), "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
 	}
 	if spikeProcs > 0 {
 		addr := free()
 		t := target{name: fmt.Sprintf("evloop-spike ×%d procs", spikeProcs), url: "http://" + addr + "/bench/v1/items"}
 		for range spikeProcs {
-			cmd := exec.Command(spikeBin, "-addr", addr, "-upstream", upAddr, "-key", benchKey, "-pollers", "1", "-reuse-port")
-			cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-			cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-			if err := cmd.Start(); err != nil {
+			cmd, err := startSpike(spikeBin, addr, upAddr, []string{"-pollers", "1", "-reuse-port"}, []string{"GOMAXPROCS=1"})
+			if err != nil {
 				return err
 			}
-			defer func() {
-				cmd.Process.Signal(syscall.SIGTERM)
-				cmd.Wait()
-			}()
+			defer stopSpike(cmd)
 			t.pids = append(t.pids, cmd.Process.Pid)
 		}
 		targets = append(targets, t)
@@ -630,4 +621,21 @@ func median(rs []result) result {
 	slices.Sort(p99)
 	slices.Sort(cpu)
 	return result{rps: rps[len(rps)/2], p50: p50[len(p50)/2], p99: p99[len(p99)/2], cpu: cpu[len(cpu)/2]}
+}
+
+// startSpike starts bench/evloopspike's binary on addr, proxying to upAddr with
+// the bench key, with more flags and environment variables.
+func startSpike(bin, addr, upAddr string, args, env []string) (*exec.Cmd, error) {
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-upstream", upAddr, "-key", benchKey}, args...)...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	return cmd, cmd.Start()
+}
+
+// stopSpike ends a spike started by startSpike and waits for it.
+func stopSpike(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
 }
