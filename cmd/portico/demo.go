@@ -131,6 +131,10 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if synthSubs < 0 || synthSubs > 1000000 {
 		return errors.New("invalid --subscriptions: use a number of subscriptions from 0 to 1000000")
 	}
+	if synthSubs > 0 && synthetic < 10 {
+		// Checked before anything is written: demo runs only on an empty portal.
+		return errors.New("--subscriptions needs --synthetic 10 or more: the subscriptions are to the public synthetic APIs")
+	}
 	sampleFS, source := samples.FS(), "the built-in samples"
 	if samplesDir != "" {
 		sampleFS, source = os.DirFS(samplesDir), samplesDir

@@ -122,6 +122,31 @@ func TestDemoNeedsSamples(t *testing.T) {
 	}
 }
 
+// TestDemoSubscriptionsWithoutSyntheticWritesNothing: --subscriptions
+// generates subscriptions to the synthetic APIs, so without --synthetic 10
+// or more demo refuses before it writes anything, and the same data
+// directory takes the demo with the right flags afterwards (it used to
+// publish the samples first, and then refuse to run on a portal with APIs).
+func TestDemoSubscriptionsWithoutSyntheticWritesNothing(t *testing.T) {
+	samples := demoSampleDir(t)
+	data := t.TempDir()
+	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": data}, "")
+	err := runEnv(context.Background(), []string{"demo", "--samples", samples, "--subscriptions", "20"}, e)
+	if err == nil || !strings.Contains(err.Error(), "--synthetic 10") {
+		t.Fatalf("demo --subscriptions without --synthetic: got %v, want an error naming --synthetic 10\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "published") {
+		t.Errorf("demo published before refusing:\n%s", out.String())
+	}
+	e, out, _ = testEnv(map[string]string{"PORTICO_DATA_DIR": data}, "")
+	if err := runEnv(context.Background(), []string{"demo", "--samples", samples, "--synthetic", "10", "--subscriptions", "20"}, e); err != nil {
+		t.Fatalf("demo again with --synthetic 10: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "generated 20 subscriptions") {
+		t.Errorf("demo output lacks the subscriptions:\n%s", out.String())
+	}
+}
+
 // TestDemoPublishesBuiltInSamples runs demo with no flags, as a user of a
 // fresh clone does: the real descriptions built into the binary are
 // published: every one is accepted (healthcare.gov with validation findings).
