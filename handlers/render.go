@@ -141,11 +141,27 @@ func seeOther(c *fiber.Ctx, location string) error {
 
 func redirectToLogin(c *fiber.Ctx) error {
 	next := c.OriginalURL()
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		// A form sent after the session expired: the login leads back to
+		// the page the form was on, not to where it posted (a GET there
+		// would find nothing).
+		next = refererOnThisHost(c)
+	}
 	loc := "/login"
 	if next != "/" && localPath(next) {
 		loc += "?next=" + url.QueryEscape(next)
 	}
 	return seeOther(c, loc)
+}
+
+// refererOnThisHost returns the path and query of the request's Referer
+// when it names this host, and "" otherwise.
+func refererOnThisHost(c *fiber.Ctx) string {
+	u, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || u.Host == "" || u.Host != string(c.Request().Host()) {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -78,6 +78,68 @@ func TestLoginRejectsOpenRedirect(t *testing.T) {
 	}
 }
 
+// TestLoginAfterAnExpiredSessionReturnsToTheForm: a form sent after the
+// session expired leads to the login page, and the login back to the page
+// the form was on (its Referer on this host), not to the address the form
+// posted to, which only takes POST (the GET after login answered 404). A
+// Referer of another host is not followed; a GET keeps its own address.
+func TestLoginAfterAnExpiredSessionReturnsToTheForm(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("alice")
+	b.get("/profile").Body.Close()
+	// The session cookie expires in the browser (its Expires is the session's end).
+	delete(b.cookies, "portico_session")
+
+	send := func(referer string) string {
+		form := url.Values{"name": {"ci"}, "_csrf": {b.csrf()}}
+		req := httptest.NewRequest("POST", "/profile/tokens", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if referer != "" {
+			req.Header.Set("Referer", referer)
+		}
+		res := b.do(req)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("form with an expired session (Referer %q): status %d, want 303 to the login page", referer, res.StatusCode)
+		}
+		return res.Header.Get("Location")
+	}
+	for _, tt := range []struct{ referer, want string }{
+		{"http://example.com/profile", "/login?next=%2Fprofile"},
+		{"http://example.com/profile?tab=tokens", "/login?next=%2Fprofile%3Ftab%3Dtokens"},
+		{"https://evil.example/profile", "/login"},
+		{"", "/login"},
+	} {
+		if got := send(tt.referer); got != tt.want {
+			t.Errorf("form with an expired session, Referer %q: redirected to %q, want %q", tt.referer, got, tt.want)
+		}
+	}
+	res := b.get("/profile?tab=tokens")
+	res.Body.Close()
+	if got, want := res.Header.Get("Location"), "/login?next=%2Fprofile%3Ftab%3Dtokens"; got != want {
+		t.Errorf("GET with an expired session: redirected to %q, want %q", got, want)
+	}
+
+	// The login page's form carries next; the login leads to a page.
+	loc, err := url.Parse(send("http://example.com/profile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := loc.Query().Get("next")
+	res = b.post("/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {next}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != next {
+		t.Fatalf("login: %d %q, want 303 to %q", res.StatusCode, res.Header.Get("Location"), next)
+	}
+	res = b.get(next)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET %s after the login: status %d, want 200", next, res.StatusCode)
+	}
+}
+
 func TestWrongPassword(t *testing.T) {
 	e := newEnv(t)
 	e.user("alice", policy.RoleMember, "", "")
