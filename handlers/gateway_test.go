@@ -2,12 +2,16 @@ package handlers_test
 
 import (
 	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
@@ -129,4 +133,67 @@ func (e *env) apiText(method, path, token string) (int, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// TestHeldSyncAnswersWhenThePortalStops: a node's held long-poll, when the
+// portal stops (SIGTERM: fiber's Shutdown), is answered 503 with a problem
+// saying the portal is stopping, which the node logs before it retries. It
+// was answered 200 with no body and no media type, which the node logged as
+// "the portal's answer has no media type" at every restart of the portal.
+func TestHeldSyncAnswersWhenThePortalStops(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	tok := e.token(admin)
+	res, out := e.api("POST", "/api/v1/gateway/nodes", tok, map[string]any{"name": "edge-1"})
+	if res.StatusCode != 201 {
+		t.Fatalf("register: %d %v", res.StatusCode, out)
+	}
+	nodeToken := out["token"].(string)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- e.app.Listener(ln) }()
+	type answer struct {
+		status int
+		media  string
+		body   string
+		err    error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+gateway.SyncPath, strings.NewReader(`{"type":"hello","wait_ms":50000,"agent":"test"}`))
+		req.Header.Set("Authorization", "Bearer "+nodeToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answered <- answer{status: resp.StatusCode, media: resp.Header.Get("Content-Type"), body: string(b)}
+	}()
+	// The request is held once the portal has recorded the node's contact.
+	if !gatewaytest.Eventually(10*time.Second, func() bool {
+		_, body := e.apiText("GET", "/api/v1/gateway/nodes", tok)
+		return strings.Contains(body, `"last_seen_at":"`)
+	}) {
+		t.Fatal("the node's sync request never reached the portal")
+	}
+	if err := e.app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("listener: %v", err)
+	}
+	a := <-answered
+	if a.err != nil {
+		t.Fatalf("held sync: %v", a.err)
+	}
+	if a.status != http.StatusServiceUnavailable || a.media != "application/problem+json" || !strings.Contains(a.body, "the portal is stopping") {
+		t.Errorf("held sync when the portal stops: %d %q %s, want 503 application/problem+json saying the portal is stopping", a.status, a.media, a.body)
+	}
 }

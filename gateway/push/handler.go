@@ -71,6 +71,9 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			problem(w, http.StatusUnauthorized, "the node was disconnected")
 			return
 		case r.Context().Err() != nil:
+			// The portal is stopping (or the node hung up): a node still
+			// there logs why and retries.
+			problem(w, http.StatusServiceUnavailable, "the portal is stopping: retry shortly")
 			return
 		case err != nil:
 			h.log.Error("gateway sync failed", "node", node, "err", err)
