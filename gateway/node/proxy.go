@@ -73,6 +73,10 @@ func validRequestID(b []byte) bool {
 type outcome struct {
 	route, keyID, subscription, reason string
 	m                                  *routeMetrics
+	// keyRefused: the subscription's key was refused (expired, or of
+	// another API). The access log names the subscription; its usage does
+	// not count the request, which never reached its API nor its limits.
+	keyRefused bool
 }
 
 // handle serves one data-plane request.
@@ -160,12 +164,12 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	o.keyID, o.subscription = k.ID, k.Subscription
 	if until := k.Until(); !until.IsZero() && !now.Before(until) {
-		o.reason = "expired key"
+		o.reason, o.keyRefused = "expired key", true
 		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="expired"`, "the API key has expired")
 		return
 	}
 	if k.API != r.API || k.Major != r.Major {
-		o.reason = "key of another API"
+		o.reason, o.keyRefused = "key of another API", true
 		writeProblem(ctx, fasthttp.StatusForbidden, "the API key does not subscribe to this API version", reqID, nil)
 		return
 	}
@@ -358,7 +362,7 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 		rm = n.metrics.noRoute
 	}
 	n.metrics.observe(rm, status, elapsed)
-	if o.subscription != "" {
+	if o.subscription != "" && !o.keyRefused {
 		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), len(ctx.Response.Body()))
 	}
 	if !n.opts.AccessLog.Enabled(context.Background(), slog.LevelInfo) {

@@ -201,3 +201,66 @@ func TestNodeWithSharedLimiterTakesNoQuotaCounts(t *testing.T) {
 		t.Errorf("a node with a shared limiter holds quota counts %q", s.Quotas)
 	}
 }
+
+// TestRefusedKeysUseNoQuota: requests a node refuses before its limits (a
+// subscription's rotated key past its grace end: 401; its key sent to
+// another API: 403) never reached the API and take nothing of the daily
+// quota, on that node or on another. They were in the usage reports as the
+// subscription's answers, so the portal counted them as accepted and the
+// other node refused early: with 20 such requests to node A and one
+// accepted, node B accepted none of the 9 the quota of 10 left.
+func TestRefusedKeysUseNoQuota(t *testing.T) {
+	const quota = 10
+	up := startUpstream(t, "a")
+	past := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	st, err := gateway.NewState(1, []gateway.Route{
+		{API: "ledger", Major: 1, Targets: []string{up.URL}, State: gateway.StatePublished},
+		{API: "other", Major: 1, Targets: []string{up.URL}, State: gateway.StatePublished},
+	}, []gateway.Plan{{ID: "daily", DailyQuota: quota}},
+		[]gateway.Key{
+			{ID: "k5", Hash: gateway.HashKey("ptk_k5_secret"), Subscription: "sub-5", Team: "beta", App: "quota", API: "ledger", Major: 1, Plan: "daily", State: gateway.KeyActive},
+			{ID: "k6", Hash: gateway.HashKey("ptk_k6_secret"), Subscription: "sub-5", Team: "beta", App: "quota", API: "ledger", Major: 1, Plan: "daily", State: gateway.KeyActive, GraceEndsAt: past},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startQuotaPortal(t, st)
+	a, b := startQuotaNode(t, p.url, "tok-a"), startQuotaNode(t, p.url, "tok-b")
+	waitVersion(t, a.Node, 1)
+	waitVersion(t, b.Node, 1)
+
+	for range 10 {
+		if r := get(t, a.url+"/ledger/v1/x", "X-API-Key", "ptk_k6_secret"); r.status != http.StatusUnauthorized {
+			t.Fatalf("a key past its grace end: %d, want 401", r.status)
+		}
+		if r := get(t, a.url+"/other/v1/x", "X-API-Key", "ptk_k5_secret"); r.status != http.StatusForbidden {
+			t.Fatalf("a key sent to another API: %d, want 403", r.status)
+		}
+	}
+	if r := get(t, a.url+"/ledger/v1/x", "X-API-Key", "ptk_k5_secret"); r.status != http.StatusOK {
+		t.Fatalf("the subscription's key: %d, want 200", r.status)
+	}
+	// Node B holds the portal's counts made after node A's report.
+	if !gatewaytest.Eventually(10*time.Second, func() bool {
+		if p.counts.Used("sub-5") < 1 {
+			return false
+		}
+		rev, _ := p.counts.QuotaRevision(context.Background())
+		s, ok := p.hubNode("node-b")
+		return ok && s.Waiting && s.Quotas == rev
+	}) {
+		t.Fatal("node A's report did not reach node B")
+	}
+	if got := p.counts.Used("sub-5"); got != 1 {
+		t.Errorf("the portal counted %d requests of the day, want 1 (the one accepted)", got)
+	}
+	accepted := 0
+	for range quota {
+		if r := get(t, b.url+"/ledger/v1/x", "X-API-Key", "ptk_k5_secret"); r.status == http.StatusOK {
+			accepted++
+		}
+	}
+	if accepted != quota-1 {
+		t.Errorf("node B accepted %d requests, want %d (the quota less the one node A accepted)", accepted, quota-1)
+	}
+}
