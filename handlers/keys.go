@@ -125,7 +125,11 @@ func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 		return h.renderKeyForm(c, sub, in.Name, fields)
 	}
 	if msg, ok := refusal(err); ok {
-		return h.renderKeyForm(c, sub, in.Name, map[string]string{"form": msg})
+		// As for rotate and revoke: the subscription may have ended since
+		// the page was opened, and then the page has no key form to hold
+		// the message.
+		h.flash(c, "error", msg)
+		return seeOther(c, "/apps/"+sub.App.Slug)
 	}
 	if err != nil {
 		return err

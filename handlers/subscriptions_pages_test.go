@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -167,5 +169,40 @@ func TestSubscriptionPagesJourney(t *testing.T) {
 	d = doc(t, consumer.get("/apps"))
 	if d.Find(`[data-testid="app-row"][data-app="finder"]`).Length() != 1 || d.Find(`[data-testid="consumer-subscriptions"] [data-testid="subscription-row"]`).Length() != 1 {
 		t.Errorf("apps page: %q", d.Find("main").Text())
+	}
+}
+
+// TestKeyFormOfASubscriptionEndedMeanwhile: the app page was opened while
+// the subscription was active; it was cancelled (in another tab, or by the
+// version's retirement) before its "Create key" form was sent. The answer
+// says why no key was issued. It was a 422 re-rendering the app page, where
+// an ended subscription has no key form, so the message was nowhere.
+func TestKeyFormOfASubscriptionEndedMeanwhile(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	id := fmt.Sprint(sub["id"])
+
+	consumer := e.browser()
+	consumer.login("outsider")
+	if d := doc(t, consumer.get("/apps/finder")); d.Find(`[data-testid="key-form"]`).Length() != 1 {
+		t.Fatal("the active subscription offers no key form")
+	}
+	e.call("POST", "/api/v1/subscriptions/"+id+"/cancel", "outsider", nil, 200)
+
+	res := consumer.post("/subscriptions/"+id+"/keys", url.Values{"name": {"production"}})
+	if res.StatusCode == http.StatusSeeOther {
+		res.Body.Close()
+		res = consumer.get(res.Header.Get("Location"))
+	}
+	d := doc(t, res)
+	if got := d.Find("main").Text() + d.Find(`[data-testid="flash"]`).Text(); !strings.Contains(got, "Keys are issued for active subscriptions") {
+		t.Errorf("key form of a cancelled subscription: status %d, the page does not say why: %q", res.StatusCode, strings.Join(strings.Fields(d.Find("main").Text()), " "))
+	}
+	if n := len(e.call("GET", "/api/v1/subscriptions/"+id+"/keys", "outsider", nil, 200)["keys"].([]any)); n != 0 {
+		t.Errorf("the cancelled subscription has %d keys", n)
 	}
 }
