@@ -206,3 +206,28 @@ func TestKeyFormOfASubscriptionEndedMeanwhile(t *testing.T) {
 		t.Errorf("the cancelled subscription has %d keys", n)
 	}
 }
+
+// TestAppsPageSaysWhoCreatesApps: the empty Apps page points to the form
+// below only for whoever has one (developers and above of a team); a
+// viewer, who has no form, is told who creates apps instead.
+func TestAppsPageSaysWhoCreatesApps(t *testing.T) {
+	e := newLCEnv(t)
+	for _, tt := range []struct {
+		user     string
+		form     bool
+		wantText string
+	}{
+		{"dev", true, "Create one below"},
+		{"viewer", false, "Only developers and above of a team create its apps"},
+	} {
+		b := e.browser()
+		b.login(tt.user)
+		d := doc(t, b.get("/apps"))
+		if got := d.Find(`[data-testid="app-form"]`).Length() == 1; got != tt.form {
+			t.Errorf("%s: app form shown %v, want %v", tt.user, got, tt.form)
+		}
+		if got := d.Find(`[data-testid="empty"]`).First().Text(); !strings.Contains(got, tt.wantText) {
+			t.Errorf("%s: empty Apps page says %q, want %q", tt.user, strings.Join(strings.Fields(got), " "), tt.wantText)
+		}
+	}
+}
