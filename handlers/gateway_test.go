@@ -164,7 +164,7 @@ func TestHeldSyncAnswersWhenThePortalStops(t *testing.T) {
 	}
 	answered := make(chan answer, 1)
 	go func() {
-		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+gateway.SyncPath, strings.NewReader(`{"type":"hello","wait_ms":50000,"agent":"test"}`))
+		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+gateway.SyncPath, strings.NewReader(`{"type":"poll","wait_ms":50000,"agent":"test"}`))
 		req.Header.Set("Authorization", "Bearer "+nodeToken)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)

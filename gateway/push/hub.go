@@ -388,6 +388,12 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 		if r, err := h.decideQuotas(ctx, &req, arrived); r != nil || err != nil {
 			return r, err
 		}
+		if req.Type == gateway.MsgHello {
+			// A node's first request after it starts or after a failed one
+			// is answered at once, in sync or not: it then knows (and logs,
+			// and shows in its metrics) that it is connected again.
+			return heartbeat(head), nil
+		}
 		select {
 		case <-changed:
 		case <-timer.C:

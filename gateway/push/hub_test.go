@@ -333,3 +333,30 @@ func TestQuotaCounts(t *testing.T) {
 		t.Fatal("new counts did not wake the held request")
 	}
 }
+
+// TestHelloInSyncIsAnsweredAtOnce: a node's hello (its first request after
+// it starts, or after the portal was away) is answered at once even when the
+// node serves the newest state, so that the node knows it is connected again;
+// its polls are held. It was held for the whole wait (25 s for a node), and
+// the node's log and portal_connected metric said it was cut off meanwhile.
+func TestHelloInSyncIsAnsweredAtOnce(t *testing.T) {
+	_, hub, states := setup(t)
+	head := states[3].Head()
+	// The hub holds a request 2 s at most (setup): a held hello would end
+	// with this context, before.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	r, err := hub.Sync(ctx, "n1", gateway.SyncRequest{Type: gateway.MsgHello, Version: head.Version, Hash: head.Hash, WaitMS: 60000})
+	if err != nil {
+		t.Fatalf("hello in sync: %v (held instead of answered)", err)
+	}
+	if r.Media != gateway.MediaHeartbeat {
+		t.Errorf("hello in sync: %s, want a heartbeat", r.Media)
+	}
+	// A poll in sync is held until its wait ends (here: the context).
+	ctx, cancel = context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	if r, err := hub.Sync(ctx, "n1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 60000}); err == nil {
+		t.Errorf("poll in sync answered %s at once, want it held", r.Media)
+	}
+}
