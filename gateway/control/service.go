@@ -438,6 +438,9 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	if err := s.requireSettings(ctx, u, a); err != nil {
 		return nil, err
 	}
+	if deploymentID <= 0 {
+		return nil, apperr.Field("deployment", "Choose the deployment to roll back to: its id, as the list of deployments gives it.")
+	}
 	old, err := s.store.GatewayDeployment(ctx, a.ID, deploymentID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && old.Major != major) {
 		return nil, apperr.NotFound(fmt.Sprintf("%s v%d has no deployment %d.", a.Name, major, deploymentID))
