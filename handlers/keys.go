@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
 	"github.com/portico-dev/portico/views/pages/apps"
@@ -85,11 +87,15 @@ func (h *Handler) APIRotateKey(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	grace := ""
-	if body.GraceSeconds != nil {
-		grace = strconv.FormatInt(*body.GraceSeconds, 10)
+	if body.GraceSeconds == nil {
+		return apperr.Field("grace_seconds", "Give grace_seconds: how long the old key stays valid, from 0 (it stops at once) to 2592000 (30 days).")
 	}
-	k, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), currentKey(c), currentSubscription(c), grace)
+	k, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), currentKey(c), currentSubscription(c), strconv.FormatInt(*body.GraceSeconds, 10))
+	var ie *apperr.InputError
+	if errors.As(err, &ie) && ie.Fields["grace"] != "" {
+		// The service names the grace period as the page's form does.
+		return apperr.Field("grace_seconds", ie.Fields["grace"])
+	}
 	if err != nil {
 		return err
 	}

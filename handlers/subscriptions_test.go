@@ -83,7 +83,13 @@ func TestAPISubscriptionJourney(t *testing.T) {
 	}
 	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/revoke", "outsider", nil, 200)
 	e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/revoke", "outsider", nil, 409)
-	e.call("POST", "/api/v1/keys/"+rotated["id"].(string)+"/rotate", "outsider", map[string]any{"grace_seconds": 99999999}, 422)
+	// A bad or missing grace period names the body's field, grace_seconds.
+	for _, body := range []map[string]any{{"grace_seconds": 99999999}, {}} {
+		out := e.call("POST", "/api/v1/keys/"+rotated["id"].(string)+"/rotate", "outsider", body, 422)
+		if errs, _ := out["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "grace_seconds" {
+			t.Errorf("rotate with %v: errors %v, want one naming grace_seconds", body, out["errors"])
+		}
+	}
 
 	// Revocation by the provider needs a reason.
 	e.call("POST", base+"/revoke", "maint", map[string]any{}, 422)
