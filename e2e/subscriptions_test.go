@@ -124,6 +124,11 @@ func TestSubscriptionJourney(t *testing.T) {
 	if html := bea.eval(`document.body.innerHTML`); strings.Contains(html, key) {
 		t.Fatal("the app page shows the whole key again")
 	}
+	// htmx keeps the pages it leaves in its history cache (sessionStorage),
+	// to show them again on Back: never the page of a key.
+	if cache := bea.eval(`sessionStorage.getItem("htmx-history-cache") || ""`); strings.Contains(cache, key) {
+		t.Fatal("the browser's history cache (sessionStorage) holds the whole key: Back would show it again")
+	}
 	kid := bea.eval(`document.querySelector('[data-testid="key-row"]').dataset.key`)
 
 	// Rotate with a grace period (the default, 1 hour), then revoke the old key.

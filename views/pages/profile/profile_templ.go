@@ -208,7 +208,7 @@ func Profile(p layout.Page, v View) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.NewToken != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"alert alert-warn\" data-testid=\"new-token\"><p>Copy your new token now. It is shown this once.</p><pre class=\"code-block\"><code>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"alert alert-warn\" data-testid=\"new-token\" hx-history=\"false\"><p>Copy your new token now. It is shown this once.</p><pre class=\"code-block\"><code>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

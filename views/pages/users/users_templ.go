@@ -325,7 +325,7 @@ func Created(p layout.Page, username, password string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, " created</h1></div></div><div class=\"card\"><div class=\"card-body stack\"><div class=\"alert alert-warn\">This password is shown once. Hand it to ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, " created</h1></div></div><div class=\"card\" hx-history=\"false\"><div class=\"card-body stack\"><div class=\"alert alert-warn\">This password is shown once. Hand it to ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
