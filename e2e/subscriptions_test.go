@@ -112,6 +112,11 @@ func TestSubscriptionJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-key"]`)),
 	)
 	key := bea.eval(`document.querySelector('[data-testid="new-key"]').value`)
+	// The address stays the app's page: the one the form posted to answers
+	// only POST, so a reload there found nothing.
+	if path := bea.eval(`location.pathname`); path != "/apps/checkout" {
+		t.Errorf("address after creating a key = %s, want /apps/checkout", path)
+	}
 	if !strings.HasPrefix(key, "ptk_") || !strings.Contains(bea.text(`[data-testid="key-warning"]`), "shown only once") {
 		t.Fatalf("key page: key %.8q…", key)
 	}

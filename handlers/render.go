@@ -17,6 +17,13 @@ import (
 // render writes a templ component as the HTML response.
 func (h *Handler) render(c *fiber.Ctx, comp templ.Component) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if c.Method() != fiber.MethodGet && c.Get("HX-Request") == "true" {
+		// A page answering a boosted form (the form with its errors, a key
+		// shown once) keeps the address of the form's page: htmx would push
+		// the address the form posted to, which answers only POST, so a
+		// reload or a Back there found nothing.
+		c.Set("HX-Push-Url", "false")
+	}
 	return comp.Render(c.UserContext(), c.Response().BodyWriter())
 }
 

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -229,5 +230,31 @@ func TestAppsPageSaysWhoCreatesApps(t *testing.T) {
 		if got := d.Find(`[data-testid="empty"]`).First().Text(); !strings.Contains(got, tt.wantText) {
 			t.Errorf("%s: empty Apps page says %q, want %q", tt.user, strings.Join(strings.Fields(got), " "), tt.wantText)
 		}
+	}
+}
+
+// TestBoostedFormAnswersKeepTheAddress: a page answering a form sent by
+// htmx (hx-boost) tells htmx not to push the address the form posted to,
+// which answers only POST (a reload there found nothing); boosted links
+// (GET) keep their address.
+func TestBoostedFormAnswersKeepTheAddress(t *testing.T) {
+	e := newLCEnv(t)
+	b := e.browser()
+	b.login("dev")
+	form := url.Values{"team": {"payments"}, "name": {""}, "slug": {"Bad!"}, "_csrf": {b.csrf()}}
+	req := httptest.NewRequest("POST", "/apps", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	res := b.do(req)
+	res.Body.Close()
+	if res.StatusCode != 422 || res.Header.Get("HX-Push-Url") != "false" {
+		t.Errorf("boosted form with errors: %d, HX-Push-Url %q, want 422 and false", res.StatusCode, res.Header.Get("HX-Push-Url"))
+	}
+	req = httptest.NewRequest("GET", "/apps", nil)
+	req.Header.Set("HX-Request", "true")
+	res = b.do(req)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("HX-Push-Url") != "" {
+		t.Errorf("boosted link: %d, HX-Push-Url %q, want 200 and none", res.StatusCode, res.Header.Get("HX-Push-Url"))
 	}
 }
