@@ -216,7 +216,9 @@ func (h *Handler) App() *fiber.App {
 		}
 		app.Add(r.Method, r.Path, handlers...)
 	}
-	app.Use(func(c *fiber.Ctx) error { return errNotFound })
+	// An address no route serves: the 404 page with the user's navigation,
+	// read from the session as a public page reads it.
+	app.Use(h.authenticate(Route{Method: fiber.MethodGet, Path: "/*", Perm: public()}), func(c *fiber.Ctx) error { return errNotFound })
 	return app
 }
 

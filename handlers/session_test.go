@@ -514,3 +514,23 @@ func TestCSRFBoundToSession(t *testing.T) {
 		t.Errorf("the previous session's token: status %d, want 403", got)
 	}
 }
+
+// TestNotFoundPageNamesTheUser: an address no route serves answers the
+// 404 page with the logged-in user's navigation, as every other page does
+// (it offered "Log in" to a user who was logged in).
+func TestNotFoundPageNamesTheUser(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("alice")
+	for _, path := range []string{"/no/such/page", "/subscriptions/1/keys"} {
+		res := b.get(path)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
+		}
+		d := doc(t, res)
+		if got := d.Find(`[data-testid="profile-link"]`).Text(); !strings.Contains(got, "alice") {
+			t.Errorf("GET %s: the 404 page does not name alice (profile link %q)", path, got)
+		}
+	}
+}
