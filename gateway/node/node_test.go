@@ -628,3 +628,31 @@ func TestGracefulShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal("the node still accepts connections after shutdown")
 	}
 }
+
+// TestWrongTokenIsLoggedAsSuch: a node started with a token the portal
+// refuses logs that the portal refused it, and that it serves nothing yet
+// (its requests answer 503), not "portal unreachable, serving the current
+// configuration", which sent a user with a mistyped token looking for a
+// network problem and a configuration the node did not have.
+func TestWrongTokenIsLoggedAsSuch(t *testing.T) {
+	p := startPortal(t, config(t, 1, "http://127.0.0.1:1"))
+	n := startNode(t, p.srv.URL, "tok-wrong", t.TempDir())
+	var line map[string]any
+	if !gatewaytest.Eventually(5*time.Second, func() bool {
+		for _, l := range strings.Split(n.logs.String(), "\n") {
+			if strings.Contains(l, "(401)") {
+				line = map[string]any{}
+				return json.Unmarshal([]byte(l), &line) == nil
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("no log line about the refused token:\n%s", n.logs.String())
+	}
+	if msg, _ := line["msg"].(string); !strings.Contains(msg, "refused the node token") {
+		t.Errorf("log message %q, want it to say the portal refused the node token", msg)
+	}
+	if serving, _ := line["serving"].(string); !strings.Contains(serving, "nothing yet") {
+		t.Errorf("log says it serves %q, want nothing yet", serving)
+	}
+}

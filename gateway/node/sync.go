@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -61,7 +62,11 @@ func (n *Node) RunSync(ctx context.Context) error {
 			n.metrics.connected.Set(0)
 			delay := backoff(failures, 500*time.Millisecond, 30*time.Second)
 			if failures == 1 || failures%20 == 0 || errors.Is(err, errUnauthorized) {
-				log.Warn("portal unreachable, serving the current configuration", "err", err, "attempt", failures, "retry_in", delay.Round(time.Millisecond))
+				what := "portal unreachable"
+				if errors.Is(err, errUnauthorized) {
+					what = "the portal refused the node token"
+				}
+				log.Warn(what, "err", err, "serving", n.serving(), "attempt", failures, "retry_in", delay.Round(time.Millisecond))
 			} else {
 				log.Debug("portal unreachable", "err", err, "attempt", failures)
 			}
@@ -103,6 +108,14 @@ func (n *Node) RunSync(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// serving says what the node serves while the portal does not answer.
+func (n *Node) serving() string {
+	if cur := n.Current(); cur != nil {
+		return "version " + strconv.FormatUint(cur.Version(), 10)
+	}
+	return "nothing yet: requests answer 503 until a configuration arrives"
 }
 
 // syncRequest is the next request's body.
