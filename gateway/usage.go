@@ -101,6 +101,12 @@ type UsageBatch struct {
 const (
 	MaxUsageBatchBytes  = 8 << 20
 	MaxUsageBatchPoints = 20_000
+	// MaxPointRequests bounds each count of requests of a point (a minute
+	// of one key on one node: 71 million a second) and MaxPointBytes its
+	// byte counts, so that the portal's sums of points and batches cannot
+	// wrap past int64 into negative counts.
+	MaxPointRequests = 1 << 32
+	MaxPointBytes    = 1 << 48
 )
 
 // DecodeUsageBatch reads and checks a batch of at most MaxUsageBatchBytes.
@@ -144,10 +150,17 @@ func (b *UsageBatch) Validate() error {
 			return fmt.Errorf("point %d: latency must have %d buckets", i, LatencyBuckets)
 		case p.S2xx < 0 || p.S3xx < 0 || p.S4xx < 0 || p.S429 < 0 || p.S5xx < 0 || p.BytesIn < 0 || p.BytesOut < 0:
 			return fmt.Errorf("point %d: counts must not be negative", i)
+		case p.S2xx > MaxPointRequests || p.S3xx > MaxPointRequests || p.S4xx > MaxPointRequests || p.S429 > MaxPointRequests || p.S5xx > MaxPointRequests:
+			return fmt.Errorf("point %d: a count of requests must be at most %d", i, int64(MaxPointRequests))
+		case p.BytesIn > MaxPointBytes || p.BytesOut > MaxPointBytes:
+			return fmt.Errorf("point %d: a count of bytes must be at most %d", i, int64(MaxPointBytes))
 		}
 		for _, n := range p.Latency {
 			if n < 0 {
 				return fmt.Errorf("point %d: counts must not be negative", i)
+			}
+			if n > 5*MaxPointRequests {
+				return fmt.Errorf("point %d: a latency count must be at most %d", i, int64(5*MaxPointRequests))
 			}
 		}
 	}
