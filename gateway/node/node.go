@@ -237,9 +237,14 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	return serveUntil(ctx, grace, func() error { return srv.Serve(ln) }, srv.ShutdownWithContext)
 }
 
+// The admin server's bounds on a request's reading (headers and body) and
+// on a connection's idle time between requests (variables for the tests).
+var adminReadTimeout, adminIdleTimeout = 10 * time.Second, 90 * time.Second
+
 // ServeAdmin runs /healthz, /readyz and /metrics on ln until ctx ends.
 func (n *Node) ServeAdmin(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: n.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: n.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: adminReadTimeout,
+		WriteTimeout: 60 * time.Second, IdleTimeout: adminIdleTimeout, MaxHeaderBytes: 16 << 10}
 	return serveUntil(ctx, 5*time.Second, func() error { return srv.Serve(ln) }, srv.Shutdown)
 }
 
