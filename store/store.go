@@ -191,8 +191,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // initWithRetry creates bun's migration tables, which happens before the
 // migration lock exists. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
 // against itself: of several instances starting at once on an empty database,
-// all but one fail with a unique violation on the catalog (23505) or
-// "already exists" (42P07). The table then exists, so trying again succeeds.
+// all but one fail with a unique violation on the catalog (23505), "relation
+// already exists" (42P07) or, for the table's row type, "type already exists"
+// (42710). The table then exists, so trying again succeeds.
 func initWithRetry(ctx context.Context, m *migrate.Migrator) error {
 	for attempt := 1; ; attempt++ {
 		err := m.Init(ctx)
@@ -200,7 +201,7 @@ func initWithRetry(ctx context.Context, m *migrate.Migrator) error {
 		if err == nil || attempt == 5 || !errors.As(err, &pgErr) {
 			return err
 		}
-		if code := pgErr.Field('C'); code != "23505" && code != "42P07" {
+		if code := pgErr.Field('C'); code != "23505" && code != "42P07" && code != "42710" {
 			return err
 		}
 		select {
