@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -77,4 +80,67 @@ func TestRunStopsOnContextEnd(t *testing.T) {
 	if !strings.Contains(out.String(), "stopped") {
 		t.Fatalf("output:\n%s", out.String())
 	}
+}
+
+// --log-level is for the node's own events: the access log (--access-log on)
+// has a line per request whatever the level.
+func TestAccessLogIgnoresTheLogLevel(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--portal", "http://127.0.0.1:1", "--addr", addr, "--admin-addr", "127.0.0.1:0", "--data", t.TempDir(), "--log-level", "warn", "--access-log", "on"},
+			func(k string) string {
+				if k == "PORTICO_GATEWAY_TOKEN" {
+					return "t"
+				}
+				return ""
+			}, &stdout, &stderr)
+	}()
+	var resp *http.Response
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/some/v1/thing"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("GET: %v", err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, "msg=request") || !strings.Contains(out, "path=/some/v1/thing") {
+		t.Errorf("access log with --log-level warn: got %q, want a line for the request", out)
+	}
+	if strings.Contains(stderr.String(), "level=INFO") {
+		t.Errorf("standard error with --log-level warn: got info lines:\n%s", stderr.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the node's goroutines may write while the
+// test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

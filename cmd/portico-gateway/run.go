@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/ratelimit"
 	"github.com/portico-dev/portico/logbuf"
@@ -74,7 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if c.AccessLog == "on" {
 		lw := logbuf.New(stdout, time.Second)
 		defer lw.Close()
-		access = c.Log.Logger(lw)
+		// One line per request whatever --log-level says: the level is for
+		// the node's own events on standard error.
+		access = cliconf.Log{Level: "info", Format: c.Log.Format}.Logger(lw)
 	}
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()
