@@ -1,6 +1,7 @@
 package node
 
 import (
+	"io"
 	"log/slog"
 	"net"
 	"testing"
@@ -57,6 +58,13 @@ func BenchmarkInstallOneKeyChange(b *testing.B) {
 // fixed body), metrics and usage. Its allocations per request are the
 // figure to watch; its time includes the upstream's.
 func BenchmarkHandle(b *testing.B) {
+	b.Run("access log off", func(b *testing.B) { benchmarkHandle(b, slog.New(slog.DiscardHandler)) })
+	// As portico-gateway writes it (--access-log on, text), to a writer that
+	// keeps nothing.
+	b.Run("access log on", func(b *testing.B) { benchmarkHandle(b, slog.New(slog.NewTextHandler(io.Discard, nil))) })
+}
+
+func benchmarkHandle(b *testing.B, access *slog.Logger) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -75,7 +83,7 @@ func BenchmarkHandle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := New(Options{DataDir: b.TempDir(), AccessLog: slog.New(slog.DiscardHandler)})
+	n := New(Options{DataDir: b.TempDir(), AccessLog: access})
 	if err := n.Install(st); err != nil {
 		b.Fatal(err)
 	}
