@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/url"
 	"runtime/debug"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/ratelimit"
 	"github.com/portico-dev/portico/logbuf"
@@ -71,13 +69,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := c.Log.Logger(stderr)
-	access := slog.New(slog.DiscardHandler)
+	var access *node.AccessLog
 	if c.AccessLog == "on" {
 		lw := logbuf.New(stdout, time.Second)
 		defer lw.Close()
 		// One line per request whatever --log-level says: the level is for
 		// the node's own events on standard error.
-		access = cliconf.Log{Level: "info", Format: c.Log.Format}.Logger(lw)
+		access = node.NewAccessLog(lw, c.Log.Format == "json")
 	}
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()

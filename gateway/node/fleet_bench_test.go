@@ -74,7 +74,7 @@ func BenchmarkRevocationOnAFleet(b *testing.B) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: nodes + 10}}
 	for i := range fleet {
-		n := node.New(node.Options{Portal: srv.URL, Token: "tok-" + strconv.Itoa(i), DataDir: b.TempDir(), Logger: quiet, AccessLog: quiet,
+		n := node.New(node.Options{Portal: srv.URL, Token: "tok-" + strconv.Itoa(i), DataDir: b.TempDir(), Logger: quiet,
 			Wait: 20 * time.Second, HTTPClient: client})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -88,8 +88,9 @@ type runningNode struct {
 func startNode(t *testing.T, portalURL, token, dir string) *runningNode {
 	t.Helper()
 	logs := &logtest.Buffer{}
-	logger := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: dir, Logger: logger, Wait: 3 * time.Second, ResponseTimeout: 2 * time.Second, ConnectTimeout: time.Second})
+	out := io.MultiWriter(logs, testWriter{t})
+	logger := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: dir, Logger: logger, AccessLog: node.NewAccessLog(out, true), Wait: 3 * time.Second, ResponseTimeout: 2 * time.Second, ConnectTimeout: time.Second})
 	if err := n.LoadLastKnownGood(); err != nil {
 		t.Fatal(err)
 	}

@@ -37,9 +37,10 @@ type Options struct {
 	Token string
 	// DataDir holds the last-known-good configuration.
 	DataDir string
-	// Logger receives the node's events; AccessLog one line per request.
+	// Logger receives the node's events; AccessLog one line per request
+	// (none when nil).
 	Logger    *slog.Logger
-	AccessLog *slog.Logger
+	AccessLog *AccessLog
 	Limiter   Limiter
 	Limits    gateway.Limits
 	// Agent names the software to the portal.
@@ -65,9 +66,6 @@ type Options struct {
 func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.AccessLog == nil {
-		o.AccessLog = o.Logger
 	}
 	if o.Limiter == nil {
 		o.Limiter = ratelimit.NewLocal()

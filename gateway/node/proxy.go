@@ -7,13 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"log/slog"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/fasthttp"
 
@@ -365,33 +365,30 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 	if o.subscription != "" && !o.keyRefused {
 		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), len(ctx.Response.Body()))
 	}
-	if !n.opts.AccessLog.Enabled(context.Background(), slog.LevelInfo) {
+	if n.opts.AccessLog == nil {
 		return
 	}
 	path := ctx.Path()
 	if len(path) > 256 {
 		path = path[:256]
 	}
-	attrs := []slog.Attr{
-		slog.String("request_id", reqID),
-		slog.String("method", string(ctx.Method())),
-		slog.String("path", string(path)),
-		slog.Int("status", status),
-		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-		slog.Int("bytes", len(ctx.Response.Body())),
-		slog.String("client", ctx.RemoteIP().String()),
-	}
-	if o.route != "" {
-		attrs = append(attrs, slog.String("route", o.route))
-	}
-	if o.keyID != "" {
-		attrs = append(attrs, slog.String("key_id", o.keyID))
-	}
-	if o.subscription != "" {
-		attrs = append(attrs, slog.String("subscription", o.subscription))
-	}
-	if o.reason != "" {
-		attrs = append(attrs, slog.String("reason", o.reason))
-	}
-	n.opts.AccessLog.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+	// The entry's strings point into the request, valid until the handler
+	// returns; the line is written before.
+	n.opts.AccessLog.write(time.Now(), &accessEntry{
+		requestID: reqID,
+		method:    b2s(ctx.Method()),
+		path:      b2s(path),
+		status:    status,
+		duration:  elapsed,
+		bytes:     len(ctx.Response.Body()),
+		client:    clientAddr(ctx.RemoteIP()),
+		route:     o.route,
+		keyID:     o.keyID,
+		sub:       o.subscription,
+		reason:    o.reason,
+	})
 }
+
+// b2s is b as a string without a copy; the string must not outlive b's
+// contents.
+func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
