@@ -46,8 +46,11 @@ func (r Route) BodyLimit() int {
 	return FormBodyLimit
 }
 
-// limitBody refuses a request whose announced or read body exceeds max.
-func limitBody(max int) fiber.Handler {
+// limitBody refuses a request whose announced or read body exceeds the
+// route's limit. A page's refusal reads the session first, so that the error
+// page has the user's navigation, as every page has.
+func (h *Handler) limitBody(r Route) fiber.Handler {
+	max := r.BodyLimit()
 	var msg string
 	if max >= 1<<20 {
 		msg = fmt.Sprintf("The request is larger than the %d MiB this address accepts.", max>>20)
@@ -56,6 +59,11 @@ func limitBody(max int) fiber.Handler {
 	}
 	return func(c *fiber.Ctx) error {
 		if c.Request().Header.ContentLength() > max || len(c.Request().Body()) > max {
+			if !r.API() && r.Perm.Scope != Node {
+				if err := h.authenticateSession(c); err == nil {
+					h.ensureCSRF(c) //nolint:errcheck // the page is an error page either way
+				}
+			}
 			return clientError(fiber.StatusRequestEntityTooLarge, msg)
 		}
 		return c.Next()

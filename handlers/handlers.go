@@ -210,9 +210,9 @@ func (h *Handler) App() *fiber.App {
 	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	mountStatic(app)
 	for _, r := range h.Routes() {
-		handlers := []fiber.Handler{limitBody(r.BodyLimit()), h.authenticate(r), h.authorize(r), r.Handle}
+		handlers := []fiber.Handler{h.limitBody(r), h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
-			handlers = []fiber.Handler{limitBody(r.BodyLimit()), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
+			handlers = []fiber.Handler{h.limitBody(r), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
 	}

@@ -288,6 +288,11 @@ func TestBodyLimitPerRoute(t *testing.T) {
 				if !strings.Contains(body, "larger than the") {
 					t.Errorf("the answer does not say the limit: %.300s", body)
 				}
+				// The error page has the user's navigation, as every page
+				// (it offered "Log in" to a user who was logged in).
+				if tt.page && !strings.Contains(body, `data-testid="profile-link"`) {
+					t.Errorf("the 413 page does not show the logged-in user's navigation: %.300s", body)
+				}
 			}
 			if after := e.tableCounts(t); fmt.Sprint(after) != fmt.Sprint(before) {
 				t.Errorf("rows before %v, after %v: want nothing stored", before, after)
