@@ -6,9 +6,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/logtest"
 )
 
 func TestConfigRefusesBadSettings(t *testing.T) {
@@ -93,7 +94,7 @@ func TestAccessLogIgnoresTheLogLevel(t *testing.T) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr logtest.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"--portal", "http://127.0.0.1:1", "--addr", addr, "--admin-addr", "127.0.0.1:0", "--data", t.TempDir(), "--log-level", "warn", "--access-log", "on"},
@@ -124,23 +125,4 @@ func TestAccessLogIgnoresTheLogLevel(t *testing.T) {
 	if strings.Contains(stderr.String(), "level=INFO") {
 		t.Errorf("standard error with --log-level warn: got info lines:\n%s", stderr.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer that the node's goroutines may write while the
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
