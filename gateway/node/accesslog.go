@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -48,7 +49,7 @@ type accessEntry struct {
 	status                  int
 	duration                time.Duration
 	bytes                   int
-	client                  netip.Addr
+	client                  clientIP
 	route, keyID, sub       string
 	reason                  string
 }
@@ -56,7 +57,7 @@ type accessEntry struct {
 // write writes e's line, stamped t.
 func (a *AccessLog) write(t time.Time, e *accessEntry) {
 	if e.requestID == "" || e.method == "" || e.path == "" || // the text handler quotes ""
-		!e.client.IsValid() || e.client.Zone() != "" ||
+		!e.client.addr().IsValid() ||
 		!plain(e.requestID) || !plain(e.method) || !plain(e.path) || !plain(e.route) ||
 		!plain(e.keyID) || !plain(e.sub) || !plainSpaced(e.reason) || t.Year() < 0 || t.Year() >= 10000 {
 		a.writeSlog(t, e)
@@ -80,7 +81,7 @@ func (a *AccessLog) write(t time.Time, e *accessEntry) {
 		b = append(b, `,"bytes":`...)
 		b = strconv.AppendInt(b, int64(e.bytes), 10)
 		b = append(b, `,"client":"`...)
-		b = e.client.AppendTo(b)
+		b = e.client.addr().AppendTo(b)
 		b = append(b, '"')
 		b = appendJSONField(b, "route", e.route)
 		b = appendJSONField(b, "key_id", e.keyID)
@@ -103,7 +104,7 @@ func (a *AccessLog) write(t time.Time, e *accessEntry) {
 		b = append(b, " bytes="...)
 		b = strconv.AppendInt(b, int64(e.bytes), 10)
 		b = append(b, " client="...)
-		b = e.client.AppendTo(b)
+		b = e.client.addr().AppendTo(b)
 		b = appendTextField(b, "route", e.route)
 		b = appendTextField(b, "key_id", e.keyID)
 		b = appendTextField(b, "subscription", e.sub)
@@ -125,21 +126,31 @@ func (a *AccessLog) write(t time.Time, e *accessEntry) {
 }
 
 // writeSlog writes e's line through slog, for values it quotes or escapes.
+// Every string is copied: the caller's method and path point into the
+// request and its stack, which must not escape through slog's handler (nor
+// may, for the compiler's analysis, any other field of e).
 func (a *AccessLog) writeSlog(t time.Time, e *accessEntry) {
 	r := slog.NewRecord(t, slog.LevelInfo, "request", 0)
 	r.AddAttrs(
-		slog.String("request_id", e.requestID),
-		slog.String("method", e.method),
-		slog.String("path", e.path),
+		slog.String("request_id", strings.Clone(e.requestID)),
+		slog.String("method", strings.Clone(e.method)),
+		slog.String("path", strings.Clone(e.path)),
 		slog.Int("status", e.status),
 		slog.Float64("duration_ms", durationMS(e.duration)),
 		slog.Int("bytes", e.bytes),
-		slog.String("client", clientString(e.client)),
+		slog.String("client", clientString(e.client.addr())),
 	)
-	for _, f := range [...]struct{ k, v string }{{"route", e.route}, {"key_id", e.keyID}, {"subscription", e.sub}, {"reason", e.reason}} {
-		if f.v != "" {
-			r.AddAttrs(slog.String(f.k, f.v))
-		}
+	if e.route != "" {
+		r.AddAttrs(slog.String("route", strings.Clone(e.route)))
+	}
+	if e.keyID != "" {
+		r.AddAttrs(slog.String("key_id", strings.Clone(e.keyID)))
+	}
+	if e.sub != "" {
+		r.AddAttrs(slog.String("subscription", strings.Clone(e.sub)))
+	}
+	if e.reason != "" {
+		r.AddAttrs(slog.String("reason", strings.Clone(e.reason)))
 	}
 	a.slog.Handler().Handle(context.Background(), r) //nolint:errcheck // as above
 }
@@ -153,11 +164,33 @@ func clientString(a netip.Addr) string {
 	return a.String()
 }
 
-// clientAddr is the request's client address, an IPv4 address mapped in IPv6
-// written as IPv4 (as net.IP's String does).
-func clientAddr(ip net.IP) netip.Addr {
-	a, _ := netip.AddrFromSlice(ip)
-	return a.Unmap()
+// clientIP is the request's client address, held without a pointer (a
+// netip.Addr holds one), so that the entry's other fields, which point into
+// the request and the stack, are not seen by the compiler to escape with it.
+type clientIP struct {
+	ip [16]byte
+	n  uint8 // 4, 16, or 0: none
+}
+
+// clientAddr is ip as a clientIP.
+func clientAddr(ip net.IP) clientIP {
+	var c clientIP
+	if len(ip) == net.IPv4len || len(ip) == net.IPv6len {
+		c.n = uint8(copy(c.ip[:], ip))
+	}
+	return c
+}
+
+// addr is the address, an IPv4 address mapped in IPv6 written as IPv4 (as
+// net.IP's String does).
+func (c clientIP) addr() netip.Addr {
+	switch c.n {
+	case net.IPv4len:
+		return netip.AddrFrom4([4]byte(c.ip[:4]))
+	case net.IPv6len:
+		return netip.AddrFrom16(c.ip).Unmap()
+	}
+	return netip.Addr{}
 }
 
 // durationMS is d in milliseconds with microsecond precision.

@@ -278,6 +278,10 @@ func TestDataPlane(t *testing.T) {
 		if !strings.Contains(logs, `"key_id":"k1"`) {
 			t.Error("access log lacks the key id")
 		}
+		// The path the client asked for, not the upstream's.
+		if !strings.Contains(logs, `"path":"/ledger/v1/accounts/42","status":200`) {
+			t.Error("access log lacks the client's path of a forwarded request")
+		}
 		for _, secret := range []string{"ptk_k1_secret", gateway.HashKey("ptk_k1_secret"), "ptk_k3_secret", gateway.HashKey("ptk_k3_secret"), "ptk_nope", "tok-a"} {
 			if strings.Contains(logs, secret) {
 				t.Errorf("logs contain %q", secret)

@@ -77,6 +77,10 @@ type outcome struct {
 	// another API). The access log names the subscription; its usage does
 	// not count the request, which never reached its API nor its limits.
 	keyRefused bool
+	// path is the client's path (its first 256 bytes, as the access log
+	// writes it), kept before the upstream's path replaces it.
+	path    [256]byte
+	pathLen int
 }
 
 // handle serves one data-plane request.
@@ -89,6 +93,9 @@ func (n *Node) handle(ctx *fasthttp.RequestCtx) {
 		reqID = n.reqIDs.next()
 	}
 	var o outcome
+	if n.opts.AccessLog != nil {
+		o.pathLen = copy(o.path[:], ctx.Path())
+	}
 	n.serve(ctx, reqID, start, &o)
 	ctx.Response.Header.Set(headerRequestID, reqID)
 	n.record(ctx, reqID, start, &o)
@@ -368,16 +375,12 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 	if n.opts.AccessLog == nil {
 		return
 	}
-	path := ctx.Path()
-	if len(path) > 256 {
-		path = path[:256]
-	}
-	// The entry's strings point into the request, valid until the handler
-	// returns; the line is written before.
+	// The entry's method and path point into the request and o, valid
+	// until the handler returns; the line is written before.
 	n.opts.AccessLog.write(time.Now(), &accessEntry{
 		requestID: reqID,
 		method:    b2s(ctx.Method()),
-		path:      b2s(path),
+		path:      b2s(o.path[:o.pathLen]),
 		status:    status,
 		duration:  elapsed,
 		bytes:     len(ctx.Response.Body()),
