@@ -76,6 +76,9 @@ func benchmarkHandle(b *testing.B, access *AccessLog) {
 // makes the handler's state escape, such as an access log entry pointing
 // into it, shows here).
 func TestHandleAllocations(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector allocates on its own; the count is checked by go test without -race")
+	}
 	serve := handleFixture(t, NewAccessLog(io.Discard, false))
 	serve()
 	if n := testing.AllocsPerRun(200, serve); n > 3 {
