@@ -46,3 +46,44 @@ func TestIngestRefusesCountsThatWouldWrap(t *testing.T) {
 		}
 	})
 }
+
+// A node whose clock runs ahead (minutes or years) has its points counted
+// in the portal's current minute: the series up to now shows them, the
+// answer says how many were ahead, and the daily quota counts them today.
+func TestIngestCountsPointsAheadInTheCurrentMinute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		cur := f.now.Truncate(time.Minute)
+		points := []gateway.UsagePoint{
+			point(f.sub, f.kid, cur.Add(5*time.Minute), 2, 0, 0, time.Millisecond),
+			point(f.sub, f.kid, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), 3, 0, 0, time.Millisecond),
+			point(f.sub, f.kid, cur, 1, 0, 0, time.Millisecond),
+		}
+		res, err := f.svc.Ingest(ctx, "node-a", &gateway.UsageBatch{ID: "b-1", Points: points})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Points != 3 || res.Ahead != 2 {
+			t.Errorf("ingest: %+v, want 3 points of which 2 ahead", res)
+		}
+		ser, err := f.svc.Series(ctx, f.maint, usage.Query{API: "pets", From: f.now.Add(-time.Hour), To: f.now.Add(time.Minute), Step: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ser.Points) != 1 || ser.Points[0].Requests != 6 || !ser.Points[0].T.Equal(cur) {
+			t.Fatalf("series: %+v, want the 6 requests in the current minute", ser.Points)
+		}
+		var later int64
+		if err := s.DB().NewSelect().Table("usage_rollups").ColumnExpr("count(*)").Where("t > ?", cur.Unix()).Scan(ctx, &later); err != nil {
+			t.Fatal(err)
+		}
+		if later != 0 {
+			t.Errorf("%d usage rows dated after the current minute, want none", later)
+		}
+		again, err := f.svc.Ingest(ctx, "node-a", &gateway.UsageBatch{ID: "b-1", Points: points})
+		if err != nil || !again.Duplicate || again.Ahead != 0 {
+			t.Errorf("the batch again: %+v %v, want a duplicate that counted nothing", again, err)
+		}
+	})
+}

@@ -83,11 +83,17 @@ type IngestResult struct {
 	// Points were added; Skipped named no subscription the portal knows.
 	Points  int `json:"points"`
 	Skipped int `json:"skipped"`
+	// Ahead were dated after the portal's current minute (the node's clock
+	// ahead of the portal's): they were counted in the current minute.
+	Ahead int `json:"ahead"`
 }
 
 // Ingest adds node's batch to the rollups, once: a batch id seen before
 // from that node changes nothing. Points of unknown subscriptions (ended and
-// deleted, or not from this portal) are skipped.
+// deleted, or not from this portal) are skipped. Points dated after the
+// portal's current minute count in that minute: a node whose clock runs
+// ahead (by minutes or by years) neither loses its counts nor writes rows
+// that no chart up to now shows and no compaction ever reaches.
 func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch) (IngestResult, error) {
 	if node == "" {
 		return IngestResult{}, apperr.Denied("A node is required.")
@@ -95,6 +101,7 @@ func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch
 	if err := b.Validate(); err != nil {
 		return IngestResult{}, apperr.Field("batch", err.Error())
 	}
+	ahead := clampToMinute(b.Points, s.opts.Now())
 	if s.store.Dialect() == store.SQLite {
 		s.ingest.Lock()
 		defer s.ingest.Unlock()
@@ -104,13 +111,13 @@ func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch
 	}
 	var res IngestResult
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		res = IngestResult{}
+		res = IngestResult{Ahead: ahead}
 		fresh, err := s.store.RecordUsageBatch(ctx, tx, node, b.ID, len(b.Points), s.opts.Now())
 		if err != nil {
 			return err
 		}
 		if !fresh {
-			res.Duplicate = true
+			res = IngestResult{Duplicate: true}
 			return nil
 		}
 		ids := make([]int64, 0, len(b.Points))
@@ -186,13 +193,28 @@ func (s *Service) Ingest(ctx context.Context, node string, b *gateway.UsageBatch
 	return res, err
 }
 
+// clampToMinute moves the points dated after now's minute to that minute
+// and says how many it moved.
+func clampToMinute(points []gateway.UsagePoint, now time.Time) int {
+	cur := now.Unix() - now.Unix()%60
+	n := 0
+	for i := range points {
+		if points[i].Minute > cur {
+			points[i].Minute = cur
+			n++
+		}
+	}
+	return n
+}
+
 // countQuotas adds the batch's accepted requests (every answer but 429) to
 // the daily counts of the subscriptions whose plan has a quota, and
 // notifies the consumer team of a subscription whose count reaches 80 % or
 // 100 % of the quota: once per threshold, subscription and UTC day, as the
 // alert's row is written in this transaction under a unique key. Only
-// yesterday, today and tomorrow (a node's clock a little ahead) count: a
-// batch that waited on a node's disk for longer is history, not quota.
+// yesterday and today count (Ingest has moved minutes ahead of the portal's
+// to its current one): a batch that waited on a node's disk for longer is
+// history, not quota.
 func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageBatch, subs map[int64]store.UsageSubscription) error {
 	today := s.opts.Now().Unix() / store.UsageDay
 	type dayKey struct{ day, sub int64 }
@@ -202,7 +224,7 @@ func (s *Service) countQuotas(ctx context.Context, tx bun.IDB, b *gateway.UsageB
 		sub, ok := subs[id]
 		accepted := p.Requests() - p.S429
 		day := p.Minute / store.UsageDay
-		if !ok || sub.QuotaPerDay <= 0 || accepted <= 0 || day < today-1 || day > today+1 {
+		if !ok || sub.QuotaPerDay <= 0 || accepted <= 0 || day < today-1 || day > today {
 			continue
 		}
 		add[dayKey{day, id}] += accepted
