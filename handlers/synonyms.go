@@ -28,7 +28,11 @@ func (h *Handler) ShowSynonyms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSynonyms(c, synonyms.Page{Text: syn.Groups.Text(), Groups: syn.Groups, Default: syn.Default})
+	lines := make([]string, len(syn.Groups))
+	for i, g := range syn.Groups {
+		lines[i] = search.GroupText(g)
+	}
+	return h.renderSynonyms(c, synonyms.Page{Text: syn.Groups.Text(), Lines: lines, Default: syn.Default})
 }
 
 func (h *Handler) renderSynonyms(c *fiber.Ctx, p synonyms.Page) error {

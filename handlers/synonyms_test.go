@@ -56,14 +56,30 @@ func TestSearchSynonymsPageAndAPI(t *testing.T) {
 	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); toJSON(t, got["synonyms"]) != `[["repo","repository"],["email","e-mail"]]` {
 		t.Errorf("list after the form: got %s", toJSON(t, got["synonyms"]))
 	}
+	// A one-way mapping: saved with its arrow as a member, shown as a line with its arrow.
+	res = admin.post("/search/synonyms", url.Values{"synonyms": {"Rain, snow => weather"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save a one-way mapping: status %d, want 303", res.StatusCode)
+	}
+	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); toJSON(t, got["synonyms"]) != `[["rain","snow","=\u003e","weather"]]` {
+		t.Errorf("list after a one-way mapping: got %s", toJSON(t, got["synonyms"]))
+	}
+	if d := doc(t, b.get("/search/synonyms")); !strings.Contains(d.Find(`[data-testid="synonyms-list"]`).Text(), "rain, snow => weather") {
+		t.Errorf("a member's list: got %q, want the mapping with its arrow", d.Find(`[data-testid="synonyms-list"]`).Text())
+	}
+	res = admin.post("/search/synonyms", url.Values{"synonyms": {"rain => weather => climate"}})
+	if d := doc(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(d.Find(`[data-testid="error-synonyms"]`).Text(), "one => at most") {
+		t.Errorf("two arrows: status %d, error %q, want 422 saying one arrow at most", res.StatusCode, d.Find(`[data-testid="error-synonyms"]`).Text())
+	}
 	res = admin.post("/search/synonyms", url.Values{"defaults": {"1"}})
 	res.Body.Close()
 	if got := e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200); !strings.Contains(toJSON(t, got["synonyms"]), `"geocode"`) {
 		t.Errorf("after restoring the defaults: got %s", toJSON(t, got["synonyms"]))
 	}
 	audit := e.call("GET", "/api/v1/audit?action=search.synonyms.update", "admin", nil, 200)
-	if events, _ := audit["events"].([]any); len(events) != 3 {
-		t.Errorf("audit has %d synonym updates, want 3", len(events))
+	if events, _ := audit["events"].([]any); len(events) != 4 {
+		t.Errorf("audit has %d synonym updates, want 4", len(events))
 	}
 }
 

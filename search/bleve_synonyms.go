@@ -38,18 +38,23 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 		}
 		return out
 	}
-	for _, g := range syn {
-		analysed := make([][]string, 0, len(g))
-		for _, m := range g {
+	analyse := func(members []string) [][]string {
+		analysed := make([][]string, 0, len(members))
+		for _, m := range members {
 			if st := stems(m); len(st) > 0 && !slices.ContainsFunc(analysed, func(o []string) bool { return slices.Equal(o, st) }) {
 				analysed = append(analysed, st)
 			}
 		}
-		for i, from := range analysed {
-			e := thesaurusEntry{from: from}
-			for j, to := range analysed {
-				if i != j {
-					e.to = append(e.to, to)
+		return analysed
+	}
+	for _, g := range syn {
+		from, to := links(g)
+		targets := analyse(to)
+		for _, f := range analyse(from) {
+			e := thesaurusEntry{from: f}
+			for _, t := range targets {
+				if !slices.Equal(f, t) {
+					e.to = append(e.to, t)
 				}
 			}
 			if len(e.to) > 0 {

@@ -3,6 +3,7 @@ package search
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,7 +11,24 @@ import (
 // Synonyms are groups of equivalent words or short phrases ("repo", "repository"): a query with one member of a group
 // also finds the APIs that use another, ranked a little below those that use the query's own words. Members are
 // lowercase, single-spaced, unique within a group.
+//
+// A group with the member OneWay in it is a one-way mapping, Solr's "rain, snow => weather": a query with a member
+// before the arrow also finds the APIs that use a member after it, and not the other way round (a query for "weather"
+// is not widened to every API that mentions rain). It is for "kind of" links, where a group of equivalents would
+// widen the general word's queries.
 type Synonyms [][]string
+
+// OneWay separates the members of a one-way mapping: the words of the query, then what they also find.
+const OneWay = "=>"
+
+// links returns what each member of g finds besides itself: for a group of equivalents, from and to are the whole
+// group; for a one-way mapping, the members before the arrow and those after it.
+func links(g []string) (from, to []string) {
+	if i := slices.Index(g, OneWay); i >= 0 {
+		return g[:i], g[i+1:]
+	}
+	return g, g
+}
 
 // Bounds of a synonym list.
 const (
@@ -181,14 +199,29 @@ func DefaultSynonyms() Synonyms {
 		{"ebook", "e-book"},
 		{"healthcare", "health care", "health insurance", "medical insurance"},
 		{"k-12", "k12", "primary and secondary education"},
+
+		// One way ("kind of" links): a query with a word before the arrow also finds the APIs that say what comes after
+		// it, and not the other way round.
+		{"rain", "snow", "wind", "humidity", "precipitation", "storm", OneWay, "weather"},
+		{"dollar", "euro", "pound sterling", "yen", OneWay, "currency"},
+		{"bitcoin", "ethereum", OneWay, "cryptocurrency"},
+		{"visa", "mastercard", "amex", "debit card", "credit card", OneWay, "card"},
+		{"checkout", OneWay, "payment"},
+		{"album", "artist", "playlist", OneWay, "music"},
+		{"employee", "payroll", "time off", OneWay, "human resources"},
+		{"sales lead", "sales pipeline", OneWay, "crm"},
+		{"stack trace", "traceback", OneWay, "exception"},
+		{"flight", "airline", OneWay, "airport"},
+		{"translate", OneWay, "language"},
 	}
 }
 
 // ErrInvalidSynonyms reports a synonym list that cannot be used; the message says what to change.
 var ErrInvalidSynonyms = errors.New("invalid synonyms")
 
-// ParseSynonyms reads a synonym list written one group per line, members separated by commas ("repo, repository").
-// Blank lines and lines starting with # are skipped.
+// ParseSynonyms reads a synonym list written one group per line, members separated by commas ("repo, repository"),
+// a one-way mapping with an arrow between the words and what they also find ("rain, snow => weather"). Blank lines
+// and lines starting with # are skipped.
 func ParseSynonyms(text string) (Synonyms, error) {
 	if len(text) > MaxSynonymsText {
 		return nil, fmt.Errorf("%w: keep the list under %d KB", ErrInvalidSynonyms, MaxSynonymsText>>10)
@@ -199,7 +232,14 @@ func ParseSynonyms(text string) (Synonyms, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		g, err := synonymGroup(strings.Split(line, ","))
+		members := strings.Split(line, ",")
+		if strings.Count(line, OneWay) > 1 {
+			return nil, fmt.Errorf("%w: line %d: one %s at most in a line", ErrInvalidSynonyms, i+1, OneWay)
+		}
+		if left, right, ok := strings.Cut(line, OneWay); ok {
+			members = slices.Concat(strings.Split(left, ","), []string{OneWay}, strings.Split(right, ","))
+		}
+		g, err := synonymGroup(members)
 		if err != nil {
 			return nil, fmt.Errorf("%w: line %d: %s", ErrInvalidSynonyms, i+1, err.Error())
 		}
@@ -237,16 +277,34 @@ func checkSynonymCount(groups [][]string) (Synonyms, error) {
 	return Synonyms(groups), nil
 }
 
-// synonymGroup normalises the members of one group and checks their bounds.
+// synonymGroup normalises the members of one group (or one-way mapping) and checks their bounds.
 func synonymGroup(members []string) ([]string, error) {
-	if len(members) > MaxSynonymsPerGroup {
+	arrows := 0
+	for _, m := range members {
+		if strings.TrimSpace(m) == OneWay {
+			arrows++
+		}
+	}
+	if arrows > 1 {
+		return nil, fmt.Errorf("one %s at most in a line: the words before it also find those after it", OneWay)
+	}
+	if len(members)-arrows > MaxSynonymsPerGroup {
 		return nil, fmt.Errorf("at most %d synonyms in a group", MaxSynonymsPerGroup)
 	}
 	var g []string
+	arrow := -1
 	for _, m := range members {
 		m = strings.Join(strings.Fields(strings.ToLower(m)), " ")
 		if m == "" {
 			continue
+		}
+		if m == OneWay {
+			arrow = len(g)
+			g = append(g, m)
+			continue
+		}
+		if strings.Contains(m, OneWay) {
+			return nil, fmt.Errorf("%q: put %s between the words and what they also find, with a comma or a space on each side", m, OneWay)
 		}
 		if !utf8.ValidString(m) || utf8.RuneCountInString(m) > MaxSynonymLength {
 			return nil, fmt.Errorf("%q: at most %d characters", truncateRunes(m, MaxSynonymLength), MaxSynonymLength)
@@ -255,12 +313,23 @@ func synonymGroup(members []string) ([]string, error) {
 			return nil, fmt.Errorf("%q: at most %d words", m, MaxSynonymWords)
 		}
 		dup := false
-		for _, o := range g {
+		for _, o := range g[arrow+1:] { // the same side
 			dup = dup || o == m
 		}
 		if !dup {
 			g = append(g, m)
 		}
+	}
+	if arrow >= 0 {
+		if arrow == 0 || arrow == len(g)-1 {
+			return nil, fmt.Errorf("a one-way mapping needs words on both sides of %s (rain, snow %s weather)", OneWay, OneWay)
+		}
+		for _, m := range g[:arrow] {
+			if slices.Contains(g[arrow+1:], m) {
+				return nil, fmt.Errorf("%q: on both sides of %s", m, OneWay)
+			}
+		}
+		return g, nil
 	}
 	if len(g) < 2 {
 		return nil, errors.New("a group needs two different synonyms or more, separated by commas")
@@ -272,19 +341,29 @@ func synonymGroup(members []string) ([]string, error) {
 func (s Synonyms) Text() string {
 	var b strings.Builder
 	for _, g := range s {
-		b.WriteString(strings.Join(g, ", "))
+		b.WriteString(GroupText(g))
 		b.WriteByte('\n')
 	}
 	return b.String()
 }
 
-// expansions maps each member of every group to the other members of its group: a query word or phrase equal to a
-// key is also looked up as each of its values.
+// GroupText writes one group as a line of Text: "repo, repository", or "rain, snow => weather".
+func GroupText(g []string) string {
+	if from, to := links(g); len(from) < len(g) {
+		return strings.Join(from, ", ") + " " + OneWay + " " + strings.Join(to, ", ")
+	}
+	return strings.Join(g, ", ")
+}
+
+// expansions maps each member of every group to the other members of its group, and each member before a one-way
+// mapping's arrow to the members after it: a query word or phrase equal to a key is also looked up as each of its
+// values.
 func (s Synonyms) expansions() map[string][]string {
 	out := map[string][]string{}
 	for _, g := range s {
-		for _, m := range g {
-			for _, o := range g {
+		from, to := links(g)
+		for _, m := range from {
+			for _, o := range to {
 				if o != m {
 					out[m] = append(out[m], o)
 				}

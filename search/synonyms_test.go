@@ -34,6 +34,10 @@ func TestParseSynonyms(t *testing.T) {
 		{"big group", strings.Repeat("w, ", MaxSynonymsPerGroup) + "w", "at most 12 synonyms"},
 		{"many groups", strings.Repeat("a, b\n", MaxSynonymGroups+1), "at most 300 groups"},
 		{"too long", strings.Repeat("a", MaxSynonymsText+1), "under 32 KB"},
+		{"two arrows", "rain => weather => climate", "one => at most"},
+		{"nothing before the arrow", "=> weather", "words on both sides"},
+		{"nothing after the arrow", "rain, snow =>", "words on both sides"},
+		{"both sides", "rain, weather => weather", `"weather": on both sides`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseSynonyms(tt.text)
@@ -44,6 +48,42 @@ func TestParseSynonyms(t *testing.T) {
 	}
 	if _, err := NormalizeSynonyms([][]string{{"a", "b"}, {"c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "group 2") {
 		t.Errorf("NormalizeSynonyms: got error %v, want ErrInvalidSynonyms naming group 2", err)
+	}
+	if _, err := NormalizeSynonyms([][]string{{"rain", "snow=>weather"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "put =>") {
+		t.Errorf("NormalizeSynonyms with an arrow inside a member: got error %v, want ErrInvalidSynonyms saying where to put it", err)
+	}
+}
+
+// A one-way mapping is read, normalised and written back as a line with its arrow, and its groups count their
+// members without the arrow.
+func TestParseOneWaySynonyms(t *testing.T) {
+	got, err := ParseSynonyms("Rain,  Snow => Weather, climate\nrepo, repository\n")
+	if err != nil {
+		t.Fatalf("ParseSynonyms: got error %v, want nil", err)
+	}
+	want := Synonyms{{"rain", "snow", OneWay, "weather", "climate"}, {"repo", "repository"}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("ParseSynonyms: got %q, want %q", got, want)
+	}
+	if text := got.Text(); text != "rain, snow => weather, climate\nrepo, repository\n" {
+		t.Errorf("Text: got %q", text)
+	}
+	if again, err := ParseSynonyms(got.Text()); err != nil || !slices.EqualFunc(again, got, slices.Equal) {
+		t.Errorf("ParseSynonyms(Text()): got %q, %v, want %q", again, err, got)
+	}
+	var members []string
+	for i := range MaxSynonymsPerGroup - 1 {
+		members = append(members, "w"+strings.Repeat("x", i+1))
+	}
+	if _, err := NormalizeSynonyms([][]string{append(slices.Clone(members), OneWay, "y")}); err != nil {
+		t.Errorf("a one-way mapping of %d members and its arrow: got error %v, want nil", MaxSynonymsPerGroup, err)
+	}
+	if _, err := NormalizeSynonyms([][]string{append(slices.Clone(members), OneWay, "y", "z")}); err == nil {
+		t.Errorf("a one-way mapping of %d members: got no error", MaxSynonymsPerGroup+1)
+	}
+	exp := got.expansions()
+	if !slices.Equal(exp["rain"], []string{"weather", "climate"}) || len(exp["weather"]) != 0 || len(exp["snow"]) != 2 {
+		t.Errorf("expansions: got %q, want rain and snow to weather and climate, and nothing from weather", exp)
 	}
 }
 
@@ -83,6 +123,20 @@ func TestBleveSynonyms(t *testing.T) {
 			t.Errorf("Search(%q) with synonyms: got %v, want %s first", tt.text, got, tt.want)
 		}
 	}
+	// One way: rain finds the forecasts, weather does not find the texts that mention rain.
+	if err := idx.Upsert(ctx, Document{ID: "rainfall", Slug: "rainfall", Name: "Gauges", Summary: "Rain measured by gauges.",
+		Visibility: VisibilityPublic, State: "published"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.SetSynonyms(ctx, Synonyms{{"rain", OneWay, "weather", "forecast"}}); err != nil {
+		t.Fatalf("SetSynonyms(one way): got error %v, want nil", err)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "will it rain", Viewer: admin()})); len(got) != 2 || !slices.Contains(got, "other") {
+		t.Errorf("rain with rain => weather: got %v, want rainfall and other (the weather API)", got)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "weather", Viewer: admin()})); !slices.Equal(got, []string{"other"}) {
+		t.Errorf("weather with rain => weather: got %v, want the weather API alone", got)
+	}
 	if err := idx.SetSynonyms(ctx, Synonyms{}); err != nil {
 		t.Fatalf("SetSynonyms(empty): got error %v, want nil", err)
 	}
@@ -113,7 +167,7 @@ func TestMeilisearchSynonymsSetting(t *testing.T) {
 		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
 	}
 	defer m.Close()
-	if err := m.SetSynonyms(context.Background(), Synonyms{{"sms", "text message", "txt"}, {"repo", "repository"}}); err != nil {
+	if err := m.SetSynonyms(context.Background(), Synonyms{{"sms", "text message", "txt"}, {"repo", "repository"}, {"rain", "snow", OneWay, "weather"}}); err != nil {
 		t.Fatalf("SetSynonyms: got error %v, want nil", err)
 	}
 	f.mu.Lock()
@@ -121,6 +175,7 @@ func TestMeilisearchSynonymsSetting(t *testing.T) {
 	want := map[string][]string{
 		"sms": {"text message", "txt"}, "text message": {"sms", "txt"}, "txt": {"sms", "text message"},
 		"repo": {"repository"}, "repository": {"repo"},
+		"rain": {"weather"}, "snow": {"weather"},
 	}
 	if len(f.synonyms) != len(want) {
 		t.Errorf("synonyms setting: got %v, want %v", f.synonyms, want)

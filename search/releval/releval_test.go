@@ -14,9 +14,9 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.97
-	floorHitAt1 = 0.92
-	floorMRR    = 0.945
+	floorHitAt5 = 0.975
+	floorHitAt1 = 0.93
+	floorMRR    = 0.955
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -24,10 +24,11 @@ const (
 	// operations' summaries and the SMS synonyms then raised them to 0.854/0.740/0.787. The fourth batch
 	// (HeldOutFourth, 89 queries written blind, 0.933/0.708/0.799 alone) raised them to 0.879/0.730/0.791 on all 281,
 	// the ranking unchanged. (Meaning matching, a blend of word vectors built and then taken out on 3 December, gave
-	// 0.858/0.758/0.804 there: see docs/search-relevance.md.)
-	floorHeldOutHitAt5 = 0.875
-	floorHeldOutHitAt1 = 0.725
-	floorHeldOutMRR    = 0.787
+	// 0.858/0.758/0.804 there: see docs/search-relevance.md.) A broader default synonym list with one-way mappings
+	// raised them to 0.883/0.740/0.800 (3 December, late evening).
+	floorHeldOutHitAt5 = 0.879
+	floorHeldOutHitAt1 = 0.735
+	floorHeldOutMRR    = 0.795
 )
 
 func TestRelevanceFloors(t *testing.T) {

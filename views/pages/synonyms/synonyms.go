@@ -4,8 +4,9 @@ package synonyms
 // Page is the synonym list, editable by org admins.
 type Page struct {
 	// Text is the list, one group per line, members separated by commas.
-	Text    string
-	Groups  [][]string
+	Text string
+	// Lines are the groups, one per line as in Text.
+	Lines   []string
 	Default bool // the list is Portico's default (no admin saved one)
 	CanEdit bool
 	Error   string

@@ -11,7 +11,6 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/portico-dev/portico/views/components"
 	"github.com/portico-dev/portico/views/layout"
@@ -47,7 +46,7 @@ func Show(p layout.Page, s Page) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-header\"><div><h1 class=\"page-title\">Search synonyms</h1><p class=\"page-subtitle\">Words and short phrases that mean the same in your APIs. A search with one of a group also finds the APIs that use another, ranked a little below those using the searched words themselves. ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-header\"><div><h1 class=\"page-title\">Search synonyms</h1><p class=\"page-subtitle\">Words and short phrases that mean the same in your APIs. A search with one of a group also finds the APIs that use another, ranked a little below those using the searched words themselves. A line with an arrow is one way: a search with a word before it also finds the APIs that use a word after it, not the other way round. ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -74,7 +73,7 @@ func Show(p layout.Page, s Page) templ.Component {
 					Name:  "synonyms",
 					Label: "Synonyms, one group per line",
 					Value: s.Text,
-					Hint: "Separate the members of a group with commas, e.g. \"repo, repository\". Lines starting with # are ignored. At most " +
+					Hint: "Separate the members of a group with commas, e.g. \"repo, repository\"; for a one-way mapping, put => between the words and what they also find, e.g. \"rain, snow => weather\". Lines starting with # are ignored. At most " +
 						strconv.Itoa(s.MaxGroups) + " groups of " + strconv.Itoa(s.MaxPerGroup) + ", each member up to " + strconv.Itoa(s.MaxLength) +
 						" characters. Every instance applies a change within a few seconds.",
 					Error: s.Error,
@@ -87,7 +86,7 @@ func Show(p layout.Page, s Page) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				if len(s.Groups) == 0 {
+				if len(s.Lines) == 0 {
 					templ_7745c5c3_Err = components.Empty("No synonyms", "Searches match the words as typed, in their English forms.").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -97,15 +96,15 @@ func Show(p layout.Page, s Page) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					for _, g := range s.Groups {
+					for _, line := range s.Lines {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<li class=\"mono small\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var3 string
-						templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(strings.Join(g, ", "))
+						templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(line)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/synonyms/synonyms.templ`, Line: 49, Col: 52}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/synonyms/synonyms.templ`, Line: 49, Col: 35}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 						if templ_7745c5c3_Err != nil {
