@@ -337,7 +337,7 @@ func synonymGroup(members []string) ([]string, error) {
 			continue
 		}
 		if strings.Contains(m, OneWay) {
-			return nil, fmt.Errorf("%q: put %s between the words and what they also find, with a comma or a space on each side", m, OneWay)
+			return nil, fmt.Errorf("%q: %s is a member of its own, between the words and what they also find", m, OneWay)
 		}
 		if !utf8.ValidString(m) || utf8.RuneCountInString(m) > MaxSynonymLength {
 			return nil, fmt.Errorf("%q: at most %d characters", truncateRunes(m, MaxSynonymLength), MaxSynonymLength)

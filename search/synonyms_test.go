@@ -49,7 +49,7 @@ func TestParseSynonyms(t *testing.T) {
 	if _, err := NormalizeSynonyms([][]string{{"a", "b"}, {"c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "group 2") {
 		t.Errorf("NormalizeSynonyms: got error %v, want ErrInvalidSynonyms naming group 2", err)
 	}
-	if _, err := NormalizeSynonyms([][]string{{"rain", "snow=>weather"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "put =>") {
+	if _, err := NormalizeSynonyms([][]string{{"rain", "snow=>weather"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "=> is a member of its own") {
 		t.Errorf("NormalizeSynonyms with an arrow inside a member: got error %v, want ErrInvalidSynonyms saying where to put it", err)
 	}
 }
