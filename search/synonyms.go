@@ -336,6 +336,9 @@ func synonymGroup(members []string) ([]string, error) {
 			g = append(g, m)
 			continue
 		}
+		if strings.Contains(m, ",") || strings.HasPrefix(m, "#") {
+			return nil, fmt.Errorf("%q: a synonym cannot hold a comma nor start with #", m)
+		}
 		if strings.Contains(m, OneWay) {
 			return nil, fmt.Errorf("%q: %s is a member of its own, between the words and what they also find", m, OneWay)
 		}

@@ -38,6 +38,7 @@ func TestParseSynonyms(t *testing.T) {
 		{"nothing before the arrow", "=> weather", "words on both sides"},
 		{"nothing after the arrow", "rain, snow =>", "words on both sides"},
 		{"both sides", "rain, weather => weather", `"weather": on both sides`},
+		{"a member starting with #", "repo, #repository", "cannot hold a comma nor start with #"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseSynonyms(tt.text)
@@ -48,6 +49,9 @@ func TestParseSynonyms(t *testing.T) {
 	}
 	if _, err := NormalizeSynonyms([][]string{{"a", "b"}, {"c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "group 2") {
 		t.Errorf("NormalizeSynonyms: got error %v, want ErrInvalidSynonyms naming group 2", err)
+	}
+	if _, err := NormalizeSynonyms([][]string{{"a,b", "c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "cannot hold a comma") {
+		t.Errorf("NormalizeSynonyms with a comma inside a member: got error %v, want ErrInvalidSynonyms saying so", err)
 	}
 	if _, err := NormalizeSynonyms([][]string{{"rain", "snow=>weather"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "=> is a member of its own") {
 		t.Errorf("NormalizeSynonyms with an arrow inside a member: got error %v, want ErrInvalidSynonyms saying where to put it", err)
