@@ -38,7 +38,14 @@ func (s *Service) Synonyms(ctx context.Context) (SearchSynonyms, error) {
 	}
 	syn, err := search.NormalizeSynonyms(groups)
 	if err != nil {
-		return SearchSynonyms{}, fmt.Errorf("search synonyms: %w", err)
+		// A list saved before a rule was added (a synonym holding a comma): its groups that still pass are kept,
+		// so that search and the page go on working; the admin's next save writes the list as it is now.
+		syn = search.Synonyms{}
+		for _, g := range groups {
+			if ok, err := search.NormalizeSynonyms([][]string{g}); err == nil {
+				syn = append(syn, ok...)
+			}
+		}
 	}
 	return SearchSynonyms{Groups: syn, UpdatedAt: row.UpdatedAt}, nil
 }

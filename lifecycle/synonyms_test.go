@@ -72,3 +72,18 @@ func TestSynonymsAppliedToTheIndex(t *testing.T) {
 		t.Errorf("audit: %+v, %v; want one update by admin with the new list", events, err)
 	}
 }
+
+// A list saved before a rule it breaks (a synonym holding a comma, refused since) still reads: its groups that pass
+// are kept, so that searches and the page go on working.
+func TestSynonymsSavedBeforeARuleStillRead(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	f := newFixture(t, s)
+	if err := s.SetSearchSynonyms(ctx, s.DB(), `[["a,b","c"],["repo","repository"]]`, f.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	syn, err := f.svc.Synonyms(ctx)
+	if err != nil || syn.Default || len(syn.Groups) != 1 || !slices.Equal(syn.Groups[0], []string{"repo", "repository"}) {
+		t.Errorf("Synonyms: got %+v, %v; want the group that passes", syn, err)
+	}
+}
