@@ -15,7 +15,7 @@ var DevLead = []Case{
 	{"post a message to a team channel", rel(slack)},
 	{"invite someone to a workspace channel", rel(slack)},
 	{"see who follows an account on the fediverse", rel(mastodon)},
-	{"boost and favourite posts", rel(mastodon)},
+	{"update my profile on a federated social network", rel(mastodon)},
 
 	// Payments, money and tax.
 	{"take card payments online", rel(stripe)},
@@ -23,7 +23,7 @@ var DevLead = []Case{
 	{"is this card eligible for 3d secure", rel(adyenBin)},
 	{"estimate card processing cost before paying", rel(adyenBin)},
 	{"events when a sub-merchant account is closed", rel(adyenNotify)},
-	{"historical currency rates", rel(exchange)},
+	{"live currency rates against the euro", rel(exchange, vat)},
 	{"dollars to yen", rel(exchange, vat)},
 	{"vat rate of a country from a visitor's ip", rel(vat)},
 	{"issue invoices with vat", rel(vat)},
