@@ -135,7 +135,7 @@ func DefaultSynonyms() Synonyms {
 		{"crypto", "cryptocurrency"},
 
 		// Location, time, weather and travel.
-		{"coordinates", "latitude longitude", "lat lng", "gps position"},
+		{"coordinates", "latitude longitude", "lat lng", "lat long", "lat lon", "gps position"},
 		{"reverse geocoding", "coordinates to address"},
 		{"geolocation", "ip location", "ip geolocation"},
 		{"street address", "postal address", "mailing address"},
@@ -217,6 +217,8 @@ func DefaultSynonyms() Synonyms {
 		{"stack trace", "traceback", OneWay, "exception"},
 		{"flight", "airline", OneWay, "airport"},
 		{"translate", OneWay, "language"},
+		{"coordinates", "latitude", "longitude", "lat long", "lat lng", "lat lon", OneWay, "geocoding"},
+		{"event", OneWay, "notification", "webhook"},
 		{"thunderstorm", "hail", "heatwave", "frost", "uv index", OneWay, "weather"},
 		{"refund", "payout", "chargeback", OneWay, "payment"},
 		{"whatsapp", "telegram", "signal app", OneWay, "messaging"},

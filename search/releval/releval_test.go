@@ -14,9 +14,10 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	floorHitAt5 = 0.975
-	floorHitAt1 = 0.93
-	floorMRR    = 0.955
+	// The dev split is Cases and DevLead (161 queries since 4 December).
+	floorHitAt5 = 0.985
+	floorHitAt1 = 0.91
+	floorMRR    = 0.945
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -25,10 +26,11 @@ const (
 	// (HeldOutFourth, 89 queries written blind, 0.933/0.708/0.799 alone) raised them to 0.879/0.730/0.791 on all 281,
 	// the ranking unchanged. (Meaning matching, a blend of word vectors built and then taken out on 3 December, gave
 	// 0.858/0.758/0.804 there: see docs/search-relevance.md.) A broader default synonym list with one-way mappings
-	// raised them to 0.886/0.747/0.805 (3 December, late evening).
-	floorHeldOutHitAt5 = 0.882
-	floorHeldOutHitAt1 = 0.742
-	floorHeldOutMRR    = 0.801
+	// raised them to 0.886/0.747/0.805 (3 December, late evening); the synonyms for coordinates and events that the
+	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816 (4 December).
+	floorHeldOutHitAt5 = 0.893
+	floorHeldOutHitAt1 = 0.754
+	floorHeldOutMRR    = 0.812
 )
 
 func TestRelevanceFloors(t *testing.T) {
@@ -40,7 +42,7 @@ func TestRelevanceFloors(t *testing.T) {
 		cases           []Case
 		hit5, hit1, mrr float64
 	}{
-		{"dev", Cases, floorHitAt5, floorHitAt1, floorMRR},
+		{"dev", slices.Concat(Cases, DevLead), floorHitAt5, floorHitAt1, floorMRR},
 		{"held-out", HeldOut, floorHeldOutHitAt5, floorHeldOutHitAt1, floorHeldOutMRR},
 	} {
 		r, err := evaluate(context.Background(), t.TempDir(), sp.cases)
@@ -111,7 +113,7 @@ func TestRankingBeatsTheBaselines(t *testing.T) {
 	for _, sp := range []struct {
 		name  string
 		cases []Case
-	}{{"dev", Cases}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
+	}{{"dev", slices.Concat(Cases, DevLead)}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
 		ours, err := evaluate(context.Background(), t.TempDir(), sp.cases)
 		if err != nil {
 			t.Fatal(err)
