@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load check of the catalog search endpoint on a local Portico, with the
-# purpose queries of the relevance evaluation (go run ./search/releval -queries):
+# purpose queries of the relevance evaluation's first dev batch, as the benchmarks (go run ./search/releval -split dev-1 -queries):
 # the multi-word queries users type.
 #
 #   portico demo --synthetic 10000          # once, on an empty data directory
@@ -23,5 +23,5 @@ case " $* " in
 esac
 queries=$(mktemp)
 trap 'rm -f "$queries"' EXIT
-go run ./search/releval -queries >"$queries"
+go run ./search/releval -split dev-1 -queries >"$queries"
 go run ./bench/searchload -queries "$queries" "$@"
