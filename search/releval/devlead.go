@@ -1,10 +1,12 @@
 package main
 
-// DevLead is a second dev batch (57 queries), written on 4 December 2026 by the lead engineer from the samples'
-// titles, descriptions and operations, before it was run. Unlike the held-out batches it was not written blind: its
+// DevLead is a second dev batch (57 queries, then 50 more in devLeadMore), written on 4 December 2026 by the lead
+// engineer from the samples' titles, descriptions and operations, each part before it was run. Unlike the held-out batches it was not written blind: its
 // writer knew the ranking and the misses of the first dev batch, so it is tuning data (as Cases is), not a check.
 // Each query is phrased as a user looks for an API, and lists every sample that does what was asked.
-var DevLead = []Case{
+var DevLead = append(devLeadFirst, devLeadMore...)
+
+var devLeadFirst = []Case{
 	// Messaging and social.
 	{"notify a customer by text when the order ships", rel(nexmo)},
 	{"did my sms arrive", rel(nexmo)},
@@ -73,4 +75,68 @@ var DevLead = []Case{
 	{"marketplace health insurance plans", rel(healthcare)},
 	{"translate text between languages for free", rel(translate)},
 	{"product catalog items for a retailer", rel(walmart)},
+}
+
+// devLeadMore was written after devLeadFirst had been run and its synonyms added, before it was run itself.
+var devLeadMore = []Case{
+	// Messaging and social.
+	{"whatsapp style text notifications to customers", rel(nexmo)},
+	{"delivery receipts for messages sent to phones", rel(nexmo)},
+	{"transactional mail service", rel(postmark)},
+	{"email templates with variables", rel(postmark)},
+	{"create a chat channel for an incident", rel(slack)},
+	{"pin an important message for the team", rel(slack)},
+	{"find the accounts a user follows", rel(mastodon)},
+
+	// Payments, money and tax.
+	{"customer card on file", rel(stripe)},
+	{"failed payment retries and disputes", rel(stripe)},
+	{"card issuer country lookup", rel(adyenBin)},
+	{"payout notifications for platform sellers", rel(adyenNotify)},
+	{"convert prices to a visitor's currency", rel(exchange, vat)},
+	{"eu tax rates by country code", rel(vat)},
+
+	// Location, time, weather, travel.
+	{"address autocomplete and geocoding worldwide", rel(opencage)},
+	{"weather history for a date range", rel(weather)},
+	{"daily forecast for my town", rel(weather)},
+	{"flights from amsterdam which airports", rel(airports)},
+	{"what time is it in another country", rel(worldtime)},
+	{"timezone from an ip address", rel(worldtime)},
+
+	// Work, people, customers.
+	{"sync employees from our hr tool", rel(personio)},
+	{"track who clocked in today", rel(personio)},
+	{"team task tracker with due dates", rel(asana)},
+	{"comments on a task", rel(asana)},
+	{"single sign on user directory", rel(okta)},
+	{"add a user to a group", rel(okta)},
+	{"crm sidebar extension for contacts", rel(hubspot)},
+
+	// Developer tools, security and data.
+	{"rerun a failed ci job", rel(circleci)},
+	{"list recent builds of a branch", rel(circleci)},
+	{"application error log service", rel(elmah)},
+	{"uptime heartbeat checks for a service", rel(elmah)},
+	{"check a sha1 against known software", rel(hashlookup)},
+	{"free hosted json document store", rel(jsonStore)},
+	{"mock endpoint that returns status codes", rel(httpbin)},
+	{"policy decision point over rest", rel(opa)},
+	{"tiny messaging for internet connected things", rel(dweet)},
+
+	// Media, content, knowledge.
+	{"trending gifs today", rel(giphy)},
+	{"make a product photo background transparent", rel(removebg)},
+	{"music streaming catalog of albums", rel(spotify)},
+	{"search artists by name", rel(spotify)},
+	{"list games by platform and genre", rel(rawg)},
+	{"find articles about a topic in the times", rel(nytimes)},
+	{"wayback machine search", rel(archive)},
+	{"astronomy picture with explanation", rel(apod)},
+	{"random comic", rel(xkcd)},
+	{"school test scores by state", rel(schools)},
+	{"health plans in the federal marketplace", rel(healthcare)},
+	{"detect which language a sentence is in", rel(translate)},
+	{"bulk upload products to a marketplace listing", rel(walmart)},
+	{"retail item feed status", rel(walmart)},
 }
