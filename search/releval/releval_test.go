@@ -14,10 +14,10 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is Cases and DevLead (161 queries since 4 December).
-	floorHitAt5 = 0.985
-	floorHitAt1 = 0.91
-	floorMRR    = 0.945
+	// The dev split is Cases and DevLead (210 queries since 4 December).
+	floorHitAt5 = 0.988
+	floorHitAt1 = 0.892
+	floorMRR    = 0.935
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -27,10 +27,11 @@ const (
 	// the ranking unchanged. (Meaning matching, a blend of word vectors built and then taken out on 3 December, gave
 	// 0.858/0.758/0.804 there: see docs/search-relevance.md.) A broader default synonym list with one-way mappings
 	// raised them to 0.886/0.747/0.805 (3 December, late evening); the synonyms for coordinates and events that the
-	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816 (4 December).
+	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816, and those of its second part to 0.897/0.762/0.818
+	// (4 December).
 	floorHeldOutHitAt5 = 0.893
-	floorHeldOutHitAt1 = 0.754
-	floorHeldOutMRR    = 0.812
+	floorHeldOutHitAt1 = 0.758
+	floorHeldOutMRR    = 0.814
 )
 
 func TestRelevanceFloors(t *testing.T) {
