@@ -143,7 +143,7 @@ func DefaultSynonyms() Synonyms {
 		{"street address", "postal address", "mailing address"},
 		{"address validation", "address verification"},
 		{"tz", "timezone"},
-		{"dst", "daylight saving time", "summer time"},
+		{"dst", "daylight saving time", "daylight saving", "daylight savings", "summer time"},
 		{"public holiday", "bank holiday"},
 		{"weather", "meteorological", "meteo"},
 		{"rain", "rainfall", "precipitation"},
@@ -208,7 +208,7 @@ func DefaultSynonyms() Synonyms {
 
 		// One way ("kind of" links): a query with a word before the arrow also finds the APIs that say what comes after
 		// it, and not the other way round.
-		{"rain", "snow", "wind", "humidity", "precipitation", "storm", OneWay, "weather"},
+		{"rain", "rainfall", "snow", "wind", "humidity", "precipitation", "storm", "temperature", OneWay, "weather"},
 		{"dollar", "euro", "pound sterling", "yen", OneWay, "currency"},
 		{"bitcoin", "ethereum", OneWay, "cryptocurrency"},
 		{"visa", "mastercard", "amex", "debit card", "credit card", OneWay, "card"},
@@ -222,6 +222,10 @@ func DefaultSynonyms() Synonyms {
 		{"coordinates", "latitude", "longitude", "lat long", "lat lng", "lat lon", OneWay, "geocoding"},
 		{"event", OneWay, "notification", "webhook"},
 		{"clock in", "clock out", OneWay, "attendance"},
+		{"error", "exception", "crash", OneWay, "log"},
+		{"key value", "kv", "config store", OneWay, "storage"},
+		{"access decision", "permission check", OneWay, "policy"},
+		{"dst", "daylight saving", "daylight savings", "utc offset", OneWay, "timezone"},
 		{"ci", "continuous integration", OneWay, "build"},
 		{"thunderstorm", "hail", "heatwave", "frost", "uv index", OneWay, "weather"},
 		{"refund", "payout", "chargeback", OneWay, "payment"},

@@ -14,10 +14,10 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is Cases and DevLead (210 queries since 4 December).
-	floorHitAt5 = 0.988
-	floorHitAt1 = 0.892
-	floorMRR    = 0.935
+	// The dev split is Cases, DevLead and DevSecond (343 queries since 4 December).
+	floorHitAt5 = 0.983
+	floorHitAt1 = 0.875
+	floorMRR    = 0.922
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -28,10 +28,10 @@ const (
 	// 0.858/0.758/0.804 there: see docs/search-relevance.md.) A broader default synonym list with one-way mappings
 	// raised them to 0.886/0.747/0.805 (3 December, late evening); the synonyms for coordinates and events that the
 	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816, and those of its second part to 0.897/0.762/0.818
-	// (4 December).
-	floorHeldOutHitAt5 = 0.893
-	floorHeldOutHitAt1 = 0.758
-	floorHeldOutMRR    = 0.814
+	// (4 December), and those of the blind third dev batch (DevSecond) to 0.907/0.769/0.827.
+	floorHeldOutHitAt5 = 0.903
+	floorHeldOutHitAt1 = 0.765
+	floorHeldOutMRR    = 0.823
 )
 
 func TestRelevanceFloors(t *testing.T) {
@@ -43,7 +43,7 @@ func TestRelevanceFloors(t *testing.T) {
 		cases           []Case
 		hit5, hit1, mrr float64
 	}{
-		{"dev", slices.Concat(Cases, DevLead), floorHitAt5, floorHitAt1, floorMRR},
+		{"dev", slices.Concat(Cases, DevLead, DevSecond), floorHitAt5, floorHitAt1, floorMRR},
 		{"held-out", HeldOut, floorHeldOutHitAt5, floorHeldOutHitAt1, floorHeldOutMRR},
 	} {
 		r, err := evaluate(context.Background(), t.TempDir(), sp.cases)
@@ -114,7 +114,7 @@ func TestRankingBeatsTheBaselines(t *testing.T) {
 	for _, sp := range []struct {
 		name  string
 		cases []Case
-	}{{"dev", slices.Concat(Cases, DevLead)}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
+	}{{"dev", slices.Concat(Cases, DevLead, DevSecond)}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
 		ours, err := evaluate(context.Background(), t.TempDir(), sp.cases)
 		if err != nil {
 			t.Fatal(err)
