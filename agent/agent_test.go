@@ -63,10 +63,12 @@ type operationsResult struct {
 		Method      string `json:"method"`
 		Path        string `json:"path"`
 		OperationID string `json:"operation_id"`
+		Webhook     bool   `json:"webhook"`
 	} `json:"operations"`
 }
 
 type operationResult struct {
+	Webhook     bool     `json:"webhook"`
 	Method      string   `json:"method"`
 	Path        string   `json:"path"`
 	OperationID string   `json:"operation_id"`
@@ -199,6 +201,18 @@ func TestToolsMatchTheAPI(t *testing.T) {
 		structured(t, cs, "list_operations", map[string]any{"api": "sms", "version": "1.0.0", "filter": "get message id"}, &ops)
 		if ops.Total != 3 || ops.Matching != 1 || len(ops.Operations) != 1 || ops.Operations[0].OperationID != "getMessage" {
 			t.Errorf("list_operations filtered: %+v", ops)
+		}
+
+		// A webhook is listed after the paths, marked, and found by its operationId, without the API's servers.
+		structured(t, cs, "list_operations", map[string]any{"api": "billing", "version": "1.0.0"}, &ops)
+		if ops.Total != 2 || len(ops.Operations) != 2 || ops.Operations[0].Webhook || !ops.Operations[1].Webhook ||
+			ops.Operations[1].Path != "invoicePaid" || ops.Operations[1].OperationID != "onInvoicePaid" {
+			t.Errorf("list_operations billing: %+v, want GET /invoices, then the webhook invoicePaid", ops)
+		}
+		var hook operationResult
+		structured(t, cs, "get_operation", map[string]any{"api": "billing", "version": "1.0.0", "operation": "onInvoicePaid"}, &hook)
+		if !hook.Webhook || hook.Method != "POST" || hook.Path != "invoicePaid" || hook.RequestBody == nil || len(hook.Servers) != 0 {
+			t.Errorf("get_operation onInvoicePaid: %+v, want the webhook with its body and no servers", hook)
 		}
 
 		// get_operation, by operationId and by method and path.

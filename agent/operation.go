@@ -44,6 +44,7 @@ type operationOutput struct {
 	Summary     string         `json:"summary,omitempty"`
 	Description string         `json:"description,omitempty"`
 	Deprecated  bool           `json:"deprecated,omitempty"`
+	Webhook     bool           `json:"webhook,omitempty" jsonschema:"a webhook (OpenAPI 3.1): a request the API sends to the consumer; path is its name"`
 	Tags        []string       `json:"tags,omitempty"`
 	Servers     []string       `json:"servers,omitempty" jsonschema:"base URLs the path is relative to"`
 	Security    []string       `json:"security,omitempty" jsonschema:"alternative credentials the operation accepts; none means no credentials"`
@@ -164,7 +165,7 @@ func boundedOperation(doc *spec.Document, op spec.Operation, api, version string
 
 func operationFrom(d spec.OperationDetail, api, version, resource string) operationOutput {
 	out := operationOutput{API: api, Version: version, Method: d.Method, Path: d.Path, OperationID: d.OperationID, Summary: d.Summary,
-		Description: d.Description, Deprecated: d.Deprecated, Tags: d.Tags, Servers: d.Servers, Security: d.Security, Resource: resource}
+		Description: d.Description, Deprecated: d.Deprecated, Webhook: d.Webhook, Tags: d.Tags, Servers: d.Servers, Security: d.Security, Resource: resource}
 	for _, p := range d.Parameters {
 		out.Parameters = append(out.Parameters, parameterOut{Name: p.Name, In: p.In, Required: p.Required, Deprecated: p.Deprecated,
 			Description: p.Description, Schema: p.Schema})

@@ -319,15 +319,27 @@ paths:
       responses: {"204": {description: Reconciled.}}
 `)
 
-// billingSpec is a public API's description; its draft is team work.
-var billingSpec = []byte(`openapi: 3.0.3
+// billingSpec is a public API's description, with a webhook; its draft is
+// team work.
+var billingSpec = []byte(`openapi: 3.1.0
 info: {title: Billing, version: 1.0.0}
+servers: [{url: "https://billing.example.com"}]
 paths:
   /invoices:
     get:
       operationId: listInvoices
       summary: List invoices
       responses: {"200": {description: Invoices.}}
+webhooks:
+  invoicePaid:
+    post:
+      operationId: onInvoicePaid
+      summary: An invoice was paid
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {invoice: {type: string}}}
+      responses: {"200": {description: Received.}}
 `)
 
 // catalogFixture publishes the APIs the tests read: sms (commerce, public),

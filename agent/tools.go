@@ -91,7 +91,7 @@ func (t *tools) register(srv *mcp.Server) {
 	}, bind(t, t.getAPI))
 	mcp.AddTool(srv, &mcp.Tool{
 		Name: "list_operations",
-		Description: fmt.Sprintf("List the operations (endpoints) of an API version: method, path, operationId and summary. "+
+		Description: fmt.Sprintf("List the operations (endpoints, then the webhooks it sends, marked webhook) of an API version: method, path, operationId and summary. "+
 			"Without version, the API's default version (its newest published one). filter keeps the operations whose method, path, "+
 			"operationId, summary or tags contain every word of it. At most %d operations are returned; narrow with filter.", MaxListedOperations),
 		Annotations: readOnly("List operations"),
@@ -500,6 +500,7 @@ type operationLine struct {
 	OperationID string `json:"operation_id,omitempty"`
 	Summary     string `json:"summary,omitempty"`
 	Deprecated  bool   `json:"deprecated,omitempty"`
+	Webhook     bool   `json:"webhook,omitempty" jsonschema:"a webhook (OpenAPI 3.1): a request the API sends to the consumer; path is its name"`
 }
 
 // version returns the version of a named name, with its spec, or a's
@@ -562,7 +563,7 @@ func (t *tools) listOperations(ctx context.Context, in operationsInput) (operati
 		out.Matching++
 		if len(out.Operations) < MaxListedOperations {
 			out.Operations = append(out.Operations, operationLine{Method: op.Method, Path: op.Path, OperationID: op.OperationID,
-				Summary: cut(strings.Join(strings.Fields(op.Summary), " "), maxSummary), Deprecated: op.Deprecated})
+				Summary: cut(strings.Join(strings.Fields(op.Summary), " "), maxSummary), Deprecated: op.Deprecated, Webhook: op.Webhook})
 		}
 	}
 	if out.Matching > MaxListedOperations {

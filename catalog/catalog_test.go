@@ -408,3 +408,37 @@ func TestReindexBatches(t *testing.T) {
 		t.Errorf("got %d indexed, last progress %v after %d calls, want %d, [%d %d], 3 calls", got, last, calls, n, n, n)
 	}
 }
+
+// The webhooks of an OpenAPI 3.1 description are indexed with its operations, marked as webhooks.
+func TestBuildDocumentIndexesWebhooks(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	f := newFixture(t, s)
+	a := f.api(t, "orders", "Orders", store.VisibilityPublic)
+	f.publish(t, a, "1.0.0", `openapi: 3.1.0
+info: {title: Orders, version: "1.0.0"}
+paths:
+  /orders:
+    post:
+      operationId: placeOrder
+      summary: Place an order
+      responses: {"201": {description: placed}}
+webhooks:
+  orderShipped:
+    post:
+      operationId: onOrderShipped
+      summary: An order was **shipped**
+      responses: {"200": {description: received}}
+`)
+	d, err := catalog.BuildDocument(ctx, s, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []search.Operation{
+		{Method: "POST", Path: "/orders", OperationID: "placeOrder", Summary: "Place an order"},
+		{Method: "POST", Path: "orderShipped", OperationID: "onOrderShipped", Summary: "An order was shipped", Webhook: true},
+	}
+	if !slices.Equal(d.Operations, want) {
+		t.Errorf("operations: got %#v, want %#v", d.Operations, want)
+	}
+}

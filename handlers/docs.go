@@ -32,7 +32,7 @@ func docsView(doc *spec.Document) apis.Docs {
 		dg := apis.DocGroup{Tag: g.Tag, DescriptionHTML: markdown.ToHTML(g.Description)}
 		for _, op := range g.Operations {
 			dg.Operations = append(dg.Operations, apis.DocOperation{OperationDoc: op, DescriptionHTML: markdown.ToHTML(op.Description), Anchor: anchors.of(op)})
-			key := op.Method + " " + op.Path
+			key := operationKey(op)
 			if !seen[key] {
 				seen[key] = true
 				d.Operations++
@@ -42,6 +42,15 @@ func docsView(doc *spec.Document) apis.Docs {
 	}
 	d.Total = d.Operations
 	return d
+}
+
+// operationKey names an operation of a description once: its method and path, or for a webhook "webhook", its
+// method and name (a webhook may be named as a path is).
+func operationKey(op spec.OperationDoc) string {
+	if op.Webhook {
+		return "webhook " + op.Method + " " + op.Path
+	}
+	return op.Method + " " + op.Path
 }
 
 // anchors gives operations their fragment ids: "op-" and the operationId,
@@ -59,6 +68,9 @@ func (a *anchors) of(op spec.OperationDoc) string {
 	base := "op-" + fragment(op.OperationID)
 	if op.OperationID == "" || base == "op-" {
 		base = "op-" + strings.ToLower(op.Method) + "-" + fragment(op.Path)
+		if op.Webhook {
+			base = "op-webhook-" + strings.ToLower(op.Method) + "-" + fragment(op.Path)
+		}
 	}
 	id := base
 	for n := 2; a.used[id]; n++ {
@@ -149,7 +161,7 @@ func (e *docsEntry) filtered(words []string) apis.Docs {
 		for oi, op := range g.Operations {
 			if matchesAll(e.find[gi][oi], words) {
 				ops = append(ops, op)
-				if k := op.Method + " " + op.Path; !seen[k] {
+				if k := operationKey(op.OperationDoc); !seen[k] {
 					seen[k] = true
 					d.Operations++
 				}
@@ -257,9 +269,9 @@ func (h *Handler) renderDocs(ctx context.Context, v *store.APIVersion) (*docsEnt
 			if err := apis.Operation(*op).Render(ctx, &buf); err != nil {
 				return nil, fmt.Errorf("render operation %s %s: %w", op.Method, op.Path, err)
 			}
-			find[oi] = strings.ToLower(strings.Join([]string{op.Method, op.Path, op.Summary, op.OperationID, g.Tag}, " "))
+			find[oi] = strings.ToLower(strings.Join([]string{operationKey(op.OperationDoc), op.Summary, op.OperationID, g.Tag}, " "))
 			// Keep what the sidebar and the filter use; the rest is in the HTML.
-			op.OperationDoc = spec.OperationDoc{Method: op.Method, Path: op.Path, Summary: op.Summary, OperationID: op.OperationID, Deprecated: op.Deprecated}
+			op.OperationDoc = spec.OperationDoc{Method: op.Method, Path: op.Path, Summary: op.Summary, OperationID: op.OperationID, Deprecated: op.Deprecated, Webhook: op.Webhook}
 			op.DescriptionHTML = ""
 			op.HTML = buf.String()
 			cost += int64(len(op.HTML) + 2*len(find[oi]) + len(op.Anchor) + 128)

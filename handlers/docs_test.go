@@ -311,3 +311,49 @@ func TestRetireIsInTheDangerZoneAndNamesItsConsequences(t *testing.T) {
 		t.Error("a retire form is offered although retiring would be refused")
 	}
 }
+
+// The webhooks of an OpenAPI 3.1 description are documented with its paths, marked, and filtered by "webhook"; one
+// named as a path is not confused with it.
+func TestDocsShowWebhooks(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("hooks", "public")
+	const src = `openapi: 3.1.0
+info: {title: Hooks, version: "1.0"}
+paths:
+  /orders:
+    post:
+      summary: Place an order
+      responses: {"201": {description: placed}}
+webhooks:
+  /orders:
+    post:
+      summary: An order was shipped
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {order_id: {type: string}}}
+      responses: {"200": {description: received}}
+`
+	e.call("POST", "/api/v1/apis/hooks/versions", "dev", map[string]any{"version": "1.0.0", "spec": src}, 201)
+	b := e.browser()
+	b.login("maint")
+	d := doc(t, b.get("/apis/hooks/versions/1.0.0"))
+	ops := d.Find(`[data-testid="docs"] [data-testid="operation"]`)
+	if ops.Length() != 2 {
+		t.Fatalf("operations: got %d, want the path's and the webhook's", ops.Length())
+	}
+	hook := ops.FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Find(`[data-testid="webhook"]`).Length() == 1 })
+	if hook.Length() != 1 || !strings.Contains(hook.Text(), "An order was shipped") || !strings.Contains(hook.Text(), "order_id") {
+		t.Errorf("webhook: got %d marked operations (%q), want the webhook with its body", hook.Length(), hook.Text())
+	}
+	if a, b := ops.Eq(0).AttrOr("id", ""), ops.Eq(1).AttrOr("id", ""); a == b {
+		t.Errorf("anchors: got %q twice, want one each", a)
+	}
+	if n := d.Find(`[data-testid="docs-sidebar"] [data-testid="sidebar-op"]`).Length(); n != 2 {
+		t.Errorf("sidebar links: got %d, want 2", n)
+	}
+	f := doc(t, b.get("/apis/hooks/versions/1.0.0?q=webhook")).Find(`[data-testid="docs"] [data-testid="operation"]`)
+	if f.Length() != 1 || f.Find(`[data-testid="webhook"]`).Length() != 1 {
+		t.Errorf("filter webhook: got %d operations, want the webhook alone", f.Length())
+	}
+}

@@ -178,7 +178,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "7"
+	layoutVersion = "9" // 9: webhooks are indexed (8 was an earlier, reverted layout)
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -374,9 +374,20 @@ func bleveDoc(d Document) map[string]interface{} {
 	tags := compact(d.Tags)
 	opSummaries := make([]string, 0, len(d.Operations))
 	opDescriptions := make([]string, 0, len(d.Operations))
+	// A webhook's words weigh as the description's: the API sends that event, it does not do what the event says
+	// ("a payment was refunded" is not "refund a payment").
+	var served, sent []Operation
 	for _, op := range d.Operations {
-		if s := operationSummary(op); s != "" {
-			opSummaries = append(opSummaries, s)
+		if op.Webhook {
+			sent = append(sent, op)
+			if s := operationSummary(op); s != "" {
+				opDescriptions = append(opDescriptions, s)
+			}
+		} else {
+			served = append(served, op)
+			if s := operationSummary(op); s != "" {
+				opSummaries = append(opSummaries, s)
+			}
 		}
 		if s := truncateRunes(oneLine(op.Description), maxOpDescription); s != "" {
 			opDescriptions = append(opDescriptions, s)
@@ -401,8 +412,8 @@ func bleveDoc(d Document) map[string]interface{} {
 		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(d.Operations)},
 		fEnName:      []string{d.Name, d.Slug},
 		fEnTags:      append([]string{d.Summary}, tags...),
-		fEnOps:       append(opSummaries, operationWords(d.Operations)),
-		fEnDesc:      append([]string{d.Description, d.TeamName, strings.Join(d.Versions, " ")}, opDescriptions...),
+		fEnOps:       append(opSummaries, operationWords(served)),
+		fEnDesc:      append([]string{d.Description, d.TeamName, strings.Join(d.Versions, " "), operationWords(sent)}, opDescriptions...),
 		fPairs:       append(append([]string{d.Name, d.Summary}, tags...), opSummaries...),
 	}
 }

@@ -109,3 +109,30 @@ func TestBleveWordStartsNameWord(t *testing.T) {
 		t.Errorf("the health of an agent: got %v, want healthcare among them", got)
 	}
 }
+
+// A webhook says what happened, not what the API does: its words weigh as a description's, so an API that refunds
+// payments outranks one that sends an event when a payment was refunded, which the same words as an operation of its
+// own would have outranked.
+func TestBleveWebhookWeighsAsDescription(t *testing.T) {
+	docs := func(webhook bool) []Document {
+		return []Document{
+			{ID: "payments", Name: "Charges", Summary: "Take card payments.",
+				Operations: []Operation{{Method: "post", Path: "/charges", Summary: "Charge a card"},
+					{Method: "post", Path: "/refunds", Summary: "Refund a charge"}}},
+			{ID: "events", Name: "Platform events", Summary: "Notifications for platform accounts.",
+				Operations: []Operation{{Method: "post", Path: "/PAYMENT_REFUND", Summary: "Refund a payment", Webhook: webhook}}},
+		}
+	}
+	query := Query{Text: "refund a payment", Viewer: admin()}
+	if got := hitIDs(mustSearch(t, rankingIndex(t, docs(false)...), query)); len(got) == 0 || got[0] != "events" {
+		t.Fatalf("refund a payment, the event an operation: got %v, want events first (the premise of this test)", got)
+	}
+	got := hitIDs(mustSearch(t, rankingIndex(t, docs(true)...), query))
+	if !slices.Equal(got, []string{"payments", "events"}) {
+		t.Errorf("refund a payment, the event a webhook: got %v, want payments, then events", got)
+	}
+	// "webhook" finds the APIs that send some (their operation lines start with the word).
+	if got := hitIDs(mustSearch(t, rankingIndex(t, docs(true)...), Query{Text: "webhook", Viewer: admin()})); !slices.Equal(got, []string{"events"}) {
+		t.Errorf("webhook: got %v, want events", got)
+	}
+}

@@ -30,6 +30,7 @@ const (
 	mVersions    = "versions"
 	mOperations  = "operations" // one line per operation
 	mOpWords     = "opWords"    // words of paths and operation ids
+	mWebhooks    = "webhooks"   // one line per webhook operation, then the words of their names and ids
 	mUpdatedAt   = "updatedAt"  // unix milliseconds
 )
 
@@ -74,11 +75,13 @@ type meiliDoc struct {
 	Default     string   `json:"defaultVersion"`
 	Operations  []string `json:"operations"`
 	OpWords     string   `json:"opWords"`
+	Webhooks    []string `json:"webhooks"`
 	UpdatedAt   int64    `json:"updatedAt"`
 }
 
 // meiliSettings are the index settings, the embedded index's ranking in Meilisearch's terms: searchable attributes
-// in ranking order (name and slug, then tags and summary, then operations, then descriptions), the same English stop
+// in ranking order (name and slug, then tags and summary, then operations, then descriptions and the webhooks the API
+// sends, which say what happened rather than what the API does), the same English stop
 // words, typos on words of five letters or more (two from nine) in the names, tags and operations only, filters,
 // sorts and the ranking rules: APIs matching more of the query's words first ("words", with the "frequency" matching
 // strategy of each search, so that any word may match and the most common are given up first), then fewer typos,
@@ -87,7 +90,7 @@ type meiliDoc struct {
 // and singular forms still meet through its prefix search of the last word and typo tolerance.
 func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mTeamName, mVersions},
+		SearchableAttributes: []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mWebhooks, mTeamName, mVersions},
 		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState, mStates},
 		SortableAttributes:   []string{mNameSort, mUpdatedAt, mID},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
@@ -95,7 +98,7 @@ func meiliSettings() *meilisearch.Settings {
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
-			DisableOnAttributes: []string{mSummary, mDescription, mTeamName, mVersions},
+			DisableOnAttributes: []string{mSummary, mDescription, mWebhooks, mTeamName, mVersions},
 			DisableOnWords:      []string{},
 		},
 		Pagination: &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
@@ -194,9 +197,17 @@ func (m *Meilisearch) Upsert(ctx context.Context, docs ...Document) error {
 }
 
 func toMeiliDoc(d Document) meiliDoc {
-	lines := make([]string, len(d.Operations))
-	for i, op := range d.Operations {
-		lines[i] = operationLine(op)
+	lines, webhooks := []string{}, []string{}
+	var served, sent []Operation
+	for _, op := range d.Operations {
+		if op.Webhook {
+			webhooks, sent = append(webhooks, operationLine(op)), append(sent, op)
+		} else {
+			lines, served = append(lines, operationLine(op)), append(served, op)
+		}
+	}
+	if len(sent) > 0 {
+		webhooks = append(webhooks, operationWords(sent))
 	}
 	tags := compact(d.Tags)
 	if tags == nil {
@@ -222,7 +233,8 @@ func toMeiliDoc(d Document) meiliDoc {
 		Versions:    versions,
 		Default:     d.DefaultVersion,
 		Operations:  lines,
-		OpWords:     operationWords(d.Operations),
+		OpWords:     operationWords(served),
+		Webhooks:    webhooks,
 		UpdatedAt:   d.UpdatedAt.UnixMilli(),
 	}
 }
@@ -290,8 +302,8 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 		Filter:                meiliFilter(q),
 		Facets:                meiliFacets(),
 		AttributesToRetrieve:  []string{mID, mSlug, mName, mSummary, mTeam, mTeamName, mState, mDefault, mTags},
-		AttributesToHighlight: []string{mName, mTags, mOperations, mSummary, mDescription},
-		AttributesToCrop:      []string{mOperations, mSummary, mDescription},
+		AttributesToHighlight: []string{mName, mTags, mOperations, mSummary, mDescription, mWebhooks},
+		AttributesToCrop:      []string{mOperations, mSummary, mDescription, mWebhooks},
 		CropLength:            30,
 		HighlightPreTag:       "<mark>",
 		HighlightPostTag:      "</mark>",
@@ -448,7 +460,7 @@ func meiliFacet(dist map[string]int, limit int) []FacetValue {
 // meiliHighlights turns the highlighted (unescaped) attributes of a hit into escaped snippets, best fields first.
 func meiliHighlights(formatted map[string]json.RawMessage) []string {
 	var out []string
-	for _, attr := range []string{mName, mTags, mOperations, mSummary, mDescription} {
+	for _, attr := range []string{mName, mTags, mOperations, mSummary, mDescription, mWebhooks} {
 		if len(out) == maxHighlights {
 			break
 		}

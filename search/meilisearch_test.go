@@ -844,7 +844,7 @@ func TestMeilisearchSettingsAreIdempotent(t *testing.T) {
 	if f.settingsN != 2 {
 		t.Errorf("settings updates: got %d, want 2", f.settingsN)
 	}
-	want := []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mTeamName, mVersions}
+	want := []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mWebhooks, mTeamName, mVersions}
 	if got := f.stringList("searchableAttributes"); !slices.Equal(got, want) {
 		t.Errorf("searchableAttributes: got %v, want %v", got, want)
 	}
@@ -972,5 +972,26 @@ func TestMeilisearchUpsertBatches(t *testing.T) {
 	defer f.mu.Unlock()
 	if f.docAdds != 2 || len(f.docs) != len(docs) {
 		t.Errorf("document requests, documents: got %d, %d, want 2, %d", f.docAdds, len(f.docs), len(docs))
+	}
+}
+
+// Webhooks are kept apart from the operations the API serves, in an attribute that ranks with the descriptions.
+func TestMeiliDocKeepsWebhooksApart(t *testing.T) {
+	d := toMeiliDoc(Document{ID: "1", Name: "Shop", Operations: []Operation{
+		{Method: "post", Path: "/orders", OperationID: "placeOrder", Summary: "Place an order"},
+		{Method: "post", Path: "ORDER_SHIPPED", OperationID: "onOrderShipped", Summary: "An order was shipped", Webhook: true},
+	}})
+	if want := []string{"POST /orders · Place an order · placeOrder"}; !slices.Equal(d.Operations, want) {
+		t.Errorf("operations: got %q, want %q", d.Operations, want)
+	}
+	if want := []string{"WEBHOOK POST ORDER_SHIPPED · An order was shipped · onOrderShipped", "order shipped on"}; !slices.Equal(d.Webhooks, want) {
+		t.Errorf("webhooks: got %q, want %q", d.Webhooks, want)
+	}
+	if d.OpWords != "orders place order" {
+		t.Errorf("opWords: got %q, want the served operations' words only", d.OpWords)
+	}
+	s := meiliSettings()
+	if i, j := slices.Index(s.SearchableAttributes, mWebhooks), slices.Index(s.SearchableAttributes, mDescription); i != j+1 {
+		t.Errorf("searchable attributes: got %v, want webhooks right after the description", s.SearchableAttributes)
 	}
 }

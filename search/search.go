@@ -54,8 +54,12 @@ var ErrInvalidQuery = errors.New("invalid search query")
 // ErrInvalidDocument reports a document that cannot be indexed (no ID, unknown visibility).
 var ErrInvalidDocument = errors.New("invalid search document")
 
-// Operation is one operation of an API's default version.
-type Operation struct{ Method, Path, OperationID, Summary, Description string }
+// Operation is one operation of an API's default version. Webhook marks an operation of the API's webhooks (OpenAPI
+// 3.1), a request the API sends rather than serves; Path is then the webhook's name.
+type Operation struct {
+	Method, Path, OperationID, Summary, Description string
+	Webhook                                         bool
+}
 
 // Document is what the index holds for one API.
 type Document struct {
@@ -241,10 +245,14 @@ func operationSummary(op Operation) string {
 // maxOpSummary bounds the first sentence of an operation's description taken as its summary.
 const maxOpSummary = 120
 
-// operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …".
+// operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …", or
+// for a webhook "WEBHOOK POST ACCOUNT_CLOSED · …".
 func operationLine(op Operation) string {
 	parts := make([]string, 0, 4)
 	head := strings.TrimSpace(strings.ToUpper(op.Method) + " " + op.Path)
+	if op.Webhook {
+		head = strings.TrimSpace("WEBHOOK " + strings.ToUpper(op.Method) + " " + strings.TrimPrefix(op.Path, "/"))
+	}
 	if head != "" {
 		parts = append(parts, head)
 	}

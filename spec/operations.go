@@ -20,6 +20,10 @@ type Operation struct {
 	Description string
 	Tags        []string
 	Deprecated  bool
+	// Webhook is true for an operation of the description's webhooks
+	// (OpenAPI 3.1): a request the API sends to its consumers rather than
+	// one it serves. Path is then the webhook's name.
+	Webhook bool
 }
 
 // methodOrder lists the HTTP methods an OpenAPI path item can hold, in the
@@ -37,10 +41,17 @@ type opRef struct {
 	path   string
 	item   *openapi3.PathItem
 	op     *openapi3.Operation
+	// webhook is true for an operation of the document's webhooks; path is
+	// then the webhook's name.
+	webhook bool
 }
 
-// location gives the dotted location of the operation, e.g. "paths./pets.get".
+// location gives the dotted location of the operation, e.g. "paths./pets.get"
+// or, for a webhook, "webhooks.newPet.post".
 func (r opRef) location() string {
+	if r.webhook {
+		return "webhooks." + r.path + "." + strings.ToLower(r.method)
+	}
 	return "paths." + r.path + "." + strings.ToLower(r.method)
 }
 
@@ -70,6 +81,33 @@ func operations(t *openapi3.T) []opRef {
 	return out
 }
 
+// webhooks lists the operations of t's webhooks (OpenAPI 3.1) by name, then
+// by method in methodOrder.
+func webhooks(t *openapi3.T) []opRef {
+	if t == nil {
+		return nil
+	}
+	var out []opRef
+	for _, name := range sortedKeys(t.Webhooks) {
+		item := t.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		for _, method := range methodOrder() {
+			if op := item.GetOperation(method); op != nil {
+				out = append(out, opRef{method: method, path: name, item: item, op: op, webhook: true})
+			}
+		}
+	}
+	return out
+}
+
+// allOperations lists the operations of t under paths (see operations),
+// then those of its webhooks (see webhooks).
+func allOperations(t *openapi3.T) []opRef {
+	return append(operations(t), webhooks(t)...)
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -80,10 +118,11 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // Operations lists the operations under paths, ordered by path and then by
-// method (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE). Webhooks are
-// not included.
+// method (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE), followed by
+// those of the webhooks (OpenAPI 3.1), marked Webhook, ordered by name and
+// then by method.
 func (d *Document) Operations() []Operation {
-	refs := operations(d.Spec)
+	refs := allOperations(d.Spec)
 	out := make([]Operation, 0, len(refs))
 	for _, r := range refs {
 		out = append(out, Operation{
@@ -94,13 +133,15 @@ func (d *Document) Operations() []Operation {
 			Description: r.op.Description,
 			Tags:        slices.Clone(r.op.Tags),
 			Deprecated:  r.op.Deprecated,
+			Webhook:     r.webhook,
 		})
 	}
 	return out
 }
 
 // Tags lists the tag names declared at the top of the document, in their
-// order, followed by the other tags that operations use, in operation order.
+// order, followed by the other tags that operations (webhooks' too) use, in
+// operation order.
 // Each name appears once.
 func (d *Document) Tags() []string {
 	var out []string
@@ -118,7 +159,7 @@ func (d *Document) Tags() []string {
 			}
 		}
 	}
-	for _, r := range operations(d.Spec) {
+	for _, r := range allOperations(d.Spec) {
 		for _, name := range r.op.Tags {
 			add(name)
 		}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -87,5 +88,79 @@ func TestSwaggerServers(t *testing.T) {
 	d := mustParse(t, []byte("swagger: '2.0'\ninfo: {title: T, version: '1'}\nhost: api.example.com\nbasePath: /v2\nschemes: [https]\npaths: {/a: {get: {responses: {\"200\": {description: ok}}}}}\n"))
 	if got, want := d.Servers(), []string{"https://api.example.com/v2"}; !slices.Equal(got, want) {
 		t.Errorf("Servers: got %q, want %q", got, want)
+	}
+}
+
+const webhooksSpec = `openapi: 3.1.0
+info: {title: Pets, version: "1.0"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      summary: Add a pet
+      responses: {"201": {description: created}}
+webhooks:
+  petSold:
+    post:
+      operationId: onPetSold
+      summary: A pet was sold
+      tags: [sales]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {id: {type: string}}}
+      responses: {"200": {description: received}}
+  /adopted:
+    put:
+      summary: A pet was adopted
+      responses: {"200": {description: received}}
+    post:
+      summary: An adoption was asked for
+      responses: {"200": {description: received}}
+`
+
+func TestOperationsListWebhooksAfterPaths(t *testing.T) {
+	d := mustParse(t, []byte(webhooksSpec))
+	var got []string
+	for _, op := range d.Operations() {
+		got = append(got, fmt.Sprintf("%s %s %v %s", op.Method, op.Path, op.Webhook, op.Summary))
+	}
+	want := []string{
+		"POST /pets false Add a pet",
+		"PUT /adopted true A pet was adopted", "POST /adopted true An adoption was asked for",
+		"POST petSold true A pet was sold",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("operations: got %q, want %q", got, want)
+	}
+	if got, want := d.Tags(), []string{"sales"}; !slices.Equal(got, want) {
+		t.Errorf("Tags: got %q, want %q (a webhook's tags count)", got, want)
+	}
+}
+
+func TestFindAndDetailAWebhook(t *testing.T) {
+	d := mustParse(t, []byte(webhooksSpec))
+	op, ok := d.FindOperation("onPetSold")
+	if !ok || !op.Webhook || op.Path != "petSold" {
+		t.Fatalf("FindOperation(onPetSold): got %+v, %v, want the webhook petSold", op, ok)
+	}
+	// "METHOD /path" names a path: the webhook named /adopted is not one.
+	if op, ok := d.FindOperation("PUT /adopted"); ok {
+		t.Errorf("FindOperation(PUT /adopted): got %+v, want none (a webhook, not a path)", op)
+	}
+	det, ok := d.Detail(op, SchemaLimits{Depth: 4})
+	if !ok {
+		t.Fatalf("Detail(petSold): got false, want its detail")
+	}
+	if det.RequestBody == nil || det.RequestBody.ContentType != "application/json" {
+		t.Errorf("Detail(petSold) request body: got %+v, want the JSON body the webhook sends", det.RequestBody)
+	}
+	if len(det.Servers) != 0 {
+		t.Errorf("Detail(petSold) servers: got %q, want none (a webhook goes to the consumer's URL)", det.Servers)
+	}
+	// A path operation with the webhook's method and name is not the webhook.
+	if _, ok := d.Detail(Operation{Method: "POST", Path: "petSold"}, SchemaLimits{Depth: 1}); ok {
+		t.Errorf("Detail(POST petSold as a path): got true, want false")
 	}
 }

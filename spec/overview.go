@@ -54,6 +54,9 @@ type OperationDoc struct {
 	Summary     string
 	Description string
 	Deprecated  bool
+	// Webhook is true for an operation of the description's webhooks: a
+	// request the API sends to its consumers, Path being the webhook's name.
+	Webhook bool
 	// Parameters holds the path item's parameters and the operation's own
 	// (which replace those with the same name and location).
 	Parameters  []ParameterDoc
@@ -121,7 +124,7 @@ func (d *Document) Overview() Overview {
 		}
 	}
 	byTag := map[string][]OperationDoc{}
-	for _, r := range operations(t) {
+	for _, r := range allOperations(t) {
 		doc := operationDoc(r)
 		tags := r.op.Tags
 		if len(tags) == 0 {
@@ -151,6 +154,7 @@ func operationDoc(r opRef) OperationDoc {
 		Summary:     r.op.Summary,
 		Description: r.op.Description,
 		Deprecated:  r.op.Deprecated,
+		Webhook:     r.webhook,
 		Parameters:  parameterDocs(r.item.Parameters, r.op.Parameters),
 	}
 	if r.op.RequestBody != nil && r.op.RequestBody.Value != nil {

@@ -15,9 +15,9 @@ import (
 // ranking is not tuned to it, but a change must not make it worse.
 const (
 	// The dev split is Cases, DevLead and DevSecond (343 queries since 4 December).
-	floorHitAt5 = 0.983
-	floorHitAt1 = 0.875
-	floorMRR    = 0.922
+	floorHitAt5 = 0.986
+	floorHitAt1 = 0.878
+	floorMRR    = 0.925
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -28,10 +28,11 @@ const (
 	// 0.858/0.758/0.804 there: see docs/search-relevance.md.) A broader default synonym list with one-way mappings
 	// raised them to 0.886/0.747/0.805 (3 December, late evening); the synonyms for coordinates and events that the
 	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816, and those of its second part to 0.897/0.762/0.818
-	// (4 December), and those of the blind third dev batch (DevSecond) to 0.907/0.769/0.827.
-	floorHeldOutHitAt5 = 0.903
-	floorHeldOutHitAt1 = 0.765
-	floorHeldOutMRR    = 0.823
+	// (4 December), and those of the blind third dev batch (DevSecond) to 0.907/0.769/0.827; OpenAPI 3.1 webhooks
+	// indexed, weighing as descriptions, to 0.915/0.776/0.833.
+	floorHeldOutHitAt5 = 0.911
+	floorHeldOutHitAt1 = 0.772
+	floorHeldOutMRR    = 0.829
 )
 
 func TestRelevanceFloors(t *testing.T) {
