@@ -6,7 +6,7 @@
 # plus a build.
 #
 #   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
-#                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]... [-spike-procs N] [-hertz]
+#                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]... [-gateway-bin PATH]... [-spike-procs N] [-hertz]
 #
 # After the saturation rounds, every target is measured again at one offered
 # load that none saturates (-paced RATE req/s, by default half the gateway's

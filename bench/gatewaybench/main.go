@@ -50,13 +50,20 @@ func main() {
 	redisURL := flag.String("redis-url", "", "also measure a second gateway whose limits are shared in this Redis (e.g. redis://127.0.0.1:6379/0; keys under portico:rl:{sub-bench}, expiring on their own), and print the p99 the Redis limiter adds")
 	spike := flag.Bool("spike", false, "also measure bench/evloopspike, the node's hot path on nbio's event loops (a spike, not the gateway)")
 	hertz := flag.Bool("hertz", false, "also measure bench/hertzspike, the node's hot path on CloudWeGo Hertz and its netpoll transport (a spike, not the gateway; a module of its own)")
-	var variants, spikeArgs []string
+	var variants, spikeArgs, bins []string
 	flag.Func("spike-args", "with -spike: flags for one spike, space-separated (e.g. -pollers=1); repeatable, each measures one more spike", func(v string) error {
 		spikeArgs = append(spikeArgs, v)
 		return nil
 	})
 	flag.Func("gateway-env", "also measure another gateway run with this environment, e.g. GOMAXPROCS=1 or GOGC=400 (repeatable; several variables space-separated)", func(v string) error {
 		variants = append(variants, v)
+		return nil
+	})
+	flag.Func("gateway-bin", "also measure this portico-gateway binary (built with another Go or at another commit: GOTOOLCHAIN=go1.27.3 go build -o /tmp/gw127 ./cmd/portico-gateway), in turns with this tree's (repeatable)", func(v string) error {
+		if _, err := os.Stat(v); err != nil {
+			return err
+		}
+		bins = append(bins, v)
 		return nil
 	})
 	spikeProcs := flag.Int("spike-procs", 0, "also measure N bench/evloopspike processes (N ≥ 2) sharing one port with SO_REUSEPORT, each with one event loop and GOMAXPROCS=1, as nginx's worker processes share its port")
@@ -73,7 +80,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, *spikeProcs, *paced, *hertz)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -90,7 +97,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants []string, spikeProcs int, paced float64, hertz bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -164,9 +171,10 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	portal.Start()
 	defer portal.Close()
 
-	// startGateway runs a node with the given address and extra flags; its
-	// access log goes to a file of its own.
-	startGateway := func(name, addr, adminAddr string, env []string, extra ...string) (*exec.Cmd, error) {
+	// startGatewayBin runs the node binary gwBin with the given address and
+	// extra flags; its access log goes to a file of its own. startGateway
+	// runs this tree's.
+	startGatewayBin := func(gwBin, name, addr, adminAddr string, env []string, extra ...string) (*exec.Cmd, error) {
 		logTo := io.Discard
 		if accessLog {
 			f, err := os.Create(filepath.Join(dir, name+"-access.log"))
@@ -176,10 +184,13 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			logTo = f
 		}
 		args := append([]string{"--portal", portal.URL, "--addr", addr, "--admin-addr", adminAddr, "--data", filepath.Join(dir, name), "--access-log", onOff(accessLog), "--log-level", "warn"}, extra...)
-		cmd := exec.Command(bin, args...)
+		cmd := exec.Command(gwBin, args...)
 		cmd.Env = append(append(os.Environ(), "PORTICO_GATEWAY_TOKEN=bench-token"), env...)
 		cmd.Stdout, cmd.Stderr = logTo, os.Stderr
 		return cmd, cmd.Start()
+	}
+	startGateway := func(name, addr, adminAddr string, env []string, extra ...string) (*exec.Cmd, error) {
+		return startGatewayBin(bin, name, addr, adminAddr, env, extra...)
 	}
 	stopGateway := func(cmd *exec.Cmd) {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -222,6 +233,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		}
 		defer stopGateway(gwv)
 		targets = append(targets, target{"gateway " + v, "http://" + addr + "/bench/v1/items", []int{gwv.Process.Pid}})
+	}
+	for i, b := range bins {
+		addr := free()
+		gwb, err := startGatewayBin(b, "gw-bin"+strconv.Itoa(i), addr, free(), nil)
+		if err != nil {
+			return err
+		}
+		defer stopGateway(gwb)
+		targets = append(targets, target{"gateway " + filepath.Base(b), "http://" + addr + "/bench/v1/items", []int{gwb.Process.Pid}})
 	}
 	if spike && len(spikeArgs) == 0 {
 		spikeArgs = []string{""}
