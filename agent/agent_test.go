@@ -64,6 +64,8 @@ type operationsResult struct {
 		Path        string `json:"path"`
 		OperationID string `json:"operation_id"`
 		Webhook     bool   `json:"webhook"`
+		Callback    string `json:"callback"`
+		CallbackOf  string `json:"callback_of"`
 	} `json:"operations"`
 }
 
@@ -203,11 +205,13 @@ func TestToolsMatchTheAPI(t *testing.T) {
 			t.Errorf("list_operations filtered: %+v", ops)
 		}
 
-		// A webhook is listed after the paths, marked, and found by its operationId, without the API's servers.
+		// Callbacks and webhooks are listed after the paths, marked; a webhook is found by its operationId, without the
+		// API's servers.
 		structured(t, cs, "list_operations", map[string]any{"api": "billing", "version": "1.0.0"}, &ops)
-		if ops.Total != 2 || len(ops.Operations) != 2 || ops.Operations[0].Webhook || !ops.Operations[1].Webhook ||
-			ops.Operations[1].Path != "invoicePaid" || ops.Operations[1].OperationID != "onInvoicePaid" {
-			t.Errorf("list_operations billing: %+v, want GET /invoices, then the webhook invoicePaid", ops)
+		if ops.Total != 4 || len(ops.Operations) != 4 || ops.Operations[0].Webhook || !ops.Operations[3].Webhook ||
+			ops.Operations[3].Path != "invoicePaid" || ops.Operations[3].OperationID != "onInvoicePaid" ||
+			ops.Operations[2].Callback != "invoiceSent" || ops.Operations[2].CallbackOf != "POST /invoices" {
+			t.Errorf("list_operations billing: %+v, want GET and POST /invoices, the callback invoiceSent of POST /invoices, then the webhook invoicePaid", ops)
 		}
 		var hook operationResult
 		structured(t, cs, "get_operation", map[string]any{"api": "billing", "version": "1.0.0", "operation": "onInvoicePaid"}, &hook)

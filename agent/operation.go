@@ -45,6 +45,8 @@ type operationOutput struct {
 	Description string         `json:"description,omitempty"`
 	Deprecated  bool           `json:"deprecated,omitempty"`
 	Webhook     bool           `json:"webhook,omitempty" jsonschema:"a webhook (OpenAPI 3.1): a request the API sends to the consumer; path is its name"`
+	Callback    string         `json:"callback,omitempty" jsonschema:"the name of the callback this request belongs to: the API sends it to a URL the caller gave; path is that URL's expression"`
+	CallbackOf  string         `json:"callback_of,omitempty" jsonschema:"the operation declaring the callback, as METHOD /path"`
 	Tags        []string       `json:"tags,omitempty"`
 	Servers     []string       `json:"servers,omitempty" jsonschema:"base URLs the path is relative to"`
 	Security    []string       `json:"security,omitempty" jsonschema:"alternative credentials the operation accepts; none means no credentials"`
@@ -165,7 +167,8 @@ func boundedOperation(doc *spec.Document, op spec.Operation, api, version string
 
 func operationFrom(d spec.OperationDetail, api, version, resource string) operationOutput {
 	out := operationOutput{API: api, Version: version, Method: d.Method, Path: d.Path, OperationID: d.OperationID, Summary: d.Summary,
-		Description: d.Description, Deprecated: d.Deprecated, Webhook: d.Webhook, Tags: d.Tags, Servers: d.Servers, Security: d.Security, Resource: resource}
+		Description: d.Description, Deprecated: d.Deprecated, Webhook: d.Webhook,
+		Callback: d.Callback, CallbackOf: d.CallbackOf, Tags: d.Tags, Servers: d.Servers, Security: d.Security, Resource: resource}
 	for _, p := range d.Parameters {
 		out.Parameters = append(out.Parameters, parameterOut{Name: p.Name, In: p.In, Required: p.Required, Deprecated: p.Deprecated,
 			Description: p.Description, Schema: p.Schema})

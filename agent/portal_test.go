@@ -330,6 +330,17 @@ paths:
       operationId: listInvoices
       summary: List invoices
       responses: {"200": {description: Invoices.}}
+    post:
+      operationId: createInvoice
+      summary: Create an invoice
+      callbacks:
+        invoiceSent:
+          "{$request.body#/notify}":
+            post:
+              operationId: onInvoiceSent
+              summary: The invoice was sent
+              responses: {"200": {description: Received.}}
+      responses: {"201": {description: Created.}}
 webhooks:
   invoicePaid:
     post:

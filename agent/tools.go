@@ -91,7 +91,7 @@ func (t *tools) register(srv *mcp.Server) {
 	}, bind(t, t.getAPI))
 	mcp.AddTool(srv, &mcp.Tool{
 		Name: "list_operations",
-		Description: fmt.Sprintf("List the operations (endpoints, then the webhooks it sends, marked webhook) of an API version: method, path, operationId and summary. "+
+		Description: fmt.Sprintf("List the operations (endpoints, then the callbacks and webhooks it sends, marked callback or webhook) of an API version: method, path, operationId and summary. "+
 			"Without version, the API's default version (its newest published one). filter keeps the operations whose method, path, "+
 			"operationId, summary or tags contain every word of it. At most %d operations are returned; narrow with filter.", MaxListedOperations),
 		Annotations: readOnly("List operations"),
@@ -501,6 +501,8 @@ type operationLine struct {
 	Summary     string `json:"summary,omitempty"`
 	Deprecated  bool   `json:"deprecated,omitempty"`
 	Webhook     bool   `json:"webhook,omitempty" jsonschema:"a webhook (OpenAPI 3.1): a request the API sends to the consumer; path is its name"`
+	Callback    string `json:"callback,omitempty" jsonschema:"the name of the callback this request belongs to: the API sends it to a URL the caller gave; path is that URL's expression"`
+	CallbackOf  string `json:"callback_of,omitempty" jsonschema:"the operation declaring the callback, as METHOD /path"`
 }
 
 // version returns the version of a named name, with its spec, or a's
@@ -563,7 +565,8 @@ func (t *tools) listOperations(ctx context.Context, in operationsInput) (operati
 		out.Matching++
 		if len(out.Operations) < MaxListedOperations {
 			out.Operations = append(out.Operations, operationLine{Method: op.Method, Path: op.Path, OperationID: op.OperationID,
-				Summary: cut(strings.Join(strings.Fields(op.Summary), " "), maxSummary), Deprecated: op.Deprecated, Webhook: op.Webhook})
+				Summary: cut(strings.Join(strings.Fields(op.Summary), " "), maxSummary), Deprecated: op.Deprecated, Webhook: op.Webhook,
+				Callback: op.Callback, CallbackOf: op.CallbackOf})
 		}
 	}
 	if out.Matching > MaxListedOperations {

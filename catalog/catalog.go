@@ -152,7 +152,7 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 			for _, op := range doc.Operations() {
 				d.Operations = append(d.Operations, search.Operation{
 					Method: op.Method, Path: op.Path, OperationID: op.OperationID,
-					Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description), Webhook: op.Webhook,
+					Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description), Webhook: op.Webhook, Callback: op.Callback,
 				})
 			}
 		}

@@ -409,7 +409,8 @@ func TestReindexBatches(t *testing.T) {
 	}
 }
 
-// The webhooks of an OpenAPI 3.1 description are indexed with its operations, marked as webhooks.
+// The webhooks of an OpenAPI 3.1 description and the callbacks of its operations are indexed with its operations,
+// marked.
 func TestBuildDocumentIndexesWebhooks(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
@@ -422,6 +423,12 @@ paths:
     post:
       operationId: placeOrder
       summary: Place an order
+      callbacks:
+        paid:
+          "{$request.body#/notifyUrl}":
+            post:
+              summary: The order was paid
+              responses: {"200": {description: received}}
       responses: {"201": {description: placed}}
 webhooks:
   orderShipped:
@@ -436,6 +443,7 @@ webhooks:
 	}
 	want := []search.Operation{
 		{Method: "POST", Path: "/orders", OperationID: "placeOrder", Summary: "Place an order"},
+		{Method: "POST", Path: "{$request.body#/notifyUrl}", Summary: "The order was paid", Callback: "paid"},
 		{Method: "POST", Path: "orderShipped", OperationID: "onOrderShipped", Summary: "An order was shipped", Webhook: true},
 	}
 	if !slices.Equal(d.Operations, want) {

@@ -45,10 +45,14 @@ func docsView(doc *spec.Document) apis.Docs {
 }
 
 // operationKey names an operation of a description once: its method and path, or for a webhook "webhook", its
-// method and name (a webhook may be named as a path is).
+// method and name (a webhook may be named as a path is), for a callback "callback", the operation declaring it, its
+// name, method and URL expression.
 func operationKey(op spec.OperationDoc) string {
-	if op.Webhook {
+	switch {
+	case op.Webhook:
 		return "webhook " + op.Method + " " + op.Path
+	case op.Callback != "":
+		return "callback " + op.CallbackOf + " " + op.Callback + " " + op.Method + " " + op.Path
 	}
 	return op.Method + " " + op.Path
 }
@@ -70,6 +74,8 @@ func (a *anchors) of(op spec.OperationDoc) string {
 		base = "op-" + strings.ToLower(op.Method) + "-" + fragment(op.Path)
 		if op.Webhook {
 			base = "op-webhook-" + strings.ToLower(op.Method) + "-" + fragment(op.Path)
+		} else if op.Callback != "" {
+			base = "op-callback-" + fragment(op.Callback) + "-" + strings.ToLower(op.Method)
 		}
 	}
 	id := base
@@ -271,7 +277,7 @@ func (h *Handler) renderDocs(ctx context.Context, v *store.APIVersion) (*docsEnt
 			}
 			find[oi] = strings.ToLower(strings.Join([]string{operationKey(op.OperationDoc), op.Summary, op.OperationID, g.Tag}, " "))
 			// Keep what the sidebar and the filter use; the rest is in the HTML.
-			op.OperationDoc = spec.OperationDoc{Method: op.Method, Path: op.Path, Summary: op.Summary, OperationID: op.OperationID, Deprecated: op.Deprecated, Webhook: op.Webhook}
+			op.OperationDoc = spec.OperationDoc{Method: op.Method, Path: op.Path, Summary: op.Summary, OperationID: op.OperationID, Deprecated: op.Deprecated, Webhook: op.Webhook, Callback: op.Callback, CallbackOf: op.CallbackOf}
 			op.DescriptionHTML = ""
 			op.HTML = buf.String()
 			cost += int64(len(op.HTML) + 2*len(find[oi]) + len(op.Anchor) + 128)

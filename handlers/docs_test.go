@@ -312,8 +312,8 @@ func TestRetireIsInTheDangerZoneAndNamesItsConsequences(t *testing.T) {
 	}
 }
 
-// The webhooks of an OpenAPI 3.1 description are documented with its paths, marked, and filtered by "webhook"; one
-// named as a path is not confused with it.
+// The webhooks of an OpenAPI 3.1 description and its operations' callbacks are documented with its paths, marked,
+// and filtered by "webhook"; a webhook named as a path is not confused with it.
 func TestDocsShowWebhooks(t *testing.T) {
 	e := newLCEnv(t)
 	e.createAPI("hooks", "public")
@@ -323,6 +323,12 @@ paths:
   /orders:
     post:
       summary: Place an order
+      callbacks:
+        paid:
+          "{$request.body#/notifyUrl}":
+            post:
+              summary: The order was paid
+              responses: {"200": {description: received}}
       responses: {"201": {description: placed}}
 webhooks:
   /orders:
@@ -339,18 +345,24 @@ webhooks:
 	b.login("maint")
 	d := doc(t, b.get("/apis/hooks/versions/1.0.0"))
 	ops := d.Find(`[data-testid="docs"] [data-testid="operation"]`)
-	if ops.Length() != 2 {
-		t.Fatalf("operations: got %d, want the path's and the webhook's", ops.Length())
+	if ops.Length() != 3 {
+		t.Fatalf("operations: got %d, want the path's, its callback's and the webhook's", ops.Length())
+	}
+	cb := ops.FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Find(`[data-testid="callback"]`).Length() == 1 })
+	if cb.Length() != 1 || !strings.Contains(cb.Text(), "The order was paid") || !strings.Contains(cb.Text(), "POST /orders") {
+		t.Errorf("callback: got %d marked operations (%q), want the callback, naming the operation that declares it", cb.Length(), cb.Text())
 	}
 	hook := ops.FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Find(`[data-testid="webhook"]`).Length() == 1 })
 	if hook.Length() != 1 || !strings.Contains(hook.Text(), "An order was shipped") || !strings.Contains(hook.Text(), "order_id") {
 		t.Errorf("webhook: got %d marked operations (%q), want the webhook with its body", hook.Length(), hook.Text())
 	}
-	if a, b := ops.Eq(0).AttrOr("id", ""), ops.Eq(1).AttrOr("id", ""); a == b {
-		t.Errorf("anchors: got %q twice, want one each", a)
+	ids := map[string]bool{}
+	ops.Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")] = true })
+	if len(ids) != 3 {
+		t.Errorf("anchors: got %v, want one each", ids)
 	}
-	if n := d.Find(`[data-testid="docs-sidebar"] [data-testid="sidebar-op"]`).Length(); n != 2 {
-		t.Errorf("sidebar links: got %d, want 2", n)
+	if n := d.Find(`[data-testid="docs-sidebar"] [data-testid="sidebar-op"]`).Length(); n != 3 {
+		t.Errorf("sidebar links: got %d, want 3", n)
 	}
 	f := doc(t, b.get("/apis/hooks/versions/1.0.0?q=webhook")).Find(`[data-testid="docs"] [data-testid="operation"]`)
 	if f.Length() != 1 || f.Find(`[data-testid="webhook"]`).Length() != 1 {

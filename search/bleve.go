@@ -178,7 +178,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "9" // 9: webhooks are indexed (8 was an earlier, reverted layout)
+	layoutVersion = "10" // 9: webhooks are indexed (8 was an earlier, reverted layout); 10: callbacks too
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -374,12 +374,12 @@ func bleveDoc(d Document) map[string]interface{} {
 	tags := compact(d.Tags)
 	opSummaries := make([]string, 0, len(d.Operations))
 	opDescriptions := make([]string, 0, len(d.Operations))
-	// A webhook's words weigh as the description's: the API sends that event, it does not do what the event says
-	// ("a payment was refunded" is not "refund a payment").
+	// A webhook's or callback's words weigh as the description's: the API sends that event, it does not do what the
+	// event says ("a payment was refunded" is not "refund a payment").
 	var served, sent []Operation
 	for _, op := range d.Operations {
-		if op.Webhook {
-			sent = append(sent, op)
+		if op.sent() {
+			sent = append(sent, op.named())
 			if s := operationSummary(op); s != "" {
 				opDescriptions = append(opDescriptions, s)
 			}

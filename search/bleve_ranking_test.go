@@ -131,6 +131,12 @@ func TestBleveWebhookWeighsAsDescription(t *testing.T) {
 	if !slices.Equal(got, []string{"payments", "events"}) {
 		t.Errorf("refund a payment, the event a webhook: got %v, want payments, then events", got)
 	}
+	// So do a callback's.
+	cb := docs(true)
+	cb[1].Operations[0].Webhook, cb[1].Operations[0].Callback = false, "refunded"
+	if got := hitIDs(mustSearch(t, rankingIndex(t, cb...), query)); !slices.Equal(got, []string{"payments", "events"}) {
+		t.Errorf("refund a payment, the event a callback: got %v, want payments, then events", got)
+	}
 	// "webhook" finds the APIs that send some (their operation lines start with the word).
 	if got := hitIDs(mustSearch(t, rankingIndex(t, docs(true)...), Query{Text: "webhook", Viewer: admin()})); !slices.Equal(got, []string{"events"}) {
 		t.Errorf("webhook: got %v, want events", got)

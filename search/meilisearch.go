@@ -30,7 +30,7 @@ const (
 	mVersions    = "versions"
 	mOperations  = "operations" // one line per operation
 	mOpWords     = "opWords"    // words of paths and operation ids
-	mWebhooks    = "webhooks"   // one line per webhook operation, then the words of their names and ids
+	mWebhooks    = "webhooks"   // one line per request the API sends (webhooks, callbacks), then the words of their names and ids
 	mUpdatedAt   = "updatedAt"  // unix milliseconds
 )
 
@@ -200,8 +200,8 @@ func toMeiliDoc(d Document) meiliDoc {
 	lines, webhooks := []string{}, []string{}
 	var served, sent []Operation
 	for _, op := range d.Operations {
-		if op.Webhook {
-			webhooks, sent = append(webhooks, operationLine(op)), append(sent, op)
+		if op.sent() {
+			webhooks, sent = append(webhooks, operationLine(op)), append(sent, op.named())
 		} else {
 			lines, served = append(lines, operationLine(op)), append(served, op)
 		}

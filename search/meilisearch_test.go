@@ -975,16 +975,19 @@ func TestMeilisearchUpsertBatches(t *testing.T) {
 	}
 }
 
-// Webhooks are kept apart from the operations the API serves, in an attribute that ranks with the descriptions.
+// Webhooks and callbacks are kept apart from the operations the API serves, in an attribute that ranks with the
+// descriptions; a callback is named by its name, not its URL expression.
 func TestMeiliDocKeepsWebhooksApart(t *testing.T) {
 	d := toMeiliDoc(Document{ID: "1", Name: "Shop", Operations: []Operation{
 		{Method: "post", Path: "/orders", OperationID: "placeOrder", Summary: "Place an order"},
 		{Method: "post", Path: "ORDER_SHIPPED", OperationID: "onOrderShipped", Summary: "An order was shipped", Webhook: true},
+		{Method: "post", Path: "{$request.body#/callbackUrl}", Summary: "The order was paid", Callback: "payment-status"},
 	}})
 	if want := []string{"POST /orders · Place an order · placeOrder"}; !slices.Equal(d.Operations, want) {
 		t.Errorf("operations: got %q, want %q", d.Operations, want)
 	}
-	if want := []string{"WEBHOOK POST ORDER_SHIPPED · An order was shipped · onOrderShipped", "order shipped on"}; !slices.Equal(d.Webhooks, want) {
+	if want := []string{"WEBHOOK POST ORDER_SHIPPED · An order was shipped · onOrderShipped", "CALLBACK POST payment-status · The order was paid",
+		"order shipped on payment status"}; !slices.Equal(d.Webhooks, want) {
 		t.Errorf("webhooks: got %q, want %q", d.Webhooks, want)
 	}
 	if d.OpWords != "orders place order" {

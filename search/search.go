@@ -55,10 +55,24 @@ var ErrInvalidQuery = errors.New("invalid search query")
 var ErrInvalidDocument = errors.New("invalid search document")
 
 // Operation is one operation of an API's default version. Webhook marks an operation of the API's webhooks (OpenAPI
-// 3.1), a request the API sends rather than serves; Path is then the webhook's name.
+// 3.1), a request the API sends rather than serves; Path is then the webhook's name. Callback names the callback of
+// an operation this one belongs to, also a request the API sends; Path is then its URL expression.
 type Operation struct {
 	Method, Path, OperationID, Summary, Description string
 	Webhook                                         bool
+	Callback                                        string
+}
+
+// sent reports whether op is a request the API sends (a webhook or a callback) rather than one it serves.
+func (op Operation) sent() bool { return op.Webhook || op.Callback != "" }
+
+// named is op with the words that name it as its path: a callback's name rather than its URL expression
+// ("{$request.body#/callback}" says nothing of what it is).
+func (op Operation) named() Operation {
+	if op.Callback != "" {
+		op.Path = op.Callback
+	}
+	return op
 }
 
 // Document is what the index holds for one API.
@@ -245,13 +259,16 @@ func operationSummary(op Operation) string {
 // maxOpSummary bounds the first sentence of an operation's description taken as its summary.
 const maxOpSummary = 120
 
-// operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …", or
-// for a webhook "WEBHOOK POST ACCOUNT_CLOSED · …".
+// operationLine is the displayed and searched text of one operation: "GET /v1/sms · Send an SMS · sendSms · …", for
+// a webhook "WEBHOOK POST ACCOUNT_CLOSED · …", for a callback "CALLBACK POST delivery-receipt · …".
 func operationLine(op Operation) string {
 	parts := make([]string, 0, 4)
 	head := strings.TrimSpace(strings.ToUpper(op.Method) + " " + op.Path)
-	if op.Webhook {
+	switch {
+	case op.Webhook:
 		head = strings.TrimSpace("WEBHOOK " + strings.ToUpper(op.Method) + " " + strings.TrimPrefix(op.Path, "/"))
+	case op.Callback != "":
+		head = strings.TrimSpace("CALLBACK " + strings.ToUpper(op.Method) + " " + op.Callback)
 	}
 	if head != "" {
 		parts = append(parts, head)

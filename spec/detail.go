@@ -94,22 +94,22 @@ var pathParam = regexp.MustCompile(`\{[^}/]*\}`)
 // "METHOD /path" as the path is written in the description (the method in
 // any case; path parameters may be named differently, "/pets/{id}" finds
 // "/pets/{petId}"). An operationId is matched exactly, else ignoring case
-// when that finds one operation only. A webhook's operation is found by its
-// operationId only.
+// when that finds one operation only. A webhook's or a callback's operation
+// is found by its operationId only.
 func (d *Document) FindOperation(ref string) (Operation, bool) {
 	ref = strings.TrimSpace(ref)
 	ops := d.Operations()
 	if method, path, ok := strings.Cut(ref, " "); ok && strings.HasPrefix(strings.TrimSpace(path), "/") {
 		method, path = strings.ToUpper(method), strings.TrimSpace(path)
 		for _, op := range ops {
-			if !op.Webhook && op.Method == method && op.Path == path {
+			if !op.Sent() && op.Method == method && op.Path == path {
 				return op, true
 			}
 		}
 		shape := pathParam.ReplaceAllString(path, "{}")
 		var found []Operation
 		for _, op := range ops {
-			if !op.Webhook && op.Method == method && pathParam.ReplaceAllString(op.Path, "{}") == shape {
+			if !op.Sent() && op.Method == method && pathParam.ReplaceAllString(op.Path, "{}") == shape {
 				found = append(found, op)
 			}
 		}
@@ -142,7 +142,7 @@ func (d *Document) FindOperation(ref string) (Operation, bool) {
 func (d *Document) Detail(op Operation, lim SchemaLimits) (OperationDetail, bool) {
 	var ref *opRef
 	for _, r := range allOperations(d.Spec) {
-		if r.webhook == op.Webhook && r.method == op.Method && r.path == op.Path {
+		if r.webhook == op.Webhook && r.callback == op.Callback && r.callbackOf() == op.CallbackOf && r.method == op.Method && r.path == op.Path {
 			ref = &r
 			break
 		}
@@ -153,7 +153,7 @@ func (d *Document) Detail(op Operation, lim SchemaLimits) (OperationDetail, bool
 	x := &expander{lim: lim}
 	out := OperationDetail{Operation: op}
 	out.Description = x.text(op.Description)
-	if !ref.webhook { // a webhook is sent to the consumer's URL, not to the API's servers
+	if !ref.webhook && ref.parent == nil { // a webhook or callback is sent to the consumer's URL, not to the API's servers
 		out.Servers = operationServers(d.Spec, ref)
 	}
 	out.Security = securityAlternatives(d.Spec, ref.op)

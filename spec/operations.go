@@ -24,7 +24,18 @@ type Operation struct {
 	// (OpenAPI 3.1): a request the API sends to its consumers rather than
 	// one it serves. Path is then the webhook's name.
 	Webhook bool
+	// Callback is the name of the callback this operation belongs to, for
+	// an operation of an operation's callbacks: a request the API sends to
+	// a URL its caller gave, Path being that URL's expression (e.g.
+	// "{$request.body#/callback}"). CallbackOf is then the operation that
+	// declares it, as "POST /sms".
+	Callback   string
+	CallbackOf string
 }
+
+// Sent reports whether op is a request the API sends (a webhook or a
+// callback) rather than one it serves.
+func (op Operation) Sent() bool { return op.Webhook || op.Callback != "" }
 
 // methodOrder lists the HTTP methods an OpenAPI path item can hold, in the
 // order operations are listed.
@@ -44,15 +55,31 @@ type opRef struct {
 	// webhook is true for an operation of the document's webhooks; path is
 	// then the webhook's name.
 	webhook bool
+	// callback is the name of the callback of parent this operation belongs
+	// to; path is then the callback's URL expression.
+	callback string
+	parent   *opRef
 }
 
 // location gives the dotted location of the operation, e.g. "paths./pets.get"
 // or, for a webhook, "webhooks.newPet.post".
 func (r opRef) location() string {
+	if r.parent != nil {
+		return r.parent.location() + ".callbacks." + r.callback + "." + r.path + "." + strings.ToLower(r.method)
+	}
 	if r.webhook {
 		return "webhooks." + r.path + "." + strings.ToLower(r.method)
 	}
 	return "paths." + r.path + "." + strings.ToLower(r.method)
+}
+
+// callbackOf gives the operation that declares r's callback, as "POST
+// /sms", or "" when r is not a callback's.
+func (r opRef) callbackOf() string {
+	if r.parent == nil {
+		return ""
+	}
+	return r.parent.label()
 }
 
 // label gives the operation as "GET /pets".
@@ -102,10 +129,40 @@ func webhooks(t *openapi3.T) []opRef {
 	return out
 }
 
+// callbacks lists the operations of the callbacks of ops, by operation,
+// then callback name, URL expression and method.
+func callbacks(ops []opRef) []opRef {
+	var out []opRef
+	for i := range ops {
+		parent := &ops[i]
+		for _, name := range sortedKeys(parent.op.Callbacks) {
+			ref := parent.op.Callbacks[name]
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			items := ref.Value.Map()
+			for _, expr := range sortedKeys(items) {
+				item := items[expr]
+				if item == nil {
+					continue
+				}
+				for _, method := range methodOrder() {
+					if op := item.GetOperation(method); op != nil {
+						out = append(out, opRef{method: method, path: expr, item: item, op: op, callback: name, parent: parent})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // allOperations lists the operations of t under paths (see operations),
-// then those of its webhooks (see webhooks).
+// then those of their callbacks (see callbacks), then those of its
+// webhooks (see webhooks).
 func allOperations(t *openapi3.T) []opRef {
-	return append(operations(t), webhooks(t)...)
+	ops := operations(t)
+	return append(append(ops, callbacks(ops)...), webhooks(t)...)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -119,8 +176,8 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Operations lists the operations under paths, ordered by path and then by
 // method (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE), followed by
-// those of the webhooks (OpenAPI 3.1), marked Webhook, ordered by name and
-// then by method.
+// those of their callbacks, marked Callback, then those of the webhooks
+// (OpenAPI 3.1), marked Webhook, ordered by name and then by method.
 func (d *Document) Operations() []Operation {
 	refs := allOperations(d.Spec)
 	out := make([]Operation, 0, len(refs))
@@ -134,6 +191,8 @@ func (d *Document) Operations() []Operation {
 			Tags:        slices.Clone(r.op.Tags),
 			Deprecated:  r.op.Deprecated,
 			Webhook:     r.webhook,
+			Callback:    r.callback,
+			CallbackOf:  r.callbackOf(),
 		})
 	}
 	return out

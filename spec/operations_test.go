@@ -99,6 +99,18 @@ paths:
     post:
       operationId: addPet
       summary: Add a pet
+      tags: [pets]
+      callbacks:
+        petAdopted:
+          "{$request.body#/callbackUrl}":
+            post:
+              operationId: onPetAdopted
+              summary: The added pet was adopted
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {pet: {type: string}}}
+              responses: {"200": {description: received}}
       responses: {"201": {description: created}}
 webhooks:
   petSold:
@@ -124,17 +136,18 @@ func TestOperationsListWebhooksAfterPaths(t *testing.T) {
 	d := mustParse(t, []byte(webhooksSpec))
 	var got []string
 	for _, op := range d.Operations() {
-		got = append(got, fmt.Sprintf("%s %s %v %s", op.Method, op.Path, op.Webhook, op.Summary))
+		got = append(got, fmt.Sprintf("%s %s %v %q %q %v %s", op.Method, op.Path, op.Webhook, op.Callback, op.CallbackOf, op.Sent(), op.Summary))
 	}
 	want := []string{
-		"POST /pets false Add a pet",
-		"PUT /adopted true A pet was adopted", "POST /adopted true An adoption was asked for",
-		"POST petSold true A pet was sold",
+		`POST /pets false "" "" false Add a pet`,
+		`POST {$request.body#/callbackUrl} false "petAdopted" "POST /pets" true The added pet was adopted`,
+		`PUT /adopted true "" "" true A pet was adopted`, `POST /adopted true "" "" true An adoption was asked for`,
+		`POST petSold true "" "" true A pet was sold`,
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("operations: got %q, want %q", got, want)
 	}
-	if got, want := d.Tags(), []string{"sales"}; !slices.Equal(got, want) {
+	if got, want := d.Tags(), []string{"pets", "sales"}; !slices.Equal(got, want) {
 		t.Errorf("Tags: got %q, want %q (a webhook's tags count)", got, want)
 	}
 }
@@ -158,6 +171,17 @@ func TestFindAndDetailAWebhook(t *testing.T) {
 	}
 	if len(det.Servers) != 0 {
 		t.Errorf("Detail(petSold) servers: got %q, want none (a webhook goes to the consumer's URL)", det.Servers)
+	}
+	cb, ok := d.FindOperation("onPetAdopted")
+	if !ok || cb.Callback != "petAdopted" || cb.CallbackOf != "POST /pets" {
+		t.Fatalf("FindOperation(onPetAdopted): got %+v, %v, want the callback petAdopted of POST /pets", cb, ok)
+	}
+	cbd, ok := d.Detail(cb, SchemaLimits{Depth: 4})
+	if !ok || cbd.RequestBody == nil || len(cbd.Servers) != 0 {
+		t.Errorf("Detail(onPetAdopted): got %+v, %v, want its body and no servers", cbd, ok)
+	}
+	if ov := d.Overview(); len(ov.Groups) == 0 || ov.Groups[0].Tag != "pets" || len(ov.Groups[0].Operations) != 2 || ov.Groups[0].Operations[1].Callback != "petAdopted" {
+		t.Errorf("Overview: got %+v, want the callback listed after POST /pets under its tag", ov.Groups)
 	}
 	// A path operation with the webhook's method and name is not the webhook.
 	if _, ok := d.Detail(Operation{Method: "POST", Path: "petSold"}, SchemaLimits{Depth: 1}); ok {

@@ -57,6 +57,11 @@ type OperationDoc struct {
 	// Webhook is true for an operation of the description's webhooks: a
 	// request the API sends to its consumers, Path being the webhook's name.
 	Webhook bool
+	// Callback is the name of the callback of CallbackOf ("POST /sms") this
+	// operation belongs to: a request the API sends to a URL its caller
+	// gave, Path being that URL's expression.
+	Callback   string
+	CallbackOf string
 	// Parameters holds the path item's parameters and the operation's own
 	// (which replace those with the same name and location).
 	Parameters  []ParameterDoc
@@ -127,6 +132,9 @@ func (d *Document) Overview() Overview {
 	for _, r := range allOperations(t) {
 		doc := operationDoc(r)
 		tags := r.op.Tags
+		if len(tags) == 0 && r.parent != nil {
+			tags = r.parent.op.Tags // a callback is listed with the operation that declares it
+		}
 		if len(tags) == 0 {
 			tags = []string{DefaultGroup}
 		}
@@ -155,6 +163,8 @@ func operationDoc(r opRef) OperationDoc {
 		Description: r.op.Description,
 		Deprecated:  r.op.Deprecated,
 		Webhook:     r.webhook,
+		Callback:    r.callback,
+		CallbackOf:  r.callbackOf(),
 		Parameters:  parameterDocs(r.item.Parameters, r.op.Parameters),
 	}
 	if r.op.RequestBody != nil && r.op.RequestBody.Value != nil {

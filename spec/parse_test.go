@@ -75,7 +75,7 @@ func TestParseSamples(t *testing.T) {
 		{file: "libretranslate.local__libretranslate__1.2.yaml", format: FormatOpenAPI30, ops: 5},
 		{file: "mastodon.local__mastodon-api__1.1.1.yaml", format: FormatSwagger20, ops: 6},
 		{file: "nasa.gov__apod__1.0.0.yaml", format: FormatOpenAPI30, ops: 1},
-		{file: "nexmo.com__sms__1.0.11.yaml", format: FormatOpenAPI30, ops: 1},
+		{file: "nexmo.com__sms__1.0.11.yaml", format: FormatOpenAPI30, ops: 2},
 		{file: "nytimes.com__article_search__1.0.0.yaml", format: FormatOpenAPI30, ops: 1},
 		{file: "okta.local__users-okta-api__1.0.0.yaml", format: FormatOpenAPI30, ops: 19},
 		{file: "opencagedata.com__opencage-geocoder__1.yaml", format: FormatSwagger20, ops: 1},

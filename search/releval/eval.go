@@ -89,7 +89,7 @@ func Documents(fsys fs.FS) ([]search.Document, error) {
 		for _, op := range doc.Operations() {
 			d.Operations = append(d.Operations, search.Operation{
 				Method: op.Method, Path: op.Path, OperationID: op.OperationID, Summary: op.Summary, Description: op.Description,
-				Webhook: op.Webhook,
+				Webhook: op.Webhook, Callback: op.Callback,
 			})
 		}
 		docs = append(docs, d)

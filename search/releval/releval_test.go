@@ -16,8 +16,8 @@ import (
 const (
 	// The dev split is Cases, DevLead and DevSecond (343 queries since 4 December).
 	floorHitAt5 = 0.986
-	floorHitAt1 = 0.878
-	floorMRR    = 0.925
+	floorHitAt1 = 0.884
+	floorMRR    = 0.928
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
