@@ -149,15 +149,25 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 	}
 	if specJSON != "" {
 		if doc, err := spec.Parse([]byte(specJSON)); err == nil {
-			for _, op := range doc.Operations() {
-				d.Operations = append(d.Operations, search.Operation{
-					Method: op.Method, Path: op.Path, OperationID: op.OperationID,
-					Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description), Webhook: op.Webhook, Callback: op.Callback,
-				})
-			}
+			d.Operations = Operations(doc)
 		}
 	}
 	return d
+}
+
+// Operations is what the index holds of doc's operations (webhooks and
+// callbacks included): their summaries and the start of their descriptions
+// as plain text (Markdown and HTML reduced to their words, so that neither
+// markup nor a link's URL is searched or shown).
+func Operations(doc *spec.Document) []search.Operation {
+	var out []search.Operation
+	for _, op := range doc.Operations() {
+		out = append(out, search.Operation{
+			Method: op.Method, Path: op.Path, OperationID: op.OperationID,
+			Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description), Webhook: op.Webhook, Callback: op.Callback,
+		})
+	}
+	return out
 }
 
 // versionStates is what the state facet counts of an API: its catalog state

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/spec"
@@ -86,12 +87,7 @@ func Documents(fsys fs.FS) ([]search.Document, error) {
 				d.Tags = append(d.Tags, t)
 			}
 		}
-		for _, op := range doc.Operations() {
-			d.Operations = append(d.Operations, search.Operation{
-				Method: op.Method, Path: op.Path, OperationID: op.OperationID, Summary: op.Summary, Description: op.Description,
-				Webhook: op.Webhook, Callback: op.Callback,
-			})
-		}
+		d.Operations = catalog.Operations(doc)
 		docs = append(docs, d)
 	}
 	return docs, nil

@@ -15,9 +15,9 @@ import (
 // ranking is not tuned to it, but a change must not make it worse.
 const (
 	// The dev split is Cases, DevLead and DevSecond (343 queries since 4 December).
-	floorHitAt5 = 0.986
-	floorHitAt1 = 0.884
-	floorMRR    = 0.928
+	floorHitAt5 = 0.988
+	floorHitAt1 = 0.890
+	floorMRR    = 0.931
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -29,10 +29,11 @@ const (
 	// raised them to 0.886/0.747/0.805 (3 December, late evening); the synonyms for coordinates and events that the
 	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816, and those of its second part to 0.897/0.762/0.818
 	// (4 December), and those of the blind third dev batch (DevSecond) to 0.907/0.769/0.827; OpenAPI 3.1 webhooks
-	// indexed, weighing as descriptions, to 0.915/0.776/0.833.
+	// indexed, weighing as descriptions, to 0.915/0.776/0.833; the evaluation indexing operations as the catalog does
+	// (plain text), 0.915/0.779/0.834.
 	floorHeldOutHitAt5 = 0.911
-	floorHeldOutHitAt1 = 0.772
-	floorHeldOutMRR    = 0.829
+	floorHeldOutHitAt1 = 0.775
+	floorHeldOutMRR    = 0.830
 )
 
 func TestRelevanceFloors(t *testing.T) {
