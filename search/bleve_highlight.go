@@ -6,14 +6,28 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 )
 
 // highlighter finds the query terms in the stored text of a hit, matching
 // them the way the query does (exactly, as a prefix for the last term, with
-// a typo or two for long terms the index does not have), so that highlights
-// need no second search.
+// a typo or two for long terms the index does not have, in their English
+// forms, and as their one-word synonyms), so that highlights need no second
+// search.
 type highlighter struct {
 	terms []string
+	// stems are the English stems a word of the text may have to match: those of the terms that differ from the
+	// term ("list" for "listings") and the one-word synonyms' ("photo" for "pictures"). A word is stemmed only when
+	// it starts with the first letters of one of them (stemKey).
+	stems map[string]bool
+	// stemKeys are the stems' keys; stemmed caches, for the words stemmed so far, whether they have one of the stems
+	// (a hit's words repeat, and so do those of the hits of a page).
+	stemKeys []string
+	stemmed  map[string]bool
+	// keys are the terms and the stems' keys: the text holds a matching word only where it holds one of them.
+	keys  []string
 	typos []bool // whether the term at the same index matches with typos
 	typo  bool   // whether any does
 	// ascii: every term is ASCII, so that a text is lowered by its ASCII letters only: a term can match only those,
@@ -30,16 +44,83 @@ type highlighter struct {
 
 func newHighlighter(p queryPlan) highlighter {
 	h := highlighter{terms: p.terms, typos: make([]bool, len(p.terms)), ascii: true, scratch: new([]byte)}
+	addKey := func(k string) {
+		if k == "" || slices.Contains(h.keys, k) {
+			return
+		}
+		h.keys = append(h.keys, k)
+		h.ascii = h.ascii && isASCII(k)
+		if strings.IndexByte(h.firsts, k[0]) < 0 {
+			h.firsts += k[:1]
+		}
+		h.termBytes = append(h.termBytes, []byte(k))
+	}
 	for i, t := range p.terms {
 		h.typos[i] = fuzziness(t) > 0 && !p.known[i]
 		h.typo = h.typo || h.typos[i]
-		h.ascii = h.ascii && isASCII(t)
-		if t != "" && strings.IndexByte(h.firsts, t[0]) < 0 {
-			h.firsts += t[:1]
+		addKey(t)
+	}
+	addStem := func(st string) {
+		if utf8.RuneCountInString(st) < minStemHighlight || slices.Contains(p.terms, st) {
+			return
 		}
-		h.termBytes = append(h.termBytes, []byte(t))
+		if h.stems == nil {
+			h.stems = map[string]bool{}
+		}
+		h.stems[st] = true
+		if k := stemKey(st); !slices.Contains(h.stemKeys, k) {
+			h.stemKeys = append(h.stemKeys, k)
+			h.stemmed = map[string]bool{}
+		}
+		addKey(stemKey(st))
+	}
+	for _, st := range p.stems {
+		addStem(st)
+	}
+	for _, alt := range p.alts {
+		if len(alt) == 1 {
+			addStem(alt[0])
+		}
 	}
 	return h
+}
+
+// minStemHighlight is the shortest stem highlighted in the words that have it: a shorter one ("id") is most often a
+// word of its own, matched as a term.
+const minStemHighlight = 3
+
+// stemKey is what a word must start with to have the stem st: its first four letters (a stem may end otherwise than
+// the words that have it: "galaxi" for "galaxy").
+func stemKey(st string) string {
+	n := 0
+	for i := range st {
+		if n == 4 {
+			return st[:i]
+		}
+		n++
+	}
+	return st
+}
+
+// hasStem reports whether the lowered word has one of the highlighter's stems: it is stemmed only when it starts
+// with one's key.
+func (h highlighter) hasStem(word string) bool {
+	if h.stems == nil || utf8.RuneCountInString(word) < minStemHighlight {
+		return false
+	}
+	for _, k := range h.stemKeys {
+		if strings.HasPrefix(word, k) {
+			if has, ok := h.stemmed[word]; ok {
+				return has
+			}
+			env := snowballstem.NewEnv(word)
+			english.Stem(env)
+			has := h.stems[env.Current()]
+			h.stemmed[word] = has
+			return has
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {
@@ -142,7 +223,7 @@ func (h highlighter) highlights(fields map[string]interface{}) []string {
 // contains reports whether lowered text contains one of the terms, a cheap
 // test before looking for exact and prefix matches word by word.
 func (h highlighter) contains(lower string) bool {
-	for _, t := range h.terms {
+	for _, t := range h.keys {
 		if strings.Contains(lower, t) {
 			return true
 		}
@@ -174,7 +255,7 @@ func (h highlighter) spans(text, lower string, base int, loose bool) []span {
 // word such as "id" or "v1" is in almost every line and says little.
 func (h highlighter) lineMayMatch(lower string) bool {
 	long := false
-	for _, t := range h.terms {
+	for _, t := range h.keys {
 		if len(t) >= 3 {
 			long = true
 			if strings.Contains(lower, t) {
@@ -289,11 +370,12 @@ func (h highlighter) opsSnippet(text string, loose bool) (snippetText string, ok
 	return snippet(best.line, best.spans, snippetWidth), true
 }
 
-// termSpans is spans when no term matches with typos: a word then matches only when it starts with a term, so only
-// the words that start where a term occurs in lower (text lowered, with its offsets) are read, not every word.
+// termSpans is spans when no term matches with typos: a word then matches only when it starts with a term or a stem's
+// key, so only the words that start where one occurs in lower (text lowered, with its offsets) are read, not every
+// word.
 func (h highlighter) termSpans(text, lower string, loose bool) []span {
 	var starts []int
-	for _, t := range h.terms {
+	for _, t := range h.keys {
 		for i := 0; i < len(lower); {
 			j := strings.Index(lower[i:], t)
 			if j < 0 {
@@ -351,7 +433,7 @@ func (h highlighter) matches(tok string, loose bool) bool {
 			}
 		}
 	}
-	return false
+	return h.hasStem(tok)
 }
 
 // fuzziness is the number of typos a term tolerates, as in termQuery.

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -140,5 +141,25 @@ func TestBleveWebhookWeighsAsDescription(t *testing.T) {
 	// "webhook" finds the APIs that send some (their operation lines start with the word).
 	if got := hitIDs(mustSearch(t, rankingIndex(t, docs(true)...), Query{Text: "webhook", Viewer: admin()})); !slices.Equal(got, []string{"events"}) {
 		t.Errorf("webhook: got %v, want events", got)
+	}
+}
+
+// A hit found through a word's English form or a synonym shows why: the words that have the query word's stem, or a
+// one-word synonym's, are highlighted too.
+func TestBleveHighlightsStemsAndSynonyms(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "staff", Name: "Staff", Summary: "People of the company.",
+			Operations: []Operation{{Method: "get", Path: "/employees", Summary: "List employees"},
+				{Method: "get", Path: "/employees/{id}/photo", Summary: "Show an employee's profile photo"}}},
+	)
+	for _, tc := range []struct{ query, want string }{
+		{"listings", "<mark>List</mark> employees"},
+		{"pictures", "profile <mark>photo</mark>"},
+		{"employee listing", "<mark>List</mark> <mark>employees</mark>"},
+	} {
+		res := mustSearch(t, idx, Query{Text: tc.query, Viewer: admin()})
+		if len(res.Hits) != 1 || !strings.Contains(strings.Join(res.Hits[0].Highlights, " "), tc.want) {
+			t.Errorf("%s: got %v, want a highlight with %q", tc.query, res.Hits, tc.want)
+		}
 	}
 }
