@@ -27,6 +27,9 @@ func FuzzParse(f *testing.F) {
 		"a: &a [*a, *a]\nopenapi: 3.0.0\n",
 		`{"openapi": "3.0.0", "info": null, "paths": null}`,
 		"swagger: '2.0'\npaths: {/a/{b}: {parameters: [{in: body, name: b}]}}\n",
+		"openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks: {w: {post: {responses: {'200': {description: ok}}}}}\n",
+		"openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths: {/a: {post: {callbacks: {c: {'{$request.body#/u}': {post: {responses: {'200': {description: ok}}}}}}, responses: {'200': {description: ok}}}}}\n",
+		"openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths: {/a: {post: {callbacks: {c: {$ref: '#/components/callbacks/c'}}, responses: {'200': {description: ok}}}}}\ncomponents: {callbacks: {c: {'{$url}': {$ref: '#/paths/~1a'}}}}\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -47,6 +50,16 @@ func FuzzParse(f *testing.F) {
 			var verr *ValidationError
 			if !errors.As(err, &verr) || len(verr.Problems) == 0 {
 				t.Fatalf("Parse: got error %v, want a *ValidationError with problems", err)
+			}
+			return
+		}
+		// What the pages, the index and the MCP tools read of a parsed description: every operation (webhooks' and
+		// callbacks' too) is found again and has a detail.
+		d.Overview()
+		d.Tags()
+		for _, op := range d.Operations() {
+			if _, ok := d.Detail(op, SchemaLimits{Depth: 2, Properties: 10}); !ok {
+				t.Fatalf("Detail(%s %s, webhook %v, callback %q of %q): got false, want its detail", op.Method, op.Path, op.Webhook, op.Callback, op.CallbackOf)
 			}
 		}
 	})
