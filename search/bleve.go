@@ -409,7 +409,7 @@ func bleveDoc(d Document) map[string]interface{} {
 		fVisibility:  d.Visibility,
 		fOps:         strings.Join(lines, "\n"),
 		fUpdated:     float64(d.UpdatedAt.UnixMilli()),
-		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(d.Operations)},
+		fPrimary:     []string{d.Name, d.Slug, strings.Join(tags, " "), strings.Join(lines, "\n"), operationWords(append(served, sent...))},
 		fEnName:      []string{d.Name, d.Slug},
 		fEnTags:      append([]string{d.Summary}, tags...),
 		fEnOps:       append(opSummaries, operationWords(served)),

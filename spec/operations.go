@@ -200,9 +200,7 @@ func (d *Document) Operations() []Operation {
 
 // Tags lists the tag names declared at the top of the document, in their
 // order, followed by the other tags that operations (webhooks' and callbacks'
-// too) use, in
-// operation order.
-// Each name appears once.
+// too) use, in operation order. Each name appears once.
 func (d *Document) Tags() []string {
 	var out []string
 	seen := map[string]bool{}
