@@ -77,7 +77,7 @@ func TestCasesNameSamples(t *testing.T) {
 		t.Errorf("held-out split: got %d judged queries, want at least 40", len(HeldOut))
 	}
 	seen := map[string]bool{}
-	for _, c := range slices.Concat(Cases, DevLead, DevSecond, HeldOut) {
+	for _, c := range slices.Concat(Cases, DevLead, DevSecond, DevThird, HeldOut) {
 		if seen[c.Text] {
 			t.Errorf("query %q: judged twice (within a split or in both)", c.Text)
 		}
