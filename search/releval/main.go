@@ -1,8 +1,8 @@
 // Command releval measures the catalog search's relevance: it indexes the real API descriptions of samples/openapi
 // in a fresh embedded index, runs the judged queries of this package and prints hit@5, hit@1, the mean reciprocal
-// rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go and
-// devlead.go and devsecond.go, the split the ranking is tuned on, the default; dev-1, dev-2 and dev-3 run one of its
-// batches), dev-4 (devthird.go, a blind batch not yet in dev), held-out (heldout.go, written before tuning and only
+// rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go,
+// devlead.go, devsecond.go and devthird.go, the split the ranking is tuned on, the default; dev-1, dev-2, dev-3 and
+// dev-4 run one of its batches), held-out (heldout.go, written before tuning and only
 // checked against), held-out-1, held-out-2, held-out-3 or held-out-4 (its first, second, third or fourth batch
 // alone), held-out-12 (its first two) or all.
 // With -queries it prints the query texts only, one per line (for load tests:
@@ -83,7 +83,7 @@ func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
 func split(name string) ([]Case, error) {
 	switch name {
 	case "dev":
-		return slices.Concat(Cases, DevLead, DevSecond), nil
+		return slices.Concat(Cases, DevLead, DevSecond, DevThird), nil
 	case "dev-1":
 		return Cases, nil
 	case "dev-2":
@@ -105,7 +105,7 @@ func split(name string) ([]Case, error) {
 	case "held-out-4":
 		return HeldOutFourth, nil
 	case "all":
-		return slices.Concat(Cases, DevLead, DevSecond, HeldOut), nil
+		return slices.Concat(Cases, DevLead, DevSecond, DevThird, HeldOut), nil
 	}
 	return nil, fmt.Errorf("-split %q: want dev, dev-1, dev-2, dev-3, dev-4, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", name)
 }
