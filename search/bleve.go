@@ -631,10 +631,11 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 	if p.pairs, err = b.analyze(pairsAnalyzer, strings.Join(terms, " ")); err != nil {
 		return p, err
 	}
-	if th := b.syn.Load(); th != nil {
+	th := b.syn.Load()
+	if th != nil {
 		p.alts, p.altAt = th.alternativesAt(p.stems)
 	}
-	if err = b.termStats(&p); err != nil {
+	if err = b.termStats(&p, th); err != nil {
 		return p, err
 	}
 	return p, nil
@@ -656,8 +657,10 @@ const (
 func commonDocs(n uint64) uint64 { return max(minCommonDocs, uint64(float64(n)*commonShare)) }
 
 // termStats sets, for each term of p, whether the index has it (as typed, or its stem in a text field), and whether
-// it and each synonym are common.
-func (b *Bleve) termStats(p *queryPlan) error {
+// it and each synonym are common. A term the index does not have is corrected to the closest words the index has,
+// and to the closest word of the synonym list th (nil for none), whose synonyms it then stands for: "geocodign" finds
+// the APIs that say "address lookup" though no API says "geocoding".
+func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 	adv, err := b.idx.Advanced()
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
@@ -728,6 +731,34 @@ func (b *Bleve) termStats(p *queryPlan) error {
 					return err
 				}
 			}
+		}
+	}
+	if th != nil {
+		var corrected []string
+		for i, t := range p.terms {
+			if p.known[i] || fuzziness(t) == 0 {
+				continue
+			}
+			w, st, ok := th.correction(t)
+			if !ok {
+				continue
+			}
+			if corrected == nil {
+				corrected = slices.Clone(p.stems)
+			}
+			corrected[i] = st
+			if !slices.Contains(p.fixes[i], st) {
+				p.fixes[i] = append(p.fixes[i], st)
+				if _, err := df(stemFields(st)); err != nil {
+					return err
+				}
+			}
+			if p.closest[i] == "" {
+				p.closest[i] = w
+			}
+		}
+		if corrected != nil {
+			p.alts, p.altAt = th.alternativesAt(corrected)
 		}
 	}
 	p.altCommon = make([]bool, len(p.alts))

@@ -163,3 +163,24 @@ func TestBleveHighlightsStemsAndSynonyms(t *testing.T) {
 		}
 	}
 }
+
+// A typo of a word that only the synonym list has is corrected to that word, and then stands for its synonyms: no
+// API says "geocoding", one says "address lookup".
+func TestBleveTypoOfASynonymFindsItsGroup(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "places", Name: "Places", Summary: "Address lookup for any place."},
+		Document{ID: "mail", Name: "Mail", Summary: "Send mail to a postal address."},
+	)
+	for _, q := range []string{"geocoding", "geocodign"} {
+		if got := hitIDs(mustSearch(t, idx, Query{Text: q, Viewer: admin()})); len(got) == 0 || got[0] != "places" {
+			t.Errorf("%s: got %v, want places first", q, got)
+		}
+	}
+	p, err := idx.plan("geocodign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.closest) != 1 || p.closest[0] != "geocoding" {
+		t.Errorf("closest: got %q, want geocoding (the synonym list's word)", p.closest)
+	}
+}

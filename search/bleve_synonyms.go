@@ -10,7 +10,12 @@ import (
 // thesaurus is a synonym list analysed as the English text fields are: each member as its stems.
 type thesaurus struct {
 	entries []thesaurusEntry
+	// words are the members of one word that have synonyms, as written (lowercased) and as their stem: what a typo
+	// is corrected to when the index does not have the word (correction).
+	words []thesaurusWord
 }
+
+type thesaurusWord struct{ word, stem string }
 
 type thesaurusEntry struct {
 	from []string   // the stems of a member
@@ -49,6 +54,13 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 	}
 	for _, g := range syn {
 		from, to := links(g)
+		for _, m := range from {
+			if w := strings.ToLower(m); !strings.ContainsFunc(w, func(r rune) bool { return !isWordRune(r) }) {
+				if st := stems(w); len(st) == 1 && !slices.ContainsFunc(th.words, func(o thesaurusWord) bool { return o.word == w }) {
+					th.words = append(th.words, thesaurusWord{word: w, stem: st[0]})
+				}
+			}
+		}
 		targets := analyse(to)
 		for _, f := range analyse(from) {
 			e := thesaurusEntry{from: f}
@@ -65,6 +77,29 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 	b.syn.Store(th)
 	b.changed()
 	return nil
+}
+
+// correction returns the member of one word of the list closest to t, a word the index does not have, as the index's
+// typo correction finds them (the same first letter, within fuzziness(t) edits, a transposition counting as one; the
+// fewest edits, then the first in the list), with its stem; ok is false when none is that close.
+func (th *thesaurus) correction(t string) (word, stem string, ok bool) {
+	k := fuzziness(t)
+	if k == 0 {
+		return "", "", false
+	}
+	target := []rune(t)
+	var buf editBuffers
+	best := k + 1
+	for _, w := range th.words {
+		r := []rune(w.word)
+		if r[0] != target[0] || len(r) > len(target)+k || len(r) < len(target)-k || w.word == t {
+			continue
+		}
+		if d := buf.distance(r, target, k); d < best {
+			best, word, stem, ok = d, w.word, w.stem, true
+		}
+	}
+	return word, stem, ok
 }
 
 // alternatives returns the synonyms of the words and phrases found in stems (the query's stems, in order), each
