@@ -65,14 +65,13 @@ func newHighlighter(p queryPlan) highlighter {
 			return
 		}
 		if h.stems == nil {
-			h.stems = map[string]bool{}
+			h.stems, h.stemmed = map[string]bool{}, map[string]bool{}
 		}
 		h.stems[st] = true
 		if k := stemKey(st); !slices.Contains(h.stemKeys, k) {
 			h.stemKeys = append(h.stemKeys, k)
-			h.stemmed = map[string]bool{}
+			addKey(k)
 		}
-		addKey(stemKey(st))
 	}
 	for _, st := range p.stems {
 		addStem(st)
