@@ -741,6 +741,9 @@ func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 			}
 			w, st, ok := th.correction(t)
 			if !ok {
+				w, st, ok = th.phraseCorrection(t, p.stems, i)
+			}
+			if !ok {
 				continue
 			}
 			if corrected == nil {

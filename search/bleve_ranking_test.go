@@ -184,3 +184,28 @@ func TestBleveTypoOfASynonymFindsItsGroup(t *testing.T) {
 		t.Errorf("closest: got %q, want geocoding (the synonym list's word)", p.closest)
 	}
 }
+
+// A typo inside a member of several words of the synonym list is corrected to that member's word when the query's
+// other words complete the member: "continuous integraton" stands for "ci", as "continuous integration" does.
+func TestBleveTypoInASynonymPhrase(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "builds", Name: "Builds", Summary: "Hosted CI: run the pipelines of your repositories."},
+		Document{ID: "feeds", Name: "Feeds", Summary: "Continuous delivery of market prices."},
+	)
+	for _, q := range []string{"continuous integration", "continuous integraton"} {
+		if got := hitIDs(mustSearch(t, idx, Query{Text: q, Viewer: admin()})); len(got) == 0 || got[0] != "builds" {
+			t.Errorf("%s: got %v, want builds first", q, got)
+		}
+	}
+	p, err := idx.plan("continuous integraton")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.closest) != 2 || p.closest[1] != "integration" {
+		t.Errorf("closest: got %q, want integration (the synonym list's word) for the second word", p.closest)
+	}
+	// Alone, the word completes no member: it is not corrected to one.
+	if p, err := idx.plan("integraton"); err != nil || p.closest[0] == "integration" {
+		t.Errorf("integraton alone: got closest %q (error %v), want no correction to the list's phrase word", p.closest, err)
+	}
+}

@@ -13,6 +13,9 @@ type thesaurus struct {
 	// words are the members of one word that have synonyms, as written (lowercased) and as their stem: what a typo
 	// is corrected to when the index does not have the word (correction).
 	words []thesaurusWord
+	// phraseWords are the words of the members of several words: what a typo is corrected to when, so corrected, it
+	// completes such a member among the query's other words (phraseCorrection).
+	phraseWords []thesaurusWord
 }
 
 type thesaurusWord struct{ word, stem string }
@@ -59,6 +62,16 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 				if st := stems(w); len(st) == 1 && !slices.ContainsFunc(th.words, func(o thesaurusWord) bool { return o.word == w }) {
 					th.words = append(th.words, thesaurusWord{word: w, stem: st[0]})
 				}
+				continue
+			}
+			words := strings.FieldsFunc(strings.ToLower(m), func(r rune) bool { return !isWordRune(r) })
+			if len(words) < 2 {
+				continue
+			}
+			for _, w := range words {
+				if st := stems(w); len(st) == 1 && !slices.ContainsFunc(th.phraseWords, func(o thesaurusWord) bool { return o.word == w }) {
+					th.phraseWords = append(th.phraseWords, thesaurusWord{word: w, stem: st[0]})
+				}
 			}
 		}
 		targets := analyse(to)
@@ -83,6 +96,35 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 // typo correction finds them (the same first letter, within fuzziness(t) edits, a transposition counting as one; the
 // fewest edits, then the first in the list), with its stem; ok is false when none is that close.
 func (th *thesaurus) correction(t string) (word, stem string, ok bool) {
+	return closestOf(th.words, t, func(string) bool { return true })
+}
+
+// phraseCorrection returns the word of a member of several words closest to t, the word at position i of the query
+// (stems are its stems), a word the index does not have, among those that, put in its place, complete a member of
+// several words with the query's other words ("continuous integraton"), with its stem; ok is false when none does.
+func (th *thesaurus) phraseCorrection(t string, stems []string, i int) (word, stem string, ok bool) {
+	completes := func(st string) bool {
+		fixed := slices.Clone(stems)
+		fixed[i] = st
+		for _, e := range th.entries {
+			if len(e.from) < 2 || !slices.Contains(e.from, st) {
+				continue
+			}
+			for _, r := range runsOf(fixed, e.from) {
+				if r <= i && i < r+len(e.from) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return closestOf(th.phraseWords, t, completes)
+}
+
+// closestOf returns the word of words closest to t, as the index's typo correction finds them (the same first
+// letter, within fuzziness(t) edits, a transposition counting as one; the fewest edits, then the first), among those
+// whose stem passes keep.
+func closestOf(words []thesaurusWord, t string, keep func(stem string) bool) (word, stem string, ok bool) {
 	k := fuzziness(t)
 	if k == 0 {
 		return "", "", false
@@ -90,12 +132,12 @@ func (th *thesaurus) correction(t string) (word, stem string, ok bool) {
 	target := []rune(t)
 	var buf editBuffers
 	best := k + 1
-	for _, w := range th.words {
+	for _, w := range words {
 		r := []rune(w.word)
 		if r[0] != target[0] || len(r) > len(target)+k || len(r) < len(target)-k || w.word == t {
 			continue
 		}
-		if d := buf.distance(r, target, k); d < best {
+		if d := buf.distance(r, target, k); d < best && keep(w.stem) {
 			best, word, stem, ok = d, w.word, w.stem, true
 		}
 	}
