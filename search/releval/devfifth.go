@@ -8,7 +8,8 @@ package main
 // developer naming the data ("json of ... by ..."), a non-native English speaker, someone who knows only a
 // competitor's name or an everyday word for the thing (slang, British and American spellings, abbreviations, the
 // outcome rather than the technique), and a few misspelt. Each query lists every sample whose operations do what was
-// asked, so a query two or three APIs answer names them all.
+// asked, so a query two or three APIs answer names them all. Six of its 118 queries were the same as queries of
+// earlier batches (two of them of the held-out split) and were taken out of this one: 112 remain.
 var DevFifth = []Case{
 	// Payments, cards and marketplace notifications.
 	{"let members pay a monthly fee for premium in our app", rel(stripe)},
@@ -29,7 +30,6 @@ var DevFifth = []Case{
 	{"vat rate for the visitor's country, guessed from the ip", rel(vat)},
 	{"how many euros is 100 dollars today", rel(exchange, vat, stripe)},
 	{"latest fx rates with GBP as the base", rel(exchange, stripe)},
-	{"exchnage rates", rel(exchange, stripe, vat)},
 
 	// Messaging, email and chat.
 	{"text a verification code to a user's phone", rel(nexmo)},
@@ -81,7 +81,6 @@ var DevFifth = []Case{
 	{"fake endpoint that returns a 503 so I can test retries", rel(httpbin)},
 	{"what's my public ip address", rel(httpbin, worldtime)},
 	{"test basic auth and digest auth in my http client", rel(httpbin)},
-	{"simulate a slow server response", rel(httpbin)},
 	{"is this md5 a known good file", rel(hashlookup)},
 	{"forensic whitelist of known software hashes", rel(hashlookup)},
 	{"sha-1 lookup in bulk", rel(hashlookup)},
@@ -117,7 +116,6 @@ var DevFifth = []Case{
 	{"today's xkcd", rel(xkcd)},
 	{"nerdy stick figure webcomic by number", rel(xkcd)},
 	{"let users pause, skip and change volume of their music in our app", rel(spotify)},
-	{"tempo and danceability of a song", rel(spotify)},
 	{"make a playlist for the user", rel(spotify)},
 	{"song recommendations similar to an artist", rel(spotify)},
 	{"video game database with metacritic scores", rel(rawg)},
@@ -128,19 +126,16 @@ var DevFifth = []Case{
 	{"remove bakground from image", rel(removebg)},
 
 	// Places, time, weather, schools, retail.
-	{"turn a street address into latitude and longitude", rel(opencage)},
 	{"coordinates to a place name", rel(opencage)},
 	{"geocodeing adresses worldwide", rel(opencage)},
 	{"closest airport to a gps position", rel(airports)},
 	{"all airports in France by country code", rel(airports)},
-	{"current local time in Tokyo", rel(worldtime)},
 	{"list of all time zones", rel(worldtime)},
 	{"weather forecast for next week for a city", rel(weather)},
 	{"what was the weather on a past date", rel(weather)},
 	{"historical rainfall and temperature data", rel(weather)},
 	{"best rated public schools in a US state", rel(schools)},
 	{"school district data for a property listing site", rel(schools)},
-	{"k-12 school rankings", rel(schools)},
 	{"bulk upload my product catalogue to walmart marketplace", rel(walmart)},
 	{"status of an item feed I submitted as a seller", rel(walmart)},
 }

@@ -78,12 +78,15 @@ func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
 	return nil
 }
 
+// devSplit is the dev split: every batch the ranking is tuned on.
+func devSplit() []Case { return slices.Concat(Cases, DevLead, DevSecond, DevThird, DevFifth) }
+
 // split is the judged queries named: the dev split (Cases), the held-out one (HeldOut), one of its later batches or
 // both splits.
 func split(name string) ([]Case, error) {
 	switch name {
 	case "dev":
-		return slices.Concat(Cases, DevLead, DevSecond, DevThird, DevFifth), nil
+		return devSplit(), nil
 	case "dev-1":
 		return Cases, nil
 	case "dev-2":
@@ -107,7 +110,7 @@ func split(name string) ([]Case, error) {
 	case "held-out-4":
 		return HeldOutFourth, nil
 	case "all":
-		return slices.Concat(Cases, DevLead, DevSecond, DevThird, DevFifth, HeldOut), nil
+		return slices.Concat(devSplit(), HeldOut), nil
 	}
 	return nil, fmt.Errorf("-split %q: want dev, dev-1, dev-2, dev-3, dev-4, dev-6, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", name)
 }

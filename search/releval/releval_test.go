@@ -14,10 +14,10 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is Cases, DevLead, DevSecond and DevThird (493 queries since 4 December).
-	floorHitAt5 = 0.968
-	floorHitAt1 = 0.836
-	floorMRR    = 0.891
+	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird and DevFifth (605 queries since 4 December).
+	floorHitAt5 = 0.975
+	floorHitAt1 = 0.855
+	floorMRR    = 0.906
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -30,10 +30,12 @@ const (
 	// second dev batch (DevLead) asked for, to 0.897/0.758/0.816, and those of its second part to 0.897/0.762/0.818
 	// (4 December), and those of the blind third dev batch (DevSecond) to 0.907/0.769/0.827; OpenAPI 3.1 webhooks
 	// indexed, weighing as descriptions, to 0.915/0.776/0.833; the evaluation indexing operations as the catalog does
-	// (plain text), 0.915/0.779/0.834; the synonyms the blind fourth dev batch (DevThird) asked for, 0.915/0.779/0.835.
-	floorHeldOutHitAt5 = 0.911
-	floorHeldOutHitAt1 = 0.775
-	floorHeldOutMRR    = 0.830
+	// (plain text), 0.915/0.779/0.834; the synonyms the blind fourth dev batch (DevThird) asked for, 0.915/0.779/0.835;
+	// the product mappings widened to their plain words and the synonyms dev's misses asked for on 4 December
+	// (sensors, cron jobs, press coverage, retail, offboarding...), 0.936/0.804/0.859.
+	floorHeldOutHitAt5 = 0.932
+	floorHeldOutHitAt1 = 0.800
+	floorHeldOutMRR    = 0.855
 )
 
 func TestRelevanceFloors(t *testing.T) {
@@ -45,7 +47,7 @@ func TestRelevanceFloors(t *testing.T) {
 		cases           []Case
 		hit5, hit1, mrr float64
 	}{
-		{"dev", slices.Concat(Cases, DevLead, DevSecond, DevThird), floorHitAt5, floorHitAt1, floorMRR},
+		{"dev", devSplit(), floorHitAt5, floorHitAt1, floorMRR},
 		{"held-out", HeldOut, floorHeldOutHitAt5, floorHeldOutHitAt1, floorHeldOutMRR},
 	} {
 		r, err := evaluate(context.Background(), t.TempDir(), sp.cases)
@@ -77,7 +79,7 @@ func TestCasesNameSamples(t *testing.T) {
 		t.Errorf("held-out split: got %d judged queries, want at least 40", len(HeldOut))
 	}
 	seen := map[string]bool{}
-	for _, c := range slices.Concat(Cases, DevLead, DevSecond, DevThird, HeldOut) {
+	for _, c := range slices.Concat(devSplit(), HeldOut) {
 		if seen[c.Text] {
 			t.Errorf("query %q: judged twice (within a split or in both)", c.Text)
 		}
@@ -116,7 +118,7 @@ func TestRankingBeatsTheBaselines(t *testing.T) {
 	for _, sp := range []struct {
 		name  string
 		cases []Case
-	}{{"dev", slices.Concat(Cases, DevLead, DevSecond, DevThird)}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
+	}{{"dev", devSplit()}, {"held-out", HeldOut}, {"held-out-3", HeldOutThird}} {
 		ours, err := evaluate(context.Background(), t.TempDir(), sp.cases)
 		if err != nil {
 			t.Fatal(err)
