@@ -15,9 +15,9 @@ import (
 // ranking is not tuned to it, but a change must not make it worse.
 const (
 	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird and DevFifth (605 queries since 4 December).
-	floorHitAt5 = 0.975
-	floorHitAt1 = 0.855
-	floorMRR    = 0.906
+	floorHitAt5 = 0.985
+	floorHitAt1 = 0.873
+	floorMRR    = 0.921
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -32,10 +32,11 @@ const (
 	// indexed, weighing as descriptions, to 0.915/0.776/0.833; the evaluation indexing operations as the catalog does
 	// (plain text), 0.915/0.779/0.834; the synonyms the blind fourth dev batch (DevThird) asked for, 0.915/0.779/0.835;
 	// the product mappings widened to their plain words and the synonyms dev's misses asked for on 4 December
-	// (sensors, cron jobs, press coverage, retail, offboarding...), 0.936/0.804/0.859.
-	floorHeldOutHitAt5 = 0.932
-	floorHeldOutHitAt1 = 0.800
-	floorHeldOutMRR    = 0.855
+	// (sensors, cron jobs, press coverage, retail, offboarding...), 0.936/0.804/0.859, and those the blind sixth dev
+	// batch (DevFifth) asked for (competitors named, nyt, policy as code...), 0.940/0.815/0.866.
+	floorHeldOutHitAt5 = 0.936
+	floorHeldOutHitAt1 = 0.811
+	floorHeldOutMRR    = 0.862
 )
 
 func TestRelevanceFloors(t *testing.T) {
