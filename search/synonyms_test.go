@@ -150,15 +150,23 @@ func TestBleveSynonyms(t *testing.T) {
 }
 
 func TestThesaurusBoundsAlternatives(t *testing.T) {
-	var group []string
-	for i := range MaxSynonymsPerGroup {
-		group = append(group, "w"+strings.Repeat("x", i+1))
+	// Two full groups, a word of each in the query: more synonyms than a query is expanded with.
+	var groups Synonyms
+	for _, first := range []string{"w", "v"} {
+		var group []string
+		for i := range MaxSynonymsPerGroup {
+			group = append(group, first+strings.Repeat("x", i+1))
+		}
+		groups = append(groups, group)
+	}
+	if 2*(MaxSynonymsPerGroup-1) <= maxAlternatives {
+		t.Fatalf("two groups give %d synonyms, want more than maxAlternatives (%d)", 2*(MaxSynonymsPerGroup-1), maxAlternatives)
 	}
 	idx := openTestBleve(t).(*Bleve)
-	if err := idx.SetSynonyms(context.Background(), Synonyms{group}); err != nil {
+	if err := idx.SetSynonyms(context.Background(), groups); err != nil {
 		t.Fatal(err)
 	}
-	alts := idx.syn.Load().alternatives([]string{"wx"})
+	alts := idx.syn.Load().alternatives([]string{"wx", "vx"})
 	if len(alts) != maxAlternatives {
 		t.Errorf("alternatives: got %d, want at most %d", len(alts), maxAlternatives)
 	}

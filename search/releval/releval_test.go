@@ -14,10 +14,11 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird, DevFifth and DevSixth (718 queries since 4 December).
-	floorHitAt5 = 0.985
-	floorHitAt1 = 0.867
-	floorMRR    = 0.917
+	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird, DevFourth, DevFifth, DevSixth and DevSeventh (949 queries since 4
+	// December).
+	floorHitAt5 = 0.982
+	floorHitAt1 = 0.876
+	floorMRR    = 0.922
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -34,10 +35,11 @@ const (
 	// the product mappings widened to their plain words and the synonyms dev's misses asked for on 4 December
 	// (sensors, cron jobs, press coverage, retail, offboarding...), 0.936/0.804/0.859, and those the blind sixth dev
 	// batch (DevFifth) asked for (competitors named, nyt, policy as code...), 0.940/0.815/0.866, and those of the seventh (DevSixth:
-	// sales tax, rego, "let me know when", do not disturb...), 0.940/0.819/0.869.
-	floorHeldOutHitAt5 = 0.936
-	floorHeldOutHitAt1 = 0.815
-	floorHeldOutMRR    = 0.865
+	// sales tax, rego, "let me know when", do not disturb...), 0.940/0.819/0.869; those of the fifth and eighth (DevFourth,
+	// DevSeventh) with a query expanded with up to 16 synonyms instead of 8, 0.950/0.833/0.881.
+	floorHeldOutHitAt5 = 0.946
+	floorHeldOutHitAt1 = 0.829
+	floorHeldOutMRR    = 0.877
 )
 
 func TestRelevanceFloors(t *testing.T) {
