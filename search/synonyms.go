@@ -296,6 +296,8 @@ func DefaultSynonyms() Synonyms {
 		{"hot", "cold", "freezing", "humid", OneWay, "temperature", "weather"},
 		{"console", "playstation", "xbox", "nintendo", OneWay, "platform", "video game"},
 		{"reply", "replies", "incoming email", OneWay, "inbound"},
+		{"toot", "toots", OneWay, "mastodon", "status"},
+		{"twitter", "tweet", "tweets", OneWay, "microblog", "mastodon", "status", "social network"},
 		{"press coverage", "media coverage", "press clippings", "news coverage", "newspaper", OneWay, "news", "article"},
 		{"news", OneWay, "article", "newspaper"},
 		{"public domain", "digital library", OneWay, "archive"},
