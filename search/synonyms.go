@@ -32,11 +32,11 @@ func links(g []string) (from, to []string) {
 
 // Bounds of a synonym list.
 const (
-	MaxSynonymGroups    = 300
+	MaxSynonymGroups    = 600
 	MaxSynonymsPerGroup = 12
 	MaxSynonymLength    = 60 // characters of one member
 	MaxSynonymWords     = 4  // words of one member
-	MaxSynonymsText     = 32 << 10
+	MaxSynonymsText     = 64 << 10
 )
 
 // DefaultSynonyms is Portico's list of API-domain synonyms, the org's until an admin edits it.
@@ -366,6 +366,10 @@ func NormalizeSynonyms(groups [][]string) (Synonyms, error) {
 func checkSynonymCount(groups [][]string) (Synonyms, error) {
 	if len(groups) > MaxSynonymGroups {
 		return nil, fmt.Errorf("%w: at most %d groups", ErrInvalidSynonyms, MaxSynonymGroups)
+	}
+	// The JSON API's lists are bounded as the page's text is.
+	if len(Synonyms(groups).Text()) > MaxSynonymsText {
+		return nil, fmt.Errorf("%w: keep the list under %d KB", ErrInvalidSynonyms, MaxSynonymsText>>10)
 	}
 	if groups == nil {
 		groups = [][]string{}

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -32,8 +33,8 @@ func TestParseSynonyms(t *testing.T) {
 		{"long member", "repo, " + strings.Repeat("x", MaxSynonymLength+1), "at most 60 characters"},
 		{"many words", "repo, one two three four five", "at most 4 words"},
 		{"big group", strings.Repeat("w, ", MaxSynonymsPerGroup) + "w", "at most 12 synonyms"},
-		{"many groups", strings.Repeat("a, b\n", MaxSynonymGroups+1), "at most 300 groups"},
-		{"too long", strings.Repeat("a", MaxSynonymsText+1), "under 32 KB"},
+		{"many groups", strings.Repeat("a, b\n", MaxSynonymGroups+1), "at most 600 groups"},
+		{"too long", strings.Repeat("a", MaxSynonymsText+1), "under 64 KB"},
 		{"two arrows", "rain => weather => climate", "one => at most"},
 		{"nothing before the arrow", "=> weather", "words on both sides"},
 		{"nothing after the arrow", "rain, snow =>", "words on both sides"},
@@ -52,6 +53,18 @@ func TestParseSynonyms(t *testing.T) {
 	}
 	if _, err := NormalizeSynonyms([][]string{{"a,b", "c"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "cannot hold a comma") {
 		t.Errorf("NormalizeSynonyms with a comma inside a member: got error %v, want ErrInvalidSynonyms saying so", err)
+	}
+	// The JSON API's list is bounded as the page's text is: here 600 groups, each within bounds, but 86 KB as text.
+	var big [][]string
+	for i := range MaxSynonymGroups {
+		var g []string
+		for j := range MaxSynonymsPerGroup {
+			g = append(g, fmt.Sprintf("w%04d%05d", i, j))
+		}
+		big = append(big, g)
+	}
+	if _, err := NormalizeSynonyms(big); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "under 64 KB") {
+		t.Errorf("NormalizeSynonyms(86 KB as text): got %v, want the text bound", err)
 	}
 	if _, err := NormalizeSynonyms([][]string{{"rain", "snow=>weather"}}); !errors.Is(err, ErrInvalidSynonyms) || !strings.Contains(err.Error(), "=> is a member of its own") {
 		t.Errorf("NormalizeSynonyms with an arrow inside a member: got error %v, want ErrInvalidSynonyms saying where to put it", err)
