@@ -736,8 +736,8 @@ func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 	if th != nil {
 		var corrected []string
 		for i, t := range p.terms {
-			if p.known[i] || fuzziness(t) == 0 {
-				continue
+			if p.known[i] || fuzziness(t) == 0 || th.member(t) {
+				continue // a word of the list is not a typo, though no API has it
 			}
 			w, st, ok := th.correction(t)
 			if !ok {

@@ -209,3 +209,18 @@ func TestBleveTypoInASynonymPhrase(t *testing.T) {
 		t.Errorf("integraton alone: got closest %q (error %v), want no correction to the list's phrase word", p.closest, err)
 	}
 }
+
+// A word of the synonym list that no API has is not a typo: it stands for its own synonyms, not for those of the
+// list's closest other word ("leaver" is not "leader").
+func TestBleveSynonymListWordIsNotATypo(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "accounts", Name: "Accounts", Summary: "Deactivate the users of your organisation."},
+		Document{ID: "teams", Name: "Teams", Summary: "Managers and their reports."},
+	)
+	if err := idx.SetSynonyms(context.Background(), Synonyms{{"leaver", OneWay, "deactivate"}, {"leader", "manager"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "leaver", Viewer: admin()})); len(got) == 0 || got[0] != "accounts" {
+		t.Errorf("leaver: got %v, want accounts first", got)
+	}
+}

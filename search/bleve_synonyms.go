@@ -101,6 +101,13 @@ func (th *thesaurus) correction(t string) (word, stem string, ok bool) {
 	return closestOf(th.words, t, func(string) bool { return true })
 }
 
+// member reports whether t is a word of the list, of a member of one word or of several: such a word is not a typo,
+// though the index may not have it.
+func (th *thesaurus) member(t string) bool {
+	is := func(w thesaurusWord) bool { return w.word == t }
+	return slices.ContainsFunc(th.words, is) || slices.ContainsFunc(th.phraseWords, is)
+}
+
 // phraseCorrection returns the word of a member of several words closest to t, the word at position i of the query
 // (stems are its stems), a word the index does not have, among those that, put in its place, complete a member of
 // several words with the query's other words ("continuous integraton"), with its stem; ok is false when none does.
