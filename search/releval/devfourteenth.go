@@ -1,0 +1,147 @@
+package main
+
+// DevFourteenth is the fifteenth dev batch (written 4 December 2026 from the samples' descriptions only, by someone
+// who had not read the ranking code, the synonyms, the held-out queries nor the other batches, and had not run the
+// search): the samples' info descriptions, tags, paths, operation summaries and webhooks were read to judge what each
+// API does, and the queries were then written in casual, colloquial everyday English, the way one asks a friend who
+// knows every API: slang, idioms, nicknames for things, brand-free wording, chatty, some short and some long, none
+// copied from the specs. Each query lists every sample whose operations do what was asked, so a query two APIs both
+// answer names both.
+var DevFourteenth = []Case{
+	// Money: cards, subscriptions, marketplaces, tax and currencies.
+	{"need to let folks pay with plastic on my little online store", rel(stripe)},
+	{"set up a monthly membership thing that auto-bills people", rel(stripe)},
+	{"hand out promo codes so people get 20% off", rel(stripe)},
+	{"a customer says they never bought it and the bank clawed the money back, how do I fight that", rel(stripe)},
+	{"how much cash is actually sitting in my merchant account right now", rel(stripe)},
+	{"let people tap to pay with their iPhone on my site", rel(stripe)},
+	{"accept magic internet money like bitcoin", rel(stripe)},
+	{"from the first six digits of a card, can I tell if it'll do the extra bank verification step", rel(adyenBin)},
+	{"guess what the card processing fee will be before I run it", rel(adyenBin)},
+	{"ping my server when a seller on my marketplace gets their identity check sorted", rel(adyenNotify)},
+	{"heads-up when one of my platform's sub-accounts dips under a balance limit", rel(adyenNotify)},
+	{"get told when a direct debit kicks off for a marketplace seller", rel(adyenNotify)},
+	{"is this EU company's tax number legit or made up", rel(vat)},
+	{"how much sales tax do the Germans slap on stuff", rel(vat)},
+	{"take a price with tax baked in and strip the tax out", rel(vat)},
+	{"figure out which country's tax rate applies from the buyer's IP", rel(vat)},
+	{"how many bucks is a quid worth today", rel(exchange, vat, stripe)},
+	{"live forex numbers with the yen as the base", rel(exchange, stripe)},
+	{"bill a client and get a proper invoice with the VAT on it", rel(vat, stripe)},
+
+	// Messaging people: text, email, chat, social.
+	{"shoot a text to someone's phone from my backend", rel(nexmo)},
+	{"my app needs to catch texts people send back to our number", rel(nexmo)},
+	{"fire off password reset emails that actually land in the inbox", rel(postmark)},
+	{"which of my emails bounced back", rel(postmark)},
+	{"did anybody actually open the newsletter I sent", rel(postmark)},
+	{"how many people marked my mail as junk", rel(postmark)},
+	{"reusable email layouts with blanks I fill in per customer", rel(postmark)},
+	{"post a message into the team chat room from a script", rel(slack)},
+	{"queue up a chat message to go out tomorrow morning at 9", rel(slack)},
+	{"stick a thumbs up emoji reaction on a message", rel(slack)},
+	{"upload our own party parrot emoji to the workspace", rel(slack)},
+	{"put someone on snooze so they don't get pinged", rel(slack)},
+	{"nudge me about this in an hour in chat", rel(slack)},
+	{"pull the whole back-and-forth of a thread in a channel", rel(slack)},
+	{"who's following this person on the fediverse", rel(mastodon)},
+	{"grab all the toots from a given account", rel(mastodon)},
+	{"change my bio and display name on my microblog profile", rel(mastodon)},
+
+	// Fun stuff: gifs, comics, space, music, games.
+	{"find me a reaction gif for 'mic drop'", rel(giphy)},
+	{"what gifs is everyone sharing right now", rel(giphy)},
+	{"random silly animated sticker please", rel(giphy)},
+	{"turn a phrase into a matching gif", rel(giphy)},
+	{"grab the nerdy stick figure comic of the day", rel(xkcd)},
+	{"fetch comic number 327 with the little robot table jokes", rel(xkcd)},
+	{"show me today's pretty space photo from the astronomy folks", rel(apod)},
+	{"what was the cosmos picture on my birthday in 2010", rel(apod)},
+	{"queue up a banger on whatever speaker I'm using", rel(spotify)},
+	{"skip this song, it's mid", rel(spotify)},
+	{"make a playlist of road trip tunes for me", rel(spotify)},
+	{"how danceable and upbeat is this track", rel(spotify)},
+	{"songs like the ones I've had on repeat lately", rel(spotify)},
+	{"what's freshly dropped album-wise this week", rel(spotify)},
+	{"catch up on podcast episodes I saved", rel(spotify)},
+	{"look up a video game's release date and metacritic score", rel(rawg)},
+	{"what DLC came out for this game", rel(rawg)},
+	{"trailers and screenshots for an upcoming game", rel(rawg)},
+	{"list all the trophies you can unlock in a game", rel(rawg)},
+
+	// Pictures and media.
+	{"cut the person out of a photo so the backdrop is transparent", rel(removebg)},
+	{"ditch the background on product shots automatically", rel(removebg)},
+	{"how many credits do I have left for zapping backgrounds", rel(removebg)},
+
+	// Words, news and knowledge.
+	{"turn my Spanish blurb into English", rel(translate)},
+	{"what language is this gibberish in", rel(translate)},
+	{"dig up old news articles about the moon landing from a big US paper", rel(nytimes)},
+	{"headlines from the Gray Lady on a topic between two dates", rel(nytimes)},
+	{"rummage through the big free digital library of old books and videos", rel(archive)},
+	{"pull every matching item from the internet archive in one go for scraping", rel(archive)},
+	{"which fields can I filter on when searching the archive's collections", rel(archive)},
+	{"what the heck does 'deductible' mean for health insurance", rel(healthcare)},
+	{"plain-English answers about getting Obamacare coverage in my state", rel(healthcare)},
+	{"blog posts from the government health insurance marketplace", rel(healthcare)},
+
+	// Places, time and weather.
+	{"is it gonna pour tomorrow where I live", rel(weather)},
+	{"how hot was it in Phoenix last July", rel(weather)},
+	{"ten-day outlook for a camping trip", rel(weather)},
+	{"what time is it over in Sydney right now", rel(worldtime)},
+	{"list every time zone name there is", rel(worldtime)},
+	{"what's the local clock for whoever's hitting my server, judging by their IP", rel(worldtime)},
+	{"turn a street address into map pins", rel(opencage)},
+	{"I have lat and long, what's the actual address", rel(opencage)},
+	{"closest place to catch a flight from these coordinates", rel(airports)},
+	{"every airport in Portugal", rel(airports)},
+	{"top-rated school districts in Texas", rel(schools)},
+	{"how good is the high school near my new place", rel(schools)},
+
+	// Work: people, tasks, HR, CRM, shop feeds.
+	{"who's off next week", rel(personio)},
+	{"log my hours for today at work", rel(personio)},
+	{"put in a vacation request for the staff system", rel(personio)},
+	{"add a new hire to the HR records", rel(personio)},
+	{"make a to-do and give it to my coworker with a due date", rel(asana)},
+	{"move a card to the done column on our project board", rel(asana)},
+	{"track our quarterly OKRs and how far along they are", rel(asana)},
+	{"leave a comment on a task", rel(asana)},
+	{"show a little info box with our data next to a contact in the sales CRM", rel(hubspot)},
+	{"my CRM add-on should pop a custom panel on each deal page pulling stuff from our own server", rel(hubspot)},
+	{"push a big batch of products to the supermarket giant's marketplace listing", rel(walmart)},
+	{"did my bulk catalog upload to the big box store go through", rel(walmart)},
+
+	// Accounts and access.
+	{"someone forgot their password, send them a one-time code", rel(okta)},
+	{"bounce a user off every device they're logged into", rel(okta, slack)},
+	{"freeze a staff member's login for a bit without deleting them", rel(okta)},
+	{"wipe someone's two-factor setup so they can re-enroll", rel(okta)},
+	{"which apps does this user have tiles for in the SSO dashboard", rel(okta)},
+	{"ask a rules engine whether this guy is allowed to hit this endpoint", rel(opa)},
+	{"upload a new rego file for access rules", rel(opa)},
+	{"is the policy sidecar up and healthy", rel(opa)},
+
+	// Dev tools: CI, errors, testing, storage, IoT, security.
+	{"rerun the build that flaked", rel(circleci)},
+	{"kill the build that's stuck", rel(circleci)},
+	{"grab the compiled artifacts from my last pipeline run", rel(circleci)},
+	{"stash a secret as an env var for my CI jobs", rel(circleci)},
+	{"nuke the CI cache, it's stale", rel(circleci)},
+	{"keep a log of crashes from my .NET app and mark them fixed", rel(elmah)},
+	{"tell the error tracker we just shipped v2.3", rel(elmah)},
+	{"my cron job should phone home so I know it's still alive", rel(elmah)},
+	{"map minified JS stack traces back to the real code", rel(elmah)},
+	{"a dummy server that echoes back whatever I throw at it", rel(httpbin)},
+	{"make an endpoint spit out a 418 so I can test my error handling", rel(httpbin)},
+	{"fake a slow response to test timeouts", rel(httpbin)},
+	{"park some JSON somewhere and get it back later by id", rel(jsonStore)},
+	{"a tiny hosted JSON bin I can patch from the frontend", rel(jsonStore)},
+	{"my raspberry pi should shout its temperature readings somewhere I can read them", rel(dweet)},
+	{"latest reading a gadget posted, no signup", rel(dweet)},
+	{"alert me when my sensor goes over a number", rel(dweet)},
+	{"is this file hash a known-good system file or something sketchy", rel(hashlookup)},
+	{"check a bunch of md5s against the NIST software list at once", rel(hashlookup)},
+}
