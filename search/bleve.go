@@ -178,7 +178,7 @@ func openBleve(dir string) (b *Bleve, err error) {
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "10" // 9: webhooks are indexed (8 was an earlier, reverted layout); 10: callbacks too
+	layoutVersion = "11" // 9: webhooks are indexed (8 was an earlier, reverted layout); 10: callbacks too; 11: upkeep operations weigh as descriptions
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -378,7 +378,7 @@ func bleveDoc(d Document) map[string]interface{} {
 	// event says ("a payment was refunded" is not "refund a payment").
 	var served, sent []Operation
 	for _, op := range d.Operations {
-		if op.sent() {
+		if op.secondary() {
 			sent = append(sent, op.named())
 			if s := operationSummary(op); s != "" {
 				opDescriptions = append(opDescriptions, s)

@@ -224,3 +224,33 @@ func TestBleveSynonymListWordIsNotATypo(t *testing.T) {
 		t.Errorf("leaver: got %v, want accounts first", got)
 	}
 }
+
+// An operation about a service's own upkeep (/health, /version, /usage-check) says little of what it does: its words
+// weigh as a description's, so an API whose work is about health outranks a policy engine's health check.
+func TestBleveUpkeepOperationsWeighAsDescriptions(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "policies", Name: "Policies", Summary: "Evaluate access policies.",
+			Operations: []Operation{{Method: "get", Path: "/health", Summary: "Health"},
+				{Method: "get", Path: "/v1/data", Summary: "Get a document"}}},
+		Document{ID: "coverage", Name: "Coverage", Summary: "Insurance marketplace.",
+			Operations: []Operation{{Method: "get", Path: "/plans", Summary: "Search the plans of a state"},
+				{Method: "get", Path: "/glossary", Summary: "Terms of health insurance explained"},
+				{Method: "get", Path: "/articles", Summary: "Help articles"},
+				{Method: "get", Path: "/states", Summary: "List the states"}}},
+	)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "health", Viewer: admin()})); len(got) != 2 || got[0] != "coverage" {
+		t.Errorf("health: got %v, want coverage first, then policies", got)
+	}
+}
+
+func TestOperationUpkeep(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/health": true, "/v1/health": true, "/healthz/": true, "/usage-check": true, "/v2.1/version": true, "/Ping": true,
+		"/v1/account": false, "/payments/{id}/status": false, "/v1/policies": false, "/me": false, "/health/{id}": false,
+		"/status": false, "/": false, "/vat/health": false,
+	} {
+		if got := (Operation{Path: path}).upkeep(); got != want {
+			t.Errorf("upkeep(%q): got %v, want %v", path, got, want)
+		}
+	}
+}

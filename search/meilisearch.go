@@ -30,7 +30,7 @@ const (
 	mVersions    = "versions"
 	mOperations  = "operations" // one line per operation
 	mOpWords     = "opWords"    // words of paths and operation ids
-	mWebhooks    = "webhooks"   // one line per request the API sends (webhooks, callbacks), then the words of their names and ids
+	mWebhooks    = "webhooks"   // one line per secondary operation (a request the API sends, or one about its own upkeep: Operation.secondary), then the words of their names and ids
 	mUpdatedAt   = "updatedAt"  // unix milliseconds
 )
 
@@ -80,8 +80,9 @@ type meiliDoc struct {
 }
 
 // meiliSettings are the index settings, the embedded index's ranking in Meilisearch's terms: searchable attributes
-// in ranking order (name and slug, then tags and summary, then operations, then descriptions and the webhooks the API
-// sends, which say what happened rather than what the API does), the same English stop
+// in ranking order (name and slug, then tags and summary, then operations, then descriptions and the secondary
+// operations: the webhooks the API sends, which say what happened rather than what it does, and those about its own
+// upkeep, /health or /usage), the same English stop
 // words, typos on words of five letters or more (two from nine) in the names, tags and operations only, filters,
 // sorts and the ranking rules: APIs matching more of the query's words first ("words", with the "frequency" matching
 // strategy of each search, so that any word may match and the most common are given up first), then fewer typos,
@@ -200,7 +201,7 @@ func toMeiliDoc(d Document) meiliDoc {
 	lines, webhooks := []string{}, []string{}
 	var served, sent []Operation
 	for _, op := range d.Operations {
-		if op.sent() {
+		if op.secondary() {
 			webhooks, sent = append(webhooks, operationLine(op)), append(sent, op.named())
 		} else {
 			lines, served = append(lines, operationLine(op)), append(served, op)

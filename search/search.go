@@ -66,6 +66,28 @@ type Operation struct {
 // sent reports whether op is a request the API sends (a webhook or a callback) rather than one it serves.
 func (op Operation) sent() bool { return op.Webhook || op.Callback != "" }
 
+// upkeepPaths are the last segments of the paths of operations about a service's own upkeep rather than what it does:
+// its health, readiness, version, metrics and the caller's usage of it.
+var upkeepPaths = map[string]bool{
+	"health": true, "healthz": true, "healthcheck": true, "ping": true, "readyz": true, "livez": true, "version": true,
+	"metrics": true, "usage": true, "usage-check": true, "api-usage": true, "quota": true, "rate-limit": true, "rate-limits": true,
+}
+
+// upkeep reports whether op is about the service's own upkeep: a path of one segment (after an optional version,
+// "/v1") among upkeepPaths, as "/health" or "/usage-check". Such an operation says little of what the API does; its
+// words ("health", "subscription plan") found it for queries about health insurance or subscription billing.
+func (op Operation) upkeep() bool {
+	segs := strings.Split(strings.Trim(op.Path, "/"), "/")
+	if len(segs) == 2 && len(segs[0]) > 1 && segs[0][0] == 'v' && strings.Trim(segs[0][1:], "0123456789.") == "" {
+		segs = segs[1:]
+	}
+	return len(segs) == 1 && upkeepPaths[strings.ToLower(segs[0])]
+}
+
+// secondary reports whether op's words weigh as a description's rather than as an operation's: a request the API
+// sends (sent), or one about its own upkeep (upkeep).
+func (op Operation) secondary() bool { return op.sent() || op.upkeep() }
+
 // named is op with the words that name it as its path: a callback's name rather than its URL expression
 // ("{$request.body#/callback}" says nothing of what it is).
 func (op Operation) named() Operation {

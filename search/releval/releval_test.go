@@ -16,8 +16,8 @@ import (
 const (
 	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird, DevFourth ... DevFifteenth (1,878 queries since 4 December).
 	floorHitAt5 = 0.983
-	floorHitAt1 = 0.853
-	floorMRR    = 0.909
+	floorHitAt1 = 0.856
+	floorMRR    = 0.911
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -36,9 +36,10 @@ const (
 	// batch (DevFifth) asked for (competitors named, nyt, policy as code...), 0.940/0.815/0.866, and those of the seventh (DevSixth:
 	// sales tax, rego, "let me know when", do not disturb...), 0.940/0.819/0.869; those of the fifth and eighth (DevFourth,
 	// DevSeventh) with a query expanded with up to 16 synonyms instead of 8, 0.950/0.833/0.881; "toot" and "twitter",
-	// which a quoted held-out query has (not blind), 0.957/0.836/0.886.
+	// which a quoted held-out query has (not blind), 0.957/0.836/0.886; upkeep operations (/health,
+	// /usage-check) weighing as descriptions, 0.957/0.840/0.888.
 	floorHeldOutHitAt5 = 0.953
-	floorHeldOutHitAt1 = 0.832
+	floorHeldOutHitAt1 = 0.836
 	floorHeldOutMRR    = 0.882
 )
 
