@@ -1,0 +1,146 @@
+package main
+
+// DevSeventeenth is the eighteenth dev batch (written 4 December 2026 from the samples' descriptions only, by someone
+// who had not read the ranking or synonym code, the held-out queries nor the other batches, and had not run the
+// search): the samples' info descriptions, tags, paths, operation summaries and webhooks were read to judge what each
+// API does, and the queries were then written the way people paste what they have into a search box: a concrete value
+// or entity (a city, an address, coordinates, a card prefix, a currency pair, a game or song, a date, an IP address, a
+// VAT number, a timezone, a comic number, a hash, an id) together with what they want done with it. Each query lists
+// every sample whose operations do what was asked, so a query two APIs both answer names both.
+var DevSeventeenth = []Case{
+	// Cards, payments, marketplace notifications.
+	{"does card BIN 411111 support 3D Secure 2", rel(adyenBin)},
+	{"cost estimate for charging a card starting 424242 in EUR", rel(adyenBin)},
+	{"first six digits 552100 what will the fees be", rel(adyenBin)},
+	{"notify me when account holder 8812 gets a payout", rel(adyenNotify)},
+	{"event when our marketplace seller's ID document check fails", rel(adyenNotify)},
+	{"sub-merchant balance dropped below €500 alert", rel(adyenNotify)},
+	{"refund charge ch_1Hh1XY2eZvKYlo2C", rel(stripe)},
+	{"create a 20% off coupon SUMMER20 for the Pro plan", rel(stripe)},
+	{"cancel subscription sub_49ty4767H20z6a at period end", rel(stripe)},
+	{"apple pay domain verification for shop.example.com", rel(stripe)},
+	{"issue an invoice for €1,200 to customer cus_9s6XKzkNRiz8i3", rel(stripe, vat)},
+
+	// Currencies and VAT.
+	{"GBP/INR rate today", rel(exchange, stripe)},
+	{"convert 250 USD to JPY", rel(exchange, vat, stripe)},
+	{"latest euro rates against all currencies", rel(exchange, stripe)},
+	{"is DE123456789 a valid VAT number", rel(vat)},
+	{"VAT rate for a customer with IP 81.2.69.142", rel(vat)},
+	{"add 21% VAT to a net price of €99", rel(vat)},
+	{"standard and reduced VAT rates for country code FR", rel(vat)},
+
+	// Search archives, news, hashes.
+	{"find public domain scans of Moby Dick on the Internet Archive", rel(archive)},
+	{"scrape every item in the archive.org collection 78rpm page by page", rel(archive)},
+	{"Grateful Dead Cornell 5/8/77 tape on archive.org", rel(archive)},
+	{"New York Times articles about the moon landing July 1969", rel(nytimes)},
+	{"headlines mentioning Brexit between 2016-06-01 and 2016-07-01", rel(nytimes)},
+	{"is md5 d41d8cd98f00b204e9800998ecf8427e a known file", rel(hashlookup)},
+	{"check SHA-1 3395856ce81f2b7382dee72602f798b642f14140 against NSRL", rel(hashlookup)},
+	{"bulk check 500 file hashes from a forensic disk image", rel(hashlookup)},
+
+	// Work management, HR, identity.
+	{"move task 'Q3 launch checklist' into the Done section", rel(asana)},
+	{"assign the Website redesign project tasks to maria@acme.com", rel(asana)},
+	{"set due date 2026-12-20 on a task and add a follower", rel(asana)},
+	{"OKR goal 'grow ARR 20%' update its progress metric", rel(asana)},
+	{"record that Anna worked 09:00-17:30 on 2026-11-30", rel(personio)},
+	{"book 5 days paid vacation for employee 1042 in December", rel(personio)},
+	{"list all employees in the Munich office with their profile photos", rel(personio)},
+	{"reset password for user jdoe@acme.com and email a one-time link", rel(okta)},
+	{"suspend employee account 00u1ab2cd3 after they leave", rel(okta)},
+	{"which groups is user john.smith in", rel(okta)},
+	{"unlock a user locked out after 5 failed logins", rel(okta)},
+	{"look up user jane@acme.com by email", rel(slack, okta)},
+
+	// CI, errors, policies, dev tools.
+	{"rebuild the main branch of github.com/acme/api on CircleCI", rel(circleci)},
+	{"set AWS_SECRET_KEY env var for my CI project acme/web", rel(circleci)},
+	{"download artifacts from build #1432", rel(circleci)},
+	{"clear the dependency cache on my CI builds", rel(circleci)},
+	{"log a NullReferenceException from my ASP.NET app", rel(elmah)},
+	{"mark deployment v2.3.1 so errors are tied to a release", rel(elmah)},
+	{"upload source map for app.min.js to unminify stack traces", rel(elmah)},
+	{"heartbeat ping from nightly cron job at 02:00", rel(elmah)},
+	{"evaluate rego policy: can user alice delete /orders/42", rel(opa)},
+	{"upload authz.rego policy module to my policy engine", rel(opa)},
+	{"kubernetes admission policy decision as a service", rel(opa)},
+	{"echo back my request headers including User-Agent", rel(httpbin)},
+	{"endpoint that returns HTTP 418 for testing my client", rel(httpbin)},
+	{"test a redirect chain of 5 hops", rel(httpbin)},
+	{"decode base64 string aGVsbG8=", rel(httpbin)},
+	{"simulate a slow server response of 7 seconds", rel(httpbin)},
+	{"save {\"score\": 42} as config.json online and patch one field later", rel(jsonStore)},
+	{"free json bin to stash settings for a static site", rel(jsonStore)},
+
+	// IoT.
+	{"post a temperature reading 21.5 from my raspberry pi named kitchen-sensor", rel(dweet)},
+	{"get the latest value my arduino thing garage-door sent", rel(dweet)},
+	{"alert when humidity > 80 on my IoT thing", rel(dweet)},
+
+	// Messaging, email, social.
+	{"post 'deploy finished ✅' to #releases", rel(slack)},
+	{"schedule a message to #general for Monday 9am", rel(slack)},
+	{"set my status to do not disturb for 2 hours", rel(slack)},
+	{"search messages mentioning 'invoice 2291' in our workspace", rel(slack)},
+	{"text +447700900123 their verification code", rel(nexmo)},
+	{"receive replies to SMS sent to my virtual number +14155550100", rel(nexmo)},
+	{"notify customer 'order shipped' by text message or email", rel(nexmo, postmark)},
+	{"send password reset email to bob@example.com using template reset-v2", rel(postmark)},
+	{"why did emails to @yahoo.com bounce yesterday", rel(postmark)},
+	{"open rate of last week's newsletter by email client", rel(postmark)},
+	{"read incoming emails sent to support@ inbox", rel(postmark)},
+	{"list who follows @gargron on mastodon.social", rel(mastodon)},
+	{"get the latest toots from a fediverse account", rel(mastodon)},
+	{"change my display name and bio on my Mastodon profile", rel(mastodon)},
+	{"show Zendesk ticket info in a sidebar card on a HubSpot contact record", rel(hubspot)},
+	{"custom card on the deal page pulling data from our billing system", rel(hubspot)},
+
+	// Language, media, fun.
+	{"translate 'Wo ist der Bahnhof?' into English", rel(translate)},
+	{"which language is 'obrigado pela ajuda' written in", rel(translate)},
+	{"self-hosted DeepL alternative for French to Spanish", rel(translate)},
+	{"funny cat gif for happy friday", rel(giphy)},
+	{"trending reaction stickers right now", rel(giphy)},
+	{"turn the phrase 'mind blown' into a GIF", rel(giphy)},
+	{"NASA astronomy picture for 1995-06-16", rel(apod)},
+	{"space photo of the day for my wallpaper app, July 4th 2021", rel(apod)},
+	{"xkcd comic 327 Bobby Tables", rel(xkcd)},
+	{"today's latest xkcd strip and its alt text", rel(xkcd)},
+	{"cut out the background of product-photo.jpg for my Shopify store", rel(removebg)},
+	{"transparent PNG of a car from a photo URL", rel(removebg)},
+	{"how many remove.bg credits are left on my account", rel(removebg)},
+	{"top tracks of Billie Eilish", rel(spotify)},
+	{"add Bohemian Rhapsody to my road trip playlist", rel(spotify)},
+	{"skip to next song on my phone speaker", rel(spotify)},
+	{"new albums released this week in Brazil", rel(spotify)},
+	{"release date and metacritic score of Elden Ring", rel(rawg)},
+	{"where to buy Hollow Knight on Steam or GOG", rel(rawg)},
+	{"list of achievements in The Witcher 3", rel(rawg)},
+	{"trailers for Cyberpunk 2077", rel(rawg)},
+
+	// Places, time, weather, schools, health, retail.
+	{"coordinates for 10 Downing Street, London", rel(opencage)},
+	{"what address is at 48.8584, 2.2945", rel(opencage)},
+	{"geocode Friedrichstraße 43, Berlin", rel(opencage)},
+	{"airports near 52.3105, 4.7683", rel(airports)},
+	{"what is airport AMS, name and city", rel(airports)},
+	{"all airports in Portugal (PT)", rel(airports)},
+	{"current time in Asia/Kolkata", rel(worldtime)},
+	{"is it daylight saving time in Europe/London right now", rel(worldtime)},
+	{"local time for IP 8.8.8.8", rel(worldtime)},
+	{"list timezones in America/", rel(worldtime)},
+	{"will it rain in Seattle this weekend", rel(weather)},
+	{"hourly temperatures in Chicago on 2021-02-14", rel(weather)},
+	{"7-day forecast for 40.7128,-74.0060", rel(weather)},
+	{"best-ranked high schools in Ohio", rel(schools)},
+	{"school district for zip 94110 and its test scores", rel(schools)},
+	{"enrollment and student-teacher ratio at Lincoln Elementary, Portland OR", rel(schools)},
+	{"open enrollment 2027 deadlines for Obamacare in Texas", rel(healthcare)},
+	{"what does deductible mean in health insurance", rel(healthcare)},
+	{"marketplace health plan info in Spanish for Florida", rel(healthcare)},
+	{"bulk upload 3,000 SKUs to my Walmart Marketplace catalog", rel(walmart)},
+	{"status of item feed 1234-ABCD on Walmart", rel(walmart)},
+	{"why did my Walmart item submission fail", rel(walmart)},
+}
