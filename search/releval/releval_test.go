@@ -14,10 +14,10 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird, DevFourth ... DevSeventeenth (2,104 queries since 4 December).
-	floorHitAt5 = 0.983
-	floorHitAt1 = 0.861
-	floorMRR    = 0.914
+	// The dev split is devSplit(): Cases, DevLead, DevSecond, DevThird, DevFourth ... DevTwentieth (2,455 queries since 4 December).
+	floorHitAt5 = 0.984
+	floorHitAt1 = 0.868
+	floorMRR    = 0.919
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
