@@ -1,14 +1,10 @@
 // Command releval measures the catalog search's relevance: it indexes the real API descriptions of samples/openapi
 // in a fresh embedded index, runs the judged queries of this package and prints hit@5, hit@1, the mean reciprocal
-// rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (queries.go,
-// devlead.go, devsecond.go, devthird.go, devfourth.go, devfifth.go, devsixth.go, devseventh.go, deveighth.go,
-// devninth.go, devtenth.go, develeventh.go, devtwelfth.go, devthirteenth.go, devfourteenth.go, devfifteenth.go,
-// devsixteenth.go, devseventeenth.go, deveighteenth.go, devnineteenth.go and devtwentieth.go, the split the ranking
-// is tuned on, the default; dev-1, dev-2, dev-3, dev-4, dev-5, dev-6, dev-7, dev-8, dev-9, dev-10, dev-11, dev-12,
-// dev-13, dev-14, dev-15, dev-16, dev-17, dev-18, dev-19, dev-20 and dev-21 run one of its batches), held-out
-// (heldout.go, written before tuning and only checked against), held-out-1, held-out-2,
-// held-out-3 or held-out-4 (its first, second, third or fourth batch alone), held-out-12 (its first two) or all.
-// With -queries it prints the query texts only, one per line (for load tests:
+// rank and every query whose first relevant API is not ranked first. -split picks the queries: dev (the batches of
+// devBatches, queries.go and the dev*.go files, the split the ranking is tuned on, the default; dev-1, dev-2 … run one
+// batch alone, in the order they were written), held-out (heldout.go, written before tuning and only checked
+// against), held-out-1, held-out-2, held-out-3 or held-out-4 (its first, second, third or fourth batch alone),
+// held-out-12 (its first two) or all. With -queries it prints the query texts only, one per line (for load tests:
 // bench/search-load.sh); with -baselines it also prints the figures of textbook rankings of the same queries (name or
 // description LIKE, plain BM25 with and without the operations).
 //
@@ -25,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/portico-dev/portico/samples"
@@ -34,7 +31,7 @@ import (
 func main() {
 	quiet := flag.Bool("q", false, "print the figures only, not each miss")
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
-	name := flag.String("split", "dev", "the judged queries: dev, dev-1, dev-2, dev-3, dev-4, dev-5, dev-6, dev-7, dev-8, dev-9, dev-10, dev-11, dev-12, dev-13, dev-14, dev-15, dev-16, dev-17, dev-18, dev-19, dev-20, dev-21, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all")
+	name := flag.String("split", "dev", "the judged queries: "+splitNames)
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
 	flag.Parse()
 	cases, err := split(*name)
@@ -81,75 +78,48 @@ func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
 	return nil
 }
 
-// devSplit is the dev split: every batch the ranking is tuned on.
-func devSplit() []Case {
-	return slices.Concat(Cases, DevLead, DevSecond, DevThird, DevFourth, DevFifth, DevSixth, DevSeventh, DevEighth, DevNinth, DevTenth, DevEleventh, DevTwelfth, DevThirteenth, DevFourteenth, DevFifteenth, DevSixteenth, DevSeventeenth, DevEighteenth, DevNineteenth, DevTwentieth)
+// devBatches are the dev split's batches in the order they were written: -split dev-N runs the Nth alone.
+var devBatches = [][]Case{
+	Cases, DevLead, DevSecond, DevThird, DevFourth, DevFifth, DevSixth, DevSeventh, DevEighth, DevNinth, DevTenth,
+	DevEleventh, DevTwelfth, DevThirteenth, DevFourteenth, DevFifteenth, DevSixteenth, DevSeventeenth, DevEighteenth,
+	DevNineteenth, DevTwentieth,
 }
 
-// split is the judged queries named: the dev split (Cases), the held-out one (HeldOut), one of its later batches or
+// devSplit is the dev split: every batch the ranking is tuned on.
+func devSplit() []Case { return slices.Concat(devBatches...) }
+
+// heldOutSplits are the held-out split and its batches, by name.
+var heldOutSplits = map[string][]Case{
+	"held-out":    HeldOut,
+	"heldout":     HeldOut,
+	"held-out-1":  heldOutFirst,
+	"held-out-12": slices.Concat(heldOutFirst, HeldOutSecond),
+	"held-out-2":  HeldOutSecond,
+	"held-out-3":  HeldOutThird,
+	"held-out-4":  HeldOutFourth,
+}
+
+// splitNames is what -split accepts.
+var splitNames = fmt.Sprintf("dev, dev-1 to dev-%d, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", len(devBatches))
+
+// split is the judged queries named: the dev split, one of its batches, the held-out split, one of its batches or
 // both splits.
 func split(name string) ([]Case, error) {
 	switch name {
 	case "dev":
 		return devSplit(), nil
-	case "dev-1":
-		return Cases, nil
-	case "dev-2":
-		return DevLead, nil
-	case "dev-3":
-		return DevSecond, nil
-	case "dev-4":
-		return DevThird, nil
-	case "dev-5":
-		return DevFourth, nil
-	case "dev-6":
-		return DevFifth, nil
-	case "dev-7":
-		return DevSixth, nil
-	case "dev-8":
-		return DevSeventh, nil
-	case "dev-9":
-		return DevEighth, nil
-	case "dev-10":
-		return DevNinth, nil
-	case "dev-11":
-		return DevTenth, nil
-	case "dev-12":
-		return DevEleventh, nil
-	case "dev-13":
-		return DevTwelfth, nil
-	case "dev-14":
-		return DevThirteenth, nil
-	case "dev-15":
-		return DevFourteenth, nil
-	case "dev-16":
-		return DevFifteenth, nil
-	case "dev-17":
-		return DevSixteenth, nil
-	case "dev-18":
-		return DevSeventeenth, nil
-	case "dev-19":
-		return DevEighteenth, nil
-	case "dev-20":
-		return DevNineteenth, nil
-	case "dev-21":
-		return DevTwentieth, nil
-	case "held-out", "heldout":
-		return HeldOut, nil
-	case "held-out-1":
-		return heldOutFirst, nil
-	case "held-out-12":
-		return slices.Concat(heldOutFirst, HeldOutSecond), nil
-	case "held-out-2":
-		return HeldOutSecond, nil
-	case "held-out-3":
-		return HeldOutThird, nil
-	case "held-out-4":
-		return HeldOutFourth, nil
 	case "all":
 		return slices.Concat(devSplit(), HeldOut), nil
 	}
-	return nil, fmt.Errorf("-split %q: want dev, dev-1, dev-2, dev-3, dev-4, dev-5, dev-6, dev-7, dev-8, dev-9, dev-10, dev-11, dev-12, dev-13, dev-14, dev-15, dev-16, dev-17, dev-18, dev-19, dev-20, dev-21, held-out, held-out-1, held-out-12, held-out-2, held-out-3, held-out-4 or all", name)
+	if cs, ok := heldOutSplits[name]; ok {
+		return cs, nil
+	}
+	if n, ok := strings.CutPrefix(name, "dev-"); ok {
+		if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= len(devBatches) {
+			return devBatches[i-1], nil
+		}
+	}
+	return nil, fmt.Errorf("-split %q: want %s", name, splitNames)
 }
 
 // evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
