@@ -149,7 +149,11 @@ func TestSubscriptionJourney(t *testing.T) {
 	if nk := bea.eval(`document.querySelector('[data-testid="new-key"]').value`); nk == key || !strings.HasPrefix(nk, "ptk_") {
 		t.Errorf("rotation showed no new key")
 	}
+	// app.js shows the Copy button once the fragment is in, which moves the
+	// link below it: wait for it, so that the click does not aim at where the
+	// link was (a CI run on a loaded machine once timed out at this step).
 	bea.do(
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-key"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="key-done"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key"]`)),
 	)
