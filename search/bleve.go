@@ -375,7 +375,8 @@ func bleveDoc(d Document) map[string]interface{} {
 	opSummaries := make([]string, 0, len(d.Operations))
 	opDescriptions := make([]string, 0, len(d.Operations))
 	// A webhook's or callback's words weigh as the description's: the API sends that event, it does not do what the
-	// event says ("a payment was refunded" is not "refund a payment").
+	// event says ("a payment was refunded" is not "refund a payment"). So do an upkeep operation's (/health, /usage):
+	// they say nothing of what the API does (Operation.secondary).
 	var served, sent []Operation
 	for _, op := range d.Operations {
 		if op.secondary() {
@@ -659,7 +660,9 @@ func commonDocs(n uint64) uint64 { return max(minCommonDocs, uint64(float64(n)*c
 // termStats sets, for each term of p, whether the index has it (as typed, or its stem in a text field), and whether
 // it and each synonym are common. A term the index does not have is corrected to the closest words the index has,
 // and to the closest word of the synonym list th (nil for none), whose synonyms it then stands for: "geocodign" finds
-// the APIs that say "address lookup" though no API says "geocoding".
+// the APIs that say "address lookup" though no API says "geocoding"; or, failing that, to the closest word of one of
+// the list's phrases that the query's other words complete ("continuous integraton"). A word of the list itself is
+// not a typo, though no API has it.
 func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 	adv, err := b.idx.Advanced()
 	if err != nil {

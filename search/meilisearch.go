@@ -30,7 +30,7 @@ const (
 	mVersions    = "versions"
 	mOperations  = "operations" // one line per operation
 	mOpWords     = "opWords"    // words of paths and operation ids
-	mWebhooks    = "webhooks"   // one line per secondary operation (a request the API sends, or one about its own upkeep: Operation.secondary), then the words of their names and ids
+	mWebhooks    = "webhooks"   // one line per secondary operation (Operation.secondary: sent, or upkeep), then the words of their names and ids
 	mUpdatedAt   = "updatedAt"  // unix milliseconds
 )
 
