@@ -82,7 +82,7 @@ func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
 var devBatches = [][]Case{
 	Cases, DevLead, DevSecond, DevThird, DevFourth, DevFifth, DevSixth, DevSeventh, DevEighth, DevNinth, DevTenth,
 	DevEleventh, DevTwelfth, DevThirteenth, DevFourteenth, DevFifteenth, DevSixteenth, DevSeventeenth, DevEighteenth,
-	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond,
+	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond, DevTwentyFourth,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.
