@@ -83,6 +83,7 @@ var devBatches = [][]Case{
 	Cases, DevLead, DevSecond, DevThird, DevFourth, DevFifth, DevSixth, DevSeventh, DevEighth, DevNinth, DevTenth,
 	DevEleventh, DevTwelfth, DevThirteenth, DevFourteenth, DevFifteenth, DevSixteenth, DevSeventeenth, DevEighteenth,
 	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond, DevTwentyFourth,
+	DevTwentySixth,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.
