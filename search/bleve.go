@@ -571,9 +571,10 @@ type queryPlan struct {
 	// closest is, for a term the index does not have, the closest word of the names, tags and operations as typed
 	// (the first of closestWords), "" when there is none or the term is too short for typos.
 	closest []string
-	pairs   []string   // adjacent stems ("send sms")
-	alts    [][]string // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
-	altAt   [][]int    // the positions in terms of the words each synonym stands for
+	pairs   []string    // adjacent stems ("send sms")
+	alts    [][]string  // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
+	altAt   [][]int     // the positions in terms of the words each synonym stands for
+	words   []queryWord // the query's words in order, stop words included (for synonyms such as "log in")
 	// Whether each term, and each synonym, is common: in so many APIs that it cannot tell them apart (see
 	// commonDocs). A document that matches only common words is not a match when the query has others.
 	common    []bool
@@ -634,7 +635,10 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 	}
 	th := b.syn.Load()
 	if th != nil {
-		p.alts, p.altAt = th.alternativesAt(p.stems)
+		if p.words, err = b.queryWords(text, p.stems); err != nil {
+			return p, err
+		}
+		p.alts, p.altAt = th.alternativesAt(p.stems, p.words)
 	}
 	if err = b.termStats(&p, th); err != nil {
 		return p, err
@@ -644,6 +648,30 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 
 // maxQueryTerms bounds the words of a query that are searched: a query is a few words, not a document.
 const maxQueryTerms = 16
+
+// queryWords returns the words of text in order, stop words included, for the synonyms that stop words make ("log
+// in"): each as its English stem, at its term's position in stems, or as written, at -1, for a stop word (or a word
+// past the searched terms). At most 2 × maxQueryTerms words are read.
+func (b *Bleve) queryWords(text string, stems []string) ([]queryWord, error) {
+	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !isWordRune(r) })
+	if len(fields) > 2*maxQueryTerms {
+		fields = fields[:2*maxQueryTerms]
+	}
+	words := make([]queryWord, 0, len(fields))
+	for _, f := range fields {
+		st, err := b.analyze(englishAnalyzer, f)
+		if err != nil {
+			return nil, err
+		}
+		w := queryWord{stem: f, at: -1}
+		if len(st) == 1 {
+			w.stem = st[0]
+			w.at = slices.Index(stems, st[0])
+		}
+		words = append(words, w)
+	}
+	return words, nil
+}
 
 // Common words: a word in at least a fifth of the APIs, and in a thousand of them or more, says little about what an
 // API does ("get", "list", "send" in a large catalog). Scoring every API that has one is what made queries slow at
@@ -764,7 +792,7 @@ func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 			}
 		}
 		if corrected != nil {
-			p.alts, p.altAt = th.alternativesAt(corrected)
+			p.alts, p.altAt = th.alternativesAt(corrected, p.words)
 		}
 	}
 	p.altCommon = make([]bool, len(p.alts))

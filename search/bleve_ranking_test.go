@@ -57,7 +57,7 @@ func TestBleveWordCountsByItsBestField(t *testing.T) {
 func TestBleveSynonymStandsForItsWord(t *testing.T) {
 	idx := rankingIndex(t, Document{ID: "a", Name: "A"})
 	th := idx.syn.Load()
-	alts, at := th.alternativesAt([]string{"time", "ip"})
+	alts, at := th.alternativesAt([]string{"time", "ip"}, nil)
 	i := slices.IndexFunc(alts, func(a []string) bool { return slices.Equal(a, []string{"ip", "address"}) })
 	if i < 0 || !slices.Equal(at[i], []int{1}) {
 		t.Fatalf("alternatives of time ip: got %v at %v, want [ip address] standing for word 1", alts, at)
@@ -252,5 +252,52 @@ func TestOperationUpkeep(t *testing.T) {
 		if got := (Operation{Path: path}).upkeep(); got != want {
 			t.Errorf("upkeep(%q): got %v, want %v", path, got, want)
 		}
+	}
+}
+
+// A member that its stop words make ("log in", "time off") finds its synonyms only when the query has the phrase
+// itself: its one word in another sense ("log errors", "current time") is not widened, and no other member finds it,
+// as the index cannot tell the word from the phrase.
+func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
+	idx := rankingIndex(t,
+		Document{ID: "errors", Name: "Error Log", Summary: "Log errors of an application.",
+			Operations: []Operation{{Method: "post", Path: "/errors", Summary: "Log an error"}}},
+		Document{ID: "identity", Name: "Identity", Summary: "Sign users on.",
+			Operations: []Operation{{Method: "post", Path: "/logon", Summary: "Logon of a user"}}},
+		Document{ID: "clock", Name: "World Time", Summary: "The current time of a zone."},
+		Document{ID: "hr", Name: "People", Summary: "Employees and their absences.",
+			Operations: []Operation{{Method: "get", Path: "/absences", Summary: "List absences"}}},
+	)
+	if err := idx.SetSynonyms(context.Background(), Synonyms{{"log in", "logon"}, {"time off", "absence"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		query string
+		want  []string // the synonyms the query is widened with, as stems
+	}{
+		{"log errors", nil},
+		{"log in a user", []string{"logon"}},
+		{"logged in users", []string{"logon"}},
+		{"current time", nil},
+		{"request time off", []string{"absenc"}},
+		{"absences", nil}, // "time off" is not a synonym anything finds: searched, it would be "time"
+	} {
+		p, err := idx.plan(c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range p.alts {
+			got = append(got, strings.Join(a, " "))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: got synonyms %q, want %q", c.query, got, c.want)
+		}
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "request time off", Viewer: admin()})); !slices.Contains(got, "hr") {
+		t.Errorf("request time off: got %v, want hr among them", got)
+	}
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "log errors", Viewer: admin()})); slices.Contains(got, "identity") {
+		t.Errorf("log errors: got %v, want no sign-in API", got)
 	}
 }

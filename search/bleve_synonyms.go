@@ -23,12 +23,31 @@ type thesaurusWord struct{ word, stem string }
 type thesaurusEntry struct {
 	from []string   // the stems of a member
 	to   [][]string // the stems of the other members of its group
+	// words says that from holds the member's words, each as its stem or, for a stop word, as written: a phrase that
+	// its stop words make ("log in", "time off", see collapsed), found in the query's words (queryWord).
+	words bool
+}
+
+// queryWord is a word of the query as typed, in order, stop words included: its stem or, for a stop word, the word
+// itself, and the position in the query's stems of its term (-1 for a stop word).
+type queryWord struct {
+	stem string
+	at   int
 }
 
 // maxAlternatives bounds the synonyms one query is expanded with. At 8, a query naming coordinates ("street address
 // into latitude and longitude") spent them all on the spellings of one group and lost what else it meant (geocoding);
 // 16 costs under a millisecond at p95 at 10,000 APIs (BenchmarkBleveSearch).
 const maxAlternatives = 16
+
+// collapsed reports whether member, a phrase of several words, is left with one stem once its stop words are dropped
+// (stems): "log in" is "log", "time off" is "time", "clock in" is "clock". Searched as that one word, such a member
+// would stand for it in any sense ("log errors" found sign-in APIs, "current time" absences). So it finds its
+// synonyms only when the query has the phrase itself, stop words included (queryWord), and no other member finds it:
+// the index cannot tell its one word from the phrase. A hyphenated word ("e-mail") is one word.
+func collapsed(member string, stems []string) bool {
+	return len(stems) == 1 && len(strings.Fields(member)) > 1
+}
 
 // SetSynonyms replaces the synonyms that searches apply; it takes effect at the next search.
 func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
@@ -51,7 +70,11 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 	analyse := func(members []string) [][]string {
 		analysed := make([][]string, 0, len(members))
 		for _, m := range members {
-			if st := stems(m); len(st) > 0 && !slices.ContainsFunc(analysed, func(o []string) bool { return slices.Equal(o, st) }) {
+			st := stems(m)
+			if collapsed(m, st) {
+				continue // only a query with the phrase itself finds its synonyms (wordEntries)
+			}
+			if len(st) > 0 && !slices.ContainsFunc(analysed, func(o []string) bool { return slices.Equal(o, st) }) {
 				analysed = append(analysed, st)
 			}
 		}
@@ -77,6 +100,25 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 			}
 		}
 		targets := analyse(to)
+		for _, m := range from {
+			if !collapsed(m, stems(m)) {
+				continue
+			}
+			e := thesaurusEntry{words: true}
+			for _, w := range strings.Fields(strings.ToLower(m)) {
+				st := w
+				if s := stems(w); len(s) == 1 {
+					st = s[0]
+				}
+				e.from = append(e.from, st)
+			}
+			for _, t := range targets {
+				e.to = append(e.to, t)
+			}
+			if len(e.to) > 0 {
+				th.entries = append(th.entries, e)
+			}
+		}
 		for _, f := range analyse(from) {
 			e := thesaurusEntry{from: f}
 			for _, t := range targets {
@@ -156,23 +198,44 @@ func closestOf(words []thesaurusWord, t string, keep func(stem string) bool) (wo
 // alternatives returns the synonyms of the words and phrases found in stems (the query's stems, in order), each
 // once and none that is already one of the query's words.
 func (th *thesaurus) alternatives(stems []string) [][]string {
-	alts, _ := th.alternativesAt(stems)
+	alts, _ := th.alternativesAt(stems, nil)
 	return alts
 }
 
 // alternativesAt is alternatives with, for each synonym, the positions in stems of the words it stands for (of every
 // occurrence of the word or phrase it is a synonym of).
-func (th *thesaurus) alternativesAt(stems []string) ([][]string, [][]int) {
+func (th *thesaurus) alternativesAt(stems []string, words []queryWord) ([][]string, [][]int) {
 	var out [][]string
 	var at [][]int
 	index := map[string]int{}
 	for _, st := range stems {
 		index[st] = -1
 	}
+	var wordStems []string
+	for _, w := range words {
+		wordStems = append(wordStems, w.stem)
+	}
 	for _, e := range th.entries {
-		runs := runsOf(stems, e.from)
+		var runs []int
+		if e.words {
+			// The phrase's positions in the query's stems: its words' terms, stop words left out.
+			for _, r := range runsOf(wordStems, e.from) {
+				for j := r; j < r+len(e.from); j++ {
+					if words[j].at >= 0 {
+						runs = append(runs, words[j].at)
+						break
+					}
+				}
+			}
+		} else {
+			runs = runsOf(stems, e.from)
+		}
 		if len(runs) == 0 {
 			continue
+		}
+		span := len(e.from)
+		if e.words {
+			span = 1
 		}
 		for _, to := range e.to {
 			key := strings.Join(to, " ")
@@ -190,7 +253,7 @@ func (th *thesaurus) alternativesAt(stems []string) ([][]string, [][]int) {
 				continue // one of the query's own words
 			}
 			for _, r := range runs {
-				for j := r; j < r+len(e.from); j++ {
+				for j := r; j < r+span; j++ {
 					if !slices.Contains(at[i], j) {
 						at[i] = append(at[i], j)
 					}
