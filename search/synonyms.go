@@ -226,7 +226,7 @@ func DefaultSynonyms() Synonyms {
 		{"stack trace", "traceback", OneWay, "exception"},
 		{"flight", "airline", OneWay, "airport"},
 		{"translate", OneWay, "language"},
-		{"coordinates", "latitude", "longitude", "lat long", "lat lng", "lat lon", "gps location", "gps coordinates", OneWay, "geocoding"},
+		{"coordinates", "latitude", "longitude", "lat long", "lat lng", "lat lon", "gps location", "gps coordinates", "gps position", OneWay, "geocoding"},
 		{"event", OneWay, "notification", "webhook"},
 		{"clock in", "clock out", OneWay, "attendance"},
 		{"error", "exception", "crash", OneWay, "log"},
@@ -334,12 +334,14 @@ func DefaultSynonyms() Synonyms {
 		{"public domain", "digital library", "online library", "digitised books", "digitized books", OneWay, "archive"},
 		{"retail", "online store", "web shop", "e-commerce", "ecommerce", OneWay, "product", "item"},
 		{"newsletter", OneWay, "email"},
-		{"leaver", "offboarding", "offboard", "left the company", OneWay, "deactivate", "suspend"},
+		{"leaver", "offboarding", "offboard", "left the company", "deprovision", "deprovisioning", OneWay, "deactivate", "suspend"},
 		{"3ds", "3ds2", "3d secure", "3-d secure", "three d secure"},
 		{"vies", OneWay, "vat"},
 		{"faq", "help articles", OneWay, "article", "glossary"},
 		{"obamacare", "affordable care act", "aca", OneWay, "health insurance", "healthcare"},
 		{"holiday", "holidays", OneWay, "time off", "absence"},
+		{"wayback machine", "wayback", OneWay, "internet archive", "archive"},
+		{"street address", "nearest address", "business address", OneWay, "geocoding"},
 	}
 }
 
