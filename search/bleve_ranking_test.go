@@ -255,9 +255,9 @@ func TestOperationUpkeep(t *testing.T) {
 	}
 }
 
-// A member that its stop words make ("log in", "time off") finds its synonyms only when the query has the phrase
-// itself: its one word in another sense ("log errors", "current time") is not widened, and no other member finds it,
-// as the index cannot tell the word from the phrase.
+// A member that its stop words make ("log in", "time off", "to-do") finds its synonyms only when the query has the
+// phrase itself: its one word in another sense ("log errors", "current time") is not widened, and no other member
+// finds it, as the index cannot tell the word from the phrase.
 func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 	idx := rankingIndex(t,
 		Document{ID: "errors", Name: "Error Log", Summary: "Log errors of an application.",
@@ -268,7 +268,7 @@ func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 		Document{ID: "hr", Name: "People", Summary: "Employees and their absences.",
 			Operations: []Operation{{Method: "get", Path: "/absences", Summary: "List absences"}}},
 	)
-	if err := idx.SetSynonyms(context.Background(), Synonyms{{"log in", "logon"}, {"time off", "absence"}}); err != nil {
+	if err := idx.SetSynonyms(context.Background(), Synonyms{{"log in", "logon"}, {"time off", "absence"}, {"to-do", "task"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -281,6 +281,9 @@ func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 		{"current time", nil},
 		{"request time off", []string{"absenc"}},
 		{"absences", nil}, // "time off" is not a synonym anything finds: searched, it would be "time"
+		{"a to-do list", []string{"task"}}, // stop words only: its synonym is one more word of the query
+		{"to do list", []string{"task"}},
+		{"tasks", nil},
 	} {
 		p, err := idx.plan(c.query)
 		if err != nil {

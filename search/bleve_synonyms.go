@@ -40,13 +40,19 @@ type queryWord struct {
 // 16 costs under a millisecond at p95 at 10,000 APIs (BenchmarkBleveSearch).
 const maxAlternatives = 16
 
-// collapsed reports whether member, a phrase of several words, is left with one stem once its stop words are dropped
-// (stems): "log in" is "log", "time off" is "time", "clock in" is "clock". Searched as that one word, such a member
-// would stand for it in any sense ("log errors" found sign-in APIs, "current time" absences). So it finds its
-// synonyms only when the query has the phrase itself, stop words included (queryWord), and no other member finds it:
-// the index cannot tell its one word from the phrase. A hyphenated word ("e-mail") is one word.
+// collapsed reports whether member, of several words, is left with one stem or none once its stop words are dropped
+// (stems): "log in" is "log", "time off" is "time", "e-mail" is "mail", "to-do" is nothing. Searched as that one word,
+// such a member would stand for it in any sense ("log errors" found sign-in APIs, "current time" absences). So it
+// finds its synonyms only when the query has its words themselves, stop words included (queryWord), and no other
+// member finds it: the index cannot tell its one word from the phrase.
 func collapsed(member string, stems []string) bool {
-	return len(stems) == 1 && len(strings.Fields(member)) > 1
+	return len(stems) <= 1 && len(memberWords(member)) > 1
+}
+
+// memberWords returns the words of a member, lowercased: what is between the characters that are not letters or
+// digits, as the query's words are read (queryWord).
+func memberWords(member string) []string {
+	return strings.FieldsFunc(strings.ToLower(member), func(r rune) bool { return !isWordRune(r) })
 }
 
 // SetSynonyms replaces the synonyms that searches apply; it takes effect at the next search.
@@ -105,7 +111,7 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 				continue
 			}
 			e := thesaurusEntry{words: true}
-			for _, w := range strings.Fields(strings.ToLower(m)) {
+			for _, w := range memberWords(m) {
 				st := w
 				if s := stems(w); len(s) == 1 {
 					st = s[0]
@@ -218,8 +224,13 @@ func (th *thesaurus) alternativesAt(stems []string, words []queryWord) ([][]stri
 	for _, e := range th.entries {
 		var runs []int
 		if e.words {
-			// The phrase's positions in the query's stems: its words' terms, stop words left out.
-			for _, r := range runsOf(wordStems, e.from) {
+			// The phrase's positions in the query's stems: its words' terms, stop words left out. A phrase of stop
+			// words only ("to do") stands for no word of the query: its synonyms are more words.
+			found := runsOf(wordStems, e.from)
+			if len(found) == 0 {
+				continue
+			}
+			for _, r := range found {
 				for j := r; j < r+len(e.from); j++ {
 					if words[j].at >= 0 {
 						runs = append(runs, words[j].at)
@@ -227,10 +238,7 @@ func (th *thesaurus) alternativesAt(stems []string, words []queryWord) ([][]stri
 					}
 				}
 			}
-		} else {
-			runs = runsOf(stems, e.from)
-		}
-		if len(runs) == 0 {
+		} else if runs = runsOf(stems, e.from); len(runs) == 0 {
 			continue
 		}
 		span := len(e.from)
