@@ -27,7 +27,6 @@ var DevThirtyFifth = []Case{
 	{"would it be hard to warn us when a seller's account balance is running low", rel(adyenNotify)},
 
 	// Currencies.
-	{"can we show prices in the customer's own currency?", rel(exchange, stripe, vat)},
 	{"is it possible to pull today's euro to dollar rate into our finance reports", rel(exchange, stripe, vat)},
 
 	// VAT and invoices.
@@ -37,7 +36,6 @@ var DevThirtyFifth = []Case{
 	{"can we send customers proper invoices from our system", rel(stripe, vat)},
 
 	// Text messages.
-	{"can we text customers when their order ships?", rel(nexmo)},
 	{"is it possible for customers to reply to our texts and for us to see what they said", rel(nexmo)},
 	{"could we know whether our text messages actually reached people's phones", rel(nexmo)},
 
@@ -112,7 +110,6 @@ var DevThirtyFifth = []Case{
 	{"can we see what the weather was like on the day of a delivery complaint", rel(weather)},
 
 	// Languages.
-	{"can we translate customer reviews into english automatically?", rel(translate)},
 	{"is it possible to figure out what language a support ticket is written in", rel(translate)},
 	{"which languages could we offer if we add automatic translation", rel(translate)},
 

@@ -78,7 +78,6 @@ var DevThirtySixth = []Case{
 	{"log a customer issue as a ticket and give it to an agent", rel(asana)},
 	{"post a status update on the product launch project", rel(asana)},
 	{"quarterly revenue target and how far along we are", rel(asana)},
-	{"attach the signed contract to the deal task", rel(asana)},
 	{"export all our project data for the annual review", rel(asana)},
 
 	// CRM.

@@ -84,7 +84,7 @@ var devBatches = [][]Case{
 	DevEleventh, DevTwelfth, DevThirteenth, DevFourteenth, DevFifteenth, DevSixteenth, DevSeventeenth, DevEighteenth,
 	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond,
 	DevTwentyFourth, DevTwentySixth, DevTwentyEighth, DevTwentyNinth, DevThirtieth, DevThirtyFirst, DevThirtySecond,
-	DevThirtyThird,
+	DevThirtyThird, DevThirtyFourth, DevThirtyFifth, DevThirtySixth, DevThirtySeventh, DevThirtyEighth,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.
