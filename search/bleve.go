@@ -571,10 +571,10 @@ type queryPlan struct {
 	// closest is, for a term the index does not have, the closest word of the names, tags and operations as typed
 	// (the first of closestWords), "" when there is none or the term is too short for typos.
 	closest []string
-	pairs   []string    // adjacent stems ("send sms")
-	alts    [][]string  // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
-	altAt   [][]int     // the positions in terms of the words each synonym stands for
-	words   []queryWord // the query's words in order, stop words included (for synonyms such as "log in")
+	pairs   []string      // adjacent stems ("send sms")
+	alts    [][]string    // synonyms of words or phrases of the query, as stems ("text messag" for "sms")
+	altAt   [][]int       // the positions in terms of the words each synonym stands for
+	words   [][]queryWord // the readings of the query's words, stop words included (for synonyms such as "log in")
 	// Whether each term, and each synonym, is common: in so many APIs that it cannot tell them apart (see
 	// commonDocs). A document that matches only common words is not a match when the query has others.
 	common    []bool
@@ -649,28 +649,63 @@ func (b *Bleve) plan(text string) (queryPlan, error) {
 // maxQueryTerms bounds the words of a query that are searched: a query is a few words, not a document.
 const maxQueryTerms = 16
 
-// queryWords returns the words of text in order, stop words included, for the synonyms that stop words make ("log
-// in"): each as its English stem, at its term's position in stems, or as written, at -1, for a stop word (or a word
-// past the searched terms). At most 2 × maxQueryTerms words are read.
-func (b *Bleve) queryWords(text string, stems []string) ([]queryWord, error) {
-	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !isWordRune(r) })
+// queryWords returns the readings of text (queryWord) for the synonyms that stop words make ("log in"): its words in
+// order, stop words included, read as a member's words are (memberWords, wordStem), each at its term's position in
+// stems or at -1 for a stop word (or a word past the searched terms); the hyphenated words split in the first reading,
+// whole in the second (only when there are some). At most 2 × maxQueryTerms words are read.
+func (b *Bleve) queryWords(text string, stems []string) ([][]queryWord, error) {
+	fields := memberWords(text)
 	if len(fields) > 2*maxQueryTerms {
 		fields = fields[:2*maxQueryTerms]
 	}
-	words := make([]queryWord, 0, len(fields))
-	for _, f := range fields {
-		st, err := b.analyze(englishAnalyzer, f)
+	word := func(w string) (queryWord, error) {
+		st, err := b.analyze(englishAnalyzer, w)
 		if err != nil {
-			return nil, err
+			return queryWord{}, err
 		}
-		w := queryWord{stem: f, at: -1}
+		qw := queryWord{stem: wordStem(w, st), at: -1}
 		if len(st) == 1 {
-			w.stem = st[0]
-			w.at = slices.Index(stems, st[0])
+			qw.at = slices.Index(stems, st[0])
 		}
-		words = append(words, w)
+		return qw, nil
 	}
-	return words, nil
+	split := make([]queryWord, 0, len(fields))
+	var whole []queryWord
+	for _, f := range fields {
+		if !strings.Contains(f, "-") {
+			w, err := word(f)
+			if err != nil {
+				return nil, err
+			}
+			split = append(split, w)
+			if whole != nil {
+				whole = append(whole, w)
+			}
+			continue
+		}
+		if whole == nil {
+			whole = slices.Clone(split)
+		}
+		compound := queryWord{stem: f, at: -1}
+		for _, part := range strings.Split(f, "-") {
+			if part == "" {
+				continue
+			}
+			w, err := word(part)
+			if err != nil {
+				return nil, err
+			}
+			if compound.at < 0 {
+				compound.at = w.at
+			}
+			split = append(split, w)
+		}
+		whole = append(whole, compound)
+	}
+	if whole == nil {
+		return [][]queryWord{split}, nil
+	}
+	return [][]queryWord{split, whole}, nil
 }
 
 // Common words: a word in at least a fifth of the APIs, and in a thousand of them or more, says little about what an

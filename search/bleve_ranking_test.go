@@ -268,7 +268,7 @@ func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 		Document{ID: "hr", Name: "People", Summary: "Employees and their absences.",
 			Operations: []Operation{{Method: "get", Path: "/absences", Summary: "List absences"}}},
 	)
-	if err := idx.SetSynonyms(context.Background(), Synonyms{{"log in", "logon"}, {"time off", "absence"}, {"to-do", "task"}}); err != nil {
+	if err := idx.SetSynonyms(context.Background(), Synonyms{{"log in", "logon"}, {"time off", "absence"}, {"to-do", "task"}, {"cut out", "cutout"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -280,9 +280,12 @@ func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 		{"logged in users", []string{"logon"}},
 		{"current time", nil},
 		{"request time off", []string{"absenc"}},
-		{"absences", nil}, // "time off" is not a synonym anything finds: searched, it would be "time"
-		{"a to-do list", []string{"task"}}, // stop words only: its synonym is one more word of the query
-		{"to do list", []string{"task"}},
+		{"absences", nil},                     // "time off" is not a synonym anything finds: searched, it would be "time"
+		{"a to-do list", []string{"task"}},    // stop words only: its synonym is one more word of the query
+		{"what users are allowed to do", nil}, // a hyphenated word is one word: "to do" is not "to-do"
+		{"cut out a person", []string{"cutout"}},
+		{"a cut-out of a person", []string{"cutout"}}, // "cut-out" is also read as "cut out"
+		{"cut people out", nil},
 		{"tasks", nil},
 	} {
 		p, err := idx.plan(c.query)

@@ -29,7 +29,9 @@ type thesaurusEntry struct {
 }
 
 // queryWord is a word of the query as typed, in order, stop words included: its stem or, for a stop word, the word
-// itself, and the position in the query's stems of its term (-1 for a stop word).
+// itself (wordStem), and the position in the query's stems of its term (-1 for a stop word). A query is read with
+// its hyphenated words split ("cut-out" as "cut out") and, when it has some, once more with each as one word
+// ("to-do"): a reading is one such sequence.
 type queryWord struct {
 	stem string
 	at   int
@@ -43,16 +45,32 @@ const maxAlternatives = 16
 // collapsed reports whether member, of several words, is left with one stem or none once its stop words are dropped
 // (stems): "log in" is "log", "time off" is "time", "e-mail" is "mail", "to-do" is nothing. Searched as that one word,
 // such a member would stand for it in any sense ("log errors" found sign-in APIs, "current time" absences). So it
-// finds its synonyms only when the query has its words themselves, stop words included (queryWord), and no other
-// member finds it: the index cannot tell its one word from the phrase.
+// finds its synonyms only when the query has its words themselves, stop words included, a hyphenated word as one
+// ("to-do" is not "to do": "allowed to do"), and no other member finds it: the index cannot tell its one word from
+// the phrase.
 func collapsed(member string, stems []string) bool {
-	return len(stems) <= 1 && len(memberWords(member)) > 1
+	return len(stems) <= 1 && len(strings.FieldsFunc(member, func(r rune) bool { return !isWordRune(r) })) > 1
 }
 
-// memberWords returns the words of a member, lowercased: what is between the characters that are not letters or
-// digits, as the query's words are read (queryWord).
+// wordStem is how a word of the query or of a member is matched (queryWord): its one English stem, or the word as
+// written when it has none (a stop word), several, or is hyphenated ("to-do", "e-mail").
+func wordStem(word string, stems []string) string {
+	if len(stems) == 1 && !strings.Contains(word, "-") {
+		return stems[0]
+	}
+	return word
+}
+
+// memberWords returns the words of a member, lowercased, as the query's words are read (queryWord): what is between
+// the characters that are not letters, digits or hyphens, a hyphenated word ("to-do") one word.
 func memberWords(member string) []string {
-	return strings.FieldsFunc(strings.ToLower(member), func(r rune) bool { return !isWordRune(r) })
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(member), func(r rune) bool { return !isWordRune(r) && r != '-' }) {
+		if w = strings.Trim(w, "-"); w != "" {
+			words = append(words, w)
+		}
+	}
+	return words
 }
 
 // SetSynonyms replaces the synonyms that searches apply; it takes effect at the next search.
@@ -112,11 +130,7 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 			}
 			e := thesaurusEntry{words: true}
 			for _, w := range memberWords(m) {
-				st := w
-				if s := stems(w); len(s) == 1 {
-					st = s[0]
-				}
-				e.from = append(e.from, st)
+				e.from = append(e.from, wordStem(w, stems(w)))
 			}
 			for _, t := range targets {
 				e.to = append(e.to, t)
@@ -210,33 +224,40 @@ func (th *thesaurus) alternatives(stems []string) [][]string {
 
 // alternativesAt is alternatives with, for each synonym, the positions in stems of the words it stands for (of every
 // occurrence of the word or phrase it is a synonym of).
-func (th *thesaurus) alternativesAt(stems []string, words []queryWord) ([][]string, [][]int) {
+func (th *thesaurus) alternativesAt(stems []string, readings [][]queryWord) ([][]string, [][]int) {
 	var out [][]string
 	var at [][]int
 	index := map[string]int{}
 	for _, st := range stems {
 		index[st] = -1
 	}
-	var wordStems []string
-	for _, w := range words {
-		wordStems = append(wordStems, w.stem)
+	wordStems := make([][]string, len(readings))
+	for i, words := range readings {
+		for _, w := range words {
+			wordStems[i] = append(wordStems[i], w.stem)
+		}
 	}
 	for _, e := range th.entries {
 		var runs []int
 		if e.words {
 			// The phrase's positions in the query's stems: its words' terms, stop words left out. A phrase of stop
 			// words only ("to do") stands for no word of the query: its synonyms are more words.
-			found := runsOf(wordStems, e.from)
-			if len(found) == 0 {
-				continue
-			}
-			for _, r := range found {
-				for j := r; j < r+len(e.from); j++ {
-					if words[j].at >= 0 {
-						runs = append(runs, words[j].at)
-						break
+			found := false
+			for i, words := range readings {
+				for _, r := range runsOf(wordStems[i], e.from) {
+					found = true
+					for j := r; j < r+len(e.from); j++ {
+						if at := words[j].at; at >= 0 {
+							if !slices.Contains(runs, at) {
+								runs = append(runs, at)
+							}
+							break
+						}
 					}
 				}
+			}
+			if !found {
+				continue
 			}
 		} else if runs = runsOf(stems, e.from); len(runs) == 0 {
 			continue

@@ -166,7 +166,7 @@ func DefaultSynonyms() Synonyms {
 		{"payroll", "salary", "compensation"},
 		{"timesheet", "time tracking", "attendance"},
 		{"recruiting", "hiring", "applicant tracking", "ats"},
-		{"todo", "to-do", "to do", "action item"},
+		{"todo", "to-do", "action item"},
 		{"project management", "work management"},
 		{"deal", "sales opportunity"},
 		{"helpdesk", "help desk", "service desk", "support ticket"},
