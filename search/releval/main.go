@@ -85,6 +85,7 @@ var devBatches = [][]Case{
 	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond,
 	DevTwentyFourth, DevTwentySixth, DevTwentyEighth, DevTwentyNinth, DevThirtieth, DevThirtyFirst, DevThirtySecond,
 	DevThirtyThird, DevThirtyFourth, DevThirtyFifth, DevThirtySixth, DevThirtySeventh, DevThirtyEighth,
+	DevThirtyNinth, DevFortieth, DevFortyFirst, DevFortySecond,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.
