@@ -23,8 +23,9 @@ type thesaurusWord struct{ word, stem string }
 type thesaurusEntry struct {
 	from []string   // the stems of a member
 	to   [][]string // the stems of the other members of its group
-	// words says that from holds the member's words, each as its stem or, for a stop word, as written: a phrase that
-	// its stop words make ("log in", "time off", see collapsed), found in the query's words (queryWord).
+	// words says that from holds the member's words, each as wordStem makes it (its stem, or as written for a stop
+	// word or a hyphenated word): a phrase that its stop words make ("log in", "time off", see collapsed), found in
+	// the query's words (queryWord).
 	words bool
 }
 
@@ -96,7 +97,7 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 		for _, m := range members {
 			st := stems(m)
 			if collapsed(m, st) {
-				continue // only a query with the phrase itself finds its synonyms (wordEntries)
+				continue // only a query with the phrase itself finds its synonyms (the entries of words below)
 			}
 			if len(st) > 0 && !slices.ContainsFunc(analysed, func(o []string) bool { return slices.Equal(o, st) }) {
 				analysed = append(analysed, st)
@@ -132,10 +133,7 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 			for _, w := range memberWords(m) {
 				e.from = append(e.from, wordStem(w, stems(w)))
 			}
-			for _, t := range targets {
-				e.to = append(e.to, t)
-			}
-			if len(e.to) > 0 {
+			if e.to = slices.Clone(targets); len(e.to) > 0 {
 				th.entries = append(th.entries, e)
 			}
 		}
@@ -223,7 +221,8 @@ func (th *thesaurus) alternatives(stems []string) [][]string {
 }
 
 // alternativesAt is alternatives with, for each synonym, the positions in stems of the words it stands for (of every
-// occurrence of the word or phrase it is a synonym of).
+// occurrence of the word or phrase it is a synonym of). readings are the query's words (Bleve.queryWords), in which
+// the phrases that stop words make are found; nil finds none.
 func (th *thesaurus) alternativesAt(stems []string, readings [][]queryWord) ([][]string, [][]int) {
 	var out [][]string
 	var at [][]int
@@ -241,7 +240,7 @@ func (th *thesaurus) alternativesAt(stems []string, readings [][]queryWord) ([][
 		var runs []int
 		if e.words {
 			// The phrase's positions in the query's stems: its words' terms, stop words left out. A phrase of stop
-			// words only ("to do") stands for no word of the query: its synonyms are more words.
+			// words only ("to-do") stands for no word of the query: its synonyms are more words.
 			found := false
 			for i, words := range readings {
 				for _, r := range runsOf(wordStems[i], e.from) {
@@ -262,9 +261,9 @@ func (th *thesaurus) alternativesAt(stems []string, readings [][]queryWord) ([][
 		} else if runs = runsOf(stems, e.from); len(runs) == 0 {
 			continue
 		}
-		span := len(e.from)
+		span := len(e.from) // the query's words a synonym stands for from each run
 		if e.words {
-			span = 1
+			span = 1 // the one word of a phrase that its stop words make
 		}
 		for _, to := range e.to {
 			key := strings.Join(to, " ")
