@@ -344,7 +344,13 @@ func (p *proxy) serve(s *inbound) {
 		up = append(up, '/')
 	}
 	up = append(up, rest...)
-	h.SetRequestURIBytes(append(up, s.req.URI().QueryString()...))
+	if q := s.req.URI().QueryString(); len(q) > 0 {
+		up = append(up, '?')
+		up = append(up, q...)
+	}
+	// On the request, not its header: once the URI is parsed, Request.Write
+	// takes the path and Host from it, not from the header.
+	s.req.SetRequestURIBytes(up)
 
 	o, err := p.take(s.c.Hash() % len(p.idle))
 	if err != nil {
