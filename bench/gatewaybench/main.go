@@ -50,6 +50,7 @@ func main() {
 	redisURL := flag.String("redis-url", "", "also measure a second gateway whose limits are shared in this Redis (e.g. redis://127.0.0.1:6379/0; keys under portico:rl:{sub-bench}, expiring on their own), and print the p99 the Redis limiter adds")
 	spike := flag.Bool("spike", false, "also measure bench/evloopspike, the node's hot path on nbio's event loops (a spike, not the gateway)")
 	hertz := flag.Bool("hertz", false, "also measure bench/hertzspike, the node's hot path on CloudWeGo Hertz and its netpoll transport (a spike, not the gateway; a module of its own)")
+	gnet := flag.Bool("gnet", false, "also measure bench/gnetspike, the node's hot path on gnet v2's event loops (a spike, not the gateway; a module of its own)")
 	var variants, spikeArgs, bins []string
 	flag.Func("spike-args", "with -spike: flags for one spike, space-separated (e.g. -pollers=1); repeatable, each measures one more spike", func(v string) error {
 		spikeArgs = append(spikeArgs, v)
@@ -80,7 +81,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -97,7 +98,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -124,6 +125,12 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	hertzBin := filepath.Join(dir, "hertzspike")
 	if hertz {
 		if out, err := exec.CommandContext(ctx, "go", "build", "-C", "bench/hertzspike", "-o", hertzBin, ".").CombinedOutput(); err != nil {
+			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	}
+	gnetBin := filepath.Join(dir, "gnetspike")
+	if gnet {
+		if out, err := exec.CommandContext(ctx, "go", "build", "-C", "bench/gnetspike", "-o", gnetBin, ".").CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
@@ -266,6 +273,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		}
 		defer stopSpike(cmd)
 		targets = append(targets, target{"hertz-spike", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+	}
+	if gnet {
+		addr := free()
+		cmd, err := startSpike(gnetBin, addr, upAddr, nil, nil)
+		if err != nil {
+			return err
+		}
+		defer stopSpike(cmd)
+		targets = append(targets, target{"gnet-spike", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
 	}
 	if spikeProcs > 0 {
 		addr := free()
@@ -660,7 +676,7 @@ func median(rs []result) result {
 	return result{rps: rps[len(rps)/2], p50: p50[len(p50)/2], p99: p99[len(p99)/2], cpu: cpu[len(cpu)/2]}
 }
 
-// startSpike starts bench/evloopspike's (or bench/hertzspike's) binary on addr, proxying to upAddr with
+// startSpike starts bench/evloopspike's (or bench/hertzspike's, or bench/gnetspike's) binary on addr, proxying to upAddr with
 // the bench key, with more flags and environment variables.
 func startSpike(bin, addr, upAddr string, args, env []string) (*exec.Cmd, error) {
 	cmd := exec.Command(bin, append([]string{"-addr", addr, "-upstream", upAddr, "-key", benchKey}, args...)...)

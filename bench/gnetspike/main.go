@@ -1,0 +1,509 @@
+// Command gnetspike is a measured spike, not a gateway: the node's hot path
+// (route by /{api}/v{major}, key looked up by SHA-256 in a gateway.State, the
+// plan's rate limit, the key stripped, hop-by-hop headers removed, consumer,
+// request id and forwarding headers set, the path rewritten, forwarded to the
+// upstream over kept-alive connections, RateLimit-* and X-Request-Id on the
+// answer) served from gnet v2's event loops, as bench/evloopspike does it on
+// nbio's. Both sides sit on the same loops: a client's upstream connection is
+// dialled onto the client's own loop (gnet's EventLoop.Register), so a
+// request and its answer are handled by one goroutine with no lock and no
+// hand-over between loops. gnet's Client was not used for the upstream: it
+// runs an engine of its own, with loops apart from the server's. fasthttp's
+// parser reads the requests and responses from the bytes the loop received.
+// It has no timeouts, no metrics, no usage counting and no access log, and
+// one route and one key (those of bench/gatewaybench, which starts it with
+// -gnet). It is a module of its own so that gnet stays out of Portico's
+// go.mod.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/panjf2000/gnet/v2/pkg/logging"
+	"github.com/valyala/fasthttp"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/ratelimit"
+)
+
+// maxMessage bounds what one connection may hold unparsed: a request or
+// response (headers and body) larger than this is refused.
+const maxMessage = 1 << 20
+
+var hopByHop = []string{"Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade"}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	upstream := flag.String("upstream", "", "upstream host:port (required)")
+	basePath := flag.String("base", "/v1", "the upstream's path for the route")
+	route := flag.String("route", "bench/v1", "the one route: {api}/v{major}")
+	key := flag.String("key", "ptk_bench_0123456789abcdef0123456789abcdef", "the one valid API key")
+	loops := flag.Int("loops", runtime.GOMAXPROCS(0), "event loops")
+	flag.Parse()
+	if *upstream == "" {
+		fmt.Fprintln(os.Stderr, "gnetspike: -upstream is required")
+		os.Exit(2)
+	}
+	if err := run(*addr, *upstream, *basePath, *route, *key, *loops); err != nil {
+		fmt.Fprintln(os.Stderr, "gnetspike:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, upstream, basePath, route, key string, loops int) error {
+	st, err := gateway.NewState(1,
+		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + upstream + basePath}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
+		[]gateway.Key{{ID: "kbench", Hash: gateway.HashKey(key), Subscription: "sub-bench", Team: "bench", App: "wrk", API: "bench", Major: 1, Plan: "bench", State: gateway.KeyActive}})
+	if err != nil {
+		return err
+	}
+	upAddr, err := net.ResolveTCPAddr("tcp", upstream)
+	if err != nil {
+		return err
+	}
+	var prefix [6]byte
+	rand.Read(prefix[:])
+	p := &proxy{
+		state: st, limiter: ratelimit.NewLocal(),
+		route: route, basePath: basePath, upstream: upstream, upAddr: upAddr,
+		idPrefix: hex.EncodeToString(prefix[:]) + "-",
+		booted:   make(chan struct{}),
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		select {
+		case <-p.booted:
+		case <-ctx.Done():
+			return
+		}
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		p.eng.Stop(sctx)
+	}()
+	fmt.Println("gnetspike listening on", addr)
+	return gnet.Run(p, "tcp://"+addr, gnet.WithNumEventLoop(loops), gnet.WithLogLevel(logging.ErrorLevel))
+}
+
+type proxy struct {
+	gnet.BuiltinEventEngine
+	eng                       gnet.Engine
+	booted                    chan struct{}
+	state                     *gateway.State
+	limiter                   *ratelimit.Local
+	route, basePath, upstream string
+	upAddr                    *net.TCPAddr
+	idPrefix                  string
+	ids                       atomic.Uint64
+
+	// pools are the kept-alive upstream connections by event loop
+	// (gnet.EventLoop → *pool); a pool is only touched from its loop.
+	pools sync.Map
+}
+
+// pool is one event loop's idle upstream connections.
+type pool struct{ idle []*outbound }
+
+// inbound is a client's connection; everything about it runs on its loop.
+type inbound struct {
+	c        gnet.Conn
+	pool     *pool
+	busy     bool // a request is at the upstream
+	closing  bool // close once the answer is written
+	closed   bool // gnet closed it: write nothing more
+	req      fasthttp.Request
+	out      []byte
+	clientIP string
+	reqID    string
+	d        ratelimit.Decision
+}
+
+// outbound is a connection to the upstream, on the loop of the clients it
+// serves; in is the client whose request it carries, pending the request
+// to write once it is open.
+type outbound struct {
+	c       gnet.Conn // nil until gnet opens it
+	pool    *pool
+	in      *inbound
+	pending bool
+	resp    fasthttp.Response
+	out     []byte
+	dead    bool
+}
+
+func (p *proxy) OnBoot(eng gnet.Engine) gnet.Action {
+	p.eng = eng
+	close(p.booted)
+	return gnet.None
+}
+
+func (p *proxy) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	switch o := c.Context().(type) {
+	case *outbound:
+		// An upstream connection dialled by take, now on this loop.
+		o.c = c
+		if o.pending {
+			o.pending = false
+			p.send(o)
+		}
+	case nil:
+		s := &inbound{c: c}
+		if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+			s.clientIP = ta.IP.String()
+		}
+		pl, _ := p.pools.LoadOrStore(c.EventLoop(), &pool{})
+		s.pool = pl.(*pool)
+		c.SetContext(s)
+	}
+	return nil, gnet.None
+}
+
+func (p *proxy) OnClose(c gnet.Conn, _ error) gnet.Action {
+	switch s := c.Context().(type) {
+	case *outbound:
+		s.dead = true
+		if in := s.in; in != nil {
+			s.in = nil
+			p.local(in, fasthttp.StatusBadGateway, "the upstream closed the connection")
+		}
+	case *inbound:
+		s.closed = true
+	}
+	return gnet.None
+}
+
+func (p *proxy) OnTraffic(c gnet.Conn) gnet.Action {
+	switch s := c.Context().(type) {
+	case *outbound:
+		p.onResponse(s)
+	case *inbound:
+		if c.InboundBuffered() > maxMessage {
+			// A client that sends far ahead of the answers.
+			s.closing = true
+			return gnet.Close
+		}
+		p.next(s)
+	}
+	return gnet.None
+}
+
+// endReader hands out the received bytes, then errIncomplete: a parse that
+// reads past them needs more bytes.
+type endReader struct {
+	b   []byte
+	hit bool
+}
+
+var errIncomplete = errors.New("incomplete")
+
+func (r *endReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		r.hit = true
+		return 0, errIncomplete
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// parse reads one message from b with read (fasthttp's Request.Read or
+// Response.Read) and returns how many bytes it took, 0 if b holds only part
+// of it.
+func parse(b []byte, read func(*bufio.Reader) error) (int, error) {
+	er := &endReader{b: b}
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(er)
+	err := read(br)
+	used := len(b) - len(er.b) - br.Buffered()
+	br.Reset(nil)
+	readers.Put(br)
+	if err != nil {
+		if er.hit {
+			if len(b) > maxMessage {
+				return 0, errors.New("message too large")
+			}
+			return 0, nil
+		}
+		return 0, err
+	}
+	return used, nil
+}
+
+// appender collects what a bufio.Writer flushes.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+
+// render appends a message as write (fasthttp's Request.Write or
+// Response.Write, which frame the body) puts it on the wire.
+func render(dst []byte, write func(*bufio.Writer) error) []byte {
+	a := &appender{b: dst}
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(a)
+	write(bw)
+	bw.Flush()
+	bw.Reset(nil)
+	writers.Put(bw)
+	return a.b
+}
+
+// next serves the next request s's connection holds, if it is not waiting
+// for an answer. On s's loop.
+func (p *proxy) next(s *inbound) {
+	for !s.busy && !s.closing && !s.closed && s.c.InboundBuffered() > 0 {
+		b, _ := s.c.Peek(-1)
+		n, err := parse(b, s.req.Read)
+		if err != nil {
+			s.c.Discard(-1)
+			s.closing = true
+			s.busy = true
+			p.local(s, fasthttp.StatusBadRequest, "the request could not be read")
+			return
+		}
+		if n == 0 {
+			return
+		}
+		s.c.Discard(n)
+		s.busy = true
+		p.serve(s)
+	}
+}
+
+// serve does the node's work for s.req and sends it to the upstream, or
+// answers itself. On s's loop.
+func (p *proxy) serve(s *inbound) {
+	h := &s.req.Header
+	if id := h.Peek("X-Request-Id"); len(id) > 0 && len(id) <= 128 {
+		s.reqID = string(id)
+	} else {
+		s.reqID = p.idPrefix + strconv.FormatUint(p.ids.Add(1), 36)
+	}
+	if h.ConnectionClose() {
+		s.closing = true
+	}
+	path := s.req.URI().Path()
+	prefixLen := 1 + len(p.route)
+	if len(path) < prefixLen || string(path[1:prefixLen]) != p.route || (len(path) > prefixLen && path[prefixLen] != '/') {
+		p.local(s, fasthttp.StatusNotFound, "no API version is served at this path")
+		return
+	}
+	key := h.Peek("X-API-Key")
+	if len(key) == 0 {
+		p.local(s, fasthttp.StatusUnauthorized, "an API key is required")
+		return
+	}
+	now := time.Now()
+	k, ok := p.state.KeyByHash(sha256.Sum256(key))
+	if !ok || k.State != gateway.KeyActive {
+		p.local(s, fasthttp.StatusUnauthorized, "the API key is not valid")
+		return
+	}
+	if k.API != "bench" || k.Major != 1 {
+		p.local(s, fasthttp.StatusForbidden, "the API key does not subscribe to this API version")
+		return
+	}
+	plan, _ := p.state.Plan(k.Plan)
+	d, _ := p.limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: plan.RatePerMinute, Burst: plan.Burst}, now)
+	if !d.Allowed {
+		p.local(s, fasthttp.StatusTooManyRequests, "rate limited")
+		return
+	}
+	s.d = d
+
+	h.Del("X-API-Key")
+	for _, name := range hopByHop {
+		h.Del(name)
+	}
+	h.ResetConnectionClose()
+	h.Set("X-Portico-Team", k.Team)
+	h.Set("X-Portico-App", k.App)
+	h.Set("X-Portico-Subscription", k.Subscription)
+	h.Set("X-Request-Id", s.reqID)
+	h.Set("X-Forwarded-For", s.clientIP)
+	h.Set("X-Forwarded-Proto", "http")
+	h.SetBytesV("X-Forwarded-Host", h.Host())
+	h.SetHost(p.upstream)
+	rest := path[prefixLen:]
+	up := make([]byte, 0, len(p.basePath)+len(rest)+1)
+	up = append(up, p.basePath...)
+	if len(rest) == 0 {
+		up = append(up, '/')
+	}
+	up = append(up, rest...)
+	if q := s.req.URI().QueryString(); len(q) > 0 {
+		up = append(up, '?')
+		up = append(up, q...)
+	}
+	// On the request, not its header: once the URI is parsed, Request.Write
+	// takes the path and Host from it, not from the header.
+	s.req.SetRequestURIBytes(up)
+
+	o := p.take(s)
+	if o == nil {
+		p.local(s, fasthttp.StatusBadGateway, "the upstream could not be reached")
+		return
+	}
+	o.in = s
+	o.resp.SkipBody = h.IsHead()
+	o.out = render(o.out[:0], s.req.Write)
+	if o.c == nil {
+		o.pending = true // written by OnOpen once gnet has it on this loop
+		return
+	}
+	p.send(o)
+}
+
+// send writes o's request to the upstream. On o's loop.
+func (p *proxy) send(o *outbound) {
+	if _, err := o.c.Write(o.out); err != nil && o.in != nil {
+		// gnet closes o on a failed write (OnClose answers o.in); if it
+		// did not, answer here.
+		in := o.in
+		o.in = nil
+		o.dead = true
+		p.local(in, fasthttp.StatusBadGateway, "the upstream could not be reached")
+	}
+}
+
+// take returns an idle upstream connection of s's loop, or a new one that
+// gnet dials and registers on that loop (its c is set in OnOpen). On s's
+// loop.
+func (p *proxy) take(s *inbound) *outbound {
+	pl := s.pool
+	for len(pl.idle) > 0 {
+		o := pl.idle[len(pl.idle)-1]
+		pl.idle = pl.idle[:len(pl.idle)-1]
+		if !o.dead {
+			return o
+		}
+	}
+	o := &outbound{pool: pl}
+	el := s.c.EventLoop()
+	ch, err := el.Register(gnet.NewContext(context.Background(), o), p.upAddr)
+	if err != nil {
+		return nil
+	}
+	go func() {
+		// The dial runs in gnet's worker pool; a failure is answered on the
+		// loop.
+		if r := <-ch; r.Err != nil {
+			el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+				o.dead = true
+				o.pending = false
+				if in := o.in; in != nil {
+					o.in = nil
+					p.local(in, fasthttp.StatusBadGateway, "the upstream could not be reached")
+				}
+				return nil
+			}))
+		}
+	}()
+	return o
+}
+
+// onResponse parses the upstream's answer and passes it to the client. On
+// o's loop, which is its client's.
+func (p *proxy) onResponse(o *outbound) {
+	b, _ := o.c.Peek(-1)
+	n, err := parse(b, o.resp.Read)
+	if n == 0 && err == nil {
+		return
+	}
+	o.c.Discard(n)
+	s := o.in
+	o.in = nil
+	if err != nil || s == nil {
+		o.dead = true
+		o.c.Close()
+		if s != nil {
+			p.local(s, fasthttp.StatusBadGateway, "the upstream gave an invalid answer")
+		}
+		return
+	}
+	rh := &o.resp.Header
+	if rh.ConnectionClose() {
+		o.dead = true
+		o.c.Close()
+	}
+	for _, name := range hopByHop {
+		rh.Del(name)
+	}
+	rh.Set("X-Request-Id", s.reqID)
+	if s.d.Limit > 0 {
+		rh.Set("RateLimit-Limit", strconv.Itoa(s.d.Limit))
+		rh.Set("RateLimit-Remaining", strconv.Itoa(s.d.Remaining))
+		rh.Set("RateLimit-Reset", strconv.Itoa(int(s.d.Reset/time.Second)))
+	}
+	if s.closing {
+		rh.SetConnectionClose()
+	} else {
+		rh.ResetConnectionClose()
+	}
+	s.out = render(s.out[:0], o.resp.Write)
+	if !o.dead {
+		// Back to the pool before the client's next request is served.
+		o.pool.idle = append(o.pool.idle, o)
+	}
+	p.finish(s)
+}
+
+// local answers s itself with a problem. On s's loop.
+func (p *proxy) local(s *inbound, status int, detail string) {
+	var r fasthttp.Response
+	r.SetStatusCode(status)
+	r.Header.SetContentType("application/problem+json")
+	r.Header.Set("X-Request-Id", s.reqID)
+	if status == fasthttp.StatusUnauthorized {
+		r.Header.Set("WWW-Authenticate", `Bearer realm="portico"`)
+	}
+	if s.closing {
+		r.SetConnectionClose()
+	}
+	r.SetBodyString(`{"type":"about:blank","title":` + strconv.Quote(fasthttp.StatusMessage(status)) + `,"status":` + strconv.Itoa(status) + `,"detail":` + strconv.Quote(detail) + `}`)
+	s.out = render(s.out[:0], r.Write)
+	p.finish(s)
+}
+
+// finish writes s.out to the client and goes on with the next request it
+// sent. On s's loop.
+func (p *proxy) finish(s *inbound) {
+	s.busy = false
+	s.req.Reset()
+	if s.closed {
+		return
+	}
+	s.c.Write(s.out)
+	if s.closing {
+		if !s.closed {
+			s.c.Close()
+		}
+		return
+	}
+	p.next(s)
+}
