@@ -19,9 +19,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,9 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -39,15 +34,12 @@ import (
 	"github.com/panjf2000/gnet/v2/pkg/logging"
 	"github.com/valyala/fasthttp"
 
-	"github.com/portico-dev/portico/gateway"
-	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/bench/internal/hotpath"
 )
 
 // maxMessage bounds what one connection may hold unparsed: a request or
 // response (headers and body) larger than this is refused.
 const maxMessage = 1 << 20
-
-var hopByHop = []string{"Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade"}
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
@@ -68,10 +60,7 @@ func main() {
 }
 
 func run(addr, upstream, basePath, route, key string, loops int) error {
-	st, err := gateway.NewState(1,
-		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + upstream + basePath}, State: gateway.StatePublished}},
-		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
-		[]gateway.Key{{ID: "kbench", Hash: gateway.HashKey(key), Subscription: "sub-bench", Team: "bench", App: "wrk", API: "bench", Major: 1, Plan: "bench", State: gateway.KeyActive}})
+	node, err := hotpath.New(upstream, basePath, route, key)
 	if err != nil {
 		return err
 	}
@@ -79,13 +68,9 @@ func run(addr, upstream, basePath, route, key string, loops int) error {
 	if err != nil {
 		return err
 	}
-	var prefix [6]byte
-	rand.Read(prefix[:])
 	p := &proxy{
-		state: st, limiter: ratelimit.NewLocal(),
-		route: route, basePath: basePath, upstream: upstream, upAddr: upAddr,
-		idPrefix: hex.EncodeToString(prefix[:]) + "-",
-		booted:   make(chan struct{}),
+		node: node, upAddr: upAddr,
+		booted: make(chan struct{}),
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -106,14 +91,10 @@ func run(addr, upstream, basePath, route, key string, loops int) error {
 
 type proxy struct {
 	gnet.BuiltinEventEngine
-	eng                       gnet.Engine
-	booted                    chan struct{}
-	state                     *gateway.State
-	limiter                   *ratelimit.Local
-	route, basePath, upstream string
-	upAddr                    *net.TCPAddr
-	idPrefix                  string
-	ids                       atomic.Uint64
+	eng    gnet.Engine
+	booted chan struct{}
+	node   *hotpath.Node
+	upAddr *net.TCPAddr
 
 	// pools are the kept-alive upstream connections by event loop
 	// (gnet.EventLoop → *pool); a pool is only touched from its loop.
@@ -133,8 +114,7 @@ type inbound struct {
 	req      fasthttp.Request
 	out      []byte
 	clientIP string
-	reqID    string
-	d        ratelimit.Decision
+	r        hotpath.Request // what the node decided for the request in progress
 }
 
 // outbound is a connection to the upstream, on the loop of the clients it
@@ -298,71 +278,14 @@ func (p *proxy) next(s *inbound) {
 // serve does the node's work for s.req and sends it to the upstream, or
 // answers itself. On s's loop.
 func (p *proxy) serve(s *inbound) {
-	h := &s.req.Header
-	if id := h.Peek("X-Request-Id"); len(id) > 0 && len(id) <= 128 {
-		s.reqID = string(id)
-	} else {
-		s.reqID = p.idPrefix + strconv.FormatUint(p.ids.Add(1), 36)
-	}
-	if h.ConnectionClose() {
+	s.r = p.node.Prepare(&s.req, s.clientIP)
+	if s.r.Close {
 		s.closing = true
 	}
-	path := s.req.URI().Path()
-	prefixLen := 1 + len(p.route)
-	if len(path) < prefixLen || string(path[1:prefixLen]) != p.route || (len(path) > prefixLen && path[prefixLen] != '/') {
-		p.local(s, fasthttp.StatusNotFound, "no API version is served at this path")
+	if s.r.Status != 0 {
+		p.local(s, s.r.Status, s.r.Detail)
 		return
 	}
-	key := h.Peek("X-API-Key")
-	if len(key) == 0 {
-		p.local(s, fasthttp.StatusUnauthorized, "an API key is required")
-		return
-	}
-	now := time.Now()
-	k, ok := p.state.KeyByHash(sha256.Sum256(key))
-	if !ok || k.State != gateway.KeyActive {
-		p.local(s, fasthttp.StatusUnauthorized, "the API key is not valid")
-		return
-	}
-	if k.API != "bench" || k.Major != 1 {
-		p.local(s, fasthttp.StatusForbidden, "the API key does not subscribe to this API version")
-		return
-	}
-	plan, _ := p.state.Plan(k.Plan)
-	d, _ := p.limiter.Allow(context.Background(), k.Subscription, ratelimit.Limit{PerMinute: plan.RatePerMinute, Burst: plan.Burst}, now)
-	if !d.Allowed {
-		p.local(s, fasthttp.StatusTooManyRequests, "rate limited")
-		return
-	}
-	s.d = d
-
-	h.Del("X-API-Key")
-	for _, name := range hopByHop {
-		h.Del(name)
-	}
-	h.ResetConnectionClose()
-	h.Set("X-Portico-Team", k.Team)
-	h.Set("X-Portico-App", k.App)
-	h.Set("X-Portico-Subscription", k.Subscription)
-	h.Set("X-Request-Id", s.reqID)
-	h.Set("X-Forwarded-For", s.clientIP)
-	h.Set("X-Forwarded-Proto", "http")
-	h.SetBytesV("X-Forwarded-Host", h.Host())
-	h.SetHost(p.upstream)
-	rest := path[prefixLen:]
-	up := make([]byte, 0, len(p.basePath)+len(rest)+1)
-	up = append(up, p.basePath...)
-	if len(rest) == 0 {
-		up = append(up, '/')
-	}
-	up = append(up, rest...)
-	if q := s.req.URI().QueryString(); len(q) > 0 {
-		up = append(up, '?')
-		up = append(up, q...)
-	}
-	// On the request, not its header: once the URI is parsed, Request.Write
-	// takes the path and Host from it, not from the header.
-	s.req.SetRequestURIBytes(up)
 
 	o := p.take(s)
 	if o == nil {
@@ -370,7 +293,7 @@ func (p *proxy) serve(s *inbound) {
 		return
 	}
 	o.in = s
-	o.resp.SkipBody = h.IsHead()
+	o.resp.SkipBody = s.req.Header.IsHead()
 	o.out = render(o.out[:0], s.req.Write)
 	if o.c == nil {
 		o.pending = true // written by OnOpen once gnet has it on this loop
@@ -451,20 +374,7 @@ func (p *proxy) onResponse(o *outbound) {
 		o.dead = true
 		o.c.Close()
 	}
-	for _, name := range hopByHop {
-		rh.Del(name)
-	}
-	rh.Set("X-Request-Id", s.reqID)
-	if s.d.Limit > 0 {
-		rh.Set("RateLimit-Limit", strconv.Itoa(s.d.Limit))
-		rh.Set("RateLimit-Remaining", strconv.Itoa(s.d.Remaining))
-		rh.Set("RateLimit-Reset", strconv.Itoa(int(s.d.Reset/time.Second)))
-	}
-	if s.closing {
-		rh.SetConnectionClose()
-	} else {
-		rh.ResetConnectionClose()
-	}
+	hotpath.Answer(rh, s.r, s.closing)
 	s.out = render(s.out[:0], o.resp.Write)
 	if !o.dead {
 		// Back to the pool before the client's next request is served.
@@ -476,16 +386,7 @@ func (p *proxy) onResponse(o *outbound) {
 // local answers s itself with a problem. On s's loop.
 func (p *proxy) local(s *inbound, status int, detail string) {
 	var r fasthttp.Response
-	r.SetStatusCode(status)
-	r.Header.SetContentType("application/problem+json")
-	r.Header.Set("X-Request-Id", s.reqID)
-	if status == fasthttp.StatusUnauthorized {
-		r.Header.Set("WWW-Authenticate", `Bearer realm="portico"`)
-	}
-	if s.closing {
-		r.SetConnectionClose()
-	}
-	r.SetBodyString(`{"type":"about:blank","title":` + strconv.Quote(fasthttp.StatusMessage(status)) + `,"status":` + strconv.Itoa(status) + `,"detail":` + strconv.Quote(detail) + `}`)
+	hotpath.Problem(&r, s.r, status, detail, s.closing)
 	s.out = render(s.out[:0], r.Write)
 	p.finish(s)
 }
