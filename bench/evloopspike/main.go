@@ -11,9 +11,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -31,10 +29,6 @@ import (
 
 	"github.com/portico-dev/portico/bench/internal/hotpath"
 )
-
-// maxMessage bounds what one connection may hold unparsed: a request or
-// response (headers and body) larger than this is refused.
-const maxMessage = 1 << 20
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
@@ -139,7 +133,7 @@ func (p *proxy) onData(c *nbio.Conn, data []byte) {
 	case *inbound:
 		s.mu.Lock()
 		s.buf = append(s.buf, data...)
-		if len(s.buf) > maxMessage {
+		if len(s.buf) > hotpath.MaxMessage {
 			// A client that sends far ahead of the answers.
 			s.closing = true
 			s.c.Close()
@@ -178,78 +172,11 @@ func (p *proxy) onClose(c *nbio.Conn, _ error) {
 	}
 }
 
-// endReader hands out the received bytes, then errIncomplete: a parse that
-// reads past them needs more bytes.
-type endReader struct {
-	b   []byte
-	hit bool
-}
-
-var errIncomplete = errors.New("incomplete")
-
-func (r *endReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		r.hit = true
-		return 0, errIncomplete
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
-}
-
-var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
-
-// parse reads one message from b with read (fasthttp's Request.Read or
-// Response.Read) and returns how many bytes it took, 0 if b holds only part
-// of it.
-func parse(b []byte, read func(*bufio.Reader) error) (int, error) {
-	er := &endReader{b: b}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(er)
-	err := read(br)
-	used := len(b) - len(er.b) - br.Buffered()
-	br.Reset(nil)
-	readers.Put(br)
-	if err != nil {
-		if er.hit {
-			if len(b) > maxMessage {
-				return 0, errors.New("message too large")
-			}
-			return 0, nil
-		}
-		return 0, err
-	}
-	return used, nil
-}
-
-// appender collects what a bufio.Writer flushes.
-type appender struct{ b []byte }
-
-func (a *appender) Write(p []byte) (int, error) {
-	a.b = append(a.b, p...)
-	return len(p), nil
-}
-
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
-
-// render appends a message as write (fasthttp's Request.Write or
-// Response.Write, which frame the body) puts it on the wire.
-func render(dst []byte, write func(*bufio.Writer) error) []byte {
-	a := &appender{b: dst}
-	bw := writers.Get().(*bufio.Writer)
-	bw.Reset(a)
-	write(bw)
-	bw.Flush()
-	bw.Reset(nil)
-	writers.Put(bw)
-	return a.b
-}
-
 // next serves the next request s holds, if it is not waiting for one.
 // s.mu is held.
 func (p *proxy) next(s *inbound) {
 	for !s.busy && !s.closing && len(s.buf) > 0 {
-		n, err := parse(s.buf, s.req.Read)
+		n, err := hotpath.Parse(s.buf, s.req.Read)
 		if err != nil {
 			s.closing = true
 			p.local(s, fasthttp.StatusBadRequest, "the request could not be read")
@@ -283,7 +210,7 @@ func (p *proxy) serve(s *inbound) {
 	}
 	o.in.Store(s)
 	o.resp.SkipBody = s.req.Header.IsHead()
-	o.out = render(o.out[:0], s.req.Write)
+	o.out = hotpath.Render(o.out[:0], s.req.Write)
 	if _, err := o.c.Write(o.out); err != nil {
 		o.in.Store(nil)
 		p.local(s, fasthttp.StatusBadGateway, "the upstream could not be reached")
@@ -333,7 +260,7 @@ func (p *proxy) put(o *outbound) {
 // onResponse parses the upstream's answer and passes it to the client.
 func (p *proxy) onResponse(o *outbound, data []byte) {
 	o.buf = append(o.buf, data...)
-	n, err := parse(o.buf, o.resp.Read)
+	n, err := hotpath.Parse(o.buf, o.resp.Read)
 	if n == 0 && err == nil {
 		return
 	}
@@ -358,7 +285,7 @@ func (p *proxy) onResponse(o *outbound, data []byte) {
 	}
 	s.mu.Lock()
 	hotpath.Answer(rh, s.r, s.closing)
-	s.out = render(s.out[:0], o.resp.Write)
+	s.out = hotpath.Render(s.out[:0], o.resp.Write)
 	p.finish(s)
 	s.mu.Unlock()
 }
@@ -367,7 +294,7 @@ func (p *proxy) onResponse(o *outbound, data []byte) {
 func (p *proxy) local(s *inbound, status int, detail string) {
 	var r fasthttp.Response
 	hotpath.Problem(&r, s.r, status, detail, s.closing)
-	s.out = render(s.out[:0], r.Write)
+	s.out = hotpath.Render(s.out[:0], r.Write)
 	p.finish(s)
 }
 

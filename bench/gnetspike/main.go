@@ -17,9 +17,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -36,10 +34,6 @@ import (
 
 	"github.com/portico-dev/portico/bench/internal/hotpath"
 )
-
-// maxMessage bounds what one connection may hold unparsed: a request or
-// response (headers and body) larger than this is refused.
-const maxMessage = 1 << 20
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
@@ -176,7 +170,7 @@ func (p *proxy) OnTraffic(c gnet.Conn) gnet.Action {
 	case *outbound:
 		p.onResponse(s)
 	case *inbound:
-		if c.InboundBuffered() > maxMessage {
+		if c.InboundBuffered() > hotpath.MaxMessage {
 			// A client that sends far ahead of the answers.
 			s.closing = true
 			return gnet.Close
@@ -186,79 +180,12 @@ func (p *proxy) OnTraffic(c gnet.Conn) gnet.Action {
 	return gnet.None
 }
 
-// endReader hands out the received bytes, then errIncomplete: a parse that
-// reads past them needs more bytes.
-type endReader struct {
-	b   []byte
-	hit bool
-}
-
-var errIncomplete = errors.New("incomplete")
-
-func (r *endReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		r.hit = true
-		return 0, errIncomplete
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
-}
-
-var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
-
-// parse reads one message from b with read (fasthttp's Request.Read or
-// Response.Read) and returns how many bytes it took, 0 if b holds only part
-// of it.
-func parse(b []byte, read func(*bufio.Reader) error) (int, error) {
-	er := &endReader{b: b}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(er)
-	err := read(br)
-	used := len(b) - len(er.b) - br.Buffered()
-	br.Reset(nil)
-	readers.Put(br)
-	if err != nil {
-		if er.hit {
-			if len(b) > maxMessage {
-				return 0, errors.New("message too large")
-			}
-			return 0, nil
-		}
-		return 0, err
-	}
-	return used, nil
-}
-
-// appender collects what a bufio.Writer flushes.
-type appender struct{ b []byte }
-
-func (a *appender) Write(p []byte) (int, error) {
-	a.b = append(a.b, p...)
-	return len(p), nil
-}
-
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
-
-// render appends a message as write (fasthttp's Request.Write or
-// Response.Write, which frame the body) puts it on the wire.
-func render(dst []byte, write func(*bufio.Writer) error) []byte {
-	a := &appender{b: dst}
-	bw := writers.Get().(*bufio.Writer)
-	bw.Reset(a)
-	write(bw)
-	bw.Flush()
-	bw.Reset(nil)
-	writers.Put(bw)
-	return a.b
-}
-
 // next serves the next request s's connection holds, if it is not waiting
 // for an answer. On s's loop.
 func (p *proxy) next(s *inbound) {
 	for !s.busy && !s.closing && !s.closed && s.c.InboundBuffered() > 0 {
 		b, _ := s.c.Peek(-1)
-		n, err := parse(b, s.req.Read)
+		n, err := hotpath.Parse(b, s.req.Read)
 		if err != nil {
 			s.c.Discard(-1)
 			s.closing = true
@@ -294,7 +221,7 @@ func (p *proxy) serve(s *inbound) {
 	}
 	o.in = s
 	o.resp.SkipBody = s.req.Header.IsHead()
-	o.out = render(o.out[:0], s.req.Write)
+	o.out = hotpath.Render(o.out[:0], s.req.Write)
 	if o.c == nil {
 		o.pending = true // written by OnOpen once gnet has it on this loop
 		return
@@ -354,7 +281,7 @@ func (p *proxy) take(s *inbound) *outbound {
 // o's loop, which is its client's.
 func (p *proxy) onResponse(o *outbound) {
 	b, _ := o.c.Peek(-1)
-	n, err := parse(b, o.resp.Read)
+	n, err := hotpath.Parse(b, o.resp.Read)
 	if n == 0 && err == nil {
 		return
 	}
@@ -375,7 +302,7 @@ func (p *proxy) onResponse(o *outbound) {
 		o.c.Close()
 	}
 	hotpath.Answer(rh, s.r, s.closing)
-	s.out = render(s.out[:0], o.resp.Write)
+	s.out = hotpath.Render(s.out[:0], o.resp.Write)
 	if !o.dead {
 		// Back to the pool before the client's next request is served.
 		o.pool.idle = append(o.pool.idle, o)
@@ -387,7 +314,7 @@ func (p *proxy) onResponse(o *outbound) {
 func (p *proxy) local(s *inbound, status int, detail string) {
 	var r fasthttp.Response
 	hotpath.Problem(&r, s.r, status, detail, s.closing)
-	s.out = render(s.out[:0], r.Write)
+	s.out = hotpath.Render(s.out[:0], r.Write)
 	p.finish(s)
 }
 

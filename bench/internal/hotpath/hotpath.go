@@ -2,16 +2,20 @@
 // nbio, bench/gnetspike on gnet): one route, its key looked up by SHA-256 in a gateway.State, the plan's rate limit,
 // the key and hop-by-hop headers removed, the consumer's, request id and forwarding headers set and the path
 // rewritten for the upstream; on the upstream's answer, its hop-by-hop headers removed and the request id and
-// RateLimit-* set; and the node's own problem answers. Each spike moves the bytes its own way; this is the work they
-// share, so that they measure the same. It is a measurement's code, not the gateway's (gateway/node).
+// RateLimit-* set; the node's own problem answers; and the framing of a message out of, and into, the bytes an event
+// loop moves (Parse, Render). Each spike moves the bytes its own way; this is the work they share, so that they
+// measure the same. It is a measurement's code, not the gateway's (gateway/node).
 package hotpath
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -166,4 +170,73 @@ func Problem(resp *fasthttp.Response, r Request, status int, detail string, clos
 		resp.SetConnectionClose()
 	}
 	resp.SetBodyString(`{"type":"about:blank","title":` + strconv.Quote(fasthttp.StatusMessage(status)) + `,"status":` + strconv.Itoa(status) + `,"detail":` + strconv.Quote(detail) + `}`)
+}
+
+// MaxMessage bounds what one connection may hold unparsed: a request or response (headers and body) larger than this
+// is refused.
+const MaxMessage = 1 << 20
+
+// endReader hands out the received bytes, then errIncomplete: a parse that reads past them needs more bytes.
+type endReader struct {
+	b   []byte
+	hit bool
+}
+
+var errIncomplete = errors.New("incomplete")
+
+func (r *endReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		r.hit = true
+		return 0, errIncomplete
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// Parse reads one message from b, the bytes an event loop received, with read (fasthttp's Request.Read or
+// Response.Read) and returns how many bytes it took, 0 if b holds only part of it.
+func Parse(b []byte, read func(*bufio.Reader) error) (int, error) {
+	er := &endReader{b: b}
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(er)
+	err := read(br)
+	used := len(b) - len(er.b) - br.Buffered()
+	br.Reset(nil)
+	readers.Put(br)
+	if err != nil {
+		if er.hit {
+			if len(b) > MaxMessage {
+				return 0, errors.New("message too large")
+			}
+			return 0, nil
+		}
+		return 0, err
+	}
+	return used, nil
+}
+
+// appender collects what a bufio.Writer flushes.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+
+// Render appends to dst a message as write (fasthttp's Request.Write or Response.Write, which frame the body) puts it
+// on the wire.
+func Render(dst []byte, write func(*bufio.Writer) error) []byte {
+	a := &appender{b: dst}
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(a)
+	write(bw)
+	bw.Flush()
+	bw.Reset(nil)
+	writers.Put(bw)
+	return a.b
 }
