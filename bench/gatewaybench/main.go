@@ -50,6 +50,7 @@ func main() {
 	redisURL := flag.String("redis-url", "", "also measure a second gateway whose limits are shared in this Redis (e.g. redis://127.0.0.1:6379/0; keys under portico:rl:{sub-bench}, expiring on their own), and print the p99 the Redis limiter adds")
 	spike := flag.Bool("spike", false, "also measure bench/evloopspike, the node's hot path on nbio's event loops (a spike, not the gateway)")
 	hertz := flag.Bool("hertz", false, "also measure bench/hertzspike, the node's hot path on CloudWeGo Hertz and its netpoll transport (a spike, not the gateway; a module of its own)")
+	haproxy := flag.Bool("haproxy", false, "also measure HAProxy as a plain reverse proxy, and HAProxy doing the node's work on a request in its configuration language (key hash map, stick-table rate limit, consumer headers; a spike for the engine choice, not the gateway; apt-get install -y haproxy)")
 	gnet := flag.Bool("gnet", false, "also measure bench/gnetspike, the node's hot path on gnet v2's event loops (a spike, not the gateway; a module of its own)")
 	var variants, spikeArgs, bins []string
 	flag.Func("spike-args", "with -spike: flags for one spike, space-separated (e.g. -pollers=1); repeatable, each measures one more spike", func(v string) error {
@@ -81,7 +82,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet, *haproxy)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -98,11 +99,14 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet, haproxy bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
 		}
+	}
+	if _, err := exec.LookPath("haproxy"); haproxy && err != nil {
+		return errors.New("haproxy is not installed: apt-get install -y haproxy")
 	}
 	dir, err := os.MkdirTemp("", "gatewaybench-")
 	if err != nil {
@@ -282,6 +286,31 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		}
 		defer stopSpike(cmd)
 		targets = append(targets, target{"gnet-spike", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+	}
+	if haproxy {
+		addr := free()
+		cmd, stop, err := startHAProxy(dir, "haproxy", upAddr, addr, accessLog, false)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		targets = append(targets, target{"haproxy", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+		addr = free()
+		cmd, stop, err = startHAProxy(dir, "haproxy-work", upAddr, addr, accessLog, true)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		targets = append(targets, target{"haproxy + node's work", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+		if err := waitOK(ctx, "http://"+addr+"/bench/v1/items", 10*time.Second); err != nil {
+			return fmt.Errorf("haproxy + node's work: %w", err)
+		}
+		// The work is done: no key is refused.
+		if resp, err := http.Get("http://" + addr + "/bench/v1/items"); err != nil || resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") == "" {
+			return fmt.Errorf("haproxy + node's work: a request without a key was not refused with 401 (%v, %v)", resp, err)
+		} else {
+			resp.Body.Close()
+		}
 	}
 	if spikeProcs > 0 {
 		addr := free()
