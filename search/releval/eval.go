@@ -51,22 +51,36 @@ func sampleKey(file string) string {
 // the description as plain text, the spec's own tags (up to five) and every operation. Every API is public and
 // belongs to a team named after its provider. The document id is the sample key.
 func Documents(fsys fs.FS) ([]search.Document, error) {
+	docs, _, err := documents(fsys, false)
+	return docs, err
+}
+
+// documents is Documents; when lenient, a description that does not parse or is too large is skipped and counted
+// instead of failing the evaluation (other catalogs' files, indexed as APIs no query is judged against).
+func documents(fsys fs.FS, lenient bool) (docs []search.Document, skipped int, err error) {
 	ents, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var docs []search.Document
 	for _, e := range ents {
 		if !strings.HasSuffix(e.Name(), ".yaml") {
 			continue
 		}
+		if info, err := e.Info(); lenient && (err != nil || info.Size() > spec.MaxSize) {
+			skipped++
+			continue
+		}
 		raw, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		doc, err := spec.Parse(raw)
+		if err != nil && lenient {
+			skipped++
+			continue
+		}
 		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", e.Name(), err)
+			return nil, 0, fmt.Errorf("parse %s: %w", e.Name(), err)
 		}
 		key := sampleKey(e.Name())
 		provider, _, _ := strings.Cut(key, "__")
@@ -90,7 +104,7 @@ func Documents(fsys fs.FS) ([]search.Document, error) {
 		d.Operations = catalog.Operations(doc)
 		docs = append(docs, d)
 	}
-	return docs, nil
+	return docs, skipped, nil
 }
 
 // firstSentence is the first sentence of text, at most 300 characters (as `portico demo` makes a summary).

@@ -33,6 +33,7 @@ func main() {
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: "+splitNames)
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
+	flag.StringVar(&extraDir, "extra", "", "also index the OpenAPI descriptions (*.yaml, named provider__name__version.yaml) of this folder as more APIs, none of them judged relevant to any query: a larger catalog around the samples (descriptions that do not parse are skipped)")
 	flag.Parse()
 	cases, err := split(*name)
 	if err != nil {
@@ -57,9 +58,31 @@ func main() {
 	}
 }
 
+// extraDir is -extra: a folder of more descriptions to index around the samples, "" for none.
+var extraDir string
+
+// corpus is the documents the evaluation indexes: the samples' and, with -extra, those of extraDir.
+func corpus() ([]search.Document, error) {
+	docs, err := Documents(samplesFS())
+	if err != nil || extraDir == "" {
+		return docs, err
+	}
+	more, skipped, err := documents(os.DirFS(extraDir), true)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range more {
+		if slices.ContainsFunc(docs, func(s search.Document) bool { return s.ID == d.ID }) {
+			return nil, fmt.Errorf("-extra: %s has the key of a sample", d.ID)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "releval: %d more APIs from %s (%d descriptions skipped)\n", len(more), extraDir, skipped)
+	return append(docs, more...), nil
+}
+
 // runBaselines prints the figures of every baseline on cases.
 func runBaselines(ctx context.Context, w io.Writer, cases []Case) error {
-	docs, err := Documents(samplesFS())
+	docs, err := corpus()
 	if err != nil {
 		return err
 	}
@@ -128,7 +151,7 @@ func split(name string) ([]Case, error) {
 // evaluate indexes the samples in a new Bleve index under dir and evaluates the cases, with Portico's default
 // synonyms (the org's list until an admin edits it).
 func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
-	docs, err := Documents(samplesFS())
+	docs, err := corpus()
 	if err != nil {
 		return Report{}, err
 	}
