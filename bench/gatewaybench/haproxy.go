@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/portico-dev/portico/gateway"
 )
@@ -98,20 +97,5 @@ backend be_bench
 	if out, err := exec.Command("haproxy", "-c", "-q", "-f", path).CombinedOutput(); err != nil {
 		return nil, nil, fmt.Errorf("haproxy -c: %v\n%s", err, out)
 	}
-	cmd := exec.Command("haproxy", "-db", "-f", path)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, nil, err
-	}
-	return cmd, func() {
-		cmd.Process.Signal(syscall.SIGUSR1) // soft stop
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}, nil
+	return startServer(syscall.SIGUSR1, "haproxy", "-db", "-f", path)
 }

@@ -510,13 +510,21 @@ http {
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		return nil, nil, err
 	}
-	cmd := exec.Command("nginx", "-c", path, "-p", ndir, "-e", filepath.Join(ndir, "error.log"))
+	return startServer(syscall.SIGQUIT, "nginx", "-c", path, "-p", ndir, "-e", filepath.Join(ndir, "error.log"))
+}
+
+// startServer starts a proxy or server program and returns it with the
+// function that stops it: the signal that makes it finish what it is
+// doing and exit (nginx's SIGQUIT, HAProxy's SIGUSR1), then a kill after
+// five seconds.
+func startServer(stop syscall.Signal, name string, args ...string) (*exec.Cmd, func(), error) {
+	cmd := exec.Command(name, args...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
 	return cmd, func() {
-		cmd.Process.Signal(syscall.SIGQUIT)
+		cmd.Process.Signal(stop)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
 		select {
