@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -579,10 +580,13 @@ type queryPlan struct {
 	// commonDocs). A document that matches only common words is not a match when the query has others.
 	common    []bool
 	altCommon []bool
-	// absent holds the English stems (of the terms, their typo corrections and the synonyms) that a text field lacks,
-	// keyed by field and stem: no term query is made for them, as it would match nothing and cost a look-up of the
-	// field's dictionary and a place in the word's disjunction for every match.
-	absent map[fieldStem]bool
+	// fieldDocs holds, for the English stems of the terms, their typo corrections and the synonyms, the number of
+	// documents that have each in each text field, keyed by field and stem. A field that lacks a stem (0) gets no
+	// term query for it, as it would match nothing and cost a look-up of the field's dictionary and a place in the
+	// word's disjunction for every match; a field that has it weighs its match by the word's IDF over whole APIs
+	// (sharedIDF). docs is the number of documents of the index.
+	fieldDocs map[fieldStem]uint64
+	docs      uint64
 }
 
 type fieldStem struct{ field, stem string }
@@ -741,9 +745,9 @@ func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	threshold := commonDocs(n)
-	p.absent = map[fieldStem]bool{}
+	p.fieldDocs, p.docs = map[fieldStem]uint64{}, n
 	// df is the largest number of documents that have the word in one field: a lower bound of those it matches. It
-	// notes the fields that lack it.
+	// notes the number of each field (fieldDocs).
 	df := func(fields [][2]string) (uint64, error) {
 		var most uint64
 		for _, fv := range fields {
@@ -754,9 +758,7 @@ func (b *Bleve) termStats(p *queryPlan, th *thesaurus) error {
 			n := tfr.Count()
 			most = max(most, n)
 			tfr.Close()
-			if n == 0 {
-				p.absent[fieldStem{fv[0], fv[1]}] = true
-			}
+			p.fieldDocs[fieldStem{fv[0], fv[1]}] = n
 		}
 		return most, nil
 	}
@@ -1265,22 +1267,48 @@ func (e *editBuffers) distance(a, b []rune, k int) int {
 	return min(e.prev[len(b)], k+1)
 }
 
-// fieldQueries match a stem in each English text field that has it (p.absent), weighted by the field and by weight.
+// fieldQueries match a stem in each English text field that has it (p.fieldDocs), weighted by the field, by weight
+// and by the stem's IDF over whole APIs (sharedIDF).
 func fieldQueries(p queryPlan, stem string, weight float64) []query.Query {
-	var qs []query.Query
-	for _, f := range []struct {
+	fields := [...]struct {
 		field string
 		boost float64
-	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}} {
-		if p.absent[fieldStem{f.field, stem}] {
+	}{{fEnName, boostName}, {fEnTags, boostTags}, {fEnOps, boostOps}, {fEnDesc, boostDesc}}
+	var most uint64 // the most documents that have the stem in one field
+	for _, f := range fields {
+		most = max(most, p.fieldDocs[fieldStem{f.field, stem}])
+	}
+	var qs []query.Query
+	for _, f := range fields {
+		n, counted := p.fieldDocs[fieldStem{f.field, stem}]
+		if counted && n == 0 {
 			continue
 		}
 		tq := bleve.NewTermQuery(stem)
 		tq.SetField(f.field)
-		tq.SetBoost(f.boost * weight)
+		tq.SetBoost(f.boost * weight * sharedIDF(p.docs, n, most))
 		qs = append(qs, tq)
 	}
 	return qs
+}
+
+// sharedIDF turns the IDF Bleve weighs a field's match by (of the n documents that have the word in that field) into
+// the word's IDF over whole APIs (of the most documents that have it in one field, BM25F's): a word that is common in
+// descriptions and operations but rare in names ("app", "services", "cards") says as little in a name as anywhere,
+// and a name ("Enterprise Apps Reseller", "CRM cards") no longer outranks the APIs that match the query's other
+// words. Bleve counts the IDF twice (in the query's weight and in the document's score), so the ratio is squared.
+// 1 when the counts are not known.
+func sharedIDF(docs, n, most uint64) float64 {
+	if n == 0 || most <= n {
+		return 1
+	}
+	r := bm25IDF(docs, most) / bm25IDF(docs, n)
+	return r * r
+}
+
+// bm25IDF is Bleve's BM25 IDF of a word that df of the docs documents have.
+func bm25IDF(docs, df uint64) float64 {
+	return math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
 // typoWeight is the weight of a typo's corrections (closestWords) relative to the query's word.

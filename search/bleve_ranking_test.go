@@ -52,6 +52,25 @@ func TestBleveWordCountsByItsBestField(t *testing.T) {
 	}
 }
 
+// A word weighs by how few APIs have it, not by how few have it in one field: "app", in most APIs' descriptions and
+// operations, says as little in a name, and the API named "Apps" does not outrank the one with the query's rarer word.
+func TestBleveWordWeighsByItsIDFOverWholeAPIs(t *testing.T) {
+	docs := []Document{
+		{ID: "reseller", Name: "Enterprise Apps Reseller", Summary: "Manage customers and their subscriptions.",
+			Operations: []Operation{{Method: "get", Path: "/customers", Summary: "List customers"}}},
+		{ID: "echo", Name: "HTTP Echo", Summary: "Echoes requests back.",
+			Operations: []Operation{{Method: "get", Path: "/headers", Summary: "Return the request's headers"}}},
+	}
+	for _, id := range []string{"chat", "files", "maps", "notes", "photos", "tasks"} {
+		docs = append(docs, Document{ID: id, Name: strings.ToUpper(id[:1]) + id[1:], Summary: "For your app.",
+			Operations: []Operation{{Method: "post", Path: "/apps", Summary: "Register an app"}}})
+	}
+	idx := rankingIndex(t, docs...)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "what headers is my app sending", Viewer: admin()})); len(got) == 0 || got[0] != "echo" {
+		t.Errorf("what headers is my app sending: got %v, want echo first", got)
+	}
+}
+
 // A synonym is another form of the query's word, not one more word: an API that has the query's two words ranks with
 // one that has a word and the other's synonym, not below one that has a word and its synonym.
 func TestBleveSynonymStandsForItsWord(t *testing.T) {
