@@ -13,14 +13,13 @@ import (
 // startHAProxy runs HAProxy (nbthread: one per CPU, its default) as a
 // reverse proxy to the upstream with keep-alive, as nginx is run. With work,
 // it also does the node's work on a request in its own configuration
-// language: the key from
-// X-API-Key or Authorization: Bearer, its lowercase hex SHA-256 looked up in
-// a map of key hashes (as the snapshot carries them: never the key), 401
-// problems without or with an unknown key, 403 for a key of another route,
-// the plan's rate limit per subscription in a stick table (a sliding
-// minute), the key stripped and the consumer's headers set, a request id,
-// and the route's prefix rewritten to the upstream's path. A spike for the
-// engine choice, not the gateway: nothing pushes to it.
+// language: the key from X-API-Key or Authorization: Bearer, its lowercase
+// hex SHA-256 looked up in a map of key hashes (as the snapshot carries
+// them: never the key), 401 problems without or with an unknown key, 403 for
+// a key of another route, the plan's rate limit per subscription in a stick
+// table (a sliding minute), the key stripped and the consumer's headers set,
+// a request id, and the route's prefix rewritten to the upstream's path. A
+// spike for the engine choice, not the gateway: nothing pushes to it.
 func startHAProxy(dir, name, upAddr, addr string, accessLog, work bool) (*exec.Cmd, func(), error) {
 	hdir := filepath.Join(dir, name)
 	if err := os.MkdirAll(hdir, 0o755); err != nil {
