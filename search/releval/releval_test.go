@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -183,5 +185,37 @@ func TestBaselinesRankAsTheySay(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("BM25 (operations %v) 'refund a parcel': got %v, want %v", withOps, got, want)
 		}
+	}
+}
+
+// -extra indexes another folder's descriptions around the samples: one that does not parse is skipped, not fatal, and
+// one with a sample's key is refused (its judgments would be ambiguous).
+func TestCorpusWithExtraDescriptions(t *testing.T) {
+	samplesOnly, err := corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const parcels = "openapi: 3.0.3\ninfo: {title: Parcels, version: '1.0', description: Track a parcel.}\npaths:\n  /parcels/{id}:\n    get: {summary: Track a parcel, responses: {'200': {description: ok}}}\n"
+	write("example.com__parcels__1.0.yaml", parcels)
+	write("example.com__broken__1.0.yaml", "openapi: [not a description\n")
+	write("notes.txt", "not a description either")
+	extraDir = dir
+	defer func() { extraDir = "" }()
+	docs, err := corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != len(samplesOnly)+1 || docs[len(docs)-1].ID != "example.com__parcels" || docs[len(docs)-1].Name != "Parcels" {
+		t.Fatalf("-extra: got %d documents (last %q), want the %d samples and example.com__parcels", len(docs), docs[len(docs)-1].ID, len(samplesOnly))
+	}
+	write("adyen.com__BinLookupService__1.yaml", strings.Replace(parcels, "Parcels", "Clash", 1))
+	if _, err := corpus(); err == nil || !strings.Contains(err.Error(), "adyen.com__BinLookupService") {
+		t.Errorf("-extra with a sample's key: got %v, want it refused", err)
 	}
 }
