@@ -1286,7 +1286,14 @@ func fieldQueries(p queryPlan, stem string, weight float64) []query.Query {
 		}
 		tq := bleve.NewTermQuery(stem)
 		tq.SetField(f.field)
-		tq.SetBoost(f.boost * weight * sharedIDF(p.docs, n, most))
+		boost := f.boost * weight * sharedIDF(p.docs, n, most)
+		tq.SetBoost(boost)
+		if f.field == fEnOps && n > 0 {
+			// Bleve's score of the match is boost × IDF² × its term frequency part (× the query's norm).
+			idf := bm25IDF(p.docs, n)
+			qs = append(qs, &flooredQuery{q: tq, floor: opsFloor * boost * idf * idf})
+			continue
+		}
 		qs = append(qs, tq)
 	}
 	return qs
@@ -1310,6 +1317,13 @@ func sharedIDF(docs, n, most uint64) float64 {
 func bm25IDF(docs, df uint64) float64 {
 	return math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
 }
+
+// opsFloor is the least term frequency part of a word's match in the operations, as BM25+'s δ (flooredQuery): Bleve
+// divides a field's length by an estimate of its mean that is far below the real one, so a word among a large
+// specification's hundreds of operations (Stripe's "charge" and "card") scored a tenth of the same word in a small
+// API's name, and a word the API's operations have counted barely more than one they lack. BM25's part is at most
+// k1 (1.2), 0.55 for a word found once in an operations field of the mean length.
+const opsFloor = 0.05
 
 // typoWeight is the weight of a typo's corrections (closestWords) relative to the query's word.
 const typoWeight = 0.8

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -324,5 +325,32 @@ func TestBleveSynonymPhraseOfStopWords(t *testing.T) {
 	}
 	if got := hitIDs(mustSearch(t, idx, Query{Text: "log errors", Viewer: admin()})); slices.Contains(got, "identity") {
 		t.Errorf("log errors: got %v, want no sign-in API", got)
+	}
+}
+
+// A word found among a large API's many operations still counts as found (BM25+'s floor, opsFloor): an API whose
+// operations have each of the query's words ranks above a small one whose name has only one of them in another sense.
+func TestBleveWordAmongManyOperationsCounts(t *testing.T) {
+	payments := Document{ID: "payments", Name: "Payments", Summary: "Online payments.",
+		Operations: []Operation{
+			{Method: "post", Path: "/charges", Summary: "Create a charge on a credit card"},
+			{Method: "post", Path: "/refunds", Summary: "Refund a charge"},
+			{Method: "post", Path: "/customers/{id}/sources", Summary: "Save a card to a customer"},
+		}}
+	for i := range 200 {
+		r := fmt.Sprint(i)
+		payments.Operations = append(payments.Operations,
+			Operation{Method: "get", Path: "/objects" + r, Summary: "Retrieve object " + r + " of the account with its metadata and history"})
+	}
+	docs := []Document{payments,
+		{ID: "board", Name: "Board cards", Summary: "Cards on a project board.",
+			Operations: []Operation{{Method: "get", Path: "/cards", Summary: "List the cards of a board"}}}}
+	for _, id := range []string{"chat", "files", "maps", "notes", "photos", "tasks"} {
+		docs = append(docs, Document{ID: id, Name: strings.ToUpper(id[:1]) + id[1:], Summary: "Keep " + id + ".",
+			Operations: []Operation{{Method: "get", Path: "/" + id, Summary: "List " + id}}})
+	}
+	idx := rankingIndex(t, docs...)
+	if got := hitIDs(mustSearch(t, idx, Query{Text: "charge a credit card", Viewer: admin()})); len(got) == 0 || got[0] != "payments" {
+		t.Errorf("charge a credit card: got %v, want payments first", got)
 	}
 }
