@@ -1321,8 +1321,8 @@ func bm25IDF(docs, df uint64) float64 {
 // opsFloor is the least term frequency part of a word's match in the operations, as BM25+'s δ (flooredQuery): Bleve
 // divides a field's length by an estimate of its mean that is far below the real one, so a word among a large
 // specification's hundreds of operations (Stripe's "charge" and "card") scored a tenth of the same word in a small
-// API's name, and a word the API's operations have counted barely more than one they lack. BM25's part is at most
-// k1 (1.2), 0.55 for a word found once in an operations field of the mean length.
+// API's name, almost as little as a word the operations lack. BM25's part is at most k1 (1.2), 0.55 for a word found
+// once in an operations field of the mean length.
 const opsFloor = 0.05
 
 // typoWeight is the weight of a typo's corrections (closestWords) relative to the query's word.

@@ -33,7 +33,7 @@ func main() {
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: "+splitNames)
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
-	flag.StringVar(&extraDir, "extra", "", "also index the OpenAPI descriptions (*.yaml, named provider__name__version.yaml) of this folder as more APIs, none of them judged relevant to any query: a larger catalog around the samples (descriptions that do not parse are skipped)")
+	flag.StringVar(&extraDir, "extra", "", "also index the OpenAPI descriptions (*.yaml, named provider__name__version.yaml) of this folder as more APIs, none of them judged relevant to any query: a larger catalog around the samples (descriptions that do not parse or are too large are skipped)")
 	flag.Parse()
 	cases, err := split(*name)
 	if err != nil {
