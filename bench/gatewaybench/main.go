@@ -52,7 +52,11 @@ func main() {
 	hertz := flag.Bool("hertz", false, "also measure bench/hertzspike, the node's hot path on CloudWeGo Hertz and its netpoll transport (a spike, not the gateway; a module of its own)")
 	haproxy := flag.Bool("haproxy", false, "also measure HAProxy as a plain reverse proxy, and HAProxy doing the node's work on a request in its configuration language (key hash map, stick-table rate limit, consumer headers; a spike for the engine choice, not the gateway; apt-get install -y haproxy)")
 	gnet := flag.Bool("gnet", false, "also measure bench/gnetspike, the node's hot path on gnet v2's event loops (a spike, not the gateway; a module of its own)")
-	var variants, spikeArgs, bins []string
+	var variants, spikeArgs, bins, gnetArgs []string
+	flag.Func("gnet-args", "with -gnet: flags for one gnet spike, space-separated (e.g. \"-lock-os-thread -edge-triggered\"; the word poll_opt builds it with gnet's poll_opt tag instead); repeatable, each measures one more", func(v string) error {
+		gnetArgs = append(gnetArgs, v)
+		return nil
+	})
 	flag.Func("spike-args", "with -spike: flags for one spike, space-separated (e.g. -pollers=1); repeatable, each measures one more spike", func(v string) error {
 		spikeArgs = append(spikeArgs, v)
 		return nil
@@ -82,7 +86,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet, *haproxy)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet, gnetArgs, *haproxy)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -99,7 +103,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet, haproxy bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet bool, gnetArgs []string, haproxy bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -132,10 +136,15 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
-	gnetBin := filepath.Join(dir, "gnetspike")
+	gnetBin, gnetOptBin := filepath.Join(dir, "gnetspike"), filepath.Join(dir, "gnetspike-poll-opt")
 	if gnet {
 		if out, err := exec.CommandContext(ctx, "go", "build", "-C", "bench/gnetspike", "-o", gnetBin, ".").CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		if slices.ContainsFunc(gnetArgs, func(a string) bool { return slices.Contains(strings.Fields(a), "poll_opt") }) {
+			if out, err := exec.CommandContext(ctx, "go", "build", "-C", "bench/gnetspike", "-tags", "poll_opt", "-o", gnetOptBin, ".").CombinedOutput(); err != nil {
+				return fmt.Errorf("go build: %v\n%s", err, out)
+			}
 		}
 	}
 
@@ -278,14 +287,24 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		defer stopSpike(cmd)
 		targets = append(targets, target{"hertz-spike", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
 	}
-	if gnet {
+	if gnet && len(gnetArgs) == 0 {
+		gnetArgs = []string{""}
+	}
+	for _, args := range gnetArgs {
+		if !gnet {
+			break
+		}
+		bin, flags := gnetBin, strings.Fields(args)
+		if i := slices.Index(flags, "poll_opt"); i >= 0 {
+			bin, flags = gnetOptBin, slices.Delete(flags, i, i+1)
+		}
 		addr := free()
-		cmd, err := startSpike(gnetBin, addr, upAddr, nil, nil)
+		cmd, err := startSpike(bin, addr, upAddr, flags, nil)
 		if err != nil {
 			return err
 		}
 		defer stopSpike(cmd)
-		targets = append(targets, target{"gnet-spike", "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
+		targets = append(targets, target{strings.TrimSpace("gnet-spike " + args), "http://" + addr + "/bench/v1/items", []int{cmd.Process.Pid}})
 	}
 	if haproxy {
 		addr := free()

@@ -42,18 +42,20 @@ func main() {
 	route := flag.String("route", "bench/v1", "the one route: {api}/v{major}")
 	key := flag.String("key", "ptk_bench_0123456789abcdef0123456789abcdef", "the one valid API key")
 	loops := flag.Int("loops", runtime.GOMAXPROCS(0), "event loops")
+	lock := flag.Bool("lock-os-thread", false, "each event loop on a thread of its own (gnet.WithLockOSThread)")
+	edge := flag.Bool("edge-triggered", false, "edge-triggered epoll (gnet.WithEdgeTriggeredIO)")
 	flag.Parse()
 	if *upstream == "" {
 		fmt.Fprintln(os.Stderr, "gnetspike: -upstream is required")
 		os.Exit(2)
 	}
-	if err := run(*addr, *upstream, *basePath, *route, *key, *loops); err != nil {
+	if err := run(*addr, *upstream, *basePath, *route, *key, *loops, *lock, *edge); err != nil {
 		fmt.Fprintln(os.Stderr, "gnetspike:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, upstream, basePath, route, key string, loops int) error {
+func run(addr, upstream, basePath, route, key string, loops int, lock, edge bool) error {
 	node, err := hotpath.New(upstream, basePath, route, key)
 	if err != nil {
 		return err
@@ -80,7 +82,8 @@ func run(addr, upstream, basePath, route, key string, loops int) error {
 		p.eng.Stop(sctx)
 	}()
 	fmt.Println("gnetspike listening on", addr)
-	return gnet.Run(p, "tcp://"+addr, gnet.WithNumEventLoop(loops), gnet.WithLogLevel(logging.ErrorLevel))
+	return gnet.Run(p, "tcp://"+addr, gnet.WithNumEventLoop(loops), gnet.WithLogLevel(logging.ErrorLevel),
+		gnet.WithLockOSThread(lock), gnet.WithEdgeTriggeredIO(edge))
 }
 
 type proxy struct {
