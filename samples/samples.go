@@ -7,6 +7,9 @@ package samples
 import (
 	"embed"
 	"io/fs"
+	"path"
+	"regexp"
+	"strings"
 )
 
 //go:embed openapi/*.yaml
@@ -20,3 +23,34 @@ func FS() fs.FS {
 	}
 	return sub
 }
+
+// Slug makes the catalog slug of a sample file and names its provider: "nexmo-sms" and "nexmo.com" of
+// "nexmo.com__sms__1.0.11.yaml". The provider's domain suffix is left out, and so is its name when the API's has it
+// ("stripe" of "stripe.com__stripe__2018-05-21.yaml"). `portico demo` publishes each sample under it, and the
+// relevance evaluation indexes it so.
+func Slug(file string) (provider, slug string) {
+	parts := strings.Split(strings.TrimSuffix(path.Base(file), path.Ext(file)), "__")
+	provider = parts[0]
+	name := Organisation(provider)
+	if len(parts) > 1 && !strings.Contains(strings.ToLower(parts[1]), strings.ToLower(name)) {
+		name += "-" + parts[1]
+	} else if len(parts) > 1 {
+		name = parts[1]
+	}
+	slug = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if len(slug) > 64 {
+		slug = strings.Trim(slug[:64], "-")
+	}
+	return provider, slug
+}
+
+// Organisation is a provider's name without its domain suffix: "okta" of "okta.local", "exchangerate-api" of
+// "exchangerate-api.com".
+func Organisation(provider string) string {
+	if i := strings.LastIndexByte(provider, '.'); i > 0 {
+		return provider[:i]
+	}
+	return provider
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

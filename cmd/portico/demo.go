@@ -355,28 +355,6 @@ func (d *demo) member(team, kind string) *store.User {
 	return lead
 }
 
-var demoNonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// sampleSlug makes "nexmo-sms" of "nexmo.com__sms__1.0.11.yaml".
-func sampleSlug(file string) (provider, slug string) {
-	parts := strings.Split(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), "__")
-	provider = parts[0]
-	name := provider
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		name = name[:i]
-	}
-	if len(parts) > 1 && !strings.Contains(strings.ToLower(parts[1]), strings.ToLower(name)) {
-		name += "-" + parts[1]
-	} else if len(parts) > 1 {
-		name = parts[1]
-	}
-	slug = strings.Trim(demoNonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if len(slug) > 64 {
-		slug = strings.Trim(slug[:64], "-")
-	}
-	return provider, slug
-}
-
 // demoVersion turns info.version into a semantic version ("v1" → 1.0.0,
 // "2018-05-21" → 2018.5.21), else 1.0.0.
 func demoVersion(v string) string {
@@ -389,6 +367,8 @@ func demoVersion(v string) string {
 	}
 	return "1.0.0"
 }
+
+var demoNonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
 var tagChars = regexp.MustCompile(`[^a-z0-9 ._-]+`)
 
@@ -448,7 +428,7 @@ func (d *demo) publishSample(ctx context.Context, fsys fs.FS, file string) (bool
 	if err != nil {
 		return false, err
 	}
-	provider, slug := sampleSlug(file)
+	provider, slug := samples.Slug(file)
 	info, ok := demoSamples()[provider]
 	if !ok {
 		teams := []string{"platform", "commerce", "media", "data", "payments"}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/portico-dev/portico/samples"
 	"io"
 	"log/slog"
 	"os"
@@ -292,10 +293,12 @@ func TestSampleSlugAndVersion(t *testing.T) {
 		{"xkcd.com__xkcd__1.0.0.yaml", "xkcd"},
 		{"stripe.com__stripe__2018-05-21.yaml", "stripe"},
 		{"adyen.com__BinLookupService__50.yaml", "adyen-binlookupservice"},
+		{"okta.local__users-okta-api__1.0.0.yaml", "users-okta-api"},
+		{"exchangerate-api.com__exchangerate-api__4.yaml", "exchangerate-api"},
 	}
 	for _, tt := range slugs {
-		if _, got := sampleSlug(tt.file); got != tt.want {
-			t.Errorf("sampleSlug(%s): got %q, want %q", tt.file, got, tt.want)
+		if _, got := samples.Slug(tt.file); got != tt.want {
+			t.Errorf("samples.Slug(%s): got %q, want %q", tt.file, got, tt.want)
 		}
 	}
 	versions := []struct{ in, want string }{{"1.0.11", "1.0.11"}, {"v1", "1.0.0"}, {"2018-05-21", "2018.5.21"}, {"50", "50.0.0"}, {"nonsense", "1.0.0"}}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/markdown"
+	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/spec"
 )
@@ -48,8 +49,9 @@ func sampleKey(file string) string {
 
 // Documents parses every sample description of fsys and returns its search document, built as the portal builds
 // one for a sample published by `portico demo`: the spec's title as name, its description's first sentence as summary,
-// the description as plain text, the spec's own tags (up to five) and every operation. Every API is public and
-// belongs to a team named after its provider. The document id is the sample key.
+// the description as plain text, the spec's own tags (up to five) and every operation, under the demo's slug
+// (samples.Slug). Every API is public and belongs to a team named after its provider's organisation ("okta" of
+// okta.local, the domain suffix left out, as no team is named so). The document id is the sample key.
 func Documents(fsys fs.FS) ([]search.Document, error) {
 	docs, _, err := documents(fsys, false)
 	return docs, err
@@ -83,12 +85,12 @@ func documents(fsys fs.FS, lenient bool) (docs []search.Document, skipped int, e
 			return nil, 0, fmt.Errorf("parse %s: %w", e.Name(), err)
 		}
 		key := sampleKey(e.Name())
-		provider, _, _ := strings.Cut(key, "__")
+		provider, slug := samples.Slug(e.Name())
 		plain := markdown.PlainText(doc.Description)
 		d := search.Document{
-			ID: key, Slug: strings.NewReplacer(".", "-", "__", "-", "_", "-").Replace(strings.ToLower(key)),
+			ID: key, Slug: slug,
 			Name: doc.Title, Summary: firstSentence(plain), Description: plain,
-			Team: strings.ReplaceAll(provider, ".", "-"), TeamName: provider,
+			Team: strings.ReplaceAll(provider, ".", "-"), TeamName: samples.Organisation(provider),
 			State: "published", Visibility: search.VisibilityPublic,
 			Versions: []string{doc.Version}, DefaultVersion: doc.Version,
 			UpdatedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
