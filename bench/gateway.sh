@@ -6,7 +6,7 @@
 # plus a build.
 #
 #   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
-#                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]... [-gateway-bin PATH]... [-spike-procs N] [-hertz] [-gnet] [-haproxy]
+#                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]... [-gateway-bin PATH]... [-spike-procs N] [-hertz] [-gnet [-gnet-args "-lock-os-thread"]...] [-haproxy]
 #
 # After the saturation rounds, every target is measured again at one offered
 # load that none saturates (-paced RATE req/s, by default half the gateway's
@@ -17,7 +17,9 @@
 # port with SO_REUSEPORT, one event loop and GOMAXPROCS=1 each, as nginx's
 # worker processes share its port. -hertz also measures bench/hertzspike (the
 # node's hot path on CloudWeGo Hertz and netpoll, a module of its own); -gnet,
-# bench/gnetspike (the same on gnet v2's event loops, a module of its own).
+# bench/gnetspike (the same on gnet v2's event loops, a module of its own;
+# -gnet-args gives one variant's flags, repeatable, "poll_opt" among them builds
+# it with gnet's poll_opt tag).
 # -haproxy, HAProxy as a plain proxy and doing the node's work in its own
 # configuration (apt-get install -y haproxy).
 set -euo pipefail
