@@ -108,7 +108,7 @@ var devBatches = [][]Case{
 	DevNineteenth, DevTwentieth, DevTwentyFirst, DevTwentySeventh, DevTwentyThird, DevTwentyFifth, DevTwentySecond,
 	DevTwentyFourth, DevTwentySixth, DevTwentyEighth, DevTwentyNinth, DevThirtieth, DevThirtyFirst, DevThirtySecond,
 	DevThirtyThird, DevThirtyFourth, DevThirtyFifth, DevThirtySixth, DevThirtySeventh, DevThirtyEighth,
-	DevThirtyNinth, DevFortieth, DevFortyFirst, DevFortySecond,
+	DevThirtyNinth, DevFortieth, DevFortyFirst, DevFortySecond, DevFortyThird, DevFortyFourth, DevFortyFifth,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.
