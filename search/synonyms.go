@@ -355,6 +355,21 @@ func DefaultSynonyms() Synonyms {
 		{"error 500", "500 error", "status 500", OneWay, "status code"},
 		{"who can do what", "access rules", "permission rules", OneWay, "policy", "authorization"},
 		{"street address", "nearest address", "business address", OneWay, "geocoding"},
+		{"sign out", "log out", "logout", "signout", "every device", "all devices", "all their devices", OneWay, "sessions"},
+		{"unique id", "random id", "guid", OneWay, "uuid"},
+		{"rulebook", "rule book", "rule engine", "central rules", "business rules", OneWay, "policy"},
+		{"checking in", "stops checking in", "stopped checking in", "check-in ping", OneWay, "heartbeat"},
+		{"live feed", "live updates", "real-time updates", "realtime updates", "without refreshing", "push updates", OneWay, "listen", "stream"},
+		{"given access", "has access to", "apps assigned", "app access", OneWay, "assigned app"},
+		{"address search", "search for an address", "find an address", "address autocomplete", OneWay, "geocoding"},
+		{"edit profile", "update profile", "profile bio", "bio", "banner image", "profile banner", OneWay, "update current user", "update credentials"},
+		{"mark as resolved", "mark resolved", "resolved", OneWay, "fix"},
+		{"turn off", OneWay, "disable", "deactivate"},
+		{"week outlook", "weather outlook", "extended outlook", "day outlook", OneWay, "forecast"},
+		{"abort", OneWay, "cancel"},
+		{"planning board", "kanban", "kanban board", "task board", OneWay, "project"},
+		{"email layout", "email template", "email templates", "email design", OneWay, "template"},
+		{"profile photo", "profile picture", "profile pic", OneWay, "photo", "avatar"},
 	}
 }
 
