@@ -23,10 +23,10 @@ const (
 	// 0.975/0.850/0.905; a word among many operations counted as found (opsFloor), 0.976/0.856/0.908; the samples'
 	// slugs and team names as the demo and a real org give them (no made-up domain's "local", "com", "org"),
 	// 0.975/0.855/0.908; three more blind batches (on-call engineers, product managers, researchers and journalists),
-	// 0.974/0.852/0.905 on 5,267.
-	floorHitAt5 = 0.9738
-	floorHitAt1 = 0.8513
-	floorMRR    = 0.904
+	// 0.974/0.852/0.905 on 5,267, and 0.977/0.857/0.909 with the synonyms they asked for.
+	floorHitAt5 = 0.976
+	floorHitAt1 = 0.856
+	floorMRR    = 0.908
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
 	// ranking unchanged: 0.986/0.944/0.965 on the first 71 queries, 0.956/0.894/0.925 on all 113; and again when the
@@ -48,10 +48,11 @@ const (
 	// which a quoted held-out query has (not blind), 0.957/0.836/0.886; upkeep operations (/health,
 	// /usage-check) weighing as descriptions, 0.957/0.840/0.888; a word weighed by its IDF over whole APIs,
 	// 0.957/0.843/0.892; a word among many operations counted as found, 0.957/0.858/0.903; the samples' slugs and
-	// team names as the demo gives them, 0.957/0.858/0.902.
+	// team names as the demo gives them, 0.957/0.858/0.902; the synonyms of three more blind dev batches,
+	// 0.957/0.861/0.904.
 	floorHeldOutHitAt5 = 0.953
-	floorHeldOutHitAt1 = 0.854
-	floorHeldOutMRR    = 0.899
+	floorHeldOutHitAt1 = 0.857
+	floorHeldOutMRR    = 0.900
 )
 
 func TestRelevanceFloors(t *testing.T) {
