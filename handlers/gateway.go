@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/gateway"
@@ -300,5 +299,6 @@ func gatewaySyncHandler(gw *GatewayParts) fiber.Handler {
 	if gw == nil || gw.Hub == nil {
 		return func(*fiber.Ctx) error { return errors.New("gateway push hub not configured") }
 	}
-	return adaptor.HTTPHandler(gw.Hub.Handler(gw.Nodes))
+	h := gw.Hub.Handler(gw.Nodes)
+	return func(c *fiber.Ctx) error { return serveHTTP(c, h) }
 }

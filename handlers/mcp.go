@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/store"
@@ -22,7 +21,7 @@ func (h *Handler) ServeMCP(c *fiber.Ctx) error {
 	if t := currentToken(c); t != nil {
 		caller.TokenID = t.ID
 	}
-	return adaptor.HTTPHandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return serveHTTP(c, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.agent.ServeHTTP(w, r, caller)
-	})(c)
+	}))
 }

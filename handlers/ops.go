@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/portico-dev/portico/auth"
@@ -83,5 +82,5 @@ func (h *Handler) Metrics(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="portico metrics"`)
 		return c.Status(fiber.StatusUnauthorized).SendString("/metrics needs the metrics token: Authorization: Bearer <--metrics-token>\n")
 	}
-	return adaptor.HTTPHandler(promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))(c)
+	return serveHTTP(c, promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))
 }
