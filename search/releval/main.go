@@ -109,6 +109,7 @@ var devBatches = [][]Case{
 	DevTwentyFourth, DevTwentySixth, DevTwentyEighth, DevTwentyNinth, DevThirtieth, DevThirtyFirst, DevThirtySecond,
 	DevThirtyThird, DevThirtyFourth, DevThirtyFifth, DevThirtySixth, DevThirtySeventh, DevThirtyEighth,
 	DevThirtyNinth, DevFortieth, DevFortyFirst, DevFortySecond, DevFortyThird, DevFortyFourth, DevFortyFifth,
+	DevFortySixth, DevFortySeventh, DevFortyEighth,
 }
 
 // devSplit is the dev split: every batch the ranking is tuned on.

@@ -16,16 +16,17 @@ import (
 // below the figure measured, so that one query slipping passes and more fail. The held-out split has its own: the
 // ranking is not tuned to it, but a change must not make it worse.
 const (
-	// The dev split is devSplit(): every batch of devBatches (5,267 queries since 4 December, 15:00 UTC). Blind
+	// The dev split is devSplit(): every batch of devBatches (5,609 queries since 4 December, 15:30 UTC). Blind
 	// batches in voices the ranking had not met lowered its figures as they were added: 0.988/0.874/0.924 on 3,245
 	// queries, 0.977/0.854/0.908 on 3,922 (then 0.981/0.859/0.912 with their synonyms), 0.969/0.835/0.894 on 4,479
 	// (then 0.975/0.841/0.899), 0.975/0.840/0.899 on 4,935; a word weighed by its IDF over whole APIs (sharedIDF),
 	// 0.975/0.850/0.905; a word among many operations counted as found (opsFloor), 0.976/0.856/0.908; the samples'
 	// slugs and team names as the demo and a real org give them (no made-up domain's "local", "com", "org"),
 	// 0.975/0.855/0.908; three more blind batches (on-call engineers, product managers, researchers and journalists),
-	// 0.974/0.852/0.905 on 5,267, and 0.977/0.857/0.909 with the synonyms they asked for.
+	// 0.974/0.852/0.905 on 5,267, and 0.977/0.857/0.909 with the synonyms they asked for; three more (IT
+	// administrators, data engineers, architects), 0.977/0.855/0.908 on 5,609.
 	floorHitAt5 = 0.976
-	floorHitAt1 = 0.856
+	floorHitAt1 = 0.8538
 	floorMRR    = 0.908
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
