@@ -370,6 +370,14 @@ func DefaultSynonyms() Synonyms {
 		{"planning board", "kanban", "kanban board", "task board", OneWay, "project"},
 		{"email layout", "email template", "email templates", "email design", OneWay, "template"},
 		{"profile photo", "profile picture", "profile pic", OneWay, "photo", "avatar"},
+		{"entitlements engine", "entitlement engine", "externalized authorization", "externalised authorisation", "styra", "axiomatics", OneWay, "policy"},
+		{"mqtt", "mqtt broker", "machine-to-machine", "machine to machine", "m2m", "device telemetry", OneWay, "iot", "device", "things"},
+		{"open rate", "open rates", OneWay, "opens", "open counts"},
+		{"mass mail", "mass email", "bulk email", "email blast", "mail merge", OneWay, "batch of emails"},
+		{"echo service", "http echo", OneWay, "http", "request"},
+		{"md5s", OneWay, "md5"},
+		{"sha1s", OneWay, "sha1"},
+		{"cutout", "cutouts", OneWay, "background removal", "remove background"},
 	}
 }
 
