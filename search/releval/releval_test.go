@@ -24,9 +24,9 @@ const (
 	// slugs and team names as the demo and a real org give them (no made-up domain's "local", "com", "org"),
 	// 0.975/0.855/0.908; three more blind batches (on-call engineers, product managers, researchers and journalists),
 	// 0.974/0.852/0.905 on 5,267, and 0.977/0.857/0.909 with the synonyms they asked for; three more (IT
-	// administrators, data engineers, architects), 0.977/0.855/0.908 on 5,609.
-	floorHitAt5 = 0.976
-	floorHitAt1 = 0.8538
+	// administrators, data engineers, architects), 0.977/0.855/0.908 on 5,609, and 0.978/0.856/0.909 with theirs.
+	floorHitAt5 = 0.9771
+	floorHitAt1 = 0.8556
 	floorMRR    = 0.908
 
 	// The held-out split's figures fell when its second batch (HeldOutSecond, 42 harder queries) joined it, with the
