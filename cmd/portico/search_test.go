@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/portico-dev/portico/samples"
 	"io"
 	"log/slog"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/samples"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
