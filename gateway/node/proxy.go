@@ -97,6 +97,8 @@ func (n *Node) handle(ctx *fasthttp.RequestCtx) {
 		o.pathLen = copy(o.path[:], ctx.Path())
 	}
 	n.serve(ctx, reqID, start, &o)
+	// The request's id only, whatever the upstream sent.
+	ctx.Response.Header.Del(headerRequestID)
 	ctx.Response.Header.Set(headerRequestID, reqID)
 	n.record(ctx, reqID, start, &o)
 }
@@ -217,6 +219,14 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, fromAuthorization bool, reqID string, now time.Time, o *outcome) {
 	req := &ctx.Request
 	h := &req.Header
+	// The client's X-Forwarded-For hops, all of them in order, read before
+	// any header is removed (fasthttp's Del moves the last header into the
+	// removed one's place, which reorders repeated headers).
+	var xff []byte
+	for _, p := range h.PeekAll("X-Forwarded-For") {
+		xff = append(xff, p...)
+		xff = append(xff, ", "...)
+	}
 	if fromAuthorization {
 		h.Del(fasthttp.HeaderAuthorization)
 	} else {
@@ -227,22 +237,29 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	}
 	clientClose := h.ConnectionClose()
 	h.ResetConnectionClose()
-	h.Set(headerTeam, k.Team)
-	h.Set(headerApp, k.App)
-	h.Set(headerSubscription, k.Subscription)
-	h.Set(headerRequestID, reqID)
+	// The node's headers replace every copy the client sent: fasthttp's
+	// Set replaces only the first, and a second, forged X-Portico-Team
+	// would reach the upstream beside the node's.
+	setOnly(h, headerTeam, k.Team)
+	setOnly(h, headerApp, k.App)
+	setOnly(h, headerSubscription, k.Subscription)
+	setOnly(h, headerRequestID, reqID)
 	var ipBuf [64]byte
 	ip := appendIP(ipBuf[:0], ctx.RemoteIP())
-	if prior := h.Peek("X-Forwarded-For"); len(prior) > 0 {
-		h.Set("X-Forwarded-For", string(prior)+", "+string(ip))
+	// The client's hops, then the client: one value whose last hop is the
+	// one the node saw.
+	h.Del("X-Forwarded-For")
+	if len(xff) > 0 {
+		h.SetBytesV("X-Forwarded-For", append(xff, ip...))
 	} else {
 		h.SetBytesV("X-Forwarded-For", ip)
 	}
 	if ctx.IsTLS() {
-		h.Set("X-Forwarded-Proto", "https")
+		setOnly(h, "X-Forwarded-Proto", "https")
 	} else {
-		h.Set("X-Forwarded-Proto", "http")
+		setOnly(h, "X-Forwarded-Proto", "http")
 	}
+	h.Del("X-Forwarded-Host")
 	h.SetBytesV("X-Forwarded-Host", h.Host())
 
 	// The upstream path: the targets' path and the rest after /{api}/v{major}.
@@ -298,6 +315,12 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	if rt.link != "" {
 		rh.Add("Link", rt.link)
 	}
+}
+
+// setOnly sets the header name to value, removing every other copy.
+func setOnly(h *fasthttp.RequestHeader, name, value string) {
+	h.Del(name)
+	h.Set(name, value)
 }
 
 // pathBuf joins the base path and the rest without allocating for the usual
