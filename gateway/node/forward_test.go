@@ -138,3 +138,33 @@ func TestOneRequestIDInTheAnswer(t *testing.T) {
 		t.Errorf("answer's X-Request-Id: %q, want only the request's", got)
 	}
 }
+
+// The upstream receives the rest of the path as the node routed it
+// (decoded, dot segments resolved), encoded again: an encoded '%', '?',
+// '#', space or line break the client sent stays encoded, so the upstream
+// decodes it once, as the client meant, and cannot be led out of the
+// target's path by a double encoding (%252e%252e) nor given a query or an
+// invalid request line.
+func TestUpstreamPathIsEncodedAgain(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL+"/base")
+	for _, tt := range []struct{ path, want string }{
+		{"/ledger/v1/accounts/42?expand=a%20b", "/base/accounts/42?expand=a%20b"},
+		{"/ledger/v1/a;v=1/b:c@d/!$&'()*+,=-._~", "/base/a;v=1/b:c@d/!$&'()*+,=-._~"},
+		{"/ledger/v1/%252e%252e/%252e%252e/admin", "/base/%252e%252e/%252e%252e/admin"},
+		{"/ledger/v1/a%3Fadmin=1%23x?q=1", "/base/a%3Fadmin=1%23x?q=1"},
+		{"/ledger/v1/a%20b", "/base/a%20b"},
+		{"/ledger/v1/a%0d%0aX-Injected:%20yes", "/base/a%0D%0AX-Injected:%20yes"},
+		{"/ledger/v1/caf%C3%A9", "/base/caf%C3%A9"},
+		{"/ledger/v1/%2e%2e/v1/x", "/base/x"}, // resolved by the node, as routed
+	} {
+		status, _ := rawRequest(t, addr, "GET "+tt.path+" HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(status, "200") {
+			t.Errorf("%s: status %s", tt.path, status)
+			continue
+		}
+		if got := up.got().requestURI; got != tt.want {
+			t.Errorf("%s: upstream got %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}

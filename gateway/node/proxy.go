@@ -266,8 +266,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	uri := req.URI()
 	path := uri.Path()
 	rest := path[rt.prefixLen:]
-	buf := pathBuf(rt.basePath, rest)
-	uri.SetPathBytes(buf)
+	// Built on the stack for the usual short paths (SetPathBytes copies).
+	var pathStack [256]byte
+	uri.SetPathBytes(appendPath(pathStack[:0], rt.basePath, rest))
 	if rt.https {
 		uri.SetScheme("https")
 	} else {
@@ -323,15 +324,42 @@ func setOnly(h *fasthttp.RequestHeader, name, value string) {
 	h.Set(name, value)
 }
 
-// pathBuf joins the base path and the rest without allocating for the usual
-// short paths.
-func pathBuf(base string, rest []byte) []byte {
-	b := make([]byte, 0, len(base)+len(rest)+1)
-	b = append(b, base...)
+// appendPath appends the base path (the target's, escaped) and the rest of
+// the client's path to dst. The rest is the path as the node routed it,
+// decoded (fasthttp decodes and resolves dot segments), so it is encoded
+// again: sent as it is, an encoded '%' would be decoded a second time by
+// the upstream (%252e%252e/ becoming ../ there, out of the target's path),
+// an encoded '?' or '#' would start a query or fragment, and a space, a
+// line break or a byte beyond ASCII would make the request line invalid.
+func appendPath(dst []byte, base string, rest []byte) []byte {
+	dst = append(dst, base...)
 	if len(rest) == 0 {
-		return append(b, '/')
+		return append(dst, '/')
 	}
-	return append(b, rest...)
+	for _, c := range rest {
+		if pathChar(c) {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// pathChar reports whether c stands for itself in a URI path (RFC 3986
+// pchar and '/'): unreserved, sub-delims, ':' and '@'.
+func pathChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	switch c {
+	case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/':
+		return true
+	}
+	return false
 }
 
 // appendIP appends ip as net.IP.String writes it, without allocating.
