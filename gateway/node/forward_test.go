@@ -168,3 +168,55 @@ func TestUpstreamPathIsEncodedAgain(t *testing.T) {
 		}
 	}
 }
+
+// Connection and the headers it names concern one connection (RFC 9110
+// 7.6.1): the node removes them both ways. Forwarded, "Connection:
+// X-Portico-Team" would have a proxy in front of the upstream remove the
+// consumer's team the node set, and an upstream's connection-specific
+// headers reached the client.
+func TestConnectionHeadersAreRemovedBothWays(t *testing.T) {
+	up := startRecorder(t, func(w http.ResponseWriter) {
+		w.Header().Set("Connection", "X-Upstream-Hop")
+		w.Header().Set("X-Upstream-Hop", "internal")
+	})
+	addr := serveLocal(t, up.URL)
+	for _, conn := range []string{"X-Portico-Team, X-Hop", "close, X-Portico-Team, X-Hop", "keep-alive\r\nConnection: X-Portico-Team, x-hop"} {
+		status, h := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nX-Hop: 1\r\nX-Kept: 1\r\nConnection: "+conn+"\r\n\r\n")
+		if !strings.HasPrefix(status, "200") {
+			t.Fatalf("Connection: %q: status %s", conn, status)
+		}
+		got := up.got().header
+		if v := got.Values("Connection"); len(v) > 0 {
+			t.Errorf("Connection: %q: upstream got Connection %q", conn, v)
+		}
+		if v := got.Values("X-Hop"); len(v) > 0 {
+			t.Errorf("Connection: %q: upstream got X-Hop %q, a header the client's Connection names", conn, v)
+		}
+		if got.Get("X-Portico-Team") != "acme" || got.Get("X-Kept") != "1" {
+			t.Errorf("Connection: %q: upstream got X-Portico-Team %q, X-Kept %q", conn, got.Get("X-Portico-Team"), got.Get("X-Kept"))
+		}
+		if v := h.Values("X-Upstream-Hop"); len(v) > 0 {
+			t.Errorf("Connection: %q: the answer carries X-Upstream-Hop %q, a header the upstream's Connection names", conn, v)
+		}
+		// (net/http removes a Connection: close as it reads the answer.)
+		if v := h.Values("Connection"); len(v) > 0 {
+			t.Errorf("Connection: %q: the answer's Connection is %q", conn, v)
+		}
+	}
+	// A client that asks to close gets Connection: close and the node
+	// closes, also when the upstream fails.
+	down := serveLocal(t, "http://127.0.0.1:1")
+	for _, a := range []string{addr, down} {
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close, X-Hop\r\n\r\n")
+		raw, err := io.ReadAll(c) // to the node's close
+		c.Close()
+		if err != nil || !strings.Contains(string(raw), "\r\nConnection: close\r\n") {
+			t.Errorf("answer to a client asking to close (%v):\n%s", err, raw)
+		}
+	}
+}

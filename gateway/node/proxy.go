@@ -235,8 +235,12 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	for _, name := range hopByHop {
 		h.Del(name)
 	}
+	// Connection and the headers it names are the client's connection's:
+	// forwarded, "Connection: X-Portico-Team" would have a proxy in front
+	// of the upstream remove the team the node sets.
+	removeConnectionOptions(h)
 	clientClose := h.ConnectionClose()
-	h.ResetConnectionClose()
+	h.Del(fasthttp.HeaderConnection)
 	// The node's headers replace every copy the client sent: fasthttp's
 	// Set replaces only the first, and a second, forged X-Portico-Team
 	// would reach the upstream beside the node's.
@@ -283,11 +287,11 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 		err = rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
 	}
 	rt.m.upstream.Observe(time.Since(sent).Seconds())
-	if clientClose {
-		ctx.SetConnectionClose()
-	}
 	if err != nil {
 		ctx.Response.Reset()
+		if clientClose {
+			ctx.SetConnectionClose()
+		}
 		if isTimeout(err) {
 			o.reason = "upstream timeout"
 			n.metrics.upstreamErrors.WithLabelValues("timeout").Inc()
@@ -301,8 +305,12 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 		return
 	}
 	rh := &ctx.Response.Header
-	if !clientClose {
-		rh.ResetConnectionClose()
+	// The upstream's Connection and the headers it names are the upstream
+	// connection's; the client's connection closes when the client asked.
+	removeConnectionOptions(rh)
+	rh.Del(fasthttp.HeaderConnection)
+	if clientClose {
+		rh.SetConnectionClose()
 	}
 	for _, name := range hopByHop {
 		rh.Del(name)
@@ -315,6 +323,36 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 	}
 	if rt.link != "" {
 		rh.Add("Link", rt.link)
+	}
+}
+
+// headerEditor is what removeConnectionOptions needs of a request's or a
+// response's headers.
+type headerEditor interface {
+	PeekAll(key string) [][]byte
+	DelBytes(key []byte)
+}
+
+// removeConnectionOptions removes the headers that h's Connection names
+// (RFC 9110 7.6.1), but not the message's framing and host, which fasthttp
+// manages; the caller removes Connection itself.
+func removeConnectionOptions(h headerEditor) {
+	for _, v := range h.PeekAll(fasthttp.HeaderConnection) {
+		for len(v) > 0 {
+			var name []byte
+			if i := bytes.IndexByte(v, ','); i >= 0 {
+				name, v = v[:i], v[i+1:]
+			} else {
+				name, v = v, nil
+			}
+			name = bytes.TrimSpace(name)
+			if len(name) == 0 || bytes.EqualFold(name, []byte("close")) || bytes.EqualFold(name, []byte(fasthttp.HeaderConnection)) ||
+				bytes.EqualFold(name, []byte(fasthttp.HeaderContentLength)) || bytes.EqualFold(name, []byte(fasthttp.HeaderTransferEncoding)) ||
+				bytes.EqualFold(name, []byte(fasthttp.HeaderHost)) {
+				continue
+			}
+			h.DelBytes(name)
+		}
 	}
 }
 
