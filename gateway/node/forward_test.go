@@ -220,3 +220,27 @@ func TestConnectionHeadersAreRemovedBothWays(t *testing.T) {
 		}
 	}
 }
+
+// A key is never forwarded: a client sending it in X-API-Key and as
+// Authorization: Bearer too (or another key there) must not hand it to the
+// upstream; an Authorization that is no key of the node's is the
+// upstream's and is kept.
+func TestKeyInBothHeadersIsNotForwarded(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	for _, tt := range []struct{ authorization, want string }{
+		{"Bearer ptk_k1_secret", ""},
+		{"bearer  ptk_k1_secret ", ""},
+		{"Bearer ptk_k3_secret", ""}, // another subscription's key
+		{"Bearer upstream-token", "Bearer upstream-token"},
+		{"Basic dXNlcjpwYXNz", "Basic dXNlcjpwYXNz"},
+	} {
+		status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAuthorization: "+tt.authorization+"\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(status, "200") {
+			t.Fatalf("Authorization %q: status %s", tt.authorization, status)
+		}
+		if got := up.got().header.Get("Authorization"); got != tt.want {
+			t.Errorf("Authorization %q: upstream got %q, want %q", tt.authorization, got, tt.want)
+		}
+	}
+}

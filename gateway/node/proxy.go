@@ -150,10 +150,8 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	key := ctx.Request.Header.Peek(headerAPIKey)
 	fromAuthorization := false
 	if len(key) == 0 {
-		if a := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization); len(a) > 7 && bytes.EqualFold(a[:7], []byte("bearer ")) {
-			key = bytes.TrimSpace(a[7:])
-			fromAuthorization = true
-		}
+		key = bearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization))
+		fromAuthorization = len(key) > 0
 	}
 	if len(key) == 0 {
 		o.reason = "missing key"
@@ -210,13 +208,22 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		}
 	}
 
-	n.forward(ctx, rt, k, fromAuthorization, reqID, now, o)
+	// A key is never forwarded: nor the one sent as a bearer token beside
+	// X-API-Key (or another key of the node's there). Any other
+	// Authorization is the upstream's.
+	stripAuthorization := fromAuthorization
+	if b := bearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)); !fromAuthorization && len(b) > 0 {
+		if _, known := c.state.KeyByHash(sha256.Sum256(b)); known || bytes.Equal(b, key) {
+			stripAuthorization = true
+		}
+	}
+	n.forward(ctx, rt, k, stripAuthorization, reqID, now, o)
 	if d.Limit > 0 {
 		setRateLimit(&ctx.Response.Header, d)
 	}
 }
 
-func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, fromAuthorization bool, reqID string, now time.Time, o *outcome) {
+func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stripAuthorization bool, reqID string, now time.Time, o *outcome) {
 	req := &ctx.Request
 	h := &req.Header
 	// The client's X-Forwarded-For hops, all of them in order, read before
@@ -227,10 +234,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, from
 		xff = append(xff, p...)
 		xff = append(xff, ", "...)
 	}
-	if fromAuthorization {
+	h.Del(headerAPIKey)
+	if stripAuthorization {
 		h.Del(fasthttp.HeaderAuthorization)
-	} else {
-		h.Del(headerAPIKey)
 	}
 	for _, name := range hopByHop {
 		h.Del(name)
@@ -354,6 +360,15 @@ func removeConnectionOptions(h headerEditor) {
 			h.DelBytes(name)
 		}
 	}
+}
+
+// bearer is the token of an Authorization: Bearer value (the scheme in any
+// case), or nil.
+func bearer(a []byte) []byte {
+	if len(a) > 7 && bytes.EqualFold(a[:7], []byte("bearer ")) {
+		return bytes.TrimSpace(a[7:])
+	}
+	return nil
 }
 
 // setOnly sets the header name to value, removing every other copy.
