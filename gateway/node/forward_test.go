@@ -244,3 +244,14 @@ func TestKeyInBothHeadersIsNotForwarded(t *testing.T) {
 		}
 	}
 }
+
+// Headers over the node's 16 KiB answer 431, as the node's error handler
+// means to (fasthttp's ErrSmallBuffer does not unwrap to ErrSmallReadBuffer).
+func TestLargeHeadersAnswer431(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	status, h := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nX-Big: "+strings.Repeat("a", 20<<10)+"\r\n\r\n")
+	if !strings.HasPrefix(status, "431") || h.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("status %s, Content-Type %q; want 431 and a problem", status, h.Get("Content-Type"))
+	}
+}

@@ -282,7 +282,9 @@ func (n *Node) server() *fasthttp.Server {
 			status, detail := fasthttp.StatusBadRequest, "the request could not be read"
 			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 				status, detail = fasthttp.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", n.opts.MaxRequestBody)
-			} else if errors.Is(err, fasthttp.ErrSmallReadBuffer) {
+			} else if smallBuffer := (*fasthttp.ErrSmallBuffer)(nil); errors.As(err, &smallBuffer) || errors.Is(err, fasthttp.ErrSmallReadBuffer) {
+				// ErrSmallBuffer, which the server returns, does not unwrap
+				// to ErrSmallReadBuffer.
 				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"
 			}
 			reqID := n.reqIDs.next()
