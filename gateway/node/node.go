@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -278,6 +279,10 @@ func (n *Node) server() *fasthttp.Server {
 		IdleTimeout:                   90 * time.Second,
 		DisablePreParseMultipartForm:  true,
 		CloseOnShutdown:               true,
+		// fasthttp's own messages quote the request they could not read
+		// (its header block, a key among them): never written as they are.
+		SecureErrorLogMessage: true,
+		Logger:                serverLogger{n.opts.Logger},
 		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
 			status, detail := fasthttp.StatusBadRequest, "the request could not be read"
 			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
@@ -292,4 +297,19 @@ func (n *Node) server() *fasthttp.Server {
 			writeProblem(ctx, status, detail, reqID, nil)
 		},
 	}
+}
+
+// serverLogger receives the data-plane server's own messages. A connection
+// that ended on an error is noted at debug level without the error, whose
+// text may quote the request (a malformed X-API-Key's value, or the whole
+// header block); the server's other messages (too many connections, accept
+// errors) say nothing of a request and are logged as warnings.
+type serverLogger struct{ l *slog.Logger }
+
+func (s serverLogger) Printf(format string, args ...any) {
+	if strings.HasPrefix(format, "error when serving connection") {
+		s.l.Debug("a data-plane connection ended on a request that could not be read (details withheld: they may quote the request)")
+		return
+	}
+	s.l.Warn("data-plane server", "detail", fmt.Sprintf(format, args...))
 }
