@@ -255,3 +255,20 @@ func TestLargeHeadersAnswer431(t *testing.T) {
 		t.Errorf("status %s, Content-Type %q; want 431 and a problem", status, h.Get("Content-Type"))
 	}
 }
+
+// A header whose name is not a token (RFC 9110 5.1), such as "Bad Header",
+// is refused with 400, not forwarded as it is to the upstream, where a
+// parser reading names differently could frame the request differently.
+func TestInvalidHeaderNamesAreRefused(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	for _, name := range []string{"Bad Header", "Content-Length x", "X(y)"} {
+		status, h := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"+name+": 1\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(status, "400") || h.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("header %q: status %s, want 400 and a problem", name, status)
+		}
+	}
+	if status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nX-Ok_1.~!#$%&'*+^`|: 1\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(status, "200") {
+		t.Errorf("a header named with every token character: status %s, want 200", status)
+	}
+}

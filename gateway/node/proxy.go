@@ -146,6 +146,17 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		return
 	}
 
+	// A header name that is no token (fasthttp takes "Bad Header: 1") is
+	// not forwarded: an upstream reading names otherwise could frame or
+	// read the request differently.
+	for name := range ctx.Request.Header.All() {
+		if !headerToken(name) {
+			o.reason = "invalid header name"
+			writeProblem(ctx, fasthttp.StatusBadRequest, "a header name is not valid (RFC 9110 5.1)", reqID, nil)
+			return
+		}
+	}
+
 	// The key: X-API-Key, or Authorization: Bearer.
 	key := ctx.Request.Header.Peek(headerAPIKey)
 	fromAuthorization := false
@@ -360,6 +371,23 @@ func removeConnectionOptions(h headerEditor) {
 			h.DelBytes(name)
 		}
 	}
+}
+
+// headerToken reports whether name is a header field name: a token of
+// RFC 9110 5.6.2.
+func headerToken(name []byte) bool {
+	if len(name) == 0 {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // bearer is the token of an Authorization: Bearer value (the scheme in any
