@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type config struct {
 	Log                                     cliconf.Log
 	ConnectTimeout, ResponseTimeout         string
 	UsageInterval                           string
+	MaxConnections, MaxBody                 string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
 }
@@ -37,6 +39,8 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "access-log", Env: "PORTICO_GATEWAY_ACCESS_LOG", Default: "on", Usage: "one line per request on standard output: on or off", Dst: &c.AccessLog},
 		{Flag: "connect-timeout", Env: "PORTICO_GATEWAY_CONNECT_TIMEOUT", Default: "5s", Usage: "upstream connect timeout for routes that set none", Dst: &c.ConnectTimeout},
 		{Flag: "response-timeout", Env: "PORTICO_GATEWAY_RESPONSE_TIMEOUT", Default: "60s", Usage: "upstream response timeout for routes that set none", Dst: &c.ResponseTimeout},
+		{Flag: "max-connections", Env: "PORTICO_GATEWAY_MAX_CONNECTIONS", Default: "10000", Usage: "clients' connections served at once; one more is answered 503", Dst: &c.MaxConnections},
+		{Flag: "max-body", Env: "PORTICO_GATEWAY_MAX_BODY", Default: "16MiB", Usage: "largest request body forwarded (KiB or MiB), larger ones are answered 413", Dst: &c.MaxBody},
 		{Flag: "usage-interval", Env: "PORTICO_GATEWAY_USAGE_INTERVAL", Default: "10s", Usage: "how often the usage counted is written to the spool and sent to the portal", Dst: &c.UsageInterval},
 	}
 }
@@ -88,7 +92,32 @@ func (c *config) validate() error {
 	if _, err := c.usageInterval(); err != nil {
 		return err
 	}
+	if _, _, err := c.bounds(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// bounds are the data plane's connection and request body limits: 1 to
+// 1,000,000 connections, a body of 1 KiB to 1 GiB.
+func (c *config) bounds() (conns, body int, err error) {
+	conns, err = strconv.Atoi(strings.TrimSpace(c.MaxConnections))
+	if err != nil || conns < 1 || conns > 1_000_000 {
+		return 0, 0, fmt.Errorf("invalid --max-connections %q: use a number from 1 to 1000000", c.MaxConnections)
+	}
+	v := strings.TrimSpace(c.MaxBody)
+	unit := 0
+	switch {
+	case strings.HasSuffix(v, "MiB"):
+		unit, v = 1<<20, strings.TrimSuffix(v, "MiB")
+	case strings.HasSuffix(v, "KiB"):
+		unit, v = 1<<10, strings.TrimSuffix(v, "KiB")
+	}
+	n, err := strconv.Atoi(v)
+	if unit == 0 || err != nil || n < 1 || int64(n)*int64(unit) > 1<<30 {
+		return 0, 0, fmt.Errorf("invalid --max-body %q: use a size from 1KiB to 1024MiB, such as 16MiB", c.MaxBody)
+	}
+	return conns, n * unit, nil
 }
 
 // usageInterval is how often usage is spooled and sent: 1 s to 5 min.

@@ -36,6 +36,9 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"bad usage interval", []string{"--portal", "https://x", "--usage-interval", "10ms"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --usage-interval"},
 		{"bad access log", []string{"--portal", "https://x", "--access-log", "maybe"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --access-log"},
 		{"bad redis url", []string{"--portal", "https://x", "--redis-url", "http://redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --redis-url"},
+		{"no connections", []string{"--portal", "https://x", "--max-connections", "0"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-connections"},
+		{"body without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_MAX_BODY", "16"), "invalid --max-body"},
+		{"body too large", []string{"--portal", "https://x", "--max-body", "2048MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
 	}
 	for _, tt := range tests {

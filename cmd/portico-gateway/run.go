@@ -79,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()
+	conns, maxBody, _ := c.bounds()
 	reg := prometheus.NewRegistry()
 	var limiter interface {
 		node.Limiter
@@ -107,8 +108,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger: log, AccessLog: access, Limiter: limiter,
 		Agent:          "portico-gateway " + buildVersion(),
 		ConnectTimeout: connect, ResponseTimeout: response,
-		UsageInterval: usageEvery,
-		Registry:      reg,
+		UsageInterval:  usageEvery,
+		Registry:       reg,
+		MaxConnections: conns, MaxRequestBody: maxBody,
 	})
 	if err := n.LoadLastKnownGood(); err != nil {
 		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)

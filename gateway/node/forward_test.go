@@ -56,7 +56,14 @@ func (r *recorder) got() seen {
 // installed directly (no portal), and returns its data-plane address.
 func serveLocal(t *testing.T, targets ...string) string {
 	t.Helper()
-	n := node.New(node.Options{DataDir: t.TempDir(), ResponseTimeout: 2 * time.Second, ConnectTimeout: time.Second})
+	return serveLocalWith(t, node.Options{}, targets...)
+}
+
+// serveLocalWith is serveLocal with the node's options o.
+func serveLocalWith(t *testing.T, o node.Options, targets ...string) string {
+	t.Helper()
+	o.DataDir, o.ResponseTimeout, o.ConnectTimeout = t.TempDir(), 2*time.Second, time.Second
+	n := node.New(o)
 	if err := n.Install(config(t, 1, targets...)); err != nil {
 		t.Fatal(err)
 	}
@@ -271,4 +278,49 @@ func TestInvalidHeaderNamesAreRefused(t *testing.T) {
 	if status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nX-Ok_1.~!#$%&'*+^`|: 1\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(status, "200") {
 		t.Errorf("a header named with every token character: status %s, want 200", status)
 	}
+}
+
+// A key sent in a chunked body's trailer is refused (400), whether or not
+// the Trailer header announced it: keys are read from the header section.
+func TestKeyInTrailerIsRefused(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	for _, announce := range []string{"Trailer: X-API-Key\r\n", ""} {
+		status, h := rawRequest(t, addr, "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\n"+announce+"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nhi\r\n0\r\nX-API-Key: ptk_k1_secret\r\n\r\n")
+		if !strings.HasPrefix(status, "400") || h.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%q: status %s, want 400 and a problem", announce, status)
+		}
+	}
+}
+
+// MaxConnections bounds the clients' connections served at once: one more
+// is answered 503 and closed, and is served again once one has ended.
+func TestConnectionsAreBounded(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocalWith(t, node.Options{MaxConnections: 2}, up.URL)
+	var held []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	time.Sleep(100 * time.Millisecond) // both accepted
+	if status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"); !strings.HasPrefix(status, "503") {
+		t.Errorf("a third connection: status %q, want 503", status)
+	}
+	held[0].Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n")
+		if strings.HasPrefix(status, "200") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a connection ended: status %q, want 200", status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	held[1].Close()
 }

@@ -52,6 +52,10 @@ type Options struct {
 	// MaxRequestBody and MaxResponseBody bound bodies (bytes).
 	MaxRequestBody  int
 	MaxResponseBody int
+	// MaxConnections bounds the clients' connections served at once (default
+	// 10,000); one more is answered 503 and closed. With the bodies' bounds
+	// it bounds the data plane's memory.
+	MaxConnections int
 	// Wait is how long a sync request waits for a change.
 	Wait time.Duration
 	// Registry receives the node's metrics.
@@ -88,6 +92,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxResponseBody == 0 {
 		o.MaxResponseBody = 64 << 20
+	}
+	if o.MaxConnections == 0 {
+		o.MaxConnections = 10000
 	}
 	if o.Wait == 0 {
 		o.Wait = 25 * time.Second
@@ -274,6 +281,7 @@ func (n *Node) server() *fasthttp.Server {
 		DisableHeaderNamesNormalizing: false,
 		ReadBufferSize:                16 << 10,
 		MaxRequestBodySize:            n.opts.MaxRequestBody,
+		Concurrency:                   n.opts.MaxConnections,
 		ReadTimeout:                   60 * time.Second,
 		WriteTimeout:                  n.opts.ResponseTimeout + 60*time.Second,
 		IdleTimeout:                   90 * time.Second,

@@ -157,6 +157,17 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		}
 	}
 
+	// A key is read from the header section only: fasthttp's Peek also
+	// finds a field of a chunked body's trailer (it refuses Authorization
+	// there, not X-API-Key), which no client sends a key in.
+	for name := range ctx.Request.Header.Trailers() {
+		if bytes.EqualFold(name, []byte(headerAPIKey)) {
+			o.reason = "key in trailer"
+			writeProblem(ctx, fasthttp.StatusBadRequest, "an API key is read from the request's headers, not from its trailer", reqID, nil)
+			return
+		}
+	}
+
 	// The key: X-API-Key, or Authorization: Bearer.
 	key := ctx.Request.Header.Peek(headerAPIKey)
 	fromAuthorization := false
