@@ -44,7 +44,10 @@ func (h *Handler) renderSynonyms(c *fiber.Ctx, p synonyms.Page) error {
 // UpdateSynonyms saves the form's list, or Portico's defaults.
 func (h *Handler) UpdateSynonyms(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	text := c.FormValue("synonyms")
+	// The index keeps the list's words (its typo corrections towards them):
+	// they must not point into the request's buffer, which the next request
+	// overwrites.
+	text := strings.Clone(c.FormValue("synonyms"))
 	var groups [][]string
 	switch {
 	case c.FormValue("defaults") != "":
