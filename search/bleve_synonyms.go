@@ -84,6 +84,9 @@ func (b *Bleve) SetSynonyms(ctx context.Context, syn Synonyms) error {
 	if b.idx == nil {
 		return errors.New("set synonyms: index is closed")
 	}
+	// The index keeps the list's words: copies of its own, whatever
+	// buffer the caller's strings point into (a request's).
+	syn = cloneSynonyms(syn)
 	th := &thesaurus{}
 	stems := func(member string) []string {
 		var out []string
@@ -298,6 +301,18 @@ func runsOf(s, run []string) []int {
 	for i := 0; i+len(run) <= len(s); i++ {
 		if slices.Equal(s[i:i+len(run)], run) {
 			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// cloneSynonyms copies every member of syn into memory of its own.
+func cloneSynonyms(syn Synonyms) Synonyms {
+	out := make(Synonyms, len(syn))
+	for i, g := range syn {
+		out[i] = make([]string, len(g))
+		for j, m := range g {
+			out[i][j] = strings.Clone(m)
 		}
 	}
 	return out
