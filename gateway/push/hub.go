@@ -39,6 +39,16 @@ type SnapshotSource interface {
 	DeltaSince(ctx context.Context, base gateway.Head) (d *gateway.Delta, ok bool, err error)
 }
 
+// Follower is a SnapshotSource that can catch up with the newest state at
+// once (the portal's Source reads its database's change log). The hub asks it
+// to when a node reports a state the source does not hold yet that may be
+// newer (the node was answered by another, faster, portal instance), before
+// deciding what to send: a node is never sent back to an older state
+// because its request reached an instance that lags behind.
+type Follower interface {
+	Sync(ctx context.Context) (bool, error)
+}
+
 // QuotaSource gives the hub the daily quota counts to push (optional: a
 // portal that counts no quotas has none). Every portal instance reads the
 // same database, so each hub's counts are the portal's.
@@ -374,6 +384,7 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 	h.mu.Lock()
 	gone := h.nodes[node].gone
 	h.mu.Unlock()
+	caughtUp := false
 	for {
 		h.mu.Lock()
 		changed := h.changed
@@ -381,6 +392,21 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 		head, err := h.Refresh(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if !caughtUp && h.nodeMayBeAhead(&req, head) {
+			// The node may hold a newer state than this instance does (it
+			// was answered by another instance): catch up with the
+			// database first. If it is still ahead afterwards, the
+			// database went back (a restore) and it gets the full state.
+			caughtUp = true
+			if f, ok := h.src.(Follower); ok {
+				if _, err := f.Sync(ctx); err != nil && ctx.Err() == nil {
+					return nil, err
+				}
+				if head, err = h.Refresh(ctx); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if r, err := h.decide(ctx, &req, head); r != nil || err != nil {
 			return r, err
@@ -404,6 +430,13 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// nodeMayBeAhead reports whether the node serves a state the hub does not
+// hold that is not older than head: one this instance has not followed yet,
+// or one of a database that went back.
+func (h *Hub) nodeMayBeAhead(req *gateway.SyncRequest, head gateway.Head) bool {
+	return req.Version > 0 && req.Version >= head.Version && (gateway.Head{Version: req.Version, Hash: req.Hash}) != head
 }
 
 // decide returns what to send now, or nil to wait for a change.
