@@ -164,7 +164,18 @@ type nodeEntry struct {
 	status  NodeStatus
 	waiting int
 	gone    chan struct{} // closed by Disconnect
+	// held are the node's requests held now, oldest first: each is
+	// answered (with a heartbeat) when its channel is closed.
+	held []chan struct{}
 }
+
+// MaxHeldPerNode bounds the requests of one node held at once. A node
+// sends one at a time; more are requests it gave up (a connection that
+// broke without the portal noticing, a node restarted) or someone holding
+// its token opening many: beyond the bound, the oldest is answered with a
+// heartbeat, so a node's token holds at most this many connections, each
+// costing the portal a goroutine and a connection.
+const MaxHeldPerNode = 4
 
 // Options configure a hub.
 type Options struct {
@@ -382,8 +393,27 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 	timer := time.NewTimer(req.Wait(h.maxWait))
 	defer timer.Stop()
 	h.mu.Lock()
-	gone := h.nodes[node].gone
+	e := h.nodes[node]
+	if e == nil {
+		// Forgotten (revoked) since its request began.
+		h.mu.Unlock()
+		return nil, ErrDisconnected
+	}
+	gone := e.gone
+	superseded := make(chan struct{})
+	e.held = append(e.held, superseded)
+	if len(e.held) > MaxHeldPerNode {
+		close(e.held[0])
+		e.held = slices.Delete(e.held, 0, 1)
+	}
 	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		if i := slices.Index(e.held, superseded); i >= 0 {
+			e.held = slices.Delete(e.held, i, i+1)
+		}
+		h.mu.Unlock()
+	}()
 	caughtUp := false
 	for {
 		h.mu.Lock()
@@ -423,6 +453,8 @@ func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*
 		select {
 		case <-changed:
 		case <-timer.C:
+			return heartbeat(head), nil
+		case <-superseded:
 			return heartbeat(head), nil
 		case <-gone:
 			return nil, ErrDisconnected

@@ -360,3 +360,54 @@ func TestHelloInSyncIsAnsweredAtOnce(t *testing.T) {
 		t.Errorf("poll in sync answered %s at once, want it held", r.Media)
 	}
 }
+
+// TestHeldRequestsPerNodeAreBounded: one node's token cannot make the
+// portal hold any number of requests (each a goroutine and a connection):
+// beyond MaxHeldPerNode, the oldest are answered at once.
+const maxHeldPerNode = 4 // push.MaxHeldPerNode
+
+func TestHeldRequestsPerNodeAreBounded(t *testing.T) {
+	_, hub, states := setup(t)
+	head := states[3].Head()
+	const n = 40
+	done := make(chan string, n)
+	for range n {
+		go func() {
+			r := req(gateway.MsgPoll, head)
+			r.WaitMS = 10_000
+			reply, err := hub.Sync(context.Background(), "n1", r)
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- reply.Media
+		}()
+	}
+	answered := 0
+	timeout := time.After(time.Second) // the hub holds requests for 2 s
+	for answered < n-maxHeldPerNode {
+		select {
+		case m := <-done:
+			if m != gateway.MediaHeartbeat {
+				t.Fatalf("a superseded request got %s, want a heartbeat", m)
+			}
+			answered++
+		case <-timeout:
+			t.Fatalf("%d of %d held requests of one node answered within 1 s; want all but %d", answered, n, maxHeldPerNode)
+		}
+	}
+	// Another node's requests are not affected.
+	other := make(chan *push.Reply, 1)
+	go func() {
+		r := req(gateway.MsgPoll, head)
+		r.WaitMS = 300
+		reply, _ := hub.Sync(context.Background(), "n2", r)
+		other <- reply
+	}()
+	select {
+	case r := <-other:
+		t.Fatalf("n2's request answered early: %s", r.Media)
+	case <-time.After(200 * time.Millisecond):
+	}
+	<-other
+}
