@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/portico-dev/portico/gateway"
 )
@@ -128,7 +129,7 @@ func (n *Node) syncRequest(s *syncState, now time.Time) gateway.SyncRequest {
 		req.Quotas = n.quota.revision()
 	}
 	if err := n.persistError(); err != nil {
-		req.Error = truncate(err.Error(), 2000)
+		req.Error = truncateText(err.Error(), 2000)
 	}
 	if s.rejected != nil {
 		r := *s.rejected
@@ -165,7 +166,7 @@ func (n *Node) receiveSnapshot(body []byte, s *syncState, log *slog.Logger) {
 	if err != nil {
 		var head gateway.Head
 		json.Unmarshal(body, &head)
-		n.reject(s, gateway.Rejection{Version: head.Version, Hash: truncate(head.Hash, 64), Full: true, Reason: err.Error()}, log)
+		n.reject(s, gateway.Rejection{Version: head.Version, Hash: head.Hash, Full: true, Reason: err.Error()}, log)
 		return
 	}
 	if cur := n.Current(); cur != nil && st.Version() < cur.Version() {
@@ -179,7 +180,7 @@ func (n *Node) receiveDelta(body []byte, s *syncState, log *slog.Logger) {
 	if err != nil {
 		var head gateway.Head
 		json.Unmarshal(body, &head)
-		n.reject(s, gateway.Rejection{Version: head.Version, Hash: truncate(head.Hash, 64), Reason: err.Error()}, log)
+		n.reject(s, gateway.Rejection{Version: head.Version, Hash: head.Hash, Reason: err.Error()}, log)
 		return
 	}
 	cur := n.Current()
@@ -210,7 +211,12 @@ func (n *Node) accept(st *gateway.State, d *gateway.Delta, s *syncState, log *sl
 // refused full state is asked for again after a backoff (1 s doubling to
 // 5 min); a refused delta makes the portal send the full state at once.
 func (n *Node) reject(s *syncState, r gateway.Rejection, log *slog.Logger) {
-	r.Reason = truncate(r.Reason, 2000)
+	// What the portal accepts (gateway.SyncRequest.Validate): a request it
+	// refused would carry the same refusal again on every retry.
+	r.Reason = truncateText(r.Reason, 2000)
+	if !validHash(r.Hash) {
+		r.Hash = ""
+	}
 	n.metrics.applies.WithLabelValues("nack").Inc()
 	if r.Full {
 		if s.rejected != nil && s.rejected.Full && s.rejected.Version == r.Version && s.rejected.Hash == r.Hash {
@@ -300,6 +306,33 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// truncateText is s as valid UTF-8 (invalid bytes become '?') cut to at
+// most n bytes at a character boundary.
+func truncateText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// validHash reports whether h is a hash as the protocol writes them: 64
+// lowercase hex digits.
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func printable(s string) string {
