@@ -76,12 +76,15 @@ func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}
 }
 
 // disconnectRevoked ends the held requests of nodes that are no longer
-// registered.
+// registered, or whose name was registered again (with a new token) since
+// it last looked: the hub knows nodes by name, and a revocation followed by
+// a new registration of the name (how a node's token is replaced) made on
+// another instance would otherwise leave the old token's requests held,
+// answered with the configuration and recorded as the new registration's.
 func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
+	// Read even when no request is held, so that the registrations are
+	// known from before a node's request arrives.
 	held := hub.Nodes()
-	if len(held) == 0 {
-		return
-	}
 	active, err := s.store.GatewayNodes(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -89,16 +92,22 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 		}
 		return
 	}
-	names := make(map[string]bool, len(active))
+	ids := make(map[string]int64, len(active))
 	for _, n := range active {
-		names[n.Name] = true
+		ids[n.Name] = n.ID
 	}
 	for _, h := range held {
-		if !names[h.Name] {
+		id, ok := ids[h.Name]
+		switch {
+		case !ok:
 			hub.Forget(h.Name)
 			s.log.Info("gateway node disconnected: its registration was revoked", "node", h.Name)
+		case s.nodeIDs != nil && s.nodeIDs[h.Name] != id:
+			hub.Forget(h.Name)
+			s.log.Info("gateway node disconnected: its name was registered again, with a new token", "node", h.Name)
 		}
 	}
+	s.nodeIDs = ids
 }
 
 // RequestCompile asks the outbox for a compile (done at start, so that a

@@ -1,0 +1,80 @@
+package control_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestRevokedNodeIsDisconnectedWhenItsNameIsReused: a node's token is
+// replaced the only way there is, by revoking the node and registering the
+// name again, on one portal instance. Another instance holding the old
+// token's request must end it, even though the name is registered again
+// by the time it looks, and must not record the old node's state as the new
+// registration's.
+func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.drain(t)
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		// Instance B: its own source, hub and follower.
+		srcB := control.NewSource(s, nil)
+		if _, err := srcB.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		hubB := push.NewHub(srcB, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
+		head, _ := hubB.Refresh(ctx)
+		wake := make(chan struct{}, 1)
+		fctx, stop := context.WithCancel(ctx)
+		defer stop()
+		followed := make(chan struct{})
+		go func() { defer close(followed); srcB.Follow(fctx, hubB, wake) }()
+		defer func() { stop(); <-followed }()
+
+		// The old node's request is held by B; it serves the newest state
+		// and says it cannot write its last-known-good.
+		errc := make(chan error, 1)
+		go func() {
+			_, err := hubB.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
+				Error: "the old node's disk is full"})
+			errc <- err
+		}()
+		time.Sleep(100 * time.Millisecond)
+
+		// Instance A (f.svc, no hub here) revokes it and registers the name
+		// again, before B's follower looks.
+		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Fatal(err)
+		}
+		wake <- struct{}{}
+		select {
+		case err := <-errc:
+			if !errors.Is(err, push.ErrDisconnected) {
+				t.Fatalf("the revoked token's held request ended with %v, want disconnected", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("the revoked token's held request was still held 3 s after the revocation")
+		}
+		ns, err := s.GatewayNodes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
+			t.Errorf("the new registration shows the revoked node's state: %+v", ns)
+		}
+	})
+}
