@@ -9,6 +9,13 @@ import "slices"
 // plural and -ing forms, domain words the description may not use, and a few typos), and no text repeats a dev
 // query. Do not tune the ranking to these queries: check a change on them, and drop it when it helps the dev split
 // but hurts this one. Adding a query after a ranking change makes it a dev query: add it to Cases instead.
+//
+// Its judgements were checked on 4 December 2026 by two assessors working apart, who read only the queries and the
+// samples (never the judgements, the ranking or its output) and listed every sample that does what each query asks:
+// they gave the same APIs for 280 of the 281 queries, and agreed with these judgements on 274 and 275. Where both
+// differed from them, both were followed: Stripe's exchange rates added to three currency queries, Slack's session
+// reset to "sign out a user from all sessions"; Stripe and the VAT API taken out of "free fx rates api" (only
+// ExchangeRate-API says free) and the Internet Archive out of "1969 moon landing newspaper coverage". No figure moved.
 var HeldOut = slices.Concat(heldOutFirst, HeldOutSecond, HeldOutThird, HeldOutFourth)
 
 // heldOutFirst is the first held-out batch (71 queries).
@@ -31,8 +38,8 @@ var heldOutFirst = []Case{
 	{"discount coupons for subscriptions", rel(stripe)},
 	{"payouts to a bank account", rel(stripe)},
 	{"how much does a card payment cost in fees", rel(adyenBin)},
-	{"conversion rates between currencies", rel(exchange, vat)},
-	{"euro to pound rate today", rel(exchange, vat)},
+	{"conversion rates between currencies", rel(exchange, vat, stripe)},
+	{"euro to pound rate today", rel(exchange, vat, stripe)},
 	{"paymnet notifications for marketplace sellers", rel(adyenNotify)},
 	{"vat compliance for an online shop", rel(vat)},
 	{"add tax to a price", rel(vat)},
@@ -117,14 +124,14 @@ var HeldOutSecond = []Case{
 	{"price including vat for a country", rel(vat)},
 	{"credit card issuer lookup by bin number", rel(adyenBin)},
 	{"webhook when a sellers account status changes", rel(adyenNotify)},
-	{"currncy converter", rel(exchange, vat)},
+	{"currncy converter", rel(exchange, vat, stripe)},
 	{"find the place name for gps coordinates", rel(opencage)},
 	{"snow and wind forecast", rel(weather)},
 	{"wheather last year on this date", rel(weather)},
 	{"utc offset for europe/london", rel(worldtime)},
 	{"airport details by iata code", rel(airports)},
 	{"temporarily block a user from signing in", rel(okta)},
-	{"sign out a user from all sessions", rel(okta)},
+	{"sign out a user from all sessions", rel(okta, slack)},
 	{"temprary password for a new hire", rel(okta)},
 	{"is this request allowed by our policy", rel(opa)},
 	{"check a batch of md5 hashes at once", rel(hashlookup)},
@@ -181,7 +188,7 @@ var HeldOutThird = []Case{
 	{"kyc check results pushed to my server", rel(adyenNotify)},
 	{"alert when a platform account balance runs low", rel(adyenNotify)},
 	{"how many yen is one dollar worth", rel(exchange, vat, stripe)},
-	{"free fx rates api", rel(exchange, vat, stripe)},
+	{"free fx rates api", rel(exchange)},
 	{"sales tax rate for a buyer's ip address", rel(vat)},
 	{"edit an invoice i already issued", rel(vat, stripe)},
 
@@ -351,7 +358,7 @@ var HeldOutFourth = []Case{
 	{"localize user reviews into french automatically", rel(translate)},
 	{"free alternative to google translate", rel(translate)},
 	{"retrieve lead paragraphs and multimedia links of news articles", rel(nytimes)},
-	{"1969 moon landing newspaper coverage", rel(nytimes, archive)},
+	{"1969 moon landing newspaper coverage", rel(nytimes)},
 	{"auto generated hashtags for daily space imagery", rel(apod)},
 	{"astronomy photo from my birthday", rel(apod)},
 	{"get a comic by its number", rel(xkcd)},
