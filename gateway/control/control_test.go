@@ -27,7 +27,9 @@ type fixture struct {
 	life                    *lifecycle.Service
 	svc                     *control.Service
 	src                     *control.Source
+	subs                    *subscriptions.Service
 	team                    *store.Team
+	shop                    *store.App // the team's app, once subscribe made it
 	admin, maint, dev, appr *store.User
 }
 
@@ -47,7 +49,30 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	f.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 24 * time.Hour})
 	f.src = control.NewSource(s, nil)
 	f.svc = control.New(s, p, f.src, nil, control.Options{})
+	f.subs = subscriptions.New(s, p, f.life, subscriptions.Options{})
 	return f
+}
+
+// subscribe gives the team's app shop (made at the first call) an active
+// subscription to a's major 1 through a new open plan gold of a: 600
+// requests a minute, a burst of 20, quotaPerDay a day ("" for none).
+func (f *fixture) subscribe(t *testing.T, a *store.API, quotaPerDay string) (*store.Plan, *store.Subscription) {
+	t.Helper()
+	ctx := context.Background()
+	plan, err := f.subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", QuotaPerDay: quotaPerDay, Approval: "auto", Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.shop == nil {
+		if f.shop, err = f.subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub, err := f.subs.Subscribe(ctx, f.maint, f.shop, subscriptions.SubscribeInput{API: a.Slug, Plan: "gold", Major: "1", Purpose: "the shop sells " + a.Slug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, sub
 }
 
 // publishAPI creates an API with upstreams and publishes version.
@@ -412,23 +437,8 @@ func TestPlansAndKeysReachTheConfiguration(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		a, _ := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
-		plan, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", QuotaPerDay: "100000", Approval: "auto", Open: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: "pets", Plan: "gold", Major: "1", Purpose: "the shop sells pets"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan, sub := f.subscribe(t, a, "100000")
+		subs := f.subs
 		k, key, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "ci", ExpiresAt: time.Now().AddDate(1, 0, 0).Format("2006-01-02")})
 		if err != nil {
 			t.Fatal(err)
@@ -469,22 +479,8 @@ func TestChangeLogIsPruned(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		a, _ := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
-		if _, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", Approval: "auto", Open: true}); err != nil {
-			t.Fatal(err)
-		}
-		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: "pets", Plan: "gold", Major: "1", Purpose: "the shop sells pets"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, sub := f.subscribe(t, a, "")
+		subs := f.subs
 		f.drain(t)
 		first := f.src.State().Version()
 		for i := range 30 {
@@ -535,25 +531,11 @@ func TestGatewayKeysOfReadsWhatThePagedReadDoes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
-		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		subs := f.subs
 		var kids []string
 		for _, api := range []string{"pets", "toys"} {
 			a, _ := f.publishAPI(t, api, []string{"http://10.0.0.1:8080/" + api}, "1.0.0")
-			if _, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", Approval: "auto", Open: true}); err != nil {
-				t.Fatal(err)
-			}
-			sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: api, Plan: "gold", Major: "1", Purpose: "the shop sells " + api})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, sub := f.subscribe(t, a, "")
 			for i, expires := range []string{"", time.Now().AddDate(1, 0, 0).Format("2006-01-02"), "", ""} {
 				k, _, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "k" + strconv.Itoa(i), ExpiresAt: expires})
 				if err != nil {

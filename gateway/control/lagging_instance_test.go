@@ -8,7 +8,6 @@ import (
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/push"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 	"github.com/portico-dev/portico/subscriptions"
@@ -23,22 +22,8 @@ func TestLaggingInstanceNeverSendsANodeBack(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		a, _ := f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs := subscriptions.New(s, p, f.life, subscriptions.Options{})
-		if _, err := subs.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "gold", Name: "Gold", RatePerMinute: "600", Burst: "20", Approval: "auto", Open: true}); err != nil {
-			t.Fatal(err)
-		}
-		app, err := subs.CreateApp(ctx, f.maint, f.team, subscriptions.AppInput{Slug: "shop", Name: "Shop"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sub, err := subs.Subscribe(ctx, f.maint, app, subscriptions.SubscribeInput{API: "pets", Plan: "gold", Major: "1", Purpose: "pets"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, sub := f.subscribe(t, a, "")
+		subs := f.subs
 		k, _, err := subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "ci"})
 		if err != nil {
 			t.Fatal(err)
