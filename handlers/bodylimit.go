@@ -1,21 +1,28 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
+	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/gateway"
 )
 
-// Request body limits, by class of route. The server reads no body larger
-// than SpecBodyLimit; each route then refuses a body beyond its class's
-// limit (413, a problem document for programs, the error page for
-// browsers) before it is authenticated, parsed or stored.
+// Request body limits, by class of route. The server reads at most
+// FormBodyLimit of a request's body, unless the request, before its body is
+// read, is seen to be for a route of a larger class and to carry valid
+// credentials for it (bodyAllowance): a client nobody knows cannot make the
+// server hold more than FormBodyLimit per connection. Each route then
+// refuses a body beyond its class's limit (413, a problem document for
+// programs, the error page for browsers) before it is parsed or stored.
 const (
 	// SpecBodyLimit is the limit of the routes that take an OpenAPI
-	// description (spec.MaxSize, 10 MiB, and the form or JSON around it);
-	// it is the server-wide limit.
+	// description (spec.MaxSize, 10 MiB, and the form or JSON around it).
 	SpecBodyLimit = 16 << 20
 	// UsageBodyLimit is the limit of a gateway node's usage batch.
 	UsageBodyLimit = gateway.MaxUsageBatchBytes
@@ -51,21 +58,174 @@ func (r Route) BodyLimit() int {
 // page has the user's navigation, as every page has.
 func (h *Handler) limitBody(r Route) fiber.Handler {
 	max := r.BodyLimit()
-	var msg string
-	if max >= 1<<20 {
-		msg = fmt.Sprintf("The request is larger than the %d MiB this address accepts.", max>>20)
-	} else {
-		msg = fmt.Sprintf("The request is larger than the %d KiB this address accepts: shorten the texts sent.", max>>10)
-	}
+	msg := bodyLimitMessage(max)
 	return func(c *fiber.Ctx) error {
 		if c.Request().Header.ContentLength() > max || len(c.Request().Body()) > max {
-			if !r.API() && r.Perm.Scope != Node {
-				if err := h.authenticateSession(c); err == nil {
-					h.ensureCSRF(c) //nolint:errcheck // the page is an error page either way
-				}
-			}
-			return clientError(fiber.StatusRequestEntityTooLarge, msg)
+			return h.refuseBody(c, !r.API() && r.Perm.Scope != Node, msg)
 		}
 		return c.Next()
 	}
+}
+
+// bodyLimitMessage says the limit of a route whose body was refused.
+func bodyLimitMessage(max int) string {
+	if max == SpecBodyLimit {
+		return "The request is larger than the 16 MiB this address accepts. OpenAPI descriptions may be at most 10 MiB: split or trim the file."
+	}
+	if max >= 1<<20 {
+		return fmt.Sprintf("The request is larger than the %d MiB this address accepts.", max>>20)
+	}
+	return fmt.Sprintf("The request is larger than the %d KiB this address accepts: shorten the texts sent.", max>>10)
+}
+
+// refuseBody answers 413 with msg. A page's refusal reads the session
+// first, so that the error page has the user's navigation, as every page has.
+func (h *Handler) refuseBody(c *fiber.Ctx, page bool, msg string) error {
+	if page {
+		if err := h.authenticateSession(c); err == nil {
+			h.ensureCSRF(c) //nolint:errcheck // the page is an error page either way
+		}
+	}
+	return clientError(fiber.StatusRequestEntityTooLarge, msg)
+}
+
+// largeBody is a route whose body may exceed FormBodyLimit, as the server
+// recognises it from the request line alone, before routing: the same
+// method, and the route's path compared as fiber compares it (case
+// insensitively, trailing slashes ignored, a parameter for any segment).
+type largeBody struct {
+	method   string
+	segments []string // lower case; "" stands for a parameter
+	limit    int
+	// who authenticates the request: a gateway node's token, a user's
+	// personal access token (JSON API) or a user's session (pages).
+	node, token bool
+}
+
+// largeBodies lists the routes of rs whose limit exceeds FormBodyLimit.
+func largeBodies(rs []Route) []largeBody {
+	var out []largeBody
+	for _, r := range rs {
+		if r.BodyLimit() <= FormBodyLimit {
+			continue
+		}
+		segs := strings.Split(strings.ToLower(strings.Trim(r.Path, "/")), "/")
+		for i, s := range segs {
+			if strings.HasPrefix(s, ":") {
+				segs[i] = ""
+			}
+		}
+		out = append(out, largeBody{method: r.Method, segments: segs, limit: r.BodyLimit(), node: r.Perm.Scope == Node, token: r.API()})
+	}
+	return out
+}
+
+// match returns the route of ls that method and path (the request's path as
+// sent, without its query) are for, or nil.
+func matchLargeBody(ls []largeBody, method, path []byte) *largeBody {
+	p := strings.ToLower(strings.Trim(string(path), "/"))
+	for i := range ls {
+		l := &ls[i]
+		if l.method != string(method) {
+			continue
+		}
+		rest, ok := p, true
+		for j, seg := range l.segments {
+			var part string
+			part, rest, _ = strings.Cut(rest, "/")
+			if part == "" || (seg != "" && part != seg) || (j == len(l.segments)-1) != (rest == "") {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return l
+		}
+	}
+	return nil
+}
+
+// credentialTimeout bounds the look-up of a large body's credentials.
+const credentialTimeout = 5 * time.Second
+
+// credentialed reports whether the request carries valid credentials of
+// the kind route l authenticates with. The route authenticates the request
+// again, as every request: this only decides how much of a body to read.
+func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), credentialTimeout)
+	defer cancel()
+	if l.node || l.token {
+		token, ok := strings.CutPrefix(string(hdr.Peek(fiber.HeaderAuthorization)), "Bearer ")
+		token = strings.TrimSpace(token)
+		if !ok || token == "" {
+			return false
+		}
+		if l.node {
+			_, err := h.gwNodes.AuthenticateNode(ctx, token)
+			return err == nil
+		}
+		if auth.CheckTokenFormat(token) != nil {
+			return false
+		}
+		_, _, err := h.store.TokenUser(ctx, auth.HashToken(token))
+		return err == nil
+	}
+	for _, name := range []string{"__Host-" + sessionCookie, sessionCookie} {
+		if id := hdr.Cookie(name); len(id) > 0 {
+			if _, _, err := h.store.SessionUser(ctx, auth.HashToken(string(id))); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bodyAllowance is the server's HeaderReceived: it raises the body limit of
+// a request announcing (or streaming, chunked) a body over FormBodyLimit to
+// its route's limit when the request carries the route's credentials.
+func (h *Handler) bodyAllowance(ls []largeBody) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+	return func(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if n := hdr.ContentLength(); n >= 0 && n <= FormBodyLimit {
+			return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
+		}
+		l := matchLargeBody(ls, hdr.Method(), requestPath(hdr))
+		if l == nil || !h.credentialed(hdr, l) {
+			return fasthttp.RequestConfig{}
+		}
+		return fasthttp.RequestConfig{MaxRequestBodySize: l.limit}
+	}
+}
+
+// requestPath is the path of the request's target as sent, as fiber routes
+// it (the target may be in absolute form, http://host/path).
+func requestPath(hdr *fasthttp.RequestHeader) []byte {
+	uri := fasthttp.AcquireURI()
+	defer fasthttp.ReleaseURI(uri)
+	if err := uri.Parse(nil, hdr.RequestURI()); err != nil {
+		return nil
+	}
+	return append([]byte(nil), uri.PathOriginal()...)
+}
+
+// refuseServerBody answers a body the server refused to read (over
+// FormBodyLimit, or over its route's limit): 413 naming the route's limit,
+// or, for a body the route would take from an authenticated client, 401.
+func (h *Handler) refuseServerBody(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	hdr := &c.Request().Header
+	page := !forPrograms(c.Path()) && c.Path() != gateway.UsagePath
+	l := matchLargeBody(h.large, hdr.Method(), requestPath(hdr))
+	if l == nil {
+		return h.refuseBody(c, page, bodyLimitMessage(FormBodyLimit))
+	}
+	if n := hdr.ContentLength(); (n < 0 || n <= l.limit) && !h.credentialed(hdr, l) {
+		switch {
+		case l.node:
+			return clientError(fiber.StatusUnauthorized, "A body over 256 KiB is read only with a valid node token: \"Bearer <node token>\".")
+		case l.token:
+			return clientError(fiber.StatusUnauthorized, "A body over 256 KiB is read only with a valid token: \"Bearer <personal access token>\".")
+		}
+		return errUnauthorized
+	}
+	return h.refuseBody(c, page, bodyLimitMessage(l.limit))
 }

@@ -63,6 +63,9 @@ type problemField struct {
 // problem document under /api, an error page elsewhere. Internal errors are
 // logged and never shown.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
+	if err == fiber.ErrRequestEntityTooLarge { //nolint:errorlint // fiber's value for a body the server did not read
+		err = h.refuseServerBody(c)
+	}
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
 	var le *apperr.LimitError
@@ -129,9 +132,6 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	case errors.Is(err, store.ErrConflict):
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
 	case errors.As(err, &fe):
-		if fe.Code == fiber.StatusRequestEntityTooLarge {
-			return fe.Code, "The request is larger than the 16 MiB the portal accepts. OpenAPI descriptions may be at most 10 MiB: split or trim the file.", nil
-		}
 		if fe.Code >= 500 {
 			return fe.Code, "Something went wrong on our side. It has been logged.", nil
 		}

@@ -68,7 +68,15 @@ type Options struct {
 	// Gateway is the control plane of the gateway nodes; nil builds one
 	// over the store whose hub is not run (main runs its own).
 	Gateway *GatewayParts
+	// MaxConnections bounds the connections served at once; one more is
+	// answered 503. Zero means DefaultMaxConnections.
+	MaxConnections int
 }
+
+// DefaultMaxConnections is the connections served at once by default: with
+// FormBodyLimit read at most from a client without credentials, their
+// bodies take at most 2.5 GiB.
+const DefaultMaxConnections = 10000
 
 // GatewayParts are the portal's side of the gateway nodes: the service
 // (nodes, settings), the configuration source, the push hub serving the
@@ -127,6 +135,10 @@ type Handler struct {
 	descriptions *markdown.Cache
 	// fragments keeps the catalog's rendered results (catalogFragment).
 	fragments *fragmentCache
+	// large lists the routes whose bodies may exceed FormBodyLimit
+	// (bodylimit.go), and maxConns bounds the connections served at once.
+	large    []largeBody
+	maxConns int
 }
 
 // descriptionCacheBytes bounds the API descriptions' HTML kept in memory.
@@ -158,6 +170,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.name, h.feed = opts.Instance, opts.Index
 	h.csrf.key = opts.CSRFKey
 	h.metricsToken = opts.MetricsToken
+	h.maxConns = opts.MaxConnections
+	if h.maxConns <= 0 {
+		h.maxConns = DefaultMaxConnections
+	}
 	h.docs = newDocsCache(docsCacheBytes)
 	h.descriptions = markdown.NewCache(descriptionCacheBytes)
 	h.fragments = newFragmentCache(fragmentCacheBytes)
@@ -192,8 +208,11 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 // App builds the fiber application with every route of the route table.
 func (h *Handler) App() *fiber.App {
 	app := fiber.New(fiber.Config{
-		ErrorHandler:          h.handleError,
-		BodyLimit:             SpecBodyLimit, // the largest of the routes' limits (Route.BodyLimit)
+		ErrorHandler: h.handleError,
+		// A body is read up to FormBodyLimit, or its route's larger limit
+		// for a request with its credentials (bodyAllowance).
+		BodyLimit:             FormBodyLimit,
+		Concurrency:           h.maxConns,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -209,7 +228,10 @@ func (h *Handler) App() *fiber.App {
 	// and the API reference renderer is a 4 MB script.
 	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	mountStatic(app)
-	for _, r := range h.Routes() {
+	routes := h.Routes()
+	h.large = largeBodies(routes)
+	app.Server().HeaderReceived = h.bodyAllowance(h.large)
+	for _, r := range routes {
 		handlers := []fiber.Handler{h.limitBody(r), h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
 			handlers = []fiber.Handler{h.limitBody(r), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}

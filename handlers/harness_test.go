@@ -1,17 +1,20 @@
 package handlers_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
@@ -31,6 +34,8 @@ type env struct {
 	app    *fiber.App
 	hasher *auth.Hasher
 	logs   *logtest.Buffer
+	// addr is where app listens on a real connection, once overTCP started it.
+	addr string
 }
 
 const testPassword = "correct horse battery staple"
@@ -114,18 +119,62 @@ type browser struct {
 	cookies map[string]string
 	// token is the CSRF token of the last page, for the cookies in tokenFor.
 	token, tokenFor string
+	// tcp sends the requests over a real connection (env.overTCP).
+	tcp bool
 }
 
 func (e *env) browser() *browser { return &browser{e: e, cookies: map[string]string{}} }
+
+// overTCP sends req to the app over a real connection, writing its body
+// while the answer may already be coming, as a client does. The server's
+// own refusals (a body it does not read) need it: app.Test reports them as
+// errors instead of answers.
+func (e *env) overTCP(req *http.Request) *http.Response {
+	e.t.Helper()
+	conn := e.dial(30 * time.Second)
+	go func() { _ = req.Write(conn) }() // the server may close before the body is written
+	res, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	return res
+}
+
+// dial opens a connection to the app listening on 127.0.0.1, closed at the
+// end of the test, with a deadline of timeout.
+func (e *env) dial(timeout time.Duration) net.Conn {
+	e.t.Helper()
+	if e.addr == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		go func() { _ = e.app.Listener(ln) }()
+		e.t.Cleanup(func() { _ = e.app.Shutdown() })
+		e.addr = ln.Addr().String()
+	}
+	conn, err := net.Dial("tcp", e.addr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { _ = conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	return conn
+}
 
 func (b *browser) do(req *http.Request) *http.Response {
 	b.e.t.Helper()
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
-	res, err := b.e.app.Test(req, -1)
-	if err != nil {
-		b.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	var res *http.Response
+	if b.tcp {
+		res = b.e.overTCP(req)
+	} else {
+		var err error
+		if res, err = b.e.app.Test(req, -1); err != nil {
+			b.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		}
 	}
 	for _, c := range res.Cookies() {
 		// This client keys cookies by name alone; a browser keys them by
@@ -180,6 +229,15 @@ func (b *browser) post(path string, form url.Values) *http.Response {
 
 // csrf returns the browser's CSRF token: the last page's, or a fresh page's
 // when the session changed since.
+// cookieHeader is the browser's cookies as a request header line.
+func (b *browser) cookieHeader() string {
+	var parts []string
+	for k, v := range b.cookies {
+		parts = append(parts, k+"="+v)
+	}
+	return "Cookie: " + strings.Join(parts, "; ") + "\r\n"
+}
+
 func (b *browser) csrf() string {
 	if b.token != "" && b.tokenFor == b.cookieKey() {
 		return b.token

@@ -78,11 +78,17 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 }
 
 func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets every answer's security headers; the answers the
+// server gives before routing (refuseServerBody) set them too.
+func (h *Handler) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Content-Security-Policy", contentSecurityPolicy())
-	return c.Next()
 }
 
 // contentSecurityPolicy is every page's policy. connect lists the origins

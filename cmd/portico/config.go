@@ -41,6 +41,8 @@ type config struct {
 	// MetricsToken is the bearer token /metrics requires; empty turns it
 	// off. Never logged.
 	MetricsToken string
+	// MaxConnections bounds the connections served at once.
+	MaxConnections string
 }
 
 func (c *config) settings() []cliconf.Setting {
@@ -53,6 +55,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "min-sunset-days", Env: "PORTICO_MIN_SUNSET_DAYS", Default: "30", Usage: "minimum notice in days between deprecating a version and its sunset", Dst: &c.MinSunsetDays},
 		{Flag: "spec-validation", Env: "PORTICO_SPEC_VALIDATION", Default: "warn", Usage: "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", Dst: &c.SpecValidation},
 		{Flag: "trusted-proxies", Env: "PORTICO_TRUSTED_PROXIES", Default: "", Usage: "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", Dst: &c.TrustedProxies},
+		{Flag: "max-connections", Env: "PORTICO_MAX_CONNECTIONS", Default: "10000", Usage: "connections served at once; one more is answered 503 and closed", Dst: &c.MaxConnections},
 		{Flag: "mcp-calls-per-minute", Env: "PORTICO_MCP_CALLS_PER_MINUTE", Default: "120", Usage: "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", Dst: &c.MCPCallsPerMinute},
 		{Flag: "meilisearch-url", Env: "PORTICO_MEILISEARCH_URL", Default: "", Usage: "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", Dst: &c.MeilisearchURL},
 		{Flag: "meilisearch-index", Env: "PORTICO_MEILISEARCH_INDEX", Default: "portico-apis", Usage: "Meilisearch index name", Dst: &c.MeilisearchIndex},
@@ -88,6 +91,9 @@ func (c *config) validate() error {
 	if _, err := c.mcpCallsPerMinute(); err != nil {
 		return err
 	}
+	if _, err := c.maxConnections(); err != nil {
+		return err
+	}
 	if err := c.validateSearch(); err != nil {
 		return err
 	}
@@ -115,6 +121,15 @@ func (c *config) minSunsetNotice() (time.Duration, error) {
 		return 0, fmt.Errorf("invalid --min-sunset-days %q: use a whole number of days from 0 to 3650", c.MinSunsetDays)
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// maxConnections is --max-connections: 1 to 1,000,000.
+func (c *config) maxConnections() (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(c.MaxConnections))
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, fmt.Errorf("invalid --max-connections %q: use a number from 1 to 1000000", c.MaxConnections)
+	}
+	return n, nil
 }
 
 func (c *config) mcpCallsPerMinute() (int, error) {

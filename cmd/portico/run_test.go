@@ -41,6 +41,8 @@ func TestBadConfiguration(t *testing.T) {
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "invalid --trusted-proxies"},
 		{[]string{"--min-sunset-days", "-3"}, nil, "invalid --min-sunset-days"},
 		{nil, map[string]string{"PORTICO_MCP_CALLS_PER_MINUTE": "lots"}, "invalid --mcp-calls-per-minute"},
+		{[]string{"--max-connections", "0"}, nil, "invalid --max-connections"},
+		{nil, map[string]string{"PORTICO_MAX_CONNECTIONS": "many"}, "invalid --max-connections"},
 		{[]string{"--pprof-addr", "0.0.0.0:6060"}, nil, "invalid --pprof-addr"},
 		{nil, map[string]string{"PORTICO_PPROF_ADDR": "10.1.2.3:6060"}, "invalid --pprof-addr"},
 		{[]string{"frobnicate"}, nil, "unknown command"},

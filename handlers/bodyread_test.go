@@ -1,0 +1,145 @@
+package handlers_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/logtest"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// largeBodyFixture is a portal with the published API pets, a registered
+// node (its token returned) and a browser logged in as dev.
+func largeBodyFixture(t *testing.T) (*lcEnv, string, *browser) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	node := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
+	b := e.browser()
+	b.login("dev")
+	return e, node["token"].(string), b
+}
+
+// TestLargeBodyNeedsCredentials announces bodies over the forms' 256 KiB
+// limit and sends none of them: the server answers from the request's
+// headers alone, without waiting for a body it would have to hold. A route
+// that takes a large body (a description, a node's usage batch) reads it
+// only from a client with the route's credentials; any other route refuses
+// it at once, whoever sends it.
+func TestLargeBodyNeedsCredentials(t *testing.T) {
+	e, node, b := largeBodyFixture(t)
+	session := b.cookieHeader()
+	rows := []struct {
+		name, method, path, headers string
+		length                      int
+		want                        int
+		says                        string
+	}{
+		{"spec upload without a token", "POST", "/api/v1/apis/pets/versions", "", 10 << 20, 401, "valid token"},
+		{"spec upload with an unknown token", "POST", "/api/v1/apis/pets/versions", "Authorization: Bearer ptp_" + strings.Repeat("a", 43) + "\r\n", 10 << 20, 401, "valid token"},
+		{"usage batch with a user's token", "POST", gateway.UsagePath, "Authorization: Bearer " + e.tok["dev"] + "\r\n", 4 << 20, 401, "node token"},
+		{"spec upload page without a session", "POST", "/apis/pets/versions", "", 10 << 20, 303, ""},
+		{"form route with a session", "POST", "/teams/payments/apis", session, handlers.FormBodyLimit + 1, 413, "256 KiB"},
+		{"JSON route with a token", "POST", "/api/v1/apis", "Authorization: Bearer " + e.tok["dev"] + "\r\n", handlers.FormBodyLimit + 1, 413, "256 KiB"},
+		{"spec upload with a token, over its limit", "POST", "/api/v1/apis/pets/versions", "Authorization: Bearer " + e.tok["dev"] + "\r\n", handlers.SpecBodyLimit + 1, 413, "10 MiB"},
+		{"usage batch with a node token, over its limit", "POST", gateway.UsagePath, "Authorization: Bearer " + node + "\r\n", handlers.UsageBodyLimit + 1, 413, "8 MiB"},
+	}
+	for _, tt := range rows {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := e.dial(5 * time.Second) // far less than the server's 30 s wait for a body
+			fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n\r\n", tt.method, tt.path, tt.headers, tt.length)
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer before the body: %v", err)
+			}
+			body := readAll(t, res)
+			if res.StatusCode != tt.want || !strings.Contains(body, tt.says) {
+				t.Errorf("status %d, want %d saying %q: %.300s", res.StatusCode, tt.want, tt.says, body)
+			}
+			if res.Header.Get("X-Frame-Options") != "DENY" {
+				t.Errorf("the answer lacks the security headers: %v", res.Header)
+			}
+		})
+	}
+}
+
+// TestLargeBodyWithCredentials sends bodies over 256 KiB to the routes that
+// take them, with their credentials, through paths written as fiber routes
+// them too (another case, a trailing slash): each is read and judged by its
+// route (422, the body being no description nor batch), not refused.
+func TestLargeBodyWithCredentials(t *testing.T) {
+	e, node, b := largeBodyFixture(t)
+	csrf := b.csrf()
+	b.tcp = true
+	big := strings.Repeat("x", 1<<20)
+	rows := []struct {
+		name, path, token, contentType, body string
+		page                                 bool
+	}{
+		{"JSON API", "/api/v1/apis/pets/versions", e.tok["dev"], "application/json", `{"version":"3.0.0","spec":"` + big + `"}`, false},
+		{"JSON API, path in capitals with a trailing slash", "/API/V1/apis/pets/versions/", e.tok["dev"], "application/json", `{"version":"3.0.0","spec":"` + big + `"}`, false},
+		{"node's usage batch", gateway.UsagePath, node, "application/json", big, false},
+		{"page", "/apis/pets/versions", "", "application/x-www-form-urlencoded", url.Values{"_csrf": {csrf}, "version": {"3.0.0"}, "spec": {big}}.Encode(), true},
+	}
+	for _, tt := range rows {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", tt.path, bytes.NewReader([]byte(tt.body)))
+			req.Header.Set("Content-Type", tt.contentType)
+			var res *http.Response
+			if tt.page {
+				res = b.do(req)
+			} else {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+				res = e.overTCP(req)
+			}
+			body := readAll(t, res)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("status %d, want 422 from the route: %.300s", res.StatusCode, body)
+			}
+		})
+	}
+}
+
+// TestMaxConnections: with MaxConnections 1, a second connection, while the
+// first is open, is answered 503 and closed.
+func TestMaxConnections(t *testing.T) {
+	s := storetest.New(t)
+	p, err := policy.New(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: s, hasher: auth.NewTestHasher(), logs: &logtest.Buffer{}}
+	e.app = handlers.New(s, p, handlers.Options{Hasher: e.hasher, MaxConnections: 1, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}).App()
+	first := e.dial(5 * time.Second)
+	fmt.Fprint(first, "GET /healthz HTTP/1.1\r\nHost: portico\r\n\r\n")
+	firstReader := bufio.NewReader(first)
+	res, err := http.ReadResponse(firstReader, nil)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("first connection: %v %v", res, err)
+	}
+	readAll(t, res)
+	second := e.dial(5 * time.Second)
+	fmt.Fprint(second, "GET /healthz HTTP/1.1\r\nHost: portico\r\n\r\n")
+	if res, err := http.ReadResponse(bufio.NewReader(second), nil); err != nil || res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("second connection while the first is open: %v %v, want 503", res, err)
+	}
+	// The first, still open, is served.
+	fmt.Fprint(first, "GET /healthz HTTP/1.1\r\nHost: portico\r\n\r\n")
+	if res, err := http.ReadResponse(firstReader, nil); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("first connection again: %v %v", res, err)
+	}
+}
