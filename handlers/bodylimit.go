@@ -185,14 +185,42 @@ func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
 // its route's limit when the request carries the route's credentials.
 func (h *Handler) bodyAllowance(ls []largeBody) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
 	return func(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
-		if n := hdr.ContentLength(); n >= 0 && n <= FormBodyLimit {
-			return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
+		if max := h.allowance(ls, hdr); max > FormBodyLimit {
+			return fasthttp.RequestConfig{MaxRequestBodySize: max}
 		}
-		l := matchLargeBody(ls, hdr.Method(), requestPath(hdr))
-		if l == nil || !h.credentialed(hdr, l) {
-			return fasthttp.RequestConfig{}
+		return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
+	}
+}
+
+// allowance is how much of the request's body the server reads.
+func (h *Handler) allowance(ls []largeBody, hdr *fasthttp.RequestHeader) int {
+	if n := hdr.ContentLength(); n >= 0 && n <= FormBodyLimit {
+		return FormBodyLimit
+	}
+	l := matchLargeBody(ls, hdr.Method(), requestPath(hdr))
+	if l == nil || !h.credentialed(hdr, l) {
+		return FormBodyLimit
+	}
+	return l.limit
+}
+
+// expectContinue is the server's ExpectHandler. A client that waits for
+// "100 Continue" before sending a body the server would not read (curl does
+// for a body over 1 MiB) is answered at once, as refuseServerBody answers,
+// and need not send it.
+func (h *Handler) expectContinue(app *fiber.App, ls []largeBody) func(*fasthttp.RequestCtx) int {
+	return func(fctx *fasthttp.RequestCtx) int {
+		hdr := &fctx.Request.Header
+		if n := hdr.ContentLength(); n < 0 || n <= h.allowance(ls, hdr) {
+			return fasthttp.StatusContinue // a chunked body is bounded while it is read
 		}
-		return fasthttp.RequestConfig{MaxRequestBodySize: l.limit}
+		c := app.AcquireCtx(fctx)
+		defer app.ReleaseCtx(c)
+		if err := h.handleError(c, fiber.ErrRequestEntityTooLarge); err != nil {
+			h.log.Error("refuse a body before it is sent", "path", c.Path(), "err", err)
+			return fasthttp.StatusRequestEntityTooLarge
+		}
+		return fctx.Response.StatusCode()
 	}
 }
 

@@ -143,3 +143,43 @@ func TestMaxConnections(t *testing.T) {
 		t.Fatalf("first connection again: %v %v", res, err)
 	}
 }
+
+// TestLargeBodyAfterContinue: curl sends "Expect: 100-continue" before a
+// body over 1 MiB. With a valid token the server says continue and reads
+// the body for its route; without one it answers 401 instead of reading.
+func TestLargeBodyAfterContinue(t *testing.T) {
+	e, _, _ := largeBodyFixture(t)
+	body := `{"version":"3.0.0","spec":"` + strings.Repeat("x", 2<<20) + `"}`
+	for _, tt := range []struct {
+		name, auth string
+		continues  bool
+		want       int
+	}{
+		{"with a token", "Authorization: Bearer " + e.tok["dev"] + "\r\n", true, 422},
+		{"without", "", false, 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := e.dial(10 * time.Second)
+			fmt.Fprintf(conn, "POST /api/v1/apis/pets/versions HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\n%sExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", tt.auth, len(body))
+			r := bufio.NewReader(conn)
+			res, err := http.ReadResponse(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (res.StatusCode == http.StatusContinue) != tt.continues {
+				t.Fatalf("first answer %d; want 100 Continue first: %v", res.StatusCode, tt.continues)
+			}
+			if res.StatusCode == http.StatusContinue {
+				if _, err := conn.Write([]byte(body)); err != nil {
+					t.Fatal(err)
+				}
+				if res, err = http.ReadResponse(r, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := readAll(t, res); res.StatusCode != tt.want {
+				t.Errorf("status %d, want %d: %.300s", res.StatusCode, tt.want, got)
+			}
+		})
+	}
+}

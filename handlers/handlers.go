@@ -231,6 +231,7 @@ func (h *Handler) App() *fiber.App {
 	routes := h.Routes()
 	h.large = largeBodies(routes)
 	app.Server().HeaderReceived = h.bodyAllowance(h.large)
+	app.Server().ExpectHandler = h.expectContinue(app, h.large)
 	for _, r := range routes {
 		handlers := []fiber.Handler{h.limitBody(r), h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
