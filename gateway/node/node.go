@@ -280,7 +280,9 @@ func (n *Node) server() *fasthttp.Server {
 		NoDefaultContentType:          true,
 		DisableHeaderNamesNormalizing: false,
 		ReadBufferSize:                16 << 10,
-		MaxRequestBodySize:            n.opts.MaxRequestBody,
+		MaxRequestBodySize:            n.preBodyLimit(),
+		HeaderReceived:                n.bodyAllowance,
+		ExpectHandler:                 n.expectContinue,
 		Concurrency:                   n.opts.MaxConnections,
 		ReadTimeout:                   60 * time.Second,
 		WriteTimeout:                  n.opts.ResponseTimeout + 60*time.Second,
@@ -292,10 +294,20 @@ func (n *Node) server() *fasthttp.Server {
 		SecureErrorLogMessage: true,
 		Logger:                serverLogger{n.opts.Logger},
 		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
-			status, detail := fasthttp.StatusBadRequest, "the request could not be read"
+			if errors.Is(err, fasthttp.ErrBodyTooLarge) && ctx.Request.Header.ContentLength() > 0 {
+				n.refuseUnread(ctx)
+				return
+			}
 			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-				status, detail = fasthttp.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", n.opts.MaxRequestBody)
-			} else if smallBuffer := (*fasthttp.ErrSmallBuffer)(nil); errors.As(err, &smallBuffer) || errors.Is(err, fasthttp.ErrSmallReadBuffer) {
+				// A chunked body read past its limit: fasthttp has reset
+				// the request, whose route and key are no longer known.
+				reqID := n.reqIDs.next()
+				ctx.Response.Header.Set(headerRequestID, reqID)
+				writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the node reads: %d bytes with a valid key for the route, %d without", n.opts.MaxRequestBody, n.preBodyLimit()), reqID, nil)
+				return
+			}
+			status, detail := fasthttp.StatusBadRequest, "the request could not be read"
+			if smallBuffer := (*fasthttp.ErrSmallBuffer)(nil); errors.As(err, &smallBuffer) || errors.Is(err, fasthttp.ErrSmallReadBuffer) {
 				// ErrSmallBuffer, which the server returns, does not unwrap
 				// to ErrSmallReadBuffer.
 				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"

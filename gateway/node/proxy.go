@@ -84,7 +84,12 @@ type outcome struct {
 }
 
 // handle serves one data-plane request.
-func (n *Node) handle(ctx *fasthttp.RequestCtx) {
+func (n *Node) handle(ctx *fasthttp.RequestCtx) { n.answer(ctx, true) }
+
+// answer serves a request; with bodyRead false, one whose body the server
+// did not read (bodyAllowance): it gets the refusal it would have got, or
+// 413 where it would have been forwarded.
+func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 	start := time.Now()
 	var reqID string
 	if id := ctx.Request.Header.Peek(headerRequestID); validRequestID(id) {
@@ -96,14 +101,14 @@ func (n *Node) handle(ctx *fasthttp.RequestCtx) {
 	if n.opts.AccessLog != nil {
 		o.pathLen = copy(o.path[:], ctx.Path())
 	}
-	n.serve(ctx, reqID, start, &o)
+	n.serve(ctx, reqID, start, &o, bodyRead)
 	// The request's id only, whatever the upstream sent.
 	ctx.Response.Header.Del(headerRequestID)
 	ctx.Response.Header.Set(headerRequestID, reqID)
 	n.record(ctx, reqID, start, &o)
 }
 
-func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *outcome) {
+func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *outcome, bodyRead bool) {
 	c := n.cfg.Load()
 	if c == nil {
 		o.reason = "no configuration"
@@ -111,23 +116,7 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "the gateway has no configuration yet", reqID, nil)
 		return
 	}
-	// /{api}/v{major}/{rest}: the route id is the first two segments.
-	path := ctx.Path()
-	end := 0
-	if len(path) > 1 && path[0] == '/' {
-		if i := bytes.IndexByte(path[1:], '/'); i > 0 {
-			end = 1 + i + 1
-			if j := bytes.IndexByte(path[end:], '/'); j >= 0 {
-				end += j
-			} else {
-				end = len(path)
-			}
-		}
-	}
-	var rt *route
-	if end > 0 {
-		rt = c.routes[string(path[1:end])]
-	}
+	rt := c.routeOf(ctx.Path())
 	if rt == nil {
 		o.reason = "unknown route"
 		writeProblem(ctx, fasthttp.StatusNotFound, "no API version is served at this path; paths are /{api}/v{major}/…", reqID, nil)
@@ -168,13 +157,7 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		}
 	}
 
-	// The key: X-API-Key, or Authorization: Bearer.
-	key := ctx.Request.Header.Peek(headerAPIKey)
-	fromAuthorization := false
-	if len(key) == 0 {
-		key = bearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization))
-		fromAuthorization = len(key) > 0
-	}
+	key, fromAuthorization := requestKey(&ctx.Request.Header)
 	if len(key) == 0 {
 		o.reason = "missing key"
 		n.unauthorized(ctx, reqID, `Bearer realm="portico"`, "an API key is required: send it in the X-API-Key header or as Authorization: Bearer")
@@ -200,6 +183,12 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	if k.API != r.API || k.Major != r.Major {
 		o.reason, o.keyRefused = "key of another API", true
 		writeProblem(ctx, fasthttp.StatusForbidden, "the API key does not subscribe to this API version", reqID, nil)
+		return
+	}
+
+	if !bodyRead {
+		o.reason = "body too large"
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.Itoa(n.opts.MaxRequestBody)+" bytes", reqID, nil)
 		return
 	}
 
@@ -245,6 +234,35 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 }
 
+// routeOf returns the route serving path, /{api}/v{major}/{rest} (the
+// route id is the first two segments), or nil.
+func (c *config) routeOf(path []byte) *route {
+	if len(path) < 2 || path[0] != '/' {
+		return nil
+	}
+	i := bytes.IndexByte(path[1:], '/')
+	if i <= 0 {
+		return nil
+	}
+	end := 1 + i + 1
+	if j := bytes.IndexByte(path[end:], '/'); j >= 0 {
+		end += j
+	} else {
+		end = len(path)
+	}
+	return c.routes[string(path[1:end])]
+}
+
+// requestKey returns the request's key: X-API-Key, or Authorization:
+// Bearer (fromAuthorization).
+func requestKey(h *fasthttp.RequestHeader) (key []byte, fromAuthorization bool) {
+	if key = h.Peek(headerAPIKey); len(key) > 0 {
+		return key, false
+	}
+	key = bearer(h.Peek(fasthttp.HeaderAuthorization))
+	return key, len(key) > 0
+}
+
 func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stripAuthorization bool, reqID string, now time.Time, o *outcome) {
 	req := &ctx.Request
 	h := &req.Header
@@ -263,6 +281,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	for _, name := range hopByHop {
 		h.Del(name)
 	}
+	// The node answered the client's "Expect: 100-continue" and holds the
+	// whole body: the upstream gets the body without the expectation.
+	h.Del(fasthttp.HeaderExpect)
 	// Connection and the headers it names are the client's connection's:
 	// forwarded, "Connection: X-Portico-Team" would have a proxy in front
 	// of the upstream remove the team the node sets.
