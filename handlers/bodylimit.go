@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -256,4 +257,16 @@ func (h *Handler) refuseServerBody(c *fiber.Ctx) error {
 		return errUnauthorized
 	}
 	return h.refuseBody(c, page, bodyLimitMessage(l.limit))
+}
+
+// refuseForgottenBody answers a chunked body the server read past its
+// limit: fasthttp has then reset the request, whose route and credentials
+// are no longer known. Browsers announce their forms' length, so the
+// sender is a program: a problem document naming every limit.
+func (h *Handler) refuseForgottenBody(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	p := problem{Type: "about:blank", Title: http.StatusText(fiber.StatusRequestEntityTooLarge), Status: fiber.StatusRequestEntityTooLarge,
+		Detail: fmt.Sprintf("The request body is larger than the portal reads: %d KiB, or with valid credentials %d MiB for an OpenAPI description and %d MiB for a node's usage batch.",
+			FormBodyLimit>>10, SpecBodyLimit>>20, UsageBodyLimit>>20)}
+	return c.Status(fiber.StatusRequestEntityTooLarge).JSON(p, "application/problem+json")
 }

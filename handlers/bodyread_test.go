@@ -183,3 +183,28 @@ func TestLargeBodyAfterContinue(t *testing.T) {
 		})
 	}
 }
+
+// TestChunkedBodyOverItsLimit streams a chunked body past the limit: the
+// server stops reading it and answers 413, a problem document naming the
+// limits (the request itself is forgotten by then).
+func TestChunkedBodyOverItsLimit(t *testing.T) {
+	e, _, _ := largeBodyFixture(t)
+	for _, tt := range []struct{ name, path, auth string }{
+		{"JSON route with a token", "/api/v1/apis", "Authorization: Bearer " + e.tok["dev"] + "\r\n"},
+		{"spec upload without a token", "/api/v1/apis/pets/versions", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := e.dial(5 * time.Second)
+			body := strings.Repeat("x", 1<<20)
+			go fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\n%sTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", tt.path, tt.auth, len(body), body)
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := readAll(t, res)
+			if res.StatusCode != http.StatusRequestEntityTooLarge || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(got, "256 KiB") {
+				t.Errorf("status %d (%s), want 413 and a problem naming the limits: %.300s", res.StatusCode, res.Header.Get("Content-Type"), got)
+			}
+		})
+	}
+}

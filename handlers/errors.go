@@ -64,6 +64,9 @@ type problemField struct {
 // logged and never shown.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if err == fiber.ErrRequestEntityTooLarge { //nolint:errorlint // fiber's value for a body the server did not read
+		if c.Request().Header.ContentLength() <= 0 {
+			return h.refuseForgottenBody(c)
+		}
 		err = h.refuseServerBody(c)
 	}
 	status, msg, fields := classify(err)
