@@ -202,6 +202,18 @@ func TestDataPlane(t *testing.T) {
 				t.Errorf("%s: got %q, want %q", h, got, w)
 			}
 		}
+		// The node's own answers on the route say it too.
+		for _, k := range []string{"ptk_nobody", "ptk_k3_secret"} {
+			r := get(t, n.url+"/ledger/v1/x", "X-API-Key", k)
+			if r.status != 401 && r.status != 403 {
+				t.Fatalf("key %s: status %d, want a refusal", k, r.status)
+			}
+			for h, w := range want {
+				if got := r.header.Values(h); len(got) != 1 || got[0] != w {
+					t.Errorf("refused with %d: %s %q, want once %q", r.status, h, got, w)
+				}
+			}
+		}
 	})
 	t.Run("retired version answers 410 naming the successor", func(t *testing.T) {
 		st, _ := p.src.Snapshot(t.Context())

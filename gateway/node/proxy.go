@@ -77,6 +77,10 @@ type outcome struct {
 	// another API). The access log names the subscription; its usage does
 	// not count the request, which never reached its API nor its limits.
 	keyRefused bool
+	// rt is the request's route once known, and upstream whether the
+	// answer is the upstream's (forward set its lifecycle headers).
+	rt       *route
+	upstream bool
 	// path is the client's path (its first 256 bytes, as the access log
 	// writes it), kept before the upstream's path replaces it.
 	path    [256]byte
@@ -102,6 +106,11 @@ func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 		o.pathLen = copy(o.path[:], ctx.Path())
 	}
 	n.serve(ctx, reqID, start, &o, bodyRead)
+	if o.rt != nil && !o.upstream {
+		// The node's own answer on a deprecated route (a refused key,
+		// the rate limit, an unreachable upstream) says so too.
+		o.rt.setLifecycle(&ctx.Response.Header)
+	}
 	// The request's id only, whatever the upstream sent.
 	ctx.Response.Header.Del(headerRequestID)
 	ctx.Response.Header.Set(headerRequestID, reqID)
@@ -134,6 +143,7 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		ctx.SetBody(withRequestID(rt.gone, reqID))
 		return
 	}
+	o.rt = rt
 
 	// A header name that is no token (fasthttp takes "Bad Header: 1") is
 	// not forwarded: an upstream reading names otherwise could frame or
@@ -364,6 +374,13 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	for _, name := range hopByHop {
 		rh.Del(name)
 	}
+	o.upstream = true
+	rt.setLifecycle(rh)
+}
+
+// setLifecycle adds the route's Deprecation, Sunset and successor Link
+// headers, if it has them, to an answer.
+func (rt *route) setLifecycle(rh *fasthttp.ResponseHeader) {
 	if rt.deprecation != "" {
 		rh.Set("Deprecation", rt.deprecation)
 		if rt.sunset != "" {
