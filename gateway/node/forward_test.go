@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -82,22 +81,7 @@ func serveLocalWith(t *testing.T, o node.Options, targets ...string) string {
 // answer's status line and headers.
 func rawRequest(t *testing.T, addr, req string) (status string, header http.Header) {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(c, req); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.Status, resp.Header
+	return sendBody(t, addr, req, "")
 }
 
 // The headers the node sets replace every copy the client sent: a client
