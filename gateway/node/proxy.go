@@ -81,6 +81,8 @@ type outcome struct {
 	// answer is the upstream's (forward set its lifecycle headers).
 	rt       *route
 	upstream bool
+	// repeats: a header name may occur twice in the request (headerOrder).
+	repeats bool
 	// path is the client's path (its first 256 bytes, as the access log
 	// writes it), kept before the upstream's path replaces it.
 	path    [256]byte
@@ -148,7 +150,11 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	// A header name that is no token (fasthttp takes "Bad Header: 1") is
 	// not forwarded: an upstream reading names otherwise could frame or
 	// read the request differently.
+	var names nameSet
 	for name := range ctx.Request.Header.All() {
+		if !o.repeats && names.add(name) {
+			o.repeats = true
+		}
 		if !headerToken(name) {
 			o.reason = "invalid header name"
 			writeProblem(ctx, fasthttp.StatusBadRequest, "a header name is not valid (RFC 9110 5.1)", reqID, nil)
@@ -276,6 +282,11 @@ func requestKey(h *fasthttp.RequestHeader) (key []byte, fromAuthorization bool) 
 func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stripAuthorization bool, reqID string, now time.Time, o *outcome) {
 	req := &ctx.Request
 	h := &req.Header
+	// The values of the names the client repeats keep their order.
+	var order *headerOrder
+	if o.repeats {
+		order = newHeaderOrder(h)
+	}
 	// The client's X-Forwarded-For hops, all of them in order, read before
 	// any header is removed (fasthttp's Del moves the last header into the
 	// removed one's place, which reorders repeated headers).
@@ -324,6 +335,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	}
 	h.Del("X-Forwarded-Host")
 	h.SetBytesV("X-Forwarded-Host", h.Host())
+	if order != nil {
+		order.restore(h)
+	}
 
 	// The upstream path: the targets' path and the rest after /{api}/v{major}.
 	uri := req.URI()
@@ -364,6 +378,11 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		return
 	}
 	rh := &ctx.Response.Header
+	// The values of the names the upstream repeats keep their order.
+	var answerOrder *headerOrder
+	if answerMayRepeat(rh) {
+		answerOrder = newHeaderOrder(rh)
+	}
 	// The upstream's Connection and the headers it names are the upstream
 	// connection's; the client's connection closes when the client asked.
 	removeConnectionOptions(rh)
@@ -373,6 +392,10 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	}
 	for _, name := range hopByHop {
 		rh.Del(name)
+	}
+	rh.Del(headerRequestID) // the request's id replaces the upstream's (answer)
+	if answerOrder != nil {
+		answerOrder.restore(rh)
 	}
 	o.upstream = true
 	rt.setLifecycle(rh)
