@@ -195,7 +195,9 @@ func (h *Handler) bodyAllowance(ls []largeBody) func(*fasthttp.RequestHeader) fa
 
 // allowance is how much of the request's body the server reads.
 func (h *Handler) allowance(ls []largeBody, hdr *fasthttp.RequestHeader) int {
-	if n := hdr.ContentLength(); n >= 0 && n <= FormBodyLimit {
+	// -1 is a chunked body, whose length is not known; -2 no body at all
+	// (a request without Content-Length or Transfer-Encoding: every GET).
+	if n := hdr.ContentLength(); n != -1 && n <= FormBodyLimit {
 		return FormBodyLimit
 	}
 	l := matchLargeBody(ls, hdr.Method(), requestPath(hdr))

@@ -1,9 +1,11 @@
 package node
 
 import (
+	"bufio"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -87,7 +89,8 @@ func TestHandleAllocations(t *testing.T) {
 }
 
 // handleFixture returns a function serving one request through a node's
-// handler to a loopback upstream, failing tb unless it is answered 200.
+// header hook and handler to a loopback upstream, failing tb unless it is
+// answered 200.
 func handleFixture(tb testing.TB, access *AccessLog) func() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -120,9 +123,49 @@ func handleFixture(tb testing.TB, access *AccessLog) func() {
 	req.Header.Set("User-Agent", "wrk")
 	return func() {
 		ctx.Init(&req, client, nil)
+		n.bodyAllowance(&ctx.Request.Header) // as the server calls it, before the body
 		n.handle(&ctx)
 		if ctx.Response.StatusCode() != fasthttp.StatusOK {
 			tb.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+		}
+	}
+}
+
+// A request without a body (Content-Length -2 in fasthttp: neither
+// Content-Length nor Transfer-Encoding, as every GET) or with a small one
+// is let through by the header hook without its route or key being looked
+// at; only a larger or chunked body has them checked there.
+func TestBodyAllowanceChecksOnlyLargeBodies(t *testing.T) {
+	const key = "ptk_allow_0123456789abcdef0123456789abcdef"
+	st, err := gateway.NewState(1,
+		[]gateway.Route{{API: "items", Major: 1, Targets: []string{"http://127.0.0.1:1/v1"}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "p"}},
+		[]gateway.Key{{ID: "k", Hash: gateway.HashKey(key), Subscription: "s", Team: "t", App: "a", API: "items", Major: 1, Plan: "p", State: gateway.KeyActive}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := New(Options{DataDir: t.TempDir()})
+	if err := n.Install(st); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, raw string
+		want      int
+	}{
+		{"GET", "GET /items/v1/x HTTP/1.1\r\nHost: g\r\nX-API-Key: " + key + "\r\n\r\n", unauthenticatedBody},
+		{"small body", "POST /items/v1/x HTTP/1.1\r\nHost: g\r\nX-API-Key: " + key + "\r\nContent-Length: 10\r\n\r\n", unauthenticatedBody},
+		{"large body", "POST /items/v1/x HTTP/1.1\r\nHost: g\r\nX-API-Key: " + key + "\r\nContent-Length: 1000000\r\n\r\n", n.opts.MaxRequestBody},
+		{"chunked body", "POST /items/v1/x HTTP/1.1\r\nHost: g\r\nX-API-Key: " + key + "\r\nTransfer-Encoding: chunked\r\n\r\n", n.opts.MaxRequestBody},
+		{"large body, unknown key", "POST /items/v1/x HTTP/1.1\r\nHost: g\r\nX-API-Key: ptk_nobody\r\nContent-Length: 1000000\r\n\r\n", unauthenticatedBody},
+	} {
+		var h fasthttp.RequestHeader
+		if err := h.Read(bufio.NewReader(strings.NewReader(tt.raw))); err != nil {
+			t.Fatal(err)
+		}
+		// A GET's key is valid: were it looked at, the allowance would be
+		// the full limit, and the key hashed twice per request.
+		if got := n.allowance(&h); got != tt.want {
+			t.Errorf("%s: allowance %d, want %d", tt.name, got, tt.want)
 		}
 	}
 }

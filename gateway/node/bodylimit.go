@@ -32,7 +32,9 @@ func (n *Node) bodyAllowance(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 
 // allowance is how much of the request's body the server reads.
 func (n *Node) allowance(h *fasthttp.RequestHeader) int {
-	if l := h.ContentLength(); l >= 0 && l <= n.preBodyLimit() {
+	// -1 is a chunked body, whose length is not known; -2 no body at all
+	// (a request without Content-Length or Transfer-Encoding, as most are).
+	if l := h.ContentLength(); l != -1 && l <= n.preBodyLimit() {
 		return n.preBodyLimit()
 	}
 	if n.admits(h, time.Now()) {
