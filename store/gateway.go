@@ -110,6 +110,18 @@ func (s *Store) RecordGatewayNodeStatus(ctx context.Context, name string, st Gat
 	return nil
 }
 
+// TouchGatewayNode sets a registered node's last contact to at, leaving the
+// rest of its status as it is.
+func (s *Store) TouchGatewayNode(ctx context.Context, name string, at time.Time) error {
+	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
+		Set("last_seen_at = ?", at).
+		Where("name = ? AND revoked_at IS NULL", name).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("touch gateway node: %w", translate(err))
+	}
+	return nil
+}
+
 // GatewayDeployment is one version of an API major version's gateway
 // settings. The newest per (API, major) is in force.
 type GatewayDeployment struct {

@@ -48,6 +48,11 @@ func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
 	return n.store.RecordGatewayNodeStatus(ctx, s.Name, st)
 }
 
+// RecordNodeSeen notes that a node was connected at at.
+func (n *Nodes) RecordNodeSeen(ctx context.Context, name string, at time.Time) error {
+	return n.store.TouchGatewayNode(ctx, name, at.UTC())
+}
+
 // followInterval is how often an instance looks at the head without a
 // wake-up (one lost while a listener reconnects).
 const followInterval = 2 * time.Second

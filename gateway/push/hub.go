@@ -64,6 +64,10 @@ type QuotaSource interface {
 // database). Optional: without one, statuses are this instance's memory.
 type Recorder interface {
 	RecordNodeStatus(ctx context.Context, s NodeStatus) error
+	// RecordNodeSeen notes that the node was connected at at (the end of
+	// a held request), leaving what it reported as it is: its newer
+	// requests may have reached another instance meanwhile.
+	RecordNodeSeen(ctx context.Context, name string, at time.Time) error
 }
 
 // NodeStatus is what the hub knows of one node.
@@ -369,10 +373,21 @@ func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest,
 	s.Waiting = e.waiting > 0
 	snapshot := *s
 	h.mu.Unlock()
-	if h.recorder != nil {
-		if err := h.recorder.RecordNodeStatus(ctx, snapshot); err != nil {
-			h.log.Warn("gateway node status not recorded", "node", node, "err", err)
-		}
+	if h.recorder == nil {
+		return
+	}
+	// What the node reported is recorded when it reports it; the end of a
+	// held request says only that it was still connected (writing this
+	// instance's copy of the report then would undo a newer one the node
+	// made to another instance meanwhile).
+	var err error
+	if start {
+		err = h.recorder.RecordNodeStatus(ctx, snapshot)
+	} else {
+		err = h.recorder.RecordNodeSeen(ctx, node, snapshot.LastSeen)
+	}
+	if err != nil {
+		h.log.Warn("gateway node status not recorded", "node", node, "err", err)
 	}
 }
 

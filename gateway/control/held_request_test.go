@@ -1,0 +1,78 @@
+package control_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestHeldRequestEndKeepsANewerReport: a node left a request held on
+// instance A, reporting the version A has, and acknowledged a newer version
+// on instance B meanwhile (a load balancer sent its next request there).
+// When A's request ends, the node's recorded status must stay B's: in sync
+// with the newer version, not behind it until the node's next request.
+func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Fatal(err)
+		}
+		f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
+		f.drain(t)
+		// Instance A follows the log up to here.
+		srcA := control.NewSource(s, nil)
+		if _, err := srcA.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		hubA := push.NewHub(srcA, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
+		old, _ := hubA.Refresh(ctx)
+		// A change; instance B has it.
+		f.publishAPI(t, "toys", []string{"http://10.0.0.1:8080/toys"}, "1.0.0")
+		f.drain(t)
+		srcB := control.NewSource(s, nil)
+		if _, err := srcB.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		hubB := push.NewHub(srcB, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
+		newer, _ := hubB.Refresh(ctx)
+		if newer.Version <= old.Version {
+			t.Fatalf("heads %v then %v, want a newer one", old, newer)
+		}
+
+		// The node's older request, held on A for 300 ms.
+		heldA := make(chan error, 1)
+		go func() {
+			_, err := hubA.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: old.Version, Hash: old.Hash, WaitMS: 300})
+			heldA <- err
+		}()
+		time.Sleep(50 * time.Millisecond)
+		// Its newer request, held on B for longer, acknowledging the newer version.
+		bctx, cancelB := context.WithCancel(ctx)
+		defer cancelB()
+		heldB := make(chan error, 1)
+		go func() {
+			_, err := hubB.Sync(bctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgAck, Version: newer.Version, Hash: newer.Hash, WaitMS: 5000})
+			heldB <- err
+		}()
+		time.Sleep(50 * time.Millisecond)
+		if err := <-heldA; err != nil {
+			t.Fatal(err)
+		}
+		ov, err := f.svc.Overview(ctx, f.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ov.Nodes) != 1 || ov.Nodes[0].AppliedVersion != newer.Version || ov.Nodes[0].State != push.StateInSync {
+			t.Errorf("after the older request ended: %+v; want applied %d, in sync", ov.Nodes, newer.Version)
+		}
+		cancelB()
+		<-heldB
+	})
+}
