@@ -121,7 +121,7 @@ func largeBodies(rs []Route) []largeBody {
 	return out
 }
 
-// match returns the route of ls that method and path (the request's path as
+// matchLargeBody returns the route of ls that method and path (the request's path as
 // sent, without its query) are for, or nil.
 func matchLargeBody(ls []largeBody, method, path []byte) *largeBody {
 	p := strings.ToLower(strings.Trim(string(path), "/"))
