@@ -46,25 +46,43 @@ func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
 			t.Fatalf("heads %v then %v, want a newer one", old, newer)
 		}
 
-		// The node's older request, held on A for 300 ms.
+		// The node's older request, held on A.
+		actx, cancelA := context.WithCancel(ctx)
+		defer cancelA()
 		heldA := make(chan error, 1)
 		go func() {
-			_, err := hubA.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: old.Version, Hash: old.Hash, WaitMS: 300})
+			_, err := hubA.Sync(actx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: old.Version, Hash: old.Hash, WaitMS: 10_000})
 			heldA <- err
 		}()
-		time.Sleep(50 * time.Millisecond)
-		// Its newer request, held on B for longer, acknowledging the newer version.
+		applied := func() uint64 {
+			ns, err := s.GatewayNodes(ctx)
+			if err != nil || len(ns) != 1 {
+				t.Fatalf("nodes %v, %v", ns, err)
+			}
+			return uint64(ns[0].AppliedVersion)
+		}
+		waitFor := func(v uint64) {
+			deadline := time.Now().Add(5 * time.Second)
+			for applied() != v {
+				if time.Now().After(deadline) {
+					t.Fatalf("applied %d, want %d recorded", applied(), v)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		waitFor(old.Version)
+		// Its newer request, held on B, acknowledging the newer version.
 		bctx, cancelB := context.WithCancel(ctx)
 		defer cancelB()
 		heldB := make(chan error, 1)
 		go func() {
-			_, err := hubB.Sync(bctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgAck, Version: newer.Version, Hash: newer.Hash, WaitMS: 5000})
+			_, err := hubB.Sync(bctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgAck, Version: newer.Version, Hash: newer.Hash, WaitMS: 10_000})
 			heldB <- err
 		}()
-		time.Sleep(50 * time.Millisecond)
-		if err := <-heldA; err != nil {
-			t.Fatal(err)
-		}
+		waitFor(newer.Version)
+		// The older request ends (the node gave it up).
+		cancelA()
+		<-heldA
 		ov, err := f.svc.Overview(ctx, f.admin)
 		if err != nil {
 			t.Fatal(err)
