@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/valyala/fasthttp"
 
 	"github.com/portico-dev/portico/auth"
@@ -121,10 +122,14 @@ func largeBodies(rs []Route) []largeBody {
 	return out
 }
 
-// matchLargeBody returns the route of ls that method and path (the request's path as
-// sent, without its query) are for, or nil.
+// matchLargeBody returns the route of ls that method and path (the request's
+// path as sent, without its query) are for, or nil. As fiber, it lowers
+// ASCII letters only and trims trailing slashes only: "//api/…" is no route.
 func matchLargeBody(ls []largeBody, method, path []byte) *largeBody {
-	p := strings.ToLower(strings.Trim(string(path), "/"))
+	p, ok := strings.CutPrefix(utils.ToLower(strings.TrimRight(string(path), "/")), "/")
+	if !ok || strings.HasPrefix(p, "/") {
+		return nil
+	}
 	for i := range ls {
 		l := &ls[i]
 		if l.method != string(method) {
@@ -232,7 +237,7 @@ func (h *Handler) expectContinue(app *fiber.App, ls []largeBody) func(*fasthttp.
 func requestPath(hdr *fasthttp.RequestHeader) []byte {
 	uri := fasthttp.AcquireURI()
 	defer fasthttp.ReleaseURI(uri)
-	if err := uri.Parse(nil, hdr.RequestURI()); err != nil {
+	if err := uri.Parse(hdr.Host(), hdr.RequestURI()); err != nil { // as the server parses it
 		return nil
 	}
 	return append([]byte(nil), uri.PathOriginal()...)

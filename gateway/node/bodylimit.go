@@ -53,7 +53,7 @@ func (n *Node) admits(h *fasthttp.RequestHeader, now time.Time) bool {
 	}
 	uri := fasthttp.AcquireURI()
 	defer fasthttp.ReleaseURI(uri)
-	if uri.Parse(nil, h.RequestURI()) != nil {
+	if uri.Parse(h.Host(), h.RequestURI()) != nil { // as the server parses it: "//x" is a path
 		return false
 	}
 	rt := c.routeOf(uri.Path())

@@ -48,9 +48,13 @@ func TestLargeBodyIsReadOnlyForAValidKey(t *testing.T) {
 		if strings.HasPrefix(framing, "Transfer") {
 			sent = chunked
 		}
-		status, h := sendBody(t, addr, "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"+framing+"\r\nConnection: close\r\n\r\n", sent)
-		if !strings.HasPrefix(status, "200") || h.Get("X-Body-Bytes") != fmt.Sprint(len(body)) {
-			t.Errorf("a valid key's 1 MiB body, %s: status %q, the upstream got %s bytes; want 200 and all of it", framing, status, h.Get("X-Body-Bytes"))
+		// (A path after two slashes is the same route: the node serves
+		// the path fasthttp normalises.)
+		for _, target := range []string{"/ledger/v1/x", "//ledger/v1/x"} {
+			status, h := sendBody(t, addr, "POST "+target+" HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"+framing+"\r\nConnection: close\r\n\r\n", sent)
+			if !strings.HasPrefix(status, "200") || h.Get("X-Body-Bytes") != fmt.Sprint(len(body)) {
+				t.Errorf("a valid key's 1 MiB body to %s, %s: status %q, the upstream got %s bytes; want 200 and all of it", target, framing, status, h.Get("X-Body-Bytes"))
+			}
 		}
 	}
 	// Without a valid key, a chunked body stops being read at 64 KiB (the
