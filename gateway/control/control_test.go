@@ -53,6 +53,24 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	return f
 }
 
+// instance is another portal instance over the fixture's database: its own
+// source, at the database's head now, and a hub over it that records node
+// statuses in the database; head is the hub's.
+func (f *fixture) instance(t *testing.T) (src *control.Source, hub *push.Hub, head gateway.Head) {
+	t.Helper()
+	ctx := context.Background()
+	src = control.NewSource(f.s, nil)
+	if _, err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hub = push.NewHub(src, push.Options{Recorder: control.NewNodes(f.s), MaxWait: 10 * time.Second})
+	head, err := hub.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, hub, head
+}
+
 // subscribe gives the team's app shop (made at the first call) an active
 // subscription to a's major 1 through a new open plan gold of a: 600
 // requests a minute, a burst of 20, quotaPerDay a day ("" for none).

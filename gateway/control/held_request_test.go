@@ -27,21 +27,11 @@ func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
 		f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
 		f.drain(t)
 		// Instance A follows the log up to here.
-		srcA := control.NewSource(s, nil)
-		if _, err := srcA.Sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		hubA := push.NewHub(srcA, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
-		old, _ := hubA.Refresh(ctx)
+		_, hubA, old := f.instance(t)
 		// A change; instance B has it.
 		f.publishAPI(t, "toys", []string{"http://10.0.0.1:8080/toys"}, "1.0.0")
 		f.drain(t)
-		srcB := control.NewSource(s, nil)
-		if _, err := srcB.Sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		hubB := push.NewHub(srcB, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
-		newer, _ := hubB.Refresh(ctx)
+		_, hubB, newer := f.instance(t)
 		if newer.Version <= old.Version {
 			t.Fatalf("heads %v then %v, want a newer one", old, newer)
 		}

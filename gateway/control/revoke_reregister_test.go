@@ -29,12 +29,7 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		}
 		f.drain(t)
 		// Instance B: its own source, hub and follower.
-		srcB := control.NewSource(s, nil)
-		if _, err := srcB.Sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		hubB := push.NewHub(srcB, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
-		head, _ := hubB.Refresh(ctx)
+		srcB, hubB, head := f.instance(t)
 		wake := make(chan struct{}, 1)
 		fctx, stop := context.WithCancel(ctx)
 		defer stop()
