@@ -7,6 +7,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -36,39 +37,31 @@ func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
 			t.Fatalf("heads %v then %v, want a newer one", old, newer)
 		}
 
-		// The node's older request, held on A.
-		actx, cancelA := context.WithCancel(ctx)
-		defer cancelA()
-		heldA := make(chan error, 1)
-		go func() {
-			_, err := hubA.Sync(actx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: old.Version, Hash: old.Hash, WaitMS: 10_000})
-			heldA <- err
-		}()
-		applied := func() uint64 {
-			ns, err := s.GatewayNodes(ctx)
-			if err != nil || len(ns) != 1 {
-				t.Fatalf("nodes %v, %v", ns, err)
-			}
-			return uint64(ns[0].AppliedVersion)
+		// hold sends the node's request to hub and leaves it held; cancel
+		// ends it, after which the returned channel says how it ended.
+		hold := func(hub *push.Hub, req gateway.SyncRequest) (context.CancelFunc, <-chan error) {
+			hctx, cancel := context.WithCancel(ctx)
+			t.Cleanup(cancel)
+			done := make(chan error, 1)
+			go func() {
+				_, err := hub.Sync(hctx, "edge-1", req)
+				done <- err
+			}()
+			return cancel, done
 		}
 		waitFor := func(v uint64) {
-			deadline := time.Now().Add(5 * time.Second)
-			for applied() != v {
-				if time.Now().After(deadline) {
-					t.Fatalf("applied %d, want %d recorded", applied(), v)
-				}
-				time.Sleep(10 * time.Millisecond)
+			if !gatewaytest.Eventually(5*time.Second, func() bool {
+				ns, err := s.GatewayNodes(ctx)
+				return err == nil && len(ns) == 1 && uint64(ns[0].AppliedVersion) == v
+			}) {
+				t.Fatalf("applied version %d not recorded", v)
 			}
 		}
+		// The node's older request, held on A.
+		cancelA, heldA := hold(hubA, gateway.SyncRequest{Type: gateway.MsgPoll, Version: old.Version, Hash: old.Hash, WaitMS: 10_000})
 		waitFor(old.Version)
 		// Its newer request, held on B, acknowledging the newer version.
-		bctx, cancelB := context.WithCancel(ctx)
-		defer cancelB()
-		heldB := make(chan error, 1)
-		go func() {
-			_, err := hubB.Sync(bctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgAck, Version: newer.Version, Hash: newer.Hash, WaitMS: 10_000})
-			heldB <- err
-		}()
+		cancelB, heldB := hold(hubB, gateway.SyncRequest{Type: gateway.MsgAck, Version: newer.Version, Hash: newer.Hash, WaitMS: 10_000})
 		waitFor(newer.Version)
 		// The older request ends (the node gave it up).
 		cancelA()
