@@ -189,23 +189,21 @@ func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
 // bodyAllowance is the server's HeaderReceived: it raises the body limit of
 // a request announcing (or streaming, chunked) a body over FormBodyLimit to
 // its route's limit when the request carries the route's credentials.
-func (h *Handler) bodyAllowance(ls []largeBody) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
-	return func(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
-		if max := h.allowance(ls, hdr); max > FormBodyLimit {
-			return fasthttp.RequestConfig{MaxRequestBodySize: max}
-		}
-		return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
+func (h *Handler) bodyAllowance(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if max := h.allowance(hdr); max > FormBodyLimit {
+		return fasthttp.RequestConfig{MaxRequestBodySize: max}
 	}
+	return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
 }
 
 // allowance is how much of the request's body the server reads.
-func (h *Handler) allowance(ls []largeBody, hdr *fasthttp.RequestHeader) int {
+func (h *Handler) allowance(hdr *fasthttp.RequestHeader) int {
 	// -1 is a chunked body, whose length is not known; -2 no body at all
 	// (a request without Content-Length or Transfer-Encoding: every GET).
 	if n := hdr.ContentLength(); n != -1 && n <= FormBodyLimit {
 		return FormBodyLimit
 	}
-	l := matchLargeBody(ls, hdr.Method(), requestPath(hdr))
+	l := matchLargeBody(h.large, hdr.Method(), requestPath(hdr))
 	if l == nil || !h.credentialed(hdr, l) {
 		return FormBodyLimit
 	}
@@ -216,10 +214,10 @@ func (h *Handler) allowance(ls []largeBody, hdr *fasthttp.RequestHeader) int {
 // "100 Continue" before sending a body the server would not read (curl does
 // for a body over 1 MiB) is answered at once, as refuseServerBody answers,
 // and need not send it.
-func (h *Handler) expectContinue(app *fiber.App, ls []largeBody) func(*fasthttp.RequestCtx) int {
+func (h *Handler) expectContinue(app *fiber.App) func(*fasthttp.RequestCtx) int {
 	return func(fctx *fasthttp.RequestCtx) int {
 		hdr := &fctx.Request.Header
-		if n := hdr.ContentLength(); n < 0 || n <= h.allowance(ls, hdr) {
+		if n := hdr.ContentLength(); n < 0 || n <= h.allowance(hdr) {
 			return fasthttp.StatusContinue // a chunked body is bounded while it is read
 		}
 		c := app.AcquireCtx(fctx)
@@ -249,7 +247,7 @@ func requestPath(hdr *fasthttp.RequestHeader) []byte {
 func (h *Handler) refuseServerBody(c *fiber.Ctx) error {
 	h.setSecurityHeaders(c)
 	hdr := &c.Request().Header
-	page := !forPrograms(c.Path()) && c.Path() != gateway.UsagePath
+	page := !forPrograms(c.Path())
 	l := matchLargeBody(h.large, hdr.Method(), requestPath(hdr))
 	if l == nil {
 		return h.refuseBody(c, page, bodyLimitMessage(FormBodyLimit))

@@ -230,8 +230,8 @@ func (h *Handler) App() *fiber.App {
 	mountStatic(app)
 	routes := h.Routes()
 	h.large = largeBodies(routes)
-	app.Server().HeaderReceived = h.bodyAllowance(h.large)
-	app.Server().ExpectHandler = h.expectContinue(app, h.large)
+	app.Server().HeaderReceived = h.bodyAllowance
+	app.Server().ExpectHandler = h.expectContinue(app)
 	for _, r := range routes {
 		handlers := []fiber.Handler{h.limitBody(r), h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
