@@ -208,3 +208,27 @@ func openAPIPath(route string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// The router matches paths without regard to case and ignores a trailing
+// slash, so every error of a request it routes to the JSON API or the MCP
+// endpoint is a problem document, however the path was written.
+func TestAPIErrorsAreProblemsHoweverThePathIsWritten(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token(e.user("admin", policy.RoleAdmin, "", ""))
+	for _, tt := range []struct {
+		method, path, token string
+		want                int
+	}{
+		{"GET", "/API/v1/me", "", 401},
+		{"GET", "/Api/V1/me/", "", 401},
+		{"GET", "/API/v1/teams/nobody", tok, 404},
+		{"GET", "/api/v1/teams/nobody/", tok, 404},
+		{"POST", "/MCP", "", 401},
+		{"POST", "/mcp/", "", 401},
+	} {
+		res, _ := e.api(tt.method, tt.path, tt.token, nil)
+		if res.StatusCode != tt.want || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d %q, want %d application/problem+json", tt.method, tt.path, res.StatusCode, res.Header.Get("Content-Type"), tt.want)
+		}
+	}
+}

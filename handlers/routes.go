@@ -109,7 +109,12 @@ type Route struct {
 func (r Route) API() bool { return forPrograms(r.Path) }
 
 // forPrograms reports whether path belongs to the JSON API or the MCP endpoint.
-func forPrograms(path string) bool { return strings.HasPrefix(path, "/api/") || path == "/mcp" }
+// It matches as the router does: without regard to case, and with trailing
+// slashes ignored ("/API/v1/apis" and "/mcp/" reach those handlers too).
+func forPrograms(path string) bool {
+	path = strings.ToLower(path)
+	return strings.HasPrefix(path, "/api/") || strings.TrimRight(path, "/") == "/mcp"
+}
 
 // CSRF reports whether the route changes state from a browser session and
 // so must carry the CSRF token. API routes use bearer tokens, not cookies.
