@@ -88,15 +88,30 @@ type Model struct {
 	layers [2]layer
 	tanh   matrix // Dim → Dim, then tanh
 	tanhB  []float32
+	tok    *Tokenizer
 
 	work sync.Pool // *workspace
 }
 
-var loadOnce = sync.OnceValues(func() (*Model, error) { return parse(modelBin) })
+var loadOnce = sync.OnceValues(func() (*Model, error) {
+	m, err := parse(modelBin)
+	if err != nil {
+		return nil, err
+	}
+	if m.tok, err = NewTokenizer(); err != nil {
+		return nil, err
+	}
+	return m, nil
+})
 
-// Load returns the model, parsing the embedded weights on the first call.
-// Every call returns the same *Model.
+// Load returns the model with its tokenizer, parsing the embedded weights
+// and vocabulary on the first call. Every call returns the same *Model.
 func Load() (*Model, error) { return loadOnce() }
+
+// Encode is the sentence vector of text, a unit vector of Dim floats: its
+// tokens (Tokenizer.Tokenize) through the network (EncodeIDs). Texts of
+// similar meaning have vectors of a high cosine (their dot product).
+func (m *Model) Encode(text string) []float32 { return m.EncodeIDs(m.tok.Tokenize(text)) }
 
 // parse reads a weights file in internal/convert's format. int8 data is
 // used in place (data must stay unmodified and alive, as the embedded

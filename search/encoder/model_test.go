@@ -208,3 +208,20 @@ func TestEncodeIDsConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Encode takes text end to end (tokenizer and network) to the vector tfjs
+// computes for it.
+func TestEncodeText(t *testing.T) {
+	m, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range loadParity(t) {
+		if c.Vector == nil {
+			continue
+		}
+		if got := cosine(m.Encode(c.Text), c.Vector); got < 0.998 {
+			t.Errorf("Encode(%.40q): cosine %.5f with tfjs's vector, want ≥ 0.998", c.Text, got)
+		}
+	}
+}
