@@ -186,6 +186,7 @@ func (r *ranker) result() Result {
 	r.nums = r.nums[:0]
 	for _, m := range ms[from:] {
 		res.Hits = append(res.Hits, m.e.hit())
+		res.scores = append(res.scores, m.score)
 		r.nums = append(r.nums, m.num)
 	}
 	res.Facets = r.l.facets(r.c, r.q.FacetLimit)

@@ -139,3 +139,26 @@ func TestWithinDistance(t *testing.T) {
 		}
 	}
 }
+
+// Scores gives each hit's relevance score, best first, for a text query
+// sorted by relevance, and nothing for a listing without text.
+func TestBleveScores(t *testing.T) {
+	idx := openTestBleve(t)
+	if err := idx.Upsert(context.Background(), conformanceCorpus()...); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSearch(t, idx, Query{Text: "payments refund", Viewer: admin()})
+	scores := res.Scores()
+	if len(res.Hits) < 2 || len(scores) != len(res.Hits) {
+		t.Fatalf("scores %v for %d hits, want one per hit (and at least two hits)", scores, len(res.Hits))
+	}
+	for i := range scores {
+		if scores[i] <= 0 || (i > 0 && scores[i] > scores[i-1]) {
+			t.Errorf("scores %v: want positive and best first", scores)
+			break
+		}
+	}
+	if s := mustSearch(t, idx, Query{Viewer: admin()}).Scores(); s != nil {
+		t.Errorf("scores of a listing without text: %v, want nil", s)
+	}
+}

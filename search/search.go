@@ -167,6 +167,18 @@ type Result struct {
 	// on the same state of the index), so what is made of one may be kept for the other. The embedded index sets it;
 	// empty with Meilisearch.
 	Key string
+
+	scores []float64 // the embedded index's relevance score of each hit of a text query
+}
+
+// Scores returns the relevance score of each hit, in the order of Hits, as the embedded index computed it for a text
+// query; nil for a query without text and with Meilisearch. The relevance evaluation (search/releval) fuses other
+// signals with it.
+func (r Result) Scores() []float64 {
+	if len(r.scores) != len(r.Hits) {
+		return nil
+	}
+	return r.scores
 }
 
 // WeakResult is the number of hits below which a text query's result is explained (Result.Hint).
