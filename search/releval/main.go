@@ -33,6 +33,7 @@ func main() {
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: "+splitNames)
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
+	meaning := flag.Float64("meaning", 0, "also blend the ranking with the cosine of sentence vectors (search/encoder) at this weight, and print the figures of the ranking alone and blended")
 	flag.StringVar(&extraDir, "extra", "", "also index the OpenAPI descriptions (*.yaml, named provider__name__version.yaml) of this folder as more APIs, none of them judged relevant to any query: a larger catalog around the samples (descriptions that do not parse or are too large are skipped)")
 	flag.Parse()
 	cases, err := split(*name)
@@ -43,6 +44,13 @@ func main() {
 	if *texts {
 		for _, c := range cases {
 			fmt.Println(c.Text)
+		}
+		return
+	}
+	if *meaning > 0 {
+		if err := runMeaning(context.Background(), os.Stdout, cases, *meaning); err != nil {
+			fmt.Fprintln(os.Stderr, "releval:", err)
+			os.Exit(1)
 		}
 		return
 	}
