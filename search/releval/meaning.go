@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -85,7 +86,7 @@ func encodeAll(m *encoder.Model, texts []string) [][]float32 {
 	out := make([][]float32, len(texts))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range 2 {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
