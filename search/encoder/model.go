@@ -48,6 +48,7 @@ type matrix struct {
 	q          []int8
 	scale      []float32
 	f          []float32
+	t          []float32
 }
 
 // row returns row o as float32 and the scale to multiply its products by:
@@ -68,6 +69,7 @@ func (m *matrix) row(o int, buf []float32) ([]float32, float32) {
 // the kernels, for a matrix product twice as fast as on int8 rows.
 func (m *matrix) dequantise() {
 	if m.f != nil {
+		m.transpose()
 		return
 	}
 	f := make([]float32, m.rows*m.cols)
@@ -78,6 +80,19 @@ func (m *matrix) dequantise() {
 		}
 	}
 	m.f, m.q, m.scale = f, nil, nil
+	m.transpose()
+}
+
+// transpose keeps the kernel column by column (t, cols × rows) instead of row by row: gonum's product then runs as
+// long vector additions rather than short dot products, a fifth faster for a query's few tokens (BenchmarkEncode).
+func (m *matrix) transpose() {
+	t := make([]float32, m.rows*m.cols)
+	for o := range m.rows {
+		for i := range m.cols {
+			t[i*m.rows+o] = m.f[o*m.cols+i]
+		}
+	}
+	m.t, m.f = t, nil
 }
 
 type layer struct {
@@ -436,9 +451,9 @@ func (m *matrix) apply(y, x []float32, T int, bias []float32, mode int, sum []fl
 	if mode == addOut {
 		prod = sum[:T*O]
 	}
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 		blas32.General{Rows: T, Cols: C, Stride: C, Data: x[:T*C]},
-		blas32.General{Rows: O, Cols: C, Stride: C, Data: m.f},
+		blas32.General{Rows: C, Cols: O, Stride: O, Data: m.t},
 		0, blas32.General{Rows: T, Cols: O, Stride: O, Data: prod})
 	bias = bias[:O]
 	for t := range T {
