@@ -189,6 +189,7 @@ type searchHit struct {
 	State          string   `json:"state" jsonschema:"lifecycle state of the API's default version"`
 	DefaultVersion string   `json:"default_version,omitempty" jsonschema:"the newest published version"`
 	Matched        []string `json:"matched,omitempty" jsonschema:"snippets where the query matched, the matches in **bold**"`
+	Related        bool     `json:"related,omitempty" jsonschema:"true when no word of the query is in the API: what it says it does is close in meaning"`
 }
 
 type searchFacets struct {
@@ -246,7 +247,7 @@ func (t *tools) searchAPIs(ctx context.Context, in searchInput) (searchOutput, e
 	out.Total = res.Total
 	out.Hits = make([]searchHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		hit := searchHit{API: h.Slug, Name: h.Name, Summary: h.Summary, Team: h.Team, State: h.State, DefaultVersion: h.DefaultVersion}
+		hit := searchHit{API: h.Slug, Name: h.Name, Summary: h.Summary, Team: h.Team, State: h.State, DefaultVersion: h.DefaultVersion, Related: h.Related}
 		for _, hl := range h.Highlights {
 			hit.Matched = append(hit.Matched, markdownHighlight(hl))
 		}

@@ -342,7 +342,7 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		card := catalogpage.Hit{
 			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: hit.TeamName,
 			State: hit.State, StateLabel: lifecycle.State(hit.State).Label(), Highlights: hit.Highlights,
-			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion,
+			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion, Related: hit.Related,
 		}
 		for _, tag := range hit.Tags {
 			card.Tags = append(card.Tags, catalogpage.Link{Label: tag, Active: slices.Contains(p.Tags, tag),
@@ -558,6 +558,8 @@ type apiSearchHit struct {
 	Team       string   `json:"team"`
 	State      string   `json:"state"`
 	Highlights []string `json:"highlights"`
+	// Related: no word of the query is in the API; what it says it does is close in meaning (the embedded index).
+	Related bool `json:"related"`
 }
 
 type apiFacetValue struct {
@@ -589,7 +591,7 @@ func (h *Handler) APISearch(c *fiber.Ctx) error {
 		if hl == nil {
 			hl = []string{}
 		}
-		out.Hits = append(out.Hits, apiSearchHit{API: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, State: hit.State, Highlights: hl})
+		out.Hits = append(out.Hits, apiSearchHit{API: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, State: hit.State, Highlights: hl, Related: hit.Related})
 	}
 	facet := func(vs []search.FacetValue) []apiFacetValue {
 		out := make([]apiFacetValue, 0, len(vs))
@@ -605,9 +607,10 @@ func (h *Handler) APISearch(c *fiber.Ctx) error {
 // explainResult says why a text search found little (fewer than search.WeakResult APIs): the words that matched
 // nothing, the query the typo expansion suggests, and the filter value that would find the most APIs more (facet
 // counts are computed as if their own filter were off, so a value not chosen that counts more than the result does
-// find more). Nil for a result that needs no explaining.
+// find more). The index's hint counts only the APIs the words matched: a result of APIs found by their meaning alone
+// is still explained. Nil for a result that needs no explaining.
 func explainResult(p catalogParams, res search.Result, facets []catalogpage.Facet) *catalogpage.Explain {
-	if p.Q == "" || res.Total >= search.WeakResult {
+	if p.Q == "" || (res.Total >= search.WeakResult && res.Hint == nil) {
 		return nil
 	}
 	e := &catalogpage.Explain{}

@@ -41,12 +41,12 @@ type searchEnv struct {
 	worker *outbox.Worker
 }
 
-// newEnvWithSearch is newEnv with a Bleve index in a temporary directory and
-// an outbox worker that tests drain with e.drain().
-func newEnvWithSearch(t testing.TB) *searchEnv {
+// newEnvWithSearch is newEnv with a Bleve index in a temporary directory,
+// opened with opts, and an outbox worker that tests drain with e.drain().
+func newEnvWithSearch(t testing.TB, opts ...search.BleveOption) *searchEnv {
 	t.Helper()
 	s := storetest.New(t)
-	idx, err := search.OpenBleve(filepath.Join(t.TempDir(), "search.bleve"))
+	idx, err := search.OpenBleve(filepath.Join(t.TempDir(), "search.bleve"), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

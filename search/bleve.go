@@ -60,6 +60,9 @@ const (
 	// tags, summary and operation summaries: a query's adjacent words found
 	// side by side rank higher (phrase proximity).
 	fPairs = "pairs"
+	// The texts of the document that the sentence encoder reads (meaningTexts), stored, not indexed, whether or not
+	// the index ranks by meaning: an index opened with meaning (again, or with its vectors file lost) encodes them.
+	fMeaning = "meaning"
 )
 
 // wordsAnalyzer splits on everything that is not a letter or a digit (so paths split on / { } - _ .), lowercases and
@@ -97,7 +100,23 @@ type Bleve struct {
 	results *resultCache
 
 	repaired string // what OpenBleve repaired, for the log
+
+	meaning *Meaning     // nil: the ranking is by words alone
+	queue   meaningQueue // the APIs whose vectors are encoded in the background
+	// stop ends what the index does in the background (encodeQueued), background waits for it.
+	stop       chan struct{}
+	stopOnce   sync.Once
+	background sync.WaitGroup
 }
+
+// BleveOption is an option of OpenBleve.
+type BleveOption func(*bleveOptions)
+
+type bleveOptions struct{ meaning *Meaning }
+
+// WithMeaning ranks by meaning too (see Meaning): the index encodes what each API says it does and each query, and
+// blends their cosine into the ranking. The index closes m when it is closed.
+func WithMeaning(m *Meaning) BleveOption { return func(o *bleveOptions) { o.meaning = m } }
 
 var _ Index = (*Bleve)(nil)
 
@@ -108,8 +127,12 @@ var _ Index = (*Bleve)(nil)
 // So is an index whose rebuild was interrupted (see BeginRebuild), and an
 // index that fails to open is moved aside and replaced by an empty one:
 // Repaired says which happened.
-func OpenBleve(dir string) (*Bleve, error) {
-	b, err := openBleve(dir)
+func OpenBleve(dir string, opts ...BleveOption) (*Bleve, error) {
+	var o bleveOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	b, err := openBleve(dir, o)
 	if err != nil {
 		if !hasEntries(dir) {
 			return nil, err // nothing there to move aside: creating it failed
@@ -118,7 +141,7 @@ func OpenBleve(dir string) (*Bleve, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("%w (moving it aside failed: %v)", err, merr)
 		}
-		b, err2 := openBleve(dir)
+		b, err2 := openBleve(dir, o)
 		if err2 != nil {
 			return nil, err2
 		}
@@ -147,7 +170,7 @@ func hasEntries(dir string) bool {
 
 // openBleve opens or creates the index in dir; a panic of the index
 // library on damaged files is returned as an error.
-func openBleve(dir string) (b *Bleve, err error) {
+func openBleve(dir string, o bleveOptions) (b *Bleve, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, err = nil, fmt.Errorf("open search index %s: %v", dir, r)
@@ -167,19 +190,26 @@ func openBleve(dir string) (b *Bleve, err error) {
 			return nil, err
 		}
 	}
-	l, err := loadListing(context.Background(), idx)
+	l, missing, err := loadListing(context.Background(), idx, o.meaning)
 	if err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
-	return &Bleve{dir: dir, idx: idx, list: l, results: newResultCache(resultCacheBytes, resultCacheEntries)}, nil
+	b = &Bleve{dir: dir, idx: idx, list: l, results: newResultCache(resultCacheBytes, resultCacheEntries), meaning: o.meaning, stop: make(chan struct{})}
+	if b.meaning != nil {
+		b.queue.wake = make(chan struct{}, 1)
+		b.queue.add(missing)
+		b.background.Add(1)
+		go b.encodeQueued()
+	}
+	return b, nil
 }
 
 // The layout version of the index, stored inside it. Change it whenever the
 // mapping changes in a way old documents do not satisfy.
 const (
 	layoutKey     = "portico_layout"
-	layoutVersion = "11" // 9: webhooks are indexed (8 was an earlier, reverted layout); 10: callbacks too; 11: upkeep operations weigh as descriptions
+	layoutVersion = "12" // 9: webhooks are indexed (8 was an earlier, reverted layout); 10: callbacks too; 11: upkeep operations weigh as descriptions; 12: the texts encoded for meaning are stored
 )
 
 // recreate closes idx, removes its directory and creates an empty index
@@ -310,6 +340,7 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fDefault, stored())
 	doc.AddFieldMappingsAt(fVisibility, exact(true, false))
 	doc.AddFieldMappingsAt(fOps, stored())
+	doc.AddFieldMappingsAt(fMeaning, stored())
 	doc.AddFieldMappingsAt(fUpdated, updated)
 	doc.AddFieldMappingsAt(fPrimary, text(false, false))
 	for _, f := range []string{fEnName, fEnTags, fEnOps, fEnDesc} {
@@ -359,6 +390,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 		entries := make([]*entry, n)
 		for i, d := range docs[:n] {
 			entries[i] = entryOf(d)
+		}
+		if b.meaning != nil {
+			b.attachMeaning(entries, docs[:n])
 		}
 		b.list.put(entries...)
 		b.changed()
@@ -417,6 +451,7 @@ func bleveDoc(d Document) map[string]interface{} {
 		fEnOps:       append(opSummaries, operationWords(served)),
 		fEnDesc:      append([]string{d.Description, d.TeamName, strings.Join(d.Versions, " "), operationWords(sent)}, opDescriptions...),
 		fPairs:       append(append([]string{d.Name, d.Summary}, tags...), opSummaries...),
+		fMeaning:     meaningTexts(d),
 	}
 }
 
@@ -498,6 +533,8 @@ func (b *Bleve) Compact(ctx context.Context) error {
 
 // Close closes the index.
 func (b *Bleve) Close() error {
+	b.stopOnce.Do(func() { close(b.stop) })
+	b.background.Wait()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.idx == nil {
@@ -508,6 +545,9 @@ func (b *Bleve) Close() error {
 	b.docs.reset()
 	b.changed()
 	b.results.clear()
+	if b.meaning != nil {
+		err = errors.Join(err, b.meaning.Close())
+	}
 	if err != nil {
 		return fmt.Errorf("close search index: %w", err)
 	}
@@ -554,7 +594,7 @@ func (b *Bleve) search(ctx context.Context, q Query) (Result, error) {
 		return b.list.list(q), nil
 	}
 	res, err := b.run(ctx, q, p)
-	if err != nil || res.Total >= WeakResult {
+	if err != nil || res.words >= WeakResult {
 		return res, err
 	}
 	if res.Hint, err = b.hint(ctx, q, p); err != nil {
@@ -868,12 +908,22 @@ const (
 // the viewer may see it and the facet filters allow (the listing's entry says so), and only the best ones up to the
 // requested page are kept (ranker): the page's documents are then read for highlights.
 func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
+	// The query is encoded while Bleve searches.
+	var vec chan []float32
+	if b.meaning != nil {
+		vec = make(chan []float32, 1)
+		go func() { vec <- b.meaning.query(q.Text) }()
+	}
 	b.list.mu.RLock()
 	r := b.list.ranker(q)
+	r.all = vec != nil
 	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, matchHandler(&b.docs, r))
 	_, err := b.idx.SearchInContext(hctx, bleve.NewSearchRequestOptions(textQuery(p), 0, 0, false))
 	var res Result
 	if err == nil {
+		if vec != nil {
+			r.byMeaning(b.meaning.similarities(<-vec))
+		}
 		res = r.result()
 	}
 	b.list.mu.RUnlock()

@@ -124,9 +124,10 @@ func (t *entryTable) reset() {
 // match is a listing entry a text query matched, with its relevance and its document number in the snapshot searched
 // (noNum when its internal ID is not one).
 type match struct {
-	e     *entry
-	score float64
-	num   uint64
+	e       *entry
+	score   float64
+	num     uint64
+	related bool // no word matched: its meaning did (Hit.Related)
 }
 
 // noNum is the document number of a match whose internal ID is not a scorch document number.
@@ -142,7 +143,16 @@ type ranker struct {
 	keep  int       // matches kept: everything up to the end of the requested page
 	worst matchHeap // the kept matches, the worst on top
 	total int
+	words int      // the matches of the words, total less those of meaning alone
 	nums  []uint64 // the document numbers of the page's hits (result)
+
+	// With meaning (byMeaning): every match of the words, before it is blended and kept, which documents they are,
+	// and the table of the snapshot searched.
+	all          bool
+	ms           []match
+	matched      []bool // by document number
+	matchedOther map[*entry]bool
+	d            *docEntries
 }
 
 func (l *listing) ranker(q Query) *ranker {
@@ -157,6 +167,19 @@ func (l *listing) ranker(q Query) *ranker {
 
 // add counts a match of the document x of d, unless the viewer may not see it or the facet filters leave it out.
 func (r *ranker) add(d *docEntries, x *doc, score float64, num uint64) {
+	if r.all {
+		if num < uint64(len(d.byNum)) {
+			if r.matched == nil {
+				r.matched = make([]bool, len(d.byNum))
+			}
+			r.matched[num] = true
+		} else {
+			if r.matchedOther == nil {
+				r.matchedOther = map[*entry]bool{}
+			}
+			r.matchedOther[x.e] = true
+		}
+	}
 	// Visibility first, as in filterQuery: nothing hidden is counted.
 	if !r.q.Viewer.All && !x.public && !r.own[x.team] {
 		return
@@ -165,7 +188,17 @@ func (r *ranker) add(d *docEntries, x *doc, score float64, num uint64) {
 		return
 	}
 	r.total++
-	m := match{x.e, score, num}
+	r.words++
+	m := match{e: x.e, score: score, num: num}
+	if r.all {
+		r.ms = append(r.ms, m)
+		return
+	}
+	r.push(m)
+}
+
+// push keeps m if it is among the best r.keep so far.
+func (r *ranker) push(m match) {
 	if len(r.worst.ms) < r.keep {
 		heap.Push(&r.worst, m)
 	} else if r.keep > 0 && before(r.q.Sort, m, r.worst.ms[0]) {
@@ -181,11 +214,13 @@ func (r *ranker) result() Result {
 	for i := len(ms) - 1; i >= 0; i-- {
 		ms[i] = heap.Pop(&r.worst).(match)
 	}
-	res := Result{Total: r.total, Hits: []Hit{}}
+	res := Result{Total: r.total, Hits: []Hit{}, words: r.words}
 	from := min((r.q.Page-1)*r.q.PerPage, len(ms))
 	r.nums = r.nums[:0]
 	for _, m := range ms[from:] {
-		res.Hits = append(res.Hits, m.e.hit())
+		h := m.e.hit()
+		h.Related = m.related
+		res.Hits = append(res.Hits, h)
 		res.scores = append(res.scores, m.score)
 		r.nums = append(r.nums, m.num)
 	}
@@ -236,6 +271,7 @@ func matchHandler(t *entryTable, r *ranker) search.MakeDocumentMatchHandler {
 		if err != nil {
 			return nil, false, err
 		}
+		r.d = entries
 		return func(dm *search.DocumentMatch) error {
 			if dm == nil {
 				return nil
@@ -250,5 +286,58 @@ func matchHandler(t *entryTable, r *ranker) search.MakeDocumentMatchHandler {
 			sctx.DocumentMatchPool.Put(dm)
 			return nil
 		}, false, nil
+	}
+}
+
+// byMeaning blends the words' score of every match with its meaning score (Meaning), adds the documents no word
+// matched whose meaning score reaches meaningFloor (counted into the total and the facets as the viewer may see them
+// and the filters allow), and keeps the best for the page. sims are the query's cosines with every row.
+func (r *ranker) byMeaning(sims []float32) {
+	best := 0.0
+	for _, m := range r.ms {
+		best = max(best, m.score)
+	}
+	for _, m := range r.ms {
+		words := 0.0
+		if best > 0 {
+			words = m.score / best
+		}
+		m.score = words + meaningWeight*meaningScore(m.e.meaning, sims)
+		r.push(m)
+	}
+	if r.d == nil {
+		// No word is in the index: Bleve searched nothing, so every entry is a document no word matched.
+		for _, e := range r.l.byName {
+			if e.meaning == nil || (!r.q.Viewer.All && e.visibility != VisibilityPublic && !r.own[e.teamID]) {
+				continue
+			}
+			if s := meaningScore(e.meaning, sims); s >= meaningFloor && r.c.add(e) {
+				r.total++
+				r.push(match{e: e, score: meaningWeight * s, num: noNum, related: true})
+			}
+		}
+		return
+	}
+	related := func(x *doc, num uint64) {
+		if x.e == nil || x.e.meaning == nil || (!r.q.Viewer.All && !x.public && !r.own[x.team]) {
+			return
+		}
+		s := meaningScore(x.e.meaning, sims)
+		if s < meaningFloor || !r.c.addIDs(x.team, r.d.ids[x.tags[0]:x.tags[1]], r.d.ids[x.states[0]:x.states[1]]) {
+			return
+		}
+		r.total++
+		r.push(match{e: x.e, score: meaningWeight * s, num: num, related: true})
+	}
+	for n := range r.d.byNum {
+		if n < len(r.matched) && r.matched[n] {
+			continue
+		}
+		related(&r.d.byNum[n], uint64(n))
+	}
+	for _, x := range r.d.other {
+		if !r.matchedOther[x.e] {
+			related(x, noNum)
+		}
 	}
 }

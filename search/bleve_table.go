@@ -80,6 +80,8 @@ type entry struct {
 	teamID   int
 	tagIDs   []int
 	stateIDs []int
+
+	meaning []int32 // the rows of its sentence vectors (Meaning): its text's, then its operations'; nil without
 }
 
 // hit is what a result card shows of e.
@@ -260,13 +262,23 @@ func (l *listing) list(q Query) Result {
 }
 
 // loadListing reads the listing fields of every document of the index.
-func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
+//
+// With m, each entry gets the rows of its sentence vectors that m has; the entries it lacks some for are returned,
+// to be encoded after the index opened.
+func loadListing(ctx context.Context, idx bleve.Index, m *Meaning) (*listing, map[*entry][]string, error) {
 	l := newListing()
+	var texts map[*entry][]string // what the encoder reads of each entry, with m
 	const page = 1000
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
 		req.Fields = []string{fName, fSlug, fSummary, fTags, fTeam, fTeamName, fState, fStates, fDefault, fVisibility, fUpdated}
+		if m != nil {
+			req.Fields = append(req.Fields, fMeaning)
+			if texts == nil {
+				texts = map[*entry][]string{}
+			}
+		}
 		req.SortBy([]string{"_id"})
 		req.Score = "none"
 		if after != nil {
@@ -274,7 +286,7 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 		}
 		sr, err := idx.SearchInContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("load search listing: %w", err)
+			return nil, nil, fmt.Errorf("load search listing: %w", err)
 		}
 		for _, dm := range sr.Hits {
 			updated, _ := dm.Fields[fUpdated].(float64)
@@ -288,12 +300,19 @@ func loadListing(ctx context.Context, idx bleve.Index) (*listing, error) {
 			}
 			e.nameSort = strings.ToLower(e.name)
 			l.byID[e.id] = e
+			if m != nil {
+				texts[e] = fieldStrings(dm.Fields[fMeaning])
+			}
 		}
 		if len(sr.Hits) < page {
 			break
 		}
 		after = []string{sr.Hits[len(sr.Hits)-1].ID}
 	}
+	var missing map[*entry][]string
+	if m != nil {
+		missing = m.attach(texts)
+	}
 	l.resort()
-	return l, nil
+	return l, missing, nil
 }

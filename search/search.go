@@ -139,6 +139,9 @@ type Hit struct {
 	TeamName, DefaultVersion             string
 	Tags                                 []string
 	Highlights                           []string
+	// Related marks a hit of a text query that no word of the query matched: the embedded index ranking by meaning
+	// found what the API says it does close to the query (search.Meaning).
+	Related bool
 }
 
 // FacetValue is one value of a facet and the number of matching APIs that have it.
@@ -169,6 +172,7 @@ type Result struct {
 	Key string
 
 	scores []float64 // the embedded index's relevance score of each hit of a text query
+	words  int       // the APIs the words of a text query matched (Total less those that only their meaning did)
 }
 
 // Scores returns the relevance score of each hit, in the order of Hits, as the embedded index computed it for a text

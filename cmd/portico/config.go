@@ -31,6 +31,9 @@ type config struct {
 	// Meilisearch selects Meilisearch instead of the embedded index when
 	// MeilisearchURL is set (see search.go). The key is never logged.
 	MeilisearchURL, MeilisearchKey, MeilisearchIndex string
+	// SearchMeaning is on (the embedded index ranks by meaning too, see
+	// search.Meaning) or off (by words alone).
+	SearchMeaning string
 	// Instance names this instance among those sharing the database, and
 	// IndexMaxLag is how far its index may lag behind the index log before
 	// it says so (see instance.go).
@@ -58,6 +61,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "max-connections", Env: "PORTICO_MAX_CONNECTIONS", Default: "10000", Usage: "connections served at once; one more is answered 503 and closed", Dst: &c.MaxConnections},
 		{Flag: "mcp-calls-per-minute", Env: "PORTICO_MCP_CALLS_PER_MINUTE", Default: "120", Usage: "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", Dst: &c.MCPCallsPerMinute},
 		{Flag: "meilisearch-url", Env: "PORTICO_MEILISEARCH_URL", Default: "", Usage: "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", Dst: &c.MeilisearchURL},
+		{Flag: "search-meaning", Env: "PORTICO_SEARCH_MEANING", Default: "on", Usage: "on: the embedded index ranks by meaning too, with a sentence encoder (vectors kept in search.vectors in the data directory); off: by words alone. Meilisearch ranks by words alone", Dst: &c.SearchMeaning},
 		{Flag: "meilisearch-index", Env: "PORTICO_MEILISEARCH_INDEX", Default: "portico-apis", Usage: "Meilisearch index name", Dst: &c.MeilisearchIndex},
 		{Flag: "instance", Env: "PORTICO_INSTANCE", Default: "", Usage: "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", Dst: &c.Instance},
 		{Flag: "index-max-lag", Env: "PORTICO_INDEX_MAX_LAG", Default: "30s", Usage: "how far the search index may lag behind the database before /readyz and the log say so", Dst: &c.IndexMaxLag},
@@ -81,6 +85,9 @@ func (c *config) validate() error {
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
 		return err
+	}
+	if c.SearchMeaning != "on" && c.SearchMeaning != "off" {
+		return fmt.Errorf("invalid --search-meaning %q: use on or off", c.SearchMeaning)
 	}
 	if c.SpecValidation != "warn" && c.SpecValidation != "block" {
 		return fmt.Errorf("invalid --spec-validation %q: use warn or block", c.SpecValidation)

@@ -155,7 +155,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	}
 	// Open the index first: a running server holds the embedded one, and
 	// then that server indexes the demo from the index log instead.
-	idx, idxErr := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) })
+	idx, idxErr := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) }, nil)
 	if idx != nil {
 		defer idx.Close()
 	}

@@ -154,7 +154,7 @@ func TestInterruptedReindexIsRebuiltAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, err := openSearch(c, func(what string) { t.Errorf("a sound index was repaired: %s", what) })
+	idx, err := openSearch(c, func(what string) { t.Errorf("a sound index was repaired: %s", what) }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,7 +256,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err := firstStart(ctx, ppl, e.stdout); err != nil {
 		return err
 	}
-	idx, err := openSearch(c, func(what string) { log.Warn("search index repaired", "what", what) })
+	idx, err := openSearch(c, func(what string) { log.Warn("search index repaired", "what", what) }, log)
 	if err != nil {
 		return err
 	}

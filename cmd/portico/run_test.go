@@ -17,10 +17,19 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
+// testEnv is the environment of a command run by a test: vars and stdin. The embedded index ranks by words alone
+// unless vars turn PORTICO_SEARCH_MEANING on: ranking by meaning encodes what every API says, seconds for the
+// demo's samples (a minute under the race detector), and the tests that are not about it need not pay for it
+// (TestDemoThenReindex is).
 func testEnv(vars map[string]string, stdin string) (env, *logtest.Buffer, *logtest.Buffer) {
 	out, errOut := &logtest.Buffer{}, &logtest.Buffer{}
 	return env{
-		getenv: func(k string) string { return vars[k] },
+		getenv: func(k string) string {
+			if v, ok := vars[k]; ok || k != "PORTICO_SEARCH_MEANING" {
+				return v
+			}
+			return "off"
+		},
 		stdin:  strings.NewReader(stdin),
 		stdout: out,
 		stderr: errOut,

@@ -47,6 +47,9 @@ func (c *config) validateSearch() error {
 // searchDir is where the embedded index lives.
 func (c *config) searchDir() string { return filepath.Join(c.DataDir, "search.bleve") }
 
+// vectorsFile is where the embedded index keeps the sentence vectors of what the APIs say (search.Meaning).
+func (c *config) vectorsFile() string { return filepath.Join(c.DataDir, "search.vectors") }
+
 // searchBackend describes the configured backend for logs, without secrets.
 func (c *config) searchBackend() string {
 	if c.MeilisearchURL == "" {
@@ -67,8 +70,9 @@ const bleveOpenTimeout = 5 * time.Second
 // openSearch opens the configured search index. When the embedded index
 // had to be repaired on opening (an interrupted rebuild, a directory that
 // did not open, see search.OpenBleve), repaired is told what was done: the
-// index is then empty and the feed rebuilds it.
-func openSearch(c *config, repaired func(what string)) (search.Index, error) {
+// index is then empty and the feed rebuilds it. log (nil: none) hears what
+// ranking by meaning does in the background.
+func openSearch(c *config, repaired func(what string), log *slog.Logger) (search.Index, error) {
 	if c.MeilisearchURL != "" {
 		idx, err := search.NewMeilisearch(c.MeilisearchURL, c.MeilisearchKey, c.MeilisearchIndex)
 		if err != nil {
@@ -82,7 +86,20 @@ func openSearch(c *config, repaired func(what string)) (search.Index, error) {
 	}
 	ch := make(chan opened, 1)
 	go func() {
-		idx, err := search.OpenBleve(c.searchDir())
+		if c.SearchMeaning == "off" {
+			idx, err := search.OpenBleve(c.searchDir())
+			ch <- opened{idx, err}
+			return
+		}
+		m, err := search.OpenMeaning(c.vectorsFile(), log)
+		if err != nil {
+			ch <- opened{nil, err}
+			return
+		}
+		idx, err := search.OpenBleve(c.searchDir(), search.WithMeaning(m))
+		if err != nil {
+			m.Close()
+		}
 		ch <- opened{idx, err}
 	}()
 	select {
@@ -127,7 +144,7 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer s.Close()
-	idx, err := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) })
+	idx, err := openSearch(c, func(what string) { fmt.Fprintln(e.stdout, what) }, nil)
 	if err != nil {
 		return err
 	}
@@ -165,6 +182,14 @@ func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, 
 		drawn = true
 	})
 	fmt.Fprintln(w)
+	if b, ok := idx.(*search.Bleve); ok && err == nil {
+		// The embedded index encodes a large batch's meaning in the background: the command waits for it, so that
+		// the vectors file has every API's when it exits.
+		began := time.Now()
+		if err = b.WaitMeaning(ctx); err == nil && time.Since(began) > time.Second {
+			fmt.Fprintf(w, "encoded what the APIs say, for ranking by meaning, in %s\n", time.Since(began).Round(100*time.Millisecond))
+		}
+	}
 	took := time.Since(start).Round(100 * time.Millisecond)
 	if took == 0 {
 		took = time.Since(start).Round(time.Millisecond)

@@ -40,7 +40,7 @@ func demoSampleDir(t *testing.T) string {
 func TestDemoThenReindex(t *testing.T) {
 	samples := demoSampleDir(t)
 	data := filepath.Join(t.TempDir(), "data")
-	vars := map[string]string{"PORTICO_DATA_DIR": data}
+	vars := map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_SEARCH_MEANING": "on"}
 	ctx := context.Background()
 
 	e, out, _ := testEnv(vars, "")
@@ -101,7 +101,16 @@ func TestDemoThenReindex(t *testing.T) {
 		t.Errorf("personio: got visibility %s team %s, want team-only in data", personio.Visibility, personio.Team.Slug)
 	}
 
-	idx, err := search.OpenBleve(filepath.Join(data, "search.bleve"))
+	// The demo and the reindex ranked by meaning (the default): the vectors of what the APIs say are in the data
+	// directory, and a query none of whose words an API has finds it by meaning.
+	if fi, err := os.Stat(filepath.Join(data, "search.vectors")); err != nil || fi.Size() < 100_000 {
+		t.Errorf("search.vectors after the demo and a reindex: got %v, %v; want the vectors of 34 APIs' texts", fi, err)
+	}
+	m, err := search.OpenMeaning(filepath.Join(data, "search.vectors"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.OpenBleve(filepath.Join(data, "search.bleve"), search.WithMeaning(m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +121,13 @@ func TestDemoThenReindex(t *testing.T) {
 	}
 	if len(res.Hits) == 0 || res.Hits[0].Slug != "nexmo-sms" {
 		t.Errorf("search after demo: got %+v, want nexmo-sms first", res.Hits)
+	}
+	res, err = idx.Search(ctx, search.Query{Text: "text a phone", Viewer: search.Viewer{All: true}, PerPage: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].Slug != "nexmo-sms" || !res.Hits[0].Related {
+		t.Errorf("search for text a phone: got %+v, want nexmo-sms first, related by meaning", res.Hits)
 	}
 }
 

@@ -33,7 +33,7 @@ func main() {
 	texts := flag.Bool("queries", false, "print the query texts, one per line, and nothing else")
 	name := flag.String("split", "dev", "the judged queries: "+splitNames)
 	withBaselines := flag.Bool("baselines", false, "also rank the same queries with textbook baselines (LIKE, plain BM25) and print their figures")
-	meaning := flag.Float64("meaning", 0, "also blend the ranking with the cosine of sentence vectors (search/encoder) at this weight, and print the figures of the ranking alone and blended")
+	flag.BoolVar(&withMeaning, "meaning", false, "rank by meaning too, as the portal's embedded index does by default (search.WithMeaning): the words' ranking blended with the cosine of sentence vectors")
 	flag.StringVar(&extraDir, "extra", "", "also index the OpenAPI descriptions (*.yaml, named provider__name__version.yaml) of this folder as more APIs, none of them judged relevant to any query: a larger catalog around the samples (descriptions that do not parse or are too large are skipped)")
 	flag.Parse()
 	cases, err := split(*name)
@@ -44,13 +44,6 @@ func main() {
 	if *texts {
 		for _, c := range cases {
 			fmt.Println(c.Text)
-		}
-		return
-	}
-	if *meaning > 0 {
-		if err := runMeaning(context.Background(), os.Stdout, cases, *meaning); err != nil {
-			fmt.Fprintln(os.Stderr, "releval:", err)
-			os.Exit(1)
 		}
 		return
 	}
@@ -68,6 +61,9 @@ func main() {
 
 // extraDir is -extra: a folder of more descriptions to index around the samples, "" for none.
 var extraDir string
+
+// withMeaning is -meaning: the index ranks by meaning too.
+var withMeaning bool
 
 // corpus is the documents the evaluation indexes: the samples' and, with -extra, those of extraDir.
 func corpus() ([]search.Document, error) {
@@ -164,7 +160,15 @@ func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	idx, err := search.OpenBleve(filepath.Join(dir, "index"))
+	var opts []search.BleveOption
+	if withMeaning {
+		m, err := search.OpenMeaning("", nil)
+		if err != nil {
+			return Report{}, err
+		}
+		opts = append(opts, search.WithMeaning(m))
+	}
+	idx, err := search.OpenBleve(filepath.Join(dir, "index"), opts...)
 	if err != nil {
 		return Report{}, err
 	}
@@ -173,6 +177,9 @@ func evaluate(ctx context.Context, dir string, cases []Case) (Report, error) {
 		return Report{}, err
 	}
 	if err := idx.Upsert(ctx, docs...); err != nil {
+		return Report{}, err
+	}
+	if err := idx.WaitMeaning(ctx); err != nil {
 		return Report{}, err
 	}
 	return Evaluate(ctx, idx, cases)

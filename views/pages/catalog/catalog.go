@@ -62,6 +62,8 @@ type Hit struct {
 	// Highlights are HTML from the search index: escaped text with <mark> around matches.
 	Highlights []string
 	URL        string
+	// Related: no word of the search is in the API; what it says it does is close in meaning.
+	Related bool
 }
 
 // Facet is one filter group with its values and counts. MoreURL, when set,

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package search
+
+import "os"
+
+// lockFile does nothing where flock(2) is missing: the search index's own lock keeps a second process out.
+func lockFile(*os.File) error { return nil }
