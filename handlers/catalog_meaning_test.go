@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,6 +92,36 @@ paths:
 	}
 	if strings.Contains(doc.Text(), "Storm Desk") {
 		t.Errorf("catalog page as an outsider shows the team-only Storm Desk")
+	}
+
+	// The API's own description names every field of a hit.
+	res, err = e.app.Test(httptest.NewRequest("GET", "/api/v1/openapi.json", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var desc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&desc); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	_, body := e.searchJSON(e.token(outsider), url.Values{"q": {text}})
+	first := body["hits"].([]any)[0].(map[string]any)
+	described := desc.Components.Schemas["SearchHit"].Properties
+	for k := range first {
+		if _, ok := described[k]; !ok {
+			t.Errorf("openapi.json's SearchHit lacks the hit's field %q", k)
+		}
+	}
+	for k := range described {
+		if _, ok := first[k]; !ok {
+			t.Errorf("openapi.json's SearchHit describes %q, which a hit lacks", k)
+		}
 	}
 
 	// A word that matches: the hit is no related one.
