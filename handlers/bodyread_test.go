@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/continuetest"
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
@@ -162,22 +163,10 @@ func TestLargeBodyAfterContinue(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			conn := e.dial(10 * time.Second)
-			fmt.Fprintf(conn, "POST /api/v1/apis/pets/versions HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\n%sExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", tt.auth, len(body))
-			r := bufio.NewReader(conn)
-			res, err := http.ReadResponse(r, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if (res.StatusCode == http.StatusContinue) != tt.continues {
-				t.Fatalf("first answer %d; want 100 Continue first: %v", res.StatusCode, tt.continues)
-			}
-			if res.StatusCode == http.StatusContinue {
-				if _, err := conn.Write([]byte(body)); err != nil {
-					t.Fatal(err)
-				}
-				if res, err = http.ReadResponse(r, nil); err != nil {
-					t.Fatal(err)
-				}
+			head := fmt.Sprintf("POST /api/v1/apis/pets/versions HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\n%sExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", tt.auth, len(body))
+			continued, res := continuetest.Send(t, conn, head, body)
+			if continued != tt.continues {
+				t.Fatalf("100 Continue first: %v, want %v (final answer %d)", continued, tt.continues, res.StatusCode)
 			}
 			if got := readAll(t, res); res.StatusCode != tt.want {
 				t.Errorf("status %d, want %d: %.300s", res.StatusCode, tt.want, got)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/continuetest"
 )
 
 // A body over 64 KiB is read only from a request the node will forward:
@@ -118,22 +120,10 @@ func TestLargeBodyAfterContinue(t *testing.T) {
 			}
 			defer c.Close()
 			c.SetDeadline(time.Now().Add(5 * time.Second))
-			fmt.Fprintf(c, "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: %s\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", tt.key, len(body))
-			r := bufio.NewReader(c)
-			res, err := http.ReadResponse(r, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if (res.StatusCode == http.StatusContinue) != tt.continues {
-				t.Fatalf("first answer %d; want 100 Continue first: %v", res.StatusCode, tt.continues)
-			}
-			if res.StatusCode == http.StatusContinue {
-				if _, err := io.WriteString(c, body); err != nil {
-					t.Fatal(err)
-				}
-				if res, err = http.ReadResponse(r, nil); err != nil {
-					t.Fatal(err)
-				}
+			head := fmt.Sprintf("POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: %s\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", tt.key, len(body))
+			continued, res := continuetest.Send(t, c, head, body)
+			if continued != tt.continues {
+				t.Fatalf("100 Continue first: %v, want %v (final answer %d)", continued, tt.continues, res.StatusCode)
 			}
 			io.Copy(io.Discard, res.Body)
 			if res.StatusCode != tt.want {
