@@ -379,8 +379,11 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 		}
 		n := min(len(docs), bleveBatchSize)
 		batch := b.idx.NewBatch()
-		for _, d := range docs[:n] {
-			if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+		texts := make([][]string, n) // what the encoder reads of each, stored in the index too
+		for i, d := range docs[:n] {
+			bd := bleveDoc(d)
+			texts[i] = bd[fMeaning].([]string)
+			if err := batch.Index(d.ID, bd); err != nil {
 				return fmt.Errorf("index api %s: %w", d.ID, err)
 			}
 		}
@@ -392,7 +395,7 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 			entries[i] = entryOf(d)
 		}
 		if b.meaning != nil {
-			b.attachMeaning(entries, docs[:n])
+			b.attachMeaning(entries, texts)
 		}
 		b.list.put(entries...)
 		b.changed()

@@ -73,14 +73,13 @@ func (q *meaningQueue) waiting() int {
 	return len(q.pending) + q.busy
 }
 
-// attachMeaning gives the entries of docs (new, not in the listing yet) the rows of their texts: at once when the
-// vectors file has them all or the batch has few new ones (which are encoded now), else through the background.
-func (b *Bleve) attachMeaning(entries []*entry, docs []Document) {
-	texts := make([][]string, len(docs))
+// attachMeaning gives entries (new, not in the listing yet) the rows of their texts (meaningTexts, by entry): at
+// once when the vectors file has them all or the batch has few new ones (which are encoded now), else through the
+// background.
+func (b *Bleve) attachMeaning(entries []*entry, texts [][]string) {
 	var all []string
-	for i, d := range docs {
-		texts[i] = meaningTexts(d)
-		all = append(all, texts[i]...)
+	for _, ts := range texts {
+		all = append(all, ts...)
 	}
 	rows, missing := b.meaning.lookup(all)
 	if len(missing) > 0 && len(missing) <= syncEncodeTexts {
