@@ -94,6 +94,22 @@ paths:
 		t.Errorf("catalog page as an outsider shows the team-only Storm Desk")
 	}
 
+	// /readyz says how many APIs' meaning is still being encoded: none, these few were encoded as they were indexed.
+	res, err = e.app.Test(httptest.NewRequest("GET", "/readyz", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Index map[string]any `json:"index"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&ready); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got, ok := ready.Index["meaning_pending"]; !ok || got != 0.0 {
+		t.Errorf("/readyz index.meaning_pending: got %v (present: %v), want 0", got, ok)
+	}
+
 	// The API's own description names every field of a hit.
 	res, err = e.app.Test(httptest.NewRequest("GET", "/api/v1/openapi.json", nil), -1)
 	if err != nil {

@@ -629,6 +629,9 @@ func TestReadinessFollowsTheIndex(t *testing.T) {
 		index["position"] != index["head"] || index["shared"] != false || index["failing"] != false {
 		t.Errorf("once following: %d %v, want 200, following at the head", status, body)
 	}
+	if _, ok := index["meaning_pending"]; ok {
+		t.Errorf("an index ranking by words alone: /readyz has meaning_pending %v, want none", index["meaning_pending"])
+	}
 	req := httptest.NewRequest("GET", "/metrics", nil)
 	req.Header.Set("Authorization", "Bearer "+testMetricsToken)
 	res, err := e.app.Test(req, -1)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/search"
 )
 
 // Healthz answers while the process is alive.
@@ -38,6 +39,10 @@ func (h *Handler) Readyz(c *fiber.Ctx) error {
 		st := h.feed.Status()
 		body.Index = &indexReadiness{State: st.State, Shared: st.Shared, Feeding: st.Feeding, Position: st.Position, Head: st.Head,
 			Behind: st.Behind(), LagSeconds: st.Lag.Seconds(), MaxLagSeconds: st.MaxLag.Seconds(), Failing: st.Err != ""}
+		if b, ok := h.search.(*search.Bleve); ok && b.RanksByMeaning() {
+			n := b.MeaningPending()
+			body.Index.MeaningPending = &n
+		}
 		switch {
 		case !st.Ready():
 			body.Status, status = "unavailable", fiber.StatusServiceUnavailable
@@ -66,6 +71,10 @@ type indexReadiness struct {
 	LagSeconds    float64 `json:"lag_seconds"`
 	MaxLagSeconds float64 `json:"max_lag_seconds"`
 	Failing       bool    `json:"failing"`
+	// MeaningPending is the number of APIs whose meaning the embedded index is still encoding (search.Bleve.
+	// MeaningPending): they rank by their words until then. The instance is ready meanwhile. Absent when the index
+	// does not rank by meaning.
+	MeaningPending *int `json:"meaning_pending,omitempty"`
 }
 
 // Metrics serves Prometheus metrics in the text exposition format.

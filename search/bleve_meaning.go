@@ -164,6 +164,18 @@ func (b *Bleve) encodeQueued() {
 	}
 }
 
+// RanksByMeaning reports whether b was opened WithMeaning.
+func (b *Bleve) RanksByMeaning() bool { return b.meaning != nil }
+
+// MeaningPending is the number of indexed APIs whose vectors are still to be encoded in the background (0 without
+// meaning): until they are, those APIs rank by their words alone.
+func (b *Bleve) MeaningPending() int {
+	if b.meaning == nil {
+		return 0
+	}
+	return b.queue.waiting()
+}
+
 // WaitMeaning waits until the vectors of every indexed API are encoded (see WithMeaning), or ctx is done. Without
 // meaning it returns at once. A command that rebuilds the index calls it before it closes the index, so that the
 // vectors file holds them all.

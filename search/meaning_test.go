@@ -299,3 +299,34 @@ func TestMeaningOfALargeBatchInTheBackground(t *testing.T) {
 		t.Errorf("hits by meaning: got %v, want [weather storm]", got)
 	}
 }
+
+// MeaningPending counts the APIs whose vectors are still to be encoded in the background (the background is
+// stopped here, so that they stay queued), while the words already find them.
+func TestMeaningPending(t *testing.T) {
+	tmp := t.TempDir()
+	idx, _ := openMeaningAt(t, filepath.Join(tmp, "index"), "")
+	defer idx.Close()
+	idx.stopOnce.Do(func() { close(idx.stop) })
+	idx.background.Wait()
+	docs := meaningCorpus()
+	for i := range syncEncodeTexts {
+		docs = append(docs, Document{ID: fmt.Sprintf("filler-%02d", i), Name: fmt.Sprintf("Filler %02d", i), Summary: "Count the beans of batch " + strconv.Itoa(i),
+			Team: "data", State: "published", Visibility: VisibilityPublic})
+	}
+	if err := idx.Upsert(context.Background(), docs...); err != nil {
+		t.Fatalf("Upsert: got error %v, want nil", err)
+	}
+	if got := idx.MeaningPending(); got != len(docs) {
+		t.Errorf("MeaningPending: got %d, want %d", got, len(docs))
+	}
+	if res := mustSearch(t, idx, Query{Text: "beans", Viewer: admin()}); res.Total != syncEncodeTexts {
+		t.Errorf("search by words meanwhile: %d hits, want %d", res.Total, syncEncodeTexts)
+	}
+	if res := mustSearch(t, idx, Query{Text: "rain or sunshine today", Viewer: admin()}); res.Total != 0 {
+		t.Errorf("search by meaning before the vectors: got %v, want nothing", hitIDs(res))
+	}
+	words := openTestBleve(t).(*Bleve)
+	if words.RanksByMeaning() || words.MeaningPending() != 0 {
+		t.Errorf("an index without meaning: RanksByMeaning %v, MeaningPending %d; want false, 0", words.RanksByMeaning(), words.MeaningPending())
+	}
+}
