@@ -189,11 +189,31 @@ func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
 // bodyAllowance is the server's HeaderReceived: it raises the body limit of
 // a request announcing (or streaming, chunked) a body over FormBodyLimit to
 // its route's limit when the request carries the route's credentials.
+//
+// A request that announces its body's length and waits for 100 Continue
+// sends none of it before expectContinue has looked its credentials up and
+// refused any body they do not allow: its limit is its route's, and its
+// credentials are looked up there alone, once.
 func (h *Handler) bodyAllowance(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if max := h.allowance(hdr); max > FormBodyLimit {
+	max := FormBodyLimit
+	if hdr.ContentLength() > FormBodyLimit && waitsForContinue(hdr) {
+		if l := matchLargeBody(h.large, hdr.Method(), requestPath(hdr)); l != nil {
+			max = l.limit
+		}
+	} else {
+		max = h.allowance(hdr)
+	}
+	if max > FormBodyLimit {
 		return fasthttp.RequestConfig{MaxRequestBodySize: max}
 	}
 	return fasthttp.RequestConfig{} // the server's limit, FormBodyLimit
+}
+
+// waitsForContinue reports whether the server calls its ExpectHandler
+// before it reads the request's body, as fasthttp's Request.MayContinue
+// decides: HTTP/1.1 and "Expect: 100-continue", in any case of ASCII.
+func waitsForContinue(hdr *fasthttp.RequestHeader) bool {
+	return hdr.IsHTTP11() && utils.EqualFoldBytes(hdr.Peek(fasthttp.HeaderExpect), []byte("100-continue"))
 }
 
 // allowance is how much of the request's body the server reads.
@@ -244,6 +264,8 @@ func requestPath(hdr *fasthttp.RequestHeader) []byte {
 // refuseServerBody answers a body the server refused to read (over
 // FormBodyLimit, or over its route's limit): 413 naming the route's limit,
 // or, for a body the route would take from an authenticated client, 401.
+// A body within its route's limit is refused only when allowance found no
+// credentials for it, so they are not looked up again here.
 func (h *Handler) refuseServerBody(c *fiber.Ctx) error {
 	h.setSecurityHeaders(c)
 	hdr := &c.Request().Header
@@ -252,7 +274,7 @@ func (h *Handler) refuseServerBody(c *fiber.Ctx) error {
 	if l == nil {
 		return h.refuseBody(c, page, bodyLimitMessage(FormBodyLimit))
 	}
-	if n := hdr.ContentLength(); (n < 0 || n <= l.limit) && !h.credentialed(hdr, l) {
+	if n := hdr.ContentLength(); n < 0 || n <= l.limit {
 		switch {
 		case l.node:
 			return clientError(fiber.StatusUnauthorized, "A body over 256 KiB is read only with a valid node token: \"Bearer <node token>\".")

@@ -199,3 +199,69 @@ func TestChunkedBodyOverItsLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestLargeBodyCredentialsLookedUpOnce counts the queries for a large
+// body's credentials (unknown user tokens and node tokens are read from the
+// database each time): one decides how much of the body the server reads,
+// whether the client sends it at once or waits for 100 Continue, and a
+// refusal needs no other; a body that is read is authenticated once more
+// by its route, as every request. (Before, a client waiting for 100
+// Continue had its credentials looked up three times, and a refused one
+// twice.)
+func TestLargeBodyCredentialsLookedUpOnce(t *testing.T) {
+	e, node, _ := largeBodyFixture(t)
+	log := &queryLog{}
+	e.store.DB().AddQueryHook(log)
+	unknown := auth.TokenPrefix + strings.Repeat("b", 43)
+	batch := strings.Repeat("x", 1<<20)
+	rows := []struct {
+		name, head, token, body string
+		expect                  bool
+		want, lookups           int
+	}{
+		{"unknown token, body announced", "POST /api/v1/apis/pets/versions HTTP/1.1\r\n", unknown, "", false, 401, 1},
+		{"unknown token, waiting for 100 Continue", "POST /api/v1/apis/pets/versions HTTP/1.1\r\n", unknown, batch, true, 401, 1},
+		// fasthttp waits for no 100 Continue in HTTP/1.0: the body's
+		// allowance is decided before it, and none is sent here.
+		{"unknown token, Expect in HTTP/1.0", "POST /api/v1/apis/pets/versions HTTP/1.0\r\nExpect: 100-continue\r\n", unknown, "", false, 401, 1},
+		{"node token, body sent", "POST " + gateway.UsagePath + " HTTP/1.1\r\n", node, batch, false, 422, 2},
+		{"node token, waiting for 100 Continue", "POST " + gateway.UsagePath + " HTTP/1.1\r\n", node, batch, true, 422, 2},
+	}
+	for _, tt := range rows {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := e.dial(5 * time.Second) // far less than the server's 30 s wait for a body
+			head := tt.head + "Host: portico\r\nContent-Type: application/json\r\nAuthorization: Bearer " + tt.token + "\r\n"
+			log.record(true)
+			var res *http.Response
+			var got string
+			if tt.expect {
+				var continued bool
+				continued, res = continuetest.Send(t, conn, fmt.Sprintf("%sExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", head, len(tt.body)), tt.body)
+				if want := tt.want == 422; continued != want {
+					t.Fatalf("100 Continue first: %v, want %v (final answer %d)", continued, want, res.StatusCode)
+				}
+				got = readAll(t, res)
+			} else {
+				length := len(tt.body)
+				if tt.body == "" {
+					length = 10 << 20 // announced, not sent
+				}
+				go fmt.Fprintf(conn, "%sContent-Length: %d\r\n\r\n%s", head, length, tt.body)
+				var err error
+				if res, err = http.ReadResponse(bufio.NewReader(conn), nil); err != nil {
+					t.Fatalf("no answer: %v", err)
+				}
+				got = readAll(t, res)
+			}
+			lookups := 0
+			for _, q := range log.record(false) {
+				if strings.Contains(q, auth.HashToken(tt.token)) {
+					lookups++
+				}
+			}
+			if res.StatusCode != tt.want || lookups != tt.lookups {
+				t.Errorf("status %d, credentials looked up %d times; want %d, %d times: %.200s", res.StatusCode, lookups, tt.want, tt.lookups, got)
+			}
+		})
+	}
+}
