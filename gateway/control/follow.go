@@ -88,8 +88,11 @@ func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}
 // answered with the configuration and recorded as the new registration's.
 func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 	// Read even when no request is held, so that the registrations are
-	// known from before a node's request arrives.
-	held := hub.Nodes()
+	// known from before a node's request arrives; and before the held
+	// nodes, so that a request held meanwhile is compared with the
+	// registrations read now: read after them, a node whose name was
+	// registered again in between would be remembered with the new
+	// registration and never disconnected.
 	active, err := s.store.GatewayNodes(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -97,6 +100,7 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 		}
 		return
 	}
+	held := hub.Nodes()
 	ids := make(map[string]int64, len(active))
 	for _, n := range active {
 		ids[n.Name] = n.ID

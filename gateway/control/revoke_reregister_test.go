@@ -36,6 +36,15 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		followed := make(chan struct{})
 		go func() { defer close(followed); srcB.Follow(fctx, hubB, wake) }()
 		defer func() { stop(); <-followed }()
+		// B's follower has looked at the registrations once, as a running
+		// instance has long before a node connects: it takes the wake-up
+		// only after its first look.
+		wake <- struct{}{}
+		for deadline := time.Now().Add(10 * time.Second); len(wake) > 0; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("B's follower did not look within 10 s")
+			}
+		}
 
 		// The old node's request is held by B; it serves the newest state
 		// and says it cannot write its last-known-good.
@@ -45,7 +54,22 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 				Error: "the old node's disk is full"})
 			errc <- err
 		}()
-		time.Sleep(100 * time.Millisecond)
+		// Held: the hub has recorded the request's report against the old
+		// registration. (A fixed pause of 100 ms was too short on a loaded
+		// machine: the request then arrived after the name was registered
+		// again, which is not what this test is about.)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			ns, err := s.GatewayNodes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) == 1 && ns[0].LastError == "the old node's disk is full" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the old node's request was not recorded within 10 s: %+v", ns)
+			}
+		}
 
 		// Instance A (f.svc, no hub here) revokes it and registers the name
 		// again, before B's follower looks.

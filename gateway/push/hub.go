@@ -304,12 +304,17 @@ func (h *Hub) Disconnect(node string) {
 	}
 }
 
-// Forget drops what the hub knows of node.
+// Forget drops what the hub knows of node and ends its held requests, in
+// one step: a request ended by it finds the node unknown and records
+// nothing at its end (in two steps, its end could be recorded between them,
+// by name, as the contact of the name's next registration).
 func (h *Hub) Forget(node string) {
-	h.Disconnect(node)
 	h.mu.Lock()
-	delete(h.nodes, node)
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	if e, ok := h.nodes[node]; ok {
+		close(e.gone)
+		delete(h.nodes, node)
+	}
 }
 
 // Nodes returns what this hub knows of every node, by name.
