@@ -265,15 +265,22 @@ func TestMeaningOfAnIndexBuiltWithout(t *testing.T) {
 	}
 }
 
-// A batch with more new texts than an upsert encodes at once is indexed by its words and encoded in the background:
-// WaitMeaning returns once every API has its vectors, which are then in the file and rank by meaning.
-func TestMeaningOfALargeBatchInTheBackground(t *testing.T) {
-	tmp := t.TempDir()
+// largeMeaningBatch is meaningCorpus and syncEncodeTexts APIs more, each with its own text, found by "beans": more
+// new texts than an upsert encodes before it returns.
+func largeMeaningBatch() []Document {
 	docs := meaningCorpus()
 	for i := range syncEncodeTexts {
 		docs = append(docs, Document{ID: fmt.Sprintf("filler-%02d", i), Name: fmt.Sprintf("Filler %02d", i), Summary: "Count the beans of batch " + strconv.Itoa(i),
 			Team: "data", State: "published", Visibility: VisibilityPublic})
 	}
+	return docs
+}
+
+// A batch with more new texts than an upsert encodes at once is indexed by its words and encoded in the background:
+// WaitMeaning returns once every API has its vectors, which are then in the file and rank by meaning.
+func TestMeaningOfALargeBatchInTheBackground(t *testing.T) {
+	tmp := t.TempDir()
+	docs := largeMeaningBatch()
 	idx, m := openMeaningAt(t, filepath.Join(tmp, "index"), filepath.Join(tmp, "vectors"))
 	defer idx.Close()
 	if err := idx.Upsert(context.Background(), docs...); err != nil {
@@ -308,11 +315,7 @@ func TestMeaningPending(t *testing.T) {
 	defer idx.Close()
 	idx.stopOnce.Do(func() { close(idx.stop) })
 	idx.background.Wait()
-	docs := meaningCorpus()
-	for i := range syncEncodeTexts {
-		docs = append(docs, Document{ID: fmt.Sprintf("filler-%02d", i), Name: fmt.Sprintf("Filler %02d", i), Summary: "Count the beans of batch " + strconv.Itoa(i),
-			Team: "data", State: "published", Visibility: VisibilityPublic})
-	}
+	docs := largeMeaningBatch()
 	if err := idx.Upsert(context.Background(), docs...); err != nil {
 		t.Fatalf("Upsert: got error %v, want nil", err)
 	}
