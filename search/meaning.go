@@ -16,8 +16,6 @@ import (
 	"sync"
 
 	"github.com/portico-dev/portico/search/encoder"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // The embedded index also ranks by meaning: a sentence encoder (search/encoder, Universal Sentence Encoder Lite)
@@ -350,9 +348,7 @@ func (m *Meaning) similarities(q []float32) []float32 {
 	if n == 0 {
 		return out
 	}
-	blas32.Gemv(blas.NoTrans, 1,
-		blas32.General{Rows: n, Cols: encoder.Dim, Stride: encoder.Dim, Data: rows},
-		blas32.Vector{N: encoder.Dim, Inc: 1, Data: q}, 0, blas32.Vector{N: n, Inc: 1, Data: out})
+	encoder.MatVec(out, rows[:n*encoder.Dim], q)
 	return out
 }
 

@@ -3,10 +3,13 @@ package encoder
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/viterin/vek/vek32"
 )
 
 // testdata/parity.json holds, for 42 texts (queries with and without typos,
@@ -222,6 +225,33 @@ func TestEncodeText(t *testing.T) {
 		}
 		if got := cosine(m.Encode(c.Text), c.Vector); got < 0.998 {
 			t.Errorf("Encode(%.40q): cosine %.5f with tfjs's vector, want ≥ 0.998", c.Text, got)
+		}
+	}
+}
+
+// TestMatMulKernels checks vek's product against gonum's on the model's
+// shapes and on sizes that are not multiples of the vector width, for one
+// row to more than the cores (where both share the product among them).
+func TestMatMulKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	fill := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = rng.Float32()*2 - 1
+		}
+		return v
+	}
+	for _, sh := range [][3]int{{1, 256, 768}, {6, 256, 1536}, {12, 1536, 256}, {60, 256, 256}, {3, 7, 5}, {5, 13, 9}, {9, 100, 33}} {
+		T, C, O := sh[0], sh[1], sh[2]
+		x, w := fill(T*C), fill(C*O)
+		want := make([]float32, T*O)
+		gonumMatMul(want, x, w, T, C, O)
+		got := fill(T * O) // not zero: the product must overwrite it
+		vek32.MatMul_Into(got, x, w, C)
+		for i := range want {
+			if d := math.Abs(float64(got[i] - want[i])); d > 1e-4*math.Sqrt(float64(C)) {
+				t.Fatalf("T=%d C=%d O=%d: element %d is %v by vek, %v by gonum", T, C, O, i, got[i], want[i])
+			}
 		}
 	}
 }
