@@ -26,7 +26,8 @@ type docEntries struct {
 	// big-endian. Any other internal ID is in other.
 	byNum []doc
 	other map[string]*doc
-	ids   []int // the facet ids of the documents' tags and states, in one array
+	ids   []int   // the facet ids of the documents' tags and states, in one array
+	rows  []int32 // the rows of the documents' meaning texts (entry.meaning), in one array
 }
 
 // doc is what counting a match reads of its listing entry, copied into one array in document order: Bleve finds the
@@ -36,6 +37,7 @@ type doc struct {
 	team         int
 	public       bool
 	tags, states [2]int32 // from, to in docEntries.ids
+	meaning      [2]int32 // from, to in docEntries.rows
 }
 
 // maxDocNum bounds the table by document number (a deleted document keeps its number until a merge).
@@ -60,8 +62,14 @@ func (d *docEntries) add(e *entry) doc {
 	x.states[0] = x.tags[1]
 	d.ids = append(d.ids, e.stateIDs...)
 	x.states[1] = int32(len(d.ids))
+	x.meaning[0] = int32(len(d.rows))
+	d.rows = append(d.rows, e.meaning...)
+	x.meaning[1] = int32(len(d.rows))
 	return x
 }
+
+// meaning returns the rows of x's meaning texts (none when it has no vectors yet).
+func (d *docEntries) meaning(x *doc) []int32 { return d.rows[x.meaning[0]:x.meaning[1]] }
 
 // entryTable caches the docEntries of the latest snapshot a search read.
 type entryTable struct {
@@ -70,7 +78,8 @@ type entryTable struct {
 }
 
 // of returns the entries of the snapshot r for the listing l (read-locked by the caller), building them when r or l
-// changed since the last search: one pass over the snapshot's documents, once per change of the index.
+// changed since the last search (an entry given its meaning's rows in the background changes l): one pass over the
+// snapshot's documents, once per change of the index.
 func (t *entryTable) of(r index.IndexReader, l *listing) (*docEntries, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -302,7 +311,11 @@ func (r *ranker) byMeaning(sims []float32) {
 		if best > 0 {
 			words = m.score / best
 		}
-		m.score = words + meaningWeight*meaningScore(m.e.meaning, sims)
+		rows := m.e.meaning
+		if r.d != nil && m.num < uint64(len(r.d.byNum)) {
+			rows = r.d.meaning(&r.d.byNum[m.num])
+		}
+		m.score = words + meaningWeight*meaningScore(rows, sims)
 		r.push(m)
 	}
 	if r.d == nil {
@@ -319,10 +332,10 @@ func (r *ranker) byMeaning(sims []float32) {
 		return
 	}
 	related := func(x *doc, num uint64) {
-		if x.e == nil || x.e.meaning == nil || (!r.q.Viewer.All && !x.public && !r.own[x.team]) {
+		if x.e == nil || x.meaning[0] == x.meaning[1] || (!r.q.Viewer.All && !x.public && !r.own[x.team]) {
 			return
 		}
-		s := meaningScore(x.e.meaning, sims)
+		s := meaningScore(r.d.meaning(x), sims)
 		if s < meaningFloor || !r.c.addIDs(x.team, r.d.ids[x.tags[0]:x.tags[1]], r.d.ids[x.states[0]:x.states[1]]) {
 			return
 		}

@@ -153,6 +153,7 @@ func (b *Bleve) encodeQueued() {
 				n := len(batch[e])
 				e.meaning, rows = rows[:n:n], rows[n:]
 			}
+			b.list.gen++ // the searches' table of documents copies the rows (docEntries)
 			b.list.mu.Unlock()
 			b.changed()
 			b.queue.done(len(batch))
