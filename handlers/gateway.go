@@ -46,7 +46,7 @@ func (h *Handler) GatewayUsage(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.Field("batch", err.Error())
 	}
-	res, err := h.usage.Ingest(c.UserContext(), node, batch)
+	res, err := h.usage.Ingest(c.UserContext(), node.Name, batch)
 	if err != nil {
 		return err
 	}

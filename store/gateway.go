@@ -94,7 +94,7 @@ type GatewayNodeStatus struct {
 
 // RecordGatewayNodeStatus stores the status of the active node name (a
 // revoked one is left alone).
-func (s *Store) RecordGatewayNodeStatus(ctx context.Context, name string, st GatewayNodeStatus) error {
+func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st GatewayNodeStatus) error {
 	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
 		Set("applied_version = ?", st.AppliedVersion).
 		Set("applied_hash = ?", st.AppliedHash).
@@ -103,19 +103,19 @@ func (s *Store) RecordGatewayNodeStatus(ctx context.Context, name string, st Gat
 		Set("rejected_version = ?", st.RejectedVersion).
 		Set("rejected_hash = ?", st.RejectedHash).
 		Set("agent = ?", st.Agent).
-		Where("name = ? AND revoked_at IS NULL", name).Exec(ctx)
+		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record gateway node status: %w", translate(err))
 	}
 	return nil
 }
 
-// TouchGatewayNode sets a registered node's last contact to at, leaving the
-// rest of its status as it is.
-func (s *Store) TouchGatewayNode(ctx context.Context, name string, at time.Time) error {
+// TouchGatewayNode sets the last contact of the active registration id to
+// at, leaving the rest of its status as it is.
+func (s *Store) TouchGatewayNode(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
 		Set("last_seen_at = ?", at).
-		Where("name = ? AND revoked_at IS NULL", name).Exec(ctx)
+		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("touch gateway node: %w", translate(err))
 	}

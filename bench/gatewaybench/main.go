@@ -458,11 +458,11 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 
 type benchNode struct{}
 
-func (benchNode) AuthenticateNode(_ context.Context, token string) (string, error) {
+func (benchNode) AuthenticateNode(_ context.Context, token string) (push.Node, error) {
 	if token == "bench-token" {
-		return "bench", nil
+		return push.Node{Name: "bench", ID: 1}, nil
 	}
-	return "", push.ErrUnknownNode
+	return push.Node{}, push.ErrUnknownNode
 }
 
 // loadavg is the 1, 5 and 15 minute load average, to judge how busy the

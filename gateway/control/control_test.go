@@ -71,6 +71,23 @@ func (f *fixture) instance(t *testing.T) (src *control.Source, hub *push.Hub, he
 	return src, hub, head
 }
 
+// node returns the active registration of the node name, as its token
+// authenticates it.
+func (f *fixture) node(t *testing.T, name string) push.Node {
+	t.Helper()
+	ns, err := f.s.GatewayNodes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.Name == name {
+			return push.Node{Name: n.Name, ID: n.ID}
+		}
+	}
+	t.Fatalf("no active registration of %s", name)
+	return push.Node{}
+}
+
 // subscribe gives the team's app shop (made at the first call) an active
 // subscription to a's major 1 through a new open plan gold of a: 600
 // requests a minute, a burst of 20, quotaPerDay a day ("" for none).
@@ -303,8 +320,8 @@ func TestNodes(t *testing.T) {
 			t.Errorf("a second edge-1: %v, want a field error", err)
 		}
 		nodes := control.NewNodes(s)
-		if name, err := nodes.AuthenticateNode(ctx, token); err != nil || name != "edge-1" {
-			t.Errorf("AuthenticateNode = %q, %v", name, err)
+		if node, err := nodes.AuthenticateNode(ctx, token); err != nil || node != f.node(t, "edge-1") {
+			t.Errorf("AuthenticateNode = %+v, %v; want %+v", node, err, f.node(t, "edge-1"))
 		}
 		if _, err := nodes.AuthenticateNode(ctx, token+"x"); !errors.Is(err, push.ErrUnknownNode) {
 			t.Errorf("a wrong token: %v", err)
@@ -312,7 +329,7 @@ func TestNodes(t *testing.T) {
 		// What a hub records is what the overview shows, classified.
 		f.drain(t)
 		head, _ := f.src.Current(ctx)
-		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", Applied: head, LastSeen: time.Now()}); err != nil {
+		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: head, LastSeen: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		o, err := f.svc.Overview(ctx, f.admin)
@@ -322,7 +339,7 @@ func TestNodes(t *testing.T) {
 		if len(o.Nodes) != 1 || o.Nodes[0].State != push.StateInSync || o.Nodes[0].AppliedVersion != head.Version {
 			t.Errorf("overview nodes = %+v, want edge-1 in sync at %d", o.Nodes, head.Version)
 		}
-		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", Applied: gateway.Head{Version: head.Version - 0}, LastSeen: time.Now(),
+		if err := nodes.RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: gateway.Head{Version: head.Version - 0}, LastSeen: time.Now(),
 			Rejected: &gateway.Rejection{Version: head.Version, Hash: head.Hash, Reason: "hash mismatch"}, LastError: "hash mismatch"}); err != nil {
 			t.Fatal(err)
 		}

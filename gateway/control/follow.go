@@ -23,34 +23,36 @@ var (
 	_ push.Recorder      = (*Nodes)(nil)
 )
 
-// AuthenticateNode returns the name of the active node holding token.
-func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (string, error) {
+// AuthenticateNode returns the active registration holding token.
+func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (push.Node, error) {
 	if len(token) < len(NodeTokenPrefix)+20 || len(token) > 200 {
-		return "", push.ErrUnknownNode
+		return push.Node{}, push.ErrUnknownNode
 	}
 	node, err := n.store.GatewayNodeByToken(ctx, auth.HashToken(token))
 	if errors.Is(err, store.ErrNotFound) {
-		return "", push.ErrUnknownNode
+		return push.Node{}, push.ErrUnknownNode
 	}
 	if err != nil {
-		return "", err
+		return push.Node{}, err
 	}
-	return node.Name, nil
+	return push.Node{Name: node.Name, ID: node.ID}, nil
 }
 
-// RecordNodeStatus stores what the hub knows of a node.
+// RecordNodeStatus stores what the hub knows of a node, on its registration
+// while it is active.
 func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
 	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash, SeenAt: s.LastSeen.UTC(),
 		LastError: s.LastError, Agent: s.Agent}
 	if s.Rejected != nil {
 		st.RejectedVersion, st.RejectedHash = int64(s.Rejected.Version), s.Rejected.Hash
 	}
-	return n.store.RecordGatewayNodeStatus(ctx, s.Name, st)
+	return n.store.RecordGatewayNodeStatus(ctx, s.ID, st)
 }
 
-// RecordNodeSeen notes that a node was connected at at.
-func (n *Nodes) RecordNodeSeen(ctx context.Context, name string, at time.Time) error {
-	return n.store.TouchGatewayNode(ctx, name, at.UTC())
+// RecordNodeSeen notes that a node was connected at at, on its
+// registration while it is active.
+func (n *Nodes) RecordNodeSeen(ctx context.Context, node push.Node, at time.Time) error {
+	return n.store.TouchGatewayNode(ctx, node.ID, at.UTC())
 }
 
 // followInterval is how often an instance looks at the head without a
@@ -80,19 +82,20 @@ func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}
 	}
 }
 
-// disconnectRevoked ends the held requests of nodes that are no longer
-// registered, or whose name was registered again (with a new token) since
-// it last looked: the hub knows nodes by name, and a revocation followed by
-// a new registration of the name (how a node's token is replaced) made on
-// another instance would otherwise leave the old token's requests held,
-// answered with the configuration and recorded as the new registration's.
+// disconnectRevoked ends the held requests of registrations revoked on any
+// instance: the hub knows each node's registration (its token's), so a
+// revocation followed by a new registration of the name (how a node's token
+// is replaced) is seen as well, on the first look as on any other.
 func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
-	// Read even when no request is held, so that the registrations are
-	// known from before a node's request arrives; and before the held
-	// nodes, so that a request held meanwhile is compared with the
-	// registrations read now: read after them, a node whose name was
-	// registered again in between would be remembered with the new
-	// registration and never disconnected.
+	// The held registrations first, then the active ones: every
+	// registration held was authenticated before the active ones are read,
+	// so one that is not active then was revoked. (Read the other way, a
+	// registration made between the two reads, and its request, would be
+	// taken for a revoked one.)
+	held := hub.Nodes()
+	if len(held) == 0 {
+		return
+	}
 	active, err := s.store.GatewayNodes(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -100,7 +103,6 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 		}
 		return
 	}
-	held := hub.Nodes()
 	ids := make(map[string]int64, len(active))
 	for _, n := range active {
 		ids[n.Name] = n.ID
@@ -109,14 +111,13 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 		id, ok := ids[h.Name]
 		switch {
 		case !ok:
-			hub.Forget(h.Name)
+			hub.Forget(push.Node{Name: h.Name, ID: h.ID})
 			s.log.Info("gateway node disconnected: its registration was revoked", "node", h.Name)
-		case s.nodeIDs != nil && s.nodeIDs[h.Name] != id:
-			hub.Forget(h.Name)
+		case id != h.ID:
+			hub.Forget(push.Node{Name: h.Name, ID: h.ID})
 			s.log.Info("gateway node disconnected: its name was registered again, with a new token", "node", h.Name)
 		}
 	}
-	s.nodeIDs = ids
 }
 
 // RequestCompile asks the outbox for a compile (done at start, so that a

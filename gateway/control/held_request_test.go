@@ -44,7 +44,7 @@ func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
 			t.Cleanup(cancel)
 			done := make(chan error, 1)
 			go func() {
-				_, err := hub.Sync(hctx, "edge-1", req)
+				_, err := hub.Sync(hctx, f.node(t, "edge-1"), req)
 				done <- err
 			}()
 			return cancel, done

@@ -46,7 +46,7 @@ func TestLaggingInstanceNeverSendsANodeBack(t *testing.T) {
 		f.drain(t)
 		nodeHead, _ := f.src.Current(ctx)
 		// The node's next request reaches A before A's follower woke.
-		reply, err := hub.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgAck, Version: nodeHead.Version, Hash: nodeHead.Hash})
+		reply, err := hub.Sync(ctx, push.Node{Name: "edge-1"}, gateway.SyncRequest{Type: gateway.MsgAck, Version: nodeHead.Version, Hash: nodeHead.Hash})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestLaggingInstanceNeverSendsANodeBack(t *testing.T) {
 		// A node ahead of the database itself (restored from a backup)
 		// still gets the database's full state.
 		restored := gateway.Head{Version: nodeHead.Version + 5, Hash: nodeHead.Hash}
-		reply, err = hub.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: restored.Version, Hash: restored.Hash})
+		reply, err = hub.Sync(ctx, push.Node{Name: "edge-1"}, gateway.SyncRequest{Type: gateway.MsgPoll, Version: restored.Version, Hash: restored.Hash})
 		if err != nil {
 			t.Fatal(err)
 		}

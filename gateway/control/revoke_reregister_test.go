@@ -48,9 +48,10 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 
 		// The old node's request is held by B; it serves the newest state
 		// and says it cannot write its last-known-good.
+		old := f.node(t, "edge-1")
 		errc := make(chan error, 1)
 		go func() {
-			_, err := hubB.Sync(ctx, "edge-1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
+			_, err := hubB.Sync(ctx, old, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
 				Error: "the old node's disk is full"})
 			errc <- err
 		}()
@@ -93,6 +94,65 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(ns) != 1 || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
+			t.Errorf("the new registration shows the revoked node's state: %+v", ns)
+		}
+	})
+}
+
+// TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook: as above, but
+// instance B's follower looks for the first time only after the name was
+// registered again (B has just started, or its follower was slow): it has
+// no earlier look to compare with, and must still end the old token's
+// held request, and the request must not change the new registration.
+func TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.drain(t)
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		srcB, hubB, head := f.instance(t)
+		old := f.node(t, "edge-1")
+		errc := make(chan error, 1)
+		go func() {
+			_, err := hubB.Sync(ctx, old, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
+				Error: "the old node's disk is full"})
+			errc <- err
+		}()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if ns := hubB.Nodes(); len(ns) == 1 && ns[0].Waiting {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the old node's request was not held within 10 s")
+			}
+		}
+		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
+			t.Fatal(err)
+		}
+
+		fctx, stop := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() { defer close(followed); srcB.Follow(fctx, hubB, make(chan struct{})) }()
+		defer func() { stop(); <-followed }()
+		select {
+		case err := <-errc:
+			if !errors.Is(err, push.ErrDisconnected) {
+				t.Fatalf("the revoked token's held request ended with %v, want disconnected", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("the revoked token's held request was still held 3 s after the follower's first look")
+		}
+		ns, err := s.GatewayNodes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].ID == old.ID || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
 			t.Errorf("the new registration shows the revoked node's state: %+v", ns)
 		}
 	})

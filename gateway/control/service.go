@@ -170,11 +170,13 @@ func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) er
 		return err
 	}
 	name = strings.ToLower(strings.TrimSpace(name))
+	var revoked *store.GatewayNode
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		n, err := s.store.ActiveGatewayNode(ctx, tx, name)
 		if err != nil {
 			return err
 		}
+		revoked = n
 		if err := s.store.RevokeGatewayNode(ctx, tx, n.ID); err != nil {
 			return err
 		}
@@ -190,7 +192,7 @@ func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) er
 		return err
 	}
 	if s.hub != nil {
-		s.hub.Forget(name)
+		s.hub.Forget(push.Node{Name: revoked.Name, ID: revoked.ID})
 	}
 	return nil
 }

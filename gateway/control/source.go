@@ -40,10 +40,6 @@ type Source struct {
 	cur     *gateway.State
 	changes []change // the recent changes, oldest first, contiguous up to cur
 	skipped []string // what the newest compile of this instance left out
-
-	// nodeIDs are the registrations of the active nodes, by name, as
-	// Follow last read them (nil before); Follow's alone.
-	nodeIDs map[string]int64
 }
 
 // change is one version's delta as far as deltas need it: its base and the

@@ -14,15 +14,16 @@ import (
 )
 
 // Tokens authenticates nodes from a fixed table of token to node name, for
-// the push hub; another token is push.ErrUnknownNode.
+// the push hub (each name one registration, id 1); another token is
+// push.ErrUnknownNode.
 type Tokens map[string]string
 
-// AuthenticateNode returns the node name of token.
-func (t Tokens) AuthenticateNode(_ context.Context, token string) (string, error) {
+// AuthenticateNode returns the node of token.
+func (t Tokens) AuthenticateNode(_ context.Context, token string) (push.Node, error) {
 	if name, ok := t[token]; ok {
-		return name, nil
+		return push.Node{Name: name, ID: 1}, nil
 	}
-	return "", push.ErrUnknownNode
+	return push.Node{}, push.ErrUnknownNode
 }
 
 // Key returns the raw API key of key number i of a generated configuration.

@@ -46,7 +46,7 @@ func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		p.counts.Add(name, b)
+		p.counts.Add(name.Name, b)
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

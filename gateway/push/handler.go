@@ -15,7 +15,15 @@ import (
 // Authenticator finds the node a token belongs to. The portal stores node
 // tokens hashed; a revoked or unknown token returns ErrUnknownNode.
 type Authenticator interface {
-	AuthenticateNode(ctx context.Context, token string) (name string, err error)
+	AuthenticateNode(ctx context.Context, token string) (Node, error)
+}
+
+// Node is a node's registration: its name, and the id of the registration
+// the token belongs to. A name is registered again (with a new id, greater
+// than the old one's) to replace a node's token.
+type Node struct {
+	Name string
+	ID   int64
 }
 
 // ErrUnknownNode is an unknown or revoked node token.
@@ -76,7 +84,7 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			problem(w, http.StatusServiceUnavailable, "the portal is stopping: retry shortly")
 			return
 		case err != nil:
-			h.log.Error("gateway sync failed", "node", node, "err", err)
+			h.log.Error("gateway sync failed", "node", node.Name, "err", err)
 			problem(w, http.StatusServiceUnavailable, "the portal cannot read the gateway configuration now")
 			return
 		}
@@ -89,7 +97,7 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			w.Header().Set("Content-Encoding", "gzip")
 		}
 		if _, err := w.Write(out); err != nil {
-			h.log.Debug("gateway sync answer not delivered", "node", node, "err", err)
+			h.log.Debug("gateway sync answer not delivered", "node", node.Name, "err", err)
 		}
 	})
 }

@@ -62,17 +62,22 @@ type QuotaSource interface {
 
 // Recorder keeps node statuses where every portal instance reads them (the
 // database). Optional: without one, statuses are this instance's memory.
+// It records by registration (NodeStatus.ID, Node.ID), and only while the
+// registration is active: a request of a revoked registration ending late
+// must not change the row of the name's next registration.
 type Recorder interface {
 	RecordNodeStatus(ctx context.Context, s NodeStatus) error
 	// RecordNodeSeen notes that the node was connected at at (the end of
 	// a held request), leaving what it reported as it is: its newer
 	// requests may have reached another instance meanwhile.
-	RecordNodeSeen(ctx context.Context, name string, at time.Time) error
+	RecordNodeSeen(ctx context.Context, node Node, at time.Time) error
 }
 
 // NodeStatus is what the hub knows of one node.
 type NodeStatus struct {
 	Name string
+	// ID is the registration the node's token belongs to (Node.ID).
+	ID int64
 	// Applied is the configuration the node serves.
 	Applied gateway.Head
 	// LastSeen is the last time the node was in contact (a request started
@@ -304,16 +309,17 @@ func (h *Hub) Disconnect(node string) {
 	}
 }
 
-// Forget drops what the hub knows of node and ends its held requests, in
-// one step: a request ended by it finds the node unknown and records
-// nothing at its end (in two steps, its end could be recorded between them,
-// by name, as the contact of the name's next registration).
-func (h *Hub) Forget(node string) {
+// Forget drops what the hub knows of the registration node (its token was
+// revoked) and ends its held requests, in one step: a request ended by it
+// finds the registration unknown and records nothing at its end. The hub
+// keeps one registration per name: a newer registration of the name is
+// left as it is.
+func (h *Hub) Forget(node Node) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if e, ok := h.nodes[node]; ok {
+	if e, ok := h.nodes[node.Name]; ok && e.status.ID == node.ID {
 		close(e.gone)
-		delete(h.nodes, node)
+		delete(h.nodes, node.Name)
 	}
 }
 
@@ -348,17 +354,31 @@ func (h *Hub) Head() gateway.Head {
 // it unreachable: a held request plus a margin for reconnecting.
 func (h *Hub) UnreachableAfter() time.Duration { return h.maxWait + 30*time.Second }
 
-// record notes a node's request (start) or the end of a held one.
-func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest, start bool) {
+// record notes a node's request (start) or the end of a held one, and
+// reports whether the request's registration is the one the hub knows by
+// its name. A request of a newer registration of the name (the token was
+// replaced, and the revocation not seen yet here) ends the older one's
+// held requests and takes its place; one of an older registration is
+// refused, and a request's end records nothing once its registration is
+// not the one known.
+func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, start bool) bool {
 	h.mu.Lock()
-	e, ok := h.nodes[node]
+	e, ok := h.nodes[node.Name]
+	if ok && e.status.ID != node.ID && (!start || node.ID < e.status.ID) {
+		h.mu.Unlock()
+		return false
+	}
+	if ok && e.status.ID != node.ID {
+		close(e.gone)
+		ok = false
+	}
 	if !ok && !start {
 		h.mu.Unlock()
-		return
+		return false
 	}
 	if !ok {
-		e = &nodeEntry{status: NodeStatus{Name: node}, gone: make(chan struct{})}
-		h.nodes[node] = e
+		e = &nodeEntry{status: NodeStatus{Name: node.Name, ID: node.ID}, gone: make(chan struct{})}
+		h.nodes[node.Name] = e
 	}
 	s := &e.status
 	s.LastSeen = time.Now()
@@ -379,7 +399,7 @@ func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest,
 	snapshot := *s
 	h.mu.Unlock()
 	if h.recorder == nil {
-		return
+		return true
 	}
 	// What the node reported is recorded when it reports it; the end of a
 	// held request says only that it was still connected (writing this
@@ -392,30 +412,34 @@ func (h *Hub) record(ctx context.Context, node string, req *gateway.SyncRequest,
 		err = h.recorder.RecordNodeSeen(ctx, node, snapshot.LastSeen)
 	}
 	if err != nil {
-		h.log.Warn("gateway node status not recorded", "node", node, "err", err)
+		h.log.Warn("gateway node status not recorded", "node", node.Name, "err", err)
 	}
+	return true
 }
 
 // Sync answers one sync request of node (already authenticated): it returns
 // at once when the node lacks the newest state, otherwise when it changes,
 // or with a heartbeat after the wait the node asked for.
-func (h *Hub) Sync(ctx context.Context, node string, req gateway.SyncRequest) (*Reply, error) {
+func (h *Hub) Sync(ctx context.Context, node Node, req gateway.SyncRequest) (*Reply, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	arrived := time.Now()
-	h.record(ctx, node, &req, true)
+	if !h.record(ctx, node, &req, true) {
+		// A request of a registration older than the one known here.
+		return nil, ErrDisconnected
+	}
 	defer h.record(context.WithoutCancel(ctx), node, &req, false)
 	if req.Type == gateway.MsgNack && req.Rejected != nil {
-		h.log.Warn("gateway node refused a configuration", "node", node, "version", req.Rejected.Version, "full", req.Rejected.Full, "reason", req.Rejected.Reason)
+		h.log.Warn("gateway node refused a configuration", "node", node.Name, "version", req.Rejected.Version, "full", req.Rejected.Full, "reason", req.Rejected.Reason)
 	}
 
 	timer := time.NewTimer(req.Wait(h.maxWait))
 	defer timer.Stop()
 	h.mu.Lock()
-	e := h.nodes[node]
-	if e == nil {
-		// Forgotten (revoked) since its request began.
+	e := h.nodes[node.Name]
+	if e == nil || e.status.ID != node.ID {
+		// Forgotten (revoked) or replaced since its request began.
 		h.mu.Unlock()
 		return nil, ErrDisconnected
 	}

@@ -76,7 +76,7 @@ func TestSyncAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := hub.Sync(t.Context(), "n1", tt.req)
+			r, err := hub.Sync(t.Context(), push.Node{Name: "n1"}, tt.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,11 +108,11 @@ func TestSyncAnswers(t *testing.T) {
 		})
 	}
 	src.Compact(3)
-	if r, _ := hub.Sync(t.Context(), "n1", req(gateway.MsgHello, states[0].Head())); r.Media != gateway.MediaSnapshot {
+	if r, _ := hub.Sync(t.Context(), push.Node{Name: "n1"}, req(gateway.MsgHello, states[0].Head())); r.Media != gateway.MediaSnapshot {
 		t.Errorf("a node behind the change log got %s, want the full state", r.Media)
 	}
-	a, _ := hub.Sync(t.Context(), "n1", req(gateway.MsgHello, gateway.Head{}))
-	b, _ := hub.Sync(t.Context(), "n2", req(gateway.MsgHello, gateway.Head{}))
+	a, _ := hub.Sync(t.Context(), push.Node{Name: "n1"}, req(gateway.MsgHello, gateway.Head{}))
+	b, _ := hub.Sync(t.Context(), push.Node{Name: "n2"}, req(gateway.MsgHello, gateway.Head{}))
 	if a != b {
 		t.Error("the full state is encoded again for each node")
 	}
@@ -125,7 +125,7 @@ func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
 	go func() {
 		r := req(gateway.MsgPoll, head)
 		r.WaitMS = 10_000
-		reply, _ := hub.Sync(context.Background(), "n1", r)
+		reply, _ := hub.Sync(context.Background(), push.Node{Name: "n1"}, r)
 		got <- reply
 	}()
 	time.Sleep(50 * time.Millisecond)
@@ -147,7 +147,7 @@ func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
 	go func() {
 		r := req(gateway.MsgPoll, next.Head())
 		r.WaitMS = 10_000
-		_, err := hub.Sync(context.Background(), "n1", r)
+		_, err := hub.Sync(context.Background(), push.Node{Name: "n1"}, r)
 		errc <- err
 	}()
 	time.Sleep(50 * time.Millisecond)
@@ -162,14 +162,59 @@ func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
 	}
 }
 
+// TestRegistrationsOfOneName: the hub knows one registration per node
+// name. A request of a newer one (the token was replaced, and the old
+// one's revocation not seen yet) ends the older one's held requests and
+// takes its place; a request of the older one is then refused, and
+// forgetting the older one leaves the newer one as it is.
+func TestRegistrationsOfOneName(t *testing.T) {
+	_, hub, states := setup(t)
+	head := states[3].Head()
+	old, renewed := push.Node{Name: "n1", ID: 7}, push.Node{Name: "n1", ID: 8}
+	errc := make(chan error, 1)
+	go func() {
+		r := req(gateway.MsgPoll, head)
+		r.WaitMS = 10_000
+		_, err := hub.Sync(context.Background(), old, r)
+		errc <- err
+	}()
+	for deadline := time.Now().Add(3 * time.Second); len(hub.Nodes()) == 0 || !hub.Nodes()[0].Waiting; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the old registration's request was not held within 3 s")
+		}
+	}
+	if r, err := hub.Sync(t.Context(), renewed, req(gateway.MsgHello, head)); err != nil || r.Media != gateway.MediaHeartbeat {
+		t.Fatalf("the new registration's hello: %v, %v; want a heartbeat", r, err)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, push.ErrDisconnected) {
+			t.Fatalf("the old registration's held request ended with %v, want ErrDisconnected", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the old registration's request was still held 3 s after the new one's")
+	}
+	if _, err := hub.Sync(t.Context(), old, req(gateway.MsgHello, head)); !errors.Is(err, push.ErrDisconnected) {
+		t.Errorf("a request of the old registration after the new one's: %v, want ErrDisconnected", err)
+	}
+	hub.Forget(old)
+	if ns := hub.Nodes(); len(ns) != 1 || ns[0].ID != renewed.ID {
+		t.Errorf("nodes after forgetting the old registration: %+v, want the new one", ns)
+	}
+	hub.Forget(renewed)
+	if ns := hub.Nodes(); len(ns) != 0 {
+		t.Errorf("nodes after forgetting the new registration: %+v, want none", ns)
+	}
+}
+
 func TestNodeStatusAndClassify(t *testing.T) {
 	_, hub, states := setup(t)
 	head := states[3].Head()
-	hub.Sync(t.Context(), "behind", req(gateway.MsgHello, states[1].Head()))
-	hub.Sync(t.Context(), "synced", req(gateway.MsgPoll, head))
+	hub.Sync(t.Context(), push.Node{Name: "behind"}, req(gateway.MsgHello, states[1].Head()))
+	hub.Sync(t.Context(), push.Node{Name: "synced"}, req(gateway.MsgPoll, head))
 	r := req(gateway.MsgNack, states[2].Head())
 	r.Rejected = &gateway.Rejection{Version: head.Version, Hash: head.Hash, Full: true, Reason: "disk full"}
-	hub.Sync(t.Context(), "rejecting", r)
+	hub.Sync(t.Context(), push.Node{Name: "rejecting"}, r)
 	want := map[string]string{"behind": push.StateBehind, "synced": push.StateInSync, "rejecting": push.StateRejecting}
 	nodes := hub.Nodes()
 	if len(nodes) != 3 {
@@ -249,11 +294,11 @@ func TestHandler(t *testing.T) {
 
 type auth struct{}
 
-func (auth) AuthenticateNode(_ context.Context, token string) (string, error) {
+func (auth) AuthenticateNode(_ context.Context, token string) (push.Node, error) {
 	if token == "good" {
-		return "node-1", nil
+		return push.Node{Name: "node-1", ID: 1}, nil
 	}
-	return "", push.ErrUnknownNode
+	return push.Node{}, push.ErrUnknownNode
 }
 
 // TestQuotaCounts: the hub sends the quota counts to a node that takes them
@@ -287,12 +332,12 @@ func TestQuotaCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A node that takes no counts, and one behind on the configuration.
-	if r, _ := hub.Sync(ctx, "n", req(gateway.MsgPoll, head)); r.Media != gateway.MediaHeartbeat {
+	if r, _ := hub.Sync(ctx, push.Node{Name: "n"}, req(gateway.MsgPoll, head)); r.Media != gateway.MediaHeartbeat {
 		t.Errorf("a node taking no counts got %s", r.Media)
 	}
 	behind := req(gateway.MsgHello, gateway.Head{})
 	behind.Quotas = gateway.QuotasNone
-	if r, _ := hub.Sync(ctx, "n", behind); r.Media != gateway.MediaSnapshot {
+	if r, _ := hub.Sync(ctx, push.Node{Name: "n"}, behind); r.Media != gateway.MediaSnapshot {
 		t.Errorf("a node without the configuration got %s first", r.Media)
 	}
 
@@ -301,7 +346,7 @@ func TestQuotaCounts(t *testing.T) {
 	counts.Add("node-b", batch("b1", 4))
 	r0 := req(gateway.MsgPoll, head)
 	r0.Quotas = gateway.QuotasNone
-	r, err := hub.Sync(ctx, "n", r0)
+	r, err := hub.Sync(ctx, push.Node{Name: "n"}, r0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +359,7 @@ func TestQuotaCounts(t *testing.T) {
 	held := req(gateway.MsgPoll, head)
 	held.Quotas, held.WaitMS = q.Revision, 2000
 	done := make(chan *push.Reply, 1)
-	go func() { r, _ := hub.Sync(ctx, "n", held); done <- r }()
+	go func() { r, _ := hub.Sync(ctx, push.Node{Name: "n"}, held); done <- r }()
 	select {
 	case r := <-done:
 		t.Fatalf("a node holding the current counts got %s at once", r.Media)
@@ -346,7 +391,7 @@ func TestHelloInSyncIsAnsweredAtOnce(t *testing.T) {
 	// with this context, before.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 	defer cancel()
-	r, err := hub.Sync(ctx, "n1", gateway.SyncRequest{Type: gateway.MsgHello, Version: head.Version, Hash: head.Hash, WaitMS: 60000})
+	r, err := hub.Sync(ctx, push.Node{Name: "n1"}, gateway.SyncRequest{Type: gateway.MsgHello, Version: head.Version, Hash: head.Hash, WaitMS: 60000})
 	if err != nil {
 		t.Fatalf("hello in sync: %v (held instead of answered)", err)
 	}
@@ -356,7 +401,7 @@ func TestHelloInSyncIsAnsweredAtOnce(t *testing.T) {
 	// A poll in sync is held until its wait ends (here: the context).
 	ctx, cancel = context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	if r, err := hub.Sync(ctx, "n1", gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 60000}); err == nil {
+	if r, err := hub.Sync(ctx, push.Node{Name: "n1"}, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 60000}); err == nil {
 		t.Errorf("poll in sync answered %s at once, want it held", r.Media)
 	}
 }
@@ -375,7 +420,7 @@ func TestHeldRequestsPerNodeAreBounded(t *testing.T) {
 		go func() {
 			r := req(gateway.MsgPoll, head)
 			r.WaitMS = 10_000
-			reply, err := hub.Sync(context.Background(), "n1", r)
+			reply, err := hub.Sync(context.Background(), push.Node{Name: "n1"}, r)
 			if err != nil {
 				done <- err.Error()
 				return
@@ -401,7 +446,7 @@ func TestHeldRequestsPerNodeAreBounded(t *testing.T) {
 	go func() {
 		r := req(gateway.MsgPoll, head)
 		r.WaitMS = 300
-		reply, _ := hub.Sync(context.Background(), "n2", r)
+		reply, _ := hub.Sync(context.Background(), push.Node{Name: "n2"}, r)
 		other <- reply
 	}()
 	select {
