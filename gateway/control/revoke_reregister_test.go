@@ -81,22 +81,30 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 			t.Fatal(err)
 		}
 		wake <- struct{}{}
-		select {
-		case err := <-errc:
-			if !errors.Is(err, push.ErrDisconnected) {
-				t.Fatalf("the revoked token's held request ended with %v, want disconnected", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Fatal("the revoked token's held request was still held 3 s after the revocation")
-		}
-		ns, err := s.GatewayNodes(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ns) != 1 || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
-			t.Errorf("the new registration shows the revoked node's state: %+v", ns)
-		}
+		oldRequestEnded(t, s, errc, old, "after the revocation")
 	})
+}
+
+// oldRequestEnded checks that the old registration's held request ends,
+// disconnected, within 3 s (when says after what), and that the name's new
+// registration shows nothing of the old node's.
+func oldRequestEnded(t *testing.T, s *store.Store, errc <-chan error, old push.Node, when string) {
+	t.Helper()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, push.ErrDisconnected) {
+			t.Fatalf("the revoked token's held request ended with %v, want disconnected", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatalf("the revoked token's held request was still held 3 s %s", when)
+	}
+	ns, err := s.GatewayNodes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 1 || ns[0].ID == old.ID || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
+		t.Errorf("the new registration shows the revoked node's state: %+v", ns)
+	}
 }
 
 // TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook: as above, but
@@ -140,20 +148,6 @@ func TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook(t *testing.T) {
 		followed := make(chan struct{})
 		go func() { defer close(followed); srcB.Follow(fctx, hubB, make(chan struct{})) }()
 		defer func() { stop(); <-followed }()
-		select {
-		case err := <-errc:
-			if !errors.Is(err, push.ErrDisconnected) {
-				t.Fatalf("the revoked token's held request ended with %v, want disconnected", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Fatal("the revoked token's held request was still held 3 s after the follower's first look")
-		}
-		ns, err := s.GatewayNodes(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ns) != 1 || ns[0].ID == old.ID || ns[0].LastError != "" || ns[0].LastSeenAt != nil {
-			t.Errorf("the new registration shows the revoked node's state: %+v", ns)
-		}
+		oldRequestEnded(t, s, errc, old, "after the follower's first look")
 	})
 }
