@@ -495,7 +495,20 @@ func matMul(dst, x, w []float32, T, C, O int) {
 // the other) and v: the dot product of each row with v, by the same library
 // as the model's products. len(dst) must be the number of rows.
 func MatVec(dst, m, v []float32) {
-	matMul(dst, m, v, len(dst), len(v), 1)
+	if vekMatMul {
+		vek32.MatMul_Into(dst, m[:len(dst)*len(v)], v, len(v))
+		return
+	}
+	gonumMatVec(dst, m, v)
+}
+
+// gonumMatVec is MatVec by gonum: its matrix-vector product (its matrix
+// product, with a one-column result, would call its vector kernel once per
+// element).
+func gonumMatVec(dst, m, v []float32) {
+	n, c := len(dst), len(v)
+	blas32.Gemv(blas.NoTrans, 1, blas32.General{Rows: n, Cols: c, Stride: c, Data: m[:n*c]},
+		blas32.Vector{N: c, Inc: 1, Data: v}, 0, blas32.Vector{N: n, Inc: 1, Data: dst})
 }
 
 // gonumMatMul is matMul by gonum.

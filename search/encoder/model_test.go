@@ -253,5 +253,19 @@ func TestMatMulKernels(t *testing.T) {
 				t.Fatalf("T=%d C=%d O=%d: element %d is %v by vek, %v by gonum", T, C, O, i, got[i], want[i])
 			}
 		}
+		// Each row of x times the first column of w, by both MatVec kernels.
+		col := make([]float32, C)
+		for c := range C {
+			col[c] = w[c*O]
+		}
+		for name, matVec := range map[string]func(dst, m, v []float32){"MatVec": MatVec, "gonumMatVec": gonumMatVec} {
+			got := fill(T)
+			matVec(got, x, col)
+			for i := range T {
+				if d := math.Abs(float64(got[i] - want[i*O])); d > 1e-4*math.Sqrt(float64(C)) {
+					t.Fatalf("T=%d C=%d: %s row %d is %v, want %v", T, C, name, i, got[i], want[i*O])
+				}
+			}
+		}
 	}
 }
