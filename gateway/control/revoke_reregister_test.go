@@ -49,12 +49,7 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		// The old node's request is held by B; it serves the newest state
 		// and says it cannot write its last-known-good.
 		old := f.node(t, "edge-1")
-		errc := make(chan error, 1)
-		go func() {
-			_, err := hubB.Sync(ctx, old, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
-				Error: "the old node's disk is full"})
-			errc <- err
-		}()
+		errc := pollWithError(hubB, old, head)
 		// Held: the hub has recorded the request's report against the old
 		// registration. (A fixed pause of 100 ms was too short on a loaded
 		// machine: the request then arrived after the name was registered
@@ -83,6 +78,19 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		wake <- struct{}{}
 		oldRequestEnded(t, s, errc, old, "after the revocation")
 	})
+}
+
+// pollWithError sends the old node's poll at head to hub, to be held up to
+// 10 s, reporting that it cannot write its last-known-good; the request's
+// error arrives on the channel.
+func pollWithError(hub *push.Hub, old push.Node, head gateway.Head) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := hub.Sync(context.Background(), old, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash,
+			WaitMS: 10_000, Error: "the old node's disk is full"})
+		errc <- err
+	}()
+	return errc
 }
 
 // oldRequestEnded checks that the old registration's held request ends,
@@ -123,12 +131,7 @@ func TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook(t *testing.T) {
 		f.drain(t)
 		srcB, hubB, head := f.instance(t)
 		old := f.node(t, "edge-1")
-		errc := make(chan error, 1)
-		go func() {
-			_, err := hubB.Sync(ctx, old, gateway.SyncRequest{Type: gateway.MsgPoll, Version: head.Version, Hash: head.Hash, WaitMS: 10_000,
-				Error: "the old node's disk is full"})
-			errc <- err
-		}()
+		errc := pollWithError(hubB, old, head)
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 			if ns := hubB.Nodes(); len(ns) == 1 && ns[0].Waiting {
 				break

@@ -94,24 +94,53 @@ func startNode(t *testing.T, portalURL, token, dir string) *runningNode {
 	if err := n.LoadLastKnownGood(); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return run(t, n, logs, n.ServeAdmin, nil)
+}
+
+// startReportingNode runs a node that reports usage to its portal (opts
+// names the portal, the token and the usage settings), in its own data
+// directory, logging to a buffer and the test. It has no admin listener.
+func startReportingNode(t *testing.T, opts node.Options) *runningNode {
+	t.Helper()
+	logs := &logtest.Buffer{}
+	opts.DataDir, opts.Wait = t.TempDir(), 3*time.Second
+	opts.Logger = slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), nil))
+	n := node.New(opts)
+	return run(t, n, logs, nil, n.RunUsage)
+}
+
+// run serves n's traffic on a listener of its own and keeps its
+// configuration in sync, with an admin listener when serveAdmin is given
+// and usage reports when runUsage is, until the test ends or stop is called.
+func run(t *testing.T, n *node.Node, logs *logtest.Buffer, serveAdmin func(context.Context, net.Listener) error, runUsage func(context.Context) error) *runningNode {
+	t.Helper()
+	listen := func() net.Listener {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ln
 	}
-	aln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := &runningNode{Node: n, logs: logs}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); n.Serve(ctx, ln, 5*time.Second) }()
-	go func() { defer wg.Done(); n.ServeAdmin(ctx, aln) }()
-	go func() { defer wg.Done(); n.RunSync(ctx) }()
+	spawn := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	ln := listen()
+	rn.url = "http://" + ln.Addr().String()
+	spawn(func() { n.Serve(ctx, ln, 5*time.Second) })
+	spawn(func() { n.RunSync(ctx) })
+	if serveAdmin != nil {
+		aln := listen()
+		rn.admin = "http://" + aln.Addr().String()
+		spawn(func() { serveAdmin(ctx, aln) })
+	}
+	if runUsage != nil {
+		spawn(func() { runUsage(ctx) })
+	}
 	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-	return &runningNode{Node: n, url: "http://" + ln.Addr().String(), admin: "http://" + aln.Addr().String(), logs: logs, stop: stop}
+	rn.stop = func() { once.Do(func() { cancel(); wg.Wait() }) }
+	t.Cleanup(rn.stop)
+	return rn
 }
 
 // testWriter shows logs of failing tests.

@@ -2,13 +2,9 @@ package node_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +13,6 @@ import (
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/gateway/ratelimit"
-	"github.com/portico-dev/portico/logtest"
 )
 
 // quotaPortal serves the sync protocol with quota counts made from the
@@ -59,24 +54,7 @@ func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 
 func startQuotaNode(t *testing.T, portalURL, token string, usageInterval time.Duration) *runningNode {
 	t.Helper()
-	logs := &logtest.Buffer{}
-	n := node.New(node.Options{Portal: portalURL, Token: token, DataDir: t.TempDir(), Wait: 3 * time.Second,
-		Logger:        slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelInfo})),
-		UsageInterval: usageInterval})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); n.Serve(ctx, ln, 5*time.Second) }()
-	go func() { defer wg.Done(); n.RunSync(ctx) }()
-	go func() { defer wg.Done(); n.RunUsage(ctx) }()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-	return &runningNode{Node: n, url: "http://" + ln.Addr().String(), logs: logs, stop: stop}
+	return startReportingNode(t, node.Options{Portal: portalURL, Token: token, UsageInterval: usageInterval})
 }
 
 // TestDailyQuotaAcrossNodesWithoutRedis: two nodes without Redis serve one

@@ -1,10 +1,6 @@
 package node_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,7 +15,6 @@ import (
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/push"
-	"github.com/portico-dev/portico/logtest"
 )
 
 // usagePortal serves the sync protocol and records usage batches; while
@@ -96,24 +91,9 @@ func (p *usagePortal) totals() (map[string]gateway.UsagePoint, map[string]int) {
 func startUsageNode(t *testing.T, portalURL string, spoolBytes int64) (*runningNode, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	logs := &logtest.Buffer{}
-	n := node.New(node.Options{Portal: portalURL, Token: "tok-a", DataDir: t.TempDir(), Wait: 3 * time.Second,
-		Logger: slog.New(slog.NewJSONHandler(io.MultiWriter(logs, testWriter{t}), nil)), Registry: reg,
+	n := startReportingNode(t, node.Options{Portal: portalURL, Token: "tok-a", Registry: reg,
 		UsageInterval: 100 * time.Millisecond, UsageSpoolBytes: spoolBytes})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); n.Serve(ctx, ln, 5*time.Second) }()
-	go func() { defer wg.Done(); n.RunSync(ctx) }()
-	go func() { defer wg.Done(); n.RunUsage(ctx) }()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-	return &runningNode{Node: n, url: "http://" + ln.Addr().String(), logs: logs, stop: stop}, reg
+	return n, reg
 }
 
 func TestUsageReportsAndSpool(t *testing.T) {

@@ -45,6 +45,49 @@ func req(typ string, h gateway.Head) gateway.SyncRequest {
 	return gateway.SyncRequest{Type: typ, Version: h.Version, Hash: h.Hash, WaitMS: 50}
 }
 
+// held is the outcome of a poll sent by hold.
+type held struct {
+	reply *push.Reply
+	err   error
+}
+
+// hold sends n's poll at head to hub, to be held up to 10 s, and waits up
+// to 3 s until the hub holds it; its outcome arrives on the channel.
+func hold(t *testing.T, hub *push.Hub, n push.Node, head gateway.Head) <-chan held {
+	t.Helper()
+	out := make(chan held, 1)
+	go func() {
+		r := req(gateway.MsgPoll, head)
+		r.WaitMS = 10_000
+		reply, err := hub.Sync(context.Background(), n, r)
+		out <- held{reply, err}
+	}()
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for _, s := range hub.Nodes() {
+			if s.Name == n.Name && s.ID == n.ID && s.Waiting {
+				return out
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's request was not held within 3 s", n.Name)
+		}
+	}
+}
+
+// wantDisconnected fails unless the held request ends with ErrDisconnected
+// within 3 s of what was done to end it.
+func wantDisconnected(t *testing.T, h <-chan held, what string) {
+	t.Helper()
+	select {
+	case r := <-h:
+		if !errors.Is(r.err, push.ErrDisconnected) {
+			t.Fatalf("the held request ended with %v after %s, want ErrDisconnected", r.err, what)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatalf("the request was still held 3 s after %s", what)
+	}
+}
+
 func TestSyncAnswers(t *testing.T) {
 	src, hub, states := setup(t)
 	head := states[3].Head()
@@ -121,14 +164,7 @@ func TestSyncAnswers(t *testing.T) {
 func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
 	src, hub, states := setup(t)
 	head := states[3].Head()
-	got := make(chan *push.Reply, 1)
-	go func() {
-		r := req(gateway.MsgPoll, head)
-		r.WaitMS = 10_000
-		reply, _ := hub.Sync(context.Background(), push.Node{Name: "n1"}, r)
-		got <- reply
-	}()
-	time.Sleep(50 * time.Millisecond)
+	got := hold(t, hub, push.Node{Name: "n1"}, head)
 	k, _ := states[3].Key("k000009")
 	c := *k
 	c.App = "changed"
@@ -136,30 +172,16 @@ func TestSyncWakesOnChangeAndDisconnect(t *testing.T) {
 	next, _ := src.Change(gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{c}}})
 	select {
 	case r := <-got:
-		if r.Media != gateway.MediaDelta || time.Since(start) > 500*time.Millisecond {
-			t.Fatalf("got %s after %s, want a delta at once", r.Media, time.Since(start))
+		if r.err != nil || r.reply.Media != gateway.MediaDelta || time.Since(start) > 500*time.Millisecond {
+			t.Fatalf("got %v, %v after %s, want a delta at once", r.reply, r.err, time.Since(start))
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatal("a held request did not wake on a change")
 	}
 
-	errc := make(chan error, 1)
-	go func() {
-		r := req(gateway.MsgPoll, next.Head())
-		r.WaitMS = 10_000
-		_, err := hub.Sync(context.Background(), push.Node{Name: "n1"}, r)
-		errc <- err
-	}()
-	time.Sleep(50 * time.Millisecond)
+	h := hold(t, hub, push.Node{Name: "n1"}, next.Head())
 	hub.Disconnect("n1")
-	select {
-	case err := <-errc:
-		if !errors.Is(err, push.ErrDisconnected) {
-			t.Fatalf("got %v, want ErrDisconnected", err)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatal("Disconnect did not end the held request")
-	}
+	wantDisconnected(t, h, "Disconnect")
 }
 
 // TestRegistrationsOfOneName: the hub knows one registration per node
@@ -171,29 +193,11 @@ func TestRegistrationsOfOneName(t *testing.T) {
 	_, hub, states := setup(t)
 	head := states[3].Head()
 	old, renewed := push.Node{Name: "n1", ID: 7}, push.Node{Name: "n1", ID: 8}
-	errc := make(chan error, 1)
-	go func() {
-		r := req(gateway.MsgPoll, head)
-		r.WaitMS = 10_000
-		_, err := hub.Sync(context.Background(), old, r)
-		errc <- err
-	}()
-	for deadline := time.Now().Add(3 * time.Second); len(hub.Nodes()) == 0 || !hub.Nodes()[0].Waiting; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the old registration's request was not held within 3 s")
-		}
-	}
+	h := hold(t, hub, old, head)
 	if r, err := hub.Sync(t.Context(), renewed, req(gateway.MsgHello, head)); err != nil || r.Media != gateway.MediaHeartbeat {
 		t.Fatalf("the new registration's hello: %v, %v; want a heartbeat", r, err)
 	}
-	select {
-	case err := <-errc:
-		if !errors.Is(err, push.ErrDisconnected) {
-			t.Fatalf("the old registration's held request ended with %v, want ErrDisconnected", err)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatal("the old registration's request was still held 3 s after the new one's")
-	}
+	wantDisconnected(t, h, "the new registration's hello")
 	if _, err := hub.Sync(t.Context(), old, req(gateway.MsgHello, head)); !errors.Is(err, push.ErrDisconnected) {
 		t.Errorf("a request of the old registration after the new one's: %v, want ErrDisconnected", err)
 	}
