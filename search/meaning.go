@@ -307,11 +307,11 @@ func (m *Meaning) compact(live map[textKey]bool) error {
 		if err != nil {
 			return fmt.Errorf("compact sentence vectors: %w", err)
 		}
-		if err := lockFile(f); err != nil {
-			f.Close()
-			return fmt.Errorf("compact sentence vectors: %w", err)
+		err = lockFile(f)
+		if err == nil {
+			_, err = f.Write(buf)
 		}
-		if _, err := f.Write(buf); err == nil {
+		if err == nil {
 			err = f.Sync()
 		}
 		if err == nil {
@@ -319,6 +319,7 @@ func (m *Meaning) compact(live map[textKey]bool) error {
 		}
 		if err != nil {
 			f.Close()
+			os.Remove(tmp)
 			return fmt.Errorf("compact sentence vectors: %w", err)
 		}
 		m.file.Close()

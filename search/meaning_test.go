@@ -2,10 +2,13 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -227,6 +230,56 @@ func TestMeaningVectorsCompacted(t *testing.T) {
 	res := mustSearch(t, idx, Query{Text: "rain or sunshine today", Viewer: admin()})
 	if got := hitIDs(res); !slices.Equal(got, []string{"weather", "storm"}) {
 		t.Errorf("after compacting: hits %v, want [weather storm]", got)
+	}
+}
+
+// A vectors file that cannot be rewritten (the disk is full) is kept as it was, dead rows and all: a failed write is
+// never renamed over it.
+func TestMeaningVectorsCompactionFailureKeepsFile(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /dev/full, on Linux")
+	}
+	defer func(n int) { minCompact = n }(minCompact)
+	minCompact = 0
+	tmp := t.TempDir()
+	dir, vectors := filepath.Join(tmp, "index"), filepath.Join(tmp, "vectors")
+	idx, _ := openMeaningAt(t, dir, vectors)
+	ctx := context.Background()
+	docs := meaningCorpus()
+	for _, rev := range []string{"", " (revised)", " (revised again)"} {
+		for i := range docs {
+			docs[i].Summary += rev
+			for j := range docs[i].Operations {
+				docs[i].Operations[j].Summary += rev
+			}
+		}
+		if err := idx.Upsert(ctx, docs...); err != nil {
+			t.Fatalf("Upsert: got error %v, want nil", err)
+		}
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	before := fileSize(t, vectors)
+	// The compacted file is written to vectors.tmp: there, every write fails with "no space left on device".
+	if err := os.Symlink("/dev/full", vectors+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	idx, _ = openMeaningAt(t, dir, vectors)
+	defer idx.Close()
+	fi, err := os.Lstat(vectors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() != before {
+		t.Errorf("vectors file after a failed compaction: mode %v, %d bytes; want the regular file of %d bytes it was", fi.Mode(), fi.Size(), before)
+	}
+	if _, err := os.Lstat(vectors + ".tmp"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the failed rewrite is left behind: %v", err)
+	}
+	res := mustSearch(t, idx, Query{Text: "rain or sunshine today", Viewer: admin()})
+	if got := hitIDs(res); !slices.Equal(got, []string{"weather", "storm"}) {
+		t.Errorf("after a failed compaction: hits %v, want [weather storm]", got)
 	}
 }
 
