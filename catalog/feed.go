@@ -204,7 +204,7 @@ func (f *Feed) note(position int64, feeding bool, h store.IndexLogHead) {
 	defer f.smu.Unlock()
 	f.status.Position, f.status.Head, f.status.Feeding = position, max(h.Head, position), feeding
 	f.status.Checked = time.Now()
-	f.skew = h.Now.Sub(time.Now())
+	f.skew = time.Until(h.Now)
 	f.next = time.Time{}
 	if h.Head > position {
 		f.next = h.Next

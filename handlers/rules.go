@@ -69,16 +69,16 @@ func (h *Handler) UpdateRules(c *fiber.Ctx) error {
 		return err
 	}
 	var changes []lifecycle.RuleChange
-	c.Request().PostArgs().VisitAll(func(key, value []byte) {
+	for key, value := range c.Request().PostArgs().All() {
 		id, ok := strings.CutPrefix(string(key), "severity:")
 		if !ok {
-			return
+			continue
 		}
 		info, known := spec.RuleByID(id)
 		if known && rs.Severity(id, info.Default) != string(value) {
 			changes = append(changes, lifecycle.RuleChange{ID: id, Severity: string(value)})
 		}
-	})
+	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].ID < changes[j].ID })
 	// All the changes or none: a refused one leaves the rule set as it was.
 	if err := h.life.SetRules(ctx, currentUser(c), changes); err != nil {

@@ -116,7 +116,7 @@ func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []st
 	q := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.team_id = ?", teamID)
 	if len(hiddenStates) > 0 {
 		q = q.Where("a.visibility = ?", VisibilityPublic).
-			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.In(hiddenStates))
+			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.List(hiddenStates))
 	}
 	n, err := scanAndCount(ctx, q.Order("a.name", "a.id").Offset(offset).Limit(limit))
 	if err != nil {

@@ -14,7 +14,7 @@ func (s *Store) APIsByIDs(ctx context.Context, ids []int64) ([]API, error) {
 		return nil, nil
 	}
 	var apis []API
-	if err := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.id IN (?)", bun.In(ids)).Order("a.id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.id IN (?)", bun.List(ids)).Order("a.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("apis by id: %w", translate(err))
 	}
 	return apis, nil
@@ -32,7 +32,7 @@ func (s *Store) VersionSpecs(ctx context.Context, versionIDs []int64) (map[int64
 		Spec string `bun:"spec_raw"`
 	}
 	if err := s.db.NewSelect().Model((*APIVersion)(nil)).Column("v.id", "v.spec_raw").
-		Where("v.id IN (?)", bun.In(versionIDs)).Scan(ctx, &rows); err != nil {
+		Where("v.id IN (?)", bun.List(versionIDs)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("version specs: %w", translate(err))
 	}
 	for _, r := range rows {

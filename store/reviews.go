@@ -129,7 +129,7 @@ func (f RequestFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("api.team_id = ?", f.TeamID)
 	}
 	if len(f.Teams) > 0 {
-		q = q.Where("api__team.slug IN (?)", bun.In(f.Teams))
+		q = q.Where("api__team.slug IN (?)", bun.List(f.Teams))
 	}
 	if f.NotRequester != 0 {
 		q = q.Where("r.requester_id <> ?", f.NotRequester)
@@ -179,7 +179,7 @@ func (s *Store) Reviewers(ctx context.Context, db bun.IDB, teamID int64) ([]User
 	err := db.NewSelect().Model(&users).
 		Where("disabled = ?", false).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("org_role IN (?)", bun.In([]string{"approver", "admin"})).
+			return q.Where("org_role IN (?)", bun.List([]string{"approver", "admin"})).
 				WhereOr("id IN (?)", teamReviewers)
 		}).
 		Order("username").Scan(ctx)

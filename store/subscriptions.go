@@ -192,7 +192,7 @@ func (s *Store) PlansOf(ctx context.Context, apiIDs []int64) (map[int64][]Plan, 
 		return out, nil
 	}
 	var ps []Plan
-	if err := s.db.NewSelect().Model(&ps).Where("p.api_id IN (?)", bun.In(apiIDs)).Order("p.name", "p.id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ps).Where("p.api_id IN (?)", bun.List(apiIDs)).Order("p.name", "p.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("plans: %w", translate(err))
 	}
 	for _, p := range ps {
@@ -256,7 +256,7 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after int64, limit 
 		if len(teamIDs) == 0 {
 			return nil, nil
 		}
-		q = q.Where("app.team_id IN (?)", bun.In(teamIDs))
+		q = q.Where("app.team_id IN (?)", bun.List(teamIDs))
 	}
 	if after > 0 {
 		q = q.Where("(app.name, app.id) > (SELECT a2.name, a2.id FROM apps AS a2 WHERE a2.id = ?)", after)
@@ -325,13 +325,13 @@ func (f SubscriptionFilter) empty() bool {
 
 func (f SubscriptionFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.ConsumerTeams != nil {
-		q = q.Where("s.consumer_team_id IN (?)", bun.In(f.ConsumerTeams))
+		q = q.Where("s.consumer_team_id IN (?)", bun.List(f.ConsumerTeams))
 	}
 	if f.ProviderTeams != nil {
-		q = q.Where("s.provider_team_id IN (?)", bun.In(f.ProviderTeams))
+		q = q.Where("s.provider_team_id IN (?)", bun.List(f.ProviderTeams))
 	}
 	if len(f.States) > 0 {
-		q = q.Where("s.state IN (?)", bun.In(f.States))
+		q = q.Where("s.state IN (?)", bun.List(f.States))
 	}
 	if f.AppID != 0 {
 		q = q.Where("s.app_id = ?", f.AppID)
@@ -425,7 +425,7 @@ func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Sub
 // there are in all.
 func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64, major, limit int) ([]Subscription, int, error) {
 	var subs []Subscription
-	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.In([]string{"pending", "active"}))
+	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.List([]string{"pending", "active"}))
 	n, err := scanAndCount(ctx, q.Order("s.id").Limit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("live subscriptions: %w", translate(err))
@@ -442,7 +442,7 @@ func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, ma
 		Where("api_id = ? AND major = ? AND state = ?", apiID, major, "active")
 	err := db.NewSelect().Model((*TeamMember)(nil)).Distinct().Column("user_id").
 		Where("team_id IN (?)", teams).
-		Where("role IN (?)", bun.In([]string{"owner", "maintainer", "developer"})).
+		Where("role IN (?)", bun.List([]string{"owner", "maintainer", "developer"})).
 		Order("user_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("subscriber users: %w", translate(err))
@@ -456,7 +456,7 @@ func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, ma
 func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, major int, reason string) ([]Subscription, error) {
 	var subs []Subscription
 	if err := s.subscriptionQuery(db, &subs).
-		Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.In([]string{"pending", "active"})).
+		Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.List([]string{"pending", "active"})).
 		Order("s.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("subscriptions to end: %w", translate(err))
 	}
@@ -472,12 +472,12 @@ func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, m
 	if _, err := db.NewUpdate().Model((*Subscription)(nil)).
 		Set("state = ?", "ended").Set("ended_at = ?", now).Set("reason = ?", reason).Set("updated_at = ?", now).
 		Set("lock_version = lock_version + 1").
-		Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+		Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("end subscriptions: %w", translate(err))
 	}
 	if _, err := db.NewUpdate().Model((*APIKey)(nil)).
 		Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
-		Where("subscription_id IN (?) AND state = ?", bun.In(ids), KeyActive).Exec(ctx); err != nil {
+		Where("subscription_id IN (?) AND state = ?", bun.List(ids), KeyActive).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", translate(err))
 	}
 	return subs, nil
@@ -519,7 +519,7 @@ func (s *Store) Keys(ctx context.Context, subscriptionIDs []int64) (map[int64][]
 	}
 	var ks []APIKey
 	if err := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
-		Where("k.subscription_id IN (?)", bun.In(subscriptionIDs)).Order("k.id DESC").Scan(ctx); err != nil {
+		Where("k.subscription_id IN (?)", bun.List(subscriptionIDs)).Order("k.id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("keys: %w", translate(err))
 	}
 	for _, k := range ks {
@@ -650,7 +650,7 @@ func (s *Store) TeamIDs(ctx context.Context, slugs []string) ([]int64, error) {
 	if len(slugs) == 0 {
 		return ids, nil
 	}
-	if err := s.db.NewSelect().Model((*Team)(nil)).Column("id").Where("slug IN (?)", bun.In(slugs)).Scan(ctx, &ids); err != nil {
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("id").Where("slug IN (?)", bun.List(slugs)).Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("team ids: %w", translate(err))
 	}
 	return ids, nil
@@ -660,7 +660,7 @@ func (s *Store) TeamIDs(ctx context.Context, slugs []string) ([]int64, error) {
 func (s *Store) TeamUsersWithRoles(ctx context.Context, db bun.IDB, teamID int64, roles ...string) ([]int64, error) {
 	var ids []int64
 	if err := db.NewSelect().Model((*TeamMember)(nil)).Column("user_id").
-		Where("team_id = ? AND role IN (?)", teamID, bun.In(roles)).Order("user_id").Scan(ctx, &ids); err != nil {
+		Where("team_id = ? AND role IN (?)", teamID, bun.List(roles)).Order("user_id").Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("team users: %w", translate(err))
 	}
 	return ids, nil
@@ -670,7 +670,7 @@ func (s *Store) TeamUsersWithRoles(ctx context.Context, db bun.IDB, teamID int64
 // excludeID, in one of states.
 func (s *Store) OtherVersionsInMajor(ctx context.Context, db bun.IDB, apiID int64, major int, excludeID int64, states ...string) (int, error) {
 	n, err := db.NewSelect().Model((*APIVersion)(nil)).
-		Where("api_id = ? AND major = ? AND id <> ? AND state IN (?)", apiID, major, excludeID, bun.In(states)).Count(ctx)
+		Where("api_id = ? AND major = ? AND id <> ? AND state IN (?)", apiID, major, excludeID, bun.List(states)).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("versions in major: %w", translate(err))
 	}

@@ -108,7 +108,7 @@ func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]strin
 		Slug string `bun:"slug"`
 		Name string `bun:"name"`
 	}
-	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Where("slug IN (?)", bun.In(slugs)).Scan(ctx, &rows); err != nil {
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Where("slug IN (?)", bun.List(slugs)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("team names: %w", translate(err))
 	}
 	for _, r := range rows {

@@ -104,7 +104,7 @@ func (s *Store) UsageSubscriptions(ctx context.Context, db bun.IDB, ids []int64)
 		chunk := ids[start:min(start+500, len(ids))]
 		if err := db.NewSelect().TableExpr("subscriptions AS s").Join("JOIN plans AS p ON p.id = s.plan_id").
 			ColumnExpr("s.id, s.api_id, s.major, s.provider_team_id, s.consumer_team_id, p.quota_per_day").
-			Where("s.id IN (?)", bun.In(chunk)).Scan(ctx, &rows); err != nil {
+			Where("s.id IN (?)", bun.List(chunk)).Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("usage subscriptions: %w", translate(err))
 		}
 		for _, r := range rows {
@@ -234,7 +234,7 @@ func (s *Store) TouchKeys(ctx context.Context, db bun.IDB, lastUsed map[string]t
 		for start := 0; start < len(kids); start += 500 {
 			chunk := kids[start:min(start+500, len(kids))]
 			if _, err := db.NewUpdate().Table("api_keys").Set("last_used_at = ?", at).
-				Where("kid IN (?)", bun.In(chunk)).Where("(last_used_at IS NULL OR last_used_at < ?)", at).Exec(ctx); err != nil {
+				Where("kid IN (?)", bun.List(chunk)).Where("(last_used_at IS NULL OR last_used_at < ?)", at).Exec(ctx); err != nil {
 				return fmt.Errorf("touch keys: %w", translate(err))
 			}
 		}
@@ -510,7 +510,7 @@ func (s *Store) UsageRequestsByAPI(ctx context.Context, f UsageFilter, apiIDs []
 	at := map[apiStep]int{}
 	for _, p := range usageParts(f) {
 		q := usageWhere(s.db.NewSelect().Table(p.table).Column("api_id").ColumnExpr("t - t % ? AS bucket", f.Step).
-			ColumnExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS requests"), p.f).Where("api_id IN (?)", bun.In(apiIDs))
+			ColumnExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) AS requests"), p.f).Where("api_id IN (?)", bun.List(apiIDs))
 		var part []UsageAPIPoint
 		if err := q.GroupExpr("api_id, t - t % ?", f.Step).Scan(ctx, &part); err != nil {
 			return nil, fmt.Errorf("usage by api: %w", translate(err))
@@ -550,10 +550,10 @@ func usageWhere(q *bun.SelectQuery, f UsageFilter) *bun.SelectQuery {
 	if f.ProviderTeams != nil && f.ConsumerTeams != nil {
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			if len(f.ProviderTeams) > 0 {
-				q = q.WhereOr("provider_team_id IN (?)", bun.In(f.ProviderTeams))
+				q = q.WhereOr("provider_team_id IN (?)", bun.List(f.ProviderTeams))
 			}
 			if len(f.ConsumerTeams) > 0 {
-				q = q.WhereOr("consumer_team_id IN (?)", bun.In(f.ConsumerTeams))
+				q = q.WhereOr("consumer_team_id IN (?)", bun.List(f.ConsumerTeams))
 			}
 			return q
 		})

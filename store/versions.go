@@ -79,7 +79,7 @@ func (s *Store) VersionsOf(ctx context.Context, apiIDs []int64) (map[int64][]API
 	}
 	var vs []APIVersion
 	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id IN (?)", bun.In(apiIDs)).OrderExpr("v.api_id, " + versionOrder).Scan(ctx)
+		Where("v.api_id IN (?)", bun.List(apiIDs)).OrderExpr("v.api_id, " + versionOrder).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
 	}
@@ -138,7 +138,7 @@ func (s *Store) LatestVersion(ctx context.Context, db bun.IDB, apiID int64) (*AP
 func (s *Store) LatestLive(ctx context.Context, apiID int64, major int, excludeID int64) (*APIVersion, error) {
 	v := new(APIVersion)
 	q := s.db.NewSelect().Model(v).
-		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.In([]string{"published", "deprecated"}), excludeID)
+		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.List([]string{"published", "deprecated"}), excludeID)
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
 	}
@@ -213,7 +213,7 @@ func (s *Store) VersionMeta(ctx context.Context, id int64) (*APIVersion, error) 
 func (s *Store) LatestLiveMeta(ctx context.Context, apiID int64, major int, excludeID int64) (*APIVersion, error) {
 	v := new(APIVersion)
 	q := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.In([]string{"published", "deprecated"}), excludeID)
+		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.List([]string{"published", "deprecated"}), excludeID)
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
 	}
@@ -247,8 +247,8 @@ func (s *Store) VersionsInProgress(ctx context.Context, teamIDs []int64, states 
 		Join("JOIN apis AS a ON a.id = v.api_id").
 		Join("JOIN teams AS t ON t.id = a.team_id").
 		ColumnExpr("a.slug AS api_slug, a.name AS api_name, t.name AS team_name, v.version, v.state, v.updated_at").
-		Where("v.state IN (?)", bun.In(states)).
-		Where("a.team_id IN (?)", bun.In(teamIDs)).
+		Where("v.state IN (?)", bun.List(states)).
+		Where("a.team_id IN (?)", bun.List(teamIDs)).
 		OrderExpr("v.updated_at DESC, v.id DESC").Limit(limit).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("versions in progress: %w", translate(err))
