@@ -60,7 +60,7 @@ func run(url string, n, c, subs, rounds int) error {
 	defer rl.Close()
 	ctx := context.Background()
 	if err := rl.Ping(ctx); err != nil {
-		return fmt.Errorf("Redis at %s: %w", url, err)
+		return fmt.Errorf("redis at %s: %w", url, err)
 	}
 	defer cleanup(url, prefix)
 	local := ratelimit.NewLocal()

@@ -57,7 +57,7 @@ func TestDemoThenReindex(t *testing.T) {
 	if !strings.Contains(out.String(), "user name: admin") {
 		t.Errorf("demo on a fresh data directory created no org admin:\n%s", out.String())
 	}
-	e, out, _ = testEnv(vars, "")
+	e, _, _ = testEnv(vars, "")
 	err := runEnv(ctx, []string{"demo", "--samples", samples}, e)
 	if err == nil || !strings.Contains(err.Error(), "has 34 APIs already") {
 		t.Errorf("second demo: got %v, want a refusal naming the 34 APIs", err)

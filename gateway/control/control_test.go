@@ -383,9 +383,12 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		a, _ := f.publishAPI(t, "pets", []string{"http://catalog.internal/pets"}, "1.0.0")
+		f.publishAPI(t, "pets", []string{"http://catalog.internal/pets"}, "1.0.0")
 		f.drain(t)
-		a, _ = s.APIBySlug(ctx, "pets")
+		a, err := s.APIBySlug(ctx, "pets")
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			in    control.SettingsInput
 			field string

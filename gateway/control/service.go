@@ -335,6 +335,7 @@ func timeoutMS(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > MaxTimeoutMS {
+		//lint:ignore ST1005 the form shows it under the field, as a sentence
 		return 0, fmt.Errorf("Enter milliseconds from 1 to %d, or 0 (or nothing) for the node's default.", MaxTimeoutMS)
 	}
 	return n, nil
