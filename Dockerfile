@@ -11,10 +11,11 @@ COPY handlers ./handlers
 COPY static ./static
 RUN npm run build
 
-# 2. Go build: a static, pure-Go binary (SQLite through modernc.org/sqlite, no cgo).
+# 2. Go build: a static, pure-Go binary (SQLite through modernc.org/sqlite, no cgo). The image's Go fetches the
+#    toolchain go.mod names (its toolchain line: the one CI tests with), which the image's GOTOOLCHAIN=local would not.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
-ENV CGO_ENABLED=0
+ENV CGO_ENABLED=0 GOTOOLCHAIN=auto
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
