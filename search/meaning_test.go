@@ -204,13 +204,10 @@ func TestMeaningVectorsCompacted(t *testing.T) {
 	// Every API changes what it says, twice: the old texts, no API's, outnumber the others.
 	want := 0
 	for _, rev := range []string{" (revised)", " (revised again)"} {
+		revise(docs, rev)
 		want = 0
-		for i := range docs {
-			docs[i].Summary += rev
-			for j := range docs[i].Operations {
-				docs[i].Operations[j].Summary += rev
-			}
-			want += len(meaningTexts(docs[i]))
+		for _, d := range docs {
+			want += len(meaningTexts(d))
 		}
 		if err := idx.Upsert(ctx, docs...); err != nil {
 			t.Fatalf("Upsert: got error %v, want nil", err)
@@ -247,12 +244,7 @@ func TestMeaningVectorsCompactionFailureKeepsFile(t *testing.T) {
 	ctx := context.Background()
 	docs := meaningCorpus()
 	for _, rev := range []string{"", " (revised)", " (revised again)"} {
-		for i := range docs {
-			docs[i].Summary += rev
-			for j := range docs[i].Operations {
-				docs[i].Operations[j].Summary += rev
-			}
-		}
+		revise(docs, rev)
 		if err := idx.Upsert(ctx, docs...); err != nil {
 			t.Fatalf("Upsert: got error %v, want nil", err)
 		}
@@ -280,6 +272,16 @@ func TestMeaningVectorsCompactionFailureKeepsFile(t *testing.T) {
 	res := mustSearch(t, idx, Query{Text: "rain or sunshine today", Viewer: admin()})
 	if got := hitIDs(res); !slices.Equal(got, []string{"weather", "storm"}) {
 		t.Errorf("after a failed compaction: hits %v, want [weather storm]", got)
+	}
+}
+
+// revise appends rev to what every API and each of its operations says.
+func revise(docs []Document, rev string) {
+	for i := range docs {
+		docs[i].Summary += rev
+		for j := range docs[i].Operations {
+			docs[i].Operations[j].Summary += rev
+		}
 	}
 }
 
