@@ -210,9 +210,20 @@ func (s *Service) computeReport(ctx context.Context, v *store.APIVersion) (*spec
 // baseOf is the version v is compared with (without its spec): the latest
 // live version of its major, else of any major; nil when there is none.
 func (s *Service) baseOf(ctx context.Context, v *store.APIVersion) (*store.APIVersion, error) {
-	base, err := s.store.LatestLiveMeta(ctx, v.APIID, v.Major, v.ID)
+	return baseWith(ctx, v, s.store.LatestLiveMeta)
+}
+
+// baseIn is baseOf read inside the transaction tx.
+func (s *Service) baseIn(ctx context.Context, tx bun.Tx, v *store.APIVersion) (*store.APIVersion, error) {
+	return baseWith(ctx, v, func(ctx context.Context, apiID int64, major int, excludeID int64) (*store.APIVersion, error) {
+		return s.store.LatestLiveMetaIn(ctx, tx, apiID, major, excludeID)
+	})
+}
+
+func baseWith(ctx context.Context, v *store.APIVersion, latest func(ctx context.Context, apiID int64, major int, excludeID int64) (*store.APIVersion, error)) (*store.APIVersion, error) {
+	base, err := latest(ctx, v.APIID, v.Major, v.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		base, err = s.store.LatestLiveMeta(ctx, v.APIID, -1, v.ID)
+		base, err = latest(ctx, v.APIID, -1, v.ID)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -339,6 +350,22 @@ func (s *Service) Review(ctx context.Context, r *store.PublicationRequest) (*Rev
 		rv.BlockReason = fmt.Sprintf("Version %s has %d validation or lint error(s), and this portal publishes no description with errors (--spec-validation=block). Fix them in a new draft.", v.Version, rv.Judged.Errors)
 	}
 	return rv, nil
+}
+
+// sameVersion reports whether a and b are the same version, or both none.
+func sameVersion(a, b *store.APIVersion) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.ID == b.ID
+}
+
+// versionName names a version in a message, or says there is none.
+func versionName(v *store.APIVersion) string {
+	if v == nil {
+		return "none"
+	}
+	return v.Version
 }
 
 func sameID(a, b *int64) bool {

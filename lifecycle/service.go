@@ -520,6 +520,23 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		reason = strings.TrimSpace("four-eyes override by org admin. " + reason)
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// The review compared v with the API's latest live version before
+		// this transaction; another version may have been published since
+		// (two approvals at once). Touching the API first orders approvals
+		// of one API (its row's lock on PostgreSQL; SQLite's transaction
+		// holds the write lock from its start), so the second one sees the
+		// first: if the version v is compared with is no longer the one
+		// reviewed, the review is refused, to be read again.
+		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+			return err
+		}
+		base, err := s.baseIn(ctx, tx, v)
+		if err != nil {
+			return err
+		}
+		if !sameVersion(base, rv.Base) {
+			return &TransitionError{Action: Approve, From: InReview, Reason: fmt.Sprintf("The version that %s is compared with changed while it was reviewed (it is now %s, after another decision): read the review again before deciding.", v.Version, versionName(base))}
+		}
 		if err := s.store.DecideRequest(ctx, tx, r, store.RequestApproved, &actor.ID, strings.TrimSpace(comment), overridden); err != nil {
 			return err
 		}

@@ -211,8 +211,13 @@ func (s *Store) VersionMeta(ctx context.Context, id int64) (*APIVersion, error) 
 
 // LatestLiveMeta is LatestLive without the spec.
 func (s *Store) LatestLiveMeta(ctx context.Context, apiID int64, major int, excludeID int64) (*APIVersion, error) {
+	return s.LatestLiveMetaIn(ctx, s.db, apiID, major, excludeID)
+}
+
+// LatestLiveMetaIn is LatestLiveMeta read through db, inside a transaction.
+func (s *Store) LatestLiveMetaIn(ctx context.Context, db bun.IDB, apiID int64, major int, excludeID int64) (*APIVersion, error) {
 	v := new(APIVersion)
-	q := s.db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
+	q := db.NewSelect().Model(v).ExcludeColumn("spec_raw", "spec_json").
 		Where("v.api_id = ? AND v.state IN (?) AND v.id <> ?", apiID, bun.List([]string{"published", "deprecated"}), excludeID)
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
