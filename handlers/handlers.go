@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,6 +120,7 @@ type Handler struct {
 	usage   *usage.Service
 	proxies []string
 	search  search.Index
+	trusted []netip.Prefix // proxies, parsed (clientIP)
 	agent   *agent.Server
 	name    string
 	feed    IndexFeed
@@ -180,6 +182,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.metrics = newMetrics(h.feed, h.docs)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies
+	h.trusted = parseProxies(opts.TrustedProxies)
 	h.search = opts.Search
 	if h.life == nil {
 		h.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: h.now})

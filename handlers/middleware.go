@@ -69,7 +69,7 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}
-	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", c.IP()}
+	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", h.clientIP(c)}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user", u.Username)
 	}

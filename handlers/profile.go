@@ -80,7 +80,7 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	choosing := u.MustChangePassword
-	err := h.people.ChangePassword(c.UserContext(), u, in, keep, c.IP())
+	err := h.people.ChangePassword(c.UserContext(), u, in, keep, h.clientIP(c))
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		if choosing {

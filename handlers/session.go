@@ -29,7 +29,7 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 // Login checks the credentials (people.Service.LogIn: limits before any
 // hashing, one hash whether the user exists or not) and starts a new session.
 func (h *Handler) Login(c *fiber.Ctx) error {
-	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: c.IP()}
+	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: h.clientIP(c)}
 	next := c.FormValue("next")
 	if !localPath(next) {
 		next = "/"
@@ -47,10 +47,10 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	var le *apperr.LimitError
 	switch {
 	case errors.Is(err, people.ErrWrongCredentials):
-		h.log.Info("login failed", "username", form.Username, "remote", c.IP())
+		h.log.Info("login failed", "username", form.Username, "remote", h.clientIP(c))
 		return fail(fiber.StatusUnauthorized, "Wrong username or password.")
 	case errors.As(err, &le):
-		h.log.Warn("login refused", "username", form.Username, "remote", c.IP(), "reason", le.Reason)
+		h.log.Warn("login refused", "username", form.Username, "remote", h.clientIP(c), "reason", le.Reason)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
 		return fail(fiber.StatusTooManyRequests, le.Reason)
 	}
@@ -67,7 +67,7 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	h.log.Info("login", "username", u.Username, "remote", c.IP())
+	h.log.Info("login", "username", u.Username, "remote", h.clientIP(c))
 	return seeOther(c, next)
 }
 
@@ -87,7 +87,7 @@ func (h *Handler) startSession(c *fiber.Ctx, u *store.User) error {
 	if len(ua) > 255 {
 		ua = ua[:255]
 	}
-	sess := &store.Session{IDHash: auth.HashToken(id), UserID: u.ID, RemoteAddr: c.IP(), UserAgent: ua, ExpiresAt: h.now().Add(h.ttl).UTC()}
+	sess := &store.Session{IDHash: auth.HashToken(id), UserID: u.ID, RemoteAddr: h.clientIP(c), UserAgent: ua, ExpiresAt: h.now().Add(h.ttl).UTC()}
 	if err := h.store.CreateSession(c.UserContext(), sess); err != nil {
 		return err
 	}
