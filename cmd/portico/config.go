@@ -14,8 +14,10 @@ import (
 // config is the configuration shared by every subcommand. Each setting has a
 // flag and an environment variable of the same name; the flag wins.
 type config struct {
-	Addr        string
-	DataDir     string
+	Addr    string
+	DataDir string
+	// DatabaseURL may hold the database's password: like the other
+	// secrets, it is never printed (see registerSecrets).
 	DatabaseURL string
 	Log         cliconf.Log
 	// MinSunsetDays is the minimum notice, in days, between deprecating a
@@ -52,7 +54,6 @@ func (c *config) settings() []cliconf.Setting {
 	return []cliconf.Setting{
 		{Flag: "addr", Env: "PORTICO_ADDR", Default: ":8080", Usage: "address to listen on", Dst: &c.Addr},
 		{Flag: "data", Env: "PORTICO_DATA_DIR", Default: "./data", Usage: "data directory (SQLite database, search index)", Dst: &c.DataDir},
-		{Flag: "database-url", Env: "PORTICO_DATABASE_URL", Default: "", Usage: "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL", Dst: &c.DatabaseURL},
 		{Flag: "log-level", Env: "PORTICO_LOG_LEVEL", Default: "info", Usage: "log level: debug, info, warn or error", Dst: &c.Log.Level},
 		{Flag: "log-format", Env: "PORTICO_LOG_FORMAT", Default: "text", Usage: "log format: text or json", Dst: &c.Log.Format},
 		{Flag: "min-sunset-days", Env: "PORTICO_MIN_SUNSET_DAYS", Default: "30", Usage: "minimum notice in days between deprecating a version and its sunset", Dst: &c.MinSunsetDays},

@@ -346,3 +346,26 @@ func TestTeamCommands(t *testing.T) {
 		t.Errorf("audit by cli = %v, want %s", actions, want)
 	}
 }
+
+// TestDatabaseURLNeverPrinted: the database URL holds the database's
+// password; neither a command's flags (-h, or a mistyped flag, which prints
+// them too) nor the usage text show it, even when it comes from the
+// environment, as the other secrets are kept.
+func TestDatabaseURLNeverPrinted(t *testing.T) {
+	const password = "s3cret-Pa55word"
+	dbURL := "postgres://portico:" + password + "@127.0.0.1:1/portico"
+	for _, args := range [][]string{{"migrate", "-h"}, {"serve", "--bogus"}, {"token", "create", "-h"}, {"--help"}} {
+		e, out, errOut := testEnv(map[string]string{"PORTICO_DATABASE_URL": dbURL, "PORTICO_DATA_DIR": t.TempDir()}, "")
+		err := runEnv(context.Background(), args, e)
+		printed := out.String() + errOut.String()
+		if err != nil {
+			printed += err.Error()
+		}
+		if strings.Contains(printed, password) {
+			t.Errorf("%v: got the database password in the output:\n%s", args, printed)
+		}
+		if !strings.Contains(printed, "-database-url") {
+			t.Errorf("%v: got no --database-url among the flags, want it listed:\n%s", args, printed)
+		}
+	}
+}

@@ -24,6 +24,8 @@ import (
 
 // registerSecrets adds the flags whose values must never be shown.
 func (c *config) registerSecrets(fs *flag.FlagSet, getenv func(string) string) {
+	c.DatabaseURL = getenv("PORTICO_DATABASE_URL")
+	cliconf.SecretVar(fs, &c.DatabaseURL, "database-url", "database URL; empty for SQLite in the data directory, postgres://… for PostgreSQL (env PORTICO_DATABASE_URL); it may hold a password, so it is never printed")
 	c.MeilisearchKey = getenv("PORTICO_MEILISEARCH_KEY")
 	cliconf.SecretVar(fs, &c.MeilisearchKey, "meilisearch-key", "Meilisearch API key (env PORTICO_MEILISEARCH_KEY); never logged")
 	c.MetricsToken = getenv("PORTICO_METRICS_TOKEN")
