@@ -78,7 +78,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		dialect = SQLite
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		if _, err := url.Parse(databaseURL); err != nil {
-			return nil, fmt.Errorf("parse database url: %w", err)
+			return nil, badURL(err)
 		}
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)))
 		sqldb.SetMaxOpenConns(20)
@@ -113,6 +113,21 @@ func sqliteDSN(path string) string {
 	v.Set("_txlock", "immediate")
 	v.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + v.Encode()
+}
+
+// badURL says why a database URL cannot be parsed without quoting it: the
+// url package's error holds the whole URL, password included, and an
+// invalid escape is most often a percent sign in the password.
+func badURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var esc url.EscapeError
+	if errors.As(err, &esc) {
+		return errors.New("invalid database url: an invalid percent-escape; percent-encode the reserved characters (% @ : / ? #) of the user name and password")
+	}
+	return fmt.Errorf("invalid database url: %w", err)
 }
 
 // redactURL hides a password in a database URL before it is shown.

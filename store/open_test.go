@@ -1,0 +1,45 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/store"
+)
+
+// TestOpenRefusesBadURLs: a PostgreSQL URL that cannot be used is an error
+// in one line that keeps the password out (it ends in logs and on
+// terminals), never a panic.
+func TestOpenRefusesBadURLs(t *testing.T) {
+	const password = "s3cretPa55"
+	tests := []struct {
+		name, url, want string
+	}{
+		{"percent sign in the password", "postgres://portico:" + password + "%zz@127.0.0.1:1/db", "database url"},
+		{"space in the host", "postgres://portico:" + password + "@db host:5432/db", "invalid database url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("Open panicked: %v", p)
+					}
+				}()
+				var s *store.Store
+				s, err = store.Open(context.Background(), tt.url, t.TempDir())
+				if err == nil {
+					s.Close()
+				}
+			}()
+			if err == nil {
+				t.Fatal("Open: got no error, want one")
+			}
+			if msg := err.Error(); strings.Contains(msg, password) || !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
+				t.Errorf("Open: got error %q, want one line saying %q without the password", msg, tt.want)
+			}
+		})
+	}
+}
