@@ -16,6 +16,9 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 	tests := []struct {
 		name, url, want string
 	}{
+		{"unknown sslmode", "postgres://portico:" + password + "@127.0.0.1:1/db?sslmode=verify_full", "sslmode"},
+		{"bad timeout", "postgres://portico:" + password + "@127.0.0.1:1/db?connect_timeout=soon", "connect_timeout"},
+		{"missing root certificate", "postgres://portico:" + password + "@127.0.0.1:1/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "root CA"},
 		{"percent sign in the password", "postgres://portico:" + password + "%zz@127.0.0.1:1/db", "database url"},
 		{"space in the host", "postgres://portico:" + password + "@db host:5432/db", "invalid database url"},
 	}

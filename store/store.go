@@ -80,7 +80,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if _, err := url.Parse(databaseURL); err != nil {
 			return nil, badURL(err)
 		}
-		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)))
+		connector, err := pgConnector(databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		sqldb := sql.OpenDB(connector)
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20) // a new connection is a TCP and authentication round trip
 		db = bun.NewDB(sqldb, pgdialect.New())
@@ -128,6 +132,26 @@ func badURL(err error) error {
 		return errors.New("invalid database url: an invalid percent-escape; percent-encode the reserved characters (% @ : / ? #) of the user name and password")
 	}
 	return fmt.Errorf("invalid database url: %w", err)
+}
+
+// pgConnector returns the driver's connector for a parsed PostgreSQL URL.
+// The driver panics on options it cannot use (an unknown sslmode, a
+// duration that is not one, a root certificate it cannot read): that is
+// an error of the configuration, returned in one line, without the
+// password should the driver's message quote it.
+func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg := strings.ReplaceAll(fmt.Sprint(p), databaseURL, redactURL(databaseURL))
+			if u, perr := url.Parse(databaseURL); perr == nil {
+				if pw, ok := u.User.Password(); ok && pw != "" {
+					msg = strings.ReplaceAll(msg, pw, "xxxxx")
+				}
+			}
+			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
+		}
+	}()
+	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)), nil
 }
 
 // redactURL hides a password in a database URL before it is shown.
