@@ -434,12 +434,12 @@ func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64
 }
 
 // SubscriberUsers returns the ids of the users who manage the apps of the
-// active subscriptions to an API's major: the developers, maintainers and
-// owners of their teams.
+// pending or active subscriptions to an API's major (those a retirement
+// ends): the developers, maintainers and owners of their teams.
 func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, major int) ([]int64, error) {
 	var ids []int64
 	teams := db.NewSelect().Model((*Subscription)(nil)).Column("consumer_team_id").
-		Where("api_id = ? AND major = ? AND state = ?", apiID, major, "active")
+		Where("api_id = ? AND major = ? AND state IN (?)", apiID, major, bun.List([]string{"pending", "active"}))
 	err := db.NewSelect().Model((*TeamMember)(nil)).Distinct().Column("user_id").
 		Where("team_id IN (?)", teams).
 		Where("role IN (?)", bun.List([]string{"owner", "maintainer", "developer"})).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -617,6 +618,54 @@ func TestCalendarVersionsAreSubscribable(t *testing.T) {
 		_, err = f.svc.Subscribe(ctx, f.dev, f.app, subscriptions.SubscribeInput{API: "worldtime", Plan: "free", Major: "100000000", Purpose: "clocks"})
 		if msg := fieldError(t, err, "major"); !strings.Contains(msg, "from 0 to 99999999") {
 			t.Errorf("major 100000000: %q, want the rule named", msg)
+		}
+	})
+}
+
+// A subscription still waiting for approval is one of the major's: the
+// team that asked is told of the deprecation (its sunset and successor)
+// and of the retirement that ends its request, as active subscribers are.
+func TestPendingSubscribersAreToldOfDeprecationAndRetirement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		sub := f.subscribe(t, "gold")
+		if sub.State != "pending" {
+			t.Fatalf("subscription on the manual plan: got %s, want pending", sub.State)
+		}
+		f.publish(t, f.api, "2.0.0", spectest.PetsV1)
+		kinds := func() []string {
+			ns, err := s.Notifications(ctx, f.dev.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, n := range ns {
+				out = append(out, n.Kind)
+			}
+			return out
+		}
+		v1, err := s.Version(ctx, f.api.ID, "1.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.life.Deprecate(ctx, f.maint, f.api, v1, time.Now().Add(30*24*time.Hour), "2.0.0"); err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(); !slices.Contains(got, "subscription.deprecated") {
+			t.Errorf("requester's notifications after deprecation: got %q, want subscription.deprecated", got)
+		}
+		if v1, err = s.Version(ctx, f.api.ID, "1.0.0"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.life.Retire(ctx, f.maint, f.api, v1); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.SubscriptionByID(ctx, sub.ID); err != nil || got.State != "ended" {
+			t.Fatalf("pending subscription after retirement: %+v, %v; want ended", got, err)
+		}
+		if got := kinds(); !slices.Contains(got, "subscription.ended") {
+			t.Errorf("requester's notifications after retirement: got %q, want subscription.ended", got)
 		}
 	})
 }
