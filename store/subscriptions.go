@@ -677,6 +677,25 @@ func (s *Store) OtherVersionsInMajor(ctx context.Context, db bun.IDB, apiID int6
 	return n, nil
 }
 
+// LockPublishedInMajor counts the published versions of an API's major
+// inside tx, holding them until tx ends, so that a subscription written in
+// tx and a retirement or deprecation of those versions cannot both
+// commit: whichever comes second sees the other. On PostgreSQL the rows
+// are locked FOR SHARE (dialect-specific); on SQLite the transaction
+// holds the database's write lock from its start (_txlock=immediate).
+func (s *Store) LockPublishedInMajor(ctx context.Context, db bun.IDB, apiID int64, major int) (int, error) {
+	var ids []int64
+	q := db.NewSelect().Model((*APIVersion)(nil)).Column("id").
+		Where("api_id = ? AND major = ? AND state = ?", apiID, major, "published")
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	if err := q.Scan(ctx, &ids); err != nil {
+		return 0, fmt.Errorf("published versions in major: %w", translate(err))
+	}
+	return len(ids), nil
+}
+
 // bulkBatch is how many rows a bulk insert writes per statement (SQLite
 // bounds the number of parameters of one statement).
 const bulkBatch = 400

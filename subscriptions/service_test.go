@@ -669,3 +669,52 @@ func TestPendingSubscribersAreToldOfDeprecationAndRetirement(t *testing.T) {
 		}
 	})
 }
+
+// Subscribing and retiring the major's only published version at the same
+// time end in one of them: the subscription, then the retirement refused
+// (it names the subscription), or the retirement, then the subscription
+// refused. Never an active subscription to a retired major, which nothing
+// would ever end. Each round races the two; before the check under lock,
+// several in 30 rounds ended with both.
+func TestSubscribeRacingRetirement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		for i := range 30 {
+			a, err := f.life.CreateAPI(ctx, f.maint, f.pets, lifecycle.APIInput{Slug: fmt.Sprintf("race-%d", i), Name: "Race"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.publish(t, a, "1.0.0", spectest.PetsV1)
+			if _, err := f.svc.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "free", Name: "Free", Approval: "auto", Open: true}); err != nil {
+				t.Fatal(err)
+			}
+			v, err := s.Version(ctx, a.ID, "1.0.0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var subErr, retireErr error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, subErr = f.svc.Subscribe(ctx, f.dev, f.app, subscriptions.SubscribeInput{API: a.Slug, Plan: "free", Purpose: "racing"})
+			}()
+			go func() {
+				defer wg.Done()
+				retireErr = f.life.Retire(ctx, f.maint, a, v)
+			}()
+			wg.Wait()
+			var ie *apperr.InputError
+			var te *lifecycle.TransitionError
+			switch {
+			case subErr == nil && retireErr == nil:
+				t.Fatalf("round %d: got both the subscription and the retirement, want one of them", i)
+			case subErr != nil && !errors.As(subErr, &ie):
+				t.Fatalf("round %d: subscribing: got %v, want a field error when the retirement wins", i, subErr)
+			case retireErr != nil && !errors.As(retireErr, &te):
+				t.Fatalf("round %d: retiring: got %v, want a refusal when the subscription wins", i, retireErr)
+			}
+		}
+	})
+}

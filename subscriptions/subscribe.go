@@ -198,6 +198,14 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription) error {
 	app, a, plan, major := sub.App, sub.API, sub.Plan, sub.Major
 	err := func() error {
+		// prepare saw a published version of the major; it may have been
+		// retired or deprecated since. Look again under lock, so that the
+		// retirement refuses (or ends) this subscription, or this refuses.
+		if n, err := s.store.LockPublishedInMajor(ctx, tx, a.ID, major); err != nil {
+			return err
+		} else if n == 0 {
+			return apperr.Field("major", fmt.Sprintf("%s has no published version %d.x to subscribe to any more: it was deprecated or retired meanwhile.", a.Name, major))
+		}
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
 		}
