@@ -191,16 +191,22 @@ func (n *Node) newUpstream(r *gateway.Route) *upstream {
 			Addr:  addr,
 			IsTLS: u.Scheme == "https",
 			Dial: func(addr string) (net.Conn, error) {
-				return dialer.DialTimeout(addr, connect)
+				c, err := dialer.DialTimeout(addr, connect)
+				if err != nil {
+					return nil, err
+				}
+				return newStaleCheckConn(c), nil
 			},
-			MaxConns:                 4096,
-			MaxIdleConnDuration:      60 * time.Second,
-			ReadTimeout:              response,
-			WriteTimeout:             response,
-			MaxResponseBodySize:      n.opts.MaxResponseBody,
-			NoDefaultUserAgentHeader: true,
-			DisablePathNormalizing:   true,
-			ReadBufferSize:           16 << 10,
+			RetryIfErr:                retryUpstream,
+			MaxIdemponentCallAttempts: maxUpstreamAttempts,
+			MaxConns:                  4096,
+			MaxIdleConnDuration:       60 * time.Second,
+			ReadTimeout:               response,
+			WriteTimeout:              response,
+			MaxResponseBodySize:       n.opts.MaxResponseBody,
+			NoDefaultUserAgentHeader:  true,
+			DisablePathNormalizing:    true,
+			ReadBufferSize:            16 << 10,
 		}
 		lb.Clients = append(lb.Clients, &target{hc: hc, host: u.Host})
 	}
