@@ -308,3 +308,31 @@ func TestConnectionsAreBounded(t *testing.T) {
 	}
 	held[1].Close()
 }
+
+// A header named as one the node sets but with underscores for hyphens
+// (X_Portico_Team) is not forwarded: CGI-style upstreams (WSGI, Rack,
+// Django under ASGI) read both names as HTTP_X_PORTICO_TEAM, so the
+// client's copy would stand beside or for the node's (Puma's
+// CVE-2024-45614 is this with X-Forwarded-For).
+func TestUnderscoreCopiesOfNodeHeadersAreRemoved(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	status, _ := rawRequest(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"+
+		"X_Portico_Team: forged\r\nx_portico_app: forged\r\nX-Portico_Subscription: forged\r\nX_Request_Id: forged\r\n"+
+		"X_Forwarded_For: 10.0.0.1\r\nX_Forwarded_Proto: https\r\nX_Forwarded-Host: forged\r\nX_Other: kept\r\nConnection: close\r\n\r\n")
+	if !strings.HasPrefix(status, "200") {
+		t.Fatalf("status %s", status)
+	}
+	h := up.got().header
+	for name, v := range h {
+		if strings.Contains(name, "_") && name != "X_other" {
+			t.Errorf("upstream got %s: %q, a client's copy of a header the node sets", name, v)
+		}
+	}
+	if got := h.Get("X_other"); got != "kept" {
+		t.Errorf("upstream X_Other: %q, want kept", got)
+	}
+	if got := h.Values("X-Portico-Team"); len(got) != 1 || got[0] != "acme" {
+		t.Errorf("upstream X-Portico-Team: %q, want only acme", got)
+	}
+}

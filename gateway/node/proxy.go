@@ -83,6 +83,9 @@ type outcome struct {
 	upstream bool
 	// repeats: a header name may occur twice in the request (headerOrder).
 	repeats bool
+	// underscore: a request header's name has an underscore
+	// (removeUnderscoreCopies).
+	underscore bool
 	// path is the client's path (its first 256 bytes, as the access log
 	// writes it), kept before the upstream's path replaces it.
 	path    [256]byte
@@ -154,6 +157,9 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	for name := range ctx.Request.Header.All() {
 		if !o.repeats && names.add(name) {
 			o.repeats = true
+		}
+		if !o.underscore && bytes.IndexByte(name, '_') >= 0 {
+			o.underscore = true
 		}
 		if !headerToken(name) {
 			o.reason = "invalid header name"
@@ -309,6 +315,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	// forwarded, "Connection: X-Portico-Team" would have a proxy in front
 	// of the upstream remove the team the node sets.
 	removeConnectionOptions(h)
+	if o.underscore {
+		removeUnderscoreCopies(h)
+	}
 	clientClose := h.ConnectionClose()
 	h.Del(fasthttp.HeaderConnection)
 	// The node's headers replace every copy the client sent: fasthttp's
@@ -413,6 +422,50 @@ func (rt *route) setLifecycle(rh *fasthttp.ResponseHeader) {
 	if rt.link != "" {
 		rh.Add("Link", rt.link)
 	}
+}
+
+// nodeHeaders are the request headers the node sets: the upstream trusts
+// them.
+var nodeHeaders = []string{headerTeam, headerApp, headerSubscription, headerRequestID, "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"}
+
+// removeUnderscoreCopies removes the client's headers named as one the node
+// sets with an underscore for a hyphen (X_Portico_Team): CGI-style upstreams
+// (WSGI, Rack, Django under ASGI) read both names as HTTP_X_PORTICO_TEAM,
+// so the client's copy would stand beside or for the node's.
+func removeUnderscoreCopies(h *fasthttp.RequestHeader) {
+	var forged []string
+	for name := range h.All() {
+		if bytes.IndexByte(name, '_') < 0 {
+			continue
+		}
+		for _, n := range nodeHeaders {
+			if sameAsCGI(name, n) {
+				forged = append(forged, string(name))
+				break
+			}
+		}
+	}
+	for _, name := range forged {
+		h.Del(name)
+	}
+}
+
+// sameAsCGI reports whether the header names a and b are the same once
+// '_' is read as '-' and case is ignored, as CGI's HTTP_* variables read them.
+func sameAsCGI(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, c := range a {
+		if c == '_' {
+			c = '-'
+		}
+		d := b[i]
+		if c|0x20 != d|0x20 {
+			return false
+		}
+	}
+	return true
 }
 
 // headerEditor is what removeConnectionOptions needs of a request's or a
