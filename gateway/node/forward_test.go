@@ -336,3 +336,33 @@ func TestUnderscoreCopiesOfNodeHeadersAreRemoved(t *testing.T) {
 		t.Errorf("upstream X-Portico-Team: %q, want only acme", got)
 	}
 }
+
+// A key is not forwarded in any Authorization header: a client sending
+// X-API-Key and two Authorization headers, the second a bearer of the key,
+// must not hand the key to the upstream; the other value is the upstream's
+// and is kept.
+func TestKeyInASecondAuthorizationIsNotForwarded(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	for _, tt := range []struct {
+		authorization []string
+		want          string
+	}{
+		{[]string{"Basic dXNlcjpwYXNz", "Bearer ptk_k1_secret"}, "[Basic dXNlcjpwYXNz]"},
+		{[]string{"Bearer upstream-token", "Bearer ptk_k3_secret"}, "[Bearer upstream-token]"},
+		{[]string{"Bearer ptk_k1_secret", "bearer ptk_k1_secret"}, "[]"},
+		{[]string{"Basic dXNlcjpwYXNz", "Bearer upstream-token"}, "[Basic dXNlcjpwYXNz Bearer upstream-token]"},
+	} {
+		req := "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
+		for _, a := range tt.authorization {
+			req += "Authorization: " + a + "\r\n"
+		}
+		status, _ := rawRequest(t, addr, req+"Connection: close\r\n\r\n")
+		if !strings.HasPrefix(status, "200") {
+			t.Fatalf("Authorization %q: status %s", tt.authorization, status)
+		}
+		if got := fmt.Sprint(up.got().header.Values("Authorization")); got != tt.want {
+			t.Errorf("Authorization %q: upstream got %s, want %s", tt.authorization, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -242,15 +243,12 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 
 	// A key is never forwarded: nor the one sent as a bearer token beside
-	// X-API-Key (or another key of the node's there). Any other
-	// Authorization is the upstream's.
-	stripAuthorization := fromAuthorization
-	if b := bearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)); !fromAuthorization && len(b) > 0 {
-		if _, known := c.state.KeyByHash(sha256.Sum256(b)); known || bytes.Equal(b, key) {
-			stripAuthorization = true
-		}
+	// X-API-Key (or another key of the node's there), in any of the
+	// Authorization headers. Any other Authorization is the upstream's.
+	if !fromAuthorization {
+		removeKeyAuthorization(&ctx.Request.Header, key, c.state)
 	}
-	n.forward(ctx, rt, k, stripAuthorization, reqID, now, o)
+	n.forward(ctx, rt, k, fromAuthorization, reqID, now, o)
 	if d.Limit > 0 {
 		setRateLimit(&ctx.Response.Header, d)
 	}
@@ -273,6 +271,34 @@ func (c *config) routeOf(path []byte) *route {
 		end = len(path)
 	}
 	return c.routes[string(path[1:end])]
+}
+
+// removeKeyAuthorization removes, from the request's Authorization headers,
+// those that carry key or another key of the node's as a bearer token, and
+// keeps the others in their order.
+func removeKeyAuthorization(h *fasthttp.RequestHeader, key []byte, st *gateway.State) {
+	isKey := func(v []byte) bool {
+		b := bearer(v)
+		if len(b) == 0 {
+			return false
+		}
+		_, known := st.KeyByHash(sha256.Sum256(b))
+		return known || bytes.Equal(b, key)
+	}
+	auth := h.PeekAll(fasthttp.HeaderAuthorization)
+	if !slices.ContainsFunc(auth, isKey) {
+		return
+	}
+	var keep [][]byte
+	for _, v := range auth {
+		if !isKey(v) {
+			keep = append(keep, bytes.Clone(v)) // Del reuses the header's memory
+		}
+	}
+	h.Del(fasthttp.HeaderAuthorization)
+	for _, v := range keep {
+		h.AddBytesV(fasthttp.HeaderAuthorization, v)
+	}
 }
 
 // requestKey returns the request's key: X-API-Key, or Authorization:
