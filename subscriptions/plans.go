@@ -141,18 +141,21 @@ func (s *Service) UpdatePlan(ctx context.Context, actor *store.User, a *store.AP
 	if err := s.requirePlans(ctx, actor, a); err != nil {
 		return err
 	}
-	before := summarizePlan(p)
+	before, beforeDescription := summarizePlan(p), p.Description
 	if err := apperr.Invalid(in.normalize(p, false)); err != nil {
 		return err
 	}
-	if after := summarizePlan(p); after == before {
+	note := ""
+	if p.Description != beforeDescription {
+		note = "description changed"
+	} else if summarizePlan(p) == before {
 		return nil
 	}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdatePlan(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, before, summarizePlan(p), ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, before, summarizePlan(p), note); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)
