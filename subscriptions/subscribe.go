@@ -153,6 +153,16 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	if err != nil {
 		return nil, err
 	}
+	if a.Visibility == store.VisibilityTeam && a.TeamID != app.TeamID {
+		// The actor sees it (a member of its team too, an org approver or
+		// admin); the app's team does not.
+		team := "its team"
+		if a.Team != nil {
+			team = a.Team.Name
+		}
+		errs["api"] = fmt.Sprintf("%s is team-only: only the apps of %s may subscribe to it.", a.Name, team)
+		return nil, apperr.Invalid(errs)
+	}
 	offer, err := s.Offer(ctx, actor, a)
 	if err != nil {
 		return nil, err
