@@ -195,7 +195,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.agent == nil {
 		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version})
 	}
-	h.usage = usage.New(s, p, usage.Options{Now: h.now})
+	h.usage = usage.New(s, p, usage.Options{Now: h.now, APIs: h.life})
 	h.people = opts.People
 	if h.people == nil {
 		h.people = people.New(s, p, people.Options{Hasher: h.hasher, Now: h.now})

@@ -34,8 +34,18 @@ type Authorizer interface {
 	Teams(ctx context.Context, userID int64, obj, act string) (policy.Scope, error)
 }
 
+// APIVisibility answers who sees an API; *lifecycle.Service implements it.
+type APIVisibility interface {
+	CanSeeAPI(ctx context.Context, u *store.User, a *store.API) (bool, error)
+}
+
 // Options configure the service; zero values take the defaults.
 type Options struct {
+	// APIs says who sees an API named by a query: to anyone else it is
+	// answered as missing (store.ErrNotFound), so that a team-only API's
+	// existence stays private. Nil sees a public API, and another only
+	// from a team whose usage the user reads.
+	APIs APIVisibility
 	// HoursAfter is the age after which minute rollups become hours
 	// (default 48 h); DaysAfter the age after which hours become days
 	// (default 30 days); Retention the age after which usage is deleted
@@ -577,6 +587,15 @@ func (s *Service) filter(ctx context.Context, u *store.User, q Query) (store.Usa
 		a, err := s.store.APIBySlug(ctx, q.API)
 		if err != nil {
 			return f, err
+		}
+		sees := a.Visibility == store.VisibilityPublic || in(prov, a.TeamID) || in(cons, a.TeamID)
+		if s.opts.APIs != nil {
+			if sees, err = s.opts.APIs.CanSeeAPI(ctx, u, a); err != nil {
+				return f, err
+			}
+		}
+		if !sees {
+			return f, fmt.Errorf("api %q: %w", q.API, store.ErrNotFound)
 		}
 		f.APIID = a.ID
 	}
