@@ -232,6 +232,11 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 		if err := s.store.UpdateAPI(ctx, tx, a); err != nil {
 			return err
 		}
+		if a.Visibility == store.VisibilityTeam {
+			if err := s.noSubscribersOutside(ctx, tx, a); err != nil {
+				return err
+			}
+		}
 		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, summarizeAPI(a), ""); err != nil {
 			return err
 		}
@@ -240,6 +245,32 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 		}
 		return s.reindex(ctx, tx, a.ID)
 	})
+}
+
+// noSubscribersOutside refuses to make an API team-only while apps of other
+// teams hold pending or active subscriptions to it: a team-only API is
+// neither visible nor subscribable outside its team, so those teams would
+// keep working keys to an API they may no longer see. The subscriptions
+// are ended first (by their teams, or by the API's team revoking them).
+// Read after the API's row is updated in tx, which orders it with a
+// subscription being written (subscriptions.create reads the visibility
+// under lock).
+func (s *Service) noSubscribersOutside(ctx context.Context, tx bun.IDB, a *store.API) error {
+	subs, n, err := s.store.LiveSubscriptionsOutside(ctx, tx, a.ID, a.TeamID, maxNamed)
+	if err != nil || n == 0 {
+		return err
+	}
+	names := make([]string, 0, len(subs))
+	for _, sub := range subs {
+		if sub.App != nil && sub.ConsumerTeam != nil {
+			names = append(names, fmt.Sprintf("%s (%s)", sub.App.Name, sub.ConsumerTeam.Name))
+		}
+	}
+	list := strings.Join(names, ", ")
+	if n > len(names) {
+		list += fmt.Sprintf(" and %d more", n-len(names))
+	}
+	return apperr.Field("visibility", fmt.Sprintf("%d app(s) of other teams subscribe to this API: %s. A team-only API is not available outside its team: end those subscriptions before making it team-only.", n, list))
 }
 
 func summarizeAPI(a *store.API) string {

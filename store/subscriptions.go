@@ -433,6 +433,36 @@ func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64
 	return subs, n, nil
 }
 
+// LiveSubscriptionsOutside returns the pending and active subscriptions
+// to an API (every major) of apps of teams other than teamID, oldest
+// first, at most limit, and how many there are in all.
+func (s *Store) LiveSubscriptionsOutside(ctx context.Context, db bun.IDB, apiID, teamID int64, limit int) ([]Subscription, int, error) {
+	var subs []Subscription
+	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.consumer_team_id <> ? AND s.state IN (?)", apiID, teamID, bun.List([]string{"pending", "active"}))
+	n, err := scanAndCount(ctx, q.Order("s.id").Limit(limit))
+	if err != nil {
+		return nil, 0, fmt.Errorf("live subscriptions of other teams: %w", translate(err))
+	}
+	return subs, n, nil
+}
+
+// LockAPIVisibility reads an API's visibility inside tx and holds it until
+// tx ends, so that a subscription written in tx and a change of the API to
+// team-only cannot both commit: whichever comes second sees the other. On
+// PostgreSQL the row is locked FOR SHARE (dialect-specific); on SQLite the
+// transaction holds the database's write lock from its start.
+func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) (string, error) {
+	var visibility string
+	q := db.NewSelect().Model((*API)(nil)).Column("visibility").Where("id = ?", apiID)
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	if err := q.Scan(ctx, &visibility); err != nil {
+		return "", fmt.Errorf("api visibility: %w", translate(err))
+	}
+	return visibility, nil
+}
+
 // SubscriberUsers returns the ids of the users who manage the apps of the
 // pending or active subscriptions to an API's major (those a retirement
 // ends): the developers, maintainers and owners of their teams.

@@ -216,6 +216,12 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		} else if n == 0 {
 			return apperr.Field("major", fmt.Sprintf("%s has no published version %d.x to subscribe to any more: it was deprecated or retired meanwhile.", a.Name, major))
 		}
+		// Likewise the API may have been made team-only since prepare.
+		if vis, err := s.store.LockAPIVisibility(ctx, tx, a.ID); err != nil {
+			return err
+		} else if vis == store.VisibilityTeam && a.TeamID != app.TeamID {
+			return apperr.Field("api", fmt.Sprintf("%s was made team-only meanwhile: only the apps of its own team may subscribe to it.", a.Name))
+		}
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
 		}
