@@ -611,9 +611,17 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		out.Actions = append(out.Actions, string(act))
 	}
 	j, err := h.life.VersionFindings(ctx, v)
-	if err != nil {
-		out.LintError = "The stored description could not be read for linting: " + err.Error()
-	} else {
+	var invalid *spec.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		// The description itself (stored before a parser change) is
+		// what is wrong: its problems are the author's to read.
+		out.LintError = "The stored description could not be read for linting: " + invalid.Error()
+	case err != nil:
+		// The server's (the database, a busy parser): an error, never
+		// "no findings" with an internal message.
+		return apiVersionDetail{}, err
+	default:
 		out.Lint, out.Validation = toAPIFindings(j, spec.ItemLint), toAPIFindings(j, spec.ItemValidation)
 	}
 	if lifecycle.State(v.State) == lifecycle.InReview {
