@@ -196,6 +196,20 @@ func Equal(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
+// Bearer returns the token of an Authorization header value of the Bearer
+// scheme ("Bearer <token>"), and whether it is one with a token. The
+// scheme's name is matched in any case ("bearer", "BEARER"), as RFC 9110
+// (11.1) has it; clients and libraries that write it in lower case are
+// common.
+func Bearer(header string) (token string, ok bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
 // TokenPrefix starts every personal access token, so that leaked tokens are
 // recognisable by secret scanners.
 const TokenPrefix = "pat_"

@@ -141,3 +141,25 @@ func TestNewHasherLimits(t *testing.T) {
 		t.Errorf("argon2id parameters changed: %+v", h.params)
 	}
 }
+
+func TestBearer(t *testing.T) {
+	for _, tt := range []struct {
+		header, token string
+		ok            bool
+	}{
+		{"Bearer pat_abc", "pat_abc", true},
+		{"bearer pat_abc", "pat_abc", true},
+		{"BEARER  pat_abc ", "pat_abc", true},
+		{" Bearer pat_abc", "pat_abc", true},
+		{"Bearer ", "", false},
+		{"Bearer", "", false},
+		{"Basic dXNlcjpwYXNz", "", false},
+		{"Bearerpat_abc", "", false},
+		{"", "", false},
+	} {
+		token, ok := Bearer(tt.header)
+		if token != tt.token || ok != tt.ok {
+			t.Errorf("Bearer(%q) = %q, %v; want %q, %v", tt.header, token, ok, tt.token, tt.ok)
+		}
+	}
+}

@@ -146,6 +146,19 @@ func TestAPIUsers(t *testing.T) {
 	if res.StatusCode != 200 || body["username"] != "admin" {
 		t.Errorf("me: %d %v", res.StatusCode, body)
 	}
+	// The scheme's name is matched in any case (RFC 9110, 11.1).
+	for _, good := range []string{"bearer " + tok, "BEARER  " + tok} {
+		req := httptest.NewRequest("GET", "/api/v1/me", nil)
+		req.Header.Set("Authorization", good)
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("Authorization %q…: %d, want 200", good[:8], res.StatusCode)
+		}
+	}
 	for _, bad := range []string{"Bearer nope", "Basic abc", "Bearer pat_" + strings.Repeat("x", 43)} {
 		req := httptest.NewRequest("GET", "/api/v1/me", nil)
 		req.Header.Set("Authorization", bad)

@@ -194,9 +194,8 @@ func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), credentialTimeout)
 	defer cancel()
 	if l.node || l.token {
-		token, ok := strings.CutPrefix(string(hdr.Peek(fiber.HeaderAuthorization)), "Bearer ")
-		token = strings.TrimSpace(token)
-		if !ok || token == "" {
+		token, ok := auth.Bearer(string(hdr.Peek(fiber.HeaderAuthorization)))
+		if !ok {
 			return false
 		}
 		if l.node {

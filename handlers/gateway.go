@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/push"
@@ -31,11 +32,11 @@ func (h *Handler) GatewaySync(c *fiber.Ctx) error { return h.gwSync(c) }
 // authenticates with its token, as on the sync route; a batch is counted
 // once per node and batch id, so a node may send it again after a lost answer.
 func (h *Handler) GatewayUsage(c *fiber.Ctx) error {
-	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	token, ok := auth.Bearer(c.Get(fiber.HeaderAuthorization))
 	if !ok {
 		return clientError(fiber.StatusUnauthorized, "The Authorization header must be \"Bearer <node token>\".")
 	}
-	node, err := h.gwNodes.AuthenticateNode(c.UserContext(), strings.TrimSpace(token))
+	node, err := h.gwNodes.AuthenticateNode(c.UserContext(), token)
 	if errors.Is(err, push.ErrUnknownNode) {
 		return clientError(fiber.StatusUnauthorized, "The node token is unknown or revoked.")
 	}

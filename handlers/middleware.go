@@ -151,11 +151,11 @@ func (h *Handler) authenticateToken(c *fiber.Ctx) error {
 	if header == "" {
 		return nil
 	}
-	token, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok || auth.CheckTokenFormat(strings.TrimSpace(token)) != nil {
+	token, ok := auth.Bearer(header)
+	if !ok || auth.CheckTokenFormat(token) != nil {
 		return clientError(fiber.StatusUnauthorized, "The Authorization header must be \"Bearer <personal access token>\".")
 	}
-	t, u, err := h.store.TokenUser(c.UserContext(), auth.HashToken(strings.TrimSpace(token)))
+	t, u, err := h.store.TokenUser(c.UserContext(), auth.HashToken(token))
 	if errors.Is(err, store.ErrNotFound) {
 		return clientError(fiber.StatusUnauthorized, "The token is unknown, revoked or expired.")
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,8 +85,8 @@ func (h *Handler) Metrics(c *fiber.Ctx) error {
 	if h.metricsToken == "" {
 		return errNotFound
 	}
-	got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if !ok || !auth.Equal(strings.TrimSpace(got), h.metricsToken) {
+	got, ok := auth.Bearer(c.Get(fiber.HeaderAuthorization))
+	if !ok || !auth.Equal(got, h.metricsToken) {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="portico metrics"`)
 		return c.Status(fiber.StatusUnauthorized).SendString("/metrics needs the metrics token: Authorization: Bearer <--metrics-token>\n")
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	portauth "github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/gateway"
 )
 
@@ -40,8 +41,8 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			problem(w, http.StatusMethodNotAllowed, "use POST")
 			return
 		}
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		token, ok := portauth.Bearer(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="portico-gateway"`)
 			problem(w, http.StatusUnauthorized, "a node token is required (Authorization: Bearer)")
 			return
