@@ -29,7 +29,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		}
 		return clientError(fiber.StatusBadRequest, "The request body is not valid JSON for this operation: "+err.Error())
 	}
-	if dec.More() {
+	// Nothing but white space may follow: dec.More is false before a
+	// stray "]" or "}", so read on and want the end.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return clientError(fiber.StatusBadRequest, "The request body has data after the JSON object.")
 	}
 	return nil
