@@ -28,8 +28,9 @@ type Handler func(ctx context.Context, payload []byte) error
 // Queue is the durable outbox the worker drains; *store.Store implements it.
 type Queue interface {
 	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.OutboxMessage, error)
-	CompleteOutbox(ctx context.Context, id int64) error
-	RetryOutbox(ctx context.Context, id int64, cause error, backoff time.Duration) error
+	RenewOutbox(ctx context.Context, m *store.OutboxMessage, lease time.Duration) error
+	CompleteOutbox(ctx context.Context, m store.OutboxMessage) error
+	RetryOutbox(ctx context.Context, m store.OutboxMessage, cause error, backoff time.Duration) error
 }
 
 // Defaults of Options.
@@ -48,7 +49,8 @@ type Options struct {
 	// Batch is how many messages are leased at once.
 	Batch int
 	// Lease is how long a leased message stays with this worker before
-	// another may take it. It must be longer than the slowest delivery.
+	// another may take it; it starts again when the message's delivery
+	// starts. It must be longer than the slowest delivery.
 	Lease time.Duration
 	// Owner is the run of the registered instance the worker belongs to:
 	// its leases end as soon as that run is found dead. Empty for a worker
@@ -151,7 +153,10 @@ type roundResult struct{ claimed, delivered int }
 
 // round leases one batch and delivers it. Messages of the batch with the
 // same topic and payload are delivered once (a burst of changes to one API
-// re-indexes it once).
+// re-indexes it once). Each message's lease is renewed just before its
+// delivery, so that Lease bounds one delivery, not the whole batch; a
+// message whose lease ran out meanwhile and that another worker took is
+// left to that worker.
 func (w *Worker) round(ctx context.Context) (roundResult, error) {
 	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease)
 	if err != nil {
@@ -166,11 +171,20 @@ func (w *Worker) round(ctx context.Context) (roundResult, error) {
 		key := [2]string{m.Topic, m.Payload}
 		derr, seen := done[key]
 		if !seen {
+			if err := w.queue.RenewOutbox(ctx, &m, w.opts.Lease); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					continue // taken over by another worker: it delivers the message
+				}
+				return r, err
+			}
 			derr = w.deliver(ctx, m)
 			done[key] = derr
 		}
 		if derr == nil {
-			if err := w.queue.CompleteOutbox(ctx, m.ID); err != nil {
+			if err := w.queue.CompleteOutbox(ctx, m); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					continue
+				}
 				return r, err
 			}
 			r.delivered++
@@ -184,7 +198,10 @@ func (w *Worker) round(ctx context.Context) (roundResult, error) {
 		if !seen {
 			w.log.Warn("outbox delivery failed", "topic", m.Topic, "id", m.ID, "attempts", m.Attempts, "retry_in", backoff.Round(time.Millisecond).String(), "err", derr)
 		}
-		if err := w.queue.RetryOutbox(ctx, m.ID, derr, backoff); err != nil {
+		if err := w.queue.RetryOutbox(ctx, m, derr, backoff); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				continue
+			}
 			return r, err
 		}
 	}

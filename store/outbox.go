@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,8 +49,14 @@ func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload a
 // message whose worker dies becomes due again when its lease ends, or as
 // soon as its owner is found dead (see ReleaseDeadLeases); an empty owner
 // (a worker of no registered instance) relies on the lease's end alone.
+//
+// A claimed message's AvailableAt is its lease's end, which identifies the
+// lease: RenewOutbox, CompleteOutbox and RetryOutbox act only while the
+// message still has it, so a worker whose lease ran out (and another worker
+// took the message) or was released can no longer settle the message.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	now := s.now()
+	until := leaseEnd(now, lease)
 	var due []OutboxMessage
 	if err := s.db.NewSelect().Model(&due).
 		Where("done_at IS NULL AND available_at <= ?", now).
@@ -59,7 +67,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	for _, m := range due {
 		// Optimistic claim: only one worker moves available_at from the value it read.
 		res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-			Set("available_at = ?", now.Add(lease)).
+			Set("available_at = ?", until).
 			Set("attempts = attempts + 1").
 			Set("leased_by = ?", leaseOwner(owner)).
 			Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).
@@ -70,6 +78,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 		if oneRow(res) == nil {
 			m.Attempts++
 			m.LeasedBy = leaseOwner(owner)
+			m.AvailableAt = until
 			claimed = append(claimed, m)
 		}
 	}
@@ -83,26 +92,72 @@ func leaseOwner(owner string) *string {
 	return &owner
 }
 
-// CompleteOutbox marks a message delivered.
-func (s *Store) CompleteOutbox(ctx context.Context, id int64) error {
-	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+// leaseEnd is now+lease to the microsecond, which both databases store
+// exactly, so that the lease can be found again by its end.
+func leaseEnd(now time.Time, lease time.Duration) time.Time {
+	return now.Add(lease).Truncate(time.Microsecond)
+}
+
+// leaseHeld tells by the rows an update of a leased message changed
+// whether the message still had the lease (ErrConflict when not).
+func leaseHeld(res sql.Result) error {
+	err := oneRow(res)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("lease lost, the message is another worker's: %w", ErrConflict)
+	}
+	return err
+}
+
+// RenewOutbox extends m's lease to lease from now, just before it is
+// delivered, so that a batch's later messages are not taken over while the
+// earlier ones are delivered. It returns ErrConflict when m no longer has
+// its lease (another worker may be delivering it).
+func (s *Store) RenewOutbox(ctx context.Context, m *OutboxMessage, lease time.Duration) error {
+	until := leaseEnd(s.now(), lease)
+	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("available_at = ?", until).
+		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("renew outbox %d: %w", m.ID, translate(err))
+	}
+	if err := leaseHeld(res); err != nil {
+		return fmt.Errorf("renew outbox %d: %w", m.ID, err)
+	}
+	m.AvailableAt = until
+	return nil
+}
+
+// CompleteOutbox marks m delivered. It returns ErrConflict when m no
+// longer has the lease it was claimed (or renewed) with.
+func (s *Store) CompleteOutbox(ctx context.Context, m OutboxMessage) error {
+	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("done_at = ?", s.now()).Set("last_error = ''").Set("leased_by = NULL").
-		Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("complete outbox %d: %w", id, translate(err))
+		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("complete outbox %d: %w", m.ID, translate(err))
+	}
+	if err := leaseHeld(res); err != nil {
+		return fmt.Errorf("complete outbox %d: %w", m.ID, err)
 	}
 	return nil
 }
 
-// RetryOutbox records a failed delivery and makes the message due again after backoff.
-func (s *Store) RetryOutbox(ctx context.Context, id int64, cause error, backoff time.Duration) error {
+// RetryOutbox records a failed delivery of m and makes it due again after
+// backoff. It returns ErrConflict when m no longer has the lease it was
+// claimed (or renewed) with: the message is then another worker's.
+func (s *Store) RetryOutbox(ctx context.Context, m OutboxMessage, cause error, backoff time.Duration) error {
 	msg := cause.Error()
 	if len(msg) > 1000 {
 		msg = msg[:1000]
 	}
-	if _, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("available_at = ?", s.now().Add(backoff)).Set("last_error = ?", msg).Set("leased_by = NULL").
-		Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("retry outbox %d: %w", id, translate(err))
+		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("retry outbox %d: %w", m.ID, translate(err))
+	}
+	if err := leaseHeld(res); err != nil {
+		return fmt.Errorf("retry outbox %d: %w", m.ID, err)
 	}
 	return nil
 }

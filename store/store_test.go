@@ -269,14 +269,14 @@ func TestOutbox(t *testing.T) {
 		if err != nil || len(again) != 0 {
 			t.Errorf("claim while leased = %+v, %v; want nothing", again, err)
 		}
-		if err := s.RetryOutbox(ctx, msgs[0].ID, errors.New("engine down"), 0); err != nil {
+		if err := s.RetryOutbox(ctx, msgs[0], errors.New("engine down"), 0); err != nil {
 			t.Fatal(err)
 		}
 		retried, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
 		if err != nil || len(retried) != 1 || retried[0].Attempts != 2 || retried[0].LastError != "engine down" {
 			t.Fatalf("claim after retry = %+v, %v", retried, err)
 		}
-		if err := s.CompleteOutbox(ctx, retried[0].ID); err != nil {
+		if err := s.CompleteOutbox(ctx, retried[0]); err != nil {
 			t.Fatal(err)
 		}
 		stats, err := s.OutboxStats(ctx)
