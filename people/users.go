@@ -192,7 +192,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *store.User, in Profi
 	u := *actor
 	u.DisplayName, u.Email = in.DisplayName, in.Email
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.store.UpdateUser(ctx, tx, &u)
+		return s.store.UpdateProfile(ctx, tx, &u)
 	})
 	if err != nil {
 		return err

@@ -115,6 +115,22 @@ func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	return s.bumpPolicyVersion(ctx, db)
 }
 
+// UpdateProfile saves the display name and email of u, and nothing else:
+// the user saves their own profile from a copy read when their request
+// began, whose role and status an admin may have changed since.
+func (s *Store) UpdateProfile(ctx context.Context, db bun.IDB, u *User) error {
+	u.UpdatedAt = s.now()
+	res, err := db.NewUpdate().Model(u).Column("display_name", "email", "updated_at").WherePK().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update profile %q: %w", u.Username, translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return fmt.Errorf("update profile %q: %w", u.Username, err)
+	}
+	// Sessions are cached with their user, who is shown by name.
+	return s.authChanged(ctx, db)
+}
+
 // SetPassword replaces the password hash of the user with id with one the
 // user chose (so no change of password is required any more).
 func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
