@@ -204,10 +204,12 @@ func (h *Handler) apiHistory(c *fiber.Ctx, a *store.API, insider bool) ([]audit.
 
 // auditEventIsPublic says whether an API event may be shown to readers of
 // the API outside its team: its creation and edits, and transitions of
-// published versions.
+// published versions. The events of drafts and of their reviews (a
+// breaking change accepted names the version in review, its operation and
+// the reviewer's reason) are the team's.
 func auditEventIsPublic(e store.AuditEvent) bool {
 	switch e.Action {
-	case "version.create", "version.update", "version.submit", "version.withdraw", "version.reject":
+	case "version.create", "version.update", "version.submit", "version.withdraw", "version.reject", "review.accept_finding":
 		return false
 	}
 	return true
