@@ -67,11 +67,19 @@ func (s *Service) createToken(ctx context.Context, a actor, owner *store.User, i
 	token, display := auth.NewPersonalToken()
 	t := &store.APIToken{UserID: owner.ID, Name: in.Name, Prefix: display, TokenHash: auth.HashToken(token), ExpiresAt: expires}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// Not after a password change the request did not see: that
+		// change revoked every token, and must revoke this one too.
+		if err := s.store.PasswordUnchanged(ctx, tx, owner.ID, owner.PasswordHash); err != nil {
+			return err
+		}
 		if err := s.store.CreateToken(ctx, tx, t); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, "token.create", "user", owner.Username, nil, "", in.Name+" ("+display+"…)", "")
 	})
+	if errors.Is(err, store.ErrConflict) {
+		return "", apperr.Conflict("Your password was changed meanwhile: log in again to create a token.")
+	}
 	if err != nil {
 		return "", err
 	}

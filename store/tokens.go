@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +36,27 @@ func (s *Store) CreateToken(ctx context.Context, db bun.IDB, t *APIToken) error 
 	t.CreatedAt = s.now()
 	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create token: %w", translate(err))
+	}
+	return nil
+}
+
+// PasswordUnchanged checks, inside the transaction db belongs to, that the
+// user with id still has passwordHash, and holds the user's row until the
+// transaction ends, so that a password change (which revokes every token)
+// cannot commit in between. It returns ErrConflict when the password
+// changed: the request was made with credentials from before the change.
+func (s *Store) PasswordUnchanged(ctx context.Context, db bun.IDB, id int64, passwordHash string) error {
+	// An update, not a read: on PostgreSQL it waits for a password change
+	// in progress and then sees its new hash; SQLite has one writer.
+	res, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = password_hash").
+		Where("id = ? AND password_hash = ?", id, passwordHash).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("check password: %w", translate(err))
+	}
+	if err := oneRow(res); errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("password changed since the request's credentials were read: %w", ErrConflict)
+	} else if err != nil {
+		return err
 	}
 	return nil
 }
