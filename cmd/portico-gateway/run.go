@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,7 +105,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		limiter = rl
 	}
 	n := node.New(node.Options{
-		Portal: c.Portal, Token: c.Token, DataDir: c.DataDir,
+		// The token as given may end with the newline of the file it was
+		// read from (validate refuses only a blank one): sent with it, no
+		// request would leave, or the portal would refuse it.
+		Portal: c.Portal, Token: strings.TrimSpace(c.Token), DataDir: c.DataDir,
 		Logger: log, AccessLog: access, Limiter: limiter,
 		Agent:          "portico-gateway " + buildVersion(),
 		ConnectTimeout: connect, ResponseTimeout: response,
