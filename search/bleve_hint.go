@@ -67,9 +67,24 @@ func (b *Bleve) hint(ctx context.Context, q Query, p queryPlan) (*Hint, error) {
 				return nil, err
 			}
 		}
-		if s != "" {
-			replaced[i], suggested = s, true
+		if s == "" {
+			continue
 		}
+		// The closest words come from every API of the index: a word that only APIs the viewer may not see have
+		// is no suggestion for this viewer (it would name what they hide). A word of the synonym list is public
+		// (every user may read the list).
+		if th := b.syn.Load(); th == nil || !th.member(s) {
+			word := bleve.NewTermQuery(s)
+			word.SetField(fPrimary)
+			found, err := visibleMatch(word)
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				continue
+			}
+		}
+		replaced[i], suggested = s, true
 	}
 	if suggested {
 		text := strings.Join(replaced, " ")
