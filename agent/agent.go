@@ -14,10 +14,12 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -125,9 +127,30 @@ func New(opts Options) *Server {
 
 type serverKey struct{}
 
+// MaxBatch is the most messages one JSON-RPC batch may hold (MCP before
+// 2025-06-18 allows batches; later versions do not). The calls of a batch
+// are each rate limited, but listing the tools or templates and pings are
+// not calls: a batch of thousands of tools/list made a request of a few
+// hundred kilobytes answer tens of megabytes.
+const MaxBatch = 20
+
 // ServeHTTP answers one request of the Streamable HTTP transport as caller,
 // whom the portal has authenticated.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, caller Caller) {
+	if r.Method == http.MethodPost && r.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+		if err != nil {
+			http.Error(w, "failed to read body", http.StatusBadRequest)
+			return
+		}
+		if batchTooLarge(body) {
+			http.Error(w, fmt.Sprintf("a JSON-RPC batch holds at most %d messages", MaxBatch), http.StatusRequestEntityTooLarge)
+			return
+		}
+		// The transport reads the body again, and bounds it (a body over
+		// maxRequestBody is refused there).
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+	}
 	srv := s.newSession(caller)
 	s.http.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), serverKey{}, srv)))
 }
@@ -213,4 +236,28 @@ func resultSize(res mcp.Result) int {
 		return 0
 	}
 	return len(b)
+}
+
+// batchTooLarge reports whether body is a JSON array of more than MaxBatch
+// elements. Anything else (a single message, malformed JSON) is left to the
+// transport to answer.
+func batchTooLarge(body []byte) bool {
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '[' {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil {
+		return false
+	}
+	n := 0
+	for dec.More() {
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+		if n++; n > MaxBatch {
+			return true
+		}
+	}
+	return false
 }
