@@ -387,9 +387,6 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 				return fmt.Errorf("index api %s: %w", d.ID, err)
 			}
 		}
-		if err := b.idx.Batch(batch); err != nil {
-			return fmt.Errorf("upsert into search index: %w", err)
-		}
 		entries := make([]*entry, n)
 		for i, d := range docs[:n] {
 			entries[i] = entryOf(d)
@@ -397,7 +394,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 		if b.meaning != nil {
 			b.attachMeaning(entries, texts)
 		}
-		b.list.put(entries...)
+		if err := b.list.write(func() error { return b.idx.Batch(batch) }, entries, nil); err != nil {
+			return fmt.Errorf("upsert into search index: %w", err)
+		}
 		b.changed()
 		docs = docs[n:]
 	}
@@ -469,10 +468,9 @@ func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
 	for _, id := range ids {
 		batch.Delete(id)
 	}
-	if err := b.idx.Batch(batch); err != nil {
+	if err := b.list.write(func() error { return b.idx.Batch(batch) }, nil, ids); err != nil {
 		return fmt.Errorf("delete from search index: %w", err)
 	}
-	b.list.remove(ids...)
 	b.changed()
 	return nil
 }

@@ -72,11 +72,9 @@ func (b *Bleve) Apply(ctx context.Context, position int64, upserts []Document, d
 		batch.Delete(id)
 	}
 	batch.SetInternal([]byte(positionKey), []byte(strconv.FormatInt(position, 10)))
-	if err := b.idx.Batch(batch); err != nil {
+	if err := b.list.write(func() error { return b.idx.Batch(batch) }, entries, deletes); err != nil {
 		return fmt.Errorf("apply to search index: %w", err)
 	}
-	b.list.put(entries...)
-	b.list.remove(deletes...)
 	b.changed()
 	return nil
 }

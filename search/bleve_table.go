@@ -156,23 +156,28 @@ func entryOf(d Document) *entry {
 	}
 }
 
-// put adds or replaces entries and re-sorts once.
-func (l *listing) put(es ...*entry) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// change adds or replaces the entries es, removes those with the ids gone and re-sorts once (l.mu held).
+func (l *listing) change(es []*entry, gone []string) {
 	for _, e := range es {
 		l.byID[e.id] = e
+	}
+	for _, id := range gone {
+		delete(l.byID, id)
 	}
 	l.resort()
 }
 
-func (l *listing) remove(ids ...string) {
+// write runs fn, which writes the Bleve index, and then changes the entries as change does, with l locked
+// throughout: a search (which reads the index with l read-locked) never finds a document of the index through an
+// entry of the listing from before the document changed (its visibility and team), nor the reverse.
+func (l *listing) write(fn func() error, es []*entry, gone []string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, id := range ids {
-		delete(l.byID, id)
+	if err := fn(); err != nil {
+		return err
 	}
-	l.resort()
+	l.change(es, gone)
+	return nil
 }
 
 func (l *listing) reset() {
