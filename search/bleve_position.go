@@ -59,14 +59,20 @@ func (b *Bleve) Apply(ctx context.Context, position int64, upserts []Document, d
 	}
 	batch := b.idx.NewBatch()
 	entries := make([]*entry, 0, len(upserts))
+	var texts [][]string // what the encoder reads of each entry, as Upsert
 	for _, d := range upserts {
 		if gone[d.ID] {
 			continue
 		}
-		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+		bd := bleveDoc(d)
+		if err := batch.Index(d.ID, bd); err != nil {
 			return fmt.Errorf("index api %s: %w", d.ID, err)
 		}
 		entries = append(entries, entryOf(d))
+		texts = append(texts, bd[fMeaning].([]string))
+	}
+	if b.meaning != nil && len(entries) > 0 {
+		b.attachMeaning(entries, texts)
 	}
 	for _, id := range deletes {
 		batch.Delete(id)
