@@ -107,6 +107,10 @@ type Bleve struct {
 	stop       chan struct{}
 	stopOnce   sync.Once
 	background sync.WaitGroup
+
+	// beforeHighlights, when set (tests only), runs after a search and
+	// before its hits' texts are read for highlights.
+	beforeHighlights func()
 }
 
 // BleveOption is an option of OpenBleve.
@@ -927,6 +931,15 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 		}
 		res = r.result()
 	}
+	// The hits' texts are read for highlights from the index as it was
+	// searched: a reader taken now, while the listing is locked, since a
+	// change writes the index and the listing together under its lock.
+	// A reader taken after would read an API changed meanwhile (made
+	// team-only with a new text) through the old listing's verdict.
+	var hr index.IndexReader
+	if err == nil && len(res.Hits) > 0 {
+		hr, err = b.reader()
+	}
 	b.list.mu.RUnlock()
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
@@ -934,10 +947,23 @@ func (b *Bleve) run(ctx context.Context, q Query, p queryPlan) (Result, error) {
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
-	if err := b.fillHighlights(ctx, p, res.Hits, r.nums); err != nil {
+	defer hr.Close()
+	if b.beforeHighlights != nil {
+		b.beforeHighlights()
+	}
+	if err := b.fillHighlights(ctx, p, hr, res.Hits, r.nums); err != nil {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// reader returns a reader of the index's current snapshot.
+func (b *Bleve) reader() (index.IndexReader, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // textQuery matches and scores the documents of the plan: any of its words or their synonyms must match, and
@@ -1006,19 +1032,10 @@ func textQuery(p queryPlan) query.Query {
 // collector and its pool of matches. nums are the hits' document numbers in the snapshot searched (noNum when not
 // known): a hit whose number holds its document in this snapshot too is read from its segment (storedFields), without
 // looking its ID up nor building a document of all its fields.
-func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, hits []Hit, nums []uint64) error {
+func (b *Bleve) fillHighlights(ctx context.Context, p queryPlan, r index.IndexReader, hits []Hit, nums []uint64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("search highlights: %w", err)
 	}
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		return fmt.Errorf("search highlights: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return fmt.Errorf("search highlights: %w", err)
-	}
-	defer r.Close()
 	hl := newHighlighter(p)
 	fields := make(map[string]interface{}, len(highlightOrder()))
 	// add keeps a field's value as a search request returns it: one value as a string, several (an array) in a list.
