@@ -163,11 +163,25 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		}
 	}
 	before := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
+	wasAdmin := u.OrgRole == policy.RoleAdmin && !u.Disabled
 	u.DisplayName, u.Email, u.OrgRole, u.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
+	removesAdmin := wasAdmin && (u.OrgRole != policy.RoleAdmin || u.Disabled)
 	after := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdateUser(ctx, tx, u); err != nil {
 			return err
+		}
+		// Two admins demoting (or disabling) each other at once each pass
+		// the check on themselves above. UpdateUser moved the policy
+		// version, a row every change of users writes, so the second
+		// such change waits for the first and counts after it.
+		if !removesAdmin {
+			return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
+		}
+		if admins, err := s.store.CountActiveWithOrgRole(ctx, tx, policy.RoleAdmin); err != nil {
+			return err
+		} else if admins == 0 {
+			return apperr.Field("org_role", "This would leave the organisation without an active admin: make another user admin first.")
 		}
 		return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
 	})

@@ -115,6 +115,16 @@ func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	return s.bumpPolicyVersion(ctx, db)
 }
 
+// CountActiveWithOrgRole counts the users with an org role who are not
+// disabled, read through db (inside a transaction that changed users).
+func (s *Store) CountActiveWithOrgRole(ctx context.Context, db bun.IDB, role string) (int, error) {
+	n, err := db.NewSelect().Model((*User)(nil)).Where("org_role = ? AND disabled = ?", role, false).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count users with org role %s: %w", role, translate(err))
+	}
+	return n, nil
+}
+
 // UpdateProfile saves the display name and email of u, and nothing else:
 // the user saves their own profile from a copy read when their request
 // began, whose role and status an admin may have changed since.
