@@ -46,6 +46,9 @@ type catalogParams struct {
 	// facetLimit is the number of values per facet to ask the index for
 	// (0: search.MaxFacetValues); not read from the query string.
 	facetLimit int
+	// pastDepth says that page was a page number beyond the deepest page a
+	// search may ask for (maxSearchDepth): the only error then is "page".
+	pastDepth bool
 }
 
 // parseCatalogParams reads q, team, tag, state (each repeatable), sort, page
@@ -98,10 +101,13 @@ func parseCatalogParams(c *fiber.Ctx) (catalogParams, map[string]string) {
 		return n
 	}
 	p.PerPage = intParam("per_page", search.DefaultPerPage, search.MaxPerPage)
-	p.Page = intParam("page", 1, maxSearchDepth)
-	if _, bad := errs["page"]; !bad && p.Page*p.PerPage > maxSearchDepth {
-		errs["page"] = "Pages go up to " + strconv.Itoa(maxSearchDepth/p.PerPage) + " at this page size; narrow the search instead."
+	deepest := maxSearchDepth / p.PerPage
+	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > deepest {
+		p.Page, p.pastDepth = deepest, len(errs) == 0
+		errs["page"] = "Pages go up to " + strconv.Itoa(deepest) + " at this page size; narrow the search instead."
+		return p, errs
 	}
+	p.Page = intParam("page", 1, maxSearchDepth)
 	return p, errs
 }
 
@@ -246,7 +252,7 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 		return errSearchOff
 	}
 	p, errs := parseCatalogParams(c)
-	if len(errs) > 0 {
+	if len(errs) > 0 && !p.pastDepth {
 		msgs := make([]string, 0, len(errs))
 		for _, k := range sortedKeys(errs) {
 			msgs = append(msgs, k+": "+errs[k])
@@ -257,7 +263,7 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if last := lastPage(res.Total, p.PerPage); p.Page > last && res.Total > 0 {
+	if last := lastPage(res.Total, p.PerPage); p.pastDepth || (p.Page > last && res.Total > 0) {
 		// A page jump past the end: the last page, where the results are.
 		p.Page = last
 		return c.Redirect(p.url(), fiber.StatusSeeOther)
@@ -482,6 +488,9 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 		return errSearchOff
 	}
 	p, errs := parseCatalogParams(c)
+	if p.pastDepth { // the list is of one page whatever the search's page
+		delete(errs, "page")
+	}
 	find := strings.TrimSpace(c.Query("find"))
 	apperr.Text(errs, "find", find, maxQueryLength)
 	if len(errs) > 0 {

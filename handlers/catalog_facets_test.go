@@ -282,6 +282,15 @@ func TestCatalogNumberedPages(t *testing.T) {
 	if loc := res.Header.Get("Location"); res.StatusCode != 303 || loc != "/catalog?page=9&per_page=5&sort=name" {
 		t.Errorf("page past the end: status %d, location %q, want 303 to the last page", res.StatusCode, loc)
 	}
+	// However far past the end: beyond the deepest page a search may ask
+	// for (page × per_page over 10,000) too, as the jump form takes any number.
+	for _, page := range []string{"2001", "10001", "99999"} {
+		res := b.get("/catalog?per_page=5&sort=name&page=" + page)
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode != 303 || loc != "/catalog?page=9&per_page=5&sort=name" {
+			t.Errorf("page %s, far past the end: status %d, location %q, want 303 to the last page", page, res.StatusCode, loc)
+		}
+	}
 	d = doc(t, b.get("/catalog?per_page=5&page=9"))
 	if got := d.Find(`[data-testid="hit"]`).Length(); got != 5 {
 		t.Errorf("last page: got %d hits, want 5", got)
