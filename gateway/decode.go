@@ -100,6 +100,24 @@ type Limits struct {
 	MaxKeys   int
 }
 
+// CheckState refuses a state that holds more routes, plans or keys than the
+// limits allow: one that deltas grew past them, whose snapshot the node
+// would refuse when it loads its last-known-good.
+func (lim Limits) CheckState(st *State) error {
+	r, p, k := st.Counts()
+	if err := lim.checkCounts(r, p, k); err != nil {
+		return fmt.Errorf("the configuration after the delta %w", err)
+	}
+	return nil
+}
+
+func (lim Limits) checkCounts(routes, plans, keys int) error {
+	if routes > lim.MaxRoutes || plans > lim.MaxPlans || keys > lim.MaxKeys {
+		return fmt.Errorf("holds %d routes, %d plans and %d keys: over the limits of %d, %d and %d", routes, plans, keys, lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys)
+	}
+	return nil
+}
+
 // DefaultLimits hold 10 times the scale Portico is built for (10,000 APIs,
 // 50,000 subscriptions' keys).
 var DefaultLimits = Limits{MaxBytes: 256 << 20, MaxRoutes: 200_000, MaxPlans: 200_000, MaxKeys: 1_000_000}
@@ -147,8 +165,8 @@ func DecodeSnapshot(data []byte, lim Limits) (*State, error) {
 	if !readable(w.Schema) {
 		return nil, fmt.Errorf("snapshot schema %d is not supported (this node reads schemas 1 and %d)", w.Schema, Schema)
 	}
-	if len(w.Routes) > lim.MaxRoutes || len(w.Plans) > lim.MaxPlans || len(w.Keys) > lim.MaxKeys {
-		return nil, fmt.Errorf("snapshot holds %d routes, %d plans and %d keys: over the limits of %d, %d and %d", len(w.Routes), len(w.Plans), len(w.Keys), lim.MaxRoutes, lim.MaxPlans, lim.MaxKeys)
+	if err := lim.checkCounts(len(w.Routes), len(w.Plans), len(w.Keys)); err != nil {
+		return nil, fmt.Errorf("snapshot %w", err)
 	}
 	if !validHexHash(w.Hash) {
 		return nil, errors.New("snapshot hash must be 64 lowercase hex digits")

@@ -189,6 +189,9 @@ func (n *Node) receiveDelta(body []byte, s *syncState, log *slog.Logger) {
 		return
 	}
 	st, err := cur.Apply(d)
+	if err == nil {
+		err = n.opts.Limits.CheckState(st)
+	}
 	if err != nil {
 		n.reject(s, gateway.Rejection{Version: d.Version, Hash: d.Hash, Reason: err.Error()}, log)
 		return
