@@ -117,8 +117,14 @@ func (s *Store) UsageSubscriptions(ctx context.Context, db bun.IDB, ids []int64)
 // AddUsage adds rows to the rollups (a row of the same grain, bucket,
 // subscription and key is added to), and their sums per subscription and
 // hour (days: per day) to the hourly rollups. rows must hold each such
-// identity once.
+// identity once. Both tables' rows are written in the order of their
+// identity (grain, bucket, subscription, key), whatever the order of rows:
+// concurrent ingests on PostgreSQL (batches of several nodes adding to the
+// same hour of a subscription) then lock them in the same order and wait
+// for each other instead of deadlocking.
 func (s *Store) AddUsage(ctx context.Context, db bun.IDB, rows []UsageRow) error {
+	rows = slices.Clone(rows)
+	slices.SortFunc(rows, compareUsageRows)
 	if err := s.insertUsage(ctx, db, "usage_rollups", usageKeyCols, usageUpsert, rows, func(r *UsageRow, args []any) []any {
 		return append(args, r.Step, r.T, r.SubscriptionID, r.Kid, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID)
 	}); err != nil {
@@ -147,9 +153,16 @@ func (s *Store) AddUsage(ctx context.Context, db bun.IDB, rows []UsageRow) error
 		}
 		hours[i].add(&r)
 	}
+	slices.SortFunc(hours, compareUsageRows)
 	return s.insertUsage(ctx, db, "usage_hourly", hourlyKeyCols, hourlyUpsert, hours, func(r *UsageRow, args []any) []any {
 		return append(args, r.Step, r.T, r.SubscriptionID, r.APIID, r.Major, r.ProviderTeamID, r.ConsumerTeamID)
 	})
+}
+
+// compareUsageRows orders rows by their identity: grain, bucket,
+// subscription, key.
+func compareUsageRows(a, b UsageRow) int {
+	return cmp.Or(cmp.Compare(a.Step, b.Step), cmp.Compare(a.T, b.T), cmp.Compare(a.SubscriptionID, b.SubscriptionID), strings.Compare(a.Kid, b.Kid))
 }
 
 // add adds o's counters to r's.
