@@ -265,13 +265,13 @@ func (s *Store) CompactUsage(ctx context.Context, from, to int, before int64, no
 		if _, err := tx.NewRaw("UPDATE usage_state SET compacted_at = ? WHERE id = 1", now.UTC()).Exec(ctx); err != nil {
 			return err
 		}
-		n, err := compact(ctx, tx, "usage_rollups", "subscription_id, kid", usageKeyCols, usageUpsert, from, to, before)
+		n, err := compact(ctx, tx, s.dialect, "usage_rollups", "subscription_id, kid", usageKeyCols, usageUpsert, from, to, before)
 		if err != nil {
 			return err
 		}
 		moved = n
 		if from == UsageHour {
-			_, err = compact(ctx, tx, "usage_hourly", "subscription_id", hourlyKeyCols, hourlyUpsert, from, to, before)
+			_, err = compact(ctx, tx, s.dialect, "usage_hourly", "subscription_id", hourlyKeyCols, hourlyUpsert, from, to, before)
 		}
 		return err
 	})
@@ -284,15 +284,32 @@ func (s *Store) CompactUsage(ctx context.Context, from, to int, before int64, no
 // compact sums table's rows of grain from before before into rows of grain
 // to per group (the identity's columns other than step and t), then
 // deletes them.
-func compact(ctx context.Context, tx bun.Tx, table, group string, keyCols []string, upsert string, from, to int, before int64) (int64, error) {
+//
+// On PostgreSQL one statement deletes the rows and sums what it deleted
+// (PostgreSQL-specific: a DELETE in WITH): an ingest that adds to such a
+// row (a late batch) while the compaction runs is either waited for, its
+// addition then deleted and summed, or comes after; with a sum and a delete
+// apart, the delete could take rows or additions committed after the sum
+// was read, and lose them. SQLite runs one write transaction at a time.
+func compact(ctx context.Context, tx bun.Tx, dialect Dialect, table, group string, keyCols []string, upsert string, from, to int, before int64) (int64, error) {
 	sums := make([]string, len(usageCounters))
 	for i, c := range usageCounters {
 		sums[i] = "SUM(" + c + ")"
 	}
 	cols := strings.Join(append(append([]string{}, keyCols...), usageCounters...), ", ")
-	q := "INSERT INTO " + table + " (" + cols + ") SELECT ?, t - t % ?, " + group + ", MAX(api_id), MAX(major), MAX(provider_team_id), MAX(consumer_team_id), " +
-		strings.Join(sums, ", ") + " FROM " + table + " WHERE step = ? AND t < ? GROUP BY t - t % ?, " + group + upsert
-	if _, err := tx.NewRaw(q, to, to, from, before, to).Exec(ctx); err != nil {
+	sum := func(src string) string {
+		return "INSERT INTO " + table + " (" + cols + ") SELECT ?, t - t % ?, " + group + ", MAX(api_id), MAX(major), MAX(provider_team_id), MAX(consumer_team_id), " +
+			strings.Join(sums, ", ") + " FROM " + src + " WHERE step = ? AND t < ? GROUP BY t - t % ?, " + group + upsert
+	}
+	if dialect == PostgreSQL {
+		var n int64
+		q := "WITH moved AS (DELETE FROM " + table + " WHERE step = ? AND t < ? RETURNING *), summed AS (" + sum("moved") + ") SELECT COUNT(*) FROM moved"
+		if err := tx.NewRaw(q, from, before, to, to, from, before, to).Scan(ctx, &n); err != nil {
+			return 0, err
+		}
+		return n, nil
+	}
+	if _, err := tx.NewRaw(sum(table), to, to, from, before, to).Exec(ctx); err != nil {
 		return 0, err
 	}
 	res, err := tx.NewRaw("DELETE FROM "+table+" WHERE step = ? AND t < ?", from, before).Exec(ctx)
