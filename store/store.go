@@ -39,7 +39,9 @@ type Store struct {
 	now     func() time.Time
 	// schema is the PostgreSQL schema the store works in (empty on SQLite).
 	schema string
-	wake   *wakeHub
+	// sqlitePath is the SQLite database file ("" on PostgreSQL).
+	sqlitePath string
+	wake       *wakeHub
 	// auth caches sessions, tokens, memberships and the policy version
 	// (authcache.go).
 	auth *authCache
@@ -52,8 +54,9 @@ type Store struct {
 // PostgreSQL. Open does not migrate: call Migrate.
 func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	var (
-		db      *bun.DB
-		dialect Dialect
+		db         *bun.DB
+		dialect    Dialect
+		sqlitePath string
 	)
 	switch {
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:") || strings.HasPrefix(databaseURL, "file:"):
@@ -65,6 +68,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
+		sqlitePath = path
 		sqldb, err := sql.Open("sqlite", sqliteDSN(path))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -93,6 +97,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
 	}
 	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, wake: newWakeHub(), auth: newAuthCache()}
+	s.sqlitePath = sqlitePath
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
@@ -209,13 +214,18 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		data = migrations.PostgreSQL()
 	}
 	m := migrate.NewMigrator(s.db, ms, migrate.WithTemplateData(data), migrate.WithMarkAppliedOnSuccess(true))
+	// The lock is the database's (PostgreSQL) or the file system's
+	// (SQLite), not bun's lock table: a row in that table outlives a
+	// process killed while it migrates, and every later start would wait
+	// on it in vain.
+	unlock, err := s.lockMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := initWithRetry(ctx, m); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}
-	if err := lockWithRetry(ctx, m); err != nil {
-		return nil, err
-	}
-	defer m.Unlock(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; a failed unlock is reported by the next Lock
 	group, err := m.Migrate(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("apply migrations: %w", err)
@@ -227,8 +237,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// initWithRetry creates bun's migration tables, which happens before the
-// migration lock exists. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
+// initWithRetry creates bun's migration tables. Under the migration lock
+// processes of this version do not race for them, but an older version's,
+// which took bun's lock table after creating them, may. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
 // against itself: of several instances starting at once on an empty database,
 // all but one fail with a unique violation on the catalog (23505), "relation
 // already exists" (42P07) or, for the table's row type, "type already exists"
@@ -247,24 +258,6 @@ func initWithRetry(ctx context.Context, m *migrate.Migrator) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
-		}
-	}
-}
-
-func lockWithRetry(ctx context.Context, m *migrate.Migrator) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := m.Lock(ctx)
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("another process holds the migration lock (table bun_migration_locks) for over 30s: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
 		}
 	}
 }

@@ -73,6 +73,42 @@ func TestMigrateConcurrently(t *testing.T) {
 	}
 }
 
+// A migration lock is held only by a live process: one killed while it
+// migrated (SIGKILL, an OOM kill, a liveness probe during a long migration)
+// leaves bun's lock row behind, and no later start may wait on it forever.
+func TestMigrateAfterAKilledMigration(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn, dataDir := storetest.Unmigrated(t, d)
+			s, err := store.Open(ctx, dsn, dataDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			// What a migrator killed after taking bun's lock leaves.
+			for _, q := range []string{
+				"CREATE TABLE bun_migration_locks (id BIGINT, table_name VARCHAR UNIQUE)",
+				"INSERT INTO bun_migration_locks (id, table_name) VALUES (1, 'bun_migrations')",
+			} {
+				if _, err := s.DB().ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			start := time.Now()
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				t.Fatalf("Migrate after %v: %v", time.Since(start).Round(time.Millisecond), err)
+			}
+			if len(applied) == 0 {
+				t.Errorf("Migrate applied nothing, want every migration")
+			}
+		})
+	}
+}
+
 func TestUsersAndTeams(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
