@@ -226,12 +226,30 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err := initWithRetry(ctx, m); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}
-	group, err := m.Migrate(ctx)
+	all, err := m.MigrationsWithStatus(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("apply migrations: %w", err)
 	}
+	group := all.LastGroupID() + 1
 	var names []string
-	for _, mg := range group.Migrations {
+	for _, mg := range all.Unapplied() {
+		// A signal stops the migrations between two of them, never
+		// between a migration's commit and its record: applied but not
+		// recorded, it would be applied again by every later start, which
+		// would fail on the tables it created.
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("apply migrations: %w", err)
+		}
+		whole := context.WithoutCancel(ctx)
+		mg.GroupID = group
+		if mg.Up != nil {
+			if err := mg.Up(whole, m, &mg); err != nil {
+				return nil, fmt.Errorf("apply migrations: %s: up: %w", mg.Name, err)
+			}
+		}
+		if err := m.MarkApplied(whole, &mg); err != nil {
+			return nil, fmt.Errorf("apply migrations: record %s: %w", mg.Name, err)
+		}
 		names = append(names, mg.Name+"_"+mg.Comment)
 	}
 	return names, nil

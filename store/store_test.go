@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,6 +105,53 @@ func TestMigrateAfterAKilledMigration(t *testing.T) {
 			}
 			if len(applied) == 0 {
 				t.Errorf("Migrate applied nothing, want every migration")
+			}
+		})
+	}
+}
+
+// cancelAfterFirstMigration cancels its context when bun records the first
+// migration applied: a SIGTERM arriving right after that migration's
+// commit.
+type cancelAfterFirstMigration struct {
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+func (h *cancelAfterFirstMigration) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	if strings.HasPrefix(e.Query, "INSERT INTO") && strings.Contains(e.Query, "bun_migrations") && !strings.Contains(e.Query, "bun_migration_locks") {
+		h.once.Do(h.cancel)
+	}
+	return ctx
+}
+
+func (h *cancelAfterFirstMigration) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// A signal during the migrations stops them between two migrations, never
+// between a migration's commit and its record in bun_migrations: a
+// migration applied but not recorded is applied again by the next start,
+// which then fails on a table that already exists.
+func TestMigrateStoppedBetweenMigrations(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, dataDir := storetest.Unmigrated(t, d)
+			s, err := store.Open(context.Background(), dsn, dataDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s.DB().AddQueryHook(&cancelAfterFirstMigration{cancel: cancel})
+			if _, err := s.Migrate(ctx); err == nil {
+				t.Log("the first Migrate finished despite the cancellation")
+			}
+			applied, err := s.Migrate(context.Background())
+			if err != nil {
+				t.Fatalf("Migrate after an interrupted one: %v", err)
+			}
+			if len(applied) == 0 {
+				t.Errorf("Migrate after an interrupted one applied nothing, want the rest")
 			}
 		})
 	}
