@@ -187,3 +187,25 @@ func corsServer(t *testing.T) string {
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String()
 }
+
+// A user reaches the reference from the version page's link, which the
+// body's hx-boost would turn into a swap of the page's body: the browser
+// would keep the version page's Content-Security-Policy (connect-src
+// 'self'), and "Test Request" could reach no server, though the page says
+// it can. The reference is loaded as a page of its own.
+func TestTryItReachesDeclaredServersFromTheVersionPage(t *testing.T) {
+	api := corsServer(t)
+	p := startPortal(t)
+	spec := "openapi: 3.0.3\ninfo: {title: Echo, version: '1'}\nservers: [{url: '" + api + "/v1'}]\npaths:\n  /ping: {get: {summary: Ping, responses: {'200': {description: ok}}}}\n"
+	p.publishData(t, "platform", "echo", "Echo", []byte(spec))
+	b := newBrowser(t)
+	b.login(p, "dev")
+
+	b.visit(p.url + "/apis/echo/versions/1.0.0")
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="reference-link"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="try-it-note"]`)))
+	b.poll(`document.querySelector('[data-testid="api-reference"]').innerText.includes("Ping")`)
+	if got := b.await(`fetch(` + strconv.Quote(api+"/v1/ping") + `).then(r => r.text(), e => "blocked: " + e)`); got != "pong" {
+		t.Errorf("fetch to the declared server from the reference reached by its link = %q, want pong", got)
+	}
+	b.checkClean("script-src eval")
+}

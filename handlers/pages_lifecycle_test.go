@@ -289,6 +289,30 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	if csp := b.get("/apis/payments/versions/1.0.0").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self';") {
 		t.Errorf("version page CSP = %q, want connect-src 'self' only", csp)
 	}
+	// A boosted link would swap the reference into a page whose CSP the
+	// browser keeps: htmx is told to load it whole. A page of htmx's
+	// history (restored in the reference's own document) is answered as is.
+	for _, tc := range []struct {
+		name     string
+		headers  map[string]string
+		redirect string
+	}{
+		{"boosted link", map[string]string{"HX-Request": "true", "HX-Boosted": "true"}, "/apis/payments/versions/1.0.0/reference"},
+		{"history restore", map[string]string{"HX-Request": "true", "HX-History-Restore-Request": "true"}, ""},
+	} {
+		req := httptest.NewRequest("GET", "/apis/payments/versions/1.0.0/reference", nil)
+		for k, v := range tc.headers {
+			req.Header.Set(k, v)
+		}
+		res := b.do(req)
+		body := readAll(t, res)
+		if got := res.Header.Get("HX-Redirect"); got != tc.redirect {
+			t.Errorf("%s: HX-Redirect = %q, want %q", tc.name, got, tc.redirect)
+		}
+		if got, want := strings.Contains(body, `data-testid="api-reference"`), tc.redirect == ""; got != want {
+			t.Errorf("%s: page rendered = %v, want %v", tc.name, got, want)
+		}
+	}
 	// A description without a reachable server: the button is off, and the page says why.
 	res = b.upload("/apis/payments/versions", map[string]string{"version": "1.3.0", "spec": strings.Replace(spectest.PetsV1, "https://pets.example.com", "/v1", 1)}, "", nil)
 	pageWantRedirect(t, "relative server", res, "/apis/payments/versions/1.3.0")

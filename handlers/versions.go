@@ -512,6 +512,15 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Vary("HX-Request", "HX-History-Restore-Request")
+	if c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true" {
+		// A boosted link would swap this page into the one it leaves, whose
+		// Content-Security-Policy the browser keeps: Test Request could
+		// reach none of the servers named below. The page is loaded whole.
+		// (htmx follows no HX-Redirect when it restores a page of its
+		// history, which it does in the reference's own document.)
+		return seeOther(c, versionPath(a, v)+"/reference")
+	}
 	docs, err := h.versionDocs(c.UserContext(), v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
