@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -208,4 +209,28 @@ func TestTryItReachesDeclaredServersFromTheVersionPage(t *testing.T) {
 		t.Errorf("fetch to the declared server from the reference reached by its link = %q, want pong", got)
 	}
 	b.checkClean("script-src eval")
+}
+
+// "Download as uploaded" gives the description as a file. With the body's
+// hx-boost, htmx fetched it and swapped its text into the page as HTML: the
+// markup a description holds became the page's, htmx attributes included
+// (an hx-post fired on load with the viewer's CSRF token).
+func TestDownloadLinksAreNotSwappedIntoThePage(t *testing.T) {
+	p := startPortal(t)
+	spec := "openapi: 3.0.3\ninfo:\n  title: Echo\n  version: '1'\n  description: '<p id=\"injected\" hx-get=\"/profile\" hx-trigger=\"load\" hx-swap=\"none\">hi</p>'\npaths:\n  /ping: {get: {summary: Ping, responses: {'200': {description: ok}}}}\n"
+	p.publishData(t, "platform", "echo", "Echo", []byte(spec))
+	b := newBrowser(t)
+	b.login(p, "dev")
+	for _, link := range []string{"download-raw", "download-json"} {
+		b.visit(p.url + "/apis/echo/versions/1.0.0")
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid="` + link + `"]`)))
+		time.Sleep(time.Second)
+		// Kept: the file was downloaded. application/json: the browser shows the file.
+		got := b.eval(`document.getElementById("injected") ? "injected" :
+			document.contentType !== "text/html" ? document.contentType :
+			document.querySelector('[data-testid="download-raw"]') ? "kept" : "swapped: " + document.body.innerText.slice(0, 60)`)
+		if got != "kept" && got != "application/json" {
+			t.Errorf("after clicking %s the page is %q, want the version page kept or the file shown by the browser", link, got)
+		}
+	}
 }

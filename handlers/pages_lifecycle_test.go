@@ -250,7 +250,14 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 	res = b.upload("/apis/payments/versions/1.2.0/spec", nil, "apod.yaml", readPageSample(t, "nasa.gov__apod__1.0.0.yaml"))
 	pageWantRedirect(t, "replace draft", res, "/apis/payments/versions/1.2.0")
 
-	// Downloads.
+	// Downloads. Their links are not boosted: htmx would swap the file's
+	// text into the page as HTML.
+	d = doc(t, b.get("/apis/payments/versions/1.0.0"))
+	for _, link := range []string{"download-raw", "download-json"} {
+		if got := d.Find(`[data-testid="`+link+`"]`).AttrOr("hx-boost", ""); got != "false" {
+			t.Errorf("%s link: hx-boost = %q, want \"false\"", link, got)
+		}
+	}
 	res = b.get("/apis/payments/versions/1.0.0/openapi")
 	raw := readAll(t, res)
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/yaml") {
