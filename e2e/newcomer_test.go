@@ -234,3 +234,23 @@ func TestDownloadLinksAreNotSwappedIntoThePage(t *testing.T) {
 		}
 	}
 }
+
+// A description's Markdown may link to a file of the portal (its own raw
+// description, say): the link is boosted like any other, so the answer
+// must not be swapped into the page as HTML.
+func TestDescriptionLinkToAFileIsNotSwappedIntoThePage(t *testing.T) {
+	p := startPortal(t)
+	spec := "openapi: 3.0.3\ninfo:\n  title: Echo\n  version: '1'\n  description: '[the file](/apis/echo/versions/1.0.0/openapi) <p id=\"injected\">hi</p>'\npaths:\n  /ping: {get: {summary: Ping, responses: {'200': {description: ok}}}}\n"
+	p.publishData(t, "platform", "echo", "Echo", []byte(spec))
+	b := newBrowser(t)
+	b.login(p, "dev")
+	b.visit(p.url + "/apis/echo/versions/1.0.0")
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="docs"] a[href="/apis/echo/versions/1.0.0/openapi"]`)))
+	time.Sleep(time.Second)
+	got := b.eval(`document.getElementById("injected") ? "injected" :
+		document.contentType !== "text/html" ? document.contentType :
+		document.querySelector('[data-testid="download-raw"]') ? "kept" : "swapped: " + document.body.innerText.slice(0, 60)`)
+	if got != "kept" {
+		t.Errorf("after clicking the description's link to its file the page is %q, want the version page kept (the file downloaded)", got)
+	}
+}

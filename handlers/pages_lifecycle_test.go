@@ -258,6 +258,17 @@ func TestAPIPagesCreateUploadAndShow(t *testing.T) {
 			t.Errorf("%s link: hx-boost = %q, want \"false\"", link, got)
 		}
 	}
+	// A boosted link to a file (one a description's Markdown holds) is sent
+	// to the browser to fetch itself, never swapped into the page.
+	for _, path := range []string{"/apis/payments/versions/1.0.0/openapi", "/apis/payments/versions/1.0.0/openapi.json"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Boosted", "true")
+		res := b.do(req)
+		if body := readAll(t, res); res.Header.Get("HX-Redirect") != path || strings.Contains(body, "openapi") {
+			t.Errorf("boosted GET %s: HX-Redirect %q and %d bytes, want HX-Redirect %q and not the file", path, res.Header.Get("HX-Redirect"), len(body), path)
+		}
+	}
 	res = b.get("/apis/payments/versions/1.0.0/openapi")
 	raw := readAll(t, res)
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/yaml") {

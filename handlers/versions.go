@@ -468,11 +468,27 @@ func specFileName(a *store.API, v *store.APIVersion, ext string) string {
 	return a.Slug + "-" + v.Version + ext
 }
 
+// fileForHTMX answers an htmx request for a file with HX-Redirect to it,
+// so that the browser fetches it itself. A boosted link to a file (the
+// page's own are not boosted, but a description's Markdown may hold one)
+// would have htmx swap the file's text into the page as HTML: the markup
+// of an uploaded description, htmx attributes included.
+func fileForHTMX(c *fiber.Ctx, location string) (bool, error) {
+	c.Vary("HX-Request")
+	if c.Get("HX-Request") != "true" {
+		return false, nil
+	}
+	return true, seeOther(c, location)
+}
+
 // DownloadSpec sends a version's description as it was uploaded.
 func (h *Handler) DownloadSpec(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	v, err := h.pageVersion(c)
 	if err != nil {
+		return err
+	}
+	if done, err := fileForHTMX(c, versionPath(a, v)+"/openapi"); done {
 		return err
 	}
 	ctype, ext := "application/yaml; charset=utf-8", ".yaml"
@@ -489,6 +505,9 @@ func (h *Handler) DownloadSpecJSON(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	v, err := h.pageVersion(c)
 	if err != nil {
+		return err
+	}
+	if done, err := fileForHTMX(c, versionPath(a, v)+"/openapi.json"); done {
 		return err
 	}
 	doc, err := h.life.StoredSpec(c.UserContext(), v)
