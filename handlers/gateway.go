@@ -64,7 +64,7 @@ func (h *Handler) renderGateway(c *fiber.Ctx, edit func(*gwview.View)) error {
 	if err != nil {
 		return err
 	}
-	v := gwview.View{Overview: o, Portal: c.BaseURL(), Now: h.now()}
+	v := gwview.View{Overview: o, Portal: c.BaseURL()}
 	edit(&v)
 	return h.render(c, gwview.Show(h.page(c, "Gateway", "gateway"), v))
 }

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
+	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
@@ -204,5 +206,38 @@ func TestHeldSyncAnswersWhenThePortalStops(t *testing.T) {
 	}
 	if a.status != http.StatusServiceUnavailable || a.media != "application/problem+json" || !strings.Contains(a.body, "the portal is stopping") {
 		t.Errorf("held sync when the portal stops: %d %q %s, want 503 application/problem+json saying the portal is stopping", a.status, a.media, a.body)
+	}
+}
+
+// TestGatewayPageClockIsTheDatabases: the Gateway page says how long ago a
+// node was heard by the clock that stamped it (the database's), not by the
+// clock of the instance serving the page: a node heard just now is not
+// shown as heard minutes ago (or in the future) by an instance whose clock
+// is off.
+func TestGatewayPageClockIsTheDatabases(t *testing.T) {
+	e := newEnv(t)
+	p, err := policy.New(context.Background(), e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app = handlers.New(e.store, p, handlers.Options{Hasher: e.hasher, MetricsToken: testMetricsToken,
+		Now: func() time.Time { return time.Now().Add(90 * time.Second) }}).App()
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	res, out := e.api("POST", "/api/v1/gateway/nodes", e.token(admin), map[string]any{"name": "edge-1"})
+	if res.StatusCode != 201 {
+		t.Fatalf("register: %d %v", res.StatusCode, out)
+	}
+	if res, _ := e.api("POST", gateway.SyncPath, out["token"].(string), map[string]any{"type": "hello", "wait_ms": 50, "agent": "test"}); res.StatusCode != 200 {
+		t.Fatalf("sync: %d", res.StatusCode)
+	}
+	b := e.browser()
+	b.login("admin")
+	d := doc(t, b.get("/gateway"))
+	row := d.Find(`[data-testid="node-row"][data-node="edge-1"]`)
+	if got := strings.TrimSpace(row.Find(`[data-testid="node-seen"]`).Text()); got != "just now" && got != "1s ago" {
+		t.Errorf("last contact of a node heard just now, on an instance whose clock is 90 s ahead: %q, want just now", got)
+	}
+	if got := row.AttrOr("data-state", ""); got != "in_sync" && got != "behind" {
+		t.Errorf("state %q of a node heard just now", got)
 	}
 }

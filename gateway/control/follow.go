@@ -39,9 +39,11 @@ func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (push.Node, 
 }
 
 // RecordNodeStatus stores what the hub knows of a node, on its registration
-// while it is active.
+// while it is active. The contact is stamped by the database's clock, not
+// by s.LastSeen (this instance's clock): the Gateway page of any instance
+// compares it with the database's clock.
 func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
-	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash, SeenAt: s.LastSeen.UTC(),
+	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash,
 		LastError: s.LastError, Agent: s.Agent}
 	if s.Rejected != nil {
 		st.RejectedVersion, st.RejectedHash = int64(s.Rejected.Version), s.Rejected.Hash
@@ -49,10 +51,10 @@ func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
 	return n.store.RecordGatewayNodeStatus(ctx, s.ID, st)
 }
 
-// RecordNodeSeen notes that a node was connected at at, on its
-// registration while it is active.
-func (n *Nodes) RecordNodeSeen(ctx context.Context, node push.Node, at time.Time) error {
-	return n.store.TouchGatewayNode(ctx, node.ID, at.UTC())
+// RecordNodeSeen notes that a node is connected now, by the database's
+// clock, on its registration while it is active.
+func (n *Nodes) RecordNodeSeen(ctx context.Context, node push.Node) error {
+	return n.store.TouchGatewayNode(ctx, node.ID)
 }
 
 // followInterval is how often an instance looks at the head without a

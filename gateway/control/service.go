@@ -54,11 +54,8 @@ const (
 	MaxNote      = 500 // the note of a deployment
 )
 
-// Options configures the service.
-type Options struct {
-	// Now returns the current time; nil means time.Now.
-	Now func() time.Time
-}
+// Options configures the service (nothing yet).
+type Options struct{}
 
 // Service applies the rules about gateway nodes and gateway settings.
 type Service struct {
@@ -66,18 +63,13 @@ type Service struct {
 	auth  Authorizer
 	src   *Source
 	hub   *push.Hub
-	now   func() time.Time
 }
 
 // New returns a Service. src gives the newest configuration head (for node
 // states); hub, when not nil, is this instance's push hub, whose held
 // requests of a revoked node end at once.
 func New(s *store.Store, authz Authorizer, src *Source, hub *push.Hub, opts Options) *Service {
-	svc := &Service{store: s, auth: authz, src: src, hub: hub, now: opts.Now}
-	if svc.now == nil {
-		svc.now = time.Now
-	}
-	return svc
+	return &Service{store: s, auth: authz, src: src, hub: hub}
 }
 
 // actor is who asks: a user, whose permissions apply, or the console.
@@ -220,6 +212,10 @@ type Overview struct {
 	Nodes   []NodeView
 	// UnreachableAfter is how long a silent node stays in its state.
 	UnreachableAfter time.Duration
+	// Now is the database's time the nodes' last contacts (stamped by
+	// the database) were measured against: how long ago a node was heard
+	// is Now minus its LastSeenAt, whatever this instance's clock says.
+	Now time.Time
 }
 
 // unreachableAfter is how long a node may be silent before it is shown as
@@ -240,7 +236,13 @@ func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	// The last contacts were stamped by the database's clock: they are
+	// compared with it, not with this instance's.
+	now, err := s.store.DatabaseNow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o.Now = now
 	o.Nodes = make([]NodeView, 0, len(ns))
 	for _, n := range ns {
 		st := push.NodeStatus{Name: n.Name, Applied: gateway.Head{Version: uint64(n.AppliedVersion), Hash: n.AppliedHash}, LastError: n.LastError}

@@ -62,15 +62,19 @@ type QuotaSource interface {
 
 // Recorder keeps node statuses where every portal instance reads them (the
 // database). Optional: without one, statuses are this instance's memory.
+// It stamps the contact with a clock every instance shares (the
+// database's), not with NodeStatus.LastSeen: the instances' clocks differ,
+// and one instance's stamp compared with another's clock would show a
+// connected node as unreachable.
 // It records by registration (NodeStatus.ID, Node.ID), and only while the
 // registration is active: a request of a revoked registration ending late
 // must not change the row of the name's next registration.
 type Recorder interface {
 	RecordNodeStatus(ctx context.Context, s NodeStatus) error
-	// RecordNodeSeen notes that the node was connected at at (the end of
-	// a held request), leaving what it reported as it is: its newer
+	// RecordNodeSeen notes that the node is connected now (the end of a
+	// held request), leaving what it reported as it is: its newer
 	// requests may have reached another instance meanwhile.
-	RecordNodeSeen(ctx context.Context, node Node, at time.Time) error
+	RecordNodeSeen(ctx context.Context, node Node) error
 }
 
 // NodeStatus is what the hub knows of one node.
@@ -81,7 +85,7 @@ type NodeStatus struct {
 	// Applied is the configuration the node serves.
 	Applied gateway.Head
 	// LastSeen is the last time the node was in contact (a request started
-	// or a held request ended).
+	// or a held request ended), by this hub's clock.
 	LastSeen time.Time
 	// LastError is the node's last refusal or own problem ("" when none).
 	LastError string
@@ -409,7 +413,7 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 	if start {
 		err = h.recorder.RecordNodeStatus(ctx, snapshot)
 	} else {
-		err = h.recorder.RecordNodeSeen(ctx, node, snapshot.LastSeen)
+		err = h.recorder.RecordNodeSeen(ctx, node)
 	}
 	if err != nil {
 		h.log.Warn("gateway node status not recorded", "node", node.Name, "err", err)

@@ -15,7 +15,6 @@ type View struct {
 	Overview *control.Overview
 	// Portal is this portal's URL, for the command that starts a node.
 	Portal string
-	Now    time.Time
 	Form   NodeForm
 	// NewNode and NewToken are shown once, right after a registration.
 	NewNode, NewToken string
