@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"mime"
@@ -54,7 +55,9 @@ func (n *Node) RunSync(ctx context.Context) error {
 			ask = n.quota.ask()
 		}
 		media, body, err := n.exchange(ctx, endpoint, n.syncRequest(&s, time.Now()))
-		if err != nil {
+		var big *oversizedError
+		oversized := errors.As(err, &big)
+		if err != nil && !oversized {
 			if ctx.Err() != nil {
 				break
 			}
@@ -84,6 +87,13 @@ func (n *Node) RunSync(ctx context.Context) error {
 		}
 		failures = 0
 		n.metrics.connected.Set(1)
+		if oversized {
+			// The portal answered: the answer is one the node refuses,
+			// as it refuses an invalid one (and asks for the full state
+			// again only after a backoff), not a failure to reach it.
+			n.reject(&s, big.rejection(), log)
+			continue
+		}
 		switch media {
 		case gateway.MediaSnapshot:
 			n.receiveSnapshot(body, &s, log)
@@ -257,10 +267,12 @@ func (n *Node) exchange(ctx context.Context, endpoint string, sr gateway.SyncReq
 		return "", nil, err
 	}
 	defer resp.Body.Close()
-	body, err := gateway.ReadLimited(resp.Body, n.opts.Limits.MaxBytes)
+	limit := n.opts.Limits.MaxBytes
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return "", nil, fmt.Errorf("reading the answer: %w", err)
 	}
+	tooLarge := int64(len(body)) > limit
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		return "", nil, errUnauthorized
@@ -272,10 +284,81 @@ func (n *Node) exchange(ctx context.Context, endpoint string, sr gateway.SyncReq
 		return "", nil, fmt.Errorf("the portal's answer has no media type")
 	}
 	switch media {
-	case gateway.MediaSnapshot, gateway.MediaDelta, gateway.MediaHeartbeat, gateway.MediaQuotas:
+	case gateway.MediaSnapshot, gateway.MediaDelta:
+		if tooLarge {
+			return media, nil, &oversizedError{media: media, head: leadingHead(body), limit: limit}
+		}
+		return media, body, nil
+	case gateway.MediaHeartbeat, gateway.MediaQuotas:
+		if tooLarge {
+			return "", nil, fmt.Errorf("reading the answer: document %w of %d bytes", gateway.ErrTooLarge, limit)
+		}
 		return media, body, nil
 	}
 	return "", nil, fmt.Errorf("the portal answered with %q, not a gateway sync message: is --portal the portal's address?", truncate(media, 100))
+}
+
+// oversizedError is a snapshot or delta larger than the node accepts
+// (Limits.MaxBytes): the node refuses it, as it refuses an invalid one.
+type oversizedError struct {
+	media string
+	head  gateway.Head // the refused version, read from the answer's start
+	limit int64
+}
+
+func (e *oversizedError) Error() string {
+	what := "snapshot"
+	if e.media == gateway.MediaDelta {
+		what = "delta"
+	}
+	return fmt.Sprintf("the %s is larger than the %d bytes this node accepts", what, e.limit)
+}
+
+// rejection is the refusal the node reports: of the full state, asked for
+// again after a backoff, or of a delta, which has the portal send the full
+// state.
+func (e *oversizedError) rejection() gateway.Rejection {
+	return gateway.Rejection{Version: e.head.Version, Hash: e.head.Hash, Full: e.media == gateway.MediaSnapshot, Reason: e.Error()}
+}
+
+// leadingHead reads the version and hash of a snapshot or delta from the
+// start of its encoding, where the portal writes them (before the routes):
+// the answer is cut at the node's limit, and cannot be decoded whole. It
+// returns what it found before the first array or object (zero values
+// when the start is not as written).
+func leadingHead(prefix []byte) gateway.Head {
+	var h gateway.Head
+	dec := json.NewDecoder(bytes.NewReader(prefix))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return h
+	}
+	for {
+		k, err := dec.Token()
+		if err != nil {
+			return h
+		}
+		key, ok := k.(string)
+		if !ok {
+			return h
+		}
+		v, err := dec.Token()
+		if err != nil {
+			return h
+		}
+		switch v := v.(type) {
+		case json.Delim:
+			return h
+		case json.Number:
+			if key == "version" {
+				h.Version, _ = strconv.ParseUint(v.String(), 10, 64)
+			}
+		case string:
+			if key == "hash" {
+				h.Hash = v
+			}
+		}
+	}
 }
 
 func syncEndpoint(portal string) (string, error) {

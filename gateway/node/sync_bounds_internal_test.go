@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
 )
 
 // TestSyncRequestStaysWithinThePortalsBounds: what a node reports (a
@@ -53,5 +54,39 @@ func TestSyncRequestStaysWithinThePortalsBounds(t *testing.T) {
 				t.Fatalf("the portal refuses the node's request: %v", err)
 			}
 		})
+	}
+}
+
+// TestLeadingHeadOfACutAnswer: the head of an answer cut at the node's
+// size limit is read from its start, the delta's own version and hash
+// rather than its base's.
+func TestLeadingHeadOfACutAnswer(t *testing.T) {
+	base, err := gateway.NewState(3, nil, []gateway.Plan{{ID: "free", RatePerMinute: 60}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := gatewaytest.NewSource(base)
+	next, err := src.Change(gateway.Delta{Plans: gateway.Changes[gateway.Plan]{Upsert: []gateway.Plan{{ID: "more", RatePerMinute: 6}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok, err := src.DeltaSince(t.Context(), base.Head())
+	if err != nil || !ok {
+		t.Fatal("no delta", err)
+	}
+	for name, tc := range map[string]struct {
+		enc  []byte
+		want gateway.Head
+	}{
+		"snapshot": {base.EncodeSnapshot(), base.Head()},
+		"delta":    {d.Encode(), next.Head()},
+	} {
+		cut := tc.enc[:len(tc.enc)-5]
+		if got := leadingHead(cut); got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", name, got, tc.want)
+		}
+	}
+	if got := leadingHead([]byte("not json")); got != (gateway.Head{}) {
+		t.Errorf("not json: got %+v, want nothing", got)
 	}
 }
