@@ -22,8 +22,11 @@ const (
 	leaseTTL   = time.Second
 	leaseLocal = 900 * time.Millisecond
 	// quotaRefusalHold is how long a node refuses a subscription over its
-	// daily quota without asking Redis again (other nodes may hand back
-	// unused quota in the meantime).
+	// daily quota without asking Redis again, from the sending of the call
+	// Redis refused (a client over its quota that keeps sending costs one
+	// round trip a second, not one per request). It is short because
+	// other nodes may hand back unused quota in the meantime; a new UTC
+	// day or another plan (a raised quota) ends it at once (prepare).
 	quotaRefusalHold = time.Second
 )
 
@@ -200,6 +203,13 @@ func (l *lease) finish(c *call, a answer, err error) {
 	case 2:
 		l.refusedUntil, l.quotaOut = c.sent.Add(quotaRefusalHold), true
 	}
+}
+
+// quotaRefused reports whether Redis refused the subscription over today's
+// quota less than quotaRefusalHold before now: a request is then refused
+// without asking again.
+func (l *lease) quotaRefused(now time.Time) bool {
+	return l.quotaOut && now.Before(l.refusedUntil)
 }
 
 // allowed is the decision for a request that took a token at now.

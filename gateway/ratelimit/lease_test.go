@@ -142,3 +142,40 @@ func TestLeasePoolArithmetic(t *testing.T) {
 }
 
 var errTest = errors.New("redis down")
+
+// TestQuotaRefusalHold: a quota refusal is held for quotaRefusalHold from
+// the refused call's sending, not a rate refusal; a new day or another plan
+// ends it at once.
+func TestQuotaRefusalHold(t *testing.T) {
+	t0 := time.Unix(1_000_000, 0)
+	lim := Limit{DailyQuota: 5}
+	refused := func(verdict int) *lease {
+		l := &lease{}
+		l.prepare(lim, 10, t0)
+		c := l.begin(1, 1, t0)
+		l.finish(c, answer{verdict: verdict, counted: 5, retry: time.Minute}, nil)
+		return l
+	}
+	l := refused(2)
+	for _, tc := range []struct {
+		at   time.Duration
+		want bool
+	}{{0, true}, {quotaRefusalHold - 1, true}, {quotaRefusalHold, false}, {time.Hour, false}} {
+		if got := l.quotaRefused(t0.Add(tc.at)); got != tc.want {
+			t.Errorf("%s after the refused call: held %v, want %v", tc.at, got, tc.want)
+		}
+	}
+	if l := refused(1); l.quotaRefused(t0) {
+		t.Error("a rate refusal held as a quota refusal")
+	}
+	l = refused(2)
+	l.prepare(lim, 11, t0)
+	if l.quotaRefused(t0) {
+		t.Error("the refusal held on the next day")
+	}
+	l = refused(2)
+	l.prepare(Limit{DailyQuota: 50}, 10, t0)
+	if l.quotaRefused(t0) {
+		t.Error("the refusal held after the plan's quota was raised")
+	}
+}

@@ -304,6 +304,13 @@ func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Tim
 	l := r.leases.lock(key)
 	l.prepare(limit, dayOf(now), mono)
 	l.demand.add(mono)
+	if l.pool == 0 && l.quotaRefused(mono) {
+		// Redis refused the quota a moment ago (prepare forgot it if the
+		// day or the plan changed since): refused again without a call.
+		d := quotaExceeded(limit, l.counted, now)
+		l.mu.Unlock()
+		return d, nil
+	}
 	if r.isDown(now) {
 		l.mu.Unlock()
 		return r.fallback(ctx, key, limit, now, nil)
