@@ -74,10 +74,13 @@ func validRequestID(b []byte) bool {
 type outcome struct {
 	route, keyID, subscription, reason string
 	m                                  *routeMetrics
-	// keyRefused: the subscription's key was refused (expired, or of
-	// another API). The access log names the subscription; its usage does
-	// not count the request, which never reached its API nor its limits.
-	keyRefused bool
+	// refused: the request of a subscription was refused before its
+	// limits (its key expired or of another API, its body too large). The
+	// access log names the subscription; its usage does not count the
+	// request, which never reached its API nor took anything of its
+	// limits (the portal counts a subscription's reported answers other
+	// than 429 against its daily quota).
+	refused bool
 	// rt is the request's route once known, and upstream whether the
 	// answer is the upstream's (forward set its lifecycle headers).
 	rt       *route
@@ -199,18 +202,18 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	o.keyID, o.subscription = k.ID, k.Subscription
 	if until := k.Until(); !until.IsZero() && !now.Before(until) {
-		o.reason, o.keyRefused = "expired key", true
+		o.reason, o.refused = "expired key", true
 		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="expired"`, "the API key has expired")
 		return
 	}
 	if k.API != r.API || k.Major != r.Major {
-		o.reason, o.keyRefused = "key of another API", true
+		o.reason, o.refused = "key of another API", true
 		writeProblem(ctx, fasthttp.StatusForbidden, "the API key does not subscribe to this API version", reqID, nil)
 		return
 	}
 
 	if !bodyRead {
-		o.reason = "body too large"
+		o.reason, o.refused = "body too large", true
 		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.Itoa(n.opts.MaxRequestBody)+" bytes", reqID, nil)
 		return
 	}
@@ -652,7 +655,7 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 		rm = n.metrics.noRoute
 	}
 	n.metrics.observe(rm, status, elapsed)
-	if o.subscription != "" && !o.keyRefused {
+	if o.subscription != "" && !o.refused {
 		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), len(ctx.Response.Body()))
 	}
 	if n.opts.AccessLog == nil {

@@ -213,3 +213,38 @@ func collector(t *testing.T, reg *prometheus.Registry, name, label string) prome
 	}
 	return c
 }
+
+// TestBodyTooLargeIsNotUsage: a request of a valid key that the node
+// refuses as too large (413) never reached the API nor its limits: it is
+// in the access log, not in the subscription's usage, whose answers other
+// than 429 the portal counts against the daily quota.
+func TestBodyTooLargeIsNotUsage(t *testing.T) {
+	up := startUpstream(t, "a")
+	p := startUsagePortal(t, config(t, 1, up.URL))
+	n, _ := startUsageNode(t, p.srv.URL, 64<<20)
+	waitVersion(t, n.Node, 1)
+	addr := strings.TrimPrefix(n.url, "http://")
+	for _, key := range []string{"ptk_k1_secret", "ptk_k5_secret"} { // k5: a plan with a daily quota
+		status, _ := rawRequest(t, addr, "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: "+key+"\r\nContent-Length: 16777217\r\n\r\n")
+		if !strings.HasPrefix(status, "413") {
+			t.Fatalf("a body over --max-body: %q, want 413", status)
+		}
+		// Then one request that is forwarded: its batch comes with or
+		// after the refused one's.
+		if r := get(t, n.url+"/ledger/v1/x", "X-API-Key", key); r.status != 200 {
+			t.Fatalf("a request of %s: %d", key, r.status)
+		}
+	}
+	var sum map[string]gateway.UsagePoint
+	if !gatewaytest.Eventually(5*time.Second, func() bool {
+		sum, _ = p.totals()
+		return sum["sub-1"].S2xx == 1 && sum["sub-5"].S2xx == 1
+	}) {
+		t.Fatalf("the portal received %+v", sum)
+	}
+	for _, sub := range []string{"sub-1", "sub-5"} {
+		if s := sum[sub]; s.S4xx != 0 {
+			t.Errorf("%s's usage counts %d 4xx answers, want the 413 left out: %+v", sub, s.S4xx, s)
+		}
+	}
+}
