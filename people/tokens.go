@@ -61,15 +61,18 @@ func (s *Service) CreateToken(ctx context.Context, actor *store.User, in TokenIn
 
 func (s *Service) createToken(ctx context.Context, a actor, owner *store.User, in TokenInput) (string, error) {
 	expires, errs := in.normalize(s.now())
+	if owner.Disabled {
+		errs["username"] = "This user is disabled: enable them before creating a token."
+	}
 	if len(errs) > 0 {
 		return "", apperr.Invalid(errs)
 	}
 	token, display := auth.NewPersonalToken()
 	t := &store.APIToken{UserID: owner.ID, Name: in.Name, Prefix: display, TokenHash: auth.HashToken(token), ExpiresAt: expires}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// Not after a password change the request did not see: that
-		// change revoked every token, and must revoke this one too.
-		if err := s.store.PasswordUnchanged(ctx, tx, owner.ID, owner.PasswordHash); err != nil {
+		// Not after a password change or a disable the request did not
+		// see: that change revoked every token, and must revoke this one too.
+		if err := s.store.CanHoldToken(ctx, tx, owner.ID, owner.PasswordHash); err != nil {
 			return err
 		}
 		if err := s.store.CreateToken(ctx, tx, t); err != nil {
@@ -78,7 +81,7 @@ func (s *Service) createToken(ctx context.Context, a actor, owner *store.User, i
 		return s.audit(ctx, tx, a, "token.create", "user", owner.Username, nil, "", in.Name+" ("+display+"…)", "")
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return "", apperr.Conflict("Your password was changed meanwhile: log in again to create a token.")
+		return "", apperr.Conflict("Your password was changed or your account disabled meanwhile: log in again to create a token.")
 	}
 	if err != nil {
 		return "", err

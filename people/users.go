@@ -164,6 +164,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 	}
 	before := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
 	wasAdmin := u.OrgRole == policy.RoleAdmin && !u.Disabled
+	wasDisabled := u.Disabled
 	u.DisplayName, u.Email, u.OrgRole, u.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
 	removesAdmin := wasAdmin && (u.OrgRole != policy.RoleAdmin || u.Disabled)
 	after := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
@@ -175,13 +176,28 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		// the check on themselves above. UpdateUser moved the policy
 		// version, a row every change of users writes, so the second
 		// such change waits for the first and counts after it.
-		if !removesAdmin {
-			return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
+		if removesAdmin {
+			if admins, err := s.store.CountActiveWithOrgRole(ctx, tx, policy.RoleAdmin); err != nil {
+				return err
+			} else if admins == 0 {
+				return apperr.Field("org_role", "This would leave the organisation without an active admin: make another user admin first.")
+			}
 		}
-		if admins, err := s.store.CountActiveWithOrgRole(ctx, tx, policy.RoleAdmin); err != nil {
-			return err
-		} else if admins == 0 {
-			return apperr.Field("org_role", "This would leave the organisation without an active admin: make another user admin first.")
+		// A disabled user holds no credentials: their sessions end and
+		// their tokens are revoked for good, so that enabling them again
+		// gives nothing back (they log in and create new tokens). Enabling
+		// revokes too: a user disabled before this rule may hold some.
+		if u.Disabled || wasDisabled {
+			if err := s.store.DeleteUserSessions(ctx, tx, u.ID, ""); err != nil {
+				return err
+			}
+			n, err := s.store.RevokeUserTokens(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				after += fmt.Sprintf(" tokens revoked=%d", n)
+			}
 		}
 		return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
 	})

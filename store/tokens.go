@@ -40,21 +40,22 @@ func (s *Store) CreateToken(ctx context.Context, db bun.IDB, t *APIToken) error 
 	return nil
 }
 
-// PasswordUnchanged checks, inside the transaction db belongs to, that the
-// user with id still has passwordHash, and holds the user's row until the
-// transaction ends, so that a password change (which revokes every token)
-// cannot commit in between. It returns ErrConflict when the password
-// changed: the request was made with credentials from before the change.
-func (s *Store) PasswordUnchanged(ctx context.Context, db bun.IDB, id int64, passwordHash string) error {
-	// An update, not a read: on PostgreSQL it waits for a password change
-	// in progress and then sees its new hash; SQLite has one writer.
+// CanHoldToken checks, inside the transaction db belongs to, that the user
+// with id still has passwordHash and is not disabled, and holds the user's
+// row until the transaction ends, so that a password change or a disable
+// (which revoke every token) cannot commit in between. It returns
+// ErrConflict when either happened: the request was made with credentials
+// from before the change.
+func (s *Store) CanHoldToken(ctx context.Context, db bun.IDB, id int64, passwordHash string) error {
+	// An update, not a read: on PostgreSQL it waits for a change in
+	// progress and then sees the new row; SQLite has one writer.
 	res, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = password_hash").
-		Where("id = ? AND password_hash = ?", id, passwordHash).Exec(ctx)
+		Where("id = ? AND password_hash = ? AND disabled = ?", id, passwordHash, false).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("check password: %w", translate(err))
 	}
 	if err := oneRow(res); errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("password changed since the request's credentials were read: %w", ErrConflict)
+		return fmt.Errorf("password changed or user disabled since the request's credentials were read: %w", ErrConflict)
 	} else if err != nil {
 		return err
 	}

@@ -95,7 +95,9 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 }
 
 // UpdateUser saves the profile, org role and disabled flag of u. A change of
-// role or of the disabled flag changes permissions, so the policy version is bumped.
+// role or of the disabled flag changes permissions, so the policy version is
+// bumped. Ending a disabled user's sessions and tokens is the caller's
+// (people.Service.UpdateUser), in the same transaction.
 func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	u.UpdatedAt = s.now()
 	res, err := db.NewUpdate().Model(u).
@@ -106,11 +108,6 @@ func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	}
 	if err := oneRow(res); err != nil {
 		return fmt.Errorf("update user %q: %w", u.Username, err)
-	}
-	if u.Disabled {
-		if _, err := db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
-			return fmt.Errorf("end sessions of disabled user: %w", translate(err))
-		}
 	}
 	return s.bumpPolicyVersion(ctx, db)
 }

@@ -451,7 +451,7 @@ func Edit(p layout.Page, f Form, roles []components.Option) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "> Disabled (cannot log in; sessions and tokens stop working)</label> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "> Disabled (cannot log in; sessions end and tokens are revoked for good)</label> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
