@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,21 +75,33 @@ func (h *Handler) EditUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled}
+	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, LockVersion: u.LockVersion}
 	return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
 }
 
-// UpdateUser saves a user's profile, org role and status.
+// UpdateUser saves a user's profile, org role and status. The form carries
+// the lock version it was read at, so a concurrent edit is refused, not
+// overwritten.
 func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
 	if err != nil {
 		return err
 	}
 	f := users.Form{Username: u.Username, DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role"), Disabled: c.FormValue("disabled") == "true"}
+	if lock, perr := strconv.ParseInt(c.FormValue("lock_version"), 10, 64); perr == nil {
+		u.LockVersion = lock
+	}
+	f.LockVersion = u.LockVersion
 	err = h.people.UpdateUser(c.UserContext(), currentUser(c), u, people.UserChange{DisplayName: &f.DisplayName, Email: &f.Email, OrgRole: &f.OrgRole, Disabled: &f.Disabled})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		f.Errors = fields
+		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+	}
+	var ce *apperr.ConflictError
+	if errors.As(err, &ce) {
+		c.Status(fiber.StatusConflict)
+		f.FormError = "Someone else changed this user while you were editing it. Reload the page to see their changes, then make yours again."
 		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
 	}
 	if err != nil {
@@ -118,11 +131,12 @@ type apiUser struct {
 	Email       string    `json:"email"`
 	OrgRole     string    `json:"org_role"`
 	Disabled    bool      `json:"disabled"`
+	LockVersion int64     `json:"lock_version"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
 func toAPIUser(u *store.User) apiUser {
-	return apiUser{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+	return apiUser{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, LockVersion: u.LockVersion, CreatedAt: u.CreatedAt}
 }
 
 // APICreateUser creates a user and returns their one-time password.
@@ -148,7 +162,9 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	}{toAPIUser(u), password})
 }
 
-// APIUpdateUser changes a user's org role, status or profile.
+// APIUpdateUser changes a user's org role, status or profile; an optional
+// lock_version makes the change conditional on nobody having changed the
+// user since the caller read it (409 otherwise).
 func (h *Handler) APIUpdateUser(c *fiber.Ctx) error {
 	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
 	if err != nil {
@@ -159,11 +175,16 @@ func (h *Handler) APIUpdateUser(c *fiber.Ctx) error {
 		Email       *string `json:"email"`
 		OrgRole     *string `json:"org_role"`
 		Disabled    *bool   `json:"disabled"`
+		LockVersion *int64  `json:"lock_version"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	if err := h.people.UpdateUser(c.UserContext(), currentUser(c), u, people.UserChange(body)); err != nil {
+	if body.LockVersion != nil {
+		u.LockVersion = *body.LockVersion
+	}
+	ch := people.UserChange{DisplayName: body.DisplayName, Email: body.Email, OrgRole: body.OrgRole, Disabled: body.Disabled}
+	if err := h.people.UpdateUser(c.UserContext(), currentUser(c), u, ch); err != nil {
 		return err
 	}
 	return c.JSON(toAPIUser(u))

@@ -127,10 +127,15 @@ type UserChange struct {
 	Disabled    *bool
 }
 
-// UpdateUser changes the profile, org role and status of u, as read. It
-// needs the "users manage" permission, and refuses a change that would
-// take the actor's own right to manage users away, so the org is never
-// left without an admin by accident.
+// msgUserChanged refuses the save of a user that someone else changed
+// since it was read (their lock version moved on).
+const msgUserChanged = "This user was changed by someone else since it was read (lock_version %d, now newer): read it again and reapply your change."
+
+// UpdateUser changes the profile, org role and status of u, as read at
+// u.LockVersion: when someone changed the user since, it changes nothing
+// and returns a ConflictError. It needs the "users manage" permission, and
+// refuses a change that would take the actor's own right to manage users
+// away, so the org is never left without an admin by accident.
 func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserChange) error {
 	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins change users."); err != nil {
 		return err
@@ -165,10 +170,12 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 	before := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
 	wasAdmin := u.OrgRole == policy.RoleAdmin && !u.Disabled
 	wasDisabled := u.Disabled
-	u.DisplayName, u.Email, u.OrgRole, u.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
-	removesAdmin := wasAdmin && (u.OrgRole != policy.RoleAdmin || u.Disabled)
-	after := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
-	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	next := *u
+	next.DisplayName, next.Email, next.OrgRole, next.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
+	removesAdmin := wasAdmin && (next.OrgRole != policy.RoleAdmin || next.Disabled)
+	after := fmt.Sprintf("org_role=%s disabled=%t", next.OrgRole, next.Disabled)
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		u := &next
 		if err := s.store.UpdateUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -201,6 +208,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		}
 		return s.audit(ctx, tx, asUser(actor), "user.update", "user", u.Username, nil, before, after, "")
 	})
+	if errors.Is(err, store.ErrConflict) {
+		return apperr.Conflict(fmt.Sprintf(msgUserChanged, u.LockVersion))
+	}
+	if err != nil {
+		return err
+	}
+	*u = next
+	return nil
 }
 
 // ProfileInput is what users change about themselves.

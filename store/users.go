@@ -21,9 +21,13 @@ type User struct {
 	Disabled     bool   `bun:"disabled"`
 	// MustChangePassword says the password is a one-time password someone
 	// else chose: the user chooses their own before using any page.
-	MustChangePassword bool      `bun:"must_change_password"`
-	CreatedAt          time.Time `bun:"created_at"`
-	UpdatedAt          time.Time `bun:"updated_at"`
+	MustChangePassword bool `bun:"must_change_password"`
+	// LockVersion moves on with every change of the profile, org role or
+	// status: a save of a user as read at one version is refused once
+	// someone else changed them.
+	LockVersion int64     `bun:"lock_version"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
 }
 
 // Name is the name to show for the user.
@@ -37,7 +41,7 @@ func (u *User) Name() string {
 // CreateUser inserts u. It returns ErrConflict when the username is taken.
 func (s *Store) CreateUser(ctx context.Context, db bun.IDB, u *User) error {
 	now := s.now()
-	u.CreatedAt, u.UpdatedAt = now, now
+	u.CreatedAt, u.UpdatedAt, u.LockVersion = now, now, 1
 	if _, err := db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, translate(err))
 	}
@@ -94,21 +98,25 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// UpdateUser saves the profile, org role and disabled flag of u. A change of
-// role or of the disabled flag changes permissions, so the policy version is
-// bumped. Ending a disabled user's sessions and tokens is the caller's
-// (people.Service.UpdateUser), in the same transaction.
+// UpdateUser saves the profile, org role and disabled flag of u if nobody
+// changed the user since it was read (u.LockVersion); otherwise it returns
+// ErrConflict. A change of role or of the disabled flag changes
+// permissions, so the policy version is bumped. Ending a disabled user's
+// sessions and tokens is the caller's (people.Service.UpdateUser), in the
+// same transaction.
 func (s *Store) UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
 	u.UpdatedAt = s.now()
 	res, err := db.NewUpdate().Model(u).
 		Column("display_name", "email", "org_role", "disabled", "updated_at").
-		WherePK().Exec(ctx)
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND lock_version = ?", u.ID, u.LockVersion).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update user %q: %w", u.Username, translate(err))
 	}
-	if err := oneRow(res); err != nil {
-		return fmt.Errorf("update user %q: %w", u.Username, err)
+	if oneRow(res) != nil {
+		return fmt.Errorf("update user %q: changed by someone else: %w", u.Username, ErrConflict)
 	}
+	u.LockVersion++
 	return s.bumpPolicyVersion(ctx, db)
 }
 
@@ -124,16 +132,17 @@ func (s *Store) CountActiveWithOrgRole(ctx context.Context, db bun.IDB, role str
 
 // UpdateProfile saves the display name and email of u, and nothing else:
 // the user saves their own profile from a copy read when their request
-// began, whose role and status an admin may have changed since.
+// began, whose role and status an admin may have changed since. It moves
+// the lock version on, so an admin's form read before it is refused.
 func (s *Store) UpdateProfile(ctx context.Context, db bun.IDB, u *User) error {
 	u.UpdatedAt = s.now()
-	res, err := db.NewUpdate().Model(u).Column("display_name", "email", "updated_at").WherePK().Exec(ctx)
+	var lock int64
+	err := db.NewUpdate().Model(u).Column("display_name", "email", "updated_at").
+		Set("lock_version = lock_version + 1").WherePK().Returning("lock_version").Scan(ctx, &lock)
 	if err != nil {
 		return fmt.Errorf("update profile %q: %w", u.Username, translate(err))
 	}
-	if err := oneRow(res); err != nil {
-		return fmt.Errorf("update profile %q: %w", u.Username, err)
-	}
+	u.LockVersion = lock
 	// Sessions are cached with their user, who is shown by name.
 	return s.authChanged(ctx, db)
 }
