@@ -145,10 +145,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			cancel()
 		}
 	}
+	// served is fail for a server: a deliberate stop whose grace ended
+	// with connections still open cuts them (the process ends with them),
+	// which is no failure (exit status 0, as `portico serve`), but is said.
+	served := func(what string, err error) {
+		if err != nil && ctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
+			log.Warn("shutdown grace ended: cutting the connections still open", "server", what)
+		}
+		fail(what, err)
+	}
 	wg.Add(5)
 	go func() { defer wg.Done(); fail("usage", n.RunUsage(ctx)) }()
-	go func() { defer wg.Done(); fail("data plane", n.Serve(ctx, ln, shutdownGrace)) }()
-	go func() { defer wg.Done(); fail("admin", n.ServeAdmin(ctx, aln)) }()
+	go func() { defer wg.Done(); served("data plane", n.Serve(ctx, ln, shutdownGrace)) }()
+	go func() { defer wg.Done(); served("admin", n.ServeAdmin(ctx, aln)) }()
 	go func() { defer wg.Done(); fail("sync", n.RunSync(ctx)) }()
 	go func() {
 		defer wg.Done()

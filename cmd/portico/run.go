@@ -321,12 +321,31 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	go func() { errc <- app.Listener(ln) }()
 	select {
 	case err := <-errc:
-		app.ShutdownWithTimeout(10 * time.Second) //nolint:errcheck // stopping on the error returned
+		app.ShutdownWithTimeout(shutdownGrace) //nolint:errcheck // stopping on the error returned
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+	return stopServing(app.ShutdownWithTimeout, shutdownGrace, log)
+}
+
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+// stopServing stops the server on a deliberate stop (SIGTERM) with
+// shutdown (the app's ShutdownWithTimeout): it lets requests in flight
+// finish for up to grace, then cuts the connections still open (the
+// process ends with them) and says so. Either way the stop went as asked,
+// so only a failure to stop is an error: the exit status is 0, as
+// portico-gateway's.
+func stopServing(shutdown func(time.Duration) error, grace time.Duration, log *slog.Logger) error {
+	err := shutdown(grace)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("shutdown grace ended: cutting the connections still open", "grace", grace)
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/logtest"
+)
+
+// TestServeStopsCleanlyWithAConnectionLeft: SIGTERM to `portico serve`
+// while a client is still in the middle of a request. After the grace the
+// server cuts the connection, says so in its log, and exits 0: a
+// deliberate stop is not a failure (portico-gateway exits 0 alike).
+func TestServeStopsCleanlyWithAConnectionLeft(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "portico")
+	if out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "PORTICO_SEARCH_MEANING=off", "PORTICO_DATABASE_URL=")
+	logs := &logtest.Buffer{}
+	cmd.Stderr = logs
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // gone already when the test passed
+	addrs := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`log in at http://(\S+)/login`).FindStringSubmatch(sc.Text()); m != nil {
+				addrs <- m[1]
+			}
+		}
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v\n%s", err, logs.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start:\n%s", logs.String())
+	}
+	// A request whose header never ends: the connection stays busy.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: portico\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err = <-done:
+	case <-time.After(40 * time.Second):
+		t.Fatalf("serve did not stop on SIGTERM:\n%s", logs.String())
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		t.Errorf("exit status after SIGTERM with a connection left: got %d, want 0\n%s", ee.ExitCode(), logs.String())
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "cutting the connections still open") {
+		t.Errorf("the log does not say the remaining connections were cut:\n%s", logs.String())
+	}
+}
