@@ -129,8 +129,9 @@ func (d *Document) Overview() Overview {
 		}
 	}
 	byTag := map[string][]OperationDoc{}
+	ss := newSummaries()
 	for _, r := range allOperations(t) {
-		doc := operationDoc(r)
+		doc := operationDoc(r, ss)
 		tags := r.op.Tags
 		if len(tags) == 0 && r.parent != nil {
 			tags = r.parent.op.Tags // a callback is listed with the operation that declares it
@@ -154,7 +155,7 @@ func (d *Document) Overview() Overview {
 	return ov
 }
 
-func operationDoc(r opRef) OperationDoc {
+func operationDoc(r opRef, ss *summaries) OperationDoc {
 	doc := OperationDoc{
 		Method:      r.method,
 		Path:        r.path,
@@ -165,7 +166,7 @@ func operationDoc(r opRef) OperationDoc {
 		Webhook:     r.webhook,
 		Callback:    r.callback,
 		CallbackOf:  r.callbackOf(),
-		Parameters:  parameterDocs(r.item.Parameters, r.op.Parameters),
+		Parameters:  parameterDocs(r.item.Parameters, r.op.Parameters, ss),
 	}
 	if r.op.RequestBody != nil && r.op.RequestBody.Value != nil {
 		b := r.op.RequestBody.Value
@@ -173,7 +174,7 @@ func operationDoc(r opRef) OperationDoc {
 			Required:     b.Required,
 			Description:  b.Description,
 			ContentTypes: sortedKeys(b.Content),
-			Schema:       contentSchema(b.Content),
+			Schema:       contentSchema(b.Content, ss),
 		}
 	}
 	if r.op.Responses != nil {
@@ -185,7 +186,7 @@ func operationDoc(r opRef) OperationDoc {
 			resp := ResponseDoc{
 				Status:       status,
 				ContentTypes: sortedKeys(ref.Value.Content),
-				Schema:       contentSchema(ref.Value.Content),
+				Schema:       contentSchema(ref.Value.Content, ss),
 			}
 			if ref.Value.Description != nil {
 				resp.Description = *ref.Value.Description
@@ -207,12 +208,12 @@ func responseOrder(m map[string]*openapi3.ResponseRef) []string {
 
 // parameterDocs merges path-item and operation parameters, the operation's
 // replacing the path item's of the same name and location.
-func parameterDocs(common, own openapi3.Parameters) []ParameterDoc {
+func parameterDocs(common, own openapi3.Parameters, ss *summaries) []ParameterDoc {
 	var out []ParameterDoc
 	for _, p := range mergedParameters(common, own) {
-		typ := summarize(p.Schema, 0, nil)
+		typ := ss.of(p.Schema)
 		if p.Schema == nil && len(p.Content) > 0 {
-			typ = contentSchema(p.Content)
+			typ = contentSchema(p.Content, ss)
 		}
 		out = append(out, ParameterDoc{
 			Name: p.Name, In: p.In, Required: p.Required, Type: typ,
@@ -246,10 +247,10 @@ func mainMediaType(content openapi3.Content) string {
 }
 
 // contentSchema summarises the schema of the main media type of content.
-func contentSchema(content openapi3.Content) string {
+func contentSchema(content openapi3.Content, ss *summaries) string {
 	main := mainMediaType(content)
 	if main == "" {
 		return ""
 	}
-	return summarize(content[main].Schema, 0, nil)
+	return ss.of(content[main].Schema)
 }

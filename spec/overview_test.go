@@ -214,17 +214,17 @@ components:
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
 			ref := d.Spec.Components.Schemas[tt.schema]
-			if got := summarize(ref, 0, nil); got != tt.want {
+			if got := summarize(ref); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
-	if got := summarize(nil, 0, nil); got != "any" {
+	if got := summarize(nil); got != "any" {
 		t.Errorf("nil schema: got %q, want any", got)
 	}
 	nullable := openapi3.NewStringSchema()
 	nullable.Nullable = true
-	if got := summarize(nullable.NewRef(), 0, nil); got != "string | null" {
+	if got := summarize(nullable.NewRef()); got != "string | null" {
 		t.Errorf("3.0 nullable string: got %q, want %q", got, "string | null")
 	}
 }

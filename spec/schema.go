@@ -3,6 +3,7 @@ package spec
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -15,63 +16,156 @@ const (
 	summaryProps = 8
 	// summaryVariants is how many oneOf/anyOf alternatives a summary lists.
 	summaryVariants = 4
+	// summaryLen is the most bytes of a summary; a longer one is cut and
+	// ends with "…".
+	summaryLen = 300
+	// summaryNodes is the most schemas one summary describes. With
+	// summaryLen it bounds the work of a summary whatever the schemas: a
+	// chain of array items, or schemas that each refer to the next twice,
+	// would otherwise give a summary that grows with the chain's length, or
+	// doubles with each level.
+	summaryNodes = 64
 )
 
-// summarize gives a short human description of the schema s, such as
-// "object{id: integer, name: string, tags: array<string>}", at the given
-// nesting depth. Nested objects are expanded to summaryDepth, long property
-// lists are cut with "…", and recursive schemas are shown by name where they
-// recur; stack holds the schemas being described above s.
-func summarize(s *openapi3.SchemaRef, depth int, stack []*openapi3.Schema) string {
+// summaries summarises schemas, each schema once: the operations of a
+// description often answer with the same few schemas.
+type summaries struct {
+	done map[summaryKey]string
+}
+
+type summaryKey struct {
+	v   *openapi3.Schema
+	ref string
+}
+
+func newSummaries() *summaries { return &summaries{done: map[summaryKey]string{}} }
+
+// of gives the summary of s (see summarize).
+func (ss *summaries) of(s *openapi3.SchemaRef) string {
 	if s == nil || s.Value == nil {
 		return "any"
 	}
+	k := summaryKey{s.Value, s.Ref}
+	if got, ok := ss.done[k]; ok {
+		return got
+	}
+	got := summarize(s)
+	ss.done[k] = got
+	return got
+}
+
+// summarize gives a short human description of the schema s, such as
+// "object{id: integer, name: string, tags: array<string>}". Nested objects
+// are expanded to summaryDepth, long property lists are cut with "…", and
+// recursive schemas are shown by name where they recur. The summary is at
+// most summaryLen bytes (and "…") and describes at most summaryNodes
+// schemas.
+func summarize(s *openapi3.SchemaRef) string {
+	var sm summary
+	sm.schema(s, 0, nil)
+	return sm.b.String()
+}
+
+// summary is one summary being written.
+type summary struct {
+	b     strings.Builder
+	nodes int
+	full  bool // summaryLen was reached: nothing more is written
+}
+
+// write appends text, cut at summaryLen.
+func (sm *summary) write(text string) {
+	if sm.full {
+		return
+	}
+	if room := summaryLen - sm.b.Len(); len(text) > room {
+		for room > 0 && !utf8.RuneStart(text[room]) {
+			room--
+		}
+		sm.b.WriteString(text[:room])
+		sm.b.WriteString("…")
+		sm.full = true
+		return
+	}
+	sm.b.WriteString(text)
+}
+
+// schema writes the summary of s at the given nesting depth; stack holds
+// the schemas being described above s.
+func (sm *summary) schema(s *openapi3.SchemaRef, depth int, stack []*openapi3.Schema) {
+	if sm.full {
+		return
+	}
+	if s == nil || s.Value == nil {
+		sm.write("any")
+		return
+	}
 	v := s.Value
 	name := refName(s.Ref)
-	if slices.Contains(stack, v) {
+	if slices.Contains(stack, v) || sm.nodes >= summaryNodes {
 		if name != "" {
-			return name
+			sm.write(name)
+		} else {
+			sm.write("…")
 		}
-		return "…"
+		return
 	}
+	sm.nodes++
 	stack = append(stack, v)
 
 	switch {
 	case len(v.AllOf) > 0:
-		return allOfSummary(s, depth, stack)
+		sm.allOf(s, depth, stack)
+		return
 	case len(v.OneOf) > 0:
-		return variants(v.OneOf, depth, stack)
+		sm.variants(v.OneOf, depth, stack)
+		return
 	case len(v.AnyOf) > 0:
-		return variants(v.AnyOf, depth, stack)
+		sm.variants(v.AnyOf, depth, stack)
+		return
 	}
 
 	types := typeNames(v)
-	var parts []string
+	wrote := false
+	sep := func() {
+		if wrote {
+			sm.write(" | ")
+		}
+		wrote = true
+	}
 	for _, typ := range types {
+		if sm.full {
+			return
+		}
 		switch typ {
 		case "array":
-			item := "any"
+			sep()
+			sm.write("array<")
 			if v.Items != nil {
-				item = summarize(v.Items, depth, stack)
+				sm.schema(v.Items, depth, stack)
+			} else {
+				sm.write("any")
 			}
-			parts = append(parts, "array<"+item+">")
+			sm.write(">")
 		case "object":
-			parts = append(parts, objectSummary(v.Properties, v.AdditionalProperties, name, depth, stack))
+			sep()
+			sm.object(v.Properties, v.AdditionalProperties, name, depth, stack)
 		default:
-			parts = append(parts, typ)
+			sep()
+			sm.write(typ)
 		}
 	}
-	if len(parts) == 0 {
+	if !wrote {
+		sep()
 		if len(v.Properties) > 0 || v.AdditionalProperties.Schema != nil {
-			parts = append(parts, objectSummary(v.Properties, v.AdditionalProperties, name, depth, stack))
+			sm.object(v.Properties, v.AdditionalProperties, name, depth, stack)
 		} else {
-			parts = append(parts, "any")
+			sm.write("any")
 		}
 	}
 	if v.Nullable && !slices.Contains(types, "null") {
-		parts = append(parts, "null")
+		sm.write(" | null")
 	}
-	return strings.Join(parts, " | ")
 }
 
 // typeNames gives the schema's types with "null" last.
@@ -86,60 +180,95 @@ func typeNames(v *openapi3.Schema) []string {
 	return types
 }
 
-// objectSummary lists the properties of an object, or gives its name when it
-// is nested too deep.
-func objectSummary(props openapi3.Schemas, additional openapi3.AdditionalProperties, name string, depth int, stack []*openapi3.Schema) string {
-	if len(props) == 0 {
+// object lists the properties of an object (the first summaryProps of
+// them in name order, found in props or, for an allOf, in the last of
+// parts that has it), or gives its name when it is nested too deep.
+func (sm *summary) object(props openapi3.Schemas, additional openapi3.AdditionalProperties, name string, depth int, stack []*openapi3.Schema, parts ...openapi3.Schemas) {
+	if props != nil {
+		parts = append(parts, props)
+	}
+	if !slices.ContainsFunc(parts, func(p openapi3.Schemas) bool { return len(p) > 0 }) {
 		if additional.Schema != nil {
-			return "map<string, " + summarize(additional.Schema, depth+1, stack) + ">"
+			sm.write("map<string, ")
+			sm.schema(additional.Schema, depth+1, stack)
+			sm.write(">")
+			return
 		}
-		return "object"
+		sm.write("object")
+		return
 	}
 	if depth >= summaryDepth {
 		if name != "" {
-			return name
+			sm.write(name)
+		} else {
+			sm.write("object{…}")
 		}
-		return "object{…}"
+		return
 	}
-	names := sortedKeys(props)
-	var b strings.Builder
-	b.WriteString("object{")
+	names, more := firstKeys(parts, summaryProps)
+	sm.write("object{")
 	for i, prop := range names {
-		if i == summaryProps {
-			b.WriteString(", …")
-			break
-		}
 		if i > 0 {
-			b.WriteString(", ")
+			sm.write(", ")
 		}
-		b.WriteString(prop)
-		b.WriteString(": ")
-		b.WriteString(summarize(props[prop], depth+1, stack))
+		sm.write(prop)
+		sm.write(": ")
+		var p *openapi3.SchemaRef
+		for j := len(parts) - 1; j >= 0 && p == nil; j-- {
+			p = parts[j][prop]
+		}
+		sm.schema(p, depth+1, stack)
 	}
-	b.WriteString("}")
-	return b.String()
+	if more {
+		sm.write(", …")
+	}
+	sm.write("}")
 }
 
-// allOfSummary merges the properties of the allOf parts into one object;
-// when no part has properties it describes the first part.
-func allOfSummary(s *openapi3.SchemaRef, depth int, stack []*openapi3.Schema) string {
-	props := openapi3.Schemas{}
+// firstKeys gives the first n distinct keys of the maps in name order, and
+// whether there are more; without sorting them all, as a schema may have
+// thousands of properties.
+func firstKeys(maps []openapi3.Schemas, n int) ([]string, bool) {
+	keys := make([]string, 0, n+1)
+	for _, m := range maps {
+		for k := range m {
+			i, found := slices.BinarySearch(keys, k)
+			if found || i > n {
+				continue
+			}
+			keys = slices.Insert(keys, i, k)
+			if len(keys) > n+1 {
+				keys = keys[:n+1]
+			}
+		}
+	}
+	if len(keys) > n {
+		return keys[:n], true
+	}
+	return keys, false
+}
+
+// allOf merges the properties of the allOf parts into one object; when no
+// part has properties it describes the first part.
+func (sm *summary) allOf(s *openapi3.SchemaRef, depth int, stack []*openapi3.Schema) {
+	var parts []openapi3.Schemas
 	var additional openapi3.AdditionalProperties
 	var collect func(ref *openapi3.SchemaRef, guard int)
 	collect = func(ref *openapi3.SchemaRef, guard int) {
-		if ref == nil || ref.Value == nil || guard > summaryDepth+2 {
+		if ref == nil || ref.Value == nil || guard > summaryDepth+2 || sm.nodes >= summaryNodes {
 			return
 		}
-		for k, p := range ref.Value.Properties {
-			props[k] = p
+		if len(ref.Value.Properties) > 0 {
+			parts = append(parts, ref.Value.Properties)
 		}
 		if ref.Value.AdditionalProperties.Schema != nil {
 			additional = ref.Value.AdditionalProperties
 		}
 		for _, part := range ref.Value.AllOf {
-			if part != nil && part.Value != nil && !slices.Contains(stack, part.Value) {
+			if part != nil && part.Value != nil && !slices.Contains(stack, part.Value) && sm.nodes < summaryNodes {
 				// The parts are being described too: a property that
 				// leads back to one of them is a cycle.
+				sm.nodes++
 				stack = append(stack, part.Value)
 				collect(part, guard+1)
 			}
@@ -147,27 +276,29 @@ func allOfSummary(s *openapi3.SchemaRef, depth int, stack []*openapi3.Schema) st
 	}
 	outer := stack
 	collect(s, 0)
-	if len(props) == 0 && additional.Schema == nil {
-		return summarize(s.Value.AllOf[0], depth, outer)
+	if len(parts) == 0 && additional.Schema == nil {
+		sm.schema(s.Value.AllOf[0], depth, outer)
+		return
 	}
-	return objectSummary(props, additional, refName(s.Ref), depth, stack)
+	sm.object(nil, additional, refName(s.Ref), depth, stack, parts...)
 }
 
 // variants describes oneOf or anyOf alternatives as "A | B".
-func variants(list openapi3.SchemaRefs, depth int, stack []*openapi3.Schema) string {
-	var parts []string
+func (sm *summary) variants(list openapi3.SchemaRefs, depth int, stack []*openapi3.Schema) {
 	for i, alt := range list {
-		if i == summaryVariants {
-			parts = append(parts, "…")
-			break
+		if i > 0 {
+			sm.write(" | ")
+		}
+		if i == summaryVariants || sm.full {
+			sm.write("…")
+			return
 		}
 		if name := refName(altRef(alt)); name != "" {
-			parts = append(parts, name)
+			sm.write(name)
 			continue
 		}
-		parts = append(parts, summarize(alt, depth+1, stack))
+		sm.schema(alt, depth+1, stack)
 	}
-	return strings.Join(parts, " | ")
 }
 
 func altRef(s *openapi3.SchemaRef) string {
