@@ -13,14 +13,18 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
 // converter builds a GitHub-flavoured Markdown converter (tables, autolinks,
-// strikethrough, task lists). Raw HTML in the source is dropped by goldmark's
-// default renderer; the sanitiser below is the second line of defence.
+// strikethrough, task lists), its tables bounded (see boundedTables). Raw
+// HTML in the source is dropped by goldmark's default renderer; the
+// sanitiser below is the second line of defence.
 //
 // It is built once, like the policy below: both are safe for concurrent use
 // once built (goldmark's author in gohugoio/hugo PR 6484; bluemonday's
@@ -28,8 +32,76 @@ import (
 // which took a third of the time of a large description's docs page when
 // it was done per call.
 var converter = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(goldmark.WithExtensions(extension.GFM))
+	return goldmark.New(goldmark.WithExtensions(extension.Linkify, boundedTables{}, extension.Strikethrough, extension.TaskList))
 })
+
+// minTableCells is how many cells a table may always have; beyond it, no
+// more than its text has bytes.
+const minTableCells = 4096
+
+// boundedTables is goldmark's GFM table extension, except that a table
+// that would have more cells than max(minTableCells, its bytes) stays a
+// paragraph. GFM fills every row up to the header's number of cells, so
+// a header of 1,000 cells over 1,000 one-letter rows (6 KB) made a million
+// cells: 10 MB of HTML and 540 MiB allocated.
+type boundedTables struct{}
+
+// Extend registers the table parts as extension.Table does.
+func (boundedTables) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(
+		parser.WithParagraphTransformers(util.Prioritized(boundedTableTransformer{extension.NewTableParagraphTransformer()}, 200)),
+		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+	)
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(extension.NewTableHTMLRenderer(), 500)))
+}
+
+type boundedTableTransformer struct{ table parser.ParagraphTransformer }
+
+// Transform makes a table of the paragraph, as goldmark does, unless a
+// line that may be its delimiter row gives more cells than the bound.
+func (t boundedTableTransformer) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := node.Lines()
+	source := reader.Source()
+	size := 0
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		size += seg.Len()
+	}
+	for i := 1; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		if cols := delimiterColumns(seg.Value(source)); cols*(lines.Len()-i+1) > max(minTableCells, size) {
+			return
+		}
+	}
+	t.table.Transform(node, reader, pc)
+}
+
+// delimiterColumns gives the number of columns of a table's delimiter row
+// (such as "|:---|---:|"), or 0 when line cannot be one.
+func delimiterColumns(line []byte) int {
+	dash := false
+	for _, b := range line {
+		switch b {
+		case '-':
+			dash = true
+		case '|', ':', ' ', '\t', '\n', '\r', '\v', '\f':
+		default:
+			return 0
+		}
+	}
+	if !dash {
+		return 0
+	}
+	line = bytes.TrimSpace(line)
+	return bytes.Count(line, []byte("|")) + 1 - btoi(bytes.HasPrefix(line, []byte("|"))) - btoi(len(line) > 1 && bytes.HasSuffix(line, []byte("|")))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // policy is bluemonday's user-generated-content policy: formatting, links
 // and tables stay; scripts, event handlers, styles and javascript: URLs go.
