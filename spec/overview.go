@@ -20,7 +20,8 @@ type Overview struct {
 	SecuritySchemes []SecuritySchemeDoc
 	// Groups holds the operations by tag, in Document.Tags order, with
 	// untagged operations last under DefaultGroup. An operation with several
-	// tags is listed in each group; tags without operations are left out.
+	// tags is listed in the group of each (of its first MaxOperationTags
+	// distinct tags); tags without operations are left out.
 	Groups []TagGroup
 }
 
@@ -136,6 +137,7 @@ func (d *Document) Overview() Overview {
 		if len(tags) == 0 && r.parent != nil {
 			tags = r.parent.op.Tags // a callback is listed with the operation that declares it
 		}
+		tags = operationTags(tags)
 		if len(tags) == 0 {
 			tags = []string{DefaultGroup}
 		}
@@ -153,6 +155,28 @@ func (d *Document) Overview() Overview {
 		}
 	}
 	return ov
+}
+
+// MaxOperationTags is the most tags under which the documentation lists
+// one operation. Each listing renders the operation (and its description)
+// again: an operation of a few kilobytes with thousands of tags, or one tag
+// repeated, would make the page thousands of times larger than the
+// description. Real operations have one or two.
+const MaxOperationTags = 8
+
+// operationTags gives the first MaxOperationTags distinct non-empty names
+// of tags.
+func operationTags(tags []string) []string {
+	var out []string
+	for _, tag := range tags {
+		if len(out) == MaxOperationTags {
+			break
+		}
+		if tag != "" && !slices.Contains(out, tag) {
+			out = append(out, tag)
+		}
+	}
+	return out
 }
 
 func operationDoc(r opRef, ss *summaries) OperationDoc {

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,5 +76,42 @@ func TestOverviewSummariesAreBounded(t *testing.T) {
 				t.Errorf("Overview allocated %d KiB, want at most %d KiB", alloc>>10, maxAlloc>>10)
 			}
 		})
+	}
+}
+
+// TestOverviewListsAnOperationUnderFewTags gives one operation thousands
+// of tags, repeated or distinct: the documentation would list (and render,
+// with its description) the operation once per tag. It is listed once per
+// distinct tag, under at most MaxOperationTags of them.
+func TestOverviewListsAnOperationUnderFewTags(t *testing.T) {
+	for name, tag := range map[string]func(i int) string{
+		"repeated": func(int) string { return "a" },
+		"distinct": func(i int) string { return fmt.Sprintf("t%d", i) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tags := make([]string, 3000)
+			for i := range tags {
+				tags[i] = tag(i)
+			}
+			d := mustParse(t, []byte("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n"+
+				"      description: "+strings.Repeat("word ", 200)+"\n      tags: ["+strings.Join(tags, ", ")+"]\n"+
+				"      responses: {'200': {description: ok}}\n"))
+			listed := 0
+			for _, g := range d.Overview().Groups {
+				listed += len(g.Operations)
+			}
+			want := min(len(slices.Compact(slices.Clone(tags))), MaxOperationTags)
+			if listed != want {
+				t.Errorf("the operation is listed %d times, want %d", listed, want)
+			}
+		})
+	}
+	d := mustParse(t, []byte("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [b, a, b]\n      responses: {'200': {description: ok}}\n"))
+	var groups []string
+	for _, g := range d.Overview().Groups {
+		groups = append(groups, fmt.Sprintf("%s:%d", g.Tag, len(g.Operations)))
+	}
+	if got := strings.Join(groups, " "); got != "b:1 a:1" {
+		t.Errorf("groups %q, want %q", got, "b:1 a:1")
 	}
 }
