@@ -157,6 +157,72 @@ func callbacks(ops []opRef) []opRef {
 	return out
 }
 
+// MaxOperations is the most operations a description may have, each
+// operation of a callback counted once for every operation that declares
+// the callback (as the documentation, the catalog and the agent list it).
+// The parse budget bounds the rest, but not this: a callback component is
+// declared by reference, so 300 operations sharing a callback of 300
+// operations (40 KB) gave 90,300 operations to document and index. Real
+// descriptions have at most a few thousand.
+const MaxOperations = 20_000
+
+// checkOperationCount refuses a description that has more than
+// MaxOperations operations, with the line of the operation where the count
+// passes it. It counts without listing them.
+func (d *Document) checkOperationCount(t *openapi3.T) *ValidationError {
+	n := 0
+	perCallback := map[*openapi3.Callback]int{}
+	over := func(ptr, location string) *ValidationError {
+		if n <= MaxOperations {
+			return nil
+		}
+		return invalidAt(d.Line(ptr), location, "the description has more than %d operations (counting the operations of a callback once for each operation that declares it): split it into several APIs", MaxOperations)
+	}
+	if t.Paths != nil {
+		for _, path := range sortedKeys(t.Paths.Map()) {
+			item := t.Paths.Value(path)
+			if item == nil {
+				continue
+			}
+			for _, method := range methodOrder() {
+				op := item.GetOperation(method)
+				if op == nil {
+					continue
+				}
+				n++
+				for _, ref := range op.Callbacks {
+					if ref == nil || ref.Value == nil {
+						continue
+					}
+					c, ok := perCallback[ref.Value]
+					if !ok {
+						for _, cb := range ref.Value.Map() {
+							if cb != nil {
+								c += len(cb.Operations())
+							}
+						}
+						perCallback[ref.Value] = c
+					}
+					n += c
+				}
+				ptr := "/paths/" + strings.ReplaceAll(strings.ReplaceAll(path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(method)
+				if verr := over(ptr, "paths."+path+"."+strings.ToLower(method)); verr != nil {
+					return verr
+				}
+			}
+		}
+	}
+	for _, name := range sortedKeys(t.Webhooks) {
+		if item := t.Webhooks[name]; item != nil {
+			n += len(item.Operations())
+			if verr := over("/webhooks/"+strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1"), "webhooks."+name); verr != nil {
+				return verr
+			}
+		}
+	}
+	return nil
+}
+
 // allOperations lists the operations of t under paths (see operations),
 // then those of their callbacks (see callbacks), then those of its
 // webhooks (see webhooks).

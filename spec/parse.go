@@ -157,9 +157,9 @@ func validationOptions() []openapi3.ValidationOption {
 // saying what and where, only when it cannot be used: empty, over MaxSize,
 // not YAML or JSON, not OpenAPI 3.0/3.1 or Swagger 2.0, with references
 // that cannot be resolved (references to other files or URLs are never
-// fetched), without any path or webhook, or over the parse budget (MaxNodes
+// fetched), without any path or webhook, over the parse budget (MaxNodes
 // values with YAML aliases expanded, MaxDepth levels), which is checked
-// before anything expands it.
+// before anything expands it, or with more than MaxOperations operations.
 func Parse(data []byte) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -228,6 +228,9 @@ func Parse(data []byte) (doc *Document, err error) {
 	}
 	if (t.Paths == nil || t.Paths.Len() == 0) && len(t.Webhooks) == 0 {
 		return nil, invalidAt(d.Line("/paths"), "paths", "the description has no paths (and no webhooks): there is no API to publish")
+	}
+	if verr := d.checkOperationCount(t); verr != nil {
+		return nil, verr
 	}
 	d.Spec = t
 	d.Validation = fixes
