@@ -166,18 +166,32 @@ func callbacks(ops []opRef) []opRef {
 // descriptions have at most a few thousand.
 const MaxOperations = 20_000
 
-// checkOperationCount refuses a description that has more than
-// MaxOperations operations, with the line of the operation where the count
-// passes it. It counts without listing them.
-func (d *Document) checkOperationCount(t *openapi3.T) *ValidationError {
-	n := 0
-	perCallback := map[*openapi3.Callback]int{}
+// MaxDocumented is the most text, in bytes, the documentation of a
+// description's operations may show: summaries, descriptions, parameters
+// and the media types of bodies and responses, each component's counted
+// once for every operation that uses it (the page shows it under each).
+// A description that shares nothing documents less than its own size
+// (10 MiB at most); the largest sample documents about 1 MiB.
+const MaxDocumented = 16 << 20
+
+// checkOperations refuses a description that has more than MaxOperations
+// operations, or whose operations document more than MaxDocumented bytes,
+// with the line of the operation where the count passes the limit. It
+// counts without listing anything, each shared component measured once.
+func (d *Document) checkOperations(t *openapi3.T) *ValidationError {
+	c := opCounter{callbacks: map[*openapi3.Callback][2]int{}, params: map[*openapi3.Parameter]int{},
+		bodies: map[*openapi3.RequestBody]int{}, responses: map[*openapi3.Response]int{}}
+	ops, text := 0, 0
 	over := func(ptr, location string) *ValidationError {
-		if n <= MaxOperations {
-			return nil
+		switch {
+		case ops > MaxOperations:
+			return invalidAt(d.Line(ptr), location, "the description has more than %d operations (counting the operations of a callback once for each operation that declares it): split it into several APIs", MaxOperations)
+		case text > MaxDocumented:
+			return invalidAt(d.Line(ptr), location, "the operations document more than %d MiB of text (counting a shared parameter, body or response once for each operation that uses it): shorten the descriptions of shared components or split the description into several APIs", MaxDocumented>>20)
 		}
-		return invalidAt(d.Line(ptr), location, "the description has more than %d operations (counting the operations of a callback once for each operation that declares it): split it into several APIs", MaxOperations)
+		return nil
 	}
+	escape := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
 	if t.Paths != nil {
 		for _, path := range sortedKeys(t.Paths.Map()) {
 			item := t.Paths.Value(path)
@@ -189,24 +203,9 @@ func (d *Document) checkOperationCount(t *openapi3.T) *ValidationError {
 				if op == nil {
 					continue
 				}
-				n++
-				for _, ref := range op.Callbacks {
-					if ref == nil || ref.Value == nil {
-						continue
-					}
-					c, ok := perCallback[ref.Value]
-					if !ok {
-						for _, cb := range ref.Value.Map() {
-							if cb != nil {
-								c += len(cb.Operations())
-							}
-						}
-						perCallback[ref.Value] = c
-					}
-					n += c
-				}
-				ptr := "/paths/" + strings.ReplaceAll(strings.ReplaceAll(path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(method)
-				if verr := over(ptr, "paths."+path+"."+strings.ToLower(method)); verr != nil {
+				n, size := c.operation(item, op, true)
+				ops, text = ops+n, text+size
+				if verr := over("/paths/"+escape(path)+"/"+strings.ToLower(method), "paths."+path+"."+strings.ToLower(method)); verr != nil {
 					return verr
 				}
 			}
@@ -214,13 +213,93 @@ func (d *Document) checkOperationCount(t *openapi3.T) *ValidationError {
 	}
 	for _, name := range sortedKeys(t.Webhooks) {
 		if item := t.Webhooks[name]; item != nil {
-			n += len(item.Operations())
-			if verr := over("/webhooks/"+strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1"), "webhooks."+name); verr != nil {
+			for _, op := range item.Operations() {
+				n, size := c.operation(item, op, false)
+				ops, text = ops+n, text+size
+			}
+			if verr := over("/webhooks/"+escape(name), "webhooks."+name); verr != nil {
 				return verr
 			}
 		}
 	}
 	return nil
+}
+
+// opCounter measures operations, keeping the measure of each component.
+type opCounter struct {
+	callbacks map[*openapi3.Callback][2]int // operations, text
+	params    map[*openapi3.Parameter]int
+	bodies    map[*openapi3.RequestBody]int
+	responses map[*openapi3.Response]int
+}
+
+// operation gives the number of operations op of item stands for (itself
+// and, with callbacks, its callbacks' operations) and the text they
+// document.
+func (c *opCounter) operation(item *openapi3.PathItem, op *openapi3.Operation, callbacks bool) (int, int) {
+	ops, text := 1, len(op.Summary)+len(op.Description)
+	for _, ref := range append(slices.Clip(item.Parameters), op.Parameters...) {
+		if ref != nil && ref.Value != nil {
+			text += measured(c.params, ref.Value, func(p *openapi3.Parameter) int { return len(p.Name) + len(p.Description) })
+		}
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		text += measured(c.bodies, op.RequestBody.Value, func(b *openapi3.RequestBody) int { return len(b.Description) + keysLen(b.Content) })
+	}
+	if op.Responses != nil {
+		for _, ref := range op.Responses.Map() {
+			if ref != nil && ref.Value != nil {
+				text += measured(c.responses, ref.Value, func(r *openapi3.Response) int {
+					n := keysLen(r.Content)
+					if r.Description != nil {
+						n += len(*r.Description)
+					}
+					return n
+				})
+			}
+		}
+	}
+	if !callbacks {
+		return ops, text
+	}
+	for _, ref := range op.Callbacks {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		m, ok := c.callbacks[ref.Value]
+		if !ok {
+			for _, citem := range ref.Value.Map() {
+				if citem != nil {
+					for _, cop := range citem.Operations() {
+						n, size := c.operation(citem, cop, false)
+						m[0], m[1] = m[0]+n, m[1]+size
+					}
+				}
+			}
+			c.callbacks[ref.Value] = m
+		}
+		ops, text = ops+m[0], text+m[1]
+	}
+	return ops, text
+}
+
+// measured gives the measure of v, computing it once.
+func measured[T any](seen map[*T]int, v *T, measure func(*T) int) int {
+	n, ok := seen[v]
+	if !ok {
+		n = measure(v)
+		seen[v] = n
+	}
+	return n
+}
+
+// keysLen is the length of the keys of content.
+func keysLen(content openapi3.Content) int {
+	n := 0
+	for k := range content {
+		n += len(k)
+	}
+	return n
 }
 
 // allOperations lists the operations of t under paths (see operations),

@@ -159,7 +159,8 @@ func validationOptions() []openapi3.ValidationOption {
 // that cannot be resolved (references to other files or URLs are never
 // fetched), without any path or webhook, over the parse budget (MaxNodes
 // values with YAML aliases expanded, MaxDepth levels), which is checked
-// before anything expands it, or with more than MaxOperations operations.
+// before anything expands it, or with more than MaxOperations operations or
+// MaxDocumented bytes of text documented for them.
 func Parse(data []byte) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -229,7 +230,7 @@ func Parse(data []byte) (doc *Document, err error) {
 	if (t.Paths == nil || t.Paths.Len() == 0) && len(t.Webhooks) == 0 {
 		return nil, invalidAt(d.Line("/paths"), "paths", "the description has no paths (and no webhooks): there is no API to publish")
 	}
-	if verr := d.checkOperationCount(t); verr != nil {
+	if verr := d.checkOperations(t); verr != nil {
 		return nil, verr
 	}
 	d.Spec = t
