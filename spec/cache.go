@@ -17,9 +17,21 @@ import (
 // margin: measured on the samples, Stripe's 32,772 values keep 12.6 MiB
 // (403 bytes each, its source and YAML tree included), Slack's 284 bytes
 // each. The cache budgets documents by Nodes × BytesPerNode, not by their
-// source size, since YAML aliases can make a small source expand a
-// thousandfold.
+// source size alone, since YAML aliases can make a small source expand a
+// thousandfold (see Cost).
 const BytesPerNode = 512
+
+// BytesPerSourceByte is the memory a parsed description keeps per byte of
+// its source, at least: the source, and the texts of the YAML tree and of
+// the OpenAPI model parsed from it (a description of 2 MiB of text in a few
+// values keeps 6 MiB).
+const BytesPerSourceByte = 3
+
+// Cost is the memory the cache counts for d: by its values, or by its
+// source when its values are few but long.
+func (d *Document) Cost() int64 {
+	return max(int64(d.Nodes)*BytesPerNode, int64(len(d.Source))*BytesPerSourceByte)
+}
 
 // BusyError says that a description was not parsed because the parser was
 // busy with others for too long; the request may be tried again.
@@ -34,7 +46,7 @@ func (e *BusyError) Error() string {
 // CacheOptions configures a Cache.
 type CacheOptions struct {
 	// MaxBytes is the memory the cached documents may take, as estimated
-	// by Nodes × BytesPerNode. Zero means 96 MiB.
+	// by Document.Cost. Zero means 96 MiB.
 	MaxBytes int64
 	// Parallel is how many descriptions are parsed at once; the others
 	// wait. Zero means half the CPUs, at least one and at most four.
@@ -156,7 +168,7 @@ func (c *Cache) get(key [sha256.Size]byte) *Document {
 // put keeps doc unless a document of the same content is kept already.
 func (c *Cache) put(key [sha256.Size]byte, doc *Document) {
 	if _, ok := c.docs.Get(key); !ok {
-		c.docs.Put(key, doc, int64(doc.Nodes)*BytesPerNode)
+		c.docs.Put(key, doc, doc.Cost())
 	}
 }
 

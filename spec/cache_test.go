@@ -3,6 +3,8 @@ package spec
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -146,5 +148,31 @@ func TestCacheBudgetsByNodes(t *testing.T) {
 	}
 	if c.Len() != 0 {
 		t.Errorf("a document costing %d bytes was cached in a budget of %d", int64(d.Nodes)*BytesPerNode, int64(d.Nodes)*BytesPerNode-1)
+	}
+}
+
+// TestCacheBudgetsBySize keeps descriptions that have few values but long
+// texts: each keeps its source and the texts parsed from it, so a cache of
+// 16 MiB holds at most a few of 2 MiB, and the heap it keeps stays near
+// its budget.
+func TestCacheBudgetsBySize(t *testing.T) {
+	const budget = 16 << 20
+	c := NewCache(CacheOptions{MaxBytes: budget})
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range 20 {
+		data := []byte(fmt.Sprintf("openapi: 3.0.3\ninfo: {title: T%d, version: '1', description: '%s'}\npaths: {/a: {get: {responses: {'200': {description: ok}}}}}\n", i, strings.Repeat("word ", 400_000)))
+		if _, err := c.Parse(context.Background(), data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if n := c.Len(); n > budget/(2<<20) {
+		t.Errorf("the cache holds %d descriptions of 2 MiB each, want at most %d in %d MiB", n, budget/(2<<20), budget>>20)
+	}
+	if kept := int64(after.HeapAlloc) - int64(before.HeapAlloc); kept > 2*budget {
+		t.Errorf("the cache keeps %d MiB of heap, want at most %d MiB", kept>>20, 2*budget>>20)
 	}
 }
