@@ -12,9 +12,12 @@ import (
 // its JSON do not read and decode a report of thousands of changes on every
 // view. A report is immutable once computed; the key includes when it was
 // computed, so a recomputed one is never served stale. The budget is in
-// items (changes and findings), about 400 bytes each decoded.
+// bytes: each change and finding costs reportItemBytes and its texts (a
+// finding names its place twice, and a path may be as long as the
+// description allows, so counting items alone let a few reports hold
+// hundreds of MiB).
 type reportCache struct {
-	entries *lru.Cache[int64, *cachedReport] // by request id, costing their items
+	entries *lru.Cache[int64, *cachedReport] // by request id, costing reportSize
 
 	// mu guards the judgements of the entries.
 	mu sync.Mutex
@@ -29,14 +32,32 @@ type cachedReport struct {
 	judged   *spec.Judgement
 }
 
-func newReportCache(maxItems int) *reportCache {
-	return &reportCache{entries: lru.New[int64, *cachedReport](int64(maxItems), int64(maxItems))}
+func newReportCache(maxBytes int64) *reportCache {
+	return &reportCache{entries: lru.New[int64, *cachedReport](maxBytes, maxBytes)}
 }
 
-func reportSize(r *spec.Report) int {
-	n := len(r.Validation) + len(r.Lint) + 1
-	if r.Diff != nil {
-		n += len(r.Diff.Changes) + len(r.Diff.Added) + len(r.Diff.Removed) + len(r.Diff.Modified)
+// reportItemBytes is what a decoded change or finding costs besides its
+// texts.
+const reportItemBytes = 256
+
+// reportSize is the memory r keeps, about.
+func reportSize(r *spec.Report) int64 {
+	n := int64(reportItemBytes)
+	for _, list := range [][]spec.Finding{r.Validation, r.Lint} {
+		for _, f := range list {
+			n += reportItemBytes + int64(len(f.Rule)+len(f.Severity)+len(f.Location)+len(f.Pointer)+len(f.Message))
+		}
+	}
+	if d := r.Diff; d != nil {
+		n += int64(len(d.BasePath) + len(d.BaseBasePath))
+		for _, c := range d.Changes {
+			n += reportItemBytes + int64(len(c.ID)+len(c.Level)+len(c.Operation)+len(c.Path)+len(c.Text)+len(c.Old)+len(c.New)+len(c.Key))
+		}
+		for _, list := range [][]string{d.Added, d.Removed, d.Modified} {
+			for _, s := range list {
+				n += 16 + int64(len(s))
+			}
+		}
 	}
 	return n
 }
@@ -73,5 +94,5 @@ func (c *reportCache) judgement(requestID int64, report *spec.Report, by string,
 }
 
 func (c *reportCache) put(requestID int64, computedAt time.Time, r *spec.Report) {
-	c.entries.Put(requestID, &cachedReport{computedAt: computedAt, report: r}, int64(reportSize(r)))
+	c.entries.Put(requestID, &cachedReport{computedAt: computedAt, report: r}, reportSize(r))
 }

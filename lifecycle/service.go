@@ -47,9 +47,9 @@ type Options struct {
 	SpecValidation string
 }
 
-// reviewCacheItems is how many changes and findings of decoded review
-// reports the service keeps (about 400 bytes each: some 40 MiB).
-const reviewCacheItems = 100_000
+// reviewCacheBytes is how much memory the decoded review reports the
+// service keeps may take (some 100,000 changes and findings).
+const reviewCacheBytes = 40 << 20
 
 // Service applies the lifecycle.
 type Service struct {
@@ -65,7 +65,7 @@ type Service struct {
 // New returns a Service.
 func New(s *store.Store, auth Authorizer, opts Options) *Service {
 	svc := &Service{store: s, auth: auth, minNotice: opts.MinSunsetNotice, now: opts.Now, specs: opts.Specs, validation: opts.SpecValidation}
-	svc.reports = newReportCache(reviewCacheItems)
+	svc.reports = newReportCache(reviewCacheBytes)
 	if svc.validation == "" {
 		svc.validation = ValidationWarn
 	}
