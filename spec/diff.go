@@ -245,17 +245,15 @@ func severityRank(s string) int {
 // basePath is the path of the first server URL of t, with its variables at
 // their defaults and without a trailing slash: "/v1" for
 // https://api.example.com/v1/. It is empty when there is no server or the
-// URL has no path.
+// URL has no path, or is longer than maxServerURL with its variables
+// replaced.
 func basePath(t *openapi3.T) string {
 	if t == nil || len(t.Servers) == 0 || t.Servers[0] == nil {
 		return ""
 	}
-	s := t.Servers[0]
-	raw := s.URL
-	for name, v := range s.Variables {
-		if v != nil {
-			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
-		}
+	raw, ok := expandServerURL(t.Servers[0])
+	if !ok {
+		return ""
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

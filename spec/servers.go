@@ -79,16 +79,15 @@ func (d *Document) ServerTargets() []ServerTarget {
 	return out
 }
 
+// maxServerURL is the longest server URL, its variables replaced, whose
+// origin is found; a longer one has none.
+const maxServerURL = 8 << 10
+
 // serverOrigin is the origin of an absolute http(s) server URL, its
 // variables replaced by their defaults, or "".
 func serverOrigin(s *openapi3.Server) string {
-	raw := s.URL
-	for name, v := range s.Variables {
-		if v != nil {
-			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
-		}
-	}
-	if strings.ContainsAny(raw, "{} \t\r\n;,'\"") {
+	raw, ok := expandServerURL(s)
+	if !ok || strings.ContainsAny(raw, "{} \t\r\n;,'\"") {
 		return ""
 	}
 	u, err := url.Parse(raw)
@@ -96,4 +95,40 @@ func serverOrigin(s *openapi3.Server) string {
 		return ""
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
+// expandServerURL replaces each variable of the server's URL by its
+// default, in one pass (a default is not expanded again), and reports
+// false when the result would be longer than maxServerURL: a URL that uses
+// a long variable thousands of times expands to megabytes.
+func expandServerURL(s *openapi3.Server) (string, bool) {
+	rest := s.URL
+	if len(s.Variables) == 0 || !strings.Contains(rest, "{") {
+		return rest, len(rest) <= maxServerURL
+	}
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			b.WriteString(rest)
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			b.WriteString(rest)
+			break
+		}
+		end += open
+		b.WriteString(rest[:open])
+		if v := s.Variables[rest[open+1:end]]; v != nil {
+			b.WriteString(v.Default)
+		} else {
+			b.WriteString(rest[open : end+1])
+		}
+		rest = rest[end+1:]
+		if b.Len() > maxServerURL {
+			return "", false
+		}
+	}
+	return b.String(), b.Len() <= maxServerURL
 }
