@@ -156,15 +156,15 @@ func document(a *store.API, versions []store.APIVersion, specJSON string) search
 }
 
 // Operations is what the index holds of doc's operations (webhooks and
-// callbacks included): their summaries and the start of their descriptions
-// as plain text (Markdown and HTML reduced to their words, so that neither
+// callbacks included): the start of their summaries and descriptions as
+// plain text (Markdown and HTML reduced to their words, so that neither
 // markup nor a link's URL is searched or shown).
 func Operations(doc *spec.Document) []search.Operation {
 	var out []search.Operation
 	for _, op := range doc.Operations() {
 		out = append(out, search.Operation{
 			Method: op.Method, Path: op.Path, OperationID: op.OperationID,
-			Summary: oneLine(markdown.PlainText(op.Summary)), Description: plainStart(op.Description), Webhook: op.Webhook, Callback: op.Callback,
+			Summary: plainStart(op.Summary), Description: plainStart(op.Description), Webhook: op.Webhook, Callback: op.Callback,
 		})
 	}
 	return out
@@ -183,14 +183,16 @@ func versionStates(catalogState string, versions []store.APIVersion) []string {
 	return states
 }
 
-// maxOperationMarkdown bounds the part of an operation's description that is
-// turned into text: the index keeps only its start.
-const maxOperationMarkdown = 4000
+// MaxOperationText bounds the part of an operation's summary and of its
+// description, in bytes of Markdown, that is turned into text: the index
+// keeps only their start. Neither is bounded in a description (a summary of
+// 200 KB was indexed whole).
+const MaxOperationText = 4000
 
 // plainStart is the start of a Markdown (or HTML) text as plain text on one line.
 func plainStart(src string) string {
-	if len(src) > maxOperationMarkdown {
-		src = src[:maxOperationMarkdown]
+	if len(src) > MaxOperationText {
+		src = src[:MaxOperationText]
 	}
 	return oneLine(markdown.PlainText(src))
 }
