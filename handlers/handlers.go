@@ -241,6 +241,11 @@ func (h *Handler) App() *fiber.App {
 			handlers = []fiber.Handler{h.limitBody(r), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
+		if r.Method == fiber.MethodGet {
+			// HEAD is GET without the body (RFC 9110, 9.3.2), through the
+			// same authentication and authorization.
+			app.Add(fiber.MethodHead, r.Path, handlers...)
+		}
 	}
 	// An address no route serves: the 404 page with the user's navigation,
 	// read from the session as a public page reads it.
