@@ -42,3 +42,40 @@ func TestHeadAnswersAsGet(t *testing.T) {
 		}
 	}
 }
+
+// A method an address is not served with answers 405 with the address's
+// methods in Allow (RFC 9110, 15.5.6), a problem document on the JSON API;
+// an address nothing serves stays 404.
+func TestMethodNotAllowedNamesTheMethods(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token(e.user("admin", policy.RoleAdmin, "", ""))
+	for _, tt := range []struct {
+		method, path string
+		want         int
+		allow        string
+	}{
+		{"POST", "/api/v1/me", 405, "GET, HEAD"},
+		{"DELETE", "/api/v1/apis/pets", 405, "GET, HEAD, PATCH"},
+		{"PUT", "/API/v1/Teams/payments/", 405, "GET, HEAD"},
+		{"GET", "/api/v1/teams/payments/members/alice", 405, "DELETE, PUT"},
+		{"GET", "/api/v1/nothing", 404, ""},
+		{"GET", "/api/v1/teams/payments/extra", 404, ""},
+	} {
+		res, body := e.api(tt.method, tt.path, tok, nil)
+		if res.StatusCode != tt.want || res.Header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d Allow %q", tt.method, tt.path, res.StatusCode, res.Header.Get("Allow"), tt.want, tt.allow)
+		}
+		if res.Header.Get("Content-Type") != "application/problem+json" || body["status"] != float64(tt.want) {
+			t.Errorf("%s %s: %s %v, want a problem document", tt.method, tt.path, res.Header.Get("Content-Type"), body)
+		}
+	}
+	// A page answers 405 too, with the error page.
+	res, err := e.app.Test(httptest.NewRequest("DELETE", "/login", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 405 || res.Header.Get("Allow") != "GET, HEAD, POST" {
+		t.Errorf("DELETE /login: %d Allow %q, want 405 Allow \"GET, HEAD, POST\"", res.StatusCode, res.Header.Get("Allow"))
+	}
+}

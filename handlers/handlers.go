@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -247,10 +248,25 @@ func (h *Handler) App() *fiber.App {
 			app.Add(fiber.MethodHead, r.Path, handlers...)
 		}
 	}
-	// An address no route serves: the 404 page with the user's navigation,
-	// read from the session as a public page reads it.
-	app.Use(h.authenticate(Route{Method: fiber.MethodGet, Path: "/*", Perm: public()}), func(c *fiber.Ctx) error { return errNotFound })
+	// A request no route serves: the 404 page with the user's navigation,
+	// read from the session as a public page reads it, or 405 when the
+	// address is served with other methods.
+	app.Use(h.authenticate(Route{Method: fiber.MethodGet, Path: "/*", Perm: public()}), notServed(routes))
 	return app
+}
+
+// notServed answers a request no route serves: 405 with the methods of the
+// address in Allow when the route table serves it with others (RFC 9110,
+// 15.5.6), else 404.
+func notServed(routes []Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		allow := allowedMethods(routes, c.Path())
+		if len(allow) == 0 {
+			return errNotFound
+		}
+		c.Set(fiber.HeaderAllow, strings.Join(allow, ", "))
+		return clientError(fiber.StatusMethodNotAllowed, "This address does not answer "+c.Method()+"; it answers "+strings.Join(allow, ", ")+".")
+	}
 }
 
 type metrics struct {

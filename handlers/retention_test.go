@@ -101,7 +101,7 @@ func TestMetricLabelsOwnTheirText(t *testing.T) {
 	body := readAll(t, res)
 	for _, want := range []string{
 		`portico_http_requests_total{method="GET",route="/healthz",status="200"} 1`,
-		`portico_http_requests_total{method="PUT",route="unmatched",status="404"} 2`,
+		`portico_http_requests_total{method="PUT",route="unmatched",status="405"} 2`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

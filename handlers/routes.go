@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -303,4 +304,52 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/mcp", authenticated(), h.ServeMCP},
 		{"DELETE", "/mcp", authenticated(), h.ServeMCP},
 	}
+}
+
+// allowedMethods lists the methods the route table serves at path, matched
+// as the router matches (without regard to case, a trailing slash ignored,
+// a parameter standing for one segment), with HEAD wherever GET is; nil
+// when no route serves the path.
+func allowedMethods(routes []Route, path string) []string {
+	segs := strings.Split(strings.Trim(strings.ToLower(path), "/"), "/")
+	seen := map[string]bool{}
+	var out []string
+	add := func(m string) {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	for _, r := range routes {
+		if !pathMatches(r.Path, segs) {
+			continue
+		}
+		add(r.Method)
+		if r.Method == fiber.MethodGet {
+			add(fiber.MethodHead)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pathMatches reports whether the route path pattern matches the request
+// path's lowercase segments.
+func pathMatches(pattern string, segs []string) bool {
+	ps := strings.Split(strings.Trim(strings.ToLower(pattern), "/"), "/")
+	if len(ps) != len(segs) {
+		return false
+	}
+	for i, p := range ps {
+		if strings.HasPrefix(p, ":") {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != segs[i] {
+			return false
+		}
+	}
+	return true
 }

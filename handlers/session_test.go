@@ -517,16 +517,17 @@ func TestCSRFBoundToSession(t *testing.T) {
 
 // TestNotFoundPageNamesTheUser: an address no route serves answers the
 // 404 page with the logged-in user's navigation, as every other page does
-// (it offered "Log in" to a user who was logged in).
+// (it offered "Log in" to a user who was logged in); so does the 405 page
+// of an address served with other methods only.
 func TestNotFoundPageNamesTheUser(t *testing.T) {
 	e := newEnv(t)
 	e.user("alice", policy.RoleMember, "", "")
 	b := e.browser()
 	b.login("alice")
-	for _, path := range []string{"/no/such/page", "/subscriptions/1/keys"} {
+	for path, want := range map[string]int{"/no/such/page": http.StatusNotFound, "/subscriptions/1/keys": http.StatusMethodNotAllowed} {
 		res := b.get(path)
-		if res.StatusCode != http.StatusNotFound {
-			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
 		}
 		d := doc(t, res)
 		if got := d.Find(`[data-testid="profile-link"]`).Text(); !strings.Contains(got, "alice") {
