@@ -147,10 +147,20 @@ func (h *Handler) APIListAudit(c *fiber.Ctx) error {
 		}
 		out = append(out, ev)
 	}
+	// next_before is null on the last page: a full page is the last
+	// when no older event matches.
 	var next *int64
 	if len(events) == f.Limit && len(events) > 0 {
 		id := events[len(events)-1].ID
-		next = &id
+		more := f
+		more.Before, more.Limit = id, 1
+		older, err := h.store.ListAudit(ctx, more)
+		if err != nil {
+			return err
+		}
+		if len(older) > 0 {
+			next = &id
+		}
 	}
 	return c.JSON(struct {
 		Events     []apiAuditEvent `json:"events"`
