@@ -313,7 +313,8 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("POST", "/api/v1/apis/pets/versions/1.0.0/undeprecate", "maint", nil, 200)
 	e.call("POST", "/api/v1/apis/pets/versions/1.0.0/undeprecate", "maint", nil, 409)
 	e.call("POST", "/api/v1/apis/pets/versions/1.0.0/retire", "dev", nil, 403)
-	e.call("GET", "/api/v1/rules", "dev", nil, 200)
+	e.call("GET", "/api/v1/rules?kind=lint", "dev", nil, 200)
+	e.call("GET", "/api/v1/rules?kind=lints", "dev", nil, 422)
 	rules := e.call("GET", "/api/v1/rules", "dev", nil, 200)
 	var ruleID string
 	if list, _ := rules["rules"].([]any); len(list) > 0 {

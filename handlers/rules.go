@@ -103,13 +103,19 @@ func pluralize(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// APIListRules lists every rule with the org's severity.
+// APIListRules lists every rule with the org's severity, or those of one
+// kind (422 for a kind there is none of).
 func (h *Handler) APIListRules(c *fiber.Ctx) error {
+	kind := c.Query("kind")
+	switch kind {
+	case "", spec.KindBreaking, spec.KindValidation, spec.KindLint:
+	default:
+		return invalid(map[string]string{"kind": "Use breaking, validation or lint, or leave kind out for every rule."})
+	}
 	rs, err := h.life.Rules(c.UserContext())
 	if err != nil {
 		return err
 	}
-	kind := c.Query("kind")
 	out := []apiRule{}
 	for _, r := range spec.Catalogue() {
 		if kind == "" || r.Kind == kind {
