@@ -222,12 +222,17 @@ func (e *conformEnv) call(method, path, who string, body any, want int) map[stri
 		e.t.Errorf("%s %s as %s: status %d, want %d: %s", method, path, who, res.StatusCode, want, raw)
 	}
 	e.doc.check(method, path, res, raw)
+	if loc := res.Header.Get("Location"); res.StatusCode == http.StatusCreated && loc != "" {
+		// What was created is at its Location (RFC 9110, 15.3.2).
+		e.call("GET", loc, who, nil, http.StatusOK)
+	}
 	return out
 }
 
 // TestAPIAnswersMatchTheDescription calls every operation of the JSON API,
 // in success and in the usual failures, and checks each answer against
-// openapi.json: its status, media type, schema and fields.
+// openapi.json: its status, media type, schema and fields; the Location of
+// a 201 answers GET.
 func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	se := newEnvWithSearch(t)
 	lc := &lcEnv{env: se.env, tok: map[string]string{}}
@@ -254,6 +259,9 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("POST", "/api/v1/users", "admin", map[string]any{"username": "no spaces"}, 422)
 	e.call("POST", "/api/v1/users", "admin", map[string]any{"username": "carol", "king": true}, 400)
 	e.call("POST", "/api/v1/users", "dev", map[string]any{"username": "carol"}, 403)
+	e.call("GET", "/api/v1/users/bob", "admin", nil, 200)
+	e.call("GET", "/api/v1/users/ghost", "admin", nil, 404)
+	e.call("GET", "/api/v1/users/bob", "dev", nil, 403)
 	e.call("PATCH", "/api/v1/users/bob", "admin", map[string]any{"disabled": false}, 200)
 	e.call("PATCH", "/api/v1/users/ghost", "admin", map[string]any{"disabled": true}, 404)
 	e.call("POST", "/api/v1/teams", "admin", map[string]any{"slug": "billing", "name": "Billing"}, 201)
@@ -342,6 +350,8 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("POST", "/api/v1/apis/pets/plans", "dev", map[string]any{"slug": "x", "name": "X", "approval": "auto"}, 403)
 	e.call("PATCH", "/api/v1/apis/pets/plans/gold", "maint", map[string]any{"name": "Gold plan"}, 200)
 	e.call("PATCH", "/api/v1/apis/pets/plans/none", "maint", map[string]any{"name": "x"}, 404)
+	e.call("GET", "/api/v1/apis/pets/plans/gold", "outsider", nil, 200)
+	e.call("GET", "/api/v1/apis/pets/plans/none", "outsider", nil, 404)
 	e.call("GET", "/api/v1/apis/pets/plans", "outsider", nil, 200)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder", "contact": "finder@example.com"}, 201)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Again"}, 422)
@@ -379,6 +389,9 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 422)
 	e.call("POST", "/api/v1/gateway/nodes", "dev", map[string]any{"name": "node-b"}, 403)
 	e.call("GET", "/api/v1/gateway/nodes", "admin", nil, 200)
+	e.call("GET", "/api/v1/gateway/nodes/node-a", "admin", nil, 200)
+	e.call("GET", "/api/v1/gateway/nodes/node-z", "admin", nil, 404)
+	e.call("GET", "/api/v1/gateway/nodes/node-a", "maint", nil, 403)
 	e.tok["node"] = node["token"].(string)
 	minute := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Minute)
 	e.call("POST", gateway.UsagePath, "node", gateway.UsageBatch{ID: "b1", Points: []gateway.UsagePoint{

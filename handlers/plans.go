@@ -83,6 +83,22 @@ func (h *Handler) APIListPlans(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"plans": out})
 }
 
+// APIGetPlan returns one of an API's plans, as APIListPlans lists it: the
+// Location of a created plan.
+func (h *Handler) APIGetPlan(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	plans, err := h.subs.Plans(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	for i := range plans {
+		if plans[i].Slug == c.Params("plan") {
+			return c.JSON(toAPIPlan(&plans[i]))
+		}
+	}
+	return clientError(fiber.StatusNotFound, a.Name+" has no such plan.")
+}
+
 // APICreatePlan adds a plan to an API; open defaults to true.
 func (h *Handler) APICreatePlan(c *fiber.Ctx) error {
 	var body apiPlanBody

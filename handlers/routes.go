@@ -172,6 +172,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/api/v1/openapi.json", public(), h.APIDescription},
 		{"GET", "/api/v1/me", authenticated(), h.APIMe},
 		{"POST", "/api/v1/users", org("users", "manage"), h.APICreateUser},
+		{"GET", "/api/v1/users/:username", org("users", "read"), h.APIGetUser},
 		{"PATCH", "/api/v1/users/:username", org("users", "manage"), h.APIUpdateUser},
 		{"POST", "/api/v1/teams", org("teams", "create"), h.APICreateTeam},
 		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
@@ -254,6 +255,7 @@ func (h *Handler) Routes() []Route {
 		// Subscriptions JSON API: plans, apps, subscriptions and keys.
 		{"GET", "/api/v1/apis/:api/plans", apiPerm(""), h.APIListPlans},
 		{"POST", "/api/v1/apis/:api/plans", planPerm("manage"), h.APICreatePlan},
+		{"GET", "/api/v1/apis/:api/plans/:plan", apiPerm(""), h.APIGetPlan},
 		{"PATCH", "/api/v1/apis/:api/plans/:plan", planPerm("manage"), h.APIUpdatePlan},
 		{"GET", "/api/v1/teams/:team/apps", team("apps", "read"), h.APIListApps},
 		{"POST", "/api/v1/teams/:team/apps", team("apps", "manage"), h.APICreateApp},
@@ -279,6 +281,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/gateway/nodes/:name/revoke", org("gateway", "manage"), h.RevokeNode},
 		{"GET", "/api/v1/gateway/nodes", org("gateway", "manage"), h.APIListNodes},
 		{"POST", "/api/v1/gateway/nodes", org("gateway", "manage"), h.APIRegisterNode},
+		{"GET", "/api/v1/gateway/nodes/:name", org("gateway", "manage"), h.APIGetNode},
 		{"DELETE", "/api/v1/gateway/nodes/:name", org("gateway", "manage"), h.APIRevokeNode},
 		{"POST", gateway.SyncPath, node(), h.GatewaySync},
 		{"POST", gateway.UsagePath, node(), h.GatewayUsage},

@@ -57,6 +57,7 @@ var (
 var subscriptionsMatrix = []matrixRow{
 	{"GET", "/api/v1/apis/:api/plans", "/api/v1/apis/payments-api/plans", loggedIn, nil},
 	{"POST", "/api/v1/apis/:api/plans", "/api/v1/apis/payments-api/plans", planManagers, map[string]any{}},
+	{"GET", "/api/v1/apis/:api/plans/:plan", "/api/v1/apis/payments-api/plans/basic", loggedIn, nil},
 	{"PATCH", "/api/v1/apis/:api/plans/:plan", "/api/v1/apis/payments-api/plans/basic", planManagers, map[string]any{"approval": "maybe"}},
 	{"GET", "/api/v1/teams/:team/apps", "/api/v1/teams/payments/apps", teamMembers, nil},
 	{"POST", "/api/v1/teams/:team/apps", "/api/v1/teams/payments/apps", appManagers, map[string]any{}},

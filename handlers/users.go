@@ -162,6 +162,15 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	}{toAPIUser(u), password})
 }
 
+// APIGetUser returns a user: the Location of a created one.
+func (h *Handler) APIGetUser(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(u))
+}
+
 // APIUpdateUser changes a user's org role, status or profile; an optional
 // lock_version makes the change conditional on nobody having changed the
 // user since the caller read it (409 otherwise).
