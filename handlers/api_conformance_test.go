@@ -380,6 +380,8 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	kid := fmt.Sprint(k["id"])
 	e.call("POST", "/api/v1/keys/"+kid+"/rotate", "outsider", map[string]any{"grace_seconds": 60}, 201)
 	e.call("POST", "/api/v1/keys/"+kid+"/rotate", "outsider", map[string]any{"grace_seconds": -5}, 422)
+	e.call("GET", "/api/v1/keys/"+kid, "outsider", nil, 200)
+	e.call("GET", "/api/v1/keys/"+kid, "maint", nil, 404)
 	e.call("POST", "/api/v1/keys/"+kid+"/revoke", "maint", nil, 404)
 	e.call("POST", "/api/v1/keys/"+kid+"/revoke", "outsider", nil, 200)
 	e.call("GET", base+"/keys", "outsider", nil, 200)

@@ -59,6 +59,12 @@ func (h *Handler) APIListKeys(c *fiber.Ctx) error {
 // noStore keeps an answer carrying a whole key out of every cache.
 func noStore(c *fiber.Ctx) { c.Set(fiber.HeaderCacheControl, "no-store") }
 
+// APIGetKey returns a key, without its secret: the Location of a created
+// or rotated one.
+func (h *Handler) APIGetKey(c *fiber.Ctx) error {
+	return c.JSON(toAPIKeyJSON(currentKey(c), h.now()))
+}
+
 // APICreateKey issues a key: 201 with the whole key, the only time it appears.
 func (h *Handler) APICreateKey(c *fiber.Ctx) error {
 	var body struct {
@@ -75,6 +81,7 @@ func (h *Handler) APICreateKey(c *fiber.Ctx) error {
 	out := toAPIKeyJSON(k, h.now())
 	out.Key = key
 	noStore(c)
+	c.Set(fiber.HeaderLocation, "/api/v1/keys/"+k.Kid)
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
@@ -102,6 +109,7 @@ func (h *Handler) APIRotateKey(c *fiber.Ctx) error {
 	out := toAPIKeyJSON(k, h.now())
 	out.Key = key
 	noStore(c)
+	c.Set(fiber.HeaderLocation, "/api/v1/keys/"+k.Kid)
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 

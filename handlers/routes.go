@@ -271,6 +271,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/subscriptions/:id/cancel", consumerPerm("manage"), h.APICancelSubscription},
 		{"GET", "/api/v1/subscriptions/:id/keys", consumerPerm("read"), h.APIListKeys},
 		{"POST", "/api/v1/subscriptions/:id/keys", consumerPerm("manage"), h.APICreateKey},
+		{"GET", "/api/v1/keys/:id", keyPerm("read"), h.APIGetKey},
 		{"POST", "/api/v1/keys/:id/rotate", keyPerm("manage"), h.APIRotateKey},
 		{"POST", "/api/v1/keys/:id/revoke", keyPerm("manage"), h.APIRevokeKey},
 		// Gateway: nodes (org admins), the configuration push (gateway nodes

@@ -26,6 +26,7 @@ var hidden = map[string]access{
 	"/api/v1/subscriptions/:id/revoke":  notMembers,
 	"/api/v1/subscriptions/:id/cancel":  notMembers,
 	"/api/v1/subscriptions/:id/keys":    notMembers,
+	"/api/v1/keys/:id":                  notMembers,
 	"/api/v1/keys/:id/rotate":           notMembers,
 	"/api/v1/keys/:id/revoke":           notMembers,
 	// A publication request is seen by those who read its team's APIs.
@@ -73,6 +74,7 @@ var subscriptionsMatrix = []matrixRow{
 	{"POST", "/api/v1/subscriptions/:id/cancel", "/api/v1/subscriptions/{sub}/cancel", appManagers, nil},
 	{"GET", "/api/v1/subscriptions/:id/keys", "/api/v1/subscriptions/{sub}/keys", teamMembers, nil},
 	{"POST", "/api/v1/subscriptions/:id/keys", "/api/v1/subscriptions/{sub}/keys", appManagers, map[string]any{}},
+	{"GET", "/api/v1/keys/:id", "/api/v1/keys/{key}", teamMembers, nil},
 	{"POST", "/api/v1/keys/:id/rotate", "/api/v1/keys/{key}/rotate", appManagers, map[string]any{}},
 	{"POST", "/api/v1/keys/:id/revoke", "/api/v1/keys/{key}/revoke", appManagers, nil},
 }
