@@ -205,23 +205,27 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 	for _, s := range page.Subscriptions {
 		ids = append(ids, s.ID)
 	}
-	keys, err := h.store.Keys(ctx, ids)
+	keys, err := h.subs.KeysOverview(ctx, ids)
 	if err != nil {
 		return err
 	}
-	d := apps.AppDetail{App: appView(a), CanManage: manage, Next: page.Next,
+	d := apps.AppDetail{App: appView(a), CanManage: manage, Next: page.Next, Grace: graceOptions(),
 		Edit: apps.AppForm{Slug: a.Slug, Name: a.Name, Description: a.Description, Contact: a.Contact}}
-	for _, g := range subscriptions.GraceChoices {
-		d.Grace = append(d.Grace, components.Option{Value: strconv.Itoa(g.Seconds), Label: g.Label})
-	}
 	now, rights := h.now(), h.subs.Rights(currentUser(c))
 	for i := range page.Subscriptions {
 		s := &page.Subscriptions[i]
 		row := h.subscriptionRow(c, rights, s)
 		row.ShowKeys = true
 		row.CanIssueKey = manage && s.State == string(subscriptions.Active)
-		for j := range keys[s.ID] {
-			row.Keys = append(row.Keys, keyRow(&keys[s.ID][j], now, manage))
+		if ks := keys[s.ID]; ks != nil {
+			for _, list := range [][]store.APIKey{ks.Live, ks.Ended} {
+				for j := range list {
+					row.Keys = append(row.Keys, keyRow(&list[j], now, manage))
+				}
+			}
+			if ks.EndedTotal > len(ks.Ended) {
+				row.AllKeys = len(ks.Live) + ks.EndedTotal
+			}
 		}
 		d.Subscriptions = append(d.Subscriptions, row)
 	}
@@ -230,6 +234,15 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 	}
 	c.Status(status)
 	return h.render(c, apps.Show(h.page(c, a.Name, "apps"), d))
+}
+
+// graceOptions are the choices of the key rotation form.
+func graceOptions() []components.Option {
+	out := make([]components.Option, 0, len(subscriptions.GraceChoices))
+	for _, g := range subscriptions.GraceChoices {
+		out = append(out, components.Option{Value: strconv.Itoa(g.Seconds), Label: g.Label})
+	}
+	return out
 }
 
 // UpdateAppPage saves the app's edit form.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -54,6 +55,36 @@ func (h *Handler) APIListKeys(c *fiber.Ctx) error {
 		out = append(out, toAPIKeyJSON(&keys[i], now))
 	}
 	return c.JSON(fiber.Map{"keys": out})
+}
+
+// ShowSubscriptionKeys lists all keys of a subscription, newest first, a
+// page at a time (?page=): the app page shows those that work and only the
+// newest that ended.
+func (h *Handler) ShowSubscriptionKeys(c *fiber.Ctx) error {
+	ctx, sub := c.UserContext(), currentSubscription(c)
+	page, err := listPage(c)
+	if err != nil {
+		return err
+	}
+	manage, err := h.subs.CanManageApps(ctx, currentUser(c), sub.ConsumerTeam)
+	if err != nil {
+		return err
+	}
+	keys, total, err := h.subs.KeysPage(ctx, sub, (page-1)*subscriptions.MaxKeysPage, subscriptions.MaxKeysPage)
+	if err != nil {
+		return err
+	}
+	path := "/subscriptions/" + strconv.FormatInt(sub.ID, 10) + "/keys"
+	pg, done, err := pagedList(c, path, url.Values{}, page, subscriptions.MaxKeysPage, total)
+	if done {
+		return err
+	}
+	v := apps.SubscriptionKeys{AppSlug: sub.App.Slug, AppName: sub.App.Name, APIName: sub.API.Name, Major: sub.Major, Total: total, Grace: graceOptions(), Pager: pg}
+	now := h.now()
+	for i := range keys {
+		v.Keys = append(v.Keys, keyRow(&keys[i], now, manage))
+	}
+	return h.render(c, apps.KeysPage(h.page(c, "Keys of "+sub.App.Name, "apps"), v))
 }
 
 // noStore keeps an answer carrying a whole key out of every cache.

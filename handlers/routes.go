@@ -247,6 +247,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/subscriptions/:id/reject", providerPerm("decide"), h.RejectSubscription},
 		{"POST", "/subscriptions/:id/revoke", providerPerm("decide"), h.RevokeSubscription},
 		{"POST", "/subscriptions/:id/cancel", consumerPerm("manage"), h.CancelSubscription},
+		{"GET", "/subscriptions/:id/keys", consumerPerm("read"), h.ShowSubscriptionKeys}, // all keys, paged; the app page shows the newest
 		{"POST", "/subscriptions/:id/keys", consumerPerm("manage"), h.CreateKeyPage},
 		{"GET", "/subscriptions/:id/usage", consumerPerm(""), h.ShowSubscriptionUsage}, // both teams, as GET /api/v1/subscriptions/:id; ?format=csv
 		{"POST", "/keys/:id/rotate", keyPerm("manage"), h.RotateKeyPage},

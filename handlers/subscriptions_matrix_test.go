@@ -132,6 +132,7 @@ var subscriptionsPagesMatrix = []matrixRow{
 	{"POST", "/subscriptions/:id/reject", "/subscriptions/{sub}/reject", planManagers, nil},
 	{"POST", "/subscriptions/:id/revoke", "/subscriptions/{sub}/revoke", planManagers, nil},
 	{"POST", "/subscriptions/:id/cancel", "/subscriptions/{sub}/cancel", appManagers, nil},
+	{"GET", "/subscriptions/:id/keys", "/subscriptions/{sub}/keys", teamMembers, nil},
 	{"POST", "/subscriptions/:id/keys", "/subscriptions/{sub}/keys", appManagers, nil},
 	{"GET", "/subscriptions/:id/usage", "/subscriptions/{sub}/usage", teamMembers, nil},
 	{"POST", "/keys/:id/rotate", "/keys/{key}/rotate", appManagers, nil},

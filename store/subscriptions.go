@@ -558,6 +558,88 @@ func (s *Store) Keys(ctx context.Context, subscriptionIDs []int64) (map[int64][]
 	return out, nil
 }
 
+// liveKeys is the condition of a key that verifies at ? (given twice):
+// active, not expired, not past its grace end.
+const liveKeys = "k.state = 'active' AND (k.expires_at IS NULL OR k.expires_at > ?) AND (k.grace_ends_at IS NULL OR k.grace_ends_at > ?)"
+
+// SubscriptionKeys is what a list of subscriptions shows of each one's
+// keys: those that verify, all of them, and the newest of those that
+// ended (revoked, expired, rotated out), with how many ended.
+type SubscriptionKeys struct {
+	Live       []APIKey
+	Ended      []APIKey
+	EndedTotal int
+}
+
+// KeysOverview returns, by subscription id, the subscriptions' keys that
+// verify at now and at most ended of their newest ended keys, each newest
+// first, with the count of their ended keys.
+func (s *Store) KeysOverview(ctx context.Context, subscriptionIDs []int64, now time.Time, ended int) (map[int64]*SubscriptionKeys, error) {
+	out := map[int64]*SubscriptionKeys{}
+	if len(subscriptionIDs) == 0 {
+		return out, nil
+	}
+	for _, id := range subscriptionIDs {
+		out[id] = &SubscriptionKeys{}
+	}
+	now = now.UTC()
+	creator := func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }
+	var live []APIKey
+	if err := s.db.NewSelect().Model(&live).Relation("Creator", creator).
+		Where("k.subscription_id IN (?)", bun.List(subscriptionIDs)).Where(liveKeys, now, now).Order("k.id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("keys: %w", translate(err))
+	}
+	for _, k := range live {
+		out[k.SubscriptionID].Live = append(out[k.SubscriptionID].Live, k)
+	}
+	var counts []struct {
+		SubscriptionID int64 `bun:"subscription_id"`
+		N              int   `bun:"n"`
+	}
+	if err := s.db.NewSelect().TableExpr("api_keys AS k").ColumnExpr("k.subscription_id, COUNT(*) AS n").
+		Where("k.subscription_id IN (?)", bun.List(subscriptionIDs)).Where("NOT ("+liveKeys+")", now, now).
+		Group("k.subscription_id").Scan(ctx, &counts); err != nil {
+		return nil, fmt.Errorf("count ended keys: %w", translate(err))
+	}
+	var ids []int64
+	for _, c := range counts {
+		out[c.SubscriptionID].EndedTotal = c.N
+		// The newest ended keys of each: one indexed walk back from its
+		// newest key, stopped after ended rows.
+		var newest []int64
+		if err := s.db.NewSelect().TableExpr("api_keys AS k").Column("k.id").
+			Where("k.subscription_id = ?", c.SubscriptionID).Where("NOT ("+liveKeys+")", now, now).
+			Order("k.id DESC").Limit(ended).Scan(ctx, &newest); err != nil {
+			return nil, fmt.Errorf("ended keys: %w", translate(err))
+		}
+		ids = append(ids, newest...)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var old []APIKey
+	if err := s.db.NewSelect().Model(&old).Relation("Creator", creator).
+		Where("k.id IN (?)", bun.List(ids)).Order("k.id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("ended keys: %w", translate(err))
+	}
+	for _, k := range old {
+		out[k.SubscriptionID].Ended = append(out[k.SubscriptionID].Ended, k)
+	}
+	return out, nil
+}
+
+// KeysPage returns limit of a subscription's keys after the first offset,
+// newest first, and how many keys it has.
+func (s *Store) KeysPage(ctx context.Context, subscriptionID int64, offset, limit int) ([]APIKey, int, error) {
+	var ks []APIKey
+	total, err := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
+		Where("k.subscription_id = ?", subscriptionID).Order("k.id DESC").Offset(offset).Limit(limit).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("keys: %w", translate(err))
+	}
+	return ks, total, nil
+}
+
 // CountLiveKeys counts a subscription's keys that verify at now and are not
 // ending (rotated, in their grace period).
 func (s *Store) CountLiveKeys(ctx context.Context, db bun.IDB, subscriptionID int64, now time.Time) (int, error) {

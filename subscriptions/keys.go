@@ -198,6 +198,29 @@ func (s *Service) Keys(ctx context.Context, sub *store.Subscription) ([]store.AP
 	return m[sub.ID], nil
 }
 
+// RecentEndedKeys is how many of a subscription's ended keys (revoked,
+// expired, rotated out) an app's page shows beside those that work; the
+// page of all its keys shows the others.
+const RecentEndedKeys = 3
+
+// KeysOverview returns, by subscription id, what an app's page shows of the
+// subscriptions' keys: those that work, and the RecentEndedKeys newest of
+// those that ended with how many ended. The caller has checked that u
+// sees the subscriptions' keys.
+func (s *Service) KeysOverview(ctx context.Context, subscriptionIDs []int64) (map[int64]*store.SubscriptionKeys, error) {
+	return s.store.KeysOverview(ctx, subscriptionIDs, s.now(), RecentEndedKeys)
+}
+
+// MaxKeysPage is the most keys of a subscription one page lists.
+const MaxKeysPage = 50
+
+// KeysPage returns the limit (1 to MaxKeysPage) keys of a subscription
+// after the first offset, newest first, and how many it has. The caller
+// has checked that u sees sub's keys.
+func (s *Service) KeysPage(ctx context.Context, sub *store.Subscription, offset, limit int) ([]store.APIKey, int, error) {
+	return s.store.KeysPage(ctx, sub.ID, max(offset, 0), min(max(limit, 1), MaxKeysPage))
+}
+
 // IssueKey creates a key for an active subscription and returns it with the
 // whole key, which is shown once and never stored.
 func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Subscription, in KeyInput) (*store.APIKey, string, error) {

@@ -50,6 +50,9 @@ type Subscription struct {
 	Since              string
 	Waiting            string
 	Keys               []Key
+	// AllKeys is how many keys the subscription has when Keys leaves
+	// some out (older ended ones), else 0.
+	AllKeys int
 	// ShowKeys is set for the app's team: the keys and the key form.
 	ShowKeys    bool
 	CanIssueKey bool
@@ -85,6 +88,17 @@ type AppDetail struct {
 	KeyFor    int64
 	KeyName   string
 	KeyErrors components.FieldErrors
+}
+
+// SubscriptionKeys is the page of all keys of a subscription.
+type SubscriptionKeys struct {
+	AppSlug, AppName string
+	APIName          string
+	Major            int
+	Keys             []Key
+	Total            int
+	Grace            []components.Option
+	Pager            components.Pager
 }
 
 // KeyShown is the page that shows a new key, once.

@@ -1,0 +1,106 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/store"
+)
+
+// TestAppPageBoundsEndedKeys: a subscription whose key was rotated a
+// thousand times (rotated out, expired or revoked long ago) shows on the app
+// page its keys that still work (the active key and the one in its grace
+// period) and only its newest ended keys, with a link to all its keys; that
+// list is paged and reaches every key.
+func TestAppPageBoundsEndedKeys(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	id := fmt.Sprint(sub["id"])
+	s, err := e.store.SubscriptionByID(context.Background(), int64(sub["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A thousand ended keys, oldest first: revoked, expired, rotated out.
+	const ended = 1000
+	past := time.Now().Add(-time.Hour)
+	var keys []store.APIKey
+	for i := range ended {
+		k := store.APIKey{Kid: fmt.Sprintf("old%013d", i), SubscriptionID: s.ID, APIID: s.APIID, Major: s.Major, PlanID: s.PlanID,
+			Name: "production", KeyHash: fmt.Sprintf("%064d", i), State: store.KeyActive}
+		switch i % 3 {
+		case 0:
+			k.State, k.RevokedAt = store.KeyRevoked, &past
+		case 1:
+			k.ExpiresAt = &past
+		default:
+			k.GraceEndsAt = &past
+		}
+		keys = append(keys, k)
+	}
+	if err := e.store.CreateKeys(context.Background(), e.store.DB(), keys); err != nil {
+		t.Fatal(err)
+	}
+	// Then a key rotated with a grace period: it and its successor work.
+	k := e.call("POST", "/api/v1/subscriptions/"+id+"/keys", "outsider", map[string]any{"name": "production"}, 201)
+	next := e.call("POST", "/api/v1/keys/"+k["id"].(string)+"/rotate", "outsider", map[string]any{"grace_seconds": 86400}, 201)
+
+	consumer := e.browser()
+	consumer.login("outsider")
+	d := doc(t, consumer.get("/apps/finder"))
+	rows := d.Find(`[data-testid="subscription"] [data-testid="key-row"]`)
+	if n := rows.Length(); n > 20 {
+		t.Fatalf("the app page lists %d keys of one subscription", n)
+	}
+	for _, kid := range []string{k["id"].(string), next["id"].(string)} {
+		if d.Find(`[data-testid="key-row"][data-key="`+kid+`"]`).Length() != 1 {
+			t.Errorf("the app page leaves out the working key %s", kid)
+		}
+	}
+	if d.Find(`[data-testid="key-row"][data-key="old0000000000999"]`).Length() != 1 {
+		t.Error("the app page leaves out the newest ended key")
+	}
+	more := d.Find(`[data-testid="all-keys"]`)
+	href, _ := more.Attr("href")
+	if href != "/subscriptions/"+id+"/keys" || !strings.Contains(more.Text(), "1002") {
+		t.Fatalf("link to all keys: %q %q", href, strings.TrimSpace(more.Text()))
+	}
+
+	// The list of all keys: a page at a time, every key on some page.
+	seen := map[string]bool{}
+	path := href
+	for pages := 0; path != ""; pages++ {
+		if pages > 100 {
+			t.Fatal("the pages of keys do not end")
+		}
+		res := consumer.get(path)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s: status %d", path, res.StatusCode)
+		}
+		d := doc(t, res)
+		rows := d.Find(`[data-testid="key-row"]`)
+		if rows.Length() == 0 || rows.Length() > 100 {
+			t.Fatalf("GET %s: %d keys", path, rows.Length())
+		}
+		for i := range rows.Length() {
+			seen[rows.Eq(i).AttrOr("data-key", "")] = true
+		}
+		path = d.Find(`[data-testid="next"]`).AttrOr("href", "")
+	}
+	if len(seen) != ended+2 {
+		t.Errorf("the pages of keys list %d keys, want %d", len(seen), ended+2)
+	}
+	// Only who sees the subscription's keys sees that list.
+	viewer := e.browser()
+	viewer.login("viewer")
+	if res := viewer.get(href); res.StatusCode != 404 && res.StatusCode != 403 {
+		t.Errorf("another team's viewer gets the keys: status %d", res.StatusCode)
+	}
+}
