@@ -104,3 +104,57 @@ func TestAppPageBoundsEndedKeys(t *testing.T) {
 		t.Errorf("another team's viewer gets the keys: status %d", res.StatusCode)
 	}
 }
+
+// TestAPIKeysListIsPaged: the JSON API lists a subscription's keys newest
+// first, a bounded page at a time, and following next reaches every key.
+func TestAPIKeysListIsPaged(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	id := fmt.Sprint(sub["id"])
+	s, err := e.store.SubscriptionByID(context.Background(), int64(sub["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 500
+	past := time.Now().Add(-time.Hour)
+	var keys []store.APIKey
+	for i := range n {
+		keys = append(keys, store.APIKey{Kid: fmt.Sprintf("old%013d", i), SubscriptionID: s.ID, APIID: s.APIID, Major: s.Major, PlanID: s.PlanID,
+			Name: "production", KeyHash: fmt.Sprintf("%064d", i), State: store.KeyRevoked, RevokedAt: &past})
+	}
+	if err := e.store.CreateKeys(context.Background(), e.store.DB(), keys); err != nil {
+		t.Fatal(err)
+	}
+	newest := e.call("POST", "/api/v1/subscriptions/"+id+"/keys", "outsider", map[string]any{"name": "production"}, 201)["id"].(string)
+
+	var got []string
+	query := ""
+	for pages := 0; ; pages++ {
+		if pages > n {
+			t.Fatal("the pages of keys do not end")
+		}
+		out := e.call("GET", "/api/v1/subscriptions/"+id+"/keys"+query, "outsider", nil, 200)
+		list := out["keys"].([]any)
+		if len(list) > 200 {
+			t.Fatalf("one answer lists %d keys", len(list))
+		}
+		for _, k := range list {
+			got = append(got, k.(map[string]any)["id"].(string))
+		}
+		next, _ := out["next"].(string)
+		if next == "" {
+			break
+		}
+		query = "?limit=120&before=" + next
+	}
+	if len(got) != n+1 || got[0] != newest || got[1] != "old0000000000499" || got[n] != "old0000000000000" {
+		t.Errorf("the pages list %d keys, want %d, newest first", len(got), n+1)
+	}
+	if res, _ := e.api("GET", "/api/v1/subscriptions/"+id+"/keys?before=x", e.tok["outsider"], nil); res.StatusCode != 422 && res.StatusCode != 400 {
+		t.Errorf("a bad cursor: status %d", res.StatusCode)
+	}
+}

@@ -43,18 +43,27 @@ func toAPIKeyJSON(k *store.APIKey, now time.Time) apiKeyJSON {
 	return out
 }
 
-// APIListKeys lists a subscription's keys, without secrets.
+// APIListKeys lists a subscription's keys, without secrets, newest first,
+// a page at a time (before=<next of the previous page>, limit up to 200).
 func (h *Handler) APIListKeys(c *fiber.Ctx) error {
-	keys, err := h.subs.Keys(c.UserContext(), currentSubscription(c))
+	limit, err := queryLimit(c, subscriptions.DefaultKeysPage, subscriptions.MaxKeysListed)
+	if err != nil {
+		return err
+	}
+	page, err := h.subs.Keys(c.UserContext(), currentSubscription(c), c.Query("before"), limit)
 	if err != nil {
 		return err
 	}
 	now := h.now()
-	out := make([]apiKeyJSON, 0, len(keys))
-	for i := range keys {
-		out = append(out, toAPIKeyJSON(&keys[i], now))
+	out := make([]apiKeyJSON, 0, len(page.Keys))
+	for i := range page.Keys {
+		out = append(out, toAPIKeyJSON(&page.Keys[i], now))
 	}
-	return c.JSON(fiber.Map{"keys": out})
+	var next *string
+	if page.Next != "" {
+		next = &page.Next
+	}
+	return c.JSON(fiber.Map{"keys": out, "next": next})
 }
 
 // ShowSubscriptionKeys lists all keys of a subscription, newest first, a

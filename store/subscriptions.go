@@ -541,21 +541,19 @@ func (s *Store) KeyByHash(ctx context.Context, keyHash string) (*APIKey, error) 
 	return k, nil
 }
 
-// Keys returns the keys of subscriptions, newest first, by subscription id.
-func (s *Store) Keys(ctx context.Context, subscriptionIDs []int64) (map[int64][]APIKey, error) {
-	out := map[int64][]APIKey{}
-	if len(subscriptionIDs) == 0 {
-		return out, nil
-	}
+// KeysBefore returns at most limit keys of a subscription, newest first,
+// those with an id below beforeID when it is not 0.
+func (s *Store) KeysBefore(ctx context.Context, subscriptionID, beforeID int64, limit int) ([]APIKey, error) {
 	var ks []APIKey
-	if err := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
-		Where("k.subscription_id IN (?)", bun.List(subscriptionIDs)).Order("k.id DESC").Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
+		Where("k.subscription_id = ?", subscriptionID)
+	if beforeID > 0 {
+		q = q.Where("k.id < ?", beforeID)
+	}
+	if err := q.Order("k.id DESC").Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("keys: %w", translate(err))
 	}
-	for _, k := range ks {
-		out[k.SubscriptionID] = append(out[k.SubscriptionID], k)
-	}
-	return out, nil
+	return ks, nil
 }
 
 // liveKeys is the condition of a key that verifies at ? (given twice):

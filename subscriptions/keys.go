@@ -188,14 +188,43 @@ func (s *Service) requireKeys(ctx context.Context, actor *store.User, sub *store
 		fmt.Sprintf("Only developers and above of %s and org admins manage its apps' keys.", sub.ConsumerTeam.Name))
 }
 
-// Keys returns a subscription's keys, newest first, without secrets (there
-// are none to return). The caller has checked that u sees sub's keys.
-func (s *Service) Keys(ctx context.Context, sub *store.Subscription) ([]store.APIKey, error) {
-	m, err := s.store.Keys(ctx, []int64{sub.ID})
-	if err != nil {
-		return nil, err
+// KeyPage is one page of a subscription's keys, newest first; Next is the
+// Before of the next page ("" on the last).
+type KeyPage struct {
+	Keys []store.APIKey
+	Next string
+}
+
+// DefaultKeysPage and MaxKeysListed bound a page of the JSON API's list
+// of a subscription's keys.
+const (
+	DefaultKeysPage = 50
+	MaxKeysListed   = 200
+)
+
+// Keys returns limit (1 to MaxKeysListed) of a subscription's keys, newest
+// first, without secrets (there are none to return), from the cursor before
+// ("" for the newest). The caller has checked that u sees sub's keys.
+func (s *Service) Keys(ctx context.Context, sub *store.Subscription, before string, limit int) (KeyPage, error) {
+	var beforeID int64
+	if b := strings.TrimSpace(before); b != "" {
+		id, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || id <= 0 {
+			return KeyPage{}, apperr.Field("before", "Give the before cursor as the previous page returned it.")
+		}
+		beforeID = id
 	}
-	return m[sub.ID], nil
+	limit = min(max(limit, 1), MaxKeysListed)
+	keys, err := s.store.KeysBefore(ctx, sub.ID, beforeID, limit+1)
+	if err != nil {
+		return KeyPage{}, err
+	}
+	p := KeyPage{Keys: keys}
+	if len(keys) > limit {
+		p.Keys = keys[:limit]
+		p.Next = strconv.FormatInt(keys[limit-1].ID, 10)
+	}
+	return p, nil
 }
 
 // RecentEndedKeys is how many of a subscription's ended keys (revoked,
