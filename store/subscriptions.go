@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -505,12 +506,47 @@ func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, m
 		Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("end subscriptions: %w", translate(err))
 	}
+	if err := s.lockActiveKeysOf(ctx, db, ids); err != nil {
+		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", err)
+	}
 	if _, err := db.NewUpdate().Model((*APIKey)(nil)).
 		Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
 		Where("subscription_id IN (?) AND state = ?", bun.List(ids), KeyActive).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", translate(err))
 	}
 	return subs, nil
+}
+
+// lockKeys locks the rows of the keys with these ids on PostgreSQL, in id
+// order, 500 at a time: every transaction that writes several keys (an
+// ingest setting their last use, the end of subscriptions revoking them)
+// locks them in that one order first, so that two of them wait for each
+// other rather than deadlock. The caller checks the dialect.
+func lockKeys(ctx context.Context, db bun.IDB, ids []int64) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += 500 {
+		var locked []int64
+		if err := db.NewSelect().Table("api_keys").Column("id").Where("id IN (?)", bun.List(ids[start:min(start+500, len(ids))])).
+			Order("id").For("UPDATE").Scan(ctx, &locked); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// lockActiveKeysOf locks, on PostgreSQL, the active keys of subscriptions
+// in id order (lockKeys) before a statement revokes them.
+func (s *Store) lockActiveKeysOf(ctx context.Context, db bun.IDB, subscriptionIDs []int64) error {
+	if s.dialect != PostgreSQL {
+		return nil
+	}
+	var ids []int64
+	if err := db.NewSelect().Table("api_keys").Column("id").
+		Where("subscription_id IN (?) AND state = ?", bun.List(subscriptionIDs), KeyActive).Scan(ctx, &ids); err != nil {
+		return translate(err)
+	}
+	return lockKeys(ctx, db, ids)
 }
 
 // CreateKey inserts k.
@@ -680,8 +716,12 @@ func (s *Store) RevokeKey(ctx context.Context, db bun.IDB, k *APIKey) error {
 	return nil
 }
 
-// RevokeSubscriptionKeys revokes every active key of a subscription.
+// RevokeSubscriptionKeys revokes every active key of a subscription,
+// locked first in the one order of keys (lockActiveKeysOf).
 func (s *Store) RevokeSubscriptionKeys(ctx context.Context, db bun.IDB, subscriptionID int64) (int, error) {
+	if err := s.lockActiveKeysOf(ctx, db, []int64{subscriptionID}); err != nil {
+		return 0, fmt.Errorf("revoke keys of subscription %d: %w", subscriptionID, err)
+	}
 	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", s.now()).
 		Where("subscription_id = ? AND state = ?", subscriptionID, KeyActive).Exec(ctx)
 	if err != nil {

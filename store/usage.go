@@ -238,22 +238,28 @@ func (s *Store) insertUsage(ctx context.Context, db bun.IDB, table string, keyCo
 // used later already: one statement per distinct time (a batch's keys
 // mostly share one: the end of its minute, or now) and 500 keys.
 //
-// On PostgreSQL the keys' rows are first locked in the order of their kid,
-// in one statement per 500 keys: the updates per time would otherwise lock
-// them in the order of the times (a map's, and two nodes' reports of the
-// same keys hold other times) and in the order of whatever plan each
-// statement gets, and two concurrent ingests could each hold a key the
-// other waits for. SQLite runs one write transaction at a time.
+// On PostgreSQL the keys' rows are first locked in the order of their id
+// (lockKeys), the order every transaction that writes several keys takes:
+// the updates per time would otherwise lock them in the order of the
+// times (a map's, and two nodes' reports of the same keys hold other
+// times) and of whatever plan each statement gets, and two concurrent
+// ingests, or an ingest and the end of a subscription revoking its keys,
+// could each hold a key the other waits for. SQLite runs one write
+// transaction at a time.
 func (s *Store) TouchKeys(ctx context.Context, db bun.IDB, lastUsed map[string]time.Time) error {
 	if s.dialect == PostgreSQL && len(lastUsed) > 0 {
 		kids := slices.Sorted(maps.Keys(lastUsed))
+		var ids []int64
 		for start := 0; start < len(kids); start += 500 {
-			chunk := kids[start:min(start+500, len(kids))]
-			var ids []int64
-			if err := db.NewSelect().Table("api_keys").Column("id").Where("kid IN (?)", bun.List(chunk)).
-				Order("kid").For("UPDATE").Scan(ctx, &ids); err != nil {
+			var part []int64
+			if err := db.NewSelect().Table("api_keys").Column("id").Where("kid IN (?)", bun.List(kids[start:min(start+500, len(kids))])).
+				Scan(ctx, &part); err != nil {
 				return fmt.Errorf("touch keys: %w", translate(err))
 			}
+			ids = append(ids, part...)
+		}
+		if err := lockKeys(ctx, db, ids); err != nil {
+			return fmt.Errorf("touch keys: %w", err)
 		}
 	}
 	byTime := map[time.Time][]string{}
