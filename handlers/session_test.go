@@ -524,7 +524,7 @@ func TestNotFoundPageNamesTheUser(t *testing.T) {
 	e.user("alice", policy.RoleMember, "", "")
 	b := e.browser()
 	b.login("alice")
-	for path, want := range map[string]int{"/no/such/page": http.StatusNotFound, "/subscriptions/1/keys": http.StatusMethodNotAllowed} {
+	for path, want := range map[string]int{"/no/such/page": http.StatusNotFound, "/subscriptions/1/approve": http.StatusMethodNotAllowed} {
 		res := b.get(path)
 		if res.StatusCode != want {
 			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
