@@ -120,6 +120,24 @@ func (c *config) validate() error {
 	if u := c.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") && !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "file:") {
 		return fmt.Errorf("invalid --database-url: use postgres://user@host:5432/db, or leave it empty for SQLite in the data directory")
 	}
+	return validateSQLitePath(c.DatabaseURL)
+}
+
+// validateSQLitePath refuses a sqlite:PATH (or file:PATH) database URL that
+// names no file: an empty path or :memory: is a database SQLite throws away
+// (one per connection, gone at exit), so a command would succeed and keep
+// nothing; options after a "?" would be glued to the store's own.
+func validateSQLitePath(u string) error {
+	path, ok := strings.CutPrefix(u, "sqlite:")
+	if !ok {
+		if path, ok = strings.CutPrefix(u, "file:"); !ok {
+			return nil
+		}
+	}
+	path = strings.TrimPrefix(path, "//")
+	if strings.TrimSpace(path) == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("invalid --database-url: sqlite:PATH needs the database file's path, without options (e.g. sqlite:/var/lib/portico/portico.db), or leave it empty for SQLite in the data directory")
+	}
 	return nil
 }
 

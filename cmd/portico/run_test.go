@@ -56,6 +56,11 @@ func TestBadConfiguration(t *testing.T) {
 		{nil, map[string]string{"PORTICO_PPROF_ADDR": "10.1.2.3:6060"}, "invalid --pprof-addr"},
 		{[]string{"frobnicate"}, nil, "unknown command"},
 		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
+		// A SQLite URL without a file is a database SQLite throws away:
+		// the command would succeed and keep nothing.
+		{[]string{"migrate", "--database-url", "sqlite:"}, nil, "invalid --database-url"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "file:"}, "invalid --database-url"},
+		{[]string{"migrate", "--database-url", "sqlite::memory:"}, nil, "invalid --database-url"},
 	}
 	for _, tt := range tests {
 		e, _, _ := testEnv(tt.vars, "")
@@ -243,6 +248,23 @@ func TestServeFirstStart(t *testing.T) {
 	<-done2
 	if strings.Contains(out2.String(), "password:") {
 		t.Errorf("the second start printed a password:\n%s", out2.String())
+	}
+}
+
+// TestSQLiteDatabaseURL: a sqlite:PATH database URL keeps what one command
+// writes for the next.
+func TestSQLiteDatabaseURL(t *testing.T) {
+	vars := map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_DATABASE_URL": "sqlite:" + t.TempDir() + "/elsewhere.db"}
+	e, _, _ := testEnv(vars, "a long enough password\n")
+	if err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, e); err != nil {
+		t.Fatal(err)
+	}
+	e, out, _ := testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"token", "create", "--username", "ops"}, e); err != nil {
+		t.Fatalf("token create for the user created before: %v", err)
+	}
+	if auth.CheckTokenFormat(strings.TrimSpace(out.String())) != nil {
+		t.Errorf("token create printed %q", out.String())
 	}
 }
 
