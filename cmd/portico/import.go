@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -153,7 +154,10 @@ func (imp *importer) importDir(ctx context.Context, dir string) error {
 	for _, en := range entries {
 		switch strings.ToLower(filepath.Ext(en.Name())) {
 		case ".yaml", ".yml", ".json":
-			if en.Type().IsRegular() {
+			// A symbolic link is imported as what it points to (a
+			// ConfigMap's files are links): importFile refuses, and
+			// counts, one that leads to no regular file.
+			if en.Type().IsRegular() || en.Type()&fs.ModeSymlink != 0 {
 				files = append(files, en.Name())
 			}
 		}

@@ -294,3 +294,41 @@ func TestImportRealWorldOddities(t *testing.T) {
 		t.Errorf("no output line for %s", name)
 	}
 }
+
+// TestImportDirFollowsSymlinks: --dir imports every *.yaml, *.yml and *.json
+// file of the folder, also those that are symbolic links (a Kubernetes
+// ConfigMap or a Nix store presents its files so); a link to what is not a
+// file is refused, and counted, rather than left out.
+func TestImportDirFollowsSymlinks(t *testing.T) {
+	vars := importFixture(t)
+	specs, elsewhere := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(specs, "pets.yaml"), []byte(importPets), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(elsewhere, "store.yaml")
+	if err := os.WriteFile(target, []byte(strings.Replace(importPets, "Pet Store", "Store", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(specs, "store.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	e, out, _ := testEnv(vars, "")
+	err := runEnv(context.Background(), []string{"import", "--team", "payments", "--dir", specs, "--as", "maint"}, e)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "imported store.yaml: store 1.0.0 is draft") || !strings.HasSuffix(out.String(), "2 imported, 0 refused, of 2 files\n") {
+		t.Errorf("import --dir with a linked file printed:\n%s\nwant both files imported", out.String())
+	}
+
+	// A link to a folder named like a description is refused, and so the
+	// import fails, instead of being left out silently.
+	if err := os.Symlink(elsewhere, filepath.Join(specs, "folder.json")); err != nil {
+		t.Fatal(err)
+	}
+	e, out, _ = testEnv(vars, "")
+	err = runEnv(context.Background(), []string{"import", "--team", "payments", "--dir", specs, "--as", "maint"}, e)
+	if err == nil || !strings.Contains(out.String(), "refused  folder.json: not a regular file") {
+		t.Errorf("import --dir with a link to a folder: error %v, printed:\n%s\nwant it refused", err, out.String())
+	}
+}
