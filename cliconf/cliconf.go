@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 )
 
 // Setting is a string flag whose default an environment variable replaces.
@@ -19,6 +20,9 @@ type Setting struct {
 
 // Register adds settings to fs. A setting's default is its environment
 // variable when that is set and not empty; its usage text names the variable.
+// A default that is a URL with a password (a Meilisearch URL may carry one)
+// is shown with the password masked: -h and a mistyped flag print the
+// defaults, and the environment's value must not leak through them.
 func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) {
 	for _, s := range settings {
 		def := s.Default
@@ -26,6 +30,11 @@ func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) 
 			def = v
 		}
 		fs.StringVar(s.Dst, s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env))
+		if u, err := url.Parse(def); err == nil && u.User != nil {
+			if _, ok := u.User.Password(); ok {
+				fs.Lookup(s.Flag).DefValue = u.Redacted()
+			}
+		}
 	}
 }
 

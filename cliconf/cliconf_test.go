@@ -42,6 +42,27 @@ func TestRegisterTakesDefaultsFromTheEnvironmentAndTheFlagWins(t *testing.T) {
 	}
 }
 
+// TestRegisterMasksAPasswordInADefault: a URL setting from the environment
+// may carry a password; the usage text shows the URL with the password
+// masked, and the setting keeps it whole.
+func TestRegisterMasksAPasswordInADefault(t *testing.T) {
+	env := map[string]string{"X_URL": "http://search:hunter2-in-url@meili.internal:7700"}
+	var u string
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	var usage bytes.Buffer
+	fs.SetOutput(&usage)
+	Register(fs, func(k string) string { return env[k] }, []Setting{{Flag: "url", Env: "X_URL", Usage: "search URL", Dst: &u}})
+	if err := fs.Parse([]string{"--no-such-flag"}); err == nil {
+		t.Fatal("a mistyped flag was accepted")
+	}
+	if got := usage.String(); strings.Contains(got, "hunter2") || !strings.Contains(got, "meili.internal:7700") {
+		t.Errorf("usage text:\n%s\nwant the URL without its password", got)
+	}
+	if u != env["X_URL"] {
+		t.Errorf("setting = %q, want the environment's URL whole", u)
+	}
+}
+
 func TestLog(t *testing.T) {
 	tests := []struct {
 		log     Log

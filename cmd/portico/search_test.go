@@ -240,6 +240,9 @@ func TestMeilisearchKeyIsNeverShown(t *testing.T) {
 	if strings.Contains(out.String()+errOut.String()+err.Error(), key) {
 		t.Error("usage text shows the Meilisearch key")
 	}
+	if printed := out.String() + errOut.String(); strings.Contains(printed, "user:pw@") || !strings.Contains(printed, "-meilisearch-url") {
+		t.Errorf("usage text shows the password of the Meilisearch URL:\n%s", printed)
+	}
 	c, err := parse("serve", []string{"--meilisearch-key", "from-flag"}, e, nil)
 	if err != nil {
 		t.Fatal(err)
