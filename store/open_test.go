@@ -21,6 +21,11 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 		{"missing root certificate", "postgres://portico:" + password + "@127.0.0.1:1/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "root CA"},
 		{"percent sign in the password", "postgres://portico:" + password + "%zz@127.0.0.1:1/db", "database url"},
 		{"space in the host", "postgres://portico:" + password + "@db host:5432/db", "invalid database url"},
+		// A "#", "/" or "?" ends the URL's authority: the parser takes
+		// "portico:<password>" for host and port, and quotes the "port".
+		{"hash in the password", "postgres://portico:" + password + "#x@127.0.0.1:1/db", "percent-encode"},
+		{"slash in the password", "postgres://portico:" + password + "/x@127.0.0.1:1/db", "percent-encode"},
+		{"question mark in the password", "postgres://portico:" + password + "?x@127.0.0.1:1/db", "percent-encode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -136,6 +136,12 @@ func badURL(err error) error {
 	if errors.As(err, &esc) {
 		return errors.New("invalid database url: an invalid percent-escape; percent-encode the reserved characters (% @ : / ? #) of the user name and password")
 	}
+	// The parser quotes what it could not take, and that may be the
+	// password: one holding a "#", "/" or "?" ends the host part there,
+	// and "user:passw" is then refused as `invalid port ":passw"`.
+	if strings.ContainsAny(err.Error(), "\"'`") {
+		return errors.New("invalid database url: use postgres://user:password@host:5432/db and percent-encode the reserved characters (% @ : / ? #) of the user name and password")
+	}
 	return fmt.Errorf("invalid database url: %w", err)
 }
 
