@@ -94,7 +94,10 @@ func cmdUserCreate(ctx context.Context, args []string, e env) error {
 		}
 		in.OrgRole = policy.RoleAdmin
 	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	// The first line, read no further than a password may be long (and
+	// its line end) plus one byte, so that a longer one is refused by the
+	// service's rule: standard input may be a large file, or endless.
+	line, err := bufio.NewReader(io.LimitReader(e.stdin, auth.MaxPasswordLength+3)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read password: %w", err)
 	}

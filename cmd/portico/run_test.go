@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"net/http"
 	"net/http/cookiejar"
@@ -389,5 +390,37 @@ func TestDatabaseURLNeverPrinted(t *testing.T) {
 		if !strings.Contains(printed, "-database-url") {
 			t.Errorf("%v: got no --database-url among the flags, want it listed:\n%s", args, printed)
 		}
+	}
+}
+
+// endless is standard input that never ends a line: it counts what was read,
+// and fails past max so that a test stops instead of filling the memory.
+type endless struct{ read, max int }
+
+func (r *endless) Read(p []byte) (int, error) {
+	if r.read >= r.max {
+		return 0, errors.New("read past the limit")
+	}
+	n := min(len(p), r.max-r.read)
+	for i := range p[:n] {
+		p[i] = 'a'
+	}
+	r.read += n
+	return n, nil
+}
+
+// TestUserCreateReadsABoundedPassword: user create reads the password's
+// line no further than a password may be long, and refuses a longer one
+// with the service's rule, whatever standard input holds.
+func TestUserCreateReadsABoundedPassword(t *testing.T) {
+	e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+	in := &endless{max: 8 << 20}
+	e.stdin = in
+	err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, e)
+	if err == nil || !strings.Contains(err.Error(), "the password on standard input: ") || !strings.Contains(err.Error(), "at most 1024") {
+		t.Errorf("a password without end: error %v, want the password refused as too long", err)
+	}
+	if in.read > 64<<10 {
+		t.Errorf("read %d bytes of standard input, want at most the longest password's line", in.read)
 	}
 }
