@@ -35,6 +35,9 @@ func cmdGatewayNodeCreate(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stderr, "registered gateway node %s; its token (shown this once) is on standard output. Start the node with:\n"+
 		"  PORTICO_GATEWAY_TOKEN=<token> portico-gateway --portal <this portal's URL> --addr :8081 --admin-addr :9091 --data ./gateway-data\n", n.Name)
-	fmt.Fprintln(e.stdout, token)
+	// The token is shown this once: a script must not go on as if it had it.
+	if _, err := fmt.Fprintln(e.stdout, token); err != nil {
+		return fmt.Errorf("gateway node %s was registered but its token was not written to standard output (%v): nobody has it; revoke the node (Gateway page) and register it again", n.Name, err)
+	}
 	return nil
 }

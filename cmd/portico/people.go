@@ -138,7 +138,10 @@ func cmdTokenCreate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return flagErrors(err)
 	}
-	fmt.Fprintln(e.stdout, token)
+	// The token is shown this once: a script must not go on as if it had it.
+	if _, err := fmt.Fprintln(e.stdout, token); err != nil {
+		return fmt.Errorf("the token %q of %s was created but not written to standard output (%v): nobody has it; its owner can revoke it on their profile page", in.Name, strings.ToLower(strings.TrimSpace(username)), err)
+	}
 	return nil
 }
 

@@ -424,3 +424,31 @@ func TestUserCreateReadsABoundedPassword(t *testing.T) {
 		t.Errorf("read %d bytes of standard input, want at most the longest password's line", in.read)
 	}
 }
+
+// failingWriter is standard output on a full disk or a closed file.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestSecretShownOnceFailsWhenNotWritten: token create and gateway-node
+// create show their secret once, on standard output; when it cannot be
+// written the command fails (a script must not go on without it) and says
+// what to do with what it created.
+func TestSecretShownOnceFailsWhenNotWritten(t *testing.T) {
+	vars := map[string]string{"PORTICO_DATA_DIR": t.TempDir()}
+	e, _, _ := testEnv(vars, "a long enough password\n")
+	if err := runEnv(context.Background(), []string{"user", "create", "--username", "ops", "--password-stdin"}, e); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"token", "create", "--username", "ops", "--name", "ci"},
+		{"gateway-node", "create", "--name", "edge-1"},
+	} {
+		e, _, _ := testEnv(vars, "")
+		e.stdout = failingWriter{}
+		err := runEnv(context.Background(), args, e)
+		if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "revoke") {
+			t.Errorf("%v with standard output failing: error %v, want the failure and what to revoke", args, err)
+		}
+	}
+}
