@@ -240,7 +240,9 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "  %-7s %s%s\n", u.username, role, note)
 	}
 	if admin.Len() > 0 {
-		fmt.Fprint(e.stdout, admin.String())
+		if _, err := io.WriteString(e.stdout, admin.String()); err != nil {
+			return firstAdminNotShown(err)
+		}
 	} else {
 		fmt.Fprintln(e.stdout, "\nThe portal had users already, so no org admin was created; if it has none, make one with:\n  echo \"$PASSWORD\" | portico user create --username NAME --password-stdin --admin")
 	}

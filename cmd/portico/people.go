@@ -211,12 +211,22 @@ func cmdTeamMember(ctx context.Context, args []string, e env) error {
 }
 
 // firstStart creates the first org admin when the database has no user and
-// prints, once, how to log in.
+// prints, once, how to log in. The password is shown this once: when it
+// cannot be written the command fails (see firstAdminNotShown).
 func firstStart(ctx context.Context, svc *people.Service, w io.Writer) error {
 	u, password, err := svc.Console("system").CreateFirstAdmin(ctx)
 	if err != nil || u == nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis one-time password is shown once: at the first login you choose your own.\n\n", u.Username, password)
+	if _, err := fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis one-time password is shown once: at the first login you choose your own.\n\n", u.Username, password); err != nil {
+		return firstAdminNotShown(err)
+	}
 	return nil
+}
+
+// firstAdminNotShown is the failure of a command that created the first
+// org admin but could not write its one-time password: nobody can log in
+// as that admin, and the operator must make another one.
+func firstAdminNotShown(err error) error {
+	return fmt.Errorf("the first org admin was created but its one-time password was not written to standard output (%v): nobody has it; make another org admin with: echo \"$PASSWORD\" | portico user create --username NAME --password-stdin --admin", err)
 }

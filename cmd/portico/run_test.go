@@ -452,3 +452,27 @@ func TestSecretShownOnceFailsWhenNotWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstAdminPasswordFailsWhenNotWritten: serve and demo on a fresh
+// portal create the first org admin and show its one-time password once, on
+// standard output; when it cannot be written the command fails and says how
+// to make another admin, instead of going on with an admin nobody can use.
+func TestFirstAdminPasswordFailsWhenNotWritten(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0"},
+		{"demo", "--samples", demoSampleDir(t)},
+	} {
+		e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+		e.stdout = failingWriter{}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		e.ready = func(string) {
+			t.Errorf("%v with standard output failing: the server started", args)
+			cancel()
+		}
+		err := runEnv(ctx, args, e)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "user create --username NAME --password-stdin --admin") {
+			t.Errorf("%v with standard output failing: error %v, want the failure and how to make another admin", args, err)
+		}
+	}
+}
