@@ -51,3 +51,29 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenRedactsOnlyThePassword: the driver's message keeps its words
+// whatever the password; the password is taken out where it stands whole
+// (the URL, or a value that is the password), not out of other words.
+func TestOpenRedactsOnlyThePassword(t *testing.T) {
+	tests := []struct {
+		name, url, want, never string
+	}{
+		{"one-letter password", "postgres://portico:e@127.0.0.1:1/db?sslmode=verify_full", "invalid database url: pgdriver: sslmode 'verify_full' is not supported", ""},
+		{"short password in a duration's message", "postgres://portico:on@127.0.0.1:1/db?connect_timeout=soon", `invalid connect_timeout duration: time: invalid duration "soon"`, ""},
+		{"password given as a value", "postgres://portico:s3cretPa55@127.0.0.1:1/db?sslmode=s3cretPa55", "sslmode 'xxxxx' is not supported", "s3cretPa55"},
+		{"percent-encoded password given as a value", "postgres://portico:p%40ss%2Fword@127.0.0.1:1/db?sslmode=p%40ss%2Fword", "sslmode 'xxxxx' is not supported", "ss/word"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := store.Open(context.Background(), tt.url, t.TempDir())
+			if err == nil {
+				s.Close()
+				t.Fatal("Open: got no error, want one")
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.want) || (tt.never != "" && strings.Contains(msg, tt.never)) {
+				t.Errorf("Open: got error %q, want %q", msg, tt.want)
+			}
+		})
+	}
+}

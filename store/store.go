@@ -150,19 +150,53 @@ func badURL(err error) error {
 // duration that is not one, a root certificate it cannot read): that is
 // an error of the configuration, returned in one line, without the
 // password should the driver's message quote it.
+//
+// The driver's messages quote the URL or an option's value (decoded), so
+// the URL is replaced by its redacted form, and the password only where it
+// stands whole, as a value typed where the password was meant: taking out
+// every occurrence of a short password ("e") garbled every word holding it.
 func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			msg := strings.ReplaceAll(fmt.Sprint(p), databaseURL, redactURL(databaseURL))
 			if u, perr := url.Parse(databaseURL); perr == nil {
 				if pw, ok := u.User.Password(); ok && pw != "" {
-					msg = strings.ReplaceAll(msg, pw, "xxxxx")
+					msg = replaceWhole(msg, pw, "xxxxx")
 				}
 			}
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
 	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)), nil
+}
+
+// replaceWhole replaces the occurrences of old in s that are not part of a
+// longer word: neither the byte before nor the one after is a letter or a
+// digit.
+func replaceWhole(s, old, repl string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(old)
+		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+			b.WriteString(s[:i])
+			b.WriteString(repl)
+			s = s[end:]
+			continue
+		}
+		// Not whole here: keep the first byte and look again after it,
+		// for an occurrence that overlaps this one.
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // redactURL hides a password in a database URL before it is shown.
