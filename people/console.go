@@ -53,7 +53,8 @@ func (c *Console) CreateFirstAdmin(ctx context.Context) (*store.User, string, er
 }
 
 // CreateToken issues a personal access token for the user named username
-// and returns its secret.
+// and returns its secret. It refuses a disabled user: a disabled user's
+// tokens are refused when used, so the token would never work.
 func (c *Console) CreateToken(ctx context.Context, username string, in TokenInput) (string, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	u, err := c.s.store.UserByUsername(ctx, username)
@@ -62,6 +63,9 @@ func (c *Console) CreateToken(ctx context.Context, username string, in TokenInpu
 	}
 	if err != nil {
 		return "", err
+	}
+	if u.Disabled {
+		return "", apperr.Field("username", fmt.Sprintf("The user %.80q is disabled, and a disabled user's tokens are refused: an org admin enables them on the Users page first.", username))
 	}
 	return c.s.createToken(ctx, c.a, u, in)
 }

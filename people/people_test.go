@@ -341,3 +341,21 @@ func TestFirstAdmin(t *testing.T) {
 		t.Errorf("audit = %+v", events)
 	}
 }
+
+// TestConsoleRefusesATokenForADisabledUser: a disabled user's tokens are
+// refused when used, so the console does not issue one (it exited 0 with a
+// token that could never work).
+func TestConsoleRefusesATokenForADisabledUser(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, storetest.New(t))
+	if err := f.svc.UpdateUser(ctx, f.admin, f.member, people.UserChange{Disabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := f.svc.Console("cli").CreateToken(ctx, "Mia", people.TokenInput{Name: "ci"})
+	if msg := fields(err)["username"]; !strings.Contains(msg, "disabled") {
+		t.Errorf("console token for a disabled user: %q, %v; want a username field error saying it is disabled", token, err)
+	}
+	if toks, err := f.s.UserTokens(ctx, f.member.ID); err != nil || len(toks) != 0 {
+		t.Errorf("tokens of the disabled user: %d, %v; want none", len(toks), err)
+	}
+}
