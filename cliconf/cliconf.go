@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // Setting is a string flag whose default an environment variable replaces.
@@ -87,4 +90,19 @@ func (l Log) Logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// SplitAddr splits a listening address, host:port or :port, whose port is
+// a number from 0 to 65535 (0: any free port). net.SplitHostPort takes any
+// port, and a listener refused one out of range only when it started,
+// after the command had done its work.
+func SplitAddr(addr string) (host string, err error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n > 65535 || strings.TrimLeft(port, "0123456789") != "" {
+		return "", fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return host, nil
 }

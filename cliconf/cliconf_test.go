@@ -92,3 +92,16 @@ func TestLog(t *testing.T) {
 		t.Errorf("got %q, want a text debug line", got)
 	}
 }
+
+func TestSplitAddr(t *testing.T) {
+	for addr, want := range map[string]string{":8080": "", "127.0.0.1:0": "127.0.0.1", "[::1]:65535": "::1", "localhost:6060": "localhost"} {
+		if host, err := SplitAddr(addr); err != nil || host != want {
+			t.Errorf("SplitAddr(%q) = %q, %v; want %q", addr, host, err, want)
+		}
+	}
+	for _, addr := range []string{"8080", ":99999", ":65536", "127.0.0.1:-1", ":+80", ":http", "127.0.0.1:", ":99999999999999999999"} {
+		if _, err := SplitAddr(addr); err == nil {
+			t.Errorf("SplitAddr(%q) accepted it", addr)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -68,8 +67,8 @@ func (c *config) validate() error {
 		return errors.New("--token is required (or PORTICO_GATEWAY_TOKEN): the node's token, shown once when an admin registers the node")
 	}
 	for _, a := range []struct{ name, v string }{{"--addr", c.Addr}, {"--admin-addr", c.AdminAddr}} {
-		if _, _, err := net.SplitHostPort(a.v); err != nil {
-			return fmt.Errorf("invalid %s %q: use host:port or :port", a.name, a.v)
+		if _, err := cliconf.SplitAddr(a.v); err != nil {
+			return fmt.Errorf("invalid %s %q: use host:port or :port, the port a number from 0 to 65535", a.name, a.v)
 		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

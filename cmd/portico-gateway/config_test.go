@@ -31,6 +31,8 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"credentials in portal", []string{"--portal", "https://u:p@x"}, env(), "no credentials"},
 		{"no token", []string{"--portal", "https://x"}, env(), "--token is required"},
 		{"bad addr", []string{"--portal", "https://x", "--addr", "8081"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --addr"},
+		{"port out of range", []string{"--portal", "https://x", "--addr", ":70000"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --addr"},
+		{"negative admin port", []string{"--portal", "https://x", "--admin-addr", "127.0.0.1:-1"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --admin-addr"},
 		{"bad admin addr from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_ADMIN_ADDR", "x"), "invalid --admin-addr"},
 		{"bad timeout", []string{"--portal", "https://x", "--response-timeout", "soon"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --response-timeout"},
 		{"bad usage interval", []string{"--portal", "https://x", "--usage-interval", "10ms"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --usage-interval"},

@@ -81,8 +81,8 @@ func (c *config) validate() error {
 	if err := c.Log.Validate(); err != nil {
 		return err
 	}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return fmt.Errorf("invalid --addr %q: use host:port or :port, e.g. :8080", c.Addr)
+	if _, err := cliconf.SplitAddr(c.Addr); err != nil {
+		return fmt.Errorf("invalid --addr %q: use host:port or :port, the port a number from 0 to 65535, e.g. :8080", c.Addr)
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
 		return err

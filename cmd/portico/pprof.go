@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"time"
+
+	"github.com/portico-dev/portico/cliconf"
 )
 
 // validatePprof accepts an empty --pprof-addr (the profiler is off) or a
@@ -19,7 +21,7 @@ func (c *config) validatePprof() error {
 	if c.PprofAddr == "" {
 		return nil
 	}
-	host, _, err := net.SplitHostPort(c.PprofAddr)
+	host, err := cliconf.SplitAddr(c.PprofAddr)
 	ip := net.ParseIP(host)
 	if err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 		return fmt.Errorf("invalid --pprof-addr %q: use a loopback address, e.g. 127.0.0.1:6060", c.PprofAddr)

@@ -62,6 +62,10 @@ func TestBadConfiguration(t *testing.T) {
 		{[]string{"migrate", "--database-url", "sqlite:"}, nil, "invalid --database-url"},
 		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "file:"}, "invalid --database-url"},
 		{[]string{"migrate", "--database-url", "sqlite::memory:"}, nil, "invalid --database-url"},
+		// A port out of range: serve found it out only when it listened.
+		{[]string{"--addr", ":99999"}, nil, "invalid --addr"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_ADDR": "127.0.0.1:-1"}, "invalid --addr"},
+		{[]string{"--pprof-addr", "127.0.0.1:65536"}, nil, "invalid --pprof-addr"},
 	}
 	for _, tt := range tests {
 		e, _, _ := testEnv(tt.vars, "")
@@ -474,5 +478,20 @@ func TestFirstAdminPasswordFailsWhenNotWritten(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "user create --username NAME --password-stdin --admin") {
 			t.Errorf("%v with standard output failing: error %v, want the failure and how to make another admin", args, err)
 		}
+	}
+}
+
+// TestServeRefusesABadPortBeforeAnything: an --addr whose port is out of
+// range is refused before serve touches the data directory (it used to
+// migrate, create and print the first admin, and only then fail to listen).
+func TestServeRefusesABadPortBeforeAnything(t *testing.T) {
+	data := t.TempDir()
+	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": data}, "")
+	err := runEnv(context.Background(), []string{"serve", "--addr", "127.0.0.1:99999"}, e)
+	if err == nil || !strings.Contains(err.Error(), "invalid --addr") {
+		t.Errorf("serve --addr 127.0.0.1:99999: error %v, want invalid --addr", err)
+	}
+	if entries, _ := os.ReadDir(data); len(entries) != 0 || out.String() != "" {
+		t.Errorf("serve with a bad port wrote %d entries in the data directory and printed %q, want nothing", len(entries), out.String())
 	}
 }
