@@ -101,7 +101,17 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "token" || cmd == "team" || cmd == "gateway-node") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if isGroup(cmd) {
+			// "user -h" asks for the group's commands, as "COMMAND -h"
+			// does for one command; "user" alone names none of them.
+			if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+				if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+					printGroupUsage(e.stdout, cmd)
+					return nil
+				}
+				printGroupUsage(e.stderr, cmd)
+				return fmt.Errorf("%s needs a command: portico %s COMMAND [flags]", cmd, cmd)
+			}
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
 	}
@@ -135,6 +145,39 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	}
 	printUsage(e.stderr)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// isGroup says whether name is the first word of commands of two words
+// ("user create").
+func isGroup(name string) bool {
+	for _, c := range commands {
+		if strings.HasPrefix(c, name+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// printGroupUsage prints the lines of the usage text about a group's
+// commands.
+func printGroupUsage(w io.Writer, group string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: portico %s COMMAND [flags]\n\nCommands:\n", group)
+	in := false
+	for _, line := range strings.Split(usage, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  "+group+" "):
+			in = true
+		case !strings.HasPrefix(line, "    "):
+			// Continuation lines are indented further than commands.
+			in = false
+		}
+		if in {
+			b.WriteString(line + "\n")
+		}
+	}
+	fmt.Fprintf(&b, "\nportico %s COMMAND -h prints the flags of one command; portico help prints every command and the configuration flags.\n", group)
+	fmt.Fprint(w, b.String())
 }
 
 func printUsage(w io.Writer) {

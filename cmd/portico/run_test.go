@@ -495,3 +495,30 @@ func TestServeRefusesABadPortBeforeAnything(t *testing.T) {
 		t.Errorf("serve with a bad port wrote %d entries in the data directory and printed %q, want nothing", len(entries), out.String())
 	}
 }
+
+// TestGroupHelp: "COMMAND -h" works for the commands in groups too: the
+// group's commands are printed and the help succeeds; a group without a
+// command is refused with the same list.
+func TestGroupHelp(t *testing.T) {
+	for group, cmds := range map[string][]string{"user": {"user create"}, "token": {"token create"}, "team": {"team create", "team member"}, "gateway-node": {"gateway-node create"}} {
+		for _, h := range []string{"-h", "--help", "-help"} {
+			e, out, _ := testEnv(nil, "")
+			if err := runEnv(context.Background(), []string{group, h}, e); err != nil {
+				t.Errorf("%s %s: %v, want success", group, h, err)
+			}
+			for _, cmd := range cmds {
+				if !strings.Contains(out.String(), "\n  "+cmd+" ") {
+					t.Errorf("%s %s does not list %q:\n%s", group, h, cmd, out.String())
+				}
+			}
+			if strings.Contains(out.String(), "  serve ") {
+				t.Errorf("%s %s lists the other commands too:\n%s", group, h, out.String())
+			}
+		}
+		e, _, errOut := testEnv(nil, "")
+		err := runEnv(context.Background(), []string{group}, e)
+		if err == nil || !strings.Contains(err.Error(), group+" needs a command") || !strings.Contains(errOut.String(), "\n  "+cmds[0]+" ") {
+			t.Errorf("%s alone: %v, printed %q; want a refusal listing its commands", group, err, errOut.String())
+		}
+	}
+}
