@@ -33,12 +33,28 @@ func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) 
 			def = v
 		}
 		fs.StringVar(s.Dst, s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env))
-		if u, err := url.Parse(def); err == nil && u.User != nil {
-			if _, ok := u.User.Password(); ok {
-				fs.Lookup(s.Flag).DefValue = u.Redacted()
-			}
+		if m := MaskURL(def); m != def {
+			fs.Lookup(s.Flag).DefValue = m
 		}
 	}
+}
+
+// MaskURL returns s, to be shown, with the password of a URL in it masked
+// (as url.URL.Redacted does: user:xxxxx@host). A URL the parser refuses, or
+// reads with an "@" outside its user part, may still hold a password (an
+// unencoded "#", "/" or "?" in it ends the host part there): everything
+// between "://" and the last "@" is masked then. Anything else is s.
+func MaskURL(s string) string {
+	u, err := url.Parse(s)
+	if err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.LastIndex(s, "@"); j > i {
+			return s[:i+3] + "xxxxx" + s[j:]
+		}
+	}
+	return s
 }
 
 // SecretVar adds a string flag stored in p whose value is never printed, not

@@ -42,6 +42,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"body without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_MAX_BODY", "16"), "invalid --max-body"},
 		{"body too large", []string{"--portal", "https://x", "--max-body", "2048MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
+		{"redis url as an argument", []string{"--portal", "https://x", "redis://default:pw-s3cret@redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), `unexpected argument "redis://default:xxxxx@redis:6379"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

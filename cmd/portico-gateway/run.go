@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/gateway/ratelimit"
 	"github.com/portico-dev/portico/logbuf"
@@ -64,7 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		// Quoted without a URL's password (a Redis URL given without its flag).
+		return fmt.Errorf("unexpected argument %q", cliconf.MaskURL(fs.Arg(0)))
 	}
 	if err := c.validate(); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/cluster"
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/lifecycle"
@@ -202,7 +203,9 @@ func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*co
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q for %s", fs.Arg(0), name)
+		// Quoted without a URL's password: a database URL given without
+		// its flag is the likely stray argument.
+		return nil, fmt.Errorf("unexpected argument %q for %s", cliconf.MaskURL(fs.Arg(0)), name)
 	}
 	if err := c.validate(); err != nil {
 		return nil, err

@@ -522,3 +522,20 @@ func TestGroupHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestStrayURLArgumentIsMasked: a database URL given without its flag is
+// refused as an unexpected argument, and the refusal does not show its
+// password (it goes to terminals and logs).
+func TestStrayURLArgumentIsMasked(t *testing.T) {
+	for _, arg := range []string{
+		"postgres://portico:pw-s3cret@db.internal:5432/portico",
+		"postgres://portico:pw-s3cret#x@db.internal:5432/portico", // refused by the URL parser
+		"postgres://portico:pw-s3cret/x@db.internal:5432/portico", // parsed as host "portico", port "pw-s3cret"
+	} {
+		e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir()}, "")
+		err := runEnv(context.Background(), []string{"migrate", arg}, e)
+		if err == nil || !strings.Contains(err.Error(), "unexpected argument") || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "db.internal") {
+			t.Errorf("migrate %s: error %v, want an unexpected argument naming the host without the password", arg, err)
+		}
+	}
+}
