@@ -15,6 +15,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/policy"
@@ -281,15 +282,19 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, false, err
 	}
+	// A name given with --name is the service's to accept or refuse, as
+	// on the pages and the JSON API; only one derived from the spec's
+	// title is cut to fit.
 	name := strings.TrimSpace(imp.opts.name)
-	if name == "" {
+	explicit := name != ""
+	if !explicit {
 		name = strings.Join(strings.Fields(title), " ")
+		if utf8.RuneCountInString(name) > lifecycle.MaxAPIName {
+			name = string([]rune(name)[:lifecycle.MaxAPIName])
+		}
 	}
 	if name == "" {
 		name = slug
-	}
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
 	}
 	description = strings.TrimSpace(description)
 	if !utf8.ValidString(description) {
@@ -297,6 +302,10 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	}
 	a, err = imp.life.CreateAPI(ctx, imp.actor, imp.team, lifecycle.APIInput{Slug: slug, Name: name, Visibility: store.VisibilityPublic,
 		Summary: firstSentence(markdown.PlainText(description)), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
+	var ie *apperr.InputError
+	if explicit && errors.As(err, &ie) && ie.Fields["name"] != "" {
+		return nil, false, fmt.Errorf("--name: %s", ie.Fields["name"])
+	}
 	if err != nil {
 		return nil, false, err
 	}

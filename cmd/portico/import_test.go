@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -167,6 +168,7 @@ func TestImportFile(t *testing.T) {
 	v1 := write("pets.yaml", importPets)
 	v1b := write("pets-b.yaml", strings.Replace(importPets, "listPets", "listAllPets", 1))
 	bad := write("bad.yaml", "openapi: 3.0.3\ninfo: {title: Bad}\npaths: {}\n") // no paths: nothing to publish
+	long := write("long.yaml", importPets)
 	other := write("Other API!.json", `{"openapi":"3.0.3","info":{"title":"Other","version":"v2","description":"Sends **other** things. Fast, too."},"paths":{"/o":{"get":{"responses":{"200":{"description":"ok"}}}}}}`)
 
 	tests := []struct {
@@ -191,6 +193,9 @@ func TestImportFile(t *testing.T) {
 		{"submit and publish", []string{"--submit", "--publish", "--as", "admin", v1}, "", "not both"},
 		{"dir with api", []string{"--dir", dir, "--api", "x", "--as", "admin"}, "", "apply to a single FILE"},
 		{"two files", []string{"--as", "admin", v1, v1b}, "", "one FILE"},
+		// An explicit name is refused when too long, as the pages and
+		// the JSON API refuse it (it was cut to 200 characters).
+		{"name too long", []string{"--name", strings.Repeat("n", 201), "--as", "admin", long}, "", "--name: Give the API a name of up to 200 characters."},
 		{"published by an admin, named", []string{"--name", "Others", "--publish", "--as", "admin", other}, "other-api 2.0.0 is published (version 2.0.0 coerced from info.version \"v2\", API created, draft created)", ""},
 	}
 	for _, tt := range tests {
@@ -219,6 +224,9 @@ func TestImportFile(t *testing.T) {
 		// Described by its spec's info.description, the first sentence its summary.
 		if a.Description != "Sends **other** things. Fast, too." || a.Summary != "Sends other things." {
 			t.Errorf("other-api: got description %q, summary %q; want those of info.description", a.Description, a.Summary)
+		}
+		if a, err := s.APIBySlug(context.Background(), "long"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("long: got %+v, %v; want no API created under a refused --name", a, err)
 		}
 		// A spec without info.description leaves them empty.
 		pets, err := s.APIBySlug(context.Background(), "pets")
