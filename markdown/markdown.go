@@ -5,6 +5,7 @@ package markdown
 import (
 	"bytes"
 	"html"
+	"math"
 	"strings"
 	"sync"
 
@@ -32,8 +33,112 @@ import (
 // which took a third of the time of a large description's docs page when
 // it was done per call.
 var converter = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(goldmark.WithExtensions(extension.Linkify, boundedTables{}, extension.Strikethrough, extension.TaskList))
+	return newConverter(goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(inlineBudget{}, 0))))
 })
+
+// newConverter is the GFM converter with options added; tests compare it
+// with converter to check the bounds change no ordinary text.
+func newConverter(opts ...goldmark.Option) goldmark.Markdown {
+	return goldmark.New(append([]goldmark.Option{
+		goldmark.WithExtensions(extension.Linkify, boundedTables{}, extension.Strikethrough, extension.TaskList),
+	}, opts...)...)
+}
+
+// minInlineMarkers is how many inline markers a paragraph, heading or
+// table cell may always have; beyond it, no more than 8×√(its bytes).
+const minInlineMarkers = 64
+
+// inlineBudget bounds the inline markers goldmark interprets in one block
+// (a paragraph, heading or table cell): link brackets ("[", "![", "]"),
+// emphasis and strikethrough runs ("*", "_", "~"), code span runs ("`")
+// and "<". goldmark matches them in time quadratic in their number: each
+// "]" searches the link text before it for links, and each closing
+// emphasis run searches back through every unmatched opener, so
+// "[" × 10,000 then "]" × 10,000 (20 KB) took a second, and "*a_" ×
+// 27,000 (80 KB) eleven. Once a block has used its budget,
+// max(minInlineMarkers, 8×√bytes), the markers after are literal text:
+// the work stays within 64 steps per byte of the block.
+//
+// A "](" also has goldmark read the link destination after it, up to the
+// next space: "[a](" × 16,000 read a quarter of 64 KB for each. Those
+// reads may add up to destinationBytes per byte of the block; a "]" whose
+// destination would pass that is literal text too.
+type inlineBudget struct{}
+
+// destinationBytes is how many bytes of link destinations per byte of a
+// block goldmark may read.
+const destinationBytes = 4
+
+var inlineBudgetKey = parser.NewContextKey()
+
+// inlineBudgetState is the block being parsed and the markers it may still
+// have interpreted.
+type inlineBudgetState struct {
+	block        ast.Node
+	left         int // markers
+	destinations int // bytes of link destinations
+}
+
+func (inlineBudget) Trigger() []byte { return []byte{'[', ']', '!', '*', '_', '~', '`', '<'} }
+
+// Parse counts the marker at the reader's position against its block's
+// budget. Within the budget it returns nil, so that goldmark's own parsers
+// read the marker; past it, it returns the marker (a whole run of "*",
+// "_", "~" or "`") as text.
+func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if len(line) == 0 || line[0] == '!' && (len(line) < 2 || line[1] != '[') {
+		return nil
+	}
+	st, _ := pc.Get(inlineBudgetKey).(*inlineBudgetState)
+	if st == nil || st.block != parent {
+		size := 0
+		lines := parent.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			size += seg.Len()
+		}
+		st = &inlineBudgetState{block: parent, left: max(minInlineMarkers, 8*isqrt(size)), destinations: destinationBytes * size}
+		pc.Set(inlineBudgetKey, st)
+	}
+	dest := 0 // bytes of the destination after "](", read up to st.destinations+1
+	if line[0] == ']' && len(line) > 1 && line[1] == '(' {
+		pointy := len(line) > 2 && line[2] == '<' // "](<a b>)" ends at ">"
+		for dest = 2; dest < len(line) && dest <= st.destinations; dest++ {
+			if c := line[dest]; pointy && c == '>' || !pointy && util.IsSpace(c) {
+				break
+			}
+		}
+	}
+	if st.left > 0 && dest <= st.destinations {
+		st.left--
+		st.destinations -= dest
+		return nil
+	}
+	n := 1
+	switch line[0] {
+	case '!':
+		n = 2
+	case '*', '_', '~', '`':
+		for n < len(line) && line[n] == line[0] {
+			n++
+		}
+	}
+	block.Advance(n)
+	return ast.NewTextSegment(seg.WithStop(seg.Start + n))
+}
+
+// isqrt is the integer square root of n ≥ 0.
+func isqrt(n int) int {
+	r := int(math.Sqrt(float64(n)))
+	for r*r > n {
+		r--
+	}
+	for (r+1)*(r+1) <= n {
+		r++
+	}
+	return r
+}
 
 // minTableCells is how many cells a table may always have; beyond it, no
 // more than its text has bytes.
