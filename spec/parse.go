@@ -199,6 +199,12 @@ func Parse(data []byte) (doc *Document, err error) {
 		}
 		data = fixed
 	}
+	if verr := checkReferences(d.root); verr != nil {
+		for i, p := range verr.Problems {
+			verr.Problems[i].Line = refLine(d.root, p.ref)
+		}
+		return nil, verr
+	}
 	var t *openapi3.T
 	switch kind {
 	case "swagger":

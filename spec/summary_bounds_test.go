@@ -27,7 +27,8 @@ func schemaSpec(version string, ops int, schemas func(b *strings.Builder)) []byt
 // exponentially (two references to the next schema at each level), grow
 // quadratically (a long chain of array items) or repeat the work on a wide
 // schema for every operation that answers with it: each summary is short
-// and building the overview allocates little.
+// and building the overview allocates little. The chain and the operations
+// are as long and as many as Parse accepts (MaxRefDepth, MaxRefValues).
 func TestOverviewSummariesAreBounded(t *testing.T) {
 	const maxAlloc = 8 << 20
 	tests := []struct {
@@ -41,12 +42,12 @@ func TestOverviewSummariesAreBounded(t *testing.T) {
 			b.WriteString("    S18: {type: string}\n")
 		})},
 		{"long chain of items", schemaSpec("3.0.3", 1, func(b *strings.Builder) {
-			for i := range 2000 {
+			for i := range MaxRefDepth {
 				fmt.Fprintf(b, "    S%d: {type: array, items: {$ref: '#/components/schemas/S%d'}}\n", i, i+1)
 			}
-			b.WriteString("    S2000: {type: string}\n")
+			fmt.Fprintf(b, "    S%d: {type: string}\n", MaxRefDepth)
 		})},
-		{"wide schema in every operation", schemaSpec("3.0.3", 300, func(b *strings.Builder) {
+		{"wide schema in every operation", schemaSpec("3.0.3", 150, func(b *strings.Builder) {
 			b.WriteString("    S0:\n      type: object\n      properties:\n")
 			for i := range 6000 {
 				fmt.Fprintf(b, "        p%05d: {type: string}\n", i)
