@@ -348,14 +348,17 @@ var GraceChoices = []struct {
 	Seconds int
 }{{"none: the old key stops at once", 0}, {"1 hour", 3600}, {"24 hours", 86400}, {"7 days", 7 * 86400}}
 
-// parseGrace reads a grace period: whole seconds (0 to MaxGrace) or a date
-// or time within MaxGrace. It returns the grace end, zero for none.
+// parseGrace reads a grace period: whole seconds (0 to MaxGrace), a time
+// within MaxGrace or a date (the end of that day, UTC) whose day is within
+// MaxGrace, as the rotation form's hint says. It returns the grace end,
+// zero for none.
 func parseGrace(grace string, now time.Time) (time.Time, error) {
 	grace = strings.TrimSpace(grace)
 	if grace == "" {
 		return time.Time{}, apperr.Field("grace", "Choose how long the old key stays valid: none, 1 hour, 24 hours, 7 days or a date.")
 	}
 	var end time.Time
+	limit := now.Add(MaxGrace)
 	if n, err := strconv.ParseInt(grace, 10, 64); err == nil {
 		if n < 0 || n > int64(MaxGrace/time.Second) {
 			return time.Time{}, apperr.Field("grace", fmt.Sprintf("The grace period is 0 to %d seconds (30 days).", int64(MaxGrace/time.Second)))
@@ -366,10 +369,15 @@ func parseGrace(grace string, now time.Time) (time.Time, error) {
 		end = now.Add(time.Duration(n) * time.Second)
 	} else if t, ok := parseWhen(grace); ok {
 		end = t
+		if _, err := time.Parse("2006-01-02", grace); err == nil {
+			// A date stands for the end of its day: the day 30 days out
+			// is within 30 days although its end is later than limit.
+			limit = limit.UTC().Truncate(24 * time.Hour).Add(24*time.Hour - time.Second)
+		}
 	} else {
 		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%.40q is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", grace))
 	}
-	if !end.After(now) || end.After(now.Add(MaxGrace)) {
+	if !end.After(now) || end.After(limit) {
 		return time.Time{}, apperr.Field("grace", "The grace period must end in the future and within 30 days.")
 	}
 	return end.UTC().Truncate(time.Second), nil
