@@ -686,6 +686,20 @@ func (s *Store) CountLiveKeys(ctx context.Context, db bun.IDB, subscriptionID in
 	return n, nil
 }
 
+// KeysInGrace returns a subscription's rotated keys still in their grace
+// period at now (active, not expired), the one whose grace ends first
+// first.
+func (s *Store) KeysInGrace(ctx context.Context, db bun.IDB, subscriptionID int64, now time.Time) ([]APIKey, error) {
+	var ks []APIKey
+	err := db.NewSelect().Model(&ks).
+		Where("subscription_id = ? AND state = ? AND grace_ends_at > ?", subscriptionID, KeyActive, now).
+		Where("(expires_at IS NULL OR expires_at > ?)", now).Order("grace_ends_at", "id").Limit(100).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("keys in grace: %w", translate(err))
+	}
+	return ks, nil
+}
+
 // EndKey saves a key's state, grace end, revocation and successor if it is
 // still active and not ending; otherwise it returns ErrConflict.
 func (s *Store) EndKey(ctx context.Context, db bun.IDB, k *APIKey) error {

@@ -38,6 +38,12 @@ const (
 // and a rotation in flight, few enough that a forgotten key stands out.
 const MaxLiveKeys = 5
 
+// MaxGracedKeys is how many rotated keys of a subscription may be in their
+// grace period at once: one rotation in flight for each of its MaxLiveKeys
+// keys, so that rotating all of them at once works, while rotating the
+// successor again and again cannot pile up keys that still verify.
+const MaxGracedKeys = MaxLiveKeys
+
 // MaxGrace is the longest a rotated key stays valid.
 const MaxGrace = 30 * 24 * time.Hour
 
@@ -412,6 +418,16 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID); err != nil {
 			return err
+		}
+		if !end.IsZero() {
+			graced, err := s.store.KeysInGrace(ctx, tx, sub.ID, now)
+			if err != nil {
+				return err
+			}
+			if len(graced) >= MaxGracedKeys {
+				return apperr.Conflict(fmt.Sprintf("This subscription already has %d rotated keys in their grace period, the most it may hold (the first to end is %s, on %s). Revoke one you no longer need, or rotate with no grace.",
+					len(graced), Prefix(graced[0].Kid), graced[0].GraceEndsAt.Format(time.RFC3339)))
+			}
 		}
 		if err := s.store.CreateKey(ctx, tx, nk); err != nil {
 			return err
