@@ -140,7 +140,7 @@ func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error 
 	if err != nil {
 		return err
 	}
-	l := apps.AppsList{Form: form, State: state, Next: page.Next, AppsAfter: c.Query("apps_after"), AppsNext: list.Next}
+	l := apps.AppsList{Form: form, State: state, Before: c.Query("before"), Next: page.Next, AppsAfter: c.Query("apps_after"), AppsNext: list.Next}
 	for i := range list.Apps {
 		l.Apps = append(l.Apps, appView(&list.Apps[i]))
 	}

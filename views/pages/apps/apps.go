@@ -73,7 +73,10 @@ type AppsList struct {
 	Form                AppForm
 	Subscriptions       []Subscription
 	State               string
-	Next                string
+	// Before is the cursor this page of subscriptions starts before
+	// (empty on the first), Next the next page's (empty on the last).
+	Before string
+	Next   string
 }
 
 // Show is an app's page: the app, its subscriptions with their keys.
