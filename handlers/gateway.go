@@ -181,7 +181,7 @@ func (h *Handler) DeployGatewaySettings(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	in := control.SettingsInput{Targets: strings.FieldsFunc(c.FormValue("targets"), func(r rune) bool { return r == '\n' || r == '\r' }),
 		ConnectTimeoutMS: c.FormValue("connect_timeout_ms"), ResponseTimeoutMS: c.FormValue("response_timeout_ms"), Note: c.FormValue("note")}
-	d, err := h.gw.Deploy(c.UserContext(), currentUser(c), a, major, in)
+	d, created, err := h.gw.Deploy(c.UserContext(), currentUser(c), a, major, in)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderGatewaySettings(c, major, gwview.SettingsForm{Targets: c.FormValue("targets"), ConnectTimeoutMS: in.ConnectTimeoutMS,
@@ -189,6 +189,10 @@ func (h *Handler) DeployGatewaySettings(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if !created {
+		h.flash(c, "success", "Nothing changed: v"+strconv.Itoa(major)+" already has these settings (deployment "+strconv.FormatInt(d.ID, 10)+").")
+		return seeOther(c, "/apis/"+a.Slug+"/gateway")
 	}
 	h.flash(c, "success", "Deployment "+strconv.FormatInt(d.ID, 10)+" of v"+strconv.Itoa(major)+" saved: the gateway nodes get it within seconds.")
 	return seeOther(c, "/apis/"+a.Slug+"/gateway")
@@ -261,7 +265,8 @@ func (h *Handler) APIGetGatewaySettings(c *fiber.Ctx) error {
 }
 
 // APIDeployGatewaySettings sets a major version's gateway settings: 201 with
-// the new deployment.
+// the new deployment, or 200 with the deployment in force when the settings
+// are those already in force (nothing is deployed).
 func (h *Handler) APIDeployGatewaySettings(c *fiber.Ctx) error {
 	major, err := parseMajor(c)
 	if err != nil {
@@ -283,9 +288,12 @@ func (h *Handler) APIDeployGatewaySettings(c *fiber.Ctx) error {
 	if body.ResponseTimeoutMS != nil {
 		in.ResponseTimeoutMS = strconv.Itoa(*body.ResponseTimeoutMS)
 	}
-	d, err := h.gw.Deploy(c.UserContext(), currentUser(c), currentAPI(c), major, in)
+	d, created, err := h.gw.Deploy(c.UserContext(), currentUser(c), currentAPI(c), major, in)
 	if err != nil {
 		return err
+	}
+	if !created {
+		return c.JSON(toAPIDeployment(d))
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIDeployment(d))
 }

@@ -270,7 +270,7 @@ func TestInstancesFollowTheChangeLog(t *testing.T) {
 		// Changes published by the first reach the second by its log.
 		a, _ := s.APIBySlug(ctx, "pets")
 		for i := 0; i < 5; i++ {
-			if _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://10.0.0.1:" + strconv.Itoa(9000+i)}}); err != nil {
+			if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://10.0.0.1:" + strconv.Itoa(9000+i)}}); err != nil {
 				t.Fatal(err)
 			}
 			f.drain(t)
@@ -402,18 +402,18 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 			{control.SettingsInput{Targets: []string{"http://a"}, ResponseTimeoutMS: "9999999"}, "response_timeout_ms"},
 			{control.SettingsInput{Targets: make17()}, "targets"},
 		} {
-			if _, err := f.svc.Deploy(ctx, f.maint, a, 1, tc.in); fieldError(err, tc.field) == "" {
+			if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, tc.in); fieldError(err, tc.field) == "" {
 				t.Errorf("Deploy(%+v) = %v, want an error on %s", tc.in, err, tc.field)
 			}
 		}
-		if _, err := f.svc.Deploy(ctx, f.dev, a, 1, control.SettingsInput{Targets: []string{"http://a"}}); !isDenied(err) {
+		if _, _, err := f.svc.Deploy(ctx, f.dev, a, 1, control.SettingsInput{Targets: []string{"http://a"}}); !isDenied(err) {
 			t.Errorf("a developer deployed: %v", err)
 		}
 		var nf *apperr.NotFoundError
-		if _, err := f.svc.Deploy(ctx, f.maint, a, 7, control.SettingsInput{Targets: []string{"http://a"}}); !errors.As(err, &nf) {
+		if _, _, err := f.svc.Deploy(ctx, f.maint, a, 7, control.SettingsInput{Targets: []string{"http://a"}}); !errors.As(err, &nf) {
 			t.Errorf("a major without versions: %v", err)
 		}
-		d1, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000"})
+		d1, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -422,7 +422,7 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 		if len(r.Targets) != 2 || r.Targets[0] != "http://new-1:9000/pets" || r.ConnectTimeoutMS != 250 || r.ResponseTimeoutMS != 2000 {
 			t.Errorf("route after deployment = %+v", r)
 		}
-		if _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://broken:1/pets"}}); err != nil {
+		if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://broken:1/pets"}}); err != nil {
 			t.Fatal(err)
 		}
 		f.drain(t)

@@ -92,7 +92,7 @@ func TestSchema1ChangeLogIsUpgraded(t *testing.T) {
 		}
 
 		// The next change is recorded in schema 2 on top of it.
-		if _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://10.0.0.7:8080"}}); err != nil {
+		if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://10.0.0.7:8080"}}); err != nil {
 			t.Fatal(err)
 		}
 		f.drain(t)

@@ -419,21 +419,45 @@ func describeSettings(targets []string, connect, response int) string {
 }
 
 // Deploy makes new gateway settings of an API major version: a new
-// deployment, audited and pushed to the nodes.
-func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major int, in SettingsInput) (*store.GatewayDeployment, error) {
+// deployment, audited and pushed to the nodes, and true. Settings equal to
+// those in force (targets in order and timeouts; the note is no setting)
+// change nothing: Deploy returns the deployment in force and false, with
+// no new deployment, audit entry or push, so that an identical PUT is a
+// no-op.
+func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major int, in SettingsInput) (*store.GatewayDeployment, bool, error) {
 	if err := s.requireSettings(ctx, u, a); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	set, err := in.normalize()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := s.checkMajor(ctx, a, major); err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	prev, err := s.current(ctx, a, major)
+	if err != nil {
+		return nil, false, err
+	}
+	if prev != nil && slices.Equal(prev.Targets, set.targets) && prev.ConnectTimeoutMS == set.connect && prev.ResponseTimeoutMS == set.response {
+		return prev, false, nil
 	}
 	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
 		Note: in.Note, CreatedBy: &u.ID}
-	return d, s.deploy(ctx, u, a, d, "gateway.deploy", in.Note)
+	if err := s.deploy(ctx, u, a, prev, d, "gateway.deploy", in.Note); err != nil {
+		return nil, false, err
+	}
+	return d, true, nil
+}
+
+// current returns the deployment in force of an API major, nil when the
+// catalog's upstream URLs serve.
+func (s *Service) current(ctx context.Context, a *store.API, major int) (*store.GatewayDeployment, error) {
+	ds, err := s.store.GatewayDeployments(ctx, a.ID, major, 1)
+	if err != nil || len(ds) == 0 {
+		return nil, err
+	}
+	return &ds[0], nil
 }
 
 // Rollback restores the settings of an earlier deployment of the same API
@@ -455,15 +479,19 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	}
 	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: old.Targets, ConnectTimeoutMS: old.ConnectTimeoutMS,
 		ResponseTimeoutMS: old.ResponseTimeoutMS, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
-	return d, s.deploy(ctx, u, a, d, "gateway.rollback", d.Note)
+	prev, err := s.current(ctx, a, major)
+	if err != nil {
+		return nil, err
+	}
+	return d, s.deploy(ctx, u, a, prev, d, "gateway.rollback", d.Note)
 }
 
-func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, d *store.GatewayDeployment, action, reason string) error {
+// deploy stores d, which follows prev (nil: the catalog's upstreams),
+// audited and pushed to the nodes.
+func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
 	before := "catalog upstreams"
-	if prev, err := s.store.GatewayDeployments(ctx, a.ID, d.Major, 1); err != nil {
-		return err
-	} else if len(prev) > 0 {
-		before = describeSettings(prev[0].Targets, prev[0].ConnectTimeoutMS, prev[0].ResponseTimeoutMS)
+	if prev != nil {
+		before = describeSettings(prev.Targets, prev.ConnectTimeoutMS, prev.ResponseTimeoutMS)
 	}
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.CreateGatewayDeployment(ctx, tx, d); err != nil {
