@@ -218,16 +218,19 @@ type Overview struct {
 	Now time.Time
 }
 
-// unreachableAfter is how long a node may be silent before it is shown as
-// unreachable: a held request (25 s) plus a margin to reconnect.
-const unreachableAfter = 60 * time.Second
-
 // Overview returns the configuration head and the nodes with their states.
 func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error) {
 	if err := s.require(ctx, actor{User: u}, policy.OrgDomain, ObjGateway, ActManage, "Only org admins see the gateway nodes."); err != nil {
 		return nil, err
 	}
 	head, _ := s.src.Current(ctx)
+	// How long a node may be silent before it is shown as unreachable: the
+	// hub's, from the longest it holds a request; without a hub (the CLI),
+	// the default's.
+	unreachableAfter := push.UnreachableAfter(0)
+	if s.hub != nil {
+		unreachableAfter = s.hub.UnreachableAfter()
+	}
 	o := &Overview{Head: head, Skipped: s.src.Skipped(), UnreachableAfter: unreachableAfter}
 	if st := s.src.State(); st != nil {
 		o.Routes, o.Plans, o.Keys = st.Counts()

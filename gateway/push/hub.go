@@ -205,10 +205,7 @@ func NewHub(src SnapshotSource, o Options) *Hub {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.MaxWait <= 0 || o.MaxWait > gateway.MaxWait {
-		o.MaxWait = 25 * time.Second
-	}
-	return &Hub{src: src, recorder: o.Recorder, log: o.Logger, maxWait: o.MaxWait, changed: make(chan struct{}), nodes: map[string]*nodeEntry{}, quotas: o.Quotas}
+	return &Hub{src: src, recorder: o.Recorder, log: o.Logger, maxWait: maxWaitOrDefault(o.MaxWait), changed: make(chan struct{}), nodes: map[string]*nodeEntry{}, quotas: o.Quotas}
 }
 
 // wake ends the wait of every held request, which then decides again.
@@ -354,9 +351,31 @@ func (h *Hub) Head() gateway.Head {
 	return h.head
 }
 
+// DefaultMaxWait is how long a hub holds a sync request at most when
+// Options.MaxWait does not say (or is out of range).
+const DefaultMaxWait = 25 * time.Second
+
+// reconnectMargin is how long a node may take, after a held request ends,
+// to send its next one before it is called unreachable.
+const reconnectMargin = 35 * time.Second
+
+func maxWaitOrDefault(d time.Duration) time.Duration {
+	if d <= 0 || d > gateway.MaxWait {
+		return DefaultMaxWait
+	}
+	return d
+}
+
 // UnreachableAfter is how long a node may stay silent before Classify calls
-// it unreachable: a held request plus a margin for reconnecting.
-func (h *Hub) UnreachableAfter() time.Duration { return h.maxWait + 30*time.Second }
+// it unreachable, for hubs that hold requests at most maxWait (0 for
+// DefaultMaxWait, as in Options): a held request plus a margin for
+// reconnecting, 60 s by default.
+func UnreachableAfter(maxWait time.Duration) time.Duration {
+	return maxWaitOrDefault(maxWait) + reconnectMargin
+}
+
+// UnreachableAfter is this hub's UnreachableAfter, from its maximum wait.
+func (h *Hub) UnreachableAfter() time.Duration { return UnreachableAfter(h.maxWait) }
 
 // record notes a node's request (start) or the end of a held one, and
 // reports whether the request's registration is the one the hub knows by
