@@ -96,14 +96,14 @@ type GatewayNodeStatus struct {
 // (a revoked one is left alone), heard now by the database's clock.
 //
 // The last contact is stamped by the database, not by the instance that
-// heard the node: every instance compares it with DatabaseNow, so the
+// heard the node: every instance compares it with ClockNow, so the
 // clocks of the portal instances, which may differ by more than a node's
 // held request, never decide whether a node is unreachable.
 func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st GatewayNodeStatus) error {
 	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
 		Set("applied_version = ?", st.AppliedVersion).
 		Set("applied_hash = ?", st.AppliedHash).
-		Set("last_seen_at = "+s.nowSQL()).
+		Set("last_seen_at = ?", s.clock()).
 		Set("last_error = ?", st.LastError).
 		Set("rejected_version = ?", st.RejectedVersion).
 		Set("rejected_hash = ?", st.RejectedHash).
@@ -119,44 +119,12 @@ func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st Gatewa
 // now by the database's clock, leaving the rest of its status as it is.
 func (s *Store) TouchGatewayNode(ctx context.Context, id int64) error {
 	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
-		Set("last_seen_at = "+s.nowSQL()).
+		Set("last_seen_at = ?", s.clock()).
 		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("touch gateway node: %w", translate(err))
 	}
 	return nil
-}
-
-// nowSQL is the database's clock as an SQL expression, in the form the
-// dialect stores times in (dialect-specific: SQLite has no timestamp type,
-// bun writes UTC text with an offset).
-func (s *Store) nowSQL() string {
-	if s.dialect == SQLite {
-		return "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')"
-	}
-	return "CURRENT_TIMESTAMP"
-}
-
-// DatabaseNow returns the database's clock (dialect-specific, see nowSQL):
-// what times stamped by it, such as a gateway node's last contact, are
-// compared with.
-func (s *Store) DatabaseNow(ctx context.Context) (time.Time, error) {
-	if s.dialect == SQLite {
-		var text string
-		if err := s.db.QueryRowContext(ctx, "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").Scan(&text); err != nil {
-			return time.Time{}, fmt.Errorf("database time: %w", translate(err))
-		}
-		t, err := time.ParseInLocation("2006-01-02 15:04:05.000", text, time.UTC)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("database time %q: %w", text, err)
-		}
-		return t, nil
-	}
-	var t time.Time
-	if err := s.db.QueryRowContext(ctx, "SELECT CURRENT_TIMESTAMP").Scan(&t); err != nil {
-		return time.Time{}, fmt.Errorf("database time: %w", translate(err))
-	}
-	return t.UTC(), nil
 }
 
 // GatewayDeployment is one version of an API major version's gateway

@@ -241,7 +241,7 @@ func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error
 	}
 	// The last contacts were stamped by the database's clock: they are
 	// compared with it, not with this instance's.
-	now, err := s.store.DatabaseNow(ctx)
+	now, err := s.store.ClockNow(ctx)
 	if err != nil {
 		return nil, err
 	}
