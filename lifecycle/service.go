@@ -307,10 +307,28 @@ func (s *Service) parseSpec(ctx context.Context, data []byte) (*spec.Document, e
 	return doc, nil
 }
 
+// maxVersionTitle is the most of a description's info.title a version
+// keeps as its title (api_versions.title, VARCHAR(500)), in characters.
+const maxVersionTitle = 500
+
 // setSpec stores doc on v: the source as uploaded (in UTF-8), never an
 // expansion of it. The normalised JSON is derived from it when served.
+// The title, unbounded in the description, is cut to the column's length:
+// PostgreSQL refused a longer one (SQLite stores any length).
 func setSpec(v *store.APIVersion, doc *spec.Document) {
-	v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(doc.Source), "", doc.Format, doc.Title, len(doc.Operations())
+	v.SpecRaw, v.SpecJSON, v.SpecFormat, v.Title, v.Operations = string(doc.Source), "", doc.Format, cutRunes(doc.Title, maxVersionTitle), len(doc.Operations())
+}
+
+// cutRunes returns the first n characters of s.
+func cutRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
 }
 
 // CreateVersion adds a draft version to an API. With no spec, it starts as a
