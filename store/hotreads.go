@@ -47,7 +47,9 @@ func versionListFields(v *APIVersion) []any {
 		&v.DeprecatedAt, &v.SunsetAt, &v.Successor, &v.RetiredAt}
 }
 
-const versionsQuery = "SELECT " + versionListColumns + " FROM api_versions AS v WHERE v.api_id = ? ORDER BY " + versionOrder
+func versionsQuery(d Dialect) string {
+	return "SELECT " + versionListColumns + " FROM api_versions AS v WHERE v.api_id = ? ORDER BY " + versionOrder(d)
+}
 
 const planColumns = "p.id, p.api_id, p.slug, p.name, p.description, p.rate_per_minute, p.burst, p.quota_per_day, p.approval, p.open, p.lock_version, p.created_at, p.updated_at"
 

@@ -38,8 +38,17 @@ type APIVersion struct {
 }
 
 // versionOrder sorts versions newest first by semver precedence (a release
-// before its pre-releases).
-const versionOrder = "v.major DESC, v.minor DESC, v.patch DESC, CASE WHEN v.prerelease = '' THEN 1 ELSE 0 END DESC, v.prerelease DESC"
+// before its pre-releases). Pre-releases compare in ASCII order, as semver
+// has it ("RC1" before "beta"): byte by byte, SQLite's way; on PostgreSQL
+// (dialect-specific) in the "C" collation, since the database's own, a
+// language's on most (en_US.UTF-8), put "beta" first.
+func versionOrder(d Dialect) string {
+	pre := "v.prerelease"
+	if d == PostgreSQL {
+		pre = `v.prerelease COLLATE "C"`
+	}
+	return "v.major DESC, v.minor DESC, v.patch DESC, CASE WHEN v.prerelease = '' THEN 1 ELSE 0 END DESC, " + pre + " DESC"
+}
 
 // CreateVersion inserts v. It returns ErrConflict when the API has that version already.
 func (s *Store) CreateVersion(ctx context.Context, db bun.IDB, v *APIVersion) error {
@@ -61,7 +70,7 @@ func (s *Store) Versions(ctx context.Context, apiID int64) ([]APIVersion, error)
 	}
 	// Every API page asks it (its visibility, its list): through a
 	// prepared statement.
-	vs, err := readHot(ctx, s, versionsQuery, versionListFields, apiID)
+	vs, err := readHot(ctx, s, versionsQuery(s.dialect), versionListFields, apiID)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
 	}
@@ -79,7 +88,7 @@ func (s *Store) VersionsOf(ctx context.Context, apiIDs []int64) (map[int64][]API
 	}
 	var vs []APIVersion
 	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.api_id IN (?)", bun.List(apiIDs)).OrderExpr("v.api_id, " + versionOrder).Scan(ctx)
+		Where("v.api_id IN (?)", bun.List(apiIDs)).OrderExpr("v.api_id, " + versionOrder(s.dialect)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", translate(err))
 	}
@@ -127,7 +136,7 @@ func (s *Store) VersionByID(ctx context.Context, id int64) (*APIVersion, error) 
 // LatestVersion returns the newest version of an API in any state, with its spec.
 func (s *Store) LatestVersion(ctx context.Context, db bun.IDB, apiID int64) (*APIVersion, error) {
 	v := new(APIVersion)
-	if err := db.NewSelect().Model(v).Where("v.api_id = ?", apiID).OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(v).Where("v.api_id = ?", apiID).OrderExpr(versionOrder(s.dialect)).Limit(1).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("latest version: %w", translate(err))
 	}
 	return v, nil
@@ -142,7 +151,7 @@ func (s *Store) LatestLive(ctx context.Context, apiID int64, major int, excludeI
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
 	}
-	if err := q.OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+	if err := q.OrderExpr(versionOrder(s.dialect)).Limit(1).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("latest live version: %w", translate(err))
 	}
 	return v, nil
@@ -222,7 +231,7 @@ func (s *Store) LatestLiveMetaIn(ctx context.Context, db bun.IDB, apiID int64, m
 	if major >= 0 {
 		q = q.Where("v.major = ?", major)
 	}
-	if err := q.OrderExpr(versionOrder).Limit(1).Scan(ctx); err != nil {
+	if err := q.OrderExpr(versionOrder(s.dialect)).Limit(1).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("latest live version: %w", translate(err))
 	}
 	return v, nil
