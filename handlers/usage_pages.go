@@ -133,6 +133,11 @@ func sendUsageCSV(c *fiber.Ctx, name string, s *usage.Series) error {
 	return w.Error()
 }
 
+// usageCSVPath is the CSV download of the usage page at base for r.
+func usageCSVPath(base string, r usageRange) string {
+	return base + "?range=" + r.Name + "&format=csv"
+}
+
 // wantsCSV reads ?format= ("" for the page, csv for the download).
 func wantsCSV(c *fiber.Ctx) (bool, error) {
 	switch c.Query("format") {
@@ -157,6 +162,12 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, u, sub := c.UserContext(), currentUser(c), currentSubscription(c)
+	base := "/subscriptions/" + strconv.FormatInt(sub.ID, 10) + "/usage"
+	if asCSV {
+		if done, err := fileForHTMX(c, usageCSVPath(base, r)); done {
+			return err
+		}
+	}
 	now := h.now().UTC()
 	s, err := h.usage.Series(ctx, u, usage.Query{Subscription: sub.ID, From: now.Add(-r.Span), To: now, Step: r.Step})
 	if err != nil {
@@ -174,10 +185,9 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 	for _, p := range today.Points {
 		used += p.Requests - p.RateLimited
 	}
-	base := "/subscriptions/" + strconv.FormatInt(sub.ID, 10) + "/usage"
 	v := usageview.Subscription{ID: sub.ID, AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name,
 		Major: sub.Major, PlanName: sub.Plan.Name, ShowApp: h.can(c, policy.TeamDomain(sub.ConsumerTeam.Slug), "apps", "read"),
-		Ranges: rangeLinks(base, r), CSV: base + "?range=" + r.Name + "&format=csv", Totals: usageTotals(s.Points),
+		Ranges: rangeLinks(base, r), CSV: usageCSVPath(base, r), Totals: usageTotals(s.Points),
 		QuotaUsed: strconv.FormatInt(used, 10), Chart: chartOf("usage", "Requests", s, r.Step)}
 	if q := sub.Plan.QuotaPerDay; q > 0 {
 		v.Quota = strconv.FormatInt(q, 10)
@@ -199,6 +209,12 @@ func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, u, a := c.UserContext(), currentUser(c), currentAPI(c)
+	base := "/apis/" + a.Slug + "/usage"
+	if asCSV {
+		if done, err := fileForHTMX(c, usageCSVPath(base, r)); done {
+			return err
+		}
+	}
 	now := h.now().UTC()
 	q := usage.Query{API: a.Slug, From: now.Add(-r.Span), To: now, Step: r.Step}
 	s, err := h.usage.Series(ctx, u, q)
@@ -208,8 +224,7 @@ func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
 	if asCSV {
 		return sendUsageCSV(c, "usage-"+a.Slug+"-"+r.Name+".csv", s)
 	}
-	base := "/apis/" + a.Slug + "/usage"
-	v := usageview.API{APISlug: a.Slug, APIName: a.Name, Ranges: rangeLinks(base, r), CSV: base + "?range=" + r.Name + "&format=csv",
+	v := usageview.API{APISlug: a.Slug, APIName: a.Name, Ranges: rangeLinks(base, r), CSV: usageCSVPath(base, r),
 		Totals: usageTotals(s.Points), Chart: chartOf("usage", "Requests", s, r.Step)}
 	if len(s.Points) > 0 {
 		q.From = s.From

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"encoding/csv"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,25 @@ func TestUsagePages(t *testing.T) {
 	}
 	if res := provider.get("/apis/pets/usage?range=7d&format=csv"); res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), `filename="usage-pets-7d.csv"`) {
 		t.Errorf("the API's csv: %d %q", res.StatusCode, res.Header.Get("Content-Disposition"))
+	}
+	// A boosted link to a CSV (one a description's Markdown holds) is sent
+	// to the browser to fetch itself, never swapped into the page.
+	for _, tc := range []struct {
+		b          *browser
+		path, want string
+	}{
+		{consumer, subPage + "?format=csv&range=7d", subPage + "?range=7d&format=csv"},
+		{provider, "/apis/pets/usage?format=csv", "/apis/pets/usage?range=24h&format=csv"},
+	} {
+		req := httptest.NewRequest("GET", tc.path, nil)
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Boosted", "true")
+		res := tc.b.do(req)
+		if body := readAll(t, res); res.StatusCode != 200 || res.Header.Get("HX-Redirect") != tc.want || strings.Contains(body, "requests") ||
+			!strings.Contains(res.Header.Get("Vary"), "HX-Request") {
+			t.Errorf("boosted GET %s: status %d, HX-Redirect %q, Vary %q and %d bytes (%.40q), want HX-Redirect %q and not the file",
+				tc.path, res.StatusCode, res.Header.Get("HX-Redirect"), res.Header.Get("Vary"), len(body), body, tc.want)
+		}
 	}
 
 	// Another team: the subscription does not exist for it (page and CSV),
