@@ -565,9 +565,7 @@ func TestNoFailedRequestDuringConfigSwaps(t *testing.T) {
 
 func TestUpstreamBalancingAndFailures(t *testing.T) {
 	a, b := startUpstream(t, "a"), startUpstream(t, "b")
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
+	deadURL := deadTarget(t)
 	st := config(t, 1, a.URL, b.URL)
 	p := startPortal(t, st)
 	n := startNode(t, p.srv.URL, "tok-a", t.TempDir())
