@@ -26,8 +26,19 @@ type metrics struct {
 	// subscription: their number has no bound.
 	byAPI    *prometheus.CounterVec
 	upstream *prometheus.HistogramVec
-	routes   sync.Map // route id → *routeMetrics
-	noRoute  *routeMetrics
+	// noRoute counts the requests that matched no route (api="none").
+	noRoute *routeMetrics
+	// mu guards routes (route id → its series, for the routes of the
+	// configuration being served) and the making and deleting of a
+	// route's series, never their use: a request takes it only for the
+	// first answer of a class on its route, or its first forwarded request.
+	mu     sync.Mutex
+	routes map[string]*routeMetrics
+	// discard and discardObserver, registered nowhere, take what requests
+	// still served by a previous configuration count for a route whose
+	// series were deleted.
+	discard         prometheus.Counter
+	discardObserver prometheus.Observer
 }
 
 // Status classes of the per-API metrics and the usage reports: 429 apart
@@ -61,35 +72,92 @@ func classOf(status int) int {
 	return classOther
 }
 
-// routeMetrics are one API version's series, looked up once per route.
+// routeMetrics are one API version's series, looked up once per route
+// (prepare) and shared by the route's versions in successive
+// configurations. Each series is made on the first request that needs it
+// (a class's counter on the route's first answer of that class, the
+// upstream histogram on its first forwarded request): a configuration's
+// routes cost no series before their traffic, and a retired route, which
+// answers 410 itself, never has an upstream histogram. A route that leaves
+// the configuration has its series deleted (metrics.drop).
 type routeMetrics struct {
-	classes  [numClasses]prometheus.Counter
-	upstream prometheus.Observer
+	label    string
+	classes  [numClasses]atomic.Pointer[prometheus.Counter]
+	upstream atomic.Pointer[prometheus.Observer]
 }
 
-// forRoute returns the series of route id ("" for requests that matched no
-// route).
+// forRoute returns the series of route id, which is in the configuration
+// being built; applyMu is held.
 func (m *metrics) forRoute(id string) *routeMetrics {
-	if id == "" {
-		return m.noRoute
-	}
-	if rm, ok := m.routes.Load(id); ok {
-		return rm.(*routeMetrics)
-	}
-	rm, _ := m.routes.LoadOrStore(id, m.newRouteMetrics(id))
-	return rm.(*routeMetrics)
-}
-
-func (m *metrics) newRouteMetrics(id string) *routeMetrics {
-	label := id
-	if label == "" {
-		label = "none"
-	}
-	rm := &routeMetrics{upstream: m.upstream.WithLabelValues(label)}
-	for c := range rm.classes {
-		rm.classes[c] = m.byAPI.WithLabelValues(label, classNames[c])
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rm := m.routes[id]
+	if rm == nil {
+		rm = &routeMetrics{label: id}
+		m.routes[id] = rm
 	}
 	return rm
+}
+
+// newClass makes rm's counter of class c on the route's first answer of
+// that class. Under mu, so that a request still served by a configuration
+// that had the route does not make it again once drop deleted it: drop
+// leaves discard in its place.
+func (m *metrics) newClass(rm *routeMetrics, c int) *prometheus.Counter {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p := rm.classes[c].Load(); p != nil {
+		return p
+	}
+	counter := m.byAPI.WithLabelValues(rm.label, classNames[c])
+	rm.classes[c].Store(&counter)
+	return &counter
+}
+
+// newUpstream makes rm's upstream histogram (as newClass makes a counter)
+// on the route's first forwarded request.
+func (m *metrics) newUpstream(rm *routeMetrics) *prometheus.Observer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p := rm.upstream.Load(); p != nil {
+		return p
+	}
+	o := m.upstream.WithLabelValues(rm.label)
+	rm.upstream.Store(&o)
+	return &o
+}
+
+// drop deletes the series of route id, which left the configuration;
+// applyMu is held. Requests still served by the previous configuration
+// count into discard.
+func (m *metrics) drop(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rm := m.routes[id]
+	if rm == nil {
+		return
+	}
+	delete(m.routes, id)
+	for c := range rm.classes {
+		rm.classes[c].Store(&m.discard)
+		m.byAPI.DeleteLabelValues(rm.label, classNames[c])
+	}
+	rm.upstream.Store(&m.discardObserver)
+	m.upstream.DeleteLabelValues(rm.label)
+}
+
+// retired deletes the upstream histogram of rm, whose route is retired and
+// forwards nothing any more, or, when the route serves again (retired is
+// false), lets its next forwarded request make one; applyMu is held.
+func (m *metrics) retired(rm *routeMetrics, retired bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !retired {
+		rm.upstream.CompareAndSwap(&m.discardObserver, nil)
+		return
+	}
+	rm.upstream.Store(&m.discardObserver)
+	m.upstream.DeleteLabelValues(rm.label)
 }
 
 func newMetrics(reg *prometheus.Registry, n *Node) *metrics {
@@ -124,7 +192,10 @@ func newMetrics(reg *prometheus.Registry, n *Node) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"api"}),
 	}
-	m.noRoute = m.newRouteMetrics("")
+	m.noRoute = &routeMetrics{label: "none"}
+	m.routes = map[string]*routeMetrics{}
+	m.discard = prometheus.NewCounter(prometheus.CounterOpts{Name: "portico_gateway_discarded"})
+	m.discardObserver = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "portico_gateway_discarded_seconds"})
 	reg.MustRegister(m.byAPI, m.upstream, m.requests, m.duration, m.upstreamErrors, m.version, m.applies, m.connected, m.items,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -132,7 +203,12 @@ func newMetrics(reg *prometheus.Registry, n *Node) *metrics {
 
 func (m *metrics) observe(rm *routeMetrics, status int, d time.Duration) {
 	m.duration.Observe(d.Seconds())
-	rm.classes[classOf(status)].Inc()
+	class := classOf(status)
+	p := rm.classes[class].Load()
+	if p == nil {
+		p = m.newClass(rm, class)
+	}
+	(*p).Inc()
 	if status < 100 || status >= len(m.byCode) {
 		m.requests.WithLabelValues(strconv.Itoa(status)).Inc()
 		return

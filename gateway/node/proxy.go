@@ -397,7 +397,11 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		// The request never reached that target: try another once.
 		err = rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
 	}
-	rt.m.upstream.Observe(time.Since(sent).Seconds())
+	up := rt.m.upstream.Load()
+	if up == nil {
+		up = n.metrics.newUpstream(rt.m)
+	}
+	(*up).Observe(time.Since(sent).Seconds())
 	if err != nil {
 		ctx.Response.Reset()
 		if clientClose {

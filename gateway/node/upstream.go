@@ -74,7 +74,8 @@ func healthy(_ *fasthttp.Request, resp *fasthttp.Response, err error) bool {
 }
 
 // build prepares st for serving, keeping the upstreams (and their open
-// connections) of routes whose targets and timeouts did not change.
+// connections) of routes whose targets and timeouts did not change, and
+// deletes the metrics of the routes st no longer has.
 // applyMu is held.
 func (n *Node) build(st *gateway.State) *config {
 	old := n.cfg.Load()
@@ -97,6 +98,7 @@ func (n *Node) build(st *gateway.State) *config {
 			}
 		}
 		rt := n.prepare(r)
+		n.metrics.retired(rt.m, r.State == gateway.StateRetired)
 		if r.State != gateway.StateRetired {
 			sig := n.signature(r)
 			up := ups[sig]
@@ -112,6 +114,14 @@ func (n *Node) build(st *gateway.State) *config {
 		c.routes[id] = rt
 	}
 	n.upstreams = ups
+	if old != nil {
+		// The series of the routes that left the configuration.
+		for id := range old.routes {
+			if _, ok := c.routes[id]; !ok {
+				n.metrics.drop(id)
+			}
+		}
+	}
 	return c
 }
 
