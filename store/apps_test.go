@@ -31,7 +31,7 @@ func TestAppsOfPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		var after int64
+		var after store.AppCursor
 		for range len(names) + 1 {
 			page, err := s.AppsOf(ctx, []int64{mine.ID}, after, 2)
 			if err != nil {
@@ -46,7 +46,7 @@ func TestAppsOfPages(t *testing.T) {
 			if len(page) < 2 {
 				break
 			}
-			after = page[len(page)-1].ID
+			after = store.AppCursor{Name: page[len(page)-1].Name, ID: page[len(page)-1].ID}
 		}
 		want := "[Alpha/mine-3 Bravo/mine-1 Bravo/mine-5 Echo/mine-4 Kilo/mine-0 Kilo/mine-2 Zulu/mine-6]"
 		if fmt.Sprint(got) != want {

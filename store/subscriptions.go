@@ -247,10 +247,19 @@ func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
 	return a, nil
 }
 
+// AppCursor is where a page of apps by name then id starts: after the app
+// named Name with id ID (the zero value: from the first). It carries the
+// name the previous page showed, so renaming that app meanwhile neither
+// skips nor repeats the others.
+type AppCursor struct {
+	Name string
+	ID   int64
+}
+
 // AppsOf returns up to limit apps of the teams (nil: every team) with
-// their teams, by name then id, after the app with id after (0: from the
-// first). The page is one range of the apps_team_name_idx index per team.
-func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after int64, limit int) ([]App, error) {
+// their teams, by name then id, after the cursor after. The page is one
+// range of the apps_team_name_idx index per team.
+func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, limit int) ([]App, error) {
 	var apps []App
 	q := s.db.NewSelect().Model(&apps).Relation("Team")
 	if teamIDs != nil {
@@ -259,8 +268,8 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after int64, limit 
 		}
 		q = q.Where("app.team_id IN (?)", bun.List(teamIDs))
 	}
-	if after > 0 {
-		q = q.Where("(app.name, app.id) > (SELECT a2.name, a2.id FROM apps AS a2 WHERE a2.id = ?)", after)
+	if after.ID > 0 {
+		q = q.Where("(app.name, app.id) > (?, ?)", after.Name, after.ID)
 	}
 	if err := q.Order("app.name", "app.id").Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("apps: %w", translate(err))

@@ -2,6 +2,7 @@ package subscriptions
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -178,22 +179,49 @@ func (s *Service) appsPage(ctx context.Context, teamIDs []int64, after string, l
 		limit = DefaultAppsPage
 	}
 	limit = min(limit, MaxAppsPage)
-	var afterID int64
-	if a := strings.TrimSpace(after); a != "" {
-		n, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || n <= 0 {
-			return AppsPage{}, apperr.Invalid(map[string]string{"after": "Give the after cursor as the previous page returned it."})
-		}
-		afterID = n
+	cursor, ok := parseAppCursor(after)
+	if !ok {
+		return AppsPage{}, apperr.Invalid(map[string]string{"after": "Give the after cursor as the previous page returned it."})
 	}
-	apps, err := s.store.AppsOf(ctx, teamIDs, afterID, limit+1)
+	apps, err := s.store.AppsOf(ctx, teamIDs, cursor, limit+1)
 	if err != nil {
 		return AppsPage{}, err
 	}
 	p := AppsPage{Apps: apps}
 	if len(apps) > limit {
 		p.Apps = apps[:limit]
-		p.Next = strconv.FormatInt(apps[limit-1].ID, 10)
+		p.Next = appCursor(apps[limit-1])
 	}
 	return p, nil
+}
+
+// appCursor is the cursor of the page after a: its id and its name (what
+// the pages are ordered by), "<id>.<name in unpadded base64url>".
+func appCursor(a store.App) string {
+	return strconv.FormatInt(a.ID, 10) + "." + base64.RawURLEncoding.EncodeToString([]byte(a.Name))
+}
+
+// parseAppCursor reads a cursor appCursor wrote; empty is the first page.
+func parseAppCursor(s string) (store.AppCursor, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return store.AppCursor{}, true
+	}
+	// An id, the dot and the longest name (4 bytes a character) in base64.
+	if len(s) > 21+base64.RawURLEncoding.EncodedLen(4*MaxAppName) {
+		return store.AppCursor{}, false
+	}
+	id, name, ok := strings.Cut(s, ".")
+	if !ok {
+		return store.AppCursor{}, false
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return store.AppCursor{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(name)
+	if err != nil || len(b) == 0 || !utf8.Valid(b) {
+		return store.AppCursor{}, false
+	}
+	return store.AppCursor{Name: string(b), ID: n}, true
 }
