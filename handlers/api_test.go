@@ -33,14 +33,14 @@ func TestAPITeamsAndMembers(t *testing.T) {
 	}
 
 	res, body = e.api("PUT", "/api/v1/teams/payments/members/alice", tok, map[string]any{"role": "owner"})
-	if res.StatusCode != 200 {
-		t.Fatalf("set member: %d %v", res.StatusCode, body)
+	if res.StatusCode != 201 {
+		t.Fatalf("set member: %d %v, want 201", res.StatusCode, body)
 	}
 	// Alice is now owner: her token may manage members, effective at the next request.
 	aliceTok := e.token(alice)
 	res, body = e.api("PUT", "/api/v1/teams/payments/members/admin", aliceTok, map[string]any{"role": "viewer"})
-	if res.StatusCode != 200 {
-		t.Fatalf("owner sets member: %d %v", res.StatusCode, body)
+	if res.StatusCode != 201 {
+		t.Fatalf("owner sets member: %d %v, want 201", res.StatusCode, body)
 	}
 	res, body = e.api("GET", "/api/v1/teams/payments", aliceTok, nil)
 	members, _ := body["members"].([]any)

@@ -61,7 +61,7 @@ func TestCatalogCacheKeepsVisibilityAndFollowsChanges(t *testing.T) {
 
 	// The outsider joins the team: the same searches find the API; and
 	// leaves it: they do not any more.
-	call("PUT", "/api/v1/teams/vault/members/outsider", tokens["admin"], map[string]any{"role": policy.RoleViewer}, 200)
+	call("PUT", "/api/v1/teams/vault/members/outsider", tokens["admin"], map[string]any{"role": policy.RoleViewer}, 201)
 	if html := page(outsider, "/catalog?q=quantum"); !strings.Contains(html, "Quantum Ledger") {
 		t.Fatalf("after joining the team: the catalog does not show its team-only API")
 	}

@@ -193,18 +193,19 @@ func TestAPITeamMemberReviewer(t *testing.T) {
 	}
 	steps := []struct {
 		body         map[string]any
+		wantStatus   int
 		wantRole     string
 		wantReviewer bool
 	}{
-		{map[string]any{"role": "developer"}, "developer", false},
-		{map[string]any{"role": "developer", "reviewer": true}, "developer", true},
-		{map[string]any{"role": "maintainer"}, "maintainer", true},
-		{map[string]any{"role": "maintainer", "reviewer": false}, "maintainer", false},
+		{map[string]any{"role": "developer"}, http.StatusCreated, "developer", false},
+		{map[string]any{"role": "developer", "reviewer": true}, http.StatusOK, "developer", true},
+		{map[string]any{"role": "maintainer"}, http.StatusOK, "maintainer", true},
+		{map[string]any{"role": "maintainer", "reviewer": false}, http.StatusOK, "maintainer", false},
 	}
 	for _, st := range steps {
 		res, out := e.api("PUT", "/api/v1/teams/payments/members/carol", tok, st.body)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("PUT %v: status %d, want 200: %v", st.body, res.StatusCode, out)
+		if res.StatusCode != st.wantStatus {
+			t.Fatalf("PUT %v: status %d, want %d: %v", st.body, res.StatusCode, st.wantStatus, out)
 		}
 		if role, reviewer := reviewerOf(out, "carol"); role != st.wantRole || reviewer != st.wantReviewer {
 			t.Errorf("PUT %v: carol is %s reviewer=%v, want %s reviewer=%v", st.body, role, reviewer, st.wantRole, st.wantReviewer)

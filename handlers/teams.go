@@ -94,7 +94,7 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username, role := c.FormValue("username"), c.FormValue("role")
-	err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: role})
+	_, err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: role})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeam(c, teams.MemberForm{Username: username, Role: role, Errors: fields})
@@ -114,7 +114,7 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username := c.Params("username")
-	err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: c.FormValue("role")})
+	_, err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: c.FormValue("role")})
 	if fields, ok := fieldErrors(err); ok {
 		h.flash(c, "error", firstMessage(fields))
 		return seeOther(c, "/teams/"+t.Slug)
@@ -243,7 +243,7 @@ func (h *Handler) APIGetTeam(c *fiber.Ctx) error {
 
 // APISetTeamMember gives a user a role in the team and, when the body has
 // "reviewer", sets their team reviewer flag (absent: unchanged; a new member
-// starts without it).
+// starts without it). It answers the team, 201 when the user was added.
 func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
 	var body struct {
 		Role     string `json:"role"`
@@ -254,12 +254,16 @@ func (h *Handler) APISetTeamMember(c *fiber.Ctx) error {
 	}
 	t := currentTeam(c)
 	in := people.MemberInput{Username: c.Params("username"), Role: body.Role, Reviewer: body.Reviewer}
-	if err := h.people.SetMember(c.UserContext(), currentUser(c), t, in); err != nil {
+	created, err := h.people.SetMember(c.UserContext(), currentUser(c), t, in)
+	if err != nil {
 		return err
 	}
 	out, err := h.teamJSON(c, t)
 	if err != nil {
 		return err
+	}
+	if created {
+		c.Status(fiber.StatusCreated)
 	}
 	return c.JSON(out)
 }

@@ -112,7 +112,7 @@ func TestPermissions(t *testing.T) {
 	_, _, checks["member creates a user"] = f.svc.CreateUser(ctx, f.member, people.UserInput{Username: "eve"})
 	checks["member changes a user"] = f.svc.UpdateUser(ctx, f.member, f.admin, people.UserChange{Disabled: ptr(true)})
 	_, checks["member creates a team"] = f.svc.CreateTeam(ctx, f.member, people.TeamInput{Slug: "eve", Name: "Eve"})
-	checks["member adds themself"] = f.svc.SetMember(ctx, f.member, team, people.MemberInput{Username: "mia", Role: policy.RoleOwner})
+	_, checks["member adds themself"] = f.svc.SetMember(ctx, f.member, team, people.MemberInput{Username: "mia", Role: policy.RoleOwner})
 	checks["member sets a reviewer"] = f.svc.SetReviewer(ctx, f.member, team, "admin", true)
 	checks["member removes someone"] = f.svc.RemoveMember(ctx, f.member, team, "admin")
 	_, _, checks["nobody creates a user"] = f.svc.CreateUser(ctx, nil, people.UserInput{Username: "eve"})
@@ -123,10 +123,10 @@ func TestPermissions(t *testing.T) {
 		}
 	}
 	// A team owner manages the team's members, and nothing else.
-	if err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "mia", Role: policy.RoleOwner}); err != nil {
+	if _, err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "mia", Role: policy.RoleOwner}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.SetMember(ctx, f.member, team, people.MemberInput{Username: "admin", Role: policy.RoleViewer, Reviewer: ptr(true)}); err != nil {
+	if _, err := f.svc.SetMember(ctx, f.member, team, people.MemberInput{Username: "admin", Role: policy.RoleViewer, Reviewer: ptr(true)}); err != nil {
 		t.Errorf("owner adds a member: %v", err)
 	}
 	if _, err := f.svc.CreateTeam(ctx, f.member, people.TeamInput{Slug: "other", Name: "Other"}); !errors.As(err, &de) {
@@ -173,17 +173,17 @@ func TestTeamsAndMembers(t *testing.T) {
 			{people.MemberInput{Username: "ghost", Role: policy.RoleViewer}, []string{"username"}},
 			{people.MemberInput{Role: ""}, []string{"role", "username"}},
 		} {
-			err := f.svc.SetMember(ctx, f.admin, team, tc.in)
+			_, err := f.svc.SetMember(ctx, f.admin, team, tc.in)
 			if got := strings.Join(sortedKeys(fields(err)), ","); got != strings.Join(tc.want, ",") {
 				t.Errorf("member %+v: fields %s (%v), want %v", tc.in, got, err, tc.want)
 			}
 		}
-		if err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "MIA", Role: policy.RoleOwner}); err != nil {
+		if _, err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "MIA", Role: policy.RoleOwner}); err != nil {
 			t.Fatal(err)
 		}
 		// The last owner stays.
 		var ce *apperr.ConflictError
-		if err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "mia", Role: policy.RoleViewer}); !errors.As(err, &ce) {
+		if _, err := f.svc.SetMember(ctx, f.admin, team, people.MemberInput{Username: "mia", Role: policy.RoleViewer}); !errors.As(err, &ce) {
 			t.Errorf("demote the last owner: %v, want ConflictError", err)
 		}
 		if err := f.svc.RemoveMember(ctx, f.admin, team, "mia"); !errors.As(err, &ce) {

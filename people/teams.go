@@ -85,16 +85,17 @@ func (s *Service) requireMembers(ctx context.Context, a actor, t *store.Team) er
 		fmt.Sprintf("Only owners of %s and org admins manage its members.", t.Name))
 }
 
-// SetMember adds a user to a team with a role, or changes their role. A
-// team that has owners keeps at least one. It needs the "members manage"
-// permission in the team.
-func (s *Service) SetMember(ctx context.Context, actor *store.User, t *store.Team, in MemberInput) error {
+// SetMember adds a user to a team with a role, or changes their role, and
+// reports whether it added them. Giving a member the role they have changes
+// nothing and is not audited. A team that has owners keeps at least one. It
+// needs the "members manage" permission in the team.
+func (s *Service) SetMember(ctx context.Context, actor *store.User, t *store.Team, in MemberInput) (created bool, err error) {
 	return s.setMember(ctx, asUser(actor), t, in)
 }
 
-func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in MemberInput) error {
+func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in MemberInput) (created bool, err error) {
 	if err := s.requireMembers(ctx, a, t); err != nil {
-		return err
+		return false, err
 	}
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.Role = strings.TrimSpace(in.Role)
@@ -111,30 +112,34 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 		if errors.Is(err, store.ErrNotFound) {
 			errs["username"] = fmt.Sprintf("There is no user %q.", in.Username)
 		} else if err != nil {
-			return err
+			return false, err
 		}
 	}
 	if len(errs) > 0 {
-		return apperr.Invalid(errs)
+		return false, apperr.Invalid(errs)
 	}
-	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		previous, err := s.store.SetTeamMember(ctx, tx, t.ID, u.ID, in.Role)
 		if err != nil {
 			return err
 		}
+		created = previous == ""
 		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, t); err != nil {
 				return err
 			}
 		}
-		if err := s.audit(ctx, tx, a, "team.member.set", "team", t.Slug, &t.ID, previous, u.Username+"="+in.Role, ""); err != nil {
-			return err
+		if previous != in.Role {
+			if err := s.audit(ctx, tx, a, "team.member.set", "team", t.Slug, &t.ID, previous, u.Username+"="+in.Role, ""); err != nil {
+				return err
+			}
 		}
 		if in.Reviewer == nil {
 			return nil
 		}
 		return s.applyReviewer(ctx, tx, a, t, u, *in.Reviewer)
 	})
+	return created, err
 }
 
 // notMember is the refusal for a user who is not in the team.

@@ -179,6 +179,9 @@ func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID in
 	if err = translate(err); err != nil && !errorsIsNotFound(err) {
 		return "", fmt.Errorf("read member: %w", err)
 	}
+	if previous == role {
+		return previous, nil
+	}
 	now := s.now()
 	m := &TeamMember{TeamID: teamID, UserID: userID, Role: role, CreatedAt: now, UpdatedAt: now}
 	if previous == "" {

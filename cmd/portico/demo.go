@@ -316,7 +316,7 @@ func demoAccounts(ctx context.Context, s *store.Store, svc *people.Service, pass
 			return nil, nil, fmt.Errorf("demo user %s: %w", du.username, err)
 		}
 		if du.team != "" {
-			if err := console.SetMember(ctx, teams[du.team], people.MemberInput{Username: u.Username, Role: du.teamRole}); err != nil {
+			if _, err := console.SetMember(ctx, teams[du.team], people.MemberInput{Username: u.Username, Role: du.teamRole}); err != nil {
 				return nil, nil, fmt.Errorf("demo user %s in %s: %w", du.username, du.team, err)
 			}
 		}

@@ -72,7 +72,7 @@ func TestSeveralInstances(t *testing.T) {
 
 	// Set-up through a, the review through b.
 	a.api(ada, "POST", "/api/v1/teams", `{"slug":"payments","name":"Payments"}`, http.StatusCreated)
-	a.api(ada, "PUT", "/api/v1/teams/payments/members/dev", `{"role":"maintainer"}`, http.StatusOK)
+	a.api(ada, "PUT", "/api/v1/teams/payments/members/dev", `{"role":"maintainer"}`, http.StatusCreated)
 	a.api(ada, "PATCH", "/api/v1/users/rita", `{"org_role":"approver"}`, http.StatusOK)
 	a.api(dev, "POST", "/api/v1/apis", `{"team":"payments","slug":"sms","name":"SMS","summary":"Text messages.","visibility":"public"}`, http.StatusCreated)
 	specJSON, _ := json.Marshal(map[string]string{"version": "1.0.0", "spec": multiSpec})

@@ -203,7 +203,7 @@ func cmdTeamMember(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.Console("cli").SetMember(ctx, t, in); err != nil {
+	if _, err := svc.Console("cli").SetMember(ctx, t, in); err != nil {
 		return flagErrors(err)
 	}
 	fmt.Fprintf(e.stdout, "%s is %s of %s\n", strings.ToLower(strings.TrimSpace(in.Username)), in.Role, t.Slug)
