@@ -1,0 +1,31 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/policy"
+)
+
+// TestAuditUnknownTeamEchoIsCut: the problem for an unknown team filter
+// quotes at most 80 characters of it, as the house cuts echoed input, not
+// the whole query value.
+func TestAuditUnknownTeamEchoIsCut(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token(e.user("admin", policy.RoleAdmin, "", ""))
+	team := strings.Repeat("x", 2000)
+	res, body := e.api("GET", "/api/v1/audit?team="+team, tok, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("got status %d (%v), want 422", res.StatusCode, body)
+	}
+	errs, _ := body["errors"].([]any)
+	if len(errs) != 1 {
+		t.Fatalf("got errors %v, want one", body["errors"])
+	}
+	msg, _ := errs[0].(map[string]any)["message"].(string)
+	if want := fmt.Sprintf("There is no team %.80q.", team); msg != want {
+		t.Errorf("got message of %d characters %.120q…, want %q", len(msg), msg, want)
+	}
+}
