@@ -114,7 +114,9 @@ func sendUsageCSV(c *fiber.Ctx, name string, s *usage.Series) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csv.NewWriter(c.Response().BodyWriter())
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+	// Latencies as GET /api/v1/usage writes them: the series holds them to
+	// hundredths of a millisecond, and the shortest form keeps every digit.
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	rows := [][]string{{"t", "requests", "errors", "rate_limited", "p50_ms", "p95_ms", "p99_ms", "bytes_in", "bytes_out"}}
 	for _, p := range s.Points {
