@@ -225,7 +225,13 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	}
 
 	fmt.Fprintf(e.stdout, "\nDemo ready in %s: %d teams, %d users.\n", time.Since(start).Round(100*time.Millisecond), len(teams), len(users))
-	fmt.Fprintf(e.stdout, "Demo users share one password, shown once: %s\n", password)
+	// The password is shown this once: demo must not exit 0 leaving users
+	// nobody can log in as.
+	if _, err := fmt.Fprintf(e.stdout, "Demo users share one password, shown once: %s\n", password); err != nil {
+		if created := createdDemoUsers(users); len(created) > 0 {
+			return demoPasswordNotShown(err, created, admin.Len() > 0)
+		}
+	}
 	for _, u := range demoUsers() {
 		role := u.orgRole
 		if u.team != "" {
@@ -248,6 +254,32 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "Next: run the portal on the same data (portico serve, or go run ./cmd/portico, with the same flags) and log in at %s as admin or as a demo user.\n", demoLoginURL(c.Addr))
 	return nil
+}
+
+// createdDemoUsers names the demo users this run created, who have the
+// shared password (the others kept theirs), in the order demo lists them.
+func createdDemoUsers(users map[string]demoAccount) []string {
+	var out []string
+	for _, du := range demoUsers() {
+		if a, ok := users[du.username]; ok && !a.existing {
+			out = append(out, du.username)
+		}
+	}
+	return out
+}
+
+// demoPasswordNotShown is the failure of a demo that created users but
+// could not write their shared password: nobody can log in as them, and no
+// command sets another's password, so the operator starts again. When the
+// demo also created the first org admin, whose password was to follow, it
+// says how to make another.
+func demoPasswordNotShown(err error, created []string, admin bool) error {
+	msg := fmt.Sprintf("the demo users %s were created but their shared password was not written to standard output (%v): nobody has it; run portico demo again on a new --data directory or database",
+		strings.Join(created, ", "), err)
+	if admin {
+		msg += "; the first org admin's one-time password was not shown either: to keep this data, make an org admin with: echo \"$PASSWORD\" | portico user create --username NAME --password-stdin --admin"
+	}
+	return errors.New(msg)
 }
 
 // demoLoginURL is where the portal serving addr will take logins.
