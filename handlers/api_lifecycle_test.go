@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 // lcPetsRemoved removes /pets/{id}: a breaking change.
@@ -40,7 +41,13 @@ type lcEnv struct {
 
 func newLCEnv(t testing.TB) *lcEnv {
 	t.Helper()
-	e := &lcEnv{env: newEnv(t), tok: map[string]string{}}
+	return newLCEnvOn(t, storetest.New(t))
+}
+
+// newLCEnvOn is newLCEnv over the store s.
+func newLCEnvOn(t testing.TB, s *store.Store) *lcEnv {
+	t.Helper()
+	e := &lcEnv{env: newEnvOn(t, s), tok: map[string]string{}}
 	for _, u := range []struct{ name, orgRole, team, teamRole string }{
 		{"admin", policy.RoleAdmin, "", ""},
 		{"dev", policy.RoleMember, "payments", policy.RoleDeveloper},
