@@ -127,10 +127,17 @@ func (h *Handler) CreateAPI(c *fiber.Ctx) error {
 
 // ShowAPI renders an API with its versions, plans and history.
 func (h *Handler) ShowAPI(c *fiber.Ctx) error {
-	return h.renderAPI(c, components.PlanForm{Approval: subscriptions.ApprovalAuto, Open: true, RatePerMinute: "60"})
+	return h.renderAPI(c, newPlanForm(), nil)
 }
 
-func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
+// newPlanForm is the new-plan form as the API page first shows it.
+func newPlanForm() components.PlanForm {
+	return components.PlanForm{Approval: subscriptions.ApprovalAuto, Open: true, RatePerMinute: "60"}
+}
+
+// renderAPI renders the API page with planForm as its new-plan form and,
+// when edited is not nil, edited in place of the edit form of its plan.
+func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm, edited *components.PlanForm) error {
 	ctx := c.UserContext()
 	a := currentAPI(c)
 	vs, err := h.store.Versions(ctx, a.ID)
@@ -172,6 +179,13 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm) error {
 	d.PlanForm = planForm
 	if err := h.fillPlans(c, a, &d); err != nil {
 		return err
+	}
+	if edited != nil {
+		for i := range d.PlanEdits {
+			if d.PlanEdits[i].Slug == edited.Slug {
+				d.PlanEdits[i] = *edited
+			}
+		}
 	}
 	return h.render(c, apis.Show(h.page(c, a.Name, "catalog"), d))
 }

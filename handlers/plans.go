@@ -220,7 +220,7 @@ func (h *Handler) CreatePlan(c *fiber.Ctx) error {
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderAPI(c, f)
+		return h.renderAPI(c, f, nil)
 	}
 	if err != nil {
 		return err
@@ -237,12 +237,15 @@ func (h *Handler) UpdatePlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in, _ := planFormInput(c)
-	in.Slug = p.Slug
+	in, f := planFormInput(c)
+	in.Slug, f.Slug = p.Slug, p.Slug
 	err = h.subs.UpdatePlan(c.UserContext(), currentUser(c), a, p, in)
 	if fields, ok := fieldErrors(err); ok {
-		h.flash(c, "error", "The plan was not saved: "+firstMessage(fields))
-		return seeOther(c, back)
+		// The edit form again, as submitted, with the messages beside
+		// their fields: a redirect would drop what was typed.
+		f.Errors = fields
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderAPI(c, newPlanForm(), &f)
 	}
 	if msg, ok := refusal(err); ok {
 		h.flash(c, "error", msg)
