@@ -50,7 +50,8 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "gold", "name": "Gold", "approval": "manual"}, 201)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "seeker", "name": "Seeker"}, 201)
-	e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	active := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	activeID := fmt.Sprint(active["id"])
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	inReview := int64(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"].(float64))
 	e.createAPI("cats", "public")
@@ -114,6 +115,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"plan": {"gold"}, "major": {"1"}, "app": {"new"}, "team": {"search"}, "app_name": {"Tracker"}, "app_slug": {"tracker"}, "purpose": {""}},
 			scope: `[data-testid="subscribe-form"]`, field: "purpose", keep: []string{"app", "team", "app_name", "app_slug"},
 			same: row("SELECT count(*) FROM subscriptions")},
+		{name: "create key", who: "outsider", path: "/subscriptions/" + activeID + "/keys",
+			form:  url.Values{"name": {"staging"}, "expires_at": {"2001-01-01"}},
+			scope: `[data-testid="key-form"]`, field: "expires_at", keep: []string{"name", "expires_at"},
+			same: row("SELECT count(*) FROM api_keys")},
 		{name: "reject review", who: "appr", path: fmt.Sprintf("/reviews/%d/reject", inReview),
 			form:  url.Values{"reason": {""}},
 			scope: `[data-testid="reject-form"]`, field: "reason",

@@ -176,7 +176,7 @@ func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 	in := subscriptions.KeyInput{Name: c.FormValue("name"), ExpiresAt: c.FormValue("expires_at")}
 	k, key, err := h.subs.IssueKey(c.UserContext(), currentUser(c), sub, in)
 	if fields, ok := fieldErrors(err); ok {
-		return h.renderKeyForm(c, sub, in.Name, fields)
+		return h.renderKeyForm(c, sub, in, fields)
 	}
 	if msg, ok := refusal(err); ok {
 		// As for rotate and revoke: the subscription may have ended since
@@ -191,14 +191,17 @@ func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 	return h.showKey(c, sub, k, key, "")
 }
 
-// renderKeyForm renders the app page with the key form's errors.
-func (h *Handler) renderKeyForm(c *fiber.Ctx, sub *store.Subscription, name string, errs map[string]string) error {
+// renderKeyForm renders the app page with the key form's errors and the
+// values submitted.
+func (h *Handler) renderKeyForm(c *fiber.Ctx, sub *store.Subscription, in subscriptions.KeyInput, errs map[string]string) error {
 	a, err := h.subs.App(c.UserContext(), currentUser(c), sub.App.Slug)
 	if err != nil {
 		return err
 	}
 	c.Locals(appKey, a)
-	return h.renderApp(c, func(d *apps.AppDetail) { d.KeyFor, d.KeyName, d.KeyErrors = sub.ID, name, errs }, fiber.StatusUnprocessableEntity)
+	return h.renderApp(c, func(d *apps.AppDetail) {
+		d.KeyFor, d.KeyName, d.KeyExpires, d.KeyErrors = sub.ID, in.Name, in.ExpiresAt, errs
+	}, fiber.StatusUnprocessableEntity)
 }
 
 // RotateKeyPage rotates a key from the app page and shows the new one once.

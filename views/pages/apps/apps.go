@@ -87,10 +87,12 @@ type AppDetail struct {
 	Subscriptions []Subscription
 	Next          string
 	Grace         []components.Option
-	// KeyErrors are the key form's errors, for the subscription KeyFor.
-	KeyFor    int64
-	KeyName   string
-	KeyErrors components.FieldErrors
+	// KeyErrors are the key form's errors, for the subscription KeyFor,
+	// with its values as submitted.
+	KeyFor     int64
+	KeyName    string
+	KeyExpires string
+	KeyErrors  components.FieldErrors
 }
 
 // SubscriptionKeys is the page of all keys of a subscription.

@@ -1479,7 +1479,7 @@ func subscriptionCard(p layout.Page, s AppDetail, sub Subscription) templ.Compon
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.TextField(components.Input{Label: "Expires (optional)", Name: "expires_at", Type: "date", Error: s.KeyErrors["expires_at"]}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextField(components.Input{Label: "Expires (optional)", Name: "expires_at", Type: "date", Value: s.KeyExpires, Error: s.KeyErrors["expires_at"]}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
