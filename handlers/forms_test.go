@@ -52,6 +52,8 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "seeker", "name": "Seeker"}, 201)
 	active := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
 	activeID := fmt.Sprint(active["id"])
+	key := e.call("POST", "/api/v1/subscriptions/"+activeID+"/keys", "outsider", map[string]any{"name": "production"}, 201)
+	kid := fmt.Sprint(key["id"])
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	inReview := int64(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"].(float64))
 	e.createAPI("cats", "public")
@@ -119,6 +121,14 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"name": {"staging"}, "expires_at": {"2001-01-01"}},
 			scope: `[data-testid="key-form"]`, field: "expires_at", keep: []string{"name", "expires_at"},
 			same: row("SELECT count(*) FROM api_keys")},
+		{name: "rotate key with a grace date", who: "outsider", path: "/keys/" + kid + "/rotate",
+			form:  url.Values{"grace": {"86400"}, "grace_until": {"2001-01-01"}},
+			scope: `form[action="/keys/` + kid + `/rotate"]`, field: "grace_until", keep: []string{"grace", "grace_until"},
+			same: row("SELECT count(*), min(state) FROM api_keys")},
+		{name: "rotate key with a grace period", who: "outsider", path: "/keys/" + kid + "/rotate",
+			form:  url.Values{"grace": {"99999999"}},
+			scope: `form[action="/keys/` + kid + `/rotate"]`, field: "grace", keep: []string{"grace_until"},
+			same: row("SELECT count(*), min(state) FROM api_keys")},
 		{name: "reject review", who: "appr", path: fmt.Sprintf("/reviews/%d/reject", inReview),
 			form:  url.Values{"reason": {""}},
 			scope: `[data-testid="reject-form"]`, field: "reason",

@@ -194,28 +194,41 @@ func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 // renderKeyForm renders the app page with the key form's errors and the
 // values submitted.
 func (h *Handler) renderKeyForm(c *fiber.Ctx, sub *store.Subscription, in subscriptions.KeyInput, errs map[string]string) error {
+	return h.renderSubscriptionApp(c, sub, func(d *apps.AppDetail) {
+		d.KeyFor, d.KeyName, d.KeyExpires, d.KeyErrors = sub.ID, in.Name, in.ExpiresAt, errs
+	})
+}
+
+// renderSubscriptionApp answers 422 with the page of the app of sub (the
+// key routes do not load it), adjusted by fill.
+func (h *Handler) renderSubscriptionApp(c *fiber.Ctx, sub *store.Subscription, fill func(*apps.AppDetail)) error {
 	a, err := h.subs.App(c.UserContext(), currentUser(c), sub.App.Slug)
 	if err != nil {
 		return err
 	}
 	c.Locals(appKey, a)
-	return h.renderApp(c, func(d *apps.AppDetail) {
-		d.KeyFor, d.KeyName, d.KeyExpires, d.KeyErrors = sub.ID, in.Name, in.ExpiresAt, errs
-	}, fiber.StatusUnprocessableEntity)
+	return h.renderApp(c, fill, fiber.StatusUnprocessableEntity)
 }
 
 // RotateKeyPage rotates a key from the app page and shows the new one once.
 func (h *Handler) RotateKeyPage(c *fiber.Ctx) error {
 	k, sub := currentKey(c), currentSubscription(c)
-	grace := c.FormValue("grace")
-	if until := c.FormValue("grace_until"); until != "" {
-		grace = until
+	form := apps.RotateForm{Kid: k.Kid, Grace: c.FormValue("grace"), Until: c.FormValue("grace_until")}
+	grace := form.Grace
+	if form.Until != "" {
+		grace = form.Until
 	}
 	old := subscriptions.Prefix(k.Kid)
 	nk, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), k, sub, grace)
 	if fields, ok := fieldErrors(err); ok {
-		h.flash(c, "error", firstMessage(fields))
-		return seeOther(c, "/apps/"+sub.App.Slug)
+		// The message is about the date when one was typed: it overrides
+		// the choice.
+		if msg, ok := fields["grace"]; ok && form.Until != "" {
+			delete(fields, "grace")
+			fields["grace_until"] = msg
+		}
+		form.Errors = fields
+		return h.renderSubscriptionApp(c, sub, func(d *apps.AppDetail) { d.Rotate = form })
 	}
 	if msg, ok := refusal(err); ok {
 		h.flash(c, "error", msg)

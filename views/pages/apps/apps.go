@@ -33,6 +33,13 @@ type Key struct {
 	CanRevoke bool
 }
 
+// RotateForm is the rotate form of the key Kid as submitted: the grace
+// period chosen, the date typed, and the messages about them.
+type RotateForm struct {
+	Kid, Grace, Until string
+	Errors            components.FieldErrors
+}
+
 // Subscription is a subscription as listed on either side.
 type Subscription struct {
 	ID                 int64
@@ -87,6 +94,8 @@ type AppDetail struct {
 	Subscriptions []Subscription
 	Next          string
 	Grace         []components.Option
+	// Rotate is the rotate form of one key as submitted, with its errors.
+	Rotate RotateForm
 	// KeyErrors are the key form's errors, for the subscription KeyFor,
 	// with its values as submitted.
 	KeyFor     int64
