@@ -51,7 +51,8 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "seeker", "name": "Seeker"}, 201)
 	active := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
-	activeID := fmt.Sprint(active["id"])
+	pending := e.call("POST", "/api/v1/apps/seeker/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "gold", "purpose": "seek pets"}, 201)
+	activeID, pendingID := fmt.Sprint(active["id"]), fmt.Sprint(pending["id"])
 	key := e.call("POST", "/api/v1/subscriptions/"+activeID+"/keys", "outsider", map[string]any{"name": "production"}, 201)
 	kid := fmt.Sprint(key["id"])
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
@@ -129,6 +130,14 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"grace": {"99999999"}},
 			scope: `form[action="/keys/` + kid + `/rotate"]`, field: "grace", keep: []string{"grace_until"},
 			same: row("SELECT count(*), min(state) FROM api_keys")},
+		{name: "reject subscription", who: "maint", path: "/subscriptions/" + pendingID + "/reject",
+			form:  url.Values{"back": {"/subscriptions/requests"}, "reason": {strings.Repeat("too long ", 300)}},
+			scope: `form[action="/subscriptions/` + pendingID + `/reject"]`, field: "reason", keep: []string{"reason", "back"},
+			same: row("SELECT state FROM subscriptions ORDER BY id")},
+		{name: "revoke subscription", who: "maint", path: "/subscriptions/" + activeID + "/revoke",
+			form:  url.Values{"back": {"/apis/pets/subscribers?state=active"}, "reason": {strings.Repeat("too long ", 300)}},
+			scope: `form[action="/subscriptions/` + activeID + `/revoke"]`, field: "reason", keep: []string{"reason"},
+			same: row("SELECT state FROM subscriptions ORDER BY id")},
 		{name: "reject review", who: "appr", path: fmt.Sprintf("/reviews/%d/reject", inReview),
 			form:  url.Values{"reason": {""}},
 			scope: `[data-testid="reject-form"]`, field: "reason",

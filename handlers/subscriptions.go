@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
 	"github.com/portico-dev/portico/views/components"
@@ -253,6 +255,13 @@ func (h *Handler) decideFromPage(c *fiber.Ctx, back, done string, act func(conte
 	sub := currentSubscription(c)
 	err := act(c.UserContext(), currentUser(c), sub, c.FormValue("reason"))
 	if fields, ok := fieldErrors(err); ok {
+		// The page the form was on, again, with the reason typed and the
+		// message beside it: a redirect would drop the reason.
+		if d, ok := fields["reason"]; ok {
+			if rendered, err := h.renderDecision(c, sub, back, apps.Decision{ID: sub.ID, Reason: c.FormValue("reason"), Error: d}); rendered || err != nil {
+				return err
+			}
+		}
 		h.flash(c, "error", firstMessage(fields))
 		return seeOther(c, back)
 	}
@@ -293,6 +302,32 @@ func (h *Handler) CancelSubscription(c *fiber.Ctx) error {
 	})
 }
 
+// renderDecision answers 422 with the page a reject or revoke form was
+// posted from (back: the inbox or the API's subscribers tab) showing d.
+// It reports false, having written nothing, for any other page.
+func (h *Handler) renderDecision(c *fiber.Ctx, sub *store.Subscription, back string, d apps.Decision) (bool, error) {
+	u, err := url.Parse(back)
+	if err != nil {
+		return false, nil
+	}
+	switch {
+	case u.Path == "/subscriptions/requests":
+		c.Status(fiber.StatusUnprocessableEntity)
+		return true, h.renderRequests(c, 0, d)
+	case sub.API != nil && u.Path == "/apis/"+sub.API.Slug+"/subscribers":
+		a, err := h.store.APIBySlug(c.UserContext(), sub.API.Slug)
+		if err != nil {
+			return true, err
+		}
+		if !h.can(c, policy.TeamDomain(a.Team.Slug), "subscribers", "read") {
+			return false, nil // the tab's own permission, as its route checks
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return true, h.renderSubscribers(c, a, u.Query().Get("state"), u.Query().Get("before"), d)
+	}
+	return false, nil
+}
+
 // ListRequests is the inbox of subscription requests the user decides.
 func (h *Handler) ListRequests(c *fiber.Ctx) error {
 	var after int64
@@ -303,12 +338,18 @@ func (h *Handler) ListRequests(c *fiber.Ctx) error {
 		}
 		after = n
 	}
+	return h.renderRequests(c, after, apps.Decision{})
+}
+
+// renderRequests renders the page of the inbox after the id after, with
+// the decision form d as submitted.
+func (h *Handler) renderRequests(c *fiber.Ctx, after int64, d apps.Decision) error {
 	const perPage = 50
 	subs, total, err := h.subs.Inbox(c.UserContext(), currentUser(c), after, perPage+1)
 	if err != nil {
 		return err
 	}
-	r := apps.Requests{Total: total}
+	r := apps.Requests{Total: total, Decision: d}
 	if len(subs) > perPage {
 		subs = subs[:perPage]
 		r.Next = strconv.FormatInt(subs[perPage-1].ID, 10)
@@ -322,16 +363,20 @@ func (h *Handler) ListRequests(c *fiber.Ctx) error {
 
 // ShowSubscribers is an API's subscribers tab for its team.
 func (h *Handler) ShowSubscribers(c *fiber.Ctx) error {
-	a := currentAPI(c)
-	state := c.Query("state")
+	return h.renderSubscribers(c, currentAPI(c), c.Query("state"), c.Query("before"), apps.Decision{})
+}
+
+// renderSubscribers renders the subscribers tab of a, filtered by state
+// and paged before before, with the revoke form d as submitted.
+func (h *Handler) renderSubscribers(c *fiber.Ctx, a *store.API, state, before string, d apps.Decision) error {
 	if state != "" && !subscriptions.ValidState(state) {
 		state = ""
 	}
-	page, err := h.subs.List(c.UserContext(), currentUser(c), subscriptions.ListInput{Role: "provider", State: state, Before: c.Query("before"), API: a})
+	page, err := h.subs.List(c.UserContext(), currentUser(c), subscriptions.ListInput{Role: "provider", State: state, Before: before, API: a})
 	if err != nil {
 		return err
 	}
-	s := apps.Subscribers{APISlug: a.Slug, APIName: a.Name, State: state, Next: page.Next}
+	s := apps.Subscribers{APISlug: a.Slug, APIName: a.Name, State: state, Next: page.Next, Decision: d}
 	rights := h.subs.Rights(currentUser(c))
 	for i := range page.Subscriptions {
 		s.Rows = append(s.Rows, h.subscriptionRow(c, rights, &page.Subscriptions[i]))

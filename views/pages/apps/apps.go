@@ -148,9 +148,18 @@ type SubscribeForm struct {
 
 // Requests is the provider's inbox of pending subscriptions.
 type Requests struct {
-	Rows  []Subscription
-	Total int
-	Next  string
+	Rows     []Subscription
+	Total    int
+	Next     string
+	Decision Decision
+}
+
+// Decision is a reject or revoke form as submitted to the subscription ID,
+// with the message about its reason.
+type Decision struct {
+	ID     int64
+	Reason string
+	Error  string
 }
 
 // Subscribers is the API's subscribers tab.
@@ -159,4 +168,5 @@ type Subscribers struct {
 	Rows             []Subscription
 	State            string
 	Next             string
+	Decision         Decision
 }
