@@ -57,6 +57,9 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	kid := fmt.Sprint(key["id"])
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	inReview := int64(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"].(float64))
+	detail := e.call("GET", fmt.Sprintf("/api/v1/reviews/%d?kind=change&severity=error", inReview), "appr", nil, 200)
+	finding := detail["findings"].([]any)[0].(map[string]any)["key"].(string)
+	acceptPath := fmt.Sprintf("/reviews/%d/findings/%s/accept", inReview, finding)
 	e.createAPI("cats", "public")
 	catsReview := e.version("cats", "1.0.0", lifecycle.InReview)
 
@@ -146,6 +149,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"comment": {strings.Repeat("c", 5000)}},
 			scope: `[data-testid="approve-form"]`, field: "comment", keep: []string{"comment"},
 			same: row("SELECT state FROM api_versions ORDER BY id")},
+		{name: "accept finding", who: "appr", path: acceptPath,
+			form:  url.Values{"reason": {strings.Repeat("r", 5000)}},
+			scope: `form[action="` + acceptPath + `"]`, field: "reason", keep: []string{"reason"},
+			same: row("SELECT count(*) FROM finding_acceptances")},
 		{name: "deprecate version", who: "maint", path: "/apis/pets/versions/1.0.0/deprecate",
 			form:  url.Values{"sunset": {"2001-01-01"}},
 			scope: `[data-testid="deprecate-form"]`, field: "sunset", keep: []string{"sunset"},

@@ -650,7 +650,7 @@ func (h *Handler) AcceptFinding(c *fiber.Ctx) error {
 	reason := c.FormValue("reason")
 	err := h.life.AcceptFinding(c.UserContext(), currentUser(c), r, key, reason)
 	return h.reviewDone(c, err, "Accepted as a known false positive. It no longer blocks the request.", "", func(p *reviews.Page, fields map[string]string) {
-		p.AcceptKey = key
+		p.AcceptKey, p.AcceptReason = key, reason
 		p.AcceptError = fields["reason"]
 		if p.AcceptError == "" {
 			p.AcceptError = fields["key"]

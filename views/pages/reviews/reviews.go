@@ -148,6 +148,7 @@ type Page struct {
 	Approve     ApproveForm
 	Reject      RejectForm
 	// Accept is the form of an acceptance that failed, by finding key.
-	AcceptKey   string
-	AcceptError string
+	AcceptKey    string
+	AcceptReason string
+	AcceptError  string
 }
