@@ -60,6 +60,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	detail := e.call("GET", fmt.Sprintf("/api/v1/reviews/%d?kind=change&severity=error", inReview), "appr", nil, 200)
 	finding := detail["findings"].([]any)[0].(map[string]any)["key"].(string)
 	acceptPath := fmt.Sprintf("/reviews/%d/findings/%s/accept", inReview, finding)
+	e.createAPI("dogs", "public")
+	e.version("dogs", "1.0.0", lifecycle.Draft)
+	e.createAPI("birds", "public")
+	e.version("birds", "1.0.0", lifecycle.Deprecated)
 	e.createAPI("cats", "public")
 	catsReview := e.version("cats", "1.0.0", lifecycle.InReview)
 
@@ -157,6 +161,22 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"sunset": {"2001-01-01"}},
 			scope: `[data-testid="deprecate-form"]`, field: "sunset", keep: []string{"sunset"},
 			same: row("SELECT state FROM api_versions ORDER BY id")},
+		{name: "submit version", who: "dev", path: "/apis/dogs/versions/1.0.0/submit",
+			form:  url.Values{"note": {strings.Repeat("n", 5000)}},
+			scope: `[data-testid="submit-form"]`, field: "note", keep: []string{"note"},
+			same: row("SELECT count(*) FROM publication_requests")},
+		{name: "edit draft", who: "dev", path: "/apis/dogs/versions/1.0.0/spec",
+			form:  url.Values{"spec": {"openapi: [this is not"}},
+			scope: `form[action="/apis/dogs/versions/1.0.0/spec"]`, field: "spec", keep: []string{"spec"},
+			same: row("SELECT spec_raw, lock_version FROM api_versions ORDER BY id")},
+		{name: "retire version", who: "maint", path: "/apis/birds/versions/1.0.0/retire",
+			form:  url.Values{"confirm": {"1.0.9"}},
+			scope: `[data-testid="retire-form"]`, field: "confirm", keep: []string{"confirm"},
+			same: row("SELECT state FROM api_versions ORDER BY id")},
+		{name: "synonyms", who: "admin", path: "/search/synonyms",
+			form:  url.Values{"synonyms": {"repo, repository\n" + strings.Repeat("x", 500) + ", y"}},
+			scope: `[data-testid="synonyms-form"]`, field: "synonyms", keep: []string{"synonyms"},
+			same: row("SELECT count(*) FROM search_synonyms")},
 		{name: "create team", who: "admin", path: "/teams",
 			form:  url.Values{"slug": {"Bad!"}, "name": {"Billing"}, "description": {"Sends bills"}},
 			scope: `[data-testid="team-form"]`, field: "slug", keep: []string{"slug", "name", "description"},
