@@ -64,6 +64,9 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 	e.version("dogs", "1.0.0", lifecycle.Draft)
 	e.createAPI("birds", "public")
 	e.version("birds", "1.0.0", lifecycle.Deprecated)
+	e.createAPI("owls", "public")
+	e.call("POST", "/api/v1/apis/owls/versions", "admin", map[string]any{"version": "1.0.0", "spec": spectest.PetsV1}, 201)
+	ownReview := int64(e.call("POST", "/api/v1/apis/owls/versions/1.0.0/submit", "admin", nil, 201)["id"].(float64))
 	e.createAPI("cats", "public")
 	catsReview := e.version("cats", "1.0.0", lifecycle.InReview)
 
@@ -153,6 +156,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"comment": {strings.Repeat("c", 5000)}},
 			scope: `[data-testid="approve-form"]`, field: "comment", keep: []string{"comment"},
 			same: row("SELECT state FROM api_versions ORDER BY id")},
+		{name: "approve own review overriding four eyes", who: "admin", path: fmt.Sprintf("/reviews/%d/approve", ownReview),
+			form:  url.Values{"comment": {strings.Repeat("c", 5000)}, "override": {"yes"}},
+			scope: `[data-testid="approve-form"]`, field: "comment", keep: []string{"comment", "override"},
+			same: row("SELECT state FROM api_versions ORDER BY id")},
 		{name: "accept finding", who: "appr", path: acceptPath,
 			form:  url.Values{"reason": {strings.Repeat("r", 5000)}},
 			scope: `form[action="` + acceptPath + `"]`, field: "reason", keep: []string{"reason"},
@@ -238,7 +245,7 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			}
 			for _, name := range tc.keep {
 				want := tc.form.Get(name)
-				if name == "open" && want != "" {
+				if t := form.Find(`[name="`+name+`"]`).AttrOr("type", ""); (t == "checkbox" || t == "radio") && want != "" {
 					want = "on" // a checked box
 				}
 				if got := fieldValue(form, name); got != strings.TrimRight(want, "\n") && got != want {

@@ -332,15 +332,15 @@ func (h *Handler) reviewDone(c *fiber.Ctx, err error, msg, next string, fill fun
 func (h *Handler) ApproveReview(c *fiber.Ctx) error {
 	r := currentReview(c)
 	a := currentAPI(c)
-	comment := c.FormValue("comment")
-	err := h.life.Approve(c.UserContext(), currentUser(c), r, comment, c.FormValue("override") == "yes")
+	comment, override := c.FormValue("comment"), c.FormValue("override") == "yes"
+	err := h.life.Approve(c.UserContext(), currentUser(c), r, comment, override)
 	next, what := "", a.Name
 	if r.Version != nil {
 		next = "/apis/" + a.Slug + "/versions/" + r.Version.Version
 		what += " " + r.Version.Version
 	}
 	return h.reviewDone(c, err, fmt.Sprintf("Approved: %s is published.", what), next, func(p *reviews.Page, fields map[string]string) {
-		p.Approve = reviews.ApproveForm{Comment: comment, Errors: fields}
+		p.Approve = reviews.ApproveForm{Comment: comment, Override: override, Errors: fields}
 	})
 }
 

@@ -106,7 +106,9 @@ type Judgement struct {
 // ApproveForm approves a request.
 type ApproveForm struct {
 	Comment string
-	Errors  components.FieldErrors
+	// Override is the org admin's "override four eyes" box, as submitted.
+	Override bool
+	Errors   components.FieldErrors
 }
 
 // RejectForm rejects a request.
