@@ -184,6 +184,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"synonyms": {"repo, repository\n" + strings.Repeat("x", 500) + ", y"}},
 			scope: `[data-testid="synonyms-form"]`, field: "synonyms", keep: []string{"synonyms"},
 			same: row("SELECT count(*) FROM search_synonyms")},
+		{name: "rule set", who: "admin", path: "/rules?kind=breaking",
+			form:  url.Values{"severity:endpoint-added": {"warning"}, "severity:api-path-removed-without-deprecation": {"loud"}},
+			scope: `[data-testid="rules-form"]`, field: "severity:api-path-removed-without-deprecation", keep: []string{"severity:endpoint-added"},
+			same: row("SELECT count(*) FROM rule_settings")},
 		{name: "create team", who: "admin", path: "/teams",
 			form:  url.Values{"slug": {"Bad!"}, "name": {"Billing"}, "description": {"Sends bills"}},
 			scope: `[data-testid="team-form"]`, field: "slug", keep: []string{"slug", "name", "description"},
@@ -241,7 +245,8 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 				t.Fatalf("the answer has no %s", tc.scope)
 			}
 			if form.Find(`[data-testid="error-`+tc.field+`"]`).Length() == 0 {
-				t.Errorf("no error beside %s; page says %q", tc.field, strings.Join(strings.Fields(d.Find("main").Text()), " "))
+				says := strings.Join(strings.Fields(d.Find(`[data-testid="form-error"], [data-testid="flash"], .field-error`).Text()), " ")
+				t.Errorf("no error beside %s; the page says %q", tc.field, says)
 			}
 			for _, name := range tc.keep {
 				want := tc.form.Get(name)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,16 +35,20 @@ func toAPIRule(r spec.RuleInfo, rs spec.RuleSet) apiRule {
 
 // ShowRules renders the rule set, one kind of rules at a time.
 func (h *Handler) ShowRules(c *fiber.Ctx) error {
-	return h.renderRules(c, "")
+	return h.renderRules(c, nil, nil)
 }
 
-func (h *Handler) renderRules(c *fiber.Ctx, formError string) error {
+// renderRules renders the rule set with the severities submitted in place
+// of the stored ones and the messages about them, keyed as the form names
+// its fields ("severity:" and the rule's id); a message about no rule of
+// the page is shown above the form.
+func (h *Handler) renderRules(c *fiber.Ctx, submitted, errs map[string]string) error {
 	rs, err := h.life.Rules(c.UserContext())
 	if err != nil {
 		return err
 	}
 	p := rules.Page{Kind: c.Query("kind", spec.KindBreaking), Query: strings.TrimSpace(c.Query("q")), Validation: h.life.SpecValidation(),
-		CanEdit: h.can(c, policy.OrgDomain, "rules", "manage"), Error: formError}
+		CanEdit: h.can(c, policy.OrgDomain, "rules", "manage")}
 	switch p.Kind {
 	case spec.KindBreaking, spec.KindLint, spec.KindValidation:
 	default:
@@ -55,9 +60,24 @@ func (h *Handler) renderRules(c *fiber.Ctx, formError string) error {
 			continue
 		}
 		sev := rs.Severity(r.ID, r.Default)
-		p.Rows = append(p.Rows, rules.Row{ID: r.ID, Description: r.Description, Default: r.Default, Upstream: r.Upstream, Why: r.Why,
-			Severity: sev, Changed: sev != r.Default})
+		row := rules.Row{ID: r.ID, Description: r.Description, Default: r.Default, Upstream: r.Upstream, Why: r.Why,
+			Severity: sev, Changed: sev != r.Default}
+		if v, ok := submitted["severity:"+r.ID]; ok {
+			row.Severity = v
+		}
+		row.Error = errs["severity:"+r.ID]
+		p.Rows = append(p.Rows, row)
 	}
+	var others []string
+	for _, k := range sortedKeys(errs) {
+		if id, ok := strings.CutPrefix(k, "severity:"); ok {
+			if slices.ContainsFunc(p.Rows, func(r rules.Row) bool { return r.ID == id }) {
+				continue // shown beside its select
+			}
+		}
+		others = append(others, strings.TrimPrefix(k, "severity:")+": "+errs[k])
+	}
+	p.Error = strings.Join(others, " ")
 	return h.render(c, rules.Show(h.page(c, "Rule set", "reviews"), p))
 }
 
@@ -69,11 +89,13 @@ func (h *Handler) UpdateRules(c *fiber.Ctx) error {
 		return err
 	}
 	var changes []lifecycle.RuleChange
+	submitted := map[string]string{}
 	for key, value := range c.Request().PostArgs().All() {
 		id, ok := strings.CutPrefix(string(key), "severity:")
 		if !ok {
 			continue
 		}
+		submitted[string(key)] = string(value)
 		info, known := spec.RuleByID(id)
 		if known && rs.Severity(id, info.Default) != string(value) {
 			changes = append(changes, lifecycle.RuleChange{ID: id, Severity: string(value)})
@@ -83,12 +105,8 @@ func (h *Handler) UpdateRules(c *fiber.Ctx) error {
 	// All the changes or none: a refused one leaves the rule set as it was.
 	if err := h.life.SetRules(ctx, currentUser(c), changes); err != nil {
 		if fields, ok := fieldErrors(err); ok {
-			msgs := make([]string, 0, len(fields))
-			for _, k := range sortedKeys(fields) {
-				msgs = append(msgs, strings.TrimPrefix(k, "severity:")+": "+fields[k])
-			}
 			c.Status(fiber.StatusUnprocessableEntity)
-			return h.renderRules(c, strings.Join(msgs, " "))
+			return h.renderRules(c, submitted, fields)
 		}
 		return err
 	}

@@ -11,6 +11,8 @@ type Row struct {
 	Severity    string
 	// Changed says the org chose another severity than the default.
 	Changed bool
+	// Error is the message about the severity submitted for the rule.
+	Error string
 }
 
 // Page is the rule set, one kind of rules at a time.
