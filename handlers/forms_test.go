@@ -126,7 +126,7 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			same: row("SELECT name, description, contact FROM apps WHERE slug = 'finder'")},
 		{name: "subscribe", who: "outsider", path: "/apis/pets/subscribe",
 			form:  url.Values{"plan": {"gold"}, "major": {"1"}, "app": {"new"}, "team": {"search"}, "app_name": {"Tracker"}, "app_slug": {"tracker"}, "purpose": {""}},
-			scope: `[data-testid="subscribe-form"]`, field: "purpose", keep: []string{"app", "team", "app_name", "app_slug"},
+			scope: `[data-testid="subscribe-form"]`, field: "purpose", keep: []string{"plan", "major", "app", "team", "app_name", "app_slug"},
 			same: row("SELECT count(*) FROM subscriptions")},
 		{name: "create key", who: "outsider", path: "/subscriptions/" + activeID + "/keys",
 			form:  url.Values{"name": {"staging"}, "expires_at": {"2001-01-01"}},
@@ -201,8 +201,8 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			scope: `[data-testid="user-form"]`, field: "username", keep: []string{"username", "display_name", "email", "org_role"},
 			same: row("SELECT count(*) FROM users")},
 		{name: "edit user", who: "admin", path: "/users/dev",
-			form:  url.Values{"display_name": {"Dev"}, "email": {"not an address"}, "org_role": {"approver"}},
-			scope: `[data-testid="user-form"]`, field: "email", keep: []string{"display_name", "email", "org_role"},
+			form:  url.Values{"display_name": {"Dev"}, "email": {"not an address"}, "org_role": {"approver"}, "disabled": {"true"}},
+			scope: `[data-testid="user-form"]`, field: "email", keep: []string{"display_name", "email", "org_role", "disabled"},
 			same: row("SELECT display_name, email, org_role FROM users WHERE username = 'dev'")},
 		{name: "profile details", who: "dev", path: "/profile",
 			form:  url.Values{"display_name": {"Devi"}, "email": {"not an address"}},
@@ -250,7 +250,7 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			}
 			for _, name := range tc.keep {
 				want := tc.form.Get(name)
-				if t := form.Find(`[name="`+name+`"]`).AttrOr("type", ""); (t == "checkbox" || t == "radio") && want != "" {
+				if form.Find(`[name="`+name+`"]`).AttrOr("type", "") == "checkbox" && want != "" {
 					want = "on" // a checked box
 				}
 				if got := fieldValue(form, name); got != strings.TrimRight(want, "\n") && got != want {
@@ -287,7 +287,10 @@ func fieldValue(form *goquery.Selection, name string) string {
 	case "select":
 		return f.Find("option[selected]").AttrOr("value", "")
 	case "input":
-		if t := f.AttrOr("type", ""); t == "checkbox" || t == "radio" {
+		if f.AttrOr("type", "") == "radio" {
+			return form.Find(`[name="`+name+`"][checked]`).AttrOr("value", "")
+		}
+		if f.AttrOr("type", "") == "checkbox" {
 			if _, ok := f.Attr("checked"); ok {
 				return "on"
 			}
