@@ -61,6 +61,12 @@ func (h *Handler) ShowTeam(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
+	return h.renderTeamChange(c, add, teams.MemberForm{})
+}
+
+// renderTeamChange renders the team page with the add-member form add and
+// the refused change of a member change (zero: none).
+func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) error {
 	t := currentTeam(c)
 	page, err := listPage(c)
 	if err != nil {
@@ -75,6 +81,7 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 		CanManage: h.can(c, policy.TeamDomain(t.Slug), "members", "manage"),
 		Roles:     teamRoleOptions(),
 		Add:       add,
+		Change:    change,
 	}
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer})
@@ -116,8 +123,8 @@ func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	username := c.Params("username")
 	_, err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: c.FormValue("role")})
 	if fields, ok := fieldErrors(err); ok {
-		h.flash(c, "error", firstMessage(fields))
-		return seeOther(c, "/teams/"+t.Slug)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderTeamChange(c, teams.MemberForm{Role: policy.RoleDeveloper}, teams.MemberForm{Username: username, Role: c.FormValue("role"), Errors: fields})
 	}
 	if msg, ok := refusal(err); ok {
 		h.flash(c, "error", msg)
