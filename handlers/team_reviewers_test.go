@@ -53,11 +53,26 @@ func TestTeamReviewers(t *testing.T) {
 		t.Error("a developer who is not a reviewer sees \"Waiting for your review\"")
 	}
 
-	// The owner makes dev a reviewer on the team page; bad requests are refused with a message.
+	// The owner makes dev a reviewer on the team page; bad requests are refused with a message:
+	// a bad value with the team page, beside the member's reviewer form or,
+	// for no member, above the members table.
+	for _, tc := range []struct {
+		username, where string
+	}{
+		{"dev", `form[action="/teams/payments/members/dev/reviewer"] [data-testid="error-reviewer"]`},
+		{"ghost", `[data-testid="form-error"]`},
+	} {
+		res := ownerB.post("/teams/payments/members/"+tc.username+"/reviewer", url.Values{"reviewer": {"maybe"}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("reviewer %s=maybe: status %d, want 422", tc.username, res.StatusCode)
+		}
+		if got := doc(t, res).Find(tc.where).Text(); !strings.Contains(got, "Choose whether "+tc.username+" reviews") {
+			t.Errorf("reviewer %s=maybe: %s says %q, want the message", tc.username, tc.where, got)
+		}
+	}
 	for _, tc := range []struct {
 		username, value, flash string
 	}{
-		{"dev", "maybe", "Choose whether dev reviews"},
 		{"sdev", "true", "sdev is not a member of Payments"},
 		{"ghost", "true", "ghost is not a member of Payments"},
 		{"dev", "true", "dev now reviews the publication requests of Payments"},

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,6 +87,10 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer})
 	}
+	if len(change.Errors) > 0 && change.Errors["username"] == "" && !slices.ContainsFunc(d.Members, func(m teams.Member) bool { return m.Username == change.Username }) {
+		// No row to show the error in: it goes above the members table.
+		d.Change.Errors = components.FieldErrors{"username": firstMessage(change.Errors)}
+	}
 	if d.APIs, d.APITotal, err = h.teamAPIRows(c, t, page); err != nil {
 		return err
 	}
@@ -165,8 +170,9 @@ func (h *Handler) SetTeamMemberReviewer(c *fiber.Ctx) error {
 		reviewer = true
 	case "false":
 	default:
-		h.flash(c, "error", "Choose whether "+username+" reviews the team's publication requests.")
-		return seeOther(c, back)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderTeamChange(c, teams.MemberForm{Role: policy.RoleDeveloper}, teams.MemberForm{Username: username,
+			Errors: components.FieldErrors{"reviewer": "Choose whether " + username + " reviews the team's publication requests."}})
 	}
 	err := h.people.SetReviewer(c.UserContext(), currentUser(c), t, username, reviewer)
 	if msg, ok := refusal(err); ok {
