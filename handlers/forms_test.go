@@ -232,6 +232,18 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"targets": {"not a url"}, "connect_timeout_ms": {"100"}, "response_timeout_ms": {"2000"}, "note": {"try"}},
 			scope: `[data-testid="settings-form"]`, field: "targets", keep: []string{"targets", "connect_timeout_ms", "response_timeout_ms", "note"},
 			same: row("SELECT count(*) FROM gateway_deployments")},
+		{name: "gateway rollback without a deployment", who: "maint", path: "/apis/pets/gateway/1/rollback",
+			form:  url.Values{},
+			scope: `[data-testid="route-settings"][data-major="1"]`, field: "deployment",
+			same: row("SELECT count(*) FROM gateway_deployments")},
+		{name: "gateway rollback to a bad deployment", who: "maint", path: "/apis/pets/gateway/1/rollback",
+			form:  url.Values{"deployment": {"latest"}},
+			scope: `[data-testid="route-settings"][data-major="1"]`, field: "deployment",
+			same: row("SELECT count(*) FROM gateway_deployments")},
+		{name: "gateway rollback to deployment -1", who: "maint", path: "/apis/pets/gateway/1/rollback",
+			form:  url.Values{"deployment": {"-1"}},
+			scope: `[data-testid="route-settings"][data-major="1"]`, field: "deployment",
+			same: row("SELECT count(*) FROM gateway_deployments")},
 	}
 
 	for _, tc := range cases {

@@ -151,16 +151,17 @@ func (h *Handler) APIRevokeNode(c *fiber.Ctx) error {
 
 // ShowGatewaySettings renders an API's gateway settings per major version.
 func (h *Handler) ShowGatewaySettings(c *fiber.Ctx) error {
-	return h.renderGatewaySettings(c, -1, gwview.SettingsForm{})
+	return h.renderGatewaySettings(c, gwview.SettingsView{FormMajor: -1, RollbackMajor: -1})
 }
 
-func (h *Handler) renderGatewaySettings(c *fiber.Ctx, major int, form gwview.SettingsForm) error {
+// renderGatewaySettings renders the page with v's refused form, if any.
+func (h *Handler) renderGatewaySettings(c *fiber.Ctx, v gwview.SettingsView) error {
 	a := currentAPI(c)
 	rs, err := h.gw.Settings(c.UserContext(), currentUser(c), a)
 	if err != nil {
 		return err
 	}
-	v := gwview.SettingsView{API: a.Slug, Name: a.Name, Routes: rs, FormMajor: major, Form: form}
+	v.API, v.Name, v.Routes = a.Slug, a.Name, rs
 	return h.render(c, gwview.Settings(h.page(c, "Gateway settings · "+a.Name, "catalog"), v))
 }
 
@@ -184,8 +185,8 @@ func (h *Handler) DeployGatewaySettings(c *fiber.Ctx) error {
 	d, created, err := h.gw.Deploy(c.UserContext(), currentUser(c), a, major, in)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderGatewaySettings(c, major, gwview.SettingsForm{Targets: c.FormValue("targets"), ConnectTimeoutMS: in.ConnectTimeoutMS,
-			ResponseTimeoutMS: in.ResponseTimeoutMS, Note: c.FormValue("note"), Errors: fields})
+		return h.renderGatewaySettings(c, gwview.SettingsView{FormMajor: major, RollbackMajor: -1, Form: gwview.SettingsForm{Targets: c.FormValue("targets"),
+			ConnectTimeoutMS: in.ConnectTimeoutMS, ResponseTimeoutMS: in.ResponseTimeoutMS, Note: c.FormValue("note"), Errors: fields}})
 	}
 	if err != nil {
 		return err
@@ -204,12 +205,14 @@ func (h *Handler) RollbackGatewaySettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.FormValue("deployment"), 10, 64)
-	if err != nil {
-		return clientError(fiber.StatusUnprocessableEntity, "Choose the deployment to roll back to.")
-	}
+	// Not a number: 0, which the service refuses with the field's message.
+	id, _ := strconv.ParseInt(c.FormValue("deployment"), 10, 64)
 	a := currentAPI(c)
 	d, err := h.gw.Rollback(c.UserContext(), currentUser(c), a, major, id)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderGatewaySettings(c, gwview.SettingsView{FormMajor: -1, RollbackMajor: major, RollbackErrors: fields})
+	}
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,10 @@ type SettingsView struct {
 	// values submitted and their errors.
 	FormMajor int
 	Form      SettingsForm
+	// RollbackMajor is the major whose rollback was refused (-1: none),
+	// with the errors shown beside its deployments.
+	RollbackMajor  int
+	RollbackErrors components.FieldErrors
 }
 
 // SettingsForm is the settings form of one major version as submitted.
