@@ -372,7 +372,7 @@ func (h *Handler) APICreateAPI(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	t, err := h.store.TeamBySlug(ctx, strings.TrimSpace(*body.Team))
 	if errors.Is(err, store.ErrNotFound) {
-		return clientError(fiber.StatusNotFound, fmt.Sprintf("There is no team %q.", strings.TrimSpace(*body.Team)))
+		return clientError(fiber.StatusNotFound, fmt.Sprintf("There is no team %.80q.", strings.TrimSpace(*body.Team)))
 	}
 	if err != nil {
 		return err

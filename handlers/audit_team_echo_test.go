@@ -29,3 +29,19 @@ func TestAuditUnknownTeamEchoIsCut(t *testing.T) {
 		t.Errorf("got message of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 }
+
+// TestCreateAPIUnknownTeamEchoIsCut: creating an API in an unknown team
+// quotes at most 80 characters of the team from the body.
+func TestCreateAPIUnknownTeamEchoIsCut(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token(e.user("admin", policy.RoleAdmin, "", ""))
+	team := strings.Repeat("x", 2000)
+	res, body := e.api("POST", "/api/v1/apis", tok, map[string]any{"team": team, "slug": "pets", "name": "Pets"})
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("got status %d (%v), want 404", res.StatusCode, body)
+	}
+	msg, _ := body["detail"].(string)
+	if want := fmt.Sprintf("There is no team %.80q.", team); msg != want || len(msg) > 200 {
+		t.Errorf("got detail of %d characters %.120q…, want %q", len(msg), msg, want)
+	}
+}
