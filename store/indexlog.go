@@ -177,9 +177,13 @@ func (s *Store) PruneIndexLog(ctx context.Context, age time.Duration) (int64, er
 // LeaseIndexFeed takes or renews for owner the lease of the shared index
 // feed name, for lease. ok is false while another run holds it (that run
 // feeds the index). It returns the feed's position, nil when the index was
-// never built.
+// never built. The lease is taken and judged by the store's clock (see
+// clock), whatever the clocks of the instances say.
 func (s *Store) LeaseIndexFeed(ctx context.Context, name, owner string, lease time.Duration) (position *int64, ok bool, err error) {
-	now := s.now()
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return nil, false, err
+	}
 	if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
 		return nil, false, fmt.Errorf("index feed %s: %w", name, translate(err))
 	}

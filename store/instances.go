@@ -134,7 +134,7 @@ func (s *Store) RemoveInstance(ctx context.Context, name, runID string) error {
 // by a run free at once, and wakes the workers.
 func (s *Store) releaseLeases(ctx context.Context, tx bun.Tx, runID string) error {
 	res, err := tx.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("leased_by = NULL").Set("available_at = ?", s.now()).
+		Set("leased_by = NULL").Set("available_at = ?", s.clock()).
 		Where("leased_by = ? AND done_at IS NULL", runID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("release outbox leases of %s: %w", runID, translate(err))
@@ -158,7 +158,7 @@ func (s *Store) ReleaseDeadLeases(ctx context.Context, stale time.Duration) (int
 	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		live := tx.NewSelect().Model((*Instance)(nil)).Column("run_id").Where("seen_at >= ?", s.clockAgo(stale))
 		res, err := tx.NewUpdate().Model((*OutboxMessage)(nil)).
-			Set("leased_by = NULL").Set("available_at = ?", s.now()).
+			Set("leased_by = NULL").Set("available_at = ?", s.clock()).
 			Where("done_at IS NULL AND leased_by IS NOT NULL AND leased_by NOT IN (?)", live).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("release outbox leases of dead instances: %w", translate(err))

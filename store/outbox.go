@@ -36,9 +36,9 @@ func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload a
 	if err != nil {
 		return fmt.Errorf("encode outbox payload: %w", err)
 	}
-	now := s.now()
-	m := &OutboxMessage{Topic: topic, Payload: string(b), CreatedAt: now, AvailableAt: now}
-	if _, err := db.NewInsert().Model(m).Exec(ctx); err != nil {
+	m := &OutboxMessage{Topic: topic, Payload: string(b)}
+	if _, err := db.NewInsert().Model(m).
+		Value("created_at", "?", s.clock()).Value("available_at", "?", s.clock()).Exec(ctx); err != nil {
 		return fmt.Errorf("enqueue %s: %w", topic, translate(err))
 	}
 	return s.Wake(ctx, db, WakeOutbox)
@@ -54,8 +54,14 @@ func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload a
 // lease: RenewOutbox, CompleteOutbox and RetryOutbox act only while the
 // message still has it, so a worker whose lease ran out (and another worker
 // took the message) or was released can no longer settle the message.
+//
+// Leases are taken and judged by the store's clock (see clock), so that
+// instances whose clocks differ do not take each other's live leases.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
-	now := s.now()
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return nil, err
+	}
 	until := leaseEnd(now, lease)
 	var due []OutboxMessage
 	if err := s.db.NewSelect().Model(&due).
@@ -113,7 +119,11 @@ func leaseHeld(res sql.Result) error {
 // earlier ones are delivered. It returns ErrConflict when m no longer has
 // its lease (another worker may be delivering it).
 func (s *Store) RenewOutbox(ctx context.Context, m *OutboxMessage, lease time.Duration) error {
-	until := leaseEnd(s.now(), lease)
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return err
+	}
+	until := leaseEnd(now, lease)
 	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("available_at = ?", until).
 		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
@@ -131,7 +141,7 @@ func (s *Store) RenewOutbox(ctx context.Context, m *OutboxMessage, lease time.Du
 // longer has the lease it was claimed (or renewed) with.
 func (s *Store) CompleteOutbox(ctx context.Context, m OutboxMessage) error {
 	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("done_at = ?", s.now()).Set("last_error = ''").Set("leased_by = NULL").
+		Set("done_at = ?", s.clock()).Set("last_error = ''").Set("leased_by = NULL").
 		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("complete outbox %d: %w", m.ID, translate(err))
@@ -150,8 +160,12 @@ func (s *Store) RetryOutbox(ctx context.Context, m OutboxMessage, cause error, b
 	if len(msg) > 1000 {
 		msg = msg[:1000]
 	}
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return err
+	}
 	res, err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("available_at = ?", s.now().Add(backoff)).Set("last_error = ?", msg).Set("leased_by = NULL").
+		Set("available_at = ?", now.Add(backoff)).Set("last_error = ?", msg).Set("leased_by = NULL").
 		Where("id = ? AND available_at = ? AND done_at IS NULL", m.ID, m.AvailableAt).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("retry outbox %d: %w", m.ID, translate(err))
