@@ -411,6 +411,7 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("PUT", "/api/v1/apis/pets/gateway/1", "dev", map[string]any{"targets": []string{"https://b.example.com"}}, 403)
 	e.call("PUT", "/api/v1/apis/pets/gateway/1", "maint", map[string]any{"targets": []string{"https://b.example.com"}}, 201)
 	e.call("POST", "/api/v1/apis/pets/gateway/1/rollback", "maint", map[string]any{"deployment": d["id"]}, 201)
+	e.call("POST", "/api/v1/apis/pets/gateway/1/rollback", "maint", map[string]any{"deployment": 999999}, 422)
 	e.call("GET", "/api/v1/apis/pets/gateway", "maint", nil, 200)
 	e.call("DELETE", "/api/v1/gateway/nodes/node-a", "admin", nil, 204)
 	e.call("DELETE", "/api/v1/gateway/nodes/node-z", "admin", nil, 404)

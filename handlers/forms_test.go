@@ -244,6 +244,10 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 			form:  url.Values{"deployment": {"-1"}},
 			scope: `[data-testid="route-settings"][data-major="1"]`, field: "deployment",
 			same: row("SELECT count(*) FROM gateway_deployments")},
+		{name: "gateway rollback to a deployment that does not exist", who: "maint", path: "/apis/pets/gateway/1/rollback",
+			form:  url.Values{"deployment": {"999999"}},
+			scope: `[data-testid="route-settings"][data-major="1"]`, field: "deployment",
+			same: row("SELECT count(*) FROM gateway_deployments")},
 	}
 
 	for _, tc := range cases {

@@ -475,7 +475,7 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	}
 	old, err := s.store.GatewayDeployment(ctx, a.ID, deploymentID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && old.Major != major) {
-		return nil, apperr.NotFound(fmt.Sprintf("%s v%d has no deployment %d.", a.Name, major, deploymentID))
+		return nil, apperr.Field("deployment", fmt.Sprintf("%s v%d has no deployment %d: choose one from the list of deployments.", a.Name, major, deploymentID))
 	}
 	if err != nil {
 		return nil, err
