@@ -63,11 +63,22 @@ const minInlineMarkers = 64
 // next space: "[a](" × 16,000 read a quarter of 64 KB for each. Those
 // reads may add up to destinationBytes per byte of the block; a "]" whose
 // destination would pass that is literal text too.
+//
+// And a "]" has goldmark read a link title, a reference label or the link
+// text as a possible reference one line at a time, each read walking the
+// block's lines back from its last: one link whose title spans 20,000
+// lines took 1.5 s (100 KB). A "]" is charged the block's lines for each
+// line it has read so (see readLines), up to lineSteps per byte of the
+// block; a "]" that would pass that is literal text too.
 type inlineBudget struct{}
 
 // destinationBytes is how many bytes of link destinations per byte of a
 // block goldmark may read.
 const destinationBytes = 4
+
+// lineSteps is how many lines per byte of a block goldmark may walk to read
+// link titles, labels and texts.
+const lineSteps = 64
 
 var inlineBudgetKey = parser.NewContextKey()
 
@@ -77,6 +88,8 @@ type inlineBudgetState struct {
 	block        ast.Node
 	left         int // markers
 	destinations int // bytes of link destinations
+	lines        int // of the block
+	steps        int // lines that reads may still walk
 }
 
 func (inlineBudget) Trigger() []byte { return []byte{'[', ']', '!', '*', '_', '~', '`', '<'} }
@@ -98,7 +111,8 @@ func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 			seg := lines.At(i)
 			size += seg.Len()
 		}
-		st = &inlineBudgetState{block: parent, left: max(minInlineMarkers, 8*isqrt(size)), destinations: destinationBytes * size}
+		st = &inlineBudgetState{block: parent, left: max(minInlineMarkers, 8*isqrt(size)), destinations: destinationBytes * size,
+			lines: lines.Len(), steps: lineSteps * size}
 		pc.Set(inlineBudgetKey, st)
 	}
 	dest := 0 // bytes of the destination after "](", read up to st.destinations+1
@@ -110,9 +124,14 @@ func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 			}
 		}
 	}
-	if st.left > 0 && dest <= st.destinations {
+	steps := 0 // lines walked by goldmark's reads for this "]"
+	if line[0] == ']' && st.left > 0 && dest <= st.destinations {
+		steps = st.lines * (1 + readLines(block, dest))
+	}
+	if st.left > 0 && dest <= st.destinations && steps <= st.steps {
 		st.left--
 		st.destinations -= dest
+		st.steps -= steps
 		return nil
 	}
 	n := 1
@@ -126,6 +145,63 @@ func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	}
 	block.Advance(n)
 	return ast.NewTextSegment(seg.WithStop(seg.Start + n))
+}
+
+// readLines is how many lines goldmark reads one at a time for the link
+// title after the "](" at the reader's position (whose destination is
+// dest bytes from it), or for the reference label after a "][": the lines
+// from its opener to its closer, 0 when it has none. The reader is left
+// where it was.
+func readLines(block text.Reader, dest int) int {
+	line, pos := block.Position()
+	defer block.SetPosition(line, pos)
+	rest, _ := block.PeekLine()
+	if len(rest) < 2 || rest[1] != '(' && rest[1] != '[' {
+		return 0
+	}
+	if rest[1] == '[' {
+		block.Advance(2)
+		return closureLines(block, '[', ']')
+	}
+	if pointy := len(rest) > 2 && rest[2] == '<'; pointy && dest < len(rest) {
+		dest++ // the ">"
+	}
+	block.Advance(dest)
+	block.SkipSpaces()
+	opener := block.Peek()
+	closer := opener
+	switch opener {
+	case '"', '\'':
+	case '(':
+		closer = ')'
+	default:
+		return 0
+	}
+	block.Advance(1)
+	return closureLines(block, opener, closer)
+}
+
+// closureLines is how many lines goldmark's FindClosure without nesting
+// reads from the reader's position to closer, 0 when it finds opener first
+// or no closer.
+func closureLines(block text.Reader, opener, closer byte) int {
+	for n := 1; ; n++ {
+		line, _ := block.PeekLine()
+		if line == nil {
+			return 0
+		}
+		for i := 0; i < len(line); i++ {
+			switch c := line[i]; {
+			case c == '\\' && i+1 < len(line) && util.IsPunct(line[i+1]):
+				i++
+			case c == closer:
+				return n
+			case c == opener:
+				return 0
+			}
+		}
+		block.AdvanceLine()
+	}
 }
 
 // isqrt is the integer square root of n ≥ 0.
