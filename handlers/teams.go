@@ -122,11 +122,11 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	return seeOther(c, "/teams/"+t.Slug)
 }
 
-// ChangeTeamMember changes a member's role.
+// ChangeTeamMember changes a member's role; it adds nobody.
 func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username := c.Params("username")
-	_, err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: c.FormValue("role")})
+	err := h.people.ChangeMemberRole(c.UserContext(), currentUser(c), t, username, c.FormValue("role"))
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeamChange(c, teams.MemberForm{Role: policy.RoleDeveloper}, teams.MemberForm{Username: username, Role: c.FormValue("role"), Errors: fields})

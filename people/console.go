@@ -77,5 +77,5 @@ func (c *Console) CreateTeam(ctx context.Context, in TeamInput) (*store.Team, er
 
 // SetMember gives a user a role in a team, as Service.SetMember.
 func (c *Console) SetMember(ctx context.Context, t *store.Team, in MemberInput) (created bool, err error) {
-	return c.s.setMember(ctx, c.a, t, in)
+	return c.s.setMember(ctx, c.a, t, in, false)
 }

@@ -90,10 +90,20 @@ func (s *Service) requireMembers(ctx context.Context, a actor, t *store.Team) er
 // nothing and is not audited. A team that has owners keeps at least one. It
 // needs the "members manage" permission in the team.
 func (s *Service) SetMember(ctx context.Context, actor *store.User, t *store.Team, in MemberInput) (created bool, err error) {
-	return s.setMember(ctx, asUser(actor), t, in)
+	return s.setMember(ctx, asUser(actor), t, in, false)
 }
 
-func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in MemberInput) (created bool, err error) {
+// ChangeMemberRole changes the role of a member of a team as SetMember
+// does, but refuses a user who is not a member (such as a member's form
+// sent after another owner removed them) instead of adding them.
+func (s *Service) ChangeMemberRole(ctx context.Context, actor *store.User, t *store.Team, username, role string) error {
+	_, err := s.setMember(ctx, asUser(actor), t, MemberInput{Username: username, Role: role}, true)
+	return err
+}
+
+// setMember is SetMember; with onlyMember it refuses, writing nothing, to
+// add a user who is not a member.
+func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in MemberInput, onlyMember bool) (created bool, err error) {
 	if err := s.requireMembers(ctx, a, t); err != nil {
 		return false, err
 	}
@@ -124,6 +134,9 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 			return err
 		}
 		created = previous == ""
+		if created && onlyMember {
+			return notMember(u.Username, t)
+		}
 		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, t); err != nil {
 				return err
