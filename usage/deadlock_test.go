@@ -68,21 +68,7 @@ func TestConcurrentIngestsOfOneHourDoNotDeadlock(t *testing.T) {
 		const rounds = 20
 		var failed []error
 		for r := range rounds {
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for k, node := range []string{"a", "b"} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, errs[k] = f.svc.Ingest(ctx, "node-"+node, batch(node, r))
-				}()
-			}
-			wg.Wait()
-			for _, err := range errs {
-				if err != nil {
-					failed = append(failed, err)
-				}
-			}
+			failed = append(failed, ingestAtOnce(ctx, f, map[string]*gateway.UsageBatch{"node-a": batch("a", r), "node-b": batch("b", r)})...)
 		}
 		if len(failed) > 0 {
 			t.Errorf("%d of %d batches failed, the first: %v", len(failed), 2*rounds, failed[0])
@@ -95,4 +81,28 @@ func TestConcurrentIngestsOfOneHourDoNotDeadlock(t *testing.T) {
 			t.Errorf("hourly rollups count %d requests, want %d", got, want)
 		}
 	})
+}
+
+// ingestAtOnce ingests each node's batch at the same time, from one
+// goroutine per node as several portal instances do, and returns the
+// errors of the ingests that failed.
+func ingestAtOnce(ctx context.Context, f *fixture, batches map[string]*gateway.UsageBatch) []error {
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed []error
+	)
+	for node, b := range batches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.svc.Ingest(ctx, node, b); err != nil {
+				mu.Lock()
+				failed = append(failed, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return failed
 }

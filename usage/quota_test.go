@@ -3,7 +3,6 @@ package usage_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -125,22 +124,12 @@ func TestQuotaNotificationsOnceUnderConcurrentIngest(t *testing.T) {
 		f := newFixture(t, s)
 		setQuota(t, f, 100)
 		m := f.now.Add(-time.Minute)
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
+		batches := map[string]*gateway.UsageBatch{}
 		for i := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := f.svc.Ingest(context.Background(), fmt.Sprintf("node-%d", i), &gateway.UsageBatch{ID: "x", Points: []gateway.UsagePoint{point(f.sub, f.kid, m, 15, 0, 0, time.Millisecond)}})
-				errs <- err
-			}()
+			batches[fmt.Sprintf("node-%d", i)] = &gateway.UsageBatch{ID: "x", Points: []gateway.UsagePoint{point(f.sub, f.kid, m, 15, 0, 0, time.Millisecond)}}
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
+		if failed := ingestAtOnce(context.Background(), f, batches); len(failed) > 0 {
+			t.Fatal(failed[0])
 		}
 		got := quotaNotes(t, f, f.dev)
 		// The batches add 15 each: one takes the day from 75 to 90 and

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,21 +58,7 @@ func TestConcurrentIngestsTouchingOneKeysDoNotDeadlock(t *testing.T) {
 		}
 		var failed []error
 		for r := range rounds {
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for k, node := range []string{"a", "b"} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, errs[k] = f.svc.Ingest(ctx, "node-"+node, batch(node, r))
-				}()
-			}
-			wg.Wait()
-			for _, err := range errs {
-				if err != nil {
-					failed = append(failed, err)
-				}
-			}
+			failed = append(failed, ingestAtOnce(ctx, f, map[string]*gateway.UsageBatch{"node-a": batch("a", r), "node-b": batch("b", r)})...)
 		}
 		if len(failed) > 0 {
 			t.Fatalf("%d of %d batches failed, the first: %v", len(failed), 2*rounds, failed[0])
