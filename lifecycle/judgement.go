@@ -419,6 +419,10 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 	if it.Accepted {
 		return apperr.Conflict("This change was accepted already.")
 	}
+	told, err := s.requester(ctx, r, a)
+	if err != nil {
+		return err
+	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.AcceptFinding(ctx, tx, &store.FindingAcceptance{RequestID: r.ID, FindingKey: key, RuleID: it.Rule, Reason: reason, AcceptedBy: actor.ID}); err != nil {
 			return err
@@ -428,7 +432,7 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 			return err
 		}
 		msg := fmt.Sprintf("%s accepted a breaking change of %s %s as a known false positive: %s", actor.Username, a.Name, v.Version, reason)
-		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.accepted", msg, fmt.Sprintf("/reviews/%d", r.ID))
+		return s.store.Notify(ctx, tx, told, "review.accepted", msg, fmt.Sprintf("/reviews/%d", r.ID))
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return apperr.Conflict("This change was accepted already.")

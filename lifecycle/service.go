@@ -513,6 +513,10 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 	if err != nil {
 		return err
 	}
+	told, err := s.requester(ctx, r, a)
+	if err != nil {
+		return err
+	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.DecideRequest(ctx, tx, r, store.RequestRejected, &actor.ID, reason, false); err != nil {
 			return err
@@ -521,7 +525,7 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 			return err
 		}
 		msg := fmt.Sprintf("%s rejected %s %s: %s", actor.Username, a.Name, v.Version, reason)
-		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID))
+		return s.store.Notify(ctx, tx, told, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID))
 	})
 	return conflictMessage(err, v)
 }
@@ -562,6 +566,10 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		items, total := rv.blockingItems()
 		return &TransitionError{Action: Approve, From: InReview, Reason: rv.BlockReason, Blocking: items, BlockingTotal: total}
 	}
+	told, err := s.requester(ctx, r, a)
+	if err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	v.PublishedAt = &now
 	reason := strings.TrimSpace(comment)
@@ -593,7 +601,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 			return err
 		}
 		msg := fmt.Sprintf("%s approved %s %s: it is published.", actor.Username, a.Name, v.Version)
-		return s.store.Notify(ctx, tx, []int64{r.RequesterID}, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
+		return s.store.Notify(ctx, tx, told, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
 	})
 	return conflictMessage(err, v)
 }
@@ -843,6 +851,18 @@ func (s *Service) requestSubjects(ctx context.Context, r *store.PublicationReque
 		return nil, nil, &TransitionError{From: State(v.State), Reason: fmt.Sprintf("This publication request is %s already.", fresh.State)}
 	}
 	return a, v, nil
+}
+
+// requester returns whom to tell of a decision on r: its requester, unless
+// they may no longer read a's team's APIs (they left the team since they
+// asked), since the message names the API, the version and the reviewer's
+// words. Asked before the decision's transaction.
+func (s *Service) requester(ctx context.Context, r *store.PublicationRequest, a *store.API) ([]int64, error) {
+	ok, err := s.ReadsTeamAPIs(ctx, &store.User{ID: r.RequesterID}, a)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []int64{r.RequesterID}, nil
 }
 
 func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action string, a *store.API, version, before, after, reason string) error {
