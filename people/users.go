@@ -224,7 +224,7 @@ type ProfileInput struct {
 	Email       string
 }
 
-// UpdateProfile saves the actor's own display name and email.
+// UpdateProfile saves the actor's own display name and email, audited.
 func (s *Service) UpdateProfile(ctx context.Context, actor *store.User, in ProfileInput) error {
 	if err := self(actor); err != nil {
 		return err
@@ -236,8 +236,16 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *store.User, in Profi
 	}
 	u := *actor
 	u.DisplayName, u.Email = in.DisplayName, in.Email
+	before := fmt.Sprintf("display_name=%q email=%q", actor.DisplayName, actor.Email)
+	after := fmt.Sprintf("display_name=%q email=%q", u.DisplayName, u.Email)
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.store.UpdateProfile(ctx, tx, &u)
+		if err := s.store.UpdateProfile(ctx, tx, &u); err != nil {
+			return err
+		}
+		if before == after {
+			return nil // a save that changes nothing is not audited
+		}
+		return s.audit(ctx, tx, asUser(actor), "user.profile.update", "user", actor.Username, nil, before, after, "")
 	})
 	if err != nil {
 		return err
