@@ -174,6 +174,15 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 	next.DisplayName, next.Email, next.OrgRole, next.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
 	removesAdmin := wasAdmin && (next.OrgRole != policy.RoleAdmin || next.Disabled)
 	after := fmt.Sprintf("org_role=%s disabled=%t", next.OrgRole, next.Disabled)
+	// The profile fields are named only when they change.
+	if next.DisplayName != u.DisplayName {
+		before += fmt.Sprintf(" display_name=%q", u.DisplayName)
+		after += fmt.Sprintf(" display_name=%q", next.DisplayName)
+	}
+	if next.Email != u.Email {
+		before += fmt.Sprintf(" email=%q", u.Email)
+		after += fmt.Sprintf(" email=%q", next.Email)
+	}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u := &next
 		if err := s.store.UpdateUser(ctx, tx, u); err != nil {
