@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,4 +32,30 @@ func TestUserUpdateAuditSaysWhatChanged(t *testing.T) {
 			t.Errorf("%s = %q, want it to name %q", want.field, want.in, want.value)
 		}
 	}
+}
+
+// TestNoUserTakesAnAuditConsoleName: the audit log names the CLI "cli",
+// the scheduler and retirements "system" and the demo data "demo"; a user
+// of one of those names would make their entries and the console's
+// indistinguishable (and the log's actor filter mix them), so none is
+// created, from the JSON API or the users page.
+func TestNoUserTakesAnAuditConsoleName(t *testing.T) {
+	e := newLCEnv(t)
+	for _, name := range []string{"cli", "system", "demo", "System"} {
+		res, out := e.api("POST", "/api/v1/users", e.tok["admin"], map[string]any{"username": name})
+		if res.StatusCode != 422 || !strings.Contains(fmt.Sprint(out), "audit log") {
+			t.Errorf("POST /api/v1/users %q: status %d %v, want 422 naming the audit log", name, res.StatusCode, out)
+		}
+	}
+	b := e.browser()
+	b.login("admin")
+	res := b.post("/users", map[string][]string{"username": {"cli"}, "org_role": {"member"}})
+	if res.StatusCode != 422 {
+		t.Errorf("POST /users cli: status %d, want 422", res.StatusCode)
+	}
+	if _, err := e.store.UserByUsername(context.Background(), "cli"); err == nil {
+		t.Error("a user named cli was created")
+	}
+	// Other names are fine.
+	e.call("POST", "/api/v1/users", "admin", map[string]any{"username": "cli-bot"}, 201)
 }

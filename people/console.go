@@ -20,8 +20,21 @@ type Console struct {
 	a actor
 }
 
-// Console returns the console acting under name ("cli", "demo", "system"),
-// the actor the audit log records.
+// isConsoleName reports whether name is one the audit log records for
+// changes no user made: the CLI ("cli"), the first start, the sunset
+// scheduler and other automatic changes ("system"), the demo data
+// ("demo"). No user takes one of these names, so that an entry's actor is
+// never ambiguous.
+func isConsoleName(name string) bool {
+	switch name {
+	case "cli", "system", "demo":
+		return true
+	}
+	return false
+}
+
+// Console returns the console acting under name (see isConsoleName), the
+// actor the audit log records.
 func (s *Service) Console(name string) *Console {
 	return &Console{s: s, a: actor{Console: name}}
 }

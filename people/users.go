@@ -46,6 +46,8 @@ func (in *UserInput) normalize() map[string]string {
 	errs := map[string]string{}
 	if !usernamePattern.MatchString(in.Username) {
 		errs["username"] = msgUsername
+	} else if isConsoleName(in.Username) {
+		errs["username"] = fmt.Sprintf("%q names the portal's own entries in the audit log (the CLI, the system, the demo data): choose another username.", in.Username)
 	}
 	profileErrors(&in.DisplayName, &in.Email, errs)
 	if !policy.ValidOrgRole(in.OrgRole) {
