@@ -59,3 +59,27 @@ func TestNoUserTakesAnAuditConsoleName(t *testing.T) {
 	// Other names are fine.
 	e.call("POST", "/api/v1/users", "admin", map[string]any{"username": "cli-bot"}, 201)
 }
+
+// TestAPIUpdateAuditSaysWhatChanged: an edit of an API's summary or
+// description is audited (and shown in the API's history) with what
+// changed, not as an api.update whose before and after are the same.
+func TestAPIUpdateAuditSaysWhatChanged(t *testing.T) {
+	e := newLCEnv(t)
+	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": "pets", "name": "Pets", "visibility": "public", "summary": "Old words"}, 201)
+	e.call("PATCH", "/api/v1/apis/pets", "maint", map[string]any{"summary": "New words"}, 200)
+	e.call("PATCH", "/api/v1/apis/pets", "maint", map[string]any{"description": "All about pets."}, 200)
+	events, err := e.store.ListAudit(context.Background(), store.AuditFilter{Action: "api.update", ObjectID: "pets"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 {
+		t.Fatalf("api.update entries: %d, want 2", len(events))
+	}
+	desc, summary := events[0], events[1]
+	if !strings.Contains(summary.Before, "Old words") || !strings.Contains(summary.After, "New words") {
+		t.Errorf("summary change: before %q, after %q, want the old and the new summary", summary.Before, summary.After)
+	}
+	if desc.Before == desc.After || !strings.Contains(desc.After, "description") {
+		t.Errorf("description change: before %q, after %q, want the after to say the description changed", desc.Before, desc.After)
+	}
+}

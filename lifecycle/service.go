@@ -226,8 +226,18 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 	if errs := in.normalize(false); len(errs) > 0 {
 		return &apperr.InputError{Fields: errs}
 	}
-	before := summarizeAPI(a)
+	before, after := summarizeAPI(a), ""
+	// The summary and the description are named only when they change
+	// (the description, long, as changed).
+	if in.Summary != a.Summary {
+		before += fmt.Sprintf(" summary=%q", a.Summary)
+		after += fmt.Sprintf(" summary=%q", in.Summary)
+	}
+	if in.Description != a.Description {
+		after += " description changed"
+	}
 	a.Name, a.Summary, a.Description, a.Tags, a.Visibility, a.Upstreams = in.Name, in.Summary, in.Description, in.Tags, in.Visibility, in.Upstreams
+	after = summarizeAPI(a) + after
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdateAPI(ctx, tx, a); err != nil {
 			return err
@@ -237,7 +247,7 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 				return err
 			}
 		}
-		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, summarizeAPI(a), ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, after, ""); err != nil {
 			return err
 		}
 		if err := s.store.GatewayChanged(ctx, tx, a.Slug); err != nil { // the upstream URLs serve routes without gateway settings
