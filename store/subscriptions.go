@@ -473,9 +473,9 @@ func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) 
 	return visibility, nil
 }
 
-// SubscriberUsers returns the ids of the users who manage the apps of the
-// pending or active subscriptions to an API's major (those a retirement
-// ends): the developers, maintainers and owners of their teams.
+// SubscriberUsers returns the ids of the enabled users who manage the apps
+// of the pending or active subscriptions to an API's major (those a
+// retirement ends): the developers, maintainers and owners of their teams.
 func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, major int) ([]int64, error) {
 	var ids []int64
 	teams := db.NewSelect().Model((*Subscription)(nil)).Column("consumer_team_id").
@@ -483,6 +483,7 @@ func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, ma
 	err := db.NewSelect().Model((*TeamMember)(nil)).Distinct().Column("user_id").
 		Where("team_id IN (?)", teams).
 		Where("role IN (?)", bun.List([]string{"owner", "maintainer", "developer"})).
+		Where("user_id IN (?)", enabledUsers(db)).
 		Order("user_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("subscriber users: %w", translate(err))
@@ -829,11 +830,13 @@ func (s *Store) TeamIDs(ctx context.Context, slugs []string) ([]int64, error) {
 	return ids, nil
 }
 
-// TeamUsersWithRoles returns the ids of a team's members holding one of roles.
+// TeamUsersWithRoles returns the ids of a team's enabled members holding
+// one of roles (those to notify: a disabled user is told of nothing).
 func (s *Store) TeamUsersWithRoles(ctx context.Context, db bun.IDB, teamID int64, roles ...string) ([]int64, error) {
 	var ids []int64
 	if err := db.NewSelect().Model((*TeamMember)(nil)).Column("user_id").
-		Where("team_id = ? AND role IN (?)", teamID, bun.List(roles)).Order("user_id").Scan(ctx, &ids); err != nil {
+		Where("team_id = ? AND role IN (?)", teamID, bun.List(roles)).
+		Where("user_id IN (?)", enabledUsers(db)).Order("user_id").Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("team users: %w", translate(err))
 	}
 	return ids, nil
@@ -930,4 +933,9 @@ func (s *Store) LiveSubscriptionsNow(ctx context.Context, apiID int64, major, li
 // OtherVersionsInMajorNow is OtherVersionsInMajor outside a transaction.
 func (s *Store) OtherVersionsInMajorNow(ctx context.Context, apiID int64, major int, excludeID int64, states ...string) (int, error) {
 	return s.OtherVersionsInMajor(ctx, s.db, apiID, major, excludeID, states...)
+}
+
+// enabledUsers selects the ids of the users who are not disabled.
+func enabledUsers(db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().Model((*User)(nil)).Column("id").Where("disabled = ?", false)
 }
