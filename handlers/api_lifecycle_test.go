@@ -108,6 +108,32 @@ func (e *lcEnv) version(slug, version string, state lifecycle.State) int64 {
 
 func lcSunset(days int) string { return time.Now().AddDate(0, 0, days).Format("2006-01-02") }
 
+// TestAPIDeprecateSunsetAfterYear9999 checks that a sunset whose UTC time
+// falls in year 10000 is refused: it has no JSON form, so the version, its
+// API and its gateway route could no longer be shown or sent.
+func TestAPIDeprecateSunsetAfterYear9999(t *testing.T) {
+	storetest.Each(t, testDeprecateSunsetAfterYear9999)
+}
+
+func testDeprecateSunsetAfterYear9999(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	base := "/api/v1/apis/pets/versions/1.0.0"
+	res, out := e.api("POST", base+"/deprecate", e.tok["maint"], map[string]any{"sunset": "9999-12-31T23:00:00-05:00"})
+	if res.StatusCode != 422 {
+		t.Fatalf("deprecate with a sunset in year 10000 UTC: status %d, want 422: %v", res.StatusCode, out)
+	}
+	if got := e.call("GET", base, "maint", nil, 200)["state"]; got != "published" {
+		t.Errorf("state %v after the refusal, want published", got)
+	}
+	e.call("GET", "/api/v1/apis/pets", "maint", nil, 200)
+	e.call("POST", base+"/deprecate", "maint", map[string]any{"sunset": "9999-12-31"}, 200)
+	if got := e.call("GET", base, "maint", nil, 200)["sunset_at"]; got != "9999-12-31T00:00:00Z" {
+		t.Errorf("sunset_at %v, want 9999-12-31T00:00:00Z", got)
+	}
+}
+
 // TestAPILifecycleEveryStateAndAction calls every action on a version in
 // every state through the JSON API: it succeeds exactly where the
 // transition table allows it and is refused with 409 and a reason elsewhere.

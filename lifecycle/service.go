@@ -629,6 +629,11 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	if sunset.Before(now.Add(s.minNotice)) {
 		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s (UTC) or later.", humanDuration(s.minNotice), earliestSunset(now, s.minNotice).Format("2006-01-02")))
 	}
+	if sunset.UTC().Year() > 9999 {
+		// A later time has no RFC 3339 or JSON form: the version could be
+		// neither shown nor sent to the gateway.
+		return apperr.Field("sunset", "The sunset must be on 9999-12-31 (UTC) or before.")
+	}
 	successor = strings.TrimSpace(successor)
 	if err := apperr.CheckText("successor", successor, MaxVersionLength); err != nil {
 		return err
