@@ -65,6 +65,11 @@ func TestAPIUsage(t *testing.T) {
 	if errs, _ := bad["errors"].([]any); len(errs) != 2 {
 		t.Errorf("errors %v, want step and from", bad["errors"])
 	}
+	// A time whose UTC year is past 9999 has no JSON form: refused, not a 500.
+	far := e.call("GET", "/api/v1/usage?api=pets&step=86400&from=9999-12-30T00:00:00Z&to=9999-12-31T23:00:00-05:00", "outsider", nil, 422)
+	if errs, _ := far["errors"].([]any); len(errs) != 1 {
+		t.Errorf("errors %v, want to", far["errors"])
+	}
 }
 
 // TestQuotaNotificationsThroughIngest: the node's reports, through the

@@ -388,6 +388,9 @@ func (s *Service) Series(ctx context.Context, u *store.User, q Query) (*Series, 
 	}
 	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
 		fields["from"] = "Give from before to (RFC 3339 times)."
+	} else if q.To.UTC().Year() > 9999 {
+		// The series states its range, and a later time has no RFC 3339 form.
+		fields["to"] = "Give to on 9999-12-31 (UTC) or before."
 	} else if q.Step >= time.Minute && q.To.Sub(q.From)/q.Step > MaxPoints {
 		fields["step"] = fmt.Sprintf("At most %d points: use a larger step for this range.", MaxPoints)
 	}
