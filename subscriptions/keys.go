@@ -47,8 +47,8 @@ const MaxGracedKeys = MaxLiveKeys
 // MaxGrace is the longest a rotated key stays valid.
 const MaxGrace = 30 * 24 * time.Hour
 
-// MaxKeyLifetime is the latest expiry a key may be given.
-const MaxKeyLifetime = 3 * 365 * 24 * time.Hour
+// MaxKeyYears is how far ahead, in calendar years, a key's expiry may be.
+const MaxKeyYears = 3
 
 var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
@@ -189,6 +189,17 @@ func parseWhen(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// latestExpiry is the latest expiry a key issued at now may be given:
+// MaxKeyYears calendar years ahead (leap days included), and for a date,
+// which stands for the end of its day, the end of the day that far ahead.
+func latestExpiry(expires string, now time.Time) time.Time {
+	limit := now.UTC().AddDate(MaxKeyYears, 0, 0)
+	if _, err := time.Parse("2006-01-02", expires); err == nil {
+		limit = limit.Truncate(24 * time.Hour).Add(24*time.Hour - time.Second)
+	}
+	return limit
+}
+
 func (s *Service) requireKeys(ctx context.Context, actor *store.User, sub *store.Subscription) error {
 	return s.require(ctx, actor, sub.ConsumerTeam.Slug, "apps", "manage",
 		fmt.Sprintf("Only developers and above of %s and org admins manage its apps' keys.", sub.ConsumerTeam.Name))
@@ -276,8 +287,8 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 			errs["expires_at"] = fmt.Sprintf("%q is not a date: use YYYY-MM-DD or an RFC 3339 time.", in.ExpiresAt)
 		case !t.After(now):
 			errs["expires_at"] = "The expiry must be in the future."
-		case t.After(now.Add(MaxKeyLifetime)):
-			errs["expires_at"] = "The expiry may be at most 3 years ahead."
+		case t.After(latestExpiry(in.ExpiresAt, now)):
+			errs["expires_at"] = fmt.Sprintf("The expiry may be at most %d years ahead.", MaxKeyYears)
 		default:
 			expires = &t
 		}
