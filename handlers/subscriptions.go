@@ -214,7 +214,12 @@ func (h *Handler) subscriptionRow(c *fiber.Ctx, rights *subscriptions.Rights, s 
 
 // keyRow is a key as the app page lists it.
 func keyRow(k *store.APIKey, now time.Time, manage bool) apps.Key {
-	r := apps.Key{Kid: k.Kid, Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Created: fmtTime(k.CreatedAt), Expires: fmtDate(k.ExpiresAt)}
+	r := apps.Key{Kid: k.Kid, Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Created: fmtTime(k.CreatedAt)}
+	if k.ExpiresAt != nil {
+		// The time, not the date: a key given midnight stops a day before
+		// one given that date (which the key form reads as its end).
+		r.Expires = fmtTime(*k.ExpiresAt)
+	}
 	if k.Creator != nil {
 		r.CreatedBy = k.Creator.Username
 	}
