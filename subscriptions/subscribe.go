@@ -259,7 +259,7 @@ func (s *Service) majorRefusal(ctx context.Context, u *store.User, a *store.API,
 			if v.Major == major && lifecycle.State(v.State) == lifecycle.Deprecated {
 				msg := fmt.Sprintf("Version %s is deprecated", v.Version)
 				if v.SunsetAt != nil {
-					msg += " (sunset " + v.SunsetAt.Format("2006-01-02") + ")"
+					msg += " (sunset " + v.SunsetAt.UTC().Format("2006-01-02") + ")"
 				}
 				msg += " and accepts no new subscription."
 				if v.Successor != "" {
