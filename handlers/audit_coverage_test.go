@@ -145,7 +145,7 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		{who: "maint", method: "PUT", path: "/api/v1/apis/pets/gateway/1", body: map[string]any{"targets": []string{"https://a.example.com"}}, status: 201, action: "gateway.deploy", save: "d1"},
 		{who: "maint", method: "PUT", path: "/api/v1/apis/pets/gateway/1", body: map[string]any{"targets": []string{"ftp://nope"}}, status: 422},
 		{who: "maint", method: "PUT", path: "/api/v1/apis/pets/gateway/1", body: map[string]any{"targets": []string{"https://b.example.com"}}, status: 201, action: "gateway.deploy"},
-		{who: "maint", method: "POST", path: "/api/v1/apis/pets/gateway/1/rollback", body: map[string]any{"deployment": 999999}, status: 404},
+		{who: "maint", method: "POST", path: "/api/v1/apis/pets/gateway/1/rollback", body: map[string]any{"deployment": 999999}, status: 422},
 		{who: "maint", method: "POST", path: "/api/v1/apis/pets/gateway/1/rollback", body: map[string]any{"deployment": "{d1}"}, status: 201, action: "gateway.rollback"},
 		{who: "admin", method: "DELETE", path: "/api/v1/gateway/nodes/node-a", status: 204, action: "gateway.node.revoke"},
 		{who: "admin", method: "DELETE", path: "/api/v1/gateway/nodes/node-z", status: 404},
