@@ -174,6 +174,19 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 	wasDisabled := u.Disabled
 	next := *u
 	next.DisplayName, next.Email, next.OrgRole, next.Disabled = in.DisplayName, in.Email, in.OrgRole, disabled
+	if next.DisplayName == u.DisplayName && next.Email == u.Email && next.OrgRole == u.OrgRole && next.Disabled == u.Disabled {
+		// Nothing to change, nothing to record, as long as the user is
+		// still as read: a stale save of the same values is refused as
+		// any stale save is.
+		cur, err := s.store.UserByUsername(ctx, u.Username)
+		if err != nil {
+			return err
+		}
+		if cur.LockVersion != u.LockVersion {
+			return apperr.Conflict(fmt.Sprintf(msgUserChanged, u.LockVersion))
+		}
+		return nil
+	}
 	removesAdmin := wasAdmin && (next.OrgRole != policy.RoleAdmin || next.Disabled)
 	after := fmt.Sprintf("org_role=%s disabled=%t", next.OrgRole, next.Disabled)
 	// The profile fields are named only when they change.
