@@ -143,7 +143,11 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 			}
 		}
 		if previous != in.Role {
-			if err := s.audit(ctx, tx, a, "team.member.set", "team", t.Slug, &t.ID, previous, u.Username+"="+in.Role, ""); err != nil {
+			before := ""
+			if previous != "" {
+				before = u.Username + "=" + previous
+			}
+			if err := s.audit(ctx, tx, a, "team.member.set", "team", t.Slug, &t.ID, before, u.Username+"="+in.Role, ""); err != nil {
 				return err
 			}
 		}
