@@ -718,3 +718,17 @@ func TestSubscribeRacingRetirement(t *testing.T) {
 		}
 	})
 }
+
+// A major typed into the subscribe form is bounded: one longer than a
+// short field is refused for its length, not quoted whole in the message
+// (the form's body may be 256 KB).
+func TestLongMajorIsNotQuotedWhole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		long := strings.Repeat("9x", 1500)
+		_, err := f.svc.Subscribe(context.Background(), f.dev, f.app, subscriptions.SubscribeInput{API: "pets", Plan: "free", Major: long, Purpose: "old clients"})
+		if msg := fieldError(t, err, "major"); len(msg) > 300 {
+			t.Errorf("major of %d characters: message of %d characters %.100q…, want it bounded", len(long), len(msg), msg)
+		}
+	})
+}

@@ -180,7 +180,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 		plan = p
 	}
 	major := offer.DefaultMajor
-	if in.Major != "" {
+	if in.Major != "" && errs["major"] == "" { // a too long one was refused above
 		m, err := strconv.Atoi(in.Major)
 		if err != nil || m < 0 || m > gateway.MaxMajor {
 			errs["major"] = fmt.Sprintf("%q is not a major version: give a whole number from 0 to %d, such as 1, 2 or 20210109.", in.Major, gateway.MaxMajor)
