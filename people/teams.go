@@ -235,14 +235,16 @@ func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.
 	return err
 }
 
-// keepAnOwner refuses a change that leaves a team that had owners without one.
+// keepAnOwner refuses a change that leaves a team that had owners without
+// an active one: a disabled owner (someone who left) manages nothing, as a
+// disabled admin does not keep the org.
 func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, t *store.Team) error {
-	n, err := s.store.CountTeamOwners(ctx, tx, t.ID)
+	n, err := s.store.CountActiveTeamOwners(ctx, tx, t.ID)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return apperr.Conflict("A team needs at least one owner: make someone else owner first.")
+		return apperr.Conflict("A team needs at least one owner who is not disabled: make someone else owner first.")
 	}
 	return nil
 }

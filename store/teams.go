@@ -232,10 +232,12 @@ func (s *Store) SetTeamReviewer(ctx context.Context, db bun.IDB, teamID, userID 
 	return previous, s.bumpPolicyVersion(ctx, db)
 }
 
-// CountTeamOwners returns how many owners a team has.
-func (s *Store) CountTeamOwners(ctx context.Context, db bun.IDB, teamID int64) (int, error) {
+// CountActiveTeamOwners returns how many owners of a team are not
+// disabled: a disabled owner manages nothing.
+func (s *Store) CountActiveTeamOwners(ctx context.Context, db bun.IDB, teamID int64) (int, error) {
 	n, err := db.NewSelect().Model((*TeamMember)(nil)).
-		Where("team_id = ? AND role = ?", teamID, "owner").Count(ctx)
+		Where("team_id = ? AND role = ?", teamID, "owner").
+		Where("user_id IN (SELECT id FROM users WHERE disabled = ?)", false).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count owners: %w", translate(err))
 	}
