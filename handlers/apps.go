@@ -147,6 +147,7 @@ func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error 
 	for _, t := range teams {
 		l.Teams = append(l.Teams, components.Option{Value: t.Slug, Label: t.Name})
 	}
+	l.Teams = distinctLabels(l.Teams)
 	rights := h.subs.Rights(u)
 	for i := range page.Subscriptions {
 		l.Subscriptions = append(l.Subscriptions, h.subscriptionRow(c, rights, &page.Subscriptions[i]))

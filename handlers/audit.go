@@ -41,6 +41,7 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 			f.TeamID = t.ID
 		}
 	}
+	v.Teams = distinctLabels(v.Teams)
 	v.ObjectTypes = []components.Option{{Value: "", Label: "Every type"}, {Value: "api", Label: "API"}, {Value: "version", Label: "Version"},
 		{Value: "user", Label: "User"}, {Value: "team", Label: "Team"}}
 	if v.Filter.ObjectType != "" && !hasOption(v.ObjectTypes, v.Filter.ObjectType) {

@@ -425,6 +425,7 @@ func (h *Handler) subscribeView(c *fiber.Ctx, a *store.API, f apps.SubscribeForm
 			v.Apps = append(v.Apps, components.Option{Value: ap.Slug, Label: ap.Name + " (" + ap.Team.Name + ")"})
 		}
 	}
+	v.Teams, v.Apps = distinctLabels(v.Teams), distinctLabels(v.Apps)
 	v.Apps = append(v.Apps, components.Option{Value: "new", Label: "New app…"})
 	if v.Form.App == "" && len(v.Apps) > 1 {
 		v.Form.App = v.Apps[0].Value

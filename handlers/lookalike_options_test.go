@@ -1,0 +1,60 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestLookalikeNamesAreToldApart: team and app names are not unique (their
+// slugs are), so two teams or two apps may carry names that read the same
+// ("Search" and "search", "Finder" and "Finder" with a zero-width space).
+// The pickers of the subscribe page and of the Apps page tell them apart,
+// so that nobody subscribes, or creates an app in, the wrong one; so does
+// the audit log's team filter.
+func TestLookalikeNamesAreToldApart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		e.createAPI("pets", "public")
+		e.version("pets", "1.0.0", lifecycle.Published)
+		e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+		e.call("POST", "/api/v1/teams", "admin", map[string]any{"slug": "search-eu", "name": "search"}, 201)
+		e.call("PUT", "/api/v1/teams/search-eu/members/outsider", "admin", map[string]any{"role": "owner"}, 201)
+		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder-2", "name": "Finder\u200b"}, 201)
+
+		b, admin := e.browser(), e.browser()
+		b.login("outsider")
+		admin.login("admin")
+		for _, c := range []struct {
+			who            *browser
+			page, selector string
+		}{
+			{b, "/apis/pets/subscribe", "select[name=app] option"},
+			{b, "/apis/pets/subscribe", "select[name=team] option"},
+			{b, "/apps", "select[name=team] option"},
+			{admin, "/audit", "select[name=team] option"},
+		} {
+			d := doc(t, c.who.get(c.page))
+			seen := map[string]string{}
+			n := 0
+			d.Find(c.selector).Each(func(_ int, o *goquery.Selection) {
+				n++
+				v, _ := o.Attr("value")
+				look := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(o.Text()), "\u200b", ""))
+				if other, ok := seen[look]; ok {
+					t.Errorf("%s %s: %s and %s both read %q", c.page, c.selector, other, v, look)
+				}
+				seen[look] = v
+			})
+			if n < 2 {
+				t.Errorf("%s %s: %d options, want the lookalikes", c.page, c.selector, n)
+			}
+		}
+	})
+}
