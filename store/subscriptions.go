@@ -494,27 +494,27 @@ func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, ma
 // EndSubscriptions ends every pending or active subscription to an API's
 // major (the version it used is retired) and revokes their keys. It
 // returns the subscriptions it ended, with their apps and teams.
+//
+// The update itself picks the live subscriptions: one cancelled or revoked
+// by a transaction that commits meanwhile is no longer live when the
+// update reaches its row (PostgreSQL reads it again after the lock), and
+// stays as that transaction left it, reason included.
 func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, major int, reason string) ([]Subscription, error) {
-	var subs []Subscription
-	if err := s.subscriptionQuery(db, &subs).
-		Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.List([]string{"pending", "active"})).
-		Order("s.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("subscriptions to end: %w", translate(err))
-	}
-	if len(subs) == 0 {
-		return nil, nil
-	}
 	now := s.now()
-	ids := make([]int64, len(subs))
-	for i := range subs {
-		ids[i] = subs[i].ID
-		subs[i].State, subs[i].EndedAt, subs[i].Reason = "ended", &now, reason
-	}
-	if _, err := db.NewUpdate().Model((*Subscription)(nil)).
+	var ids []int64
+	if err := db.NewUpdate().Model((*Subscription)(nil)).
 		Set("state = ?", "ended").Set("ended_at = ?", now).Set("reason = ?", reason).Set("updated_at = ?", now).
 		Set("lock_version = lock_version + 1").
-		Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+		Where("api_id = ? AND major = ? AND state IN (?)", apiID, major, bun.List([]string{"pending", "active"})).
+		Returning("id").Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("end subscriptions: %w", translate(err))
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var subs []Subscription
+	if err := s.subscriptionQuery(db, &subs).Where("s.id IN (?)", bun.List(ids)).Order("s.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("ended subscriptions: %w", translate(err))
 	}
 	if err := s.lockActiveKeysOf(ctx, db, ids); err != nil {
 		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", err)
