@@ -120,8 +120,15 @@ func (s *Store) RevokeToken(ctx context.Context, db bun.IDB, userID, tokenID int
 	}
 	now := s.now()
 	t.RevokedAt = &now
-	if _, err := db.NewUpdate().Model(t).Column("revoked_at").WherePK().Exec(ctx); err != nil {
+	// The update checks again that the token is active: of two
+	// revocations at once (a double click) on PostgreSQL, the second
+	// finds it revoked once the first commits, and revokes nothing.
+	res, err := db.NewUpdate().Model(t).Column("revoked_at").WherePK().Where("revoked_at IS NULL").Exec(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("revoke token: %w", translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return nil, fmt.Errorf("revoke token %d: %w", tokenID, err)
 	}
 	return t, s.authChanged(ctx, db)
 }
