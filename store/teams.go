@@ -197,14 +197,12 @@ func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID in
 
 // RemoveTeamMember removes a user from a team and returns the role they had.
 func (s *Store) RemoveTeamMember(ctx context.Context, db bun.IDB, teamID, userID int64) (string, error) {
+	// The delete returns the role it removed: of two removals at once,
+	// the second removes nothing (ErrNotFound), and a role changed
+	// meanwhile (to owner) is the one the caller checks.
 	var previous string
-	err := db.NewSelect().Model((*TeamMember)(nil)).Column("role").
-		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &previous)
-	if err != nil {
-		return "", fmt.Errorf("remove member: %w", translate(err))
-	}
-	if _, err := db.NewDelete().Model((*TeamMember)(nil)).
-		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx); err != nil {
+	if err := db.NewDelete().Model((*TeamMember)(nil)).
+		Where("team_id = ? AND user_id = ?", teamID, userID).Returning("role").Scan(ctx, &previous); err != nil {
 		return "", fmt.Errorf("remove member: %w", translate(err))
 	}
 	return previous, s.bumpPolicyVersion(ctx, db)

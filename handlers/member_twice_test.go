@@ -1,0 +1,58 @@
+package handlers_test
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// twiceAtOnce sends one JSON API request twice at the same time, as a
+// double click or a retrying script does, and returns the two statuses in
+// increasing order.
+func twiceAtOnce(e *lcEnv, method, path, who string, body any) [2]int {
+	var wg sync.WaitGroup
+	var got [2]int
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, _ := e.api(method, path, e.tok[who], body)
+			got[i] = res.StatusCode
+		}()
+	}
+	wg.Wait()
+	sort.Ints(got[:])
+	return got
+}
+
+// TestMemberRemovedTwiceAtOnce: removing a member twice at once (a
+// double click, a retrying script) removes them once: 204, then 404 for
+// the member they no longer are, and one audit event.
+func TestMemberRemovedTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		const rounds = 8
+		for i := range rounds {
+			e.call("PUT", "/api/v1/teams/search/members/dev", "outsider", map[string]any{"role": "viewer"}, 201)
+			if got := twiceAtOnce(e, "DELETE", "/api/v1/teams/search/members/dev", "outsider", nil); got != [2]int{204, 404} {
+				t.Errorf("round %d: removing twice at once answered %v, want [204 404]", i, got)
+			}
+		}
+		countEvents(t, s, "team.member.remove", rounds)
+	})
+}
+
+func countEvents(t *testing.T, s *store.Store, action string, want int) {
+	t.Helper()
+	events, err := s.ListAudit(context.Background(), store.AuditFilter{Action: action, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != want {
+		t.Errorf("%d %s events, want %d", len(events), action, want)
+	}
+}
