@@ -46,6 +46,23 @@ func TestMemberRemovedTwiceAtOnce(t *testing.T) {
 	})
 }
 
+// TestMemberAddedTwiceAtOnce: adding a user to a team twice at once adds
+// them once: 201, then 200 for the member they are (not a conflict), and
+// one audit event.
+func TestMemberAddedTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		const rounds = 8
+		for i := range rounds {
+			if got := twiceAtOnce(e, "PUT", "/api/v1/teams/search/members/dev", "outsider", map[string]any{"role": "viewer"}); got != [2]int{200, 201} {
+				t.Errorf("round %d: adding twice at once answered %v, want [200 201]", i, got)
+			}
+			e.call("DELETE", "/api/v1/teams/search/members/dev", "outsider", nil, 204)
+		}
+		countEvents(t, s, "team.member.set", rounds)
+	})
+}
+
 func countEvents(t *testing.T, s *store.Store, action string, want int) {
 	t.Helper()
 	events, err := s.ListAudit(context.Background(), store.AuditFilter{Action: action, Limit: 100})

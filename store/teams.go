@@ -173,26 +173,51 @@ func (s *Store) TeamRole(ctx context.Context, teamID, userID int64) (string, err
 // SetTeamMember gives a user a role in a team, adding the user when needed.
 // It returns the previous role ("" when the user was not a member).
 func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID int64, role string) (string, error) {
-	var previous string
-	err := db.NewSelect().Model((*TeamMember)(nil)).Column("role").
-		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &previous)
-	if err = translate(err); err != nil && !errorsIsNotFound(err) {
-		return "", fmt.Errorf("read member: %w", err)
-	}
-	if previous == role {
-		return previous, nil
+	previous, err := s.memberRole(ctx, db, teamID, userID)
+	if err != nil {
+		return "", err
 	}
 	now := s.now()
 	m := &TeamMember{TeamID: teamID, UserID: userID, Role: role, CreatedAt: now, UpdatedAt: now}
 	if previous == "" {
-		_, err = db.NewInsert().Model(m).Exec(ctx)
-	} else {
-		_, err = db.NewUpdate().Model(m).Column("role", "updated_at").WherePK().Exec(ctx)
+		// Another transaction may add the user at the same time (the same
+		// request sent twice): then this one goes on with the member it
+		// added, rather than failing on the primary key (which on
+		// PostgreSQL would abort the transaction).
+		res, err := db.NewInsert().Model(m).On("CONFLICT (team_id, user_id) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return "", fmt.Errorf("set member: %w", translate(err))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return "", fmt.Errorf("set member: %w", err)
+		} else if n == 1 {
+			return previous, s.bumpPolicyVersion(ctx, db)
+		}
+		if previous, err = s.memberRole(ctx, db, teamID, userID); err != nil {
+			return "", err
+		} else if previous == "" {
+			return "", fmt.Errorf("set member: added and removed meanwhile: %w", ErrConflict)
+		}
 	}
-	if err != nil {
+	if previous == role {
+		return previous, nil
+	}
+	if _, err := db.NewUpdate().Model(m).Column("role", "updated_at").WherePK().Exec(ctx); err != nil {
 		return "", fmt.Errorf("set member: %w", translate(err))
 	}
 	return previous, s.bumpPolicyVersion(ctx, db)
+}
+
+// memberRole returns the role of a user in a team read through db, or ""
+// when not a member.
+func (s *Store) memberRole(ctx context.Context, db bun.IDB, teamID, userID int64) (string, error) {
+	var role string
+	err := db.NewSelect().Model((*TeamMember)(nil)).Column("role").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &role)
+	if err = translate(err); err != nil && !errorsIsNotFound(err) {
+		return "", fmt.Errorf("read member: %w", err)
+	}
+	return role, nil
 }
 
 // RemoveTeamMember removes a user from a team and returns the role they had.
