@@ -73,3 +73,21 @@ func countEvents(t *testing.T, s *store.Store, action string, want int) {
 		t.Errorf("%d %s events, want %d", len(events), action, want)
 	}
 }
+
+// TestReviewerFlagSetTwiceAtOnce: marking a member as a reviewer twice at
+// once marks them once, with one audit event.
+func TestReviewerFlagSetTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		e.call("PUT", "/api/v1/teams/search/members/dev", "outsider", map[string]any{"role": "viewer"}, 201)
+		const rounds = 8
+		for i := range rounds {
+			for _, on := range []bool{true, false} {
+				if got := twiceAtOnce(e, "PUT", "/api/v1/teams/search/members/dev", "outsider", map[string]any{"role": "viewer", "reviewer": on}); got != [2]int{200, 200} {
+					t.Errorf("round %d: reviewer=%t twice at once answered %v, want [200 200]", i, on, got)
+				}
+			}
+		}
+		countEvents(t, s, "team.member.reviewer", 2*rounds)
+	})
+}

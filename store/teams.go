@@ -246,13 +246,30 @@ func (s *Store) SetTeamReviewer(ctx context.Context, db bun.IDB, teamID, userID 
 	if previous == reviewer {
 		return previous, nil
 	}
-	_, err = db.NewUpdate().Model((*TeamMember)(nil)).
+	// The update changes the flag only if it is still the one read: of
+	// two identical changes at once, the second (on PostgreSQL, once the
+	// first commits) changes nothing, and is no change.
+	res, err := db.NewUpdate().Model((*TeamMember)(nil)).
 		Set("reviewer = ?", reviewer).Set("updated_at = ?", s.now()).
-		Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx)
+		Where("team_id = ? AND user_id = ? AND reviewer = ?", teamID, userID, previous).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("set team reviewer: %w", translate(err))
 	}
-	return previous, s.bumpPolicyVersion(ctx, db)
+	if n, err := res.RowsAffected(); err != nil {
+		return false, fmt.Errorf("set team reviewer: %w", err)
+	} else if n == 1 {
+		return previous, s.bumpPolicyVersion(ctx, db)
+	}
+	// Changed (or removed) meanwhile: read it as it is now.
+	var current bool
+	if err := db.NewSelect().Model((*TeamMember)(nil)).Column("reviewer").
+		Where("team_id = ? AND user_id = ?", teamID, userID).Scan(ctx, &current); err != nil {
+		return false, fmt.Errorf("team reviewer: %w", translate(err))
+	}
+	if current != reviewer {
+		return false, fmt.Errorf("team reviewer changed meanwhile: %w", ErrConflict)
+	}
+	return current, nil
 }
 
 // CountActiveTeamOwners returns how many owners of a team are not
