@@ -406,8 +406,18 @@ type catalogFacet struct {
 }
 
 func catalogFacetKinds(teamNames map[string]string) []catalogFacet {
+	// Team names are not unique (slugs are): a name that reads like
+	// another's is shown with its slug, so that the facet does not offer
+	// two teams that look the same.
+	reads := map[string]int{}
+	for _, n := range teamNames {
+		reads[readsAs(n)]++
+	}
 	teamLabel := func(slug string) string {
 		if n := teamNames[slug]; n != "" {
+			if reads[readsAs(n)] > 1 {
+				return n + " · " + slug
+			}
 			return n
 		}
 		return slug

@@ -1,12 +1,14 @@
 package handlers_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -57,4 +59,42 @@ func TestLookalikeNamesAreToldApart(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLookalikeTeamsAreToldApartInTheCatalog: the catalog's team facet,
+// on the catalog page and on the facet's own page, tells apart two teams
+// whose names read the same.
+func TestLookalikeTeamsAreToldApartInTheCatalog(t *testing.T) {
+	e := newEnvWithSearch(t)
+	e.team("search")
+	if err := e.store.CreateTeam(context.Background(), e.store.DB(), &store.Team{Slug: "search-eu", Name: "search\u200b"}); err != nil {
+		t.Fatal(err)
+	}
+	p := e.publisher()
+	p.publish("search", lifecycle.APIInput{Slug: "finder", Name: "Finder", Visibility: "public"}, "1.0.0", tinySpec("Finder", "/find", "Find"))
+	p.publish("search-eu", lifecycle.APIInput{Slug: "finder-eu", Name: "Finder EU", Visibility: "public"}, "1.0.0", tinySpec("Finder EU", "/find", "Find"))
+	e.drain()
+	e.user("reader", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("reader")
+	for _, page := range []string{"/catalog", "/catalog/facets/team"} {
+		d := doc(t, b.get(page))
+		seen := map[string]string{}
+		n := 0
+		d.Find(`[data-testid="facet-value"]`).Each(func(_ int, v *goquery.Selection) {
+			value, _ := v.Attr("data-value")
+			if value != "search" && value != "search-eu" {
+				return
+			}
+			n++
+			look := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(v.Find("span").First().Text()), "\u200b", ""))
+			if other, ok := seen[look]; ok {
+				t.Errorf("%s: the teams %s and %s both read %q", page, other, value, look)
+			}
+			seen[look] = value
+		})
+		if n != 2 {
+			t.Errorf("%s: %d team facet values, want 2", page, n)
+		}
+	}
 }
