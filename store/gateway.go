@@ -160,8 +160,26 @@ func (s *Store) CreateGatewayDeployment(ctx context.Context, db bun.IDB, d *Gate
 // GatewayDeployments returns the deployments of an API's major, newest
 // first, at most limit.
 func (s *Store) GatewayDeployments(ctx context.Context, apiID int64, major, limit int) ([]GatewayDeployment, error) {
+	return gatewayDeployments(ctx, s.db, apiID, major, limit)
+}
+
+// LatestGatewayDeployment returns the newest deployment of an API's major
+// read through db (inside the transaction that deploys after it), or an
+// error wrapping ErrNotFound when it has none.
+func (s *Store) LatestGatewayDeployment(ctx context.Context, db bun.IDB, apiID int64, major int) (*GatewayDeployment, error) {
+	ds, err := gatewayDeployments(ctx, db, apiID, major, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, fmt.Errorf("latest gateway deployment: %w", ErrNotFound)
+	}
+	return &ds[0], nil
+}
+
+func gatewayDeployments(ctx context.Context, db bun.IDB, apiID int64, major, limit int) ([]GatewayDeployment, error) {
 	var ds []GatewayDeployment
-	err := s.db.NewSelect().Model(&ds).ColumnExpr("gd.*").ColumnExpr("u.username AS author").
+	err := db.NewSelect().Model(&ds).ColumnExpr("gd.*").ColumnExpr("u.username AS author").
 		Join("LEFT JOIN users AS u ON u.id = gd.created_by").
 		Where("gd.api_id = ? AND gd.major = ?", apiID, major).Order("gd.id DESC").Limit(limit).Scan(ctx)
 	if err != nil {

@@ -438,19 +438,38 @@ func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major
 	if err := s.checkMajor(ctx, a, major); err != nil {
 		return nil, false, err
 	}
-	prev, err := s.current(ctx, a, major)
+	var (
+		d       *store.GatewayDeployment
+		created bool
+	)
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// The settings in force are read after taking the API's row (its
+		// lock on PostgreSQL; SQLite's transaction holds the write lock
+		// from its start): of two identical deployments at once (a
+		// double click, a retried PUT), the second sees the first's.
+		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+			return err
+		}
+		prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
+		if errors.Is(err, store.ErrNotFound) {
+			prev, err = nil, nil // the catalog's upstream URLs serve
+		}
+		if err != nil {
+			return err
+		}
+		if prev != nil && slices.Equal(prev.Targets, set.targets) && prev.ConnectTimeoutMS == set.connect && prev.ResponseTimeoutMS == set.response {
+			d = prev
+			return nil
+		}
+		d = &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
+			Note: in.Note, CreatedBy: &u.ID}
+		created = true
+		return s.deployIn(ctx, tx, u, a, prev, d, "gateway.deploy", in.Note)
+	})
 	if err != nil {
 		return nil, false, err
 	}
-	if prev != nil && slices.Equal(prev.Targets, set.targets) && prev.ConnectTimeoutMS == set.connect && prev.ResponseTimeoutMS == set.response {
-		return prev, false, nil
-	}
-	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
-		Note: in.Note, CreatedBy: &u.ID}
-	if err := s.deploy(ctx, u, a, prev, d, "gateway.deploy", in.Note); err != nil {
-		return nil, false, err
-	}
-	return d, true, nil
+	return d, created, nil
 }
 
 // current returns the deployment in force of an API major, nil when the
@@ -492,19 +511,24 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 // deploy stores d, which follows prev (nil: the catalog's upstreams),
 // audited and pushed to the nodes.
 func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.deployIn(ctx, tx, u, a, prev, d, action, reason)
+	})
+}
+
+// deployIn is deploy inside tx.
+func (s *Service) deployIn(ctx context.Context, tx bun.IDB, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
 	before := "catalog upstreams"
 	if prev != nil {
 		before = describeSettings(prev.Targets, prev.ConnectTimeoutMS, prev.ResponseTimeoutMS)
 	}
-	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.CreateGatewayDeployment(ctx, tx, d); err != nil {
-			return err
-		}
-		after := describeSettings(d.Targets, d.ConnectTimeoutMS, d.ResponseTimeoutMS)
-		objID := fmt.Sprintf("%s/v%d", a.Slug, d.Major)
-		if err := s.audit(ctx, tx, actor{User: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
-			return err
-		}
-		return s.store.GatewayChanged(ctx, tx, a.Slug)
-	})
+	if err := s.store.CreateGatewayDeployment(ctx, tx, d); err != nil {
+		return err
+	}
+	after := describeSettings(d.Targets, d.ConnectTimeoutMS, d.ResponseTimeoutMS)
+	objID := fmt.Sprintf("%s/v%d", a.Slug, d.Major)
+	if err := s.audit(ctx, tx, actor{User: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
+		return err
+	}
+	return s.store.GatewayChanged(ctx, tx, a.Slug)
 }

@@ -2,10 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"testing"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -89,5 +91,34 @@ func TestReviewerFlagSetTwiceAtOnce(t *testing.T) {
 			}
 		}
 		countEvents(t, s, "team.member.reviewer", 2*rounds)
+	})
+}
+
+// TestGatewaySettingsPutTwiceAtOnce: an identical PUT of a major's gateway
+// settings is a no-op, also when the two arrive at once (a double-clicked
+// "Deploy", a retried PUT): one deployment (201), the other answered with
+// it (200), one audit entry.
+func TestGatewaySettingsPutTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		e.createAPI("pets", "public")
+		e.version("pets", "1.0.0", lifecycle.Published)
+		const rounds = 8
+		for i := range rounds {
+			body := map[string]any{"targets": []string{fmt.Sprintf("http://pets-%d:8080/api", i)}, "connect_timeout_ms": 300}
+			if got := twiceAtOnce(e, "PUT", "/api/v1/apis/pets/gateway/1", "maint", body); got != [2]int{200, 201} {
+				t.Errorf("round %d: the same settings twice at once answered %v, want [200 201]", i, got)
+			}
+		}
+		a, err := s.APIBySlug(context.Background(), "pets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds, err := s.GatewayDeployments(context.Background(), a.ID, 1, 100); err != nil {
+			t.Fatal(err)
+		} else if len(ds) != rounds {
+			t.Errorf("%d deployments, want %d", len(ds), rounds)
+		}
+		countEvents(t, s, "gateway.deploy", rounds)
 	})
 }
