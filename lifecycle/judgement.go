@@ -125,16 +125,35 @@ func checkRule(id, severity string) (ruleChange, map[string]string) {
 
 // applyRules writes checked changes, each audited, in one transaction.
 func (s *Service) applyRules(ctx context.Context, actor *store.User, changes []ruleChange) error {
-	rules, err := s.Rules(ctx)
-	if err != nil {
-		return err
-	}
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for _, c := range changes {
-			before := rules.Severity(c.id, c.info.Default)
+			// Read in the transaction, so that a change repeated
+			// (a PUT retried, a form sent twice) finds it made and is
+			// no change: nothing written, nothing audited.
+			before, err := s.store.RuleSeverity(ctx, tx, c.id)
+			stored := err == nil
+			if errors.Is(err, store.ErrNotFound) {
+				before, err = c.info.Default, nil
+			}
+			if err != nil {
+				return err
+			}
 			after := c.severity
-			if c.severity == "default" || c.severity == c.info.Default {
+			if c.severity == "default" {
 				after = c.info.Default
+			}
+			if before == after {
+				// A setting equal to a default that has changed since is
+				// let go, so that it follows the default again: no
+				// change of severity, nothing audited.
+				if stored && after == c.info.Default {
+					if err := s.store.DeleteRuleSetting(ctx, tx, c.id); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if after == c.info.Default {
 				if err := s.store.DeleteRuleSetting(ctx, tx, c.id); err != nil {
 					return err
 				}

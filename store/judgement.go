@@ -32,6 +32,16 @@ func (s *Store) RuleSettings(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
+// RuleSeverity returns the org's severity for a rule read through db, or an
+// error wrapping ErrNotFound when the rule has Portico's default.
+func (s *Store) RuleSeverity(ctx context.Context, db bun.IDB, ruleID string) (string, error) {
+	var severity string
+	if err := db.NewSelect().Model((*RuleSetting)(nil)).Column("severity").Where("rule_id = ?", ruleID).Scan(ctx, &severity); err != nil {
+		return "", fmt.Errorf("rule %s: %w", ruleID, translate(err))
+	}
+	return severity, nil
+}
+
 // SetRuleSetting records the org's severity for a rule.
 func (s *Store) SetRuleSetting(ctx context.Context, db bun.IDB, ruleID, severity string, by int64) error {
 	r := &RuleSetting{RuleID: ruleID, Severity: severity, UpdatedBy: &by, UpdatedAt: s.now()}
