@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark/extension"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -69,7 +70,7 @@ func TestSampleDescriptionsUnchanged(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples: %v", err)
 	}
-	unbounded := newConverter()
+	unbounded := newConverter(extension.Linkify)
 	texts := 0
 	for _, file := range files {
 		data, err := os.ReadFile(file)

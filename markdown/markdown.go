@@ -23,7 +23,8 @@ import (
 )
 
 // converter builds a GitHub-flavoured Markdown converter (tables, autolinks,
-// strikethrough, task lists), its tables bounded (see boundedTables). Raw
+// strikethrough, task lists), its tables and autolinks bounded (see
+// boundedTables and boundedLinkify). Raw
 // HTML in the source is dropped by goldmark's default renderer; the
 // sanitiser below is the second line of defence.
 //
@@ -33,14 +34,15 @@ import (
 // which took a third of the time of a large description's docs page when
 // it was done per call.
 var converter = sync.OnceValue(func() goldmark.Markdown {
-	return newConverter(goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(inlineBudget{}, 0))))
+	return newConverter(boundedLinkify{}, goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(inlineBudget{}, 0))))
 })
 
-// newConverter is the GFM converter with options added; tests compare it
-// with converter to check the bounds change no ordinary text.
-func newConverter(opts ...goldmark.Option) goldmark.Markdown {
+// newConverter is the GFM converter with the given autolink extension and
+// options added; tests compare newConverter(extension.Linkify) with
+// converter to check the bounds change no ordinary text.
+func newConverter(linkify goldmark.Extender, opts ...goldmark.Option) goldmark.Markdown {
 	return goldmark.New(append([]goldmark.Option{
-		goldmark.WithExtensions(extension.Linkify, boundedTables{}, extension.Strikethrough, extension.TaskList),
+		goldmark.WithExtensions(linkify, boundedTables{}, extension.Strikethrough, extension.TaskList),
 	}, opts...)...)
 }
 
@@ -90,6 +92,32 @@ type inlineBudgetState struct {
 	destinations int // bytes of link destinations
 	lines        int // of the block
 	steps        int // lines that reads may still walk
+	links        int // bytes autolinks may still scan (see boundedLinkify)
+	linkScanned  int // bytes autolinks were allowed to scan
+}
+
+// budgetFor gives the budget of block parent, made afresh when goldmark
+// has moved on to another block.
+func budgetFor(parent ast.Node, pc parser.Context) *inlineBudgetState {
+	st, _ := pc.Get(inlineBudgetKey).(*inlineBudgetState)
+	if st == nil || st.block != parent {
+		size := 0
+		lines := parent.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			size += seg.Len()
+		}
+		st = &inlineBudgetState{
+			block:        parent,
+			left:         max(minInlineMarkers, 8*isqrt(size)),
+			destinations: destinationBytes * size,
+			lines:        lines.Len(),
+			steps:        lineSteps * size,
+			links:        max(minLinkifyBytes, linkifyBytes*size),
+		}
+		pc.Set(inlineBudgetKey, st)
+	}
+	return st
 }
 
 func (inlineBudget) Trigger() []byte { return []byte{'[', ']', '!', '*', '_', '~', '`', '<'} }
@@ -103,18 +131,7 @@ func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	if len(line) == 0 || line[0] == '!' && (len(line) < 2 || line[1] != '[') {
 		return nil
 	}
-	st, _ := pc.Get(inlineBudgetKey).(*inlineBudgetState)
-	if st == nil || st.block != parent {
-		size := 0
-		lines := parent.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			size += seg.Len()
-		}
-		st = &inlineBudgetState{block: parent, left: max(minInlineMarkers, 8*isqrt(size)), destinations: destinationBytes * size,
-			lines: lines.Len(), steps: lineSteps * size}
-		pc.Set(inlineBudgetKey, st)
-	}
+	st := budgetFor(parent, pc)
 	dest := 0 // bytes of the destination after "](", read up to st.destinations+1
 	if line[0] == ']' && len(line) > 1 && line[1] == '(' {
 		pointy := len(line) > 2 && line[2] == '<' // "](<a b>)" ends at ">"
@@ -202,6 +219,99 @@ func closureLines(block text.Reader, opener, closer byte) int {
 		}
 		block.AdvanceLine()
 	}
+}
+
+// boundedLinkify is goldmark's Linkify extension (autolinks of bare
+// "http://", "https://", "ftp://" and "www." URLs and of e-mail addresses),
+// its work bounded per block. At each space, "*", "_", "~" or "(", and at
+// the start of the text after any other inline node, Linkify runs its URL
+// or www regular expression on the rest of the line when it starts with
+// one of those prefixes. The expressions allow a host of up to 256 bytes
+// ("[-a-zA-Z0-9@:%._+~#=]{1,256}") followed by ".tld", so on text such as
+// "_www." × n, where no ".tld" ever follows, each "www." had Go's regexp
+// machine read the 260 bytes after it in vain: a 100 KB paragraph took
+// 0.8 s, 1.6 MB eight seconds.
+//
+// Each run is charged the bytes the expression may read: up to the first
+// byte no URL may contain, and no more than maxLinkifyScan (a failed match
+// ends within the host's 256 bytes; a successful one is consumed by the
+// link, so its bytes are not read again). A block may spend
+// max(minLinkifyBytes, linkifyBytes per byte of it); past that, "www." and
+// URLs in it are left as text.
+type boundedLinkify struct{}
+
+const (
+	// linkifyBytes is how many bytes per byte of a block the autolink
+	// expressions may read.
+	linkifyBytes = 2
+	// minLinkifyBytes is how many bytes they may always read in a block.
+	minLinkifyBytes = 4096
+	// maxLinkifyScan is the most an autolink expression reads when it
+	// does not match: "https://", a 256-byte host, "." and one letter.
+	maxLinkifyScan = len("https://") + 256 + 2
+)
+
+// Extend registers the bounded Linkify parser where extension.Linkify
+// registers its own.
+func (boundedLinkify) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(linkifyBudget{extension.NewLinkifyParser()}, 999)))
+}
+
+// linkifyBudget runs goldmark's Linkify parser while the block's budget
+// allows.
+type linkifyBudget struct{ linkify parser.InlineParser }
+
+func (l linkifyBudget) Trigger() []byte { return l.linkify.Trigger() }
+
+// Parse charges what Linkify's expressions may read from here and, within
+// the budget, lets Linkify parse; past it, returns nil (the text stays).
+func (l linkifyBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	if pc.IsInLinkLabel() {
+		return nil
+	}
+	line, _ := block.PeekLine()
+	if cost := linkifyScan(line); cost > 0 {
+		st := budgetFor(parent, pc)
+		if cost > st.links {
+			return nil
+		}
+		st.links -= cost
+		st.linkScanned += cost
+	}
+	return l.linkify.Parse(parent, block, pc)
+}
+
+// urlBytes are the bytes that Linkify's URL and www expressions accept
+// anywhere in a URL (the set of its path, which holds those of its host).
+var urlBytes = func() (t [256]bool) {
+	for _, c := range []byte("-@:%_+.~#$!?&/=();,'\">^{}[]`") {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+// linkifyScan gives how many bytes of line Linkify's URL or www expression
+// may read, or 0 when Linkify runs neither (it skips a leading space,
+// "*", "_", "~" or "(", as Linkify does).
+func linkifyScan(line []byte) int {
+	if len(line) > 0 && bytes.IndexByte([]byte(" *_~("), line[0]) >= 0 {
+		line = line[1:]
+	}
+	if !bytes.HasPrefix(line, []byte("www.")) && !bytes.HasPrefix(line, []byte("http:")) &&
+		!bytes.HasPrefix(line, []byte("https:")) && !bytes.HasPrefix(line, []byte("ftp:")) {
+		return 0
+	}
+	n := 0
+	for n < len(line) && n < maxLinkifyScan && urlBytes[line[n]] {
+		n++
+	}
+	return n + 1
 }
 
 // isqrt is the integer square root of n ≥ 0.
