@@ -760,9 +760,16 @@ func (s *Service) specErrors(ctx context.Context, v *store.APIVersion) (int, err
 }
 
 // RetireDue retires deprecated versions whose sunset has passed, as the
-// system. It returns how many it retired.
+// system. It returns how many it retired. "Passed" is by the store's clock
+// (the database server's on PostgreSQL), the one every instance shares:
+// an instance whose own clock runs fast must not retire a version before
+// the sunset its pages promise.
 func (s *Service) RetireDue(ctx context.Context) (int, error) {
-	due, err := s.store.DueForRetirement(ctx, s.now().UTC())
+	now, err := s.store.ClockNow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	due, err := s.store.DueForRetirement(ctx, now)
 	if err != nil {
 		return 0, err
 	}
@@ -774,7 +781,6 @@ func (s *Service) RetireDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		now := s.now().UTC()
 		v.RetiredAt = &now
 		err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			return s.move(ctx, tx, nil, a, v, t, "sunset reached")

@@ -265,9 +265,8 @@ func TestRetireDue(t *testing.T) {
 	if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := policy.New(ctx, s)
-	later := lifecycle.New(s, p, lifecycle.Options{Now: func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }})
-	n, err := later.RetireDue(ctx)
+	passSunset(t, s, v)
+	n, err := f.svc.RetireDue(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("RetireDue = %d, %v; want 1", n, err)
 	}
@@ -280,6 +279,53 @@ func TestRetireDue(t *testing.T) {
 	if len(vs) != 1 {
 		t.Errorf("versions after retirement = %d, want 1", len(vs))
 	}
+}
+
+// passSunset moves a deprecated version's sunset an hour into the past by
+// the database's clock, as the sunset scheduler finds it when the day has
+// come.
+func passSunset(t *testing.T, s *store.Store, v *store.APIVersion) {
+	t.Helper()
+	ctx := context.Background()
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().NewUpdate().Table("api_versions").Set("sunset_at = ?", now.Add(-time.Hour)).Where("id = ?", v.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRetireDueByTheStoreClock: an instance whose clock runs nine days
+// fast finds a version whose sunset is eight days away (by the database's
+// clock, which every instance shares) not yet due, and leaves it
+// deprecated: the gateways keep serving it until the promised sunset.
+func TestRetireDueByTheStoreClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a := f.api(t)
+		v := f.publish(t, a, "1.0.0", spectest.PetsV1)
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+			t.Fatal(err)
+		}
+		p, err := policy.New(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast := lifecycle.New(s, p, lifecycle.Options{Now: func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }})
+		n, err := fast.RetireDue(ctx)
+		if err != nil || n != 0 {
+			t.Errorf("RetireDue on an instance 9 days fast = %d, %v; want 0 a week before the sunset", n, err)
+		}
+		got, err := s.Version(ctx, a.ID, "1.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != "deprecated" {
+			t.Errorf("version a week before its sunset is %s, want deprecated", got.State)
+		}
+	})
 }
 
 // TestSchedulersOfEveryInstanceRetireOnce runs the sunset scheduler of
@@ -296,12 +342,12 @@ func TestSchedulersOfEveryInstanceRetireOnce(t *testing.T) {
 			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
 				t.Fatal(err)
 			}
+			passSunset(t, s, v)
 		}
 		before, err := s.OutboxStats(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		later := func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }
 		var wg sync.WaitGroup
 		retired := make([]int, 3)
 		errs := make([]error, 3)
@@ -310,7 +356,7 @@ func TestSchedulersOfEveryInstanceRetireOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			instance := lifecycle.New(s, p, lifecycle.Options{Now: later})
+			instance := lifecycle.New(s, p, lifecycle.Options{})
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -467,11 +467,6 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 	}
 }
 
-// retireAtSunset retires deprecated versions whose sunset has passed, every
-// minute. Every instance runs it: a retirement is a transition under
-// optimistic lock, so when several instances find the same version due, one
-// retires it (with its audit record, outbox messages and notices, in its
-// transaction) and the others' updates find it changed and skip it.
 // synonymsInterval is how often an instance checks the org's search synonyms: an admin's change applies on every
 // instance within it.
 const synonymsInterval = 3 * time.Second
@@ -494,6 +489,13 @@ func applySynonyms(ctx context.Context, a *lifecycle.SynonymsApplier, log *slog.
 	}
 }
 
+// retireAtSunset retires deprecated versions whose sunset has passed, every
+// minute. Every instance runs it: a retirement is a transition under
+// optimistic lock, so when several instances find the same version due, one
+// retires it (with its audit record, outbox messages and notices, in its
+// transaction) and the others' updates find it changed and skip it. Whether
+// a sunset has passed is judged by the database's clock (see
+// lifecycle.Service.RetireDue), not the instance's.
 func retireAtSunset(ctx context.Context, life *lifecycle.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
