@@ -155,6 +155,9 @@ func badURL(err error) error {
 // the URL is replaced by its redacted form, and the password only where it
 // stands whole, as a value typed where the password was meant: taking out
 // every occurrence of a short password ("e") garbled every word holding it.
+//
+// Sessions use the time zone UTC (see utcSessions) unless the URL names
+// one (timezone=…).
 func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -167,7 +170,28 @@ func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
-	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL)), nil
+	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions), nil
+}
+
+// utcSessions sets the session parameter TimeZone to UTC unless the URL's
+// parameters (which the driver SETs on each connection) name a time zone.
+// PostgreSQL gives timestamptz values in the session's time zone, the
+// server's or database's default: with America/New_York, a sunset stored
+// as 2027-02-04T00:00Z came back as 2027-02-03T19:00-05:00, and JSON
+// answers and dates shown without .UTC() carried that offset and day,
+// where SQLite gives UTC.
+func utcSessions(conf *pgdriver.Config) {
+	for k := range conf.ConnParams {
+		if strings.EqualFold(k, "timezone") {
+			return
+		}
+	}
+	params := make(map[string]any, len(conf.ConnParams)+1)
+	for k, v := range conf.ConnParams {
+		params[k] = v
+	}
+	params["timezone"] = "UTC"
+	conf.ConnParams = params
 }
 
 // replaceWhole replaces the occurrences of old in s that are not part of a
