@@ -107,7 +107,7 @@ func TestSubscriptionJourney(t *testing.T) {
 	bea.do(
 		chromedp.Navigate(p.url+"/apps/checkout"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key-form"]`)),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="key-form"] #f-name`), "production"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key-form"] input[name="name"]`), "production"),
 		chromedp.Click(chromedp.CSS(`[data-testid="create-key"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-key"]`)),
 	)

@@ -46,6 +46,8 @@ func TestPagesAreAccessible(t *testing.T) {
 	active := fmt.Sprint(e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)["id"])
 	pending := fmt.Sprint(e.call("POST", "/api/v1/apps/seeker/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "gold", "purpose": "seek pets"}, 201)["id"])
 	kid := fmt.Sprint(e.call("POST", "/api/v1/subscriptions/"+active+"/keys", "outsider", map[string]any{"name": "production"}, 201)["id"])
+	e.call("POST", "/api/v1/subscriptions/"+active+"/keys", "outsider", map[string]any{"name": "staging"}, 201)
+	e.version("pets", "2.0.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	review := fmt.Sprint(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"])
 	e.createAPI("dogs", "public")
@@ -185,9 +187,10 @@ func TestPagesAreAccessible(t *testing.T) {
 // links or buttons, no block in a paragraph, every element closed),
 // document (a language, a title naming the page, one h1, no heading level
 // skipped), keyboard (nothing htmx makes clickable is out of reach of the
-// keyboard) and field-errors (a field answered with an error carries
+// keyboard), ids (ids unique, every label and aria reference pointing
+// at an element, a label at a control) and field-errors (a field answered with an error carries
 // aria-invalid and points at its message with aria-describedby).
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "field-errors": true}
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "field-errors": true}
 
 // voidElements have no end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,

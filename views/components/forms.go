@@ -17,6 +17,30 @@ type Input struct {
 	Autocomplete string
 	Placeholder  string
 	Autofocus    bool
+	// Scope tells apart the fields of a form the page repeats (one per
+	// plan, per key, per major): their ids become f-<scope>-<name>, so that
+	// each label names its own field and ids stay unique.
+	Scope string
+}
+
+// id is the field's id, which its label points at.
+func (in Input) id() string { return fieldID(in.Scope, in.Name) }
+
+// errorID is the id of the field's error message.
+func (in Input) errorID() string { return errorID(in.Scope, in.Name) }
+
+func fieldID(scope, name string) string {
+	if scope == "" {
+		return "f-" + name
+	}
+	return "f-" + scope + "-" + name
+}
+
+func errorID(scope, name string) string {
+	if scope == "" {
+		return "e-" + name
+	}
+	return "e-" + scope + "-" + name
 }
 
 func (in Input) inputType() string {

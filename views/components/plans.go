@@ -22,3 +22,12 @@ type PlanForm struct {
 	Open                    bool
 	Errors                  FieldErrors
 }
+
+// planScope tells apart the fields of a plan's edit form from those of the
+// others and of the new plan's form, on the one API page.
+func planScope(f PlanForm, creating bool) string {
+	if creating {
+		return ""
+	}
+	return "plan-" + f.Slug
+}

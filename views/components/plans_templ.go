@@ -181,33 +181,34 @@ func PlanFields(f PlanForm, creating bool) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = TextField(Input{Label: "Name", Name: "name", Value: f.Name, Error: f.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		scope := planScope(f, creating)
+		templ_7745c5c3_Err = TextField(Input{Scope: scope, Label: "Name", Name: "name", Value: f.Name, Error: f.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if creating {
-			templ_7745c5c3_Err = TextField(Input{Label: "Slug", Name: "slug", Value: f.Slug, Error: f.Errors["slug"], Required: true, Hint: "Permanent: subscriptions and the gateway name the plan by it."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextField(Input{Scope: scope, Label: "Slug", Name: "slug", Value: f.Slug, Error: f.Errors["slug"], Required: true, Hint: "Permanent: subscriptions and the gateway name the plan by it."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = TextArea(Input{Label: "Description", Name: "description", Value: f.Description, Error: f.Errors["description"]}, 2).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextArea(Input{Scope: scope, Label: "Description", Name: "description", Value: f.Description, Error: f.Errors["description"]}, 2).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(Input{Label: "Requests per minute", Name: "rate_per_minute", Type: "number", Value: f.RatePerMinute, Error: f.Errors["rate_per_minute"], Hint: "Per subscription; 0 for no limit."}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextField(Input{Scope: scope, Label: "Requests per minute", Name: "rate_per_minute", Type: "number", Value: f.RatePerMinute, Error: f.Errors["rate_per_minute"], Hint: "Per subscription; 0 for no limit."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(Input{Label: "Burst", Name: "burst", Type: "number", Value: f.Burst, Error: f.Errors["burst"], Hint: "Requests at once; 0 for the rate per minute."}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextField(Input{Scope: scope, Label: "Burst", Name: "burst", Type: "number", Value: f.Burst, Error: f.Errors["burst"], Hint: "Requests at once; 0 for the rate per minute."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(Input{Label: "Requests per day", Name: "quota_per_day", Type: "number", Value: f.QuotaPerDay, Error: f.Errors["quota_per_day"], Hint: "0 for no quota."}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextField(Input{Scope: scope, Label: "Requests per day", Name: "quota_per_day", Type: "number", Value: f.QuotaPerDay, Error: f.Errors["quota_per_day"], Hint: "0 for no quota."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Select("Approval", "approval", f.Approval, []Option{{Value: "auto", Label: "Automatic: active at once"}, {Value: "manual", Label: "Manual: the team approves each request"}}, f.Errors["approval"]).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ScopedSelect(scope, "Approval", "approval", f.Approval, []Option{{Value: "auto", Label: "Automatic: active at once"}, {Value: "manual", Label: "Manual: the team approves each request"}}, f.Errors["approval"]).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

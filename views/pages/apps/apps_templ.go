@@ -1475,20 +1475,20 @@ func subscriptionCard(p layout.Page, s AppDetail, sub Subscription) templ.Compon
 				return templ_7745c5c3_Err
 			}
 			if s.KeyFor == sub.ID {
-				templ_7745c5c3_Err = components.TextField(components.Input{Label: "New key's name", Name: "name", Value: s.KeyName, Error: s.KeyErrors["name"], Placeholder: "production"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextField(components.Input{Scope: "key-" + strconv.FormatInt(sub.ID, 10), Label: "New key's name", Name: "name", Value: s.KeyName, Error: s.KeyErrors["name"], Placeholder: "production"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.TextField(components.Input{Label: "Expires (optional)", Name: "expires_at", Type: "date", Value: s.KeyExpires, Error: s.KeyErrors["expires_at"]}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextField(components.Input{Scope: "key-" + strconv.FormatInt(sub.ID, 10), Label: "Expires (optional)", Name: "expires_at", Type: "date", Value: s.KeyExpires, Error: s.KeyErrors["expires_at"]}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = components.TextField(components.Input{Label: "New key's name", Name: "name", Placeholder: "production"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextField(components.Input{Scope: "key-" + strconv.FormatInt(sub.ID, 10), Label: "New key's name", Name: "name", Placeholder: "production"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.TextField(components.Input{Label: "Expires (optional)", Name: "expires_at", Type: "date"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextField(components.Input{Scope: "key-" + strconv.FormatInt(sub.ID, 10), Label: "Expires (optional)", Name: "expires_at", Type: "date"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1734,20 +1734,20 @@ func keysTable(p layout.Page, grace []components.Option, rotate RotateForm, keys
 					return templ_7745c5c3_Err
 				}
 				if rotate.Kid == k.Kid {
-					templ_7745c5c3_Err = components.Select("The old key stays valid", "grace", rotate.Grace, grace, rotate.Errors["grace"]).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.ScopedSelect("rotate-"+k.Kid, "The old key stays valid", "grace", rotate.Grace, grace, rotate.Errors["grace"]).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.TextField(components.Input{Label: "…or until a date", Name: "grace_until", Type: "date", Value: rotate.Until, Error: rotate.Errors["grace_until"], Hint: "Within 30 days; overrides the choice above."}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.TextField(components.Input{Scope: "rotate-" + k.Kid, Label: "…or until a date", Name: "grace_until", Type: "date", Value: rotate.Until, Error: rotate.Errors["grace_until"], Hint: "Within 30 days; overrides the choice above."}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = components.Select("The old key stays valid", "grace", "3600", grace, "").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.ScopedSelect("rotate-"+k.Kid, "The old key stays valid", "grace", "3600", grace, "").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.TextField(components.Input{Label: "…or until a date", Name: "grace_until", Type: "date", Hint: "Within 30 days; overrides the choice above."}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.TextField(components.Input{Scope: "rotate-" + k.Kid, Label: "…or until a date", Name: "grace_until", Type: "date", Hint: "Within 30 days; overrides the choice above."}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

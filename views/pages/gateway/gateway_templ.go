@@ -908,38 +908,38 @@ func settingsForm(p layout.Page, v SettingsView, r control.RouteSettings) templ.
 			return templ_7745c5c3_Err
 		}
 		if v.FormMajor == r.Major {
-			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Upstream targets", Name: "targets", Value: v.Form.Targets, Error: v.Form.Errors["targets"], Required: true,
+			templ_7745c5c3_Err = components.TextArea(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Upstream targets", Name: "targets", Value: v.Form.Targets, Error: v.Form.Errors["targets"], Required: true,
 				Hint: "Absolute http(s) URLs, one per line: replicas of one service (same scheme and path). The rest of the request path is appended."}, 3).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Connect timeout (ms)", Name: "connect_timeout_ms", Type: "number", Value: v.Form.ConnectTimeoutMS, Error: v.Form.Errors["connect_timeout_ms"], Hint: "Empty or 0: the node's default (5 s)."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Connect timeout (ms)", Name: "connect_timeout_ms", Type: "number", Value: v.Form.ConnectTimeoutMS, Error: v.Form.Errors["connect_timeout_ms"], Hint: "Empty or 0: the node's default (5 s)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Response timeout (ms)", Name: "response_timeout_ms", Type: "number", Value: v.Form.ResponseTimeoutMS, Error: v.Form.Errors["response_timeout_ms"], Hint: "Empty or 0: the node's default (60 s)."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Response timeout (ms)", Name: "response_timeout_ms", Type: "number", Value: v.Form.ResponseTimeoutMS, Error: v.Form.Errors["response_timeout_ms"], Hint: "Empty or 0: the node's default (60 s)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Note", Name: "note", Value: v.Form.Note, Error: v.Form.Errors["note"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Note", Name: "note", Value: v.Form.Note, Error: v.Form.Errors["note"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Upstream targets", Name: "targets", Value: strings.Join(r.Targets(), "\n"), Required: true,
+			templ_7745c5c3_Err = components.TextArea(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Upstream targets", Name: "targets", Value: strings.Join(r.Targets(), "\n"), Required: true,
 				Hint: "Absolute http(s) URLs, one per line: replicas of one service (same scheme and path). The rest of the request path is appended."}, 3).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Connect timeout (ms)", Name: "connect_timeout_ms", Type: "number", Value: currentTimeout(r, true), Hint: "Empty or 0: the node's default (5 s)."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Connect timeout (ms)", Name: "connect_timeout_ms", Type: "number", Value: currentTimeout(r, true), Hint: "Empty or 0: the node's default (5 s)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Response timeout (ms)", Name: "response_timeout_ms", Type: "number", Value: currentTimeout(r, false), Hint: "Empty or 0: the node's default (60 s)."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Response timeout (ms)", Name: "response_timeout_ms", Type: "number", Value: currentTimeout(r, false), Hint: "Empty or 0: the node's default (60 s)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Note", Name: "note"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Scope: "major-" + strconv.Itoa(r.Major), Label: "Note", Name: "note"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

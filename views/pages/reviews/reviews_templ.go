@@ -1662,7 +1662,7 @@ func itemRow(p layout.Page, r Page, it Item, showOperation bool) templ.Component
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Why does this break no client?", Name: "reason", Value: acceptReason(r, it.Key), Error: acceptError(r, it.Key), Required: true}, 2).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextArea(components.Input{Scope: "accept-" + it.Key, Label: "Why does this break no client?", Name: "reason", Value: acceptReason(r, it.Key), Error: acceptError(r, it.Key), Required: true}, 2).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
