@@ -256,7 +256,7 @@ func Show(p layout.Page, r Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "\" placeholder=\"Filter by id or description\" class=\"input\"> <button type=\"submit\" class=\"btn btn-secondary\">Filter</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "\" placeholder=\"Filter by id or description\" class=\"input\" aria-label=\"Filter the rules by id or description\"> <button type=\"submit\" class=\"btn btn-secondary\">Filter</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
