@@ -187,11 +187,12 @@ func TestPagesAreAccessible(t *testing.T) {
 // links or buttons, no block in a paragraph, every element closed),
 // document (a language, a title naming the page, one h1, no heading level
 // skipped), keyboard (nothing htmx makes clickable is out of reach of the
-// keyboard), names (every control, button, summary and link with an
+// keyboard), live (what htmx swaps in as the user types is in a live
+// region), names (every control, button, summary and link with an
 // accessible name, every link with an href, every image with an alt), ids (ids unique, every label and aria reference pointing
 // at an element, a label at a control) and field-errors (a field answered with an error carries
 // aria-invalid and points at its message with aria-describedby).
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "field-errors": true}
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "field-errors": true}
 
 // voidElements have no end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
@@ -384,9 +385,18 @@ func a11yProblems(body string) []string {
 		}
 		// What htmx swaps in from a search must be announced.
 		if target := attr(n, "hx-target"); strings.HasPrefix(target, "#") && (n.Data == "input" || n.Data == "select") {
-			t := ids[target[1:]]
-			if t != nil && attr(t, "aria-live") == "" && attr(t, "role") != "status" && attr(t, "role") != "log" {
-				add("live", "%s, which htmx fills as the user types, has no aria-live", target)
+			// A region replaced whole (outerHTML) is a new node: only a
+			// live region around it announces the change.
+			live := false
+			for r := ids[target[1:]]; r != nil && r.Type == xhtml.ElementNode; r = r.Parent {
+				if (attr(r, "aria-live") != "" || attr(r, "role") == "status" || attr(r, "role") == "log") &&
+					(r != ids[target[1:]] || !strings.HasPrefix(attr(n, "hx-swap"), "outerHTML")) {
+					live = true
+					break
+				}
+			}
+			if ids[target[1:]] != nil && !live {
+				add("live", "%s, which htmx fills as the user types, is in no aria-live region", target)
 			}
 		}
 	}
