@@ -50,6 +50,8 @@ func TestPagesAreAccessible(t *testing.T) {
 	e.version("pets", "2.0.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	review := fmt.Sprint(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"])
+	detail := e.call("GET", "/api/v1/reviews/"+review+"?kind=change&severity=error", "appr", nil, 200)
+	acceptPath := "/reviews/" + review + "/findings/" + detail["findings"].([]any)[0].(map[string]any)["key"].(string) + "/accept"
 	e.createAPI("dogs", "public")
 	e.version("dogs", "1.0.0", lifecycle.Draft)
 	e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
@@ -103,7 +105,7 @@ func TestPagesAreAccessible(t *testing.T) {
 		}
 	}
 
-	check := func(who, method, path string, res *http.Response, want int) {
+	check := func(who, method, path string, res *http.Response, want int, form ...url.Values) {
 		t.Helper()
 		defer res.Body.Close()
 		if res.StatusCode != want {
@@ -116,6 +118,11 @@ func TestPagesAreAccessible(t *testing.T) {
 		}
 		for _, p := range a11yProblems(string(body)) {
 			t.Errorf("%s %s: %s", method, path, p)
+		}
+		if len(form) > 0 {
+			for _, p := range requiredProblems(string(body), form[0]) {
+				t.Errorf("%s %s: %s", method, path, p)
+			}
 		}
 	}
 
@@ -140,6 +147,25 @@ func TestPagesAreAccessible(t *testing.T) {
 		default:
 			check("admin", "GET", path, admin.get(path), 200)
 		}
+	}
+	for _, who := range []string{"dev", "maint", "appr", "outsider"} {
+		b := e.browser()
+		b.login(who)
+		for _, r := range routes {
+			if r == "/login" || r == "/password" {
+				continue
+			}
+			res := b.get(pages[r])
+			if res.StatusCode == 200 {
+				check(who, "GET", pages[r], res, 200)
+			} else {
+				res.Body.Close()
+			}
+		}
+	}
+	for _, pth := range []string{"/apis/nope", "/catalog?q=zzzzqqq", "/audit?team=payments", "/reviews?tab=decided", "/apis/pets/versions/1.1.0", "/apis/pets/subscribers?state=pending"} {
+		res := admin.get(pth)
+		check("admin", "GET", pth, res, res.StatusCode)
 	}
 	// The catalog with a query, as its search box asks for it.
 	check("admin", "GET", "/catalog?q=pets", admin.get("/catalog?q=pets"), 200)
@@ -175,24 +201,71 @@ func TestPagesAreAccessible(t *testing.T) {
 		{"admin", "/profile/password", url.Values{"current": {"wrong password here"}, "new": {"a new long password"}, "confirm": {"a new long password"}}},
 		{"admin", "/profile/tokens", url.Values{"name": {""}, "expires_days": {"30"}}},
 		{"admin", "/gateway/nodes", url.Values{"name": {"Bad Node!"}}},
+		// Fields left empty that the server requires.
+		{"admin", "/users", url.Values{"username": {""}, "org_role": {"member"}}},
+		{"admin", "/teams/payments/members", url.Values{"username": {""}, "role": {"maintainer"}}},
+		{"admin", "/teams/payments/apis", url.Values{"slug": {""}, "name": {""}, "visibility": {"team"}}},
+		{"admin", "/apis/pets/versions", url.Values{"version": {""}, "spec": {""}}},
+		{"admin", "/apis/pets/plans", url.Values{"slug": {""}, "name": {""}, "approval": {"manual"}}},
+		{"admin", "/apis/pets/plans/free", url.Values{"name": {""}, "approval": {"auto"}}},
+		{"outsider", "/apps", url.Values{"team": {"search"}, "slug": {""}, "name": {""}}},
+		{"appr", acceptPath, url.Values{"reason": {""}}},
+		{"maint", "/subscriptions/" + pending + "/reject", url.Values{"back": {"/subscriptions/requests"}, "reason": {""}}},
+		{"admin", "/gateway/nodes", url.Values{"name": {""}}},
+		{"admin", "/apis/pets/gateway/1", url.Values{"targets": {""}}},
 		{"admin", "/apis/pets/gateway/1", url.Values{"targets": {"not a url"}, "connect_timeout_ms": {"100"}, "response_timeout_ms": {"2000"}}},
 	} {
 		b := e.browser()
 		b.login(f.who)
-		check(f.who, "POST", f.path, b.post(f.path, f.form), http.StatusUnprocessableEntity)
+		check(f.who, "POST", f.path, b.post(f.path, f.form), http.StatusUnprocessableEntity, f.form)
 	}
 }
 
-// a11yRules are the rules a11yProblems checks: structure (no nested forms,
-// links or buttons, no block in a paragraph, every element closed),
+// requiredProblems lists the fields of the form that were sent empty, are
+// answered with an error beside them, and are not marked required: the
+// browser and assistive technology could have said so before sending.
+func requiredProblems(body string, form url.Values) []string {
+	if !a11yRules["required"] {
+		return nil
+	}
+	doc, err := xhtml.Parse(strings.NewReader(body))
+	if err != nil {
+		return []string{"unparsable: " + err.Error()}
+	}
+	var out []string
+	for _, n := range elements(doc) {
+		field := strings.TrimPrefix(attr(n, "data-testid"), "error-")
+		if field == attr(n, "data-testid") || !form.Has(field) || strings.TrimSpace(form.Get(field)) != "" {
+			continue
+		}
+		scope := n
+		for scope.Parent != nil && scope.Data != "form" {
+			scope = scope.Parent
+		}
+		for _, c := range elements(scope) {
+			if (c.Data == "input" || c.Data == "select" || c.Data == "textarea") && attr(c, "name") == field && attr(c, "type") != "hidden" &&
+				!hasAttr(c, "required") && attr(c, "aria-required") != "true" {
+				out = append(out, fmt.Sprintf("field %q was sent empty and refused, but is not marked required", field))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// a11yRules are the rules a11yProblems checks: structure (no nested
+// forms, links or buttons, no block in a paragraph, every element closed),
 // document (a language, a title naming the page, one h1, no heading level
 // skipped), keyboard (nothing htmx makes clickable is out of reach of the
 // keyboard), live (what htmx swaps in as the user types is in a live
-// region), tables (a data table has header cells), names (every control, button, summary and link with an
-// accessible name, every link with an href, every image with an alt), ids (ids unique, every label and aria reference pointing
-// at an element, a label at a control) and field-errors (a field answered with an error carries
-// aria-invalid and points at its message with aria-describedby).
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true}
+// region), tables (a data table has header cells), names (every control,
+// button, summary and link with an accessible name, every link with an
+// href, every image with an alt), ids (ids unique, every label and aria
+// reference pointing at an element, a label at a control), field-errors (a
+// field answered with an error carries aria-invalid and points at its
+// message with aria-describedby); and required, which requiredProblems
+// checks.
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "required": true}
 
 // voidElements have no end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,

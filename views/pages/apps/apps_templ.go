@@ -2364,7 +2364,7 @@ func SubscribePage(p layout.Page, s Subscribe) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = components.TextArea(components.Input{Label: "What is it for?", Name: "purpose", Value: s.Form.Purpose, Error: s.Form.Errors["purpose"], Hint: "The API's team reads this when it approves."}, 3).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TextArea(components.Input{Label: "What is it for?", Name: "purpose", Value: s.Form.Purpose, Error: s.Form.Errors["purpose"], Required: true, Hint: "The API's team reads this when it approves."}, 3).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -2609,7 +2609,7 @@ func decisionForms(p layout.Page, r Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Reason", Name: "reason", Value: rejectReason(r), Error: r.Reject.Errors["reason"], Hint: "Sent to the team. The version goes back to draft."}, 3).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Reason", Name: "reason", Value: rejectReason(r), Error: r.Reject.Errors["reason"], Required: true, Hint: "Sent to the team. The version goes back to draft."}, 3).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2704,7 +2704,7 @@ func decisionForms(p layout.Page, r Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Reason", Name: "reason", Value: r.Reject.Reason, Error: r.Reject.Errors["reason"], Hint: "Required: tell the team what to change. The version goes back to draft."}, 2).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextArea(components.Input{Label: "Reason", Name: "reason", Value: r.Reject.Reason, Error: r.Reject.Errors["reason"], Required: true, Hint: "Required: tell the team what to change. The version goes back to draft."}, 2).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
