@@ -263,9 +263,9 @@ func requiredProblems(body string, form url.Values) []string {
 // href, every image with an alt), ids (ids unique, every label and aria
 // reference pointing at an element, a label at a control), field-errors (a
 // field answered with an error carries aria-invalid and points at its
-// message with aria-describedby); and required, which requiredProblems
-// checks.
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "required": true}
+// message with aria-describedby), hints (a field's hint is in its
+// aria-describedby); and required, which requiredProblems checks.
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "required": true}
 
 // voidElements have no end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
@@ -473,6 +473,28 @@ func a11yProblems(body string) []string {
 			}
 		}
 	}
+	// A field's hint is read with the field.
+	for _, n := range all {
+		if n.Data != "div" || !contains(strings.Fields(attr(n, "class")), "field") {
+			continue
+		}
+		var hints, controls []*xhtml.Node
+		for _, c := range elements(n) {
+			if contains(strings.Fields(attr(c, "class")), "hint") {
+				hints = append(hints, c)
+			}
+			if (c.Data == "input" || c.Data == "select" || c.Data == "textarea") && attr(c, "type") != "hidden" {
+				controls = append(controls, c)
+			}
+		}
+		for _, h := range hints {
+			for _, c := range controls {
+				if id := attr(h, "id"); id == "" || !contains(strings.Fields(attr(c, "aria-describedby")), id) {
+					add("hints", "the hint %q of field %q is not in its aria-describedby", clip(text(h)), attr(c, "name"))
+				}
+			}
+		}
+	}
 	// Field errors are tied to their field.
 	for _, n := range all {
 		tid := attr(n, "data-testid")
@@ -504,6 +526,14 @@ func a11yProblems(body string) []string {
 		}
 	}
 	return out
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }
 
 func attr(n *xhtml.Node, key string) string {

@@ -2,6 +2,8 @@
 // plain values and never query anything.
 package components
 
+import "strings"
+
 // FieldErrors maps a form field name to the message explaining what is wrong with it.
 type FieldErrors map[string]string
 
@@ -28,6 +30,22 @@ func (in Input) id() string { return fieldID(in.Scope, in.Name) }
 
 // errorID is the id of the field's error message.
 func (in Input) errorID() string { return errorID(in.Scope, in.Name) }
+
+// hintID is the id of the field's hint.
+func (in Input) hintID() string { return "h-" + in.id()[len("f-"):] }
+
+// describedBy lists the ids of the hint and the error shown with the field,
+// which assistive technology reads with it ("" when there is neither).
+func (in Input) describedBy() string {
+	var ids []string
+	if in.Hint != "" {
+		ids = append(ids, in.hintID())
+	}
+	if in.Error != "" {
+		ids = append(ids, in.errorID())
+	}
+	return strings.Join(ids, " ")
+}
 
 func fieldID(scope, name string) string {
 	if scope == "" {
