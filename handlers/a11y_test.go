@@ -264,8 +264,17 @@ func requiredProblems(body string, form url.Values) []string {
 // reference pointing at an element, a label at a control), field-errors (a
 // field answered with an error carries aria-invalid and points at its
 // message with aria-describedby), hints (a field's hint is in its
-// aria-describedby); and required, which requiredProblems checks.
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "required": true}
+// aria-describedby), purpose (a field asking users about themselves has
+// an autocomplete naming it); and required, which requiredProblems checks.
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "purpose": true, "required": true}
+
+// ownData gives the autocomplete of the fields (form action and name)
+// where users give their own name, address or username.
+var ownData = map[string]string{
+	"/login username":       "username",
+	"/profile display_name": "name",
+	"/profile email":        "email",
+}
 
 // voidElements have no end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
@@ -470,6 +479,25 @@ func a11yProblems(body string) []string {
 			}
 			if ids[target[1:]] != nil && !live {
 				add("live", "%s, which htmx fills as the user types, is in no aria-live region", target)
+			}
+		}
+	}
+	// The fields asking users about themselves say so (WCAG 1.3.5): the
+	// browser fills them, assistive technology can mark them.
+	for _, n := range all {
+		if n.Data != "form" {
+			continue
+		}
+		for _, c := range elements(n) {
+			if c.Data != "input" || attr(c, "type") == "hidden" {
+				continue
+			}
+			want := ownData[attr(n, "action")+" "+attr(c, "name")]
+			if attr(c, "type") == "password" && want == "" {
+				want = "current-password or new-password"
+			}
+			if got := attr(c, "autocomplete"); want != "" && (got == "" || !strings.Contains(want, got)) {
+				add("purpose", "field %q of the form to %s has autocomplete %q, want %s", attr(c, "name"), attr(n, "action"), got, want)
 			}
 		}
 	}

@@ -175,11 +175,11 @@ func Profile(p layout.Page, v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Display name", Name: "display_name", Value: v.Details.DisplayName, Error: v.Details.Errors["display_name"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Display name", Name: "display_name", Value: v.Details.DisplayName, Error: v.Details.Errors["display_name"], Autocomplete: "name"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Email", Name: "email", Type: "email", Value: v.Details.Email, Error: v.Details.Errors["email"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.TextField(components.Input{Label: "Email", Name: "email", Type: "email", Value: v.Details.Email, Error: v.Details.Errors["email"], Autocomplete: "email"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
