@@ -314,6 +314,42 @@ func TestLoginAndBoostedForms(t *testing.T) {
 	b.checkClean()
 }
 
+// TestFormErrorsTakeTheFocus submits forms that come back with field
+// errors and checks that the keyboard focus lands on the first field in
+// error, so that a screen reader reads it with its message: after a
+// boosted submission the form is swapped in and the focus would otherwise
+// fall back to the page's body, saying nothing.
+func TestFormErrorsTakeTheFocus(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Billing"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "Bad Slug!"),
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-slug"]`)),
+	)
+	b.poll(`document.activeElement && document.activeElement.id === "f-slug"`)
+	if got := b.eval(`document.activeElement.getAttribute("aria-describedby") || ""`); !strings.Contains(got, "e-slug") {
+		t.Errorf("the focused field is described by %q, want its error e-slug", got)
+	}
+
+	// A form that is not boosted comes back as a whole page: the same.
+	b.do(
+		chromedp.Navigate(p.url+"/profile"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="password-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-current`), "not my password at all"),
+		chromedp.SendKeys(chromedp.CSS(`#f-new`), "a new long password"),
+		chromedp.SendKeys(chromedp.CSS(`#f-confirm`), "a new long password"),
+		chromedp.Click(chromedp.CSS(`[data-testid="password-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-current"]`)),
+	)
+	b.poll(`document.activeElement && document.activeElement.id === "f-current"`)
+	b.checkClean()
+}
+
 func TestPagesWithoutJavaScript(t *testing.T) {
 	p := startPortal(t)
 	b := newBrowser(t)

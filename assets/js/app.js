@@ -139,17 +139,41 @@
   }
   window.addEventListener("hashchange", openLinkedOperation);
 
+  // A form answered with errors (422) marks its fields aria-invalid: the focus goes to the first, whose message assistive
+  // technology reads with it (aria-describedby). Otherwise the focus stays on the page's body after a boosted
+  // submission, and nothing says the form came back.
+  function focusFirstInvalid(root) {
+    if (!root || typeof root.querySelector !== "function") {
+      return;
+    }
+    var field = root.querySelector('[aria-invalid="true"]');
+    if (field && typeof field.focus === "function") {
+      field.focus();
+    }
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       enhanceFlashes(document);
       enhanceCopy(document);
       openLinkedOperation();
+      focusFirstInvalid(document);
     });
   } else {
     enhanceFlashes(document);
     enhanceCopy(document);
     openLinkedOperation();
+    focusFirstInvalid(document);
   }
+
+  // After a form's answer is swapped in; not after other swaps (search as you type keeps the focus in its box).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    if (elt instanceof Element && elt.tagName === "FORM") {
+      focusFirstInvalid(detail.target || document);
+    }
+  });
 
   // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
   document.addEventListener("htmx:load", function (event) {
