@@ -265,8 +265,9 @@ func requiredProblems(body string, form url.Values) []string {
 // field answered with an error carries aria-invalid and points at its
 // message with aria-describedby), hints (a field's hint is in its
 // aria-describedby), purpose (a field asking users about themselves has
-// an autocomplete naming it); and required, which requiredProblems checks.
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "purpose": true, "required": true}
+// an autocomplete naming it), current (what is shown as the current tab,
+// link or filter has aria-current); and required, which requiredProblems checks.
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "purpose": true, "current": true, "required": true}
 
 // ownData gives the autocomplete of the fields (form action and name)
 // where users give their own name, address or username.
@@ -498,6 +499,14 @@ func a11yProblems(body string) []string {
 			}
 			if got := attr(c, "autocomplete"); want != "" && (got == "" || !strings.Contains(want, got)) {
 				add("purpose", "field %q of the form to %s has autocomplete %q, want %s", attr(c, "name"), attr(n, "action"), got, want)
+			}
+		}
+	}
+	// The tab, link or filter shown as the current one says so.
+	for _, n := range all {
+		for _, class := range strings.Fields(attr(n, "class")) {
+			if strings.HasSuffix(class, "-active") && attr(n, "aria-current") == "" && attr(n, "aria-selected") != "true" {
+				add("current", "<%s class=%q> %q is shown as the current one but has no aria-current value (empty means false)", n.Data, class, clip(text(n)))
 			}
 		}
 	}

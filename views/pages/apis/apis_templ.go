@@ -673,7 +673,7 @@ func Show(p layout.Page, d Detail) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "</div></div><nav class=\"tabs\" aria-label=\"Sections\"><a href=\"#overview\" class=\"tab tab-active\">Overview</a> <a href=\"#versions\" class=\"tab\">Versions</a> <a href=\"#plans\" class=\"tab\">Plans</a> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "</div></div><nav class=\"tabs\" aria-label=\"Sections\"><a href=\"#overview\" class=\"tab tab-active\" aria-current=\"true\">Overview</a> <a href=\"#versions\" class=\"tab\">Versions</a> <a href=\"#plans\" class=\"tab\">Plans</a> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
