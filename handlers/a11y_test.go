@@ -48,6 +48,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	kid := fmt.Sprint(e.call("POST", "/api/v1/subscriptions/"+active+"/keys", "outsider", map[string]any{"name": "production"}, 201)["id"])
 	e.call("POST", "/api/v1/subscriptions/"+active+"/keys", "outsider", map[string]any{"name": "staging"}, 201)
 	e.version("pets", "2.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "major": 2, "purpose": "search pets, v2"}, 201)
 	e.call("POST", "/api/v1/apis/pets/versions", "dev", map[string]any{"version": "1.1.0", "spec": spectest.PetsBreaking}, 201)
 	review := fmt.Sprint(e.call("POST", "/api/v1/apis/pets/versions/1.1.0/submit", "dev", nil, 201)["id"])
 	detail := e.call("GET", "/api/v1/reviews/"+review+"?kind=change&severity=error", "appr", nil, 200)
@@ -167,6 +168,14 @@ func TestPagesAreAccessible(t *testing.T) {
 		res := admin.get(pth)
 		check("admin", "GET", pth, res, res.StatusCode)
 	}
+	// A page with an error flash: editing a published version is refused.
+	if res := admin.get("/apis/pets/versions/1.0.0/edit"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("GET /apis/pets/versions/1.0.0/edit: status %d, want 303 with an error flash", res.StatusCode)
+	} else {
+		res.Body.Close()
+		to := res.Header.Get("Location")
+		check("admin", "GET", to+" (error flash)", admin.get(to), 200)
+	}
 	// The catalog with a query, as its search box asks for it.
 	check("admin", "GET", "/catalog?q=pets", admin.get("/catalog?q=pets"), 200)
 
@@ -266,8 +275,9 @@ func requiredProblems(body string, form url.Values) []string {
 // message with aria-describedby), hints (a field's hint is in its
 // aria-describedby), purpose (a field asking users about themselves has
 // an autocomplete naming it), current (what is shown as the current tab,
-// link or filter has aria-current); and required, which requiredProblems checks.
-var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "purpose": true, "current": true, "required": true}
+// link or filter has aria-current), flash (an error flash is an alert,
+// the others a status); and required, which requiredProblems checks.
+var a11yRules = map[string]bool{"structure": true, "document": true, "keyboard": true, "ids": true, "names": true, "live": true, "tables": true, "field-errors": true, "hints": true, "purpose": true, "current": true, "flash": true, "required": true}
 
 // ownData gives the autocomplete of the fields (form action and name)
 // where users give their own name, address or username.
@@ -500,6 +510,21 @@ func a11yProblems(body string) []string {
 			if got := attr(c, "autocomplete"); want != "" && (got == "" || !strings.Contains(want, got)) {
 				add("purpose", "field %q of the form to %s has autocomplete %q, want %s", attr(c, "name"), attr(n, "action"), got, want)
 			}
+		}
+	}
+	// A flash saying that something failed interrupts (role=alert, which
+	// screen readers announce as it appears); the others wait their turn.
+	for _, n := range all {
+		classes := strings.Fields(attr(n, "class"))
+		if !contains(classes, "flash") {
+			continue
+		}
+		want := "status"
+		if contains(classes, "flash-error") {
+			want = "alert"
+		}
+		if got := attr(n, "role"); got != want {
+			add("flash", "the flash %q has role %q, want %q", clip(text(n)), got, want)
 		}
 	}
 	// The tab, link or filter shown as the current one says so.
