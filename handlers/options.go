@@ -12,7 +12,7 @@ import (
 // distinctLabels adds its value (a slug) to the label of every option
 // whose label reads like another's: team and app names are not unique,
 // only their slugs are, so two teams may both be called "Search" (or
-// "Search" and "search", or one with an invisible character), and a picker
+// "Search" and "search", or one with a zero-width character), and a picker
 // must not offer two choices that look the same.
 func distinctLabels(opts []components.Option) []components.Option {
 	seen := make(map[string]int, len(opts))
