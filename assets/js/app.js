@@ -1,11 +1,10 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
-// lets flash messages fade away on their own, shows copy buttons (a new API key) and unfolds the docs operation a link
+// lets success messages fade away on their own, shows copy buttons (a new API key) and unfolds the docs operation a link
 // points to.
 (function () {
   "use strict";
 
   var FLASH_DELAY_MS = 6000;
-  var FLASH_ERROR_DELAY_MS = 12000;
   var FLASH_FADE_MS = 300;
 
   function csrfToken() {
@@ -38,20 +37,27 @@
     }, FLASH_FADE_MS);
   }
 
-  // A flash stays while the pointer or keyboard focus is on it, and any [data-dismiss] button inside closes it at once.
-  // Add data-flash-sticky to keep one on screen.
+  // A success or info flash fades away after FLASH_DELAY_MS, and stays while the pointer or keyboard focus is on it; an
+  // error flash (data-flash-sticky, set by the layout) stays until it is dismissed, so that nobody loses a message for
+  // reading slowly (WCAG 2.2.1). Every flash's [data-dismiss] button, hidden until this file runs, closes it at once.
   function enhanceFlash(flash) {
-    if (flash.hasAttribute("data-flash-enhanced") || flash.hasAttribute("data-flash-sticky")) {
+    if (flash.hasAttribute("data-flash-enhanced")) {
       return;
     }
     flash.setAttribute("data-flash-enhanced", "");
-    var delay = flash.classList.contains("flash-error") ? FLASH_ERROR_DELAY_MS : FLASH_DELAY_MS;
+    flash.querySelectorAll("[data-dismiss]").forEach(function (button) {
+      button.hidden = false;
+    });
     var timer = 0;
+    var sticky = flash.hasAttribute("data-flash-sticky");
     function start() {
       window.clearTimeout(timer);
+      if (sticky) {
+        return;
+      }
       timer = window.setTimeout(function () {
         removeFlash(flash);
-      }, delay);
+      }, FLASH_DELAY_MS);
     }
     function stop() {
       window.clearTimeout(timer);

@@ -1,0 +1,54 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// An error flash stays until it is dismissed (nobody loses a refusal for
+// reading slowly: WCAG 2.2.1), a success flash fades on its own, and every
+// flash has a close button that closes it at once.
+func TestErrorFlashStaysUntilDismissed(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+
+	// A team whose only owner is the admin; removing that owner is refused
+	// with an error flash.
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="add-member-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="add-member-form"] input[name="username"]`), "admin"),
+		chromedp.SetValue(chromedp.CSS(`[data-testid="add-member-form"] select[name="role"]`), "owner"),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-member-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member"]`)),
+	)
+	// The success flash of the addition fades on its own.
+	b.poll(`document.querySelectorAll('[data-testid="flash"]').length === 0`)
+
+	b.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="remove-member"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash-error`)),
+	)
+	if got := b.flashes(); len(got) != 1 || !strings.Contains(got[0], "at least one owner") {
+		t.Fatalf("after removing the last owner: flashes %q, want the refusal", got)
+	}
+	// Longer than any flash used to stay (12 s for an error).
+	time.Sleep(13 * time.Second)
+	if got := b.flashes(); len(got) != 1 {
+		t.Fatalf("13 s after the refusal: flashes %q, want it still shown", got)
+	}
+	if got := b.eval(`(() => { const d = document.querySelector('.flash-error [data-dismiss]'); return d && !d.hidden && d.getAttribute('aria-label') || "" })()`); got == "" {
+		t.Fatal("the error flash has no visible, named close button")
+	}
+	b.do(chromedp.Click(chromedp.CSS(`.flash-error [data-dismiss]`)))
+	b.poll(`document.querySelectorAll('[data-testid="flash"]').length === 0`)
+	b.checkClean()
+}
