@@ -8,9 +8,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// An error flash stays until it is dismissed (nobody loses a refusal for
-// reading slowly: WCAG 2.2.1), a success flash fades on its own, and every
-// flash has a close button that closes it at once.
+// A flash stays until it is dismissed (nobody loses a message for reading
+// slowly: WCAG 2.2.1) and has a close button; after a boosted link the
+// focus is on the new page's heading, not left on the body.
 func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 	p := startPortal(t)
 	b := newBrowser(t)
@@ -30,7 +30,12 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="add-member-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member"]`)),
 	)
-	// The success flash of the addition fades on its own.
+	// The success flash of the addition stays until dismissed.
+	time.Sleep(7 * time.Second) // longer than a success flash used to stay (6 s)
+	if got := b.flashes(); len(got) != 1 || !strings.Contains(got[0], "admin") {
+		t.Fatalf("7 s after adding a member: flashes %q, want the message still shown", got)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="flash"] [data-dismiss]`)))
 	b.poll(`document.querySelectorAll('[data-testid="flash"]').length === 0`)
 
 	b.do(
@@ -50,5 +55,13 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 	}
 	b.do(chromedp.Click(chromedp.CSS(`.flash-error [data-dismiss]`)))
 	b.poll(`document.querySelectorAll('[data-testid="flash"]').length === 0`)
+
+	// A boosted link to another page leaves the focus on its heading, not
+	// on the body.
+	b.do(
+		chromedp.Click(chromedp.CSS(`header a[href="/teams"], nav a[href="/teams"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/teams/payments"]`)),
+	)
+	b.poll(`document.activeElement && document.activeElement.tagName === "H1"`)
 	b.checkClean()
 }

@@ -1,10 +1,9 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
-// lets success messages fade away on their own, shows copy buttons (a new API key) and unfolds the docs operation a link
-// points to.
+// lets flash messages be dismissed, moves the focus to a new page's message or heading after a boosted link or form,
+// shows copy buttons (a new API key) and unfolds the docs operation a link points to.
 (function () {
   "use strict";
 
-  var FLASH_DELAY_MS = 6000;
   var FLASH_FADE_MS = 300;
 
   function csrfToken() {
@@ -37,9 +36,10 @@
     }, FLASH_FADE_MS);
   }
 
-  // A success or info flash fades away after FLASH_DELAY_MS, and stays while the pointer or keyboard focus is on it; an
-  // error flash (data-flash-sticky, set by the layout) stays until it is dismissed, so that nobody loses a message for
-  // reading slowly (WCAG 2.2.1). Every flash's [data-dismiss] button, hidden until this file runs, closes it at once.
+  // A flash stays until it is dismissed or the user moves to another page, so that nobody loses a message for reading
+  // slowly (WCAG 2.2.1); its [data-dismiss] button, hidden until this file runs, closes it. When the flash held the
+  // focus (it is given the focus after a boosted action: see focusNewPage), the focus moves on to the page's heading
+  // rather than falling back to the top of the document.
   function enhanceFlash(flash) {
     if (flash.hasAttribute("data-flash-enhanced")) {
       return;
@@ -48,32 +48,16 @@
     flash.querySelectorAll("[data-dismiss]").forEach(function (button) {
       button.hidden = false;
     });
-    var timer = 0;
-    var sticky = flash.hasAttribute("data-flash-sticky");
-    function start() {
-      window.clearTimeout(timer);
-      if (sticky) {
-        return;
-      }
-      timer = window.setTimeout(function () {
-        removeFlash(flash);
-      }, FLASH_DELAY_MS);
-    }
-    function stop() {
-      window.clearTimeout(timer);
-    }
-    flash.addEventListener("mouseenter", stop);
-    flash.addEventListener("mouseleave", start);
-    flash.addEventListener("focusin", stop);
-    flash.addEventListener("focusout", start);
     flash.addEventListener("click", function (event) {
       var target = event.target;
       if (target instanceof Element && target.closest("[data-dismiss]")) {
-        stop();
+        var hadFocus = flash.contains(document.activeElement);
         removeFlash(flash);
+        if (hadFocus) {
+          focusTarget(document.querySelector("#main h1, h1"));
+        }
       }
     });
-    start();
   }
 
   function enhanceFlashes(root) {
@@ -172,12 +156,35 @@
     focusFirstInvalid(document);
   }
 
+  // A boosted link or form swaps the whole body in place of a page load, and the focus would stay on the body: a screen
+  // reader said nothing of the new page, and a keyboard user's next Tab started from the top. The focus goes, as it
+  // would read a new page, to what the page says first: the message of the action just done (a flash), else the page's
+  // heading. Both take the focus from script only (tabindex -1).
+  function focusNewPage(root) {
+    focusTarget(root.querySelector('[data-testid="flash"]') || root.querySelector("#main h1, h1"));
+  }
+
+  // focusTarget gives the focus to an element that is not focusable by itself (tabindex -1: from script only).
+  function focusTarget(target) {
+    if (target && typeof target.focus === "function") {
+      if (!target.hasAttribute("tabindex")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus({ preventScroll: true });
+    }
+  }
+
   // After a form's answer is swapped in; not after other swaps (search as you type keeps the focus in its box).
   document.addEventListener("htmx:afterSettle", function (event) {
     var detail = event.detail || {};
     var elt = detail.requestConfig && detail.requestConfig.elt;
+    var target = detail.target || document;
+    var wholePage = detail.boosted && target === document.body;
     if (elt instanceof Element && elt.tagName === "FORM") {
-      focusFirstInvalid(detail.target || document);
+      focusFirstInvalid(target);
+    }
+    if (wholePage && !target.querySelector('[aria-invalid="true"]')) {
+      focusNewPage(target);
     }
   });
 
