@@ -63,13 +63,17 @@ func (h *Handler) UpdateSynonyms(c *fiber.Ctx) error {
 		}
 		groups = parsed
 	}
-	syn, err := h.life.SetSynonyms(ctx, currentUser(c), groups)
+	syn, changed, err := h.life.SetSynonyms(ctx, currentUser(c), groups)
 	if err != nil {
 		if fields, ok := fieldErrors(err); ok {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return h.renderSynonyms(c, synonyms.Page{Text: text, Error: fields["synonyms"]})
 		}
 		return err
+	}
+	if !changed {
+		h.flash(c, "success", "Nothing changed: this is the synonym list in force.")
+		return seeOther(c, "/search/synonyms")
 	}
 	h.applySynonyms(c, syn)
 	h.flash(c, "success", pluralize(len(syn), "synonym group saved", "synonym groups saved")+".")
@@ -110,10 +114,13 @@ func (h *Handler) APISetSynonyms(c *fiber.Ctx) error {
 	if body.Synonyms == nil {
 		return clientError(fiber.StatusUnprocessableEntity, "Send the list as {\"synonyms\": [[\"repo\", \"repository\"], …]}.")
 	}
-	syn, err := h.life.SetSynonyms(c.UserContext(), currentUser(c), *body.Synonyms)
+	// An identical list changes nothing and answers 200 with it, like a changed one: the PUT is idempotent.
+	syn, changed, err := h.life.SetSynonyms(c.UserContext(), currentUser(c), *body.Synonyms)
 	if err != nil {
 		return err
 	}
-	h.applySynonyms(c, syn)
+	if changed {
+		h.applySynonyms(c, syn)
+	}
 	return c.JSON(apiSynonyms{Synonyms: syn})
 }

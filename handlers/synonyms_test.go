@@ -1,11 +1,15 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 // TestSearchSynonymsPageAndAPI: members read the list, org admins edit it on the page (a form with CSRF) and through
@@ -90,4 +94,54 @@ func toJSON(t *testing.T, v any) string {
 		t.Fatalf("marshal %v: %v", v, err)
 	}
 	return string(b)
+}
+
+// TestSearchSynonymsIdenticalSaveIsANoop: saving the list in force again, through the API or the page, writes nothing:
+// no audit entry with the same before and after, and no new updated_at (which makes every instance re-apply it).
+func TestSearchSynonymsIdenticalSaveIsANoop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		ctx := context.Background()
+		list := map[string]any{"synonyms": [][]string{{"sms", "text message"}}}
+		e.call("PUT", "/api/v1/search/synonyms", "admin", list, 200)
+		row, err := s.GetSearchSynonyms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			events, err := s.ListAudit(ctx, store.AuditFilter{Action: "search.synonyms.update", Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(events)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("after the first save: %d audit entries, want 1", n)
+		}
+		// The same list, written differently: it normalises to the list in force.
+		got := e.call("PUT", "/api/v1/search/synonyms", "admin", map[string]any{"synonyms": [][]string{{" SMS", "Text  Message"}}}, 200)
+		if toJSON(t, got["synonyms"]) != `[["sms","text message"]]` {
+			t.Errorf("identical PUT answered %s, want the list in force", toJSON(t, got["synonyms"]))
+		}
+		admin := e.browser()
+		admin.login("admin")
+		res := admin.post("/search/synonyms", url.Values{"synonyms": {"sms, text message\n"}})
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("identical form: status %d, want 303", res.StatusCode)
+		}
+		after, err := s.GetSearchSynonyms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 1 || !after.UpdatedAt.Equal(row.UpdatedAt) {
+			t.Errorf("identical saves: %d audit entries, updated_at %v→%v; want 1 entry and updated_at unchanged", n, row.UpdatedAt, after.UpdatedAt)
+		}
+		// A real change is still saved and audited, its before the list it replaced.
+		e.call("PUT", "/api/v1/search/synonyms", "admin", map[string]any{"synonyms": [][]string{{"repo", "repository"}}}, 200)
+		events, err := s.ListAudit(ctx, store.AuditFilter{Action: "search.synonyms.update", Limit: 50})
+		if err != nil || len(events) != 2 || events[0].Before != "sms, text message\n" || events[0].After != "repo, repository\n" {
+			t.Errorf("after a change: %+v, %v; want a second entry from the old list to the new", events, err)
+		}
+	})
 }

@@ -26,6 +26,11 @@ type SearchSynonyms struct {
 // Synonyms returns the org's search synonyms: the list an admin saved, or Portico's defaults.
 func (s *Service) Synonyms(ctx context.Context) (SearchSynonyms, error) {
 	row, err := s.store.GetSearchSynonyms(ctx)
+	return synonymsOf(row, err)
+}
+
+// synonymsOf reads a saved row (err: what reading it returned) as the org's search synonyms.
+func synonymsOf(row *store.SearchSynonyms, err error) (SearchSynonyms, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return SearchSynonyms{Groups: search.DefaultSynonyms(), Default: true}, nil
 	}
@@ -51,31 +56,41 @@ func (s *Service) Synonyms(ctx context.Context) (SearchSynonyms, error) {
 }
 
 // SetSynonyms replaces the org's search synonyms (org admins only) with groups, checked and normalised (see
-// search.NormalizeSynonyms). The change is audited; every instance's search applies it within a few seconds.
-func (s *Service) SetSynonyms(ctx context.Context, actor *store.User, groups [][]string) (search.Synonyms, error) {
+// search.NormalizeSynonyms), and reports whether that changed them. The change is audited; every instance's search
+// applies it within a few seconds. A list equal to the one in force (once normalised; Portico's defaults while none
+// was saved) changes nothing: no write, no audit entry, and the instances have nothing to re-apply.
+func (s *Service) SetSynonyms(ctx context.Context, actor *store.User, groups [][]string) (search.Synonyms, bool, error) {
 	if actor == nil {
-		return nil, apperr.Denied("An actor is required.")
+		return nil, false, apperr.Denied("An actor is required.")
 	}
 	ok, err := s.auth.Allowed(ctx, actor.ID, policy.OrgDomain, "synonyms", "manage")
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !ok {
-		return nil, apperr.Denied("Only org admins change the search synonyms.")
+		return nil, false, apperr.Denied("Only org admins change the search synonyms.")
 	}
 	syn, err := search.NormalizeSynonyms(groups)
 	if err != nil {
-		return nil, apperr.Field("synonyms", strings.TrimPrefix(err.Error(), search.ErrInvalidSynonyms.Error()+": "))
-	}
-	before, err := s.Synonyms(ctx)
-	if err != nil {
-		return nil, err
+		return nil, false, apperr.Field("synonyms", strings.TrimPrefix(err.Error(), search.ErrInvalidSynonyms.Error()+": "))
 	}
 	raw, err := json.Marshal(syn)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	changed := false
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := s.store.LockSearchSynonyms(ctx, tx)
+		before, err := synonymsOf(row, err)
+		if err != nil {
+			return err
+		}
+		// Equal to the saved list as written (a list saved before a rule it breaks is rewritten), or to the
+		// defaults in force.
+		if (before.Default && before.Groups.Text() == syn.Text()) || (!before.Default && row.GroupsJSON == string(raw)) {
+			return nil
+		}
+		changed = true
 		if err := s.store.SetSearchSynonyms(ctx, tx, string(raw), actor.ID); err != nil {
 			return err
 		}
@@ -83,9 +98,9 @@ func (s *Service) SetSynonyms(ctx context.Context, actor *store.User, groups [][
 			ActorID: &actor.ID, Actor: actor.Username, Before: before.Groups.Text(), After: syn.Text()})
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return syn, nil
+	return syn, changed, nil
 }
 
 // SynonymsApplier keeps a search index's synonyms equal to the org's list: every instance runs one, so that a change

@@ -50,14 +50,14 @@ func TestSynonymsAppliedToTheIndex(t *testing.T) {
 	}
 
 	var de *apperr.DeniedError
-	if _, err := f.svc.SetSynonyms(ctx, f.approver, [][]string{{"a", "b"}}); !errors.As(err, &de) {
+	if _, _, err := f.svc.SetSynonyms(ctx, f.approver, [][]string{{"a", "b"}}); !errors.As(err, &de) {
 		t.Errorf("SetSynonyms by an approver: got %v, want Denied", err)
 	}
 	var ie *apperr.InputError
-	if _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"a"}}); !errors.As(err, &ie) || ie.Fields["synonyms"] == "" {
+	if _, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"a"}}); !errors.As(err, &ie) || ie.Fields["synonyms"] == "" {
 		t.Errorf("SetSynonyms of a one-word group: got %v, want a field error", err)
 	}
-	saved, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"Ping", "text message"}})
+	saved, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"Ping", "text message"}})
 	if err != nil || !slices.EqualFunc(saved, search.Synonyms{{"ping", "text message"}}, slices.Equal) {
 		t.Fatalf("SetSynonyms: got %v, %v", saved, err)
 	}

@@ -20,8 +20,22 @@ type SearchSynonyms struct {
 
 // GetSearchSynonyms returns the saved synonym list, or an error wrapping ErrNotFound when none was saved.
 func (s *Store) GetSearchSynonyms(ctx context.Context) (*SearchSynonyms, error) {
+	return s.getSearchSynonyms(ctx, s.db, false)
+}
+
+// LockSearchSynonyms is GetSearchSynonyms in the transaction tx, the row locked (on PostgreSQL) until tx ends, so
+// that a save reads the list it replaces.
+func (s *Store) LockSearchSynonyms(ctx context.Context, tx bun.Tx) (*SearchSynonyms, error) {
+	return s.getSearchSynonyms(ctx, tx, s.dialect == PostgreSQL)
+}
+
+func (s *Store) getSearchSynonyms(ctx context.Context, db bun.IDB, lock bool) (*SearchSynonyms, error) {
 	row := new(SearchSynonyms)
-	if err := s.db.NewSelect().Model(row).Where("id = 1").Scan(ctx); err != nil {
+	q := db.NewSelect().Model(row).Where("id = 1")
+	if lock {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search synonyms: %w", translate(err))
 	}
 	return row, nil
