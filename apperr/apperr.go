@@ -95,17 +95,34 @@ func Limit(reason string, retryAfter time.Duration) *LimitError {
 }
 
 // Text checks a free text from outside for a field bounded to max
-// characters (runes): it must be valid UTF-8 and not longer. When it is
-// not, and errs has no message for field yet, it records one naming the
-// limit and returns false. Each domain keeps its limits as named constants
-// in one place (its limits.go) and checks them in its service, so a page,
-// the JSON API and the CLI refuse alike.
+// characters (runes), which may run over several lines: it must be valid
+// UTF-8, hold no control character but tab, newline and carriage return
+// (a NUL byte is one: PostgreSQL refuses it where SQLite keeps it), and
+// not be longer. When it is not, and errs has no message for field yet, it
+// records one naming the limit and returns false. Each domain keeps its
+// limits as named constants in one place (its limits.go) and checks them in
+// its service, so a page, the JSON API and the CLI refuse alike. A name, a
+// summary or another one-line field is checked with Line.
 func Text(errs map[string]string, field, value string, max int) bool {
+	return check(errs, field, value, max, false)
+}
+
+// Line is Text for a field of one line (a name, a summary): it refuses
+// every control character (newline and tab included) and the bidirectional
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a name
+// read as another.
+func Line(errs map[string]string, field, value string, max int) bool {
+	return check(errs, field, value, max, true)
+}
+
+func check(errs map[string]string, field, value string, max int, line bool) bool {
 	msg := ""
 	if !utf8.ValidString(value) {
 		msg = "Use text in UTF-8: this is not valid UTF-8."
 	} else if n := utf8.RuneCountInString(value); n > max {
 		msg = fmt.Sprintf("Use at most %d characters: this has %d.", max, n)
+	} else {
+		msg = badRune(value, line)
 	}
 	if msg == "" {
 		return true
@@ -116,10 +133,38 @@ func Text(errs map[string]string, field, value string, max int) bool {
 	return false
 }
 
+// badRune returns the message for the first character value may not hold, or "".
+func badRune(value string, line bool) string {
+	for _, r := range value {
+		switch {
+		case r == 0:
+			return "Remove the NUL character (U+0000): text may not hold one."
+		case !line && (r == '\t' || r == '\n' || r == '\r'):
+		case r < 0x20 || r == 0x7f:
+			if line {
+				return fmt.Sprintf("Use one line without control characters: this holds U+%04X.", r)
+			}
+			return fmt.Sprintf("Remove the control character U+%04X: only tabs and line breaks may be used.", r)
+		case line && ((r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)):
+			return fmt.Sprintf("Remove the bidirectional control U+%04X: it can make this read as something else.", r)
+		}
+	}
+	return ""
+}
+
 // CheckText is Text for a single field: an InputError, or nil.
 func CheckText(field, value string, max int) error {
 	errs := map[string]string{}
 	if Text(errs, field, value, max) {
+		return nil
+	}
+	return &InputError{Fields: errs}
+}
+
+// CheckLine is Line for a single field: an InputError, or nil.
+func CheckLine(field, value string, max int) error {
+	errs := map[string]string{}
+	if Line(errs, field, value, max) {
 		return nil
 	}
 	return &InputError{Fields: errs}

@@ -107,7 +107,7 @@ type ruleChange struct {
 // "rule" and "severity".
 func checkRule(id, severity string) (ruleChange, map[string]string) {
 	errs := map[string]string{}
-	if !apperr.Text(errs, "rule", id, MaxRuleID) || !apperr.Text(errs, "severity", severity, MaxSeverityLength) {
+	if !apperr.Line(errs, "rule", id, MaxRuleID) || !apperr.Line(errs, "severity", severity, MaxSeverityLength) {
 		return ruleChange{}, errs
 	}
 	info, known := spec.RuleByID(id)
@@ -414,7 +414,7 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxFindingReason {
 		return apperr.Field("reason", fmt.Sprintf("Keep the reason under %d characters.", MaxFindingReason))
 	}
-	if err := apperr.CheckText("key", key, MaxFindingKey); err != nil {
+	if err := apperr.CheckLine("key", key, MaxFindingKey); err != nil {
 		return err
 	}
 	a, v, err := s.requestSubjects(ctx, r)

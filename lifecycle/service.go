@@ -140,8 +140,10 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 	}
 	if !utf8.ValidString(in.Name) || in.Name == "" || utf8.RuneCountInString(in.Name) > MaxAPIName {
 		errs["name"] = fmt.Sprintf("Give the API a name of up to %d characters.", MaxAPIName)
+	} else {
+		apperr.Line(errs, "name", in.Name, MaxAPIName)
 	}
-	apperr.Text(errs, "summary", in.Summary, MaxSummary)
+	apperr.Line(errs, "summary", in.Summary, MaxSummary)
 	apperr.Text(errs, "description", in.Description, MaxDescription)
 	if in.Visibility == "" {
 		in.Visibility = store.VisibilityPublic
@@ -290,7 +292,7 @@ func summarizeAPI(a *store.API) string {
 // ParseVersion checks a semver version number.
 func ParseVersion(v string) (*semver.Version, error) {
 	v = strings.TrimSpace(v)
-	if err := apperr.CheckText("version", v, MaxVersionLength); err != nil {
+	if err := apperr.CheckLine("version", v, MaxVersionLength); err != nil {
 		return nil, err
 	}
 	sv, err := semver.StrictNewVersion(v)
@@ -635,7 +637,7 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 		return apperr.Field("sunset", "The sunset must be on 9999-12-31 (UTC) or before.")
 	}
 	successor = strings.TrimSpace(successor)
-	if err := apperr.CheckText("successor", successor, MaxVersionLength); err != nil {
+	if err := apperr.CheckLine("successor", successor, MaxVersionLength); err != nil {
 		return err
 	}
 	if successor != "" {

@@ -34,7 +34,7 @@ func (in *TeamInput) normalize() map[string]string {
 	if in.Name == "" {
 		errs["name"] = "Give the team a name."
 	} else {
-		apperr.Text(errs, "name", in.Name, MaxTeamName)
+		apperr.Line(errs, "name", in.Name, MaxTeamName)
 	}
 	apperr.Text(errs, "description", in.Description, MaxTeamDescription)
 	return errs

@@ -62,8 +62,10 @@ func profileErrors(displayName, email *string, errs map[string]string) {
 	*email = strings.TrimSpace(*email)
 	if !utf8.ValidString(*displayName) || utf8.RuneCountInString(*displayName) > MaxDisplayName {
 		errs["display_name"] = msgDisplayName
+	} else {
+		apperr.Line(errs, "display_name", *displayName, MaxDisplayName)
 	}
-	if !apperr.Text(errs, "email", *email, MaxEmail) {
+	if !apperr.Line(errs, "email", *email, MaxEmail) {
 		return
 	}
 	if *email != "" {

@@ -36,6 +36,8 @@ func (in *AppInput) normalize(creating bool) map[string]string {
 	}
 	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxAppName {
 		errs["name"] = fmt.Sprintf("Give the app a name of up to %d characters.", MaxAppName)
+	} else {
+		apperr.Line(errs, "name", in.Name, MaxAppName)
 	}
 	apperr.Text(errs, "description", in.Description, MaxAppDescription)
 	if !utf8.ValidString(in.Contact) || utf8.RuneCountInString(in.Contact) > MaxContact || strings.ContainsAny(in.Contact, "\r\n") {

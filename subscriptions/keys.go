@@ -280,7 +280,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 		errs["name"] = fmt.Sprintf("Name the key (up to %d characters on one line), e.g. where it is used: production, staging.", MaxKeyName)
 	}
 	var expires *time.Time
-	if in.ExpiresAt != "" && apperr.Text(errs, "expires_at", in.ExpiresAt, MaxShortField) {
+	if in.ExpiresAt != "" && apperr.Line(errs, "expires_at", in.ExpiresAt, MaxShortField) {
 		t, ok := parseWhen(in.ExpiresAt)
 		switch {
 		case !ok:

@@ -137,7 +137,7 @@ func (s *Service) SubscribeNewApp(ctx context.Context, actor *store.User, t *sto
 func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App, in SubscribeInput, errs map[string]string) (*store.Subscription, error) {
 	in.API, in.Plan = slug.Normalize(in.API), slug.Normalize(in.Plan)
 	in.Major, in.Purpose = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(in.Major), "v")), strings.TrimSpace(in.Purpose)
-	apperr.Text(errs, "major", in.Major, MaxShortField)
+	apperr.Line(errs, "major", in.Major, MaxShortField)
 	if in.Purpose == "" || !utf8.ValidString(in.Purpose) || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
 		errs["purpose"] = fmt.Sprintf("Say in up to %d characters what the app will use the API for: the team that approves reads it.", MaxPurpose)
 	}
