@@ -169,3 +169,18 @@ func CheckLine(field, value string, max int) error {
 	}
 	return &InputError{Fields: errs}
 }
+
+// Clean drops from s the characters Text (line false) or Line (line true)
+// refuses, for a text that comes from a document rather than from a person
+// who can be asked to correct it (an imported description's title).
+func Clean(s string, line bool) string {
+	if badRune(s, line) == "" {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if badRune(string(r), line) != "" {
+			return -1
+		}
+		return r
+	}, s)
+}

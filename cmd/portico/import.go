@@ -288,7 +288,7 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	name := strings.TrimSpace(imp.opts.name)
 	explicit := name != ""
 	if !explicit {
-		name = strings.Join(strings.Fields(title), " ")
+		name = strings.Join(strings.Fields(apperr.Clean(title, true)), " ")
 		if utf8.RuneCountInString(name) > lifecycle.MaxAPIName {
 			name = string([]rune(name)[:lifecycle.MaxAPIName])
 		}
@@ -300,8 +300,11 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	if !utf8.ValidString(description) {
 		description = "" // the spec's own checks report it; the API is created without
 	}
+	// Control characters (and in the name, bidirectional overrides) are
+	// refused in what people type; from a spec they are dropped.
+	description = apperr.Clean(description, false)
 	a, err = imp.life.CreateAPI(ctx, imp.actor, imp.team, lifecycle.APIInput{Slug: slug, Name: name, Visibility: store.VisibilityPublic,
-		Summary: firstSentence(markdown.PlainText(description)), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
+		Summary: apperr.Clean(firstSentence(markdown.PlainText(description)), true), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
 	var ie *apperr.InputError
 	if explicit && errors.As(err, &ie) && ie.Fields["name"] != "" {
 		return nil, false, fmt.Errorf("--name: %s", ie.Fields["name"])

@@ -340,3 +340,29 @@ func TestImportDirFollowsSymlinks(t *testing.T) {
 		t.Errorf("import --dir with a link to a folder: error %v, printed:\n%s\nwant it refused", err, out.String())
 	}
 }
+
+// TestImportDropsControlCharacters: a spec whose title or description holds
+// control characters or bidirectional overrides (which API names, summaries
+// and descriptions may not hold) is imported with those characters dropped
+// from the API's name, summary and description, not refused.
+func TestImportDropsControlCharacters(t *testing.T) {
+	vars := importFixture(t)
+	p := filepath.Join(t.TempDir(), "odd.json")
+	spec := `{"openapi":"3.0.3","info":{"title":"Odd\u001b[31m \u202eAPI","version":"1.0.0","description":"Sends\u0007 \u202bodd things.\tFast.\nReally."},"paths":{"/o":{"get":{"responses":{"200":{"description":"ok"}}}}}}`
+	if err := os.WriteFile(p, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e, _, _ := testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"import", "--team", "payments", "--as", "admin", p}, e); err != nil {
+		t.Fatalf("import: %v, want the API created", err)
+	}
+	withStore(t, vars, func(s *store.Store) {
+		a, err := s.APIBySlug(context.Background(), "odd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Name != "Odd[31m API" || a.Summary != "Sends odd things." || a.Description != "Sends \u202bodd things.\tFast.\nReally." {
+			t.Errorf("got name %q, summary %q, description %q; want the control characters dropped", a.Name, a.Summary, a.Description)
+		}
+	})
+}
