@@ -52,7 +52,19 @@ func TestGatewaySettingsPutIsIdempotent(t *testing.T) {
 		t.Fatalf("first PUT: %d %v", res.StatusCode, first)
 	}
 	d0, a0, p0 := counts()
+	updated := func() string {
+		t.Helper()
+		a, err := e.store.APIBySlug(ctx, "orders")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.UpdatedAt.String()
+	}
+	u0 := updated()
 	res, again := e.api("PUT", "/api/v1/apis/orders/gateway/1", tok, body)
+	if u := updated(); u != u0 {
+		t.Errorf("identical PUT: the API's update time moved %s → %s; want it unchanged", u0, u)
+	}
 	if res.StatusCode != 200 || again["id"] != first["id"] {
 		t.Errorf("identical PUT: %d, deployment %v; want 200 with deployment %v", res.StatusCode, again["id"], first["id"])
 	}

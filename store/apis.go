@@ -64,6 +64,22 @@ func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API) error {
 	return nil
 }
 
+// LockAPI holds an API's row until tx ends, so that changes of the API made
+// under it happen one after the other: the second reads what the first
+// wrote. On PostgreSQL the row is locked FOR UPDATE; on SQLite the
+// transaction holds the database's write lock from its start
+// (_txlock=immediate).
+func (s *Store) LockAPI(ctx context.Context, db bun.IDB, id int64) error {
+	if s.dialect != PostgreSQL {
+		return nil
+	}
+	var locked int64
+	if err := db.NewSelect().Model((*API)(nil)).Column("id").Where("id = ?", id).For("UPDATE").Scan(ctx, &locked); err != nil {
+		return fmt.Errorf("lock api: %w", translate(err))
+	}
+	return nil
+}
+
 // TouchAPI moves the update time of an API forward (a version changed).
 func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
 	if _, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", s.now()).Where("id = ?", id).Exec(ctx); err != nil {

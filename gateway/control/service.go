@@ -443,11 +443,11 @@ func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major
 		created bool
 	)
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// The settings in force are read after taking the API's row (its
-		// lock on PostgreSQL; SQLite's transaction holds the write lock
-		// from its start): of two identical deployments at once (a
-		// double click, a retried PUT), the second sees the first's.
-		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+		// The settings in force are read under the API's lock: of two
+		// identical deployments at once (a double click, a retried PUT),
+		// the second sees the first's. (A lock, not a write: the API
+		// itself does not change.)
+		if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
 			return err
 		}
 		prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
