@@ -269,6 +269,20 @@ func (b *browser) login(p *portal, username string) {
 	)
 }
 
+// createTeam creates a team through its form, as the logged-in user, and
+// waits for the team's page.
+func (b *browser) createTeam(p *portal, name, slug string) {
+	b.t.Helper()
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), name),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), slug),
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)),
+	)
+}
+
 func TestLoginAndBoostedForms(t *testing.T) {
 	p := startPortal(t)
 	b := newBrowser(t)
@@ -281,14 +295,7 @@ func TestLoginAndBoostedForms(t *testing.T) {
 	}
 
 	// A boosted form: htmx sends it with the CSRF header and follows HX-Redirect.
-	b.do(
-		chromedp.Navigate(p.url+"/teams/new"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
-		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
-		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
-		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)),
-	)
+	b.createTeam(p, "Payments", "payments")
 	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "Payments created") {
 		t.Errorf("flash after creating a team = %q", got)
 	}

@@ -18,13 +18,8 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 
 	// A team whose only owner is the admin; removing that owner is refused
 	// with an error flash.
+	b.createTeam(p, "Payments", "payments")
 	b.do(
-		chromedp.Navigate(p.url+"/teams/new"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
-		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
-		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
-		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="add-member-form"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="add-member-form"] input[name="username"]`), "admin"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="add-member-form"] select[name="role"]`), "owner"),
 		chromedp.Click(chromedp.CSS(`[data-testid="add-member-form"] button[type="submit"]`)),

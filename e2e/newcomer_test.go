@@ -42,14 +42,7 @@ func TestFlashOnceAndUploadKept(t *testing.T) {
 	b.login(p, "admin")
 
 	// Set at depth 1 (POST /teams), shown at depth 2.
-	b.do(
-		chromedp.Navigate(p.url+"/teams/new"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
-		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
-		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
-		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)),
-	)
+	b.createTeam(p, "Payments", "payments")
 	if got := b.flashes(); len(got) != 1 || !strings.Contains(got[0], "Payments created") {
 		t.Errorf("after creating a team: flashes %q, want the one creation message", got)
 	}
