@@ -112,11 +112,22 @@ const (
 	maxFilterWords = 8
 )
 
+// cutFilter keeps the first maxFilterLen characters of a filter, as the
+// filter box's maxlength does: never a character cut in two.
+func cutFilter(q string) string {
+	n := 0
+	for i := range q {
+		if n == maxFilterLen {
+			return q[:i]
+		}
+		n++
+	}
+	return q
+}
+
 // filterWords splits a docs filter into lowercase words, bounded.
 func filterWords(q string) []string {
-	if len(q) > maxFilterLen {
-		q = q[:maxFilterLen]
-	}
+	q = cutFilter(q)
 	words := strings.Fields(strings.ToLower(q))
 	if len(words) > maxFilterWords {
 		words = words[:maxFilterWords]

@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -367,5 +370,33 @@ webhooks:
 	f := doc(t, b.get("/apis/hooks/versions/1.0.0?q=webhook")).Find(`[data-testid="docs"] [data-testid="operation"]`)
 	if f.Length() != 1 || f.Find(`[data-testid="webhook"]`).Length() != 1 {
 		t.Errorf("filter webhook: got %d operations, want the webhook alone", f.Length())
+	}
+}
+
+// The docs filter box takes 200 characters, and the server keeps the
+// same: a filter of three-byte characters is neither cut in the middle of
+// a character nor cut short.
+func TestDocsFilterKeepsWholeCharacters(t *testing.T) {
+	_, b := bigDocs(t)
+	q := strings.Repeat("検", 70) // 210 bytes, 70 characters
+	res := b.get("/apis/big/versions/1.0.0?q=" + url.QueryEscape(q))
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(raw) {
+		t.Error("the page is not valid UTF-8")
+	}
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Find(`input[name="q"]`).AttrOr("value", ""); got != q {
+		t.Errorf("filter box = %q (%d bytes), want the 70 characters typed", got, len(got))
+	}
+	long := strings.Repeat("検", 250)
+	if got := doc(t, b.get("/apis/big/versions/1.0.0?q="+url.QueryEscape(long))).Find(`input[name="q"]`).AttrOr("value", ""); got != strings.Repeat("検", 200) {
+		t.Errorf("a 250-character filter kept %d characters, want 200", utf8.RuneCountInString(got))
 	}
 }

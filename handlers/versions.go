@@ -235,10 +235,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	}
 	state := lifecycle.State(v.State)
 	domain := policy.TeamDomain(a.Team.Slug)
-	filter := strings.TrimSpace(c.Query("q"))
-	if len(filter) > maxFilterLen {
-		filter = filter[:maxFilterLen]
-	}
+	filter := cutFilter(strings.TrimSpace(c.Query("q")))
 	p := apis.Version{
 		API: apiHeader(a), Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
