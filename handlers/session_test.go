@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
@@ -533,5 +534,29 @@ func TestNotFoundPageNamesTheUser(t *testing.T) {
 		if got := d.Find(`[data-testid="profile-link"]`).Text(); !strings.Contains(got, "alice") {
 			t.Errorf("GET %s: the 404 page does not name alice (profile link %q)", path, got)
 		}
+	}
+}
+
+// A browser whose User-Agent is long and not ASCII still logs in, and the
+// session keeps whole characters of it.
+func TestLoginWithALongNonASCIIUserAgent(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", policy.RoleMember, "", "")
+	b := e.browser()
+	form := url.Values{"username": {"alice"}, "password": {testPassword}, "_csrf": {b.csrf()}}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", strings.Repeat("é", 200))
+	res := b.do(req)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: status %d, want 303", res.StatusCode)
+	}
+	sess, _, err := e.store.SessionUser(context.Background(), auth.HashToken(b.cookies["portico_session"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.ValidString(sess.UserAgent) || len(sess.UserAgent) > 255 {
+		t.Errorf("stored user agent %q (%d bytes): want valid UTF-8 of at most 255 bytes", sess.UserAgent, len(sess.UserAgent))
 	}
 }
