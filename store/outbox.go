@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 )
@@ -158,7 +159,11 @@ func (s *Store) CompleteOutbox(ctx context.Context, m OutboxMessage) error {
 func (s *Store) RetryOutbox(ctx context.Context, m OutboxMessage, cause error, backoff time.Duration) error {
 	msg := cause.Error()
 	if len(msg) > 1000 {
-		msg = msg[:1000]
+		n := 1000 // cut between characters
+		for n > 0 && !utf8.RuneStart(msg[n]) {
+			n--
+		}
+		msg = msg[:n]
 	}
 	now, err := s.ClockNow(ctx)
 	if err != nil {

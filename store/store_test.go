@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -366,6 +367,34 @@ func TestOutbox(t *testing.T) {
 		stats, err := s.OutboxStats(ctx)
 		if err != nil || stats["search.index"] != 0 {
 			t.Errorf("OutboxStats = %v, %v; want nothing pending", stats, err)
+		}
+	})
+}
+
+// A long failure that is not ASCII (a search engine's or webhook's message)
+// is kept cut between characters.
+func TestOutboxRetryKeepsWholeCharacters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return s.Enqueue(ctx, tx, "search.index", map[string]string{"api": "1"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("ClaimOutbox = %+v, %v", msgs, err)
+		}
+		if err := s.RetryOutbox(ctx, msgs[0], errors.New("x"+strings.Repeat("é", 600)), 0); err != nil {
+			t.Fatal(err)
+		}
+		retried, err := s.ClaimOutbox(ctx, "", 10, time.Minute)
+		if err != nil || len(retried) != 1 {
+			t.Fatalf("claim after retry = %+v, %v", retried, err)
+		}
+		if e := retried[0].LastError; !utf8.ValidString(e) || len(e) > 1000 {
+			t.Errorf("last error: valid UTF-8 %v, %d bytes; want valid UTF-8 of at most 1000 bytes", utf8.ValidString(e), len(e))
 		}
 	})
 }
