@@ -79,7 +79,10 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
 	}
 	if status >= 500 {
-		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "request_id", requestID(c), "err", err)
+		if id := requestID(c); id != "" {
+			msg += " Request id: " + id + " (give it to the portal's operator)."
+		}
 	}
 	if forPrograms(c.Path()) {
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}

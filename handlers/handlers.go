@@ -22,6 +22,7 @@ import (
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/reqid"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -108,6 +109,7 @@ type IndexFeed interface {
 // Handler holds what every handler needs.
 type Handler struct {
 	store   *store.Store
+	ids     *reqid.Source // request ids
 	policy  *policy.Enforcer
 	hasher  *auth.Hasher
 	log     *slog.Logger
@@ -151,6 +153,7 @@ const descriptionCacheBytes = 8 << 20
 func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h := &Handler{
 		store:   s,
+		ids:     reqid.New(),
 		policy:  p,
 		hasher:  opts.Hasher,
 		log:     opts.Logger,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/reqid"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -44,9 +45,20 @@ func (h *Handler) recoverPanic(c *fiber.Ctx) (err error) {
 
 // logRequests logs one structured line per request and feeds the metrics.
 // It logs the path without the query string, and never headers or bodies,
-// so no password or token reaches the log.
+// so no password or token reaches the log. Each request has an id, taken
+// from its X-Request-Id when a proxy sent a sane one (reqid.Valid), made
+// otherwise: the answer carries it, and the log lines of the request name
+// it (request_id), so that an operator finds those of a user's error.
 func (h *Handler) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	id := c.Get(reqid.Header)
+	if !reqid.Valid([]byte(id)) {
+		id = h.ids.Next()
+	} else {
+		id = strings.Clone(id) // the header's bytes belong to the connection's buffer
+	}
+	c.Locals(requestIDKey, id)
+	c.Set(reqid.Header, id)
 	err := c.Next()
 	if err != nil {
 		if herr := h.handleError(c, err); herr != nil {
@@ -69,7 +81,7 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}
-	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", h.clientIP(c)}
+	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", h.clientIP(c), "request_id", id}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user", u.Username)
 	}

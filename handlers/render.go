@@ -62,6 +62,7 @@ const (
 	appKey
 	subscriptionKey
 	keyLocal
+	requestIDKey
 )
 
 // local returns the request-scoped value under k, or T's zero value.
@@ -79,6 +80,9 @@ func currentSubscription(c *fiber.Ctx) *store.Subscription {
 func currentKey(c *fiber.Ctx) *store.APIKey { return local[*store.APIKey](c, keyLocal) }
 
 func currentUser(c *fiber.Ctx) *store.User { return local[*store.User](c, userKey) }
+
+// requestID is the id of the request, also in its answer's X-Request-Id (see logRequests).
+func requestID(c *fiber.Ctx) string { return local[string](c, requestIDKey) }
 
 func currentSession(c *fiber.Ctx) *store.Session { return local[*store.Session](c, sessionKey) }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/reqid"
 )
 
 // Limiter decides whether a subscription may send one more request. The
@@ -118,7 +119,7 @@ type Node struct {
 	opts    Options
 	cfg     atomic.Pointer[config]
 	metrics *metrics
-	reqIDs  requestIDs
+	reqIDs  *reqid.Source
 	// usage counts the requests of known keys for the usage reports.
 	usage        *usageRecorder
 	usageMetrics *usageMetrics
@@ -148,7 +149,7 @@ func New(opts Options) *Node {
 	if l, ok := opts.Limiter.(quotaSharer); ok {
 		n.quota, n.sharer = newQuotaShare(), l
 	}
-	n.reqIDs.init()
+	n.reqIDs = reqid.New()
 	return n
 }
 
@@ -301,7 +302,7 @@ func (n *Node) server() *fasthttp.Server {
 			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 				// A chunked body read past its limit: fasthttp has reset
 				// the request, whose route and key are no longer known.
-				reqID := n.reqIDs.next()
+				reqID := n.reqIDs.Next()
 				ctx.Response.Header.Set(headerRequestID, reqID)
 				writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the node reads: %d bytes with a valid key for the route, %d without", n.opts.MaxRequestBody, n.preBodyLimit()), reqID, nil)
 				return
@@ -312,7 +313,7 @@ func (n *Node) server() *fasthttp.Server {
 				// to ErrSmallReadBuffer.
 				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"
 			}
-			reqID := n.reqIDs.next()
+			reqID := n.reqIDs.Next()
 			ctx.Response.Header.Set(headerRequestID, reqID)
 			writeProblem(ctx, status, detail, reqID, nil)
 		},

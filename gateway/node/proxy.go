@@ -3,16 +3,13 @@ package node
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -20,12 +17,13 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/ratelimit"
+	"github.com/portico-dev/portico/reqid"
 )
 
 // Headers the node reads and sets.
 const (
 	headerAPIKey       = "X-API-Key"
-	headerRequestID    = "X-Request-Id"
+	headerRequestID    = reqid.Header
 	headerTeam         = "X-Portico-Team"
 	headerApp          = "X-Portico-App"
 	headerSubscription = "X-Portico-Subscription"
@@ -34,41 +32,6 @@ const (
 // hopByHop are the headers that concern one connection, not the message
 // (RFC 9110 7.6.1); fasthttp manages Connection and Transfer-Encoding.
 var hopByHop = []string{"Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade"}
-
-// requestIDs makes request ids: a random per-process prefix and a counter,
-// unique without a system call per request.
-type requestIDs struct {
-	prefix string
-	n      atomic.Uint64
-}
-
-func (r *requestIDs) init() {
-	var b [6]byte
-	rand.Read(b[:])
-	r.prefix = hex.EncodeToString(b[:]) + "-"
-}
-
-func (r *requestIDs) next() string {
-	var b strings.Builder
-	b.Grow(len(r.prefix) + 13)
-	b.WriteString(r.prefix)
-	var n [13]byte
-	b.Write(strconv.AppendUint(n[:0], r.n.Add(1), 36))
-	return b.String()
-}
-
-// validRequestID accepts a client's id of up to 128 safe characters.
-func validRequestID(b []byte) bool {
-	if len(b) == 0 || len(b) > 128 {
-		return false
-	}
-	for _, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
-			return false
-		}
-	}
-	return true
-}
 
 // outcome is what the access log and metrics record about one request.
 type outcome struct {
@@ -105,10 +68,10 @@ func (n *Node) handle(ctx *fasthttp.RequestCtx) { n.answer(ctx, true) }
 func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 	start := time.Now()
 	var reqID string
-	if id := ctx.Request.Header.Peek(headerRequestID); validRequestID(id) {
+	if id := ctx.Request.Header.Peek(headerRequestID); reqid.Valid(id) {
 		reqID = string(id)
 	} else {
-		reqID = n.reqIDs.next()
+		reqID = n.reqIDs.Next()
 	}
 	var o outcome
 	if n.opts.AccessLog != nil {
