@@ -195,13 +195,18 @@ func upgradedCopy(d *Document) (*openapi3.T, error) {
 // withCommonParamsMoved returns a copy of t in which each path is prefixed
 // with base (the servers' base path), each operation also lists the
 // parameters of its path item (unless it declares one of the same name and
-// location itself) and path items have none. Only the path items and
-// operations are copied; t is left as it was.
+// location itself) and path items have none. Header names are lowercased
+// (header parameters, response headers and the header of an apiKey
+// security scheme): HTTP header names are case-insensitive, so a header
+// whose name only changes case is the same header. Only what changes is
+// copied (path items, operations, parameters and responses with headers,
+// security schemes); t is left as it was.
 func withCommonParamsMoved(t *openapi3.T, base string) *openapi3.T {
-	if t.Paths == nil {
-		return t
-	}
 	c := *t
+	c.Components = lowerSchemeHeaders(t.Components)
+	if t.Paths == nil {
+		return &c
+	}
 	c.Paths = openapi3.NewPathsWithCapacity(t.Paths.Len())
 	c.Paths.Extensions = t.Paths.Extensions
 	for path, item := range t.Paths.Map() {
@@ -213,18 +218,91 @@ func withCommonParamsMoved(t *openapi3.T, base string) *openapi3.T {
 		ic := *item
 		ic.Parameters = nil
 		ic.AdditionalOperations = nil
+		common := lowerHeaderParams(item.Parameters)
 		for method, op := range item.Operations() {
 			oc := *op
-			oc.Parameters = slices.Clone(op.Parameters)
-			for _, p := range item.Parameters {
-				if p == nil || p.Value == nil || op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
+			oc.Parameters = lowerHeaderParams(op.Parameters)
+			own := len(oc.Parameters)
+			for _, p := range common {
+				if p == nil || p.Value == nil || oc.Parameters[:own].GetByInAndName(p.Value.In, p.Value.Name) != nil {
 					continue
 				}
 				oc.Parameters = append(oc.Parameters, p)
 			}
+			oc.Responses = lowerResponseHeaders(op.Responses)
 			ic.SetOperation(method, &oc)
 		}
 		c.Paths.Set(path, &ic)
+	}
+	return &c
+}
+
+// lowerHeaderParams returns a copy of params in which the names of header
+// parameters are lowercase.
+func lowerHeaderParams(params openapi3.Parameters) openapi3.Parameters {
+	out := slices.Clone(params)
+	for i, p := range out {
+		if p == nil || p.Value == nil || p.Value.In != openapi3.ParameterInHeader || strings.ToLower(p.Value.Name) == p.Value.Name {
+			continue
+		}
+		v := *p.Value
+		v.Name = strings.ToLower(v.Name)
+		pc := *p
+		pc.Value = &v
+		out[i] = &pc
+	}
+	return out
+}
+
+// lowerResponseHeaders returns responses, or a copy of it in which the
+// responses that have headers name them in lowercase.
+func lowerResponseHeaders(responses *openapi3.Responses) *openapi3.Responses {
+	if responses == nil {
+		return nil
+	}
+	withHeaders := false
+	for _, r := range responses.Map() {
+		withHeaders = withHeaders || (r != nil && r.Value != nil && len(r.Value.Headers) > 0)
+	}
+	if !withHeaders {
+		return responses
+	}
+	out := openapi3.NewResponsesWithCapacity(responses.Len())
+	out.Extensions, out.Origin = responses.Extensions, responses.Origin
+	for code, r := range responses.Map() {
+		if r != nil && r.Value != nil && len(r.Value.Headers) > 0 {
+			v := *r.Value
+			v.Headers = make(openapi3.Headers, len(r.Value.Headers))
+			for name, h := range r.Value.Headers {
+				v.Headers[strings.ToLower(name)] = h
+			}
+			rc := *r
+			rc.Value = &v
+			r = &rc
+		}
+		out.Set(code, r)
+	}
+	return out
+}
+
+// lowerSchemeHeaders returns components, or a copy of it in which the
+// header of each apiKey security scheme sent in a header is lowercase (one
+// sent in a query parameter or a cookie keeps its case).
+func lowerSchemeHeaders(components *openapi3.Components) *openapi3.Components {
+	if components == nil || len(components.SecuritySchemes) == 0 {
+		return components
+	}
+	c := *components
+	c.SecuritySchemes = make(openapi3.SecuritySchemes, len(components.SecuritySchemes))
+	for name, s := range components.SecuritySchemes {
+		if s != nil && s.Value != nil && s.Value.Type == "apiKey" && s.Value.In == "header" {
+			v := *s.Value
+			v.Name = strings.ToLower(v.Name)
+			sc := *s
+			sc.Value = &v
+			s = &sc
+		}
+		c.SecuritySchemes[name] = s
 	}
 	return &c
 }

@@ -278,3 +278,64 @@ func mustJSON(t *testing.T, d *Document) []byte {
 	}
 	return j
 }
+
+// HTTP header names are case-insensitive (RFC 9110, section 5.1): a header
+// parameter, a response header or an API key header that only changes case
+// is the same header, and no change. Other names keep their case.
+func TestDiffHeaderNamesIgnoreCase(t *testing.T) {
+	const headers = `openapi: 3.0.3
+info: {title: Headers, version: "1.0.0"}
+security: [{key: []}]
+paths:
+  /a:
+    parameters: [{name: X-Trace, in: header, required: true, schema: {type: string}}]
+    get:
+      parameters:
+        - {name: X-Tenant, in: header, required: true, schema: {type: string}}
+        - {name: q, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-Rate-Limit: {required: true, schema: {type: integer}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Api-Key}
+`
+	base := mustParse(t, []byte(headers))
+	for _, tt := range []struct {
+		name, from, to string
+		// want is the id of the breaking change expected, "" for none.
+		want string
+	}{
+		{"operation header parameter", "name: X-Tenant", "name: x-tenant", ""},
+		{"path header parameter", "name: X-Trace", "name: x-trace", ""},
+		{"response header", "X-Rate-Limit:", "x-rate-limit:", ""},
+		{"API key header", "name: X-Api-Key", "name: x-api-key", ""},
+		{"header parameter type", "name: X-Tenant, in: header, required: true, schema: {type: string}", "name: x-tenant, in: header, required: true, schema: {type: integer}", "request-parameter-type-changed"},
+		{"response header removed", "            X-Rate-Limit: {required: true, schema: {type: integer}}\n", "", "required-response-header-removed"},
+		{"query parameter", "name: q,", "name: Q,", "new-required-request-parameter"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(headers, tt.from) {
+				t.Fatalf("%q is not in the base", tt.from)
+			}
+			rev := mustParse(t, []byte(strings.Replace(headers, tt.from, tt.to, 1)))
+			before := [][]byte{mustJSON(t, base), mustJSON(t, rev)}
+			r, err := Diff(base, rev)
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			got := changeIDs(r, LevelError)
+			if tt.want == "" && len(got) > 0 {
+				t.Errorf("breaking changes: got %+v, want none", r.BreakingChanges())
+			}
+			if tt.want != "" && !slices.Contains(got, tt.want) {
+				t.Errorf("breaking changes: got %q, want %s among them", got, tt.want)
+			}
+			if after := [][]byte{mustJSON(t, base), mustJSON(t, rev)}; !bytes.Equal(before[0], after[0]) || !bytes.Equal(before[1], after[1]) {
+				t.Errorf("Diff changed a document")
+			}
+		})
+	}
+}
