@@ -103,9 +103,11 @@ func ruleset() []lintRule {
 			},
 		},
 		{
-			Rule: Rule{"operation-security", SeverityWarn, "Every operation is covered by a security requirement, global or its own; an explicit empty security list marks a public operation."},
+			Rule: Rule{"operation-security", SeverityWarn, "Every operation is covered by a security requirement, global or its own; an explicit empty security list (security: []) marks a public operation, or a public API when it is the global one."},
 			op: func(t *openapi3.T, r opRef) []string {
-				if r.op.Security != nil || len(t.Security) > 0 {
+				// A nil list is an absent one; an empty one (security: [])
+				// marks the operation, or the whole API, public.
+				if r.op.Security != nil || t.Security != nil {
 					return nil
 				}
 				return []string{r.label() + " has no security requirement and there is no global one: declare one, or security: [] if it is public"}

@@ -178,3 +178,23 @@ paths:
 		t.Errorf("second Lint: got %d findings, want %d", len(again), len(got))
 	}
 }
+
+// A global explicit empty security list marks the whole API public, as the
+// rule's message itself advises: no operation is then without security.
+func TestLintGlobalEmptySecurityIsPublic(t *testing.T) {
+	for name, src := range map[string]string{
+		"openapi 3": edit(t, "security:\n  - key: []\n", "security: []\n"),
+		"swagger 2": `swagger: "2.0"
+info: {title: Pets, version: "1.0", description: All the pets.}
+host: api.example.com
+security: []
+paths:
+  /pets:
+    get: {operationId: listPets, summary: List pets, tags: [pets], responses: {"200": {description: ok}, "404": {description: none}}}
+`,
+	} {
+		if got := Lint(mustParse(t, []byte(src))); len(got) != 0 {
+			t.Errorf("%s: got findings %+v, want none", name, got)
+		}
+	}
+}
