@@ -339,3 +339,76 @@ components:
 		})
 	}
 }
+
+// additionalProperties: false set on a request schema that allowed other
+// properties refuses requests that were valid: a client sending a property
+// the schema does not list is now rejected. oasdiff has no check for it
+// (it reads an absent additionalProperties and false alike).
+func TestDiffRequestAdditionalPropertiesDisallowed(t *testing.T) {
+	const api = `openapi: 3.0.3
+info: {title: Orders, version: "1.0.0"}
+paths:
+  /orders:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Order"}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        id: {type: string}
+        lines:
+          type: array
+          items: {$ref: "#/components/schemas/Line"}
+        next: {$ref: "#/components/schemas/Order"}
+    Line:
+      type: object
+      ADDLINE
+      properties:
+        sku: {type: string}
+`
+	for _, tt := range []struct {
+		name, base, rev string
+		// want is the text of the breaking change expected on POST
+		// /orders, "" for none.
+		want string
+	}{
+		{"on the body", strings.Replace(api, "ADDLINE", "", 1), strings.NewReplacer("ADDLINE", "", "    Order:\n      type: object\n", "    Order:\n      type: object\n      additionalProperties: false\n").Replace(api), "`additionalProperties: false` was set on the request body"},
+		{"on a nested item", strings.Replace(api, "ADDLINE", "", 1), strings.Replace(api, "ADDLINE", "additionalProperties: false", 1), "`lines/items`"},
+		{"from true", strings.Replace(api, "ADDLINE", "additionalProperties: true", 1), strings.Replace(api, "ADDLINE", "additionalProperties: false", 1), "`lines/items`"},
+		{"already false", strings.Replace(api, "ADDLINE", "additionalProperties: false", 1), strings.Replace(api, "ADDLINE", "additionalProperties: false", 1), ""},
+		{"lifted", strings.Replace(api, "ADDLINE", "additionalProperties: false", 1), strings.Replace(api, "ADDLINE", "", 1), ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Diff(mustParse(t, []byte(tt.base)), mustParse(t, []byte(tt.rev)))
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			var got []Change
+			for _, c := range r.BreakingChanges() {
+				if c.ID == RuleRequestAdditionalPropertiesDisallowed {
+					got = append(got, c)
+				}
+			}
+			if tt.want == "" {
+				if len(got) > 0 || r.Breaking() {
+					t.Errorf("breaking changes: got %+v, want none", r.BreakingChanges())
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Operation != "POST /orders" || !strings.Contains(got[0].Text, tt.want) || got[0].Line == 0 {
+				t.Errorf("breaking changes: got %+v, want one %s on POST /orders with a line and a text containing %q", r.BreakingChanges(), RuleRequestAdditionalPropertiesDisallowed, tt.want)
+			}
+		})
+	}
+}

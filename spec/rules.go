@@ -108,6 +108,8 @@ func buildCatalogue() {
 	}
 	breaking = append(breaking, RuleInfo{ID: RuleBasePathChanged, Kind: KindBreaking, Default: SeverityWarn,
 		Description: "The servers' base path changed. Operations are compared by base path + path, so a segment moving between the server URL and the paths is no change, and a real move of every URL is reported once, here, besides the removed operations."})
+	breaking = append(breaking, RuleInfo{ID: RuleRequestAdditionalPropertiesDisallowed, Kind: KindBreaking, Default: SeverityError,
+		Description: "A request body schema, or an object within it, that accepted properties it does not list now refuses them (additionalProperties: false was set). oasdiff has no check for it."})
 	slices.SortFunc(breaking, func(a, b RuleInfo) int { return strings.Compare(a.ID, b.ID) })
 	out = append(out, breaking...)
 	catalogue = out
@@ -152,3 +154,7 @@ func (rs RuleSet) Severity(id, fallback string) string {
 
 // ValidSeverity reports whether s is a severity a rule can have.
 func ValidSeverity(s string) bool { return slices.Contains(Severities(), s) }
+
+// RuleRequestAdditionalPropertiesDisallowed reports additionalProperties:
+// false set on a request schema that accepted properties it does not list.
+const RuleRequestAdditionalPropertiesDisallowed = "request-additional-properties-disallowed"

@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// maxSchemaPairs bounds the pairs of schemas additionalPropertiesChanges
+// compares in one Diff: with $ref, a description of n schemas can lead to
+// paths without end (cycles) or to the same pair many times; each pair is
+// compared once per request body, and at most this many in all.
+const maxSchemaPairs = 200_000
+
+// pathTemplate matches a path parameter of a path template.
+var pathTemplate = regexp.MustCompile(`\{[^{}]*\}`)
+
+// opPair is an operation as in the base and in the revision.
+type opPair struct {
+	method, path string // path is the revision's
+	base, rev    *openapi3.Operation
+}
+
+// commonOperations lists the operations of both base and rev (as prepared by
+// withCommonParamsMoved), matched by method and path with the names of
+// path parameters left out (/a/{id} and /a/{key} are one path), in path
+// and method order.
+func commonOperations(base, rev *openapi3.T) []opPair {
+	if base.Paths == nil || rev.Paths == nil {
+		return nil
+	}
+	byShape := map[string]*openapi3.PathItem{}
+	for p, item := range base.Paths.Map() {
+		byShape[pathTemplate.ReplaceAllString(p, "{}")] = item
+	}
+	var out []opPair
+	for p, item := range rev.Paths.Map() {
+		bi := byShape[pathTemplate.ReplaceAllString(p, "{}")]
+		if bi == nil || item == nil {
+			continue
+		}
+		for m, op := range item.Operations() {
+			if bop := bi.GetOperation(m); bop != nil && op != nil {
+				out = append(out, opPair{method: strings.ToUpper(m), path: p, base: bop, rev: op})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b opPair) int {
+		if c := strings.Compare(a.path, b.path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.method, b.method)
+	})
+	return out
+}
+
+// additionalPropertiesChanges reports the request schemas of the
+// operations of both base and rev that accepted properties they do not
+// list and no longer do (additionalProperties: false). oasdiff reads an
+// absent additionalProperties as false, so it reports nothing there.
+func additionalPropertiesChanges(base, rev *openapi3.T) []Change {
+	var out []Change
+	seen := map[[2]*openapi3.Schema]bool{}
+	budget := maxSchemaPairs
+	for _, op := range commonOperations(base, rev) {
+		if op.base.RequestBody == nil || op.base.RequestBody.Value == nil || op.rev.RequestBody == nil || op.rev.RequestBody.Value == nil {
+			continue
+		}
+		bc, rc := op.base.RequestBody.Value.Content, op.rev.RequestBody.Value.Content
+		types := make([]string, 0, len(rc))
+		for mt := range rc {
+			types = append(types, mt)
+		}
+		slices.Sort(types)
+		for _, mt := range types {
+			b, r := bc[mt], rc[mt]
+			if b == nil || r == nil {
+				continue
+			}
+			// Pairs are compared once per operation: the same schema
+			// reached again within the request is a cycle or a repeat.
+			clear(seen)
+			walkAdditional(b.Schema, r.Schema, "", seen, &budget, func(at string) {
+				where := "the request body"
+				if at != "" {
+					where = "the request property `" + at + "`"
+				}
+				out = append(out, Change{
+					ID:        RuleRequestAdditionalPropertiesDisallowed,
+					Level:     RuleSet(nil).Severity(RuleRequestAdditionalPropertiesDisallowed, SeverityError),
+					Operation: op.method + " " + op.path,
+					Path:      op.path,
+					Text: fmt.Sprintf("`additionalProperties: false` was set on %s (media type `%s`): a request sending a property it does not list is now refused",
+						where, mt),
+				})
+			})
+		}
+	}
+	return out
+}
+
+// walkAdditional compares the schemas b and r found at the same place (at,
+// as "lines/items"; empty for the body) and below it, calling found where
+// b accepted unlisted properties and r does not. It compares no pair in
+// seen, and at most budget pairs.
+func walkAdditional(b, r *openapi3.SchemaRef, at string, seen map[[2]*openapi3.Schema]bool, budget *int, found func(at string)) {
+	if b == nil || r == nil || b.Value == nil || r.Value == nil {
+		return
+	}
+	bv, rv := b.Value, r.Value
+	k := [2]*openapi3.Schema{bv, rv}
+	if seen[k] || *budget <= 0 {
+		return
+	}
+	seen[k] = true
+	*budget--
+	if isObjectSchema(bv) && !closed(bv) && closed(rv) && !rv.ReadOnly {
+		found(at)
+	}
+	join := func(seg string) string {
+		if at == "" {
+			return seg
+		}
+		return at + "/" + seg
+	}
+	names := make([]string, 0, len(rv.Properties))
+	for name := range rv.Properties {
+		if _, ok := bv.Properties[name]; ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if p := rv.Properties[name]; p != nil && p.Value != nil && p.Value.ReadOnly {
+			continue // not sent in requests
+		}
+		walkAdditional(bv.Properties[name], rv.Properties[name], join(name), seen, budget, found)
+	}
+	walkAdditional(bv.Items, rv.Items, join("items"), seen, budget, found)
+	walkAdditional(bv.AdditionalProperties.Schema, rv.AdditionalProperties.Schema, join("additionalProperties"), seen, budget, found)
+	for _, of := range []struct {
+		name string
+		b, r openapi3.SchemaRefs
+	}{{"allOf", bv.AllOf, rv.AllOf}, {"anyOf", bv.AnyOf, rv.AnyOf}, {"oneOf", bv.OneOf, rv.OneOf}} {
+		if len(of.b) != len(of.r) {
+			continue // alternatives added or removed: oasdiff reports those
+		}
+		for i := range of.r {
+			walkAdditional(of.b[i], of.r[i], join(fmt.Sprintf("%s[%d]", of.name, i)), seen, budget, found)
+		}
+	}
+}
+
+// closed reports whether s accepts no property it does not list.
+func closed(s *openapi3.Schema) bool {
+	return s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
+}
+
+// isObjectSchema reports whether s describes objects: of type object, or
+// of no type with properties.
+func isObjectSchema(s *openapi3.Schema) bool {
+	if s.Type != nil && len(s.Type.Slice()) > 0 {
+		return s.Type.Includes(openapi3.TypeObject)
+	}
+	return len(s.Properties) > 0
+}
