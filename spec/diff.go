@@ -132,7 +132,7 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		report.Changes = append(report.Changes, basePathChange(bp1, bp2, base.Spec, revision.Spec))
 	}
 	seen := map[string]bool{}
-	for _, ch := range additionalPropertiesChanges(s1, s2) {
+	for _, ch := range append(additionalPropertiesChanges(s1, s2), serializationChanges(s1, s2, base.Format == FormatSwagger20, revision.Format == FormatSwagger20)...) {
 		ch.Line = revision.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp2), strings.ToLower(ch.Operation[:strings.IndexByte(ch.Operation, ' ')])}))
 		ch.Key = changeKey(ch)
 		seen[ch.Key] = true

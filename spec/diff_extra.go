@@ -167,3 +167,79 @@ func isObjectSchema(s *openapi3.Schema) bool {
 	}
 	return len(s.Properties) > 0
 }
+
+// serializationChanges reports the parameters of the operations of both
+// base and rev whose values are written differently in a request: a new
+// style or explode for an array or an object, or a move to or from the
+// label or matrix style of a path parameter (which change a single value
+// too). Defaults are applied first, so spelling one out is no change;
+// baseSwagger and revSwagger say that a description was Swagger 2.0, whose
+// default for a query array differs (see serialization).
+func serializationChanges(base, rev *openapi3.T, baseSwagger, revSwagger bool) []Change {
+	var out []Change
+	for _, op := range commonOperations(base, rev) {
+		for _, rp := range op.rev.Parameters {
+			if rp == nil || rp.Value == nil {
+				continue
+			}
+			r := rp.Value
+			bp := op.base.Parameters.GetByInAndName(r.In, r.Name)
+			if bp == nil || r.Schema == nil || bp.Schema == nil {
+				continue // added, or described by content: not a style
+			}
+			oldStyle, oldExplode := serialization(bp, baseSwagger)
+			newStyle, newExplode := serialization(r, revSwagger)
+			composite := isComposite(bp.Schema) || isComposite(r.Schema)
+			single := func(style string) bool {
+				return style == openapi3.SerializationLabel || style == openapi3.SerializationMatrix
+			}
+			if (oldStyle == newStyle || (!composite && !single(oldStyle) && !single(newStyle))) &&
+				(oldExplode == newExplode || !composite) {
+				continue
+			}
+			c := Change{
+				ID:        RuleParameterSerializationChanged,
+				Level:     RuleSet(nil).Severity(RuleParameterSerializationChanged, SeverityError),
+				Operation: op.method + " " + op.path,
+				Path:      op.path,
+				Old:       fmt.Sprintf("style %s, explode %v", oldStyle, oldExplode),
+				New:       fmt.Sprintf("style %s, explode %v", newStyle, newExplode),
+			}
+			c.Text = fmt.Sprintf("the `%s` request parameter `%s` is now written with %s instead of %s: requests written the old way are not understood",
+				r.In, r.Name, c.New, c.Old)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// serialization gives the style and explode of p, defaults applied. A
+// query parameter converted from Swagger 2.0 without a collectionFormat
+// has neither (kin-openapi converts only an explicit one), but its default
+// there is csv: style form without explode, not OpenAPI 3's default.
+func serialization(p *openapi3.Parameter, swagger bool) (string, bool) {
+	if swagger && p.In == openapi3.ParameterInQuery && p.Style == "" && p.Explode == nil {
+		return openapi3.SerializationForm, false
+	}
+	style := p.Style
+	if style == "" {
+		style = openapi3.SerializationSimple
+		if p.In == openapi3.ParameterInQuery || p.In == openapi3.ParameterInCookie {
+			style = openapi3.SerializationForm
+		}
+	}
+	explode := style == openapi3.SerializationForm
+	if p.Explode != nil {
+		explode = *p.Explode
+	}
+	return style, explode
+}
+
+// isComposite reports whether s may describe arrays or objects, whose
+// serialization depends on style and explode.
+func isComposite(s *openapi3.SchemaRef) bool {
+	if s == nil || s.Value == nil || s.Value.Type == nil {
+		return false
+	}
+	return s.Value.Type.Includes(openapi3.TypeArray) || s.Value.Type.Includes(openapi3.TypeObject)
+}

@@ -412,3 +412,94 @@ components:
 		})
 	}
 }
+
+// A parameter's serialization (style, explode) is how a client writes it
+// in the URL or a header: changing it for an array or an object makes the
+// requests of existing clients unreadable. oasdiff compares the two fields
+// but no check reports them. Spelling out a default is no change, and
+// neither is a style that serializes a single value the same way.
+func TestDiffParameterSerializationChanged(t *testing.T) {
+	const api = `openapi: 3.0.3
+info: {title: Search, version: "1.0.0"}
+paths:
+  /items/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, PATHSTYLE schema: {type: string}}
+        - {name: tags, in: query, TAGSSTYLE schema: {type: array, items: {type: string}}}
+        - {name: filter, in: query, FILTERSTYLE schema: {type: object, properties: {color: {type: string}}}}
+        - {name: q, in: query, QSTYLE schema: {type: string}}
+      responses:
+        "200": {description: ok}
+`
+	spec := func(pairs ...string) string {
+		r := strings.NewReplacer(append(pairs, "PATHSTYLE", "", "TAGSSTYLE", "", "FILTERSTYLE", "", "QSTYLE", "")...)
+		return r.Replace(api)
+	}
+	base := spec()
+	const swagger = `swagger: "2.0"
+info: {title: Search, version: "1.0.0"}
+paths:
+  /items:
+    get:
+      parameters:
+        - {name: tags, in: query, type: array, items: {type: string}FORMAT}
+      responses:
+        "200": {description: ok}
+`
+	openapi3Tags := `openapi: 3.0.3
+info: {title: Search, version: "1.0.0"}
+paths:
+  /items:
+    get:
+      parameters:
+        - {name: tags, in: query, style: form, explode: false, schema: {type: array, items: {type: string}}}
+      responses:
+        "200": {description: ok}
+`
+	for _, tt := range []struct{ name, base, rev, want string }{
+		// Swagger 2.0's default collectionFormat is csv.
+		{"swagger csv by default to openapi 3 csv", strings.Replace(swagger, "FORMAT", "", 1), openapi3Tags, ""},
+		{"swagger csv by default to multi", strings.Replace(swagger, "FORMAT", "", 1), strings.Replace(swagger, "FORMAT", ", collectionFormat: multi", 1), "explode true instead of style form, explode false"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Diff(mustParse(t, []byte(tt.base)), mustParse(t, []byte(tt.rev)))
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			got := r.BreakingChanges()
+			if (tt.want == "") != (len(got) == 0) || (tt.want != "" && !strings.Contains(got[0].Text, tt.want)) {
+				t.Errorf("breaking changes: got %+v, want %q", got, tt.want)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name, rev string
+		// want is a text the breaking change must contain, "" for none.
+		want string
+	}{
+		{"array style", spec("TAGSSTYLE", "style: pipeDelimited,"), "`query` request parameter `tags`"},
+		{"array explode", spec("TAGSSTYLE", "explode: false,"), "explode false"},
+		{"object deepObject", spec("FILTERSTYLE", "style: deepObject,"), "style deepObject"},
+		{"path matrix", spec("PATHSTYLE", "style: matrix,"), "`path` request parameter `id`"},
+		{"defaults spelled out", spec("TAGSSTYLE", "style: form, explode: true,", "PATHSTYLE", "style: simple, explode: false,"), ""},
+		{"explode on a single value", spec("QSTYLE", "explode: false,"), ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(tt.rev)))
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			got := r.BreakingChanges()
+			if tt.want == "" {
+				if len(got) > 0 {
+					t.Errorf("breaking changes: got %+v, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].ID != RuleParameterSerializationChanged || got[0].Operation != "GET /items/{id}" || !strings.Contains(got[0].Text, tt.want) || got[0].Old == "" || got[0].New == "" {
+				t.Errorf("breaking changes: got %+v, want one %s on GET /items/{id} with old and new values and a text containing %q", got, RuleParameterSerializationChanged, tt.want)
+			}
+		})
+	}
+}

@@ -110,6 +110,8 @@ func buildCatalogue() {
 		Description: "The servers' base path changed. Operations are compared by base path + path, so a segment moving between the server URL and the paths is no change, and a real move of every URL is reported once, here, besides the removed operations."})
 	breaking = append(breaking, RuleInfo{ID: RuleRequestAdditionalPropertiesDisallowed, Kind: KindBreaking, Default: SeverityError,
 		Description: "A request body schema, or an object within it, that accepted properties it does not list now refuses them (additionalProperties: false was set). oasdiff has no check for it."})
+	breaking = append(breaking, RuleInfo{ID: RuleParameterSerializationChanged, Kind: KindBreaking, Default: SeverityError,
+		Description: "A parameter holding an array or an object is written differently in requests (its style or explode changed, defaults applied), or a path parameter moved to or from the label or matrix style. oasdiff has no check for it."})
 	slices.SortFunc(breaking, func(a, b RuleInfo) int { return strings.Compare(a.ID, b.ID) })
 	out = append(out, breaking...)
 	catalogue = out
@@ -158,3 +160,7 @@ func ValidSeverity(s string) bool { return slices.Contains(Severities(), s) }
 // RuleRequestAdditionalPropertiesDisallowed reports additionalProperties:
 // false set on a request schema that accepted properties it does not list.
 const RuleRequestAdditionalPropertiesDisallowed = "request-additional-properties-disallowed"
+
+// RuleParameterSerializationChanged reports a change of how a parameter
+// holding an array or an object is written in a request (style, explode).
+const RuleParameterSerializationChanged = "request-parameter-serialization-changed"
