@@ -132,8 +132,9 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		report.Changes = append(report.Changes, basePathChange(bp1, bp2, base.Spec, revision.Spec))
 	}
 	seen := map[string]bool{}
+	lines := newOperationLines(base, revision, bp1, bp2)
 	for _, ch := range append(additionalPropertiesChanges(s1, s2), serializationChanges(s1, s2, base.Format == FormatSwagger20, revision.Format == FormatSwagger20)...) {
-		ch.Line = revision.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp2), strings.ToLower(ch.Operation[:strings.IndexByte(ch.Operation, ' ')])}))
+		ch.Line, ch.InBase = lines.of(ch.Operation[:strings.IndexByte(ch.Operation, ' ')], ch.Path)
 		ch.Key = changeKey(ch)
 		seen[ch.Key] = true
 		report.Changes = append(report.Changes, ch)
@@ -147,10 +148,7 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		}
 		if m := c.GetOperation(); m != "" && ch.Path != "" {
 			ch.Operation = m + " " + ch.Path
-			ch.Line = revision.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp2), strings.ToLower(m)}))
-			if revision.Spec.Paths == nil || revision.Spec.Paths.Find(strings.TrimPrefix(ch.Path, bp2)) == nil {
-				ch.Line, ch.InBase = base.Line(pointerOf([]string{"paths", strings.TrimPrefix(ch.Path, bp1), strings.ToLower(m)})), true
-			}
+			ch.Line, ch.InBase = lines.of(m, ch.Path)
 		}
 		ch.Old, ch.New = oldNew(patterns.Get("messages."+ch.ID), c.GetArgs())
 		ch.Key = changeKey(ch)
@@ -173,6 +171,60 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		slices.Sort(report.Modified)
 	}
 	return report, nil
+}
+
+// operationLines finds the line of an operation named by its full path
+// (base path + path) in the revision or, when it is not there, in the base.
+type operationLines struct {
+	base, rev         *Document
+	baseBase, revBase string
+	// baseKeys and revKeys map a path's shape (its templates as {}) to
+	// its key in the document, for a path whose parameters were renamed.
+	baseKeys, revKeys map[string]string
+}
+
+func newOperationLines(base, rev *Document, baseBase, revBase string) *operationLines {
+	keys := func(t *openapi3.T) map[string]string {
+		m := map[string]string{}
+		if t.Paths != nil {
+			for p := range t.Paths.Map() {
+				m[pathTemplate.ReplaceAllString(p, "{}")] = p
+			}
+		}
+		return m
+	}
+	return &operationLines{base: base, rev: rev, baseBase: baseBase, revBase: revBase, baseKeys: keys(base.Spec), revKeys: keys(rev.Spec)}
+}
+
+// of gives the line of method on full path: in the revision when the
+// operation is there, else in the base (inBase) when it is there, else at
+// the path in the revision; 0 when none is found.
+func (l *operationLines) of(method, full string) (line int, inBase bool) {
+	method = strings.ToLower(method)
+	find := func(d *Document, keys map[string]string, prefix string) (key string, hasOp bool) {
+		p, ok := strings.CutPrefix(full, prefix)
+		if !ok || d.Spec.Paths == nil {
+			return "", false
+		}
+		if d.Spec.Paths.Value(p) == nil {
+			if p = keys[pathTemplate.ReplaceAllString(p, "{}")]; p == "" {
+				return "", false
+			}
+		}
+		item := d.Spec.Paths.Value(p)
+		return p, item != nil && item.GetOperation(strings.ToUpper(method)) != nil
+	}
+	revKey, inRev := find(l.rev, l.revKeys, l.revBase)
+	if inRev {
+		return l.rev.Line(pointerOf([]string{"paths", revKey, method})), false
+	}
+	if baseKey, ok := find(l.base, l.baseKeys, l.baseBase); ok {
+		return l.base.Line(pointerOf([]string{"paths", baseKey, method})), true
+	}
+	if revKey != "" {
+		return l.rev.Line(pointerOf([]string{"paths", revKey})), false
+	}
+	return 0, false
 }
 
 func endpointLabels(eps diff.Endpoints) []string {

@@ -503,3 +503,53 @@ paths:
 		})
 	}
 }
+
+// A change points the reviewer at its operation: in the revision, or in
+// the base (InBase) when the operation is gone, even where its path stays
+// with other operations; and at the operation under its new template when
+// the path's parameter was renamed (/a/{id} -> /a/{key}).
+func TestDiffChangeLines(t *testing.T) {
+	const base = `openapi: 3.0.3
+info: {title: Lines, version: "1.0.0"}
+paths:
+  /a/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+    delete:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: gone}}
+`
+	rev := `openapi: 3.0.3
+info: {title: Lines, version: "1.0.0"}
+paths:
+  /a/{key}:
+    get:
+      parameters: [{name: key, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+`
+	r, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(rev)))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	want := map[string]struct {
+		line   int
+		inBase bool
+	}{
+		"api-removed-without-deprecation": {8, true},  // delete: in the base
+		"request-parameter-type-changed":  {5, false}, // get: under /a/{key}
+	}
+	for _, c := range r.Changes {
+		w, ok := want[c.ID]
+		if !ok {
+			continue
+		}
+		delete(want, c.ID)
+		if c.Line != w.line || c.InBase != w.inBase {
+			t.Errorf("%s on %s: got line %d in base %v, want line %d in base %v", c.ID, c.Operation, c.Line, c.InBase, w.line, w.inBase)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("changes: got %+v, missing %v", r.Changes, want)
+	}
+}
