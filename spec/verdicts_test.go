@@ -1,0 +1,514 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// verdictCase is one change between two descriptions of an API and the
+// verdict expected of the gate: whether it is breaking at Portico's
+// default severities. Requests narrowing and responses widening break
+// clients; the reverse does not.
+type verdictCase struct {
+	name      string
+	base, rev string
+	want      bool // breaking expected
+}
+
+func verdictDoc(v, body string) string {
+	if strings.HasPrefix(v, "2") {
+		return "swagger: \"2.0\"\ninfo: {title: T, version: \"1.0.0\"}\n" + body
+	}
+	return "openapi: " + v + "\ninfo: {title: T, version: \"1.0.0\"}\n" + body
+}
+
+var verdictCases = []verdictCase{}
+
+func addVerdict(name string, want bool, v, base, rev string) {
+	verdictCases = append(verdictCases, verdictCase{name, verdictDoc(v, base), verdictDoc(v, rev), want})
+}
+
+const verdictParam = `paths:
+  /a:
+    get:
+      parameters:
+        - {name: q, in: query, %s schema: %s}
+      responses:
+        "200": {description: ok}
+`
+
+func verdictRequest(schema string) string {
+	return `paths:
+  /a:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ` + schema + `
+      responses:
+        "200": {description: ok}
+`
+}
+func verdictResponse(schema string) string {
+	return `paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: ` + schema + `
+`
+}
+
+func init() {
+
+	addVerdict("param type string->integer", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), fmt.Sprintf(verdictParam, "", "{type: integer}"))
+	addVerdict("path template renamed + type narrowed", true, "3.0.3", `paths:
+  /a/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`, `paths:
+  /a/{key}:
+    get:
+      parameters: [{name: key, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+`)
+	addVerdict("resp header case changed (X-R -> x-r)", false, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers: {X-R: {required: true, schema: {type: string}}}
+`, `paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers: {x-r: {required: true, schema: {type: string}}}
+`)
+	addVerdict("path-level header param case changed", false, "3.0.3", `paths:
+  /a:
+    parameters: [{name: X-A, in: header, required: true, schema: {type: string}}]
+    get: {responses: {"200": {description: ok}}}
+`, `paths:
+  /a:
+    parameters: [{name: x-a, in: header, required: true, schema: {type: string}}]
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("query param case changed (Q -> q) is a change", true, "3.0.3", fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), strings.Replace(fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), "name: q", "name: Q", 1))
+	addVerdict("apiKey header case changed", false, "3.0.3", `security: [{k: []}]
+paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: X-Key}
+`, `security: [{k: []}]
+paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: x-key}
+`)
+	addVerdict("param style changed form->spaceDelimited", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: array, items: {type: string}}"), fmt.Sprintf(verdictParam, "style: spaceDelimited,", "{type: array, items: {type: string}}"))
+	addVerdict("resp: required prop added (compatible)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string}}}"), verdictResponse("{type: object, required: [a], properties: {a: {type: string}}}"))
+	addVerdict("req: optional request prop removed", false, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string}, b: {type: string}}}"), verdictRequest("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("resp: 4xx media type removed (clients parse errors too)", true, "3.0.3", strings.Replace(verdictResponse("{type: object}"), `"200"`, `"404"`, 1)+"", strings.Replace(strings.Replace(verdictResponse("{type: object}"), `"200"`, `"404"`, 1), "application/json", "application/xml", 1))
+	addVerdict("server variables: same base path", false, "3.0.3", `servers: [{url: "https://x/{v}", variables: {v: {default: v1}}}]
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`, `servers: [{url: "https://x/v1"}]
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("3.0 nullable -> 3.1 type array (same)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, nullable: true}}}"), verdictResponse("{type: object, properties: {a: {type: string, nullable: true}}}"))
+
+	fd := func(p string) string {
+		return `paths:
+  /a:
+    post:
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: x, in: formData, type: string}
+` + p + `      responses: {"200": {description: ok}}
+`
+	}
+	addVerdict("2.0: new required formData param", true, "2.0", fd(""), fd("        - {name: y, in: formData, required: true, type: string}\n"))
+
+	sec := func(opsec, schemes string) string {
+		return `paths:
+  /a:
+    get:
+      security: ` + opsec + `
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+` + schemes
+	}
+	oauth := "    o: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://x/t', scopes: {r: read, w: write}}}}\n    k: {type: apiKey, in: header, name: X-Key}\n"
+	addVerdict("oauth scope added to requirement", true, "3.0.3", sec("[{o: [r]}]", oauth), sec("[{o: [r, w]}]", oauth))
+	addVerdict("alternative scheme added (compatible)", false, "3.0.3", sec("[{o: [r]}]", oauth), sec("[{o: [r]}, {k: []}]", oauth))
+	addVerdict("scheme replaced apiKey->oauth", true, "3.0.3", sec("[{k: []}]", oauth), sec("[{o: [r]}]", oauth))
+	addVerdict("200 replaced by 2XX (more success statuses)", true, "3.0.3", `paths:
+  /a:
+    get:
+      responses: {"200": {description: ok}}
+`, `paths:
+  /a:
+    get:
+      responses: {"2XX": {description: ok}}
+`)
+	addVerdict("resp media type gains charset param", false, "3.0.3", verdictResponse("{type: object}"), strings.Replace(verdictResponse("{type: object}"), "application/json", "application/json; charset=utf-8", 1))
+	addVerdict("req media type gains charset param", false, "3.0.3", verdictRequest("{type: object}"), strings.Replace(verdictRequest("{type: object}"), "application/json", "application/json; charset=utf-8", 1))
+	addVerdict("removed operation", true, "3.0.3", `paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+    post: {responses: {"200": {description: ok}}}
+`, `paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("removed optional parameter", false, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+`)
+	addVerdict("renamed required param", true, "3.0.3", fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), strings.Replace(fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), "name: q", "name: r", 1))
+	addVerdict("optional param made required", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), fmt.Sprintf(verdictParam, "required: true,", "{type: string}"))
+	addVerdict("param moved query->header (required)", true, "3.0.3", fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), strings.Replace(fmt.Sprintf(verdictParam, "required: true,", "{type: string}"), "in: query", "in: header", 1))
+	addVerdict("query parameter widened integer->string (compatible)", false, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: integer}"), fmt.Sprintf(verdictParam, "", "{type: string}"))
+	addVerdict("param enum value removed (request narrowing)", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string, enum: [a, b]}"), fmt.Sprintf(verdictParam, "", "{type: string, enum: [a]}"))
+	addVerdict("param enum value added (request widening)", false, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string, enum: [a]}"), fmt.Sprintf(verdictParam, "", "{type: string, enum: [a, b]}"))
+	addVerdict("param maxLength tightened", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string, maxLength: 10}"), fmt.Sprintf(verdictParam, "", "{type: string, maxLength: 5}"))
+	addVerdict("param maxLength added", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), fmt.Sprintf(verdictParam, "", "{type: string, maxLength: 5}"))
+	addVerdict("param maximum tightened", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: integer, maximum: 10}"), fmt.Sprintf(verdictParam, "", "{type: integer, maximum: 5}"))
+	addVerdict("param maxLength relaxed", false, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string, maxLength: 5}"), fmt.Sprintf(verdictParam, "", "{type: string, maxLength: 10}"))
+	addVerdict("param nullable removed", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string, nullable: true}"), fmt.Sprintf(verdictParam, "", "{type: string}"))
+	addVerdict("req body: required prop added", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string}}}"), verdictRequest("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}"))
+	addVerdict("req body: optional prop added", false, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string}}}"), verdictRequest("{type: object, properties: {a: {type: string}, b: {type: string}}}"))
+	addVerdict("req body: enum value removed", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, enum: [x, y]}}}"), verdictRequest("{type: object, properties: {a: {type: string, enum: [x]}}}"))
+	addVerdict("req body: maxLength tightened", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, maxLength: 10}}}"), verdictRequest("{type: object, properties: {a: {type: string, maxLength: 3}}}"))
+	addVerdict("req body: nullable removed", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, nullable: true}}}"), verdictRequest("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("req body: additionalProperties false added", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string}}}"), verdictRequest("{type: object, additionalProperties: false, properties: {a: {type: string}}}"))
+	addVerdict("req body: type changed", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: integer}}}"), verdictRequest("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("req body: media type removed", true, "3.0.3", verdictRequest("{type: object}"), strings.Replace(verdictRequest("{type: object}"), "application/json", "application/xml", 1))
+	addVerdict("resp: optional property removed (info, as oasdiff)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string}, b: {type: string}}}"), verdictResponse("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("resp: required property removed", true, "3.0.3", verdictResponse("{type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}"), verdictResponse("{type: object, required: [a], properties: {a: {type: string}}}"))
+	addVerdict("resp: enum value removed (narrowing)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, enum: [x, y]}}}"), verdictResponse("{type: object, properties: {a: {type: string, enum: [x]}}}"))
+	addVerdict("resp: enum value added (a warning by Portico's default)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, enum: [x]}}}"), verdictResponse("{type: object, properties: {a: {type: string, enum: [x, y]}}}"))
+	addVerdict("resp: became nullable (a warning by Portico's default)", false, "3.0.3", verdictResponse("{type: object, required: [a], properties: {a: {type: string}}}"), verdictResponse("{type: object, required: [a], properties: {a: {type: string, nullable: true}}}"))
+	addVerdict("resp: nullable removed (narrowing)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, nullable: true}}}"), verdictResponse("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("resp: maxLength removed (widening)", true, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, maxLength: 5}}}"), verdictResponse("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("resp: type changed", true, "3.0.3", verdictResponse("{type: object, properties: {a: {type: integer}}}"), verdictResponse("{type: object, properties: {a: {type: string}}}"))
+	addVerdict("resp: 2xx media type removed", true, "3.0.3", verdictResponse("{type: object}"), strings.Replace(verdictResponse("{type: object}"), "application/json", "application/xml", 1))
+	addVerdict("resp: status code removed", true, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+        "201": {description: ok}
+`, `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+`)
+	addVerdict("resp: status code added", false, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+`, `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+        "404": {description: nf}
+`)
+	addVerdict("security requirement added", true, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: X-Key}
+`, `paths:
+  /a:
+    get:
+      security: [{k: []}]
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: X-Key}
+`)
+	addVerdict("global security added", true, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: X-Key}
+`, `security: [{k: []}]
+paths:
+  /a:
+    get:
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: X-Key}
+`)
+	addVerdict("server base path change", true, "3.0.3", `servers: [{url: "https://x/v1"}]
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`, `servers: [{url: "https://x/v2"}]
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("path template renamed", false, "3.0.3", `paths:
+  /a/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`, `paths:
+  /a/{key}:
+    get:
+      parameters: [{name: key, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`)
+	comp := func(schema string) string {
+		return verdictResponse(`{$ref: "#/components/schemas/S"}`) + "components:\n  schemas:\n    S: " + schema + "\n"
+	}
+	addVerdict("$ref schema: resp prop removed", true, "3.0.3", comp("{type: object, required: [a,b], properties: {a: {type: string}, b: {type: string}}}"), comp("{type: object, required: [a], properties: {a: {type: string}}}"))
+	compReq := func(schema string) string {
+		return verdictRequest(`{$ref: "#/components/schemas/S"}`) + "components:\n  schemas:\n    S: " + schema + "\n"
+	}
+	addVerdict("$ref schema: req required prop added", true, "3.0.3", compReq("{type: object, properties: {a: {type: string}}}"), compReq("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}"))
+	paramRef := func(s string) string {
+		return `paths:
+  /a:
+    get:
+      parameters: [{$ref: "#/components/parameters/P"}]
+      responses: {"200": {description: ok}}
+components:
+  parameters:
+    P: {name: q, in: query, ` + s + `}
+`
+	}
+	addVerdict("$ref parameter: became required", true, "3.0.3", paramRef("schema: {type: string}"), paramRef("required: true, schema: {type: string}"))
+	addVerdict("$ref parameter widened integer->string (compatible)", false, "3.0.3", paramRef("schema: {type: integer}"), paramRef("schema: {type: string}"))
+	respRef := func(s string) string {
+		return `paths:
+  /a:
+    get:
+      responses: {"200": {$ref: "#/components/responses/R"}}
+components:
+  responses:
+    R:
+      description: ok
+      content:
+        application/json:
+          schema: ` + s + `
+`
+	}
+	addVerdict("$ref response: prop type changed", true, "3.0.3", respRef("{type: object, properties: {a: {type: integer}}}"), respRef("{type: object, properties: {a: {type: string}}}"))
+	rbRef := func(s string) string {
+		return `paths:
+  /a:
+    post:
+      requestBody: {$ref: "#/components/requestBodies/B"}
+      responses: {"200": {description: ok}}
+components:
+  requestBodies:
+    B:
+      content:
+        application/json:
+          schema: ` + s + `
+`
+	}
+	addVerdict("$ref requestBody: type changed", true, "3.0.3", rbRef("{type: object, properties: {a: {type: integer}}}"), rbRef("{type: object, properties: {a: {type: string}}}"))
+	rec := func(extra string) string {
+		return verdictResponse(`{$ref: "#/components/schemas/N"}`) + `components:
+  schemas:
+    N:
+      type: object
+      properties:
+        child: {$ref: "#/components/schemas/N"}
+        v: {type: ` + extra + `}
+`
+	}
+	addVerdict("recursive schema: leaf type changed", true, "3.0.3", rec("integer"), rec("string"))
+	addVerdict("recursive schema: unchanged", false, "3.0.3", rec("integer"), rec("integer"))
+	addVerdict("oneOf: variant removed in request", true, "3.0.3", verdictRequest("{oneOf: [{type: string}, {type: integer}]}"), verdictRequest("{oneOf: [{type: string}]}"))
+	addVerdict("oneOf: variant added in response", true, "3.0.3", verdictResponse("{oneOf: [{type: string}]}"), verdictResponse("{oneOf: [{type: string}, {type: integer}]}"))
+	addVerdict("allOf: required prop added in request part", true, "3.0.3", verdictRequest("{allOf: [{type: object, properties: {a: {type: string}}}]}"), verdictRequest("{allOf: [{type: object, required: [a], properties: {a: {type: string}}}]}"))
+	addVerdict("anyOf: variant removed in request", true, "3.0.3", verdictRequest("{anyOf: [{type: string}, {type: integer}]}"), verdictRequest("{anyOf: [{type: string}]}"))
+	// 3.1
+	addVerdict("3.1: type array drops null in request", true, "3.1.0", verdictRequest(`{type: object, properties: {a: {type: [string, "null"]}}}`), verdictRequest(`{type: object, properties: {a: {type: string}}}`))
+	addVerdict("3.1: type array adds null in response (a warning by Portico's default)", false, "3.1.0", verdictResponse(`{type: object, required: [a], properties: {a: {type: string}}}`), verdictResponse(`{type: object, required: [a], properties: {a: {type: [string, "null"]}}}`))
+	addVerdict("3.1: type string->[string,integer] in response", true, "3.1.0", verdictResponse(`{type: object, properties: {a: {type: string}}}`), verdictResponse(`{type: object, properties: {a: {type: [string, integer]}}}`))
+	addVerdict("3.1: type [string,integer]->string in request", true, "3.1.0", verdictRequest(`{type: object, properties: {a: {type: [string, integer]}}}`), verdictRequest(`{type: object, properties: {a: {type: string}}}`))
+	addVerdict("3.1: parameter widened integer->string (compatible)", false, "3.1.0", fmt.Sprintf(verdictParam, "", "{type: integer}"), fmt.Sprintf(verdictParam, "", "{type: string}"))
+	addVerdict("3.1: unchanged type array", false, "3.1.0", verdictRequest(`{type: object, properties: {a: {type: [string, "null"]}}}`), verdictRequest(`{type: object, properties: {a: {type: [string, "null"]}}}`))
+	addVerdict("3.1: type array reordered", false, "3.1.0", verdictRequest(`{type: object, properties: {a: {type: ["null", string]}}}`), verdictRequest(`{type: object, properties: {a: {type: [string, "null"]}}}`))
+	addVerdict("3.1: exclusiveMaximum number tightened (request)", true, "3.1.0", fmt.Sprintf(verdictParam, "", "{type: integer, exclusiveMaximum: 10}"), fmt.Sprintf(verdictParam, "", "{type: integer, exclusiveMaximum: 5}"))
+	addVerdict("3.1: const changed (request)", true, "3.1.0", verdictRequest(`{type: object, properties: {a: {type: string, const: x}}}`), verdictRequest(`{type: object, properties: {a: {type: string, const: y}}}`))
+	// Swagger 2.0
+	sw := func(p string) string {
+		return `paths:
+  /a:
+    get:
+      parameters:
+        - {name: q, in: query, ` + p + `}
+      responses:
+        "200": {description: ok}
+`
+	}
+	addVerdict("2.0: param became required", true, "2.0", sw("type: string"), sw("required: true, type: string"))
+	addVerdict("2.0: parameter widened integer->string (compatible)", false, "2.0", sw("type: integer"), sw("type: string"))
+	addVerdict("2.0: param enum value removed", true, "2.0", sw("type: string, enum: [a, b]"), sw("type: string, enum: [a]"))
+	swBody := func(s string) string {
+		return `consumes: [application/json]
+produces: [application/json]
+paths:
+  /a:
+    post:
+      parameters:
+        - {name: body, in: body, required: true, schema: ` + s + `}
+      responses:
+        "200": {description: ok, schema: {type: object, properties: {r: {type: string}}}}
+`
+	}
+	addVerdict("2.0: body required prop added", true, "2.0", swBody("{type: object, properties: {a: {type: string}}}"), swBody("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}"))
+	addVerdict("2.0: body param renamed (not a change)", false, "2.0", swBody("{type: object, properties: {a: {type: string}}}"), strings.Replace(swBody("{type: object, properties: {a: {type: string}}}"), "name: body", "name: payload", 1))
+	swBP := func(bp string) string {
+		return "basePath: " + bp + "\npaths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n"
+	}
+	addVerdict("2.0: basePath change", true, "2.0", swBP("/v1"), swBP("/v2"))
+	addVerdict("2.0: basePath moved into paths", false, "2.0", swBP("/v1"), "basePath: /\npaths:\n  /v1/a:\n    get: {responses: {\"200\": {description: ok}}}\n")
+	addVerdict("2.0->3.0 same API", false, "2.0", sw("type: string"), sw("type: string"))
+	addVerdict("path-level param became required", true, "3.0.3", `paths:
+  /a:
+    parameters: [{name: q, in: query, schema: {type: string}}]
+    get: {responses: {"200": {description: ok}}}
+`, `paths:
+  /a:
+    parameters: [{name: q, in: query, required: true, schema: {type: string}}]
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("header param renamed case (X-A -> x-a)", false, "3.0.3", `paths:
+  /a:
+    get:
+      parameters: [{name: X-A, in: header, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`, `paths:
+  /a:
+    get:
+      parameters: [{name: x-a, in: header, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`)
+	addVerdict("deprecated op removed", false, "3.0.3", `paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+    post: {deprecated: true, responses: {"200": {description: ok}}}
+`, `paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`)
+	addVerdict("resp: required header removed", true, "3.0.3", `paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers: {X-R: {required: true, schema: {type: string}}}
+`, `paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+`)
+	addVerdict("req body became required", true, "3.0.3", strings.Replace(verdictRequest("{type: object}"), "required: true", "required: false", 1), verdictRequest("{type: object}"))
+	addVerdict("resp: array items type changed", true, "3.0.3", verdictResponse("{type: array, items: {type: integer}}"), verdictResponse("{type: array, items: {type: string}}"))
+	addVerdict("req: minItems added", true, "3.0.3", verdictRequest("{type: array, items: {type: integer}}"), verdictRequest("{type: array, minItems: 2, items: {type: integer}}"))
+	addVerdict("req: pattern added", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string}}}"), verdictRequest("{type: object, properties: {a: {type: string, pattern: '^x'}}}"))
+	addVerdict("req: readOnly prop becomes required (not breaking)", false, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, readOnly: true}}}"), verdictRequest("{type: object, required: [a], properties: {a: {type: string, readOnly: true}}}"))
+	addVerdict("resp: writeOnly prop removed (not breaking)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, writeOnly: true}, b: {type: string}}}"), verdictResponse("{type: object, properties: {b: {type: string}}}"))
+	addVerdict("req: property format changed", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, format: date}}}"), verdictRequest("{type: object, properties: {a: {type: string, format: uuid}}}"))
+}
+
+// TestDiffVerdicts runs the gate on a table of single changes, in OpenAPI
+// 3.0, 3.1 and Swagger 2.0, and checks its verdict (breaking or not) and
+// that each breaking change on an operation names it and says what changed.
+func TestDiffVerdicts(t *testing.T) {
+	for _, c := range verdictCases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := Parse([]byte(c.base))
+			if err != nil {
+				t.Fatalf("parse base: %v", err)
+			}
+			r, err := Parse([]byte(c.rev))
+			if err != nil {
+				t.Fatalf("parse revision: %v", err)
+			}
+			d, err := Diff(b, r)
+			if err != nil {
+				t.Fatalf("Diff: %v", err)
+			}
+			if d.Breaking() != c.want {
+				t.Errorf("breaking: got %v, want %v; changes: %+v", d.Breaking(), c.want, d.Changes)
+			}
+			for _, ch := range d.BreakingChanges() {
+				if ch.Text == "" || (ch.Path != "" && !strings.HasSuffix(ch.Operation, " "+ch.Path)) {
+					t.Errorf("change %+v: want a text, and the method and path of its operation", ch)
+				}
+			}
+		})
+	}
+}
+
+// Schemas that each refer to the next twice make a description whose
+// paths double at each level: the diff and Portico's own checks compare
+// each pair of schemas once, so 40 levels (2^40 paths) take no time.
+func TestDiffSharedSchemasBounded(t *testing.T) {
+	gen := func(leaf string) []byte {
+		var sb strings.Builder
+		sb.WriteString("openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\npaths:\n  /a:\n    post:\n" +
+			"      requestBody: {content: {application/json: {schema: {$ref: \"#/components/schemas/S0\"}}}}\n" +
+			"      responses: {\"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/S0\"}}}}}\n" +
+			"components:\n  schemas:\n")
+		for i := 0; i < 40; i++ {
+			fmt.Fprintf(&sb, "    S%d: {type: object, properties: {l: {$ref: \"#/components/schemas/S%d\"}, r: {$ref: \"#/components/schemas/S%d\"}}}\n", i, i+1, i+1)
+		}
+		fmt.Fprintf(&sb, "    S40: {type: object, %s properties: {v: {type: integer}}}\n", leaf)
+		return []byte(sb.String())
+	}
+	d, err := Diff(mustParse(t, gen("")), mustParse(t, gen("additionalProperties: false,")))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	if got := changeIDs(d, LevelError); len(got) == 0 || got[0] != RuleRequestAdditionalPropertiesDisallowed {
+		t.Errorf("breaking changes: got %q, want %s", got, RuleRequestAdditionalPropertiesDisallowed)
+	}
+}
