@@ -184,3 +184,26 @@ func Clean(s string, line bool) string {
 		return r
 	}, s)
 }
+
+// CutBytes returns the longest prefix of s of at most n bytes that does not
+// split a UTF-8 character: s cut to fit a column, a header or a log field
+// limited in bytes. Invalid bytes count as characters of one byte.
+func CutBytes(s string, n int) string {
+	if n >= len(s) {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	// A character split at n starts in the 3 bytes before it and is longer
+	// than what of it lies before n.
+	for i := n - 1; i >= 0 && i >= n-(utf8.UTFMax-1); i-- {
+		if utf8.RuneStart(s[i]) {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size > n-i {
+				return s[:i]
+			}
+			break
+		}
+	}
+	return s[:n]
+}

@@ -38,3 +38,35 @@ func TestText(t *testing.T) {
 		t.Errorf("CheckText within the limit: got %v", err)
 	}
 }
+
+func TestCutBytes(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 0, ""},
+		{"", 5, ""},
+		{"abc", 5, "abc"},
+		{"abc", 3, "abc"},
+		{"abc", 2, "ab"},
+		{"abc", 0, ""},
+		{"abc", -1, ""},
+		{"héllo", 2, "h"},             // é is 2 bytes: not split
+		{"héllo", 3, "hé"},            // ends right after é
+		{"a€b", 3, "a"},               // € is 3 bytes: 1 and 2 of them are dropped
+		{"a€b", 2, "a"},               // ...and 1 of them
+		{"a€b", 4, "a€"},              // the whole €
+		{"😀😀", 7, "😀"},                // 4-byte characters
+		{"😀😀", 8, "😀😀"},               // exactly fits
+		{"😀", 3, ""},                  // no whole character fits
+		{"ab\xff\xfecd", 3, "ab\xff"}, // an invalid byte is a byte of its own
+		{"ab\x80cd", 2, "ab"},         // a stray continuation byte splits no character
+		{"ab\xe2\x82", 3, "ab\xe2"},   // nor does a truncated one
+	}
+	for _, tt := range tests {
+		if got := CutBytes(tt.s, tt.n); got != tt.want {
+			t.Errorf("CutBytes(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}

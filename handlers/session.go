@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,14 +84,7 @@ func (h *Handler) startSession(c *fiber.Ctx, u *store.User) error {
 	}
 	id := auth.RandomToken(32)
 	// At most 255 bytes of the header, valid UTF-8, cut between characters.
-	ua := strings.ToValidUTF8(c.Get(fiber.HeaderUserAgent), "\uFFFD")
-	if len(ua) > 255 {
-		n := 255
-		for n > 0 && !utf8.RuneStart(ua[n]) {
-			n--
-		}
-		ua = ua[:n]
-	}
+	ua := apperr.CutBytes(strings.ToValidUTF8(c.Get(fiber.HeaderUserAgent), "\uFFFD"), 255)
 	sess := &store.Session{IDHash: auth.HashToken(id), UserID: u.ID, RemoteAddr: h.clientIP(c), UserAgent: ua, ExpiresAt: h.now().Add(h.ttl).UTC()}
 	if err := h.store.CreateSession(c.UserContext(), sess); err != nil {
 		return err

@@ -3,9 +3,10 @@ package spec
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/portico-dev/portico/apperr"
 )
 
 const (
@@ -79,10 +80,7 @@ func (sm *summary) write(text string) {
 		return
 	}
 	if room := summaryLen - sm.b.Len(); len(text) > room {
-		for room > 0 && !utf8.RuneStart(text[room]) {
-			room--
-		}
-		sm.b.WriteString(text[:room])
+		sm.b.WriteString(apperr.CutBytes(text, room))
 		sm.b.WriteString("…")
 		sm.full = true
 		return

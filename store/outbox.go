@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/apperr"
 )
 
 // OutboxMessage is a side effect (search indexing, gateway push,
@@ -157,14 +158,7 @@ func (s *Store) CompleteOutbox(ctx context.Context, m OutboxMessage) error {
 // backoff. It returns ErrConflict when m no longer has the lease it was
 // claimed (or renewed) with: the message is then another worker's.
 func (s *Store) RetryOutbox(ctx context.Context, m OutboxMessage, cause error, backoff time.Duration) error {
-	msg := cause.Error()
-	if len(msg) > 1000 {
-		n := 1000 // cut between characters
-		for n > 0 && !utf8.RuneStart(msg[n]) {
-			n--
-		}
-		msg = msg[:n]
-	}
+	msg := apperr.CutBytes(cause.Error(), 1000)
 	now, err := s.ClockNow(ctx)
 	if err != nil {
 		return err

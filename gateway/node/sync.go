@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
+	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/gateway"
 )
 
@@ -397,14 +397,7 @@ func truncate(s string, n int) string {
 // truncateText is s as valid UTF-8 (invalid bytes become '?') cut to at
 // most n bytes at a character boundary.
 func truncateText(s string, n int) string {
-	s = strings.ToValidUTF8(s, "?")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return apperr.CutBytes(strings.ToValidUTF8(s, "?"), n)
 }
 
 // validHash reports whether h is a hash as the protocol writes them: 64
