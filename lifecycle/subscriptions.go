@@ -45,16 +45,21 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 		if t.Subscriptions == RefuseIfSubscribed {
 			return s.refuseIfSubscribed(ctx, tx, a, v, t)
 		}
-		users, err := s.store.SubscriberUsers(ctx, tx, a.ID, v.Major)
-		if err != nil {
-			return err
-		}
 		ended, err := s.store.EndSubscriptions(ctx, tx, a.ID, v.Major, fmt.Sprintf("version %s was retired", v.Version))
 		if err != nil || len(ended) == 0 {
 			return err
 		}
+		// Those told are the teams of the subscriptions this retirement
+		// ended, as the update returned them: a subscription cancelled or
+		// revoked meanwhile (its team told of that) is not among them.
+		var teams []int64
+		seen := map[int64]bool{}
 		for i := range ended {
 			sub := &ended[i]
+			if !seen[sub.ConsumerTeamID] {
+				seen[sub.ConsumerTeamID] = true
+				teams = append(teams, sub.ConsumerTeamID)
+			}
 			e := &store.AuditEvent{Action: "subscription.end", ObjectType: "subscription",
 				ObjectID: fmt.Sprintf("%d %s→%s/v%d", sub.ID, sub.App.Slug, a.Slug, sub.Major), TeamID: &a.TeamID,
 				After: "ended", Reason: sub.Reason, Actor: "system"}
@@ -64,6 +69,10 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 			if err := s.store.Audit(ctx, tx, e); err != nil {
 				return err
 			}
+		}
+		users, err := s.store.AppManagers(ctx, tx, teams)
+		if err != nil {
+			return err
 		}
 		msg := fmt.Sprintf("%s %s is retired: your subscriptions to v%d have ended and their keys no longer work.", a.Name, v.Version, v.Major)
 		return s.store.Notify(ctx, tx, users, "subscription.ended", msg, "/apps")

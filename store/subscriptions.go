@@ -474,19 +474,43 @@ func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) 
 }
 
 // SubscriberUsers returns the ids of the enabled users who manage the apps
-// of the pending or active subscriptions to an API's major (those a
-// retirement ends): the developers, maintainers and owners of their teams.
+// of the pending or active subscriptions to an API's major (those told of
+// its deprecation): the developers, maintainers and owners of their teams.
 func (s *Store) SubscriberUsers(ctx context.Context, db bun.IDB, apiID int64, major int) ([]int64, error) {
-	var ids []int64
 	teams := db.NewSelect().Model((*Subscription)(nil)).Column("consumer_team_id").
 		Where("api_id = ? AND major = ? AND state IN (?)", apiID, major, bun.List([]string{"pending", "active"}))
+	ids, err := appManagers(ctx, db, teams)
+	if err != nil {
+		return nil, fmt.Errorf("subscriber users: %w", err)
+	}
+	return ids, nil
+}
+
+// AppManagers returns the ids of the enabled developers, maintainers and
+// owners of the teams with these ids: those who manage the teams' apps and
+// subscriptions.
+func (s *Store) AppManagers(ctx context.Context, db bun.IDB, teamIDs []int64) ([]int64, error) {
+	if len(teamIDs) == 0 {
+		return nil, nil
+	}
+	ids, err := appManagers(ctx, db, bun.List(teamIDs))
+	if err != nil {
+		return nil, fmt.Errorf("app managers: %w", err)
+	}
+	return ids, nil
+}
+
+// appManagers is AppManagers for the teams that teams (a subquery or a
+// list) names.
+func appManagers(ctx context.Context, db bun.IDB, teams any) ([]int64, error) {
+	var ids []int64
 	err := db.NewSelect().Model((*TeamMember)(nil)).Distinct().Column("user_id").
 		Where("team_id IN (?)", teams).
 		Where("role IN (?)", bun.List([]string{"owner", "maintainer", "developer"})).
 		Where("user_id IN (?)", enabledUsers(db)).
 		Order("user_id").Scan(ctx, &ids)
 	if err != nil {
-		return nil, fmt.Errorf("subscriber users: %w", translate(err))
+		return nil, translate(err)
 	}
 	return ids, nil
 }
