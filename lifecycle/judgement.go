@@ -126,10 +126,16 @@ func checkRule(id, severity string) (ruleChange, map[string]string) {
 // applyRules writes checked changes, each audited, in one transaction.
 func (s *Service) applyRules(ctx context.Context, actor *store.User, changes []ruleChange) error {
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// Under the rule set's lock, so that two changes at once of a
+		// rule with no stored setting do not both read its default.
+		if err := s.store.LockRuleSettings(ctx, tx); err != nil {
+			return err
+		}
 		for _, c := range changes {
 			// Read in the transaction, so that a change repeated
-			// (a PUT retried, a form sent twice) finds it made and is
-			// no change: nothing written, nothing audited.
+			// (a PUT retried, a form sent twice, two admins at once)
+			// finds it made and is no change: nothing written, nothing
+			// audited.
 			before, err := s.store.RuleSeverity(ctx, tx, c.id)
 			stored := err == nil
 			if errors.Is(err, store.ErrNotFound) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,6 +41,25 @@ func (s *Store) RuleSeverity(ctx context.Context, db bun.IDB, ruleID string) (st
 		return "", fmt.Errorf("rule %s: %w", ruleID, translate(err))
 	}
 	return severity, nil
+}
+
+// LockRuleSettings takes, in tx, the lock under which the org's rule set is
+// changed, held until tx ends: a change reads the severities it replaces
+// under it, so that of two changes of one rule at once the second sees the
+// first's, even for a rule with no stored setting (no row to lock). On
+// PostgreSQL it is an advisory lock of the transaction (dialect-specific),
+// one for the whole rule set of this schema; on SQLite the transaction holds
+// the database's write lock from its start.
+func (s *Store) LockRuleSettings(ctx context.Context, tx bun.Tx) error {
+	if s.dialect != PostgreSQL {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte("portico rule settings " + s.schema))
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64())); err != nil {
+		return fmt.Errorf("lock the rule set: %w", translate(err))
+	}
+	return nil
 }
 
 // SetRuleSetting records the org's severity for a rule.
