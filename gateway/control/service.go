@@ -472,19 +472,12 @@ func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major
 	return d, created, nil
 }
 
-// current returns the deployment in force of an API major, nil when the
-// catalog's upstream URLs serve.
-func (s *Service) current(ctx context.Context, a *store.API, major int) (*store.GatewayDeployment, error) {
-	ds, err := s.store.GatewayDeployments(ctx, a.ID, major, 1)
-	if err != nil || len(ds) == 0 {
-		return nil, err
-	}
-	return &ds[0], nil
-}
-
 // Rollback restores the settings of an earlier deployment of the same API
 // major version, as a new deployment. Keys and subscriptions are not
-// touched: they are no part of the settings.
+// touched: they are no part of the settings. A rollback to the settings in
+// force (to the deployment in force, or to one with the same settings)
+// would change nothing: it is refused as a field error, with no new
+// deployment, audit entry or push.
 func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, major int, deploymentID int64) (*store.GatewayDeployment, error) {
 	if err := s.requireSettings(ctx, u, a); err != nil {
 		return nil, err
@@ -501,22 +494,37 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	}
 	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: old.Targets, ConnectTimeoutMS: old.ConnectTimeoutMS,
 		ResponseTimeoutMS: old.ResponseTimeoutMS, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
-	prev, err := s.current(ctx, a, major)
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// The settings in force are read under the API's lock, as Deploy
+		// reads them: of two rollbacks to one deployment at once, the
+		// second finds its settings in force.
+		if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
+			return err
+		}
+		prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
+		if errors.Is(err, store.ErrNotFound) {
+			prev, err = nil, nil // the catalog's upstream URLs serve
+		}
+		if err != nil {
+			return err
+		}
+		if prev != nil && slices.Equal(prev.Targets, d.Targets) && prev.ConnectTimeoutMS == d.ConnectTimeoutMS && prev.ResponseTimeoutMS == d.ResponseTimeoutMS {
+			in := ""
+			if prev.ID != old.ID {
+				in = fmt.Sprintf(" (deployment %d has them)", prev.ID)
+			}
+			return apperr.Field("deployment", fmt.Sprintf("The settings of deployment %d are already in force%s: rolling back to it would change nothing. Choose another deployment.", old.ID, in))
+		}
+		return s.deployIn(ctx, tx, u, a, prev, d, "gateway.rollback", d.Note)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return d, s.deploy(ctx, u, a, prev, d, "gateway.rollback", d.Note)
+	return d, nil
 }
 
-// deploy stores d, which follows prev (nil: the catalog's upstreams),
-// audited and pushed to the nodes.
-func (s *Service) deploy(ctx context.Context, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
-	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.deployIn(ctx, tx, u, a, prev, d, action, reason)
-	})
-}
-
-// deployIn is deploy inside tx.
+// deployIn stores d, which follows prev (nil: the catalog's upstreams),
+// audited and pushed to the nodes, inside tx.
 func (s *Service) deployIn(ctx context.Context, tx bun.IDB, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
 	before := "catalog upstreams"
 	if prev != nil {
