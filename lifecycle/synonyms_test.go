@@ -50,15 +50,15 @@ func TestSynonymsAppliedToTheIndex(t *testing.T) {
 	}
 
 	var de *apperr.DeniedError
-	if _, _, err := f.svc.SetSynonyms(ctx, f.approver, [][]string{{"a", "b"}}); !errors.As(err, &de) {
+	if _, _, err := f.svc.SetSynonyms(ctx, f.approver, [][]string{{"a", "b"}}, nil); !errors.As(err, &de) {
 		t.Errorf("SetSynonyms by an approver: got %v, want Denied", err)
 	}
 	var ie *apperr.InputError
-	if _, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"a"}}); !errors.As(err, &ie) || ie.Fields["synonyms"] == "" {
+	if _, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"a"}}, nil); !errors.As(err, &ie) || ie.Fields["synonyms"] == "" {
 		t.Errorf("SetSynonyms of a one-word group: got %v, want a field error", err)
 	}
-	saved, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"Ping", "text message"}})
-	if err != nil || !slices.EqualFunc(saved, search.Synonyms{{"ping", "text message"}}, slices.Equal) {
+	saved, _, err := f.svc.SetSynonyms(ctx, f.admin, [][]string{{"Ping", "text message"}}, nil)
+	if err != nil || !slices.EqualFunc(saved.Groups, search.Synonyms{{"ping", "text message"}}, slices.Equal) {
 		t.Fatalf("SetSynonyms: got %v, %v", saved, err)
 	}
 	if changed, err := a.Apply(ctx); err != nil || !changed {
@@ -79,7 +79,7 @@ func TestSynonymsSavedBeforeARuleStillRead(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	f := newFixture(t, s)
-	if err := s.SetSearchSynonyms(ctx, s.DB(), `[["a,b","c"],["repo","repository"]]`, f.admin.ID); err != nil {
+	if err := s.SetSearchSynonyms(ctx, s.DB(), `[["a,b","c"],["repo","repository"]]`, f.admin.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	syn, err := f.svc.Synonyms(ctx)

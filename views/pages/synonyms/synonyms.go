@@ -10,6 +10,10 @@ type Page struct {
 	Default bool // the list is Portico's default (no admin saved one)
 	CanEdit bool
 	Error   string
+	// LockVersion is the list's lock version when the form was read (0 for the default list).
+	LockVersion int64
+	// FormError is an error of the whole form (another admin saved first).
+	FormError string
 	// Max* are the bounds of a list, for the hint.
 	MaxGroups, MaxPerGroup, MaxLength int
 }
