@@ -34,10 +34,12 @@ type Change struct {
 	// change it.
 	Level string `json:"level"`
 	// Operation is the operation concerned, by its full URL path (the
-	// servers' base path + the path), e.g. "GET /v1/pets"; empty for a
-	// change outside paths.
+	// servers' base path + the path), e.g. "GET /v1/pets", or the webhook
+	// operation, e.g. "webhook ev (POST)"; empty for a change outside
+	// paths and webhooks.
 	Operation string `json:"operation,omitempty"`
-	// Path is the full path concerned, e.g. "/v1/pets"; may be empty.
+	// Path is the full path concerned, e.g. "/v1/pets"; may be empty, and
+	// is for a webhook.
 	Path string `json:"path,omitempty"`
 	// Text explains the change in English.
 	Text string `json:"text"`
@@ -45,8 +47,9 @@ type Change struct {
 	// of a value ("string" → "integer"); empty otherwise.
 	Old string `json:"old,omitempty"`
 	New string `json:"new,omitempty"`
-	// Line is the line of the operation in the revision (in the base for
-	// a removed operation, then InBase is set); 0 when unknown.
+	// Line is the line of the operation (or webhook operation) in the
+	// revision (in the base for a removed operation, then InBase is set);
+	// 0 when unknown.
 	Line   int  `json:"line,omitempty"`
 	InBase bool `json:"in_base,omitempty"`
 	// Key identifies the change within a comparison, for a reviewer to
@@ -116,47 +119,45 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 	// moved into the operations first, or changes to them go unreported.
 	bp1, bp2 := basePath(s1), basePath(s2)
 	s1, s2 = withCommonParamsMoved(s1, bp1), withCommonParamsMoved(s2, bp2)
-	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(),
-		&load.SpecInfo{Url: "base", Spec: s1, Version: base.Version},
-		&load.SpecInfo{Url: "revision", Spec: s2, Version: revision.Version})
+	// Webhooks are requests the API sends: oasdiff would judge their
+	// payloads as requests it receives, so those in both descriptions are
+	// compared apart, reversed (see hookDocs); oasdiff still reports a
+	// webhook added or removed.
+	h1, h2, hooks := hookDocs(s1, s2)
+	s1, s2 = withoutCommonWebhooks(s1, s2)
+	sw1, sw2 := base.Format == FormatSwagger20, revision.Format == FormatSwagger20
+	changes, d, err := compare(s1, s2, base.Version, revision.Version, sw1, sw2)
 	if err != nil {
-		return nil, fmt.Errorf("diff: %w", err)
+		return nil, err
 	}
-	config := checker.NewConfig(checker.GetAllChecks())
-	changes := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, checker.INFO)
-	localize := checker.NewLocalizer(localizations.LangEn)
-	patterns := localizations.New(localizations.LangEn, localizations.LangDefault)
 
 	report = &DiffReport{Changes: make([]Change, 0, len(changes)+1), BasePath: bp2, BaseBasePath: bp1}
 	if bp1 != bp2 {
 		report.Changes = append(report.Changes, basePathChange(bp1, bp2, base.Spec, revision.Spec))
 	}
 	seen := map[string]bool{}
-	lines := newOperationLines(base, revision, bp1, bp2)
-	for _, ch := range append(additionalPropertiesChanges(s1, s2), serializationChanges(s1, s2, base.Format == FormatSwagger20, revision.Format == FormatSwagger20)...) {
-		ch.Line, ch.InBase = lines.of(ch.Operation[:strings.IndexByte(ch.Operation, ' ')], ch.Path)
+	add := func(ch Change) {
 		ch.Key = changeKey(ch)
-		seen[ch.Key] = true
-		report.Changes = append(report.Changes, ch)
-	}
-	for _, c := range changes {
-		ch := Change{
-			ID:    c.GetId(),
-			Level: RuleSet(nil).Severity(c.GetId(), levelSeverity(c.GetLevel())),
-			Path:  c.GetPath(),
-			Text:  c.GetUncolorizedText(localize),
+		if !seen[ch.Key] {
+			seen[ch.Key] = true
+			report.Changes = append(report.Changes, ch)
 		}
-		if m := c.GetOperation(); m != "" && ch.Path != "" {
-			ch.Operation = m + " " + ch.Path
+	}
+	lines := newOperationLines(base, revision, bp1, bp2)
+	for _, ch := range changes {
+		if m, _, ok := strings.Cut(ch.Operation, " "); ok && ch.Path != "" {
 			ch.Line, ch.InBase = lines.of(m, ch.Path)
 		}
-		ch.Old, ch.New = oldNew(patterns.Get("messages."+ch.ID), c.GetArgs())
-		ch.Key = changeKey(ch)
-		if seen[ch.Key] {
-			continue
+		add(ch)
+	}
+	if len(hooks) > 0 {
+		hookChanges, _, err := compare(h1, h2, base.Version, revision.Version, false, false)
+		if err != nil {
+			return nil, err
 		}
-		seen[ch.Key] = true
-		report.Changes = append(report.Changes, ch)
+		for _, ch := range hookChanges {
+			add(hooks.relabel(ch, base, revision))
+		}
 	}
 	slices.SortStableFunc(report.Changes, func(a, b Change) int { return severityRank(a.Level) - severityRank(b.Level) })
 	if d == nil {
@@ -171,6 +172,38 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		slices.Sort(report.Modified)
 	}
 	return report, nil
+}
+
+// compare runs oasdiff's backward-compatibility checks and Portico's own
+// on s1 and s2 (swagger1 and swagger2 say a description was Swagger 2.0),
+// Portico's first; each change has its rule, level, text, values and
+// operation ("GET /v1/pets", when on one), neither line nor key.
+func compare(s1, s2 *openapi3.T, v1, v2 string, swagger1, swagger2 bool) ([]Change, *diff.Diff, error) {
+	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(),
+		&load.SpecInfo{Url: "base", Spec: s1, Version: v1},
+		&load.SpecInfo{Url: "revision", Spec: s2, Version: v2})
+	if err != nil {
+		return nil, nil, fmt.Errorf("diff: %w", err)
+	}
+	config := checker.NewConfig(checker.GetAllChecks())
+	changes := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, checker.INFO)
+	localize := checker.NewLocalizer(localizations.LangEn)
+	patterns := localizations.New(localizations.LangEn, localizations.LangDefault)
+	out := append(additionalPropertiesChanges(s1, s2), serializationChanges(s1, s2, swagger1, swagger2)...)
+	for _, c := range changes {
+		ch := Change{
+			ID:    c.GetId(),
+			Level: RuleSet(nil).Severity(c.GetId(), levelSeverity(c.GetLevel())),
+			Path:  c.GetPath(),
+			Text:  c.GetUncolorizedText(localize),
+		}
+		if m := c.GetOperation(); m != "" && ch.Path != "" {
+			ch.Operation = m + " " + ch.Path
+		}
+		ch.Old, ch.New = oldNew(patterns.Get("messages."+ch.ID), c.GetArgs())
+		out = append(out, ch)
+	}
+	return out, d, nil
 }
 
 // operationLines finds the line of an operation named by its full path

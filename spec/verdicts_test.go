@@ -64,6 +64,27 @@ func verdictResponse(schema string) string {
 `
 }
 
+// verdictWebhook is a 3.1 description whose webhook ev sends payload and
+// takes reply (none when empty) as its consumer's 200 answer.
+func verdictWebhook(payload, reply string) string {
+	s := `webhooks:
+  ev:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ` + payload + `
+      responses:
+        "200":
+          description: ok
+`
+	if reply != "" {
+		s += "          content: {application/json: {schema: " + reply + "}}\n"
+	}
+	return s
+}
+
 func init() {
 
 	addVerdict("param type string->integer", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), fmt.Sprintf(verdictParam, "", "{type: integer}"))
@@ -456,6 +477,16 @@ paths:
 	addVerdict("req: readOnly prop becomes required (not breaking)", false, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, readOnly: true}}}"), verdictRequest("{type: object, required: [a], properties: {a: {type: string, readOnly: true}}}"))
 	addVerdict("resp: writeOnly prop removed (not breaking)", false, "3.0.3", verdictResponse("{type: object, properties: {a: {type: string, writeOnly: true}, b: {type: string}}}"), verdictResponse("{type: object, properties: {b: {type: string}}}"))
 	addVerdict("req: property format changed", true, "3.0.3", verdictRequest("{type: object, properties: {a: {type: string, format: date}}}"), verdictRequest("{type: object, properties: {a: {type: string, format: uuid}}}"))
+
+	// A webhook's payload is what the consumer receives: judged as a
+	// response; the consumer's answer as a request.
+	addVerdict("webhook: required payload property added (not breaking)", false, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string}, b: {type: string}}}", ""), verdictWebhook("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}", ""))
+	addVerdict("webhook: payload property removed", true, "3.1.0", verdictWebhook("{type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}", ""), verdictWebhook("{type: object, required: [a], properties: {a: {type: string}}}", ""))
+	addVerdict("webhook: payload property type changed", true, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string}}}", ""), verdictWebhook("{type: object, properties: {a: {type: integer}}}", ""))
+	addVerdict("webhook: payload enum value added (a warning, as in a response)", false, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string, enum: [x]}}}", ""), verdictWebhook("{type: object, properties: {a: {type: string, enum: [x, y]}}}", ""))
+	addVerdict("webhook: payload enum value removed (not breaking)", false, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string, enum: [x, y]}}}", ""), verdictWebhook("{type: object, properties: {a: {type: string, enum: [x]}}}", ""))
+	addVerdict("webhook: consumer's answer gains a required property", true, "3.1.0", verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"))
+	addVerdict("webhook: consumer's answer loses a required property (not breaking)", false, "3.1.0", verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"))
 }
 
 // TestDiffVerdicts runs the gate on a table of single changes, in OpenAPI
@@ -510,5 +541,30 @@ func TestDiffSharedSchemasBounded(t *testing.T) {
 	}
 	if got := changeIDs(d, LevelError); len(got) == 0 || got[0] != RuleRequestAdditionalPropertiesDisallowed {
 		t.Errorf("breaking changes: got %q, want %s", got, RuleRequestAdditionalPropertiesDisallowed)
+	}
+}
+
+// TestDiffWebhookFindings checks that a webhook's findings carry the rule
+// of what a client receives, name the webhook and point at its line.
+func TestDiffWebhookFindings(t *testing.T) {
+	base := verdictDoc("3.1.0", verdictWebhook("{type: object, properties: {a: {type: string, enum: [x]}}}", ""))
+	rev := verdictDoc("3.1.0", "paths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n"+verdictWebhook("{type: object, properties: {a: {type: string, enum: [x, y]}}}", ""))
+	d, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(rev)))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	var got *Change
+	for i, c := range d.Changes {
+		if strings.Contains(c.ID, "enum-value-added") {
+			got = &d.Changes[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("no enum-value-added change in %+v", d.Changes)
+	}
+	// Line 8 of rev: "    post:" under webhooks.ev.
+	if got.ID != "response-property-enum-value-added" || got.Operation != "webhook ev (POST)" || got.Line != 8 || got.InBase ||
+		!strings.Contains(got.Text, "webhook ev (POST)") || got.Key != changeKey(*got) {
+		t.Errorf("change %+v; want rule response-property-enum-value-added, operation \"webhook ev (POST)\" at line 8 of the revision, named in the text", *got)
 	}
 }
