@@ -35,11 +35,12 @@ type Change struct {
 	Level string `json:"level"`
 	// Operation is the operation concerned, by its full URL path (the
 	// servers' base path + the path), e.g. "GET /v1/pets", or the webhook
-	// operation, e.g. "webhook ev (POST)"; empty for a change outside
-	// paths and webhooks.
+	// or callback operation, e.g. "webhook ev (POST)", "callback onEvent
+	// of POST /v1/subscribe: POST {$request.body#/url}"; empty for a change
+	// outside paths and webhooks.
 	Operation string `json:"operation,omitempty"`
 	// Path is the full path concerned, e.g. "/v1/pets"; may be empty, and
-	// is for a webhook.
+	// is for a webhook or a callback.
 	Path string `json:"path,omitempty"`
 	// Text explains the change in English.
 	Text string `json:"text"`
@@ -47,7 +48,7 @@ type Change struct {
 	// of a value ("string" → "integer"); empty otherwise.
 	Old string `json:"old,omitempty"`
 	New string `json:"new,omitempty"`
-	// Line is the line of the operation (or webhook operation) in the
+	// Line is the line of the operation (webhook or callback operation) in the
 	// revision (in the base for a removed operation, then InBase is set);
 	// 0 when unknown.
 	Line   int  `json:"line,omitempty"`
@@ -119,11 +120,12 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 	// moved into the operations first, or changes to them go unreported.
 	bp1, bp2 := basePath(s1), basePath(s2)
 	s1, s2 = withCommonParamsMoved(s1, bp1), withCommonParamsMoved(s2, bp2)
-	// Webhooks are requests the API sends: oasdiff would judge their
-	// payloads as requests it receives, so those in both descriptions are
+	// Webhooks and callbacks are requests the API sends: oasdiff would
+	// judge webhook payloads as requests it receives, and compares no
+	// callback, so the webhooks in both descriptions and the callbacks are
 	// compared apart, reversed (see hookDocs); oasdiff still reports a
 	// webhook added or removed.
-	h1, h2, hooks := hookDocs(s1, s2)
+	h1, h2, hooks := hookDocs(s1, s2, bp1, bp2)
 	s1, s2 = withoutCommonWebhooks(s1, s2)
 	sw1, sw2 := base.Format == FormatSwagger20, revision.Format == FormatSwagger20
 	changes, d, err := compare(s1, s2, base.Version, revision.Version, sw1, sw2)

@@ -21,6 +21,7 @@ var pathTemplate = regexp.MustCompile(`\{[^{}]*\}`)
 // opPair is an operation as in the base and in the revision.
 type opPair struct {
 	method, path string // path is the revision's
+	basePath     string
 	base, rev    *openapi3.Operation
 }
 
@@ -32,19 +33,20 @@ func commonOperations(base, rev *openapi3.T) []opPair {
 	if base.Paths == nil || rev.Paths == nil {
 		return nil
 	}
-	byShape := map[string]*openapi3.PathItem{}
-	for p, item := range base.Paths.Map() {
-		byShape[pathTemplate.ReplaceAllString(p, "{}")] = item
+	byShape := map[string]string{}
+	for p := range base.Paths.Map() {
+		byShape[pathTemplate.ReplaceAllString(p, "{}")] = p
 	}
 	var out []opPair
 	for p, item := range rev.Paths.Map() {
-		bi := byShape[pathTemplate.ReplaceAllString(p, "{}")]
+		bp := byShape[pathTemplate.ReplaceAllString(p, "{}")]
+		bi := base.Paths.Value(bp)
 		if bi == nil || item == nil {
 			continue
 		}
 		for m, op := range item.Operations() {
 			if bop := bi.GetOperation(m); bop != nil && op != nil {
-				out = append(out, opPair{method: strings.ToUpper(m), path: p, base: bop, rev: op})
+				out = append(out, opPair{method: strings.ToUpper(m), path: p, basePath: bp, base: bop, rev: op})
 			}
 		}
 	}

@@ -8,35 +8,44 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// hook is a webhook (or a callback) compared as an operation of the
-// synthetic documents of hookDocs.
+// hook is a webhook or a callback compared as a path of the synthetic
+// documents of hookDocs.
 type hook struct {
-	// name is the webhook's name.
-	name string
+	// name is the webhook's or the callback's name; for a callback, of is
+	// the operation declaring it ("POST /v1/subscribe", by its full path)
+	// and expr the callback's URL expression.
+	name, of, expr string
 	// basePtr and revPtr are the JSON pointers of its path item in each
 	// description; base and rev its path items (nil where absent).
 	basePtr, revPtr []string
 	base, rev       *openapi3.PathItem
 }
 
-// label names the hook's operation of method, e.g. "webhook ev (POST)".
+// label names the hook's operation of method, e.g. "webhook ev (POST)" or
+// "callback onEvent of POST /subscribe: POST {$request.body#/url}".
 func (h hook) label(method string) string {
+	if h.of != "" {
+		return "callback " + h.name + " of " + h.of + ": " + method + " " + h.expr
+	}
 	return "webhook " + h.name + " (" + method + ")"
 }
 
 // hooks maps the paths of hookDocs' documents to their hooks.
 type hooks map[string]hook
 
-// hookDocs returns two documents in which each webhook of both s1 and s2
-// is an operation the other way round, so that oasdiff's rules judge it by
+// hookDocs returns two documents in which each webhook of both s1 and s2,
+// and each callback of the operations of both (prepared by
+// withCommonParamsMoved with the base paths bp1 and bp2; a callback of
+// either), is an operation the other way round, so that oasdiff's rules judge it by
 // what each side receives: the payload the API sends is the operation's
 // 200 response (with the payload's media types; the webhook's header
 // parameters are its headers), and what the consumer answers (the
 // webhook's first 2XX response, else its default one) is its required
 // request body. A client receives the payload as it receives a response:
 // a property removed from it breaks the consumer, a new required one does
-// not. Each hook is at the path "/0", "/1"…, listed in the returned map.
-func hookDocs(s1, s2 *openapi3.T) (*openapi3.T, *openapi3.T, hooks) {
+// not. The same holds for a callback's request. Each hook is at the path
+// "/0", "/1"…, listed in the returned map.
+func hookDocs(s1, s2 *openapi3.T, bp1, bp2 string) (*openapi3.T, *openapi3.T, hooks) {
 	var names []string
 	for name := range s2.Webhooks {
 		if _, ok := s1.Webhooks[name]; ok {
@@ -53,7 +62,46 @@ func hookDocs(s1, s2 *openapi3.T) (*openapi3.T, *openapi3.T, hooks) {
 		ptr := []string{"webhooks", name}
 		hs.add(h1, h2, hook{name: name, basePtr: ptr, revPtr: ptr, base: s1.Webhooks[name], rev: s2.Webhooks[name]})
 	}
+	for _, op := range commonOperations(s1, s2) {
+		if len(op.base.Callbacks) == 0 && len(op.rev.Callbacks) == 0 {
+			continue
+		}
+		m := strings.ToLower(op.method)
+		basePtr := []string{"paths", strings.TrimPrefix(op.basePath, bp1), m, "callbacks"}
+		revPtr := []string{"paths", strings.TrimPrefix(op.path, bp2), m, "callbacks"}
+		for _, name := range unionKeys(op.base.Callbacks, op.rev.Callbacks) {
+			bc, rc := callbackItems(op.base.Callbacks[name]), callbackItems(op.rev.Callbacks[name])
+			for _, expr := range unionKeys(bc, rc) {
+				hs.add(h1, h2, hook{name: name, of: op.method + " " + op.path, expr: expr,
+					basePtr: append(slices.Clone(basePtr), name, expr), revPtr: append(slices.Clone(revPtr), name, expr),
+					base: bc[expr], rev: rc[expr]})
+			}
+		}
+	}
 	return h1, h2, hs
+}
+
+// callbackItems is the path items of c by URL expression; nil for none.
+func callbackItems(c *openapi3.CallbackRef) map[string]*openapi3.PathItem {
+	if c == nil || c.Value == nil {
+		return nil
+	}
+	return c.Value.Map()
+}
+
+// unionKeys lists the keys of a and b, sorted.
+func unionKeys[V any](a, b map[string]V) []string {
+	var out []string
+	for k := range a {
+		out = append(out, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // add puts h into h1 and h2, reversed, at the next path.
@@ -151,6 +199,9 @@ func (hs hooks) relabel(ch Change, base, rev *Document) Change {
 		return ch
 	}
 	label := "the webhook " + h.name
+	if h.of != "" {
+		label = "the callback " + h.name + " of " + h.of
+	}
 	if method != "" {
 		label = h.label(method)
 		ch.Operation = label

@@ -85,6 +85,27 @@ func verdictWebhook(payload, reply string) string {
 	return s
 }
 
+// verdictCallback is a description whose operation POST /subscribe
+// declares the callback onEvent, which sends payload.
+func verdictCallback(payload string) string {
+	return `paths:
+  /subscribe:
+    post:
+      callbacks:
+        onEvent:
+          "{$request.body#/url}":
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: ` + payload + `
+              responses:
+                "200": {description: ok}
+      responses:
+        "201": {description: ok}
+`
+}
+
 func init() {
 
 	addVerdict("param type string->integer", true, "3.0.3", fmt.Sprintf(verdictParam, "", "{type: string}"), fmt.Sprintf(verdictParam, "", "{type: integer}"))
@@ -487,6 +508,12 @@ paths:
 	addVerdict("webhook: payload enum value removed (not breaking)", false, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string, enum: [x, y]}}}", ""), verdictWebhook("{type: object, properties: {a: {type: string, enum: [x]}}}", ""))
 	addVerdict("webhook: consumer's answer gains a required property", true, "3.1.0", verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"))
 	addVerdict("webhook: consumer's answer loses a required property (not breaking)", false, "3.1.0", verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"))
+	// A callback's request body is the same: sent by the API.
+	addVerdict("callback: required payload property added (not breaking)", false, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string}, b: {type: string}}}"), verdictCallback("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}"))
+	addVerdict("callback: payload property removed", true, "3.0.3", verdictCallback("{type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}"), verdictCallback("{type: object, required: [a], properties: {a: {type: string}}}"))
+	addVerdict("callback: payload property type changed", true, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string}}}"), verdictCallback("{type: object, properties: {a: {type: integer}}}"))
+	addVerdict("callback: payload enum value added (a warning, as in a response)", false, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string, enum: [x]}}}"), verdictCallback("{type: object, properties: {a: {type: string, enum: [x, y]}}}"))
+	addVerdict("callback: removed", true, "3.0.3", verdictCallback("{type: object}"), strings.Replace(verdictCallback("{type: object}"), "onEvent", "onOther", 1))
 }
 
 // TestDiffVerdicts runs the gate on a table of single changes, in OpenAPI
@@ -566,5 +593,32 @@ func TestDiffWebhookFindings(t *testing.T) {
 	if got.ID != "response-property-enum-value-added" || got.Operation != "webhook ev (POST)" || got.Line != 8 || got.InBase ||
 		!strings.Contains(got.Text, "webhook ev (POST)") || got.Key != changeKey(*got) {
 		t.Errorf("change %+v; want rule response-property-enum-value-added, operation \"webhook ev (POST)\" at line 8 of the revision, named in the text", *got)
+	}
+}
+
+// TestDiffCallbackFindings checks that a callback is compared, by the
+// rules of what a client receives, named with the operation declaring it
+// and at its line.
+func TestDiffCallbackFindings(t *testing.T) {
+	base := verdictDoc("3.0.3", "servers: [{url: /v1}]\n"+verdictCallback("{type: object, properties: {a: {type: string, enum: [x]}}}"))
+	rev := verdictDoc("3.0.3", "servers: [{url: /v1}]\n"+verdictCallback("{type: object, properties: {a: {type: string, enum: [x, y]}}}"))
+	d, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(rev)))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	var got *Change
+	for i, c := range d.Changes {
+		if strings.Contains(c.ID, "enum-value-added") {
+			got = &d.Changes[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("no enum-value-added change in %+v", d.Changes)
+	}
+	// Line 10 of rev: "            post:" under the callback's expression.
+	const op = "callback onEvent of POST /v1/subscribe: POST {$request.body#/url}"
+	if got.ID != "response-property-enum-value-added" || got.Operation != op || got.Line != 10 || got.InBase ||
+		!strings.Contains(got.Text, op) || got.Key != changeKey(*got) {
+		t.Errorf("change %+v; want rule response-property-enum-value-added, operation %q at line 10 of the revision, named in the text", *got, op)
 	}
 }
