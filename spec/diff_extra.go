@@ -61,8 +61,10 @@ func commonOperations(base, rev *openapi3.T) []opPair {
 
 // additionalPropertiesChanges reports the request schemas of the
 // operations of both base and rev that accepted properties they do not
-// list and no longer do (additionalProperties: false). oasdiff reads an
-// absent additionalProperties as false, so it reports nothing there.
+// list and no longer do (additionalProperties: false, or
+// unevaluatedProperties: false in OpenAPI 3.1). oasdiff reads an absent
+// additionalProperties as false, and does not compare
+// unevaluatedProperties, so it reports nothing there.
 func additionalPropertiesChanges(base, rev *openapi3.T) []Change {
 	var out []Change
 	seen := map[[2]*openapi3.Schema]bool{}
@@ -85,7 +87,7 @@ func additionalPropertiesChanges(base, rev *openapi3.T) []Change {
 			// Pairs are compared once per operation: the same schema
 			// reached again within the request is a cycle or a repeat.
 			clear(seen)
-			walkAdditional(b.Schema, r.Schema, "", seen, &budget, func(at string) {
+			walkAdditional(b.Schema, r.Schema, "", seen, &budget, func(at, keyword string) {
 				where := "the request body"
 				if at != "" {
 					where = "the request property `" + at + "`"
@@ -95,8 +97,8 @@ func additionalPropertiesChanges(base, rev *openapi3.T) []Change {
 					Level:     RuleSet(nil).Severity(RuleRequestAdditionalPropertiesDisallowed, SeverityError),
 					Operation: op.method + " " + op.path,
 					Path:      op.path,
-					Text: fmt.Sprintf("`additionalProperties: false` was set on %s (media type `%s`): a request sending a property it does not list is now refused",
-						where, mt),
+					Text: fmt.Sprintf("`%s` was set on %s (media type `%s`): a request sending a property it does not list is now refused",
+						keyword, where, mt),
 				})
 			})
 		}
@@ -106,9 +108,11 @@ func additionalPropertiesChanges(base, rev *openapi3.T) []Change {
 
 // walkAdditional compares the schemas b and r found at the same place (at,
 // as "lines/items"; empty for the body) and below it, calling found where
-// b accepted unlisted properties and r does not. It compares no pair in
-// seen, and at most budget pairs.
-func walkAdditional(b, r *openapi3.SchemaRef, at string, seen map[[2]*openapi3.Schema]bool, budget *int, found func(at string)) {
+// b accepted unlisted properties and r does not, with the keyword that
+// closed r ("additionalProperties: false" or, in OpenAPI 3.1,
+// "unevaluatedProperties: false"). It compares no pair in seen, and at
+// most budget pairs.
+func walkAdditional(b, r *openapi3.SchemaRef, at string, seen map[[2]*openapi3.Schema]bool, budget *int, found func(at, keyword string)) {
 	if b == nil || r == nil || b.Value == nil || r.Value == nil {
 		return
 	}
@@ -120,7 +124,11 @@ func walkAdditional(b, r *openapi3.SchemaRef, at string, seen map[[2]*openapi3.S
 	seen[k] = true
 	*budget--
 	if isObjectSchema(bv) && !closed(bv) && closed(rv) && !rv.ReadOnly {
-		found(at)
+		keyword := "additionalProperties: false"
+		if !isFalse(rv.AdditionalProperties.Has) {
+			keyword = "unevaluatedProperties: false"
+		}
+		found(at, keyword)
 	}
 	join := func(seg string) string {
 		if at == "" {
@@ -156,10 +164,13 @@ func walkAdditional(b, r *openapi3.SchemaRef, at string, seen map[[2]*openapi3.S
 	}
 }
 
-// closed reports whether s accepts no property it does not list.
+// closed reports whether s accepts no property it does not list
+// (additionalProperties or unevaluatedProperties false).
 func closed(s *openapi3.Schema) bool {
-	return s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
+	return isFalse(s.AdditionalProperties.Has) || isFalse(s.UnevaluatedProperties.Has)
 }
+
+func isFalse(b *bool) bool { return b != nil && !*b }
 
 // isObjectSchema reports whether s describes objects: of type object, or
 // of no type with properties.

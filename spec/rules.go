@@ -109,7 +109,7 @@ func buildCatalogue() {
 	breaking = append(breaking, RuleInfo{ID: RuleBasePathChanged, Kind: KindBreaking, Default: SeverityWarn,
 		Description: "The servers' base path changed. Operations are compared by base path + path, so a segment moving between the server URL and the paths is no change, and a real move of every URL is reported once, here, besides the removed operations."})
 	breaking = append(breaking, RuleInfo{ID: RuleRequestAdditionalPropertiesDisallowed, Kind: KindBreaking, Default: SeverityError,
-		Description: "A request body schema, or an object within it, that accepted properties it does not list now refuses them (additionalProperties: false was set). oasdiff has no check for it."})
+		Description: "A request body schema, or an object within it, that accepted properties it does not list now refuses them (additionalProperties: false, or unevaluatedProperties: false in OpenAPI 3.1, was set). oasdiff has no check for it."})
 	breaking = append(breaking, RuleInfo{ID: RuleParameterSerializationChanged, Kind: KindBreaking, Default: SeverityError,
 		Description: "A parameter holding an array or an object is written differently in requests (its style or explode changed, defaults applied), or a path parameter moved to or from the label or matrix style. oasdiff has no check for it."})
 	slices.SortFunc(breaking, func(a, b RuleInfo) int { return strings.Compare(a.ID, b.ID) })
@@ -158,7 +158,8 @@ func (rs RuleSet) Severity(id, fallback string) string {
 func ValidSeverity(s string) bool { return slices.Contains(Severities(), s) }
 
 // RuleRequestAdditionalPropertiesDisallowed reports additionalProperties:
-// false set on a request schema that accepted properties it does not list.
+// false (or unevaluatedProperties: false) set on a request schema that
+// accepted properties it does not list.
 const RuleRequestAdditionalPropertiesDisallowed = "request-additional-properties-disallowed"
 
 // RuleParameterSerializationChanged reports a change of how a parameter
