@@ -90,6 +90,7 @@ type apiAuditEvent struct {
 	ObjectType string    `json:"object_type"`
 	ObjectID   string    `json:"object_id"`
 	Team       *string   `json:"team"`
+	OtherTeam  *string   `json:"other_team"`
 	Before     string    `json:"before"`
 	After      string    `json:"after"`
 	Reason     string    `json:"reason"`
@@ -144,6 +145,11 @@ func (h *Handler) APIListAudit(c *fiber.Ctx) error {
 		if e.TeamID != nil {
 			if s, ok := slugs[*e.TeamID]; ok {
 				ev.Team = &s
+			}
+		}
+		if e.OtherTeamID != nil {
+			if s, ok := slugs[*e.OtherTeamID]; ok {
+				ev.OtherTeam = &s
 			}
 		}
 		out = append(out, ev)

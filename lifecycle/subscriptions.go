@@ -63,6 +63,10 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 			e := &store.AuditEvent{Action: "subscription.end", ObjectType: "subscription",
 				ObjectID: fmt.Sprintf("%d %s→%s/v%d", sub.ID, sub.App.Slug, a.Slug, sub.Major), TeamID: &a.TeamID,
 				After: "ended", Reason: sub.Reason, Actor: "system"}
+			if sub.ConsumerTeamID != a.TeamID {
+				// Filed under the app's team too (store.AuditEvent.OtherTeamID).
+				e.OtherTeamID = &sub.ConsumerTeamID
+			}
 			if actor != nil {
 				e.ActorID, e.Actor = &actor.ID, actor.Username
 			}

@@ -21,9 +21,14 @@ type AuditEvent struct {
 	ObjectType string    `bun:"object_type"`
 	ObjectID   string    `bun:"object_id"`
 	TeamID     *int64    `bun:"team_id"`
-	Before     string    `bun:"before_state"`
-	After      string    `bun:"after_state"`
-	Reason     string    `bun:"reason"`
+	// OtherTeamID is the second team of an event that concerns two: the
+	// consuming team of a subscription's event (TeamID the providing
+	// one), the providing team of a key's event (TeamID the consuming
+	// one). The audit filtered by a team holds the events under either.
+	OtherTeamID *int64 `bun:"other_team_id"`
+	Before      string `bun:"before_state"`
+	After       string `bun:"after_state"`
+	Reason      string `bun:"reason"`
 }
 
 // Audit appends an event. Call it inside the transaction of the change it records.
@@ -44,10 +49,12 @@ type AuditFilter struct {
 	// APISlug selects the events of an API and of its versions: object
 	// ids equal to the slug or starting with "slug@".
 	APISlug string
-	TeamID  int64
-	Before  int64 // only events with a smaller id (keyset paging)
-	Offset  int   // skips as many of the newest (numbered pages)
-	Limit   int
+	// TeamID selects the events filed under the team, as their team or
+	// their other team.
+	TeamID int64
+	Before int64 // only events with a smaller id (keyset paging)
+	Offset int   // skips as many of the newest (numbered pages)
+	Limit  int
 }
 
 // ListAudit returns events matching f, newest first.
@@ -65,7 +72,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 		!strings.Contains(f.APISlug, "@") {
 		// An API page's history, on every view: SQL written once
 		// (hotreads.go), through a prepared statement, on an index in
-		// the query's order. (Slugs hold no "@"; a filter with one
+		// the query's order. (It reads team_id alone: an API's and its
+		// versions' events are filed under one team, other_team_id is
+		// for subscriptions and keys. Slugs hold no "@"; a filter with one
 		// reads the byte range below.)
 		events, err = readHot(ctx, s, apiHistoryQuery(s.dialect), auditFields,
 			f.TeamID, f.APISlug, limit)
@@ -135,7 +144,7 @@ func (f AuditFilter) applyArgs(q *bun.SelectQuery, d Dialect, args *[]any) *bun.
 			Where("(object_id = ? OR "+col+" >= ?)", v(f.APISlug), v(f.APISlug+"@"))
 	}
 	if f.TeamID != 0 {
-		q = q.Where("team_id = ?", v(f.TeamID))
+		q = q.Where("(team_id = ? OR other_team_id = ?)", v(f.TeamID), v(f.TeamID))
 	}
 	if f.Before > 0 {
 		q = q.Where("id < ?", v(f.Before))

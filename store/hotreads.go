@@ -60,10 +60,10 @@ func planFields(p *Plan) []any {
 
 const plansQuery = "SELECT " + planColumns + " FROM plans AS p WHERE p.api_id = ? ORDER BY p.name, p.id"
 
-const auditColumns = "e.id, e.created_at, e.actor_id, e.actor, e.action, e.object_type, e.object_id, e.team_id, e.before_state, e.after_state, e.reason"
+const auditColumns = "e.id, e.created_at, e.actor_id, e.actor, e.action, e.object_type, e.object_id, e.team_id, e.other_team_id, e.before_state, e.after_state, e.reason"
 
 func auditFields(e *AuditEvent) []any {
-	return []any{&e.ID, &e.CreatedAt, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.TeamID,
+	return []any{&e.ID, &e.CreatedAt, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.TeamID, &e.OtherTeamID,
 		&e.Before, &e.After, &e.Reason}
 }
 

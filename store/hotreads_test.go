@@ -52,7 +52,7 @@ func TestHotReadsMatchBunScans(t *testing.T) {
 			}
 		}
 		ev := &store.AuditEvent{CreatedAt: at(17), ActorID: &u.ID, Actor: "hot", Action: "version.deprecate",
-			ObjectType: "version", ObjectID: "hot-api@1.2.3-rc.1", TeamID: &team.ID, Before: "published", After: "deprecated", Reason: "why"}
+			ObjectType: "version", ObjectID: "hot-api@1.2.3-rc.1", TeamID: &team.ID, OtherTeamID: ptrInt(team.ID + 1000), Before: "published", After: "deprecated", Reason: "why"}
 		if _, err := db.NewInsert().Model(ev).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -165,3 +165,5 @@ func nonZero(t *testing.T, v any, except ...string) {
 		}
 	}
 }
+
+func ptrInt(n int64) *int64 { return &n }

@@ -316,7 +316,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 		if err := s.store.CreateKey(ctx, tx, k); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.issue", "key", Prefix(kid), sub.ConsumerTeamID, "", "active", keyNote(sub, k)); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.issue", "key", Prefix(kid), sub.ConsumerTeamID, sub.ProviderTeamID, "", "active", keyNote(sub, k)); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
@@ -454,7 +454,7 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 		if err := s.store.EndKey(ctx, tx, &old); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.rotate", "key", Prefix(k.Kid), sub.ConsumerTeamID, Prefix(k.Kid), Prefix(kid), note); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.rotate", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, Prefix(k.Kid), Prefix(kid), note); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
@@ -481,7 +481,7 @@ func (s *Service) RevokeKey(ctx context.Context, actor *store.User, k *store.API
 		if err := s.store.RevokeKey(ctx, tx, k); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.revoke", "key", Prefix(k.Kid), sub.ConsumerTeamID, "active", "revoked", fmt.Sprintf("subscription %d", sub.ID)); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.revoke", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, "active", "revoked", fmt.Sprintf("subscription %d", sub.ID)); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)

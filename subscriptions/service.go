@@ -100,9 +100,15 @@ func (s *Service) teamsWhere(ctx context.Context, u *store.User, obj, act string
 	return s.store.TeamIDs(ctx, sc.Teams)
 }
 
-// audit appends an audit event inside tx; actor nil is the system.
-func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action, objType, objID string, teamID int64, before, after, reason string) error {
+// audit appends an audit event inside tx, filed under teamID and, when
+// it is another team (not 0), otherTeamID: a subscription's events under
+// the providing and the consuming team, its keys' under the consuming and
+// the providing team. actor nil is the system.
+func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action, objType, objID string, teamID, otherTeamID int64, before, after, reason string) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: &teamID, Before: before, After: after, Reason: reason}
+	if otherTeamID != 0 && otherTeamID != teamID {
+		e.OtherTeamID = &otherTeamID
+	}
 	if actor != nil {
 		e.ActorID, e.Actor = &actor.ID, actor.Username
 	} else {

@@ -225,7 +225,7 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, "", sub.State, sub.Purpose); err != nil {
+		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose); err != nil {
 			return err
 		}
 		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, a.TeamID, policy.RoleOwner, policy.RoleMaintainer)
@@ -440,7 +440,7 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 				return err
 			}
 		}
-		if err := s.audit(ctx, tx, actor, "subscription."+string(action), "subscription", subjectOf(sub), sub.ProviderTeamID, from, sub.State, reason); err != nil {
+		if err := s.audit(ctx, tx, actor, "subscription."+string(action), "subscription", subjectOf(sub), sub.ProviderTeamID, sub.ConsumerTeamID, from, sub.State, reason); err != nil {
 			return err
 		}
 		if err := s.notifyDecision(ctx, tx, actor, sub, action, reason); err != nil {
