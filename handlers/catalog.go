@@ -345,8 +345,15 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 		return r, false, err
 	}
 	for _, hit := range res.Hits {
+		if teamNames[hit.Team] == "" && hit.TeamName != "" {
+			teamNames[hit.Team] = hit.TeamName
+		}
+	}
+	// The cards name teams as the team facet does (teamLabeler).
+	teamLabel := teamLabeler(teamNames)
+	for _, hit := range res.Hits {
 		card := catalogpage.Hit{
-			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: hit.TeamName,
+			Slug: hit.Slug, Name: hit.Name, Summary: hit.Summary, Team: hit.Team, TeamName: teamLabel(hit.Team),
 			State: hit.State, StateLabel: lifecycle.State(hit.State).Label(), Highlights: hit.Highlights,
 			URL: "/apis/" + url.PathEscape(hit.Slug), DefaultVersion: hit.DefaultVersion, Related: hit.Related,
 		}
@@ -357,12 +364,6 @@ func (h *Handler) catalogResults(c *fiber.Ctx, p catalogParams, res search.Resul
 						q.Tags = append(q.Tags, tag)
 					}
 				}).url()})
-		}
-		if card.TeamName == "" {
-			card.TeamName = teamNames[hit.Team]
-		}
-		if card.TeamName == "" {
-			card.TeamName = hit.Team
 		}
 		r.Hits = append(r.Hits, card)
 	}
@@ -405,15 +406,18 @@ type catalogFacet struct {
 	set                 func(*catalogParams) *[]string
 }
 
-func catalogFacetKinds(teamNames map[string]string) []catalogFacet {
-	// Team names are not unique (slugs are): a name that reads like
-	// another's is shown with its slug, so that the facet does not offer
-	// two teams that look the same.
+// teamLabeler returns how the catalog names a team by its slug, given the
+// names of the teams of a result (by slug). Team names are not unique
+// (slugs are): a name that reads like another's (readsAs) is shown with
+// its slug, "Search · search-eu", so that neither the team facet nor the
+// result cards show two teams that look the same; a team without a name
+// is shown by its slug.
+func teamLabeler(teamNames map[string]string) func(slug string) string {
 	reads := map[string]int{}
 	for _, n := range teamNames {
 		reads[readsAs(n)]++
 	}
-	teamLabel := func(slug string) string {
+	return func(slug string) string {
 		if n := teamNames[slug]; n != "" {
 			if reads[readsAs(n)] > 1 {
 				return n + " · " + slug
@@ -422,8 +426,11 @@ func catalogFacetKinds(teamNames map[string]string) []catalogFacet {
 		}
 		return slug
 	}
+}
+
+func catalogFacetKinds(teamNames map[string]string) []catalogFacet {
 	return []catalogFacet{
-		{"Team", "team", "teams", teamLabel, func(f search.Facets) []search.FacetValue { return f.Teams },
+		{"Team", "team", "teams", teamLabeler(teamNames), func(f search.Facets) []search.FacetValue { return f.Teams },
 			func(q *catalogParams) *[]string { return &q.Teams }},
 		{"Tag", "tag", "tags", func(s string) string { return s }, func(f search.Facets) []search.FacetValue { return f.Tags },
 			func(q *catalogParams) *[]string { return &q.Tags }},

@@ -98,3 +98,42 @@ func TestLookalikeTeamsAreToldApartInTheCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestLookalikeTeamsAreToldApartOnCatalogCards: the catalog's result cards
+// name each API's team as the team facet does: two teams whose names read
+// the same are told apart by their slugs, and a name no other reads like
+// is shown alone.
+func TestLookalikeTeamsAreToldApartOnCatalogCards(t *testing.T) {
+	e := newEnvWithSearch(t)
+	e.team("search")
+	if err := e.store.CreateTeam(context.Background(), e.store.DB(), &store.Team{Slug: "search-eu", Name: "search\u200b"}); err != nil {
+		t.Fatal(err)
+	}
+	e.team("payments")
+	p := e.publisher()
+	p.publish("search", lifecycle.APIInput{Slug: "finder", Name: "Finder", Visibility: "public"}, "1.0.0", tinySpec("Finder", "/find", "Find"))
+	p.publish("search-eu", lifecycle.APIInput{Slug: "finder-eu", Name: "Finder EU", Visibility: "public"}, "1.0.0", tinySpec("Finder EU", "/find", "Find"))
+	p.publish("payments", lifecycle.APIInput{Slug: "ledger", Name: "Ledger", Visibility: "public"}, "1.0.0", tinySpec("Ledger", "/entries", "Entries"))
+	e.drain()
+	e.user("reader", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("reader")
+	for _, page := range []string{"/catalog", "/catalog?q=finder"} {
+		d := doc(t, b.get(page))
+		labels := map[string]string{}
+		d.Find(`[data-testid="hit"]`).Each(func(_ int, h *goquery.Selection) {
+			slug, _ := h.Attr("data-slug")
+			labels[slug] = strings.TrimSpace(h.Find(`a[href^="/teams/"]`).First().Text())
+		})
+		look := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "\u200b", "")) }
+		if look(labels["finder"]) == look(labels["finder-eu"]) {
+			t.Errorf("%s: the cards of finder and finder-eu both name their team %q", page, look(labels["finder"]))
+		}
+		if got, want := labels["finder"], "Search · search"; got != want {
+			t.Errorf("%s: finder's card names its team %q, want %q", page, got, want)
+		}
+		if l, ok := labels["ledger"]; ok && l != "Payments" {
+			t.Errorf("%s: ledger's card names its team %q, want %q", page, l, "Payments")
+		}
+	}
+}
