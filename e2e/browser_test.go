@@ -395,6 +395,16 @@ func TestCatalogSearchAsYouType(t *testing.T) {
 	if n := b.eval(`String(document.querySelectorAll("#results mark").length)`); n == "0" {
 		t.Error("no highlighted match in the results")
 	}
+	// A screen reader is told a short status, not the results: the status
+	// region, the same element as at load, holds the count; the results are
+	// in no live region.
+	b.poll(`document.querySelector("#catalog-status").textContent.includes("1 API found")`)
+	if got := b.eval(`document.querySelector("#catalog-status").getAttribute("role") + " " + document.querySelectorAll("#catalog-status").length`); got != "status 1" {
+		t.Errorf("status region: role and count %q, want %q", got, "status 1")
+	}
+	if got := b.eval(`String(document.querySelector("#results").closest("[aria-live],[role=status],[role=alert]") !== null || document.querySelector("#results [aria-live], #results [role=status]") !== null)`); got != "false" {
+		t.Errorf("the results are in a live region or hold one: %s", got)
+	}
 	b.checkClean()
 }
 

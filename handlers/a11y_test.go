@@ -488,8 +488,17 @@ func a11yProblems(body string) []string {
 					break
 				}
 			}
+			// Or a status region apart from it (data-status-of names the
+			// region), which the answer fills out of band: the catalog says
+			// "12 APIs found", not every result.
+			for _, r := range all {
+				if !live && ids[target[1:]] != nil && attr(r, "role") == "status" && attr(r, "data-status-of") == target[1:] &&
+					!inside(r, ids[target[1:]]) {
+					live = true
+				}
+			}
 			if ids[target[1:]] != nil && !live {
-				add("live", "%s, which htmx fills as the user types, is in no aria-live region", target)
+				add("live", "%s, which htmx fills as the user types, is in no aria-live region and no status announces it", target)
 			}
 		}
 	}
@@ -731,4 +740,14 @@ func controlName(n *xhtml.Node, ids, labelFor map[string]*xhtml.Node) string {
 		}
 	}
 	return strings.TrimSpace(attr(n, "title"))
+}
+
+// inside reports whether n is in the subtree of root.
+func inside(n, root *xhtml.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == root {
+			return true
+		}
+	}
+	return false
 }

@@ -268,12 +268,13 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 		p.Page = last
 		return c.Redirect(p.url(), fiber.StatusSeeOther)
 	}
-	frag, err := h.catalogFragment(c, p, res)
+	c.Vary("HX-Request", "HX-Target")
+	swap := c.Get("HX-Request") == "true" && c.Get("HX-Target") == "results"
+	frag, err := h.catalogFragment(c, p, res, swap)
 	if err != nil {
 		return err
 	}
-	c.Vary("HX-Request", "HX-Target")
-	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "results" {
+	if swap {
 		return h.render(c, frag)
 	}
 	s := catalogpage.Search{Query: p.Q, ResultsHTML: frag, Hidden: p.hidden("q", "page")}
@@ -290,8 +291,9 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 // identifies its result (search.Result.Key: the query, the viewer who may see
 // what it holds, and the state of the index), it is rendered once per
 // result and kept (h.fragments); a result that needed team names from the
-// database is rendered each time.
-func (h *Handler) catalogFragment(c *fiber.Ctx, p catalogParams, res search.Result) (templ.Component, error) {
+// database is rendered each time. announce adds the status swapped out of
+// band into the page's status region (search-as-you-type).
+func (h *Handler) catalogFragment(c *fiber.Ctx, p catalogParams, res search.Result, announce bool) (templ.Component, error) {
 	key := ""
 	if res.Key != "" {
 		admin := "0"
@@ -299,6 +301,9 @@ func (h *Handler) catalogFragment(c *fiber.Ctx, p catalogParams, res search.Resu
 			admin = "1"
 		}
 		key = res.Key + "\x00" + p.encode() + "\x00" + admin
+		if announce {
+			key += "\x00announce"
+		}
 		if html, ok := h.fragments.get(key); ok {
 			return templ.Raw(html), nil
 		}
@@ -307,6 +312,7 @@ func (h *Handler) catalogFragment(c *fiber.Ctx, p catalogParams, res search.Resu
 	if err != nil {
 		return nil, err
 	}
+	r.Announce = announce
 	if key == "" || fromDB {
 		return catalogpage.ResultsFragment(r), nil
 	}

@@ -3,6 +3,9 @@
 package catalog
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/a-h/templ"
 
 	"github.com/portico-dev/portico/views/components"
@@ -50,6 +53,53 @@ type Results struct {
 	RetiredURL string
 	// Explain is set for an empty or weak result of a text search.
 	Explain *Explain
+	// Announce adds the status (Status) to the fragment, to be swapped
+	// out of band into the page's status region (#catalog-status): set for
+	// search-as-you-type, whose results replace the old ones unannounced.
+	Announce bool
+}
+
+// Status is what a screen reader is told of a new result: how many APIs
+// were found, or why a search found little, in a sentence or three, never
+// the results themselves.
+func (r Results) Status() string {
+	var b strings.Builder
+	switch {
+	case r.Empty == NoAPIs:
+		b.WriteString("No APIs yet.")
+	case r.Empty == NoResults:
+		b.WriteString("No API matches")
+		if r.Query != "" {
+			b.WriteString(" “" + r.Query + "”")
+		}
+		b.WriteString(".")
+	default:
+		if r.Total == 1 {
+			b.WriteString("1 API found")
+		} else {
+			b.WriteString(strconv.Itoa(r.Total) + " APIs found")
+		}
+		if r.Query != "" {
+			b.WriteString(" for “" + r.Query + "”")
+		}
+		b.WriteString(".")
+	}
+	if e := r.Explain; e != nil {
+		switch len(e.Unmatched) {
+		case 0:
+		case 1:
+			b.WriteString(" No API you may see has the word " + e.Unmatched[0] + ".")
+		default:
+			b.WriteString(" No API you may see has the words " + strings.Join(e.Unmatched, ", ") + ".")
+		}
+		if e.DidYouMean != "" {
+			b.WriteString(" Did you mean " + e.DidYouMean + "?")
+		}
+		if e.Facet != nil {
+			b.WriteString(" More APIs match with " + e.Facet.Label + ".")
+		}
+	}
+	return b.String()
 }
 
 // Hit is one API found.
