@@ -60,3 +60,39 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 	b.poll(`document.activeElement && document.activeElement.tagName === "H1"`)
 	b.checkClean()
 }
+
+// A success flash shown by a full page load is announced: the layout's
+// #flash-announcer, an empty live region (role=status) when the page
+// loads, gets the message's text after load (a role=status element present
+// at load says nothing until it changes). The message is set by a plain
+// POST whose redirect is not followed, so that the next page, loaded
+// whole, shows it.
+func TestSuccessFlashAnnouncedOnLoad(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.do(chromedp.Navigate(p.url + "/teams"))
+	b.poll(`document.readyState === "complete"`)
+	b.eval(`window.__posted = ""; fetch("/teams", {method: "POST", redirect: "manual",
+		body: new URLSearchParams({name: "Payments", slug: "payments"}),
+		headers: {"X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content}}).
+		then(res => { window.__posted = res.type + " " + res.status }, err => { window.__posted = String(err) }); ""`)
+	b.poll(`window.__posted !== ""`)
+	if got := b.eval(`window.__posted`); got != "opaqueredirect 0" {
+		t.Fatalf("POST /teams: %q, want a redirect not followed", got)
+	}
+	b.do(chromedp.Navigate(p.url + "/teams/payments"))
+	b.poll(`document.querySelector('[data-testid="flash"]') !== null`)
+	if got := b.eval(`document.querySelector('[data-testid="flash"]').textContent`); !strings.Contains(got, "Team Payments created") {
+		t.Fatalf("flash after a full load: %q", got)
+	}
+	b.poll(`(document.querySelector("#flash-announcer") || {}).textContent === "Team Payments created. Add its members below."`)
+	if got := b.eval(`document.querySelector("#flash-announcer").getAttribute("role") + " " + document.querySelector("#flash-announcer").closest("#main")`); got != "status null" {
+		t.Errorf("announcer: role and container %q, want a role=status outside #main", got)
+	}
+	// Dismissing the message empties the announcer: no stale text at the
+	// end of the page.
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="flash"] [data-dismiss]`)))
+	b.poll(`document.querySelector("#flash-announcer").textContent === ""`)
+	b.checkClean()
+}

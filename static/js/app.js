@@ -1,6 +1,7 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
-// lets flash messages be dismissed, moves the focus to a new page's message or heading after a boosted link or form,
-// shows copy buttons (a new API key) and unfolds the docs operation a link points to.
+// lets flash messages be dismissed and has screen readers announce them, moves the focus to a new page's message or
+// heading after a boosted link or form, shows copy buttons (a new API key) and unfolds the docs operation a link points
+// to.
 (function () {
   "use strict";
 
@@ -52,12 +53,59 @@
       var target = event.target;
       if (target instanceof Element && target.closest("[data-dismiss]")) {
         var hadFocus = flash.contains(document.activeElement);
+        unannounce(flash);
         removeFlash(flash);
         if (hadFocus) {
           focusTarget(document.querySelector("#main h1, h1"));
         }
       }
     });
+  }
+
+  // A page's success or info message (a flash with role=status) is read in page order when the page loads, not
+  // announced: a live region present at load says nothing until it changes. The layout's #flash-announcer, an empty
+  // live region (role=status) outside the page's content, is given the messages' text a moment after they appear, a
+  // change screen readers announce. Errors are role=alert, announced by themselves. After a boosted page swap the
+  // focus goes to the flash (focusNewPage), which reads it: the announcer stays quiet then, not to say it twice.
+  var ANNOUNCE_DELAY_MS = 150;
+
+  function flashText(flash) {
+    var p = flash.querySelector("p");
+    return (p || flash).textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function announceFlashes(root) {
+    var announcer = document.getElementById("flash-announcer");
+    if (!announcer || !root || typeof root.querySelectorAll !== "function") {
+      return;
+    }
+    var texts = [];
+    var flashes = Array.prototype.slice.call(root.querySelectorAll(".flash"));
+    if (root instanceof Element && root.matches(".flash")) {
+      flashes.unshift(root);
+    }
+    flashes.forEach(function (flash) {
+      if (!flash.classList.contains("flash-error")) {
+        texts.push(flashText(flash));
+      }
+    });
+    if (texts.length === 0) {
+      return;
+    }
+    // Emptied first, so that a message the same as the last one is a change too.
+    announcer.textContent = "";
+    window.setTimeout(function () {
+      announcer.textContent = texts.join(" ");
+    }, ANNOUNCE_DELAY_MS);
+  }
+
+  // A dismissed message leaves no stale text in the announcer (a screen reader's virtual cursor reaches it at the end
+  // of the page).
+  function unannounce(flash) {
+    var announcer = document.getElementById("flash-announcer");
+    if (announcer && announcer.textContent.indexOf(flashText(flash)) !== -1) {
+      announcer.textContent = "";
+    }
   }
 
   function enhanceFlashes(root) {
@@ -145,12 +193,14 @@
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       enhanceFlashes(document);
+      announceFlashes(document);
       enhanceCopy(document);
       openLinkedOperation();
       focusFirstInvalid(document);
     });
   } else {
     enhanceFlashes(document);
+    announceFlashes(document);
     enhanceCopy(document);
     openLinkedOperation();
     focusFirstInvalid(document);
@@ -185,6 +235,9 @@
     }
     if (wholePage && !target.querySelector('[aria-invalid="true"]')) {
       focusNewPage(target);
+    } else if (!wholePage) {
+      // A fragment that brings a message (the focus stays where it was).
+      announceFlashes(target);
     }
   });
 
