@@ -405,6 +405,17 @@ func TestCatalogSearchAsYouType(t *testing.T) {
 	if got := b.eval(`String(document.querySelector("#results").closest("[aria-live],[role=status],[role=alert]") !== null || document.querySelector("#results [aria-live], #results [role=status]") !== null)`); got != "false" {
 		t.Errorf("the results are in a live region or hold one: %s", got)
 	}
+	// The page of every team narrows its list as the user types; its status
+	// region says how many match.
+	b.do(
+		chromedp.Navigate(p.url+"/catalog/facets/team"),
+		chromedp.WaitVisible(chromedp.CSS(`#facet-find`)),
+		chromedp.SendKeys(chromedp.CSS(`#facet-find`), "media"),
+	)
+	b.poll(`document.querySelector("#facet-status").textContent.trim() === "1 team matches “media”."`)
+	if got := b.eval(`String(document.querySelectorAll('#facet-values [data-testid="facet-value"]').length)`); got != "1" {
+		t.Errorf("team values after filtering: %s, want 1", got)
+	}
 	b.checkClean()
 }
 

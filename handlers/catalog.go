@@ -541,8 +541,9 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 	f := facetView(back, kind, kind.values(res.Facets))
 	l := catalogpage.FacetList{
 		Title: kind.title, Plural: kind.plural, Name: kind.name, Find: find, Hidden: back.hidden("page"),
-		BackURL: back.url(), Total: len(f.Values),
+		BackURL: back.url(), Total: len(f.Values), Announce: c.Get("HX-Request") == "true",
 	}
+	c.Vary("HX-Request")
 	needle := strings.ToLower(find)
 	for _, v := range f.Values {
 		if needle == "" || strings.Contains(strings.ToLower(v.Label), needle) || strings.Contains(strings.ToLower(v.Value), needle) {

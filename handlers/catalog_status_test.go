@@ -68,3 +68,48 @@ func TestCatalogAnnouncesAStatusNotTheResults(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogFacetPageAnnouncesAStatus: the page of every value of a facet
+// narrows its list as the user types in its filter box; a screen reader is
+// told how many values match, not the whole list again. The list is in no
+// live region; an empty role=status region (#facet-status) outside it is
+// filled out of band (hx-select-oob) from each htmx answer.
+func TestCatalogFacetPageAnnouncesAStatus(t *testing.T) {
+	e := newEnvWithSearch(t)
+	e.team("payments")
+	e.team("search")
+	p := e.publisher()
+	p.publish("payments", lifecycle.APIInput{Slug: "ledger", Name: "Ledger", Visibility: "public"}, "1.0.0", tinySpec("Ledger", "/entries", "Entries"))
+	p.publish("search", lifecycle.APIInput{Slug: "finder", Name: "Finder", Visibility: "public"}, "1.0.0", tinySpec("Finder", "/find", "Find"))
+	e.drain()
+	e.user("reader", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("reader")
+
+	d := doc(t, b.get("/catalog/facets/team"))
+	if n := d.Find(`#facet-values`).ParentsFiltered(`[aria-live], [role=status], [role=alert], [role=log]`).Length(); n != 0 {
+		t.Errorf("the list of teams is in %d live regions, want none", n)
+	}
+	status := d.Find(`#facet-status`)
+	if status.Length() != 1 || status.AttrOr("role", "") != "status" || strings.TrimSpace(status.Text()) != "" {
+		t.Fatalf("facet status: %d elements, role %q, text %q; want one empty role=status", status.Length(), status.AttrOr("role", ""), status.Text())
+	}
+	if oob := d.Find(`#facet-find`).AttrOr("hx-select-oob", ""); oob != "#facet-status:innerHTML" {
+		t.Errorf("filter box hx-select-oob %q, want #facet-status:innerHTML", oob)
+	}
+	for _, c := range []struct{ find, want string }{
+		{"", "2 teams."},
+		{"pay", "1 team matches “pay”."},
+		{"zzz", "No team matches “zzz”."},
+	} {
+		req := httptest.NewRequest("GET", "/catalog/facets/team?find="+c.find, nil)
+		req.Header.Set("HX-Request", "true")
+		answer, err := goquery.NewDocumentFromReader(strings.NewReader(readAll(t, b.do(req))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(answer.Find(`#facet-status`).Text()); got != c.want {
+			t.Errorf("find=%q: status %q, want %q", c.find, got, c.want)
+		}
+	}
+}

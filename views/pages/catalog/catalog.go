@@ -132,6 +132,32 @@ type FacetList struct {
 	Values              []FacetValue // those that match Find
 	Total               int          // values before Find
 	BackURL             string
+	// Announce fills the status region (#facet-status) with Status: set
+	// for the answers to the filter box's htmx requests, from which it is
+	// swapped out of band; empty on a page load.
+	Announce bool
+}
+
+// Status is what a screen reader is told as the filter box narrows the
+// list: how many values match, not the values.
+func (l FacetList) Status() string {
+	n := len(l.Values)
+	if l.Find == "" {
+		switch n {
+		case 0:
+			return "Nothing to filter by in this search."
+		case 1:
+			return "1 " + l.Singular() + "."
+		}
+		return strconv.Itoa(n) + " " + l.Plural + "."
+	}
+	switch n {
+	case 0:
+		return "No " + l.Singular() + " matches “" + l.Find + "”."
+	case 1:
+		return "1 " + l.Singular() + " matches “" + l.Find + "”."
+	}
+	return strconv.Itoa(n) + " " + l.Plural + " match “" + l.Find + "”."
 }
 
 // FacetValue is one value of a facet; URL toggles it.
