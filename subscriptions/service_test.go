@@ -584,6 +584,11 @@ func TestLifecycleMeetsSubscriptions(t *testing.T) {
 		if err != nil || len(events) != 1 {
 			t.Errorf("audit of the end: %d, %v", len(events), err)
 		}
+		// Filed under the app's team too, not only the API's.
+		events, err = s.ListAudit(ctx, store.AuditFilter{Action: "subscription.end", TeamID: f.shop.ID, Limit: 10})
+		if err != nil || len(events) != 1 {
+			t.Errorf("audit of the end filtered by the app's team: %d, %v", len(events), err)
+		}
 		// Subscriptions to v2 are untouched by v1's life.
 		sub2, err := f.svc.Subscribe(ctx, f.dev, other, subscriptions.SubscribeInput{API: "pets", Plan: "free", Purpose: "new clients"})
 		if err != nil || sub2.Major != 2 {
