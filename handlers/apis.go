@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -41,9 +42,31 @@ func fmtTime(t time.Time) string {
 }
 
 // apiHeader is the view of an API's identity.
-func apiHeader(a *store.API) apis.Header {
-	return apis.Header{Slug: a.Slug, Name: a.Name, Summary: a.Summary, TeamSlug: a.Team.Slug, TeamName: a.Team.Name,
-		Visibility: a.Visibility, Tags: a.Tags}
+// Its owner line names the team as the pickers do (teamLabel).
+func (h *Handler) apiHeader(c *fiber.Ctx, a *store.API) (apis.Header, error) {
+	team, err := h.teamLabel(c.UserContext(), a.Team)
+	if err != nil {
+		return apis.Header{}, err
+	}
+	return apis.Header{Slug: a.Slug, Name: a.Name, Summary: a.Summary, TeamSlug: a.Team.Slug, TeamName: team,
+		Visibility: a.Visibility, Tags: a.Tags}, nil
+}
+
+// teamLabel is how a page names team t: its name, followed by its slug
+// ("Search · search") when another team's name reads alike (readsAs), as
+// distinctLabels does in pickers.
+func (h *Handler) teamLabel(ctx context.Context, t *store.Team) (string, error) {
+	names, err := h.store.AllTeamNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	reads := readsAs(t.Name)
+	for slug, name := range names {
+		if slug != t.Slug && readsAs(name) == reads {
+			return t.Name + " · " + t.Slug, nil
+		}
+	}
+	return t.Name, nil
 }
 
 // teamAPIsPerPage is the page size of the APIs on a team's page.
@@ -146,8 +169,12 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm, edited *
 	}
 	domain := policy.TeamDomain(a.Team.Slug)
 	insider := h.can(c, domain, "api", "read")
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
 	d := apis.Detail{
-		Header:          apiHeader(a),
+		Header:          header,
 		DescriptionHTML: h.descriptions.ToHTML(a.Description),
 		Upstreams:       a.Upstreams,
 		CanEdit:         h.can(c, domain, "api", "edit"),
@@ -254,14 +281,21 @@ func (h *Handler) EditAPI(c *fiber.Ctx) error {
 		Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
 		Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
 	}
-	return h.render(c, apis.Edit(h.page(c, "Edit "+a.Name, "catalog"), apiHeader(a), f))
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	return h.render(c, apis.Edit(h.page(c, "Edit "+a.Name, "catalog"), header, f))
 }
 
 // UpdateAPI saves an API's catalog entry. The form carries the lock
 // version it was read at, so a concurrent edit is refused, not overwritten.
 func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	a := currentAPI(c)
-	header := apiHeader(a)
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
 	in, f := apiFormInput(c)
 	f.TeamSlug, f.TeamName, f.Slug, f.Editing = a.Team.Slug, a.Team.Name, a.Slug, true
 	lock, perr := strconv.ParseInt(c.FormValue("lock_version"), 10, 64)
@@ -270,7 +304,7 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	}
 	f.LockVersion = lock
 	a.LockVersion = lock
-	err := h.life.UpdateAPI(c.UserContext(), currentUser(c), a, in)
+	err = h.life.UpdateAPI(c.UserContext(), currentUser(c), a, in)
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)

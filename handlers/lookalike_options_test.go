@@ -137,3 +137,36 @@ func TestLookalikeTeamsAreToldApartOnCatalogCards(t *testing.T) {
 		}
 	}
 }
+
+// TestLookalikeTeamsAreToldApartOnAPIPages: an API's pages name its team
+// in their owner line as the pickers do: "Search · search" when another
+// team's name reads the same, the bare name otherwise.
+func TestLookalikeTeamsAreToldApartOnAPIPages(t *testing.T) {
+	e := newEnvWithSearch(t)
+	e.team("search")
+	e.team("payments")
+	p := e.publisher()
+	p.publish("search", lifecycle.APIInput{Slug: "finder", Name: "Finder", Visibility: "public"}, "1.0.0", tinySpec("Finder", "/find", "Find"))
+	p.publish("payments", lifecycle.APIInput{Slug: "ledger", Name: "Ledger", Visibility: "public"}, "1.0.0", tinySpec("Ledger", "/entries", "Entries"))
+	e.drain()
+	e.user("reader", policy.RoleMember, "", "")
+	b := e.browser()
+	b.login("reader")
+	owner := func(page, team string) string {
+		return strings.TrimSpace(doc(t, b.get(page)).Find(`a[href="/teams/` + team + `"]`).First().Text())
+	}
+	if got := owner("/apis/finder", "search"); got != "Search" {
+		t.Errorf("/apis/finder with one team Search: owner %q, want %q", got, "Search")
+	}
+	if err := e.store.CreateTeam(context.Background(), e.store.DB(), &store.Team{Slug: "search-eu", Name: "search\u200b"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"/apis/finder", "/apis/finder/versions/1.0.0"} {
+		if got, want := owner(page, "search"), "Search · search"; got != want {
+			t.Errorf("%s: owner %q, want %q", page, got, want)
+		}
+	}
+	if got := owner("/apis/ledger", "payments"); got != "Payments" {
+		t.Errorf("/apis/ledger: owner %q, want %q", got, "Payments")
+	}
+}

@@ -254,8 +254,12 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 		f, page = spec.Filter{}, 1
 	}
 	row := reviewRow(r)
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
 	p := reviews.Page{
-		ID: r.ID, State: r.State, API: apiHeader(a), Version: row.Version, Requester: row.Requester, Note: r.Note, Created: row.Created,
+		ID: r.ID, State: r.State, API: header, Version: row.Version, Requester: row.Requester, Note: r.Note, Created: row.Created,
 		Decider: row.Decider, Decided: row.Decided, Comment: r.DecisionComment, Override: r.Override, Tab: c.Query("tab", "review"),
 	}
 	if r.Version != nil {

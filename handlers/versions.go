@@ -122,7 +122,11 @@ func uploadName(c *fiber.Ctx) string {
 // NewVersion renders the form to create a version.
 func (h *Handler) NewVersion(c *fiber.Ctx) error {
 	a := currentAPI(c)
-	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize)}
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	f := apis.VersionForm{API: header, MaxSize: humanSize(spec.MaxSize)}
 	if err := h.fillLatest(c, a, &f); err != nil {
 		return err
 	}
@@ -144,7 +148,11 @@ func (h *Handler) fillLatest(c *fiber.Ctx, a *store.API, f *apis.VersionForm) er
 // as a copy of the latest version when neither is given.
 func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 	a := currentAPI(c)
-	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: strings.TrimSpace(c.FormValue("version"))}
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	f := apis.VersionForm{API: header, MaxSize: humanSize(spec.MaxSize), Version: strings.TrimSpace(c.FormValue("version"))}
 	in, err := specUpload(c)
 	var v *store.APIVersion
 	if err == nil {
@@ -177,7 +185,11 @@ func (h *Handler) EditDraft(c *fiber.Ctx) error {
 		h.flash(c, "error", fmt.Sprintf("Only drafts can be edited; %s is %s. Create a new version instead.", v.Version, lifecycle.State(v.State).Label()))
 		return seeOther(c, versionPath(a, v))
 	}
-	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: v.Version, Spec: v.SpecRaw, Editing: true}
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	f := apis.VersionForm{API: header, MaxSize: humanSize(spec.MaxSize), Version: v.Version, Spec: v.SpecRaw, Editing: true}
 	return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "catalog"), f))
 }
 
@@ -188,7 +200,11 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := apis.VersionForm{API: apiHeader(a), MaxSize: humanSize(spec.MaxSize), Version: v.Version, Editing: true}
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	f := apis.VersionForm{API: header, MaxSize: humanSize(spec.MaxSize), Version: v.Version, Editing: true}
 	in, err := specUpload(c)
 	if err == nil {
 		err = h.life.UpdateDraft(c.UserContext(), currentUser(c), a, v, in.data)
@@ -236,8 +252,12 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	state := lifecycle.State(v.State)
 	domain := policy.TeamDomain(a.Team.Slug)
 	filter := cutFilter(strings.TrimSpace(c.Query("q")))
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
 	p := apis.Version{
-		API: apiHeader(a), Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
+		API: header, Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
 		Sunset: fmtDate(v.SunsetAt), Successor: v.Successor, Retired: fmtDate(v.RetiredAt),
 		Docs: docs.filtered(filterWords(filter)),
@@ -541,7 +561,11 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Slug, err)
 	}
-	r := apis.Reference{API: apiHeader(a), Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
+	header, err := h.apiHeader(c, a)
+	if err != nil {
+		return err
+	}
+	r := apis.Reference{API: header, Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
 	r.TryOrigins, r.Unreachable = tryTargets(docs.servers, c.Protocol() == "https")
 	c.Set("Content-Security-Policy", contentSecurityPolicy(r.TryOrigins...))
 	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "catalog"), r))

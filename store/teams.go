@@ -117,6 +117,23 @@ func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]strin
 	return out, nil
 }
 
+// AllTeamNames returns the display name of every team, by slug: two
+// columns, for pages that tell apart teams whose names read alike.
+func (s *Store) AllTeamNames(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		Slug string `bun:"slug"`
+		Name string `bun:"name"`
+	}
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("all team names: %w", translate(err))
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Slug] = r.Name
+	}
+	return out, nil
+}
+
 // TeamMembers returns the members of a team with their users, ordered by username.
 func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
 	var members []TeamMember
