@@ -1,18 +1,25 @@
 // Package cliconf holds what the configurations of the portico and
 // portico-gateway commands have in common: string flags whose defaults come
 // from environment variables (the flag wins), flags whose values are never
-// printed, and the log level and format.
+// printed, the log level and format, and how a server learns it is to stop
+// (StopSignals, ShutdownDrain).
 package cliconf
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 )
 
 // Setting is a string flag whose default an environment variable replaces.
@@ -121,4 +128,50 @@ func SplitAddr(addr string) (host string, err error) {
 		return "", fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
 	return host, nil
+}
+
+// maxShutdownDrain bounds --shutdown-drain.
+const maxShutdownDrain = 5 * time.Minute
+
+// ShutdownDrain parses the --shutdown-drain setting of portico serve and
+// portico-gateway: how long, after SIGTERM, the server keeps accepting and
+// serving while /readyz answers 503, from 0s (none) to 5m.
+func ShutdownDrain(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < 0 || d > maxShutdownDrain {
+		return 0, fmt.Errorf("invalid --shutdown-drain %q: use a duration from 0s to 5m, such as 10s", v)
+	}
+	return d, nil
+}
+
+// StopSignals is how a server learns it is to stop: ctx ends at the first
+// SIGTERM or SIGINT (the server drains, then stops), and again is closed at
+// the second (the operator will not wait for the drain). Signals after that
+// are ignored until release, which restores their default behaviour.
+func StopSignals() (ctx context.Context, again <-chan struct{}, release func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	second, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			close(second)
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, second, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(done)
+			cancel()
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -144,6 +145,8 @@ type Handler struct {
 	// (bodylimit.go), and maxConns bounds the connections served at once.
 	large    []largeBody
 	maxConns int
+	// draining is set by Drain: the instance is stopping (ops.go).
+	draining atomic.Bool
 }
 
 // descriptionCacheBytes bounds the API descriptions' HTML kept in memory.
@@ -233,7 +236,7 @@ func (h *Handler) App() *fiber.App {
 	})
 	// Compression: pages of large specs are hundreds of kilobytes of HTML,
 	// and the API reference renderer is a 4 MB script.
-	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(h.recoverPanic, h.logRequests, h.securityHeaders, h.closeWhileDraining, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	mountStatic(app)
 	routes := h.Routes()
 	h.large = largeBodies(routes)

@@ -25,6 +25,10 @@ func (h *Handler) Healthz(c *fiber.Ctx) error {
 // the instance serves everything else from the database, and taking it out
 // of rotation would turn a slow index into an outage when every instance
 // lags at once.
+//
+// Once Drain is called the instance is stopping: /readyz answers 503 with
+// status "draining", whatever else it says, so that load balancers stop
+// sending it requests while it still serves them.
 func (h *Handler) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
@@ -49,7 +53,25 @@ func (h *Handler) Readyz(c *fiber.Ctx) error {
 			body.Status = "lagging"
 		}
 	}
+	if h.draining.Load() {
+		body.Status, status = "draining", fiber.StatusServiceUnavailable
+	}
 	return c.Status(status).JSON(body)
+}
+
+// Drain says the instance is stopping (serve calls it on SIGTERM, before
+// it stops accepting): /readyz answers 503 from then on, and every answer
+// closes its connection, so that a client or load balancer keeping
+// connections open makes new ones, to instances that stay. The requests
+// themselves are served as before.
+func (h *Handler) Drain() { h.draining.Store(true) }
+
+// closeWhileDraining closes each answer's connection once Drain is called.
+func (h *Handler) closeWhileDraining(c *fiber.Ctx) error {
+	if h.draining.Load() {
+		c.Context().SetConnectionClose()
+	}
+	return c.Next()
 }
 
 type readiness struct {

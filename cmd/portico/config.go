@@ -48,6 +48,9 @@ type config struct {
 	MetricsToken string
 	// MaxConnections bounds the connections served at once.
 	MaxConnections string
+	// ShutdownDrain is how long serve keeps accepting and serving after
+	// SIGTERM while /readyz answers 503 (see cmdServe).
+	ShutdownDrain string
 }
 
 func (c *config) settings() []cliconf.Setting {
@@ -60,6 +63,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "spec-validation", Env: "PORTICO_SPEC_VALIDATION", Default: "warn", Usage: "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", Dst: &c.SpecValidation},
 		{Flag: "trusted-proxies", Env: "PORTICO_TRUSTED_PROXIES", Default: "", Usage: "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", Dst: &c.TrustedProxies},
 		{Flag: "max-connections", Env: "PORTICO_MAX_CONNECTIONS", Default: "10000", Usage: "connections served at once; one more is answered 503 and closed", Dst: &c.MaxConnections},
+		{Flag: "shutdown-drain", Env: "PORTICO_SHUTDOWN_DRAIN", Default: "0s", Usage: "after SIGTERM, how long serve keeps accepting and serving while /readyz answers 503, so that load balancers take it out first (0s to 5m; a second signal skips it); then it stops accepting and lets requests in flight finish for up to 10s", Dst: &c.ShutdownDrain},
 		{Flag: "mcp-calls-per-minute", Env: "PORTICO_MCP_CALLS_PER_MINUTE", Default: "120", Usage: "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", Dst: &c.MCPCallsPerMinute},
 		{Flag: "meilisearch-url", Env: "PORTICO_MEILISEARCH_URL", Default: "", Usage: "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", Dst: &c.MeilisearchURL},
 		{Flag: "search-meaning", Env: "PORTICO_SEARCH_MEANING", Default: "on", Usage: "on: the embedded index ranks by meaning too, with a sentence encoder (vectors kept in search.vectors in the data directory); off: by words alone. Meilisearch ranks by words alone", Dst: &c.SearchMeaning},
@@ -100,6 +104,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if _, err := c.maxConnections(); err != nil {
+		return err
+	}
+	if _, err := cliconf.ShutdownDrain(c.ShutdownDrain); err != nil {
 		return err
 	}
 	if err := c.validateSearch(); err != nil {

@@ -2,16 +2,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/portico-dev/portico/cliconf"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	// SIGTERM or Ctrl-C stops a command; serve drains first, and a second
+	// signal skips the rest of its drain.
+	ctx, again, stop := cliconf.StopSignals()
+	err := runEnv(ctx, os.Args[1:], env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, again: again})
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portico:", err)

@@ -76,6 +76,9 @@ type env struct {
 	// logFlushEvery is how long the server's log lines may wait in its
 	// buffer; zero means logFlushEvery.
 	logFlushEvery time.Duration
+	// again is closed by a second stop signal (the first ends the
+	// context): serve skips the rest of its drain. Nil: never.
+	again <-chan struct{}
 }
 
 // run executes the command in args.
@@ -344,35 +347,73 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		e.ready(ln.Addr().String())
 	}
 
+	// The workers (outbox, schedulers, search, the gateway nodes' hub) and
+	// the server run until work ends: after the drain that SIGTERM (ctx)
+	// begins, or on a failure.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
 	if c.PprofAddr != "" {
-		if err := servePprof(ctx, c.PprofAddr, log); err != nil {
+		if err := servePprof(work, c.PprofAddr, log); err != nil {
 			return err
 		}
 	}
 	errc := make(chan error, 2)
-	go s.ListenWakeUps(ctx, log)
+	go s.ListenWakeUps(work, log)
 	go func() {
-		if err := member.Run(ctx, func() int64 { return feed.Status().Position }); err != nil {
+		if err := member.Run(work, func() int64 { return feed.Status().Position }); err != nil {
 			errc <- err
 		}
 	}()
-	go housekeeping(ctx, s, log)
-	go retireAtSunset(ctx, life, log)
-	go applySynonyms(ctx, life.NewSynonymsApplier(idx), log)
+	go housekeeping(work, s, log)
+	go retireAtSunset(work, life, log)
+	go applySynonyms(work, life.NewSynonymsApplier(idx), log)
 	// Usage rollups: minutes to hours after 48 h, hours to days after 30
 	// days, deleted after 400 days; concurrent instances wait for each other.
-	go usagesvc.New(s, enforcer, usagesvc.Options{}).Run(ctx, 10*time.Minute, log.Error)
-	startSearch(ctx, s, feed, gw.Source, member.RunID(), log)
-	startGateway(ctx, s, gw, log)
+	go usagesvc.New(s, enforcer, usagesvc.Options{}).Run(work, 10*time.Minute, log.Error)
+	startSearch(work, s, feed, gw.Source, member.RunID(), log)
+	startGateway(work, s, gw, log)
 	go func() { errc <- app.Listener(ln) }()
-	select {
-	case err := <-errc:
+	fail := func(err error) error {
+		stopWork()
 		app.ShutdownWithTimeout(shutdownGrace) //nolint:errcheck // stopping on the error returned
 		return err
+	}
+	select {
+	case err := <-errc:
+		return fail(err)
 	case <-ctx.Done():
 	}
+	drain, _ := cliconf.ShutdownDrain(c.ShutdownDrain)
+	h.Drain()
+	if drain > 0 {
+		if err := drainFor(drain, e.again, errc, log); err != nil {
+			return fail(err)
+		}
+	}
+	stopWork()
 	log.Info("shutting down")
 	return stopServing(app.ShutdownWithTimeout, shutdownGrace, log)
+}
+
+// drainFor is the drain after SIGTERM: /readyz already answers 503 and the
+// server keeps accepting and serving, for d, or until a second signal
+// (again) ends it early. A failure meanwhile (errc) ends it and is returned.
+// Its start and end are logged.
+func drainFor(d time.Duration, again <-chan struct{}, errc <-chan error, log *slog.Logger) error {
+	start := time.Now()
+	log.Info("drain began: /readyz answers 503 while requests are still served", "drain", d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		log.Info("drain ended", "drained", time.Since(start).Round(time.Millisecond))
+	case <-again:
+		log.Info("drain ended: a second signal skipped the rest", "drained", time.Since(start).Round(time.Millisecond))
+	case err := <-errc:
+		log.Info("drain ended: the server failed", "drained", time.Since(start).Round(time.Millisecond))
+		return err
+	}
+	return nil
 }
 
 // shutdownGrace is how long requests in flight may take to finish after

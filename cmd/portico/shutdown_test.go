@@ -22,11 +22,7 @@ import (
 // deliberate stop is not a failure (portico-gateway exits 0 alike).
 func TestServeStopsCleanlyWithAConnectionLeft(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "portico")
-	if out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
+	cmd := exec.Command(porticoBinary(t), "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "PORTICO_SEARCH_MEANING=off", "PORTICO_DATABASE_URL=")
 	logs := &logtest.Buffer{}
 	cmd.Stderr = logs
