@@ -23,6 +23,9 @@ type config struct {
 	ConnectTimeout, ResponseTimeout         string
 	UsageInterval                           string
 	MaxConnections, MaxBody                 string
+	// ShutdownDrain is how long the node keeps accepting and serving
+	// after SIGTERM while /readyz answers 503 (see run).
+	ShutdownDrain string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
 }
@@ -40,6 +43,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "response-timeout", Env: "PORTICO_GATEWAY_RESPONSE_TIMEOUT", Default: "60s", Usage: "upstream response timeout for routes that set none", Dst: &c.ResponseTimeout},
 		{Flag: "max-connections", Env: "PORTICO_GATEWAY_MAX_CONNECTIONS", Default: "10000", Usage: "clients' connections served at once; one more is answered 503", Dst: &c.MaxConnections},
 		{Flag: "max-body", Env: "PORTICO_GATEWAY_MAX_BODY", Default: "16MiB", Usage: "largest request body forwarded (KiB or MiB), larger ones are answered 413", Dst: &c.MaxBody},
+		{Flag: "shutdown-drain", Env: "PORTICO_GATEWAY_SHUTDOWN_DRAIN", Default: "0s", Usage: "after SIGTERM, how long the node keeps accepting and serving while /readyz answers 503, so that load balancers take it out first (0s to 5m; a second signal skips it); then it stops accepting and lets requests in flight finish for up to 30s", Dst: &c.ShutdownDrain},
 		{Flag: "usage-interval", Env: "PORTICO_GATEWAY_USAGE_INTERVAL", Default: "10s", Usage: "how often the usage counted is written to the spool and sent to the portal", Dst: &c.UsageInterval},
 	}
 }
@@ -89,6 +93,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if _, err := c.usageInterval(); err != nil {
+		return err
+	}
+	if _, err := cliconf.ShutdownDrain(c.ShutdownDrain); err != nil {
 		return err
 	}
 	if _, _, err := c.bounds(); err != nil {

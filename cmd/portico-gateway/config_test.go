@@ -41,13 +41,18 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"no connections", []string{"--portal", "https://x", "--max-connections", "0"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-connections"},
 		{"body without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_MAX_BODY", "16"), "invalid --max-body"},
 		{"body too large", []string{"--portal", "https://x", "--max-body", "2048MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
+		{"negative drain", []string{"--portal", "https://x", "--shutdown-drain", "-1s"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --shutdown-drain"},
+		{"drain without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_SHUTDOWN_DRAIN", "10"), "invalid --shutdown-drain"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
 		{"redis url as an argument", []string{"--portal", "https://x", "redis://default:pw-s3cret@redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), `unexpected argument "redis://default:xxxxx@redis:6379"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(context.Background(), tt.args, tt.env, &out, &out)
+			// Bounded: a setting the node failed to refuse would start it.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := run(ctx, tt.args, tt.env, &out, &out)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.want)
 			}

@@ -4,16 +4,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/portico-dev/portico/cliconf"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	// SIGTERM or Ctrl-C stops the node after its drain; a second signal
+	// skips the rest of the drain.
+	ctx, again, stop := cliconf.StopSignals()
+	err := runNode(ctx, again, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portico-gateway:", err)

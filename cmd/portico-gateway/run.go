@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"runtime/debug"
@@ -46,6 +47,13 @@ configuration the portal pushes to this node. Flags (or environment variables):
 const shutdownGrace = 30 * time.Second
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runNode(ctx, nil, args, getenv, stdout, stderr)
+}
+
+// runNode runs the node until ctx ends (the first SIGTERM or SIGINT), then
+// drains for --shutdown-drain, or until again is closed (the second
+// signal; nil: never), and stops.
+func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "version" {
 		fmt.Fprintln(stdout, "portico-gateway", buildVersion())
 		return nil
@@ -134,7 +142,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log.Info("portico-gateway started", "version", buildVersion(), "addr", ln.Addr().String(), "admin_addr", aln.Addr().String(),
 		"portal", portal.Scheme+"://"+portal.Host, "data", c.DataDir, "ready", n.Ready())
 
-	ctx, cancel := context.WithCancel(ctx)
+	// The servers and the workers (usage reports, the sync with the
+	// portal) run until ctx ends: after the drain that the stop signal
+	// begins, or at once on a failure.
+	stopping := ctx
+	ctx, cancel := context.WithCancel(context.WithoutCancel(stopping))
 	defer cancel()
 	var (
 		wg       sync.WaitGroup
@@ -174,7 +186,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}
 	}()
-	<-ctx.Done()
+	select {
+	case <-stopping.Done():
+		n.Drain()
+		if drain, _ := cliconf.ShutdownDrain(c.ShutdownDrain); drain > 0 {
+			drainFor(drain, again, ctx.Done(), log)
+		}
+		cancel()
+	case <-ctx.Done(): // a failure
+	}
 	if firstErr == nil {
 		log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
 	}
@@ -185,4 +205,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// drainFor is the drain after SIGTERM: /readyz already answers 503 and the
+// data plane keeps accepting and serving, for d, or until a second signal
+// (again) or a failure (failed) ends it early. Its start and end are logged.
+func drainFor(d time.Duration, again, failed <-chan struct{}, log *slog.Logger) {
+	start := time.Now()
+	log.Info("drain began: /readyz answers 503 while requests are still served", "drain", d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		log.Info("drain ended", "drained", time.Since(start).Round(time.Millisecond))
+	case <-again:
+		log.Info("drain ended: a second signal skipped the rest", "drained", time.Since(start).Round(time.Millisecond))
+	case <-failed:
+		log.Info("drain ended: the node failed", "drained", time.Since(start).Round(time.Millisecond))
+	}
 }

@@ -137,6 +137,8 @@ type Node struct {
 	persistErr error
 	lkg        lkg
 	upstreams  map[string]*upstream
+	// draining is set by Drain: the node is stopping (admin.go).
+	draining atomic.Bool
 }
 
 // New returns a node with no configuration; Start loads the last-known-good.

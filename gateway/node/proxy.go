@@ -67,6 +67,9 @@ func (n *Node) handle(ctx *fasthttp.RequestCtx) { n.answer(ctx, true) }
 // 413 where it would have been forwarded.
 func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 	start := time.Now()
+	if n.draining.Load() {
+		ctx.SetConnectionClose()
+	}
 	var reqID string
 	if id := ctx.Request.Header.Peek(headerRequestID); reqid.Valid(id) {
 		reqID = string(id)
