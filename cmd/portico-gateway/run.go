@@ -186,6 +186,8 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 			}
 		}
 	}()
+	// firstErr is read only after wg.Wait: a worker may be setting it
+	// until then.
 	select {
 	case <-stopping.Done():
 		n.Drain()
@@ -193,10 +195,8 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 			drainFor(drain, again, ctx.Done(), log)
 		}
 		cancel()
-	case <-ctx.Done(): // a failure
-	}
-	if firstErr == nil {
 		log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
+	case <-ctx.Done(): // a failure
 	}
 	wg.Wait()
 	n.FlushUsage()
