@@ -135,7 +135,14 @@ func (h *Handler) NewAPI(c *fiber.Ctx) error {
 func (h *Handler) CreateAPI(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	in, f := apiFormInput(c)
-	a, err := h.life.CreateAPI(c.UserContext(), currentUser(c), t, in)
+	var a *store.API
+	err := h.once(c, "", func(ctx context.Context) (string, error) {
+		var err error
+		if a, err = h.life.CreateAPI(ctx, currentUser(c), t, in); err != nil {
+			return "", err
+		}
+		return "/apis/" + a.Slug + "/versions/new", nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		f.TeamSlug, f.TeamName, f.Errors = t.Slug, t.Name, fields
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"time"
@@ -173,7 +174,14 @@ func (h *Handler) CreateAppPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.subs.CreateApp(c.UserContext(), currentUser(c), t, in)
+	var a *store.App
+	err = h.once(c, "", func(ctx context.Context) (string, error) {
+		var err error
+		if a, err = h.subs.CreateApp(ctx, currentUser(c), t, in); err != nil {
+			return "", err
+		}
+		return "/apps/" + a.Slug, nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		return h.renderApps(c, f, fiber.StatusUnprocessableEntity)

@@ -69,6 +69,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		}
 		err = h.refuseServerBody(c)
 	}
+	if done, rerr := h.answerSubmitted(c, err); done {
+		return rerr
+	}
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
 	var le *apperr.LimitError

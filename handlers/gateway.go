@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -72,7 +73,15 @@ func (h *Handler) renderGateway(c *fiber.Ctx, edit func(*gwview.View)) error {
 // RegisterNode registers a node from the page and shows its token once.
 func (h *Handler) RegisterNode(c *fiber.Ctx) error {
 	in := control.NodeInput{Name: c.FormValue("name")}
-	n, token, err := h.gw.RegisterNode(c.UserContext(), currentUser(c), in)
+	var n *store.GatewayNode
+	var token string
+	err := h.once(c, "node and its token", func(ctx context.Context) (string, error) {
+		var err error
+		if n, token, err = h.gw.RegisterNode(ctx, currentUser(c), in); err != nil {
+			return "", err
+		}
+		return "/gateway#nodes", nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderGateway(c, func(v *gwview.View) { v.Form = gwview.NodeForm{Name: in.Name, Errors: fields} })

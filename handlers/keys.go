@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strconv"
@@ -174,7 +175,15 @@ func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey
 func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 	sub := currentSubscription(c)
 	in := subscriptions.KeyInput{Name: c.FormValue("name"), ExpiresAt: c.FormValue("expires_at")}
-	k, key, err := h.subs.IssueKey(c.UserContext(), currentUser(c), sub, in)
+	var k *store.APIKey
+	var key string
+	err := h.once(c, "API key", func(ctx context.Context) (string, error) {
+		var err error
+		if k, key, err = h.subs.IssueKey(ctx, currentUser(c), sub, in); err != nil {
+			return "", err
+		}
+		return "/apps/" + sub.App.Slug, nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		return h.renderKeyForm(c, sub, in, fields)
 	}
@@ -219,7 +228,15 @@ func (h *Handler) RotateKeyPage(c *fiber.Ctx) error {
 		grace = form.Until
 	}
 	old := subscriptions.Prefix(k.Kid)
-	nk, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), k, sub, grace)
+	var nk *store.APIKey
+	var key string
+	err := h.once(c, "new API key", func(ctx context.Context) (string, error) {
+		var err error
+		if nk, key, err = h.subs.RotateKey(ctx, currentUser(c), k, sub, grace); err != nil {
+			return "", err
+		}
+		return "/apps/" + sub.App.Slug, nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		// The message is about the date when one was typed: it overrides
 		// the choice.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"time"
@@ -216,7 +217,14 @@ func planFormInput(c *fiber.Ctx) (subscriptions.PlanInput, components.PlanForm) 
 func (h *Handler) CreatePlan(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	in, f := planFormInput(c)
-	p, err := h.subs.CreatePlan(c.UserContext(), currentUser(c), a, in)
+	var p *store.Plan
+	err := h.once(c, "", func(ctx context.Context) (string, error) {
+		var err error
+		if p, err = h.subs.CreatePlan(ctx, currentUser(c), a, in); err != nil {
+			return "", err
+		}
+		return "/apis/" + a.Slug + "#plans", nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)

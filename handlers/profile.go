@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -117,7 +118,14 @@ func (h *Handler) renderChoosePassword(c *fiber.Ctx, f profile.PasswordForm) err
 // CreateToken issues a personal access token and shows it once.
 func (h *Handler) CreateToken(c *fiber.Ctx) error {
 	in := people.TokenInput{Name: c.FormValue("name"), ExpiresDays: c.FormValue("expires_days")}
-	token, err := h.people.CreateToken(c.UserContext(), currentUser(c), in)
+	var token string
+	err := h.once(c, "token", func(ctx context.Context) (string, error) {
+		var err error
+		if token, err = h.people.CreateToken(ctx, currentUser(c), in); err != nil {
+			return "", err
+		}
+		return "/profile#tokens", nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderProfile(c, func(v *profile.View) {

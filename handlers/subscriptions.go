@@ -465,7 +465,13 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 		} else if terr != nil {
 			return terr
 		}
-		sub, err = h.subs.SubscribeNewApp(ctx, u, t, subscriptions.AppInput{Slug: f.AppSlug, Name: f.AppName}, in)
+		err = h.once(c, "", func(ctx context.Context) (string, error) {
+			var err error
+			if sub, err = h.subs.SubscribeNewApp(ctx, u, t, subscriptions.AppInput{Slug: f.AppSlug, Name: f.AppName}, in); err != nil {
+				return "", err
+			}
+			return "/apps/" + sub.App.Slug, nil
+		})
 	default:
 		app, aerr := h.subs.App(ctx, u, f.App)
 		if errors.Is(aerr, store.ErrNotFound) {
@@ -474,7 +480,13 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 		} else if aerr != nil {
 			return aerr
 		}
-		sub, err = h.subs.Subscribe(ctx, u, app, in)
+		err = h.once(c, "", func(ctx context.Context) (string, error) {
+			var err error
+			if sub, err = h.subs.Subscribe(ctx, u, app, in); err != nil {
+				return "", err
+			}
+			return "/apps/" + sub.App.Slug, nil
+		})
 	}
 	fields, isField := fieldErrors(err)
 	msg, isRefusal := refusal(err)

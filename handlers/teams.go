@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"time"
@@ -44,7 +45,14 @@ func (h *Handler) NewTeam(c *fiber.Ctx) error {
 // CreateTeam creates a team.
 func (h *Handler) CreateTeam(c *fiber.Ctx) error {
 	in := people.TeamInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description")}
-	t, err := h.people.CreateTeam(c.UserContext(), currentUser(c), in)
+	var t *store.Team
+	err := h.once(c, "", func(ctx context.Context) (string, error) {
+		var err error
+		if t, err = h.people.CreateTeam(ctx, currentUser(c), in); err != nil {
+			return "", err
+		}
+		return "/teams/" + t.Slug, nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.render(c, teams.New(h.page(c, "New team", "teams"), teams.Form{Slug: in.Slug, Name: in.Name, Description: in.Description, Errors: fields}))
@@ -106,7 +114,10 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username, role := c.FormValue("username"), c.FormValue("role")
-	_, err := h.people.SetMember(c.UserContext(), currentUser(c), t, people.MemberInput{Username: username, Role: role})
+	err := h.once(c, "", func(ctx context.Context) (string, error) {
+		_, err := h.people.SetMember(ctx, currentUser(c), t, people.MemberInput{Username: username, Role: role})
+		return "/teams/" + t.Slug, err
+	})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeam(c, teams.MemberForm{Username: username, Role: role, Errors: fields})

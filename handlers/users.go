@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strconv"
@@ -56,7 +57,15 @@ func (h *Handler) NewUser(c *fiber.Ctx) error {
 // CreateUser creates a user and shows their one-time password.
 func (h *Handler) CreateUser(c *fiber.Ctx) error {
 	in := people.UserInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
-	u, password, err := h.people.CreateUser(c.UserContext(), currentUser(c), in)
+	var u *store.User
+	var password string
+	err := h.once(c, "user and their one-time password", func(ctx context.Context) (string, error) {
+		var err error
+		if u, password, err = h.people.CreateUser(ctx, currentUser(c), in); err != nil {
+			return "", err
+		}
+		return "/users/" + url.PathEscape(u.Username) + "/edit", nil
+	})
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		f := users.Form{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, Errors: fields}

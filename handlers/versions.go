@@ -156,7 +156,13 @@ func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 	in, err := specUpload(c)
 	var v *store.APIVersion
 	if err == nil {
-		v, err = h.life.CreateVersion(c.UserContext(), currentUser(c), a, f.Version, in.data)
+		err = h.once(c, "", func(ctx context.Context) (string, error) {
+			var err error
+			if v, err = h.life.CreateVersion(ctx, currentUser(c), a, f.Version, in.data); err != nil {
+				return "", err
+			}
+			return versionPath(a, v), nil
+		})
 	}
 	if fields, ok := fieldErrors(err); ok {
 		keepUpload(&f, in, fields, uploadName(c))

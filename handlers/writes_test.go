@@ -21,6 +21,7 @@ var httpBookkeeping = map[string]string{
 	"RecordLoginFailure":    "login throttling",
 	"ClearLoginFailures":    "login throttling",
 	"MarkNotificationsRead": "a user's own read marks",
+	"Once":                  "a create form's one-time id, recorded with what the service it runs creates",
 }
 
 // TestHandlersWriteThroughServices fails when a handler writes to the

@@ -478,14 +478,16 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 }
 
 // Housekeeping keeps the index log for a week (an index further behind is
-// rebuilt) and forgets instances not seen for a day.
+// rebuilt), forgets instances not seen for a day and the used one-time
+// form ids after a day (a form sent again later creates again).
 const (
 	indexLogKept      = 7 * 24 * time.Hour
 	deadInstancesKept = 24 * time.Hour
+	formIDsKept       = 24 * time.Hour
 )
 
 // housekeeping removes expired sessions, old login failures, old index log
-// entries and long-dead instances every hour. Every instance runs it; each
+// entries, long-dead instances and old used form ids every hour. Every instance runs it; each
 // step is a delete that any of them may do.
 func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(string, ...any) }) {
 	t := time.NewTicker(time.Hour)
@@ -498,6 +500,9 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 			log.Error("housekeeping", "err", err)
 		}
 		if _, err := s.DeleteInstancesNotSeenSince(ctx, deadInstancesKept); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
+		if _, err := s.PruneFormSubmissions(ctx, formIDsKept); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
 		select {

@@ -2,7 +2,22 @@
 // plain values and never query anything.
 package components
 
-import "strings"
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"strings"
+)
+
+// FormIDField names the hidden field of a create form's one-time id.
+const FormIDField = "_form_id"
+
+// NewFormID returns a new one-time form id: 128 random bits, unpadded
+// base64url (22 characters).
+func NewFormID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
 
 // FieldErrors maps a form field name to the message explaining what is wrong with it.
 type FieldErrors map[string]string
