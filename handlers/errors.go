@@ -69,9 +69,11 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		}
 		err = h.refuseServerBody(c)
 	}
-	if done, rerr := h.answerSubmitted(c, err); done {
-		return rerr
+	answered, aerr := h.answerSubmitted(c, err)
+	if answered {
+		return aerr
 	}
+	err = aerr
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
 	var le *apperr.LimitError

@@ -134,7 +134,15 @@ func (h *Handler) APIRegisterNode(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	n, token, err := h.gw.RegisterNode(c.UserContext(), currentUser(c), control.NodeInput{Name: body.Name})
+	var n *store.GatewayNode
+	var token string
+	err := h.once(c, "node and its token", func(ctx context.Context) (string, error) {
+		var err error
+		if n, token, err = h.gw.RegisterNode(ctx, currentUser(c), control.NodeInput{Name: body.Name}); err != nil {
+			return "", err
+		}
+		return "/api/v1/gateway/nodes/" + n.Name, nil
+	})
 	if err != nil {
 		return err
 	}

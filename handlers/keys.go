@@ -115,7 +115,15 @@ func (h *Handler) APICreateKey(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	k, key, err := h.subs.IssueKey(c.UserContext(), currentUser(c), currentSubscription(c), subscriptions.KeyInput{Name: body.Name, ExpiresAt: body.ExpiresAt})
+	var k *store.APIKey
+	var key string
+	err := h.once(c, "API key", func(ctx context.Context) (string, error) {
+		var err error
+		if k, key, err = h.subs.IssueKey(ctx, currentUser(c), currentSubscription(c), subscriptions.KeyInput{Name: body.Name, ExpiresAt: body.ExpiresAt}); err != nil {
+			return "", err
+		}
+		return "/api/v1/keys/" + k.Kid, nil
+	})
 	if err != nil {
 		return err
 	}
@@ -138,7 +146,15 @@ func (h *Handler) APIRotateKey(c *fiber.Ctx) error {
 	if body.GraceSeconds == nil {
 		return apperr.Field("grace_seconds", "Give grace_seconds: how long the old key stays valid, from 0 (it stops at once) to 2592000 (30 days).")
 	}
-	k, key, err := h.subs.RotateKey(c.UserContext(), currentUser(c), currentKey(c), currentSubscription(c), strconv.FormatInt(*body.GraceSeconds, 10))
+	var k *store.APIKey
+	var key string
+	err := h.once(c, "new API key", func(ctx context.Context) (string, error) {
+		var err error
+		if k, key, err = h.subs.RotateKey(ctx, currentUser(c), currentKey(c), currentSubscription(c), strconv.FormatInt(*body.GraceSeconds, 10)); err != nil {
+			return "", err
+		}
+		return "/api/v1/keys/" + k.Kid, nil
+	})
 	var ie *apperr.InputError
 	if errors.As(err, &ie) && ie.Fields["grace"] != "" {
 		// The service names the grace period as the page's form does.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,9 +26,23 @@ import (
 // A form without an id (a page rendered before the portal had them, a
 // script posting the form) creates as before: the id guards against
 // repeats, it is not required, so nothing that worked stops working.
+//
+// The JSON API's POSTs that answer a secret shown once (a key, its
+// rotation, a node's token, a user's one-time password) take the same
+// guard from an Idempotency-Key header, bound to the user and to the
+// method and path: a request repeated with the key creates nothing and is
+// answered 409 with the Location of what the first one created (the secret
+// is in the first answer only). The body is not compared: a key is for one
+// request and its retries.
 
 // maxFormID bounds the id a form may send (NewFormID makes 22 characters).
 const maxFormID = 64
+
+// idempotencyHeader names the JSON API's one-time request key.
+const idempotencyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey bounds an Idempotency-Key.
+const maxIdempotencyKey = 255
 
 // submittedError answers a create form sent again: nothing was created;
 // what the first submission created is at location. shownOnce names what
@@ -55,16 +70,15 @@ func (e *submittedError) message() string {
 // the secret the creation shows only once ("" when none). create must use
 // the context it is given, which joins the transaction that records the id.
 func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.Context) (string, error)) error {
-	id := c.FormValue(components.FormIDField)
-	if id == "" {
+	key, err := onceKey(c)
+	if err != nil {
+		return err
+	}
+	if key == "" {
 		_, err := create(c.UserContext())
 		return err
 	}
-	if !validFormID(id) {
-		return clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
-	}
-	sum := sha256.Sum256([]byte("portico form id\x00" + csrfBinding(c) + "\x00" + id))
-	done, err := h.store.Once(c.UserContext(), hex.EncodeToString(sum[:]), currentUser(c).ID, create)
+	done, err := h.store.Once(c.UserContext(), key, currentUser(c).ID, create)
 	if err != nil {
 		return err
 	}
@@ -72,6 +86,48 @@ func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.C
 		return &submittedError{location: done.Location, shownOnce: shownOnce}
 	}
 	return nil
+}
+
+// onceKey is the hash under which the request's one-time id is recorded:
+// the form's id with the session, or the JSON API's Idempotency-Key with
+// the user, method and path; "" when the request has none.
+func onceKey(c *fiber.Ctx) (string, error) {
+	var bound string
+	if forPrograms(c.Path()) {
+		key := c.Get(idempotencyHeader)
+		if key == "" {
+			return "", nil
+		}
+		if !validIdempotencyKey(key) {
+			return "", clientError(fiber.StatusBadRequest, "The Idempotency-Key header must be 1 to 255 visible ASCII characters.")
+		}
+		bound = "portico idempotency key\x00user:" + strconv.FormatInt(currentUser(c).ID, 10) + "\x00" + c.Method() + " " + c.Path() + "\x00" + key
+	} else {
+		id := c.FormValue(components.FormIDField)
+		if id == "" {
+			return "", nil
+		}
+		if !validFormID(id) {
+			return "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
+		}
+		bound = "portico form id\x00" + csrfBinding(c) + "\x00" + id
+	}
+	sum := sha256.Sum256([]byte(bound))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// validIdempotencyKey reports whether key may be an Idempotency-Key: 1 to
+// 255 visible ASCII characters.
+func validIdempotencyKey(key string) bool {
+	if len(key) > maxIdempotencyKey {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // validFormID reports whether id may be a one-time form id: 16 to 64
@@ -88,14 +144,25 @@ func validFormID(id string) bool {
 	return true
 }
 
-// answerSubmitted sends the browser to what the form's first submission
-// created, with a message saying nothing was created again.
-func (h *Handler) answerSubmitted(c *fiber.Ctx, err error) (bool, error) {
+// answerSubmitted answers a request whose one-time id was used: it sends
+// the browser to what the form's first submission created, with a message
+// saying nothing was created again; to a program it returns the 409 error
+// to answer, with the Location of what the first request created.
+func (h *Handler) answerSubmitted(c *fiber.Ctx, err error) (answered bool, rerr error) {
 	var se *submittedError
 	if !errors.As(err, &se) {
-		return false, nil
+		return false, err
+	}
+	noStore(c)
+	if forPrograms(c.Path()) {
+		c.Set(fiber.HeaderLocation, se.location)
+		msg := "A request with this Idempotency-Key already created this; nothing was created again. It is at the Location given."
+		if se.shownOnce != "" {
+			msg = "A request with this Idempotency-Key already created the " + se.shownOnce +
+				"; nothing was created again. It is at the Location given; its secret was in the first answer only and cannot be given again."
+		}
+		return false, clientError(fiber.StatusConflict, msg)
 	}
 	h.flash(c, "info", se.message())
-	noStore(c)
 	return true, seeOther(c, se.location)
 }

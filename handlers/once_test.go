@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -237,5 +238,88 @@ func TestEveryCreateFormCreatesOnce(t *testing.T) {
 				t.Errorf("%s where %s: %d, want %d", tc.table, tc.where, n, tc.want)
 			}
 		})
+	}
+}
+
+// withKey calls the JSON API with an Idempotency-Key (none when key is
+// "") and returns the status, the Location and the body.
+func (e *lcEnv) withKey(path, who, key, body string) (int, string, map[string]any) {
+	req := httptest.NewRequest("POST", path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.tok[who])
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		e.t.Error(err)
+		return 0, "", nil
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, res.Header.Get("Location"), out
+}
+
+// TestIdempotencyKeyCreatesOnce: a JSON API POST that answers a secret,
+// repeated with its Idempotency-Key (later, or several at once), creates
+// once; the repeats are answered 409 with the Location of what was created
+// and no secret. Before, the header was ignored and each request created.
+func TestIdempotencyKeyCreatesOnce(t *testing.T) {
+	e := newLCEnv(t)
+	subID := subscribedApp(e)
+	path := "/api/v1/subscriptions/" + subID + "/keys"
+
+	status, loc, first := e.withKey(path, "outsider", "retry-1", `{"name":"production"}`)
+	if status != http.StatusCreated || first["key"] == nil {
+		t.Fatalf("first: status %d, %v; want 201 with the key", status, first)
+	}
+	status, again, body := e.withKey(path, "outsider", "retry-1", `{"name":"production"}`)
+	if status != http.StatusConflict || again != loc || body["key"] != nil || !strings.Contains(fmt.Sprint(body["detail"]), "Idempotency-Key") {
+		t.Errorf("again: status %d to %q, %v; want 409 to %s without a key", status, again, body, loc)
+	}
+	if n := e.count("api_keys", "subscription_id = ?", subID); n != 1 {
+		t.Errorf("keys: %d, want 1", n)
+	}
+
+	// At once: one creates, the others are told.
+	const n = 6
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _, _ = e.withKey(path, "outsider", "retry-2", `{"name":"staging"}`)
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		if s == http.StatusCreated {
+			created++
+		} else if s != http.StatusConflict {
+			t.Errorf("status %d, want 201 or 409", s)
+		}
+	}
+	if created != 1 {
+		t.Errorf("statuses %v: want one 201", statuses)
+	}
+	if n := e.count("api_keys", "subscription_id = ?", subID); n != 2 {
+		t.Errorf("keys: %d, want 2", n)
+	}
+
+	// Another user's key of the same name is another key; so is no key.
+	if status, _, _ := e.withKey("/api/v1/gateway/nodes", "admin", "retry-1", `{"name":"edge-1"}`); status != http.StatusCreated {
+		t.Errorf("a node with another user's key: status %d, want 201", status)
+	}
+	if status, _, _ := e.withKey("/api/v1/gateway/nodes", "admin", "retry-1", `{"name":"edge-1"}`); status != http.StatusConflict {
+		t.Errorf("the node again: status %d, want 409", status)
+	}
+	if status, _, _ := e.withKey(path, "outsider", "", `{"name":"unguarded"}`); status != http.StatusCreated {
+		t.Errorf("without a key: status %d, want 201", status)
+	}
+	if status, _, _ := e.withKey(path, "outsider", "bad key", `{"name":"x"}`); status != http.StatusBadRequest {
+		t.Errorf("a key with a space: status %d, want 400", status)
 	}
 }

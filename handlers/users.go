@@ -159,7 +159,15 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	u, password, err := h.people.CreateUser(c.UserContext(), currentUser(c), people.UserInput(body))
+	var u *store.User
+	var password string
+	err := h.once(c, "user and their one-time password", func(ctx context.Context) (string, error) {
+		var err error
+		if u, password, err = h.people.CreateUser(ctx, currentUser(c), people.UserInput(body)); err != nil {
+			return "", err
+		}
+		return "/api/v1/users/" + u.Username, nil
+	})
 	if err != nil {
 		return err
 	}
