@@ -24,50 +24,143 @@ type FormSubmission struct {
 // maxLocation bounds FormSubmission.Location (the column's length).
 const maxLocation = 512
 
-// onceTxKey marks the context of a Once transaction: every RunInTx under
-// it joins that transaction (as a savepoint) instead of opening its own.
+// onceTxKey marks the context of a Once creation with its *onceTx: every
+// RunInTx under it joins that one transaction (as a savepoint) instead of
+// opening its own.
 type onceTxKey struct{}
 
-// errUsed stops a Once transaction whose id was used already.
+// errUsed stops a creation whose key was used already.
 var errUsed = errors.New("form id already used")
 
-// Once runs create at most once per keyHash: in one transaction it records
-// keyHash as used and runs create, which makes something and returns where
-// it is (a path of the portal), recorded with it. The transactions that
-// create opens through RunInTx are savepoints of that one, so the record
-// and the creation commit together or not at all. When keyHash was used
-// already (by a request that committed, or that commits while this one
-// waits for it), Once creates nothing and returns that submission.
-func (s *Store) Once(ctx context.Context, keyHash string, userID int64, create func(ctx context.Context) (string, error)) (*FormSubmission, error) {
-	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		sub := &FormSubmission{KeyHash: keyHash, UserID: userID, CreatedAt: s.now()}
-		// A concurrent transaction holding the same key makes this insert
-		// wait for its outcome (PostgreSQL's unique index; SQLite's write
-		// lock, taken at BEGIN): it inserts nothing when that one committed.
-		res, err := tx.NewInsert().Model(sub).On("CONFLICT (key_hash) DO NOTHING").Exec(ctx)
+// onceTx is the transaction of a Once. The creation's first RunInTx opens
+// it and records the key before anything else; Once commits it when the
+// creation returns. What the creation does before it writes (validating,
+// parsing) thus holds no lock: SQLite has one writer at a time.
+type onceTx struct {
+	// ctx is Once's: the transaction lives until Once ends it, whatever
+	// the context of the RunInTx that opened it.
+	ctx     context.Context
+	keyHash string
+	userID  int64
+	// hooks is the open transaction with what to do after its commit
+	// (nil while none is open).
+	hooks *txHooks
+	// used: the key was found used; the creation was stopped.
+	used bool
+}
+
+// begin opens the transaction and records the key in it. A concurrent
+// transaction that recorded the same key makes the insert wait for its
+// outcome (PostgreSQL's unique index; SQLite's write lock, taken at
+// BEGIN): when that one committed, the key is used and begin returns
+// errUsed with nothing open.
+func (o *onceTx) begin(s *Store) error {
+	ctx := o.ctx
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record form id: %w", translate(err))
+	}
+	res, err := tx.NewInsert().Model(&FormSubmission{KeyHash: o.keyHash, UserID: o.userID, CreatedAt: s.now()}).
+		On("CONFLICT (key_hash) DO NOTHING").Exec(ctx)
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err != nil || n == 0 {
+		_ = tx.Rollback()
 		if err != nil {
 			return fmt.Errorf("record form id: %w", translate(err))
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("record form id: %w", err)
-		} else if n == 0 {
-			return errUsed
-		}
-		loc, err := create(context.WithValue(ctx, onceTxKey{}, ctx.Value(txHooksKey{})))
-		if err != nil {
+		o.used = true
+		return errUsed
+	}
+	o.hooks = &txHooks{tx: tx}
+	return nil
+}
+
+// runInTx runs fn in a savepoint of the Once transaction, opening that
+// first; what fn asks to do after its commit waits for the transaction's.
+func (o *onceTx) runInTx(ctx context.Context, s *Store, fn func(ctx context.Context, tx bun.Tx) error) error {
+	if o.used {
+		return errUsed
+	}
+	if o.hooks == nil {
+		if err := o.begin(s); err != nil {
 			return err
 		}
-		if len(loc) > maxLocation {
-			loc = loc[:maxLocation]
-		}
-		if _, err := tx.NewUpdate().Model(sub).Set("location = ?", loc).Where("key_hash = ?", keyHash).Exec(ctx); err != nil {
-			return fmt.Errorf("record form id: %w", translate(err))
-		}
-		return nil
+	}
+	inner := &txHooks{tx: o.hooks.tx}
+	err := o.hooks.tx.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error {
+		return fn(context.WithValue(ctx, txHooksKey{}, inner), sp)
 	})
-	if !errors.Is(err, errUsed) {
+	if err != nil {
+		return translate(err)
+	}
+	o.hooks.fns = append(o.hooks.fns, inner.fns...)
+	return nil
+}
+
+// Once runs create at most once per keyHash. create makes something and
+// returns where it is (a path of the portal); every RunInTx it calls is a
+// savepoint of one transaction that first records keyHash as used, and
+// records the path when create returns: the record and the creation commit
+// together or not at all. When keyHash was used already, Once returns that
+// earlier submission instead of create's result: create is not run when
+// the use committed before, and its first RunInTx fails (writing nothing)
+// when it commits while this one runs. create must not call RunInTx from
+// several goroutines at once.
+func (s *Store) Once(ctx context.Context, keyHash string, userID int64, create func(ctx context.Context) (string, error)) (*FormSubmission, error) {
+	// A repeat after the first committed (the common case) does not run
+	// the creation, whose checks would see what the first created.
+	if sub, err := s.formSubmission(ctx, keyHash); err == nil {
+		return sub, nil
+	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
+	o := &onceTx{ctx: ctx, keyHash: keyHash, userID: userID}
+	committed := false
+	defer func() {
+		if o.hooks != nil && !committed {
+			_ = o.hooks.tx.Rollback()
+		}
+	}()
+	loc, err := create(context.WithValue(ctx, onceTxKey{}, o))
+	if err == nil && !o.used && o.hooks == nil {
+		// The creation wrote nothing through RunInTx (it had nothing to
+		// change): the key is recorded on its own.
+		err = o.begin(s)
+	}
+	if o.used {
+		return s.formSubmission(ctx, keyHash)
+	}
+	if err != nil {
+		// Refused before it wrote, maybe for what a concurrent request
+		// with the same key created meanwhile ("the slug is taken"): that
+		// one is the answer.
+		if sub, rerr := s.formSubmission(ctx, keyHash); rerr == nil {
+			return sub, nil
+		}
+		return nil, err
+	}
+	if len(loc) > maxLocation {
+		loc = loc[:maxLocation]
+	}
+	if _, err := o.hooks.tx.NewUpdate().Model((*FormSubmission)(nil)).Set("location = ?", loc).
+		Where("key_hash = ?", keyHash).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("record form id: %w", translate(err))
+	}
+	committed = true
+	if err := o.hooks.tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", translate(err))
+	}
+	for _, f := range o.hooks.fns {
+		f()
+	}
+	return nil, nil
+}
+
+// formSubmission reads a used key's record.
+func (s *Store) formSubmission(ctx context.Context, keyHash string) (*FormSubmission, error) {
 	sub := new(FormSubmission)
 	if err := s.db.NewSelect().Model(sub).Where("key_hash = ?", keyHash).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read form submission: %w", translate(err))

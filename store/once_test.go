@@ -67,3 +67,45 @@ func TestOnceRecordsWithTheCreation(t *testing.T) {
 		}
 	})
 }
+
+// TestOnceLocksNothingBeforeTheCreationWrites: what the creation does
+// before it writes (validating, parsing a description) holds no lock, so
+// other writes go on meanwhile; SQLite has one writer at a time. Before,
+// Once began its transaction (SQLite: BEGIN IMMEDIATE, the write lock)
+// before calling the creation, and a write meanwhile waited for it.
+func TestOnceLocksNothingBeforeTheCreationWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := storetest.User(t, s, "ada", "member", nil, "")
+		insert := func(ctx context.Context, slug string) error {
+			return s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+				_, err := tx.NewInsert().Model(&store.Team{Slug: slug, Name: slug}).Exec(ctx)
+				return err
+			})
+		}
+		started, release := make(chan struct{}), make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Once(ctx, "k1", u.ID, func(ctx context.Context) (string, error) {
+				close(started)
+				<-release // validating, before any write
+				return "/teams/mobile", insert(ctx, "mobile")
+			})
+			done <- err
+		}()
+		<-started
+		begin := time.Now()
+		err := insert(ctx, "other")
+		took := time.Since(begin)
+		close(release)
+		if err != nil || took > 2*time.Second {
+			t.Errorf("a write while the creation validates: %v after %v; want it done at once", err, took.Round(time.Millisecond))
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("the creation: %v", err)
+		}
+		if sub, err := s.Once(ctx, "k1", u.ID, func(context.Context) (string, error) { return "", errors.New("ran again") }); err != nil || sub == nil || sub.Location != "/teams/mobile" {
+			t.Errorf("the key again: %+v, %v", sub, err)
+		}
+	})
+}

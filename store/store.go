@@ -251,21 +251,11 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // RunInTx runs fn in a transaction, committing when it returns nil. What
 // the transaction asked to do after its commit (wake-ups, see Wake) runs
 // once it has committed. Under Once, fn runs in a savepoint of Once's
-// transaction instead, and what it asked to do after its commit waits for
-// that transaction's.
+// transaction instead (once.go), and what it asked to do after its commit
+// waits for that transaction's.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	if outer, ok := ctx.Value(onceTxKey{}).(*txHooks); ok {
-		inner := &txHooks{tx: outer.tx}
-		err := outer.tx.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error {
-			return fn(context.WithValue(ctx, txHooksKey{}, inner), sp)
-		})
-		if err != nil {
-			return translate(err)
-		}
-		outer.mu.Lock()
-		outer.fns = append(outer.fns, inner.fns...)
-		outer.mu.Unlock()
-		return nil
+	if o, ok := ctx.Value(onceTxKey{}).(*onceTx); ok {
+		return o.runInTx(ctx, s, fn)
 	}
 	hooks := &txHooks{}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
