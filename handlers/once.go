@@ -45,8 +45,8 @@ const idempotencyHeader = "Idempotency-Key"
 const maxIdempotencyKey = 255
 
 // submittedError answers a create form sent again: nothing was created;
-// what the first submission created is at location. shownOnce names what
-// that one showed only once ("" when nothing was).
+// what the first submission created is at location. shownOnce names the
+// secret that one showed only once ("" when none).
 type submittedError struct {
 	location  string
 	shownOnce string
@@ -56,11 +56,11 @@ func (e *submittedError) Error() string { return "form already submitted" }
 
 // message tells the user what happened, and where the created thing is.
 func (e *submittedError) message() string {
+	msg := "This form was already submitted, so nothing new was created: this is what it created."
 	if e.shownOnce != "" {
-		return "This form was already submitted, so nothing new was created. The " + e.shownOnce +
-			" it created is listed here; its secret was shown only once, when it was created, and cannot be shown again. If you did not keep it, create another one."
+		msg += " The " + e.shownOnce + " was shown only once, in the answer to the first submission, and cannot be shown again."
 	}
-	return "This form was already submitted, so nothing new was created. This is what it created."
+	return msg
 }
 
 // once runs create, which creates what the form asks for and returns the
@@ -156,10 +156,9 @@ func (h *Handler) answerSubmitted(c *fiber.Ctx, err error) (answered bool, rerr 
 	noStore(c)
 	if forPrograms(c.Path()) {
 		c.Set(fiber.HeaderLocation, se.location)
-		msg := "A request with this Idempotency-Key already created this; nothing was created again. It is at the Location given."
+		msg := "A request with this Idempotency-Key already created this, at the Location given; nothing was created again."
 		if se.shownOnce != "" {
-			msg = "A request with this Idempotency-Key already created the " + se.shownOnce +
-				"; nothing was created again. It is at the Location given; its secret was in the first answer only and cannot be given again."
+			msg += " The " + se.shownOnce + " was in the first answer only and cannot be given again."
 		}
 		return false, clientError(fiber.StatusConflict, msg)
 	}

@@ -59,7 +59,7 @@ func (h *Handler) CreateUser(c *fiber.Ctx) error {
 	in := people.UserInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
 	var u *store.User
 	var password string
-	err := h.once(c, "user and their one-time password", func(ctx context.Context) (string, error) {
+	err := h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if u, password, err = h.people.CreateUser(ctx, currentUser(c), in); err != nil {
 			return "", err
@@ -161,7 +161,7 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	}
 	var u *store.User
 	var password string
-	err := h.once(c, "user and their one-time password", func(ctx context.Context) (string, error) {
+	err := h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if u, password, err = h.people.CreateUser(ctx, currentUser(c), people.UserInput(body)); err != nil {
 			return "", err
