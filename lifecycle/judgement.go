@@ -456,7 +456,7 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 		if err := s.audit(ctx, tx, actor, "review.accept_finding", a, v.Version, "breaking", strings.TrimSuffix(after, ": "), reason); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%s accepted a breaking change of %s %s as a known false positive: %s", actor.Username, a.Name, v.Version, reason)
+		msg := fmt.Sprintf("%s accepted a breaking change of %s %s as a known false positive: %s", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version), store.Isolate(reason))
 		return s.store.Notify(ctx, tx, told, "review.accepted", msg, fmt.Sprintf("/reviews/%d", r.ID))
 	})
 	if errors.Is(err, store.ErrConflict) {

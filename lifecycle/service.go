@@ -472,7 +472,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 				ids = append(ids, u.ID)
 			}
 		}
-		msg := fmt.Sprintf("%s asks to publish %s %s.", actor.Username, a.Name, v.Version)
+		msg := fmt.Sprintf("%s asks to publish %s %s.", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version))
 		return s.store.Notify(ctx, tx, ids, "review.requested", msg, fmt.Sprintf("/reviews/%d", r.ID))
 	})
 	if err != nil {
@@ -536,7 +536,7 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%s rejected %s %s: %s", actor.Username, a.Name, v.Version, reason)
+		msg := fmt.Sprintf("%s rejected %s %s: %s", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version), store.Isolate(reason))
 		return s.store.Notify(ctx, tx, told, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID))
 	})
 	return conflictMessage(err, v)
@@ -612,7 +612,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%s approved %s %s: it is published.", actor.Username, a.Name, v.Version)
+		msg := fmt.Sprintf("%s approved %s %s: it is published.", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version))
 		return s.store.Notify(ctx, tx, told, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
 	})
 	return conflictMessage(err, v)

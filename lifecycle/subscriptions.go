@@ -29,12 +29,12 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%s %s, which your apps subscribe to, is deprecated", a.Name, v.Version)
+		msg := fmt.Sprintf("%s %s, which your apps subscribe to, is deprecated", store.Isolate(a.Name), store.Isolate(v.Version))
 		if v.SunsetAt != nil {
 			msg += fmt.Sprintf(": it will be retired on %s", v.SunsetAt.Format("2006-01-02"))
 		}
 		if v.Successor != "" {
-			msg += fmt.Sprintf("; move to its successor %s", v.Successor)
+			msg += fmt.Sprintf("; move to its successor %s", store.Isolate(v.Successor))
 		}
 		return s.store.Notify(ctx, tx, users, "subscription.deprecated", msg+".", fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
 	case RefuseIfSubscribed, EndSubscriptions:
@@ -78,7 +78,7 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%s %s is retired: your subscriptions to v%d have ended and their keys no longer work.", a.Name, v.Version, v.Major)
+		msg := fmt.Sprintf("%s %s is retired: your subscriptions to v%d have ended and their keys no longer work.", store.Isolate(a.Name), store.Isolate(v.Version), v.Major)
 		return s.store.Notify(ctx, tx, users, "subscription.ended", msg, "/apps")
 	}
 	return nil

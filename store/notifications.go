@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,6 +20,24 @@ type Notification struct {
 	Link      string     `bun:"link"`
 	CreatedAt time.Time  `bun:"created_at"`
 	ReadAt    *time.Time `bun:"read_at"`
+}
+
+// Isolate marks a name taken from outside (a team's, an app's, an API's,
+// a plan's, a person's; a version; a reason) for a notification message: it
+// wraps it in FIRST STRONG ISOLATE (U+2068) and POP DIRECTIONAL ISOLATE
+// (U+2069), so a right-to-left name, or one ending in punctuation, does not
+// reorder the sentence around it. The notifications page shows each marked
+// run in a <bdi>; a message stored before names were marked is plain text
+// and reads as it did. Isolates already in s are dropped (names refuse
+// them; free texts such as reasons may hold them), so the marks always pair.
+func Isolate(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, s)
+	return "\u2068" + s + "\u2069"
 }
 
 // Notify stores one notification per user, skipping duplicates in userIDs.

@@ -233,10 +233,10 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 			return err
 		}
 		if sub.State == string(Pending) {
-			msg := fmt.Sprintf("%s asks to subscribe the app %s (%s) to %s v%d on the plan %s.", actor.Username, app.Name, app.Team.Name, a.Name, major, plan.Name)
+			msg := fmt.Sprintf("%s asks to subscribe the app %s (%s) to %s v%d on the plan %s.", store.Isolate(actor.Username), store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
 			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests")
 		}
-		msg := fmt.Sprintf("The app %s (%s) subscribed to %s v%d on the plan %s.", app.Name, app.Team.Name, a.Name, major, plan.Name)
+		msg := fmt.Sprintf("The app %s (%s) subscribed to %s v%d on the plan %s.", store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
 		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers"); err != nil {
 			return err
 		}
@@ -459,13 +459,13 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 }
 
 func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, action Action, reason string) error {
-	what := fmt.Sprintf("the subscription of %s to %s v%d (plan %s)", sub.App.Name, sub.API.Name, sub.Major, sub.Plan.Name)
+	what := fmt.Sprintf("the subscription of %s to %s v%d (plan %s)", store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major, store.Isolate(sub.Plan.Name))
 	if action == Cancel {
 		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ProviderTeamID, policy.RoleOwner, policy.RoleMaintainer)
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, actor, deciders, "subscription.cancelled", fmt.Sprintf("%s cancelled %s.", actor.Username, what), "/apis/"+sub.API.Slug+"/subscribers")
+		return s.notify(ctx, tx, actor, deciders, "subscription.cancelled", fmt.Sprintf("%s cancelled %s.", store.Isolate(actor.Username), what), "/apis/"+sub.API.Slug+"/subscribers")
 	}
 	consumers, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ConsumerTeamID, policy.RoleOwner, policy.RoleMaintainer, policy.RoleDeveloper)
 	if err != nil {
@@ -474,11 +474,11 @@ func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.U
 	var msg string
 	switch action {
 	case Approve:
-		msg = fmt.Sprintf("%s approved %s: create a key on the app's page.", actor.Username, what)
+		msg = fmt.Sprintf("%s approved %s: create a key on the app's page.", store.Isolate(actor.Username), what)
 	case Reject:
-		msg = fmt.Sprintf("%s rejected %s: %s", actor.Username, what, reason)
+		msg = fmt.Sprintf("%s rejected %s: %s", store.Isolate(actor.Username), what, store.Isolate(reason))
 	case Revoke:
-		msg = fmt.Sprintf("%s revoked %s; its keys no longer work: %s", actor.Username, what, reason)
+		msg = fmt.Sprintf("%s revoked %s; its keys no longer work: %s", store.Isolate(actor.Username), what, store.Isolate(reason))
 	}
 	return s.notify(ctx, tx, actor, consumers, "subscription."+string(action), msg, "/apps/"+sub.App.Slug)
 }

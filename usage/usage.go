@@ -290,7 +290,7 @@ func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount
 		return err
 	}
 	date := time.Unix(t.Day*store.UsageDay, 0).UTC().Format(time.DateOnly)
-	what := fmt.Sprintf("%s on %s v%d", sub.App.Name, sub.API.Name, sub.Major)
+	what := fmt.Sprintf("%s on %s v%d", store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major)
 	msg := fmt.Sprintf("%s has used %d %% of its daily quota on %s (UTC): %d of %d requests.", what, reached, date, t.Accepted, quota)
 	if reached >= 100 {
 		msg = fmt.Sprintf("%s has used its whole daily quota on %s (UTC): %d of %d requests; further requests answer 429 until midnight UTC.", what, date, t.Accepted, quota)

@@ -1,0 +1,68 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// rtlName is a right-to-left API name: shown inline in an English sentence
+// without isolation, the bidi algorithm moves the words around it.
+const rtlName = "واجهة الدفع"
+
+// isolated reports whether sel holds an element that isolates its text from
+// the text around it (<bdi>, or dir="auto") and whose text is exactly name.
+func isolated(sel *goquery.Selection, name string) bool {
+	found := false
+	sel.Find(`bdi, [dir="auto"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.TrimSpace(s.Text()) == name {
+			found = true
+		}
+	})
+	return found
+}
+
+// TestNotificationNamesIsolated checks that a name in a notification is shown
+// in its own isolating element, and that a notification stored as a plain
+// sentence (before names were marked) still reads as it was stored.
+func TestNotificationNamesIsolated(t *testing.T) {
+	storetest.Each(t, testNotificationNamesIsolated)
+}
+
+func testNotificationNamesIsolated(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": "pay", "name": rtlName, "visibility": "public"}, 201)
+	e.version("pay", "1.0.0", lifecycle.InReview)
+	appr, err := s.UserByUsername(context.Background(), "appr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old = "dev asks to publish Pets 0.9.0."
+	if err := s.Notify(context.Background(), s.DB(), []int64{appr.ID}, "review.requested", old, "/reviews/1"); err != nil {
+		t.Fatal(err)
+	}
+
+	b := e.browser()
+	b.login("appr")
+	items := doc(t, b.get("/notifications")).Find(`[data-testid="notification"]`)
+	if items.Length() != 2 {
+		t.Fatalf("notifications = %d, want 2", items.Length())
+	}
+	got, plain := items.Last(), items.First() // newest first
+	if !isolated(got, rtlName) {
+		h, _ := got.Html()
+		t.Errorf("the API name is not isolated in the notification: %s", h)
+	}
+	if text := strings.Join(strings.Fields(got.Find("a").Text()), " "); text != "dev asks to publish "+rtlName+" 1.0.0." {
+		t.Errorf("notification text = %q", text)
+	}
+	if text := strings.TrimSpace(plain.Find("a").Text()); text != old {
+		t.Errorf("old notification = %q, want %q", text, old)
+	}
+}
