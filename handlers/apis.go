@@ -151,7 +151,7 @@ func (h *Handler) CreateAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "API "+a.Name+" created. Add its first version: upload or paste its OpenAPI description.")
+	h.flash(c, "success", "API "+store.Isolate(a.Name)+" created. Add its first version: upload or paste its OpenAPI description.")
 	return seeOther(c, "/apis/"+a.Slug+"/versions/new")
 }
 
@@ -325,7 +325,7 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Saved "+a.Name+".")
+	h.flash(c, "success", "Saved "+store.Isolate(a.Name)+".")
 	return seeOther(c, "/apis/"+a.Slug)
 }
 

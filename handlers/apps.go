@@ -189,7 +189,7 @@ func (h *Handler) CreateAppPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "App "+a.Name+" created. Subscribe it to an API from the API's page.")
+	h.flash(c, "success", "App "+store.Isolate(a.Name)+" created. Subscribe it to an API from the API's page.")
 	return seeOther(c, "/apps/"+a.Slug)
 }
 

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -64,5 +65,36 @@ func testNotificationNamesIsolated(t *testing.T, s *store.Store) {
 	}
 	if text := strings.TrimSpace(plain.Find("a").Text()); text != old {
 		t.Errorf("old notification = %q, want %q", text, old)
+	}
+}
+
+// TestPageNamesIsolated checks that a team's right-to-left name is isolated
+// where the pages place it among other text: the flash after creating it,
+// the team page's heading, the API page's breadcrumb and the audit log.
+func TestPageNamesIsolated(t *testing.T) {
+	e := newEnv(t)
+	e.user("admin", "admin", "", "")
+	b := e.browser()
+	b.login("admin")
+	const team = "فريق المدفوعات"
+	pageWantRedirect(t, "create team", b.post("/teams", url.Values{"slug": {"pay"}, "name": {team}}), "/teams/pay")
+	d := doc(t, b.get("/teams/pay"))
+	if !isolated(d.Find(`[data-testid="flash"]`), team) {
+		t.Errorf("the team name is not isolated in the flash %q", d.Find(`[data-testid="flash"]`).Text())
+	}
+	if !isolated(d.Find(`[data-testid="team-name"]`), team) {
+		h, _ := d.Find(`[data-testid="team-name"]`).Html()
+		t.Errorf("the team name is not isolated in the heading: %s", h)
+	}
+	pageWantRedirect(t, "create API", b.post("/teams/pay/apis", url.Values{"slug": {"ledger"}, "name": {rtlName}, "visibility": {"public"}}), "/apis/ledger/versions/new")
+	d = doc(t, b.get("/apis/ledger"))
+	if !isolated(d.Find(`main`), team) || !isolated(d.Find(`main`), rtlName) {
+		h, _ := d.Find(`main`).Html()
+		t.Errorf("the API page does not isolate the team and API names: %.600s", h)
+	}
+	d = doc(t, b.get("/audit"))
+	if !isolated(d.Find(`[data-testid="audit-table"]`), team) {
+		h, _ := d.Find(`[data-testid="audit-table"]`).Html()
+		t.Errorf("the audit log does not isolate the team name: %.800s", h)
 	}
 }

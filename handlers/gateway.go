@@ -98,7 +98,7 @@ func (h *Handler) RevokeNode(c *fiber.Ctx) error {
 	if err := h.gw.RevokeNode(c.UserContext(), currentUser(c), c.Params("name")); err != nil {
 		return err
 	}
-	h.flash(c, "success", "Node "+c.Params("name")+" revoked: its token no longer works and it was disconnected.")
+	h.flash(c, "success", "Node "+store.Isolate(c.Params("name"))+" revoked: its token no longer works and it was disconnected.")
 	return seeOther(c, "/gateway")
 }
 

@@ -233,7 +233,7 @@ func (h *Handler) CreatePlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Plan "+p.Name+" added.")
+	h.flash(c, "success", "Plan "+store.Isolate(p.Name)+" added.")
 	return seeOther(c, "/apis/"+a.Slug+"#plans")
 }
 
@@ -262,6 +262,6 @@ func (h *Handler) UpdatePlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Plan "+p.Name+" saved.")
+	h.flash(c, "success", "Plan "+store.Isolate(p.Name)+" saved.")
 	return seeOther(c, back)
 }

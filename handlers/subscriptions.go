@@ -277,7 +277,7 @@ func (h *Handler) decideFromPage(c *fiber.Ctx, back, done string, act func(conte
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", fmt.Sprintf("The subscription of %s to %s v%d is %s.", sub.App.Name, sub.API.Name, sub.Major, done))
+	h.flash(c, "success", fmt.Sprintf("The subscription of %s to %s v%d is %s.", store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major, done))
 	return seeOther(c, back)
 }
 
@@ -503,9 +503,9 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 		return err
 	}
 	if sub.State == string(subscriptions.Active) {
-		h.flash(c, "success", fmt.Sprintf("%s is subscribed to %s v%d: create its key below.", sub.App.Name, a.Name, sub.Major))
+		h.flash(c, "success", fmt.Sprintf("%s is subscribed to %s v%d: create its key below.", store.Isolate(sub.App.Name), store.Isolate(a.Name), sub.Major))
 	} else {
-		h.flash(c, "info", fmt.Sprintf("Requested: %s reviews the subscription of %s to %s v%d; you will be notified.", a.Team.Name, sub.App.Name, a.Name, sub.Major))
+		h.flash(c, "info", fmt.Sprintf("Requested: %s reviews the subscription of %s to %s v%d; you will be notified.", store.Isolate(a.Team.Name), store.Isolate(sub.App.Name), store.Isolate(a.Name), sub.Major))
 	}
 	return seeOther(c, "/apps/"+sub.App.Slug)
 }

@@ -60,7 +60,7 @@ func (h *Handler) CreateTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Team "+t.Name+" created. Add its members below.")
+	h.flash(c, "success", "Team "+store.Isolate(t.Name)+" created. Add its members below.")
 	return seeOther(c, "/teams/"+t.Slug)
 }
 
@@ -129,7 +129,7 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", username+" is now "+role+" of "+t.Name+".")
+	h.flash(c, "success", store.Isolate(username)+" is now "+role+" of "+store.Isolate(t.Name)+".")
 	return seeOther(c, "/teams/"+t.Slug)
 }
 
@@ -149,7 +149,7 @@ func (h *Handler) ChangeTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Changed the role of "+username+".")
+	h.flash(c, "success", "Changed the role of "+store.Isolate(username)+".")
 	return seeOther(c, "/teams/"+t.Slug)
 }
 
@@ -165,7 +165,7 @@ func (h *Handler) RemoveTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Removed "+username+" from "+t.Name+".")
+	h.flash(c, "success", "Removed "+store.Isolate(username)+" from "+store.Isolate(t.Name)+".")
 	return seeOther(c, "/teams/"+t.Slug)
 }
 
@@ -194,9 +194,9 @@ func (h *Handler) SetTeamMemberReviewer(c *fiber.Ctx) error {
 		return err
 	}
 	if reviewer {
-		h.flash(c, "success", username+" now reviews the publication requests of "+t.Name+".")
+		h.flash(c, "success", store.Isolate(username)+" now reviews the publication requests of "+store.Isolate(t.Name)+".")
 	} else {
-		h.flash(c, "success", username+" no longer reviews the publication requests of "+t.Name+".")
+		h.flash(c, "success", store.Isolate(username)+" no longer reviews the publication requests of "+store.Isolate(t.Name)+".")
 	}
 	return seeOther(c, back)
 }

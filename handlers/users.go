@@ -116,7 +116,7 @@ func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Saved "+u.Username+".")
+	h.flash(c, "success", "Saved "+store.Isolate(u.Username)+".")
 	return seeOther(c, "/users")
 }
 

@@ -415,7 +415,7 @@ func (h *Handler) SubmitVersion(c *fiber.Ctx) error {
 	note := c.FormValue("note")
 	r, err := h.life.Submit(c.UserContext(), currentUser(c), a, v, note)
 	if err == nil {
-		h.flash(c, "success", fmt.Sprintf("%s %s is submitted for review. Reviewers have been notified.", a.Name, v.Version))
+		h.flash(c, "success", fmt.Sprintf("%s %s is submitted for review. Reviewers have been notified.", store.Isolate(a.Name), store.Isolate(v.Version)))
 		return seeOther(c, fmt.Sprintf("/reviews/%d", r.ID))
 	}
 	return h.versionDone(c, v, err, "", func(p *apis.Version, fields map[string]string) {
@@ -448,7 +448,7 @@ func (h *Handler) DeprecateVersion(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.life.Deprecate(c.UserContext(), currentUser(c), a, v, sunset, form.Successor)
 	}
-	msg := fmt.Sprintf("%s %s is deprecated; it retires on %s.", a.Name, v.Version, sunset.Format(pageDate))
+	msg := fmt.Sprintf("%s %s is deprecated; it retires on %s.", store.Isolate(a.Name), store.Isolate(v.Version), sunset.Format(pageDate))
 	return h.versionDone(c, v, err, msg, func(p *apis.Version, fields map[string]string) {
 		form.Errors = fields
 		p.Deprecate = form
