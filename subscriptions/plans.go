@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -71,8 +70,10 @@ func (in *PlanInput) normalize(p *store.Plan, creating bool) map[string]string {
 	if creating && !slug.Valid(in.Slug) {
 		errs["slug"] = slug.Rule
 	}
-	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxPlanName {
+	if in.Name == "" {
 		errs["name"] = fmt.Sprintf("Give the plan a name of up to %d characters.", MaxPlanName)
+	} else {
+		apperr.Line(errs, "name", in.Name, MaxPlanName)
 	}
 	apperr.Text(errs, "description", in.Description, MaxPlanDescription)
 	rate := number(in.RatePerMinute, MaxRatePerMinute, "rate_per_minute", "the requests per minute", errs)
