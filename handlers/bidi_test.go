@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -96,5 +97,29 @@ func TestPageNamesIsolated(t *testing.T) {
 	if !isolated(d.Find(`[data-testid="audit-table"]`), team) {
 		h, _ := d.Find(`[data-testid="audit-table"]`).Html()
 		t.Errorf("the audit log does not isolate the team name: %.800s", h)
+	}
+}
+
+// TestReasonsIsolated checks that a right-to-left reason is isolated where
+// the pages show it: the rejection notice of the version and the audit log.
+func TestReasonsIsolated(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	id := e.version("pets", "1.0.0", lifecycle.InReview)
+	const reason = "أضف أمثلة!"
+	e.call("POST", fmt.Sprintf("/api/v1/reviews/%d/reject", id), "appr", map[string]any{"reason": reason}, 200)
+
+	dev := e.browser()
+	dev.login("dev")
+	d := doc(t, dev.get("/apis/pets/versions/1.0.0"))
+	if !isolated(d.Find(`[data-testid="rejection"]`), reason) {
+		h, _ := d.Find(`[data-testid="rejection"]`).Html()
+		t.Errorf("the rejection reason is not isolated: %s", h)
+	}
+	adm := e.browser()
+	adm.login("admin")
+	d = doc(t, adm.get("/audit"))
+	if !isolated(d.Find(`[data-testid="audit-table"]`), reason) {
+		t.Errorf("the audit log does not isolate the reason %q", reason)
 	}
 }

@@ -3024,14 +3024,14 @@ func rejectionNotice(r *Rejection) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if r.Reason != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 287, "<blockquote class=\"mt-2 border-l-4 border-red-200 pl-3 whitespace-pre-line\" data-testid=\"rejection-reason\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 287, "<blockquote class=\"mt-2 border-l-4 border-red-200 pl-3 whitespace-pre-line\" dir=\"auto\" data-testid=\"rejection-reason\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var136 string
 			templ_7745c5c3_Var136, templ_7745c5c3_Err = templ.JoinStringErrs(r.Reason)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/apis/versions.templ`, Line: 677, Col: 121}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/apis/versions.templ`, Line: 677, Col: 132}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var136))
 			if templ_7745c5c3_Err != nil {
