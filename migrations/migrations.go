@@ -8,6 +8,8 @@ package migrations
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"strings"
 
 	"github.com/uptrace/bun/migrate"
 )
@@ -17,11 +19,34 @@ var files embed.FS
 
 // New returns the embedded migrations.
 func New() (*migrate.Migrations, error) {
+	if err := uniqueVersions(files); err != nil {
+		return nil, err
+	}
 	m := migrate.NewMigrations()
 	if err := m.Discover(files); err != nil {
 		return nil, fmt.Errorf("discover migrations: %w", err)
 	}
 	return m, nil
+}
+
+// uniqueVersions refuses two migration files of one version (the timestamp
+// before the first "_"): bun keeps one of them by its version and skips the
+// other without a word, so the schema would lack what the second creates
+// (two branches that each added a migration in the same minute).
+func uniqueVersions(fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return err
+	}
+	seen := map[string]string{}
+	for _, name := range names {
+		version, _, _ := strings.Cut(name, "_")
+		if other, ok := seen[version]; ok {
+			return fmt.Errorf("migrations %s and %s share the version %s: give one a later timestamp", other, name, version)
+		}
+		seen[version] = name
+	}
+	return nil
 }
 
 // Dialect holds the SQL fragments that differ between SQLite and PostgreSQL.
