@@ -22,7 +22,14 @@ func newYorkDatabase(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	base := os.Getenv(storetest.EnvDatabaseURL)
-	admin, err := store.Open(ctx, base, "")
+	// CREATE and DROP DATABASE copy and remove a database's files: on a
+	// loaded machine they outlast the driver's 10 s read timeout (the drop
+	// failed with "i/o timeout" under a parallel test run).
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	admin, err := store.Open(ctx, base+sep+"read_timeout=2m", "")
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
