@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // the limits are checked before any hashing, and a right password clears
 // the failures of its account from its address. They lock the attacker's
 // address out, never an account: failures from other addresses only slow
-// the account's checks down.
+// the account's checks down. An address is an IPv4 address or an IPv6 /64
+// (limitAddr).
 type LoginLimits struct {
 	// Window is how long failures count.
 	Window time.Duration
@@ -125,6 +127,7 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 // recorded as a failure.
 func (s *Service) checkPassword(ctx context.Context, username, addr, password string, lookup func() (hash string, active bool, err error)) (bool, error) {
 	lim := s.limits
+	addr = limitAddr(addr)
 	id, n, err := s.store.RecordLoginAttempt(ctx, username, addr, s.now().Add(-lim.Window))
 	if err != nil {
 		return false, err
@@ -161,6 +164,22 @@ func (s *Service) checkPassword(ctx context.Context, username, addr, password st
 		return false, err
 	}
 	return true, nil
+}
+
+// limitAddr is the client a login limit counts for addr: an IPv4 address
+// as it is, an IPv6 address as its /64 ("2001:db8:1:2::/64"). An IPv6
+// client holds a whole /64 (a host, a VPS, a home line each get one), and
+// counted by address it had a fresh one for every guess, out of reach of
+// the per-address limits. Anything else (no address: the console) is kept.
+func limitAddr(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }
 
 // slowDown waits d, as one of at most MaxSlowed attempts waiting at once.
