@@ -72,16 +72,15 @@ func (h *Handler) UpdateProfile(c *fiber.Ctx) error {
 	return seeOther(c, "/profile")
 }
 
-// ChangePassword replaces the user's password and ends their other sessions.
+// ChangePassword replaces the user's password, ends every session of the
+// user and starts a new one for this browser: the session id changes with
+// the credentials, so a copy of this browser's old cookie (taken while the
+// password was known to someone else) ends with the others.
 func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	in := people.PasswordChange{Current: c.FormValue("current"), New: c.FormValue("new"), Confirm: c.FormValue("confirm")}
-	keep := ""
-	if s := currentSession(c); s != nil {
-		keep = s.IDHash
-	}
 	u := currentUser(c)
 	choosing := u.MustChangePassword
-	err := h.people.ChangePassword(c.UserContext(), u, in, keep, h.clientIP(c))
+	err := h.people.ChangePassword(c.UserContext(), u, in, "", h.clientIP(c))
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		if choosing {
@@ -90,6 +89,9 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 		return h.renderProfile(c, func(v *profile.View) { v.Password.Errors = fields })
 	}
 	if err != nil {
+		return err
+	}
+	if err := h.startSession(c, u); err != nil {
 		return err
 	}
 	if choosing {

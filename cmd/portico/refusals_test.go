@@ -85,6 +85,8 @@ func startPortal(t *testing.T) *portal {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 		t.Fatalf("choose the admin's password: status %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
+	// A password change starts a new session, with a new token.
+	p.csrf = pageCSRF(t, p.browser, p.base+"/")
 	tokOut, err := p.cli("", "token", "create", "--username", "admin")
 	if err != nil {
 		t.Fatal(err)
