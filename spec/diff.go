@@ -56,6 +56,10 @@ type Change struct {
 	// Key identifies the change within a comparison, for a reviewer to
 	// accept it as a known false positive.
 	Key string `json:"key"`
+	// webhook is the name of the webhook added or removed, for
+	// webhook-added and webhook-removed (which oasdiff gives without an
+	// operation); empty otherwise.
+	webhook string
 }
 
 // DiffReport is what changed from a base description to a revision.
@@ -150,6 +154,14 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		if m, _, ok := strings.Cut(ch.Operation, " "); ok && ch.Path != "" {
 			ch.Line, ch.InBase = lines.of(m, ch.Path)
 		}
+		if ch.webhook != "" {
+			ptr := pointerOf([]string{"webhooks", ch.webhook})
+			if ch.ID == checker.WebhookRemovedId {
+				ch.Line, ch.InBase = base.Line(ptr), true
+			} else {
+				ch.Line = revision.Line(ptr)
+			}
+		}
 		add(ch)
 	}
 	if len(hooks) > 0 {
@@ -201,6 +213,16 @@ func compare(s1, s2 *openapi3.T, v1, v2 string, swagger1, swagger2 bool) ([]Chan
 		}
 		if m := c.GetOperation(); m != "" && ch.Path != "" {
 			ch.Operation = m + " " + ch.Path
+		}
+		if args := c.GetArgs(); len(args) > 0 && (ch.ID == checker.WebhookAddedId || ch.ID == checker.WebhookRemovedId) {
+			name, _ := args[0].(string)
+			in := s2
+			if ch.ID == checker.WebhookRemovedId {
+				in = s1
+			}
+			if item := in.Webhooks[name]; item != nil {
+				ch.webhook, ch.Operation = name, webhookLabel(name, item)
+			}
 		}
 		ch.Old, ch.New = oldNew(patterns.Get("messages."+ch.ID), c.GetArgs())
 		out = append(out, ch)

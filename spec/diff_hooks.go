@@ -30,6 +30,19 @@ func (h hook) label(method string) string {
 	return "webhook " + h.name + " (" + method + ")"
 }
 
+// webhookLabel names the webhook name of path item item as a whole, by
+// its methods: "webhook ev (POST)", "webhook ev (POST, PUT)".
+func webhookLabel(name string, item *openapi3.PathItem) string {
+	var methods []string
+	for m, op := range item.Operations() {
+		if op != nil {
+			methods = append(methods, strings.ToUpper(m))
+		}
+	}
+	slices.Sort(methods)
+	return "webhook " + name + " (" + strings.Join(methods, ", ") + ")"
+}
+
 // hooks maps the paths of hookDocs' documents to their hooks.
 type hooks map[string]hook
 

@@ -626,3 +626,34 @@ func TestDiffCallbackFindings(t *testing.T) {
 		t.Errorf("change %+v; want rule response-property-enum-value-added, operation %q at line 10 of the revision, named in the text", *got, op)
 	}
 }
+
+// TestDiffWebhookAddedRemovedFindings checks that a webhook added or
+// removed is named like the webhook's other findings and points at the
+// webhook: in the revision when added, in the base when removed.
+func TestDiffWebhookAddedRemovedFindings(t *testing.T) {
+	without := verdictDoc("3.1.0", "paths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n")
+	with := verdictDoc("3.1.0", verdictWebhook("{type: object}", ""))
+	for _, tc := range []struct {
+		id        string
+		base, rev string
+		inBase    bool
+	}{{"webhook-added", without, with, false}, {"webhook-removed", with, without, true}} {
+		d, err := Diff(mustParse(t, []byte(tc.base)), mustParse(t, []byte(tc.rev)))
+		if err != nil {
+			t.Fatalf("Diff: %v", err)
+		}
+		var got *Change
+		for i, c := range d.Changes {
+			if c.ID == tc.id {
+				got = &d.Changes[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("no %s change in %+v", tc.id, d.Changes)
+		}
+		// Line 4: "  ev:" under webhooks.
+		if got.Operation != "webhook ev (POST)" || got.Line != 4 || got.InBase != tc.inBase || got.Key != changeKey(*got) {
+			t.Errorf("change %+v; want operation \"webhook ev (POST)\" at line 4, in the base: %v", *got, tc.inBase)
+		}
+	}
+}
