@@ -164,13 +164,15 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		}
 		add(ch)
 	}
-	if len(hooks) > 0 {
+	if hooks.n > 0 {
 		hookChanges, _, err := compare(h1, h2, base.Version, revision.Version, false, false)
 		if err != nil {
 			return nil, err
 		}
 		for _, ch := range hookChanges {
-			add(hooks.relabel(ch, base, revision))
+			if ch, ok := hooks.relabel(ch, base, revision); ok {
+				add(ch)
+			}
 		}
 	}
 	slices.SortStableFunc(report.Changes, func(a, b Change) int { return severityRank(a.Level) - severityRank(b.Level) })

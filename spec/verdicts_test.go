@@ -85,6 +85,19 @@ func verdictWebhook(payload, reply string) string {
 	return s
 }
 
+// verdictWebhookAnswers is a 3.1 description whose webhook ev has the
+// parameters params (a YAML flow list) and the responses responses (a
+// YAML flow map): what the consumer may answer.
+func verdictWebhookAnswers(params, responses string) string {
+	return `webhooks:
+  ev:
+    post:
+      parameters: ` + params + `
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: ` + responses + `
+`
+}
+
 // verdictCallback is a description whose operation POST /subscribe
 // declares the callback onEvent, which sends payload.
 func verdictCallback(payload string) string {
@@ -512,11 +525,26 @@ paths:
 	addVerdict("webhook: payload enum value removed (not breaking)", false, "3.1.0", verdictWebhook("{type: object, properties: {a: {type: string, enum: [x, y]}}}", ""), verdictWebhook("{type: object, properties: {a: {type: string, enum: [x]}}}", ""))
 	addVerdict("webhook: consumer's answer gains a required property", true, "3.1.0", verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"))
 	addVerdict("webhook: consumer's answer loses a required property (not breaking)", false, "3.1.0", verdictWebhook("{type: object}", "{type: object, required: [a], properties: {a: {type: string}}}"), verdictWebhook("{type: object}", "{type: object, properties: {a: {type: string}}}"))
+	// The consumer's other answers, and the headers it answers with, are
+	// what the API receives; the webhook's query and cookie parameters are
+	// sent by the API, as its payload is.
+	const answers = `{"200": {description: ok}, "410": {description: unsubscribes, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}}`
+	addVerdict("webhook: answer 410 (unsubscribe) removed", true, "3.1.0", verdictWebhookAnswers("[]", answers), verdictWebhookAnswers("[]", `{"200": {description: ok}}`))
+	addVerdict("webhook: answer 410 added (not breaking)", false, "3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}}`), verdictWebhookAnswers("[]", answers))
+	addVerdict("webhook: answer 410's body gains a required property", true, "3.1.0", verdictWebhookAnswers("[]", answers), verdictWebhookAnswers("[]", strings.Replace(answers, "type: object,", "type: object, required: [why],", 1)))
+	addVerdict("webhook: default answer removed", true, "3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}, default: {description: failed}}`), verdictWebhookAnswers("[]", `{"200": {description: ok}}`))
+	addVerdict("webhook: answer gains a required header", true, "3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}}`), verdictWebhookAnswers("[]", `{"200": {description: ok, headers: {X-Ack: {required: true, schema: {type: string}}}}}`))
+	addVerdict("webhook: answer header no longer read (not breaking)", false, "3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok, headers: {X-Ack: {schema: {type: string}}}}}`), verdictWebhookAnswers("[]", `{"200": {description: ok}}`))
+	addVerdict("webhook: required query parameter removed", true, "3.1.0", verdictWebhookAnswers("[{name: src, in: query, required: true, schema: {type: string}}]", answers), verdictWebhookAnswers("[]", answers))
+	addVerdict("webhook: query parameter became optional", true, "3.1.0", verdictWebhookAnswers("[{name: src, in: query, required: true, schema: {type: string}}]", answers), verdictWebhookAnswers("[{name: src, in: query, schema: {type: string}}]", answers))
+	addVerdict("webhook: required cookie parameter added (not breaking)", false, "3.1.0", verdictWebhookAnswers("[]", answers), verdictWebhookAnswers("[{name: c, in: cookie, required: true, schema: {type: string}}]", answers))
+	addVerdict("webhook: the success answer's code changed (not breaking)", false, "3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}}`), verdictWebhookAnswers("[]", `{"204": {description: ok}}`))
 	// A callback's request body is the same: sent by the API.
 	addVerdict("callback: required payload property added (not breaking)", false, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string}, b: {type: string}}}"), verdictCallback("{type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}"))
 	addVerdict("callback: payload property removed", true, "3.0.3", verdictCallback("{type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}"), verdictCallback("{type: object, required: [a], properties: {a: {type: string}}}"))
 	addVerdict("callback: payload property type changed", true, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string}}}"), verdictCallback("{type: object, properties: {a: {type: integer}}}"))
 	addVerdict("callback: payload enum value added (a warning, as in a response)", false, "3.0.3", verdictCallback("{type: object, properties: {a: {type: string, enum: [x]}}}"), verdictCallback("{type: object, properties: {a: {type: string, enum: [x, y]}}}"))
+	addVerdict("callback: answer 410 removed", true, "3.0.3", strings.Replace(verdictCallback("{type: object}"), `"200": {description: ok}`, "\"200\": {description: ok}\n                \"410\": {description: unsubscribes}", 1), verdictCallback("{type: object}"))
 	addVerdict("callback: removed", true, "3.0.3", verdictCallback("{type: object}"), strings.Replace(verdictCallback("{type: object}"), "onEvent", "onOther", 1))
 }
 
@@ -655,5 +683,24 @@ func TestDiffWebhookAddedRemovedFindings(t *testing.T) {
 		if got.Operation != "webhook ev (POST)" || got.Line != 4 || got.InBase != tc.inBase || got.Key != changeKey(*got) {
 			t.Errorf("change %+v; want operation \"webhook ev (POST)\" at line 4, in the base: %v", *got, tc.inBase)
 		}
+	}
+}
+
+// TestDiffWebhookAnswerFindings checks that an answer of the consumer
+// removed is named by the webhook, at its line, and says which answer.
+func TestDiffWebhookAnswerFindings(t *testing.T) {
+	base := verdictDoc("3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}, "410": {description: unsubscribes}}`))
+	rev := verdictDoc("3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}}`))
+	d, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(rev)))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	bc := d.BreakingChanges()
+	if len(bc) != 1 {
+		t.Fatalf("breaking changes %+v; want one", d.Changes)
+	}
+	// Line 5 of rev: "    post:" under webhooks.ev.
+	if got := bc[0]; got.Operation != "webhook ev (POST)" || got.Line != 5 || got.InBase || !strings.Contains(got.Text, "`410`") {
+		t.Errorf("change %+v; want operation \"webhook ev (POST)\" at line 5 of the revision, naming the answer `410`", got)
 	}
 }
