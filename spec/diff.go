@@ -67,7 +67,9 @@ type DiffReport struct {
 	// Changes lists every change found, most severe first.
 	Changes []Change `json:"changes"`
 	// Added, Removed and Modified list endpoints as "GET /v1/pets" (full
-	// paths), sorted.
+	// paths), then the webhooks' and callbacks' operations named as their
+	// findings are ("webhook ev (POST)", "callback onEvent of POST
+	// /v1/subscribe: POST {$request.body#/url}"), sorted.
 	Added    []string `json:"added"`
 	Removed  []string `json:"removed"`
 	Modified []string `json:"modified"`
@@ -164,8 +166,10 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		}
 		add(ch)
 	}
+	var hd *diff.Diff
 	if hooks.n > 0 {
-		hookChanges, _, err := compare(h1, h2, base.Version, revision.Version, false, false)
+		var hookChanges []Change
+		hookChanges, hd, err = compare(h1, h2, base.Version, revision.Version, false, false)
 		if err != nil {
 			return nil, err
 		}
@@ -176,18 +180,50 @@ func Diff(base, revision *Document) (report *DiffReport, err error) {
 		}
 	}
 	slices.SortStableFunc(report.Changes, func(a, b Change) int { return severityRank(a.Level) - severityRank(b.Level) })
-	if d == nil {
-		return report, nil
+	if d != nil {
+		report.Added, report.Removed, report.Modified = endpointLists(d, s1, s2)
 	}
-	if e := d.EndpointsDiff; e != nil {
-		report.Added = endpointLabels(e.Added)
-		report.Removed = endpointLabels(e.Deleted)
-		for ep := range e.Modified {
-			report.Modified = append(report.Modified, ep.Method+" "+ep.Path)
-		}
-		slices.Sort(report.Modified)
+	if hd != nil {
+		added, removed, modified := hooks.endpoints(hd)
+		report.Added = append(report.Added, added...)
+		report.Removed = append(report.Removed, removed...)
+		report.Modified = append(report.Modified, modified...)
+	}
+	for _, list := range []*[]string{&report.Added, &report.Removed, &report.Modified} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
 	}
 	return report, nil
+}
+
+// endpointLists lists the endpoints d (the comparison of s1 and s2) finds
+// added, removed and modified, with the webhooks added and removed and the
+// callbacks of the operations added and removed, unsorted.
+func endpointLists(d *diff.Diff, s1, s2 *openapi3.T) (added, removed, modified []string) {
+	if e := d.EndpointsDiff; e != nil {
+		added = endpointLabels(e.Added, s2)
+		removed = endpointLabels(e.Deleted, s1)
+		for ep := range e.Modified {
+			modified = append(modified, ep.Method+" "+ep.Path)
+		}
+	}
+	if w := d.WebhooksDiff; w != nil {
+		webhookOps := func(names []string, t *openapi3.T) (out []string) {
+			for _, name := range names {
+				if item := t.Webhooks[name]; item != nil {
+					for m, op := range item.Operations() {
+						if op != nil {
+							out = append(out, hook{name: name}.label(strings.ToUpper(m)))
+						}
+					}
+				}
+			}
+			return out
+		}
+		added = append(added, webhookOps(w.Added, s2)...)
+		removed = append(removed, webhookOps(w.Deleted, s1)...)
+	}
+	return added, removed, modified
 }
 
 // compare runs oasdiff's backward-compatibility checks and Portico's own
@@ -286,12 +322,35 @@ func (l *operationLines) of(method, full string) (line int, inBase bool) {
 	return 0, false
 }
 
-func endpointLabels(eps diff.Endpoints) []string {
+// endpointLabels names the endpoints eps of t (as prepared by
+// withCommonParamsMoved), each followed by its callbacks' operations.
+func endpointLabels(eps diff.Endpoints, t *openapi3.T) []string {
 	var out []string
 	for _, ep := range eps {
 		out = append(out, ep.Method+" "+ep.Path)
+		var op *openapi3.Operation
+		if t.Paths != nil {
+			if item := t.Paths.Value(ep.Path); item != nil {
+				op = item.GetOperation(ep.Method)
+			}
+		}
+		if op == nil {
+			continue
+		}
+		for name, cb := range op.Callbacks {
+			for expr, item := range callbackItems(cb) {
+				if item == nil {
+					continue
+				}
+				for m, cop := range item.Operations() {
+					if cop != nil {
+						h := hook{name: name, of: ep.Method + " " + ep.Path, expr: expr}
+						out = append(out, h.label(strings.ToUpper(m)))
+					}
+				}
+			}
+		}
 	}
-	slices.Sort(out)
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/diff"
 )
 
 // hook is a webhook or a callback compared as a path of the synthetic
@@ -346,4 +347,43 @@ func (hs hooks) relabel(ch Change, base, rev *Document) (_ Change, keep bool) {
 		ch.Text = label + ": " + ch.Text
 	}
 	return ch, true
+}
+
+// endpoints lists the hooks' operations that d, the comparison of
+// hookDocs' documents, finds added, removed and modified, named as their
+// findings are. An answer added to, removed from or changed in an
+// operation in both modifies it.
+func (hs hooks) endpoints(d *diff.Diff) (added, removed, modified []string) {
+	e := d.EndpointsDiff
+	if e == nil {
+		return nil, nil, nil
+	}
+	name := func(ep diff.Endpoint) (string, hook, bool) {
+		h, ok := hs.byPath[ep.Path]
+		return h.label(ep.Method), h, ok
+	}
+	inBoth := func(h hook, method string) bool {
+		return h.base != nil && h.rev != nil && h.base.GetOperation(method) != nil && h.rev.GetOperation(method) != nil
+	}
+	for _, list := range []struct {
+		eps diff.Endpoints
+		out *[]string
+	}{{e.Added, &added}, {e.Deleted, &removed}} {
+		for _, ep := range list.eps {
+			label, h, ok := name(ep)
+			switch {
+			case !ok:
+			case h.status == "":
+				*list.out = append(*list.out, label)
+			case inBoth(h, ep.Method):
+				modified = append(modified, label)
+			}
+		}
+	}
+	for ep := range e.Modified {
+		if label, _, ok := name(ep); ok {
+			modified = append(modified, label)
+		}
+	}
+	return added, removed, modified
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -702,5 +703,46 @@ func TestDiffWebhookAnswerFindings(t *testing.T) {
 	// Line 5 of rev: "    post:" under webhooks.ev.
 	if got := bc[0]; got.Operation != "webhook ev (POST)" || got.Line != 5 || got.InBase || !strings.Contains(got.Text, "`410`") {
 		t.Errorf("change %+v; want operation \"webhook ev (POST)\" at line 5 of the revision, naming the answer `410`", got)
+	}
+}
+
+// TestDiffHookEndpoints checks that the lists of endpoints added, removed
+// and modified include the webhooks and callbacks, named as their
+// findings are.
+func TestDiffHookEndpoints(t *testing.T) {
+	doc := func(evPayload, cbPayload, extra string) []byte {
+		return []byte(verdictDoc("3.1.0", strings.Replace(verdictCallback(cbPayload), "paths:\n", "paths:\n"+extra, 1)+`webhooks:
+  ev:
+    post:
+      requestBody: {content: {application/json: {schema: `+evPayload+`}}}
+      responses: {"200": {description: ok}}
+`))
+	}
+	base := string(doc("{type: object, properties: {a: {type: string}}}", "{type: object, properties: {a: {type: string}}}", "")) +
+		"  gone:\n    post: {responses: {\"200\": {description: ok}}}\n"
+	rev := string(doc("{type: object}", "{type: object}", `  /more:
+    post:
+      callbacks: {cb: {"{$request.body#/url}": {post: {responses: {"200": {description: ok}}}}}}
+      responses: {"201": {description: ok}}
+`)) + "  new:\n    put: {responses: {\"200\": {description: ok}}}\n"
+	d, err := Diff(mustParse(t, []byte(base)), mustParse(t, []byte(rev)))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	wantAdded := []string{"POST /more", "callback cb of POST /more: POST {$request.body#/url}", "webhook new (PUT)"}
+	wantRemoved := []string{"webhook gone (POST)"}
+	// POST /subscribe is modified too: oasdiff sees its callback change.
+	wantModified := []string{"POST /subscribe", "callback onEvent of POST /subscribe: POST {$request.body#/url}", "webhook ev (POST)"}
+	if !slices.Equal(d.Added, wantAdded) || !slices.Equal(d.Removed, wantRemoved) || !slices.Equal(d.Modified, wantModified) {
+		t.Errorf("added, removed, modified: got %q %q %q, want %q %q %q", d.Added, d.Removed, d.Modified, wantAdded, wantRemoved, wantModified)
+	}
+	// An answer of the consumer removed modifies the webhook.
+	d, err = Diff(mustParse(t, []byte(verdictDoc("3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}, "410": {description: gone}}`)))),
+		mustParse(t, []byte(verdictDoc("3.1.0", verdictWebhookAnswers("[]", `{"200": {description: ok}}`)))))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	if want := []string{"webhook ev (POST)"}; len(d.Added)+len(d.Removed) != 0 || !slices.Equal(d.Modified, want) {
+		t.Errorf("added, removed, modified: got %q %q %q, want modified %q", d.Added, d.Removed, d.Modified, want)
 	}
 }
