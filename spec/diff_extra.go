@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,21 +27,29 @@ type opPair struct {
 }
 
 // commonOperations lists the operations of both base and rev (as prepared by
-// withCommonParamsMoved), matched by method and path with the names of
-// path parameters left out (/a/{id} and /a/{key} are one path), in path
-// and method order.
+// withCommonParamsMoved), paired as oasdiff pairs them: each base path
+// with the revision's path of the same name, else with the first (in
+// sorted order) of the same shape, the names of path parameters left out
+// (/a/{id} and /a/{key} are one path); then by method. In path and method
+// order.
 func commonOperations(base, rev *openapi3.T) []opPair {
 	if base.Paths == nil || rev.Paths == nil {
 		return nil
 	}
 	byShape := map[string]string{}
-	for p := range base.Paths.Map() {
-		byShape[pathTemplate.ReplaceAllString(p, "{}")] = p
+	for _, p := range slices.Sorted(maps.Keys(rev.Paths.Map())) {
+		shape := pathTemplate.ReplaceAllString(p, "{}")
+		if _, ok := byShape[shape]; !ok {
+			byShape[shape] = p
+		}
 	}
 	var out []opPair
-	for p, item := range rev.Paths.Map() {
-		bp := byShape[pathTemplate.ReplaceAllString(p, "{}")]
-		bi := base.Paths.Value(bp)
+	for bp, bi := range base.Paths.Map() {
+		p := bp
+		if rev.Paths.Value(p) == nil {
+			p = byShape[pathTemplate.ReplaceAllString(bp, "{}")]
+		}
+		item := rev.Paths.Value(p)
 		if bi == nil || item == nil {
 			continue
 		}
@@ -54,7 +63,10 @@ func commonOperations(base, rev *openapi3.T) []opPair {
 		if c := strings.Compare(a.path, b.path); c != 0 {
 			return c
 		}
-		return strings.Compare(a.method, b.method)
+		if c := strings.Compare(a.method, b.method); c != 0 {
+			return c
+		}
+		return strings.Compare(a.basePath, b.basePath)
 	})
 	return out
 }

@@ -746,3 +746,42 @@ func TestDiffHookEndpoints(t *testing.T) {
 		t.Errorf("added, removed, modified: got %q %q %q, want modified %q", d.Added, d.Removed, d.Modified, want)
 	}
 }
+
+// TestDiffCallbacksMatchedAsOasdiffMatchesOperations checks that a
+// callback is compared with the callback of the operation oasdiff pairs
+// its operation with: the one at the same path when there is one, else
+// the first path of the same shape, every time.
+func TestDiffCallbacksMatchedAsOasdiffMatchesOperations(t *testing.T) {
+	cb := func(payload string) string {
+		return strings.Replace(strings.Replace(verdictCallback(payload), "/subscribe:", "/a/{id}:", 1), "    post:\n",
+			"    post:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n", 1) +
+			"  /a/{key}:\n    get:\n      parameters: [{name: key, in: path, required: true, schema: {type: string}}]\n      responses: {\"200\": {description: ok}}\n"
+	}
+	base := mustParse(t, []byte(verdictDoc("3.0.3", cb("{type: object, required: [a], properties: {a: {type: string}}}"))))
+	rev := mustParse(t, []byte(verdictDoc("3.0.3", cb("{type: object}"))))
+	const op = "callback onEvent of POST /a/{id}: POST {$request.body#/url}"
+	for range 20 {
+		d, err := Diff(base, rev)
+		if err != nil {
+			t.Fatalf("Diff: %v", err)
+		}
+		if got := d.BreakingChanges(); len(got) != 1 || got[0].ID != "response-required-property-removed" || got[0].Operation != op {
+			t.Fatalf("breaking changes %+v; want response-required-property-removed on %s", got, op)
+		}
+	}
+	// A path renamed (/a/{id} → /a/{key}, the only one of its shape) is
+	// the same path; its callbacks are compared.
+	renamed := func(payload string) string {
+		return strings.Replace(strings.Replace(verdictCallback(payload), "/subscribe:", "/b/{key}:", 1), "    post:\n",
+			"    post:\n      parameters: [{name: key, in: path, required: true, schema: {type: string}}]\n", 1)
+	}
+	d, err := Diff(mustParse(t, []byte(verdictDoc("3.0.3", strings.ReplaceAll(renamed("{type: object, required: [a], properties: {a: {type: string}}}"), "key", "id")))),
+		mustParse(t, []byte(verdictDoc("3.0.3", renamed("{type: object}")))))
+	if err != nil {
+		t.Fatalf("Diff: %v", err)
+	}
+	const renamedOp = "callback onEvent of POST /b/{key}: POST {$request.body#/url}"
+	if got := d.BreakingChanges(); len(got) != 1 || got[0].ID != "response-required-property-removed" || got[0].Operation != renamedOp {
+		t.Errorf("breaking changes %+v; want response-required-property-removed on %s", got, renamedOp)
+	}
+}
