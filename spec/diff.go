@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -280,10 +281,16 @@ type operationLines struct {
 
 func newOperationLines(base, rev *Document, baseBase, revBase string) *operationLines {
 	keys := func(t *openapi3.T) map[string]string {
+		// Of two paths of one shape (which the specification forbids
+		// but Parse accepts), the first in order, as commonOperations
+		// pairs them: the same on every run.
 		m := map[string]string{}
 		if t.Paths != nil {
-			for p := range t.Paths.Map() {
-				m[pathTemplate.ReplaceAllString(p, "{}")] = p
+			for _, p := range slices.Sorted(maps.Keys(t.Paths.Map())) {
+				shape := pathTemplate.ReplaceAllString(p, "{}")
+				if _, ok := m[shape]; !ok {
+					m[shape] = p
+				}
 			}
 		}
 		return m
