@@ -81,11 +81,7 @@ type env struct {
 	again <-chan struct{}
 }
 
-// run executes the command in args.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return runEnv(ctx, args, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
-}
-
+// runEnv executes the command in args.
 func runEnv(ctx context.Context, args []string, e env) error {
 	err := dispatch(ctx, args, e)
 	if errors.Is(err, flag.ErrHelp) {
