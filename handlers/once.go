@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,11 +32,14 @@ import (
 //
 // The JSON API's POSTs that answer a secret shown once (a key, its
 // rotation, a node's token, a user's one-time password) take the same
-// guard from an Idempotency-Key header, bound to the user and to the
-// method and path: a request repeated with the key creates nothing and is
-// answered 409 with the Location of what the first one created (the secret
-// is in the first answer only). The body is not compared: a key is for one
-// request and its retries.
+// guard from an Idempotency-Key header, bound to the user: a request
+// repeated with the key creates nothing and is answered 409 with the
+// Location of what the first one created (the secret is in the first
+// answer only); a request sent with it while the first one is still being
+// processed waits for that one's outcome, and is answered 409 too when
+// that one created. The key is recorded with a hash of its request
+// (method, path, canonical body): the key sent with another request is a
+// misuse, refused 422 (draft-ietf-httpapi-idempotency-key-header).
 
 // maxFormID bounds the id a form may send (NewFormID makes 22 characters).
 const maxFormID = 64
@@ -70,7 +76,7 @@ func (e *submittedError) message() string {
 // the secret the creation shows only once ("" when none). create must use
 // the context it is given, which joins the transaction that records the id.
 func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.Context) (string, error)) error {
-	key, err := onceKey(c)
+	key, request, err := onceKey(c)
 	if err != nil {
 		return err
 	}
@@ -78,11 +84,14 @@ func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.C
 		_, err := create(c.UserContext())
 		return err
 	}
-	done, err := h.store.Once(c.UserContext(), key, currentUser(c).ID, create)
+	done, err := h.store.Once(c.UserContext(), key, currentUser(c).ID, request, create)
 	if err != nil {
 		return err
 	}
 	if done != nil {
+		if done.RequestHash != "" && done.RequestHash != request {
+			return clientError(fiber.StatusUnprocessableEntity, "This Idempotency-Key was already used with another request (another method, path or body): nothing was created. Send a new key for a new request; a retry must send the same request again.")
+		}
 		return &submittedError{location: done.Location, shownOnce: shownOnce}
 	}
 	return nil
@@ -90,30 +99,52 @@ func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.C
 
 // onceKey is the hash under which the request's one-time id is recorded:
 // the form's id with the session, or the JSON API's Idempotency-Key with
-// the user, method and path; "" when the request has none.
-func onceKey(c *fiber.Ctx) (string, error) {
+// the user; "" when the request has none. For an Idempotency-Key, request
+// is the hash of the request it came with (requestHash); "" for a form.
+func onceKey(c *fiber.Ctx) (key, request string, err error) {
 	var bound string
 	if forPrograms(c.Path()) {
-		key := c.Get(idempotencyHeader)
-		if key == "" {
-			return "", nil
+		header := c.Get(idempotencyHeader)
+		if header == "" {
+			return "", "", nil
 		}
-		if !validIdempotencyKey(key) {
-			return "", clientError(fiber.StatusBadRequest, "The Idempotency-Key header must be 1 to 255 visible ASCII characters.")
+		if !validIdempotencyKey(header) {
+			return "", "", clientError(fiber.StatusBadRequest, "The Idempotency-Key header must be 1 to 255 visible ASCII characters (a UUID, say).")
 		}
-		bound = "portico idempotency key\x00user:" + strconv.FormatInt(currentUser(c).ID, 10) + "\x00" + c.Method() + " " + c.Path() + "\x00" + key
+		bound = "portico idempotency key\x00user:" + strconv.FormatInt(currentUser(c).ID, 10) + "\x00" + header
+		request = requestHash(c)
 	} else {
 		id := c.FormValue(components.FormIDField)
 		if id == "" {
-			return "", nil
+			return "", "", nil
 		}
 		if !validFormID(id) {
-			return "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
+			return "", "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
 		}
 		bound = "portico form id\x00" + csrfBinding(c) + "\x00" + id
 	}
 	sum := sha256.Sum256([]byte(bound))
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:]), request, nil
+}
+
+// requestHash is the SHA-256 (hex) of the request's method, path and body,
+// the body in a canonical form when it is JSON (decoded and encoded again:
+// no spaces, the fields of objects in order, numbers as sent), so that the
+// same request written otherwise is the same request.
+func requestHash(c *fiber.Ctx) string {
+	body := c.Body()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err == nil && dec.Decode(new(any)) == io.EOF {
+		if canonical, err := json.Marshal(v); err == nil {
+			body = canonical
+		}
+	}
+	h := sha256.New()
+	h.Write([]byte("portico request\x00" + c.Method() + " " + c.Path() + "\x00"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // validIdempotencyKey reports whether key may be an Idempotency-Key: 1 to

@@ -323,3 +323,59 @@ func TestIdempotencyKeyCreatesOnce(t *testing.T) {
 		t.Errorf("a key with a space: status %d, want 400", status)
 	}
 }
+
+// TestIdempotencyKeyRefusesAnotherRequest: an Idempotency-Key sent again
+// with another body (or to another path) is a misuse, refused 422 with a
+// problem naming the header, and creates nothing; the same body written
+// otherwise (spaces, the order of its fields) is the same request, a
+// repeat (409). A key too long or with characters outside visible ASCII is
+// refused 400. Before, the body was not compared and another body was
+// answered as a repeat.
+func TestIdempotencyKeyRefusesAnotherRequest(t *testing.T) {
+	e := newLCEnv(t)
+	subID := subscribedApp(e)
+	path := "/api/v1/subscriptions/" + subID + "/keys"
+
+	status, loc, _ := e.withKey(path, "outsider", "k-1", `{"name":"production","expires_at":""}`)
+	if status != http.StatusCreated {
+		t.Fatalf("first: status %d, want 201", status)
+	}
+	if status, again, _ := e.withKey(path, "outsider", "k-1", "{ \"expires_at\": \"\",\n \"name\": \"production\" }"); status != http.StatusConflict || again != loc {
+		t.Errorf("the same body written otherwise: status %d to %q, want 409 to %s", status, again, loc)
+	}
+	status, again, body := e.withKey(path, "outsider", "k-1", `{"name":"staging","expires_at":""}`)
+	if status != http.StatusUnprocessableEntity || again != "" || body["key"] != nil ||
+		!strings.Contains(fmt.Sprint(body["detail"]), "Idempotency-Key") || !strings.Contains(fmt.Sprint(body["detail"]), "another request") {
+		t.Errorf("another body with the key: status %d to %q, %v; want 422 naming the header, no Location", status, again, body)
+	}
+	if n := e.count("api_keys", "subscription_id = ?", subID); n != 1 {
+		t.Errorf("keys: %d, want 1", n)
+	}
+
+	// So is another node's name, and the key sent to another path.
+	if status, _, body := e.withKey("/api/v1/gateway/nodes", "admin", "k-2", `{"name":"edge-1"}`); status != http.StatusCreated {
+		t.Fatalf("a node: status %d, %v", status, body)
+	}
+	if status, _, body := e.withKey("/api/v1/gateway/nodes", "admin", "k-2", `{"name":"edge-2"}`); status != http.StatusUnprocessableEntity {
+		t.Errorf("a node of another name with the key: status %d, %v; want 422", status, body)
+	}
+	if status, _, body := e.withKey("/api/v1/users", "admin", "k-2", `{"username":"zed","display_name":"Zed","email":"zed@example.com","org_role":"member"}`); status != http.StatusUnprocessableEntity {
+		t.Errorf("a user with the node's key: status %d, %v; want 422", status, body)
+	}
+	if n := e.count("gateway_nodes", "name = ?", "edge-2") + e.count("users", "username = ?", "zed"); n != 0 {
+		t.Errorf("edge-2 or zed was created: %d", n)
+	}
+	if status, _, body := e.withKey("/api/v1/users", "admin", "k-3", `{"username":"zed","display_name":"Zed","email":"zed@example.com","org_role":"member"}`); status != http.StatusCreated {
+		t.Errorf("the user with a new key: status %d, %v; want 201", status, body)
+	}
+
+	for _, key := range []string{strings.Repeat("a", 256), "caf\u00e9", "tab\there"} {
+		status, _, body := e.withKey(path, "outsider", key, `{"name":"bounded"}`)
+		if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["detail"]), "Idempotency-Key") {
+			t.Errorf("key %.20q: status %d, %v; want 400 naming the header", key, status, body)
+		}
+	}
+	if status, _, _ := e.withKey(path, "outsider", strings.Repeat("a", 255), `{"name":"longest"}`); status != http.StatusCreated {
+		t.Errorf("a key of 255 characters: status %d, want 201", status)
+	}
+}

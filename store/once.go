@@ -15,10 +15,13 @@ import (
 type FormSubmission struct {
 	bun.BaseModel `bun:"table:form_submissions"`
 
-	KeyHash   string    `bun:"key_hash,pk"`
-	UserID    int64     `bun:"user_id"`
-	Location  string    `bun:"location"`
-	CreatedAt time.Time `bun:"created_at"`
+	KeyHash  string `bun:"key_hash,pk"`
+	UserID   int64  `bun:"user_id"`
+	Location string `bun:"location"`
+	// RequestHash is the hash of the request the key came with (the JSON
+	// API's Idempotency-Key: its method, path and body); "" for a form.
+	RequestHash string    `bun:"request_hash,nullzero"`
+	CreatedAt   time.Time `bun:"created_at"`
 }
 
 // maxLocation bounds FormSubmission.Location (the column's length).
@@ -39,9 +42,10 @@ var errUsed = errors.New("form id already used")
 type onceTx struct {
 	// ctx is Once's: the transaction lives until Once ends it, whatever
 	// the context of the RunInTx that opened it.
-	ctx     context.Context
-	keyHash string
-	userID  int64
+	ctx         context.Context
+	keyHash     string
+	userID      int64
+	requestHash string
 	// hooks is the open transaction with what to do after its commit
 	// (nil while none is open).
 	hooks *txHooks
@@ -60,7 +64,7 @@ func (o *onceTx) begin(s *Store) error {
 	if err != nil {
 		return fmt.Errorf("record form id: %w", translate(err))
 	}
-	res, err := tx.NewInsert().Model(&FormSubmission{KeyHash: o.keyHash, UserID: o.userID, CreatedAt: s.now()}).
+	res, err := tx.NewInsert().Model(&FormSubmission{KeyHash: o.keyHash, UserID: o.userID, RequestHash: o.requestHash, CreatedAt: s.now()}).
 		On("CONFLICT (key_hash) DO NOTHING").Exec(ctx)
 	var n int64
 	if err == nil {
@@ -108,8 +112,10 @@ func (o *onceTx) runInTx(ctx context.Context, s *Store, fn func(ctx context.Cont
 // earlier submission instead of create's result: create is not run when
 // the use committed before, and its first RunInTx fails (writing nothing)
 // when it commits while this one runs. create must not call RunInTx from
-// several goroutines at once.
-func (s *Store) Once(ctx context.Context, keyHash string, userID int64, create func(ctx context.Context) (string, error)) (*FormSubmission, error) {
+// several goroutines at once. requestHash, when not "", is recorded with
+// the key: the caller compares it with the one of the earlier submission
+// Once returns.
+func (s *Store) Once(ctx context.Context, keyHash string, userID int64, requestHash string, create func(ctx context.Context) (string, error)) (*FormSubmission, error) {
 	// A repeat after the first committed (the common case) does not run
 	// the creation, whose checks would see what the first created.
 	if sub, err := s.formSubmission(ctx, keyHash); err == nil {
@@ -117,7 +123,7 @@ func (s *Store) Once(ctx context.Context, keyHash string, userID int64, create f
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	o := &onceTx{ctx: ctx, keyHash: keyHash, userID: userID}
+	o := &onceTx{ctx: ctx, keyHash: keyHash, userID: userID, requestHash: requestHash}
 	committed := false
 	defer func() {
 		if o.hooks != nil && !committed {

@@ -42,16 +42,16 @@ func TestOnceRecordsWithTheCreation(t *testing.T) {
 		}
 
 		boom := errors.New("boom")
-		if done, err := s.Once(ctx, "k1", u.ID, create("failing", boom)); !errors.Is(err, boom) || done != nil {
+		if done, err := s.Once(ctx, "k1", u.ID, "", create("failing", boom)); !errors.Is(err, boom) || done != nil {
 			t.Fatalf("a failing creation: %v, %v; want boom", done, err)
 		}
 		if n := teams("failing"); n != 0 {
 			t.Errorf("the failed creation's team was kept: %d", n)
 		}
-		if done, err := s.Once(ctx, "k1", u.ID, create("mobile", nil)); err != nil || done != nil {
+		if done, err := s.Once(ctx, "k1", u.ID, "", create("mobile", nil)); err != nil || done != nil {
 			t.Fatalf("after a failure the key is unused: got %v, %v", done, err)
 		}
-		done, err := s.Once(ctx, "k1", u.ID, create("again", nil))
+		done, err := s.Once(ctx, "k1", u.ID, "", create("again", nil))
 		if err != nil || done == nil || done.Location != "/teams/mobile" || done.UserID != u.ID {
 			t.Fatalf("the key again: %+v, %v; want the first creation's location", done, err)
 		}
@@ -86,7 +86,7 @@ func TestOnceLocksNothingBeforeTheCreationWrites(t *testing.T) {
 		started, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
-			_, err := s.Once(ctx, "k1", u.ID, func(ctx context.Context) (string, error) {
+			_, err := s.Once(ctx, "k1", u.ID, "", func(ctx context.Context) (string, error) {
 				close(started)
 				<-release // validating, before any write
 				return "/teams/mobile", insert(ctx, "mobile")
@@ -104,7 +104,7 @@ func TestOnceLocksNothingBeforeTheCreationWrites(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatalf("the creation: %v", err)
 		}
-		if sub, err := s.Once(ctx, "k1", u.ID, func(context.Context) (string, error) { return "", errors.New("ran again") }); err != nil || sub == nil || sub.Location != "/teams/mobile" {
+		if sub, err := s.Once(ctx, "k1", u.ID, "", func(context.Context) (string, error) { return "", errors.New("ran again") }); err != nil || sub == nil || sub.Location != "/teams/mobile" {
 			t.Errorf("the key again: %+v, %v", sub, err)
 		}
 	})
