@@ -200,99 +200,109 @@ func (h *Handler) authenticateSession(c *fiber.Ctx) error {
 // authorize checks the route's permission for the current user.
 func (h *Handler) authorize(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		u := currentUser(c)
-		var domain string
-		switch r.Perm.Scope {
-		case Public, Authenticated, Node:
-			return c.Next()
-		case Org:
-			domain = policy.OrgDomain
-		case Team:
-			t, err := h.store.TeamBySlug(c.UserContext(), c.Params("team"))
-			if err != nil {
-				return err
-			}
-			c.Locals(teamKey, t)
-			domain = policy.TeamDomain(t.Slug)
-		case API:
-			if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
-				// A page of an API reads its versions several times
-				// (visibility, the page, the subscription offer).
-				c.SetUserContext(store.WithReadMemo(c.UserContext()))
-			}
-			a, err := h.store.APIBySlug(c.UserContext(), c.Params("api"))
-			if err != nil {
-				return err
-			}
-			if err := h.checkVisible(c, a); err != nil {
-				return err
-			}
-			c.Locals(apiKey, a)
-			c.Locals(teamKey, a.Team)
-			domain = policy.TeamDomain(a.Team.Slug)
-		case Review:
-			id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-			if err != nil {
-				return errNotFound
-			}
-			r, err := h.store.Request(c.UserContext(), id)
-			if err != nil {
-				return err
-			}
-			// A request the user may not open answers as a missing one.
-			if ok, err := h.life.CanSeeRequest(c.UserContext(), u, r); err != nil || !ok {
-				if err == nil {
-					err = errNotFound
-				}
-				return err
-			}
-			c.Locals(reviewKey, r)
-			c.Locals(apiKey, r.API)
-			c.Locals(teamKey, r.API.Team)
-			domain = policy.TeamDomain(r.API.Team.Slug)
-		case App:
-			a, err := h.subs.App(c.UserContext(), u, c.Params("app"))
-			if err != nil {
-				return err
-			}
-			c.Locals(appKey, a)
-			c.Locals(teamKey, a.Team)
-			domain = policy.TeamDomain(a.Team.Slug)
-		case Subscription:
-			id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-			if err != nil {
-				return errNotFound
-			}
-			sub, err := h.subs.Subscription(c.UserContext(), u, id)
-			if err != nil {
-				return err
-			}
-			c.Locals(subscriptionKey, sub)
-			domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
-			if r.Perm.Object == "subscriptions" || r.Perm.Object == "subscribers" {
-				domain = policy.TeamDomain(sub.ProviderTeam.Slug)
-			}
-		case Key:
-			k, sub, err := h.subs.Key(c.UserContext(), u, c.Params("id"))
-			if err != nil {
-				return err
-			}
-			c.Locals(keyLocal, k)
-			c.Locals(subscriptionKey, sub)
-			domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
-		}
-		if r.Perm.Action == "" {
-			return c.Next()
-		}
-		ok, err := h.policy.Allowed(c.UserContext(), u.ID, domain, r.Perm.Object, r.Perm.Action)
-		if err != nil {
+		if err := h.permitted(c, r, func(name string) string { return c.Params(name) }); err != nil {
 			return err
-		}
-		if !ok {
-			return errForbidden
 		}
 		return c.Next()
 	}
+}
+
+// permitted checks the route's permission for the current user, with the
+// route's parameters from param, and keeps what it loaded (the team, API,
+// app...) in c's locals for the handler.
+func (h *Handler) permitted(c *fiber.Ctx, r Route, param func(string) string) error {
+	u := currentUser(c)
+	var domain string
+	switch r.Perm.Scope {
+	case Public, Authenticated, Node:
+		return nil
+	case Org:
+		domain = policy.OrgDomain
+	case Team:
+		t, err := h.store.TeamBySlug(c.UserContext(), param("team"))
+		if err != nil {
+			return err
+		}
+		c.Locals(teamKey, t)
+		domain = policy.TeamDomain(t.Slug)
+	case API:
+		if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+			// A page of an API reads its versions several times
+			// (visibility, the page, the subscription offer).
+			c.SetUserContext(store.WithReadMemo(c.UserContext()))
+		}
+		a, err := h.store.APIBySlug(c.UserContext(), param("api"))
+		if err != nil {
+			return err
+		}
+		if err := h.checkVisible(c, a); err != nil {
+			return err
+		}
+		c.Locals(apiKey, a)
+		c.Locals(teamKey, a.Team)
+		domain = policy.TeamDomain(a.Team.Slug)
+	case Review:
+		id, err := strconv.ParseInt(param("id"), 10, 64)
+		if err != nil {
+			return errNotFound
+		}
+		r, err := h.store.Request(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		// A request the user may not open answers as a missing one.
+		if ok, err := h.life.CanSeeRequest(c.UserContext(), u, r); err != nil || !ok {
+			if err == nil {
+				err = errNotFound
+			}
+			return err
+		}
+		c.Locals(reviewKey, r)
+		c.Locals(apiKey, r.API)
+		c.Locals(teamKey, r.API.Team)
+		domain = policy.TeamDomain(r.API.Team.Slug)
+	case App:
+		a, err := h.subs.App(c.UserContext(), u, param("app"))
+		if err != nil {
+			return err
+		}
+		c.Locals(appKey, a)
+		c.Locals(teamKey, a.Team)
+		domain = policy.TeamDomain(a.Team.Slug)
+	case Subscription:
+		id, err := strconv.ParseInt(param("id"), 10, 64)
+		if err != nil {
+			return errNotFound
+		}
+		sub, err := h.subs.Subscription(c.UserContext(), u, id)
+		if err != nil {
+			return err
+		}
+		c.Locals(subscriptionKey, sub)
+		domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
+		if r.Perm.Object == "subscriptions" || r.Perm.Object == "subscribers" {
+			domain = policy.TeamDomain(sub.ProviderTeam.Slug)
+		}
+	case Key:
+		k, sub, err := h.subs.Key(c.UserContext(), u, param("id"))
+		if err != nil {
+			return err
+		}
+		c.Locals(keyLocal, k)
+		c.Locals(subscriptionKey, sub)
+		domain = policy.TeamDomain(sub.ConsumerTeam.Slug)
+	}
+	if r.Perm.Action == "" {
+		return nil
+	}
+	ok, err := h.policy.Allowed(c.UserContext(), u.ID, domain, r.Perm.Object, r.Perm.Action)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errForbidden
+	}
+	return nil
 }
 
 // checkVisible answers 404 for a team-only API the user may not read, so

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -175,6 +177,16 @@ func validFormID(id string) bool {
 	return true
 }
 
+// goneMessage tells the user the form was sent again and that what it
+// created can no longer be opened.
+func (e *submittedError) goneMessage() string {
+	msg := "This form was already submitted, so nothing new was created; what it created is no longer there, or you may no longer open it."
+	if e.shownOnce != "" {
+		msg += " The " + e.shownOnce + " was shown only once, in the answer to the first submission, and cannot be shown again."
+	}
+	return msg
+}
+
 // answerSubmitted answers a request whose one-time id was used: it sends
 // the browser to what the form's first submission created, with a message
 // saying nothing was created again; to a program it returns the 409 error
@@ -193,6 +205,54 @@ func (h *Handler) answerSubmitted(c *fiber.Ctx, err error) (answered bool, rerr 
 		}
 		return false, clientError(fiber.StatusConflict, msg)
 	}
+	if !h.reachable(c, se.location) {
+		// What the first submission created is gone, or out of the user's
+		// reach (they left its team): its page would answer 404.
+		h.flash(c, "info", se.goneMessage())
+		return true, seeOther(c, "/")
+	}
 	h.flash(c, "info", se.message())
 	return true, seeOther(c, se.location)
+}
+
+// reachable reports whether the current user may open the page at loc, a
+// path of the portal (maybe with a #fragment): a GET route matches it and
+// that route's permission check passes.
+func (h *Handler) reachable(c *fiber.Ctx, loc string) bool {
+	path, _, _ := strings.Cut(loc, "#")
+	path, _, _ = strings.Cut(path, "?")
+	for _, r := range h.Routes() {
+		if r.Method != fiber.MethodGet {
+			continue
+		}
+		params, ok := matchRoute(r.Path, path)
+		if !ok {
+			continue
+		}
+		return h.permitted(c, r, func(name string) string { return params[name] }) == nil
+	}
+	return false
+}
+
+// matchRoute matches path against a route's pattern of literal segments
+// and :parameters, and returns the parameters' values.
+func matchRoute(pattern, path string) (map[string]string, bool) {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return nil, false
+	}
+	params := map[string]string{}
+	for i, p := range ps {
+		switch {
+		case strings.HasPrefix(p, ":") && !strings.ContainsAny(p, "?*+") && xs[i] != "":
+			v, err := url.PathUnescape(xs[i])
+			if err != nil {
+				return nil, false
+			}
+			params[p[1:]] = v
+		case p != xs[i] || strings.ContainsAny(p, ":*+"):
+			return nil, false
+		}
+	}
+	return params, true
 }
