@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,35 @@ func TestOnceLocksNothingBeforeTheCreationWrites(t *testing.T) {
 		}
 		if sub, err := s.Once(ctx, "k1", u.ID, "", func(context.Context) (string, error) { return "", errors.New("ran again") }); err != nil || sub == nil || sub.Location != "/teams/mobile" {
 			t.Errorf("the key again: %+v, %v", sub, err)
+		}
+	})
+}
+
+// TestPruneFormSubmissionsKeepsTheRetention: housekeeping deletes exactly
+// the used ids recorded more than the retention ago, and keeps the others.
+func TestPruneFormSubmissionsKeepsTheRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := storetest.User(t, s, "ada", "member", nil, "")
+		now := time.Now().UTC()
+		for key, age := range map[string]time.Duration{
+			"week": 7 * 24 * time.Hour, "day-and-minute": 24*time.Hour + time.Minute,
+			"day-less-minute": 24*time.Hour - time.Minute, "hour": time.Hour, "now": 0,
+		} {
+			if _, err := s.DB().NewInsert().Model(&store.FormSubmission{KeyHash: key, UserID: u.ID, Location: "/", CreatedAt: now.Add(-age)}).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.PruneFormSubmissions(ctx, 24*time.Hour)
+		if err != nil || n != 2 {
+			t.Errorf("prune a day: %d, %v; want 2", n, err)
+		}
+		var left []string
+		if err := s.DB().NewSelect().Model((*store.FormSubmission)(nil)).Column("key_hash").Order("key_hash").Scan(ctx, &left); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(left, " "); got != "day-less-minute hour now" {
+			t.Errorf("kept %q, want the ones younger than a day: day-less-minute hour now", got)
 		}
 	})
 }
