@@ -123,3 +123,35 @@ func TestReasonsIsolated(t *testing.T) {
 		t.Errorf("the audit log does not isolate the reason %q", reason)
 	}
 }
+
+// TestErrorNamesIsolated checks that a name in a service's refusal is marked:
+// a form shows it in its own <bdi> beside the field, and the JSON API keeps
+// the marks (U+2068 … U+2069) around it in the problem's field message.
+func TestErrorNamesIsolated(t *testing.T) {
+	storetest.Each(t, testErrorNamesIsolated)
+}
+
+func testErrorNamesIsolated(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": "pay", "name": rtlName, "visibility": "public"}, 201)
+	e.call("POST", "/api/v1/apis/pay/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+
+	out := e.call("POST", "/api/v1/apis/pay/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 422)
+	if got, want := fmt.Sprint(out["errors"]), "\u2068"+rtlName+"\u2069 has a plan"; !strings.Contains(got, want) {
+		t.Errorf("JSON API field errors = %q, want them to contain %q", got, want)
+	}
+
+	b := e.browser()
+	b.login("maint")
+	res := b.post("/apis/pay/plans", url.Values{"slug": {"free"}, "name": {"Free"}, "approval": {"auto"}})
+	d := doc(t, res)
+	errEl := d.Find(`[data-testid="error-slug"]`)
+	if errEl.Length() == 0 {
+		h, _ := d.Html()
+		t.Fatalf("no slug error on the page (status %d): %.2000s", res.StatusCode, h)
+	}
+	if !isolated(errEl, rtlName) {
+		h, _ := errEl.Html()
+		t.Errorf("the API name is not isolated in the field error: %s", h)
+	}
+}

@@ -275,7 +275,7 @@ func (s *Service) noSubscribersOutside(ctx context.Context, tx bun.IDB, a *store
 	names := make([]string, 0, len(subs))
 	for _, sub := range subs {
 		if sub.App != nil && sub.ConsumerTeam != nil {
-			names = append(names, fmt.Sprintf("%s (%s)", sub.App.Name, sub.ConsumerTeam.Name))
+			names = append(names, fmt.Sprintf("%s (%s)", store.Isolate(sub.App.Name), store.Isolate(sub.ConsumerTeam.Name)))
 		}
 	}
 	list := strings.Join(names, ", ")
@@ -646,7 +646,7 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 		}
 		sv, err := s.store.Version(ctx, a.ID, successor)
 		if errors.Is(err, store.ErrNotFound) {
-			return apperr.Field("successor", fmt.Sprintf("%s has no version %s.", a.Name, successor))
+			return apperr.Field("successor", fmt.Sprintf("%s has no version %s.", store.Isolate(a.Name), successor))
 		}
 		if err != nil {
 			return err

@@ -190,7 +190,7 @@ func TestTeamsAndMembers(t *testing.T) {
 			t.Errorf("remove the last owner: %v, want ConflictError", err)
 		}
 		var nf *apperr.NotFoundError
-		if err := f.svc.RemoveMember(ctx, f.admin, team, "admin"); !errors.As(err, &nf) || nf.Reason != "admin is not a member of Payments." {
+		if err := f.svc.RemoveMember(ctx, f.admin, team, "admin"); !errors.As(err, &nf) || nf.Reason != store.Isolate("admin")+" is not a member of "+store.Isolate("Payments")+"." {
 			t.Errorf("remove a non-member: %v, want NotFoundError", err)
 		}
 		if err := f.svc.SetReviewer(ctx, f.admin, team, "ghost", true); !errors.As(err, &nf) {

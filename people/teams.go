@@ -82,7 +82,7 @@ type MemberInput struct {
 // requireMembers checks the "members manage" permission in the team.
 func (s *Service) requireMembers(ctx context.Context, a actor, t *store.Team) error {
 	return s.require(ctx, a, policy.TeamDomain(t.Slug), "members", "manage",
-		fmt.Sprintf("Only owners of %s and org admins manage its members.", t.Name))
+		fmt.Sprintf("Only owners of %s and org admins manage its members.", store.Isolate(t.Name)))
 }
 
 // SetMember adds a user to a team with a role, or changes their role, and
@@ -161,7 +161,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 
 // notMember is the refusal for a user who is not in the team.
 func notMember(username string, t *store.Team) error {
-	return apperr.NotFound(fmt.Sprintf("%s is not a member of %s.", username, t.Name))
+	return apperr.NotFound(fmt.Sprintf("%s is not a member of %s.", store.Isolate(username), store.Isolate(t.Name)))
 }
 
 // SetReviewer sets or clears the team reviewer flag of a member: team

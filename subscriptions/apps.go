@@ -48,7 +48,7 @@ func (in *AppInput) normalize(creating bool) map[string]string {
 
 func (s *Service) requireApps(ctx context.Context, actor *store.User, t *store.Team) error {
 	return s.require(ctx, actor, t.Slug, "apps", "manage",
-		fmt.Sprintf("Only developers and above of %s and org admins manage its apps and their subscriptions.", t.Name))
+		fmt.Sprintf("Only developers and above of %s and org admins manage its apps and their subscriptions.", store.Isolate(t.Name)))
 }
 
 // CanManageApps reports whether u manages the apps of team t (and their

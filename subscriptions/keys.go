@@ -202,7 +202,7 @@ func latestExpiry(expires string, now time.Time) time.Time {
 
 func (s *Service) requireKeys(ctx context.Context, actor *store.User, sub *store.Subscription) error {
 	return s.require(ctx, actor, sub.ConsumerTeam.Slug, "apps", "manage",
-		fmt.Sprintf("Only developers and above of %s and org admins manage its apps' keys.", sub.ConsumerTeam.Name))
+		fmt.Sprintf("Only developers and above of %s and org admins manage its apps' keys.", store.Isolate(sub.ConsumerTeam.Name)))
 }
 
 // KeyPage is one page of a subscription's keys, newest first; Next is the

@@ -95,7 +95,7 @@ func summarizePlan(p *store.Plan) string {
 
 func (s *Service) requirePlans(ctx context.Context, actor *store.User, a *store.API) error {
 	return s.require(ctx, actor, a.Team.Slug, "plans", "manage",
-		fmt.Sprintf("Only maintainers and owners of %s and org admins manage the plans of its APIs.", a.Team.Name))
+		fmt.Sprintf("Only maintainers and owners of %s and org admins manage the plans of its APIs.", store.Isolate(a.Team.Name)))
 }
 
 // Plans returns the plans of an API the caller sees (plans are as public as
@@ -128,7 +128,7 @@ func (s *Service) CreatePlan(ctx context.Context, actor *store.User, a *store.AP
 		return s.gatewayChanged(ctx, tx, a.Slug)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, apperr.Field("slug", fmt.Sprintf("%s has a plan %q already.", a.Name, p.Slug))
+		return nil, apperr.Field("slug", fmt.Sprintf("%s has a plan %q already.", store.Isolate(a.Name), p.Slug))
 	}
 	if err != nil {
 		return nil, err

@@ -71,11 +71,11 @@ func (s *Service) Offer(ctx context.Context, u *store.User, a *store.API) (Offer
 	}
 	switch {
 	case len(plans) == 0:
-		o.Why = a.Name + " offers no plan yet, so it cannot be subscribed to."
+		o.Why = store.Isolate(a.Name) + " offers no plan yet, so it cannot be subscribed to."
 	case len(o.Plans) == 0:
-		o.Why = "Every plan of " + a.Name + " is closed to new subscriptions."
+		o.Why = "Every plan of " + store.Isolate(a.Name) + " is closed to new subscriptions."
 	case len(o.Majors) == 0:
-		o.Why = a.Name + " has no published version that accepts new subscriptions (deprecated versions accept none)."
+		o.Why = store.Isolate(a.Name) + " has no published version that accepts new subscriptions (deprecated versions accept none)."
 	}
 	return o, nil
 }
@@ -160,7 +160,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 		if a.Team != nil {
 			team = a.Team.Name
 		}
-		errs["api"] = fmt.Sprintf("%s is team-only: only the apps of %s may subscribe to it.", a.Name, team)
+		errs["api"] = fmt.Sprintf("%s is team-only: only the apps of %s may subscribe to it.", store.Isolate(a.Name), store.Isolate(team))
 		return nil, apperr.Invalid(errs)
 	}
 	offer, err := s.Offer(ctx, actor, a)
@@ -171,11 +171,11 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	if in.Plan == "" {
 		errs["plan"] = "Choose a plan."
 	} else if p, err := s.store.PlanBySlug(ctx, a.ID, in.Plan); errors.Is(err, store.ErrNotFound) {
-		errs["plan"] = fmt.Sprintf("%s has no plan %q.", a.Name, in.Plan)
+		errs["plan"] = fmt.Sprintf("%s has no plan %q.", store.Isolate(a.Name), in.Plan)
 	} else if err != nil {
 		return nil, err
 	} else if !p.Open {
-		errs["plan"] = fmt.Sprintf("The plan %s is closed to new subscriptions.", p.Name)
+		errs["plan"] = fmt.Sprintf("The plan %s is closed to new subscriptions.", store.Isolate(p.Name))
 	} else {
 		plan = p
 	}
@@ -214,13 +214,13 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		if n, err := s.store.LockPublishedInMajor(ctx, tx, a.ID, major); err != nil {
 			return err
 		} else if n == 0 {
-			return apperr.Field("major", fmt.Sprintf("%s has no published version %d.x to subscribe to any more: it was deprecated or retired meanwhile.", a.Name, major))
+			return apperr.Field("major", fmt.Sprintf("%s has no published version %d.x to subscribe to any more: it was deprecated or retired meanwhile.", store.Isolate(a.Name), major))
 		}
 		// Likewise the API may have been made team-only since prepare.
 		if vis, err := s.store.LockAPIVisibility(ctx, tx, a.ID); err != nil {
 			return err
 		} else if vis == store.VisibilityTeam && a.TeamID != app.TeamID {
-			return apperr.Field("api", fmt.Sprintf("%s was made team-only meanwhile: only the apps of its own team may subscribe to it.", a.Name))
+			return apperr.Field("api", fmt.Sprintf("%s was made team-only meanwhile: only the apps of its own team may subscribe to it.", store.Isolate(a.Name)))
 		}
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
@@ -243,7 +243,7 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		return s.gatewayChanged(ctx, tx, a.Slug)
 	}()
 	if errors.Is(err, store.ErrConflict) {
-		return apperr.Conflict(fmt.Sprintf("The app %s has a pending or active subscription to %s v%d already.", app.Name, a.Name, major))
+		return apperr.Conflict(fmt.Sprintf("The app %s has a pending or active subscription to %s v%d already.", store.Isolate(app.Name), store.Isolate(a.Name), major))
 	}
 	return err
 }
@@ -269,7 +269,7 @@ func (s *Service) majorRefusal(ctx context.Context, u *store.User, a *store.API,
 			}
 		}
 	}
-	return fmt.Sprintf("%s has no published version %d.x to subscribe to.", a.Name, major)
+	return fmt.Sprintf("%s has no published version %d.x to subscribe to.", store.Isolate(a.Name), major)
 }
 
 func contains(list []int, n int) bool {
@@ -403,9 +403,9 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 	}
 	if !ok {
 		if side == Provider {
-			return apperr.Denied(fmt.Sprintf("Only maintainers and owners of %s and org admins decide subscriptions to its APIs.", sub.ProviderTeam.Name))
+			return apperr.Denied(fmt.Sprintf("Only maintainers and owners of %s and org admins decide subscriptions to its APIs.", store.Isolate(sub.ProviderTeam.Name)))
 		}
-		return apperr.Denied(fmt.Sprintf("Only developers and above of %s and org admins manage its apps' subscriptions.", sub.ConsumerTeam.Name))
+		return apperr.Denied(fmt.Sprintf("Only developers and above of %s and org admins manage its apps' subscriptions.", store.Isolate(sub.ConsumerTeam.Name)))
 	}
 	reason = strings.TrimSpace(reason)
 	t, found := Find(action, State(sub.State))

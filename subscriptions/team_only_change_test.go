@@ -47,7 +47,7 @@ func TestTeamOnlyRefusedWhileOtherTeamsSubscribe(t *testing.T) {
 			t.Fatal(err)
 		}
 		msg := fieldError(t, makeTeamOnly(ctx, f, "pets"), "visibility")
-		if !strings.Contains(msg, "Shop web (Shop)") || strings.Contains(msg, "Pets admin") {
+		if !strings.Contains(msg, store.Isolate("Shop web")+" ("+store.Isolate("Shop")+")") || strings.Contains(msg, "Pets admin") {
 			t.Errorf("refusal %q: want it to name Shop web (Shop) only", msg)
 		}
 		if a, err := s.APIBySlug(ctx, "pets"); err != nil || a.Visibility != store.VisibilityPublic {

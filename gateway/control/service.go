@@ -412,7 +412,7 @@ func (s *Service) checkMajor(ctx context.Context, a *store.API, major int) error
 		return err
 	}
 	if !slices.ContainsFunc(vs, func(v store.APIVersion) bool { return v.Major == major }) {
-		return apperr.NotFound(fmt.Sprintf("%s has no version with major %d.", a.Name, major))
+		return apperr.NotFound(fmt.Sprintf("%s has no version with major %d.", store.Isolate(a.Name), major))
 	}
 	return nil
 }
@@ -487,7 +487,7 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	}
 	old, err := s.store.GatewayDeployment(ctx, a.ID, deploymentID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && old.Major != major) {
-		return nil, apperr.Field("deployment", fmt.Sprintf("%s v%d has no deployment %d: choose one from the list of deployments.", a.Name, major, deploymentID))
+		return nil, apperr.Field("deployment", fmt.Sprintf("%s v%d has no deployment %d: choose one from the list of deployments.", store.Isolate(a.Name), major, deploymentID))
 	}
 	if err != nil {
 		return nil, err
