@@ -221,7 +221,7 @@ func (h *Handler) renderAPI(c *fiber.Ctx, planForm components.PlanForm, edited *
 			}
 		}
 	}
-	return h.render(c, apis.Show(h.page(c, a.Name, "catalog"), d))
+	return h.render(c, apis.Show(h.page(c, store.Isolate(a.Name), "catalog"), d))
 }
 
 func versionRow(v *store.APIVersion) apis.VersionRow {
@@ -292,7 +292,7 @@ func (h *Handler) EditAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, apis.Edit(h.page(c, "Edit "+a.Name, "catalog"), header, f))
+	return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(a.Name), "catalog"), header, f))
 }
 
 // UpdateAPI saves an API's catalog entry. The form carries the lock
@@ -315,12 +315,12 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "catalog"), header, f))
+		return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(header.Name), "catalog"), header, f))
 	}
 	if errors.Is(err, store.ErrConflict) {
 		f.FormError = "Someone else changed this API while you were editing it. Reload the page to see their changes, then make yours again."
 		c.Status(fiber.StatusConflict)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+header.Name, "catalog"), header, f))
+		return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(header.Name), "catalog"), header, f))
 	}
 	if err != nil {
 		return err

@@ -146,7 +146,7 @@ func (h *Handler) renderApps(c *fiber.Ctx, form apps.AppForm, status int) error 
 		l.Apps = append(l.Apps, appView(&list.Apps[i]))
 	}
 	for _, t := range teams {
-		l.Teams = append(l.Teams, components.Option{Value: t.Slug, Label: t.Name})
+		l.Teams = append(l.Teams, components.Option{Value: t.Slug, Label: store.Isolate(t.Name)})
 	}
 	l.Teams = distinctLabels(l.Teams)
 	rights := h.subs.Rights(u)
@@ -242,7 +242,7 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 		fill(&d)
 	}
 	c.Status(status)
-	return h.render(c, apps.Show(h.page(c, a.Name, "apps"), d))
+	return h.render(c, apps.Show(h.page(c, store.Isolate(a.Name), "apps"), d))
 }
 
 // graceOptions are the choices of the key rotation form.

@@ -36,7 +36,7 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 	}
 	v.Teams = []components.Option{{Value: "", Label: "Every team"}}
 	for _, t := range teamsList {
-		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: t.Name})
+		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: store.Isolate(t.Name)})
 		if t.Slug == v.Filter.Team {
 			f.TeamID = t.ID
 		}

@@ -155,3 +155,40 @@ func testErrorNamesIsolated(t *testing.T, s *store.Store) {
 		t.Errorf("the API name is not isolated in the field error: %s", h)
 	}
 }
+
+// TestPlainTextNamesIsolated checks the places that can hold only plain text,
+// where the isolate marks are the only way to isolate a name: the page's
+// <title> and a picker's <option> labels.
+func TestPlainTextNamesIsolated(t *testing.T) {
+	e := newLCEnv(t)
+	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": "pay", "name": rtlName, "visibility": "public"}, 201)
+	e.version("pay", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pay/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	const app = "تطبيق المتجر"
+	e.call("POST", "/api/v1/teams/payments/apps", "dev", map[string]any{"slug": "shop", "name": app}, 201)
+
+	b := e.browser()
+	b.login("dev")
+	for path, want := range map[string]string{
+		"/apis/pay":           store.Isolate(rtlName) + " · Portico",
+		"/apis/pay/subscribe": "Subscribe to " + store.Isolate(rtlName) + " · Portico",
+		"/apps/shop":          store.Isolate(app) + " · Portico",
+	} {
+		if got := strings.TrimSpace(doc(t, b.get(path)).Find("title").Text()); got != want {
+			t.Errorf("%s: <title> = %q, want %q", path, got, want)
+		}
+	}
+	var labels []string
+	doc(t, b.get("/apis/pay/subscribe")).Find(`select[name="app"] option`).Each(func(_ int, s *goquery.Selection) {
+		labels = append(labels, s.Text())
+	})
+	found := false
+	for _, l := range labels {
+		if strings.HasPrefix(l, store.Isolate(app)+" (\u2068") && strings.HasSuffix(l, "\u2069)") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("app picker labels = %q, want the app and its team isolated", labels)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/views/components"
 	catalogpage "github.com/portico-dev/portico/views/pages/catalog"
 )
@@ -280,7 +281,7 @@ func (h *Handler) ShowCatalog(c *fiber.Ctx) error {
 	s := catalogpage.Search{Query: p.Q, ResultsHTML: frag, Hidden: p.hidden("q", "page")}
 	title := "Catalog"
 	if p.Q != "" {
-		title = p.Q + " · Catalog"
+		title = store.Isolate(p.Q) + " · Catalog"
 	}
 	return h.render(c, catalogpage.Page(h.page(c, title, "catalog"), s))
 }

@@ -179,7 +179,7 @@ func (h *Handler) renderGatewaySettings(c *fiber.Ctx, v gwview.SettingsView) err
 		return err
 	}
 	v.API, v.Name, v.Routes = a.Slug, a.Name, rs
-	return h.render(c, gwview.Settings(h.page(c, "Gateway settings · "+a.Name, "catalog"), v))
+	return h.render(c, gwview.Settings(h.page(c, "Gateway settings · "+store.Isolate(a.Name), "catalog"), v))
 }
 
 func parseMajor(c *fiber.Ctx) (int, error) {

@@ -94,7 +94,7 @@ func (h *Handler) ShowSubscriptionKeys(c *fiber.Ctx) error {
 	for i := range keys {
 		v.Keys = append(v.Keys, keyRow(&keys[i], now, manage))
 	}
-	return h.render(c, apps.KeysPage(h.page(c, "Keys of "+sub.App.Name, "apps"), v))
+	return h.render(c, apps.KeysPage(h.page(c, "Keys of "+store.Isolate(sub.App.Name), "apps"), v))
 }
 
 // noStore keeps an answer carrying a whole key out of every cache.

@@ -301,7 +301,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, fill func(*reviews.Page)) error {
 		p.Docs = docs.docs
 	}
 	fill(&p)
-	title := fmt.Sprintf("Review of %s %s", a.Name, p.Version)
+	title := fmt.Sprintf("Review of %s %s", store.Isolate(a.Name), p.Version)
 	return h.render(c, reviews.Show(h.page(c, title, "reviews"), p))
 }
 

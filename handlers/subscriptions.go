@@ -386,7 +386,7 @@ func (h *Handler) renderSubscribers(c *fiber.Ctx, a *store.API, state, before st
 	for i := range page.Subscriptions {
 		s.Rows = append(s.Rows, h.subscriptionRow(c, rights, &page.Subscriptions[i]))
 	}
-	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+a.Name, "catalog"), s))
+	return h.render(c, apps.SubscribersPage(h.page(c, "Subscribers of "+store.Isolate(a.Name), "catalog"), s))
 }
 
 // subscribeView fills the subscribe page of a: the plans it offers, the
@@ -418,11 +418,11 @@ func (h *Handler) subscribeView(c *fiber.Ctx, a *store.API, f apps.SubscribeForm
 	manages := map[int64]bool{}
 	for _, t := range teams {
 		manages[t.ID] = true
-		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: t.Name})
+		v.Teams = append(v.Teams, components.Option{Value: t.Slug, Label: store.Isolate(t.Name)})
 	}
 	for _, ap := range list.Apps {
 		if manages[ap.TeamID] {
-			v.Apps = append(v.Apps, components.Option{Value: ap.Slug, Label: ap.Name + " (" + ap.Team.Name + ")"})
+			v.Apps = append(v.Apps, components.Option{Value: ap.Slug, Label: store.Isolate(ap.Name) + " (" + store.Isolate(ap.Team.Name) + ")"})
 		}
 	}
 	v.Teams, v.Apps = distinctLabels(v.Teams), distinctLabels(v.Apps)
@@ -443,7 +443,7 @@ func (h *Handler) ShowSubscribe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+a.Name, "catalog"), v))
+	return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+store.Isolate(a.Name), "catalog"), v))
 }
 
 // Subscribe subscribes one of the user's apps, or a new one, to the API.
@@ -497,7 +497,7 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 			return verr
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+a.Name, "catalog"), v))
+		return h.render(c, apps.SubscribePage(h.page(c, "Subscribe to "+store.Isolate(a.Name), "catalog"), v))
 	}
 	if err != nil {
 		return err

@@ -107,7 +107,7 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 		return err
 	}
 	d.CanCreateAPI = h.can(c, policy.TeamDomain(t.Slug), "api", "create")
-	return h.render(c, teams.Show(h.page(c, t.Name, "teams"), d))
+	return h.render(c, teams.Show(h.page(c, store.Isolate(t.Name), "teams"), d))
 }
 
 // AddTeamMember adds a user to the team with a role.

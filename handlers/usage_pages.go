@@ -195,7 +195,7 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 		v.Quota = strconv.FormatInt(q, 10)
 		v.QuotaPercent = int(used * 100 / q)
 	}
-	return h.render(c, usageview.SubscriptionPage(h.page(c, "Usage of "+sub.App.Name+" on "+sub.API.Name, "apps"), v))
+	return h.render(c, usageview.SubscriptionPage(h.page(c, "Usage of "+store.Isolate(sub.App.Name)+" on "+store.Isolate(sub.API.Name), "apps"), v))
 }
 
 // ShowAPIUsage is an API's usage for its team (those who see its
@@ -252,7 +252,7 @@ func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
 			v.Majors = append(v.Majors, g)
 		}
 	}
-	return h.render(c, usageview.APIPage(h.page(c, "Usage of "+a.Name, "catalog"), v))
+	return h.render(c, usageview.APIPage(h.page(c, "Usage of "+store.Isolate(a.Name), "catalog"), v))
 }
 
 // group is a breakdown line's numbers.

@@ -85,7 +85,7 @@ func (h *Handler) EditUser(c *fiber.Ctx) error {
 		return err
 	}
 	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, LockVersion: u.LockVersion}
-	return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+	return h.render(c, users.Edit(h.page(c, "Edit "+store.Isolate(u.Username), "users"), f, orgRoleOptions()))
 }
 
 // UpdateUser saves a user's profile, org role and status. The form carries
@@ -105,13 +105,13 @@ func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		f.Errors = fields
-		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+		return h.render(c, users.Edit(h.page(c, "Edit "+store.Isolate(u.Username), "users"), f, orgRoleOptions()))
 	}
 	var ce *apperr.ConflictError
 	if errors.As(err, &ce) {
 		c.Status(fiber.StatusConflict)
 		f.FormError = "Someone else changed this user while you were editing it. Reload the page to see their changes, then make yours again."
-		return h.render(c, users.Edit(h.page(c, "Edit "+u.Username, "users"), f, orgRoleOptions()))
+		return h.render(c, users.Edit(h.page(c, "Edit "+store.Isolate(u.Username), "users"), f, orgRoleOptions()))
 	}
 	if err != nil {
 		return err

@@ -130,7 +130,7 @@ func (h *Handler) NewVersion(c *fiber.Ctx) error {
 	if err := h.fillLatest(c, a, &f); err != nil {
 		return err
 	}
-	return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "catalog"), f))
+	return h.render(c, apis.NewVersion(h.page(c, "New version of "+store.Isolate(a.Name), "catalog"), f))
 }
 
 func (h *Handler) fillLatest(c *fiber.Ctx, a *store.API, f *apis.VersionForm) error {
@@ -171,7 +171,7 @@ func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 			return ferr
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.NewVersion(h.page(c, "New version of "+a.Name, "catalog"), f))
+		return h.render(c, apis.NewVersion(h.page(c, "New version of "+store.Isolate(a.Name), "catalog"), f))
 	}
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func (h *Handler) EditDraft(c *fiber.Ctx) error {
 		return err
 	}
 	f := apis.VersionForm{API: header, MaxSize: humanSize(spec.MaxSize), Version: v.Version, Spec: v.SpecRaw, Editing: true}
-	return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "catalog"), f))
+	return h.render(c, apis.NewVersion(h.page(c, "Edit "+store.Isolate(a.Name)+" "+v.Version, "catalog"), f))
 }
 
 // UpdateDraft replaces a draft's description.
@@ -219,7 +219,7 @@ func (h *Handler) UpdateDraft(c *fiber.Ctx) error {
 		keepUpload(&f, in, fields, uploadName(c))
 		f.Errors = fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.NewVersion(h.page(c, "Edit "+a.Name+" "+v.Version, "catalog"), f))
+		return h.render(c, apis.NewVersion(h.page(c, "Edit "+store.Isolate(a.Name)+" "+v.Version, "catalog"), f))
 	}
 	if msg, ok := refusal(err); ok {
 		h.flash(c, "error", msg)
@@ -333,7 +333,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		}
 	}
 	fill(&p)
-	return h.render(c, apis.ShowVersion(h.page(c, a.Name+" "+v.Version, "catalog"), p))
+	return h.render(c, apis.ShowVersion(h.page(c, store.Isolate(a.Name)+" "+v.Version, "catalog"), p))
 }
 
 // retireForm says what retiring v would do, from the lifecycle's own
@@ -574,7 +574,7 @@ func (h *Handler) ShowReference(c *fiber.Ctx) error {
 	r := apis.Reference{API: header, Version: v.Version, State: v.State, SpecURL: versionPath(a, v) + "/openapi.json"}
 	r.TryOrigins, r.Unreachable = tryTargets(docs.servers, c.Protocol() == "https")
 	c.Set("Content-Security-Policy", contentSecurityPolicy(r.TryOrigins...))
-	return h.render(c, apis.ShowReference(h.page(c, a.Name+" "+v.Version+" reference", "catalog"), r))
+	return h.render(c, apis.ShowReference(h.page(c, store.Isolate(a.Name)+" "+v.Version+" reference", "catalog"), r))
 }
 
 // tryTargets splits a description's servers into the origins the
