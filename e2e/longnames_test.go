@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,7 +66,9 @@ const overflowJS = `(() => {
 // TestLongNamesFit: a team, an app, an API, a plan and a person with names
 // (and slugs) of the longest length allowed and no place to break a line
 // fit in the main pages at 1280 px and at 375 px: no page scrolls sideways
-// and no name sticks out of its box.
+// and no name sticks out of its box. So do a key's and a gateway node's
+// names, on the keys pages, the users' list, the reviews, the subscribe
+// form and the gateway page.
 func TestLongNamesFit(t *testing.T) {
 	p := startPortal(t)
 	ctx := context.Background()
@@ -105,20 +109,57 @@ func TestLongNamesFit(t *testing.T) {
 	if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "subscription.created", msg, "/apis/"+apiSlug+"/subscribers"); err != nil {
 		t.Fatal(err)
 	}
-	names, _ := json.Marshal([]string{teamName, apiName, appName, planName, displayName, teamSlug, apiSlug, appSlug})
+	keyName, nodeName := unbroken("Key", subscriptions.MaxKeyName), unbroken("node", 64)
+	if _, _, err := subs.IssueKey(ctx, p.admin, sub, subscriptions.KeyInput{Name: keyName}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.CreateGatewayNode(ctx, p.store.DB(), &store.GatewayNode{Name: nodeName, TokenHash: strings.Repeat("ab", 32), TokenPrefix: "pgn_abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := os.ReadFile(filepath.Join("..", "samples", "openapi", "nexmo.com__sms__1.0.11.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := p.life.CreateVersion(ctx, p.admin, a, "1.1.0", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := p.life.Submit(ctx, p.admin, a, v, "A new minor version.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := json.Marshal([]string{teamName, apiName, appName, planName, displayName, teamSlug, apiSlug, appSlug, keyName, nodeName})
 
 	b := newBrowser(t)
 	b.login(p, "admin")
 	pages := []string{"/", "/catalog", "/catalog?q=interface", "/apis/" + apiSlug, "/apis/" + apiSlug + "/versions/1.0.0",
 		"/apis/" + apiSlug + "/subscribers", "/teams", "/teams/" + teamSlug, "/apps", "/apps/" + appSlug,
-		fmt.Sprintf("/subscriptions/%d/usage", sub.ID), "/audit", "/notifications", "/profile"}
+		fmt.Sprintf("/subscriptions/%d/usage", sub.ID), "/audit", "/notifications", "/profile",
+		"/users", "/reviews", fmt.Sprintf("/reviews/%d", req.ID), "/apis/" + apiSlug + "/subscribe",
+		fmt.Sprintf("/subscriptions/%d/keys", sub.ID), "/gateway", "issued key"}
+	// The pages added for the key's and the node's names must show them, or
+	// the check below would pass for want of a name to check.
+	shows := map[string]string{"/users": displayName, "/reviews": apiName, fmt.Sprintf("/reviews/%d", req.ID): apiName,
+		"/apis/" + apiSlug + "/subscribe": apiName, fmt.Sprintf("/subscriptions/%d/keys", sub.ID): keyName,
+		"/gateway": nodeName, "issued key": keyName}
 	for _, width := range []int64{1280, 375} {
 		params := emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 900, DeviceScaleFactor: 1, Mobile: width < 500}
 		if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, params); err != nil {
 			t.Fatal(err)
 		}
 		for _, path := range pages {
-			b.visit(p.url + path)
+			if path == "issued key" {
+				// The page that shows a new key once, after the form on the app's page.
+				b.visit(p.url + "/apps/" + appSlug)
+				b.do(chromedp.SetValue(chromedp.CSS(`[data-testid="key-form"] input[name="name"]`), keyName),
+					chromedp.Click(chromedp.CSS(`[data-testid="create-key"]`)),
+					chromedp.WaitVisible(chromedp.CSS(`[data-testid="key-warning"]`)))
+			} else {
+				b.visit(p.url + path)
+			}
+			if name, ok := shows[path]; ok && b.eval(fmt.Sprintf(`String(document.body.textContent.includes(%q))`, name)) != "true" {
+				t.Errorf("%s at %d px does not show the name %.12s…", path, width, name)
+			}
 			var bad []string
 			if err := json.Unmarshal([]byte(b.eval(fmt.Sprintf(overflowJS, names))), &bad); err != nil {
 				t.Fatal(err)

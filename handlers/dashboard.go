@@ -67,7 +67,7 @@ func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashb
 			row := reviewRow(r)
 			d.Reviews = append(d.Reviews, home.Waiting{
 				Title: row.API + " " + row.Version, Link: fmt.Sprintf("/reviews/%d", r.ID),
-				Detail: "requested by " + row.Requester + " · " + row.Created,
+				Detail: "requested by " + store.Isolate(row.Requester) + " · " + row.Created,
 			})
 		}
 	}
@@ -83,7 +83,7 @@ func (h *Handler) fillWaiting(c *fiber.Ctx, ms []store.Membership, d *home.Dashb
 		st := lifecycle.State(v.State)
 		d.InProgress = append(d.InProgress, home.Waiting{
 			Title: v.APIName + " " + v.Version, Link: "/apis/" + v.APISlug + "/versions/" + v.Version,
-			State: v.State, StateLabel: st.Label(), Detail: v.TeamName + " · updated " + fmtTime(v.UpdatedAt),
+			State: v.State, StateLabel: st.Label(), Detail: store.Isolate(v.TeamName) + " · updated " + fmtTime(v.UpdatedAt),
 		})
 	}
 	return nil
