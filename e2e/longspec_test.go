@@ -65,6 +65,20 @@ paths:
 			t.Errorf("version page at %d px: %s", width, s)
 		}
 	}
+	// The interactive reference (Scalar, rendered in the browser) shows the
+	// same texts: they must not widen the page either.
+	for _, width := range []int64{1280, 375} {
+		params := emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 900, DeviceScaleFactor: 1, Mobile: width < 500}
+		if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, params); err != nil {
+			t.Fatal(err)
+		}
+		b.visit(p.url + "/apis/long/versions/1.0.0/reference")
+		b.poll(fmt.Sprintf(`!!document.querySelector('#api-reference') && document.querySelector('#api-reference').textContent.includes(%q)`, summary[:40]))
+		if got := b.eval(`(() => { const de = document.documentElement; return de.scrollWidth > de.clientWidth ? 'page: ' + de.scrollWidth + ' px wide in a ' + de.clientWidth + ' px window' : '' })()`); got != "" {
+			t.Errorf("reference at %d px: %s", width, got)
+		}
+	}
+	b.visit(p.url + "/apis/long/versions/1.0.0")
 	// The free texts: each in an element of its own that takes its
 	// direction from it.
 	free, _ := json.Marshal([]string{summary, paramDesc, respDesc, bodyDesc, schemeDesc})
