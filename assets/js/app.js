@@ -62,11 +62,14 @@
     });
   }
 
-  // A page's success or info message (a flash with role=status) is read in page order when the page loads, not
-  // announced: a live region present at load says nothing until it changes. The layout's #flash-announcer, an empty
-  // live region (role=status) outside the page's content, is given the messages' text a moment after they appear, a
-  // change screen readers announce. Errors are role=alert, announced by themselves. After a boosted page swap the
-  // focus goes to the flash (focusNewPage), which reads it: the announcer stays quiet then, not to say it twice.
+  // A message present when a page loads is read in page order, not announced: a live region present at load says
+  // nothing until it changes, and most screen readers do not announce a role=alert that was there at load either. The
+  // layout ends with two empty live regions outside the page's content: #flash-announcer (role=status) for success and
+  // info messages, #flash-alert-announcer (aria-live=assertive) for errors. A moment after a page loads they are given
+  // its messages' text, a change screen readers announce. A fragment htmx swaps in has its success and info messages
+  // announced the same way, not its errors: a role=alert inserted into the page is announced by itself, and copying it
+  // would say it twice. After a boosted page swap the focus goes to the flash (focusNewPage), which reads it: the
+  // announcers stay quiet then.
   var ANNOUNCE_DELAY_MS = 150;
 
   function flashText(flash) {
@@ -74,22 +77,9 @@
     return (p || flash).textContent.replace(/\s+/g, " ").trim();
   }
 
-  function announceFlashes(root) {
-    var announcer = document.getElementById("flash-announcer");
-    if (!announcer || !root || typeof root.querySelectorAll !== "function") {
-      return;
-    }
-    var texts = [];
-    var flashes = Array.prototype.slice.call(root.querySelectorAll(".flash"));
-    if (root instanceof Element && root.matches(".flash")) {
-      flashes.unshift(root);
-    }
-    flashes.forEach(function (flash) {
-      if (!flash.classList.contains("flash-error")) {
-        texts.push(flashText(flash));
-      }
-    });
-    if (texts.length === 0) {
+  function announce(id, texts) {
+    var announcer = document.getElementById(id);
+    if (!announcer || texts.length === 0) {
       return;
     }
     // Emptied first, so that a message the same as the last one is a change too.
@@ -99,13 +89,37 @@
     }, ANNOUNCE_DELAY_MS);
   }
 
-  // A dismissed message leaves no stale text in the announcer (a screen reader's virtual cursor reaches it at the end
-  // of the page).
-  function unannounce(flash) {
-    var announcer = document.getElementById("flash-announcer");
-    if (announcer && announcer.textContent.indexOf(flashText(flash)) !== -1) {
-      announcer.textContent = "";
+  // announceFlashes announces the messages in root: its errors too when withErrors (a page just loaded).
+  function announceFlashes(root, withErrors) {
+    if (!root || typeof root.querySelectorAll !== "function") {
+      return;
     }
+    var statuses = [];
+    var errors = [];
+    var flashes = Array.prototype.slice.call(root.querySelectorAll(".flash"));
+    if (root instanceof Element && root.matches(".flash")) {
+      flashes.unshift(root);
+    }
+    flashes.forEach(function (flash) {
+      if (!flash.classList.contains("flash-error")) {
+        statuses.push(flashText(flash));
+      } else if (withErrors) {
+        errors.push(flashText(flash));
+      }
+    });
+    announce("flash-announcer", statuses);
+    announce("flash-alert-announcer", errors);
+  }
+
+  // A dismissed message leaves no stale text in the announcers (a screen reader's virtual cursor reaches them at the
+  // end of the page).
+  function unannounce(flash) {
+    ["flash-announcer", "flash-alert-announcer"].forEach(function (id) {
+      var announcer = document.getElementById(id);
+      if (announcer && announcer.textContent.indexOf(flashText(flash)) !== -1) {
+        announcer.textContent = "";
+      }
+    });
   }
 
   function enhanceFlashes(root) {
@@ -193,14 +207,14 @@
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       enhanceFlashes(document);
-      announceFlashes(document);
+      announceFlashes(document, true);
       enhanceCopy(document);
       openLinkedOperation();
       focusFirstInvalid(document);
     });
   } else {
     enhanceFlashes(document);
-    announceFlashes(document);
+    announceFlashes(document, true);
     enhanceCopy(document);
     openLinkedOperation();
     focusFirstInvalid(document);
@@ -236,8 +250,9 @@
     if (wholePage && !target.querySelector('[aria-invalid="true"]')) {
       focusNewPage(target);
     } else if (!wholePage) {
-      // A fragment that brings a message (the focus stays where it was).
-      announceFlashes(target);
+      // A fragment that brings a message (the focus stays where it was); its errors are role=alert, announced by
+      // themselves.
+      announceFlashes(target, false);
     }
   });
 
