@@ -53,18 +53,16 @@ func (h *Handler) apiHeader(c *fiber.Ctx, a *store.API) (apis.Header, error) {
 }
 
 // teamLabel is how a page names team t: its name, followed by its slug
-// ("Search · search") when another team's name reads alike (readsAs), as
-// distinctLabels does in pickers.
+// ("Search · search") when another team's name reads alike
+// (lookalike.ReadsAs), as distinctLabels does in pickers. One indexed read
+// (store.TeamHasLookalike), whatever the number of teams.
 func (h *Handler) teamLabel(ctx context.Context, t *store.Team) (string, error) {
-	names, err := h.store.AllTeamNames(ctx)
+	alike, err := h.store.TeamHasLookalike(ctx, t)
 	if err != nil {
 		return "", err
 	}
-	reads := readsAs(t.Name)
-	for slug, name := range names {
-		if slug != t.Slug && readsAs(name) == reads {
-			return t.Name + " · " + t.Slug, nil
-		}
+	if alike {
+		return t.Name + " · " + t.Slug, nil
 	}
 	return t.Name, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/lookalike"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -415,18 +416,18 @@ type catalogFacet struct {
 
 // teamLabeler returns how the catalog names a team by its slug, given the
 // names of the teams of a result (by slug). Team names are not unique
-// (slugs are): a name that reads like another's (readsAs) is shown with
-// its slug, "Search · search-eu", so that neither the team facet nor the
+// (slugs are): a name that reads like another's (lookalike.ReadsAs) is
+// shown with its slug, "Search · search-eu", so that neither the team facet nor the
 // result cards show two teams that look the same; a team without a name
 // is shown by its slug.
 func teamLabeler(teamNames map[string]string) func(slug string) string {
 	reads := map[string]int{}
 	for _, n := range teamNames {
-		reads[readsAs(n)]++
+		reads[lookalike.ReadsAs(n)]++
 	}
 	return func(slug string) string {
 		if n := teamNames[slug]; n != "" {
-			if reads[readsAs(n)] > 1 {
+			if reads[lookalike.ReadsAs(n)] > 1 {
 				return n + " · " + slug
 			}
 			return n

@@ -6,18 +6,23 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/lookalike"
 )
 
 // Team is a group of people who own APIs and apps. It is the permission domain.
 type Team struct {
 	bun.BaseModel `bun:"table:teams"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	Slug        string    `bun:"slug"`
-	Name        string    `bun:"name"`
-	Description string    `bun:"description"`
-	CreatedAt   time.Time `bun:"created_at"`
-	UpdatedAt   time.Time `bun:"updated_at"`
+	ID          int64  `bun:"id,pk,autoincrement"`
+	Slug        string `bun:"slug"`
+	Name        string `bun:"name"`
+	Description string `bun:"description"`
+	// NameKey is lookalike.Key(Name), set by CreateTeam and UpdateTeam:
+	// equal for two teams whose names read alike.
+	NameKey   string    `bun:"name_key,nullzero"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
 }
 
 // TeamMember is a user's role in a team.
@@ -53,6 +58,7 @@ type Membership struct {
 func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	now := s.now()
 	t.CreatedAt, t.UpdatedAt = now, now
+	t.NameKey = lookalike.Key(t.Name)
 	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create team %q: %w", t.Slug, translate(err))
 	}
@@ -62,7 +68,8 @@ func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 // UpdateTeam saves the name and description of t.
 func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	t.UpdatedAt = s.now()
-	res, err := db.NewUpdate().Model(t).Column("name", "description", "updated_at").WherePK().Exec(ctx)
+	t.NameKey = lookalike.Key(t.Name)
+	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "description", "updated_at").WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
 	}
@@ -117,21 +124,58 @@ func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]strin
 	return out, nil
 }
 
-// AllTeamNames returns the display name of every team, by slug: two
-// columns, for pages that tell apart teams whose names read alike.
-func (s *Store) AllTeamNames(ctx context.Context) (map[string]string, error) {
+// TeamHasLookalike reports whether another team's name reads like t's
+// (lookalike.Key): one read of the name_key index, whatever the number of
+// teams. A team whose key an older instance left NULL has it computed here.
+func (s *Store) TeamHasLookalike(ctx context.Context, t *Team) (bool, error) {
+	key := lookalike.Key(t.Name)
 	var rows []struct {
-		Slug string `bun:"slug"`
-		Name string `bun:"name"`
+		Name    string `bun:"name"`
+		NameKey string `bun:"name_key,nullzero"`
 	}
-	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("all team names: %w", translate(err))
+	err := s.db.NewSelect().Model((*Team)(nil)).Column("name", "name_key").
+		Where("(name_key = ? OR name_key IS NULL) AND slug <> ?", key, t.Slug).
+		Limit(lookalikeReadLimit).Scan(ctx, &rows)
+	if err != nil {
+		return false, fmt.Errorf("lookalikes of team %q: %w", t.Slug, translate(err))
 	}
-	out := make(map[string]string, len(rows))
 	for _, r := range rows {
-		out[r.Slug] = r.Name
+		if r.NameKey == key || (r.NameKey == "" && lookalike.Key(r.Name) == key) {
+			return true, nil
+		}
 	}
-	return out, nil
+	return false, nil
+}
+
+// lookalikeReadLimit bounds the rows TeamHasLookalike reads: the first
+// lookalike answers, and NULL keys last only until the next start fills
+// them (fillTeamNameKeys).
+const lookalikeReadLimit = 100
+
+// fillTeamNameKeys sets the name_key of the teams that have none: those
+// created before the column, or by an older instance during a rolling
+// upgrade. Run after the migrations; there is nothing to do on most starts.
+func (s *Store) fillTeamNameKeys(ctx context.Context) error {
+	for {
+		var rows []struct {
+			ID   int64  `bun:"id"`
+			Name string `bun:"name"`
+		}
+		err := s.db.NewSelect().Model((*Team)(nil)).Column("id", "name").Where("name_key IS NULL").
+			OrderExpr("id").Limit(500).Scan(ctx, &rows)
+		if err != nil {
+			return fmt.Errorf("fill team name keys: %w", translate(err))
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, r := range rows {
+			if _, err := s.db.NewUpdate().Model((*Team)(nil)).Set("name_key = ?", lookalike.Key(r.Name)).
+				Where("id = ? AND name = ?", r.ID, r.Name).Exec(ctx); err != nil {
+				return fmt.Errorf("fill team name keys: %w", translate(err))
+			}
+		}
+	}
 }
 
 // TeamMembers returns the members of a team with their users, ordered by username.
