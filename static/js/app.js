@@ -256,6 +256,27 @@
     }
   });
 
+  // A search box that searches as the user types ([data-live-search]) sends a request after each pause; htmx sends the
+  // next only when the one in flight is answered. An answer for a query the box no longer holds (the user typed on
+  // while it was on its way) is not swapped in: its results, and the count its status region announces, would be for a
+  // query typed past, said after the user went on. The answer to the box's query follows.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    if (!(elt instanceof HTMLInputElement) || !elt.hasAttribute("data-live-search") || !detail.xhr) {
+      return;
+    }
+    var sent;
+    try {
+      sent = new URL(detail.xhr.responseURL).searchParams.get(elt.name);
+    } catch (e) {
+      return;
+    }
+    if (sent !== null && sent !== elt.value) {
+      detail.shouldSwap = false;
+    }
+  });
+
   // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
   document.addEventListener("htmx:load", function (event) {
     enhanceFlashes(event.target);
