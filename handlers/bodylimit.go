@@ -210,7 +210,7 @@ func (h *Handler) credentialed(hdr *fasthttp.RequestHeader, l *largeBody) bool {
 	}
 	for _, name := range []string{"__Host-" + sessionCookie, sessionCookie} {
 		if id := hdr.Cookie(name); len(id) > 0 {
-			if _, _, err := h.store.SessionUser(ctx, auth.HashToken(string(id))); err == nil {
+			if _, _, err := h.store.SessionUser(ctx, auth.HashToken(string(id)), h.idle); err == nil {
 				return true
 			}
 		}

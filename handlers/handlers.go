@@ -35,8 +35,13 @@ type Options struct {
 	Logger  *slog.Logger
 	Hasher  *auth.Hasher
 	Version string
-	// SessionTTL is how long a login lasts. Zero means 14 days.
+	// SessionTTL is how long a login lasts however it is used. Zero means
+	// DefaultSessionTTL.
 	SessionTTL time.Duration
+	// SessionIdleTimeout ends a session unused for longer (see
+	// store.SessionUser for the minute it may lag). Zero means
+	// DefaultSessionIdleTimeout; negative means none.
+	SessionIdleTimeout time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
@@ -116,6 +121,8 @@ type Handler struct {
 	log     *slog.Logger
 	version string
 	ttl     time.Duration
+	// idle is the session idle timeout; zero means none.
+	idle    time.Duration
 	now     func() time.Time
 	metrics *metrics
 	life    *lifecycle.Service
@@ -149,6 +156,15 @@ type Handler struct {
 	draining atomic.Bool
 }
 
+// DefaultSessionTTL is how long a login lasts by default, and
+// DefaultSessionIdleTimeout how long a session may stay unused: a working
+// day with its breaks, while a browser left logged in overnight (a shared
+// or stolen computer, a copied cookie) is logged out by the next morning.
+const (
+	DefaultSessionTTL         = 14 * 24 * time.Hour
+	DefaultSessionIdleTimeout = 12 * time.Hour
+)
+
 // descriptionCacheBytes bounds the API descriptions' HTML kept in memory.
 const descriptionCacheBytes = 8 << 20
 
@@ -171,7 +187,13 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		h.log = slog.Default()
 	}
 	if h.ttl == 0 {
-		h.ttl = 14 * 24 * time.Hour
+		h.ttl = DefaultSessionTTL
+	}
+	switch h.idle = opts.SessionIdleTimeout; {
+	case h.idle == 0:
+		h.idle = DefaultSessionIdleTimeout
+	case h.idle < 0:
+		h.idle = 0
 	}
 	if h.now == nil {
 		h.now = time.Now

@@ -132,6 +132,13 @@ func (h *Handler) authenticate(r Route) fiber.Handler {
 			if err := h.ensureCSRF(c); err != nil {
 				return err
 			}
+			if idle, _ := c.Locals(idleKey).(bool); idle && r.Path != "/login" && r.Path != "/logout" {
+				// The browser goes to the login page, which says why,
+				// and the login leads back to this page. Logging in or
+				// out goes on without the session.
+				h.flash(c, "info", "Your session ended after "+humanDuration(h.idle)+" of inactivity. Log in again to continue.")
+				return redirectToLogin(c)
+			}
 		}
 		if r.Perm.Scope != Public && currentUser(c) == nil {
 			return errUnauthorized
@@ -184,7 +191,13 @@ func (h *Handler) authenticateSession(c *fiber.Ctx) error {
 	if id == "" {
 		return nil
 	}
-	sess, u, err := h.store.SessionUser(c.UserContext(), auth.HashToken(id))
+	sess, u, err := h.store.SessionUser(c.UserContext(), auth.HashToken(id), h.idle)
+	if errors.Is(err, store.ErrSessionIdle) {
+		clearCookie(c, sessionCookie)
+		h.log.Info("session ended: idle", "remote", h.clientIP(c), "idle_timeout", h.idle.String())
+		c.Locals(idleKey, true)
+		return nil
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		clearCookie(c, sessionCookie)
 		return nil
@@ -331,4 +344,23 @@ func (h *Handler) can(c *fiber.Ctx, domain, obj, act string) bool {
 		return false
 	}
 	return ok
+}
+
+// humanDuration says a duration in the largest whole unit that fits it:
+// "12 hours", "1 day", "90 minutes".
+func humanDuration(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + one + "s"
+	}
+	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return unit(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	default:
+		return unit(int64(d/time.Minute), "minute")
+	}
 }

@@ -54,6 +54,8 @@ type localKey int
 const (
 	userKey localKey = iota
 	sessionKey
+	// idleKey is set when the request's session just ended for being idle.
+	idleKey
 	teamKey
 	csrfKey
 	apiKey

@@ -552,7 +552,7 @@ func TestLoginWithALongNonASCIIUserAgent(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: status %d, want 303", res.StatusCode)
 	}
-	sess, _, err := e.store.SessionUser(context.Background(), auth.HashToken(b.cookies["portico_session"]))
+	sess, _, err := e.store.SessionUser(context.Background(), auth.HashToken(b.cookies["portico_session"]), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

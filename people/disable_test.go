@@ -55,7 +55,7 @@ func TestDisablingEndsCredentialsForGood(t *testing.T) {
 		if _, _, err := s.TokenUser(ctx, auth.HashToken(secret)); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("token after disable and re-enable: got %v, want it revoked (ErrNotFound)", err)
 		}
-		if _, _, err := s.SessionUser(ctx, sess.IDHash); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, sess.IDHash, 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session after disable and re-enable: got %v, want it ended (ErrNotFound)", err)
 		}
 		tokens, err := s.UserTokens(ctx, f.member.ID)

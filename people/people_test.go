@@ -313,10 +313,10 @@ func TestProfileTokensAndPassword(t *testing.T) {
 	if _, _, err := f.s.TokenUser(ctx, auth.HashToken(live)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a personal access token survived the password change: %v", err)
 	}
-	if _, _, err := f.s.SessionUser(ctx, sess.IDHash); err != nil {
+	if _, _, err := f.s.SessionUser(ctx, sess.IDHash, 0); err != nil {
 		t.Errorf("the session that changed the password ended: %v", err)
 	}
-	if _, _, err := f.s.SessionUser(ctx, other.IDHash); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := f.s.SessionUser(ctx, other.IDHash, 0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another session survived the password change: %v", err)
 	}
 }

@@ -56,7 +56,7 @@ func TestAuthCacheServesFromMemory(t *testing.T) {
 		if _, err := s.SetTeamMember(ctx, s.DB(), f.team.ID, f.user.ID, "owner"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s1"); err != nil {
+		if _, _, err := s.SessionUser(ctx, "ada-s1", 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.TokenUser(ctx, "ada-t"); err != nil {
@@ -70,7 +70,7 @@ func TestAuthCacheServesFromMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s1"); err != nil {
+		if _, _, err := s.SessionUser(ctx, "ada-s1", 0); err != nil {
 			t.Errorf("cached session: %v", err)
 		}
 		if _, _, err := s.TokenUser(ctx, "ada-t"); err != nil {
@@ -83,7 +83,7 @@ func TestAuthCacheServesFromMemory(t *testing.T) {
 		if err := s.DeleteSession(ctx, "nobody"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s1"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "ada-s1", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session after the cache was dropped: got %v, want ErrNotFound", err)
 		}
 		if ms, err := s.Memberships(ctx, f.user.ID); err != nil || len(ms) != 0 {
@@ -101,7 +101,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		f := newAuthFixture(t, s, "ada")
 		warm := func() {
 			t.Helper()
-			if _, _, err := s.SessionUser(ctx, "ada-s1"); err != nil {
+			if _, _, err := s.SessionUser(ctx, "ada-s1", 0); err != nil {
 				t.Fatal(err)
 			}
 			if _, _, err := s.TokenUser(ctx, "ada-t"); err != nil {
@@ -116,9 +116,9 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		}
 		warm()
 		// A returned user is a copy: changing it changes nothing cached.
-		_, u, _ := s.SessionUser(ctx, "ada-s1")
+		_, u, _ := s.SessionUser(ctx, "ada-s1", 0)
 		u.OrgRole = "admin"
-		if _, u, _ := s.SessionUser(ctx, "ada-s1"); u.OrgRole != "member" {
+		if _, u, _ := s.SessionUser(ctx, "ada-s1", 0); u.OrgRole != "member" {
 			t.Errorf("cached user changed through a returned copy: role %q", u.OrgRole)
 		}
 
@@ -132,7 +132,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, u, err := s.SessionUser(ctx, "ada-s1"); err != nil || u.OrgRole != "approver" {
+		if _, u, err := s.SessionUser(ctx, "ada-s1", 0); err != nil || u.OrgRole != "approver" {
 			t.Errorf("after a role change: %v, %v; want role approver", u, err)
 		}
 		if _, u, err := s.TokenUser(ctx, "ada-t"); err != nil || u.OrgRole != "approver" {
@@ -203,7 +203,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		// Password change: the other sessions end, this one stays.
 		warm2 := func() {
 			for _, h := range []string{"ada-s1", "ada-s2"} {
-				if _, _, err := s.SessionUser(ctx, h); err != nil {
+				if _, _, err := s.SessionUser(ctx, h, 0); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -215,16 +215,16 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, u, err := s.SessionUser(ctx, "ada-s1"); err != nil || u.PasswordHash != "y" {
+		if _, u, err := s.SessionUser(ctx, "ada-s1", 0); err != nil || u.PasswordHash != "y" {
 			t.Errorf("after a password change: %v, %v; want the new hash", u, err)
 		}
 		if err := s.DeleteUserSessions(ctx, s.DB(), f.user.ID, "ada-s1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s2"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "ada-s2", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("other session after a password change: got %v, want ErrNotFound", err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s1"); err != nil {
+		if _, _, err := s.SessionUser(ctx, "ada-s1", 0); err != nil {
 			t.Errorf("the session that changed the password: %v", err)
 		}
 
@@ -232,7 +232,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if err := s.DeleteSession(ctx, "ada-s1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s1"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "ada-s1", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("after logout: got %v, want ErrNotFound", err)
 		}
 
@@ -241,7 +241,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if err := s.CreateSession(ctx, &store.Session{IDHash: "ada-s3", UserID: f.user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s3"); err != nil {
+		if _, _, err := s.SessionUser(ctx, "ada-s3", 0); err != nil {
 			t.Fatal(err)
 		}
 		disable := func(fail error) error {
@@ -261,13 +261,13 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if err := disable(boom); !errors.Is(err, boom) {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s3"); err != nil {
+		if _, _, err := s.SessionUser(ctx, "ada-s3", 0); err != nil {
 			t.Errorf("after a rolled-back change: %v", err)
 		}
 		if err := disable(nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "ada-s3"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "ada-s3", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session of a disabled user: got %v, want ErrNotFound", err)
 		}
 	})
@@ -307,7 +307,7 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			// b has the session and the token cached once it can read them
 			// (the listener may still be starting: then they are dropped
 			// once more, which is harmless).
-			within("login", func() bool { _, _, err := b.SessionUser(ctx, "ada-s1"); return err == nil })
+			within("login", func() bool { _, _, err := b.SessionUser(ctx, "ada-s1", 0); return err == nil })
 			if _, _, err := b.TokenUser(ctx, "ada-t"); err != nil {
 				t.Fatal(err)
 			}
@@ -315,9 +315,9 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			if err := a.DeleteSession(ctx, "ada-s1"); err != nil {
 				t.Fatal(err)
 			}
-			within("logout", func() bool { _, _, err := b.SessionUser(ctx, "ada-s1"); return gone(err) })
+			within("logout", func() bool { _, _, err := b.SessionUser(ctx, "ada-s1", 0); return gone(err) })
 
-			if _, _, err := b.SessionUser(ctx, "ada-s2"); err != nil {
+			if _, _, err := b.SessionUser(ctx, "ada-s2", 0); err != nil {
 				t.Fatal(err)
 			}
 			err := a.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -328,7 +328,7 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			within("role change", func() bool { _, u, err := b.SessionUser(ctx, "ada-s2"); return err == nil && u.OrgRole == "admin" })
+			within("role change", func() bool { _, u, err := b.SessionUser(ctx, "ada-s2", 0); return err == nil && u.OrgRole == "admin" })
 
 			err = a.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 				_, err := a.RevokeToken(ctx, tx, f.user.ID, f.token.ID)
@@ -342,14 +342,14 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			if err := a.DeleteUserSessions(ctx, a.DB(), f.user.ID, ""); err != nil {
 				t.Fatal(err)
 			}
-			within("password change", func() bool { _, _, err := b.SessionUser(ctx, "ada-s2"); return gone(err) })
+			within("password change", func() bool { _, _, err := b.SessionUser(ctx, "ada-s2", 0); return gone(err) })
 
 			// A change whose wake-up is lost (written without one, as if
 			// the listener was reconnecting): seen at the next look.
 			if err := a.CreateSession(ctx, &store.Session{IDHash: "ada-s3", UserID: f.user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
-			within("new session", func() bool { _, _, err := b.SessionUser(ctx, "ada-s3"); return err == nil })
+			within("new session", func() bool { _, _, err := b.SessionUser(ctx, "ada-s3", 0); return err == nil })
 			err = a.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 				if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = 'ada-s3'"); err != nil {
 					return err
@@ -360,7 +360,7 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			within("logout without a wake-up", func() bool { _, _, err := b.SessionUser(ctx, "ada-s3"); return gone(err) })
+			within("logout without a wake-up", func() bool { _, _, err := b.SessionUser(ctx, "ada-s3", 0); return gone(err) })
 		})
 	}
 }

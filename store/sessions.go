@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,28 +34,79 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return nil
 }
 
+// SessionTouchInterval is how often a session's last_seen_at moves: a
+// request writes it only when it is older than this, so the recorded time
+// lags the last request by up to this much.
+const SessionTouchInterval = time.Minute
+
+// ErrSessionIdle is the error (with ErrNotFound) of a session unused for
+// longer than the idle timeout: SessionUser has ended it.
+var ErrSessionIdle = errors.New("session idle")
+
 // SessionUser returns the session with idHash and its user, if the session
-// has not expired and the user is not disabled. It slides last_seen_at
-// forward at most once a minute. This runs on every page: the session is
+// has not expired, has been used within idle (zero: no idle limit) and the
+// user is not disabled. It slides last_seen_at forward at most once per
+// SessionTouchInterval, so a session counts as idle only when its
+// last_seen_at is older than idle plus that interval: it lasts at least
+// idle after its last request. This runs on every page: the session is
 // read from memory while nothing about sessions, users or roles has
 // changed on any instance since it was read from the database
 // (authcache.go).
-func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
+//
+// A session idle for too long is deleted and answered with ErrSessionIdle.
+// Another instance may have served it since this one cached it (a touch
+// there moves the row, not this cache), so an entry that looks idle is
+// read again from the database, which has the latest last_seen_at of every
+// instance, before it is ended.
+func (s *Store) SessionUser(ctx context.Context, idHash string, idle time.Duration) (*Session, *User, error) {
 	sess, cached := s.auth.cachedSession(idHash)
 	if !cached {
-		gen := s.auth.generation()
-		sess = new(Session)
-		// One query for the session and its user.
-		if err := s.db.NewSelect().Model(sess).Relation("User").Where("session.id_hash = ?", idHash).Scan(ctx); err != nil {
-			return nil, nil, fmt.Errorf("session: %w", translate(err))
-		}
-		if sess.User != nil && !sess.User.Disabled {
-			s.auth.putSession(gen, sess)
+		var err error
+		if sess, err = s.readSession(ctx, idHash); err != nil {
+			return nil, nil, err
 		}
 	}
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) {
 		return nil, nil, fmt.Errorf("session expired: %w", ErrNotFound)
+	}
+	// cutoff is the last_seen_at before which the session is idle.
+	cutoff := now.Add(-idle - SessionTouchInterval)
+	if idle > 0 && sess.LastSeenAt.Before(cutoff) {
+		if cached {
+			var err error
+			if sess, err = s.readSession(ctx, idHash); err != nil {
+				return nil, nil, err
+			}
+		}
+		if sess.LastSeenAt.Before(cutoff) {
+			// Only a row still idle goes: a request on another instance
+			// that touched it meanwhile keeps it. Every instance drops
+			// its copy, as at a logout.
+			ended := false
+			err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+				res, err := tx.NewDelete().Model((*Session)(nil)).
+					Where("id_hash = ? AND last_seen_at < ?", idHash, cutoff).Exec(ctx)
+				if err != nil {
+					return fmt.Errorf("end idle session: %w", translate(err))
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return nil
+				}
+				ended = true
+				return s.authChanged(ctx, tx)
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+			if ended {
+				return nil, nil, fmt.Errorf("%w: %w", ErrSessionIdle, ErrNotFound)
+			}
+			// Touched or ended elsewhere since it was read.
+			if sess, err = s.readSession(ctx, idHash); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	u := sess.User
 	if u == nil {
@@ -63,7 +115,7 @@ func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User
 	if u.Disabled {
 		return nil, nil, fmt.Errorf("user disabled: %w", ErrNotFound)
 	}
-	if now.Sub(sess.LastSeenAt) > time.Minute {
+	if now.Sub(sess.LastSeenAt) > SessionTouchInterval {
 		sess.LastSeenAt = now
 		if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("touch session: %w", translate(err))
@@ -71,6 +123,20 @@ func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User
 		s.auth.touchSession(idHash, now)
 	}
 	return sess, u, nil
+}
+
+// readSession reads a session and its user from the database (one query)
+// and caches it when the user may use it.
+func (s *Store) readSession(ctx context.Context, idHash string) (*Session, error) {
+	gen := s.auth.generation()
+	sess := new(Session)
+	if err := s.db.NewSelect().Model(sess).Relation("User").Where("session.id_hash = ?", idHash).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("session: %w", translate(err))
+	}
+	if sess.User != nil && !sess.User.Disabled {
+		s.auth.putSession(gen, sess)
+	}
+	return sess, nil
 }
 
 // DeleteSession ends a session, on every instance at once.

@@ -259,21 +259,21 @@ func TestSessionsAndTokens(t *testing.T) {
 		if err := s.CreateSession(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		if _, got, err := s.SessionUser(ctx, "h1"); err != nil || got.ID != u.ID {
+		if _, got, err := s.SessionUser(ctx, "h1", 0); err != nil || got.ID != u.ID {
 			t.Fatalf("SessionUser = %v, %v", got, err)
 		}
 		expired := &store.Session{IDHash: "h2", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Minute)}
 		if err := s.CreateSession(ctx, expired); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "h2"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "h2", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired session: got %v, want ErrNotFound", err)
 		}
 		u.Disabled = true
 		if err := s.UpdateUser(ctx, s.DB(), u); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, "h1"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SessionUser(ctx, "h1", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session of disabled user: got %v, want ErrNotFound", err)
 		}
 		u.Disabled = false

@@ -48,6 +48,9 @@ type config struct {
 	MetricsToken string
 	// MaxConnections bounds the connections served at once.
 	MaxConnections string
+	// SessionLifetime is how long a login lasts however it is used, and
+	// SessionIdleTimeout how long a session may stay unused (0: no limit).
+	SessionLifetime, SessionIdleTimeout string
 	// ShutdownDrain is how long serve keeps accepting and serving after
 	// SIGTERM while /readyz answers 503 (see cmdServe).
 	ShutdownDrain string
@@ -63,6 +66,8 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "spec-validation", Env: "PORTICO_SPEC_VALIDATION", Default: "warn", Usage: "warn: validation and lint errors of a description are shown to its authors and reviewers; block: they also block its publication", Dst: &c.SpecValidation},
 		{Flag: "trusted-proxies", Env: "PORTICO_TRUSTED_PROXIES", Default: "", Usage: "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are believed", Dst: &c.TrustedProxies},
 		{Flag: "max-connections", Env: "PORTICO_MAX_CONNECTIONS", Default: "10000", Usage: "connections served at once; one more is answered 503 and closed", Dst: &c.MaxConnections},
+		{Flag: "session-lifetime", Env: "PORTICO_SESSION_LIFETIME", Default: "336h", Usage: "how long a login lasts however it is used (1h to 2160h, i.e. 90 days); applies to logins after a change", Dst: &c.SessionLifetime},
+		{Flag: "session-idle-timeout", Env: "PORTICO_SESSION_IDLE_TIMEOUT", Default: "12h", Usage: "a session unused for longer ends, and its next page asks to log in again (5m to 720h, or 0 for no limit)", Dst: &c.SessionIdleTimeout},
 		{Flag: "shutdown-drain", Env: "PORTICO_SHUTDOWN_DRAIN", Default: "0s", Usage: "after SIGTERM, how long serve keeps accepting and serving while /readyz answers 503, so that load balancers take it out first (0s to 5m; a second signal skips it); then it stops accepting and lets requests in flight finish for up to 10s", Dst: &c.ShutdownDrain},
 		{Flag: "mcp-calls-per-minute", Env: "PORTICO_MCP_CALLS_PER_MINUTE", Default: "120", Usage: "MCP tool calls and resource reads allowed per token and minute (a quarter of them at once)", Dst: &c.MCPCallsPerMinute},
 		{Flag: "meilisearch-url", Env: "PORTICO_MEILISEARCH_URL", Default: "", Usage: "Meilisearch URL, e.g. http://127.0.0.1:7700; empty for the embedded index in the data directory", Dst: &c.MeilisearchURL},
@@ -107,6 +112,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if _, err := cliconf.ShutdownDrain(c.ShutdownDrain); err != nil {
+		return err
+	}
+	if _, _, err := c.sessionTimes(); err != nil {
 		return err
 	}
 	if err := c.validateSearch(); err != nil {
@@ -154,6 +162,28 @@ func (c *config) minSunsetNotice() (time.Duration, error) {
 		return 0, fmt.Errorf("invalid --min-sunset-days %q: use a whole number of days from 0 to 3650", c.MinSunsetDays)
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// sessionTimes parses --session-lifetime (1h to 90 days) and
+// --session-idle-timeout (5m to 30 days, or 0: none, returned as a
+// negative duration as handlers.Options wants it).
+func (c *config) sessionTimes() (lifetime, idle time.Duration, err error) {
+	lifetime, err = time.ParseDuration(strings.TrimSpace(c.SessionLifetime))
+	if err != nil || lifetime < time.Hour || lifetime > 90*24*time.Hour {
+		return 0, 0, fmt.Errorf("invalid --session-lifetime %q: use a duration from 1h to 2160h (90 days), such as 336h for 14 days", c.SessionLifetime)
+	}
+	v := strings.TrimSpace(c.SessionIdleTimeout)
+	if v == "0" {
+		return lifetime, -1, nil
+	}
+	idle, err = time.ParseDuration(v)
+	switch {
+	case err == nil && idle == 0:
+		return lifetime, -1, nil
+	case err != nil || idle < 5*time.Minute || idle > 30*24*time.Hour:
+		return 0, 0, fmt.Errorf("invalid --session-idle-timeout %q: use a duration from 5m to 720h (30 days), such as 12h, or 0 for no limit", c.SessionIdleTimeout)
+	}
+	return lifetime, idle, nil
 }
 
 // maxConnections is --max-connections: 1 to 1,000,000.

@@ -328,12 +328,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	proxies, _ := c.trustedProxies()
 	calls, _ := c.mcpCallsPerMinute()
 	conns, _ := c.maxConnections()
+	lifetime, idle, _ := c.sessionTimes() // validated
 	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
 	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Subscriptions: subs, Logger: log, Version: buildVersion(), CallsPerMinute: calls})
 	gw := handlers.NewGatewayParts(s, enforcer, log)
 	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
 		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey, MetricsToken: c.MetricsToken, Gateway: gw,
-		MaxConnections: conns})
+		MaxConnections: conns, SessionTTL: lifetime, SessionIdleTimeout: idle})
 	app := h.App()
 
 	url := loginURL(ln.Addr())
