@@ -74,6 +74,7 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		{who: "alice", method: "POST", path: "/profile/tokens", form: url.Values{"name": {"ci"}, "expires_days": {"-3"}}, status: 422},
 		{who: "alice", method: "POST", path: "/profile/tokens/{alicetoken}/revoke", status: 303, action: "token.revoke"},
 		{who: "alice", method: "POST", path: "/profile/tokens/999999/revoke", status: 404},
+		{who: "alice", method: "POST", path: "/profile/sessions/end-others", status: 303, action: "user.sessions.end"},
 		{who: "alice", method: "POST", path: "/profile/password", form: url.Values{"current": {testPassword}, "new": {"a much longer new password"}, "confirm": {"a much longer new password"}}, status: 303, action: "user.password.change"},
 		{who: "alice", method: "POST", path: "/profile/password", form: url.Values{"current": {"wrong password here"}, "new": {"another long password"}, "confirm": {"another long password"}}, status: 422},
 

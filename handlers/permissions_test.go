@@ -60,6 +60,7 @@ var matrix = []matrixRow{
 	{"GET", "/profile", "/profile", loggedIn, nil},
 	{"POST", "/profile", "/profile", loggedIn, nil},
 	{"POST", "/profile/password", "/profile/password", loggedIn, nil},
+	{"POST", "/profile/sessions/end-others", "/profile/sessions/end-others", loggedIn, nil},
 	{"GET", "/password", "/password", loggedIn, nil},
 	{"POST", "/profile/tokens", "/profile/tokens", loggedIn, nil},
 	{"POST", "/profile/tokens/:id/revoke", "/profile/tokens/999/revoke", loggedIn, nil},

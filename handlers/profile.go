@@ -102,6 +102,34 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	return seeOther(c, "/profile")
 }
 
+// EndOtherSessions logs the user out of every other browser, and gives
+// this one a new session id, so that a copy of its cookie ends too (as a
+// password change does). Personal access tokens stay.
+func (h *Handler) EndOtherSessions(c *fiber.Ctx) error {
+	u, sess := currentUser(c), currentSession(c)
+	if sess == nil {
+		// A bearer token never reaches a browser route; nothing to keep.
+		return errUnauthorized
+	}
+	n, err := h.people.EndOtherSessions(c.UserContext(), u, sess.IDHash)
+	if err != nil {
+		return err
+	}
+	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	h.log.Info("other sessions ended", "username", u.Username, "sessions", n)
+	switch n {
+	case 0:
+		h.flash(c, "success", "You had no other session. This browser stays logged in.")
+	case 1:
+		h.flash(c, "success", "1 other session was logged out. This browser stays logged in.")
+	default:
+		h.flash(c, "success", strconv.FormatInt(n, 10)+" other sessions were logged out. This browser stays logged in.")
+	}
+	return seeOther(c, "/profile")
+}
+
 // ShowChoosePassword asks a user who logged in with a one-time password to
 // choose their own; anyone else has nothing to do here.
 func (h *Handler) ShowChoosePassword(c *fiber.Ctx) error {

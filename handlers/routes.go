@@ -149,6 +149,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/profile", authenticated(), h.ShowProfile},
 		{"POST", "/profile", authenticated(), h.UpdateProfile},
 		{"POST", "/profile/password", authenticated(), h.ChangePassword},
+		{"POST", "/profile/sessions/end-others", authenticated(), h.EndOtherSessions},
 		{"GET", "/password", authenticated(), h.ShowChoosePassword}, // after a login with a one-time password, every page leads here
 		{"POST", "/profile/tokens", authenticated(), h.CreateToken},
 		{"POST", "/profile/tokens/:id/revoke", authenticated(), h.RevokeToken},

@@ -221,7 +221,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		// gives nothing back (they log in and create new tokens). Enabling
 		// revokes too: a user disabled before this rule may hold some.
 		if u.Disabled || wasDisabled {
-			if err := s.store.DeleteUserSessions(ctx, tx, u.ID, ""); err != nil {
+			if _, err := s.store.DeleteUserSessions(ctx, tx, u.ID, ""); err != nil {
 				return err
 			}
 			n, err := s.store.RevokeUserTokens(ctx, tx, u.ID)
@@ -337,7 +337,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 		if err != nil {
 			return err
 		}
-		if err := s.store.DeleteUserSessions(ctx, tx, actor.ID, keepSession); err != nil {
+		if _, err := s.store.DeleteUserSessions(ctx, tx, actor.ID, keepSession); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, asUser(actor), "user.password.change", "user", actor.Username, nil, "", fmt.Sprintf("tokens revoked=%d", n), "")
@@ -347,6 +347,27 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 	}
 	actor.PasswordHash = hash
 	return nil
+}
+
+// EndOtherSessions logs the user out everywhere but the session
+// keepSession (the hash of the one asking), on every instance, and returns
+// how many sessions it ended. Personal access tokens stay.
+func (s *Service) EndOtherSessions(ctx context.Context, actor *store.User, keepSession string) (int64, error) {
+	if err := self(actor); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if n, err = s.store.DeleteUserSessions(ctx, tx, actor.ID, keepSession); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, asUser(actor), "user.sessions.end", "user", actor.Username, nil, "", fmt.Sprintf("other sessions ended=%d", n), "")
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // hash hashes a password, answering a full hashing queue with a LimitError.

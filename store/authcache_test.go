@@ -218,7 +218,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		if _, u, err := s.SessionUser(ctx, "ada-s1", 0); err != nil || u.PasswordHash != "y" {
 			t.Errorf("after a password change: %v, %v; want the new hash", u, err)
 		}
-		if err := s.DeleteUserSessions(ctx, s.DB(), f.user.ID, "ada-s1"); err != nil {
+		if _, err := s.DeleteUserSessions(ctx, s.DB(), f.user.ID, "ada-s1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.SessionUser(ctx, "ada-s2", 0); !errors.Is(err, store.ErrNotFound) {
@@ -339,7 +339,7 @@ func TestAuthChangesReachOtherInstances(t *testing.T) {
 			}
 			within("token revocation", func() bool { _, _, err := b.TokenUser(ctx, "ada-t"); return gone(err) })
 
-			if err := a.DeleteUserSessions(ctx, a.DB(), f.user.ID, ""); err != nil {
+			if _, err := a.DeleteUserSessions(ctx, a.DB(), f.user.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 			within("password change", func() bool { _, _, err := b.SessionUser(ctx, "ada-s2", 0); return gone(err) })

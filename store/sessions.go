@@ -150,13 +150,16 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 }
 
 // DeleteUserSessions ends every session of a user except keepHash, on
-// every instance once the transaction db belongs to commits.
-func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64, keepHash string) error {
-	if _, err := db.NewDelete().Model((*Session)(nil)).
-		Where("user_id = ? AND id_hash <> ?", userID, keepHash).Exec(ctx); err != nil {
-		return fmt.Errorf("delete sessions: %w", translate(err))
+// every instance once the transaction db belongs to commits. It returns
+// the number of sessions ended.
+func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64, keepHash string) (int64, error) {
+	res, err := db.NewDelete().Model((*Session)(nil)).
+		Where("user_id = ? AND id_hash <> ?", userID, keepHash).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete sessions: %w", translate(err))
 	}
-	return s.authChanged(ctx, db)
+	n, _ := res.RowsAffected()
+	return n, s.authChanged(ctx, db)
 }
 
 // DeleteExpired removes expired sessions and login failures older than
