@@ -70,6 +70,7 @@ var matrix = []matrixRow{
 	{"POST", "/users", "/users", orgAdmins, nil},
 	{"GET", "/users/:username/edit", "/users/member/edit", orgAdmins, nil},
 	{"POST", "/users/:username", "/users/member", orgAdmins, nil},
+	{"POST", "/users/:username/password-reset", "/users/ghost/password-reset", orgAdmins, nil},
 
 	{"GET", "/teams", "/teams", allLoggedInOK, nil},
 	{"GET", "/teams/new", "/teams/new", orgAdmins, nil},
@@ -85,6 +86,7 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/users", "/api/v1/users", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/users/:username", "/api/v1/users/admin", orgAdmins, nil},
 	{"PATCH", "/api/v1/users/:username", "/api/v1/users/ghost", orgAdmins, map[string]any{}},
+	{"POST", "/api/v1/users/:username/password-reset", "/api/v1/users/ghost/password-reset", orgAdmins, nil},
 	{"POST", "/api/v1/teams", "/api/v1/teams", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/teams/:team", "/api/v1/teams/payments", loggedIn, nil},
 	{"PUT", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, map[string]any{"role": "nonsense"}},

@@ -159,6 +159,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/users", org("users", "manage"), h.CreateUser},
 		{"GET", "/users/:username/edit", org("users", "manage"), h.EditUser},
 		{"POST", "/users/:username", org("users", "manage"), h.UpdateUser},
+		{"POST", "/users/:username/password-reset", org("users", "manage"), h.ResetUserPassword},
 
 		{"GET", "/teams", org("team", "read"), h.ListTeams},
 		{"GET", "/teams/new", org("teams", "create"), h.NewTeam},
@@ -175,6 +176,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/users", org("users", "manage"), h.APICreateUser},
 		{"GET", "/api/v1/users/:username", org("users", "read"), h.APIGetUser},
 		{"PATCH", "/api/v1/users/:username", org("users", "manage"), h.APIUpdateUser},
+		{"POST", "/api/v1/users/:username/password-reset", org("users", "manage"), h.APIResetUserPassword},
 		{"POST", "/api/v1/teams", org("teams", "create"), h.APICreateTeam},
 		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
 		{"PUT", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APISetTeamMember},

@@ -49,6 +49,10 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	case errors.Is(err, people.ErrWrongCredentials):
 		h.log.Info("login failed", "username", form.Username, "remote", h.clientIP(c))
 		return fail(fiber.StatusUnauthorized, "Wrong username or password.")
+	case errors.Is(err, people.ErrPasswordExpired):
+		// Only said once the password matched: it tells nothing to a guesser.
+		h.log.Info("login refused", "username", form.Username, "remote", h.clientIP(c), "reason", "one-time password expired")
+		return fail(fiber.StatusUnauthorized, "This one-time password has expired. Ask an admin to reset it.")
 	case errors.As(err, &le):
 		h.log.Warn("login refused", "username", form.Username, "remote", h.clientIP(c), "reason", le.Reason)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))

@@ -84,7 +84,7 @@ func (h *Handler) EditUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, LockVersion: u.LockVersion}
+	f := users.Form{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, OrgRole: u.OrgRole, Disabled: u.Disabled, LockVersion: u.LockVersion, Self: u.ID == currentUser(c).ID}
 	return h.render(c, users.Edit(h.page(c, "Edit "+store.Isolate(u.Username), "users"), f, orgRoleOptions()))
 }
 
@@ -118,6 +118,27 @@ func (h *Handler) UpdateUser(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", "Saved "+store.Isolate(u.Username)+".")
 	return seeOther(c, "/users")
+}
+
+// ResetUserPassword gives a user a new one-time password and shows it once.
+func (h *Handler) ResetUserPassword(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	var password string
+	err = h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+		var err error
+		if password, err = h.people.ResetPassword(ctx, currentUser(c), u); err != nil {
+			return "", err
+		}
+		return "/users/" + url.PathEscape(u.Username) + "/edit", nil
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, users.PasswordReset(h.page(c, "Password reset", "users"), u.Username, password, *u.PasswordExpiresAt))
 }
 
 // fieldErrors extracts field errors from a validation error, for forms to
@@ -214,4 +235,29 @@ func (h *Handler) APIUpdateUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toAPIUser(u))
+}
+
+// APIResetUserPassword gives a user a new one-time password and returns it.
+func (h *Handler) APIResetUserPassword(c *fiber.Ctx) error {
+	u, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	if err != nil {
+		return err
+	}
+	var password string
+	err = h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+		var err error
+		if password, err = h.people.ResetPassword(ctx, currentUser(c), u); err != nil {
+			return "", err
+		}
+		return "/api/v1/users/" + u.Username, nil
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(struct {
+		apiUser
+		Password          string    `json:"password"`
+		PasswordExpiresAt time.Time `json:"password_expires_at"`
+	}{toAPIUser(u), password, *u.PasswordExpiresAt})
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/portico-dev/portico/apperr"
-	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 )
@@ -53,7 +52,7 @@ func (c *Console) CreateFirstAdmin(ctx context.Context) (*store.User, string, er
 	if err != nil || n > 0 {
 		return nil, "", err
 	}
-	password := auth.RandomToken(15)
+	password := newOneTimePassword()
 	u, err := c.s.createUser(ctx, c.a, UserInput{Username: "admin", DisplayName: "Administrator", OrgRole: policy.RoleAdmin}, password, true, "first start")
 	var ie *apperr.InputError
 	if errors.As(err, &ie) && ie.Fields["username"] != "" {

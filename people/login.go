@@ -60,6 +60,11 @@ const (
 // same for both, so it tells nobody which accounts exist.
 var ErrWrongCredentials = errors.New("wrong username or password")
 
+// ErrPasswordExpired is the answer to the right one-time password after it
+// expired. It is only given once the password matched, so it tells nothing
+// to someone who does not know it.
+var ErrPasswordExpired = errors.New("one-time password expired")
+
 var (
 	msgTooManyFailures = "Too many failed attempts from your address. Wait 15 minutes and try again, or ask an admin."
 	msgHashBusy        = "The portal is busy checking other logins. Try again in a few seconds."
@@ -76,7 +81,8 @@ type Credentials struct {
 // LogIn checks credentials under the login limits and returns the user.
 // It returns ErrWrongCredentials for an unknown user, a disabled one or a
 // wrong password alike (each costs one argon2id computation, so they take
-// the same time), an InputError for a missing or over-long field, and a
+// the same time), ErrPasswordExpired for the right one-time password past
+// its expiry, an InputError for a missing or over-long field, and a
 // LimitError (429) when the limits or the hashing queue refuse.
 func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error) {
 	username := strings.ToLower(strings.TrimSpace(in.Username))
@@ -113,6 +119,9 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 	}
 	if !ok {
 		return nil, ErrWrongCredentials
+	}
+	if u.MustChangePassword && u.PasswordExpiresAt != nil && !s.now().Before(*u.PasswordExpiresAt) {
+		return nil, ErrPasswordExpired
 	}
 	return u, nil
 }

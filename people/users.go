@@ -81,7 +81,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *store.User, in UserInpu
 	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins create users."); err != nil {
 		return nil, "", err
 	}
-	password := auth.RandomToken(15)
+	password := newOneTimePassword()
 	u, err := s.createUser(ctx, asUser(actor), in, password, true, "")
 	if err != nil {
 		return nil, "", err
@@ -108,6 +108,10 @@ func (s *Service) createUser(ctx context.Context, a actor, in UserInput, passwor
 		return nil, err
 	}
 	u := &store.User{Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, OrgRole: in.OrgRole, PasswordHash: hash, MustChangePassword: oneTime}
+	if oneTime {
+		expires := s.now().Add(OneTimePasswordTTL).UTC()
+		u.PasswordExpiresAt = &expires
+	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.CreateUser(ctx, tx, u); err != nil {
 			return err
@@ -121,6 +125,66 @@ func (s *Service) createUser(ctx context.Context, a actor, in UserInput, passwor
 		return nil, err
 	}
 	return u, nil
+}
+
+// OneTimePasswordTTL is how long a one-time password (the first admin's,
+// an admin-created user's, an admin's reset) works: a login with it later
+// is refused, and an admin resets it again.
+const OneTimePasswordTTL = 7 * 24 * time.Hour
+
+// newOneTimePassword generates a one-time password.
+func newOneTimePassword() string { return auth.RandomToken(15) }
+
+// ResetPassword gives u a new generated one-time password, which it
+// returns to be shown once, for a user who forgot theirs. It needs the
+// "users manage" permission. In one transaction with its audit record
+// (which holds no secret): the password is replaced, the user must choose
+// their own at the next login and it expires after OneTimePasswordTTL,
+// every session of the user ends and their personal access tokens are
+// revoked (as a password change does), and the user is notified. An admin
+// does not reset their own password (they change it on their profile,
+// which asks for the current one), and a disabled user is not reset (they
+// cannot log in: enable them first).
+func (s *Service) ResetPassword(ctx context.Context, actor, u *store.User) (string, error) {
+	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins reset passwords."); err != nil {
+		return "", err
+	}
+	if actor.ID == u.ID {
+		return "", apperr.Conflict("You cannot reset your own password: change it on your profile.")
+	}
+	if u.Disabled {
+		return "", apperr.Conflict("This user is disabled and cannot log in: enable them first, then reset their password.")
+	}
+	password := newOneTimePassword()
+	hash, err := s.hash(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	expires := s.now().Add(OneTimePasswordTTL).UTC()
+	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.SetOneTimePassword(ctx, tx, u.ID, hash, expires); err != nil {
+			return err
+		}
+		sessions, err := s.store.DeleteUserSessions(ctx, tx, u.ID, "")
+		if err != nil {
+			return err
+		}
+		tokens, err := s.store.RevokeUserTokens(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		msg := "An admin, " + store.Isolate(actor.Username) + ", reset your password. Your sessions were logged out and your personal access tokens revoked."
+		if err := s.store.Notify(ctx, tx, []int64{u.ID}, "user.password.reset", msg, "/profile"); err != nil {
+			return err
+		}
+		after := fmt.Sprintf("sessions ended=%d tokens revoked=%d expires_at=%s", sessions, tokens, expires.Format(time.RFC3339))
+		return s.audit(ctx, tx, asUser(actor), "user.password.reset", "user", u.Username, nil, "", after, "")
+	})
+	if err != nil {
+		return "", err
+	}
+	u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = hash, true, &expires
+	return password, nil
 }
 
 // UserChange changes a user; nil fields stay as they are.

@@ -22,6 +22,9 @@ type User struct {
 	// MustChangePassword says the password is a one-time password someone
 	// else chose: the user chooses their own before using any page.
 	MustChangePassword bool `bun:"must_change_password"`
+	// PasswordExpiresAt is when a one-time password stops working; nil for
+	// a password the user chose, which never expires.
+	PasswordExpiresAt *time.Time `bun:"password_expires_at"`
 	// LockVersion moves on with every change of the profile, org role or
 	// status: a save of a user as read at one version is refused once
 	// someone else changed them.
@@ -148,13 +151,30 @@ func (s *Store) UpdateProfile(ctx context.Context, db bun.IDB, u *User) error {
 }
 
 // SetPassword replaces the password hash of the user with id with one the
-// user chose (so no change of password is required any more).
+// user chose (so no change of password is required any more, and it
+// never expires).
 func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
 	res, err := db.NewUpdate().Model((*User)(nil)).
-		Set("password_hash = ?", hash).Set("must_change_password = ?", false).Set("updated_at = ?", s.now()).
+		Set("password_hash = ?", hash).Set("must_change_password = ?", false).Set("password_expires_at = NULL").Set("updated_at = ?", s.now()).
 		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("set password: %w", translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return err
+	}
+	return s.authChanged(ctx, db)
+}
+
+// SetOneTimePassword replaces the password hash of the user with id with
+// one someone else chose (an admin's reset): the user must choose their
+// own at the next login, and the password stops working at expires.
+func (s *Store) SetOneTimePassword(ctx context.Context, db bun.IDB, id int64, hash string, expires time.Time) error {
+	res, err := db.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", hash).Set("must_change_password = ?", true).Set("password_expires_at = ?", expires.UTC()).Set("updated_at = ?", s.now()).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("set one-time password: %w", translate(err))
 	}
 	if err := oneRow(res); err != nil {
 		return err
