@@ -82,6 +82,27 @@ func (c *Console) CreateToken(ctx context.Context, username string, in TokenInpu
 	return c.s.createToken(ctx, c.a, u, in)
 }
 
+// ResetPassword gives the user named username a new one-time password, as
+// Service.ResetPassword does for an org admin, and returns it to be shown
+// once: the way back in for an org whose only admin forgot their password
+// or let their one-time password expire. The console may reset any user's
+// password, an admin's too.
+func (c *Console) ResetPassword(ctx context.Context, username string) (*store.User, string, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := c.s.store.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", apperr.Field("username", fmt.Sprintf("There is no user %.80q.", username))
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	password, err := c.s.resetPassword(ctx, c.a, u)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, password, nil
+}
+
 // CreateTeam creates a team.
 func (c *Console) CreateTeam(ctx context.Context, in TeamInput) (*store.Team, error) {
 	return c.s.createTeam(ctx, c.a, in)

@@ -146,10 +146,15 @@ func newOneTimePassword() string { return auth.RandomToken(15) }
 // which asks for the current one), and a disabled user is not reset (they
 // cannot log in: enable them first).
 func (s *Service) ResetPassword(ctx context.Context, actor, u *store.User) (string, error) {
-	if err := s.require(ctx, asUser(actor), policy.OrgDomain, "users", "manage", "Only org admins reset passwords."); err != nil {
+	return s.resetPassword(ctx, asUser(actor), u)
+}
+
+// resetPassword is ResetPassword by a user or the console (Console.ResetPassword).
+func (s *Service) resetPassword(ctx context.Context, a actor, u *store.User) (string, error) {
+	if err := s.require(ctx, a, policy.OrgDomain, "users", "manage", "Only org admins reset passwords."); err != nil {
 		return "", err
 	}
-	if actor.ID == u.ID {
+	if a.User != nil && a.User.ID == u.ID {
 		return "", apperr.Conflict("You cannot reset your own password: change it on your profile.")
 	}
 	if u.Disabled {
@@ -173,12 +178,15 @@ func (s *Service) ResetPassword(ctx context.Context, actor, u *store.User) (stri
 		if err != nil {
 			return err
 		}
-		msg := "An admin, " + store.Isolate(actor.Username) + ", reset your password. Your sessions were logged out and your personal access tokens revoked."
+		msg := "An admin reset your password from the command line. Your sessions were logged out and your personal access tokens revoked."
+		if a.User != nil {
+			msg = "An admin, " + store.Isolate(a.User.Username) + ", reset your password. Your sessions were logged out and your personal access tokens revoked."
+		}
 		if err := s.store.Notify(ctx, tx, []int64{u.ID}, "user.password.reset", msg, "/profile"); err != nil {
 			return err
 		}
 		after := fmt.Sprintf("sessions ended=%d tokens revoked=%d expires_at=%s", sessions, tokens, expires.Format(time.RFC3339))
-		return s.audit(ctx, tx, asUser(actor), "user.password.reset", "user", u.Username, nil, "", after, "")
+		return s.audit(ctx, tx, a, "user.password.reset", "user", u.Username, nil, "", after, "")
 	})
 	if err != nil {
 		return "", err

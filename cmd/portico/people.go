@@ -115,6 +115,37 @@ func cmdUserCreate(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// cmdUserResetPassword gives a user a new one-time password and prints it:
+// the way back in for an org whose only admin lost their password or let
+// the first one-time password expire.
+func cmdUserResetPassword(ctx context.Context, args []string, e env) error {
+	var username string
+	c, err := parse("user reset-password", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "the user whose password to reset (required)")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("user reset-password needs --username NAME")
+	}
+	s, svc, err := openPeople(ctx, c, e)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, password, err := svc.Console("cli").ResetPassword(ctx, username)
+	if err != nil {
+		return flagErrors(err)
+	}
+	// The password is shown this once: a script must not go on as if it had it.
+	if _, err := fmt.Fprintf(e.stdout, "one-time password of %s (valid until %s UTC; they choose their own at login):\n%s\n",
+		u.Username, u.PasswordExpiresAt.UTC().Format("2006-01-02 15:04"), password); err != nil {
+		return fmt.Errorf("the password of %s was reset but the new one was not written to standard output (%v): nobody has it; reset it again", u.Username, err)
+	}
+	return nil
+}
+
 func cmdTokenCreate(ctx context.Context, args []string, e env) error {
 	var username string
 	var in people.TokenInput
@@ -218,7 +249,7 @@ func firstStart(ctx context.Context, svc *people.Service, w io.Writer) error {
 	if err != nil || u == nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis one-time password is shown once: at the first login you choose your own.\n\n", u.Username, password); err != nil {
+	if _, err := fmt.Fprintf(w, "\nFirst start: an org admin was created.\n  user name: %s\n  password:  %s\nThis one-time password is shown once and works for 7 days: at the first login you choose your own.\n\n", u.Username, password); err != nil {
 		return firstAdminNotShown(err)
 	}
 	return nil

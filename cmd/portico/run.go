@@ -46,6 +46,7 @@ Commands:
   migrate               apply database migrations and exit
   user create           create a user: --username NAME --password-stdin [--admin | --role ROLE]
                           [--display-name NAME] [--email ADDRESS]
+  user reset-password   print a new one-time password for a user (shown once, valid 7 days): --username NAME
   token create          print a new personal access token: --username NAME [--name NAME] [--expires-days N]
   team create           create a team: --slug SLUG --name NAME [--description TEXT]
   team member           give a user a role in a team: --team SLUG --username NAME --role ROLE [--reviewer=true|false]
@@ -91,7 +92,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -122,6 +123,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdMigrate(ctx, args, e)
 	case "user create":
 		return cmdUserCreate(ctx, args, e)
+	case "user reset-password":
+		return cmdUserResetPassword(ctx, args, e)
 	case "token create":
 		return cmdTokenCreate(ctx, args, e)
 	case "team create":
