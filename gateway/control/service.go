@@ -443,26 +443,19 @@ func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major
 		created bool
 	)
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// The settings in force are read under the API's lock: of two
-		// identical deployments at once (a double click, a retried PUT),
-		// the second sees the first's. (A lock, not a write: the API
-		// itself does not change.)
-		if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
-			return err
-		}
-		prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
-		if errors.Is(err, store.ErrNotFound) {
-			prev, err = nil, nil // the catalog's upstream URLs serve
-		}
+		// Of two identical deployments at once (a double click, a
+		// retried PUT), the second sees the first's.
+		prev, err := s.settingsInForce(ctx, tx, a, major)
 		if err != nil {
 			return err
 		}
-		if prev != nil && slices.Equal(prev.Targets, set.targets) && prev.ConnectTimeoutMS == set.connect && prev.ResponseTimeoutMS == set.response {
+		next := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
+			Note: in.Note, CreatedBy: &u.ID}
+		if sameSettings(prev, next) {
 			d = prev
 			return nil
 		}
-		d = &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
-			Note: in.Note, CreatedBy: &u.ID}
+		d = next
 		created = true
 		return s.deployIn(ctx, tx, u, a, prev, d, "gateway.deploy", in.Note)
 	})
@@ -495,20 +488,13 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: old.Targets, ConnectTimeoutMS: old.ConnectTimeoutMS,
 		ResponseTimeoutMS: old.ResponseTimeoutMS, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// The settings in force are read under the API's lock, as Deploy
-		// reads them: of two rollbacks to one deployment at once, the
-		// second finds its settings in force.
-		if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
-			return err
-		}
-		prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
-		if errors.Is(err, store.ErrNotFound) {
-			prev, err = nil, nil // the catalog's upstream URLs serve
-		}
+		// Of two rollbacks to one deployment at once, the second finds
+		// its settings in force.
+		prev, err := s.settingsInForce(ctx, tx, a, major)
 		if err != nil {
 			return err
 		}
-		if prev != nil && slices.Equal(prev.Targets, d.Targets) && prev.ConnectTimeoutMS == d.ConnectTimeoutMS && prev.ResponseTimeoutMS == d.ResponseTimeoutMS {
+		if sameSettings(prev, d) {
 			in := ""
 			if prev.ID != old.ID {
 				in = fmt.Sprintf(" (deployment %d has them)", prev.ID)
@@ -521,6 +507,29 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 		return nil, err
 	}
 	return d, nil
+}
+
+// settingsInForce reads, inside tx and under the API's lock (a lock, not
+// a write: the API itself does not change), the deployment in force of the
+// API's major version; nil when none was made and the catalog's upstream
+// URLs serve. A deployment or rollback decided on it is not raced by
+// another one of the same API.
+func (s *Service) settingsInForce(ctx context.Context, tx bun.Tx, a *store.API, major int) (*store.GatewayDeployment, error) {
+	if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
+		return nil, err
+	}
+	prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return prev, err
+}
+
+// sameSettings reports whether d would change nothing after prev, the
+// deployment in force (nil: none).
+func sameSettings(prev, d *store.GatewayDeployment) bool {
+	return prev != nil && slices.Equal(prev.Targets, d.Targets) &&
+		prev.ConnectTimeoutMS == d.ConnectTimeoutMS && prev.ResponseTimeoutMS == d.ResponseTimeoutMS
 }
 
 // deployIn stores d, which follows prev (nil: the catalog's upstreams),
