@@ -175,3 +175,25 @@ func StopSignals() (ctx context.Context, again <-chan struct{}, release func()) 
 		})
 	}
 }
+
+// Drain is the drain after the first stop signal: /readyz already answers
+// 503 and the server keeps accepting and serving, for d, or until a second
+// signal (again) or a failure ends it early. A failure is a value received
+// from failed, returned with true; what names the server in the log ("the
+// server", "the node"). Its start and end are logged.
+func Drain[T any](d time.Duration, again <-chan struct{}, failed <-chan T, what string, log *slog.Logger) (failure T, ok bool) {
+	start := time.Now()
+	log.Info("drain began: /readyz answers 503 while requests are still served", "drain", d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		log.Info("drain ended", "drained", time.Since(start).Round(time.Millisecond))
+	case <-again:
+		log.Info("drain ended: a second signal skipped the rest", "drained", time.Since(start).Round(time.Millisecond))
+	case failure = <-failed:
+		log.Info("drain ended: "+what+" failed", "drained", time.Since(start).Round(time.Millisecond))
+		return failure, true
+	}
+	return failure, false
+}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/url"
 	"runtime/debug"
@@ -192,7 +191,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	case <-stopping.Done():
 		n.Drain()
 		if drain, _ := cliconf.ShutdownDrain(c.ShutdownDrain); drain > 0 {
-			drainFor(drain, again, ctx.Done(), log)
+			cliconf.Drain(drain, again, ctx.Done(), "the node", log)
 		}
 		cancel()
 		log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
@@ -205,22 +204,4 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// drainFor is the drain after SIGTERM: /readyz already answers 503 and the
-// data plane keeps accepting and serving, for d, or until a second signal
-// (again) or a failure (failed) ends it early. Its start and end are logged.
-func drainFor(d time.Duration, again, failed <-chan struct{}, log *slog.Logger) {
-	start := time.Now()
-	log.Info("drain began: /readyz answers 503 while requests are still served", "drain", d)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		log.Info("drain ended", "drained", time.Since(start).Round(time.Millisecond))
-	case <-again:
-		log.Info("drain ended: a second signal skipped the rest", "drained", time.Since(start).Round(time.Millisecond))
-	case <-failed:
-		log.Info("drain ended: the node failed", "drained", time.Since(start).Round(time.Millisecond))
-	}
 }

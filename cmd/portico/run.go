@@ -386,34 +386,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	drain, _ := cliconf.ShutdownDrain(c.ShutdownDrain)
 	h.Drain()
 	if drain > 0 {
-		if err := drainFor(drain, e.again, errc, log); err != nil {
+		if err, failed := cliconf.Drain(drain, e.again, errc, "the server", log); failed {
 			return fail(err)
 		}
 	}
 	stopWork()
 	log.Info("shutting down")
 	return stopServing(app.ShutdownWithTimeout, shutdownGrace, log)
-}
-
-// drainFor is the drain after SIGTERM: /readyz already answers 503 and the
-// server keeps accepting and serving, for d, or until a second signal
-// (again) ends it early. A failure meanwhile (errc) ends it and is returned.
-// Its start and end are logged.
-func drainFor(d time.Duration, again <-chan struct{}, errc <-chan error, log *slog.Logger) error {
-	start := time.Now()
-	log.Info("drain began: /readyz answers 503 while requests are still served", "drain", d)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		log.Info("drain ended", "drained", time.Since(start).Round(time.Millisecond))
-	case <-again:
-		log.Info("drain ended: a second signal skipped the rest", "drained", time.Since(start).Round(time.Millisecond))
-	case err := <-errc:
-		log.Info("drain ended: the server failed", "drained", time.Since(start).Round(time.Millisecond))
-		return err
-	}
-	return nil
 }
 
 // shutdownGrace is how long requests in flight may take to finish after
