@@ -270,10 +270,12 @@ func (h *Handler) App() *fiber.App {
 			handlers = []fiber.Handler{h.limitBody(r), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
+		h.metrics.declare(r.Method, r.Path)
 		if r.Method == fiber.MethodGet {
 			// HEAD is GET without the body (RFC 9110, 9.3.2), through the
 			// same authentication and authorization.
 			app.Add(fiber.MethodHead, r.Path, handlers...)
+			h.metrics.declare(fiber.MethodHead, r.Path)
 		}
 	}
 	// A request no route serves: the 404 page with the user's navigation,
@@ -301,6 +303,16 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+}
+
+// declare exports the latency series of a route at zero before its first
+// request: rate() and increase() count a request only from a series'
+// second sample, so a series born with its first request would hide the
+// first request of every route after each restart. The requests' counter
+// by status is not declared (a route's statuses are not known ahead):
+// its series start at a status's first request.
+func (m *metrics) declare(method, route string) {
+	m.duration.WithLabelValues(method, route)
 }
 
 func newMetrics(feed IndexFeed, docs *docsCache) *metrics {

@@ -108,3 +108,35 @@ func TestMetricLabelsOwnTheirText(t *testing.T) {
 		}
 	}
 }
+
+// TestRouteSeriesExistBeforeTheirFirstRequest: Prometheus's rate() and
+// increase() need a series' value before a request to count that request,
+// so the latency histogram of every route is exported, at zero, from the
+// start; a route's first request after a restart is then counted.
+func TestRouteSeriesExistBeforeTheirFirstRequest(t *testing.T) {
+	e := newEnv(t)
+	scrape := func() string {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readAll(t, res)
+	}
+	body := scrape()
+	for _, want := range []string{
+		`portico_http_request_duration_seconds_count{method="GET",route="/apis/:api"} 0`,
+		`portico_http_request_duration_seconds_count{method="HEAD",route="/apis/:api"} 0`,
+		`portico_http_request_duration_seconds_count{method="POST",route="/api/v1/apis"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics before any request lacks %s", want)
+		}
+	}
+	var fctx fasthttp.RequestCtx
+	e.serveOn(&fctx, fasthttp.MethodGet, "/healthz")
+	if want := `portico_http_request_duration_seconds_count{method="GET",route="/healthz"} 1`; !strings.Contains(scrape(), want) {
+		t.Errorf("/metrics after one request lacks %s", want)
+	}
+}
