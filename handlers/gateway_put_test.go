@@ -40,10 +40,11 @@ func TestGatewaySettingsPutIsIdempotent(t *testing.T) {
 			}
 		}
 		// Every message, sent or not.
-		pushes, err = e.store.DB().NewSelect().Model((*store.OutboxMessage)(nil)).Where("topic = ?", store.TopicGatewayChanged).Count(ctx)
+		n, err := e.store.DB().NewSelect().Model((*store.OutboxMessage)(nil)).Where("topic = ?", store.TopicGatewayChanged).Count(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		pushes = int(n)
 		return len(ds), audits, pushes
 	}
 	body := map[string]any{"targets": []string{"http://orders-1:8080/api", "http://orders-2:8080/api"}, "connect_timeout_ms": 300, "note": "first"}

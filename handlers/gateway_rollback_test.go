@@ -38,15 +38,15 @@ func TestGatewayRollbackToTheSettingsInForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			audits, err = e.store.DB().NewSelect().Table("audit_events").Where("action IN (?)", bun.List([]string{"gateway.deploy", "gateway.rollback"})).Count(ctx)
+			na, err := e.store.DB().NewSelect().Table("audit_events").Where("action IN (?)", bun.List([]string{"gateway.deploy", "gateway.rollback"})).Count(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			pushes, err = e.store.DB().NewSelect().Model((*store.OutboxMessage)(nil)).Where("topic = ?", store.TopicGatewayChanged).Count(ctx)
+			np, err := e.store.DB().NewSelect().Model((*store.OutboxMessage)(nil)).Where("topic = ?", store.TopicGatewayChanged).Count(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(ds), audits, pushes
+			return len(ds), int(na), int(np)
 		}
 		deploy := func(targets ...string) string {
 			t.Helper()

@@ -34,7 +34,7 @@ func (e *env) tableCounts(t *testing.T) map[string]int {
 		if err != nil {
 			t.Fatalf("count %s: %v", name, err)
 		}
-		out[name] = n
+		out[name] = int(n)
 	}
 	return out
 }

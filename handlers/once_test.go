@@ -39,7 +39,7 @@ func (e *env) count(table, where string, args ...any) int {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return n
+	return int(n)
 }
 
 // subscribedApp makes the app "finder" of team "search" (outsider's)

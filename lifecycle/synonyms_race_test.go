@@ -27,7 +27,7 @@ func TestConcurrentSynonymSavesFromOneVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return n
+			return int(n)
 		}
 		saveAll := func(round int, lock *int64) (won, refused int) {
 			t.Helper()

@@ -92,6 +92,11 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 		errs["username"] = "Enter your username."
 	case len(username) > maxUsernameBytes:
 		errs["username"] = fmt.Sprintf("Usernames have at most %d characters.", maxUsernameBytes)
+	default:
+		// No username holds a control character (a NUL, which neither
+		// database stores alike) or invalid UTF-8: say so before the
+		// attempt is recorded.
+		apperr.Line(errs, "username", username, maxUsernameBytes)
 	}
 	switch {
 	case in.Password == "":

@@ -90,6 +90,9 @@ func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
 
 // APIBySlug returns the API with slug and its team.
 func (s *Store) APIBySlug(ctx context.Context, slug string) (*API, error) {
+	if !findable(slug) {
+		return nil, fmt.Errorf("api %q: %w", slug, ErrNotFound)
+	}
 	// On every request to an API's pages (the authorization asks it):
 	// through a prepared statement.
 	as, err := readHot(ctx, s, apiBySlugQuery, func(a *API) []any {
@@ -134,7 +137,7 @@ func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []st
 		q = q.Where("a.visibility = ?", VisibilityPublic).
 			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.List(hiddenStates))
 	}
-	n, err := scanAndCount(ctx, q.Order("a.name", "a.id").Offset(offset).Limit(limit))
+	n, err := scanAndCount(ctx, q.Order("a.name", "a.id").Offset(int64(offset)).Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("team apis: %w", translate(err))
 	}
@@ -145,7 +148,7 @@ func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []st
 // limit of them: for walking the whole catalog in batches.
 func (s *Store) APIIDs(ctx context.Context, afterID int64, limit int) ([]int64, error) {
 	var ids []int64
-	if err := s.db.NewSelect().Model((*API)(nil)).Column("id").Where("id > ?", afterID).Order("id").Limit(limit).Scan(ctx, &ids); err != nil {
+	if err := s.db.NewSelect().Model((*API)(nil)).Column("id").Where("id > ?", afterID).Order("id").Limit(int64(limit)).Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("api ids: %w", translate(err))
 	}
 	return ids, nil
@@ -157,5 +160,5 @@ func (s *Store) CountAPIs(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count apis: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }

@@ -66,7 +66,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	var events []AuditEvent
 	var err error
 	if f.Offset > 0 {
-		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(f.Offset).Limit(limit)
+		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(int64(f.Offset)).Limit(int64(limit))
 		err = q.Scan(ctx)
 	} else if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" &&
 		!strings.Contains(f.APISlug, "@") {
@@ -83,7 +83,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 		// statement too, their values as arguments (the limit, at most
 		// 500, stays in the SQL).
 		var args []any
-		q := f.applyArgs(s.db.NewSelect().Model(&events), s.dialect, &args).Order("id DESC").Limit(limit)
+		q := f.applyArgs(s.db.NewSelect().Model(&events), s.dialect, &args).Order("id DESC").Limit(int64(limit))
 		err = s.scanHot(ctx, q, &events, args...)
 	}
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count audit: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {

@@ -55,6 +55,9 @@ func (s *Store) GatewayNodes(ctx context.Context) ([]GatewayNode, error) {
 
 // ActiveGatewayNode returns the active node named name.
 func (s *Store) ActiveGatewayNode(ctx context.Context, db bun.IDB, name string) (*GatewayNode, error) {
+	if !findable(name) {
+		return nil, fmt.Errorf("gateway node %q: %w", name, ErrNotFound)
+	}
 	n := new(GatewayNode)
 	if err := db.NewSelect().Model(n).Where("gn.name = ? AND gn.revoked_at IS NULL", name).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("gateway node %s: %w", name, translate(err))
@@ -181,7 +184,7 @@ func gatewayDeployments(ctx context.Context, db bun.IDB, apiID int64, major, lim
 	var ds []GatewayDeployment
 	err := db.NewSelect().Model(&ds).ColumnExpr("gd.*").ColumnExpr("u.username AS author").
 		Join("LEFT JOIN users AS u ON u.id = gd.created_by").
-		Where("gd.api_id = ? AND gd.major = ?", apiID, major).Order("gd.id DESC").Limit(limit).Scan(ctx)
+		Where("gd.api_id = ? AND gd.major = ?", apiID, major).Order("gd.id DESC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("gateway deployments: %w", translate(err))
 	}
@@ -585,7 +588,7 @@ func rawExecer(db bun.IDB) interface {
 func (s *Store) GatewayChangesAfter(ctx context.Context, version int64, limit int) ([]GatewayLogEntry, error) {
 	var cs []GatewayLogEntry
 	err := s.db.NewSelect().Model(&cs).ExcludeColumn("checkpoint").
-		Where("gc.version > ?", version).Order("gc.version").Limit(limit).Scan(ctx)
+		Where("gc.version > ?", version).Order("gc.version").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("gateway changes: %w", translate(err))
 	}

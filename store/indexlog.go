@@ -96,7 +96,7 @@ func (s *Store) lockIndexLog(ctx context.Context, tx bun.Tx) error {
 // IndexLogAfter returns up to limit entries after position, in id order.
 func (s *Store) IndexLogAfter(ctx context.Context, position int64, limit int) ([]IndexLogEntry, error) {
 	var out []IndexLogEntry
-	if err := s.db.NewSelect().Model(&out).Where("l.id > ?", position).Order("l.id").Limit(limit).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&out).Where("l.id > ?", position).Order("l.id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read the index log: %w", translate(err))
 	}
 	return out, nil

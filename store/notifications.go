@@ -73,7 +73,7 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 // Notifications returns a user's latest notifications, newest first.
 func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]Notification, error) {
 	var ns []Notification
-	if err := s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Limit(limit).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("notifications: %w", translate(err))
 	}
 	return ns, nil
@@ -83,7 +83,7 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]N
 // after the first offset, and the number of their notifications.
 func (s *Store) NotificationsPage(ctx context.Context, userID int64, offset, limit int) ([]Notification, int, error) {
 	var ns []Notification
-	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Offset(offset).Limit(limit))
+	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&ns).Where("user_id = ?", userID).Order("id DESC").Offset(int64(offset)).Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("notifications: %w", translate(err))
 	}

@@ -39,7 +39,7 @@ func TestOnceRecordsWithTheCreation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return n
+			return int(n)
 		}
 
 		boom := errors.New("boom")

@@ -68,7 +68,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	var due []OutboxMessage
 	if err := s.db.NewSelect().Model(&due).
 		Where("done_at IS NULL AND available_at <= ?", now).
-		Order("id").Limit(limit).Scan(ctx); err != nil {
+		Order("id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", translate(err))
 	}
 	claimed := due[:0]

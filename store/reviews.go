@@ -145,9 +145,9 @@ func (f RequestFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		limit = 200
 	}
 	if f.Offset > 0 {
-		q = q.Offset(f.Offset)
+		q = q.Offset(int64(f.Offset))
 	}
-	return q.Order("r.id DESC").Limit(limit)
+	return q.Order("r.id DESC").Limit(int64(limit))
 }
 
 // DecideRequest closes an open request with a decision. It returns

@@ -393,5 +393,6 @@ func scanAndCount(ctx context.Context, q *bun.SelectQuery) (int, error) {
 	if err := q.Scan(ctx); err != nil {
 		return 0, err
 	}
-	return q.Count(ctx)
+	n, err := q.Count(ctx)
+	return int(n), err
 }

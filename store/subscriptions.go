@@ -204,6 +204,9 @@ func (s *Store) PlansOf(ctx context.Context, apiIDs []int64) (map[int64][]Plan, 
 
 // PlanBySlug returns the plan of an API with slug.
 func (s *Store) PlanBySlug(ctx context.Context, apiID int64, slug string) (*Plan, error) {
+	if !findable(slug) {
+		return nil, fmt.Errorf("plan %q: %w", slug, ErrNotFound)
+	}
 	p := new(Plan)
 	if err := s.db.NewSelect().Model(p).Where("p.api_id = ? AND p.slug = ?", apiID, slug).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("plan %q: %w", slug, translate(err))
@@ -240,6 +243,9 @@ func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App) error {
 
 // AppBySlug returns the app with slug and its team.
 func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
+	if !findable(slug) {
+		return nil, fmt.Errorf("app %q: %w", slug, ErrNotFound)
+	}
 	a := new(App)
 	if err := s.db.NewSelect().Model(a).Relation("Team").Where("app.slug = ?", slug).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("app %q: %w", slug, translate(err))
@@ -271,7 +277,7 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, li
 	if after.ID > 0 {
 		q = q.Where("(app.name, app.id) > (?, ?)", after.Name, after.ID)
 	}
-	if err := q.Order("app.name", "app.id").Limit(limit).Scan(ctx); err != nil {
+	if err := q.Order("app.name", "app.id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("apps: %w", translate(err))
 	}
 	return apps, nil
@@ -375,7 +381,7 @@ func (s *Store) Subscriptions(ctx context.Context, f SubscriptionFilter) ([]Subs
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	if err := q.Limit(limit).Scan(ctx); err != nil {
+	if err := q.Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("subscriptions: %w", translate(err))
 	}
 	return subs, nil
@@ -395,7 +401,7 @@ func (s *Store) CountSubscriptions(ctx context.Context, f SubscriptionFilter) (i
 	if err != nil {
 		return 0, fmt.Errorf("count subscriptions: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // countHot counts the subscriptions in one state, of one provider team
@@ -436,7 +442,7 @@ func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Sub
 func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64, major, limit int) ([]Subscription, int, error) {
 	var subs []Subscription
 	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.major = ? AND s.state IN (?)", apiID, major, bun.List([]string{"pending", "active"}))
-	n, err := scanAndCount(ctx, q.Order("s.id").Limit(limit))
+	n, err := scanAndCount(ctx, q.Order("s.id").Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("live subscriptions: %w", translate(err))
 	}
@@ -449,7 +455,7 @@ func (s *Store) LiveSubscriptionsOf(ctx context.Context, db bun.IDB, apiID int64
 func (s *Store) LiveSubscriptionsOutside(ctx context.Context, db bun.IDB, apiID, teamID int64, limit int) ([]Subscription, int, error) {
 	var subs []Subscription
 	q := s.subscriptionQuery(db, &subs).Where("s.api_id = ? AND s.consumer_team_id <> ? AND s.state IN (?)", apiID, teamID, bun.List([]string{"pending", "active"}))
-	n, err := scanAndCount(ctx, q.Order("s.id").Limit(limit))
+	n, err := scanAndCount(ctx, q.Order("s.id").Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("live subscriptions of other teams: %w", translate(err))
 	}
@@ -594,6 +600,9 @@ func (s *Store) CreateKey(ctx context.Context, db bun.IDB, k *APIKey) error {
 
 // KeyByKid returns the key with public id kid.
 func (s *Store) KeyByKid(ctx context.Context, kid string) (*APIKey, error) {
+	if !findable(kid) {
+		return nil, fmt.Errorf("key %q: %w", kid, ErrNotFound)
+	}
 	k := new(APIKey)
 	if err := s.db.NewSelect().Model(k).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
 		Where("k.kid = ?", kid).Scan(ctx); err != nil {
@@ -620,7 +629,7 @@ func (s *Store) KeysBefore(ctx context.Context, subscriptionID, beforeID int64, 
 	if beforeID > 0 {
 		q = q.Where("k.id < ?", beforeID)
 	}
-	if err := q.Order("k.id DESC").Limit(limit).Scan(ctx); err != nil {
+	if err := q.Order("k.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("keys: %w", translate(err))
 	}
 	return ks, nil
@@ -677,7 +686,7 @@ func (s *Store) KeysOverview(ctx context.Context, subscriptionIDs []int64, now t
 		var newest []int64
 		if err := s.db.NewSelect().TableExpr("api_keys AS k").Column("k.id").
 			Where("k.subscription_id = ?", c.SubscriptionID).Where("NOT ("+liveKeys+")", now, now).
-			Order("k.id DESC").Limit(ended).Scan(ctx, &newest); err != nil {
+			Order("k.id DESC").Limit(int64(ended)).Scan(ctx, &newest); err != nil {
 			return nil, fmt.Errorf("ended keys: %w", translate(err))
 		}
 		ids = append(ids, newest...)
@@ -701,11 +710,11 @@ func (s *Store) KeysOverview(ctx context.Context, subscriptionIDs []int64, now t
 func (s *Store) KeysPage(ctx context.Context, subscriptionID int64, offset, limit int) ([]APIKey, int, error) {
 	var ks []APIKey
 	total, err := s.db.NewSelect().Model(&ks).Relation("Creator", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "username") }).
-		Where("k.subscription_id = ?", subscriptionID).Order("k.id DESC").Offset(offset).Limit(limit).ScanAndCount(ctx)
+		Where("k.subscription_id = ?", subscriptionID).Order("k.id DESC").Offset(int64(offset)).Limit(int64(limit)).ScanAndCount(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("keys: %w", translate(err))
 	}
-	return ks, total, nil
+	return ks, int(total), nil
 }
 
 // CountLiveKeys counts a subscription's keys that verify at now and are not
@@ -717,7 +726,7 @@ func (s *Store) CountLiveKeys(ctx context.Context, db bun.IDB, subscriptionID in
 	if err != nil {
 		return 0, fmt.Errorf("count keys: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // KeysInGrace returns a subscription's rotated keys still in their grace
@@ -810,7 +819,7 @@ func (s *Store) GatewayKeys(ctx context.Context, afterID int64, limit int, since
 		Where("k.id > ? AND k.state = ?", afterID, KeyActive).
 		Where("(k.expires_at IS NULL OR k.expires_at > ?)", since).
 		Where("(k.grace_ends_at IS NULL OR k.grace_ends_at > ?)", since).
-		Order("k.id").Limit(limit).Scan(ctx, &out)
+		Order("k.id").Limit(int64(limit)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("gateway keys: %w", translate(err))
 	}
@@ -821,7 +830,7 @@ func (s *Store) GatewayKeys(ctx context.Context, afterID int64, limit int, since
 // gateway snapshot's plans.
 func (s *Store) AllPlans(ctx context.Context, afterID int64, limit int) ([]Plan, error) {
 	var ps []Plan
-	if err := s.db.NewSelect().Model(&ps).Where("p.id > ?", afterID).Order("p.id").Limit(limit).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ps).Where("p.id > ?", afterID).Order("p.id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("plans: %w", translate(err))
 	}
 	return ps, nil
@@ -845,6 +854,7 @@ func (s *Store) TouchActiveSubscription(ctx context.Context, db bun.IDB, id int6
 // TeamIDs returns the ids of the teams with these slugs.
 func (s *Store) TeamIDs(ctx context.Context, slugs []string) ([]int64, error) {
 	ids := []int64{}
+	slugs = onlyFindable(slugs)
 	if len(slugs) == 0 {
 		return ids, nil
 	}
@@ -874,7 +884,7 @@ func (s *Store) OtherVersionsInMajor(ctx context.Context, db bun.IDB, apiID int6
 	if err != nil {
 		return 0, fmt.Errorf("versions in major: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // LockPublishedInMajor counts the published versions of an API's major

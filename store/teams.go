@@ -82,6 +82,9 @@ func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 
 // TeamBySlug returns the team with slug.
 func (s *Store) TeamBySlug(ctx context.Context, slug string) (*Team, error) {
+	if !findable(slug) {
+		return nil, fmt.Errorf("team %q: %w", slug, ErrNotFound)
+	}
 	t := new(Team)
 	if err := s.db.NewSelect().Model(t).Where("slug = ?", slug).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("team %q: %w", slug, translate(err))
@@ -108,6 +111,7 @@ func (s *Store) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 // slug: two columns, for pages that show teams by name.
 func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]string, error) {
 	out := make(map[string]string, len(slugs))
+	slugs = onlyFindable(slugs)
 	if len(slugs) == 0 {
 		return out, nil
 	}
@@ -342,5 +346,5 @@ func (s *Store) CountActiveTeamOwners(ctx context.Context, db bun.IDB, teamID in
 	if err != nil {
 		return 0, fmt.Errorf("count owners: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }

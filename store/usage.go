@@ -522,7 +522,7 @@ func (s *Store) UsageTotals(ctx context.Context, f UsageFilter, by UsageGroup, l
 		var part []UsageBucket
 		q := s.usageQuery(p.table, p.f).ColumnExpr("? AS bucket", bun.Ident(string(by))).GroupExpr("?", bun.Ident(string(by)))
 		if len(parts) == 1 {
-			q = q.OrderExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) DESC").OrderExpr("bucket").Limit(limit)
+			q = q.OrderExpr("SUM(s2xx + s3xx + s4xx + s429 + s5xx) DESC").OrderExpr("bucket").Limit(int64(limit))
 		}
 		if err := q.Scan(ctx, &part); err != nil {
 			return nil, fmt.Errorf("usage totals: %w", translate(err))

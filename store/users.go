@@ -65,6 +65,9 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // UserByUsername returns the user named username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
+	if !findable(username) {
+		return nil, fmt.Errorf("user %q: %w", username, ErrNotFound)
+	}
 	u := new(User)
 	if err := s.db.NewSelect().Model(u).Where("username = ?", username).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("user %q: %w", username, translate(err))
@@ -85,7 +88,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 // the number of users.
 func (s *Store) UsersPage(ctx context.Context, offset, limit int) ([]User, int, error) {
 	var users []User
-	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&users).Order("username").Offset(offset).Limit(limit))
+	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&users).Order("username").Offset(int64(offset)).Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", translate(err))
 	}
@@ -98,7 +101,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count users: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // UpdateUser saves the profile, org role and disabled flag of u if nobody
@@ -130,7 +133,7 @@ func (s *Store) CountActiveWithOrgRole(ctx context.Context, db bun.IDB, role str
 	if err != nil {
 		return 0, fmt.Errorf("count users with org role %s: %w", role, translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // UpdateProfile saves the display name and email of u, and nothing else:

@@ -100,6 +100,9 @@ func (s *Store) VersionsOf(ctx context.Context, apiIDs []int64) (map[int64][]API
 
 // Version returns one version of an API with its spec.
 func (s *Store) Version(ctx context.Context, apiID int64, version string) (*APIVersion, error) {
+	if !findable(version) {
+		return nil, fmt.Errorf("version %q: %w", version, ErrNotFound)
+	}
 	v := new(APIVersion)
 	if err := s.db.NewSelect().Model(v).Where("v.api_id = ? AND v.version = ?", apiID, version).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("version %s: %w", version, translate(err))
@@ -263,7 +266,7 @@ func (s *Store) VersionsInProgress(ctx context.Context, teamIDs []int64, states 
 		ColumnExpr("a.slug AS api_slug, a.name AS api_name, t.name AS team_name, v.version, v.state, v.updated_at").
 		Where("v.state IN (?)", bun.List(states)).
 		Where("a.team_id IN (?)", bun.List(teamIDs)).
-		OrderExpr("v.updated_at DESC, v.id DESC").Limit(limit).Scan(ctx, &out)
+		OrderExpr("v.updated_at DESC, v.id DESC").Limit(int64(limit)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("versions in progress: %w", translate(err))
 	}

@@ -548,7 +548,7 @@ func TestChangeLogIsPruned(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows >= int(changes)/2 {
+		if rows >= int64(changes)/2 {
 			t.Errorf("%d changes left %d rows in the log with 10 kept, want it pruned", changes, rows)
 		}
 		other := control.NewSource(s, nil)
