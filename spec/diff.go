@@ -233,8 +233,8 @@ func endpointLists(d *diff.Diff, s1, s2 *openapi3.T) (added, removed, modified [
 // operation ("GET /v1/pets", when on one), neither line nor key.
 func compare(s1, s2 *openapi3.T, v1, v2 string, swagger1, swagger2 bool) ([]Change, *diff.Diff, error) {
 	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(),
-		&load.SpecInfo{Url: "base", Spec: s1, Version: v1},
-		&load.SpecInfo{Url: "revision", Spec: s2, Version: v2})
+		&load.SpecInfo{Source: load.NewFileSource("base"), Spec: s1, Version: v1},
+		&load.SpecInfo{Source: load.NewFileSource("revision"), Spec: s2, Version: v2})
 	if err != nil {
 		return nil, nil, fmt.Errorf("diff: %w", err)
 	}
