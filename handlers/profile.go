@@ -80,7 +80,11 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	in := people.PasswordChange{Current: c.FormValue("current"), New: c.FormValue("new"), Confirm: c.FormValue("confirm")}
 	u := currentUser(c)
 	choosing := u.MustChangePassword
-	err := h.people.ChangePassword(c.UserContext(), u, in, "", h.clientIP(c))
+	dev, err := h.device(c)
+	if err != nil {
+		return err
+	}
+	err = h.people.ChangePassword(c.UserContext(), u, in, "", h.clientIP(c), dev)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		if choosing {

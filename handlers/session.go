@@ -27,9 +27,15 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 }
 
 // Login checks the credentials (people.Service.LogIn: limits before any
-// hashing, one hash whether the user exists or not) and starts a new session.
+// hashing, one hash whether the user exists or not; the browser's device
+// cookie, when it has one, counts for the limits) and starts a new session
+// and a new device cookie.
 func (h *Handler) Login(c *fiber.Ctx) error {
-	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: h.clientIP(c)}
+	dev, err := h.device(c)
+	if err != nil {
+		return err
+	}
+	in := people.Credentials{Username: c.FormValue("username"), Password: c.FormValue("password"), Addr: h.clientIP(c), Device: dev}
 	next := c.FormValue("next")
 	if !localPath(next) {
 		next = "/"
@@ -71,7 +77,10 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	h.log.Info("login", "username", u.Username, "remote", h.clientIP(c))
+	if err := h.setDeviceCookie(c, u.Username); err != nil {
+		return err
+	}
+	h.log.Info("login", "username", u.Username, "remote", h.clientIP(c), "device_cookie", dev.Username == u.Username)
 	return seeOther(c, next)
 }
 

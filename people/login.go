@@ -20,6 +20,13 @@ import (
 // address out, never an account: failures from other addresses only slow
 // the account's checks down. An address is an IPv4 address or an IPv6 /64
 // (limitAddr).
+//
+// A browser that signed in to the account before (a Device, from its
+// device cookie) is counted by itself instead: its attempts are neither
+// slowed down nor queued nor counted for its address, and after PerDevice
+// failures in the window it is judged as any other browser. So an attacker
+// who slows an account down, or fills the queue of slowed attempts, never
+// delays its owner's own browser (OWASP's "device cookies").
 type LoginLimits struct {
 	// Window is how long failures count.
 	Window time.Duration
@@ -37,15 +44,21 @@ type LoginLimits struct {
 	SlowMax   time.Duration
 	// MaxSlowed attempts may wait at once; more are refused (429).
 	MaxSlowed int
+	// PerDevice failures with one device cookie in the window end its
+	// exemption: its further attempts count as from its address. 0 turns
+	// device cookies off.
+	PerDevice int
 }
 
 // DefaultLoginLimits are the limits of a portal: 5 failures per account and
 // address and 20 per address in 15 minutes; after 10 failures of an account
-// from anywhere, each further check waits a second per failure, up to 5.
+// from anywhere, each further check waits a second per failure, up to 5;
+// 5 failures per device cookie.
 func DefaultLoginLimits() LoginLimits {
 	return LoginLimits{
 		Window: 15 * time.Minute, PerAccountAndAddress: 5, PerAddress: 20,
 		SlowAfter: 10, SlowStep: time.Second, SlowMax: 5 * time.Second, MaxSlowed: 64,
+		PerDevice: 5,
 	}
 }
 
@@ -71,12 +84,26 @@ var (
 )
 
 // Credentials are what a login form or a command sends: a user name and a
-// password, and the address they came from (for the limits).
+// password, and the address and device they came from (for the limits).
 type Credentials struct {
 	Username string
 	Password string
 	Addr     string
+	Device   Device
 }
+
+// Device is a browser's device cookie, as the caller verified it (its
+// signature under the server's key, its expiry): the account it signed in
+// to when the cookie was issued, and the cookie's random id. It counts only
+// for attempts at that account. The zero Device is a browser without one.
+type Device struct {
+	Username string
+	ID       string
+}
+
+// deviceKey is what the failures with a device cookie are counted under,
+// in place of an address ("device:<id>"; no address looks like it).
+func deviceKey(id string) string { return "device:" + id }
 
 // LogIn checks credentials under the login limits and returns the user.
 // It returns ErrWrongCredentials for an unknown user, a disabled one or a
@@ -108,7 +135,7 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 		return nil, apperr.Invalid(errs)
 	}
 	var u *store.User
-	ok, err := s.checkPassword(ctx, username, in.Addr, in.Password, func() (string, bool, error) {
+	ok, err := s.checkPassword(ctx, username, in.Addr, in.Device, in.Password, func() (string, bool, error) {
 		found, err := s.store.UserByUsername(ctx, username)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -137,12 +164,14 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 // otherwise checked against the hash that lookup returns ("" for an
 // account that does not exist, which is checked against a dummy hash). It
 // reports true for a right password of an account lookup says is active,
-// and then clears the account's failures from addr; anything else stays
-// recorded as a failure.
-func (s *Service) checkPassword(ctx context.Context, username, addr, password string, lookup func() (hash string, active bool, err error)) (bool, error) {
+// and then clears the account's failures from addr (or from dev); anything
+// else stays recorded as a failure. An attempt with a device cookie of the
+// account is counted under the device alone while it has at most PerDevice
+// failures, and is never slowed down.
+func (s *Service) checkPassword(ctx context.Context, username, addr string, dev Device, password string, lookup func() (hash string, active bool, err error)) (bool, error) {
 	lim := s.limits
-	addr = limitAddr(addr)
-	id, n, err := s.store.RecordLoginAttempt(ctx, username, addr, s.now().Add(-lim.Window))
+	since := s.now().Add(-lim.Window)
+	id, key, trusted, err := s.recordDeviceAttempt(ctx, username, dev, since)
 	if err != nil {
 		return false, err
 	}
@@ -152,12 +181,19 @@ func (s *Service) checkPassword(ctx context.Context, username, addr, password st
 		}
 		return false, e
 	}
-	if n.Pair > lim.PerAccountAndAddress || n.Addr > lim.PerAddress {
-		return refuse(apperr.Limit(msgTooManyFailures, lim.Window))
-	}
-	if over := n.Account - lim.SlowAfter; over > 0 {
-		if err := s.slowDown(ctx, min(time.Duration(over)*lim.SlowStep, lim.SlowMax)); err != nil {
-			return refuse(err)
+	if !trusted {
+		key = limitAddr(addr)
+		var n store.LoginCounts
+		if id, n, err = s.store.RecordLoginAttempt(ctx, username, key, since); err != nil {
+			return false, err
+		}
+		if n.Pair > lim.PerAccountAndAddress || n.Addr > lim.PerAddress {
+			return refuse(apperr.Limit(msgTooManyFailures, lim.Window))
+		}
+		if over := n.Account - lim.SlowAfter; over > 0 {
+			if err := s.slowDown(ctx, min(time.Duration(over)*lim.SlowStep, lim.SlowMax)); err != nil {
+				return refuse(err)
+			}
 		}
 	}
 	hash, active, err := lookup()
@@ -174,10 +210,34 @@ func (s *Service) checkPassword(ctx context.Context, username, addr, password st
 	if !ok || !active {
 		return false, nil
 	}
-	if err := s.store.ClearLoginFailures(ctx, username, addr); err != nil {
+	if err := s.store.ClearLoginFailures(ctx, username, key); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// recordDeviceAttempt records an attempt at username with the device
+// cookie dev, when dev is one of that account, and reports whether the
+// attempt is exempt from the address's limits and the slow-down: when the
+// device has at most PerDevice failures in the window, counting this one.
+// Over that, the record is removed again: the attempt is judged as from
+// its address.
+func (s *Service) recordDeviceAttempt(ctx context.Context, username string, dev Device, since time.Time) (id int64, key string, trusted bool, err error) {
+	if dev.ID == "" || dev.Username != username || s.limits.PerDevice <= 0 {
+		return 0, "", false, nil
+	}
+	key = deviceKey(dev.ID)
+	id, n, err := s.store.RecordLoginAttempt(ctx, username, key, since)
+	if err != nil {
+		return 0, "", false, err
+	}
+	if n.Pair <= s.limits.PerDevice {
+		return id, key, true, nil
+	}
+	if err := s.store.DeleteLoginAttempt(ctx, id); err != nil {
+		return 0, "", false, err
+	}
+	return 0, "", false, nil
 }
 
 // limitAddr is the client a login limit counts for addr: an IPv4 address

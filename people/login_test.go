@@ -139,12 +139,12 @@ func TestPasswordChangeUnderLoginLimits(t *testing.T) {
 	}
 	change := people.PasswordChange{Current: "not it at all", New: "a new passphrase", Confirm: "a new passphrase"}
 	for range 5 {
-		if err := svc.ChangePassword(ctx, u, change, "", "192.0.2.7"); fields(err)["current"] == "" {
+		if err := svc.ChangePassword(ctx, u, change, "", "192.0.2.7", people.Device{}); fields(err)["current"] == "" {
 			t.Fatalf("wrong current password: %v", err)
 		}
 	}
 	change.Current = password
-	if err := svc.ChangePassword(ctx, u, change, "", "192.0.2.7"); !limited(err) {
+	if err := svc.ChangePassword(ctx, u, change, "", "192.0.2.7", people.Device{}); !limited(err) {
 		t.Errorf("sixth try: %v, want a LimitError", err)
 	}
 	if _, err := svc.LogIn(ctx, people.Credentials{Username: "mia", Password: password, Addr: "192.0.2.7"}); !limited(err) {

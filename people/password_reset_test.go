@@ -77,7 +77,7 @@ func TestOneTimePasswordExpires(t *testing.T) {
 		t.Fatalf("after a reset: must change %t, expires %v", u.MustChangePassword, u.PasswordExpiresAt)
 	}
 	const chosen = "a password of my own choosing"
-	if err := svc.ChangePassword(ctx, u, people.PasswordChange{Current: reset, New: chosen, Confirm: chosen}, "", "192.0.2.9"); err != nil {
+	if err := svc.ChangePassword(ctx, u, people.PasswordChange{Current: reset, New: chosen, Confirm: chosen}, "", "192.0.2.9", people.Device{}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(400 * 24 * time.Hour)

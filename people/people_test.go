@@ -299,7 +299,7 @@ func TestProfileTokensAndPassword(t *testing.T) {
 		{people.PasswordChange{Current: password, New: "short", Confirm: "short"}, "new"},
 		{people.PasswordChange{Current: password, New: "a new passphrase", Confirm: "another one"}, "confirm"},
 	} {
-		if err := f.svc.ChangePassword(ctx, f.member, tc.in, sess.IDHash, "192.0.2.1"); fields(err)[tc.want] == "" {
+		if err := f.svc.ChangePassword(ctx, f.member, tc.in, sess.IDHash, "192.0.2.1", people.Device{}); fields(err)[tc.want] == "" {
 			t.Errorf("password change %+v: %v, want a %s field error", tc.in, err, tc.want)
 		}
 	}
@@ -307,7 +307,7 @@ func TestProfileTokensAndPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.ChangePassword(ctx, f.member, people.PasswordChange{Current: password, New: "a new passphrase", Confirm: "a new passphrase"}, sess.IDHash, "192.0.2.1"); err != nil {
+	if err := f.svc.ChangePassword(ctx, f.member, people.PasswordChange{Current: password, New: "a new passphrase", Confirm: "a new passphrase"}, sess.IDHash, "192.0.2.1", people.Device{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := f.s.TokenUser(ctx, auth.HashToken(live)); !errors.Is(err, store.ErrNotFound) {

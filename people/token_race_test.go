@@ -23,7 +23,7 @@ func TestTokenFromBeforeAPasswordChangeIsRefused(t *testing.T) {
 		if err := f.s.CreateSession(ctx, &store.Session{IDHash: auth.HashToken("mine"), UserID: f.member.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.ChangePassword(ctx, f.member, people.PasswordChange{Current: password, New: "a new passphrase", Confirm: "a new passphrase"}, auth.HashToken("mine"), "192.0.2.1"); err != nil {
+		if err := f.svc.ChangePassword(ctx, f.member, people.PasswordChange{Current: password, New: "a new passphrase", Confirm: "a new passphrase"}, auth.HashToken("mine"), "192.0.2.1", people.Device{}); err != nil {
 			t.Fatal(err)
 		}
 		secret, err := f.svc.CreateToken(ctx, &stolen, people.TokenInput{Name: "kept"})

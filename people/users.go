@@ -364,10 +364,11 @@ type PasswordChange struct {
 // access tokens and ends their other sessions, in one transaction:
 // whoever learnt the old password keeps nothing it gave them.
 // keepSession is the hash of the session to keep (the one making the
-// change), or empty; addr is where the request came from. The current
-// password is checked under the login limits (a wrong one counts as a
-// failed login), and refused with a LimitError above them.
-func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in PasswordChange, keepSession, addr string) error {
+// change), or empty; addr and dev are where the request came from (dev
+// the browser's device cookie, or none). The current password is checked
+// under the login limits (a wrong one counts as a failed login), and
+// refused with a LimitError above them.
+func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in PasswordChange, keepSession, addr string, dev Device) error {
 	if err := self(actor); err != nil {
 		return err
 	}
@@ -384,7 +385,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 	case len(in.Current) > auth.MaxPasswordLength:
 		errs["current"] = "This is not your current password."
 	default:
-		ok, err := s.checkPassword(ctx, actor.Username, addr, in.Current, func() (string, bool, error) {
+		ok, err := s.checkPassword(ctx, actor.Username, addr, dev, in.Current, func() (string, bool, error) {
 			return actor.PasswordHash, !actor.Disabled, nil
 		})
 		if err != nil {

@@ -1,0 +1,191 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/people"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// floodSlowDown is how long a slowed-down login waits in these tests: the
+// attacker's attempts hold their places in the queue that long, and every
+// check of a test is made meanwhile.
+const floodSlowDown = 5 * time.Second
+
+// newFloodEnv is a portal behind a trusted proxy (app.Test requests come
+// from 0.0.0.0; X-Forwarded-For names the client) whose slow-down waits
+// floodSlowDown with at most 4 attempts waiting.
+func newFloodEnv(t *testing.T, e *env) *env {
+	t.Helper()
+	p, err := policy.New(context.Background(), e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits := people.DefaultLoginLimits()
+	limits.SlowStep, limits.SlowMax, limits.MaxSlowed = floodSlowDown, floodSlowDown, 4
+	ppl := people.New(e.store, p, people.Options{Hasher: e.hasher, LoginLimits: limits})
+	e.app = handlers.New(e.store, p, handlers.Options{Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Hasher: e.hasher,
+		People: ppl, TrustedProxies: []string{"0.0.0.0"}}).App()
+	return e
+}
+
+// loginFrom posts a login form from the browser b, as the client from.
+func (b *browser) loginFrom(from, username, password string) *http.Response {
+	b.e.t.Helper()
+	req := newFormRequest("/login", url.Values{"_csrf": {b.csrf()}, "username": {username}, "password": {password}})
+	req.Header.Set("X-Forwarded-For", from)
+	res := b.do(req)
+	res.Body.Close()
+	return res
+}
+
+// guesses sends wrong passwords for username, n at once, each from its own
+// address of 198.18.net.0/24, and returns the channel of their statuses.
+func (e *env) guesses(username string, n, net int) <-chan int {
+	e.t.Helper()
+	b := e.browser()
+	token := b.csrf()
+	var reqs []*http.Request
+	for i := range n {
+		req := newFormRequest("/login", url.Values{"_csrf": {token}, "username": {username}, "password": {"wrong password!"}})
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.18.%d.%d", net, i+1))
+		for k, v := range b.cookies {
+			req.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
+		reqs = append(reqs, req)
+	}
+	statuses := make(chan int, n)
+	for _, req := range reqs {
+		go func() {
+			res, err := e.app.Test(req, -1)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}()
+	}
+	return statuses
+}
+
+// slowAccount makes 10 failures of username from 2 addresses of
+// 198.18.net.0/24, one at a time: the next check of its password waits.
+func (e *env) slowAccount(username string, net int) {
+	e.t.Helper()
+	b := e.browser()
+	for i := range 10 {
+		if res := b.loginFrom(fmt.Sprintf("198.18.%d.%d", net, 200+i/5), username, "wrong password!"); res.StatusCode != http.StatusUnauthorized {
+			e.t.Fatalf("failure %d of %s: status %d, want 401", i+1, username, res.StatusCode)
+		}
+	}
+}
+
+// TestLoginFloodSparesTheOwnersBrowser: an attacker with many addresses
+// guesses alice's password (5 guesses per address, the limit) until her
+// logins are slowed down, then keeps the slow-down's queue full. Alice's
+// own browser, which signed in before and holds a device cookie, signs in
+// at once; a browser with bob's device cookie, or a forged one, is
+// refused as every other browser is; guesses with a stolen device cookie
+// stop being exempt after 5 failures. Her password change from her
+// browser is not held up either.
+func TestLoginFloodSparesTheOwnersBrowser(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			testLoginFloodSparesTheOwnersBrowser(t, newFloodEnv(t, newEnvOn(t, storetest.Open(t, d))))
+		})
+	}
+}
+
+func testLoginFloodSparesTheOwnersBrowser(t *testing.T, e *env) {
+	e.user("alice", policy.RoleMember, "", "")
+	e.user("bob", policy.RoleMember, "", "")
+	alice := e.browser()
+	if res := alice.loginFrom("203.0.113.10", "alice", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("alice's first login: status %d, want 303", res.StatusCode)
+	}
+	stolen := alice.cookies["portico_device"] // copied from her browser: it rotates at her next login
+	bob := e.browser()
+	if res := bob.loginFrom("203.0.113.20", "bob", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bob's login: status %d, want 303", res.StatusCode)
+	}
+
+	e.slowAccount("alice", 1)
+	start := time.Now()
+	flood := e.guesses("alice", 12, 2)
+	for i := range 8 { // 4 wait in the queue; the other 8 are refused at once
+		if got := <-flood; got != http.StatusTooManyRequests {
+			t.Fatalf("flood answer %d: status %d, want 429 (the queue is full)", i+1, got)
+		}
+	}
+
+	// Alice's browser: exempt, at once.
+	t0 := time.Now()
+	res := alice.loginFrom("203.0.113.10", "alice", testPassword)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("alice's browser during the flood: status %d, want 303", res.StatusCode)
+	}
+	if took := time.Since(t0); took > floodSlowDown/2 {
+		t.Errorf("alice's browser during the flood waited %v", took)
+	}
+	if alice.cookies["portico_device"] == "" || alice.cookies["portico_device"] == stolen {
+		t.Errorf("the device cookie did not rotate at the login: %q", alice.cookies["portico_device"])
+	}
+
+	// Not exempt: a new browser, bob's device cookie, forged ones.
+	try := func(what, cookie string) {
+		t.Helper()
+		b := e.browser()
+		if cookie != "" {
+			b.cookies["portico_device"] = cookie
+		}
+		if res := b.loginFrom("203.0.113.30", "alice", testPassword); res.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("%s during the flood: status %d, want 429", what, res.StatusCode)
+		}
+	}
+	try("a browser without a device cookie", "")
+	bobs := bob.cookies["portico_device"]
+	try("bob's device cookie", bobs)
+	payload, mac, _ := strings.Cut(bobs, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(payload)
+	renamed := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(raw), "bob", "alice", 1)))
+	try("bob's device cookie renamed alice", renamed+"."+mac)
+	try("a device cookie without a signature", renamed)
+	try("a made-up device cookie", base64.RawURLEncoding.EncodeToString([]byte("alice\x00AAAAAAAAAAAAAAAAAAAAAA\x004102444800"))+".AAAA")
+
+	// The stolen cookie: 5 guesses, then treated as any browser.
+	thief := e.browser()
+	thief.cookies["portico_device"] = stolen
+	for i := range 5 {
+		if res := thief.loginFrom(fmt.Sprintf("198.18.3.%d", i+1), "alice", "wrong password!"); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("guess %d with the stolen device cookie: status %d, want 401", i+1, res.StatusCode)
+		}
+	}
+	if res := thief.loginFrom("198.18.3.9", "alice", testPassword); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the stolen device cookie after 5 wrong guesses: status %d, want 429", res.StatusCode)
+	}
+	// Alice's browser holds the cookie of her last login: still exempt.
+	if res := alice.loginFrom("203.0.113.10", "alice", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("alice's browser after the thief's guesses: status %d, want 303", res.StatusCode)
+	}
+	// Her password change checks the current password under the same limits.
+	if res := alice.post("/profile/password", url.Values{"current": {testPassword}, "new": {"a new passphrase"}, "confirm": {"a new passphrase"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("alice's password change during the flood: status %d, want 303", res.StatusCode)
+	}
+	if took := time.Since(start); took >= floodSlowDown {
+		t.Fatalf("the checks took %v, longer than the flood holds the queue: the test proves nothing", took)
+	}
+	for range 4 {
+		<-flood
+	}
+}
