@@ -24,8 +24,9 @@ const floodSlowDown = 5 * time.Second
 
 // newFloodEnv is a portal behind a trusted proxy (app.Test requests come
 // from 0.0.0.0; X-Forwarded-For names the client) whose slow-down waits
-// floodSlowDown with at most 4 attempts waiting.
-func newFloodEnv(t *testing.T, e *env) *env {
+// floodSlowDown with at most 4 attempts waiting, as many as perAccount
+// at one account (0: the default).
+func newFloodEnv(t *testing.T, e *env, perAccount int) *env {
 	t.Helper()
 	p, err := policy.New(context.Background(), e.store)
 	if err != nil {
@@ -33,6 +34,9 @@ func newFloodEnv(t *testing.T, e *env) *env {
 	}
 	limits := people.DefaultLoginLimits()
 	limits.SlowStep, limits.SlowMax, limits.MaxSlowed = floodSlowDown, floodSlowDown, 4
+	if perAccount > 0 {
+		limits.MaxSlowedPerAccount = perAccount
+	}
 	ppl := people.New(e.store, p, people.Options{Hasher: e.hasher, LoginLimits: limits})
 	e.app = handlers.New(e.store, p, handlers.Options{Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Hasher: e.hasher,
 		People: ppl, TrustedProxies: []string{"0.0.0.0"}}).App()
@@ -102,7 +106,7 @@ func (e *env) slowAccount(username string, net int) {
 func TestLoginFloodSparesTheOwnersBrowser(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			testLoginFloodSparesTheOwnersBrowser(t, newFloodEnv(t, newEnvOn(t, storetest.Open(t, d))))
+			testLoginFloodSparesTheOwnersBrowser(t, newFloodEnv(t, newEnvOn(t, storetest.Open(t, d)), 4))
 		})
 	}
 }
@@ -123,7 +127,7 @@ func testLoginFloodSparesTheOwnersBrowser(t *testing.T, e *env) {
 	e.slowAccount("alice", 1)
 	start := time.Now()
 	flood := e.guesses("alice", 12, 2)
-	for i := range 8 { // 4 wait in the queue; the other 8 are refused at once
+	for i := range 8 { // 4 wait in the queue (alice may take all of it here); the other 8 are refused at once
 		if got := <-flood; got != http.StatusTooManyRequests {
 			t.Fatalf("flood answer %d: status %d, want 429 (the queue is full)", i+1, got)
 		}
@@ -184,6 +188,40 @@ func testLoginFloodSparesTheOwnersBrowser(t *testing.T, e *env) {
 	}
 	if took := time.Since(start); took >= floodSlowDown {
 		t.Fatalf("the checks took %v, longer than the flood holds the queue: the test proves nothing", took)
+	}
+	for range 4 {
+		<-flood
+	}
+}
+
+// TestLoginFloodLeavesRoomForOtherAccounts: a flood of guesses at alice
+// takes at most its share of the slow-down's queue (2 of 4 places here),
+// so bob, whose logins are slowed down too, still gets a place: he waits
+// and signs in, instead of being answered 429 "busy".
+func TestLoginFloodLeavesRoomForOtherAccounts(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			testLoginFloodLeavesRoomForOtherAccounts(t, newFloodEnv(t, newEnvOn(t, storetest.Open(t, d)), 2))
+		})
+	}
+}
+
+func testLoginFloodLeavesRoomForOtherAccounts(t *testing.T, e *env) {
+	e.user("alice", policy.RoleMember, "", "")
+	e.user("bob", policy.RoleMember, "", "")
+	e.slowAccount("alice", 1)
+	e.slowAccount("bob", 4)
+	flood := e.guesses("alice", 8, 2)
+	for i := range 4 { // at least 4 of the 8 are refused at once, whatever the share
+		if got := <-flood; got != http.StatusTooManyRequests {
+			t.Fatalf("flood answer %d: status %d, want 429", i+1, got)
+		}
+	}
+	start := time.Now()
+	if res := e.browser().loginFrom("203.0.113.20", "bob", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("bob's login during the flood at alice: status %d, want 303 after the slow-down", res.StatusCode)
+	} else if took := time.Since(start); took < floodSlowDown/2 {
+		t.Errorf("bob's login took %v: it was not slowed down", took)
 	}
 	for range 4 {
 		<-flood

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/apperr"
@@ -44,6 +45,10 @@ type LoginLimits struct {
 	SlowMax   time.Duration
 	// MaxSlowed attempts may wait at once; more are refused (429).
 	MaxSlowed int
+	// MaxSlowedPerAccount of them may be attempts at one account; more at
+	// that account are refused (429), so that a flood of attempts at one
+	// account leaves places to the others. 0 means an eighth of MaxSlowed.
+	MaxSlowedPerAccount int
 	// PerDevice failures with one device cookie in the window end its
 	// exemption: its further attempts count as from its address. 0 turns
 	// device cookies off.
@@ -52,12 +57,13 @@ type LoginLimits struct {
 
 // DefaultLoginLimits are the limits of a portal: 5 failures per account and
 // address and 20 per address in 15 minutes; after 10 failures of an account
-// from anywhere, each further check waits a second per failure, up to 5;
-// 5 failures per device cookie.
+// from anywhere, each further check waits a second per failure, up to 5,
+// as one of at most 64 waiting, 8 of them for one account; 5 failures per
+// device cookie.
 func DefaultLoginLimits() LoginLimits {
 	return LoginLimits{
 		Window: 15 * time.Minute, PerAccountAndAddress: 5, PerAddress: 20,
-		SlowAfter: 10, SlowStep: time.Second, SlowMax: 5 * time.Second, MaxSlowed: 64,
+		SlowAfter: 10, SlowStep: time.Second, SlowMax: 5 * time.Second, MaxSlowed: 64, MaxSlowedPerAccount: 8,
 		PerDevice: 5,
 	}
 }
@@ -81,6 +87,7 @@ var ErrPasswordExpired = errors.New("one-time password expired")
 var (
 	msgTooManyFailures = "Too many failed attempts from your address. Wait 15 minutes and try again, or ask an admin."
 	msgHashBusy        = "The portal is busy checking other logins. Try again in a few seconds."
+	msgAccountBusy     = "Too many logins to this account are waiting. Try again in a few seconds, or from a browser that signed in to it before."
 )
 
 // Credentials are what a login form or a command sends: a user name and a
@@ -191,7 +198,7 @@ func (s *Service) checkPassword(ctx context.Context, username, addr string, dev 
 			return refuse(apperr.Limit(msgTooManyFailures, lim.Window))
 		}
 		if over := n.Account - lim.SlowAfter; over > 0 {
-			if err := s.slowDown(ctx, min(time.Duration(over)*lim.SlowStep, lim.SlowMax)); err != nil {
+			if err := s.slowDown(ctx, username, min(time.Duration(over)*lim.SlowStep, lim.SlowMax)); err != nil {
 				return refuse(err)
 			}
 		}
@@ -256,15 +263,51 @@ func limitAddr(addr string) string {
 	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }
 
-// slowDown waits d, as one of at most MaxSlowed attempts waiting at once.
-func (s *Service) slowDown(ctx context.Context, d time.Duration) error {
-	select {
-	case s.slowed <- struct{}{}:
-		defer func() { <-s.slowed }()
-	default:
-		return apperr.Limit(msgHashBusy, 2*time.Second)
+// slowDown waits d, as one of at most MaxSlowed attempts waiting at once
+// and MaxSlowedPerAccount at the account.
+func (s *Service) slowDown(ctx context.Context, account string, d time.Duration) error {
+	if err := s.slowed.enter(account, s.limits.MaxSlowed, s.limits.MaxSlowedPerAccount); err != nil {
+		return err
 	}
+	defer s.slowed.leave(account)
 	return s.sleep(ctx, d)
+}
+
+// slowQueue counts the attempts waiting in a slow-down, in all and by
+// account. It is the instance's own: each instance has its places.
+type slowQueue struct {
+	mu        sync.Mutex
+	total     int
+	byAccount map[string]int
+}
+
+// enter takes a place for account, or refuses with a LimitError when the
+// queue (limit places) or the account's share of it (perAccount) is full.
+func (q *slowQueue) enter(account string, limit, perAccount int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	switch {
+	case q.total >= limit:
+		return apperr.Limit(msgHashBusy, 2*time.Second)
+	case q.byAccount[account] >= perAccount:
+		return apperr.Limit(msgAccountBusy, 2*time.Second)
+	}
+	if q.byAccount == nil {
+		q.byAccount = map[string]int{}
+	}
+	q.total++
+	q.byAccount[account]++
+	return nil
+}
+
+// leave gives back a place of account.
+func (q *slowQueue) leave(account string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.total--
+	if q.byAccount[account]--; q.byAccount[account] <= 0 {
+		delete(q.byAccount, account)
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -82,8 +82,8 @@ type Service struct {
 	hasher *auth.Hasher
 	now    func() time.Time
 	limits LoginLimits
-	// slowed holds a token per attempt waiting in a slow-down; sleep waits.
-	slowed chan struct{}
+	// slowed counts the attempts waiting in a slow-down; sleep waits.
+	slowed slowQueue
 	sleep  func(context.Context, time.Duration) error
 }
 
@@ -93,7 +93,10 @@ func New(s *store.Store, authz Authorizer, opts Options) *Service {
 	if svc.limits == (LoginLimits{}) {
 		svc.limits = DefaultLoginLimits()
 	}
-	svc.slowed = make(chan struct{}, max(svc.limits.MaxSlowed, 1))
+	svc.limits.MaxSlowed = max(svc.limits.MaxSlowed, 1)
+	if svc.limits.MaxSlowedPerAccount <= 0 {
+		svc.limits.MaxSlowedPerAccount = max(svc.limits.MaxSlowed/8, 1)
+	}
 	if svc.hasher == nil {
 		svc.hasher = auth.NewHasher()
 	}
