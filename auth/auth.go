@@ -28,9 +28,10 @@ import (
 type Hasher struct {
 	params *argon2id.Params
 	// slots holds a token per hash running; admitted one per hash running
-	// or waiting for a slot.
-	slots, admitted chan struct{}
-	wait            time.Duration
+	// or waiting for a slot; known one per CheckKnown running or waiting,
+	// which a flood of other checks cannot fill.
+	slots, admitted, known chan struct{}
+	wait                   time.Duration
 
 	dummyOnce sync.Once
 	dummy     string
@@ -74,13 +75,15 @@ func NewTestHasher() *Hasher {
 // concurrent hashes, lets at most queued more wait, each for at most wait.
 func (h *Hasher) WithLimits(concurrent, queued int, wait time.Duration) *Hasher {
 	concurrent = max(concurrent, 1)
-	return &Hasher{params: h.params, slots: make(chan struct{}, concurrent), admitted: make(chan struct{}, concurrent+max(queued, 0)), wait: wait}
+	return &Hasher{params: h.params, slots: make(chan struct{}, concurrent), admitted: make(chan struct{}, concurrent+max(queued, 0)),
+		known: make(chan struct{}, concurrent), wait: wait}
 }
 
-// acquire waits for a hashing slot; the returned function gives it back.
-func (h *Hasher) acquire(ctx context.Context) (func(), error) {
+// acquire waits for a hashing slot, admitted among the places of queue
+// (h.admitted, or h.known); the returned function gives both back.
+func (h *Hasher) acquire(ctx context.Context, queue chan struct{}) (func(), error) {
 	select {
-	case h.admitted <- struct{}{}:
+	case queue <- struct{}{}:
 	default:
 		return nil, ErrBusy
 	}
@@ -91,13 +94,13 @@ func (h *Hasher) acquire(ctx context.Context) (func(), error) {
 		return func() {
 			h.collect()
 			<-h.slots
-			<-h.admitted
+			<-queue
 		}, nil
 	case <-timer.C:
-		<-h.admitted
+		<-queue
 		return nil, ErrBusy
 	case <-ctx.Done():
-		<-h.admitted
+		<-queue
 		return nil, ctx.Err()
 	}
 }
@@ -137,7 +140,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if len(password) > MaxPasswordLength {
 		return "", ErrLongPassword
 	}
-	release, err := h.acquire(ctx)
+	release, err := h.acquire(ctx, h.admitted)
 	if err != nil {
 		return "", err
 	}
@@ -156,10 +159,23 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 // (one argon2id computation either way). It returns ErrBusy when too many
 // checks are running and waiting.
 func (h *Hasher) Check(ctx context.Context, password, hash string) (bool, error) {
+	return h.check(ctx, h.admitted, password, hash)
+}
+
+// CheckKnown is Check for a client the caller already knows (a browser
+// with a device cookie of the account): it waits among places of its own,
+// as many as run at once, so that a flood of Checks that fills the queue
+// does not refuse it. It still waits for a hash to end (at most the
+// Hasher's wait) and returns ErrBusy when its own places are taken.
+func (h *Hasher) CheckKnown(ctx context.Context, password, hash string) (bool, error) {
+	return h.check(ctx, h.known, password, hash)
+}
+
+func (h *Hasher) check(ctx context.Context, queue chan struct{}, password, hash string) (bool, error) {
 	if len(password) > MaxPasswordLength {
 		return false, nil
 	}
-	release, err := h.acquire(ctx)
+	release, err := h.acquire(ctx, queue)
 	if err != nil {
 		return false, err
 	}

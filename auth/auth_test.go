@@ -101,6 +101,54 @@ func TestHasherSheds(t *testing.T) {
 	}
 }
 
+// TestHasherKeepsPlacesForKnownClients: with every place of the queue
+// taken (a flood of logins), a check for a known browser (CheckKnown)
+// still waits for the running hash to end and runs, where Check is
+// refused at once; only its own places, once taken, refuse it.
+func TestHasherKeepsPlacesForKnownClients(t *testing.T) {
+	ctx := context.Background()
+	h := NewTestHasher().WithLimits(1, 1, 2*time.Second)
+	hash, err := h.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.slots <- struct{}{}
+	h.admitted <- struct{}{}
+	h.admitted <- struct{}{}
+	if _, err := h.Check(ctx, "correct horse battery", hash); !errors.Is(err, ErrBusy) {
+		t.Fatalf("check with a full queue: %v, want ErrBusy", err)
+	}
+	type result struct {
+		ok  bool
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ok, err := h.CheckKnown(ctx, "correct horse battery", hash)
+		done <- result{ok, err}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case r := <-done:
+		t.Fatalf("known check with a full queue: %v, %v before the running hash ended; want it to wait and run", r.ok, r.err)
+	default:
+	}
+	<-h.slots // the running hash ends
+	if r := <-done; !r.ok || r.err != nil {
+		t.Errorf("known check with a full queue: %v, %v; want true", r.ok, r.err)
+	}
+	h.slots <- struct{}{}
+	h.known <- struct{}{}
+	if _, err := h.CheckKnown(ctx, "correct horse battery", hash); !errors.Is(err, ErrBusy) {
+		t.Errorf("known check with its own places taken: %v, want ErrBusy", err)
+	}
+	<-h.known
+	<-h.slots
+	if len(h.known) != 0 || len(h.admitted) != 2 {
+		t.Errorf("places after the checks: %d known, %d admitted; want 0 and 2", len(h.known), len(h.admitted))
+	}
+}
+
 // TestHasherDummyOnce checks that an unknown account's check is one
 // comparison against a dummy hash made once, never a new hash per check.
 func TestHasherDummyOnce(t *testing.T) {
