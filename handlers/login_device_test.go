@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/people"
@@ -225,5 +228,74 @@ func testLoginFloodLeavesRoomForOtherAccounts(t *testing.T, e *env) {
 	}
 	for range 4 {
 		<-flood
+	}
+}
+
+// TestDeviceCookieAttributes: the device cookie is HttpOnly, SameSite
+// Strict and good for a year; over TLS (a trusted proxy that says https)
+// it is Secure and named __Host-portico_device, and a login carrying it
+// under that name is recognised as from a known browser.
+func TestDeviceCookieAttributes(t *testing.T) {
+	e := newFloodEnv(t, newEnv(t), 0)
+	e.user("alice", policy.RoleMember, "", "")
+	// login signs alice in, over TLS or not, with the cookies given, and
+	// returns the device cookie it set.
+	login := func(tls bool, cookies ...*http.Cookie) *http.Cookie {
+		t.Helper()
+		get := httptest.NewRequest("GET", "/login", nil)
+		if tls {
+			get.Header.Set("X-Forwarded-Proto", "https")
+		}
+		res, err := e.app.Test(get, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := newFormRequest("/login", url.Values{"_csrf": {d.Find(`meta[name="csrf-token"]`).AttrOr("content", "")},
+			"username": {"alice"}, "password": {testPassword}})
+		for _, c := range append(res.Cookies(), cookies...) {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+		if tls {
+			req.Header.Set("X-Forwarded-Proto", "https")
+		}
+		if res, err = e.app.Test(req, -1); err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login (TLS %v): status %d, want 303", tls, res.StatusCode)
+		}
+		for _, c := range res.Cookies() {
+			if strings.HasSuffix(c.Name, "portico_device") {
+				return c
+			}
+		}
+		t.Fatalf("login (TLS %v): no device cookie", tls)
+		return nil
+	}
+	plain := login(false)
+	if plain.Name != "portico_device" || !plain.HttpOnly || plain.SameSite != http.SameSiteStrictMode || plain.Secure || plain.Path != "/" {
+		t.Errorf("device cookie %s HttpOnly=%v SameSite=%v Secure=%v Path=%q, want portico_device, HttpOnly, Strict, not Secure without TLS, /",
+			plain.Name, plain.HttpOnly, plain.SameSite, plain.Secure, plain.Path)
+	}
+	if left := time.Until(plain.Expires); left < 364*24*time.Hour || left > 366*24*time.Hour {
+		t.Errorf("device cookie expires in %v, want a year", left)
+	}
+	if strings.Contains(e.logs.String(), "device_cookie=true") {
+		t.Fatal("a first login logged as from a known browser")
+	}
+	secure := login(true)
+	if secure.Name != "__Host-portico_device" || !secure.Secure || !secure.HttpOnly || secure.SameSite != http.SameSiteStrictMode {
+		t.Errorf("device cookie over TLS %s Secure=%v HttpOnly=%v SameSite=%v, want __Host-portico_device, Secure, HttpOnly, Strict",
+			secure.Name, secure.Secure, secure.HttpOnly, secure.SameSite)
+	}
+	login(true, secure)
+	if !strings.Contains(e.logs.String(), "device_cookie=true") {
+		t.Errorf("a login over TLS with the __Host- device cookie was not recognised; logs:\n%s", e.logs.String())
 	}
 }
