@@ -134,7 +134,7 @@ func (h *Handler) CreateAPI(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	in, f := apiFormInput(c)
 	var a *store.API
-	err := h.once(c, "", func(ctx context.Context) (string, error) {
+	err := h.once(c, "an API", "", func(ctx context.Context) (string, error) {
 		var err error
 		if a, err = h.life.CreateAPI(ctx, currentUser(c), t, in); err != nil {
 			return "", err

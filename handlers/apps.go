@@ -175,7 +175,7 @@ func (h *Handler) CreateAppPage(c *fiber.Ctx) error {
 		return err
 	}
 	var a *store.App
-	err = h.once(c, "", func(ctx context.Context) (string, error) {
+	err = h.once(c, "an app", "", func(ctx context.Context) (string, error) {
 		var err error
 		if a, err = h.subs.CreateApp(ctx, currentUser(c), t, in); err != nil {
 			return "", err

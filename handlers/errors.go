@@ -107,6 +107,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusUnauthorized {
 		return redirectToLogin(c)
 	}
+	if errors.As(err, new(*resentError)) {
+		c.Locals(noticeKey, nil) // msg says what the notice says: not twice
+	}
 	c.Status(status)
 	return h.render(c, errorpages.Error(h.page(c, http.StatusText(status), ""), status, http.StatusText(status), msg))
 }
@@ -121,7 +124,12 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	var nf *apperr.NotFoundError
 	var be *spec.BusyError
 	var le *apperr.LimitError
+	var re *resentError
 	switch {
+	case errors.As(err, &re):
+		// A form that does not show itself again: its message is this
+		// page's.
+		return fiber.StatusConflict, re.message(), nil
 	case errors.As(err, &le):
 		return fiber.StatusTooManyRequests, le.Reason, nil
 	case errors.As(err, &be):

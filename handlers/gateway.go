@@ -75,7 +75,7 @@ func (h *Handler) RegisterNode(c *fiber.Ctx) error {
 	in := control.NodeInput{Name: c.FormValue("name")}
 	var n *store.GatewayNode
 	var token string
-	err := h.once(c, "node's token", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a gateway node", "node's token", func(ctx context.Context) (string, error) {
 		var err error
 		if n, token, err = h.gw.RegisterNode(ctx, currentUser(c), in); err != nil {
 			return "", err
@@ -136,7 +136,7 @@ func (h *Handler) APIRegisterNode(c *fiber.Ctx) error {
 	}
 	var n *store.GatewayNode
 	var token string
-	err := h.once(c, "node's token", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a gateway node", "node's token", func(ctx context.Context) (string, error) {
 		var err error
 		if n, token, err = h.gw.RegisterNode(ctx, currentUser(c), control.NodeInput{Name: body.Name}); err != nil {
 			return "", err

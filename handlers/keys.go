@@ -117,7 +117,7 @@ func (h *Handler) APICreateKey(c *fiber.Ctx) error {
 	}
 	var k *store.APIKey
 	var key string
-	err := h.once(c, "API key", func(ctx context.Context) (string, error) {
+	err := h.once(c, "an API key", "API key", func(ctx context.Context) (string, error) {
 		var err error
 		if k, key, err = h.subs.IssueKey(ctx, currentUser(c), currentSubscription(c), subscriptions.KeyInput{Name: body.Name, ExpiresAt: body.ExpiresAt}); err != nil {
 			return "", err
@@ -148,7 +148,7 @@ func (h *Handler) APIRotateKey(c *fiber.Ctx) error {
 	}
 	var k *store.APIKey
 	var key string
-	err := h.once(c, "new API key", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a new API key in place of this one", "new API key", func(ctx context.Context) (string, error) {
 		var err error
 		if k, key, err = h.subs.RotateKey(ctx, currentUser(c), currentKey(c), currentSubscription(c), strconv.FormatInt(*body.GraceSeconds, 10)); err != nil {
 			return "", err
@@ -193,7 +193,7 @@ func (h *Handler) CreateKeyPage(c *fiber.Ctx) error {
 	in := subscriptions.KeyInput{Name: c.FormValue("name"), ExpiresAt: c.FormValue("expires_at")}
 	var k *store.APIKey
 	var key string
-	err := h.once(c, "API key", func(ctx context.Context) (string, error) {
+	err := h.once(c, "an API key", "API key", func(ctx context.Context) (string, error) {
 		var err error
 		if k, key, err = h.subs.IssueKey(ctx, currentUser(c), sub, in); err != nil {
 			return "", err
@@ -246,13 +246,20 @@ func (h *Handler) RotateKeyPage(c *fiber.Ctx) error {
 	old := subscriptions.Prefix(k.Kid)
 	var nk *store.APIKey
 	var key string
-	err := h.once(c, "new API key", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a new API key in place of this one", "new API key", func(ctx context.Context) (string, error) {
 		var err error
 		if nk, key, err = h.subs.RotateKey(ctx, currentUser(c), k, sub, grace); err != nil {
 			return "", err
 		}
 		return "/apps/" + sub.App.Slug, nil
 	})
+	if errors.As(err, new(*resentError)) {
+		// Sent again with another grace period: a key is replaced once, so
+		// this form cannot do anything more, and the page has no form for
+		// the replaced key to show again.
+		h.flash(c, "error", "This form was already sent once and replaced the key "+old+"… with a new one. Nothing was done this time: a key is replaced only once, so the grace period chosen now was not applied. To end the old key sooner, revoke it.")
+		return seeOther(c, "/apps/"+sub.App.Slug)
+	}
 	if fields, ok := fieldErrors(err); ok {
 		// The message is about the date when one was typed: it overrides
 		// the choice.

@@ -7,14 +7,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/views/components"
+	"github.com/portico-dev/portico/views/layout"
 )
 
 // One-time form ids. Every form that creates something carries a hidden
@@ -27,6 +31,16 @@ import (
 // nothing: it is sent to what the first one created, with a message that
 // says so. What was shown only once (a key, a token, a password) is not
 // shown again. Used ids are forgotten after a day (housekeeping).
+//
+// The id is recorded with a digest of the form's content (formDigest): its
+// fields by name with their values, files by content. The same id sent
+// with other values is not a repeat: the user went back to the form (the
+// browser keeps its id), changed it and sent it to create a second thing.
+// That creates nothing either, but the form comes back with the values
+// sent, a new id and a message saying what the first sending created:
+// sent as it comes back, it creates. A double click sends the same values
+// twice, so it is still a repeat. An id recorded without a digest (before
+// the portal kept them) is a repeat whatever the values, as it was.
 //
 // A form without an id (a page rendered before the portal had them, a
 // script posting the form) creates as before: the id guards against
@@ -71,13 +85,34 @@ func (e *submittedError) message() string {
 	return msg
 }
 
+// resentError answers a create form sent again with its one-time id but
+// other values: nothing was created; the first sending created what (with
+// its article: "a team") at location. Handlers take it for a form to show
+// again with the values sent (fieldErrors), once put the message on the
+// page (notice).
+type resentError struct {
+	what     string
+	location string
+}
+
+func (e *resentError) Error() string { return "form sent again with other values" }
+
+// message tells the user what happened and what to do.
+func (e *resentError) message() string {
+	return "This form was already sent once and created " + e.what + ". Nothing was created this time: the values below are not the ones sent then (the form was changed after going back to it). Check them and send it again to create one more."
+}
+
 // once runs create, which creates what the form asks for and returns the
 // path of its page, at most once per one-time form id: when the form's id
-// was used already, it returns a *submittedError (handleError sends the
-// browser to the first creation) and does not call create. shownOnce names
-// the secret the creation shows only once ("" when none). create must use
-// the context it is given, which joins the transaction that records the id.
-func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.Context) (string, error)) error {
+// was used already with the same content, it returns a *submittedError
+// (handleError sends the browser to the first creation) and does not call
+// create; with other content, it returns a *resentError and puts its
+// message on the page, for the handler to show the form again (fieldErrors
+// takes it for a form error). what names what the form creates, with its
+// article ("a team"); shownOnce names the secret the creation shows only
+// once ("" when none). create must use the context it is given, which
+// joins the transaction that records the id.
+func (h *Handler) once(c *fiber.Ctx, what, shownOnce string, create func(ctx context.Context) (string, error)) error {
 	key, request, err := onceKey(c)
 	if err != nil {
 		return err
@@ -90,19 +125,29 @@ func (h *Handler) once(c *fiber.Ctx, shownOnce string, create func(ctx context.C
 	if err != nil {
 		return err
 	}
-	if done != nil {
-		if done.RequestHash != "" && done.RequestHash != request {
+	if done == nil {
+		return nil
+	}
+	if done.RequestHash != "" && done.RequestHash != request {
+		if forPrograms(c.Path()) {
 			return clientError(fiber.StatusUnprocessableEntity, "This Idempotency-Key was already used with another request (another method, path or body): nothing was created. Send a new key for a new request; a retry must send the same request again.")
 		}
-		return &submittedError{location: done.Location, shownOnce: shownOnce}
+		re := &resentError{what: what, location: done.Location}
+		n := layout.Flash{Kind: "error", Message: re.message()}
+		if h.reachable(c, done.Location) {
+			n.Link, n.LinkText = done.Location, "Open what it created"
+		}
+		notice(c, n)
+		return re
 	}
-	return nil
+	return &submittedError{location: done.Location, shownOnce: shownOnce}
 }
 
 // onceKey is the hash under which the request's one-time id is recorded:
 // the form's id with the session, or the JSON API's Idempotency-Key with
-// the user; "" when the request has none. For an Idempotency-Key, request
-// is the hash of the request it came with (requestHash); "" for a form.
+// the user; "" when the request has none. request is the hash of what came
+// with it: the request for an Idempotency-Key (requestHash), the form's
+// content for a form's id (formDigest).
 func onceKey(c *fiber.Ctx) (key, request string, err error) {
 	var bound string
 	if forPrograms(c.Path()) {
@@ -124,6 +169,9 @@ func onceKey(c *fiber.Ctx) (key, request string, err error) {
 			return "", "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
 		}
 		bound = "portico form id\x00" + csrfBinding(c) + "\x00" + id
+		if request, err = formDigest(c); err != nil {
+			return "", "", err
+		}
 	}
 	sum := sha256.Sum256([]byte(bound))
 	return hex.EncodeToString(sum[:]), request, nil
@@ -147,6 +195,94 @@ func requestHash(c *fiber.Ctx) string {
 	h.Write([]byte("portico request\x00" + c.Method() + " " + c.Path() + "\x00"))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// formDigest is the SHA-256 (hex) of the form's content in a canonical
+// form: its fields sorted by name, each with its values in the order sent,
+// a file by its name and the SHA-256 of its content. Left out: the CSRF
+// token and the one-time id (not content), and any field whose name says
+// it holds a secret (secretField): a password is never stored, nor any
+// digest of it. Even keyed (an HMAC with the portal's CSRF key), a digest
+// of a password can be tried against guesses by whoever reads the
+// database, where that key is kept too; and a password is not what tells
+// two creations apart (their names are). No create form has one today.
+func formDigest(c *fiber.Ctx) (string, error) {
+	fields := map[string][]string{}
+	var files map[string][]*multipart.FileHeader
+	if strings.HasPrefix(strings.ToLower(string(c.Request().Header.ContentType())), fiber.MIMEMultipartForm) {
+		form, err := c.MultipartForm()
+		if err != nil {
+			return "", clientError(fiber.StatusBadRequest, "The form could not be read. Go back, reload the page and try again.")
+		}
+		fields, files = form.Value, form.File
+	} else {
+		for k, v := range c.Request().PostArgs().All() {
+			fields[string(k)] = append(fields[string(k)], string(v))
+		}
+	}
+	names := make([]string, 0, len(fields)+len(files))
+	for name := range fields {
+		names = append(names, name)
+	}
+	for name := range files {
+		if _, ok := fields[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	h := sha256.New()
+	field := func(s string) { // length-prefixed: no two contents write the same bytes
+		h.Write(strconv.AppendInt(nil, int64(len(s)), 10))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+	}
+	h.Write([]byte("portico form content\x00"))
+	for _, name := range names {
+		if name == csrfField || name == components.FormIDField || secretField(name) {
+			continue
+		}
+		field(name)
+		field(strconv.Itoa(len(fields[name])))
+		for _, v := range fields[name] {
+			field(v)
+		}
+		field(strconv.Itoa(len(files[name])))
+		for _, fh := range files[name] {
+			sum, err := fileDigest(fh)
+			if err != nil {
+				return "", err
+			}
+			field(fh.Filename)
+			field(sum)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fileDigest is the SHA-256 (hex) of an uploaded file's content.
+func fileDigest(fh *multipart.FileHeader) (string, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return "", fmt.Errorf("read upload: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read upload: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// secretField reports whether a form field's name says it holds a secret
+// (a password, a token), which formDigest leaves out.
+func secretField(name string) bool {
+	name = strings.ToLower(name)
+	for _, s := range []string{"password", "passwd", "passphrase", "secret", "token", "credential"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // validIdempotencyKey reports whether key may be an Idempotency-Key: 1 to

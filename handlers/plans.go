@@ -218,7 +218,7 @@ func (h *Handler) CreatePlan(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	in, f := planFormInput(c)
 	var p *store.Plan
-	err := h.once(c, "", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a plan", "", func(ctx context.Context) (string, error) {
 		var err error
 		if p, err = h.subs.CreatePlan(ctx, currentUser(c), a, in); err != nil {
 			return "", err

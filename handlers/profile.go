@@ -153,7 +153,7 @@ func (h *Handler) renderChoosePassword(c *fiber.Ctx, f profile.PasswordForm) err
 func (h *Handler) CreateToken(c *fiber.Ctx) error {
 	in := people.TokenInput{Name: c.FormValue("name"), ExpiresDays: c.FormValue("expires_days")}
 	var token string
-	err := h.once(c, "token", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a personal access token", "token", func(ctx context.Context) (string, error) {
 		var err error
 		if token, err = h.people.CreateToken(ctx, currentUser(c), in); err != nil {
 			return "", err

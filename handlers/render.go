@@ -29,7 +29,7 @@ func (h *Handler) render(c *fiber.Ctx, comp templ.Component) error {
 
 // page fills the layout's view of the request.
 func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
-	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: takeFlashes(c)}
+	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: append(takeFlashes(c), local[[]layout.Flash](c, noticeKey)...)}
 	if u := currentUser(c); u != nil {
 		p.User = &layout.User{Username: u.Username, DisplayName: u.Name(),
 			SeesUsers: h.can(c, policy.OrgDomain, "users", "read"), SeesAudit: h.can(c, policy.OrgDomain, "audit", "read"),
@@ -65,6 +65,9 @@ const (
 	subscriptionKey
 	keyLocal
 	requestIDKey
+	// noticeKey holds the messages for the top of the page this request
+	// renders (notice).
+	noticeKey
 )
 
 // local returns the request-scoped value under k, or T's zero value.
@@ -131,6 +134,12 @@ func readFlashes(c *fiber.Ctx) []layout.Flash {
 		}
 	}
 	return out
+}
+
+// notice puts a message at the top of the page this request renders (a
+// flash is for the next page, after a redirect).
+func notice(c *fiber.Ctx, f layout.Flash) {
+	c.Locals(noticeKey, append(local[[]layout.Flash](c, noticeKey), f))
 }
 
 // takeFlashes returns the queued messages and clears them: each is shown once.

@@ -465,7 +465,7 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 		} else if terr != nil {
 			return terr
 		}
-		err = h.once(c, "", func(ctx context.Context) (string, error) {
+		err = h.once(c, "a subscription", "", func(ctx context.Context) (string, error) {
 			var err error
 			if sub, err = h.subs.SubscribeNewApp(ctx, u, t, subscriptions.AppInput{Slug: f.AppSlug, Name: f.AppName}, in); err != nil {
 				return "", err
@@ -480,7 +480,7 @@ func (h *Handler) Subscribe(c *fiber.Ctx) error {
 		} else if aerr != nil {
 			return aerr
 		}
-		err = h.once(c, "", func(ctx context.Context) (string, error) {
+		err = h.once(c, "a subscription", "", func(ctx context.Context) (string, error) {
 			var err error
 			if sub, err = h.subs.Subscribe(ctx, u, app, in); err != nil {
 				return "", err

@@ -46,7 +46,7 @@ func (h *Handler) NewTeam(c *fiber.Ctx) error {
 func (h *Handler) CreateTeam(c *fiber.Ctx) error {
 	in := people.TeamInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description")}
 	var t *store.Team
-	err := h.once(c, "", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a team", "", func(ctx context.Context) (string, error) {
 		var err error
 		if t, err = h.people.CreateTeam(ctx, currentUser(c), in); err != nil {
 			return "", err
@@ -114,7 +114,7 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	t := currentTeam(c)
 	username, role := c.FormValue("username"), c.FormValue("role")
-	err := h.once(c, "", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a team membership", "", func(ctx context.Context) (string, error) {
 		_, err := h.people.SetMember(ctx, currentUser(c), t, people.MemberInput{Username: username, Role: role})
 		return "/teams/" + t.Slug, err
 	})

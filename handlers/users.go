@@ -59,7 +59,7 @@ func (h *Handler) CreateUser(c *fiber.Ctx) error {
 	in := people.UserInput{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"), OrgRole: c.FormValue("org_role")}
 	var u *store.User
 	var password string
-	err := h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a user", "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if u, password, err = h.people.CreateUser(ctx, currentUser(c), in); err != nil {
 			return "", err
@@ -127,7 +127,7 @@ func (h *Handler) ResetUserPassword(c *fiber.Ctx) error {
 		return err
 	}
 	var password string
-	err = h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+	err = h.once(c, "a new one-time password", "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if password, err = h.people.ResetPassword(ctx, currentUser(c), u); err != nil {
 			return "", err
@@ -142,7 +142,9 @@ func (h *Handler) ResetUserPassword(c *fiber.Ctx) error {
 }
 
 // fieldErrors extracts field errors from a validation error, for forms to
-// re-render with their messages.
+// re-render with their messages. A create form sent again with other
+// values (*resentError) is shown again too, with no field in error: its
+// message is at the top of the page.
 func fieldErrors(err error) (map[string]string, bool) {
 	var ue *userError
 	if errors.As(err, &ue) && ue.fields != nil {
@@ -151,6 +153,10 @@ func fieldErrors(err error) (map[string]string, bool) {
 	var ie *apperr.InputError
 	if errors.As(err, &ie) {
 		return ie.Fields, true
+	}
+	var re *resentError
+	if errors.As(err, &re) {
+		return map[string]string{}, true
 	}
 	return nil, false
 }
@@ -182,7 +188,7 @@ func (h *Handler) APICreateUser(c *fiber.Ctx) error {
 	}
 	var u *store.User
 	var password string
-	err := h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+	err := h.once(c, "a user", "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if u, password, err = h.people.CreateUser(ctx, currentUser(c), people.UserInput(body)); err != nil {
 			return "", err
@@ -244,7 +250,7 @@ func (h *Handler) APIResetUserPassword(c *fiber.Ctx) error {
 		return err
 	}
 	var password string
-	err = h.once(c, "user's one-time password", func(ctx context.Context) (string, error) {
+	err = h.once(c, "a new one-time password", "user's one-time password", func(ctx context.Context) (string, error) {
 		var err error
 		if password, err = h.people.ResetPassword(ctx, currentUser(c), u); err != nil {
 			return "", err

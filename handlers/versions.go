@@ -156,7 +156,7 @@ func (h *Handler) CreateVersion(c *fiber.Ctx) error {
 	in, err := specUpload(c)
 	var v *store.APIVersion
 	if err == nil {
-		err = h.once(c, "", func(ctx context.Context) (string, error) {
+		err = h.once(c, "a version", "", func(ctx context.Context) (string, error) {
 			var err error
 			if v, err = h.life.CreateVersion(ctx, currentUser(c), a, f.Version, in.data); err != nil {
 				return "", err

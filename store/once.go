@@ -18,8 +18,10 @@ type FormSubmission struct {
 	KeyHash  string `bun:"key_hash,pk"`
 	UserID   int64  `bun:"user_id"`
 	Location string `bun:"location"`
-	// RequestHash is the hash of the request the key came with (the JSON
-	// API's Idempotency-Key: its method, path and body); "" for a form.
+	// RequestHash is the hash of what the key came with: the request for
+	// the JSON API's Idempotency-Key (its method, path and body), the
+	// form's content for a form's one-time id; "" for a key recorded
+	// before the portal kept them (NULL).
 	RequestHash string    `bun:"request_hash,nullzero"`
 	CreatedAt   time.Time `bun:"created_at"`
 }
@@ -113,8 +115,8 @@ func (o *onceTx) runInTx(ctx context.Context, s *Store, fn func(ctx context.Cont
 // the use committed before, and its first RunInTx fails (writing nothing)
 // when it commits while this one runs. create must not call RunInTx from
 // several goroutines at once. requestHash, when not "", is recorded with
-// the key: the caller compares it with the one of the earlier submission
-// Once returns.
+// the key (the hash of the request or of the form's content): the caller
+// compares it with the one of the earlier submission Once returns.
 func (s *Store) Once(ctx context.Context, keyHash string, userID int64, requestHash string, create func(ctx context.Context) (string, error)) (*FormSubmission, error) {
 	// A repeat after the first committed (the common case) does not run
 	// the creation, whose checks would see what the first created.

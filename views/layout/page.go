@@ -61,4 +61,8 @@ func (u *User) Initials() string {
 type Flash struct {
 	Kind    string // "success", "error" or "info"
 	Message string
+	// Link, a path of the portal, follows the message as LinkText; never
+	// from the flash cookie (a message for the page being rendered only).
+	Link     string `json:"-"`
+	LinkText string `json:"-"`
 }
