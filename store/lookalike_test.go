@@ -101,3 +101,53 @@ func TestTeamLookalikeReadUsesItsIndex(t *testing.T) {
 		t.Errorf("plan %q, want the name_key index and no scan of the teams", got)
 	}
 }
+
+// TestTeamLookalikeAfterOlderInstanceRename: a team renamed by an instance
+// that does not know name_key (plain SQL, which leaves the key of the old
+// name) gets its right lookalike label: after the maintenance pass
+// (RefreshTeamNameKeys, also run by Migrate) where its new name reads like
+// another's, and at once where its stale key would make a lookalike of a
+// team it no longer reads like.
+func TestTeamLookalikeAfterOlderInstanceRename(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		db := s.DB()
+		teams := []*store.Team{{Slug: "search", Name: "Search"}, {Slug: "payments", Name: "Payments"},
+			{Slug: "ops", Name: "Ops"}, {Slug: "ops-eu", Name: "ops\u200b"}}
+		for _, tm := range teams {
+			if err := s.CreateTeam(ctx, db, tm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		has := func(slug string) bool {
+			t.Helper()
+			fresh, err := s.TeamBySlug(ctx, slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alike, err := s.TeamHasLookalike(ctx, fresh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return alike
+		}
+		// An older instance renames payments to a name that reads like
+		// Search's...
+		if _, err := db.ExecContext(ctx, "UPDATE teams SET name = ? WHERE slug = 'payments'", "ＳＥＡＲＣＨ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !has("search") || !has("payments") {
+			t.Errorf("after payments renamed ＳＥＡＲＣＨ by plain SQL, and Migrate: Search has a lookalike %v, payments %v; want true, true", has("search"), has("payments"))
+		}
+		// ... and ops-eu away from Ops.
+		if _, err := db.ExecContext(ctx, "UPDATE teams SET name = 'Ops Europe' WHERE slug = 'ops-eu'"); err != nil {
+			t.Fatal(err)
+		}
+		if has("ops") || has("ops-eu") {
+			t.Errorf("after ops-eu renamed Ops Europe by plain SQL: Ops has a lookalike %v, ops-eu %v; want false, false", has("ops"), has("ops-eu"))
+		}
+	})
+}

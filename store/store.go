@@ -322,7 +322,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		names = append(names, mg.Name+"_"+mg.Comment)
 	}
 	// What SQL cannot compute for the rows a migration found.
-	if err := s.fillTeamNameKeys(context.WithoutCancel(ctx)); err != nil {
+	if _, err := s.RefreshTeamNameKeys(context.WithoutCancel(ctx)); err != nil {
 		return names, err
 	}
 	return names, nil

@@ -19,8 +19,12 @@ type Team struct {
 	Name        string `bun:"name"`
 	Description string `bun:"description"`
 	// NameKey is lookalike.Key(Name), set by CreateTeam and UpdateTeam:
-	// equal for two teams whose names read alike.
+	// equal for two teams whose names read alike. NameKeyOf is the name it
+	// was computed from: where it differs from Name (a rename by an
+	// instance older than the key), the key is stale until
+	// RefreshTeamNameKeys computes it again.
 	NameKey   string    `bun:"name_key,nullzero"`
+	NameKeyOf string    `bun:"name_key_of,nullzero"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
 }
@@ -58,7 +62,7 @@ type Membership struct {
 func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	now := s.now()
 	t.CreatedAt, t.UpdatedAt = now, now
-	t.NameKey = lookalike.Key(t.Name)
+	t.NameKey, t.NameKeyOf = lookalike.Key(t.Name), t.Name
 	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create team %q: %w", t.Slug, translate(err))
 	}
@@ -68,8 +72,8 @@ func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 // UpdateTeam saves the name and description of t.
 func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	t.UpdatedAt = s.now()
-	t.NameKey = lookalike.Key(t.Name)
-	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "description", "updated_at").WherePK().Exec(ctx)
+	t.NameKey, t.NameKeyOf = lookalike.Key(t.Name), t.Name
+	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "name_key_of", "description", "updated_at").WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
 	}
@@ -130,21 +134,31 @@ func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]strin
 
 // TeamHasLookalike reports whether another team's name reads like t's
 // (lookalike.Key): one read of the name_key index, whatever the number of
-// teams. A team whose key an older instance left NULL has it computed here.
+// teams. A key an older instance left NULL, or left stale by renaming the
+// team (name_key_of is not the name), is computed here from the name; a
+// stale key that hides a lookalike lasts until the next maintenance pass
+// (RefreshTeamNameKeys).
 func (s *Store) TeamHasLookalike(ctx context.Context, t *Team) (bool, error) {
 	key := lookalike.Key(t.Name)
 	var rows []struct {
-		Name    string `bun:"name"`
-		NameKey string `bun:"name_key,nullzero"`
+		Name      string `bun:"name"`
+		NameKey   string `bun:"name_key,nullzero"`
+		NameKeyOf string `bun:"name_key_of,nullzero"`
 	}
-	err := s.db.NewSelect().Model((*Team)(nil)).Column("name", "name_key").
+	err := s.db.NewSelect().Model((*Team)(nil)).Column("name", "name_key", "name_key_of").
 		Where("(name_key = ? OR name_key IS NULL) AND slug <> ?", key, t.Slug).
 		Limit(lookalikeReadLimit).Scan(ctx, &rows)
 	if err != nil {
 		return false, fmt.Errorf("lookalikes of team %q: %w", t.Slug, translate(err))
 	}
 	for _, r := range rows {
-		if r.NameKey == key || (r.NameKey == "" && lookalike.Key(r.Name) == key) {
+		if r.NameKey != "" && r.NameKeyOf == r.Name {
+			if r.NameKey == key {
+				return true, nil
+			}
+			continue
+		}
+		if lookalike.Key(r.Name) == key {
 			return true, nil
 		}
 	}
@@ -152,31 +166,49 @@ func (s *Store) TeamHasLookalike(ctx context.Context, t *Team) (bool, error) {
 }
 
 // lookalikeReadLimit bounds the rows TeamHasLookalike reads: the first
-// lookalike answers, and NULL keys last only until the next start fills
-// them (fillTeamNameKeys).
+// lookalike answers, and NULL keys last only until the next maintenance
+// pass fills them (RefreshTeamNameKeys).
 const lookalikeReadLimit = 100
 
-// fillTeamNameKeys sets the name_key of the teams that have none: those
-// created before the column, or by an older instance during a rolling
-// upgrade. Run after the migrations; there is nothing to do on most starts.
-func (s *Store) fillTeamNameKeys(ctx context.Context) error {
+// TeamNameKeysInterval is how often each portal instance runs
+// RefreshTeamNameKeys: the longest a rename by an older instance leaves a
+// team's lookalike label wrong.
+const TeamNameKeysInterval = time.Minute
+
+// RefreshTeamNameKeys computes again the name_key of the teams whose key is
+// missing or stale: created before the column, or created or renamed by an
+// instance that does not know it (during a rolling upgrade), which leaves
+// name_key_of unlike the name. It returns how many keys it set. Migrate
+// runs it after the migrations, and each portal instance every
+// TeamNameKeysInterval; on most runs there is nothing to do. A team renamed
+// meanwhile is left to the next run.
+func (s *Store) RefreshTeamNameKeys(ctx context.Context) (int, error) {
+	done := 0
+	lastID := int64(0)
 	for {
 		var rows []struct {
 			ID   int64  `bun:"id"`
 			Name string `bun:"name"`
 		}
-		err := s.db.NewSelect().Model((*Team)(nil)).Column("id", "name").Where("name_key IS NULL").
+		err := s.db.NewSelect().Model((*Team)(nil)).Column("id", "name").
+			Where("name_key IS NULL OR name_key_of IS NULL OR name_key_of <> name").Where("id > ?", lastID).
 			OrderExpr("id").Limit(500).Scan(ctx, &rows)
 		if err != nil {
-			return fmt.Errorf("fill team name keys: %w", translate(err))
+			return done, fmt.Errorf("refresh team name keys: %w", translate(err))
 		}
 		if len(rows) == 0 {
-			return nil
+			return done, nil
 		}
 		for _, r := range rows {
-			if _, err := s.db.NewUpdate().Model((*Team)(nil)).Set("name_key = ?", lookalike.Key(r.Name)).
-				Where("id = ? AND name = ?", r.ID, r.Name).Exec(ctx); err != nil {
-				return fmt.Errorf("fill team name keys: %w", translate(err))
+			lastID = r.ID
+			res, err := s.db.NewUpdate().Model((*Team)(nil)).
+				Set("name_key = ?", lookalike.Key(r.Name)).Set("name_key_of = ?", r.Name).
+				Where("id = ? AND name = ?", r.ID, r.Name).Exec(ctx)
+			if err != nil {
+				return done, fmt.Errorf("refresh team name keys: %w", translate(err))
+			}
+			if n, err := res.RowsAffected(); err == nil {
+				done += int(n)
 			}
 		}
 	}

@@ -366,6 +366,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}()
 	go housekeeping(work, s, log)
 	go retireAtSunset(work, life, log)
+	go refreshTeamNameKeys(work, s, log)
 	go applySynonyms(work, life.NewSynonymsApplier(idx), log)
 	// Usage rollups: minutes to hours after 48 h, hours to days after 30
 	// days, deleted after 400 days; concurrent instances wait for each other.
@@ -488,6 +489,28 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// refreshTeamNameKeys computes again, every store.TeamNameKeysInterval, the
+// lookalike keys of the teams an older instance created or renamed during a
+// rolling upgrade (store.RefreshTeamNameKeys), so that their lookalike
+// labels come right without waiting for the next start. Every instance runs
+// it; two runs at once set the same keys.
+func refreshTeamNameKeys(ctx context.Context, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(store.TeamNameKeysInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := s.RefreshTeamNameKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Error("refresh team name keys", "err", err)
+		} else if n > 0 {
+			log.Info("refreshed team name keys", "count", n)
 		}
 	}
 }
