@@ -275,7 +275,8 @@ func (s *Service) saveReport(ctx context.Context, db bun.IDB, requestID int64, r
 
 // Review returns the judgement of a publication request: its stored report
 // (computed now when it has none, or when the request is open and the
-// version it is compared with changed since), judged by the org's rule set
+// version it is compared with changed since or an older gate computed it),
+// judged by the org's rule set
 // and the acceptances of its reviewers.
 func (s *Service) Review(ctx context.Context, r *store.PublicationRequest) (*Review, error) {
 	v := r.Version
@@ -324,15 +325,42 @@ func (s *Service) Review(ctx context.Context, r *store.PublicationRequest) (*Rev
 			}
 		}
 	}
+	// A report an older gate stored (spec.GateVersion) is computed again
+	// while the request is open, its acceptances carried to the findings
+	// as the gate names them now (spec.CarriedKeys). A closed request's
+	// report stays the record of what was decided on.
+	var older *spec.Report
+	if report != nil && report.Gate != spec.GateVersion && r.State == store.RequestOpen {
+		older, report, base = report, nil, nil
+	}
 	if report == nil {
 		if report, base, err = s.computeReport(ctx, v); err != nil {
 			return nil, err
 		}
+		var carried map[string]string
+		if older != nil {
+			accs, err := s.store.Acceptances(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			keys := make([]string, 0, len(accs))
+			for _, a := range accs {
+				keys = append(keys, a.FindingKey)
+			}
+			carried = spec.CarriedKeys(older, report, keys)
+		}
 		var remember func()
 		err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			var err error
-			remember, err = s.saveReport(ctx, tx, r.ID, report, base)
-			return err
+			if remember, err = s.saveReport(ctx, tx, r.ID, report, base); err != nil {
+				return err
+			}
+			for from, to := range carried {
+				if err := s.store.RekeyAcceptance(ctx, tx, r.ID, from, to); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, err

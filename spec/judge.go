@@ -15,15 +15,88 @@ import (
 // are applied when it is read (Judge), so that an org's rule set applies to
 // requests already open.
 type Report struct {
+	// Gate is the GateVersion that computed the report; 0 for a report
+	// stored before the stamp.
+	Gate       int       `json:"gate,omitempty"`
 	Validation []Finding `json:"validation"`
 	Lint       []Finding `json:"lint"`
 	// Diff is nil when there is no version to compare with.
 	Diff *DiffReport `json:"diff,omitempty"`
 }
 
+// GateVersion numbers what the gate finds: raise it with every change to
+// the findings a description or a comparison gives (a rule, a check, a
+// finding's operation, text or key, as when webhook findings were renamed
+// from "POST webhook:ev" to "webhook ev (POST)"), so that the reports
+// stored before are computed again (lifecycle.Service.Review).
+const GateVersion = 2
+
+// CarriedKeys maps each key of keys, keys of old's changes that next lacks,
+// to the key of next's change for the same finding, as a newer gate names
+// it: the same rule, old's text (which next may prefix with what it
+// concerns, "webhook ev (POST), in the payload …: "), and the same
+// operation where old names one (a webhook's "POST webhook:ev" being next's
+// "webhook ev (POST)"). A key is mapped only when exactly one change of
+// next fits; a finding whose rule changed (a webhook payload now judged as
+// a response) is another finding, and is not mapped.
+func CarriedKeys(old, next *Report, keys []string) map[string]string {
+	out := map[string]string{}
+	if old == nil || old.Diff == nil || next == nil || next.Diff == nil {
+		return out
+	}
+	have := map[string]bool{}
+	for _, c := range next.Diff.Changes {
+		have[c.Key] = true
+	}
+	for _, key := range keys {
+		if have[key] {
+			continue
+		}
+		i := slices.IndexFunc(old.Diff.Changes, func(c Change) bool { return c.Key == key })
+		if i < 0 {
+			continue
+		}
+		was := old.Diff.Changes[i]
+		found := ""
+		for _, c := range next.Diff.Changes {
+			if c.ID != was.ID || (c.Text != was.Text && !strings.HasSuffix(c.Text, ": "+was.Text)) || !sameOperation(was.Operation, c.Operation) {
+				continue
+			}
+			if found != "" {
+				found = ""
+				break
+			}
+			found = c.Key
+		}
+		if found != "" {
+			out[key] = found
+		}
+	}
+	return out
+}
+
+// sameOperation reports whether an older gate's operation was names what
+// now does: the same, none then, or an oasdiff webhook operation ("POST
+// webhook:ev") now the webhook's ("webhook ev (POST)", "webhook ev (POST,
+// PUT)").
+func sameOperation(was, now string) bool {
+	if was == "" || was == now {
+		return true
+	}
+	method, hook, ok := strings.Cut(was, " webhook:")
+	if !ok {
+		return false
+	}
+	rest, ok := strings.CutPrefix(now, "webhook "+hook+" (")
+	if !ok {
+		return false
+	}
+	return slices.Contains(strings.Split(strings.TrimSuffix(rest, ")"), ", "), method)
+}
+
 // NewReport computes the report of rev, compared with base when base is not nil.
 func NewReport(base, rev *Document) (*Report, error) {
-	r := &Report{Validation: slices.Clone(rev.Validation), Lint: Lint(rev)}
+	r := &Report{Gate: GateVersion, Validation: slices.Clone(rev.Validation), Lint: Lint(rev)}
 	if base != nil {
 		d, err := Diff(base, rev)
 		if err != nil {

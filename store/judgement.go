@@ -144,6 +144,21 @@ func (s *Store) AcceptFinding(ctx context.Context, db bun.IDB, a *FindingAccepta
 	return nil
 }
 
+// RekeyAcceptance moves a request's acceptance of the finding keyed from to
+// the key to, which a newer gate gives the same finding. Nothing moves when
+// there is no acceptance keyed from (moved meanwhile) or one keyed to
+// already.
+func (s *Store) RekeyAcceptance(ctx context.Context, db bun.IDB, requestID int64, from, to string) error {
+	_, err := db.NewUpdate().Model((*FindingAcceptance)(nil)).Set("finding_key = ?", to).
+		Where("request_id = ? AND finding_key = ?", requestID, from).
+		Where("NOT EXISTS (SELECT 1 FROM finding_acceptances AS o WHERE o.request_id = ? AND o.finding_key = ?)", requestID, to).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("carry acceptance %s: %w", from, translate(err))
+	}
+	return nil
+}
+
 // Acceptances returns the acceptances of a request, with who accepted.
 func (s *Store) Acceptances(ctx context.Context, requestID int64) ([]FindingAcceptance, error) {
 	var out []FindingAcceptance
