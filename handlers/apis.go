@@ -411,7 +411,7 @@ func (h *Handler) APICreateAPI(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	t, err := h.store.TeamBySlug(ctx, strings.TrimSpace(*body.Team))
 	if errors.Is(err, store.ErrNotFound) {
-		return clientError(fiber.StatusNotFound, fmt.Sprintf("There is no team %.80q.", strings.TrimSpace(*body.Team)))
+		return clientError(fiber.StatusNotFound, fmt.Sprintf("There is no team %s.", store.Echo(strings.TrimSpace(*body.Team), 80)))
 	}
 	if err != nil {
 		return err

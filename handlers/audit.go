@@ -129,7 +129,7 @@ func (h *Handler) APIListAudit(c *fiber.Ctx) error {
 		}
 	}
 	if c.Query("team") != "" && f.TeamID == 0 {
-		fields["team"] = fmt.Sprintf("There is no team %.80q.", c.Query("team"))
+		fields["team"] = fmt.Sprintf("There is no team %s.", store.Echo(c.Query("team"), 80))
 	}
 	if len(fields) > 0 {
 		return invalid(fields)

@@ -25,7 +25,7 @@ func TestAuditUnknownTeamEchoIsCut(t *testing.T) {
 		t.Fatalf("got errors %v, want one", body["errors"])
 	}
 	msg, _ := errs[0].(map[string]any)["message"].(string)
-	if want := fmt.Sprintf("There is no team %.80q.", team); msg != want {
+	if want := fmt.Sprintf("There is no team \u2068%.80q\u2069.", team); msg != want {
 		t.Errorf("got message of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 }
@@ -41,7 +41,7 @@ func TestCreateAPIUnknownTeamEchoIsCut(t *testing.T) {
 		t.Fatalf("got status %d (%v), want 404", res.StatusCode, body)
 	}
 	msg, _ := body["detail"].(string)
-	if want := fmt.Sprintf("There is no team %.80q.", team); msg != want || len(msg) > 200 {
+	if want := fmt.Sprintf("There is no team \u2068%.80q\u2069.", team); msg != want || len(msg) > 200 {
 		t.Errorf("got detail of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 }

@@ -40,7 +40,7 @@ func TestVersionEchoesAreCut(t *testing.T) {
 		t.Fatalf("API: got errors %.200v, want one", body["errors"])
 	}
 	msg, _ = errs[0].(map[string]any)["message"].(string)
-	if want := fmt.Sprintf("%.80q is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", long); msg != want {
+	if want := fmt.Sprintf("\u2068%.80q\u2069 is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", long); msg != want {
 		t.Errorf("API: got message of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 
@@ -49,7 +49,7 @@ func TestVersionEchoesAreCut(t *testing.T) {
 		t.Fatalf("unknown version: got status %d, want 404", res.StatusCode)
 	}
 	msg, _ = body["detail"].(string)
-	if want := fmt.Sprintf("API pets has no version %.80q.", long); msg != want {
+	if want := fmt.Sprintf("\u2068API pets\u2069 has no version \u2068%.80q\u2069.", long); msg != want {
 		t.Errorf("unknown version: got detail of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 }

@@ -431,7 +431,7 @@ func parseSunsetDate(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(pageDate, s)
 	if err != nil {
-		return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%.80q is not a date: use YYYY-MM-DD.", s)})
+		return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%s is not a date: use YYYY-MM-DD.", store.Echo(s, 80))})
 	}
 	return t, nil
 }
@@ -702,7 +702,7 @@ func (h *Handler) currentVersion(c *fiber.Ctx) (*store.APIVersion, error) {
 	}
 	v, err := h.life.VisibleVersion(c.UserContext(), currentUser(c), a, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, clientError(fiber.StatusNotFound, fmt.Sprintf("%s has no version %.80q.", a.Name, name))
+		return nil, clientError(fiber.StatusNotFound, fmt.Sprintf("%s has no version %s.", store.Isolate(a.Name), store.Echo(name, 80)))
 	}
 	return v, err
 }
@@ -826,7 +826,7 @@ func parseSunset(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%.80q is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", s)})
+	return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%s is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", store.Echo(s, 80))})
 }
 
 // APIDeprecateVersion announces a version's sunset.

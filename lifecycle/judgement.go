@@ -112,7 +112,7 @@ func checkRule(id, severity string) (ruleChange, map[string]string) {
 	}
 	info, known := spec.RuleByID(id)
 	if !known {
-		errs["rule"] = fmt.Sprintf("There is no rule %q.", id)
+		errs["rule"] = fmt.Sprintf("There is no rule %s.", store.Echo(id, store.MaxEcho))
 		return ruleChange{}, errs
 	}
 	severity = strings.TrimSpace(severity)

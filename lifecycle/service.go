@@ -159,7 +159,7 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 			continue
 		}
 		if !tagPattern.MatchString(t) {
-			errs["tags"] = fmt.Sprintf("Tag %.60q: use up to 40 lowercase letters, digits, spaces, dots, dashes or underscores.", t)
+			errs["tags"] = fmt.Sprintf("Tag %s: use up to 40 lowercase letters, digits, spaces, dots, dashes or underscores.", store.Echo(t, 60))
 			continue
 		}
 		seen[t] = true
@@ -176,7 +176,7 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 			continue
 		}
 		if !validUpstream(u) {
-			errs["upstreams"] = fmt.Sprintf("Upstream %.100q: use an absolute http:// or https:// URL of up to %d characters.", u, MaxUpstreamURL)
+			errs["upstreams"] = fmt.Sprintf("Upstream %s: use an absolute http:// or https:// URL of up to %d characters.", store.Echo(u, 100), MaxUpstreamURL)
 			continue
 		}
 		ups = append(ups, u)
@@ -297,7 +297,7 @@ func ParseVersion(v string) (*semver.Version, error) {
 	}
 	sv, err := semver.StrictNewVersion(v)
 	if err != nil {
-		return nil, apperr.Field("version", fmt.Sprintf("%q is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", v))
+		return nil, apperr.Field("version", fmt.Sprintf("%s is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-beta.1.", store.Echo(v, store.MaxEcho)))
 	}
 	return sv, nil
 }
@@ -445,7 +445,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		var ve *spec.ValidationError
 		if errors.As(err, &ve) {
-			return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description cannot be read; replace it before submitting: " + ve.Error()}
+			return nil, &TransitionError{Action: Submit, From: Draft, Reason: "The draft's description cannot be read; replace it before submitting: " + store.Isolate(ve.Error())}
 		}
 		return nil, err
 	}

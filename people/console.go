@@ -71,13 +71,13 @@ func (c *Console) CreateToken(ctx context.Context, username string, in TokenInpu
 	username = strings.ToLower(strings.TrimSpace(username))
 	u, err := c.s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", apperr.Field("username", fmt.Sprintf("There is no user %.80q.", username))
+		return "", apperr.Field("username", fmt.Sprintf("There is no user %s.", store.Echo(username, 80)))
 	}
 	if err != nil {
 		return "", err
 	}
 	if u.Disabled {
-		return "", apperr.Field("username", fmt.Sprintf("The user %.80q is disabled, and a disabled user's tokens are refused: an org admin enables them on the Users page first.", username))
+		return "", apperr.Field("username", fmt.Sprintf("The user %s is disabled, and a disabled user's tokens are refused: an org admin enables them on the Users page first.", store.Echo(username, 80)))
 	}
 	return c.s.createToken(ctx, c.a, u, in)
 }
@@ -91,7 +91,7 @@ func (c *Console) ResetPassword(ctx context.Context, username string) (*store.Us
 	username = strings.ToLower(strings.TrimSpace(username))
 	u, err := c.s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, "", apperr.Field("username", fmt.Sprintf("There is no user %.80q.", username))
+		return nil, "", apperr.Field("username", fmt.Sprintf("There is no user %s.", store.Echo(username, 80)))
 	}
 	if err != nil {
 		return nil, "", err

@@ -120,7 +120,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 		var err error
 		u, err = s.store.UserByUsername(ctx, in.Username)
 		if errors.Is(err, store.ErrNotFound) {
-			errs["username"] = fmt.Sprintf("There is no user %q.", in.Username)
+			errs["username"] = fmt.Sprintf("There is no user %s.", store.Echo(in.Username, store.MaxEcho))
 		} else if err != nil {
 			return false, err
 		}

@@ -47,7 +47,7 @@ func (in *UserInput) normalize() map[string]string {
 	if !usernamePattern.MatchString(in.Username) {
 		errs["username"] = msgUsername
 	} else if isConsoleName(in.Username) {
-		errs["username"] = fmt.Sprintf("%q names the portal's own entries in the audit log (the CLI, the system, the demo data): choose another username.", in.Username)
+		errs["username"] = fmt.Sprintf("%s names the portal's own entries in the audit log (the CLI, the system, the demo data): choose another username.", store.Echo(in.Username, store.MaxEcho))
 	}
 	profileErrors(&in.DisplayName, &in.Email, errs)
 	if !policy.ValidOrgRole(in.OrgRole) {

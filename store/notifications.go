@@ -40,6 +40,19 @@ func Isolate(s string) string {
 	return "\u2068" + s + "\u2069"
 }
 
+// MaxEcho is how many characters of an input a refusal quotes back, unless
+// it says otherwise.
+const MaxEcho = 80
+
+// Echo quotes an input echoed back in a refusal ("There is no user
+// "…"."): cut to its first max characters, Go-escaped (%.80q), and
+// isolated with its quotes as Isolate does a name, so that a right-to-left
+// input does not reorder the sentence. The page shows it in a <bdi>; the
+// JSON API and the CLI pass the marks on.
+func Echo(s string, max int) string {
+	return Isolate(fmt.Sprintf("%.*q", max, s))
+}
+
 // Notify stores one notification per user, skipping duplicates in userIDs.
 func (s *Store) Notify(ctx context.Context, db bun.IDB, userIDs []int64, kind, message, link string) error {
 	seen := map[int64]bool{}

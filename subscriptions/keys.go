@@ -284,7 +284,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 		t, ok := parseWhen(in.ExpiresAt)
 		switch {
 		case !ok:
-			errs["expires_at"] = fmt.Sprintf("%q is not a date: use YYYY-MM-DD or an RFC 3339 time.", in.ExpiresAt)
+			errs["expires_at"] = fmt.Sprintf("%s is not a date: use YYYY-MM-DD or an RFC 3339 time.", store.Echo(in.ExpiresAt, store.MaxEcho))
 		case !t.After(now):
 			errs["expires_at"] = "The expiry must be in the future."
 		case t.After(latestExpiry(in.ExpiresAt, now)):
@@ -392,7 +392,7 @@ func parseGrace(grace string, now time.Time) (time.Time, error) {
 			limit = limit.UTC().Truncate(24 * time.Hour).Add(24*time.Hour - time.Second)
 		}
 	} else {
-		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%.40q is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", grace))
+		return time.Time{}, apperr.Field("grace", fmt.Sprintf("%s is neither seconds nor a date (YYYY-MM-DD or RFC 3339).", store.Echo(grace, 40)))
 	}
 	if !end.After(now) || end.After(limit) {
 		return time.Time{}, apperr.Field("grace", "The grace period must end in the future and within 30 days.")

@@ -128,7 +128,7 @@ func (s *Service) CreatePlan(ctx context.Context, actor *store.User, a *store.AP
 		return s.gatewayChanged(ctx, tx, a.Slug)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, apperr.Field("slug", fmt.Sprintf("%s has a plan %q already.", store.Isolate(a.Name), p.Slug))
+		return nil, apperr.Field("slug", fmt.Sprintf("%s has a plan %s already.", store.Isolate(a.Name), store.Echo(p.Slug, store.MaxEcho)))
 	}
 	if err != nil {
 		return nil, err

@@ -147,7 +147,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	}
 	a, err := s.life.VisibleAPI(ctx, actor, in.API)
 	if errors.Is(err, store.ErrNotFound) {
-		errs["api"] = fmt.Sprintf("There is no API %q.", in.API)
+		errs["api"] = fmt.Sprintf("There is no API %s.", store.Echo(in.API, store.MaxEcho))
 		return nil, apperr.Invalid(errs)
 	}
 	if err != nil {
@@ -171,7 +171,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	if in.Plan == "" {
 		errs["plan"] = "Choose a plan."
 	} else if p, err := s.store.PlanBySlug(ctx, a.ID, in.Plan); errors.Is(err, store.ErrNotFound) {
-		errs["plan"] = fmt.Sprintf("%s has no plan %q.", store.Isolate(a.Name), in.Plan)
+		errs["plan"] = fmt.Sprintf("%s has no plan %s.", store.Isolate(a.Name), store.Echo(in.Plan, store.MaxEcho))
 	} else if err != nil {
 		return nil, err
 	} else if !p.Open {
@@ -183,7 +183,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	if in.Major != "" && errs["major"] == "" { // a too long one was refused above
 		m, err := strconv.Atoi(in.Major)
 		if err != nil || m < 0 || m > gateway.MaxMajor {
-			errs["major"] = fmt.Sprintf("%q is not a major version: give a whole number from 0 to %d, such as 1, 2 or 20210109.", in.Major, gateway.MaxMajor)
+			errs["major"] = fmt.Sprintf("%s is not a major version: give a whole number from 0 to %d, such as 1, 2 or 20210109.", store.Echo(in.Major, store.MaxEcho), gateway.MaxMajor)
 		}
 		major = m
 	}

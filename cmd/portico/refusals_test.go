@@ -118,6 +118,9 @@ func (p *portal) form(path string, form url.Values) (int, map[string]string) {
 	}
 	fields := map[string]string{}
 	d.Find(`[data-testid^="error-"]`).Each(func(_ int, s *goquery.Selection) {
+		// The page shows each run the service marked (store.Isolate) in
+		// a <bdi>: put the marks back, to compare with the CLI's text.
+		s.Find("bdi").Each(func(_ int, b *goquery.Selection) { b.SetText("\u2068" + b.Text() + "\u2069") })
 		fields[strings.TrimPrefix(s.AttrOr("data-testid", ""), "error-")] = strings.TrimSpace(s.Text())
 	})
 	return res.StatusCode, fields

@@ -55,7 +55,7 @@ func TestUserResetPasswordCommand(t *testing.T) {
 
 	e, _, _ = testEnv(vars, "")
 	err = runEnv(ctx, []string{"user", "reset-password", "--username", "ghost"}, e)
-	if err == nil || !strings.Contains(err.Error(), `--username: There is no user "ghost".`) {
+	if err == nil || !strings.Contains(err.Error(), "--username: There is no user \u2068\"ghost\"\u2069.") {
 		t.Errorf("reset of an unknown user: %v", err)
 	}
 	e, _, _ = testEnv(vars, "")

@@ -337,7 +337,7 @@ func TestTeamCommands(t *testing.T) {
 		{"", []string{"team", "member", "--team", "nope", "--username", "alice", "--role", "viewer"}, "", `there is no team "nope" (--team)`},
 		{"", []string{"team", "member", "--username", "alice", "--role", "viewer"}, "", "team member needs --team SLUG"},
 		{"", []string{"token", "create", "--username", "alice", "--expires-days", "0"}, "", "--expires-days: Enter a number of days from 1 to 3650"},
-		{"", []string{"token", "create", "--username", "ghost"}, "", `--username: There is no user "ghost".`},
+		{"", []string{"token", "create", "--username", "ghost"}, "", "--username: There is no user \u2068\"ghost\"\u2069."},
 	}
 	for _, st := range steps {
 		out, err := run(st.stdin, st.args...)

@@ -146,7 +146,7 @@ func (s *Service) registerNode(ctx context.Context, a actor, in NodeInput) (*sto
 		return s.store.GatewayChanged(ctx, tx, "")
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, "", apperr.Field("name", fmt.Sprintf("A node named %q is registered already; revoke it first or choose another name.", in.Name))
+		return nil, "", apperr.Field("name", fmt.Sprintf("A node named %s is registered already; revoke it first or choose another name.", store.Echo(in.Name, store.MaxEcho)))
 	}
 	if err != nil {
 		return nil, "", err
@@ -178,7 +178,7 @@ func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) er
 		return s.store.Wake(ctx, tx, store.WakeGateway)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return apperr.NotFound(fmt.Sprintf("There is no registered gateway node %q.", name))
+		return apperr.NotFound(fmt.Sprintf("There is no registered gateway node %s.", store.Echo(name, store.MaxEcho)))
 	}
 	if err != nil {
 		return err
@@ -297,11 +297,11 @@ func (in *SettingsInput) normalize() (settings, error) {
 		u, err := gateway.ParseTarget(t)
 		switch {
 		case err != nil:
-			errs["targets"] = fmt.Sprintf("Target %.100q: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", t, err)
+			errs["targets"] = fmt.Sprintf("Target %s: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", store.Echo(t, 100), err)
 		case len(out.targets) > 0 && (u.Scheme != scheme || u.Path != path):
 			errs["targets"] = "Targets are replicas of one service: give them the same scheme and path, differing in host or port."
 		case hosts[u.Host]:
-			errs["targets"] = fmt.Sprintf("Target host %q is listed twice.", u.Host)
+			errs["targets"] = fmt.Sprintf("Target host %s is listed twice.", store.Echo(u.Host, store.MaxEcho))
 		}
 		if err != nil || errs["targets"] != "" {
 			break
