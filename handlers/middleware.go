@@ -126,6 +126,12 @@ func (h *Handler) authenticate(r Route) fiber.Handler {
 				return err
 			}
 		} else {
+			// A browser page is the user's own (their teams, apps and
+			// keys, the CSRF token of their session), and so is a
+			// fragment htmx asks for: no cache keeps it, so that after a
+			// logout Back does not show it from the browser's cache, nor
+			// a shared cache to someone else.
+			c.Set(fiber.HeaderCacheControl, "no-store")
 			if err := h.authenticateSession(c); err != nil {
 				return err
 			}
