@@ -110,8 +110,25 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, new(*resentError)) {
 		c.Locals(noticeKey, nil) // msg says what the notice says: not twice
 	}
+	if fragmentRequest(c) {
+		// The error page takes the place of the page's content: in the
+		// fragment's place it would nest a second page (top bar and all),
+		// and where the element asked for takes a part of the answer
+		// (hx-select) it would leave nothing, the fragment gone without a
+		// word.
+		c.Set("HX-Retarget", "#main")
+		c.Set("HX-Reswap", "outerHTML")
+		c.Set("HX-Reselect", "#main")
+	}
 	c.Status(status)
 	return h.render(c, errorpages.Error(h.page(c, http.StatusText(status), ""), status, http.StatusText(status), msg))
+}
+
+// fragmentRequest reports whether c is an htmx request for a part of a page
+// (search as you type, a facet's filter box), not a boosted link or form nor
+// the restoring of a page from history, which swap the whole body.
+func fragmentRequest(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true" && c.Get("HX-History-Restore-Request") != "true"
 }
 
 func classify(err error) (status int, msg string, fields map[string]string) {

@@ -244,6 +244,12 @@
     var elt = detail.requestConfig && detail.requestConfig.elt;
     var target = detail.target || document;
     var wholePage = detail.boosted && target === document.body;
+    if (detail.xhr && detail.xhr.getResponseHeader("HX-Retarget") === "#main") {
+      // An error page in place of the page's content (a fragment's request refused): the focus goes to what it says,
+      // as for a new page; the element that had it (a search box) is gone.
+      focusNewPage(document.getElementById("main") || document);
+      return;
+    }
     if (elt instanceof Element && elt.tagName === "FORM") {
       focusFirstInvalid(target);
     }
