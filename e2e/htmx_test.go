@@ -3,9 +3,11 @@ package e2e
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -50,5 +52,66 @@ func TestFacetFilterErrorIsShown(t *testing.T) {
 		t.Errorf("top bars and #main: %s, want 1 1", n)
 	}
 	b.pollFor(5*time.Second, `document.activeElement && document.activeElement.matches("#main h1")`, "the focus is not on the error's heading")
+	b.checkClean()
+}
+
+// TestFormSentOnceWhileInFlight double-clicks a boosted form's submit
+// button while its first answer is held back 1.5 s (a slow server): the
+// form is sent once, its buttons disabled until the answer, and the user
+// sees the team created. Before, htmx queued the second click and sent it
+// after the first answer: two POSTs, the second one answered "already
+// exists" (for a key or a token: two of them).
+func TestFormSentOnceWhileInFlight(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
+	)
+	var mu sync.Mutex
+	posts := 0
+	err := chromedp.Listen(b.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			if e.Request.Method == "POST" {
+				mu.Lock()
+				posts++
+				first := posts == 1
+				mu.Unlock()
+				if first {
+					time.Sleep(1500 * time.Millisecond)
+				}
+			}
+			_, _ = chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+		}()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/teams"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)))
+	if got := b.eval(`String(document.querySelector('[data-testid="team-form"] button[type="submit"]').disabled)`); got != "true" {
+		t.Errorf("the submit button while the form is sent: disabled %s, want true", got)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)))
+	b.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)))
+	time.Sleep(time.Second) // time for a second request to show
+	mu.Lock()
+	n := posts
+	mu.Unlock()
+	if n != 1 {
+		t.Errorf("the form was sent %d times, want once", n)
+	}
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "Payments created") {
+		t.Errorf("flash = %q, want the team created", got)
+	}
 	b.checkClean()
 }

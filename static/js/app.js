@@ -1,4 +1,5 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
+// keeps a form from being sent twice while its answer is on the way,
 // lets flash messages be dismissed and has screen readers announce them, moves the focus to a new page's message or
 // heading after a boosted link or form, shows copy buttons (a new API key) and unfolds the docs operation a link points
 // to.
@@ -19,6 +20,41 @@
     if (token && event.detail && event.detail.headers) {
       event.detail.headers["X-CSRF-Token"] = token;
     }
+  });
+
+  // A form htmx sends (a boosted form that changes something) has its buttons disabled until its answer, so that a
+  // double click or a second Enter does not send it again: htmx queues a second submission and sends it after the first
+  // answer (a second key or token made, a second team refused as existing). Forms that only read (GET) are left alone.
+  function isSubmitControl(control) {
+    return control instanceof HTMLButtonElement || (control instanceof HTMLInputElement && /^(submit|image)$/.test(control.type));
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var detail = event.detail || {};
+    var form = detail.elt;
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    if (!(form instanceof HTMLFormElement) || !verb || verb.toLowerCase() === "get") {
+      return;
+    }
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (isSubmitControl(control) && !control.disabled) {
+        control.disabled = true;
+        control.setAttribute("data-disabled-while-sent", "");
+      }
+    });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (control.hasAttribute("data-disabled-while-sent")) {
+        control.removeAttribute("data-disabled-while-sent");
+        control.disabled = false;
+      }
+    });
   });
 
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
