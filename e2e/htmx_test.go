@@ -115,3 +115,28 @@ func TestFormSentOnceWhileInFlight(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// TestBackAfterLogoutShowsTheLogin: the session ends (logged out from
+// another tab) and the user goes Back to a page htmx no longer holds in
+// its history cache; htmx asks the server for it. The login page shows.
+// Before, the answer was HX-Redirect, which htmx does not follow when it
+// restores history: the page showed "OK" and nothing else.
+func TestBackAfterLogoutShowsTheLogin(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "dev")
+	b.do(
+		chromedp.Navigate(p.url+"/profile"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="password-form"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="brand"]`)),
+	)
+	b.poll(`location.pathname === "/" && !document.querySelector('[data-testid="password-form"]')`)
+	b.eval(`fetch("/logout", {method: "POST", headers: {"X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content}}).then(() => { window.__out = true }); ""`)
+	b.poll(`window.__out === true`)
+	b.eval(`sessionStorage.removeItem("htmx-history-cache"); history.back(); ""`)
+	b.pollFor(15*time.Second, `!!document.querySelector('[data-testid="login-form"]')`, "no login form after Back")
+	if got := b.eval(`document.querySelector('[data-testid="login-form"] input[name="next"]').value`); got != "/profile" {
+		t.Errorf("the login leads to %q, want /profile", got)
+	}
+	b.checkClean()
+}

@@ -66,3 +66,41 @@ func TestFragmentErrorsReplaceThePage(t *testing.T) {
 		t.Errorf("boosted: status %d, HX-Retarget %q; want 400 and none", res.StatusCode, res.Header.Get("HX-Retarget"))
 	}
 }
+
+// TestHistoryRestoreAfterLogoutLeadsToLogin: Back to a page htmx no longer
+// holds in its history cache has htmx ask the server for it
+// (HX-History-Restore-Request) and put the answer's body in the page; it
+// follows no HX-Redirect then. A session that ended meanwhile (logged out in
+// another tab, or idle) was answered 200 with HX-Redirect and no body: the
+// page went blank. It is answered with a redirect the browser follows, to the
+// login page, which leads back.
+func TestHistoryRestoreAfterLogoutLeadsToLogin(t *testing.T) {
+	e := newEnv(t)
+	e.user("reader", policy.RoleMember, "payments", "viewer")
+	b := e.browser()
+	b.login("reader")
+	other := e.browser()
+	other.cookies = map[string]string{"portico_session": b.cookies["portico_session"]}
+	res := other.post("/logout", nil) // the same session, ended from another tab
+	res.Body.Close()
+
+	req := httptest.NewRequest("GET", "/teams/payments", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-History-Restore-Request", "true")
+	res = b.do(req)
+	body := readAll(t, res)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?next=%2Fteams%2Fpayments" || res.Header.Get("HX-Redirect") != "" {
+		t.Errorf("history restore without a session: status %d, Location %q, HX-Redirect %q, %d bytes; want 303 to /login?next=%%2Fteams%%2Fpayments",
+			res.StatusCode, res.Header.Get("Location"), res.Header.Get("HX-Redirect"), len(body))
+	}
+
+	// Any other htmx request (a boosted link) still has htmx load the login page.
+	req = httptest.NewRequest("GET", "/teams/payments", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Boosted", "true")
+	res = b.do(req)
+	res.Body.Close()
+	if res.Header.Get("HX-Redirect") != "/login?next=%2Fteams%2Fpayments" {
+		t.Errorf("boosted link without a session: HX-Redirect %q", res.Header.Get("HX-Redirect"))
+	}
+}

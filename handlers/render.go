@@ -152,9 +152,12 @@ func takeFlashes(c *fiber.Ctx) []layout.Flash {
 }
 
 // seeOther ends a successful form submission: 303 to a page, or
-// HX-Redirect for htmx requests.
+// HX-Redirect for htmx requests. htmx restoring a page of its history
+// (HX-History-Restore-Request) follows no HX-Redirect: it would put the
+// answer's empty body in the page. It is given the 303, which the browser
+// follows for it (a session that ended: the login page).
 func seeOther(c *fiber.Ctx, location string) error {
-	if c.Get("HX-Request") == "true" {
+	if c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true" {
 		c.Set("HX-Redirect", location)
 		return c.SendStatus(fiber.StatusOK)
 	}

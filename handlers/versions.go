@@ -501,7 +501,10 @@ func fileForHTMX(c *fiber.Ctx, location string) (bool, error) {
 	if c.Get("HX-Request") != "true" {
 		return false, nil
 	}
-	return true, seeOther(c, location)
+	// HX-Redirect even to htmx restoring its history (seeOther would
+	// redirect to this same address): the file is never swapped in.
+	c.Set("HX-Redirect", location)
+	return true, c.SendStatus(fiber.StatusOK)
 }
 
 // DownloadSpec sends a version's description as it was uploaded.
