@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -138,5 +139,68 @@ func TestBackAfterLogoutShowsTheLogin(t *testing.T) {
 	if got := b.eval(`document.querySelector('[data-testid="login-form"] input[name="next"]').value`); got != "/profile" {
 		t.Errorf("the login leads to %q, want /profile", got)
 	}
+	b.checkClean()
+}
+
+// TestUnreachablePortalIsSaid submits a boosted form whose request fails
+// (the portal or the network down): a message says so and the form can be
+// sent again. Before, nothing happened at all.
+func TestUnreachablePortalIsSaid(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.do(
+		chromedp.Navigate(p.url+"/teams/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Payments"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "payments"),
+	)
+	var mu sync.Mutex
+	failing := true
+	err := chromedp.Listen(b.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			mu.Lock()
+			fail := failing && e.Request.Method == "POST"
+			mu.Unlock()
+			if fail {
+				_, _ = chromedp.Call(b.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: e.RequestID, ErrorReason: network.ErrorReasonConnectionRefused})
+				return
+			}
+			_, _ = chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+		}()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/teams"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)))
+	b.pollFor(15*time.Second, `!!document.querySelector('#main [data-testid="flash"][role="alert"]')`, "no message when the portal cannot be reached")
+	if got := b.text(`#main [data-testid="flash"]`); !strings.Contains(got, "could not be reached") {
+		t.Errorf("message = %q", got)
+	}
+	// The form is still there, and goes once the portal answers.
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	b.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="team-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="team-name"]`)),
+	)
+	// htmx logs the failed request itself (console.error): that is expected.
+	b.mu.Lock()
+	kept := b.problems[:0]
+	for _, pr := range b.problems {
+		if !strings.HasPrefix(pr, `console.error: "htmx:sendError,`) && !strings.HasPrefix(pr, `console.error: "htmx:afterRequest,`) {
+			kept = append(kept, pr)
+		}
+	}
+	b.problems = kept
+	b.mu.Unlock()
 	b.checkClean()
 }

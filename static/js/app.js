@@ -1,5 +1,5 @@
 // Portico progressive enhancements. Every page works without this file: it only adds the CSRF header to htmx requests,
-// keeps a form from being sent twice while its answer is on the way,
+// keeps a form from being sent twice while its answer is on the way, says when the portal cannot be reached,
 // lets flash messages be dismissed and has screen readers announce them, moves the focus to a new page's message or
 // heading after a boosted link or form, shows copy buttons (a new API key) and unfolds the docs operation a link points
 // to.
@@ -318,6 +318,40 @@
       detail.shouldSwap = false;
     }
   });
+
+  // A request that gets no answer (the portal or the network down, a timeout) left the page as it was, saying nothing:
+  // a message says so at the top of the page's content, as the portal's own messages do (role=alert: announced), and
+  // the link or the form can be tried again.
+  function showUnreachable() {
+    var main = document.getElementById("main");
+    if (!main) {
+      return;
+    }
+    var old = main.querySelector("[data-unreachable]");
+    if (old) {
+      old.remove();
+    }
+    var flash = document.createElement("div");
+    flash.className = "flash flash-error";
+    flash.setAttribute("role", "alert");
+    flash.setAttribute("data-testid", "flash");
+    flash.setAttribute("data-unreachable", "");
+    var text = document.createElement("p");
+    text.textContent = "The portal could not be reached. Check your connection and try again.";
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "flash-dismiss";
+    dismiss.setAttribute("data-dismiss", "");
+    dismiss.setAttribute("aria-label", "Dismiss this message");
+    dismiss.hidden = true;
+    dismiss.textContent = "\u00d7";
+    flash.appendChild(text);
+    flash.appendChild(dismiss);
+    main.insertBefore(flash, main.firstChild);
+    enhanceFlash(flash);
+  }
+  document.addEventListener("htmx:sendError", showUnreachable);
+  document.addEventListener("htmx:timeout", showUnreachable);
 
   // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
   document.addEventListener("htmx:load", function (event) {
