@@ -204,3 +204,31 @@ func TestUnreachablePortalIsSaid(t *testing.T) {
 	b.mu.Unlock()
 	b.checkClean()
 }
+
+// TestLogoutLeavesNoPageInTheTab: htmx keeps copies of the pages left by
+// boosted links in the tab's sessionStorage, to show them again on Back.
+// After a logout none is left there: before, the pages of the session (the
+// profile, with the user's name and tokens) stayed in the tab's storage
+// for whoever used it next.
+func TestLogoutLeavesNoPageInTheTab(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t)
+	b.login(p, "dev")
+	b.do(
+		chromedp.Navigate(p.url+"/profile"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="password-form"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="brand"]`)),
+	)
+	b.poll(`location.pathname === "/" && !document.querySelector('[data-testid="password-form"]')`)
+	if got := b.eval(`String((sessionStorage.getItem("htmx-history-cache") || "").includes("Dev Eloper"))`); got != "true" {
+		t.Fatalf("htmx kept no copy of the profile page (%s): the test has nothing to check", got)
+	}
+	b.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-form"]`)),
+	)
+	if got := b.eval(`String(sessionStorage.getItem("htmx-history-cache"))`); strings.Contains(got, "Dev Eloper") {
+		t.Errorf("after the logout the tab still holds the session's pages: %.200s", got)
+	}
+	b.checkClean()
+}

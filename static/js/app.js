@@ -57,6 +57,17 @@
     });
   });
 
+  // htmx keeps copies of the pages left by boosted links in the tab's sessionStorage, to show them again on Back. A page
+  // seen without a session (the login page after a logout or an ended session) clears them: the session's pages, its
+  // user's name and data, would stay in the tab for whoever uses it next.
+  if (document.body && document.body.hasAttribute("data-no-session")) {
+    try {
+      sessionStorage.removeItem("htmx-history-cache");
+    } catch (e) {
+      // Storage disabled: htmx keeps nothing there either.
+    }
+  }
+
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function removeFlash(flash) {
