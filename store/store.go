@@ -60,11 +60,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	)
 	switch {
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:") || strings.HasPrefix(databaseURL, "file:"):
-		path := filepath.Join(dataDir, "portico.db")
-		if databaseURL != "" {
-			path = strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "file:")
-			path = strings.TrimPrefix(path, "//")
-		}
+		path, _ := SQLiteFile(databaseURL, dataDir)
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
@@ -111,6 +107,19 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// SQLiteFile returns the SQLite database file that Open opens for
+// databaseURL and dataDir; ok is false when the URL names PostgreSQL.
+func SQLiteFile(databaseURL, dataDir string) (path string, ok bool) {
+	if databaseURL == "" {
+		return filepath.Join(dataDir, "portico.db"), true
+	}
+	if !strings.HasPrefix(databaseURL, "sqlite:") && !strings.HasPrefix(databaseURL, "file:") {
+		return "", false
+	}
+	path = strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "file:")
+	return strings.TrimPrefix(path, "//"), true
 }
 
 func sqliteDSN(path string) string {

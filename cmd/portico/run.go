@@ -56,6 +56,8 @@ Commands:
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
                         --publish skips review and is for org admins only (recorded as an import)
   reindex               rebuild the search index from the database
+  backup                copy the SQLite database, while the server runs: --to FILE [--force]
+                          (the search index is rebuilt from it; on PostgreSQL use pg_dump)
   demo                  fill an empty portal with demo teams, users, APIs and subscriptions:
                           [--samples DIR] [--synthetic N] [--subscriptions N]
   version               print the version
@@ -92,7 +94,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "backup", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -137,6 +139,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdImport(ctx, args, e)
 	case "reindex":
 		return cmdReindex(ctx, args, e)
+	case "backup":
+		return cmdBackup(ctx, args, e)
 	case "demo":
 		return cmdDemo(ctx, args, e)
 	case "version":
