@@ -32,9 +32,12 @@ import (
 //     applies the entries: the index is fed once.
 //
 // An index without a position (new, reset, or older than positions), whose
-// position is below what was pruned from the log, or ahead of the log (the
-// index of another database, or a database restored from a backup) is
-// rebuilt from the database first; the rebuild records the log head it read before it
+// position is below what was pruned from the log, ahead of the log, or an
+// entry the log does not hold as the index saw it (the index of another
+// database, or of a database restored from a backup, whose log went on from
+// the backup's head: an embedded index keeps with its position when its
+// entry was appended, see search.LogPosition) is rebuilt from the database
+// first; the rebuild records the log head it read before it
 // started, so no change is missed in between. Applying an entry re-reads the
 // API from the database, so entries may be applied twice without harm.
 
@@ -78,8 +81,8 @@ type FeedOptions struct {
 
 // positioned is an index that keeps its log position with its documents.
 type positioned interface {
-	Position() (int64, bool, error)
-	Apply(ctx context.Context, position int64, upserts []search.Document, deletes []string) error
+	Position() (search.LogPosition, bool, error)
+	Apply(ctx context.Context, position search.LogPosition, upserts []search.Document, deletes []string) error
 }
 
 // marked is an index that records durably that a rebuild is under way, so
@@ -243,10 +246,11 @@ func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 }
 
 func (f *Feed) catchUp(ctx context.Context) (int, error) {
-	pos, ok, feeding, err := f.position(ctx)
+	at, ok, feeding, err := f.position(ctx)
 	if err != nil {
 		return 0, err
 	}
+	pos := at.Entry
 	h, err := f.store.IndexLogHeadFrom(ctx, pos)
 	if err != nil {
 		return 0, err
@@ -255,25 +259,32 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		f.note(pos, false, h)
 		return 0, nil
 	}
-	if !ok || pos < h.PrunedThrough || pos > h.Head {
-		switch {
-		case !ok:
-			f.log.Info("the search index has no position in the index log: building it from the database")
-		case pos > h.Head:
-			// Another database's index, or a database restored from an
-			// older backup: the entries it has seen are not these.
-			f.log.Warn("the search index is ahead of the database's index log: rebuilding it", "position", pos, "head", h.Head)
-		default:
-			f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
+	rebuild := true
+	switch {
+	case !ok:
+		f.log.Info("the search index has no position in the index log: building it from the database")
+	case pos > h.Head:
+		// Another database's index, or a database restored from an
+		// older backup: the entries it has seen are not these.
+		f.log.Warn("the search index is ahead of the database's index log: rebuilding it", "position", pos, "head", h.Head)
+	case pos < h.PrunedThrough:
+		f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
+	default:
+		rebuild, err = f.foreign(ctx, at, h)
+		if err != nil {
+			return 0, err
 		}
+	}
+	if rebuild {
 		start := time.Now()
 		n, err := f.rebuild(ctx, nil, true)
 		if err != nil {
 			return 0, fmt.Errorf("build search index: %w", err)
 		}
-		if pos, _, _, err = f.position(ctx); err != nil {
+		if at, _, _, err = f.position(ctx); err != nil {
 			return 0, err
 		}
+		pos = at.Entry
 		f.log.Info("search index built", "apis", n, "position", pos, "took", time.Since(start).Round(time.Millisecond).String())
 		if h, err = f.store.IndexLogHeadFrom(ctx, pos); err != nil {
 			return 0, err
@@ -290,7 +301,7 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 			break
 		}
 		last := entries[len(entries)-1].ID
-		if err := f.apply(ctx, entries, last); err != nil {
+		if err := f.apply(ctx, entries); err != nil {
 			return applied, err
 		}
 		pos = last
@@ -311,24 +322,58 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 	return applied, nil
 }
 
+// foreign reports whether the entry at an embedded index's position is
+// not the one the index applied: the log has no such entry, or one
+// appended at another time. The database was then restored from a backup
+// (or is another one) and its log went on from an older head, past the
+// index's position: the entries up to it are other changes than those the
+// index applied, and the index may hold APIs the database does not. An
+// index without a stamp (written before stamps were kept) is trusted, as
+// an entry pruned away just at the position is.
+func (f *Feed) foreign(ctx context.Context, at search.LogPosition, h store.IndexLogHead) (bool, error) {
+	if f.own == nil || at.Stamp == 0 || at.Entry <= h.PrunedThrough {
+		return false, nil
+	}
+	appended, found, err := f.store.IndexLogEntryAt(ctx, at.Entry)
+	if err != nil {
+		return false, err
+	}
+	if found && stamp(appended) == at.Stamp {
+		return false, nil
+	}
+	f.log.Warn("the search index's position is not an entry of the database's index log (a database restored from a backup, or another database): rebuilding it",
+		"position", at.Entry, "head", h.Head)
+	return true, nil
+}
+
+// stamp is an index log entry's time as a search.LogPosition keeps it.
+func stamp(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
 // position returns the index's position (ok false when it has none) and
 // whether this instance feeds it: always for an embedded index, while it
-// holds the lease for a shared one.
-func (f *Feed) position(ctx context.Context) (pos int64, ok, feeding bool, err error) {
+// holds the lease for a shared one (whose position has no stamp: it is
+// kept in the database, and restored with it).
+func (f *Feed) position(ctx context.Context) (pos search.LogPosition, ok, feeding bool, err error) {
 	if f.own != nil {
 		pos, ok, err = f.own.Position()
 		return pos, ok, true, err
 	}
 	p, leased, err := f.store.LeaseIndexFeed(ctx, f.shared, f.owner, sharedLease)
 	if err != nil || p == nil {
-		return 0, false, leased, err
+		return pos, false, leased, err
 	}
-	return *p, true, leased, nil
+	return search.LogPosition{Entry: *p}, true, leased, nil
 }
 
 // apply writes the documents of the entries' APIs (deleting those of APIs
-// that no longer exist) and records last as the position.
-func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last int64) error {
+// that no longer exist) and records the last entry as the position.
+func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
+	last := entries[len(entries)-1]
 	seen := make(map[int64]bool, len(entries))
 	ids := make([]int64, 0, len(entries))
 	for _, e := range entries {
@@ -352,7 +397,7 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last in
 		}
 	}
 	if f.own != nil {
-		return f.own.Apply(ctx, last, docs, gone)
+		return f.own.Apply(ctx, search.LogPosition{Entry: last.ID, Stamp: stamp(last.CreatedAt)}, docs, gone)
 	}
 	if len(docs) > 0 {
 		if err := f.index.Upsert(ctx, docs...); err != nil {
@@ -364,7 +409,7 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry, last in
 			return err
 		}
 	}
-	return f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last)
+	return f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last.ID)
 }
 
 // Rebuild empties the index, builds it from the database (see Reindex) and
@@ -408,7 +453,7 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 		return n, err
 	}
 	if f.own != nil {
-		if err := f.own.Apply(ctx, h.Head, nil, nil); err != nil {
+		if err := f.own.Apply(ctx, search.LogPosition{Entry: h.Head, Stamp: stamp(h.HeadAt)}, nil, nil); err != nil {
 			return n, err
 		}
 		if m != nil {

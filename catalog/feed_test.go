@@ -84,7 +84,7 @@ func TestEveryEmbeddedIndexConverges(t *testing.T) {
 			t.Fatal(err)
 		}
 		b = startInstance(t, s, b.dir)
-		if pos, ok, err := b.index.Position(); err != nil || !ok || pos != posB {
+		if pos, ok, err := b.index.Position(); err != nil || !ok || pos.Entry != posB {
 			t.Fatalf("position after restart: %d, %v, %v, want %d", pos, ok, err, posB)
 		}
 		head, err := s.IndexLogHeadFrom(ctx, posB)
@@ -183,6 +183,62 @@ func TestIndexOfAnotherDatabaseIsRebuilt(t *testing.T) {
 	if st := b.feed.Status(); st.Position != 1 {
 		t.Errorf("position %d, want 1", st.Position)
 	}
+}
+
+// TestIndexOfARestoredLogIsRebuilt points an index at a database whose
+// index log has grown past the index's position with other entries, as a
+// database restored from an older backup does once the restored portal
+// changes: the position is not ahead of the log, but the index is rebuilt
+// all the same, and the APIs it held that the database lacks are not found.
+func TestIndexOfARestoredLogIsRebuilt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, first *store.Store) {
+		ctx := context.Background()
+		dir := t.TempDir() + "/index"
+		f := newFixture(t, first)
+		a := startInstance(t, first, dir)
+		a.catchUp(t)
+		for _, slug := range []string{"one", "two", "three"} {
+			f.api(t, slug, "API "+slug, store.VisibilityPublic)
+		}
+		w := outbox.New(first, map[string]outbox.Handler{lifecycle.TopicSearchIndex: a.feed.Handle}, outbox.Options{Logger: quiet()})
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a.catchUp(t)
+		pos := a.feed.Status().Position
+		if err := a.index.Close(); err != nil {
+			t.Fatal(err)
+		}
+		// The restored database: one API, and a log longer than the index's position.
+		second := storetest.Open(t, first.Dialect())
+		ledger := newFixture(t, second).api(t, "ledger", "Ledger", store.VisibilityPublic)
+		for range pos + 2 {
+			if _, err := second.AppendIndexLog(ctx, ledger.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := startInstance(t, second, dir)
+		if n := b.catchUp(t); n != 0 {
+			t.Errorf("applied %d entries after the index's position, want a rebuild", n)
+		}
+		if got := names(t, b.index, "api"); len(got) != 0 {
+			t.Errorf("the APIs of the other log are still found: %v", got)
+		}
+		if got := names(t, b.index, "ledger"); !slices.Equal(got, []string{"Ledger"}) {
+			t.Errorf("search finds %v, want [Ledger]", got)
+		}
+		// Rebuilt, the index follows this log: a restart applies nothing and rebuilds nothing.
+		if err := b.index.Close(); err != nil {
+			t.Fatal(err)
+		}
+		c := startInstance(t, second, dir)
+		if _, err := second.AppendIndexLog(ctx, ledger.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := c.catchUp(t); n != 1 {
+			t.Errorf("after a restart: applied %d entries, want the 1 new one (no rebuild)", n)
+		}
+	})
 }
 
 // sharedIndex is one index for every instance (Meilisearch's part): it does

@@ -15,7 +15,9 @@ func TestApplyRanksByMeaning(t *testing.T) {
 		write func(*Bleve, []Document) error
 	}{
 		{"upsert", func(b *Bleve, docs []Document) error { return b.Upsert(context.Background(), docs...) }},
-		{"apply", func(b *Bleve, docs []Document) error { return b.Apply(context.Background(), 1, docs, nil) }},
+		{"apply", func(b *Bleve, docs []Document) error {
+			return b.Apply(context.Background(), LogPosition{Entry: 1}, docs, nil)
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			idx := openMeaningBleve(t).(*Bleve)

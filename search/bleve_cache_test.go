@@ -147,7 +147,7 @@ func TestBleveCachedResultsFollowChanges(t *testing.T) {
 	if got := slugs(search(listing)); !slices.Equal(got, []string{"ledger", "mail"}) {
 		t.Fatalf("listing after the delete: got %v", got)
 	}
-	if err := b.Apply(ctx, 7, nil, []string{"3"}); err != nil {
+	if err := b.Apply(ctx, LogPosition{Entry: 7}, nil, []string{"3"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := slugs(search(Query{Text: "courier"})); len(got) != 0 {

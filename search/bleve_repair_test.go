@@ -25,7 +25,7 @@ func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := idx.Apply(ctx, 7, conformanceCorpus(), nil); err != nil {
+	if err := idx.Apply(ctx, LogPosition{Entry: 7}, conformanceCorpus(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := idx.BeginRebuild(); err != nil {
@@ -55,7 +55,7 @@ func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
 	if _, err := os.Stat(dir + ".rebuilding"); err != nil {
 		t.Errorf("marker removed before a rebuild completed: %v", err)
 	}
-	if err := idx.Apply(ctx, 9, conformanceCorpus(), nil); err != nil {
+	if err := idx.Apply(ctx, LogPosition{Entry: 9}, conformanceCorpus(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := idx.EndRebuild(); err != nil {
@@ -129,7 +129,7 @@ func TestBleveCorruptIndexIsMovedAside(t *testing.T) {
 					t.Errorf("moved-aside %s: got %q, %v, want the original content", name, b, err)
 				}
 			}
-			if err := idx.Apply(context.Background(), 3, conformanceCorpus(), nil); err != nil {
+			if err := idx.Apply(context.Background(), LogPosition{Entry: 3}, conformanceCorpus(), nil); err != nil {
 				t.Fatalf("the new index does not take documents: %v", err)
 			}
 			if n, want := countAll(t, idx), len(conformanceCorpus()); n != want {
@@ -149,7 +149,7 @@ func TestBleveMarkerNeverEmptiesAnOpenIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Apply(ctx, 4, conformanceCorpus(), nil); err != nil {
+	if err := first.Apply(ctx, LogPosition{Entry: 4}, conformanceCorpus(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := first.BeginRebuild(); err != nil {

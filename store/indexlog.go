@@ -104,8 +104,10 @@ func (s *Store) IndexLogAfter(ctx context.Context, position int64, limit int) ([
 
 // IndexLogHead describes the log as seen from one position.
 type IndexLogHead struct {
-	// Head is the id of the newest entry (0 for an empty log).
-	Head int64
+	// Head is the id of the newest entry (0 for an empty log), and HeadAt
+	// when it was appended (zero for an empty log).
+	Head   int64
+	HeadAt time.Time
 	// PrunedThrough is the newest id pruned away: an index below it missed
 	// entries and must be rebuilt.
 	PrunedThrough int64
@@ -124,8 +126,13 @@ func (s *Store) IndexLogHeadFrom(ctx context.Context, position int64) (IndexLogH
 		return h, err
 	}
 	h.Now = now
-	if err := s.db.NewSelect().Model((*IndexLogEntry)(nil)).ColumnExpr("COALESCE(MAX(l.id), 0)").Scan(ctx, &h.Head); err != nil {
+	var head IndexLogEntry
+	err = s.db.NewSelect().Model(&head).Column("id", "created_at").Order("l.id DESC").Limit(1).Scan(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("read the index log head: %w", translate(err))
+	}
+	if err == nil {
+		h.Head, h.HeadAt = head.ID, head.CreatedAt.UTC()
 	}
 	var st indexLogState
 	if err := s.db.NewSelect().Model(&st).Where("id = 1").Scan(ctx); err != nil {
@@ -141,6 +148,20 @@ func (s *Store) IndexLogHeadFrom(ctx context.Context, position int64) (IndexLogH
 		h.Next = next.CreatedAt.UTC()
 	}
 	return h, nil
+}
+
+// IndexLogEntryAt returns when the entry id was appended; found is false
+// when the log has no such entry (pruned, or never appended to this log).
+func (s *Store) IndexLogEntryAt(ctx context.Context, id int64) (at time.Time, found bool, err error) {
+	var e IndexLogEntry
+	err = s.db.NewSelect().Model(&e).Column("created_at").Where("l.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return at, false, nil
+	}
+	if err != nil {
+		return at, false, fmt.Errorf("read the index log: %w", translate(err))
+	}
+	return e.CreatedAt.UTC(), true, nil
 }
 
 // PruneIndexLog deletes the entries older than age, always keeping the
