@@ -19,11 +19,19 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
-// serveUntilIndexed starts serve on data, waits until /readyz says the
-// index follows the log at its head, stops it and returns its log.
+// serveUntilIndexed starts serve on data, waits until the outbox has
+// delivered every message and /readyz says the index follows the log at
+// its head, stops it and returns its log.
 func serveUntilIndexed(t *testing.T, data string) string {
 	t.Helper()
-	e, _, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
+	return serveUntilIndexedOn(t, data, "")
+}
+
+// serveUntilIndexedOn is serveUntilIndexed on the database databaseURL
+// ("": SQLite in data).
+func serveUntilIndexedOn(t *testing.T, data, databaseURL string) string {
+	t.Helper()
+	e, _, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0", "PORTICO_DATABASE_URL": databaseURL}, "")
 	ready := make(chan string, 1)
 	e.ready = func(addr string) { ready <- addr }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -38,8 +46,22 @@ func serveUntilIndexed(t *testing.T, data string) string {
 	case <-time.After(60 * time.Second):
 		t.Fatalf("serve did not start within a minute:\n%s", logs.String())
 	}
+	db, err := store.Open(ctx, databaseURL, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
+		// The log's head once the outbox has appended every change.
+		var pending int
+		if err := db.DB().NewRaw("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL").Scan(ctx, &pending); err != nil {
+			t.Fatal(err)
+		}
+		head, err := db.IndexLogHeadFrom(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var body struct {
 			Index struct {
 				State          string
@@ -52,11 +74,12 @@ func serveUntilIndexed(t *testing.T, data string) string {
 		}
 		err = json.NewDecoder(res.Body).Decode(&body)
 		res.Body.Close()
-		if err == nil && res.StatusCode == http.StatusOK && body.Index.State == catalog.FeedFollowing && body.Index.Position == body.Index.Head {
+		if err == nil && res.StatusCode == http.StatusOK && body.Index.State == catalog.FeedFollowing && body.Index.Position == body.Index.Head &&
+			pending == 0 && body.Index.Position >= head.Head {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the index was not built a minute after start: %d %+v\n%s", res.StatusCode, body, logs.String())
+			t.Fatalf("the index was not built a minute after start: %d %+v, %d outbox messages pending, log head %d\n%s", res.StatusCode, body, pending, head.Head, logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -75,8 +98,14 @@ func serveUntilIndexed(t *testing.T, data string) string {
 // databaseSlugs returns the slug of every API in the database of data.
 func databaseSlugs(t *testing.T, data string) []string {
 	t.Helper()
+	return databaseSlugsOn(t, data, "")
+}
+
+// databaseSlugsOn is databaseSlugs on the database databaseURL ("": SQLite in data).
+func databaseSlugsOn(t *testing.T, data, databaseURL string) []string {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, "", data)
+	s, err := store.Open(ctx, databaseURL, data)
 	if err != nil {
 		t.Fatal(err)
 	}
