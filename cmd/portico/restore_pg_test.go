@@ -32,10 +32,16 @@ func TestRestorePostgreSQLWithPgDump(t *testing.T) {
 	}
 	pgDump, err := exec.LookPath("pg_dump")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but pg_dump is not installed (PostgreSQL's client tools): %v", err)
+		}
 		t.Skip("pg_dump is not installed (PostgreSQL's client tools)")
 	}
 	pgRestore, err := exec.LookPath("pg_restore")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but pg_restore is not installed (PostgreSQL's client tools): %v", err)
+		}
 		t.Skip("pg_restore is not installed (PostgreSQL's client tools)")
 	}
 	ctx := context.Background()
