@@ -430,11 +430,17 @@ var nodeHeaders = []string{headerTeam, headerApp, headerSubscription, headerRequ
 // removeUnderscoreCopies removes the client's headers named as one the node
 // sets with an underscore for a hyphen (X_Portico_Team): CGI-style upstreams
 // (WSGI, Rack, Django under ASGI) read both names as HTTP_X_PORTICO_TEAM,
-// so the client's copy would stand beside or for the node's.
+// so the client's copy would stand beside or for the node's. So is a copy
+// of the key header (X_API_Key), which such an upstream reads as the key
+// the node never forwards.
 func removeUnderscoreCopies(h *fasthttp.RequestHeader) {
 	var forged []string
 	for name := range h.All() {
 		if bytes.IndexByte(name, '_') < 0 {
+			continue
+		}
+		if sameAsCGI(name, headerAPIKey) {
+			forged = append(forged, string(name))
 			continue
 		}
 		for _, n := range nodeHeaders {
