@@ -52,16 +52,30 @@ func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) 
 // unencoded "#", "/" or "?" in it ends the host part there): everything
 // between "://" and the last "@" is masked then. Anything else is s.
 func MaskURL(s string) string {
+	i := strings.Index(s, "://")
+	j := strings.LastIndex(s, "@")
 	u, err := url.Parse(s)
-	if err == nil && u.User != nil {
+	if err == nil && u.User != nil && !atAfterHost(s, i, j) {
 		return u.Redacted()
 	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		if j := strings.LastIndex(s, "@"); j > i {
-			return s[:i+3] + "xxxxx" + s[j:]
-		}
+	if i >= 0 && j > i {
+		return s[:i+3] + "xxxxx" + s[j:]
 	}
 	return s
+}
+
+// atAfterHost reports whether the last "@" of s, at j, is past the end of
+// the user and host part that starts after "://" at i: the parser read the
+// user part as ending at an earlier "@" ("u@corp:1234#5678@db", a password
+// 1234#5678 whose "#" ended the host part), and the password it found, if
+// any, is not the whole of it.
+func atAfterHost(s string, i, j int) bool {
+	if i < 0 {
+		return false
+	}
+	start := i + 3
+	end := strings.IndexAny(s[start:], "/?#")
+	return end >= 0 && j > start+end
 }
 
 // SecretVar adds a string flag stored in p whose value is never printed, not

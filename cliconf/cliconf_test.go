@@ -108,15 +108,16 @@ func TestSplitAddr(t *testing.T) {
 
 func TestMaskURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://u:pw@db:5432/x":      "postgres://u:xxxxx@db:5432/x",
-		"postgres://u:p@ss@db/x":         "postgres://u:xxxxx@db/x",
-		"postgres://u:pw#frag@db:5432/x": "postgres://xxxxx@db:5432/x",
-		"postgres://u:pw/x@db:5432/x":    "postgres://xxxxx@db:5432/x",
-		"postgres://u@db:5432/x":         "postgres://u@db:5432/x",
-		"http://127.0.0.1:7700":          "http://127.0.0.1:7700",
-		"extra":                          "extra",
-		"mailto:someone@example.com":     "mailto:someone@example.com",
-		"file.yaml":                      "file.yaml",
+		"postgres://u:pw@db:5432/x":         "postgres://u:xxxxx@db:5432/x",
+		"postgres://u:p@ss@db/x":            "postgres://u:xxxxx@db/x",
+		"postgres://u:pw#frag@db:5432/x":    "postgres://xxxxx@db:5432/x",
+		"postgres://u:pw/x@db:5432/x":       "postgres://xxxxx@db:5432/x",
+		"postgres://u@db:5432/x":            "postgres://u@db:5432/x",
+		"postgres://me@corp:1234#5678@db/x": "postgres://xxxxx@db/x",
+		"http://127.0.0.1:7700":             "http://127.0.0.1:7700",
+		"extra":                             "extra",
+		"mailto:someone@example.com":        "mailto:someone@example.com",
+		"file.yaml":                         "file.yaml",
 	} {
 		if got := MaskURL(in); got != want {
 			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)
