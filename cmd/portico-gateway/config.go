@@ -120,7 +120,9 @@ func (c *config) bounds() (conns, body int, err error) {
 		unit, v = 1<<10, strings.TrimSuffix(v, "KiB")
 	}
 	n, err := strconv.Atoi(v)
-	if unit == 0 || err != nil || n < 1 || int64(n)*int64(unit) > 1<<30 {
+	// n is compared with the bound in units: n×unit would overflow for
+	// n past 2^43 MiB, and wrap to a size within the bound.
+	if unit == 0 || err != nil || n < 1 || n > (1<<30)/unit {
 		return 0, 0, fmt.Errorf("invalid --max-body %q: use a size from 1KiB to 1024MiB, such as 16MiB", c.MaxBody)
 	}
 	return conns, n * unit, nil

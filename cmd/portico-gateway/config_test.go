@@ -41,6 +41,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"no connections", []string{"--portal", "https://x", "--max-connections", "0"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-connections"},
 		{"body without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_MAX_BODY", "16"), "invalid --max-body"},
 		{"body too large", []string{"--portal", "https://x", "--max-body", "2048MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
+		{"body overflowing", []string{"--portal", "https://x", "--max-body", "17592186044416MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
 		{"negative drain", []string{"--portal", "https://x", "--shutdown-drain", "-1s"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --shutdown-drain"},
 		{"drain without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_SHUTDOWN_DRAIN", "10"), "invalid --shutdown-drain"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
