@@ -36,8 +36,8 @@ type upstreamSeen struct {
 }
 
 type seenRequest struct {
-	uri     string
-	headers [][2]string
+	uri, path string // path as the upstream reads it: decoded, dot segments resolved
+	headers   [][2]string
 }
 
 func (u *upstreamSeen) take() []seenRequest {
@@ -72,10 +72,11 @@ func (s *syncBuffer) take() []byte {
 // FuzzRequest sends arbitrary bytes to a node's data-plane server over
 // TCP, as a client would (request line, headers and body, several requests
 // or a truncated one), and checks that the node answers and closes the
-// connection once the client has sent everything, and that a key it was
-// sent reaches neither the upstream (in X-API-Key or any CGI spelling of it,
-// nor in Authorization), nor the access log beyond the request's own path,
-// nor the node's log, nor the answer.
+// connection once the client has sent everything, that what reaches the
+// upstream stays under its target's path, and that a key it was sent
+// reaches neither the upstream (in X-API-Key or any CGI spelling of it, nor
+// in Authorization), nor the access log beyond the request's own path, nor
+// the node's log, nor the answer.
 func FuzzRequest(f *testing.F) {
 	upLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -83,7 +84,7 @@ func FuzzRequest(f *testing.F) {
 	}
 	var seen upstreamSeen
 	up := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
-		r := seenRequest{uri: string(ctx.Request.URI().FullURI())}
+		r := seenRequest{uri: string(ctx.Request.URI().FullURI()), path: string(ctx.Path())}
 		for k, v := range ctx.Request.Header.All() {
 			r.headers = append(r.headers, [2]string{string(k), string(v)})
 		}
@@ -99,7 +100,7 @@ func FuzzRequest(f *testing.F) {
 	st, err := gateway.NewState(1,
 		[]gateway.Route{
 			{API: "fuzz", Major: 1, Targets: []string{"http://" + upLn.Addr().String() + "/base"}, State: gateway.StatePublished},
-			{API: "other", Major: 2, Targets: []string{"http://" + upLn.Addr().String() + "/"}, State: gateway.StatePublished},
+			{API: "other", Major: 2, Targets: []string{"http://" + upLn.Addr().String() + "/other%2Fbase"}, State: gateway.StatePublished},
 		},
 		[]gateway.Plan{{ID: "p", RatePerMinute: 100_000_000, Burst: 10_000_000}},
 		[]gateway.Key{
@@ -200,6 +201,9 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 		for _, r := range seen.take() {
+			if r.path != "/base" && !strings.HasPrefix(r.path, "/base/") && r.path != "/other/base" && !strings.HasPrefix(r.path, "/other/base/") {
+				t.Fatalf("the upstream received a path outside its targets' (/base, /other%%2Fbase): %q (request %s)", r.path, r.uri)
+			}
 			for _, h := range r.headers {
 				name, value := h[0], []byte(h[1])
 				if !sameAsCGI([]byte(name), headerAPIKey) && !strings.EqualFold(name, fasthttp.HeaderAuthorization) {
