@@ -15,7 +15,10 @@ import (
 
 // ReadsAs is how a name reads: compatibility-normalised, without format
 // characters (zero-width spaces and joiners, direction marks), with its
-// runs of spaces as one, in lower case.
+// runs of spaces as one, in lower case. Lower case is normalised again: a
+// letter lowered can leave a sequence that composes ("İ" and an acute
+// lower to "i" and the acute, which is "í"), and what a name reads as must
+// read as itself, or the name written as it reads would have another Key.
 func ReadsAs(s string) string {
 	var b strings.Builder
 	space := false
@@ -33,7 +36,7 @@ func ReadsAs(s string) string {
 		space = false
 		b.WriteRune(unicode.ToLower(r))
 	}
-	return b.String()
+	return norm.NFKC.String(b.String())
 }
 
 // Key is ReadsAs(s) hashed: 64 hexadecimal digits, equal for two names
