@@ -80,3 +80,63 @@ func FuzzBleveSearch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBleveHighlight indexes an API whose name, summary, description and
+// tag are arbitrary text, as its owners write them, and searches it with
+// arbitrary text: the highlights, which pages show as HTML, have no markup
+// but <mark>, and every <mark> is closed.
+func FuzzBleveHighlight(f *testing.F) {
+	idx, err := OpenBleve(filepath.Join(f.TempDir(), "index"))
+	if err != nil {
+		f.Fatalf("OpenBleve: %v", err)
+	}
+	f.Cleanup(func() { _ = idx.Close() })
+	ctx := context.Background()
+	if err := idx.Upsert(ctx, conformanceCorpus()...); err != nil {
+		f.Fatalf("Upsert: %v", err)
+	}
+	for _, s := range [][5]string{
+		{`<script>alert("x")</script> Toolbox & Co`, `Tools for <b>bold</b> people`, `Use <img src=x onerror=alert(1)> toolbox wisely.`, "<i>toolbox</i>", "toolbox"},
+		{"Payments <mark>API</mark>", "Charge &amp; refund", "`code` **bold** [link](javascript:alert(1))", "pay&ments", "payments api"},
+		{"a\"b'c<d>e", "x</mark><script>", "&lt;script&gt; &#60;", "t", "a b c d e script"},
+		{"Ünïcödé Straße", "ﬁnance ｐａｙ", "İstanbul ΣΊΣΥΦΟΣ", "ß", "strasse finance"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4])
+	}
+	f.Fuzz(func(t *testing.T, name, summary, description, tag, text string) {
+		for _, s := range []string{name, summary, description, tag, text} {
+			if !utf8.ValidString(s) || len(s) > 2000 {
+				return
+			}
+		}
+		if strings.TrimSpace(name) == "" {
+			return
+		}
+		doc := Document{
+			ID: "fuzz", Slug: "fuzz", Name: name, Summary: summary, Description: description,
+			Tags: []string{tag}, Team: "t", State: "published", Visibility: VisibilityPublic,
+			Operations: []Operation{{Method: "get", Path: "/" + tag, Summary: summary}},
+		}
+		if err := idx.Upsert(ctx, doc); err != nil {
+			return // refused as a document (ErrInvalidDocument)
+		}
+		start := time.Now()
+		res, err := idx.Search(ctx, Query{Text: text, Viewer: Viewer{All: true}, PerPage: 10})
+		if took := time.Since(start); took > fuzzSearchSlow {
+			t.Fatalf("Search(%q) took %v", text, took)
+		}
+		if err != nil {
+			t.Fatalf("Search(%q): %v", text, err)
+		}
+		for _, h := range res.Hits {
+			for _, hl := range h.Highlights {
+				if strings.Count(hl, "<mark>") != strings.Count(hl, "</mark>") {
+					t.Fatalf("Search(%q): highlight %q has unbalanced <mark>", text, hl)
+				}
+				if stripped := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl); strings.ContainsAny(stripped, "<>\"") {
+					t.Fatalf("Search(%q): highlight %q of %q has markup other than <mark>", text, hl, name)
+				}
+			}
+		}
+	})
+}
