@@ -145,3 +145,35 @@ func FuzzLint(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDiffUnchanged compares a description with itself, parsed twice, as
+// the gate does when a version is submitted again unchanged: no change is
+// found, breaking or not.
+func FuzzDiffUnchanged(f *testing.F) {
+	for _, p := range fuzzPairs {
+		f.Add(readSample(f, p[0]))
+	}
+	for _, d := range fuzzDocs {
+		f.Add([]byte(d))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > fuzzDiffMaxInput {
+			data = data[:fuzzDiffMaxInput]
+		}
+		base, err := Parse(data)
+		if err != nil {
+			return
+		}
+		rev, err := Parse(data)
+		if err != nil {
+			t.Fatalf("the same description parsed twice: %v", err)
+		}
+		r, err := Diff(base, rev)
+		if err != nil {
+			t.Fatalf("Diff: %v", err)
+		}
+		if len(r.Changes) > 0 || len(r.Added) > 0 || len(r.Removed) > 0 || len(r.Modified) > 0 {
+			t.Fatalf("a description compared with itself has changes %+v, added %q, removed %q, modified %q", r.Changes, r.Added, r.Removed, r.Modified)
+		}
+	})
+}
