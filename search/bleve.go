@@ -155,13 +155,17 @@ func OpenBleve(dir string, opts ...BleveOption) (*Bleve, error) {
 	// The marker is read only once the index is open, so with its lock
 	// held: a process that shares the directory with a running server
 	// waits above and never empties the server's index.
-	emptied, err := b.interrupted()
+	emptied, reason, err := b.interrupted()
 	if err != nil {
 		b.Close()
 		return nil, err
 	}
-	if emptied {
+	switch {
+	case !emptied:
+	case strings.HasPrefix(reason, "rebuild started"):
 		b.repaired = fmt.Sprintf("a rebuild of the search index was interrupted (%s was left): the partial index was emptied, to be rebuilt from the database", markerPath(dir))
+	default:
+		b.repaired = fmt.Sprintf("the search index was marked for a rebuild (%s: %s): it was emptied, to be rebuilt from the database", markerPath(dir), reason)
 	}
 	return b, nil
 }

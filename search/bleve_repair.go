@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,14 +40,28 @@ func asidePath(dir string, t time.Time) string {
 // BeginRebuild records durably that the index is being rebuilt: until
 // EndRebuild, an OpenBleve of this directory empties it first.
 func (b *Bleve) BeginRebuild() error {
-	path := markerPath(b.dir)
+	return writeMarker(b.dir, "rebuild started "+time.Now().UTC().Format(time.RFC3339)+" by process "+strconv.Itoa(os.Getpid()))
+}
+
+// MarkForRebuild records durably, without opening the index in dir, that
+// it no longer matches the database (portico restore put another database
+// in place): the next OpenBleve empties it, as after an interrupted
+// rebuild, and the caller's feed rebuilds it from the database. reason is
+// kept in the marker and named by Repaired.
+func MarkForRebuild(dir, reason string) error {
+	return writeMarker(dir, reason)
+}
+
+// writeMarker writes the rebuild marker of the index in dir, durably: to a
+// temporary file, fsynced, renamed into place, the directory fsynced.
+func writeMarker(dir, body string) error {
+	path := markerPath(dir)
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("write search index rebuild marker: %w", err)
 	}
-	body := "rebuild started " + time.Now().UTC().Format(time.RFC3339) + " by process " + strconv.Itoa(os.Getpid()) + "\n"
-	_, err = f.WriteString(body)
+	_, err = f.WriteString(body + "\n")
 	if err == nil {
 		err = f.Sync()
 	}
@@ -95,20 +111,26 @@ func syncDir(dir string) error {
 	return err
 }
 
-// interrupted reports whether a rebuild of the index was interrupted; it
-// then empties the partial index (keeping the marker, which the next
-// completed rebuild removes).
-func (b *Bleve) interrupted() (bool, error) {
-	if _, err := os.Stat(markerPath(b.dir)); err != nil {
+// interrupted reports whether a rebuild of the index was interrupted, or
+// asked for (MarkForRebuild), and returns the marker's first line; it then
+// empties the partial index (keeping the marker, which the next completed
+// rebuild removes).
+func (b *Bleve) interrupted() (bool, string, error) {
+	f, err := os.Open(markerPath(b.dir))
+	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
+			return false, "", nil
 		}
-		return false, fmt.Errorf("open search index %s: %w", b.dir, err)
+		return false, "", fmt.Errorf("open search index %s: %w", b.dir, err)
 	}
+	head := make([]byte, 300)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	reason, _, _ := strings.Cut(string(head[:n]), "\n")
 	if err := b.Reset(context.Background()); err != nil {
-		return true, fmt.Errorf("empty the partly rebuilt search index %s: %w", b.dir, err)
+		return true, reason, fmt.Errorf("empty the partly rebuilt search index %s: %w", b.dir, err)
 	}
-	return true, nil
+	return true, reason, nil
 }
 
 // moveAside renames the index directory that failed to open out of the way.

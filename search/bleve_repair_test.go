@@ -18,6 +18,41 @@ func countAll(t *testing.T, idx *Bleve) int {
 	return res.Total
 }
 
+// TestBleveMarkedForRebuildIsEmptiedAtOpen: an index marked by
+// MarkForRebuild while it is closed (portico restore) opens empty, without
+// a position, and Repaired names the marker's reason.
+func TestBleveMarkedForRebuildIsEmptiedAtOpen(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Apply(ctx, LogPosition{Entry: 7}, conformanceCorpus(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := MarkForRebuild(dir, "database restored from backup.db"); err != nil {
+		t.Fatal(err)
+	}
+	idx, err = OpenBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if got := idx.Repaired(); !strings.Contains(got, "marked for a rebuild") || !strings.Contains(got, "database restored from backup.db") {
+		t.Errorf("Repaired: got %q, want it to name the marker's reason", got)
+	}
+	if _, ok, err := idx.Position(); err != nil || ok {
+		t.Errorf("position after the mark: ok %v err %v, want none (so the feed rebuilds it)", ok, err)
+	}
+	if n := countAll(t, idx); n != 0 {
+		t.Errorf("documents after the mark: got %d, want 0", n)
+	}
+}
+
 func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "index")
