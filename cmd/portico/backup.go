@@ -118,23 +118,8 @@ func checkBackup(ctx context.Context, path string) (string, error) {
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode); err != nil {
 		return "", fmt.Errorf("open the copy: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	problems, err := integrityCheck(ctx, db)
 	if err != nil {
-		return "", fmt.Errorf("check the copy: %w", err)
-	}
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return "", fmt.Errorf("check the copy: %w", err)
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("check the copy: %w", err)
 	}
 	if len(problems) > 0 {
@@ -148,6 +133,27 @@ func checkBackup(ctx context.Context, path string) (string, error) {
 		return "none", nil
 	}
 	return migration.String, nil
+}
+
+// integrityCheck runs PRAGMA integrity_check on db and returns the
+// problems it reports (none: the database is sound).
+func integrityCheck(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	return problems, rows.Err()
 }
 
 // syncFile makes path's contents durable and readable by its owner only

@@ -58,6 +58,8 @@ Commands:
   reindex               rebuild the search index from the database
   backup                copy the SQLite database, while the server runs: --to FILE [--force]
                           (the search index is rebuilt from it; on PostgreSQL use pg_dump)
+  restore               put a backup in place of the SQLite database, the portal stopped: --from FILE
+                          (checked first; the previous database is kept; on PostgreSQL use pg_restore)
   demo                  fill an empty portal with demo teams, users, APIs and subscriptions:
                           [--samples DIR] [--synthetic N] [--subscriptions N]
   version               print the version
@@ -94,7 +96,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "backup", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "backup", "restore", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -141,6 +143,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdReindex(ctx, args, e)
 	case "backup":
 		return cmdBackup(ctx, args, e)
+	case "restore":
+		return cmdRestore(ctx, args, e)
 	case "demo":
 		return cmdDemo(ctx, args, e)
 	case "version":
