@@ -208,7 +208,6 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.docs = newDocsCache(docsCacheBytes)
 	h.descriptions = markdown.NewCache(descriptionCacheBytes)
 	h.fragments = newFragmentCache(fragmentCacheBytes)
-	h.metrics = newMetrics(h.feed, h.docs)
 	h.life = opts.Lifecycle
 	h.proxies = opts.TrustedProxies
 	h.trusted = parseProxies(opts.TrustedProxies)
@@ -234,6 +233,8 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		gw = NewGatewayParts(s, p, h.log)
 	}
 	h.gw, h.gwNodes, h.gwSync = gw.Service, gw.Nodes, gatewaySyncHandler(gw)
+	h.metrics = newMetrics(h.feed, h.docs)
+	h.metrics.registry.MustRegister(&dbCollector{store: s, log: h.log})
 	return h
 }
 

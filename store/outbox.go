@@ -192,3 +192,36 @@ func (s *Store) OutboxStats(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// OutboxTopicHealth is what the metrics show of a topic's pending messages
+// (not delivered yet, leased or not).
+type OutboxTopicHealth struct {
+	Topic string `bun:"topic"`
+	// Pending counts the messages not delivered yet; Failing those of them
+	// whose last delivery failed (waiting for their retry).
+	Pending int `bun:"pending"`
+	Failing int `bun:"failing"`
+	// Oldest is when the oldest pending message was enqueued, by the
+	// store's clock (see ClockNow).
+	Oldest time.Time `bun:"oldest"`
+}
+
+// OutboxHealth reads the pending messages of every topic with one
+// aggregate query over the pending ones (the index on done_at), and the
+// store's clock to measure their age against. A topic with nothing pending
+// is left out.
+func (s *Store) OutboxHealth(ctx context.Context) ([]OutboxTopicHealth, time.Time, error) {
+	var rows []OutboxTopicHealth
+	if err := s.db.NewSelect().Model((*OutboxMessage)(nil)).
+		ColumnExpr("topic, COUNT(*) AS pending").
+		ColumnExpr("SUM(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS failing").
+		ColumnExpr("MIN(created_at) AS oldest").
+		Where("done_at IS NULL").Group("topic").Order("topic").Scan(ctx, &rows); err != nil {
+		return nil, time.Time{}, fmt.Errorf("outbox health: %w", translate(err))
+	}
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return rows, now, nil
+}
