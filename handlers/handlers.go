@@ -234,7 +234,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.gw, h.gwNodes, h.gwSync = gw.Service, gw.Nodes, gatewaySyncHandler(gw)
 	h.metrics = newMetrics(h.feed, h.docs)
-	h.metrics.registry.MustRegister(&dbCollector{store: s, log: h.log})
+	h.metrics.registry.MustRegister(&dbCollector{store: s, gw: gw.Service, src: gw.Source, log: h.log})
 	return h
 }
 

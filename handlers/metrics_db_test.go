@@ -2,13 +2,18 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -133,6 +138,94 @@ func TestMetricsOutbox(t *testing.T) {
 	})
 }
 
+// TestMetricsGatewayNodes: /metrics counts the nodes by the states the
+// Gateway API shows, one series per node, and the configuration version.
+func TestMetricsGatewayNodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnvOn(t, s)
+		p, err := policy.New(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := handlers.NewGatewayParts(s, p, slog.New(slog.DiscardHandler))
+		e.app = handlers.New(s, p, handlers.Options{Hasher: e.hasher, MetricsToken: testMetricsToken, Gateway: parts}).App()
+		admin := e.user("admin", policy.RoleAdmin, "", "")
+		tok := e.token(admin)
+		pagePublishedAPI(t, e, admin, "payments", "orders", store.VisibilityPublic, spectest.PetsV1)
+		if res, out := e.api("PUT", "/api/v1/apis/orders/gateway/1", tok, map[string]any{"targets": []string{"http://orders:8080"}}); res.StatusCode != 201 {
+			t.Fatalf("deploy: %d %v", res.StatusCode, out)
+		}
+		head, err := parts.Source.Publish(ctx, "")
+		if err != nil || head.Version == 0 {
+			t.Fatalf("publish: %v %v", head, err)
+		}
+		if _, err := parts.Source.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if cur, _ := parts.Source.Current(ctx); cur != head {
+			t.Fatalf("current %v, published %v", cur, head)
+		}
+
+		for _, name := range []string{"edge-sync", "edge-behind", "edge-reject", "edge-silent", "edge-never", "edge-gone"} {
+			if res, out := e.api("POST", "/api/v1/gateway/nodes", tok, map[string]any{"name": name}); res.StatusCode != 201 {
+				t.Fatalf("register %s: %d %v", name, res.StatusCode, out)
+			}
+		}
+		record := func(name string, st store.GatewayNodeStatus) {
+			t.Helper()
+			n, err := s.ActiveGatewayNode(ctx, s.DB(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RecordGatewayNodeStatus(ctx, n.ID, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		inSync := store.GatewayNodeStatus{AppliedVersion: int64(head.Version), AppliedHash: head.Hash}
+		record("edge-sync", inSync)
+		record("edge-behind", store.GatewayNodeStatus{})
+		record("edge-reject", store.GatewayNodeStatus{RejectedVersion: int64(head.Version), RejectedHash: head.Hash, LastError: "bad"})
+		record("edge-silent", inSync)
+		record("edge-gone", inSync)
+		if _, err := s.DB().NewUpdate().Model((*store.GatewayNode)(nil)).Set("last_seen_at = ?", time.Now().Add(-time.Hour)).
+			Where("name = 'edge-silent'").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := e.api("DELETE", "/api/v1/gateway/nodes/edge-gone", tok, nil); res.StatusCode != 204 {
+			t.Fatalf("revoke: %d", res.StatusCode)
+		}
+
+		body := scrapeMetrics(t, e)
+		wantMetric(t, body, `portico_gateway_nodes_up`, 1)
+		wantMetric(t, body, `portico_gateway_config_version`, float64(head.Version))
+		wantMetric(t, body, `portico_gateway_nodes{state="in_sync"}`, 1)
+		wantMetric(t, body, `portico_gateway_nodes{state="behind"}`, 1)
+		wantMetric(t, body, `portico_gateway_nodes{state="rejecting"}`, 1)
+		wantMetric(t, body, `portico_gateway_nodes{state="unreachable"}`, 2)
+
+		// Each node's series has the state GET /api/v1/gateway/nodes shows.
+		var list []struct{ Name, State string }
+		status, text := e.apiText("GET", "/api/v1/gateway/nodes", tok)
+		if err := json.Unmarshal([]byte(text), &list); status != 200 || err != nil || len(list) != 5 {
+			t.Fatalf("nodes: %d %s %v", status, text, err)
+		}
+		want := map[string]string{"edge-sync": "in_sync", "edge-behind": "behind", "edge-reject": "rejecting", "edge-silent": "unreachable", "edge-never": "unreachable"}
+		for _, n := range list {
+			if n.State != want[n.Name] {
+				t.Errorf("API: %s is %s, want %s", n.Name, n.State, want[n.Name])
+			}
+			wantMetric(t, body, `portico_gateway_node_state{node="`+n.Name+`",state="`+n.State+`"}`, 1)
+		}
+		if strings.Contains(body, `node="edge-gone"`) {
+			t.Errorf("a revoked node in the metrics")
+		}
+		if n := strings.Count(body, "\nportico_gateway_node_state{"); n != 5 {
+			t.Errorf("%d node series, want 5", n)
+		}
+	})
+}
+
 // TestMetricsDatabaseTrouble: when a read fails, its series are absent and
 // its _up gauge says 0, the rest of the scrape unaffected; on PostgreSQL, a
 // read held by a lock is given up after a bounded wait instead of holding
@@ -158,27 +251,43 @@ func TestMetricsDatabaseTrouble(t *testing.T) {
 		if _, ok := metricValue(t, body, `go_goroutines`); !ok {
 			t.Errorf("the rest of the scrape is missing")
 		}
+		wantMetric(t, body, `portico_gateway_nodes_up`, 1)
+		wantMetric(t, body, `portico_gateway_nodes{state="in_sync"}`, 0)
 
 		if s.Dialect() != store.PostgreSQL {
 			return
 		}
-		tx, err := s.DB().BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"); err != nil {
-			t.Fatal(err)
-		}
-		e.app = e.build() // an instance without the cached reads
-		start := time.Now()
-		body = scrapeMetrics(t, e)
-		if took := time.Since(start); took > 5*time.Second {
-			t.Errorf("scrape with the outbox locked took %v", took)
-		}
-		wantMetric(t, body, `portico_outbox_up`, 0)
-		if _, ok := metricValue(t, body, `portico_outbox_pending{topic="test.alpha"}`); ok {
-			t.Errorf("outbox series shown though the outbox was not read in time")
+		// Each table locked in turn: the scrape ends in time, without
+		// the series of the read given up and with the other's.
+		for _, c := range []struct{ table, down, up, upSeries, downSeries string }{
+			{"outbox", "portico_outbox_up", "portico_gateway_nodes_up", `portico_gateway_nodes{state="in_sync"}`, "\nportico_outbox_pending{"},
+			{"gateway_nodes", "portico_gateway_nodes_up", "portico_outbox_up", `portico_outbox_pending{topic="test.alpha"}`, "\nportico_gateway_nodes{"},
+		} {
+			tx, err := s.DB().BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, "LOCK TABLE "+c.table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+				t.Fatal(err)
+			}
+			e.app = e.build() // an instance without the cached reads
+			start := time.Now()
+			body = scrapeMetrics(t, e)
+			took := time.Since(start)
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			if took > 5*time.Second {
+				t.Errorf("scrape with %s locked took %v", c.table, took)
+			}
+			wantMetric(t, body, c.down, 0)
+			wantMetric(t, body, c.up, 1)
+			if _, ok := metricValue(t, body, c.upSeries); !ok {
+				t.Errorf("with %s locked: no %s", c.table, c.upSeries)
+			}
+			if strings.Contains(body, c.downSeries) {
+				t.Errorf("with %s locked: %s shown though not read in time", c.table, c.downSeries)
+			}
 		}
 	})
 }

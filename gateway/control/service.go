@@ -223,6 +223,14 @@ func (s *Service) Overview(ctx context.Context, u *store.User) (*Overview, error
 	if err := s.require(ctx, actor{User: u}, policy.OrgDomain, ObjGateway, ActManage, "Only org admins see the gateway nodes."); err != nil {
 		return nil, err
 	}
+	return s.Fleet(ctx)
+}
+
+// Fleet is Overview without the authorization, for the portal's metrics
+// (whose own token guards them): the nodes get the states the Gateway
+// page and GET /api/v1/gateway/nodes show. It reads the active nodes and
+// the database's clock.
+func (s *Service) Fleet(ctx context.Context) (*Overview, error) {
 	head, _ := s.src.Current(ctx)
 	// How long a node may be silent before it is shown as unreachable: the
 	// hub's, from the longest it holds a request; without a hub (the CLI),
