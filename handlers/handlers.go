@@ -234,7 +234,9 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.gw, h.gwNodes, h.gwSync = gw.Service, gw.Nodes, gatewaySyncHandler(gw)
 	h.metrics = newMetrics(h.feed, h.docs)
-	h.metrics.registry.MustRegister(&dbCollector{store: s, gw: gw.Service, src: gw.Source, log: h.log})
+	h.metrics.registry.MustRegister(&dbCollector{store: s, gw: gw.Service, src: gw.Source, log: h.log},
+		// This instance's connection pool: go_sql_* with db_name="portico".
+		collectors.NewDBStatsCollector(s.DB().DB, "portico"))
 	return h
 }
 

@@ -226,6 +226,23 @@ func TestMetricsGatewayNodes(t *testing.T) {
 	})
 }
 
+// TestMetricsDBPool: /metrics shows this instance's connection pool.
+func TestMetricsDBPool(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnvOn(t, s)
+		body := scrapeMetrics(t, e)
+		wantMetric(t, body, `go_sql_max_open_connections{db_name="portico"}`, float64(s.DB().Stats().MaxOpenConnections))
+		if open, ok := metricValue(t, body, `go_sql_open_connections{db_name="portico"}`); !ok || open < 1 {
+			t.Errorf("open connections %v (present %v), want at least the one the migrations used", open, ok)
+		}
+		for _, series := range []string{"go_sql_in_use_connections", "go_sql_idle_connections", "go_sql_wait_count_total", "go_sql_wait_duration_seconds_total"} {
+			if _, ok := metricValue(t, body, series+`{db_name="portico"}`); !ok {
+				t.Errorf("no %s", series)
+			}
+		}
+	})
+}
+
 // TestMetricsDatabaseTrouble: when a read fails, its series are absent and
 // its _up gauge says 0, the rest of the scrape unaffected; on PostgreSQL, a
 // read held by a lock is given up after a bounded wait instead of holding
@@ -248,7 +265,7 @@ func TestMetricsDatabaseTrouble(t *testing.T) {
 		if strings.Contains(body, "\nportico_outbox_pending{") || strings.Contains(body, "\nportico_outbox_oldest_pending_age_seconds{") {
 			t.Errorf("outbox series shown though the outbox was not read")
 		}
-		if _, ok := metricValue(t, body, `go_goroutines`); !ok {
+		if _, ok := metricValue(t, body, `go_sql_open_connections{db_name="portico"}`); !ok {
 			t.Errorf("the rest of the scrape is missing")
 		}
 		wantMetric(t, body, `portico_gateway_nodes_up`, 1)
