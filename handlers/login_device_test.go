@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -115,8 +117,8 @@ func TestLoginFloodSparesTheOwnersBrowser(t *testing.T) {
 }
 
 func testLoginFloodSparesTheOwnersBrowser(t *testing.T, e *env) {
-	e.user("alice", policy.RoleMember, "", "")
-	e.user("bob", policy.RoleMember, "", "")
+	aliceUser := e.user("alice", policy.RoleMember, "", "")
+	bobUser := e.user("bob", policy.RoleMember, "", "")
 	alice := e.browser()
 	if res := alice.loginFrom("203.0.113.10", "alice", testPassword); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("alice's first login: status %d, want 303", res.StatusCode)
@@ -165,10 +167,24 @@ func testLoginFloodSparesTheOwnersBrowser(t *testing.T, e *env) {
 	try("bob's device cookie", bobs)
 	payload, mac, _ := strings.Cut(bobs, ".")
 	raw, _ := base64.RawURLEncoding.DecodeString(payload)
-	renamed := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(raw), "bob", "alice", 1)))
-	try("bob's device cookie renamed alice", renamed+"."+mac)
+	renamed := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(raw),
+		fmt.Sprintf("\x00%d\x00", bobUser.ID), fmt.Sprintf("\x00%d\x00", aliceUser.ID), 1)))
+	if renamed == payload {
+		t.Fatalf("bob's device cookie does not name his id %d: %q", bobUser.ID, raw)
+	}
+	try("bob's device cookie with alice's id", renamed+"."+mac)
 	try("a device cookie without a signature", renamed)
 	try("a made-up device cookie", base64.RawURLEncoding.EncodeToString([]byte("alice\x00AAAAAAAAAAAAAAAAAAAAAA\x004102444800"))+".AAAA")
+	// A cookie of the first format (the account's name, under the
+	// label "portico device"), rightly signed: ignored.
+	key, err := handlers.LoadCSRFKey(context.Background(), e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := base64.RawURLEncoding.EncodeToString([]byte("alice\x00AAAAAAAAAAAAAAAAAAAAAA\x004102444800"))
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("portico device\x00" + first))
+	try("a device cookie of the first format", first+"."+base64.RawURLEncoding.EncodeToString(m.Sum(nil)))
 
 	// The stolen cookie: 5 guesses, then treated as any browser.
 	thief := e.browser()
@@ -297,5 +313,82 @@ func TestDeviceCookieAttributes(t *testing.T) {
 	login(true, secure)
 	if !strings.Contains(e.logs.String(), "device_cookie=true") {
 		t.Errorf("a login over TLS with the __Host- device cookie was not recognised; logs:\n%s", e.logs.String())
+	}
+}
+
+// TestDeviceCookieIsTheAccountsNotTheNames: a device cookie belongs to
+// the account that signed in, not to its user name, and to the password
+// it signed in with. alice's browser keeps its cookie after her account
+// is deleted and a new account takes the name alice: the new alice's
+// logins from it are judged as from any browser (refused here, as her
+// address has had 5 failures at the account). A copy of a cookie taken
+// before a password change is no longer exempt after it, while the
+// browser that changed the password gets a new cookie and stays exempt.
+func TestDeviceCookieIsTheAccountsNotTheNames(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			testDeviceCookieIsTheAccountsNotTheNames(t, newFloodEnv(t, newEnvOn(t, storetest.Open(t, d)), 0))
+		})
+	}
+}
+
+func testDeviceCookieIsTheAccountsNotTheNames(t *testing.T, e *env) {
+	ctx := context.Background()
+	// failures makes 5 failures of username from addr: the next attempt
+	// from addr is refused unless its device cookie exempts it.
+	failures := func(username, addr string) {
+		t.Helper()
+		b := e.browser()
+		for i := range 5 {
+			if res := b.loginFrom(addr, username, "wrong password!"); res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d of %s from %s: status %d, want 401", i+1, username, addr, res.StatusCode)
+			}
+		}
+	}
+
+	old := e.user("alice", policy.RoleMember, "", "")
+	browser := e.browser()
+	if res := browser.loginFrom("203.0.113.10", "alice", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the first alice's login: status %d, want 303", res.StatusCode)
+	}
+	if browser.cookies["portico_device"] == "" {
+		t.Fatal("no device cookie after the login")
+	}
+	// The account is deleted; a new one is given the name.
+	db := e.store.DB()
+	if _, err := db.NewDelete().TableExpr("sessions").Where("user_id = ?", old.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.NewDelete().TableExpr("users").Where("id = ?", old.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.user("alice", policy.RoleMember, "", "")
+	failures("alice", "203.0.113.10")
+	kept := e.browser() // the browser, its session gone with the account
+	kept.cookies["portico_device"] = browser.cookies["portico_device"]
+	if res := kept.loginFrom("203.0.113.10", "alice", testPassword); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the deleted alice's device cookie at the new alice's account: status %d, want 429 (no exemption)", res.StatusCode)
+	}
+
+	// A password change: the copy taken before it stops being exempt.
+	fresh := e.browser()
+	if res := fresh.loginFrom("203.0.113.20", "alice", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the new alice's login: status %d, want 303", res.StatusCode)
+	}
+	copied := fresh.cookies["portico_device"]
+	if res := fresh.post("/profile/password", url.Values{"current": {testPassword}, "new": {"a new passphrase"}, "confirm": {"a new passphrase"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the password change: status %d, want 303", res.StatusCode)
+	}
+	if fresh.cookies["portico_device"] == copied {
+		t.Error("the device cookie was not replaced at the password change")
+	}
+	failures("alice", "203.0.113.20")
+	thief := e.browser()
+	thief.cookies["portico_device"] = copied
+	if res := thief.loginFrom("203.0.113.20", "alice", "a new passphrase"); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a device cookie from before the password change: status %d, want 429 (no exemption)", res.StatusCode)
+	}
+	if res := fresh.loginFrom("203.0.113.20", "alice", "a new passphrase"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the browser that changed the password: status %d, want 303 (exempt)", res.StatusCode)
 	}
 }

@@ -75,7 +75,9 @@ func (h *Handler) UpdateProfile(c *fiber.Ctx) error {
 // ChangePassword replaces the user's password, ends every session of the
 // user and starts a new one for this browser: the session id changes with
 // the credentials, so a copy of this browser's old cookie (taken while the
-// password was known to someone else) ends with the others.
+// password was known to someone else) ends with the others. The browser
+// gets a new device cookie too: the ones issued before end with the old
+// password.
 func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 	in := people.PasswordChange{Current: c.FormValue("current"), New: c.FormValue("new"), Confirm: c.FormValue("confirm")}
 	u := currentUser(c)
@@ -96,6 +98,11 @@ func (h *Handler) ChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	// The device cookies issued before count no more (people.PasswordMark):
+	// this browser gets one for the new password.
+	if err := h.setDeviceCookie(c, u); err != nil {
 		return err
 	}
 	if choosing {

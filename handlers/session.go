@@ -77,10 +77,10 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	if err := h.setDeviceCookie(c, u.Username); err != nil {
+	if err := h.setDeviceCookie(c, u); err != nil {
 		return err
 	}
-	h.log.Info("login", "username", u.Username, "remote", h.clientIP(c), "device_cookie", dev.Username == u.Username)
+	h.log.Info("login", "username", u.Username, "remote", h.clientIP(c), "device_cookie", dev.Of(u))
 	return seeOther(c, next)
 }
 

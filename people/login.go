@@ -2,6 +2,9 @@ package people
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -101,11 +104,39 @@ type Credentials struct {
 
 // Device is a browser's device cookie, as the caller verified it (its
 // signature under the server's key, its expiry): the account it signed in
-// to when the cookie was issued, and the cookie's random id. It counts only
-// for attempts at that account. The zero Device is a browser without one.
+// to when the cookie was issued (by its id, which no later account takes,
+// not by its name, which one may), the PasswordMark of that account's
+// password then, and the cookie's random id. It counts only for attempts
+// at that account while it keeps that password. The zero Device is a
+// browser without one.
 type Device struct {
-	Username string
+	UserID   int64
+	Password string
 	ID       string
+}
+
+// DeviceOf is the Device of a new cookie with the random id for u.
+func DeviceOf(u *store.User, id string) Device {
+	return Device{UserID: u.ID, Password: PasswordMark(u.PasswordHash), ID: id}
+}
+
+// Of reports whether d is a device cookie of u with u's current password.
+func (d Device) Of(u *store.User) bool {
+	return u != nil && d.of(u.ID, u.PasswordHash)
+}
+
+func (d Device) of(userID int64, hash string) bool {
+	return d.ID != "" && userID != 0 && d.UserID == userID && subtle.ConstantTimeCompare([]byte(d.Password), []byte(PasswordMark(hash))) == 1
+}
+
+// PasswordMark is a short digest of a password hash: it changes with every
+// password set (each hash has its own random salt), and tells nothing of
+// the password (finding one from it would take the salt, which it does
+// not hold). A device cookie carries it so that a password change or
+// reset ends the exemption of every device cookie issued before.
+func PasswordMark(hash string) string {
+	sum := sha256.Sum256([]byte("portico device password\x00" + hash))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }
 
 // deviceKey is what the failures with a device cookie are counted under,
@@ -142,16 +173,16 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 		return nil, apperr.Invalid(errs)
 	}
 	var u *store.User
-	ok, err := s.checkPassword(ctx, username, in.Addr, in.Device, in.Password, func() (string, bool, error) {
+	ok, err := s.checkPassword(ctx, username, in.Addr, in.Device, in.Password, func() (*store.User, error) {
 		found, err := s.store.UserByUsername(ctx, username)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return "", false, nil
+			return nil, nil
 		case err != nil:
-			return "", false, err
+			return nil, err
 		}
 		u = found
-		return found.PasswordHash, !found.Disabled, nil
+		return found, nil
 	})
 	if err != nil {
 		return nil, err
@@ -168,18 +199,30 @@ func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error
 // checkPassword checks a password of the account username under the login
 // limits: the attempt is recorded and counted first, refused (and its
 // record removed) over a limit or when the hashing queue is full, and
-// otherwise checked against the hash that lookup returns ("" for an
-// account that does not exist, which is checked against a dummy hash). It
-// reports true for a right password of an account lookup says is active,
-// and then clears the account's failures from addr (or from dev); anything
-// else stays recorded as a failure. An attempt with a device cookie of the
-// account is counted under the device alone while it has at most PerDevice
-// failures, is never slowed down, and waits for hashing among places of its
-// own (auth.Hasher.CheckKnown).
-func (s *Service) checkPassword(ctx context.Context, username, addr string, dev Device, password string, lookup func() (hash string, active bool, err error)) (bool, error) {
+// otherwise checked against the hash of the user lookup returns (nil for
+// an account that does not exist, which is checked against a dummy hash).
+// It reports true for a right password of an active user, and then clears
+// the account's failures from addr (or from dev); anything else stays
+// recorded as a failure. An attempt with a device cookie of the account
+// (Device.Of the user lookup returns, looked up first then) is counted
+// under the device alone while it has at most PerDevice failures, is never
+// slowed down, and waits for hashing among places of its own
+// (auth.Hasher.CheckKnown).
+func (s *Service) checkPassword(ctx context.Context, username, addr string, dev Device, password string, lookup func() (*store.User, error)) (bool, error) {
 	lim := s.limits
 	since := s.now().Add(-lim.Window)
-	id, key, trusted, err := s.recordDeviceAttempt(ctx, username, dev, since)
+	var (
+		u      *store.User
+		looked bool
+		err    error
+	)
+	if dev.ID != "" && lim.PerDevice > 0 {
+		if u, err = lookup(); err != nil {
+			return false, err
+		}
+		looked = true
+	}
+	id, key, trusted, err := s.recordDeviceAttempt(ctx, username, dev, dev.Of(u), since)
 	if err != nil {
 		return false, err
 	}
@@ -204,9 +247,14 @@ func (s *Service) checkPassword(ctx context.Context, username, addr string, dev 
 			}
 		}
 	}
-	hash, active, err := lookup()
-	if err != nil {
-		return refuse(err)
+	if !looked {
+		if u, err = lookup(); err != nil {
+			return refuse(err)
+		}
+	}
+	hash, active := "", false
+	if u != nil {
+		hash, active = u.PasswordHash, !u.Disabled
 	}
 	check := s.hasher.Check
 	if trusted {
@@ -229,13 +277,13 @@ func (s *Service) checkPassword(ctx context.Context, username, addr string, dev 
 }
 
 // recordDeviceAttempt records an attempt at username with the device
-// cookie dev, when dev is one of that account, and reports whether the
-// attempt is exempt from the address's limits and the slow-down: when the
-// device has at most PerDevice failures in the window, counting this one.
-// Over that, the record is removed again: the attempt is judged as from
-// its address.
-func (s *Service) recordDeviceAttempt(ctx context.Context, username string, dev Device, since time.Time) (id int64, key string, trusted bool, err error) {
-	if dev.ID == "" || dev.Username != username || s.limits.PerDevice <= 0 {
+// cookie dev, when it is one of that account with its current password
+// (known: Device.Of), and reports whether the attempt is exempt from the
+// address's limits and the slow-down: when the device has at most
+// PerDevice failures in the window, counting this one. Over that, the
+// record is removed again: the attempt is judged as from its address.
+func (s *Service) recordDeviceAttempt(ctx context.Context, username string, dev Device, known bool, since time.Time) (id int64, key string, trusted bool, err error) {
+	if !known || s.limits.PerDevice <= 0 {
 		return 0, "", false, nil
 	}
 	key = deviceKey(dev.ID)

@@ -385,8 +385,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 	case len(in.Current) > auth.MaxPasswordLength:
 		errs["current"] = "This is not your current password."
 	default:
-		ok, err := s.checkPassword(ctx, actor.Username, addr, dev, in.Current, func() (string, bool, error) {
-			return actor.PasswordHash, !actor.Disabled, nil
+		ok, err := s.checkPassword(ctx, actor.Username, addr, dev, in.Current, func() (*store.User, error) {
+			return actor, nil
 		})
 		if err != nil {
 			return err
