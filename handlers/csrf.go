@@ -131,7 +131,20 @@ func clearCookie(c *fiber.Ctx, name string) {
 	c.Request().Header.DelCookie(cookieName(c, name))
 }
 
-const msgCSRF = "The form's security token is missing or out of date. Go back, reload the page and try again."
+const msgCSRF = "The form's security token is missing or out of date."
+
+// resendAdvice says how to send again a form refused before it was read
+// (its security token, its one-time id): a plain form's refusal is a page
+// at the address the form posted to, the form a page back; an htmx
+// request's refusal keeps the address of the form's page (render sets
+// HX-Push-Url false), where going back leaves the form and reloading
+// shows it again with a new token.
+func resendAdvice(c *fiber.Ctx) string {
+	if c.Get("HX-Request") == "true" {
+		return "Reload this page and send the form again."
+	}
+	return "Go back, reload the page and try again."
+}
 
 // checkCSRF refuses a state-changing browser request that comes from
 // another site or origin, or whose token (form field or X-CSRF-Token
@@ -146,14 +159,14 @@ func (h *Handler) checkCSRF(c *fiber.Ctx) error {
 	}
 	binding := csrfBinding(c)
 	if got == "" || binding == "" {
-		return clientError(fiber.StatusForbidden, msgCSRF)
+		return clientError(fiber.StatusForbidden, msgCSRF+" "+resendAdvice(c))
 	}
 	key, err := h.csrfKey(c.UserContext())
 	if err != nil {
 		return err
 	}
 	if !hmac.Equal([]byte(got), []byte(csrfTokenFor(key, binding))) {
-		return clientError(fiber.StatusForbidden, msgCSRF)
+		return clientError(fiber.StatusForbidden, msgCSRF+" "+resendAdvice(c))
 	}
 	return c.Next()
 }

@@ -166,7 +166,7 @@ func onceKey(c *fiber.Ctx) (key, request string, err error) {
 			return "", "", nil
 		}
 		if !validFormID(id) {
-			return "", "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. Go back, reload the page and try again.")
+			return "", "", clientError(fiber.StatusBadRequest, "The form's one-time id is not valid. "+resendAdvice(c))
 		}
 		bound = "portico form id\x00" + csrfBinding(c) + "\x00" + id
 		if request, err = formDigest(c); err != nil {
@@ -212,7 +212,7 @@ func formDigest(c *fiber.Ctx) (string, error) {
 	if strings.HasPrefix(strings.ToLower(string(c.Request().Header.ContentType())), fiber.MIMEMultipartForm) {
 		form, err := c.MultipartForm()
 		if err != nil {
-			return "", clientError(fiber.StatusBadRequest, "The form could not be read. Go back, reload the page and try again.")
+			return "", clientError(fiber.StatusBadRequest, "The form could not be read. "+resendAdvice(c))
 		}
 		fields, files = form.Value, form.File
 	} else {
