@@ -111,7 +111,7 @@ func (t *tools) getOperation(ctx context.Context, in operationInput) (operationO
 	}
 	op, ok := doc.FindOperation(name)
 	if !ok {
-		return operationOutput{}, noticef("Version %s of %q has no operation %q. list_operations lists them, with their operationId and METHOD /path.", v.Version, a.Slug, name)
+		return operationOutput{}, noticef("Version %s of %s has no operation %s. list_operations lists them, with their operationId and METHOD /path.", v.Version, echo(a.Slug), echo(name))
 	}
 	return boundedOperation(doc, op, a.Slug, v.Version), nil
 }

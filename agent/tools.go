@@ -49,16 +49,21 @@ func noticef(format string, args ...any) error { return &notice{msg: fmt.Sprintf
 
 var errInternal = &notice{msg: "Something went wrong on the portal; it has been logged. Try again later."}
 
+// echo quotes an argument back in a notice as the portal's other refusals
+// do (store.Echo): cut, Go-escaped and isolated, so that a right-to-left
+// argument does not reorder the sentence around it.
+func echo(s string) string { return store.Echo(s, store.MaxEcho) }
+
 // noAPI is the answer for an API that does not exist and for one the
 // caller may not see: they must not be told apart.
 func noAPI(slug string) error {
-	return noticef("There is no API %q. Find APIs and their slugs with search_apis.", slug)
+	return noticef("There is no API %s. Find APIs and their slugs with search_apis.", echo(slug))
 }
 
 // noVersion is the answer for a version that does not exist and for one the
 // caller may not see.
 func noVersion(slug, version string) error {
-	return noticef("API %q has no version %q. get_api lists its versions.", slug, version)
+	return noticef("API %s has no version %s. get_api lists its versions.", echo(slug), echo(version))
 }
 
 // tools are the tools of one request, acting for its caller.
@@ -525,7 +530,7 @@ func (t *tools) version(ctx context.Context, a *store.API, name string) (*store.
 		case len(vs) > 0:
 			name = vs[0].Version
 		default:
-			return nil, noticef("API %q has no published version yet.", a.Slug)
+			return nil, noticef("API %s has no published version yet.", echo(a.Slug))
 		}
 	}
 	v, err := t.s.life.VisibleVersion(ctx, t.caller.User, a, name)
