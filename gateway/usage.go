@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -109,7 +110,8 @@ const (
 	MaxPointBytes    = 1 << 48
 )
 
-// DecodeUsageBatch reads and checks a batch of at most MaxUsageBatchBytes.
+// DecodeUsageBatch reads and checks a batch of at most MaxUsageBatchBytes:
+// one JSON document, unknown fields and data after it refused.
 func DecodeUsageBatch(r io.Reader) (*UsageBatch, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxUsageBatchBytes+1))
 	if err != nil {
@@ -123,6 +125,9 @@ func DecodeUsageBatch(r io.Reader) (*UsageBatch, error) {
 	var b UsageBatch
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("the batch is not valid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("the batch is not valid JSON: data after the batch")
 	}
 	if err := b.Validate(); err != nil {
 		return nil, err

@@ -13,7 +13,8 @@ import (
 // FuzzDecodeUsageBatch reads arbitrary usage batches, as the portal reads
 // what a node posts: a batch accepted has counts whose sums over the whole
 // batch stay positive (no int64 wrap), latency quantiles within the
-// buckets' bounds, and encodes to a batch that is accepted the same.
+// buckets' bounds, and encodes to a batch that is accepted the same; a body
+// accepted is one JSON document, nothing after it.
 func FuzzDecodeUsageBatch(f *testing.F) {
 	zeros := "[" + strings.TrimSuffix(strings.Repeat("0,", gateway.LatencyBuckets), ",") + "]"
 	ones := "[" + strings.TrimSuffix(strings.Repeat("1,", gateway.LatencyBuckets), ",") + "]"
@@ -31,6 +32,9 @@ func FuzzDecodeUsageBatch(f *testing.F) {
 		b, err := gateway.DecodeUsageBatch(bytes.NewReader(data))
 		if err != nil {
 			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("a body that is not one JSON document is accepted: %q", data)
 		}
 		var requests, bytesIn, latency int64
 		for _, p := range b.Points {

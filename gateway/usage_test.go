@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,32 @@ func TestUsageBatchRouteIDs(t *testing.T) {
 			Latency: make([]int64, gateway.LatencyBuckets)}}}
 		if err := b.Validate(); (err == nil) != tt.ok {
 			t.Errorf("api %q: got %v, want accepted %v", tt.api, err, tt.ok)
+		}
+	}
+}
+
+// A batch is one JSON document, as a snapshot is: anything after it (a
+// second batch, stray bytes) refuses the whole body rather than counting
+// the first document and dropping the rest unseen.
+func TestDecodeUsageBatchTrailingData(t *testing.T) {
+	one := `{"id":"b1","points":[]}`
+	for _, tt := range []struct {
+		name, body string
+		ok         bool
+	}{
+		{"one batch", one, true},
+		{"one batch and white space", one + " \n\t", true},
+		{"two batches", one + `{"id":"b2","points":[]}`, false},
+		{"stray bytes", one + " x", false},
+		{"a second value", one + " 1", false},
+		{"a closing brace too many", one + "}", false},
+	} {
+		_, err := gateway.DecodeUsageBatch(strings.NewReader(tt.body))
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: got %v, want accepted %v", tt.name, err, tt.ok)
+		}
+		if err != nil && !tt.ok && !strings.Contains(err.Error(), "data after the batch") {
+			t.Errorf("%s: %v, want it to say there is data after the batch", tt.name, err)
 		}
 	}
 }

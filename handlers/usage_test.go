@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,8 @@ import (
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 // TestAPIUsage: the consumer and the provider read a subscription's usage;
@@ -150,4 +154,38 @@ func TestQuotaNotificationsThroughIngest(t *testing.T) {
 		return
 	}
 	t.Error("the sync route sent no quota counts")
+}
+
+// TestUsageIngestRefusesTrailingData: a node's body holding a batch and then
+// more (a second batch) is refused whole, 422, and nothing of it is counted;
+// the first batch alone is then accepted as new.
+func TestUsageIngestRefusesTrailingData(t *testing.T) {
+	storetest.Each(t, testUsageIngestRefusesTrailingData)
+}
+
+func testUsageIngestRefusesTrailingData(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	node := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
+	minute := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Minute).Unix()
+	one := fmt.Sprintf(`{"id":"b1","points":[{"minute":%d,"subscription":"1","key":"k1","api":"pets/v1","s2xx":1,"latency":[%s]}]}`,
+		minute, strings.TrimSuffix(strings.Repeat("0,", gateway.LatencyBuckets), ","))
+	post := func(body string) (int, string) {
+		t.Helper()
+		req := httptest.NewRequest("POST", gateway.UsagePath, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+node["token"].(string))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(raw)
+	}
+	if code, out := post(one + strings.Replace(one, `"b1"`, `"b2"`, 1)); code != 422 || !strings.Contains(out, "data after the batch") {
+		t.Errorf("two batches in one body: %d %s, want 422 naming the data after the batch", code, out)
+	}
+	if code, out := post(one); code != 200 || !strings.Contains(out, `"duplicate":false`) {
+		t.Errorf("the first batch alone: %d %s, want 200 and not a duplicate", code, out)
+	}
 }
