@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/portico-dev/portico/lifecycle"
@@ -164,8 +165,24 @@ func (s *Server) newSession(caller Caller) *mcp.Server {
 	})
 	t := &tools{s: s, caller: caller}
 	t.register(srv)
-	srv.AddReceivingMiddleware(s.meter(caller))
+	srv.AddReceivingMiddleware(s.meter(caller), notFoundAsJSON)
 	return srv
+}
+
+// notFoundAsJSON gives the error of a read its data as JSON. The SDK's
+// ResourceNotFoundError quotes the URI into its data with Go's %q, which is
+// not JSON for a control character or DEL: the answer could not be encoded
+// and the client got an empty body for its read.
+func notFoundAsJSON(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		res, err := next(ctx, method, req)
+		var rpc *jsonrpc.Error
+		if r, ok := req.(*mcp.ReadResourceRequest); ok && errors.As(err, &rpc) && len(rpc.Data) > 0 && !json.Valid(rpc.Data) {
+			data, _ := json.Marshal(map[string]string{"uri": r.Params.URI}) // a map of strings always encodes
+			err = &jsonrpc.Error{Code: rpc.Code, Message: rpc.Message, Data: data}
+		}
+		return res, err
+	}
 }
 
 // meter limits and logs the tool calls and resource reads of caller: user,
