@@ -165,8 +165,21 @@ func (s *Server) newSession(caller Caller) *mcp.Server {
 	})
 	t := &tools{s: s, caller: caller}
 	t.register(srv)
-	srv.AddReceivingMiddleware(s.meter(caller), notFoundAsJSON)
+	srv.AddReceivingMiddleware(s.meter(caller), notFoundAsJSON, nullArguments)
 	return srv
+}
+
+// nullArguments reads a tool call whose arguments are JSON null as a call
+// without arguments. The SDK decoded null into a nil map and then set the
+// schema's defaults in it (search_apis has one): the panic, in the SDK's
+// own goroutine, ended the portal's process.
+func nullArguments(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && bytes.Equal(bytes.TrimSpace(r.Params.Arguments), []byte("null")) {
+			r.Params.Arguments = json.RawMessage("{}")
+		}
+		return next(ctx, method, req)
+	}
 }
 
 // notFoundAsJSON gives the error of a read its data as JSON. The SDK's
