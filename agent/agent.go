@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -165,8 +166,25 @@ func (s *Server) newSession(caller Caller) *mcp.Server {
 	})
 	t := &tools{s: s, caller: caller}
 	t.register(srv)
-	srv.AddReceivingMiddleware(s.meter(caller), notFoundAsJSON, nullArguments)
+	srv.AddReceivingMiddleware(s.recoverPanics, s.meter(caller), notFoundAsJSON, nullArguments)
 	return srv
+}
+
+// recoverPanics turns a panic while answering a request into an internal
+// error for that request, logged with its stack. The SDK runs a request's
+// handlers in a goroutine of its own that nothing else recovers, so a
+// panic there (in a tool, or in the SDK's decoding of its arguments, as a
+// null once did) ended the portal's process for every user.
+func (s *Server) recoverPanics(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (res mcp.Result, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("mcp request panicked", "method", method, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				res, err = nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "Something went wrong on our side. It has been logged."}
+			}
+		}()
+		return next(ctx, method, req)
+	}
 }
 
 // nullArguments reads a tool call whose arguments are JSON null as a call
