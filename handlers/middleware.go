@@ -95,8 +95,15 @@ func (h *Handler) securityHeaders(c *fiber.Ctx) error {
 }
 
 // setSecurityHeaders sets every answer's security headers; the answers the
-// server gives before routing (refuseServerBody) set them too.
+// server gives before routing (refuseServerBody) set them too. Served over
+// TLS directly (serve --tls-cert), the portal tells browsers to come back
+// only over HTTPS for a year (HSTS, for this host alone: subdomains may be
+// other servers'); behind a proxy that terminates TLS, that is the proxy's
+// to say.
 func (h *Handler) setSecurityHeaders(c *fiber.Ctx) {
+	if c.Context().IsTLS() {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")

@@ -54,11 +54,15 @@ type config struct {
 	// ShutdownDrain is how long serve keeps accepting and serving after
 	// SIGTERM while /readyz answers 503 (see cmdServe).
 	ShutdownDrain string
+	// TLS, when set, has serve answer HTTPS itself on --addr.
+	TLS cliconf.TLS
 }
 
 func (c *config) settings() []cliconf.Setting {
 	return []cliconf.Setting{
 		{Flag: "addr", Env: "PORTICO_ADDR", Default: ":8080", Usage: "address to listen on", Dst: &c.Addr},
+		{Flag: "tls-cert", Env: "PORTICO_TLS_CERT", Default: "", Usage: "PEM file of the certificate (then its intermediates) serve answers HTTPS with on --addr, with --tls-key; read again within seconds when it changes; empty: plain HTTP", Dst: &c.TLS.Cert},
+		{Flag: "tls-key", Env: "PORTICO_TLS_KEY", Default: "", Usage: "PEM file of the private key of --tls-cert", Dst: &c.TLS.Key},
 		{Flag: "data", Env: "PORTICO_DATA_DIR", Default: "./data", Usage: "data directory (SQLite database, search index)", Dst: &c.DataDir},
 		{Flag: "log-level", Env: "PORTICO_LOG_LEVEL", Default: "info", Usage: "log level: debug, info, warn or error", Dst: &c.Log.Level},
 		{Flag: "log-format", Env: "PORTICO_LOG_FORMAT", Default: "text", Usage: "log format: text or json", Dst: &c.Log.Format},
@@ -92,6 +96,9 @@ func (c *config) validate() error {
 	}
 	if _, err := cliconf.SplitAddr(c.Addr); err != nil {
 		return fmt.Errorf("invalid --addr %q: use host:port or :port, the port a number from 0 to 65535, e.g. :8080", c.Addr)
+	}
+	if err := c.TLS.Validate(); err != nil {
+		return err
 	}
 	if _, err := c.minSunsetNotice(); err != nil {
 		return err

@@ -252,7 +252,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	} else {
 		fmt.Fprintln(e.stdout, "\nThe portal had users already, so no org admin was created; if it has none, make one with:\n  echo \"$PASSWORD\" | portico user create --username NAME --password-stdin --admin")
 	}
-	fmt.Fprintf(e.stdout, "Next: run the portal on the same data (portico serve, or go run ./cmd/portico, with the same flags) and log in at %s as admin or as a demo user.\n", demoLoginURL(c.Addr))
+	fmt.Fprintf(e.stdout, "Next: run the portal on the same data (portico serve, or go run ./cmd/portico, with the same flags) and log in at %s as admin or as a demo user.\n", demoLoginURL(c.Addr, c.TLS.On()))
 	return nil
 }
 
@@ -282,16 +282,14 @@ func demoPasswordNotShown(err error, created []string, admin bool) error {
 	return errors.New(msg)
 }
 
-// demoLoginURL is where the portal serving addr will take logins.
-func demoLoginURL(addr string) string {
+// demoLoginURL is where the portal serving addr (over TLS or not) will
+// take logins.
+func demoLoginURL(addr string, tls bool) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://localhost:8080/login"
+		host, port = "", "8080"
 	}
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port) + "/login"
+	return hostLoginURL(host, port, tls)
 }
 
 // sampleFiles lists the OpenAPI descriptions at the root of fsys, sorted;

@@ -289,6 +289,14 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	logOut := logbuf.New(e.stderr, flushEvery)
 	defer logOut.Close()
 	log := c.Log.Logger(logOut)
+	// The certificate is read before anything starts: a pair that does
+	// not load stops serve with the file at fault named.
+	var cert *cliconf.Certificate
+	if c.TLS.On() {
+		if cert, err = cliconf.LoadCertificate(c.TLS, log); err != nil {
+			return err
+		}
+	}
 	if e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the garbage collector works harder as the heap
 		// nears it, so that bursts of large parses stay well under 512 MB.
@@ -322,6 +330,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+	if cert != nil {
+		ln = cert.Listen(ln)
+	}
 	defer ln.Close()
 	// Join the instances sharing the database: from here every log line
 	// says which instance wrote it.
@@ -348,9 +359,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		MaxConnections: conns, SessionTTL: lifetime, SessionIdleTimeout: idle})
 	app := h.App()
 
-	url := loginURL(ln.Addr())
+	url := loginURL(ln.Addr(), cert != nil)
 	fmt.Fprintf(e.stdout, "Portico %s is running on %s database: log in at %s\n", buildVersion(), s.Dialect(), url)
-	log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "data", c.DataDir, "run", member.RunID())
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cert != nil, "database", string(s.Dialect()), "data", c.DataDir, "run", member.RunID())
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
@@ -443,12 +454,22 @@ func startGateway(ctx context.Context, s *store.Store, gw *handlers.GatewayParts
 	go gw.Hub.Run(ctx, time.Second)
 }
 
-func loginURL(addr net.Addr) string {
+func loginURL(addr net.Addr, tls bool) string {
 	host, port, _ := net.SplitHostPort(addr.String())
+	return hostLoginURL(host, port, tls)
+}
+
+// hostLoginURL is the login page of a portal listening on host and port,
+// over TLS or not; a listener on every address is reached as localhost.
+func hostLoginURL(host, port string, tls bool) string {
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/login"
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
+	return scheme + net.JoinHostPort(host, port) + "/login"
 }
 
 // newLifecycle builds the permission enforcer and the lifecycle service that
