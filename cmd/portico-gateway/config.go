@@ -28,13 +28,17 @@ type config struct {
 	ShutdownDrain string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
+	// TLS, when set, has the data plane serve HTTPS itself (see run).
+	TLS cliconf.TLS
 }
 
 func (c *config) settings() []cliconf.Setting {
 	return []cliconf.Setting{
 		{Flag: "portal", Env: "PORTICO_GATEWAY_PORTAL", Default: "", Usage: "the portal's URL, e.g. https://portal.example.com (required)", Dst: &c.Portal},
 		{Flag: "addr", Env: "PORTICO_GATEWAY_ADDR", Default: ":8081", Usage: "address the data plane listens on", Dst: &c.Addr},
-		{Flag: "admin-addr", Env: "PORTICO_GATEWAY_ADMIN_ADDR", Default: ":9091", Usage: "address of /healthz, /readyz and /metrics", Dst: &c.AdminAddr},
+		{Flag: "admin-addr", Env: "PORTICO_GATEWAY_ADMIN_ADDR", Default: ":9091", Usage: "address of /healthz, /readyz and /metrics (plain HTTP, whatever --tls-cert says)", Dst: &c.AdminAddr},
+		{Flag: "tls-cert", Env: "PORTICO_GATEWAY_TLS_CERT", Default: "", Usage: "PEM file of the certificate (then its intermediates) the data plane serves HTTPS with, with --tls-key; read again within seconds when it changes; empty: plain HTTP", Dst: &c.TLS.Cert},
+		{Flag: "tls-key", Env: "PORTICO_GATEWAY_TLS_KEY", Default: "", Usage: "PEM file of the private key of --tls-cert", Dst: &c.TLS.Key},
 		{Flag: "data", Env: "PORTICO_GATEWAY_DATA_DIR", Default: "./gateway-data", Usage: "data directory (the last-known-good configuration)", Dst: &c.DataDir},
 		{Flag: "log-level", Env: "PORTICO_GATEWAY_LOG_LEVEL", Default: "info", Usage: "log level: debug, info, warn or error", Dst: &c.Log.Level},
 		{Flag: "log-format", Env: "PORTICO_GATEWAY_LOG_FORMAT", Default: "text", Usage: "log format: text or json", Dst: &c.Log.Format},
@@ -77,6 +81,9 @@ func (c *config) validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("invalid --data: the data directory must not be empty")
+	}
+	if err := c.TLS.Validate(); err != nil {
+		return err
 	}
 	if c.RedisURL != "" {
 		if _, err := rueidis.ParseURL(c.RedisURL); err != nil {

@@ -79,6 +79,15 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		return err
 	}
 	log := c.Log.Logger(stderr)
+	// The certificate is read before anything starts: a pair that does
+	// not load stops the node with the file at fault named.
+	var cert *cliconf.Certificate
+	if c.TLS.On() {
+		var err error
+		if cert, err = cliconf.LoadCertificate(c.TLS, log); err != nil {
+			return err
+		}
+	}
 	var access *node.AccessLog
 	if c.AccessLog == "on" {
 		lw := logbuf.New(stdout, time.Second)
@@ -137,8 +146,14 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		ln.Close()
 		return fmt.Errorf("listen on --admin-addr: %w", err)
 	}
+	if cert != nil {
+		// Only the data plane: the admin address (health, metrics) is
+		// usually reached from inside, and stays plain. Without TLS the
+		// listener is the bare one, the plain path unchanged.
+		ln = cert.Listen(ln)
+	}
 	portal, _ := url.Parse(c.Portal)
-	log.Info("portico-gateway started", "version", buildVersion(), "addr", ln.Addr().String(), "admin_addr", aln.Addr().String(),
+	log.Info("portico-gateway started", "version", buildVersion(), "addr", ln.Addr().String(), "tls", cert != nil, "admin_addr", aln.Addr().String(),
 		"portal", portal.Scheme+"://"+portal.Host, "data", c.DataDir, "ready", n.Ready())
 
 	// The servers and the workers (usage reports, the sync with the
