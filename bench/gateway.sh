@@ -5,7 +5,7 @@
 # itself; takes about 2 × rounds × 3 targets × duration (default 2 × 3 × 3 × 5 s)
 # plus a build.
 #
-#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-hold]
+#   bench/gateway.sh [-rounds 3] [-duration 5s] [-c 32] [-t 2] [-paced RATE] [-access-log=false] [-ports N] [-redis-url URL] [-tls] [-hold]
 #                    [-spike [-spike-args "-pollers=1"]...] [-gateway-env GOMAXPROCS=1]... [-gateway-bin PATH]... [-spike-procs N] [-hertz] [-gnet [-gnet-args "-lock-os-thread"]...] [-haproxy]
 #
 # After the saturation rounds, every target is measured again at one offered
@@ -20,6 +20,9 @@
 # bench/gnetspike (the same on gnet v2's event loops, a module of its own;
 # -gnet-args gives one variant's flags, repeatable, "poll_opt" among them builds
 # it with gnet's poll_opt tag).
+# -tls also measures a gateway serving HTTPS (--tls-cert, a certificate made
+# for the run) and prints its req/s and CPU per request against the plain one;
+# wrk keeps its connections, so it measures encryption, not handshakes.
 # -haproxy, HAProxy as a plain proxy and doing the node's work in its own
 # configuration (apt-get install -y haproxy).
 set -euo pipefail

@@ -74,6 +74,7 @@ func main() {
 	})
 	spikeProcs := flag.Int("spike-procs", 0, "also measure N bench/evloopspike processes (N ≥ 2) sharing one port with SO_REUSEPORT, each with one event loop and GOMAXPROCS=1, as nginx's worker processes share its port")
 	paced := flag.Float64("paced", -1, "after the saturation rounds, measure every target at this same offered load (requests per second over all connections, paced by wrk), in as many rounds, and print the latency each adds over direct at that load; -1: half the gateway's median saturation throughput; 0: not at all")
+	tlsOn := flag.Bool("tls", false, "also measure a gateway serving HTTPS (--tls-cert with an ECDSA P-256 certificate made for the run); wrk keeps its connections, so this is the cost of encryption on the data plane, not of handshakes")
 	flag.IntVar(&portBase, "ports", 0, "listen on 127.0.0.1 ports N to N+3 (upstream, nginx, gateway, its admin) instead of free ports the system picks")
 	flag.Parse()
 	if *duration > 30*time.Second || *rounds < 1 || *rounds > 10 {
@@ -86,7 +87,7 @@ func main() {
 	}
 	// On SIGINT or SIGTERM the run stops and still stops what it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet, gnetArgs, *haproxy)
+	err := run(ctx, *rounds, *duration, *conns, *threads, *accessLog, *hold, *redisURL, *spike, spikeArgs, variants, bins, *spikeProcs, *paced, *hertz, *gnet, gnetArgs, *haproxy, *tlsOn)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatewaybench:", err)
@@ -103,7 +104,7 @@ type result struct {
 	cpu time.Duration
 }
 
-func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet bool, gnetArgs []string, haproxy bool) error {
+func run(ctx context.Context, rounds int, duration time.Duration, conns, threads int, accessLog, hold bool, redisURL string, spike bool, spikeArgs, variants, bins []string, spikeProcs int, paced float64, hertz, gnet bool, gnetArgs []string, haproxy, tlsOn bool) error {
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not installed: apt-get install -y wrk nginx-light", tool)
@@ -263,6 +264,19 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 		defer stopGateway(gwb)
 		targets = append(targets, target{"gateway " + filepath.Base(b), "http://" + addr + "/bench/v1/items", []int{gwb.Process.Pid}})
 	}
+	if tlsOn {
+		certFile, keyFile, err := writeCert(dir)
+		if err != nil {
+			return err
+		}
+		addr := free()
+		gwt, err := startGateway("gw-tls", addr, free(), nil, "--tls-cert", certFile, "--tls-key", keyFile)
+		if err != nil {
+			return err
+		}
+		defer stopGateway(gwt)
+		targets = append(targets, target{"gateway tls", "https://" + addr + "/bench/v1/items", []int{gwt.Process.Pid}})
+	}
 	if spike && len(spikeArgs) == 0 {
 		spikeArgs = []string{""}
 	}
@@ -397,6 +411,10 @@ func run(ctx context.Context, rounds int, duration time.Duration, conns, threads
 	fmt.Printf("goal: throughput ≥ 1.00× nginx (measured %.2f×), p99 added over direct ≤ 1ms (measured %v)\n", g.rps/n.rps, (g.p99 - med["direct"].p99).Round(10*time.Microsecond))
 	if rg, ok := med["gateway+redis"]; ok {
 		fmt.Printf("goal: the Redis limiter adds ≤ 0.5ms p99 (measured %v over the gateway with its own limits; %.2f× its req/s)\n", (rg.p99 - g.p99).Round(10*time.Microsecond), rg.rps/g.rps)
+	}
+	if gt, ok := med["gateway tls"]; ok {
+		fmt.Printf("TLS: the gateway serving HTTPS did %.2f× the plain gateway's req/s at %.2f× its CPU per request (p99 %v against %v)\n",
+			gt.rps/g.rps, float64(gt.cpu)/float64(g.cpu), gt.p99.Round(10*time.Microsecond), g.p99.Round(10*time.Microsecond))
 	}
 	if paced == 0 {
 		return nil
@@ -660,7 +678,7 @@ func waitOK(ctx context.Context, url string, limit time.Duration) error {
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		req.Header.Set("X-API-Key", benchKey)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := benchClient.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
