@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,3 +48,50 @@ func TestHousekeepingPrunesUsedFormIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestHousekeepingPrunesDeliveredOutbox: the housekeeping every instance
+// runs deletes the outbox messages delivered more than a week ago, and
+// keeps the younger ones and every message not delivered yet, however old.
+func TestHousekeepingPrunesDeliveredOutbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		day := 24 * time.Hour
+		for _, m := range []struct {
+			topic string
+			done  *time.Time
+			age   time.Duration
+		}{
+			{"delivered-old", ptr(now.Add(-8 * day)), 9 * day},
+			{"delivered-old", ptr(now.Add(-30 * day)), 30 * day},
+			{"delivered-young", ptr(now.Add(-6 * day)), 6 * day},
+			{"pending-old", nil, 30 * day},
+		} {
+			msg := &store.OutboxMessage{Topic: m.topic, Payload: "{}", CreatedAt: now.Add(-m.age), AvailableAt: now.Add(-m.age), DoneAt: m.done}
+			if _, err := s.DB().NewInsert().Model(msg).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		topics := func() []string {
+			var got []string
+			if err := s.DB().NewSelect().Model((*store.OutboxMessage)(nil)).Column("topic").Order("topic").Scan(ctx, &got); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		work, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); housekeeping(work, s, errorLog{t}) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for len(topics()) == 4 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		stop()
+		<-done
+		if got, want := strings.Join(topics(), " "), "delivered-young pending-old"; got != want {
+			t.Errorf("after housekeeping: %q, want %q", got, want)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }

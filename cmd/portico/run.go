@@ -488,16 +488,21 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 
 // Housekeeping keeps the index log for a week (an index further behind is
 // rebuilt), forgets instances not seen for a day and the used one-time
-// form ids after a day (a form sent again later creates again).
+// form ids after a day (a form sent again later creates again), and keeps
+// delivered outbox messages for a week (to look at what was delivered;
+// nothing reads them), deleting them outboxPruneBatch at a time.
 const (
 	indexLogKept      = 7 * 24 * time.Hour
 	deadInstancesKept = 24 * time.Hour
 	formIDsKept       = 24 * time.Hour
+	deliveredKept     = 7 * 24 * time.Hour
+	outboxPruneBatch  = 1000
 )
 
 // housekeeping removes expired sessions, old login failures, old index log
-// entries, long-dead instances and old used form ids every hour. Every instance runs it; each
-// step is a delete that any of them may do.
+// entries, long-dead instances, old used form ids and old delivered outbox
+// messages every hour. Every instance runs it; each step is a delete that
+// any of them may do. The audit log is never pruned.
 func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(string, ...any) }) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -512,6 +517,9 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 			log.Error("housekeeping", "err", err)
 		}
 		if _, err := s.PruneFormSubmissions(ctx, formIDsKept); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
+		if _, err := s.PruneOutbox(ctx, deliveredKept, outboxPruneBatch); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
 		select {
