@@ -102,6 +102,18 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	return int(n), nil
 }
 
+// CountAuditUpTo is CountAudit reading at most atMost events: it returns
+// atMost when at least as many match, so that a page of a long log costs
+// a bounded read, not the whole log.
+func (s *Store) CountAuditUpTo(ctx context.Context, f AuditFilter, atMost int) (int, error) {
+	matching := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect).Column("id").Limit(int64(atMost))
+	var n int
+	if err := s.db.NewSelect().TableExpr("(?) AS matching", matching).ColumnExpr("COUNT(*)").Scan(ctx, &n); err != nil {
+		return 0, fmt.Errorf("count audit: %w", translate(err))
+	}
+	return n, nil
+}
+
 func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {
 	return f.applyArgs(q, d, nil)
 }

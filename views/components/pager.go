@@ -18,6 +18,9 @@ type Pager struct {
 	// which the form sends again.
 	Action string
 	Hidden []Param
+	// More says that the list goes on past Pages (it was counted only that
+	// far): the jump form says "of Pages+".
+	More bool
 }
 
 // PageLink is one numbered page, or a gap between numbers.
@@ -82,4 +85,13 @@ func NewPager(path string, q url.Values, page, pages int) Pager {
 	}
 	slices.SortFunc(p.Hidden, func(a, b Param) int { return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value) })
 	return p
+}
+
+// Of is the page count the jump form shows: "12", or "200+" when the list
+// goes on past Pages.
+func (p Pager) Of() string {
+	if p.More {
+		return strconv.Itoa(p.Pages) + "+"
+	}
+	return strconv.Itoa(p.Pages)
 }

@@ -31,6 +31,8 @@ type View struct {
 	Teams       []components.Option
 	ObjectTypes []components.Option
 	// Total counts the events the filter matches; Pager pages through them.
+	// More says that more than Total match (the count stopped there).
 	Total int
+	More  bool
 	Pager components.Pager
 }
