@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,6 +24,8 @@ type config struct {
 	ConnectTimeout, ResponseTimeout         string
 	UsageInterval                           string
 	MaxConnections, MaxBody                 string
+	// UpstreamDeny lists the addresses never forwarded to (see upstreamDeny).
+	UpstreamDeny string
 	// ShutdownDrain is how long the node keeps accepting and serving
 	// after SIGTERM while /readyz answers 503 (see run).
 	ShutdownDrain string
@@ -48,6 +51,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "max-connections", Env: "PORTICO_GATEWAY_MAX_CONNECTIONS", Default: "10000", Usage: "clients' connections served at once; one more is answered 503", Dst: &c.MaxConnections},
 		{Flag: "max-body", Env: "PORTICO_GATEWAY_MAX_BODY", Default: "16MiB", Usage: "largest request body forwarded (KiB or MiB), larger ones are answered 413", Dst: &c.MaxBody},
 		{Flag: "shutdown-drain", Env: "PORTICO_GATEWAY_SHUTDOWN_DRAIN", Default: "0s", Usage: "after SIGTERM, how long the node keeps accepting and serving while /readyz answers 503, so that load balancers take it out first (0s to 5m; a second signal skips it); then it stops accepting and lets requests in flight finish for up to 30s", Dst: &c.ShutdownDrain},
+		{Flag: "upstream-deny", Env: "PORTICO_GATEWAY_UPSTREAM_DENY", Default: defaultUpstreamDeny, Usage: "comma-separated IPs or CIDR ranges the node never forwards to, whatever a route's targets say (team maintainers set them); none: no range. The node's admin address is refused in any case", Dst: &c.UpstreamDeny},
 		{Flag: "usage-interval", Env: "PORTICO_GATEWAY_USAGE_INTERVAL", Default: "10s", Usage: "how often the usage counted is written to the spool and sent to the portal", Dst: &c.UsageInterval},
 	}
 }
@@ -108,7 +112,38 @@ func (c *config) validate() error {
 	if _, _, err := c.bounds(); err != nil {
 		return err
 	}
+	if _, err := c.upstreamDeny(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// defaultUpstreamDeny is node.DefaultUpstreamDeny as text: the link-local
+// ranges, where clouds serve instance metadata and credentials.
+const defaultUpstreamDeny = "169.254.0.0/16,fe80::/10,fd00:ec2::254/128"
+
+// upstreamDeny parses --upstream-deny: IPs or CIDR ranges separated by
+// commas, or "none" for an empty list (never nil, which the node reads as
+// its default).
+func (c *config) upstreamDeny() ([]netip.Prefix, error) {
+	v := strings.TrimSpace(c.UpstreamDeny)
+	deny := []netip.Prefix{}
+	if v == "none" {
+		return deny, nil
+	}
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("invalid --upstream-deny %q: use IPs or CIDR ranges separated by commas, such as %s, or none", f, defaultUpstreamDeny)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		deny = append(deny, p.Masked())
+	}
+	return deny, nil
 }
 
 // bounds are the data plane's connection and request body limits: 1 to

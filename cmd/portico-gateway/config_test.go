@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/gateway/node"
 	"github.com/portico-dev/portico/logtest"
 )
 
@@ -44,6 +46,8 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"body overflowing", []string{"--portal", "https://x", "--max-body", "17592186044416MiB"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-body"},
 		{"negative drain", []string{"--portal", "https://x", "--shutdown-drain", "-1s"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --shutdown-drain"},
 		{"drain without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_SHUTDOWN_DRAIN", "10"), "invalid --shutdown-drain"},
+		{"bad upstream deny", []string{"--portal", "https://x", "--upstream-deny", "169.254.0.0/16,metadata"}, env("PORTICO_GATEWAY_TOKEN", "t"), `invalid --upstream-deny "metadata"`},
+		{"empty upstream deny", []string{"--portal", "https://x", "--upstream-deny", ""}, env("PORTICO_GATEWAY_TOKEN", "t"), `invalid --upstream-deny ""`},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
 		{"redis url as an argument", []string{"--portal", "https://x", "redis://default:pw-s3cret@redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), `unexpected argument "redis://default:xxxxx@redis:6379"`},
 	}
@@ -136,5 +140,26 @@ func TestAccessLogIgnoresTheLogLevel(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "level=INFO") {
 		t.Errorf("standard error with --log-level warn: got info lines:\n%s", stderr.String())
+	}
+}
+
+// --upstream-deny's default is the node's own, and its values parse to the
+// ranges meant: "none" to an empty list (which the node does not read as
+// its default), a lone address to itself.
+func TestUpstreamDenySetting(t *testing.T) {
+	def := config{UpstreamDeny: defaultUpstreamDeny}
+	got, err := def.upstreamDeny()
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(node.DefaultUpstreamDeny()) {
+		t.Errorf("default: got %v %v, want %v", got, err, node.DefaultUpstreamDeny())
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"none", "[]"},
+		{" 127.0.0.0/8, ::1 ,10.1.2.3/8", "[127.0.0.0/8 ::1/128 10.0.0.0/8]"},
+	} {
+		c := config{UpstreamDeny: tt.in}
+		got, err := c.upstreamDeny()
+		if err != nil || got == nil || fmt.Sprint(got) != tt.want {
+			t.Errorf("%q: got %v %v, want %s", tt.in, got, err, tt.want)
+		}
 	}
 }

@@ -99,6 +99,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()
 	conns, maxBody, _ := c.bounds()
+	deny, _ := c.upstreamDeny()
 	reg := prometheus.NewRegistry()
 	var limiter interface {
 		node.Limiter
@@ -133,6 +134,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		UsageInterval:  usageEvery,
 		Registry:       reg,
 		MaxConnections: conns, MaxRequestBody: maxBody,
+		UpstreamDeny: deny,
 	})
 	if err := n.LoadLastKnownGood(); err != nil {
 		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)

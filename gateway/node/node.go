@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,13 @@ type Options struct {
 	// UsageSpoolBytes bounds the spool on disk (default 64 MiB).
 	UsageInterval   time.Duration
 	UsageSpoolBytes int64
+	// UpstreamDeny are the addresses the node never forwards to, whatever
+	// a route's targets say (team maintainers set them): a target whose
+	// host resolves only to these is answered 502 without a connection.
+	// nil means DefaultUpstreamDeny (the link-local ranges of the clouds'
+	// instance metadata); an empty list denies nothing. The node's own
+	// admin listener is refused in any case.
+	UpstreamDeny []netip.Prefix
 }
 
 func (o *Options) defaults() {
@@ -109,6 +117,9 @@ func (o *Options) defaults() {
 	if o.UsageSpoolBytes <= 0 {
 		o.UsageSpoolBytes = 64 << 20
 	}
+	if o.UpstreamDeny == nil {
+		o.UpstreamDeny = DefaultUpstreamDeny()
+	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: o.Wait + 60*time.Second}
 	}
@@ -139,6 +150,9 @@ type Node struct {
 	upstreams  map[string]*upstream
 	// draining is set by Drain: the node is stopping (admin.go).
 	draining atomic.Bool
+	// adminAddr is the admin listener's address once ServeAdmin runs: no
+	// upstream connection may reach it.
+	adminAddr atomic.Pointer[netip.AddrPort]
 }
 
 // New returns a node with no configuration; Start loads the last-known-good.
@@ -252,6 +266,10 @@ var adminReadTimeout, adminIdleTimeout = 10 * time.Second, 90 * time.Second
 
 // ServeAdmin runs /healthz, /readyz and /metrics on ln until ctx ends.
 func (n *Node) ServeAdmin(ctx context.Context, ln net.Listener) error {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok {
+		ap := a.AddrPort()
+		n.adminAddr.Store(&ap)
+	}
 	srv := &http.Server{Handler: n.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: adminReadTimeout,
 		WriteTimeout: 60 * time.Second, IdleTimeout: adminIdleTimeout, MaxHeaderBytes: 16 << 10}
 	return serveUntil(ctx, 5*time.Second, func() error { return srv.Serve(ln) }, srv.Shutdown)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/netip"
 	"slices"
@@ -373,7 +374,14 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		if clientClose {
 			ctx.SetConnectionClose()
 		}
-		if isTimeout(err) {
+		if errors.Is(err, errUpstreamDenied) {
+			// A target at a denied address (Options.UpstreamDeny, the
+			// node's admin listener): the route's settings are wrong, and
+			// the operator learns it from the access log and the metric.
+			o.reason = "upstream address denied"
+			n.metrics.upstreamErrors.WithLabelValues("denied").Inc()
+			writeProblem(ctx, fasthttp.StatusBadGateway, errUpstreamDenied.Error(), reqID, nil)
+		} else if isTimeout(err) {
 			o.reason = "upstream timeout"
 			n.metrics.upstreamErrors.WithLabelValues("timeout").Inc()
 			writeProblem(ctx, fasthttp.StatusGatewayTimeout, "the upstream did not answer in time", reqID, nil)

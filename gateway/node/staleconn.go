@@ -72,6 +72,9 @@ func retryUpstream(req *fasthttp.Request, attempts int, err error) (resetTimeout
 	if errors.Is(err, errStaleConn) {
 		return false, true
 	}
+	if errors.Is(err, errUpstreamDenied) {
+		return false, false // denied again on every attempt
+	}
 	h := &req.Header
 	return false, attempts < fasthttp.DefaultMaxIdemponentCallAttempts && (h.IsGet() || h.IsHead() || h.IsPut() || h.IsQuery())
 }

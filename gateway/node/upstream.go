@@ -196,13 +196,16 @@ func (n *Node) newUpstream(r *gateway.Route) *upstream {
 				addr = net.JoinHostPort(u.Hostname(), "80")
 			}
 		}
-		dialer := &fasthttp.TCPDialer{Concurrency: 0, DNSCacheDuration: time.Minute}
+		dialer := &fasthttp.TCPDialer{Concurrency: 0, DNSCacheDuration: time.Minute, Resolver: denyResolver{deny: n.opts.UpstreamDeny}}
 		hc := &fasthttp.HostClient{
 			Addr:  addr,
 			IsTLS: u.Scheme == "https",
 			Dial: func(addr string) (net.Conn, error) {
 				c, err := dialer.DialTimeout(addr, connect)
 				if err != nil {
+					return nil, err
+				}
+				if err := n.checkUpstreamConn(c); err != nil {
 					return nil, err
 				}
 				return newStaleCheckConn(c), nil
@@ -226,7 +229,7 @@ func (n *Node) newUpstream(r *gateway.Route) *upstream {
 // isConnectError reports whether err happened before the request reached the
 // upstream, so it is safe to send it to another target.
 func isConnectError(err error) bool {
-	if errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, fasthttp.ErrNoFreeConns) {
+	if errors.Is(err, errUpstreamDenied) || errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, fasthttp.ErrNoFreeConns) {
 		return true
 	}
 	var op *net.OpError
