@@ -63,6 +63,12 @@ type problemField struct {
 // problem document under /api, an error page elsewhere. Internal errors are
 // logged and never shown.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
+	// The answers the server gives before routing (a request it cannot
+	// read, headers over its limit) come here without the middleware: the
+	// error page needs its security headers all the same. After the
+	// middleware, setting them again leaves every page's policy, and
+	// replaces the reference's wider one (its API's servers) on its error.
+	h.setSecurityHeaders(c)
 	if err == fiber.ErrRequestEntityTooLarge { //nolint:errorlint // fiber's value for a body the server did not read
 		if c.Request().Header.ContentLength() <= 0 {
 			return h.refuseForgottenBody(c)
