@@ -42,33 +42,49 @@ func TestUpstreamAtLinkLocalAddressIsRefused(t *testing.T) {
 // the node refuses to forward to its admin listener, whichever of its own
 // addresses the target names.
 func TestUpstreamAtTheNodesAdminAddressIsRefused(t *testing.T) {
-	aln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	rows := []struct{ listen, host string }{
+		{"127.0.0.1:0", "127.0.0.1"}, {"127.0.0.1:0", "localhost"}, {"127.0.0.1:0", "0.0.0.0"},
+		{"0.0.0.0:0", "127.0.0.1"}, {"0.0.0.0:0", "127.0.0.2"},
 	}
-	_, port, _ := net.SplitHostPort(aln.Addr().String())
-	n := node.New(node.Options{DataDir: t.TempDir(), ConnectTimeout: time.Second, ResponseTimeout: 2 * time.Second})
-	if err := n.Install(config(t, 1, "http://127.0.0.1:"+port, "http://localhost:"+port)); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{}, 2)
-	go func() { n.Serve(ctx, ln, time.Second); done <- struct{}{} }()
-	go func() { n.ServeAdmin(ctx, aln); done <- struct{}{} }()
-	t.Cleanup(func() { cancel(); <-done; <-done })
-
-	if r := get(t, "http://"+aln.Addr().String()+"/metrics"); r.status != 200 {
-		t.Fatalf("admin /metrics: %d", r.status)
-	}
-	for range 4 { // both targets, in turn
-		r := get(t, "http://"+ln.Addr().String()+"/ledger/v1/metrics", "X-API-Key", "ptk_k1_secret")
-		if r.status != 502 || strings.Contains(string(r.body), "portico_gateway") || !strings.Contains(string(r.body), deniedDetail) {
-			t.Fatalf("got %d %.200s, want 502 with %q", r.status, r.body, deniedDetail)
+	// One of the host's own addresses that is not loopback, when it has one.
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLoopback() && !ipn.IP.IsLinkLocalUnicast() {
+				rows = append(rows, struct{ listen, host string }{"0.0.0.0:0", ipn.IP.String()})
+				break
+			}
 		}
+	}
+	for _, row := range rows {
+		host := row.host
+		t.Run(row.listen+" "+host, func(t *testing.T) {
+			aln, err := net.Listen("tcp", row.listen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, port, _ := net.SplitHostPort(aln.Addr().String())
+			n := node.New(node.Options{DataDir: t.TempDir(), ConnectTimeout: time.Second, ResponseTimeout: 2 * time.Second})
+			if err := n.Install(config(t, 1, "http://"+host+":"+port)); err != nil {
+				t.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{}, 2)
+			go func() { n.Serve(ctx, ln, time.Second); done <- struct{}{} }()
+			go func() { n.ServeAdmin(ctx, aln); done <- struct{}{} }()
+			t.Cleanup(func() { cancel(); <-done; <-done })
+
+			if r := get(t, "http://127.0.0.1:"+port+"/metrics"); r.status != 200 {
+				t.Fatalf("admin /metrics: %d", r.status)
+			}
+			r := get(t, "http://"+ln.Addr().String()+"/ledger/v1/metrics", "X-API-Key", "ptk_k1_secret")
+			if r.status != 502 || strings.Contains(string(r.body), "portico_gateway") || !strings.Contains(string(r.body), deniedDetail) {
+				t.Fatalf("got %d %.200s, want 502 with %q", r.status, r.body, deniedDetail)
+			}
+		})
 	}
 }
 
