@@ -1,0 +1,97 @@
+package node_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawUpstream is an upstream that records the bytes of each request it
+// reads (one read per connection) and answers 200, keeping the connection.
+func rawUpstream(t *testing.T) (url string, got chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	got = make(chan string, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				for {
+					c.SetDeadline(time.Now().Add(2 * time.Second))
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					got <- string(buf[:n])
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+				}
+			}(c)
+		}
+	}()
+	return "http://" + ln.Addr().String(), got
+}
+
+// Request smuggling: what the node forwards is one request framed by its
+// own Content-Length, whatever framing the client wrote. A request with
+// both Transfer-Encoding: chunked and Content-Length is read by its chunks
+// (RFC 9112, 6.3) and its connection closed after the answer, so bytes
+// the client put after it are never served as a request of their own;
+// ambiguous framings (two lengths, an unknown or a second coding) are
+// refused with 400 and reach no upstream.
+func TestAmbiguousFramingIsNeverForwarded(t *testing.T) {
+	up, got := rawUpstream(t)
+	addr := serveLocal(t, up)
+	const head = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
+	const chunked = "5\r\nhello\r\n0\r\n\r\n"
+	for _, framing := range []string{
+		"Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n",
+		"Transfer-Encoding: chunked, identity\r\nContent-Length: 5\r\n",
+		"Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n",
+		"Content-Length: 5\r\nContent-Length: 6\r\n",
+	} {
+		status, _ := rawRequest(t, addr, head+framing+"Connection: close\r\n\r\n"+chunked)
+		if !strings.HasPrefix(status, "400") {
+			t.Errorf("%q: status %s, want 400", framing, status)
+		}
+		select {
+		case s := <-got:
+			t.Errorf("%q reached the upstream: %q", framing, s)
+		default:
+		}
+	}
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprint(c, head+"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"+chunked+
+		"GET /ledger/v1/smuggled HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n")
+	answers, _ := io.ReadAll(c) // until the node closes
+	if n := strings.Count(string(answers), "HTTP/1.1 "); n != 1 || !strings.Contains(string(answers), "Connection: close") {
+		t.Errorf("answers to a chunked request with a length and a request after it: %q, want one that closes", answers)
+	}
+	s := <-got
+	if !strings.HasPrefix(s, "POST /x HTTP/1.1\r\n") || !strings.Contains(s, "\r\nContent-Length: 5\r\n") || !strings.HasSuffix(s, "\r\n\r\nhello") ||
+		strings.Contains(strings.ToLower(s), "transfer-encoding") {
+		t.Errorf("upstream received %q, want the POST with its 5 bytes and their length only", s)
+	}
+	select {
+	case s := <-got:
+		t.Errorf("the request after it reached the upstream: %q", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
