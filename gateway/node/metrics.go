@@ -170,7 +170,7 @@ func newMetrics(reg *prometheus.Registry, n *Node) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
 		upstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "portico_gateway_upstream_errors_total", Help: "Upstream failures answered with 502 (error) or 504 (timeout).",
+			Name: "portico_gateway_upstream_errors_total", Help: "Upstream failures answered with 502 (error; denied: a target at an address the node refuses) or 504 (timeout).",
 		}, []string{"kind"}),
 		version: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "portico_gateway_config_version", Help: "Version of the configuration being served (0: none).",

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/portico-dev/portico/gateway/node"
 )
 
@@ -108,11 +110,41 @@ func TestUpstreamDenyListIsTheOperators(t *testing.T) {
 		{"default list", nil, up.URL, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serveLocalWith(t, node.Options{UpstreamDeny: tt.deny}, tt.target)
+			reg := prometheus.NewRegistry()
+			addr := serveLocalWith(t, node.Options{UpstreamDeny: tt.deny, Registry: reg}, tt.target)
 			r := get(t, "http://"+addr+"/ledger/v1/x", "X-API-Key", "ptk_k1_secret")
 			if r.status != tt.want || (tt.want == 502 && !strings.Contains(string(r.body), deniedDetail)) {
 				t.Fatalf("got %d %s, want %d", r.status, r.body, tt.want)
 			}
+			want := 0.0
+			if tt.want == 502 {
+				want = 1
+			}
+			if got := deniedCount(t, reg); got != want {
+				t.Errorf("portico_gateway_upstream_errors_total{kind=\"denied\"} = %v, want %v", got, want)
+			}
 		})
 	}
+}
+
+// deniedCount reads portico_gateway_upstream_errors_total{kind="denied"}.
+func deniedCount(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "portico_gateway_upstream_errors_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" && l.GetValue() == "denied" {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
