@@ -132,3 +132,62 @@ func TestTablesKeepWordsWhole(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// navJS lists the top bar's links that a user cannot see in full: outside
+// the screen, or outside a box that clips them (the navigation scrolled
+// sideways), counting the 4 px of the focus ring around each.
+const navJS = `(() => {
+	const bad = [];
+	for (const a of document.querySelectorAll('.topbar a, .topbar button, .topbar summary')) {
+		if (!a.checkVisibility()) continue;
+		const r = a.getBoundingClientRect();
+		const name = a.textContent.trim().replace(/\s+/g, ' ');
+		if (r.left < 0 || r.right > innerWidth) { bad.push(name + ': outside the screen'); continue; }
+		for (let p = a.parentElement; p && p !== document.body; p = p.parentElement) {
+			const s = getComputedStyle(p);
+			if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+			const pr = p.getBoundingClientRect();
+			if (r.left - 4 < pr.left || r.right + 4 > pr.right || r.top - 4 < pr.top || r.bottom + 4 > pr.bottom) {
+				bad.push(name + ': cut by ' + p.tagName.toLowerCase() + '.' + p.className.split(' ')[0] + ' (' + Math.round(r.left) + '–' + Math.round(r.right) + ' in ' + Math.round(pr.left) + '–' + Math.round(pr.right) + ')');
+			}
+			break;
+		}
+	}
+	return JSON.stringify(bad);
+})()`
+
+// TestTopBarShowsEveryLink: an admin, who has the most links, sees each of
+// them whole on a tablet and on desktops, either in the open Menu or
+// inline in the top bar: none is hidden in a navigation scrolled sideways
+// without a scroll bar, and no focus ring is cut.
+func TestTopBarShowsEveryLink(t *testing.T) {
+	p := startPortal(t)
+	ctx := context.Background()
+	for range 12 {
+		if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "test", "A notification.", "/"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{768, 1024, 1280, 1440} {
+		b.screen(width, 800)
+		b.visit(p.url + "/audit")
+		if b.visible(`[data-testid="menu-button"]`) {
+			b.do(chromedp.Click(chromedp.CSS(`[data-testid="menu-button"]`)))
+		}
+		for _, link := range []string{"/", "/catalog", "/teams", "/reviews", "/apps", "/subscriptions/requests", "/users", "/audit", "/gateway", "/notifications", "/profile"} {
+			if !b.visible(`.topbar a[href="` + link + `"]`) {
+				t.Errorf("at %d px: no link to %s in the top bar", width, link)
+			}
+		}
+		var bad []string
+		if err := json.Unmarshal([]byte(b.eval(navJS)), &bad); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range bad {
+			t.Errorf("at %d px: %s", width, s)
+		}
+	}
+	b.checkClean()
+}
