@@ -45,3 +45,53 @@ func TestSkipLinkLeadsToTheContent(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// focusRingJS describes the focused element's ring: "none" when it has
+// none, "cut by …" when a box that clips its content (one that scrolls)
+// hides part of it around an element it shows whole, "" otherwise.
+const focusRingJS = `(() => {
+	const e = document.activeElement;
+	if (!e || e === document.body) return '';
+	const s = getComputedStyle(e);
+	let ext;
+	if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) ext = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
+	else if (s.boxShadow !== 'none') ext = 3;
+	else return 'none';
+	const r = e.getBoundingClientRect();
+	for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+		const ps = getComputedStyle(p);
+		if (ps.overflowX === 'visible' && ps.overflowY === 'visible') continue;
+		const pr = p.getBoundingClientRect();
+		// Partly scrolled out of its box: the box hides the element, not just its ring.
+		if (r.left < pr.left - 0.5 || r.right > pr.right + 0.5 || r.top < pr.top - 0.5 || r.bottom > pr.bottom + 0.5) return '';
+		if (r.left - ext < pr.left - 0.5 || r.right + ext > pr.right + 0.5 || r.top - ext < pr.top - 0.5 || r.bottom + ext > pr.bottom + 0.5) return 'cut by ' + p.tagName.toLowerCase() + '.' + String(p.className).split(' ')[0];
+	}
+	return '';
+})()`
+
+// TestFocusRingsShowWhole tabs through pages with tabs, tables and forms
+// on a phone and on a desktop: every element the keyboard reaches shows a
+// focus ring, and no box that scrolls cuts it.
+func TestFocusRingsShowWhole(t *testing.T) {
+	p, _ := tablesPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{375, 1280} {
+		b.screen(width, 800)
+		for _, path := range []string{"/apis/nexmo-sms", "/reviews", "/teams/commerce", "/apps/storefront"} {
+			b.visit(p.url + path)
+			seen := map[string]bool{}
+			for range 80 {
+				got := b.tab()
+				if seen[got] {
+					break // round the page once
+				}
+				seen[got] = true
+				if ring := b.eval(focusRingJS); ring != "" {
+					t.Errorf("%s at %d px: %s: focus ring %s", path, width, got, ring)
+				}
+			}
+		}
+	}
+	b.checkClean()
+}
