@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // tab presses Tab and returns a description of the element that has the
@@ -91,6 +93,42 @@ func TestFocusRingsShowWhole(t *testing.T) {
 					t.Errorf("%s at %d px: %s: focus ring %s", path, width, got, ring)
 				}
 			}
+		}
+	}
+	b.checkClean()
+}
+
+// TestEscapeClosesMenus: the Menu of a phone's top bar and the version
+// switcher, opened from the keyboard, close with Escape, and the focus
+// goes back to the button that opened them.
+func TestEscapeClosesMenus(t *testing.T) {
+	p := startPortal(t)
+	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
+	b := newBrowser(t)
+	b.login(p, "admin")
+	cases := []struct {
+		width      int64
+		path, menu string
+	}{
+		{375, "/catalog", `[data-testid="nav-menu"]`},
+		{1280, "/apis/nexmo-sms/versions/1.0.0", `[data-testid="version-switcher"]`},
+	}
+	for _, c := range cases {
+		b.screen(c.width, 800)
+		b.visit(p.url + c.path)
+		b.eval(`document.querySelector(` + strconv.Quote(c.menu+" > summary") + `).focus(), ""`)
+		b.do(chromedp.KeyEvent("\r"))
+		if got := b.eval(`String(document.querySelector(` + strconv.Quote(c.menu) + `).open)`); got != "true" {
+			t.Fatalf("%s at %d px: Enter on %s does not open it", c.path, c.width, c.menu)
+		}
+		inside := b.tab()
+		b.do(chromedp.KeyEvent(kb.Escape))
+		if got := b.eval(`String(document.querySelector(` + strconv.Quote(c.menu) + `).open)`); got != "false" {
+			t.Errorf("%s at %d px: Escape, with the focus on %s inside it, leaves %s open", c.path, c.width, inside, c.menu)
+		}
+		if got := b.eval(`String(document.activeElement === document.querySelector(` + strconv.Quote(c.menu+" > summary") + `))`); got != "true" {
+			t.Errorf("%s at %d px: after Escape the focus is on %s, not on the button of %s", c.path, c.width,
+				b.eval(`document.activeElement.tagName + ' ' + document.activeElement.textContent.trim().slice(0, 30)`), c.menu)
 		}
 	}
 	b.checkClean()

@@ -364,6 +364,29 @@
   document.addEventListener("htmx:sendError", showUnreachable);
   document.addEventListener("htmx:timeout", showUnreachable);
 
+  // Escape closes the menus that open over the page, <details> with a button (the phone's Menu, the version
+  // switcher), and gives the focus back to the button that opened them, where it would otherwise be left on a link
+  // of a closed menu. A menu whose button is hidden (the navigation shown inline on a wide screen) is left alone.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) {
+      return;
+    }
+    var menus = document.querySelectorAll("details.nav-menu[open], details.dropdown[open]");
+    for (var i = 0; i < menus.length; i++) {
+      var menu = menus[i];
+      var button = menu.querySelector(":scope > summary");
+      if (!button || !button.getClientRects().length) {
+        continue;
+      }
+      var hadFocus = menu.contains(document.activeElement);
+      menu.open = false;
+      if (hadFocus) {
+        button.focus();
+      }
+      event.preventDefault();
+    }
+  });
+
   // Content swapped in by htmx (boosted navigation, fragments) may carry new flashes and copy buttons.
   document.addEventListener("htmx:load", function (event) {
     enhanceFlashes(event.target);
