@@ -71,8 +71,8 @@ const focusRingJS = `(() => {
 	return '';
 })()`
 
-// TestFocusRingsShowWhole tabs through pages with tabs, tables and forms
-// on a phone and on a desktop: every element the keyboard reaches shows a
+// TestFocusRingsShowWhole tabs through pages with tabs, tables, forms and
+// the docs' sidebar on a phone and on a desktop: every element the keyboard reaches shows a
 // focus ring, and no box that scrolls cuts it.
 func TestFocusRingsShowWhole(t *testing.T) {
 	p, _ := tablesPortal(t)
@@ -80,7 +80,7 @@ func TestFocusRingsShowWhole(t *testing.T) {
 	b.login(p, "admin")
 	for _, width := range []int64{375, 1280} {
 		b.screen(width, 800)
-		for _, path := range []string{"/apis/nexmo-sms", "/reviews", "/teams/commerce", "/apps/storefront"} {
+		for _, path := range []string{"/apis/nexmo-sms", "/apis/nexmo-sms/versions/1.0.0", "/reviews", "/teams/commerce", "/apps/storefront"} {
 			b.visit(p.url + path)
 			seen := map[string]bool{}
 			for range 80 {
