@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/slug"
 	"github.com/portico-dev/portico/spec"
@@ -175,8 +176,8 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 		if u == "" {
 			continue
 		}
-		if !validUpstream(u) {
-			errs["upstreams"] = fmt.Sprintf("Upstream %s: use an absolute http:// or https:// URL of up to %d characters.", store.Echo(u, 100), MaxUpstreamURL)
+		if msg := upstreamProblem(u); msg != "" {
+			errs["upstreams"] = msg
 			continue
 		}
 		ups = append(ups, u)
@@ -188,8 +189,21 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 	return errs
 }
 
-func validUpstream(u string) bool {
-	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) && len(u) > len("https://") && len(u) <= MaxUpstreamURL && utf8.ValidString(u) && !strings.ContainsAny(u, " \t\r\n")
+// upstreamProblem says what is wrong with an upstream URL, "" when nothing
+// is. An API's upstream URLs are the gateway targets of its major versions
+// that have no gateway settings, so they follow the targets' one rule
+// (gateway.ParseTarget), as the gateway settings do: a URL the gateway
+// would pass over is refused here with its reason, and a password in one
+// (which the gateway never sends) is stored nowhere, not even in the audit
+// log.
+func upstreamProblem(u string) string {
+	if len(u) > MaxUpstreamURL || !utf8.ValidString(u) || strings.ContainsAny(u, " \t\r\n") {
+		return fmt.Sprintf("Upstream %s: use an absolute http:// or https:// URL of up to %d characters.", store.Echo(u, 100), MaxUpstreamURL)
+	}
+	if _, err := gateway.ParseTarget(u); err != nil {
+		return fmt.Sprintf("Upstream %s: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", store.Echo(u, 100), err)
+	}
+	return ""
 }
 
 // CreateAPI creates an API in a team.
