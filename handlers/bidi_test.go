@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -190,5 +191,40 @@ func TestPlainTextNamesIsolated(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("app picker labels = %q, want the app and its team isolated", labels)
+	}
+}
+
+// TestLifecycleFlashNamesIsolated checks that the API's right-to-left name
+// is isolated in the flash of every lifecycle action taken from the pages
+// (as it is after submitting and deprecating), and in the JSON API's
+// refusal naming the API.
+func TestLifecycleFlashNamesIsolated(t *testing.T) {
+	e := newLCEnv(t)
+	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": "pay", "name": rtlName, "visibility": "public"}, 201)
+	review := e.version("pay", "1.0.0", lifecycle.InReview)
+	flash := func(b *browser, what string, res *http.Response) {
+		t.Helper()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: status %d, want 303", what, res.StatusCode)
+		}
+		f := doc(t, b.get(res.Header.Get("Location"))).Find(`[data-testid="flash"]`)
+		if !isolated(f, rtlName) {
+			t.Errorf("%s: the API name is not isolated in the flash %q", what, f.Text())
+		}
+	}
+	appr := e.browser()
+	appr.login("appr")
+	flash(appr, "approve", appr.post(fmt.Sprintf("/reviews/%d/approve", review), url.Values{"comment": {"fine"}}))
+	maint := e.browser()
+	maint.login("maint")
+	flash(maint, "deprecate", maint.post("/apis/pay/versions/1.0.0/deprecate", url.Values{"sunset": {lcSunset(60)}}))
+	flash(maint, "undeprecate", maint.post("/apis/pay/versions/1.0.0/undeprecate", url.Values{}))
+	flash(maint, "retire", maint.post("/apis/pay/versions/1.0.0/retire", url.Values{"confirm": {"1.0.0"}}))
+
+	for _, path := range []string{"/api/v1/apis/pay/plans/none"} {
+		res, out := e.api("GET", path, e.tok["maint"], nil)
+		if detail, _ := out["detail"].(string); res.StatusCode != http.StatusNotFound || !strings.Contains(detail, store.Isolate(rtlName)) {
+			t.Errorf("GET %s: %d %q, want 404 naming the API isolated", path, res.StatusCode, detail)
+		}
 	}
 }

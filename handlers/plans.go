@@ -71,6 +71,11 @@ func (b apiPlanBody) apply(in *subscriptions.PlanInput) {
 	}
 }
 
+// noSuchPlan is the JSON API's answer naming a plan the API does not have.
+func noSuchPlan(a *store.API) error {
+	return clientError(fiber.StatusNotFound, store.Isolate(a.Name)+" has no such plan.")
+}
+
 // APIListPlans lists an API's plans.
 func (h *Handler) APIListPlans(c *fiber.Ctx) error {
 	plans, err := h.subs.Plans(c.UserContext(), currentAPI(c))
@@ -97,7 +102,7 @@ func (h *Handler) APIGetPlan(c *fiber.Ctx) error {
 			return c.JSON(toAPIPlan(&plans[i]))
 		}
 	}
-	return clientError(fiber.StatusNotFound, a.Name+" has no such plan.")
+	return noSuchPlan(a)
 }
 
 // APICreatePlan adds a plan to an API; open defaults to true.
@@ -129,7 +134,7 @@ func (h *Handler) APIUpdatePlan(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	p, err := h.store.PlanBySlug(c.UserContext(), a.ID, c.Params("plan"))
 	if errors.Is(err, store.ErrNotFound) {
-		return clientError(fiber.StatusNotFound, a.Name+" has no such plan.")
+		return noSuchPlan(a)
 	}
 	if err != nil {
 		return err

@@ -338,10 +338,10 @@ func (h *Handler) ApproveReview(c *fiber.Ctx) error {
 	a := currentAPI(c)
 	comment, override := c.FormValue("comment"), c.FormValue("override") == "yes"
 	err := h.life.Approve(c.UserContext(), currentUser(c), r, comment, override)
-	next, what := "", a.Name
+	next, what := "", store.Isolate(a.Name)
 	if r.Version != nil {
 		next = "/apis/" + a.Slug + "/versions/" + r.Version.Version
-		what += " " + r.Version.Version
+		what = versionName(a, r.Version.Version)
 	}
 	return h.reviewDone(c, err, fmt.Sprintf("Approved: %s is published.", what), next, func(p *reviews.Page, fields map[string]string) {
 		p.Approve = reviews.ApproveForm{Comment: comment, Override: override, Errors: fields}

@@ -415,12 +415,20 @@ func (h *Handler) SubmitVersion(c *fiber.Ctx) error {
 	note := c.FormValue("note")
 	r, err := h.life.Submit(c.UserContext(), currentUser(c), a, v, note)
 	if err == nil {
-		h.flash(c, "success", fmt.Sprintf("%s %s is submitted for review. Reviewers have been notified.", store.Isolate(a.Name), store.Isolate(v.Version)))
+		h.flash(c, "success", versionName(a, v.Version)+" is submitted for review. Reviewers have been notified.")
 		return seeOther(c, fmt.Sprintf("/reviews/%d", r.ID))
 	}
 	return h.versionDone(c, v, err, "", func(p *apis.Version, fields map[string]string) {
 		p.Submit = apis.SubmitForm{Note: note, Errors: fields}
 	})
+}
+
+// versionName names a version of an API in a message: the API's name and
+// the version, each isolated (store.Isolate) so that a right-to-left name
+// does not reorder the sentence. Every lifecycle action's message names
+// the version through it.
+func versionName(a *store.API, version string) string {
+	return store.Isolate(a.Name) + " " + store.Isolate(version)
 }
 
 // parseSunsetDate reads the date input of the deprecation form as midnight UTC.
@@ -448,7 +456,7 @@ func (h *Handler) DeprecateVersion(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.life.Deprecate(c.UserContext(), currentUser(c), a, v, sunset, form.Successor)
 	}
-	msg := fmt.Sprintf("%s %s is deprecated; it retires on %s.", store.Isolate(a.Name), store.Isolate(v.Version), sunset.Format(pageDate))
+	msg := versionName(a, v.Version) + " is deprecated; it retires on " + sunset.Format(pageDate) + "."
 	return h.versionDone(c, v, err, msg, func(p *apis.Version, fields map[string]string) {
 		form.Errors = fields
 		p.Deprecate = form
@@ -463,7 +471,7 @@ func (h *Handler) UndeprecateVersion(c *fiber.Ctx) error {
 		return err
 	}
 	err = h.life.Undeprecate(c.UserContext(), currentUser(c), a, v)
-	return h.versionDone(c, v, err, fmt.Sprintf("%s %s is published again; its sunset is cancelled.", a.Name, v.Version), func(*apis.Version, map[string]string) {})
+	return h.versionDone(c, v, err, versionName(a, v.Version)+" is published again; its sunset is cancelled.", func(*apis.Version, map[string]string) {})
 }
 
 // RetireVersion retires a version. The form's confirmation is the
@@ -481,7 +489,7 @@ func (h *Handler) RetireVersion(c *fiber.Ctx) error {
 	} else {
 		err = h.life.Retire(c.UserContext(), currentUser(c), a, v)
 	}
-	return h.versionDone(c, v, err, fmt.Sprintf("%s %s is retired. It stays in the history.", a.Name, v.Version), func(p *apis.Version, fields map[string]string) {
+	return h.versionDone(c, v, err, versionName(a, v.Version)+" is retired. It stays in the history.", func(p *apis.Version, fields map[string]string) {
 		p.Retire.Confirm, p.Retire.Errors = confirm, fields
 	})
 }
