@@ -27,7 +27,7 @@ func TestVersionEchoesAreCut(t *testing.T) {
 		t.Fatalf("page: got status %d, want 422", res.StatusCode)
 	}
 	msg := doc(t, res).Find(`[data-testid="deprecate-form"] [data-testid="error-sunset"]`).Text()
-	if want := fmt.Sprintf("%.80q is not a date: use YYYY-MM-DD.", long); strings.TrimSpace(msg) != want {
+	if want := fmt.Sprintf("%.80q is not a date: use YYYY-MM-DD (e.g. 2027-01-31) or an RFC 3339 time.", long); strings.TrimSpace(msg) != want {
 		t.Errorf("page: got message of %d characters %.120q…, want %q", len(msg), msg, want)
 	}
 

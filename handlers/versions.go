@@ -431,19 +431,6 @@ func versionName(a *store.API, version string) string {
 	return store.Isolate(a.Name) + " " + store.Isolate(version)
 }
 
-// parseSunsetDate reads the date input of the deprecation form as midnight UTC.
-func parseSunsetDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(pageDate, s)
-	if err != nil {
-		return time.Time{}, invalid(map[string]string{"sunset": fmt.Sprintf("%s is not a date: use YYYY-MM-DD.", store.Echo(s, 80))})
-	}
-	return t, nil
-}
-
 // DeprecateVersion announces a version's sunset.
 func (h *Handler) DeprecateVersion(c *fiber.Ctx) error {
 	a := currentAPI(c)
@@ -452,7 +439,7 @@ func (h *Handler) DeprecateVersion(c *fiber.Ctx) error {
 		return err
 	}
 	form := apis.DeprecateForm{Sunset: c.FormValue("sunset"), Successor: c.FormValue("successor")}
-	sunset, err := parseSunsetDate(form.Sunset)
+	sunset, err := parseSunset(form.Sunset)
 	if err == nil {
 		err = h.life.Deprecate(c.UserContext(), currentUser(c), a, v, sunset, form.Successor)
 	}
@@ -825,7 +812,10 @@ func (h *Handler) APISubmitVersion(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPIReview(full))
 }
 
-// parseSunset reads a sunset as a date (2027-01-31, midnight UTC) or an RFC 3339 time.
+// parseSunset reads a sunset as a date (2027-01-31, midnight UTC) or an RFC
+// 3339 time: the deprecation form's date field and the JSON API's sunset
+// alike, so that both take the same values and refuse the others in the
+// same words.
 func parseSunset(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
