@@ -114,16 +114,11 @@ func (h *Handler) APIListNodes(c *fiber.Ctx) error {
 // APIGetNode returns a node with its state, as APIListNodes lists it: the
 // Location of a registered node.
 func (h *Handler) APIGetNode(c *fiber.Ctx) error {
-	o, err := h.gw.Overview(c.UserContext(), currentUser(c))
+	n, err := h.gw.Node(c.UserContext(), currentUser(c), c.Params("name"))
 	if err != nil {
 		return err
 	}
-	for i := range o.Nodes {
-		if o.Nodes[i].Name == c.Params("name") {
-			return c.JSON(o.Nodes[i])
-		}
-	}
-	return clientError(fiber.StatusNotFound, "There is no registered gateway node \""+c.Params("name")+"\".")
+	return c.JSON(n)
 }
 
 // APIRegisterNode registers a node: 201 with its token, shown this once.

@@ -158,7 +158,7 @@ func (h *Handler) APISetRule(c *fiber.Ctx) error {
 	id := c.Params("id")
 	info, known := spec.RuleByID(id)
 	if !known {
-		return clientError(fiber.StatusNotFound, "There is no rule \""+id+"\".")
+		return clientError(fiber.StatusNotFound, lifecycle.NoSuchRule(id))
 	}
 	if err := h.life.SetRule(ctx, currentUser(c), id, body.Severity); err != nil {
 		return err

@@ -103,6 +103,12 @@ type ruleChange struct {
 	info         spec.RuleInfo
 }
 
+// NoSuchRule is the refusal naming a rule that does not exist, wherever
+// one is named: a field of the rule-set form, the JSON API's 404.
+func NoSuchRule(id string) string {
+	return fmt.Sprintf("There is no rule %s.", store.Echo(id, store.MaxEcho))
+}
+
 // checkRule checks a rule id and a severity, returning field errors for
 // "rule" and "severity".
 func checkRule(id, severity string) (ruleChange, map[string]string) {
@@ -112,7 +118,7 @@ func checkRule(id, severity string) (ruleChange, map[string]string) {
 	}
 	info, known := spec.RuleByID(id)
 	if !known {
-		errs["rule"] = fmt.Sprintf("There is no rule %s.", store.Echo(id, store.MaxEcho))
+		errs["rule"] = NoSuchRule(id)
 		return ruleChange{}, errs
 	}
 	severity = strings.TrimSpace(severity)

@@ -161,7 +161,7 @@ func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) er
 	if err := s.require(ctx, a, policy.OrgDomain, ObjGateway, ActManage, "Only org admins revoke gateway nodes."); err != nil {
 		return err
 	}
-	name = strings.ToLower(strings.TrimSpace(name))
+	name = nodeNameOf(name)
 	var revoked *store.GatewayNode
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		n, err := s.store.ActiveGatewayNode(ctx, tx, name)
@@ -178,7 +178,7 @@ func (s *Service) RevokeNode(ctx context.Context, u *store.User, name string) er
 		return s.store.Wake(ctx, tx, store.WakeGateway)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return apperr.NotFound(fmt.Sprintf("There is no registered gateway node %s.", store.Echo(name, store.MaxEcho)))
+		return noSuchNode(name)
 	}
 	if err != nil {
 		return err
@@ -216,6 +216,32 @@ type Overview struct {
 	// the database) were measured against: how long ago a node was heard
 	// is Now minus its LastSeenAt, whatever this instance's clock says.
 	Now time.Time
+}
+
+// nodeNameOf reads a node's name as given to look it up: its names are
+// lowercase.
+func nodeNameOf(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// noSuchNode is the refusal naming a node that is not registered.
+func noSuchNode(name string) error {
+	return apperr.NotFound(fmt.Sprintf("There is no registered gateway node %s.", store.Echo(name, store.MaxEcho)))
+}
+
+// Node returns the registered node named name with its state, as Overview
+// lists it; a name is read as RevokeNode reads it, and one that is not
+// registered is refused in the same words.
+func (s *Service) Node(ctx context.Context, u *store.User, name string) (*NodeView, error) {
+	o, err := s.Overview(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	name = nodeNameOf(name)
+	for i := range o.Nodes {
+		if o.Nodes[i].Name == name {
+			return &o.Nodes[i], nil
+		}
+	}
+	return nil, noSuchNode(name)
 }
 
 // Overview returns the configuration head and the nodes with their states.
