@@ -74,7 +74,7 @@ func TestTeamReviewers(t *testing.T) {
 		username, value, flash string
 	}{
 		{"sdev", "true", "sdev is not a member of Payments"},
-		{"ghost", "true", "ghost is not a member of Payments"},
+		{"ghost", "true", `"ghost" is not a member of Payments`},
 		{"dev", "true", "dev now reviews the publication requests of Payments"},
 	} {
 		res := ownerB.post("/teams/payments/members/"+tc.username+"/reviewer", url.Values{"reviewer": {tc.value}})

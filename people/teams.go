@@ -164,6 +164,14 @@ func notMember(username string, t *store.Team) error {
 	return apperr.NotFound(fmt.Sprintf("%s is not a member of %s.", store.Isolate(username), store.Isolate(t.Name)))
 }
 
+// noSuchMember is notMember for a name that is no user's: the name is an
+// input, quoted as every refusal quotes one (cut: the request line may
+// hold kilobytes of it, and a page's flash carries it in a cookie), as
+// setMember quotes an unknown user.
+func noSuchMember(username string, t *store.Team) error {
+	return apperr.NotFound(fmt.Sprintf("%s is not a member of %s.", store.Echo(username, store.MaxEcho), store.Isolate(t.Name)))
+}
+
 // SetReviewer sets or clears the team reviewer flag of a member: team
 // reviewers review the publication requests of the team's APIs. It needs
 // the "members manage" permission in the team.
@@ -191,7 +199,7 @@ func (s *Service) memberToManage(ctx context.Context, a actor, t *store.Team, us
 	username = strings.ToLower(strings.TrimSpace(username))
 	u, err := s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notMember(username, t)
+		return nil, noSuchMember(username, t)
 	}
 	if err != nil {
 		return nil, err
