@@ -187,8 +187,8 @@ func (h *Handler) EditDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if lifecycle.State(v.State) != lifecycle.Draft {
-		h.flash(c, "error", fmt.Sprintf("Only drafts can be edited; %s is %s. Create a new version instead.", v.Version, lifecycle.State(v.State).Label()))
+	if err := lifecycle.Editable(v); err != nil {
+		h.flash(c, "error", err.Error())
 		return seeOther(c, versionPath(a, v))
 	}
 	header, err := h.apiHeader(c, a)

@@ -410,13 +410,22 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 	return v, nil
 }
 
+// Editable refuses to edit a version that is not a draft, in the words
+// that the edit form and UpdateDraft use alike; nil for a draft.
+func Editable(v *store.APIVersion) error {
+	if State(v.State) != Draft {
+		return &TransitionError{From: State(v.State), Reason: fmt.Sprintf("Only drafts can be edited; version %s is %s. Create a new version instead.", v.Version, State(v.State).Label())}
+	}
+	return nil
+}
+
 // UpdateDraft replaces the spec of a draft. Published specs never change.
 func (s *Service) UpdateDraft(ctx context.Context, actor *store.User, a *store.API, v *store.APIVersion, specData []byte) error {
 	if err := s.require(ctx, actor, a.Team.Slug, "draft"); err != nil {
 		return err
 	}
-	if State(v.State) != Draft {
-		return &TransitionError{From: State(v.State), Reason: fmt.Sprintf("Only drafts can be edited; version %s is %s. Create a new version instead.", v.Version, State(v.State).Label())}
+	if err := Editable(v); err != nil {
+		return err
 	}
 	doc, err := s.parseSpec(ctx, specData)
 	if err != nil {
