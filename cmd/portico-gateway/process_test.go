@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -113,16 +114,6 @@ func (p *testPortal) status(name string) push.NodeStatus {
 	return push.NodeStatus{}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // proc is a running portico-gateway.
 type proc struct {
 	cmd         *exec.Cmd
@@ -131,10 +122,15 @@ type proc struct {
 	exited      chan error
 }
 
+// startProc starts a node listening on ports the system picks (the
+// addresses its start line names): a port picked here, closed and then
+// passed to the node could be taken meanwhile (by another process, or by
+// the node's other listener, given the same free port), and the node
+// exited on "address already in use".
 func startProc(t *testing.T, portalURL, token, dir string, extra ...string) *proc {
 	t.Helper()
-	p := &proc{addr: freeAddr(t), admin: freeAddr(t), out: &logtest.Buffer{}, exited: make(chan error, 1)}
-	p.cmd = exec.Command(gatewayBinary(t), "--portal", portalURL, "--addr", p.addr, "--admin-addr", p.admin, "--data", dir, "--log-format", "json", "--log-level", "debug")
+	p := &proc{out: &logtest.Buffer{}, exited: make(chan error, 1)}
+	p.cmd = exec.Command(gatewayBinary(t), "--portal", portalURL, "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--data", dir, "--log-format", "json", "--log-level", "debug")
 	p.cmd.Args = append(p.cmd.Args, extra...)
 	p.cmd.Env = append(os.Environ(), "PORTICO_GATEWAY_TOKEN="+token)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -145,15 +141,42 @@ func startProc(t *testing.T, portalURL, token, dir string, extra ...string) *pro
 	t.Cleanup(func() { p.kill() })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if resp, err := http.Get("http://" + p.admin + "/healthz"); err == nil {
-			resp.Body.Close()
-			return p
+		select {
+		case err := <-p.exited:
+			p.exited <- err
+			t.Fatalf("the node exited (%v) before it started:\n%s", err, p.out)
+		default:
+		}
+		if p.addr == "" {
+			p.addr, p.admin = startedAddrs(p.out.String())
+		}
+		if p.admin != "" {
+			if resp, err := http.Get("http://" + p.admin + "/healthz"); err == nil {
+				resp.Body.Close()
+				return p
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the node did not start:\n%s", p.out)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// startedAddrs returns the data plane's and the admin listener's addresses
+// from a node's JSON log, once its start line is written.
+func startedAddrs(log string) (addr, admin string) {
+	for line := range strings.Lines(log) {
+		var l struct {
+			Msg       string `json:"msg"`
+			Addr      string `json:"addr"`
+			AdminAddr string `json:"admin_addr"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "portico-gateway started" {
+			return l.Addr, l.AdminAddr
+		}
+	}
+	return "", ""
 }
 
 func (p *proc) kill() {
