@@ -33,6 +33,8 @@ type config struct {
 	RedisURL string
 	// TLS, when set, has the data plane serve HTTPS itself (see run).
 	TLS cliconf.TLS
+	// RedisTimeout bounds one call to Redis (see redisTimeout).
+	RedisTimeout string
 }
 
 func (c *config) settings() []cliconf.Setting {
@@ -52,6 +54,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "max-body", Env: "PORTICO_GATEWAY_MAX_BODY", Default: "16MiB", Usage: "largest request body forwarded (KiB or MiB), larger ones are answered 413", Dst: &c.MaxBody},
 		{Flag: "shutdown-drain", Env: "PORTICO_GATEWAY_SHUTDOWN_DRAIN", Default: "0s", Usage: "after SIGTERM, how long the node keeps accepting and serving while /readyz answers 503, so that load balancers take it out first (0s to 5m; a second signal skips it); then it stops accepting and lets requests in flight finish for up to 30s", Dst: &c.ShutdownDrain},
 		{Flag: "upstream-deny", Env: "PORTICO_GATEWAY_UPSTREAM_DENY", Default: defaultUpstreamDeny, Usage: "comma-separated IPs or CIDR ranges the node never forwards to, whatever a route's targets say (team maintainers set them); none: no range. The node's admin address is refused in any case", Dst: &c.UpstreamDeny},
+		{Flag: "redis-timeout", Env: "PORTICO_GATEWAY_REDIS_TIMEOUT", Default: "250ms", Usage: "with --redis-url, how long one call to Redis may take, connecting included, before the node decides the request on its own limits (10ms to 10s)", Dst: &c.RedisTimeout},
 		{Flag: "usage-interval", Env: "PORTICO_GATEWAY_USAGE_INTERVAL", Default: "10s", Usage: "how often the usage counted is written to the spool and sent to the portal", Dst: &c.UsageInterval},
 	}
 }
@@ -104,6 +107,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if _, err := c.usageInterval(); err != nil {
+		return err
+	}
+	if _, err := c.redisTimeout(); err != nil {
 		return err
 	}
 	if _, err := cliconf.ShutdownDrain(c.ShutdownDrain); err != nil {
@@ -175,6 +181,15 @@ func (c *config) usageInterval() (time.Duration, error) {
 	d, err := time.ParseDuration(c.UsageInterval)
 	if err != nil || d < time.Second || d > 5*time.Minute {
 		return 0, fmt.Errorf("invalid --usage-interval %q: use a duration from 1s to 5m, such as 10s", c.UsageInterval)
+	}
+	return d, nil
+}
+
+// redisTimeout bounds one call to Redis: 10 ms to 10 s.
+func (c *config) redisTimeout() (time.Duration, error) {
+	d, err := time.ParseDuration(c.RedisTimeout)
+	if err != nil || d < 10*time.Millisecond || d > 10*time.Second {
+		return 0, fmt.Errorf("invalid --redis-timeout %q: use a duration from 10ms to 10s, such as 250ms", c.RedisTimeout)
 	}
 	return d, nil
 }

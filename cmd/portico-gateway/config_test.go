@@ -39,6 +39,8 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"bad timeout", []string{"--portal", "https://x", "--response-timeout", "soon"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --response-timeout"},
 		{"bad usage interval", []string{"--portal", "https://x", "--usage-interval", "10ms"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --usage-interval"},
 		{"bad access log", []string{"--portal", "https://x", "--access-log", "maybe"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --access-log"},
+		{"redis timeout too short", []string{"--portal", "https://x", "--redis-timeout", "1ms"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --redis-timeout"},
+		{"redis timeout without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_REDIS_TIMEOUT", "5"), "invalid --redis-timeout"},
 		{"bad redis url", []string{"--portal", "https://x", "--redis-url", "http://redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --redis-url"},
 		{"no connections", []string{"--portal", "https://x", "--max-connections", "0"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --max-connections"},
 		{"body without unit", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_MAX_BODY", "16"), "invalid --max-body"},

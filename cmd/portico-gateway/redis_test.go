@@ -34,8 +34,12 @@ func TestNodesShareLimitsInRedis(t *testing.T) {
 	}
 	portal := newTestPortal(t, st)
 	redisURL := proxy.URL(t, url)
-	a := startProc(t, portal.url(), "tok-a", t.TempDir(), "--redis-url", redisURL)
-	b := startProc(t, portal.url(), "tok-b", t.TempDir(), "--redis-url", redisURL)
+	// 5 s, not the default 250 ms: on a machine busy with other test
+	// binaries a call took longer, Redis still ran it, and the node
+	// decided on its own limits as designed (a burst of its own), failing
+	// the shared count. Cutting Redis below fails at once.
+	a := startProc(t, portal.url(), "tok-a", t.TempDir(), "--redis-url", redisURL, "--redis-timeout", "5s")
+	b := startProc(t, portal.url(), "tok-b", t.TempDir(), "--redis-url", redisURL, "--redis-timeout", "5s")
 	within(t, time.Now(), 10*time.Second, "/ledger/v1/x", "", 401, a, b)
 
 	start := time.Now()

@@ -98,6 +98,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	}
 	connect, response, _ := c.timeouts()
 	usageEvery, _ := c.usageInterval()
+	redisTimeout, _ := c.redisTimeout()
 	conns, maxBody, _ := c.bounds()
 	deny, _ := c.upstreamDeny()
 	reg := prometheus.NewRegistry()
@@ -109,7 +110,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		limiter = ratelimit.NewLocal()
 		log.Info("rate limits are per node; daily quotas count the other nodes from the portal's counts (no --redis-url)")
 	} else {
-		rl, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: c.RedisURL, Logger: log, Registerer: reg})
+		rl, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: c.RedisURL, Timeout: redisTimeout, Logger: log, Registerer: reg})
 		if err != nil {
 			return err
 		}
