@@ -230,7 +230,7 @@ paths:
 `
 
 // TestWithTheRealPortal: publish, a key issued and revoked, deprecate and
-// retire reach two real nodes through the real portal within a second;
+// retire reach two real nodes through the real portal, pushed (see pushed);
 // a node killed during a change converges when it comes back and the
 // portal shows it in sync; the nodes keep serving with the portal down.
 func TestWithTheRealPortal(t *testing.T) {
@@ -277,7 +277,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	}
 
 	// Publish a new API through review: both nodes route it (401 without a
-	// key, where it was 404) within a second of the approval.
+	// key, where it was 404) pushed after the approval.
 	if got, _ := a.status(t, "/parcels/v1/parcels/7", ""); got != 404 {
 		t.Fatalf("an unpublished API answers %d, want 404", got)
 	}
@@ -287,13 +287,13 @@ func TestWithTheRealPortal(t *testing.T) {
 	review := p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/submit", "ada", nil, 201)
 	start := time.Now()
 	p.call("POST", fmt.Sprintf("/api/v1/reviews/%v/approve", review["id"]), "rita", map[string]any{"comment": "fine"}, 200)
-	t.Logf("publish reached both nodes in %s", within(t, start, time.Second, "/parcels/v1/parcels/7", "", 401, a, b))
+	t.Logf("publish reached both nodes in %s", within(t, start, pushed, "/parcels/v1/parcels/7", "", 401, a, b))
 	if got, _ := a.status(t, "/parcels/v1/parcels/7", raw); got != 403 {
 		t.Errorf("a key of another API answers %d, want 403", got)
 	}
 
 	// A plan, a subscription on it (auto approval) and its key: served
-	// within a second of the key's creation.
+	// pushed after the key's creation.
 	p.call("POST", "/api/v1/apis/parcels/plans", "ada", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": 6000, "burst": 100, "approval": "auto"}, 201)
 	parcelSub := p.call("POST", "/api/v1/apps/"+sub["app"].(string)+"/subscriptions", "emma", map[string]any{"api": "parcels", "plan": "free", "purpose": "track the shop's parcels"}, 201)
 	if parcelSub["state"] != "active" {
@@ -301,12 +301,12 @@ func TestWithTheRealPortal(t *testing.T) {
 	}
 	start = time.Now()
 	parcelKey := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", parcelSub["id"]), "emma", map[string]any{"name": "parcels"}, 201)["key"].(string)
-	t.Logf("a new key reached both nodes in %s", within(t, start, time.Second, "/parcels/v1/parcels/7", parcelKey, 200, a, b))
+	t.Logf("a new key reached both nodes in %s", within(t, start, pushed, "/parcels/v1/parcels/7", parcelKey, 200, a, b))
 
-	// Revoke the key: refused on both within a second.
+	// Revoke the key: refused on both, pushed.
 	start = time.Now()
 	p.call("POST", "/api/v1/keys/"+key["id"].(string)+"/revoke", "emma", nil, 200)
-	t.Logf("revocation reached both nodes in %s", within(t, start, time.Second, path, raw, 401, a, b))
+	t.Logf("revocation reached both nodes in %s", within(t, start, pushed, path, raw, 401, a, b))
 
 	// Deprecate: the lifecycle headers; retire: 410.
 	sunset := time.Now().AddDate(0, 0, 90).Format("2006-01-02")
@@ -324,7 +324,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	}
 	before := time.Now().UTC().Format("2006-01-02")
 	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/retire", "ada", nil, 200)
-	within(t, time.Now(), time.Second, "/parcels/v1/parcels/7", parcelKey, 410, a, b)
+	within(t, time.Now(), pushed, "/parcels/v1/parcels/7", parcelKey, 410, a, b)
 	// Retired 90 days before its sunset: the 410 says since when it is
 	// retired (today), not the planned sunset.
 	after := time.Now().UTC().Format("2006-01-02")
@@ -340,8 +340,8 @@ func TestWithTheRealPortal(t *testing.T) {
 	// upstream, and a subscription to v20210109 serves on both nodes.
 	const clock = "worldtimeapi-world-time-api"
 	p.tokens["chen"] = strings.TrimSpace(p.portico("token", "create", "--username", "chen", "--name", "gateway-test"))
-	within(t, time.Now(), time.Second, "/"+clock+"/v20210108/ip", "", 401, a, b)
-	within(t, time.Now(), time.Second, "/"+clock+"/v20210109/ip", "", 401, a, b)
+	within(t, time.Now(), pushed, "/"+clock+"/v20210108/ip", "", 401, a, b)
+	within(t, time.Now(), pushed, "/"+clock+"/v20210109/ip", "", 401, a, b)
 	p.call("PUT", "/api/v1/apis/"+clock+"/gateway/20210109", "chen", map[string]any{"targets": []string{upstream.URL + "/api"}}, 201)
 	p.call("POST", "/api/v1/apis/"+clock+"/plans", "chen", map[string]any{"slug": "free", "name": "Free", "rate_per_minute": 6000, "burst": 100, "approval": "auto"}, 201)
 	clockSub := p.call("POST", "/api/v1/apps/"+sub["app"].(string)+"/subscriptions", "emma", map[string]any{"api": clock, "plan": "free", "major": 20210109, "purpose": "the shop's clock"}, 201)
@@ -349,7 +349,7 @@ func TestWithTheRealPortal(t *testing.T) {
 		t.Fatalf("subscription to v20210109: %v", clockSub)
 	}
 	clockKey := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", clockSub["id"]), "emma", map[string]any{"name": "clock"}, 201)["key"].(string)
-	within(t, time.Now(), time.Second, "/"+clock+"/v20210109/timezone/Europe/Paris", clockKey, 200, a, b)
+	within(t, time.Now(), pushed, "/"+clock+"/v20210109/timezone/Europe/Paris", clockKey, 200, a, b)
 	if app, _ := hits.Load("/api/timezone/Europe/Paris"); app == nil || app == "" {
 		t.Errorf("the upstream got /api/timezone/Europe/Paris with app %v, want the consumer's app", app)
 	}
@@ -359,7 +359,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	b.kill()
 	key2 := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", sub["id"]), "emma", map[string]any{"name": "after the kill"}, 201)
 	b = startProc(t, p.url, nodeToken["node-b"], dirB)
-	within(t, time.Now(), 3*time.Second, path, key2["key"].(string), 200, a, b)
+	within(t, time.Now(), pushed, path, key2["key"].(string), 200, a, b)
 	for _, n := range []string{"node-a", "node-b"} {
 		if !gatewaytest.Eventually(5*time.Second, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" }) {
 			t.Errorf("the portal shows %s as %v, want in_sync", n, p.nodeState(n))

@@ -203,6 +203,14 @@ func (p *proc) status(t *testing.T, path, key string) (int, http.Header) {
 	return resp.StatusCode, resp.Header
 }
 
+// pushed is how long a change may take to reach the nodes in these tests.
+// Typically it takes 40–250 ms, but on a machine busy with other test
+// binaries a revocation took 1.12 s and failed a 1 s limit: how fast a
+// change travels is for bench/ to measure, not for a timed test. 3 s is
+// below the 5 s the test portal holds a poll (25 s for the real portal),
+// so a change that arrives in time was pushed, not found by the next poll.
+const pushed = 3 * time.Second
+
 // within waits until every node answers path with want, and returns how long
 // it took from start.
 func within(t *testing.T, start time.Time, limit time.Duration, path, key string, want int, nodes ...*proc) time.Duration {
@@ -244,19 +252,19 @@ func TestNodesConvergeAndSurviveFaults(t *testing.T) {
 	b := startProc(t, portal.url(), "tok-b", dirB)
 	within(t, time.Now(), 5*time.Second, "/ledger/v1/x", "ptk_ka_secret", 200, a, b)
 
-	// Publish: a new API reaches both nodes within 1 s.
+	// Publish: a new API reaches both nodes, pushed.
 	start := time.Now()
 	portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{{API: "maps", Major: 1, Targets: []string{upstream.URL}, State: gateway.StatePublished}}}})
-	t.Logf("publish reached both nodes in %s", within(t, start, time.Second, "/maps/v1/x", "ptk_kb_secret", 200, a, b))
+	t.Logf("publish reached both nodes in %s", within(t, start, pushed, "/maps/v1/x", "ptk_kb_secret", 200, a, b))
 
-	// Revoke: the key is refused on both within 1 s.
+	// Revoke: the key is refused on both, pushed.
 	st, _ := portal.src.Snapshot(t.Context())
 	k, _ := st.Key("ka")
 	revoked := *k
 	revoked.State = gateway.KeyRevoked
 	start = time.Now()
 	portal.change(t, gateway.Delta{Keys: gateway.Changes[gateway.Key]{Upsert: []gateway.Key{revoked}}})
-	t.Logf("revocation reached both nodes in %s", within(t, start, time.Second, "/ledger/v1/x", "ptk_ka_secret", 401, a, b))
+	t.Logf("revocation reached both nodes in %s", within(t, start, pushed, "/ledger/v1/x", "ptk_ka_secret", 401, a, b))
 
 	// Deprecate, then retire.
 	r, _ := st.Route("maps/v1")
@@ -273,14 +281,14 @@ func TestNodesConvergeAndSurviveFaults(t *testing.T) {
 	}
 	dep.State = gateway.StateRetired
 	portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{dep}}})
-	within(t, time.Now(), time.Second, "/maps/v1/x", "ptk_kb_secret", 410, a, b)
+	within(t, time.Now(), pushed, "/maps/v1/x", "ptk_kb_secret", 410, a, b)
 
 	// Kill node b, change something, restart it: it converges and the
 	// portal shows it in sync.
 	b.kill()
 	head := portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{{API: "late", Major: 3, Targets: []string{upstream.URL}, State: gateway.StatePublished}}}}).Head()
 	b = startProc(t, portal.url(), "tok-b", dirB)
-	within(t, time.Now(), 2*time.Second, "/late/v3/x", "", 401, b)
+	within(t, time.Now(), pushed, "/late/v3/x", "", 401, b)
 	if !gatewaytest.Eventually(2*time.Second, func() bool { return portal.status("node-b").Applied == head }) {
 		t.Fatalf("the portal shows node-b at %+v, want %+v", portal.status("node-b").Applied, head)
 	}
@@ -306,7 +314,7 @@ func TestNodesConvergeAndSurviveFaults(t *testing.T) {
 	// The portal comes back: a change made meanwhile reaches both.
 	head = portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Delete: []string{"late/v3"}}}).Head()
 	portal.start(t)
-	within(t, time.Now(), 3*time.Second, "/late/v3/x", "", 404, a, b)
+	within(t, time.Now(), pushed, "/late/v3/x", "", 404, a, b)
 
 	// SIGTERM: a clean exit.
 	a.cmd.Process.Signal(syscall.SIGTERM)
