@@ -66,7 +66,7 @@ func TestTeamReviewers(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("reviewer %s=maybe: status %d, want 422", tc.username, res.StatusCode)
 		}
-		if got := doc(t, res).Find(tc.where).Text(); !strings.Contains(got, "Choose whether "+tc.username+" reviews") {
+		if got := doc(t, res).Find(tc.where).Text(); !strings.Contains(got, `Choose whether "`+tc.username+`" reviews`) {
 			t.Errorf("reviewer %s=maybe: %s says %q, want the message", tc.username, tc.where, got)
 		}
 	}

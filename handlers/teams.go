@@ -183,7 +183,7 @@ func (h *Handler) SetTeamMemberReviewer(c *fiber.Ctx) error {
 	default:
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderTeamChange(c, teams.MemberForm{Role: policy.RoleDeveloper}, teams.MemberForm{Username: username,
-			Errors: components.FieldErrors{"reviewer": "Choose whether " + username + " reviews the team's publication requests."}})
+			Errors: components.FieldErrors{"reviewer": "Choose whether " + store.Echo(username, store.MaxEcho) + " reviews the team's publication requests."}})
 	}
 	err := h.people.SetReviewer(c.UserContext(), currentUser(c), t, username, reviewer)
 	if msg, ok := refusal(err); ok {
