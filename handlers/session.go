@@ -42,7 +42,7 @@ func (h *Handler) Login(c *fiber.Ctx) error {
 	}
 	form := authpages.LoginForm{Next: next}
 	if len(in.Username) <= maxEcho {
-		form.Username = strings.ToLower(strings.TrimSpace(in.Username))
+		form.Username = people.NormalizeUsername(in.Username)
 	}
 	fail := func(status int, msg string) error {
 		form.Error = msg

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -129,7 +130,7 @@ func (h *Handler) AddTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", store.Isolate(username)+" is now "+role+" of "+store.Isolate(t.Name)+".")
+	h.flash(c, "success", store.Isolate(people.NormalizeUsername(username))+" is now "+strings.TrimSpace(role)+" of "+store.Isolate(t.Name)+".")
 	return seeOther(c, "/teams/"+t.Slug)
 }
 

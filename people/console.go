@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/policy"
@@ -68,7 +67,7 @@ func (c *Console) CreateFirstAdmin(ctx context.Context) (*store.User, string, er
 // and returns its secret. It refuses a disabled user: a disabled user's
 // tokens are refused when used, so the token would never work.
 func (c *Console) CreateToken(ctx context.Context, username string, in TokenInput) (string, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
+	username = NormalizeUsername(username)
 	u, err := c.s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", apperr.Field("username", fmt.Sprintf("There is no user %s.", store.Echo(username, 80)))
@@ -88,7 +87,7 @@ func (c *Console) CreateToken(ctx context.Context, username string, in TokenInpu
 // or let their one-time password expire. The console may reset any user's
 // password, an admin's too.
 func (c *Console) ResetPassword(ctx context.Context, username string) (*store.User, string, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
+	username = NormalizeUsername(username)
 	u, err := c.s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, "", apperr.Field("username", fmt.Sprintf("There is no user %s.", store.Echo(username, 80)))

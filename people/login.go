@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -150,7 +149,7 @@ func deviceKey(id string) string { return "device:" + id }
 // its expiry, an InputError for a missing or over-long field, and a
 // LimitError (429) when the limits or the hashing queue refuse.
 func (s *Service) LogIn(ctx context.Context, in Credentials) (*store.User, error) {
-	username := strings.ToLower(strings.TrimSpace(in.Username))
+	username := NormalizeUsername(in.Username)
 	errs := map[string]string{}
 	switch {
 	case username == "":

@@ -107,7 +107,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 	if err := s.requireMembers(ctx, a, t); err != nil {
 		return false, err
 	}
-	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	in.Username = NormalizeUsername(in.Username)
 	in.Role = strings.TrimSpace(in.Role)
 	errs := map[string]string{}
 	if !policy.ValidTeamRole(in.Role) {
@@ -196,7 +196,7 @@ func (s *Service) memberToManage(ctx context.Context, a actor, t *store.Team, us
 	if err := s.requireMembers(ctx, a, t); err != nil {
 		return nil, err
 	}
-	username = strings.ToLower(strings.TrimSpace(username))
+	username = NormalizeUsername(username)
 	u, err := s.store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, noSuchMember(username, t)

@@ -39,9 +39,14 @@ type UserInput struct {
 	OrgRole string
 }
 
+// NormalizeUsername reads a typed username as Portico stores and looks
+// one up: trimmed and lowercased. Every form, API body, CLI flag and login
+// reads a username through it, so all of them name the same user.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
 // normalize trims the input and returns its field errors.
 func (in *UserInput) normalize() map[string]string {
-	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	in.Username = NormalizeUsername(in.Username)
 	in.OrgRole = strings.TrimSpace(in.OrgRole)
 	errs := map[string]string{}
 	if !usernamePattern.MatchString(in.Username) {
