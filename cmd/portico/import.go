@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
+	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
@@ -77,7 +78,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	imp := &importer{store: s, life: life, opts: o, out: e.stdout}
-	if imp.actor, err = s.UserByUsername(ctx, strings.ToLower(o.as)); errors.Is(err, store.ErrNotFound) {
+	if imp.actor, err = s.UserByUsername(ctx, o.as); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("there is no user %q (--as)", o.as)
 	} else if err != nil {
 		return err
@@ -112,6 +113,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 
 // check validates the flag combination.
 func (o *importOptions) check(positional []string) error {
+	o.as = people.NormalizeUsername(o.as)
 	switch {
 	case o.as == "":
 		return errors.New("import needs --as USER: the user the import acts for (their permissions apply and the audit log names them)")

@@ -185,6 +185,9 @@ func TestImportFile(t *testing.T) {
 		{"other spec on a version in review", []string{"--api", "pets", "--version", "1.0.0", "--as", "dev", v1b}, "", "only drafts change"},
 		{"flags after the file", []string{"--api", "pets", v1b, "--version", "1.1.0", "--as", "dev"}, "pets 1.1.0 is draft (draft created)", ""},
 		{"publish by a developer", []string{"--api", "pets", "--version", "1.2.0", "--publish", "--as", "dev", v1}, "", "--publish is for org admins"},
+		// --as is read as every username is: trimmed and lowercased.
+		{"--as read as a username", []string{"--api", "pets", "--version", "1.2.0", "--publish", "--as", " Dev ", v1}, "", "--publish is for org admins and dev is not one"},
+		{"--as blank", []string{"--as", "  ", v1}, "", "--as USER"},
 		{"no permission", []string{"--api", "mallory-api", "--as", "mallory", v1}, "", `"create" permission`},
 		{"invalid spec", []string{"--as", "dev", bad}, "", "spec is invalid"},
 		{"missing file", []string{"--as", "dev", filepath.Join(dir, "nope.yaml")}, "", "no such file"},

@@ -171,7 +171,7 @@ func cmdTokenCreate(ctx context.Context, args []string, e env) error {
 	}
 	// The token is shown this once: a script must not go on as if it had it.
 	if _, err := fmt.Fprintln(e.stdout, token); err != nil {
-		return fmt.Errorf("the token %q of %s was created but not written to standard output (%v): nobody has it; its owner can revoke it on their profile page", in.Name, strings.ToLower(strings.TrimSpace(username)), err)
+		return fmt.Errorf("the token %q of %s was created but not written to standard output (%v): nobody has it; its owner can revoke it on their profile page", in.Name, people.NormalizeUsername(username), err)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func cmdTeamMember(ctx context.Context, args []string, e env) error {
 	if _, err := svc.Console("cli").SetMember(ctx, t, in); err != nil {
 		return flagErrors(err)
 	}
-	fmt.Fprintf(e.stdout, "%s is %s of %s\n", strings.ToLower(strings.TrimSpace(in.Username)), in.Role, t.Slug)
+	fmt.Fprintf(e.stdout, "%s is %s of %s\n", people.NormalizeUsername(in.Username), in.Role, t.Slug)
 	return nil
 }
 
