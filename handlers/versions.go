@@ -731,7 +731,10 @@ func (h *Handler) APICreateVersion(c *fiber.Ctx) error {
 	}
 	var data []byte
 	if body.Spec != nil {
-		if strings.TrimSpace(*body.Spec) == "" {
+		// The service reads no bytes as "copy the latest version": an
+		// explicit "" is refused here instead. Any other blank description
+		// goes to the service, which refuses it as it does the form's.
+		if *body.Spec == "" {
 			return invalid(map[string]string{"spec": "The spec is empty: send the OpenAPI description as a string, or omit spec to copy the latest version's."})
 		}
 		data = []byte(*body.Spec)
