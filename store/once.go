@@ -176,12 +176,12 @@ func (s *Store) formSubmission(ctx context.Context, keyHash string) (*FormSubmis
 	return sub, nil
 }
 
-// PruneFormSubmissions deletes the used form ids older than age and
-// returns how many it deleted.
+// PruneFormSubmissions deletes the used form ids older than age, a batch
+// at a time (see deleteBatched), and returns how many it deleted.
 func (s *Store) PruneFormSubmissions(ctx context.Context, age time.Duration) (int64, error) {
-	res, err := s.db.NewDelete().Model((*FormSubmission)(nil)).Where("created_at < ?", s.now().Add(-age)).Exec(ctx)
+	n, err := s.deleteBatched(ctx, "form_submissions", "key_hash", "created_at < ?", s.now().Add(-age))
 	if err != nil {
-		return 0, fmt.Errorf("prune form submissions: %w", translate(err))
+		return n, fmt.Errorf("prune form submissions: %w", err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }

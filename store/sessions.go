@@ -163,18 +163,17 @@ func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64
 }
 
 // DeleteExpired removes expired sessions and login failures older than
-// failuresBefore. It returns the number of rows removed.
+// failuresBefore, a batch at a time (see deleteBatched). It returns the
+// number of rows removed.
 func (s *Store) DeleteExpired(ctx context.Context, failuresBefore time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", s.now()).Exec(ctx)
+	n, err := s.deleteBatched(ctx, "sessions", "id_hash", "expires_at < ?", s.now())
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", translate(err))
+		return n, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	res, err = s.db.NewDelete().Model((*LoginFailure)(nil)).Where("created_at < ?", failuresBefore).Exec(ctx)
+	m, err := s.deleteBatched(ctx, "login_failures", "id", "created_at < ?", failuresBefore)
 	if err != nil {
-		return n, fmt.Errorf("delete old login failures: %w", translate(err))
+		return n + m, fmt.Errorf("delete old login failures: %w", err)
 	}
-	m, _ := res.RowsAffected()
 	return n + m, nil
 }
 

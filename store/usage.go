@@ -344,20 +344,48 @@ func compact(ctx context.Context, tx bun.Tx, dialect Dialect, table, group strin
 }
 
 // PruneUsage deletes the rollups of every grain with a bucket before
-// before, and the records of batches received before batchesBefore.
+// before, and the records of batches received before batchesBefore, a
+// batch at a time (see deleteBatched). It returns how many rows of
+// usage_rollups it deleted.
 func (s *Store) PruneUsage(ctx context.Context, before int64, batchesBefore time.Time) (int64, error) {
-	res, err := s.db.NewRaw("DELETE FROM usage_rollups WHERE t < ?", before).Exec(ctx)
+	n, err := s.deleteBatched(ctx, "usage_rollups", "step, t, subscription_id, kid", "t < ?", before)
 	if err != nil {
-		return 0, fmt.Errorf("prune usage: %w", translate(err))
+		return n, fmt.Errorf("prune usage: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	if _, err := s.db.NewRaw("DELETE FROM usage_hourly WHERE t < ?", before).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("prune usage: %w", translate(err))
+	if _, err := s.deleteBatched(ctx, "usage_hourly", "step, t, subscription_id", "t < ?", before); err != nil {
+		return n, fmt.Errorf("prune usage: %w", err)
 	}
-	if _, err := s.db.NewRaw("DELETE FROM usage_batches WHERE received_at < ?", batchesBefore.UTC()).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("prune usage batches: %w", translate(err))
+	if _, err := s.deleteBatched(ctx, "usage_batches", "node, batch_id", "received_at < ?", batchesBefore.UTC()); err != nil {
+		return n, fmt.Errorf("prune usage batches: %w", err)
 	}
 	return n, nil
+}
+
+// pruneBatch is how many rows a housekeeping delete removes per statement.
+const pruneBatch = 1000
+
+// deleteBatched deletes the rows of table that where (with args) selects,
+// at most pruneBatch per statement, until a statement deletes fewer, and
+// returns how many it deleted. Each statement is its own transaction, so a
+// first run over a large backlog neither holds SQLite's write lock nor
+// builds one huge PostgreSQL transaction, as PruneOutbox does. key lists
+// the columns that identify a row (a primary or unique key), compared as a
+// row value, which both databases support. table, key and where are
+// constants of the caller, never input.
+func (s *Store) deleteBatched(ctx context.Context, table, key, where string, args ...any) (int64, error) {
+	q := fmt.Sprintf("DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s WHERE %s LIMIT %d)", table, key, key, table, where, pruneBatch)
+	var total int64
+	for {
+		res, err := s.db.NewRaw(q, args...).Exec(ctx)
+		if err != nil {
+			return total, translate(err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+		if n < pruneBatch || ctx.Err() != nil {
+			return total, ctx.Err()
+		}
+	}
 }
 
 // UsageFilter selects rollups: those of subscriptions to the provider
