@@ -8,8 +8,9 @@ import (
 	"embed"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/portico-dev/portico/slug"
 )
 
 //go:embed openapi/*.yaml
@@ -28,7 +29,7 @@ func FS() fs.FS {
 // "nexmo.com__sms__1.0.11.yaml". The provider's domain suffix is left out, and so is its name when the API's has it
 // ("stripe" of "stripe.com__stripe__2018-05-21.yaml"). `portico demo` publishes each sample under it, and the
 // relevance evaluation indexes it so.
-func Slug(file string) (provider, slug string) {
+func Slug(file string) (provider, apiSlug string) {
 	parts := strings.Split(strings.TrimSuffix(path.Base(file), path.Ext(file)), "__")
 	provider = parts[0]
 	name := Organisation(provider)
@@ -37,11 +38,7 @@ func Slug(file string) (provider, slug string) {
 	} else if len(parts) > 1 {
 		name = parts[1]
 	}
-	slug = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if len(slug) > 64 {
-		slug = strings.Trim(slug[:64], "-")
-	}
-	return provider, slug
+	return provider, slug.From(name)
 }
 
 // Organisation is a provider's name without its domain suffix: "okta" of "okta.local", "exchangerate-api" of
@@ -52,5 +49,3 @@ func Organisation(provider string) string {
 	}
 	return provider
 }
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

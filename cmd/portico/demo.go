@@ -30,6 +30,7 @@ import (
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/samples"
+	"github.com/portico-dev/portico/slug"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -400,8 +401,6 @@ func demoVersion(v string) string {
 	return "1.0.0"
 }
 
-var demoNonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
 var tagChars = regexp.MustCompile(`[^a-z0-9 ._-]+`)
 
 // demoTags are the sample's own tags (up to five, made valid) after its category tags.
@@ -646,7 +645,7 @@ func (g *synth) api(i int) synthAPI {
 	title := strings.ToUpper(dom.name[:1]) + dom.name[1:]
 	name := fmt.Sprintf("%s %s %s API", q, title, titleWords(res[0].singular))
 	a := synthAPI{
-		slug:       fmt.Sprintf("%s-%s-%s-%05d", demoNonSlug.ReplaceAllString(strings.ToLower(q), "-"), dom.name, res[0].plural, i),
+		slug:       fmt.Sprintf("%s-%s-%s-%05d", slug.From(q), dom.name, res[0].plural, i),
 		name:       name,
 		summary:    fmt.Sprintf("%s %s: %s and %s.", q, dom.name, strings.ReplaceAll(res[0].plural, "-", " "), strings.ReplaceAll(res[1].plural, "-", " ")),
 		tags:       []string{dom.name, res[0].singular},

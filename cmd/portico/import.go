@@ -20,6 +20,7 @@ import (
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/slug"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
 )
@@ -317,18 +318,11 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	return a, true, nil
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// slugFromFile derives an API slug from a file name: lowercase, every run of
-// other characters a dash, at most 64 characters.
+// slugFromFile derives an API slug from a file name without its folder
+// and extension (see slug.From).
 func slugFromFile(path string) string {
 	base := filepath.Base(path)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(base), "-"), "-")
-	if len(slug) > 64 {
-		slug = strings.TrimRight(slug[:64], "-")
-	}
-	return slug
+	return slug.From(strings.TrimSuffix(base, filepath.Ext(base)))
 }
 
 var isoDate = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
