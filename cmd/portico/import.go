@@ -115,6 +115,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 // check validates the flag combination.
 func (o *importOptions) check(positional []string) error {
 	o.as = people.NormalizeUsername(o.as)
+	o.team = slug.Normalize(o.team)
 	switch {
 	case o.as == "":
 		return errors.New("import needs --as USER: the user the import acts for (their permissions apply and the audit log names them)")

@@ -369,3 +369,28 @@ func TestImportDropsControlCharacters(t *testing.T) {
 		}
 	})
 }
+
+// TestImportReadsTheTeamAsSlugsAreRead: --team is a team's slug read as the
+// pages and the JSON API read one (trimmed, any case), and blank is the
+// missing flag.
+func TestImportReadsTheTeamAsSlugsAreRead(t *testing.T) {
+	vars := importFixture(t)
+	p := filepath.Join(t.TempDir(), "odd.json")
+	spec := `{"openapi":"3.0.3","info":{"title":"Odd","version":"1.0.0"},"paths":{"/o":{"get":{"responses":{"200":{"description":"ok"}}}}}}`
+	if err := os.WriteFile(p, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e, _, _ := testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"import", "--team", "  Payments ", "--as", "admin", p}, e); err != nil {
+		t.Fatalf("import --team '  Payments ': %v, want the API created in payments", err)
+	}
+	if err := runEnv(context.Background(), []string{"import", "--team", "  ", "--as", "admin", p}, e); err == nil || !strings.Contains(err.Error(), "--team TEAM") {
+		t.Errorf("import --team '  ': %v, want the missing --team refused", err)
+	}
+	withStore(t, vars, func(s *store.Store) {
+		a, err := s.APIBySlug(context.Background(), "odd")
+		if err != nil || a.Team.Slug != "payments" {
+			t.Errorf("odd: %+v, %v; want it in payments", a, err)
+		}
+	})
+}
