@@ -179,7 +179,7 @@ func (s *Store) formSubmission(ctx context.Context, keyHash string) (*FormSubmis
 // PruneFormSubmissions deletes the used form ids older than age, a batch
 // at a time (see deleteBatched), and returns how many it deleted.
 func (s *Store) PruneFormSubmissions(ctx context.Context, age time.Duration) (int64, error) {
-	n, err := s.deleteBatched(ctx, "form_submissions", "key_hash", "created_at < ?", s.now().Add(-age))
+	n, err := s.deleteBatched(ctx, 0, "form_submissions", "key_hash", "created_at < ?", s.now().Add(-age))
 	if err != nil {
 		return n, fmt.Errorf("prune form submissions: %w", err)
 	}

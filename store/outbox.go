@@ -227,27 +227,14 @@ func (s *Store) OutboxHealth(ctx context.Context) ([]OutboxTopicHealth, time.Tim
 }
 
 // PruneOutbox deletes the messages delivered more than age ago, batch at a
-// time (each batch its own statement, so that neither database holds its
-// write lock for long over a backlog of a year), and returns how many it
+// time (see deleteBatched; 0 for its default), and returns how many it
 // deleted. Messages not delivered yet are never deleted, however old.
 // Several instances may prune at once: a message deleted by one is not
 // found by the other.
 func (s *Store) PruneOutbox(ctx context.Context, age time.Duration, batch int) (int64, error) {
-	if batch <= 0 {
-		batch = 1000
+	n, err := s.deleteBatched(ctx, batch, "outbox", "id", "done_at < ?", s.clockAgo(age))
+	if err != nil {
+		return n, fmt.Errorf("prune the outbox: %w", err)
 	}
-	var total int64
-	for {
-		old := s.db.NewSelect().Model((*OutboxMessage)(nil)).Column("id").
-			Where("done_at < ?", s.clockAgo(age)).Order("id").Limit(int64(batch))
-		res, err := s.db.NewDelete().Model((*OutboxMessage)(nil)).Where("id IN (?)", old).Exec(ctx)
-		if err != nil {
-			return total, fmt.Errorf("prune the outbox: %w", translate(err))
-		}
-		n, _ := res.RowsAffected()
-		total += n
-		if n < int64(batch) || ctx.Err() != nil {
-			return total, ctx.Err()
-		}
-	}
+	return n, nil
 }

@@ -166,11 +166,11 @@ func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64
 // failuresBefore, a batch at a time (see deleteBatched). It returns the
 // number of rows removed.
 func (s *Store) DeleteExpired(ctx context.Context, failuresBefore time.Time) (int64, error) {
-	n, err := s.deleteBatched(ctx, "sessions", "id_hash", "expires_at < ?", s.now())
+	n, err := s.deleteBatched(ctx, 0, "sessions", "id_hash", "expires_at < ?", s.now())
 	if err != nil {
 		return n, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	m, err := s.deleteBatched(ctx, "login_failures", "id", "created_at < ?", failuresBefore)
+	m, err := s.deleteBatched(ctx, 0, "login_failures", "id", "created_at < ?", failuresBefore)
 	if err != nil {
 		return n + m, fmt.Errorf("delete old login failures: %w", err)
 	}

@@ -348,44 +348,17 @@ func compact(ctx context.Context, tx bun.Tx, dialect Dialect, table, group strin
 // batch at a time (see deleteBatched). It returns how many rows of
 // usage_rollups it deleted.
 func (s *Store) PruneUsage(ctx context.Context, before int64, batchesBefore time.Time) (int64, error) {
-	n, err := s.deleteBatched(ctx, "usage_rollups", "step, t, subscription_id, kid", "t < ?", before)
+	n, err := s.deleteBatched(ctx, 0, "usage_rollups", "step, t, subscription_id, kid", "t < ?", before)
 	if err != nil {
 		return n, fmt.Errorf("prune usage: %w", err)
 	}
-	if _, err := s.deleteBatched(ctx, "usage_hourly", "step, t, subscription_id", "t < ?", before); err != nil {
+	if _, err := s.deleteBatched(ctx, 0, "usage_hourly", "step, t, subscription_id", "t < ?", before); err != nil {
 		return n, fmt.Errorf("prune usage: %w", err)
 	}
-	if _, err := s.deleteBatched(ctx, "usage_batches", "node, batch_id", "received_at < ?", batchesBefore.UTC()); err != nil {
+	if _, err := s.deleteBatched(ctx, 0, "usage_batches", "node, batch_id", "received_at < ?", batchesBefore.UTC()); err != nil {
 		return n, fmt.Errorf("prune usage batches: %w", err)
 	}
 	return n, nil
-}
-
-// pruneBatch is how many rows a housekeeping delete removes per statement.
-const pruneBatch = 1000
-
-// deleteBatched deletes the rows of table that where (with args) selects,
-// at most pruneBatch per statement, until a statement deletes fewer, and
-// returns how many it deleted. Each statement is its own transaction, so a
-// first run over a large backlog neither holds SQLite's write lock nor
-// builds one huge PostgreSQL transaction, as PruneOutbox does. key lists
-// the columns that identify a row (a primary or unique key), compared as a
-// row value, which both databases support. table, key and where are
-// constants of the caller, never input.
-func (s *Store) deleteBatched(ctx context.Context, table, key, where string, args ...any) (int64, error) {
-	q := fmt.Sprintf("DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s WHERE %s LIMIT %d)", table, key, key, table, where, pruneBatch)
-	var total int64
-	for {
-		res, err := s.db.NewRaw(q, args...).Exec(ctx)
-		if err != nil {
-			return total, translate(err)
-		}
-		n, _ := res.RowsAffected()
-		total += n
-		if n < pruneBatch || ctx.Err() != nil {
-			return total, ctx.Err()
-		}
-	}
 }
 
 // UsageFilter selects rollups: those of subscriptions to the provider

@@ -490,13 +490,13 @@ func newLifecycle(ctx context.Context, s *store.Store, c *config) (*policy.Enfor
 // rebuilt), forgets instances not seen for a day and the used one-time
 // form ids after a day (a form sent again later creates again), and keeps
 // delivered outbox messages for a week (to look at what was delivered;
-// nothing reads them), deleting them outboxPruneBatch at a time.
+// nothing reads them). The store deletes each backlog 1,000 rows a
+// statement.
 const (
 	indexLogKept      = 7 * 24 * time.Hour
 	deadInstancesKept = 24 * time.Hour
 	formIDsKept       = 24 * time.Hour
 	deliveredKept     = 7 * 24 * time.Hour
-	outboxPruneBatch  = 1000
 )
 
 // housekeeping removes expired sessions, old login failures, old index log
@@ -519,7 +519,7 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 		if _, err := s.PruneFormSubmissions(ctx, formIDsKept); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
-		if _, err := s.PruneOutbox(ctx, deliveredKept, outboxPruneBatch); err != nil && ctx.Err() == nil {
+		if _, err := s.PruneOutbox(ctx, deliveredKept, 0); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
 		select {
