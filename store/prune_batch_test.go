@@ -41,7 +41,8 @@ func (d *deleteCounter) most() int64 {
 const backlog = 2500
 
 // TestHousekeepingDeletesInBatches: the housekeeping deletes (expired
-// sessions and old login failures, used form ids, old usage) remove a
+// sessions and old login failures, used form ids, old usage, past days'
+// quota counts and alerts) remove a
 // backlog larger than a batch entirely, at most 1,000 rows a statement so
 // that no single statement holds SQLite's write lock or one PostgreSQL
 // transaction over the whole backlog, and keep the rows that must stay.
@@ -94,6 +95,20 @@ func TestHousekeepingDeletesInBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Quota counts and alerts: days 0 to backlog-1 are before the
+		// day kept (backlog), a subscription each.
+		var days, alerts []string
+		for i := range backlog + 1 {
+			days = append(days, fmt.Sprintf("(%d, %d, 1)", i, i))
+			alerts = append(alerts, fmt.Sprintf("(%d, %d, 80, '%s')", i, i, now.Format("2006-01-02 15:04:05")))
+		}
+		if _, err := s.DB().NewRaw("INSERT INTO usage_quota_days (day, subscription_id, accepted) VALUES " + strings.Join(days, ", ")).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().NewRaw("INSERT INTO usage_quota_alerts (subscription_id, day, percent, created_at) VALUES " + strings.Join(alerts, ", ")).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+
 		d := &deleteCounter{}
 		//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
 		s.DB().AddQueryHook(d)
@@ -105,6 +120,7 @@ func TestHousekeepingDeletesInBatches(t *testing.T) {
 			{"DeleteExpired", func() (int64, error) { return s.DeleteExpired(ctx, now.Add(-24*time.Hour)) }, 2 * backlog},
 			{"PruneFormSubmissions", func() (int64, error) { return s.PruneFormSubmissions(ctx, 24*time.Hour) }, backlog},
 			{"PruneUsage", func() (int64, error) { return s.PruneUsage(ctx, backlog, now.Add(-24*time.Hour)) }, backlog},
+			{"PruneQuotas", func() (int64, error) { return s.PruneQuotas(ctx, backlog) }, 2 * backlog},
 		} {
 			d.rows = nil
 			n, err := step.prune()
@@ -125,6 +141,8 @@ func TestHousekeepingDeletesInBatches(t *testing.T) {
 			{"usage_rollups", fmt.Sprintf("t = %d", backlog)},
 			{"usage_hourly", fmt.Sprintf("t = %d", backlog)},
 			{"usage_batches", "batch_id = 'recent'"},
+			{"usage_quota_days", fmt.Sprintf("day = %d", backlog)},
+			{"usage_quota_alerts", fmt.Sprintf("day = %d", backlog)},
 		} {
 			var total, kept int
 			if err := s.DB().NewRaw("SELECT COUNT(*) FROM "+c.table).Scan(ctx, &total); err != nil {

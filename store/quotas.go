@@ -98,15 +98,19 @@ func (s *Store) RecordQuotaAlert(ctx context.Context, db bun.IDB, subscriptionID
 	return n == 1, nil
 }
 
-// PruneQuotas deletes the quota counts and alerts of days before day.
-func (s *Store) PruneQuotas(ctx context.Context, day int64) error {
-	if _, err := s.db.NewRaw("DELETE FROM usage_quota_days WHERE day < ?", day).Exec(ctx); err != nil {
-		return fmt.Errorf("prune quota days: %w", translate(err))
+// PruneQuotas deletes the quota counts and alerts of days before day, a
+// batch at a time (see deleteBatched), and returns how many rows it
+// deleted.
+func (s *Store) PruneQuotas(ctx context.Context, day int64) (int64, error) {
+	n, err := s.deleteBatched(ctx, 0, "usage_quota_days", "day, subscription_id", "day < ?", day)
+	if err != nil {
+		return n, fmt.Errorf("prune quota days: %w", err)
 	}
-	if _, err := s.db.NewRaw("DELETE FROM usage_quota_alerts WHERE day < ?", day).Exec(ctx); err != nil {
-		return fmt.Errorf("prune quota alerts: %w", translate(err))
+	m, err := s.deleteBatched(ctx, 0, "usage_quota_alerts", "subscription_id, day, percent", "day < ?", day)
+	if err != nil {
+		return n + m, fmt.Errorf("prune quota alerts: %w", err)
 	}
-	return nil
+	return n + m, nil
 }
 
 // SubscriptionIn returns a subscription with its app, API, plan and teams,

@@ -317,7 +317,7 @@ func (s *Service) Compact(ctx context.Context) (minutes, hours, pruned int64, er
 		return
 	}
 	// Quota counts serve today (and yesterday's late reports).
-	err = s.store.PruneQuotas(ctx, now.Unix()/store.UsageDay-1)
+	_, err = s.store.PruneQuotas(ctx, now.Unix()/store.UsageDay-1)
 	return
 }
 
