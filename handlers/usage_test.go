@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
@@ -81,6 +82,7 @@ func TestAPIUsage(t *testing.T) {
 // plan's daily quota; the consumer team is told of each once (a batch sent
 // again tells nobody again), the provider team and a third team are not.
 func TestQuotaNotificationsThroughIngest(t *testing.T) {
+	gatewaytest.ClearOfMidnight(t, 2*time.Minute)
 	e := newLCEnv(t)
 	e.tok["stranger"] = e.token(e.user("stranger", policy.RoleMember, "elsewhere", policy.RoleOwner))
 	e.createAPI("pets", "public")

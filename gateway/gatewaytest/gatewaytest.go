@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
@@ -178,4 +179,27 @@ func Eventually(timeout time.Duration, cond func() bool) bool {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// ClearOfMidnight waits, when the next UTC midnight is less than d away,
+// until it has passed: for a test whose counts are by UTC day (daily
+// quotas), which would see two days if it ran across midnight. d is a
+// bound on how long the test takes.
+func ClearOfMidnight(t testing.TB, d time.Duration) {
+	t.Helper()
+	if wait := untilClearOfMidnight(time.Now(), d); wait > 0 {
+		t.Logf("waiting %v for UTC midnight to pass: this test counts by UTC day", wait.Round(time.Millisecond))
+		time.Sleep(wait)
+	}
+}
+
+// untilClearOfMidnight is how long to wait at now so that the next d does
+// not cross a UTC midnight: 0 when it does not, else until a second past it.
+func untilClearOfMidnight(now time.Time, d time.Duration) time.Duration {
+	now = now.UTC()
+	next := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	if left := next.Sub(now); left < d {
+		return left + time.Second
+	}
+	return 0
 }

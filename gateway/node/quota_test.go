@@ -25,6 +25,9 @@ type quotaPortal struct {
 
 func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 	t.Helper()
+	// Its counts are by UTC day (gatewaytest.Quotas), and so are the
+	// tests' expectations.
+	gatewaytest.ClearOfMidnight(t, 2*time.Minute)
 	p := &quotaPortal{counts: gatewaytest.NewQuotas()}
 	p.hub = push.NewHub(gatewaytest.NewSource(st), push.Options{MaxWait: 5 * time.Second, Quotas: p.counts})
 	auth := gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}

@@ -309,6 +309,7 @@ func (auth) AuthenticateNode(_ context.Context, token string) (push.Node, error)
 // and holds other ones, after the configuration; counts read after the
 // request arrived; a node holding the current ones waits for a change.
 func TestQuotaCounts(t *testing.T) {
+	gatewaytest.ClearOfMidnight(t, 2*time.Minute)
 	_, _, states := setup(t)
 	src := gatewaytest.NewSource(states[3])
 	counts := gatewaytest.NewQuotas()
