@@ -32,13 +32,22 @@ type Pair struct {
 // from an hour ago for a day, whose subject's common name is name.
 func New(t testing.TB, name string) Pair {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	p, err := Make(name)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// Make is New for a program that is not a test (the benchmarks).
+func Make(name string) (Pair, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Pair{}, err
+	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
 	if err != nil {
-		t.Fatal(err)
+		return Pair{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
@@ -54,35 +63,44 @@ func New(t testing.TB, name string) Pair {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return Pair{}, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return Pair{}, err
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		t.Fatal(err)
+		return Pair{}, err
 	}
 	return Pair{
 		Cert:    cert,
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}
+	}, nil
 }
 
 // Write writes the pair as dir/cert.pem and dir/key.pem (the key readable
 // by its owner alone) and returns their paths.
 func (p Pair) Write(t testing.TB, dir string) (certFile, keyFile string) {
 	t.Helper()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, p.CertPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, p.KeyPEM, 0o600); err != nil {
+	certFile, keyFile, err := p.WriteFiles(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return certFile, keyFile
+}
+
+// WriteFiles is Write for a program that is not a test.
+func (p Pair) WriteFiles(dir string) (certFile, keyFile string, err error) {
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, p.CertPEM, 0o644); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(keyFile, p.KeyPEM, 0o600); err != nil {
+		return "", "", err
+	}
+	return certFile, keyFile, nil
 }
 
 // Client is an HTTP client that trusts the given certificates alone and
