@@ -39,7 +39,10 @@ type Options struct {
 	// make a live instance look dead (its work would then be done twice,
 	// which is safe but wasted).
 	DeadAfter time.Duration
-	Logger    *slog.Logger
+	// Logger is the instance's logger, which names the instance in every
+	// line (the portal's: log.With("instance", name)); the Member's lines
+	// do not name it again.
+	Logger *slog.Logger
 }
 
 // Member is this process as a registered instance.
@@ -75,7 +78,7 @@ func Join(ctx context.Context, s *store.Store, in store.Instance, opts Options) 
 		prev, err := s.RegisterInstance(ctx, &info, opts.DeadAfter)
 		if err == nil {
 			if prev != nil {
-				m.log.Info("took over the registration of this instance's previous run", "instance", in.Name, "previous_run", prev.RunID)
+				m.log.Info("took over the registration of this instance's previous run", "previous_run", prev.RunID)
 			}
 			m.info = info
 			return m, nil
@@ -92,7 +95,7 @@ func Join(ctx context.Context, s *store.Store, in store.Instance, opts Options) 
 		}
 		if !waiting && prev != nil {
 			waiting = true
-			m.log.Info("an earlier run of this instance is registered: waiting for its heartbeat to stop", "instance", in.Name, "dead_after", opts.DeadAfter.String())
+			m.log.Info("an earlier run of this instance is registered: waiting for its heartbeat to stop", "dead_after", opts.DeadAfter.String())
 		}
 		select {
 		case <-ctx.Done():

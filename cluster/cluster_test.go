@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/cluster"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/outbox"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -179,5 +180,29 @@ func TestATakenOverInstanceStops(t *testing.T) {
 	err := m.Run(ctx, func() int64 { return 0 })
 	if err == nil || !strings.Contains(err.Error(), "taken over") {
 		t.Errorf("run after a take-over: %v, want it to stop", err)
+	}
+}
+
+// The portal's logger carries the instance's name in every line
+// (cmd/portico: log.With("instance", name)): Join's own lines must not
+// add it a second time.
+func TestJoinNamesTheInstanceOnceInALogLine(t *testing.T) {
+	s := storetest.New(t)
+	kill := run(t, join(t, s, "web-1"))
+	kill()
+	var buf logtest.Buffer
+	opts := quick()
+	opts.Logger = slog.New(slog.NewTextHandler(&buf, nil)).With("instance", "web-1")
+	if _, err := cluster.Join(context.Background(), s, store.Instance{Name: "web-1", Addr: "127.0.0.1:web-1"}, opts); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("Join logged nothing while it waited for and took over the previous run")
+	}
+	for _, l := range lines {
+		if n := strings.Count(l, "instance="); n != 1 {
+			t.Errorf("%d instance attributes in %q, want 1", n, l)
+		}
 	}
 }
