@@ -166,13 +166,35 @@ func (s *Store) IndexLogEntryAt(ctx context.Context, id int64) (at time.Time, fo
 
 // PruneIndexLog deletes the entries older than age, always keeping the
 // newest one, and records how far it pruned. It returns how many it deleted.
+//
+// It decides what to delete in a short transaction under the log's lock,
+// and records it there, before deleting anything: the newest entry older
+// than age below the head ("through"). Then it deletes the entries up to
+// through a batch at a time (deleteBatched), each batch a statement of its
+// own without the lock, so that appends (every catalog change) wait for the
+// first transaction only, not for the deletion of a large backlog. This
+// holds what the lock protected:
+//
+//   - through is below the head read under the lock, and every append,
+//     before or after, takes an id above that head (appends hold the lock
+//     and commit in id order); so the batches delete only entries that
+//     were committed before the prune, never the head nor a new entry, and
+//     the log's head (IndexLogHeadFrom, the feed's) never goes back;
+//   - pruned_through is raised to through before the first entry goes, so
+//     a feed on any instance (each behind the load balancer follows the log
+//     on its own) that reads the log's state while batches are deleted
+//     sees them as pruned already: an index whose position is below
+//     through is rebuilt, as after a prune in one piece, and an index at or
+//     past through reads only entries after it, which no batch deletes;
+//   - two instances pruning at once each delete up to their own through,
+//     below their own head: deleting an entry twice deletes it once, and
+//     pruned_through only grows.
 func (s *Store) PruneIndexLog(ctx context.Context, age time.Duration) (int64, error) {
-	var n int64
+	var through int64
 	err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.lockIndexLog(ctx, tx); err != nil {
 			return err
 		}
-		var through int64
 		if err := tx.NewSelect().Model((*IndexLogEntry)(nil)).ColumnExpr("COALESCE(MAX(l.id), 0)").
 			Where("l.created_at < ?", s.clockAgo(age)).
 			Where("l.id < (SELECT MAX(id) FROM index_log)").Scan(ctx, &through); err != nil {
@@ -181,18 +203,20 @@ func (s *Store) PruneIndexLog(ctx context.Context, age time.Duration) (int64, er
 		if through == 0 {
 			return nil
 		}
-		res, err := tx.NewDelete().Model((*IndexLogEntry)(nil)).Where("id <= ?", through).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("prune the index log: %w", translate(err))
-		}
-		n, _ = res.RowsAffected()
 		if _, err := tx.NewUpdate().Model((*indexLogState)(nil)).Set("pruned_through = ?", through).
 			Where("id = 1 AND pruned_through < ?", through).Exec(ctx); err != nil {
 			return fmt.Errorf("prune the index log: %w", translate(err))
 		}
 		return nil
 	})
-	return n, err
+	if err != nil || through == 0 {
+		return 0, err
+	}
+	n, err := s.deleteBatched(ctx, 0, "index_log", "id", "id <= ?", through)
+	if err != nil {
+		return n, fmt.Errorf("prune the index log: %w", err)
+	}
+	return n, nil
 }
 
 // LeaseIndexFeed takes or renews for owner the lease of the shared index
