@@ -16,16 +16,25 @@ import (
 
 const auditPageSize = 50
 
-// auditCountAhead is how many events past its page the audit page counts:
-// beyond, it says "more than" (200 pages on) rather than count the whole
-// log on every view.
+// auditCountAhead is how many events the audit page counts: beyond, it
+// says "more than" rather than count the whole log on every view.
 const auditCountAhead = 10000
 
+// auditNumberedPages is how far an old numbered link (?page=, from before
+// the pages went by cursor) is followed: the pages the count reaches. Its
+// cursor is found by skipping the newer events, a bounded read.
+const auditNumberedPages = auditCountAhead / auditPageSize
+
 // ShowAudit renders the org audit log with filters by actor, action,
-// object type and team, newest first, a page at a time (?page=).
+// object type and team, newest first, a page at a time. Pages go by the
+// id of the events shown (keyset): ?before= the oldest event of the page
+// before (Older), ?after= the newest of the page after (Newer), so that a
+// page deep in the log reads its own events, not every newer one first.
+// An old ?page=N link (N up to auditNumberedPages) is redirected to its
+// cursor; past them it is refused with what to do instead.
 func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	page, err := listPage(c)
+	before, after, err := auditCursors(c)
 	if err != nil {
 		return err
 	}
@@ -33,8 +42,7 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 		Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
 		ObjectType: strings.TrimSpace(c.Query("object_type")), Team: strings.TrimSpace(c.Query("team")),
 	}}
-	f := store.AuditFilter{Actor: v.Filter.Actor, Action: v.Filter.Action, ObjectType: v.Filter.ObjectType,
-		Offset: (page - 1) * auditPageSize, Limit: auditPageSize}
+	f := store.AuditFilter{Actor: v.Filter.Actor, Action: v.Filter.Action, ObjectType: v.Filter.ObjectType}
 	teamsList, err := h.store.ListTeams(ctx)
 	if err != nil {
 		return err
@@ -52,35 +60,135 @@ func (h *Handler) ShowAudit(c *fiber.Ctx) error {
 	if v.Filter.ObjectType != "" && !hasOption(v.ObjectTypes, v.Filter.ObjectType) {
 		v.ObjectTypes = append(v.ObjectTypes, components.Option{Value: v.Filter.ObjectType, Label: v.Filter.ObjectType})
 	}
-	var events []store.AuditEvent
-	if v.Filter.Team == "" || f.TeamID != 0 {
-		atMost := f.Offset + auditCountAhead + 1
-		if v.Total, err = h.store.CountAuditUpTo(ctx, f, atMost); err != nil {
-			return err
-		}
-		if v.Total == atMost {
-			v.Total, v.More = atMost-1, true
-		}
-		if events, err = h.store.ListAudit(ctx, f); err != nil {
-			return err
-		}
-	}
 	q := url.Values{}
 	for k, val := range map[string]string{"actor": v.Filter.Actor, "action": v.Filter.Action, "object_type": v.Filter.ObjectType, "team": v.Filter.Team} {
 		if val != "" {
 			q.Set(k, val)
 		}
 	}
-	pg, done, err := pagedList(c, "/audit", q, page, auditPageSize, v.Total)
-	if done {
-		return err
+	at := func(name string, id int64) string {
+		u := url.Values{}
+		for k, vs := range q {
+			u[k] = vs
+		}
+		if name != "" {
+			u.Set(name, strconv.FormatInt(id, 10))
+		}
+		if s := u.Encode(); s != "" {
+			return "/audit?" + s
+		}
+		return "/audit"
 	}
-	v.Pager = pg
-	v.Pager.More = v.More
+	known := v.Filter.Team == "" || f.TeamID != 0
+	if raw := c.Query("page"); raw != "" {
+		// An old numbered link: page N starts after the N-1 pages newer.
+		page, err := listPage(c)
+		if err != nil {
+			return err
+		}
+		if page > auditNumberedPages {
+			return clientError(fiber.StatusBadRequest, fmt.Sprintf("page: the audit log no longer has numbered pages past %d; "+
+				"open it and go back with Older, or narrow it with the filters.", auditNumberedPages))
+		}
+		var id int64
+		if page > 1 && known {
+			if id, err = h.store.AuditIDAt(ctx, f, (page-1)*auditPageSize-1); err != nil {
+				return err
+			}
+		}
+		if id == 0 {
+			return c.Redirect(at("", 0), fiber.StatusSeeOther)
+		}
+		return c.Redirect(at("before", id), fiber.StatusSeeOther)
+	}
+	var events []store.AuditEvent
+	if known {
+		atMost := auditCountAhead + 1
+		if v.Total, err = h.store.CountAuditUpTo(ctx, f, atMost); err != nil {
+			return err
+		}
+		if v.Total == atMost {
+			v.Total, v.More = atMost-1, true
+		}
+		// One event more than the page says whether a page lies beyond.
+		page := f
+		page.Limit = auditPageSize + 1
+		if after > 0 {
+			page.After = after
+			if events, err = h.store.ListAudit(ctx, page); err != nil {
+				return err
+			}
+			if len(events) <= auditPageSize {
+				// Nothing newer than this page: it is the newest page.
+				page.After, after = 0, 0
+			}
+		}
+		if after == 0 {
+			page.Before = before
+			if events, err = h.store.ListAudit(ctx, page); err != nil {
+				return err
+			}
+		}
+		if after > 0 {
+			events = events[1:]
+			v.Newer = at("after", events[0].ID)
+			older, err := h.store.ListAudit(ctx, store.AuditFilter{Actor: f.Actor, Action: f.Action, ObjectType: f.ObjectType,
+				TeamID: f.TeamID, Before: events[len(events)-1].ID, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(older) > 0 {
+				v.Older = at("before", events[len(events)-1].ID)
+			}
+		} else {
+			if len(events) > auditPageSize {
+				events = events[:auditPageSize]
+				v.Older = at("before", events[len(events)-1].ID)
+			}
+			if before > 0 && len(events) == 0 {
+				// Past the oldest event (a cursor from elsewhere).
+				return c.Redirect(at("", 0), fiber.StatusSeeOther)
+			}
+			if before > 0 {
+				newer, err := h.store.ListAudit(ctx, store.AuditFilter{Actor: f.Actor, Action: f.Action, ObjectType: f.ObjectType,
+					TeamID: f.TeamID, After: events[0].ID, Limit: 1})
+				if err != nil {
+					return err
+				}
+				if len(newer) > 0 {
+					v.Newer = at("after", events[0].ID)
+				}
+			}
+		}
+		if v.Newer != "" {
+			v.Newest = at("", 0)
+		}
+	}
 	for _, e := range events {
 		v.Events = append(v.Events, auditEvent(e))
 	}
 	return h.render(c, audit.List(h.page(c, "Audit log", "audit"), v))
+}
+
+// auditCursors reads the audit page's ?before= and ?after=: event ids,
+// at most one of them; a 400 saying what to send otherwise.
+func auditCursors(c *fiber.Ctx) (before, after int64, err error) {
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"before", &before}, {"after", &after}} {
+		if raw := c.Query(p.name); raw != "" {
+			n, err := parsePositive(raw)
+			if err != nil {
+				return 0, 0, clientError(fiber.StatusBadRequest, p.name+": use the link of the Older or Newer button (an event id, a positive integer).")
+			}
+			*p.dst = n
+		}
+	}
+	if before > 0 && after > 0 {
+		return 0, 0, clientError(fiber.StatusBadRequest, "Send before= or after=, not both.")
+	}
+	return before, after, nil
 }
 
 func hasOption(opts []components.Option, value string) bool {

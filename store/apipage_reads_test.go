@@ -110,10 +110,18 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 		if got := history("ship"); len(got) != 1 || got[0] != "ship" {
 			t.Fatalf("history of ship = %v", got)
 		}
-		// Numbered pages (an offset) give the same events further on.
-		events, err := s.ListAudit(ctx, store.AuditFilter{TeamID: team.ID, APISlug: "pay", Offset: 1, Limit: 1})
+		// Pages by cursor (the audit page's) give the same events further on.
+		newest, err := s.ListAudit(ctx, store.AuditFilter{TeamID: team.ID, APISlug: "pay", Limit: 1})
+		if err != nil || len(newest) != 1 {
+			t.Fatalf("first page = %+v, %v", newest, err)
+		}
+		events, err := s.ListAudit(ctx, store.AuditFilter{TeamID: team.ID, APISlug: "pay", Before: newest[0].ID, Limit: 1})
 		if err != nil || len(events) != 1 || events[0].ObjectID != "pay@1.0.0" {
 			t.Fatalf("second page = %+v, %v", events, err)
+		}
+		back, err := s.ListAudit(ctx, store.AuditFilter{TeamID: team.ID, APISlug: "pay", After: events[0].ID, Limit: 1})
+		if err != nil || len(back) != 1 || back[0].ID != newest[0].ID {
+			t.Fatalf("page newer than the second = %+v, %v; want %+v", back, err, newest)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,8 +53,13 @@ type AuditFilter struct {
 	// TeamID selects the events filed under the team, as their team or
 	// their other team.
 	TeamID int64
-	Before int64 // only events with a smaller id (keyset paging)
-	Offset int   // skips as many of the newest (numbered pages)
+	// Before and After page by id (keyset): only events with a smaller
+	// id, or a larger one. With After, ListAudit returns the Limit oldest
+	// events above it (the page just newer than After), newest first. A
+	// page deep in the log reads its own events on an index in id order,
+	// never the newer ones it skips.
+	Before int64
+	After  int64
 	Limit  int
 }
 
@@ -65,10 +71,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	}
 	var events []AuditEvent
 	var err error
-	if f.Offset > 0 {
-		q := f.apply(s.db.NewSelect().Model(&events), s.dialect).Order("id DESC").Offset(int64(f.Offset)).Limit(int64(limit))
-		err = q.Scan(ctx)
-	} else if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" &&
+	if f == (AuditFilter{TeamID: f.TeamID, APISlug: f.APISlug, Limit: f.Limit}) && f.TeamID != 0 && f.APISlug != "" &&
 		!strings.Contains(f.APISlug, "@") {
 		// An API page's history, on every view: SQL written once
 		// (hotreads.go), through a prepared statement, on an index in
@@ -79,12 +82,13 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 		events, err = readHot(ctx, s, apiHistoryQuery(s.dialect), auditFields,
 			f.TeamID, f.APISlug, limit)
 	} else {
-		// Other listings without an offset go through a prepared
-		// statement too, their values as arguments (the limit, at most
-		// 500, stays in the SQL).
+		// Other listings go through a prepared statement too, their
+		// values as arguments (the limit, at most 500, stays in the SQL).
 		var args []any
-		q := f.applyArgs(s.db.NewSelect().Model(&events), s.dialect, &args).Order("id DESC").Limit(int64(limit))
-		err = s.scanHot(ctx, q, &events, args...)
+		err = s.scanHot(ctx, f.pageQuery(s.db.NewSelect().Model(&events), s.dialect, &args, limit), &events, args...)
+		if f.After > 0 {
+			slices.Reverse(events)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", translate(err))
@@ -92,8 +96,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	return events, nil
 }
 
-// CountAudit returns the number of events matching f (its offset and limit
-// aside).
+// CountAudit returns the number of events matching f (its limit aside).
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	n, err := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect).Count(ctx)
 	if err != nil {
@@ -112,6 +115,37 @@ func (s *Store) CountAuditUpTo(ctx context.Context, f AuditFilter, atMost int) (
 		return 0, fmt.Errorf("count audit: %w", translate(err))
 	}
 	return n, nil
+}
+
+// pageQuery is ListAudit's read of f (but for an API page's history): its
+// limit of events newest first, or with After the oldest above After
+// first (the page just newer than After, on the same index read upwards;
+// ListAudit turns it newest first). Before and After are conditions on id,
+// the key every index of the audit ends with, so a page deep in the log
+// starts where its cursor is, not at the newest event.
+func (f AuditFilter) pageQuery(q *bun.SelectQuery, d Dialect, args *[]any, limit int) *bun.SelectQuery {
+	order := "id DESC"
+	if f.After > 0 {
+		order = "id ASC"
+	}
+	return f.applyArgs(q, d, args).Order(order).Limit(int64(limit))
+}
+
+// AuditIDAt returns the id of the event n places after the newest that
+// matches f (n = 0: the newest), 0 when fewer match. It reads n+1 ids on
+// an index: the audit page takes it to turn an old numbered link into its
+// cursor, for a bounded n only.
+func (s *Store) AuditIDAt(ctx context.Context, f AuditFilter, n int) (int64, error) {
+	var ids []int64
+	err := f.apply(s.db.NewSelect().Model((*AuditEvent)(nil)), s.dialect).Column("id").
+		Order("id DESC").Offset(int64(n)).Limit(1).Scan(ctx, &ids)
+	if err != nil {
+		return 0, fmt.Errorf("audit id at %d: %w", n, translate(err))
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }
 
 func (f AuditFilter) apply(q *bun.SelectQuery, d Dialect) *bun.SelectQuery {
@@ -160,6 +194,9 @@ func (f AuditFilter) applyArgs(q *bun.SelectQuery, d Dialect, args *[]any) *bun.
 	}
 	if f.Before > 0 {
 		q = q.Where("id < ?", v(f.Before))
+	}
+	if f.After > 0 {
+		q = q.Where("id > ?", v(f.After))
 	}
 	return q
 }

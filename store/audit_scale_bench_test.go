@@ -12,7 +12,8 @@ import (
 // BenchmarkAuditAtScale reads the audit page of a year's log (300,000
 // events, one actor in a thousand other than the rest, five teams) as the
 // page does: its 50 newest events and their count, whole or only 10,000
-// ahead; and filtered by a rare actor, without and with
+// ahead; page 3,000 by OFFSET (the numbered pages) and from its cursor
+// (before=); and filtered by a rare actor, without and with
 // audit_events_actor_idx (dropped for the first, created again for the
 // second). bench/audit.sh prints the ratios.
 func BenchmarkAuditAtScale(b *testing.B) {
@@ -41,22 +42,46 @@ func BenchmarkAuditAtScale(b *testing.B) {
 		if _, err := s.DB().ExecContext(ctx, vacuum); err != nil {
 			b.Fatal(err)
 		}
-		page := func(b *testing.B, f store.AuditFilter, count func() (int, error)) {
+		list := func(f store.AuditFilter) func() error {
+			return func() error { _, err := s.ListAudit(ctx, f); return err }
+		}
+		pageBy := func(b *testing.B, read func() error, count func() (int, error)) {
 			for b.Loop() {
 				if _, err := count(); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := s.ListAudit(ctx, f); err != nil {
+				if err := read(); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}
+		page := func(b *testing.B, f store.AuditFilter, count func() (int, error)) { pageBy(b, list(f), count) }
 		all := store.AuditFilter{Limit: 50}
 		b.Run(string(d)+"/page/count-whole", func(b *testing.B) {
 			page(b, all, func() (int, error) { return s.CountAudit(ctx, all) })
 		})
 		b.Run(string(d)+"/page/count-ahead", func(b *testing.B) {
 			page(b, all, func() (int, error) { return s.CountAuditUpTo(ctx, all, 10001) })
+		})
+		// Page 3,000 (events 149,951 to 150,000): as the numbered pages
+		// read it, skipping the newer events with OFFSET and counting
+		// 10,000 past the page, and as the page reads it now, from the
+		// id of the event before it (before=) and counting 10,000.
+		const skip = 2999 * 50
+		deepAt, err := s.AuditIDAt(ctx, all, skip-1)
+		if err != nil || deepAt == 0 {
+			b.Fatalf("id at %d: %d, %v", skip-1, deepAt, err)
+		}
+		b.Run(string(d)+"/deep/offset", func(b *testing.B) {
+			pageBy(b, func() error {
+				var events []store.AuditEvent
+				return s.DB().NewSelect().Model(&events).Order("id DESC").Offset(skip).Limit(50).Scan(ctx)
+			}, func() (int, error) { return s.CountAuditUpTo(ctx, all, skip+10001) })
+		})
+		b.Run(string(d)+"/deep/cursor", func(b *testing.B) {
+			deep := all
+			deep.Before = deepAt
+			page(b, deep, func() (int, error) { return s.CountAuditUpTo(ctx, all, 10001) })
 		})
 		rare := store.AuditFilter{Actor: "rita", Limit: 50}
 		b.Run(string(d)+"/actor/no-index", func(b *testing.B) {

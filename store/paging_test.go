@@ -100,11 +100,28 @@ func TestListPages(t *testing.T) {
 		if err != nil || total != 7 || len(ns) != 2 || ns[0].Message != "1" || ns[1].Message != "0" {
 			t.Errorf("notifications from 5: %d of %d (%v), want the two oldest of 7", len(ns), total, err)
 		}
-		f := store.AuditFilter{Action: "test.page", Offset: 6, Limit: 5}
+		f := store.AuditFilter{Action: "test.page", Limit: 5}
 		n, err := s.CountAudit(ctx, f)
-		events, err2 := s.ListAudit(ctx, f)
-		if err != nil || err2 != nil || n != 7 || len(events) != 1 {
-			t.Errorf("audit from 6: %d of %d (%v, %v), want 1 of 7", len(events), n, err, err2)
+		first, err2 := s.ListAudit(ctx, f)
+		if err != nil || err2 != nil || n != 7 || len(first) != 5 {
+			t.Fatalf("audit: %d of %d (%v, %v), want 5 of 7", len(first), n, err, err2)
+		}
+		at, err := s.AuditIDAt(ctx, f, 4)
+		if err != nil || at != first[4].ID {
+			t.Errorf("audit id at 4: %d (%v), want %d", at, err, first[4].ID)
+		}
+		if at, err := s.AuditIDAt(ctx, f, 7); err != nil || at != 0 {
+			t.Errorf("audit id at 7 of 7: %d (%v), want 0", at, err)
+		}
+		f.Before = first[4].ID
+		olderEvents, err := s.ListAudit(ctx, f)
+		if err != nil || len(olderEvents) != 2 || olderEvents[0].ID >= first[4].ID {
+			t.Errorf("audit before the fifth: %d (%v), want the 2 oldest of 7", len(olderEvents), err)
+		}
+		f.Before, f.After = 0, olderEvents[0].ID
+		newer, err := s.ListAudit(ctx, f)
+		if err != nil || len(newer) != 5 || newer[0].ID != first[0].ID || newer[4].ID != first[4].ID {
+			t.Errorf("audit after the sixth: %d (%v), want the 5 newest, newest first", len(newer), err)
 		}
 		users, total, err := s.UsersPage(ctx, 0, 10)
 		if err != nil || total != 1 || len(users) != 1 {

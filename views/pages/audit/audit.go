@@ -30,9 +30,12 @@ type View struct {
 	Events      []Event
 	Teams       []components.Option
 	ObjectTypes []components.Option
-	// Total counts the events the filter matches; Pager pages through them.
-	// More says that more than Total match (the count stopped there).
+	// Total counts the events the filter matches. More says that more
+	// than Total match (the count stopped there).
 	Total int
 	More  bool
-	Pager components.Pager
+	// Newer and Older link to the pages next to this one (by the id of
+	// its first or last event), Newest to the first page; "" when there
+	// is none.
+	Newer, Older, Newest string
 }
