@@ -25,6 +25,14 @@ func TestUpstreamsAreGatewayTargets(t *testing.T) {
 		{"fragment", "http://orders.internal/v1#top", "without credentials, query or fragment"},
 		{"port", "http://orders.internal:99999/v1", "port must be 1 to 65535"},
 		{"no host", "http:///v1", "without credentials, query or fragment"},
+		// Addresses every node refuses by default (their --upstream-deny):
+		// saved, the target would only ever answer 502 at the node.
+		{"cloud metadata", "http://169.254.169.254/latest/meta-data", "--upstream-deny"},
+		{"link-local", "https://169.254.10.20:8443/v1", "gateway nodes refuse to forward to by default"},
+		{"link-local IPv6", "http://[fe80::1]:8080/v1", "--upstream-deny"},
+		{"link-local IPv6 with a zone", "http://[fe80::1%25eth0]:8080/v1", "--upstream-deny"},
+		{"AWS metadata IPv6", "http://[fd00:ec2::254]/latest", "--upstream-deny"},
+		{"IPv4-mapped", "http://[::ffff:169.254.169.254]/", "--upstream-deny"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +79,15 @@ func TestUpstreamsAreGatewayTargets(t *testing.T) {
 	a = e.call("PATCH", "/api/v1/apis/pets", "maint", map[string]any{"upstreams": []string{good}}, 200)
 	if ups, _ := a["upstreams"].([]any); len(ups) != 1 || ups[0] != good {
 		t.Errorf("upstreams %v, want [%s]", ups, good)
+	}
+	// Addresses next to the denied ranges, and host names (which the
+	// nodes resolve and check themselves), are taken.
+	for _, ok := range [][]string{{"http://169.253.255.255/v1"}, {"http://[fe00::1]:8080/v1"}, {"http://[fd00:ec2::253]/v1"},
+		{"http://metadata.internal/v1"}, {"http://10.0.0.7:8080/v1"}} {
+		a = e.call("PATCH", "/api/v1/apis/pets", "maint", map[string]any{"upstreams": ok}, 200)
+		if ups, _ := a["upstreams"].([]any); len(ups) != 1 || ups[0] != ok[0] {
+			t.Errorf("upstreams %v, want %v", ups, ok)
+		}
 	}
 }
 

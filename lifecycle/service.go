@@ -192,15 +192,20 @@ func (in *APIInput) normalize(creating bool) map[string]string {
 // upstreamProblem says what is wrong with an upstream URL, "" when nothing
 // is. An API's upstream URLs are the gateway targets of its major versions
 // that have no gateway settings, so they follow the targets' one rule
-// (gateway.ParseTarget), as the gateway settings do: a URL the gateway
-// would pass over is refused here with its reason, and a password in one
+// (gateway.ParseNewTarget), as the gateway settings do: a URL the gateway
+// would pass over, or one at an address every node refuses by default, is
+// refused here with its reason, and a password in one
 // (which the gateway never sends) is stored nowhere, not even in the audit
 // log.
 func upstreamProblem(u string) string {
 	if len(u) > MaxUpstreamURL || !utf8.ValidString(u) || strings.ContainsAny(u, " \t\r\n") {
 		return fmt.Sprintf("Upstream %s: use an absolute http:// or https:// URL of up to %d characters.", store.Echo(u, 100), MaxUpstreamURL)
 	}
-	if _, err := gateway.ParseTarget(u); err != nil {
+	_, err := gateway.ParseNewTarget(u)
+	if errors.Is(err, gateway.ErrTargetDenied) {
+		return fmt.Sprintf("Upstream %s: %s. Point it at the service's own address or host name.", store.Echo(u, 100), err)
+	}
+	if err != nil {
 		return fmt.Sprintf("Upstream %s: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", store.Echo(u, 100), err)
 	}
 	return ""

@@ -328,8 +328,10 @@ func (in *SettingsInput) normalize() (settings, error) {
 		if !apperr.Text(errs, "targets", t, MaxTargetURL) {
 			break
 		}
-		u, err := gateway.ParseTarget(t)
+		u, err := gateway.ParseNewTarget(t)
 		switch {
+		case errors.Is(err, gateway.ErrTargetDenied):
+			errs["targets"] = fmt.Sprintf("Target %s: %s. Point it at the service's own address or host name.", store.Echo(t, 100), err)
 		case err != nil:
 			errs["targets"] = fmt.Sprintf("Target %s: %s. Use an absolute http:// or https:// URL such as http://orders.internal:8080/v1.", store.Echo(t, 100), err)
 		case len(out.targets) > 0 && (u.Scheme != scheme || u.Path != path):

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+
+	"github.com/portico-dev/portico/gateway"
 )
 
 // errUpstreamDenied is the error of a connection to an upstream at an
@@ -12,15 +14,13 @@ import (
 var errUpstreamDenied = errors.New("the upstream's address is one this node does not forward to")
 
 // DefaultUpstreamDeny returns the addresses a node forwards to only when
-// told to (Options.UpstreamDeny nil): the link-local ranges, where clouds
-// serve their instance metadata and credentials (169.254.169.254, and
-// fd00:ec2::254 on AWS over IPv6).
+// told to (Options.UpstreamDeny nil): gateway.DefaultUpstreamDeny, the
+// link-local ranges, where clouds serve their instance metadata and
+// credentials (169.254.169.254, and fd00:ec2::254 on AWS over IPv6). The
+// portal refuses to save targets at these addresses
+// (gateway.ParseNewTarget).
 func DefaultUpstreamDeny() []netip.Prefix {
-	return []netip.Prefix{
-		netip.MustParsePrefix("169.254.0.0/16"),
-		netip.MustParsePrefix("fe80::/10"),
-		netip.MustParsePrefix("fd00:ec2::254/128"),
-	}
+	return gateway.DefaultUpstreamDeny()
 }
 
 // denyResolver resolves upstream host names (and IP literals, which the
