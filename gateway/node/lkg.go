@@ -210,6 +210,30 @@ func (l *lkg) appendDelta(d *gateway.Delta, st *gateway.State) error {
 	return nil
 }
 
+// tempPatterns are the names of the temporary files createTemp writes.
+var tempPatterns = []string{".snapshot-*.tmp", ".changes-*.tmp"}
+
+// removeLeftovers removes the temporary files of writes a crash cut short
+// (the process killed between createTemp and the rename): nothing reads
+// them, and each may be as large as the configuration. Called at start,
+// before anything is written. It returns the names removed.
+func (l *lkg) removeLeftovers() (removed []string, err error) {
+	for _, pattern := range tempPatterns {
+		names, gerr := filepath.Glob(filepath.Join(l.dir, pattern))
+		if gerr != nil {
+			return removed, gerr
+		}
+		for _, name := range names {
+			if rerr := os.Remove(name); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = errors.Join(err, rerr)
+				continue
+			}
+			removed = append(removed, filepath.Base(name))
+		}
+	}
+	return removed, err
+}
+
 // errNoLKG says the data directory holds no configuration yet.
 var errNoLKG = errors.New("no last-known-good configuration")
 

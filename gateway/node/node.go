@@ -187,6 +187,14 @@ func (n *Node) Ready() bool { return n.cfg.Load() != nil }
 func (n *Node) LoadLastKnownGood() error {
 	n.applyMu.Lock()
 	defer n.applyMu.Unlock()
+	removed, err := n.lkg.removeLeftovers()
+	if len(removed) > 0 {
+		n.opts.Logger.Warn("removed the temporary files of a last-known-good write cut short (the node stopped while it wrote)", "data", n.opts.DataDir, "files", removed)
+	}
+	if err != nil {
+		// Not fatal: they take room, nothing reads them.
+		n.opts.Logger.Warn("temporary files of a last-known-good write cut short not removed", "data", n.opts.DataDir, "err", err)
+	}
 	st, skipped, err := n.lkg.load(n.opts.Limits)
 	if errors.Is(err, errNoLKG) {
 		n.opts.Logger.Info("no last-known-good configuration yet: waiting for the portal", "data", n.opts.DataDir)
