@@ -239,28 +239,29 @@ var errNoLKG = errors.New("no last-known-good configuration")
 
 // load reads and verifies the last-known-good configuration: the snapshot
 // and the journal's deltas after it. It cuts the journal after the last
-// delta that follows; skipped tells how many lines were dropped.
-func (l *lkg) load(lim gateway.Limits) (st *gateway.State, skipped int, err error) {
+// delta that follows; skipped tells how many lines were dropped. cutErr says
+// the journal could not be cut (st is served all the same).
+func (l *lkg) load(lim gateway.Limits) (st *gateway.State, skipped int, cutErr, err error) {
 	f, err := os.Open(filepath.Join(l.dir, lkgFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, errNoLKG
+		return nil, 0, nil, errNoLKG
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer f.Close()
 	data, err := gateway.ReadLimited(f, lim.MaxBytes)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", f.Name(), err)
+		return nil, 0, nil, fmt.Errorf("read %s: %w", f.Name(), err)
 	}
 	st, err = gateway.DecodeSnapshot(data, lim)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", f.Name(), err)
+		return nil, 0, nil, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	l.snapshot, l.snapBytes = st.Head(), int64(len(data))
 	journal, err := os.ReadFile(filepath.Join(l.dir, journalFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	var kept []journalRecord
 	var keptBytes int64
@@ -299,15 +300,46 @@ func (l *lkg) load(lim gateway.Limits) (st *gateway.State, skipped int, err erro
 		}
 		skipped++
 	}
-	if skipped > 0 || held > 0 {
-		if err := l.rewriteJournal(kept); err != nil {
-			return nil, skipped, fmt.Errorf("rewrite %s: %w", journalFile, err)
+	l.disk = st.Head()
+	switch {
+	case held == 0 && skipped > 0:
+		// The lines kept are the file's first bytes: cut it in place, which
+		// takes no room on the disk (a full disk is what tears a line).
+		cutErr = cutJournal(filepath.Join(l.dir, journalFile), keptBytes)
+		l.records, l.journalBytes = kept, keptBytes
+	case skipped > 0 || held > 0:
+		cutErr = l.rewriteJournal(kept)
+		if cutErr != nil {
+			l.records, l.journalBytes = kept, keptBytes
 		}
-	} else {
+	default:
 		l.records, l.journalBytes = kept, keptBytes
 	}
-	l.disk = st.Head()
-	return st, skipped, nil
+	if cutErr != nil {
+		// The state read is verified and served all the same; what is on
+		// disk is not known, so the next apply writes the whole snapshot,
+		// which replaces the journal.
+		l.disk = gateway.Head{}
+		cutErr = fmt.Errorf("cut %s: %w", journalFile, cutErr)
+	}
+	return st, skipped, cutErr, nil
+}
+
+// cutJournal truncates the journal at size and fsyncs it.
+func cutJournal(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // compact writes st as the new snapshot, outside applyMu; then, under it,

@@ -195,7 +195,7 @@ func (n *Node) LoadLastKnownGood() error {
 		// Not fatal: they take room, nothing reads them.
 		n.opts.Logger.Warn("temporary files of a last-known-good write cut short not removed", "data", n.opts.DataDir, "err", err)
 	}
-	st, skipped, err := n.lkg.load(n.opts.Limits)
+	st, skipped, cutErr, err := n.lkg.load(n.opts.Limits)
 	if errors.Is(err, errNoLKG) {
 		n.opts.Logger.Info("no last-known-good configuration yet: waiting for the portal", "data", n.opts.DataDir)
 		return nil
@@ -205,6 +205,9 @@ func (n *Node) LoadLastKnownGood() error {
 	}
 	if skipped > 0 {
 		n.opts.Logger.Warn("last-known-good journal: lines that do not follow were dropped (a write cut short by a crash, before its ack)", "dropped", skipped)
+	}
+	if cutErr != nil {
+		n.opts.Logger.Warn("last-known-good journal not cut (served all the same; the next configuration applied writes the whole snapshot)", "err", cutErr)
 	}
 	n.swap(st)
 	r, p, k := st.Counts()
