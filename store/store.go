@@ -49,6 +49,10 @@ type Store struct {
 	prepared preparedStmts
 }
 
+// fullDiskBytes is the free space below which a failed SQLite open is
+// reported as a full disk.
+const fullDiskBytes = 1 << 20
+
 // Open connects to the database named by databaseURL. An empty URL selects
 // SQLite in dataDir/portico.db; a postgres:// or postgresql:// URL selects
 // PostgreSQL. Open does not migrate: call Migrate.
@@ -98,6 +102,13 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
+		if sqlitePath != "" {
+			// SQLite says "disk I/O error" when the disk is full at open.
+			dir := filepath.Dir(sqlitePath)
+			if free, ok := freeBytes(dir); ok && free < fullDiskBytes {
+				return nil, fmt.Errorf("connect to %s database: %w: no space left on the file system of %s (%d bytes free): free some and start again", dialect, err, dir, free)
+			}
+		}
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	if dialect == PostgreSQL {
