@@ -479,6 +479,22 @@ func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) 
 	return visibility, nil
 }
 
+// LockPlan returns a plan as committed now and, on PostgreSQL, holds its
+// row against changes until the end of the transaction (SQLite writes one
+// transaction at a time): a subscription is created under the plan's
+// openness and approval as they stand when it commits.
+func (s *Store) LockPlan(ctx context.Context, db bun.IDB, id int64) (*Plan, error) {
+	p := new(Plan)
+	q := db.NewSelect().Model(p).Where("p.id = ?", id)
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("plan %d: %w", id, translate(err))
+	}
+	return p, nil
+}
+
 // SubscriberUsers returns the ids of the enabled users who manage the apps
 // of the pending or active subscriptions to an API's major (those told of
 // its deprecation): the developers, maintainers and owners of their teams.

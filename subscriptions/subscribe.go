@@ -196,15 +196,12 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	sub := &store.Subscription{AppID: app.ID, ConsumerTeamID: app.TeamID, APIID: a.ID, ProviderTeamID: a.TeamID, Major: major,
 		PlanID: plan.ID, State: string(Pending), Purpose: in.Purpose, RequestedBy: &actor.ID,
 		App: app, API: a, Plan: plan, ConsumerTeam: app.Team, ProviderTeam: a.Team, Requester: actor}
-	if plan.Approval == ApprovalAuto {
-		now := s.now().UTC()
-		sub.State, sub.DecidedAt = string(Active), &now
-	}
 	return sub, nil
 }
 
 // create writes a prepared subscription inside tx with its audit record,
-// notifications and gateway change.
+// notifications and gateway change. Its state (active, or pending
+// approval) is the plan's approval as read under lock here.
 func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription) error {
 	app, a, plan, major := sub.App, sub.API, sub.Plan, sub.Major
 	err := func() error {
@@ -221,6 +218,21 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 			return err
 		} else if vis == store.VisibilityTeam && a.TeamID != app.TeamID {
 			return apperr.Field("api", fmt.Sprintf("%s was made team-only meanwhile: only the apps of its own team may subscribe to it.", store.Isolate(a.Name)))
+		}
+		// And the plan may have been closed, or switched between auto and
+		// manual approval: the subscription follows the plan as it is now.
+		locked, err := s.store.LockPlan(ctx, tx, plan.ID)
+		if err != nil {
+			return err
+		}
+		if !locked.Open {
+			return apperr.Field("plan", fmt.Sprintf("The plan %s was closed to new subscriptions meanwhile.", store.Isolate(locked.Name)))
+		}
+		*plan = *locked
+		sub.State, sub.DecidedAt = string(Pending), nil
+		if plan.Approval == ApprovalAuto {
+			now := s.now().UTC()
+			sub.State, sub.DecidedAt = string(Active), &now
 		}
 		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
 			return err
