@@ -87,7 +87,7 @@ func TestAdminManagesUsersAndTeams(t *testing.T) {
 	db := e.browser()
 	u, _ := e.store.UserByUsername(context.Background(), "dana")
 	hash, _ := e.hasher.Hash(context.Background(), testPassword)
-	if err := e.store.SetPassword(context.Background(), e.store.DB(), u.ID, hash); err != nil {
+	if err := e.store.SetPassword(context.Background(), e.store.DB(), u.ID, u.PasswordHash, hash); err != nil {
 		t.Fatal(err)
 	}
 	db.login("dana")

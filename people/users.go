@@ -408,7 +408,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 		return err
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.SetPassword(ctx, tx, actor.ID, hash); err != nil {
+		// Only over the password just checked: a reset or another change
+		// that committed since ended it.
+		if err := s.store.SetPassword(ctx, tx, actor.ID, actor.PasswordHash, hash); err != nil {
 			return err
 		}
 		n, err := s.store.RevokeUserTokens(ctx, tx, actor.ID)
@@ -420,6 +422,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *store.User, in Pass
 		}
 		return s.audit(ctx, tx, asUser(actor), "user.password.change", "user", actor.Username, nil, "", fmt.Sprintf("tokens revoked=%d", n), "")
 	})
+	if errors.Is(err, store.ErrConflict) {
+		return apperr.Conflict("Your password was changed or reset meanwhile, or your account disabled: nothing was changed. Log in again to see where it stands.")
+	}
 	if err != nil {
 		return err
 	}

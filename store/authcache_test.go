@@ -210,7 +210,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		}
 		warm2()
 		err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return s.SetPassword(ctx, tx, f.user.ID, "y")
+			return s.SetPassword(ctx, tx, f.user.ID, f.user.PasswordHash, "y")
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -153,17 +154,22 @@ func (s *Store) UpdateProfile(ctx context.Context, db bun.IDB, u *User) error {
 	return s.authChanged(ctx, db)
 }
 
-// SetPassword replaces the password hash of the user with id with one the
-// user chose (so no change of password is required any more, and it
-// never expires).
-func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
+// SetPassword replaces the password hash current of the user with id, who
+// is not disabled, with one the user chose (so no change of password is
+// required any more, and it never expires). It returns ErrConflict when
+// the user's hash is no longer current (an admin reset it, or another
+// change went first) or the user was disabled: the change was checked
+// against a password that no longer holds.
+func (s *Store) SetPassword(ctx context.Context, db bun.IDB, id int64, current, hash string) error {
 	res, err := db.NewUpdate().Model((*User)(nil)).
 		Set("password_hash = ?", hash).Set("must_change_password = ?", false).Set("password_expires_at = NULL").Set("updated_at = ?", s.now()).
-		Where("id = ?", id).Exec(ctx)
+		Where("id = ? AND password_hash = ? AND disabled = ?", id, current, false).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("set password: %w", translate(err))
 	}
-	if err := oneRow(res); err != nil {
+	if err := oneRow(res); errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("set password: changed or user disabled meanwhile: %w", ErrConflict)
+	} else if err != nil {
 		return err
 	}
 	return s.authChanged(ctx, db)
