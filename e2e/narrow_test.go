@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // smallPathsJS lists the paths of the docs (the sidebar's and the
@@ -37,6 +39,52 @@ func TestDocsPathsReadable(t *testing.T) {
 		}
 		for _, s := range bad {
 			t.Errorf("at %d px: path %s, want 12 px or more", width, s)
+		}
+	}
+	b.checkClean()
+}
+
+// coveredJS says what the user sees at the middle of the part of the box
+// of the element over that the box of the element under overlaps: "" when
+// it is over (or something in it), else what covers it, or "no overlap".
+const coveredJS = `((over, under) => {
+	const a = document.querySelector(over).getBoundingClientRect();
+	const b = document.querySelector(under).getBoundingClientRect();
+	const left = Math.max(a.left, b.left), right = Math.min(a.right, b.right);
+	const top = Math.max(a.top, b.top, 0), bottom = Math.min(a.bottom, b.bottom, innerHeight);
+	if (right - left < 4 || bottom - top < 4) return 'no overlap';
+	const e = document.elementFromPoint((left + right) / 2, (top + bottom) / 2);
+	if (e && document.querySelector(over).contains(e)) return '';
+	return e ? e.tagName.toLowerCase() + '.' + String(e.className).split(' ')[0] + ' "' + e.textContent.trim().slice(0, 30) + '"' : 'nothing';
+})`
+
+// TestVersionSwitcherStaysUnderTheTopBar: on phones the version
+// switcher, left open, opens under the top bar and its Menu: scrolled up
+// to the top bar, it passes under it, and the Menu opened over it shows
+// whole.
+func TestVersionSwitcherStaysUnderTheTopBar(t *testing.T) {
+	p := startPortal(t)
+	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{360, 414} {
+		b.screen(width, 740)
+		b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0")
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid="version-switcher"] > summary`)))
+		if !b.visible(`[data-testid="version-switcher"] .dropdown-menu`) {
+			t.Fatalf("at %d px: the version switcher does not open", width)
+		}
+		// Scroll the open list halfway under the sticky top bar.
+		b.eval(`(() => { const m = document.querySelector('[data-testid="version-switcher"] .dropdown-menu').getBoundingClientRect();
+			const bar = document.querySelector('.topbar').getBoundingClientRect();
+			scrollBy(0, m.top - bar.bottom + Math.min(m.height, bar.height) / 2); return '' })()`)
+		if got := b.eval(coveredJS + `('.topbar', '[data-testid="version-switcher"] .dropdown-menu')`); got != "" {
+			t.Errorf("at %d px: scrolled under the top bar, the version list covers it: %s shows where the top bar is", width, got)
+		}
+		b.eval(`(scrollTo(0, 0), '')`)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid="menu-button"]`)))
+		if got := b.eval(coveredJS + `('.nav-menu-panel', '[data-testid="version-switcher"] .dropdown-menu')`); got != "" {
+			t.Errorf("at %d px: the open Menu is covered by the version list: %s shows where the Menu is", width, got)
 		}
 	}
 	b.checkClean()
