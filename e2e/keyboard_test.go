@@ -133,3 +133,43 @@ func TestEscapeClosesMenus(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// TestReferenceShowsFocus tabs through the interactive reference (Scalar)
+// on a phone and on a desktop: every control the keyboard reaches in it
+// shows a focus ring, and its Download buttons show Portico's, whole.
+func TestReferenceShowsFocus(t *testing.T) {
+	p := startPortal(t)
+	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
+	b := newBrowser(t)
+	b.login(p, "dev")
+	for _, width := range []int64{360, 1280} {
+		b.screen(width, 800)
+		b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0/reference")
+		b.poll(`document.querySelector("#api-reference").innerText.includes("Send an SMS")`)
+		b.eval(`(document.querySelector('#api-reference').scrollIntoView(), document.activeElement.blur(), '')`)
+		seen, downloads := map[string]bool{}, 0
+		for range 80 {
+			got := b.tab()
+			if b.eval(`String(document.querySelector('#api-reference').contains(document.activeElement))`) != "true" {
+				continue
+			}
+			if seen[got] {
+				break
+			}
+			seen[got] = true
+			if strings.Contains(got, "Download") {
+				downloads++
+			}
+			ring := b.eval(focusRingJS)
+			if ring == "none" {
+				t.Errorf("reference at %d px: %s: no focus ring", width, got)
+			} else if ring != "" && strings.Contains(got, "Download") {
+				t.Errorf("reference at %d px: %s: focus ring %s", width, got, ring)
+			}
+		}
+		if downloads == 0 {
+			t.Errorf("reference at %d px: the keyboard reached no Download button", width)
+		}
+	}
+	b.checkClean("script-src eval")
+}
