@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -85,6 +86,100 @@ func TestVersionSwitcherStaysUnderTheTopBar(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid="menu-button"]`)))
 		if got := b.eval(coveredJS + `('.nav-menu-panel', '[data-testid="version-switcher"] .dropdown-menu')`); got != "" {
 			t.Errorf("at %d px: the open Menu is covered by the version list: %s shows where the Menu is", width, got)
+		}
+	}
+	b.checkClean()
+}
+
+// tableFadesJS describes, for each table box that scrolls sideways, the
+// hint that it does: the widths in px of the fades at its left and right
+// edges, and the controls its right edge cuts.
+const tableFadesJS = `JSON.stringify([...document.querySelectorAll('.table-wrap')].filter(w => w.checkVisibility()).map(w => {
+	const s = getComputedStyle(w), r = w.getBoundingClientRect();
+	const cut = [...w.querySelectorAll('a, button, input, select, summary')].filter(c => {
+		const cr = c.getBoundingClientRect();
+		return c.checkVisibility() && cr.left < r.right - 1 && cr.right > r.right + 1;
+	}).map(c => c.textContent.trim().slice(0, 30));
+	return {scrolls: w.scrollWidth > w.clientWidth + 1, left: parseFloat(s.getPropertyValue('--table-fade-left')) || 0,
+		right: parseFloat(s.getPropertyValue('--table-fade-right')) || 0, mask: s.maskImage, cut: cut};
+}))`
+
+type tableFade struct {
+	Scrolls     bool
+	Left, Right float64
+	Mask        string
+	Cut         []string
+}
+
+// frames waits for the browser to draw two frames, in which a scroll
+// timeline follows a scroll.
+func (b *browser) frames() {
+	b.t.Helper()
+	b.eval(`(window.__frames = 0, requestAnimationFrame(() => requestAnimationFrame(() => window.__frames = 2)), '')`)
+	b.poll(`window.__frames === 2`)
+}
+
+func (b *browser) tableFades() []tableFade {
+	b.t.Helper()
+	var out []tableFade
+	if err := json.Unmarshal([]byte(b.eval(tableFadesJS)), &out); err != nil {
+		b.t.Fatal(err)
+	}
+	return out
+}
+
+// TestScrollingTablesShowTheyScroll: on phones a table wider than the
+// screen scrolls in its box, and the box shows it: its right edge fades
+// out while the table goes on to the right (so a button cut there reads
+// as going on), its left edge while the table goes on to the left, and
+// neither once scrolled to that end. A table that fits is not faded.
+func TestScrollingTablesShowTheyScroll(t *testing.T) {
+	p, subID := tablesPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	pages := []string{"/teams/commerce", "/reviews", "/apps", "/audit", "/users", "/apis/nexmo-sms",
+		"/apis/nexmo-sms/subscribers", fmt.Sprintf("/subscriptions/%d/keys", subID), "/gateway", "/apps/storefront"}
+	const minFade = 16
+	cutSeen := false
+	for _, width := range []int64{360, 414} {
+		b.screen(width, 800)
+		for _, path := range pages {
+			b.visit(p.url + path)
+			start := b.tableFades()
+			if len(start) == 0 {
+				t.Errorf("%s: no table", path)
+			}
+			for i, f := range start {
+				if !f.Scrolls {
+					continue
+				}
+				if len(f.Cut) > 0 {
+					cutSeen = true
+				}
+				if f.Right < minFade || f.Left != 0 {
+					t.Errorf("%s at %d px, table %d scrolled to its start: fades left %v px, right %v px (cutting %q), want none left and %d px or more right",
+						path, width, i+1, f.Left, f.Right, f.Cut, minFade)
+				}
+				// Scrolled to its end, the fades swap sides.
+				js := fmt.Sprintf(`(() => { const w = [...document.querySelectorAll('.table-wrap')].filter(w => w.checkVisibility())[%d]; w.scrollLeft = w.scrollWidth; return '' })()`, i)
+				b.eval(js)
+				b.frames()
+				end := b.tableFades()[i]
+				if end.Right != 0 || end.Left < minFade {
+					t.Errorf("%s at %d px, table %d scrolled to its end: fades left %v px, right %v px, want %d px or more left and none right",
+						path, width, i+1, end.Left, end.Right, minFade)
+				}
+			}
+		}
+	}
+	if !cutSeen {
+		t.Error("no page had a control cut at a table's edge: the pages no longer test what they were chosen for")
+	}
+	b.screen(1280, 900)
+	b.visit(p.url + "/users")
+	for i, f := range b.tableFades() {
+		if f.Scrolls || f.Mask != "none" {
+			t.Errorf("/users at 1280 px, table %d: scrolls %v, mask %s; want a table that fits, not faded", i+1, f.Scrolls, f.Mask)
 		}
 	}
 	b.checkClean()
