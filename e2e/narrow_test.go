@@ -184,3 +184,52 @@ func TestScrollingTablesShowTheyScroll(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// squeezedFieldsJS lists the fields in tables whose box is too narrow
+// for the text they show: a select's chosen option, a text field's
+// placeholder.
+const squeezedFieldsJS = `(() => {
+	const bad = [];
+	const ctx = document.createElement('canvas').getContext('2d');
+	for (const f of document.querySelectorAll('.table select, .table input[type=text]')) {
+		if (!f.checkVisibility()) continue;
+		const s = getComputedStyle(f);
+		const text = f.tagName === 'SELECT' ? f.options[f.selectedIndex].text : f.placeholder;
+		ctx.font = s.font;
+		const need = ctx.measureText(text).width;
+		const room = f.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+		if (room < need) bad.push(f.name + ' "' + text + '": ' + Math.round(room) + ' px for ' + Math.round(need) + ' px of text');
+	}
+	return JSON.stringify(bad);
+})()`
+
+// TestTableFieldsShowTheirText: on phones, where tables scroll sideways,
+// the fields in a table (a member's role, the reason for revoking a
+// subscription) keep room for what they show rather than being squeezed
+// to their padding; on a desktop too.
+func TestTableFieldsShowTheirText(t *testing.T) {
+	p, _ := tablesPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{360, 414, 1280} {
+		b.screen(width, 800)
+		for _, c := range []struct{ path, field string }{
+			{"/teams/commerce", `.table select[name="role"]`},
+			{"/apis/nexmo-sms/subscribers", `.table input[name="reason"]`},
+		} {
+			b.visit(p.url + c.path)
+			if !b.visible(c.field) {
+				t.Errorf("%s at %d px: no %s", c.path, width, c.field)
+				continue
+			}
+			var bad []string
+			if err := json.Unmarshal([]byte(b.eval(squeezedFieldsJS)), &bad); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range bad {
+				t.Errorf("%s at %d px: field %s", c.path, width, s)
+			}
+		}
+	}
+	b.checkClean()
+}
