@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -91,18 +92,20 @@ func TestVersionSwitcherStaysUnderTheTopBar(t *testing.T) {
 	b.checkClean()
 }
 
-// tableFadesJS describes, for each table box that scrolls sideways, the
+// fadesJS describes, for each box sel selects that scrolls sideways, the
 // hint that it does: the widths in px of the fades at its left and right
 // edges, and the controls its right edge cuts.
-const tableFadesJS = `JSON.stringify([...document.querySelectorAll('.table-wrap')].filter(w => w.checkVisibility()).map(w => {
+func fadesJS(sel string) string {
+	return `JSON.stringify([...document.querySelectorAll(` + strconv.Quote(sel) + `)].filter(w => w.checkVisibility()).map(w => {
 	const s = getComputedStyle(w), r = w.getBoundingClientRect();
 	const cut = [...w.querySelectorAll('a, button, input, select, summary')].filter(c => {
 		const cr = c.getBoundingClientRect();
 		return c.checkVisibility() && cr.left < r.right - 1 && cr.right > r.right + 1;
 	}).map(c => c.textContent.trim().slice(0, 30));
-	return {scrolls: w.scrollWidth > w.clientWidth + 1, left: parseFloat(s.getPropertyValue('--table-fade-left')) || 0,
-		right: parseFloat(s.getPropertyValue('--table-fade-right')) || 0, mask: s.maskImage, cut: cut};
+	return {scrolls: w.scrollWidth > w.clientWidth + 1, left: parseFloat(s.getPropertyValue('--scroll-fade-left')) || 0,
+		right: parseFloat(s.getPropertyValue('--scroll-fade-right')) || 0, mask: s.maskImage, cut: cut};
 }))`
+}
 
 type tableFade struct {
 	Scrolls     bool
@@ -121,8 +124,13 @@ func (b *browser) frames() {
 
 func (b *browser) tableFades() []tableFade {
 	b.t.Helper()
+	return b.fades(".table-wrap")
+}
+
+func (b *browser) fades(sel string) []tableFade {
+	b.t.Helper()
 	var out []tableFade
-	if err := json.Unmarshal([]byte(b.eval(tableFadesJS)), &out); err != nil {
+	if err := json.Unmarshal([]byte(b.eval(fadesJS(sel))), &out); err != nil {
 		b.t.Fatal(err)
 	}
 	return out
@@ -229,6 +237,36 @@ func TestTableFieldsShowTheirText(t *testing.T) {
 			for _, s := range bad {
 				t.Errorf("%s at %d px: field %s", c.path, width, s)
 			}
+		}
+	}
+	b.checkClean()
+}
+
+// TestScrollingTabsShowTheyScroll: on phones the row of an API's tabs,
+// wider than the screen, scrolls sideways in its box, and the box shows
+// it as a table's does: its right edge fades out while tabs follow to the
+// right, its left edge once scrolled.
+func TestScrollingTabsShowTheyScroll(t *testing.T) {
+	p, _ := tablesPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	const minFade = 16
+	for _, width := range []int64{360, 414} {
+		b.screen(width, 800)
+		b.visit(p.url + "/apis/nexmo-sms")
+		start := b.fades(".tabs")
+		if len(start) != 1 || !start[0].Scrolls {
+			t.Fatalf("/apis/nexmo-sms at %d px: tabs %+v, want one row that scrolls", width, start)
+		}
+		if f := start[0]; f.Right < minFade || f.Left != 0 {
+			t.Errorf("/apis/nexmo-sms at %d px, tabs at their start: fades left %v px, right %v px (cutting %q), want none left and %d px or more right",
+				width, f.Left, f.Right, f.Cut, minFade)
+		}
+		b.eval(`(document.querySelector('.tabs').scrollLeft = 1e6, '')`)
+		b.frames()
+		if f := b.fades(".tabs")[0]; f.Right != 0 || f.Left < minFade {
+			t.Errorf("/apis/nexmo-sms at %d px, tabs scrolled to their end: fades left %v px, right %v px, want %d px or more left and none right",
+				width, f.Left, f.Right, minFade)
 		}
 	}
 	b.checkClean()
