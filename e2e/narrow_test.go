@@ -271,3 +271,41 @@ func TestScrollingTabsShowTheyScroll(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// TestMonospaceTextReadable: on a phone, code-like text (.mono: versions,
+// paths, names, content types) on a version's page, its sections and the
+// version switcher opened, is drawn at 12 px or more, in small buttons
+// and badges too.
+func TestMonospaceTextReadable(t *testing.T) {
+	p := startPortal(t)
+	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.screen(360, 800)
+	b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0")
+	got := b.eval(`(() => {
+		document.querySelectorAll('#main details').forEach(d => d.open = true);
+		const bad = new Set();
+		let n = 0;
+		for (const e of document.querySelectorAll('#main .mono')) {
+			if (!e.checkVisibility() || !e.textContent.trim()) continue;
+			n++;
+			const size = parseFloat(getComputedStyle(e).fontSize);
+			if (size < 12) bad.add(e.textContent.trim().slice(0, 30) + ' in ' + e.parentElement.tagName.toLowerCase() + '.' + String(e.parentElement.className).split(' ')[0] + ': ' + size + ' px');
+		}
+		return n + ' ' + JSON.stringify([...bad]);
+	})()`)
+	var n int
+	var rest string
+	if _, err := fmt.Sscanf(got, "%d %s", &n, &rest); err != nil || n < 10 {
+		t.Fatalf("measured %q: want ten code-like texts or more", got)
+	}
+	var bad []string
+	if err := json.Unmarshal([]byte(got[len(strconv.Itoa(n))+1:]), &bad); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range bad {
+		t.Errorf("at 360 px: %s, want 12 px or more", s)
+	}
+	b.checkClean()
+}
