@@ -75,6 +75,14 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		}
 		err = h.refuseServerBody(c)
 	}
+	if err == fiber.ErrBadGateway { //nolint:errorlint // fiber's value for a connection that failed while the server read a request
+		// No handler answers 502: fiber gives it for a network error while
+		// the server was reading the request, most often a client that
+		// reset its connection half-way. That is the client's doing, not
+		// the portal's: not a server error to wake an operator with.
+		h.log.Debug("connection failed before its request was read", "remote", c.Context().RemoteAddr().String())
+		err = fiber.NewError(fiber.StatusBadRequest, "The request could not be read: the connection failed.")
+	}
 	answered, aerr := h.answerSubmitted(c, err)
 	if answered {
 		return aerr
