@@ -46,6 +46,60 @@ func Register(fs *flag.FlagSet, getenv func(string) string, settings []Setting) 
 	}
 }
 
+// EnvNames maps the flag names of settings to their environment variables,
+// for FromEnv.
+func EnvNames(settings []Setting) map[string]string {
+	m := make(map[string]string, len(settings))
+	for _, s := range settings {
+		m[s.Flag] = s.Env
+	}
+	return m
+}
+
+// FromEnv returns err, a complaint about a setting that names it first by
+// its flag ("invalid --log-level …", "--tls-cert is set without …"), with
+// the flag replaced by the environment variable the value came from when
+// it came from there: the variable is set and not empty (settings and
+// secrets take it then) and the flag is not on the command line of fs,
+// which is parsed. PORTICO_LOG_LEVEL=bad gives "invalid PORTICO_LOG_LEVEL
+// "bad": …", not a flag nobody typed. env maps flag names to their
+// variables; another flag, or one given, leaves err as it is.
+func FromEnv(err error, fs *flag.FlagSet, getenv func(string) string, env map[string]string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	i := strings.Index(msg, "--")
+	if i < 0 {
+		return err
+	}
+	n := i + 2
+	for n < len(msg) && (msg[n] == '-' || msg[n] >= 'a' && msg[n] <= 'z' || msg[n] >= '0' && msg[n] <= '9') {
+		n++
+	}
+	name := msg[i+2 : n]
+	v, ok := env[name]
+	if !ok || getenv(v) == "" {
+		return err
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	if given {
+		return err
+	}
+	return &envError{msg: msg[:i] + v + msg[n:], err: err}
+}
+
+// envError is an error of FromEnv: its message, and the error it rewrote
+// for errors.Is and errors.As.
+type envError struct {
+	msg string
+	err error
+}
+
+func (e *envError) Error() string { return e.msg }
+func (e *envError) Unwrap() error { return e.err }
+
 // MaskURL returns s, to be shown, with the password of a URL in it masked
 // (as url.URL.Redacted does: user:xxxxx@host). A URL the parser refuses, or
 // reads with an "@" outside its user part, may still hold a password (an

@@ -2,6 +2,7 @@ package cliconf
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"strings"
 	"testing"
@@ -122,5 +123,49 @@ func TestMaskURL(t *testing.T) {
 		if got := MaskURL(in); got != want {
 			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFromEnv: a complaint about a setting names the environment variable
+// its value came from, and the flag when the flag was given (it wins) or
+// the variable was empty (the default applied).
+func TestFromEnv(t *testing.T) {
+	settings := func(level, addr *string) []Setting {
+		return []Setting{
+			{Flag: "log-level", Env: "X_LOG_LEVEL", Default: "info", Dst: level},
+			{Flag: "addr", Env: "X_ADDR", Default: ":8080", Dst: addr},
+		}
+	}
+	tests := []struct {
+		args []string
+		env  map[string]string
+		err  string
+		want string
+	}{
+		{nil, map[string]string{"X_LOG_LEVEL": "bad"}, `invalid --log-level "bad": use info`, `invalid X_LOG_LEVEL "bad": use info`},
+		{[]string{"--log-level", "loud"}, map[string]string{"X_LOG_LEVEL": "bad"}, `invalid --log-level "loud"`, `invalid --log-level "loud"`},
+		{[]string{"--addr", ":1"}, map[string]string{"X_LOG_LEVEL": "bad"}, `invalid --log-level "bad"`, `invalid X_LOG_LEVEL "bad"`},
+		{nil, map[string]string{"X_LOG_LEVEL": ""}, `invalid --log-level "": use info`, `invalid --log-level "": use info`},
+		{nil, map[string]string{"X_ADDR": "x"}, `--addr is set without --log-level`, `X_ADDR is set without --log-level`},
+		{nil, map[string]string{"X_ADDR": "x"}, `invalid --log-level: x`, `invalid --log-level: x`},
+		{nil, map[string]string{"X_ADDR": "x"}, `invalid --other "x"`, `invalid --other "x"`},
+		{nil, map[string]string{"X_ADDR": "x"}, `no flag here`, `no flag here`},
+	}
+	for _, tt := range tests {
+		var level, addr string
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		getenv := func(k string) string { return tt.env[k] }
+		Register(fs, getenv, settings(&level, &addr))
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		cause := errors.New(tt.err)
+		err := FromEnv(cause, fs, getenv, EnvNames(settings(&level, &addr)))
+		if err == nil || err.Error() != tt.want || !errors.Is(err, cause) {
+			t.Errorf("%v %v: %q gave %v, want %q wrapping it", tt.args, tt.env, tt.err, err, tt.want)
+		}
+	}
+	if err := FromEnv(nil, flag.NewFlagSet("x", flag.ContinueOnError), func(string) string { return "v" }, nil); err != nil {
+		t.Errorf("no error gave %v", err)
 	}
 }

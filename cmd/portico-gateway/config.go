@@ -68,6 +68,15 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	cliconf.SecretVar(fs, &c.Token, "token", "the node's token from the portal (env PORTICO_GATEWAY_TOKEN, preferred: a flag shows in the process list); never logged")
 }
 
+// envNames maps the flags of the settings and of --redis-url to their
+// environment variables (see cliconf.FromEnv). --token is not among them:
+// its complaint names its variable already.
+func (c *config) envNames() map[string]string {
+	m := cliconf.EnvNames(c.settings())
+	m["redis-url"] = "PORTICO_GATEWAY_REDIS_URL"
+	return m
+}
+
 // validate checks the configuration and says what is wrong in one line.
 func (c *config) validate() error {
 	u, err := url.Parse(c.Portal)

@@ -75,7 +75,8 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		// Quoted without a URL's password (a Redis URL given without its flag).
 		return fmt.Errorf("unexpected argument %q", cliconf.MaskURL(fs.Arg(0)))
 	}
-	if err := c.validate(); err != nil {
+	fromEnv := func(err error) error { return cliconf.FromEnv(err, fs, getenv, c.envNames()) }
+	if err := fromEnv(c.validate()); err != nil {
 		return err
 	}
 	log := c.Log.Logger(stderr)
@@ -85,7 +86,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	if c.TLS.On() {
 		var err error
 		if cert, err = cliconf.LoadCertificate(c.TLS, log); err != nil {
-			return err
+			return fromEnv(err)
 		}
 	}
 	var access *node.AccessLog

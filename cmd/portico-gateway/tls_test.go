@@ -108,12 +108,16 @@ func TestNodeRefusesABadCertificatePair(t *testing.T) {
 	}
 	tests := []struct {
 		args []string
+		env  map[string]string
 		want string
 	}{
-		{[]string{"--tls-cert", certFile}, "--tls-cert is set without --tls-key"},
-		{[]string{"--tls-key", otherKey}, "--tls-key is set without --tls-cert"},
-		{[]string{"--tls-cert", certFile, "--tls-key", otherKey}, `invalid --tls-key "` + otherKey + `" for --tls-cert "` + certFile + `": private key does not match public key`},
-		{[]string{"--tls-cert", filepath.Join(dir, "none.pem"), "--tls-key", otherKey}, `--tls-cert "` + filepath.Join(dir, "none.pem") + `" cannot be read`},
+		{[]string{"--tls-cert", certFile}, nil, "--tls-cert is set without --tls-key"},
+		{[]string{"--tls-key", otherKey}, nil, "--tls-key is set without --tls-cert"},
+		{[]string{"--tls-cert", certFile, "--tls-key", otherKey}, nil, `invalid --tls-key "` + otherKey + `" for --tls-cert "` + certFile + `": private key does not match public key`},
+		{[]string{"--tls-cert", filepath.Join(dir, "none.pem"), "--tls-key", otherKey}, nil, `--tls-cert "` + filepath.Join(dir, "none.pem") + `" cannot be read`},
+		// From the environment, the variable is named.
+		{nil, map[string]string{"PORTICO_GATEWAY_TLS_CERT": certFile}, "PORTICO_GATEWAY_TLS_CERT is set without --tls-key"},
+		{nil, map[string]string{"PORTICO_GATEWAY_TLS_CERT": certFile, "PORTICO_GATEWAY_TLS_KEY": otherKey}, `invalid PORTICO_GATEWAY_TLS_KEY "` + otherKey + `" for --tls-cert "` + certFile + `": private key does not match public key`},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -123,11 +127,11 @@ func TestNodeRefusesABadCertificatePair(t *testing.T) {
 			if k == "PORTICO_GATEWAY_TOKEN" {
 				return "t"
 			}
-			return ""
+			return tt.env[k]
 		}, &out, &out)
 		cancel()
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: got %v, want an error containing %q", tt.args, err, tt.want)
+			t.Errorf("%v %v: got %v, want an error containing %q", tt.args, tt.env, err, tt.want)
 		}
 		if strings.Contains(out.String(), "portico-gateway started") {
 			t.Errorf("%v: the node started:\n%s", tt.args, out.String())

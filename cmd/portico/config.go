@@ -56,6 +56,9 @@ type config struct {
 	ShutdownDrain string
 	// TLS, when set, has serve answer HTTPS itself on --addr.
 	TLS cliconf.TLS
+	// fromEnv, set by check, names in a complaint about a setting the
+	// environment variable its value came from (see cliconf.FromEnv).
+	fromEnv func(error) error
 }
 
 func (c *config) settings() []cliconf.Setting {
@@ -87,6 +90,35 @@ func (c *config) settings() []cliconf.Setting {
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	cliconf.Register(fs, getenv, c.settings())
 	c.registerSecrets(fs, getenv)
+}
+
+// envNames maps the flags of the settings and secrets to their environment
+// variables (see cliconf.FromEnv).
+func (c *config) envNames() map[string]string {
+	m := cliconf.EnvNames(c.settings())
+	m["database-url"] = "PORTICO_DATABASE_URL"
+	m["meilisearch-key"] = "PORTICO_MEILISEARCH_KEY"
+	m["metrics-token"] = "PORTICO_METRICS_TOKEN"
+	return m
+}
+
+// check validates the configuration parsed by fs, saying what is wrong
+// under the environment variable a bad value came from, if it did; later
+// complaints about a setting (a certificate that does not load) go
+// through c.named to say the same.
+func (c *config) check(fs *flag.FlagSet, getenv func(string) string) error {
+	names := c.envNames()
+	c.fromEnv = func(err error) error { return cliconf.FromEnv(err, fs, getenv, names) }
+	return c.named(c.validate())
+}
+
+// named is err naming the environment variable of the setting it is about
+// when the value came from there (see check).
+func (c *config) named(err error) error {
+	if c.fromEnv == nil {
+		return err
+	}
+	return c.fromEnv(err)
 }
 
 // validate checks the configuration and says what is wrong in one line.

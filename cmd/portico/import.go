@@ -63,7 +63,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	if err := c.validate(); err != nil {
+	if err := c.check(fs, e.getenv); err != nil {
 		return err
 	}
 	if err := o.check(positional); err != nil {

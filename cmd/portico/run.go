@@ -217,7 +217,7 @@ func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*co
 		// its flag is the likely stray argument.
 		return nil, fmt.Errorf("unexpected argument %q for %s", cliconf.MaskURL(fs.Arg(0)), name)
 	}
-	if err := c.validate(); err != nil {
+	if err := c.check(fs, e.getenv); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -294,7 +294,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	var cert *cliconf.Certificate
 	if c.TLS.On() {
 		if cert, err = cliconf.LoadCertificate(c.TLS, log); err != nil {
-			return err
+			return c.named(err)
 		}
 	}
 	if e.getenv("GOMEMLIMIT") == "" {

@@ -46,33 +46,43 @@ func TestBadConfiguration(t *testing.T) {
 	}{
 		{[]string{"--log-level", "loud"}, nil, "invalid --log-level"},
 		{[]string{"--addr", "8080"}, nil, "invalid --addr"},
-		{nil, map[string]string{"PORTICO_DATABASE_URL": "mysql://x"}, "invalid --database-url"},
+		{nil, map[string]string{"PORTICO_DATABASE_URL": "mysql://x"}, "invalid PORTICO_DATABASE_URL: use postgres://"},
 		{[]string{"--log-format", "xml"}, nil, "invalid --log-format"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "invalid --trusted-proxies"},
 		{[]string{"--min-sunset-days", "-3"}, nil, "invalid --min-sunset-days"},
-		{nil, map[string]string{"PORTICO_MCP_CALLS_PER_MINUTE": "lots"}, "invalid --mcp-calls-per-minute"},
+		{nil, map[string]string{"PORTICO_MCP_CALLS_PER_MINUTE": "lots"}, `invalid PORTICO_MCP_CALLS_PER_MINUTE "lots"`},
 		{[]string{"--max-connections", "0"}, nil, "invalid --max-connections"},
-		{nil, map[string]string{"PORTICO_MAX_CONNECTIONS": "many"}, "invalid --max-connections"},
+		{nil, map[string]string{"PORTICO_MAX_CONNECTIONS": "many"}, `invalid PORTICO_MAX_CONNECTIONS "many"`},
 		{[]string{"--shutdown-drain", "-1s"}, nil, "invalid --shutdown-drain"},
-		{nil, map[string]string{"PORTICO_SHUTDOWN_DRAIN": "10"}, "invalid --shutdown-drain"},
+		{nil, map[string]string{"PORTICO_SHUTDOWN_DRAIN": "10"}, `invalid PORTICO_SHUTDOWN_DRAIN "10"`},
 		{[]string{"--shutdown-drain", "6m"}, nil, "invalid --shutdown-drain"},
 		{[]string{"--session-lifetime", "30m"}, nil, "invalid --session-lifetime"},
-		{nil, map[string]string{"PORTICO_SESSION_LIFETIME": "14d"}, "invalid --session-lifetime"},
+		{nil, map[string]string{"PORTICO_SESSION_LIFETIME": "14d"}, `invalid PORTICO_SESSION_LIFETIME "14d"`},
 		{[]string{"--session-idle-timeout", "1m"}, nil, "invalid --session-idle-timeout"},
-		{nil, map[string]string{"PORTICO_SESSION_IDLE_TIMEOUT": "721h"}, "invalid --session-idle-timeout"},
+		{nil, map[string]string{"PORTICO_SESSION_IDLE_TIMEOUT": "721h"}, `invalid PORTICO_SESSION_IDLE_TIMEOUT "721h"`},
 		{[]string{"--pprof-addr", "0.0.0.0:6060"}, nil, "invalid --pprof-addr"},
-		{nil, map[string]string{"PORTICO_PPROF_ADDR": "10.1.2.3:6060"}, "invalid --pprof-addr"},
+		{nil, map[string]string{"PORTICO_PPROF_ADDR": "10.1.2.3:6060"}, `invalid PORTICO_PPROF_ADDR "10.1.2.3:6060"`},
 		{[]string{"frobnicate"}, nil, "unknown command"},
 		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
 		// A SQLite URL without a file is a database SQLite throws away:
 		// the command would succeed and keep nothing.
 		{[]string{"migrate", "--database-url", "sqlite:"}, nil, "invalid --database-url"},
-		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "file:"}, "invalid --database-url"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "file:"}, "invalid PORTICO_DATABASE_URL: sqlite:PATH"},
 		{[]string{"migrate", "--database-url", "sqlite::memory:"}, nil, "invalid --database-url"},
 		// A port out of range: serve found it out only when it listened.
 		{[]string{"--addr", ":99999"}, nil, "invalid --addr"},
-		{[]string{"migrate"}, map[string]string{"PORTICO_ADDR": "127.0.0.1:-1"}, "invalid --addr"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_ADDR": "127.0.0.1:-1"}, `invalid PORTICO_ADDR "127.0.0.1:-1"`},
 		{[]string{"--pprof-addr", "127.0.0.1:65536"}, nil, "invalid --pprof-addr"},
+		// A bad value from the environment is reported under the
+		// variable, not under a flag nobody gave; the flag wins and is
+		// named when given.
+		{[]string{"migrate"}, map[string]string{"PORTICO_LOG_LEVEL": "bad"}, `invalid PORTICO_LOG_LEVEL "bad": use debug`},
+		{[]string{"migrate", "--log-level", "loud"}, map[string]string{"PORTICO_LOG_LEVEL": "bad"}, `invalid --log-level "loud"`},
+		{[]string{"migrate"}, map[string]string{"PORTICO_LOG_FORMAT": "xml"}, `invalid PORTICO_LOG_FORMAT "xml"`},
+		{[]string{"migrate"}, map[string]string{"PORTICO_METRICS_TOKEN": "short"}, "invalid PORTICO_METRICS_TOKEN: use at least 16"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_DATA_DIR": " "}, "invalid PORTICO_DATA_DIR: the data directory"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_TLS_CERT": "cert.pem"}, "PORTICO_TLS_CERT is set without --tls-key"},
+		{[]string{"import", "--as", "a", "--team", "t", "x.yaml"}, map[string]string{"PORTICO_LOG_LEVEL": "bad"}, `invalid PORTICO_LOG_LEVEL "bad"`},
 	}
 	for _, tt := range tests {
 		e, _, _ := testEnv(tt.vars, "")

@@ -261,8 +261,8 @@ func TestMeilisearchKeyIsNeverShown(t *testing.T) {
 		t.Errorf("backend description %q: want the host without credentials", b)
 	}
 	e, _, _ = testEnv(map[string]string{"PORTICO_MEILISEARCH_URL": "ftp://x"}, "")
-	if err := runEnv(context.Background(), []string{"reindex"}, e); err == nil || !strings.Contains(err.Error(), "invalid --meilisearch-url") {
-		t.Errorf("bad url: got %v, want invalid --meilisearch-url", err)
+	if err := runEnv(context.Background(), []string{"reindex"}, e); err == nil || !strings.Contains(err.Error(), "invalid PORTICO_MEILISEARCH_URL") {
+		t.Errorf("bad url: got %v, want invalid PORTICO_MEILISEARCH_URL", err)
 	}
 }
 

@@ -154,9 +154,9 @@ func TestServeRefusesABadCertificatePairBeforeAnything(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{map[string]string{"PORTICO_TLS_CERT": certFile}, "--tls-cert is set without --tls-key"},
-		{map[string]string{"PORTICO_TLS_KEY": otherKey}, "--tls-key is set without --tls-cert"},
-		{map[string]string{"PORTICO_TLS_CERT": certFile, "PORTICO_TLS_KEY": otherKey}, `invalid --tls-key "` + otherKey + `" for --tls-cert "` + certFile + `": private key does not match public key`},
+		{map[string]string{"PORTICO_TLS_CERT": certFile}, "PORTICO_TLS_CERT is set without --tls-key"},
+		{map[string]string{"PORTICO_TLS_KEY": otherKey}, "PORTICO_TLS_KEY is set without --tls-cert"},
+		{map[string]string{"PORTICO_TLS_CERT": certFile, "PORTICO_TLS_KEY": otherKey}, `invalid PORTICO_TLS_KEY "` + otherKey + `" for --tls-cert "` + certFile + `": private key does not match public key`},
 	}
 	for _, tt := range tests {
 		data := filepath.Join(t.TempDir(), "data")
