@@ -223,10 +223,38 @@ func (e *conformEnv) call(method, path, who string, body any, want int) map[stri
 	}
 	e.doc.check(method, path, res, raw)
 	if loc := res.Header.Get("Location"); res.StatusCode == http.StatusCreated && loc != "" {
-		// What was created is at its Location (RFC 9110, 15.3.2).
-		e.call("GET", loc, who, nil, http.StatusOK)
+		// What was created is at its Location (RFC 9110, 15.3.2), with
+		// the times the answer gave.
+		sameTimes(e.t, method+" "+path, out, e.call("GET", loc, who, nil, http.StatusOK))
+	}
+	if res.StatusCode == http.StatusOK && out != nil {
+		// What was changed reads back with the times the answer gave:
+		// at its own path (PATCH, PUT), or at the object an action is
+		// on (POST …/approve).
+		at := path
+		if method == "POST" {
+			at = path[:strings.LastIndex(path, "/")]
+		}
+		if _, op := e.doc.operation("GET", at); op != nil && method != "GET" && method != "DELETE" {
+			sameTimes(e.t, method+" "+path, out, e.call("GET", at, who, nil, http.StatusOK))
+		}
 	}
 	return out
+}
+
+// sameTimes reports the times (fields named *_at) that an answer about an
+// object gives otherwise than a later read of it: the answer that creates
+// or changes it must not be more precise than the database keeps.
+func sameTimes(t testing.TB, what string, answer, read map[string]any) {
+	t.Helper()
+	for k, v := range answer {
+		if !strings.HasSuffix(k, "_at") {
+			continue
+		}
+		if w, ok := read[k]; ok && fmt.Sprint(v) != fmt.Sprint(w) {
+			t.Errorf("%s answered %s %v; reading it back gives %v", what, k, v, w)
+		}
+	}
 }
 
 // TestAPIAnswersMatchTheDescription calls every operation of the JSON API,

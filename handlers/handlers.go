@@ -42,7 +42,8 @@ type Options struct {
 	// store.SessionUser for the minute it may lag). Zero means
 	// DefaultSessionIdleTimeout; negative means none.
 	SessionIdleTimeout time.Duration
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time; nil means store.Now (the time to the
+	// microsecond, as the database keeps it).
 	Now func() time.Time
 	// Lifecycle applies the API lifecycle; nil builds one with a 30-day
 	// minimum sunset notice.
@@ -196,7 +197,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		h.idle = 0
 	}
 	if h.now == nil {
-		h.now = time.Now
+		h.now = store.Now
 	}
 	h.name, h.feed = opts.Instance, opts.Index
 	h.csrf.key = opts.CSRFKey

@@ -39,7 +39,8 @@ type Authorizer interface {
 type Options struct {
 	// MinSunsetNotice is the shortest time between deprecation and sunset.
 	MinSunsetNotice time.Duration
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time; nil means store.Now (the time to the
+	// microsecond, as the database keeps it).
 	Now func() time.Time
 	// Specs parses descriptions for the process (bounded in memory and
 	// concurrency, cached); nil makes one with the defaults.
@@ -71,7 +72,7 @@ func New(s *store.Store, auth Authorizer, opts Options) *Service {
 		svc.validation = ValidationWarn
 	}
 	if svc.now == nil {
-		svc.now = time.Now
+		svc.now = store.Now
 	}
 	if svc.specs == nil {
 		svc.specs = spec.NewCache(spec.CacheOptions{})

@@ -68,7 +68,8 @@ type Authorizer interface {
 type Options struct {
 	// Hasher hashes passwords; nil means auth.NewHasher().
 	Hasher *auth.Hasher
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time; nil means store.Now (the time to the
+	// microsecond, as the database keeps it).
 	Now func() time.Time
 	// LoginLimits bound password guessing; the zero value means
 	// DefaultLoginLimits().
@@ -101,7 +102,7 @@ func New(s *store.Store, authz Authorizer, opts Options) *Service {
 		svc.hasher = auth.NewHasher()
 	}
 	if svc.now == nil {
-		svc.now = time.Now
+		svc.now = store.Now
 	}
 	return svc
 }

@@ -53,6 +53,14 @@ type Store struct {
 // reported as a full disk.
 const fullDiskBytes = 1 << 20
 
+// Now is the time as the database keeps it: UTC, to the microsecond (a
+// PostgreSQL timestamptz's precision, and that of the format bun writes
+// SQLite times in). The store's clock, and the services' unless given
+// another, so that the times an answer gives for what was just written
+// (created_at, updated_at, decided_at …) are those that reading it back
+// gives, not nanoseconds the database drops.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
 // Open connects to the database named by databaseURL. An empty URL selects
 // SQLite in dataDir/portico.db; a postgres:// or postgresql:// URL selects
 // PostgreSQL. Open does not migrate: call Migrate.
@@ -96,7 +104,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, wake: newWakeHub(), auth: newAuthCache()}
+	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache()}
 	s.sqlitePath = sqlitePath
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -40,7 +40,8 @@ type Authorizer interface {
 
 // Options configures the service.
 type Options struct {
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time; nil means store.Now (the time to the
+	// microsecond, as the database keeps it).
 	Now func() time.Time
 }
 
@@ -56,7 +57,7 @@ type Service struct {
 func New(s *store.Store, auth Authorizer, life *lifecycle.Service, opts Options) *Service {
 	svc := &Service{store: s, auth: auth, life: life, now: opts.Now}
 	if svc.now == nil {
-		svc.now = time.Now
+		svc.now = store.Now
 	}
 	return svc
 }
