@@ -237,7 +237,25 @@ func cmdTeamMember(ctx context.Context, args []string, e env) error {
 	if _, err := svc.Console("cli").SetMember(ctx, t, in); err != nil {
 		return flagErrors(err)
 	}
-	fmt.Fprintf(e.stdout, "%s is %s of %s\n", people.NormalizeUsername(in.Username), in.Role, t.Slug)
+	// Said as the team has it now: whether the member reviews, when
+	// --reviewer was not given, is what it was.
+	username := people.NormalizeUsername(in.Username)
+	members, err := s.TeamMembers(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.User != nil && m.User.Username == username {
+			reviews := ", not a reviewer"
+			if m.Reviewer {
+				reviews = " and a reviewer"
+			}
+			fmt.Fprintf(e.stdout, "%s is %s of %s%s\n", username, m.Role, t.Slug, reviews)
+			return nil
+		}
+	}
+	// Removed by another change since.
+	fmt.Fprintf(e.stdout, "%s was made %s of %s, and is no longer a member of it\n", username, in.Role, t.Slug)
 	return nil
 }
 

@@ -342,7 +342,12 @@ func TestTeamCommands(t *testing.T) {
 		{"a long enough password\n", []string{"user", "create", "--username", "Alice", "--password-stdin", "--role", "approver", "--display-name", "Alice A.", "--email", "alice@example.com"}, "created user alice (org role approver)", ""},
 		{"a long enough password\n", []string{"user", "create", "--username", "bob", "--password-stdin", "--admin", "--role", "member"}, "", "choose --admin or --role member, not both"},
 		{"", []string{"team", "create", "--slug", "payments", "--name", "Payments", "--description", "Money in, money out"}, "created team payments (Payments)", ""},
-		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner", "--reviewer"}, "alice is owner of payments", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner", "--reviewer"}, "alice is owner of payments and a reviewer\n", ""},
+		// Whether the member reviews is said, changed or not.
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner", "--reviewer=false"}, "alice is owner of payments, not a reviewer\n", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner"}, "alice is owner of payments, not a reviewer\n", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "Alice", "--role", "owner", "--reviewer=true"}, "alice is owner of payments and a reviewer\n", ""},
+		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "owner"}, "alice is owner of payments and a reviewer\n", ""},
 		{"", []string{"team", "member", "--team", "payments", "--username", "alice", "--role", "viewer"}, "", "A team needs at least one owner"},
 		{"", []string{"team", "member", "--team", "nope", "--username", "alice", "--role", "viewer"}, "", `there is no team "nope" (--team)`},
 		{"", []string{"team", "member", "--username", "alice", "--role", "viewer"}, "", "team member needs --team SLUG"},
@@ -386,7 +391,8 @@ func TestTeamCommands(t *testing.T) {
 	for _, ev := range events {
 		actions = append(actions, ev.Action)
 	}
-	if want := "team.member.reviewer,team.member.set,team.create,user.create"; strings.Join(actions, ",") != want {
+	// Made a reviewer, then not, then again; set as member once.
+	if want := "team.member.reviewer,team.member.reviewer,team.member.reviewer,team.member.set,team.create,user.create"; strings.Join(actions, ",") != want {
 		t.Errorf("audit by cli = %v, want %s", actions, want)
 	}
 }
