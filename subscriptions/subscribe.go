@@ -432,6 +432,9 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 		return notAllowed(action, State(sub.State))
 	}
 	from := sub.State
+	// A failed decision leaves the caller's copy as it was, all of it: the
+	// state, who decided and when, the end, the reason and the version.
+	saved := *sub
 	now := s.now().UTC()
 	sub.State = string(t.To)
 	if needsReason {
@@ -460,12 +463,11 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
 	})
-	if errors.Is(err, store.ErrConflict) {
-		sub.State = from
-		return apperr.Conflict("The subscription was changed by someone else meanwhile; reload it to see where it stands.")
-	}
 	if err != nil {
-		sub.State = from
+		*sub = saved
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return apperr.Conflict("The subscription was changed by someone else meanwhile; reload it to see where it stands.")
 	}
 	return err
 }
