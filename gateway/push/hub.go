@@ -180,6 +180,12 @@ type nodeEntry struct {
 	// held are the node's requests held now, oldest first: each is
 	// answered (with a heartbeat) when its channel is closed.
 	held []chan struct{}
+	// pending is the newest status not yet handed to the Recorder, and
+	// writing says a request is writing the node's statuses now: one at a
+	// time and in the order they arrived, so a slow write of an older
+	// status never lands after a newer one.
+	pending *NodeStatus
+	writing bool
 }
 
 // MaxHeldPerNode bounds the requests of one node held at once. A node
@@ -419,7 +425,13 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 		e.waiting--
 	}
 	s.Waiting = e.waiting > 0
-	snapshot := *s
+	write := false
+	if start && h.recorder != nil {
+		snapshot := *s
+		e.pending = &snapshot
+		write = !e.writing
+		e.writing = true
+	}
 	h.mu.Unlock()
 	if h.recorder == nil {
 		return true
@@ -428,16 +440,35 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 	// held request says only that it was still connected (writing this
 	// instance's copy of the report then would undo a newer one the node
 	// made to another instance meanwhile).
-	var err error
 	if start {
-		err = h.recorder.RecordNodeStatus(ctx, snapshot)
-	} else {
-		err = h.recorder.RecordNodeSeen(ctx, node)
-	}
-	if err != nil {
+		if write {
+			h.writeStatuses(context.WithoutCancel(ctx), e)
+		}
+	} else if err := h.recorder.RecordNodeSeen(ctx, node); err != nil {
 		h.log.Warn("gateway node status not recorded", "node", node.Name, "err", err)
 	}
 	return true
+}
+
+// writeStatuses hands the node's pending status to the Recorder, and then
+// any newer one its other requests left meanwhile, until none is left.
+// Only one request writes a node's statuses at a time (e.writing); the
+// others leave theirs in e.pending and go on.
+func (h *Hub) writeStatuses(ctx context.Context, e *nodeEntry) {
+	for {
+		h.mu.Lock()
+		s := e.pending
+		e.pending = nil
+		if s == nil {
+			e.writing = false
+			h.mu.Unlock()
+			return
+		}
+		h.mu.Unlock()
+		if err := h.recorder.RecordNodeStatus(ctx, *s); err != nil {
+			h.log.Warn("gateway node status not recorded", "node", s.Name, "err", err)
+		}
+	}
 }
 
 // Sync answers one sync request of node (already authenticated): it returns
