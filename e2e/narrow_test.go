@@ -309,3 +309,46 @@ func TestMonospaceTextReadable(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// TestMethodBadgesReadable: on a phone, the HTTP method badges (GET, POST)
+// of a version's operations and of its docs' sidebar are drawn at 12 px or
+// more, their text not cut, and they keep one width, so the paths after
+// them line up.
+func TestMethodBadgesReadable(t *testing.T) {
+	p := startPortal(t)
+	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
+	b := newBrowser(t)
+	b.login(p, "admin")
+	b.screen(360, 800)
+	b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0")
+	got := b.eval(`(() => {
+		document.querySelectorAll('#main details').forEach(d => d.open = true);
+		const bad = [], widths = new Set();
+		let n = 0;
+		for (const e of document.querySelectorAll('#main .method')) {
+			if (!e.checkVisibility()) continue;
+			n++;
+			const size = parseFloat(getComputedStyle(e).fontSize);
+			if (size < 12) bad.push(e.textContent.trim() + ': ' + size + ' px');
+			if (e.scrollWidth > e.clientWidth) bad.push(e.textContent.trim() + ': text ' + e.scrollWidth + ' px wide in ' + e.clientWidth + ' px');
+			widths.add(Math.round(e.getBoundingClientRect().width));
+		}
+		if (widths.size > 1) bad.push('widths ' + [...widths].join(', ') + ' px');
+		return n + ' ' + JSON.stringify(bad);
+	})()`)
+	var n int
+	if _, err := fmt.Sscanf(got, "%d", &n); err != nil || n < 2 {
+		t.Fatalf("measured %q: want two method badges or more", got)
+	}
+	var bad []string
+	if err := json.Unmarshal([]byte(got[len(strconv.Itoa(n))+1:]), &bad); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range bad {
+		t.Errorf("at 360 px: %s, want 12 px or more, the text whole, one width", s)
+	}
+	if w := b.eval(`String(document.documentElement.scrollWidth - innerWidth)`); w != "0" {
+		t.Errorf("at 360 px the page is %s px wider than the screen", w)
+	}
+	b.checkClean()
+}
