@@ -89,6 +89,14 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 			return fromEnv(err)
 		}
 	}
+	// The data directory is this node's alone, for as long as it runs:
+	// a second node started on it stops here, before it reads or writes
+	// anything there.
+	dataLock, err := node.LockDataDir(c.DataDir)
+	if err != nil {
+		return err
+	}
+	defer dataLock.Close()
 	var access *node.AccessLog
 	if c.AccessLog == "on" {
 		lw := logbuf.New(stdout, time.Second)
