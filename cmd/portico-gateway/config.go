@@ -31,6 +31,8 @@ type config struct {
 	ShutdownDrain string
 	// RedisURL may hold a password: like the token, it is never printed.
 	RedisURL string
+	// AdminToken, when set, guards /metrics (see adminToken); never printed.
+	AdminToken string
 	// TLS, when set, has the data plane serve HTTPS itself (see run).
 	TLS cliconf.TLS
 	// RedisTimeout bounds one call to Redis (see redisTimeout).
@@ -64,6 +66,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	cliconf.Register(fs, getenv, c.settings())
 	c.Token = getenv("PORTICO_GATEWAY_TOKEN")
 	c.RedisURL = getenv("PORTICO_GATEWAY_REDIS_URL")
+	c.AdminToken = getenv("PORTICO_GATEWAY_ADMIN_TOKEN")
+	cliconf.SecretVar(fs, &c.AdminToken, "admin-token", "when set, /metrics on --admin-addr answers only requests with Authorization: Bearer and this token (env PORTICO_GATEWAY_ADMIN_TOKEN, preferred); 16 to 256 characters, no spaces; /healthz and /readyz stay open; never logged")
 	cliconf.SecretVar(fs, &c.RedisURL, "redis-url", "Redis shared by the nodes for cluster-wide rate limits and daily quotas, e.g. redis://:password@redis:6379/0 (env PORTICO_GATEWAY_REDIS_URL); empty: each node limits on its own")
 	cliconf.SecretVar(fs, &c.Token, "token", "the node's token from the portal (env PORTICO_GATEWAY_TOKEN, preferred: a flag shows in the process list); never logged")
 }
@@ -74,6 +78,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 func (c *config) envNames() map[string]string {
 	m := cliconf.EnvNames(c.settings())
 	m["redis-url"] = "PORTICO_GATEWAY_REDIS_URL"
+	m["admin-token"] = "PORTICO_GATEWAY_ADMIN_TOKEN"
 	return m
 }
 
@@ -106,6 +111,9 @@ func (c *config) validate() error {
 			return errors.New("invalid --redis-url: use redis://[user:password@]host:port[/db] or rediss://…")
 		}
 	}
+	if _, err := c.adminToken(); err != nil {
+		return err
+	}
 	if err := c.Log.Validate(); err != nil {
 		return err
 	}
@@ -131,6 +139,25 @@ func (c *config) validate() error {
 		return err
 	}
 	return nil
+}
+
+// adminToken is --admin-token without the spaces around it (the newline
+// of the file it was read from): empty, or 16 to 256 printable ASCII
+// characters without spaces, as an Authorization header carries them.
+// The value is never quoted in the error.
+func (c *config) adminToken() (string, error) {
+	v := strings.TrimSpace(c.AdminToken)
+	if v == "" {
+		return "", nil
+	}
+	ok := len(v) >= 16 && len(v) <= 256
+	for i := 0; ok && i < len(v); i++ {
+		ok = v[i] > ' ' && v[i] < 0x7f
+	}
+	if !ok {
+		return "", errors.New("invalid --admin-token: use 16 to 256 printable ASCII characters without spaces (e.g. openssl rand -hex 32)")
+	}
+	return v, nil
 }
 
 // defaultUpstreamDeny is node.DefaultUpstreamDeny as text: the link-local

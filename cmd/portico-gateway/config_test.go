@@ -54,6 +54,8 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"log level flag over env", []string{"--portal", "https://x", "--log-level", "loud"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_LOG_LEVEL", "bad"), `invalid --log-level "loud"`},
 		{"portal from env", nil, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_PORTAL", "ftp://x"), "invalid PORTICO_GATEWAY_PORTAL: use http(s)"},
 		{"redis url from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_REDIS_URL", "http://redis:6379"), "invalid PORTICO_GATEWAY_REDIS_URL: use redis://"},
+		{"short admin token", []string{"--portal", "https://x", "--admin-token", "hunter2"}, env("PORTICO_GATEWAY_TOKEN", "t"), "invalid --admin-token: use 16 to 256"},
+		{"admin token with a space from env", []string{"--portal", "https://x"}, env("PORTICO_GATEWAY_TOKEN", "t", "PORTICO_GATEWAY_ADMIN_TOKEN", "0123456789 abcdef"), "invalid PORTICO_GATEWAY_ADMIN_TOKEN: use 16 to 256"},
 		{"argument", []string{"--portal", "https://x", "extra"}, env("PORTICO_GATEWAY_TOKEN", "t"), "unexpected argument"},
 		{"redis url as an argument", []string{"--portal", "https://x", "redis://default:pw-s3cret@redis:6379"}, env("PORTICO_GATEWAY_TOKEN", "t"), `unexpected argument "redis://default:xxxxx@redis:6379"`},
 	}
@@ -79,10 +81,13 @@ func TestUsageNeverShowsTheToken(t *testing.T) {
 			return "secret-token-value"
 		case "PORTICO_GATEWAY_REDIS_URL":
 			return "redis://:secret-redis-password@redis:6379/0"
+		case "PORTICO_GATEWAY_ADMIN_TOKEN":
+			return "secret-admin-token-value"
 		}
 		return ""
 	}, &out, &out)
-	if !strings.Contains(out.String(), "-token") || !strings.Contains(out.String(), "-redis-url") || strings.Contains(out.String(), "secret-token-value") || strings.Contains(out.String(), "secret-redis-password") {
+	if !strings.Contains(out.String(), "-token") || !strings.Contains(out.String(), "-redis-url") || !strings.Contains(out.String(), "-admin-token") ||
+		strings.Contains(out.String(), "secret-token-value") || strings.Contains(out.String(), "secret-redis-password") || strings.Contains(out.String(), "secret-admin-token-value") {
 		t.Fatalf("usage:\n%s", out.String())
 	}
 }

@@ -110,6 +110,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	redisTimeout, _ := c.redisTimeout()
 	conns, maxBody, _ := c.bounds()
 	deny, _ := c.upstreamDeny()
+	adminToken, _ := c.adminToken()
 	reg := prometheus.NewRegistry()
 	var limiter interface {
 		node.Limiter
@@ -144,7 +145,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		UsageInterval:  usageEvery,
 		Registry:       reg,
 		MaxConnections: conns, MaxRequestBody: maxBody,
-		UpstreamDeny: deny,
+		UpstreamDeny: deny, AdminToken: adminToken,
 	})
 	if err := n.LoadLastKnownGood(); err != nil {
 		log.Error("last-known-good configuration not loaded: waiting for the portal", "err", err)
@@ -166,7 +167,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 	}
 	portal, _ := url.Parse(c.Portal)
 	log.Info("portico-gateway started", "version", buildVersion(), "addr", ln.Addr().String(), "tls", cert != nil, "admin_addr", aln.Addr().String(),
-		"portal", portal.Scheme+"://"+portal.Host, "data", c.DataDir, "ready", n.Ready())
+		"portal", portal.Scheme+"://"+portal.Host, "data", c.DataDir, "ready", n.Ready(), "metrics_token", adminToken != "")
 
 	// The servers and the workers (usage reports, the sync with the
 	// portal) run until ctx ends: after the drain that the stop signal

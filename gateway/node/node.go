@@ -75,6 +75,9 @@ type Options struct {
 	// instance metadata); an empty list denies nothing. The node's own
 	// admin listener is refused in any case.
 	UpstreamDeny []netip.Prefix
+	// AdminToken, when set, is required as Authorization: Bearer on the
+	// admin address's /metrics; /healthz and /readyz stay open.
+	AdminToken string
 }
 
 func (o *Options) defaults() {
