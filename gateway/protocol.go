@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,7 @@ import (
 //	Authorization: Bearer <node token>
 //	Content-Type: application/json
 //	Accept-Encoding: gzip
+//	Portico-Report: <session>-<seq>   (see ReportHeader)
 //
 //	{"type":"hello"|"ack"|"nack"|"poll","version":N,"hash":"…","wait_ms":25000,
 //	 "agent":"portico-gateway 1.0.0","error":"…","quotas":"…",
@@ -79,6 +82,62 @@ type SyncRequest struct {
 	// QuotasNone when it holds none (or asks for them again), and empty
 	// when it takes none (its quotas are counted elsewhere, in Redis).
 	Quotas string `json:"quotas,omitempty"`
+	// Report numbers the request among the node's, from its
+	// ReportHeader (the zero Report when it sent none).
+	Report Report `json:"-"`
+}
+
+// ReportHeader numbers a node's sync requests: "<session>-<seq>", the
+// session a random name the node draws when it starts (8 to 32 lowercase
+// hex digits) and seq its requests' count in that session, from 1. A node
+// sends one request at a time, but one it gave up on may still be in
+// flight at a portal instance when its retry reaches another: the portal
+// stores a node's status only from a report newer than the one stored, so
+// the older request's late write never replaces the newer. It is a header,
+// not a field of the JSON body, so that a node sending it still syncs with
+// a portal that refuses unknown fields (one from before it), which ignores
+// it.
+const ReportHeader = "Portico-Report"
+
+// Report is a node's request number (see ReportHeader).
+type Report struct {
+	Session string
+	Seq     uint64
+}
+
+// String is the header's value.
+func (r Report) String() string { return r.Session + "-" + strconv.FormatUint(r.Seq, 10) }
+
+// Newer reports whether r is newer than stored: of another session (the
+// node restarted), of a higher seq in the same one, or unnumbered (a node
+// from before ReportHeader).
+func (r Report) Newer(stored Report) bool {
+	return r.Seq == 0 || r.Session != stored.Session || r.Seq > stored.Seq
+}
+
+// MaxReportSeq bounds a report's seq, so it fits a signed 64-bit column.
+const MaxReportSeq = 1<<63 - 1
+
+// ParseReport reads a ReportHeader value.
+func ParseReport(v string) (Report, error) {
+	session, seq, ok := strings.Cut(v, "-")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if !ok || len(session) < 8 || len(session) > 32 || !lowerHex(session) || err != nil || n == 0 || n > MaxReportSeq {
+		return Report{}, errors.New(ReportHeader + " must be <session>-<seq>: 8 to 32 lowercase hex digits, a dash and a number from 1")
+	}
+	// A copy: the hub keeps the session, and a header value may share
+	// memory its server reuses for the next request (fiber's net/http
+	// adaptor hands fasthttp's buffers over as strings).
+	return Report{Session: strings.Clone(session), Seq: n}, nil
+}
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // QuotasNone is SyncRequest.Quotas of a node that takes quota counts and
@@ -108,6 +167,9 @@ func (r *SyncRequest) Validate() error {
 	}
 	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 || len(r.Quotas) > MaxQuotaRevision {
 		return errors.New("wait_ms must not be negative, agent at most 200 characters, error at most 2000 and quotas at most 128")
+	}
+	if r.Report.Seq > MaxReportSeq || len(r.Report.Session) > 32 {
+		return errors.New(ReportHeader + " must be <session>-<seq>: 8 to 32 lowercase hex digits, a dash and a number from 1")
 	}
 	if r.Rejected != nil {
 		if r.Rejected.Hash != "" && !validHexHash(r.Rejected.Hash) {

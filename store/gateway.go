@@ -32,6 +32,10 @@ type GatewayNode struct {
 	RejectedVersion int64      `bun:"rejected_version"`
 	RejectedHash    string     `bun:"rejected_hash"`
 	Agent           string     `bun:"agent"`
+	// ReportSession and ReportSeq number the report the status is from
+	// (see RecordGatewayNodeStatus).
+	ReportSession string `bun:"report_session"`
+	ReportSeq     int64  `bun:"report_seq"`
 }
 
 // CreateGatewayNode stores a node. It returns ErrConflict when an active
@@ -93,10 +97,23 @@ type GatewayNodeStatus struct {
 	RejectedVersion int64
 	RejectedHash    string
 	Agent           string
+	// ReportSession and ReportSeq number the node's report (its
+	// Portico-Report header): the session it drew at start, 8 to 32
+	// characters, and its requests' count in it, from 1. Both empty/0
+	// for a node that numbers none.
+	ReportSession string
+	ReportSeq     int64
 }
 
 // RecordGatewayNodeStatus stores the status of the active registration id
-// (a revoked one is left alone), heard now by the database's clock.
+// (a revoked one is left alone), heard now by the database's clock, unless
+// the status stored is from a newer report of the node: one of the same
+// session with a higher seq. A node sends one request at a time, but a
+// request it gave up on may still be written by a slow portal instance
+// after its retry was written by another: the condition is in the UPDATE,
+// so it holds whichever instances write, in whatever order. A report of
+// another session (the node restarted) or unnumbered (ReportSeq 0, a node
+// from before the numbering) is always stored.
 //
 // The last contact is stamped by the database, not by the instance that
 // heard the node: every instance compares it with ClockNow, so the
@@ -111,7 +128,10 @@ func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st Gatewa
 		Set("rejected_version = ?", st.RejectedVersion).
 		Set("rejected_hash = ?", st.RejectedHash).
 		Set("agent = ?", st.Agent).
-		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
+		Set("report_session = ?", st.ReportSession).
+		Set("report_seq = ?", st.ReportSeq).
+		Where("id = ? AND revoked_at IS NULL", id).
+		Where("(? = 0 OR report_session <> ? OR report_seq < ?)", st.ReportSeq, st.ReportSession, st.ReportSeq).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record gateway node status: %w", translate(err))
 	}

@@ -39,12 +39,13 @@ func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (push.Node, 
 }
 
 // RecordNodeStatus stores what the hub knows of a node, on its registration
-// while it is active. The contact is stamped by the database's clock, not
+// while it is active and unless the status stored is from a newer report
+// of the node (see store.RecordGatewayNodeStatus). The contact is stamped by the database's clock, not
 // by s.LastSeen (this instance's clock): the Gateway page of any instance
 // compares it with the database's clock.
 func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
 	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash,
-		LastError: s.LastError, Agent: s.Agent}
+		LastError: s.LastError, Agent: s.Agent, ReportSession: s.Report.Session, ReportSeq: int64(s.Report.Seq)}
 	if s.Rejected != nil {
 		st.RejectedVersion, st.RejectedHash = int64(s.Rejected.Version), s.Rejected.Hash
 	}

@@ -6,6 +6,8 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -156,6 +158,10 @@ type Node struct {
 	// adminAddr is the admin listener's address once ServeAdmin runs: no
 	// upstream connection may reach it.
 	adminAddr atomic.Pointer[netip.AddrPort]
+	// reportSession and reportSeq number the sync requests (see
+	// gateway.ReportHeader): a session drawn at New, a count in it.
+	reportSession string
+	reportSeq     atomic.Uint64
 }
 
 // New returns a node with no configuration; Start loads the last-known-good.
@@ -169,6 +175,9 @@ func New(opts Options) *Node {
 		n.quota, n.sharer = newQuotaShare(), l
 	}
 	n.reqIDs = reqid.New()
+	var session [8]byte
+	rand.Read(session[:]) // never fails (crypto/rand panics instead)
+	n.reportSession = hex.EncodeToString(session[:])
 	return n
 }
 

@@ -257,6 +257,9 @@ func (n *Node) exchange(ctx context.Context, endpoint string, sr gateway.SyncReq
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+n.opts.Token)
 	req.Header.Set("User-Agent", n.opts.Agent)
+	// Every request a new number, a retry too: the portal keeps the
+	// newest report, however late an earlier request is written.
+	req.Header.Set(gateway.ReportHeader, gateway.Report{Session: n.reportSession, Seq: n.reportSeq.Add(1)}.String())
 	resp, err := n.opts.HTTPClient.Do(req)
 	if err != nil {
 		var ue *url.Error

@@ -74,6 +74,12 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			problem(w, http.StatusUnprocessableEntity, err.Error())
 			return
 		}
+		if v := r.Header.Get(gateway.ReportHeader); v != "" {
+			if req.Report, err = gateway.ParseReport(v); err != nil {
+				problem(w, http.StatusBadRequest, err.Error())
+				return
+			}
+		}
 		reply, err := h.Sync(r.Context(), node, req)
 		switch {
 		case errors.Is(err, ErrDisconnected):

@@ -97,6 +97,10 @@ type NodeStatus struct {
 	Quotas string
 	// Waiting is true while a request of the node is held by this hub.
 	Waiting bool
+	// Report numbers the request that reported Applied, LastError,
+	// Rejected, Agent and Quotas (see gateway.ReportHeader): a Recorder
+	// stores a status only over an older one.
+	Report gateway.Report
 }
 
 // Node states shown to admins.
@@ -411,8 +415,17 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 	}
 	s := &e.status
 	s.LastSeen = time.Now()
+	// A request the node sent before the one whose report this hub holds
+	// (it gave the older one up, and its retry arrived first) is served,
+	// but says nothing newer about the node.
+	report := start && req.Report.Newer(s.Report)
 	if start {
 		e.waiting++
+	} else {
+		e.waiting--
+	}
+	if report {
+		s.Report = req.Report
 		s.Applied = gateway.Head{Version: req.Version, Hash: req.Hash}
 		s.Agent = req.Agent
 		s.Quotas = req.Quotas
@@ -421,12 +434,10 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 		if req.Rejected != nil {
 			s.LastError = req.Rejected.Reason
 		}
-	} else {
-		e.waiting--
 	}
 	s.Waiting = e.waiting > 0
 	write := false
-	if start && h.recorder != nil {
+	if report && h.recorder != nil {
 		snapshot := *s
 		e.pending = &snapshot
 		write = !e.writing
@@ -440,7 +451,7 @@ func (h *Hub) record(ctx context.Context, node Node, req *gateway.SyncRequest, s
 	// held request says only that it was still connected (writing this
 	// instance's copy of the report then would undo a newer one the node
 	// made to another instance meanwhile).
-	if start {
+	if report {
 		if write {
 			h.writeStatuses(context.WithoutCancel(ctx), e)
 		}

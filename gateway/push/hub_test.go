@@ -461,3 +461,40 @@ func TestHeldRequestsPerNodeAreBounded(t *testing.T) {
 	}
 	<-other
 }
+
+// A Portico-Report header that is not <session>-<seq> is refused (400)
+// before the node's status is touched; a node that sends none syncs.
+func TestHandlerRefusesABadReportHeader(t *testing.T) {
+	_, hub, states := setup(t)
+	srv := httptest.NewServer(hub.Handler(gatewaytest.Tokens{"tok-a": "node-a"}))
+	defer srv.Close()
+	body := `{"type":"hello","version":` + "1" + `,"hash":"` + states[0].Hash() + `"}`
+	for _, tt := range []struct {
+		report string
+		want   int
+	}{
+		{"", http.StatusOK},
+		{"0123456789abcdef-1", http.StatusOK},
+		{"0123456789abcdef-0", http.StatusBadRequest},
+		{"0123456789ABCDEF-2", http.StatusBadRequest},
+		{"0123-2", http.StatusBadRequest},
+		{"0123456789abcdef-9223372036854775808", http.StatusBadRequest},
+		{"0123456789abcdef--3", http.StatusBadRequest},
+		{"0123456789abcdef", http.StatusBadRequest},
+	} {
+		r, _ := http.NewRequest(http.MethodPost, srv.URL+gateway.SyncPath, strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer tok-a")
+		if tt.report != "" {
+			r.Header.Set(gateway.ReportHeader, tt.report)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s %q: %d %s, want %d", gateway.ReportHeader, tt.report, resp.StatusCode, b, tt.want)
+		}
+	}
+}
