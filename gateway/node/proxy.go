@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"iter"
 	"net"
 	"net/netip"
 	"slices"
@@ -284,6 +285,12 @@ func requestKey(h *fasthttp.RequestHeader) (key []byte, fromAuthorization bool) 
 func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stripAuthorization bool, reqID string, now time.Time, o *outcome) {
 	req := &ctx.Request
 	h := &req.Header
+	// The body is forwarded with its length: the fields of a chunked
+	// body's trailer are dropped, never merged into the header section,
+	// where they would pass none of the checks made on the headers.
+	if hasTrailer(h.Trailers()) {
+		dropTrailer(h)
+	}
 	// The values of the names the client repeats keep their order.
 	var order *headerOrder
 	if o.repeats {
@@ -394,6 +401,10 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		return
 	}
 	rh := &ctx.Response.Header
+	// The answer is sent with its length: its trailer is dropped too.
+	if hasTrailer(rh.Trailers()) {
+		dropTrailer(rh)
+	}
 	// The values of the names the upstream repeats keep their order.
 	var answerOrder *headerOrder
 	if answerMayRepeat(rh) {
@@ -479,6 +490,51 @@ func sameAsCGI(a []byte, b string) bool {
 		}
 	}
 	return true
+}
+
+// trailerHeaders is what dropTrailer needs of a request's or a response's
+// headers.
+type trailerHeaders interface {
+	Trailers() iter.Seq[[]byte]
+	All() iter.Seq2[[]byte, []byte]
+	DelBytes(key []byte)
+	AddBytesKV(key, value []byte)
+}
+
+// hasTrailer reports whether a message has a trailer section, its
+// Trailers (without allocating, unlike dropTrailer).
+func hasTrailer(trailers iter.Seq[[]byte]) bool {
+	for range trailers {
+		return true
+	}
+	return false
+}
+
+// dropTrailer removes the fields of h's trailer section and the Trailer
+// header announcing them, keeping the header section's own fields of the
+// same names. fasthttp's Del of Trailer alone would move the trailer's
+// fields into the header section (RFC 9110 6.5.1 forbids that merge).
+func dropTrailer(h trailerHeaders) {
+	var names [][]byte
+	for name := range h.Trailers() {
+		names = append(names, bytes.Clone(name))
+	}
+	if len(names) == 0 {
+		return
+	}
+	var keep [][2][]byte
+	for k, v := range h.All() {
+		if !bytes.EqualFold(k, []byte(fasthttp.HeaderTrailer)) && slices.ContainsFunc(names, func(n []byte) bool { return bytes.EqualFold(n, k) }) {
+			keep = append(keep, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+		}
+	}
+	for _, n := range names {
+		h.DelBytes(n)
+	}
+	h.DelBytes([]byte(fasthttp.HeaderTrailer))
+	for _, kv := range keep {
+		h.AddBytesKV(kv[0], kv[1])
+	}
 }
 
 // headerEditor is what removeConnectionOptions needs of a request's or a
