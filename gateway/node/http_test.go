@@ -101,3 +101,37 @@ func TestResponseTrailerIsNotMergedIntoTheHeaders(t *testing.T) {
 		t.Errorf("the upstream's trailer is in the answer's headers: %q", answer)
 	}
 }
+
+// A request without Content-Type reaches the upstream without one: the
+// node adds no "application/octet-stream" (fasthttp's client default),
+// which changes what an upstream that sniffs or picks a parser by type
+// reads (RFC 9110 8.3: a recipient may then assume or sniff the type).
+// nginx adds none either. A client's type is forwarded as it is.
+func TestNoContentTypeIsAdded(t *testing.T) {
+	up, got := rawUpstream(t)
+	addr := serveLocal(t, up)
+	for _, tt := range []struct{ head, want string }{
+		{"POST /ledger/v1/x HTTP/1.1\r\nContent-Length: 2\r\n", ""},
+		{"PUT /ledger/v1/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", ""},
+		{"POST /ledger/v1/x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n", "application/json"},
+	} {
+		body := "{}"
+		if strings.Contains(tt.head, "chunked") {
+			body = "2\r\n{}\r\n0\r\n\r\n"
+		}
+		answer := exchange(t, addr, tt.head+"Host: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n"+body)
+		if !strings.HasPrefix(answer, "HTTP/1.1 200") {
+			t.Fatalf("%q: answer %q", tt.head, answer)
+		}
+		s := <-got
+		ct := ""
+		for line := range strings.SplitSeq(s, "\r\n") {
+			if k, v, ok := strings.Cut(line, ": "); ok && strings.EqualFold(k, "Content-Type") {
+				ct = v
+			}
+		}
+		if ct != tt.want || !strings.HasSuffix(s, "\r\n\r\n{}") {
+			t.Errorf("%q: the upstream received Content-Type %q, want %q: %q", tt.head, ct, tt.want, s)
+		}
+	}
+}

@@ -291,6 +291,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	if hasTrailer(h.Trailers()) {
 		dropTrailer(h)
 	}
+	// A request without Content-Type is sent without one: fasthttp's
+	// client would add "application/octet-stream" to one with a body.
+	h.SetNoDefaultContentType(true)
 	// The values of the names the client repeats keep their order.
 	var order *headerOrder
 	if o.repeats {
