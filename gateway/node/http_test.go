@@ -135,3 +135,20 @@ func TestNoContentTypeIsAdded(t *testing.T) {
 		}
 	}
 }
+
+// Upgrades (WebSocket) are not proxied: the node forwards a request
+// without its Upgrade and Connection headers, so an upstream that switches
+// protocols all the same answers what the client did not ask the node
+// for. The node answers 502, not a "101 Switching Protocols" it cannot
+// carry out, which the client would take for a tunnel that never opens.
+func TestUpstreamSwitchingProtocolsIs502(t *testing.T) {
+	up := answeringUpstream(t, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi")
+	addr := serveLocal(t, up)
+	for range 2 {
+		answer := exchange(t, addr, "GET /ledger/v1/ws HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\n"+
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+		if !strings.HasPrefix(answer, "HTTP/1.1 502") || !strings.Contains(answer, "application/problem+json") || !strings.Contains(answer, "not proxied") {
+			t.Errorf("answer to a request the upstream switched protocols for: %q, want a 502 problem saying upgrades are not proxied", answer)
+		}
+	}
+}

@@ -379,6 +379,11 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		up = n.metrics.newUpstream(rt.m)
 	}
 	(*up).Observe(time.Since(sent).Seconds())
+	if err == nil && ctx.Response.StatusCode() == fasthttp.StatusSwitchingProtocols {
+		// The request went without its Upgrade: a 101 is not the
+		// client's to take (fasthttp closes that upstream connection).
+		err = errUpstreamSwitched
+	}
 	if err != nil {
 		ctx.Response.Reset()
 		if clientClose {
@@ -391,6 +396,10 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 			o.reason = "upstream address denied"
 			n.metrics.upstreamErrors.WithLabelValues("denied").Inc()
 			writeProblem(ctx, fasthttp.StatusBadGateway, errUpstreamDenied.Error(), reqID, nil)
+		} else if errors.Is(err, errUpstreamSwitched) {
+			o.reason = "upstream switched protocols"
+			n.metrics.upstreamErrors.WithLabelValues("error").Inc()
+			writeProblem(ctx, fasthttp.StatusBadGateway, errUpstreamSwitched.Error(), reqID, nil)
 		} else if isTimeout(err) {
 			o.reason = "upstream timeout"
 			n.metrics.upstreamErrors.WithLabelValues("timeout").Inc()
@@ -430,6 +439,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	o.upstream = true
 	rt.setLifecycle(rh)
 }
+
+// errUpstreamSwitched is an upstream's "101 Switching Protocols".
+var errUpstreamSwitched = errors.New("the upstream switched protocols: upgrades (WebSocket) are not proxied by the gateway")
 
 // setLifecycle adds the route's Deprecation, Sunset and successor Link
 // headers, if it has them, to an answer.
