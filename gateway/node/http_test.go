@@ -1,8 +1,12 @@
 package node_test
 
 import (
+	"bufio"
+	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +154,102 @@ func TestUpstreamSwitchingProtocolsIs502(t *testing.T) {
 		if !strings.HasPrefix(answer, "HTTP/1.1 502") || !strings.Contains(answer, "application/problem+json") || !strings.Contains(answer, "not proxied") {
 			t.Errorf("answer to a request the upstream switched protocols for: %q, want a 502 problem saying upgrades are not proxied", answer)
 		}
+	}
+}
+
+// Server-sent events reach the client as the upstream sends them: the
+// answer to a request that accepts text/event-stream is not buffered to
+// its end (nginx passes them on too, with X-Accel-Buffering: no). The
+// upstream sends its first event, then waits until the client has read it.
+func TestEventStreamIsNotBuffered(t *testing.T) {
+	read := make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/endless" {
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "data: first\n\n")
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return
+		}
+		if r.URL.Path != "/events" {
+			io.WriteString(w, "ok")
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-read:
+		case <-time.After(5 * time.Second):
+		}
+		io.WriteString(w, "data: second\n\n")
+	}))
+	t.Cleanup(up.Close)
+	t.Cleanup(func() { close(read) })
+	addr := serveLocal(t, up.URL)
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(3 * time.Second))
+	io.WriteString(c, "GET /ledger/v1/events HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
+	br := bufio.NewReader(c)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("no answer while the upstream holds its stream open: %v", err)
+	}
+	body := bufio.NewReader(res.Body)
+	line, err := body.ReadString('\n')
+	if err != nil || line != "data: first\n" {
+		t.Fatalf("first event: %q, %v; want it before the stream ends", line, err)
+	}
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" || res.Header.Get("X-Request-Id") == "" {
+		t.Errorf("answer %d, headers %v", res.StatusCode, res.Header)
+	}
+	read <- struct{}{}
+	rest, err := io.ReadAll(body)
+	if err != nil || string(rest) != "\ndata: second\n\n" {
+		t.Errorf("rest of the stream: %q, %v", rest, err)
+	}
+	// The connection serves the next request.
+	io.WriteString(c, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n")
+	if res, err := http.ReadResponse(br, nil); err != nil || res.StatusCode != 200 {
+		t.Errorf("next request on the connection: %v, %v", res, err)
+	}
+
+	// Nor is an HTTP/1.0 client sent a chunked answer: it gets the events
+	// at the end, with their length.
+	c10, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c10.Close()
+	c10.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c10, "GET /ledger/v1/events HTTP/1.0\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
+	go func() { time.Sleep(100 * time.Millisecond); read <- struct{}{} }()
+	if raw, err := io.ReadAll(c10); err != nil || strings.Contains(strings.ToLower(string(raw)), "transfer-encoding") ||
+		!strings.Contains(string(raw), "\r\nContent-Length: 27\r\n") || !strings.HasSuffix(string(raw), "\r\n\r\ndata: first\n\ndata: second\n\n") {
+		t.Errorf("answer to an HTTP/1.0 client: %q, %v; want the events with their length", raw, err)
+	}
+
+	// A stream is bounded by the route's response timeout (2 s here): cut
+	// there, without its last chunk, so the client sees it incomplete.
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	c2.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c2, "GET /ledger/v1/endless HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
+	res, err = http.ReadResponse(bufio.NewReader(c2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	got, err := io.ReadAll(res.Body)
+	if string(got) != "data: first\n\n" || !errors.Is(err, io.ErrUnexpectedEOF) || time.Since(start) > 4*time.Second {
+		t.Errorf("a stream past the response timeout: %q, %v after %v; want the first event, then an unexpected EOF", got, err, time.Since(start))
 	}
 }

@@ -367,6 +367,12 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		uri.SetScheme("http")
 	}
 
+	// An answer to a request that accepts server-sent events is passed on
+	// as it arrives, not buffered to its end (within the same deadline).
+	// Not to an HTTP/1.0 client: one of unknown length is sent chunked,
+	// which HTTP/1.0 does not know (RFC 9112 6.1).
+	ctx.Response.StreamBody = h.IsHTTP11() && acceptsEventStream(h)
+
 	deadline := now.Add(rt.up.responseTimeout)
 	sent := time.Now()
 	err := rt.up.lb.DoDeadline(req, &ctx.Response, deadline)
@@ -552,6 +558,39 @@ func dropTrailer(h trailerHeaders) {
 	}
 }
 
+// acceptsEventStream reports whether a request's Accept names
+// text/event-stream (an EventSource, an MCP client): its answer is a
+// stream of events the client reads as they come.
+func acceptsEventStream(h *fasthttp.RequestHeader) bool {
+	for _, v := range h.PeekAll(fasthttp.HeaderAccept) {
+		for len(v) > 0 {
+			var t []byte
+			if i := bytes.IndexByte(v, ','); i >= 0 {
+				t, v = v[:i], v[i+1:]
+			} else {
+				t, v = v, nil
+			}
+			if i := bytes.IndexByte(t, ';'); i >= 0 {
+				t = t[:i]
+			}
+			if bytes.EqualFold(bytes.TrimSpace(t), []byte("text/event-stream")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// answerBytes is the length of the answer's body: of a streamed one, its
+// Content-Length, or 0 when it has none (its bytes pass without being
+// held, and are not counted).
+func answerBytes(resp *fasthttp.Response) int {
+	if resp.IsBodyStream() {
+		return max(resp.Header.ContentLength(), 0)
+	}
+	return len(resp.Body())
+}
+
 // headerEditor is what removeConnectionOptions needs of a request's or a
 // response's headers.
 type headerEditor interface {
@@ -711,7 +750,7 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 	}
 	n.metrics.observe(rm, status, elapsed)
 	if o.subscription != "" && !o.refused {
-		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), len(ctx.Response.Body()))
+		n.usage.add(start, o.subscription, o.keyID, o.route, status, elapsed, len(ctx.Request.Body()), answerBytes(&ctx.Response))
 	}
 	if n.opts.AccessLog == nil {
 		return
@@ -724,7 +763,7 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 		path:      b2s(o.path[:o.pathLen]),
 		status:    status,
 		duration:  elapsed,
-		bytes:     len(ctx.Response.Body()),
+		bytes:     answerBytes(&ctx.Response),
 		client:    clientAddr(ctx.RemoteIP()),
 		route:     o.route,
 		keyID:     o.keyID,
