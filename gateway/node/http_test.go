@@ -253,3 +253,26 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 		t.Errorf("a stream past the response timeout: %q, %v after %v; want the first event, then an unexpected EOF", got, err, time.Since(start))
 	}
 }
+
+// Forwarded (RFC 7239) gets the node's element, as X-Forwarded-For gets
+// its hop: the client's elements, then the client as the node saw it.
+// Left as the client sent it, an upstream reading Forwarded (Spring's
+// ForwardedHeaderFilter prefers it to X-Forwarded-*) took the client's
+// forged "for" and "proto" for the node's.
+func TestForwardedGetsTheNodesElement(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL)
+	for _, tt := range []struct{ sent, want string }{
+		{"", `for=127.0.0.1;host="gw:8080";proto=http`},
+		{"Forwarded: for=198.51.100.7;proto=https\r\n", `for=198.51.100.7;proto=https, for=127.0.0.1;host="gw:8080";proto=http`},
+		{"Forwarded: for=198.51.100.7\r\nForwarded: for=203.0.113.9;host=evil\r\n", `for=198.51.100.7, for=203.0.113.9;host=evil, for=127.0.0.1;host="gw:8080";proto=http`},
+	} {
+		answer := exchange(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw:8080\r\nX-API-Key: ptk_k1_secret\r\n"+tt.sent+"Connection: close\r\n\r\n")
+		if !strings.HasPrefix(answer, "HTTP/1.1 200") {
+			t.Fatalf("%q: answer %q", tt.sent, answer)
+		}
+		if got := up.got().header.Values("Forwarded"); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%q: upstream Forwarded %q, want only %q", tt.sent, got, tt.want)
+		}
+	}
+}

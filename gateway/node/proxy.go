@@ -29,6 +29,7 @@ const (
 	headerTeam         = "X-Portico-Team"
 	headerApp          = "X-Portico-App"
 	headerSubscription = "X-Portico-Subscription"
+	headerForwarded    = "Forwarded"
 )
 
 // hopByHop are the headers that concern one connection, not the message
@@ -307,6 +308,14 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		xff = append(xff, p...)
 		xff = append(xff, ", "...)
 	}
+	// So are the client's Forwarded elements (RFC 7239), the node's
+	// element going after them.
+	var fwdStack [256]byte
+	fwd := fwdStack[:0]
+	for _, p := range h.PeekAll(headerForwarded) {
+		fwd = append(fwd, p...)
+		fwd = append(fwd, ", "...)
+	}
 	h.Del(headerAPIKey)
 	if stripAuthorization {
 		h.Del(fasthttp.HeaderAuthorization)
@@ -343,13 +352,15 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	} else {
 		h.SetBytesV("X-Forwarded-For", ip)
 	}
+	proto := "http"
 	if ctx.IsTLS() {
-		setOnly(h, "X-Forwarded-Proto", "https")
-	} else {
-		setOnly(h, "X-Forwarded-Proto", "http")
+		proto = "https"
 	}
+	setOnly(h, "X-Forwarded-Proto", proto)
 	h.Del("X-Forwarded-Host")
 	h.SetBytesV("X-Forwarded-Host", h.Host())
+	h.Del(headerForwarded)
+	h.SetBytesV(headerForwarded, appendForwarded(fwd, ip, h.Host(), proto))
 	if order != nil {
 		order.restore(h)
 	}
@@ -465,7 +476,7 @@ func (rt *route) setLifecycle(rh *fasthttp.ResponseHeader) {
 
 // nodeHeaders are the request headers the node sets: the upstream trusts
 // them.
-var nodeHeaders = []string{headerTeam, headerApp, headerSubscription, headerRequestID, "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"}
+var nodeHeaders = []string{headerTeam, headerApp, headerSubscription, headerRequestID, "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", headerForwarded}
 
 // removeUnderscoreCopies removes the client's headers named as one the node
 // sets with an underscore for a hyphen (X_Portico_Team): CGI-style upstreams
@@ -689,6 +700,30 @@ func pathChar(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// appendForwarded appends the node's Forwarded element (RFC 7239 4) for
+// a client at ip (as appendIP wrote it) that asked for host over proto:
+// for=192.0.2.1;host="api.example.com";proto=https. An IPv6 address and
+// the host are quoted strings (a host's port makes it no token).
+func appendForwarded(dst, ip, host []byte, proto string) []byte {
+	dst = append(dst, "for="...)
+	if bytes.IndexByte(ip, ':') >= 0 {
+		dst = append(dst, `"[`...)
+		dst = append(dst, ip...)
+		dst = append(dst, `]"`...)
+	} else {
+		dst = append(dst, ip...)
+	}
+	dst = append(dst, `;host="`...)
+	for _, c := range host {
+		if c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, c)
+	}
+	dst = append(dst, `";proto=`...)
+	return append(dst, proto...)
 }
 
 // appendIP appends ip as net.IP.String writes it, without allocating.
