@@ -96,6 +96,16 @@ func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 }
 
 func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *outcome, bodyRead bool) {
+	// A request whose Transfer-Encoding is not chunked has a body of a
+	// length that cannot be determined (RFC 9112 6.3): fasthttp drops
+	// "identity" and reads no body, and would serve what follows as a
+	// request of its own. Refused, and its connection closed.
+	if h := &ctx.Request.Header; h.ContentLength() != -1 && hasTransferEncoding(h.RawHeaders()) {
+		o.reason = "invalid framing"
+		ctx.SetConnectionClose()
+		writeProblem(ctx, fasthttp.StatusBadRequest, "the request's Transfer-Encoding is not chunked, so its length is not known (RFC 9112 6.3)", reqID, nil)
+		return
+	}
 	c := n.cfg.Load()
 	if c == nil {
 		o.reason = "no configuration"
@@ -224,6 +234,25 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	if d.Limit > 0 {
 		setRateLimit(&ctx.Response.Header, d)
 	}
+}
+
+// hasTransferEncoding reports whether a raw header block has a
+// Transfer-Encoding field.
+func hasTransferEncoding(raw []byte) bool {
+	const name = "transfer-encoding"
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) > len(name) && line[0]|0x20 == 't' && bytes.EqualFold(line[:len(name)], []byte(name)) &&
+			(line[len(name)] == ':' || line[len(name)] == ' ' || line[len(name)] == '\t') {
+			return true
+		}
+	}
+	return false
 }
 
 // routeOf returns the route serving path, /{api}/v{major}/{rest} (the

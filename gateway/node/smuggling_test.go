@@ -95,3 +95,42 @@ func TestAmbiguousFramingIsNeverForwarded(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// A request whose Transfer-Encoding is not chunked (RFC 9112 6.3: the
+// length of its body cannot be determined) is refused with 400 and its
+// connection closed. fasthttp drops "Transfer-Encoding: identity" and
+// read such a request without a Content-Length as one without a body, so
+// the bytes after its header block were served as a request of their own,
+// which a proxy in front reading the body until the connection closes
+// (as "identity" once meant) had sent as this request's body.
+func TestTransferEncodingOtherThanChunkedIsRefused(t *testing.T) {
+	up, got := rawUpstream(t)
+	addr := serveLocal(t, up)
+	const head = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
+	for _, framing := range []string{
+		"Transfer-Encoding: identity\r\n",
+		"transfer-encoding: IDENTITY\r\n",
+		"Transfer-Encoding: identity\r\nContent-Length: 5\r\n",
+	} {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprint(c, head+framing+"\r\nhelloGET /ledger/v1/smuggled HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n")
+		answers, _ := io.ReadAll(c) // until the node closes
+		c.Close()
+		if !strings.HasPrefix(string(answers), "HTTP/1.1 400 ") || strings.Count(string(answers), "HTTP/1.1 ") != 1 || !strings.Contains(string(answers), "Connection: close") {
+			t.Errorf("%q: answers %q, want one 400 that closes", framing, answers)
+		}
+	drain:
+		for {
+			select {
+			case s := <-got:
+				t.Errorf("%q: the upstream received %q", framing, s)
+			case <-time.After(100 * time.Millisecond):
+				break drain
+			}
+		}
+	}
+}
