@@ -198,7 +198,21 @@ func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
-	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions), nil
+	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions, pgdriver.WithResetSessionFunc(dropClosed)), nil
+}
+
+// dropClosed is called before a pooled connection is used again: one whose
+// backend PostgreSQL ended meanwhile (pg_terminate_backend, a restart or
+// failover, a proxy's idle timeout) is dropped and the query takes another
+// or a new one. Without it, the driver sent the query on the dead
+// connection and returned the server's FATAL "terminating connection due
+// to administrator command": after each such event, every idle connection
+// of every instance failed one request (a 500) before the pool noticed.
+func dropClosed(_ context.Context, cn *pgdriver.Conn) error {
+	if connClosedByServer(cn.Conn()) {
+		return errConnClosed
+	}
+	return nil
 }
 
 // utcSessions sets the session parameter TimeZone to UTC unless the URL's
