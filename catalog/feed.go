@@ -470,13 +470,19 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 
 // Run follows the log until ctx ends: after every wake-up and at least
 // every Poll. Failures are retried with a growing wait (up to 30 s), and an
-// index that lags more than MaxLag says so in the log.
+// index that lags more than MaxLag says so in the log. A wake-up during that
+// wait (a change committed: the database answers again) ends it, though not
+// sooner than Poll after the failed attempt, so that search follows a
+// database back from an outage within a second of its first change, not
+// when the wait ends; the failures are logged once per wait all the same.
 func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 	retry := time.Duration(0)
 	lagging := time.Time{}
+	logged := time.Time{} // when the last failure was logged
 	announced := false
 	for {
 		_, err := f.CatchUp(ctx)
+		failed := time.Now()
 		wait := f.poll
 		switch {
 		case ctx.Err() != nil:
@@ -484,9 +490,12 @@ func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 		case err != nil:
 			retry = min(max(2*retry, f.poll), maxRetry)
 			wait = retry
-			f.log.Error("search index does not follow the index log", "err", err, "retry_in", wait.String())
+			if time.Since(logged) >= retry/2 {
+				logged = time.Now()
+				f.log.Error("search index does not follow the index log", "err", err, "retry_in", wait.String())
+			}
 		default:
-			retry = 0
+			retry, logged = 0, time.Time{}
 		}
 		st := f.Status()
 		if err == nil && !announced {
@@ -503,14 +512,20 @@ func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 			lagging = time.Time{}
 			f.log.Info("search index caught up with the index log", "position", st.Position, "head", st.Head)
 		}
-		woken := wake
-		if retry > 0 {
-			woken = nil // while failing, wait the retry out
-		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-woken:
+		case <-wake:
+			if retry > 0 {
+				// Failing: a wake-up ends the wait, but changes arriving
+				// while the index itself fails (a full disk) retry at
+				// most once a Poll.
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Until(failed.Add(f.poll))):
+				}
+			}
 		case <-time.After(wait):
 		}
 	}

@@ -2,8 +2,10 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -391,4 +393,69 @@ func TestUnfinishedRebuildOfASharedIndexIsDoneAgain(t *testing.T) {
 	if pos, err := s.IndexFeedPosition(ctx, "meili"); err != nil || pos == nil {
 		t.Errorf("position after the holder rebuilt: %v, %v; want one", pos, err)
 	}
+}
+
+// brokenIndex is an embedded index whose writes fail while broken is set
+// (a full disk, a database that answered the feed's reads but not in time).
+type brokenIndex struct {
+	*search.Bleve
+	broken atomic.Bool
+}
+
+func (b *brokenIndex) Apply(ctx context.Context, at search.LogPosition, upserts []search.Document, deletes []string) error {
+	if b.broken.Load() {
+		return errors.New("index unavailable")
+	}
+	return b.Bleve.Apply(ctx, at, upserts, deletes)
+}
+
+// TestFailingFeedCatchesUpOnAWakeUp: after the feed failed for a while
+// (the database down, the index's disk full), the first change once things
+// work again is applied at its wake-up, not when the growing wait between
+// retries (up to 30 s) ends: after a database outage of half a minute,
+// every instance's search stayed up to 30 s behind the database that had
+// come back, while the README promises a change is searchable within a
+// second of its wake-up being missed.
+func TestFailingFeedCatchesUpOnAWakeUp(t *testing.T) {
+	s := storetest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idx := &brokenIndex{Bleve: openIndex(t)}
+	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: quiet(), Poll: 20 * time.Millisecond})
+	if _, err := feed.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	idx.broken.Store(true)
+	if _, err := s.AppendIndexLog(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	wake := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() { defer close(done); feed.Run(ctx, wake) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(3 * time.Second) // failing: the wait between retries has grown past a second
+	st := feed.Status()
+	if st.Err == "" || st.Behind() != 1 {
+		t.Fatalf("status while the index fails: %+v, want failing one entry behind", st)
+	}
+	// Right after a failed attempt: the next one is more than a second away.
+	for last := st.Checked; feed.Status().Checked.Equal(last); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	idx.broken.Store(false)
+	if _, err := s.AppendIndexLog(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	woken := time.Now()
+	wake <- struct{}{}
+	for time.Since(woken) < 5*time.Second {
+		if st := feed.Status(); st.Err == "" && st.Behind() == 0 && st.Position > 0 {
+			if d := time.Since(woken); d > time.Second {
+				t.Fatalf("the feed applied the change %v after its wake-up, want within a second", d.Round(time.Millisecond))
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the feed did not catch up within 5s of its wake-up: %+v", feed.Status())
 }
