@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -88,10 +90,10 @@ func highlightOrder() []string { return []string{fName, fTags, fOps, fSummary, f
 type Bleve struct {
 	dir string
 
-	mu   sync.RWMutex // guards idx: Reset swaps it
-	idx  bleve.Index
-	list *listing   // listing fields of every document, for queries without text
-	docs entryTable // the listing's entries by document of the snapshot last searched
+	mu   sync.RWMutex // guards idx: Reset and reopen swap it
+	idx  bleve.Index  // nil once closed, or while a reopen failed (stale)
+	list *listing     // listing fields of every document, for queries without text
+	docs entryTable   // the listing's entries by document of the snapshot last searched
 	syn  atomic.Pointer[thesaurus]
 
 	// gen counts the changes of the index and of the synonyms, each raised
@@ -100,6 +102,17 @@ type Bleve struct {
 	results *resultCache
 
 	repaired string // what OpenBleve repaired, for the log
+
+	// A write that failed (or panicked) inside the index library may leave
+	// it with more in memory than on disk (scorch takes a batch in before
+	// its persister writes it), or broken: stale marks it to be closed and
+	// opened again from its directory before the next use (reopen). closed
+	// is set by Close (b.mu held); log hears of faults and reopens.
+	stale    atomic.Bool
+	staleErr error // why the last reopen failed (b.mu held)
+	closed   bool
+	log      *slog.Logger
+	panicked atomic.Bool // a panic's stack was logged once
 
 	meaning *Meaning     // nil: the ranking is by words alone
 	queue   meaningQueue // the APIs whose vectors are encoded in the background
@@ -111,16 +124,26 @@ type Bleve struct {
 	// beforeHighlights, when set (tests only), runs after a search and
 	// before its hits' texts are read for highlights.
 	beforeHighlights func()
+	// commitBatch, when set (tests only), writes a batch in place of the
+	// index's Batch: a fault injected there is one of the index library.
+	commitBatch func(*bleve.Batch) error
 }
 
 // BleveOption is an option of OpenBleve.
 type BleveOption func(*bleveOptions)
 
-type bleveOptions struct{ meaning *Meaning }
+type bleveOptions struct {
+	meaning *Meaning
+	log     *slog.Logger
+}
 
 // WithMeaning ranks by meaning too (see Meaning): the index encodes what each API says it does and each query, and
 // blends their cosine into the ranking. The index closes m when it is closed.
 func WithMeaning(m *Meaning) BleveOption { return func(o *bleveOptions) { o.meaning = m } }
+
+// WithLogger sends what the index does by itself (reopening after a failed write) to log; the default is
+// slog.Default().
+func WithLogger(log *slog.Logger) BleveOption { return func(o *bleveOptions) { o.log = log } }
 
 var _ Index = (*Bleve)(nil)
 
@@ -178,32 +201,16 @@ func hasEntries(dir string) bool {
 
 // openBleve opens or creates the index in dir; a panic of the index
 // library on damaged files is returned as an error.
-func openBleve(dir string, o bleveOptions) (b *Bleve, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("open search index %s: %v", dir, r)
-		}
-	}()
-	idx, err := openOrCreate(dir)
+func openBleve(dir string, o bleveOptions) (*Bleve, error) {
+	idx, l, missing, err := openIndex(dir, o.meaning)
 	if err != nil {
 		return nil, err
 	}
-	layout, err := idx.GetInternal([]byte(layoutKey))
-	if err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	log := o.log
+	if log == nil {
+		log = slog.Default()
 	}
-	if string(layout) != layoutVersion {
-		if idx, err = recreate(idx, dir); err != nil {
-			return nil, err
-		}
-	}
-	l, missing, err := loadListing(context.Background(), idx, o.meaning)
-	if err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("open search index %s: %w", dir, err)
-	}
-	b = &Bleve{dir: dir, idx: idx, list: l, results: newResultCache(resultCacheBytes, resultCacheEntries), meaning: o.meaning, stop: make(chan struct{})}
+	b := &Bleve{dir: dir, idx: idx, list: l, results: newResultCache(resultCacheBytes, resultCacheEntries), meaning: o.meaning, stop: make(chan struct{}), log: log}
 	if b.meaning != nil {
 		b.queue.wake = make(chan struct{}, 1)
 		b.queue.add(missing)
@@ -211,6 +218,41 @@ func openBleve(dir string, o bleveOptions) (b *Bleve, err error) {
 		go b.encodeQueued()
 	}
 	return b, nil
+}
+
+// openIndex opens or creates the index in dir (emptied when its layout is
+// older) and reads its listing, with the texts of the entries whose meaning
+// m (nil: none) has not encoded; a panic of the index library on damaged
+// files is returned as an error.
+func openIndex(dir string, m *Meaning) (idx bleve.Index, l *listing, missing map[*entry][]string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if idx != nil {
+				closeIndex(idx)
+			}
+			idx, l, missing, err = nil, nil, nil, fmt.Errorf("open search index %s: %v", dir, r)
+		}
+	}()
+	idx, err = openOrCreate(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	layout, err := idx.GetInternal([]byte(layoutKey))
+	if err != nil {
+		idx.Close()
+		return nil, nil, nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	if string(layout) != layoutVersion {
+		if idx, err = recreate(idx, dir); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	l, missing, err = loadListing(context.Background(), idx, m)
+	if err != nil {
+		idx.Close()
+		return nil, nil, nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	return idx, l, missing, nil
 }
 
 // The layout version of the index, stored inside it. Change it whenever the
@@ -379,36 +421,57 @@ func (b *Bleve) Upsert(ctx context.Context, docs ...Document) error {
 			return err
 		}
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	for len(docs) > 0 {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("upsert into search index: %w", err)
-		}
-		n := min(len(docs), bleveBatchSize)
-		batch := b.idx.NewBatch()
-		texts := make([][]string, n) // what the encoder reads of each, stored in the index too
-		for i, d := range docs[:n] {
-			bd := bleveDoc(d)
-			texts[i] = bd[fMeaning].([]string)
-			if err := batch.Index(d.ID, bd); err != nil {
-				return fmt.Errorf("index api %s: %w", d.ID, err)
+	return b.write("upsert into search index", func() error {
+		for len(docs) > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("upsert into search index: %w", err)
 			}
+			n := min(len(docs), bleveBatchSize)
+			batch := b.idx.NewBatch()
+			texts := make([][]string, n) // what the encoder reads of each, stored in the index too
+			for i, d := range docs[:n] {
+				bd := bleveDoc(d)
+				texts[i] = bd[fMeaning].([]string)
+				if err := batch.Index(d.ID, bd); err != nil {
+					return fmt.Errorf("index api %s: %w", d.ID, err)
+				}
+			}
+			entries := make([]*entry, n)
+			for i, d := range docs[:n] {
+				entries[i] = entryOf(d)
+			}
+			if b.meaning != nil {
+				b.attachMeaning(entries, texts)
+			}
+			if err := b.list.write(func() error { return b.runBatch(batch) }, entries, nil); err != nil {
+				return fmt.Errorf("upsert into search index: %w", err)
+			}
+			b.changed()
+			docs = docs[n:]
 		}
-		entries := make([]*entry, n)
-		for i, d := range docs[:n] {
-			entries[i] = entryOf(d)
-		}
-		if b.meaning != nil {
-			b.attachMeaning(entries, texts)
-		}
-		if err := b.list.write(func() error { return b.idx.Batch(batch) }, entries, nil); err != nil {
-			return fmt.Errorf("upsert into search index: %w", err)
-		}
-		b.changed()
-		docs = docs[n:]
+		return nil
+	})
+}
+
+// write runs fn, which writes to the index, with b.mu read-locked and the
+// index open: one that a failed write left stale is reopened first, and
+// after fn when fn's write failed so (runBatch).
+func (b *Bleve) write(what string, fn func() error) error {
+	if err := b.reopenIfStale(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return nil
+	err := func() error {
+		b.mu.RLock()
+		defer b.mu.RUnlock()
+		if b.idx == nil {
+			return b.unavailable(what)
+		}
+		return fn()
+	}()
+	if err != nil {
+		_ = b.reopenIfStale() // logged; the caller retries the write
+	}
+	return err
 }
 
 func bleveDoc(d Document) map[string]interface{} {
@@ -467,20 +530,100 @@ func bleveDoc(d Document) map[string]interface{} {
 
 // Delete removes the documents with these IDs.
 func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete from search index: %w", err)
 	}
-	batch := b.idx.NewBatch()
-	for _, id := range ids {
-		batch.Delete(id)
+	return b.write("delete from search index", func() error {
+		batch := b.idx.NewBatch()
+		for _, id := range ids {
+			batch.Delete(id)
+		}
+		if err := b.list.write(func() error { return b.runBatch(batch) }, nil, ids); err != nil {
+			return fmt.Errorf("delete from search index: %w", err)
+		}
+		b.changed()
+		return nil
+	})
+}
+
+// runBatch writes batch to the index (b.mu read-locked). When the index
+// library fails or panics (a panic is returned as an error, its stack
+// logged the first time), the index is marked stale: the caller, once it
+// has released b.mu, reopens it (reopenIfStale) and the feed retries.
+func (b *Bleve) runBatch(batch *bleve.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the search index library panicked: %v", r)
+			if b.panicked.CompareAndSwap(false, true) {
+				b.log.Error("the search index library panicked writing a batch: the index is reopened from its directory and the write retried", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}
+		if err != nil {
+			b.stale.Store(true)
+		}
+	}()
+	if b.commitBatch != nil {
+		return b.commitBatch(batch)
 	}
-	if err := b.list.write(func() error { return b.idx.Batch(batch) }, nil, ids); err != nil {
-		return fmt.Errorf("delete from search index: %w", err)
+	return b.idx.Batch(batch)
+}
+
+// reopenIfStale closes the index and opens it again from its directory
+// when a write failed inside the index library (runBatch), or a reopen
+// before failed: the listing is read again from what is on disk, so that
+// searches, the listing and the position the feed reads agree with it.
+// It takes b.mu: searches wait meanwhile, and never see a closed index.
+// It returns an error while the index cannot be opened again.
+func (b *Bleve) reopenIfStale() error {
+	if !b.stale.Load() {
+		return nil
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errors.New("search index is closed")
+	}
+	if !b.stale.Load() {
+		return nil // another caller reopened it meanwhile
+	}
+	if b.idx != nil {
+		closeIndex(b.idx)
+		b.idx = nil
+	}
+	b.docs.reset()
 	b.changed()
+	b.results.clear()
+	idx, l, missing, err := openIndex(b.dir, b.meaning)
+	if err != nil {
+		b.staleErr = err
+		b.log.Error("the search index could not be opened again after a failed write: searches fail until it is", "dir", b.dir, "err", err)
+		return fmt.Errorf("reopen the search index after a failed write: %w", err)
+	}
+	b.idx, b.staleErr = idx, nil
+	b.list.replace(l)
+	b.changed()
+	b.stale.Store(false)
+	if b.meaning != nil {
+		b.queue.add(missing)
+	}
+	b.log.Warn("the search index was reopened from its directory after a failed write", "dir", b.dir, "apis", len(l.byID))
 	return nil
+}
+
+// closeIndex closes idx, which a failed write may have left broken: a
+// panic of the index library is ignored, as is an error.
+func closeIndex(idx bleve.Index) {
+	defer func() { _ = recover() }()
+	_ = idx.Close()
+}
+
+// unavailable is the error of a use of the index while it is closed, or
+// could not be opened again after a failed write (b.mu held).
+func (b *Bleve) unavailable(what string) error {
+	if b.closed || b.staleErr == nil {
+		return fmt.Errorf("%s: index is closed", what)
+	}
+	return fmt.Errorf("%s: the search index could not be opened again after a failed write: %w", what, b.staleErr)
 }
 
 // changed marks a change of what searches find: the results cached before
@@ -494,11 +637,15 @@ func (b *Bleve) Reset(ctx context.Context) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.idx == nil {
+	if b.closed {
 		return errors.New("reset search index: index is closed")
 	}
-	if err := b.idx.Close(); err != nil {
-		return fmt.Errorf("reset search index: %w", err)
+	if b.idx != nil {
+		if b.stale.Load() {
+			closeIndex(b.idx) // a failed write may have broken it: it is removed anyway
+		} else if err := b.idx.Close(); err != nil {
+			return fmt.Errorf("reset search index: %w", err)
+		}
 	}
 	b.idx = nil
 	b.docs.reset()
@@ -508,9 +655,13 @@ func (b *Bleve) Reset(ctx context.Context) error {
 	}
 	idx, err := openOrCreate(b.dir)
 	if err != nil {
+		b.stale.Store(true) // the next use tries again
+		b.staleErr = err
 		return fmt.Errorf("reset search index: %w", err)
 	}
 	b.idx = idx
+	b.stale.Store(false)
+	b.staleErr = nil
 	b.changed()
 	b.results.clear()
 	return nil
@@ -522,7 +673,7 @@ func (b *Bleve) Compact(ctx context.Context) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.idx == nil {
-		return errors.New("compact search index: index is closed")
+		return b.unavailable("compact search index")
 	}
 	adv, err := b.idx.Advanced()
 	if err != nil {
@@ -546,10 +697,14 @@ func (b *Bleve) Close() error {
 	b.background.Wait()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.idx == nil {
+	if b.closed {
 		return nil
 	}
-	err := b.idx.Close()
+	b.closed = true
+	var err error
+	if b.idx != nil {
+		err = b.idx.Close()
+	}
 	b.idx = nil
 	b.docs.reset()
 	b.changed()
@@ -575,7 +730,7 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.idx == nil {
-		return Result{}, errors.New("search: index is closed")
+		return Result{}, b.unavailable("search")
 	}
 	// The generation is read before searching: a change made meanwhile
 	// raises it, so what this search saw of the index before the change is

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -56,10 +55,13 @@ func parseLogPosition(v string) (LogPosition, error) {
 // false when the index has recorded none (it is new, was reset, or was
 // built before positions were kept).
 func (b *Bleve) Position() (position LogPosition, ok bool, err error) {
+	if err := b.reopenIfStale(); err != nil {
+		return position, false, fmt.Errorf("search index position: %w", err)
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.idx == nil {
-		return position, false, errors.New("search index position: index is closed")
+		return position, false, b.unavailable("search index position")
 	}
 	v, err := b.idx.GetInternal([]byte(positionKey))
 	if err != nil {
@@ -87,39 +89,36 @@ func (b *Bleve) Apply(ctx context.Context, position LogPosition, upserts []Docum
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("apply to search index: %w", err)
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	if b.idx == nil {
-		return errors.New("apply to search index: index is closed")
-	}
-	gone := make(map[string]bool, len(deletes))
-	for _, id := range deletes {
-		gone[id] = true
-	}
-	batch := b.idx.NewBatch()
-	entries := make([]*entry, 0, len(upserts))
-	var texts [][]string // what the encoder reads of each entry, as Upsert
-	for _, d := range upserts {
-		if gone[d.ID] {
-			continue
+	return b.write("apply to search index", func() error {
+		gone := make(map[string]bool, len(deletes))
+		for _, id := range deletes {
+			gone[id] = true
 		}
-		bd := bleveDoc(d)
-		if err := batch.Index(d.ID, bd); err != nil {
-			return fmt.Errorf("index api %s: %w", d.ID, err)
+		batch := b.idx.NewBatch()
+		entries := make([]*entry, 0, len(upserts))
+		var texts [][]string // what the encoder reads of each entry, as Upsert
+		for _, d := range upserts {
+			if gone[d.ID] {
+				continue
+			}
+			bd := bleveDoc(d)
+			if err := batch.Index(d.ID, bd); err != nil {
+				return fmt.Errorf("index api %s: %w", d.ID, err)
+			}
+			entries = append(entries, entryOf(d))
+			texts = append(texts, bd[fMeaning].([]string))
 		}
-		entries = append(entries, entryOf(d))
-		texts = append(texts, bd[fMeaning].([]string))
-	}
-	if b.meaning != nil && len(entries) > 0 {
-		b.attachMeaning(entries, texts)
-	}
-	for _, id := range deletes {
-		batch.Delete(id)
-	}
-	batch.SetInternal([]byte(positionKey), []byte(position.String()))
-	if err := b.list.write(func() error { return b.idx.Batch(batch) }, entries, deletes); err != nil {
-		return fmt.Errorf("apply to search index: %w", err)
-	}
-	b.changed()
-	return nil
+		if b.meaning != nil && len(entries) > 0 {
+			b.attachMeaning(entries, texts)
+		}
+		for _, id := range deletes {
+			batch.Delete(id)
+		}
+		batch.SetInternal([]byte(positionKey), []byte(position.String()))
+		if err := b.list.write(func() error { return b.runBatch(batch) }, entries, deletes); err != nil {
+			return fmt.Errorf("apply to search index: %w", err)
+		}
+		b.changed()
+		return nil
+	})
 }

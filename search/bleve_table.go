@@ -180,6 +180,15 @@ func (l *listing) write(fn func() error, es []*entry, gone []string) error {
 	return nil
 }
 
+// replace puts the entries of from (a listing read again from the index)
+// in place of l's.
+func (l *listing) replace(from *listing) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byID = from.byID
+	l.resort()
+}
+
 func (l *listing) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()

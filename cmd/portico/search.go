@@ -73,7 +73,8 @@ const bleveOpenTimeout = 5 * time.Second
 // had to be repaired on opening (an interrupted rebuild, a directory that
 // did not open, see search.OpenBleve), repaired is told what was done: the
 // index is then empty and the feed rebuilds it. log (nil: none) hears what
-// ranking by meaning does in the background.
+// ranking by meaning does in the background, and the embedded index's
+// reopening after a failed write (nil: slog's default logger).
 func openSearch(c *config, repaired func(what string), log *slog.Logger) (search.Index, error) {
 	if c.MeilisearchURL != "" {
 		idx, err := search.NewMeilisearch(c.MeilisearchURL, c.MeilisearchKey, c.MeilisearchIndex)
@@ -87,9 +88,13 @@ func openSearch(c *config, repaired func(what string), log *slog.Logger) (search
 		err error
 	}
 	ch := make(chan opened, 1)
+	var opts []search.BleveOption
+	if log != nil {
+		opts = append(opts, search.WithLogger(log))
+	}
 	go func() {
 		if c.SearchMeaning == "off" {
-			idx, err := search.OpenBleve(c.searchDir())
+			idx, err := search.OpenBleve(c.searchDir(), opts...)
 			ch <- opened{idx, err}
 			return
 		}
@@ -98,7 +103,7 @@ func openSearch(c *config, repaired func(what string), log *slog.Logger) (search
 			ch <- opened{nil, err}
 			return
 		}
-		idx, err := search.OpenBleve(c.searchDir(), search.WithMeaning(m))
+		idx, err := search.OpenBleve(c.searchDir(), append(opts, search.WithMeaning(m))...)
 		if err != nil {
 			m.Close()
 		}
