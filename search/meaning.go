@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"math"
@@ -63,11 +64,32 @@ func keyOf(text string) textKey {
 }
 
 // vectorsHeader starts the vectors file: what wrote it, and with which model. A file with another header is
-// encoded again.
-const vectorsHeader = "portico sentence vectors 1: universal-sentence-encoder-lite int8, 512 float32 per text\n"
+// encoded again, but for one of the first version (vectorsHeaderV1), whose records lack the checksum: it is read and
+// rewritten in this one.
+const vectorsHeader = "portico sentence vectors 2: universal-sentence-encoder-lite int8, 512 float32 per text, crc32c\n"
 
-// recordSize is the size of one record of the vectors file: a text's key and its vector, little-endian.
-const recordSize = len(textKey{}) + 4*encoder.Dim
+// vectorsHeaderV1 started the vectors files written before records had a checksum (recordSizeV1).
+const vectorsHeaderV1 = "portico sentence vectors 1: universal-sentence-encoder-lite int8, 512 float32 per text\n"
+
+// recordSize is the size of one record of the vectors file: a text's key, its vector (little-endian float32) and
+// the CRC-32C (Castagnoli, little-endian) of both, so that a record cut short or damaged (a crash or a full disk
+// while appending, a bad block) is told from a vector and never read as one.
+const recordSize = recordSizeV1 + 4
+
+// recordSizeV1 is the size of a record of the first version: a text's key and its vector, no checksum.
+const recordSizeV1 = len(textKey{}) + 4*encoder.Dim
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// appendRecord appends the record of k and v to buf.
+func appendRecord(buf []byte, k textKey, v []float32) []byte {
+	start := len(buf)
+	buf = append(buf, k[:]...)
+	for _, x := range v {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+	}
+	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf[start:], castagnoli))
+}
 
 // maxVectorsFile bounds what is read of a vectors file (a million texts).
 const maxVectorsFile = 1 << 20 * int64(recordSize)
@@ -95,7 +117,8 @@ func OpenMeaning(path string, log *slog.Logger) (*Meaning, error) {
 }
 
 // load reads the vectors file and opens it for appending. A file that is not a vectors file of this model is
-// replaced; a record cut short (a crash while appending) is dropped.
+// replaced; one of the first version is rewritten in this one; a last record cut short or damaged (a crash or a full
+// disk while appending) is cut, and said so in the log, and its text encoded again when an index needs it.
 func (m *Meaning) load() error {
 	if err := os.MkdirAll(filepath.Dir(m.path), 0o755); err != nil {
 		return fmt.Errorf("open sentence vectors: %w", err)
@@ -108,12 +131,13 @@ func (m *Meaning) load() error {
 		f.Close()
 		return fmt.Errorf("lock sentence vectors: %w", err)
 	}
-	n, err := m.read(f)
+	n, version, err := m.read(f)
 	if err != nil {
 		f.Close()
 		return err
 	}
-	if n < 0 { // not ours, or empty: start it again
+	switch {
+	case n < 0: // not ours, or empty: start it again
 		if err := f.Truncate(0); err != nil {
 			f.Close()
 			return fmt.Errorf("open sentence vectors: %w", err)
@@ -123,9 +147,19 @@ func (m *Meaning) load() error {
 			return fmt.Errorf("open sentence vectors: %w", err)
 		}
 		n = int64(len(vectorsHeader))
-	} else if err := f.Truncate(n); err != nil {
-		f.Close()
-		return fmt.Errorf("open sentence vectors: %w", err)
+	case version == 1:
+		m.file = f
+		if err := m.rewrite(m.rows, m.byKey); err != nil {
+			m.file = nil
+			f.Close()
+			return fmt.Errorf("open sentence vectors: %w", err)
+		}
+		return nil // rewrite left the new file open at its end
+	default:
+		if err := f.Truncate(n); err != nil {
+			f.Close()
+			return fmt.Errorf("open sentence vectors: %w", err)
+		}
 	}
 	if _, err := f.Seek(n, io.SeekStart); err != nil {
 		f.Close()
@@ -135,22 +169,45 @@ func (m *Meaning) load() error {
 	return nil
 }
 
-// read loads the records of f and returns the length of its whole records, -1 when f does not start with the
-// header.
-func (m *Meaning) read(f *os.File) (int64, error) {
+// read loads the records of f and returns the length of its whole, undamaged records (-1 when f does not start with
+// a header of ours) and the version of its header. It stops at the first record cut short or whose checksum does
+// not match, and logs it: the file is cut there.
+func (m *Meaning) read(f *os.File) (int64, int, error) {
 	r := bufio.NewReaderSize(io.LimitReader(f, maxVectorsFile), 1<<16)
-	head := make([]byte, len(vectorsHeader))
-	if _, err := io.ReadFull(r, head); err != nil || string(head) != vectorsHeader {
-		return -1, nil
+	head, err := r.ReadSlice('\n')
+	if err != nil {
+		return -1, 0, nil
+	}
+	version, size := 2, recordSize
+	switch string(head) {
+	case vectorsHeader:
+	case vectorsHeaderV1:
+		version, size = 1, recordSizeV1
+	default:
+		return -1, 0, nil
 	}
 	n := int64(len(head))
-	rec := make([]byte, recordSize)
+	rec := make([]byte, size)
 	for {
-		if _, err := io.ReadFull(r, rec); err != nil {
+		got, err := io.ReadFull(r, rec)
+		if err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return n, nil
+				if got > 0 {
+					m.log.Warn("sentence vectors: a damaged record was cut from the file (cut short, most likely by a crash or a full disk while appending); its text is encoded again",
+						"file", m.path, "offset", n, "bytes", got, "record_bytes", size)
+				}
+				return n, version, nil
 			}
-			return 0, fmt.Errorf("read sentence vectors: %w", err)
+			return 0, 0, fmt.Errorf("read sentence vectors: %w", err)
+		}
+		if version == 2 {
+			body := rec[:recordSizeV1]
+			if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(rec[recordSizeV1:]) {
+				rest, _ := io.Copy(io.Discard, r)
+				m.log.Warn("sentence vectors: a damaged record was cut from the file (its checksum does not match), with what follows it; their texts are encoded again",
+					"file", m.path, "offset", n, "bytes_cut", int64(size)+rest)
+				return n, version, nil
+			}
 		}
 		var k textKey
 		copy(k[:], rec)
@@ -159,7 +216,7 @@ func (m *Meaning) read(f *os.File) (int64, error) {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(rec[len(k)+4*i:]))
 		}
 		m.add(k, v)
-		n += int64(recordSize)
+		n += int64(size)
 	}
 }
 
@@ -258,10 +315,7 @@ func (m *Meaning) keep(keys []textKey, missing []int, vecs [][]float32) error {
 		}
 		m.add(keys[i], vecs[j])
 		if m.file != nil {
-			buf = append(buf, keys[i][:]...)
-			for _, x := range vecs[j] {
-				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
-			}
+			buf = appendRecord(buf, keys[i], vecs[j])
 		}
 	}
 	if m.file != nil && len(buf) > 0 {
@@ -286,46 +340,57 @@ func (m *Meaning) compact(live map[textKey]bool) error {
 	for k, row := range m.byKey {
 		keys[row] = k
 	}
-	var buf []byte
-	buf = append(buf, vectorsHeader...)
 	for old, k := range keys {
 		if !live[k] {
 			continue
 		}
 		byKey[k] = int32(len(rows) / encoder.Dim)
-		v := m.rows[old*encoder.Dim : (old+1)*encoder.Dim]
-		rows = append(rows, v...)
-		buf = append(buf, k[:]...)
-		for _, x := range v {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
-		}
+		rows = append(rows, m.rows[old*encoder.Dim:(old+1)*encoder.Dim]...)
 	}
 	if m.file != nil {
-		// The new file is locked before it takes the old one's place, so that the path is never unlocked.
-		tmp := m.path + ".tmp"
-		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-		if err != nil {
+		if err := m.rewrite(rows, byKey); err != nil {
 			return fmt.Errorf("compact sentence vectors: %w", err)
 		}
-		err = lockFile(f)
-		if err == nil {
-			_, err = f.Write(buf)
-		}
-		if err == nil {
-			err = f.Sync()
-		}
-		if err == nil {
-			err = os.Rename(tmp, m.path)
-		}
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			return fmt.Errorf("compact sentence vectors: %w", err)
-		}
-		m.file.Close()
-		m.file = f
 	}
 	m.rows, m.byKey = rows, byKey
+	return nil
+}
+
+// rewrite replaces the vectors file with one of the given rows, in their order (m.mu held, or m not shared yet):
+// written to a temporary file, locked, synced and renamed into place; m.file is then the new file, open at its end.
+func (m *Meaning) rewrite(rows []float32, byKey map[textKey]int32) error {
+	keys := make([]textKey, len(byKey))
+	for k, row := range byKey {
+		keys[row] = k
+	}
+	buf := make([]byte, 0, len(vectorsHeader)+len(keys)*recordSize)
+	buf = append(buf, vectorsHeader...)
+	for row, k := range keys {
+		buf = appendRecord(buf, k, rows[row*encoder.Dim:(row+1)*encoder.Dim])
+	}
+	// The new file is locked before it takes the old one's place, so that the path is never unlocked.
+	tmp := m.path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	err = lockFile(f)
+	if err == nil {
+		_, err = f.Write(buf)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = os.Rename(tmp, m.path)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	m.file.Close()
+	m.file = f
 	return nil
 }
 
