@@ -85,6 +85,17 @@ type positioned interface {
 	Apply(ctx context.Context, position search.LogPosition, upserts []search.Document, deletes []string) error
 }
 
+// stamped is a shared index that keeps, beside the position the database
+// keeps, the position it applied itself (search.Meilisearch): a database
+// restored from a backup brings back an older position while the index
+// holds what was applied since, and the two no longer match.
+type stamped interface {
+	Stamp(ctx context.Context) (search.LogPosition, bool, error)
+	SetStamp(ctx context.Context, position search.LogPosition) error
+}
+
+var _ stamped = (*search.Meilisearch)(nil)
+
 // marked is an index that records durably that a rebuild is under way, so
 // that one interrupted is done again (search.Bleve's rebuild marker).
 type marked interface {
@@ -94,14 +105,18 @@ type marked interface {
 
 // Feed keeps a search index in step with the database by the index log.
 type Feed struct {
-	store  *store.Store
-	index  search.Index
-	own    positioned // nil for a shared index
-	shared string
-	owner  string
-	log    *slog.Logger
-	maxLag time.Duration
-	poll   time.Duration
+	store *store.Store
+	index search.Index
+	own   positioned // nil for a shared index
+	stamp stamped    // a shared index that keeps its own position too, or nil
+	// matched: the shared index's own position was found to match the
+	// database's since this instance took the feed's lease (f.mu held).
+	matched bool
+	shared  string
+	owner   string
+	log     *slog.Logger
+	maxLag  time.Duration
+	poll    time.Duration
 
 	mu sync.Mutex // one catch-up or rebuild at a time
 
@@ -118,6 +133,8 @@ func NewFeed(s *store.Store, index search.Index, opts FeedOptions) *Feed {
 	f := &Feed{store: s, index: index, shared: opts.Shared, owner: opts.Owner, log: opts.Logger, maxLag: opts.MaxLag, poll: opts.Poll}
 	if own, ok := index.(positioned); ok {
 		f.own = own
+	} else if st, ok := index.(stamped); ok {
+		f.stamp = st
 	}
 	if f.shared == "" {
 		f.shared = "search"
@@ -256,6 +273,7 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if !feeding {
+		f.matched = false
 		f.note(pos, false, h)
 		return 0, nil
 	}
@@ -269,6 +287,11 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		f.log.Warn("the search index is ahead of the database's index log: rebuilding it", "position", pos, "head", h.Head)
 	case pos < h.PrunedThrough:
 		f.log.Warn("the search index is behind what was pruned from the index log: rebuilding it", "position", pos, "pruned_through", h.PrunedThrough)
+	case f.own == nil:
+		rebuild, err = f.unmatched(ctx, pos, h)
+		if err != nil {
+			return 0, err
+		}
 	default:
 		rebuild, err = f.foreign(ctx, at, h)
 		if err != nil {
@@ -290,6 +313,7 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
+	f.matched = true
 	f.note(pos, true, h)
 	applied := 0
 	for h.Head > pos {
@@ -343,6 +367,44 @@ func (f *Feed) foreign(ctx context.Context, at search.LogPosition, h store.Index
 	}
 	f.log.Warn("the search index's position is not an entry of the database's index log (a database restored from a backup, or another database): rebuilding it",
 		"position", at.Entry, "head", h.Head)
+	return true, nil
+}
+
+// unmatched reports whether a shared index's own position (stamped) does
+// not match the database's, pos, checked once each time this instance
+// takes the feed's lease: the index is behind it, ahead of the log, or at
+// an entry the log does not hold as the index saw it. The database was
+// then restored from a backup (portico restore, pg_restore), or is another
+// one, while the index kept what was applied since. An index that has not
+// recorded a position (written before they were kept) is trusted.
+func (f *Feed) unmatched(ctx context.Context, pos int64, h store.IndexLogHead) (bool, error) {
+	if f.stamp == nil || f.matched {
+		return false, nil
+	}
+	at, ok, err := f.stamp.Stamp(ctx)
+	if err != nil || !ok {
+		return false, err
+	}
+	why := ""
+	switch {
+	case at.Entry < pos:
+		why = "behind the database's position in the index log"
+	case at.Entry > h.Head:
+		why = "ahead of the database's index log"
+	case at.Stamp != 0 && at.Entry > h.PrunedThrough:
+		appended, found, err := f.store.IndexLogEntryAt(ctx, at.Entry)
+		if err != nil {
+			return false, err
+		}
+		if !found || stamp(appended) != at.Stamp {
+			why = "at an entry the database's index log does not hold"
+		}
+	}
+	if why == "" {
+		return false, nil
+	}
+	f.log.Warn("the shared search index does not match the database (restored from a backup, or another database): rebuilding it",
+		"index", why, "index_position", at.Entry, "database_position", pos, "head", h.Head)
 	return true, nil
 }
 
@@ -409,6 +471,13 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
 			return err
 		}
 	}
+	if f.stamp != nil {
+		// Before the database's: an index ahead of it by what was
+		// applied last is at an entry of the log, and applies it again.
+		if err := f.stamp.SetStamp(ctx, search.LogPosition{Entry: last.ID, Stamp: stamp(last.CreatedAt)}); err != nil {
+			return err
+		}
+	}
 	return f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last.ID)
 }
 
@@ -460,6 +529,11 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 			return n, m.EndRebuild()
 		}
 		return n, nil
+	}
+	if f.stamp != nil {
+		if err := f.stamp.SetStamp(ctx, search.LogPosition{Entry: h.Head, Stamp: stamp(h.HeadAt)}); err != nil {
+			return n, err
+		}
 	}
 	owner := ""
 	if leased {

@@ -459,3 +459,82 @@ func TestFailingFeedCatchesUpOnAWakeUp(t *testing.T) {
 	}
 	t.Fatalf("the feed did not catch up within 5s of its wake-up: %+v", feed.Status())
 }
+
+// stampedIndex is a shared index that keeps its own log position too, as
+// search.Meilisearch does in an index of its own.
+type stampedIndex struct {
+	*sharedIndex
+	at  search.LogPosition
+	has bool
+}
+
+func (x *stampedIndex) Stamp(context.Context) (search.LogPosition, bool, error) {
+	return x.at, x.has, nil
+}
+
+func (x *stampedIndex) SetStamp(_ context.Context, p search.LogPosition) error {
+	x.at, x.has = p, true
+	return nil
+}
+
+// TestSharedIndexOfARestoredDatabaseIsRebuilt: a shared index (Meilisearch)
+// keeps its position in the database, which a restore brings back from the
+// backup while the index holds what was applied since: the feed finds that
+// the index's own position does not match and rebuilds it, without
+// portico reindex; a restart then rebuilds nothing.
+func TestSharedIndexOfARestoredDatabaseIsRebuilt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, live *store.Store) {
+		ctx := context.Background()
+		shared := &stampedIndex{sharedIndex: &sharedIndex{Index: openIndex(t), written: map[string]int{}}}
+		// The backup's database: the ledger API, fed to the shared index, its position kept in the database.
+		backup := storetest.Open(t, live.Dialect())
+		ledger := newFixture(t, backup).api(t, "ledger", "Ledger", store.VisibilityPublic)
+		fb := catalog.NewFeed(backup, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
+		wb := outbox.New(backup, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fb.Handle}, outbox.Options{Logger: quiet()})
+		if _, err := wb.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fb.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Then the portal went on: the shared index now holds what the backup does not.
+		f := newFixture(t, live)
+		for _, slug := range []string{"one", "two", "three"} {
+			f.api(t, slug, "API "+slug, store.VisibilityPublic)
+		}
+		fa := catalog.NewFeed(live, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		wa := outbox.New(live, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fa.Handle}, outbox.Options{Logger: quiet()})
+		if _, err := wa.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fa.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(t, shared, "api"); len(got) != 3 {
+			t.Fatalf("before the restore: found %v, want the 3 APIs", got)
+		}
+		// The backup is restored and the portal starts: its position is the backup's, the index holds more.
+		restored := catalog.NewFeed(backup, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
+		if _, err := restored.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(t, shared, "api"); len(got) != 0 {
+			t.Errorf("after the restore, the shared index still finds the APIs the backup does not have: %v", got)
+		}
+		if got := names(t, shared, "ledger"); !slices.Equal(got, []string{"Ledger"}) {
+			t.Errorf("after the restore, search finds %v, want [Ledger]", got)
+		}
+		// A restart applies what is new and rebuilds nothing.
+		written := shared.written[catalog.DocumentID(ledger.ID)]
+		if _, err := backup.AppendIndexLog(ctx, ledger.ID); err != nil {
+			t.Fatal(err)
+		}
+		again := catalog.NewFeed(backup, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
+		if n, err := again.CatchUp(ctx); err != nil || n != 1 {
+			t.Errorf("after a restart: applied %d entries (%v), want the 1 new one (no rebuild)", n, err)
+		}
+		if got := shared.written[catalog.DocumentID(ledger.ID)] - written; got != 1 {
+			t.Errorf("after a restart the ledger was written %d more times, want 1", got)
+		}
+	})
+}

@@ -267,6 +267,52 @@ func (m *Meilisearch) Reset(ctx context.Context) error {
 	return nil
 }
 
+// The log position a Meilisearch index has applied is kept in Meilisearch too, beside the one the database keeps
+// (catalog.Feed): a document of a small index of its own, named after the catalog's with stampSuffix. A database
+// restored from a backup (portico restore, pg_restore) brings back the backup's position while the index holds the
+// changes made since; the feed compares the two at start and rebuilds the index when they do not match.
+const stampSuffix = "-portico-position"
+
+// meiliStamp is the document that keeps the position.
+type meiliStamp struct {
+	ID    string `json:"id"`
+	Entry int64  `json:"entry"`
+	Stamp int64  `json:"stamp"`
+}
+
+const stampID = "position"
+
+func (m *Meilisearch) stampIndex() meilisearch.IndexManager {
+	return m.client.Index(m.uid + stampSuffix)
+}
+
+// Stamp returns the index log position the index last recorded it applied (SetStamp); ok is false when it has
+// recorded none (an index older than stamps, or one never fed).
+func (m *Meilisearch) Stamp(ctx context.Context) (position LogPosition, ok bool, err error) {
+	var d meiliStamp
+	if err := m.stampIndex().GetDocument(ctx, stampID, nil, &d); err != nil {
+		var me *meilisearch.Error
+		if errors.As(err, &me) && (me.APIError.Code == meilisearch.APIErrCodeDocumentNotFound || me.APIError.Code == meilisearch.APIErrCodeIndexNotFound) {
+			return position, false, nil
+		}
+		return position, false, fmt.Errorf("meilisearch: read the index's log position: %w", err)
+	}
+	return LogPosition{Entry: d.Entry, Stamp: d.Stamp}, true, nil
+}
+
+// SetStamp records that the index has applied the index log up to position, and waits until it is kept.
+func (m *Meilisearch) SetStamp(ctx context.Context, position LogPosition) error {
+	pk := "id"
+	task, err := m.stampIndex().AddDocuments(ctx, []meiliStamp{{ID: stampID, Entry: position.Entry, Stamp: position.Stamp}}, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	if err != nil {
+		return fmt.Errorf("meilisearch: record the index's log position: %w", err)
+	}
+	if err := m.wait(ctx, task); err != nil {
+		return fmt.Errorf("meilisearch: record the index's log position: %w", err)
+	}
+	return nil
+}
+
 // Close releases the client's idle connections.
 func (m *Meilisearch) Close() error {
 	m.client.Close()

@@ -45,6 +45,7 @@ type fakeMeili struct {
 	docAdds       int              // POST /documents requests
 	docDeletes    int              // POST /documents/delete-batch requests
 	multiSearches int              // POST /multi-search requests
+	stamp         map[string]any   // the document of the index's own log position (its index exists once written)
 }
 
 func newFakeMeili(t *testing.T, uid string) (*fakeMeili, *httptest.Server) {
@@ -85,6 +86,27 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 		f.search(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/multi-search":
 		f.multiSearch(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == prefix+stampSuffix+"/documents":
+		if got := r.URL.Query().Get("primaryKey"); got != "id" {
+			f.t.Errorf("add the position document: primaryKey %q, want id", got)
+		}
+		var docs []map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&docs); err != nil || len(docs) != 1 || docs[0]["id"] != stampID {
+			f.t.Errorf("the position document: got %v (%v), want one with id %q", docs, err, stampID)
+			writeMeiliError(w, http.StatusBadRequest, "malformed_payload", "invalid_request", "bad position document")
+			return
+		}
+		f.stamp = docs[0]
+		f.enqueue(w, "documentAdditionOrUpdate", map[string]any{"receivedDocuments": 1, "indexedDocuments": 1})
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, prefix+stampSuffix+"/documents/"):
+		switch {
+		case f.stamp == nil: // Meilisearch creates an index with its first document
+			writeMeiliError(w, http.StatusNotFound, "index_not_found", "invalid_request", "Index `"+f.uid+stampSuffix+"` not found.")
+		case r.URL.Path != prefix+stampSuffix+"/documents/"+stampID:
+			writeMeiliError(w, http.StatusNotFound, "document_not_found", "invalid_request", "Document not found.")
+		default:
+			writeJSON(w, http.StatusOK, f.stamp)
+		}
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
 		writeMeiliError(w, http.StatusNotFound, "not_found", "invalid_request", "Not found.")
@@ -996,5 +1018,27 @@ func TestMeiliDocKeepsWebhooksApart(t *testing.T) {
 	s := meiliSettings()
 	if i, j := slices.Index(s.SearchableAttributes, mWebhooks), slices.Index(s.SearchableAttributes, mDescription); i != j+1 {
 		t.Errorf("searchable attributes: got %v, want webhooks right after the description", s.SearchableAttributes)
+	}
+}
+
+// TestMeilisearchKeepsItsOwnPosition: the log position the feed records in a Meilisearch index reads back; an index
+// that never recorded one (its position index does not exist yet) has none, without an error.
+func TestMeilisearchKeepsItsOwnPosition(t *testing.T) {
+	ctx := context.Background()
+	_, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if got, ok, err := m.Stamp(ctx); err != nil || ok {
+		t.Errorf("a new index's position: %+v %v %v, want none and no error", got, ok, err)
+	}
+	want := LogPosition{Entry: 41, Stamp: 1796530000123456}
+	if err := m.SetStamp(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := m.Stamp(ctx); err != nil || !ok || got != want {
+		t.Errorf("position read back: %+v %v %v, want %+v", got, ok, err, want)
 	}
 }

@@ -133,7 +133,7 @@ func cmdRestore(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "the previous database is kept as %s: to undo, run portico restore --from %s; delete it once the restore is confirmed\n", kept, kept)
 	}
 	if c.MeilisearchURL != "" {
-		fmt.Fprintln(e.stdout, "the Meilisearch index still holds the previous database's APIs: run portico reindex before starting the portal")
+		fmt.Fprintln(e.stdout, "the next start finds that the Meilisearch index does not match the restored database and rebuilds it")
 	} else {
 		fmt.Fprintln(e.stdout, "the next start rebuilds the search index from the restored database")
 	}
