@@ -134,6 +134,32 @@ func testDeprecateSunsetAfterYear9999(t *testing.T, s *store.Store) {
 	}
 }
 
+// TestAPIDeprecateSunsetAnsweredAsStored checks that a sunset sent with
+// more digits than the database keeps (nanoseconds) is answered as a later
+// read gives it, to the microsecond, not echoed as sent.
+func TestAPIDeprecateSunsetAnsweredAsStored(t *testing.T) {
+	storetest.Each(t, testDeprecateSunsetAnsweredAsStored)
+}
+
+func testDeprecateSunsetAnsweredAsStored(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	base := "/api/v1/apis/pets/versions/1.0.0"
+	day := time.Now().UTC().AddDate(0, 0, 90).Format("2006-01-02")
+	answer := e.call("POST", base+"/deprecate", "maint", map[string]any{"sunset": day + "T00:00:00.123456789Z"}, 200)
+	read := e.call("GET", base, "maint", nil, 200)
+	want := day + "T00:00:00.123456Z"
+	for _, f := range []string{"sunset_at", "deprecated_at"} {
+		if answer[f] != read[f] {
+			t.Errorf("%s: the answer gives %v, a later read %v", f, answer[f], read[f])
+		}
+	}
+	if got := answer["sunset_at"]; got != want {
+		t.Errorf("sunset_at answered %v, want %v (the microsecond the database keeps)", got, want)
+	}
+}
+
 // TestAPILifecycleEveryStateAndAction calls every action on a version in
 // every state through the JSON API: it succeeds exactly where the
 // transition table allows it and is refused with 409 and a reason elsewhere.

@@ -657,6 +657,9 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	if sunset.IsZero() {
 		return apperr.Field("sunset", "Choose the sunset date, when the version will be retired.")
 	}
+	// Kept to the microsecond, as the database keeps it: the answer gives
+	// the sunset a later read gives.
+	sunset = store.Stored(sunset)
 	if sunset.Before(now.Add(s.minNotice)) {
 		return apperr.Field("sunset", fmt.Sprintf("The sunset must give at least %s of notice: %s (UTC) or later.", humanDuration(s.minNotice), earliestSunset(now, s.minNotice).Format("2006-01-02")))
 	}
@@ -684,7 +687,6 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 			return apperr.Field("successor", fmt.Sprintf("The successor must be published; %s is %s.", successor, State(sv.State).Label()))
 		}
 	}
-	sunset = sunset.UTC()
 	v.DeprecatedAt, v.SunsetAt, v.Successor = &now, &sunset, successor
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return s.move(ctx, tx, actor, a, v, t, "sunset "+sunset.Format("2006-01-02")+successorNote(successor))

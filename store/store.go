@@ -59,7 +59,13 @@ const fullDiskBytes = 1 << 20
 // another, so that the times an answer gives for what was just written
 // (created_at, updated_at, decided_at …) are those that reading it back
 // gives, not nanoseconds the database drops.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func Now() time.Time { return Stored(time.Now()) }
+
+// Stored is t as the database keeps it: UTC, to the microsecond. A time
+// taken from outside (a sunset sent with nanoseconds) goes through it where
+// it comes in, so that the answer to the write gives the time a later read
+// gives.
+func Stored(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // Open connects to the database named by databaseURL. An empty URL selects
 // SQLite in dataDir/portico.db; a postgres:// or postgresql:// URL selects
