@@ -283,11 +283,15 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, li
 	return apps, nil
 }
 
-// CreateSubscription inserts sub. It returns ErrConflict when the app has
-// a live (pending or active) subscription to the same API and major.
-func (s *Store) CreateSubscription(ctx context.Context, db bun.IDB, sub *Subscription) error {
-	now := s.now()
-	sub.CreatedAt, sub.UpdatedAt, sub.LockVersion = now, now, 1
+// CreateSubscription inserts sub, created and updated at at: the instant
+// of the operation, which the caller also gives an auto-approved
+// subscription's decided_at, so that one write has one time (a second clock
+// read would put the decision before the creation). It returns ErrConflict
+// when the app has a live (pending or active) subscription to the same API
+// and major.
+func (s *Store) CreateSubscription(ctx context.Context, db bun.IDB, sub *Subscription, at time.Time) error {
+	at = Stored(at)
+	sub.CreatedAt, sub.UpdatedAt, sub.LockVersion = at, at, 1
 	if _, err := db.NewInsert().Model(sub).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create subscription: %w", translate(err))
 	}
@@ -419,9 +423,11 @@ func (s *Store) countHot(ctx context.Context, f SubscriptionFilter) (int, error)
 }
 
 // TransitionSubscription saves sub's new state, decision and end if it is
-// still in state from at the lock version read; otherwise ErrConflict.
-func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Subscription, from string) error {
-	sub.UpdatedAt = s.now()
+// still in state from at the lock version read; otherwise ErrConflict. at
+// is the transition's instant, the decided_at or ended_at the caller set:
+// the row is updated at that same time.
+func (s *Store) TransitionSubscription(ctx context.Context, db bun.IDB, sub *Subscription, from string, at time.Time) error {
+	sub.UpdatedAt = Stored(at)
 	res, err := db.NewUpdate().Model(sub).
 		Column("state", "reason", "decided_by", "decided_at", "ended_at", "updated_at").
 		Set("lock_version = lock_version + 1").

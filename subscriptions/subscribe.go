@@ -229,12 +229,14 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 			return apperr.Field("plan", fmt.Sprintf("The plan %s was closed to new subscriptions meanwhile.", store.Isolate(locked.Name)))
 		}
 		*plan = *locked
+		// One instant for the whole write: an auto-approved subscription
+		// is decided when it is created.
+		now := store.Stored(s.now())
 		sub.State, sub.DecidedAt = string(Pending), nil
 		if plan.Approval == ApprovalAuto {
-			now := s.now().UTC()
 			sub.State, sub.DecidedAt = string(Active), &now
 		}
-		if err := s.store.CreateSubscription(ctx, tx, sub); err != nil {
+		if err := s.store.CreateSubscription(ctx, tx, sub, now); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose); err != nil {
@@ -435,7 +437,7 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 	// A failed decision leaves the caller's copy as it was, all of it: the
 	// state, who decided and when, the end, the reason and the version.
 	saved := *sub
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	sub.State = string(t.To)
 	if needsReason {
 		sub.Reason = reason
@@ -447,7 +449,7 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 		sub.EndedAt = &now
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.TransitionSubscription(ctx, tx, sub, from); err != nil {
+		if err := s.store.TransitionSubscription(ctx, tx, sub, from, now); err != nil {
 			return err
 		}
 		if t.To != Active {
