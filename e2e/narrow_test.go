@@ -352,3 +352,64 @@ func TestMethodBadgesReadable(t *testing.T) {
 	}
 	b.checkClean()
 }
+
+// focusedFadeJS focuses the last control of the first box sel selects
+// that scrolls sideways, as a keyboard would reach it, and describes the
+// box then: its mask, and how far into the fade at its right edge (2.5rem)
+// the control's right side lies, in px.
+func focusedFadeJS(sel string) string {
+	return `(() => {
+	const w = [...document.querySelectorAll(` + strconv.Quote(sel) + `)].find(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1);
+	if (!w) return 'no box that scrolls';
+	const cs = [...w.querySelectorAll('a[href], button, input, select, summary')].filter(c => c.checkVisibility());
+	const c = cs[cs.length - 1];
+	c.focus({focusVisible: true});
+	const r = w.getBoundingClientRect(), cr = c.getBoundingClientRect();
+	return JSON.stringify({control: c.textContent.trim().slice(0, 30) || c.name, mask: getComputedStyle(w).maskImage,
+		into: Math.max(0, Math.round(cr.right - (r.right - 40)))});
+})()`
+}
+
+// TestFocusedControlNotFaded: on phones, a control of a table or of a row
+// of tabs that scrolls sideways, once focused, is not drawn under the fade
+// that shows the box goes on: the box drops its fade while a control in it
+// has focus, so the control and its focus ring show whole, and fades
+// again when the focus leaves.
+func TestFocusedControlNotFaded(t *testing.T) {
+	p, _ := tablesPortal(t)
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{360, 414} {
+		b.screen(width, 800)
+		for _, c := range []struct{ path, sel string }{
+			{"/teams/commerce", ".table-wrap"},
+			{"/apis/nexmo-sms/subscribers", ".table-wrap"},
+			{"/apis/nexmo-sms", ".tabs"},
+		} {
+			b.visit(p.url + c.path)
+			b.frames()
+			got := b.eval(focusedFadeJS(c.sel))
+			var f struct {
+				Control string
+				Mask    string
+				Into    int
+			}
+			if err := json.Unmarshal([]byte(got), &f); err != nil {
+				t.Fatalf("%s at %d px: %s", c.path, width, got)
+			}
+			b.frames()
+			// The mask once the box has drawn the focus.
+			f.Mask = b.eval(`getComputedStyle(document.activeElement.closest(` + strconv.Quote(c.sel) + `)).maskImage`)
+			if f.Mask != "none" {
+				t.Errorf("%s at %d px: %q focused in a %s that scrolls, %d px into its right fade: mask %s, want none while a control in it has focus",
+					c.path, width, f.Control, c.sel, f.Into, f.Mask)
+			}
+			b.eval(`(document.activeElement.blur(), '')`)
+			b.frames()
+			if got := b.fades(c.sel); len(got) == 0 || !got[0].Scrolls || got[0].Right == 0 && got[0].Left == 0 {
+				t.Errorf("%s at %d px: after the focus left, the %s shows no fade: %+v", c.path, width, c.sel, got)
+			}
+		}
+	}
+	b.checkClean()
+}
