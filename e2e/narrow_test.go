@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -409,6 +410,73 @@ func TestFocusedControlNotFaded(t *testing.T) {
 			if got := b.fades(c.sel); len(got) == 0 || !got[0].Scrolls || got[0].Right == 0 && got[0].Left == 0 {
 				t.Errorf("%s at %d px: after the focus left, the %s shows no fade: %+v", c.path, width, c.sel, got)
 			}
+		}
+	}
+	b.checkClean()
+}
+
+// everyMethodSpec has one operation of each HTTP method, OPTIONS and
+// DELETE, the longest names, among them.
+const everyMethodSpec = `openapi: 3.0.3
+info: {title: Methods, version: 1.0.0}
+paths:
+  /things:
+    get: {operationId: getThings, responses: {"200": {description: ok}}}
+    put: {operationId: putThings, responses: {"200": {description: ok}}}
+    post: {operationId: postThings, responses: {"200": {description: ok}}}
+    delete: {operationId: deleteThings, responses: {"200": {description: ok}}}
+    options: {operationId: optionsThings, responses: {"200": {description: ok}}}
+    head: {operationId: headThings, responses: {"200": {description: ok}}}
+    patch: {operationId: patchThings, responses: {"200": {description: ok}}}
+    trace: {operationId: traceThings, responses: {"200": {description: ok}}}
+`
+
+// TestMethodBadgesFitTheLongestMethod: at phone and desktop widths every
+// method badge of a version's page, OPTIONS and DELETE included, has the
+// same width to the fraction of a pixel, and its text fits inside its
+// padding: the column of badges is as wide as the longest method needs.
+func TestMethodBadgesFitTheLongestMethod(t *testing.T) {
+	p := startPortal(t)
+	p.publishData(t, "commerce", "methods", "Methods", []byte(everyMethodSpec))
+	b := newBrowser(t)
+	b.login(p, "admin")
+	for _, width := range []int64{360, 414, 1280} {
+		b.screen(width, 800)
+		b.visit(p.url + "/apis/methods/versions/1.0.0")
+		got := b.eval(`(() => {
+			document.querySelectorAll('#main details').forEach(d => d.open = true);
+			const out = {methods: [], widths: [], bad: []};
+			for (const e of document.querySelectorAll('#main .method')) {
+				if (!e.checkVisibility()) continue;
+				const s = getComputedStyle(e), box = e.getBoundingClientRect();
+				const range = document.createRange();
+				range.selectNodeContents(e);
+				const text = range.getBoundingClientRect().width;
+				const room = box.width - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+				out.methods.push(e.textContent.trim());
+				if (!out.widths.includes(box.width)) out.widths.push(box.width);
+				if (text > room + 0.01) out.bad.push(e.textContent.trim() + ': text ' + text + ' px in ' + room + ' px between the paddings');
+			}
+			return JSON.stringify(out);
+		})()`)
+		var m struct {
+			Methods []string
+			Widths  []float64
+			Bad     []string
+		}
+		if err := json.Unmarshal([]byte(got), &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"OPTIONS", "DELETE", "GET"} {
+			if !slices.Contains(m.Methods, want) {
+				t.Fatalf("at %d px: badges %v, want %s among them", width, m.Methods, want)
+			}
+		}
+		if len(m.Widths) != 1 {
+			t.Errorf("at %d px: method badges %v px wide, want one width", width, m.Widths)
+		}
+		for _, s := range m.Bad {
+			t.Errorf("at %d px: %s", width, s)
 		}
 	}
 	b.checkClean()
