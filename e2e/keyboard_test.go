@@ -136,7 +136,8 @@ func TestEscapeClosesMenus(t *testing.T) {
 
 // TestReferenceShowsFocus tabs through the interactive reference (Scalar)
 // on a phone and on a desktop: every control the keyboard reaches in it
-// shows a focus ring, and its Download buttons show Portico's, whole.
+// shows a focus ring, and its Download buttons and the links of the
+// description's contact (in a row that scrolls) show one whole.
 func TestReferenceShowsFocus(t *testing.T) {
 	p := startPortal(t)
 	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
@@ -147,7 +148,7 @@ func TestReferenceShowsFocus(t *testing.T) {
 		b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0/reference")
 		b.poll(`document.querySelector("#api-reference").innerText.includes("Send an SMS")`)
 		b.eval(`(document.querySelector('#api-reference').scrollIntoView(), document.activeElement.blur(), '')`)
-		seen, downloads := map[string]bool{}, 0
+		seen, downloads, contacts := map[string]bool{}, 0, 0
 		for range 80 {
 			got := b.tab()
 			if b.eval(`String(document.querySelector('#api-reference').contains(document.activeElement))`) != "true" {
@@ -160,15 +161,25 @@ func TestReferenceShowsFocus(t *testing.T) {
 			if strings.Contains(got, "Download") {
 				downloads++
 			}
+			// The links of the description's contact: its email and URL.
+			href := b.eval(`document.activeElement.getAttribute('href') || ''`)
+			contact := href == "mailto:devrel@vonage.com" || href == "https://developer.nexmo.com/"
+			if contact {
+				contacts++
+				got += " (" + href + ")"
+			}
 			ring := b.eval(focusRingJS)
 			if ring == "none" {
 				t.Errorf("reference at %d px: %s: no focus ring", width, got)
-			} else if ring != "" && strings.Contains(got, "Download") {
+			} else if ring != "" && (strings.Contains(got, "Download") || contact) {
 				t.Errorf("reference at %d px: %s: focus ring %s", width, got, ring)
 			}
 		}
 		if downloads == 0 {
 			t.Errorf("reference at %d px: the keyboard reached no Download button", width)
+		}
+		if contacts != 2 {
+			t.Errorf("reference at %d px: the keyboard reached %d links of the contact, want its email and URL", width, contacts)
 		}
 	}
 	b.checkClean("script-src eval")

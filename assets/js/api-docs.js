@@ -36,6 +36,9 @@
     // Scalar takes the outline off its Download buttons and marks their focus with a faint grey box only: they get
     // Portico's focus ring, as every other control of the page.
     ".download-button:focus-visible { outline: 2px solid #4f46e5 !important; outline-offset: 2px !important; }",
+    // The links of the description's contact (email, URL) sit in a row that scrolls sideways, which cut Scalar's ring
+    // drawn outside them: Portico's ring is drawn inside their box, whole.
+    ".section-header-wrapper .custom-scroll a:focus-visible { outline: 2px solid #4f46e5 !important; outline-offset: -2px !important; }",
   ].join("\n");
 
   // tryIt is false when the page says "Test Request" cannot reach the API (data-try-it="off": its description declares no
