@@ -480,8 +480,9 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 	}
 	r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: actor.ID, Note: note}
 	var remember func()
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.move(ctx, tx, actor, a, v, t, ""); err != nil {
+		if err := s.move(ctx, tx, actor, a, v, t, "", now); err != nil {
 			return err
 		}
 		if err := s.store.CreateRequest(ctx, tx, r); err != nil {
@@ -528,11 +529,12 @@ func (s *Service) Withdraw(ctx context.Context, actor *store.User, r *store.Publ
 	if !d.Withdraw {
 		return apperr.Denied("Only the requester can withdraw a publication request; reviewers reject it with a reason.")
 	}
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.DecideRequest(ctx, tx, r, store.RequestWithdrawn, &actor.ID, "", false); err != nil {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestWithdrawn, &actor.ID, "", false, now); err != nil {
 			return err
 		}
-		return s.move(ctx, tx, actor, a, v, t, "withdrawn")
+		return s.move(ctx, tx, actor, a, v, t, "withdrawn", now)
 	})
 	return conflictMessage(err, v)
 }
@@ -558,11 +560,12 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 	if err != nil {
 		return err
 	}
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.DecideRequest(ctx, tx, r, store.RequestRejected, &actor.ID, reason, false); err != nil {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestRejected, &actor.ID, reason, false, now); err != nil {
 			return err
 		}
-		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
+		if err := s.move(ctx, tx, actor, a, v, t, reason, now); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("%s rejected %s %s: %s", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version), store.Isolate(reason))
@@ -611,7 +614,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	v.PublishedAt = &now
 	reason := strings.TrimSpace(comment)
 	if overridden {
@@ -635,10 +638,10 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		if !sameVersion(base, rv.Base) {
 			return &TransitionError{Action: Approve, From: InReview, Reason: fmt.Sprintf("The version that %s is compared with changed while it was reviewed (it is now %s, after another decision): read the review again before deciding.", v.Version, versionName(base))}
 		}
-		if err := s.store.DecideRequest(ctx, tx, r, store.RequestApproved, &actor.ID, strings.TrimSpace(comment), overridden); err != nil {
+		if err := s.store.DecideRequest(ctx, tx, r, store.RequestApproved, &actor.ID, strings.TrimSpace(comment), overridden, now); err != nil {
 			return err
 		}
-		if err := s.move(ctx, tx, actor, a, v, t, reason); err != nil {
+		if err := s.move(ctx, tx, actor, a, v, t, reason, now); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("%s approved %s %s: it is published.", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version))
@@ -653,7 +656,7 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	if sunset.IsZero() {
 		return apperr.Field("sunset", "Choose the sunset date, when the version will be retired.")
 	}
@@ -689,7 +692,7 @@ func (s *Service) Deprecate(ctx context.Context, actor *store.User, a *store.API
 	}
 	v.DeprecatedAt, v.SunsetAt, v.Successor = &now, &sunset, successor
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.move(ctx, tx, actor, a, v, t, "sunset "+sunset.Format("2006-01-02")+successorNote(successor))
+		return s.move(ctx, tx, actor, a, v, t, "sunset "+sunset.Format("2006-01-02")+successorNote(successor), now)
 	})
 	return conflictMessage(err, v)
 }
@@ -707,12 +710,13 @@ func (s *Service) Undeprecate(ctx context.Context, actor *store.User, a *store.A
 	if err != nil {
 		return err
 	}
-	if v.SunsetAt != nil && !s.now().Before(*v.SunsetAt) {
+	now := store.Stored(s.now())
+	if v.SunsetAt != nil && !now.Before(*v.SunsetAt) {
 		return &TransitionError{Action: Undeprecate, From: Deprecated, Reason: "The sunset date has passed; the version can only be retired."}
 	}
 	v.DeprecatedAt, v.SunsetAt, v.Successor = nil, nil, ""
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.move(ctx, tx, actor, a, v, t, "")
+		return s.move(ctx, tx, actor, a, v, t, "", now)
 	})
 	return conflictMessage(err, v)
 }
@@ -723,10 +727,10 @@ func (s *Service) Retire(ctx context.Context, actor *store.User, a *store.API, v
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	v.RetiredAt = &now
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.move(ctx, tx, actor, a, v, t, "")
+		return s.move(ctx, tx, actor, a, v, t, "", now)
 	})
 	return conflictMessage(err, v)
 }
@@ -747,10 +751,10 @@ func (s *Service) Import(ctx context.Context, actor *store.User, a *store.API, v
 			return &TransitionError{Action: Import, From: Draft, Reason: fmt.Sprintf("Version %s has %d validation or lint error(s), and this portal publishes no description with errors (--spec-validation=block).", v.Version, errs)}
 		}
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	v.PublishedAt = &now
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.move(ctx, tx, actor, a, v, t, "imported without review")
+		return s.move(ctx, tx, actor, a, v, t, "imported without review", now)
 	})
 	return conflictMessage(err, v)
 }
@@ -816,7 +820,7 @@ func (s *Service) RetireDue(ctx context.Context) (int, error) {
 		}
 		v.RetiredAt = &now
 		err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return s.move(ctx, tx, nil, a, v, t, "sunset reached")
+			return s.move(ctx, tx, nil, a, v, t, "sunset reached", now)
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue // someone acted on it meanwhile
@@ -859,10 +863,10 @@ func (s *Service) require(ctx context.Context, actor *store.User, team, act stri
 
 // move applies a transition inside tx: the state change under optimistic
 // lock, the audit record and the search re-index.
-func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string) error {
+func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string, at time.Time) error {
 	from := v.State
 	v.State = string(t.To)
-	if err := s.store.TransitionVersion(ctx, tx, v, from); err != nil {
+	if err := s.store.TransitionVersion(ctx, tx, v, from, at); err != nil {
 		v.State = from
 		return err
 	}

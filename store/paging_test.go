@@ -47,7 +47,7 @@ func TestListPages(t *testing.T) {
 						t.Fatal(err)
 					}
 					if i < 2 {
-						if err := s.DecideRequest(ctx, db, r, store.RequestRejected, &u.ID, "no", false); err != nil {
+						if err := s.DecideRequest(ctx, db, r, store.RequestRejected, &u.ID, "no", false, store.Now()); err != nil {
 							t.Fatal(err)
 						}
 					}

@@ -150,10 +150,12 @@ func (f RequestFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.Order("r.id DESC").Limit(int64(limit))
 }
 
-// DecideRequest closes an open request with a decision. It returns
-// ErrConflict when the request is no longer open.
-func (s *Store) DecideRequest(ctx context.Context, db bun.IDB, r *PublicationRequest, state string, by *int64, comment string, override bool) error {
-	now := s.now()
+// DecideRequest closes an open request with a decision taken at at, the
+// instant the caller also gives the version's transition (an approval is
+// when the version is published). It returns ErrConflict when the request
+// is no longer open.
+func (s *Store) DecideRequest(ctx context.Context, db bun.IDB, r *PublicationRequest, state string, by *int64, comment string, override bool, at time.Time) error {
+	now := Stored(at)
 	res, err := db.NewUpdate().Model((*PublicationRequest)(nil)).
 		Set("state = ?", state).Set("decided_at = ?", now).Set("decided_by = ?", by).
 		Set("decision_comment = ?", comment).Set("override = ?", override).

@@ -182,9 +182,11 @@ func (s *Store) UpdateDraftSpec(ctx context.Context, db bun.IDB, v *APIVersion) 
 // TransitionVersion moves v from state from to v.State, saving its lifecycle
 // timestamps, if nobody changed it since it was read; otherwise it returns
 // ErrConflict. This is the optimistic lock that makes concurrent actions on
-// one version end in exactly one transition.
-func (s *Store) TransitionVersion(ctx context.Context, db bun.IDB, v *APIVersion, from string) error {
-	v.UpdatedAt = s.now()
+// one version end in exactly one transition. at is the transition's
+// instant, the published_at, deprecated_at or retired_at the caller set:
+// the row is updated at that same time.
+func (s *Store) TransitionVersion(ctx context.Context, db bun.IDB, v *APIVersion, from string, at time.Time) error {
+	v.UpdatedAt = Stored(at)
 	res, err := db.NewUpdate().Model(v).
 		Column("state", "updated_at", "published_at", "deprecated_at", "sunset_at", "successor", "retired_at").
 		Set("lock_version = lock_version + 1").
