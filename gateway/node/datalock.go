@@ -64,7 +64,7 @@ func LockDataDir(dir string) (*DataDirLock, error) {
 		}
 		return nil, inUse
 	}
-	if err := f.Truncate(0); err == nil {
+	if err = f.Truncate(0); err == nil {
 		_, err = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	if err != nil {
