@@ -253,3 +253,42 @@ func deadTarget(t *testing.T) string {
 	}
 	return fmt.Sprintf("http://127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }
+
+// answerOK is a raw upstream's answer: 200 with a body of 2 bytes.
+const answerOK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+// rawUpstream is an upstream on a bare TCP listener, for what an
+// httptest server would hide or refuse: it reads each request in one read
+// (the node writes one at a time), sends its bytes on got as it read them
+// (up to 64 unread), and writes answer as it is, keeping the connection.
+func rawUpstream(t *testing.T, answer string) (url string, got <-chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	received := make(chan string, 64)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				for {
+					c.SetDeadline(time.Now().Add(2 * time.Second))
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					received <- string(buf[:n])
+					io.WriteString(c, answer)
+				}
+			}(c)
+		}
+	}()
+	return "http://" + ln.Addr().String(), received
+}

@@ -12,37 +12,6 @@ import (
 	"time"
 )
 
-// answeringUpstream is an upstream that reads each request (one read per
-// request) and writes answer as it is, keeping the connection.
-func answeringUpstream(t *testing.T, answer string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				for {
-					c.SetDeadline(time.Now().Add(2 * time.Second))
-					if _, err := c.Read(buf); err != nil {
-						return
-					}
-					io.WriteString(c, answer)
-				}
-			}(c)
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 // exchange sends req on a new connection and returns all the node wrote
 // until it closed (req asks it to).
 func exchange(t *testing.T, addr, req string) string {
@@ -68,7 +37,7 @@ func exchange(t *testing.T, addr, req string) string {
 // "X_Portico_Team" reached the upstream, which a CGI-style upstream reads
 // as the team the node sets.
 func TestRequestTrailerIsNotForwarded(t *testing.T) {
-	up, got := rawUpstream(t)
+	up, got := rawUpstream(t, answerOK)
 	addr := serveLocal(t, up)
 	// The second also sends X-Sig in its header section, which is kept.
 	for _, announce := range []string{"", "Trailer: X-Sig, X_Portico_Team\r\nX-Sig: upfront\r\n"} {
@@ -95,7 +64,7 @@ func TestRequestTrailerIsNotForwarded(t *testing.T) {
 // An upstream's trailer fields are not merged into the answer's header
 // section either: the node sends the answer with its length, without them.
 func TestResponseTrailerIsNotMergedIntoTheHeaders(t *testing.T) {
-	up := answeringUpstream(t, "HTTP/1.1 200 OK\r\nTrailer: X-Checksum\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Checksum: abc\r\n\r\n")
+	up, _ := rawUpstream(t, "HTTP/1.1 200 OK\r\nTrailer: X-Checksum\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Checksum: abc\r\n\r\n")
 	addr := serveLocal(t, up)
 	answer := exchange(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n")
 	if !strings.HasPrefix(answer, "HTTP/1.1 200") || !strings.HasSuffix(answer, "\r\n\r\nok") {
@@ -112,7 +81,7 @@ func TestResponseTrailerIsNotMergedIntoTheHeaders(t *testing.T) {
 // reads (RFC 9110 8.3: a recipient may then assume or sniff the type).
 // nginx adds none either. A client's type is forwarded as it is.
 func TestNoContentTypeIsAdded(t *testing.T) {
-	up, got := rawUpstream(t)
+	up, got := rawUpstream(t, answerOK)
 	addr := serveLocal(t, up)
 	for _, tt := range []struct{ head, want string }{
 		{"POST /ledger/v1/x HTTP/1.1\r\nContent-Length: 2\r\n", ""},
@@ -146,7 +115,7 @@ func TestNoContentTypeIsAdded(t *testing.T) {
 // for. The node answers 502, not a "101 Switching Protocols" it cannot
 // carry out, which the client would take for a tunnel that never opens.
 func TestUpstreamSwitchingProtocolsIs502(t *testing.T) {
-	up := answeringUpstream(t, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi")
+	up, _ := rawUpstream(t, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi")
 	addr := serveLocal(t, up)
 	for range 2 {
 		answer := exchange(t, addr, "GET /ledger/v1/ws HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\n"+

@@ -9,40 +9,6 @@ import (
 	"time"
 )
 
-// rawUpstream is an upstream that records the bytes of each request it
-// reads (one read per connection) and answers 200, keeping the connection.
-func rawUpstream(t *testing.T) (url string, got chan string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	got = make(chan string, 16)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				for {
-					c.SetDeadline(time.Now().Add(2 * time.Second))
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					got <- string(buf[:n])
-					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-				}
-			}(c)
-		}
-	}()
-	return "http://" + ln.Addr().String(), got
-}
-
 // Request smuggling: what the node forwards is one request framed by its
 // own Content-Length, whatever framing the client wrote. A request with
 // both Transfer-Encoding: chunked and Content-Length is read by its chunks
@@ -51,7 +17,7 @@ func rawUpstream(t *testing.T) (url string, got chan string) {
 // ambiguous framings (two lengths, an unknown or a second coding) are
 // refused with 400 and reach no upstream.
 func TestAmbiguousFramingIsNeverForwarded(t *testing.T) {
-	up, got := rawUpstream(t)
+	up, got := rawUpstream(t, answerOK)
 	addr := serveLocal(t, up)
 	const head = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
 	const chunked = "5\r\nhello\r\n0\r\n\r\n"
@@ -104,7 +70,7 @@ func TestAmbiguousFramingIsNeverForwarded(t *testing.T) {
 // which a proxy in front reading the body until the connection closes
 // (as "identity" once meant) had sent as this request's body.
 func TestTransferEncodingOtherThanChunkedIsRefused(t *testing.T) {
-	up, got := rawUpstream(t)
+	up, got := rawUpstream(t, answerOK)
 	addr := serveLocal(t, up)
 	const head = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
 	for _, framing := range []string{
