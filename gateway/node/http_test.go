@@ -3,6 +3,7 @@ package node_test
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -243,5 +244,77 @@ func TestForwardedGetsTheNodesElement(t *testing.T) {
 		if got := up.got().header.Values("Forwarded"); len(got) != 1 || got[0] != tt.want {
 			t.Errorf("%q: upstream Forwarded %q, want only %q", tt.sent, got, tt.want)
 		}
+	}
+}
+
+// An HTTP/1.0 client's request goes upstream as HTTP/1.1 on a kept-alive
+// connection, and every answer carries the node's version, HTTP/1.1
+// (RFC 9110 6.2: an intermediary sends its own version), as nginx with
+// proxy_http_version 1.1 does. The client is answered as HTTP/1.0 reads
+// it: with the body's length, never chunked, and its connection closed
+// unless it asked to keep it. Before, the upstream got "HTTP/1.0" and no
+// Connection header, so it closed its connection after each such request,
+// and an upstream's "HTTP/1.0" status line reached the client.
+func TestHTTP10ClientIsForwardedAsHTTP11(t *testing.T) {
+	const chunkedOK = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+	for _, tt := range []struct{ name, answer string }{
+		{"chunked answer", chunkedOK},
+		{"HTTP/1.0 answer", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			up, got := rawUpstream(t, tt.answer)
+			addr := serveLocal(t, up)
+			checkAnswer := func(what, answer, connection string) {
+				t.Helper()
+				l := strings.ToLower(answer)
+				if !strings.HasPrefix(answer, "HTTP/1.1 200 OK\r\n") || !strings.Contains(answer, "\r\nContent-Length: 2\r\n") ||
+					strings.Contains(l, "transfer-encoding") || !strings.Contains(l, "\r\nconnection: "+connection+"\r\n") || !strings.HasSuffix(answer, "\r\n\r\nok") {
+					t.Errorf("%s: answer %q, want HTTP/1.1 200 with Content-Length: 2, Connection: %s and the body", what, answer, connection)
+				}
+			}
+			checkUpstream := func(what string) {
+				t.Helper()
+				s := <-got
+				if !strings.HasPrefix(s, "GET /x HTTP/1.1\r\n") || strings.Contains(strings.ToLower(s), "\r\nconnection:") {
+					t.Errorf("%s: the upstream received %q, want an HTTP/1.1 request without Connection", what, s)
+				}
+			}
+
+			// Without keep-alive: one answer, then the node closes.
+			checkAnswer("HTTP/1.0", exchange(t, addr, "GET /ledger/v1/x HTTP/1.0\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"), "close")
+			checkUpstream("HTTP/1.0")
+
+			// With keep-alive: the connection serves a second request.
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			br := bufio.NewReader(c)
+			for i := range 2 {
+				io.WriteString(c, "GET /ledger/v1/x HTTP/1.0\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: keep-alive\r\n\r\n")
+				var answer strings.Builder
+				for {
+					line, err := br.ReadString('\n')
+					answer.WriteString(line)
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				body := make([]byte, 2)
+				if _, err := io.ReadFull(br, body); err != nil {
+					t.Fatalf("keep-alive request %d: answer %q, then %v", i, answer.String(), err)
+				}
+				checkAnswer(fmt.Sprintf("HTTP/1.0 keep-alive request %d", i), answer.String()+string(body), "keep-alive")
+				checkUpstream(fmt.Sprintf("HTTP/1.0 keep-alive request %d", i))
+			}
+
+			// An HTTP/1.1 client gets the node's version too.
+			if answer := exchange(t, addr, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(answer, "HTTP/1.1 200 OK\r\n") {
+				t.Errorf("HTTP/1.1: answer %q, want HTTP/1.1 200", answer)
+			}
+			checkUpstream("HTTP/1.1")
+		})
 	}
 }

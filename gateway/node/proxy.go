@@ -412,6 +412,13 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	// Not to an HTTP/1.0 client: one of unknown length is sent chunked,
 	// which HTTP/1.0 does not know (RFC 9112 6.1).
 	ctx.Response.StreamBody = h.IsHTTP11() && acceptsEventStream(h)
+	// The upstream request is the node's, in the node's version (RFC 9110
+	// 6.2): an HTTP/1.0 client's request goes as HTTP/1.1, on a kept-alive
+	// connection (forwarded as HTTP/1.0 without "Connection: keep-alive",
+	// the upstream closed its connection after answering). The client's
+	// connection closes as it asked (clientClose), and fasthttp answers an
+	// HTTP/1.0 client with the body's length.
+	h.SetProtocol("HTTP/1.1")
 
 	deadline := now.Add(rt.up.responseTimeout)
 	sent := time.Now()
@@ -459,6 +466,10 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 		return
 	}
 	rh := &ctx.Response.Header
+	// The answer is the node's, in its version too: an upstream's
+	// "HTTP/1.0" status line would tell the client the node is an
+	// HTTP/1.0 server.
+	rh.SetProtocol(http11)
 	// The answer is sent with its length: its trailer is dropped too.
 	if hasTrailer(rh.Trailers()) {
 		dropTrailer(rh)
@@ -485,6 +496,8 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	o.upstream = true
 	rt.setLifecycle(rh)
 }
+
+var http11 = []byte("HTTP/1.1")
 
 // errUpstreamSwitched is an upstream's "101 Switching Protocols".
 var errUpstreamSwitched = errors.New("the upstream switched protocols: upgrades (WebSocket) are not proxied by the gateway")
