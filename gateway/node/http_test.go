@@ -318,3 +318,100 @@ func TestHTTP10ClientIsForwardedAsHTTP11(t *testing.T) {
 		})
 	}
 }
+
+// A header block ended by a blank line of bare LFs ("\n\n", "\n\r\n") is
+// refused with 400 at once and its connection closed. fasthttp reads such
+// a block only once a CRLF CRLF arrives after it, so the node answered
+// only when its 60 s read timeout passed. A header line ended by a bare
+// LF inside a block ended by CRLF CRLF is read, and bodies holding bare
+// LFs, sent in pieces, are read as they are (after 100 Continue too).
+func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
+	up, got := rawUpstream(t, answerOK)
+	addr := serveLocal(t, up)
+	refused := func(what string, c net.Conn, start time.Time) {
+		t.Helper()
+		answer, _ := io.ReadAll(c) // until the node closes (or the deadline)
+		if !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") || !strings.Contains(string(answer), "\r\nConnection: close\r\n") ||
+			!strings.Contains(string(answer), "CRLF") || time.Since(start) > 2*time.Second {
+			t.Errorf("%s: answer %q after %v, want a 400 saying why, that closes, at once", what, answer, time.Since(start).Round(time.Millisecond))
+		}
+		select {
+		case s := <-got:
+			t.Errorf("%s: the upstream received %q", what, s)
+		default:
+		}
+	}
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		return c
+	}
+	for _, req := range []string{
+		"GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n",
+		"GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\n",
+		"GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\n\r\n",
+		"GET /ledger/v1/x HTTP/1.0\n\n",
+		"POST /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\nContent-Length: 5\n\nhello",
+	} {
+		c := dial()
+		start := time.Now()
+		io.WriteString(c, req) // and the connection kept open
+		refused(fmt.Sprintf("%q", req), c, start)
+	}
+	// Sent byte by byte, and as the second request of a connection.
+	c := dial()
+	start := time.Now()
+	for _, b := range []byte("GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n") {
+		c.Write([]byte{b})
+		time.Sleep(time.Millisecond)
+	}
+	refused("byte by byte", c, start)
+	c = dial()
+	br := bufio.NewReader(c)
+	io.WriteString(c, "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n")
+	if res, err := http.ReadResponse(br, nil); err != nil || res.StatusCode != 200 {
+		t.Fatalf("first request: %v, %v", res, err)
+	} else {
+		io.Copy(io.Discard, res.Body)
+		<-got
+	}
+	start = time.Now()
+	io.WriteString(c, "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n")
+	if answer, _ := io.ReadAll(br); !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") || time.Since(start) > 2*time.Second {
+		t.Errorf("second request: answer %q after %v, want 400 at once", answer, time.Since(start).Round(time.Millisecond))
+	}
+
+	// What is read as before: a bare LF ending a line of a block ended by
+	// CRLF CRLF, and bodies with blank lines of bare LFs, sent in pieces
+	// the node reads apart, on one kept-alive connection.
+	c = dial()
+	br = bufio.NewReader(c)
+	for i, parts := range [][]string{
+		{"GET /ledger/v1/x HTTP/1.1\r\nHost: gw\nX-API-Key: ptk_k1_secret\r\n\r\n"},
+		{"POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nContent-Length: 13\r\n\r\nab\n\n", "cd\n\r\nef\n\n"},
+		{"POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nExpect: 100-continue\r\nContent-Length: 13\r\n\r\n", "ab\n\n", "cd\n\r\nef\n\n"},
+	} {
+		for j, p := range parts {
+			io.WriteString(c, p)
+			if j == 0 && strings.Contains(p, "100-continue") {
+				if line, err := br.ReadString('\n'); err != nil || line != "HTTP/1.1 100 Continue\r\n" {
+					t.Fatalf("request %d: %q, %v; want 100 Continue", i, line, err)
+				}
+				br.ReadString('\n')
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		res, err := http.ReadResponse(br, nil)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("request %d: %v, %v; want 200", i, res, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		if s := <-got; i > 0 && !strings.HasSuffix(s, "\r\n\r\nab\n\ncd\n\r\nef\n\n") {
+			t.Errorf("request %d: the upstream received %q, want the body as sent", i, s)
+		}
+	}
+}

@@ -280,7 +280,7 @@ func (n *Node) persistError() error {
 // lets requests in flight finish (within grace) and returns.
 func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	srv := n.server()
-	return serveUntil(ctx, grace, func() error { return srv.Serve(ln) }, srv.ShutdownWithContext)
+	return serveUntil(ctx, grace, func() error { return srv.Serve(bareLFListener{ln}) }, srv.ShutdownWithContext)
 }
 
 // The admin server's bounds on a request's reading (headers and body) and
@@ -355,6 +355,8 @@ func (n *Node) server() *fasthttp.Server {
 				// ErrSmallBuffer, which the server returns, does not unwrap
 				// to ErrSmallReadBuffer.
 				status, detail = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request headers are larger than 16 KiB"
+			} else if errors.Is(err, errBareLFBlock) {
+				detail = "the request's header section must end with CRLF CRLF, not with a blank line of bare LFs (RFC 9112 2.2)"
 			}
 			reqID := n.reqIDs.Next()
 			ctx.Response.Header.Set(headerRequestID, reqID)
