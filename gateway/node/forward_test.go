@@ -160,6 +160,43 @@ func TestUpstreamPathIsEncodedAgain(t *testing.T) {
 	}
 }
 
+// A backslash is a byte of a path segment, as on a POSIX upstream and in
+// nginx (on Linux): it separates no route segment and reaches the upstream
+// as %5C (RFC 3986 has no raw '\' in a URI; nginx sends %5C for %5C). But
+// an upstream that reads the '\' it decodes as '/' (a Windows server
+// mapping paths to files) was led out of the target's path by a "..\" the
+// node forwarded ("/base/..%5Cadmin" read as "/admin"), which the node
+// prevents for "../". A path with a dot segment delimited by a backslash
+// is refused with 400 and reaches no upstream.
+func TestBackslashDotSegmentIsRefused(t *testing.T) {
+	up := startRecorder(t, nil)
+	addr := serveLocal(t, up.URL+"/base")
+	for _, tt := range []struct{ path, want string }{
+		{"/ledger/v1/a%5Cb", "/base/a%5Cb"},
+		{`/ledger/v1/a\b`, "/base/a%5Cb"},
+		{`/ledger/v1/..a\b..\.c./...`, "/base/..a%5Cb..%5C.c./..."},
+		{"/ledger/v1/..%5C..%5Cadmin", ""},
+		{`/ledger/v1/a\..\..\admin`, ""},
+		{`/ledger/v1/..\admin`, ""},
+		{"/ledger/v1/a/.%5Cb", ""},
+		{`/ledger/v1/x\..`, ""},
+		{`/ledger/v1/x\.`, ""},
+	} {
+		up.mu.Lock()
+		up.last = seen{}
+		up.mu.Unlock()
+		status, h := rawRequest(t, addr, "GET "+tt.path+" HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n")
+		got := up.got().requestURI
+		if tt.want == "" {
+			if !strings.HasPrefix(status, "400") || h.Get("Content-Type") != "application/problem+json" || got != "" {
+				t.Errorf("%s: status %s, the upstream got %q; want 400 and nothing forwarded", tt.path, status, got)
+			}
+		} else if !strings.HasPrefix(status, "200") || got != tt.want {
+			t.Errorf("%s: status %s, the upstream got %q; want 200 and %q", tt.path, status, got, tt.want)
+		}
+	}
+}
+
 // Connection and the headers it names concern one connection (RFC 9110
 // 7.6.1): the node removes them both ways. Forwarded, "Connection:
 // X-Portico-Team" would have a proxy in front of the upstream remove the

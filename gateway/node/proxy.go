@@ -133,6 +133,15 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	o.rt = rt
 
+	// A dot segment between backslashes is refused: forwarded as %5C, it
+	// leads an upstream that reads a decoded '\' as '/' (a Windows server)
+	// out of the target's path, as "../" would (the node resolved those).
+	if backslashDotSegment(ctx.Path()) {
+		o.reason = "invalid path"
+		writeProblem(ctx, fasthttp.StatusBadRequest, `the path has a "." or ".." segment delimited by a backslash`, reqID, nil)
+		return
+	}
+
 	// A header name that is no token (fasthttp takes "Bad Header: 1") is
 	// not forwarded: an upstream reading names otherwise could frame or
 	// read the request differently.
@@ -251,6 +260,26 @@ func hasTransferEncoding(raw []byte) bool {
 			(line[len(name)] == ':' || line[len(name)] == ' ' || line[len(name)] == '\t') {
 			return true
 		}
+	}
+	return false
+}
+
+// backslashDotSegment reports whether path (decoded, its dot segments
+// between slashes resolved) has a "." or ".." segment once '\' separates
+// segments too.
+func backslashDotSegment(path []byte) bool {
+	if bytes.IndexByte(path, '\\') < 0 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(path); i++ {
+		if i < len(path) && path[i] != '/' && path[i] != '\\' {
+			continue
+		}
+		if seg := path[start:i]; len(seg) == 1 && seg[0] == '.' || len(seg) == 2 && seg[0] == '.' && seg[1] == '.' {
+			return true
+		}
+		start = i + 1
 	}
 	return false
 }
