@@ -122,7 +122,31 @@ const (
 )
 
 func (s *lineScan) feed(b []byte) {
-	for _, ch := range b {
+	for i := 0; i < len(b); i++ {
+		if s.state == scanLine {
+			// Within a line: jump to its end (most of a block's bytes).
+			j := bytes.IndexByte(b[i:], '\n')
+			if j < 0 {
+				j = len(b) - i
+			}
+			if s.scanned += j; s.scanned > maxHeaderScan {
+				s.state = scanDone
+				return
+			}
+			if i += j; i == len(b) {
+				if b[i-1] == '\r' {
+					s.state = scanLineCR
+				}
+				return
+			}
+			if s.scanned++; s.scanned > maxHeaderScan {
+				s.state = scanDone
+				return
+			}
+			s.lineEnd(j > 0 && b[i-1] == '\r')
+			continue
+		}
+		ch := b[i]
 		if s.scanned++; s.scanned > maxHeaderScan {
 			s.state = scanDone
 			return
