@@ -92,7 +92,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		// Keep them open: database/sql keeps two idle by default, so under
 		// load the others were closed and reopened (pragmas and all) per query.
 		sqldb.SetMaxIdleConns(8)
-		db = bun.NewDB(sqldb, sqlitedialect.New())
+		db = bun.NewDB(sqldb, sqlitedialect.New(), bun.WithDiscardUnknownColumns())
 		dialect = SQLite
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		if _, err := url.Parse(databaseURL); err != nil {
@@ -105,11 +105,15 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		sqldb := sql.OpenDB(connector)
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20) // a new connection is a TCP and authentication round trip
-		db = bun.NewDB(sqldb, pgdialect.New())
+		db = bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns())
 		dialect = PostgreSQL
 	default:
 		return nil, fmt.Errorf("unsupported database url %q: use postgres://… or leave it empty for SQLite", redactURL(databaseURL))
 	}
+	// Both databases discard a column the row's type does not know: during
+	// a rolling upgrade a newer instance's migration adds columns while this
+	// one still serves, and a read selecting a table's every column ("t.*")
+	// must not fail on them.
 	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache()}
 	s.sqlitePath = sqlitePath
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
