@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/portico-dev/portico/migrations"
 
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -48,4 +52,52 @@ func TestReadsTolerateAColumnOfANewerPortico(t *testing.T) {
 			t.Fatalf("APIBySlug on a newer schema: %+v, %v", got, err)
 		}
 	})
+}
+
+// TestMigrateRefusesADatabaseOfANewerPortico: an older binary started on
+// a database a newer Portico migrated (a rollback, or an instance left
+// behind restarting) refuses to start, naming the database's last
+// migration and its own, rather than saying the database is up to date
+// and serving a schema it does not know.
+func TestMigrateRefusesADatabaseOfANewerPortico(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn, dir := storetest.Unmigrated(t, d)
+			s, err := store.Open(ctx, dsn, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			latest, err := migrations.Latest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What a newer Portico's migrate records.
+			if _, err := s.DB().ExecContext(ctx, "INSERT INTO bun_migrations (name, group_id, migrated_at) VALUES ('29991231000000', 999, CURRENT_TIMESTAMP)"); err != nil {
+				t.Fatal(err)
+			}
+			applied, err := s.Migrate(ctx)
+			var newer *store.NewerDatabaseError
+			if !errors.As(err, &newer) || newer.Database != "29991231000000" || newer.Binary != latest {
+				t.Fatalf("Migrate on a newer database: applied %v, err %v; want a NewerDatabaseError naming 29991231000000 and %s", applied, err, latest)
+			}
+			want := "the database was migrated by a newer Portico (its last migration is 29991231000000, this binary knows up to " + latest + ")"
+			if !strings.Contains(err.Error(), want) {
+				t.Fatalf("error %q, want it to say %q", err, want)
+			}
+			// A migration of this binary's own that the database lacks is
+			// applied by this binary once the newer one is gone: only a
+			// later one refuses.
+			if _, err := s.DB().ExecContext(ctx, "DELETE FROM bun_migrations WHERE name = '29991231000000'"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatalf("Migrate on a database of this binary: %v", err)
+			}
+		})
+	}
 }

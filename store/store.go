@@ -351,6 +351,17 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply migrations: %w", err)
 	}
+	// A database a newer Portico migrated is refused: this binary does not
+	// know what its migrations changed (see README, "Upgrading").
+	if sorted := ms.Sorted(); len(sorted) > 0 {
+		var last sql.NullString
+		if err := s.db.NewRaw("SELECT MAX(name) FROM bun_migrations").Scan(ctx, &last); err != nil {
+			return nil, fmt.Errorf("read the last migration: %w", translate(err))
+		}
+		if binary := sorted[len(sorted)-1].Name; last.Valid && last.String > binary {
+			return nil, &NewerDatabaseError{Database: last.String, Binary: binary}
+		}
+	}
 	group := all.LastGroupID() + 1
 	var names []string
 	for _, mg := range all.Unapplied() {
@@ -447,4 +458,17 @@ func scanAndCount(ctx context.Context, q *bun.SelectQuery) (int, error) {
 	}
 	n, err := q.Count(ctx)
 	return int(n), err
+}
+
+// NewerDatabaseError is Migrate's refusal of a database migrated by a newer
+// Portico: its last migration is later than any this binary holds.
+type NewerDatabaseError struct {
+	// Database is the last migration recorded in the database, Binary the
+	// newest this binary holds.
+	Database, Binary string
+}
+
+func (e *NewerDatabaseError) Error() string {
+	return fmt.Sprintf("the database was migrated by a newer Portico (its last migration is %s, this binary knows up to %s): "+
+		"run that version of portico or a later one; this one would serve a schema it does not know", e.Database, e.Binary)
 }
