@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/portico-dev/portico/store"
@@ -27,7 +28,8 @@ type Handler func(ctx context.Context, payload []byte) error
 
 // Queue is the durable outbox the worker drains; *store.Store implements it.
 type Queue interface {
-	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.OutboxMessage, error)
+	// ClaimOutbox leases due messages of the given topics only.
+	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, topics ...string) ([]store.OutboxMessage, error)
 	RenewOutbox(ctx context.Context, m *store.OutboxMessage, lease time.Duration) error
 	CompleteOutbox(ctx context.Context, m store.OutboxMessage) error
 	RetryOutbox(ctx context.Context, m store.OutboxMessage, cause error, backoff time.Duration) error
@@ -65,7 +67,9 @@ type Options struct {
 	// deliveries: BaseBackoff·2^(attempts-1), at most MaxBackoff, with jitter.
 	BaseBackoff, MaxBackoff time.Duration
 	// UnknownBackoff is the wait before a message of a topic without handler
-	// is looked at again (a newer instance may know the topic).
+	// is looked at again. A worker claims only the topics it has handlers
+	// for (a message of a newer version's topic is left to the instances of
+	// that version), so this is for a Queue that hands over others anyway.
 	UnknownBackoff time.Duration
 }
 
@@ -73,6 +77,7 @@ type Options struct {
 type Worker struct {
 	queue    Queue
 	handlers map[string]Handler
+	topics   []string
 	opts     Options
 	log      *slog.Logger
 }
@@ -105,10 +110,13 @@ func New(q Queue, handlers map[string]Handler, opts Options) *Worker {
 		log = slog.Default()
 	}
 	hs := make(map[string]Handler, len(handlers))
+	topics := make([]string, 0, len(handlers))
 	for topic, h := range handlers {
 		hs[topic] = h
+		topics = append(topics, topic)
 	}
-	return &Worker{queue: q, handlers: hs, opts: opts, log: log}
+	slices.Sort(topics)
+	return &Worker{queue: q, handlers: hs, topics: topics, opts: opts, log: log}
 }
 
 // Run drains the outbox until ctx ends: it looks again at once after a full
@@ -158,7 +166,12 @@ type roundResult struct{ claimed, delivered int }
 // message whose lease ran out meanwhile and that another worker took is
 // left to that worker.
 func (w *Worker) round(ctx context.Context) (roundResult, error) {
-	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease)
+	if len(w.topics) == 0 {
+		return roundResult{}, nil // no topic to deliver: every message is another version's
+	}
+	// Only the topics this version handles: a message of a topic a newer
+	// version added waits for an instance of that version, untouched.
+	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease, w.topics...)
 	if err != nil {
 		return roundResult{}, err
 	}

@@ -192,6 +192,43 @@ func TestUnknownTopicIsKeptNotDropped(t *testing.T) {
 	}
 }
 
+// TestAnOlderInstanceLeavesANewerTopicAlone: during a rolling upgrade an
+// older instance's worker shares the outbox with a newer one's. A message
+// of a topic only the newer version handles is left to it: the older
+// worker neither claims it (and puts it off for UnknownBackoff, as long
+// for the newer instance) nor counts an attempt or writes an error on it.
+func TestAnOlderInstanceLeavesANewerTopicAlone(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			older, newer := storetest.OpenTwo(t, d)
+			enqueue(t, newer, "webhook.deliver", 1)
+			enqueue(t, newer, "search.index", 2)
+			var known, fresh atomic.Int32
+			ow := outbox.New(older, map[string]outbox.Handler{
+				"search.index": func(context.Context, []byte) error { known.Add(1); return nil },
+			}, fast())
+			if n, err := ow.Drain(ctx); err != nil || n != 1 {
+				t.Fatalf("older drain: delivered %d, %v; want its one known message", n, err)
+			}
+			nw := outbox.New(newer, map[string]outbox.Handler{
+				"search.index":    func(context.Context, []byte) error { known.Add(1); return nil },
+				"webhook.deliver": func(context.Context, []byte) error { fresh.Add(1); return nil },
+			}, fast())
+			if n, err := nw.Drain(ctx); err != nil || n != 1 || fresh.Load() != 1 {
+				t.Fatalf("newer drain after the older one's: delivered %d (webhook.deliver %d times), %v; want webhook.deliver delivered at once", n, fresh.Load(), err)
+			}
+			var m store.OutboxMessage
+			if err := newer.DB().NewSelect().Model(&m).Where("topic = ?", "webhook.deliver").Scan(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if m.Attempts != 1 || m.LastError != "" || m.DoneAt == nil {
+				t.Fatalf("webhook.deliver: attempts %d, last error %q, done %v; want one attempt, no error, done", m.Attempts, m.LastError, m.DoneAt)
+			}
+		})
+	}
+}
+
 func TestDuplicatesInABatchAreDeliveredOnce(t *testing.T) {
 	s := storetest.New(t)
 	var calls atomic.Int32

@@ -59,16 +59,22 @@ func (s *Store) Enqueue(ctx context.Context, db bun.IDB, topic string, payload a
 //
 // Leases are taken and judged by the store's clock (see clock), so that
 // instances whose clocks differ do not take each other's live leases.
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
+//
+// With topics, only messages of those topics are leased (a worker's, so
+// that an older instance leaves a newer topic to the newer instances that
+// handle it); without, messages of every topic.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, topics ...string) ([]OutboxMessage, error) {
 	now, err := s.ClockNow(ctx)
 	if err != nil {
 		return nil, err
 	}
 	until := leaseEnd(now, lease)
 	var due []OutboxMessage
-	if err := s.db.NewSelect().Model(&due).
-		Where("done_at IS NULL AND available_at <= ?", now).
-		Order("id").Limit(int64(limit)).Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&due).Where("done_at IS NULL AND available_at <= ?", now)
+	if len(topics) > 0 {
+		q = q.Where("topic IN (?)", bun.List(topics))
+	}
+	if err := q.Order("id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", translate(err))
 	}
 	claimed := due[:0]
