@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // Delta turns the state at BaseVersion (with BaseHash) into the state at
@@ -225,6 +226,11 @@ func decodeStrict(data []byte, v any) error {
 		}
 		if json.Unmarshal(data, &probe) == nil && !readable(probe.Schema) {
 			return fmt.Errorf("schema %d is not supported (this node reads schemas 1 and %d)", probe.Schema, Schema)
+		}
+		// encoding/json's refusal of a field the type lacks: valid JSON
+		// of a schema this node reads, with a field a newer portal added.
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return fmt.Errorf("field %s is not known to this node (a newer portal's? upgrade the nodes before the portals)", field)
 		}
 		return fmt.Errorf("invalid JSON: %w", err)
 	}

@@ -127,7 +127,7 @@ func TestDecodeSnapshotRefuses(t *testing.T) {
 		{"wrong hash", bytes.Replace(enc, []byte(st.Hash()), []byte(strings.Repeat("0", 64)), 1), gateway.DefaultLimits, "hash mismatch"},
 		{"changed content", bytes.Replace(enc, []byte(`"team-a"`), []byte(`"team-b"`), 1), gateway.DefaultLimits, "hash mismatch"},
 		{"other schema", mutateJSON(t, enc, func(m map[string]any) { m["schema"] = 3; m["extra"] = 1 }), gateway.DefaultLimits, "schema 3 is not supported"},
-		{"unknown field", mutateJSON(t, enc, func(m map[string]any) { m["extra"] = 1 }), gateway.DefaultLimits, "unknown field"},
+		{"unknown field", mutateJSON(t, enc, func(m map[string]any) { m["extra"] = 1 }), gateway.DefaultLimits, `field "extra" is not known to this node`},
 		{"trailing data", append(slices.Clone(enc), []byte(" {}")...), gateway.DefaultLimits, "data after the document"},
 		{"too deep", []byte(`{"schema":1,"routes":[{"targets":[[[[["x"]]]]]}]}`), gateway.DefaultLimits, "nested deeper"},
 		{"too many keys", enc, small, "over the limits"},

@@ -410,6 +410,12 @@ func TestNackKeepsTheOldConfiguration(t *testing.T) {
 	}{
 		{"wrong hash", mutate(func(m map[string]any) { m["hash"] = strings.Repeat("0", 64) }), "hash mismatch"},
 		{"other schema", mutate(func(m map[string]any) { m["schema"] = 3; m["targets_v3"] = []string{} }), "schema 3 is not supported"},
+		// A newer portal's field in a schema this node reads: named, and
+		// said to be a newer portal's, not "invalid JSON".
+		{"a newer portal's field", mutate(func(m map[string]any) { m["webhooks"] = []string{} }),
+			`field "webhooks" is not known to this node (a newer portal's? upgrade the nodes before the portals)`},
+		{"a newer portal's route field", mutate(func(m map[string]any) { m["routes"].([]any)[0].(map[string]any)["retries"] = 3 }),
+			`field "retries" is not known to this node`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
