@@ -111,7 +111,10 @@ const (
 )
 
 // DecodeUsageBatch reads and checks a batch of at most MaxUsageBatchBytes:
-// one JSON document, unknown fields and data after it refused.
+// one JSON document, data after it refused. Fields it does not know are
+// ignored: nodes are upgraded before the portals, so a batch may come from
+// a newer node, and refusing it would lose its counts (the node drops a
+// refused batch). A node adds only fields an older portal may ignore.
 func DecodeUsageBatch(r io.Reader) (*UsageBatch, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxUsageBatchBytes+1))
 	if err != nil {
@@ -121,7 +124,6 @@ func DecodeUsageBatch(r io.Reader) (*UsageBatch, error) {
 		return nil, fmt.Errorf("the batch is larger than %d bytes", MaxUsageBatchBytes)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
 	var b UsageBatch
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("the batch is not valid JSON: %w", err)

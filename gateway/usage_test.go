@@ -56,3 +56,20 @@ func TestDecodeUsageBatchTrailingData(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeUsageBatchIgnoresANewerNodesFields: nodes are upgraded before
+// the portals, so a portal reads the batches of newer nodes. A field it
+// does not know is ignored, and the counts it knows are taken, rather than
+// the whole batch refused (which the node drops as invalid: a minute's
+// usage lost for a field the portal did not need).
+func TestDecodeUsageBatchIgnoresANewerNodesFields(t *testing.T) {
+	body := `{"id":"b1","node":"edge-9","points":[{"minute":1796540400,"subscription":"1","key":"k1","api":"ledger/v1","s2xx":4,"s1xx":2,` +
+		`"latency":[4,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}`
+	b, err := gateway.DecodeUsageBatch(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("a newer node's batch: %v; want it read", err)
+	}
+	if b.ID != "b1" || len(b.Points) != 1 || b.Points[0].S2xx != 4 || b.Points[0].API != "ledger/v1" {
+		t.Fatalf("a newer node's batch read as %+v", b)
+	}
+}

@@ -63,9 +63,11 @@ func (h *Hub) Handler(auth Authenticator) http.Handler {
 			problem(w, http.StatusRequestEntityTooLarge, "the sync request is larger than 16 KiB")
 			return
 		}
+		// Fields it does not know are ignored: nodes are upgraded before
+		// the portals, so a request may come from a newer node, which would
+		// otherwise not sync until every portal instance is upgraded.
 		var req gateway.SyncRequest
 		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
 			problem(w, http.StatusBadRequest, "the sync request is not valid JSON")
 			return

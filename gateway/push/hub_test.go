@@ -265,7 +265,8 @@ func TestHandler(t *testing.T) {
 		{"no token", "", hello, 401},
 		{"unknown token", "nope", hello, 401},
 		{"not JSON", "good", "{", 400},
-		{"unknown field", "good", `{"type":"hello","extra":1}`, 400},
+		// A newer node's field (nodes are upgraded before the portals): ignored.
+		{"a newer node's field", "good", `{"type":"hello","version":0,"hash":"","wait_ms":50,"extra":1}`, 200},
 		{"invalid", "good", `{"type":"shout"}`, 422},
 		{"too large", "good", `{"type":"hello","agent":"` + strings.Repeat("x", 20_000) + `"}`, 413},
 		{"hello", "good", hello, 200},
