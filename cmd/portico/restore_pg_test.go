@@ -45,7 +45,17 @@ func TestRestorePostgreSQLWithPgDump(t *testing.T) {
 		t.Skip("pg_restore is not installed (PostgreSQL's client tools)")
 	}
 	ctx := context.Background()
-	admin, err := store.Open(ctx, base, "")
+	// CREATE and DROP DATABASE copy or remove a whole directory and wait for
+	// a checkpoint: on a machine busy with other work they outlast the
+	// driver's 10 s read timeout, so the admin connection waits longer.
+	adminURL, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := adminURL.Query()
+	q.Set("read_timeout", "120s")
+	adminURL.RawQuery = q.Encode()
+	admin, err := store.Open(ctx, adminURL.String(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
