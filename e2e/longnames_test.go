@@ -106,7 +106,7 @@ func TestLongNamesFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := fmt.Sprintf("The app %s (%s) subscribed to %s v1 on the plan %s.", store.Isolate(appName), store.Isolate(teamName), store.Isolate(apiName), store.Isolate(planName))
-	if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "subscription.created", msg, "/apis/"+apiSlug+"/subscribers"); err != nil {
+	if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "subscription.created", msg, "/apis/"+apiSlug+"/subscribers", store.Now()); err != nil {
 		t.Fatal(err)
 	}
 	keyName, nodeName := unbroken("Key", subscriptions.MaxKeyName), unbroken("node", 64)

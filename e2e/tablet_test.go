@@ -164,7 +164,7 @@ func TestTopBarShowsEveryLink(t *testing.T) {
 	p := startPortal(t)
 	ctx := context.Background()
 	for range 12 {
-		if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "test", "A notification.", "/"); err != nil {
+		if err := p.store.Notify(ctx, p.store.DB(), []int64{p.admin.ID}, "test", "A notification.", "/", store.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

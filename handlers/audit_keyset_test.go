@@ -28,11 +28,11 @@ func TestAuditPagesByCursor(t *testing.T) {
 	ctx := context.Background()
 	// 120 events by robot (reasons 0..119, oldest first) among others.
 	for i := range 120 {
-		if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "robot", Action: "test.event", ObjectType: "team", ObjectID: "x", Reason: strconv.Itoa(i)}); err != nil {
+		if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "robot", Action: "test.event", ObjectType: "team", ObjectID: "x", Reason: strconv.Itoa(i)}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if i%10 == 0 {
-			if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "other", Action: "test.event", ObjectType: "team", ObjectID: "x", Reason: "other"}); err != nil {
+			if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "other", Action: "test.event", ObjectType: "team", ObjectID: "x", Reason: "other"}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -47,7 +47,7 @@ func testNotificationNamesIsolated(t *testing.T, s *store.Store) {
 		t.Fatal(err)
 	}
 	const old = "dev asks to publish Pets 0.9.0."
-	if err := s.Notify(context.Background(), s.DB(), []int64{appr.ID}, "review.requested", old, "/reviews/1"); err != nil {
+	if err := s.Notify(context.Background(), s.DB(), []int64{appr.ID}, "review.requested", old, "/reviews/1", store.Now()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -738,7 +738,7 @@ func TestAuditPage(t *testing.T) {
 	ctx := context.Background()
 	searchTeam := e.team("search")
 	for i := 0; i < 60; i++ {
-		if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "robot", Action: "test.event", ObjectType: "team", ObjectID: "search", TeamID: &searchTeam.ID}); err != nil {
+		if err := e.store.Audit(ctx, e.store.DB(), &store.AuditEvent{Actor: "robot", Action: "test.event", ObjectType: "team", ObjectID: "search", TeamID: &searchTeam.ID}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

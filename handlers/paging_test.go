@@ -119,7 +119,7 @@ func TestListsPaged(t *testing.T) {
 	}
 	ctx := context.Background()
 	for i := range 75 {
-		if err := e.store.Notify(ctx, e.store.DB(), []int64{reader.ID}, "test", fmt.Sprintf("note %02d", i), "/"); err != nil {
+		if err := e.store.Notify(ctx, e.store.DB(), []int64{reader.ID}, "test", fmt.Sprintf("note %02d", i), "/", store.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

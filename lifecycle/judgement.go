@@ -131,6 +131,7 @@ func checkRule(id, severity string) (ruleChange, map[string]string) {
 
 // applyRules writes checked changes, each audited, in one transaction.
 func (s *Service) applyRules(ctx context.Context, actor *store.User, changes []ruleChange) error {
+	now := store.Stored(s.now())
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		// Under the rule set's lock, so that two changes at once of a
 		// rule with no stored setting do not both read its default.
@@ -173,7 +174,7 @@ func (s *Service) applyRules(ctx context.Context, actor *store.User, changes []r
 				return err
 			}
 			if err := s.store.Audit(ctx, tx, &store.AuditEvent{Action: "rule.update", ObjectType: "rule", ObjectID: c.id,
-				ActorID: &actor.ID, Actor: actor.Username, Before: before, After: after}); err != nil {
+				ActorID: &actor.ID, Actor: actor.Username, Before: before, After: after}, now); err != nil {
 				return err
 			}
 		}
@@ -482,16 +483,17 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 	if err != nil {
 		return err
 	}
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.AcceptFinding(ctx, tx, &store.FindingAcceptance{RequestID: r.ID, FindingKey: key, RuleID: it.Rule, Reason: reason, AcceptedBy: actor.ID}); err != nil {
 			return err
 		}
 		after := fmt.Sprintf("accepted %s (%s) as a known false positive: %s", it.Rule, key, it.Operation)
-		if err := s.audit(ctx, tx, actor, "review.accept_finding", a, v.Version, "breaking", strings.TrimSuffix(after, ": "), reason); err != nil {
+		if err := s.audit(ctx, tx, actor, "review.accept_finding", a, v.Version, "breaking", strings.TrimSuffix(after, ": "), reason, now); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("%s accepted a breaking change of %s %s as a known false positive: %s", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version), store.Isolate(reason))
-		return s.store.Notify(ctx, tx, told, "review.accepted", msg, fmt.Sprintf("/reviews/%d", r.ID))
+		return s.store.Notify(ctx, tx, told, "review.accepted", msg, fmt.Sprintf("/reviews/%d", r.ID), now)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return apperr.Conflict("This change was accepted already.")

@@ -222,11 +222,12 @@ func (s *Service) CreateAPI(ctx context.Context, actor *store.User, team *store.
 	}
 	a := &store.API{TeamID: team.ID, Slug: in.Slug, Name: in.Name, Summary: in.Summary, Description: in.Description,
 		Tags: in.Tags, Visibility: in.Visibility, Upstreams: in.Upstreams, Team: team}
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.CreateAPI(ctx, tx, a); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "api.create", a, "", "", a.Name, ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "api.create", a, "", "", a.Name, "", now); err != nil {
 			return err
 		}
 		return s.reindex(ctx, tx, a.ID)
@@ -260,6 +261,7 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 	}
 	a.Name, a.Summary, a.Description, a.Tags, a.Visibility, a.Upstreams = in.Name, in.Summary, in.Description, in.Tags, in.Visibility, in.Upstreams
 	after = summarizeAPI(a) + after
+	now := store.Stored(s.now())
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdateAPI(ctx, tx, a); err != nil {
 			return err
@@ -269,7 +271,7 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 				return err
 			}
 		}
-		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, after, ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "api.update", a, "", before, after, "", now); err != nil {
 			return err
 		}
 		if err := s.store.GatewayChanged(ctx, tx, a.Slug); err != nil { // the upstream URLs serve routes without gateway settings
@@ -383,6 +385,7 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 			return nil, err
 		}
 	}
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if len(specData) == 0 {
 			latest, err := s.store.LatestVersion(ctx, tx, a.ID)
@@ -399,10 +402,10 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 		if err := s.store.CreateVersion(ctx, tx, v); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "version.create", a, v.Version, "", string(Draft), ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "version.create", a, v.Version, "", string(Draft), "", now); err != nil {
 			return err
 		}
-		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+		if err := s.store.TouchAPI(ctx, tx, a.ID, now); err != nil {
 			return err
 		}
 		return s.reindex(ctx, tx, a.ID)
@@ -438,11 +441,12 @@ func (s *Service) UpdateDraft(ctx context.Context, actor *store.User, a *store.A
 		return err
 	}
 	setSpec(v, doc)
+	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.UpdateDraftSpec(ctx, tx, v); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "version.update", a, v.Version, "", "spec replaced", ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "version.update", a, v.Version, "", "spec replaced", "", now); err != nil {
 			return err
 		}
 		return s.reindex(ctx, tx, a.ID)
@@ -485,7 +489,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 		if err := s.move(ctx, tx, actor, a, v, t, "", now); err != nil {
 			return err
 		}
-		if err := s.store.CreateRequest(ctx, tx, r); err != nil {
+		if err := s.store.CreateRequest(ctx, tx, r, now); err != nil {
 			return err
 		}
 		var err error
@@ -503,7 +507,7 @@ func (s *Service) Submit(ctx context.Context, actor *store.User, a *store.API, v
 			}
 		}
 		msg := fmt.Sprintf("%s asks to publish %s %s.", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version))
-		return s.store.Notify(ctx, tx, ids, "review.requested", msg, fmt.Sprintf("/reviews/%d", r.ID))
+		return s.store.Notify(ctx, tx, ids, "review.requested", msg, fmt.Sprintf("/reviews/%d", r.ID), now)
 	})
 	if err != nil {
 		return nil, conflictMessage(err, v)
@@ -569,7 +573,7 @@ func (s *Service) Reject(ctx context.Context, actor *store.User, r *store.Public
 			return err
 		}
 		msg := fmt.Sprintf("%s rejected %s %s: %s", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version), store.Isolate(reason))
-		return s.store.Notify(ctx, tx, told, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID))
+		return s.store.Notify(ctx, tx, told, "review.rejected", msg, fmt.Sprintf("/reviews/%d", r.ID), now)
 	})
 	return conflictMessage(err, v)
 }
@@ -628,7 +632,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		// holds the write lock from its start), so the second one sees the
 		// first: if the version v is compared with is no longer the one
 		// reviewed, the review is refused, to be read again.
-		if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+		if err := s.store.TouchAPI(ctx, tx, a.ID, now); err != nil {
 			return err
 		}
 		base, err := s.baseIn(ctx, tx, v)
@@ -645,7 +649,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 			return err
 		}
 		msg := fmt.Sprintf("%s approved %s %s: it is published.", store.Isolate(actor.Username), store.Isolate(a.Name), store.Isolate(v.Version))
-		return s.store.Notify(ctx, tx, told, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
+		return s.store.Notify(ctx, tx, told, "review.approved", msg, fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version), now)
 	})
 	return conflictMessage(err, v)
 }
@@ -861,8 +865,9 @@ func (s *Service) require(ctx context.Context, actor *store.User, team, act stri
 	return nil
 }
 
-// move applies a transition inside tx: the state change under optimistic
-// lock, the audit record and the search re-index.
+// move applies a transition inside tx at at: the state change under
+// optimistic lock, the audit record, the subscriptions' effect and the
+// API's update time, all at that one instant, and the search re-index.
 func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string, at time.Time) error {
 	from := v.State
 	v.State = string(t.To)
@@ -870,13 +875,13 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *sto
 		v.State = from
 		return err
 	}
-	if err := s.audit(ctx, tx, actor, "version."+string(t.Action), a, v.Version, from, v.State, reason); err != nil {
+	if err := s.audit(ctx, tx, actor, "version."+string(t.Action), a, v.Version, from, v.State, reason, at); err != nil {
 		return err
 	}
-	if err := s.subscriptionEffect(ctx, tx, actor, a, v, t); err != nil {
+	if err := s.subscriptionEffect(ctx, tx, actor, a, v, t, at); err != nil {
 		return err
 	}
-	if err := s.store.TouchAPI(ctx, tx, a.ID); err != nil {
+	if err := s.store.TouchAPI(ctx, tx, a.ID, at); err != nil {
 		return err
 	}
 	if servedByGateway(State(from)) || servedByGateway(t.To) {
@@ -923,7 +928,9 @@ func (s *Service) requester(ctx context.Context, r *store.PublicationRequest, a 
 	return []int64{r.RequesterID}, nil
 }
 
-func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action string, a *store.API, version, before, after, reason string) error {
+// audit appends, inside tx, the audit event of an action on a or its
+// version taken at at, the instant of the action's other rows.
+func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action string, a *store.API, version, before, after, reason string, at time.Time) error {
 	objID := a.Slug
 	objType := "api"
 	if version != "" {
@@ -935,7 +942,7 @@ func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, acti
 	} else {
 		e.Actor = "system"
 	}
-	return s.store.Audit(ctx, tx, e)
+	return s.store.Audit(ctx, tx, e, at)
 }
 
 func (s *Service) reindex(ctx context.Context, tx bun.IDB, apiID int64) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -18,7 +19,7 @@ const maxNamed = 10
 // A major served by another live version (published or deprecated) is not
 // affected by the retirement of one of its versions, and its subscribers are
 // not told of a deprecation while a published version remains.
-func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition) error {
+func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, at time.Time) error {
 	switch t.Subscriptions {
 	case NotifySubscribers:
 		others, err := s.store.OtherVersionsInMajor(ctx, tx, a.ID, v.Major, v.ID, string(Published))
@@ -36,7 +37,7 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 		if v.Successor != "" {
 			msg += fmt.Sprintf("; move to its successor %s", store.Isolate(v.Successor))
 		}
-		return s.store.Notify(ctx, tx, users, "subscription.deprecated", msg+".", fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version))
+		return s.store.Notify(ctx, tx, users, "subscription.deprecated", msg+".", fmt.Sprintf("/apis/%s/versions/%s", a.Slug, v.Version), at)
 	case RefuseIfSubscribed, EndSubscriptions:
 		others, err := s.store.OtherVersionsInMajor(ctx, tx, a.ID, v.Major, v.ID, string(Published), string(Deprecated))
 		if err != nil || others > 0 {
@@ -45,7 +46,7 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 		if t.Subscriptions == RefuseIfSubscribed {
 			return s.refuseIfSubscribed(ctx, tx, a, v, t)
 		}
-		ended, err := s.store.EndSubscriptions(ctx, tx, a.ID, v.Major, fmt.Sprintf("version %s was retired", v.Version))
+		ended, err := s.store.EndSubscriptions(ctx, tx, a.ID, v.Major, fmt.Sprintf("version %s was retired", v.Version), at)
 		if err != nil || len(ended) == 0 {
 			return err
 		}
@@ -70,7 +71,7 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 			if actor != nil {
 				e.ActorID, e.Actor = &actor.ID, actor.Username
 			}
-			if err := s.store.Audit(ctx, tx, e); err != nil {
+			if err := s.store.Audit(ctx, tx, e, at); err != nil {
 				return err
 			}
 		}
@@ -79,7 +80,7 @@ func (s *Service) subscriptionEffect(ctx context.Context, tx bun.Tx, actor *stor
 			return err
 		}
 		msg := fmt.Sprintf("%s %s is retired: your subscriptions to v%d have ended and their keys no longer work.", store.Isolate(a.Name), store.Isolate(v.Version), v.Major)
-		return s.store.Notify(ctx, tx, users, "subscription.ended", msg, "/apps")
+		return s.store.Notify(ctx, tx, users, "subscription.ended", msg, "/apps", at)
 	}
 	return nil
 }

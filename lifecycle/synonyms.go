@@ -115,7 +115,7 @@ func (s *Service) SetSynonyms(ctx context.Context, actor *store.User, groups [][
 			return err
 		}
 		return s.store.Audit(ctx, tx, &store.AuditEvent{Action: "search.synonyms.update", ObjectType: "search", ObjectID: "synonyms",
-			ActorID: &actor.ID, Actor: actor.Username, Before: before.Groups.Text(), After: syn.Text()})
+			ActorID: &actor.ID, Actor: actor.Username, Before: before.Groups.Text(), After: syn.Text()}, s.now())
 	}
 	err = s.store.RunInTx(ctx, save)
 	if errors.Is(err, store.ErrConflict) && lockVersion == nil {

@@ -131,7 +131,7 @@ func self(a *store.User) error {
 func (s *Service) audit(ctx context.Context, tx bun.IDB, a actor, action, objType, objID string, teamID *int64, before, after, reason string) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: teamID, Before: before, After: after, Reason: reason}
 	a.Stamp(e)
-	if err := s.store.Audit(ctx, tx, e); err != nil {
+	if err := s.store.Audit(ctx, tx, e, s.now()); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil

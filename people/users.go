@@ -170,7 +170,8 @@ func (s *Service) resetPassword(ctx context.Context, a actor, u *store.User) (st
 	if err != nil {
 		return "", err
 	}
-	expires := s.now().Add(OneTimePasswordTTL).UTC()
+	now := s.now()
+	expires := now.Add(OneTimePasswordTTL).UTC()
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.SetOneTimePassword(ctx, tx, u.ID, hash, expires); err != nil {
 			return err
@@ -187,7 +188,7 @@ func (s *Service) resetPassword(ctx context.Context, a actor, u *store.User) (st
 		if a.User != nil {
 			msg = "An admin, " + store.Isolate(a.User.Username) + ", reset your password. Your sessions were logged out and your personal access tokens revoked."
 		}
-		if err := s.store.Notify(ctx, tx, []int64{u.ID}, "user.password.reset", msg, "/profile"); err != nil {
+		if err := s.store.Notify(ctx, tx, []int64{u.ID}, "user.password.reset", msg, "/profile", now); err != nil {
 			return err
 		}
 		after := fmt.Sprintf("sessions ended=%d tokens revoked=%d expires_at=%s", sessions, tokens, expires.Format(time.RFC3339))

@@ -94,14 +94,14 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 			return ids
 		}
 		for _, id := range []string{"pay", "ship", "pay@1.0.0"} {
-			if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: id, TeamID: &team.ID}); err != nil {
+			if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: id, TeamID: &team.ID}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if got := history("pay"); len(got) != 2 || got[0] != "pay@1.0.0" || got[1] != "pay" {
 			t.Fatalf("history of pay = %v", got)
 		}
-		if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: "pay@2.0.0", TeamID: &team.ID}); err != nil {
+		if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: "pay@2.0.0", TeamID: &team.ID}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if got := history("pay"); len(got) != 3 || got[0] != "pay@2.0.0" {

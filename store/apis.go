@@ -80,9 +80,10 @@ func (s *Store) LockAPI(ctx context.Context, db bun.IDB, id int64) error {
 	return nil
 }
 
-// TouchAPI moves the update time of an API forward (a version changed).
-func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64) error {
-	if _, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", s.now()).Where("id = ?", id).Exec(ctx); err != nil {
+// TouchAPI sets the update time of an API to at, the instant of the
+// version's change that touches it.
+func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
+	if _, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", Stored(at)).Where("id = ?", id).Exec(ctx); err != nil {
 		return fmt.Errorf("touch api: %w", translate(err))
 	}
 	return nil

@@ -32,9 +32,12 @@ type AuditEvent struct {
 	Reason      string `bun:"reason"`
 }
 
-// Audit appends an event. Call it inside the transaction of the change it records.
-func (s *Store) Audit(ctx context.Context, db bun.IDB, e *AuditEvent) error {
-	e.CreatedAt = s.now()
+// Audit appends an event that happened at at. Call it inside the
+// transaction of the change it records, with the instant the caller gives
+// the other rows of that change, so that the event and the change have
+// one time.
+func (s *Store) Audit(ctx context.Context, db bun.IDB, e *AuditEvent, at time.Time) error {
+	e.CreatedAt = Stored(at)
 	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, translate(err))
 	}

@@ -23,11 +23,11 @@ func TestListAuditByAPISlug(t *testing.T) {
 		if err := s.CreateTeam(ctx, s.DB(), other); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: "pay@0.1.0", TeamID: &other.ID}); err != nil {
+		if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: "pay@0.1.0", TeamID: &other.ID}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range []string{"pay", "pay@1.0.0", "pay@2.0.0", "pay-v2", "pay-v2@1.0.0", "payx", "pa_", "pay@zeta-9", "payA", "pay?", "pax@1.0.0", "pay@@x", "pay@1@2"} {
-			if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: id, TeamID: &team.ID}); err != nil {
+			if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "system", Action: "test", ObjectType: "api", ObjectID: id, TeamID: &team.ID}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

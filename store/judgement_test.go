@@ -49,7 +49,7 @@ func TestJudgementStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: u.ID}
-		if err := s.CreateRequest(ctx, db, r); err != nil {
+		if err := s.CreateRequest(ctx, db, r, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.ReviewReportMeta(ctx, r.ID); !errors.Is(err, store.ErrNotFound) {

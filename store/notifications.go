@@ -53,11 +53,12 @@ func Echo(s string, max int) string {
 	return Isolate(fmt.Sprintf("%.*q", max, s))
 }
 
-// Notify stores one notification per user, skipping duplicates in userIDs.
-func (s *Store) Notify(ctx context.Context, db bun.IDB, userIDs []int64, kind, message, link string) error {
+// Notify stores one notification per user, skipping duplicates in userIDs,
+// sent at at: the instant of the operation it tells of.
+func (s *Store) Notify(ctx context.Context, db bun.IDB, userIDs []int64, kind, message, link string, at time.Time) error {
 	seen := map[int64]bool{}
 	var ns []Notification
-	now := s.now()
+	now := Stored(at)
 	for _, id := range userIDs {
 		if seen[id] {
 			continue

@@ -43,7 +43,7 @@ func TestListPages(t *testing.T) {
 				}
 				for i := range 3 { // requests: 2 rejected, then 1 open
 					r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: u.ID}
-					if err := s.CreateRequest(ctx, db, r); err != nil {
+					if err := s.CreateRequest(ctx, db, r, store.Now()); err != nil {
 						t.Fatal(err)
 					}
 					if i < 2 {
@@ -89,10 +89,10 @@ func TestListPages(t *testing.T) {
 		}
 
 		for i := range 7 {
-			if err := s.Notify(ctx, db, []int64{u.ID}, "test", fmt.Sprint(i), "/"); err != nil {
+			if err := s.Notify(ctx, db, []int64{u.ID}, "test", fmt.Sprint(i), "/", store.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "robot", Action: "test.page", ObjectType: "team", ObjectID: "payments"}); err != nil {
+			if err := s.Audit(ctx, db, &store.AuditEvent{Actor: "robot", Action: "test.page", ObjectType: "team", ObjectID: "payments"}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -73,10 +73,10 @@ func TestPreparedReadsFollowChanges(t *testing.T) {
 		if n := unread(ada.user); n != 0 {
 			t.Fatalf("unread = %d, want 0", n)
 		}
-		if err := s.Notify(ctx, s.DB(), []int64{ada.user.ID}, "review", "one", "/reviews/1"); err != nil {
+		if err := s.Notify(ctx, s.DB(), []int64{ada.user.ID}, "review", "one", "/reviews/1", store.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Notify(ctx, s.DB(), []int64{ada.user.ID, bob.user.ID}, "review", "two", "/reviews/2"); err != nil {
+		if err := s.Notify(ctx, s.DB(), []int64{ada.user.ID, bob.user.ID}, "review", "two", "/reviews/2", store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if a, b := unread(ada.user), unread(bob.user); a != 2 || b != 1 {
@@ -97,7 +97,7 @@ func TestPreparedReadsConcurrently(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newAuthFixture(t, s, "cy")
-		if err := s.Notify(ctx, s.DB(), []int64{f.user.ID}, "review", "one", "/reviews/1"); err != nil {
+		if err := s.Notify(ctx, s.DB(), []int64{f.user.ID}, "review", "one", "/reviews/1", store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		errs := make(chan error, 16)

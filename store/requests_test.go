@@ -38,7 +38,7 @@ func TestRequestsByTeams(t *testing.T) {
 					t.Fatal(err)
 				}
 				r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: u.ID}
-				if err := s.CreateRequest(ctx, db, r); err != nil {
+				if err := s.CreateRequest(ctx, db, r, store.Now()); err != nil {
 					t.Fatal(err)
 				}
 				ids[team+"/"+u.Username] = r.ID

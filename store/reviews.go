@@ -38,9 +38,10 @@ const (
 	RequestWithdrawn = "withdrawn"
 )
 
-// CreateRequest inserts an open publication request.
-func (s *Store) CreateRequest(ctx context.Context, db bun.IDB, r *PublicationRequest) error {
-	r.CreatedAt, r.State = s.now(), RequestOpen
+// CreateRequest inserts an open publication request, created at at (the
+// instant the version is submitted).
+func (s *Store) CreateRequest(ctx context.Context, db bun.IDB, r *PublicationRequest, at time.Time) error {
+	r.CreatedAt, r.State = Stored(at), RequestOpen
 	if _, err := db.NewInsert().Model(r).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create publication request: %w", translate(err))
 	}

@@ -404,7 +404,7 @@ func TestAuditAppendAndFilter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		for _, a := range []string{"user.create", "team.create", "team.member.set"} {
-			if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "admin", Action: a, ObjectType: "team", ObjectID: "payments"}); err != nil {
+			if err := s.Audit(ctx, s.DB(), &store.AuditEvent{Actor: "admin", Action: a, ObjectType: "team", ObjectID: "payments"}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

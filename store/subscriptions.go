@@ -550,9 +550,10 @@ func appManagers(ctx context.Context, db bun.IDB, teams any) ([]int64, error) {
 // The update itself picks the live subscriptions: one cancelled or revoked
 // by a transaction that commits meanwhile is no longer live when the
 // update reaches its row (PostgreSQL reads it again after the lock), and
-// stays as that transaction left it, reason included.
-func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, major int, reason string) ([]Subscription, error) {
-	now := s.now()
+// stays as that transaction left it, reason included. at is the instant
+// of the retirement: the subscriptions end and their keys are revoked then.
+func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, major int, reason string, at time.Time) ([]Subscription, error) {
+	now := Stored(at)
 	var ids []int64
 	if err := db.NewUpdate().Model((*Subscription)(nil)).
 		Set("state = ?", "ended").Set("ended_at = ?", now).Set("reason = ?", reason).Set("updated_at = ?", now).
@@ -611,9 +612,9 @@ func (s *Store) lockActiveKeysOf(ctx context.Context, db bun.IDB, subscriptionID
 	return lockKeys(ctx, db, ids)
 }
 
-// CreateKey inserts k.
-func (s *Store) CreateKey(ctx context.Context, db bun.IDB, k *APIKey) error {
-	k.CreatedAt = s.now()
+// CreateKey inserts k, created at at.
+func (s *Store) CreateKey(ctx context.Context, db bun.IDB, k *APIKey, at time.Time) error {
+	k.CreatedAt = Stored(at)
 	if _, err := db.NewInsert().Model(k).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create key: %w", translate(err))
 	}
@@ -779,10 +780,10 @@ func (s *Store) EndKey(ctx context.Context, db bun.IDB, k *APIKey) error {
 	return nil
 }
 
-// RevokeKey revokes a key that is active (in its grace period or not);
-// otherwise it returns ErrConflict.
-func (s *Store) RevokeKey(ctx context.Context, db bun.IDB, k *APIKey) error {
-	now := s.now()
+// RevokeKey revokes a key that is active (in its grace period or not) at
+// at; otherwise it returns ErrConflict.
+func (s *Store) RevokeKey(ctx context.Context, db bun.IDB, k *APIKey, at time.Time) error {
+	now := Stored(at)
 	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
 		Where("id = ? AND state = ?", k.ID, KeyActive).Exec(ctx)
 	if err != nil {
@@ -795,13 +796,13 @@ func (s *Store) RevokeKey(ctx context.Context, db bun.IDB, k *APIKey) error {
 	return nil
 }
 
-// RevokeSubscriptionKeys revokes every active key of a subscription,
+// RevokeSubscriptionKeys revokes every active key of a subscription at at,
 // locked first in the one order of keys (lockActiveKeysOf).
-func (s *Store) RevokeSubscriptionKeys(ctx context.Context, db bun.IDB, subscriptionID int64) (int, error) {
+func (s *Store) RevokeSubscriptionKeys(ctx context.Context, db bun.IDB, subscriptionID int64, at time.Time) (int, error) {
 	if err := s.lockActiveKeysOf(ctx, db, []int64{subscriptionID}); err != nil {
 		return 0, fmt.Errorf("revoke keys of subscription %d: %w", subscriptionID, err)
 	}
-	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", s.now()).
+	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("state = ?", KeyRevoked).Set("revoked_at = ?", Stored(at)).
 		Where("subscription_id = ? AND state = ?", subscriptionID, KeyActive).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("revoke keys of subscription %d: %w", subscriptionID, translate(err))
@@ -860,9 +861,10 @@ func (s *Store) AllPlans(ctx context.Context, afterID int64, limit int) ([]Plan,
 
 // TouchActiveSubscription locks an active subscription's row for the rest
 // of tx (so that concurrent key issues count its keys one after the other)
-// and returns ErrConflict when it is no longer active.
-func (s *Store) TouchActiveSubscription(ctx context.Context, db bun.IDB, id int64) error {
-	res, err := db.NewUpdate().Model((*Subscription)(nil)).Set("updated_at = ?", s.now()).
+// and returns ErrConflict when it is no longer active. It sets the row's
+// updated_at to at, the instant of the key's change.
+func (s *Store) TouchActiveSubscription(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
+	res, err := db.NewUpdate().Model((*Subscription)(nil)).Set("updated_at = ?", Stored(at)).
 		Where("id = ? AND state = ?", id, "active").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("subscription %d: %w", id, translate(err))

@@ -83,7 +83,7 @@ func (s *Service) createApp(ctx context.Context, tx bun.IDB, actor *store.User, 
 		}
 		return err
 	}
-	return s.audit(ctx, tx, actor, "app.create", "app", a.Slug, a.TeamID, 0, "", fmt.Sprintf("name=%q", a.Name), "")
+	return s.audit(ctx, tx, actor, "app.create", "app", a.Slug, a.TeamID, 0, "", fmt.Sprintf("name=%q", a.Name), "", s.now())
 }
 
 // UpdateApp changes an app's name, description and contact.
@@ -100,7 +100,7 @@ func (s *Service) UpdateApp(ctx context.Context, actor *store.User, a *store.App
 		if err := s.store.UpdateApp(ctx, tx, a); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "app.update", "app", a.Slug, a.TeamID, 0, before, fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact), "")
+		return s.audit(ctx, tx, actor, "app.update", "app", a.Slug, a.TeamID, 0, before, fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact), "", s.now())
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return apperr.Conflict("The app was changed by someone else meanwhile; reload it and apply your change again.")

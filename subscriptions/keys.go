@@ -273,7 +273,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 	if err := s.requireKeys(ctx, actor, sub); err != nil {
 		return nil, "", err
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	errs := map[string]string{}
 	in.Name, in.ExpiresAt = strings.TrimSpace(in.Name), strings.TrimSpace(in.ExpiresAt)
 	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxKeyName || strings.ContainsAny(in.Name, "\r\n") {
@@ -303,7 +303,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 	k := &store.APIKey{Kid: kid, SubscriptionID: sub.ID, APIID: sub.APIID, Major: sub.Major, PlanID: sub.PlanID, Name: in.Name,
 		KeyHash: HashKey(key), State: store.KeyActive, CreatedBy: &actor.ID, ExpiresAt: expires, Creator: actor}
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID); err != nil {
+		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID, now); err != nil {
 			return err
 		}
 		n, err := s.store.CountLiveKeys(ctx, tx, sub.ID, now)
@@ -313,10 +313,10 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 		if n >= MaxLiveKeys {
 			return apperr.Conflict(fmt.Sprintf("A subscription holds at most %d active keys; revoke one you no longer use first.", MaxLiveKeys))
 		}
-		if err := s.store.CreateKey(ctx, tx, k); err != nil {
+		if err := s.store.CreateKey(ctx, tx, k, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.issue", "key", Prefix(kid), sub.ConsumerTeamID, sub.ProviderTeamID, "", "active", keyNote(sub, k)); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.issue", "key", Prefix(kid), sub.ConsumerTeamID, sub.ProviderTeamID, "", "active", keyNote(sub, k), now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
@@ -407,7 +407,7 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 	if err := s.requireKeys(ctx, actor, sub); err != nil {
 		return nil, "", err
 	}
-	now := s.now().UTC()
+	now := store.Stored(s.now())
 	end, err := parseGrace(grace, now)
 	if err != nil {
 		return nil, "", err
@@ -427,7 +427,7 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 		KeyHash: HashKey(key), State: store.KeyActive, CreatedBy: &actor.ID, ExpiresAt: k.ExpiresAt, Creator: actor}
 	old := *k
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID); err != nil {
+		if err := s.store.TouchActiveSubscription(ctx, tx, sub.ID, now); err != nil {
 			return err
 		}
 		if !end.IsZero() {
@@ -440,7 +440,7 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 					len(graced), Prefix(graced[0].Kid), graced[0].GraceEndsAt.Format(time.RFC3339)))
 			}
 		}
-		if err := s.store.CreateKey(ctx, tx, nk); err != nil {
+		if err := s.store.CreateKey(ctx, tx, nk, now); err != nil {
 			return err
 		}
 		old.RotatedTo = &nk.ID
@@ -454,7 +454,7 @@ func (s *Service) RotateKey(ctx context.Context, actor *store.User, k *store.API
 		if err := s.store.EndKey(ctx, tx, &old); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.rotate", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, Prefix(k.Kid), Prefix(kid), note); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.rotate", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, Prefix(k.Kid), Prefix(kid), note, now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
@@ -477,11 +477,12 @@ func (s *Service) RevokeKey(ctx context.Context, actor *store.User, k *store.API
 	if k.State != store.KeyActive {
 		return apperr.Conflict(fmt.Sprintf("The key %s is revoked already.", Prefix(k.Kid)))
 	}
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.RevokeKey(ctx, tx, k); err != nil {
+		if err := s.store.RevokeKey(ctx, tx, k, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "key.revoke", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, "active", "revoked", fmt.Sprintf("subscription %d", sub.ID)); err != nil {
+		if err := s.audit(ctx, tx, actor, "key.revoke", "key", Prefix(k.Kid), sub.ConsumerTeamID, sub.ProviderTeamID, "active", "revoked", fmt.Sprintf("subscription %d", sub.ID), now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)

@@ -122,7 +122,7 @@ func (s *Service) CreatePlan(ctx context.Context, actor *store.User, a *store.AP
 		if err := s.store.CreatePlan(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "plan.create", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, "", summarizePlan(p), ""); err != nil {
+		if err := s.audit(ctx, tx, actor, "plan.create", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, "", summarizePlan(p), "", s.now()); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)
@@ -156,7 +156,7 @@ func (s *Service) UpdatePlan(ctx context.Context, actor *store.User, a *store.AP
 		if err := s.store.UpdatePlan(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, before, summarizePlan(p), note); err != nil {
+		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, before, summarizePlan(p), note, s.now()); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)

@@ -104,8 +104,9 @@ func (s *Service) teamsWhere(ctx context.Context, u *store.User, obj, act string
 // audit appends an audit event inside tx, filed under teamID and, when
 // it is another team (not 0), otherTeamID: a subscription's events under
 // the providing and the consuming team, its keys' under the consuming and
-// the providing team. actor nil is the system.
-func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action, objType, objID string, teamID, otherTeamID int64, before, after, reason string) error {
+// the providing team. actor nil is the system. at is the action's instant,
+// the time of the other rows it writes.
+func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, action, objType, objID string, teamID, otherTeamID int64, before, after, reason string, at time.Time) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: &teamID, Before: before, After: after, Reason: reason}
 	if otherTeamID != 0 && otherTeamID != teamID {
 		e.OtherTeamID = &otherTeamID
@@ -115,7 +116,7 @@ func (s *Service) audit(ctx context.Context, tx bun.IDB, actor *store.User, acti
 	} else {
 		e.Actor = "system"
 	}
-	return s.store.Audit(ctx, tx, e)
+	return s.store.Audit(ctx, tx, e, at)
 }
 
 // gatewayChanged records, inside tx, that what the gateways serve for an
@@ -124,15 +125,16 @@ func (s *Service) gatewayChanged(ctx context.Context, tx bun.IDB, apiSlug string
 	return s.store.Enqueue(ctx, tx, store.TopicGatewayChanged, store.GatewayChange{API: apiSlug})
 }
 
-// notify sends a notification to users, except the actor.
-func (s *Service) notify(ctx context.Context, tx bun.IDB, actor *store.User, users []int64, kind, msg, link string) error {
+// notify sends a notification to users, except the actor, of an action
+// taken at at.
+func (s *Service) notify(ctx context.Context, tx bun.IDB, actor *store.User, users []int64, kind, msg, link string, at time.Time) error {
 	if actor != nil {
 		users = slices.DeleteFunc(users, func(id int64) bool { return id == actor.ID })
 	}
 	if len(users) == 0 {
 		return nil
 	}
-	return s.store.Notify(ctx, tx, users, kind, msg, link)
+	return s.store.Notify(ctx, tx, users, kind, msg, link, at)
 }
 
 // Link returns the page of a subscription.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -239,7 +240,7 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		if err := s.store.CreateSubscription(ctx, tx, sub, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose); err != nil {
+		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose, now); err != nil {
 			return err
 		}
 		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, a.TeamID, policy.RoleOwner, policy.RoleMaintainer)
@@ -248,10 +249,10 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		}
 		if sub.State == string(Pending) {
 			msg := fmt.Sprintf("%s asks to subscribe the app %s (%s) to %s v%d on the plan %s.", store.Isolate(actor.Username), store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
-			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests")
+			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests", now)
 		}
 		msg := fmt.Sprintf("The app %s (%s) subscribed to %s v%d on the plan %s.", store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
-		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers"); err != nil {
+		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers", now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)
@@ -453,14 +454,14 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 			return err
 		}
 		if t.To != Active {
-			if _, err := s.store.RevokeSubscriptionKeys(ctx, tx, sub.ID); err != nil {
+			if _, err := s.store.RevokeSubscriptionKeys(ctx, tx, sub.ID, now); err != nil {
 				return err
 			}
 		}
-		if err := s.audit(ctx, tx, actor, "subscription."+string(action), "subscription", subjectOf(sub), sub.ProviderTeamID, sub.ConsumerTeamID, from, sub.State, reason); err != nil {
+		if err := s.audit(ctx, tx, actor, "subscription."+string(action), "subscription", subjectOf(sub), sub.ProviderTeamID, sub.ConsumerTeamID, from, sub.State, reason, now); err != nil {
 			return err
 		}
-		if err := s.notifyDecision(ctx, tx, actor, sub, action, reason); err != nil {
+		if err := s.notifyDecision(ctx, tx, actor, sub, action, reason, now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, sub.API.Slug)
@@ -474,14 +475,14 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 	return err
 }
 
-func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, action Action, reason string) error {
+func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, action Action, reason string, at time.Time) error {
 	what := fmt.Sprintf("the subscription of %s to %s v%d (plan %s)", store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major, store.Isolate(sub.Plan.Name))
 	if action == Cancel {
 		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ProviderTeamID, policy.RoleOwner, policy.RoleMaintainer)
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, actor, deciders, "subscription.cancelled", fmt.Sprintf("%s cancelled %s.", store.Isolate(actor.Username), what), "/apis/"+sub.API.Slug+"/subscribers")
+		return s.notify(ctx, tx, actor, deciders, "subscription.cancelled", fmt.Sprintf("%s cancelled %s.", store.Isolate(actor.Username), what), "/apis/"+sub.API.Slug+"/subscribers", at)
 	}
 	consumers, err := s.store.TeamUsersWithRoles(ctx, tx, sub.ConsumerTeamID, policy.RoleOwner, policy.RoleMaintainer, policy.RoleDeveloper)
 	if err != nil {
@@ -496,7 +497,7 @@ func (s *Service) notifyDecision(ctx context.Context, tx bun.IDB, actor *store.U
 	case Revoke:
 		msg = fmt.Sprintf("%s revoked %s; its keys no longer work: %s", store.Isolate(actor.Username), what, store.Isolate(reason))
 	}
-	return s.notify(ctx, tx, actor, consumers, "subscription."+string(action), msg, "/apps/"+sub.App.Slug)
+	return s.notify(ctx, tx, actor, consumers, "subscription."+string(action), msg, "/apps/"+sub.App.Slug, at)
 }
 
 // ListInput narrows a listing: the JSON API's query and the pages fill it.

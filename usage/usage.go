@@ -265,12 +265,12 @@ var QuotaThresholds = []int{80, 100}
 // alertQuota records the thresholds that count t reached of quota and
 // notifies the consumer team of the highest one newly reached.
 func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount, quota int64) error {
-	reached := 0
+	reached, now := 0, s.opts.Now()
 	for _, pct := range QuotaThresholds {
 		if t.Accepted*100 < int64(pct)*quota {
 			continue
 		}
-		fresh, err := s.store.RecordQuotaAlert(ctx, tx, t.SubscriptionID, t.Day, pct, s.opts.Now())
+		fresh, err := s.store.RecordQuotaAlert(ctx, tx, t.SubscriptionID, t.Day, pct, now)
 		if err != nil {
 			return err
 		}
@@ -295,7 +295,7 @@ func (s *Service) alertQuota(ctx context.Context, tx bun.IDB, t store.QuotaCount
 	if reached >= 100 {
 		msg = fmt.Sprintf("%s has used its whole daily quota on %s (UTC): %d of %d requests; further requests answer 429 until midnight UTC.", what, date, t.Accepted, quota)
 	}
-	return s.store.Notify(ctx, tx, users, "usage.quota_"+strconv.Itoa(reached), msg, fmt.Sprintf("/subscriptions/%d/usage", sub.ID))
+	return s.store.Notify(ctx, tx, users, "usage.quota_"+strconv.Itoa(reached), msg, fmt.Sprintf("/subscriptions/%d/usage", sub.ID), now)
 }
 
 // Compact turns minute rollups older than HoursAfter into hours and hour

@@ -565,7 +565,7 @@ func (d *demo) synthesize(ctx context.Context, n int) error {
 					return fmt.Errorf("synthetic version %s: %w", api.slug, err)
 				}
 				if err := d.s.Audit(ctx, tx, &store.AuditEvent{Actor: "demo", Action: "version.import", ObjectType: "version", ObjectID: api.slug + "@" + api.version,
-					TeamID: &team.ID, After: string(lifecycle.Published), Reason: "portico demo --synthetic"}); err != nil {
+					TeamID: &team.ID, After: string(lifecycle.Published), Reason: "portico demo --synthetic"}, now); err != nil {
 					return err
 				}
 				ids = append(ids, a.ID)

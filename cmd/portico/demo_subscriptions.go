@@ -166,7 +166,7 @@ func (d *demo) synthesizeSubscriptions(ctx context.Context, n int) (keys int, er
 			keys += len(ks)
 			return d.s.Audit(ctx, tx, &store.AuditEvent{Actor: "demo", Action: "subscription.import", ObjectType: "subscription",
 				ObjectID: fmt.Sprintf("%d-%d", subs[0].ID, subs[len(subs)-1].ID), After: fmt.Sprintf("%d subscriptions, %d keys", len(subs), len(ks)),
-				Reason: "portico demo --subscriptions"})
+				Reason: "portico demo --subscriptions"}, store.Now())
 		})
 		if err != nil {
 			return keys, err

@@ -92,7 +92,7 @@ func (s *Service) require(ctx context.Context, a actor, domain, obj, act, denied
 func (s *Service) audit(ctx context.Context, tx bun.IDB, a actor, action, objType, objID string, teamID *int64, before, after, reason string) error {
 	e := &store.AuditEvent{Action: action, ObjectType: objType, ObjectID: objID, TeamID: teamID, Before: before, After: after, Reason: reason}
 	a.Stamp(e)
-	return s.store.Audit(ctx, tx, e)
+	return s.store.Audit(ctx, tx, e, store.Now())
 }
 
 // ---- Nodes ----
