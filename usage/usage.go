@@ -365,7 +365,8 @@ type Point struct {
 	BytesOut    int64   `json:"bytes_out"`
 }
 
-// Series is the answer: its range and step, and the points with traffic.
+// Series is the answer: its range (From the first step's start, To the
+// whole second it ends before) and step, and the points with traffic.
 type Series struct {
 	From   time.Time `json:"from"`
 	To     time.Time `json:"to"`
@@ -409,7 +410,11 @@ func (s *Service) Series(ctx context.Context, u *store.User, q Query) (*Series, 
 	if err != nil {
 		return nil, err
 	}
-	out := &Series{From: time.Unix(f.From, 0).UTC(), To: q.To.UTC(), Step: f.Step, Points: make([]Point, 0, len(buckets))}
+	// The series states the range it answered, as the store reads it:
+	// from the first step's start to the whole second before which it
+	// counted (usage is kept in whole seconds), not the request's
+	// fraction of a second.
+	out := &Series{From: time.Unix(f.From, 0).UTC(), To: time.Unix(f.To, 0).UTC(), Step: f.Step, Points: make([]Point, 0, len(buckets))}
 	for _, b := range buckets {
 		out.Points = append(out.Points, point(b))
 	}
