@@ -47,10 +47,17 @@ type Meaning struct {
 	rows  []float32 // Dim floats per text; rows are only ever appended, so a reader may keep a shorter slice
 	byKey map[textKey]int32
 	file  *os.File // where new rows are appended; nil for an in-memory cache
+	// torn is set when an append failed part-way and the file could not be cut back to its last whole record:
+	// nothing more is appended, since the next load stops at the torn record and drops what follows it.
+	torn bool
 
 	queries queryCache
 	workers int
 	log     *slog.Logger
+
+	// writeRecords, when set (tests only), appends records to the file in place of its Write: a fault injected
+	// there is one of the disk.
+	writeRecords func(f *os.File, b []byte) (int, error)
 }
 
 // textKey identifies a text: the first 16 bytes of its SHA-256.
@@ -304,7 +311,10 @@ func (m *Meaning) rowsOf(texts []string) ([]int32, error) {
 	return rows, nil
 }
 
-// keep adds the vectors of the missing texts to the rows and appends them to the file.
+// keep adds the vectors of the missing texts to the rows and appends them to the file. An append that fails
+// part-way (a full disk) is cut from the file, so that the file ends with a whole record still and later appends
+// follow it: left there, the torn record would stop the next load, and the records appended after it be encoded
+// again. The texts of the failed append stay in memory and are encoded again after a restart.
 func (m *Meaning) keep(keys []textKey, missing []int, vecs [][]float32) error {
 	var buf []byte
 	m.mu.Lock()
@@ -318,12 +328,34 @@ func (m *Meaning) keep(keys []textKey, missing []int, vecs [][]float32) error {
 			buf = appendRecord(buf, keys[i], vecs[j])
 		}
 	}
-	if m.file != nil && len(buf) > 0 {
-		if _, err := m.file.Write(buf); err != nil {
-			return fmt.Errorf("write sentence vectors: %w", err)
+	if m.file == nil || m.torn || len(buf) == 0 {
+		return nil
+	}
+	end, err := m.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return fmt.Errorf("write sentence vectors: %w", err)
+	}
+	write := m.file.Write
+	if m.writeRecords != nil {
+		write = func(b []byte) (int, error) { return m.writeRecords(m.file, b) }
+	}
+	if _, err := write(buf); err != nil {
+		if cerr := m.cut(end); cerr != nil {
+			m.torn = true
+			return fmt.Errorf("write sentence vectors: %w (and cutting the torn record: %v; no more are appended)", err, cerr)
 		}
+		return fmt.Errorf("write sentence vectors: %w", err)
 	}
 	return nil
+}
+
+// cut truncates the file to end, the end of its last whole record, and goes on writing there (m.mu held).
+func (m *Meaning) cut(end int64) error {
+	if err := m.file.Truncate(end); err != nil {
+		return err
+	}
+	_, err := m.file.Seek(end, io.SeekStart)
+	return err
 }
 
 // compact rewrites the vectors file with the rows of the live keys only, when the others outnumber them (texts of
@@ -390,7 +422,7 @@ func (m *Meaning) rewrite(rows []float32, byKey map[textKey]int32) error {
 		return err
 	}
 	m.file.Close()
-	m.file = f
+	m.file, m.torn = f, false
 	return nil
 }
 
