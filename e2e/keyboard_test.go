@@ -50,14 +50,16 @@ func TestSkipLinkLeadsToTheContent(t *testing.T) {
 
 // focusRingJS describes the focused element's ring: "none" when it has
 // none, "cut by …" when a box that clips its content (one that scrolls)
-// hides part of it around an element it shows whole, "" otherwise.
+// hides part of it around an element it shows whole, "" otherwise. A ring
+// of box-shadows drawn inside the element (inset) reaches no further than
+// it.
 const focusRingJS = `(() => {
 	const e = document.activeElement;
 	if (!e || e === document.body) return '';
 	const s = getComputedStyle(e);
 	let ext;
 	if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) ext = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
-	else if (s.boxShadow !== 'none') ext = 3;
+	else if (s.boxShadow !== 'none') ext = s.boxShadow.split(/,(?![^(]*\))/).every(x => x.includes('inset')) ? 0 : 3;
 	else return 'none';
 	const r = e.getBoundingClientRect();
 	for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -136,8 +138,9 @@ func TestEscapeClosesMenus(t *testing.T) {
 
 // TestReferenceShowsFocus tabs through the interactive reference (Scalar)
 // on a phone and on a desktop: every control the keyboard reaches in it
-// shows a focus ring, and its Download buttons and the links of the
-// description's contact (in a row that scrolls) show one whole.
+// shows a focus ring, whole: its Download buttons, the links of the
+// description's contact (in a row that scrolls) and the client libraries'
+// buttons (in a row that clips) included, the latter Portico's ring.
 func TestReferenceShowsFocus(t *testing.T) {
 	p := startPortal(t)
 	p.publish(t, "commerce", "nexmo-sms", "SMS API", "nexmo.com__sms__1.0.11.yaml")
@@ -148,7 +151,7 @@ func TestReferenceShowsFocus(t *testing.T) {
 		b.visit(p.url + "/apis/nexmo-sms/versions/1.0.0/reference")
 		b.poll(`document.querySelector("#api-reference").innerText.includes("Send an SMS")`)
 		b.eval(`(document.querySelector('#api-reference').scrollIntoView(), document.activeElement.blur(), '')`)
-		seen, downloads, contacts := map[string]bool{}, 0, 0
+		seen, downloads, contacts, clients := map[string]bool{}, 0, 0, 0
 		for range 80 {
 			got := b.tab()
 			if b.eval(`String(document.querySelector('#api-reference').contains(document.activeElement))`) != "true" {
@@ -168,12 +171,24 @@ func TestReferenceShowsFocus(t *testing.T) {
 				contacts++
 				got += " (" + href + ")"
 			}
+			// The buttons that choose the client library of the examples:
+			// Scalar marks their focus with a 1 px line only; they show
+			// Portico's ring, as every other control of the page.
+			if b.eval(`String(document.activeElement.classList.contains('client-libraries'))`) == "true" {
+				clients++
+				if r := b.eval(`(s => s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor)(getComputedStyle(document.activeElement))`); r != "solid 2px rgb(79, 70, 229)" {
+					t.Errorf("reference at %d px: %s: focus outline %s, want Portico's ring (solid 2px rgb(79, 70, 229))", width, got, r)
+				}
+			}
 			ring := b.eval(focusRingJS)
 			if ring == "none" {
 				t.Errorf("reference at %d px: %s: no focus ring", width, got)
-			} else if ring != "" && (strings.Contains(got, "Download") || contact) {
+			} else if ring != "" {
 				t.Errorf("reference at %d px: %s: focus ring %s", width, got, ring)
 			}
+		}
+		if clients == 0 {
+			t.Errorf("reference at %d px: the keyboard reached no button of the client libraries", width)
 		}
 		if downloads == 0 {
 			t.Errorf("reference at %d px: the keyboard reached no Download button", width)

@@ -39,6 +39,9 @@
     // The links of the description's contact (email, URL) sit in a row that scrolls sideways, which cut Scalar's ring
     // drawn outside them: Portico's ring is drawn inside their box, whole.
     ".section-header-wrapper .custom-scroll a:focus-visible { outline: 2px solid #4f46e5 !important; outline-offset: -2px !important; }",
+    // Scalar marks the focus of the buttons that choose the examples' client library with a 1 px line only, in a row
+    // that clips what overflows it (overflow: hidden): they get Portico's ring, drawn inside their box so it shows whole.
+    ".client-libraries-list .client-libraries:focus-visible { outline: 2px solid #4f46e5 !important; outline-offset: -2px !important; box-shadow: none !important; }",
   ].join("\n");
 
   // tryIt is false when the page says "Test Request" cannot reach the API (data-try-it="off": its description declares no
