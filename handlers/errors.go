@@ -96,6 +96,8 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(be.RetryAfter)))
 	case errors.As(err, &le):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
+	case store.Unavailable(err):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(dbRetryAfter)))
 	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "request_id", requestID(c), "err", err)
@@ -181,6 +183,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusNotFound, errNotFound.msg, nil
 	case errors.Is(err, store.ErrConflict):
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
+	case store.Unavailable(err):
+		return fiber.StatusServiceUnavailable, dbUnavailableMessage, nil
 	case errors.As(err, &fe):
 		if fe.Code >= 500 {
 			return fe.Code, "Something went wrong on our side. It has been logged.", nil
@@ -189,6 +193,17 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 	}
 	return fiber.StatusInternalServerError, "Something went wrong on our side. It has been logged.", nil
 }
+
+// dbUnavailableMessage is the answer to a request the database could not
+// serve because it is down, restarting or out of connections
+// (store.Unavailable): the request was fine, and trying it again shortly
+// may succeed.
+const dbUnavailableMessage = "The database is unavailable. Try again shortly."
+
+// dbRetryAfter is the Retry-After of an answer the database could not
+// serve: long enough for a restart or a failover to be under way, short
+// enough that a client retrying gets the first answers after it.
+const dbRetryAfter = 5 * time.Second
 
 // retryAfterSeconds is a Retry-After value: whole seconds, at least 1.
 func retryAfterSeconds(d time.Duration) int {

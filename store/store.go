@@ -102,7 +102,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqldb := sql.OpenDB(connector)
+		sqldb := sql.OpenDB(unavailableConnector{connector})
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20) // a new connection is a TCP and authentication round trip
 		db = bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns())
@@ -435,11 +435,16 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
+	if errors.Is(err, ErrUnavailable) {
+		return err
+	}
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
-		switch pgErr.Field('C') {
-		case "23505": // unique_violation
+		switch code := pgErr.Field('C'); {
+		case code == "23505": // unique_violation
 			return fmt.Errorf("%w: %w", ErrConflict, err)
+		case unavailableCode(code):
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		return err
 	}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// ErrUnavailable means the database could not be reached, or would not
+// take a connection now: nothing wrong with the request, which may succeed
+// when tried again shortly. The error wraps it with the driver's error.
+//
+// On PostgreSQL it is: a connection that could not be opened for a reason
+// of the network (refused, unreachable, timed out, cut during the start-up
+// exchange); a connection exception (SQLSTATE class 08); the server
+// shutting down or starting (57P01 admin_shutdown, 57P02 crash_shutdown,
+// 57P03 cannot_connect_now); and no connection slot left (53300
+// too_many_connections, the server's max_connections or the role's or
+// database's CONNECTION LIMIT). Not a query's own error (a constraint, a
+// syntax error), not a statement cancelled for its duration (57014), not a
+// read that timed out on an open connection (a slow statement: the database
+// answered the connection, and waiting longer may not help), not a wrong
+// password or a missing database (the configuration's fault, not a
+// passing state). SQLite is a file opened once: it has no state to map.
+var ErrUnavailable = errors.New("database unavailable")
+
+// Unavailable reports whether err says the database is unavailable (see
+// ErrUnavailable), whether or not it went through the store's translation:
+// for errors of code that queries the database without the store's methods.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return true
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return unavailableCode(pgErr.Field('C'))
+	}
+	return false
+}
+
+// unavailableCode reports whether a PostgreSQL SQLSTATE says the database
+// cannot serve now.
+func unavailableCode(code string) bool {
+	switch code {
+	case "57P01", "57P02", "57P03", "53300":
+		return true
+	}
+	return len(code) == 5 && code[:2] == "08"
+}
+
+// unavailableConnector marks the errors of connections that could not be
+// opened because the database is not there (see ErrUnavailable). Only the
+// connector knows a network error is the database's: one of the search
+// engine's is not.
+type unavailableConnector struct{ *pgdriver.Connector }
+
+func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	cn, err := c.Connector.Connect(ctx)
+	if err != nil && connectUnavailable(err) {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return cn, err
+}
+
+// connectUnavailable reports whether a failure to open a connection says
+// the database is not there now, rather than that the configuration is
+// wrong (a password, a database name, a TLS setting).
+func connectUnavailable(err error) bool {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return unavailableCode(pgErr.Field('C'))
+	}
+	// The server closing the connection during the start-up exchange (a
+	// server going down, a pooler in front refusing) is the same.
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}

@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestUnavailableIsTheDatabaseNotAnswering: store.ErrUnavailable (a 503
+// with Retry-After for the handlers) says the database is down, restarting
+// or out of connections, and nothing else: not a query's own error, not a
+// statement that was slow, not a wrong database name. Each case is a real
+// PostgreSQL answer.
+func TestUnavailableIsTheDatabaseNotAnswering(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: the errors are PostgreSQL's", storetest.EnvDatabaseURL)
+	}
+	ctx := context.Background()
+	base := os.Getenv(storetest.EnvDatabaseURL)
+	withURL := func(f func(u *url.URL)) string {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(u)
+		return u.String()
+	}
+	check := func(what string, err error, want bool) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: no error", what)
+			return
+		}
+		if got := store.Unavailable(err); got != want {
+			t.Errorf("%s: Unavailable(%v) = %v, want %v", what, err, got, want)
+		}
+	}
+
+	t.Run("a port nobody listens on", func(t *testing.T) {
+		_, err := store.Open(ctx, withURL(func(u *url.URL) { u.Host = "127.0.0.1:31001" }), "")
+		check("open", err, true)
+	})
+	t.Run("a database that does not exist", func(t *testing.T) {
+		_, err := store.Open(ctx, withURL(func(u *url.URL) { u.Path = "/pgdown_no_such_database" }), "")
+		check("open", err, false)
+	})
+	t.Run("stopped after the start", func(t *testing.T) {
+		s, cut := storetest.OpenCuttable(t)
+		if _, err := s.TeamBySlug(ctx, "payments"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("before: %v, want not found", err)
+		}
+		cut()
+		_, err := s.TeamBySlug(ctx, "payments")
+		check("a read", err, true)
+		if !errors.Is(err, store.ErrUnavailable) {
+			t.Errorf("a read: %v does not wrap store.ErrUnavailable", err)
+		}
+		err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error { return nil })
+		check("a transaction", err, true)
+	})
+
+	s := storetest.Open(t, store.PostgreSQL)
+	t.Run("terminated while a statement runs", func(t *testing.T) {
+		conn, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var pid int
+		if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := conn.ExecContext(ctx, "SELECT pg_sleep(30)")
+			done <- err
+		}()
+		time.Sleep(200 * time.Millisecond)
+		if _, err := s.DB().ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
+			t.Fatal(err)
+		}
+		check("57P01", <-done, true)
+	})
+	t.Run("a unique violation", func(t *testing.T) {
+		storetest.Team(t, s, "payments", "Payments")
+		err := s.CreateTeam(ctx, s.DB(), &store.Team{Slug: "payments", Name: "Payments"})
+		check("duplicate team", err, false)
+	})
+	t.Run("a syntax error", func(t *testing.T) {
+		_, err := s.DB().ExecContext(ctx, "SELEC 1")
+		check("syntax", err, false)
+	})
+	t.Run("a statement timeout", func(t *testing.T) {
+		err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = '50ms'"); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "SELECT pg_sleep(2)")
+			return err
+		})
+		check("57014", err, false)
+	})
+	t.Run("a slow statement past its context's deadline", func(t *testing.T) {
+		dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		_, err := s.DB().ExecContext(dctx, "SELECT pg_sleep(2)")
+		check("deadline", err, false)
+	})
+}
