@@ -1,10 +1,17 @@
 package handlers_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
@@ -66,6 +73,140 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 			}
 			if res := br.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("GET /readyz: %d, want 503", res.StatusCode)
+			}
+			if strings.Contains(e.logs.String(), "panic") {
+				t.Errorf("a panic was logged:\n%s", e.logs.String())
+			}
+		})
+	}
+}
+
+// TestConnectionLimitAnswers503: a portal whose database role has fewer
+// connections allowed (CONNECTION LIMIT, or the server's max_connections)
+// than its pool opens, under concurrent requests: those that get no
+// connection answer 503 with Retry-After at once (PostgreSQL's 53300), none
+// 500, none hangs, nothing panics; and once the limit is raised, every
+// request is served again without a restart. The role is not a superuser:
+// connection limits do not apply to superusers.
+func TestConnectionLimitAnswers503(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		if d != store.PostgreSQL {
+			continue // SQLite has no connections to run out of
+		}
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+			admin, err := store.Open(ctx, dsn, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := admin.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var schema string
+			if err := admin.DB().QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+				t.Fatal(err)
+			}
+			role := fmt.Sprintf("pgdown_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
+			for _, q := range []string{
+				"CREATE ROLE " + role + " LOGIN NOSUPERUSER CONNECTION LIMIT -1",
+				"GRANT USAGE ON SCHEMA " + schema + " TO " + role,
+				"GRANT ALL ON ALL TABLES IN SCHEMA " + schema + " TO " + role,
+				"GRANT ALL ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role,
+			} {
+				if _, err := admin.DB().ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.User = url.User(role)
+			s, err := store.Open(ctx, u.String(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				s.Close()
+				defer admin.Close()
+				for _, q := range []string{
+					"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'",
+					"DROP OWNED BY " + role, "DROP ROLE " + role,
+				} {
+					if _, err := admin.DB().ExecContext(context.Background(), q); err != nil {
+						t.Errorf("%s: %v", q, err)
+					}
+				}
+			})
+			e := newEnvOn(t, s)
+			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+			tok := e.token(alice)
+			br := e.browser()
+			br.login("alice")
+
+			const limit, clients, rounds = 2, 12, 4
+			if _, err := admin.DB().ExecContext(ctx, fmt.Sprintf("ALTER ROLE %s CONNECTION LIMIT %d", role, limit)); err != nil {
+				t.Fatal(err)
+			}
+			// run sends clients×rounds requests, clients at a time, half
+			// to the API and half to a page, and counts the statuses.
+			run := func() map[int]int {
+				var mu sync.Mutex
+				statuses := map[int]int{}
+				var wg sync.WaitGroup
+				for i := range clients {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for range rounds {
+							start := time.Now()
+							var res *http.Response
+							var body string
+							if i%2 == 0 {
+								var p map[string]any
+								res, p = e.api("GET", "/api/v1/teams/payments", tok, nil)
+								body, _ = p["detail"].(string)
+							} else {
+								req := httptest.NewRequest("GET", "/teams/payments", nil)
+								for k, v := range br.cookies {
+									req.AddCookie(&http.Cookie{Name: k, Value: v})
+								}
+								var err error
+								if res, err = e.app.Test(req, -1); err != nil {
+									t.Errorf("GET /teams/payments: %v", err)
+									return
+								}
+								body = readAll(t, res)
+							}
+							if took := time.Since(start); took > 5*time.Second {
+								t.Errorf("an answer took %s", took)
+							}
+							if res.StatusCode == http.StatusServiceUnavailable {
+								checkDBDown(t, "under the connection limit", res, body)
+							}
+							mu.Lock()
+							statuses[res.StatusCode]++
+							mu.Unlock()
+						}
+					}()
+				}
+				wg.Wait()
+				return statuses
+			}
+			got := run()
+			t.Logf("with CONNECTION LIMIT %d and a pool of 20: %v", limit, got)
+			if got[http.StatusOK]+got[http.StatusServiceUnavailable] != clients*rounds || got[http.StatusServiceUnavailable] == 0 {
+				t.Errorf("statuses %v: want only 200s and 503s, some 503s", got)
+			}
+
+			if _, err := admin.DB().ExecContext(ctx, "ALTER ROLE "+role+" CONNECTION LIMIT -1"); err != nil {
+				t.Fatal(err)
+			}
+			got = run()
+			t.Logf("with the limit raised: %v", got)
+			if got[http.StatusOK] != clients*rounds {
+				t.Errorf("statuses %v after the limit was raised: want only 200s", got)
 			}
 			if strings.Contains(e.logs.String(), "panic") {
 				t.Errorf("a panic was logged:\n%s", e.logs.String())
