@@ -214,3 +214,96 @@ func TestConnectionLimitAnswers503(t *testing.T) {
 		})
 	}
 }
+
+// dbBusyMessage is what a user reads when a lock held elsewhere kept the
+// request waiting too long.
+const dbBusyMessage = "The database is busy"
+
+// TestLockWaitAnswers503: a write that waits on a lock another transaction
+// holds (a long migration, a bulk change, an operator's session) is given
+// up by the database after its lock timeout (PostgreSQL: lock_timeout,
+// which the store sets below the driver's read timeout; SQLite: the busy
+// timeout) and answers 503 with Retry-After, saying the database is busy:
+// the request was fine and may be sent again. On PostgreSQL the wait ends
+// on the server, within the read timeout (2 s here), and the write is not
+// done behind the answer's back once the lock is released; the same
+// request then succeeds.
+func TestLockWaitAnswers503(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			var s, other *store.Store
+			var bound time.Duration
+			switch d {
+			case store.PostgreSQL:
+				dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+				var err error
+				if other, err = store.Open(ctx, dsn, ""); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { other.Close() })
+				if _, err := other.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if s, err = store.Open(ctx, dsn+"&read_timeout=2s", ""); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				bound = 2 * time.Second
+			case store.SQLite:
+				s, other = storetest.OpenTwo(t, store.SQLite)
+				bound = 15 * time.Second // the busy timeout is 10 s
+			}
+			e := newEnvOn(t, s)
+			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+			e.user("bob", policy.RoleMember, "", "")
+			tok := e.token(alice)
+			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
+			}
+
+			// Another transaction holds the lock the write needs.
+			tx, err := other.DB().BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hold := "UPDATE teams SET name = name"
+			if d == store.PostgreSQL {
+				hold = "LOCK TABLE teams, team_members IN ACCESS EXCLUSIVE MODE"
+			}
+			if _, err := tx.ExecContext(ctx, hold); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+			took := time.Since(start)
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			detail, _ := body["detail"].(string)
+			t.Logf("answered %d after %s: %q", res.StatusCode, took.Round(time.Millisecond), detail)
+			if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(detail, dbBusyMessage) {
+				t.Errorf("a write waiting on a lock: %d %q, want 503 saying %q", res.StatusCode, detail, dbBusyMessage)
+			}
+			if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
+				t.Errorf("Retry-After %q, want whole seconds", res.Header.Get("Retry-After"))
+			}
+			if took > bound {
+				t.Errorf("answered after %s, want within %s", took, bound)
+			}
+			time.Sleep(300 * time.Millisecond) // a write left waiting on the server would run now
+			members, err := s.TeamMembers(ctx, e.team("payments").ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range members {
+				if m.User.Username == "bob" {
+					t.Errorf("after the %d, bob is a member: the refused write was done", res.StatusCode)
+				}
+			}
+			if res, _ := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"}); res.StatusCode != http.StatusCreated {
+				t.Errorf("the same request once the lock is released: %d, want 201", res.StatusCode)
+			}
+		})
+	}
+}

@@ -96,7 +96,7 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(be.RetryAfter)))
 	case errors.As(err, &le):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
-	case store.Unavailable(err):
+	case store.Unavailable(err), store.Busy(err):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(dbRetryAfter)))
 	}
 	if status >= 500 {
@@ -185,6 +185,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
 	case store.Unavailable(err):
 		return fiber.StatusServiceUnavailable, dbUnavailableMessage, nil
+	case store.Busy(err):
+		return fiber.StatusServiceUnavailable, dbBusyMessage, nil
 	case errors.As(err, &fe):
 		if fe.Code >= 500 {
 			return fe.Code, "Something went wrong on our side. It has been logged.", nil
@@ -199,6 +201,11 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 // (store.Unavailable): the request was fine, and trying it again shortly
 // may succeed.
 const dbUnavailableMessage = "The database is unavailable. Try again shortly."
+
+// dbBusyMessage is the answer to a request that waited too long for a
+// lock another transaction held (store.Busy): nothing was written, and
+// sending it again shortly may succeed.
+const dbBusyMessage = "The database is busy with other changes. Try again shortly."
 
 // dbRetryAfter is the Retry-After of an answer the database could not
 // serve: long enough for a restart or a failover to be under way, short

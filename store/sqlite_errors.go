@@ -19,3 +19,11 @@ func isSQLiteUnique(err error) bool {
 	}
 	return false
 }
+
+// isSQLiteBusy reports whether err is SQLite's SQLITE_BUSY (with any
+// extended code): the database stayed locked by another connection past
+// the busy timeout.
+func isSQLiteBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}

@@ -195,7 +195,8 @@ func badURL(err error) error {
 // every occurrence of a short password ("e") garbled every word holding it.
 //
 // Sessions use the time zone UTC (see utcSessions) unless the URL names
-// one (timezone=…).
+// one (timezone=…), and a lock_timeout below the read timeout (see
+// lockTimeout).
 func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -208,7 +209,7 @@ func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
-	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions, pgdriver.WithResetSessionFunc(dropClosed)), nil
+	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions, lockTimeout, pgdriver.WithResetSessionFunc(dropClosed)), nil
 }
 
 // dropClosed is called before a pooled connection is used again: one whose
@@ -435,8 +436,11 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	if errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrBusy) {
 		return err
+	}
+	if Busy(err) {
+		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -28,6 +30,55 @@ import (
 // password or a missing database (the configuration's fault, not a
 // passing state). SQLite is a file opened once: it has no state to map.
 var ErrUnavailable = errors.New("database unavailable")
+
+// ErrBusy means a statement waited too long for a lock another
+// transaction held, and the database gave it up: PostgreSQL's 55P03
+// lock_not_available after lock_timeout (which the store sets below the
+// driver's read timeout, see lockTimeout), SQLite's SQLITE_BUSY after its
+// busy timeout. Nothing was written; the request may succeed when sent
+// again. The error wraps it with the driver's error.
+var ErrBusy = errors.New("database busy")
+
+// Busy reports whether err says the database gave up waiting for a lock
+// (see ErrBusy), whether or not it went through the store's translation.
+func Busy(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrBusy) {
+		return true
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C') == "55P03"
+	}
+	return isSQLiteBusy(err)
+}
+
+// lockTimeout sets the session parameter lock_timeout to three quarters of
+// the driver's read timeout (10 s unless the URL says read_timeout=…), unless
+// the URL names one. Without it a statement waiting on a lock outlived the
+// read timeout: the driver gave up on the connection (a 500 for the
+// request, a new connection for the pool) while the server went on
+// waiting, holding a place in the lock's queue, and ran the statement once
+// the lock came. With it the server ends the wait itself, with 55P03
+// (ErrBusy), and the connection stays usable.
+func lockTimeout(conf *pgdriver.Config) {
+	if conf.ReadTimeout <= 0 {
+		return
+	}
+	for k := range conf.ConnParams {
+		if strings.EqualFold(k, "lock_timeout") {
+			return
+		}
+	}
+	params := make(map[string]any, len(conf.ConnParams)+1)
+	for k, v := range conf.ConnParams {
+		params[k] = v
+	}
+	params["lock_timeout"] = strconv.FormatInt((conf.ReadTimeout * 3 / 4).Milliseconds(), 10)
+	conf.ConnParams = params
+}
 
 // Unavailable reports whether err says the database is unavailable (see
 // ErrUnavailable), whether or not it went through the store's translation:

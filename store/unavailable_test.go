@@ -116,3 +116,34 @@ func TestUnavailableIsTheDatabaseNotAnswering(t *testing.T) {
 		check("deadline", err, false)
 	})
 }
+
+// TestLockTimeoutIsBelowTheReadTimeout: PostgreSQL sessions get a
+// lock_timeout of three quarters of the driver's read timeout, so that the
+// server ends a lock wait (55P03, store.ErrBusy) before the driver gives
+// up on the connection; a lock_timeout in the URL is kept.
+func TestLockTimeoutIsBelowTheReadTimeout(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: lock_timeout is PostgreSQL's", storetest.EnvDatabaseURL)
+	}
+	ctx := context.Background()
+	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+	for _, c := range []struct{ params, want string }{
+		{"", "7500ms"},
+		{"&read_timeout=2s", "1500ms"},
+		{"&lock_timeout=3s", "3s"},
+	} {
+		s, err := store.Open(ctx, dsn+c.params, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = s.DB().QueryRowContext(ctx, "SHOW lock_timeout").Scan(&got)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%q: lock_timeout %s, want %s", c.params, got, c.want)
+		}
+	}
+}
