@@ -136,8 +136,9 @@ type RedisOptions struct {
 	// Pause is how long the node uses its local limits after Redis failed
 	// before it tries Redis again; default 1 s.
 	Pause time.Duration
-	// Logger receives the fallback and recovery events (at most one
-	// fallback line per LogEvery, default 30 s).
+	// Logger receives the fallback and recovery events (one fallback line
+	// when an outage starts, then at most one per LogEvery, default 30 s,
+	// while it lasts).
 	Logger   *slog.Logger
 	LogEvery time.Duration
 	// Registerer receives the limiter's metrics; nil registers none.
@@ -406,6 +407,10 @@ func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (a
 	}
 	if r.downUntil.Load() != 0 && r.downUntil.Swap(0) != 0 {
 		r.up.Set(1)
+		r.logMu.Lock()
+		// The next failure is another outage: it is logged at once.
+		r.lastLog = time.Time{}
+		r.logMu.Unlock()
 		r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again")
 	}
 	return answer{
@@ -419,13 +424,14 @@ func micros(us int64) time.Duration {
 	return seconds(float64(us) / 1e6)
 }
 
-// down starts a pause after a Redis failure and logs at most one line per
-// logEvery.
+// down starts a pause after a Redis failure and logs it: the first failure
+// of each outage, then at most one line per logEvery while Redis stays
+// away.
 func (r *Redis) down(now time.Time, err error) {
 	r.downUntil.Store(now.Add(r.pause).UnixNano())
 	r.up.Set(0)
 	r.logMu.Lock()
-	if now.Sub(r.lastLog) >= r.logEvery {
+	if r.lastLog.IsZero() || now.Sub(r.lastLog) >= r.logEvery {
 		r.log.Warn("Redis unreachable: rate limits and quotas are per node until it answers",
 			"err", err, "requests_decided_locally", r.unlogged, "retry_every", r.pause)
 		r.lastLog, r.unlogged = now, 0

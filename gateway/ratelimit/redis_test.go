@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/ratelimit"
 	"github.com/portico-dev/portico/gateway/ratelimit/redistest"
 )
@@ -220,4 +222,55 @@ func TestRedisHoldsAQuotaRefusal(t *testing.T) {
 	if d, _ := r.Allow(t.Context(), "sub-h", lim, now.Add(12*time.Hour)); !d.Allowed || r.Fallbacks() != 1 {
 		t.Fatalf("the next day: %+v after %d decisions without Redis; want allowed, Redis asked", d, r.Fallbacks())
 	}
+}
+
+// TestRedisLogsEachOutage: every time Redis goes away after it answered
+// again, the node warns, so its log never ends on "Redis answers again"
+// while Redis is away (a second outage within 30 s of the first was not
+// logged at all, its recovery was).
+func TestRedisLogsEachOutage(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	var logs syncBuffer
+	r := newRedis(t, proxy.URL(t, url), prefix, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	lim := ratelimit.Limit{PerMinute: 6000, Burst: 100}
+	for outage := 1; outage <= 2; outage++ {
+		proxy.Cut()
+		// Requests may be served from the node's lease at first; the
+		// next call to Redis fails.
+		gatewaytest.Eventually(5*time.Second, func() bool {
+			r.Allow(t.Context(), "sub-o", lim, time.Now())
+			return strings.Count(logs.String(), "Redis unreachable") >= outage
+		})
+		if n := strings.Count(logs.String(), "Redis unreachable"); n != outage {
+			t.Fatalf("outage %d: %d lines \"Redis unreachable\", want %d:\n%s", outage, n, outage, logs.String())
+		}
+		proxy.Restore(t)
+		if !gatewaytest.Eventually(10*time.Second, func() bool {
+			r.Allow(t.Context(), "sub-o", lim, time.Now())
+			return strings.Count(logs.String(), "Redis answers again") == outage
+		}) {
+			t.Fatalf("outage %d: no recovery logged:\n%s", outage, logs.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger written by background
+// calls.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
