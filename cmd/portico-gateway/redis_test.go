@@ -67,7 +67,8 @@ func TestNodesShareLimitsInRedis(t *testing.T) {
 	}
 	t.Logf("shared limit: %d + %d accepted of 40 in %s", accepted[a], accepted[b], time.Since(start))
 
-	// Redis goes away: requests keep flowing on each node's own limits.
+	// Redis goes away: requests keep flowing on each node's own limits,
+	// which start from what Redis last said (the burst used up), not full.
 	proxy.Cut()
 	for _, n := range []*proc{a, b} {
 		ok := 0
@@ -80,8 +81,8 @@ func TestNodesShareLimitsInRedis(t *testing.T) {
 				t.Fatalf("with Redis cut, request %d answered %d:\n%s", i+1, code, n.out)
 			}
 		}
-		if ok < burst {
-			t.Errorf("with Redis cut node %s accepted %d, want its own burst of %d", n.addr, ok, burst)
+		if most := 1 + int(time.Since(start)/time.Second); ok > most {
+			t.Errorf("with Redis cut after the shared burst was used, node %s accepted %d, want at most %d (1 a second)", n.addr, ok, most)
 		}
 		if f := metricValue(t, n, "portico_gateway_ratelimit_fallbacks_total"); f < 15 {
 			t.Errorf("fallbacks metric %v on %s, want ≥ 15", f, n.addr)

@@ -101,6 +101,11 @@ type lease struct {
 	counted      int
 	refusedUntil time.Time
 	quotaOut     bool
+	// seen is when the call of the last answer was sent (zero: no answer
+	// for this limit and day); seeded says the node's own limits were
+	// brought to it since (see Redis.fallback).
+	seen   time.Time
+	seeded bool
 }
 
 // call is one script call of a lease: what was asked and told.
@@ -135,6 +140,7 @@ func (l *lease) prepare(limit Limit, day int64, now time.Time) {
 		l.limit, l.day = limit, day
 		l.pool, l.give, l.remaining, l.counted = 0, 0, 0, 0
 		l.refusedUntil, l.resetAt, l.quotaOut = time.Time{}, time.Time{}, false
+		l.seen, l.seeded = time.Time{}, false
 		return
 	}
 	if l.pool > 0 && !now.Before(l.until) {
@@ -184,6 +190,9 @@ func (l *lease) finish(c *call, a answer, err error) {
 	}
 	l.remaining, l.counted = a.remaining, a.counted
 	l.resetAt = c.sent.Add(a.reset)
+	if c.sent.After(l.seen) {
+		l.seen, l.seeded = c.sent, false
+	}
 	if c.plain {
 		return
 	}
@@ -203,6 +212,23 @@ func (l *lease) finish(c *call, a answer, err error) {
 	case 2:
 		l.refusedUntil, l.quotaOut = c.sent.Add(quotaRefusalHold), true
 	}
+}
+
+// shared estimates what Redis holds for this node at now from the last
+// answer: the bucket's tokens (what Redis had left plus the pool, refilled
+// at the rate since) and today's quota units used (the pool's not
+// counted). ok is false without an answer for this limit and day, or once
+// the node's own limits were brought to it (seeded).
+func (l *lease) shared(now time.Time) (tokens float64, used int, ok bool) {
+	if l.seen.IsZero() || l.seeded {
+		return 0, 0, false
+	}
+	tokens = float64(l.remaining + l.pool)
+	if l.limit.PerMinute > 0 {
+		tokens += now.Sub(l.seen).Minutes() * float64(l.limit.PerMinute)
+		tokens = min(tokens, float64(l.limit.burst()))
+	}
+	return tokens, max(l.counted-l.pool, 0), true
 }
 
 // quotaRefused reports whether Redis refused the subscription over today's

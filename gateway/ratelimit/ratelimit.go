@@ -182,6 +182,35 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 	return d, nil
 }
 
+// lower brings key's bucket down to at most tokens (less than one token
+// under, as its tokens are taken whole) and its count of
+// today's quota up to at least used (a node falling back from shared
+// limits starts from the shared counts rather than a full bucket and an
+// untouched quota).
+func (l *Local) lower(key string, limit Limit, tokens float64, used int, now time.Time) {
+	s := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	day := dayOf(now)
+	b := s.buckets[key]
+	if b == nil || b.limit != limit {
+		b = &bucket{limit: limit, day: day}
+		if limit.PerMinute > 0 {
+			b.lim = rate.NewLimiter(rate.Limit(float64(limit.PerMinute)/60), limit.burst())
+		}
+		s.buckets[key] = b
+	}
+	if b.lim != nil {
+		if take := int(math.Ceil(b.lim.TokensAt(now) - tokens)); take > 0 {
+			b.lim.AllowN(now, take)
+		}
+	}
+	if b.day != day {
+		b.day, b.used = day, 0
+	}
+	b.used = max(b.used, used)
+}
+
 // quotaExceeded is the refusal of a request over the daily quota: the
 // headers speak of the quota, reset at the next UTC midnight.
 func quotaExceeded(limit Limit, used int, now time.Time) Decision {

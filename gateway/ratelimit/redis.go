@@ -313,6 +313,7 @@ func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Tim
 		return d, nil
 	}
 	if r.isDown(now) {
+		r.lowerLocal(key, l, now, mono)
 		l.mu.Unlock()
 		return r.fallback(ctx, key, limit, now, nil)
 	}
@@ -338,6 +339,7 @@ func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Tim
 	l = r.leases.lock(key)
 	l.finish(c, a, err)
 	if err != nil {
+		r.lowerLocal(key, l, now, time.Now())
 		l.mu.Unlock()
 		return r.fallback(ctx, key, limit, now, err)
 	}
@@ -437,6 +439,20 @@ func (r *Redis) down(now time.Time, err error) {
 		r.lastLog, r.unlogged = now, 0
 	}
 	r.logMu.Unlock()
+}
+
+// lowerLocal brings the node's own limits of key to what Redis last said
+// (l is locked), once per answer: the first request decided alone after
+// Redis failed does not find a full bucket and an untouched daily quota,
+// which let each node accept a whole burst (and a whole quota) more at
+// every outage. The node's own limits keep counting from there.
+func (r *Redis) lowerLocal(key string, l *lease, now, mono time.Time) {
+	tokens, used, ok := l.shared(mono)
+	if !ok {
+		return
+	}
+	l.seeded = true
+	r.local.lower(key, l.limit, tokens, used, now)
 }
 
 // fallback decides with the local limits and counts it. err is the Redis

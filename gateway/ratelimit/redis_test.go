@@ -274,3 +274,66 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestRedisFallbackStartsFromTheSharedCount: when Redis goes away, the
+// node's own limits start from what Redis last said of the subscription
+// (its bucket's tokens, today's quota count), not from a full burst and a
+// quota untouched: each node of N accepted a whole burst more at every
+// outage, and a whole daily quota more (a Redis that failed for a moment
+// let a subscription whose quota was used up start the day again).
+func TestRedisFallbackStartsFromTheSharedCount(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	r := newRedis(t, proxy.URL(t, url), prefix, nil, nil)
+	other := newRedis(t, url, prefix, nil, nil)
+
+	// The rate: the shared burst is used up, then Redis goes away.
+	lim := ratelimit.Limit{PerMinute: 60, Burst: 3}
+	start := time.Now()
+	for i := range 3 {
+		if d, _ := r.Allow(t.Context(), "sub-s", lim, time.Now()); !d.Allowed {
+			t.Fatalf("request %d of the burst: %+v", i+1, d)
+		}
+	}
+	proxy.Cut()
+	allowed := 0
+	for range 5 {
+		if d, _ := r.Allow(t.Context(), "sub-s", lim, time.Now()); d.Allowed {
+			allowed++
+		}
+	}
+	// One token a second refills.
+	if most := int(time.Since(start) / time.Second); allowed > most || r.Fallbacks() != 5 {
+		t.Errorf("with Redis away after the burst was used: %d of 5 allowed (%d decided alone), want at most %d", allowed, r.Fallbacks(), most)
+	}
+
+	// The quota: another node used 3 of 5, this node 1; Redis goes away.
+	proxy.Restore(t)
+	q := ratelimit.Limit{DailyQuota: 5}
+	day := time.Date(2099, 12, 2, 12, 0, 0, 0, time.UTC) // a day to come: its key expires after it
+	for range 3 {
+		other.Allow(t.Context(), "sub-t", q, day)
+	}
+	// Another subscription's requests tell when this node uses Redis again.
+	if !gatewaytest.Eventually(10*time.Second, func() bool {
+		before := r.Fallbacks()
+		r.Allow(t.Context(), "sub-u", lim, time.Now())
+		return r.Fallbacks() == before
+	}) {
+		t.Fatal("the node does not use Redis again")
+	}
+	if d, _ := r.Allow(t.Context(), "sub-t", q, day); !d.Allowed || d.QuotaUsed != 4 {
+		t.Fatalf("the fourth request of the quota: %+v", d)
+	}
+	proxy.Cut()
+	allowed = 0
+	for range 5 {
+		if d, _ := r.Allow(t.Context(), "sub-t", q, day); d.Allowed {
+			allowed++
+		}
+	}
+	if allowed != 1 {
+		t.Errorf("with Redis away, 4 of a quota of 5 used: %d of 5 allowed, want 1", allowed)
+	}
+}
