@@ -99,9 +99,24 @@ type shard struct {
 type bucket struct {
 	lim   *rate.Limiter // nil without a rate
 	limit Limit
+	// last is the latest time the bucket was used at: a request decided
+	// after a later one (it waited for Redis, which did not answer) is
+	// taken at last, as x/time/rate sets its clock back to an earlier
+	// time and refills the span between a second time.
+	last time.Time
 	// day (days since 1970, UTC) and used count the quota.
 	day  int64
 	used int
+}
+
+// at is the time to use b's rate at for a request at now: never before
+// the last one's.
+func (b *bucket) at(now time.Time) time.Time {
+	if now.Before(b.last) {
+		return b.last
+	}
+	b.last = now
+	return now
 }
 
 // NewLocal returns an empty set of buckets.
@@ -132,7 +147,9 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 			b.lim = rate.NewLimiter(perSecond, burst)
 		}
 		s.buckets[key] = b
-	} else if b.limit != limit {
+	}
+	at := b.at(now)
+	if b.limit != limit {
 		// The plan changed: keep the tokens, change the rate and size.
 		switch {
 		case limit.PerMinute <= 0:
@@ -140,8 +157,8 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 		case b.lim == nil:
 			b.lim = rate.NewLimiter(perSecond, burst)
 		default:
-			b.lim.SetLimitAt(now, perSecond)
-			b.lim.SetBurstAt(now, burst)
+			b.lim.SetLimitAt(at, perSecond)
+			b.lim.SetBurstAt(at, burst)
 		}
 		b.limit = limit
 	}
@@ -159,8 +176,8 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 	}
 	allowed, tokens := true, 0.0
 	if b.lim != nil {
-		allowed = b.lim.AllowN(now, 1)
-		tokens = b.lim.TokensAt(now)
+		allowed = b.lim.AllowN(at, 1)
+		tokens = b.lim.TokensAt(at)
 	}
 	if allowed && limit.DailyQuota > 0 {
 		b.used++
@@ -200,9 +217,9 @@ func (l *Local) lower(key string, limit Limit, tokens float64, used int, now tim
 		}
 		s.buckets[key] = b
 	}
-	if b.lim != nil {
-		if take := int(math.Ceil(b.lim.TokensAt(now) - tokens)); take > 0 {
-			b.lim.AllowN(now, take)
+	if at := b.at(now); b.lim != nil {
+		if take := int(math.Ceil(b.lim.TokensAt(at) - tokens)); take > 0 {
+			b.lim.AllowN(at, take)
 		}
 	}
 	if b.day != day {

@@ -119,3 +119,26 @@ func TestLocalOthersCountTowardsQuota(t *testing.T) {
 		t.Fatalf("own 2 + others 8 allowed: %+v", d)
 	}
 }
+
+// TestLocalLateDecisionGivesNoTimeBack: a request decided after a later
+// one (its time is when it arrived: it waited, for Redis that did not
+// answer) must not set the bucket's clock back, or the next request is
+// refilled a second time for the same span. Seen live: two nodes falling
+// back while Redis was stopped (each retry waits the Redis timeout)
+// accepted 467 requests in 20 s at 10 a second each (at most 420).
+func TestLocalLateDecisionGivesNoTimeBack(t *testing.T) {
+	l := ratelimit.NewLocal()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lim := ratelimit.Limit{PerMinute: 60, Burst: 2}
+	if d, _ := l.Allow(t.Context(), "sub-l", lim, now); !d.Allowed {
+		t.Fatalf("first request: %+v", d)
+	}
+	// A request that arrived 900 ms earlier is decided now: the last token.
+	if d, _ := l.Allow(t.Context(), "sub-l", lim, now.Add(-900*time.Millisecond)); !d.Allowed {
+		t.Fatalf("the late request: %+v", d)
+	}
+	// 100 ms later a tenth of a token has refilled, not one.
+	if d, _ := l.Allow(t.Context(), "sub-l", lim, now.Add(100*time.Millisecond)); d.Allowed {
+		t.Fatalf("100 ms after the burst was used at 60/min: %+v, want refused", d)
+	}
+}
