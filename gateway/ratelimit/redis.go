@@ -410,10 +410,13 @@ func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (a
 	if r.downUntil.Load() != 0 && r.downUntil.Swap(0) != 0 {
 		r.up.Set(1)
 		r.logMu.Lock()
-		// The next failure is another outage: it is logged at once.
+		// The next failure is another outage: it is logged at once, with
+		// the requests of that outage only.
 		r.lastLog = time.Time{}
+		alone := r.unlogged
+		r.unlogged = 0
 		r.logMu.Unlock()
-		r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again")
+		r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again", "requests_decided_locally", alone)
 	}
 	return answer{
 		verdict: int(res[0]), granted: int(res[1]), remaining: int(res[2]),

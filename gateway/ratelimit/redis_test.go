@@ -3,6 +3,7 @@ package ratelimit_test
 import (
 	"bytes"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -246,12 +247,22 @@ func TestRedisLogsEachOutage(t *testing.T) {
 		if n := strings.Count(logs.String(), "Redis unreachable"); n != outage {
 			t.Fatalf("outage %d: %d lines \"Redis unreachable\", want %d:\n%s", outage, n, outage, logs.String())
 		}
+		// The warning counts the requests of this outage (the one that
+		// found Redis away, or none when a background call did), not
+		// those of the one before.
+		if n := len(regexp.MustCompile(`Redis unreachable[^\n]* requests_decided_locally=[01] `).FindAllString(logs.String(), -1)); n != outage {
+			t.Fatalf("outage %d: the warning does not count this outage's first request alone:\n%s", outage, logs.String())
+		}
 		proxy.Restore(t)
 		if !gatewaytest.Eventually(10*time.Second, func() bool {
 			r.Allow(t.Context(), "sub-o", lim, time.Now())
 			return strings.Count(logs.String(), "Redis answers again") == outage
 		}) {
 			t.Fatalf("outage %d: no recovery logged:\n%s", outage, logs.String())
+		}
+		// The recovery says how many requests the node decided alone.
+		if !regexp.MustCompile(`Redis answers again[^\n]* requests_decided_locally=[1-9]`).MatchString(logs.String()) {
+			t.Fatalf("outage %d: the recovery does not say how many requests were decided alone:\n%s", outage, logs.String())
 		}
 	}
 }
@@ -285,7 +296,8 @@ func TestRedisFallbackStartsFromTheSharedCount(t *testing.T) {
 	url := redistest.URL(t)
 	prefix := redistest.Prefix(t, url)
 	proxy := redistest.NewProxy(t, url)
-	r := newRedis(t, proxy.URL(t, url), prefix, nil, nil)
+	var logs syncBuffer
+	r := newRedis(t, proxy.URL(t, url), prefix, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	other := newRedis(t, url, prefix, nil, nil)
 
 	// The rate: the shared burst is used up, then Redis goes away.
@@ -311,25 +323,25 @@ func TestRedisFallbackStartsFromTheSharedCount(t *testing.T) {
 	// The quota: another node used 3 of 5, this node 1; Redis goes away.
 	proxy.Restore(t)
 	q := ratelimit.Limit{DailyQuota: 5}
-	day := time.Date(2099, 12, 2, 12, 0, 0, 0, time.UTC) // a day to come: its key expires after it
-	for range 3 {
-		other.Allow(t.Context(), "sub-t", q, day)
-	}
-	// Another subscription's requests tell when this node uses Redis again.
+	// A subscription whose fourth request this node asks Redis for (one
+	// the node decides alone, as Redis is not back yet, spoils its count:
+	// another is taken).
+	var key string
 	if !gatewaytest.Eventually(10*time.Second, func() bool {
+		key = "sub-t-" + redistest.Unique()
+		for range 3 {
+			other.Allow(t.Context(), key, q, time.Now())
+		}
 		before := r.Fallbacks()
-		r.Allow(t.Context(), "sub-u", lim, time.Now())
-		return r.Fallbacks() == before
+		d, _ := r.Allow(t.Context(), key, q, time.Now())
+		return r.Fallbacks() == before && d.Allowed && d.QuotaUsed == 4
 	}) {
-		t.Fatal("the node does not use Redis again")
-	}
-	if d, _ := r.Allow(t.Context(), "sub-t", q, day); !d.Allowed || d.QuotaUsed != 4 {
-		t.Fatalf("the fourth request of the quota: %+v", d)
+		t.Fatalf("the node does not use Redis again:\n%s", logs.String())
 	}
 	proxy.Cut()
 	allowed = 0
 	for range 5 {
-		if d, _ := r.Allow(t.Context(), "sub-t", q, day); d.Allowed {
+		if d, _ := r.Allow(t.Context(), key, q, time.Now()); d.Allowed {
 			allowed++
 		}
 	}
