@@ -1,0 +1,500 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/gatewaytest"
+)
+
+// redisServer is a redis-server process of the test's own, on a port of
+// its own, that the test may kill, stop and start again empty.
+type redisServer struct {
+	bin  string
+	port int
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// startRedisServer starts a redis-server without persistence. Without the
+// redis-server binary the test fails in CI (the fault test must run there:
+// .ci/run installs it) and is skipped elsewhere.
+func startRedisServer(t *testing.T) *redisServer {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but there is no redis-server (%v): the Redis fault test must run in CI", err)
+		}
+		t.Skipf("no redis-server binary (%v): install Redis to run the fault test", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	r := &redisServer{bin: bin, port: port}
+	r.start(t)
+	t.Cleanup(func() {
+		if r.cmd != nil {
+			r.cmd.Process.Signal(syscall.SIGCONT)
+			r.cmd.Process.Kill()
+			<-r.done
+		}
+	})
+	return r
+}
+
+func (r *redisServer) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
+
+// start runs redis-server (empty: nothing is saved) and waits until it
+// answers.
+func (r *redisServer) start(t *testing.T) {
+	t.Helper()
+	r.cmd = exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port), "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning")
+	r.cmd.Dir = t.TempDir()
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func(c *exec.Cmd) { c.Wait(); close(done) }(r.cmd)
+	r.done = done
+	if !gatewaytest.Eventually(10*time.Second, func() bool { return r.ping() == nil }) {
+		t.Fatalf("redis-server on port %d does not answer: %v", r.port, r.ping())
+	}
+}
+
+// kill ends redis-server with SIGKILL and waits until it is gone.
+func (r *redisServer) kill() {
+	r.cmd.Process.Kill()
+	<-r.done
+	r.cmd = nil
+}
+
+func (r *redisServer) signal(t *testing.T, s syscall.Signal) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ping sends PING over a new connection (RESP inline command).
+func (r *redisServer) ping() error {
+	_, err := r.do("PING")
+	return err
+}
+
+// do sends one inline command and returns the first line of the answer.
+func (r *redisServer) do(cmd string) (string, error) {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", r.port), time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := io.WriteString(c, cmd+"\r\n"); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(line, "-") {
+		return "", fmt.Errorf("redis: %s", strings.TrimSpace(line))
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// socketsOf counts the TCP sockets of process pid on this host whose
+// local and remote ports match (from /proc).
+func socketsOf(t *testing.T, pid int, match func(local, remote int) bool) int {
+	t.Helper()
+	port := func(addr string) int {
+		_, p, _ := strings.Cut(addr, ":")
+		n, _ := strconv.ParseInt(p, 16, 32)
+		return int(n)
+	}
+	matching := map[string]bool{} // socket inodes
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for line := range strings.Lines(string(b)) {
+			if fs := strings.Fields(line); len(fs) >= 10 && match(port(fs[1]), port(fs[2])) {
+				matching[fs[9]] = true
+			}
+		}
+	}
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("counting the node's connections: %v", err)
+	}
+	n := 0
+	for _, fd := range fds {
+		l, err := os.Readlink(dir + "/" + fd.Name())
+		if err == nil && strings.HasPrefix(l, "socket:[") && matching[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] {
+			n++
+		}
+	}
+	return n
+}
+
+func portOf(t *testing.T, addr string) int {
+	t.Helper()
+	_, p, err := net.SplitHostPort(strings.TrimPrefix(addr, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// sample is one request of the stream.
+type sample struct {
+	node   int
+	start  time.Time
+	took   time.Duration
+	status int
+}
+
+// stream sends requests to each node at a steady pace until stopped, as
+// independent clients would (a slow answer does not hold the next request
+// back, up to a bound of requests in flight per node).
+type stream struct {
+	mu      sync.Mutex
+	samples []sample
+	stop    chan struct{}
+	wg      sync.WaitGroup
+}
+
+func startStream(t *testing.T, nodes []*proc, key string, every time.Duration) *stream {
+	s := &stream{stop: make(chan struct{})}
+	for i, n := range nodes {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+			defer client.CloseIdleConnections()
+			inflight := make(chan struct{}, 16)
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			var reqs sync.WaitGroup
+			defer reqs.Wait()
+			for {
+				select {
+				case <-s.stop:
+					return
+				case <-tick.C:
+				}
+				select {
+				case inflight <- struct{}{}:
+				default:
+					continue
+				}
+				reqs.Add(1)
+				go func() {
+					defer func() { <-inflight; reqs.Done() }()
+					req, _ := http.NewRequest(http.MethodGet, "http://"+n.addr+"/ledger/v1/x", nil)
+					req.Header.Set("X-API-Key", key)
+					start := time.Now()
+					code := 0
+					if resp, err := client.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						code = resp.StatusCode
+					}
+					s.mu.Lock()
+					s.samples = append(s.samples, sample{node: i, start: start, took: time.Since(start), status: code})
+					s.mu.Unlock()
+				}()
+			}
+		}()
+	}
+	t.Cleanup(s.end)
+	return s
+}
+
+func (s *stream) end() {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	s.wg.Wait()
+}
+
+// between returns the samples sent in [from, to).
+func (s *stream) between(from, to time.Time) []sample {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []sample
+	for _, x := range s.samples {
+		if !x.start.Before(from) && x.start.Before(to) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+type phaseStats struct {
+	n, ok, refused, failed int
+	p50, p99, max          time.Duration
+}
+
+func stats(ss []sample) phaseStats {
+	var st phaseStats
+	var lat []time.Duration
+	for _, x := range ss {
+		st.n++
+		switch x.status {
+		case 200:
+			st.ok++
+		case 429:
+			st.refused++
+		default:
+			st.failed++
+		}
+		lat = append(lat, x.took)
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		st.p50, st.p99, st.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	}
+	return st
+}
+
+func (st phaseStats) String() string {
+	return fmt.Sprintf("%d requests: %d accepted, %d refused, %d failed; latency p50 %s p99 %s max %s",
+		st.n, st.ok, st.refused, st.failed, st.p50.Round(time.Microsecond), st.p99.Round(time.Microsecond), st.max.Round(time.Microsecond))
+}
+
+// logCount counts a node's log lines whose message starts with msg.
+func logCount(p *proc, msg string) int {
+	n := 0
+	for line := range strings.Lines(p.out.String()) {
+		var l struct {
+			Msg string `json:"msg"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && strings.HasPrefix(l.Msg, msg) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRedisFaultsUnderTraffic runs two real nodes sharing one
+// subscription's rate limit in a redis-server of the test's own, under a
+// steady stream of requests to both, while Redis is killed, stopped (it
+// accepts connections and never answers) and restarted empty. No request
+// may fail because of Redis, nor wait much longer than --redis-timeout; the
+// nodes fall back to their own limits and say so once in their log and in
+// /metrics; when Redis is back both use it again within a bound and the
+// two nodes together accept what the plan allows again; the nodes'
+// goroutines and open files do not grow.
+//
+// PORTICO_TEST_REDIS_FAULT_SECONDS sets how long each fault lasts (default
+// 3 s; the live run in README's "When Redis fails" used 20 s).
+func TestRedisFaultsUnderTraffic(t *testing.T) {
+	rs := startRedisServer(t)
+	fault := 3 * time.Second
+	if v := os.Getenv("PORTICO_TEST_REDIS_FAULT_SECONDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("PORTICO_TEST_REDIS_FAULT_SECONDS=%q: want a number of seconds", v)
+		}
+		fault = time.Duration(n) * time.Second
+	}
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	t.Cleanup(upstream.Close)
+	// 10 requests a second shared, a burst of 20; the stream offers 4 times
+	// the rate (20 a second to each node), so the bucket stays empty and
+	// every window shows the rate that holds.
+	const perMinute, burst = 600, 20
+	const rate = perMinute / 60
+	state, err := gateway.NewState(1,
+		[]gateway.Route{{API: "ledger", Major: 1, Targets: []string{upstream.URL}, State: gateway.StatePublished}},
+		[]gateway.Plan{{ID: "small", RatePerMinute: perMinute, Burst: burst}},
+		[]gateway.Key{{ID: "kf", Hash: gateway.HashKey("ptk_kf_secret"), Subscription: "s-fault", Team: "t", App: "a", API: "ledger", Major: 1, Plan: "small", State: gateway.KeyActive}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	portal := newTestPortal(t, state)
+	const timeout = 250 * time.Millisecond
+	a := startProc(t, portal.url(), "tok-a", t.TempDir(), "--redis-url", rs.url(), "--redis-timeout", timeout.String(), "--access-log", "off")
+	b := startProc(t, portal.url(), "tok-b", t.TempDir(), "--redis-url", rs.url(), "--redis-timeout", timeout.String(), "--access-log", "off")
+	nodes := []*proc{a, b}
+	within(t, time.Now(), 10*time.Second, "/ledger/v1/x", "ptk_kf_secret", 200, a, b)
+
+	s := startStream(t, nodes, "ptk_kf_secret", 50*time.Millisecond)
+	// The shared bucket empties (its burst) in the first second.
+	time.Sleep(2 * time.Second)
+	const window = 3 * time.Second
+	// shared checks a window of steady traffic with Redis answering, once
+	// the shared bucket is empty again (2 s after from): the two nodes
+	// together accept about the rate (what a node holds of a lease is at
+	// most a quarter of the burst), where on their own limits they would
+	// accept twice as many.
+	shared := func(name string, from time.Time) {
+		t.Helper()
+		from = from.Add(2 * time.Second)
+		time.Sleep(time.Until(from.Add(window)))
+		st := stats(s.between(from, from.Add(window)))
+		most := rate*int(window/time.Second) + burst/2
+		t.Logf("%s, Redis answering, %s: %s", name, window, st)
+		if st.failed > 0 {
+			t.Errorf("%s: %d requests failed", name, st.failed)
+		}
+		if st.ok > most {
+			t.Errorf("%s: the two nodes accepted %d requests in %s, want at most %d (one shared rate of %d a second)", name, st.ok, window, most, rate)
+		}
+		if st.ok < rate*int(window/time.Second)/2 {
+			t.Errorf("%s: the two nodes accepted %d requests in %s, want about %d", name, st.ok, window, rate*int(window/time.Second))
+		}
+	}
+	shared("before the faults", time.Now().Add(-2*time.Second))
+	// What a node holds: goroutines, open files but the connections the
+	// stream makes and those to the upstream (as many as requests were in
+	// flight at once, kept for reuse), and its connections to Redis.
+	type resources struct{ goroutines, fds, redis float64 }
+	upstreamPort := portOf(t, upstream.URL)
+	use := func() []resources {
+		var out []resources
+		for _, n := range nodes {
+			traffic := socketsOf(t, n.cmd.Process.Pid, func(local, remote int) bool { return local == portOf(t, n.addr) || remote == upstreamPort })
+			toRedis := socketsOf(t, n.cmd.Process.Pid, func(_, remote int) bool { return remote == rs.port })
+			out = append(out, resources{metricValue(t, n, "go_goroutines"), metricValue(t, n, "process_open_fds") - float64(traffic), float64(toRedis)})
+		}
+		return out
+	}
+	before := use()
+	fallbacks := func(n *proc) float64 { return metricValue(t, n, "portico_gateway_ratelimit_fallbacks_total") }
+
+	// down checks a fault's span: no request fails, none waits much longer
+	// than the timeout, the nodes say Redis is away.
+	down := func(name string, from time.Time, f0 []float64) {
+		t.Helper()
+		time.Sleep(time.Until(from.Add(fault / 2)))
+		for i, n := range nodes {
+			if up := metricValue(t, n, "portico_gateway_ratelimit_redis_up"); up != 0 {
+				t.Errorf("%s: node %d: redis_up %v, want 0", name, i, up)
+			}
+			if f := fallbacks(n); f <= f0[i] {
+				t.Errorf("%s: node %d: fallbacks_total %v, did not grow", name, i, f)
+			}
+		}
+		time.Sleep(time.Until(from.Add(fault)))
+		st := stats(s.between(from, from.Add(fault)))
+		t.Logf("%s, %s: %s", name, fault, st)
+		if st.failed > 0 {
+			t.Errorf("%s: %d requests failed", name, st.failed)
+		}
+		if st.max > timeout+time.Second {
+			t.Errorf("%s: a request took %s, want at most the Redis timeout (%s) and a margin", name, st.max, timeout)
+		}
+		// Each node on its own limits, which start from the shared bucket
+		// (empty, but for the lease a node holds): the rate, not a burst
+		// more.
+		if most := len(nodes) * (rate*int(fault/time.Second) + burst/2); st.ok > most {
+			t.Errorf("%s: the two nodes accepted %d requests in %s on their own limits, want at most %d (each its rate and half a burst)", name, st.ok, fault, most)
+		}
+	}
+	back := func(name string) time.Time {
+		t.Helper()
+		start := time.Now()
+		for i, n := range nodes {
+			if !gatewaytest.Eventually(10*time.Second, func() bool { return metricValue(t, n, "portico_gateway_ratelimit_redis_up") == 1 }) {
+				t.Fatalf("%s: node %d does not use Redis again:\n%s", name, i, n.out)
+			}
+		}
+		t.Logf("%s: both nodes use Redis again %s after it answers", name, time.Since(start).Round(time.Millisecond))
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("%s: the nodes took %s to use Redis again, want at most 3 s", name, took)
+		}
+		return time.Now()
+	}
+	now := func() []float64 { return []float64{fallbacks(a), fallbacks(b)} }
+
+	// 1. Killed.
+	f0, t0 := now(), time.Now()
+	rs.kill()
+	down("killed", t0, f0)
+	rs.start(t)
+	shared("after the kill", back("after the kill"))
+
+	// 2. Stopped: connections are accepted, nothing answers.
+	f0, t0 = now(), time.Now()
+	rs.signal(t, syscall.SIGSTOP)
+	down("stopped", t0, f0)
+	rs.signal(t, syscall.SIGCONT)
+	shared("after the stop", back("after the stop"))
+
+	// 3. Restarted empty in the middle of a window: the counts are lost.
+	t0 = time.Now()
+	time.Sleep(window / 2)
+	rs.kill()
+	rs.start(t)
+	time.Sleep(time.Until(t0.Add(2 * window)))
+	st := stats(s.between(t0, t0.Add(2*window)))
+	t.Logf("restarted empty mid-window, %s: %s", 2*window, st)
+	if st.failed > 0 {
+		t.Errorf("restarted empty: %d requests failed", st.failed)
+	}
+	// The lost counts give one burst more, and while the nodes reconnect
+	// (a pause and a timeout at most) each decides on its own at the rate.
+	if most := rate*int(2*window/time.Second) + burst + len(nodes)*(burst/4) + len(nodes)*rate*5/4; st.ok > most {
+		t.Errorf("restarted empty: the two nodes accepted %d requests in %s, want at most %d (the rate, one burst more and the nodes' leases, and the rate of each node for 1.25 s)", st.ok, 2*window, most)
+	}
+	shared("after the empty restart", back("after the empty restart"))
+
+	after := use()
+	s.end()
+	for i := range nodes {
+		t.Logf("node %d: goroutines %v → %v, open files (but the traffic's connections) %v → %v, connections to Redis %v → %v", i, before[i].goroutines, after[i].goroutines, before[i].fds, after[i].fds, before[i].redis, after[i].redis)
+		if after[i].redis > before[i].redis+2 {
+			t.Errorf("node %d: %v connections to Redis after the faults, %v before", i, after[i].redis, before[i].redis)
+		}
+		// Each connection the stream and the upstream keep has a goroutine
+		// or two (up to 16 of each per node).
+		if after[i].goroutines > before[i].goroutines+40 {
+			t.Errorf("node %d: goroutines %v after the faults, %v before", i, after[i].goroutines, before[i].goroutines)
+		}
+		if after[i].fds > before[i].fds+2 {
+			t.Errorf("node %d: open files %v after the faults, %v before", i, after[i].fds, before[i].fds)
+		}
+		// One warning per outage (the empty restart may be too short for
+		// the node to see it; a connection that died with Redis may fail
+		// once more after it answered again), each followed by a recovery
+		// line: not one per request, nor one per retry.
+		for line := range strings.Lines(nodes[i].out.String()) {
+			if strings.Contains(line, `"msg":"Redis`) {
+				t.Logf("node %d: %s", i, strings.TrimSpace(line))
+			}
+		}
+		warned, again := logCount(nodes[i], "Redis unreachable"), logCount(nodes[i], "Redis answers again")
+		t.Logf("node %d: %d lines \"Redis unreachable\", %d \"Redis answers again\"", i, warned, again)
+		if warned < 2 || warned > 6 || again != warned {
+			t.Errorf("node %d logged %d lines \"Redis unreachable\" and %d \"Redis answers again\", want one of each per outage (2 to 6 for 3 outages)", i, warned, again)
+		}
+	}
+}
