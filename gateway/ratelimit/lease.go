@@ -103,7 +103,7 @@ type lease struct {
 	quotaOut     bool
 	// seen is when the call of the last answer was sent (zero: no answer
 	// for this limit and day); seeded says the node's own limits were
-	// brought to it since (see Redis.fallback).
+	// brought to it since (see Redis.lowerLocal).
 	seen   time.Time
 	seeded bool
 }
