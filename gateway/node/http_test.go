@@ -415,3 +415,18 @@ func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// An HTTP/1.0 request may come without Host: the node then names no host
+// to the upstream (no X-Forwarded-Host, no host= in its Forwarded element)
+// rather than an empty one.
+func TestHTTP10RequestWithoutHostNamesNoHost(t *testing.T) {
+	up, got := rawUpstream(t, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	addr := serveLocal(t, up)
+	if answer := exchange(t, addr, "GET /ledger/v1/x HTTP/1.0\r\nX-API-Key: ptk_k1_secret\r\n\r\n"); !strings.HasPrefix(answer, "HTTP/1.1 200 OK\r\n") {
+		t.Fatalf("answer %q, want 200", answer)
+	}
+	s := strings.ToLower(<-got)
+	if strings.Contains(s, "\r\nx-forwarded-host:") || strings.Contains(s, "host=") || !strings.Contains(s, "\r\nforwarded: for=127.0.0.1;proto=http\r\n") {
+		t.Errorf("the upstream received %q, want no X-Forwarded-Host and Forwarded: for=127.0.0.1;proto=http", s)
+	}
+}

@@ -416,7 +416,9 @@ func (n *Node) forward(ctx *fasthttp.RequestCtx, rt *route, k *gateway.Key, stri
 	}
 	setOnly(h, "X-Forwarded-Proto", proto)
 	h.Del("X-Forwarded-Host")
-	h.SetBytesV("X-Forwarded-Host", h.Host())
+	if host := h.Host(); len(host) > 0 { // an HTTP/1.0 request may name none
+		h.SetBytesV("X-Forwarded-Host", host)
+	}
 	h.Del(headerForwarded)
 	h.SetBytesV(headerForwarded, appendForwarded(fwd, ip, h.Host(), proto))
 	if order != nil {
@@ -776,7 +778,8 @@ func pathChar(c byte) bool {
 // appendForwarded appends the node's Forwarded element (RFC 7239 4) for
 // a client at ip (as appendIP wrote it) that asked for host over proto:
 // for=192.0.2.1;host="api.example.com";proto=https. An IPv6 address and
-// the host are quoted strings (a host's port makes it no token).
+// the host are quoted strings (a host's port makes it no token); without a
+// host (an HTTP/1.0 request may have none) there is no host parameter.
 func appendForwarded(dst, ip, host []byte, proto string) []byte {
 	dst = append(dst, "for="...)
 	if bytes.IndexByte(ip, ':') >= 0 {
@@ -786,14 +789,17 @@ func appendForwarded(dst, ip, host []byte, proto string) []byte {
 	} else {
 		dst = append(dst, ip...)
 	}
-	dst = append(dst, `;host="`...)
-	for _, c := range host {
-		if c == '"' || c == '\\' {
-			dst = append(dst, '\\')
+	if len(host) > 0 {
+		dst = append(dst, `;host="`...)
+		for _, c := range host {
+			if c == '"' || c == '\\' {
+				dst = append(dst, '\\')
+			}
+			dst = append(dst, c)
 		}
-		dst = append(dst, c)
+		dst = append(dst, '"')
 	}
-	dst = append(dst, `";proto=`...)
+	dst = append(dst, `;proto=`...)
 	return append(dst, proto...)
 }
 
