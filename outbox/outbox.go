@@ -18,6 +18,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/portico-dev/portico/outage"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -127,16 +128,16 @@ func New(q Queue, handlers map[string]Handler, opts Options) *Worker {
 // Run drains the outbox until ctx ends: it looks again at once after a full
 // batch, otherwise after the poll interval. Errors reading the outbox (the
 // database is down) are retried at the next poll and logged as an outage
-// (see outage): the first, then once a minute, then the recovery.
+// (see package outage): the first, then once a minute, then the recovery.
 func (w *Worker) Run(ctx context.Context) {
-	out := outage{log: w.log, now: w.opts.Now}
+	out := outage.Log{Name: "outbox", Again: "outbox: database reachable again", Logger: w.log, Level: slog.LevelError, Now: w.opts.Now}
 	for {
 		r, err := w.round(ctx)
 		switch {
 		case err == nil:
-			out.ended()
+			out.Ended()
 		case ctx.Err() == nil:
-			out.failed(err)
+			out.Failed(err)
 		}
 		if err == nil && r.claimed == w.opts.Batch {
 			continue
@@ -165,47 +166,6 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
-}
-
-// outageLogEvery is the most often an outage of the outbox's database is
-// logged after its first failure.
-const outageLogEvery = time.Minute
-
-// outage logs a run of failures to read the outbox without a line per poll
-// (two a second per instance while the database is down): the first
-// failure at once; then, at most once every outageLogEvery, how many
-// failed since the last line and for how long it has lasted; and, at the
-// first round that works again, that the database is reachable again.
-type outage struct {
-	log *slog.Logger
-	now func() time.Time
-	// start is the first failure's time, last the last line's; failures
-	// counts the failures since start, unlogged those since the last line.
-	start, last        time.Time
-	failures, unlogged int
-}
-
-func (o *outage) failed(err error) {
-	now := o.now()
-	o.failures++
-	if o.failures == 1 {
-		o.start, o.last = now, now
-		o.log.Error("outbox", "err", err)
-		return
-	}
-	o.unlogged++
-	if now.Sub(o.last) >= outageLogEvery {
-		o.log.Error("outbox still failing", "failures", o.unlogged, "for", now.Sub(o.start).Round(time.Second).String(), "err", err)
-		o.last, o.unlogged = now, 0
-	}
-}
-
-func (o *outage) ended() {
-	if o.failures == 0 {
-		return
-	}
-	o.log.Info("outbox: database reachable again", "after", o.now().Sub(o.start).Round(time.Second).String(), "failures", o.failures)
-	o.failures, o.unlogged = 0, 0
 }
 
 type roundResult struct{ claimed, delivered int }

@@ -3,10 +3,13 @@ package control
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/outage"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -67,15 +70,28 @@ const followInterval = 2 * time.Second
 // wakes on the gateway wake-ups (a change committed by any instance) and
 // looks every 2 s anyway. It also disconnects the nodes whose tokens were
 // revoked, wherever the revocation was made.
+//
+// A round that fails (the database is down) is logged as an outage (see
+// package outage): its first failure, then once a minute, then its end.
 func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}) {
+	out := outage.Log{Name: "gateway configuration not followed", Again: "gateway configuration followed again", Logger: s.log, Level: slog.LevelWarn}
 	for {
-		if _, err := s.Sync(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("gateway configuration not read", "err", err)
+		var errs []error
+		if _, err := s.Sync(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, fmt.Errorf("read the configuration: %w", err))
 		}
-		if _, err := hub.Refresh(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("gateway hub not refreshed", "err", err)
+		if _, err := hub.Refresh(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("refresh the held requests: %w", err))
 		}
-		s.disconnectRevoked(ctx, hub)
+		if err := s.disconnectRevoked(ctx, hub); err != nil {
+			errs = append(errs, fmt.Errorf("read the nodes: %w", err))
+		}
+		switch {
+		case len(errs) == 0:
+			out.Ended()
+		case ctx.Err() == nil:
+			out.Failed(errors.Join(errs...))
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -89,7 +105,7 @@ func (s *Source) Follow(ctx context.Context, hub *push.Hub, wake <-chan struct{}
 // instance: the hub knows each node's registration (its token's), so a
 // revocation followed by a new registration of the name (how a node's token
 // is replaced) is seen as well, on the first look as on any other.
-func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
+func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) error {
 	// The held registrations first, then the active ones: every
 	// registration held was authenticated before the active ones are read,
 	// so one that is not active then was revoked. (Read the other way, a
@@ -97,14 +113,11 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 	// taken for a revoked one.)
 	held := hub.Nodes()
 	if len(held) == 0 {
-		return
+		return nil
 	}
 	active, err := s.store.GatewayNodes(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Warn("gateway nodes not read", "err", err)
-		}
-		return
+		return err
 	}
 	ids := make(map[string]int64, len(active))
 	for _, n := range active {
@@ -121,6 +134,7 @@ func (s *Source) disconnectRevoked(ctx context.Context, hub *push.Hub) {
 			s.log.Info("gateway node disconnected: its name was registered again, with a new token", "node", h.Name)
 		}
 	}
+	return nil
 }
 
 // RequestCompile asks the outbox for a compile (done at start, so that a
