@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"sync"
 
 	"github.com/portico-dev/portico/gateway"
@@ -20,10 +21,13 @@ import (
 // node's earlier runs) had reported, never less. What it lacks is what the
 // others accepted since their last report reached the portal: the lag is one
 // report interval plus the hub's refresh interval plus the time a request
-// takes. A batch confirmed while the request was held is counted twice
-// until the next counts, which errs on the side of refusing: the node asks
-// again with its next request after each confirmation, and at once when
-// the confirmation came while a request was out.
+// takes. A batch confirmed after the node asked may be in the counts that
+// answer, and is then counted twice until the next counts, which errs on
+// the side of refusing: the node asks again with its next request after
+// each confirmation, and at once when the confirmation came while a
+// request naming the counts it holds was out (the hub holds such a request
+// until something changes, up to its wait: the node would refuse what it
+// should accept all that time).
 
 // quotaSharer is a limiter that takes the portal's counts
 // (ratelimit.Local). A shared limiter (Redis) counts across nodes itself.
@@ -49,6 +53,10 @@ type quotaShare struct {
 	gen      uint64
 	// rev is the revision of the counts held (gateway.QuotasNone: none).
 	rev string
+	// out cancels the sync request out that names rev (nil: none is),
+	// and reasked says that a confirmation cancelled it.
+	out     context.CancelFunc
+	reasked bool
 }
 
 func newQuotaShare() *quotaShare {
@@ -91,8 +99,35 @@ func (q *quotaShare) confirmed(file string) {
 	q.gen++
 	// The counts held may hold this batch already (read after its ingest,
 	// received before its confirmation) without subtracting it: ask again
-	// with the next request.
+	// with the next request, and at once if one is out naming them.
 	q.rev = gateway.QuotasNone
+	if q.out != nil {
+		q.out()
+		q.out, q.reasked = nil, true
+	}
+}
+
+// sending returns the revision a sync request names, and takes cancel to
+// end that request when a confirmation comes while it is out (see
+// confirmed), until returned is called.
+func (q *quotaShare) sending(cancel context.CancelFunc) string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.out, q.reasked = nil, false
+	if q.rev != gateway.QuotasNone {
+		q.out = cancel
+	}
+	return q.rev
+}
+
+// returned says that the request is back, and whether a confirmation
+// ended it to ask again.
+func (q *quotaShare) returned() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	reasked := q.reasked
+	q.out, q.reasked = nil, false
+	return reasked
 }
 
 // forget drops a batch that will never reach the portal (dropped from a

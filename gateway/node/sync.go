@@ -54,7 +54,22 @@ func (n *Node) RunSync(ctx context.Context) error {
 		if n.quota != nil {
 			ask = n.quota.ask()
 		}
-		media, body, err := n.exchange(ctx, endpoint, n.syncRequest(&s, time.Now()))
+		sr := n.syncRequest(&s, time.Now())
+		reqCtx, cancelReq := context.WithCancel(ctx)
+		if n.quota != nil {
+			// Read with the registration: a confirmation that comes
+			// after it ends this request (quotaShare.confirmed).
+			sr.Quotas = n.quota.sending(cancelReq)
+		}
+		media, body, err := n.exchange(reqCtx, endpoint, sr)
+		cancelReq()
+		if n.quota != nil && n.quota.returned() && err != nil && ctx.Err() == nil {
+			// A batch of this node was confirmed while the request
+			// named counts that may hold it: ask again now, with the
+			// same report, rather than refuse by a double count until
+			// the portal answers.
+			continue
+		}
 		var big *oversizedError
 		oversized := errors.As(err, &big)
 		if err != nil && !oversized {
