@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -27,6 +28,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Field names of the Bleve documents.
@@ -133,9 +135,22 @@ type Bleve struct {
 type BleveOption func(*bleveOptions)
 
 type bleveOptions struct {
-	meaning *Meaning
-	log     *slog.Logger
+	meaning  *Meaning
+	log      *slog.Logger
+	lockWait time.Duration
 }
+
+// ErrLocked is an index or vectors file that another process (a running server) holds longer than the wait
+// allowed (WithLockWait, OpenMeaningWaiting).
+var ErrLocked = errors.New("held by another process")
+
+// lockRetry is how often a bounded wait for a lock tries again.
+const lockRetry = 50 * time.Millisecond
+
+// WithLockWait bounds how long OpenBleve waits for another process to let go of the index (ErrLocked after it);
+// without it, the wait lasts as long as the other process holds the index. Only that wait is bounded, not the work
+// of opening the index, which takes longer on a busy machine.
+func WithLockWait(d time.Duration) BleveOption { return func(o *bleveOptions) { o.lockWait = d } }
 
 // WithMeaning ranks by meaning too (see Meaning): the index encodes what each API says it does and each query, and
 // blends their cosine into the ranking. The index closes m when it is closed.
@@ -161,6 +176,9 @@ func OpenBleve(dir string, opts ...BleveOption) (*Bleve, error) {
 	}
 	b, err := openBleve(dir, o)
 	if err != nil {
+		if errors.Is(err, ErrLocked) {
+			return nil, err // another process has it open: not damaged, and not ours to move
+		}
 		if !hasEntries(dir) {
 			return nil, err // nothing there to move aside: creating it failed
 		}
@@ -202,7 +220,7 @@ func hasEntries(dir string) bool {
 // openBleve opens or creates the index in dir; a panic of the index
 // library on damaged files is returned as an error.
 func openBleve(dir string, o bleveOptions) (*Bleve, error) {
-	idx, l, missing, err := openIndex(dir, o.meaning)
+	idx, l, missing, err := openIndex(dir, o.meaning, o.lockWait)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +242,7 @@ func openBleve(dir string, o bleveOptions) (*Bleve, error) {
 // older) and reads its listing, with the texts of the entries whose meaning
 // m (nil: none) has not encoded; a panic of the index library on damaged
 // files is returned as an error.
-func openIndex(dir string, m *Meaning) (idx bleve.Index, l *listing, missing map[*entry][]string, err error) {
+func openIndex(dir string, m *Meaning, lockWait time.Duration) (idx bleve.Index, l *listing, missing map[*entry][]string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if idx != nil {
@@ -233,7 +251,7 @@ func openIndex(dir string, m *Meaning) (idx bleve.Index, l *listing, missing map
 			idx, l, missing, err = nil, nil, nil, fmt.Errorf("open search index %s: %v", dir, r)
 		}
 	}()
-	idx, err = openOrCreate(dir)
+	idx, err = openOrCreate(dir, lockWait)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -273,16 +291,25 @@ func recreate(idx bleve.Index, dir string) (bleve.Index, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("recreate search index %s: %w", dir, err)
 	}
-	return openOrCreate(dir)
+	return openOrCreate(dir, 0)
 }
 
-func openOrCreate(dir string) (bleve.Index, error) {
+func openOrCreate(dir string, lockWait time.Duration) (bleve.Index, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
 	if len(entries) > 0 {
-		idx, err := bleve.Open(dir)
+		var config map[string]interface{}
+		if lockWait > 0 {
+			// The index's lock is its root.bolt's (flock): bolt waits
+			// for it this long, and no longer.
+			config = map[string]interface{}{"bolt_timeout": lockWait.String()}
+		}
+		idx, err := bleve.OpenUsing(dir, config)
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("open search index %s: %w", dir, ErrLocked)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("open search index %s: %w", dir, err)
 		}
@@ -593,7 +620,7 @@ func (b *Bleve) reopenIfStale() error {
 	b.docs.reset()
 	b.changed()
 	b.results.clear()
-	idx, l, missing, err := openIndex(b.dir, b.meaning)
+	idx, l, missing, err := openIndex(b.dir, b.meaning, 0)
 	if err != nil {
 		b.staleErr = err
 		b.log.Error("the search index could not be opened again after a failed write: searches fail until it is", "dir", b.dir, "err", err)
@@ -653,7 +680,7 @@ func (b *Bleve) Reset(ctx context.Context) error {
 	if err := os.RemoveAll(b.dir); err != nil {
 		return fmt.Errorf("reset search index: %w", err)
 	}
-	idx, err := openOrCreate(b.dir)
+	idx, err := openOrCreate(b.dir, 0)
 	if err != nil {
 		b.stale.Store(true) // the next use tries again
 		b.staleErr = err

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/portico-dev/portico/search/encoder"
 )
@@ -105,6 +106,13 @@ const maxVectorsFile = 1 << 20 * int64(recordSize)
 // memory only). It waits while another process has the file open. log (nil: none) hears what the index does with
 // the vectors in the background.
 func OpenMeaning(path string, log *slog.Logger) (*Meaning, error) {
+	return OpenMeaningWaiting(path, log, 0)
+}
+
+// OpenMeaningWaiting is OpenMeaning waiting at most lockWait (above zero) for another process to let go of the
+// vectors file: ErrLocked after it. Only that wait is bounded, not the work of opening (parsing the encoder's
+// weights, reading the vectors), which takes longer on a busy machine.
+func OpenMeaningWaiting(path string, log *slog.Logger, lockWait time.Duration) (*Meaning, error) {
 	model, err := encoder.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load the sentence encoder: %w", err)
@@ -117,7 +125,7 @@ func OpenMeaning(path string, log *slog.Logger) (*Meaning, error) {
 	if path == "" {
 		return m, nil
 	}
-	if err := m.load(); err != nil {
+	if err := m.load(lockWait); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -126,7 +134,7 @@ func OpenMeaning(path string, log *slog.Logger) (*Meaning, error) {
 // load reads the vectors file and opens it for appending. A file that is not a vectors file of this model is
 // replaced; one of the first version is rewritten in this one; a last record cut short or damaged (a crash or a full
 // disk while appending) is cut, and said so in the log, and its text encoded again when an index needs it.
-func (m *Meaning) load() error {
+func (m *Meaning) load(lockWait time.Duration) error {
 	if err := os.MkdirAll(filepath.Dir(m.path), 0o755); err != nil {
 		return fmt.Errorf("open sentence vectors: %w", err)
 	}
@@ -134,9 +142,9 @@ func (m *Meaning) load() error {
 	if err != nil {
 		return fmt.Errorf("open sentence vectors: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	if err := lockFile(f, lockWait); err != nil {
 		f.Close()
-		return fmt.Errorf("lock sentence vectors: %w", err)
+		return fmt.Errorf("lock sentence vectors %s: %w", m.path, err)
 	}
 	n, version, err := m.read(f)
 	if err != nil {
@@ -406,7 +414,7 @@ func (m *Meaning) rewrite(rows []float32, byKey map[textKey]int32) error {
 	if err != nil {
 		return err
 	}
-	err = lockFile(f)
+	err = lockFile(f, 0)
 	if err == nil {
 		_, err = f.Write(buf)
 	}

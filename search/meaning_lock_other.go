@@ -2,7 +2,10 @@
 
 package search
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // lockFile does nothing where flock(2) is missing: the search index's own lock keeps a second process out.
-func lockFile(*os.File) error { return nil }
+func lockFile(*os.File, time.Duration) error { return nil }

@@ -110,7 +110,18 @@ func (p *realPortal) serve() {
 	cmd, exited := p.cmd, p.exited
 	go func() { exited <- cmd.Wait() }()
 	re := regexp.MustCompile(`log in at (http://127\.0\.0\.1:\d+)/login`)
+	var exit error
+	stopped := false
 	if !gatewaytest.Eventually(30*time.Second, func() bool {
+		select {
+		case exit = <-exited:
+			// It stopped (it says why): waiting on is pointless. The
+			// exit goes back for stop.
+			exited <- exit
+			stopped = true
+			return true
+		default:
+		}
 		if m := re.FindStringSubmatch(p.out.String()); m != nil {
 			p.url = m[1]
 		}
@@ -125,6 +136,9 @@ func (p *realPortal) serve() {
 		return resp.StatusCode == 200
 	}) {
 		t.Fatalf("the portal did not become ready:\n%s", p.out)
+	}
+	if stopped {
+		t.Fatalf("the portal stopped before it was ready (%v):\n%s", exit, p.out)
 	}
 }
 

@@ -65,9 +65,12 @@ func (c *config) searchBackend() string {
 	return fmt.Sprintf("meilisearch at %s (index %s)", u.Redacted(), c.MeilisearchIndex)
 }
 
-// bleveOpenTimeout bounds the wait for the embedded index's lock: a running
-// server holds it.
-const bleveOpenTimeout = 5 * time.Second
+// searchLockWait bounds the wait for the embedded index's locks (its
+// directory's and its vectors file's): a running server holds them. Only
+// that wait is bounded: opening the index also parses the sentence
+// encoder's weights and reads the index, which takes seconds more on a busy
+// machine and must not pass for a lock held by a server.
+var searchLockWait = 5 * time.Second
 
 // openSearch opens the configured search index. When the embedded index
 // had to be repaired on opening (an interrupted rebuild, a directory that
@@ -83,45 +86,44 @@ func openSearch(c *config, repaired func(what string), log *slog.Logger) (search
 		}
 		return idx, nil
 	}
-	type opened struct {
-		idx *search.Bleve
-		err error
-	}
-	ch := make(chan opened, 1)
-	var opts []search.BleveOption
+	opts := []search.BleveOption{search.WithLockWait(searchLockWait)}
 	if log != nil {
 		opts = append(opts, search.WithLogger(log))
 	}
-	go func() {
-		if c.SearchMeaning == "off" {
-			idx, err := search.OpenBleve(c.searchDir(), opts...)
-			ch <- opened{idx, err}
-			return
-		}
-		m, err := search.OpenMeaning(c.vectorsFile(), log)
+	if c.SearchMeaning != "off" {
+		m, err := search.OpenMeaningWaiting(c.vectorsFile(), log, searchLockWait)
 		if err != nil {
-			ch <- opened{nil, err}
-			return
+			return nil, lockedSearch(c, err)
 		}
-		idx, err := search.OpenBleve(c.searchDir(), append(opts, search.WithMeaning(m))...)
+		opts = append(opts, search.WithMeaning(m))
+		idx, err := search.OpenBleve(c.searchDir(), opts...)
 		if err != nil {
 			m.Close()
+			return nil, lockedSearch(c, err)
 		}
-		ch <- opened{idx, err}
-	}()
-	select {
-	case o := <-ch:
-		if o.err != nil {
-			return nil, o.err
-		}
-		if r := o.idx.Repaired(); r != "" {
-			repaired(r)
-		}
-		return o.idx, nil
-	case <-time.After(bleveOpenTimeout):
-		// The open goroutine keeps waiting for the lock; the command is about to exit.
-		return nil, fmt.Errorf("the embedded search index %s is locked, most likely by a running portico server: stop the server first (it rebuilds an empty index by itself at start)", c.searchDir())
+		return repairedSearch(idx, repaired), nil
 	}
+	idx, err := search.OpenBleve(c.searchDir(), opts...)
+	if err != nil {
+		return nil, lockedSearch(c, err)
+	}
+	return repairedSearch(idx, repaired), nil
+}
+
+// lockedSearch says which process most likely holds the embedded index
+// when err is its lock's wait running out.
+func lockedSearch(c *config, err error) error {
+	if errors.Is(err, search.ErrLocked) {
+		return fmt.Errorf("the embedded search index %s is locked, most likely by a running portico server: stop the server first (it rebuilds an empty index by itself at start)", c.searchDir())
+	}
+	return err
+}
+
+func repairedSearch(idx *search.Bleve, repaired func(what string)) *search.Bleve {
+	if r := idx.Repaired(); r != "" {
+		repaired(r)
+	}
+	return idx
 }
 
 // startSearch runs the outbox worker, which appends each change to the
