@@ -22,18 +22,22 @@ var errBareLFBlock = errors.New("the request's header section ends with a blank 
 // fails the read fasthttp makes to wait for more, and fasthttp answers
 // the read error with 400 (ErrorHandler) and closes the connection.
 //
-// A connection follows the bytes of the request being read up to the end
-// of its header block, not its body: a request starts on a connection's
-// first byte and after each answer the server writes (a write that is not
-// "100 Continue", which comes between a request's header block and its
-// body). Until its first blank line (empty lines before the request line,
-// which RFC 9112 2.2 lets a server ignore, aside) or maxHeaderScan bytes,
-// a request's bytes are scanned; a blank line that is not CRLF CRLF (nor
-// CRLF just after the request line, which fasthttp reads as an empty
-// block) marks the connection, and its next read fails. fasthttp reads
-// again only when it has no complete request in hand. A request
-// pipelined behind another and read with it starts before the answer to
-// the other: its block is not scanned (fasthttp then waits as before).
+// A connection follows its requests: each one's bytes to the end of its
+// header block, until its first blank line (empty lines before the
+// request line, which RFC 9112 2.2 lets a server ignore, aside) or
+// maxHeaderScan bytes, then its body as fasthttp frames it: none without
+// Content-Length and Transfer-Encoding, Content-Length bytes with one
+// length; the next request starts after it. A blank line that is not CRLF
+// CRLF (nor CRLF just after the request line, which fasthttp reads as an
+// empty block) marks the connection, and its next read fails. fasthttp
+// reads again only when it has no complete request in hand, so a bare-LF
+// request pipelined behind others and read with them is refused once
+// they are answered. A request whose body's length the scan does not read
+// (chunked, several lengths, folded lines) or whose block is too long
+// stops the scan until an answer is written (a write that is not "100
+// Continue", which comes between a request's header block and its body):
+// a bare-LF request pipelined behind it is not scanned (fasthttp then
+// waits as before).
 type bareLFListener struct{ net.Listener }
 
 // maxHeaderScan is the most of a request scanned for the end of its header
@@ -90,16 +94,19 @@ func (c *bareLFConn) Read(p []byte) (int, error) {
 var responseContinue = []byte("HTTP/1.1 100 Continue\r\n\r\n")
 
 func (c *bareLFConn) Write(p []byte) (int, error) {
-	// An answer (or a part of one) was written: the next byte read starts
-	// a request. Not after 100 Continue (it may follow a pipelined
-	// answer in the same write): its request's body comes next.
-	if !bytes.HasSuffix(p, responseContinue) {
+	// The scan stopped at a request it could not follow to its end: once
+	// an answer (or a part of one) is written, the next byte read starts
+	// a request. Not after 100 Continue (it may follow a pipelined answer
+	// in the same write): its request's body comes next.
+	if c.scan.state == scanDone && !bytes.HasSuffix(p, responseContinue) {
 		c.scan = lineScan{}
 	}
 	return c.Conn.Write(p)
 }
 
-// lineScan follows a request's bytes to the first blank line.
+// lineScan follows a connection's requests: each request's bytes to the
+// end of its header block, then its body, when the block says how long it
+// is, up to the next request.
 type lineScan struct {
 	state   scanState
 	scanned int
@@ -107,6 +114,16 @@ type lineScan struct {
 	// first); cr whether the last line end was CRLF.
 	lines int
 	cr    bool
+	// framing is what the header lines read so far say of the body;
+	// length its Content-Length (framingLength), then, in scanBody, the
+	// body's bytes still to come.
+	framing framing
+	length  int64
+	// head holds the first bytes of the current line when it may be a
+	// Content-Length or Transfer-Encoding line (headLen > len(head) when
+	// the line is longer; noHead when it cannot be one).
+	head    [32]byte
+	headLen uint8
 }
 
 type scanState uint8
@@ -117,9 +134,22 @@ const (
 	scanLineCR                   // within a line, after a CR
 	scanLineEnd                  // just after a line end
 	scanBlankCR                  // after a line end, then a CR
-	scanDone                     // the block ended with CRLF CRLF, or too long to matter
+	scanBody                     // within a body of a known length
+	scanDone                     // not followed until the next answer: too long, or a body of unknown length
 	scanRefused                  // the block ended with a bare LF blank line
 )
+
+// framing is what a request's header lines say of its body.
+type framing uint8
+
+const (
+	framingNone    framing = iota // no Content-Length, no Transfer-Encoding: no body (fasthttp reads none)
+	framingLength                 // one Content-Length, read
+	framingUnknown                // anything else: chunked, several lengths, a length the scan does not read, folded lines
+)
+
+// noHead is headLen for a line that is not kept.
+const noHead = 255
 
 func (s *lineScan) feed(b []byte) {
 	for i := 0; i < len(b); i++ {
@@ -132,6 +162,9 @@ func (s *lineScan) feed(b []byte) {
 			if s.scanned += j; s.scanned > maxHeaderScan {
 				s.state = scanDone
 				return
+			}
+			if s.headLen != noHead {
+				s.keep(b[i : i+j])
 			}
 			if i += j; i == len(b) {
 				if b[i-1] == '\r' {
@@ -146,6 +179,15 @@ func (s *lineScan) feed(b []byte) {
 			s.lineEnd(j > 0 && b[i-1] == '\r')
 			continue
 		}
+		if s.state == scanBody {
+			// Skip the body; the next request starts after it.
+			k := min(s.length, int64(len(b)-i))
+			if s.length -= k; s.length == 0 {
+				*s = lineScan{}
+			}
+			i += int(k) - 1
+			continue
+		}
 		ch := b[i]
 		if s.scanned++; s.scanned > maxHeaderScan {
 			s.state = scanDone
@@ -154,7 +196,7 @@ func (s *lineScan) feed(b []byte) {
 		switch s.state {
 		case scanStart:
 			if ch != '\r' && ch != '\n' {
-				s.state = scanLine
+				s.state, s.headLen = scanLine, noHead // the request line
 			}
 		case scanLine, scanLineCR:
 			switch ch {
@@ -162,8 +204,10 @@ func (s *lineScan) feed(b []byte) {
 				s.lineEnd(s.state == scanLineCR)
 			case '\r':
 				s.state = scanLineCR
+				s.keep(b[i : i+1])
 			default:
 				s.state = scanLine
+				s.keep(b[i : i+1])
 			}
 		case scanLineEnd:
 			switch ch {
@@ -174,27 +218,126 @@ func (s *lineScan) feed(b []byte) {
 				s.state = scanBlankCR
 			default:
 				s.state = scanLine
+				s.lineStart(ch)
 			}
 		case scanBlankCR:
 			switch ch {
 			case '\n':
-				if s.cr || s.lines == 1 {
-					s.state = scanDone
-				} else {
+				if !s.cr && s.lines != 1 {
 					s.state = scanRefused
+					return
 				}
-				return
+				// The block ended: the body, or the next request, follows.
+				switch {
+				case s.framing == framingUnknown:
+					s.state = scanDone
+					return
+				case s.framing == framingLength && s.length > 0:
+					s.state = scanBody
+				default:
+					*s = lineScan{}
+				}
 			case '\r':
-				s.state = scanLineCR
+				// A line starting with CR.
+				s.state, s.framing, s.headLen = scanLineCR, framingUnknown, noHead
 			default:
-				s.state = scanLine
+				s.state, s.framing, s.headLen = scanLine, framingUnknown, noHead
 			}
 		}
 	}
+}
+
+// lineStart starts a header line with its first byte.
+func (s *lineScan) lineStart(ch byte) {
+	switch ch {
+	case 'c', 'C', 't', 'T':
+		s.head[0], s.headLen = ch, 1
+	case ' ', '\t': // a folded line, which may continue a length
+		s.framing, s.headLen = framingUnknown, noHead
+	default:
+		s.headLen = noHead
+	}
+}
+
+// keep adds b to the current line's kept bytes.
+func (s *lineScan) keep(b []byte) {
+	if s.headLen == noHead || int(s.headLen) > len(s.head) {
+		return
+	}
+	n := copy(s.head[s.headLen:], b)
+	if n < len(b) {
+		s.headLen = uint8(len(s.head)) + 1
+		return
+	}
+	s.headLen += uint8(n)
 }
 
 func (s *lineScan) lineEnd(cr bool) {
 	s.lines++
 	s.cr = cr
 	s.state = scanLineEnd
+	if s.headLen != noHead && s.lines > 1 {
+		s.header()
+	}
+}
+
+// header reads the kept line ended as a Content-Length or
+// Transfer-Encoding line, as fasthttp reads it (the digits of one length,
+// spaces and tabs around them); the scan follows no other body.
+func (s *lineScan) header() {
+	n := int(s.headLen)
+	if n > len(s.head) {
+		n = len(s.head) + 1
+	}
+	line := s.head[:min(n, len(s.head))]
+	if s.cr {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+	}
+	switch {
+	case hasPrefixFold(line, "transfer-encoding"):
+		s.framing = framingUnknown
+	case hasPrefixFold(line, "content-length"):
+		v, ok := line[len("content-length"):], false
+		if n <= len(s.head) && s.framing == framingNone && len(v) > 0 && v[0] == ':' {
+			s.length, ok = parseLength(bytes.Trim(v[1:], " \t"))
+		}
+		if ok {
+			s.framing = framingLength
+		} else {
+			s.framing = framingUnknown
+		}
+	}
+}
+
+// parseLength reads a Content-Length's digits (at most 18).
+func parseLength(v []byte) (int64, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, d := range v {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(d-'0')
+	}
+	return n, true
+}
+
+// hasPrefixFold reports whether b begins with the lowercase prefix, in any
+// case.
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := range len(prefix) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

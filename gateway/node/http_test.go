@@ -416,6 +416,71 @@ func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 	}
 }
 
+// A bare-LF header block pipelined behind other requests, in the same
+// write, is refused with 400 at once too, after the answers to the
+// requests before it (one without a body, one whose body of Content-Length
+// bytes holds blank lines of bare LFs). It waited the 60 s read timeout:
+// the requests before it were answered only then, the listener having
+// followed only the first request's header bytes. Requests pipelined the
+// same way with CRLF CRLF blocks are all served.
+func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
+	up, got := rawUpstream(t, answerOK)
+	addr := serveLocal(t, up)
+	const (
+		get  = "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"
+		post = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nContent-Length: 13\r\n\r\nab\n\ncd\n\r\nef\n\n"
+		last = "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n"
+		bare = "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n"
+	)
+	pipeline := func(what, reqs string, want []int) {
+		t.Helper()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		start := time.Now()
+		io.WriteString(c, reqs) // and the connection kept open
+		br := bufio.NewReader(c)
+		var statuses []int
+		for {
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, res.Body)
+			statuses = append(statuses, res.StatusCode)
+			if res.Close {
+				break
+			}
+		}
+		if fmt.Sprint(statuses) != fmt.Sprint(want) || time.Since(start) > 2*time.Second {
+			t.Errorf("%s: answers %v after %v, want %v at once", what, statuses, time.Since(start).Round(time.Millisecond), want)
+		}
+		for _, status := range want {
+			if status != 200 {
+				continue
+			}
+			select { // what each request served forwarded
+			case <-got:
+			case <-time.After(time.Second):
+				t.Errorf("%s: a request answered 200 did not reach the upstream", what)
+			}
+		}
+	}
+	pipeline("behind a request without a body", get+bare, []int{200, 400})
+	pipeline("behind a request with a body", post+bare, []int{200, 400})
+	pipeline("behind both", get+post+get+bare, []int{200, 200, 200, 400})
+	pipeline("behind an empty line and a body of 0 bytes", "\r\n"+strings.Replace(post, "13\r\n\r\nab\n\ncd\n\r\nef\n\n", "0\r\n\r\n", 1)+bare, []int{200, 400})
+	pipeline("CRLF CRLF blocks only", get+post+post+last, []int{200, 200, 200, 200})
+	select {
+	case s := <-got:
+		t.Errorf("the upstream received more than the requests served: %q", s)
+	default:
+	}
+}
+
 // An HTTP/1.0 request may come without Host: the node then names no host
 // to the upstream (no X-Forwarded-Host, no host= in its Forwarded element)
 // rather than an empty one.
