@@ -550,8 +550,24 @@ type GatewayLogEntry struct {
 	// CheckpointBytes is the checkpoint's size (0 without one). Queries
 	// find checkpoints by it rather than by checkpoint IS NOT NULL, which
 	// SQLite answers by loading each row's megabytes of snapshot.
-	CheckpointBytes int64     `bun:"checkpoint_bytes"`
-	CreatedAt       time.Time `bun:"created_at"`
+	CheckpointBytes int64 `bun:"checkpoint_bytes"`
+	// Compiler is the version of the compiler that wrote it (see
+	// control.Compiler); 0 for a version a portal wrote before they
+	// recorded it.
+	Compiler  int       `bun:"compiler"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+// GatewayChangeCompiler returns the compiler version that wrote the
+// configuration's version (see GatewayLogEntry.Compiler); ErrNotFound when
+// the change log no longer holds it.
+func (s *Store) GatewayChangeCompiler(ctx context.Context, version int64) (int, error) {
+	var c int
+	err := s.db.NewSelect().Table("gateway_changes").Column("compiler").Where("version = ?", version).Scan(ctx, &c)
+	if err != nil {
+		return 0, fmt.Errorf("gateway change %d's compiler: %w", version, translate(err))
+	}
+	return c, nil
 }
 
 // AppendGatewayChange records c as the version after base and moves the

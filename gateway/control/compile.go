@@ -15,6 +15,23 @@ import (
 	"github.com/portico-dev/portico/store"
 )
 
+// Compiler is the version of Compile: of what it makes of a database (the
+// items, their fields and values, what it leaves out) and of the encoding
+// of what it records (gateway.Schema). Every version of the configuration
+// records the compiler that wrote it.
+//
+// Bump it whenever Compile (or anything it calls, gateway.Schema among
+// them) may make a different configuration of the same database: two
+// consecutive Portico versions run side by side during a rolling upgrade
+// (README, "Upgrading"), and without a bump the older instances' compiles
+// and the newer ones' would undo each other, each recording a version
+// whenever it compiles, so nodes would swing between the two. With it, an
+// instance never records a version over one a newer compiler wrote (its
+// compile returns ErrNewerCompiler and the outbox message waits for a
+// newer instance), and the first compile of a newer one compiles
+// everything, not only the API it was asked for.
+const Compiler = 1
+
 // Items are what a compile reads from the database: everything gateways
 // serve, and what they cannot serve with the reason.
 type Items struct {

@@ -31,6 +31,8 @@ type Source struct {
 	// compile reads the items (of one API when apiID is not 0), compared
 	// with base (see Compile).
 	compile func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error)
+	// compiler is the version of compile (Compiler).
+	compiler int
 
 	// publishMu makes this instance's compiles take turns (other
 	// instances' are ordered by the head's lock).
@@ -56,7 +58,7 @@ func NewSource(s *store.Store, log *slog.Logger) *Source {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	src := &Source{store: s, log: log}
+	src := &Source{store: s, log: log, compiler: Compiler}
 	src.compile = func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error) {
 		return Compile(ctx, s, time.Now(), apiID, base)
 	}
@@ -234,6 +236,10 @@ func (s *Source) applyChangesAfter(ctx context.Context) error {
 	}
 }
 
+// ErrNewerCompiler is returned by Publish when the newest version was
+// written by a newer compiler than this instance's (see Compiler).
+var ErrNewerCompiler = errors.New("the gateway configuration was compiled by a newer Portico: it is left to the instances of that version")
+
 // ErrBusy is returned by Publish when other compiles kept going first.
 var ErrBusy = errors.New("other compiles of the gateway configuration kept going first; retry")
 
@@ -263,6 +269,25 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 	}
 	start := time.Now()
 	cur := s.State()
+	if cur != nil {
+		// The compiler that wrote cur: a newer one's version is not
+		// replaced; over an older one's, everything is compiled (the
+		// items of the other APIs too may differ). The append below moves
+		// the head only from cur, so what is read here stays cur's.
+		c, err := s.store.GatewayChangeCompiler(ctx, int64(cur.Version()))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			c = 0 // pruned: as old as it gets
+		case err != nil:
+			return gateway.Head{}, err
+		}
+		if c > s.compiler {
+			return gateway.Head{}, fmt.Errorf("%w (version %d by compiler %d; this instance's is %d)", ErrNewerCompiler, cur.Version(), c, s.compiler)
+		}
+		if c < s.compiler {
+			api = ""
+		}
+	}
 	var apiID int64
 	if api != "" && cur != nil {
 		a, err := s.store.APIBySlug(ctx, api)
@@ -310,7 +335,7 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 		base = store.GatewayHead{Version: int64(cur.Version()), Hash: cur.Hash()}
 	}
 	enc := d.Encode()
-	c := &store.GatewayLogEntry{Version: int64(next.Version()), BaseHash: d.BaseHash, Hash: next.Hash(), Delta: string(enc), DeltaBytes: int64(len(enc))}
+	c := &store.GatewayLogEntry{Version: int64(next.Version()), BaseHash: d.BaseHash, Hash: next.Hash(), Delta: string(enc), DeltaBytes: int64(len(enc)), Compiler: s.compiler}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		deltas, checkpoint, err := s.store.GatewayDeltaBytesSince(ctx, tx)
 		if err != nil {
@@ -369,6 +394,10 @@ func (s *Source) setSkipped(sk []string) {
 // Handle is the outbox handler of store.TopicGatewayChanged: it publishes
 // the next version, compiling the API the message names (everything when it
 // names none). Idempotent: a compile that finds nothing new records nothing.
+// Over a version a newer compiler wrote (a newer Portico's instance, during
+// a rolling upgrade) it fails with ErrNewerCompiler: the outbox retries the
+// message after its backoff, and an instance of the newer version, which
+// claims the topic as well, delivers it.
 func (s *Source) Handle(ctx context.Context, payload []byte) error {
 	var m store.GatewayChange
 	if err := json.Unmarshal(payload, &m); err != nil {
