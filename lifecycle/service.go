@@ -21,6 +21,9 @@ import (
 )
 
 // TopicSearchIndex is the outbox topic asking to re-index one API.
+//
+// The rule of every outbox topic applies (see store.TopicGatewayChanged):
+// once a landed version writes it, the next version keeps its handler.
 const TopicSearchIndex = "search.index"
 
 // SearchIndexMessage is the payload of TopicSearchIndex.

@@ -12,6 +12,14 @@ import (
 // TopicGatewayChanged is the outbox topic written in the same transaction as
 // every change to what the gateways serve (plans, subscription states, keys,
 // and the versions' lifecycle); its payload is a GatewayChange.
+//
+// An outbox topic, once a landed version writes it, keeps a handler in the
+// next version (cmd/portico's outboxHandlers): during a rolling upgrade the
+// older instances' messages are left to, or taken by, the newer ones, and a
+// topic no newer instance claims stays pending for good. Renaming a topic is
+// adding one. When .ci/upgrade-from moves to a newer commit, list the topics
+// that commit writes in releasedOutboxTopics (cmd/portico/
+// outbox_topics_test.go), which checks them against the handlers.
 const TopicGatewayChanged = "gateway.changed"
 
 // GatewayChange is the payload of TopicGatewayChanged: the API whose gateway

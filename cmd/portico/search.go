@@ -133,13 +133,20 @@ func repairedSearch(idx *search.Bleve, repaired func(what string)) *search.Bleve
 // wake at once when another instance enqueues or appends.
 func startSearch(ctx context.Context, s *store.Store, feed *catalog.Feed, gw *control.Source, owner string, log *slog.Logger) {
 	outboxWake, _ := s.WakeUps(store.WakeOutbox)
-	w := outbox.New(s, map[string]outbox.Handler{
-		lifecycle.TopicSearchIndex: feed.Handle,
-		store.TopicGatewayChanged:  gw.Handle,
-	}, outbox.Options{Logger: log, Owner: owner, Wake: outboxWake})
+	w := outbox.New(s, outboxHandlers(feed, gw), outbox.Options{Logger: log, Owner: owner, Wake: outboxWake})
 	go w.Run(ctx)
 	indexWake, _ := s.WakeUps(store.WakeIndex)
 	go feed.Run(ctx, indexWake)
+}
+
+// outboxHandlers are the handlers of the outbox topics this version
+// delivers: every topic it writes, and every topic the previous version
+// writes (see releasedOutboxTopics in outbox_topics_test.go).
+func outboxHandlers(feed *catalog.Feed, gw *control.Source) map[string]outbox.Handler {
+	return map[string]outbox.Handler{
+		lifecycle.TopicSearchIndex: feed.Handle,
+		store.TopicGatewayChanged:  gw.Handle,
+	}
 }
 
 // cmdReindex rebuilds the search index from the database.
