@@ -394,7 +394,7 @@ func TestReindexBatches(t *testing.T) {
 	const n = catalog.BatchSize + 5
 	for i := range n {
 		a := &store.API{TeamID: f.team.ID, Slug: "api-" + catalog.DocumentID(int64(i)), Name: "API", Visibility: "public"}
-		if err := s.CreateAPI(ctx, s.DB(), a); err != nil {
+		if err := s.CreateAPI(ctx, s.DB(), a, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -227,7 +227,7 @@ func (s *Service) CreateAPI(ctx context.Context, actor *store.User, team *store.
 		Tags: in.Tags, Visibility: in.Visibility, Upstreams: in.Upstreams, Team: team}
 	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.CreateAPI(ctx, tx, a); err != nil {
+		if err := s.store.CreateAPI(ctx, tx, a, now); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, actor, "api.create", a, "", "", a.Name, "", now); err != nil {
@@ -266,7 +266,7 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 	after = summarizeAPI(a) + after
 	now := store.Stored(s.now())
 	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.UpdateAPI(ctx, tx, a); err != nil {
+		if err := s.store.UpdateAPI(ctx, tx, a, now); err != nil {
 			return err
 		}
 		if a.Visibility == store.VisibilityTeam {
@@ -402,7 +402,7 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 		} else {
 			setSpec(v, doc)
 		}
-		if err := s.store.CreateVersion(ctx, tx, v); err != nil {
+		if err := s.store.CreateVersion(ctx, tx, v, now); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, actor, "version.create", a, v.Version, "", string(Draft), "", now); err != nil {

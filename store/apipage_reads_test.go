@@ -24,7 +24,7 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 		var apis []*store.API
 		for _, slug := range []string{"pay", "ship"} {
 			a := &store.API{TeamID: team.ID, Slug: slug, Name: slug + " API", Visibility: "public"}
-			if err := s.CreateAPI(ctx, db, a); err != nil {
+			if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 			apis = append(apis, a)
@@ -43,7 +43,7 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 		}
 		pay := apis[0]
 		pay.Name = "Pay v2"
-		if err := s.UpdateAPI(ctx, db, pay); err != nil {
+		if err := s.UpdateAPI(ctx, db, pay, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if a, err := s.APIBySlug(ctx, "pay"); err != nil || a.Name != "Pay v2" {
@@ -55,7 +55,7 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 		}
 		for _, v := range []store.APIVersion{{Version: "1.0.0", Major: 1}, {Version: "2.0.0", Major: 2}} {
 			v.APIID, v.State, v.SpecRaw, v.SpecFormat = pay.ID, "draft", "x", "openapi-3.0"
-			if err := s.CreateVersion(ctx, db, &v); err != nil {
+			if err := s.CreateVersion(ctx, db, &v, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -67,10 +67,10 @@ func TestAPIPageReadsFollowChanges(t *testing.T) {
 			t.Fatalf("versions of ship = %v, %v", vs, err)
 		}
 
-		if err := s.CreatePlan(ctx, db, &store.Plan{APIID: pay.ID, Slug: "gold", Name: "Gold", Approval: "auto", Open: true}); err != nil {
+		if err := s.CreatePlan(ctx, db, &store.Plan{APIID: pay.ID, Slug: "gold", Name: "Gold", Approval: "auto", Open: true}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreatePlan(ctx, db, &store.Plan{APIID: pay.ID, Slug: "basic", Name: "Basic", Approval: "auto", Open: true}); err != nil {
+		if err := s.CreatePlan(ctx, db, &store.Plan{APIID: pay.ID, Slug: "basic", Name: "Basic", Approval: "auto", Open: true}, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		ps, err := s.Plans(ctx, pay.ID)

@@ -35,9 +35,10 @@ const (
 	VisibilityTeam   = "team"
 )
 
-// CreateAPI inserts a. It returns ErrConflict when the slug is taken.
-func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API) error {
-	now := s.now()
+// CreateAPI inserts a, created at at. It returns ErrConflict when the slug
+// is taken.
+func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
+	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
 	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create api %q: %w", a.Slug, translate(err))
@@ -46,9 +47,9 @@ func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API) error {
 }
 
 // UpdateAPI saves the editable fields of a if nobody changed it since it was
-// read (a.LockVersion); otherwise it returns ErrConflict.
-func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API) error {
-	a.UpdatedAt = s.now()
+// read (a.LockVersion), updated at at; otherwise it returns ErrConflict.
+func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
+	a.UpdatedAt = Stored(at)
 	res, err := db.NewUpdate().Model(a).
 		Column("name", "summary", "description", "tags", "visibility", "upstreams", "updated_at").
 		Set("lock_version = lock_version + 1").

@@ -41,11 +41,11 @@ func TestJudgementStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &store.API{TeamID: team.ID, Slug: "a", Name: "A", Visibility: "public"}
-		if err := s.CreateAPI(ctx, db, a); err != nil {
+		if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		v := &store.APIVersion{APIID: a.ID, Version: "1.0.0", Major: 1, State: "in_review", SpecRaw: "x", SpecFormat: "openapi-3.0"}
-		if err := s.CreateVersion(ctx, db, v); err != nil {
+		if err := s.CreateVersion(ctx, db, v, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: u.ID}

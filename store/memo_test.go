@@ -20,12 +20,12 @@ func TestReadMemo(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &store.API{TeamID: tm.ID, Slug: "memo-api", Name: "Memo", Visibility: store.VisibilityPublic}
-		if err := s.CreateAPI(ctx, db, a); err != nil {
+		if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		add := func(version string, major int) {
 			v := &store.APIVersion{APIID: a.ID, Version: version, Major: major, State: "draft", SpecJSON: "{}"}
-			if err := s.CreateVersion(ctx, db, v); err != nil {
+			if err := s.CreateVersion(ctx, db, v, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -47,7 +47,7 @@ func TestReadMemo(t *testing.T) {
 
 		// Plans likewise (the API page and its subscription offer both read them).
 		addPlan := func(slug string) {
-			if err := s.CreatePlan(ctx, db, &store.Plan{APIID: a.ID, Slug: slug, Name: slug, Approval: "auto", Open: true}); err != nil {
+			if err := s.CreatePlan(ctx, db, &store.Plan{APIID: a.ID, Slug: slug, Name: slug, Approval: "auto", Open: true}, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

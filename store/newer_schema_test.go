@@ -27,7 +27,7 @@ func TestReadsTolerateAColumnOfANewerPortico(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &store.API{TeamID: team.ID, Slug: "pay", Name: "Pay API", Visibility: "public"}
-		if err := s.CreateAPI(ctx, db, a); err != nil {
+		if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.CreateGatewayDeployment(ctx, db, &store.GatewayDeployment{APIID: a.ID, Major: 1,

@@ -33,12 +33,12 @@ func TestListPages(t *testing.T) {
 		}
 		for _, slug := range []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7"} {
 			a := &store.API{TeamID: tm.ID, Slug: slug, Name: slug, Visibility: states[slug][0]}
-			if err := s.CreateAPI(ctx, db, a); err != nil {
+			if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 			if st := states[slug][1]; st != "" {
 				v := &store.APIVersion{APIID: a.ID, Version: "1.0.0", Major: 1, State: st, SpecJSON: "{}"}
-				if err := s.CreateVersion(ctx, db, v); err != nil {
+				if err := s.CreateVersion(ctx, db, v, store.Now()); err != nil {
 					t.Fatal(err)
 				}
 				for i := range 3 { // requests: 2 rejected, then 1 open

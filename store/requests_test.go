@@ -29,12 +29,12 @@ func TestRequestsByTeams(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := &store.API{TeamID: tm.ID, Slug: team + "-api", Name: team, Visibility: store.VisibilityPublic}
-			if err := s.CreateAPI(ctx, db, a); err != nil {
+			if err := s.CreateAPI(ctx, db, a, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 			for i, u := range []*store.User{ann, ben} {
 				v := &store.APIVersion{APIID: a.ID, Version: "1.0." + string(rune('0'+i)), Patch: i, State: "in_review", SpecJSON: "{}"}
-				if err := s.CreateVersion(ctx, db, v); err != nil {
+				if err := s.CreateVersion(ctx, db, v, store.Now()); err != nil {
 					t.Fatal(err)
 				}
 				r := &store.PublicationRequest{APIID: a.ID, VersionID: v.ID, RequesterID: u.ID}

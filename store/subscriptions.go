@@ -147,9 +147,10 @@ func (k *APIKey) Live(now time.Time) bool {
 	return k.State == KeyActive && (u == nil || now.Before(*u))
 }
 
-// CreatePlan inserts p. It returns ErrConflict when the API has a plan with its slug.
-func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
-	now := s.now()
+// CreatePlan inserts p, created at at. It returns ErrConflict when the API
+// has a plan with its slug.
+func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan, at time.Time) error {
+	now := Stored(at)
 	p.CreatedAt, p.UpdatedAt, p.LockVersion = now, now, 1
 	if _, err := db.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create plan %q: %w", p.Slug, translate(err))
@@ -158,9 +159,9 @@ func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
 }
 
 // UpdatePlan saves the editable fields of p if nobody changed it since it
-// was read; otherwise it returns ErrConflict.
-func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan) error {
-	p.UpdatedAt = s.now()
+// was read, updated at at; otherwise it returns ErrConflict.
+func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan, at time.Time) error {
+	p.UpdatedAt = Stored(at)
 	res, err := db.NewUpdate().Model(p).
 		Column("name", "description", "rate_per_minute", "burst", "quota_per_day", "approval", "open", "updated_at").
 		Set("lock_version = lock_version + 1").
@@ -222,9 +223,10 @@ func (s *Store) PlanBySlug(ctx context.Context, apiID int64, slug string) (*Plan
 	return p, nil
 }
 
-// CreateApp inserts a. It returns ErrConflict when the slug is taken.
-func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App) error {
-	now := s.now()
+// CreateApp inserts a, created at at. It returns ErrConflict when the slug
+// is taken.
+func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App, at time.Time) error {
+	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
 	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create app %q: %w", a.Slug, translate(err))
@@ -233,9 +235,9 @@ func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App) error {
 }
 
 // UpdateApp saves the editable fields of a if nobody changed it since it
-// was read; otherwise it returns ErrConflict.
-func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App) error {
-	a.UpdatedAt = s.now()
+// was read, updated at at; otherwise it returns ErrConflict.
+func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App, at time.Time) error {
+	a.UpdatedAt = Stored(at)
 	res, err := db.NewUpdate().Model(a).Column("name", "description", "contact", "updated_at").
 		Set("lock_version = lock_version + 1").
 		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).Exec(ctx)

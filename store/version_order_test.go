@@ -26,12 +26,12 @@ func TestLatestVersionComparesPrereleasesInASCIIOrder(t *testing.T) {
 		}
 		team := storetest.Team(t, s, "pets", "Pets")
 		a := &store.API{TeamID: team.ID, Slug: "pets", Name: "Pets", Visibility: store.VisibilityPublic}
-		if err := s.CreateAPI(ctx, s.DB(), a); err != nil {
+		if err := s.CreateAPI(ctx, s.DB(), a, store.Now()); err != nil {
 			t.Fatal(err)
 		}
 		for _, pre := range []string{"RC1", "beta", "Alpha"} {
 			v := &store.APIVersion{APIID: a.ID, Version: "1.0.0-" + pre, Major: 1, Prerelease: pre, State: "draft", SpecFormat: "openapi-3.0"}
-			if err := s.CreateVersion(ctx, s.DB(), v); err != nil {
+			if err := s.CreateVersion(ctx, s.DB(), v, store.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

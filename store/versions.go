@@ -51,8 +51,8 @@ func versionOrder(d Dialect) string {
 }
 
 // CreateVersion inserts v. It returns ErrConflict when the API has that version already.
-func (s *Store) CreateVersion(ctx context.Context, db bun.IDB, v *APIVersion) error {
-	now := s.now()
+func (s *Store) CreateVersion(ctx context.Context, db bun.IDB, v *APIVersion, at time.Time) error {
+	now := Stored(at)
 	v.CreatedAt, v.UpdatedAt, v.LockVersion = now, now, 1
 	if _, err := db.NewInsert().Model(v).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create version %s: %w", v.Version, translate(err))

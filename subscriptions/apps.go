@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -66,8 +67,9 @@ func (s *Service) CreateApp(ctx context.Context, actor *store.User, t *store.Tea
 		return nil, err
 	}
 	a := &store.App{TeamID: t.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Contact: in.Contact, CreatedBy: &actor.ID, Team: t}
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.createApp(ctx, tx, actor, a)
+		return s.createApp(ctx, tx, actor, a, now)
 	})
 	if err != nil {
 		return nil, err
@@ -75,15 +77,15 @@ func (s *Service) CreateApp(ctx context.Context, actor *store.User, t *store.Tea
 	return a, nil
 }
 
-// createApp inserts an app with its audit record inside tx.
-func (s *Service) createApp(ctx context.Context, tx bun.IDB, actor *store.User, a *store.App) error {
-	if err := s.store.CreateApp(ctx, tx, a); err != nil {
+// createApp inserts an app with its audit record inside tx, both at at.
+func (s *Service) createApp(ctx context.Context, tx bun.IDB, actor *store.User, a *store.App, at time.Time) error {
+	if err := s.store.CreateApp(ctx, tx, a, at); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return apperr.Field("slug", "An app with this slug exists already; app slugs are unique across the organisation.")
 		}
 		return err
 	}
-	return s.audit(ctx, tx, actor, "app.create", "app", a.Slug, a.TeamID, 0, "", fmt.Sprintf("name=%q", a.Name), "", s.now())
+	return s.audit(ctx, tx, actor, "app.create", "app", a.Slug, a.TeamID, 0, "", fmt.Sprintf("name=%q", a.Name), "", at)
 }
 
 // UpdateApp changes an app's name, description and contact.
@@ -96,11 +98,12 @@ func (s *Service) UpdateApp(ctx context.Context, actor *store.User, a *store.App
 	}
 	before := fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact)
 	a.Name, a.Description, a.Contact = in.Name, in.Description, in.Contact
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.UpdateApp(ctx, tx, a); err != nil {
+		if err := s.store.UpdateApp(ctx, tx, a, now); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "app.update", "app", a.Slug, a.TeamID, 0, before, fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact), "", s.now())
+		return s.audit(ctx, tx, actor, "app.update", "app", a.Slug, a.TeamID, 0, before, fmt.Sprintf("name=%q contact=%q", a.Name, a.Contact), "", now)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return apperr.Conflict("The app was changed by someone else meanwhile; reload it and apply your change again.")

@@ -118,11 +118,12 @@ func (s *Service) CreatePlan(ctx context.Context, actor *store.User, a *store.AP
 	if err := apperr.Invalid(in.normalize(p, true)); err != nil {
 		return nil, err
 	}
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.CreatePlan(ctx, tx, p); err != nil {
+		if err := s.store.CreatePlan(ctx, tx, p, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "plan.create", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, "", summarizePlan(p), "", s.now()); err != nil {
+		if err := s.audit(ctx, tx, actor, "plan.create", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, "", summarizePlan(p), "", now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)
@@ -152,11 +153,12 @@ func (s *Service) UpdatePlan(ctx context.Context, actor *store.User, a *store.AP
 	} else if summarizePlan(p) == before {
 		return nil
 	}
+	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.UpdatePlan(ctx, tx, p); err != nil {
+		if err := s.store.UpdatePlan(ctx, tx, p, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, before, summarizePlan(p), note, s.now()); err != nil {
+		if err := s.audit(ctx, tx, actor, "plan.update", "plan", a.Slug+"/"+p.Slug, a.TeamID, 0, before, summarizePlan(p), note, now); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)

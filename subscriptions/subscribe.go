@@ -93,7 +93,7 @@ func (s *Service) Subscribe(ctx context.Context, actor *store.User, app *store.A
 		return nil, err
 	}
 	if err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.create(ctx, tx, actor, sub)
+		return s.create(ctx, tx, actor, sub, store.Stored(s.now()))
 	}); err != nil {
 		return nil, err
 	}
@@ -117,7 +117,9 @@ func (s *Service) SubscribeNewApp(ctx context.Context, actor *store.User, t *sto
 		return nil, err
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.createApp(ctx, tx, actor, a); err != nil {
+		// One instant for the app and its subscription.
+		now := store.Stored(s.now())
+		if err := s.createApp(ctx, tx, actor, a, now); err != nil {
 			var ie *apperr.InputError
 			if errors.As(err, &ie) {
 				return apperr.Field("app_slug", ie.Fields["slug"])
@@ -125,7 +127,7 @@ func (s *Service) SubscribeNewApp(ctx context.Context, actor *store.User, t *sto
 			return err
 		}
 		sub.AppID = a.ID
-		return s.create(ctx, tx, actor, sub)
+		return s.create(ctx, tx, actor, sub, now)
 	})
 	if err != nil {
 		return nil, err
@@ -201,9 +203,9 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 }
 
 // create writes a prepared subscription inside tx with its audit record,
-// notifications and gateway change. Its state (active, or pending
-// approval) is the plan's approval as read under lock here.
-func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription) error {
+// notifications and gateway change, all at at. Its state (active, or
+// pending approval) is the plan's approval as read under lock here.
+func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, at time.Time) error {
 	app, a, plan, major := sub.App, sub.API, sub.Plan, sub.Major
 	err := func() error {
 		// prepare saw a published version of the major; it may have been
@@ -230,17 +232,16 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 			return apperr.Field("plan", fmt.Sprintf("The plan %s was closed to new subscriptions meanwhile.", store.Isolate(locked.Name)))
 		}
 		*plan = *locked
-		// One instant for the whole write: an auto-approved subscription
-		// is decided when it is created.
-		now := store.Stored(s.now())
+		// The operation's one instant for the whole write: an
+		// auto-approved subscription is decided when it is created.
 		sub.State, sub.DecidedAt = string(Pending), nil
 		if plan.Approval == ApprovalAuto {
-			sub.State, sub.DecidedAt = string(Active), &now
+			sub.State, sub.DecidedAt = string(Active), &at
 		}
-		if err := s.store.CreateSubscription(ctx, tx, sub, now); err != nil {
+		if err := s.store.CreateSubscription(ctx, tx, sub, at); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose, now); err != nil {
+		if err := s.audit(ctx, tx, actor, "subscription.create", "subscription", subjectOf(sub), a.TeamID, app.TeamID, "", sub.State, sub.Purpose, at); err != nil {
 			return err
 		}
 		deciders, err := s.store.TeamUsersWithRoles(ctx, tx, a.TeamID, policy.RoleOwner, policy.RoleMaintainer)
@@ -249,10 +250,10 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 		}
 		if sub.State == string(Pending) {
 			msg := fmt.Sprintf("%s asks to subscribe the app %s (%s) to %s v%d on the plan %s.", store.Isolate(actor.Username), store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
-			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests", now)
+			return s.notify(ctx, tx, actor, deciders, "subscription.requested", msg, "/subscriptions/requests", at)
 		}
 		msg := fmt.Sprintf("The app %s (%s) subscribed to %s v%d on the plan %s.", store.Isolate(app.Name), store.Isolate(app.Team.Name), store.Isolate(a.Name), major, store.Isolate(plan.Name))
-		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers", now); err != nil {
+		if err := s.notify(ctx, tx, actor, deciders, "subscription.created", msg, "/apis/"+a.Slug+"/subscribers", at); err != nil {
 			return err
 		}
 		return s.gatewayChanged(ctx, tx, a.Slug)

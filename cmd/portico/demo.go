@@ -555,13 +555,13 @@ func (d *demo) synthesize(ctx context.Context, n int) error {
 				team := d.teams[teamSlugs[i%len(teamSlugs)]]
 				a := &store.API{TeamID: team.ID, Slug: api.slug, Name: api.name, Summary: api.summary, Description: api.description,
 					Tags: api.tags, Visibility: api.visibility, Upstreams: store.StringList{}}
-				if err := d.s.CreateAPI(ctx, tx, a); err != nil {
+				now := store.Now()
+				if err := d.s.CreateAPI(ctx, tx, a, now); err != nil {
 					return fmt.Errorf("synthetic api %s: %w", api.slug, err)
 				}
-				now := time.Now().UTC()
 				v := &store.APIVersion{APIID: a.ID, Version: api.version, Major: api.major, Minor: api.minor, State: string(lifecycle.Published),
 					SpecRaw: api.specJSON, SpecJSON: api.specJSON, SpecFormat: spec.FormatOpenAPI30, Title: api.name, Operations: api.operations, PublishedAt: &now}
-				if err := d.s.CreateVersion(ctx, tx, v); err != nil {
+				if err := d.s.CreateVersion(ctx, tx, v, now); err != nil {
 					return fmt.Errorf("synthetic version %s: %w", api.slug, err)
 				}
 				if err := d.s.Audit(ctx, tx, &store.AuditEvent{Actor: "demo", Action: "version.import", ObjectType: "version", ObjectID: api.slug + "@" + api.version,
