@@ -315,18 +315,42 @@ func limitAddr(addr string) string {
 	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }
 
+// waitMargin is how long after its wait's end an attempt's place at its
+// account is still counted when its instance did not give it back (it
+// stopped meanwhile), and what the instances' clocks may differ by.
+const waitMargin = time.Second
+
 // slowDown waits d, as one of at most MaxSlowed attempts waiting at once
-// and MaxSlowedPerAccount at the account.
+// on this instance and MaxSlowedPerAccount at the account on every
+// instance sharing the database. The account's places are counted in the
+// database (store.EnterLoginWait), so that an attacker spreading guesses
+// over several instances behind a load balancer has no more places than
+// on one; the instance's own queue bounds its memory and goroutines, and
+// refuses first, without a round trip, when the account's places here are
+// full already.
 func (s *Service) slowDown(ctx context.Context, account string, d time.Duration) error {
 	if err := s.slowed.enter(account, s.limits.MaxSlowed, s.limits.MaxSlowedPerAccount); err != nil {
 		return err
 	}
 	defer s.slowed.leave(account)
+	now := s.now()
+	id, n, err := s.store.EnterLoginWait(ctx, account, now, now.Add(d+waitMargin))
+	if id != 0 {
+		// Not given back (the database failed), the place counts until
+		// its end and the margin.
+		defer func() { _ = s.store.LeaveLoginWait(context.WithoutCancel(ctx), id) }()
+	}
+	if err != nil {
+		return err
+	}
+	if n > s.limits.MaxSlowedPerAccount {
+		return apperr.Limit(msgAccountBusy, 2*time.Second)
+	}
 	return s.sleep(ctx, d)
 }
 
-// slowQueue counts the attempts waiting in a slow-down, in all and by
-// account. It is the instance's own: each instance has its places.
+// slowQueue counts the attempts waiting in a slow-down on this instance,
+// in all and by account.
 type slowQueue struct {
 	mu        sync.Mutex
 	total     int

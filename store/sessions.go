@@ -162,8 +162,9 @@ func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64
 	return n, s.authChanged(ctx, db)
 }
 
-// DeleteExpired removes expired sessions and login failures older than
-// failuresBefore, a batch at a time (see deleteBatched). It returns the
+// DeleteExpired removes expired sessions, login failures older than
+// failuresBefore and login waits past their end (left by an instance that
+// stopped mid-wait), a batch at a time (see deleteBatched). It returns the
 // number of rows removed.
 func (s *Store) DeleteExpired(ctx context.Context, failuresBefore time.Time) (int64, error) {
 	n, err := s.deleteBatched(ctx, 0, "sessions", "id_hash", "expires_at < ?", s.now())
@@ -174,7 +175,11 @@ func (s *Store) DeleteExpired(ctx context.Context, failuresBefore time.Time) (in
 	if err != nil {
 		return n + m, fmt.Errorf("delete old login failures: %w", err)
 	}
-	return n + m, nil
+	w, err := s.deleteBatched(ctx, 0, "login_waits", "id", "until_at < ?", s.now())
+	if err != nil {
+		return n + m + w, fmt.Errorf("delete ended login waits: %w", err)
+	}
+	return n + m + w, nil
 }
 
 // LoginFailure records a failed login, for rate limiting.
