@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -28,8 +29,13 @@ import (
 //     itself, written in the same batch as the documents, and each instance
 //     applies every entry to its own index;
 //   - a shared index (one Meilisearch for every instance) keeps its position
-//     in the database, and only the instance holding the feed's lease
-//     applies the entries: the index is fed once.
+//     in the database, and only the run holding the feed's lease applies
+//     the entries: the index is fed once, and has one writer at a time.
+//     `portico reindex` (Feed.Rebuild) asks the instance feeding it for the
+//     lease, which hands it over at the start of its next round, when none
+//     of its writes is on its way (store.RequestIndexFeed); the rebuild
+//     then applies what changed while it ran and gives the lease back. An
+//     instance that starts meanwhile waits for the lease like any other.
 //
 // An index without a position (new, reset, or older than positions), whose
 // position is below what was pruned from the log, ahead of the log, or an
@@ -60,6 +66,13 @@ const (
 	// instance found dead is released at once.
 	sharedLease = 2 * time.Minute
 	maxRetry    = 30 * time.Second
+	// renewEvery is how often a run renews its lease of a shared index
+	// while it builds the index or applies a long stretch of the log.
+	renewEvery = sharedLease / 8
+	// DefaultHandOff is longer than a lease: a run that does not hand its
+	// lease over (a Portico from before hand-overs) but stops renewing it
+	// loses it by then.
+	DefaultHandOff = sharedLease + 30*time.Second
 )
 
 // FeedOptions configures a Feed.
@@ -75,8 +88,12 @@ type FeedOptions struct {
 	// MaxLag: an index further behind the log says so (state lagging and a
 	// warning in the log). Zero means DefaultMaxLag.
 	MaxLag time.Duration
-	// Poll: Run looks at the log at least this often. Zero means DefaultFeedPoll.
+	// Poll: Run looks at the log at least this often, and Rebuild asks for
+	// the lease of a shared index this often. Zero means DefaultFeedPoll.
 	Poll time.Duration
+	// HandOff is how long Rebuild of a shared index waits for the run that
+	// feeds it to hand its lease over. Zero means DefaultHandOff.
+	HandOff time.Duration
 }
 
 // positioned is an index that keeps its log position with its documents.
@@ -117,6 +134,7 @@ type Feed struct {
 	log     *slog.Logger
 	maxLag  time.Duration
 	poll    time.Duration
+	handOff time.Duration
 
 	mu sync.Mutex // one catch-up or rebuild at a time
 
@@ -130,7 +148,7 @@ type Feed struct {
 
 // NewFeed returns a Feed for index.
 func NewFeed(s *store.Store, index search.Index, opts FeedOptions) *Feed {
-	f := &Feed{store: s, index: index, shared: opts.Shared, owner: opts.Owner, log: opts.Logger, maxLag: opts.MaxLag, poll: opts.Poll}
+	f := &Feed{store: s, index: index, shared: opts.Shared, owner: opts.Owner, log: opts.Logger, maxLag: opts.MaxLag, poll: opts.Poll, handOff: opts.HandOff}
 	if own, ok := index.(positioned); ok {
 		f.own = own
 	} else if st, ok := index.(stamped); ok {
@@ -152,6 +170,9 @@ func NewFeed(s *store.Store, index search.Index, opts FeedOptions) *Feed {
 	}
 	if f.poll <= 0 {
 		f.poll = DefaultFeedPoll
+	}
+	if f.handOff <= 0 {
+		f.handOff = DefaultHandOff
 	}
 	f.status = FeedStatus{State: FeedStarting, Shared: f.own == nil, MaxLag: f.maxLag}
 	return f
@@ -253,7 +274,7 @@ func (f *Feed) succeed() {
 func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n, err := f.catchUp(ctx)
+	n, err := f.catchUp(ctx, false)
 	if err != nil {
 		f.fail(err)
 		return n, err
@@ -262,7 +283,9 @@ func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (f *Feed) catchUp(ctx context.Context) (int, error) {
+// catchUp is CatchUp with f.mu held; held says that the caller keeps the
+// lease of a shared index renewed already (Rebuild).
+func (f *Feed) catchUp(ctx context.Context, held bool) (int, error) {
 	at, ok, feeding, err := f.position(ctx)
 	if err != nil {
 		return 0, err
@@ -277,6 +300,26 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		f.note(pos, false, h)
 		return 0, nil
 	}
+	if f.own != nil || held {
+		return f.follow(ctx, at, ok, h)
+	}
+	// A rebuild or a long stretch of the log may take longer than the
+	// lease: it is renewed meanwhile, so that no other run takes it while
+	// this one writes.
+	var n int
+	err = f.hold(ctx, func(ctx context.Context) error {
+		var err error
+		n, err = f.follow(ctx, at, ok, h)
+		return err
+	})
+	return n, err
+}
+
+// follow brings the index this run feeds from at (ok false: no position)
+// to the head of the log, rebuilding it first when needed.
+func (f *Feed) follow(ctx context.Context, at search.LogPosition, ok bool, h store.IndexLogHead) (int, error) {
+	pos := at.Entry
+	var err error
 	rebuild := true
 	switch {
 	case !ok:
@@ -304,13 +347,22 @@ func (f *Feed) catchUp(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("build search index: %w", err)
 		}
-		if at, _, _, err = f.position(ctx); err != nil {
+		feeding := false
+		if at, _, feeding, err = f.position(ctx); err != nil {
 			return 0, err
 		}
 		pos = at.Entry
 		f.log.Info("search index built", "apis", n, "position", pos, "took", time.Since(start).Round(time.Millisecond).String())
 		if h, err = f.store.IndexLogHeadFrom(ctx, pos); err != nil {
 			return 0, err
+		}
+		if !feeding {
+			// Handed over (portico reindex asked for the lease) now
+			// that the build's writes are done: the log is the next
+			// holder's to apply.
+			f.matched = false
+			f.note(pos, false, h)
+			return 0, nil
 		}
 	}
 	f.matched = true
@@ -484,13 +536,133 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
 // Rebuild empties the index, builds it from the database (see Reindex) and
 // records the position of the log it reached. It is for `portico reindex`
 // and the demo, which no running instance shares the index with when it is
-// embedded. A shared index may be rebuilt while instances feed it: the
-// instance holding its lease finds it without a position meanwhile and
-// builds it too; once both builds have ended, the index is whole.
-func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (int, error) {
+// embedded.
+//
+// A shared index may be rebuilt while instances feed it: Rebuild takes the
+// feed's lease first, asking the run that holds it to hand it over (it does
+// at the start of its next round) and waiting for it up to HandOff, so that
+// no instance writes to the index while it is built (a document an
+// instance applied could otherwise be overwritten by the rebuild's older
+// copy, read before the change). Once built, it applies what the log
+// gained meanwhile and gives the lease back: the index then reflects the
+// database, and the instance that takes the lease goes on from there
+// without building it again. The owner (FeedOptions.Owner) must then be
+// the run of a registered instance (cluster.Join) that heartbeats:
+// instances release the lease of a run found dead, whose rebuild did not
+// end; the feed's position was cleared at its start, so the instance that
+// takes the lease builds the index.
+func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (n int, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.rebuild(ctx, progress, false)
+	if f.own != nil {
+		return f.rebuild(ctx, progress, false)
+	}
+	if err := f.takeLease(ctx); err != nil {
+		return 0, err
+	}
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if rerr := f.store.ReleaseIndexFeed(rctx, f.shared, f.owner); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	err = f.hold(ctx, func(ctx context.Context) error {
+		var err error
+		if n, err = f.rebuild(ctx, progress, true); err != nil {
+			return err
+		}
+		// The changes made while the index was built.
+		_, err = f.catchUp(ctx, true)
+		return err
+	})
+	return n, err
+}
+
+// takeLease gets the lease of a shared index for Rebuild, asking the run
+// that holds it to hand it over, and waiting up to f.handOff.
+func (f *Feed) takeLease(ctx context.Context) error {
+	deadline := time.Now().Add(f.handOff)
+	asked := false
+	for {
+		_, ok, err := f.store.RequestIndexFeed(ctx, f.shared, f.owner, sharedLease)
+		if ok || err != nil {
+			return err
+		}
+		holder, asker, err := f.store.IndexFeedLease(ctx, f.shared)
+		if err != nil {
+			return f.withdraw(ctx, err)
+		}
+		if !asked {
+			asked = true
+			f.log.Info("waiting for the instance that feeds the shared search index to hand its lease over", "holder", holder, "asked_by", asker)
+		}
+		if time.Now().After(deadline) {
+			why := fmt.Sprintf("run %s feeds the shared search index and did not hand its lease over within %s (a portal of a Portico from before hand-overs does not: upgrade it, or stop it)", holder, f.handOff)
+			if asker != f.owner && asker != "" {
+				why = fmt.Sprintf("run %s asked for the lease of the shared search index first and did not end within %s (another portico reindex?)", asker, f.handOff)
+			}
+			return f.withdraw(ctx, fmt.Errorf("%s; nothing was changed", why))
+		}
+		select {
+		case <-ctx.Done():
+			return f.withdraw(ctx, ctx.Err())
+		case <-time.After(f.poll):
+		}
+	}
+}
+
+// withdraw withdraws a request for the lease (or gives back a lease handed
+// over meanwhile) and returns err.
+func (f *Feed) withdraw(ctx context.Context, err error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := f.store.ReleaseIndexFeed(rctx, f.shared, f.owner); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
+// errLostLease ends a rebuild or catch-up of a shared index whose lease
+// this run could not renew.
+var errLostLease = errors.New("lost the lease of the shared search index")
+
+// hold runs fn while renewing this run's lease of the shared index every
+// renewEvery; fn's context ends when the lease is lost (another run took it
+// after it expired, or it could not be renewed for most of its length).
+func (f *Feed) hold(ctx context.Context, fn func(context.Context) error) error {
+	hctx, cancel := context.WithCancelCause(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(renewEvery)
+		defer t.Stop()
+		renewed := time.Now()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+			}
+			err := f.store.RenewIndexFeed(hctx, f.shared, f.owner, sharedLease)
+			switch {
+			case err == nil:
+				renewed = time.Now()
+			case hctx.Err() != nil:
+				return
+			case errors.Is(err, store.ErrNotFound) || time.Since(renewed) > sharedLease-2*renewEvery:
+				cancel(fmt.Errorf("%w: %w", errLostLease, err))
+				return
+			}
+		}
+	}()
+	err := fn(hctx)
+	if cause := context.Cause(hctx); err != nil && errors.Is(cause, errLostLease) {
+		err = cause
+	}
+	cancel(nil)
+	<-stopped
+	return err
 }
 
 // rebuild builds the index; leased says that this instance holds the lease

@@ -375,11 +375,21 @@ func TestUnfinishedRebuildOfASharedIndexIsDoneAgain(t *testing.T) {
 	if _, err := holder.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// `portico reindex` beside the running instances stops half-way.
+	// `portico reindex` beside the running instances stops half-way, after
+	// the holder handed it the lease.
 	broken := &flakyIndex{Index: idx}
 	broken.failures.Store(1)
-	if _, err := catalog.NewFeed(s, broken, catalog.FeedOptions{Shared: "meili", Logger: quiet()}).Rebuild(ctx, func(int, int) {}); err == nil {
+	done := make(chan error, 1)
+	go func() {
+		_, err := catalog.NewFeed(s, broken, catalog.FeedOptions{Shared: "meili", Logger: quiet(), Poll: 5 * time.Millisecond}).Rebuild(ctx, func(int, int) {})
+		done <- err
+	}()
+	handOver(t, s, holder, "meili", "x")
+	if err := <-done; err == nil {
 		t.Fatal("rebuild with a failing index: got nil error")
+	}
+	if broken.calls.Load() == 0 {
+		t.Fatal("the rebuild did not write")
 	}
 	if pos, err := s.IndexFeedPosition(ctx, "meili"); err != nil || pos != nil {
 		t.Fatalf("position after an unfinished rebuild: %v, %v; want none", pos, err)

@@ -31,7 +31,9 @@ type IndexFeed struct {
 	Position   *int64     `bun:"position"`
 	LeasedBy   *string    `bun:"leased_by"`
 	LeaseUntil *time.Time `bun:"lease_until"`
-	UpdatedAt  time.Time  `bun:"updated_at"`
+	// HandoffTo is the run that asked for the lease (RequestIndexFeed).
+	HandoffTo *string   `bun:"handoff_to"`
+	UpdatedAt time.Time `bun:"updated_at"`
 }
 
 type indexLogState struct {
@@ -224,24 +226,139 @@ func (s *Store) PruneIndexLog(ctx context.Context, age time.Duration) (int64, er
 // feeds the index). It returns the feed's position, nil when the index was
 // never built. The lease is taken and judged by the store's clock (see
 // clock), whatever the clocks of the instances say.
+//
+// The feed calls it at the start of each round, when none of its writes to
+// the index is on its way: a holder that another run asked for the lease
+// (RequestIndexFeed: portico reindex) hands it over to that run there
+// instead of renewing it, and returns ok false. While a run asks for the
+// lease, no other run takes it, even free or expired, so that the index has
+// one writer at a time.
 func (s *Store) LeaseIndexFeed(ctx context.Context, name, owner string, lease time.Duration) (position *int64, ok bool, err error) {
+	return s.leaseIndexFeed(ctx, name, owner, lease, false)
+}
+
+// RequestIndexFeed takes the lease of the shared index feed name for owner
+// as LeaseIndexFeed does when it is free or expired (or owner's already);
+// otherwise it asks the run that holds it to hand it over at the start of
+// its next round (see LeaseIndexFeed), unless another run asked first. ok
+// says whether owner holds the lease now: the caller asks again until it
+// does. A request ends when owner gets the lease, releases its leases
+// (RemoveInstance) or is found dead (ReleaseDeadLeases), so owner must be
+// the run of a registered instance that heartbeats.
+func (s *Store) RequestIndexFeed(ctx context.Context, name, owner string, lease time.Duration) (position *int64, ok bool, err error) {
+	return s.leaseIndexFeed(ctx, name, owner, lease, true)
+}
+
+func (s *Store) leaseIndexFeed(ctx context.Context, name, owner string, lease time.Duration, request bool) (position *int64, ok bool, err error) {
 	now, err := s.ClockNow(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	if _, err := s.db.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
-		return nil, false, fmt.Errorf("index feed %s: %w", name, translate(err))
-	}
-	res, err := s.db.NewUpdate().Model((*IndexFeed)(nil)).
-		Set("leased_by = ?", owner).Set("lease_until = ?", now.Add(lease)).
-		Where("name = ?", name).
-		Where("(leased_by IS NULL OR leased_by = ? OR lease_until < ?)", owner, now).Exec(ctx)
+	err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(&IndexFeed{Name: name, UpdatedAt: now}).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
+			return fmt.Errorf("index feed %s: %w", name, translate(err))
+		}
+		if !request {
+			res, err := tx.NewUpdate().Model((*IndexFeed)(nil)).
+				Set("leased_by = handoff_to").Set("lease_until = ?", now.Add(lease)).Set("handoff_to = NULL").
+				Where("name = ? AND leased_by = ? AND handoff_to IS NOT NULL AND handoff_to <> ?", name, owner, owner).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("hand over index feed %s: %w", name, translate(err))
+			}
+			if oneRow(res) == nil {
+				return s.Wake(ctx, tx, WakeIndex)
+			}
+		}
+		res, err := tx.NewUpdate().Model((*IndexFeed)(nil)).
+			Set("leased_by = ?", owner).Set("lease_until = ?", now.Add(lease)).
+			Set("handoff_to = CASE WHEN handoff_to = ? THEN NULL ELSE handoff_to END", owner).
+			Where("name = ?", name).
+			Where("(leased_by = ? OR ((leased_by IS NULL OR lease_until < ?) AND (handoff_to IS NULL OR handoff_to = ?)))", owner, now, owner).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("lease index feed %s: %w", name, translate(err))
+		}
+		ok = oneRow(res) == nil
+		if !ok && request {
+			res, err := tx.NewUpdate().Model((*IndexFeed)(nil)).Set("handoff_to = ?", owner).
+				Where("name = ? AND handoff_to IS NULL", name).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("ask for index feed %s: %w", name, translate(err))
+			}
+			if oneRow(res) == nil {
+				// The holder hands over at once rather than at its next poll.
+				if err := s.Wake(ctx, tx, WakeIndex); err != nil {
+					return err
+				}
+			}
+		}
+		f := new(IndexFeed)
+		if err := tx.NewSelect().Model(f).Column("position").Where("f.name = ?", name).Scan(ctx); err != nil {
+			return fmt.Errorf("index feed %s: %w", name, translate(err))
+		}
+		position = f.Position
+		return nil
+	})
 	if err != nil {
-		return nil, false, fmt.Errorf("lease index feed %s: %w", name, translate(err))
+		return nil, false, err
 	}
-	ok = oneRow(res) == nil
-	pos, err := s.IndexFeedPosition(ctx, name)
-	return pos, ok, err
+	return position, ok, nil
+}
+
+// RenewIndexFeed renews owner's lease of the shared index feed name for
+// lease, without handing it over to a run that asked for it (see
+// LeaseIndexFeed): for a rebuild, which must not let another run write to
+// the index before it ends. It returns ErrNotFound when owner no longer
+// holds the lease (it expired and another run took it, or was released).
+func (s *Store) RenewIndexFeed(ctx context.Context, name, owner string, lease time.Duration) error {
+	now, err := s.ClockNow(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.NewUpdate().Model((*IndexFeed)(nil)).Set("lease_until = ?", now.Add(lease)).
+		Where("name = ? AND leased_by = ?", name, owner).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("renew the lease of index feed %s: %w", name, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("index feed %s is no longer leased by %s: %w", name, owner, ErrNotFound)
+	}
+	return nil
+}
+
+// ReleaseIndexFeed gives up owner's lease of the shared index feed name,
+// and withdraws its request for it, and wakes the instances' feeds: one of
+// them takes the lease at once.
+func (s *Store) ReleaseIndexFeed(ctx context.Context, name, owner string) error {
+	return s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewUpdate().Model((*IndexFeed)(nil)).
+			Set("leased_by = CASE WHEN leased_by = ? THEN NULL ELSE leased_by END", owner).
+			Set("lease_until = CASE WHEN leased_by = ? THEN NULL ELSE lease_until END", owner).
+			Set("handoff_to = CASE WHEN handoff_to = ? THEN NULL ELSE handoff_to END", owner).
+			Where("name = ? AND (leased_by = ? OR handoff_to = ?)", name, owner, owner).Exec(ctx); err != nil {
+			return fmt.Errorf("release index feed %s: %w", name, translate(err))
+		}
+		return s.Wake(ctx, tx, WakeIndex)
+	})
+}
+
+// IndexFeedLease returns the run that holds the lease of the shared index
+// feed name ("" for none) and the run that asked for it ("" for none).
+func (s *Store) IndexFeedLease(ctx context.Context, name string) (leasedBy, handoffTo string, err error) {
+	row := new(IndexFeed)
+	err = s.db.NewSelect().Model(row).Column("leased_by", "handoff_to").Where("f.name = ?", name).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("index feed %s: %w", name, translate(err))
+	}
+	if row.LeasedBy != nil {
+		leasedBy = *row.LeasedBy
+	}
+	if row.HandoffTo != nil {
+		handoffTo = *row.HandoffTo
+	}
+	return leasedBy, handoffTo, nil
 }
 
 // IndexFeedPosition returns the position of a shared index feed, nil when

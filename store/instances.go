@@ -144,6 +144,10 @@ func (s *Store) releaseLeases(ctx context.Context, tx bun.Tx, runID string) erro
 		Where("leased_by = ?", runID).Exec(ctx); err != nil {
 		return fmt.Errorf("release index feed leases of %s: %w", runID, translate(err))
 	}
+	if _, err := tx.NewUpdate().Model((*IndexFeed)(nil)).Set("handoff_to = NULL").
+		Where("handoff_to = ?", runID).Exec(ctx); err != nil {
+		return fmt.Errorf("withdraw the index feed requests of %s: %w", runID, translate(err))
+	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		return s.Wake(ctx, tx, WakeOutbox)
 	}
@@ -168,6 +172,10 @@ func (s *Store) ReleaseDeadLeases(ctx context.Context, stale time.Duration) (int
 			Set("leased_by = NULL").Set("lease_until = NULL").
 			Where("leased_by IS NOT NULL AND leased_by NOT IN (?)", live).Exec(ctx); err != nil {
 			return fmt.Errorf("release index feed leases of dead instances: %w", translate(err))
+		}
+		if _, err := tx.NewUpdate().Model((*IndexFeed)(nil)).Set("handoff_to = NULL").
+			Where("handoff_to IS NOT NULL AND handoff_to NOT IN (?)", live).Exec(ctx); err != nil {
+			return fmt.Errorf("withdraw the index feed requests of dead instances: %w", translate(err))
 		}
 		if released > 0 {
 			return s.Wake(ctx, tx, WakeOutbox)

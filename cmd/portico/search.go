@@ -15,6 +15,7 @@ import (
 
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/cliconf"
+	"github.com/portico-dev/portico/cluster"
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/outbox"
@@ -185,7 +186,30 @@ func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, 
 		redraw, every = "", 2*time.Second
 	}
 	drawn := false
-	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Shared: c.sharedFeedName(), Logger: slog.New(slog.DiscardHandler)})
+	opts := catalog.FeedOptions{Shared: c.sharedFeedName(), Logger: slog.New(slog.DiscardHandler)}
+	if _, embedded := idx.(*search.Bleve); !embedded {
+		// A shared index has one writer: the rebuild takes the feed's lease
+		// from the instance feeding it (see catalog.Feed.Rebuild), as a
+		// registered instance whose heartbeat says it is alive.
+		member, err := joinForReindex(ctx, s, c, w)
+		if err != nil {
+			return 0, "", fmt.Errorf("reindex: %w", err)
+		}
+		stop := make(chan struct{})
+		hctx, cancel := context.WithCancel(ctx)
+		go func() {
+			defer close(stop)
+			member.Run(hctx, func() int64 { return 0 }) //nolint:errcheck // a run taken over loses its lease, which the rebuild finds
+		}()
+		defer func() {
+			cancel()
+			<-stop
+			member.Leave(ctx) //nolint:errcheck // best effort: a run that is gone is found dead within seconds anyway
+		}()
+		opts.Owner = member.RunID()
+		opts.Logger = slog.New(slog.NewTextHandler(w, nil))
+	}
+	feed := catalog.NewFeed(s, idx, opts)
 	n, err := feed.Rebuild(ctx, func(done, total int) {
 		if done < total && time.Since(last) < every {
 			return
@@ -214,6 +238,21 @@ func reindexWithProgress(ctx context.Context, s *store.Store, idx search.Index, 
 		return n, "", fmt.Errorf("reindex: %w", err)
 	}
 	return n, took.String(), nil
+}
+
+// joinForReindex registers the reindex as an instance of the database
+// (see cluster.Join), named after the host and the process.
+func joinForReindex(ctx context.Context, s *store.Store, c *config, w io.Writer) (*cluster.Member, error) {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "portico"
+	}
+	name := fmt.Sprintf("reindex:%s:%d", host, os.Getpid())
+	if !instancePattern.MatchString(name) {
+		name = fmt.Sprintf("reindex:%d", os.Getpid())
+	}
+	return cluster.Join(ctx, s, store.Instance{Name: name, Addr: "nothing (portico reindex)", Version: buildVersion(), Search: c.searchBackend()},
+		cluster.Options{Logger: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 }
 
 // progressBar renders "reindexing 1200/10000 [===>      ] 12%".

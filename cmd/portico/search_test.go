@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 // demoSampleDir copies a few of the repository's samples into a temporary directory.
@@ -325,5 +326,73 @@ func TestSampleSlugAndVersion(t *testing.T) {
 		if got := demoVersion(tt.in); got != tt.want {
 			t.Errorf("demoVersion(%q): got %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// sharedStandIn stands for a Meilisearch index: an index that keeps no
+// position of its own (reindexWithProgress tells the embedded one by its type).
+type sharedStandIn struct{ search.Index }
+
+// TestReindexOfASharedIndexTakesTheFeedsLease: portico reindex of a
+// Meilisearch index joins the database's instances (a reindex killed
+// half-way is then found dead by its heartbeat), takes the feed's lease from
+// the instance feeding the index, and leaves, giving it back.
+func TestReindexOfASharedIndexTakesTheFeedsLease(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	team := &store.Team{Slug: "messaging", Name: "Messaging"}
+	if err := s.CreateTeam(ctx, s.DB(), team); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAPI(ctx, s.DB(), &store.API{TeamID: team.ID, Slug: "sms", Name: "SMS API", Visibility: store.VisibilityPublic}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	bleve, err := search.OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bleve.Close()
+	idx := sharedStandIn{bleve}
+	c := &config{MeilisearchURL: "http://127.0.0.1:7700", MeilisearchIndex: "portico-apis"}
+	if _, err := s.RegisterInstance(ctx, &store.Instance{Name: "portal", RunID: "run-a"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	holder := catalog.NewFeed(s, idx, catalog.FeedOptions{Shared: c.sharedFeedName(), Owner: "run-a", Logger: slog.New(slog.DiscardHandler)})
+	if _, err := holder.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The portal's feed and heartbeat run while the reindex does.
+	rctx, stop := context.WithCancel(ctx)
+	running := make(chan struct{})
+	go func() {
+		defer close(running)
+		for rctx.Err() == nil {
+			holder.CatchUp(rctx)                            //nolint:errcheck // looked at below
+			s.HeartbeatInstance(rctx, "portal", "run-a", 0) //nolint:errcheck // looked at below
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	var out strings.Builder
+	n, _, err := reindexWithProgress(ctx, s, idx, c, &out)
+	stop()
+	<-running
+	if err != nil || n != 1 {
+		t.Fatalf("reindex: %d APIs, %v; want 1\n%s", n, err, out.String())
+	}
+	if !strings.Contains(out.String(), "waiting for the instance that feeds the shared search index to hand its lease over") || !strings.Contains(out.String(), "holder=run-a") {
+		t.Errorf("the reindex did not say it asked the portal for the lease:\n%s", out.String())
+	}
+	instances, _, err := s.Instances(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(instances) != 1 || instances[0].Name != "portal" {
+		t.Errorf("instances after the reindex: %+v, want the portal alone", instances)
+	}
+	if l, h, err := s.IndexFeedLease(ctx, c.sharedFeedName()); err != nil || (l != "" && l != "run-a") || h != "" {
+		t.Errorf("lease after the reindex: held by %q, asked for by %q (%v); want it given back", l, h, err)
+	}
+	if n, err := holder.CatchUp(ctx); err != nil || n != 0 || !holder.Status().Feeding {
+		t.Errorf("the portal after the reindex: applied %d (%v), %+v; want nothing to apply, feeding", n, err, holder.Status())
 	}
 }
