@@ -88,6 +88,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		return aerr
 	}
 	err = aerr
+	if timedOut(c, err) {
+		err = &tooLongError{err}
+	}
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
 	var le *apperr.LimitError
@@ -96,7 +99,7 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(be.RetryAfter)))
 	case errors.As(err, &le):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(le.RetryAfter)))
-	case store.Unavailable(err), store.Busy(err):
+	case store.Unavailable(err), store.Busy(err), errors.As(err, new(*tooLongError)):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(dbRetryAfter)))
 	}
 	if status >= 500 {
@@ -185,6 +188,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
 	case store.Unavailable(err):
 		return fiber.StatusServiceUnavailable, dbUnavailableMessage, nil
+	case errors.As(err, new(*tooLongError)):
+		return fiber.StatusServiceUnavailable, dbTooLongMessage, nil
 	case store.Busy(err):
 		return fiber.StatusServiceUnavailable, dbBusyMessage, nil
 	case errors.As(err, &fe):

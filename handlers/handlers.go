@@ -81,6 +81,9 @@ type Options struct {
 	// MaxConnections bounds the connections served at once; one more is
 	// answered 503. Zero means DefaultMaxConnections.
 	MaxConnections int
+	// RequestTimeout bounds a request, its waits on the database included
+	// (see DefaultRequestTimeout, the default when zero).
+	RequestTimeout time.Duration
 }
 
 // DefaultMaxConnections is the connections served at once by default: with
@@ -153,6 +156,8 @@ type Handler struct {
 	// (bodylimit.go), and maxConns bounds the connections served at once.
 	large    []largeBody
 	maxConns int
+	// requestTimeout bounds a request (requestDeadline).
+	requestTimeout time.Duration
 	// draining is set by Drain: the instance is stopping (ops.go).
 	draining atomic.Bool
 }
@@ -206,6 +211,10 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.maxConns <= 0 {
 		h.maxConns = DefaultMaxConnections
 	}
+	h.requestTimeout = opts.RequestTimeout
+	if h.requestTimeout <= 0 {
+		h.requestTimeout = DefaultRequestTimeout
+	}
 	h.docs = newDocsCache(docsCacheBytes)
 	h.descriptions = markdown.NewCache(descriptionCacheBytes)
 	h.fragments = newFragmentCache(fragmentCacheBytes)
@@ -249,9 +258,9 @@ func (h *Handler) App() *fiber.App {
 		// for a request with its credentials (bodyAllowance).
 		BodyLimit:             FormBodyLimit,
 		Concurrency:           h.maxConns,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		ReadTimeout:           serverReadTimeout,
+		WriteTimeout:          serverWriteTimeout,
+		IdleTimeout:           serverIdleTimeout,
 		DisableStartupMessage: true,
 		AppName:               "portico",
 		// Forwarded headers count only from the configured proxies.
@@ -269,9 +278,10 @@ func (h *Handler) App() *fiber.App {
 	app.Server().HeaderReceived = h.bodyAllowance
 	app.Server().ExpectHandler = h.expectContinue(app)
 	for _, r := range routes {
-		handlers := []fiber.Handler{h.limitBody(r), h.authenticate(r), h.authorize(r), r.Handle}
+		deadline := withDeadline(h.requestDeadline(r))
+		handlers := []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.authorize(r), r.Handle}
 		if r.CSRF() {
-			handlers = []fiber.Handler{h.limitBody(r), h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
+			handlers = []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
 		h.metrics.declare(r.Method, r.Path)
@@ -285,7 +295,7 @@ func (h *Handler) App() *fiber.App {
 	// A request no route serves: the 404 page with the user's navigation,
 	// read from the session as a public page reads it, or 405 when the
 	// address is served with other methods.
-	app.Use(h.authenticate(Route{Method: fiber.MethodGet, Path: "/*", Perm: public()}), notServed(routes))
+	app.Use(withDeadline(h.requestTimeout), h.authenticate(Route{Method: fiber.MethodGet, Path: "/*", Perm: public()}), notServed(routes))
 	return app
 }
 

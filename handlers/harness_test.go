@@ -36,6 +36,8 @@ type env struct {
 	logs   *logtest.Buffer
 	// addr is where app listens on a real connection, once overTCP started it.
 	addr string
+	// options, when set, changes the handlers' options before build.
+	options func(*handlers.Options)
 }
 
 const testPassword = "correct horse battery staple"
@@ -64,7 +66,11 @@ func (e *env) build() *fiber.App {
 		e.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return handlers.New(e.store, p, handlers.Options{Logger: logger, Hasher: e.hasher, MetricsToken: testMetricsToken}).App()
+	opts := handlers.Options{Logger: logger, Hasher: e.hasher, MetricsToken: testMetricsToken}
+	if e.options != nil {
+		e.options(&opts)
+	}
+	return handlers.New(e.store, p, opts).App()
 }
 
 // user creates a user with an org role and, when team is not empty, a role in that team.

@@ -66,6 +66,7 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
+	endDeadline(c)
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	if route == "/" && c.Path() != "/" {

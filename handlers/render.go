@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
@@ -24,13 +25,25 @@ func (h *Handler) render(c *fiber.Ctx, comp templ.Component) error {
 		// reload or a Back there found nothing.
 		c.Set("HX-Push-Url", "false")
 	}
-	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+	ctx := c.UserContext()
+	if ctx.Err() != nil {
+		// The request ran past its deadline (withDeadline): its error
+		// page is rendered all the same (templ stops on a done context).
+		ctx = context.WithoutCancel(ctx)
+	}
+	return comp.Render(ctx, c.Response().BodyWriter())
 }
 
 // page fills the layout's view of the request.
 func (h *Handler) page(c *fiber.Ctx, title, nav string) layout.Page {
 	p := layout.Page{Title: title, Nav: nav, CSRF: csrfToken(c), Flashes: append(takeFlashes(c), local[[]layout.Flash](c, noticeKey)...)}
 	if u := currentUser(c); u != nil {
+		if c.UserContext().Err() != nil {
+			// The request ran past its deadline, waiting on the database
+			// (its error page): the navigation is not read again.
+			p.User = &layout.User{Username: u.Username, DisplayName: u.Name()}
+			return p
+		}
 		p.User = &layout.User{Username: u.Username, DisplayName: u.Name(),
 			SeesUsers: h.can(c, policy.OrgDomain, "users", "read"), SeesAudit: h.can(c, policy.OrgDomain, "audit", "read"),
 			SeesGateway: h.can(c, policy.OrgDomain, "gateway", "manage")}
@@ -53,6 +66,9 @@ type localKey int
 
 const (
 	userKey localKey = iota
+	// deadlineCancelKey holds the cancel of the request's deadline
+	// (withDeadline).
+	deadlineCancelKey
 	sessionKey
 	// idleKey is set when the request's session just ended for being idle.
 	idleKey

@@ -27,3 +27,10 @@ func isSQLiteBusy(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
+
+// Interrupted reports whether err is SQLite's SQLITE_INTERRUPT: the driver
+// interrupted a statement whose context ended.
+func Interrupted(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_INTERRUPT
+}

@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/store"
+)
+
+// The server's own bounds (App): how long a client may take to send a
+// request, to take an answer, and to keep an idle connection.
+const (
+	serverReadTimeout  = 30 * time.Second
+	serverWriteTimeout = 60 * time.Second
+	serverIdleTimeout  = 120 * time.Second
+)
+
+// DefaultRequestTimeout is how long a request may run, database included
+// (waiting for one of the pool's connections, its statements): past it the
+// request's context is done, and a request still waiting on the database
+// (or on a turn of the OpenAPI parser) answers 503 "busy" with Retry-After.
+// It is half the server's write timeout, so that a client, or the proxy in
+// front (nginx's proxy_read_timeout is 60 s by default), is still there to
+// read the 503 rather than give up with its own 504; and three times the
+// driver's read timeout (10 s, past which one statement fails anyway), so
+// that a page running a few slow statements is still served. A gateway
+// node's sync has its hold on top (requestDeadline). Migrations, the CLI
+// (reindex, backup) and the background workers (outbox, search feed,
+// gateway follower) run outside requests, on contexts of their own.
+const DefaultRequestTimeout = serverWriteTimeout / 2
+
+// errRequestTimeout is the cause of a request's context ended by its
+// deadline (withDeadline).
+var errRequestTimeout = errors.New("the request ran past its deadline")
+
+// withDeadline gives the request's context (c.UserContext(), which the
+// handlers pass to the store) a deadline d from now. The context is
+// cancelled by logRequests once the error handler has answered (an error
+// page reads the database with it), not when the handler returns.
+func withDeadline(d time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeoutCause(c.UserContext(), d, errRequestTimeout)
+		c.Locals(deadlineCancelKey, cancel)
+		c.SetUserContext(ctx)
+		return c.Next()
+	}
+}
+
+// endDeadline releases the request's deadline (withDeadline), if it has one.
+func endDeadline(c *fiber.Ctx) {
+	if cancel, ok := c.Locals(deadlineCancelKey).(context.CancelFunc); ok {
+		cancel()
+	}
+}
+
+// requestDeadline is the deadline of route r's requests: DefaultRequestTimeout
+// (or the Options'), and for a gateway node's sync the hold it asked for
+// (at most gateway.MaxWait) on top of it.
+func (h *Handler) requestDeadline(r Route) time.Duration {
+	if r.Perm.Scope == Node {
+		return gateway.MaxWait + h.requestTimeout
+	}
+	return h.requestTimeout
+}
+
+// timedOut reports whether err ended a request because the request ran
+// past its deadline while it waited on the database: for a connection of
+// the pool (context.DeadlineExceeded), for a statement's answer (the
+// driver's read deadline is the context's), or for a transaction that
+// database/sql rolled back when the context ended (sql.ErrTxDone). Such a
+// request is answered as the database being busy (503), not as a fault of
+// the portal's. An error of another kind is not, deadline or not.
+func timedOut(c *fiber.Ctx, err error) bool {
+	if !errors.Is(context.Cause(c.UserContext()), errRequestTimeout) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, sql.ErrTxDone) || store.Interrupted(err) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// dbTooLongMessage is the answer to a request that ran past its deadline
+// waiting on the database (timedOut): nothing was committed, and sending it
+// again shortly may succeed.
+const dbTooLongMessage = "The portal is busy: the request took too long. Try again shortly."
+
+// tooLongError is an error of a request that ran past its deadline waiting
+// on the database (timedOut): a 503 saying so, with Retry-After.
+type tooLongError struct{ err error }
+
+func (e *tooLongError) Error() string { return "request deadline: " + e.err.Error() }
+func (e *tooLongError) Unwrap() error { return e.err }

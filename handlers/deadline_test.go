@@ -1,0 +1,171 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/handlers"
+	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// newEnvWith is newEnvOn with the handlers' options changed by options.
+func newEnvWith(t testing.TB, s *store.Store, options func(*handlers.Options)) *env {
+	t.Helper()
+	e := newEnvOn(t, s)
+	e.options = options
+	e.app = e.build()
+	return e
+}
+
+// tooLongMessage is what a user reads when the request ran past its
+// deadline waiting on the database.
+const tooLongMessage = "The portal is busy: the request took too long"
+
+// checkTooLong checks an answer given while the database kept the request
+// waiting past its deadline: 503 with a Retry-After of whole seconds and a
+// message saying it took too long.
+func checkTooLong(t *testing.T, what string, res *http.Response, body string) {
+	t.Helper()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("%s: status %d, want 503; body %.300q", what, res.StatusCode, body)
+	}
+	if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
+		t.Errorf("%s: Retry-After %q, want whole seconds", what, res.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(body, tooLongMessage) {
+		t.Errorf("%s: body does not say %q: %.300q", what, tooLongMessage, body)
+	}
+}
+
+// answerWithin sends req to e's app and returns its answer and body, or
+// fails the test when no answer came within bound; unblock is then called
+// (to let the request end) before the late answer is returned.
+func answerWithin(t *testing.T, e *env, req *http.Request, bound time.Duration, unblock func()) (*http.Response, string, time.Duration) {
+	t.Helper()
+	type answer struct {
+		res  *http.Response
+		body string
+		err  error
+	}
+	done := make(chan answer, 1)
+	start := time.Now()
+	go func() {
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			done <- answer{err: err}
+			return
+		}
+		done <- answer{res: res, body: readAll(t, res)}
+	}()
+	var a answer
+	select {
+	case a = <-done:
+	case <-time.After(bound):
+		t.Errorf("%s %s: no answer within %s", req.Method, req.URL.Path, bound)
+		unblock()
+		a = <-done
+	}
+	if a.err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, a.err)
+	}
+	return a.res, a.body, time.Since(start)
+}
+
+// TestPoolWaitAnswers503: with every connection of the pool taken (held
+// here by one blocked elsewhere), a request does not wait for one as long
+// as it takes: its context's deadline (Options.RequestTimeout, 1 s here)
+// ends the wait, and it answers 503 with Retry-After saying the portal is
+// busy, a problem document under /api and the error page for a browser,
+// not a 500 and not a hang. Once a connection is free again the same
+// requests are served.
+func TestPoolWaitAnswers503(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, d)
+			const timeout = time.Second
+			e := newEnvWith(t, s, func(o *handlers.Options) { o.RequestTimeout = timeout })
+			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+			tok := e.token(alice)
+			br := e.browser()
+			br.login("alice")
+			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("before: GET /api/v1/teams/payments: %d", res.StatusCode)
+			}
+
+			// A pool of one connection, taken.
+			s.DB().SetMaxOpenConns(1)
+			held, err := s.DB().DB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			release := func() {
+				if held != nil {
+					held.Close()
+					held = nil
+				}
+			}
+			defer release()
+
+			req := httptest.NewRequest("GET", "/api/v1/teams/payments", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			res, body, took := answerWithin(t, e, req, 10*timeout, release)
+			t.Logf("API: %d after %s: %.200s", res.StatusCode, took.Round(time.Millisecond), body)
+			checkTooLong(t, "GET /api/v1/teams/payments", res, body)
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+				t.Errorf("API: Content-Type %q, want application/problem+json", ct)
+			}
+
+			req = httptest.NewRequest("GET", "/teams/payments", nil)
+			req.Header.Set("Cookie", br.cookieHeader())
+			res, body, took = answerWithin(t, e, req, 10*timeout, release)
+			t.Logf("page: %d after %s", res.StatusCode, took.Round(time.Millisecond))
+			checkTooLong(t, "GET /teams/payments", res, body)
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+				t.Errorf("page: Content-Type %q, want text/html", ct)
+			}
+
+			release()
+			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+				t.Errorf("with the connection free again: GET /api/v1/teams/payments: %d, want 200", res.StatusCode)
+			}
+			if strings.Contains(e.logs.String(), "panic") {
+				t.Errorf("a panic was logged:\n%s", e.logs.String())
+			}
+		})
+	}
+}
+
+// TestNodeSyncOutlivesTheRequestTimeout: a gateway node's sync is held as
+// long as the node asked (up to gateway.MaxWait) on top of the request
+// timeout: the deadline of other requests does not cut it short.
+func TestNodeSyncOutlivesTheRequestTimeout(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	e := newEnvWith(t, storetest.New(t), func(o *handlers.Options) { o.RequestTimeout = timeout })
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	res, out := e.api("POST", "/api/v1/gateway/nodes", e.token(admin), map[string]any{"name": "edge-1"})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("register: %d %v", res.StatusCode, out)
+	}
+	node := out["token"].(string)
+	if res, _ := e.api("POST", gateway.SyncPath, node, map[string]any{"type": "hello", "wait_ms": 50, "agent": "test"}); res.StatusCode != http.StatusOK {
+		t.Fatalf("hello: %d", res.StatusCode)
+	}
+	start := time.Now()
+	res, _ = e.api("POST", gateway.SyncPath, node, map[string]any{"type": "poll", "version": 0, "wait_ms": 3 * timeout.Milliseconds(), "agent": "test"})
+	took := time.Since(start)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != gateway.MediaHeartbeat {
+		t.Errorf("a poll held %s with a request timeout of %s: %d %s, want 200 and a heartbeat", took, timeout, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if took < 3*timeout {
+		t.Errorf("the poll was answered after %s, want after the %s it asked to wait", took, 3*timeout)
+	}
+}
