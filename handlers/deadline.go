@@ -90,8 +90,9 @@ func timedOut(c *fiber.Ctx, err error) bool {
 }
 
 // dbTooLongMessage is the answer to a request that ran past its deadline
-// waiting on the database (timedOut): nothing was committed, and sending it
-// again shortly may succeed.
+// waiting on the database (timedOut), or whose statement the database
+// cancelled for running too long (store.StatementCancelled): nothing was
+// committed, and sending it again shortly may succeed.
 const dbTooLongMessage = "The portal is busy: the request took too long. Try again shortly."
 
 // tooLongError is an error of a request that ran past its deadline waiting

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,5 +168,82 @@ func TestNodeSyncOutlivesTheRequestTimeout(t *testing.T) {
 	}
 	if took < 3*timeout {
 		t.Errorf("the poll was answered after %s, want after the %s it asked to wait", took, 3*timeout)
+	}
+}
+
+// TestSlowStatementAnswers503: on PostgreSQL a statement slower than the
+// session's statement_timeout (set below the driver's read timeout: 1.8 s
+// for the 2 s here) is cancelled by the server (57014) and the request
+// answers 503 with Retry-After saying it took too long, within the read
+// timeout, not the 500 of a read that timed out. The statement is the
+// second write of the request's transaction (the membership is inserted,
+// then the policy version waits on a row another transaction holds, with a
+// lock_timeout longer than the statement's): the transaction is rolled
+// back, the first write with it, and nothing is done behind the answer's
+// back once the row is released; the same request then succeeds.
+func TestSlowStatementAnswers503(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: statement_timeout is PostgreSQL's", storetest.EnvDatabaseURL)
+	}
+	ctx := context.Background()
+	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+	other, err := store.Open(ctx, dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if _, err := other.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, dsn+"&read_timeout=2s&lock_timeout=20s", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := newEnvOn(t, s)
+	alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+	e.user("bob", policy.RoleMember, "", "")
+	tok := e.token(alice)
+	if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
+	}
+
+	tx, err := other.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE policy_state SET version = version WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+	took := time.Since(start)
+	time.Sleep(300 * time.Millisecond) // a statement the server still ran would wait on the row
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	detail, _ := body["detail"].(string)
+	t.Logf("answered %d after %s: %q", res.StatusCode, took.Round(time.Millisecond), detail)
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(detail, tooLongMessage) {
+		t.Errorf("a write whose statement outlived statement_timeout: %d %q, want 503 saying %q", res.StatusCode, detail, tooLongMessage)
+	}
+	if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
+		t.Errorf("Retry-After %q, want whole seconds", res.Header.Get("Retry-After"))
+	}
+	if took > 2*time.Second {
+		t.Errorf("answered after %s, want within the read timeout (2 s)", took)
+	}
+	time.Sleep(300 * time.Millisecond)
+	members, err := other.TeamMembers(ctx, e.team("payments").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if m.User.Username == "bob" {
+			t.Errorf("after the %d, bob is a member: the cancelled transaction was committed in part", res.StatusCode)
+		}
+	}
+	if res, _ := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"}); res.StatusCode != http.StatusCreated {
+		t.Errorf("the same request once the row is released: %d, want 201", res.StatusCode)
 	}
 }

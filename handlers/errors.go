@@ -188,7 +188,7 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
 	case store.Unavailable(err):
 		return fiber.StatusServiceUnavailable, dbUnavailableMessage, nil
-	case errors.As(err, new(*tooLongError)):
+	case errors.As(err, new(*tooLongError)), store.StatementCancelled(err):
 		return fiber.StatusServiceUnavailable, dbTooLongMessage, nil
 	case store.Busy(err):
 		return fiber.StatusServiceUnavailable, dbBusyMessage, nil

@@ -41,7 +41,12 @@ type Store struct {
 	schema string
 	// sqlitePath is the SQLite database file ("" on PostgreSQL).
 	sqlitePath string
-	wake       *wakeHub
+	// pgURL is the PostgreSQL database URL ("" on SQLite), for the
+	// migrations' sessions (migrationDB).
+	pgURL string
+	// migrationHooks are query hooks of the migrations' database (tests).
+	migrationHooks []bun.QueryHook
+	wake           *wakeHub
 	// auth caches sessions, tokens, memberships and the policy version
 	// (authcache.go).
 	auth *authCache
@@ -75,6 +80,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		db         *bun.DB
 		dialect    Dialect
 		sqlitePath string
+		pgURL      string
 	)
 	switch {
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:") || strings.HasPrefix(databaseURL, "file:"):
@@ -98,10 +104,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if _, err := url.Parse(databaseURL); err != nil {
 			return nil, badURL(err)
 		}
-		connector, err := pgConnector(databaseURL)
+		connector, err := pgConnector(databaseURL, statementTimeout)
 		if err != nil {
 			return nil, err
 		}
+		pgURL = databaseURL
 		sqldb := sql.OpenDB(unavailableConnector{connector})
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20) // a new connection is a TCP and authentication round trip
@@ -115,7 +122,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// one still serves, and a read selecting a table's every column ("t.*")
 	// must not fail on them.
 	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache()}
-	s.sqlitePath = sqlitePath
+	s.sqlitePath, s.pgURL = sqlitePath, pgURL
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
@@ -196,8 +203,8 @@ func badURL(err error) error {
 //
 // Sessions use the time zone UTC (see utcSessions) unless the URL names
 // one (timezone=…), and a lock_timeout below the read timeout (see
-// lockTimeout).
-func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
+// lockTimeout); opts come after.
+func pgConnector(databaseURL string, opts ...pgdriver.Option) (c *pgdriver.Connector, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			msg := strings.ReplaceAll(fmt.Sprint(p), databaseURL, redactURL(databaseURL))
@@ -209,7 +216,7 @@ func pgConnector(databaseURL string) (c *pgdriver.Connector, err error) {
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
-	return pgdriver.NewConnector(pgdriver.WithDSN(databaseURL), utcSessions, lockTimeout, pgdriver.WithResetSessionFunc(dropClosed)), nil
+	return pgdriver.NewConnector(append([]pgdriver.Option{pgdriver.WithDSN(databaseURL), utcSessions, lockTimeout, pgdriver.WithResetSessionFunc(dropClosed)}, opts...)...), nil
 }
 
 // dropClosed is called before a pooled connection is used again: one whose
@@ -335,7 +342,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if s.dialect == PostgreSQL {
 		data = migrations.PostgreSQL()
 	}
-	m := migrate.NewMigrator(s.db, ms, migrate.WithTemplateData(data), migrate.WithMarkAppliedOnSuccess(true))
+	mdb, done, err := s.migrationDB()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	m := migrate.NewMigrator(mdb, ms, migrate.WithTemplateData(data), migrate.WithMarkAppliedOnSuccess(true))
 	// The lock is the database's (PostgreSQL) or the file system's
 	// (SQLite), not bun's lock table: a row in that table outlives a
 	// process killed while it migrates, and every later start would wait
@@ -356,7 +368,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	// know what its migrations changed (see README, "Upgrading").
 	if sorted := ms.Sorted(); len(sorted) > 0 {
 		var last sql.NullString
-		if err := s.db.NewRaw("SELECT MAX(name) FROM bun_migrations").Scan(ctx, &last); err != nil {
+		if err := mdb.NewRaw("SELECT MAX(name) FROM bun_migrations").Scan(ctx, &last); err != nil {
 			return nil, fmt.Errorf("read the last migration: %w", translate(err))
 		}
 		if binary := sorted[len(sorted)-1].Name; last.Valid && last.String > binary {
@@ -390,6 +402,48 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		return names, err
 	}
 	return names, nil
+}
+
+// migrationDB returns the database the migrations run on. On PostgreSQL
+// it is a pool of its own whose sessions have no statement_timeout and no
+// read timeout (lock_timeout stays, see lockTimeout): a migration's DDL or
+// backfill on a large table may take minutes, and cut by either it would
+// stop the start-up half-way. A migration runs once, at start-up, under
+// the migration lock; a stop signal ends the run between two of them. On
+// SQLite it is the store's own (SQLite has no statement timeout).
+// done closes it when it is not the store's.
+func (s *Store) migrationDB() (db *bun.DB, done func(), err error) {
+	if s.dialect != PostgreSQL {
+		db = s.db
+		for _, h := range s.migrationHooks {
+			db = db.WithQueryHook(h)
+		}
+		return db, func() {}, nil
+	}
+	connector, err := pgConnector(s.pgURL, pgdriver.WithReadTimeout(0), withoutStatementTimeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	sqldb := sql.OpenDB(unavailableConnector{connector})
+	sqldb.SetMaxOpenConns(2)
+	db = bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns())
+	for _, h := range s.migrationHooks {
+		db = db.WithQueryHook(h)
+	}
+	return db, func() { sqldb.Close() }, nil
+}
+
+// withoutStatementTimeout sets statement_timeout to 0 (none), whatever
+// the URL says: the migrations' sessions (migrationDB).
+func withoutStatementTimeout(conf *pgdriver.Config) {
+	params := make(map[string]any, len(conf.ConnParams)+1)
+	for k, v := range conf.ConnParams {
+		if !strings.EqualFold(k, "statement_timeout") {
+			params[k] = v
+		}
+	}
+	params["statement_timeout"] = "0"
+	conf.ConnParams = params
 }
 
 // initWithRetry creates bun's migration tables. Under the migration lock

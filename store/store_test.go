@@ -143,8 +143,9 @@ func TestMigrateStoppedBetweenMigrations(t *testing.T) {
 			t.Cleanup(func() { s.Close() })
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-			s.DB().AddQueryHook(&cancelAfterFirstMigration{cancel: cancel})
+			// The hook goes on the database the migrations run on (on
+			// PostgreSQL a pool of their own, see migrationDB).
+			store.AddMigrationQueryHook(s, &cancelAfterFirstMigration{cancel: cancel})
 			if _, err := s.Migrate(ctx); err == nil {
 				t.Log("the first Migrate finished despite the cancellation")
 			}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -32,11 +33,12 @@ import (
 var ErrUnavailable = errors.New("database unavailable")
 
 // ErrBusy means a statement waited too long for a lock another
-// transaction held, and the database gave it up: PostgreSQL's 55P03
-// lock_not_available after lock_timeout (which the store sets below the
-// driver's read timeout, see lockTimeout), SQLite's SQLITE_BUSY after its
-// busy timeout. Nothing was written; the request may succeed when sent
-// again. The error wraps it with the driver's error.
+// transaction held, or ran too long, and the database gave it up:
+// PostgreSQL's 55P03 lock_not_available after lock_timeout and 57014
+// query_canceled after statement_timeout (which the store sets below the
+// driver's read timeout, see lockTimeout and statementTimeout), SQLite's
+// SQLITE_BUSY after its busy timeout. Nothing was written; the request may
+// succeed when sent again. The error wraps it with the driver's error.
 var ErrBusy = errors.New("database busy")
 
 // Busy reports whether err says the database gave up waiting for a lock
@@ -50,7 +52,8 @@ func Busy(err error) bool {
 	}
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
-		return pgErr.Field('C') == "55P03"
+		code := pgErr.Field('C')
+		return code == "55P03" || code == "57014"
 	}
 	return isSQLiteBusy(err)
 }
@@ -64,11 +67,31 @@ func Busy(err error) bool {
 // the lock came. With it the server ends the wait itself, with 55P03
 // (ErrBusy), and the connection stays usable.
 func lockTimeout(conf *pgdriver.Config) {
+	sessionTimeout(conf, "lock_timeout", conf.ReadTimeout*3/4)
+}
+
+// statementTimeout sets the session parameter statement_timeout to nine
+// tenths of the driver's read timeout (9 s by default), unless the URL
+// names one: above lock_timeout, so that a wait on a lock is still told as
+// such (55P03), and below the read timeout, so that the server cancels a
+// slow statement itself (57014 query_canceled, ErrBusy) and says so before
+// the driver gives up on the connection. Without it a statement that
+// outlived the read timeout was a 500 for the request while the server
+// went on running it, and an autocommit write could still commit behind
+// the error. A cancelled statement of a transaction aborts it, and RunInTx
+// rolls it back. Migrations run on sessions without it (migrationDB).
+func statementTimeout(conf *pgdriver.Config) {
+	sessionTimeout(conf, "statement_timeout", conf.ReadTimeout*9/10)
+}
+
+// sessionTimeout sets the session parameter name to d (in milliseconds)
+// unless the URL names it, or the driver has no read timeout to stay below.
+func sessionTimeout(conf *pgdriver.Config, name string, d time.Duration) {
 	if conf.ReadTimeout <= 0 {
 		return
 	}
 	for k := range conf.ConnParams {
-		if strings.EqualFold(k, "lock_timeout") {
+		if strings.EqualFold(k, name) {
 			return
 		}
 	}
@@ -76,8 +99,16 @@ func lockTimeout(conf *pgdriver.Config) {
 	for k, v := range conf.ConnParams {
 		params[k] = v
 	}
-	params["lock_timeout"] = strconv.FormatInt((conf.ReadTimeout * 3 / 4).Milliseconds(), 10)
+	params[name] = strconv.FormatInt(d.Milliseconds(), 10)
 	conf.ConnParams = params
+}
+
+// StatementCancelled reports whether err says PostgreSQL cancelled a
+// statement (57014 query_canceled): it ran past statement_timeout (see
+// statementTimeout), or an operator cancelled it.
+func StatementCancelled(err error) bool {
+	var pgErr pgdriver.Error
+	return errors.As(err, &pgErr) && pgErr.Field('C') == "57014"
 }
 
 // Unavailable reports whether err says the database is unavailable (see

@@ -147,3 +147,71 @@ func TestLockTimeoutIsBelowTheReadTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestStatementTimeoutIsBelowTheReadTimeout: PostgreSQL sessions get a
+// statement_timeout of nine tenths of the driver's read timeout, above
+// lock_timeout and below the read timeout, so that the server cancels a
+// slow statement (57014, store.ErrBusy) before the driver gives up on the
+// connection; one in the URL is kept. The migrations' sessions have none
+// and no read timeout: a statement longer than both runs to its end there.
+func TestStatementTimeoutIsBelowTheReadTimeout(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: statement_timeout is PostgreSQL's", storetest.EnvDatabaseURL)
+	}
+	ctx := context.Background()
+	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+	for _, c := range []struct{ params, want string }{
+		{"", "9s"},
+		{"&read_timeout=2s", "1800ms"},
+		{"&statement_timeout=30s", "30s"},
+	} {
+		s, err := store.Open(ctx, dsn+c.params, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = s.DB().QueryRowContext(ctx, "SHOW statement_timeout").Scan(&got)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%q: statement_timeout %s, want %s", c.params, got, c.want)
+		}
+	}
+
+	s, err := store.Open(ctx, dsn+"&read_timeout=1s", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	_, err = s.DB().ExecContext(ctx, "SELECT pg_sleep(1.5)")
+	t.Logf("a statement of 1.5 s with a read timeout of 1 s: %v after %s", err, time.Since(start).Round(time.Millisecond))
+	if !store.Busy(err) || !store.StatementCancelled(err) {
+		t.Errorf("a statement of 1.5 s with a read timeout of 1 s: %v, want 57014 (store.Busy)", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("cancelled after %s, want before the read timeout (1 s)", took)
+	}
+	var one int
+	if err := s.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		t.Errorf("the next statement: %v", err)
+	}
+
+	mdb, done, err := store.MigrationDB(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	var got string
+	if err := mdb.QueryRowContext(ctx, "SHOW statement_timeout").Scan(&got); err != nil || got != "0" {
+		t.Errorf("migrations' statement_timeout %q (%v), want 0", got, err)
+	}
+	if err := mdb.QueryRowContext(ctx, "SHOW lock_timeout").Scan(&got); err != nil || got != "750ms" {
+		t.Errorf("migrations' lock_timeout %q (%v), want 750ms, as the portal's", got, err)
+	}
+	if _, err := mdb.ExecContext(ctx, "SELECT pg_sleep(1.5)"); err != nil {
+		t.Errorf("a migration's statement of 1.5 s with a read timeout of 1 s: %v", err)
+	}
+}
