@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,4 +307,39 @@ func TestLockWaitAnswers503(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDatabaseDiesMidQueryAnswers503: a request whose statement is in
+// flight when the database goes away without a word (the connection reset
+// or closed, no 57P0x sent: a crash, a host or network gone) answers 503
+// with Retry-After saying the database is unavailable, as one that could
+// not connect does, not a 500.
+func TestDatabaseDiesMidQueryAnswers503(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: SQLite is a file: there is no server to die", storetest.EnvDatabaseURL)
+	}
+	ctx := context.Background()
+	s, cut := storetest.OpenCuttable(t)
+	e := newEnvOn(t, s)
+	alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+	e.user("bob", policy.RoleMember, "", "")
+	tok := e.token(alice)
+	if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
+	}
+	// The request's second write waits on a row held here, and the
+	// database goes away while it waits.
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // the connection is gone
+	if _, err := tx.ExecContext(ctx, "UPDATE policy_state SET version = version WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(500*time.Millisecond, cut)
+	res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+	detail, _ := body["detail"].(string)
+	t.Logf("answered %d: %q", res.StatusCode, detail)
+	checkDBDown(t, "PUT /api/v1/teams/payments/members/bob", res, detail)
 }

@@ -496,6 +496,9 @@ func translate(err error) error {
 	if Busy(err) {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
+	if connectionLost(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
 		switch code := pgErr.Field('C'); {

@@ -138,6 +138,23 @@ func unavailableCode(code string) bool {
 	return len(code) == 5 && code[:2] == "08"
 }
 
+// connectionLost reports whether err, an error of a statement the store
+// ran, says the connection to the database was lost while it ran, without
+// the server saying why (no 57P0x): a crash, a host or network gone, a
+// proxy's connection cut. The driver then returns the end of the stream
+// (io.EOF, io.ErrUnexpectedEOF), the network's error (connection reset,
+// broken pipe), or driver.ErrBadConn. Not a read that timed out (a slow
+// statement, or the request's deadline: net.Error's Timeout), and only for
+// errors that come from the database's driver: translate is given no
+// other, so a request body's io.EOF is never taken for the database's.
+func connectionLost(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && !ne.Timeout()
+}
+
 // unavailableConnector marks the errors of connections that could not be
 // opened because the database is not there (see ErrUnavailable). Only the
 // connector knows a network error is the database's: one of the search

@@ -68,7 +68,26 @@ func TestUnavailableIsTheDatabaseNotAnswering(t *testing.T) {
 		check("a transaction", err, true)
 	})
 
+	t.Run("cut while a statement runs", func(t *testing.T) {
+		s, cut := storetest.OpenCuttable(t)
+		time.AfterFunc(300*time.Millisecond, cut)
+		err := s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, "SELECT pg_sleep(2)")
+			return err
+		})
+		check("a transaction", err, true)
+	})
+
 	s := storetest.Open(t, store.PostgreSQL)
+	t.Run("a transaction past its context's deadline", func(t *testing.T) {
+		dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		err := s.RunInTx(dctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, "SELECT pg_sleep(2)")
+			return err
+		})
+		check("deadline", err, false)
+	})
 	t.Run("terminated while a statement runs", func(t *testing.T) {
 		conn, err := s.DB().Conn(ctx)
 		if err != nil {
