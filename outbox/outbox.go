@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/outage"
@@ -26,6 +27,15 @@ import (
 // done; an error retries it later. Handlers must be idempotent: a message can
 // be delivered more than once (after a crash between delivery and completion).
 type Handler func(ctx context.Context, payload []byte) error
+
+// ErrNewerVersion is wrapped by a handler's error when the work of its topic
+// now belongs to the instances of a newer Portico (during a rolling upgrade,
+// say, a newer instance wrote state this version must not overwrite). The
+// worker then stops claiming that topic for the rest of its run and hands
+// the message back due at once, without a backoff, so that an instance of
+// the newer version, which claims the topic as well, delivers it without
+// delay.
+var ErrNewerVersion = errors.New("left to the instances of a newer version of portico")
 
 // Queue is the durable outbox the worker drains; *store.Store implements it.
 type Queue interface {
@@ -80,7 +90,8 @@ type Options struct {
 type Worker struct {
 	queue    Queue
 	handlers map[string]Handler
-	topics   []string
+	mu       sync.Mutex
+	topics   []string // claimed; a topic left to a newer version leaves it
 	opts     Options
 	log      *slog.Logger
 }
@@ -177,12 +188,13 @@ type roundResult struct{ claimed, delivered int }
 // message whose lease ran out meanwhile and that another worker took is
 // left to that worker.
 func (w *Worker) round(ctx context.Context) (roundResult, error) {
-	if len(w.topics) == 0 {
+	topics := w.claimed()
+	if len(topics) == 0 {
 		return roundResult{}, nil // no topic to deliver: every message is another version's
 	}
 	// Only the topics this version handles: a message of a topic a newer
 	// version added waits for an instance of that version, untouched.
-	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease, w.topics...)
+	msgs, err := w.queue.ClaimOutbox(ctx, w.opts.Owner, w.opts.Batch, w.opts.Lease, topics...)
 	if err != nil {
 		return roundResult{}, err
 	}
@@ -216,8 +228,15 @@ func (w *Worker) round(ctx context.Context) (roundResult, error) {
 		}
 		backoff := w.backoff(m.Attempts)
 		var unknown *unknownTopicError
-		if errors.As(derr, &unknown) {
+		switch {
+		case errors.As(derr, &unknown):
 			backoff = w.opts.UnknownBackoff
+		case errors.Is(derr, ErrNewerVersion):
+			backoff = 0
+			if w.leave(m.Topic) {
+				w.log.Info("outbox: topic left to the instances of a newer version", "topic", m.Topic, "reason", derr)
+			}
+			seen = true // handed back, not failed: no warning
 		}
 		if !seen {
 			w.log.Warn("outbox delivery failed", "topic", m.Topic, "id", m.ID, "attempts", m.Attempts, "retry_in", backoff.Round(time.Millisecond).String(), "err", derr)
@@ -230,6 +249,25 @@ func (w *Worker) round(ctx context.Context) (roundResult, error) {
 		}
 	}
 	return r, nil
+}
+
+// claimed returns the topics the worker claims.
+func (w *Worker) claimed() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.topics
+}
+
+// leave stops claiming topic, reporting whether it was still claimed.
+func (w *Worker) leave(topic string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	i := slices.Index(w.topics, topic)
+	if i < 0 {
+		return false
+	}
+	w.topics = slices.Delete(slices.Clone(w.topics), i, i+1)
+	return true
 }
 
 type unknownTopicError struct{ topic string }

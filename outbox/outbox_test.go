@@ -229,6 +229,47 @@ func TestAnOlderInstanceLeavesANewerTopicAlone(t *testing.T) {
 	}
 }
 
+// TestATopicLeftToANewerVersionIsHandedBackAtOnce: during a rolling upgrade
+// an older instance's handler may find the work of a topic it knows now
+// belongs to a newer version (the gateway configuration a newer compiler
+// wrote). Its worker hands the message back due at once and claims the
+// topic no more, so the newer instance delivers it without a backoff, and
+// the older one never takes that topic's messages again in this run.
+func TestATopicLeftToANewerVersionIsHandedBackAtOnce(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			older, newer := storetest.OpenTwo(t, d)
+			var refused, delivered atomic.Int32
+			opts := fast()
+			opts.BaseBackoff, opts.MaxBackoff = time.Hour, time.Hour // a failure would put the message off for an hour
+			ow := outbox.New(older, map[string]outbox.Handler{
+				"gateway.changed": func(context.Context, []byte) error {
+					refused.Add(1)
+					return fmt.Errorf("compiled by compiler 2: %w", outbox.ErrNewerVersion)
+				},
+			}, opts)
+			nw := outbox.New(newer, map[string]outbox.Handler{
+				"gateway.changed": func(context.Context, []byte) error { delivered.Add(1); return nil },
+			}, opts)
+			enqueue(t, newer, "gateway.changed", 1)
+			if n, err := ow.Drain(ctx); err != nil || n != 0 || refused.Load() != 1 {
+				t.Fatalf("older drain: delivered %d, handler called %d times, %v; want the message refused once", n, refused.Load(), err)
+			}
+			if n, err := nw.Drain(ctx); err != nil || n != 1 || delivered.Load() != 1 {
+				t.Fatalf("newer drain right after: delivered %d, %v; want the message handed back due at once and delivered", n, err)
+			}
+			enqueue(t, newer, "gateway.changed", 2)
+			if n, err := ow.Drain(ctx); err != nil || n != 0 || refused.Load() != 1 {
+				t.Fatalf("older drain of a second message: handler called %d times in all, %v; want the topic no longer claimed", refused.Load(), err)
+			}
+			if n, err := nw.Drain(ctx); err != nil || n != 1 {
+				t.Fatalf("newer drain of the second message: delivered %d, %v", n, err)
+			}
+		})
+	}
+}
+
 func TestDuplicatesInABatchAreDeliveredOnce(t *testing.T) {
 	s := storetest.New(t)
 	var calls atomic.Int32

@@ -27,8 +27,8 @@ import (
 // and the newer ones' would undo each other, each recording a version
 // whenever it compiles, so nodes would swing between the two. With it, an
 // instance never records a version over one a newer compiler wrote (its
-// compile returns ErrNewerCompiler and the outbox message waits for a
-// newer instance), and the first compile of a newer one compiles
+// compile returns ErrNewerCompiler, its outbox worker stops claiming the
+// topic and a newer instance delivers the message at once), and the first compile of a newer one compiles
 // everything, not only the API it was asked for.
 const Compiler = 1
 

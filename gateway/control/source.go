@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/push"
+	"github.com/portico-dev/portico/outbox"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -238,7 +239,9 @@ func (s *Source) applyChangesAfter(ctx context.Context) error {
 
 // ErrNewerCompiler is returned by Publish when the newest version was
 // written by a newer compiler than this instance's (see Compiler).
-var ErrNewerCompiler = errors.New("the gateway configuration was compiled by a newer Portico: it is left to the instances of that version")
+// It wraps outbox.ErrNewerVersion: the outbox worker of an older instance
+// stops claiming the topic and hands the message back at once.
+var ErrNewerCompiler = fmt.Errorf("the gateway configuration was compiled by a newer Portico: %w", outbox.ErrNewerVersion)
 
 // ErrBusy is returned by Publish when other compiles kept going first.
 var ErrBusy = errors.New("other compiles of the gateway configuration kept going first; retry")
@@ -395,9 +398,10 @@ func (s *Source) setSkipped(sk []string) {
 // the next version, compiling the API the message names (everything when it
 // names none). Idempotent: a compile that finds nothing new records nothing.
 // Over a version a newer compiler wrote (a newer Portico's instance, during
-// a rolling upgrade) it fails with ErrNewerCompiler: the outbox retries the
-// message after its backoff, and an instance of the newer version, which
-// claims the topic as well, delivers it.
+// a rolling upgrade) it fails with ErrNewerCompiler: this instance's outbox
+// worker stops claiming the topic and hands the message back due at once,
+// and an instance of the newer version, which claims it as well, delivers
+// it.
 func (s *Source) Handle(ctx context.Context, payload []byte) error {
 	var m store.GatewayChange
 	if err := json.Unmarshal(payload, &m); err != nil {
