@@ -55,16 +55,25 @@ func TestServeStopsCleanlyWithAConnectionLeft(t *testing.T) {
 	}
 	// A request whose body never ends: the connection stays busy. (One
 	// whose header never ends is no request in flight: fasthttp closes a
-	// connection still reading its first header at shutdown.)
+	// connection still reading its first header at shutdown.) The request
+	// asks for "100 Continue", which the server sends once it has read the
+	// header: only then is the request in flight, however slow the machine.
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.Write([]byte("POST /login HTTP/1.1\r\nHost: portico\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=")); err != nil {
+	if _, err := conn.Write([]byte("POST /login HTTP/1.1\r\nHost: portico\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	conn.SetReadDeadline(time.Now().Add(60 * time.Second)) //nolint:errcheck // a failed read below says it
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.HasPrefix(status, "HTTP/1.1 100 ") {
+		t.Fatalf("after the request's header: %q, %v; want 100 Continue", status, err)
+	}
+	if _, err := conn.Write([]byte("username=")); err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
