@@ -570,6 +570,17 @@ func (s *Store) GatewayChangeCompiler(ctx context.Context, version int64) (int, 
 	return c, nil
 }
 
+// TakeGatewayChange records compiler as the compiler of version when an
+// older one wrote it: a newer compiler made the same configuration of the
+// database. A pruned version is left alone.
+func (s *Store) TakeGatewayChange(ctx context.Context, version int64, compiler int) error {
+	if _, err := s.db.NewUpdate().Table("gateway_changes").Set("compiler = ?", compiler).
+		Where("version = ? AND compiler < ?", version, compiler).Exec(ctx); err != nil {
+		return fmt.Errorf("gateway change %d's compiler: %w", version, translate(err))
+	}
+	return nil
+}
+
 // AppendGatewayChange records c as the version after base and moves the
 // head to it, inside db (the compile's transaction). It returns ErrConflict
 // when the head is no longer base: another compile went first.

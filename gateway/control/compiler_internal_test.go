@@ -86,3 +86,45 @@ func TestOlderCompilerNeverReplacesANewerOnesVersion(t *testing.T) {
 		}
 	})
 }
+
+// A newer compiler that makes the same configuration as the older one's
+// version takes it as its own: it records the version's compiler as its
+// own, so that its next compiles cover one API again (not everything each
+// time until some change makes a difference) and the older instances
+// leave the gateway's messages to it from then on.
+func TestNewerCompilerTakesAnIdenticalVersionAsItsOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedSmall(t, s, 2, 1)
+		older := NewSource(s, nil)
+		older.compiler = Compiler
+		newer := NewSource(s, nil)
+		newer.compiler = Compiler + 1
+		var everything int
+		newer.compile = func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error) {
+			if apiID == 0 {
+				everything++
+			}
+			return Compile(ctx, s, time.Now(), apiID, nil)
+		}
+		first, err := older.Publish(ctx, "")
+		if err != nil || first.Version != 1 {
+			t.Fatalf("the older compiler's first version: %v, %v", first, err)
+		}
+		for range 2 {
+			head, err := newer.Publish(ctx, "api-0")
+			if err != nil || head != first {
+				t.Fatalf("the newer compiler over an identical version: %v, %v; want %v unchanged", head, err, first)
+			}
+		}
+		if everything != 1 {
+			t.Errorf("the newer compiler compiled everything %d times for two changes of one API, want once", everything)
+		}
+		if c, err := s.GatewayChangeCompiler(ctx, int64(first.Version)); err != nil || c != newer.compiler {
+			t.Errorf("version 1's compiler is %d, %v; want the newer one's, %d", c, err, newer.compiler)
+		}
+		if _, err := older.Publish(ctx, ""); !errors.Is(err, ErrNewerCompiler) {
+			t.Errorf("the older compiler over it: %v, want ErrNewerCompiler", err)
+		}
+	})
+}

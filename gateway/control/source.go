@@ -272,6 +272,7 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 	}
 	start := time.Now()
 	cur := s.State()
+	curCompiler := s.compiler
 	if cur != nil {
 		// The compiler that wrote cur: a newer one's version is not
 		// replaced; over an older one's, everything is compiled (the
@@ -290,6 +291,7 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 		if c < s.compiler {
 			api = ""
 		}
+		curCompiler = c
 	}
 	var apiID int64
 	if api != "" && cur != nil {
@@ -327,6 +329,14 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 			s.setSkipped(items.Skipped)
 		}
 		if d.Empty() {
+			if curCompiler < s.compiler {
+				// This compiler makes cur of the database as well: cur is
+				// its own from now on (its next compiles cover one API
+				// again, and older instances leave the topic to it).
+				if err := s.store.TakeGatewayChange(ctx, int64(cur.Version()), s.compiler); err != nil {
+					return gateway.Head{}, err
+				}
+			}
 			return cur.Head(), nil
 		}
 		d.Schema, d.BaseVersion, d.BaseHash, d.Version = gateway.Schema, cur.Version(), cur.Hash(), cur.Version()+1
