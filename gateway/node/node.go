@@ -280,7 +280,7 @@ func (n *Node) persistError() error {
 // lets requests in flight finish (within grace) and returns.
 func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	srv := n.server()
-	return serveUntil(ctx, grace, func() error { return srv.Serve(bareLFListener{ln}) }, srv.ShutdownWithContext)
+	return serveUntil(ctx, grace, ln, func() error { return srv.Serve(bareLFListener{ln}) }, srv.ShutdownWithContext)
 }
 
 // The admin server's bounds on a request's reading (headers and body) and
@@ -295,10 +295,15 @@ func (n *Node) ServeAdmin(ctx context.Context, ln net.Listener) error {
 	}
 	srv := &http.Server{Handler: n.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: adminReadTimeout,
 		WriteTimeout: 60 * time.Second, IdleTimeout: adminIdleTimeout, MaxHeaderBytes: 16 << 10}
-	return serveUntil(ctx, 5*time.Second, func() error { return srv.Serve(ln) }, srv.Shutdown)
+	return serveUntil(ctx, 5*time.Second, ln, func() error { return srv.Serve(ln) }, srv.Shutdown)
 }
 
-func serveUntil(ctx context.Context, grace time.Duration, serve func() error, shutdown func(context.Context) error) error {
+// serveUntil runs serve until ctx ends, then shutdown within grace. It
+// closes ln too: fasthttp's server knows its listener only once its Serve
+// runs, so a shutdown that came first closed nothing and Serve accepted on
+// ln for ever; a closed listener ends it (fasthttp's Serve then returns
+// nil, net/http's ErrServerClosed).
+func serveUntil(ctx context.Context, grace time.Duration, ln net.Listener, serve func() error, shutdown func(context.Context) error) error {
 	errc := make(chan error, 1)
 	go func() { errc <- serve() }()
 	select {
@@ -309,7 +314,8 @@ func serveUntil(ctx context.Context, grace time.Duration, serve func() error, sh
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := shutdown(sctx)
-	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+	ln.Close() //nolint:errcheck // closed already when serve had begun
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && !errors.Is(serr, net.ErrClosed) {
 		return serr
 	}
 	return err

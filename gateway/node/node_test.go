@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -678,5 +680,32 @@ func TestWrongTokenIsLoggedAsSuch(t *testing.T) {
 	}
 	if serving, _ := line["serving"].(string); !strings.Contains(serving, "nothing yet") {
 		t.Errorf("log says it serves %q, want nothing yet", serving)
+	}
+}
+
+// TestServeStopsWhenStoppedAtOnce: a node stopped (SIGTERM) right as it
+// starts serving. The server registers its listener only once its Serve
+// runs, and a shutdown before that closed nothing: Serve then accepted on
+// the listener for ever and the node never exited.
+func TestServeStopsWhenStoppedAtOnce(t *testing.T) {
+	for i := range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := node.New(node.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		done := make(chan error, 1)
+		go func() { done <- n.Serve(ctx, ln, time.Second) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("start %d: Serve stopped at once: %v, want nil", i, err)
+			}
+		case <-time.After(5 * time.Second):
+			ln.Close()
+			t.Fatalf("start %d: Serve did not return within 5s of a stop that came before it served", i)
+		}
 	}
 }
