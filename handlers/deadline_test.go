@@ -126,9 +126,9 @@ func TestPoolWaitAnswers503(t *testing.T) {
 			}
 
 			req = httptest.NewRequest("GET", "/teams/payments", nil)
-			req.Header.Set("Cookie", br.cookieHeader())
+			req.Header.Set("Cookie", strings.TrimSuffix(strings.TrimPrefix(br.cookieHeader(), "Cookie: "), "\r\n")) // cookieHeader is a whole header line
 			res, body, took = answerWithin(t, e, req, 10*timeout, release)
-			t.Logf("page: %d after %s", res.StatusCode, took.Round(time.Millisecond))
+			t.Logf("page: %d after %s location %q", res.StatusCode, took.Round(time.Millisecond), res.Header.Get("Location"))
 			checkTooLong(t, "GET /teams/payments", res, body)
 			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 				t.Errorf("page: Content-Type %q, want text/html", ct)
