@@ -19,6 +19,7 @@ var releasedOutboxTopics = []struct {
 	topics []string
 }{
 	{"07479daf176b46cbdd04191f34d9dd0800b25119", []string{"gateway.changed", "search.index"}}, // stop 52
+	{"d154634bcd69e9da105fbc7801f3f529b1561813", []string{"gateway.changed", "search.index"}}, // stop 53
 }
 
 // TestOutboxTopicsOfThePreviousVersionAreHandled: during a rolling upgrade
@@ -43,8 +44,16 @@ func TestOutboxTopicsOfThePreviousVersionAreHandled(t *testing.T) {
 	var fake fakeT
 	checkOutboxTopics(&fake, previous, slices.DeleteFunc(outboxHandlerTopics(), func(s string) bool { return s == "gateway.changed" }))
 	checkOutboxTopics(&fake, strings.Repeat("0", 40), outboxHandlerTopics())
-	if len(fake.errs) != 2 || !strings.Contains(fake.errs[0], `"gateway.changed"`) || !strings.Contains(fake.errs[1], strings.Repeat("0", 40)) {
-		t.Errorf("the check reported %q, want the topic without a handler and the commit not listed", fake.errs)
+	// One report per listed version that writes the topic, then the commit.
+	want := 1
+	for _, r := range releasedOutboxTopics {
+		if slices.Contains(r.topics, "gateway.changed") {
+			want++
+		}
+	}
+	last := len(fake.errs) - 1
+	if len(fake.errs) != want || !strings.Contains(fake.errs[0], `"gateway.changed"`) || !strings.Contains(fake.errs[last], strings.Repeat("0", 40)) {
+		t.Errorf("the check reported %q, want the topic without a handler (once per version that writes it) and the commit not listed", fake.errs)
 	}
 }
 
