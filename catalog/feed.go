@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,6 +38,22 @@ import (
 //     of its writes is on its way (store.RequestIndexFeed); the rebuild
 //     then applies what changed while it ran and gives the lease back. An
 //     instance that starts meanwhile waits for the lease like any other.
+//
+// The lease has no fence in Meilisearch, which has no conditional write: a
+// holder frozen (a GC stall, SIGSTOP, a paused VM) after it read documents
+// and before its write reached Meilisearch may lose the lease meanwhile
+// (its heartbeat stops: it is found dead in 5 s), and its write then lands
+// after the newer documents the next holder wrote; Meilisearch applies an
+// index's tasks in the order they were enqueued, so the older copy stays.
+// The holder cannot tell before it writes (it may freeze right after any
+// check), so it checks after: every write to a shared index is recorded
+// until a statement that succeeds only while this run still holds the lease
+// (AdvanceIndexFeed, MarkIndexFeedBuilt, RenewIndexFeed) ran after it; the
+// lease never comes back to a run by itself, so this proves that no other
+// run wrote in between. When the lease was lost instead, the run appends the
+// APIs it wrote to the index log again (every API after a reset): the
+// holder rewrites them from the database, after the late write, which had
+// been enqueued before its sender saw its answer (see settle).
 //
 // An index without a position (new, reset, or older than positions), whose
 // position is below what was pruned from the log, ahead of the log, or an
@@ -129,12 +147,18 @@ type Feed struct {
 	// matched: the shared index's own position was found to match the
 	// database's since this instance took the feed's lease (f.mu held).
 	matched bool
-	shared  string
-	owner   string
-	log     *slog.Logger
-	maxLag  time.Duration
-	poll    time.Duration
-	handOff time.Duration
+	// writer is what the feed writes to a shared index through: it records
+	// the writes not yet confirmed (f.mu held), the APIs in unconfirmed and
+	// unconfirmedAll after a reset.
+	writer         search.Index
+	unconfirmed    map[int64]struct{}
+	unconfirmedAll bool
+	shared         string
+	owner          string
+	log            *slog.Logger
+	maxLag         time.Duration
+	poll           time.Duration
+	handOff        time.Duration
 
 	mu sync.Mutex // one catch-up or rebuild at a time
 
@@ -156,6 +180,10 @@ func NewFeed(s *store.Store, index search.Index, opts FeedOptions) *Feed {
 	}
 	if f.shared == "" {
 		f.shared = "search"
+	}
+	f.writer = index
+	if f.own == nil {
+		f.writer = &fencedIndex{Index: index, f: f}
 	}
 	if f.owner == "" {
 		b := make([]byte, 8)
@@ -274,7 +302,17 @@ func (f *Feed) succeed() {
 func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	// Writes of an earlier round not confirmed yet (the database failed
+	// then) are settled before the lease is taken again: a lease taken
+	// anew proves nothing about the time before.
+	if err := f.confirm(ctx); err != nil {
+		f.fail(err)
+		return 0, err
+	}
 	n, err := f.catchUp(ctx, false)
+	if cerr := f.confirm(ctx); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		f.fail(err)
 		return n, err
@@ -514,12 +552,12 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
 		return f.own.Apply(ctx, search.LogPosition{Entry: last.ID, Stamp: stamp(last.CreatedAt)}, docs, gone)
 	}
 	if len(docs) > 0 {
-		if err := f.index.Upsert(ctx, docs...); err != nil {
+		if err := f.writer.Upsert(ctx, docs...); err != nil {
 			return err
 		}
 	}
 	if len(gone) > 0 {
-		if err := f.index.Delete(ctx, gone...); err != nil {
+		if err := f.writer.Delete(ctx, gone...); err != nil {
 			return err
 		}
 	}
@@ -530,7 +568,7 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
 			return err
 		}
 	}
-	return f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last.ID)
+	return f.settle(ctx, f.store.AdvanceIndexFeed(ctx, f.shared, f.owner, last.ID))
 }
 
 // Rebuild empties the index, builds it from the database (see Reindex) and
@@ -557,6 +595,9 @@ func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (n i
 	if f.own != nil {
 		return f.rebuild(ctx, progress, false)
 	}
+	if err := f.confirm(ctx); err != nil {
+		return 0, err
+	}
 	if err := f.takeLease(ctx); err != nil {
 		return 0, err
 	}
@@ -576,6 +617,11 @@ func (f *Feed) Rebuild(ctx context.Context, progress func(done, total int)) (n i
 		_, err = f.catchUp(ctx, true)
 		return err
 	})
+	// Before the lease is given back: released, it no longer proves that
+	// the writes reached the index while this run held it.
+	if cerr := f.confirm(ctx); err == nil {
+		err = cerr
+	}
 	return n, err
 }
 
@@ -689,7 +735,7 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 			return 0, err
 		}
 	}
-	n, err := Reindex(ctx, f.store, f.index, progress)
+	n, err := Reindex(ctx, f.store, f.writer, progress)
 	if err != nil {
 		return n, err
 	}
@@ -707,11 +753,10 @@ func (f *Feed) rebuild(ctx context.Context, progress func(done, total int), leas
 			return n, err
 		}
 	}
-	owner := ""
-	if leased {
-		owner = f.owner
+	if !leased {
+		return n, f.store.MarkIndexFeedBuilt(ctx, f.shared, "", h.Head)
 	}
-	return n, f.store.MarkIndexFeedBuilt(ctx, f.shared, owner, h.Head)
+	return n, f.settle(ctx, f.store.MarkIndexFeedBuilt(ctx, f.shared, f.owner, h.Head))
 }
 
 // Run follows the log until ctx ends: after every wake-up and at least
@@ -775,4 +820,103 @@ func (f *Feed) Run(ctx context.Context, wake <-chan struct{}) {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// fencedIndex is a shared index as the feed writes to it: every write is
+// recorded as unconfirmed (f.mu held) before it is sent, and stays so until
+// the feed finds that it still held the lease after the write (see settle).
+type fencedIndex struct {
+	search.Index
+	f *Feed
+}
+
+func (x *fencedIndex) Upsert(ctx context.Context, docs ...search.Document) error {
+	for _, d := range docs {
+		x.f.wrote(d.ID)
+	}
+	return x.Index.Upsert(ctx, docs...)
+}
+
+func (x *fencedIndex) Delete(ctx context.Context, ids ...string) error {
+	for _, id := range ids {
+		x.f.wrote(id)
+	}
+	return x.Index.Delete(ctx, ids...)
+}
+
+func (x *fencedIndex) Reset(ctx context.Context) error {
+	x.f.unconfirmedAll = true
+	return x.Index.Reset(ctx)
+}
+
+// wrote records a write of the document id (an API's, see DocumentID).
+func (f *Feed) wrote(id string) {
+	apiID, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return
+	}
+	if f.unconfirmed == nil {
+		f.unconfirmed = map[int64]struct{}{}
+	}
+	f.unconfirmed[apiID] = struct{}{}
+}
+
+// confirm settles the unconfirmed writes to a shared index, if any, by
+// renewing the lease: it succeeds only while this run holds it.
+func (f *Feed) confirm(ctx context.Context) error {
+	if len(f.unconfirmed) == 0 && !f.unconfirmedAll {
+		return nil
+	}
+	return f.settle(ctx, f.store.RenewIndexFeed(ctx, f.shared, f.owner, sharedLease))
+}
+
+// settle takes the outcome of a statement that succeeds only while this run
+// holds the lease of the shared index, run after its writes: nil confirms
+// them (no other run wrote to the index since this one took the lease,
+// which never comes back to a run by itself); store.ErrNotFound says that
+// the lease was lost, maybe before a write reached the index: its APIs are
+// appended to the index log again, and the holder rewrites them from the
+// database after it. Every write had returned (its task enqueued, or given
+// up on), so the holder's is enqueued after it. Any other failure leaves
+// them unconfirmed, for the next round. settle returns err, or the failure
+// to append.
+func (f *Feed) settle(ctx context.Context, err error) error {
+	if len(f.unconfirmed) == 0 && !f.unconfirmedAll {
+		return err
+	}
+	switch {
+	case err == nil:
+		f.unconfirmed, f.unconfirmedAll = nil, false
+		return nil
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	f.log.Warn("this instance lost the lease of the shared search index while it wrote to it: its writes may have reached the index after newer ones, and are applied again by the instance that feeds it",
+		"apis", len(f.unconfirmed), "reset", f.unconfirmedAll)
+	if f.unconfirmedAll {
+		for after := int64(0); ; {
+			ids, aerr := f.store.APIIDs(ctx, after, BatchSize)
+			if aerr != nil {
+				return errors.Join(err, fmt.Errorf("append the APIs written to the index log again: %w", aerr))
+			}
+			if len(ids) == 0 {
+				break
+			}
+			after = ids[len(ids)-1]
+			if _, aerr := f.store.AppendIndexLog(ctx, ids...); aerr != nil {
+				return errors.Join(err, fmt.Errorf("append the APIs written to the index log again: %w", aerr))
+			}
+		}
+	} else {
+		ids := make([]int64, 0, len(f.unconfirmed))
+		for id := range f.unconfirmed {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		if _, aerr := f.store.AppendIndexLog(ctx, ids...); aerr != nil {
+			return errors.Join(err, fmt.Errorf("append the APIs written to the index log again: %w", aerr))
+		}
+	}
+	f.unconfirmed, f.unconfirmedAll = nil, false
+	return err
 }
