@@ -158,15 +158,19 @@ func connectionLost(err error) bool {
 // unavailableConnector marks the errors of connections that could not be
 // opened because the database is not there (see ErrUnavailable). Only the
 // connector knows a network error is the database's: one of the search
-// engine's is not.
+// engine's is not. The connections it opens are pgConns, which mark the
+// errors of the statements run on them the same way.
 type unavailableConnector struct{ *pgdriver.Connector }
 
 func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.Connector.Connect(ctx)
-	if err != nil && connectUnavailable(err) {
-		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	if err != nil {
+		if connectUnavailable(err) {
+			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return nil, err
 	}
-	return cn, err
+	return &pgConn{cn: cn.(*pgdriver.Conn)}, nil
 }
 
 // connectUnavailable reports whether a failure to open a connection says
