@@ -77,8 +77,14 @@ func (h *Handler) requestDeadline(r Route) time.Duration {
 // database/sql rolled back when the context ended (sql.ErrTxDone). Such a
 // request is answered as the database being busy (503), not as a fault of
 // the portal's. An error of another kind is not, deadline or not.
+//
+// The driver's read deadline is the context's deadline itself, and the
+// socket's timer may fire before the context's: the statement's i/o
+// timeout then comes back while the context is not yet done. A request
+// whose own deadline (withDeadline) has passed is past it all the same.
 func timedOut(c *fiber.Ctx, err error) bool {
-	if !errors.Is(context.Cause(c.UserContext()), errRequestTimeout) {
+	ctx := c.UserContext()
+	if !errors.Is(context.Cause(ctx), errRequestTimeout) && !pastOwnDeadline(c, ctx) {
 		return false
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
@@ -87,6 +93,16 @@ func timedOut(c *fiber.Ctx, err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// pastOwnDeadline reports whether ctx, the request's context, has a
+// deadline that withDeadline gave it and that has passed.
+func pastOwnDeadline(c *fiber.Ctx, ctx context.Context) bool {
+	if _, own := c.Locals(deadlineCancelKey).(context.CancelFunc); !own {
+		return false
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // dbTooLongMessage is the answer to a request that ran past its deadline
