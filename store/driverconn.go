@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -13,16 +14,31 @@ import (
 // pgConn is a connection of the store's PostgreSQL pools (unavailableConnector).
 // Every query goes through it, whatever way the code took there: the
 // store's methods, store.DB() and bun's queries on it, RunInTx, raw SQL,
-// the background workers and the CLI. So this is where the driver's errors
-// that say the database is down, a connection was lost while a statement
-// ran, or the server gave a statement up (lock or statement timeout) are
-// wrapped in ErrUnavailable or ErrBusy (driverErr), the sentinels the
-// handlers answer 503 for, and no caller can miss it. Before, only the
-// store's methods that called translate did it: a statement run through
-// DB() cut by a lost connection, or past statement_timeout, came out as
-// the driver's EOF or 57014, a 500 for a handler that did not look for it
-// and an unnamed failure for a worker.
-type pgConn struct{ cn *pgdriver.Conn }
+// the background workers and the CLI. So this is where two things are
+// done that no caller may miss:
+//
+//   - the driver's errors that say the database is down, a connection was
+//     lost while a statement ran, or the server gave a statement up (lock
+//     or statement timeout) are wrapped in ErrUnavailable or ErrBusy
+//     (driverErr), the sentinels the handlers answer 503 for. Before, only
+//     the store's methods that called translate did it: a statement run
+//     through DB() (or a method that returned the driver's error as it
+//     came) cut by a lost connection was a 500;
+//
+//   - a write run outside a transaction under a context with a deadline
+//     (a request's) is run in a transaction of its own (ownTx), committed
+//     only once its statement has answered. The driver sends PostgreSQL no
+//     cancel request when the context ends: it closes the connection, and
+//     the server, which does not look at the connection while a statement
+//     runs or waits on a lock, went on and committed the write behind the
+//     request's 503. In a transaction, the server finds the connection
+//     gone before a COMMIT comes, and rolls the write back.
+type pgConn struct {
+	cn *pgdriver.Conn
+	// inTx is set while a transaction begun through BeginTx is open: its
+	// statements are the transaction's, never given one of their own.
+	inTx bool
+}
 
 var (
 	_ driver.Conn               = (*pgConn)(nil)
@@ -83,20 +99,46 @@ func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 	if err != nil {
 		return nil, driverErr(err)
 	}
-	return pgTx{tx}, nil
+	c.inTx = true
+	return pgTx{c: c, tx: tx}, nil
 }
 
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	res, err := c.cn.ExecContext(ctx, query, args)
-	return res, driverErr(err)
+	if !c.needsOwnTx(ctx, query) {
+		res, err := c.cn.ExecContext(ctx, query, args)
+		return res, driverErr(err)
+	}
+	var res driver.Result
+	err := c.ownTx(ctx, func() (err error) {
+		res, err = c.cn.ExecContext(ctx, query, args)
+		return err
+	})
+	return res, err
 }
 
 func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	rows, err := c.cn.QueryContext(ctx, query, args)
-	if err != nil {
-		return nil, driverErr(err)
+	if !c.needsOwnTx(ctx, query) {
+		rows, err := c.cn.QueryContext(ctx, query, args)
+		if err != nil {
+			return nil, driverErr(err)
+		}
+		return pgRows{rows}, nil
 	}
-	return pgRows{rows}, nil
+	// A write's rows (RETURNING) are read whole before the commit: rows
+	// read after it could not roll it back.
+	var rows *readRows
+	err := c.ownTx(ctx, func() error {
+		r, err := c.cn.QueryContext(ctx, query, args)
+		if err != nil {
+			return err
+		}
+		rows, err = readAll(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 func (c *pgConn) Ping(ctx context.Context) error { return driverErr(c.cn.Ping(ctx)) }
@@ -105,11 +147,85 @@ func (c *pgConn) IsValid() bool { return c.cn.IsValid() }
 
 func (c *pgConn) ResetSession(ctx context.Context) error { return c.cn.ResetSession(ctx) }
 
-// pgTx is a transaction begun through pgConn.BeginTx.
-type pgTx struct{ tx driver.Tx }
+// needsOwnTx reports whether query, run on c now, is a write outside a
+// transaction under a context that may end while it runs (one with a
+// deadline: a request's). Without a deadline the driver waits for the
+// answer (up to its read timeout, above statement_timeout), and the answer
+// says what was done.
+func (c *pgConn) needsOwnTx(ctx context.Context, query string) bool {
+	if c.inTx {
+		return false
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		return false
+	}
+	return isWrite(query)
+}
 
-func (t pgTx) Commit() error   { return driverErr(t.tx.Commit()) }
-func (t pgTx) Rollback() error { return driverErr(t.tx.Rollback()) }
+// ownTx runs fn, a write's statement, in a transaction of its own: begun
+// under ctx, committed (or rolled back on fn's error) whatever ctx says
+// since, so that the answer is the commit's. When fn was cut (ctx's
+// deadline, a lost connection), the driver has closed the connection and
+// no COMMIT is sent: PostgreSQL rolls the transaction back when it finds
+// the connection gone, at the latest when the statement ends.
+func (c *pgConn) ownTx(ctx context.Context, fn func() error) error {
+	if _, err := c.cn.ExecContext(ctx, "BEGIN", nil); err != nil {
+		return driverErr(err)
+	}
+	whole := context.WithoutCancel(ctx)
+	if err := fn(); err != nil {
+		if c.cn.IsValid() {
+			if _, rerr := c.cn.ExecContext(whole, "ROLLBACK", nil); rerr != nil {
+				_ = c.cn.Close() // never handed out again in a transaction
+			}
+		}
+		return driverErr(err)
+	}
+	if _, err := c.cn.ExecContext(whole, "COMMIT", nil); err != nil {
+		return driverErr(err)
+	}
+	return nil
+}
+
+// isWrite reports whether query writes rows: INSERT, UPDATE, DELETE, MERGE,
+// or a WITH query holding one of them. Other statements are not given a
+// transaction (some cannot run in one: VACUUM, CREATE INDEX CONCURRENTLY).
+func isWrite(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	end := strings.IndexAny(q, " \t\r\n(")
+	if end < 0 {
+		end = len(q)
+	}
+	switch word := q[:end]; {
+	case strings.EqualFold(word, "INSERT"), strings.EqualFold(word, "UPDATE"),
+		strings.EqualFold(word, "DELETE"), strings.EqualFold(word, "MERGE"):
+		return true
+	case strings.EqualFold(word, "WITH"):
+		up := strings.ToUpper(q)
+		for _, w := range []string{"INSERT ", "UPDATE ", "DELETE ", "MERGE "} {
+			if strings.Contains(up, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pgTx is a transaction begun through pgConn.BeginTx.
+type pgTx struct {
+	c  *pgConn
+	tx driver.Tx
+}
+
+func (t pgTx) Commit() error {
+	t.c.inTx = false
+	return driverErr(t.tx.Commit())
+}
+
+func (t pgTx) Rollback() error {
+	t.c.inTx = false
+	return driverErr(t.tx.Rollback())
+}
 
 // pgStmt is a prepared statement of a pgConn: its errors go through
 // driverErr. (The store prepares none on PostgreSQL; bun writes the
@@ -168,3 +284,45 @@ func (r pgRows) Next(dest []driver.Value) error {
 }
 
 func (r pgRows) Close() error { return driverErr(r.Rows.Close()) }
+
+// readRows are a write's rows read whole (pgConn.QueryContext).
+type readRows struct {
+	cols []string
+	rows [][]driver.Value
+}
+
+// readAll reads r whole and closes it. The values are copied: the driver
+// may hand out bytes of its read buffer.
+func readAll(r driver.Rows) (*readRows, error) {
+	out := &readRows{cols: r.Columns()}
+	for {
+		dest := make([]driver.Value, len(out.cols))
+		err := r.Next(dest)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			_ = r.Close()
+			return nil, err
+		}
+		for i, v := range dest {
+			if b, ok := v.([]byte); ok {
+				dest[i] = append([]byte(nil), b...)
+			}
+		}
+		out.rows = append(out.rows, dest)
+	}
+	return out, r.Close()
+}
+
+func (r *readRows) Columns() []string { return r.cols }
+func (r *readRows) Close() error      { r.rows = nil; return nil }
+
+func (r *readRows) Next(dest []driver.Value) error {
+	if len(r.rows) == 0 {
+		return io.EOF
+	}
+	copy(dest, r.rows[0])
+	r.rows = r.rows[1:]
+	return nil
+}

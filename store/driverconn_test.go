@@ -120,3 +120,82 @@ func TestEveryQueryTranslatesTheDatabaseErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteCutByItsDeadlineIsNotApplied: on PostgreSQL a write outside a
+// transaction that its context's deadline (a request's) cut while it
+// waited on a lock is not applied once the lock is released. The driver
+// sends no cancel request: it closes the connection, and the server, which
+// does not look at it while the statement waits, went on and committed the
+// write behind the caller's error. An UPDATE (Exec) and an INSERT …
+// RETURNING (a query whose rows are read) are both checked, and the same
+// writes then succeed.
+func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
+	ctx := context.Background()
+	s, other := openPG(t, "")
+	team := storetest.Team(t, other, "payments", "Payments")
+
+	// The row is held by another transaction.
+	tx, err := other.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE teams SET description = description WHERE id = ?", team.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A team of the same slug is being inserted by it: an insert of that
+	// slug waits on it.
+	if err := other.CreateTeam(ctx, tx, &store.Team{Slug: "billing", Name: "Billing"}); err != nil {
+		t.Fatal(err)
+	}
+
+	dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	_, uerr := s.DB().NewUpdate().Table("teams").Set("description = 'cut'").Where("id = ?", team.ID).Exec(dctx)
+	dctx2, cancel2 := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel2()
+	ierr := s.CreateTeam(dctx2, s.DB(), &store.Team{Slug: "billing", Name: "Billing (cut)"})
+	t.Logf("update: %v; insert: %v", uerr, ierr)
+	if uerr == nil || ierr == nil {
+		t.Fatalf("writes past their deadline succeeded: update %v, insert %v", uerr, ierr)
+	}
+
+	// Released without the other transaction's insert: the cut insert
+	// would now go through, and the cut update too.
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	var desc string
+	if err := other.DB().NewRaw("SELECT description FROM teams WHERE id = ?", team.ID).Scan(ctx, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if desc == "cut" {
+		t.Errorf("the update cut by its deadline was applied once the row was released")
+	}
+	var n int
+	if err := other.DB().NewRaw("SELECT count(*) FROM teams WHERE slug = 'billing'").Scan(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("the insert cut by its deadline was applied once the slug was released: %d teams billing", n)
+	}
+
+	dctx3, cancel3 := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel3()
+	if _, err := s.DB().NewUpdate().Table("teams").Set("description = 'again'").Where("id = ?", team.ID).Exec(dctx3); err != nil {
+		t.Errorf("the update sent again: %v", err)
+	}
+	again := &store.Team{Slug: "billing", Name: "Billing"}
+	if err := s.CreateTeam(dctx3, s.DB(), again); err != nil || again.ID == 0 {
+		t.Errorf("the insert sent again: %v (id %d)", err, again.ID)
+	}
+	// A write's own error under a deadline: its transaction is rolled
+	// back and the connection serves the next statement.
+	s.DB().SetMaxOpenConns(1)
+	if err := s.CreateTeam(dctx3, s.DB(), &store.Team{Slug: "billing", Name: "Billing"}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("a duplicate insert under a deadline: %v, want store.ErrConflict", err)
+	}
+	if _, err := s.TeamBySlug(dctx3, "billing"); err != nil {
+		t.Errorf("a read after the duplicate insert, on the same connection: %v", err)
+	}
+}
