@@ -133,6 +133,12 @@ func storeWriters(t *testing.T) map[string]bool {
 	calls := map[string][]string{} // function → names it calls
 	writers := map[string]bool{"RunInTx": true, "Migrate": true}
 	for _, file := range goFiles(t, "../store") {
+		if filepath.Base(file) == "driverconn.go" {
+			// The driver's wrapper implements database/sql's interfaces:
+			// its methods' names (ExecContext, QueryContext, Exec …) are
+			// those every query calls, not the store's writers.
+			continue
+		}
 		for _, decl := range parse(t, fset, file).Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {
