@@ -17,14 +17,16 @@ import (
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
+	"github.com/uptrace/bun"
 )
 
 // dbDownMessage is what a user reads when the database does not answer.
 const dbDownMessage = "The database is unavailable"
 
-// checkDBDown checks an answer given while the database was unavailable:
-// 503 with a Retry-After of whole seconds and the message saying so.
-func checkDBDown(t *testing.T, what string, res *http.Response, body string) {
+// check503 checks an answer given while the database could not serve the
+// request: 503 with a Retry-After of whole seconds and body saying says
+// (dbDownMessage, dbBusyMessage or tooLongMessage).
+func check503(t *testing.T, what string, res *http.Response, body, says string) {
 	t.Helper()
 	if res.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("%s: status %d, want 503; body %.300q", what, res.StatusCode, body)
@@ -32,9 +34,91 @@ func checkDBDown(t *testing.T, what string, res *http.Response, body string) {
 	if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
 		t.Errorf("%s: Retry-After %q, want whole seconds", what, res.Header.Get("Retry-After"))
 	}
-	if !strings.Contains(body, dbDownMessage) {
-		t.Errorf("%s: body does not say %q: %.300q", what, dbDownMessage, body)
+	if !strings.Contains(body, says) {
+		t.Errorf("%s: body does not say %q: %.300q", what, says, body)
 	}
+}
+
+// outageUsers adds alice (an admin, the owner of payments) and bob (a member
+// of no team) to e, checks that the API serves alice before the test cuts
+// or holds the database, and returns alice's token.
+func outageUsers(t *testing.T, e *env) (aliceToken string) {
+	t.Helper()
+	alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
+	e.user("bob", policy.RoleMember, "", "")
+	tok := e.token(alice)
+	if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("before: GET /api/v1/teams/payments: %d", res.StatusCode)
+	}
+	return tok
+}
+
+// putBob asks, as tok, for bob to join payments: the write the lock and
+// outage tests make the database refuse.
+func putBob(e *env, tok string) (*http.Response, map[string]any) {
+	return e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+}
+
+// checkPutBobUndone checks, after putBob was refused with status, that the
+// write was not done behind the answer's back (read through s, once a write
+// the server still ran would have been done) and that the same request now
+// succeeds.
+func checkPutBobUndone(t *testing.T, e *env, s *store.Store, tok string, status int) {
+	t.Helper()
+	time.Sleep(300 * time.Millisecond) // a write left waiting on the server would run now
+	members, err := s.TeamMembers(context.Background(), e.team("payments").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if m.User.Username == "bob" {
+			t.Errorf("after the %d, bob is a member: the refused write was done, in whole or in part", status)
+		}
+	}
+	if res, _ := putBob(e, tok); res.StatusCode != http.StatusCreated {
+		t.Errorf("the same request once the database is free: %d, want 201", res.StatusCode)
+	}
+}
+
+// holdPolicyVersion holds the row of the policy version, which a change of
+// team membership updates after inserting the membership: its second write.
+const holdPolicyVersion = "UPDATE policy_state SET version = version WHERE id = 1"
+
+// holdOn begins a transaction on s and runs stmt in it, to hold the lock or
+// row stmt takes until the test rolls it back.
+func holdOn(t *testing.T, s *store.Store, stmt string) bun.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// openPostgreSQLPair opens two stores on one new, migrated PostgreSQL
+// database: other, migrating it and holding what the test holds, and s,
+// for the portal, its DSN with params (such as "&read_timeout=2s") added.
+func openPostgreSQLPair(t *testing.T, params string) (s, other *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
+	other, err := store.Open(ctx, dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if _, err := other.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = store.Open(ctx, dsn+params, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, other
 }
 
 // TestDatabaseDownAnswers503: with PostgreSQL stopped (connections refused,
@@ -50,13 +134,9 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			s, cut := storetest.OpenCuttable(t)
 			e := newEnvOn(t, s)
-			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-			tok := e.token(alice)
+			tok := outageUsers(t, e)
 			br := e.browser()
 			br.login("alice")
-			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
-				t.Fatalf("before the outage: GET /api/v1/teams/payments: %d", res.StatusCode)
-			}
 			if res := br.get("/reviews"); res.StatusCode != http.StatusOK {
 				t.Fatalf("before the outage: GET /reviews: %d", res.StatusCode)
 			}
@@ -64,13 +144,13 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 			cut()
 			res, body := e.api("GET", "/api/v1/teams/payments", tok, nil)
 			detail, _ := body["detail"].(string)
-			checkDBDown(t, "GET /api/v1/teams/payments", res, detail)
+			check503(t, "GET /api/v1/teams/payments", res, detail, dbDownMessage)
 			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
 				t.Errorf("API: Content-Type %q, want application/problem+json", ct)
 			}
 			for _, path := range []string{"/reviews", "/profile", "/teams/payments"} {
 				res := br.get(path)
-				checkDBDown(t, "GET "+path, res, readAll(t, res))
+				check503(t, "GET "+path, res, readAll(t, res), dbDownMessage)
 			}
 			if res := br.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("GET /readyz: %d, want 503", res.StatusCode)
@@ -141,8 +221,7 @@ func TestConnectionLimitAnswers503(t *testing.T) {
 				}
 			})
 			e := newEnvOn(t, s)
-			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-			tok := e.token(alice)
+			tok := outageUsers(t, e)
 			br := e.browser()
 			br.login("alice")
 
@@ -184,7 +263,7 @@ func TestConnectionLimitAnswers503(t *testing.T) {
 								t.Errorf("an answer took %s", took)
 							}
 							if res.StatusCode == http.StatusServiceUnavailable {
-								checkDBDown(t, "under the connection limit", res, body)
+								check503(t, "under the connection limit", res, body, dbDownMessage)
 							}
 							mu.Lock()
 							statuses[res.StatusCode]++
@@ -232,79 +311,38 @@ const dbBusyMessage = "The database is busy"
 func TestLockWaitAnswers503(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := context.Background()
 			var s, other *store.Store
 			var bound time.Duration
 			switch d {
 			case store.PostgreSQL:
-				dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
-				var err error
-				if other, err = store.Open(ctx, dsn, ""); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { other.Close() })
-				if _, err := other.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				if s, err = store.Open(ctx, dsn+"&read_timeout=2s", ""); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
+				s, other = openPostgreSQLPair(t, "&read_timeout=2s")
 				bound = 2 * time.Second
 			case store.SQLite:
 				s, other = storetest.OpenTwo(t, store.SQLite)
 				bound = 15 * time.Second // the busy timeout is 10 s
 			}
 			e := newEnvOn(t, s)
-			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-			e.user("bob", policy.RoleMember, "", "")
-			tok := e.token(alice)
-			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
-				t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
-			}
+			tok := outageUsers(t, e)
 
 			// Another transaction holds the lock the write needs.
-			tx, err := other.DB().BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			hold := "UPDATE teams SET name = name"
 			if d == store.PostgreSQL {
 				hold = "LOCK TABLE teams, team_members IN ACCESS EXCLUSIVE MODE"
 			}
-			if _, err := tx.ExecContext(ctx, hold); err != nil {
-				t.Fatal(err)
-			}
+			tx := holdOn(t, other, hold)
 			start := time.Now()
-			res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+			res, body := putBob(e, tok)
 			took := time.Since(start)
 			if err := tx.Rollback(); err != nil {
 				t.Fatal(err)
 			}
 			detail, _ := body["detail"].(string)
 			t.Logf("answered %d after %s: %q", res.StatusCode, took.Round(time.Millisecond), detail)
-			if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(detail, dbBusyMessage) {
-				t.Errorf("a write waiting on a lock: %d %q, want 503 saying %q", res.StatusCode, detail, dbBusyMessage)
-			}
-			if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
-				t.Errorf("Retry-After %q, want whole seconds", res.Header.Get("Retry-After"))
-			}
+			check503(t, "a write waiting on a lock", res, detail, dbBusyMessage)
 			if took > bound {
 				t.Errorf("answered after %s, want within %s", took, bound)
 			}
-			time.Sleep(300 * time.Millisecond) // a write left waiting on the server would run now
-			members, err := s.TeamMembers(ctx, e.team("payments").ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range members {
-				if m.User.Username == "bob" {
-					t.Errorf("after the %d, bob is a member: the refused write was done", res.StatusCode)
-				}
-			}
-			if res, _ := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"}); res.StatusCode != http.StatusCreated {
-				t.Errorf("the same request once the lock is released: %d, want 201", res.StatusCode)
-			}
+			checkPutBobUndone(t, e, s, tok, res.StatusCode)
 		})
 	}
 }
@@ -318,28 +356,16 @@ func TestDatabaseDiesMidQueryAnswers503(t *testing.T) {
 	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
 		t.Skipf("set %s: SQLite is a file: there is no server to die", storetest.EnvDatabaseURL)
 	}
-	ctx := context.Background()
 	s, cut := storetest.OpenCuttable(t)
 	e := newEnvOn(t, s)
-	alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-	e.user("bob", policy.RoleMember, "", "")
-	tok := e.token(alice)
-	if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
-	}
+	tok := outageUsers(t, e)
 	// The request's second write waits on a row held here, and the
 	// database goes away while it waits.
-	tx, err := s.DB().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := holdOn(t, s, holdPolicyVersion)
 	defer tx.Rollback() //nolint:errcheck // the connection is gone
-	if _, err := tx.ExecContext(ctx, "UPDATE policy_state SET version = version WHERE id = 1"); err != nil {
-		t.Fatal(err)
-	}
 	time.AfterFunc(500*time.Millisecond, cut)
-	res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+	res, body := putBob(e, tok)
 	detail, _ := body["detail"].(string)
 	t.Logf("answered %d: %q", res.StatusCode, detail)
-	checkDBDown(t, "PUT /api/v1/teams/payments/members/bob", res, detail)
+	check503(t, "PUT /api/v1/teams/payments/members/bob", res, detail, dbDownMessage)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,22 +28,6 @@ func newEnvWith(t testing.TB, s *store.Store, options func(*handlers.Options)) *
 // tooLongMessage is what a user reads when the request ran past its
 // deadline waiting on the database.
 const tooLongMessage = "The portal is busy: the request took too long"
-
-// checkTooLong checks an answer given while the database kept the request
-// waiting past its deadline: 503 with a Retry-After of whole seconds and a
-// message saying it took too long.
-func checkTooLong(t *testing.T, what string, res *http.Response, body string) {
-	t.Helper()
-	if res.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("%s: status %d, want 503; body %.300q", what, res.StatusCode, body)
-	}
-	if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
-		t.Errorf("%s: Retry-After %q, want whole seconds", what, res.Header.Get("Retry-After"))
-	}
-	if !strings.Contains(body, tooLongMessage) {
-		t.Errorf("%s: body does not say %q: %.300q", what, tooLongMessage, body)
-	}
-}
 
 // answerWithin sends req to e's app and returns its answer and body, or
 // fails the test when no answer came within bound; unblock is then called
@@ -94,13 +77,9 @@ func TestPoolWaitAnswers503(t *testing.T) {
 			s := storetest.Open(t, d)
 			const timeout = time.Second
 			e := newEnvWith(t, s, func(o *handlers.Options) { o.RequestTimeout = timeout })
-			alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-			tok := e.token(alice)
+			tok := outageUsers(t, e)
 			br := e.browser()
 			br.login("alice")
-			if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
-				t.Fatalf("before: GET /api/v1/teams/payments: %d", res.StatusCode)
-			}
 
 			// A pool of one connection, taken.
 			s.DB().SetMaxOpenConns(1)
@@ -120,7 +99,7 @@ func TestPoolWaitAnswers503(t *testing.T) {
 			req.Header.Set("Authorization", "Bearer "+tok)
 			res, body, took := answerWithin(t, e, req, 10*timeout, release)
 			t.Logf("API: %d after %s: %.200s", res.StatusCode, took.Round(time.Millisecond), body)
-			checkTooLong(t, "GET /api/v1/teams/payments", res, body)
+			check503(t, "GET /api/v1/teams/payments", res, body, tooLongMessage)
 			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
 				t.Errorf("API: Content-Type %q, want application/problem+json", ct)
 			}
@@ -129,7 +108,7 @@ func TestPoolWaitAnswers503(t *testing.T) {
 			req.Header.Set("Cookie", strings.TrimSuffix(strings.TrimPrefix(br.cookieHeader(), "Cookie: "), "\r\n")) // cookieHeader is a whole header line
 			res, body, took = answerWithin(t, e, req, 10*timeout, release)
 			t.Logf("page: %d after %s location %q", res.StatusCode, took.Round(time.Millisecond), res.Header.Get("Location"))
-			checkTooLong(t, "GET /teams/payments", res, body)
+			check503(t, "GET /teams/payments", res, body, tooLongMessage)
 			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 				t.Errorf("page: Content-Type %q, want text/html", ct)
 			}
@@ -185,38 +164,13 @@ func TestSlowStatementAnswers503(t *testing.T) {
 	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
 		t.Skipf("set %s: statement_timeout is PostgreSQL's", storetest.EnvDatabaseURL)
 	}
-	ctx := context.Background()
-	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
-	other, err := store.Open(ctx, dsn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	if _, err := other.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, dsn+"&read_timeout=2s&lock_timeout=20s", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, other := openPostgreSQLPair(t, "&read_timeout=2s&lock_timeout=20s")
 	e := newEnvOn(t, s)
-	alice := e.user("alice", policy.RoleAdmin, "payments", policy.RoleOwner)
-	e.user("bob", policy.RoleMember, "", "")
-	tok := e.token(alice)
-	if res, _ := e.api("GET", "/api/v1/teams/payments", tok, nil); res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /api/v1/teams/payments: %d", res.StatusCode)
-	}
+	tok := outageUsers(t, e)
 
-	tx, err := other.DB().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE policy_state SET version = version WHERE id = 1"); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdOn(t, other, holdPolicyVersion)
 	start := time.Now()
-	res, body := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"})
+	res, body := putBob(e, tok)
 	took := time.Since(start)
 	time.Sleep(300 * time.Millisecond) // a statement the server still ran would wait on the row
 	if err := tx.Rollback(); err != nil {
@@ -224,26 +178,9 @@ func TestSlowStatementAnswers503(t *testing.T) {
 	}
 	detail, _ := body["detail"].(string)
 	t.Logf("answered %d after %s: %q", res.StatusCode, took.Round(time.Millisecond), detail)
-	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(detail, tooLongMessage) {
-		t.Errorf("a write whose statement outlived statement_timeout: %d %q, want 503 saying %q", res.StatusCode, detail, tooLongMessage)
-	}
-	if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 {
-		t.Errorf("Retry-After %q, want whole seconds", res.Header.Get("Retry-After"))
-	}
+	check503(t, "a write whose statement outlived statement_timeout", res, detail, tooLongMessage)
 	if took > 2*time.Second {
 		t.Errorf("answered after %s, want within the read timeout (2 s)", took)
 	}
-	time.Sleep(300 * time.Millisecond)
-	members, err := other.TeamMembers(ctx, e.team("payments").ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range members {
-		if m.User.Username == "bob" {
-			t.Errorf("after the %d, bob is a member: the cancelled transaction was committed in part", res.StatusCode)
-		}
-	}
-	if res, _ := e.api("PUT", "/api/v1/teams/payments/members/bob", tok, map[string]any{"role": "developer"}); res.StatusCode != http.StatusCreated {
-		t.Errorf("the same request once the row is released: %d, want 201", res.StatusCode)
-	}
+	checkPutBobUndone(t, e, other, tok, res.StatusCode)
 }
