@@ -45,14 +45,7 @@ func TestConcurrentApprovalsInOneMajor(t *testing.T) {
 			f.publish(t, a, "1.0.0", spectest.PetsV1)
 			var reqs []*store.PublicationRequest
 			for _, d := range []struct{ version, spec string }{{"1.1.0", petsWithOwners}, {"1.2.0", spectest.PetsV1}} {
-				v, err := f.svc.CreateVersion(ctx, f.dev, a, d.version, []byte(d.spec))
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, r := f.submit(t, f.dev, a, d.version, d.spec)
 				reqs = append(reqs, r)
 			}
 			errs := make([]error, 2)

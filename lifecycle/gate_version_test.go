@@ -51,14 +51,7 @@ func TestReviewStoredUnderAnOlderGate(t *testing.T) {
 		f := newFixture(t, s)
 		a := f.api(t)
 		f.publish(t, a, "1.0.0", hookedV1)
-		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(hookedV11))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, r := f.submit(t, f.dev, a, "1.1.0", hookedV11)
 
 		// The report as the older gate stored it.
 		stored, err := s.ReviewReportOf(ctx, r.ID)

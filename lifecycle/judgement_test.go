@@ -9,7 +9,6 @@ import (
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
@@ -19,17 +18,9 @@ import (
 // submitBreaking publishes 1.0.0 and submits 1.1.0, which removes a path.
 func submitBreaking(t *testing.T, f *fixture) (*store.API, *store.PublicationRequest) {
 	t.Helper()
-	ctx := context.Background()
 	a := f.api(t)
 	f.publish(t, a, "1.0.0", spectest.PetsV1)
-	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(spectest.PetsBreaking))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := f.submit(t, f.dev, a, "1.1.0", spectest.PetsBreaking)
 	return a, r
 }
 
@@ -139,11 +130,7 @@ func TestValidationBlockMode(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	f := newFixture(t, s)
-	p, err := policy.New(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.svc = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, SpecValidation: lifecycle.ValidationBlock})
+	f.svc = f.serviceWith(t, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, SpecValidation: lifecycle.ValidationBlock})
 	a := f.api(t)
 	invalid := strings.Replace(spectest.PetsV1, "      summary: List pets\n", "      summary: List pets\n      parameters: [{name: q, in: body, schema: {type: string}}]\n", 1)
 	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(invalid))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -20,21 +19,10 @@ func TestTransitionTimesAreOneInstant(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
 		now := time.Now().UTC().Truncate(time.Second).Add(-time.Hour)
-		f.svc = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, Now: func() time.Time { return now }})
+		f.svc = f.serviceWith(t, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, Now: func() time.Time { return now }})
 		a := f.api(t)
-		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(spectest.PetsV1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, r := f.submit(t, f.dev, a, "1.0.0", spectest.PetsV1)
 		now = now.Add(time.Minute)
 		if err := f.svc.Approve(ctx, f.approver, r, "ok", false); err != nil {
 			t.Fatal(err)
@@ -52,7 +40,7 @@ func TestTransitionTimesAreOneInstant(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Approve publishes the version as it reads it, not the copy v.
-		v = read()
+		v := read()
 		for _, got := range []*store.APIVersion{v} {
 			if got.PublishedAt == nil || !got.PublishedAt.Equal(now) || !got.UpdatedAt.Equal(now) || decided.DecidedAt == nil || !decided.DecidedAt.Equal(now) {
 				t.Errorf("approved at %v: published_at %v, updated_at %v, the request's decided_at %v; want one instant", now, got.PublishedAt, got.UpdatedAt, decided.DecidedAt)

@@ -52,14 +52,7 @@ func TestWhoSeesAndDecidesRequests(t *testing.T) {
 		}
 		submit := func(who *store.User, a *store.API, version string) *store.PublicationRequest {
 			t.Helper()
-			v, err := f.svc.CreateVersion(ctx, who, a, version, []byte(spectest.PetsV1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := f.svc.Submit(ctx, who, a, v, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, r := f.submit(t, who, a, version, spectest.PetsV1)
 			full, err := s.Request(ctx, r.ID)
 			if err != nil {
 				t.Fatal(err)

@@ -27,7 +27,6 @@ type fixture struct {
 
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	f := &fixture{s: s}
 	f.team = storetest.Team(t, s, "pets", "Pets")
 	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
@@ -36,12 +35,35 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	f.approver = storetest.User(t, s, "appr", policy.RoleApprover, nil, "")
 	f.approver2 = storetest.User(t, s, "appr2", policy.RoleApprover, nil, "")
 	f.outsider = storetest.User(t, s, "outsider", policy.RoleMember, nil, "")
-	p, err := policy.New(ctx, s)
+	f.svc = f.serviceWith(t, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour})
+	return f
+}
+
+// serviceWith returns a lifecycle service on f's store with opts: another
+// instance, or one with a clock or a rule of its own.
+func (f *fixture) serviceWith(t *testing.T, opts lifecycle.Options) *lifecycle.Service {
+	t.Helper()
+	p, err := policy.New(context.Background(), f.s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.svc = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour})
-	return f
+	return lifecycle.New(f.s, p, opts)
+}
+
+// submit creates version of a from specText as who and submits it for
+// review as who.
+func (f *fixture) submit(t *testing.T, who *store.User, a *store.API, version, specText string) (*store.APIVersion, *store.PublicationRequest) {
+	t.Helper()
+	ctx := context.Background()
+	v, err := f.svc.CreateVersion(ctx, who, a, version, []byte(specText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Submit(ctx, who, a, v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, r
 }
 
 func (f *fixture) api(t *testing.T) *store.API {
@@ -56,14 +78,7 @@ func (f *fixture) api(t *testing.T) *store.API {
 func (f *fixture) publish(t *testing.T, a *store.API, version, specText string) *store.APIVersion {
 	t.Helper()
 	ctx := context.Background()
-	v, err := f.svc.CreateVersion(ctx, f.dev, a, version, []byte(specText))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := f.submit(t, f.dev, a, version, specText)
 	if err := f.svc.Approve(ctx, f.approver, r, "ok", false); err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +155,7 @@ func TestFourEyes(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
 	a := f.api(t)
-	v, err := f.svc.CreateVersion(ctx, f.admin, a, "1.0.0", []byte(spectest.PetsV1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := f.svc.Submit(ctx, f.admin, a, v, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := f.submit(t, f.admin, a, "1.0.0", spectest.PetsV1)
 	var de *apperr.DeniedError
 	if err := f.svc.Approve(ctx, f.admin, r, "", false); !errors.As(err, &de) {
 		t.Fatalf("self-approval: %v, want DeniedError", err)
@@ -173,17 +181,8 @@ func TestFourEyes(t *testing.T) {
 func TestBreakingChangeNeedsMajor(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.New(t))
-	a := f.api(t)
-	f.publish(t, a, "1.0.0", spectest.PetsV1)
-	v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.1.0", []byte(spectest.PetsBreaking))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = f.svc.Approve(ctx, f.approver, r, "", false)
+	a, r := submitBreaking(t, f)
+	err := f.svc.Approve(ctx, f.approver, r, "", false)
 	var te *lifecycle.TransitionError
 	if !errors.As(err, &te) || len(te.Blocking) == 0 || !strings.Contains(te.Reason, "2.0.0") {
 		t.Fatalf("breaking approval: %v, want a refusal naming 2.0.0", err)
@@ -212,14 +211,7 @@ func TestConcurrentApprovalsOneWinner(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		a := f.api(t)
-		v, err := f.svc.CreateVersion(ctx, f.dev, a, "1.0.0", []byte(spectest.PetsV1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := f.svc.Submit(ctx, f.dev, a, v, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, r := f.submit(t, f.dev, a, "1.0.0", spectest.PetsV1)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, u := range []*store.User{f.approver, f.approver2} {
@@ -309,11 +301,7 @@ func TestRetireDueByTheStoreClock(t *testing.T) {
 		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
 			t.Fatal(err)
 		}
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fast := lifecycle.New(s, p, lifecycle.Options{Now: func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }})
+		fast := f.serviceWith(t, lifecycle.Options{Now: func() time.Time { return time.Now().Add(9 * 24 * time.Hour) }})
 		n, err := fast.RetireDue(ctx)
 		if err != nil || n != 0 {
 			t.Errorf("RetireDue on an instance 9 days fast = %d, %v; want 0 a week before the sunset", n, err)
@@ -352,11 +340,7 @@ func TestSchedulersOfEveryInstanceRetireOnce(t *testing.T) {
 		retired := make([]int, 3)
 		errs := make([]error, 3)
 		for i := range 3 {
-			p, err := policy.New(ctx, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			instance := lifecycle.New(s, p, lifecycle.Options{})
+			instance := f.serviceWith(t, lifecycle.Options{})
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -467,17 +451,13 @@ func TestEarliestSunsetIsTheRuleOfDeprecate(t *testing.T) {
 			time.Date(2026, 12, 3, 8, 30, 0, 0, tokyo), // 23:30 UTC the day before
 			time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
 		} {
-			p, err := policy.New(ctx, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc := lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: func() time.Time { return now }})
+			svc := f.serviceWith(t, lifecycle.Options{MinSunsetNotice: 30 * 24 * time.Hour, Now: func() time.Time { return now }})
 			earliest := svc.EarliestSunset()
 			if earliest.Location() != time.UTC || earliest.Hour() != 0 || earliest.Minute() != 0 {
 				t.Errorf("now %s: earliest %s is not a midnight UTC", now, earliest)
 			}
 			dayBefore := earliest.AddDate(0, 0, -1)
-			err = svc.Deprecate(ctx, f.maintainer, a, v, dayBefore, "")
+			err := svc.Deprecate(ctx, f.maintainer, a, v, dayBefore, "")
 			if err == nil {
 				t.Fatalf("now %s: a sunset on %s, the day before the earliest, was accepted", now, dayBefore.Format("2006-01-02"))
 			}
