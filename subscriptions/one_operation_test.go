@@ -2,12 +2,9 @@ package subscriptions_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/portico-dev/portico/lifecycle"
-	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -22,55 +19,7 @@ func TestOneOperationWritesOneTime(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		p, err := policy.New(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		life := lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, Now: f.clock.Now})
-		svc := subscriptions.New(s, p, life, subscriptions.Options{Now: f.clock.Now})
-		var times []string
-		want := func(what string, at time.Time, got ...time.Time) {
-			t.Helper()
-			times = times[:0]
-			ok := true
-			for _, g := range got {
-				times = append(times, g.UTC().Format(time.RFC3339Nano))
-				ok = ok && g.Equal(at)
-			}
-			if !ok {
-				t.Errorf("%s at %s: got %s; want one instant", what, at.Format(time.RFC3339Nano), strings.Join(times, ", "))
-			}
-		}
-		audit := func(action string) time.Time {
-			t.Helper()
-			es, err := s.ListAudit(ctx, store.AuditFilter{Action: action, Limit: 1})
-			if err != nil || len(es) == 0 {
-				t.Fatalf("audit %s: %v, %d events", action, err, len(es))
-			}
-			return es[0].CreatedAt
-		}
-		note := func(u *store.User, kind string) time.Time {
-			t.Helper()
-			ns, err := s.Notifications(ctx, u.ID, 20)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, n := range ns {
-				if n.Kind == kind {
-					return n.CreatedAt
-				}
-			}
-			t.Fatalf("%s has no %s notification", u.Username, kind)
-			return time.Time{}
-		}
-		apiUpdated := func() time.Time {
-			t.Helper()
-			a, err := s.APIByID(ctx, f.api.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return a.UpdatedAt
-		}
+		life, svc := f.servicesAt(t, f.clock.Now)
 		version := func(v string) *store.APIVersion {
 			t.Helper()
 			got, err := s.Version(ctx, f.api.ID, v)
@@ -100,8 +49,8 @@ func TestOneOperationWritesOneTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want("published (published_at, updated_at, decided_at, the API's updated_at, audit, notification)", at,
-			*v.PublishedAt, v.UpdatedAt, *decided.DecidedAt, apiUpdated(), audit("version.approve"), note(f.maint, "review.approved"))
+		checkOneInstant(t, "published (published_at, updated_at, decided_at, the API's updated_at, audit, notification)", at,
+			*v.PublishedAt, v.UpdatedAt, *decided.DecidedAt, f.apiRow(t, f.api.ID).UpdatedAt, f.auditAt(t, "version.approve"), f.notifiedAt(t, f.maint, "review.approved"))
 
 		// A subscription decision: approving a manual plan's request.
 		sub := f.subscribe(t, "gold")
@@ -111,8 +60,8 @@ func TestOneOperationWritesOneTime(t *testing.T) {
 		}
 		at = f.clock.Now()
 		sub = reread(t, s, sub.ID)
-		want("subscription approved (decided_at, updated_at, audit, notification)", at,
-			*sub.DecidedAt, sub.UpdatedAt, audit("subscription.approve"), note(f.dev, "subscription.approve"))
+		checkOneInstant(t, "subscription approved (decided_at, updated_at, audit, notification)", at,
+			*sub.DecidedAt, sub.UpdatedAt, f.auditAt(t, "subscription.approve"), f.notifiedAt(t, f.dev, "subscription.approve"))
 
 		// A key rotation with no grace: the old key revoked when the new
 		// one is created.
@@ -134,8 +83,8 @@ func TestOneOperationWritesOneTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want("key rotated (old key's revoked_at, new key's created_at, subscription's updated_at, audit)", at,
-			*old.RevokedAt, fresh.CreatedAt, reread(t, s, sub.ID).UpdatedAt, audit("key.rotate"))
+		checkOneInstant(t, "key rotated (old key's revoked_at, new key's created_at, subscription's updated_at, audit)", at,
+			*old.RevokedAt, fresh.CreatedAt, reread(t, s, sub.ID).UpdatedAt, f.auditAt(t, "key.rotate"))
 
 		// A deprecation of the major's last published versions: its
 		// subscribers are told.
@@ -149,7 +98,7 @@ func TestOneOperationWritesOneTime(t *testing.T) {
 		}
 		at = f.clock.Now()
 		v = version("1.0.1")
-		want("deprecated (deprecated_at, updated_at, the API's updated_at, audit, notification)", at,
-			*v.DeprecatedAt, v.UpdatedAt, apiUpdated(), audit("version.deprecate"), note(f.dev, "subscription.deprecated"))
+		checkOneInstant(t, "deprecated (deprecated_at, updated_at, the API's updated_at, audit, notification)", at,
+			*v.DeprecatedAt, v.UpdatedAt, f.apiRow(t, f.api.ID).UpdatedAt, f.auditAt(t, "version.deprecate"), f.notifiedAt(t, f.dev, "subscription.deprecated"))
 	})
 }

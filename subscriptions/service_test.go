@@ -51,6 +51,70 @@ type fixture struct {
 	app                     *store.App
 }
 
+// servicesAt returns a lifecycle and a subscriptions service on f's store,
+// both reading the clock now: the one-instant tests give them a test clock
+// of their own.
+func (f *fixture) servicesAt(t *testing.T, now func() time.Time) (*lifecycle.Service, *subscriptions.Service) {
+	t.Helper()
+	p, err := policy.New(context.Background(), f.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	life := lifecycle.New(f.s, p, lifecycle.Options{MinSunsetNotice: 7 * 24 * time.Hour, Now: now})
+	return life, subscriptions.New(f.s, p, life, subscriptions.Options{Now: now})
+}
+
+// auditAt returns when the newest audit event of action was written.
+func (f *fixture) auditAt(t *testing.T, action string) time.Time {
+	t.Helper()
+	es, err := f.s.ListAudit(context.Background(), store.AuditFilter{Action: action, Limit: 1})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("audit %s: %v, %d events", action, err, len(es))
+	}
+	return es[0].CreatedAt
+}
+
+// notifiedAt returns when u's newest notification of kind was written.
+func (f *fixture) notifiedAt(t *testing.T, u *store.User, kind string) time.Time {
+	t.Helper()
+	ns, err := f.s.Notifications(context.Background(), u.ID, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.Kind == kind {
+			return n.CreatedAt
+		}
+	}
+	t.Fatalf("%s has no %s notification", u.Username, kind)
+	return time.Time{}
+}
+
+// apiRow reads the API id from the store.
+func (f *fixture) apiRow(t *testing.T, id int64) *store.API {
+	t.Helper()
+	a, err := f.s.APIByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// checkOneInstant fails the test unless every time in got is at: what one
+// operation wrote, read back, against the operation's instant.
+func checkOneInstant(t *testing.T, what string, at time.Time, got ...time.Time) {
+	t.Helper()
+	times := make([]string, len(got))
+	ok := true
+	for i, g := range got {
+		times[i] = g.UTC().Format(time.RFC3339Nano)
+		ok = ok && g.Equal(at)
+	}
+	if !ok {
+		t.Errorf("%s at %s: got %s; want one instant", what, at.UTC().Format(time.RFC3339Nano), strings.Join(times, ", "))
+	}
+}
+
 // newFixture: team pets provides the public API "pets" (1.0.0 published)
 // with an auto and a manual plan; team shop consumes it with the app
 // "shop-web"; outsider owns team other.
