@@ -21,10 +21,7 @@ func TestNodeStateIgnoresInstanceClocks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		n, _ := f.registerNode(t, "edge-1")
 		f.drain(t)
 		head, _ := f.src.Current(ctx)
 		for _, skew := range []time.Duration{-90 * time.Second, 90 * time.Second} {

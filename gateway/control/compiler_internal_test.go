@@ -11,6 +11,24 @@ import (
 	"github.com/portico-dev/portico/store/storetest"
 )
 
+// olderAndNewer seeds s with two APIs and returns two sources on it, as
+// two portal versions side by side during a rolling upgrade: older with
+// this build's Compiler and newer with the next one, after older has
+// published the first version, which it returns.
+func olderAndNewer(t *testing.T, s *store.Store) (older, newer *Source, first gateway.Head) {
+	t.Helper()
+	seedSmall(t, s, 2, 1)
+	older = NewSource(s, nil)
+	older.compiler = Compiler
+	newer = NewSource(s, nil)
+	newer.compiler = Compiler + 1
+	first, err := older.Publish(context.Background(), "")
+	if err != nil || first.Version != 1 {
+		t.Fatalf("the older compiler's first version: %v, %v", first, err)
+	}
+	return older, newer, first
+}
+
 // Two portal versions whose compilers make different configurations of
 // one database, side by side during a rolling upgrade: once the newer has
 // recorded a version, the older records none over it (its compile fails
@@ -21,11 +39,7 @@ import (
 func TestOlderCompilerNeverReplacesANewerOnesVersion(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		seedSmall(t, s, 2, 1)
-		older := NewSource(s, nil)
-		older.compiler = Compiler
-		newer := NewSource(s, nil)
-		newer.compiler = Compiler + 1
+		older, newer, _ := olderAndNewer(t, s)
 		// The newer compiler sets a response timeout the older one does
 		// not: the same database, two configurations.
 		newer.compile = func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error) {
@@ -47,10 +61,6 @@ func TestOlderCompilerNeverReplacesANewerOnesVersion(t *testing.T) {
 			return n
 		}
 
-		first, err := older.Publish(ctx, "")
-		if err != nil || first.Version != 1 {
-			t.Fatalf("the older compiler's first version: %v, %v", first, err)
-		}
 		// The newer instance handles a change of one API.
 		head, err := newer.Publish(ctx, "api-0")
 		if err != nil || head.Version != 2 {
@@ -95,21 +105,13 @@ func TestOlderCompilerNeverReplacesANewerOnesVersion(t *testing.T) {
 func TestNewerCompilerTakesAnIdenticalVersionAsItsOwn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		seedSmall(t, s, 2, 1)
-		older := NewSource(s, nil)
-		older.compiler = Compiler
-		newer := NewSource(s, nil)
-		newer.compiler = Compiler + 1
+		older, newer, first := olderAndNewer(t, s)
 		var everything int
 		newer.compile = func(ctx context.Context, apiID int64, base *gateway.State) (*Items, error) {
 			if apiID == 0 {
 				everything++
 			}
 			return Compile(ctx, s, time.Now(), apiID, nil)
-		}
-		first, err := older.Publish(ctx, "")
-		if err != nil || first.Version != 1 {
-			t.Fatalf("the older compiler's first version: %v, %v", first, err)
 		}
 		for range 2 {
 			head, err := newer.Publish(ctx, "api-0")

@@ -141,6 +141,17 @@ func (f *fixture) publishAPI(t *testing.T, slug string, upstreams []string, vers
 
 // drain delivers the outbox's gateway messages (and drops the others) as
 // the portal's worker does.
+// registerNode registers the gateway node name as the admin and returns
+// it with its token.
+func (f *fixture) registerNode(t *testing.T, name string) (*store.GatewayNode, string) {
+	t.Helper()
+	n, token, err := f.svc.RegisterNode(context.Background(), f.admin, control.NodeInput{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, token
+}
+
 func (f *fixture) drain(t *testing.T) {
 	t.Helper()
 	w := outbox.New(f.s, map[string]outbox.Handler{

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
-	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/store"
@@ -22,9 +21,7 @@ func TestHeldRequestEndKeepsANewerReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.registerNode(t, "edge-1")
 		f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
 		f.drain(t)
 		// Instance A follows the log up to here.

@@ -46,10 +46,7 @@ func TestOlderReportNeverReplacesANewerOne(t *testing.T) {
 			ctx := context.Background()
 			s1, s2 := storetest.OpenTwo(t, d)
 			f := newFixture(t, s1)
-			_, token, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, token := f.registerNode(t, "edge-1")
 			f.publishAPI(t, "pets", []string{"http://10.0.0.1:8080/pets"}, "1.0.0")
 			f.drain(t)
 			old := mustHead(t, f.src)

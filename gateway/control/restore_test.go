@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/portico-dev/portico/gateway"
-	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -65,9 +64,7 @@ func TestNodeOfARestoredDatabaseGetsItsFullState(t *testing.T) {
 					f.publishAPI(t, fmt.Sprintf("other-%d", n), []string{fmt.Sprintf("http://10.0.1.%d:8080/other", n)}, "1.0.0")
 					f.drain(t)
 				}
-				if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-					t.Fatal(err)
-				}
+				f.registerNode(t, "edge-1")
 				_, hub, head := f.instance(t)
 				if head.Hash == nodeHead.Hash {
 					t.Fatal("the restored database's state has the node's hash")

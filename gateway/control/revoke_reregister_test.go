@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
-	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -24,9 +23,7 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		f.drain(t)
-		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.registerNode(t, "edge-1")
 		f.drain(t)
 		// Instance B: its own source, hub and follower.
 		srcB, hubB, head := f.instance(t)
@@ -72,9 +69,7 @@ func TestRevokedNodeIsDisconnectedWhenItsNameIsReused(t *testing.T) {
 		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.registerNode(t, "edge-1")
 		wake <- struct{}{}
 		oldRequestEnded(t, s, errc, old, "after the revocation")
 	})
@@ -125,9 +120,7 @@ func TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		f.drain(t)
-		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.registerNode(t, "edge-1")
 		f.drain(t)
 		srcB, hubB, head := f.instance(t)
 		old := f.node(t, "edge-1")
@@ -143,9 +136,7 @@ func TestRevokedNodeIsDisconnectedOnTheFollowersFirstLook(t *testing.T) {
 		if err := f.svc.RevokeNode(ctx, f.admin, "edge-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.registerNode(t, "edge-1")
 
 		fctx, stop := context.WithCancel(ctx)
 		followed := make(chan struct{})
