@@ -127,11 +127,7 @@ func (h *Handler) APICreateKey(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := toAPIKeyJSON(k, h.now())
-	out.Key = key
-	noStore(c)
-	c.Set(fiber.HeaderLocation, "/api/v1/keys/"+k.Kid)
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return h.issuedKey(c, k, key)
 }
 
 // APIRotateKey issues a new key in place of this one, which stays valid for
@@ -163,6 +159,12 @@ func (h *Handler) APIRotateKey(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.issuedKey(c, k, key)
+}
+
+// issuedKey answers a newly issued key k: 201 with its Location and the
+// whole key, the only time it appears, kept out of every cache.
+func (h *Handler) issuedKey(c *fiber.Ctx, k *store.APIKey, key string) error {
 	out := toAPIKeyJSON(k, h.now())
 	out.Key = key
 	noStore(c)

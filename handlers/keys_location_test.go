@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/portico-dev/portico/lifecycle"
@@ -23,6 +24,7 @@ func TestAPIKeyLocation(t *testing.T) {
 	if res.StatusCode != 201 || loc != fmt.Sprintf("/api/v1/keys/%v", created["id"]) {
 		t.Fatalf("create key: %d Location %q, want 201 Location /api/v1/keys/%v", res.StatusCode, loc, created["id"])
 	}
+	checkWholeKeyAnswer(t, "create key", res, created)
 	got := e.call("GET", loc, "outsider", nil, 200)
 	if got["id"] != created["id"] || got["name"] != "production" || got["valid"] != true {
 		t.Errorf("GET %s: %v", loc, got)
@@ -36,7 +38,20 @@ func TestAPIKeyLocation(t *testing.T) {
 	if want := fmt.Sprintf("/api/v1/keys/%v", rotated["id"]); res.StatusCode != 201 || res.Header.Get("Location") != want {
 		t.Fatalf("rotate key: %d Location %q, want 201 Location %s", res.StatusCode, res.Header.Get("Location"), want)
 	}
+	checkWholeKeyAnswer(t, "rotate key", res, rotated)
 	if old := e.call("GET", loc, "outsider", nil, 200); old["valid"] != false {
 		t.Errorf("the rotated key without grace: %v, want valid false", old)
+	}
+}
+
+// checkWholeKeyAnswer checks the answer that issued a key: it carries the
+// whole key and is kept out of every cache.
+func checkWholeKeyAnswer(t *testing.T, what string, res *http.Response, body map[string]any) {
+	t.Helper()
+	if key, _ := body["key"].(string); key == "" {
+		t.Errorf("%s: no whole key in %v", what, body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("%s: Cache-Control %q, want no-store", what, cc)
 	}
 }
