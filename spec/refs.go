@@ -2,7 +2,6 @@ package spec
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -125,30 +124,9 @@ func (g *refGraph) target(ref string) *refTarget {
 		frag = u
 	}
 	n := g.root
-	if frag != "" && frag != "/" {
-		for _, seg := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
-			seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-			for n.Kind == yaml.AliasNode && n.Alias != nil {
-				n = n.Alias
-			}
-			var next *yaml.Node
-			switch n.Kind {
-			case yaml.MappingNode:
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == seg {
-						next = n.Content[i+1]
-						break
-					}
-				}
-			case yaml.SequenceNode:
-				if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) {
-					next = n.Content[i]
-				}
-			}
-			if next == nil {
-				return nil
-			}
-			n = next
+	for _, seg := range pointerSegments(frag) {
+		if n, _ = pointerStep(n, seg); n == nil {
+			return nil
 		}
 	}
 	t := &refTarget{node: n}

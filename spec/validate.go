@@ -137,36 +137,49 @@ func (d *Document) Line(ptr string) int {
 	}
 	n := d.root.Content[0]
 	line := n.Line
-	if ptr == "" || ptr == "/" {
-		return line
-	}
-	for _, seg := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		for n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		var next *yaml.Node
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == seg {
-					line = n.Content[i].Line
-					next = n.Content[i+1]
-					break
-				}
-			}
-		case yaml.SequenceNode:
-			if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
+	for _, seg := range pointerSegments(ptr) {
+		next, at := pointerStep(n, seg)
 		if next == nil {
 			return line
 		}
-		n = next
+		n, line = next, at
 	}
 	return line
+}
+
+// pointerSegments splits a JSON pointer into its segments, unescaped
+// ("~1" is "/", "~0" is "~"); "" and "/" (the whole document) have none.
+func pointerSegments(ptr string) []string {
+	if ptr == "" || ptr == "/" {
+		return nil
+	}
+	segs := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i, seg := range segs {
+		segs[i] = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+	}
+	return segs
+}
+
+// pointerStep follows one JSON pointer segment from n (through aliases):
+// the value of key seg in a mapping or item seg of a sequence, and the
+// line of that key or item; nil when there is none.
+func pointerStep(n *yaml.Node, seg string) (next *yaml.Node, line int) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == seg {
+				return n.Content[i+1], n.Content[i].Line
+			}
+		}
+	case yaml.SequenceNode:
+		if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) {
+			return n.Content[i], n.Content[i].Line
+		}
+	}
+	return nil, 0
 }
 
 // pointerOf joins path segments into a JSON pointer.
