@@ -13,10 +13,13 @@ import (
 type API struct {
 	bun.BaseModel `bun:"table:apis,alias:a"`
 
-	ID          int64      `bun:"id,pk,autoincrement"`
-	TeamID      int64      `bun:"team_id"`
-	Slug        string     `bun:"slug"`
-	Name        string     `bun:"name"`
+	ID     int64  `bun:"id,pk,autoincrement"`
+	TeamID int64  `bun:"team_id"`
+	Slug   string `bun:"slug"`
+	Name   string `bun:"name"`
+	// SortKey is SortKey(Name), set by CreateAPI and UpdateAPI: what a
+	// team's APIs are ordered by.
+	SortKey     string     `bun:"sort_key"`
 	Summary     string     `bun:"summary"`
 	Description string     `bun:"description"` // Markdown, sanitised when rendered
 	Tags        StringList `bun:"tags,type:text"`
@@ -40,6 +43,7 @@ const (
 func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
 	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
+	a.SortKey = SortKey(a.Name)
 	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create api %q: %w", a.Slug, translate(err))
 	}
@@ -50,8 +54,9 @@ func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time)
 // read (a.LockVersion), updated at at; otherwise it returns ErrConflict.
 func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
 	a.UpdatedAt = Stored(at)
+	a.SortKey = SortKey(a.Name)
 	res, err := db.NewUpdate().Model(a).
-		Column("name", "summary", "description", "tags", "visibility", "upstreams", "updated_at").
+		Column("name", "sort_key", "summary", "description", "tags", "visibility", "upstreams", "updated_at").
 		Set("lock_version = lock_version + 1").
 		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).
 		Exec(ctx)
@@ -119,10 +124,10 @@ func (s *Store) APIByID(ctx context.Context, id int64) (*API, error) {
 	return a, nil
 }
 
-// TeamAPIs returns the APIs of a team ordered by name.
+// TeamAPIs returns the APIs of a team ordered by name (SortKey).
 func (s *Store) TeamAPIs(ctx context.Context, teamID int64) ([]API, error) {
 	var apis []API
-	if err := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.team_id = ?", teamID).Order("a.name").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&apis).Relation("Team").Where("a.team_id = ?", teamID).Order("a.sort_key", "a.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("team apis: %w", translate(err))
 	}
 	return apis, nil
@@ -139,7 +144,7 @@ func (s *Store) TeamAPIPage(ctx context.Context, teamID int64, hiddenStates []st
 		q = q.Where("a.visibility = ?", VisibilityPublic).
 			Where("EXISTS (SELECT 1 FROM api_versions AS lv WHERE lv.api_id = a.id AND lv.state NOT IN (?))", bun.List(hiddenStates))
 	}
-	n, err := scanAndCount(ctx, q.Order("a.name", "a.id").Offset(int64(offset)).Limit(int64(limit)))
+	n, err := scanAndCount(ctx, q.Order("a.sort_key", "a.id").Offset(int64(offset)).Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("team apis: %w", translate(err))
 	}

@@ -46,7 +46,7 @@ func TestAppsOfPages(t *testing.T) {
 			if len(page) < 2 {
 				break
 			}
-			after = store.AppCursor{Name: page[len(page)-1].Name, ID: page[len(page)-1].ID}
+			after = store.AppCursorAfter(page[len(page)-1])
 		}
 		want := "[Alpha/mine-3 Bravo/mine-1 Bravo/mine-5 Echo/mine-4 Kilo/mine-0 Kilo/mine-2 Zulu/mine-6]"
 		if fmt.Sprint(got) != want {

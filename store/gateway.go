@@ -48,12 +48,15 @@ func (s *Store) CreateGatewayNode(ctx context.Context, db bun.IDB, n *GatewayNod
 	return nil
 }
 
-// GatewayNodes lists the active (not revoked) nodes by name.
+// GatewayNodes lists the active (not revoked) nodes by name (SortKey, then
+// id). An admin's list of a few nodes, read whole: it is sorted here
+// rather than by a column of keys.
 func (s *Store) GatewayNodes(ctx context.Context) ([]GatewayNode, error) {
 	var ns []GatewayNode
-	if err := s.db.NewSelect().Model(&ns).Where("gn.revoked_at IS NULL").Order("gn.name").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ns).Where("gn.revoked_at IS NULL").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("gateway nodes: %w", translate(err))
 	}
+	sortByName(ns, func(n GatewayNode) (string, int64) { return n.Name, n.ID })
 	return ns, nil
 }
 

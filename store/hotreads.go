@@ -20,17 +20,17 @@ import (
 // (TestHotReadsMatchBunScans, both dialects), so a column added to a
 // model and not here fails that test.
 
-const apiColumns = "a.id, a.team_id, a.slug, a.name, a.summary, a.description, a.tags, a.visibility, a.upstreams, a.lock_version, a.created_at, a.updated_at"
+const apiColumns = "a.id, a.team_id, a.slug, a.name, a.sort_key, a.summary, a.description, a.tags, a.visibility, a.upstreams, a.lock_version, a.created_at, a.updated_at"
 
-const teamColumns = "t.id, t.slug, t.name, t.description, COALESCE(t.name_key, ''), COALESCE(t.name_key_of, ''), t.created_at, t.updated_at"
+const teamColumns = "t.id, t.slug, t.name, t.description, COALESCE(t.name_key, ''), COALESCE(t.name_key_of, ''), t.sort_key, t.created_at, t.updated_at"
 
 func apiFields(a *API) []any {
-	return []any{&a.ID, &a.TeamID, &a.Slug, &a.Name, &a.Summary, &a.Description, &a.Tags, &a.Visibility, &a.Upstreams,
+	return []any{&a.ID, &a.TeamID, &a.Slug, &a.Name, &a.SortKey, &a.Summary, &a.Description, &a.Tags, &a.Visibility, &a.Upstreams,
 		&a.LockVersion, &a.CreatedAt, &a.UpdatedAt}
 }
 
 func teamFields(t *Team) []any {
-	return []any{&t.ID, &t.Slug, &t.Name, &t.Description, &t.NameKey, &t.NameKeyOf, &t.CreatedAt, &t.UpdatedAt}
+	return []any{&t.ID, &t.Slug, &t.Name, &t.Description, &t.NameKey, &t.NameKeyOf, &t.SortKey, &t.CreatedAt, &t.UpdatedAt}
 }
 
 // apiBySlugQuery reads an API and its team (every API belongs to a team:
@@ -51,14 +51,14 @@ func versionsQuery(d Dialect) string {
 	return "SELECT " + versionListColumns + " FROM api_versions AS v WHERE v.api_id = ? ORDER BY " + versionOrder(d)
 }
 
-const planColumns = "p.id, p.api_id, p.slug, p.name, p.description, p.rate_per_minute, p.burst, p.quota_per_day, p.approval, p.open, p.lock_version, p.created_at, p.updated_at"
+const planColumns = "p.id, p.api_id, p.slug, p.name, p.sort_key, p.description, p.rate_per_minute, p.burst, p.quota_per_day, p.approval, p.open, p.lock_version, p.created_at, p.updated_at"
 
 func planFields(p *Plan) []any {
-	return []any{&p.ID, &p.APIID, &p.Slug, &p.Name, &p.Description, &p.RatePerMinute, &p.Burst, &p.QuotaPerDay,
+	return []any{&p.ID, &p.APIID, &p.Slug, &p.Name, &p.SortKey, &p.Description, &p.RatePerMinute, &p.Burst, &p.QuotaPerDay,
 		&p.Approval, &p.Open, &p.LockVersion, &p.CreatedAt, &p.UpdatedAt}
 }
 
-const plansQuery = "SELECT " + planColumns + " FROM plans AS p WHERE p.api_id = ? ORDER BY p.name, p.id"
+const plansQuery = "SELECT " + planColumns + " FROM plans AS p WHERE p.api_id = ? ORDER BY p.sort_key, p.id"
 
 const auditColumns = "e.id, e.created_at, e.actor_id, e.actor, e.action, e.object_type, e.object_id, e.team_id, e.other_team_id, e.before_state, e.after_state, e.reason"
 

@@ -27,14 +27,14 @@ func TestHotReadsMatchBunScans(t *testing.T) {
 		if err := s.CreateUser(ctx, db, u); err != nil {
 			t.Fatal(err)
 		}
-		team := &store.Team{Slug: "hot-team", Name: "Hot team", Description: "the team", NameKey: "hot-key", NameKeyOf: "Hot team", CreatedAt: at(1), UpdatedAt: at(2)}
-		a := &store.API{Slug: "hot-api", Name: "Hot API", Summary: "sum", Description: "desc", Tags: store.StringList{"t1", "t2"},
+		team := &store.Team{Slug: "hot-team", Name: "Hot team", Description: "the team", NameKey: "hot-key", NameKeyOf: "Hot team", SortKey: "hot team key", CreatedAt: at(1), UpdatedAt: at(2)}
+		a := &store.API{Slug: "hot-api", Name: "Hot API", SortKey: "hot api key", Summary: "sum", Description: "desc", Tags: store.StringList{"t1", "t2"},
 			Visibility: "public", Upstreams: store.StringList{"https://up.example.com"}, LockVersion: 3, CreatedAt: at(3), UpdatedAt: at(4)}
 		v := &store.APIVersion{Version: "1.2.3-rc.1", Major: 1, Minor: 2, Patch: 3, Prerelease: "rc.1", State: "deprecated",
 			SpecRaw: "raw", SpecJSON: "{}", SpecFormat: "openapi-3.1", Title: "Title", Operations: 7, CreatedBy: &u.ID,
 			LockVersion: 4, CreatedAt: at(5), UpdatedAt: at(6), PublishedAt: ptr(7), DeprecatedAt: ptr(8), SunsetAt: ptr(9),
 			Successor: "2.0.0", RetiredAt: ptr(10)}
-		p := &store.Plan{Slug: "gold", Name: "Gold", Description: "plan", RatePerMinute: 60, Burst: 10, QuotaPerDay: 1000,
+		p := &store.Plan{Slug: "gold", Name: "Gold", SortKey: "gold key", Description: "plan", RatePerMinute: 60, Burst: 10, QuotaPerDay: 1000,
 			Approval: "manual", Open: true, LockVersion: 5, CreatedAt: at(11), UpdatedAt: at(12)}
 		tok := &store.APIToken{UserID: u.ID, Name: "ci", Prefix: "pat_abc", TokenHash: "hash", CreatedAt: at(13),
 			LastUsedAt: ptr(14), ExpiresAt: ptr(15), RevokedAt: ptr(16)}

@@ -185,7 +185,8 @@ func (s *Store) ReleaseDeadLeases(ctx context.Context, stale time.Duration) (int
 	return released, err
 }
 
-// Instances returns the registered instances by name, with the database
+// Instances returns the registered instances by name (SortKey; sorted
+// here, an admin's list of a few rows read whole), with the database
 // clock's now to judge their heartbeats by.
 func (s *Store) Instances(ctx context.Context) ([]Instance, time.Time, error) {
 	now, err := s.ClockNow(ctx)
@@ -193,9 +194,10 @@ func (s *Store) Instances(ctx context.Context) ([]Instance, time.Time, error) {
 		return nil, now, err
 	}
 	var out []Instance
-	if err := s.db.NewSelect().Model(&out).Order("i.name").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&out).Scan(ctx); err != nil {
 		return nil, now, fmt.Errorf("instances: %w", translate(err))
 	}
+	sortByName(out, func(in Instance) (string, int64) { return in.Name, 0 })
 	return out, now, nil
 }
 

@@ -174,7 +174,7 @@ func (s *Store) DecideRequest(ctx context.Context, db bun.IDB, r *PublicationReq
 
 // Reviewers returns the enabled users who may review the publication
 // requests of a team's APIs: org approvers and admins, and the team's
-// reviewers. Each user appears once, ordered by username.
+// reviewers. Each user appears once, ordered by username (as ListUsers).
 func (s *Store) Reviewers(ctx context.Context, db bun.IDB, teamID int64) ([]User, error) {
 	var users []User
 	teamReviewers := db.NewSelect().Model((*TeamMember)(nil)).Column("user_id").
@@ -185,7 +185,7 @@ func (s *Store) Reviewers(ctx context.Context, db bun.IDB, teamID int64) ([]User
 			return q.Where("org_role IN (?)", bun.List([]string{"approver", "admin"})).
 				WhereOr("id IN (?)", teamReviewers)
 		}).
-		Order("username").Scan(ctx)
+		OrderExpr(s.bytewise("username")).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reviewers: %w", translate(err))
 	}

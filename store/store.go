@@ -401,6 +401,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if _, err := s.RefreshTeamNameKeys(context.WithoutCancel(ctx)); err != nil {
 		return names, err
 	}
+	if _, err := s.RefreshSortKeys(context.WithoutCancel(ctx)); err != nil {
+		return names, err
+	}
 	return names, nil
 }
 

@@ -32,10 +32,13 @@ type GatewayChange struct {
 type Plan struct {
 	bun.BaseModel `bun:"table:plans,alias:p"`
 
-	ID          int64  `bun:"id,pk,autoincrement"`
-	APIID       int64  `bun:"api_id"`
-	Slug        string `bun:"slug"`
-	Name        string `bun:"name"`
+	ID    int64  `bun:"id,pk,autoincrement"`
+	APIID int64  `bun:"api_id"`
+	Slug  string `bun:"slug"`
+	Name  string `bun:"name"`
+	// SortKey is SortKey(Name), set by the store on every write of Name:
+	// what an API's plans are ordered by.
+	SortKey     string `bun:"sort_key"`
 	Description string `bun:"description"`
 	// RatePerMinute is the sustained rate per subscription (0: no limit),
 	// Burst how many requests may come at once (0: the rate per minute),
@@ -54,10 +57,13 @@ type Plan struct {
 type App struct {
 	bun.BaseModel `bun:"table:apps,alias:app"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	TeamID      int64     `bun:"team_id"`
-	Slug        string    `bun:"slug"`
-	Name        string    `bun:"name"`
+	ID     int64  `bun:"id,pk,autoincrement"`
+	TeamID int64  `bun:"team_id"`
+	Slug   string `bun:"slug"`
+	Name   string `bun:"name"`
+	// SortKey is SortKey(Name), set by the store on every write of Name:
+	// what lists of apps are ordered by.
+	SortKey     string    `bun:"sort_key"`
 	Description string    `bun:"description"`
 	Contact     string    `bun:"contact"`
 	CreatedBy   *int64    `bun:"created_by"`
@@ -152,6 +158,7 @@ func (k *APIKey) Live(now time.Time) bool {
 func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan, at time.Time) error {
 	now := Stored(at)
 	p.CreatedAt, p.UpdatedAt, p.LockVersion = now, now, 1
+	p.SortKey = SortKey(p.Name)
 	if _, err := db.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create plan %q: %w", p.Slug, translate(err))
 	}
@@ -162,8 +169,9 @@ func (s *Store) CreatePlan(ctx context.Context, db bun.IDB, p *Plan, at time.Tim
 // was read, updated at at; otherwise it returns ErrConflict.
 func (s *Store) UpdatePlan(ctx context.Context, db bun.IDB, p *Plan, at time.Time) error {
 	p.UpdatedAt = Stored(at)
+	p.SortKey = SortKey(p.Name)
 	res, err := db.NewUpdate().Model(p).
-		Column("name", "description", "rate_per_minute", "burst", "quota_per_day", "approval", "open", "updated_at").
+		Column("name", "sort_key", "description", "rate_per_minute", "burst", "quota_per_day", "approval", "open", "updated_at").
 		Set("lock_version = lock_version + 1").
 		Where("id = ? AND lock_version = ?", p.ID, p.LockVersion).Exec(ctx)
 	if err != nil {
@@ -202,7 +210,7 @@ func (s *Store) PlansOf(ctx context.Context, apiIDs []int64) (map[int64][]Plan, 
 		return out, nil
 	}
 	var ps []Plan
-	if err := s.db.NewSelect().Model(&ps).Where("p.api_id IN (?)", bun.List(apiIDs)).Order("p.name", "p.id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ps).Where("p.api_id IN (?)", bun.List(apiIDs)).Order("p.sort_key", "p.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("plans: %w", translate(err))
 	}
 	for _, p := range ps {
@@ -228,6 +236,7 @@ func (s *Store) PlanBySlug(ctx context.Context, apiID int64, slug string) (*Plan
 func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App, at time.Time) error {
 	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
+	a.SortKey = SortKey(a.Name)
 	if _, err := db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create app %q: %w", a.Slug, translate(err))
 	}
@@ -238,7 +247,8 @@ func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App, at time.Time)
 // was read, updated at at; otherwise it returns ErrConflict.
 func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App, at time.Time) error {
 	a.UpdatedAt = Stored(at)
-	res, err := db.NewUpdate().Model(a).Column("name", "description", "contact", "updated_at").
+	a.SortKey = SortKey(a.Name)
+	res, err := db.NewUpdate().Model(a).Column("name", "sort_key", "description", "contact", "updated_at").
 		Set("lock_version = lock_version + 1").
 		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).Exec(ctx)
 	if err != nil {
@@ -263,18 +273,24 @@ func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
 	return a, nil
 }
 
-// AppCursor is where a page of apps by name then id starts: after the app
-// named Name with id ID (the zero value: from the first). It carries the
-// name the previous page showed, so renaming that app meanwhile neither
-// skips nor repeats the others.
+// AppCursor is where a page of apps by name (sort_key) then id starts:
+// after the app with id ID whose sort key was Key (the zero value: from
+// the first). It carries the key the previous page's last app had, as
+// stored (App.SortKey, which an app an older instance wrote may lack, ”),
+// so renaming that app meanwhile neither skips nor repeats the others, and
+// the next page starts where the ORDER BY put it.
 type AppCursor struct {
-	Name string
-	ID   int64
+	Key string
+	ID  int64
 }
 
+// AppCursorAfter is the cursor of the page after a.
+func AppCursorAfter(a App) AppCursor { return AppCursor{Key: a.SortKey, ID: a.ID} }
+
 // AppsOf returns up to limit apps of the teams (nil: every team) with
-// their teams, by name then id, after the cursor after. The page is one
-// range of the apps_team_name_idx index per team.
+// their teams, by name (SortKey) then id, after the cursor after. The page
+// is one range of the apps_team_sort_key_idx index per team. The cursor
+// compares as the ORDER BY does: the same columns, both byte by byte.
 func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, limit int) ([]App, error) {
 	var apps []App
 	q := s.db.NewSelect().Model(&apps).Relation("Team")
@@ -285,9 +301,9 @@ func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, li
 		q = q.Where("app.team_id IN (?)", bun.List(teamIDs))
 	}
 	if after.ID > 0 {
-		q = q.Where("(app.name, app.id) > (?, ?)", after.Name, after.ID)
+		q = q.Where("(app.sort_key, app.id) > (?, ?)", after.Key, after.ID)
 	}
-	if err := q.Order("app.name", "app.id").Limit(int64(limit)).Scan(ctx); err != nil {
+	if err := q.Order("app.sort_key", "app.id").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("apps: %w", translate(err))
 	}
 	return apps, nil
@@ -951,6 +967,7 @@ func (s *Store) CreatePlans(ctx context.Context, db bun.IDB, ps []Plan) error {
 	now := s.now()
 	for i := range ps {
 		ps[i].CreatedAt, ps[i].UpdatedAt, ps[i].LockVersion = now, now, 1
+		ps[i].SortKey = SortKey(ps[i].Name)
 	}
 	return bulkInsert(ctx, db, ps, "plans")
 }
@@ -960,6 +977,7 @@ func (s *Store) CreateApps(ctx context.Context, db bun.IDB, as []App) error {
 	now := s.now()
 	for i := range as {
 		as[i].CreatedAt, as[i].UpdatedAt, as[i].LockVersion = now, now, 1
+		as[i].SortKey = SortKey(as[i].Name)
 	}
 	return bulkInsert(ctx, db, as, "apps")
 }

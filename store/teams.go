@@ -23,8 +23,11 @@ type Team struct {
 	// was computed from: where it differs from Name (a rename by an
 	// instance older than the key), the key is stale until
 	// RefreshTeamNameKeys computes it again.
-	NameKey   string    `bun:"name_key,nullzero"`
-	NameKeyOf string    `bun:"name_key_of,nullzero"`
+	NameKey   string `bun:"name_key,nullzero"`
+	NameKeyOf string `bun:"name_key_of,nullzero"`
+	// SortKey is SortKey(Name), set by CreateTeam and UpdateTeam: what
+	// lists of teams are ordered by.
+	SortKey   string    `bun:"sort_key"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
 }
@@ -63,6 +66,7 @@ func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	now := s.now()
 	t.CreatedAt, t.UpdatedAt = now, now
 	t.NameKey, t.NameKeyOf = lookalike.Key(t.Name), t.Name
+	t.SortKey = SortKey(t.Name)
 	if _, err := db.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("create team %q: %w", t.Slug, translate(err))
 	}
@@ -73,7 +77,8 @@ func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	t.UpdatedAt = s.now()
 	t.NameKey, t.NameKeyOf = lookalike.Key(t.Name), t.Name
-	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "name_key_of", "description", "updated_at").WherePK().Exec(ctx)
+	t.SortKey = SortKey(t.Name)
+	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "name_key_of", "sort_key", "description", "updated_at").WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
 	}
@@ -96,14 +101,15 @@ func (s *Store) TeamBySlug(ctx context.Context, slug string) (*Team, error) {
 	return t, nil
 }
 
-// ListTeams returns every team with its member count, ordered by name.
+// ListTeams returns every team with its member count, ordered by name
+// (SortKey).
 func (s *Store) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 	var teams []TeamSummary
 	err := s.db.NewSelect().
 		TableExpr("teams AS t").
 		ColumnExpr("t.*").
 		ColumnExpr("(SELECT COUNT(*) FROM team_members AS m WHERE m.team_id = t.id) AS members").
-		OrderExpr("t.name, t.slug").
+		OrderExpr("t.sort_key, t.id").
 		Scan(ctx, &teams)
 	if err != nil {
 		return nil, fmt.Errorf("list teams: %w", translate(err))
@@ -214,13 +220,14 @@ func (s *Store) RefreshTeamNameKeys(ctx context.Context) (int, error) {
 	}
 }
 
-// TeamMembers returns the members of a team with their users, ordered by username.
+// TeamMembers returns the members of a team with their users, ordered by
+// username (byte by byte on both databases).
 func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
 	var members []TeamMember
 	err := s.db.NewSelect().Model(&members).
 		Relation("User").
 		Where("team_member.team_id = ?", teamID).
-		OrderExpr("\"user\".username").
+		OrderExpr(s.bytewise(`"user".username`)).
 		Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("team members: %w", translate(err))
@@ -228,7 +235,8 @@ func (s *Store) TeamMembers(ctx context.Context, teamID int64) ([]TeamMember, er
 	return members, nil
 }
 
-// Memberships returns the teams of a user with the user's role, ordered by team name.
+// Memberships returns the teams of a user with the user's role, ordered by
+// team name (SortKey).
 // They are cached until the next change of users, roles or teams (authcache.go).
 func (s *Store) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
 	if ms, ok := s.auth.cachedMemberships(userID); ok {
@@ -239,7 +247,7 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]Membership, er
 	err := s.db.NewSelect().Model(&rows).
 		Relation("Team").
 		Where("team_member.user_id = ?", userID).
-		OrderExpr("team.name").
+		OrderExpr("team.sort_key, team.id").
 		Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("memberships: %w", translate(err))

@@ -76,20 +76,21 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*User, err
 	return u, nil
 }
 
-// ListUsers returns every user ordered by username.
+// ListUsers returns every user ordered by username (byte by byte on both
+// databases: usernames are lowercase ASCII).
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	var users []User
-	if err := s.db.NewSelect().Model(&users).Order("username").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&users).OrderExpr(s.bytewise("username")).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list users: %w", translate(err))
 	}
 	return users, nil
 }
 
-// UsersPage returns limit users in name order after the first offset, and
-// the number of users.
+// UsersPage returns limit users in username order (as ListUsers) after
+// the first offset, and the number of users.
 func (s *Store) UsersPage(ctx context.Context, offset, limit int) ([]User, int, error) {
 	var users []User
-	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&users).Order("username").Offset(int64(offset)).Limit(int64(limit)))
+	n, err := scanAndCount(ctx, s.db.NewSelect().Model(&users).OrderExpr(s.bytewise("username")).Offset(int64(offset)).Limit(int64(limit)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", translate(err))
 	}

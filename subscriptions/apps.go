@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -200,33 +201,46 @@ func (s *Service) appsPage(ctx context.Context, teamIDs []int64, after string, l
 	return p, nil
 }
 
-// appCursor is the cursor of the page after a: its id and its name (what
-// the pages are ordered by), "<id>.<name in unpadded base64url>".
+// appCursor is the cursor of the page after a: its id and its sort key as
+// stored (what the pages are ordered by, store.AppCursor),
+// "<id>~<sort key in unpadded base64url>".
 func appCursor(a store.App) string {
-	return strconv.FormatInt(a.ID, 10) + "." + base64.RawURLEncoding.EncodeToString([]byte(a.Name))
+	c := store.AppCursorAfter(a)
+	return strconv.FormatInt(c.ID, 10) + "~" + base64.RawURLEncoding.EncodeToString([]byte(c.Key))
 }
 
 // parseAppCursor reads a cursor appCursor wrote; empty is the first page.
+// It also reads the cursors of the version before the sort keys,
+// "<id>.<name in unpadded base64url>", whose key it computes from the
+// name: a page asked for across an upgrade goes on where it was.
 func parseAppCursor(s string) (store.AppCursor, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return store.AppCursor{}, true
 	}
-	// An id, the dot and the longest name (4 bytes a character) in base64.
-	if len(s) > 21+base64.RawURLEncoding.EncodedLen(4*MaxAppName) {
+	// An id, the separator and the longest key of the longest name (4
+	// bytes a character) in base64.
+	if len(s) > 21+base64.RawURLEncoding.EncodedLen(store.SortKeyMax(4*MaxAppName)) {
 		return store.AppCursor{}, false
 	}
-	id, name, ok := strings.Cut(s, ".")
+	id, key, ok := strings.Cut(s, "~")
+	byName := false
 	if !ok {
-		return store.AppCursor{}, false
+		if id, key, ok = strings.Cut(s, "."); !ok {
+			return store.AppCursor{}, false
+		}
+		byName = true
 	}
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
 		return store.AppCursor{}, false
 	}
-	b, err := base64.RawURLEncoding.DecodeString(name)
-	if err != nil || len(b) == 0 || !utf8.Valid(b) {
+	b, err := base64.RawURLEncoding.DecodeString(key)
+	if err != nil || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 || (byName && len(b) == 0) {
 		return store.AppCursor{}, false
 	}
-	return store.AppCursor{Name: string(b), ID: n}, true
+	if byName {
+		return store.AppCursor{Key: store.SortKey(string(b)), ID: n}, true
+	}
+	return store.AppCursor{Key: string(b), ID: n}, true
 }

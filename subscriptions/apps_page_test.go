@@ -2,8 +2,10 @@ package subscriptions_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/store"
@@ -73,6 +75,50 @@ func TestAppsPagesSurviveARename(t *testing.T) {
 					t.Errorf("pages listed %v, the apps not renamed %v; want %v", got, others, want)
 				}
 			})
+		}
+	})
+}
+
+// TestAppsPagesOfAnEarlierCursor: a page cursor the version before the
+// sort keys gave ("<id>.<name in base64url>") still gives the page after
+// that app, in the order of the sort keys; one of the current form gives
+// the same page.
+func TestAppsPagesOfAnEarlierCursor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		team := storetest.Team(t, s, "earlier-cursor", "Earlier")
+		for i, n := range []string{"zeta", "Émile", "api 10", "alpha", "api 2", "Beta"} {
+			if _, err := f.svc.CreateApp(ctx, f.admin, team, subscriptions.AppInput{Slug: fmt.Sprintf("earlier-%d", i), Name: n}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := f.svc.TeamApps(ctx, team, "", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := first.Apps[1]
+		if last.Name != "api 2" || !strings.Contains(first.Next, "~") {
+			t.Fatalf("first page ends with %q, next %q", last.Name, first.Next)
+		}
+		earlier := fmt.Sprintf("%d.%s", last.ID, base64.RawURLEncoding.EncodeToString([]byte(last.Name)))
+		for _, after := range []string{first.Next, earlier} {
+			page, err := f.svc.TeamApps(ctx, team, after, 10)
+			if err != nil {
+				t.Fatalf("after %q: %v", after, err)
+			}
+			var got []string
+			for _, a := range page.Apps {
+				got = append(got, a.Name)
+			}
+			if want := []string{"api 10", "Beta", "Émile", "zeta"}; !slices.Equal(got, want) {
+				t.Errorf("after %q: %q, want %q", after, got, want)
+			}
+		}
+		for _, bad := range []string{"1.", "x~YQ", "0~YQ", "1~AA"} {
+			if _, err := f.svc.TeamApps(ctx, team, bad, 10); err == nil {
+				t.Errorf("after %q: no error", bad)
+			}
 		}
 	})
 }

@@ -533,8 +533,10 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 // refreshTeamNameKeys computes again, every store.TeamNameKeysInterval, the
 // lookalike keys of the teams an older instance created or renamed during a
 // rolling upgrade (store.RefreshTeamNameKeys), so that their lookalike
-// labels come right without waiting for the next start. Every instance runs
-// it; two runs at once set the same keys.
+// labels come right without waiting for the next start, and the sort keys
+// of the teams, APIs, plans and apps it created or renamed
+// (store.RefreshSortKeys), so that they take their place in lists. Every
+// instance runs it; two runs at once set the same keys.
 func refreshTeamNameKeys(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(store.TeamNameKeysInterval)
 	defer t.Stop()
@@ -548,6 +550,11 @@ func refreshTeamNameKeys(ctx context.Context, s *store.Store, log *slog.Logger) 
 			log.Error("refresh team name keys", "err", err)
 		} else if n > 0 {
 			log.Info("refreshed team name keys", "count", n)
+		}
+		if n, err := s.RefreshSortKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Error("refresh sort keys", "err", err)
+		} else if n > 0 {
+			log.Info("refreshed sort keys", "count", n)
 		}
 	}
 }
