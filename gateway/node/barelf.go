@@ -27,23 +27,43 @@ var errBareLFBlock = errors.New("the request's header section ends with a blank 
 // request line, which RFC 9112 2.2 lets a server ignore, aside) or
 // maxHeaderScan bytes, then its body as fasthttp frames it: none without
 // Content-Length and Transfer-Encoding, Content-Length bytes with one
-// length; the next request starts after it. A blank line that is not CRLF
-// CRLF (nor CRLF just after the request line, which fasthttp reads as an
-// empty block) marks the connection, and its next read fails. fasthttp
-// reads again only when it has no complete request in hand, so a bare-LF
-// request pipelined behind others and read with them is refused once
-// they are answered. A request whose body's length the scan does not read
-// (chunked, several lengths, folded lines) or whose block is too long
-// stops the scan until an answer is written (a write that is not "100
-// Continue", which comes between a request's header block and its body):
-// a bare-LF request pipelined behind it is not scanned (fasthttp then
-// waits as before).
+// length, chunks with "Transfer-Encoding: chunked" (each chunk-size line,
+// its data and CRLF, to the last chunk and its trailer section, read as a
+// header block is); the next request starts after it. A blank line that is
+// not CRLF CRLF (nor CRLF just after the request line, or as a whole
+// trailer section, which fasthttp reads as an empty block) marks the
+// connection, and its next read fails. fasthttp reads again only when it
+// has no complete request in hand, so a bare-LF request pipelined behind
+// others and read with them is refused once they are answered. A request
+// whose body the scan does not follow (several lengths, other transfer
+// codings, folded lines, chunking fasthttp refuses, a chunk-size line over
+// maxChunkLine bytes, over maxScanChunks chunks or maxScanChunked bytes of
+// chunk data) or whose block is too long stops the scan until an answer
+// is written (a write that is not "100 Continue", which comes between a
+// request's header block and its body): a bare-LF request pipelined
+// behind it is not scanned (fasthttp then waits as before, or has refused
+// the request and closed the connection). The scan's work is constant per
+// byte read, and less for body bytes, which it skips.
 type bareLFListener struct{ net.Listener }
 
 // maxHeaderScan is the most of a request scanned for the end of its header
 // block: the server's read buffer, beyond which fasthttp refuses the
 // headers as too large (431).
 const maxHeaderScan = 16 << 10
+
+// The bounds of the scan of a chunked body: the longest chunk-size line
+// (size, extensions, CRLF), the most chunks and the most chunk data it
+// follows. fasthttp allows longer lines (16 KiB of extensions); a body
+// beyond these is not followed (the scan stops until the answer) rather
+// than refused. maxChunkDigits is fasthttp's bound on a size's hex digits
+// (on 64-bit platforms; on 32-bit ones fasthttp refuses sizes of more than
+// 7, which the scan then follows to the refusal).
+const (
+	maxChunkLine   = 1 << 10
+	maxScanChunks  = 1 << 16
+	maxScanChunked = 1 << 40
+	maxChunkDigits = 15
+)
 
 func (l bareLFListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
@@ -116,9 +136,21 @@ type lineScan struct {
 	cr    bool
 	// framing is what the header lines read so far say of the body;
 	// length its Content-Length (framingLength), then, in scanBody, the
-	// body's bytes still to come.
+	// body's bytes still to come; in a chunk-size line the chunk's size,
+	// then, in scanChunkData, its bytes still to come.
 	framing framing
 	length  int64
+	// Of a chunked body: the chunks and bytes of chunk data followed, the
+	// current chunk-size line's hex digits, and whether it has had
+	// whitespace after them (ows) or a chunk extension (ext). trailer is
+	// set once the last chunk is read: the lines followed are its trailer
+	// section.
+	chunks  int
+	chunked int64
+	digits  uint8
+	ows     bool
+	ext     bool
+	trailer bool
 	// head holds the first bytes of the current line when it may be a
 	// Content-Length or Transfer-Encoding line (headLen > len(head) when
 	// the line is longer; noHead when it cannot be one).
@@ -129,14 +161,20 @@ type lineScan struct {
 type scanState uint8
 
 const (
-	scanStart   scanState = iota // before the request line (empty lines skipped)
-	scanLine                     // within a line
-	scanLineCR                   // within a line, after a CR
-	scanLineEnd                  // just after a line end
-	scanBlankCR                  // after a line end, then a CR
-	scanBody                     // within a body of a known length
-	scanDone                     // not followed until the next answer: too long, or a body of unknown length
-	scanRefused                  // the block ended with a bare LF blank line
+	scanStart       scanState = iota // before the request line (empty lines skipped)
+	scanLine                         // within a line
+	scanLineCR                       // within a line, after a CR
+	scanLineEnd                      // just after a line end
+	scanBlankCR                      // after a line end, then a CR
+	scanBody                         // within a body of a known length
+	scanChunkSize                    // within a chunk-size line, its hex digits
+	scanChunkExt                     // within a chunk-size line, after the digits: whitespace, extensions
+	scanChunkLF                      // after the CR ending a chunk-size line
+	scanChunkData                    // within a chunk's data
+	scanChunkCR                      // after a chunk's data, before its CR
+	scanChunkDataLF                  // after a chunk's data and CR, before its LF
+	scanDone                         // not followed until the next answer: too long, or a body the scan does not follow
+	scanRefused                      // the block ended with a bare LF blank line
 )
 
 // framing is what a request's header lines say of its body.
@@ -145,13 +183,17 @@ type framing uint8
 const (
 	framingNone    framing = iota // no Content-Length, no Transfer-Encoding: no body (fasthttp reads none)
 	framingLength                 // one Content-Length, read
-	framingUnknown                // anything else: chunked, several lengths, a length the scan does not read, folded lines
+	framingChunked                // one Transfer-Encoding, "chunked", and no Content-Length
+	framingUnknown                // anything else: several lengths, a length the scan does not read, other codings, folded lines
 )
 
 // noHead is headLen for a line that is not kept.
 const noHead = 255
 
 func (s *lineScan) feed(b []byte) {
+	if s.state == scanDone || s.state == scanRefused {
+		return // until the answer, or for good
+	}
 	for i := 0; i < len(b); i++ {
 		if s.state == scanLine {
 			// Within a line: jump to its end (most of a block's bytes).
@@ -188,7 +230,22 @@ func (s *lineScan) feed(b []byte) {
 			i += int(k) - 1
 			continue
 		}
+		if s.state == scanChunkData {
+			// Skip the chunk's data; its CRLF follows.
+			k := min(s.length, int64(len(b)-i))
+			if s.length -= k; s.length == 0 {
+				s.state = scanChunkCR
+			}
+			i += int(k) - 1
+			continue
+		}
 		ch := b[i]
+		if s.state >= scanChunkSize && s.state <= scanChunkDataLF {
+			if s.chunk(ch); s.state == scanDone {
+				return
+			}
+			continue
+		}
 		if s.scanned++; s.scanned > maxHeaderScan {
 			s.state = scanDone
 			return
@@ -227,13 +284,16 @@ func (s *lineScan) feed(b []byte) {
 					s.state = scanRefused
 					return
 				}
-				// The block ended: the body, or the next request, follows.
+				// The block ended: the body, or the next request, follows
+				// (after a trailer section, the next request).
 				switch {
 				case s.framing == framingUnknown:
 					s.state = scanDone
 					return
-				case s.framing == framingLength && s.length > 0:
+				case s.framing == framingLength && s.length > 0 && !s.trailer:
 					s.state = scanBody
+				case s.framing == framingChunked && !s.trailer:
+					s.state, s.scanned, s.length = scanChunkSize, 0, 0
 				default:
 					*s = lineScan{}
 				}
@@ -251,6 +311,10 @@ func (s *lineScan) feed(b []byte) {
 func (s *lineScan) lineStart(ch byte) {
 	switch ch {
 	case 'c', 'C', 't', 'T':
+		if s.trailer { // a trailer's fields say nothing of the framing
+			s.headLen = noHead
+			return
+		}
 		s.head[0], s.headLen = ch, 1
 	case ' ', '\t': // a folded line, which may continue a length
 		s.framing, s.headLen = framingUnknown, noHead
@@ -295,7 +359,12 @@ func (s *lineScan) header() {
 	}
 	switch {
 	case hasPrefixFold(line, "transfer-encoding"):
-		s.framing = framingUnknown
+		v := line[len("transfer-encoding"):]
+		if n <= len(s.head) && s.framing == framingNone && len(v) > 0 && v[0] == ':' && equalFold(bytes.Trim(v[1:], " \t"), "chunked") {
+			s.framing = framingChunked
+		} else {
+			s.framing = framingUnknown
+		}
 	case hasPrefixFold(line, "content-length"):
 		v, ok := line[len("content-length"):], false
 		if n <= len(s.head) && s.framing == framingNone && len(v) > 0 && v[0] == ':' {
@@ -308,6 +377,99 @@ func (s *lineScan) header() {
 		}
 	}
 }
+
+// chunk follows a chunked body by one of its bytes (but a chunk's data),
+// as fasthttp reads it (parseChunkSize, readBodyChunked): a chunk-size
+// line of 1 to maxChunkDigits hex digits, then either CRLF, or spaces and
+// tabs, or (without spaces before it) ';' and any bytes but CR and LF,
+// then CRLF; then the chunk's data and CRLF; after a last chunk (size 0),
+// its trailer section. What fasthttp refuses, or what is beyond the
+// scan's bounds, stops the scan.
+func (s *lineScan) chunk(ch byte) {
+	switch s.state {
+	case scanChunkData:
+		// feed skips a chunk's data: not reached.
+	case scanChunkSize, scanChunkExt:
+		if s.scanned++; s.scanned > maxChunkLine {
+			s.state = scanDone
+			return
+		}
+		if s.state == scanChunkSize {
+			if d, ok := hexDigit(ch); ok {
+				if s.digits++; s.digits > maxChunkDigits {
+					s.state = scanDone
+					return
+				}
+				s.length = s.length<<4 | int64(d)
+				return
+			}
+			if s.digits == 0 {
+				s.state = scanDone
+				return
+			}
+			s.state = scanChunkExt
+		}
+		switch {
+		case ch == '\r':
+			s.state = scanChunkLF
+		case ch == '\n':
+			s.state = scanDone
+		case s.ext:
+		case ch == ' ' || ch == '\t':
+			s.ows = true
+		case ch == ';' && !s.ows:
+			s.ext = true
+		default:
+			s.state = scanDone
+		}
+	case scanChunkLF:
+		if ch != '\n' {
+			s.state = scanDone
+			return
+		}
+		s.digits, s.ows, s.ext = 0, false, false
+		if s.length == 0 {
+			// The last chunk: its trailer section follows, read as a
+			// header block after its first line (CRLF alone ends it).
+			s.state, s.trailer, s.lines, s.cr, s.scanned, s.framing = scanLineEnd, true, 1, true, 0, framingNone
+			return
+		}
+		if s.chunks++; s.chunks > maxScanChunks || s.length > maxScanChunked-s.chunked {
+			s.state = scanDone
+			return
+		}
+		s.chunked += s.length
+		s.state = scanChunkData
+	case scanChunkCR:
+		if ch != '\r' {
+			s.state = scanDone
+			return
+		}
+		s.state = scanChunkDataLF
+	case scanChunkDataLF:
+		if ch != '\n' {
+			s.state = scanDone
+			return
+		}
+		s.state, s.scanned, s.length = scanChunkSize, 0, 0
+	}
+}
+
+// hexDigit is the value of the hex digit ch.
+func hexDigit(ch byte) (byte, bool) {
+	switch {
+	case '0' <= ch && ch <= '9':
+		return ch - '0', true
+	case 'a' <= ch && ch <= 'f':
+		return ch - 'a' + 10, true
+	case 'A' <= ch && ch <= 'F':
+		return ch - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// equalFold reports whether b is the lowercase s, in any case.
+func equalFold(b []byte, s string) bool { return len(b) == len(s) && hasPrefixFold(b, s) }
 
 // parseLength reads a Content-Length's digits (at most 18).
 func parseLength(v []byte) (int64, bool) {

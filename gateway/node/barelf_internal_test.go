@@ -2,6 +2,8 @@ package node
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"strings"
@@ -70,9 +72,11 @@ func headerBlocks() []string {
 // as it would be alone: the scan follows each request to its end (its
 // header block and the body of its Content-Length), whole and byte by
 // byte. Requests before it (no body, an empty body, a body with blank
-// lines of bare LFs, header lines the scan reads for the body's length)
-// are not refused themselves. Behind a request whose body's length the
-// scan does not know (chunked), it stops until the answer.
+// lines of bare LFs, header lines the scan reads for the body's length,
+// chunked bodies with extensions and trailer sections) are not refused
+// themselves. Behind a request whose body the scan does not follow
+// (several lengths, other codings, chunking fasthttp refuses), it stops
+// until the answer.
 func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 	before := []string{
 		"GET /a HTTP/1.1\r\nHost: gw\r\n\r\n",
@@ -81,6 +85,10 @@ func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 		"POST /b HTTP/1.1\r\nHost: gw\r\nContent-Length: 13 \r\n\r\nab\n\ncd\n\r\nef\n\n",
 		"PUT /c HTTP/1.1\r\nCONTENT-LENGTH:\t4\nHost: gw\r\n\r\n\n\n\n\n",
 		"GET /d HTTP/1.0\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab\n\nc\r\n2\r\n\n\n\r\n0\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"PUT /e HTTP/1.1\r\ntransfer-encoding:\tCHUNKED \nHost: gw\r\n\r\nA;x=y; z\r\n\n\n\n\n\n\n\n\n\n\n\r\n1 \t\r\n\n\r\n00;q\r\nX-Sum: 1\r\nX-T: a\r\n\r\n",
+		"GET /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\nHost: gw\r\n\r\nD\r\n\r\n\r\n\r\n\r\n\r\n\r\n\n\r\n0\r\nTransfer-Encodings: x\r\nContent-Lengths: 1\r\n\r\n",
 	}
 	refusedCount := 0
 	for _, block := range headerBlocks() {
@@ -89,6 +97,9 @@ func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 		for i := range before {
 			for _, prefix := range []string{before[i], before[i] + before[(i+1)%len(before)]} {
 				stream := prefix + block
+				if ends := fasthttpReads([]byte(before[i])); len(ends) != 1 || ends[0] != len(before[i]) {
+					t.Fatalf("%q: fasthttp reads it to %v, want one request", before[i], ends)
+				}
 				var first, whole, bytewise lineScan
 				first.feed([]byte(prefix))
 				whole.feed([]byte(stream))
@@ -110,17 +121,42 @@ func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 	if refusedCount == 0 {
 		t.Fatal("no pipelined block refused: the table checks nothing")
 	}
+	const te = "POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
 	for _, prefix := range []string{
-		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: x\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\n 2\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: " + strings.Repeat("0", 40) + "1\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n x\r\n\r\n",
+		// Chunking fasthttp refuses (ErrBrokenChunk: 400, and the
+		// connection closed): no digits, too many, a bare LF ending a
+		// chunk-size line or a chunk, a byte after the size that is not
+		// whitespace or ';', ';' after whitespace, data longer than its
+		// size, a folded trailer line.
+		te + "\r\n",
+		te + "x\r\n",
+		te + strings.Repeat("0", 16) + "1\r\n",
+		te + "1\n",
+		te + "1;a\n",
+		te + "1\r\nx\n",
+		te + "1\r\nxy\r\n",
+		te + "1x\r\n",
+		te + "1 ;a\r\n",
+		te + "1\r\r\n",
+		te + "0\r\nX-A: 1\r\n 2\r\n\r\n",
+		// Beyond the scan's bounds: a long chunk-size line, too much data.
+		te + "1;" + strings.Repeat("e", maxChunkLine) + "\r\n",
+		te + "10000000001\r\n",
+		te + strings.Repeat("1\r\nx\r\n", maxScanChunks+1),
 	} {
 		var s lineScan
 		s.feed([]byte(prefix + "1\r\n\n\n"))
 		if s.state != scanDone {
-			t.Errorf("%q: the scan is at %v after it, want it stopped until the answer", prefix, s.state)
+			t.Errorf("%.200q: the scan is at %v after it, want it stopped until the answer", prefix, s.state)
 		}
 	}
 	t.Logf("%d pipelined blocks refused", refusedCount)
@@ -142,6 +178,80 @@ func BenchmarkBareLFConn(b *testing.B) {
 	}
 }
 
+// appendChunks appends body to b chunked: in chunks of random sizes, with
+// or without extensions or whitespace after their sizes, the last chunk
+// followed by a trailer section of random fields.
+func appendChunks(rng *rand.Rand, b, body []byte) []byte {
+	size := func(n int) {
+		b = fmt.Appendf(b, []string{"%x", "%X", "%03x"}[rng.IntN(3)], n)
+		switch rng.IntN(4) {
+		case 0:
+			b = append(b, ";ext="[:1+rng.IntN(5)]...)
+			b = append(b, strings.Repeat("; \tq", rng.IntN(3))...)
+		case 1:
+			b = append(b, " \t"[:1+rng.IntN(2)]...)
+		}
+		b = append(b, "\r\n"...)
+	}
+	for len(body) > 0 {
+		n := min(len(body), 1+rng.IntN(80))
+		size(n)
+		b = append(b, body[:n]...)
+		b = append(b, "\r\n"...)
+		body = body[n:]
+	}
+	size(0)
+	for range rng.IntN(3) {
+		b = append(b, []string{"X-Sum", "Trailer-X", "Content-MD5", "T"}[rng.IntN(4)]...)
+		b = append(b, ": "...)
+		b = append(b, strings.Repeat("v", rng.IntN(20))...)
+		b = append(b, "\r\n"...)
+	}
+	return append(b, "\r\n"...)
+}
+
+// fasthttpReads reads stream as fasthttp's server reads a connection's
+// requests (header block, then the body it frames) and returns where each
+// request it reads ends, up to the first it refuses or that is incomplete,
+// or that it reads only for bytes after it: fasthttp takes a header block
+// (or trailer section) ended by a blank line of bare LFs when a CRLF CRLF
+// is further on in what it has read, in the body or in a request after it
+// (on a connection, that depends on how the bytes arrive; the scan
+// refuses such a block, and a request that is read is then answered before
+// the refusal).
+func fasthttpReads(stream []byte) []int {
+	read := func(b []byte) (int, bool) {
+		rd := bytes.NewReader(b)
+		br := bufio.NewReaderSize(rd, 16<<10)
+		var r fasthttp.Request
+		if r.Header.Read(br) != nil {
+			return 0, false
+		}
+		head := len(b) - rd.Len() - br.Buffered()
+		var alone fasthttp.RequestHeader
+		if alone.Read(bufio.NewReader(bytes.NewReader(b[:head]))) != nil {
+			return 0, false
+		}
+		if r.ContinueReadBody(br, len(b), false) != nil { // bounded: no body is longer than the stream
+			return 0, false
+		}
+		return len(b) - rd.Len() - br.Buffered(), true
+	}
+	var ends []int
+	for at := 0; at < len(stream); {
+		n, ok := read(stream[at:])
+		if !ok {
+			break
+		}
+		if m, ok := read(stream[at : at+n]); !ok || m != n {
+			break
+		}
+		at += n
+		ends = append(ends, at)
+	}
+	return ends
+}
+
 // loopConn reads req at each read and discards what is written.
 type loopConn struct {
 	net.Conn
@@ -152,10 +262,11 @@ func (c *loopConn) Read(p []byte) (int, error)  { return copy(p, c.req), nil }
 func (c *loopConn) Write(p []byte) (int, error) { return len(p), nil }
 
 // Pipelines of requests as fasthttp writes them (CRLF framing; bodies of
-// random bytes, blank lines of bare LFs among them, with Content-Length;
+// random bytes, blank lines of bare LFs among them, with Content-Length or
+// chunked, in chunks of random sizes, with extensions and trailer fields;
 // header lines the scan keeps), read in pieces of random sizes, are never
-// refused and leave the scan at the start of the next request; a bare-LF
-// block after them is refused.
+// refused and leave the scan at the start of the next request, where
+// fasthttp reads them to; a bare-LF block after them is refused.
 func TestLineScanFollowsRandomPipelines(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 2000 {
@@ -168,12 +279,18 @@ func TestLineScanFollowsRandomPipelines(t *testing.T) {
 			for range rng.IntN(4) {
 				r.Header.Add([]string{"Content-Type", "Cookie", "TE", "X-Trace", "Connection"}[rng.IntN(5)], strings.Repeat("c", rng.IntN(60)))
 			}
-			if rng.IntN(2) == 0 {
-				body := make([]byte, rng.IntN(300))
-				for i := range body {
-					body[i] = "\r\nab"[rng.IntN(4)]
-				}
+			body := make([]byte, rng.IntN(300))
+			for i := range body {
+				body[i] = "\r\nab"[rng.IntN(4)]
+			}
+			switch rng.IntN(3) {
+			case 0:
 				r.SetBody(body)
+			case 1:
+				r.Header.SetContentLength(-1) // Transfer-Encoding: chunked
+				stream = append(stream, r.Header.Header()...)
+				stream = appendChunks(rng, stream, body)
+				continue
 			}
 			var b strings.Builder
 			w := bufio.NewWriter(&b)
@@ -182,6 +299,9 @@ func TestLineScanFollowsRandomPipelines(t *testing.T) {
 			}
 			w.Flush()
 			stream = append(stream, b.String()...)
+		}
+		if ends := fasthttpReads(stream); len(ends) == 0 || ends[len(ends)-1] != len(stream) {
+			t.Fatalf("round %d: fasthttp reads %q to %v, not to its end", round, stream, ends)
 		}
 		var s lineScan
 		for rest := stream; len(rest) > 0; {
@@ -197,4 +317,54 @@ func TestLineScanFollowsRandomPipelines(t *testing.T) {
 			t.Fatalf("round %d: a bare-LF block after %q is not refused (%v)", round, stream, s.state)
 		}
 	}
+}
+
+// FuzzLineScan checks the scan against fasthttp on arbitrary streams: at
+// each end of a request fasthttp reads (header block, then its body:
+// Content-Length bytes, or chunks and a trailer section), the scan is at
+// the start of the next request, or has stopped (scanDone) and is not
+// refused; and it reaches the same state fed whole and in two pieces.
+func FuzzLineScan(f *testing.F) {
+	const te = "POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
+	for _, s := range []string{
+		"GET /a HTTP/1.1\r\nHost: gw\r\n\r\nGET / HTTP/1.1\nHost: gw\n\n",
+		"POST /b HTTP/1.1\r\nHost: gw\r\nContent-Length: 13 \r\n\r\nab\n\ncd\n\r\nef\n\nGET / HTTP/1.1\r\n\r\n",
+		te + "5\r\nab\n\nc\r\n2\r\n\n\n\r\n0\r\n\r\nGET / HTTP/1.1\nHost: gw\n\n",
+		te + "0000D;a=b; c\r\nab\n\ncd\n\r\nef\n\n\r\n0 \t\r\nX-Sum: 1\r\nX-T: a\r\n\r\n" + te + "0\r\n\r\n",
+		te + "1\r\nx\r\n0\r\nX: 1\n\r\n\r\n",
+		te + "1\r\nx\r\n0\r\n\n" + te + "0\r\n\r\n",
+		te + "1 ;a\r\nx\r\n0\r\n\r\n",
+		te + "1\r\nxy\r\n0\r\n\r\n",
+		"PUT /c HTTP/1.1\r\ntransfer-encoding:\tCHUNKED \nHost: gw\r\n\r\n1\r\n\n\r\n0\r\n\r\n",
+		"PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1\r\n\n\r\n0\r\n\r\n",
+		"PUT /c HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n\n\r\n0\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n\n\n\n\r\n0\r\n\r\n",
+	} {
+		f.Add([]byte(s), uint16(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, stream []byte, cut uint16) {
+		if len(stream) > 64<<10 {
+			return
+		}
+		var s lineScan
+		at := 0
+		for _, end := range fasthttpReads(stream) {
+			s.feed(stream[at:end])
+			if s.state == scanDone {
+				break
+			}
+			if s != (lineScan{}) {
+				t.Fatalf("fasthttp reads a request to %d of %q, where the scan is at %v (refused: %v)", end, stream, s.state, s.state == scanRefused)
+			}
+			at = end
+		}
+		var whole, pieces lineScan
+		whole.feed(stream)
+		c := int(cut) % (len(stream) + 1)
+		pieces.feed(stream[:c])
+		pieces.feed(stream[c:])
+		if whole != pieces {
+			t.Fatalf("%q: the scan is at %v fed whole, at %v fed in two at %d", stream, whole.state, pieces.state, c)
+		}
+	})
 }

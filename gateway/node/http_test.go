@@ -431,6 +431,9 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 		post = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nContent-Length: 13\r\n\r\nab\n\ncd\n\r\nef\n\n"
 		last = "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nConnection: close\r\n\r\n"
 		bare = "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n"
+		// chunked's body is "ab\n\ncd\n\r\nef\n\n" (13 bytes) in 3 chunks.
+		chunked        = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab\n\nc\r\n6\r\nd\n\r\nef\r\n2\r\n\n\n\r\n0\r\n\r\n"
+		chunkedTrailer = "PUT /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\ntransfer-encoding:\tChunked \r\n\r\n000D;a=b; c\r\nab\n\ncd\n\r\nef\n\n\r\n0 \r\nX-Sum: 1\r\nX-Other: 2\r\n\r\n"
 	)
 	pipeline := func(what, reqs string, want []int) {
 		t.Helper()
@@ -474,6 +477,19 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 	pipeline("behind both", get+post+get+bare, []int{200, 200, 200, 400})
 	pipeline("behind an empty line and a body of 0 bytes", "\r\n"+strings.Replace(post, "13\r\n\r\nab\n\ncd\n\r\nef\n\n", "0\r\n\r\n", 1)+bare, []int{200, 400})
 	pipeline("CRLF CRLF blocks only", get+post+post+last, []int{200, 200, 200, 200})
+	// Behind chunked bodies (blank lines of bare LFs in their data, chunk
+	// extensions, a trailer), in the same write: these waited the 60 s read
+	// timeout, the listener having stopped at the first chunked request.
+	pipeline("behind a chunked body", chunked+bare, []int{200, 400})
+	pipeline("behind a chunked body with extensions and a trailer", chunkedTrailer+bare, []int{200, 400})
+	pipeline("behind chunked bodies and others", get+chunked+post+chunkedTrailer+bare, []int{200, 200, 200, 200, 400})
+	pipeline("chunked bodies, CRLF CRLF blocks only", chunked+chunkedTrailer+get+chunked+last, []int{200, 200, 200, 200, 200})
+	// A trailer section ended by a blank line of bare LFs is refused at
+	// once as a header block is.
+	pipeline("a chunked body whose trailer ends with bare LFs", strings.Replace(chunkedTrailer, "X-Other: 2\r\n\r\n", "X-Other: 2\n\n", 1), []int{400})
+	// Malformed chunking is refused as before: 400 at once, the requests
+	// before it served.
+	pipeline("a malformed chunk behind a chunked body", chunked+strings.Replace(chunked, "5\r\nab\n\nc\r\n", "5\r\nab\n\ncX\r\n", 1)+bare, []int{200, 400})
 	select {
 	case s := <-got:
 		t.Errorf("the upstream received more than the requests served: %q", s)
