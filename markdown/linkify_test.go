@@ -84,3 +84,38 @@ func TestAutolinksInProse(t *testing.T) {
 		}
 	}
 }
+
+// TestAutolinkBudgetNotReachedByProse: a paragraph of 200 URLs, whatever
+// separates them (spaces, commas, line breaks, parentheses, emphasis) and
+// however long they are (past maxLinkifyScan too), links all 200, and its
+// autolink expressions are charged no more than the paragraph's bytes: a
+// successful match consumes the bytes it read, so only runs that fail to
+// match and hold further "www." or URLs spend the budget (twice the
+// paragraph's bytes) faster than the text itself does.
+func TestAutolinkBudgetNotReachedByProse(t *testing.T) {
+	for name, url := range map[string]func(i int) string{
+		"spaces":      func(i int) string { return fmt.Sprintf("https://api.example.com/v1/items/%d ", i) },
+		"commas":      func(i int) string { return fmt.Sprintf("https://api.example.com/v1/items/%d, ", i) },
+		"lines":       func(i int) string { return fmt.Sprintf("https://api.example.com/v1/items/%d\n", i) },
+		"parentheses": func(i int) string { return fmt.Sprintf("(see https://api.example.com/v1/items/%d) ", i) },
+		"emphasis":    func(i int) string { return fmt.Sprintf("_https://api.example.com/v1/items/%d_ ", i) },
+		"www":         func(i int) string { return fmt.Sprintf("www.mirror%d.example.com ", i) },
+		"short":       func(i int) string { return fmt.Sprintf("https://a.io/%d ", i) },
+		"long": func(i int) string {
+			return fmt.Sprintf("https://api.example.com/%s/%d ", strings.Repeat("seg/", 80), i)
+		},
+	} {
+		var b strings.Builder
+		for i := range 200 {
+			b.WriteString(url(i))
+		}
+		src := b.String()
+		html := ToHTML(src)
+		if got := strings.Count(html, "<a href="); got != 200 {
+			t.Errorf("%s: %d of 200 URLs linked", name, got)
+		}
+		if got := linkifyScanned(t, src); got > len(src) {
+			t.Errorf("%s: autolinks charged %d bytes, more than the paragraph's %d", name, got, len(src))
+		}
+	}
+}
