@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -292,9 +293,14 @@ type readRows struct {
 }
 
 // readAll reads r whole and closes it. The values are copied: the driver
-// may hand out bytes of its read buffer.
+// may hand out bytes of its read buffer. So are the column names: pgdriver
+// gives the names of a row description that goes back to its pool when r
+// is closed, and the next query's description overwrites them.
 func readAll(r driver.Rows) (*readRows, error) {
-	out := &readRows{cols: r.Columns()}
+	out := &readRows{cols: slices.Clone(r.Columns())}
+	for i, c := range out.cols {
+		out.cols[i] = strings.Clone(c)
+	}
 	for {
 		dest := make([]driver.Value, len(out.cols))
 		err := r.Next(dest)

@@ -199,3 +199,40 @@ func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
 		t.Errorf("a read after the duplicate insert, on the same connection: %v", err)
 	}
 }
+
+// TestWriteReturningKeepsItsColumnNames: a write given a transaction of its
+// own (a deadline, no transaction) is read whole before its commit, and the
+// driver's row description goes back to the driver's pool when it is; the
+// column names the rows give must not be the driver's, which the next
+// query's description overwrites (a data race, and rows scanned into the
+// wrong fields: bun scans by column name).
+func TestWriteReturningKeepsItsColumnNames(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openPG(t, "")
+	if _, err := s.DB().ExecContext(ctx, "CREATE TABLE returning_names (id bigserial PRIMARY KEY, v text)"); err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	rows, err := s.DB().QueryContext(dctx, "INSERT INTO returning_names (v) VALUES ('a') RETURNING id AS inserted_id, v AS inserted_v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for range 20 {
+		other, err := s.DB().QueryContext(ctx, "SELECT 1 AS other_a, 2 AS other_b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for other.Next() {
+		}
+		other.Close()
+	}
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"inserted_id", "inserted_v"}; !slices.Equal(cols, want) {
+		t.Errorf("the write's rows have columns %q after other queries, want %q", cols, want)
+	}
+}
