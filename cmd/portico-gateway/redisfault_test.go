@@ -347,32 +347,51 @@ func TestRedisFaultsUnderTraffic(t *testing.T) {
 	within(t, time.Now(), 10*time.Second, "/ledger/v1/x", "ptk_kf_secret", 200, a, b)
 
 	s := startStream(t, nodes, "ptk_kf_secret", 50*time.Millisecond)
-	// The shared bucket empties (its burst) in the first second.
-	time.Sleep(2 * time.Second)
 	const window = 3 * time.Second
-	// shared checks a window of steady traffic with Redis answering, once
-	// the shared bucket is empty again (2 s after from): the two nodes
-	// together accept about the rate (what a node holds of a lease is at
-	// most a quarter of the burst), where on their own limits they would
-	// accept twice as many.
+	fallbacks := func(n *proc) float64 { return metricValue(t, n, "portico_gateway_ratelimit_fallbacks_total") }
+	// shared checks a window of steady traffic with Redis answering: the
+	// two nodes together accept what one shared bucket allows, where on
+	// their own limits they would accept twice the rate. The limiter
+	// promises the burst plus the rate over any span (README "Rate
+	// limits"), not the rate alone: the stream is meant to keep the
+	// bucket empty, but on a loaded machine it sends less than it means
+	// to, and a window may start with tokens left (in CI at a load of
+	// 40-50 a window counted 41 where the rate and half a burst allow 40;
+	// here, at a load of 70, a window began with 17 tokens of the first
+	// burst left and counted 45). And a call to Redis that takes longer
+	// than the timeout, with Redis up, is decided by the node alone, as
+	// its requests of the next second (README "When Redis fails"), while
+	// the other node still takes the rate from Redis: those are counted
+	// in portico_gateway_ratelimit_fallbacks_total (refusals included),
+	// read from 2 s before the window until its answers are counted.
 	shared := func(name string, from time.Time) {
 		t.Helper()
+		alone0 := fallbacks(a) + fallbacks(b)
 		from = from.Add(2 * time.Second)
 		time.Sleep(time.Until(from.Add(window)))
-		st := stats(s.between(from, from.Add(window)))
-		most := rate*int(window/time.Second) + burst/2
-		t.Logf("%s, Redis answering, %s: %s", name, window, st)
+		// The requests sent and answered within the window, so decided
+		// within it (on a loaded machine the test may wake up late).
+		var in []sample
+		for _, x := range s.between(from, from.Add(window)) {
+			if x.start.Add(x.took).Before(from.Add(window)) {
+				in = append(in, x)
+			}
+		}
+		st := stats(in)
+		alone := int(fallbacks(a) + fallbacks(b) - alone0)
+		most := rate*int(window/time.Second) + burst + alone
+		t.Logf("%s, Redis answering, %s: %s; %d requests decided alone", name, window, st, alone)
 		if st.failed > 0 {
 			t.Errorf("%s: %d requests failed", name, st.failed)
 		}
 		if st.ok > most {
-			t.Errorf("%s: the two nodes accepted %d requests in %s, want at most %d (one shared rate of %d a second)", name, st.ok, window, most, rate)
+			t.Errorf("%s: the two nodes accepted %d requests in %s, want at most %d (one shared rate of %d a second, a burst, and %d requests decided alone)", name, st.ok, window, most, rate, alone)
 		}
 		if st.ok < rate*int(window/time.Second)/2 {
 			t.Errorf("%s: the two nodes accepted %d requests in %s, want about %d", name, st.ok, window, rate*int(window/time.Second))
 		}
 	}
-	shared("before the faults", time.Now().Add(-2*time.Second))
+	shared("before the faults", time.Now())
 	// What a node holds: goroutines, open files but the connections the
 	// stream makes and those to the upstream (as many as requests were in
 	// flight at once, kept for reuse), and its connections to Redis.
@@ -388,7 +407,6 @@ func TestRedisFaultsUnderTraffic(t *testing.T) {
 		return out
 	}
 	before := use()
-	fallbacks := func(n *proc) float64 { return metricValue(t, n, "portico_gateway_ratelimit_fallbacks_total") }
 
 	// down checks a fault's span: no request fails, none waits much longer
 	// than the timeout, the nodes say Redis is away.
