@@ -30,10 +30,14 @@ import (
 //     (a request's) is run in a transaction of its own (ownTx), committed
 //     only once its statement has answered. The driver sends PostgreSQL no
 //     cancel request when the context ends: it closes the connection, and
-//     the server, which does not look at the connection while a statement
-//     runs or waits on a lock, went on and committed the write behind the
+//     the server, which did not look at the connection while a statement
+//     ran or waited on a lock, went on and committed the write behind the
 //     request's 503. In a transaction, the server finds the connection
-//     gone before a COMMIT comes, and rolls the write back.
+//     gone before a COMMIT comes, and rolls the write back. (The sessions'
+//     client_connection_check_interval, checkClientConnection, makes the
+//     server look once a second while a statement runs, but a statement
+//     that ends between two looks is still committed without it, and a
+//     server before PostgreSQL 14 has no such check.)
 type pgConn struct {
 	cn *pgdriver.Conn
 	// inTx is set while a transaction begun through BeginTx is open: its
@@ -168,7 +172,8 @@ func (c *pgConn) needsOwnTx(ctx context.Context, query string) bool {
 // since, so that the answer is the commit's. When fn was cut (ctx's
 // deadline, a lost connection), the driver has closed the connection and
 // no COMMIT is sent: PostgreSQL rolls the transaction back when it finds
-// the connection gone, at the latest when the statement ends.
+// the connection gone: within a second (checkClientConnection), or on a
+// server without the check when the statement ends.
 func (c *pgConn) ownTx(ctx context.Context, fn func() error) error {
 	if _, err := c.cn.ExecContext(ctx, "BEGIN", nil); err != nil {
 		return driverErr(err)

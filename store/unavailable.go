@@ -159,11 +159,17 @@ func connectionLost(err error) bool {
 // opened because the database is not there (see ErrUnavailable). Only the
 // connector knows a network error is the database's: one of the search
 // engine's is not. The connections it opens are pgConns, which mark the
-// errors of the statements run on them the same way.
+// errors of the statements run on them the same way, and whose statements
+// the server ends when the connection is gone (checkClientConnection).
 type unavailableConnector struct{ *pgdriver.Connector }
 
 func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.Connector.Connect(ctx)
+	if err == nil {
+		if err = checkClientConnection(ctx, cn.(*pgdriver.Conn), c.Config()); err != nil {
+			_ = cn.Close()
+		}
+	}
 	if err != nil {
 		if connectUnavailable(err) {
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
