@@ -99,28 +99,6 @@ func holdOn(t *testing.T, s *store.Store, stmt string) bun.Tx {
 	return tx
 }
 
-// openPostgreSQLPair opens two stores on one new, migrated PostgreSQL
-// database: other, migrating it and holding what the test holds, and s,
-// for the portal, its DSN with params (such as "&read_timeout=2s") added.
-func openPostgreSQLPair(t *testing.T, params string) (s, other *store.Store) {
-	t.Helper()
-	ctx := context.Background()
-	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
-	other, err := store.Open(ctx, dsn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	if _, err := other.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if s, err = store.Open(ctx, dsn+params, ""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, other
-}
-
 // TestDatabaseDownAnswers503: with PostgreSQL stopped (connections refused,
 // open ones reset), pages and the JSON API answer 503 with Retry-After and
 // say the database is unavailable (a problem document for the API, the
@@ -315,7 +293,7 @@ func TestLockWaitAnswers503(t *testing.T) {
 			var bound time.Duration
 			switch d {
 			case store.PostgreSQL:
-				s, other = openPostgreSQLPair(t, "&read_timeout=2s")
+				s, other = storetest.OpenPostgreSQLPair(t, "&read_timeout=2s")
 				bound = 2 * time.Second
 			case store.SQLite:
 				s, other = storetest.OpenTwo(t, store.SQLite)

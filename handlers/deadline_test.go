@@ -164,7 +164,7 @@ func TestSlowStatementAnswers503(t *testing.T) {
 	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
 		t.Skipf("set %s: statement_timeout is PostgreSQL's", storetest.EnvDatabaseURL)
 	}
-	s, other := openPostgreSQLPair(t, "&read_timeout=2s&lock_timeout=20s")
+	s, other := storetest.OpenPostgreSQLPair(t, "&read_timeout=2s&lock_timeout=20s")
 	e := newEnvOn(t, s)
 	tok := outageUsers(t, e)
 

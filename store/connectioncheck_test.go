@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/store/storetest"
 )
 
 // TestStatementCutByItsDeadlineFreesItsLocks: on PostgreSQL a transaction
@@ -16,7 +18,7 @@ import (
 // row waited as long, and might time out in turn.
 func TestStatementCutByItsDeadlineFreesItsLocks(t *testing.T) {
 	ctx := context.Background()
-	s, other := openPG(t, "")
+	s, other := storetest.OpenPostgreSQLPair(t, "")
 	for _, q := range []string{
 		"CREATE TABLE cut_rows (id INT PRIMARY KEY, n INT NOT NULL)",
 		"INSERT INTO cut_rows VALUES (1, 0), (2, 0), (3, 0)",
@@ -114,7 +116,7 @@ func TestConnectionCheckInterval(t *testing.T) {
 		{"&client_connection_check_interval=0", "0"},
 		{"&client_connection_check_interval=5000", "5s"},
 	} {
-		s, _ := openPG(t, c.params)
+		s, _ := storetest.OpenPostgreSQLPair(t, c.params)
 		var got string
 		if err := s.DB().QueryRowContext(ctx, "SHOW client_connection_check_interval").Scan(&got); err != nil {
 			t.Fatal(err)

@@ -11,32 +11,6 @@ import (
 	"github.com/portico-dev/portico/store/storetest"
 )
 
-// openPG opens a second store on a fresh migrated PostgreSQL database
-// whose URL has extra appended (session parameters), and the store that
-// migrated it.
-func openPG(t *testing.T, extra string) (s, other *store.Store) {
-	t.Helper()
-	if !slices.Contains(storetest.Dialects(t), store.PostgreSQL) {
-		t.Skipf("set %s: the errors are PostgreSQL's", storetest.EnvDatabaseURL)
-	}
-	ctx := context.Background()
-	dsn, _ := storetest.Unmigrated(t, store.PostgreSQL)
-	other, err := store.Open(ctx, dsn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	if _, err := other.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s, err = store.Open(ctx, dsn+extra, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, other
-}
-
 // TestEveryQueryTranslatesTheDatabaseErrors: a statement cut by a lost
 // connection (ErrUnavailable) or cancelled by statement_timeout (ErrBusy)
 // is told so whatever way it took to the database: the store's DB() and
@@ -91,7 +65,7 @@ func TestEveryQueryTranslatesTheDatabaseErrors(t *testing.T) {
 		})
 	})
 
-	s, _ := openPG(t, "&statement_timeout=200")
+	s, _ := storetest.OpenPostgreSQLPair(t, "&statement_timeout=200")
 	busy := func(t *testing.T, err error) {
 		t.Helper()
 		if !errors.Is(err, store.ErrBusy) {
@@ -131,7 +105,7 @@ func TestEveryQueryTranslatesTheDatabaseErrors(t *testing.T) {
 // writes then succeed.
 func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
 	ctx := context.Background()
-	s, other := openPG(t, "")
+	s, other := storetest.OpenPostgreSQLPair(t, "")
 	team := storetest.Team(t, other, "payments", "Payments")
 
 	// The row is held by another transaction.
@@ -208,7 +182,7 @@ func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
 // wrong fields: bun scans by column name).
 func TestWriteReturningKeepsItsColumnNames(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openPG(t, "")
+	s, _ := storetest.OpenPostgreSQLPair(t, "")
 	if _, err := s.DB().ExecContext(ctx, "CREATE TABLE returning_names (id bigserial PRIMARY KEY, v text)"); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,6 +76,27 @@ func OpenTwo(t testing.TB, d store.Dialect) (*store.Store, *store.Store) {
 func Unmigrated(t testing.TB, d store.Dialect) (dsn, dataDir string) {
 	t.Helper()
 	return newDatabase(t, d)
+}
+
+// OpenPostgreSQLPair opens two stores on one new, migrated PostgreSQL
+// database: other, which migrated it, for what a test holds or reads
+// aside, and s, the store under test, its URL with params (session or
+// driver parameters such as "&read_timeout=2s") appended. Without
+// PostgreSQL the test is skipped (and fails in CI, see Dialects).
+func OpenPostgreSQLPair(t testing.TB, params string) (s, other *store.Store) {
+	t.Helper()
+	if !slices.Contains(Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: the test is of PostgreSQL", EnvDatabaseURL)
+	}
+	dsn, dataDir := newDatabase(t, store.PostgreSQL)
+	other = open(t, dsn, dataDir)
+	ctx := context.Background()
+	s, err := store.Open(ctx, dsn+params, dataDir)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, other
 }
 
 // newDatabase returns the connection string and data directory of a new
