@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestAuditFilteredByActorOrActionReadsAnIndex: the audit log filtered by
@@ -156,6 +159,8 @@ func scannedRows(t *testing.T, s *Store, q string) int {
 
 // openPlanStore opens a migrated store on SQLite (dsn "") or in a schema
 // of its own in the PostgreSQL database dsn, dropped at the end.
+var planSchemaSeq atomic.Int64
+
 func openPlanStore(t *testing.T, dsn string) *Store {
 	t.Helper()
 	ctx := context.Background()
@@ -164,8 +169,11 @@ func openPlanStore(t *testing.T, dsn string) *Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		schema := "audit_plan_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
-		if _, err := admin.db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE; CREATE SCHEMA "+schema); err != nil {
+		// A schema of this run's own (as storetest's): two runs of the
+		// package against one database (two checkouts, or a developer's
+		// run beside CI's) dropped each other's by the test's name.
+		schema := fmt.Sprintf("plan_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, planSchemaSeq.Add(1))
+		if _, err := admin.db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
