@@ -29,12 +29,14 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/portico-dev/portico/sortkey"
 )
 
 // Field names of the Bleve documents.
 const (
 	fName        = "name"
-	fNameSort    = "name_sort"
+	fNameSort    = "name_sort" // not read: sorts read the listing's key (entry.nameSort), computed from the name
 	fSlug        = "slug"
 	fSummary     = "summary"
 	fDescription = "description"
@@ -531,7 +533,7 @@ func bleveDoc(d Document) map[string]interface{} {
 	}
 	return map[string]interface{}{
 		fName:        d.Name,
-		fNameSort:    strings.ToLower(d.Name),
+		fNameSort:    sortkey.Of(d.Name),
 		fSlug:        d.Slug,
 		fSummary:     d.Summary,
 		fDescription: d.Description,

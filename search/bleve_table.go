@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/portico-dev/portico/sortkey"
 )
 
 // listing is the part of every indexed document that listings need (what a
@@ -71,7 +72,8 @@ func (d *dictionary) facet(counts []int, limit int) []FacetValue {
 }
 
 type entry struct {
-	id, name, nameSort, slug, summary string
+	id, name, slug, summary           string
+	nameSort                          string // sortkey.Of(name): the order of every list of names
 	team, teamName, state, visibility string
 	defaultVersion                    string
 	tags, states                      []string
@@ -150,7 +152,7 @@ func newListing() *listing { return &listing{byID: map[string]*entry{}} }
 func entryOf(d Document) *entry {
 	tags := compact(d.Tags)
 	return &entry{
-		id: d.ID, name: d.Name, nameSort: strings.ToLower(d.Name), slug: d.Slug, summary: d.Summary,
+		id: d.ID, name: d.Name, nameSort: sortkey.Of(d.Name), slug: d.Slug, summary: d.Summary,
 		team: d.Team, teamName: d.TeamName, state: d.State, states: documentStates(d), visibility: d.Visibility,
 		defaultVersion: d.DefaultVersion, tags: tags, updated: d.UpdatedAt.UnixMilli(),
 	}
@@ -312,7 +314,7 @@ func loadListing(ctx context.Context, idx bleve.Index, m *Meaning) (*listing, ma
 				defaultVersion: fieldString(dm.Fields[fDefault]),
 				visibility:     fieldString(dm.Fields[fVisibility]), updated: int64(updated),
 			}
-			e.nameSort = strings.ToLower(e.name)
+			e.nameSort = sortkey.Of(e.name) // computed again at every open: an index written by an older version needs no rebuild
 			l.byID[e.id] = e
 			if m != nil {
 				texts[e] = fieldStrings(dm.Fields[fMeaning])

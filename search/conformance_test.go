@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/sortkey"
 )
 
 // opener gives a new, empty index for one test; the index is closed by the test's cleanup.
@@ -124,6 +126,7 @@ func runConformance(t *testing.T, open opener) {
 	t.Run("Filters", func(t *testing.T) { testFilters(t, open) })
 	t.Run("HitFields", func(t *testing.T) { testHitFields(t, open) })
 	t.Run("Sort", func(t *testing.T) { testSort(t, open) })
+	t.Run("SortByNameAsLists", func(t *testing.T) { testSortByNameAsLists(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
 	t.Run("Reset", func(t *testing.T) { testReset(t, open) })
 	t.Run("HighlightsEscapeHTML", func(t *testing.T) { testHighlightEscaping(t, open) })
@@ -430,6 +433,38 @@ func testSort(t *testing.T, open opener) {
 				t.Errorf("order: got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// testSortByNameAsLists: the catalog sorted by name comes in the order of every other list of names (sortkey.Of):
+// case and accents ignored, punctuation before letters, numbers by their value; with and without text.
+func testSortByNameAsLists(t *testing.T, open opener) {
+	want := []string{"_underscore", "alpha", "api 2", "api 10", "Beta", "eagle", "Emile", "Émile", "zeta", "Zulu"}
+	if got := slices.SortedFunc(slices.Values(want), func(a, b string) int { return strings.Compare(sortkey.Of(a), sortkey.Of(b)) }); !slices.Equal(got, want) {
+		t.Fatalf("by sortkey.Of: got %q, want %q", got, want)
+	}
+	idx := open(t)
+	var docs []Document
+	for _, i := range []int{7, 2, 9, 0, 5, 3, 8, 1, 6, 4} { // ids in neither order
+		docs = append(docs, Document{ID: fmt.Sprintf("api-%d", i), Slug: fmt.Sprintf("s%d", i), Name: want[i],
+			Summary: "Sorting catalog", Team: "t", State: "published", Visibility: VisibilityPublic,
+			UpdatedAt: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)})
+	}
+	if err := idx.Upsert(context.Background(), docs...); err != nil {
+		t.Fatalf("Upsert: got error %v, want nil", err)
+	}
+	names := func(res Result) []string {
+		out := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			out[i] = h.Name
+		}
+		return out
+	}
+	for _, q := range []Query{{Sort: SortName}, {Text: "catalog", Sort: SortName}, {Sort: SortUpdated}} {
+		q.Viewer = admin()
+		if got := names(mustSearch(t, idx, q)); !slices.Equal(got, want) {
+			t.Errorf("Search(text %q, sort %q): got %q, want %q", q.Text, q.Sort, got, want)
+		}
 	}
 }
 

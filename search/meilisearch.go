@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/portico-dev/portico/sortkey"
 )
 
 // Attribute names of the Meilisearch documents.
@@ -17,7 +20,8 @@ const (
 	mID          = "id"
 	mSlug        = "slug"
 	mName        = "name"
-	mNameSort    = "nameSort" // lowercased name, for sorting
+	mNameSort    = "nameSort" // lowercased name: what versions before nameKey sort by, still written for them (a rolling upgrade)
+	mNameKey     = "nameKey"  // meiliNameKey of the name, for sorting
 	mSummary     = "summary"
 	mDescription = "description"
 	mTags        = "tags"
@@ -63,6 +67,7 @@ type meiliDoc struct {
 	Slug        string   `json:"slug"`
 	Name        string   `json:"name"`
 	NameSort    string   `json:"nameSort"`
+	NameKey     string   `json:"nameKey"`
 	Summary     string   `json:"summary"`
 	Description string   `json:"description"`
 	Tags        []string `json:"tags"`
@@ -93,7 +98,7 @@ func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		SearchableAttributes: []string{mName, mSlug, mTags, mSummary, mOperations, mOpWords, mDescription, mWebhooks, mTeamName, mVersions},
 		FilterableAttributes: []string{mVisibility, mTeam, mTags, mState, mStates},
-		SortableAttributes:   []string{mNameSort, mUpdatedAt, mID},
+		SortableAttributes:   []string{mNameKey, mNameSort, mUpdatedAt, mID},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 		StopWords:            stopWords(),
 		TypoTolerance: &meilisearch.TypoTolerance{
@@ -197,6 +202,15 @@ func (m *Meilisearch) Upsert(ctx context.Context, docs ...Document) error {
 	return nil
 }
 
+// meiliNameKey is the key Meilisearch sorts a name by: sortkey.Of(name), the order of every list of names and of the
+// embedded index, in lowercase hexadecimal. Meilisearch compares the bytes of a sortable string after trimming its
+// white space (which the key's bytes for punctuation include: "'" is a tab), decomposing it (NFKD) and lowercasing it
+// (which would change the key's part after the separator, the name itself, and drops invalid UTF-8), and cuts it at
+// 468 bytes. Hexadecimal is left alone by all of that and keeps the order: each byte becomes two digits of 0-9a-f, in
+// the bytes' order. The cut keeps the first 234 bytes of the key; names whose keys begin alike that far (names of 200
+// characters that differ only near their end) follow by id.
+func meiliNameKey(name string) string { return hex.EncodeToString([]byte(sortkey.Of(name))) }
+
 func toMeiliDoc(d Document) meiliDoc {
 	lines, webhooks := []string{}, []string{}
 	var served, sent []Operation
@@ -223,6 +237,7 @@ func toMeiliDoc(d Document) meiliDoc {
 		Slug:        d.Slug,
 		Name:        d.Name,
 		NameSort:    strings.ToLower(d.Name),
+		NameKey:     meiliNameKey(d.Name),
 		Summary:     d.Summary,
 		Description: d.Description,
 		Tags:        tags,
@@ -359,9 +374,9 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	switch {
 	case q.Sort == SortUpdated:
-		req.Sort = []string{mUpdatedAt + ":desc", mNameSort + ":asc", mID + ":asc"}
+		req.Sort = []string{mUpdatedAt + ":desc", mNameKey + ":asc", mID + ":asc"}
 	case q.Sort == SortName || q.Text == "":
-		req.Sort = []string{mNameSort + ":asc", mID + ":asc"}
+		req.Sort = []string{mNameKey + ":asc", mID + ":asc"}
 	}
 	// Disjunctive facets: a facet with a filter is counted by a second
 	// query without that filter, sent with the main one in one request.

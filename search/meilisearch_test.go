@@ -18,8 +18,12 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/meilisearch/meilisearch-go"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/portico-dev/portico/sortkey"
 )
 
 const fakeMeiliKey = "test-master-key"
@@ -213,7 +217,8 @@ func (f *fakeMeili) patchSettings(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("filterableAttributes %v: want %s", filterable, a)
 		}
 	}
-	for _, a := range []string{mNameSort, mUpdatedAt} {
+	// nameSort stays sortable for the instances of older versions, which sort by it (a rolling upgrade).
+	for _, a := range []string{mNameKey, mNameSort, mUpdatedAt} {
 		if !slices.Contains(sortable, a) {
 			f.t.Errorf("sortableAttributes %v: want %s", sortable, a)
 		}
@@ -434,7 +439,7 @@ func (f *fakeMeili) runSearch(body []byte, multi bool) (int, map[string]any) {
 	sort.SliceStable(found, func(i, j int) bool {
 		for _, s := range req.Sort {
 			attr, dir, _ := strings.Cut(s, ":")
-			c := compareValues(found[i].doc[attr], found[j].doc[attr])
+			c := compareValues(meiliSortValue(found[i].doc[attr]), meiliSortValue(found[j].doc[attr]))
 			if dir == "desc" {
 				c = -c
 			}
@@ -532,6 +537,27 @@ func stringValues(v any) []string {
 	}
 	return nil
 }
+
+// meiliSortValue is the value Meilisearch sorts a document by: a string as its facet databases keep it (milli's
+// normalize_facet, then cut to MAX_FACET_VALUE_LENGTH, 468 bytes, at a character's start), compared byte by byte.
+func meiliSortValue(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	s = strings.ToLower(norm.NFKD.String(strings.TrimFunc(s, unicode.IsSpace)))
+	if len(s) > meiliMaxFacetValueLength {
+		n := meiliMaxFacetValueLength
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	return s
+}
+
+// meiliMaxFacetValueLength is how many bytes of a string Meilisearch keeps to sort and filter by.
+const meiliMaxFacetValueLength = 468
 
 func compareValues(a, b any) int {
 	switch a := a.(type) {
@@ -893,7 +919,7 @@ func TestMeilisearchSearchRequest(t *testing.T) {
 			name:       "outsider with filters",
 			q:          Query{Text: "maps", Teams: []string{"maps"}, Tags: []string{"geo", `we"ird\`}, States: []string{"published"}, Viewer: Viewer{Teams: []string{"a", "b"}}, Sort: SortName, Page: 2, PerPage: 5},
 			wantFilter: `(visibility = "public" OR team IN ["a", "b"]) AND team IN ["maps"] AND tags IN ["geo", "we\"ird\\"] AND states IN ["published"]`,
-			wantSort:   []any{"nameSort:asc", "id:asc"},
+			wantSort:   []any{"nameKey:asc", "id:asc"},
 			wantPage:   2, wantPer: 5,
 			wantFacets: map[string]string{
 				"team":   `(visibility = "public" OR team IN ["a", "b"]) AND tags IN ["geo", "we\"ird\\"] AND states IN ["published"]`,
@@ -910,7 +936,7 @@ func TestMeilisearchSearchRequest(t *testing.T) {
 		{
 			name:     "admin, newest first, per page capped",
 			q:        Query{Viewer: Viewer{All: true}, Sort: SortUpdated, PerPage: 500},
-			wantSort: []any{"updatedAt:desc", "nameSort:asc", "id:asc"},
+			wantSort: []any{"updatedAt:desc", "nameKey:asc", "id:asc"},
 			wantPage: 1, wantPer: 100,
 		},
 	}
@@ -1040,5 +1066,28 @@ func TestMeilisearchKeepsItsOwnPosition(t *testing.T) {
 	}
 	if got, ok, err := m.Stamp(ctx); err != nil || !ok || got != want {
 		t.Errorf("position read back: %+v %v %v, want %+v", got, ok, err, want)
+	}
+}
+
+// TestMeiliNameKeyKeepsTheOrder: Meilisearch, comparing nameKey as it keeps a sortable string (trimmed, decomposed,
+// lowercased, cut), orders names as sortkey.Of does; the key itself would not survive that (names alike but for case
+// would tie, a name beginning with "'" would lose its tab).
+func TestMeiliNameKeyKeepsTheOrder(t *testing.T) {
+	names := []string{"", "'quoted", "+plus", " lead", "_underscore", "1st", "alpha", "api 2", "api 10", "Beta", "eagle",
+		"Emile", "emile", "Émile", "straße", "zeta", "Zulu", "Ꭰ cherokee", "Ωmega", "\xff", strings.Repeat("x", 200)}
+	for _, a := range names {
+		ka := meiliNameKey(a)
+		if v := meiliSortValue(ka); v != ka[:min(len(ka), meiliMaxFacetValueLength)] {
+			t.Errorf("meiliNameKey(%q) = %q: Meilisearch keeps %q of it, not its first bytes", a, ka, v)
+		}
+		for _, b := range names {
+			want := strings.Compare(sortkey.Of(a), sortkey.Of(b))
+			if got := compareValues(meiliSortValue(ka), meiliSortValue(meiliNameKey(b))); got != want {
+				t.Errorf("%q against %q: Meilisearch compares their nameKeys %d, sortkey.Of %d", a, b, got, want)
+			}
+		}
+	}
+	if got := compareValues(meiliSortValue(sortkey.Of("Emile")), meiliSortValue(sortkey.Of("emile"))); got != 0 {
+		t.Errorf("the model of Meilisearch's sort values: sortkey.Of of Emile against emile compared %d, want 0 (lowercased alike)", got)
 	}
 }
