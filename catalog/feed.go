@@ -131,6 +131,16 @@ type stamped interface {
 
 var _ stamped = (*search.Meilisearch)(nil)
 
+// outdated is a shared index that tells when its documents were written by
+// an older version of Portico, which lack what this version reads of them
+// (search.Meilisearch: the attribute it sorts by name); the feed rebuilds
+// such an index when it takes the lease, as it does an unmatched one.
+type outdated interface {
+	Outdated(ctx context.Context) (why string, err error)
+}
+
+var _ outdated = (*search.Meilisearch)(nil)
+
 // marked is an index that records durably that a rebuild is under way, so
 // that one interrupted is done again (search.Bleve's rebuild marker).
 type marked interface {
@@ -466,10 +476,21 @@ func (f *Feed) foreign(ctx context.Context, at search.LogPosition, h store.Index
 // an entry the log does not hold as the index saw it. The database was
 // then restored from a backup (portico restore, pg_restore), or is another
 // one, while the index kept what was applied since. An index that has not
-// recorded a position (written before they were kept) is trusted.
+// recorded a position (written before they were kept) is trusted, unless
+// it is outdated.
 func (f *Feed) unmatched(ctx context.Context, pos int64, h store.IndexLogHead) (bool, error) {
 	if f.stamp == nil || f.matched {
 		return false, nil
+	}
+	if o, ok := f.stamp.(outdated); ok {
+		why, err := o.Outdated(ctx)
+		if err != nil {
+			return false, err
+		}
+		if why != "" {
+			f.log.Warn("the shared search index was written by an older version of Portico: rebuilding it", "index", why)
+			return true, nil
+		}
 	}
 	at, ok, err := f.stamp.Stamp(ctx)
 	if err != nil || !ok {

@@ -548,3 +548,66 @@ func TestSharedIndexOfARestoredDatabaseIsRebuilt(t *testing.T) {
 		}
 	})
 }
+
+// layoutIndex is a stamped shared index whose documents have a layout, as
+// search.Meilisearch's do: the position it keeps records the layout of the
+// writer that recorded it, and an older version's writer records none.
+type layoutIndex struct {
+	*stampedIndex
+	current bool
+}
+
+func (x *layoutIndex) SetStamp(ctx context.Context, p search.LogPosition) error {
+	x.current = true
+	return x.stampedIndex.SetStamp(ctx, p)
+}
+
+func (x *layoutIndex) Outdated(context.Context) (string, error) {
+	if x.current {
+		return "", nil
+	}
+	return "its position was recorded by an older version", nil
+}
+
+// TestSharedIndexOfAnOlderLayoutIsRebuilt: a shared index (Meilisearch)
+// last fed by an older Portico holds documents without what this version
+// sorts by: the instance that takes the feed's lease rebuilds it, without
+// portico reindex, and a restart then rebuilds nothing.
+func TestSharedIndexOfAnOlderLayoutIsRebuilt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		shared := &layoutIndex{stampedIndex: &stampedIndex{sharedIndex: &sharedIndex{Index: openIndex(t), written: map[string]int{}}}}
+		f := newFixture(t, s)
+		one := f.api(t, "one", "API one", store.VisibilityPublic)
+		f.api(t, "two", "API two", store.VisibilityPublic)
+		fa := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fa.Handle}, outbox.Options{Logger: quiet()})
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fa.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// An instance of the older version fed it last and recorded its position.
+		shared.current = false
+		written := shared.written[catalog.DocumentID(one.ID)]
+		upgraded := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		if _, err := upgraded.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := shared.written[catalog.DocumentID(one.ID)] - written; got != 1 {
+			t.Fatalf("after the upgraded instance took the lease, API one was written %d more times, want 1 (a rebuild)", got)
+		}
+		if got := names(t, shared, "api"); len(got) != 2 {
+			t.Errorf("after the rebuild, search finds %v, want the 2 APIs", got)
+		}
+		written = shared.written[catalog.DocumentID(one.ID)]
+		again := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		if n, err := again.CatchUp(ctx); err != nil || n != 0 {
+			t.Errorf("after a restart: applied %d entries (%v), want none", n, err)
+		}
+		if got := shared.written[catalog.DocumentID(one.ID)] - written; got != 0 {
+			t.Errorf("after a restart API one was written %d more times, want 0 (no rebuild)", got)
+		}
+	})
+}

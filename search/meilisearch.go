@@ -288,12 +288,18 @@ func (m *Meilisearch) Reset(ctx context.Context) error {
 // changes made since; the feed compares the two at start and rebuilds the index when they do not match.
 const stampSuffix = "-portico-position"
 
-// meiliStamp is the document that keeps the position.
+// meiliStamp is the document that keeps the position, and the layout of the documents of the writer that recorded it.
 type meiliStamp struct {
-	ID    string `json:"id"`
-	Entry int64  `json:"entry"`
-	Stamp int64  `json:"stamp"`
+	ID     string `json:"id"`
+	Entry  int64  `json:"entry"`
+	Stamp  int64  `json:"stamp"`
+	Layout int    `json:"layout,omitempty"`
 }
+
+// meiliLayout is the layout of the documents this version writes, recorded with the position. Change it whenever
+// searches read what the documents of an older version lack: the feed then rebuilds the index (Outdated). 1: nameKey.
+// Versions before layouts record none (0).
+const meiliLayout = 1
 
 const stampID = "position"
 
@@ -304,21 +310,46 @@ func (m *Meilisearch) stampIndex() meilisearch.IndexManager {
 // Stamp returns the index log position the index last recorded it applied (SetStamp); ok is false when it has
 // recorded none (an index older than stamps, or one never fed).
 func (m *Meilisearch) Stamp(ctx context.Context) (position LogPosition, ok bool, err error) {
-	var d meiliStamp
+	d, ok, err := m.readStamp(ctx)
+	if err != nil || !ok {
+		return position, false, err
+	}
+	return LogPosition{Entry: d.Entry, Stamp: d.Stamp}, true, nil
+}
+
+func (m *Meilisearch) readStamp(ctx context.Context) (d meiliStamp, ok bool, err error) {
 	if err := m.stampIndex().GetDocument(ctx, stampID, nil, &d); err != nil {
 		var me *meilisearch.Error
 		if errors.As(err, &me) && (me.APIError.Code == meilisearch.APIErrCodeDocumentNotFound || me.APIError.Code == meilisearch.APIErrCodeIndexNotFound) {
-			return position, false, nil
+			return d, false, nil
 		}
-		return position, false, fmt.Errorf("meilisearch: read the index's log position: %w", err)
+		return d, false, fmt.Errorf("meilisearch: read the index's log position: %w", err)
 	}
-	return LogPosition{Entry: d.Entry, Stamp: d.Stamp}, true, nil
+	return d, true, nil
+}
+
+// Outdated says why the index holds documents of an older layout than meiliLayout (empty when it does not): the
+// writer that last recorded the index's position (SetStamp) recorded an older layout, or none (an older version of
+// Portico, which rewrites the position without it after each batch it writes, during a rolling upgrade too), or the
+// index has no position of its own (fed by a Portico older than positions). The feed asks when it takes the index's
+// lease and rebuilds it; it asks only when the database has a position for the index, so a new index is not asked.
+func (m *Meilisearch) Outdated(ctx context.Context) (string, error) {
+	d, ok, err := m.readStamp(ctx)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return "it has no log position of its own (fed by an older version)", nil
+	case d.Layout < meiliLayout:
+		return fmt.Sprintf("its documents have layout %d, this version reads layout %d", d.Layout, meiliLayout), nil
+	}
+	return "", nil
 }
 
 // SetStamp records that the index has applied the index log up to position, and waits until it is kept.
 func (m *Meilisearch) SetStamp(ctx context.Context, position LogPosition) error {
 	pk := "id"
-	task, err := m.stampIndex().AddDocuments(ctx, []meiliStamp{{ID: stampID, Entry: position.Entry, Stamp: position.Stamp}}, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	task, err := m.stampIndex().AddDocuments(ctx, []meiliStamp{{ID: stampID, Entry: position.Entry, Stamp: position.Stamp, Layout: meiliLayout}}, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
 		return fmt.Errorf("meilisearch: record the index's log position: %w", err)
 	}

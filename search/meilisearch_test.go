@@ -1091,3 +1091,33 @@ func TestMeiliNameKeyKeepsTheOrder(t *testing.T) {
 		t.Errorf("the model of Meilisearch's sort values: sortkey.Of of Emile against emile compared %d, want 0 (lowercased alike)", got)
 	}
 }
+
+// TestMeilisearchOutdatedLayout: an index whose position an older version recorded (without a layout), or that has
+// none, holds documents of an older layout; once this version recorded its position, it does not.
+func TestMeilisearchOutdatedLayout(t *testing.T) {
+	ctx := context.Background()
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if why, err := m.Outdated(ctx); err != nil || why == "" {
+		t.Errorf("an index without a position of its own: Outdated %q, %v; want a reason", why, err)
+	}
+	f.mu.Lock()
+	f.stamp = map[string]any{"id": stampID, "entry": 7.0, "stamp": 1796530000123456.0} // as an older version writes it
+	f.mu.Unlock()
+	if why, err := m.Outdated(ctx); err != nil || !strings.Contains(why, "layout 0") {
+		t.Errorf("an index whose position an older version recorded: Outdated %q, %v; want its layout 0", why, err)
+	}
+	if got, ok, err := m.Stamp(ctx); err != nil || !ok || got.Entry != 7 {
+		t.Errorf("the position an older version recorded: %+v %v %v, want entry 7", got, ok, err)
+	}
+	if err := m.SetStamp(ctx, LogPosition{Entry: 8}); err != nil {
+		t.Fatal(err)
+	}
+	if why, err := m.Outdated(ctx); err != nil || why != "" {
+		t.Errorf("after this version recorded its position: Outdated %q, %v; want none", why, err)
+	}
+}
