@@ -202,6 +202,31 @@ func (m *Meilisearch) Upsert(ctx context.Context, docs ...Document) error {
 	return nil
 }
 
+// send sends the search req, in one request with the facet-counting queries (whose first is req) when there are
+// more, and returns req's answer and the others'.
+func (m *Meilisearch) send(ctx context.Context, text string, req *meilisearch.SearchRequest, queries []*meilisearch.SearchRequest) (*meilisearch.SearchResponse, []*meilisearch.SearchResponse, error) {
+	if len(queries) == 1 {
+		resp, err := m.index.Search(ctx, text, req)
+		if err != nil {
+			return nil, nil, fmt.Errorf("meilisearch: search: %w", err)
+		}
+		return resp, nil, nil
+	}
+	req.IndexUID = m.uid
+	multi, err := m.client.MultiSearch(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
+	if err != nil {
+		return nil, nil, fmt.Errorf("meilisearch: search: %w", err)
+	}
+	if len(multi.Results) != len(queries) {
+		return nil, nil, fmt.Errorf("meilisearch: search: %d results for %d queries", len(multi.Results), len(queries))
+	}
+	var counts []*meilisearch.SearchResponse
+	for i := range multi.Results[1:] {
+		counts = append(counts, &multi.Results[i+1])
+	}
+	return &multi.Results[0], counts, nil
+}
+
 // meiliNameKey is the key Meilisearch sorts a name by: sortkey.Of(name), the order of every list of names and of the
 // embedded index, in lowercase hexadecimal. Meilisearch compares the bytes of a sortable string after trimming its
 // white space (which the key's bytes for punctuation include: "'" is a tab), decomposing it (NFKD) and lowercasing it
@@ -436,25 +461,17 @@ func (m *Meilisearch) Search(ctx context.Context, q Query) (Result, error) {
 		})
 		facetOnly = append(facetOnly, f.attr)
 	}
-	var resp *meilisearch.SearchResponse
-	var counts []*meilisearch.SearchResponse
-	if len(queries) == 1 {
-		if resp, err = m.index.Search(ctx, q.Text, req); err != nil {
-			return Result{}, fmt.Errorf("meilisearch: search: %w", err)
-		}
-	} else {
-		req.IndexUID = m.uid
-		multi, err := m.client.MultiSearch(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
-		if err != nil {
-			return Result{}, fmt.Errorf("meilisearch: search: %w", err)
-		}
-		if len(multi.Results) != len(queries) {
-			return Result{}, fmt.Errorf("meilisearch: search: %d results for %d queries", len(multi.Results), len(queries))
-		}
-		resp = &multi.Results[0]
-		for i := range multi.Results[1:] {
-			counts = append(counts, &multi.Results[i+1])
-		}
+	resp, counts, err := m.send(ctx, q.Text, req, queries)
+	var me *meilisearch.Error
+	if errors.As(err, &me) && me.APIError.Code == meilisearch.APIErrCodeInvalidSearchSort && slices.Contains(req.Sort, mNameKey+":asc") {
+		// During a rolling upgrade, an instance of an older version that (re)starts applies its settings, without
+		// nameKey among the sortable attributes, until a newer instance starts again: sort by the lowercased name
+		// meanwhile, as the older version does, rather than fail.
+		req.Sort[slices.Index(req.Sort, mNameKey+":asc")] = mNameSort + ":asc"
+		resp, counts, err = m.send(ctx, q.Text, req, queries)
+	}
+	if err != nil {
+		return Result{}, err
 	}
 	res := Result{Total: int(resp.TotalHits), Hits: make([]Hit, 0, len(resp.Hits)), TeamNames: map[string]string{}}
 	for i, raw := range resp.Hits {

@@ -1121,3 +1121,38 @@ func TestMeilisearchOutdatedLayout(t *testing.T) {
 		t.Errorf("after this version recorded its position: Outdated %q, %v; want none", why, err)
 	}
 }
+
+// TestMeilisearchSortsUnderAnOlderVersionsSettings: during a rolling upgrade an older instance that starts applies
+// its settings, in which nameKey is not sortable; the catalog sorted by name still answers (by the lowercased name,
+// as the older version sorts), alone or with the queries that count a filtered facet, until a newer instance applies
+// its settings again.
+func TestMeilisearchSortsUnderAnOlderVersionsSettings(t *testing.T) {
+	ctx := context.Background()
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Upsert(ctx, conformanceCorpus()...); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.settings["sortableAttributes"] = json.RawMessage(`["nameSort","updatedAt","id"]`)
+	f.mu.Unlock()
+	for _, q := range []Query{{Sort: SortName}, {Sort: SortName, Teams: []string{"payments", "maps"}}, {Sort: SortUpdated}} {
+		q.Viewer = admin()
+		res, err := m.Search(ctx, q)
+		if err != nil {
+			t.Errorf("Search(%+v) under an older version's settings: %v", q, err)
+			continue
+		}
+		if len(res.Hits) == 0 {
+			t.Errorf("Search(%+v) under an older version's settings: no hits", q)
+		}
+	}
+	res, err := m.Search(ctx, Query{Sort: SortName, Viewer: admin()})
+	if want := []string{"api-3", "api-1", "api-2", "api-4", "api-5", "api-6"}; err != nil || !slices.Equal(hitIDs(res), want) {
+		t.Errorf("sorted by name under an older version's settings: %v, %v; want %v", hitIDs(res), err, want)
+	}
+}
