@@ -3,47 +3,15 @@ package catalog_test
 import (
 	"context"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/outbox"
-	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
-
-// frozenWriter is an instance's way to the shared index that freezes (a GC
-// stall, SIGSTOP, a paused VM) once armed: its next write waits at the gate
-// with the documents it read from the database, then is sent.
-type frozenWriter struct {
-	search.Index
-	armed         atomic.Bool
-	once          sync.Once
-	reached, open chan struct{}
-}
-
-func (w *frozenWriter) freeze(ctx context.Context) {
-	if w.armed.Load() {
-		w.once.Do(func() {
-			close(w.reached)
-			<-w.open
-		})
-	}
-}
-
-func (w *frozenWriter) Upsert(ctx context.Context, docs ...search.Document) error {
-	w.freeze(ctx)
-	return w.Index.Upsert(ctx, docs...)
-}
-
-func (w *frozenWriter) Delete(ctx context.Context, ids ...string) error {
-	w.freeze(ctx)
-	return w.Index.Delete(ctx, ids...)
-}
 
 // TestLateWriteOfALostLeaseIsRepaired: instance a feeds the shared index,
 // reads an API's document and freezes before sending it; meanwhile the API
@@ -57,13 +25,8 @@ func TestLateWriteOfALostLeaseIsRepaired(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		shared := &sharedIndex{Index: openIndex(t), written: map[string]int{}}
-		for _, run := range []string{"run-a", "run-b"} {
-			if _, err := s.RegisterInstance(ctx, &store.Instance{Name: run, RunID: run}, time.Minute); err != nil {
-				t.Fatal(err)
-			}
-		}
-		wa := &frozenWriter{Index: shared, reached: make(chan struct{}), open: make(chan struct{})}
+		shared := newShared(t, s, "run-a", "run-b")
+		wa := newGate(shared, false)
 		fa := catalog.NewFeed(s, wa, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		fb := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
 		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fb.Handle}, outbox.Options{Logger: quiet()})
@@ -159,8 +122,7 @@ func TestLateWritesOfALostRebuildAreRepaired(t *testing.T) {
 		if _, err := holder.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		wr := &frozenWriter{Index: idx, reached: make(chan struct{}), open: make(chan struct{})}
-		wr.armed.Store(true)
+		wr := newGate(idx, true)
 		reindex := catalog.NewFeed(s, wr, catalog.FeedOptions{Shared: "meili", Owner: "reindex", Logger: quiet(), Poll: 5 * time.Millisecond})
 		done := make(chan error, 1)
 		go func() {

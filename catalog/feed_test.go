@@ -260,17 +260,25 @@ func (x *sharedIndex) Upsert(ctx context.Context, docs ...search.Document) error
 	return x.Index.Upsert(ctx, docs...)
 }
 
+// newShared opens a shared index whose writes are counted and registers
+// runs as live instances (a minute's heartbeat): the instances that feed
+// it, or a reindex.
+func newShared(t *testing.T, s *store.Store, runs ...string) *sharedIndex {
+	t.Helper()
+	for _, run := range runs {
+		if _, err := s.RegisterInstance(context.Background(), &store.Instance{Name: run, RunID: run}, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &sharedIndex{Index: openIndex(t), written: map[string]int{}}
+}
+
 func TestSharedIndexIsFedOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		shared := &sharedIndex{Index: openIndex(t), written: map[string]int{}}
 		// Two registered instances feed the same index.
-		for _, run := range []string{"run-a", "run-b"} {
-			if _, err := s.RegisterInstance(ctx, &store.Instance{Name: run, RunID: run}, time.Minute); err != nil {
-				t.Fatal(err)
-			}
-		}
+		shared := newShared(t, s, "run-a", "run-b")
 		fa := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		fb := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-b", Logger: quiet()})
 		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fb.Handle}, outbox.Options{Logger: quiet()})

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,25 +15,42 @@ import (
 	"github.com/portico-dev/portico/store/storetest"
 )
 
-// gatedIndex is the shared index as `portico reindex` writes to it: its
-// first Upsert waits at the gate with the documents it read from the
-// database before.
+// gatedIndex is a writer's way to the shared index (an instance's, or
+// `portico reindex`'s) that freezes (a GC stall, SIGSTOP, a paused VM, a
+// process killed) once armed: its next write, an Upsert or a Delete, waits
+// at the gate with the documents it read from the database, closing
+// reached, until open is closed; then it is sent. It freezes once.
 type gatedIndex struct {
 	search.Index
+	armed         atomic.Bool
 	once          sync.Once
 	reached, open chan struct{}
 }
 
-func newGate(idx search.Index) *gatedIndex {
-	return &gatedIndex{Index: idx, reached: make(chan struct{}), open: make(chan struct{})}
+// newGate puts idx behind a gate, armed or not yet.
+func newGate(idx search.Index, armed bool) *gatedIndex {
+	g := &gatedIndex{Index: idx, reached: make(chan struct{}), open: make(chan struct{})}
+	g.armed.Store(armed)
+	return g
+}
+
+func (g *gatedIndex) freeze() {
+	if g.armed.Load() {
+		g.once.Do(func() {
+			close(g.reached)
+			<-g.open
+		})
+	}
 }
 
 func (g *gatedIndex) Upsert(ctx context.Context, docs ...search.Document) error {
-	g.once.Do(func() {
-		close(g.reached)
-		<-g.open
-	})
+	g.freeze()
 	return g.Index.Upsert(ctx, docs...)
+}
+
+func (g *gatedIndex) Delete(ctx context.Context, ids ...string) error {
+	g.freeze()
+	return g.Index.Delete(ctx, ids...)
 }
 
 func (x *sharedIndex) count(id string) int {
@@ -103,7 +121,7 @@ func TestReindexAndTheFeedOfASharedIndexHaveOneWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		gate := newGate(idx)
+		gate := newGate(idx, true)
 		reindex := catalog.NewFeed(s, gate, catalog.FeedOptions{Shared: "meili", Owner: "reindex", Logger: quiet(), Poll: 5 * time.Millisecond})
 		done := make(chan error, 1)
 		go func() {
@@ -234,19 +252,14 @@ func TestCrashedReindexIsRebuiltByTheInstanceThatTakesTheLease(t *testing.T) {
 		for _, slug := range []string{"one", "two"} {
 			f.api(t, slug, "API "+slug, store.VisibilityPublic)
 		}
-		for _, run := range []string{"run-a", "reindex"} {
-			if _, err := s.RegisterInstance(ctx, &store.Instance{Name: run, RunID: run}, time.Minute); err != nil {
-				t.Fatal(err)
-			}
-		}
-		idx := openIndex(t)
-		holder := catalog.NewFeed(s, &sharedIndex{Index: idx, written: map[string]int{}}, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		shared := newShared(t, s, "run-a", "reindex")
+		holder := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		if _, err := holder.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
 		// The reindex gets the lease and is frozen at its first write (the
 		// process killed: its heartbeat stops).
-		gate := newGate(idx)
+		gate := newGate(shared, true)
 		rctx, kill := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() {
@@ -273,7 +286,7 @@ func TestCrashedReindexIsRebuiltByTheInstanceThatTakesTheLease(t *testing.T) {
 		if _, err := holder.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := catalog.Count(ctx, idx); err != nil || n != 2 || !holder.Status().Feeding {
+		if n, err := catalog.Count(ctx, shared); err != nil || n != 2 || !holder.Status().Feeding {
 			t.Errorf("after the reindex was found dead: %d documents (%v), %+v; want the 2 rebuilt, feeding", n, err, holder.Status())
 		}
 		if pos, err := s.IndexFeedPosition(ctx, "meili"); err != nil || pos == nil {
