@@ -194,27 +194,168 @@ func (c *pgConn) ownTx(ctx context.Context, fn func() error) error {
 }
 
 // isWrite reports whether query writes rows: INSERT, UPDATE, DELETE, MERGE,
-// or a WITH query holding one of them. Other statements are not given a
-// transaction (some cannot run in one: VACUUM, CREATE INDEX CONCURRENTLY).
+// TRUNCATE, or a WITH query holding one of them. Other statements are not
+// given a transaction (some cannot run in one: VACUUM, CREATE INDEX
+// CONCURRENTLY). It reads the query as PostgreSQL's lexer would, as far as
+// it needs: comments before the statement (bun writes a query's Comment,
+// and bun.WithComment's, as "/* … */ " before it) and anywhere in it are
+// skipped, as are string literals, quoted identifiers and dollar-quoted
+// strings; in a WITH query a data-modifying statement is the keyword right
+// after a parenthesis (a CTE's body, "AS (UPDATE …") or after the last
+// CTE's closing one (the main statement), so a locking clause (FOR UPDATE)
+// or a word in a string is not taken for one. A read taken for a write
+// would be given a transaction and its rows read whole before they are
+// handed out; a write missed would be committed behind its caller's error.
 func isWrite(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n(")
-	end := strings.IndexAny(q, " \t\r\n(")
-	if end < 0 {
-		end = len(q)
-	}
-	switch word := q[:end]; {
-	case strings.EqualFold(word, "INSERT"), strings.EqualFold(word, "UPDATE"),
-		strings.EqualFold(word, "DELETE"), strings.EqualFold(word, "MERGE"):
+	lx := sqlLexer{s: query}
+	first := lx.next()
+	switch {
+	case first.word("INSERT"), first.word("UPDATE"), first.word("DELETE"), first.word("MERGE"), first.word("TRUNCATE"):
 		return true
-	case strings.EqualFold(word, "WITH"):
-		up := strings.ToUpper(q)
-		for _, w := range []string{"INSERT ", "UPDATE ", "DELETE ", "MERGE "} {
-			if strings.Contains(up, w) {
+	case !first.word("WITH"):
+		return false
+	}
+	prev := first
+	for {
+		tok := lx.next()
+		if tok.text == "" {
+			return false
+		}
+		if prev.text == "(" || prev.text == ")" {
+			if tok.word("INSERT") || tok.word("UPDATE") || tok.word("DELETE") || tok.word("MERGE") {
 				return true
 			}
 		}
+		prev = tok
 	}
-	return false
+}
+
+// sqlLexer splits SQL into tokens for isWrite: words (keywords and
+// unquoted identifiers), parentheses, and single other characters; string
+// literals, quoted identifiers and dollar-quoted strings are one token
+// each; whitespace and comments separate tokens. An opening "(" outside
+// the statement (as in "(SELECT …)") is a token like any other.
+type sqlLexer struct {
+	s string
+	i int
+}
+
+type sqlToken struct{ text string }
+
+// word reports whether the token is the keyword kw (in any case).
+func (t sqlToken) word(kw string) bool { return strings.EqualFold(t.text, kw) }
+
+// next returns the next token; its text is empty at the end of the query
+// (or of what can be read: an unterminated comment or string).
+func (lx *sqlLexer) next() sqlToken {
+	s := lx.s
+	for lx.i < len(s) {
+		c := s[lx.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			lx.i++
+		case strings.HasPrefix(s[lx.i:], "--"):
+			end := strings.IndexAny(s[lx.i:], "\r\n")
+			if end < 0 {
+				lx.i = len(s)
+				return sqlToken{}
+			}
+			lx.i += end
+		case strings.HasPrefix(s[lx.i:], "/*"):
+			// PostgreSQL's block comments nest.
+			depth := 0
+			for lx.i < len(s) {
+				switch {
+				case strings.HasPrefix(s[lx.i:], "/*"):
+					depth++
+					lx.i += 2
+				case strings.HasPrefix(s[lx.i:], "*/"):
+					depth--
+					lx.i += 2
+				default:
+					lx.i++
+				}
+				if depth == 0 {
+					break
+				}
+			}
+			if depth > 0 {
+				return sqlToken{}
+			}
+		case sqlWordStart(c):
+			start := lx.i
+			for lx.i < len(s) && (sqlWordStart(s[lx.i]) || s[lx.i] == '$' || s[lx.i] >= '0' && s[lx.i] <= '9') {
+				lx.i++
+			}
+			word := s[start:lx.i]
+			if lx.i < len(s) && s[lx.i] == '\'' && strings.EqualFold(word, "E") {
+				// An escape string: a backslash escapes the next byte.
+				return lx.quoted('\'', true, start)
+			}
+			return sqlToken{word}
+		case c == '\'' || c == '"':
+			return lx.quoted(c, false, lx.i)
+		case c == '$':
+			if tag, ok := dollarTag(s[lx.i:]); ok {
+				start := lx.i
+				end := strings.Index(s[lx.i+len(tag):], tag)
+				if end < 0 {
+					lx.i = len(s)
+					return sqlToken{}
+				}
+				lx.i += 2*len(tag) + end
+				return sqlToken{s[start:lx.i]}
+			}
+			lx.i++
+			return sqlToken{"$"}
+		default:
+			lx.i++
+			return sqlToken{s[lx.i-1 : lx.i]}
+		}
+	}
+	return sqlToken{}
+}
+
+// quoted reads a string literal or quoted identifier whose opening quote q
+// is at lx.i (its token starting at start): a doubled quote stands for
+// one, and in an escape string a backslash escapes the next byte.
+func (lx *sqlLexer) quoted(q byte, backslash bool, start int) sqlToken {
+	s := lx.s
+	for lx.i++; lx.i < len(s); lx.i++ {
+		switch {
+		case backslash && s[lx.i] == '\\':
+			lx.i++
+		case s[lx.i] == q:
+			if lx.i+1 < len(s) && s[lx.i+1] == q {
+				lx.i++
+				continue
+			}
+			lx.i++
+			return sqlToken{s[start:lx.i]}
+		}
+	}
+	return sqlToken{}
+}
+
+// sqlWordStart reports whether c may begin a word: a letter, '_', or a byte
+// of a multi-byte UTF-8 character.
+func sqlWordStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
+
+// dollarTag returns the tag ("$$", "$name$") that opens a dollar-quoted
+// string at the start of s; a '$' followed by digits is a parameter.
+func dollarTag(s string) (string, bool) {
+	for j := 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '$':
+			return s[:j+1], true
+		case sqlWordStart(c), j > 1 && c >= '0' && c <= '9':
+		default:
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // pgTx is a transaction begun through pgConn.BeginTx.

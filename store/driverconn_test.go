@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -208,5 +210,73 @@ func TestWriteReturningKeepsItsColumnNames(t *testing.T) {
 	}
 	if want := []string{"inserted_id", "inserted_v"}; !slices.Equal(cols, want) {
 		t.Errorf("the write's rows have columns %q after other queries, want %q", cols, want)
+	}
+}
+
+// cutWriteIsNotApplied runs write under a 500 ms deadline while another
+// transaction holds the team's row, releases the row, and fails the test
+// if the write, which the deadline cut, was applied then: it sets the
+// team's description to "cut".
+func cutWriteIsNotApplied(t *testing.T, s, other *store.Store, write func(ctx context.Context, teamID int64) error) {
+	t.Helper()
+	ctx := context.Background()
+	team := storetest.Team(t, other, "payments", "Payments")
+	tx, err := other.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE teams SET description = description WHERE id = ?", team.ID); err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if err := write(dctx, team.ID); err == nil {
+		t.Fatal("the write past its deadline succeeded")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	var desc string
+	if err := other.DB().NewRaw("SELECT description FROM teams WHERE id = ?", team.ID).Scan(ctx, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if desc == "cut" {
+		t.Errorf("the write cut by its deadline was applied once the row was released")
+	}
+}
+
+// TestWriteAfterACommentCutByItsDeadlineIsNotApplied: a write is given its
+// own transaction however its SQL begins: bun writes a query's comment
+// (Comment, bun.WithComment) before the statement, and raw SQL may begin
+// with one; a WITH query may put its data-modifying statement on a line
+// of its own.
+func TestWriteAfterACommentCutByItsDeadlineIsNotApplied(t *testing.T) {
+	for name, write := range map[string]func(s *store.Store) func(context.Context, int64) error{
+		"bun.WithComment": func(s *store.Store) func(context.Context, int64) error {
+			return func(ctx context.Context, id int64) error {
+				_, err := s.DB().NewUpdate().Table("teams").Set("description = 'cut'").Where("id = ?", id).
+					Exec(bun.WithComment(ctx, "mark the team"))
+				return err
+			}
+		},
+		"a line comment": func(s *store.Store) func(context.Context, int64) error {
+			return func(ctx context.Context, id int64) error {
+				_, err := s.DB().ExecContext(ctx, "-- mark the team\nUPDATE teams SET description = 'cut' WHERE id = ?", id)
+				return err
+			}
+		},
+		"WITH, UPDATE on its own line": func(s *store.Store) func(context.Context, int64) error {
+			return func(ctx context.Context, id int64) error {
+				_, err := s.DB().ExecContext(ctx, "WITH x AS (\nUPDATE\nteams SET description = 'cut' WHERE id = ? RETURNING id) SELECT count(*) FROM x", id)
+				return err
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, other := storetest.OpenPostgreSQLPair(t, "")
+			cutWriteIsNotApplied(t, s, other, write(s))
+		})
 	}
 }
