@@ -90,7 +90,7 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 	if err != nil {
 		return nil, driverErr(err)
 	}
-	return pgStmt{st}, nil
+	return pgStmt{st: st, c: c, query: query}, nil
 }
 
 func (c *pgConn) Close() error { return c.cn.Close() }
@@ -109,21 +109,33 @@ func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 }
 
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.exec(ctx, query, func() (driver.Result, error) { return c.cn.ExecContext(ctx, query, args) })
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.query(ctx, query, func() (driver.Rows, error) { return c.cn.QueryContext(ctx, query, args) })
+}
+
+// exec runs fn, which executes query on c under ctx: in a transaction of
+// its own when it needs one (needsOwnTx).
+func (c *pgConn) exec(ctx context.Context, query string, fn func() (driver.Result, error)) (driver.Result, error) {
 	if !c.needsOwnTx(ctx, query) {
-		res, err := c.cn.ExecContext(ctx, query, args)
+		res, err := fn()
 		return res, driverErr(err)
 	}
 	var res driver.Result
 	err := c.ownTx(ctx, func() (err error) {
-		res, err = c.cn.ExecContext(ctx, query, args)
+		res, err = fn()
 		return err
 	})
 	return res, err
 }
 
-func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+// query runs fn, which runs query on c under ctx and returns its rows: in a
+// transaction of its own when it needs one (needsOwnTx).
+func (c *pgConn) query(ctx context.Context, query string, fn func() (driver.Rows, error)) (driver.Rows, error) {
 	if !c.needsOwnTx(ctx, query) {
-		rows, err := c.cn.QueryContext(ctx, query, args)
+		rows, err := fn()
 		if err != nil {
 			return nil, driverErr(err)
 		}
@@ -133,7 +145,7 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 	// read after it could not roll it back.
 	var rows *readRows
 	err := c.ownTx(ctx, func() error {
-		r, err := c.cn.QueryContext(ctx, query, args)
+		r, err := fn()
 		if err != nil {
 			return err
 		}
@@ -374,10 +386,16 @@ func (t pgTx) Rollback() error {
 	return driverErr(t.tx.Rollback())
 }
 
-// pgStmt is a prepared statement of a pgConn: its errors go through
-// driverErr. (The store prepares none on PostgreSQL; bun writes the
-// arguments into the query.)
-type pgStmt struct{ st driver.Stmt }
+// pgStmt is a prepared statement of a pgConn, query: its errors go
+// through driverErr, and a write run outside a transaction under a
+// deadline is given a transaction of its own, as pgConn's Exec and Query
+// do. (The store prepares none on PostgreSQL, bun writes the arguments
+// into the query; code given DB() may.)
+type pgStmt struct {
+	st    driver.Stmt
+	c     *pgConn
+	query string
+}
 
 var (
 	_ driver.StmtExecContext  = pgStmt{}
@@ -405,16 +423,15 @@ func named(args []driver.Value) []driver.NamedValue {
 }
 
 func (s pgStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	res, err := s.st.(driver.StmtExecContext).ExecContext(ctx, args)
-	return res, driverErr(err)
+	return s.c.exec(ctx, s.query, func() (driver.Result, error) {
+		return s.st.(driver.StmtExecContext).ExecContext(ctx, args)
+	})
 }
 
 func (s pgStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	rows, err := s.st.(driver.StmtQueryContext).QueryContext(ctx, args)
-	if err != nil {
-		return nil, driverErr(err)
-	}
-	return pgRows{rows}, nil
+	return s.c.query(ctx, s.query, func() (driver.Rows, error) {
+		return s.st.(driver.StmtQueryContext).QueryContext(ctx, args)
+	})
 }
 
 // pgRows are a query's rows as the driver reads them: an error of reading

@@ -280,3 +280,39 @@ func TestWriteAfterACommentCutByItsDeadlineIsNotApplied(t *testing.T) {
 		})
 	}
 }
+
+// TestPreparedWriteCutByItsDeadlineIsNotApplied: a write run through a
+// prepared statement (DB().PrepareContext) outside a transaction is given
+// a transaction of its own under a deadline like any other: cut, it is
+// not applied later; and the statement serves again after.
+func TestPreparedWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
+	ctx := context.Background()
+	s, other := storetest.OpenPostgreSQLPair(t, "")
+	stmt, err := s.DB().PrepareContext(ctx, "UPDATE teams SET description = $1 WHERE id = $2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close()
+	var teamID int64
+	cutWriteIsNotApplied(t, s, other, func(ctx context.Context, id int64) error {
+		teamID = id
+		_, err := stmt.ExecContext(ctx, "cut", id)
+		return err
+	})
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := stmt.ExecContext(dctx, "again", teamID)
+	if err != nil {
+		t.Fatalf("the prepared write sent again: %v", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Errorf("the prepared write sent again changed %d rows, want 1", n)
+	}
+	var desc string
+	if err := s.DB().NewRaw("SELECT description FROM teams WHERE id = ?", teamID).Scan(dctx, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if desc != "again" {
+		t.Errorf("after the prepared write sent again the description is %q, want %q", desc, "again")
+	}
+}
