@@ -53,6 +53,16 @@ func withDeadline(d time.Duration) fiber.Handler {
 	}
 }
 
+// markCommits gives the request's context, just before the route's handler
+// runs, the store's mark of what commits under it (store.MarkCommits, read
+// for savedError). What the authentication wrote before (a session's or a
+// token's last use) is not the request's change: a 503 for a request whose
+// handler committed nothing still says that nothing was written.
+func markCommits(c *fiber.Ctx) error {
+	c.SetUserContext(store.MarkCommits(c.UserContext()))
+	return c.Next()
+}
+
 // endDeadline releases the request's deadline (withDeadline), if it has one.
 func endDeadline(c *fiber.Ctx) {
 	if cancel, ok := c.Locals(deadlineCancelKey).(context.CancelFunc); ok {
@@ -117,3 +127,33 @@ type tooLongError struct{ err error }
 
 func (e *tooLongError) Error() string { return "request deadline: " + e.err.Error() }
 func (e *tooLongError) Unwrap() error { return e.err }
+
+// savedError is an error of a request refused by the database (a 503:
+// past its deadline, busy, unavailable) after one of its transactions, or
+// a write outside one, had committed (store.Committed): a write and then a
+// read for the page or JSON it answers with, or two writes in a row. The
+// 503's usual answer (nothing was written, send it again) would be false:
+// sent again, the request would write twice. It is answered 503 saying the
+// change was saved, without Retry-After, and under /api with a problem
+// type of its own (savedProblemType).
+type savedError struct{ err error }
+
+func (e *savedError) Error() string { return "after a commit: " + e.err.Error() }
+func (e *savedError) Unwrap() error { return e.err }
+
+// savedMessage is savedError's answer.
+const savedMessage = "The change was saved, but the portal could not complete its answer. Do not send it again: reload to see it."
+
+// savedProblemType is the problem type of savedError's answer under /api,
+// for a program to tell it from a 503 it may retry.
+const savedProblemType = "tag:portico.dev,2026:saved-not-answered"
+
+// savedTitle is the problem title of savedError's answer under /api.
+const savedTitle = "Saved, but not answered"
+
+// refusedByDatabase reports whether err is one of the database's refusals
+// answered 503 (a request past its deadline, wrapped in tooLongError; a
+// busy or unavailable database; a statement it cancelled).
+func refusedByDatabase(err error) bool {
+	return errors.As(err, new(*tooLongError)) || store.Unavailable(err) || store.Busy(err) || store.StatementCancelled(err)
+}

@@ -91,10 +91,15 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if timedOut(c, err) {
 		err = &tooLongError{err}
 	}
+	if refusedByDatabase(err) && store.Committed(c.UserContext()) {
+		err = &savedError{err}
+	}
 	status, msg, fields := classify(err)
 	var be *spec.BusyError
 	var le *apperr.LimitError
 	switch {
+	case errors.As(err, new(*savedError)):
+		// Sending it again would write twice: no Retry-After.
 	case errors.As(err, &be):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(be.RetryAfter)))
 	case errors.As(err, &le):
@@ -110,6 +115,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	}
 	if forPrograms(c.Path()) {
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}
+		if errors.As(err, new(*savedError)) {
+			p.Type, p.Title = savedProblemType, savedTitle
+		}
 		for _, k := range sortedKeys(fields) {
 			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})
 		}
@@ -186,6 +194,8 @@ func classify(err error) (status int, msg string, fields map[string]string) {
 		return fiber.StatusNotFound, errNotFound.msg, nil
 	case errors.Is(err, store.ErrConflict):
 		return fiber.StatusConflict, "This conflicts with the current state; reload and try again.", nil
+	case errors.As(err, new(*savedError)):
+		return fiber.StatusServiceUnavailable, savedMessage, nil
 	case store.Unavailable(err):
 		return fiber.StatusServiceUnavailable, dbUnavailableMessage, nil
 	case errors.As(err, new(*tooLongError)), store.StatementCancelled(err):

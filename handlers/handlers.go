@@ -279,9 +279,9 @@ func (h *Handler) App() *fiber.App {
 	app.Server().ExpectHandler = h.expectContinue(app)
 	for _, r := range routes {
 		deadline := withDeadline(h.requestDeadline(r))
-		handlers := []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.authorize(r), r.Handle}
+		handlers := []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.authorize(r), markCommits, r.Handle}
 		if r.CSRF() {
-			handlers = []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.checkCSRF, h.authorize(r), r.Handle}
+			handlers = []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.checkCSRF, h.authorize(r), markCommits, r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
 		h.metrics.declare(r.Method, r.Path)

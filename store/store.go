@@ -121,6 +121,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// a rolling upgrade a newer instance's migration adds columns while this
 	// one still serves, and a read selecting a table's every column ("t.*")
 	// must not fail on them.
+	// Every query tells a request's context whether something committed
+	// (MarkCommits).
+	db = db.WithQueryHook(commitHook{})
 	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache()}
 	s.sqlitePath, s.pgURL = sqlitePath, pgURL
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
