@@ -171,12 +171,32 @@ func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) 
 		}
 	}
 	if err != nil {
+		if cut := ctxEnded(ctx); cut != nil {
+			// The caller's deadline (a request's) or cancellation cut the
+			// connect, the server slow to answer: the deadline's error, as
+			// for a statement cut on a kept connection, not the database
+			// being away.
+			return nil, fmt.Errorf("%w: %w", cut, err)
+		}
 		if connectUnavailable(err) {
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		return nil, err
 	}
 	return &pgConn{cn: cn.(*pgdriver.Conn)}, nil
+}
+
+// ctxEnded returns why ctx ended, or context.DeadlineExceeded when its
+// deadline has passed and the context does not say so yet (the driver puts
+// the deadline on the socket, whose timer may fire first), or nil.
+func ctxEnded(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // connectUnavailable reports whether a failure to open a connection says
