@@ -289,18 +289,28 @@ func (st phaseStats) String() string {
 		st.n, st.ok, st.refused, st.failed, st.p50.Round(time.Microsecond), st.p99.Round(time.Microsecond), st.max.Round(time.Microsecond))
 }
 
-// logCount counts a node's log lines whose message starts with msg.
-func logCount(p *proc, msg string) int {
-	n := 0
+// redisEvent is a line of a node's log on Redis failing or answering again.
+type redisEvent struct {
+	time     time.Time
+	msg, err string
+}
+
+// redisEvents returns the node's "Redis unreachable" and "Redis answers
+// again" lines, in order.
+func redisEvents(t *testing.T, p *proc) []redisEvent {
+	t.Helper()
+	var out []redisEvent
 	for line := range strings.Lines(p.out.String()) {
 		var l struct {
-			Msg string `json:"msg"`
+			Time time.Time `json:"time"`
+			Msg  string    `json:"msg"`
+			Err  string    `json:"err"`
 		}
-		if json.Unmarshal([]byte(line), &l) == nil && strings.HasPrefix(l.Msg, msg) {
-			n++
+		if json.Unmarshal([]byte(line), &l) == nil && (strings.HasPrefix(l.Msg, "Redis unreachable") || strings.HasPrefix(l.Msg, "Redis answers again")) {
+			out = append(out, redisEvent{l.Time, l.Msg, l.Err})
 		}
 	}
-	return n
+	return out
 }
 
 // TestRedisFaultsUnderTraffic runs two real nodes sharing one
@@ -503,16 +513,31 @@ func TestRedisFaultsUnderTraffic(t *testing.T) {
 		// One warning per outage (the empty restart may be too short for
 		// the node to see it; a connection that died with Redis may fail
 		// once more after it answered again), each followed by a recovery
-		// line: not one per request, nor one per retry.
-		for line := range strings.Lines(nodes[i].out.String()) {
-			if strings.Contains(line, `"msg":"Redis`) {
-				t.Logf("node %d: %s", i, strings.TrimSpace(line))
+		// line: not one per request, nor one per retry, so the lines
+		// alternate. A call slower than --redis-timeout with Redis up is a
+		// failure too (README "When Redis fails": decided alone, a pause,
+		// then the node answers again): on a loaded machine the nodes log
+		// such outages, with "context deadline exceeded", before, between
+		// and after the faults; they are not counted against the faults.
+		events := redisEvents(t, nodes[i])
+		warned, again, slow := 0, 0, 0
+		for j, e := range events {
+			t.Logf("node %d: %s %s %s", i, e.time.Format("15:04:05.000"), e.msg, e.err)
+			if want := j%2 == 0; strings.HasPrefix(e.msg, "Redis unreachable") != want {
+				t.Errorf("node %d: line %d of its Redis events is %q, want alternately one \"Redis unreachable\" and one \"Redis answers again\" (one warning per outage)", i, j+1, e.msg)
+			}
+			if strings.HasPrefix(e.msg, "Redis unreachable") {
+				warned++
+				if strings.Contains(e.err, "deadline exceeded") {
+					slow++
+				}
+			} else {
+				again++
 			}
 		}
-		warned, again := logCount(nodes[i], "Redis unreachable"), logCount(nodes[i], "Redis answers again")
-		t.Logf("node %d: %d lines \"Redis unreachable\", %d \"Redis answers again\"", i, warned, again)
-		if warned < 2 || warned > 6 || again != warned {
-			t.Errorf("node %d logged %d lines \"Redis unreachable\" and %d \"Redis answers again\", want one of each per outage (2 to 6 for 3 outages)", i, warned, again)
+		t.Logf("node %d: %d lines \"Redis unreachable\" (%d of them a call over the timeout), %d \"Redis answers again\"", i, warned, slow, again)
+		if warned < 2 || warned-slow > 6 || again != warned {
+			t.Errorf("node %d logged %d lines \"Redis unreachable\" (%d of them timeouts) and %d \"Redis answers again\", want one of each per outage (2 to 6 for 3 outages, and one per call over the timeout)", i, warned, slow, again)
 		}
 	}
 }
