@@ -467,7 +467,10 @@ func (r *Redis) fallback(ctx context.Context, key string, limit Limit, now time.
 	r.unlogged++
 	r.logMu.Unlock()
 	if err != nil {
-		r.down(now, err)
+		// The pause counts from the failure, not from the request's
+		// arrival (now): the call took up to the timeout, and the
+		// request may have waited before it.
+		r.down(time.Now(), err)
 	}
 	return r.local.Allow(ctx, key, limit, now)
 }

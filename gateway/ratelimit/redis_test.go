@@ -349,3 +349,43 @@ func TestRedisFallbackStartsFromTheSharedCount(t *testing.T) {
 		t.Errorf("with Redis away, 4 of a quota of 5 used: %d of 5 allowed, want 1", allowed)
 	}
 }
+
+// TestRedisPauseCountsFromTheFailure: after a call to Redis fails, the node
+// decides alone for the pause (README "When Redis fails": it "keeps
+// deciding alone for 1 s before it tries Redis again"), counted from the
+// failure. It was counted from the request's arrival (the now the data
+// plane passes to Allow), so the pause was shorter by however long the
+// request had waited and its call had taken (up to the timeout): a
+// request that arrived 900 ms before its call failed left a pause of
+// 100 ms, and the node went back to Redis at once.
+func TestRedisPauseCountsFromTheFailure(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: proxy.URL(t, url), Prefix: prefix, Pause: time.Second, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	lim := ratelimit.Limit{PerMinute: 600, Burst: 50}
+	if d, err := r.Allow(t.Context(), "sub-p", lim, time.Now()); err != nil || !d.Allowed {
+		t.Fatalf("through the proxy: %+v %v", d, err)
+	}
+	proxy.Cut()
+	before := r.Fallbacks()
+	arrived := time.Now().Add(-900 * time.Millisecond)
+	if _, err := r.Allow(t.Context(), "sub-p", lim, arrived); err != nil {
+		t.Fatal(err)
+	}
+	failed := time.Now()
+	if r.Fallbacks() != before+1 {
+		t.Fatalf("the call with Redis cut was not decided alone (fallbacks %d, want %d)", r.Fallbacks(), before+1)
+	}
+	proxy.Restore(t)
+	time.Sleep(300 * time.Millisecond)
+	before = r.Fallbacks()
+	r.Allow(t.Context(), "sub-p", lim, time.Now())
+	if since := time.Since(failed); r.Fallbacks() == before && since < 900*time.Millisecond {
+		t.Errorf("%v after the failed call the node asked Redis again, want it deciding alone for the 1 s pause counted from the failure", since.Round(time.Millisecond))
+	}
+}
