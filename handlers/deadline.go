@@ -58,8 +58,12 @@ func withDeadline(d time.Duration) fiber.Handler {
 // for savedError). What the authentication wrote before (a session's or a
 // token's last use) is not the request's change: a 503 for a request whose
 // handler committed nothing still says that nothing was written.
-func markCommits(c *fiber.Ctx) error {
-	c.SetUserContext(store.MarkCommits(c.UserContext()))
+func (h *Handler) markCommits(c *fiber.Ctx) error {
+	ctx := store.MarkCommits(c.UserContext())
+	if h.handlerContext != nil {
+		ctx = h.handlerContext(ctx)
+	}
+	c.SetUserContext(ctx)
 	return c.Next()
 }
 

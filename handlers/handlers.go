@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -84,6 +85,11 @@ type Options struct {
 	// RequestTimeout bounds a request, its waits on the database included
 	// (see DefaultRequestTimeout, the default when zero).
 	RequestTimeout time.Duration
+	// handlerContext, set only by the package's tests (export_test.go),
+	// wraps the context each route's handler runs under, after markCommits:
+	// a test ends a request's deadline at the query it chooses (before or
+	// after the handler's first commit) through it. Nil in the portal.
+	handlerContext func(context.Context) context.Context
 }
 
 // DefaultMaxConnections is the connections served at once by default: with
@@ -158,6 +164,8 @@ type Handler struct {
 	maxConns int
 	// requestTimeout bounds a request (requestDeadline).
 	requestTimeout time.Duration
+	// handlerContext is Options.handlerContext.
+	handlerContext func(context.Context) context.Context
 	// draining is set by Drain: the instance is stopping (ops.go).
 	draining atomic.Bool
 }
@@ -212,6 +220,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		h.maxConns = DefaultMaxConnections
 	}
 	h.requestTimeout = opts.RequestTimeout
+	h.handlerContext = opts.handlerContext
 	if h.requestTimeout <= 0 {
 		h.requestTimeout = DefaultRequestTimeout
 	}
@@ -279,9 +288,9 @@ func (h *Handler) App() *fiber.App {
 	app.Server().ExpectHandler = h.expectContinue(app)
 	for _, r := range routes {
 		deadline := withDeadline(h.requestDeadline(r))
-		handlers := []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.authorize(r), markCommits, r.Handle}
+		handlers := []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.authorize(r), h.markCommits, r.Handle}
 		if r.CSRF() {
-			handlers = []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.checkCSRF, h.authorize(r), markCommits, r.Handle}
+			handlers = []fiber.Handler{h.limitBody(r), deadline, h.authenticate(r), h.checkCSRF, h.authorize(r), h.markCommits, r.Handle}
 		}
 		app.Add(r.Method, r.Path, handlers...)
 		h.metrics.declare(r.Method, r.Path)
