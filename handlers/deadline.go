@@ -67,6 +67,15 @@ func (h *Handler) markCommits(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// sendAgainSafe says that what the request's handler commits is not a
+// change that must not be sent again: a refusal after its commits is
+// answered as one before them (503 with Retry-After, savedError's answer
+// would be false). A login commits its attempt's counters, then the
+// session it starts; a browser that was not answered has no session, and
+// logging in again starts a new one (the first, never used, expires). A
+// logout sent again ends whatever is left of the session.
+func sendAgainSafe(c *fiber.Ctx) { c.Locals(sendAgainKey, true) }
+
 // endDeadline releases the request's deadline (withDeadline), if it has one.
 func endDeadline(c *fiber.Ctx) {
 	if cancel, ok := c.Locals(deadlineCancelKey).(context.CancelFunc); ok {

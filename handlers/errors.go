@@ -91,7 +91,7 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	if timedOut(c, err) {
 		err = &tooLongError{err}
 	}
-	if refusedByDatabase(err) && store.Committed(c.UserContext()) {
+	if refusedByDatabase(err) && store.Committed(c.UserContext()) && c.Locals(sendAgainKey) == nil {
 		err = &savedError{err}
 	}
 	status, msg, fields := classify(err)

@@ -69,6 +69,9 @@ const (
 	// deadlineCancelKey holds the cancel of the request's deadline
 	// (withDeadline).
 	deadlineCancelKey
+	// sendAgainKey is set by a handler whose commits are not a change that
+	// must not be sent again (sendAgainSafe).
+	sendAgainKey
 	sessionKey
 	// idleKey is set when the request's session just ended for being idle.
 	idleKey

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
 
@@ -37,6 +38,7 @@ type tripCtx struct {
 	mu        sync.Mutex
 	open      int    // transactions begun and not ended
 	committed bool   // a transaction, or a write outside one, committed
+	commits   int    // how many
 	cutAt     string // the query the deadline ended before
 	queries   int    // the handler's queries
 	after     int    // queries run after the first commit
@@ -90,7 +92,11 @@ const (
 
 // tripHook ends the deadline of the request being tested (its tripCtx) at
 // the query mode says, and counts what the handler ran.
-type tripHook struct{ mode atomic.Int32 }
+type tripHook struct {
+	mode atomic.Int32
+	// commits is how many commits tripAfterCommit waits for (1 when 0).
+	commits atomic.Int32
+}
 
 func (h *tripHook) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
 	t, ok := ctx.Value(tripKey{}).(*tripCtx)
@@ -108,7 +114,7 @@ func (h *tripHook) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.C
 		case tripFirstQuery:
 			cut = true
 		case tripAfterCommit:
-			cut = t.committed
+			cut = t.commits >= max(int(h.commits.Load()), 1)
 		}
 	}
 	if cut {
@@ -138,12 +144,14 @@ func (h *tripHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 		t.open = max(t.open-1, 0)
 		if e.Err == nil {
 			t.committed = true
+			t.commits++
 		}
 	case q == "ROLLBACK":
 		t.open = max(t.open-1, 0)
 	default:
 		if e.Err == nil && t.open == 0 && writes(q) {
 			t.committed = true
+			t.commits++
 		}
 	}
 }
@@ -156,6 +164,33 @@ func writes(q string) bool {
 		}
 	}
 	return false
+}
+
+// newTripEnv returns a portal over s whose handlers run under a tripCtx,
+// the hook that ends their deadlines (its mode says where), and a function
+// returning (and forgetting) the tripCtx of the last request.
+func newTripEnv(t *testing.T, s *store.Store) (*env, *tripHook, func() *tripCtx) {
+	hook := &tripHook{}
+	var mu sync.Mutex
+	var last *tripCtx
+	e := newEnvWith(t, s, func(o *handlers.Options) {
+		handlers.SetHandlerContext(o, func(ctx context.Context) context.Context {
+			tc := newTripCtx(ctx)
+			mu.Lock()
+			last = tc
+			mu.Unlock()
+			return tc
+		})
+	})
+	//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
+	s.DB().AddQueryHook(hook)
+	return e, hook, func() *tripCtx {
+		mu.Lock()
+		defer mu.Unlock()
+		tc := last
+		last = nil
+		return tc
+	}
 }
 
 // savedStep is a valid request of one write route that commits.
@@ -179,18 +214,8 @@ func TestEveryWriteRouteSaysSaved(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			s := storetest.Open(t, d)
-			hook := &tripHook{}
-			var mu sync.Mutex
-			var last *tripCtx
-			e := &lcEnv{env: newEnvWith(t, s, func(o *handlers.Options) {
-				handlers.SetHandlerContext(o, func(ctx context.Context) context.Context {
-					tc := newTripCtx(ctx)
-					mu.Lock()
-					last = tc
-					mu.Unlock()
-					return tc
-				})
-			}), tok: map[string]string{}}
+			te, hook, current := newTripEnv(t, s)
+			e := &lcEnv{env: te, tok: map[string]string{}}
 			for _, u := range []struct{ name, orgRole, team, teamRole string }{
 				{"admin", policy.RoleAdmin, "", ""},
 				{"dev", policy.RoleMember, "payments", policy.RoleDeveloper},
@@ -204,9 +229,6 @@ func TestEveryWriteRouteSaysSaved(t *testing.T) {
 			e.tok["finder"] = e.token(e.user("finder", policy.RoleMember, "search", policy.RoleDeveloper))
 			node := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-u"}, 201)
 			e.tok["node"], _ = node["token"].(string)
-			//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-			s.DB().AddQueryHook(hook)
-
 			vars := map[string]string{}
 			fill := func(v string) string {
 				for k, x := range vars {
@@ -249,13 +271,6 @@ func TestEveryWriteRouteSaysSaved(t *testing.T) {
 				raw, _ := io.ReadAll(res.Body)
 				res.Body.Close()
 				return res.StatusCode, res.Header.Get("Retry-After"), "", string(raw)
-			}
-			current := func() *tripCtx {
-				mu.Lock()
-				defer mu.Unlock()
-				tc := last
-				last = nil
-				return tc
 			}
 
 			covered := map[string]bool{}
@@ -461,5 +476,62 @@ func savedSteps() []savedStep {
 		{who: "maint", method: "POST", route: "/apis/:api/versions/:version/retire", path: "/apis/web/versions/1.0.0/retire", form: url.Values{"confirm": {"1.0.0"}}},
 		{who: "admin", method: "POST", route: "/users/:username", path: "/users/bob", form: url.Values{"org_role": {"member"}}},
 		{who: "alice", method: "POST", route: "/profile/password", path: "/profile/password", form: url.Values{"current": {testPassword}, "new": {"a much longer new password"}, "confirm": {"a much longer new password"}}},
+	}
+}
+
+// TestLoginAndLogoutSayWhatTheyDid: a login or a logout refused by the
+// database after one of its writes committed (a login's attempt counters,
+// the session it starts; a logout's deleted session) is not answered "the
+// change was saved, do not send it again": a login sent again starts a new
+// session (the browser may not have the first), a logout sent again ends
+// whatever is left. They answer the ordinary 503 with Retry-After, or
+// their own answer when nothing after the commit was refused.
+func TestLoginAndLogoutSayWhatTheyDid(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			s := storetest.Open(t, d)
+			e, hook, current := newTripEnv(t, s)
+			e.user("alice", policy.RoleMember, "", "")
+			check := func(what string, n int, res *http.Response, raw []byte, tc *tripCtx) {
+				t.Helper()
+				t.Logf("%s, cut after commit %d at %.60q: %d, Retry-After %q", what, n, tc.cutAt, res.StatusCode, res.Header.Get("Retry-After"))
+				if strings.Contains(string(raw), "The change was saved") {
+					t.Errorf("%s, cut after commit %d: answered %d %q", what, n, res.StatusCode, "The change was saved")
+				}
+				if tc.tripped.Load() && (res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "") {
+					t.Errorf("%s, cut after commit %d: answered %d (Retry-After %q), want 503 with Retry-After", what, n, res.StatusCode, res.Header.Get("Retry-After"))
+				}
+			}
+			for _, what := range []string{"POST /login", "POST /logout"} {
+				for n := 0; ; n++ {
+					b := e.browser()
+					form := url.Values{"username": {"alice"}, "password": {testPassword}}
+					path := "/login"
+					if what == "POST /logout" {
+						b.login("alice")
+						form, path = url.Values{}, "/logout"
+					}
+					form.Set("_csrf", b.csrf())
+					hook.mode.Store(tripAfterCommit)
+					if n == 0 {
+						hook.mode.Store(tripFirstQuery)
+					}
+					hook.commits.Store(int32(n))
+					current()
+					res := b.post(path, form)
+					hook.mode.Store(tripNone)
+					tc := current()
+					raw, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					check(what, n, res, raw, tc)
+					if !tc.tripped.Load() {
+						if res.StatusCode != http.StatusSeeOther {
+							t.Errorf("%s, nothing cut: answered %d", what, res.StatusCode)
+						}
+						break
+					}
+				}
+			}
+		})
 	}
 }

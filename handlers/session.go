@@ -31,6 +31,7 @@ func (h *Handler) ShowLogin(c *fiber.Ctx) error {
 // cookie, when it has one, counts for the limits) and starts a new session
 // and a new device cookie.
 func (h *Handler) Login(c *fiber.Ctx) error {
+	sendAgainSafe(c)
 	dev, err := h.device(c)
 	if err != nil {
 		return err
@@ -114,6 +115,7 @@ func (h *Handler) startSession(c *fiber.Ctx, u *store.User) error {
 
 // Logout ends the session.
 func (h *Handler) Logout(c *fiber.Ctx) error {
+	sendAgainSafe(c)
 	if sess := currentSession(c); sess != nil {
 		if err := h.store.DeleteSession(c.UserContext(), sess.IDHash); err != nil {
 			return err
