@@ -74,3 +74,45 @@ func TestCommittedMarksCommitsOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestCommittedMarksPreparedWrites: the writes the store runs through
+// database/sql's prepared statements, which bun's query hooks do not see
+// (AddUsage's rows on SQLite), mark the request's context as any other
+// write outside a transaction does; inside one, only its COMMIT marks it.
+func TestCommittedMarksPreparedWrites(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			s := storetest.Open(t, d)
+			base, cancel := context.WithTimeout(context.Background(), time.Minute) // a request's: with a deadline
+			defer cancel()
+			rows := []store.UsageRow{
+				{Step: 1, T: 60, SubscriptionID: 1, Kid: "k1", APIID: 1, Major: 1, ProviderTeamID: 1, ConsumerTeamID: 2, S2xx: 3},
+				{Step: 1, T: 120, SubscriptionID: 1, Kid: "k1", APIID: 1, Major: 1, ProviderTeamID: 1, ConsumerTeamID: 2, S2xx: 4},
+			}
+			ctx := store.MarkCommits(base)
+			if err := s.AddUsage(ctx, s.DB(), rows); err != nil {
+				t.Fatal(err)
+			}
+			if !store.Committed(ctx) {
+				t.Error("usage rows written outside a transaction did not mark the context committed")
+			}
+
+			ctx = store.MarkCommits(base)
+			err := s.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				if err := s.AddUsage(ctx, tx, rows); err != nil {
+					return err
+				}
+				if store.Committed(ctx) {
+					t.Error("usage rows written in a transaction not yet committed marked the context committed")
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !store.Committed(ctx) {
+				t.Error("the transaction's commit did not mark the context committed")
+			}
+		})
+	}
+}
