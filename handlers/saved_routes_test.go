@@ -352,6 +352,21 @@ func TestEveryWriteRouteSaysSaved(t *testing.T) {
 				}
 				if why, ok := notWriteRoute[r.Method+" "+r.Path]; ok {
 					t.Logf("%s %s: %s", r.Method, r.Path, why)
+					if r.Path == "/mcp" {
+						// Checked: the endpoint commits nothing.
+						var body any
+						if r.Method == "POST" {
+							body = map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+						}
+						current()
+						res, _ := e.api(r.Method, "/mcp", e.tok["dev"], body)
+						if tc := current(); tc == nil || tc.committed {
+							t.Errorf("%s /mcp (%d): committed %v", r.Method, res.StatusCode, tc != nil && tc.committed)
+						}
+						if r.Method == "DELETE" && res.StatusCode != http.StatusMethodNotAllowed {
+							t.Errorf("DELETE /mcp: status %d, want 405", res.StatusCode)
+						}
+					}
 					continue
 				}
 				t.Errorf("write route %s %s has no step", r.Method, r.Path)
