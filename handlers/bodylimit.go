@@ -275,7 +275,7 @@ func (h *Handler) expectContinue(app *fiber.App) func(*fasthttp.RequestCtx) int 
 		c := app.AcquireCtx(fctx)
 		defer app.ReleaseCtx(c)
 		if err := h.handleError(c, fiber.ErrRequestEntityTooLarge); err != nil {
-			h.log.Error("refuse a body before it is sent", "path", c.Path(), "err", err)
+			h.log.Error("refuse a body before it is sent", "path", logPath(c), "err", err)
 			return fasthttp.StatusRequestEntityTooLarge
 		}
 		return fctx.Response.StatusCode()

@@ -108,13 +108,13 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(dbRetryAfter)))
 	}
 	if status >= 500 {
-		h.log.Error("request failed", "method", c.Method(), "path", c.Path(), "request_id", requestID(c), "err", err)
+		h.log.Error("request failed", "method", c.Method(), "path", logPath(c), "request_id", requestID(c), "err", err)
 		if id := requestID(c); id != "" {
 			msg += " Request id: " + id + " (give it to the portal's operator)."
 		}
 	}
 	if forPrograms(c.Path()) {
-		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: c.Path()}
+		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Instance: logPath(c)}
 		if errors.As(err, new(*savedError)) {
 			p.Type, p.Title = savedProblemType, savedTitle
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/reqid"
 	"github.com/portico-dev/portico/store"
@@ -33,10 +34,16 @@ func cookieName(c *fiber.Ctx, name string) string {
 	return name
 }
 
+// logPath is the request's path as it is logged and echoed in a problem's
+// instance: a key or token pasted into it (GET /api/v1/keys/<whole key>)
+// keeps only its public part, so that the log, which operators read and
+// ship elsewhere, never holds a secret.
+func logPath(c *fiber.Ctx) string { return gateway.RedactSecrets(c.Path()) }
+
 func (h *Handler) recoverPanic(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			h.log.Error("panic", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			h.log.Error("panic", "method", c.Method(), "path", logPath(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
@@ -82,7 +89,7 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}
-	attrs := []any{"method", c.Method(), "path", c.Path(), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", h.clientIP(c), "request_id", id}
+	attrs := []any{"method", c.Method(), "path", logPath(c), "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "remote", h.clientIP(c), "request_id", id}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user", u.Username)
 	}
