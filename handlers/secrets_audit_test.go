@@ -2,9 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"encoding/base32"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,92 +11,10 @@ import (
 	"testing"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/secrettest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
-
-// secrets collects every secret a test saw issued or sent, with a name
-// that says where it came from, and the forms it could be stored or
-// logged in: the secret whole, its random part without the prefix, and
-// the hex and base64 of its text and of the random bytes it encodes.
-type secrets struct {
-	t     testing.TB
-	names []string
-	forms map[string][]string // name → needles
-}
-
-func newSecrets(t testing.TB) *secrets { return &secrets{t: t, forms: map[string][]string{}} }
-
-var keyB32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// add records secret v under name.
-func (s *secrets) add(name, v string) {
-	s.t.Helper()
-	if len(v) < 10 {
-		s.t.Fatalf("secret %s is %q: the flow that issues it is broken", name, v)
-	}
-	if _, ok := s.forms[name]; ok {
-		name += " (again)"
-	}
-	texts := []string{v}
-	var raws [][]byte
-	switch {
-	case strings.HasPrefix(v, "ptk_") && len(v) == 73:
-		sec := v[len("ptk_")+16+1:]
-		texts = append(texts, sec)
-		if b, err := keyB32.DecodeString(sec); err == nil {
-			raws = append(raws, b)
-		}
-	case strings.HasPrefix(v, "pat_"), strings.HasPrefix(v, "pgn_"):
-		sec := v[4:]
-		texts = append(texts, sec)
-		if b, err := base64.RawURLEncoding.DecodeString(sec); err == nil {
-			raws = append(raws, b)
-		}
-	default:
-		if b, err := base64.RawURLEncoding.DecodeString(v); err == nil && len(b) >= 16 {
-			raws = append(raws, b) // a session id or CSRF token
-		}
-	}
-	var needles []string
-	for _, x := range texts {
-		needles = append(needles, x, hex.EncodeToString([]byte(x)), base64.StdEncoding.EncodeToString([]byte(x)), base64.RawURLEncoding.EncodeToString([]byte(x)))
-	}
-	for _, b := range raws {
-		needles = append(needles, hex.EncodeToString(b), base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b))
-	}
-	s.names = append(s.names, name)
-	s.forms[name] = needles
-}
-
-// find returns the names of the secrets found in text, in any of their
-// forms (hex in any case).
-func (s *secrets) find(text string) []string {
-	lower := strings.ToLower(text)
-	var found []string
-	for _, name := range s.names {
-		for _, n := range s.forms[name] {
-			if strings.Contains(text, n) || strings.Contains(lower, strings.ToLower(n)) && isHex(n) {
-				found = append(found, name)
-				break
-			}
-		}
-	}
-	return found
-}
-
-func isHex(s string) bool {
-	_, err := hex.DecodeString(s)
-	return err == nil
-}
-
-// none fails the test when text, described by what, holds a secret.
-func (s *secrets) none(what, text string) {
-	s.t.Helper()
-	if found := s.find(text); len(found) > 0 {
-		s.t.Errorf("%s holds %d secret(s): %s", what, len(found), strings.Join(found, "; "))
-	}
-}
 
 // dumpAll returns every column of every row of every table the schema
 // lists (sqlite_master, information_schema), as "table.column=value" lines,
@@ -148,10 +63,10 @@ func dumpAll(t *testing.T, s *store.Store) (string, []string) {
 func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newLCEnvOn(t, s)
-		sec := newSecrets(t)
-		sec.add("the test users' password", testPassword)
+		sec := secrettest.New(t)
+		sec.Add("the test users' password", testPassword)
 		for who, tok := range e.tok {
-			sec.add("personal access token of "+who, tok)
+			sec.Add("personal access token of "+who, tok)
 		}
 		var errorAnswers []string
 		keep := func(what string, res *http.Response) string {
@@ -168,21 +83,21 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		admin.login("admin")
 		d := doc(t, admin.post("/users", url.Values{"username": {"carol"}, "org_role": {"member"}}))
 		carolOnce := strings.TrimSpace(d.Find(`[data-testid="one-time-password"]`).Text())
-		sec.add("carol's one-time password (page)", carolOnce)
+		sec.Add("carol's one-time password (page)", carolOnce)
 		_, out := e.api("POST", "/api/v1/users", e.tok["admin"], map[string]any{"username": "dave", "org_role": "member"})
-		sec.add("dave's one-time password (API)", fmt.Sprint(out["password"]))
+		sec.Add("dave's one-time password (API)", fmt.Sprint(out["password"]))
 		_, out = e.api("POST", "/api/v1/users/dave/password-reset", e.tok["admin"], nil)
 		daveOnce := fmt.Sprint(out["password"])
-		sec.add("dave's reset one-time password (API)", daveOnce)
+		sec.Add("dave's reset one-time password (API)", daveOnce)
 		d = doc(t, admin.post("/users/dave/password-reset", nil))
 		daveOnce = strings.TrimSpace(d.Find(`[data-testid="one-time-password"]`).Text())
-		sec.add("dave's reset one-time password (page)", daveOnce)
+		sec.Add("dave's reset one-time password (page)", daveOnce)
 
 		// First logins: a wrong password, then the one-time password, then
 		// the user's own.
 		carol := e.browser()
 		wrong := "not-carols-password-9f3a1c"
-		sec.add("a wrong password", wrong)
+		sec.Add("a wrong password", wrong)
 		keep("wrong password", carol.post("/login", url.Values{"username": {"carol"}, "password": {wrong}}))
 		keep("unknown user", carol.post("/login", url.Values{"username": {"nobody"}, "password": {wrong}}))
 		res := carol.post("/login", url.Values{"username": {"carol"}, "password": {carolOnce}})
@@ -191,10 +106,10 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 			t.Fatalf("carol's first login: %d", res.StatusCode)
 		}
 		own := "carols own long passphrase 42"
-		sec.add("carol's chosen password", own)
+		sec.Add("carol's chosen password", own)
 		keep("short new password", carol.post("/profile/password", url.Values{"current": {carolOnce}, "new": {"short"}, "confirm": {"short"}}))
 		mismatch := "a mismatched passphrase 17"
-		sec.add("a mismatched new password", mismatch)
+		sec.Add("a mismatched new password", mismatch)
 		keep("mismatched password", carol.post("/profile/password", url.Values{"current": {carolOnce}, "new": {own}, "confirm": {mismatch}}))
 		res = carol.post("/profile/password", url.Values{"current": {carolOnce}, "new": {own}, "confirm": {own}})
 		if body := keep("choose password", res); res.StatusCode != http.StatusSeeOther {
@@ -206,10 +121,10 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		// used, as is a malformed header.
 		d = doc(t, carol.post("/profile/tokens", url.Values{"name": {"ci"}, "expires_days": {"30"}, "_form_id": {formIDOf(t, carol, "/profile", `form[data-testid="token-form"]`)}}))
 		carolTok := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
-		sec.add("carol's token (page)", carolTok)
+		sec.Add("carol's token (page)", carolTok)
 		d = doc(t, carol.post("/profile/tokens", url.Values{"name": {"old"}}))
 		oldTok := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
-		sec.add("carol's revoked token (page)", oldTok)
+		sec.Add("carol's revoked token (page)", oldTok)
 		tokens, _ := e.store.UserTokens(context.Background(), mustUser(t, e.env, "carol").ID)
 		for _, tk := range tokens {
 			if strings.HasPrefix(oldTok, tk.Prefix) && tk.Name == "old" {
@@ -252,15 +167,15 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		outsider.login("outsider")
 		d = doc(t, outsider.post("/subscriptions/"+subID+"/keys", url.Values{"name": {"production"}, "_form_id": {formIDOf(t, outsider, "/apps/finder", `form[data-testid="key-form"]`)}}))
 		pageKey := d.Find(`[data-testid="new-key"]`).AttrOr("value", "")
-		sec.add("key issued on the page", pageKey)
+		sec.Add("key issued on the page", pageKey)
 		kid := pageKey[len("ptk_"):][:16]
 		d = doc(t, outsider.post("/keys/"+kid+"/rotate", url.Values{"grace": {"3600"}}))
-		sec.add("key rotated on the page", d.Find(`[data-testid="new-key"]`).AttrOr("value", ""))
+		sec.Add("key rotated on the page", d.Find(`[data-testid="new-key"]`).AttrOr("value", ""))
 		k := e.call("POST", "/api/v1/subscriptions/"+subID+"/keys", "outsider", map[string]any{"name": "api"}, 201)
-		sec.add("key issued by the API", fmt.Sprint(k["key"]))
+		sec.Add("key issued by the API", fmt.Sprint(k["key"]))
 		r := e.call("POST", "/api/v1/keys/"+fmt.Sprint(k["id"])+"/rotate", "outsider", map[string]any{"grace_seconds": 0}, 201)
 		apiKey := fmt.Sprint(r["key"])
-		sec.add("key rotated by the API", apiKey)
+		sec.Add("key rotated by the API", apiKey)
 		e.call("POST", "/api/v1/keys/"+fmt.Sprint(r["id"])+"/revoke", "outsider", nil, 200)
 		// A key sent where it does not belong: the query string, the path
 		// (the whole key for its id), the key form's fields.
@@ -285,10 +200,10 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		// Gateway nodes: registered on the page and the API, one revoked.
 		d = doc(t, admin.post("/gateway/nodes", url.Values{"name": {"edge-page"}}))
 		pageNode, _, _ := strings.Cut(strings.TrimPrefix(d.Find(`[data-testid="new-node-token"] code`).Text(), "PORTICO_GATEWAY_TOKEN="), " ")
-		sec.add("node token (page)", pageNode)
+		sec.Add("node token (page)", pageNode)
 		n := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "edge-api"}, 201)
 		nodeTok := fmt.Sprint(n["token"])
-		sec.add("node token (API)", nodeTok)
+		sec.Add("node token (API)", nodeTok)
 		res, _ = e.api("POST", gateway.SyncPath, nodeTok, map[string]any{"type": "hello", "wait_ms": 10, "agent": "test"})
 		if res.StatusCode != 200 {
 			t.Errorf("node sync: %d", res.StatusCode)
@@ -314,16 +229,16 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		}
 		for _, a := range errorAnswers {
 			what, body, _ := strings.Cut(a, ": ")
-			sec.none("the error answer to "+what, body)
+			sec.None("the error answer to "+what, body)
 		}
 		// Sessions and CSRF cookies and tokens of every browser.
 		for who, b := range map[string]*browser{"admin": admin, "carol": carol, "outsider": outsider} {
 			for name, v := range b.cookies {
 				if strings.Contains(name, "session") || strings.Contains(name, "csrf") {
-					sec.add(who+"'s cookie "+name, v)
+					sec.Add(who+"'s cookie "+name, v)
 				}
 			}
-			sec.add(who+"'s CSRF token", b.csrf())
+			sec.Add(who+"'s CSRF token", b.csrf())
 		}
 		dump, tables := dumpAll(t, s)
 		for _, want := range []string{"sessions", "api_tokens", "api_keys", "gateway_nodes", "outbox", "audit_events", "form_submissions"} {
@@ -331,16 +246,16 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 				t.Errorf("the dump has no row of %s (tables %v): the check is broken", want, tables)
 			}
 		}
-		sec.none("the database", dump)
+		sec.None("the database", dump)
 		logs := e.logs.String()
 		if !strings.Contains(logs, "/api/v1/keys/") || !strings.Contains(logs, "status=401") {
 			t.Fatalf("the log holds no request: the check is broken")
 		}
-		sec.none("the portal's log", logs)
+		sec.None("the portal's log", logs)
 		if want := "path=/api/v1/keys/ptk_" + kid + "_" + gateway.Redacted + " "; !strings.Contains(logs, want) {
 			t.Errorf("the log has no line with %q: a key in the path is not logged with its id", want)
 		}
-		if len(sec.find(dump+pageKey)) != 1 {
+		if len(sec.Find(dump+pageKey)) != 1 {
 			t.Fatal("find does not find a key: the check is broken")
 		}
 	})
