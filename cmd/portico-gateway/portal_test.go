@@ -61,6 +61,8 @@ type realPortal struct {
 	exited  chan error
 	tokens  map[string]string
 	demoPwd string
+	// level is serve's --log-level ("warn" when empty).
+	level string
 }
 
 // portico runs a portico command on the portal's data and returns its
@@ -102,7 +104,11 @@ func (p *realPortal) serve() {
 	p.url = ""
 	p.out = &logtest.Buffer{}
 	p.exited = make(chan error, 1)
-	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	level := p.level
+	if level == "" {
+		level = "warn"
+	}
+	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", level)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -868,11 +868,12 @@ func (n *Node) record(ctx *fasthttp.RequestCtx, reqID string, start time.Time, o
 		return
 	}
 	// The entry's method and path point into the request and o, valid
-	// until the handler returns; the line is written before.
+	// until the handler returns; the line is written before. A key or
+	// token pasted into the path keeps only its public part (its id).
 	n.opts.AccessLog.write(time.Now(), &accessEntry{
 		requestID: reqID,
 		method:    b2s(ctx.Method()),
-		path:      b2s(o.path[:o.pathLen]),
+		path:      gateway.RedactSecrets(b2s(o.path[:o.pathLen])),
 		status:    status,
 		duration:  elapsed,
 		bytes:     answerBytes(&ctx.Response),
