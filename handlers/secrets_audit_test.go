@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/secrettest"
 	"github.com/portico-dev/portico/store"
@@ -78,18 +80,59 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 			return body
 		}
 
+		// An answer that shows a secret once is kept by no cache, nor by
+		// htmx's history cache (hx-history="false" anywhere in the page
+		// keeps htmx from saving it), and sends no Referer beyond the
+		// portal; its links are checked for secrets at the end.
+		var shownLinks []string
+		showOnce := func(what string, res *http.Response) *goquery.Document {
+			t.Helper()
+			if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: Cache-Control %q, want no-store", what, cc)
+			}
+			if rp := res.Header.Get("Referrer-Policy"); rp != "same-origin" && rp != "no-referrer" {
+				t.Errorf("%s: Referrer-Policy %q", what, rp)
+			}
+			d := doc(t, res)
+			if d.Find(`[hx-history="false"]`).Length() == 0 {
+				t.Errorf("%s: no hx-history=\"false\": htmx would keep the page, and the secret, in its history cache", what)
+			}
+			var links []string
+			d.Find("[href],[src],[action],[formaction],[hx-get],[hx-post]").Each(func(_ int, el *goquery.Selection) {
+				for _, a := range []string{"href", "src", "action", "formaction", "hx-get", "hx-post"} {
+					if v, ok := el.Attr(a); ok {
+						links = append(links, v)
+					}
+				}
+			})
+			shownLinks = append(shownLinks, what+": "+res.Request.URL.String()+" "+strings.Join(links, " "))
+			return d
+		}
+		apiShown := func(what string, want int) func(*http.Response, map[string]any) map[string]any {
+			return func(res *http.Response, out map[string]any) map[string]any {
+				t.Helper()
+				if res.StatusCode != want {
+					t.Fatalf("%s: status %d, want %d: %v", what, res.StatusCode, want, out)
+				}
+				if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("%s: Cache-Control %q, want no-store", what, cc)
+				}
+				return out
+			}
+		}
+
 		// Users: created with a one-time password (page and API), reset.
 		admin := e.browser()
 		admin.login("admin")
-		d := doc(t, admin.post("/users", url.Values{"username": {"carol"}, "org_role": {"member"}}))
+		d := showOnce("new user (page)", admin.post("/users", url.Values{"username": {"carol"}, "org_role": {"member"}}))
 		carolOnce := strings.TrimSpace(d.Find(`[data-testid="one-time-password"]`).Text())
 		sec.Add("carol's one-time password (page)", carolOnce)
-		_, out := e.api("POST", "/api/v1/users", e.tok["admin"], map[string]any{"username": "dave", "org_role": "member"})
+		out := apiShown("new user (API)", 201)(e.api("POST", "/api/v1/users", e.tok["admin"], map[string]any{"username": "dave", "org_role": "member"}))
 		sec.Add("dave's one-time password (API)", fmt.Sprint(out["password"]))
-		_, out = e.api("POST", "/api/v1/users/dave/password-reset", e.tok["admin"], nil)
+		out = apiShown("password reset (API)", 200)(e.api("POST", "/api/v1/users/dave/password-reset", e.tok["admin"], nil))
 		daveOnce := fmt.Sprint(out["password"])
 		sec.Add("dave's reset one-time password (API)", daveOnce)
-		d = doc(t, admin.post("/users/dave/password-reset", nil))
+		d = showOnce("password reset (page)", admin.post("/users/dave/password-reset", nil))
 		daveOnce = strings.TrimSpace(d.Find(`[data-testid="one-time-password"]`).Text())
 		sec.Add("dave's reset one-time password (page)", daveOnce)
 
@@ -119,10 +162,10 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 
 		// Personal access tokens from the profile page; one revoked, then
 		// used, as is a malformed header.
-		d = doc(t, carol.post("/profile/tokens", url.Values{"name": {"ci"}, "expires_days": {"30"}, "_form_id": {formIDOf(t, carol, "/profile", `form[data-testid="token-form"]`)}}))
+		d = showOnce("new token (page)", carol.post("/profile/tokens", url.Values{"name": {"ci"}, "expires_days": {"30"}, "_form_id": {formIDOf(t, carol, "/profile", `form[data-testid="token-form"]`)}}))
 		carolTok := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
 		sec.Add("carol's token (page)", carolTok)
-		d = doc(t, carol.post("/profile/tokens", url.Values{"name": {"old"}}))
+		d = showOnce("another token (page)", carol.post("/profile/tokens", url.Values{"name": {"old"}}))
 		oldTok := strings.TrimSpace(d.Find(`[data-testid="new-token"] code`).Text())
 		sec.Add("carol's revoked token (page)", oldTok)
 		tokens, _ := e.store.UserTokens(context.Background(), mustUser(t, e.env, "carol").ID)
@@ -165,15 +208,15 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		subID := subscribedApp(e)
 		outsider := e.browser()
 		outsider.login("outsider")
-		d = doc(t, outsider.post("/subscriptions/"+subID+"/keys", url.Values{"name": {"production"}, "_form_id": {formIDOf(t, outsider, "/apps/finder", `form[data-testid="key-form"]`)}}))
+		d = showOnce("new key (page)", outsider.post("/subscriptions/"+subID+"/keys", url.Values{"name": {"production"}, "_form_id": {formIDOf(t, outsider, "/apps/finder", `form[data-testid="key-form"]`)}}))
 		pageKey := d.Find(`[data-testid="new-key"]`).AttrOr("value", "")
 		sec.Add("key issued on the page", pageKey)
 		kid := pageKey[len("ptk_"):][:16]
-		d = doc(t, outsider.post("/keys/"+kid+"/rotate", url.Values{"grace": {"3600"}}))
+		d = showOnce("rotated key (page)", outsider.post("/keys/"+kid+"/rotate", url.Values{"grace": {"3600"}}))
 		sec.Add("key rotated on the page", d.Find(`[data-testid="new-key"]`).AttrOr("value", ""))
-		k := e.call("POST", "/api/v1/subscriptions/"+subID+"/keys", "outsider", map[string]any{"name": "api"}, 201)
+		k := apiShown("new key (API)", 201)(e.api("POST", "/api/v1/subscriptions/"+subID+"/keys", e.tok["outsider"], map[string]any{"name": "api"}))
 		sec.Add("key issued by the API", fmt.Sprint(k["key"]))
-		r := e.call("POST", "/api/v1/keys/"+fmt.Sprint(k["id"])+"/rotate", "outsider", map[string]any{"grace_seconds": 0}, 201)
+		r := apiShown("rotated key (API)", 201)(e.api("POST", "/api/v1/keys/"+fmt.Sprint(k["id"])+"/rotate", e.tok["outsider"], map[string]any{"grace_seconds": 0}))
 		apiKey := fmt.Sprint(r["key"])
 		sec.Add("key rotated by the API", apiKey)
 		e.call("POST", "/api/v1/keys/"+fmt.Sprint(r["id"])+"/revoke", "outsider", nil, 200)
@@ -198,10 +241,10 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 		// hold no secret, and the page is kept by no cache.)
 
 		// Gateway nodes: registered on the page and the API, one revoked.
-		d = doc(t, admin.post("/gateway/nodes", url.Values{"name": {"edge-page"}}))
+		d = showOnce("new node (page)", admin.post("/gateway/nodes", url.Values{"name": {"edge-page"}}))
 		pageNode, _, _ := strings.Cut(strings.TrimPrefix(d.Find(`[data-testid="new-node-token"] code`).Text(), "PORTICO_GATEWAY_TOKEN="), " ")
 		sec.Add("node token (page)", pageNode)
-		n := e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "edge-api"}, 201)
+		n := apiShown("new node (API)", 201)(e.api("POST", "/api/v1/gateway/nodes", e.tok["admin"], map[string]any{"name": "edge-api"}))
 		nodeTok := fmt.Sprint(n["token"])
 		sec.Add("node token (API)", nodeTok)
 		res, _ = e.api("POST", gateway.SyncPath, nodeTok, map[string]any{"type": "hello", "wait_ms": 10, "agent": "test"})
@@ -252,6 +295,13 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 			t.Fatalf("the log holds no request: the check is broken")
 		}
 		sec.None("the portal's log", logs)
+		if len(shownLinks) != 7 {
+			t.Errorf("%d pages showed a secret, want 7: the check is broken", len(shownLinks))
+		}
+		for _, l := range shownLinks {
+			what, links, _ := strings.Cut(l, ": ")
+			sec.None("the address and links of the page "+what, links)
+		}
 		if want := "path=/api/v1/keys/ptk_" + kid + "_" + gateway.Redacted + " "; !strings.Contains(logs, want) {
 			t.Errorf("the log has no line with %q: a key in the path is not logged with its id", want)
 		}
