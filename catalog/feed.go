@@ -131,12 +131,16 @@ type stamped interface {
 
 var _ stamped = (*search.Meilisearch)(nil)
 
-// outdated is a shared index that tells when its documents were written by
-// an older version of Portico, which lack what this version reads of them
-// (search.Meilisearch: the attribute it sorts by name); the feed rebuilds
-// such an index when it takes the lease, as it does an unmatched one.
+// outdated is a shared index that tells which of its documents were
+// written by an older version of Portico and lack what this version reads
+// of them (search.Meilisearch: the attribute it sorts by name). When the
+// feed takes the lease it rebuilds an index that Outdated says is older
+// than that (as it does an unmatched one), and rewrites from the database
+// the documents OlderDocuments names (those an older instance wrote during
+// a rolling upgrade), then records its position with this version's layout.
 type outdated interface {
 	Outdated(ctx context.Context) (why string, err error)
+	OlderDocuments(ctx context.Context) (ids []string, err error)
 }
 
 var _ outdated = (*search.Meilisearch)(nil)
@@ -477,12 +481,14 @@ func (f *Feed) foreign(ctx context.Context, at search.LogPosition, h store.Index
 // then restored from a backup (portico restore, pg_restore), or is another
 // one, while the index kept what was applied since. An index that has not
 // recorded a position (written before they were kept) is trusted, unless
-// it is outdated.
+// it is outdated. A matched index's documents of an older layout are
+// rewritten (upgrade).
 func (f *Feed) unmatched(ctx context.Context, pos int64, h store.IndexLogHead) (bool, error) {
 	if f.stamp == nil || f.matched {
 		return false, nil
 	}
-	if o, ok := f.stamp.(outdated); ok {
+	o, layered := f.stamp.(outdated)
+	if layered {
 		why, err := o.Outdated(ctx)
 		if err != nil {
 			return false, err
@@ -512,11 +518,88 @@ func (f *Feed) unmatched(ctx context.Context, pos int64, h store.IndexLogHead) (
 		}
 	}
 	if why == "" {
+		if layered {
+			return false, f.upgrade(ctx, o, at)
+		}
 		return false, nil
 	}
 	f.log.Warn("the shared search index does not match the database (restored from a backup, or another database): rebuilding it",
 		"index", why, "index_position", at.Entry, "database_position", pos, "head", h.Head)
 	return true, nil
+}
+
+// upgrade rewrites from the database the documents of a shared index that
+// an older version of Portico wrote (an older instance fed it during a
+// rolling upgrade: they lack what this version reads of them), deleting
+// those of APIs that no longer exist, and records the index's position at
+// again, now with this version's layout. The index matches the database at
+// at, so its other documents are this version's: an older instance that
+// fed it a while costs the rewrite of what it wrote, not a rebuild.
+func (f *Feed) upgrade(ctx context.Context, o outdated, at search.LogPosition) error {
+	older, err := o.OlderDocuments(ctx)
+	if err != nil || older == nil {
+		return err
+	}
+	if len(older) > 0 {
+		f.log.Warn("the shared search index holds documents an older version of Portico wrote: rewriting them", "documents", len(older))
+	}
+	for len(older) > 0 {
+		n := min(len(older), BatchSize)
+		ids := make([]int64, 0, n)
+		var gone []string
+		for _, id := range older[:n] {
+			apiID, err := strconv.ParseInt(id, 10, 64)
+			if err != nil {
+				gone = append(gone, id) // not an API's document: none of this version's
+				continue
+			}
+			ids = append(ids, apiID)
+		}
+		older = older[n:]
+		if err := f.write(ctx, ids, gone); err != nil {
+			return err
+		}
+	}
+	return f.stamp.SetStamp(ctx, at)
+}
+
+// write writes the documents of the APIs ids to a shared index, deleting
+// those of APIs that no longer exist and the documents gone.
+func (f *Feed) write(ctx context.Context, ids []int64, gone []string) error {
+	docs, missing, err := documents(ctx, f.store, ids)
+	if err != nil {
+		return err
+	}
+	gone = append(gone, missing...)
+	if len(docs) > 0 {
+		if err := f.writer.Upsert(ctx, docs...); err != nil {
+			return err
+		}
+	}
+	if len(gone) > 0 {
+		if err := f.writer.Delete(ctx, gone...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// documents reads the documents of the APIs ids from the database, and the
+// IDs of the documents of those that no longer exist.
+func documents(ctx context.Context, s *store.Store, ids []int64) (docs []search.Document, gone []string, err error) {
+	if docs, err = buildDocuments(ctx, s, ids); err != nil {
+		return nil, nil, err
+	}
+	found := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		found[d.ID] = true
+	}
+	for _, id := range ids {
+		if !found[DocumentID(id)] {
+			gone = append(gone, DocumentID(id))
+		}
+	}
+	return docs, gone, nil
 }
 
 // stamp is an index log entry's time as a search.LogPosition keeps it.
@@ -555,32 +638,15 @@ func (f *Feed) apply(ctx context.Context, entries []store.IndexLogEntry) error {
 			ids = append(ids, e.APIID)
 		}
 	}
-	docs, err := buildDocuments(ctx, f.store, ids)
-	if err != nil {
-		return err
-	}
-	found := make(map[string]bool, len(docs))
-	for _, d := range docs {
-		found[d.ID] = true
-	}
-	var gone []string
-	for _, id := range ids {
-		if !found[DocumentID(id)] {
-			gone = append(gone, DocumentID(id))
-		}
-	}
 	if f.own != nil {
+		docs, gone, err := documents(ctx, f.store, ids)
+		if err != nil {
+			return err
+		}
 		return f.own.Apply(ctx, search.LogPosition{Entry: last.ID, Stamp: stamp(last.CreatedAt)}, docs, gone)
 	}
-	if len(docs) > 0 {
-		if err := f.writer.Upsert(ctx, docs...); err != nil {
-			return err
-		}
-	}
-	if len(gone) > 0 {
-		if err := f.writer.Delete(ctx, gone...); err != nil {
-			return err
-		}
+	if err := f.write(ctx, ids, nil); err != nil {
+		return err
 	}
 	if f.stamp != nil {
 		// Before the database's: an index ahead of it by what was

@@ -559,10 +559,13 @@ func TestSharedIndexOfARestoredDatabaseIsRebuilt(t *testing.T) {
 
 // layoutIndex is a stamped shared index whose documents have a layout, as
 // search.Meilisearch's do: the position it keeps records the layout of the
-// writer that recorded it, and an older version's writer records none.
+// writer that recorded it, and an older version's writer records none and
+// writes documents of its own layout (older).
 type layoutIndex struct {
 	*stampedIndex
 	current bool
+	older   map[string]bool // documents an older version wrote
+	resets  int
 }
 
 func (x *layoutIndex) SetStamp(ctx context.Context, p search.LogPosition) error {
@@ -570,24 +573,69 @@ func (x *layoutIndex) SetStamp(ctx context.Context, p search.LogPosition) error 
 	return x.stampedIndex.SetStamp(ctx, p)
 }
 
-func (x *layoutIndex) Outdated(context.Context) (string, error) {
-	if x.current {
-		return "", nil
+func (x *layoutIndex) Upsert(ctx context.Context, docs ...search.Document) error {
+	for _, d := range docs {
+		delete(x.older, d.ID)
 	}
-	return "its position was recorded by an older version", nil
+	return x.stampedIndex.Upsert(ctx, docs...)
 }
 
-// TestSharedIndexOfAnOlderLayoutIsRebuilt: a shared index (Meilisearch)
-// last fed by an older Portico holds documents without what this version
-// sorts by: the instance that takes the feed's lease rebuilds it, without
-// portico reindex, and a restart then rebuilds nothing.
-func TestSharedIndexOfAnOlderLayoutIsRebuilt(t *testing.T) {
+func (x *layoutIndex) Reset(ctx context.Context) error {
+	x.resets++
+	clear(x.older)
+	return x.stampedIndex.Reset(ctx)
+}
+
+func (x *layoutIndex) Outdated(context.Context) (string, error) {
+	if !x.has {
+		return "it has no position of its own", nil
+	}
+	return "", nil
+}
+
+func (x *layoutIndex) OlderDocuments(context.Context) ([]string, error) {
+	if x.current {
+		return nil, nil
+	}
+	var ids []string
+	for id := range x.older {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// olderWrite plays an instance of the older version that applies the API's
+// change: it writes the API's document in its own layout and records its
+// position without a layout.
+func (x *layoutIndex) olderWrite(t *testing.T, s *store.Store, apiID int64) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := catalog.BuildDocument(ctx, s, apiID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.stampedIndex.Upsert(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	x.older[d.ID] = true
+	x.current = false
+}
+
+// TestSharedIndexOfAnOlderLayoutIsRewritten: during a rolling upgrade an
+// instance of the older version feeds the shared index (Meilisearch) for a
+// while, writing documents without what this version sorts by and
+// recording its position without a layout: the newer instance that takes
+// the feed's lease rewrites the documents the older one wrote, and only
+// them, without a rebuild; a restart then rewrites nothing. An index that
+// an older version rebuilt has every document rewritten.
+func TestSharedIndexOfAnOlderLayoutIsRewritten(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		shared := &layoutIndex{stampedIndex: &stampedIndex{sharedIndex: &sharedIndex{Index: openIndex(t), written: map[string]int{}}}}
+		shared := &layoutIndex{stampedIndex: &stampedIndex{sharedIndex: &sharedIndex{Index: openIndex(t), written: map[string]int{}}}, older: map[string]bool{}}
 		f := newFixture(t, s)
 		one := f.api(t, "one", "API one", store.VisibilityPublic)
-		f.api(t, "two", "API two", store.VisibilityPublic)
+		two := f.api(t, "two", "API two", store.VisibilityPublic)
 		fa := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fa.Handle}, outbox.Options{Logger: quiet()})
 		if _, err := w.Drain(ctx); err != nil {
@@ -596,26 +644,77 @@ func TestSharedIndexOfAnOlderLayoutIsRebuilt(t *testing.T) {
 		if _, err := fa.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		// An instance of the older version fed it last and recorded its position.
-		shared.current = false
-		written := shared.written[catalog.DocumentID(one.ID)]
+		resets := shared.resets
+		// An instance of the older version took the lease and applied a change of API two.
+		shared.olderWrite(t, s, two.ID)
+		writtenOne, writtenTwo := shared.written[catalog.DocumentID(one.ID)], shared.written[catalog.DocumentID(two.ID)]
 		upgraded := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		if _, err := upgraded.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := shared.written[catalog.DocumentID(one.ID)] - written; got != 1 {
-			t.Fatalf("after the upgraded instance took the lease, API one was written %d more times, want 1 (a rebuild)", got)
+		if got := shared.resets - resets; got != 0 {
+			t.Errorf("after the upgraded instance took the lease, the index was emptied %d times, want 0 (no rebuild)", got)
+		}
+		if got := shared.written[catalog.DocumentID(one.ID)] - writtenOne; got != 0 {
+			t.Errorf("after the upgraded instance took the lease, API one (this version's document) was written %d more times, want 0", got)
+		}
+		if got := shared.written[catalog.DocumentID(two.ID)] - writtenTwo; got != 1 {
+			t.Errorf("after the upgraded instance took the lease, API two (the older version's document) was written %d more times, want 1", got)
+		}
+		if len(shared.older) != 0 || !shared.current {
+			t.Errorf("after the upgraded instance took the lease: documents of the older layout %v, layout recorded %v; want none, true", shared.older, shared.current)
 		}
 		if got := names(t, shared, "api"); len(got) != 2 {
-			t.Errorf("after the rebuild, search finds %v, want the 2 APIs", got)
+			t.Errorf("after the upgrade, search finds %v, want the 2 APIs", got)
 		}
-		written = shared.written[catalog.DocumentID(one.ID)]
+		writtenOne, writtenTwo = shared.written[catalog.DocumentID(one.ID)], shared.written[catalog.DocumentID(two.ID)]
 		again := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
 		if n, err := again.CatchUp(ctx); err != nil || n != 0 {
 			t.Errorf("after a restart: applied %d entries (%v), want none", n, err)
 		}
-		if got := shared.written[catalog.DocumentID(one.ID)] - written; got != 0 {
-			t.Errorf("after a restart API one was written %d more times, want 0 (no rebuild)", got)
+		if got := shared.written[catalog.DocumentID(one.ID)] + shared.written[catalog.DocumentID(two.ID)] - writtenOne - writtenTwo; got != 0 {
+			t.Errorf("after a restart the APIs were written %d more times, want 0", got)
+		}
+		// An older instance rebuilt the index (its portico reindex): every document is of its layout.
+		shared.olderWrite(t, s, one.ID)
+		shared.olderWrite(t, s, two.ID)
+		writtenOne, writtenTwo = shared.written[catalog.DocumentID(one.ID)], shared.written[catalog.DocumentID(two.ID)]
+		third := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		if _, err := third.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := shared.written[catalog.DocumentID(one.ID)] + shared.written[catalog.DocumentID(two.ID)] - writtenOne - writtenTwo; got != 2 || len(shared.older) != 0 {
+			t.Errorf("after an older version's rebuild, the APIs were written %d more times (older left: %v), want 2 (none)", got, shared.older)
+		}
+	})
+}
+
+// TestSharedIndexWithoutAPositionOfItsOwnIsRebuilt: a shared index fed by
+// a Portico older than the positions an index keeps of its own (whose
+// documents lack more than one layout's attributes) is rebuilt by the
+// instance that takes the feed's lease.
+func TestSharedIndexWithoutAPositionOfItsOwnIsRebuilt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		shared := &layoutIndex{stampedIndex: &stampedIndex{sharedIndex: &sharedIndex{Index: openIndex(t), written: map[string]int{}}}, older: map[string]bool{}}
+		f := newFixture(t, s)
+		f.api(t, "one", "API one", store.VisibilityPublic)
+		fa := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: fa.Handle}, outbox.Options{Logger: quiet()})
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fa.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		shared.has, shared.current = false, false
+		resets := shared.resets
+		upgraded := catalog.NewFeed(s, shared, catalog.FeedOptions{Shared: "meili", Owner: "run-a", Logger: quiet()})
+		if _, err := upgraded.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := shared.resets - resets; got != 1 {
+			t.Errorf("the index without a position of its own was emptied %d times, want 1 (a rebuild)", got)
 		}
 	})
 }

@@ -322,7 +322,7 @@ type meiliStamp struct {
 }
 
 // meiliLayout is the layout of the documents this version writes, recorded with the position. Change it whenever
-// searches read what the documents of an older version lack: the feed then rebuilds the index (Outdated). 1: nameKey.
+// searches read what the documents of an older version lack, and have OlderDocuments find those. 1: nameKey.
 // Versions before layouts record none (0).
 const meiliLayout = 1
 
@@ -353,22 +353,58 @@ func (m *Meilisearch) readStamp(ctx context.Context) (d meiliStamp, ok bool, err
 	return d, true, nil
 }
 
-// Outdated says why the index holds documents of an older layout than meiliLayout (empty when it does not): the
-// writer that last recorded the index's position (SetStamp) recorded an older layout, or none (an older version of
-// Portico, which rewrites the position without it after each batch it writes, during a rolling upgrade too), or the
-// index has no position of its own (fed by a Portico older than positions). The feed asks when it takes the index's
-// lease and rebuilds it; it asks only when the database has a position for the index, so a new index is not asked.
+// Outdated says why the index must be rebuilt (empty when it need not): it has no position of its own, fed by a
+// Portico older than positions, whose documents may lack more than what OlderDocuments finds. The feed asks when it
+// takes the index's lease; it asks only when the database has a position for the index, so a new index is not asked.
 func (m *Meilisearch) Outdated(ctx context.Context) (string, error) {
-	d, ok, err := m.readStamp(ctx)
-	switch {
-	case err != nil:
+	_, ok, err := m.readStamp(ctx)
+	if err != nil || ok {
 		return "", err
-	case !ok:
-		return "it has no log position of its own (fed by an older version)", nil
-	case d.Layout < meiliLayout:
-		return fmt.Sprintf("its documents have layout %d, this version reads layout %d", d.Layout, meiliLayout), nil
 	}
-	return "", nil
+	return "it has no log position of its own (fed by an older version)", nil
+}
+
+// OlderDocuments returns the IDs of the documents an older version of Portico wrote, which lack what this version
+// reads (nameKey), or nil, without looking at the documents, when the writer that last recorded the index's position
+// (SetStamp) recorded this version's layout. An older version, during a rolling upgrade, replaces the documents it
+// writes with its own, without nameKey, and rewrites the position without a layout after each batch; its rebuild
+// (portico reindex) writes every document so. The feed asks when it takes the index's lease, after it found the
+// index's position matching the database's: it rewrites those documents from the database, then records the
+// position again, with this layout. A writer of this version always records its layout after its documents, so a
+// position of this layout leaves none of an older one behind, but for what an older writer that lost the lease sends
+// late, which it appends to the index log again (as for any writer).
+func (m *Meilisearch) OlderDocuments(ctx context.Context) ([]string, error) {
+	d, ok, err := m.readStamp(ctx)
+	if err != nil || (ok && d.Layout >= meiliLayout) {
+		return nil, err
+	}
+	older := []string{}
+	for offset := int64(0); ; offset += meiliBatchSize {
+		var page meilisearch.DocumentsResult
+		q := &meilisearch.DocumentsQuery{Offset: offset, Limit: meiliBatchSize, Fields: []string{mID, mNameKey}}
+		if err := m.index.GetDocuments(ctx, q, &page); err != nil {
+			var me *meilisearch.Error
+			if errors.As(err, &me) && me.APIError.Code == meilisearch.APIErrCodeIndexNotFound {
+				return older, nil
+			}
+			return nil, fmt.Errorf("meilisearch: list the documents of an older layout: %w", err)
+		}
+		for i, hit := range page.Results {
+			var doc struct {
+				ID      string  `json:"id"`
+				NameKey *string `json:"nameKey"`
+			}
+			if err := hit.DecodeInto(&doc); err != nil {
+				return nil, fmt.Errorf("meilisearch: list the documents of an older layout: document %d: %w", offset+int64(i), err)
+			}
+			if doc.NameKey == nil {
+				older = append(older, doc.ID)
+			}
+		}
+		if len(page.Results) < meiliBatchSize {
+			return older, nil
+		}
+	}
 }
 
 // SetStamp records that the index has applied the index log up to position, and waits until it is kept.

@@ -49,6 +49,7 @@ type fakeMeili struct {
 	docAdds       int              // POST /documents requests
 	docDeletes    int              // POST /documents/delete-batch requests
 	multiSearches int              // POST /multi-search requests
+	fetches       int              // POST /documents/fetch requests
 	stamp         map[string]any   // the document of the index's own log position (its index exists once written)
 }
 
@@ -80,6 +81,8 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 		f.getTask(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents":
 		f.addDocuments(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents/fetch":
+		f.fetchDocuments(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == prefix+"/documents/delete-batch":
 		f.deleteBatch(w, r)
 	case r.Method == http.MethodDelete && r.URL.Path == prefix+"/documents":
@@ -271,6 +274,44 @@ func (f *fakeMeili) addDocuments(w http.ResponseWriter, r *http.Request) {
 		f.docs[id] = d
 	}
 	f.enqueue(w, "documentAdditionOrUpdate", map[string]any{"receivedDocuments": len(docs), "indexedDocuments": len(docs)})
+}
+
+// fetchDocuments answers POST /documents/fetch: a page of the documents (in the order they were first added), each
+// with the fields asked for that it has.
+func (f *fakeMeili) fetchDocuments(w http.ResponseWriter, r *http.Request) {
+	var q struct {
+		Offset *int     `json:"offset"`
+		Limit  *int     `json:"limit"`
+		Fields []string `json:"fields"`
+		Filter any      `json:"filter"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&q); err != nil || q.Filter != nil {
+		f.t.Errorf("fetch documents body: %+v, %v; want no filter", q, err)
+		writeMeiliError(w, http.StatusBadRequest, "bad_request", "invalid_request", "bad fetch")
+		return
+	}
+	offset, limit := 0, 20
+	if q.Offset != nil {
+		offset = *q.Offset
+	}
+	if q.Limit != nil {
+		limit = *q.Limit
+	}
+	f.fetches++
+	results := []map[string]any{}
+	for _, id := range f.order[min(offset, len(f.order)):min(offset+limit, len(f.order))] {
+		d := f.docs[id]
+		if q.Fields != nil {
+			d = map[string]any{}
+			for _, k := range q.Fields {
+				if v, ok := f.docs[id][k]; ok {
+					d[k] = v
+				}
+			}
+		}
+		results = append(results, d)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results, "offset": offset, "limit": limit, "total": len(f.order)})
 }
 
 func (f *fakeMeili) deleteBatch(w http.ResponseWriter, r *http.Request) {
@@ -816,6 +857,18 @@ func (p *filterParser) atom() (func(map[string]any) bool, error) {
 	}, nil
 }
 
+// newMeiliOnFake opens the index "apis" on a fake Meilisearch server, closed at the end of the test.
+func newMeiliOnFake(t *testing.T) (*fakeMeili, *Meilisearch) {
+	t.Helper()
+	f, srv := newFakeMeili(t, "apis")
+	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+	if err != nil {
+		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return f, m
+}
+
 func openFakeMeili(t *testing.T) Index {
 	t.Helper()
 	_, srv := newFakeMeili(t, "apis")
@@ -1092,33 +1145,65 @@ func TestMeiliNameKeyKeepsTheOrder(t *testing.T) {
 	}
 }
 
-// TestMeilisearchOutdatedLayout: an index whose position an older version recorded (without a layout), or that has
-// none, holds documents of an older layout; once this version recorded its position, it does not.
+// TestMeilisearchOutdatedLayout: an index that has no position of its own must be rebuilt; one whose position an
+// older version recorded (without a layout) need not, once the documents that version wrote are rewritten.
 func TestMeilisearchOutdatedLayout(t *testing.T) {
 	ctx := context.Background()
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	if why, err := m.Outdated(ctx); err != nil || why == "" {
 		t.Errorf("an index without a position of its own: Outdated %q, %v; want a reason", why, err)
 	}
 	f.mu.Lock()
 	f.stamp = map[string]any{"id": stampID, "entry": 7.0, "stamp": 1796530000123456.0} // as an older version writes it
 	f.mu.Unlock()
-	if why, err := m.Outdated(ctx); err != nil || !strings.Contains(why, "layout 0") {
-		t.Errorf("an index whose position an older version recorded: Outdated %q, %v; want its layout 0", why, err)
+	if why, err := m.Outdated(ctx); err != nil || why != "" {
+		t.Errorf("an index whose position an older version recorded: Outdated %q, %v; want none", why, err)
 	}
 	if got, ok, err := m.Stamp(ctx); err != nil || !ok || got.Entry != 7 {
 		t.Errorf("the position an older version recorded: %+v %v %v, want entry 7", got, ok, err)
 	}
-	if err := m.SetStamp(ctx, LogPosition{Entry: 8}); err != nil {
+}
+
+// TestMeilisearchOlderDocuments: during a rolling upgrade an older version replaces the documents it writes with its
+// own, without nameKey, and records the position without a layout: OlderDocuments names those documents, and only
+// them, through every page of the index's documents; once this version recorded its position, it looks at none.
+func TestMeilisearchOlderDocuments(t *testing.T) {
+	ctx := context.Background()
+	f, m := newMeiliOnFake(t)
+	docs := make([]Document, meiliBatchSize+2)
+	for i := range docs {
+		docs[i] = Document{ID: strconv.Itoa(i + 1), Name: fmt.Sprintf("API %d", i+1), Visibility: VisibilityPublic}
+	}
+	if err := m.Upsert(ctx, docs...); err != nil {
 		t.Fatal(err)
 	}
-	if why, err := m.Outdated(ctx); err != nil || why != "" {
-		t.Errorf("after this version recorded its position: Outdated %q, %v; want none", why, err)
+	if err := m.SetStamp(ctx, LogPosition{Entry: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if older, err := m.OlderDocuments(ctx); err != nil || older != nil {
+		t.Errorf("this version recorded the position: OlderDocuments %v, %v; want nil", older, err)
+	}
+	f.mu.Lock()
+	if f.fetches != 0 {
+		t.Errorf("this version recorded the position: %d fetches of documents, want none", f.fetches)
+	}
+	// An older instance applies changes of APIs 2 and 1002 (the second page), then records its position.
+	for _, id := range []string{"2", strconv.Itoa(meiliBatchSize + 2)} {
+		d := f.docs[id]
+		delete(d, mNameKey)
+		f.docs[id] = d
+	}
+	f.stamp = map[string]any{"id": stampID, "entry": 9.0, "stamp": 1796530000123456.0}
+	f.mu.Unlock()
+	older, err := m.OlderDocuments(ctx)
+	if want := []string{"2", strconv.Itoa(meiliBatchSize + 2)}; err != nil || !slices.Equal(older, want) {
+		t.Errorf("after an older version wrote: OlderDocuments %v, %v; want %v", older, err, want)
+	}
+	if err := m.Upsert(ctx, docs[1], docs[meiliBatchSize+1]); err != nil {
+		t.Fatal(err)
+	}
+	if older, err := m.OlderDocuments(ctx); err != nil || older == nil || len(older) != 0 {
+		t.Errorf("after they were rewritten: OlderDocuments %v, %v; want none (not nil: the position is still the older version's)", older, err)
 	}
 }
 
