@@ -871,12 +871,7 @@ func newMeiliOnFake(t *testing.T) (*fakeMeili, *Meilisearch) {
 
 func openFakeMeili(t *testing.T) Index {
 	t.Helper()
-	_, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
+	_, m := newMeiliOnFake(t)
 	return m
 }
 
@@ -952,12 +947,7 @@ func TestMeilisearchSettingsAreIdempotent(t *testing.T) {
 }
 
 func TestMeilisearchSearchRequest(t *testing.T) {
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	tests := []struct {
 		name       string
 		q          Query
@@ -1040,28 +1030,18 @@ func TestMeilisearchSearchRequest(t *testing.T) {
 }
 
 func TestMeilisearchFailedTaskIsAnError(t *testing.T) {
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	f.mu.Lock()
 	f.failNext = true
 	f.mu.Unlock()
-	err = m.Upsert(context.Background(), conformanceCorpus()[0])
+	err := m.Upsert(context.Background(), conformanceCorpus()[0])
 	if err == nil || !strings.Contains(err.Error(), "failed") {
 		t.Errorf("Upsert with a failing task: got error %v, want one that says the task failed", err)
 	}
 }
 
 func TestMeilisearchUpsertBatches(t *testing.T) {
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	docs := make([]Document, meiliBatchSize+1)
 	for i := range docs {
 		docs[i] = Document{ID: fmt.Sprintf("api-%d", i), Name: fmt.Sprintf("API %d", i), Visibility: VisibilityPublic}
@@ -1104,12 +1084,7 @@ func TestMeiliDocKeepsWebhooksApart(t *testing.T) {
 // that never recorded one (its position index does not exist yet) has none, without an error.
 func TestMeilisearchKeepsItsOwnPosition(t *testing.T) {
 	ctx := context.Background()
-	_, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	_, m := newMeiliOnFake(t)
 	if got, ok, err := m.Stamp(ctx); err != nil || ok {
 		t.Errorf("a new index's position: %+v %v %v, want none and no error", got, ok, err)
 	}
@@ -1213,12 +1188,7 @@ func TestMeilisearchOlderDocuments(t *testing.T) {
 // its settings again.
 func TestMeilisearchSortsUnderAnOlderVersionsSettings(t *testing.T) {
 	ctx := context.Background()
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	if err := m.Upsert(ctx, conformanceCorpus()...); err != nil {
 		t.Fatal(err)
 	}

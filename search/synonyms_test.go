@@ -186,12 +186,7 @@ func TestThesaurusBoundsAlternatives(t *testing.T) {
 }
 
 func TestMeilisearchSynonymsSetting(t *testing.T) {
-	f, srv := newFakeMeili(t, "apis")
-	m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
-	if err != nil {
-		t.Fatalf("NewMeilisearch: got error %v, want nil", err)
-	}
-	defer m.Close()
+	f, m := newMeiliOnFake(t)
 	if err := m.SetSynonyms(context.Background(), Synonyms{{"sms", "text message", "txt"}, {"repo", "repository"}, {"rain", "snow", OneWay, "weather"}}); err != nil {
 		t.Fatalf("SetSynonyms: got error %v, want nil", err)
 	}
