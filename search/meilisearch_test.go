@@ -1211,3 +1211,49 @@ func TestMeilisearchSortsUnderAnOlderVersionsSettings(t *testing.T) {
 		t.Errorf("sorted by name under an older version's settings: %v, %v; want %v", hitIDs(res), err, want)
 	}
 }
+
+// TestMeilisearchPagesThroughTiedNames: names whose keys begin alike past what Meilisearch keeps of a sortable string
+// sort alike there and follow by id, a total order: paged across the ties, the catalog sorted by name (or by update
+// time, which ties too) shows each API once, none left out, in the same order as one page of them all.
+func TestMeilisearchPagesThroughTiedNames(t *testing.T) {
+	ctx := context.Background()
+	_, m := newMeiliOnFake(t)
+	long := strings.Repeat("x", 300)
+	var docs []Document
+	for i := range 11 {
+		// Added in the reverse order of their ids, and named in neither order, so that only the sort by id orders a tie.
+		id := strconv.Itoa(100 - i)
+		name := long + string(rune('a'+(i*7)%11))
+		if i == 5 {
+			name = "a short name"
+		}
+		docs = append(docs, Document{ID: id, Name: name, Visibility: VisibilityPublic, UpdatedAt: time.Unix(1796530000, 0)})
+	}
+	if a, b := meiliSortValue(meiliNameKey(docs[0].Name)), meiliSortValue(meiliNameKey(docs[1].Name)); a != b {
+		t.Fatalf("the names are meant to tie in Meilisearch's sort: %q and %q are kept as %q and %q", docs[0].Name, docs[1].Name, a, b)
+	}
+	if err := m.Upsert(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []string{SortName, SortUpdated} {
+		all, err := m.Search(ctx, Query{Sort: sort, PerPage: MaxPerPage, Viewer: admin()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := hitIDs(all)
+		if tied := want[1:]; !slices.IsSorted(tied) || want[0] != docs[5].ID {
+			t.Errorf("sorted by %s: %v, want the short name first, then the tied names by id", sort, want)
+		}
+		var paged []string
+		for page := 1; page <= 4; page++ {
+			res, err := m.Search(ctx, Query{Sort: sort, Page: page, PerPage: 3, Viewer: admin()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, hitIDs(res)...)
+		}
+		if !slices.Equal(paged, want) {
+			t.Errorf("sorted by %s, pages of 3: %v, want %v", sort, paged, want)
+		}
+	}
+}
