@@ -111,13 +111,7 @@ func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
 	team := storetest.Team(t, other, "payments", "Payments")
 
 	// The row is held by another transaction.
-	tx, err := other.DB().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE teams SET description = description WHERE id = ?", team.ID); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdTeam(t, other, team.ID)
 	// A team of the same slug is being inserted by it: an insert of that
 	// slug waits on it.
 	if err := other.CreateTeam(ctx, tx, &store.Team{Slug: "billing", Name: "Billing"}); err != nil {
@@ -137,17 +131,7 @@ func TestWriteCutByItsDeadlineIsNotApplied(t *testing.T) {
 
 	// Released without the other transaction's insert: the cut insert
 	// would now go through, and the cut update too.
-	if err := tx.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(700 * time.Millisecond)
-	var desc string
-	if err := other.DB().NewRaw("SELECT description FROM teams WHERE id = ?", team.ID).Scan(ctx, &desc); err != nil {
-		t.Fatal(err)
-	}
-	if desc == "cut" {
-		t.Errorf("the update cut by its deadline was applied once the row was released")
-	}
+	releaseTeam(t, tx, other, team.ID)
 	var n int
 	if err := other.DB().NewRaw("SELECT count(*) FROM teams WHERE slug = 'billing'").Scan(ctx, &n); err != nil {
 		t.Fatal(err)
@@ -221,25 +205,44 @@ func cutWriteIsNotApplied(t *testing.T, s, other *store.Store, write func(ctx co
 	t.Helper()
 	ctx := context.Background()
 	team := storetest.Team(t, other, "payments", "Payments")
-	tx, err := other.DB().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := holdTeam(t, other, team.ID)
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE teams SET description = description WHERE id = ?", team.ID); err != nil {
-		t.Fatal(err)
-	}
 	dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	if err := write(dctx, team.ID); err == nil {
 		t.Fatal("the write past its deadline succeeded")
 	}
+	releaseTeam(t, tx, other, team.ID)
+}
+
+// holdTeam begins a transaction of other that holds the team's row (an
+// update of it), for writes of the row to wait on.
+func holdTeam(t *testing.T, other *store.Store, teamID int64) bun.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := other.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE teams SET description = description WHERE id = ?", teamID); err != nil {
+		_ = tx.Rollback()
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// releaseTeam rolls back tx (holdTeam), waits for what the server would
+// still apply of a write cut while it waited on the row, and fails the
+// test if that set the team's description to "cut".
+func releaseTeam(t *testing.T, tx bun.Tx, other *store.Store, teamID int64) {
+	t.Helper()
+	ctx := context.Background()
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(700 * time.Millisecond)
 	var desc string
-	if err := other.DB().NewRaw("SELECT description FROM teams WHERE id = ?", team.ID).Scan(ctx, &desc); err != nil {
+	if err := other.DB().NewRaw("SELECT description FROM teams WHERE id = ?", teamID).Scan(ctx, &desc); err != nil {
 		t.Fatal(err)
 	}
 	if desc == "cut" {
