@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -264,4 +265,16 @@ func Drain[T any](d time.Duration, again <-chan struct{}, failed <-chan T, what 
 		return failure, true
 	}
 	return failure, false
+}
+
+// Version is the version a binary reports: set, the one its build set (-ldflags "-X main.version=…"), else its
+// module's version when it was built from one (go install …@v1.2.3), else "dev".
+func Version(set string) string {
+	if set != "" {
+		return set
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
 }

@@ -169,3 +169,13 @@ func TestFromEnv(t *testing.T) {
 		t.Errorf("no error gave %v", err)
 	}
 }
+
+// TestVersion: the version a build sets wins; a test binary, built from no module version, is "dev".
+func TestVersion(t *testing.T) {
+	if got := Version("1.2.3"); got != "1.2.3" {
+		t.Errorf("Version(1.2.3) = %q, want the version set", got)
+	}
+	if got := Version(""); got != "dev" {
+		t.Errorf(`Version("") = %q, want dev`, got)
+	}
+}

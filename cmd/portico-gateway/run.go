@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -24,15 +23,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = ""
 
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func buildVersion() string { return cliconf.Version(version) }
 
 const usage = `Usage: portico-gateway --portal URL --token T [flags]
        portico-gateway version
