@@ -140,6 +140,20 @@ func usageCSVPath(base string, r usageRange) string {
 	return base + "?range=" + r.Name + "&format=csv"
 }
 
+// usageAsked reads what a usage page at base is asked for: the range, and
+// whether the CSV download. done says that the answer is sent: an htmx
+// request for the download is sent to its address (fileForHTMX).
+func usageAsked(c *fiber.Ctx, base string) (r usageRange, asCSV, done bool, err error) {
+	if r, err = rangeOf(c); err != nil {
+		return r, false, false, err
+	}
+	if asCSV, err = wantsCSV(c); err != nil || !asCSV {
+		return r, false, false, err
+	}
+	done, err = fileForHTMX(c, usageCSVPath(base, r))
+	return r, true, done, err
+}
+
 // wantsCSV reads ?format= ("" for the page, csv for the download).
 func wantsCSV(c *fiber.Ctx) (bool, error) {
 	switch c.Query("format") {
@@ -155,20 +169,11 @@ func wantsCSV(c *fiber.Ctx) (bool, error) {
 // provider teams (who see the subscription): requests, errors, latency and
 // the daily quota used today; ?format=csv downloads the series.
 func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
-	r, err := rangeOf(c)
-	if err != nil {
-		return err
-	}
-	asCSV, err := wantsCSV(c)
-	if err != nil {
-		return err
-	}
 	ctx, u, sub := c.UserContext(), currentUser(c), currentSubscription(c)
 	base := "/subscriptions/" + strconv.FormatInt(sub.ID, 10) + "/usage"
-	if asCSV {
-		if done, err := fileForHTMX(c, usageCSVPath(base, r)); done {
-			return err
-		}
+	r, asCSV, done, err := usageAsked(c, base)
+	if done || err != nil {
+		return err
 	}
 	now := h.now().UTC()
 	s, err := h.usage.Series(ctx, u, usage.Query{Subscription: sub.ID, From: now.Add(-r.Span), To: now, Step: r.Step})
@@ -202,20 +207,11 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 // subscribers): traffic over time, the apps calling it most, error rate and
 // latency per major version; ?format=csv downloads the series.
 func (h *Handler) ShowAPIUsage(c *fiber.Ctx) error {
-	r, err := rangeOf(c)
-	if err != nil {
-		return err
-	}
-	asCSV, err := wantsCSV(c)
-	if err != nil {
-		return err
-	}
 	ctx, u, a := c.UserContext(), currentUser(c), currentAPI(c)
 	base := "/apis/" + a.Slug + "/usage"
-	if asCSV {
-		if done, err := fileForHTMX(c, usageCSVPath(base, r)); done {
-			return err
-		}
+	r, asCSV, done, err := usageAsked(c, base)
+	if done || err != nil {
+		return err
 	}
 	now := h.now().UTC()
 	q := usage.Query{API: a.Slug, From: now.Add(-r.Span), To: now, Step: r.Step}
