@@ -431,7 +431,7 @@ func micros(us int64) time.Duration {
 
 // down starts a pause after a Redis failure and logs it: the first failure
 // of each outage, then at most one line per logEvery while Redis stays
-// away.
+// away (and each failed call at the debug level).
 func (r *Redis) down(now time.Time, err error) {
 	r.downUntil.Store(now.Add(r.pause).UnixNano())
 	r.up.Set(0)
@@ -440,6 +440,11 @@ func (r *Redis) down(now time.Time, err error) {
 		r.log.Warn("Redis unreachable: rate limits and quotas are per node until it answers",
 			"err", err, "requests_decided_locally", r.unlogged, "retry_every", r.pause)
 		r.lastLog, r.unlogged = now, 0
+	} else {
+		// Every other failed call (each starts the pause again), at the
+		// debug level: when the node tried Redis, and why it still
+		// decides alone. At most the calls in flight per pause.
+		r.log.Debug("Redis call failed: rate limits and quotas stay per node for the pause", "err", err, "retry_in", r.pause)
 	}
 	r.logMu.Unlock()
 }

@@ -389,3 +389,43 @@ func TestRedisPauseCountsFromTheFailure(t *testing.T) {
 		t.Errorf("%v after the failed call the node asked Redis again, want it deciding alone for the 1 s pause counted from the failure", since.Round(time.Millisecond))
 	}
 }
+
+// TestRedisLogsEveryFailedCallAtDebug: one warning per outage, and at the
+// debug level a line for every call that fails within it (each starts the
+// pause again), with its time and error: what an operator, or the fault
+// test, needs to tell when the node tried Redis and why it decided alone.
+func TestRedisLogsEveryFailedCallAtDebug(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	var logs syncBuffer
+	r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: proxy.URL(t, url), Prefix: prefix, Pause: 50 * time.Millisecond, Timeout: 5 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	lim := ratelimit.Limit{PerMinute: 600, Burst: 50}
+	if d, err := r.Allow(t.Context(), "sub-d", lim, time.Now()); err != nil || !d.Allowed {
+		t.Fatalf("through the proxy: %+v %v", d, err)
+	}
+	proxy.Cut()
+	// Three calls, each after the pause the one before started: each
+	// fails.
+	for range 3 {
+		before := r.Fallbacks()
+		if !gatewaytest.Eventually(5*time.Second, func() bool {
+			r.Allow(t.Context(), "sub-d", lim, time.Now())
+			return r.Fallbacks() > before
+		}) {
+			t.Fatal("no request decided alone with Redis cut")
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+	if n := strings.Count(logs.String(), "Redis unreachable"); n != 1 {
+		t.Errorf("%d lines \"Redis unreachable\" for one outage, want 1:\n%s", n, logs.String())
+	}
+	if n := len(regexp.MustCompile(`level=DEBUG msg="Redis call failed[^\n]* err=`).FindAllString(logs.String(), -1)); n < 2 {
+		t.Errorf("%d debug lines \"Redis call failed\" with the error for the calls after the first, want one per failed call (2 or more):\n%s", n, logs.String())
+	}
+}
