@@ -242,3 +242,30 @@ func TestGatewayPageClockIsTheDatabases(t *testing.T) {
 		t.Errorf("state %q of a node heard just now", got)
 	}
 }
+
+// TestGatewayPageExplainsANewNodeAndALostToken: a node just registered and
+// not yet started shows as unreachable, never contacted; the page says that
+// this is what the state means for it, and how to get a new token when the
+// one shown once is lost (revoke, then register the name again).
+func TestGatewayPageExplainsANewNodeAndALostToken(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	if res, out := e.api("POST", "/api/v1/gateway/nodes", e.token(admin), map[string]any{"name": "edge-1"}); res.StatusCode != 201 {
+		t.Fatalf("register: %d %v", res.StatusCode, out)
+	}
+	b := e.browser()
+	b.login("admin")
+	d := doc(t, b.get("/gateway"))
+	row := d.Find(`[data-testid="node-row"][data-node="edge-1"]`)
+	if got := row.AttrOr("data-state", ""); got != "unreachable" {
+		t.Fatalf("state of a node never started: %q, want unreachable", got)
+	}
+	legend := strings.Join(strings.Fields(d.Find(`[data-testid="states-legend"]`).Text()), " ")
+	if !strings.Contains(legend, "or never since it was registered (not started yet, or started with another token)") {
+		t.Errorf("the states legend does not say what unreachable means for a node never heard from: %q", legend)
+	}
+	hint := strings.Join(strings.Fields(d.Find(`[data-testid="node-form"]`).Text()), " ")
+	if !strings.Contains(hint, "A lost token cannot be shown again: revoke the node and register its name again for a new one.") {
+		t.Errorf("the registration form does not say how to replace a lost token: %q", hint)
+	}
+}
