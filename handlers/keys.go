@@ -184,7 +184,7 @@ func (h *Handler) APIRevokeKey(c *fiber.Ctx) error {
 // showKey renders the page that shows a new key, once. Nothing caches it.
 func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey, key, replaced string) error {
 	noStore(c)
-	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APIName: sub.API.Name, Major: sub.Major,
+	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name, Major: sub.Major,
 		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced}
 	return h.render(c, apps.KeyShownPage(h.page(c, "Your new API key", "apps"), v))
 }

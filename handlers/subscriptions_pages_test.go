@@ -129,6 +129,11 @@ func TestSubscriptionPagesJourney(t *testing.T) {
 	if !strings.HasPrefix(key, "ptk_") || d.Find(`[data-testid="key-warning"]`).Length() != 1 || d.Find(`[data-testid="copy-key"]`).Length() != 1 {
 		t.Fatalf("key page: key %.8q…, warning %d", key, d.Find(`[data-testid="key-warning"]`).Length())
 	}
+	// It says where the key is sent: the node's path of the API's major,
+	// not the servers of the description (those of the upstream).
+	if use := strings.Join(strings.Fields(d.Find(`[data-testid="key-use"]`).Text()), " "); !strings.Contains(use, "through a gateway node, at /pets/v1/ followed by the operation's path") {
+		t.Errorf("the key page does not say where to call the API with the key: %q", use)
+	}
 	page := readAll(t, consumer.get("/apps/finder"))
 	if strings.Contains(page, key) || !strings.Contains(page, key[:len("ptk_")+16]) {
 		t.Fatal("the app page shows the whole key, or not its prefix")

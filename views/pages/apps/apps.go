@@ -118,7 +118,7 @@ type SubscriptionKeys struct {
 // KeyShown is the page that shows a new key, once.
 type KeyShown struct {
 	AppSlug, AppName string
-	APIName          string
+	APISlug, APIName string
 	Major            int
 	Prefix, Name     string
 	Key              string
