@@ -190,6 +190,13 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	o.keyID, o.subscription = k.ID, k.Subscription
 	if until := k.Until(); !until.IsZero() && !now.Before(until) {
+		if until.Equal(k.GraceEndsAt) {
+			// Replaced by a rotation: its consumer may have set no expiry
+			// at all, so "expired" would send them looking for one.
+			o.reason, o.refused = "rotated key past its grace", true
+			n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="expired"`, "the API key was replaced by a rotation and its grace period has ended: use the new key")
+			return
+		}
 		o.reason, o.refused = "expired key", true
 		n.unauthorized(ctx, reqID, `Bearer realm="portico", error="invalid_token", error_description="expired"`, "the API key has expired")
 		return
