@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"hash/maphash"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -106,6 +107,10 @@ type lease struct {
 	// brought to it since (see Redis.lowerLocal).
 	seen   time.Time
 	seeded bool
+	// floorN and floorS: the last floor sent (Redis.SetFloor) and its
+	// decimal form, formatted once per change rather than once per call.
+	floorN int64
+	floorS string
 }
 
 // call is one script call of a lease: what was asked and told.
@@ -118,6 +123,9 @@ type call struct {
 	// plain: a call for one request alone (while the lease call is in
 	// flight), which leaves the lease as it is.
 	plain bool
+	// floor is the least the quota counter may be, in decimal ("" or
+	// "0": none).
+	floor string
 	done  chan struct{}
 }
 
@@ -147,6 +155,22 @@ func (l *lease) prepare(limit Limit, day int64, now time.Time) {
 		l.give += l.pool
 		l.pool = 0
 	}
+}
+
+// floorArg is the floor of a call for key on l's day from the portal's
+// counts f: "0" without a quota, counts or counts of that day.
+func (l *lease) floorArg(f *quotaFloor, key string) string {
+	if f == nil || f.day != l.day || l.limit.DailyQuota <= 0 {
+		return "0"
+	}
+	n := f.used[key]
+	if n <= 0 {
+		return "0"
+	}
+	if n != l.floorN || l.floorS == "" {
+		l.floorN, l.floorS = n, strconv.FormatInt(n, 10)
+	}
+	return l.floorS
 }
 
 // size is how many tokens to ask for: the last window's demand, within

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -208,5 +209,51 @@ func TestRedisLeasedQuotaHoldsAcrossNodes(t *testing.T) {
 	}
 	if first+second != quota {
 		t.Fatalf("accepted %d + %d = %d, want exactly the quota %d", first, second, first+second, quota)
+	}
+}
+
+// The portal's counts cost a call to Redis no allocation: the floor's
+// decimal form is made once per change of the count, not once per call
+// (each call here is one script call of a quiet subscription, the path
+// with a round trip per request).
+func TestRedisFloorAddsNoAllocations(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector allocates on its own; the count is checked by go test without -race")
+	}
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	lim := Limit{PerMinute: 100_000_000, Burst: 10_000_000, DailyQuota: 1_000_000_000}
+	perCall := func(r *Redis, key string) float64 {
+		call := func() {
+			now := time.Now()
+			l := r.leases.lock(key)
+			l.prepare(lim, dayOf(now), now)
+			c := l.begin(1, 1, now)
+			c.floor = r.floorOf(key, l)
+			l.mu.Unlock()
+			a, err := r.exec(context.Background(), key, c, now)
+			l = r.leases.lock(key)
+			l.finish(c, a, err)
+			l.mu.Unlock()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		call()
+		return testing.AllocsPerRun(500, call)
+	}
+	plain := testRedis(t, url, prefix)
+	floored := testRedis(t, url, prefix)
+	floored.SetFloor(dayOf(time.Now()), map[string]int64{"sub-floor": 123_456})
+	// The client's own allocations vary from run to run (its pipelining
+	// goroutines): the least of rounds taken in turns.
+	without, with := math.Inf(1), math.Inf(1)
+	for range 5 {
+		without = min(without, perCall(plain, "sub-plain"))
+		with = min(with, perCall(floored, "sub-floor"))
+	}
+	t.Logf("allocations per script call: %v without the portal's counts, %v with", without, with)
+	if with > without {
+		t.Errorf("allocations per script call: %v with the portal's counts, %v without", with, without)
 	}
 }

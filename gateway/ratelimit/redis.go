@@ -39,10 +39,18 @@ import (
 // while Redis still holds them, and to the quota always (quota units are
 // counted when taken, and only the node that took them gives them back).
 //
+// The quota counter is never below the floor (ARGV[12]): what the portal
+// last told the node the subscription had accepted that day, from every
+// node's usage reports (Redis.SetFloor). A counter below it, a Redis that
+// lost its data, is raised to it (with the day's expiry) before anything
+// is taken, in the same step: the nodes lose at most the portal's lag of
+// the day's count, not the whole day. The floor is raised after the give
+// back: the portal counts accepted requests, never held units.
+//
 // ARGV: emission interval in µs (0: no rate), burst, daily quota (0: none),
 // the quota key's expiry (Unix seconds), node id, want, use (1: one of the
 // tokens is used at once), keep, give, lease time in µs, plain (1: a call
-// for one request alone, which leaves the node's lease as it is).
+// for one request alone, which leaves the node's lease as it is), floor.
 // Returns {verdict (0 granted or nothing asked, 1 over the rate, 2 over the
 // quota), granted, remaining, retry after µs, reset µs, quota counter,
 // kept}.
@@ -66,6 +74,12 @@ if quota > 0 then
   used = tonumber(redis.call('GET', KEYS[2]) or '0')
   if give > 0 and used > 0 then
     used = redis.call('DECRBY', KEYS[2], math.min(give, used))
+  end
+  local floor = tonumber(ARGV[12]) or 0
+  if used < floor then
+    used = floor
+    redis.call('SET', KEYS[2], ARGV[12])
+    redis.call('EXPIREAT', KEYS[2], ARGV[4])
   end
   grant = math.min(grant, quota - used)
 end
@@ -192,6 +206,36 @@ type Redis struct {
 	fallbacks prometheus.Counter
 	fallbackN atomic.Int64
 	up        prometheus.Gauge
+
+	// floor is the portal's last quota counts (SetFloor); nil: none yet.
+	floor atomic.Pointer[quotaFloor]
+}
+
+// quotaFloor is what the portal counted of each subscription's accepted
+// requests on day.
+type quotaFloor struct {
+	day  int64
+	used map[string]int64
+}
+
+// SetFloor gives the requests of each key accepted on day (days since
+// 1970, UTC) as the portal counted them from every node's usage reports
+// (node.quotaShare passes the counts it receives on the sync connection).
+// From then on, every call to Redis for key on day raises the shared quota
+// counter to at least used[key] when it is lower, in the same script call
+// (see leaseScript): a Redis restarted without its data starts the day's
+// quotas from the portal's counts, which lag the traffic by the portal's
+// lag, not from zero. Counts of another day than a call's do not apply to
+// it; a lower count never lowers the counter, so nodes that hold counts of
+// different ages agree. A call replaces the previous counts; used is not
+// modified afterwards.
+func (r *Redis) SetFloor(day int64, used map[string]int64) {
+	r.floor.Store(&quotaFloor{day: day, used: used})
+}
+
+// floorOf is the floor argument of a call for key's lease l (l is locked).
+func (r *Redis) floorOf(key string, l *lease) string {
+	return l.floorArg(r.floor.Load(), key)
 }
 
 // NewRedis returns a limiter on the Redis at o.URL; it fails only on a URL
@@ -281,6 +325,7 @@ func (r *Redis) Sweep(now time.Time) int {
 			return
 		}
 		c := l.begin(0, 0, mono)
+		c.floor = r.floorOf(key, l)
 		go r.finishAsync(key, l, c, now)
 	})
 	return r.local.Sweep(now) + n
@@ -334,6 +379,7 @@ func (r *Redis) Allow(ctx context.Context, key string, limit Limit, now time.Tim
 	} else {
 		c = &call{limit: l.limit, day: l.day, sent: mono, want: 1, use: 1, plain: true}
 	}
+	c.floor = r.floorOf(key, l)
 	l.mu.Unlock()
 	a, err := r.exec(ctx, key, c, now)
 	l = r.leases.lock(key)
@@ -367,6 +413,7 @@ func (r *Redis) refill(key string, l *lease, now, mono time.Time) {
 		return
 	}
 	c := l.begin(want, 0, mono)
+	c.floor = r.floorOf(key, l)
 	go r.finishAsync(key, l, c, now)
 }
 
@@ -396,7 +443,7 @@ func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (a
 		strconv.FormatFloat(emission, 'f', 3, 64), strconv.Itoa(c.limit.burst()), strconv.Itoa(c.limit.DailyQuota),
 		strconv.FormatInt((c.day+1)*86400+3600, 10), r.node,
 		strconv.Itoa(c.want), strconv.Itoa(c.use), strconv.Itoa(c.keep), strconv.Itoa(c.give),
-		strconv.FormatInt(leaseTTL.Microseconds(), 10), plain,
+		strconv.FormatInt(leaseTTL.Microseconds(), 10), plain, c.floor,
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	res, err := leaseScript.Exec(cctx, r.client, keys, args).AsIntSlice()
