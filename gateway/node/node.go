@@ -142,7 +142,8 @@ type Node struct {
 	usageSpool   atomic.Pointer[spool]
 	usageSpoolMu sync.Mutex // one writer of the spool at a time
 	// quota splits the portal's quota counts into this node's and the
-	// others' (quotas.go); nil when the limiter counts across nodes itself.
+	// others' (quotas.go), or gives them to a limiter that counts across
+	// nodes itself as a floor; nil when the limiter takes no counts.
 	quota  *quotaShare
 	sharer quotaSharer
 
@@ -173,6 +174,9 @@ func New(opts Options) *Node {
 	n.usageMetrics = newUsageMetrics(opts.Registry)
 	if l, ok := opts.Limiter.(quotaSharer); ok {
 		n.quota, n.sharer = newQuotaShare(), l
+	} else if l, ok := opts.Limiter.(quotaFloorer); ok {
+		n.quota = newQuotaShare()
+		n.quota.floor = l
 	}
 	n.reqIDs = reqid.New()
 	var session [8]byte

@@ -35,6 +35,16 @@ type quotaSharer interface {
 	SetOthers(day int64, count map[string]int64)
 }
 
+// quotaFloorer is a shared limiter (ratelimit.Redis) that takes the
+// portal's counts as they are, as the least its shared count may be: a
+// Redis that lost its data then starts the day's quotas from the portal's
+// counts, not from zero. Its own count holds every node's requests, so
+// nothing of this node's reports is subtracted, and a confirmation does
+// not make the node ask again: the next counts come when they change.
+type quotaFloorer interface {
+	SetFloor(day int64, used map[string]int64)
+}
+
 type dayKey struct {
 	day int64
 	sub string
@@ -42,6 +52,10 @@ type dayKey struct {
 
 // quotaShare is what this process's reports brought to the portal.
 type quotaShare struct {
+	// floor, when set, takes the counts instead of a quotaSharer; this
+	// node's reports are then not followed.
+	floor quotaFloorer
+
 	mu sync.Mutex
 	// pending holds the accepted requests of the spooled batches of this
 	// process, by spool file, until the portal confirms them.
@@ -66,6 +80,9 @@ func newQuotaShare() *quotaShare {
 // spooled notes the accepted requests (every answer but 429) of a batch
 // written to file.
 func (q *quotaShare) spooled(file string, pts []gateway.UsagePoint) {
+	if q.floor != nil {
+		return
+	}
 	m := map[dayKey]int64{}
 	for _, p := range pts {
 		if n := p.Requests() - p.S429; n > 0 {
@@ -174,6 +191,13 @@ func others(c *gateway.Quotas, a quotaAsk) map[string]int64 {
 // which revision the node holds now: the counts' own, or none when a batch
 // was confirmed meanwhile (the counts may hold it twice: ask again at once).
 func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) {
+	if q.floor != nil {
+		q.floor.SetFloor(c.Day, c.Used)
+		q.mu.Lock()
+		q.rev = c.Revision
+		q.mu.Unlock()
+		return
+	}
 	l.SetOthers(c.Day, others(c, a))
 	q.mu.Lock()
 	defer q.mu.Unlock()
