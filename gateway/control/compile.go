@@ -72,10 +72,14 @@ func PlanID(api, plan string) string { return api + "." + plan }
 // Compile reads the configuration gateways serve from the database.
 //
 // Routes: one per API major version with a published, deprecated or retired
-// version. The newest live (published or deprecated) version of the major
-// gives the route's state, deprecation date, sunset and successor; a major
-// whose versions are all retired is a retired route (410), with the newest
-// retired version's sunset, successor and retirement time. Its upstream
+// version. The state is the lifecycle's: while a version of the major is
+// published the route is published (no deprecation, sunset or successor:
+// subscribers were told of none, and retiring a newer version ends
+// nothing); a major with no published version but a deprecated one is
+// deprecated, with the newest deprecated version's deprecation date, sunset
+// and successor; a major whose versions are all retired is a retired route
+// (410), with the newest retired version's sunset, successor and
+// retirement time. Its upstream
 // targets and timeouts are the major's deployment in force, or else the
 // API's upstream URLs from its catalog entry.
 //
@@ -134,8 +138,8 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 	for i := range apis {
 		byID[apis[i].ID] = &apis[i]
 	}
-	// The version that stands for each route: the newest live one, else the
-	// newest retired one.
+	// The version that stands for each route: the newest published one, else
+	// the newest deprecated one, else the newest retired one.
 	best := map[routeKey]*store.GatewayRouteVersion{}
 	for i := range versions {
 		v := &versions[i]
@@ -253,13 +257,27 @@ type compared[T any] struct {
 }
 
 // stands reports whether version v stands for its route rather than cur:
-// a live version beats a retired one, then the newer one wins.
+// a published version beats a deprecated one, which beats a retired one
+// (the major's state is the lifecycle's: deprecated only when no version
+// of it is published), then the newer one wins. The choice depends on the
+// versions alone, not on their order, so a compile of one API and one of
+// all give the same route.
 func stands(v, cur *store.GatewayRouteVersion) bool {
-	vl, cl := v.State != gateway.StateRetired, cur.State != gateway.StateRetired
-	if vl != cl {
-		return vl
+	if vr, cr := stateRank(v.State), stateRank(cur.State); vr != cr {
+		return vr > cr
 	}
 	return compareVersions(v, cur) > 0
+}
+
+// stateRank orders version states by which stands for a route.
+func stateRank(state string) int {
+	switch state {
+	case gateway.StatePublished:
+		return 2
+	case gateway.StateDeprecated:
+		return 1
+	}
+	return 0
 }
 
 // compareVersions orders versions by semver precedence (a release after

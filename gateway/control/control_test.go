@@ -650,3 +650,96 @@ func TestGatewayKeysOfReadsWhatThePagedReadDoes(t *testing.T) {
 		check(toys.ID, ofToys)
 	})
 }
+
+// A major with a published version is served as published, whatever its
+// other versions' states: the lifecycle announces a deprecation only when
+// no published version of the major remains, and retiring a version while
+// another still serves the major ends nothing. So with 1.0.0 published and
+// 1.1.0 deprecated (then retired) the route sends no deprecation headers;
+// once 1.0.0 is deprecated too, the newest deprecated version (1.1.0 while
+// it lives, then 1.0.0) gives the deprecation. The change log's deltas
+// agree with the compiles.
+func TestMixedMajorIsPublishedWhileAVersionIsPublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, v10 := f.publishAPI(t, "ledger", []string{"http://10.0.0.1:8080/ledger"}, "1.0.0")
+		_, v11 := f.publishAPI(t, "ledger", nil, "1.1.0")
+		_, v2 := f.publishAPI(t, "ledger", nil, "2.0.0")
+		f.drain(t)
+		published := f.src.State().Head()
+		want := func(what string, state string, deprecatedAt, sunset time.Time, successor string) {
+			t.Helper()
+			f.drain(t)
+			st := f.src.State()
+			r, ok := st.Route("ledger/v1")
+			if !ok || r.State != state || !r.DeprecatedAt.Equal(deprecatedAt) || !r.Sunset.Equal(sunset) || r.Successor != successor {
+				t.Errorf("%s: ledger/v1 = %+v, %v; want %s, deprecated %v, sunset %v, successor %q", what, r, ok, state, deprecatedAt, sunset, successor)
+			}
+			if st.Head() == published {
+				return
+			}
+			// A node at the all-published version reaches this one by the delta.
+			d, ok, err := f.src.DeltaSince(ctx, published)
+			if err != nil || !ok {
+				t.Fatalf("%s: DeltaSince = %v, %v", what, ok, err)
+			}
+			old, err := gateway.NewState(published.Version, []gateway.Route{
+				{API: "ledger", Major: 1, Targets: []string{"http://10.0.0.1:8080/ledger"}, State: gateway.StatePublished},
+				{API: "ledger", Major: 2, Targets: []string{"http://10.0.0.1:8080/ledger"}, State: gateway.StatePublished},
+			}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if old.Hash() != published.Hash {
+				t.Fatalf("the all-published version's hash %s is not that of its routes (%s)", published.Hash, old.Hash())
+			}
+			if got, err := old.Apply(d); err != nil || got.Head() != st.Head() {
+				t.Errorf("%s: the delta gives %v, %v; want %v", what, got, err, st.Head())
+			}
+		}
+		sunset11 := time.Now().Add(48 * time.Hour).UTC()
+		if err := f.life.Deprecate(ctx, f.maint, a, v11, sunset11, v2.Version); err != nil {
+			t.Fatal(err)
+		}
+		want("1.1.0 deprecated, 1.0.0 published", gateway.StatePublished, time.Time{}, time.Time{}, "")
+		if h := f.src.State().Head(); h != published {
+			t.Errorf("deprecating 1.1.0 while 1.0.0 is published changed the configuration: %v, was %v", h, published)
+		}
+
+		sunset10 := time.Now().Add(72 * time.Hour).UTC()
+		if err := f.life.Deprecate(ctx, f.maint, a, v10, sunset10, v2.Version); err != nil {
+			t.Fatal(err)
+		}
+		v11, _ = s.Version(ctx, a.ID, "1.1.0")
+		v10, _ = s.Version(ctx, a.ID, "1.0.0")
+		want("both deprecated", gateway.StateDeprecated, v11.DeprecatedAt.UTC().Truncate(time.Second), sunset11.Truncate(time.Second), "2.0.0")
+
+		if err := f.life.Retire(ctx, f.maint, a, v11); err != nil {
+			t.Fatal(err)
+		}
+		want("1.1.0 retired, 1.0.0 deprecated", gateway.StateDeprecated, v10.DeprecatedAt.UTC().Truncate(time.Second), sunset10.Truncate(time.Second), "2.0.0")
+	})
+}
+
+// Retiring the deprecated 1.1.0 (as the scheduler does at its sunset) while
+// 1.0.0 is published leaves the major published.
+func TestRetiringANewerVersionLeavesTheMajorPublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, _ := f.publishAPI(t, "ledger", []string{"http://10.0.0.1:8080/ledger"}, "1.0.0")
+		_, v11 := f.publishAPI(t, "ledger", nil, "1.1.0")
+		if err := f.life.Deprecate(ctx, f.maint, a, v11, time.Now().Add(48*time.Hour), ""); err != nil {
+			t.Fatal(err)
+		}
+		v11, _ = s.Version(ctx, a.ID, "1.1.0")
+		if err := f.life.Retire(ctx, f.maint, a, v11); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		if r, ok := f.src.State().Route("ledger/v1"); !ok || r.State != gateway.StatePublished || !r.Sunset.IsZero() || !r.DeprecatedAt.IsZero() || !r.RetiredAt.IsZero() {
+			t.Errorf("ledger/v1 = %+v, %v; want published, with no deprecation, sunset or retirement", r, ok)
+		}
+	})
+}
