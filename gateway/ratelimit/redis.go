@@ -202,6 +202,10 @@ type Redis struct {
 	logMu     sync.Mutex
 	lastLog   time.Time
 	unlogged  int64
+	// pauseEnded, nil but in tests, runs when an answer has just ended a
+	// pause, before the gauge and the log say so: a test makes a call fail
+	// there.
+	pauseEnded func()
 
 	fallbacks prometheus.Counter
 	fallbackN atomic.Int64
@@ -454,16 +458,8 @@ func (r *Redis) exec(ctx context.Context, key string, c *call, now time.Time) (a
 	if err != nil {
 		return answer{}, err
 	}
-	if r.downUntil.Load() != 0 && r.downUntil.Swap(0) != 0 {
-		r.up.Set(1)
-		r.logMu.Lock()
-		// The next failure is another outage: it is logged at once, with
-		// the requests of that outage only.
-		r.lastLog = time.Time{}
-		alone := r.unlogged
-		r.unlogged = 0
-		r.logMu.Unlock()
-		r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again", "requests_decided_locally", alone)
+	if r.downUntil.Load() != 0 {
+		r.recovered()
 	}
 	return answer{
 		verdict: int(res[0]), granted: int(res[1]), remaining: int(res[2]),
@@ -480,9 +476,11 @@ func micros(us int64) time.Duration {
 // of each outage, then at most one line per logEvery while Redis stays
 // away (and each failed call at the debug level).
 func (r *Redis) down(now time.Time, err error) {
+	// Under logMu, as recovered: a failure and an answer that cross leave
+	// the gauge and the log in the order of their pauses.
+	r.logMu.Lock()
 	r.downUntil.Store(now.Add(r.pause).UnixNano())
 	r.up.Set(0)
-	r.logMu.Lock()
 	if r.lastLog.IsZero() || now.Sub(r.lastLog) >= r.logEvery {
 		r.log.Warn("Redis unreachable: rate limits and quotas are per node until it answers",
 			"err", err, "requests_decided_locally", r.unlogged, "retry_every", r.pause)
@@ -494,6 +492,31 @@ func (r *Redis) down(now time.Time, err error) {
 		r.log.Debug("Redis call failed: rate limits and quotas stay per node for the pause", "err", err, "retry_in", r.pause)
 	}
 	r.logMu.Unlock()
+}
+
+// recovered ends the pause after a call Redis answered, sets the gauge and
+// logs the recovery, all under logMu: a failure of a concurrent call
+// (down) either comes before, and this ends its pause, or after, and its
+// pause stands, with the gauge at 0 and its warning after this line. Done
+// apart, a call answered as another failed could leave the gauge at 1
+// through the pause, and write "Redis answers again" after the warning it
+// preceded.
+func (r *Redis) recovered() {
+	r.logMu.Lock()
+	defer r.logMu.Unlock()
+	if r.downUntil.Swap(0) == 0 {
+		return
+	}
+	if r.pauseEnded != nil {
+		r.pauseEnded()
+	}
+	r.up.Set(1)
+	// The next failure is another outage: it is logged at once, with the
+	// requests of that outage only.
+	r.lastLog = time.Time{}
+	alone := r.unlogged
+	r.unlogged = 0
+	r.log.Info("Redis answers again: rate limits and quotas are shared across nodes again", "requests_decided_locally", alone)
 }
 
 // lowerLocal brings the node's own limits of key to what Redis last said
