@@ -130,7 +130,7 @@ func cmdRestore(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "the backup is older than this portico (its migrations end at %s, this binary's at %s): the next start migrates it\n", migration, latest)
 	}
 	if kept != "" {
-		fmt.Fprintf(e.stdout, "the previous database is kept as %s: to undo, run portico restore --from %s; delete it once the restore is confirmed\n", kept, kept)
+		fmt.Fprintf(e.stdout, "the previous database is kept as %s: to undo, run %s; delete it once the restore is confirmed\n", kept, undoCommand(c, live, kept))
 	}
 	if c.MeilisearchURL != "" {
 		fmt.Fprintln(e.stdout, "the next start finds that the Meilisearch index does not match the restored database and rebuilds it")
@@ -138,6 +138,30 @@ func cmdRestore(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, "the next start rebuilds the search index from the restored database")
 	}
 	return nil
+}
+
+// undoCommand is the command that puts kept back in place of live, with
+// the data directory (and the database URL, when the database was named by
+// one) spelled out: run in another shell, without the restore's flags or
+// environment, it must reach the same database and index.
+func undoCommand(c *config, live, kept string) string {
+	args := []string{"portico", "restore"}
+	if data, err := filepath.Abs(c.DataDir); err == nil {
+		args = append(args, "--data", shellWord(data))
+	}
+	if c.DatabaseURL != "" {
+		args = append(args, "--database-url", shellWord("sqlite:"+live))
+	}
+	return strings.Join(append(args, "--from", shellWord(kept)), " ")
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./:+=@,
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:+=@,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // replaceLive does the swap under lock: it refuses while an instance

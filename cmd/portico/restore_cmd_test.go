@@ -389,3 +389,53 @@ func TestRestoreIntoANewDataDirectory(t *testing.T) {
 		t.Errorf("the restored database has %d teams in-the-backup, want 1", n)
 	}
 }
+
+// TestRestoreUndoCommandRunsAsPrinted runs the undo command restore prints,
+// word for word, in a shell without PORTICO_DATA_DIR (the operator who gave
+// --data on the command line): it must name the data directory it restored
+// into, or it restores the kept database into ./data, a data directory no
+// portal uses, and leaves the restored one in place.
+func TestRestoreUndoCommandRunsAsPrinted(t *testing.T) {
+	data, backup := backupOf(t)
+	e, out, _ := testEnv(nil, "")
+	if err := runEnv(context.Background(), []string{"restore", "--data", data, "--from", backup}, e); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	_, undo, ok := strings.Cut(out.String(), "to undo, run ")
+	if !ok {
+		t.Fatalf("restore prints no undo command:\n%s", out)
+	}
+	undo, _, _ = strings.Cut(undo, ";")
+	args := strings.Fields(undo)
+	if len(args) < 2 || args[0] != "portico" || args[1] != "restore" {
+		t.Fatalf("the undo command %q is not a portico restore", undo)
+	}
+	i := slices.Index(args, "--data")
+	if i < 0 || i+1 >= len(args) || args[i+1] != data {
+		t.Fatalf("the undo command %q does not name the data directory %s: run as printed, it restores into ./data", undo, data)
+	}
+	// The kept database's name has the time to the second: a restore in
+	// the same second is TestRestoreTwiceInOneSecond's.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	e, out, _ = testEnv(nil, "")
+	if err := runEnv(context.Background(), args[1:], e); err != nil {
+		t.Fatalf("%s: %v", undo, err)
+	}
+	if n := countTeam(t, filepath.Join(data, "portico.db"), "after-the-backup"); n != 1 {
+		t.Errorf("after the undo command the database has %d teams after-the-backup, want the previous database's (1)\n%s", n, out)
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"/var/lib/portico": "/var/lib/portico",
+		"sqlite:/srv/p.db": "sqlite:/srv/p.db",
+		"/srv/my data":     "'/srv/my data'",
+		"/srv/it's":        `'/srv/it'\''s'`,
+		"":                 "''",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
