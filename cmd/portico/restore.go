@@ -183,9 +183,19 @@ func replaceLive(lock *liveLock, c *config, live, tmp, from string) (string, err
 	if err := markIndex(c, from); err != nil {
 		return "", err
 	}
-	kept := live + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-	if err := os.Link(live, kept); err != nil {
-		return "", fmt.Errorf("keep the previous database as %s: %w; nothing was changed", kept, err)
+	// A second restore within the same second (an undo run at once) keeps
+	// its database under the next free name: a link never replaces one.
+	base := live + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
+	kept := base
+	for n := 2; ; n++ {
+		err := os.Link(live, kept)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || n > 100 {
+			return "", fmt.Errorf("keep the previous database as %s: %w; nothing was changed", kept, err)
+		}
+		kept = fmt.Sprintf("%s-%d", base, n)
 	}
 	// The lock is held: no process reads or writes the WAL files.
 	for _, ext := range []string{"-wal", "-shm", "-journal"} {

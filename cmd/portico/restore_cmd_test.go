@@ -414,9 +414,6 @@ func TestRestoreUndoCommandRunsAsPrinted(t *testing.T) {
 	if i < 0 || i+1 >= len(args) || args[i+1] != data {
 		t.Fatalf("the undo command %q does not name the data directory %s: run as printed, it restores into ./data", undo, data)
 	}
-	// The kept database's name has the time to the second: a restore in
-	// the same second is TestRestoreTwiceInOneSecond's.
-	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 	e, out, _ = testEnv(nil, "")
 	if err := runEnv(context.Background(), args[1:], e); err != nil {
 		t.Fatalf("%s: %v", undo, err)
@@ -437,5 +434,31 @@ func TestShellWord(t *testing.T) {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestRestoreTwiceInOneSecond: a restore and its undo (or a second restore)
+// within the same second both succeed, each keeping the database it
+// replaced under a name of its own.
+func TestRestoreTwiceInOneSecond(t *testing.T) {
+	data, backup := backupOf(t)
+	// Start early in a second, so that both restores fall within it.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	for i := range 2 {
+		if out, err := runRestore(t, data, backup, nil); err != nil {
+			t.Fatalf("restore %d: %v\n%s", i+1, err, out)
+		}
+	}
+	var kept []string
+	for _, name := range dataEntries(t, data) {
+		if strings.HasPrefix(name, "portico.db.before-restore-") {
+			kept = append(kept, name)
+		}
+	}
+	if len(kept) != 2 {
+		t.Fatalf("kept databases %v, want two", kept)
+	}
+	if n := countTeam(t, filepath.Join(data, kept[0]), "after-the-backup") + countTeam(t, filepath.Join(data, kept[1]), "after-the-backup"); n != 1 {
+		t.Errorf("the first kept database should hold after-the-backup, the second not: %d of them do", n)
 	}
 }
