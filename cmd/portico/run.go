@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/logbuf"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
 	usagesvc "github.com/portico-dev/portico/usage"
@@ -313,6 +314,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	idx, err := openSearch(c, func(what string) { log.Warn("search index repaired", "what", what) }, log)
+	if errors.Is(err, search.ErrLocked) {
+		// Another serve (or a command) has this data directory: most
+		// often a second instance started with a copy of the first's
+		// --data.
+		return fmt.Errorf("the data directory %s is in use by another portico process (its search index %s is locked): each instance needs a data directory of its own (--data); if that process is stopping, start again once it has exited", c.DataDir, c.searchDir())
+	}
 	if err != nil {
 		return err
 	}

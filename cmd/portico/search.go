@@ -115,10 +115,17 @@ func openSearch(c *config, repaired func(what string), log *slog.Logger) (search
 // when err is its lock's wait running out.
 func lockedSearch(c *config, err error) error {
 	if errors.Is(err, search.ErrLocked) {
-		return fmt.Errorf("the embedded search index %s is locked, most likely by a running portico server: stop the server first (it rebuilds an empty index by itself at start)", c.searchDir())
+		return lockedError{fmt.Sprintf("the embedded search index %s is locked, most likely by a running portico server: stop the server first (it rebuilds an empty index by itself at start)", c.searchDir())}
 	}
 	return err
 }
+
+// lockedError is lockedSearch's error: it is search.ErrLocked, so that
+// serve can give its own advice.
+type lockedError struct{ msg string }
+
+func (e lockedError) Error() string { return e.msg }
+func (e lockedError) Unwrap() error { return search.ErrLocked }
 
 func repairedSearch(idx *search.Bleve, repaired func(what string)) *search.Bleve {
 	if r := idx.Repaired(); r != "" {

@@ -82,3 +82,45 @@ func TestOpenSearchBoundsOnlyTheLockWait(t *testing.T) {
 		})
 	}
 }
+
+// TestServeOnADataDirectoryInUse: a second serve given the data directory
+// of a running one (an instance added behind a load balancer with a copied
+// --data) is told that each instance needs a data directory of its own,
+// not to stop "the server" and that it rebuilds an empty index, which is
+// reindex's advice.
+func TestServeOnADataDirectoryInUse(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	vars := map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0", "PORTICO_INSTANCE": "web-2"}
+	e, _, _ := testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"migrate"}, e); err != nil {
+		t.Fatal(err)
+	}
+	c, err := parse("serve", nil, e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := openSearch(c, func(string) {}, nil) // the running portal's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	defer func(w time.Duration) { searchLockWait = w }(searchLockWait)
+	searchLockWait = 200 * time.Millisecond
+
+	e, _, logs := testEnv(vars, "")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = runEnv(ctx, []string{"serve"}, e)
+	if err == nil {
+		t.Fatalf("serve started on a data directory in use:\n%s", logs)
+	}
+	t.Logf("serve said: %v", err)
+	for _, want := range []string{data, "in use by another portico process", "each instance needs a data directory of its own (--data)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("serve's refusal lacks %q", want)
+		}
+	}
+	if strings.Contains(err.Error(), "rebuilds an empty index") {
+		t.Error("serve's refusal gives reindex's advice")
+	}
+}
