@@ -172,6 +172,21 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + v.Encode()
 }
 
+// CheckURL says why a PostgreSQL database URL cannot be used, as Open
+// would, without connecting: one that does not parse, or holds options
+// the driver refuses. The message starts "invalid database url: " and
+// never quotes the password. Other URLs are not checked (nil).
+func CheckURL(databaseURL string) error {
+	if !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://") {
+		return nil
+	}
+	if _, err := url.Parse(databaseURL); err != nil {
+		return badURL(err)
+	}
+	_, err := pgConnector(databaseURL, statementTimeout)
+	return err
+}
+
 // badURL says why a database URL cannot be parsed without quoting it: the
 // url package's error holds the whole URL, password included, and an
 // invalid escape is most often a percent sign in the password.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/cliconf"
+	"github.com/portico-dev/portico/store"
 )
 
 // config is the configuration shared by every subcommand. Each setting has a
@@ -173,6 +174,11 @@ func (c *config) validate() error {
 	}
 	if u := c.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") && !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "file:") {
 		return fmt.Errorf("invalid --database-url: use postgres://user@host:5432/db, or leave it empty for SQLite in the data directory")
+	}
+	if err := store.CheckURL(c.DatabaseURL); err != nil {
+		// Named as the other settings are, so that the message says
+		// which one (a flag, or the variable it came from).
+		return fmt.Errorf("invalid --database-url: %s", strings.TrimPrefix(err.Error(), "invalid database url: "))
 	}
 	return validateSQLitePath(c.DatabaseURL)
 }

@@ -83,6 +83,12 @@ func TestBadConfiguration(t *testing.T) {
 		{[]string{"migrate"}, map[string]string{"PORTICO_DATA_DIR": " "}, "invalid PORTICO_DATA_DIR: the data directory"},
 		{[]string{"migrate"}, map[string]string{"PORTICO_TLS_CERT": "cert.pem"}, "PORTICO_TLS_CERT is set without --tls-key"},
 		{[]string{"import", "--as", "a", "--team", "t", "x.yaml"}, map[string]string{"PORTICO_LOG_LEVEL": "bad"}, `invalid PORTICO_LOG_LEVEL "bad"`},
+		// A PostgreSQL URL that does not parse is named as it was given,
+		// as any other bad value (it said "invalid database url"), and
+		// refused before anything is opened; never quoted (a password).
+		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "postgres://portico:50%off@db/portico"}, "invalid PORTICO_DATABASE_URL: an invalid percent-escape"},
+		{[]string{"migrate", "--database-url", "postgres://portico:pa#ss@db/portico"}, nil, "invalid --database-url: use postgres://user:password@host"},
+		{[]string{"migrate"}, map[string]string{"PORTICO_DATABASE_URL": "postgres://portico:pw@127.0.0.1:1/db?sslmode=verify_full"}, "invalid PORTICO_DATABASE_URL: pgdriver: sslmode 'verify_full' is not supported"},
 	}
 	for _, tt := range tests {
 		e, _, _ := testEnv(tt.vars, "")
