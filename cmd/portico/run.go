@@ -310,9 +310,6 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := firstStart(ctx, ppl, e.stdout); err != nil {
-		return err
-	}
 	idx, err := openSearch(c, func(what string) { log.Warn("search index repaired", "what", what) }, log)
 	if errors.Is(err, search.ErrLocked) {
 		// Another serve (or a command) has this data directory: most
@@ -358,6 +355,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		MaxConnections: conns, SessionTTL: lifetime, SessionIdleTimeout: idle})
 	app := h.App()
 
+	// The first admin is made once the start can no longer fail for its
+	// configuration (the search index, the address, the instance's name):
+	// a first start refused for one of them printed the one-time password
+	// above its error, and the start that worked printed none.
+	if err := firstStart(ctx, ppl, e.stdout); err != nil {
+		return err
+	}
 	url := loginURL(ln.Addr(), cert != nil)
 	fmt.Fprintf(e.stdout, "Portico %s is running on %s database: log in at %s\n", buildVersion(), s.Dialect(), url)
 	log.Info("listening", "addr", ln.Addr().String(), "tls", cert != nil, "database", string(s.Dialect()), "data", c.DataDir, "run", member.RunID())

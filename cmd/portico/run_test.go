@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -566,5 +568,47 @@ func TestStrayURLArgumentIsMasked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "unexpected argument") || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "db.internal") {
 			t.Errorf("migrate %s: error %v, want an unexpected argument naming the host without the password", arg, err)
 		}
+	}
+}
+
+// TestFirstStartOnABusyPortShowsNoPassword: a first start that fails (its
+// address taken, the commonest failure of a first try) creates no admin
+// and prints no one-time password, which the operator would take for
+// noise before the error: the start that works prints it.
+func TestFirstStartOnABusyPortShowsNoPassword(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	data := filepath.Join(t.TempDir(), "data")
+	e, out, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": busy.Addr().String()}, "")
+	err = runEnv(context.Background(), []string{"serve"}, e)
+	if err == nil || !strings.Contains(err.Error(), "listen on") {
+		t.Fatalf("serve on a busy address: %v, want it refused", err)
+	}
+	if strings.Contains(out.String(), "password") {
+		t.Errorf("the failed first start printed a one-time password:\n%s", out)
+	}
+
+	e, out, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
+	ready := make(chan string, 1)
+	e.ready = func(addr string) { ready <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runEnv(ctx, []string{"serve"}, e) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("serve did not start: %v\n%s", err, logs)
+	case <-time.After(time.Minute):
+		t.Fatalf("serve did not start within a minute:\n%s", logs)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if !strings.Contains(out.String(), "First start: an org admin was created.") {
+		t.Errorf("the first start that works does not print the admin's one-time password:\n%s", out)
 	}
 }
