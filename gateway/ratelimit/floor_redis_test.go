@@ -106,3 +106,60 @@ func deleteAll(t *testing.T, rc *redis.Client, prefix string) {
 		t.Fatal(err)
 	}
 }
+
+// While Redis is away, a node's own quota count starts from the larger of
+// Redis's last answer and the portal's count it holds (SetFloor), and
+// follows the portal's counts that arrive meanwhile: a Redis that
+// answered lower than the portal (its counter behind, restarted empty) or
+// never answered for the subscription (it went away right after the
+// node's restart) does not let the node accept up to the quota again.
+func TestRedisFallbackStartsFromThePortalsCount(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, url)
+	proxy := redistest.NewProxy(t, url)
+	r := newRedis(t, proxy.URL(t, url), prefix, nil, nil)
+	q := ratelimit.Limit{DailyQuota: 5}
+	now := time.Now()
+	day := now.Unix() / 86400
+
+	// Redis answered 2; then the portal's count of 5 arrives and Redis
+	// goes away before the node calls it again.
+	key := "sub-p-" + redistest.Unique()
+	for i := range 2 {
+		if d, _ := r.Allow(t.Context(), key, q, now); !d.Allowed || d.QuotaUsed != i+1 || r.Fallbacks() != 0 {
+			t.Fatalf("request %d with Redis: %+v (%d decided alone)", i+1, d, r.Fallbacks())
+		}
+	}
+	fresh := "sub-p-" + redistest.Unique()
+	r.SetFloor(day, map[string]int64{key: 5, fresh: 4})
+	proxy.Cut()
+	allowed := 0
+	for range 3 {
+		if d, _ := r.Allow(t.Context(), key, q, now); d.Allowed {
+			allowed++
+		}
+	}
+	if allowed != 0 || r.Fallbacks() != 3 {
+		t.Errorf("Redis away, its last answer 2, the portal's count 5 of a quota of 5: %d of 3 allowed (%d decided alone), want 0", allowed, r.Fallbacks())
+	}
+
+	// A subscription Redis never answered for: the portal's 4 of 5 leave
+	// one request; a newer count of 5 leaves none.
+	allowed = 0
+	for range 3 {
+		if d, _ := r.Allow(t.Context(), fresh, q, now); d.Allowed {
+			allowed++
+		}
+	}
+	if allowed != 1 {
+		t.Errorf("Redis away before its first call, the portal's count 4 of a quota of 5: %d of 3 allowed, want 1", allowed)
+	}
+	other := "sub-p-" + redistest.Unique()
+	if d, _ := r.Allow(t.Context(), other, q, now); !d.Allowed || d.QuotaUsed != 1 {
+		t.Fatalf("a subscription the portal has not counted, Redis away: %+v, want allowed with 1 used", d)
+	}
+	r.SetFloor(day, map[string]int64{other: 5})
+	if d, _ := r.Allow(t.Context(), other, q, now); d.Allowed || !d.QuotaExceeded || d.QuotaUsed != 5 {
+		t.Errorf("after the portal's count of 5 arrived while Redis is away: %+v, want refused over the quota with 5 used", d)
+	}
+}

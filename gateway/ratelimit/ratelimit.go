@@ -60,6 +60,10 @@ type Local struct {
 	// others is what other nodes (and this node's earlier runs) accepted
 	// today, from the portal (SetOthers).
 	others atomic.Pointer[others]
+	// floor is the portal's counts of every node's accepted requests
+	// today, the least a key's own count is taken to be (Redis's fallback:
+	// Redis.SetFloor); nil in a node without Redis.
+	floor atomic.Pointer[quotaFloor]
 }
 
 type others struct {
@@ -168,6 +172,12 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 	var elsewhere int
 	if limit.DailyQuota > 0 {
 		elsewhere = l.othersOf(key, day)
+		// Deciding for Redis while it is away: the count is at least
+		// what the portal counted of every node (their counts already
+		// hold this node's reported requests, so the larger, not the sum).
+		if f := l.floor.Load(); f != nil && f.day == day {
+			b.used = max(b.used, int(min(f.used[key], math.MaxInt32)))
+		}
 	}
 	if limit.DailyQuota > 0 && b.used+elsewhere >= limit.DailyQuota {
 		used := b.used + elsewhere

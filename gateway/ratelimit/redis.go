@@ -233,8 +233,14 @@ type quotaFloor struct {
 // it; a lower count never lowers the counter, so nodes that hold counts of
 // different ages agree. A call replaces the previous counts; used is not
 // modified afterwards.
+//
+// While Redis is away, the node's own count of key (which starts from
+// Redis's last answer) is raised to used[key] too: the node decides from
+// the larger of the two.
 func (r *Redis) SetFloor(day int64, used map[string]int64) {
-	r.floor.Store(&quotaFloor{day: day, used: used})
+	f := &quotaFloor{day: day, used: used}
+	r.floor.Store(f)
+	r.local.floor.Store(f)
 }
 
 // floorOf is the floor argument of a call for key's lease l (l is locked).
