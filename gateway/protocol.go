@@ -37,7 +37,9 @@ import (
 //     when the node serves the newest state and its "quotas" (the revision
 //     of the counts it holds, or "none") is not the portal's. Only a
 //     portal that counts quotas sends them, and only to a node that sends
-//     "quotas".
+//     "quotas"; to a node whose "quota_base" names counts of the day the
+//     portal still knows, only the subscriptions counted since (a delta,
+//     Quotas.Base), else all of them.
 //
 // The portal holds the request until it has something to send, so a change
 // reaches a node as soon as the portal learns of it. A node that refused the
@@ -82,6 +84,11 @@ type SyncRequest struct {
 	// QuotasNone when it holds none (or asks for them again), and empty
 	// when it takes none (its quotas are counted elsewhere, in Redis).
 	Quotas string `json:"quotas,omitempty"`
+	// QuotaBase is the revision of the whole quota counts the node
+	// holds, even when Quotas asks for counts again: the portal may then
+	// answer with a delta from them (Quotas.Base). Empty: a node that
+	// holds none, or from before deltas, gets the whole counts.
+	QuotaBase string `json:"quota_base,omitempty"`
 	// Report numbers the request among the node's, from its
 	// ReportHeader (the zero Report when it sent none).
 	Report Report `json:"-"`
@@ -165,8 +172,8 @@ func (r *SyncRequest) Validate() error {
 	if r.Hash != "" && !validHexHash(r.Hash) {
 		return errors.New("hash must be 64 lowercase hex digits or empty")
 	}
-	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 || len(r.Quotas) > MaxQuotaRevision {
-		return errors.New("wait_ms must not be negative, agent at most 200 characters, error at most 2000 and quotas at most 128")
+	if r.WaitMS < 0 || len(r.Agent) > 200 || len(r.Error) > 2000 || len(r.Quotas) > MaxQuotaRevision || len(r.QuotaBase) > MaxQuotaRevision {
+		return errors.New("wait_ms must not be negative, agent at most 200 characters, error at most 2000, quotas and quota_base at most 128")
 	}
 	if r.Report.Seq > MaxReportSeq || len(r.Report.Session) > 32 {
 		return errors.New(ReportHeader + " must be <session>-<seq>: 8 to 32 lowercase hex digits, a dash and a number from 1")

@@ -34,8 +34,42 @@ type Quotas struct {
 	Revision string `json:"revision"`
 	// Day is the UTC day, in days since 1970-01-01.
 	Day int64 `json:"day"`
-	// Used is the day's accepted requests by subscription id.
+	// Used is the day's accepted requests by subscription id: every
+	// subscription counted, or with Base the ones whose count changed.
 	Used map[string]int64 `json:"used"`
+	// Base, when set, makes these counts a delta: they are the counts of
+	// revision Base (of the same day) with Used's entries replaced. The
+	// portal sends one to a node that holds Base whole
+	// (SyncRequest.QuotaBase); counts only grow during a day, so a delta
+	// is the subscriptions counted since, and costs what changed, not
+	// every subscription of the day.
+	Base string `json:"base,omitempty"`
+}
+
+// ErrQuotaBase is a delta from counts the node does not hold.
+var ErrQuotaBase = errors.New("the quota counts are a delta from counts the node does not hold")
+
+// Over returns the whole counts q makes of held: q itself when it is not
+// a delta, else held's with q's entries (held is not modified). It fails
+// with ErrQuotaBase when held is not q's base.
+func (q *Quotas) Over(held *Quotas) (*Quotas, error) {
+	if q.Base == "" {
+		return q, nil
+	}
+	if held == nil || held.Base != "" || held.Revision != q.Base || held.Day != q.Day {
+		return nil, ErrQuotaBase
+	}
+	used := make(map[string]int64, len(held.Used)+len(q.Used))
+	for sub, n := range held.Used {
+		used[sub] = n
+	}
+	for sub, n := range q.Used {
+		used[sub] = n
+	}
+	if len(used) > MaxQuotaEntries {
+		return nil, fmt.Errorf("the quota counts hold more than %d subscriptions", MaxQuotaEntries)
+	}
+	return &Quotas{Revision: q.Revision, Day: q.Day, Used: used}, nil
 }
 
 // Encode returns the message body.
@@ -54,6 +88,8 @@ func DecodeQuotas(body []byte) (*Quotas, error) {
 	switch {
 	case q.Revision == "" || len(q.Revision) > MaxQuotaRevision:
 		return nil, fmt.Errorf("the quota counts need a revision of 1 to %d characters", MaxQuotaRevision)
+	case len(q.Base) > MaxQuotaRevision:
+		return nil, fmt.Errorf("the quota counts' base needs at most %d characters", MaxQuotaRevision)
 	case q.Day <= 0:
 		return nil, errors.New("the quota counts need a day")
 	case len(q.Used) > MaxQuotaEntries:

@@ -43,6 +43,10 @@ type quotaSharer interface {
 // not make the node ask again: the next counts come when they change.
 type quotaFloorer interface {
 	SetFloor(day int64, used map[string]int64)
+	// UpdateFloor applies a delta to the counts of day set last, in
+	// place, and returns how many subscriptions they hold (-1: no counts
+	// of day).
+	UpdateFloor(day int64, changed map[string]int64) int
 }
 
 type dayKey struct {
@@ -65,8 +69,12 @@ type quotaShare struct {
 	day      int64
 	reported map[string]int64
 	gen      uint64
-	// rev is the revision of the counts held (gateway.QuotasNone: none).
-	rev string
+	// rev is the revision of the counts held (gateway.QuotasNone: none,
+	// or ask again); held is the whole counts received last, which a
+	// delta from the portal applies to (nil: none). With a floor, held
+	// has no Used: the floor holds the counts and takes deltas in place.
+	rev  string
+	held *gateway.Quotas
 	// out cancels the sync request out that names rev (nil: none is),
 	// and reasked says that a confirmation cancelled it.
 	out     context.CancelFunc
@@ -190,21 +198,57 @@ func others(c *gateway.Quotas, a quotaAsk) map[string]int64 {
 // received installs counts that answered a request sent with a, and says
 // which revision the node holds now: the counts' own, or none when a batch
 // was confirmed meanwhile (the counts may hold it twice: ask again at once).
-func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) {
+// Counts that are a delta apply to the whole counts held; a delta from
+// counts the node does not hold (gateway.ErrQuotaBase) changes nothing but
+// makes the node ask for the whole counts.
+func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) error {
 	if q.floor != nil {
-		q.floor.SetFloor(c.Day, c.Used)
-		q.mu.Lock()
-		q.rev = c.Revision
-		q.mu.Unlock()
-		return
+		return q.receivedFloor(c)
 	}
-	l.SetOthers(c.Day, others(c, a))
+	q.mu.Lock()
+	whole, err := c.Over(q.held)
+	if err != nil {
+		q.held, q.rev = nil, gateway.QuotasNone
+		q.mu.Unlock()
+		return err
+	}
+	q.held = whole
+	q.mu.Unlock()
+	l.SetOthers(whole.Day, others(whole, a))
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.rev = c.Revision
+	q.rev = whole.Revision
 	if q.gen != a.gen {
 		q.rev = gateway.QuotasNone
 	}
+	return nil
+}
+
+// receivedFloor gives counts to the floor: whole counts replace the
+// floor's, a delta from the counts held changes theirs in place.
+func (q *quotaShare) receivedFloor(c *gateway.Quotas) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if c.Base == "" {
+		q.floor.SetFloor(c.Day, c.Used)
+	} else if q.held == nil || q.held.Revision != c.Base || q.held.Day != c.Day || q.floor.UpdateFloor(c.Day, c.Used) < 0 {
+		q.held, q.rev = nil, gateway.QuotasNone
+		return gateway.ErrQuotaBase
+	}
+	q.held = &gateway.Quotas{Revision: c.Revision, Day: c.Day}
+	q.rev = c.Revision
+	return nil
+}
+
+// base is the revision of the whole counts held, which the portal may send
+// a delta from ("": none).
+func (q *quotaShare) base() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.held == nil {
+		return ""
+	}
+	return q.held.Revision
 }
 
 func (q *quotaShare) revision() string {

@@ -81,3 +81,60 @@ func TestQuotaShareRule(t *testing.T) {
 		t.Errorf("next day's others %s", got)
 	}
 }
+
+type fakeFloor struct {
+	day  int64
+	used map[string]int64
+}
+
+func (f *fakeFloor) SetFloor(day int64, used map[string]int64) { f.day, f.used = day, used }
+
+func (f *fakeFloor) UpdateFloor(day int64, changed map[string]int64) int {
+	if f.used == nil || f.day != day {
+		return -1
+	}
+	for k, n := range changed {
+		f.used[k] = n
+	}
+	return len(f.used)
+}
+
+// TestQuotaShareTakesDeltas: a node names the whole counts it holds as the
+// base of a delta, applies a delta to them (with Redis and without), and
+// asks for the whole counts again after a delta it cannot apply.
+func TestQuotaShareTakesDeltas(t *testing.T) {
+	q := newQuotaShare()
+	f := &fakeFloor{}
+	q.floor = f
+	if q.base() != "" {
+		t.Fatalf("a new node names base %q", q.base())
+	}
+	if err := q.received(nil, &gateway.Quotas{Revision: "r1", Day: 9, Used: map[string]int64{"s1": 5, "s2": 7}}, q.ask()); err != nil {
+		t.Fatal(err)
+	}
+	if q.base() != "r1" || q.revision() != "r1" {
+		t.Fatalf("holding r1: base %q, revision %q", q.base(), q.revision())
+	}
+	if err := q.received(nil, &gateway.Quotas{Revision: "r2", Base: "r1", Day: 9, Used: map[string]int64{"s2": 9, "s3": 1}}, q.ask()); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(f.day, f.used); got != "9 map[s1:5 s2:9 s3:1]" || q.base() != "r2" {
+		t.Errorf("floor after a delta: %s (base %q), want 9 map[s1:5 s2:9 s3:1] at r2", got, q.base())
+	}
+	err := q.received(nil, &gateway.Quotas{Revision: "r4", Base: "r3", Day: 9, Used: map[string]int64{"s1": 50}}, q.ask())
+	if err != gateway.ErrQuotaBase || q.base() != "" || q.revision() != gateway.QuotasNone {
+		t.Errorf("a delta from counts not held: %v, base %q, revision %q; want ErrQuotaBase and asking for all", err, q.base(), q.revision())
+	}
+	if got := fmt.Sprint(f.used); got != "map[s1:5 s2:9 s3:1]" {
+		t.Errorf("a delta not applied changed the floor: %s", got)
+	}
+
+	// Without Redis: the others' share comes from the whole counts.
+	w := newQuotaShare()
+	l := &fakeSharer{}
+	w.received(l, &gateway.Quotas{Revision: "r1", Day: 9, Used: map[string]int64{"s1": 5, "s2": 7}}, w.ask())
+	w.received(l, &gateway.Quotas{Revision: "r2", Base: "r1", Day: 9, Used: map[string]int64{"s2": 8}}, w.ask())
+	if got := fmt.Sprint(l.count); got != "map[s1:5 s2:8]" {
+		t.Errorf("others after a delta: %s, want map[s1:5 s2:8]", got)
+	}
+}

@@ -151,7 +151,7 @@ func (n *Node) syncRequest(s *syncState, now time.Time) gateway.SyncRequest {
 		req.Version, req.Hash = cur.Version(), cur.Hash()
 	}
 	if n.quota != nil {
-		req.Quotas = n.quota.revision()
+		req.Quotas, req.QuotaBase = n.quota.revision(), n.quota.base()
 	}
 	if err := n.persistError(); err != nil {
 		req.Error = truncateText(err.Error(), 2000)
@@ -181,8 +181,12 @@ func (n *Node) receiveQuotas(body []byte, ask quotaAsk, log *slog.Logger) bool {
 		log.Warn("quota counts refused: the node counts its own quotas meanwhile", "err", err)
 		return false
 	}
-	n.quota.received(n.sharer, c, ask)
-	log.Debug("quota counts applied", "revision", c.Revision, "day", c.Day, "subscriptions", len(c.Used))
+	if err := n.quota.received(n.sharer, c, ask); err != nil {
+		// The node asks for the whole counts at once.
+		log.Info("quota counts not applied: asking for all of them", "err", err, "base", c.Base)
+		return true
+	}
+	log.Debug("quota counts applied", "revision", c.Revision, "day", c.Day, "subscriptions", len(c.Used), "delta", c.Base != "")
 	return true
 }
 

@@ -168,13 +168,24 @@ type Hub struct {
 	deltas  map[gateway.Head]*Reply // by base, for deltaTo
 	deltaTo gateway.Head
 
-	// The quota counts: the last read (quotaReply, its revision and when
-	// the read began), one read at a time.
+	// The quota counts: the last read (its revision, day, counts and when
+	// the read began), one read at a time, and what a delta needs: the
+	// read (quotaGen) at which each subscription's count last changed and
+	// the read of each recent revision of the day. The whole counts and
+	// each delta are encoded once, when a node first needs them.
 	quotas      QuotaSource
 	quotaMu     sync.Mutex
-	quotaReply  *Reply
+	quotaRead   bool
 	quotaRev    string
+	quotaDay    int64
+	quotaUsed   map[string]int64
 	quotaReadAt time.Time
+	quotaGen    uint64
+	quotaGenOf  map[string]uint64
+	quotaGens   map[string]uint64
+	quotaOrder  []string
+	quotaFull   *Reply
+	quotaDeltas map[uint64]*Reply
 }
 
 type nodeEntry struct {
@@ -240,35 +251,112 @@ func (h *Hub) RefreshQuotas(ctx context.Context) error {
 		return err
 	}
 	h.quotaMu.Lock()
-	same := h.quotaReply != nil && rev == h.quotaRev
+	same := h.quotaRead && rev == h.quotaRev
 	h.quotaMu.Unlock()
 	if same {
 		return nil
 	}
-	if _, _, err := h.quotaCounts(ctx, time.Now()); err != nil {
+	if _, _, err := h.quotaCounts(ctx, time.Now(), "", false); err != nil {
 		return err
 	}
 	h.wake()
 	return nil
 }
 
-// quotaCounts returns counts read after since: the last read when it began
-// after since, otherwise a new read. A node's request asks for counts read
-// after it arrived, so they include every usage batch the node had sent
-// (and the portal confirmed) before it asked: the node's rule counts on it.
-func (h *Hub) quotaCounts(ctx context.Context, since time.Time) (*Reply, string, error) {
+// MaxQuotaBases bounds the revisions of the day's counts a hub can send a
+// delta from: a node holding an older one (one read a second: about a
+// minute behind) gets the whole counts.
+const MaxQuotaBases = 64
+
+// quotaCounts returns the revision of counts read after since: the last
+// read when it began after since, otherwise a new read. With reply, it
+// also returns what to send a node holding the whole counts of revision
+// base: a delta from them when they are of the day and recent, else the
+// whole counts. A node's request asks for counts read after it arrived, so
+// they include every usage batch the node had sent (and the portal
+// confirmed) before it asked: the node's rule counts on it.
+func (h *Hub) quotaCounts(ctx context.Context, since time.Time, base string, reply bool) (*Reply, string, error) {
 	h.quotaMu.Lock()
 	defer h.quotaMu.Unlock()
-	if h.quotaReply != nil && !h.quotaReadAt.Before(since) {
-		return h.quotaReply, h.quotaRev, nil
+	if !h.quotaRead || h.quotaReadAt.Before(since) {
+		start := time.Now()
+		q, err := h.quotas.Quotas(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		h.installQuotas(q, start)
 	}
-	start := time.Now()
-	q, err := h.quotas.Quotas(ctx)
-	if err != nil {
-		return nil, "", err
+	if !reply {
+		return nil, h.quotaRev, nil
 	}
-	h.quotaReply, h.quotaRev, h.quotaReadAt = &Reply{Media: gateway.MediaQuotas, Body: q.Encode()}, q.Revision, start
-	return h.quotaReply, h.quotaRev, nil
+	return h.quotaReplyFor(base), h.quotaRev, nil
+}
+
+// installQuotas takes the counts q read at start (quotaMu is held).
+func (h *Hub) installQuotas(q *gateway.Quotas, start time.Time) {
+	h.quotaReadAt = start
+	if h.quotaRead && q.Revision == h.quotaRev && q.Day == h.quotaDay {
+		return
+	}
+	h.quotaGen++
+	g := h.quotaGen
+	h.quotaFull, h.quotaDeltas = nil, map[uint64]*Reply{}
+	same := 0
+	if h.quotaRead && q.Day == h.quotaDay {
+		for sub, n := range q.Used {
+			if old, ok := h.quotaUsed[sub]; ok {
+				same++
+				if old == n {
+					continue
+				}
+			}
+			h.quotaGenOf[sub] = g
+		}
+	}
+	if !h.quotaRead || q.Day != h.quotaDay || same != len(h.quotaUsed) {
+		// A new day, or counts gone (a subscription deleted): a delta
+		// cannot say it, every node gets the whole counts.
+		h.quotaGenOf = make(map[string]uint64, len(q.Used))
+		for sub := range q.Used {
+			h.quotaGenOf[sub] = g
+		}
+		h.quotaGens, h.quotaOrder = map[string]uint64{}, nil
+	}
+	h.quotaRead, h.quotaRev, h.quotaDay, h.quotaUsed = true, q.Revision, q.Day, q.Used
+	if _, ok := h.quotaGens[q.Revision]; !ok {
+		h.quotaGens[q.Revision] = g
+		h.quotaOrder = append(h.quotaOrder, q.Revision)
+		if len(h.quotaOrder) > MaxQuotaBases {
+			delete(h.quotaGens, h.quotaOrder[0])
+			h.quotaOrder = slices.Delete(h.quotaOrder, 0, 1)
+		}
+	}
+}
+
+// quotaReplyFor is what to send a node holding the whole counts of
+// revision base (quotaMu is held): the subscriptions counted since, or
+// the whole counts.
+func (h *Hub) quotaReplyFor(base string) *Reply {
+	if g, ok := h.quotaGens[base]; ok && base != "" {
+		if r := h.quotaDeltas[g]; r != nil {
+			return r
+		}
+		used := map[string]int64{}
+		for sub, at := range h.quotaGenOf {
+			if at > g {
+				used[sub] = h.quotaUsed[sub]
+			}
+		}
+		q := gateway.Quotas{Revision: h.quotaRev, Day: h.quotaDay, Used: used, Base: base}
+		r := &Reply{Media: gateway.MediaQuotas, Body: q.Encode()}
+		h.quotaDeltas[g] = r
+		return r
+	}
+	if h.quotaFull == nil {
+		q := gateway.Quotas{Revision: h.quotaRev, Day: h.quotaDay, Used: h.quotaUsed}
+		h.quotaFull = &Reply{Media: gateway.MediaQuotas, Body: q.Encode()}
+	}
+	return h.quotaFull
 }
 
 // Refresh reads the source's newest head and wakes the held requests when it
@@ -611,12 +699,12 @@ func (h *Hub) decideQuotas(ctx context.Context, req *gateway.SyncRequest, arrive
 		return nil, nil
 	}
 	h.quotaMu.Lock()
-	same := h.quotaReply != nil && req.Quotas == h.quotaRev
+	same := h.quotaRead && req.Quotas == h.quotaRev
 	h.quotaMu.Unlock()
 	if same {
 		return nil, nil
 	}
-	r, rev, err := h.quotaCounts(ctx, arrived)
+	r, rev, err := h.quotaCounts(ctx, arrived, req.QuotaBase, true)
 	if err != nil {
 		// The configuration still flows; the node limits on its own
 		// count meanwhile.

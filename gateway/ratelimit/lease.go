@@ -163,7 +163,7 @@ func (l *lease) floorArg(f *quotaFloor, key string) string {
 	if f == nil || f.day != l.day || l.limit.DailyQuota <= 0 {
 		return "0"
 	}
-	n := f.used[key]
+	n := f.get(key)
 	if n <= 0 {
 		return "0"
 	}

@@ -176,7 +176,7 @@ func (l *Local) Allow(_ context.Context, key string, limit Limit, now time.Time)
 		// what the portal counted of every node (their counts already
 		// hold this node's reported requests, so the larger, not the sum).
 		if f := l.floor.Load(); f != nil && f.day == day {
-			b.used = max(b.used, int(min(f.used[key], math.MaxInt32)))
+			b.used = max(b.used, int(min(f.get(key), math.MaxInt32)))
 		}
 	}
 	if limit.DailyQuota > 0 && b.used+elsewhere >= limit.DailyQuota {

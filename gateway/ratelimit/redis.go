@@ -216,10 +216,21 @@ type Redis struct {
 }
 
 // quotaFloor is what the portal counted of each subscription's accepted
-// requests on day.
+// requests on day. UpdateFloor changes used in place (under mu): a delta
+// of a few subscriptions then costs a few map writes, not a copy of every
+// subscription of the day.
 type quotaFloor struct {
 	day  int64
+	mu   sync.RWMutex
 	used map[string]int64
+}
+
+// get is key's count (0: none).
+func (f *quotaFloor) get(key string) int64 {
+	f.mu.RLock()
+	n := f.used[key]
+	f.mu.RUnlock()
+	return n
 }
 
 // SetFloor gives the requests of each key accepted on day (days since
@@ -231,8 +242,8 @@ type quotaFloor struct {
 // quotas from the portal's counts, which lag the traffic by the portal's
 // lag, not from zero. Counts of another day than a call's do not apply to
 // it; a lower count never lowers the counter, so nodes that hold counts of
-// different ages agree. A call replaces the previous counts; used is not
-// modified afterwards.
+// different ages agree. A call replaces the previous counts; used belongs
+// to r afterwards (UpdateFloor changes it).
 //
 // While Redis is away, the node's own count of key (which starts from
 // Redis's last answer) is raised to used[key] too: the node decides from
@@ -241,6 +252,23 @@ func (r *Redis) SetFloor(day int64, used map[string]int64) {
 	f := &quotaFloor{day: day, used: used}
 	r.floor.Store(f)
 	r.local.floor.Store(f)
+}
+
+// UpdateFloor sets the counts of the keys in changed, on the counts of day
+// given last (the portal's delta, gateway.Quotas.Base), and returns how
+// many keys the counts hold. Without counts of day it changes nothing and
+// returns -1.
+func (r *Redis) UpdateFloor(day int64, changed map[string]int64) int {
+	f := r.floor.Load()
+	if f == nil || f.day != day {
+		return -1
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for key, n := range changed {
+		f.used[key] = n
+	}
+	return len(f.used)
 }
 
 // floorOf is the floor argument of a call for key's lease l (l is locked).
