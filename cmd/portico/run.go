@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/logbuf"
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/remind"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -388,6 +389,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}()
 	go housekeeping(work, s, log)
 	go retireAtSunset(work, life, log)
+	go remindBeforeEnds(work, remind.New(s), log)
 	go refreshTeamNameKeys(work, s, log)
 	go applySynonyms(work, life.NewSynonymsApplier(idx), log)
 	// Usage rollups: minutes to hours after 48 h, hours to days after 30
@@ -525,6 +527,10 @@ func housekeeping(ctx context.Context, s *store.Store, log interface{ Error(stri
 		if _, err := s.PruneOutbox(ctx, deliveredKept, 0); err != nil && ctx.Err() == nil {
 			log.Error("housekeeping", "err", err)
 		}
+		// A day's margin for an instance whose clock runs behind.
+		if _, err := s.PruneReminders(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Error("housekeeping", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -575,6 +581,30 @@ func applySynonyms(ctx context.Context, a *lifecycle.SynonymsApplier, log *slog.
 			log.Error("apply search synonyms", "err", err)
 		} else if changed {
 			log.Info("search synonyms applied")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// remindBeforeEnds sends the reminders due (a sunset, a key's expiry, a
+// rotated key's grace end near), every minute. Every instance runs it: a
+// reminder is recorded in the transaction of its notifications under a
+// unique key, so one instance sends it, once (see package remind). Like
+// the sunset, due is judged by the database's clock.
+func remindBeforeEnds(ctx context.Context, r *remind.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		n, err := r.Due(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("send reminders", "err", err)
+		case n > 0:
+			log.Info("sent reminders", "count", n)
 		}
 		select {
 		case <-ctx.Done():
