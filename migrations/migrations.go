@@ -100,3 +100,7 @@ func Latest() (string, error) {
 	}
 	return sorted[len(sorted)-1].Name, nil
 }
+
+// Files returns the embedded migration files (for store/storetest, which
+// names a migrated template database after their contents).
+func Files() fs.FS { return files }

@@ -18,14 +18,14 @@ import (
 // relay listens on a port of its own on 127.0.0.1.
 func OpenCuttable(t testing.TB) (s *store.Store, cut func()) {
 	t.Helper()
-	dsn, dataDir := newDatabase(t, store.PostgreSQL)
+	dsn, dataDir, migrated := newMigratedDatabase(t, store.PostgreSQL)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := newRelay(t, u.Host)
 	u.Host = r.ln.Addr().String()
-	return open(t, u.String(), dataDir), r.cut
+	return openMigrated(t, u.String(), dataDir, migrated), r.cut
 }
 
 // relay forwards the connections it accepts to a target address.

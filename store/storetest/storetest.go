@@ -57,8 +57,8 @@ func New(t testing.TB) *store.Store {
 // dropped when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	dsn, dataDir := newDatabase(t, d)
-	return open(t, dsn, dataDir)
+	dsn, dataDir, migrated := newMigratedDatabase(t, d)
+	return openMigrated(t, dsn, dataDir, migrated)
 }
 
 // OpenTwo returns two stores on one fresh migrated database, as two portal
@@ -66,8 +66,8 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 // a command run on its data directory).
 func OpenTwo(t testing.TB, d store.Dialect) (*store.Store, *store.Store) {
 	t.Helper()
-	dsn, dataDir := newDatabase(t, d)
-	return open(t, dsn, dataDir), open(t, dsn, dataDir)
+	dsn, dataDir, migrated := newMigratedDatabase(t, d)
+	return openMigrated(t, dsn, dataDir, migrated), openMigrated(t, dsn, dataDir, true)
 }
 
 // Unmigrated returns the connection string and data directory of a new,
@@ -88,8 +88,8 @@ func OpenPostgreSQLPair(t testing.TB, params string) (s, other *store.Store) {
 	if !slices.Contains(Dialects(t), store.PostgreSQL) {
 		t.Skipf("set %s: the test is of PostgreSQL", EnvDatabaseURL)
 	}
-	dsn, dataDir := newDatabase(t, store.PostgreSQL)
-	other = open(t, dsn, dataDir)
+	dsn, dataDir, migrated := newMigratedDatabase(t, store.PostgreSQL)
+	other = openMigrated(t, dsn, dataDir, migrated)
 	ctx := context.Background()
 	s, err := store.Open(ctx, dsn+params, dataDir)
 	if err != nil {
@@ -114,10 +114,7 @@ func newDatabase(t testing.TB, d store.Dialect) (dsn, dataDir string) {
 			t.Fatalf("%s is not set", EnvDatabaseURL)
 		}
 		schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
-		admin, err := store.Open(ctx, base, "")
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
+		admin := admin(t)
 		if _, err := admin.DB().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 			t.Fatalf("create schema: %v", err)
 		}
@@ -125,13 +122,40 @@ func newDatabase(t testing.TB, d store.Dialect) (dsn, dataDir string) {
 			if _, err := admin.DB().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 				t.Errorf("drop schema %s: %v", schema, err)
 			}
-			admin.Close()
 		})
 		dsn = withSearchPath(t, base, schema)
 	default:
 		t.Fatalf("unknown dialect %q", d)
 	}
 	return dsn, dataDir
+}
+
+// newMigratedDatabase is newDatabase, except that on PostgreSQL the
+// database is, where the role may create databases, a copy of a migrated
+// template (see template.go): migrated is then true.
+func newMigratedDatabase(t testing.TB, d store.Dialect) (dsn, dataDir string, migrated bool) {
+	t.Helper()
+	if d == store.PostgreSQL {
+		if dsn, ok := migratedPostgreSQL(t); ok {
+			return dsn, "", true
+		}
+	}
+	dsn, dataDir = newDatabase(t, d)
+	return dsn, dataDir, false
+}
+
+// openMigrated opens a store on dsn, migrating it unless migrated.
+func openMigrated(t testing.TB, dsn, dataDir string, migrated bool) *store.Store {
+	t.Helper()
+	if !migrated {
+		return open(t, dsn, dataDir)
+	}
+	s, err := store.Open(context.Background(), dsn, dataDir)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func open(t testing.TB, dsn, dataDir string) *store.Store {
