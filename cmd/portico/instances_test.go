@@ -271,11 +271,9 @@ func newFleet(t *testing.T, base string) *fleet {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	c := &fleet{t: t, dir: dir, bin: filepath.Join(dir, "portico")}
-	build := exec.Command(goTool(), "build", "-o", c.bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	// The binary the other process tests use: building it again took
+	// most of this test's minute on a loaded machine.
+	c := &fleet{t: t, dir: dir, bin: porticoBinary(t)}
 	admin, err := store.Open(ctx, base, "")
 	if err != nil {
 		t.Fatal(err)
