@@ -153,26 +153,66 @@ type browser struct {
 	problems []string
 }
 
+// The tests share one Chromium: starting one per test took seconds each on
+// a loaded machine, a good part of the suite. Each test has a browser
+// context of its own (as an incognito window: its own cookies, storage and
+// cache, disposed when the test ends) and a tab in it.
+var (
+	chromiumOnce sync.Once
+	chromiumCtx  context.Context
+	chromiumErr  error
+	chromiumStop = func() {}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromiumStop()
+	os.Exit(code)
+}
+
+func sharedChromium(path string) (context.Context, error) {
+	chromiumOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "portico-e2e-chromium-")
+		if err != nil {
+			chromiumErr = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 900),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		chromiumStop = func() { cancelCtx(); cancelAlloc(); os.RemoveAll(dir) }
+		// Start it, with its first tab left blank (on ctx itself: the
+		// browser ends with the context its first run is given).
+		if err := chromedp.Do(ctx); err != nil {
+			chromiumErr = fmt.Errorf("start chromium: %w", err)
+			return
+		}
+		chromiumCtx = ctx
+	})
+	return chromiumCtx, chromiumErr
+}
+
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	root, err := sharedChromium(chromiumPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 240*time.Second) // generous: the machine may be loaded
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
 	b := &browser{t: t, ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
+	err = chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *runtime.EventExceptionThrown:
 			b.record(fmt.Sprintf("exception: %s %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
