@@ -29,8 +29,8 @@ func TestRestartRemovesTheTempFilesOfAWriteCutShort(t *testing.T) {
 	portal := newTestPortal(t, testState(t, upstream.URL))
 	dir := t.TempDir()
 	n := startProc(t, portal.url(), "tok-a", dir)
-	within(t, time.Now(), 5*time.Second, "/ledger/v1/x", "ptk_ka_secret", 200, n)
-	if !gatewaytest.Eventually(5*time.Second, func() bool { return portal.status("node-a").Applied.Version == 1 }) {
+	within(t, time.Now(), started, "/ledger/v1/x", "ptk_ka_secret", 200, n)
+	if !gatewaytest.Eventually(started, func() bool { return portal.status("node-a").Applied.Version == 1 }) {
 		t.Fatalf("the node did not ack version 1:\n%s", n.out)
 	}
 	n.kill()
@@ -53,9 +53,9 @@ func TestRestartRemovesTheTempFilesOfAWriteCutShort(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	portal.srv.Close()
+	portal.stop()
 	n = startProc(t, portal.url(), "tok-a", dir)
-	within(t, time.Now(), 5*time.Second, "/ledger/v1/x", "ptk_ka_secret", 200, n)
+	within(t, time.Now(), started, "/ledger/v1/x", "ptk_ka_secret", 200, n)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestRestartRemovesTheTempFilesOfAWriteCutShort(t *testing.T) {
 	if !slices.Contains(names, "notes.tmp") || !slices.Contains(names, "snapshot.json") {
 		t.Errorf("the restart removed files it did not write: %v", names)
 	}
-	if !gatewaytest.Eventually(5*time.Second, func() bool {
+	if !gatewaytest.Eventually(started, func() bool {
 		return strings.Contains(n.out.String(), "removed the temporary files of a last-known-good write cut short")
 	}) {
 		t.Errorf("no log line names the removed files:\n%s", n.out)
@@ -90,10 +90,10 @@ func TestRestartOnAFullDiskServesTheLastKnownGoodOfATornJournal(t *testing.T) {
 	portal := newTestPortal(t, testState(t, upstream.URL))
 	dir, full := noRoomDir(t)
 	n := startProc(t, portal.url(), "tok-a", dir)
-	within(t, time.Now(), 5*time.Second, "/ledger/v1/x", "ptk_ka_secret", 200, n)
+	within(t, time.Now(), started, "/ledger/v1/x", "ptk_ka_secret", 200, n)
 	portal.change(t, gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{{API: "maps", Major: 1, Targets: []string{upstream.URL}, State: gateway.StatePublished}}}})
-	within(t, time.Now(), 5*time.Second, "/maps/v1/x", "ptk_kb_secret", 200, n)
-	if !gatewaytest.Eventually(5*time.Second, func() bool { return portal.status("node-a").Applied.Version == 2 }) {
+	within(t, time.Now(), started, "/maps/v1/x", "ptk_kb_secret", 200, n)
+	if !gatewaytest.Eventually(started, func() bool { return portal.status("node-a").Applied.Version == 2 }) {
 		t.Fatalf("the node did not ack version 2:\n%s", n.out)
 	}
 	n.kill()
@@ -108,9 +108,9 @@ func TestRestartOnAFullDiskServesTheLastKnownGoodOfATornJournal(t *testing.T) {
 	f.Close()
 	full()
 
-	portal.srv.Close()
+	portal.stop()
 	n = startProc(t, portal.url(), "tok-a", dir)
-	within(t, time.Now(), 5*time.Second, "/maps/v1/x", "ptk_kb_secret", 200, n)
+	within(t, time.Now(), started, "/maps/v1/x", "ptk_kb_secret", 200, n)
 	if !strings.Contains(n.out.String(), `"msg":"serving the last-known-good configuration","version":2`) {
 		t.Errorf("the node does not say it serves version 2:\n%s", n.out)
 	}

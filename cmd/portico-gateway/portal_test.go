@@ -291,7 +291,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	a := startProc(t, p.url, nodeToken["node-a"], dirA)
 	b := startProc(t, p.url, nodeToken["node-b"], dirB)
 	path := fmt.Sprintf("/%s/v%d/lookup", api, major)
-	within(t, time.Now(), 10*time.Second, path, raw, 200, a, b)
+	within(t, time.Now(), started, path, raw, 200, a, b)
 	if app, _ := hits.Load("/base/lookup"); app == nil || app == "" {
 		t.Errorf("the upstream got /base/lookup with app %v, want the consumer's app", app)
 	}
@@ -332,7 +332,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	sunset := time.Now().AddDate(0, 0, 90).Format("2006-01-02")
 	p.call("POST", "/api/v1/apis/parcels/versions/1.0.0/deprecate", "ada", map[string]any{"sunset": sunset}, 200)
 	for _, n := range []*proc{a, b} {
-		if !gatewaytest.Eventually(2*time.Second, func() bool {
+		if !gatewaytest.Eventually(pushed, func() bool {
 			_, h := n.status(t, "/parcels/v1/parcels/7", parcelKey)
 			return h.Get("Deprecation") != ""
 		}) {
@@ -381,7 +381,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	b = startProc(t, p.url, nodeToken["node-b"], dirB)
 	within(t, time.Now(), pushed, path, key2["key"].(string), 200, a, b)
 	for _, n := range []string{"node-a", "node-b"} {
-		if !gatewaytest.Eventually(5*time.Second, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" }) {
+		if !gatewaytest.Eventually(pushed, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" }) {
 			t.Errorf("the portal shows %s as %v, want in_sync", n, p.nodeState(n))
 		}
 	}
@@ -412,7 +412,7 @@ func TestWithTheRealPortal(t *testing.T) {
 		p.call("PUT", fmt.Sprintf("/api/v1/apis/%s/gateway/%d", api, major), "ada", map[string]any{"targets": []string{upstream.URL + "/base"}, "connect_timeout_ms": 1000 + i, "note": fmt.Sprintf("change %d", i)}, 201)
 	}
 	for _, n := range []string{"node-a", "node-b"} {
-		gatewaytest.Eventually(5*time.Second, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" })
+		gatewaytest.Eventually(pushed, func() bool { s := p.nodeState(n); return s != nil && s["state"] == "in_sync" })
 	}
 	close(stop)
 	streamDone.Wait()

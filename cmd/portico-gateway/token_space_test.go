@@ -55,8 +55,8 @@ func TestTokenWithSurroundingSpaceReachesThePortal(t *testing.T) {
 				if want := "Bearer pgn_node-token-value"; h != want {
 					t.Errorf("Authorization: got %q, want %q", h, want)
 				}
-			case <-time.After(3 * time.Second):
-				t.Errorf("no sync request reached the portal within 3 s; node log:\n%s", stderr.String())
+			case <-time.After(started):
+				t.Errorf("no sync request reached the portal within %s; node log:\n%s", started, stderr.String())
 			}
 			cancel()
 			if err := <-done; err != nil {
