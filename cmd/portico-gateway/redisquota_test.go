@@ -63,19 +63,7 @@ func TestRedisRestartedEmptyKeepsTheDaysQuota(t *testing.T) {
 	auth := gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}
 	mux := http.NewServeMux()
 	mux.Handle(gateway.SyncPath, hub.Handler(auth))
-	mux.HandleFunc(gateway.UsagePath, func(w http.ResponseWriter, r *http.Request) {
-		name, err := auth.AuthenticateNode(r.Context(), strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-		if err != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		b, err := gateway.DecodeUsageBatch(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		counts.Add(name.Name, b)
-	})
+	mux.Handle(gateway.UsagePath, gatewaytest.UsageHandler(auth, counts))
 	portal := httptest.NewServer(mux)
 	t.Cleanup(portal.Close)
 	ctx, cancel := context.WithCancel(context.Background())

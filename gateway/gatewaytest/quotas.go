@@ -3,10 +3,13 @@ package gatewaytest
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/push"
 )
 
 // Quotas counts usage batches into daily quota counts in memory and serves
@@ -43,6 +46,26 @@ func (q *Quotas) Add(node string, b *gateway.UsageBatch) bool {
 		q.used[day][p.Subscription] += p.Requests() - p.S429
 	}
 	return true
+}
+
+// UsageHandler serves gateway.UsagePath into counts, as the portal's usage
+// route does: a request whose bearer token auth does not know is answered
+// 401, a body that is no usage batch 400, and a batch is counted under the
+// node's name (once: a batch sent again is answered 200 and not counted).
+func UsageHandler(auth push.Authenticator, counts *Quotas) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		node, err := auth.AuthenticateNode(r.Context(), strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		b, err := gateway.DecodeUsageBatch(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		counts.Add(node.Name, b)
+	})
 }
 
 func (q *Quotas) today() int64 {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,19 +36,7 @@ func startQuotaPortal(t *testing.T, st *gateway.State) *quotaPortal {
 	auth := gatewaytest.Tokens{"tok-a": "node-a", "tok-b": "node-b"}
 	mux := http.NewServeMux()
 	mux.Handle(gateway.SyncPath, p.hub.Handler(auth))
-	mux.HandleFunc(gateway.UsagePath, func(w http.ResponseWriter, r *http.Request) {
-		name, err := auth.AuthenticateNode(r.Context(), strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-		if err != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		b, err := gateway.DecodeUsageBatch(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		p.counts.Add(name.Name, b)
-	})
+	mux.Handle(gateway.UsagePath, gatewaytest.UsageHandler(auth, p.counts))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
