@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -17,41 +16,6 @@ import (
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
-
-// dumpAll returns every column of every row of every table the schema
-// lists (sqlite_master, information_schema), as "table.column=value" lines,
-// byte columns also in hex.
-func dumpAll(t *testing.T, s *store.Store) (string, []string) {
-	t.Helper()
-	ctx := context.Background()
-	var tables []string
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if s.Dialect() == store.PostgreSQL {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-	}
-	if err := s.DB().NewRaw(q).Scan(ctx, &tables); err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(tables)
-	var b strings.Builder
-	for _, tbl := range tables {
-		var rows []map[string]any
-		if err := s.DB().NewSelect().Table(tbl).Scan(ctx, &rows); err != nil {
-			t.Fatalf("dump %s: %v", tbl, err)
-		}
-		for _, r := range rows {
-			for k, v := range r {
-				switch v := v.(type) {
-				case []byte:
-					fmt.Fprintf(&b, "%s.%s=%s hex:%x\n", tbl, k, v, v)
-				default:
-					fmt.Fprintf(&b, "%s.%s=%v\n", tbl, k, v)
-				}
-			}
-		}
-	}
-	return b.String(), tables
-}
 
 // TestNoSecretAtRestInLogsOrErrors runs every flow of the portal that
 // issues a secret (a user with a one-time password, a password reset, the
@@ -283,7 +247,7 @@ func TestNoSecretAtRestInLogsOrErrors(t *testing.T) {
 			}
 			sec.Add(who+"'s CSRF token", b.csrf())
 		}
-		dump, tables := dumpAll(t, s)
+		dump, tables := storetest.Dump(t, s)
 		for _, want := range []string{"sessions", "api_tokens", "api_keys", "gateway_nodes", "outbox", "audit_events", "form_submissions"} {
 			if !strings.Contains(dump, want+".") {
 				t.Errorf("the dump has no row of %s (tables %v): the check is broken", want, tables)

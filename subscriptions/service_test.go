@@ -197,36 +197,6 @@ func isConflict(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// dump returns every row of every table as text.
-func dump(t *testing.T, s *store.Store) string {
-	t.Helper()
-	ctx := context.Background()
-	var tables []string
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if s.Dialect() == store.PostgreSQL {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-	}
-	if err := s.DB().NewRaw(q).Scan(ctx, &tables); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, tbl := range tables {
-		var rows []map[string]any
-		if err := s.DB().NewSelect().Table(tbl).Scan(ctx, &rows); err != nil {
-			t.Fatalf("dump %s: %v", tbl, err)
-		}
-		for _, r := range rows {
-			for k, v := range r {
-				fmt.Fprintf(&b, "%s.%s=%s\n", tbl, k, v)
-			}
-		}
-	}
-	if !strings.Contains(b.String(), "api_keys.key_hash=") {
-		t.Fatal("the dump has no api_keys rows: it is broken")
-	}
-	return b.String()
-}
-
 func TestKeysAreShownOnceStoredAsHashesAndVerify(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -252,7 +222,10 @@ func TestKeysAreShownOnceStoredAsHashesAndVerify(t *testing.T) {
 
 		// The raw key is nowhere in the database: not whole, not its secret.
 		secret := key[strings.LastIndex(key, "_")+1:]
-		d := dump(t, s)
+		d, _ := storetest.Dump(t, s)
+		if !strings.Contains(d, "api_keys.key_hash=") {
+			t.Fatal("the dump has no api_keys rows: it is broken")
+		}
 		if strings.Contains(d, key) || strings.Contains(d, secret) {
 			t.Fatal("the database holds the raw key")
 		}
