@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -418,6 +419,20 @@ func ToHTML(src string) string {
 		return policy().Sanitize("<p>" + escape(src) + "</p>")
 	}
 	return policy().Sanitize(buf.String())
+}
+
+// FirstSentence is the first sentence of text (PlainText's, say), its
+// white space folded, at most 300 characters: the summary an API gets from
+// its description where none is given (`portico import`, `portico demo`).
+func FirstSentence(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if i := strings.Index(text, ". "); i > 0 {
+		text = text[:i+1]
+	}
+	if utf8.RuneCountInString(text) > 300 {
+		text = string([]rune(text)[:297]) + "…"
+	}
+	return text
 }
 
 // PlainText returns the text of Markdown without its markup: words of

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestToHTMLSanitises(t *testing.T) {
@@ -104,6 +105,24 @@ func TestPlainText(t *testing.T) {
 				t.Errorf("PlainText(%q) = %q, want %q", tt.src, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFirstSentence(t *testing.T) {
+	long := strings.Repeat("é", 310)
+	for _, tt := range []struct{ text, want string }{
+		{"Pay. Then refund.", "Pay."},
+		{"  Pay\n now.\tThen  refund.", "Pay now."},
+		{"No full stop", "No full stop"},
+		{"v1.2 is out. More.", "v1.2 is out."},
+		{". Then. More.", ". Then. More."}, // a stop at the start ends no sentence
+		{long, strings.Repeat("é", 297) + "…"},
+		{strings.Repeat("é", 300), strings.Repeat("é", 300)},
+		{"", ""},
+	} {
+		if got := FirstSentence(tt.text); got != tt.want {
+			t.Errorf("FirstSentence(%.20q) = %.20q (%d runes), want %.20q", tt.text, got, utf8.RuneCountInString(got), tt.want)
+		}
 	}
 }
 

@@ -428,18 +428,6 @@ func demoTags(category, fromSpec []string) []string {
 	return out
 }
 
-// firstSentence is the first sentence of text, at most 300 characters.
-func firstSentence(text string) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if i := strings.Index(text, ". "); i > 0 {
-		text = text[:i+1]
-	}
-	if utf8.RuneCountInString(text) > 300 {
-		text = string([]rune(text)[:297]) + "…"
-	}
-	return text
-}
-
 func truncateMarkdown(src string, max int) string {
 	if utf8.RuneCountInString(src) <= max {
 		return src
@@ -471,7 +459,7 @@ func (d *demo) publishSample(ctx context.Context, fsys fs.FS, file string) (bool
 		return false, nil
 	}
 	plain := markdown.PlainText(doc.Description)
-	summary := firstSentence(plain)
+	summary := markdown.FirstSentence(plain)
 	if summary == "" {
 		summary = "The " + doc.Title + " API from " + provider + "."
 	}

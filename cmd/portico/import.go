@@ -308,7 +308,7 @@ func (imp *importer) ensureAPI(ctx context.Context, slug, title, description str
 	// refused in what people type; from a spec they are dropped.
 	description = apperr.Clean(description, false)
 	a, err = imp.life.CreateAPI(ctx, imp.actor, imp.team, lifecycle.APIInput{Slug: slug, Name: name, Visibility: store.VisibilityPublic,
-		Summary: apperr.Clean(firstSentence(markdown.PlainText(description)), true), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
+		Summary: apperr.Clean(markdown.FirstSentence(markdown.PlainText(description)), true), Description: truncateMarkdown(description, lifecycle.MaxDescription)})
 	var ie *apperr.InputError
 	if explicit && errors.As(err, &ie) && ie.Fields["name"] != "" {
 		return nil, false, fmt.Errorf("--name: %s", ie.Fields["name"])

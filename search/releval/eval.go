@@ -89,7 +89,7 @@ func documents(fsys fs.FS, lenient bool) (docs []search.Document, skipped int, e
 		plain := markdown.PlainText(doc.Description)
 		d := search.Document{
 			ID: key, Slug: slug,
-			Name: doc.Title, Summary: firstSentence(plain), Description: plain,
+			Name: doc.Title, Summary: markdown.FirstSentence(plain), Description: plain,
 			Team: strings.ReplaceAll(provider, ".", "-"), TeamName: samples.Organisation(provider),
 			State: "published", Visibility: search.VisibilityPublic,
 			Versions: []string{doc.Version}, DefaultVersion: doc.Version,
@@ -107,18 +107,6 @@ func documents(fsys fs.FS, lenient bool) (docs []search.Document, skipped int, e
 		docs = append(docs, d)
 	}
 	return docs, skipped, nil
-}
-
-// firstSentence is the first sentence of text, at most 300 characters (as `portico demo` makes a summary).
-func firstSentence(text string) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if i := strings.Index(text, ". "); i > 0 {
-		text = text[:i+1]
-	}
-	if utf8.RuneCountInString(text) > 300 {
-		text = string([]rune(text)[:297]) + "…"
-	}
-	return text
 }
 
 // Evaluate runs every case against idx as a viewer who sees everything and computes hit@5 (a relevant API in the
