@@ -145,8 +145,11 @@ func TestAPIKeysListIsPaged(t *testing.T) {
 		for _, k := range list {
 			got = append(got, k.(map[string]any)["id"].(string))
 		}
-		next, _ := out["next"].(string)
-		if next == "" {
+		next, ok := out["next"].(string)
+		if !ok { // the last page's next is null
+			if out["next"] != nil {
+				t.Fatalf("next = %#v, want a cursor or null", out["next"])
+			}
 			break
 		}
 		query = "?limit=120&before=" + next

@@ -64,11 +64,7 @@ func (h *Handler) APIListApps(c *fiber.Ctx) error {
 	for i := range page.Apps {
 		out = append(out, toAPIApp(&page.Apps[i]))
 	}
-	var next *string
-	if page.Next != "" {
-		next = &page.Next
-	}
-	return c.JSON(fiber.Map{"apps": out, "next": next})
+	return c.JSON(fiber.Map{"apps": out, "next": nextCursor(page.Next)})
 }
 
 // APICreateApp creates an app in a team.

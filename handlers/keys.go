@@ -60,11 +60,7 @@ func (h *Handler) APIListKeys(c *fiber.Ctx) error {
 	for i := range page.Keys {
 		out = append(out, toAPIKeyJSON(&page.Keys[i], now))
 	}
-	var next *string
-	if page.Next != "" {
-		next = &page.Next
-	}
-	return c.JSON(fiber.Map{"keys": out, "next": next})
+	return c.JSON(fiber.Map{"keys": out, "next": nextCursor(page.Next)})
 }
 
 // ShowSubscriptionKeys lists all keys of a subscription, newest first, a

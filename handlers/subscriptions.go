@@ -99,6 +99,15 @@ func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
 	return n, nil
 }
 
+// nextCursor is a list's "next" in the JSON API: the cursor of the next
+// page, null on the last (where the page's Next is empty).
+func nextCursor(next string) *string {
+	if next == "" {
+		return nil
+	}
+	return &next
+}
+
 // APIListSubscriptions lists the subscriptions of the caller's teams' apps
 // (role=consumer, the default) or to their APIs (role=provider), newest
 // first, a page at a time (before=<next of the previous page>).
@@ -116,11 +125,7 @@ func (h *Handler) APIListSubscriptions(c *fiber.Ctx) error {
 	for i := range page.Subscriptions {
 		out = append(out, toAPISubscription(&page.Subscriptions[i]))
 	}
-	var next *string
-	if page.Next != "" {
-		next = &page.Next
-	}
-	return c.JSON(fiber.Map{"subscriptions": out, "next": next})
+	return c.JSON(fiber.Map{"subscriptions": out, "next": nextCursor(page.Next)})
 }
 
 // APIGetSubscription returns a subscription.

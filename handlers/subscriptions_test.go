@@ -153,8 +153,11 @@ func TestAppsArePaged(t *testing.T) {
 		for _, a := range list {
 			got = append(got, a.(map[string]any)["name"].(string))
 		}
-		next, _ := out["next"].(string)
-		if next == "" {
+		next, ok := out["next"].(string)
+		if !ok { // the last page's next is null
+			if out["next"] != nil {
+				t.Fatalf("next = %#v, want a cursor or null", out["next"])
+			}
 			break
 		}
 		after = next
