@@ -7,9 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,32 +22,6 @@ import (
 // (`portico serve` over the demo's data), two real portico-gateway
 // processes registered with it and a real upstream; every change is made
 // through the portal's JSON API and every check is a request to a node.
-
-var (
-	portalOnce sync.Once
-	portalBin  string
-	portalErr  error
-)
-
-func portalBinary(t *testing.T) string {
-	t.Helper()
-	portalOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "portico-bin-")
-		if err != nil {
-			portalErr = err
-			return
-		}
-		portalBin = filepath.Join(dir, "portico")
-		out, err := exec.Command("go", "build", "-o", portalBin, "github.com/portico-dev/portico/cmd/portico").CombinedOutput()
-		if err != nil {
-			portalErr = fmt.Errorf("go build portico: %v\n%s", err, out)
-		}
-	})
-	if portalErr != nil {
-		t.Fatal(portalErr)
-	}
-	return portalBin
-}
 
 // realPortal is a running `portico serve`.
 type realPortal struct {

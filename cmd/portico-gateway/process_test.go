@@ -26,37 +26,52 @@ import (
 // The tests here run real portico-gateway processes, built once, against a
 // test portal that serves the sync protocol through the real hub.
 
-var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  error
-)
+// builtBinary is a program go builds once for the package's tests, in a
+// temporary directory TestMain removes.
+type builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
 
-func gatewayBinary(t *testing.T) string {
+var gatewayBin, portalBin builtBinary
+
+func gatewayBinary(t *testing.T) string { return gatewayBin.build(t, "portico-gateway", ".") }
+
+// portalBinary is the portal, `portico`.
+func portalBinary(t *testing.T) string {
+	return portalBin.build(t, "portico", "github.com/portico-dev/portico/cmd/portico")
+}
+
+func (b *builtBinary) build(t *testing.T, name, pkg string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "portico-gateway-bin-")
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", name+"-bin-")
 		if err != nil {
-			buildErr = err
+			b.err = err
 			return
 		}
-		binary = filepath.Join(dir, "portico-gateway")
-		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		b.path = filepath.Join(dir, name)
+		if out, err := exec.Command("go", "build", "-o", b.path, pkg).CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return binary
+	return b.path
+}
+
+func (b *builtBinary) remove() {
+	if b.path != "" {
+		os.RemoveAll(filepath.Dir(b.path))
+	}
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binary != "" {
-		os.RemoveAll(filepath.Dir(binary))
-	}
+	gatewayBin.remove()
+	portalBin.remove()
 	os.Exit(code)
 }
 
