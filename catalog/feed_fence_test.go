@@ -122,29 +122,8 @@ func TestLateWritesOfALostRebuildAreRepaired(t *testing.T) {
 		if _, err := holder.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		wr := newGate(idx, true)
-		reindex := catalog.NewFeed(s, wr, catalog.FeedOptions{Shared: "meili", Owner: "reindex", Logger: quiet(), Poll: 5 * time.Millisecond})
-		done := make(chan error, 1)
-		go func() {
-			_, err := reindex.Rebuild(ctx, nil)
-			done <- err
-		}()
-		stop := rounds(t, holder)
-		select {
-		case <-wr.reached:
-		case <-time.After(10 * time.Second):
-			stop()
-			t.Fatal("the reindex did not reach its first write within 10s")
-		}
-		stop()
-
-		sms.Name = "Texting API"
-		if err := s.UpdateAPI(ctx, s.DB(), sms, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AppendIndexLog(ctx, sms.ID); err != nil {
-			t.Fatal(err)
-		}
+		wr, done := frozenReindex(t, s, idx, holder)
+		rename(t, s, sms, "Texting API")
 		// The reindex (not a registered run: as one whose heartbeat
 		// stopped) is found dead; the instance takes the lease and builds
 		// the index, whose position the reindex had cleared.

@@ -75,6 +75,42 @@ func rounds(t *testing.T, feed *catalog.Feed) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
+// frozenReindex starts `portico reindex` of the shared index idx (a
+// Rebuild as owner "reindex") while holder feeds on, a round every few
+// milliseconds, and returns once the reindex has read the database and
+// waits at its first write: it writes when gate.open is closed, and done
+// then receives the Rebuild's end.
+func frozenReindex(t *testing.T, s *store.Store, idx search.Index, holder *catalog.Feed) (gate *gatedIndex, done <-chan error) {
+	t.Helper()
+	gate = newGate(idx, true)
+	reindex := catalog.NewFeed(s, gate, catalog.FeedOptions{Shared: "meili", Owner: "reindex", Logger: quiet(), Poll: 5 * time.Millisecond})
+	d := make(chan error, 1)
+	go func() {
+		_, err := reindex.Rebuild(context.Background(), nil)
+		d <- err
+	}()
+	stop := rounds(t, holder)
+	defer stop()
+	select {
+	case <-gate.reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reindex did not reach its first write within 10s")
+	}
+	return gate, d
+}
+
+// rename renames a and appends the change to the index log.
+func rename(t *testing.T, s *store.Store, a *store.API, name string) {
+	t.Helper()
+	a.Name = name
+	if err := s.UpdateAPI(context.Background(), s.DB(), a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AppendIndexLog(context.Background(), a.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // handOver runs the rounds of holder, the feed of run owner, until it has
 // handed the lease of the shared index over to the run that asked for it.
 func handOver(t *testing.T, s *store.Store, holder *catalog.Feed, shared, owner string) {
@@ -121,32 +157,12 @@ func TestReindexAndTheFeedOfASharedIndexHaveOneWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		gate := newGate(idx, true)
-		reindex := catalog.NewFeed(s, gate, catalog.FeedOptions{Shared: "meili", Owner: "reindex", Logger: quiet(), Poll: 5 * time.Millisecond})
-		done := make(chan error, 1)
-		go func() {
-			_, err := reindex.Rebuild(ctx, nil)
-			done <- err
-		}()
-		// The instance feeds on, a round every few milliseconds, until the
-		// reindex has read the API from the database.
-		stop := rounds(t, holder)
-		select {
-		case <-gate.reached:
-		case <-time.After(10 * time.Second):
-			stop()
-			t.Fatal("the reindex did not reach its first write within 10s")
-		}
-		stop()
+		// The instance feeds on until the reindex has read the API from
+		// the database.
+		gate, done := frozenReindex(t, s, idx, holder)
 
 		// The API is renamed; the change reaches the index log.
-		sms.Name = "Texting API"
-		if err := s.UpdateAPI(ctx, s.DB(), sms, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AppendIndexLog(ctx, sms.ID); err != nil {
-			t.Fatal(err)
-		}
+		rename(t, s, sms, "Texting API")
 		before := fed.count(id)
 		if _, err := holder.CatchUp(ctx); err != nil {
 			t.Fatal(err)
