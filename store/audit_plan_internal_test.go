@@ -19,26 +19,9 @@ import (
 // page (110-190 ms on PostgreSQL), and the more so the rarer the actor.
 func TestAuditFilteredByActorOrActionReadsAnIndex(t *testing.T) {
 	ctx := context.Background()
-	dialects := []string{""}
-	if u := os.Getenv("PORTICO_TEST_DATABASE_URL"); u != "" {
-		dialects = append(dialects, u)
-	}
-	for _, dsn := range dialects {
-		s := openPlanStore(t, dsn)
+	for _, s := range planStores(t) {
 		name := string(s.dialect)
-		// A log of 20,000 events by one actor and of a few actions, with
-		// a rare actor and a rare action, as the planner finds a real one.
-		fill := `INSERT INTO audit_events (created_at, actor, action, object_type, object_id, team_id)
-			SELECT CURRENT_TIMESTAMP, CASE WHEN g % 2000 = 0 THEN 'rita' ELSE 'admin' END,
-			CASE WHEN g % 2000 = 1 THEN 'user.create' ELSE 'version.import' END, 'version', 'api-' || g, 1 FROM `
-		if s.dialect == PostgreSQL {
-			fill += "generate_series(1, 20000) AS g"
-		} else {
-			fill = "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 20000) " + fill + "s"
-		}
-		if _, err := s.db.ExecContext(ctx, fill); err != nil {
-			t.Fatal(err)
-		}
+		fillAuditLog(t, s)
 		if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
 			t.Fatal(err)
 		}
@@ -66,24 +49,9 @@ func TestAuditFilteredByActorOrActionReadsAnIndex(t *testing.T) {
 // with the page (bench/audit.sh).
 func TestAuditDeepPageReadsFromItsCursor(t *testing.T) {
 	ctx := context.Background()
-	dialects := []string{""}
-	if u := os.Getenv("PORTICO_TEST_DATABASE_URL"); u != "" {
-		dialects = append(dialects, u)
-	}
-	for _, dsn := range dialects {
-		s := openPlanStore(t, dsn)
+	for _, s := range planStores(t) {
 		name := string(s.dialect)
-		fill := `INSERT INTO audit_events (created_at, actor, action, object_type, object_id, team_id)
-			SELECT CURRENT_TIMESTAMP, CASE WHEN g % 2000 = 0 THEN 'rita' ELSE 'admin' END,
-			CASE WHEN g % 2000 = 1 THEN 'user.create' ELSE 'version.import' END, 'version', 'api-' || g, 1 FROM `
-		if s.dialect == PostgreSQL {
-			fill += "generate_series(1, 20000) AS g"
-		} else {
-			fill = "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 20000) " + fill + "s"
-		}
-		if _, err := s.db.ExecContext(ctx, fill); err != nil {
-			t.Fatal(err)
-		}
+		fillAuditLog(t, s)
 		vacuum := "ANALYZE"
 		if s.dialect == PostgreSQL {
 			vacuum = "VACUUM ANALYZE audit_events"
@@ -160,6 +128,39 @@ func scannedRows(t *testing.T, s *Store, q string) int {
 // openPlanStore opens a migrated store on SQLite (dsn "") or in a schema
 // of its own in the PostgreSQL database dsn, dropped at the end.
 var planSchemaSeq atomic.Int64
+
+// planStores returns a fresh migrated store of each dialect: SQLite, and
+// PostgreSQL when PORTICO_TEST_DATABASE_URL is set.
+func planStores(t *testing.T) []*Store {
+	t.Helper()
+	stores := []*Store{openPlanStore(t, "")}
+	if u := os.Getenv("PORTICO_TEST_DATABASE_URL"); u != "" {
+		stores = append(stores, openPlanStore(t, u))
+	}
+	return stores
+}
+
+// withSeries completes insert, which ends in FROM, with g, the whole
+// numbers from 1 to n, in d's SQL.
+func withSeries(d Dialect, n int, insert string) string {
+	if d == PostgreSQL {
+		return insert + fmt.Sprintf("generate_series(1, %d) AS g", n)
+	}
+	return fmt.Sprintf("WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < %d) ", n) + insert + "s"
+}
+
+// fillAuditLog writes an audit log of 20,000 events by one actor and of a
+// few actions, with a rare actor (rita) and a rare action (user.create),
+// as the planner finds a real one.
+func fillAuditLog(t *testing.T, s *Store) {
+	t.Helper()
+	fill := withSeries(s.dialect, 20000, `INSERT INTO audit_events (created_at, actor, action, object_type, object_id, team_id)
+		SELECT CURRENT_TIMESTAMP, CASE WHEN g % 2000 = 0 THEN 'rita' ELSE 'admin' END,
+		CASE WHEN g % 2000 = 1 THEN 'user.create' ELSE 'version.import' END, 'version', 'api-' || g, 1 FROM `)
+	if _, err := s.db.ExecContext(context.Background(), fill); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func openPlanStore(t *testing.T, dsn string) *Store {
 	t.Helper()

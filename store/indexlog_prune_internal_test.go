@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,19 +18,9 @@ import (
 // its 10 s deadline, the prune being stopped by it).
 func TestPruneIndexLogLetsAppendsThrough(t *testing.T) {
 	ctx := context.Background()
-	dialects := []string{""}
-	if u := os.Getenv("PORTICO_TEST_DATABASE_URL"); u != "" {
-		dialects = append(dialects, u)
-	}
-	for _, dsn := range dialects {
-		s := openPlanStore(t, dsn)
+	for _, s := range planStores(t) {
 		name := string(s.dialect)
-		fill := `INSERT INTO index_log (api_id, created_at) SELECT g, ? FROM `
-		if s.dialect == PostgreSQL {
-			fill += "generate_series(1, 2500) AS g"
-		} else {
-			fill = "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 2500) " + fill + "s"
-		}
+		fill := withSeries(s.dialect, 2500, `INSERT INTO index_log (api_id, created_at) SELECT g, ? FROM `)
 		if _, err := s.db.NewRaw(fill, time.Now().Add(-48*time.Hour).UTC()).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
