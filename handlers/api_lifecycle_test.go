@@ -78,6 +78,18 @@ func (e *lcEnv) createAPI(slug, visibility string) {
 	e.call("POST", "/api/v1/apis", "maint", map[string]any{"team": "payments", "slug": slug, "name": "API " + slug, "visibility": visibility}, 201)
 }
 
+// finderSubscribedToPets publishes pets 1.0.0 with the plan free (approved
+// automatically) and subscribes the app finder of search to it, returning
+// the active subscription as the JSON API answered it.
+func (e *lcEnv) finderSubscribedToPets() map[string]any {
+	e.t.Helper()
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	return e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+}
+
 // version creates a version and brings it into state, returning the id of
 // its latest publication request (0 when it never had one).
 func (e *lcEnv) version(slug, version string, state lifecycle.State) int64 {

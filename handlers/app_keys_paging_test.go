@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -18,11 +17,7 @@ import (
 // list is paged and reaches every key.
 func TestAppPageBoundsEndedKeys(t *testing.T) {
 	e := newLCEnv(t)
-	e.createAPI("pets", "public")
-	e.version("pets", "1.0.0", lifecycle.Published)
-	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
-	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
-	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	sub := e.finderSubscribedToPets()
 	id := fmt.Sprint(sub["id"])
 	s, err := e.store.SubscriptionByID(context.Background(), int64(sub["id"].(float64)))
 	if err != nil {
@@ -109,11 +104,7 @@ func TestAppPageBoundsEndedKeys(t *testing.T) {
 // first, a bounded page at a time, and following next reaches every key.
 func TestAPIKeysListIsPaged(t *testing.T) {
 	e := newLCEnv(t)
-	e.createAPI("pets", "public")
-	e.version("pets", "1.0.0", lifecycle.Published)
-	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
-	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
-	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	sub := e.finderSubscribedToPets()
 	id := fmt.Sprint(sub["id"])
 	s, err := e.store.SubscriptionByID(context.Background(), int64(sub["id"].(float64)))
 	if err != nil {

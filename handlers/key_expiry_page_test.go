@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/portico-dev/portico/lifecycle"
 )
 
 // TestAppPageShowsWhenAKeyExpires: a key given an expiry time through the
@@ -15,11 +13,7 @@ import (
 // the end of that day: the key stops working a day before such a date.
 func TestAppPageShowsWhenAKeyExpires(t *testing.T) {
 	e := newLCEnv(t)
-	e.createAPI("pets", "public")
-	e.version("pets", "1.0.0", lifecycle.Published)
-	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
-	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
-	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	sub := e.finderSubscribedToPets()
 	id := fmt.Sprint(sub["id"])
 	midnight := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 60)
 	k := e.call("POST", "/api/v1/subscriptions/"+id+"/keys", "outsider", map[string]any{"name": "production", "expires_at": midnight.Format(time.RFC3339)}, 201)

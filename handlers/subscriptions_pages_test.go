@@ -185,11 +185,7 @@ func TestSubscriptionPagesJourney(t *testing.T) {
 // an ended subscription has no key form, so the message was nowhere.
 func TestKeyFormOfASubscriptionEndedMeanwhile(t *testing.T) {
 	e := newLCEnv(t)
-	e.createAPI("pets", "public")
-	e.version("pets", "1.0.0", lifecycle.Published)
-	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
-	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
-	sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+	sub := e.finderSubscribedToPets()
 	id := fmt.Sprint(sub["id"])
 
 	consumer := e.browser()
