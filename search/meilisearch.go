@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,8 +139,48 @@ func (m *Meilisearch) SetSynonyms(ctx context.Context, syn Synonyms) error {
 	return nil
 }
 
-// NewMeilisearch uses the index indexName on the Meilisearch server at url. It applies the index settings (which
-// creates the index when missing; applying them again changes nothing) and waits until they are in force.
+// meiliMinVersion is the oldest Meilisearch release this backend works with (major, minor). What needs what:
+// multi-search (the disjunctive facet counts) 1.1; POST /indexes/{uid}/documents/fetch, which meilisearch-go's
+// GetDocuments calls (OlderDocuments) 1.2; faceting.sortFacetValuesBy 1.3; the frequency matching strategy 1.9; and
+// typoTolerance.disableOnNumbers 1.15: meilisearch-go sends that field with every typo tolerance setting, and an older
+// server refuses the settings update for an unknown field.
+var meiliMinVersion = [2]int{1, 15}
+
+// checkMeiliVersion reads the server's version (GET /version) and refuses one older than meiliMinVersion, or one
+// it cannot read, naming what the server reported.
+func checkMeiliVersion(ctx context.Context, client meilisearch.ServiceManager) error {
+	v, err := client.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("meilisearch: read the server's version (GET /version): %w", err)
+	}
+	want := fmt.Sprintf("Portico needs Meilisearch %d.%d or later", meiliMinVersion[0], meiliMinVersion[1])
+	major, minor, ok := parseMeiliVersion(v.PkgVersion)
+	if !ok {
+		return fmt.Errorf("meilisearch: the server reports version %q, which is not a release number; %s", v.PkgVersion, want)
+	}
+	if major < meiliMinVersion[0] || major == meiliMinVersion[0] && minor < meiliMinVersion[1] {
+		return fmt.Errorf("meilisearch: the server is version %q; %s: upgrade it", v.PkgVersion, want)
+	}
+	return nil
+}
+
+// parseMeiliVersion reads the major and minor numbers of a release number such as 1.15.2 or 1.16.0-rc.1.
+func parseMeiliVersion(s string) (major, minor int, ok bool) {
+	parts := strings.SplitN(strings.TrimPrefix(s, "v"), ".", 3)
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || major < 0 || minor < 0 {
+		return 0, 0, false
+	}
+	return major, minor, true
+}
+
+// NewMeilisearch uses the index indexName on the Meilisearch server at url. It checks the server's version
+// (meiliMinVersion), applies the index settings (which creates the index when missing; applying them again changes
+// nothing) and waits until they are in force.
 func NewMeilisearch(url, apiKey, indexName string) (*Meilisearch, error) {
 	if indexName == "" {
 		return nil, errors.New("meilisearch: index name is empty")
@@ -152,6 +193,10 @@ func NewMeilisearch(url, apiKey, indexName string) (*Meilisearch, error) {
 	m := &Meilisearch{client: client, index: client.Index(indexName), uid: indexName}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if err := checkMeiliVersion(ctx, client); err != nil {
+		client.Close()
+		return nil, err
+	}
 	task, err := m.index.UpdateSettings(ctx, meiliSettings())
 	if err != nil {
 		client.Close()

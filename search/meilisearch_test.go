@@ -51,10 +51,12 @@ type fakeMeili struct {
 	multiSearches int              // POST /multi-search requests
 	fetches       int              // POST /documents/fetch requests
 	stamp         map[string]any   // the document of the index's own log position (its index exists once written)
+	version       string           // the pkgVersion GET /version reports
+	versionReads  int              // GET /version requests
 }
 
 func newFakeMeili(t *testing.T, uid string) (*fakeMeili, *httptest.Server) {
-	f := &fakeMeili{t: t, uid: uid, docs: map[string]map[string]any{}, tasks: map[int64]map[string]any{}}
+	f := &fakeMeili{t: t, uid: uid, docs: map[string]map[string]any{}, tasks: map[int64]map[string]any{}, version: "1.15.0"}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -70,6 +72,9 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	prefix := "/indexes/" + f.uid
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/version":
+		f.versionReads++
+		writeJSON(w, http.StatusOK, map[string]any{"commitSha": "b1a2c3d4", "commitDate": "2026-01-05T10:00:00Z", "pkgVersion": f.version})
 	case r.Method == http.MethodPatch && r.URL.Path == prefix+"/settings":
 		f.patchSettings(w, r)
 	case r.Method == http.MethodPut && r.URL.Path == prefix+"/settings/synonyms":
@@ -867,6 +872,49 @@ func newMeiliOnFake(t *testing.T) (*fakeMeili, *Meilisearch) {
 	}
 	t.Cleanup(func() { _ = m.Close() })
 	return f, m
+}
+
+// TestMeilisearchMinimumVersion: opening the index reads the server's version first and refuses a server older than
+// the features it uses need, naming the version found and the minimum, before it changes any setting.
+func TestMeilisearchMinimumVersion(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		ok      bool
+	}{
+		{"1.15.0", true}, {"1.15.0-rc.1", true}, {"1.16.2", true}, {"2.0.0", true},
+		{"1.14.9", false}, {"1.2.0", false}, {"1.9.1", false}, {"0.30.5", false}, {"", false}, {"nightly", false},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			f, srv := newFakeMeili(t, "apis")
+			f.version = tc.version
+			m, err := NewMeilisearch(srv.URL, fakeMeiliKey, "apis")
+			if m != nil {
+				t.Cleanup(func() { _ = m.Close() })
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if f.versionReads != 1 {
+				t.Errorf("GET /version: %d requests, want 1", f.versionReads)
+			}
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("NewMeilisearch on %q: got error %v, want nil", tc.version, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("NewMeilisearch on %q: got no error, want a refusal naming the version and the minimum", tc.version)
+			}
+			for _, want := range []string{fmt.Sprintf("%q", tc.version), "1.15 or later"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("NewMeilisearch on %q: error %q, want it to name %s", tc.version, err, want)
+				}
+			}
+			if f.settingsN != 0 {
+				t.Errorf("settings updated %d times on a refused server, want 0", f.settingsN)
+			}
+		})
+	}
 }
 
 func openFakeMeili(t *testing.T) Index {
