@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/portico-dev/portico/gateway"
 )
 
 // InputError reports invalid input, field by field (422 over HTTP; a form
@@ -103,8 +105,11 @@ func Limit(reason string, retryAfter time.Duration) *LimitError {
 // limits as named constants in one place (its limits.go) and checks them in
 // its service, so a page, the JSON API and the CLI refuse alike. A name, a
 // summary or another one-line field is checked with Line.
+//
+// Text and Line also refuse a text that holds a Portico secret (an API key,
+// a personal access token, a gateway node token; see Secret).
 func Text(errs map[string]string, field, value string, max int) bool {
-	return check(errs, field, value, max, false)
+	return check(errs, field, value, max, false, true)
 }
 
 // Line is Text for a field of one line (a name, a summary): it refuses
@@ -112,10 +117,43 @@ func Text(errs map[string]string, field, value string, max int) bool {
 // overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a name
 // read as another.
 func Line(errs map[string]string, field, value string, max int) bool {
-	return check(errs, field, value, max, true)
+	return check(errs, field, value, max, true, true)
 }
 
-func check(errs map[string]string, field, value string, max int, line bool) bool {
+// Query is Text for a search's text, which is not kept nor shown to others:
+// it does not refuse a secret (the search box shows it to who typed it).
+func Query(errs map[string]string, field, value string, max int) bool {
+	return check(errs, field, value, max, false, false)
+}
+
+// SecretMessage is the refusal of a text that holds a Portico secret. It
+// does not quote the text: the page, the JSON API and the CLI show it.
+const SecretMessage = "This looks like a Portico API key or token (ptk_…, pat_…, pgn_…): it was not saved and is not shown again. " +
+	"A key or token does not belong here; if it is a real one, revoke it and issue another. In an example, shorten it (ptk_…)."
+
+// HoldsSecret reports whether s holds a Portico secret in the shape
+// gateway.RedactSecrets hides from logs: an API key (ptk_<key id>_<secret>),
+// a personal access token (pat_…) or a gateway node token (pgn_…).
+func HoldsSecret(s string) bool { return gateway.RedactSecrets(s) != s }
+
+// Secret refuses a text from outside that holds a Portico secret: it is
+// kept, shown to others and written to the audit log, and a form shows it
+// again when it comes back with an error. When value holds one it records
+// SecretMessage for field (replacing another message: the form must say
+// why it comes back empty) and returns false. Text and Line call it; a
+// field checked otherwise (a key's name) calls it itself.
+func Secret(errs map[string]string, field, value string) bool {
+	if !HoldsSecret(value) {
+		return true
+	}
+	errs[field] = SecretMessage
+	return false
+}
+
+func check(errs map[string]string, field, value string, max int, line, secret bool) bool {
+	if secret && !Secret(errs, field, value) {
+		return false
+	}
 	msg := ""
 	if !utf8.ValidString(value) {
 		msg = "Use text in UTF-8: this is not valid UTF-8."

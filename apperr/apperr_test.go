@@ -70,3 +70,32 @@ func TestCutBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretRefused(t *testing.T) {
+	key := "ptk_abcdefghijklmnop_" + strings.Repeat("q", 52)
+	pat := "pat_" + strings.Repeat("A1-_", 11)
+	node := "PGN_" + strings.Repeat("z9", 22)
+	for _, v := range []string{key, "staging " + key, pat, "token: " + pat + ".", node} {
+		for _, check := range []func(map[string]string, string, string, int) bool{Text, Line} {
+			errs := map[string]string{}
+			if check(errs, "name", v, 500) || errs["name"] != SecretMessage {
+				t.Errorf("%q: errs %v, want SecretMessage", v, errs)
+			}
+			if strings.Contains(errs["name"], v) {
+				t.Errorf("%q: the message quotes it", v)
+			}
+		}
+		if errs := map[string]string{}; !Query(errs, "q", v, 500) {
+			t.Errorf("Query(%q) refused it (%v): a search's text is not kept", v, errs)
+		}
+		if errs := map[string]string{"name": "Too long."}; Secret(errs, "name", v) || errs["name"] != SecretMessage {
+			t.Errorf("Secret(%q): errs %v, want SecretMessage in place of the other message", v, errs)
+		}
+	}
+	for _, v := range []string{"ptk_", "ptk_<key id>_<secret>", "ptk_abcdefghijklmnop_short", "compat_" + strings.Repeat("a", 40), "pat_short", "production"} {
+		errs := map[string]string{}
+		if !Line(errs, "name", v, 500) || !Secret(errs, "name", v) {
+			t.Errorf("%q: refused (%v), want accepted: it is no secret", v, errs)
+		}
+	}
+}

@@ -18,7 +18,7 @@ const (
 // CheckSearch adds to errs the field errors of a search's text and filters
 // that are beyond the limits.
 func CheckSearch(errs map[string]string, q string, filters map[string][]string) {
-	apperr.Text(errs, "q", q, MaxQueryLength)
+	apperr.Query(errs, "q", q, MaxQueryLength)
 	for field, values := range filters {
 		if len(values) > MaxFilterValues {
 			if _, ok := errs[field]; !ok {
@@ -27,7 +27,7 @@ func CheckSearch(errs map[string]string, q string, filters map[string][]string) 
 			continue
 		}
 		for _, v := range values {
-			if !apperr.Text(errs, field, v, MaxFilterLength) {
+			if !apperr.Query(errs, field, v, MaxFilterLength) {
 				break
 			}
 		}

@@ -517,7 +517,7 @@ func (h *Handler) ShowCatalogFacet(c *fiber.Ctx) error {
 		delete(errs, "page")
 	}
 	find := strings.TrimSpace(c.Query("find"))
-	apperr.Text(errs, "find", find, maxQueryLength)
+	apperr.Query(errs, "find", find, maxQueryLength)
 	if len(errs) > 0 {
 		msgs := make([]string, 0, len(errs))
 		for _, k := range sortedKeys(errs) {

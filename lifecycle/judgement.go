@@ -455,6 +455,9 @@ func (s *Service) AcceptFinding(ctx context.Context, actor *store.User, r *store
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxFindingReason {
 		return apperr.Field("reason", fmt.Sprintf("Keep the reason under %d characters.", MaxFindingReason))
 	}
+	if apperr.HoldsSecret(reason) {
+		return apperr.Field("reason", apperr.SecretMessage)
+	}
 	if err := apperr.CheckLine("key", key, MaxFindingKey); err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 	var u *store.User
 	if in.Username == "" {
 		errs["username"] = "Enter the username of the person to add."
-	} else {
+	} else if apperr.Secret(errs, "username", in.Username) {
 		var err error
 		u, err = s.store.UserByUsername(ctx, in.Username)
 		if errors.Is(err, store.ErrNotFound) {

@@ -37,6 +37,7 @@ func (in *TokenInput) normalize(now time.Time) (*time.Time, map[string]string) {
 	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxTokenName {
 		errs["name"] = fmt.Sprintf("Name the token (up to %d characters) so you recognise it later.", MaxTokenName)
 	}
+	apperr.Secret(errs, "name", in.Name)
 	var expires *time.Time
 	if in.ExpiresDays != "" {
 		n, err := strconv.Atoi(in.ExpiresDays)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/portico-dev/portico/gateway"
 )
 
 // Notification is a message for one user, shown in the portal.
@@ -48,9 +50,11 @@ const MaxEcho = 80
 // "…"."): cut to its first max characters, Go-escaped (%.80q), and
 // isolated with its quotes as Isolate does a name, so that a right-to-left
 // input does not reorder the sentence. The page shows it in a <bdi>; the
-// JSON API and the CLI pass the marks on.
+// JSON API and the CLI pass the marks on. The secret part of a Portico key
+// or token in s is replaced as in logs (gateway.RedactSecrets): a refusal
+// never shows a secret pasted into the wrong field.
 func Echo(s string, max int) string {
-	return Isolate(fmt.Sprintf("%.*q", max, s))
+	return Isolate(fmt.Sprintf("%.*q", max, gateway.RedactSecrets(s)))
 }
 
 // Notify stores one notification per user, skipping duplicates in userIDs,

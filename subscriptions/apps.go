@@ -45,6 +45,7 @@ func (in *AppInput) normalize(creating bool) map[string]string {
 	if !utf8.ValidString(in.Contact) || utf8.RuneCountInString(in.Contact) > MaxContact || strings.ContainsAny(in.Contact, "\r\n") {
 		errs["contact"] = fmt.Sprintf("Give a contact (an address, a channel or a person) of up to %d characters on one line.", MaxContact)
 	}
+	apperr.Secret(errs, "contact", in.Contact)
 	return errs
 }
 

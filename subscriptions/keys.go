@@ -279,6 +279,7 @@ func (s *Service) IssueKey(ctx context.Context, actor *store.User, sub *store.Su
 	if in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > MaxKeyName || strings.ContainsAny(in.Name, "\r\n") {
 		errs["name"] = fmt.Sprintf("Name the key (up to %d characters on one line), e.g. where it is used: production, staging.", MaxKeyName)
 	}
+	apperr.Secret(errs, "name", in.Name)
 	var expires *time.Time
 	if in.ExpiresAt != "" && apperr.Line(errs, "expires_at", in.ExpiresAt, MaxShortField) {
 		t, ok := parseWhen(in.ExpiresAt)

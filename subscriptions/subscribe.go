@@ -144,6 +144,7 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 	if in.Purpose == "" || !utf8.ValidString(in.Purpose) || utf8.RuneCountInString(in.Purpose) > MaxPurpose {
 		errs["purpose"] = fmt.Sprintf("Say in up to %d characters what the app will use the API for: the team that approves reads it.", MaxPurpose)
 	}
+	apperr.Secret(errs, "purpose", in.Purpose)
 	if in.API == "" {
 		errs["api"] = "Name the API to subscribe to (its slug)."
 		return nil, apperr.Invalid(errs)
@@ -431,6 +432,9 @@ func (s *Service) decide(ctx context.Context, actor *store.User, sub *store.Subs
 	}
 	if (needsReason && reason == "") || !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
 		return apperr.Field("reason", fmt.Sprintf("Give the reason (up to %d characters): the app's team reads it.", MaxReason))
+	}
+	if apperr.HoldsSecret(reason) {
+		return apperr.Field("reason", apperr.SecretMessage)
 	}
 	if !found {
 		return notAllowed(action, State(sub.State))

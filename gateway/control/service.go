@@ -107,6 +107,9 @@ type NodeInput struct {
 
 func (in *NodeInput) normalize() error {
 	in.Name = strings.ToLower(strings.TrimSpace(in.Name))
+	if apperr.HoldsSecret(in.Name) {
+		return apperr.Field("name", apperr.SecretMessage)
+	}
 	if !nodeName.MatchString(in.Name) {
 		return apperr.Field("name", "Name the node with 1 to 64 lowercase letters, digits, dots or hyphens (starting and ending with a letter or digit), e.g. edge-eu-1.")
 	}

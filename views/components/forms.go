@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
+
+	"github.com/portico-dev/portico/apperr"
 )
 
 // FormIDField names the hidden field of a create form's one-time id.
@@ -81,6 +83,16 @@ func (in Input) inputType() string {
 		return "text"
 	}
 	return in.Type
+}
+
+// Shown is a value a form shows again in a field: "" when it holds a
+// Portico key or token (apperr.HoldsSecret), which the services refuse
+// (apperr.SecretMessage) and a page never writes back into its markup.
+func Shown(value string) string {
+	if apperr.HoldsSecret(value) {
+		return ""
+	}
+	return value
 }
 
 // Option is one choice of a select.
