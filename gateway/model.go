@@ -67,6 +67,60 @@ func (r Route) ID() string { return RouteID(r.API, r.Major) }
 // RouteID builds the identity of the route of api at major.
 func RouteID(api string, major int) string { return api + "/v" + strconv.Itoa(major) }
 
+// maxPublicURL bounds the public address of the gateway nodes.
+const maxPublicURL = 2000
+
+// ParsePublicURL checks s, the address at which clients reach the gateway
+// nodes (https://api.example.com, or one with a path a proxy strips), and
+// returns it as it is to be shown, without a trailing slash: an absolute
+// http or https URL with a host, without user information, query or
+// fragment. The error says what is wrong, for a complaint naming the
+// setting.
+func ParsePublicURL(s string) (string, error) {
+	if s == "" {
+		return "", fmt.Errorf("it is empty")
+	}
+	if len(s) > maxPublicURL {
+		return "", fmt.Errorf("it is longer than %d characters", maxPublicURL)
+	}
+	if strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\r\n") {
+		return "", fmt.Errorf("it contains spaces")
+	}
+	// The URL is shown in a curl command to copy, between single quotes.
+	if i := strings.IndexAny(s, "'\"`\\$<>{}|^"); i >= 0 {
+		return "", fmt.Errorf("it contains %q", s[i:i+1])
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("it is not a URL")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("it must start with https:// or http://")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("it names no host")
+	case u.User != nil:
+		return "", fmt.Errorf("it must not carry a user name or password")
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", fmt.Errorf("it must not have a query (?…)")
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("it must not have a fragment (#…)")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("its port %q is not a number from 1 to 65535", p)
+		}
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// CallURL is where a client calls major of api through the gateway nodes
+// reached at base (as ParsePublicURL returns it): {base}/{api}/v{major}/,
+// the operation's path to follow.
+func CallURL(base, api string, major int) string {
+	return base + "/" + RouteID(api, major) + "/"
+}
+
 // Plan is a subscription plan's limits.
 type Plan struct {
 	ID string `json:"id"`

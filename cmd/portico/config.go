@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/cliconf"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -55,6 +56,9 @@ type config struct {
 	// ShutdownDrain is how long serve keeps accepting and serving after
 	// SIGTERM while /readyz answers 503 (see cmdServe).
 	ShutdownDrain string
+	// PublicGatewayURL is the address at which consumers reach the
+	// gateway nodes, shown with each API's path; empty: the path alone.
+	PublicGatewayURL string
 	// TLS, when set, has serve answer HTTPS itself on --addr.
 	TLS cliconf.TLS
 	// fromEnv, set by check, names in a complaint about a setting the
@@ -83,6 +87,7 @@ func (c *config) settings() []cliconf.Setting {
 		{Flag: "meilisearch-index", Env: "PORTICO_MEILISEARCH_INDEX", Default: "portico-apis", Usage: "Meilisearch index name", Dst: &c.MeilisearchIndex},
 		{Flag: "instance", Env: "PORTICO_INSTANCE", Default: "", Usage: "name of this instance among those sharing the database, shown in logs and /readyz; empty for host:port", Dst: &c.Instance},
 		{Flag: "index-max-lag", Env: "PORTICO_INDEX_MAX_LAG", Default: "30s", Usage: "how far the search index may lag behind the database before /readyz and the log say so", Dst: &c.IndexMaxLag},
+		{Flag: "public-gateway-url", Env: "PORTICO_PUBLIC_GATEWAY_URL", Default: "", Usage: "the gateway nodes' public base URL, e.g. https://api.example.com: pages and the JSON API show consumers where to call an API, <url>/{api}/v{major}/; empty: the path alone", Dst: &c.PublicGatewayURL},
 		{Flag: "pprof-addr", Env: "PORTICO_PPROF_ADDR", Default: "", Usage: "loopback address (e.g. 127.0.0.1:6060) where serve exposes the Go profiler under /debug/pprof/; empty: off", Dst: &c.PprofAddr},
 	}
 }
@@ -166,6 +171,9 @@ func (c *config) validate() error {
 	if err := c.validatePprof(); err != nil {
 		return err
 	}
+	if _, err := c.publicGatewayURL(); err != nil {
+		return err
+	}
 	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.TrimSpace(t) != t) {
 		return fmt.Errorf("invalid --metrics-token: use at least 16 characters without surrounding spaces (e.g. openssl rand -hex 32), or leave it empty to turn /metrics off")
 	}
@@ -246,6 +254,19 @@ func (c *config) mcpCallsPerMinute() (int, error) {
 		return 0, fmt.Errorf("invalid --mcp-calls-per-minute %q: use a whole number from 1 to 100000", c.MCPCallsPerMinute)
 	}
 	return n, nil
+}
+
+// publicGatewayURL is --public-gateway-url as pages show it (see
+// gateway.ParsePublicURL), or "" when it is not set.
+func (c *config) publicGatewayURL() (string, error) {
+	if c.PublicGatewayURL == "" {
+		return "", nil
+	}
+	u, err := gateway.ParsePublicURL(c.PublicGatewayURL)
+	if err != nil {
+		return "", fmt.Errorf("invalid --public-gateway-url %q: %v; use the gateway nodes' public base URL, such as https://api.example.com, or leave it empty", cliconf.MaskURL(c.PublicGatewayURL), err)
+	}
+	return u, nil
 }
 
 // trustedProxies parses --trusted-proxies.

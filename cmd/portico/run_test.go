@@ -64,6 +64,9 @@ func TestBadConfiguration(t *testing.T) {
 		{nil, map[string]string{"PORTICO_SESSION_IDLE_TIMEOUT": "721h"}, `invalid PORTICO_SESSION_IDLE_TIMEOUT "721h"`},
 		{[]string{"--pprof-addr", "0.0.0.0:6060"}, nil, "invalid --pprof-addr"},
 		{nil, map[string]string{"PORTICO_PPROF_ADDR": "10.1.2.3:6060"}, `invalid PORTICO_PPROF_ADDR "10.1.2.3:6060"`},
+		{[]string{"--public-gateway-url", "api.example.com"}, nil, `invalid --public-gateway-url "api.example.com": it must start with https://`},
+		{[]string{"migrate"}, map[string]string{"PORTICO_PUBLIC_GATEWAY_URL": "https://api.example.com/?env=prod"}, `invalid PORTICO_PUBLIC_GATEWAY_URL "https://api.example.com/?env=prod": it must not have a query`},
+		{[]string{"migrate", "--public-gateway-url", "https://api.example.com/#x"}, nil, "invalid --public-gateway-url"},
 		{[]string{"frobnicate"}, nil, "unknown command"},
 		{[]string{"user", "create", "--username", "x"}, nil, "--password-stdin"},
 		// A SQLite URL without a file is a database SQLite throws away:
