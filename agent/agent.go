@@ -69,6 +69,10 @@ type Options struct {
 	CallsPerMinute, Burst int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// PublicGatewayURL is the gateway nodes' public base URL (as
+	// gateway.ParsePublicURL returns it): get_api gives each published or
+	// deprecated version the URL to call it at. Empty leaves it out.
+	PublicGatewayURL string
 }
 
 // Caller is who an MCP request acts for: the user of the personal access
@@ -86,14 +90,17 @@ type Server struct {
 	subs    *subscriptions.Service
 	log     *slog.Logger
 	version string
-	limits  *limiter
-	schemas *mcp.SchemaCache
-	http    *mcp.StreamableHTTPHandler
+	// gatewayURL is Options.PublicGatewayURL.
+	gatewayURL string
+	limits     *limiter
+	schemas    *mcp.SchemaCache
+	http       *mcp.StreamableHTTPHandler
 }
 
 // New returns a Server.
 func New(opts Options) *Server {
-	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, subs: opts.Subscriptions, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache()}
+	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, subs: opts.Subscriptions, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache(),
+		gatewayURL: opts.PublicGatewayURL}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

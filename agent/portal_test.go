@@ -46,6 +46,12 @@ type portal struct {
 // (calls a minute, burst); zero values keep the defaults.
 func newPortal(t testing.TB, s *store.Store, perMinute, burst int) *portal {
 	t.Helper()
+	return newPortalAt(t, s, perMinute, burst, "")
+}
+
+// newPortalAt is newPortal told the gateways' public base URL.
+func newPortalAt(t testing.TB, s *store.Store, perMinute, burst int, gatewayURL string) *portal {
+	t.Helper()
 	ctx := context.Background()
 	p := &portal{t: t, store: s, logs: &logtest.Buffer{}, now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
 	enforcer, err := policy.New(ctx, s)
@@ -61,8 +67,9 @@ func newPortal(t testing.TB, s *store.Store, perMinute, burst int) *portal {
 	log := slog.New(slog.NewTextHandler(p.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p.subs = subscriptions.New(s, enforcer, p.life, subscriptions.Options{Now: p.clockNow})
 	ag := agent.New(agent.Options{Store: s, Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Logger: log, Version: "test",
-		CallsPerMinute: perMinute, Burst: burst, Now: p.clockNow})
-	app := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: auth.NewTestHasher(), Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Agent: ag}).App()
+		CallsPerMinute: perMinute, Burst: burst, Now: p.clockNow, PublicGatewayURL: gatewayURL})
+	app := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: auth.NewTestHasher(), Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Agent: ag,
+		PublicGatewayURL: gatewayURL}).App()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

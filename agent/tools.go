@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -330,6 +331,7 @@ type versionOutput struct {
 	Sunset     string `json:"sunset,omitempty" jsonschema:"date after which a deprecated version is retired, YYYY-MM-DD"`
 	Successor  string `json:"successor,omitempty" jsonschema:"the version to move to from a deprecated one"`
 	Resource   string `json:"resource" jsonschema:"URI of the resource holding this version's OpenAPI description"`
+	GatewayURL string `json:"gateway_url,omitempty" jsonschema:"where clients call a published or deprecated version through the gateway: this URL followed by the operation's path (without a leading slash), with the API key in the X-API-Key header"`
 }
 
 func date(t *time.Time) string {
@@ -384,6 +386,9 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 		out.Versions = append(out.Versions, versionOutput{Version: v.Version, State: v.State, Operations: v.Operations,
 			Published: date(v.PublishedAt), Deprecated: date(v.DeprecatedAt), Sunset: date(v.SunsetAt), Successor: v.Successor,
 			Resource: specURI(a.Slug, v.Version)})
+		if t.s.gatewayURL != "" && (v.State == string(lifecycle.Published) || v.State == string(lifecycle.Deprecated)) {
+			out.Versions[len(out.Versions)-1].GatewayURL = gateway.CallURL(t.s.gatewayURL, a.Slug, v.Major)
+		}
 	}
 	if t.s.subs != nil {
 		offer, err := t.s.subs.Offer(ctx, t.caller.User, a)

@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/handlers"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec/spectest"
 )
@@ -262,7 +263,9 @@ func sameTimes(t testing.TB, what string, answer, read map[string]any) {
 // openapi.json: its status, media type, schema and fields; the Location of
 // a 201 answers GET.
 func TestAPIAnswersMatchTheDescription(t *testing.T) {
-	se := newEnvWithSearch(t)
+	// With the gateways' public base URL, versions and subscriptions
+	// carry gateway_url, which the description must name too.
+	se := newEnvWithSearchAnd(t, func(o *handlers.Options) { o.PublicGatewayURL = "https://api.example.com" })
 	lc := &lcEnv{env: se.env, tok: map[string]string{}}
 	for _, u := range []struct{ name, orgRole, team, teamRole string }{
 		{"admin", policy.RoleAdmin, "", ""},
@@ -405,7 +408,9 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	e.call("GET", base, "alice", nil, 404)
 	e.call("POST", base+"/approve", "outsider", nil, 403)
 	e.call("POST", base+"/keys", "outsider", map[string]any{"name": "early"}, 409)
-	e.call("POST", base+"/approve", "maint", nil, 200)
+	if approved := e.call("POST", base+"/approve", "maint", nil, 200); approved["gateway_url"] != "https://api.example.com/pets/v1/" {
+		t.Errorf("the approved subscription's gateway_url %v", approved["gateway_url"])
+	}
 	e.call("POST", base+"/approve", "maint", nil, 409)
 	k := e.call("POST", base+"/keys", "outsider", map[string]any{"name": "production"}, 201)
 	e.call("GET", base+"/keys", "outsider", nil, 200)

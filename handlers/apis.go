@@ -362,7 +362,7 @@ func (h *Handler) apiJSON(c *fiber.Ctx, a *store.API) (apiAPI, error) {
 		out.Team = a.Team.Slug
 	}
 	for i := range vs {
-		out.Versions = append(out.Versions, toAPIVersionSummary(&vs[i]))
+		out.Versions = append(out.Versions, h.toAPIVersionSummary(a.Slug, &vs[i]))
 	}
 	return out, nil
 }

@@ -45,6 +45,13 @@ type searchEnv struct {
 // opened with opts, and an outbox worker that tests drain with e.drain().
 func newEnvWithSearch(t testing.TB, opts ...search.BleveOption) *searchEnv {
 	t.Helper()
+	return newEnvWithSearchAnd(t, nil, opts...)
+}
+
+// newEnvWithSearchAnd is newEnvWithSearch whose handler options more
+// changes (nil: none).
+func newEnvWithSearchAnd(t testing.TB, more func(*handlers.Options), opts ...search.BleveOption) *searchEnv {
+	t.Helper()
 	s := storetest.New(t)
 	idx, err := search.OpenBleve(filepath.Join(t.TempDir(), "search.bleve"), opts...)
 	if err != nil {
@@ -58,7 +65,11 @@ func newEnvWithSearch(t testing.TB, opts ...search.BleveOption) *searchEnv {
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	feed := catalog.NewFeed(s, idx, catalog.FeedOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	e.app = handlers.New(s, p, handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx, Instance: "web-1", Index: feed, MetricsToken: testMetricsToken}).App()
+	ho := handlers.Options{Logger: logger, Hasher: e.hasher, Search: idx, Instance: "web-1", Index: feed, MetricsToken: testMetricsToken}
+	if more != nil {
+		more(&ho)
+	}
+	e.app = handlers.New(s, p, ho).App()
 	w := outbox.New(s, map[string]outbox.Handler{lifecycle.TopicSearchIndex: feed.Handle},
 		outbox.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	return &searchEnv{env: e, index: idx, feed: feed, worker: w}

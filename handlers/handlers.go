@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/agent"
 	"github.com/portico-dev/portico/auth"
 	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/lifecycle"
@@ -82,6 +83,11 @@ type Options struct {
 	// MaxConnections bounds the connections served at once; one more is
 	// answered 503. Zero means DefaultMaxConnections.
 	MaxConnections int
+	// PublicGatewayURL is the gateway nodes' public base URL, as
+	// gateway.ParsePublicURL returns it: pages and the JSON API show
+	// consumers the URL at which they call an API version. Empty: the path
+	// alone.
+	PublicGatewayURL string
 	// RequestTimeout bounds a request, its waits on the database included
 	// (see DefaultRequestTimeout, the default when zero).
 	RequestTimeout time.Duration
@@ -152,6 +158,9 @@ type Handler struct {
 	gwNodes      *control.Nodes
 	gwSync       fiber.Handler
 
+	// gatewayURL is Options.PublicGatewayURL (callURL).
+	gatewayURL string
+
 	docs *docsCache // rendered documentation of versions (docs.go)
 	// descriptions keeps the HTML of the API descriptions shown on API
 	// pages, by their text (an edit is a new text).
@@ -168,6 +177,16 @@ type Handler struct {
 	handlerContext func(context.Context) context.Context
 	// draining is set by Drain: the instance is stopping (ops.go).
 	draining atomic.Bool
+}
+
+// callURL is where consumers call major of api through the gateway nodes,
+// {PublicGatewayURL}/{api}/v{major}/, or "" when the portal is not told
+// the nodes' public address.
+func (h *Handler) callURL(api string, major int) string {
+	if h.gatewayURL == "" {
+		return ""
+	}
+	return gateway.CallURL(h.gatewayURL, api, major)
 }
 
 // DefaultSessionTTL is how long a login lasts by default, and
@@ -215,6 +234,7 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	h.name, h.feed = opts.Instance, opts.Index
 	h.csrf.key = opts.CSRFKey
 	h.metricsToken = opts.MetricsToken
+	h.gatewayURL = opts.PublicGatewayURL
 	h.maxConns = opts.MaxConnections
 	if h.maxConns <= 0 {
 		h.maxConns = DefaultMaxConnections
@@ -240,7 +260,8 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	}
 	h.agent = opts.Agent
 	if h.agent == nil {
-		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version})
+		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version,
+			PublicGatewayURL: h.gatewayURL})
 	}
 	h.usage = usage.New(s, p, usage.Options{Now: h.now, APIs: h.life})
 	h.people = opts.People

@@ -181,7 +181,7 @@ func (h *Handler) APIRevokeKey(c *fiber.Ctx) error {
 func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey, key, replaced string) error {
 	noStore(c)
 	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name, Major: sub.Major,
-		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced}
+		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced, GatewayURL: h.callURL(sub.API.Slug, sub.Major)}
 	return h.render(c, apps.KeyShownPage(h.page(c, "Your new API key", "apps"), v))
 }
 

@@ -35,9 +35,23 @@ type apiSubscription struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 	EndedAt     *time.Time `json:"ended_at,omitempty"`
+	// GatewayURL is where the app calls the API's major through the
+	// gateway nodes, with one of the subscription's keys; absent when the
+	// portal is not told their public address (--public-gateway-url).
+	GatewayURL string `json:"gateway_url,omitempty"`
 }
 
-func toAPISubscription(s *store.Subscription) apiSubscription {
+// subscriptionCallURL is where the app of s calls its API's major through
+// the gateway nodes (callURL), for an active subscription: the only state
+// whose keys verify.
+func (h *Handler) subscriptionCallURL(s *store.Subscription) string {
+	if subscriptions.State(s.State) != subscriptions.Active || s.API == nil {
+		return ""
+	}
+	return h.callURL(s.API.Slug, s.Major)
+}
+
+func (h *Handler) toAPISubscription(s *store.Subscription) apiSubscription {
 	out := apiSubscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
 		CreatedAt: s.CreatedAt, DecidedAt: s.DecidedAt, EndedAt: s.EndedAt}
 	if s.App != nil {
@@ -48,6 +62,7 @@ func toAPISubscription(s *store.Subscription) apiSubscription {
 	}
 	if s.API != nil {
 		out.API = s.API.Slug
+		out.GatewayURL = h.subscriptionCallURL(s)
 	}
 	if s.ProviderTeam != nil {
 		out.APITeam = s.ProviderTeam.Slug
@@ -82,7 +97,7 @@ func (h *Handler) APISubscribe(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/subscriptions/"+strconv.FormatInt(sub.ID, 10))
-	return c.Status(fiber.StatusCreated).JSON(toAPISubscription(sub))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPISubscription(sub))
 }
 
 // queryLimit reads the limit parameter of a list: def when absent, else a
@@ -123,14 +138,14 @@ func (h *Handler) APIListSubscriptions(c *fiber.Ctx) error {
 	}
 	out := make([]apiSubscription, 0, len(page.Subscriptions))
 	for i := range page.Subscriptions {
-		out = append(out, toAPISubscription(&page.Subscriptions[i]))
+		out = append(out, h.toAPISubscription(&page.Subscriptions[i]))
 	}
 	return c.JSON(fiber.Map{"subscriptions": out, "next": nextCursor(page.Next)})
 }
 
 // APIGetSubscription returns a subscription.
 func (h *Handler) APIGetSubscription(c *fiber.Ctx) error {
-	return c.JSON(toAPISubscription(currentSubscription(c)))
+	return c.JSON(h.toAPISubscription(currentSubscription(c)))
 }
 
 // subscriptionAction applies a decision and answers with the subscription.
@@ -145,7 +160,7 @@ func (h *Handler) subscriptionAction(c *fiber.Ctx, act func(context.Context, *st
 	if err := act(c.UserContext(), currentUser(c), sub, body.Reason); err != nil {
 		return err
 	}
-	return c.JSON(toAPISubscription(sub))
+	return c.JSON(h.toAPISubscription(sub))
 }
 
 // APIApproveSubscription activates a pending subscription.
@@ -200,6 +215,7 @@ func (h *Handler) subscriptionRow(c *fiber.Ctx, rights *subscriptions.Rights, s 
 	}
 	if s.API != nil {
 		r.APISlug, r.APIName = s.API.Slug, s.API.Name
+		r.GatewayURL = h.subscriptionCallURL(s)
 	}
 	if s.ProviderTeam != nil {
 		r.APITeamName = s.ProviderTeam.Name

@@ -266,7 +266,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		API: header, Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
 		Sunset: fmtDate(v.SunsetAt), Successor: v.Successor, Retired: fmtDate(v.RetiredAt),
-		Docs: docs.filtered(filterWords(filter)),
+		Docs: docs.filtered(filterWords(filter)), GatewayURL: h.versionCallURL(a.Slug, v),
 	}
 	p.Docs.Filter = filter
 	judged, err := h.life.JudgeFindings(ctx, docs.report)
@@ -608,6 +608,10 @@ type apiVersionSummary struct {
 	SunsetAt     *time.Time `json:"sunset_at"`
 	Successor    string     `json:"successor"`
 	RetiredAt    *time.Time `json:"retired_at"`
+	// GatewayURL is where consumers call a published or deprecated
+	// version through the gateway nodes; absent when the portal is not
+	// told their public address (--public-gateway-url).
+	GatewayURL string `json:"gateway_url,omitempty"`
 }
 
 type apiVersionDetail struct {
@@ -642,10 +646,21 @@ func toAPIFindings(j *spec.Judgement, kind string) []apiFinding {
 	return out
 }
 
-func toAPIVersionSummary(v *store.APIVersion) apiVersionSummary {
+func (h *Handler) toAPIVersionSummary(api string, v *store.APIVersion) apiVersionSummary {
 	return apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
 		LockVersion: v.LockVersion, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, PublishedAt: v.PublishedAt,
-		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt}
+		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt,
+		GatewayURL: h.versionCallURL(api, v)}
+}
+
+// versionCallURL is where consumers call v, a version of api, through the
+// gateway nodes (callURL): only a published or deprecated version is
+// served there.
+func (h *Handler) versionCallURL(api string, v *store.APIVersion) string {
+	if st := lifecycle.State(v.State); st != lifecycle.Published && st != lifecycle.Deprecated {
+		return ""
+	}
+	return h.callURL(api, v.Major)
 }
 
 // versionJSON returns a version with its spec as uploaded, its lint
@@ -659,7 +674,7 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		}
 		v = full
 	}
-	out := apiVersionDetail{apiVersionSummary: toAPIVersionSummary(v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
+	out := apiVersionDetail{apiVersionSummary: h.toAPIVersionSummary(a.Slug, v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
@@ -713,7 +728,7 @@ func (h *Handler) APIListVersions(c *fiber.Ctx) error {
 	}
 	out := make([]apiVersionSummary, 0, len(vs))
 	for i := range vs {
-		out = append(out, toAPIVersionSummary(&vs[i]))
+		out = append(out, h.toAPIVersionSummary(currentAPI(c).Slug, &vs[i]))
 	}
 	return c.JSON(struct {
 		Versions []apiVersionSummary `json:"versions"`

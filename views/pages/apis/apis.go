@@ -167,6 +167,10 @@ type Version struct {
 	Sunset     string
 	Successor  string
 	Retired    string
+	// GatewayURL is where a published or deprecated version is called
+	// through the gateway nodes; empty otherwise, or when the portal is
+	// not told their public address.
+	GatewayURL string
 	Docs       Docs
 	Findings   []spec.Finding
 	// OpenReview is the id of the version's open publication request, 0 when none.

@@ -56,7 +56,11 @@ type Subscription struct {
 	Requester          string
 	Since              string
 	Waiting            string
-	Keys               []Key
+	// GatewayURL is where an active subscription's app calls the API
+	// through the gateway nodes; empty otherwise, or when the portal is
+	// not told their public address.
+	GatewayURL string
+	Keys       []Key
 	// AllKeys is how many keys the subscription has when Keys leaves
 	// some out (older ended ones), else 0.
 	AllKeys int
@@ -122,6 +126,10 @@ type KeyShown struct {
 	Major            int
 	Prefix, Name     string
 	Key              string
+	// GatewayURL is where the API's major is called through the gateway
+	// nodes ({base}/{api}/v{major}/); empty when the portal is not told
+	// their public address.
+	GatewayURL string
 	// Replaced names the rotated key and until when it stays valid.
 	Replaced string
 }
