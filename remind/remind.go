@@ -213,6 +213,11 @@ func (r *Service) keys(ctx context.Context, kind string, now time.Time) (int, er
 			for i := range ks {
 				k := &ks[i]
 				after = k.ID
+				// As for sunsets: one too soon after its issue is found
+				// every minute, and skipped without a transaction.
+				if kind == store.ReminderKeyExpiry && k.ExpiresAt != nil && !Applies(ts, t, k.CreatedAt, *k.ExpiresAt, now) {
+					continue
+				}
 				ok, err := r.remindKey(ctx, kind, ts, k.ID, t, now)
 				if err != nil {
 					return sent, err

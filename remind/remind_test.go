@@ -294,6 +294,15 @@ func TestSunsetServedByAnother(t *testing.T) {
 		f.publish(t, "1.1.0", spectest.PetsV1)
 		f.deprecate(t, t0, t0.Add(60*day))
 		f.steps(t, []step{{30 * day, 0}, {53 * day, 0}})
+		// Not a candidate either: the scheduler, every minute, would
+		// otherwise open a transaction for it to find it outlived.
+		vs, err := s.SunsetsToRemind(context.Background(), t0, t0.Add(61*day), 30*day, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != 0 {
+			t.Errorf("SunsetsToRemind returned %d versions whose major another version serves after their sunset, want 0", len(vs))
+		}
 	})
 }
 

@@ -47,12 +47,19 @@ func notReminded(idCol, endCol string) string {
 
 // SunsetsToRemind returns at most limit deprecated versions (without their
 // spec), by id after afterID, whose sunset is after from and at or before
-// to, and that have no reminder of threshold recorded for that sunset.
+// to, whose major no other version serves after that sunset, and that have
+// no reminder of threshold recorded for that sunset.
 func (s *Store) SunsetsToRemind(ctx context.Context, from, to time.Time, threshold time.Duration, afterID int64, limit int) ([]APIVersion, error) {
 	var vs []APIVersion
 	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
 		Where("v.state = ? AND v.sunset_at > ? AND v.sunset_at <= ? AND v.id > ?", "deprecated", Stored(from), Stored(to), afterID).
 		Where(notReminded("v.id", "v.sunset_at"), ReminderSunset, int64(threshold/time.Second)).
+		// Not one whose major another version serves after its sunset
+		// (OutlivedInMajor, which the reminder's transaction checks
+		// again): found every minute, it would open a transaction each
+		// time to be skipped.
+		Where("NOT EXISTS (SELECT 1 FROM api_versions o WHERE o.api_id = v.api_id AND o.major = v.major AND o.id <> v.id AND " +
+			"(o.state = 'published' OR (o.state = 'deprecated' AND (o.sunset_at > v.sunset_at OR (o.sunset_at = v.sunset_at AND o.id > v.id)))))").
 		Order("v.id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sunsets to remind: %w", translate(err))
