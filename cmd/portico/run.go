@@ -358,8 +358,19 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		MaxConnections: conns, SessionTTL: lifetime, SessionIdleTimeout: idle, PublicGatewayURL: gwURL})
 	app := h.App()
 
+	// The workers (outbox, schedulers, search, the gateway nodes' hub) and
+	// the server run until work ends: after the drain that SIGTERM (ctx)
+	// begins, or on a failure.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	if c.PprofAddr != "" {
+		if err := servePprof(work, c.PprofAddr, log); err != nil {
+			return err
+		}
+	}
+
 	// The first admin is made once the start can no longer fail for its
-	// configuration (the search index, the address, the instance's name):
+	// configuration (the search index, the addresses, the instance's name):
 	// a first start refused for one of them printed the one-time password
 	// above its error, and the start that worked printed none.
 	if err := firstStart(ctx, ppl, e.stdout); err != nil {
@@ -372,16 +383,6 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		e.ready(ln.Addr().String())
 	}
 
-	// The workers (outbox, schedulers, search, the gateway nodes' hub) and
-	// the server run until work ends: after the drain that SIGTERM (ctx)
-	// begins, or on a failure.
-	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWork()
-	if c.PprofAddr != "" {
-		if err := servePprof(work, c.PprofAddr, log); err != nil {
-			return err
-		}
-	}
 	errc := make(chan error, 2)
 	go s.ListenWakeUps(work, log)
 	go func() {

@@ -593,6 +593,14 @@ func TestFirstStartOnABusyPortShowsNoPassword(t *testing.T) {
 	if strings.Contains(out.String(), "password") {
 		t.Errorf("the failed first start printed a one-time password:\n%s", out)
 	}
+	// The profiling address is opened before the admin is made too.
+	e, out, _ = testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0", "PORTICO_PPROF_ADDR": busy.Addr().String()}, "")
+	if err := runEnv(context.Background(), []string{"serve"}, e); err == nil {
+		t.Fatal("serve with a busy --pprof-addr: no error, want it refused")
+	}
+	if strings.Contains(out.String(), "password") {
+		t.Errorf("the first start refused for its --pprof-addr printed a one-time password:\n%s", out)
+	}
 
 	e, out, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
 	ready := make(chan string, 1)
