@@ -200,7 +200,7 @@
         }
         function done(ok) {
           if (status) {
-            status.textContent = ok ? "Copied to the clipboard." : "Select the key and copy it.";
+            status.textContent = ok ? "Copied to the clipboard." : "Could not copy: select the text and copy it by hand.";
           }
         }
         function fallback() {
