@@ -24,7 +24,7 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="add-member-form"] input[name="username"]`), "admin"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="add-member-form"] select[name="role"]`), "owner"),
 		chromedp.Click(chromedp.CSS(`[data-testid="add-member-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member-open"]`)),
 	)
 	// The success flash of the addition stays until dismissed.
 	time.Sleep(7 * time.Second) // longer than a success flash used to stay (6 s)
@@ -35,6 +35,9 @@ func TestErrorFlashStaysUntilDismissed(t *testing.T) {
 	b.poll(`document.querySelectorAll('[data-testid="flash"]').length === 0`)
 
 	b.do(
+		// Removing asks first: the disclosure opens on the button.
+		chromedp.Click(chromedp.CSS(`[data-testid="remove-member-open"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="remove-member"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-error`)),
 	)
@@ -113,7 +116,7 @@ func TestErrorFlashAnnouncedOnLoad(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="add-member-form"] input[name="username"]`), "admin"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="add-member-form"] select[name="role"]`), "owner"),
 		chromedp.Click(chromedp.CSS(`[data-testid="add-member-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="remove-member-open"]`)),
 	)
 	// Removing the last owner is refused with an error flash; the POST's
 	// redirect is not followed, so that the next page, loaded whole, shows it.

@@ -155,12 +155,15 @@ func TestSubscriptionJourney(t *testing.T) {
 	bea.do(
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-key"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="key-done"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key-open"]`)),
 	)
 	if got := bea.text(`[data-key="` + kid + `"] [data-testid="key-status"]`); got != "rotated, in grace" {
 		t.Errorf("old key status = %q", got)
 	}
 	bea.do(
+		// Revoking asks first: the button is behind its disclosure.
+		chromedp.Click(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key-open"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key"]`)),
 		chromedp.Click(chromedp.CSS(`[data-key="`+kid+`"] [data-testid="revoke-key"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
 	)

@@ -1,0 +1,64 @@
+package handlers_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/lifecycle"
+)
+
+// TestIrreversibleActionsAskFirst: revoking a key, a personal access token
+// or a gateway node, cancelling a subscription and removing a team member
+// are one button each behind a disclosure that opens on what the action
+// does (components.ConfirmAction), closed when the page loads: a stray
+// click or key press does nothing, with or without JavaScript. The button
+// still posts the same form (the JSON API and the CLI are unchanged).
+func TestIrreversibleActionsAskFirst(t *testing.T) {
+	e := newLCEnv(t)
+	e.createAPI("pets", "public")
+	e.version("pets", "1.0.0", lifecycle.Published)
+	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
+	sub := fmt.Sprint(e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)["id"])
+	kid := fmt.Sprint(e.call("POST", "/api/v1/subscriptions/"+sub+"/keys", "outsider", map[string]any{"name": "production"}, 201)["id"])
+	e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
+
+	for _, c := range []struct{ who, page, id, action string }{
+		{"outsider", "/apps/finder", "revoke-key", "/keys/" + kid + "/revoke"},
+		{"outsider", "/apps/finder", "cancel-subscription", "/subscriptions/" + sub + "/cancel"},
+		{"outsider", "/profile", "revoke-token", "/revoke"},
+		{"admin", "/gateway", "revoke-node", "/gateway/nodes/node-a/revoke"},
+		{"admin", "/teams/payments", "remove-member", "/remove"},
+	} {
+		b := e.browser()
+		b.login(c.who)
+		d := doc(t, b.get(c.page))
+		button := d.Find(`[data-testid="` + c.id + `"]`).First()
+		if button.Length() == 0 {
+			t.Errorf("%s: no %s button", c.page, c.id)
+			continue
+		}
+		details := button.Closest("details")
+		if details.Length() == 0 {
+			t.Errorf("%s: the %s button is not behind a disclosure: one click does it", c.page, c.id)
+			continue
+		}
+		if _, open := details.Attr("open"); open {
+			t.Errorf("%s: the %s disclosure is open when the page loads", c.page, c.id)
+		}
+		if details.ChildrenFiltered(`summary[data-testid="`+c.id+`-open"]`).Length() != 1 {
+			t.Errorf("%s: the %s disclosure has no summary to open it", c.page, c.id)
+		}
+		form := button.Closest("form")
+		if action, _ := form.Attr("action"); !strings.HasSuffix(action, c.action) || form.AttrOr("method", "") != "post" {
+			t.Errorf("%s: the %s button posts to %q, want …%s", c.page, c.id, action, c.action)
+		}
+		if form.Find(`input[name="_csrf"]`).Length() != 1 {
+			t.Errorf("%s: the %s form has no CSRF token", c.page, c.id)
+		}
+		if strings.TrimSpace(form.Find("p").Text()) == "" {
+			t.Errorf("%s: the %s disclosure does not say what the action does", c.page, c.id)
+		}
+	}
+}
