@@ -179,8 +179,12 @@ func TestSlowStatementAnswers503(t *testing.T) {
 	detail, _ := body["detail"].(string)
 	t.Logf("answered %d after %s: %q", res.StatusCode, took.Round(time.Millisecond), detail)
 	check503(t, "a write whose statement outlived statement_timeout", res, detail, tooLongMessage)
-	if took > 2*time.Second {
-		t.Errorf("answered after %s, want within the read timeout (2 s)", took)
+	// The 503 above (not the 500 of a read that timed out) says the
+	// server cancelled the statement; this bound says it did not wait for
+	// the held row (lock_timeout 20 s). A tighter one, the read timeout
+	// (2 s), failed on a loaded machine at 2.11 s with the right answer.
+	if took > 10*time.Second {
+		t.Errorf("answered after %s, want the statement cancelled at its statement_timeout (1.8 s), not after the lock_timeout (20 s)", took)
 	}
 	checkPutBobUndone(t, e, other, tok, res.StatusCode)
 }
