@@ -32,11 +32,17 @@ var errBareLFBlock = errors.New("the request's header section ends with a blank 
 // header block is); the next request starts after it. A blank line that is
 // not CRLF CRLF (nor CRLF just after the request line, or as a whole
 // trailer section, which fasthttp reads as an empty block) marks the
-// connection, and its next read fails. fasthttp reads again only when it
-// has no complete request in hand, so a bare-LF request pipelined behind
-// others and read with them is refused once they are answered. A request
-// whose body the scan does not follow (several lengths, other transfer
-// codings, folded lines, chunking fasthttp refuses, a chunk-size line over
+// connection, and its next read fails; the read that brought it returns
+// only the bytes before its last byte. fasthttp takes such a block as
+// ended when a CRLF CRLF is anywhere after it in what it has read (in the
+// body, in a request behind it), where a peer that ends a block only at
+// CRLF CRLF reads one request to there: fasthttp never sees the blank
+// line, so it waits for more, and its next read fails. fasthttp reads
+// again only when it has no complete request in hand, so a bare-LF request
+// pipelined behind others and read with them is refused once they are
+// answered. A request whose body the scan does not follow (several
+// lengths, other transfer codings, folded lines, chunking fasthttp
+// refuses, a chunk-size line over
 // maxChunkLine bytes, over maxScanChunks chunks or maxScanChunked bytes of
 // chunk data) or whose block is too long stops the scan until an answer
 // is written (a write that is not "100 Continue", which comes between a
@@ -106,7 +112,17 @@ func (c *bareLFConn) Read(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Read(p)
 	if n > 0 && c.scan.state != scanDone {
-		c.scan.feed(p[:n])
+		if at := c.scan.feed(p[:n]); at >= 0 {
+			// fasthttp never sees the blank line: with a CRLF CRLF after
+			// it in what it has read, it would take the block as ended
+			// there. It gets the bytes before it (the requests before
+			// this one, and this one's incomplete block); its next read
+			// fails.
+			if at == 0 {
+				return 0, errBareLFBlock
+			}
+			return at, nil
+		}
 	}
 	return n, err
 }
@@ -190,9 +206,12 @@ const (
 // noHead is headLen for a line that is not kept.
 const noHead = 255
 
-func (s *lineScan) feed(b []byte) {
+// feed follows the requests by b, the next bytes read. It returns the index
+// in b of the byte ending a blank line it refuses (the state is then
+// scanRefused), or -1.
+func (s *lineScan) feed(b []byte) int {
 	if s.state == scanDone || s.state == scanRefused {
-		return // until the answer, or for good
+		return -1 // until the answer, or for good
 	}
 	for i := 0; i < len(b); i++ {
 		if s.state == scanLine {
@@ -203,7 +222,7 @@ func (s *lineScan) feed(b []byte) {
 			}
 			if s.scanned += j; s.scanned > maxHeaderScan {
 				s.state = scanDone
-				return
+				return -1
 			}
 			if s.headLen != noHead {
 				s.keep(b[i : i+j])
@@ -212,11 +231,11 @@ func (s *lineScan) feed(b []byte) {
 				if b[i-1] == '\r' {
 					s.state = scanLineCR
 				}
-				return
+				return -1
 			}
 			if s.scanned++; s.scanned > maxHeaderScan {
 				s.state = scanDone
-				return
+				return -1
 			}
 			s.lineEnd(j > 0 && b[i-1] == '\r')
 			continue
@@ -242,13 +261,13 @@ func (s *lineScan) feed(b []byte) {
 		ch := b[i]
 		if s.state >= scanChunkSize && s.state <= scanChunkDataLF {
 			if s.chunk(ch); s.state == scanDone {
-				return
+				return -1
 			}
 			continue
 		}
 		if s.scanned++; s.scanned > maxHeaderScan {
 			s.state = scanDone
-			return
+			return -1
 		}
 		switch s.state {
 		case scanStart:
@@ -270,7 +289,7 @@ func (s *lineScan) feed(b []byte) {
 			switch ch {
 			case '\n':
 				s.state = scanRefused
-				return
+				return i
 			case '\r':
 				s.state = scanBlankCR
 			default:
@@ -282,14 +301,14 @@ func (s *lineScan) feed(b []byte) {
 			case '\n':
 				if !s.cr && s.lines != 1 {
 					s.state = scanRefused
-					return
+					return i
 				}
 				// The block ended: the body, or the next request, follows
 				// (after a trailer section, the next request).
 				switch {
 				case s.framing == framingUnknown:
 					s.state = scanDone
-					return
+					return -1
 				case s.framing == framingLength && s.length > 0 && !s.trailer:
 					s.state = scanBody
 				case s.framing == framingChunked && !s.trailer:
@@ -304,7 +323,9 @@ func (s *lineScan) feed(b []byte) {
 				s.state, s.framing, s.headLen = scanLine, framingUnknown, noHead
 			}
 		}
+
 	}
+	return -1
 }
 
 // lineStart starts a header line with its first byte.

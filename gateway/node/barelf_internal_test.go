@@ -217,8 +217,8 @@ func appendChunks(rng *rand.Rand, b, body []byte) []byte {
 // (or trailer section) ended by a blank line of bare LFs when a CRLF CRLF
 // is further on in what it has read, in the body or in a request after it
 // (on a connection, that depends on how the bytes arrive; the scan
-// refuses such a block, and a request that is read is then answered before
-// the refusal).
+// refuses such a block, and the node's connection hides its blank line
+// from fasthttp).
 func fasthttpReads(stream []byte) []int {
 	read := func(b []byte) (int, bool) {
 		rd := bytes.NewReader(b)

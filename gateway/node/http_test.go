@@ -497,6 +497,70 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 	}
 }
 
+// A header block ended by a blank line of bare LFs is refused also when a
+// CRLF CRLF comes after it in the same read: in the request's body, in a
+// request pipelined behind it, or with requests before it. fasthttp reads
+// such a block as ended at its bare-LF blank line once a CRLF CRLF is
+// anywhere in what it has read, so the node forwarded the request (and
+// the bytes after it as a second request), where a peer in front of it
+// that ends a block only at CRLF CRLF reads one request: the two frame
+// the stream differently (RFC 9112 2.2, 11.2). The node refuses it as it
+// does when the bytes arrive apart: 400, the connection closed, nothing
+// forwarded, the requests before it served.
+func TestBareLFBlockIsRefusedWithALaterCRLFCRLF(t *testing.T) {
+	up, got := rawUpstream(t, answerOK)
+	addr := serveLocal(t, up)
+	const (
+		get  = "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"
+		next = "GET /ledger/v1/smuggled HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"
+	)
+	for _, c := range []struct {
+		what, reqs string
+		want       []int
+	}{
+		{"a request behind it", "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n" + next, []int{400}},
+		{"\\n\\r\\n, a request behind it", "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\n\r\n" + next, []int{400}},
+		{"\\r\\n\\n, a request behind it", "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\n" + next, []int{400}},
+		{"CRLF CRLF in its body", "POST /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\nContent-Length: 8\n\nab\r\n\r\ncd", []int{400}},
+		{"after empty lines, a request behind it", "\r\n\r\nGET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n" + next, []int{400}},
+		{"behind a request, a request behind it", get + "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n" + next, []int{200, 400}},
+		{"a trailer section ended by bare LFs, a request behind it", "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nX-Sum: 1\n\n" + next, []int{400}},
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		start := time.Now()
+		io.WriteString(conn, c.reqs) // in one write, and the connection kept open
+		br := bufio.NewReader(conn)
+		var statuses []int
+		for {
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, res.Body)
+			statuses = append(statuses, res.StatusCode)
+			if res.Close {
+				break
+			}
+		}
+		conn.Close()
+		if fmt.Sprint(statuses) != fmt.Sprint(c.want) || time.Since(start) > 2*time.Second {
+			t.Errorf("%s: answers %v after %v, want %v at once", c.what, statuses, time.Since(start).Round(time.Millisecond), c.want)
+		}
+		for _, status := range c.want {
+			if status == 200 {
+				<-got
+			}
+		}
+		for len(got) > 0 {
+			t.Errorf("%s: the upstream received %q", c.what, <-got)
+		}
+	}
+}
+
 // An HTTP/1.0 request may come without Host: the node then names no host
 // to the upstream (no X-Forwarded-Host, no host= in its Forwarded element)
 // rather than an empty one.
