@@ -106,6 +106,9 @@ type GatewayNodeStatus struct {
 	// for a node that numbers none.
 	ReportSession string
 	ReportSeq     int64
+	// ReportedAt is when the portal instance received the report, by the
+	// database's clock (see ClockNow); zero for now.
+	ReportedAt time.Time
 }
 
 // RecordGatewayNodeStatus stores the status of the active registration id
@@ -115,14 +118,21 @@ type GatewayNodeStatus struct {
 // request it gave up on may still be written by a slow portal instance
 // after its retry was written by another: the condition is in the UPDATE,
 // so it holds whichever instances write, in whatever order. A report of
-// another session (the node restarted) or unnumbered (ReportSeq 0, a node
-// from before the numbering) is always stored.
+// another session (the node restarted) is always stored. An unnumbered
+// report (ReportSeq 0, a node from before the numbering) is stored unless
+// the status stored is from a report received later (ReportedAt): a node
+// retries after a backoff of at least 0.4 s, far more than the instances'
+// estimates of the database's clock differ.
 //
 // The last contact is stamped by the database, not by the instance that
 // heard the node: every instance compares it with ClockNow, so the
 // clocks of the portal instances, which may differ by more than a node's
 // held request, never decide whether a node is unreachable.
 func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st GatewayNodeStatus) error {
+	reported := s.clock()
+	if !st.ReportedAt.IsZero() {
+		reported = Stored(st.ReportedAt)
+	}
 	_, err := s.db.NewUpdate().Model((*GatewayNode)(nil)).
 		Set("applied_version = ?", st.AppliedVersion).
 		Set("applied_hash = ?", st.AppliedHash).
@@ -133,8 +143,10 @@ func (s *Store) RecordGatewayNodeStatus(ctx context.Context, id int64, st Gatewa
 		Set("agent = ?", st.Agent).
 		Set("report_session = ?", st.ReportSession).
 		Set("report_seq = ?", st.ReportSeq).
+		Set("reported_at = ?", reported).
 		Where("id = ? AND revoked_at IS NULL", id).
-		Where("(? = 0 OR report_session <> ? OR report_seq < ?)", st.ReportSeq, st.ReportSession, st.ReportSeq).Exec(ctx)
+		Where("((? > 0 AND (report_session <> ? OR report_seq < ?)) OR (? = 0 AND (reported_at IS NULL OR reported_at <= ?)))",
+			st.ReportSeq, st.ReportSession, st.ReportSeq, st.ReportSeq, reported).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record gateway node status: %w", translate(err))
 	}

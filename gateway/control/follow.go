@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/auth"
@@ -16,7 +17,15 @@ import (
 // Nodes authenticates nodes by their token and records what the hub hears
 // from them in the database, so that every portal instance shows the same.
 // It implements push.Authenticator and push.Recorder.
-type Nodes struct{ store *store.Store }
+type Nodes struct {
+	store *store.Store
+
+	// offset is the database's clock minus this process's, as measured
+	// at measured (zero: not yet); see clockOffset.
+	mu       sync.Mutex
+	offset   time.Duration
+	measured time.Time
+}
 
 // NewNodes returns the node authenticator and recorder over s.
 func NewNodes(s *store.Store) *Nodes { return &Nodes{store: s} }
@@ -43,16 +52,62 @@ func (n *Nodes) AuthenticateNode(ctx context.Context, token string) (push.Node, 
 
 // RecordNodeStatus stores what the hub knows of a node, on its registration
 // while it is active and unless the status stored is from a newer report
-// of the node (see store.RecordGatewayNodeStatus). The contact is stamped by the database's clock, not
-// by s.LastSeen (this instance's clock): the Gateway page of any instance
-// compares it with the database's clock.
+// of the node (see store.RecordGatewayNodeStatus). The contact is stamped
+// by the database's clock, not by s.LastSeen (this instance's clock): the
+// Gateway page of any instance compares it with the database's clock. The
+// report is stamped with s.LastSeen, when its request arrived, moved to the
+// database's clock (clockOffset): a node that numbers no reports has them
+// ordered by it, whichever instance writes last and however late.
 func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
+	offset, err := n.clockOffset(ctx)
+	if err != nil {
+		return err
+	}
+	arrived := s.LastSeen
+	if arrived.IsZero() {
+		arrived = time.Now()
+	}
 	st := store.GatewayNodeStatus{AppliedVersion: int64(s.Applied.Version), AppliedHash: s.Applied.Hash,
-		LastError: s.LastError, Agent: s.Agent, ReportSession: s.Report.Session, ReportSeq: int64(s.Report.Seq)}
+		LastError: s.LastError, Agent: s.Agent, ReportSession: s.Report.Session, ReportSeq: int64(s.Report.Seq),
+		ReportedAt: arrived.Add(offset)}
 	if s.Rejected != nil {
 		st.RejectedVersion, st.RejectedHash = int64(s.Rejected.Version), s.Rejected.Hash
 	}
 	return n.store.RecordGatewayNodeStatus(ctx, s.ID, st)
+}
+
+// The database's clock is read again after offsetEvery; a reading whose
+// round trip took longer than offsetRoundTrip (a busy pool, a pause) is
+// not taken over an earlier one, as its error may be up to half of it.
+const (
+	offsetEvery     = time.Minute
+	offsetRoundTrip = 100 * time.Millisecond
+)
+
+// clockOffset returns the database's clock minus this process's, read at
+// most every offsetEvery: a time of this process plus it is the database's
+// time, to within half the reading's round trip (and the clocks' drift
+// since). The portal instances' clocks may differ by seconds; their
+// estimates of the database's differ by milliseconds.
+func (n *Nodes) clockOffset(ctx context.Context) (time.Duration, error) {
+	n.mu.Lock()
+	offset, measured := n.offset, n.measured
+	n.mu.Unlock()
+	if !measured.IsZero() && time.Since(measured) < offsetEvery {
+		return offset, nil
+	}
+	before := time.Now()
+	db, err := n.store.ClockNow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	rtt := time.Since(before)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if rtt <= offsetRoundTrip || n.measured.IsZero() {
+		n.offset, n.measured = db.Sub(before.Add(rtt/2)), time.Now()
+	}
+	return n.offset, nil
 }
 
 // RecordNodeSeen notes that a node is connected now, by the database's
