@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -160,6 +161,9 @@ type docsEntry struct {
 	find    [][]string   // per group, per operation: the lowercase text the filter searches
 	report  *spec.Report // before the org's rules judge it
 	servers []spec.ServerTarget
+	// example is the operation a version's example request calls
+	// (exampleOperation), or nil.
+	example *exampleCall
 	cost    int64
 }
 
@@ -274,6 +278,7 @@ func (h *Handler) renderDocs(ctx context.Context, v *store.APIVersion) (*docsEnt
 		return nil, fmt.Errorf("version %d: %w", v.ID, err)
 	}
 	e := &docsEntry{key: keyOf(v), docs: docsView(doc), report: lifecycle.VersionReport(doc), servers: doc.ServerTargets()}
+	e.example = exampleOperation(e.docs)
 	cost := int64(len(e.docs.DescriptionHTML)) + 512
 	var buf bytes.Buffer
 	for gi := range e.docs.Groups {
@@ -300,4 +305,54 @@ func (h *Handler) renderDocs(ctx context.Context, v *store.APIVersion) (*docsEnt
 	}
 	e.cost = cost
 	return e, nil
+}
+
+// exampleCall is an operation a version's example request calls: its
+// method and path.
+type exampleCall struct{ method, path string }
+
+// exampleOperation returns the operation of a version's description that its
+// example request calls (so that a user who copies it gets the API's answer,
+// not the upstream's 404 for "/"): the first GET of the documentation, not
+// deprecated, that needs nothing but the key: no path template, no required
+// parameter, no required body. Its path must be one a URL holds as it is and
+// a shell reads as it is between single quotes (the example quotes the URL
+// so). nil when there is none: the example then calls the base URL.
+func exampleOperation(d apis.Docs) *exampleCall {
+	for _, g := range d.Groups {
+		for _, op := range g.Operations {
+			if op.Method != "GET" || op.Webhook || op.Callback != "" || op.Deprecated || !plainPath(op.Path) ||
+				op.RequestBody != nil && op.RequestBody.Required {
+				continue
+			}
+			if slices.ContainsFunc(op.Parameters, func(p spec.ParameterDoc) bool { return p.Required || p.In == "path" }) {
+				continue
+			}
+			return &exampleCall{method: op.Method, path: op.Path}
+		}
+	}
+	return nil
+}
+
+// maxExamplePath bounds the path an example request calls.
+const maxExamplePath = 200
+
+// plainPath reports whether path is "/" and then characters a URL's path
+// holds as they are (RFC 3986 pchar, but "%", so that none needs decoding),
+// none a shell reads between single quotes, at most maxExamplePath of them,
+// and no template.
+func plainPath(path string) bool {
+	if len(path) < 2 || len(path) > maxExamplePath || path[0] != '/' {
+		return false
+	}
+	for i := 1; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&()*+,;=:@/", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

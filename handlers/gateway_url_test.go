@@ -81,8 +81,10 @@ func testGatewayURLShownToConsumers(t *testing.T, s *store.Store) {
 	if got := call.Find(`[data-testid="gateway-url"]`).Text(); got != v1 {
 		t.Errorf("the published version's page: gateway URL %q, want %q", got, v1)
 	}
-	if got := call.Find(`[data-testid="curl-example"]`).AttrOr("value", ""); got != curl {
-		t.Errorf("the published version's page: example %q, want %q", got, curl)
+	// The version's example calls its operation GET /pets (see
+	// TestVersionExampleCallsAnOperation).
+	if got, want := call.Find(`[data-testid="curl-example"]`).AttrOr("value", ""), `curl -H "X-API-Key: $API_KEY" '`+v1+`pets'`; got != want {
+		t.Errorf("the published version's page: example %q, want %q", got, want)
 	}
 	d = doc(t, b.get("/apis/pets/versions/3.0.0"))
 	if got := d.Find(`[data-testid="version-call"] [data-testid="gateway-url"]`).Text(); got != testGatewayBase+"/pets/v3/" {
@@ -156,5 +158,92 @@ func TestGatewayURLAbsentByDefault(t *testing.T) {
 	d := doc(t, b.post("/subscriptions/"+fmt.Sprint(sub["id"])+"/keys", url.Values{"name": {"production"}}))
 	if d.Find(`[data-testid="gateway-call"]`).Length() != 0 || !strings.Contains(d.Find(`[data-testid="key-use"]`).Text(), "/pets/v1/") {
 		t.Errorf("the key page: %q", d.Find(`[data-testid="key-use"]`).Text())
+	}
+}
+
+// TestVersionExampleCallsAnOperation: a published version's example
+// request calls the first GET of its description that needs nothing but
+// the key (a user copying it gets the API's answer, not the upstream's 404
+// for "/"), and says which; without one (a path template, a required
+// parameter or body, deprecated, a path the shell or the URL would read
+// otherwise), it calls the base URL.
+func TestVersionExampleCallsAnOperation(t *testing.T) {
+	storetest.Each(t, testVersionExampleCallsAnOperation)
+}
+
+func testVersionExampleCallsAnOperation(t *testing.T, s *store.Store) {
+	e := newLCEnvOn(t, s)
+	e.options = func(o *handlers.Options) { o.PublicGatewayURL = testGatewayBase }
+	e.app = e.build()
+	const unfit = `
+  /items/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /items:
+    post:
+      responses: {"201": {description: created}}
+  /search:
+    get:
+      parameters: [{name: q, in: query, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /tenant:
+    get:
+      parameters: [{name: X-Tenant, in: header, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /report:
+    get:
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses: {"200": {description: ok}}
+  /old:
+    get:
+      deprecated: true
+      responses: {"200": {description: ok}}
+  "/it's":
+    get:
+      responses: {"200": {description: ok}}
+  /a b:
+    get:
+      responses: {"200": {description: ok}}
+  /:
+    get:
+      responses: {"200": {description: ok}}
+`
+	publish := func(slug, paths string) {
+		t.Helper()
+		e.createAPI(slug, "public")
+		e.call("POST", "/api/v1/apis/"+slug+"/versions", "dev", map[string]any{"version": "1.0.0",
+			"spec": "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths:" + paths}, 201)
+		review := e.call("POST", "/api/v1/apis/"+slug+"/versions/1.0.0/submit", "dev", nil, 201)
+		e.call("POST", fmt.Sprintf("/api/v1/reviews/%v/approve", review["id"]), "appr", map[string]any{"comment": "fine"}, 200)
+	}
+	publish("stock", unfit+`
+  /items/all:
+    get:
+      parameters: [{name: limit, in: query, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+`)
+	publish("bare", unfit)
+	b := e.browser()
+	b.login("outsider")
+	for _, c := range []struct{ slug, url, op string }{
+		{"stock", testGatewayBase + "/stock/v1/items/all", "GET /items/all"},
+		{"bare", testGatewayBase + "/bare/v1/", ""},
+	} {
+		d := doc(t, b.get("/apis/"+c.slug+"/versions/1.0.0"))
+		call := d.Find(`[data-testid="version-call"]`)
+		if got, want := call.Find(`[data-testid="curl-example"]`).AttrOr("value", ""), `curl -H "X-API-Key: $API_KEY" '`+c.url+`'`; got != want {
+			t.Errorf("%s: example %q, want %q", c.slug, got, want)
+		}
+		if got := call.Find(`[data-testid="example-operation"] .mono`).Text(); got != c.op {
+			t.Errorf("%s: the example names the operation %q, want %q", c.slug, got, c.op)
+		}
+		// The gateway URL itself, and the JSON API's, stay the base.
+		if got := call.Find(`[data-testid="gateway-url"]`).Text(); got != testGatewayBase+"/"+c.slug+"/v1/" {
+			t.Errorf("%s: gateway URL %q", c.slug, got)
+		}
+		if got := e.call("GET", "/api/v1/apis/"+c.slug+"/versions/1.0.0", "outsider", nil, 200)["gateway_url"]; got != testGatewayBase+"/"+c.slug+"/v1/" {
+			t.Errorf("%s: gateway_url %v", c.slug, got)
+		}
 	}
 }

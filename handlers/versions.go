@@ -269,6 +269,10 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		Docs: docs.filtered(filterWords(filter)), GatewayURL: h.versionCallURL(a.Slug, v),
 	}
 	p.Docs.Filter = filter
+	if p.ExampleURL = p.GatewayURL; p.GatewayURL != "" && docs.example != nil {
+		p.ExampleURL += strings.TrimPrefix(docs.example.path, "/")
+		p.ExampleOperation = docs.example.method + " " + docs.example.path
+	}
 	judged, err := h.life.JudgeFindings(ctx, docs.report)
 	if err != nil {
 		return err

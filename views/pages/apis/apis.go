@@ -171,8 +171,13 @@ type Version struct {
 	// through the gateway nodes; empty otherwise, or when the portal is
 	// not told their public address.
 	GatewayURL string
-	Docs       Docs
-	Findings   []spec.Finding
+	// ExampleURL is what the example request calls: GatewayURL and the
+	// path of ExampleOperation ("GET /pets"), an operation of the version
+	// that needs nothing but the key, or GatewayURL alone when it has none.
+	ExampleURL       string
+	ExampleOperation string
+	Docs             Docs
+	Findings         []spec.Finding
 	// OpenReview is the id of the version's open publication request, 0 when none.
 	OpenReview int64
 	// Rejection is the reviewer's answer when the draft's last publication
