@@ -23,6 +23,12 @@ type preparedStmts struct {
 // queryHot runs query, written with ? placeholders, with args: on SQLite
 // through a statement prepared once, on PostgreSQL through bun (which
 // writes the arguments into the query).
+//
+// On SQLite bun's query hooks do not see it. The store's one hook
+// (commitHook) marks writes and transactions, so query must be a read, as
+// every caller's is; the request's deadline still interrupts it (the
+// driver takes ctx), and SQLite has no statement timeout to miss. A test
+// that counts queries through a hook sees these reads on PostgreSQL only.
 func (s *Store) queryHot(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if s.dialect != SQLite {
 		return s.db.QueryContext(ctx, query, args...)
