@@ -323,7 +323,9 @@ func TestLineScanFollowsRandomPipelines(t *testing.T) {
 // each end of a request fasthttp reads (header block, then its body:
 // Content-Length bytes, or chunks and a trailer section), the scan is at
 // the start of the next request, or has stopped (scanDone) and is not
-// refused; and it reaches the same state fed whole and in two pieces.
+// refused; and it reaches the same state fed whole and in two pieces,
+// naming the same byte as the end of a blank line it refuses (the bytes
+// before it, which the connection hands to fasthttp, not refused).
 func FuzzLineScan(f *testing.F) {
 	const te = "POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
 	for _, s := range []string{
@@ -359,12 +361,25 @@ func FuzzLineScan(f *testing.F) {
 			at = end
 		}
 		var whole, pieces lineScan
-		whole.feed(stream)
+		ref := whole.feed(stream)
 		c := int(cut) % (len(stream) + 1)
-		pieces.feed(stream[:c])
-		pieces.feed(stream[c:])
+		first, second := pieces.feed(stream[:c]), pieces.feed(stream[c:])
 		if whole != pieces {
 			t.Fatalf("%q: the scan is at %v fed whole, at %v fed in two at %d", stream, whole.state, pieces.state, c)
+		}
+		// The refused blank line ends at the byte feed names: the bytes
+		// before it, which the connection hands on, are not refused.
+		if (ref >= 0) != (whole.state == scanRefused) {
+			t.Fatalf("%q: feed returns %d, the scan is at %v", stream, ref, whole.state)
+		}
+		if ref >= 0 {
+			if c > ref && first != ref || c <= ref && (first != -1 || second != ref-c) {
+				t.Fatalf("%q: refused at %d fed whole, at %d and %d fed in two at %d", stream, ref, first, second, c)
+			}
+			var before lineScan
+			if before.feed(stream[:ref]); before.state == scanRefused || before.feed(stream[ref:ref+1]) != 0 {
+				t.Fatalf("%q: refused at %d fed whole, not so fed up to it and then its byte", stream, ref)
+			}
 		}
 	})
 }
