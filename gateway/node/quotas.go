@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/portico-dev/portico/gateway"
@@ -44,9 +45,9 @@ type quotaSharer interface {
 type quotaFloorer interface {
 	SetFloor(day int64, used map[string]int64)
 	// UpdateFloor applies a delta to the counts of day set last, in
-	// place, and returns how many subscriptions they hold (-1: no counts
-	// of day).
-	UpdateFloor(day int64, changed map[string]int64) int
+	// place, and returns how many subscriptions they hold; -1, changing
+	// nothing: no counts of day, or more than limit subscriptions after.
+	UpdateFloor(day int64, changed map[string]int64, limit int) int
 }
 
 type dayKey struct {
@@ -225,15 +226,21 @@ func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) erro
 }
 
 // receivedFloor gives counts to the floor: whole counts replace the
-// floor's, a delta from the counts held changes theirs in place.
+// floor's, a delta from the counts held changes theirs in place, unless
+// the merged counts would hold more than gateway.MaxQuotaEntries
+// subscriptions (the bound DecodeQuotas holds whole counts to, which the
+// node keeps whatever the portal sends).
 func (q *quotaShare) receivedFloor(c *gateway.Quotas) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if c.Base == "" {
 		q.floor.SetFloor(c.Day, c.Used)
-	} else if q.held == nil || q.held.Revision != c.Base || q.held.Day != c.Day || q.floor.UpdateFloor(c.Day, c.Used) < 0 {
+	} else if q.held == nil || q.held.Revision != c.Base || q.held.Day != c.Day {
 		q.held, q.rev = nil, gateway.QuotasNone
 		return gateway.ErrQuotaBase
+	} else if q.floor.UpdateFloor(c.Day, c.Used, gateway.MaxQuotaEntries) < 0 {
+		q.held, q.rev = nil, gateway.QuotasNone
+		return fmt.Errorf("the quota counts with the delta would hold more than %d subscriptions", gateway.MaxQuotaEntries)
 	}
 	q.held = &gateway.Quotas{Revision: c.Revision, Day: c.Day}
 	q.rev = c.Revision

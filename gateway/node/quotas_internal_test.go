@@ -2,10 +2,12 @@ package node
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/ratelimit"
 )
 
 type fakeSharer struct {
@@ -89,7 +91,7 @@ type fakeFloor struct {
 
 func (f *fakeFloor) SetFloor(day int64, used map[string]int64) { f.day, f.used = day, used }
 
-func (f *fakeFloor) UpdateFloor(day int64, changed map[string]int64) int {
+func (f *fakeFloor) UpdateFloor(day int64, changed map[string]int64, limit int) int {
 	if f.used == nil || f.day != day {
 		return -1
 	}
@@ -138,3 +140,40 @@ func TestQuotaShareTakesDeltas(t *testing.T) {
 		t.Errorf("others after a delta: %s, want map[s1:5 s2:8]", got)
 	}
 }
+
+// TestQuotaFloorKeepsItsBound: a node with Redis merges a delta into the
+// counts it holds only while the result keeps gateway.MaxQuotaEntries
+// subscriptions at most (the bound DecodeQuotas holds whole counts to): a
+// delta that would pass it is refused, the floor keeps its counts, and
+// the node asks for the whole counts.
+func TestQuotaFloorKeepsItsBound(t *testing.T) {
+	lim, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: "redis://127.0.0.1:1", Timeout: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lim.Close()
+	q := newQuotaShare()
+	q.floor = lim
+	full := make(map[string]int64, gateway.MaxQuotaEntries)
+	for i := range gateway.MaxQuotaEntries {
+		full[strconv.Itoa(1_000_000+i)] = 1
+	}
+	if err := q.received(nil, &gateway.Quotas{Revision: "r1", Day: 9, Used: full}, q.ask()); err != nil {
+		t.Fatal(err)
+	}
+	// A raised count keeps the bound: applied.
+	if err := q.received(nil, &gateway.Quotas{Revision: "r2", Base: "r1", Day: 9, Used: map[string]int64{"1000000": 5}}, q.ask()); err != nil || q.base() != "r2" {
+		t.Fatalf("a delta within the bound: %v, base %q", err, q.base())
+	}
+	// One subscription more than the bound.
+	err = q.received(nil, &gateway.Quotas{Revision: "r3", Base: "r2", Day: 9, Used: map[string]int64{"1": 1, "1000001": 2}}, q.ask())
+	if err == nil || q.base() != "" || q.revision() != gateway.QuotasNone {
+		t.Errorf("a delta past %d subscriptions: %v, base %q, revision %q; want an error and asking for all", gateway.MaxQuotaEntries, err, q.base(), q.revision())
+	}
+	if n := floorSize(lim, 9); n != gateway.MaxQuotaEntries {
+		t.Errorf("the floor holds %d subscriptions, want %d", n, gateway.MaxQuotaEntries)
+	}
+}
+
+// floorSize is how many subscriptions lim's floor of day holds.
+func floorSize(lim *ratelimit.Redis, day int64) int { return lim.UpdateFloor(day, nil, 0) }

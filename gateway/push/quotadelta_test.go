@@ -337,7 +337,7 @@ func benchQuotaCounts(b *testing.B, subs, changed int, delta bool) {
 		}
 		if q.Base == "" {
 			lim.SetFloor(q.Day, q.Used)
-		} else if lim.UpdateFloor(q.Day, q.Used) < 0 {
+		} else if lim.UpdateFloor(q.Day, q.Used, gateway.MaxQuotaEntries) < 0 {
 			b.Fatal("a delta for no counts")
 		}
 		node += time.Since(start)

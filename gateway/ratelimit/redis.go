@@ -256,15 +256,27 @@ func (r *Redis) SetFloor(day int64, used map[string]int64) {
 
 // UpdateFloor sets the counts of the keys in changed, on the counts of day
 // given last (the portal's delta, gateway.Quotas.Base), and returns how
-// many keys the counts hold. Without counts of day it changes nothing and
-// returns -1.
-func (r *Redis) UpdateFloor(day int64, changed map[string]int64) int {
+// many keys the counts hold. It changes nothing and returns -1 without
+// counts of day, or when the counts would hold more than limit keys
+// afterwards (limit > 0: the bound the caller holds whole counts to).
+func (r *Redis) UpdateFloor(day int64, changed map[string]int64, limit int) int {
 	f := r.floor.Load()
 	if f == nil || f.day != day {
 		return -1
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if limit > 0 {
+		added := 0
+		for key := range changed {
+			if _, ok := f.used[key]; !ok {
+				added++
+			}
+		}
+		if len(f.used)+added > limit {
+			return -1
+		}
+	}
 	for key, n := range changed {
 		f.used[key] = n
 	}
