@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -65,6 +66,63 @@ func (s *Store) QuotaDay(ctx context.Context, day int64) ([]QuotaCount, error) {
 		return nil, fmt.Errorf("quota day: %w", translate(err))
 	}
 	return rows, nil
+}
+
+// QuotaDayMarked returns every subscription's accepted requests on day,
+// as QuotaDay, and the mark of the read: QuotaDayChanges from it returns
+// every count written since.
+func (s *Store) QuotaDayMarked(ctx context.Context, day int64) ([]QuotaCount, int64, error) {
+	return s.quotaDayRead(ctx, day, nil)
+}
+
+// QuotaDayChanges returns the accepted requests on day of the
+// subscriptions whose count was written since the read that returned
+// since (QuotaDayMarked or QuotaDayChanges, of the same day): every count
+// changed since, and maybe some others (on PostgreSQL, those written by
+// transactions still running at that read, or committed while it ran).
+// It returns the mark of this read.
+//
+// The counts carry their write's number (usage_quota_days.seq, set by a
+// trigger whichever version of the portal writes): the transaction's id on
+// PostgreSQL, the next number of the day on SQLite. A mark is the least
+// number that may be missing from its read: on PostgreSQL the oldest
+// transaction running at the read's snapshot (every older one is committed
+// and in the read), on SQLite the day's highest number plus one (writers
+// take turns).
+func (s *Store) QuotaDayChanges(ctx context.Context, day, since int64) ([]QuotaCount, int64, error) {
+	return s.quotaDayRead(ctx, day, &since)
+}
+
+// quotaDayRead reads day's counts (those numbered from *since on when
+// since is set) and the mark, in one snapshot.
+func (s *Store) quotaDayRead(ctx context.Context, day int64, since *int64) ([]QuotaCount, int64, error) {
+	var rows []QuotaCount
+	var mark int64
+	opts := &sql.TxOptions{ReadOnly: true}
+	markSQL := "SELECT COALESCE(MAX(seq), 0) + 1 FROM usage_quota_days WHERE day = ?"
+	if s.dialect == PostgreSQL {
+		// The first statement takes the snapshot the second reads with.
+		opts.Isolation = sql.LevelRepeatableRead
+		markSQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+	}
+	err := s.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		args := []any{}
+		if s.dialect != PostgreSQL {
+			args = append(args, day)
+		}
+		if err := tx.NewRaw(markSQL, args...).Scan(ctx, &mark); err != nil {
+			return err
+		}
+		q := tx.NewSelect().Table("usage_quota_days").Column("day", "subscription_id", "accepted").Where("day = ?", day)
+		if since != nil {
+			q = q.Where("seq >= ?", *since)
+		}
+		return q.Order("subscription_id").Scan(ctx, &rows)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("quota day: %w", translate(err))
+	}
+	return rows, mark, nil
 }
 
 // QuotaDaySum returns how many subscriptions have counts on day and the sum

@@ -3,12 +3,15 @@ package usage_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/push"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
+	"github.com/portico-dev/portico/usage"
 )
 
 // setQuota gives the fixture's plan (both subscriptions are on it) a daily
@@ -139,6 +142,65 @@ func TestQuotaNotificationsOnceUnderConcurrentIngest(t *testing.T) {
 		}
 		if c, _ := s.QuotaDay(context.Background(), f.now.Unix()/store.UsageDay); len(c) != 1 || c[0].Accepted != 120 {
 			t.Errorf("counts %+v, want 120", c)
+		}
+	})
+}
+
+// TestQuotaChanges: the hub's source of counts gives today's whole counts
+// first, named as QuotaRevision names them, then the counts written since
+// its last read, and the whole counts of a new day.
+func TestQuotaChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		setQuota(t, f, 1000)
+		qc := usage.NewQuotaCounts(s, func() time.Time { return f.now })
+		day := f.now.Unix() / store.UsageDay
+		sub, other := strconv.FormatInt(f.sub.ID, 10), strconv.FormatInt(f.otherSub.ID, 10)
+		m := f.now.Add(-5 * time.Minute)
+		ingest(t, f, "node-a", "a-1", point(f.sub, f.kid, m, 70, 0, 10, time.Millisecond))
+
+		c, err := qc.QuotaChanges(ctx, push.QuotaMark{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Whole || c.Day != day || fmt.Sprint(c.Used) != fmt.Sprint(map[string]int64{sub: 70}) || c.Mark.Day != day {
+			t.Fatalf("first read: %+v, want the whole counts of day %d: %s=70", c, day, sub)
+		}
+		rev, err := qc.QuotaRevision(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := qc.QuotaRevisionOf(day, 1, 70); got != rev {
+			t.Errorf("QuotaRevisionOf the whole counts %q, QuotaRevision %q", got, rev)
+		}
+
+		ingest(t, f, "node-b", "b-1", point(f.otherSub, "kother", m, 20, 0, 0, time.Millisecond))
+		c, err = qc.QuotaChanges(ctx, c.Mark)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Whole || c.Used[other] != 20 || (s.Dialect() == store.SQLite && len(c.Used) != 1) {
+			t.Errorf("after another subscription's batch: %+v, want the changes: %s=20", c, other)
+		}
+
+		// A mark past the database's: it went back (a restore), the
+		// whole counts.
+		back, err := qc.QuotaChanges(ctx, push.QuotaMark{Day: day, Seq: c.Mark.Seq + 1<<40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !back.Whole || len(back.Used) != 2 || back.Mark.Seq >= c.Mark.Seq+1<<40 {
+			t.Errorf("from a mark the database never reached: %+v, want the whole counts and the database's mark", back)
+		}
+
+		f.now = f.now.Add(24 * time.Hour)
+		c, err = qc.QuotaChanges(ctx, c.Mark)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Whole || c.Day != day+1 || len(c.Used) != 0 {
+			t.Errorf("a new day: %+v, want the whole (empty) counts of day %d", c, day+1)
 		}
 	})
 }

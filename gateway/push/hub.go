@@ -60,6 +60,45 @@ type QuotaSource interface {
 	Quotas(ctx context.Context) (*gateway.Quotas, error)
 }
 
+// QuotaChangeSource is a QuotaSource that also reads only the counts
+// written since an earlier read (the portal numbers each write of a count,
+// see store.QuotaDayChanges), so that a change costs the hub what changed,
+// not a read and a comparison of every subscription of the day. The hub
+// then reads changes every Run interval instead of the revision, keeps the
+// whole counts itself, and names them with QuotaRevisionOf, as Quotas
+// would: counts equal on two instances have one name, and a node moving
+// between instances is sent nothing new.
+type QuotaChangeSource interface {
+	QuotaSource
+	// QuotaChanges returns today's counts: the whole counts (Whole) when
+	// since is the zero QuotaMark or of another day, otherwise those
+	// written since the read that returned since: every count changed
+	// since, and maybe some that did not. Today's counts are never
+	// removed (only days before yesterday are pruned).
+	QuotaChanges(ctx context.Context, since QuotaMark) (*QuotaChanges, error)
+	// QuotaRevisionOf names the counts of day of rows subscriptions
+	// whose counts sum to sum: the revision Quotas gives them.
+	QuotaRevisionOf(day, rows, sum int64) string
+}
+
+// QuotaMark is where a read of the quota counts stood in their sequence of
+// writes (the zero mark: no read).
+type QuotaMark struct {
+	Day int64
+	Seq int64
+}
+
+// QuotaChanges is an answer of QuotaChangeSource.QuotaChanges.
+type QuotaChanges struct {
+	Day int64
+	// Whole says Used is every count of Day; otherwise it holds the
+	// counts written since the mark asked about.
+	Whole bool
+	Used  map[string]int64
+	// Mark is this read's, to ask from next time.
+	Mark QuotaMark
+}
+
 // Recorder keeps node statuses where every portal instance reads them (the
 // database). Optional: without one, statuses are this instance's memory.
 // It stamps the contact with a clock every instance shares (the
@@ -186,6 +225,22 @@ type Hub struct {
 	quotaOrder  []string
 	quotaFull   *Reply
 	quotaDeltas map[uint64]*Reply
+	// With a QuotaChangeSource: the mark of the last read, and the sum of
+	// the counts held (their revision's).
+	quotaMark QuotaMark
+	quotaSum  int64
+	// quotaLog lists the subscriptions changed at each read since
+	// quotaLogFrom (oldest first), for deltas that cost what changed
+	// rather than a look at every subscription's read.
+	quotaLog     []quotaLogEntry
+	quotaLogged  int
+	quotaLogFrom uint64
+}
+
+// quotaLogEntry is the subscriptions whose count changed at read gen.
+type quotaLogEntry struct {
+	gen  uint64
+	subs []string
 }
 
 type nodeEntry struct {
@@ -246,6 +301,20 @@ func (h *Hub) RefreshQuotas(ctx context.Context) error {
 	if h.quotas == nil {
 		return nil
 	}
+	if _, ok := h.quotas.(QuotaChangeSource); ok {
+		// Reading what changed costs what changed: no revision first.
+		h.quotaMu.Lock()
+		before := h.quotaRev
+		h.quotaMu.Unlock()
+		_, rev, err := h.quotaCounts(ctx, time.Now(), "", false)
+		if err != nil {
+			return err
+		}
+		if rev != before {
+			h.wake()
+		}
+		return nil
+	}
 	rev, err := h.quotas.QuotaRevision(ctx)
 	if err != nil {
 		return err
@@ -280,11 +349,17 @@ func (h *Hub) quotaCounts(ctx context.Context, since time.Time, base string, rep
 	defer h.quotaMu.Unlock()
 	if !h.quotaRead || h.quotaReadAt.Before(since) {
 		start := time.Now()
-		q, err := h.quotas.Quotas(ctx)
-		if err != nil {
-			return nil, "", err
+		if cs, ok := h.quotas.(QuotaChangeSource); ok {
+			if err := h.readQuotaChanges(ctx, cs, start); err != nil {
+				return nil, "", err
+			}
+		} else {
+			q, err := h.quotas.Quotas(ctx)
+			if err != nil {
+				return nil, "", err
+			}
+			h.installQuotas(q, start)
 		}
-		h.installQuotas(q, start)
 	}
 	if !reply {
 		return nil, h.quotaRev, nil
@@ -302,6 +377,7 @@ func (h *Hub) installQuotas(q *gateway.Quotas, start time.Time) {
 	g := h.quotaGen
 	h.quotaFull, h.quotaDeltas = nil, map[uint64]*Reply{}
 	same := 0
+	var changed []string
 	if h.quotaRead && q.Day == h.quotaDay {
 		for sub, n := range q.Used {
 			if old, ok := h.quotaUsed[sub]; ok {
@@ -311,6 +387,7 @@ func (h *Hub) installQuotas(q *gateway.Quotas, start time.Time) {
 				}
 			}
 			h.quotaGenOf[sub] = g
+			changed = append(changed, sub)
 		}
 	}
 	if !h.quotaRead || q.Day != h.quotaDay || same != len(h.quotaUsed) {
@@ -321,14 +398,98 @@ func (h *Hub) installQuotas(q *gateway.Quotas, start time.Time) {
 			h.quotaGenOf[sub] = g
 		}
 		h.quotaGens, h.quotaOrder = map[string]uint64{}, nil
+		h.quotaLog, h.quotaLogged, h.quotaLogFrom = nil, 0, g
+	} else {
+		h.logQuotaChange(g, changed)
 	}
 	h.quotaRead, h.quotaRev, h.quotaDay, h.quotaUsed = true, q.Revision, q.Day, q.Used
-	if _, ok := h.quotaGens[q.Revision]; !ok {
-		h.quotaGens[q.Revision] = g
-		h.quotaOrder = append(h.quotaOrder, q.Revision)
+	h.noteQuotaRevision(g)
+}
+
+// logQuotaChange notes the subscriptions changed at read g (quotaMu is
+// held). The log keeps at most as many entries as there are counts: past
+// that, a look at every subscription's read costs less, and older bases
+// get their delta that way.
+func (h *Hub) logQuotaChange(g uint64, subs []string) {
+	h.quotaLog = append(h.quotaLog, quotaLogEntry{gen: g, subs: subs})
+	h.quotaLogged += len(subs)
+	for len(h.quotaLog) > 0 && h.quotaLogged > max(len(h.quotaUsed), 1) {
+		h.quotaLogFrom = h.quotaLog[0].gen
+		h.quotaLogged -= len(h.quotaLog[0].subs)
+		h.quotaLog = slices.Delete(h.quotaLog, 0, 1)
+	}
+}
+
+// readQuotaChanges reads the counts written since the last read, or the
+// whole counts for a first read or a new day, and takes them (quotaMu is
+// held).
+func (h *Hub) readQuotaChanges(ctx context.Context, cs QuotaChangeSource, start time.Time) error {
+	since := h.quotaMark
+	if !h.quotaRead {
+		since = QuotaMark{}
+	}
+	c, err := cs.QuotaChanges(ctx, since)
+	if err != nil {
+		return err
+	}
+	if c.Whole {
+		var sum int64
+		for _, n := range c.Used {
+			sum += n
+		}
+		h.installQuotas(&gateway.Quotas{Revision: cs.QuotaRevisionOf(c.Day, int64(len(c.Used)), sum), Day: c.Day, Used: c.Used}, start)
+		h.quotaMark, h.quotaSum = c.Mark, sum
+		return nil
+	}
+	if c.Day != h.quotaDay {
+		return errors.New("quota source answered changes of another day than the counts held")
+	}
+	h.quotaReadAt, h.quotaMark = start, c.Mark
+	var g uint64
+	var changed []string
+	for sub, n := range c.Used {
+		old, ok := h.quotaUsed[sub]
+		if ok && old == n {
+			continue
+		}
+		if g == 0 {
+			h.quotaGen++
+			g = h.quotaGen
+			h.quotaFull, h.quotaDeltas = nil, map[uint64]*Reply{}
+		}
+		// The counts are the hub's own (installQuotas took the source's
+		// map, and a delta is encoded before it returns): changed in
+		// place.
+		h.quotaUsed[sub] = n
+		h.quotaSum += n - old
+		h.quotaGenOf[sub] = g
+		changed = append(changed, sub)
+	}
+	if g == 0 {
+		return nil
+	}
+	h.logQuotaChange(g, changed)
+	h.quotaRev = cs.QuotaRevisionOf(h.quotaDay, int64(len(h.quotaUsed)), h.quotaSum)
+	h.noteQuotaRevision(g)
+	return nil
+}
+
+// noteQuotaRevision records that the counts of read g have the revision
+// quotaRev, as a base for deltas (quotaMu is held).
+func (h *Hub) noteQuotaRevision(g uint64) {
+	if _, ok := h.quotaGens[h.quotaRev]; !ok {
+		h.quotaGens[h.quotaRev] = g
+		h.quotaOrder = append(h.quotaOrder, h.quotaRev)
 		if len(h.quotaOrder) > MaxQuotaBases {
 			delete(h.quotaGens, h.quotaOrder[0])
 			h.quotaOrder = slices.Delete(h.quotaOrder, 0, 1)
+			// No base needs the changes at or before the oldest one's.
+			oldest := h.quotaGens[h.quotaOrder[0]]
+			for len(h.quotaLog) > 0 && h.quotaLog[0].gen <= oldest {
+				h.quotaLogFrom = h.quotaLog[0].gen
+				h.quotaLogged -= len(h.quotaLog[0].subs)
+				h.quotaLog = slices.Delete(h.quotaLog, 0, 1)
+			}
 		}
 	}
 }
@@ -342,9 +503,19 @@ func (h *Hub) quotaReplyFor(base string) *Reply {
 			return r
 		}
 		used := map[string]int64{}
-		for sub, at := range h.quotaGenOf {
-			if at > g {
-				used[sub] = h.quotaUsed[sub]
+		if g >= h.quotaLogFrom {
+			for _, e := range h.quotaLog {
+				if e.gen > g {
+					for _, sub := range e.subs {
+						used[sub] = h.quotaUsed[sub]
+					}
+				}
+			}
+		} else {
+			for sub, at := range h.quotaGenOf {
+				if at > g {
+					used[sub] = h.quotaUsed[sub]
+				}
 			}
 		}
 		q := gateway.Quotas{Revision: h.quotaRev, Day: h.quotaDay, Used: used, Base: base}

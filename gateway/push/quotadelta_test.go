@@ -30,6 +30,37 @@ type countSource struct {
 	// read is how long the reads took (the copy, as a database read
 	// builds the map).
 	read time.Duration
+	// written numbers the writes of the day's counts, in order (the
+	// portal's usage_quota_days.seq); returned is how many counts the
+	// reads returned.
+	written  []string
+	returned int
+}
+
+// changeSource is countSource read as the portal reads its database: the
+// whole counts first, then only the counts written since the last read.
+type changeSource struct{ *countSource }
+
+func (c changeSource) QuotaChanges(_ context.Context, since push.QuotaMark) (*push.QuotaChanges, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	start := time.Now()
+	out := &push.QuotaChanges{Day: c.day, Mark: push.QuotaMark{Day: c.day, Seq: int64(len(c.written))}}
+	if since.Day != c.day || since == (push.QuotaMark{}) {
+		out.Whole, out.Used = true, maps.Clone(c.used)
+	} else {
+		out.Used = map[string]int64{}
+		for _, sub := range c.written[since.Seq:] {
+			out.Used[sub] = c.used[sub]
+		}
+	}
+	c.returned += len(out.Used)
+	c.read += time.Since(start)
+	return out, nil
+}
+
+func (c changeSource) QuotaRevisionOf(day, rows, sum int64) string {
+	return fmt.Sprintf("%d-%d-%d", day, rows, sum)
 }
 
 func newCountSource(day int64, subs int) *countSource {
@@ -61,7 +92,9 @@ func (c *countSource) change(i, n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for j := i; j < i+n; j++ {
-		c.used[strconv.Itoa(1_000_000+j)] += 3
+		sub := strconv.Itoa(1_000_000 + j)
+		c.used[sub] += 3
+		c.written = append(c.written, sub)
 	}
 	c.seq++
 }
@@ -78,6 +111,7 @@ func (c *countSource) nextDay() {
 	defer c.mu.Unlock()
 	c.day++
 	c.used = map[string]int64{"1000000": 1}
+	c.written = []string{"1000000"}
 	c.seq++
 }
 
@@ -134,11 +168,23 @@ func (n *quotaNode) ask(t testing.TB, hub *push.Hub, head gateway.Head, again bo
 // the portal's counts (their sums agree); a node that names no base (one
 // from before deltas, or holding none), a base the hub does not know or
 // too old, a day gone or a count removed gets the whole counts.
+//
+// With a QuotaChangeSource (the portal's), the same, the hub reading only
+// the counts written since its last read.
 func TestQuotaDeltas(t *testing.T) {
+	t.Run("whole reads", func(t *testing.T) { testQuotaDeltas(t, false) })
+	t.Run("changes", func(t *testing.T) { testQuotaDeltas(t, true) })
+}
+
+func testQuotaDeltas(t *testing.T, changes bool) {
 	_, _, states := setup(t)
 	head := states[3].Head()
 	src := newCountSource(20_000, 20_000)
-	hub := push.NewHub(newSourceAt(states[3]), push.Options{MaxWait: 2 * time.Second, Quotas: src})
+	var qs push.QuotaSource = src
+	if changes {
+		qs = changeSource{src}
+	}
+	hub := push.NewHub(newSourceAt(states[3]), push.Options{MaxWait: 2 * time.Second, Quotas: qs})
 	converged := func(n *quotaNode, what string) {
 		t.Helper()
 		if got, want := sum(n.held.Day, n.held.Used), sum(src.day, src.used); got != want {
@@ -156,9 +202,13 @@ func TestQuotaDeltas(t *testing.T) {
 	converged(a, "first counts")
 
 	// 10 counts change, 20 subscriptions are new.
+	src.returned = 0
 	src.change(19_990, 30)
 	if err := hub.RefreshQuotas(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if changes && src.returned != 30 {
+		t.Errorf("30 counts written: the read returned %d counts, want 30", src.returned)
 	}
 	a.ask(t, hub, head, false)
 	old.ask(t, hub, head, false)
@@ -214,16 +264,19 @@ func TestQuotaDeltas(t *testing.T) {
 	}
 	converged(b, "far behind")
 
-	// A count removed, a new day: the whole counts.
-	src.remove("1000005")
-	if err := hub.RefreshQuotas(context.Background()); err != nil {
-		t.Fatal(err)
+	// A count removed (a source of changes has none: the portal's
+	// counts of today are never deleted), a new day: the whole counts.
+	if !changes {
+		src.remove("1000005")
+		if err := hub.RefreshQuotas(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		a.ask(t, hub, head, false)
+		if a.delta {
+			t.Error("after a count was removed: a delta, want the whole counts")
+		}
+		converged(a, "after a removal")
 	}
-	a.ask(t, hub, head, false)
-	if a.delta {
-		t.Error("after a count was removed: a delta, want the whole counts")
-	}
-	converged(a, "after a removal")
 	src.nextDay()
 	if err := hub.RefreshQuotas(context.Background()); err != nil {
 		t.Fatal(err)
@@ -254,9 +307,10 @@ func TestQuotaDeltaNeedsItsBase(t *testing.T) {
 }
 
 // BenchmarkQuotaCounts measures one change of the quota counts as it
-// reaches one node with Redis: the portal's answer (the counts compared
-// with the last read, then encoded once for every node, then gzip; the
-// read itself, a copy here, a query in the portal, is left out), the
+// reaches one node with Redis: the portal's answer (the counts written
+// since the last read taken into the counts held, then encoded once for
+// every node, then gzip; the read itself, a query in the portal, is left
+// out: see store's BenchmarkQuotaDayRead), the
 // bytes on the wire, and the node's work to take it (gunzip, decode, then
 // ratelimit.Redis.SetFloor for whole counts or UpdateFloor for a delta).
 // "whole" is every change before deltas (and a node from before them);
@@ -283,7 +337,7 @@ func benchQuotaCounts(b *testing.B, subs, changed int, delta bool) {
 	}
 	head := st.Head()
 	src := newCountSource(20_000, subs)
-	hub := push.NewHub(newSourceAt(st), push.Options{Quotas: src})
+	hub := push.NewHub(newSourceAt(st), push.Options{Quotas: changeSource{src}})
 	// The floor needs no Redis: nothing listens there.
 	lim, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: "redis://127.0.0.1:1", Timeout: 10 * time.Millisecond})
 	if err != nil {
