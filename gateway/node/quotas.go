@@ -33,7 +33,13 @@ import (
 // quotaSharer is a limiter that takes the portal's counts
 // (ratelimit.Local). A shared limiter (Redis) counts across nodes itself.
 type quotaSharer interface {
+	// SetOthers gives the others' share of every subscription of day
+	// (count belongs to the limiter afterwards).
 	SetOthers(day int64, count map[string]int64)
+	// UpdateOthers changes the share of the subscriptions in changed, in
+	// place (0 or less: none), on the share of day given last; false
+	// without one.
+	UpdateOthers(day int64, changed map[string]int64) bool
 }
 
 // quotaFloorer is a shared limiter (ratelimit.Redis) that takes the
@@ -70,6 +76,20 @@ type quotaShare struct {
 	day      int64
 	reported map[string]int64
 	gen      uint64
+	// recent are the confirmations since the last ask, and askedGen the
+	// gen at that ask: what had been reported when the request out was
+	// sent is reported less recent (reportedAt), without a copy of
+	// reported for each request.
+	recent   []confirmation
+	askedGen uint64
+	// touched are the subscriptions whose reported count changed since
+	// the others' share given to the limiter was computed (retouchAll:
+	// every subscription, the reports moved to a new day), and othersDay
+	// the day of that share (0: none). A delta then costs the limiter its
+	// subscriptions and these, not every subscription of the day.
+	touched    map[string]struct{}
+	retouchAll bool
+	othersDay  int64
 	// rev is the revision of the counts held (gateway.QuotasNone: none,
 	// or ask again); held is the whole counts received last, which a
 	// delta from the portal applies to (nil: none). With a floor, held
@@ -82,8 +102,16 @@ type quotaShare struct {
 	reasked bool
 }
 
+// confirmation is what a confirmed batch added to the reported counts of
+// day, and the gen it made.
+type confirmation struct {
+	gen    uint64
+	day    int64
+	counts map[string]int64
+}
+
 func newQuotaShare() *quotaShare {
-	return &quotaShare{pending: map[string]map[dayKey]int64{}, reported: map[string]int64{}, rev: gateway.QuotasNone}
+	return &quotaShare{pending: map[string]map[dayKey]int64{}, reported: map[string]int64{}, touched: map[string]struct{}{}, rev: gateway.QuotasNone}
 }
 
 // spooled notes the accepted requests (every answer but 429) of a batch
@@ -114,15 +142,22 @@ func (q *quotaShare) confirmed(file string) {
 		return
 	}
 	delete(q.pending, file)
-	for k, n := range m {
+	for k := range m {
 		if k.day > q.day {
 			q.day, q.reported = k.day, map[string]int64{}
-		}
-		if k.day == q.day {
-			q.reported[k.sub] += n
+			q.retouchAll = true
 		}
 	}
 	q.gen++
+	c := confirmation{gen: q.gen, day: q.day, counts: map[string]int64{}}
+	for k, n := range m {
+		if k.day == q.day {
+			q.reported[k.sub] += n
+			c.counts[k.sub] += n
+			q.touched[k.sub] = struct{}{}
+		}
+	}
+	q.recent = append(q.recent, c)
 	// The counts held may hold this batch already (read after its ingest,
 	// received before its confirmation) without subtracting it: ask again
 	// with the next request, and at once if one is out naming them.
@@ -164,61 +199,123 @@ func (q *quotaShare) forget(file string) {
 	q.mu.Unlock()
 }
 
-// quotaAsk is what the node had reported when it sent a sync request.
+// quotaAsk names what the node had reported when it sent a sync request
+// (the day and the confirmations counted then); reportedAt gives it back.
 type quotaAsk struct {
-	day      int64
-	reported map[string]int64
-	gen      uint64
+	day int64
+	gen uint64
 }
 
+// ask is called for each sync request, one at a time (the sync loop's).
 func (q *quotaShare) ask() quotaAsk {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	cp := make(map[string]int64, len(q.reported))
-	for k, v := range q.reported {
-		cp[k] = v
-	}
-	return quotaAsk{day: q.day, reported: cp, gen: q.gen}
+	q.recent, q.askedGen = nil, q.gen
+	return quotaAsk{day: q.day, gen: q.gen}
 }
 
-// others is the rule's second term per subscription: the portal's count
-// minus what this node had reported of that day when it asked.
-func others(c *gateway.Quotas, a quotaAsk) map[string]int64 {
-	out := make(map[string]int64, len(c.Used))
-	for sub, used := range c.Used {
-		if a.day == c.Day {
-			used -= a.reported[sub]
-		}
-		if used > 0 {
-			out[sub] = used
+// reportedAt is what this node had reported of sub on day when it sent
+// the request of a (q.mu is held): 0 for another day than the reports
+// of then and now, and for a request older than the last asked (no
+// longer known: subtracting nothing errs on refusing).
+func (q *quotaShare) reportedAt(a quotaAsk, day int64, sub string) int64 {
+	if a.day != day || q.day != day || a.gen < q.askedGen {
+		return 0
+	}
+	n := q.reported[sub]
+	for _, c := range q.recent {
+		if c.gen > a.gen && c.day == day {
+			n -= c.counts[sub]
 		}
 	}
-	return out
+	return n
+}
+
+// giveAll gives the limiter the others' share of every subscription of
+// the counts held: the rule's second term, the portal's count minus what
+// this node had reported of that day when it asked (q.mu is held).
+func (q *quotaShare) giveAll(l quotaSharer, a quotaAsk) {
+	out := make(map[string]int64, len(q.held.Used))
+	for sub, used := range q.held.Used {
+		if v := used - q.reportedAt(a, q.held.Day, sub); v > 0 {
+			out[sub] = v
+		}
+	}
+	l.SetOthers(q.held.Day, out)
+	q.othersDay = q.held.Day
+	q.settled(a)
+}
+
+// settled notes that the limiter's share is computed with what had been
+// reported at a (q.mu is held): what was confirmed since is still to be
+// subtracted, at the next counts.
+func (q *quotaShare) settled(a quotaAsk) {
+	q.touched = map[string]struct{}{}
+	for _, c := range q.recent {
+		if c.gen > a.gen {
+			for sub := range c.counts {
+				q.touched[sub] = struct{}{}
+			}
+		}
+	}
+	q.retouchAll = q.day != a.day || a.gen < q.askedGen
 }
 
 // received installs counts that answered a request sent with a, and says
 // which revision the node holds now: the counts' own, or none when a batch
 // was confirmed meanwhile (the counts may hold it twice: ask again at once).
-// Counts that are a delta apply to the whole counts held; a delta from
-// counts the node does not hold (gateway.ErrQuotaBase) changes nothing but
-// makes the node ask for the whole counts.
+// Counts that are a delta apply to the whole counts held, in place, and
+// change the limiter's share of their subscriptions and of those this
+// node reported since the share was computed: a delta costs what changed.
+// A delta from counts the node does not hold (gateway.ErrQuotaBase), or
+// that would make them more than gateway.MaxQuotaEntries, changes nothing
+// but makes the node ask for the whole counts. c belongs to q afterwards.
 func (q *quotaShare) received(l quotaSharer, c *gateway.Quotas, a quotaAsk) error {
 	if q.floor != nil {
 		return q.receivedFloor(c)
 	}
 	q.mu.Lock()
-	whole, err := c.Over(q.held)
-	if err != nil {
-		q.held, q.rev = nil, gateway.QuotasNone
-		q.mu.Unlock()
-		return err
-	}
-	q.held = whole
-	q.mu.Unlock()
-	l.SetOthers(whole.Day, others(whole, a))
-	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.rev = whole.Revision
+	if c.Base == "" {
+		q.held = c
+		q.giveAll(l, a)
+	} else {
+		if q.held == nil || q.held.Base != "" || q.held.Revision != c.Base || q.held.Day != c.Day {
+			q.held, q.rev = nil, gateway.QuotasNone
+			return gateway.ErrQuotaBase
+		}
+		added := 0
+		for sub := range c.Used {
+			if _, ok := q.held.Used[sub]; !ok {
+				added++
+			}
+		}
+		if len(q.held.Used)+added > gateway.MaxQuotaEntries {
+			q.held, q.rev = nil, gateway.QuotasNone
+			return fmt.Errorf("the quota counts with the delta would hold more than %d subscriptions", gateway.MaxQuotaEntries)
+		}
+		for sub, n := range c.Used {
+			q.held.Used[sub] = n
+		}
+		q.held.Revision = c.Revision
+		if q.retouchAll || q.othersDay != c.Day {
+			q.giveAll(l, a)
+		} else {
+			changed := make(map[string]int64, len(c.Used)+len(q.touched))
+			for sub := range c.Used {
+				changed[sub] = q.held.Used[sub] - q.reportedAt(a, c.Day, sub)
+			}
+			for sub := range q.touched {
+				changed[sub] = q.held.Used[sub] - q.reportedAt(a, c.Day, sub)
+			}
+			if l.UpdateOthers(c.Day, changed) {
+				q.settled(a)
+			} else {
+				q.giveAll(l, a)
+			}
+		}
+	}
+	q.rev = c.Revision
 	if q.gen != a.gen {
 		q.rev = gateway.QuotasNone
 	}

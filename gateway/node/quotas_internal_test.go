@@ -2,6 +2,8 @@ package node
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -16,6 +18,20 @@ type fakeSharer struct {
 }
 
 func (f *fakeSharer) SetOthers(day int64, count map[string]int64) { f.day, f.count = day, count }
+
+func (f *fakeSharer) UpdateOthers(day int64, changed map[string]int64) bool {
+	if f.count == nil || f.day != day {
+		return false
+	}
+	for k, n := range changed {
+		if n > 0 {
+			f.count[k] = n
+		} else {
+			delete(f.count, k)
+		}
+	}
+	return true
+}
 
 func pt(minute time.Time, sub string, ok, limited int64) gateway.UsagePoint {
 	return gateway.UsagePoint{Minute: minute.Unix() / 60 * 60, Subscription: sub, Key: "k", API: "a/v1", S2xx: ok, S429: limited}
@@ -177,3 +193,83 @@ func TestQuotaFloorKeepsItsBound(t *testing.T) {
 
 // floorSize is how many subscriptions lim's floor of day holds.
 func floorSize(lim *ratelimit.Redis, day int64) int { return lim.UpdateFloor(day, nil, 0) }
+
+// TestQuotaShareDeltasKeepTheRule: over random traffic (this node's
+// batches confirmed before, between and after its requests, other nodes'
+// counts, deltas and whole counts, a new day), the share a node without
+// Redis gives its limiter, changed in place by each delta, is always the
+// rule's over every subscription: the portal's count minus what this
+// node had reported of that day when it sent the request.
+func TestQuotaShareDeltasKeepTheRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 58))
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	q := newQuotaShare()
+	l := &fakeSharer{}
+	day := now.Unix() / 86400
+	portal := map[string]int64{}             // the portal's counts of day
+	reported := map[int64]map[string]int64{} // this node's confirmed, by day
+	var held map[string]int64                // the counts the node holds (the portal's view of them)
+	rev, file := 0, 0
+	sub := func() string { return fmt.Sprint("s", rng.IntN(40)) }
+	confirm := func() {
+		file++
+		name := fmt.Sprint("b", file)
+		var pts []gateway.UsagePoint
+		for range 1 + rng.IntN(4) {
+			pts = append(pts, pt(now, sub(), int64(1+rng.IntN(5)), 0))
+		}
+		q.spooled(name, pts)
+		if rng.IntN(5) == 0 {
+			q.forget(name)
+			return
+		}
+		if reported[day] == nil {
+			reported[day] = map[string]int64{}
+		}
+		for _, p := range pts {
+			portal[p.Subscription] += p.S2xx // ingested before it is confirmed
+			reported[day][p.Subscription] += p.S2xx
+		}
+		q.confirmed(name)
+	}
+	for round := range 400 {
+		if round == 200 {
+			now, day, portal, held = now.Add(24*time.Hour), day+1, map[string]int64{}, nil
+		}
+		for range rng.IntN(3) {
+			confirm()
+		}
+		a := q.ask()
+		atAsk := maps.Clone(reported[day])
+		for range rng.IntN(3) {
+			portal[sub()] += int64(1 + rng.IntN(9)) // other nodes
+		}
+		if rng.IntN(4) == 0 {
+			confirm() // while the request is out
+		}
+		rev++
+		c := &gateway.Quotas{Revision: fmt.Sprint("r", rev), Day: day, Used: maps.Clone(portal)}
+		if held != nil && rng.IntN(6) != 0 && q.base() != "" {
+			c.Base = q.base()
+			c.Used = map[string]int64{}
+			for s, n := range portal {
+				if held[s] != n {
+					c.Used[s] = n
+				}
+			}
+		}
+		if err := q.received(l, c, a); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		held = maps.Clone(portal)
+		want := map[string]int64{}
+		for s, n := range portal {
+			if v := n - atAsk[s]; v > 0 {
+				want[s] = v
+			}
+		}
+		if l.day != day || !maps.Equal(l.count, want) {
+			t.Fatalf("round %d (delta %v): the limiter's share of day %d is %v, want %v of day %d", round, c.Base != "", l.day, l.count, want, day)
+		}
+	}
+}

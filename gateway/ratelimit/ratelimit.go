@@ -66,8 +66,12 @@ type Local struct {
 	floor atomic.Pointer[quotaFloor]
 }
 
+// others is the others' share of day. UpdateOthers changes count in place
+// (under mu): a delta of a few keys then costs a few map writes, not a
+// copy of every key of the day.
 type others struct {
 	day   int64
+	mu    sync.RWMutex
 	count map[string]int64
 }
 
@@ -81,9 +85,31 @@ type others struct {
 //
 // so N nodes together accept at most the quota plus what the others
 // accepted since their last report reached the portal. Keys without an
-// entry count alone; a call replaces the previous counts.
+// entry count alone; a call replaces the previous counts, and count
+// belongs to l afterwards (UpdateOthers changes it).
 func (l *Local) SetOthers(day int64, count map[string]int64) {
 	l.others.Store(&others{day: day, count: count})
+}
+
+// UpdateOthers sets the others' share of the keys in changed, on the
+// counts of day given last (SetOthers): a key's entry is replaced, or
+// removed when its share is 0 or less. It reports false, changing
+// nothing, without counts of day.
+func (l *Local) UpdateOthers(day int64, changed map[string]int64) bool {
+	o := l.others.Load()
+	if o == nil || o.day != day {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for key, n := range changed {
+		if n > 0 {
+			o.count[key] = n
+		} else {
+			delete(o.count, key)
+		}
+	}
+	return true
 }
 
 // othersOf is what the portal says other nodes accepted of key on day.
@@ -92,7 +118,10 @@ func (l *Local) othersOf(key string, day int64) int {
 	if o == nil || o.day != day {
 		return 0
 	}
-	return int(min(o.count[key], math.MaxInt32))
+	o.mu.RLock()
+	n := o.count[key]
+	o.mu.RUnlock()
+	return int(min(n, math.MaxInt32))
 }
 
 type shard struct {

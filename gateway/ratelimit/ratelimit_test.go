@@ -118,6 +118,20 @@ func TestLocalOthersCountTowardsQuota(t *testing.T) {
 	if d, _ := l.Allow(t.Context(), "s", lim, tomorrow); d.Allowed {
 		t.Fatalf("own 2 + others 8 allowed: %+v", d)
 	}
+	// A delta of the others' share: "s" lowered to 0 (removed), "t"
+	// raised; counts of another day take none.
+	if l.UpdateOthers(day, map[string]int64{"s": 1}) {
+		t.Fatal("a delta of yesterday's share applied to today's")
+	}
+	if !l.UpdateOthers(day+1, map[string]int64{"s": 0, "t": 9}) {
+		t.Fatal("a delta of today's share not applied")
+	}
+	if d, _ := l.Allow(t.Context(), "s", lim, tomorrow); !d.Allowed || d.QuotaUsed != 3 {
+		t.Fatalf("own 2 + others 0: %+v, want allowed as the 3rd", d)
+	}
+	if d, _ := l.Allow(t.Context(), "t", lim, tomorrow); !d.Allowed || d.QuotaUsed != 10 {
+		t.Fatalf("own 0 + others 9: %+v, want allowed as the 10th", d)
+	}
 }
 
 // TestLocalLateDecisionGivesNoTimeBack: a request decided after a later
