@@ -548,7 +548,9 @@ func scanAndCount(ctx context.Context, q *bun.SelectQuery) (int, error) {
 }
 
 // NewerDatabaseError is Migrate's refusal of a database migrated by a newer
-// Portico: its last migration is later than any this binary holds.
+// Portico: its last migration is later than any this binary holds. Its
+// message says what to run instead; the command refused adds what it
+// would have done.
 type NewerDatabaseError struct {
 	// Database is the last migration recorded in the database, Binary the
 	// newest this binary holds.
@@ -557,5 +559,5 @@ type NewerDatabaseError struct {
 
 func (e *NewerDatabaseError) Error() string {
 	return fmt.Sprintf("the database was migrated by a newer Portico (its last migration is %s, this binary knows up to %s): "+
-		"run that version of portico or a later one; this one would serve a schema it does not know", e.Database, e.Binary)
+		"run that version of portico or a later one", e.Database, e.Binary)
 }

@@ -144,7 +144,7 @@ func cmdDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c)
+	s, err := openStore(ctx, c, "demo")
 	if err != nil {
 		return err
 	}

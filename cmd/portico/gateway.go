@@ -19,7 +19,7 @@ func cmdGatewayNodeCreate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c)
+	s, err := openStore(ctx, c, "gateway-node create")
 	if err != nil {
 		return err
 	}

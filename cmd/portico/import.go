@@ -69,7 +69,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 	if err := o.check(positional); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, &c)
+	s, err := openStore(ctx, &c, "import")
 	if err != nil {
 		return err
 	}

@@ -27,9 +27,9 @@ func newPeople(s *store.Store, enforcer *policy.Enforcer, hasher *auth.Hasher) *
 	return people.New(s, enforcer, people.Options{Hasher: hasher})
 }
 
-// openPeople opens the database and the people service for a command.
-func openPeople(ctx context.Context, c *config, e env) (*store.Store, *people.Service, error) {
-	s, err := openStore(ctx, c)
+// openPeople opens the database and the people service for command.
+func openPeople(ctx context.Context, c *config, e env, command string) (*store.Store, *people.Service, error) {
+	s, err := openStore(ctx, c, command)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +102,7 @@ func cmdUserCreate(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "user create")
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func cmdUserResetPassword(ctx context.Context, args []string, e env) error {
 	if username == "" {
 		return errors.New("user reset-password needs --username NAME")
 	}
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "user reset-password")
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func cmdTokenCreate(ctx context.Context, args []string, e env) error {
 	if username == "" {
 		return errors.New("token create needs --username NAME")
 	}
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "token create")
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func cmdTeamCreate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "team create")
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func cmdTeamMember(ctx context.Context, args []string, e env) error {
 	if team == "" {
 		return errors.New("team member needs --team SLUG")
 	}
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "team member")
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func TestInterruptedReindexIsRebuiltAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := openStore(ctx, c)
+	s, err := openStore(ctx, c, "reindex")
 	if err != nil {
 		t.Fatal(err)
 	}

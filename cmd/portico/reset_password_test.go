@@ -33,7 +33,7 @@ func TestUserResetPasswordCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, svc, err := openPeople(ctx, c, e)
+	s, svc, err := openPeople(ctx, c, e, "user reset-password")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,17 +217,40 @@ func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*co
 	return &c, nil
 }
 
-// openStore opens and migrates the database.
-func openStore(ctx context.Context, c *config) (*store.Store, error) {
+// openStore opens and migrates the database for command (as the usage
+// names it).
+func openStore(ctx context.Context, c *config, command string) (*store.Store, error) {
 	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, refusedAsNewer(err, command)
 	}
 	return s, nil
+}
+
+// refusedAsNewer adds to a refusal of a database a newer Portico migrated
+// (store.NewerDatabaseError) what command would have done with it; any
+// other error is returned as it is.
+func refusedAsNewer(err error, command string) error {
+	var newer *store.NewerDatabaseError
+	if !errors.As(err, &newer) {
+		return err
+	}
+	var would string
+	switch command {
+	case "serve":
+		would = "would serve a schema it does not know"
+	case "migrate":
+		would = "cannot take the database back: migrations only go forward (see README, \"Upgrading\")"
+	case "reindex":
+		would = "would index a schema it does not know"
+	default:
+		would = "would write to a schema it does not know"
+	}
+	return fmt.Errorf("%w; portico %s %s", err, command, would)
 }
 
 func (e env) passwordHasher() *auth.Hasher {
@@ -249,7 +272,7 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	defer s.Close()
 	applied, err := s.Migrate(ctx)
 	if err != nil {
-		return err
+		return refusedAsNewer(err, "migrate")
 	}
 	if len(applied) == 0 {
 		fmt.Fprintln(e.stdout, "database is up to date")
@@ -296,7 +319,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		// nears it, so that bursts of large parses stay well under 512 MB.
 		debug.SetMemoryLimit(serveMemoryLimit)
 	}
-	s, err := openStore(ctx, c)
+	s, err := openStore(ctx, c, "serve")
 	if err != nil {
 		return err
 	}

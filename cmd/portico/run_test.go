@@ -378,7 +378,7 @@ func TestTeamCommands(t *testing.T) {
 	}
 	c := &config{}
 	c.register(flag.NewFlagSet("test", flag.ContinueOnError), func(k string) string { return vars[k] })
-	s, err := openStore(context.Background(), c)
+	s, err := openStore(context.Background(), c, "migrate")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func cmdReindex(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c)
+	s, err := openStore(ctx, c, "reindex")
 	if err != nil {
 		return err
 	}
