@@ -104,7 +104,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if _, err := url.Parse(databaseURL); err != nil {
 			return nil, badURL(err)
 		}
-		connector, err := pgConnector(databaseURL, statementTimeout)
+		connector, err := pgConnector(databaseURL, statementTimeout, probeAnswers)
 		if err != nil {
 			return nil, err
 		}
@@ -128,8 +128,18 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	s.sqlitePath, s.pgURL = sqlitePath, pgURL
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
+	// The first connection's answer tells a server of another kind at
+	// the URL's address (a web server, Redis) from PostgreSQL.
+	probe := &answerProbe{}
+	if err := db.PingContext(context.WithValue(pingCtx, answerProbeKey{}, probe)); err != nil {
 		db.Close()
+		if pgURL != "" {
+			if u, perr := url.Parse(pgURL); perr == nil {
+				if not := probe.notPostgreSQL(u.Host, err); not != nil {
+					return nil, fmt.Errorf("connect to %s database: %w", dialect, not)
+				}
+			}
+		}
 		if sqlitePath != "" {
 			// SQLite says "disk I/O error" when the disk is full at open.
 			dir := filepath.Dir(sqlitePath)

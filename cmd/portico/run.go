@@ -220,7 +220,7 @@ func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*co
 // openStore opens and migrates the database for command (as the usage
 // names it).
 func openStore(ctx context.Context, c *config, command string) (*store.Store, error) {
-	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	s, err := openDatabase(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +229,18 @@ func openStore(ctx context.Context, c *config, command string) (*store.Store, er
 		return nil, refusedAsNewer(err, command)
 	}
 	return s, nil
+}
+
+// openDatabase opens the database c names. A --database-url naming a
+// server of another kind (a web server, Redis) is refused under the
+// setting's name, as it was given.
+func openDatabase(ctx context.Context, c *config) (*store.Store, error) {
+	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	var not *store.NotPostgreSQLError
+	if errors.As(err, &not) {
+		return nil, c.named(fmt.Errorf("--database-url: %w: give the address of the PostgreSQL server, postgres://USER:PASSWORD@HOST:PORT/DATABASE (see README, \"Configuration\")", not))
+	}
+	return s, err
 }
 
 // refusedAsNewer adds to a refusal of a database a newer Portico migrated
@@ -265,7 +277,7 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	s, err := openDatabase(ctx, c)
 	if err != nil {
 		return err
 	}
