@@ -56,7 +56,7 @@ func runNode(ctx context.Context, again <-chan struct{}, args []string, getenv f
 		fs.PrintDefaults()
 	}
 	c.register(fs, getenv)
-	if err := fs.Parse(args); err != nil {
+	if err := cliconf.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

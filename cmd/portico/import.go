@@ -16,6 +16,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/cliconf"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/markdown"
 	"github.com/portico-dev/portico/people"
@@ -54,7 +55,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 	var positional []string
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
+		if err := cliconf.Parse(fs, rest); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {

@@ -148,8 +148,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		printUsage(e.stdout)
 		return nil
 	}
-	printUsage(e.stderr)
-	return fmt.Errorf("unknown command %q", cmd)
+	return fmt.Errorf("unknown command %q (run `portico help` for the commands)", cmd)
 }
 
 // isGroup says whether name is the first word of commands of two words
@@ -203,7 +202,7 @@ func parse(name string, args []string, e env, extra func(fs *flag.FlagSet)) (*co
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliconf.Parse(fs, args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {

@@ -409,13 +409,17 @@ func TestTeamCommands(t *testing.T) {
 }
 
 // TestDatabaseURLNeverPrinted: the database URL holds the database's
-// password; neither a command's flags (-h, or a mistyped flag, which prints
-// them too) nor the usage text show it, even when it comes from the
-// environment, as the other secrets are kept.
+// password; neither a command's flags (-h) nor the usage text show it,
+// even when it comes from the environment, as the other secrets are kept;
+// nor does the refusal of a mistyped flag.
 func TestDatabaseURLNeverPrinted(t *testing.T) {
 	const password = "s3cret-Pa55word"
 	dbURL := "postgres://portico:" + password + "@127.0.0.1:1/portico"
-	for _, args := range [][]string{{"migrate", "-h"}, {"serve", "--bogus"}, {"token", "create", "-h"}, {"--help"}} {
+	e, out, errOut := testEnv(map[string]string{"PORTICO_DATABASE_URL": dbURL, "PORTICO_DATA_DIR": t.TempDir()}, "")
+	if err := runEnv(context.Background(), []string{"serve", "--bogus"}, e); err == nil || strings.Contains(out.String()+errOut.String()+err.Error(), password) {
+		t.Errorf("serve --bogus: %v, printed %q; want a refusal without the database password", err, out.String()+errOut.String())
+	}
+	for _, args := range [][]string{{"migrate", "-h"}, {"serve", "-h"}, {"token", "create", "-h"}, {"--help"}} {
 		e, out, errOut := testEnv(map[string]string{"PORTICO_DATABASE_URL": dbURL, "PORTICO_DATA_DIR": t.TempDir()}, "")
 		err := runEnv(context.Background(), args, e)
 		printed := out.String() + errOut.String()

@@ -238,7 +238,14 @@ func TestMeilisearchKeyIsNeverShown(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad flag: got nil error")
 	}
-	if strings.Contains(out.String()+errOut.String()+err.Error(), key) {
+	if printed := out.String() + errOut.String() + err.Error(); strings.Contains(printed, key) || strings.Contains(printed, "user:pw@") {
+		t.Errorf("the refusal of a bad flag shows the Meilisearch key or URL password:\n%s", printed)
+	}
+	e, out, errOut = testEnv(vars, "")
+	if err := runEnv(context.Background(), []string{"reindex", "-h"}, e); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String()+errOut.String(), key) {
 		t.Error("usage text shows the Meilisearch key")
 	}
 	if printed := out.String() + errOut.String(); strings.Contains(printed, "user:pw@") || !strings.Contains(printed, "-meilisearch-url") {
