@@ -213,9 +213,10 @@ func (r *Service) keys(ctx context.Context, kind string, now time.Time) (int, er
 			for i := range ks {
 				k := &ks[i]
 				after = k.ID
-				// As for sunsets: one too soon after its issue is found
-				// every minute, and skipped without a transaction.
-				if kind == store.ReminderKeyExpiry && k.ExpiresAt != nil && !Applies(ts, t, k.CreatedAt, *k.ExpiresAt, now) {
+				// As for sunsets: one too soon after its issue or
+				// rotation is found every minute, and skipped without a
+				// transaction.
+				if !Applies(ts, t, k.Set, k.End, now) {
 					continue
 				}
 				ok, err := r.remindKey(ctx, kind, ts, k.ID, t, now)

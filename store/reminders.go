@@ -67,28 +67,44 @@ func (s *Store) SunsetsToRemind(ctx context.Context, from, to time.Time, thresho
 	return vs, nil
 }
 
+// KeyToRemind is a key KeysToRemind found: its id, the end it is to be
+// reminded of and when that end was set, so that the scheduler skips,
+// before any transaction, a reminder that would come too soon after it
+// (remind.MinLead).
+type KeyToRemind struct {
+	ID int64 `bun:"id"`
+	// Set is when the key was issued (its expiry) or rotated, its
+	// successor issued (its grace end); End is its expiry or grace end.
+	Set time.Time `bun:"set_at"`
+	End time.Time `bun:"end_at"`
+}
+
 // KeysToRemind returns at most limit keys, by id after afterID, whose end
 // of kind is after from and at or before to, with no reminder of threshold
 // recorded for that end: for ReminderKeyExpiry, the expiry of active keys
 // not rotated, of active subscriptions; for ReminderKeyGrace, the grace
 // end of rotated keys that do not expire before it (a key expiring first
 // has its successor expire then too, which that key's reminders tell).
-func (s *Store) KeysToRemind(ctx context.Context, kind string, from, to time.Time, threshold time.Duration, afterID int64, limit int) ([]APIKey, error) {
-	var ks []APIKey
-	q := s.db.NewSelect().Model(&ks).Where("k.state = ? AND k.id > ?", KeyActive, afterID)
+func (s *Store) KeysToRemind(ctx context.Context, kind string, from, to time.Time, threshold time.Duration, afterID int64, limit int) ([]KeyToRemind, error) {
+	var ks []KeyToRemind
+	q := s.db.NewSelect().TableExpr("api_keys AS k").ColumnExpr("k.id").Where("k.state = ? AND k.id > ?", KeyActive, afterID)
 	switch kind {
 	case ReminderKeyExpiry:
-		q = q.Where("k.grace_ends_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at > ? AND k.expires_at <= ?", Stored(from), Stored(to)).
+		q = q.ColumnExpr("k.created_at AS set_at, k.expires_at AS end_at").
+			Where("k.grace_ends_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at > ? AND k.expires_at <= ?", Stored(from), Stored(to)).
 			Where("EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = k.subscription_id AND s.state = 'active')").
 			Where(notReminded("k.id", "k.expires_at"), kind, int64(threshold/time.Second))
 	case ReminderKeyGrace:
-		q = q.Where("k.grace_ends_at IS NOT NULL AND k.grace_ends_at > ? AND k.grace_ends_at <= ?", Stored(from), Stored(to)).
+		// Rotated when its successor was issued.
+		q = q.ColumnExpr("successor.created_at AS set_at, k.grace_ends_at AS end_at").
+			Join("JOIN api_keys AS successor ON successor.id = k.rotated_to").
+			Where("k.grace_ends_at IS NOT NULL AND k.grace_ends_at > ? AND k.grace_ends_at <= ?", Stored(from), Stored(to)).
 			Where("(k.expires_at IS NULL OR k.expires_at > k.grace_ends_at)").
 			Where(notReminded("k.id", "k.grace_ends_at"), kind, int64(threshold/time.Second))
 	default:
 		return nil, fmt.Errorf("keys to remind: unknown kind %q", kind)
 	}
-	if err := q.Order("k.id").Limit(int64(limit)).Scan(ctx); err != nil {
+	if err := q.Order("k.id").Limit(int64(limit)).Scan(ctx, &ks); err != nil {
 		return nil, fmt.Errorf("keys to remind: %w", translate(err))
 	}
 	return ks, nil
