@@ -18,26 +18,8 @@ import (
 // serveInBackground runs serve on data until the test ends.
 func serveInBackground(t *testing.T, data string) {
 	t.Helper()
-	e, _, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	})
-	select {
-	case <-ready:
-	case err := <-done:
-		done <- err
-		t.Fatalf("serve did not start: %v\n%s", err, logs.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start within a minute:\n%s", logs.String())
-	}
+	e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
+	startServing(t, e)
 }
 
 // backupCounts opens a backup as SQLite does, checks it and returns its

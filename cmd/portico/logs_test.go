@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -17,20 +16,8 @@ func TestServeLosesNoLogLineOnShutdown(t *testing.T) {
 	e, _, logs := testEnv(vars, "")
 	// Nothing is flushed on a timer during the test: only the stop writes.
 	e.logFlushEvery = time.Hour
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	srv := startServing(t, e)
+	addr := srv.addr
 	const n = 300
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i := range n {
@@ -43,14 +30,8 @@ func TestServeLosesNoLogLineOnShutdown(t *testing.T) {
 	if c := strings.Count(logs.String(), "path=/healthz"); c == n {
 		t.Errorf("all %d request lines were written before the stop: the log is not buffered", c)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := srv.stop(); err != nil {
+		t.Fatalf("serve returned %v", err)
 	}
 	got := logs.String()
 	if c := strings.Count(got, "method=GET path=/healthz route=/healthz status=200"); c != n {

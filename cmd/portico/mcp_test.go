@@ -25,27 +25,7 @@ func TestServeMCP(t *testing.T) {
 	token := strings.TrimSpace(tokOut.String())
 
 	e, _, logs := testEnv(vars, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	addr := startServing(t, e).addr
 
 	call := func() (int, string) {
 		t.Helper()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"testing"
@@ -18,19 +17,8 @@ func TestServePprof(t *testing.T) {
 		}
 		e, _, logs := testEnv(vars, "")
 		e.logFlushEvery = 10 * time.Millisecond
-		ready := make(chan string, 1)
-		e.ready = func(addr string) { ready <- addr }
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- runEnv(ctx, nil, e) }()
-		var addr string
-		select {
-		case addr = <-ready:
-		case err := <-done:
-			t.Fatalf("serve stopped: %v", err)
-		case <-time.After(30 * time.Second):
-			t.Fatal("serve did not start")
-		}
+		srv := startServing(t, e)
+		addr := srv.addr
 		client := &http.Client{Timeout: 10 * time.Second}
 		get := func(url string) int {
 			t.Helper()
@@ -59,8 +47,7 @@ func TestServePprof(t *testing.T) {
 				t.Errorf("heap profile: %d, want 200", got)
 			}
 		}
-		cancel()
-		if err := <-done; err != nil {
+		if err := srv.stop(); err != nil {
 			t.Fatal(err)
 		}
 		if !on && regexp.MustCompile(`msg=profiler`).MatchString(logs.String()) {

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -37,28 +36,7 @@ func startPortal(t *testing.T) *portal {
 	t.Helper()
 	vars := map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_ADDR": "127.0.0.1:0"}
 	e, out, _ := testEnv(vars, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	p := &portal{t: t, vars: vars}
-	select {
-	case addr := <-ready:
-		p.base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	p := &portal{t: t, vars: vars, base: "http://" + startServing(t, e).addr}
 	m := regexp.MustCompile(`password:\s+(\S+)`).FindStringSubmatch(out.String())
 	if m == nil {
 		t.Fatalf("no admin password printed:\n%s", out.String())

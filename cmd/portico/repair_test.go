@@ -32,20 +32,9 @@ func serveUntilIndexed(t *testing.T, data string) string {
 func serveUntilIndexedOn(t *testing.T, data, databaseURL string) string {
 	t.Helper()
 	e, _, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0", "PORTICO_DATABASE_URL": databaseURL}, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve did not start: %v\n%s", err, logs.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start within a minute:\n%s", logs.String())
-	}
+	srv := startServing(t, e)
+	addr := srv.addr
+	ctx := context.Background()
 	db, err := store.Open(ctx, databaseURL, data)
 	if err != nil {
 		t.Fatal(err)
@@ -83,14 +72,8 @@ func serveUntilIndexedOn(t *testing.T, data, databaseURL string) string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := srv.stop(); err != nil {
+		t.Fatalf("serve returned %v", err)
 	}
 	return logs.String()
 }

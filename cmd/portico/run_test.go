@@ -182,19 +182,8 @@ func TestServeFirstStart(t *testing.T) {
 	dir := t.TempDir() + "/data"
 	vars := map[string]string{"PORTICO_DATA_DIR": dir, "PORTICO_ADDR": "127.0.0.1:0"}
 	e, out, logs := testEnv(vars, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	srv := startServing(t, e)
+	addr := srv.addr
 	if _, err := os.Stat(dir + "/portico.db"); err != nil {
 		t.Errorf("no database in the data directory: %v", err)
 	}
@@ -255,30 +244,15 @@ func TestServeFirstStart(t *testing.T) {
 		t.Errorf("the running server refused the token made by the command: %d", res.StatusCode)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := srv.stop(); err != nil {
+		t.Fatalf("serve returned %v", err)
 	}
 
 	// A second start does not create or print another admin.
 	e2, out2, _ := testEnv(vars, "")
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	ready2 := make(chan string, 1)
-	e2.ready = func(addr string) { ready2 <- addr }
-	done2 := make(chan error, 1)
-	go func() { done2 <- runEnv(ctx2, nil, e2) }()
-	select {
-	case <-ready2:
-	case err := <-done2:
-		t.Fatalf("second serve stopped: %v", err)
+	if err := startServing(t, e2).stop(); err != nil {
+		t.Fatalf("second serve returned %v", err)
 	}
-	cancel2()
-	<-done2
 	if strings.Contains(out2.String(), "password:") {
 		t.Errorf("the second start printed a password:\n%s", out2.String())
 	}
@@ -606,21 +580,8 @@ func TestFirstStartOnABusyPortShowsNoPassword(t *testing.T) {
 		t.Errorf("the first start refused for its --pprof-addr printed a one-time password:\n%s", out)
 	}
 
-	e, out, logs := testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, []string{"serve"}, e) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("serve did not start: %v\n%s", err, logs)
-	case <-time.After(time.Minute):
-		t.Fatalf("serve did not start within a minute:\n%s", logs)
-	}
-	cancel()
-	if err := <-done; err != nil {
+	e, out, _ = testEnv(map[string]string{"PORTICO_DATA_DIR": data, "PORTICO_ADDR": "127.0.0.1:0"}, "")
+	if err := startServing(t, e).stop(); err != nil {
 		t.Errorf("serve: %v", err)
 	}
 	if !strings.Contains(out.String(), "First start: an org admin was created.") {

@@ -4,16 +4,11 @@ import (
 	"bufio"
 	"errors"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/portico-dev/portico/logtest"
 )
 
 // TestServeStopsCleanlyWithAConnectionLeft: SIGTERM to `portico serve`
@@ -21,38 +16,8 @@ import (
 // server cuts the connection, says so in its log, and exits 0: a
 // deliberate stop is not a failure (portico-gateway exits 0 alike).
 func TestServeStopsCleanlyWithAConnectionLeft(t *testing.T) {
-	dir := t.TempDir()
-	cmd := exec.Command(porticoBinary(t), "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "PORTICO_SEARCH_MEANING=off", "PORTICO_DATABASE_URL=")
-	logs := &logtest.Buffer{}
-	cmd.Stderr = logs
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // gone already when the test passed
-	addrs := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`log in at http://(\S+)/login`).FindStringSubmatch(sc.Text()); m != nil {
-				addrs <- m[1]
-			}
-		}
-	}()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, logs.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start:\n%s", logs.String())
-	}
+	p := startServed(t)
+	cmd, done, logs, addr := p.cmd, p.done, p.logs, p.addr
 	// A request whose body never ends: the connection stays busy. (One
 	// whose header never ends is no request in flight: fasthttp closes a
 	// connection still reading its first header at shutdown.) The request

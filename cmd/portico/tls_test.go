@@ -16,52 +16,17 @@ import (
 	"github.com/portico-dev/portico/certtest"
 )
 
-// startServe runs serve with vars until the test ends and returns the
-// address it listens on.
-func startServe(t *testing.T, vars map[string]string) (addr string, e env, stop func() error) {
-	t.Helper()
-	e, _, _ = testEnv(vars, "")
-	ready := make(chan string, 1)
-	e.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runEnv(ctx, nil, e) }()
-	stopped := false
-	stop = func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(20 * time.Second):
-			t.Fatal("serve did not stop")
-			return nil
-		}
-	}
-	t.Cleanup(func() { stop() })
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		stopped = true
-		t.Fatalf("serve stopped: %v\n%s", err, e.stderr)
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	return addr, e, stop
-}
-
 // Served over TLS directly (--tls-cert, --tls-key), the portal knows it:
 // its cookies are __Host- and Secure, it sends HSTS, a login works over
 // it, and it says where to log in with https.
 func TestServeOverTLS(t *testing.T) {
 	a := certtest.New(t, "portal")
 	certFile, keyFile := a.Write(t, t.TempDir())
-	addr, e, stop := startServe(t, map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_ADDR": "127.0.0.1:0",
-		"PORTICO_TLS_CERT": certFile, "PORTICO_TLS_KEY": keyFile})
-	out := e.stdout.(interface{ String() string }).String()
+	e, stdout, stderr := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_ADDR": "127.0.0.1:0",
+		"PORTICO_TLS_CERT": certFile, "PORTICO_TLS_KEY": keyFile}, "")
+	srv := startServing(t, e)
+	addr := srv.addr
+	out := stdout.String()
 	if !strings.Contains(out, "log in at https://") {
 		t.Errorf("serve does not say to log in with https:\n%s", out)
 	}
@@ -119,10 +84,10 @@ func TestServeOverTLS(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "use https://") {
 		t.Errorf("plain HTTP on the TLS address: %d %q, want 400 saying to use https", res.StatusCode, b)
 	}
-	if err := stop(); err != nil {
+	if err := srv.stop(); err != nil {
 		t.Fatalf("serve returned %v", err)
 	}
-	logs := e.stderr.(interface{ String() string }).String()
+	logs := stderr.String()
 	if !strings.Contains(logs, "TLS certificate loaded") || strings.Contains(logs, strings.Split(string(a.KeyPEM), "\n")[1]) {
 		t.Errorf("the log does not say which certificate is served, or quotes its key:\n%s", logs)
 	}
@@ -131,7 +96,8 @@ func TestServeOverTLS(t *testing.T) {
 // Without TLS there is no HSTS: a browser told so over plain HTTP would
 // ignore it, and one behind a proxy is the proxy's to send.
 func TestServePlainSendsNoHSTS(t *testing.T) {
-	addr, _, _ := startServe(t, map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_ADDR": "127.0.0.1:0"})
+	e, _, _ := testEnv(map[string]string{"PORTICO_DATA_DIR": t.TempDir(), "PORTICO_ADDR": "127.0.0.1:0"}, "")
+	addr := startServing(t, e).addr
 	res, err := http.Get("http://" + addr + "/login")
 	if err != nil {
 		t.Fatal(err)
