@@ -3,20 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/gateway"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 	"github.com/portico-dev/portico/gateway/push"
@@ -26,53 +24,16 @@ import (
 // The tests here run real portico-gateway processes, built once, against a
 // test portal that serves the sync protocol through the real hub.
 
-// builtBinary is a program go builds once for the package's tests, in a
-// temporary directory TestMain removes.
-type builtBinary struct {
-	once sync.Once
-	path string
-	err  error
+// gatewayBinary is the node, built once for every package's tests (see
+// bintest).
+func gatewayBinary(t *testing.T) string {
+	return bintest.Build(t, "github.com/portico-dev/portico/cmd/portico-gateway")
 }
 
-var gatewayBin, portalBin builtBinary
-
-func gatewayBinary(t *testing.T) string { return gatewayBin.build(t, "portico-gateway", ".") }
-
-// portalBinary is the portal, `portico`.
+// portalBinary is the portal, `portico`, built once for every package's
+// tests: cmd/portico's run the same program.
 func portalBinary(t *testing.T) string {
-	return portalBin.build(t, "portico", "github.com/portico-dev/portico/cmd/portico")
-}
-
-func (b *builtBinary) build(t *testing.T, name, pkg string) string {
-	t.Helper()
-	b.once.Do(func() {
-		dir, err := os.MkdirTemp("", name+"-bin-")
-		if err != nil {
-			b.err = err
-			return
-		}
-		b.path = filepath.Join(dir, name)
-		if out, err := exec.Command("go", "build", "-o", b.path, pkg).CombinedOutput(); err != nil {
-			b.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-		}
-	})
-	if b.err != nil {
-		t.Fatal(b.err)
-	}
-	return b.path
-}
-
-func (b *builtBinary) remove() {
-	if b.path != "" {
-		os.RemoveAll(filepath.Dir(b.path))
-	}
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	gatewayBin.remove()
-	portalBin.remove()
-	os.Exit(code)
+	return bintest.Build(t, "github.com/portico-dev/portico/cmd/portico")
 }
 
 // testPortal serves the sync protocol on a fixed address, so it can be

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,47 +11,20 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/logtest"
 )
 
-var (
-	serveBinOnce sync.Once
-	serveBin     string
-	serveBinErr  error
-)
-
-// porticoBinary builds the command once for the tests that run it as a
-// process (signals reach a process, not a function).
+// porticoBinary is this command built for the tests that run it as a
+// process (signals reach a process, not a function), once for every
+// package's tests (see bintest).
 func porticoBinary(t *testing.T) string {
 	t.Helper()
-	serveBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "portico-bin-")
-		if err != nil {
-			serveBinErr = err
-			return
-		}
-		serveBin = filepath.Join(dir, "portico")
-		if out, err := exec.Command(goTool(), "build", "-o", serveBin, ".").CombinedOutput(); err != nil {
-			serveBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if serveBinErr != nil {
-		t.Fatal(serveBinErr)
-	}
-	return serveBin
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if serveBin != "" {
-		os.RemoveAll(filepath.Dir(serveBin))
-	}
-	os.Exit(code)
+	return bintest.Build(t, "github.com/portico-dev/portico/cmd/portico")
 }
 
 // served is a `portico serve` process on SQLite, ready (/readyz 200).
