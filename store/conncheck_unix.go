@@ -15,8 +15,14 @@ import (
 // without taking anything from it. A connection waiting in the pool has no
 // query in flight, so any byte waiting on it means it cannot be used.
 func connClosedByServer(c net.Conn) bool {
-	if tc, ok := c.(interface{ NetConn() net.Conn }); ok {
-		c = tc.NetConn() // TLS: look at the socket under it
+	// TLS, and Open's first connection (probedConn), wrap the socket:
+	// look at the socket under them.
+	for {
+		w, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			break
+		}
+		c = w.NetConn()
 	}
 	sc, ok := c.(syscall.Conn)
 	if !ok {
