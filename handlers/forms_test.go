@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -43,7 +42,6 @@ func TestInvalidFormsAnswerWithTheForm(t *testing.T) {
 
 func testInvalidForms(t *testing.T, s *store.Store) {
 	e := newLCEnvOn(t, s)
-	ctx := context.Background()
 	e.createAPI("pets", "public")
 	e.version("pets", "1.0.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto", "description": "For trying."}, 201)
@@ -72,27 +70,7 @@ func testInvalidForms(t *testing.T, s *store.Store) {
 
 	bigSpec := "openapi: 3.0.3\ninfo: {title: Pets, version: 2.0.0}\npaths: {}\n# " + strings.Repeat("kept ", 20000) + "\n"
 	row := func(q string, args ...any) func() string {
-		return func() string {
-			var out []string
-			rows, err := e.store.DB().QueryContext(ctx, q, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, fmt.Sprint(vals...))
-			}
-			return strings.Join(out, "\n")
-		}
+		return func() string { return storetest.Rows(t, e.store, q, args...) }
 	}
 
 	cases := []formCase{

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -28,7 +27,6 @@ func TestSecretsTypedIntoFormsAreRefused(t *testing.T) {
 
 func testSecretsTypedIntoForms(t *testing.T, s *store.Store) {
 	e := newLCEnvOn(t, s)
-	ctx := context.Background()
 	e.createAPI("pets", "public")
 	e.version("pets", "1.0.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
@@ -54,27 +52,7 @@ func testSecretsTypedIntoForms(t *testing.T, s *store.Store) {
 	catsReview := e.version("cats", "1.0.0", lifecycle.InReview)
 
 	row := func(q string) func() string {
-		return func() string {
-			var out []string
-			rows, err := e.store.DB().QueryContext(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, fmt.Sprint(vals...))
-			}
-			return strings.Join(out, "\n")
-		}
+		return func() string { return storetest.Rows(t, e.store, q) }
 	}
 	apiForm := url.Values{"slug": {"cards"}, "name": {"Cards"}, "summary": {"Pay by card"}, "description": {"Long text"}, "tags": {"cards"}, "visibility": {"team"}}
 	planForm := url.Values{"slug": {"silver"}, "name": {"Silver"}, "description": {"Middle"}, "rate_per_minute": {"120"}, "burst": {"10"}, "quota_per_day": {"5000"}, "approval": {"manual"}}

@@ -44,3 +44,35 @@ func Dump(t testing.TB, s *store.Store) (rows string, tables []string) {
 	}
 	return b.String(), tables
 }
+
+// Rows returns the rows that q (with args) selects, a line each, its
+// values separated by spaces as fmt.Sprint writes them: for tests that
+// check a statement's rows are the same before and after what they do.
+func Rows(t testing.TB, s *store.Store, q string, args ...any) string {
+	t.Helper()
+	rows, err := s.DB().QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatalf("rows of %s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatalf("rows of %s: %v", q, err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("rows of %s: %v", q, err)
+		}
+		out = append(out, fmt.Sprint(vals...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("rows of %s: %v", q, err)
+	}
+	return strings.Join(out, "\n")
+}
