@@ -18,51 +18,61 @@ func countAll(t *testing.T, idx *Bleve) int {
 	return res.Total
 }
 
-// TestBleveMarkedForRebuildIsEmptiedAtOpen: an index marked by
-// MarkForRebuild while it is closed (portico restore) opens empty, without
-// a position, and Repaired names the marker's reason.
-func TestBleveMarkedForRebuildIsEmptiedAtOpen(t *testing.T) {
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "index")
+// filledBleve opens a new index in a directory "index" of its own and
+// applies the conformance corpus at log entry entry.
+func filledBleve(t *testing.T, entry int64) (idx *Bleve, dir string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "index")
 	idx, err := OpenBleve(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := idx.Apply(ctx, LogPosition{Entry: 7}, conformanceCorpus(), nil); err != nil {
+	if err := idx.Apply(context.Background(), LogPosition{Entry: entry}, conformanceCorpus(), nil); err != nil {
 		t.Fatal(err)
 	}
+	return idx, dir
+}
+
+// wantEmptied fails unless idx was opened empty, without a position (so
+// that the feed rebuilds it), and Repaired says why, naming each of says.
+func wantEmptied(t *testing.T, idx *Bleve, says ...string) {
+	t.Helper()
+	got := idx.Repaired()
+	for _, want := range says {
+		if !strings.Contains(got, want) {
+			t.Errorf("Repaired: got %q, want it to say %q", got, want)
+		}
+	}
+	if _, ok, err := idx.Position(); err != nil || ok {
+		t.Errorf("position: ok %v err %v, want none (so the feed rebuilds it)", ok, err)
+	}
+	if n := countAll(t, idx); n != 0 {
+		t.Errorf("documents: got %d, want 0", n)
+	}
+}
+
+// TestBleveMarkedForRebuildIsEmptiedAtOpen: an index marked by
+// MarkForRebuild while it is closed (portico restore) opens empty, without
+// a position, and Repaired names the marker's reason.
+func TestBleveMarkedForRebuildIsEmptiedAtOpen(t *testing.T) {
+	idx, dir := filledBleve(t, 7)
 	if err := idx.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if err := MarkForRebuild(dir, "database restored from backup.db"); err != nil {
 		t.Fatal(err)
 	}
-	idx, err = OpenBleve(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	if got := idx.Repaired(); !strings.Contains(got, "marked for a rebuild") || !strings.Contains(got, "database restored from backup.db") {
-		t.Errorf("Repaired: got %q, want it to name the marker's reason", got)
-	}
-	if _, ok, err := idx.Position(); err != nil || ok {
-		t.Errorf("position after the mark: ok %v err %v, want none (so the feed rebuilds it)", ok, err)
-	}
-	if n := countAll(t, idx); n != 0 {
-		t.Errorf("documents after the mark: got %d, want 0", n)
-	}
-}
-
-func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "index")
 	idx, err := OpenBleve(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := idx.Apply(ctx, LogPosition{Entry: 7}, conformanceCorpus(), nil); err != nil {
-		t.Fatal(err)
-	}
+	defer idx.Close()
+	wantEmptied(t, idx, "marked for a rebuild", "database restored from backup.db")
+}
+
+func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
+	ctx := context.Background()
+	idx, dir := filledBleve(t, 7)
 	if err := idx.BeginRebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -73,19 +83,11 @@ func TestBleveInterruptedRebuildIsEmptiedAtOpen(t *testing.T) {
 	if _, err := os.Stat(dir + ".rebuilding"); err != nil {
 		t.Fatalf("no marker after BeginRebuild: %v", err)
 	}
-	idx, err = OpenBleve(dir)
+	idx, err := OpenBleve(dir)
 	if err != nil {
 		t.Fatalf("open after an interrupted rebuild: %v", err)
 	}
-	if got := idx.Repaired(); !strings.Contains(got, "rebuild of the search index was interrupted") {
-		t.Errorf("Repaired: got %q, want it to name the interrupted rebuild", got)
-	}
-	if _, ok, err := idx.Position(); err != nil || ok {
-		t.Errorf("position after an interrupted rebuild: ok %v err %v, want none (so the feed rebuilds it)", ok, err)
-	}
-	if n := countAll(t, idx); n != 0 {
-		t.Errorf("documents after an interrupted rebuild: got %d, want 0", n)
-	}
+	wantEmptied(t, idx, "rebuild of the search index was interrupted")
 	// The marker stays until a rebuild completes.
 	if _, err := os.Stat(dir + ".rebuilding"); err != nil {
 		t.Errorf("marker removed before a rebuild completed: %v", err)
@@ -178,15 +180,7 @@ func TestBleveCorruptIndexIsMovedAside(t *testing.T) {
 // whose index is open (a running server rebuilding it, the marker on disk)
 // waits for the lock and leaves the index alone meanwhile.
 func TestBleveMarkerNeverEmptiesAnOpenIndex(t *testing.T) {
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "index")
-	first, err := OpenBleve(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Apply(ctx, LogPosition{Entry: 4}, conformanceCorpus(), nil); err != nil {
-		t.Fatal(err)
-	}
+	first, dir := filledBleve(t, 4)
 	if err := first.BeginRebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +215,5 @@ func TestBleveMarkerNeverEmptiesAnOpenIndex(t *testing.T) {
 		return
 	}
 	defer second.Close()
-	if !strings.Contains(second.Repaired(), "interrupted") || countAll(t, second) != 0 {
-		t.Errorf("after the first closed: repaired %q, %d documents; want the interrupted rebuild emptied", second.Repaired(), countAll(t, second))
-	}
+	wantEmptied(t, second, "interrupted")
 }
