@@ -13,6 +13,12 @@ import (
 	"time"
 )
 
+// hangBound is the deadline of the connections of these tests: it only
+// stops a test that hangs. Below the node's read timeout (60 s), it also
+// tells an answer sent at once from one sent when that timeout passes,
+// without bounding how fast a loaded machine answers.
+const hangBound = 30 * time.Second
+
 // exchange sends req on a new connection and returns all the node wrote
 // until it closed (req asks it to).
 func exchange(t *testing.T, addr, req string) string {
@@ -150,7 +156,8 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 		w.(http.Flusher).Flush()
 		select {
 		case <-read:
-		case <-time.After(5 * time.Second):
+		case <-r.Context().Done():
+			return
 		}
 		io.WriteString(w, "data: second\n\n")
 	}))
@@ -163,7 +170,9 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(3 * time.Second))
+	// A node that buffered the stream would answer only once it ends,
+	// which it does after the client has read its first event: never.
+	c.SetDeadline(time.Now().Add(hangBound))
 	io.WriteString(c, "GET /ledger/v1/events HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
 	br := bufio.NewReader(c)
 	res, err := http.ReadResponse(br, nil)
@@ -196,7 +205,7 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c10.Close()
-	c10.SetDeadline(time.Now().Add(5 * time.Second))
+	c10.SetDeadline(time.Now().Add(hangBound))
 	io.WriteString(c10, "GET /ledger/v1/events HTTP/1.0\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
 	go func() { time.Sleep(100 * time.Millisecond); read <- struct{}{} }()
 	if raw, err := io.ReadAll(c10); err != nil || strings.Contains(strings.ToLower(string(raw)), "transfer-encoding") ||
@@ -205,13 +214,14 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 	}
 
 	// A stream is bounded by the route's response timeout (2 s here): cut
-	// there, without its last chunk, so the client sees it incomplete.
+	// there, without its last chunk, so the client sees it incomplete (an
+	// unexpected EOF, where the client's own deadline would say so).
 	c2, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	c2.SetDeadline(time.Now().Add(5 * time.Second))
+	c2.SetDeadline(time.Now().Add(hangBound))
 	io.WriteString(c2, "GET /ledger/v1/endless HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nAccept: text/event-stream\r\n\r\n")
 	res, err = http.ReadResponse(bufio.NewReader(c2), nil)
 	if err != nil {
@@ -219,8 +229,8 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 	}
 	start := time.Now()
 	got, err := io.ReadAll(res.Body)
-	if string(got) != "data: first\n\n" || !errors.Is(err, io.ErrUnexpectedEOF) || time.Since(start) > 4*time.Second {
-		t.Errorf("a stream past the response timeout: %q, %v after %v; want the first event, then an unexpected EOF", got, err, time.Since(start))
+	if string(got) != "data: first\n\n" || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("a stream past the response timeout: %q, %v after %v; want the first event, then an unexpected EOF", got, err, time.Since(start).Round(time.Millisecond))
 	}
 }
 
@@ -330,10 +340,10 @@ func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 	addr := serveLocal(t, up)
 	refused := func(what string, c net.Conn, start time.Time) {
 		t.Helper()
-		answer, _ := io.ReadAll(c) // until the node closes (or the deadline)
+		answer, err := io.ReadAll(c) // until the node closes (or hangBound, before its read timeout)
 		if !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") || !strings.Contains(string(answer), "\r\nConnection: close\r\n") ||
-			!strings.Contains(string(answer), "CRLF") || time.Since(start) > 2*time.Second {
-			t.Errorf("%s: answer %q after %v, want a 400 saying why, that closes, at once", what, answer, time.Since(start).Round(time.Millisecond))
+			!strings.Contains(string(answer), "CRLF") {
+			t.Errorf("%s: answer %q, %v after %v, want a 400 saying why, that closes, at once", what, answer, err, time.Since(start).Round(time.Millisecond))
 		}
 		select {
 		case s := <-got:
@@ -347,7 +357,7 @@ func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.SetDeadline(time.Now().Add(hangBound))
 		return c
 	}
 	for _, req := range []string{
@@ -381,8 +391,8 @@ func TestBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 	}
 	start = time.Now()
 	io.WriteString(c, "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n")
-	if answer, _ := io.ReadAll(br); !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") || time.Since(start) > 2*time.Second {
-		t.Errorf("second request: answer %q after %v, want 400 at once", answer, time.Since(start).Round(time.Millisecond))
+	if answer, err := io.ReadAll(br); !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") {
+		t.Errorf("second request: answer %q, %v after %v, want 400 at once", answer, err, time.Since(start).Round(time.Millisecond))
 	}
 
 	// What is read as before: a bare LF ending a line of a block ended by
@@ -442,14 +452,14 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.SetDeadline(time.Now().Add(hangBound))
 		start := time.Now()
 		io.WriteString(c, reqs) // and the connection kept open
 		br := bufio.NewReader(c)
 		var statuses []int
 		for {
-			res, err := http.ReadResponse(br, nil)
-			if err != nil {
+			var res *http.Response
+			if res, err = http.ReadResponse(br, nil); err != nil {
 				break
 			}
 			io.Copy(io.Discard, res.Body)
@@ -458,8 +468,8 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 				break
 			}
 		}
-		if fmt.Sprint(statuses) != fmt.Sprint(want) || time.Since(start) > 2*time.Second {
-			t.Errorf("%s: answers %v after %v, want %v at once", what, statuses, time.Since(start).Round(time.Millisecond), want)
+		if fmt.Sprint(statuses) != fmt.Sprint(want) {
+			t.Errorf("%s: answers %v, then %v after %v, want %v at once", what, statuses, err, time.Since(start).Round(time.Millisecond), want)
 		}
 		for _, status := range want {
 			if status != 200 {
@@ -467,7 +477,7 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 			}
 			select { // what each request served forwarded
 			case <-got:
-			case <-time.After(time.Second):
+			case <-time.After(hangBound):
 				t.Errorf("%s: a request answered 200 did not reach the upstream", what)
 			}
 		}
