@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/policy"
+	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
 
@@ -23,26 +24,27 @@ func TestLoginSlowDownPlacesAreSharedByInstances(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			sa, sb := storetest.OpenTwo(t, d)
-			a, b := newFloodEnv(t, newEnvOn(t, sa), 2), newFloodEnv(t, newEnvOn(t, sb), 2)
+			// The guesses wait floodHold on a, until the checks are made;
+			// a login on b waits floodSlowDown.
+			a, endWaits := newHoldingFloodEnv(t, newEnvOn(t, sa), 2)
+			b := newFloodEnv(t, newEnvOn(t, sb), 2)
 			a.user("alice", policy.RoleMember, "", "")
 			a.slowAccount("alice", 1)
 			start := time.Now()
 			onA := a.guesses("alice", 2, 2)
-			// Both guesses are recorded, then wait floodSlowDown on a.
-			for deadline := time.Now().Add(floodSlowDown / 2); ; {
-				n, err := sa.LoginFailures(context.Background(), "alice", "", start.Add(-time.Hour))
+			// Both guesses take the account's places on a.
+			for deadline := time.Now().Add(floodHold / 2); ; time.Sleep(10 * time.Millisecond) {
+				n, err := sa.DB().NewSelect().Model((*store.LoginWait)(nil)).Where("username = ?", "alice").Count(context.Background())
 				if err != nil {
 					t.Fatal(err)
 				}
-				if n.Account >= 12 {
+				if n == 2 {
 					break
 				}
 				if time.Now().After(deadline) {
-					t.Fatalf("the guesses on the first instance were not recorded: %d failures", n.Account)
+					t.Fatalf("the guesses on the first instance took %d places, want 2", n)
 				}
-				time.Sleep(10 * time.Millisecond)
 			}
-			time.Sleep(300 * time.Millisecond) // from their count to their places
 
 			onB := b.guesses("alice", 2, 3)
 			for i := range 2 {
@@ -56,12 +58,14 @@ func TestLoginSlowDownPlacesAreSharedByInstances(t *testing.T) {
 					t.Errorf("a new browser with the right password during the guesses: status %d, want 429", res.StatusCode)
 				}
 			}
-			if took := time.Since(start); took >= floodSlowDown {
+			if took := time.Since(start); took >= floodHold {
 				t.Fatalf("the checks took %v, longer than the guesses hold their places: the test proves nothing", took)
 			}
+			// The guesses' waits end: their places are given back.
+			endWaits()
 			for i := range 2 {
-				if got := <-onA; got != http.StatusUnauthorized {
-					t.Errorf("guess %d on the first instance: status %d, want 401 after its wait", i+1, got)
+				if got := <-onA; got == http.StatusSeeOther {
+					t.Errorf("guess %d on the first instance: status %d, want it refused", i+1, got)
 				}
 			}
 			t0 := time.Now()
