@@ -21,7 +21,9 @@ func TestSlowBatchIsNotDeliveredTwice(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			a, b := storetest.OpenTwo(t, d)
-			const lease, slow = 400 * time.Millisecond, 250 * time.Millisecond
+			// A delivery leaves a second of its lease for the renewal
+			// and the handler's own work on a loaded machine.
+			const lease, slow = 2 * time.Second, time.Second
 			var mu sync.Mutex
 			seen := map[int][]string{}
 			handler := func(who string, wait time.Duration) outbox.Handler {
@@ -46,8 +48,8 @@ func TestSlowBatchIsNotDeliveredTwice(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { _, err := wa.Drain(context.Background()); done <- err }()
-			// a delivers 1 (0–250 ms), 2 (250–500 ms), 3 (500–750 ms); the
-			// batch's lease ended at 400 ms; b looks at 450 ms.
+			// a delivers 1 (0–1 s), 2 (1–2 s), 3 (2–3 s); the batch's
+			// lease ended at 2 s; b looks at 2.05 s.
 			time.Sleep(lease + 50*time.Millisecond)
 			if _, err := wb.Drain(context.Background()); err != nil {
 				t.Fatal(err)
