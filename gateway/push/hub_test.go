@@ -325,7 +325,7 @@ func TestQuotaCounts(t *testing.T) {
 	_, _, states := setup(t)
 	src := gatewaytest.NewSource(states[3])
 	counts := gatewaytest.NewQuotas()
-	hub := push.NewHub(src, push.Options{MaxWait: 2 * time.Second, Quotas: counts})
+	hub := push.NewHub(src, push.Options{MaxWait: maxWait, Quotas: counts})
 	head := states[3].Head()
 	ctx := context.Background()
 	minute := time.Now().Unix() / 60 * 60
@@ -374,7 +374,7 @@ func TestQuotaCounts(t *testing.T) {
 
 	// Holding them, the node waits; a new count wakes it.
 	held := req(gateway.MsgPoll, head)
-	held.Quotas, held.WaitMS = q.Revision, 2000
+	held.Quotas, held.WaitMS = q.Revision, int(maxWait/time.Millisecond)
 	done := make(chan *push.Reply, 1)
 	go func() { r, _ := hub.Sync(ctx, push.Node{Name: "n"}, held); done <- r }()
 	select {
@@ -391,7 +391,7 @@ func TestQuotaCounts(t *testing.T) {
 		if q := decode(r); q.Used["sub-1"] != 10 {
 			t.Errorf("woken with %+v, want 10", q)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(hangBound):
 		t.Fatal("new counts did not wake the held request")
 	}
 }
