@@ -133,8 +133,10 @@ const SecretMessage = "This looks like a Portico API key or token (ptk_…, pat_
 
 // HoldsSecret reports whether s holds a Portico secret in the shape
 // gateway.RedactSecrets hides from logs: an API key (ptk_<key id>_<secret>),
-// a personal access token (pat_…) or a gateway node token (pgn_…).
-func HoldsSecret(s string) bool { return gateway.RedactSecrets(s) != s }
+// a personal access token (pat_…) or a gateway node token (pgn_…), unless
+// it is words that start like a token ("PAT_EXPIRY_WARNING_DAYS…", see
+// gateway.HoldsSecret).
+func HoldsSecret(s string) bool { return gateway.HoldsSecret(s) }
 
 // Secret refuses a text from outside that holds a Portico secret: it is
 // kept, shown to others and written to the audit log, and a form shows it

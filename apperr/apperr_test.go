@@ -73,9 +73,10 @@ func TestCutBytes(t *testing.T) {
 
 func TestSecretRefused(t *testing.T) {
 	key := "ptk_abcdefghijklmnop_" + strings.Repeat("q", 52)
-	pat := "pat_" + strings.Repeat("A1-_", 11)
-	node := "PGN_" + strings.Repeat("z9", 22)
-	for _, v := range []string{key, "staging " + key, pat, "token: " + pat + ".", node} {
+	// Tokens as issued: random URL-safe base64 of 32 bytes.
+	pat := "pat_Ss3v0WxOqpTFE21yeVShkPFkZ4akPjS8G5Z4izh3w6U"
+	node := "pgn_FI9AWwMCCP5tqDTXJxt6cNhRmQvL6xggXlWj-H8YjcE"
+	for _, v := range []string{key, "staging " + key, pat, "token: " + pat + ".", node, strings.ToUpper(node[:4]) + node[4:], "'" + pat[:36] + "'"} {
 		for _, check := range []func(map[string]string, string, string, int) bool{Text, Line} {
 			errs := map[string]string{}
 			if check(errs, "name", v, 500) || errs["name"] != SecretMessage {
@@ -96,6 +97,25 @@ func TestSecretRefused(t *testing.T) {
 		errs := map[string]string{}
 		if !Line(errs, "name", v, 500) || !Secret(errs, "name", v) {
 			t.Errorf("%q: refused (%v), want accepted: it is no secret", v, errs)
+		}
+	}
+}
+
+// TestOrdinaryTextIsNoSecret: "pat" (a personal access token, a patient)
+// and "pgn" (a chess game's notation) start ordinary identifiers that an
+// API's description or a note quotes; written in words, they are no
+// random secret and are kept.
+func TestOrdinaryTextIsNoSecret(t *testing.T) {
+	for _, v := range []string{
+		"Set `PAT_EXPIRY_WARNING_THRESHOLD_IN_DAYS` to change when a token's owner is warned.",
+		"The record's pat_primary_care_physician_identifier names the doctor.",
+		"Returns pgn_move_history_with_annotations_url, the game's moves.",
+		"See Pat_Emergency_Contact_Phone_Number_List_Entries.",
+		"PGN_EXPORT_INCLUDES_CLOCK_TIMES_AND_COMMENTS_2",
+	} {
+		errs := map[string]string{}
+		if !Text(errs, "description", v, 500) || HoldsSecret(v) {
+			t.Errorf("%q: refused (%v), want accepted: ordinary words, no secret", v, errs)
 		}
 	}
 }

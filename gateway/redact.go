@@ -33,12 +33,80 @@ var secretShapes = [...]struct {
 func RedactSecrets(s string) string {
 	var b []byte
 	done := 0 // s[:done] is in b, when b is not nil
+	eachSecret(s, func(_ int, _, keep, end int) bool {
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(b, s[done:keep]...)
+		b = append(b, Redacted...)
+		done = end
+		return true
+	})
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[done:]...))
+}
+
+// HoldsSecret reports whether s holds a Portico secret that a text kept
+// and shown to others must not: one RedactSecrets hides, unless it is a
+// personal access token's or a node token's shape written in words. Their
+// secret is random URL-safe base64, whose letters mix both cases in every
+// part between '_' and '-'; "PAT_EXPIRY_WARNING_THRESHOLD_IN_DAYS" (a
+// personal access token's setting), "pat_primary_care_physician_id" (a
+// patient's) or "pgn_move_history_with_annotations" (a chess game's) is
+// an identifier, in one case per word (or capitalised), which a secret
+// of 26 characters or more is with a chance under one in a million. An
+// API key's shape (ptk_, a 16-character id, '_') is not found in words.
+func HoldsSecret(s string) bool {
+	found := false
+	eachSecret(s, func(shape int, start, _, end int) bool {
+		if secretShapes[shape].afterFirst != 0 || !inWords(s[start+len(secretShapes[shape].prefix):end]) {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// inWords reports whether s, a run of token characters, is words joined
+// by '_' or '-': each part's letters in one case, or a capital and then
+// lower case, digits anywhere.
+func inWords(s string) bool {
+	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == '_' || r == '-' }) {
+		upper, lower, lowerAfterUpper := 0, 0, false
+		for i := 0; i < len(part); i++ {
+			switch c := part[i]; {
+			case c >= 'A' && c <= 'Z':
+				upper++
+				if lower > 0 {
+					return false
+				}
+			case c >= 'a' && c <= 'z':
+				lower++
+				if upper > 0 {
+					lowerAfterUpper = true
+				}
+			}
+		}
+		if lowerAfterUpper && upper > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// eachSecret calls fn, in order, with each secret in s: its shape's index
+// in secretShapes, where it starts (its prefix), where its public part
+// ends and where it ends. It stops when fn returns false.
+func eachSecret(s string, fn func(shape, start, keep, end int) bool) {
 	for i := 3; i < len(s); i++ {
 		if s[i] != '_' || i > 3 && tokenChar(s[i-4]) {
 			continue
 		}
 		start := i - 3
-		for _, sh := range secretShapes {
+		for n, sh := range secretShapes {
 			if !strings.EqualFold(s[start:i+1], sh.prefix) {
 				continue
 			}
@@ -56,20 +124,13 @@ func RedactSecrets(s string) string {
 			if end-keep < sh.minSecret {
 				break
 			}
-			if b == nil {
-				b = make([]byte, 0, len(s))
+			if !fn(n, start, keep, end) {
+				return
 			}
-			b = append(b, s[done:keep]...)
-			b = append(b, Redacted...)
-			done = end
 			i = end - 1
 			break
 		}
 	}
-	if b == nil {
-		return s
-	}
-	return string(append(b, s[done:]...))
 }
 
 // tokenChar reports whether c may be part of a key or token.

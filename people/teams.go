@@ -107,6 +107,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 	if err := s.requireMembers(ctx, a, t); err != nil {
 		return false, err
 	}
+	typed := in.Username // a token's letters are in both cases: judged before lowercasing
 	in.Username = NormalizeUsername(in.Username)
 	in.Role = strings.TrimSpace(in.Role)
 	errs := map[string]string{}
@@ -116,7 +117,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 	var u *store.User
 	if in.Username == "" {
 		errs["username"] = "Enter the username of the person to add."
-	} else if apperr.Secret(errs, "username", in.Username) {
+	} else if apperr.Secret(errs, "username", typed) {
 		var err error
 		u, err = s.store.UserByUsername(ctx, in.Username)
 		if errors.Is(err, store.ErrNotFound) {

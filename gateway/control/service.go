@@ -106,10 +106,11 @@ type NodeInput struct {
 }
 
 func (in *NodeInput) normalize() error {
-	in.Name = strings.ToLower(strings.TrimSpace(in.Name))
+	// A token's letters are in both cases: judged before lowercasing.
 	if apperr.HoldsSecret(in.Name) {
 		return apperr.Field("name", apperr.SecretMessage)
 	}
+	in.Name = strings.ToLower(strings.TrimSpace(in.Name))
 	if !nodeName.MatchString(in.Name) {
 		return apperr.Field("name", "Name the node with 1 to 64 lowercase letters, digits, dots or hyphens (starting and ending with a letter or digit), e.g. edge-eu-1.")
 	}
