@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/portico-dev/portico/apperr"
 )
 
 // Synonyms are groups of equivalent words or short phrases ("repo", "repository"): a query with one member of a group
@@ -463,6 +465,12 @@ func synonymGroup(members []string) ([]string, error) {
 	var g []string
 	arrow := -1
 	for _, m := range members {
+		// A key or token is refused as in every stored text, before
+		// lowercasing (a token's letters are in both cases) and before a
+		// message below quotes a member.
+		if apperr.HoldsSecret(m) {
+			return nil, errors.New(apperr.SecretMessage)
+		}
 		m = strings.Join(strings.Fields(strings.ToLower(m)), " ")
 		if m == "" {
 			continue
