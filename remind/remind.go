@@ -294,8 +294,17 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 				of, When(end), Left(end.Sub(now)))
 		} else {
 			notice = "key.grace_reminder"
-			msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends: move any client still using it to its replacement %s.",
-				of, When(end), Left(end.Sub(now)), store.Isolate("ptk_"+successor.Kid))
+			replacement, err := r.replacement(ctx, tx, successor)
+			if err != nil {
+				return err
+			}
+			if replacement.State == store.KeyActive {
+				msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends: move any client still using it to its replacement %s.",
+					of, When(end), Left(end.Sub(now)), store.Isolate("ptk_"+replacement.Kid))
+			} else {
+				msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends, and its replacement %s was revoked: create a new key on the app's page and move any client still using this one to it.",
+					of, When(end), Left(end.Sub(now)), store.Isolate("ptk_"+replacement.Kid))
+			}
 		}
 		sent = true
 		return r.store.Notify(ctx, tx, users, notice, msg, "/apps/"+sub.App.Slug, now)
@@ -307,6 +316,26 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 		return false, nil // gone meanwhile
 	}
 	return sent, err
+}
+
+// maxRotations bounds the rotations replacement follows: a subscription
+// holds at most a few live keys and rotated ones in grace, so a longer
+// chain is only of keys long revoked.
+const maxRotations = 64
+
+// replacement returns the key that replaces k's predecessor now: k, or,
+// when k was rotated in turn (with or without a grace period), the last
+// key of that chain. It is active unless the chain's last key was
+// revoked, expired or ended with its subscription.
+func (r *Service) replacement(ctx context.Context, db bun.IDB, k *store.APIKey) (*store.APIKey, error) {
+	for i := 0; i < maxRotations && k.RotatedTo != nil; i++ {
+		next, err := r.store.KeyByIDIn(ctx, db, *k.RotatedTo)
+		if err != nil {
+			return nil, err
+		}
+		k = next
+	}
+	return k, nil
 }
 
 // When formats an end in UTC: the date alone at midnight, else with the

@@ -440,3 +440,42 @@ func TestPruneReminders(t *testing.T) {
 		f.steps(t, []step{{33*day + time.Minute, 0}, {39 * day, 1}, {39*day + time.Minute, 0}})
 	})
 }
+
+// TestGraceReminderNamesTheLiveReplacement: the grace reminder names the
+// key that replaces the rotated one now: its successor's own successor
+// when that was rotated too, and none when the replacement was revoked
+// (then it says to create a key).
+func TestGraceReminderNamesTheLiveReplacement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		again := f.key(t, "ci", t0.Add(60*day))
+		gone := f.key(t, "batch", t0.Add(60*day))
+		f.clock.set(t0.Add(day))
+		middle, _, err := f.svc.RotateKey(ctx, f.dev, again, f.sub, fmt.Sprint(7*86400))
+		if err != nil {
+			t.Fatal(err)
+		}
+		revoked, _, err := f.svc.RotateKey(ctx, f.dev, gone, f.sub, fmt.Sprint(7*86400))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.set(t0.Add(2 * day))
+		last, _, err := f.svc.RotateKey(ctx, f.dev, middle, f.sub, "0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RevokeKey(ctx, f.dev, revoked, f.sub); err != nil {
+			t.Fatal(err)
+		}
+		f.steps(t, []step{{7 * day, 2}})
+		got := f.reminders(t, f.dev, "key.grace_reminder")
+		want := []string{
+			fmt.Sprintf("Reminder: the rotated API key ptk_%s (ci) of Shop web's subscription to Pets v1 stops working on 2027-03-09 (UTC), in 24 hours, when its grace period ends: move any client still using it to its replacement ptk_%s.", again.Kid, last.Kid),
+			fmt.Sprintf("Reminder: the rotated API key ptk_%s (batch) of Shop web's subscription to Pets v1 stops working on 2027-03-09 (UTC), in 24 hours, when its grace period ends, and its replacement ptk_%s was revoked: create a new key on the app's page and move any client still using this one to it.", gone.Kid, revoked.Kid),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grace reminders:\n got %q\nwant %q", got, want)
+		}
+	})
+}
