@@ -341,7 +341,27 @@ func (s *Service) parseSpec(ctx context.Context, data []byte) (*spec.Document, e
 		}
 		return nil, err
 	}
+	// The description is kept and, once published, read by everyone: a
+	// key or token in it (a curl example with a working key) is refused as
+	// in every stored text, naming its line and quoting nothing of it.
+	if line := secretLine(doc.Source); line > 0 {
+		return nil, apperr.Field("spec", fmt.Sprintf("Line %d: %s", line, apperr.SecretMessage))
+	}
 	return doc, nil
+}
+
+// secretLine returns the number of the first line of src that holds a
+// Portico key or token (apperr.HoldsSecret), or 0.
+func secretLine(src []byte) int {
+	if !apperr.HoldsSecret(string(src)) {
+		return 0
+	}
+	for n, line := range strings.Split(string(src), "\n") {
+		if apperr.HoldsSecret(line) {
+			return n + 1
+		}
+	}
+	return 0
 }
 
 // maxVersionTitle is the most of a description's info.title a version
