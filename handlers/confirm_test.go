@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/portico-dev/portico/lifecycle"
 )
 
@@ -24,12 +26,13 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 	kid := fmt.Sprint(e.call("POST", "/api/v1/subscriptions/"+sub+"/keys", "outsider", map[string]any{"name": "production"}, 201)["id"])
 	e.call("POST", "/api/v1/gateway/nodes", "admin", map[string]any{"name": "node-a"}, 201)
 
-	for _, c := range []struct{ who, page, id, action string }{
-		{"outsider", "/apps/finder", "revoke-key", "/keys/" + kid + "/revoke"},
-		{"outsider", "/apps/finder", "cancel-subscription", "/subscriptions/" + sub + "/cancel"},
-		{"outsider", "/profile", "revoke-token", "/revoke"},
-		{"admin", "/gateway", "revoke-node", "/gateway/nodes/node-a/revoke"},
-		{"admin", "/teams/payments", "remove-member", "/remove"},
+	prefix := e.call("GET", "/api/v1/subscriptions/"+sub+"/keys", "outsider", nil, 200)["keys"].([]any)[0].(map[string]any)["prefix"].(string)
+	for _, c := range []struct{ who, page, id, action, of string }{
+		{"outsider", "/apps/finder", "revoke-key", "/keys/" + kid + "/revoke", prefix + " (production)"},
+		{"outsider", "/apps/finder", "cancel-subscription", "/subscriptions/" + sub + "/cancel", "API pets v1"},
+		{"outsider", "/profile", "revoke-token", "/revoke", "test"},
+		{"admin", "/gateway", "revoke-node", "/gateway/nodes/node-a/revoke", "node-a"},
+		{"admin", "/teams/payments", "remove-member", "/remove", "dev"},
 	} {
 		b := e.browser()
 		b.login(c.who)
@@ -56,6 +59,16 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 		}
 		if form.Find(`input[name="_csrf"]`).Length() != 1 {
 			t.Errorf("%s: the %s form has no CSRF token", c.page, c.id)
+		}
+		// A list holds several: the summary's and the button's accessible
+		// names say which row they act on, after their text (the row shows
+		// it).
+		for what, el := range map[string]*goquery.Selection{"summary": details.ChildrenFiltered("summary"), "button": button} {
+			text := strings.Join(strings.Fields(el.Text()), " ")
+			name := el.AttrOr("aria-label", text)
+			if !strings.HasPrefix(name, text) || !strings.Contains(name, c.of) {
+				t.Errorf("%s: the %s %s's name is %q, want its text %q and then %q", c.page, c.id, what, name, text, c.of)
+			}
 		}
 		if strings.TrimSpace(form.Find("p").Text()) == "" {
 			t.Errorf("%s: the %s disclosure does not say what the action does", c.page, c.id)

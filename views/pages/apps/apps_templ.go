@@ -1477,13 +1477,13 @@ func subscriptionCard(p layout.Page, s AppDetail, sub Subscription) templ.Compon
 		}
 		if sub.CanCancel {
 			if sub.State == "pending" {
-				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Withdraw the request…", Action: string(subURL(sub.ID, "cancel")), CSRF: p.CSRF, TestID: "cancel-subscription", Button: "Withdraw the request",
+				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Withdraw the request…", Action: string(subURL(sub.ID, "cancel")), CSRF: p.CSRF, TestID: "cancel-subscription", Button: "Withdraw the request", Of: sub.AppName + " to " + sub.APIName + " v" + strconv.Itoa(sub.Major),
 					Warning: "The providers will not decide on it; to subscribe later, ask again."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Cancel the subscription…", Action: string(subURL(sub.ID, "cancel")), CSRF: p.CSRF, TestID: "cancel-subscription", Button: "Cancel the subscription",
+				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Cancel the subscription…", Action: string(subURL(sub.ID, "cancel")), CSRF: p.CSRF, TestID: "cancel-subscription", Button: "Cancel the subscription", Of: sub.AppName + " to " + sub.APIName + " v" + strconv.Itoa(sub.Major),
 					Warning: "Its keys are revoked at once and gateway nodes refuse them within a second; a cancelled subscription cannot be resumed: subscribe again for new keys."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1702,7 +1702,7 @@ func keysTable(p layout.Page, grace []components.Option, rotate RotateForm, keys
 				}
 			}
 			if k.CanRevoke {
-				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: string(keyURL(k.Kid, "revoke")), CSRF: p.CSRF, TestID: "revoke-key", Button: "Revoke the key",
+				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: string(keyURL(k.Kid, "revoke")), CSRF: p.CSRF, TestID: "revoke-key", Button: "Revoke the key", Of: k.Prefix + " (" + k.Name + ")",
 					Warning: "Every gateway node refuses it within a second (401), for good: a revoked key cannot be used again."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -409,7 +409,7 @@ func Show(p layout.Page, v View) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: "/gateway/nodes/" + n.Name + "/revoke", CSRF: p.CSRF, TestID: "revoke-node", Button: "Revoke the node",
+				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: "/gateway/nodes/" + n.Name + "/revoke", CSRF: p.CSRF, TestID: "revoke-node", Button: "Revoke the node", Of: n.Name,
 					Warning: "Its token stops working at once: the node keeps serving the configuration it has, but gets no change until it is registered again and restarted with the new token."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -332,7 +332,7 @@ func Profile(p layout.Page, v View) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if t.Active {
-						templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: "/profile/tokens/" + itoa(t.ID) + "/revoke", CSRF: p.CSRF, TestID: "revoke-token", Button: "Revoke the token",
+						templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Revoke…", Action: "/profile/tokens/" + itoa(t.ID) + "/revoke", CSRF: p.CSRF, TestID: "revoke-token", Button: "Revoke the token", Of: t.Name + " (" + t.Prefix + "…)",
 							Warning: "Scripts and clients using it are refused at once (401); a revoked token cannot be used again."}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

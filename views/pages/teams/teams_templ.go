@@ -886,7 +886,7 @@ func Show(p layout.Page, d Detail) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Remove…", Action: "/teams/" + d.Slug + "/members/" + m.Username + "/remove", CSRF: p.CSRF, TestID: "remove-member", Button: "Remove from the team",
+						templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{Open: "Remove…", Action: "/teams/" + d.Slug + "/members/" + m.Username + "/remove", CSRF: p.CSRF, TestID: "remove-member", Button: "Remove from the team", Of: m.Username,
 							Warning: "They lose what the team's role gave them; to give it back, add them again."}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
