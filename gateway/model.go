@@ -10,10 +10,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Schema is the version of the snapshot format and of its hash (see State).
@@ -83,8 +85,14 @@ func ParsePublicURL(s string) (string, error) {
 	if len(s) > maxPublicURL {
 		return "", fmt.Errorf("it is longer than %d characters", maxPublicURL)
 	}
-	if strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\r\n") {
-		return "", fmt.Errorf("it contains spaces")
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			// A no-break space pasted from a document is one too.
+			return "", fmt.Errorf("it contains spaces")
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return "", fmt.Errorf("it contains an invisible character (U+%04X)", r)
+		}
 	}
 	// The URL is shown in a curl command to copy, between single quotes.
 	if i := strings.IndexAny(s, "'\"`\\$<>{}|^"); i >= 0 {
@@ -106,12 +114,42 @@ func ParsePublicURL(s string) (string, error) {
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return "", fmt.Errorf("it must not have a fragment (#…)")
 	}
+	if !validHostName(u.Hostname()) {
+		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots (an international name in its xn-- form), or an IP address", u.Hostname())
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return "", fmt.Errorf("its port is empty: remove the colon or give a number from 1 to 65535")
+	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return "", fmt.Errorf("its port %q is not a number from 1 to 65535", p)
 		}
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// validHostName reports whether h is an IP address or a host name: dot
+// separated labels of 1 to 63 letters, digits, hyphens (not first nor
+// last) and underscores (a Compose service's name), in ASCII.
+func validHostName(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CallURL is where a client calls major of api through the gateway nodes

@@ -14,6 +14,10 @@ func TestParsePublicURL(t *testing.T) {
 		{"http://127.0.0.1:8443", "http://127.0.0.1:8443"},
 		{"https://example.com/gateway/", "https://example.com/gateway"},
 		{"https://[::1]:9000", "https://[::1]:9000"},
+		{"https://API.Example.com/Gateway", "https://API.Example.com/Gateway"},
+		{"https://xn--bcher-kva.example/gw", "https://xn--bcher-kva.example/gw"},
+		{"http://localhost:8080/", "http://localhost:8080"},
+		{"http://portico_gateway:8080", "http://portico_gateway:8080"}, // a Compose service's name
 	}
 	for _, tt := range good {
 		got, err := gateway.ParsePublicURL(tt.in)
@@ -38,7 +42,16 @@ func TestParsePublicURL(t *testing.T) {
 		{"https://api.example.com:0", "port"},
 		{" https://api.example.com", "spaces"},
 		{"https://api.example.com/a b", "spaces"},
-		{"https://api.example.com/\x7f", "not a URL"},
+		{"https://api.example.com/a\u00a0b", "spaces"},    // a no-break space, pasted from a document
+		{"https://api.exa\u00a0mple.com", "spaces"},       // in the host
+		{"https://api.example.com/\u200bv1", "invisible"}, // a zero-width space
+		{"https://api.example.com/\u202egw", "invisible"}, // a right-to-left override
+		{"https://api;example.com", "host name"},
+		{"https://bücher.example", "host name"},
+		{"https://-api.example.com", "host name"},
+		{"https://api.example.com:", "port"},
+		{"https://api.example.com/\x7f", "invisible"},
+		{"https://api.example.com/%", "not a URL"},
 		{"https://api.example.com/it's", `contains "'"`},
 		{"https://api.example.com/$(id)", `contains "$"`},
 		{"https://api.example.com/" + strings.Repeat("a", 2000), "longer than"},
