@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -19,11 +18,7 @@ import (
 func TestSynonymsRefuseSecrets(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newLCEnvOn(t, s)
-		e.createAPI("pets", "public")
-		e.version("pets", "1.0.0", lifecycle.Published)
-		e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
-		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
-		sub := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "plan": "free", "purpose": "search pets"}, 201)
+		sub := e.finderSubscribedToPets()
 		key := e.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", sub["id"]), "outsider", map[string]any{"name": "production"}, 201)["key"].(string)
 		pat := e.tok["dev"]
 		before := toJSON(t, e.call("GET", "/api/v1/search/synonyms", "dev", nil, 200))
