@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestRemindersOnNotificationsPage(t *testing.T) {
 		sunset := lcSunset(45)
 		e.call("POST", "/api/v1/apis/pets/versions/1.0.0/deprecate", "maint", map[string]any{"sunset": sunset}, 200)
 
-		r := remind.New(s)
+		r := remind.New(s, slog.New(slog.DiscardHandler))
 		at := time.Now().Add(25 * 24 * time.Hour)
 		for run, want := range []int{2, 0} {
 			n, err := r.At(context.Background(), at)

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"time"
 
@@ -54,10 +55,71 @@ const batch = 500
 // Service sends reminders.
 type Service struct {
 	store *store.Store
+	log   *slog.Logger
 }
 
-// New returns a reminder service over s.
-func New(s *store.Store) *Service { return &Service{store: s} }
+// New returns a reminder service over s that logs to log the reminders
+// that failed.
+func New(s *store.Store, log *slog.Logger) *Service { return &Service{store: s, log: log} }
+
+// A CandidateError is the failure of one reminder's transaction: what it
+// was of (Kind, one of store.Reminder*, and the version's or key's ID)
+// and its threshold. The run that met it went on with the others; the
+// reminder is tried again at the next run.
+type CandidateError struct {
+	Kind      string
+	ID        int64
+	Threshold time.Duration
+	Err       error
+}
+
+func (e *CandidateError) Error() string {
+	of := "key"
+	if e.Kind == store.ReminderSunset {
+		of = "version"
+	}
+	return fmt.Sprintf("%s reminder of %s %d (%s before): %v", e.Kind, of, e.ID, e.Threshold, e.Err)
+}
+
+func (e *CandidateError) Unwrap() error { return e.Err }
+
+// Failures returns how many reminders failed in the run that returned
+// err (the CandidateErrors it joins).
+func Failures(err error) int {
+	switch e := err.(type) {
+	case nil:
+		return 0
+	case *CandidateError:
+		return 1
+	case interface{ Unwrap() []error }:
+		n := 0
+		for _, err := range e.Unwrap() {
+			n += Failures(err)
+		}
+		return n
+	}
+	return 0
+}
+
+// fails records the failure err of the reminder of kind for id at
+// threshold t, unless it ends the run: the run's context ended, or the
+// database is unavailable (every reminder after it would fail alike).
+// Otherwise it logs the failure with the candidate's ids (a key's id,
+// never its secret), adds it to *failed and returns nil, so that one
+// reminder that fails at every run (a row the transaction cannot write)
+// keeps none after it from being sent.
+func (r *Service) fails(ctx context.Context, failed *[]error, kind string, id int64, t time.Duration, err error) error {
+	if ctx.Err() != nil || store.Unavailable(err) {
+		return err
+	}
+	attr := "key_id"
+	if kind == store.ReminderSunset {
+		attr = "version_id"
+	}
+	r.log.Error("reminder failed", "kind", kind, attr, id, "threshold", t.String(), "err", err)
+	*failed = append(*failed, &CandidateError{Kind: kind, ID: id, Threshold: t, Err: err})
+	return nil
+}
 
 // Due sends the reminders due now by the store's clock (the database
 // server's on PostgreSQL, the one every instance shares) and returns how
@@ -70,23 +132,28 @@ func (r *Service) Due(ctx context.Context) (int, error) {
 	return r.At(ctx, now)
 }
 
-// At sends the reminders due at now and returns how many it sent.
+// At sends the reminders due at now and returns how many it sent. A
+// reminder that fails is logged and the run goes on with the others; the
+// run returns their CandidateErrors joined (see Failures). The run ends
+// at once, with that error joined to them, when its context ends or the
+// database is unavailable.
 func (r *Service) At(ctx context.Context, now time.Time) (int, error) {
 	now = store.Stored(now)
+	var failed []error
 	sent := 0
-	n, err := r.sunsets(ctx, now)
+	n, err := r.sunsets(ctx, now, &failed)
 	sent += n
 	if err != nil {
-		return sent, err
+		return sent, errors.Join(append(failed, err)...)
 	}
 	for _, kind := range []string{store.ReminderKeyExpiry, store.ReminderKeyGrace} {
-		n, err := r.keys(ctx, kind, now)
+		n, err := r.keys(ctx, kind, now, &failed)
 		sent += n
 		if err != nil {
-			return sent, err
+			return sent, errors.Join(append(failed, err)...)
 		}
 	}
-	return sent, nil
+	return sent, errors.Join(failed...)
 }
 
 // Applies reports whether the reminder of threshold t (one of ts,
@@ -124,7 +191,7 @@ func windows(ts []time.Duration, now time.Time, fn func(t time.Duration, from, t
 	return sent, nil
 }
 
-func (r *Service) sunsets(ctx context.Context, now time.Time) (int, error) {
+func (r *Service) sunsets(ctx context.Context, now time.Time, failed *[]error) (int, error) {
 	return windows(SunsetThresholds, now, func(t time.Duration, from, to time.Time) (int, error) {
 		sent := 0
 		for after := int64(0); ; {
@@ -140,7 +207,9 @@ func (r *Service) sunsets(ctx context.Context, now time.Time) (int, error) {
 				}
 				ok, err := r.remindSunset(ctx, v.ID, *v.SunsetAt, t, now)
 				if err != nil {
-					return sent, err
+					if err := r.fails(ctx, failed, store.ReminderSunset, v.ID, t, err); err != nil {
+						return sent, err
+					}
 				}
 				if ok {
 					sent++
@@ -198,7 +267,7 @@ func (r *Service) remindSunset(ctx context.Context, id int64, sunset time.Time, 
 	return sent, err
 }
 
-func (r *Service) keys(ctx context.Context, kind string, now time.Time) (int, error) {
+func (r *Service) keys(ctx context.Context, kind string, now time.Time, failed *[]error) (int, error) {
 	ts := KeyExpiryThresholds
 	if kind == store.ReminderKeyGrace {
 		ts = GraceThresholds
@@ -221,7 +290,9 @@ func (r *Service) keys(ctx context.Context, kind string, now time.Time) (int, er
 				}
 				ok, err := r.remindKey(ctx, kind, ts, k.ID, t, now)
 				if err != nil {
-					return sent, err
+					if err := r.fails(ctx, failed, kind, k.ID, t, err); err != nil {
+						return sent, err
+					}
 				}
 				if ok {
 					sent++

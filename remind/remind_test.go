@@ -3,12 +3,14 @@ package remind_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/remind"
 	"github.com/portico-dev/portico/spec/spectest"
@@ -56,12 +58,14 @@ type fixture struct {
 	app          *store.App
 	sub          *store.Subscription
 	shop         *store.Team
+	// log is what rem logs.
+	log *logtest.Buffer
 }
 
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{s: s, clock: &clock{t: t0}}
+	f := &fixture{s: s, clock: &clock{t: t0}, log: &logtest.Buffer{}}
 	pets := storetest.Team(t, s, "pets", "Pets")
 	f.shop = storetest.Team(t, s, "shop", "Shop")
 	f.admin = storetest.User(t, s, "admin", policy.RoleAdmin, nil, "")
@@ -74,7 +78,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	}
 	f.life = lifecycle.New(s, p, lifecycle.Options{MinSunsetNotice: 7 * day, Now: f.clock.Now})
 	f.svc = subscriptions.New(s, p, f.life, subscriptions.Options{Now: f.clock.Now})
-	f.rem = remind.New(s)
+	f.rem = remind.New(s, slog.New(slog.NewTextHandler(f.log, nil)))
 	if f.api, err = f.life.CreateAPI(ctx, f.maint, pets, lifecycle.APIInput{Slug: "pets", Name: "Pets"}); err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +392,7 @@ func TestRacingSchedulers(t *testing.T) {
 				f.key(t, fmt.Sprintf("key-%d", i), t0.Add(10*day))
 			}
 			f.deprecate(t, t0, t0.Add(60*day))
-			rems := []*remind.Service{remind.New(s), remind.New(s2)}
+			rems := []*remind.Service{remind.New(s, slog.New(slog.DiscardHandler)), remind.New(s2, slog.New(slog.DiscardHandler))}
 			total := 0
 			for _, at := range []time.Duration{3 * day, 9 * day, 30 * day, 53 * day} {
 				var wg sync.WaitGroup

@@ -426,7 +426,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}()
 	go housekeeping(work, s, log)
 	go retireAtSunset(work, life, log)
-	go remindBeforeEnds(work, remind.New(s), log)
+	go remindBeforeEnds(work, remind.New(s, log), log)
 	go refreshTeamNameKeys(work, s, log)
 	go applySynonyms(work, life.NewSynonymsApplier(idx), log)
 	// Usage rollups: minutes to hours after 48 h, hours to days after 30
@@ -639,7 +639,9 @@ func remindBeforeEnds(ctx context.Context, r *remind.Service, log *slog.Logger) 
 		n, err := r.Due(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Error("send reminders", "err", err)
+			// Each reminder that failed is logged already, with its
+			// ids; the others were sent (see remind.Service.At).
+			log.Error("send reminders", "sent", n, "failed", remind.Failures(err), "err", err)
 		case n > 0:
 			log.Info("sent reminders", "count", n)
 		}
