@@ -349,6 +349,24 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 		if sub.State != "active" {
 			return nil
 		}
+		// A key expiring after the sunset that ends its subscription
+		// stops working at that sunset: its reminder says so rather than
+		// to create a new key, which would stop then too. Once that
+		// sunset has come, the retirement (due now) ends the
+		// subscription and tells it.
+		var sunset *store.APIVersion
+		if kind == store.ReminderKeyExpiry {
+			v, ok, err := r.store.MajorSunset(ctx, tx, sub.APIID, sub.Major)
+			if err != nil {
+				return err
+			}
+			if ok && v.SunsetAt.Before(end) {
+				if !v.SunsetAt.After(now) {
+					return nil
+				}
+				sunset = v
+			}
+		}
 		fresh, err := r.store.RecordReminder(ctx, tx, kind, k.ID, end, t, now)
 		if err != nil || !fresh {
 			return err
@@ -359,11 +377,21 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 		}
 		of := fmt.Sprintf("%s (%s) of %s's subscription to %s v%d", store.Isolate("ptk_"+k.Kid), store.Isolate(k.Name), store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major)
 		var msg, notice string
-		if kind == store.ReminderKeyExpiry {
+		switch {
+		case kind == store.ReminderKeyExpiry && sunset != nil:
+			notice = "key.expiry_reminder"
+			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, but stops working before then, on %s, %s, when %s %s is retired and the subscription ends (a new key of it would stop then too)",
+				of, When(end), When(*sunset.SunsetAt), Left(sunset.SunsetAt.Sub(now)), store.Isolate(sub.API.Name), store.Isolate(sunset.Version))
+			if sunset.Successor != "" {
+				msg += fmt.Sprintf(": subscribe the app to the successor %s and move your clients to a key of that subscription.", store.Isolate(sunset.Successor))
+			} else {
+				msg += ": move the app to another version of the API before then."
+			}
+		case kind == store.ReminderKeyExpiry:
 			notice = "key.expiry_reminder"
 			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, %s: create a new key on the app's page, move your clients to it, then revoke this one (a rotated key keeps the expiry).",
 				of, When(end), Left(end.Sub(now)))
-		} else {
+		default:
 			notice = "key.grace_reminder"
 			replacement, err := r.replacement(ctx, tx, successor)
 			if err != nil {

@@ -483,3 +483,42 @@ func TestGraceReminderNamesTheLiveReplacement(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyExpiryAfterSunset: a key expiring after its version's sunset,
+// when the subscription ends (no other version serves the major), stops
+// working at the sunset. Its expiry reminder told to create a new key,
+// which would stop then too; it now says the key stops at the sunset and
+// to move to the successor. A key of a major another version still
+// serves, and a key expiring before the sunset, keep the usual reminder;
+// once the sunset is passed (the version is being retired), nothing.
+func TestKeyExpiryAfterSunset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		late := f.key(t, "late", t0.Add(17*day))
+		early := f.key(t, "early", t0.Add(12*day))
+		f.deprecate(t, t0, t0.Add(14*day))
+		// early: 7-day reminder on day 5, the 1-day one on day 11; late:
+		// 7-day on day 10 (with the sunset's 7-day one), its 1-day one
+		// (day 16) after the sunset.
+		f.steps(t, []step{{5 * day, 1}, {10 * day, 2}, {11 * day, 1}, {16 * day, 0}})
+		got := f.reminders(t, f.dev, "key.expiry_reminder")
+		want := []string{
+			fmt.Sprintf("Reminder: the API key ptk_%s (early) of Shop web's subscription to Pets v1 expires on 2027-03-13 (UTC), in 7 days: create a new key on the app's page, move your clients to it, then revoke this one (a rotated key keeps the expiry).", early.Kid),
+			fmt.Sprintf("Reminder: the API key ptk_%s (late) of Shop web's subscription to Pets v1 expires on 2027-03-18 (UTC), but stops working before then, on 2027-03-15 (UTC), in 4 days, when Pets 1.0.0 is retired and the subscription ends (a new key of it would stop then too): subscribe the app to the successor 2.0.0 and move your clients to a key of that subscription.", late.Kid),
+			fmt.Sprintf("Reminder: the API key ptk_%s (early) of Shop web's subscription to Pets v1 expires on 2027-03-13 (UTC), in 24 hours: create a new key on the app's page, move your clients to it, then revoke this one (a rotated key keeps the expiry).", early.Kid),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("expiry reminders:\n got %q\nwant %q", got, want)
+		}
+
+		// Another API whose major 1.1.0 still serves after 1.0.0's sunset.
+		g := newFixture(t, storetest.Open(t, s.Dialect()))
+		served := g.key(t, "served", t0.Add(17*day))
+		g.publish(t, "1.1.0", spectest.PetsV1)
+		g.deprecate(t, t0, t0.Add(14*day))
+		g.steps(t, []step{{10 * day, 1}, {16 * day, 1}})
+		if got := g.reminders(t, g.dev, "key.expiry_reminder"); len(got) != 2 || !strings.Contains(got[0], "ptk_"+served.Kid+" (served)") || !strings.Contains(got[0], ": create a new key") {
+			t.Errorf("with 1.1.0 serving the major: reminders %q, want the usual two", got)
+		}
+	})
+}

@@ -171,6 +171,26 @@ func (s *Store) OutlivedInMajor(ctx context.Context, db bun.IDB, v *APIVersion) 
 	return int(n), nil
 }
 
+// MajorSunset returns, through db, the deprecated version of the API's
+// major whose sunset ends the major's subscriptions (the latest sunset,
+// the greatest id among equal ones), and false when no version is
+// deprecated or a published one serves the major, so that no sunset ends
+// them. It reads the version without its spec.
+func (s *Store) MajorSunset(ctx context.Context, db bun.IDB, apiID int64, major int) (*APIVersion, bool, error) {
+	var vs []APIVersion
+	err := db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
+		Where("v.api_id = ? AND v.major = ? AND v.state = ? AND v.sunset_at IS NOT NULL", apiID, major, "deprecated").
+		Where("NOT EXISTS (SELECT 1 FROM api_versions o WHERE o.api_id = v.api_id AND o.major = v.major AND o.state = ?)", "published").
+		OrderExpr("v.sunset_at DESC, v.id DESC").Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("sunset of major %d of API %d: %w", major, apiID, translate(err))
+	}
+	if len(vs) == 0 {
+		return nil, false, nil
+	}
+	return &vs[0], true, nil
+}
+
 // PruneReminders deletes the records of reminders whose end is before
 // before, a batch at a time, and returns how many it deleted. The
 // scheduler never reminds of a passed end, so such a record guards
