@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -155,4 +156,44 @@ func foreignAnswer(b []byte) string {
 		return ""
 	}
 	return fmt.Sprintf("it answered %q", line)
+}
+
+// NoTLSError is Open's failure on a PostgreSQL server without TLS when the
+// database URL asks for it, as it does without sslmode: the driver then
+// requires TLS (certificate unchecked), and, unlike libpq's default
+// (prefer), falls back to an unencrypted connection for neither prefer
+// nor allow. The driver said "SSL is not enabled on the server", which
+// named neither the setting nor what to set.
+type NoTLSError struct {
+	// Addr is the host and port the URL names.
+	Addr string
+	// SSLMode is the URL's sslmode, "" when it sets none.
+	SSLMode string
+	// Err is the driver's error.
+	Err error
+}
+
+func (e *NoTLSError) Error() string {
+	const fix = "on a network you trust, %s; otherwise enable TLS on the server (ssl = on) and set sslmode=require"
+	switch e.SSLMode {
+	case "":
+		return fmt.Sprintf("the PostgreSQL server at %s does not offer TLS, and the database URL sets no sslmode, which Portico takes as a TLS connection required "+
+			"(it does not fall back to an unencrypted one as libpq's default, sslmode=prefer, does): "+fix, e.Addr, "add sslmode=disable to the database URL")
+	case "prefer", "allow":
+		return fmt.Sprintf("the PostgreSQL server at %s does not offer TLS, and the database URL's sslmode=%s asks for it "+
+			"(Portico does not fall back to an unencrypted connection as libpq does): "+fix, e.Addr, e.SSLMode, "set sslmode=disable in the database URL")
+	}
+	return fmt.Sprintf("the PostgreSQL server at %s does not offer TLS, which the database URL's sslmode=%s asks for: "+
+		"enable TLS on the server (ssl = on), or, on a network you trust, set sslmode=disable", e.Addr, e.SSLMode)
+}
+
+func (e *NoTLSError) Unwrap() error { return e.Err }
+
+// refusedTLS reports whether the server the probe watched refused the
+// driver's TLS request, as PostgreSQL without TLS does: its first answer
+// was 'N' alone, and the driver gave up then.
+func (p *answerProbe) refusedTLS(err error) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return bytes.Equal(p.answer, []byte("N")) && err != nil && strings.Contains(err.Error(), "SSL is not enabled on the server")
 }

@@ -138,6 +138,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 				if not := probe.notPostgreSQL(u.Host, err); not != nil {
 					return nil, fmt.Errorf("connect to %s database: %w", dialect, not)
 				}
+				if probe.refusedTLS(err) {
+					return nil, fmt.Errorf("connect to %s database: %w", dialect, &NoTLSError{Addr: u.Host, SSLMode: u.Query().Get("sslmode"), Err: err})
+				}
 			}
 		}
 		if sqlitePath != "" {
