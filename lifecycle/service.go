@@ -827,7 +827,10 @@ func (s *Service) specErrors(ctx context.Context, v *store.APIVersion) (int, err
 // system. It returns how many it retired. "Passed" is by the store's clock
 // (the database server's on PostgreSQL), the one every instance shares:
 // an instance whose own clock runs fast must not retire a version before
-// the sunset its pages promise.
+// the sunset its pages promise. A version whose retirement fails is named
+// in the error returned, which joins every such failure, and the others are
+// retired; the run ends at the first failure only when its context ends or
+// the database is unavailable.
 func (s *Service) RetireDue(ctx context.Context) (int, error) {
 	now, err := s.store.ClockNow(ctx)
 	if err != nil {
@@ -839,25 +842,32 @@ func (s *Service) RetireDue(ctx context.Context) (int, error) {
 	}
 	t, _ := Find(Retire, Deprecated)
 	n := 0
+	var failed []error
 	for i := range due {
 		v := &due[i]
 		a, err := s.store.APIByID(ctx, v.APIID)
-		if err != nil {
-			return n, err
+		if err == nil {
+			v.RetiredAt = &now
+			err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+				return s.move(ctx, tx, nil, a, v, t, "sunset reached", now)
+			})
 		}
-		v.RetiredAt = &now
-		err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return s.move(ctx, tx, nil, a, v, t, "sunset reached", now)
-		})
-		if errors.Is(err, store.ErrConflict) {
+		switch {
+		case errors.Is(err, store.ErrConflict):
 			continue // someone acted on it meanwhile
+		case err == nil:
+			n++
+		case ctx.Err() != nil || store.Unavailable(err):
+			// Every retirement after it would fail alike.
+			return n, errors.Join(append(failed, err)...)
+		default:
+			// One version that cannot be retired (a row its transaction
+			// cannot write) keeps none after it served past its sunset;
+			// it is tried again at the next run.
+			failed = append(failed, fmt.Errorf("retire version %d (%s of API %d): %w", v.ID, v.Version, v.APIID, err))
 		}
-		if err != nil {
-			return n, err
-		}
-		n++
 	}
-	return n, nil
+	return n, errors.Join(failed...)
 }
 
 // check finds the transition for action from the version's state and checks

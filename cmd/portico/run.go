@@ -667,7 +667,7 @@ func retireAtSunset(ctx context.Context, life *lifecycle.Service, log *slog.Logg
 		n, err := life.RetireDue(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Error("retire at sunset", "err", err)
+			log.Error("retire at sunset", "retired", n, "err", err)
 		case n > 0:
 			log.Info("retired versions at their sunset", "count", n)
 		}

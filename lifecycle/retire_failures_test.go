@@ -1,0 +1,97 @@
+package lifecycle_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/lifecycle"
+	"github.com/portico-dev/portico/spec/spectest"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// refuseRetiring makes the database refuse, by a trigger, to retire the
+// version id, as a row its retirement's transaction cannot write would.
+func refuseRetiring(t *testing.T, s *store.Store, id int64) (drop func()) {
+	t.Helper()
+	ctx := context.Background()
+	cond := fmt.Sprintf("NEW.state = 'retired' AND NEW.id = %d", id)
+	var stmts, undo []string
+	switch s.Dialect() {
+	case store.SQLite:
+		stmts = []string{"CREATE TRIGGER retire_fail BEFORE UPDATE ON api_versions WHEN " + cond + " BEGIN SELECT RAISE(ABORT, 'retirement refused by the test'); END"}
+		undo = []string{"DROP TRIGGER retire_fail"}
+	case store.PostgreSQL:
+		stmts = []string{
+			"CREATE FUNCTION retire_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF " + cond + " THEN RAISE EXCEPTION 'retirement refused by the test'; END IF; RETURN NEW; END $$",
+			"CREATE TRIGGER retire_fail BEFORE UPDATE ON api_versions FOR EACH ROW EXECUTE FUNCTION retire_fail()",
+		}
+		undo = []string{"DROP TRIGGER retire_fail ON api_versions", "DROP FUNCTION retire_fail()"}
+	}
+	for _, q := range stmts {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return func() {
+		t.Helper()
+		for _, q := range undo {
+			if _, err := s.DB().ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+}
+
+// TestFailingRetirementBlocksNoOther: a version whose retirement failed,
+// at every minute, stopped the whole run, so every version due after it
+// was never retired and kept being served past its sunset. Now the run
+// goes on with the others and returns the failures, naming each version;
+// the failing one is retired once the database takes it.
+func TestFailingRetirementBlocksNoOther(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		var vs []*store.APIVersion
+		for _, slug := range []string{"first", "second"} {
+			a, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: slug, Name: slug})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := f.publish(t, a, "1.0.0", spectest.PetsV1)
+			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+				t.Fatal(err)
+			}
+			passSunset(t, s, v)
+			vs = append(vs, v)
+		}
+		drop := refuseRetiring(t, s, vs[0].ID) // the first found (by id)
+		n, err := f.svc.RetireDue(ctx)
+		if n != 1 {
+			t.Errorf("RetireDue with the first version's retirement failing = %d; want 1 (the second)", n)
+		}
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d", vs[0].ID)) {
+			t.Errorf("RetireDue's error %v; want the first version's failure, naming it", err)
+		}
+		if got, err := s.VersionMeta(ctx, vs[1].ID); err != nil || got.State != "retired" {
+			t.Errorf("the second version after the run: %v, %v; want retired", stateOf(got), err)
+		}
+		drop()
+		if n, err := f.svc.RetireDue(ctx); n != 1 || err != nil {
+			t.Errorf("RetireDue once the database takes it = %d, %v; want 1, nil", n, err)
+		}
+		if got, err := s.VersionMeta(ctx, vs[0].ID); err != nil || got.State != "retired" {
+			t.Errorf("the first version after the trigger is dropped: %v, %v; want retired", stateOf(got), err)
+		}
+	})
+}
+
+func stateOf(v *store.APIVersion) string {
+	if v == nil {
+		return "none"
+	}
+	return v.State
+}
