@@ -1,15 +1,19 @@
 package agent_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store/storetest"
 )
 
 // TestGetAPIGatewayURL: told the gateways' public base URL, get_api gives
 // a published version the URL to call it at, as the JSON API does, and a
-// draft none; without it, no version has one.
+// draft none; without it, no version has one. Nor has a version whose
+// major has no upstream target in force (no route on the gateway: the
+// URL would answer 404), until the API is given one.
 func TestGetAPIGatewayURL(t *testing.T) {
 	for _, base := range []string{"https://api.example.com", ""} {
 		p := newPortalAt(t, storetest.New(t), 0, 0, base)
@@ -17,31 +21,45 @@ func TestGetAPIGatewayURL(t *testing.T) {
 		ann := p.user("ann", policy.RoleMember, "payments", policy.RoleViewer)
 		token, _ := p.token(ann)
 		cs := p.mustConnect(token)
-		var got struct {
-			Versions []struct {
-				Version    string `json:"version"`
-				State      string `json:"state"`
-				GatewayURL string `json:"gateway_url"`
-			} `json:"versions"`
-		}
-		structured(t, cs, "get_api", map[string]any{"api": "billing"}, &got)
-		var page struct {
-			Versions []struct {
-				Version    string `json:"version"`
-				GatewayURL string `json:"gateway_url"`
-			} `json:"versions"`
-		}
-		p.getJSON("/api/v1/apis/billing", token, &page)
-		if len(got.Versions) != 2 || len(page.Versions) != 2 {
-			t.Fatalf("base %q: get_api %+v, API %+v", base, got.Versions, page.Versions)
-		}
-		for i, v := range got.Versions {
-			want := ""
-			if base != "" && v.State == "published" {
-				want = base + "/billing/v1/"
+		for _, upstream := range []bool{false, true} {
+			if upstream {
+				ctx := context.Background()
+				a, err := p.store.APIBySlug(ctx, "billing")
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := lifecycle.APIInput{Slug: a.Slug, Name: a.Name, Summary: a.Summary, Tags: a.Tags, Visibility: a.Visibility,
+					Upstreams: []string{"http://billing.internal:8080"}}
+				if err := p.life.UpdateAPI(ctx, p.admin, a, in); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if v.GatewayURL != want || page.Versions[i].GatewayURL != want {
-				t.Errorf("base %q: version %s (%s): get_api gateway_url %q, API %q, want %q", base, v.Version, v.State, v.GatewayURL, page.Versions[i].GatewayURL, want)
+			var got struct {
+				Versions []struct {
+					Version    string `json:"version"`
+					State      string `json:"state"`
+					GatewayURL string `json:"gateway_url"`
+				} `json:"versions"`
+			}
+			structured(t, cs, "get_api", map[string]any{"api": "billing"}, &got)
+			var page struct {
+				Versions []struct {
+					Version    string `json:"version"`
+					GatewayURL string `json:"gateway_url"`
+				} `json:"versions"`
+			}
+			p.getJSON("/api/v1/apis/billing", token, &page)
+			if len(got.Versions) != 2 || len(page.Versions) != 2 {
+				t.Fatalf("base %q: get_api %+v, API %+v", base, got.Versions, page.Versions)
+			}
+			for i, v := range got.Versions {
+				want := ""
+				if base != "" && upstream && v.State == "published" {
+					want = base + "/billing/v1/"
+				}
+				if v.GatewayURL != want || page.Versions[i].GatewayURL != want {
+					t.Errorf("base %q, upstream %v: version %s (%s): get_api gateway_url %q, API %q, want %q", base, upstream, v.Version, v.State, v.GatewayURL, page.Versions[i].GatewayURL, want)
+				}
 			}
 		}
 	}

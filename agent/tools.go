@@ -16,6 +16,7 @@ import (
 
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -331,7 +332,7 @@ type versionOutput struct {
 	Sunset     string `json:"sunset,omitempty" jsonschema:"date after which a deprecated version is retired, YYYY-MM-DD"`
 	Successor  string `json:"successor,omitempty" jsonschema:"the version to move to from a deprecated one"`
 	Resource   string `json:"resource" jsonschema:"URI of the resource holding this version's OpenAPI description"`
-	GatewayURL string `json:"gateway_url,omitempty" jsonschema:"where clients call a published or deprecated version through the gateway: this URL followed by the operation's path (without a leading slash), with the API key in the X-API-Key header"`
+	GatewayURL string `json:"gateway_url,omitempty" jsonschema:"where clients call a published or deprecated version through the gateway, once its major has upstream targets: this URL followed by the operation's path (without a leading slash), with the API key in the X-API-Key header"`
 }
 
 func date(t *time.Time) string {
@@ -377,6 +378,14 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 	if d := lifecycle.Default(vs); d != nil {
 		out.DefaultVersion = d.Version
 	}
+	// A major without upstream targets in force has no route on the
+	// gateway: its URL would answer 404, and none is given.
+	var served control.Served
+	if t.s.gatewayURL != "" {
+		if served, err = control.ServedRoutes(ctx, t.s.store, []int64{a.ID}); err != nil {
+			return apiOutput{}, err
+		}
+	}
 	for i := range vs {
 		if i == maxVersions {
 			out.Note = fmt.Sprintf("The %d newest of %d versions are listed.", maxVersions, len(vs))
@@ -386,7 +395,7 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 		out.Versions = append(out.Versions, versionOutput{Version: v.Version, State: v.State, Operations: v.Operations,
 			Published: date(v.PublishedAt), Deprecated: date(v.DeprecatedAt), Sunset: date(v.SunsetAt), Successor: v.Successor,
 			Resource: specURI(a.Slug, v.Version)})
-		if t.s.gatewayURL != "" && (v.State == string(lifecycle.Published) || v.State == string(lifecycle.Deprecated)) {
+		if t.s.gatewayURL != "" && (v.State == string(lifecycle.Published) || v.State == string(lifecycle.Deprecated)) && served.Serves(a.ID, v.Major) {
 			out.Versions[len(out.Versions)-1].GatewayURL = gateway.CallURL(t.s.gatewayURL, a.Slug, v.Major)
 		}
 	}

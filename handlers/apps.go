@@ -216,10 +216,18 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 	}
 	d := apps.AppDetail{App: appView(a), CanManage: manage, Next: page.Next, Grace: graceOptions(),
 		Edit: apps.AppForm{Slug: a.Slug, Name: a.Name, Description: a.Description, Contact: a.Contact}}
-	now, rights := h.now(), h.subs.Rights(currentUser(c))
+	subs := make([]*store.Subscription, 0, len(page.Subscriptions))
 	for i := range page.Subscriptions {
-		s := &page.Subscriptions[i]
+		subs = append(subs, &page.Subscriptions[i])
+	}
+	served, err := h.subscriptionRoutes(ctx, subs...)
+	if err != nil {
+		return err
+	}
+	now, rights := h.now(), h.subs.Rights(currentUser(c))
+	for _, s := range subs {
 		row := h.subscriptionRow(c, rights, s)
+		row.GatewayURL = h.subscriptionCallURL(served, s)
 		row.ShowKeys = true
 		row.CanIssueKey = manage && s.State == string(subscriptions.Active)
 		if ks := keys[s.ID]; ks != nil {

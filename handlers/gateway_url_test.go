@@ -15,11 +15,19 @@ import (
 // testGatewayBase is a gateway base URL with a character HTML escapes.
 const testGatewayBase = "https://api.example.com/edge&co"
 
+// upstreams gives the API slug an upstream URL: the gateway serves its
+// majors (a URL is given only for a route it serves).
+func (e *lcEnv) upstreams(slug string) {
+	e.t.Helper()
+	e.call("PATCH", "/api/v1/apis/"+slug, "maint", map[string]any{"upstreams": []string{"http://" + slug + ".internal:8080"}}, 200)
+}
+
 // TestGatewayURLShownToConsumers: with the gateways' public base URL set,
 // the version page (published, deprecated), the app page, the page of a
 // new key and the JSON API give the URL at which an API's major is called,
 // with a curl example whose key is a placeholder, never the key; a draft
-// and a subscription that is not active give none.
+// and a subscription that is not active give none. (The API has upstream
+// targets: see TestGatewayURLOnlyWhereServed for one without.)
 func TestGatewayURLShownToConsumers(t *testing.T) {
 	storetest.Each(t, testGatewayURLShownToConsumers)
 }
@@ -31,6 +39,7 @@ func testGatewayURLShownToConsumers(t *testing.T, s *store.Store) {
 	const v1 = testGatewayBase + "/pets/v1/"
 	const curl = `curl -H "X-API-Key: $API_KEY" '` + v1 + `'`
 	e.createAPI("pets", "public")
+	e.upstreams("pets")
 	e.version("pets", "1.0.0", lifecycle.Published)
 	e.version("pets", "3.0.0", lifecycle.Deprecated)
 	e.version("pets", "2.0.0", lifecycle.Draft)
@@ -138,6 +147,7 @@ func testGatewayURLShownToConsumers(t *testing.T, s *store.Store) {
 func TestGatewayURLAbsentByDefault(t *testing.T) {
 	e := newLCEnv(t)
 	e.createAPI("pets", "public")
+	e.upstreams("pets")
 	e.version("pets", "1.0.0", lifecycle.Published)
 	e.call("POST", "/api/v1/apis/pets/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
 	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "finder", "name": "Finder"}, 201)
@@ -212,6 +222,7 @@ func testVersionExampleCallsAnOperation(t *testing.T, s *store.Store) {
 	publish := func(slug, paths string) {
 		t.Helper()
 		e.createAPI(slug, "public")
+		e.upstreams(slug)
 		e.call("POST", "/api/v1/apis/"+slug+"/versions", "dev", map[string]any{"version": "1.0.0",
 			"spec": "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths:" + paths}, 201)
 		review := e.call("POST", "/api/v1/apis/"+slug+"/versions/1.0.0/submit", "dev", nil, 201)

@@ -181,12 +181,24 @@ type Handler struct {
 
 // callURL is where consumers call major of api through the gateway nodes,
 // {PublicGatewayURL}/{api}/v{major}/, or "" when the portal is not told
-// the nodes' public address.
-func (h *Handler) callURL(api string, major int) string {
-	if h.gatewayURL == "" {
+// the nodes' public address or served says the gateway has no route for
+// it (no upstream targets in force: the URL would answer 404). apiID is
+// api's id.
+func (h *Handler) callURL(served control.Served, apiID int64, api string, major int) string {
+	if h.gatewayURL == "" || !served.Serves(apiID, major) {
 		return ""
 	}
 	return gateway.CallURL(h.gatewayURL, api, major)
+}
+
+// callRoutes reads which majors of the APIs apiIDs have upstream targets
+// in force (control.ServedRoutes), in one query, for callURL: without the
+// nodes' public address no URL is given, and nothing is read.
+func (h *Handler) callRoutes(ctx context.Context, apiIDs ...int64) (control.Served, error) {
+	if h.gatewayURL == "" {
+		return control.Served{}, nil
+	}
+	return control.ServedRoutes(ctx, h.store, apiIDs)
 }
 
 // DefaultSessionTTL is how long a login lasts by default, and

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
 	"github.com/portico-dev/portico/views/pages/apps"
@@ -178,10 +179,17 @@ func (h *Handler) APIRevokeKey(c *fiber.Ctx) error {
 }
 
 // showKey renders the page that shows a new key, once. Nothing caches it.
+// It says where to call the API, or that the gateway does not serve its
+// major (no upstream targets in force).
 func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey, key, replaced string) error {
 	noStore(c)
+	served, err := control.ServedRoutes(c.UserContext(), h.store, []int64{sub.APIID})
+	if err != nil {
+		return err
+	}
 	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name, Major: sub.Major,
-		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced, GatewayURL: h.callURL(sub.API.Slug, sub.Major)}
+		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced,
+		GatewayURL: h.callURL(served, sub.APIID, sub.API.Slug, sub.Major), NotServed: !served.Serves(sub.APIID, sub.Major)}
 	return h.render(c, apps.KeyShownPage(h.page(c, "Your new API key", "apps"), v))
 }
 

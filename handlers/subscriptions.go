@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
@@ -37,21 +38,46 @@ type apiSubscription struct {
 	EndedAt     *time.Time `json:"ended_at,omitempty"`
 	// GatewayURL is where the app calls the API's major through the
 	// gateway nodes, with one of the subscription's keys; absent when the
-	// portal is not told their public address (--public-gateway-url).
+	// portal is not told their public address (--public-gateway-url), or
+	// when the major has no upstream targets in force (no route).
 	GatewayURL string `json:"gateway_url,omitempty"`
 }
 
 // subscriptionCallURL is where the app of s calls its API's major through
-// the gateway nodes (callURL), for an active subscription: the only state
-// whose keys verify.
-func (h *Handler) subscriptionCallURL(s *store.Subscription) string {
+// the gateway nodes (callURL, served telling the majors served), for an
+// active subscription: the only state whose keys verify.
+func (h *Handler) subscriptionCallURL(served control.Served, s *store.Subscription) string {
 	if subscriptions.State(s.State) != subscriptions.Active || s.API == nil {
 		return ""
 	}
-	return h.callURL(s.API.Slug, s.Major)
+	return h.callURL(served, s.APIID, s.API.Slug, s.Major)
 }
 
-func (h *Handler) toAPISubscription(s *store.Subscription) apiSubscription {
+// subscriptionRoutes reads which of the majors subs are to are served
+// (callRoutes), in one query for them all.
+func (h *Handler) subscriptionRoutes(ctx context.Context, subs ...*store.Subscription) (control.Served, error) {
+	ids := make([]int64, 0, len(subs))
+	for _, s := range subs {
+		if subscriptions.State(s.State) == subscriptions.Active {
+			ids = append(ids, s.APIID)
+		}
+	}
+	if len(ids) == 0 {
+		return control.Served{}, nil
+	}
+	return h.callRoutes(ctx, ids...)
+}
+
+// subscriptionJSON is s as the JSON API answers it.
+func (h *Handler) subscriptionJSON(ctx context.Context, s *store.Subscription) (apiSubscription, error) {
+	served, err := h.subscriptionRoutes(ctx, s)
+	if err != nil {
+		return apiSubscription{}, err
+	}
+	return h.toAPISubscription(served, s), nil
+}
+
+func (h *Handler) toAPISubscription(served control.Served, s *store.Subscription) apiSubscription {
 	out := apiSubscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
 		CreatedAt: s.CreatedAt, DecidedAt: s.DecidedAt, EndedAt: s.EndedAt}
 	if s.App != nil {
@@ -62,7 +88,7 @@ func (h *Handler) toAPISubscription(s *store.Subscription) apiSubscription {
 	}
 	if s.API != nil {
 		out.API = s.API.Slug
-		out.GatewayURL = h.subscriptionCallURL(s)
+		out.GatewayURL = h.subscriptionCallURL(served, s)
 	}
 	if s.ProviderTeam != nil {
 		out.APITeam = s.ProviderTeam.Slug
@@ -97,7 +123,11 @@ func (h *Handler) APISubscribe(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/subscriptions/"+strconv.FormatInt(sub.ID, 10))
-	return c.Status(fiber.StatusCreated).JSON(h.toAPISubscription(sub))
+	out, err := h.subscriptionJSON(c.UserContext(), sub)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 // queryLimit reads the limit parameter of a list: def when absent, else a
@@ -136,16 +166,28 @@ func (h *Handler) APIListSubscriptions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiSubscription, 0, len(page.Subscriptions))
+	subs := make([]*store.Subscription, 0, len(page.Subscriptions))
 	for i := range page.Subscriptions {
-		out = append(out, h.toAPISubscription(&page.Subscriptions[i]))
+		subs = append(subs, &page.Subscriptions[i])
+	}
+	served, err := h.subscriptionRoutes(c.UserContext(), subs...)
+	if err != nil {
+		return err
+	}
+	out := make([]apiSubscription, 0, len(subs))
+	for _, s := range subs {
+		out = append(out, h.toAPISubscription(served, s))
 	}
 	return c.JSON(fiber.Map{"subscriptions": out, "next": nextCursor(page.Next)})
 }
 
 // APIGetSubscription returns a subscription.
 func (h *Handler) APIGetSubscription(c *fiber.Ctx) error {
-	return c.JSON(h.toAPISubscription(currentSubscription(c)))
+	out, err := h.subscriptionJSON(c.UserContext(), currentSubscription(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // subscriptionAction applies a decision and answers with the subscription.
@@ -160,7 +202,11 @@ func (h *Handler) subscriptionAction(c *fiber.Ctx, act func(context.Context, *st
 	if err := act(c.UserContext(), currentUser(c), sub, body.Reason); err != nil {
 		return err
 	}
-	return c.JSON(h.toAPISubscription(sub))
+	out, err := h.subscriptionJSON(c.UserContext(), sub)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // APIApproveSubscription activates a pending subscription.
@@ -215,7 +261,6 @@ func (h *Handler) subscriptionRow(c *fiber.Ctx, rights *subscriptions.Rights, s 
 	}
 	if s.API != nil {
 		r.APISlug, r.APIName = s.API.Slug, s.API.Name
-		r.GatewayURL = h.subscriptionCallURL(s)
 	}
 	if s.ProviderTeam != nil {
 		r.APITeamName = s.ProviderTeam.Name

@@ -20,6 +20,7 @@ import (
 func TestSubscriptionPagesJourney(t *testing.T) {
 	e := newLCEnv(t)
 	e.createAPI("pets", "public")
+	e.upstreams("pets") // the gateway serves it: the key page says where to call it
 	e.version("pets", "1.0.0", lifecycle.Published)
 	maint, consumer, viewer := e.browser(), e.browser(), e.browser()
 	maint.login("maint")

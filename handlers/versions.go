@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/spec"
@@ -262,11 +263,21 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	if err != nil {
 		return err
 	}
+	// A published or deprecated version whose major has no upstream
+	// targets in force has no route on the gateway: no URL is given for
+	// it, and those who may set targets are told.
+	var served control.Served
+	if liveVersion(v) {
+		if served, err = control.ServedRoutes(ctx, h.store, []int64{a.ID}); err != nil {
+			return err
+		}
+	}
 	p := apis.Version{
 		API: header, Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
 		Sunset: fmtDate(v.SunsetAt), Successor: v.Successor, Retired: fmtDate(v.RetiredAt),
-		Docs: docs.filtered(filterWords(filter)), GatewayURL: h.versionCallURL(a.Slug, v),
+		Docs: docs.filtered(filterWords(filter)), GatewayURL: h.versionCallURL(served, a.Slug, v),
+		NotServed: liveVersion(v) && !served.Serves(a.ID, v.Major) && h.can(c, domain, "api", control.ActAPIGateway),
 	}
 	p.Docs.Filter = filter
 	if p.ExampleURL = p.GatewayURL; p.GatewayURL != "" && docs.example != nil {
@@ -650,21 +661,30 @@ func toAPIFindings(j *spec.Judgement, kind string) []apiFinding {
 	return out
 }
 
-func (h *Handler) toAPIVersionSummary(api string, v *store.APIVersion) apiVersionSummary {
+// toAPIVersionSummary is v, a version of api, as the JSON API lists it;
+// served (callRoutes) tells whether its major is served by the gateway.
+func (h *Handler) toAPIVersionSummary(served control.Served, api string, v *store.APIVersion) apiVersionSummary {
 	return apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
 		LockVersion: v.LockVersion, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, PublishedAt: v.PublishedAt,
 		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt,
-		GatewayURL: h.versionCallURL(api, v)}
+		GatewayURL: h.versionCallURL(served, api, v)}
 }
 
 // versionCallURL is where consumers call v, a version of api, through the
-// gateway nodes (callURL): only a published or deprecated version is
-// served there.
-func (h *Handler) versionCallURL(api string, v *store.APIVersion) string {
-	if st := lifecycle.State(v.State); st != lifecycle.Published && st != lifecycle.Deprecated {
+// gateway nodes (callURL): only a published or deprecated version whose
+// major has upstream targets in force (served) is served there.
+func (h *Handler) versionCallURL(served control.Served, api string, v *store.APIVersion) string {
+	if !liveVersion(v) {
 		return ""
 	}
-	return h.callURL(api, v.Major)
+	return h.callURL(served, v.APIID, api, v.Major)
+}
+
+// liveVersion reports whether v is published or deprecated: a version
+// consumers call.
+func liveVersion(v *store.APIVersion) bool {
+	st := lifecycle.State(v.State)
+	return st == lifecycle.Published || st == lifecycle.Deprecated
 }
 
 // versionJSON returns a version with its spec as uploaded, its lint
@@ -678,7 +698,11 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		}
 		v = full
 	}
-	out := apiVersionDetail{apiVersionSummary: h.toAPIVersionSummary(a.Slug, v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
+	served, err := h.callRoutes(ctx, a.ID)
+	if err != nil {
+		return apiVersionDetail{}, err
+	}
+	out := apiVersionDetail{apiVersionSummary: h.toAPIVersionSummary(served, a.Slug, v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
@@ -730,9 +754,14 @@ func (h *Handler) APIListVersions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a := currentAPI(c)
+	served, err := h.callRoutes(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
 	out := make([]apiVersionSummary, 0, len(vs))
 	for i := range vs {
-		out = append(out, h.toAPIVersionSummary(currentAPI(c).Slug, &vs[i]))
+		out = append(out, h.toAPIVersionSummary(served, a.Slug, &vs[i]))
 	}
 	return c.JSON(struct {
 		Versions []apiVersionSummary `json:"versions"`

@@ -252,6 +252,41 @@ func (s *Store) CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]G
 	return ds, nil
 }
 
+// GatewayTargetSources reads, in one query, what decides which majors of
+// the APIs apiIDs have upstream targets in force (control.ServedRoutes):
+// each API's upstream URLs, and the deployment in force (its major and
+// targets only) of each of its majors that has one. An API that does not
+// exist is left out.
+func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]GatewayRouteAPI, []GatewayDeployment, error) {
+	if len(apiIDs) == 0 {
+		return nil, nil, nil
+	}
+	var rows []struct {
+		ID        int64      `bun:"id"`
+		Upstreams StringList `bun:"upstreams"`
+		Major     *int       `bun:"major"`
+		Targets   StringList `bun:"targets"`
+	}
+	err := s.db.NewSelect().TableExpr("apis AS a").
+		ColumnExpr("a.id, a.upstreams, gd.major, gd.targets").
+		Join("LEFT JOIN gateway_deployments AS gd ON gd.api_id = a.id AND gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id IN (?) GROUP BY api_id, major)", bun.In(apiIDs)).
+		Where("a.id IN (?)", bun.In(apiIDs)).OrderExpr("a.id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gateway target sources: %w", translate(err))
+	}
+	var as []GatewayRouteAPI
+	var ds []GatewayDeployment
+	for _, r := range rows {
+		if len(as) == 0 || as[len(as)-1].ID != r.ID {
+			as = append(as, GatewayRouteAPI{ID: r.ID, Upstreams: r.Upstreams})
+		}
+		if r.Major != nil {
+			ds = append(ds, GatewayDeployment{APIID: r.ID, Major: *r.Major, Targets: r.Targets})
+		}
+	}
+	return as, ds, nil
+}
+
 // GatewayRouteAPI is what a compile reads of an API.
 type GatewayRouteAPI struct {
 	ID        int64      `bun:"id"`

@@ -156,11 +156,10 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 			continue
 		}
 		r := gateway.Route{API: a.Slug, Major: k.major, State: v.State}
-		if d := deployed[k]; d != nil {
-			r.Targets = slices.Clone([]string(d.Targets))
+		d := deployed[k]
+		r.Targets = targetsInForce(d, a.Upstreams)
+		if d != nil {
 			r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
-		} else {
-			r.Targets = catalogTargets(a.Upstreams)
 		}
 		if v.State == gateway.StateDeprecated {
 			r.DeprecatedAt = wholeSecond(v.DeprecatedAt)
@@ -301,6 +300,17 @@ func compareVersions(a, b *store.GatewayRouteVersion) int {
 		return -1
 	}
 	return strings.Compare(a.Prerelease, b.Prerelease)
+}
+
+// targetsInForce are the upstream targets of an API major version: those of
+// d, its deployment in force, or else (d nil) the API's upstream URLs as
+// far as they are valid targets (catalogTargets). A route without targets
+// is not compiled; ServedRoutes asks the same question for pages.
+func targetsInForce(d *store.GatewayDeployment, upstreams []string) []string {
+	if d != nil {
+		return slices.Clone([]string(d.Targets))
+	}
+	return catalogTargets(upstreams)
 }
 
 // catalogTargets takes the API's upstream URLs as targets, as far as they

@@ -176,8 +176,12 @@ type Version struct {
 	// that needs nothing but the key, or GatewayURL alone when it has none.
 	ExampleURL       string
 	ExampleOperation string
-	Docs             Docs
-	Findings         []spec.Finding
+	// NotServed: the version is published or deprecated, but its major
+	// has no upstream targets in force, so the gateway does not serve it;
+	// set only for those who may set the targets.
+	NotServed bool
+	Docs      Docs
+	Findings  []spec.Finding
 	// OpenReview is the id of the version's open publication request, 0 when none.
 	OpenReview int64
 	// Rejection is the reviewer's answer when the draft's last publication

@@ -128,8 +128,11 @@ type KeyShown struct {
 	Key              string
 	// GatewayURL is where the API's major is called through the gateway
 	// nodes ({base}/{api}/v{major}/); empty when the portal is not told
-	// their public address.
+	// their public address, or when the gateway does not serve it.
 	GatewayURL string
+	// NotServed: the API's major has no upstream targets in force, so the
+	// gateway does not serve it (yet).
+	NotServed bool
 	// Replaced names the rotated key and until when it stays valid.
 	Replaced string
 }
