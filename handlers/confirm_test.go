@@ -75,3 +75,38 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestRotateNamesItsKey: each key's Rotate disclosure and its Rotate key
+// button are named for their row, after their text, as Revoke's are
+// (components.Confirm.Of): the app page lists several keys, whose Rotate
+// buttons would otherwise all read alike.
+func TestRotateNamesItsKey(t *testing.T) {
+	e := newLCEnv(t)
+	sub := fmt.Sprint(e.finderSubscribedToPets()["id"])
+	for _, name := range []string{"production", "staging"} {
+		e.call("POST", "/api/v1/subscriptions/"+sub+"/keys", "outsider", map[string]any{"name": name}, 201)
+	}
+	b := e.browser()
+	b.login("outsider")
+	d := doc(t, b.get("/apps/finder"))
+	rows := d.Find(`[data-testid="key-row"]`)
+	if rows.Length() != 2 {
+		t.Fatalf("%d key rows, want 2", rows.Length())
+	}
+	seen := map[string]bool{}
+	rows.Each(func(_ int, row *goquery.Selection) {
+		of := strings.TrimSuffix(row.Find(`[data-testid="key-prefix"]`).Text(), "…") + " (" + strings.TrimSpace(row.Find("td").Eq(1).Text()) + ")"
+		for _, id := range []string{"rotate-open", "rotate"} {
+			el := row.Find(`[data-testid="` + id + `"]`)
+			text := strings.Join(strings.Fields(el.Text()), " ")
+			name := el.AttrOr("aria-label", text)
+			if el.Length() != 1 || !strings.HasPrefix(name, text) || !strings.Contains(name, of) {
+				t.Errorf("the %s of key %s is named %q, want its text %q and then %q", id, of, name, text, of)
+			}
+			if seen[name] {
+				t.Errorf("two keys' %s are named %q", id, name)
+			}
+			seen[name] = true
+		}
+	})
+}

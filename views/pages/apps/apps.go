@@ -33,6 +33,11 @@ type Key struct {
 	CanRevoke bool
 }
 
+// Of names the key in the accessible names of its row's actions (Rotate,
+// Revoke; see components.Confirm.Of): its prefix and its name, as the row
+// shows them.
+func (k Key) Of() string { return k.Prefix + " (" + k.Name + ")" }
+
 // RotateForm is the rotate form of the key Kid as submitted: the grace
 // period chosen, the date typed, and the messages about them.
 type RotateForm struct {
