@@ -269,8 +269,8 @@ func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]Gat
 	}
 	err := s.db.NewSelect().TableExpr("apis AS a").
 		ColumnExpr("a.id, a.upstreams, gd.major, gd.targets").
-		Join("LEFT JOIN gateway_deployments AS gd ON gd.api_id = a.id AND gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id IN (?) GROUP BY api_id, major)", bun.In(apiIDs)).
-		Where("a.id IN (?)", bun.In(apiIDs)).OrderExpr("a.id").Scan(ctx, &rows)
+		Join("LEFT JOIN gateway_deployments AS gd ON gd.api_id = a.id AND gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id IN (?) GROUP BY api_id, major)", bun.List(apiIDs)).
+		Where("a.id IN (?)", bun.List(apiIDs)).OrderExpr("a.id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, nil, fmt.Errorf("gateway target sources: %w", translate(err))
 	}
