@@ -153,12 +153,34 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	if dialect == PostgreSQL {
-		if err := db.NewRaw("SELECT current_schema()").Scan(pingCtx, &s.schema); err != nil {
+		var num int
+		var version string
+		if err := db.NewRaw("SELECT current_schema(), current_setting('server_version_num')::int, current_setting('server_version')").
+			Scan(pingCtx, &s.schema, &num, &version); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("read the current schema: %w", err)
 		}
+		if err := checkServerVersion(num, version); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
+}
+
+// MinPostgreSQL is the oldest PostgreSQL the migrations run on, as
+// server_version_num: 13 brought pg_current_xact_id and pg_current_snapshot,
+// which number the quota counts' writes.
+const MinPostgreSQL = 130000
+
+// checkServerVersion refuses a PostgreSQL older than MinPostgreSQL (num is
+// its server_version_num, version its server_version), before a migration
+// fails on a function it lacks.
+func checkServerVersion(num int, version string) error {
+	if num >= MinPostgreSQL {
+		return nil
+	}
+	return fmt.Errorf("PostgreSQL %d or later is needed, and this server is PostgreSQL %q: upgrade it, or use another server", MinPostgreSQL/10000, version)
 }
 
 // SQLiteFile returns the SQLite database file that Open opens for
