@@ -17,33 +17,8 @@ import (
 // version id, as a row its retirement's transaction cannot write would.
 func refuseRetiring(t *testing.T, s *store.Store, id int64) (drop func()) {
 	t.Helper()
-	ctx := context.Background()
-	cond := fmt.Sprintf("NEW.state = 'retired' AND NEW.id = %d", id)
-	var stmts, undo []string
-	switch s.Dialect() {
-	case store.SQLite:
-		stmts = []string{"CREATE TRIGGER retire_fail BEFORE UPDATE ON api_versions WHEN " + cond + " BEGIN SELECT RAISE(ABORT, 'retirement refused by the test'); END"}
-		undo = []string{"DROP TRIGGER retire_fail"}
-	case store.PostgreSQL:
-		stmts = []string{
-			"CREATE FUNCTION retire_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF " + cond + " THEN RAISE EXCEPTION 'retirement refused by the test'; END IF; RETURN NEW; END $$",
-			"CREATE TRIGGER retire_fail BEFORE UPDATE ON api_versions FOR EACH ROW EXECUTE FUNCTION retire_fail()",
-		}
-		undo = []string{"DROP TRIGGER retire_fail ON api_versions", "DROP FUNCTION retire_fail()"}
-	}
-	for _, q := range stmts {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	return func() {
-		t.Helper()
-		for _, q := range undo {
-			if _, err := s.DB().ExecContext(ctx, q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}
+	return storetest.Refuse(t, s, "retire_fail", "UPDATE", "api_versions",
+		fmt.Sprintf("NEW.state = 'retired' AND NEW.id = %d", id), "retirement refused by the test")
 }
 
 // TestFailingRetirementBlocksNoOther: a version whose retirement failed,

@@ -24,33 +24,8 @@ import (
 // drops the trigger.
 func failReminders(t *testing.T, s *store.Store, id int64) (drop func()) {
 	t.Helper()
-	ctx := context.Background()
 	cond := fmt.Sprintf("NEW.kind = '%s' OR (NEW.kind = '%s' AND NEW.object_id = %d)", store.ReminderSunset, store.ReminderKeyExpiry, id)
-	var stmts, undo []string
-	switch s.Dialect() {
-	case store.SQLite:
-		stmts = []string{"CREATE TRIGGER reminders_fail BEFORE INSERT ON reminders WHEN " + cond + " BEGIN SELECT RAISE(ABORT, 'reminder refused by the test'); END"}
-		undo = []string{"DROP TRIGGER reminders_fail"}
-	case store.PostgreSQL:
-		stmts = []string{
-			"CREATE FUNCTION reminders_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF " + cond + " THEN RAISE EXCEPTION 'reminder refused by the test'; END IF; RETURN NEW; END $$",
-			"CREATE TRIGGER reminders_fail BEFORE INSERT ON reminders FOR EACH ROW EXECUTE FUNCTION reminders_fail()",
-		}
-		undo = []string{"DROP TRIGGER reminders_fail ON reminders", "DROP FUNCTION reminders_fail()"}
-	}
-	for _, q := range stmts {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	return func() {
-		t.Helper()
-		for _, q := range undo {
-			if _, err := s.DB().ExecContext(ctx, q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}
+	return storetest.Refuse(t, s, "reminders_fail", "INSERT", "reminders", cond, "reminder refused by the test")
 }
 
 // TestFailingCandidateBlocksNoOther: a reminder whose transaction fails,
