@@ -24,6 +24,7 @@ var releasedOutboxTopics = []struct {
 	{"dca3a567a67a6efab15071889fd47ea4cfd93d9a", []string{"gateway.changed", "search.index"}}, // stop 55
 	{"3dfb92b582bc904f0a7b7ab6bc1c78b3564b2bac", []string{"gateway.changed", "search.index"}}, // stop 56
 	{"7d397db965d7d7afda284dcc41a2ae3073164ff9", []string{"gateway.changed", "search.index"}}, // stop 57
+	{"ce2a8e47c3c9f64f9493ed1211bc38f7b03bc4af", []string{"gateway.changed", "search.index"}}, // stop 58
 }
 
 // TestOutboxTopicsOfThePreviousVersionAreHandled: during a rolling upgrade
