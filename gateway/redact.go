@@ -26,7 +26,8 @@ var secretShapes = [...]struct {
 // public part kept (an API key's id, a token's prefix). A secret sent
 // where it does not belong (a key pasted into a URL's path) is thus
 // neither logged nor echoed. A prefix counts only at the start of a word
-// ("compat_" is no token), followed by at least the length of a secret's
+// ("compat_" is no token; after an escape such as a JSON string's "\n" or
+// a URL's "%20", it starts one), followed by at least the length of a secret's
 // start in the characters of keys and tokens (letters, digits, '-', '_'),
 // so an ordinary path is not changed. s is returned as it is, without
 // allocating, when it holds no secret.
@@ -102,7 +103,7 @@ func inWords(s string) bool {
 // ends and where it ends. It stops when fn returns false.
 func eachSecret(s string, fn func(shape, start, keep, end int) bool) {
 	for i := 3; i < len(s); i++ {
-		if s[i] != '_' || i > 3 && tokenChar(s[i-4]) {
+		if s[i] != '_' || i > 3 && tokenChar(s[i-4]) && !afterEscape(s[:i-3]) {
 			continue
 		}
 		start := i - 3
@@ -131,6 +132,27 @@ func eachSecret(s string, fn func(shape, start, keep, end int) bool) {
 			break
 		}
 	}
+}
+
+// afterEscape reports whether s ends with an escape whose last character
+// is a letter or digit, so that what follows starts a word of the text it
+// encodes: a JSON or YAML string's "\n", "\t", "\r", "\b", "\f" (the raw
+// source of a description holds a line break so), or a percent-encoded
+// byte ("Bearer%20", "token%3D" in a URL's query).
+func afterEscape(s string) bool {
+	n := len(s)
+	switch {
+	case n >= 2 && s[n-2] == '\\' && strings.IndexByte("ntrbf", s[n-1]) >= 0:
+		return true
+	case n >= 3 && s[n-3] == '%' && hexDigit(s[n-2]) && hexDigit(s[n-1]):
+		return true
+	}
+	return false
+}
+
+// hexDigit reports whether c is a hexadecimal digit.
+func hexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // tokenChar reports whether c may be part of a key or token.

@@ -42,3 +42,35 @@ func TestRedactSecrets(t *testing.T) {
 		t.Errorf("RedactSecrets of a path without a secret allocates %v times, want 0", n)
 	}
 }
+
+// TestSecretAfterAnEscape: a key or token in a JSON or YAML string starts
+// a line of the text after "\n" (a JSON description's line break, as the
+// raw source holds it), and one in a URL's query after a percent-encoded
+// separator ("Bearer%20", "token%3D"): the escape's last character is a
+// letter or digit, yet the secret starts a word of the text it encodes.
+func TestSecretAfterAnEscape(t *testing.T) {
+	const (
+		key = "ptk_mfrggzdfmztwq2lk_abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst"
+		pat = "pat_Ss3v0WxOqpTFE21yeVShkPFkZ4akPjS8G5Z4izh3w6U"
+	)
+	for _, tc := range []struct{ in, want string }{
+		{`"description": "Your key looks so:\n` + key + `"`, `"description": "Your key looks so:\nptk_mfrggzdfmztwq2lk_` + gateway.Redacted + `"`},
+		{`"description": "Call it with\t` + pat + `"`, `"description": "Call it with\tpat_Ss3v0W` + gateway.Redacted + `"`},
+		{"https://x.example/cb?auth=Bearer%20" + pat, "https://x.example/cb?auth=Bearer%20pat_Ss3v0W" + gateway.Redacted},
+		{"https://x.example/cb?next=%2Fv1%3Fkey%3D" + key, "https://x.example/cb?next=%2Fv1%3Fkey%3Dptk_mfrggzdfmztwq2lk_" + gateway.Redacted},
+	} {
+		if got := gateway.RedactSecrets(tc.in); got != tc.want {
+			t.Errorf("RedactSecrets(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+		if !gateway.HoldsSecret(tc.in) {
+			t.Errorf("HoldsSecret(%q) = false, want true", tc.in)
+		}
+	}
+	// Words after an escape are still words, and a prefix inside a word
+	// still none.
+	for _, v := range []string{`"a\npat_primary_care_physician_identifier"`, "q=%20pgn_move_history_with_annotations_url", `"\ncompat_` + key[4:] + `"`, "x%2Gptk_mfrggzdfmztwq2lk_abcdefghijklmnop"} {
+		if gateway.HoldsSecret(v) {
+			t.Errorf("HoldsSecret(%q) = true, want false", v)
+		}
+	}
+}
