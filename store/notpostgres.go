@@ -110,7 +110,11 @@ func (p *answerProbe) notPostgreSQL(addr string, err error) error {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		// PostgreSQL answers even to refuse (too many connections, an
 		// address pg_hba.conf does not admit).
-		found = "it closed the connection without an answer (a TLS server, such as an HTTPS one, does so)"
+		// So does a proxy whose PostgreSQL does not listen yet: Docker's
+		// published port accepts while its container starts.
+		found = "it closed the connection without an answer, as a TLS server (such as an HTTPS one) does, " +
+			"or a proxy whose PostgreSQL has not started yet (a Docker container's published port while it starts): " +
+			"if the address is PostgreSQL's, try again once it runs"
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
 		found = fmt.Sprintf("it accepted the connection but answered nothing in %s (Redis and web servers wait so for more; PostgreSQL answers at once)",
 			time.Since(p.dialed).Round(time.Second/10))

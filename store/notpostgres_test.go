@@ -145,3 +145,29 @@ func TestOpenTakesPostgreSQLsRefusalAsPostgreSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenSaysAClosingServerMayBeAProxyOfAPostgreSQLStarting: a server
+// that closes the connection without a word is a TLS server (an HTTPS
+// one), or a proxy whose PostgreSQL does not listen yet: Docker's
+// published port accepts while its container starts, then closes. Open
+// said only the first, and the command told to give PostgreSQL's address
+// when the address was right and PostgreSQL still starting.
+func TestOpenSaysAClosingServerMayBeAProxyOfAPostgreSQLStarting(t *testing.T) {
+	addr := serveTCP(t, func(net.Conn) {}) // closed at once
+	for _, sslmode := range []string{"?sslmode=disable", ""} {
+		s, err := store.Open(context.Background(), "postgres://portico@"+addr+"/portico"+sslmode, t.TempDir())
+		if err == nil {
+			s.Close()
+			t.Fatal("Open succeeded")
+		}
+		var not *store.NotPostgreSQLError
+		if !errors.As(err, &not) {
+			t.Fatalf("%q: Open: %v; want a NotPostgreSQLError", sslmode, err)
+		}
+		for _, want := range []string{"closed the connection without an answer", "a TLS server", "a proxy", "not started yet", "try again"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%q: Open: %q, want it to say %q", sslmode, err, want)
+			}
+		}
+	}
+}
