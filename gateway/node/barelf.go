@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"strings"
 )
 
 // errBareLFBlock is the read error of a connection whose request's header
@@ -41,14 +42,19 @@ var errBareLFBlock = errors.New("the request's header section ends with a blank 
 // again only when it has no complete request in hand, so a bare-LF request
 // pipelined behind others and read with them is refused once they are
 // answered. A request whose body the scan does not follow (several
-// lengths, other transfer codings, folded lines, chunking fasthttp
-// refuses, a chunk-size line over
-// maxChunkLine bytes, over maxScanChunks chunks or maxScanChunked bytes of
-// chunk data) or whose block is too long stops the scan until an answer
-// is written (a write that is not "100 Continue", which comes between a
-// request's header block and its body): a bare-LF request pipelined
-// behind it is not scanned (fasthttp then waits as before, or has refused
-// the request and closed the connection). The scan's work is constant per
+// lengths, other transfer codings, a folded length or coding, chunking
+// fasthttp refuses, a chunk-size line over maxChunkLine bytes or over
+// maxScanChunked bytes of chunk data) or whose block is too long stops
+// the scan until an answer is written (a write that is not "100
+// Continue", which comes between a request's header block and its body):
+// a bare-LF request pipelined behind it is not scanned, and fasthttp,
+// which read it with that request, takes it as ended when a CRLF CRLF
+// follows. So the scan stops only where fasthttp refuses the request and
+// closes the connection, or where it could not read it whole either (a
+// block over its buffer, a body over its limits); a field whose name
+// only starts as a length's does ("Content-Lengths"), or a folded line
+// continuing another field, says nothing of the framing and is passed
+// over. The scan's work is constant per
 // byte read, and less for body bytes, which it skips.
 type bareLFListener struct{ net.Listener }
 
@@ -58,15 +64,17 @@ type bareLFListener struct{ net.Listener }
 const maxHeaderScan = 16 << 10
 
 // The bounds of the scan of a chunked body: the longest chunk-size line
-// (size, extensions, CRLF), the most chunks and the most chunk data it
-// follows. fasthttp allows longer lines (16 KiB of extensions); a body
-// beyond these is not followed (the scan stops until the answer) rather
-// than refused. maxChunkDigits is fasthttp's bound on a size's hex digits
-// (on 64-bit platforms; on 32-bit ones fasthttp refuses sizes of more than
-// 7, which the scan then follows to the refusal).
+// (size, extensions, CRLF) and the most chunk data it follows. A line may
+// be as long as fasthttp reads one (16 KiB after the size's digits,
+// maxChunkOverhead), and the chunks as many as it reads: a request the
+// scan stops at is answered, and the bytes behind it that fasthttp read
+// with it are not scanned. A body beyond these is not followed (the scan
+// stops until the answer) rather than refused. maxChunkDigits is
+// fasthttp's bound on a size's hex digits (on 64-bit platforms; on 32-bit
+// ones fasthttp refuses sizes of more than 7, which the scan then follows
+// to the refusal).
 const (
-	maxChunkLine   = 1 << 10
-	maxScanChunks  = 1 << 16
+	maxChunkLine   = maxChunkDigits + 16<<10 + 2
 	maxScanChunked = 1 << 40
 	maxChunkDigits = 15
 )
@@ -156,12 +164,10 @@ type lineScan struct {
 	// then, in scanChunkData, its bytes still to come.
 	framing framing
 	length  int64
-	// Of a chunked body: the chunks and bytes of chunk data followed, the
-	// current chunk-size line's hex digits, and whether it has had
-	// whitespace after them (ows) or a chunk extension (ext). trailer is
-	// set once the last chunk is read: the lines followed are its trailer
-	// section.
-	chunks  int
+	// Of a chunked body: the bytes of chunk data followed, the current
+	// chunk-size line's hex digits, and whether it has had whitespace
+	// after them (ows) or a chunk extension (ext). trailer is set once the
+	// last chunk is read: the lines followed are its trailer section.
 	chunked int64
 	digits  uint8
 	ows     bool
@@ -172,6 +178,9 @@ type lineScan struct {
 	// the line is longer; noHead when it cannot be one).
 	head    [32]byte
 	headLen uint8
+	// framingLine says that the last header line (folded lines aside) was
+	// a Content-Length or Transfer-Encoding line.
+	framingLine bool
 }
 
 type scanState uint8
@@ -331,14 +340,25 @@ func (s *lineScan) feed(b []byte) int {
 // lineStart starts a header line with its first byte.
 func (s *lineScan) lineStart(ch byte) {
 	switch ch {
+	case ' ', '\t':
+		// A folded line: fasthttp joins it to the field before, which
+		// says nothing of the framing unless it is a length or a coding
+		// (or there is none: the request line). fasthttp refuses one in a
+		// trailer section.
+		if s.framingLine || s.lines == 1 || s.trailer {
+			s.framing = framingUnknown
+		}
+		s.headLen = noHead
+		return
+	}
+	s.framingLine = false
+	switch ch {
 	case 'c', 'C', 't', 'T':
 		if s.trailer { // a trailer's fields say nothing of the framing
 			s.headLen = noHead
 			return
 		}
 		s.head[0], s.headLen = ch, 1
-	case ' ', '\t': // a folded line, which may continue a length
-		s.framing, s.headLen = framingUnknown, noHead
 	default:
 		s.headLen = noHead
 	}
@@ -378,8 +398,14 @@ func (s *lineScan) header() {
 	if s.cr {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 	}
+	for _, name := range [...]string{"transfer-encoding", "content-length"} {
+		if hasPrefixFold(line, name) && len(line) > len(name) && tchar(line[len(name)]) {
+			return // a field whose name only starts so ("Content-Lengths")
+		}
+	}
 	switch {
 	case hasPrefixFold(line, "transfer-encoding"):
+		s.framingLine = true
 		v := line[len("transfer-encoding"):]
 		if n <= len(s.head) && s.framing == framingNone && len(v) > 0 && v[0] == ':' && equalFold(bytes.Trim(v[1:], " \t"), "chunked") {
 			s.framing = framingChunked
@@ -387,6 +413,7 @@ func (s *lineScan) header() {
 			s.framing = framingUnknown
 		}
 	case hasPrefixFold(line, "content-length"):
+		s.framingLine = true
 		v, ok := line[len("content-length"):], false
 		if n <= len(s.head) && s.framing == framingNone && len(v) > 0 && v[0] == ':' {
 			s.length, ok = parseLength(bytes.Trim(v[1:], " \t"))
@@ -455,7 +482,7 @@ func (s *lineScan) chunk(ch byte) {
 			s.state, s.trailer, s.lines, s.cr, s.scanned, s.framing = scanLineEnd, true, 1, true, 0, framingNone
 			return
 		}
-		if s.chunks++; s.chunks > maxScanChunks || s.length > maxScanChunked-s.chunked {
+		if s.length > maxScanChunked-s.chunked {
 			s.state = scanDone
 			return
 		}
@@ -474,6 +501,11 @@ func (s *lineScan) chunk(ch byte) {
 		}
 		s.state, s.scanned, s.length = scanChunkSize, 0, 0
 	}
+}
+
+// tchar reports whether c may be in a field's name (RFC 9110 5.6.2).
+func tchar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // hexDigit is the value of the hex digit ch.

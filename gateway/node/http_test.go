@@ -585,3 +585,59 @@ func TestHTTP10RequestWithoutHostNamesNoHost(t *testing.T) {
 		t.Errorf("the upstream received %q, want no X-Forwarded-Host and Forwarded: for=127.0.0.1;proto=http", s)
 	}
 }
+
+// A bare-LF block with a CRLF CRLF after it is refused also behind a
+// request fasthttp reads and answers but the listener's scan did not
+// follow to its end: one with a header whose name only starts as
+// Content-Length or Transfer-Encoding's does, a folded line, a chunk
+// extension over 1 KiB (fasthttp reads 16 KiB), more than 65,536 chunks.
+// The scan stopped there until the answer, but fasthttp had read the
+// requests behind in the same read: it took the bare-LF block as ended
+// and forwarded the request behind it as a second one, as when nothing
+// was scanned.
+func TestBareLFBlockBehindAnUnusualRequestIsRefused(t *testing.T) {
+	up, got := rawUpstream(t, answerOK)
+	addr := serveLocal(t, up)
+	const (
+		bare = "GET /ledger/v1/x HTTP/1.1\nHost: gw\nX-API-Key: ptk_k1_secret\n\n"
+		next = "GET /ledger/v1/smuggled HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n\r\n"
+		head = "GET /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\n"
+		post = "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nTransfer-Encoding: chunked\r\n\r\n"
+	)
+	for _, c := range []struct{ what, first string }{
+		{"a Content-Lengthy header", head + "Content-Lengthy: 7\r\n\r\n"},
+		{"a Transfer-Encodings header", head + "Transfer-Encodings: gzip\r\n\r\n"},
+		{"a folded line", head + "X-Note: a\r\n b\r\n\r\n"},
+		{"a chunk extension of 2 KiB", post + "2;x=" + strings.Repeat("a", 2<<10) + "\r\nab\r\n0\r\n\r\n"},
+		{"70,000 chunks", post + strings.Repeat("1\r\na\r\n", 70000) + "0\r\n\r\n"},
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(hangBound))
+		io.WriteString(conn, c.first+bare+next) // in one write, and the connection kept open
+		br := bufio.NewReader(conn)
+		var statuses []int
+		for {
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, res.Body)
+			statuses = append(statuses, res.StatusCode)
+			if res.Close {
+				break
+			}
+		}
+		conn.Close()
+		if fmt.Sprint(statuses) != "[200 400]" {
+			t.Errorf("behind %s: answers %v, want [200 400]", c.what, statuses)
+		}
+		for i := 0; i < len(statuses) && statuses[i] == 200; i++ {
+			if s := <-got; strings.Contains(s, "/smuggled") {
+				t.Errorf("behind %s: the upstream received %q", c.what, s)
+			}
+		}
+	}
+}
