@@ -2,7 +2,8 @@
 // reach a process, not a function) once for a whole `go test ./...`: the
 // portal is run by the tests of cmd/portico and of cmd/portico-gateway,
 // two test binaries, and each built and linked it (an 85 MB program,
-// seconds of CPU) into a temporary directory of its own.
+// seconds of CPU) into a temporary directory of its own. Serve runs the
+// portal's `portico serve` as a process for the tests of both.
 //
 // A program is built into a directory of the system's temporary directory
 // that belongs to the module's checkout (keyed by a digest of its path, so

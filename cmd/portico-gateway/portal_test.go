@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
-	"github.com/portico-dev/portico/logtest"
 )
 
 // The test here runs the whole product as its users do: a real portal
@@ -28,9 +28,7 @@ type realPortal struct {
 	t       *testing.T
 	data    string
 	url     string
-	cmd     *exec.Cmd
-	out     *logtest.Buffer
-	exited  chan error
+	srv     *bintest.Served
 	tokens  map[string]string
 	demoPwd string
 	// level is serve's --log-level ("warn" when empty).
@@ -73,62 +71,19 @@ func startRealPortal(t *testing.T) *realPortal {
 func (p *realPortal) serve() {
 	t := p.t
 	t.Helper()
-	p.url = ""
-	p.out = &logtest.Buffer{}
-	p.exited = make(chan error, 1)
 	level := p.level
 	if level == "" {
 		level = "warn"
 	}
-	p.cmd = exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", level)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	cmd, exited := p.cmd, p.exited
-	go func() { exited <- cmd.Wait() }()
-	re := regexp.MustCompile(`log in at (http://127\.0\.0\.1:\d+)/login`)
-	var exit error
-	stopped := false
-	if !gatewaytest.Eventually(30*time.Second, func() bool {
-		select {
-		case exit = <-exited:
-			// It stopped (it says why): waiting on is pointless. The
-			// exit goes back for stop.
-			exited <- exit
-			stopped = true
-			return true
-		default:
-		}
-		if m := re.FindStringSubmatch(p.out.String()); m != nil {
-			p.url = m[1]
-		}
-		if p.url == "" {
-			return false
-		}
-		resp, err := http.Get(p.url + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	}) {
-		t.Fatalf("the portal did not become ready:\n%s", p.out)
-	}
-	if stopped {
-		t.Fatalf("the portal stopped before it was ready (%v):\n%s", exit, p.out)
-	}
+	p.srv = bintest.Serve(t, exec.Command(portalBinary(t), "serve", "--data", p.data, "--addr", "127.0.0.1:0", "--log-level", level))
+	p.url = p.srv.URL
+	p.srv.WaitReady(t)
 }
 
 // stop kills the portal (SIGKILL: whatever it has not committed is lost).
 func (p *realPortal) stop() {
-	if p.cmd == nil {
-		return
-	}
-	if p.cmd.ProcessState == nil {
-		p.cmd.Process.Kill()
-		<-p.exited
-		p.exited <- nil
+	if p.srv != nil {
+		p.srv.Kill()
 	}
 }
 

@@ -129,7 +129,7 @@ func TestNoSecretInDataDirsOrLogs(t *testing.T) {
 	goneNode.kill()
 	p.stop()
 
-	logs := map[string]string{"the portal's output": p.out.String(), "the node's output": n.out.String(), "the refused node's output": goneNode.out.String()}
+	logs := map[string]string{"the portal's output": p.srv.Stdout.String() + p.srv.Log.String(), "the node's output": n.out.String(), "the refused node's output": goneNode.out.String()}
 	for what, out := range logs {
 		sec.None(what, out)
 	}

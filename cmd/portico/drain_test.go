@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,36 +39,10 @@ func startServed(t *testing.T, args ...string) *served {
 	dir := t.TempDir()
 	cmd := exec.Command(porticoBinary(t), append([]string{"serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "PORTICO_SEARCH_MEANING=off", "PORTICO_DATABASE_URL=", "PORTICO_SHUTDOWN_DRAIN=")
-	p := &served{cmd: cmd, logs: &logtest.Buffer{}, done: make(chan error, 1)}
-	cmd.Stderr = p.logs
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // gone already when the test passed
-	addrs := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`log in at http://(\S+)/login`).FindStringSubmatch(sc.Text()); m != nil {
-				addrs <- m[1]
-			}
-		}
-	}()
-	select {
-	case p.addr = <-addrs:
-	case err := <-p.done:
-		t.Fatalf("serve stopped: %v\n%s", err, p.logs)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start:\n%s", p.logs)
-	}
-	if !p.until(30*time.Second, func() bool { return p.status("/readyz") == http.StatusOK }) {
-		t.Fatalf("/readyz never answered 200:\n%s", p.logs)
-	}
+	s := bintest.Serve(t, cmd)
+	s.WaitReady(t)
+	p := &served{cmd: cmd, addr: strings.TrimPrefix(s.URL, "http://"), logs: s.Log, done: make(chan error, 1)}
+	go func() { p.done <- s.Err() }()
 	return p
 }
 

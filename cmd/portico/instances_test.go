@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +22,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -337,10 +336,9 @@ type instance struct {
 	url  string
 	cmd  *exec.Cmd
 	logs *logtest.Buffer
-	done chan struct{}
+	done <-chan struct{}
+	srv  *bintest.Served
 }
-
-var loginAt = regexp.MustCompile(`log in at (http://\S+)/login`)
 
 // start runs an instance on data (a new directory when empty) and waits
 // until /readyz says it is ready.
@@ -358,70 +356,24 @@ func (c *fleet) launch(name, data string) *instance {
 	if data == "" {
 		data = filepath.Join(c.dir, name)
 	}
-	in := &instance{t: c.t, name: name, data: data, logs: &logtest.Buffer{}, done: make(chan struct{})}
-	in.cmd = exec.Command(c.bin, "serve", "--instance", name, "--data", data, "--addr", "127.0.0.1:0")
-	in.cmd.Env = c.env()
-	in.cmd.Stderr = in.logs
-	stdout, err := in.cmd.StdoutPipe()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if err := in.cmd.Start(); err != nil {
-		c.t.Fatal(err)
-	}
+	cmd := exec.Command(c.bin, "serve", "--instance", name, "--data", data, "--addr", "127.0.0.1:0")
+	cmd.Env = c.env()
+	srv := bintest.Serve(c.t, cmd)
+	in := &instance{t: c.t, name: name, data: data, url: srv.URL, cmd: cmd, logs: srv.Log, done: srv.Done(), srv: srv}
 	c.mu.Lock()
 	c.procs = append(c.procs, in)
 	c.mu.Unlock()
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := loginAt.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-	}()
-	go func() {
-		in.cmd.Wait() //nolint:errcheck // killed or stopped by the test
-		close(in.done)
-	}()
-	select {
-	case in.url = <-urls:
-	case <-in.done:
-		c.t.Fatalf("instance %s stopped:\n%s", name, in.logs.String())
-	case <-time.After(60 * time.Second):
-		c.t.Fatalf("instance %s did not start in 60s:\n%s", name, in.logs.String())
-	}
 	return in
 }
 
 // waitReady waits until /readyz says the instance is ready.
 func (in *instance) waitReady() {
 	in.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(in.url + "/readyz")
-		if err == nil {
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			in.t.Fatalf("instance %s not ready after 60s:\n%s", in.name, tail(in.logs.String(), 20))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	in.srv.WaitReady(in.t)
 }
 
 // kill ends the instance with SIGKILL, as a crash would.
-func (in *instance) kill() {
-	if in.cmd.Process != nil {
-		in.cmd.Process.Kill() //nolint:errcheck // it may be gone already
-	}
-	<-in.done
-}
+func (in *instance) kill() { in.srv.Kill() }
 
 // stop ends the instance with SIGTERM and waits for it to leave.
 func (in *instance) stop() {
