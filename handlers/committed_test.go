@@ -67,8 +67,7 @@ func TestCommittedThenCutSaysSaved(t *testing.T) {
 			tok := outageUsers(t, e)
 
 			h := &cutAfterCommit{}
-			//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-			s.DB().AddQueryHook(h)
+			s.AddQueryHook(h)
 			res, body := e.api("POST", "/api/v1/teams", tok, map[string]any{"slug": "billing", "name": "Billing"})
 			h.mu.Lock()
 			cut := h.cut

@@ -182,8 +182,7 @@ func newTripEnv(t *testing.T, s *store.Store) (*env, *tripHook, func() *tripCtx)
 			return tc
 		})
 	})
-	//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-	s.DB().AddQueryHook(hook)
+	s.AddQueryHook(hook)
 	return e, hook, func() *tripCtx {
 		mu.Lock()
 		defer mu.Unlock()

@@ -116,8 +116,7 @@ func TestEndedRunTriesNoOtherCandidate(t *testing.T) {
 		for i := range 3 {
 			f.key(t, fmt.Sprintf("key-%d", i), t0.Add(10*day))
 		}
-		//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-		s.DB().AddQueryHook(h)
+		s.AddQueryHook(h)
 		n, err := f.rem.At(ctx, t0.Add(3*day))
 		if n != 0 {
 			t.Errorf("sent %d reminders, want none", n)

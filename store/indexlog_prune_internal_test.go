@@ -32,8 +32,7 @@ func TestPruneIndexLogLetsAppendsThrough(t *testing.T) {
 		// After the prune's first delete statement, append as a catalog
 		// change would, with a deadline: it must not wait for the prune.
 		h := &appendAfterDelete{s: s}
-		//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-		s.db.AddQueryHook(h)
+		s.AddQueryHook(h)
 		n, err := s.PruneIndexLog(ctx, 24*time.Hour)
 		h.off = true
 		if err != nil {

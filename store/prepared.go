@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -24,11 +25,12 @@ type preparedStmts struct {
 // through a statement prepared once, on PostgreSQL through bun (which
 // writes the arguments into the query).
 //
-// On SQLite bun's query hooks do not see it. The store's one hook
-// (commitHook) marks writes and transactions, so query must be a read, as
-// every caller's is; the request's deadline still interrupts it (the
-// driver takes ctx), and SQLite has no statement timeout to miss. A test
-// that counts queries through a hook sees these reads on PostgreSQL only.
+// On SQLite bun does not run the hooks of the DB for it (a statement is
+// run by database/sql): queryHot runs those added with AddQueryHook
+// itself, but not commitHook, which marks writes and transactions, so
+// query must be a read, as every caller's is. The request's deadline
+// still interrupts it (the driver takes ctx), and SQLite has no statement
+// timeout to miss.
 func (s *Store) queryHot(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if s.dialect != SQLite {
 		return s.db.QueryContext(ctx, query, args...)
@@ -40,7 +42,74 @@ func (s *Store) queryHot(ctx context.Context, query string, args ...any) (*sql.R
 	if stmt == nil {
 		return s.db.QueryContext(ctx, query, args...)
 	}
-	return stmt.QueryContext(ctx, args...)
+	ctx, event := s.hooks.before(ctx, s.db, query, args)
+	rows, err := stmt.QueryContext(ctx, args...)
+	s.hooks.after(ctx, event, err)
+	return rows, err
+}
+
+// AddQueryHook adds a query hook to the store (tests that count or look
+// at queries): it sees every query of the store's database, bun's and the
+// reads the store runs through prepared statements on SQLite alike (see
+// queryHot), which a hook added to DB() misses.
+func (s *Store) AddQueryHook(h bun.QueryHook) { s.hooks.add(h) }
+
+// queryHooks runs the hooks added with AddQueryHook: bun runs it, one
+// hook of the store's DB, for its queries, and queryHot for its prepared
+// reads.
+type queryHooks struct {
+	mu   sync.RWMutex
+	list []bun.QueryHook
+}
+
+var _ bun.QueryHook = (*queryHooks)(nil)
+
+func (h *queryHooks) add(hook bun.QueryHook) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.list = append(h.list, hook)
+}
+
+func (h *queryHooks) hooks() []bun.QueryHook {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.list
+}
+
+// BeforeQuery runs the hooks' BeforeQuery in the order they were added.
+func (h *queryHooks) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	for _, hook := range h.hooks() {
+		ctx = hook.BeforeQuery(ctx, e)
+	}
+	return ctx
+}
+
+// AfterQuery runs the hooks' AfterQuery in the reverse order, as bun does.
+func (h *queryHooks) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
+	hooks := h.hooks()
+	for i := len(hooks) - 1; i >= 0; i-- {
+		hooks[i].AfterQuery(ctx, e)
+	}
+}
+
+// before starts the event of a query that db runs outside bun, query with
+// args as bun would show it, and runs BeforeQuery; nil when there is no
+// hook (most of the time: only tests add hooks).
+func (h *queryHooks) before(ctx context.Context, db *bun.DB, query string, args []any) (context.Context, *bun.QueryEvent) {
+	if len(h.hooks()) == 0 {
+		return ctx, nil
+	}
+	e := &bun.QueryEvent{DB: db, Query: db.QueryGen().FormatQuery(query, args...), QueryTemplate: query, QueryArgs: args, StartTime: time.Now()}
+	return h.BeforeQuery(ctx, e), e
+}
+
+// after ends the event that before started with the query's error.
+func (h *queryHooks) after(ctx context.Context, e *bun.QueryEvent, err error) {
+	if e == nil {
+		return
+	}
+	e.Err = err
+	h.AfterQuery(ctx, e)
 }
 
 // maxPreparedStmts bounds the statements kept prepared. Callers pass SQL

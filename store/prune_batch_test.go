@@ -110,8 +110,7 @@ func TestHousekeepingDeletesInBatches(t *testing.T) {
 		}
 
 		d := &deleteCounter{}
-		//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-		s.DB().AddQueryHook(d)
+		s.AddQueryHook(d)
 		for _, step := range []struct {
 			name  string
 			prune func() (int64, error)

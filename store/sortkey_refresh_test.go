@@ -51,8 +51,7 @@ func TestRefreshSortKeysWritesAPageAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		writes := &countWrites{}
-		//lint:ignore SA1019 the hook goes on the store's own DB in place; WithQueryHook returns a copy the store does not use
-		s.DB().AddQueryHook(writes)
+		s.AddQueryHook(writes)
 		n, err := s.RefreshSortKeys(ctx)
 		if err != nil {
 			t.Fatal(err)

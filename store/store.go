@@ -52,6 +52,8 @@ type Store struct {
 	auth *authCache
 	// prepared holds the hot reads' statements on SQLite (prepared.go).
 	prepared preparedStmts
+	// hooks are the query hooks added with AddQueryHook (prepared.go).
+	hooks *queryHooks
 }
 
 // fullDiskBytes is the free space below which a failed SQLite open is
@@ -123,8 +125,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// must not fail on them.
 	// Every query tells a request's context whether something committed
 	// (MarkCommits).
-	db = db.WithQueryHook(commitHook{})
-	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache()}
+	// Hooks added with AddQueryHook run for bun's queries through hooks,
+	// for queryHot's prepared reads through queryHot.
+	hooks := &queryHooks{}
+	db = db.WithQueryHook(commitHook{}).WithQueryHook(hooks)
+	s := &Store{db: db, dialect: dialect, now: Now, wake: newWakeHub(), auth: newAuthCache(), hooks: hooks}
 	s.sqlitePath, s.pgURL = sqlitePath, pgURL
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -349,7 +354,9 @@ func redactURL(raw string) string {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // DB returns the underlying bun database, for code that composes queries
-// inside a transaction.
+// inside a transaction. A query hook goes on the store (AddQueryHook), not
+// on it: bun does not run its hooks for the reads that the store runs
+// through prepared statements.
 func (s *Store) DB() *bun.DB { return s.db }
 
 // Close closes the database.
