@@ -26,9 +26,31 @@ const (
 	deadAfter = 3 * time.Second
 )
 
+// stoppedAfter is the dead-after of the tests in which Join waits for the
+// heartbeat of a run that stopped (killed, never to beat again) to age:
+// no live member is at stake there, so it needs none of deadAfter's room
+// for a stalled one, and each such wait takes this long.
+const stoppedAfter = 500 * time.Millisecond
+
 // hangBound bounds waits for what must happen well within a lease of a
 // minute: it only stops a test that hangs.
 const hangBound = 30 * time.Second
+
+// each runs fn on a new store of every dialect, the dialects side by side
+// and beside the package's other tests (each has its own database): the
+// tests mostly wait for a heartbeat to age past DeadAfter, real time that
+// no fake clock can shorten on PostgreSQL (whose clock judges heartbeats),
+// so they wait together rather than one after another.
+func each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	t.Parallel()
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fn(t, storetest.Open(t, d))
+		})
+	}
+}
 
 func quick() cluster.Options {
 	return cluster.Options{Heartbeat: heartbeat, DeadAfter: deadAfter, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -58,7 +80,12 @@ func run(t *testing.T, m *cluster.Member) (kill func()) {
 
 func join(t *testing.T, s *store.Store, name string) *cluster.Member {
 	t.Helper()
-	m, err := cluster.Join(context.Background(), s, store.Instance{Name: name, Addr: "127.0.0.1:" + name}, quick())
+	return joinWith(t, s, name, quick())
+}
+
+func joinWith(t *testing.T, s *store.Store, name string, opts cluster.Options) *cluster.Member {
+	t.Helper()
+	m, err := cluster.Join(context.Background(), s, store.Instance{Name: name, Addr: "127.0.0.1:" + name}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +93,7 @@ func join(t *testing.T, s *store.Store, name string) *cluster.Member {
 }
 
 func TestLeasesOfADeadInstanceAreTakenOver(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a, b := join(t, s, "a"), join(t, s, "b")
 		killA := run(t, a)
@@ -113,9 +140,11 @@ func TestLeasesOfADeadInstanceAreTakenOver(t *testing.T) {
 }
 
 func TestARestartedInstanceTakesItsNameBack(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		first := join(t, s, "web-1")
+		opts := quick()
+		opts.DeadAfter = stoppedAfter
+		first := joinWith(t, s, "web-1", opts)
 		kill := run(t, first)
 		if err := s.Enqueue(ctx, s.DB(), "t", map[string]int{"n": 1}); err != nil {
 			t.Fatal(err)
@@ -125,13 +154,13 @@ func TestARestartedInstanceTakesItsNameBack(t *testing.T) {
 		}
 		kill()
 		start := time.Now()
-		second := join(t, s, "web-1")
+		second := joinWith(t, s, "web-1", opts)
 		if second.RunID() == first.RunID() {
 			t.Fatal("a new run has the old run id")
 		}
 		// Join waited for the old run's heartbeat to be DeadAfter old (it
 		// refuses the name past DeadAfter and two heartbeats).
-		t.Logf("restart waited %v for the old run (dead after %v)", time.Since(start).Round(time.Millisecond), deadAfter)
+		t.Logf("restart waited %v for the old run (dead after %v)", time.Since(start).Round(time.Millisecond), opts.DeadAfter)
 		// The old run's lease was released with its registration.
 		if claimed, err := s.ClaimOutbox(ctx, second.RunID(), 10, time.Minute); err != nil || len(claimed) != 1 {
 			t.Errorf("claim after restart: %d, %v; want the old run's message", len(claimed), err)
@@ -141,6 +170,7 @@ func TestARestartedInstanceTakesItsNameBack(t *testing.T) {
 }
 
 func TestANameInUseIsRefused(t *testing.T) {
+	t.Parallel()
 	s := storetest.New(t)
 	run(t, join(t, s, "web-1"))
 	_, err := cluster.Join(context.Background(), s, store.Instance{Name: "web-1"}, quick())
@@ -150,6 +180,7 @@ func TestANameInUseIsRefused(t *testing.T) {
 }
 
 func TestLeaveReleasesAtOnce(t *testing.T) {
+	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
 	m := join(t, s, "web-1")
@@ -178,6 +209,7 @@ func TestLeaveReleasesAtOnce(t *testing.T) {
 }
 
 func TestATakenOverInstanceStops(t *testing.T) {
+	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
 	m := join(t, s, "web-1")
@@ -199,11 +231,13 @@ func TestATakenOverInstanceStops(t *testing.T) {
 // (cmd/portico: log.With("instance", name)): Join's own lines must not
 // add it a second time.
 func TestJoinNamesTheInstanceOnceInALogLine(t *testing.T) {
+	t.Parallel()
 	s := storetest.New(t)
 	kill := run(t, join(t, s, "web-1"))
 	kill()
 	var buf logtest.Buffer
 	opts := quick()
+	opts.DeadAfter = stoppedAfter
 	opts.Logger = slog.New(slog.NewTextHandler(&buf, nil)).With("instance", "web-1")
 	if _, err := cluster.Join(context.Background(), s, store.Instance{Name: "web-1", Addr: "127.0.0.1:web-1"}, opts); err != nil {
 		t.Fatal(err)
