@@ -49,6 +49,13 @@ var (
 // deprecation notice or what the page creating the key showed.
 const MinLead = day
 
+// SunsetMargin: a key's reminder (of its expiry or grace end) names the
+// sunset that ends its subscription, and no longer says to move to
+// another key of it, when that sunset comes before the key's end or
+// less than this after it: another key of the subscription would
+// outlast the one reminded of by too little to be worth the move.
+const SunsetMargin = day
+
 // batch is how many candidates one query reads.
 const batch = 500
 
@@ -349,23 +356,24 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 		if sub.State != "active" {
 			return nil
 		}
-		// A key expiring after the sunset that ends its subscription
-		// stops working at that sunset: its reminder says so rather than
-		// to create a new key, which would stop then too. Once that
-		// sunset has come, the retirement (due now) ends the
-		// subscription and tells it.
+		// A key expiring (or whose grace ends) after the sunset that
+		// ends its subscription stops working at that sunset, and so
+		// would a new key or its replacement: its reminder says so
+		// rather than to move to another key of the subscription. So
+		// does one ending less than SunsetMargin before that sunset,
+		// which would leave the other key too little time to be worth
+		// the move. Once that sunset has come, the retirement (due now)
+		// ends the subscription and tells it.
 		var sunset *store.APIVersion
-		if kind == store.ReminderKeyExpiry {
-			v, ok, err := r.store.MajorSunset(ctx, tx, sub.APIID, sub.Major)
-			if err != nil {
-				return err
+		v, ok, err := r.store.MajorSunset(ctx, tx, sub.APIID, sub.Major)
+		if err != nil {
+			return err
+		}
+		if ok && v.SunsetAt.Before(end.Add(SunsetMargin)) {
+			if !v.SunsetAt.After(now) {
+				return nil
 			}
-			if ok && v.SunsetAt.Before(end) {
-				if !v.SunsetAt.After(now) {
-					return nil
-				}
-				sunset = v
-			}
+			sunset = v
 		}
 		fresh, err := r.store.RecordReminder(ctx, tx, kind, k.ID, end, t, now)
 		if err != nil || !fresh {
@@ -377,16 +385,25 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 		}
 		of := fmt.Sprintf("%s (%s) of %s's subscription to %s v%d", store.Isolate("ptk_"+k.Kid), store.Isolate(k.Name), store.Isolate(sub.App.Name), store.Isolate(sub.API.Name), sub.Major)
 		var msg, notice string
+		// move tells what to do before the subscription ends at sunset.
+		move := func() string {
+			if sunset.Successor != "" {
+				return fmt.Sprintf(": subscribe the app to the successor %s and move your clients to a key of that subscription.", store.Isolate(sunset.Successor))
+			}
+			return ": move the app to another version of the API before then."
+		}
+		retired := func() string {
+			return fmt.Sprintf("when %s %s is retired", store.Isolate(sub.API.Name), store.Isolate(sunset.Version))
+		}
 		switch {
+		case kind == store.ReminderKeyExpiry && sunset != nil && sunset.SunsetAt.Before(end):
+			notice = "key.expiry_reminder"
+			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, but stops working before then, on %s, %s, %s and the subscription ends (a new key of it would stop then too)",
+				of, When(end), When(*sunset.SunsetAt), Left(sunset.SunsetAt.Sub(now)), retired()) + move()
 		case kind == store.ReminderKeyExpiry && sunset != nil:
 			notice = "key.expiry_reminder"
-			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, but stops working before then, on %s, %s, when %s %s is retired and the subscription ends (a new key of it would stop then too)",
-				of, When(end), When(*sunset.SunsetAt), Left(sunset.SunsetAt.Sub(now)), store.Isolate(sub.API.Name), store.Isolate(sunset.Version))
-			if sunset.Successor != "" {
-				msg += fmt.Sprintf(": subscribe the app to the successor %s and move your clients to a key of that subscription.", store.Isolate(sunset.Successor))
-			} else {
-				msg += ": move the app to another version of the API before then."
-			}
+			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, %s, and the subscription ends on %s, %s, %s (a new key of it would stop then)",
+				of, When(end), Left(end.Sub(now)), When(*sunset.SunsetAt), Later(sunset.SunsetAt.Sub(end)), retired()) + move()
 		case kind == store.ReminderKeyExpiry:
 			notice = "key.expiry_reminder"
 			msg = fmt.Sprintf("Reminder: the API key %s expires on %s, %s: create a new key on the app's page, move your clients to it, then revoke this one (a rotated key keeps the expiry).",
@@ -397,10 +414,31 @@ func (r *Service) remindKey(ctx context.Context, kind string, ts []time.Duration
 			if err != nil {
 				return err
 			}
-			if replacement.State == store.KeyActive {
+			live := replacement.State == store.KeyActive
+			switch {
+			case sunset != nil && sunset.SunsetAt.Before(end):
+				msg = fmt.Sprintf("Reminder: the rotated API key %s, whose grace period ends on %s, stops working before then, on %s, %s, %s and the subscription ends",
+					of, When(end), When(*sunset.SunsetAt), Left(sunset.SunsetAt.Sub(now)), retired())
+				if live {
+					msg += fmt.Sprintf(" (its replacement %s stops then too)", store.Isolate("ptk_"+replacement.Kid))
+				} else {
+					msg += fmt.Sprintf(" (its replacement %s was revoked; a new key of it would stop then too)", store.Isolate("ptk_"+replacement.Kid))
+				}
+				msg += move()
+			case sunset != nil:
+				msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends", of, When(end), Left(end.Sub(now)))
+				if live {
+					msg += fmt.Sprintf(", and its replacement %s stops on %s, %s, %s and the subscription ends",
+						store.Isolate("ptk_"+replacement.Kid), When(*sunset.SunsetAt), Later(sunset.SunsetAt.Sub(end)), retired())
+				} else {
+					msg += fmt.Sprintf(", its replacement %s was revoked, and the subscription ends on %s, %s, %s (a new key of it would stop then)",
+						store.Isolate("ptk_"+replacement.Kid), When(*sunset.SunsetAt), Later(sunset.SunsetAt.Sub(end)), retired())
+				}
+				msg += move()
+			case live:
 				msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends: move any client still using it to its replacement %s.",
 					of, When(end), Left(end.Sub(now)), store.Isolate("ptk_"+replacement.Kid))
-			} else {
+			default:
 				msg = fmt.Sprintf("Reminder: the rotated API key %s stops working on %s, %s, when its grace period ends, and its replacement %s was revoked: create a new key on the app's page and move any client still using this one to it.",
 					of, When(end), Left(end.Sub(now)), store.Isolate("ptk_"+replacement.Kid))
 			}
@@ -445,6 +483,20 @@ func When(t time.Time) string {
 		return t.Format("2006-01-02") + " (UTC)"
 	}
 	return t.Format("2006-01-02 15:04") + " UTC"
+}
+
+// Later says how long after an end a later one comes: in days from a day
+// and a half, else in hours, rounded.
+func Later(d time.Duration) string {
+	switch {
+	case d >= 36*time.Hour:
+		return fmt.Sprintf("%d days later", int(math.Round(d.Hours()/24)))
+	case d >= 90*time.Minute:
+		return fmt.Sprintf("%d hours later", int(math.Round(d.Hours())))
+	case d > 0:
+		return "within the hour after"
+	}
+	return "at the same moment"
 }
 
 // Left says how far ahead an end is: in days from a day and a half, else

@@ -522,3 +522,55 @@ func TestKeyExpiryAfterSunset(t *testing.T) {
 		}
 	})
 }
+
+// TestGraceEndNearSunset: a rotated key whose grace ends after the sunset
+// that ends its subscription stops at that sunset, and so does its
+// replacement; one whose grace ends within a day before that sunset
+// leaves its clients less than a day on the replacement. Either way the
+// grace reminder told only to move to the replacement; it now names the
+// sunset and the successor. Likewise a key expiring within a day before
+// the sunset is not told to create a new key of the subscription. Once
+// the sunset has passed, no grace reminder comes.
+func TestGraceEndNearSunset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		// rotate rotates a key expiring on day 60 on day 1 with a week's
+		// grace: the grace ends on day 8, its reminder comes on day 7.
+		rotate := func(f *fixture) (old, replacement *store.APIKey) {
+			old = f.key(t, "ci", t0.Add(60*day))
+			f.clock.set(t0.Add(day))
+			replacement, _, err := f.svc.RotateKey(ctx, f.dev, old, f.sub, fmt.Sprint(7*86400))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return old, replacement
+		}
+		before := newFixture(t, s)
+		old, repl := rotate(before)
+		before.deprecate(t, t0, t0.Add(7*day+12*time.Hour))
+		before.steps(t, []step{{7 * day, 1}, {8 * day, 0}})
+		got := before.reminders(t, before.dev, "key.grace_reminder")
+		want := []string{fmt.Sprintf("Reminder: the rotated API key ptk_%s (ci) of Shop web's subscription to Pets v1, whose grace period ends on 2027-03-09 (UTC), stops working before then, on 2027-03-08 12:00 UTC, in 12 hours, when Pets 1.0.0 is retired and the subscription ends (its replacement ptk_%s stops then too): subscribe the app to the successor 2.0.0 and move your clients to a key of that subscription.", old.Kid, repl.Kid)}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grace ending after the sunset:\n got %q\nwant %q", got, want)
+		}
+
+		after := newFixture(t, storetest.Open(t, s.Dialect()))
+		old, repl = rotate(after)
+		soon := after.key(t, "batch", t0.Add(8*day))
+		after.deprecate(t, t0, t0.Add(8*day+12*time.Hour))
+		// On day 7: the sunset's 7-day reminder (caught up), the grace
+		// reminder and batch's 1-day expiry reminder.
+		after.steps(t, []step{{7 * day, 3}})
+		got = after.reminders(t, after.dev, "key.grace_reminder")
+		want = []string{fmt.Sprintf("Reminder: the rotated API key ptk_%s (ci) of Shop web's subscription to Pets v1 stops working on 2027-03-09 (UTC), in 24 hours, when its grace period ends, and its replacement ptk_%s stops on 2027-03-09 12:00 UTC, 12 hours later, when Pets 1.0.0 is retired and the subscription ends: subscribe the app to the successor 2.0.0 and move your clients to a key of that subscription.", old.Kid, repl.Kid)}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grace ending within a day before the sunset:\n got %q\nwant %q", got, want)
+		}
+		got = after.reminders(t, after.dev, "key.expiry_reminder")
+		want = []string{fmt.Sprintf("Reminder: the API key ptk_%s (batch) of Shop web's subscription to Pets v1 expires on 2027-03-09 (UTC), in 24 hours, and the subscription ends on 2027-03-09 12:00 UTC, 12 hours later, when Pets 1.0.0 is retired (a new key of it would stop then): subscribe the app to the successor 2.0.0 and move your clients to a key of that subscription.", soon.Kid)}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("key expiring within a day before the sunset:\n got %q\nwant %q", got, want)
+		}
+	})
+}
