@@ -94,15 +94,14 @@ func (c *probedConn) Read(b []byte) (int, error) {
 func (c *probedConn) NetConn() net.Conn { return c.Conn }
 
 // notPostgreSQL returns err as a NotPostgreSQLError when what the probe
-// saw says the server at addr is not PostgreSQL, or nil. The connection,
-// which the driver leaves open after a failed start, is closed.
+// saw says the server at addr is not PostgreSQL, or nil. (The connection
+// is closed already: unavailableConnector closes a failed start's.)
 func (p *answerProbe) notPostgreSQL(addr string, err error) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.conn == nil {
 		return nil // never reached: the address is not at fault here
 	}
-	p.conn.Close()
 	found := ""
 	switch {
 	case len(p.answer) > 0:

@@ -274,7 +274,7 @@ func pgConnector(databaseURL string, opts ...pgdriver.Option) (c *pgdriver.Conne
 			c, err = nil, fmt.Errorf("invalid database url: %s", strings.Join(strings.Fields(msg), " "))
 		}
 	}()
-	return pgdriver.NewConnector(append([]pgdriver.Option{pgdriver.WithDSN(databaseURL), utcSessions, lockTimeout, pgdriver.WithResetSessionFunc(dropClosed)}, opts...)...), nil
+	return pgdriver.NewConnector(append([]pgdriver.Option{pgdriver.WithDSN(databaseURL), utcSessions, lockTimeout, pgdriver.WithResetSessionFunc(dropClosed), recordDials}, opts...)...), nil
 }
 
 // dropClosed is called before a pooled connection is used again: one whose

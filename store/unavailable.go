@@ -164,7 +164,14 @@ func connectionLost(err error) bool {
 type unavailableConnector struct{ *pgdriver.Connector }
 
 func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	cn, err := c.Connector.Connect(ctx)
+	d := &dialed{}
+	cn, err := c.Connector.Connect(context.WithValue(ctx, dialedKey{}, d))
+	if err != nil && d.conn != nil {
+		// The driver returns a failed start (the server's refusal, a TLS
+		// request refused, a failed handshake) without closing the
+		// socket it dialed.
+		_ = d.conn.Close()
+	}
 	if err == nil {
 		if err = checkClientConnection(ctx, cn.(*pgdriver.Conn), c.Config()); err != nil {
 			_ = cn.Close()
@@ -184,6 +191,26 @@ func (c unavailableConnector) Connect(ctx context.Context) (driver.Conn, error) 
 		return nil, err
 	}
 	return &pgConn{cn: cn.(*pgdriver.Conn)}, nil
+}
+
+// dialed is where recordDials puts the connection dialed under a context
+// carrying it (dialedKey): Connect closes it when the driver failed to
+// start it.
+type dialed struct{ conn net.Conn }
+
+type dialedKey struct{}
+
+// recordDials is a driver option: a connection dialed under a context
+// carrying a *dialed (Connect's) is recorded in it.
+func recordDials(conf *pgdriver.Config) {
+	dial := conf.Dialer
+	conf.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if d, _ := ctx.Value(dialedKey{}).(*dialed); d != nil && err == nil {
+			d.conn = c
+		}
+		return c, err
+	}
 }
 
 // ctxEnded returns why ctx ended, or context.DeadlineExceeded when its
