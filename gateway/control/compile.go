@@ -305,7 +305,8 @@ func compareVersions(a, b *store.GatewayRouteVersion) int {
 // targetsInForce are the upstream targets of an API major version: those of
 // d, its deployment in force, or else (d nil) the API's upstream URLs as
 // far as they are valid targets (catalogTargets). A route without targets
-// is not compiled; ServedRoutes asks the same question for pages.
+// is not compiled; ServedRoutes asks the same question for pages, and
+// RouteSettings.Targets shows the answer on the Gateway settings page.
 func targetsInForce(d *store.GatewayDeployment, upstreams []string) []string {
 	if d != nil {
 		return slices.Clone([]string(d.Targets))

@@ -393,18 +393,17 @@ type RouteSettings struct {
 	Versions []string
 	// Current is the deployment in force; nil when the API's catalog
 	// upstream URLs serve as targets.
-	Current        *store.GatewayDeployment
-	CatalogTargets []string
+	Current *store.GatewayDeployment
 	// Deployments are the newest deployments, newest first.
 	Deployments []store.GatewayDeployment
+	// upstreams are the API's catalog upstream URLs.
+	upstreams []string
 }
 
-// Targets returns the targets in force.
+// Targets returns the targets in force, by the rule the routes compiled
+// for the nodes follow (targetsInForce).
 func (r *RouteSettings) Targets() []string {
-	if r.Current != nil {
-		return r.Current.Targets
-	}
-	return r.CatalogTargets
+	return targetsInForce(r.Current, r.upstreams)
 }
 
 // maxDeploymentsShown bounds the history listed per major.
@@ -427,7 +426,7 @@ func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]
 	var out []RouteSettings
 	for _, v := range vs {
 		if len(out) == 0 || out[len(out)-1].Major != v.Major {
-			out = append(out, RouteSettings{Major: v.Major, CatalogTargets: catalogTargets(a.Upstreams)})
+			out = append(out, RouteSettings{Major: v.Major, upstreams: a.Upstreams})
 		}
 		r := &out[len(out)-1]
 		r.Versions = append(r.Versions, v.Version+" ("+strings.ReplaceAll(v.State, "_", " ")+")")
