@@ -94,7 +94,7 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 		Change:    change,
 	}
 	for _, m := range members {
-		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer})
+		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer, Disabled: m.User.Disabled})
 	}
 	if len(change.Errors) > 0 && change.Errors["username"] == "" && !slices.ContainsFunc(d.Members, func(m teams.Member) bool { return m.Username == change.Username }) {
 		// No row to show the error in: it goes above the members table.
@@ -221,6 +221,9 @@ type apiTeamMember struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
 	Reviewer bool   `json:"reviewer"`
+	// Disabled: the member's account is disabled; they keep the role but
+	// act for the team no more.
+	Disabled bool `json:"disabled"`
 }
 
 func (h *Handler) teamJSON(c *fiber.Ctx, t *store.Team) (apiTeam, error) {
@@ -230,7 +233,7 @@ func (h *Handler) teamJSON(c *fiber.Ctx, t *store.Team) (apiTeam, error) {
 	}
 	out := apiTeam{Slug: t.Slug, Name: t.Name, Description: t.Description, CreatedAt: t.CreatedAt, Members: []apiTeamMember{}}
 	for _, m := range members {
-		out.Members = append(out.Members, apiTeamMember{Username: m.User.Username, Role: m.Role, Reviewer: m.Reviewer})
+		out.Members = append(out.Members, apiTeamMember{Username: m.User.Username, Role: m.Role, Reviewer: m.Reviewer, Disabled: m.User.Disabled})
 	}
 	return out, nil
 }
