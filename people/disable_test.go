@@ -18,7 +18,8 @@ import (
 // and revokes their personal access tokens, and re-enabling them gives
 // none of these back: they log in again and create new tokens. No token is
 // issued to a disabled user meanwhile. The audit log records how many
-// tokens the change revoked.
+// sessions the change ended and how many tokens it revoked, so that a
+// departure's record shows the person was logged out.
 func TestDisablingEndsCredentialsForGood(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -77,7 +78,7 @@ func TestDisablingEndsCredentialsForGood(t *testing.T) {
 		}
 		want := []string{
 			"user.update org_role=member disabled=false",
-			"user.update org_role=member disabled=true tokens revoked=1",
+			"user.update org_role=member disabled=true sessions ended=1 tokens revoked=1",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

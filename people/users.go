@@ -299,8 +299,12 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		// gives nothing back (they log in and create new tokens). Enabling
 		// revokes too: a user disabled before this rule may hold some.
 		if u.Disabled || wasDisabled {
-			if _, err := s.store.DeleteUserSessions(ctx, tx, u.ID, ""); err != nil {
+			sessions, err := s.store.DeleteUserSessions(ctx, tx, u.ID, "")
+			if err != nil {
 				return err
+			}
+			if sessions > 0 {
+				after += fmt.Sprintf(" sessions ended=%d", sessions)
 			}
 			n, err := s.store.RevokeUserTokens(ctx, tx, u.ID)
 			if err != nil {
