@@ -139,7 +139,7 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 			return notMember(u.Username, t)
 		}
 		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
-			if err := s.keepAnOwner(ctx, tx, t); err != nil {
+			if err := s.keepAnOwner(ctx, tx, t, u); err != nil {
 				return err
 			}
 		}
@@ -232,7 +232,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.
 			return err
 		}
 		if previous == policy.RoleOwner {
-			if err := s.keepAnOwner(ctx, tx, t); err != nil {
+			if err := s.keepAnOwner(ctx, tx, t, u); err != nil {
 				return err
 			}
 		}
@@ -244,16 +244,22 @@ func (s *Service) RemoveMember(ctx context.Context, actor *store.User, t *store.
 	return err
 }
 
-// keepAnOwner refuses a change that leaves a team that had owners without
-// an active one: a disabled owner (someone who left) manages nothing, as a
-// disabled admin does not keep the org.
-func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, t *store.Team) error {
+// keepAnOwner refuses a change that takes the last active owner of a team
+// away (former, the owner who stepped down or left): a disabled owner
+// (someone who left) manages nothing, as a disabled admin does not keep
+// the org. Demoting or removing a disabled owner takes no active owner
+// away, so it is not refused even when no active owner is left (every
+// owner left, and an admin tidies the team up). Both are read in tx after
+// the change moved the policy version, so that a change of owners or of
+// the user's status committed meanwhile is counted.
+func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, t *store.Team, former *store.User) error {
 	n, err := s.store.CountActiveTeamOwners(ctx, tx, t.ID)
-	if err != nil {
+	if err != nil || n > 0 {
 		return err
 	}
-	if n == 0 {
-		return apperr.Conflict("A team needs at least one owner who is not disabled: make someone else owner first.")
+	disabled, err := s.store.UserDisabled(ctx, tx, former.ID)
+	if err != nil || disabled {
+		return err
 	}
-	return nil
+	return apperr.Conflict("A team needs at least one owner who is not disabled: make someone else owner first.")
 }

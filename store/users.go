@@ -64,6 +64,16 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	return u, nil
 }
 
+// UserDisabled reports whether the user with id is disabled, read through
+// db (inside a transaction that changed roles, so as it stands for it).
+func (s *Store) UserDisabled(ctx context.Context, db bun.IDB, id int64) (bool, error) {
+	var disabled bool
+	if err := db.NewSelect().Model((*User)(nil)).Column("disabled").Where("id = ?", id).Scan(ctx, &disabled); err != nil {
+		return false, fmt.Errorf("user %d disabled: %w", id, translate(err))
+	}
+	return disabled, nil
+}
+
 // UserByUsername returns the user named username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
 	if !findable(username) {
