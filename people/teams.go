@@ -87,7 +87,8 @@ func (s *Service) requireMembers(ctx context.Context, a actor, t *store.Team) er
 
 // SetMember adds a user to a team with a role, or changes their role, and
 // reports whether it added them. Giving a member the role they have changes
-// nothing and is not audited. A team that has owners keeps at least one. It
+// nothing and is not audited. A team that has owners keeps at least one. A
+// disabled user is not added (a disabled member's role may change). It
 // needs the "members manage" permission in the team.
 func (s *Service) SetMember(ctx context.Context, actor *store.User, t *store.Team, in MemberInput) (created bool, err error) {
 	return s.setMember(ctx, asUser(actor), t, in, false)
@@ -137,6 +138,17 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 		created = previous == ""
 		if created && onlyMember {
 			return notMember(u.Username, t)
+		}
+		if created {
+			// Someone who left (disabled) joins no team: they could not act
+			// for it, and enabling them later would give them the role
+			// without anyone meaning it then. Read in tx, after the policy
+			// version moved: a disable committed meanwhile counts.
+			if disabled, err := s.store.UserDisabled(ctx, tx, u.ID); err != nil {
+				return err
+			} else if disabled {
+				return apperr.Field("username", fmt.Sprintf("%s is disabled: an org admin enables them before they join a team.", store.Isolate(u.Username)))
+			}
 		}
 		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, t, u); err != nil {
