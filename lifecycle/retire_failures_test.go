@@ -70,3 +70,38 @@ func stateOf(v *store.APIVersion) string {
 	}
 	return v.State
 }
+
+// TestFailingRetirementsFillingAPageBlockNoOther: RetireDue read the first
+// page of due versions only (500, by id), so once as many versions failed
+// at every run as a page holds, they were the whole page and every version
+// due after them stayed served past its sunset. Now it pages on by id.
+func TestFailingRetirementsFillingAPageBlockNoOther(t *testing.T) {
+	lifecycle.SetRetirePage(t, 2)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		var vs []*store.APIVersion
+		for _, slug := range []string{"first", "second", "third"} {
+			a, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: slug, Name: slug})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := f.publish(t, a, "1.0.0", spectest.PetsV1)
+			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+				t.Fatal(err)
+			}
+			passSunset(t, s, v)
+			vs = append(vs, v)
+		}
+		// The first two (a page) fail at every run.
+		refuseRetiring(t, s, vs[0].ID)
+		storetest.Refuse(t, s, "retire_fail_2", "UPDATE", "api_versions",
+			fmt.Sprintf("NEW.state = 'retired' AND NEW.id = %d", vs[1].ID), "retirement refused by the test")
+		if n, err := f.svc.RetireDue(ctx); n != 1 || err == nil {
+			t.Errorf("RetireDue with the first page failing = %d, %v; want 1 (the third) and the two failures", n, err)
+		}
+		if got, err := s.VersionMeta(ctx, vs[2].ID); err != nil || got.State != "retired" {
+			t.Errorf("the third version after the run: %v, %v; want retired", stateOf(got), err)
+		}
+	})
+}

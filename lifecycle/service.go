@@ -836,38 +836,56 @@ func (s *Service) RetireDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	due, err := s.store.DueForRetirement(ctx, now)
-	if err != nil {
-		return 0, err
-	}
 	t, _ := Find(Retire, Deprecated)
 	n := 0
 	var failed []error
-	for i := range due {
-		v := &due[i]
-		a, err := s.store.APIByID(ctx, v.APIID)
-		if err == nil {
-			v.RetiredAt = &now
-			err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-				return s.move(ctx, tx, nil, a, v, t, "sunset reached", now)
-			})
-		}
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			continue // someone acted on it meanwhile
-		case err == nil:
-			n++
-		case ctx.Err() != nil || store.Unavailable(err):
-			// Every retirement after it would fail alike.
+	// Page by id: versions whose retirement fails stay due, and a page
+	// that began at the first due version again would hold them, and only
+	// them, once there are as many as a page.
+	var after int64
+	for {
+		due, err := s.store.DueForRetirement(ctx, now, after, retirePage)
+		if err != nil {
 			return n, errors.Join(append(failed, err)...)
-		default:
-			// One version that cannot be retired (a row its transaction
-			// cannot write) keeps none after it served past its sunset;
-			// it is tried again at the next run.
-			failed = append(failed, fmt.Errorf("retire version %d (%s of API %d): %w", v.ID, v.Version, v.APIID, err))
+		}
+		for i := range due {
+			v := &due[i]
+			after = v.ID
+			switch err := s.retireOne(ctx, v, t, now); {
+			case errors.Is(err, store.ErrConflict):
+				continue // someone acted on it meanwhile
+			case err == nil:
+				n++
+			case ctx.Err() != nil || store.Unavailable(err):
+				// Every retirement after it would fail alike.
+				return n, errors.Join(append(failed, err)...)
+			default:
+				// One version that cannot be retired (a row its
+				// transaction cannot write) keeps none after it
+				// served past its sunset; it is tried again at the
+				// next run.
+				failed = append(failed, fmt.Errorf("retire version %d (%s of API %d): %w", v.ID, v.Version, v.APIID, err))
+			}
+		}
+		if len(due) < retirePage {
+			return n, errors.Join(failed...)
 		}
 	}
-	return n, errors.Join(failed...)
+}
+
+// retirePage is how many due versions RetireDue reads at a time.
+var retirePage = 500
+
+// retireOne retires v, due at now, by transition t.
+func (s *Service) retireOne(ctx context.Context, v *store.APIVersion, t Transition, now time.Time) error {
+	a, err := s.store.APIByID(ctx, v.APIID)
+	if err != nil {
+		return err
+	}
+	v.RetiredAt = &now
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.move(ctx, tx, nil, a, v, t, "sunset reached", now)
+	})
 }
 
 // check finds the transition for action from the version's state and checks

@@ -202,12 +202,14 @@ func (s *Store) TransitionVersion(ctx context.Context, db bun.IDB, v *APIVersion
 	return nil
 }
 
-// DueForRetirement returns deprecated versions whose sunset is not after now.
-func (s *Store) DueForRetirement(ctx context.Context, now time.Time) ([]APIVersion, error) {
+// DueForRetirement returns up to limit deprecated versions whose sunset is
+// not after now and whose id is greater than after, by id: a caller pages
+// through them by passing the last id it got.
+func (s *Store) DueForRetirement(ctx context.Context, now time.Time, after int64, limit int) ([]APIVersion, error) {
 	var vs []APIVersion
 	err := s.db.NewSelect().Model(&vs).ExcludeColumn("spec_raw", "spec_json").
-		Where("v.state = ? AND v.sunset_at IS NOT NULL AND v.sunset_at <= ?", "deprecated", now).
-		Order("v.id").Limit(500).Scan(ctx)
+		Where("v.state = ? AND v.sunset_at IS NOT NULL AND v.sunset_at <= ? AND v.id > ?", "deprecated", now, after).
+		Order("v.id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("due for retirement: %w", translate(err))
 	}
