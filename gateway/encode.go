@@ -41,6 +41,16 @@ func appendRoute(b []byte, r *Route) []byte {
 		b = appendString(b, r.Successor)
 	}
 	b = appendIntField(b, `,"successor_major":`, r.SuccessorMajor)
+	if len(r.CORSOrigins) > 0 {
+		b = append(b, `,"cors_origins":[`...)
+		for i, o := range r.CORSOrigins {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, o)
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

@@ -21,6 +21,15 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	f.Add(small.EncodeSnapshot())
 	f.Add([]byte(`{"schema":1,"version":1,"hash":"","routes":[{"targets":[[[[]]]]}]}`))
 	f.Add([]byte(`{"schema":2}`))
+	cors, err := gateway.NewState(2, []gateway.Route{
+		{API: "ledger", Major: 1, Targets: []string{"http://127.0.0.1:9000"}, State: gateway.StatePublished, CORSOrigins: []string{"https://app.example.com", "http://localhost:3000"}},
+		{API: "maps", Major: 2, Targets: []string{"http://127.0.0.1:9001"}, State: gateway.StatePublished, CORSOrigins: []string{gateway.AnyOrigin}},
+	}, nil, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(cors.EncodeSnapshot())
+	f.Add([]byte(`{"schema":2,"version":1,"hash":"","routes":[{"api":"a","major":1,"targets":["http://u"],"state":"published","cors_origins":["*","HTTPS://A"]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := gateway.DecodeSnapshot(data, fuzzLimits)
 		if err != nil {
@@ -50,6 +59,12 @@ func FuzzApplyDelta(f *testing.F) {
 	d, _, _ := src.DeltaSince(f.Context(), base.Head())
 	f.Add(d.Encode())
 	f.Add([]byte(`{"schema":1,"base_version":4,"base_hash":"` + base.Hash() + `","version":5,"hash":"` + base.Hash() + `"}`))
+	r, _ := base.Route("api-0/v1")
+	withCORS := *r
+	withCORS.CORSOrigins = []string{"https://app.example.com"}
+	src.Change(gateway.Delta{Routes: gateway.Changes[gateway.Route]{Upsert: []gateway.Route{withCORS}}})
+	d, _, _ = src.DeltaSince(f.Context(), base.Head())
+	f.Add(d.Encode())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := gateway.DecodeDelta(data, fuzzLimits)
 		if err != nil {
@@ -88,6 +103,9 @@ func FuzzCanonicalEncoding(f *testing.F) {
 		r := gateway.Route{API: api, Major: major, Targets: []string{target, text}, ConnectTimeoutMS: timeout, ResponseTimeoutMS: n, State: state, DeprecatedAt: tm, Sunset: tm, RetiredAt: tm, Successor: successor, SuccessorMajor: n}
 		if target == "" {
 			r.Targets = nil
+		}
+		if n%2 != 0 {
+			r.CORSOrigins = []string{text, successor}
 		}
 		p := gateway.Plan{ID: id, RatePerMinute: n, Burst: timeout, DailyQuota: major}
 		k := gateway.Key{ID: id, Hash: hash, Subscription: text, Team: api, App: successor, API: state, Major: major, Plan: target, ExpiresAt: tm, State: text}

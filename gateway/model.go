@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,11 @@ type Route struct {
 	// SuccessorMajor its major, used for the successor-version link.
 	Successor      string `json:"successor,omitempty"`
 	SuccessorMajor int    `json:"successor_major,omitempty"`
+	// CORSOrigins are the browser origins allowed to call the route
+	// (cross-origin requests, CORS): origins as ParseOrigin returns them,
+	// or "*" alone for any. Empty (omitted on the wire, so that a node
+	// that does not know the field reads a route without it) is no CORS.
+	CORSOrigins []string `json:"cors_origins,omitempty"`
 }
 
 // ID is the route's identity in snapshots and deltas: "{api}/v{major}",
@@ -217,7 +223,76 @@ const (
 	maxTimeoutMS   = 10 * 60 * 1000
 	maxRate        = 100_000_000
 	maxVersionText = 64
+	// MaxCORSOrigins bounds a route's allowed origins.
+	MaxCORSOrigins = 32
 )
+
+// AnyOrigin allows every origin, as a route's only CORS origin.
+const AnyOrigin = "*"
+
+// maxOrigin bounds an origin's length.
+const maxOrigin = 300
+
+// ParseOrigin checks s, a browser origin to allow (https://app.example.com,
+// http://localhost:3000), and returns it as a browser sends it in its
+// Origin header: scheme and host in lowercase, without the scheme's
+// default port and without a trailing slash. A path, query, fragment or
+// user information is refused: an origin is scheme, host and port only.
+// The error says what is wrong, for a complaint naming the origin.
+func ParseOrigin(s string) (string, error) {
+	if s == "" {
+		return "", fmt.Errorf("it is empty")
+	}
+	if len(s) > maxOrigin {
+		return "", fmt.Errorf("it is longer than %d characters", maxOrigin)
+	}
+	for _, r := range s {
+		if r <= ' ' || r >= 0x7f {
+			return "", fmt.Errorf("it contains a space or a character beyond ASCII (an international host name goes in its xn-- form)")
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("it is not a URL")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("it must start with https:// or http://")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("it names no host")
+	case u.User != nil:
+		return "", fmt.Errorf("it must not carry a user name or password")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("it must not have a query or fragment: an origin is scheme://host[:port]")
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Errorf("it must not have a path: an origin is scheme://host[:port]")
+	}
+	host := strings.ToLower(u.Hostname())
+	if !validHostName(host) || strings.HasSuffix(host, ".") {
+		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots, or an IP address", u.Hostname())
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return "", fmt.Errorf("its port is empty: remove the colon or give a number from 1 to 65535")
+	}
+	port := u.Port()
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("its port %q is not a number from 1 to 65535", port)
+		}
+		port = strconv.Itoa(n)
+		if u.Scheme == "http" && n == 80 || u.Scheme == "https" && n == 443 {
+			port = ""
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return u.Scheme + "://" + host, nil
+}
 
 // ValidSlug reports whether s is an API slug: lowercase letters, digits and
 // inner hyphens, at most 64 characters (the portal's rule).
@@ -314,6 +389,23 @@ func (r Route) Validate() error {
 	}
 	if r.SuccessorMajor < 0 || r.SuccessorMajor > MaxMajor || (r.SuccessorMajor != 0 && r.Successor == "") {
 		return fmt.Errorf("route %q: successor_major needs a successor and must be 0 to %d", id, MaxMajor)
+	}
+	if len(r.CORSOrigins) > MaxCORSOrigins {
+		return fmt.Errorf("route %q: cors_origins holds more than %d origins", id, MaxCORSOrigins)
+	}
+	for i, o := range r.CORSOrigins {
+		if o == AnyOrigin {
+			if len(r.CORSOrigins) > 1 {
+				return fmt.Errorf("route %q: cors_origins holds %q beside other origins", id, AnyOrigin)
+			}
+			continue
+		}
+		if n, err := ParseOrigin(o); err != nil || n != o {
+			return fmt.Errorf("route %q: cors origin %d is not an origin as a browser sends it (scheme://host[:port], lowercase, no default port)", id, i+1)
+		}
+		if slices.Contains(r.CORSOrigins[:i], o) {
+			return fmt.Errorf("route %q: cors origin %d repeats an origin", id, i+1)
+		}
 	}
 	return nil
 }

@@ -50,6 +50,8 @@ func TestNewStateHashIgnoresOrderAndSeesEveryField(t *testing.T) {
 			routes[2].State, routes[2].RetiredAt = gateway.StateRetired, time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC)
 		},
 		"retired_at": func() { routes[2].RetiredAt = time.Date(2029, 6, 2, 0, 0, 0, 0, time.UTC) },
+		"cors":       func() { routes[0].CORSOrigins = []string{"https://app.example.com"} },
+		"cors any":   func() { routes[1].CORSOrigins = []string{gateway.AnyOrigin} },
 		"plan":       func() { plans[0].Burst = 3 },
 		"key plan":   func() { keys[0].State = gateway.KeyRevoked },
 	}
@@ -379,7 +381,7 @@ func TestDeltaEncodeIsWhatEncodingJSONWrites(t *testing.T) {
 		keys = append(keys, *k)
 	}
 	odd := gateway.Route{API: "a<b>&c", Major: 2, Targets: []string{"http://x/é\"\\\n"}, State: "deprecated", Successor: "3.0.0\u2028", SuccessorMajor: 3,
-		DeprecatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Sunset: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)}
+		DeprecatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Sunset: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC), CORSOrigins: []string{"https://a<b>", "*"}}
 	retired := gateway.Route{API: "b", Major: 20210108, Targets: []string{"http://y"}, State: "retired", Successor: "20210109.0.0", SuccessorMajor: 20210109,
 		Sunset: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC), RetiredAt: time.Date(2026, 12, 3, 7, 8, 9, 0, time.UTC)}
 	expiring := keys[0]
