@@ -64,10 +64,13 @@ func BenchmarkHandle(b *testing.B) {
 	// As portico-gateway writes it (--access-log on, text), to a writer that
 	// keeps nothing.
 	b.Run("access log on", func(b *testing.B) { benchmarkHandle(b, NewAccessLog(io.Discard, false)) })
+	// A browser app's request to a route with CORS origins: the upstream's
+	// CORS headers removed, the node's set.
+	b.Run("cors on", func(b *testing.B) { benchmarkHandle(b, nil, "https://app.example.com") })
 }
 
-func benchmarkHandle(b *testing.B, access *AccessLog) {
-	serve := handleFixture(b, access)
+func benchmarkHandle(b *testing.B, access *AccessLog, corsOrigins ...string) {
+	serve := handleFixture(b, access, corsOrigins...)
 	for b.Loop() {
 		serve()
 	}
@@ -86,25 +89,36 @@ func TestHandleAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(200, serve); n > 3 {
 		t.Errorf("allocations per forwarded request: got %v, want at most 3", n)
 	}
+	// A browser app's request to a route with CORS origins costs none more.
+	serve = handleFixture(t, NewAccessLog(io.Discard, false), "https://other.example", "https://app.example.com")
+	serve()
+	if n := testing.AllocsPerRun(200, serve); n > 3 {
+		t.Errorf("allocations per forwarded request with CORS: got %v, want at most 3", n)
+	}
 }
 
 // handleFixture returns a function serving one request through a node's
 // header hook and handler to a loopback upstream, failing tb unless it is
-// answered 200.
-func handleFixture(tb testing.TB, access *AccessLog) func() {
+// answered 200. With corsOrigins, the route has them, the request comes
+// from the last and the upstream answers with CORS headers of its own;
+// the answer must carry the node's.
+func handleFixture(tb testing.TB, access *AccessLog, corsOrigins ...string) func() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	up := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
 		ctx.SetContentType("application/json")
+		if len(corsOrigins) > 0 {
+			ctx.Response.Header.Set("Access-Control-Allow-Origin", "*")
+		}
 		ctx.SetBodyString(`{"id":1,"name":"item","ok":true}`)
 	}}
 	go up.Serve(ln)
 	tb.Cleanup(func() { up.Shutdown() })
 	const key = "ptk_bench_0123456789abcdef0123456789abcdef"
 	st, err := gateway.NewState(1,
-		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + ln.Addr().String() + "/v1"}, State: gateway.StatePublished}},
+		[]gateway.Route{{API: "bench", Major: 1, Targets: []string{"http://" + ln.Addr().String() + "/v1"}, State: gateway.StatePublished, CORSOrigins: corsOrigins}},
 		[]gateway.Plan{{ID: "bench", RatePerMinute: 100_000_000, Burst: 10_000_000}},
 		[]gateway.Key{{ID: "kbench", Hash: gateway.HashKey(key), Subscription: "sub-bench", Team: "bench", App: "wrk", API: "bench", Major: 1, Plan: "bench", State: gateway.KeyActive}})
 	if err != nil {
@@ -121,12 +135,20 @@ func handleFixture(tb testing.TB, access *AccessLog) func() {
 	req.Header.SetHost("gateway.example")
 	req.Header.Set("X-API-Key", key)
 	req.Header.Set("User-Agent", "wrk")
+	var origin string
+	if len(corsOrigins) > 0 {
+		origin = corsOrigins[len(corsOrigins)-1]
+		req.Header.Set("Origin", origin)
+	}
 	return func() {
 		ctx.Init(&req, client, nil)
 		n.bodyAllowance(&ctx.Request.Header) // as the server calls it, before the body
 		n.handle(&ctx)
 		if ctx.Response.StatusCode() != fasthttp.StatusOK {
 			tb.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+		}
+		if got := ctx.Response.Header.Peek("Access-Control-Allow-Origin"); string(got) != origin {
+			tb.Fatalf("Access-Control-Allow-Origin %q, want %q", got, origin)
 		}
 	}
 }

@@ -56,6 +56,10 @@ type outcome struct {
 	// underscore: a request header's name has an underscore
 	// (removeUnderscoreCopies).
 	underscore bool
+	// cors is the route's CORS (nil: none), and corsAllow the request's
+	// Access-Control-Allow-Origin ("": its origin is not allowed).
+	cors      *cors
+	corsAllow string
 	// path is the client's path (its first 256 bytes, as the access log
 	// writes it), kept before the upstream's path replaces it.
 	path    [256]byte
@@ -89,6 +93,9 @@ func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 		// the rate limit, an unreachable upstream) says so too.
 		o.rt.setLifecycle(&ctx.Response.Header)
 	}
+	if o.cors != nil {
+		setCORS(&ctx.Response.Header, o.corsAllow, o.upstream)
+	}
 	// The request's id only, whatever the upstream sent.
 	ctx.Response.Header.Del(headerRequestID)
 	ctx.Response.Header.Set(headerRequestID, reqID)
@@ -121,6 +128,19 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	r := rt.r
 	o.route, o.m = r.ID(), rt.m
+	if rt.cors != nil {
+		// A preflight from an allowed origin is the node's to answer: it
+		// carries no key, and is neither forwarded nor counted against
+		// the limits or the usage. One from another origin is refused
+		// as any request without a key.
+		o.cors = rt.cors
+		o.corsAllow = rt.cors.allow(ctx.Request.Header.Peek(headerOrigin))
+		if o.corsAllow != "" && isPreflight(ctx) {
+			o.reason = "cors preflight"
+			answerPreflight(ctx)
+			return
+		}
+	}
 	if rt.gone != nil {
 		o.reason = "retired"
 		if rt.link != "" {

@@ -34,6 +34,8 @@ type route struct {
 	// Precomputed response headers and bodies.
 	deprecation, sunset, link string
 	gone                      []byte
+	// cors is the route's CORS, nil without.
+	cors *cors
 	// m are the route's metrics.
 	m *routeMetrics
 }
@@ -142,7 +144,7 @@ func (n *Node) signature(r *gateway.Route) string {
 }
 
 func (n *Node) prepare(r *gateway.Route) *route {
-	rt := &route{r: r, prefixLen: 1 + len(r.ID()), m: n.metrics.forRoute(r.ID())}
+	rt := &route{r: r, prefixLen: 1 + len(r.ID()), m: n.metrics.forRoute(r.ID()), cors: newCORS(r)}
 	if u, err := gateway.ParseTarget(r.Targets[0]); err == nil {
 		rt.https = u.Scheme == "https"
 		rt.basePath = strings.TrimSuffix(u.EscapedPath(), "/")
