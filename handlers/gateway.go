@@ -192,13 +192,15 @@ func (h *Handler) DeployGatewaySettings(c *fiber.Ctx) error {
 		return err
 	}
 	a := currentAPI(c)
-	in := control.SettingsInput{Targets: strings.FieldsFunc(c.FormValue("targets"), func(r rune) bool { return r == '\n' || r == '\r' }),
-		ConnectTimeoutMS: c.FormValue("connect_timeout_ms"), ResponseTimeoutMS: c.FormValue("response_timeout_ms"), Note: c.FormValue("note")}
+	lines := func(r rune) bool { return r == '\n' || r == '\r' }
+	in := control.SettingsInput{Targets: strings.FieldsFunc(c.FormValue("targets"), lines),
+		ConnectTimeoutMS: c.FormValue("connect_timeout_ms"), ResponseTimeoutMS: c.FormValue("response_timeout_ms"),
+		CORSOrigins: strings.FieldsFunc(c.FormValue("cors_origins"), lines), Note: c.FormValue("note")}
 	d, created, err := h.gw.Deploy(c.UserContext(), currentUser(c), a, major, in)
 	if fields, ok := fieldErrors(err); ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderGatewaySettings(c, gwview.SettingsView{FormMajor: major, RollbackMajor: -1, Form: gwview.SettingsForm{Targets: c.FormValue("targets"),
-			ConnectTimeoutMS: in.ConnectTimeoutMS, ResponseTimeoutMS: in.ResponseTimeoutMS, Note: c.FormValue("note"), Errors: fields}})
+			ConnectTimeoutMS: in.ConnectTimeoutMS, ResponseTimeoutMS: in.ResponseTimeoutMS, CORSOrigins: c.FormValue("cors_origins"), Note: c.FormValue("note"), Errors: fields}})
 	}
 	if err != nil {
 		return err
@@ -237,6 +239,7 @@ type apiDeployment struct {
 	Targets           []string  `json:"targets"`
 	ConnectTimeoutMS  int       `json:"connect_timeout_ms"`
 	ResponseTimeoutMS int       `json:"response_timeout_ms"`
+	CORSOrigins       []string  `json:"cors_origins"`
 	RollbackOf        *int64    `json:"rollback_of,omitempty"`
 	Note              string    `json:"note,omitempty"`
 	Author            string    `json:"author,omitempty"`
@@ -245,7 +248,7 @@ type apiDeployment struct {
 
 func toAPIDeployment(d *store.GatewayDeployment) apiDeployment {
 	return apiDeployment{ID: d.ID, Targets: nonNil(d.Targets), ConnectTimeoutMS: d.ConnectTimeoutMS, ResponseTimeoutMS: d.ResponseTimeoutMS,
-		RollbackOf: d.RollbackOf, Note: d.Note, Author: d.Author, CreatedAt: d.CreatedAt}
+		CORSOrigins: nonNil(d.CORSOrigins), RollbackOf: d.RollbackOf, Note: d.Note, Author: d.Author, CreatedAt: d.CreatedAt}
 }
 
 type apiRouteSettings struct {
@@ -254,6 +257,7 @@ type apiRouteSettings struct {
 	Source            string          `json:"source"` // "deployment" or "catalog"
 	ConnectTimeoutMS  int             `json:"connect_timeout_ms"`
 	ResponseTimeoutMS int             `json:"response_timeout_ms"`
+	CORSOrigins       []string        `json:"cors_origins"`
 	Deployments       []apiDeployment `json:"deployments"`
 }
 
@@ -267,9 +271,10 @@ func (h *Handler) APIGetGatewaySettings(c *fiber.Ctx) error {
 	out := make([]apiRouteSettings, 0, len(rs))
 	for i := range rs {
 		r := &rs[i]
-		o := apiRouteSettings{Major: r.Major, Targets: nonNil(r.Targets()), Source: "catalog", Deployments: []apiDeployment{}}
+		o := apiRouteSettings{Major: r.Major, Targets: nonNil(r.Targets()), Source: "catalog", CORSOrigins: []string{}, Deployments: []apiDeployment{}}
 		if r.Current != nil {
 			o.Source, o.ConnectTimeoutMS, o.ResponseTimeoutMS = "deployment", r.Current.ConnectTimeoutMS, r.Current.ResponseTimeoutMS
+			o.CORSOrigins = nonNil(r.Current.CORSOrigins)
 		}
 		for j := range r.Deployments {
 			o.Deployments = append(o.Deployments, toAPIDeployment(&r.Deployments[j]))
@@ -291,12 +296,13 @@ func (h *Handler) APIDeployGatewaySettings(c *fiber.Ctx) error {
 		Targets           []string `json:"targets"`
 		ConnectTimeoutMS  *int     `json:"connect_timeout_ms"`
 		ResponseTimeoutMS *int     `json:"response_timeout_ms"`
+		CORSOrigins       []string `json:"cors_origins"`
 		Note              string   `json:"note"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	in := control.SettingsInput{Targets: body.Targets, Note: body.Note}
+	in := control.SettingsInput{Targets: body.Targets, CORSOrigins: body.CORSOrigins, Note: body.Note}
 	if body.ConnectTimeoutMS != nil {
 		in.ConnectTimeoutMS = strconv.Itoa(*body.ConnectTimeoutMS)
 	}

@@ -176,6 +176,9 @@ type GatewayDeployment struct {
 	Targets           StringList `bun:"targets,type:text"`
 	ConnectTimeoutMS  int        `bun:"connect_timeout_ms"`
 	ResponseTimeoutMS int        `bun:"response_timeout_ms"`
+	// CORSOrigins are the browser origins allowed to call the version
+	// (gateway.Route.CORSOrigins); empty for no CORS.
+	CORSOrigins StringList `bun:"cors_origins,type:text"`
 	// RollbackOf is the deployment whose settings this one restored.
 	RollbackOf *int64    `bun:"rollback_of"`
 	Note       string    `bun:"note"`
@@ -240,7 +243,7 @@ func (s *Store) GatewayDeployment(ctx context.Context, apiID, id int64) (*Gatewa
 func (s *Store) CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]GatewayDeployment, error) {
 	var ds []GatewayDeployment
 	q := s.db.NewSelect().Model(&ds).
-		Column("api_id", "major", "targets", "connect_timeout_ms", "response_timeout_ms")
+		Column("api_id", "major", "targets", "connect_timeout_ms", "response_timeout_ms", "cors_origins")
 	if apiID != 0 {
 		q = q.Where("gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id = ? GROUP BY major)", apiID)
 	} else {

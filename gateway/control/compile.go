@@ -30,7 +30,9 @@ import (
 // compile returns ErrNewerCompiler, its outbox worker stops claiming the
 // topic and a newer instance delivers the message at once), and the first compile of a newer one compiles
 // everything, not only the API it was asked for.
-const Compiler = 1
+//
+// 2: routes carry the CORS origins of their deployment.
+const Compiler = 2
 
 // Items are what a compile reads from the database: everything gateways
 // serve, and what they cannot serve with the reason.
@@ -160,6 +162,9 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 		r.Targets = targetsInForce(d, a.Upstreams)
 		if d != nil {
 			r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
+			if len(d.CORSOrigins) > 0 {
+				r.CORSOrigins = slices.Clone([]string(d.CORSOrigins))
+			}
 		}
 		if v.State == gateway.StateDeprecated {
 			r.DeprecatedAt = wholeSecond(v.DeprecatedAt)
@@ -362,7 +367,7 @@ func routeEqual(a, b *gateway.Route) bool {
 	return a.API == b.API && a.Major == b.Major && slices.Equal(a.Targets, b.Targets) &&
 		a.ConnectTimeoutMS == b.ConnectTimeoutMS && a.ResponseTimeoutMS == b.ResponseTimeoutMS &&
 		a.State == b.State && a.DeprecatedAt.Equal(b.DeprecatedAt) && a.Sunset.Equal(b.Sunset) && a.RetiredAt.Equal(b.RetiredAt) &&
-		a.Successor == b.Successor && a.SuccessorMajor == b.SuccessorMajor
+		a.Successor == b.Successor && a.SuccessorMajor == b.SuccessorMajor && slices.Equal(a.CORSOrigins, b.CORSOrigins)
 }
 
 func keyEqual(a, b *gateway.Key) bool {

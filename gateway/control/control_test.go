@@ -412,6 +412,11 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 			{control.SettingsInput{Targets: []string{"http://a"}, ConnectTimeoutMS: "-1"}, "connect_timeout_ms"},
 			{control.SettingsInput{Targets: []string{"http://a"}, ResponseTimeoutMS: "9999999"}, "response_timeout_ms"},
 			{control.SettingsInput{Targets: make17()}, "targets"},
+			{control.SettingsInput{Targets: []string{"http://a"}, CORSOrigins: []string{"app.example.com"}}, "cors_origins"},
+			{control.SettingsInput{Targets: []string{"http://a"}, CORSOrigins: []string{"https://app.example.com/path"}}, "cors_origins"},
+			{control.SettingsInput{Targets: []string{"http://a"}, CORSOrigins: []string{"https://*.example.com"}}, "cors_origins"},
+			{control.SettingsInput{Targets: []string{"http://a"}, CORSOrigins: []string{"*", "https://app.example.com"}}, "cors_origins"},
+			{control.SettingsInput{Targets: []string{"http://a"}, CORSOrigins: make33Origins()}, "cors_origins"},
 		} {
 			if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, tc.in); fieldError(err, tc.field) == "" {
 				t.Errorf("Deploy(%+v) = %v, want an error on %s", tc.in, err, tc.field)
@@ -424,19 +429,32 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 		if _, _, err := f.svc.Deploy(ctx, f.maint, a, 7, control.SettingsInput{Targets: []string{"http://a"}}); !errors.As(err, &nf) {
 			t.Errorf("a major without versions: %v", err)
 		}
-		d1, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000"})
+		d1, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000",
+			CORSOrigins: []string{" HTTPS://App.Example.com:443/ ", "", "http://localhost:3000", "https://app.example.com"}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		wantOrigins := []string{"https://app.example.com", "http://localhost:3000"}
+		if !slices.Equal(d1.CORSOrigins, wantOrigins) {
+			t.Errorf("deployed origins %q, want %q (normalised, without repeats)", d1.CORSOrigins, wantOrigins)
+		}
 		f.drain(t)
 		r, _ := f.src.State().Route("pets/v1")
-		if len(r.Targets) != 2 || r.Targets[0] != "http://new-1:9000/pets" || r.ConnectTimeoutMS != 250 || r.ResponseTimeoutMS != 2000 {
+		if len(r.Targets) != 2 || r.Targets[0] != "http://new-1:9000/pets" || r.ConnectTimeoutMS != 250 || r.ResponseTimeoutMS != 2000 || !slices.Equal(r.CORSOrigins, wantOrigins) {
 			t.Errorf("route after deployment = %+v", r)
+		}
+		// The same settings with the origins differently typed change nothing.
+		if d, created, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://new-1:9000/pets", "http://new-2:9000/pets"}, ConnectTimeoutMS: "250", ResponseTimeoutMS: "2000",
+			CORSOrigins: []string{"https://app.example.com", "http://localhost:3000"}}); err != nil || created || d.ID != d1.ID {
+			t.Errorf("the same settings again: %v, created %v", err, created)
 		}
 		if _, _, err := f.svc.Deploy(ctx, f.maint, a, 1, control.SettingsInput{Targets: []string{"http://broken:1/pets"}}); err != nil {
 			t.Fatal(err)
 		}
 		f.drain(t)
+		if r, _ := f.src.State().Route("pets/v1"); r.CORSOrigins != nil {
+			t.Errorf("route after a deployment without origins = %+v", r)
+		}
 		d3, err := f.svc.Rollback(ctx, f.maint, a, 1, d1.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -446,7 +464,7 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 		}
 		f.drain(t)
 		r, _ = f.src.State().Route("pets/v1")
-		if len(r.Targets) != 2 || r.Targets[1] != "http://new-2:9000/pets" || r.ConnectTimeoutMS != 250 {
+		if len(r.Targets) != 2 || r.Targets[1] != "http://new-2:9000/pets" || r.ConnectTimeoutMS != 250 || !slices.Equal(r.CORSOrigins, wantOrigins) {
 			t.Errorf("route after rollback = %+v", r)
 		}
 		rs, err := f.svc.Settings(ctx, f.maint, a)
@@ -458,6 +476,14 @@ func TestSettingsDeployAndRollback(t *testing.T) {
 			t.Errorf("audit = %+v", events)
 		}
 	})
+}
+
+func make33Origins() []string {
+	out := make([]string, 33)
+	for i := range out {
+		out[i] = "https://app" + strconv.Itoa(i) + ".example.com"
+	}
+	return out
 }
 
 func make17() []string {

@@ -311,12 +311,16 @@ type SettingsInput struct {
 	Targets           []string
 	ConnectTimeoutMS  string
 	ResponseTimeoutMS string
-	Note              string
+	// CORSOrigins are the browser origins allowed to call the version
+	// (https://app.example.com), or "*" alone; none for no CORS.
+	CORSOrigins []string
+	Note        string
 }
 
 type settings struct {
 	targets           []string
 	connect, response int
+	origins           []string
 }
 
 func (in *SettingsInput) normalize() (settings, error) {
@@ -365,6 +369,9 @@ func (in *SettingsInput) normalize() (settings, error) {
 	if out.response, err = timeoutMS(in.ResponseTimeoutMS); err != nil {
 		errs["response_timeout_ms"] = err.Error()
 	}
+	if out.origins, err = corsOrigins(in.CORSOrigins); err != nil {
+		errs["cors_origins"] = err.Error()
+	}
 	in.Note = strings.TrimSpace(in.Note)
 	apperr.Text(errs, "note", in.Note, MaxNote)
 	if len(errs) > 0 {
@@ -384,6 +391,41 @@ func timeoutMS(s string) (int, error) {
 		return 0, fmt.Errorf("Enter milliseconds from 1 to %d, or 0 (or nothing) for the node's default.", MaxTimeoutMS)
 	}
 	return n, nil
+}
+
+// corsOrigins checks and normalises the allowed origins as typed (blank
+// lines skipped, repeats dropped): nil for none.
+func corsOrigins(in []string) ([]string, error) {
+	var out []string
+	for _, o := range in {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o == gateway.AnyOrigin {
+			if !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+			continue
+		}
+		n, err := gateway.ParseOrigin(o)
+		if err != nil {
+			//lint:ignore ST1005 the form shows it under the field, as a sentence
+			return nil, fmt.Errorf("Origin %s: %s. Give origins such as https://app.example.com (scheme, host and port; no path), one per line, or * for any.", store.Echo(o, 100), err)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) > 1 && slices.Contains(out, gateway.AnyOrigin) {
+		//lint:ignore ST1005 the form shows it under the field, as a sentence
+		return nil, errors.New("* allows every origin: give it alone, or list the origins without it.")
+	}
+	if len(out) > gateway.MaxCORSOrigins {
+		//lint:ignore ST1005 the form shows it under the field, as a sentence
+		return nil, fmt.Errorf("Give at most %d origins.", gateway.MaxCORSOrigins)
+	}
+	return out, nil
 }
 
 // RouteSettings is one API major version's gateway settings.
@@ -456,8 +498,12 @@ func (s *Service) checkMajor(ctx context.Context, a *store.API, major int) error
 	return nil
 }
 
-func describeSettings(targets []string, connect, response int) string {
-	return fmt.Sprintf("targets=%s connect_timeout_ms=%d response_timeout_ms=%d", strings.Join(targets, ","), connect, response)
+func describeSettings(d *store.GatewayDeployment) string {
+	s := fmt.Sprintf("targets=%s connect_timeout_ms=%d response_timeout_ms=%d", strings.Join(d.Targets, ","), d.ConnectTimeoutMS, d.ResponseTimeoutMS)
+	if len(d.CORSOrigins) > 0 {
+		s += " cors_origins=" + strings.Join(d.CORSOrigins, ",")
+	}
+	return s
 }
 
 // Deploy makes new gateway settings of an API major version: a new
@@ -489,7 +535,7 @@ func (s *Service) Deploy(ctx context.Context, u *store.User, a *store.API, major
 			return err
 		}
 		next := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: set.targets, ConnectTimeoutMS: set.connect, ResponseTimeoutMS: set.response,
-			Note: in.Note, CreatedBy: &u.ID}
+			CORSOrigins: set.origins, Note: in.Note, CreatedBy: &u.ID}
 		if sameSettings(prev, next) {
 			d = prev
 			return nil
@@ -525,7 +571,7 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 		return nil, err
 	}
 	d := &store.GatewayDeployment{APIID: a.ID, Major: major, Targets: old.Targets, ConnectTimeoutMS: old.ConnectTimeoutMS,
-		ResponseTimeoutMS: old.ResponseTimeoutMS, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
+		ResponseTimeoutMS: old.ResponseTimeoutMS, CORSOrigins: old.CORSOrigins, RollbackOf: &old.ID, Note: fmt.Sprintf("rollback to deployment %d", old.ID), CreatedBy: &u.ID}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		// Of two rollbacks to one deployment at once, the second finds
 		// its settings in force.
@@ -568,7 +614,8 @@ func (s *Service) settingsInForce(ctx context.Context, tx bun.Tx, a *store.API, 
 // deployment in force (nil: none).
 func sameSettings(prev, d *store.GatewayDeployment) bool {
 	return prev != nil && slices.Equal(prev.Targets, d.Targets) &&
-		prev.ConnectTimeoutMS == d.ConnectTimeoutMS && prev.ResponseTimeoutMS == d.ResponseTimeoutMS
+		prev.ConnectTimeoutMS == d.ConnectTimeoutMS && prev.ResponseTimeoutMS == d.ResponseTimeoutMS &&
+		slices.Equal(prev.CORSOrigins, d.CORSOrigins)
 }
 
 // deployIn stores d, which follows prev (nil: the catalog's upstreams),
@@ -576,12 +623,12 @@ func sameSettings(prev, d *store.GatewayDeployment) bool {
 func (s *Service) deployIn(ctx context.Context, tx bun.IDB, u *store.User, a *store.API, prev, d *store.GatewayDeployment, action, reason string) error {
 	before := "catalog upstreams"
 	if prev != nil {
-		before = describeSettings(prev.Targets, prev.ConnectTimeoutMS, prev.ResponseTimeoutMS)
+		before = describeSettings(prev)
 	}
 	if err := s.store.CreateGatewayDeployment(ctx, tx, d); err != nil {
 		return err
 	}
-	after := describeSettings(d.Targets, d.ConnectTimeoutMS, d.ResponseTimeoutMS)
+	after := describeSettings(d)
 	objID := fmt.Sprintf("%s/v%d", a.Slug, d.Major)
 	if err := s.audit(ctx, tx, actor{User: u}, action, "gateway_route", objID, &a.TeamID, before, after, reason); err != nil {
 		return err

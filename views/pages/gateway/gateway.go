@@ -4,6 +4,7 @@ package gateway
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/portico-dev/portico/gateway/control"
@@ -42,8 +43,8 @@ type SettingsView struct {
 
 // SettingsForm is the settings form of one major version as submitted.
 type SettingsForm struct {
-	Targets, ConnectTimeoutMS, ResponseTimeoutMS, Note string
-	Errors                                             components.FieldErrors
+	Targets, ConnectTimeoutMS, ResponseTimeoutMS, CORSOrigins, Note string
+	Errors                                                          components.FieldErrors
 }
 
 func stateLabel(s string) string {
@@ -96,6 +97,14 @@ func timeout(ms int) string {
 		return "default"
 	}
 	return strconv.Itoa(ms)
+}
+
+// currentOrigins are the CORS origins in force, one per line.
+func currentOrigins(r control.RouteSettings) string {
+	if r.Current == nil {
+		return ""
+	}
+	return strings.Join(r.Current.CORSOrigins, "\n")
 }
 
 func currentTimeout(r control.RouteSettings, connect bool) string {
