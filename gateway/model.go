@@ -120,6 +120,9 @@ func ParsePublicURL(s string) (string, error) {
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return "", fmt.Errorf("it must not have a fragment (#…)")
 	}
+	if h := u.Hostname(); net.ParseIP(h) == nil && numericTLD(h) {
+		return "", fmt.Errorf("its host %q is not an IP address (four numbers from 0 to 255, such as 10.0.0.5) and no host name ends in a number", h)
+	}
 	if !validHostName(u.Hostname()) {
 		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots (an international name in its xn-- form), or an IP address", u.Hostname())
 	}
@@ -132,6 +135,23 @@ func ParsePublicURL(s string) (string, error) {
 		}
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// numericTLD reports whether the last label of h is all digits: no host
+// name ends so, and clients read such a name as an IPv4 address in one of
+// its old forms (1.2.3 is 1.2.0.3), or refuse it.
+func numericTLD(h string) bool {
+	h = strings.TrimSuffix(h, ".")
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if last == "" {
+		return false
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validHostName reports whether h is an IP address or a host name: dot

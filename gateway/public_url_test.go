@@ -55,6 +55,12 @@ func TestParsePublicURL(t *testing.T) {
 		{"https://api.example.com/it's", `contains "'"`},
 		{"https://api.example.com/$(id)", `contains "$"`},
 		{"https://api.example.com/" + strings.Repeat("a", 2000), "longer than"},
+		// Numbers that are no IPv4 address: curl and browsers read them as
+		// one anyway (1.2.3 is 1.2.0.3), no name can end in a number.
+		{"http://1.2.3", "not an IP address"},
+		{"http://10.0.0.256:8080", "not an IP address"},
+		{"http://3232235777", "not an IP address"},
+		{"http://api.example.123", "not an IP address"},
 	}
 	for _, tt := range bad {
 		got, err := gateway.ParsePublicURL(tt.in)
