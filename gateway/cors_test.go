@@ -18,6 +18,9 @@ func TestParseOrigin(t *testing.T) {
 		{"http://127.0.0.1:5173", "http://127.0.0.1:5173"},
 		{"http://[::1]:8080", "http://[::1]:8080"},
 		{"https://xn--bcher-kva.example", "https://xn--bcher-kva.example"},
+		// A browser sends an IPv6 origin in its shortest form.
+		{"http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"},
+		{"http://[2001:DB8:0:0:0:0:0:1]", "http://[2001:db8::1]"},
 	} {
 		got, err := gateway.ParseOrigin(c.in)
 		if err != nil || got != c.want {
@@ -41,6 +44,9 @@ func TestParseOrigin(t *testing.T) {
 		{"https://", "no host"},
 		{"*.example.com", "https://"},
 		{"https://" + strings.Repeat("a", 300) + ".com", "longer"},
+		// A browser reads 1.2.3 as 1.2.0.3 and sends that.
+		{"http://1.2.3", "not an IP address"},
+		{"http://10.0.0.256", "not an IP address"},
 	} {
 		got, err := gateway.ParseOrigin(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.why) {

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -288,7 +289,14 @@ func ParseOrigin(s string) (string, error) {
 		return "", fmt.Errorf("it must not have a path: an origin is scheme://host[:port]")
 	}
 	host := strings.ToLower(u.Hostname())
-	if !validHostName(host) || strings.HasSuffix(host, ".") {
+	ip, ipErr := netip.ParseAddr(host)
+	switch {
+	case ipErr == nil && ip.Zone() == "":
+		// As a browser sends it: an IPv6 address in its shortest form.
+		host = ip.String()
+	case numericTLD(host):
+		return "", fmt.Errorf("its host %q is not an IP address (four numbers from 0 to 255) and no host name ends in a number", u.Hostname())
+	case !validHostName(host) || strings.HasSuffix(host, "."):
 		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots, or an IP address", u.Hostname())
 	}
 	if strings.HasSuffix(u.Host, ":") {
