@@ -30,19 +30,7 @@ func TestFailingRetirementBlocksNoOther(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		var vs []*store.APIVersion
-		for _, slug := range []string{"first", "second"} {
-			a, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: slug, Name: slug})
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := f.publish(t, a, "1.0.0", spectest.PetsV1)
-			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
-				t.Fatal(err)
-			}
-			passSunset(t, s, v)
-			vs = append(vs, v)
-		}
+		vs := pastSunset(t, f, s, "first", "second")
 		drop := refuseRetiring(t, s, vs[0].ID) // the first found (by id)
 		n, err := f.svc.RetireDue(ctx)
 		if n != 1 {
@@ -64,6 +52,27 @@ func TestFailingRetirementBlocksNoOther(t *testing.T) {
 	})
 }
 
+// pastSunset creates an API of each slug with a version 1.0.0 published,
+// deprecated and past its sunset, and returns the versions.
+func pastSunset(t *testing.T, f *fixture, s *store.Store, slugs ...string) []*store.APIVersion {
+	t.Helper()
+	ctx := context.Background()
+	var vs []*store.APIVersion
+	for _, slug := range slugs {
+		a, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: slug, Name: slug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := f.publish(t, a, "1.0.0", spectest.PetsV1)
+		if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
+			t.Fatal(err)
+		}
+		passSunset(t, s, v)
+		vs = append(vs, v)
+	}
+	return vs
+}
+
 func stateOf(v *store.APIVersion) string {
 	if v == nil {
 		return "none"
@@ -80,19 +89,7 @@ func TestFailingRetirementsFillingAPageBlockNoOther(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
-		var vs []*store.APIVersion
-		for _, slug := range []string{"first", "second", "third"} {
-			a, err := f.svc.CreateAPI(ctx, f.maintainer, f.team, lifecycle.APIInput{Slug: slug, Name: slug})
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := f.publish(t, a, "1.0.0", spectest.PetsV1)
-			if err := f.svc.Deprecate(ctx, f.maintainer, a, v, time.Now().Add(8*24*time.Hour), ""); err != nil {
-				t.Fatal(err)
-			}
-			passSunset(t, s, v)
-			vs = append(vs, v)
-		}
+		vs := pastSunset(t, f, s, "first", "second", "third")
 		// The first two (a page) fail at every run.
 		refuseRetiring(t, s, vs[0].ID)
 		storetest.Refuse(t, s, "retire_fail_2", "UPDATE", "api_versions",

@@ -455,19 +455,7 @@ func TestPipelinedBareLFHeaderBlockIsRefusedAtOnce(t *testing.T) {
 		c.SetDeadline(time.Now().Add(hangBound))
 		start := time.Now()
 		io.WriteString(c, reqs) // and the connection kept open
-		br := bufio.NewReader(c)
-		var statuses []int
-		for {
-			var res *http.Response
-			if res, err = http.ReadResponse(br, nil); err != nil {
-				break
-			}
-			io.Copy(io.Discard, res.Body)
-			statuses = append(statuses, res.StatusCode)
-			if res.Close {
-				break
-			}
-		}
+		statuses, err := readAnswers(c)
 		if fmt.Sprint(statuses) != fmt.Sprint(want) {
 			t.Errorf("%s: answers %v, then %v after %v, want %v at once", what, statuses, err, time.Since(start).Round(time.Millisecond), want)
 		}
@@ -543,19 +531,7 @@ func TestBareLFBlockIsRefusedWithALaterCRLFCRLF(t *testing.T) {
 		conn.SetDeadline(time.Now().Add(5 * time.Second))
 		start := time.Now()
 		io.WriteString(conn, c.reqs) // in one write, and the connection kept open
-		br := bufio.NewReader(conn)
-		var statuses []int
-		for {
-			res, err := http.ReadResponse(br, nil)
-			if err != nil {
-				break
-			}
-			io.Copy(io.Discard, res.Body)
-			statuses = append(statuses, res.StatusCode)
-			if res.Close {
-				break
-			}
-		}
+		statuses, _ := readAnswers(conn)
 		conn.Close()
 		if fmt.Sprint(statuses) != fmt.Sprint(c.want) || time.Since(start) > 2*time.Second {
 			t.Errorf("%s: answers %v after %v, want %v at once", c.what, statuses, time.Since(start).Round(time.Millisecond), c.want)
@@ -617,19 +593,7 @@ func TestBareLFBlockBehindAnUnusualRequestIsRefused(t *testing.T) {
 		}
 		conn.SetDeadline(time.Now().Add(hangBound))
 		io.WriteString(conn, c.first+bare+next) // in one write, and the connection kept open
-		br := bufio.NewReader(conn)
-		var statuses []int
-		for {
-			res, err := http.ReadResponse(br, nil)
-			if err != nil {
-				break
-			}
-			io.Copy(io.Discard, res.Body)
-			statuses = append(statuses, res.StatusCode)
-			if res.Close {
-				break
-			}
-		}
+		statuses, _ := readAnswers(conn)
 		conn.Close()
 		if fmt.Sprint(statuses) != "[200 400]" {
 			t.Errorf("behind %s: answers %v, want [200 400]", c.what, statuses)
@@ -638,6 +602,24 @@ func TestBareLFBlockBehindAnUnusualRequestIsRefused(t *testing.T) {
 			if s := <-got; strings.Contains(s, "/smuggled") {
 				t.Errorf("behind %s: the upstream received %q", c.what, s)
 			}
+		}
+	}
+}
+
+// readAnswers reads the answers on a connection until one closes it or
+// reading fails (its error returned), and returns their statuses.
+func readAnswers(conn io.Reader) ([]int, error) {
+	br := bufio.NewReader(conn)
+	var statuses []int
+	for {
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return statuses, err
+		}
+		io.Copy(io.Discard, res.Body)
+		statuses = append(statuses, res.StatusCode)
+		if res.Close {
+			return statuses, nil
 		}
 	}
 }
