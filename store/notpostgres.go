@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -106,7 +107,8 @@ func (p *answerProbe) notPostgreSQL(addr string, err error) error {
 	switch {
 	case len(p.answer) > 0:
 		found = foreignAnswer(p.answer)
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		// Closed with the client's bytes unread, the connection is reset.
 		// PostgreSQL answers even to refuse (too many connections, an
 		// address pg_hba.conf does not admit).
 		// So does a proxy whose PostgreSQL does not listen yet: Docker's

@@ -153,20 +153,38 @@ func TestOpenTakesPostgreSQLsRefusalAsPostgreSQL(t *testing.T) {
 // said only the first, and the command told to give PostgreSQL's address
 // when the address was right and PostgreSQL still starting.
 func TestOpenSaysAClosingServerMayBeAProxyOfAPostgreSQLStarting(t *testing.T) {
-	addr := serveTCP(t, func(net.Conn) {}) // closed at once
-	for _, sslmode := range []string{"?sslmode=disable", ""} {
-		s, err := store.Open(context.Background(), "postgres://portico@"+addr+"/portico"+sslmode, t.TempDir())
-		if err == nil {
-			s.Close()
-			t.Fatal("Open succeeded")
-		}
-		var not *store.NotPostgreSQLError
-		if !errors.As(err, &not) {
-			t.Fatalf("%q: Open: %v; want a NotPostgreSQLError", sslmode, err)
-		}
-		for _, want := range []string{"closed the connection without an answer", "a TLS server", "a proxy", "not started yet", "try again"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("%q: Open: %q, want it to say %q", sslmode, err, want)
+	// A server closing with the client's bytes unread resets the
+	// connection (the client reads "connection reset by peer"), one that
+	// read them ends it (the client reads EOF); which one a proxy does
+	// depends on when the client's startup message arrives.
+	closers := map[string]func(net.Conn){
+		"ends": func(c net.Conn) {
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			c.Read(make([]byte, 1024))
+		},
+		"resets": func(c net.Conn) {
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			c.Read(make([]byte, 1)) // the rest left unread
+			c.(*net.TCPConn).SetLinger(0)
+		},
+	}
+	for how, closer := range closers {
+		addr := serveTCP(t, closer)
+		for _, sslmode := range []string{"?sslmode=disable", ""} {
+			s, err := store.Open(context.Background(), "postgres://portico@"+addr+"/portico"+sslmode, t.TempDir())
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded")
+			}
+			var not *store.NotPostgreSQLError
+			if !errors.As(err, &not) {
+				t.Errorf("a server that %s the connection, %q: Open: %v; want a NotPostgreSQLError", how, sslmode, err)
+				continue
+			}
+			for _, want := range []string{"closed the connection without an answer", "a TLS server", "a proxy", "not started yet", "try again"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("a server that %s the connection, %q: Open: %q, want it to say %q", how, sslmode, err, want)
+				}
 			}
 		}
 	}
