@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -62,10 +61,7 @@ func refusingRelay(t *testing.T, target string, refuse *atomic.Bool, closed chan
 // at max_connections, restarting, a changed password) left a socket open
 // until the garbage collector found it. The store closes it.
 func TestFailedConnectStartIsClosed(t *testing.T) {
-	base := os.Getenv(storetest.EnvDatabaseURL)
-	if base == "" {
-		t.Skipf("set %s: the test is of PostgreSQL", storetest.EnvDatabaseURL)
-	}
+	base := storetest.PostgreSQLURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -57,10 +56,7 @@ func withoutTLS(t *testing.T, target string) string {
 // change. Open says the server has no TLS, names sslmode and what to set;
 // with sslmode=disable, as it says, Open connects.
 func TestOpenSaysTheServerHasNoTLS(t *testing.T) {
-	base := os.Getenv(storetest.EnvDatabaseURL)
-	if base == "" {
-		t.Skip(storetest.EnvDatabaseURL + " is not set")
-	}
+	base := storetest.PostgreSQLURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

@@ -121,10 +121,7 @@ func TestOpenSaysASilentServerIsNotPostgreSQL(t *testing.T) {
 // (a database that does not exist) is reported as it is, never as a
 // server of another kind.
 func TestOpenTakesPostgreSQLsRefusalAsPostgreSQL(t *testing.T) {
-	base := os.Getenv(storetest.EnvDatabaseURL)
-	if base == "" {
-		t.Skip(storetest.EnvDatabaseURL + " is not set")
-	}
+	base := storetest.PostgreSQLURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,17 @@ func Dialects(t testing.TB) []store.Dialect {
 	return ds
 }
 
+// PostgreSQLURL returns the URL of the test PostgreSQL server, for a test
+// of PostgreSQL alone. Without it the test is skipped, and fails in CI
+// (see Dialects).
+func PostgreSQLURL(t testing.TB) string {
+	t.Helper()
+	if !slices.Contains(Dialects(t), store.PostgreSQL) {
+		t.Skipf("set %s: the test is of PostgreSQL", EnvDatabaseURL)
+	}
+	return os.Getenv(EnvDatabaseURL)
+}
+
 // Each runs fn once per dialect, as subtests named after the dialect, each
 // with a fresh migrated store.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
