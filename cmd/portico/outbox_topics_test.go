@@ -25,6 +25,7 @@ var releasedOutboxTopics = []struct {
 	{"3dfb92b582bc904f0a7b7ab6bc1c78b3564b2bac", []string{"gateway.changed", "search.index"}}, // stop 56
 	{"7d397db965d7d7afda284dcc41a2ae3073164ff9", []string{"gateway.changed", "search.index"}}, // stop 57
 	{"ce2a8e47c3c9f64f9493ed1211bc38f7b03bc4af", []string{"gateway.changed", "search.index"}}, // stop 58
+	{"098cdc531b23992ed959ada9168efae834540003", []string{"gateway.changed", "search.index"}}, // stop 59
 }
 
 // TestOutboxTopicsOfThePreviousVersionAreHandled: during a rolling upgrade
