@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"strings"
 )
 
 // errBareLFBlock is the read error of a connection whose request's header
@@ -175,9 +174,14 @@ type lineScan struct {
 	trailer bool
 	// head holds the first bytes of the current line when it may be a
 	// Content-Length or Transfer-Encoding line (headLen > len(head) when
-	// the line is longer; noHead when it cannot be one).
-	head    [32]byte
+	// the line is longer; noHead when it cannot be one): its name and
+	// colon, then its value without spaces and tabs, and without the
+	// leading zeros of a number but its last (keep), as fasthttp reads a
+	// length or coding of any length of whitespace and zeros. value says
+	// that the colon is kept.
+	head    [40]byte
 	headLen uint8
+	value   bool
 	// framingLine says that the last header line (folded lines aside) was
 	// a Content-Length or Transfer-Encoding line.
 	framingLine bool
@@ -358,23 +362,39 @@ func (s *lineScan) lineStart(ch byte) {
 			s.headLen = noHead
 			return
 		}
-		s.head[0], s.headLen = ch, 1
+		s.head[0], s.headLen, s.value = ch, 1, false
 	default:
 		s.headLen = noHead
 	}
 }
 
-// keep adds b to the current line's kept bytes.
+// keep adds b to the current line's kept bytes: after the colon, neither
+// spaces and tabs nor a number's leading zeros (the value's bytes but
+// these decide as fasthttp does: a length or coding with inner ones is
+// refused by it, and closes the connection, whatever the scan reads).
 func (s *lineScan) keep(b []byte) {
 	if s.headLen == noHead || int(s.headLen) > len(s.head) {
 		return
 	}
-	n := copy(s.head[s.headLen:], b)
-	if n < len(b) {
-		s.headLen = uint8(len(s.head)) + 1
-		return
+	for _, c := range b {
+		if s.value {
+			if c == ' ' || c == '\t' {
+				continue
+			}
+			if '0' <= c && c <= '9' && s.head[s.headLen-1] == '0' && s.head[s.headLen-2] == ':' {
+				s.head[s.headLen-1] = c // "007" is read as "7"
+				continue
+			}
+		} else if c == ':' {
+			s.value = true
+		}
+		if int(s.headLen) == len(s.head) {
+			s.headLen++
+			return
+		}
+		s.head[s.headLen] = c
+		s.headLen++
 	}
-	s.headLen += uint8(n)
 }
 
 func (s *lineScan) lineEnd(cr bool) {
@@ -399,8 +419,11 @@ func (s *lineScan) header() {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 	}
 	for _, name := range [...]string{"transfer-encoding", "content-length"} {
-		if hasPrefixFold(line, name) && len(line) > len(name) && tchar(line[len(name)]) {
-			return // a field whose name only starts so ("Content-Lengths")
+		if hasPrefixFold(line, name) && len(line) > len(name) && line[len(name)] != ':' {
+			// A field whose name only starts so ("Content-Lengths",
+			// "Content-Length x", which fasthttp takes as a name), or
+			// with whitespace before its colon (fasthttp refuses it).
+			return
 		}
 	}
 	switch {
@@ -501,11 +524,6 @@ func (s *lineScan) chunk(ch byte) {
 		}
 		s.state, s.scanned, s.length = scanChunkSize, 0, 0
 	}
-}
-
-// tchar reports whether c may be in a field's name (RFC 9110 5.6.2).
-func tchar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // hexDigit is the value of the hex digit ch.

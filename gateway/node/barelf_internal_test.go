@@ -95,6 +95,16 @@ func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 		"GET /f HTTP/1.1\r\nHost: gw\r\nContent-Lengthy: 7\r\nTRANSFER-ENCODINGS: gzip\r\ncontent-length-x:1\r\n\r\n",
 		"GET /f HTTP/1.1\r\nHost: gw\r\nX-Note: a\r\n b\r\n\tc\r\nX-Other: d\r\n\r\n",
 		"POST /f HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n2;x=" + strings.Repeat("a", 2<<10) + "\r\nab\r\n0\r\n\r\n",
+		// Lengths and codings written long, which fasthttp reads: much
+		// whitespace, many leading zeros; a name with a space after a
+		// length's ("Content-Length x"), which it takes as a name.
+		"POST /g HTTP/1.1\r\nHost: gw\r\nContent-Length:" + strings.Repeat(" ", 40) + "2" + strings.Repeat("\t", 40) + "\r\n\r\nab",
+		"POST /g HTTP/1.1\r\nHost: gw\r\nContent-Length: " + strings.Repeat("0", 40) + "2\r\n\r\nab",
+		"POST /g HTTP/1.1\r\nHost: gw\r\nContent-Length: 0" + strings.Repeat(" ", 40) + "\r\n\r\n",
+		"POST /g HTTP/1.1\r\nHost: gw\r\nContent-Length: 000\r\n\r\n",
+		"POST /g HTTP/1.1\r\nHost: gw\r\nContent-Length: " + strings.Repeat("0", 20) + "3\r\n\r\nabc",
+		"POST /g HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding:" + strings.Repeat(" ", 40) + "chunked" + strings.Repeat(" ", 40) + "\r\n\r\n2\r\nab\r\n0\r\n\r\n",
+		"GET /g HTTP/1.1\r\nHost: gw\r\nContent-Length x: 7\r\n\r\n",
 	}
 	refusedCount := 0
 	for _, block := range headerBlocks() {
@@ -132,7 +142,7 @@ func TestLineScanFollowsPipelinedRequests(t *testing.T) {
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: x\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\n 2\r\n\r\n",
-		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: " + strings.Repeat("0", 40) + "1\r\n\r\n",
+		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1" + strings.Repeat("0", 18) + "\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n",
 		"POST /e HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",

@@ -586,6 +586,14 @@ func TestBareLFBlockBehindAnUnusualRequestIsRefused(t *testing.T) {
 		{"a folded line", head + "X-Note: a\r\n b\r\n\r\n"},
 		{"a chunk extension of 2 KiB", post + "2;x=" + strings.Repeat("a", 2<<10) + "\r\nab\r\n0\r\n\r\n"},
 		{"70,000 chunks", post + strings.Repeat("1\r\na\r\n", 70000) + "0\r\n\r\n"},
+		// Lengths and codings that fasthttp reads, written long.
+		{"a Content-Length after 40 spaces", head + "Content-Length:" + strings.Repeat(" ", 40) + "2\r\n\r\nab"},
+		{"a Content-Length before 40 tabs", head + "Content-Length: 2" + strings.Repeat("\t", 40) + "\r\n\r\nab"},
+		{"a Content-Length of 30 digits", head + "Content-Length: " + strings.Repeat("0", 29) + "2\r\n\r\nab"},
+		{"a Transfer-Encoding after 40 spaces", "POST /ledger/v1/x HTTP/1.1\r\nHost: gw\r\nX-API-Key: ptk_k1_secret\r\nTransfer-Encoding:" + strings.Repeat(" ", 40) + "chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n"},
+		// A name with a space that fasthttp takes (the node refuses it,
+		// keeping the connection).
+		{"a field named Content-Length and more", head + "Content-Length x: 7\r\n\r\n"},
 	} {
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {
@@ -595,10 +603,17 @@ func TestBareLFBlockBehindAnUnusualRequestIsRefused(t *testing.T) {
 		io.WriteString(conn, c.first+bare+next) // in one write, and the connection kept open
 		statuses, _ := readAnswers(conn)
 		conn.Close()
-		if fmt.Sprint(statuses) != "[200 400]" {
-			t.Errorf("behind %s: answers %v, want [200 400]", c.what, statuses)
+		want := "[200 400]"
+		if strings.Contains(c.first, "Content-Length x") {
+			want = "[400 400]"
 		}
-		for i := 0; i < len(statuses) && statuses[i] == 200; i++ {
+		if fmt.Sprint(statuses) != want {
+			t.Errorf("behind %s: answers %v, want %s", c.what, statuses, want)
+		}
+		for _, st := range statuses {
+			if st != 200 {
+				continue
+			}
 			if s := <-got; strings.Contains(s, "/smuggled") {
 				t.Errorf("behind %s: the upstream received %q", c.what, s)
 			}
