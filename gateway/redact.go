@@ -134,20 +134,70 @@ func eachSecret(s string, fn func(shape, start, keep, end int) bool) {
 	}
 }
 
-// afterEscape reports whether s ends with an escape whose last character
-// is a letter or digit, so that what follows starts a word of the text it
-// encodes: a JSON or YAML string's "\n", "\t", "\r", "\b", "\f" (the raw
-// source of a description holds a line break so), or a percent-encoded
-// byte ("Bearer%20", "token%3D" in a URL's query).
+// afterEscape reports whether s ends with an escape of a character that
+// is no key's or token's, so that what follows starts a word of the text
+// it encodes: a JSON or YAML string's "\n", "\t", "\r", "\b", "\f" (the
+// raw source of a description holds a line break so), "\u003c" (as
+// encoding/json writes '<'), YAML's "\x0a" and "\U0000000a", or a
+// percent-encoded byte ("Bearer%20", "token%3D" in a URL's query). An
+// escaped letter or digit ("%41", "\u0061") continues the word, and so
+// does a letter after an escaped backslash ("\\n").
 func afterEscape(s string) bool {
 	n := len(s)
+	for _, e := range [...]struct {
+		lead   byte
+		digits int
+	}{{'x', 2}, {'u', 4}, {'U', 8}} {
+		if at := n - 2 - e.digits; at >= 0 && s[at] == '\\' && s[at+1] == e.lead && isHex(s[at+2:]) && escapes(s[:at+1]) {
+			return !tokenCode(s[at+2:])
+		}
+	}
 	switch {
-	case n >= 2 && s[n-2] == '\\' && strings.IndexByte("ntrbf", s[n-1]) >= 0:
+	case n >= 2 && s[n-2] == '\\' && strings.IndexByte("ntrbf", s[n-1]) >= 0 && escapes(s[:n-1]):
 		return true
-	case n >= 3 && s[n-3] == '%' && hexDigit(s[n-2]) && hexDigit(s[n-1]):
-		return true
+	case n >= 3 && s[n-3] == '%' && isHex(s[n-2:]):
+		return !tokenCode(s[n-2:])
 	}
 	return false
+}
+
+// escapes reports whether the backslash that ends s starts an escape: it
+// is not itself escaped (an odd number of backslashes ends s).
+func escapes(s string) bool {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n%2 == 1
+}
+
+// isHex reports whether s is hexadecimal digits.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !hexDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenCode reports whether the character of code point h (hexadecimal
+// digits, at most 8) may be part of a key or token.
+func tokenCode(h string) bool {
+	var c uint64
+	for i := 0; i < len(h); i++ {
+		d := h[i]
+		switch {
+		case d >= 'a':
+			d -= 'a' - 10
+		case d >= 'A':
+			d -= 'A' - 10
+		default:
+			d -= '0'
+		}
+		c = c<<4 | uint64(d)
+	}
+	return c < 0x80 && tokenChar(byte(c))
 }
 
 // hexDigit reports whether c is a hexadecimal digit.

@@ -58,6 +58,11 @@ func TestSecretAfterAnEscape(t *testing.T) {
 		{`"description": "Call it with\t` + pat + `"`, `"description": "Call it with\tpat_Ss3v0W` + gateway.Redacted + `"`},
 		{"https://x.example/cb?auth=Bearer%20" + pat, "https://x.example/cb?auth=Bearer%20pat_Ss3v0W" + gateway.Redacted},
 		{"https://x.example/cb?next=%2Fv1%3Fkey%3D" + key, "https://x.example/cb?next=%2Fv1%3Fkey%3Dptk_mfrggzdfmztwq2lk_" + gateway.Redacted},
+		// encoding/json writes '<' and '&' as \u003c and \u0026; YAML's
+		// double-quoted strings have \x and \u escapes too.
+		{`"description": "Send \u003c` + key + `\u003e"`, `"description": "Send \u003cptk_mfrggzdfmztwq2lk_` + gateway.Redacted + `\u003e"`},
+		{`description: "line\x0a` + pat + `"`, `description: "line\x0apat_Ss3v0W` + gateway.Redacted + `"`},
+		{`"a\U0000000A` + pat + `"`, `"a\U0000000Apat_Ss3v0W` + gateway.Redacted + `"`},
 	} {
 		if got := gateway.RedactSecrets(tc.in); got != tc.want {
 			t.Errorf("RedactSecrets(%q)\n got %q\nwant %q", tc.in, got, tc.want)
@@ -68,7 +73,11 @@ func TestSecretAfterAnEscape(t *testing.T) {
 	}
 	// Words after an escape are still words, and a prefix inside a word
 	// still none.
-	for _, v := range []string{`"a\npat_primary_care_physician_identifier"`, "q=%20pgn_move_history_with_annotations_url", `"\ncompat_` + key[4:] + `"`, "x%2Gptk_mfrggzdfmztwq2lk_abcdefghijklmnop"} {
+	// An escape of a letter or digit ("%41" is "A", "\u0061" is "a"), or
+	// an escaped backslash before "n" ("\\n" is a backslash and "n"),
+	// leaves the prefix inside a word.
+	for _, v := range []string{`"a\npat_primary_care_physician_identifier"`, "q=%20pgn_move_history_with_annotations_url", `"\ncompat_` + key[4:] + `"`, "x%2Gptk_mfrggzdfmztwq2lk_abcdefghijklmnop",
+		"x%41" + key, `"\u0061` + key + `"`, `"C:\\n` + key + `"`} {
 		if gateway.HoldsSecret(v) {
 			t.Errorf("HoldsSecret(%q) = true, want false", v)
 		}
