@@ -105,17 +105,11 @@ func ParsePublicURL(s string) (string, error) {
 	if i := strings.IndexAny(s, "'\"`\\$<>{}|^"); i >= 0 {
 		return "", fmt.Errorf("it contains %q", s[i:i+1])
 	}
-	u, err := url.Parse(s)
+	u, err := parseHTTPURL(s)
 	if err != nil {
-		return "", fmt.Errorf("it is not a URL")
+		return "", err
 	}
 	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("it must start with https:// or http://")
-	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
-		return "", fmt.Errorf("it names no host")
-	case u.User != nil:
-		return "", fmt.Errorf("it must not carry a user name or password")
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", fmt.Errorf("it must not have a query (?…)")
 	case u.Fragment != "" || strings.Contains(s, "#"):
@@ -127,15 +121,46 @@ func ParsePublicURL(s string) (string, error) {
 	if !validHostName(u.Hostname()) {
 		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots (an international name in its xn-- form), or an IP address", u.Hostname())
 	}
-	if strings.HasSuffix(u.Host, ":") {
-		return "", fmt.Errorf("its port is empty: remove the colon or give a number from 1 to 65535")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("its port %q is not a number from 1 to 65535", p)
-		}
+	if _, err := urlPort(u); err != nil {
+		return "", err
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// parseHTTPURL parses s as ParsePublicURL and ParseOrigin take it first: an
+// absolute http or https URL with a host and without user information. The
+// error says what is wrong, as theirs do.
+func parseHTTPURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("it is not a URL")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("it must start with https:// or http://")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("it names no host")
+	case u.User != nil:
+		return nil, fmt.Errorf("it must not carry a user name or password")
+	}
+	return u, nil
+}
+
+// urlPort returns the port u names, 0 for none, or an error saying why it
+// is no port (empty, or not a number from 1 to 65535).
+func urlPort(u *url.URL) (int, error) {
+	if strings.HasSuffix(u.Host, ":") {
+		return 0, fmt.Errorf("its port is empty: remove the colon or give a number from 1 to 65535")
+	}
+	p := u.Port()
+	if p == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, fmt.Errorf("its port %q is not a number from 1 to 65535", p)
+	}
+	return n, nil
 }
 
 // numericTLD reports whether the last label of h is all digits: no host
@@ -272,17 +297,11 @@ func ParseOrigin(s string) (string, error) {
 			return "", fmt.Errorf("it contains a space or a character beyond ASCII (an international host name goes in its xn-- form)")
 		}
 	}
-	u, err := url.Parse(s)
+	u, err := parseHTTPURL(s)
 	if err != nil {
-		return "", fmt.Errorf("it is not a URL")
+		return "", err
 	}
 	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("it must start with https:// or http://")
-	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
-		return "", fmt.Errorf("it names no host")
-	case u.User != nil:
-		return "", fmt.Errorf("it must not carry a user name or password")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
 		return "", fmt.Errorf("it must not have a query or fragment: an origin is scheme://host[:port]")
 	case u.Path != "" && u.Path != "/":
@@ -299,19 +318,13 @@ func ParseOrigin(s string) (string, error) {
 	case !validHostName(host) || strings.HasSuffix(host, "."):
 		return "", fmt.Errorf("its host name %q is not one: letters, digits, hyphens and dots, or an IP address", u.Hostname())
 	}
-	if strings.HasSuffix(u.Host, ":") {
-		return "", fmt.Errorf("its port is empty: remove the colon or give a number from 1 to 65535")
+	n, err := urlPort(u)
+	if err != nil {
+		return "", err
 	}
-	port := u.Port()
-	if port != "" {
-		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("its port %q is not a number from 1 to 65535", port)
-		}
+	port := ""
+	if n != 0 && !(u.Scheme == "http" && n == 80 || u.Scheme == "https" && n == 443) {
 		port = strconv.Itoa(n)
-		if u.Scheme == "http" && n == 80 || u.Scheme == "https" && n == 443 {
-			port = ""
-		}
 	}
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
