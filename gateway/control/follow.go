@@ -19,16 +19,20 @@ import (
 // It implements push.Authenticator and push.Recorder.
 type Nodes struct {
 	store *store.Store
+	clock func(context.Context) (time.Time, error) // the database's: store.ClockNow
 
 	// offset is the database's clock minus this process's, as measured
-	// at measured (zero: not yet); see clockOffset.
+	// at measured (zero: not yet); tried is when it was last read, well or
+	// not, and reading whether a reading is under way; see clockOffset.
 	mu       sync.Mutex
 	offset   time.Duration
 	measured time.Time
+	tried    time.Time
+	reading  bool
 }
 
 // NewNodes returns the node authenticator and recorder over s.
-func NewNodes(s *store.Store) *Nodes { return &Nodes{store: s} }
+func NewNodes(s *store.Store) *Nodes { return &Nodes{store: s, clock: s.ClockNow} }
 
 var (
 	_ push.Authenticator = (*Nodes)(nil)
@@ -78,9 +82,11 @@ func (n *Nodes) RecordNodeStatus(ctx context.Context, s push.NodeStatus) error {
 
 // The database's clock is read again after offsetEvery; a reading whose
 // round trip took longer than offsetRoundTrip (a busy pool, a pause) is
-// not taken over an earlier one, as its error may be up to half of it.
+// not taken over an earlier one, as its error may be up to half of it, nor
+// is a failed one: the clock is read again after offsetRetry.
 const (
 	offsetEvery     = time.Minute
+	offsetRetry     = 10 * time.Second
 	offsetRoundTrip = 100 * time.Millisecond
 )
 
@@ -89,23 +95,32 @@ const (
 // time, to within half the reading's round trip (and the clocks' drift
 // since). The portal instances' clocks may differ by seconds; their
 // estimates of the database's differ by milliseconds.
+//
+// Once there is a good reading, one report at a time reads the clock again
+// when it is due, at most every offsetRetry while the readings are slow or
+// fail; the other reports meanwhile, and that one if its reading is not
+// taken, use the last good offset. Only the first reading may fail a
+// report.
 func (n *Nodes) clockOffset(ctx context.Context) (time.Duration, error) {
 	n.mu.Lock()
-	offset, measured := n.offset, n.measured
+	have := !n.measured.IsZero()
+	if have && (n.reading || time.Since(n.measured) < offsetEvery || time.Since(n.tried) < offsetRetry) {
+		defer n.mu.Unlock()
+		return n.offset, nil
+	}
+	n.reading = true
 	n.mu.Unlock()
-	if !measured.IsZero() && time.Since(measured) < offsetEvery {
-		return offset, nil
-	}
 	before := time.Now()
-	db, err := n.store.ClockNow(ctx)
-	if err != nil {
-		return 0, err
-	}
+	db, err := n.clock(ctx)
 	rtt := time.Since(before)
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if rtt <= offsetRoundTrip || n.measured.IsZero() {
-		n.offset, n.measured = db.Sub(before.Add(rtt/2)), time.Now()
+	n.reading, n.tried = false, time.Now()
+	switch {
+	case err == nil && (rtt <= offsetRoundTrip || n.measured.IsZero()):
+		n.offset, n.measured = db.Sub(before.Add(rtt/2)), n.tried
+	case err != nil && n.measured.IsZero():
+		return 0, err
 	}
 	return n.offset, nil
 }
