@@ -311,8 +311,7 @@ func ParseOrigin(s string) (string, error) {
 	ip, ipErr := netip.ParseAddr(host)
 	switch {
 	case ipErr == nil && ip.Zone() == "":
-		// As a browser sends it: an IPv6 address in its shortest form.
-		host = ip.String()
+		host = browserIP(ip)
 	case numericTLD(host):
 		return "", fmt.Errorf("its host %q is not an IP address (four numbers from 0 to 255) and no host name ends in a number", u.Hostname())
 	case !validHostName(host) || strings.HasSuffix(host, "."):
@@ -333,6 +332,18 @@ func ParseOrigin(s string) (string, error) {
 		host += ":" + port
 	}
 	return u.Scheme + "://" + host, nil
+}
+
+// browserIP writes ip as a browser writes the host of a URL (WHATWG URL,
+// host serializer): an IPv6 address in its shortest form (the first longest
+// run of two or more zero pieces as ::) and in hexadecimal pieces only, an
+// IPv4-mapped one included (::ffff:1.2.3.4 is ::ffff:102:304).
+func browserIP(ip netip.Addr) string {
+	if !ip.Is4In6() {
+		return ip.String() // RFC 5952, the same form for the others
+	}
+	b := ip.As16()
+	return fmt.Sprintf("::ffff:%x:%x", uint16(b[12])<<8|uint16(b[13]), uint16(b[14])<<8|uint16(b[15]))
 }
 
 // ValidSlug reports whether s is an API slug: lowercase letters, digits and

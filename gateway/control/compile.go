@@ -163,7 +163,7 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 		if d != nil {
 			r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
 			if len(d.CORSOrigins) > 0 {
-				r.CORSOrigins = slices.Clone([]string(d.CORSOrigins))
+				r.CORSOrigins = browserOrigins(d.CORSOrigins)
 			}
 		}
 		if v.State == gateway.StateDeprecated {
@@ -340,6 +340,23 @@ func catalogTargets(upstreams []string) []string {
 		out = append(out, t)
 		if len(out) == MaxTargets {
 			break
+		}
+	}
+	return out
+}
+
+// browserOrigins returns a deployment's allowed origins as browsers send
+// them today (gateway.ParseOrigin), without repeats: a deployment stored
+// by an older portal may hold an IPv4-mapped IPv6 origin in the dotted
+// form, which no browser sends and the nodes refuse.
+func browserOrigins(stored []string) []string {
+	out := make([]string, 0, len(stored))
+	for _, o := range stored {
+		if n, err := gateway.ParseOrigin(o); err == nil {
+			o = n
+		}
+		if !slices.Contains(out, o) {
+			out = append(out, o)
 		}
 	}
 	return out

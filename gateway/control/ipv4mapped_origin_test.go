@@ -1,0 +1,37 @@
+package control_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestStoredOriginIsCompiledAsBrowsersSendIt: a deployment stored before
+// ParseOrigin wrote IPv4-mapped IPv6 origins as browsers send them holds
+// http://[::ffff:1.2.3.4]; its route carries http://[::ffff:102:304], the
+// origin that matches (and that the nodes accept).
+func TestStoredOriginIsCompiledAsBrowsersSendIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, _ := f.publishAPI(t, "pets", []string{"http://catalog.internal/pets"}, "1.0.0")
+		f.drain(t)
+		d := &store.GatewayDeployment{APIID: a.ID, Major: 1, Targets: store.StringList{"http://catalog.internal/pets"},
+			CORSOrigins: store.StringList{"http://[::ffff:1.2.3.4]", "https://app.example.com"}}
+		if err := s.CreateGatewayDeployment(ctx, s.DB(), d); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.GatewayChanged(ctx, s.DB(), ""); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		r, ok := f.src.State().Route("pets/v1")
+		want := []string{"http://[::ffff:102:304]", "https://app.example.com"}
+		if !ok || !slices.Equal(r.CORSOrigins, want) {
+			t.Errorf("route %v: origins %q, want %q", ok, r.CORSOrigins, want)
+		}
+	})
+}
