@@ -126,13 +126,22 @@ func useDir(tmp, name string, now time.Time) (string, error) {
 // file. Another process may have been removing dir meanwhile: it renames
 // dir away under an exclusive lock of that file before it removes it, so
 // when the lock taken is not of the file now at dir/.inuse, holdDir
-// starts again.
-func holdDir(dir string) (*os.File, error) {
-	for {
+// starts again, up to maxHoldAttempts times (a removal takes one: more is
+// something else removing it again and again). A .inuse that cannot be
+// looked at, for another reason than being gone, is an error.
+func holdDir(dir string) (*os.File, error) { return hold(dir, os.Stat) }
+
+// maxHoldAttempts bounds holdDir's attempts.
+const maxHoldAttempts = 10
+
+// hold is holdDir, with stat to look at dir/.inuse after locking it.
+func hold(dir string, stat func(string) (fs.FileInfo, error)) (*os.File, error) {
+	inuse := filepath.Join(dir, ".inuse")
+	for range maxHoldAttempts {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
-		f, err := lockShared(filepath.Join(dir, ".inuse"))
+		f, err := lockShared(inuse)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // dir was renamed away between the two
 		}
@@ -144,11 +153,16 @@ func holdDir(dir string) (*os.File, error) {
 			f.Close()
 			return nil, err
 		}
-		if now, err := os.Stat(filepath.Join(dir, ".inuse")); err == nil && os.SameFile(held, now) {
+		now, err := stat(inuse)
+		if err == nil && os.SameFile(held, now) {
 			return f, nil
 		}
 		f.Close()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("hold %s: %w", dir, err)
+		}
 	}
+	return nil, fmt.Errorf("hold %s: removed again and again by another process (%d attempts): %w", dir, maxHoldAttempts, fs.ErrNotExist)
 }
 
 // removeStale removes the directories of programs in tmp, but keep, whose
