@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/gateway/gatewaytest"
 )
 
@@ -64,23 +63,7 @@ func TestSettingsPageChangesTheNodesUpstream(t *testing.T) {
 	// on the settings page.
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	csrf := func(path string) string {
-		t.Helper()
-		res, err := client.Get(p.url + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		d, err := goquery.NewDocumentFromReader(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		token := d.Find(`meta[name="csrf-token"]`).AttrOr("content", "")
-		if res.StatusCode != 200 || token == "" {
-			t.Fatalf("GET %s: %d, no CSRF token", path, res.StatusCode)
-		}
-		return token
-	}
+	csrf := func(path string) string { return bintest.PageCSRF(t, client, p.url+path) }
 	res, err := client.PostForm(p.url+"/login", url.Values{"_csrf": {csrf("/login")}, "username": {"ada"}, "password": {p.demoPwd}})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/portico-dev/portico/apperr"
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/people"
 )
 
@@ -43,7 +44,7 @@ func startPortal(t *testing.T) *portal {
 	}
 	jar, _ := cookiejar.New(nil)
 	p.browser = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	p.csrf = pageCSRF(t, p.browser, p.base+"/login")
+	p.csrf = bintest.PageCSRF(t, p.browser, p.base+"/login")
 	res, err := p.browser.PostForm(p.base+"/login", url.Values{"_csrf": {p.csrf}, "username": {"admin"}, "password": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func startPortal(t *testing.T) *portal {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: status %d", res.StatusCode)
 	}
-	p.csrf = pageCSRF(t, p.browser, p.base+"/password") // the session's own token
+	p.csrf = bintest.PageCSRF(t, p.browser, p.base+"/password") // the session's own token
 	// The first admin chooses a password of their own before using any page.
 	const chosen = "the admin's own password"
 	res, err = p.browser.PostForm(p.base+"/profile/password", url.Values{"_csrf": {p.csrf}, "current": {m[1]}, "new": {chosen}, "confirm": {chosen}})
@@ -64,7 +65,7 @@ func startPortal(t *testing.T) *portal {
 		t.Fatalf("choose the admin's password: status %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	// A password change starts a new session, with a new token.
-	p.csrf = pageCSRF(t, p.browser, p.base+"/")
+	p.csrf = bintest.PageCSRF(t, p.browser, p.base+"/")
 	tokOut, err := p.cli("", "token", "create", "--username", "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -245,23 +246,4 @@ func (p *portal) auditCount() int {
 		p.t.Fatal(err)
 	}
 	return len(body.Events)
-}
-
-// pageCSRF returns the CSRF token of the page at url, as its forms carry it.
-func pageCSRF(t *testing.T, client *http.Client, url string) string {
-	t.Helper()
-	res, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	d, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := d.Find(`meta[name="csrf-token"]`).AttrOr("content", "")
-	if token == "" {
-		t.Fatalf("GET %s: %d, no CSRF token", url, res.StatusCode)
-	}
-	return token
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/auth"
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/logtest"
 	"github.com/portico-dev/portico/store"
 )
@@ -199,7 +200,7 @@ func TestServeFirstStart(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	base := "http://" + addr
-	csrf := pageCSRF(t, client, base+"/login")
+	csrf := bintest.PageCSRF(t, client, base+"/login")
 	res, err := client.PostForm(base+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/bintest"
 	"github.com/portico-dev/portico/certtest"
 )
 
@@ -58,7 +59,7 @@ func TestServeOverTLS(t *testing.T) {
 	if csrf == nil || csrf.Name != "__Host-portico_csrf" || !csrf.Secure {
 		t.Errorf("CSRF cookie over TLS: %+v, want __Host-portico_csrf, Secure", csrf)
 	}
-	token := pageCSRF(t, client, base+"/login")
+	token := bintest.PageCSRF(t, client, base+"/login")
 	res, err = client.PostForm(base+"/login", url.Values{"_csrf": {token}, "username": {"admin"}, "password": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
