@@ -239,9 +239,18 @@ func TestUpdateUser(t *testing.T) {
 		}
 	}
 	// Nobody takes their own admin rights away.
-	for _, ch := range []people.UserChange{{OrgRole: ptr(policy.RoleApprover)}, {Disabled: ptr(true)}} {
-		if err := f.svc.UpdateUser(ctx, f.admin, f.admin, ch); fields(err)["org_role"] == "" {
-			t.Errorf("admin changes themself %+v: %v, want an org_role field error", ch, err)
+	// Each refusal is told beside the field changed.
+	for _, tc := range []struct {
+		ch   people.UserChange
+		want []string
+	}{
+		{people.UserChange{OrgRole: ptr(policy.RoleApprover)}, []string{"org_role"}},
+		{people.UserChange{Disabled: ptr(true)}, []string{"disabled"}},
+		{people.UserChange{OrgRole: ptr(policy.RoleMember), Disabled: ptr(true)}, []string{"disabled", "org_role"}},
+	} {
+		err := f.svc.UpdateUser(ctx, f.admin, f.admin, tc.ch)
+		if got := slices.Sorted(maps.Keys(fields(err))); !slices.Equal(got, tc.want) {
+			t.Errorf("admin changes themself %+v: %v, want field errors on %v", tc.ch, err, tc.want)
 		}
 	}
 	if err := f.svc.UpdateUser(ctx, f.admin, f.admin, people.UserChange{DisplayName: ptr("Ada")}); err != nil {

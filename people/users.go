@@ -245,8 +245,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor, u *store.User, ch UserC
 		if err != nil {
 			return err
 		}
-		if disabled || !keeps {
-			return apperr.Field("org_role", "You cannot remove your own admin role or disable yourself; ask another admin.")
+		// Each refusal beside what the actor changed.
+		errs := map[string]string{}
+		if !keeps {
+			errs["org_role"] = "You cannot remove your own admin role; ask another admin."
+		}
+		if disabled {
+			errs["disabled"] = "You cannot disable yourself; ask another admin."
+		}
+		if len(errs) > 0 {
+			return apperr.Invalid(errs)
 		}
 	}
 	before := fmt.Sprintf("org_role=%s disabled=%t", u.OrgRole, u.Disabled)
