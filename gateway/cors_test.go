@@ -21,6 +21,10 @@ func TestParseOrigin(t *testing.T) {
 		// A browser sends an IPv6 origin in its shortest form.
 		{"http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"},
 		{"http://[2001:DB8:0:0:0:0:0:1]", "http://[2001:db8::1]"},
+		// An IPv4-mapped address in hex, as the URL standard writes it.
+		{"http://[::ffff:127.0.0.1]:8080", "http://[::ffff:7f00:1]:8080"},
+		{"http://[::FFFF:7F00:1]", "http://[::ffff:7f00:1]"},
+		{"http://[::ffff:0.0.0.1]", "http://[::ffff:0:1]"},
 	} {
 		got, err := gateway.ParseOrigin(c.in)
 		if err != nil || got != c.want {
@@ -47,6 +51,10 @@ func TestParseOrigin(t *testing.T) {
 		// A browser reads 1.2.3 as 1.2.0.3 and sends that.
 		{"http://1.2.3", "not an IP address"},
 		{"http://10.0.0.256", "not an IP address"},
+		// A last label in hex is a number too: 0x7f000001 is 127.0.0.1.
+		{"http://0x7f000001", "not an IP address"},
+		{"http://app.0X1f", "not an IP address"},
+		{"http://app.0x", "not an IP address"},
 	} {
 		got, err := gateway.ParseOrigin(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.why) {

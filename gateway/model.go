@@ -163,17 +163,24 @@ func urlPort(u *url.URL) (int, error) {
 	return n, nil
 }
 
-// numericTLD reports whether the last label of h is all digits: no host
-// name ends so, and clients read such a name as an IPv4 address in one of
-// its old forms (1.2.3 is 1.2.0.3), or refuse it.
+// numericTLD reports whether the last label of h is a number (all digits,
+// or 0x and hex digits): no host name ends so, and clients read such a
+// name as an IPv4 address in one of its old forms (1.2.3 is 1.2.0.3,
+// 0x7f000001 is 127.0.0.1), or refuse it.
 func numericTLD(h string) bool {
 	h = strings.TrimSuffix(h, ".")
 	last := h[strings.LastIndexByte(h, '.')+1:]
 	if last == "" {
 		return false
 	}
+	digits := "0123456789"
+	if len(last) >= 2 && last[0] == '0' && last[1]|0x20 == 'x' {
+		// A number in hex (the URL standard's IPv4 number: 0x7f000001
+		// is 127.0.0.1, "0x" alone is 0).
+		last, digits = last[2:], "0123456789abcdefABCDEF"
+	}
 	for i := 0; i < len(last); i++ {
-		if last[i] < '0' || last[i] > '9' {
+		if strings.IndexByte(digits, last[i]) < 0 {
 			return false
 		}
 	}

@@ -60,6 +60,8 @@ func TestParsePublicURL(t *testing.T) {
 		{"http://1.2.3", "not an IP address"},
 		{"http://10.0.0.256:8080", "not an IP address"},
 		{"http://3232235777", "not an IP address"},
+		{"http://0x7f000001:8080", "not an IP address"},
+		{"http://api.example.0xff", "not an IP address"},
 		{"http://api.example.123", "not an IP address"},
 	}
 	for _, tt := range bad {
