@@ -348,11 +348,18 @@ func catalogTargets(upstreams []string) []string {
 // browserOrigins returns a deployment's allowed origins as browsers send
 // them today (gateway.ParseOrigin), without repeats: a deployment stored
 // by an older portal may hold an IPv4-mapped IPv6 origin in the dotted
-// form, which no browser sends and the nodes refuse.
+// form, which no browser sends and the nodes refuse, or one ParseOrigin
+// now refuses (a host ending in a hex number: a browser sends it as an
+// IPv4 address), which matches no browser: it is left out rather than
+// have the nodes refuse the route.
 func browserOrigins(stored []string) []string {
 	out := make([]string, 0, len(stored))
 	for _, o := range stored {
-		if n, err := gateway.ParseOrigin(o); err == nil {
+		if o != gateway.AnyOrigin {
+			n, err := gateway.ParseOrigin(o)
+			if err != nil {
+				continue
+			}
 			o = n
 		}
 		if !slices.Contains(out, o) {
