@@ -361,12 +361,12 @@ func (h *Handler) apiJSON(c *fiber.Ctx, a *store.API) (apiAPI, error) {
 	if a.Team != nil {
 		out.Team = a.Team.Slug
 	}
-	served, err := h.callRoutes(c.UserContext(), a.ID)
+	calls, err := h.readVersionCalls(c.UserContext(), a.ID)
 	if err != nil {
 		return apiAPI{}, err
 	}
 	for i := range vs {
-		out.Versions = append(out.Versions, h.toAPIVersionSummary(served, a.Slug, &vs[i]))
+		out.Versions = append(out.Versions, h.toAPIVersionSummary(calls, a.Slug, &vs[i]))
 	}
 	return out, nil
 }

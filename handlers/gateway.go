@@ -259,6 +259,11 @@ type apiRouteSettings struct {
 	ResponseTimeoutMS int             `json:"response_timeout_ms"`
 	CORSOrigins       []string        `json:"cors_origins"`
 	Deployments       []apiDeployment `json:"deployments"`
+	// NodesServing of NodesTotal registered gateway nodes serve these
+	// settings (control.Reach); present when the major has a published or
+	// deprecated version and a target.
+	NodesServing *int `json:"nodes_serving,omitempty"`
+	NodesTotal   *int `json:"nodes_total,omitempty"`
 }
 
 // APIGetGatewaySettings returns an API's gateway settings per major version
@@ -275,6 +280,9 @@ func (h *Handler) APIGetGatewaySettings(c *fiber.Ctx) error {
 		if r.Current != nil {
 			o.Source, o.ConnectTimeoutMS, o.ResponseTimeoutMS = "deployment", r.Current.ConnectTimeoutMS, r.Current.ResponseTimeoutMS
 			o.CORSOrigins = nonNil(r.Current.CORSOrigins)
+		}
+		if r.Reach != nil {
+			o.NodesServing, o.NodesTotal = &r.Reach.Serving, &r.Reach.Total
 		}
 		for j := range r.Deployments {
 			o.Deployments = append(o.Deployments, toAPIDeployment(&r.Deployments[j]))

@@ -201,6 +201,42 @@ func (h *Handler) callRoutes(ctx context.Context, apiIDs ...int64) (control.Serv
 	return control.ServedRoutes(ctx, h.store, apiIDs)
 }
 
+// versionCalls is what the pages and JSON of an API's versions show
+// about calling them through the gateway nodes: which majors are served
+// (callRoutes) and how many nodes serve each one's current settings.
+type versionCalls struct {
+	served  control.Served
+	reaches *control.Reaches // nil without the nodes' public address
+}
+
+// readVersionCalls reads versionCalls for the API apiID: two queries
+// whatever the number of versions, none without the nodes' public
+// address (no URL is given).
+func (h *Handler) readVersionCalls(ctx context.Context, apiID int64) (versionCalls, error) {
+	if h.gatewayURL == "" {
+		return versionCalls{}, nil
+	}
+	served, err := h.callRoutes(ctx, apiID)
+	if err != nil {
+		return versionCalls{}, err
+	}
+	reaches, err := h.gw.Reaches(ctx)
+	if err != nil {
+		return versionCalls{}, err
+	}
+	return versionCalls{served: served, reaches: reaches}, nil
+}
+
+// reach is how many gateway nodes serve the current settings of major of
+// the API apiID, when calls give its URL (url not empty).
+func (vc versionCalls) reach(url string, apiID int64, major int) *control.Reach {
+	if url == "" || vc.reaches == nil {
+		return nil
+	}
+	r := vc.reaches.OfServed(vc.served, apiID, major)
+	return &r
+}
+
 // DefaultSessionTTL is how long a login lasts by default, and
 // DefaultSessionIdleTimeout how long a session may stay unused: a working
 // day with its breaks, while a browser left logged in overnight (a shared

@@ -267,9 +267,15 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	// targets in force has no route on the gateway: no URL is given for
 	// it, and those who may set targets are told.
 	var served control.Served
+	var reaches *control.Reaches
 	if liveVersion(v) {
 		if served, err = control.ServedRoutes(ctx, h.store, []int64{a.ID}); err != nil {
 			return err
+		}
+		if h.gatewayURL != "" {
+			if reaches, err = h.gw.Reaches(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	p := apis.Version{
@@ -280,6 +286,9 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		NotServed: liveVersion(v) && !served.Serves(a.ID, v.Major) && h.can(c, domain, "api", control.ActAPIGateway),
 	}
 	p.Docs.Filter = filter
+	if r := (versionCalls{served: served, reaches: reaches}).reach(p.GatewayURL, a.ID, v.Major); r != nil {
+		p.Reach = r.Status()
+	}
 	if p.ExampleURL = p.GatewayURL; p.GatewayURL != "" && docs.example != nil {
 		p.ExampleURL += strings.TrimPrefix(docs.example.path, "/")
 		p.ExampleOperation = docs.example.method + " " + docs.example.path
@@ -627,6 +636,11 @@ type apiVersionSummary struct {
 	// version through the gateway nodes; absent when the portal is not
 	// told their public address (--public-gateway-url).
 	GatewayURL string `json:"gateway_url,omitempty"`
+	// NodesServing of NodesTotal registered gateway nodes serve the
+	// version's current gateway settings (control.Reach); present with
+	// GatewayURL.
+	NodesServing *int `json:"nodes_serving,omitempty"`
+	NodesTotal   *int `json:"nodes_total,omitempty"`
 }
 
 type apiVersionDetail struct {
@@ -662,12 +676,17 @@ func toAPIFindings(j *spec.Judgement, kind string) []apiFinding {
 }
 
 // toAPIVersionSummary is v, a version of api, as the JSON API lists it;
-// served (callRoutes) tells whether its major is served by the gateway.
-func (h *Handler) toAPIVersionSummary(served control.Served, api string, v *store.APIVersion) apiVersionSummary {
-	return apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
+// calls (readVersionCalls) tell whether its major is served by the
+// gateway, and by how many nodes.
+func (h *Handler) toAPIVersionSummary(calls versionCalls, api string, v *store.APIVersion) apiVersionSummary {
+	out := apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
 		LockVersion: v.LockVersion, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, PublishedAt: v.PublishedAt,
 		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt,
-		GatewayURL: h.versionCallURL(served, api, v)}
+		GatewayURL: h.versionCallURL(calls.served, api, v)}
+	if r := calls.reach(out.GatewayURL, v.APIID, v.Major); r != nil {
+		out.NodesServing, out.NodesTotal = &r.Serving, &r.Total
+	}
+	return out
 }
 
 // versionCallURL is where consumers call v, a version of api, through the
@@ -698,11 +717,11 @@ func (h *Handler) versionJSON(ctx context.Context, a *store.API, v *store.APIVer
 		}
 		v = full
 	}
-	served, err := h.callRoutes(ctx, a.ID)
+	calls, err := h.readVersionCalls(ctx, a.ID)
 	if err != nil {
 		return apiVersionDetail{}, err
 	}
-	out := apiVersionDetail{apiVersionSummary: h.toAPIVersionSummary(served, a.Slug, v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
+	out := apiVersionDetail{apiVersionSummary: h.toAPIVersionSummary(calls, a.Slug, v), API: a.Slug, Spec: v.SpecRaw, Actions: []string{}, Lint: []apiFinding{}, Validation: []apiFinding{}}
 	for _, act := range lifecycle.Allowed(lifecycle.State(v.State)) {
 		out.Actions = append(out.Actions, string(act))
 	}
@@ -755,13 +774,13 @@ func (h *Handler) APIListVersions(c *fiber.Ctx) error {
 		return err
 	}
 	a := currentAPI(c)
-	served, err := h.callRoutes(c.UserContext(), a.ID)
+	calls, err := h.readVersionCalls(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	out := make([]apiVersionSummary, 0, len(vs))
 	for i := range vs {
-		out = append(out, h.toAPIVersionSummary(served, a.Slug, &vs[i]))
+		out = append(out, h.toAPIVersionSummary(calls, a.Slug, &vs[i]))
 	}
 	return c.JSON(struct {
 		Versions []apiVersionSummary `json:"versions"`

@@ -256,22 +256,27 @@ func (s *Store) CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]G
 }
 
 // GatewayTargetSources reads, in one query, what decides which majors of
-// the APIs apiIDs have upstream targets in force (control.ServedRoutes):
-// each API's upstream URLs, and the deployment in force (its major and
-// targets only) of each of its majors that has one. An API that does not
-// exist is left out.
+// the APIs apiIDs have upstream targets in force (control.ServedRoutes),
+// and with what settings: each API's slug and upstream URLs, and the
+// deployment in force (its major, targets, timeouts and CORS origins) of
+// each of its majors that has one. An API that does not exist is left
+// out.
 func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]GatewayRouteAPI, []GatewayDeployment, error) {
 	if len(apiIDs) == 0 {
 		return nil, nil, nil
 	}
 	var rows []struct {
 		ID        int64      `bun:"id"`
+		Slug      string     `bun:"slug"`
 		Upstreams StringList `bun:"upstreams"`
 		Major     *int       `bun:"major"`
 		Targets   StringList `bun:"targets"`
+		Connect   *int       `bun:"connect_timeout_ms"`
+		Response  *int       `bun:"response_timeout_ms"`
+		Origins   StringList `bun:"cors_origins"`
 	}
 	err := s.db.NewSelect().TableExpr("apis AS a").
-		ColumnExpr("a.id, a.upstreams, gd.major, gd.targets").
+		ColumnExpr("a.id, a.slug, a.upstreams, gd.major, gd.targets, gd.connect_timeout_ms, gd.response_timeout_ms, gd.cors_origins").
 		Join("LEFT JOIN gateway_deployments AS gd ON gd.api_id = a.id AND gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id IN (?) GROUP BY api_id, major)", bun.List(apiIDs)).
 		Where("a.id IN (?)", bun.List(apiIDs)).OrderExpr("a.id").Scan(ctx, &rows)
 	if err != nil {
@@ -281,13 +286,54 @@ func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]Gat
 	var ds []GatewayDeployment
 	for _, r := range rows {
 		if len(as) == 0 || as[len(as)-1].ID != r.ID {
-			as = append(as, GatewayRouteAPI{ID: r.ID, Upstreams: r.Upstreams})
+			as = append(as, GatewayRouteAPI{ID: r.ID, Slug: r.Slug, Upstreams: r.Upstreams})
 		}
 		if r.Major != nil {
-			ds = append(ds, GatewayDeployment{APIID: r.ID, Major: *r.Major, Targets: r.Targets})
+			d := GatewayDeployment{APIID: r.ID, Major: *r.Major, Targets: r.Targets, CORSOrigins: r.Origins}
+			if r.Connect != nil {
+				d.ConnectTimeoutMS = *r.Connect
+			}
+			if r.Response != nil {
+				d.ResponseTimeoutMS = *r.Response
+			}
+			ds = append(ds, d)
 		}
 	}
 	return as, ds, nil
+}
+
+// GatewayNodeApplied is what an active node has applied, and when it was
+// last heard (by the database's clock; nil: never).
+type GatewayNodeApplied struct {
+	AppliedVersion int64      `bun:"applied_version"`
+	AppliedHash    string     `bun:"applied_hash"`
+	LastSeenAt     *time.Time `bun:"last_seen_at"`
+}
+
+// GatewayNodesApplied reads, in one query, what every active (not revoked)
+// node has applied, and the database's clock to compare their last
+// contacts with (see ClockNow).
+func (s *Store) GatewayNodesApplied(ctx context.Context) ([]GatewayNodeApplied, time.Time, error) {
+	var rows []struct {
+		GatewayNodeApplied
+		Now *time.Time `bun:"db_now"`
+	}
+	q := s.db.NewSelect().TableExpr("gateway_nodes").ColumnExpr("applied_version, applied_hash, last_seen_at").Where("revoked_at IS NULL")
+	if s.dialect == PostgreSQL {
+		q = q.ColumnExpr("CURRENT_TIMESTAMP AS db_now")
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, time.Time{}, fmt.Errorf("gateway nodes applied: %w", translate(err))
+	}
+	now := s.now()
+	out := make([]GatewayNodeApplied, len(rows))
+	for i := range rows {
+		out[i] = rows[i].GatewayNodeApplied
+		if rows[i].Now != nil {
+			now = rows[i].Now.UTC()
+		}
+	}
+	return out, now, nil
 }
 
 // GatewayRouteAPI is what a compile reads of an API.

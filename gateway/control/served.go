@@ -21,6 +21,10 @@ type Served struct {
 	// has targets.
 	catalog  map[int64]bool
 	deployed map[routeKey]bool
+	// apis and deps are what was read: each API's slug and upstream
+	// URLs, and the deployments in force (for Reaches.OfServed).
+	apis map[int64]store.GatewayRouteAPI
+	deps map[routeKey]*store.GatewayDeployment
 }
 
 type routeKey struct {
@@ -51,12 +55,16 @@ func ServedRoutes(ctx context.Context, r TargetReader, apiIDs []int64) (Served, 
 	if err != nil {
 		return Served{}, err
 	}
-	s := Served{catalog: make(map[int64]bool, len(apis)), deployed: make(map[routeKey]bool, len(deps))}
+	s := Served{catalog: make(map[int64]bool, len(apis)), deployed: make(map[routeKey]bool, len(deps)),
+		apis: make(map[int64]store.GatewayRouteAPI, len(apis)), deps: make(map[routeKey]*store.GatewayDeployment, len(deps))}
 	for _, a := range apis {
 		s.catalog[a.ID] = len(targetsInForce(nil, a.Upstreams)) > 0
+		s.apis[a.ID] = a
 	}
 	for i := range deps {
-		s.deployed[routeKey{deps[i].APIID, deps[i].Major}] = len(targetsInForce(&deps[i], nil)) > 0
+		k := routeKey{deps[i].APIID, deps[i].Major}
+		s.deployed[k] = len(targetsInForce(&deps[i], nil)) > 0
+		s.deps[k] = &deps[i]
 	}
 	return s, nil
 }

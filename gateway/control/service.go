@@ -438,8 +438,13 @@ type RouteSettings struct {
 	Current *store.GatewayDeployment
 	// Deployments are the newest deployments, newest first.
 	Deployments []store.GatewayDeployment
+	// Reach is how many gateway nodes serve the settings in force; nil
+	// when the major has no published or deprecated version or no
+	// upstream target in force (the gateway has no route consumers call).
+	Reach *Reach
 	// upstreams are the API's catalog upstream URLs.
 	upstreams []string
+	live      bool
 }
 
 // Targets returns the targets in force, by the rule the routes compiled
@@ -472,7 +477,9 @@ func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]
 		}
 		r := &out[len(out)-1]
 		r.Versions = append(r.Versions, v.Version+" ("+strings.ReplaceAll(v.State, "_", " ")+")")
+		r.live = r.live || v.State == gateway.StatePublished || v.State == gateway.StateDeprecated
 	}
+	var reaches *Reaches
 	for i := range out {
 		ds, err := s.store.GatewayDeployments(ctx, a.ID, out[i].Major, maxDeploymentsShown)
 		if err != nil {
@@ -482,6 +489,16 @@ func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]
 		if len(ds) > 0 {
 			out[i].Current = &ds[0]
 		}
+		if !out[i].live || len(out[i].Targets()) == 0 {
+			continue
+		}
+		if reaches == nil {
+			if reaches, err = s.Reaches(ctx); err != nil {
+				return nil, err
+			}
+		}
+		r := reaches.Of(a.Slug, out[i].Major, out[i].Current, a.Upstreams)
+		out[i].Reach = &r
 	}
 	return out, nil
 }

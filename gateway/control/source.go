@@ -43,6 +43,12 @@ type Source struct {
 	cur     *gateway.State
 	changes []change // the recent changes, oldest first, contiguous up to cur
 	skipped []string // what the newest compile of this instance left out
+	// routeSince is, per route of cur, the version of the newest change
+	// this instance applied that touched it; a route not in it was last
+	// touched at or before since, the version cur was loaded at (a
+	// checkpoint, or the first version). See RouteSince.
+	routeSince map[string]uint64
+	since      uint64
 }
 
 // change is one version's delta as far as deltas need it: its base and the
@@ -155,13 +161,53 @@ func touched(d *gateway.Delta) change {
 func (s *Source) adopt(next *gateway.State, d *gateway.Delta) {
 	if d == nil || s.cur == nil || d.BaseVersion != s.cur.Version() {
 		s.changes = nil
+		s.loaded(next)
 	} else {
-		s.changes = append(s.changes, touched(d))
+		c := touched(d)
+		s.changes = append(s.changes, c)
 		if len(s.changes) > keptChanges {
 			s.changes = append([]change(nil), s.changes[len(s.changes)-keptChanges:]...)
 		}
+		for i := range d.Routes.Upsert {
+			s.routeSince[c.routes[i]] = next.Version()
+		}
+		for _, id := range d.Routes.Delete {
+			delete(s.routeSince, id)
+		}
 	}
 	s.cur = next
+}
+
+// loaded notes that st was loaded whole (a checkpoint, the first
+// version): what changed before it is not known. Call with mu held.
+func (s *Source) loaded(st *gateway.State) {
+	s.routeSince, s.since = map[string]uint64{}, 0
+	if st != nil {
+		s.since = st.Version()
+	}
+}
+
+// RouteSince returns the newest state this instance holds and, for the
+// route id, the version from which that state's route has been as it is
+// now: the newest version whose change touched it. For a route unchanged
+// since this instance loaded the state whole (from a checkpoint, at its
+// start or after falling too far behind), that is the version it loaded:
+// no earlier, so a node at least there has the route as it is, though one
+// a little older may have it too. ok is false when the state has no such
+// route (or there is no state yet).
+func (s *Source) RouteSince(id string) (st *gateway.State, version uint64, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return nil, 0, false
+	}
+	if _, found := s.cur.Route(id); !found {
+		return s.cur, 0, false
+	}
+	if v, found := s.routeSince[id]; found {
+		return s.cur, v, true
+	}
+	return s.cur, s.since, true
 }
 
 // Sync brings this instance's copy up to the database's head: it applies
@@ -203,6 +249,7 @@ func (s *Source) syncLocked(ctx context.Context, head store.GatewayHead) (bool, 
 		return false, fmt.Errorf("gateway checkpoint %d: %w", version, err)
 	}
 	s.cur, s.changes = st, nil
+	s.loaded(st)
 	if err := s.applyChangesAfter(ctx); err != nil {
 		return true, err
 	}

@@ -176,6 +176,10 @@ type Version struct {
 	// that needs nothing but the key, or GatewayURL alone when it has none.
 	ExampleURL       string
 	ExampleOperation string
+	// Reach says how many gateway nodes serve the version's current
+	// settings ("served by all 2 nodes"), next to GatewayURL; empty
+	// without it.
+	Reach string
 	// NotServed: the version is published or deprecated, but its major
 	// has no upstream targets in force, so the gateway does not serve it;
 	// set only for those who may set the targets.

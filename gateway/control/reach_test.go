@@ -1,0 +1,151 @@
+package control_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/gateway"
+	"github.com/portico-dev/portico/gateway/control"
+	"github.com/portico-dev/portico/store"
+	"github.com/portico-dev/portico/store/storetest"
+)
+
+// TestReachCountsNodesServingTheCurrentSettings: an API major version's
+// reach counts the registered nodes that have applied the configuration
+// version that gave its route its settings, or a later one. A node behind
+// the head but past that version serves it; one before it does not;
+// settings saved but not compiled yet are served by none; a revoked node
+// is not counted at all, an unreachable one is counted as not serving.
+// The Gateway settings page (Service.Settings) and the version's page
+// (Reaches.OfServed) say the same.
+func TestReachCountsNodesServingTheCurrentSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pets, _ := f.publishAPI(t, "pets", []string{"http://pets.internal:8080"}, "1.0.0")
+		other, _ := f.publishAPI(t, "other", []string{"http://other.internal:8080"}, "1.0.0")
+		f.drain(t)
+
+		check := func(step string, serving, total int, status string) {
+			t.Helper()
+			rs, err := f.svc.Settings(ctx, f.maint, pets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].Reach == nil {
+				t.Fatalf("%s: settings %+v, want v1 with its reach", step, rs)
+			}
+			if got := *rs[0].Reach; got != (control.Reach{Serving: serving, Total: total}) || got.Status() != status {
+				t.Errorf("%s: the settings page's reach %+v %q, want %d of %d %q", step, got, got.Status(), serving, total, status)
+			}
+			served, err := control.ServedRoutes(ctx, s, []int64{pets.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reaches, err := f.svc.Reaches(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reaches.OfServed(served, pets.ID, 1); got != (control.Reach{Serving: serving, Total: total}) {
+				t.Errorf("%s: the version page's reach %+v, want %d of %d", step, got, serving, total)
+			}
+		}
+		check("no node", 0, 0, "no gateway node registered")
+
+		ids := map[string]int64{}
+		for _, name := range []string{"edge-1", "edge-2", "edge-3"} {
+			n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = n.ID
+		}
+		f.drain(t)
+		applied := func(name string, h gateway.Head) {
+			t.Helper()
+			if err := s.RecordGatewayNodeStatus(ctx, ids[name], store.GatewayNodeStatus{AppliedVersion: int64(h.Version), AppliedHash: h.Hash}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h1, _ := f.src.Current(ctx)
+		applied("edge-1", h1)
+		applied("edge-2", h1)
+		// edge-3 never connected: unreachable.
+		check("two of three at the head", 2, 3, "reaching nodes: 2 of 3 serve this version's current settings")
+		if err := f.svc.RevokeNode(ctx, f.admin, "edge-3"); err != nil {
+			t.Fatal(err)
+		}
+		check("the third revoked", 2, 2, "served by all 2 nodes")
+
+		if _, _, err := f.svc.Deploy(ctx, f.maint, pets, 1, control.SettingsInput{Targets: []string{"http://pets-2.internal:8080"}, ResponseTimeoutMS: "5000"}); err != nil {
+			t.Fatal(err)
+		}
+		check("new settings not compiled yet", 0, 2, "reaching nodes: 0 of 2 serve this version's current settings")
+		f.drain(t)
+		h2, _ := f.src.Current(ctx)
+		if h2.Version <= h1.Version {
+			t.Fatalf("the deployment compiled no version: %v after %v", h2, h1)
+		}
+		check("compiled, no node has it", 0, 2, "reaching nodes: 0 of 2 serve this version's current settings")
+		applied("edge-1", h2)
+		check("one node has it", 1, 2, "reaching nodes: 1 of 2 serve this version's current settings")
+
+		// Another API changes: edge-2, behind the head, still serves pets
+		// v1's current settings once it has h2; edge-1 at h2 too.
+		if _, _, err := f.svc.Deploy(ctx, f.maint, other, 1, control.SettingsInput{Targets: []string{"http://other-2.internal:8080"}}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		h3, _ := f.src.Current(ctx)
+		if h3.Version <= h2.Version {
+			t.Fatalf("the other API's deployment compiled no version: %v after %v", h3, h2)
+		}
+		applied("edge-2", h2)
+		check("both past the version of pets v1's settings, neither at the head", 2, 2, "served by all 2 nodes")
+
+		// A node silent for longer than the threshold serves nothing as
+		// far as the portal knows.
+		if _, err := s.DB().NewUpdate().Table("gateway_nodes").Set("last_seen_at = ?", time.Now().UTC().Add(-2*time.Minute)).
+			Where("id = ?", ids["edge-2"]).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("one unreachable", 1, 2, "reaching nodes: 1 of 2 serve this version's current settings")
+		applied("edge-2", h3)
+		check("back, at the head", 2, 2, "served by all 2 nodes")
+
+		// Another instance, which loaded the configuration whole, counts
+		// no node that serves less.
+		src, _, _ := f.instance(t)
+		svc := control.New(s, nil, src, nil, control.Options{})
+		served, err := control.ServedRoutes(ctx, s, []int64{pets.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reaches, err := svc.Reaches(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reaches.OfServed(served, pets.ID, 1); got != (control.Reach{Serving: 2, Total: 2}) {
+			t.Errorf("another instance: reach %+v, want 2 of 2", got)
+		}
+	})
+}
+
+// TestReachStatus: the words for each case.
+func TestReachStatus(t *testing.T) {
+	for _, c := range []struct {
+		r    control.Reach
+		want string
+	}{
+		{control.Reach{}, "no gateway node registered"},
+		{control.Reach{Serving: 1, Total: 1}, "served by the only node"},
+		{control.Reach{Serving: 0, Total: 1}, "reaching nodes: 0 of 1 serve this version's current settings"},
+		{control.Reach{Serving: 2, Total: 2}, "served by all 2 nodes"},
+		{control.Reach{Serving: 1, Total: 2}, "reaching nodes: 1 of 2 serve this version's current settings"},
+	} {
+		if got := c.r.Status(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
+		}
+	}
+}
