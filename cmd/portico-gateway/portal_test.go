@@ -119,6 +119,36 @@ func (p *realPortal) call(method, path, user string, body any, want int) map[str
 	return out
 }
 
+// reach returns how many nodes serve the settings of api's major, and of
+// how many (GET /api/v1/apis/{api}/gateway: nodes_serving, nodes_total;
+// -1 when absent).
+func (p *realPortal) reach(api string, major int) [2]int {
+	p.t.Helper()
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/apis/%s/gateway", p.url, api), nil)
+	req.Header.Set("Authorization", "Bearer "+p.tokens["ada"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var routes []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&routes); err != nil {
+		p.t.Fatalf("GET /api/v1/apis/%s/gateway (%d): %v", api, resp.StatusCode, err)
+	}
+	num := func(v any) int {
+		if f, ok := v.(float64); ok {
+			return int(f)
+		}
+		return -1
+	}
+	for _, r := range routes {
+		if num(r["major"]) == major {
+			return [2]int{num(r["nodes_serving"]), num(r["nodes_total"])}
+		}
+	}
+	return [2]int{-1, -1}
+}
+
 // nodeState returns the portal's view of a node (GET /api/v1/gateway/nodes).
 func (p *realPortal) nodeState(name string) map[string]any {
 	p.t.Helper()
@@ -301,9 +331,22 @@ func TestWithTheRealPortal(t *testing.T) {
 		t.Errorf("the upstream got /api/timezone/Europe/Paris with app %v, want the consumer's app", app)
 	}
 
-	// Kill node b, make a change, restart it: it converges and the portal
-	// shows both in sync.
+	// The route's settings as they are: both nodes serve them.
+	reachIs := func(what string, serving, total int) {
+		t.Helper()
+		var got [2]int
+		if !gatewaytest.Eventually(pushed, func() bool { got = p.reach(api, major); return got == [2]int{serving, total} }) {
+			t.Errorf("%s: the gateway settings say %d of %d nodes serve them, want %d of %d", what, got[0], got[1], serving, total)
+		}
+	}
+	reachIs("both nodes up", 2, 2)
+
+	// Kill node b, change the route's settings and make a key, restart
+	// it: until it is back the portal counts node a alone as serving the
+	// new settings; then it converges and the portal shows both in sync.
 	b.kill()
+	p.call("PUT", fmt.Sprintf("/api/v1/apis/%s/gateway/%d", api, major), "ada", map[string]any{"targets": []string{upstream.URL + "/base"}, "response_timeout_ms": 30000, "note": "while node-b is down"}, 201)
+	reachIs("node-b down during a change", 1, 2)
 	key2 := p.call("POST", fmt.Sprintf("/api/v1/subscriptions/%v/keys", sub["id"]), "emma", map[string]any{"name": "after the kill"}, 201)
 	b = startProc(t, p.url, nodeToken["node-b"], dirB)
 	within(t, time.Now(), pushed, path, key2["key"].(string), 200, a, b)
@@ -312,6 +355,7 @@ func TestWithTheRealPortal(t *testing.T) {
 			t.Errorf("the portal shows %s as %v, want in_sync", n, p.nodeState(n))
 		}
 	}
+	reachIs("node-b back", 2, 2)
 
 	// A steady stream of requests while 20 changes of the route reach the
 	// nodes: not one request fails.
@@ -343,6 +387,7 @@ func TestWithTheRealPortal(t *testing.T) {
 	}
 	close(stop)
 	streamDone.Wait()
+	reachIs("after 20 changes", 2, 2)
 	if failed > 0 || streamed < 20 {
 		t.Errorf("%d of %d requests failed during 20 changes", failed, streamed)
 	} else {
