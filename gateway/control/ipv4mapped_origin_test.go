@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
 )
@@ -35,6 +36,29 @@ func TestStoredOriginIsCompiledAsBrowsersSendIt(t *testing.T) {
 		want := []string{"http://[::ffff:102:304]", "https://app.example.com"}
 		if !ok || !slices.Equal(r.CORSOrigins, want) {
 			t.Errorf("route %v: origins %q, want %q", ok, r.CORSOrigins, want)
+		}
+
+		// A node that applied that compile serves the settings in force:
+		// the stored origins are compared as they are compiled.
+		n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		h, _ := f.src.Current(ctx)
+		if err := s.RecordGatewayNodeStatus(ctx, n.ID, store.GatewayNodeStatus{AppliedVersion: int64(h.Version), AppliedHash: h.Hash}); err != nil {
+			t.Fatal(err)
+		}
+		served, err := control.ServedRoutes(ctx, s, []int64{a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reaches, err := f.svc.Reaches(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reaches.OfServed(served, a.ID, 1); got != (control.Reach{Serving: 1, Total: 1}) {
+			t.Errorf("reach %+v (%s), want 1 of 1: the node applied the compile of the origins stored", got, got.Status())
 		}
 	})
 }

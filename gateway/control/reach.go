@@ -85,7 +85,8 @@ func (r *Reaches) Of(api string, major int, d *store.GatewayDeployment, upstream
 	var origins []string
 	var connect, response int
 	if d != nil {
-		origins, connect, response = d.CORSOrigins, d.ConnectTimeoutMS, d.ResponseTimeoutMS
+		// As the compile writes them (browserOrigins).
+		origins, connect, response = browserOrigins(d.CORSOrigins), d.ConnectTimeoutMS, d.ResponseTimeoutMS
 	}
 	if rt.ConnectTimeoutMS != connect || rt.ResponseTimeoutMS != response || !slices.Equal(rt.CORSOrigins, origins) {
 		return out
