@@ -131,6 +131,15 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 		return false, apperr.Invalid(errs)
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// Someone who left (disabled) joins no team: they could not act
+		// for it, and enabling them later would give them the role
+		// without anyone meaning it then. Read in tx, locked before the
+		// policy version moves: a disable under way is waited for and
+		// counts, one that comes later waits for this one.
+		disabled, err := s.store.LockUserDisabled(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
 		previous, err := s.store.SetTeamMember(ctx, tx, t.ID, u.ID, in.Role)
 		if err != nil {
 			return err
@@ -139,16 +148,8 @@ func (s *Service) setMember(ctx context.Context, a actor, t *store.Team, in Memb
 		if created && onlyMember {
 			return notMember(u.Username, t)
 		}
-		if created {
-			// Someone who left (disabled) joins no team: they could not act
-			// for it, and enabling them later would give them the role
-			// without anyone meaning it then. Read in tx, after the policy
-			// version moved: a disable committed meanwhile counts.
-			if disabled, err := s.store.UserDisabled(ctx, tx, u.ID); err != nil {
-				return err
-			} else if disabled {
-				return apperr.Field("username", fmt.Sprintf("%s is disabled: an org admin enables them before they join a team.", store.Isolate(u.Username)))
-			}
+		if created && disabled {
+			return apperr.Field("username", fmt.Sprintf("%s is disabled: an org admin enables them before they join a team.", store.Isolate(u.Username)))
 		}
 		if previous == policy.RoleOwner && in.Role != policy.RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, t, u); err != nil {

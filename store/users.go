@@ -74,6 +74,25 @@ func (s *Store) UserDisabled(ctx context.Context, db bun.IDB, id int64) (bool, e
 	return disabled, nil
 }
 
+// LockUserDisabled is UserDisabled for a transaction that is about to
+// give the user a role: on PostgreSQL it locks the user's row FOR SHARE,
+// so that a disable under way (its row changed, not committed) is waited
+// for and read as committed, and one that comes later waits for tx to end.
+// Take it before anything else tx locks (the policy version), as a disable
+// changes the user's row first: the same order, no deadlock. On SQLite the
+// transaction holds the database's write lock from its start.
+func (s *Store) LockUserDisabled(ctx context.Context, db bun.IDB, id int64) (bool, error) {
+	var disabled bool
+	q := db.NewSelect().Model((*User)(nil)).Column("disabled").Where("id = ?", id)
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	if err := q.Scan(ctx, &disabled); err != nil {
+		return false, fmt.Errorf("user %d disabled: %w", id, translate(err))
+	}
+	return disabled, nil
+}
+
 // UserByUsername returns the user named username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
 	if !findable(username) {
