@@ -175,6 +175,9 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		}
 		if !headerToken(name) {
 			o.reason = "invalid header name"
+			// What follows on the connection may be framed otherwise than
+			// the client meant ("Content-Length x" is no length here).
+			ctx.SetConnectionClose()
 			writeProblem(ctx, fasthttp.StatusBadRequest, "a header name is not valid (RFC 9110 5.1)", reqID, nil)
 			return
 		}
