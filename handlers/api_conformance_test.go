@@ -463,6 +463,12 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	manual := e.call("POST", "/api/v1/apps/finder/subscriptions", "outsider", map[string]any{"api": "pets", "major": 2, "plan": "gold", "purpose": "v2"}, 201)
 	e.call("POST", "/api/v1/subscriptions/"+fmt.Sprint(manual["id"])+"/reject", "maint", map[string]any{"reason": "no"}, 200)
 	e.call("POST", "/api/v1/apis/pets/versions/1.0.0/retire", "maint", nil, 200)
+	e.call("POST", "/api/v1/apis/pets/transfer", "maint", map[string]any{"team": "search"}, 403)
+	e.call("POST", "/api/v1/apis/pets/transfer", "admin", map[string]any{"team": "payments"}, 422)
+	e.call("POST", "/api/v1/apis/pets/transfer", "admin", map[string]any{"tema": "search"}, 400)
+	e.call("POST", "/api/v1/apis/nope/transfer", "admin", map[string]any{"team": "search"}, 404)
+	e.call("POST", "/api/v1/apis/pets/transfer", "admin", map[string]any{"team": "search"}, 200)
+	e.call("POST", "/api/v1/apis/pets/transfer", "admin", map[string]any{"team": "payments"}, 200)
 
 	se.drain()
 	e.call("GET", "/api/v1/search?q=pets", "outsider", nil, 200)

@@ -290,7 +290,71 @@ func (h *Handler) EditAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(a.Name), "catalog"), header, f))
+	return h.renderEditAPI(c, a, header, f, apis.Transfer{}, fiber.StatusOK)
+}
+
+// renderEditAPI renders an API's edit page with f and, when the viewer may
+// move the API (lifecycle.Service.TransferTargets), the transfer form
+// holding tr.
+func (h *Handler) renderEditAPI(c *fiber.Ctx, a *store.API, header apis.Header, f apis.Form, tr apis.Transfer, status int) error {
+	targets, err := h.life.TransferTargets(c.UserContext(), currentUser(c), a)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		tr.Teams = append(tr.Teams, components.Option{Value: t.Slug, Label: store.Isolate(t.Name)})
+	}
+	if len(tr.Teams) > 0 {
+		tr.Teams = append([]components.Option{{Value: "", Label: "Choose a team"}}, distinctLabels(tr.Teams)...)
+	}
+	f.Transfer = tr
+	c.Status(status)
+	return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(header.Name), "catalog"), header, f))
+}
+
+// TransferAPI moves an API to the team chosen in the form
+// (lifecycle.Service.Transfer).
+func (h *Handler) TransferAPI(c *fiber.Ctx) error {
+	a := currentAPI(c)
+	from := a.Team.Name
+	to, err := h.life.Transfer(c.UserContext(), currentUser(c), a, c.FormValue("team"))
+	if fields, ok := fieldErrors(err); ok {
+		f := apis.Form{
+			TeamSlug: a.Team.Slug, TeamName: a.Team.Name, Slug: a.Slug, Name: a.Name, Summary: a.Summary,
+			Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
+			Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
+		}
+		header, err := h.apiHeader(c, a)
+		if err != nil {
+			return err
+		}
+		return h.renderEditAPI(c, a, header, f, apis.Transfer{Team: c.FormValue("team"), Error: fields["team"]}, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", fmt.Sprintf("Moved %s from %s to %s.", store.Isolate(a.Name), store.Isolate(from), store.Isolate(to.Name)))
+	return seeOther(c, "/apis/"+a.Slug)
+}
+
+// APITransferAPI moves an API to the team named in the body
+// ({"team": "slug"}) and returns it (lifecycle.Service.Transfer).
+func (h *Handler) APITransferAPI(c *fiber.Ctx) error {
+	var body struct {
+		Team string `json:"team"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	a := currentAPI(c)
+	if _, err := h.life.Transfer(c.UserContext(), currentUser(c), a, body.Team); err != nil {
+		return err
+	}
+	out, err := h.apiJSON(c, a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // UpdateAPI saves an API's catalog entry. The form carries the lock
@@ -312,13 +376,11 @@ func (h *Handler) UpdateAPI(c *fiber.Ctx) error {
 	err = h.life.UpdateAPI(c.UserContext(), currentUser(c), a, in)
 	if fields, ok := fieldErrors(err); ok {
 		f.Errors = fields
-		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(header.Name), "catalog"), header, f))
+		return h.renderEditAPI(c, a, header, f, apis.Transfer{}, fiber.StatusUnprocessableEntity)
 	}
 	if errors.Is(err, store.ErrConflict) {
 		f.FormError = "Someone else changed this API while you were editing it. Reload the page to see their changes, then make yours again."
-		c.Status(fiber.StatusConflict)
-		return h.render(c, apis.Edit(h.page(c, "Edit "+store.Isolate(header.Name), "catalog"), header, f))
+		return h.renderEditAPI(c, a, header, f, apis.Transfer{}, fiber.StatusConflict)
 	}
 	if err != nil {
 		return err

@@ -158,6 +158,12 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		// The end of a version.
 		{who: "dev", method: "POST", path: "/api/v1/apis/pets/versions/1.0.0/retire", status: 403},
 		{who: "maint", method: "POST", path: "/api/v1/apis/pets/versions/1.0.0/retire", status: 200, action: "version.retire"},
+
+		// Moving an API to another team.
+		{who: "maint", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "search"}, status: 403},
+		{who: "admin", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "payments"}, status: 422},
+		{who: "admin", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "search"}, status: 200, action: "api.transfer"},
+		{who: "admin", method: "POST", path: "/apis/pets/transfer", form: url.Values{"team": {"payments"}}, status: 303, action: "api.transfer"},
 	}
 	for i, st := range steps {
 		path := fill(st.path)

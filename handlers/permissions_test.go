@@ -132,6 +132,7 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/apis", "/api/v1/apis", only("maintainer", "owner", "admin"), map[string]any{"team": "payments"}},
 	{"GET", "/api/v1/apis/:api", "/api/v1/apis/payments-api", loggedIn, nil},
 	{"PATCH", "/api/v1/apis/:api", "/api/v1/apis/payments-api", only("maintainer", "owner", "admin"), map[string]any{"lock_version": 0}},
+	{"POST", "/api/v1/apis/:api/transfer", "/api/v1/apis/payments-api/transfer", teamManagers, map[string]any{"team": "payments"}}, // its own team: 422, nothing moves
 	{"GET", "/api/v1/apis/:api/versions", "/api/v1/apis/payments-api/versions", loggedIn, nil},
 	{"POST", "/api/v1/apis/:api/versions", "/api/v1/apis/payments-api/versions", only("developer", "maintainer", "owner", "admin"), map[string]any{}},
 	{"GET", "/api/v1/apis/:api/versions/:version", "/api/v1/apis/payments-api/versions/1.0.0", loggedIn, nil},
@@ -161,6 +162,7 @@ var matrix = []matrixRow{
 	{"GET", "/apis/:api", "/apis/payments-web", loggedIn, nil},
 	{"GET", "/apis/:api/edit", "/apis/payments-web/edit", only("maintainer", "owner", "admin"), nil},
 	{"POST", "/apis/:api", "/apis/payments-web", only("maintainer", "owner", "admin"), nil},
+	{"POST", "/apis/:api/transfer", "/apis/payments-web/transfer", teamManagers, nil}, // no team: 422, nothing moves
 	{"GET", "/apis/:api/versions/new", "/apis/payments-web/versions/new", only("developer", "maintainer", "owner", "admin"), nil},
 	{"POST", "/apis/:api/versions", "/apis/payments-web/versions", only("developer", "maintainer", "owner", "admin"), nil},
 	{"GET", "/apis/:api/versions/:version", "/apis/payments-web/versions/1.0.0", loggedIn, nil},

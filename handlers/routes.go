@@ -93,6 +93,10 @@ func providerPerm(act string) Permission {
 // keyPerm requires "apps act" in the key's app's team.
 func keyPerm(act string) Permission { return Permission{Scope: Key, Object: "apps", Action: act} }
 
+// transferPerm requires "team manage" in the API's team: its owners give
+// it away (lifecycle.Service.Transfer checks the target team).
+func transferPerm() Permission { return Permission{Scope: API, Object: "team", Action: "manage"} }
+
 // reviewPerm requires the policy action act on the reviewed API's team.
 func reviewPerm(act string) Permission { return Permission{Scope: Review, Object: "api", Action: act} }
 
@@ -188,6 +192,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/apis/:api", apiPerm(""), h.ShowAPI},
 		{"GET", "/apis/:api/edit", apiPerm("edit"), h.EditAPI},
 		{"POST", "/apis/:api", apiPerm("edit"), h.UpdateAPI},
+		{"POST", "/apis/:api/transfer", transferPerm(), h.TransferAPI}, // the service checks "api create" in the target team
 		{"GET", "/apis/:api/versions/new", apiPerm("draft"), h.NewVersion},
 		{"POST", "/apis/:api/versions", apiPerm("draft"), h.CreateVersion},
 		{"GET", "/apis/:api/versions/:version", apiPerm(""), h.ShowVersion}, // drafts: 404 without "api read"
@@ -216,6 +221,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/apis", authenticated(), h.APICreateAPI}, // the team is in the body; the service checks "api create"
 		{"GET", "/api/v1/apis/:api", apiPerm(""), h.APIGetAPI},
 		{"PATCH", "/api/v1/apis/:api", apiPerm("edit"), h.APIUpdateAPI},
+		{"POST", "/api/v1/apis/:api/transfer", transferPerm(), h.APITransferAPI}, // as /apis/:api/transfer
 		{"GET", "/api/v1/apis/:api/versions", apiPerm(""), h.APIListVersions},
 		{"POST", "/api/v1/apis/:api/versions", apiPerm("draft"), h.APICreateVersion},
 		{"GET", "/api/v1/apis/:api/versions/:version", apiPerm(""), h.APIGetVersion},

@@ -448,6 +448,7 @@ func savedSteps() []savedStep {
 		{who: "admin", method: "DELETE", route: "/api/v1/gateway/nodes/:name", path: "/api/v1/gateway/nodes/node-a"},
 		{who: "node", method: "POST", route: "/api/v1/gateway/usage", path: "/api/v1/gateway/usage", body: map[string]any{"id": "b1", "points": []any{}}},
 		{who: "maint", method: "POST", route: "/api/v1/apis/:api/versions/:version/retire", path: "/api/v1/apis/pets/versions/1.0.0/retire"},
+		{who: "admin", method: "POST", route: "/api/v1/apis/:api/transfer", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "search"}},
 		// The pages, on an API of their own.
 		{who: "maint", method: "POST", route: "/teams/:team/apis", path: "/teams/payments/apis", form: url.Values{"slug": {"web"}, "name": {"Web"}, "visibility": {"public"}}},
 		{who: "maint", method: "POST", route: "/apis/:api", path: "/apis/web", form: url.Values{"name": {"Web API"}, "visibility": {"public"}}},
@@ -488,6 +489,7 @@ func savedSteps() []savedStep {
 		{who: "maint", method: "POST", route: "/apis/:api/gateway/:major", path: "/apis/web/gateway/1", form: url.Values{"targets": {"https://b.example.com"}}},
 		{who: "maint", method: "POST", route: "/apis/:api/gateway/:major/rollback", path: "/apis/web/gateway/1/rollback", form: url.Values{"deployment": {"{pd1}"}}},
 		{who: "maint", method: "POST", route: "/apis/:api/versions/:version/retire", path: "/apis/web/versions/1.0.0/retire", form: url.Values{"confirm": {"1.0.0"}}},
+		{who: "admin", method: "POST", route: "/apis/:api/transfer", path: "/apis/web/transfer", form: url.Values{"team": {"search"}}},
 		{who: "admin", method: "POST", route: "/users/:username", path: "/users/bob", form: url.Values{"org_role": {"member"}}},
 		{who: "alice", method: "POST", route: "/profile/password", path: "/profile/password", form: url.Values{"current": {testPassword}, "new": {"a much longer new password"}, "confirm": {"a much longer new password"}}},
 	}

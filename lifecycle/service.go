@@ -293,9 +293,19 @@ func (s *Service) UpdateAPI(ctx context.Context, actor *store.User, a *store.API
 // subscription being written (subscriptions.create reads the visibility
 // under lock).
 func (s *Service) noSubscribersOutside(ctx context.Context, tx bun.IDB, a *store.API) error {
-	subs, n, err := s.store.LiveSubscriptionsOutside(ctx, tx, a.ID, a.TeamID, maxNamed)
+	n, list, err := s.subscribersOutside(ctx, tx, a)
 	if err != nil || n == 0 {
 		return err
+	}
+	return apperr.Field("visibility", fmt.Sprintf("%d app(s) of other teams subscribe to this API: %s. A team-only API is not available outside its team: end those subscriptions before making it team-only.", n, list))
+}
+
+// subscribersOutside counts the apps of teams other than a's with pending
+// or active subscriptions to a, and names the first of them.
+func (s *Service) subscribersOutside(ctx context.Context, tx bun.IDB, a *store.API) (int, string, error) {
+	subs, n, err := s.store.LiveSubscriptionsOutside(ctx, tx, a.ID, a.TeamID, maxNamed)
+	if err != nil || n == 0 {
+		return 0, "", err
 	}
 	names := make([]string, 0, len(subs))
 	for _, sub := range subs {
@@ -307,7 +317,7 @@ func (s *Service) noSubscribersOutside(ctx context.Context, tx bun.IDB, a *store
 	if n > len(names) {
 		list += fmt.Sprintf(" and %d more", n-len(names))
 	}
-	return apperr.Field("visibility", fmt.Sprintf("%d app(s) of other teams subscribe to this API: %s. A team-only API is not available outside its team: end those subscriptions before making it team-only.", n, list))
+	return n, list, nil
 }
 
 func summarizeAPI(a *store.API) string {

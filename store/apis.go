@@ -70,6 +70,33 @@ func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time)
 	return nil
 }
 
+// MoveAPI gives a to the team teamID at at, if it is still in a.TeamID:
+// otherwise (moved meanwhile) it returns ErrConflict. The API's
+// subscriptions move with it: their providing team is the API's, so the
+// new team's maintainers decide them and see their subscribers. Usage
+// already recorded stays filed under the team that provided it then.
+func (s *Store) MoveAPI(ctx context.Context, db bun.IDB, a *API, teamID int64, at time.Time) error {
+	now := Stored(at)
+	res, err := db.NewUpdate().Model((*API)(nil)).
+		Set("team_id = ?", teamID).
+		Set("updated_at = ?", now).
+		Set("lock_version = lock_version + 1").
+		Where("id = ? AND team_id = ?", a.ID, a.TeamID).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("move api %q: %w", a.Slug, translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("move api %q: moved by someone else: %w", a.Slug, ErrConflict)
+	}
+	if _, err := db.NewUpdate().Table("subscriptions").Set("provider_team_id = ?", teamID).Where("api_id = ?", a.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("move api %q: subscriptions: %w", a.Slug, translate(err))
+	}
+	a.TeamID, a.UpdatedAt = teamID, now
+	a.LockVersion++
+	return nil
+}
+
 // LockAPI holds an API's row until tx ends, so that changes of the API made
 // under it happen one after the other: the second reads what the first
 // wrote. On PostgreSQL the row is locked FOR UPDATE; on SQLite the

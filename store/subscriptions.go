@@ -494,21 +494,21 @@ func (s *Store) LiveSubscriptionsOutside(ctx context.Context, db bun.IDB, apiID,
 	return subs, n, nil
 }
 
-// LockAPIVisibility reads an API's visibility inside tx and holds it until
-// tx ends, so that a subscription written in tx and a change of the API to
-// team-only cannot both commit: whichever comes second sees the other. On
-// PostgreSQL the row is locked FOR SHARE (dialect-specific); on SQLite the
-// transaction holds the database's write lock from its start.
-func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) (string, error) {
-	var visibility string
-	q := db.NewSelect().Model((*API)(nil)).Column("visibility").Where("id = ?", apiID)
+// LockAPIVisibility reads an API's visibility and team inside tx and holds
+// them until tx ends, so that a subscription written in tx and a change
+// of the API to team-only, or its move to another team, cannot both
+// commit: whichever comes second sees the other. On PostgreSQL the row is
+// locked FOR SHARE (dialect-specific); on SQLite the transaction holds the
+// database's write lock from its start.
+func (s *Store) LockAPIVisibility(ctx context.Context, db bun.IDB, apiID int64) (visibility string, teamID int64, err error) {
+	q := db.NewSelect().Model((*API)(nil)).Column("visibility", "team_id").Where("id = ?", apiID)
 	if s.dialect == PostgreSQL {
 		q = q.For("SHARE")
 	}
-	if err := q.Scan(ctx, &visibility); err != nil {
-		return "", fmt.Errorf("api visibility: %w", translate(err))
+	if err := q.Scan(ctx, &visibility, &teamID); err != nil {
+		return "", 0, fmt.Errorf("api visibility: %w", translate(err))
 	}
-	return visibility, nil
+	return visibility, teamID, nil
 }
 
 // LockPlan returns a plan as committed now and, on PostgreSQL, holds its

@@ -218,8 +218,12 @@ func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub
 			return apperr.Field("major", fmt.Sprintf("%s has no published version %d.x to subscribe to any more: it was deprecated or retired meanwhile.", store.Isolate(a.Name), major))
 		}
 		// Likewise the API may have been made team-only since prepare.
-		if vis, err := s.store.LockAPIVisibility(ctx, tx, a.ID); err != nil {
+		// Or moved to another team (lifecycle.Service.Transfer), whose
+		// maintainers now decide its subscriptions.
+		if vis, team, err := s.store.LockAPIVisibility(ctx, tx, a.ID); err != nil {
 			return err
+		} else if team != a.TeamID {
+			return apperr.Conflict(fmt.Sprintf("%s was moved to another team meanwhile: subscribe again.", store.Isolate(a.Name)))
 		} else if vis == store.VisibilityTeam && a.TeamID != app.TeamID {
 			return apperr.Field("api", fmt.Sprintf("%s was made team-only meanwhile: only the apps of its own team may subscribe to it.", store.Isolate(a.Name)))
 		}

@@ -49,6 +49,7 @@ Commands:
                           --team T [--api SLUG] [--version X] [--name NAME] [--submit|--publish] --as USER FILE
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
                         --publish skips review and is for org admins only (recorded as an import)
+  api transfer          move an API to another team, acting for --as USER: --api SLUG --team SLUG --as USER
   reindex               rebuild the search index from the database
   backup                copy the SQLite database, while the server runs: --to FILE [--force]
                           (the search index is rebuilt from it; on PostgreSQL use pg_dump)
@@ -90,7 +91,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "reindex", "backup", "restore", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "api transfer", "reindex", "backup", "restore", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -133,6 +134,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdGatewayNodeCreate(ctx, args, e)
 	case "import":
 		return cmdImport(ctx, args, e)
+	case "api transfer":
+		return cmdAPITransfer(ctx, args, e)
 	case "reindex":
 		return cmdReindex(ctx, args, e)
 	case "backup":

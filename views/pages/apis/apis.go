@@ -22,6 +22,18 @@ type Form struct {
 	Editing            bool
 	Errors             components.FieldErrors
 	FormError          string
+	// Transfer is the form that moves the API to another team, shown
+	// when the viewer may move it somewhere (Teams not empty).
+	Transfer Transfer
+}
+
+// Transfer is the form that moves an API to another team.
+type Transfer struct {
+	// Teams are the teams the viewer may move the API to.
+	Teams []components.Option
+	// Team is the chosen team; Error the refusal of the last attempt,
+	// shown with the form open.
+	Team, Error string
 }
 
 // Header is what identifies an API on all of its pages.
