@@ -159,6 +159,13 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		{who: "dev", method: "POST", path: "/api/v1/apis/pets/versions/1.0.0/retire", status: 403},
 		{who: "maint", method: "POST", path: "/api/v1/apis/pets/versions/1.0.0/retire", status: 200, action: "version.retire"},
 
+		// Renaming a team.
+		{who: "maint", method: "PATCH", path: "/api/v1/teams/payments", body: map[string]any{"name": "Pay"}, status: 403},
+		{who: "admin", method: "PATCH", path: "/api/v1/teams/payments", body: map[string]any{"name": " "}, status: 422},
+		{who: "admin", method: "PATCH", path: "/api/v1/teams/payments", body: map[string]any{"name": "Payments"}, status: 200}, // unchanged: no entry
+		{who: "admin", method: "PATCH", path: "/api/v1/teams/payments", body: map[string]any{"name": "Payments and billing"}, status: 200, action: "team.update"},
+		{who: "admin", method: "POST", path: "/teams/payments", form: url.Values{"name": {"Payments"}, "description": {"Money in."}}, status: 303, action: "team.update"},
+
 		// Moving an API to another team.
 		{who: "maint", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "search"}, status: 403},
 		{who: "admin", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "payments"}, status: 422},

@@ -76,6 +76,7 @@ var matrix = []matrixRow{
 	{"GET", "/teams/new", "/teams/new", orgAdmins, nil},
 	{"POST", "/teams", "/teams", orgAdmins, nil},
 	{"GET", "/teams/:team", "/teams/payments", loggedIn, nil},
+	{"POST", "/teams/:team", "/teams/payments", teamManagers, nil}, // no name: 422, nothing changes
 	{"POST", "/teams/:team/members", "/teams/payments/members", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username", "/teams/payments/members/ghost", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username/remove", "/teams/payments/members/ghost/remove", teamManagers, nil},
@@ -89,6 +90,7 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/users/:username/password-reset", "/api/v1/users/ghost/password-reset", orgAdmins, nil},
 	{"POST", "/api/v1/teams", "/api/v1/teams", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/teams/:team", "/api/v1/teams/payments", loggedIn, nil},
+	{"PATCH", "/api/v1/teams/:team", "/api/v1/teams/payments", teamManagers, map[string]any{"name": ""}}, // refused: 422, nothing changes
 	{"PUT", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, map[string]any{"role": "nonsense"}},
 	{"DELETE", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, nil},
 

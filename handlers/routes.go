@@ -169,6 +169,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/teams/new", org("teams", "create"), h.NewTeam},
 		{"POST", "/teams", org("teams", "create"), h.CreateTeam},
 		{"GET", "/teams/:team", team("team", "read"), h.ShowTeam},
+		{"POST", "/teams/:team", team("team", "manage"), h.UpdateTeam},
 		{"POST", "/teams/:team/members", team("members", "manage"), h.AddTeamMember},
 		{"POST", "/teams/:team/members/:username", team("members", "manage"), h.ChangeTeamMember},
 		{"POST", "/teams/:team/members/:username/remove", team("members", "manage"), h.RemoveTeamMember},
@@ -183,6 +184,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/users/:username/password-reset", org("users", "manage"), h.APIResetUserPassword},
 		{"POST", "/api/v1/teams", org("teams", "create"), h.APICreateTeam},
 		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
+		{"PATCH", "/api/v1/teams/:team", team("team", "manage"), h.APIUpdateTeam},
 		{"PUT", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APISetTeamMember},
 		{"DELETE", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APIRemoveTeamMember},
 

@@ -394,6 +394,8 @@ func savedSteps() []savedStep {
 		{who: "admin", method: "POST", route: "/users/:username/password-reset", path: "/users/carol/password-reset", form: url.Values{}},
 		{who: "admin", method: "POST", route: "/api/v1/teams", path: "/api/v1/teams", body: map[string]any{"slug": "billing", "name": "Billing"}},
 		{who: "admin", method: "POST", route: "/teams", path: "/teams", form: url.Values{"slug": {"ops"}, "name": {"Ops"}}},
+		{who: "admin", method: "PATCH", route: "/api/v1/teams/:team", path: "/api/v1/teams/billing", body: map[string]any{"name": "Billing and invoices"}},
+		{who: "admin", method: "POST", route: "/teams/:team", path: "/teams/ops", form: url.Values{"name": {"Operations"}, "description": {"Keeps it running."}}},
 		{who: "admin", method: "PUT", route: "/api/v1/teams/:team/members/:username", path: "/api/v1/teams/billing/members/alice", body: map[string]any{"role": "owner"}},
 		{who: "alice", method: "POST", route: "/teams/:team/members/:username", path: "/teams/billing/members/alice", form: url.Values{"role": {"owner"}}},
 		{who: "admin", method: "POST", route: "/teams/:team/members", path: "/teams/billing/members", form: url.Values{"username": {"bob"}, "role": {"viewer"}}},

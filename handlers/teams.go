@@ -78,6 +78,14 @@ func (h *Handler) renderTeam(c *fiber.Ctx, add teams.MemberForm) error {
 // the refused change of a member change (zero: none).
 func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) error {
 	t := currentTeam(c)
+	return h.renderTeamPage(c, add, change, teams.Form{Slug: t.Slug, Name: t.Name, Description: t.Description})
+}
+
+// renderTeamPage renders the team page with the add-member form add, the
+// refused change of a member change (zero: none) and the team's edit form
+// edit (its errors open it).
+func (h *Handler) renderTeamPage(c *fiber.Ctx, add, change teams.MemberForm, edit teams.Form) error {
+	t := currentTeam(c)
 	page, err := listPage(c)
 	if err != nil {
 		return err
@@ -92,6 +100,8 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 		Roles:     teamRoleOptions(),
 		Add:       add,
 		Change:    change,
+		Edit:      edit,
+		CanEdit:   h.can(c, policy.TeamDomain(t.Slug), "team", "manage"),
 	}
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer, Disabled: m.User.Disabled})
@@ -109,6 +119,24 @@ func (h *Handler) renderTeamChange(c *fiber.Ctx, add, change teams.MemberForm) e
 	}
 	d.CanCreateAPI = h.can(c, policy.TeamDomain(t.Slug), "api", "create")
 	return h.render(c, teams.Show(h.page(c, store.Isolate(t.Name), "teams"), d))
+}
+
+// UpdateTeam saves the team's name and description
+// (people.Service.UpdateTeam); the slug stays.
+func (h *Handler) UpdateTeam(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	in := people.TeamEdit{Name: c.FormValue("name"), Description: c.FormValue("description")}
+	err := h.people.UpdateTeam(c.UserContext(), currentUser(c), t, in)
+	if fields, ok := fieldErrors(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderTeamPage(c, teams.MemberForm{Role: policy.RoleDeveloper}, teams.MemberForm{},
+			teams.Form{Slug: t.Slug, Name: in.Name, Description: in.Description, Errors: fields})
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Saved "+store.Isolate(t.Name)+".")
+	return seeOther(c, "/teams/"+t.Slug)
 }
 
 // AddTeamMember adds a user to the team with a role.
@@ -258,6 +286,34 @@ func (h *Handler) APICreateTeam(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/teams/"+t.Slug)
 	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// APIUpdateTeam changes the team's name and description, those present
+// in the body (people.Service.UpdateTeam), and answers the team.
+func (h *Handler) APIUpdateTeam(c *fiber.Ctx) error {
+	var body struct {
+		Name        *string `json:"name"`
+		Description *string `json:"description"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t := currentTeam(c)
+	in := people.TeamEdit{Name: t.Name, Description: t.Description}
+	if body.Name != nil {
+		in.Name = *body.Name
+	}
+	if body.Description != nil {
+		in.Description = *body.Description
+	}
+	if err := h.people.UpdateTeam(c.UserContext(), currentUser(c), t, in); err != nil {
+		return err
+	}
+	out, err := h.teamJSON(c, t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // APIGetTeam returns a team with its members.

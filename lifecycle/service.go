@@ -24,7 +24,7 @@ import (
 //
 // The rule of every outbox topic applies (see store.TopicGatewayChanged):
 // once a landed version writes it, the next version keeps its handler.
-const TopicSearchIndex = "search.index"
+const TopicSearchIndex = store.TopicSearchIndex
 
 // SearchIndexMessage is the payload of TopicSearchIndex.
 type SearchIndexMessage struct {

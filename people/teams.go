@@ -68,6 +68,60 @@ func (s *Service) createTeam(ctx context.Context, a actor, in TeamInput) (*store
 	return t, nil
 }
 
+// TeamEdit is a team's name and description as its owners edit them: the
+// team page's form, the JSON API body and nothing else fill it. The slug,
+// in every URL of the team and in the policy's domains, stays.
+type TeamEdit struct {
+	Name        string
+	Description string
+}
+
+// UpdateTeam renames a team and changes its description. It needs the
+// "team manage" permission in the team (its owners, org admins). An edit
+// that changes nothing writes nothing. In one transaction with the change:
+// its audit record (team.update: the name before and after, and whether
+// the description changed) and a search re-index of the team's APIs through the outbox (the
+// index holds the team's name with each API).
+func (s *Service) UpdateTeam(ctx context.Context, actor *store.User, t *store.Team, in TeamEdit) error {
+	a := asUser(actor)
+	if err := s.require(ctx, a, policy.TeamDomain(t.Slug), "team", "manage",
+		fmt.Sprintf("Only owners of %s and org admins rename it.", store.Isolate(t.Name))); err != nil {
+		return err
+	}
+	full := TeamInput{Slug: t.Slug, Name: in.Name, Description: in.Description}
+	errs := full.normalize()
+	delete(errs, "slug") // a slug made before the rule tightened stays
+	if len(errs) > 0 {
+		return apperr.Invalid(errs)
+	}
+	if full.Name == t.Name && full.Description == t.Description {
+		return nil
+	}
+	before, after := fmt.Sprintf("name=%q", t.Name), fmt.Sprintf("name=%q", full.Name)
+	if full.Description != t.Description { // long: named as changed, as an API's
+		after += " description changed"
+	}
+	edited := *t
+	edited.Name, edited.Description = full.Name, full.Description
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.UpdateTeam(ctx, tx, &edited); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "team.update", "team", t.Slug, &t.ID, before, after, ""); err != nil {
+			return err
+		}
+		if full.Name == t.Name {
+			return nil
+		}
+		return s.store.ReindexTeamAPIs(ctx, tx, t.ID)
+	})
+	if err != nil {
+		return err
+	}
+	*t = edited
+	return nil
+}
+
 // MemberInput gives a user a role in a team: the add-member form, the
 // JSON API body and the flags of `portico team member` fill it alike.
 type MemberInput struct {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -29,6 +30,33 @@ type OutboxMessage struct {
 	DoneAt      *time.Time `bun:"done_at"`
 	// LeasedBy is the run holding the message's lease (see ClaimOutbox).
 	LeasedBy *string `bun:"leased_by"`
+}
+
+// TopicSearchIndex is the outbox topic asking to re-index one API
+// (lifecycle.TopicSearchIndex; its payload is {"api_id": N}).
+const TopicSearchIndex = "search.index"
+
+// ReindexTeamAPIs asks, in db's transaction, to re-index every API of the
+// team teamID: one TopicSearchIndex message each, written in one insert,
+// and one wake. The index holds the team's name with each API.
+func (s *Store) ReindexTeamAPIs(ctx context.Context, db bun.IDB, teamID int64) error {
+	var ids []int64
+	if err := db.NewSelect().Model((*API)(nil)).Column("id").Where("team_id = ?", teamID).Order("id").Scan(ctx, &ids); err != nil {
+		return fmt.Errorf("team apis: %w", translate(err))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		ms := make([]OutboxMessage, len(chunk))
+		for i, id := range chunk {
+			ms[i] = OutboxMessage{Topic: TopicSearchIndex, Payload: fmt.Sprintf(`{"api_id":%d}`, id)}
+		}
+		if _, err := db.NewInsert().Model(&ms).Value("created_at", "?", s.clock()).Value("available_at", "?", s.clock()).Exec(ctx); err != nil {
+			return fmt.Errorf("enqueue %s: %w", TopicSearchIndex, translate(err))
+		}
+	}
+	return s.Wake(ctx, db, WakeOutbox)
 }
 
 // Enqueue records a message for topic with payload encoded as JSON, and
