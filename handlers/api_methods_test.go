@@ -56,7 +56,7 @@ func TestMethodNotAllowedNamesTheMethods(t *testing.T) {
 	}{
 		{"POST", "/api/v1/me", 405, "GET, HEAD"},
 		{"DELETE", "/api/v1/apis/pets", 405, "GET, HEAD, PATCH"},
-		{"PUT", "/API/v1/Teams/payments/", 405, "GET, HEAD, PATCH"},
+		{"PUT", "/API/v1/Teams/payments/", 405, "DELETE, GET, HEAD, PATCH"},
 		{"GET", "/api/v1/teams/payments/members/alice", 405, "DELETE, PUT"},
 		{"GET", "/api/v1/nothing", 404, ""},
 		{"GET", "/api/v1/teams/payments/extra", 404, ""},

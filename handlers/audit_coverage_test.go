@@ -166,6 +166,14 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		{who: "admin", method: "PATCH", path: "/api/v1/teams/payments", body: map[string]any{"name": "Payments and billing"}, status: 200, action: "team.update"},
 		{who: "admin", method: "POST", path: "/teams/payments", form: url.Values{"name": {"Payments"}, "description": {"Money in."}}, status: 303, action: "team.update"},
 
+		// Removing a team.
+		{who: "admin", method: "POST", path: "/api/v1/teams", body: map[string]any{"slug": "gone", "name": "Gone"}, status: 201, action: "team.create"},
+		{who: "maint", method: "DELETE", path: "/api/v1/teams/gone", status: 403},
+		{who: "admin", method: "DELETE", path: "/api/v1/teams/payments", status: 409},
+		{who: "admin", method: "DELETE", path: "/api/v1/teams/gone", status: 204, action: "team.delete"},
+		{who: "admin", method: "POST", path: "/api/v1/teams", body: map[string]any{"slug": "gone2", "name": "Gone"}, status: 201, action: "team.create"},
+		{who: "admin", method: "POST", path: "/teams/gone2/delete", form: url.Values{}, status: 303, action: "team.delete"},
+
 		// Moving an API to another team.
 		{who: "maint", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "search"}, status: 403},
 		{who: "admin", method: "POST", path: "/api/v1/apis/pets/transfer", body: map[string]any{"team": "payments"}, status: 422},

@@ -76,7 +76,8 @@ var matrix = []matrixRow{
 	{"GET", "/teams/new", "/teams/new", orgAdmins, nil},
 	{"POST", "/teams", "/teams", orgAdmins, nil},
 	{"GET", "/teams/:team", "/teams/payments", loggedIn, nil},
-	{"POST", "/teams/:team", "/teams/payments", teamManagers, nil}, // no name: 422, nothing changes
+	{"POST", "/teams/:team", "/teams/payments", teamManagers, nil},            // no name: 422, nothing changes
+	{"POST", "/teams/:team/delete", "/teams/payments/delete", orgAdmins, nil}, // it owns APIs: refused, nothing removed
 	{"POST", "/teams/:team/members", "/teams/payments/members", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username", "/teams/payments/members/ghost", teamManagers, nil},
 	{"POST", "/teams/:team/members/:username/remove", "/teams/payments/members/ghost/remove", teamManagers, nil},
@@ -91,6 +92,7 @@ var matrix = []matrixRow{
 	{"POST", "/api/v1/teams", "/api/v1/teams", orgAdmins, map[string]any{}},
 	{"GET", "/api/v1/teams/:team", "/api/v1/teams/payments", loggedIn, nil},
 	{"PATCH", "/api/v1/teams/:team", "/api/v1/teams/payments", teamManagers, map[string]any{"name": ""}}, // refused: 422, nothing changes
+	{"DELETE", "/api/v1/teams/:team", "/api/v1/teams/payments", orgAdmins, nil},                          // it owns APIs: 409, nothing removed
 	{"PUT", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, map[string]any{"role": "nonsense"}},
 	{"DELETE", "/api/v1/teams/:team/members/:username", "/api/v1/teams/payments/members/ghost", teamManagers, nil},
 

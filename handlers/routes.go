@@ -170,6 +170,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/teams", org("teams", "create"), h.CreateTeam},
 		{"GET", "/teams/:team", team("team", "read"), h.ShowTeam},
 		{"POST", "/teams/:team", team("team", "manage"), h.UpdateTeam},
+		{"POST", "/teams/:team/delete", team("teams", "delete"), h.DeleteTeam}, // org admins: "teams delete" holds in every domain
 		{"POST", "/teams/:team/members", team("members", "manage"), h.AddTeamMember},
 		{"POST", "/teams/:team/members/:username", team("members", "manage"), h.ChangeTeamMember},
 		{"POST", "/teams/:team/members/:username/remove", team("members", "manage"), h.RemoveTeamMember},
@@ -185,6 +186,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/teams", org("teams", "create"), h.APICreateTeam},
 		{"GET", "/api/v1/teams/:team", team("team", "read"), h.APIGetTeam},
 		{"PATCH", "/api/v1/teams/:team", team("team", "manage"), h.APIUpdateTeam},
+		{"DELETE", "/api/v1/teams/:team", team("teams", "delete"), h.APIDeleteTeam}, // as /teams/:team/delete
 		{"PUT", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APISetTeamMember},
 		{"DELETE", "/api/v1/teams/:team/members/:username", team("members", "manage"), h.APIRemoveTeamMember},
 

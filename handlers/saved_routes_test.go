@@ -403,6 +403,7 @@ func savedSteps() []savedStep {
 		{who: "alice", method: "DELETE", route: "/api/v1/teams/:team/members/:username", path: "/api/v1/teams/billing/members/bob"},
 		{who: "admin", method: "PUT", route: "/api/v1/teams/:team/members/:username", path: "/api/v1/teams/billing/members/bob", body: map[string]any{"role": "developer"}},
 		{who: "admin", method: "POST", route: "/teams/:team/members/:username/remove", path: "/teams/billing/members/bob/remove"},
+		{who: "admin", method: "DELETE", route: "/api/v1/teams/:team", path: "/api/v1/teams/billing"},
 		{who: "alice", method: "POST", route: "/profile", path: "/profile", form: url.Values{"display_name": {"Alice A."}, "email": {"alice@example.com"}}},
 		{who: "alice", method: "POST", route: "/profile/tokens", path: "/profile/tokens", form: url.Values{"name": {"ci"}}, save: "alicetoken", lookup: "SELECT max(id) FROM api_tokens"},
 		{who: "alice", method: "POST", route: "/profile/tokens/:id/revoke", path: "/profile/tokens/{alicetoken}/revoke"},
@@ -492,6 +493,7 @@ func savedSteps() []savedStep {
 		{who: "maint", method: "POST", route: "/apis/:api/gateway/:major/rollback", path: "/apis/web/gateway/1/rollback", form: url.Values{"deployment": {"{pd1}"}}},
 		{who: "maint", method: "POST", route: "/apis/:api/versions/:version/retire", path: "/apis/web/versions/1.0.0/retire", form: url.Values{"confirm": {"1.0.0"}}},
 		{who: "admin", method: "POST", route: "/apis/:api/transfer", path: "/apis/web/transfer", form: url.Values{"team": {"search"}}},
+		{who: "admin", method: "POST", route: "/teams/:team/delete", path: "/teams/ops/delete"},
 		{who: "admin", method: "POST", route: "/users/:username", path: "/users/bob", form: url.Values{"org_role": {"member"}}},
 		{who: "alice", method: "POST", route: "/profile/password", path: "/profile/password", form: url.Values{"current": {testPassword}, "new": {"a much longer new password"}, "confirm": {"a much longer new password"}}},
 	}

@@ -102,6 +102,7 @@ func (h *Handler) renderTeamPage(c *fiber.Ctx, add, change teams.MemberForm, edi
 		Change:    change,
 		Edit:      edit,
 		CanEdit:   h.can(c, policy.TeamDomain(t.Slug), "team", "manage"),
+		CanDelete: h.can(c, policy.OrgDomain, "teams", "delete"),
 	}
 	for _, m := range members {
 		d.Members = append(d.Members, teams.Member{Username: m.User.Username, DisplayName: m.User.DisplayName, Role: m.Role, Reviewer: m.Reviewer, Disabled: m.User.Disabled})
@@ -137,6 +138,30 @@ func (h *Handler) UpdateTeam(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", "Saved "+store.Isolate(t.Name)+".")
 	return seeOther(c, "/teams/"+t.Slug)
+}
+
+// DeleteTeam removes the team (people.Service.DeleteTeam); a team that
+// still owns APIs or apps is kept, and the page says which.
+func (h *Handler) DeleteTeam(c *fiber.Ctx) error {
+	t := currentTeam(c)
+	err := h.people.DeleteTeam(c.UserContext(), currentUser(c), t)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/teams/"+t.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Removed the team "+store.Isolate(t.Name)+".")
+	return seeOther(c, "/teams")
+}
+
+// APIDeleteTeam removes the team: 204, or 409 naming what it still owns.
+func (h *Handler) APIDeleteTeam(c *fiber.Ctx) error {
+	if err := h.people.DeleteTeam(c.UserContext(), currentUser(c), currentTeam(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // AddTeamMember adds a user to the team with a role.

@@ -122,6 +122,57 @@ func (s *Service) UpdateTeam(ctx context.Context, actor *store.User, t *store.Te
 	return nil
 }
 
+// maxHeld is how many APIs and apps a refusal to remove a team names.
+const maxHeld = 10
+
+// DeleteTeam removes a team that owns no APIs and no apps, with its
+// memberships, in one transaction with its audit record (team.delete,
+// naming the team and how many members it had: the event stays readable
+// once the team is gone). It needs the "teams delete" permission (org
+// admins). A team that still owns APIs or apps is not removed: the
+// refusal names them.
+func (s *Service) DeleteTeam(ctx context.Context, actor *store.User, t *store.Team) error {
+	a := asUser(actor)
+	if err := s.require(ctx, a, policy.OrgDomain, "teams", "delete", "Only org admins remove teams."); err != nil {
+		return err
+	}
+	members, err := s.store.TeamMembers(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	return s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		held, err := s.store.DeleteTeam(ctx, tx, t, maxHeld)
+		if err != nil {
+			return err
+		}
+		if held != nil {
+			return apperr.Conflict(heldRefusal(t, held))
+		}
+		before := fmt.Sprintf("name=%q members=%d", t.Name, len(members))
+		return s.audit(ctx, tx, a, "team.delete", "team", t.Slug, &t.ID, before, "", "")
+	})
+}
+
+// heldRefusal says why a team that owns APIs or apps is not removed.
+func heldRefusal(t *store.Team, h *store.TeamHoldings) string {
+	var parts []string
+	if h.APICount > 0 {
+		parts = append(parts, fmt.Sprintf("%d API(s): %s", h.APICount, heldList(h.APIs, h.APICount)))
+	}
+	if h.AppCount > 0 {
+		parts = append(parts, fmt.Sprintf("%d app(s): %s", h.AppCount, heldList(h.Apps, h.AppCount)))
+	}
+	return fmt.Sprintf("%s still owns %s. Move its APIs to another team first; apps are not moved or removed, so a team with apps stays.", store.Isolate(t.Name), strings.Join(parts, " and "))
+}
+
+func heldList(slugs []string, n int) string {
+	list := strings.Join(slugs, ", ")
+	if n > len(slugs) {
+		list += fmt.Sprintf(" and %d more", n-len(slugs))
+	}
+	return list
+}
+
 // MemberInput gives a user a role in a team: the add-member form, the
 // JSON API body and the flags of `portico team member` fill it alike.
 type MemberInput struct {

@@ -388,3 +388,50 @@ func (s *Store) CountActiveTeamOwners(ctx context.Context, db bun.IDB, teamID in
 	}
 	return int(n), nil
 }
+
+// TeamHoldings is what a team still owns: the slugs of some of its APIs
+// and apps (at most the limit asked), and how many there are.
+type TeamHoldings struct {
+	APIs, Apps         []string
+	APICount, AppCount int
+}
+
+// DeleteTeam removes team t with its memberships, inside db's transaction,
+// unless it still owns APIs or apps: then it removes nothing and returns
+// what remains (named up to limit each). The team's row is locked first
+// on PostgreSQL (FOR UPDATE: an API or app being created in it, or moved
+// to it, waits, then fails on the missing team); SQLite writes one
+// transaction at a time. Audit events keep the team's id, which no later
+// team reuses.
+func (s *Store) DeleteTeam(ctx context.Context, db bun.IDB, t *Team, limit int) (*TeamHoldings, error) {
+	if s.dialect == PostgreSQL {
+		var id int64
+		if err := db.NewSelect().Model((*Team)(nil)).Column("id").Where("id = ?", t.ID).For("UPDATE").Scan(ctx, &id); err != nil {
+			return nil, fmt.Errorf("lock team %q: %w", t.Slug, translate(err))
+		}
+	}
+	var h TeamHoldings
+	n, err := db.NewSelect().Model((*API)(nil)).Column("slug").Where("team_id = ?", t.ID).OrderExpr(s.bytewise("slug")).Limit(int64(limit)).ScanAndCount(ctx, &h.APIs)
+	if err != nil {
+		return nil, fmt.Errorf("team apis: %w", translate(err))
+	}
+	h.APICount = int(n)
+	if n, err = db.NewSelect().Model((*App)(nil)).Column("slug").Where("team_id = ?", t.ID).OrderExpr(s.bytewise("slug")).Limit(int64(limit)).ScanAndCount(ctx, &h.Apps); err != nil {
+		return nil, fmt.Errorf("team apps: %w", translate(err))
+	}
+	h.AppCount = int(n)
+	if h.APICount > 0 || h.AppCount > 0 {
+		return &h, nil
+	}
+	if _, err := db.NewDelete().Model((*TeamMember)(nil)).Where("team_id = ?", t.ID).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("delete team %q: members: %w", t.Slug, translate(err))
+	}
+	res, err := db.NewDelete().Model((*Team)(nil)).Where("id = ?", t.ID).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete team %q: %w", t.Slug, translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return nil, fmt.Errorf("delete team %q: %w", t.Slug, err)
+	}
+	return nil, s.bumpPolicyVersion(ctx, db)
+}
