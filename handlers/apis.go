@@ -281,16 +281,20 @@ func auditEvent(e store.AuditEvent) audit.Event {
 // EditAPI renders the form to edit an API.
 func (h *Handler) EditAPI(c *fiber.Ctx) error {
 	a := currentAPI(c)
-	f := apis.Form{
-		TeamSlug: a.Team.Slug, TeamName: a.Team.Name, Slug: a.Slug, Name: a.Name, Summary: a.Summary,
-		Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
-		Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
-	}
 	header, err := h.apiHeader(c, a)
 	if err != nil {
 		return err
 	}
-	return h.renderEditAPI(c, a, header, f, apis.Transfer{}, fiber.StatusOK)
+	return h.renderEditAPI(c, a, header, editAPIForm(a), apis.Transfer{}, fiber.StatusOK)
+}
+
+// editAPIForm is the edit form of a holding the API as it is stored.
+func editAPIForm(a *store.API) apis.Form {
+	return apis.Form{
+		TeamSlug: a.Team.Slug, TeamName: a.Team.Name, Slug: a.Slug, Name: a.Name, Summary: a.Summary,
+		Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
+		Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
+	}
 }
 
 // renderEditAPI renders an API's edit page with f and, when the viewer may
@@ -319,16 +323,11 @@ func (h *Handler) TransferAPI(c *fiber.Ctx) error {
 	from := a.Team.Name
 	to, err := h.life.Transfer(c.UserContext(), currentUser(c), a, c.FormValue("team"))
 	if fields, ok := fieldErrors(err); ok {
-		f := apis.Form{
-			TeamSlug: a.Team.Slug, TeamName: a.Team.Name, Slug: a.Slug, Name: a.Name, Summary: a.Summary,
-			Description: a.Description, Tags: strings.Join(a.Tags, ", "), Visibility: a.Visibility,
-			Upstreams: strings.Join(a.Upstreams, "\n"), LockVersion: a.LockVersion, Editing: true,
-		}
 		header, err := h.apiHeader(c, a)
 		if err != nil {
 			return err
 		}
-		return h.renderEditAPI(c, a, header, f, apis.Transfer{Team: c.FormValue("team"), Error: fields["team"]}, fiber.StatusUnprocessableEntity)
+		return h.renderEditAPI(c, a, header, editAPIForm(a), apis.Transfer{Team: c.FormValue("team"), Error: fields["team"]}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
