@@ -726,6 +726,9 @@ func (f *Feed) takeLease(ctx context.Context) error {
 		if err != nil {
 			return f.withdraw(ctx, err)
 		}
+		if holder == f.owner {
+			continue // handed over between the two reads: the next takes it
+		}
 		if !asked {
 			asked = true
 			f.log.Info("waiting for the instance that feeds the shared search index to hand its lease over", "holder", holder, "asked_by", asker)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -340,6 +341,31 @@ func TestSampleSlugAndVersion(t *testing.T) {
 // position of its own (reindexWithProgress tells the embedded one by its type).
 type sharedStandIn struct{ search.Index }
 
+// waitWriter is the reindex's output, read while it runs: waiting is
+// closed once it says it waits for the feed's lease.
+type waitWriter struct {
+	mu      sync.Mutex
+	b       strings.Builder
+	waiting chan struct{}
+	once    sync.Once
+}
+
+func (w *waitWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.b.Write(p)
+	if strings.Contains(w.b.String(), "waiting for the instance that feeds the shared search index") {
+		w.once.Do(func() { close(w.waiting) })
+	}
+	return n, err
+}
+
+func (w *waitWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
 // TestReindexOfASharedIndexTakesTheFeedsLease: portico reindex of a
 // Meilisearch index joins the database's instances (a reindex killed
 // half-way is then found dead by its heartbeat), takes the feed's lease from
@@ -368,19 +394,26 @@ func TestReindexOfASharedIndexTakesTheFeedsLease(t *testing.T) {
 	if _, err := holder.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// The portal's feed and heartbeat run while the reindex does.
+	// The portal's heartbeat runs while the reindex does, and its feed
+	// once the reindex says it waits for the lease: a feed round between
+	// the reindex's request and its look at the holder would hand the
+	// lease over before there is anything to wait for.
+	out := &waitWriter{waiting: make(chan struct{})}
 	rctx, stop := context.WithCancel(ctx)
 	running := make(chan struct{})
 	go func() {
 		defer close(running)
 		for rctx.Err() == nil {
-			holder.CatchUp(rctx)                            //nolint:errcheck // looked at below
+			select {
+			case <-out.waiting:
+				holder.CatchUp(rctx) //nolint:errcheck // looked at below
+			default:
+			}
 			s.HeartbeatInstance(rctx, "portal", "run-a", 0) //nolint:errcheck // looked at below
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	var out strings.Builder
-	n, _, err := reindexWithProgress(ctx, s, idx, c, &out)
+	n, _, err := reindexWithProgress(ctx, s, idx, c, out)
 	stop()
 	<-running
 	if err != nil || n != 1 {
