@@ -26,6 +26,7 @@ var releasedOutboxTopics = []struct {
 	{"7d397db965d7d7afda284dcc41a2ae3073164ff9", []string{"gateway.changed", "search.index"}}, // stop 57
 	{"ce2a8e47c3c9f64f9493ed1211bc38f7b03bc4af", []string{"gateway.changed", "search.index"}}, // stop 58
 	{"098cdc531b23992ed959ada9168efae834540003", []string{"gateway.changed", "search.index"}}, // stop 59
+	{"1b9426c6923315d7b09f19fc0c816cdc9ddd25c6", []string{"gateway.changed", "search.index"}}, // stop 60
 }
 
 // TestOutboxTopicsOfThePreviousVersionAreHandled: during a rolling upgrade
