@@ -195,8 +195,8 @@ func cleanup(url, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		c.Del(ctx, iter.Val())
+	for key := range iter.Vals(ctx) {
+		c.Del(ctx, key)
 	}
 }
 

@@ -76,8 +76,8 @@ func DeleteOnCleanup(t testing.TB, url, pattern string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		iter := c.Scan(ctx, 0, pattern, 100).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
+		for key := range iter.Vals(ctx) {
+			c.Del(ctx, key)
 		}
 	})
 }
