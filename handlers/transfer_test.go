@@ -225,3 +225,52 @@ func userNamed(t *testing.T, s *store.Store, name string) *store.User {
 	}
 	return u
 }
+
+// TestTransferRefusedKeepsEditForm: a move refused after the API's row
+// was written in the transaction (a team-only API with subscribers of
+// other teams) rolls back; the edit page it re-renders carries the lock
+// version the API still has, so saving the edit form from it succeeds
+// (not "someone else changed this API").
+func TestTransferRefusedKeepsEditForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		e.createAPI("vault", "team")
+		e.version("vault", "1.0.0", lifecycle.Published)
+		e.call("POST", "/api/v1/apis/vault/plans", "maint", map[string]any{"slug": "free", "name": "Free", "approval": "auto"}, 201)
+		e.call("POST", "/api/v1/teams/payments/apps", "dev", map[string]any{"slug": "till", "name": "Till"}, 201)
+		e.call("POST", "/api/v1/apps/till/subscriptions", "dev", map[string]any{"api": "vault", "plan": "free", "purpose": "pay"}, 201)
+		want := e.call("GET", "/api/v1/apis/vault", "admin", nil, 200)["lock_version"]
+
+		b := e.browser()
+		b.login("admin")
+		res := b.post("/apis/vault/transfer", url.Values{"team": {"search"}})
+		if res.StatusCode != 422 {
+			t.Fatalf("refused transfer: status %d, want 422", res.StatusCode)
+		}
+		d := doc(t, res)
+		lock := d.Find(`input[name="lock_version"]`).AttrOr("value", "")
+		if lock != fmt.Sprint(want) {
+			t.Errorf("the re-rendered edit form holds lock_version %q, the API has %v", lock, want)
+		}
+		form := url.Values{"lock_version": {lock}}
+		d.Find(`form[data-testid="api-form"] input, form[data-testid="api-form"] textarea, form[data-testid="api-form"] select`).Each(func(_ int, f *goquery.Selection) {
+			name := f.AttrOr("name", "")
+			if name == "" || name == "_csrf" || name == "lock_version" {
+				return
+			}
+			if goquery.NodeName(f) == "textarea" {
+				form.Set(name, f.Text())
+			} else if goquery.NodeName(f) == "select" {
+				form.Set(name, f.Find("option[selected]").AttrOr("value", ""))
+			} else if t := f.AttrOr("type", ""); t != "radio" && t != "checkbox" || f.AttrOr("checked", "x") != "x" {
+				form.Set(name, f.AttrOr("value", ""))
+			}
+		})
+		form.Set("summary", "Edited after a refused move")
+		res = b.post("/apis/vault", form)
+		res.Body.Close()
+		if res.StatusCode != 303 {
+			t.Errorf("saving the edit form after the refused move: status %d, want 303", res.StatusCode)
+		}
+	})
+}

@@ -70,7 +70,7 @@ func (s *Service) Transfer(ctx context.Context, actor *store.User, a *store.API,
 	if err != nil {
 		return nil, err
 	}
-	from := a.Team
+	from, saved := a.Team, *a
 	now := store.Stored(s.now())
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
@@ -102,7 +102,10 @@ func (s *Service) Transfer(ctx context.Context, actor *store.User, a *store.API,
 		return s.reindex(ctx, tx, a.ID)
 	})
 	if err != nil {
-		a.TeamID = from.ID
+		// Rolled back: a is as read again (MoveAPI set its team, lock
+		// version and time), so a form re-rendered from it carries the
+		// lock version the API still has.
+		*a = saved
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apperr.Conflict(fmt.Sprintf("%s was moved or changed by someone else meanwhile; reload it and try again.", store.Isolate(a.Name)))
 		}
