@@ -109,6 +109,9 @@ func (s *Service) Transfer(ctx context.Context, actor *store.User, a *store.API,
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apperr.Conflict(fmt.Sprintf("%s was moved or changed by someone else meanwhile; reload it and try again.", store.Isolate(a.Name)))
 		}
+		if errors.Is(err, store.ErrNotFound) { // the team, removed since it was read (people.Service.DeleteTeam)
+			return nil, apperr.Field("team", fmt.Sprintf("There is no team %s any more: it was removed meanwhile.", store.Echo(typed, store.MaxEcho)))
+		}
 		return nil, err
 	}
 	a.Team = to

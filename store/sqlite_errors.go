@@ -20,6 +20,14 @@ func isSQLiteUnique(err error) bool {
 	return false
 }
 
+// isSQLiteForeignKey reports whether err is a SQLite foreign key
+// violation: a row written refers to one that is gone (a team removed
+// after the request read it).
+func isSQLiteForeignKey(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // isSQLiteBusy reports whether err is SQLite's SQLITE_BUSY (with any
 // extended code): the database stayed locked by another connection past
 // the busy timeout.

@@ -536,7 +536,9 @@ func initWithRetry(ctx context.Context, m *migrate.Migrator) error {
 
 // Sentinel errors returned by the store, the same for every dialect.
 var (
-	// ErrNotFound means the requested row does not exist.
+	// ErrNotFound means the requested row does not exist, or that a row
+	// a write refers to (a foreign key: the team of a member, an API or
+	// an app) was removed meanwhile.
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means a unique constraint or an optimistic lock refused the write.
 	ErrConflict = errors.New("conflict")
@@ -567,6 +569,8 @@ func translate(err error) error {
 		switch code := pgErr.Field('C'); {
 		case code == "23505": // unique_violation
 			return fmt.Errorf("%w: %w", ErrConflict, err)
+		case code == "23503": // foreign_key_violation
+			return fmt.Errorf("%w: %w", ErrNotFound, err)
 		case unavailableCode(code):
 			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
@@ -574,6 +578,9 @@ func translate(err error) error {
 	}
 	if isSQLiteUnique(err) {
 		return fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	if isSQLiteForeignKey(err) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	return err
 }

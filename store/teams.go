@@ -400,8 +400,8 @@ type TeamHoldings struct {
 // unless it still owns APIs or apps: then it removes nothing and returns
 // what remains (named up to limit each). The team's row is locked first
 // on PostgreSQL (FOR UPDATE: an API or app being created in it, or moved
-// to it, waits, then fails on the missing team); SQLite writes one
-// transaction at a time. Audit events keep the team's id, which no later
+// to it, waits, then fails on the missing team: ErrNotFound, as a request
+// made after the removal); SQLite writes one transaction at a time. Audit events keep the team's id, which no later
 // team reuses.
 func (s *Store) DeleteTeam(ctx context.Context, db bun.IDB, t *Team, limit int) (*TeamHoldings, error) {
 	if s.dialect == PostgreSQL {
