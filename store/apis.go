@@ -73,7 +73,8 @@ func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time)
 // MoveAPI gives a to the team teamID at at, if it is still in a.TeamID:
 // otherwise (moved meanwhile) it returns ErrConflict. The API's
 // subscriptions move with it: their providing team is the API's, so the
-// new team's maintainers decide them and see their subscribers. Usage
+// new team's maintainers decide them and see their subscribers, and a
+// decision taken on one read before the move is refused. Usage
 // already recorded stays filed under the team that provided it then.
 func (s *Store) MoveAPI(ctx context.Context, db bun.IDB, a *API, teamID int64, at time.Time) error {
 	now := Stored(at)
@@ -89,7 +90,11 @@ func (s *Store) MoveAPI(ctx context.Context, db bun.IDB, a *API, teamID int64, a
 	if oneRow(res) != nil {
 		return fmt.Errorf("move api %q: moved by someone else: %w", a.Slug, ErrConflict)
 	}
-	if _, err := db.NewUpdate().Table("subscriptions").Set("provider_team_id = ?", teamID).Where("api_id = ?", a.ID).Exec(ctx); err != nil {
+	// Their lock versions move too: a decision taken on a subscription
+	// read before the move (allowed by the team the API left) is refused
+	// as changed meanwhile (TransitionSubscription).
+	if _, err := db.NewUpdate().Table("subscriptions").Set("provider_team_id = ?", teamID).Set("lock_version = lock_version + 1").
+		Where("api_id = ?", a.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("move api %q: subscriptions: %w", a.Slug, translate(err))
 	}
 	a.TeamID, a.UpdatedAt = teamID, now

@@ -70,3 +70,38 @@ func TestSubscribeRacingTransfer(t *testing.T) {
 		}
 	})
 }
+
+// A decision taken on a subscription read before its API moved to another
+// team is refused as changed meanwhile: the decider was allowed as a
+// maintainer of the team the API left, which decides nothing of it any
+// more (and the decision would be audited and told under that team).
+func TestDecisionOnSubscriptionReadBeforeTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pending := f.subscribe(t, "gold")
+		read, err := f.svc.Subscription(ctx, f.maint, pending.ID) // the copy the maintainer's request holds
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.APIBySlug(ctx, "pets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.life.Transfer(ctx, f.admin, a, "other"); err != nil {
+			t.Fatal(err)
+		}
+		err = f.svc.Approve(ctx, f.maint, read)
+		var ce *apperr.ConflictError
+		if !errors.As(err, &ce) {
+			t.Errorf("a maintainer of the team the API left approved its subscription read before the move: %v; want a conflict", err)
+		}
+		var state string
+		if err := s.DB().NewSelect().Table("subscriptions").Column("state").Where("id = ?", pending.ID).Scan(ctx, &state); err != nil {
+			t.Fatal(err)
+		}
+		if state != "pending" {
+			t.Errorf("the subscription is %s, want still pending", state)
+		}
+	})
+}
