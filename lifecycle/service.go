@@ -438,7 +438,9 @@ func (s *Service) CreateVersion(ctx context.Context, actor *store.User, a *store
 		if err := s.audit(ctx, tx, actor, "version.create", a, v.Version, "", string(Draft), "", now); err != nil {
 			return err
 		}
-		if err := s.store.TouchAPI(ctx, tx, a.ID, now); err != nil {
+		if err := s.store.TouchAPI(ctx, tx, a, now); errors.Is(err, store.ErrConflict) {
+			return apperr.Conflict(fmt.Sprintf("%s was moved to another team meanwhile; reload the page and try again.", store.Isolate(a.Name)))
+		} else if err != nil {
 			return err
 		}
 		return s.reindex(ctx, tx, a.ID)
@@ -665,7 +667,7 @@ func (s *Service) Approve(ctx context.Context, actor *store.User, r *store.Publi
 		// holds the write lock from its start), so the second one sees the
 		// first: if the version v is compared with is no longer the one
 		// reviewed, the review is refused, to be read again.
-		if err := s.store.TouchAPI(ctx, tx, a.ID, now); err != nil {
+		if err := s.store.TouchAPI(ctx, tx, a, now); err != nil {
 			return err
 		}
 		base, err := s.baseIn(ctx, tx, v)
@@ -929,11 +931,15 @@ func (s *Service) require(ctx context.Context, actor *store.User, team, act stri
 // move applies a transition inside tx at at: the state change under
 // optimistic lock, the audit record, the subscriptions' effect and the
 // API's update time, all at that one instant, and the search re-index.
-func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string, at time.Time) error {
-	from := v.State
+func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *store.API, v *store.APIVersion, t Transition, reason string, at time.Time) (err error) {
+	from, lock := v.State, v.LockVersion
+	defer func() {
+		if err != nil { // rolled back: v's state and lock version are as read
+			v.State, v.LockVersion = from, lock
+		}
+	}()
 	v.State = string(t.To)
 	if err := s.store.TransitionVersion(ctx, tx, v, from, at); err != nil {
-		v.State = from
 		return err
 	}
 	if err := s.audit(ctx, tx, actor, "version."+string(t.Action), a, v.Version, from, v.State, reason, at); err != nil {
@@ -942,7 +948,7 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor *store.User, a *sto
 	if err := s.subscriptionEffect(ctx, tx, actor, a, v, t, at); err != nil {
 		return err
 	}
-	if err := s.store.TouchAPI(ctx, tx, a.ID, at); err != nil {
+	if err := s.store.TouchAPI(ctx, tx, a, at); err != nil {
 		return err
 	}
 	if servedByGateway(State(from)) || servedByGateway(t.To) {

@@ -118,11 +118,20 @@ func (s *Store) LockAPI(ctx context.Context, db bun.IDB, id int64) error {
 	return nil
 }
 
-// TouchAPI sets the update time of an API to at, the instant of the
-// version's change that touches it.
-func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
-	if _, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", Stored(at)).Where("id = ?", id).Exec(ctx); err != nil {
+// TouchAPI sets the update time of API a to at, the instant of the
+// version's change that touches it, if a is still in the team a.TeamID:
+// otherwise (moved to another team meanwhile, MoveAPI) it returns
+// ErrConflict, so that a change allowed by the team the API left, on a
+// copy read before the move, is refused. The API's row is locked until
+// db's transaction ends (PostgreSQL; SQLite writes one transaction at a
+// time), so a move waits for the change, or the change sees the move.
+func (s *Store) TouchAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
+	res, err := db.NewUpdate().Model((*API)(nil)).Set("updated_at = ?", Stored(at)).Where("id = ? AND team_id = ?", a.ID, a.TeamID).Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("touch api: %w", translate(err))
+	}
+	if oneRow(res) != nil {
+		return fmt.Errorf("touch api %q: moved to another team meanwhile: %w", a.Slug, ErrConflict)
 	}
 	return nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/apperr"
 	"github.com/portico-dev/portico/lifecycle"
@@ -102,6 +104,58 @@ func TestDecisionOnSubscriptionReadBeforeTransfer(t *testing.T) {
 		}
 		if state != "pending" {
 			t.Errorf("the subscription is %s, want still pending", state)
+		}
+	})
+}
+
+// Likewise, a version deprecated or created by a maintainer of the team
+// the API left, on a copy of the API read before the move, is refused as
+// changed meanwhile: they act for a team that owns the API no more.
+func TestVersionChangesOnCopyReadBeforeTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, err := s.APIBySlug(ctx, "pets") // the copies the maintainer's requests hold
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Version(ctx, a.ID, "1.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := *a
+		if _, err := f.life.Transfer(ctx, f.admin, &moved, "other"); err != nil {
+			t.Fatal(err)
+		}
+		err = f.life.Deprecate(ctx, f.maint, a, v, f.clock.Now().Add(30*24*time.Hour), "")
+		var te *lifecycle.TransitionError // 409, "changed by someone else meanwhile"
+		if !errors.As(err, &te) || !strings.Contains(te.Reason, "meanwhile") {
+			t.Errorf("a maintainer of the team the API left deprecated its version on a copy read before the move: %v; want a conflict", err)
+		}
+		_, err = f.life.CreateVersion(ctx, f.maint, a, "1.1.0", []byte(spectest.PetsV1))
+		var ce *apperr.ConflictError
+		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "moved to another team meanwhile") {
+			t.Errorf("a maintainer of the team the API left created a version on a copy read before the move: %v; want a conflict", err)
+		}
+		if v, err := s.Version(ctx, a.ID, "1.0.0"); err != nil || v.State != "published" {
+			t.Errorf("version 1.0.0: %v, %v; want still published", v.State, err)
+		}
+		if _, err := s.Version(ctx, a.ID, "1.1.0"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("version 1.1.0: %v; want none", err)
+		}
+		if v.State != "published" {
+			t.Errorf("the refused deprecation left the caller's copy %s, want published", v.State)
+		}
+		// The new team's copies, read after the move, act.
+		fresh, err := s.APIBySlug(ctx, "pets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = s.Version(ctx, a.ID, "1.0.0"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.life.Deprecate(ctx, f.admin, fresh, v, f.clock.Now().Add(30*24*time.Hour), ""); err != nil {
+			t.Errorf("deprecating after the move, on the API read again: %v", err)
 		}
 	})
 }
