@@ -255,15 +255,23 @@ func (s *Store) CurrentGatewayDeployments(ctx context.Context, apiID int64) ([]G
 	return ds, nil
 }
 
-// GatewayTargetSources reads, in one query, what decides which majors of
-// the APIs apiIDs have upstream targets in force (control.ServedRoutes),
-// and with what settings: each API's slug and upstream URLs, and the
+// GatewayTargetSources reads, in two queries, what decides which majors
+// of the APIs apiIDs have upstream targets in force (control.ServedRoutes),
+// and with what settings: each API's slug and upstream URLs, the
 // deployment in force (its major, targets, timeouts and CORS origins) of
-// each of its majors that has one. An API that does not exist is left
-// out.
-func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]GatewayRouteAPI, []GatewayDeployment, error) {
+// each of its majors that has one, and their published, deprecated and
+// retired versions (what a compile reads of them: the route's lifecycle
+// state). An API that does not exist is left out.
+func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]GatewayRouteAPI, []GatewayDeployment, []GatewayRouteVersion, error) {
 	if len(apiIDs) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
+	}
+	var vs []GatewayRouteVersion
+	err := s.db.NewSelect().TableExpr("api_versions").
+		ColumnExpr("api_id, version, major, minor, patch, prerelease, state, deprecated_at, sunset_at, successor, retired_at").
+		Where("state IN "+gatewayLiveStates).Where("api_id IN (?)", bun.List(apiIDs)).Scan(ctx, &vs)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("gateway target versions: %w", translate(err))
 	}
 	var rows []struct {
 		ID        int64      `bun:"id"`
@@ -275,12 +283,12 @@ func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]Gat
 		Response  *int       `bun:"response_timeout_ms"`
 		Origins   StringList `bun:"cors_origins"`
 	}
-	err := s.db.NewSelect().TableExpr("apis AS a").
+	err = s.db.NewSelect().TableExpr("apis AS a").
 		ColumnExpr("a.id, a.slug, a.upstreams, gd.major, gd.targets, gd.connect_timeout_ms, gd.response_timeout_ms, gd.cors_origins").
 		Join("LEFT JOIN gateway_deployments AS gd ON gd.api_id = a.id AND gd.id IN (SELECT MAX(id) FROM gateway_deployments WHERE api_id IN (?) GROUP BY api_id, major)", bun.List(apiIDs)).
 		Where("a.id IN (?)", bun.List(apiIDs)).OrderExpr("a.id").Scan(ctx, &rows)
 	if err != nil {
-		return nil, nil, fmt.Errorf("gateway target sources: %w", translate(err))
+		return nil, nil, nil, fmt.Errorf("gateway target sources: %w", translate(err))
 	}
 	var as []GatewayRouteAPI
 	var ds []GatewayDeployment
@@ -299,7 +307,7 @@ func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]Gat
 			ds = append(ds, d)
 		}
 	}
-	return as, ds, nil
+	return as, ds, vs, nil
 }
 
 // GatewayNodeApplied is what an active node has applied, and when it was

@@ -128,10 +128,6 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	type routeKey struct {
-		api   int64
-		major int
-	}
 	deployed := make(map[routeKey]*store.GatewayDeployment, len(deps))
 	for i := range deps {
 		deployed[routeKey{deps[i].APIID, deps[i].Major}] = &deps[i]
@@ -140,16 +136,7 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 	for i := range apis {
 		byID[apis[i].ID] = &apis[i]
 	}
-	// The version that stands for each route: the newest published one, else
-	// the newest deprecated one, else the newest retired one.
-	best := map[routeKey]*store.GatewayRouteVersion{}
-	for i := range versions {
-		v := &versions[i]
-		k := routeKey{v.APIID, v.Major}
-		if cur, ok := best[k]; !ok || stands(v, cur) {
-			best[k] = v
-		}
-	}
+	best := standing(versions)
 	items := &Items{base: base}
 	routes := make([]idRoute, 0, len(best))
 	for k, v := range best {
@@ -157,31 +144,7 @@ func Compile(ctx context.Context, r Reader, now time.Time, apiID int64, base *ga
 		if a == nil {
 			continue
 		}
-		r := gateway.Route{API: a.Slug, Major: k.major, State: v.State}
-		d := deployed[k]
-		r.Targets = targetsInForce(d, a.Upstreams)
-		if d != nil {
-			r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
-			if len(d.CORSOrigins) > 0 {
-				r.CORSOrigins = browserOrigins(d.CORSOrigins)
-			}
-		}
-		if v.State == gateway.StateDeprecated {
-			r.DeprecatedAt = wholeSecond(v.DeprecatedAt)
-			if r.DeprecatedAt.IsZero() {
-				r.DeprecatedAt = wholeSecond(v.SunsetAt) // never left unset: the header needs a date
-			}
-		}
-		if v.State == gateway.StateRetired {
-			r.RetiredAt = wholeSecond(v.RetiredAt)
-		}
-		if v.State != gateway.StatePublished {
-			r.Sunset = wholeSecond(v.SunsetAt)
-			if v.Successor != "" {
-				r.Successor = v.Successor
-				r.SuccessorMajor = majorOf(v.Successor)
-			}
-		}
+		r := compileRoute(a, k.major, v, deployed[k])
 		routes = append(routes, idRoute{r.ID(), r})
 	}
 	slices.SortFunc(routes, func(a, b idRoute) int { return strings.Compare(a.id, b.id) })
@@ -258,6 +221,53 @@ func admit[T any](items *[]T, cmp *compared[T], v *T, base *gateway.State, get f
 type compared[T any] struct {
 	changed []T
 	held    int
+}
+
+// standing returns, per API major, the version that stands for its
+// route: the newest published one, else the newest deprecated one, else
+// the newest retired one.
+func standing(versions []store.GatewayRouteVersion) map[routeKey]*store.GatewayRouteVersion {
+	best := map[routeKey]*store.GatewayRouteVersion{}
+	for i := range versions {
+		v := &versions[i]
+		k := routeKey{v.APIID, v.Major}
+		if cur, ok := best[k]; !ok || stands(v, cur) {
+			best[k] = v
+		}
+	}
+	return best
+}
+
+// compileRoute is the route Compile makes of the major of the API a, whose
+// standing version is v and deployment in force d (nil: none): its state
+// and lifecycle dates, its targets, timeouts and CORS origins. Reaches
+// compares it with the route compiled.
+func compileRoute(a *store.GatewayRouteAPI, major int, v *store.GatewayRouteVersion, d *store.GatewayDeployment) gateway.Route {
+	r := gateway.Route{API: a.Slug, Major: major, State: v.State}
+	r.Targets = targetsInForce(d, a.Upstreams)
+	if d != nil {
+		r.ConnectTimeoutMS, r.ResponseTimeoutMS = d.ConnectTimeoutMS, d.ResponseTimeoutMS
+		if len(d.CORSOrigins) > 0 {
+			r.CORSOrigins = browserOrigins(d.CORSOrigins)
+		}
+	}
+	if v.State == gateway.StateDeprecated {
+		r.DeprecatedAt = wholeSecond(v.DeprecatedAt)
+		if r.DeprecatedAt.IsZero() {
+			r.DeprecatedAt = wholeSecond(v.SunsetAt) // never left unset: the header needs a date
+		}
+	}
+	if v.State == gateway.StateRetired {
+		r.RetiredAt = wholeSecond(v.RetiredAt)
+	}
+	if v.State != gateway.StatePublished {
+		r.Sunset = wholeSecond(v.SunsetAt)
+		if v.Successor != "" {
+			r.Successor = v.Successor
+			r.SuccessorMajor = majorOf(v.Successor)
+		}
+	}
+	return r
 }
 
 // stands reports whether version v stands for its route rather than cur:

@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/portico-dev/portico/gateway"
@@ -65,30 +64,21 @@ func (s *Service) Reaches(ctx context.Context) (*Reaches, error) {
 	return &Reaches{nodes: ns, now: now, after: after, src: s.src}, nil
 }
 
-// Of returns the reach of api's major whose settings in force are d (nil:
-// the API's catalog upstreams serve as targets).
-func (r *Reaches) Of(api string, major int, d *store.GatewayDeployment, upstreams []string) Reach {
+// of returns the reach of the route want, the route Compile makes of the
+// settings and versions in the database (compileRoute).
+func (r *Reaches) of(want *gateway.Route) Reach {
 	out := Reach{Total: len(r.nodes)}
 	if out.Total == 0 || r.src == nil {
 		return out
 	}
-	st, since, ok := r.src.RouteSince(gateway.RouteID(api, major))
+	st, since, ok := r.src.RouteSince(want.ID())
 	if !ok {
 		return out
 	}
-	// Settings saved but not compiled yet (or compiled by another
-	// instance and not seen here yet): no node serves them.
-	rt, _ := st.Route(gateway.RouteID(api, major))
-	if !slices.Equal(rt.Targets, targetsInForce(d, upstreams)) {
-		return out
-	}
-	var origins []string
-	var connect, response int
-	if d != nil {
-		// As the compile writes them (browserOrigins).
-		origins, connect, response = browserOrigins(d.CORSOrigins), d.ConnectTimeoutMS, d.ResponseTimeoutMS
-	}
-	if rt.ConnectTimeoutMS != connect || rt.ResponseTimeoutMS != response || !slices.Equal(rt.CORSOrigins, origins) {
+	// Settings saved or a lifecycle change made but not compiled yet (or
+	// compiled by another instance and not seen here yet): no node serves
+	// them.
+	if rt, _ := st.Route(want.ID()); !routeEqual(rt, want) {
 		return out
 	}
 	for _, n := range r.nodes {
@@ -105,6 +95,9 @@ func (r *Reaches) Of(api string, major int, d *store.GatewayDeployment, upstream
 // OfServed returns the reach of the major of the API apiID, whose settings
 // served read (ServedRoutes).
 func (r *Reaches) OfServed(served Served, apiID int64, major int) Reach {
-	a := served.apis[apiID]
-	return r.Of(a.Slug, major, served.deps[routeKey{apiID, major}], a.Upstreams)
+	want, ok := served.route(apiID, major)
+	if !ok {
+		return Reach{Total: len(r.nodes)}
+	}
+	return r.of(&want)
 }

@@ -149,3 +149,62 @@ func TestReachStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestReachWaitsForALifecycleChange: deprecating or retiring a version
+// changes its route (Deprecation and Sunset headers, then 410): until the
+// change is compiled and a node has applied it, no node serves the
+// version's current settings, though its targets did not change.
+func TestReachWaitsForALifecycleChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pets, v1 := f.publishAPI(t, "pets", []string{"http://pets.internal:8080"}, "1.0.0")
+		_, v2 := f.publishAPI(t, "pets", nil, "2.0.0")
+		f.drain(t)
+		n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		atHead := func() {
+			t.Helper()
+			h, _ := f.src.Current(ctx)
+			if err := s.RecordGatewayNodeStatus(ctx, n.ID, store.GatewayNodeStatus{AppliedVersion: int64(h.Version), AppliedHash: h.Hash}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(step string, serving int) {
+			t.Helper()
+			served, err := control.ServedRoutes(ctx, s, []int64{pets.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reaches, err := f.svc.Reaches(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reaches.OfServed(served, pets.ID, 1); got != (control.Reach{Serving: serving, Total: 1}) {
+				t.Errorf("%s: reach %+v (%s), want %d of 1", step, got, got.Status(), serving)
+			}
+		}
+		atHead()
+		check("published, the node at the head", 1)
+
+		if err := f.life.Deprecate(ctx, f.maint, pets, v1, time.Now().Add(48*time.Hour), v2.Version); err != nil {
+			t.Fatal(err)
+		}
+		check("deprecated, not compiled yet", 0)
+		f.drain(t)
+		check("deprecated and compiled, the node behind", 0)
+		atHead()
+		check("deprecated, the node at the head", 1)
+
+		v1, _ = s.Version(ctx, pets.ID, "1.0.0")
+		if err := f.life.Retire(ctx, f.maint, pets, v1); err != nil {
+			t.Fatal(err)
+		}
+		check("retired, not compiled yet", 0)
+		f.drain(t)
+		atHead()
+		check("retired, the node at the head", 1)
+	})
+}

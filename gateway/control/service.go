@@ -479,7 +479,10 @@ func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]
 		r.Versions = append(r.Versions, v.Version+" ("+strings.ReplaceAll(v.State, "_", " ")+")")
 		r.live = r.live || v.State == gateway.StatePublished || v.State == gateway.StateDeprecated
 	}
-	var reaches *Reaches
+	var (
+		reaches *Reaches
+		served  Served
+	)
 	for i := range out {
 		ds, err := s.store.GatewayDeployments(ctx, a.ID, out[i].Major, maxDeploymentsShown)
 		if err != nil {
@@ -496,8 +499,11 @@ func (s *Service) Settings(ctx context.Context, u *store.User, a *store.API) ([]
 			if reaches, err = s.Reaches(ctx); err != nil {
 				return nil, err
 			}
+			if served, err = ServedRoutes(ctx, s.store, []int64{a.ID}); err != nil {
+				return nil, err
+			}
 		}
-		r := reaches.Of(a.Slug, out[i].Major, out[i].Current, a.Upstreams)
+		r := reaches.OfServed(served, a.ID, out[i].Major)
 		out[i].Reach = &r
 	}
 	return out, nil
