@@ -310,23 +310,34 @@ func (s *Store) GatewayTargetSources(ctx context.Context, apiIDs []int64) ([]Gat
 	return as, ds, vs, nil
 }
 
-// GatewayNodeApplied is what an active node has applied, and when it was
-// last heard (by the database's clock; nil: never).
+// GatewayNodeApplied is what an active node has applied, what it refuses
+// (RejectedVersion and RejectedHash, 0 and "" while it refuses nothing),
+// and when it was last heard (by the database's clock; nil: never).
+// LoggedHash is the hash the change log holds for AppliedVersion: the
+// configuration the portal made of that version (nil when the log holds
+// no such version: pruned, or never written, as after a restore of the
+// database).
 type GatewayNodeApplied struct {
-	AppliedVersion int64      `bun:"applied_version"`
-	AppliedHash    string     `bun:"applied_hash"`
-	LastSeenAt     *time.Time `bun:"last_seen_at"`
+	AppliedVersion  int64      `bun:"applied_version"`
+	AppliedHash     string     `bun:"applied_hash"`
+	RejectedVersion int64      `bun:"rejected_version"`
+	RejectedHash    string     `bun:"rejected_hash"`
+	LastSeenAt      *time.Time `bun:"last_seen_at"`
+	LoggedHash      *string    `bun:"logged_hash"`
 }
 
 // GatewayNodesApplied reads, in one query, what every active (not revoked)
-// node has applied, and the database's clock to compare their last
-// contacts with (see ClockNow).
+// node has applied with the hash the change log holds for that version,
+// and the database's clock to compare their last contacts with (see
+// ClockNow).
 func (s *Store) GatewayNodesApplied(ctx context.Context) ([]GatewayNodeApplied, time.Time, error) {
 	var rows []struct {
 		GatewayNodeApplied
 		Now *time.Time `bun:"db_now"`
 	}
-	q := s.db.NewSelect().TableExpr("gateway_nodes").ColumnExpr("applied_version, applied_hash, last_seen_at").Where("revoked_at IS NULL")
+	q := s.db.NewSelect().TableExpr("gateway_nodes AS gn").
+		ColumnExpr("gn.applied_version, gn.applied_hash, gn.rejected_version, gn.rejected_hash, gn.last_seen_at, gc.hash AS logged_hash").
+		Join("LEFT JOIN gateway_changes AS gc ON gc.version = gn.applied_version").Where("gn.revoked_at IS NULL")
 	if s.dialect == PostgreSQL {
 		q = q.ColumnExpr("CURRENT_TIMESTAMP AS db_now")
 	}

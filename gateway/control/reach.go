@@ -12,9 +12,10 @@ import (
 
 // Reach is how many gateway nodes serve an API major version's current
 // settings: of the registered (not revoked) nodes, Total, those reachable
-// that have applied a version of the configuration at or after the one
-// that gave its route its current settings (targets, timeouts, CORS
-// origins, lifecycle state), Serving. A route not compiled yet (settings
+// and not rejecting a configuration that have applied a version of the
+// configuration at or after the one that gave its route its current
+// settings (targets, timeouts, CORS origins, lifecycle state), with the
+// hash the portal made it with, Serving. A route not compiled yet (settings
 // just saved, a version just published) is served by none; an unreachable
 // node serves nothing as far as the portal knows.
 type Reach struct {
@@ -81,15 +82,33 @@ func (r *Reaches) of(want *gateway.Route) Reach {
 	if rt, _ := st.Route(want.ID()); !routeEqual(rt, want) {
 		return out
 	}
+	head := st.Head()
 	for _, n := range r.nodes {
-		if n.LastSeenAt == nil || r.now.Sub(*n.LastSeenAt) > r.after {
-			continue // unreachable
-		}
-		if n.AppliedVersion > 0 && uint64(n.AppliedVersion) >= since {
+		if servesSince(n, head, since, r.now, r.after) {
 			out.Serving++
 		}
 	}
 	return out
+}
+
+// servesSince reports whether the node n serves the configuration as it
+// has been since the version since, head being the newest: as the Gateway
+// page classifies nodes (push.Classify), one in sync with head does, an
+// unreachable or rejecting one does not; one behind does when it has
+// applied since or a later version, the one the portal made: the hash the
+// change log holds for its version is the one it applied.
+func servesSince(n store.GatewayNodeApplied, head gateway.Head, since uint64, now time.Time, after time.Duration) bool {
+	switch {
+	case n.LastSeenAt == nil || now.Sub(*n.LastSeenAt) > after:
+		return false // unreachable
+	case n.AppliedVersion <= 0:
+		return false
+	case uint64(n.AppliedVersion) == head.Version && n.AppliedHash == head.Hash:
+		return true // in sync
+	case n.RejectedVersion > 0 || n.RejectedHash != "":
+		return false // rejecting
+	}
+	return uint64(n.AppliedVersion) >= since && n.LoggedHash != nil && *n.LoggedHash == n.AppliedHash
 }
 
 // OfServed returns the reach of the major of the API apiID, whose settings

@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,5 +207,72 @@ func TestReachWaitsForALifecycleChange(t *testing.T) {
 		f.drain(t)
 		atHead()
 		check("retired, the node at the head", 1)
+	})
+}
+
+// TestReachCountsNoRejectingOrForeignNode: a node serves a version's
+// settings when it has applied the configuration the portal made, at or
+// after the version of the route's settings: not one that reports that
+// version with another hash (a configuration of a database restored from
+// a backup, or of another portal), nor one beyond the newest version, nor
+// one that rejects the newer configuration (shown "rejecting" on the
+// Gateway page).
+func TestReachCountsNoRejectingOrForeignNode(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pets, _ := f.publishAPI(t, "pets", []string{"http://pets.internal:8080"}, "1.0.0")
+		f.drain(t)
+		ids := map[string]int64{}
+		for _, name := range []string{"edge-1", "edge-2"} {
+			n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = n.ID
+		}
+		f.drain(t)
+		h1, _ := f.src.Current(ctx)
+		f.publishAPI(t, "other", []string{"http://other.internal:8080"}, "1.0.0")
+		f.drain(t)
+		h2, _ := f.src.Current(ctx)
+		if h2.Version <= h1.Version {
+			t.Fatalf("another API's publication compiled no version: %v after %v", h2, h1)
+		}
+		report := func(name string, st store.GatewayNodeStatus) {
+			t.Helper()
+			if err := s.RecordGatewayNodeStatus(ctx, ids[name], st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(step string, serving int) {
+			t.Helper()
+			served, err := control.ServedRoutes(ctx, s, []int64{pets.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reaches, err := f.svc.Reaches(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reaches.OfServed(served, pets.ID, 1); got != (control.Reach{Serving: serving, Total: 2}) {
+				t.Errorf("%s: reach %+v (%s), want %d of 2", step, got, got.Status(), serving)
+			}
+		}
+		foreign := strings.Repeat("f", 64)
+		report("edge-1", store.GatewayNodeStatus{AppliedVersion: int64(h2.Version), AppliedHash: h2.Hash})
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h1.Version), AppliedHash: h1.Hash})
+		check("one at the head, one behind with pets as it is", 2)
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h1.Version), AppliedHash: h1.Hash,
+			RejectedVersion: int64(h2.Version), RejectedHash: h2.Hash, LastError: "refused"})
+		check("one rejecting the head", 1)
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h1.Version), AppliedHash: foreign})
+		check("one behind with another hash", 1)
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h2.Version), AppliedHash: foreign})
+		check("one at the head's version with another hash", 1)
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h2.Version) + 5, AppliedHash: foreign})
+		check("one beyond the head", 1)
+		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h2.Version), AppliedHash: h2.Hash})
+		check("both at the head", 2)
 	})
 }
