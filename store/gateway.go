@@ -669,6 +669,10 @@ type GatewayLogEntry struct {
 	// find checkpoints by it rather than by checkpoint IS NOT NULL, which
 	// SQLite answers by loading each row's megabytes of snapshot.
 	CheckpointBytes int64 `bun:"checkpoint_bytes"`
+	// CheckpointSince is, with the checkpoint, since which version each of
+	// its routes has been as it is (its encoding is the control package's;
+	// nil without a checkpoint, or for one written before it was recorded).
+	CheckpointSince *string `bun:"checkpoint_since"`
 	// Compiler is the version of the compiler that wrote it (see
 	// control.Compiler); 0 for a version a portal wrote before they
 	// recorded it.
@@ -717,8 +721,8 @@ func (s *Store) AppendGatewayChange(ctx context.Context, db bun.IDB, base Gatewa
 		// The delta and checkpoint (megabytes at scale) are bound as
 		// parameters: inlined in the statement, SQLite would parse them as
 		// one huge string literal, after bun had escaped them into it.
-		q := db.NewInsert().Model(c).Value("delta", "?").Value("checkpoint", "?").String()
-		if _, err := raw.ExecContext(ctx, q, c.Delta, c.Checkpoint); err != nil {
+		q := db.NewInsert().Model(c).Value("delta", "?").Value("checkpoint", "?").Value("checkpoint_since", "?").String()
+		if _, err := raw.ExecContext(ctx, q, c.Delta, c.Checkpoint, c.CheckpointSince); err != nil {
 			return fmt.Errorf("append gateway change %d: %w", c.Version, translate(err))
 		}
 		return nil
@@ -752,7 +756,7 @@ func rawExecer(db bun.IDB) interface {
 // order, at most limit.
 func (s *Store) GatewayChangesAfter(ctx context.Context, version int64, limit int) ([]GatewayLogEntry, error) {
 	var cs []GatewayLogEntry
-	err := s.db.NewSelect().Model(&cs).ExcludeColumn("checkpoint").
+	err := s.db.NewSelect().Model(&cs).ExcludeColumn("checkpoint", "checkpoint_since").
 		Where("gc.version > ?", version).Order("gc.version").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("gateway changes: %w", translate(err))
@@ -760,19 +764,23 @@ func (s *Store) GatewayChangesAfter(ctx context.Context, version int64, limit in
 	return cs, nil
 }
 
-// LatestGatewayCheckpoint returns the newest checkpoint's version and
-// snapshot; ErrNotFound when there is none.
-func (s *Store) LatestGatewayCheckpoint(ctx context.Context) (int64, string, error) {
+// LatestGatewayCheckpoint returns the newest checkpoint's version,
+// snapshot and CheckpointSince ("" when it has none); ErrNotFound when
+// there is none.
+func (s *Store) LatestGatewayCheckpoint(ctx context.Context) (version int64, snapshot, since string, err error) {
 	var c GatewayLogEntry
-	err := s.db.NewSelect().Model(&c).Column("version", "checkpoint").
+	err = s.db.NewSelect().Model(&c).Column("version", "checkpoint", "checkpoint_since").
 		Where("gc.checkpoint_bytes > 0").Order("gc.version DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || errorsIsNotFound(translate(err)) {
-		return 0, "", fmt.Errorf("gateway checkpoint: %w", ErrNotFound)
+		return 0, "", "", fmt.Errorf("gateway checkpoint: %w", ErrNotFound)
 	}
 	if err != nil {
-		return 0, "", fmt.Errorf("gateway checkpoint: %w", translate(err))
+		return 0, "", "", fmt.Errorf("gateway checkpoint: %w", translate(err))
 	}
-	return c.Version, *c.Checkpoint, nil
+	if c.CheckpointSince != nil {
+		since = *c.CheckpointSince
+	}
+	return c.Version, *c.Checkpoint, since, nil
 }
 
 // GatewayDeltaBytesSince sums the sizes of the deltas after the newest
@@ -815,7 +823,7 @@ func (s *Store) PruneGatewayChanges(ctx context.Context, keep int64) (int64, err
 		return 0, nil
 	}
 	second := versions[1]
-	if _, err := s.db.NewUpdate().Table("gateway_changes").Set("checkpoint = NULL").Set("checkpoint_bytes = 0").
+	if _, err := s.db.NewUpdate().Table("gateway_changes").Set("checkpoint = NULL").Set("checkpoint_bytes = 0").Set("checkpoint_since = NULL").
 		Where("version < ? AND checkpoint_bytes > 0", second).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("prune gateway checkpoints: %w", translate(err))
 	}

@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
+	"github.com/portico-dev/portico/subscriptions"
 )
 
 // TestReachCountsNodesServingTheCurrentSettings: an API major version's
@@ -274,5 +276,94 @@ func TestReachCountsNoRejectingOrForeignNode(t *testing.T) {
 		check("one beyond the head", 1)
 		report("edge-2", store.GatewayNodeStatus{AppliedVersion: int64(h2.Version), AppliedHash: h2.Hash})
 		check("both at the head", 2)
+	})
+}
+
+// TestReachAfterARestartCountsFromTheRouteChange: a portal instance that
+// loads the configuration from a checkpoint (at its start, or after
+// falling behind) knows since which version each route has been as it is
+// from what the checkpoint recorded: a node older than the checkpoint but
+// past the route's last change serves it; one from before that change
+// does not.
+func TestReachAfterARestartCountsFromTheRouteChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pets, _ := f.publishAPI(t, "pets", []string{"http://pets.internal:8080"}, "1.0.0")
+		other, _ := f.publishAPI(t, "other", []string{"http://other.internal:8080"}, "1.0.0")
+		_, sub := f.subscribe(t, other, "")
+		ids := map[string]int64{}
+		for _, name := range []string{"edge-1", "edge-2"} {
+			n, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = n.ID
+		}
+		f.drain(t)
+		old, _ := f.src.Current(ctx)
+		if _, _, err := f.svc.Deploy(ctx, f.maint, pets, 1, control.SettingsInput{Targets: []string{"http://pets-2.internal:8080"}}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		if _, _, err := f.subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "mid"}); err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		mid, _ := f.src.Current(ctx)
+		// Changes of the other API's keys until a checkpoint is written
+		// after mid.
+		for i := 0; ; i++ {
+			var cp int64
+			if err := s.DB().NewSelect().Table("gateway_changes").ColumnExpr("COALESCE(MAX(version), 0)").Where("checkpoint_bytes > 0").Scan(ctx, &cp); err != nil {
+				t.Fatal(err)
+			}
+			if cp > int64(mid.Version) {
+				break
+			}
+			if i == 200 {
+				t.Fatalf("no checkpoint after version %d", mid.Version)
+			}
+			k, _, err := f.subs.IssueKey(ctx, f.maint, sub, subscriptions.KeyInput{Name: "k" + strconv.Itoa(i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.drain(t)
+			if err := f.subs.RevokeKey(ctx, f.maint, k, sub); err != nil {
+				t.Fatal(err)
+			}
+			f.drain(t)
+		}
+		head, _ := f.src.Current(ctx)
+		report := func(name string, h gateway.Head) {
+			t.Helper()
+			if err := s.RecordGatewayNodeStatus(ctx, ids[name], store.GatewayNodeStatus{AppliedVersion: int64(h.Version), AppliedHash: h.Hash}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The instance that compiled everything, and one started now.
+		restarted, _, _ := f.instance(t)
+		svcs := map[string]*control.Service{"the compiling instance": f.svc, "a restarted instance": control.New(s, nil, restarted, nil, control.Options{})}
+		check := func(step string, serving int) {
+			t.Helper()
+			served, err := control.ServedRoutes(ctx, s, []int64{pets.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, svc := range svcs {
+				reaches, err := svc.Reaches(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := reaches.OfServed(served, pets.ID, 1); got != (control.Reach{Serving: serving, Total: 2}) {
+					t.Errorf("%s, %s: reach %+v (%s), want %d of 2", name, step, got, got.Status(), serving)
+				}
+			}
+		}
+		report("edge-1", head)
+		report("edge-2", mid)
+		check("one at the head, one before the checkpoint but after pets' deployment", 2)
+		report("edge-2", old)
+		check("one before pets' deployment", 1)
 	})
 }

@@ -44,9 +44,11 @@ type Source struct {
 	changes []change // the recent changes, oldest first, contiguous up to cur
 	skipped []string // what the newest compile of this instance left out
 	// routeSince is, per route of cur, the version of the newest change
-	// this instance applied that touched it; a route not in it was last
-	// touched at or before since, the version cur was loaded at (a
-	// checkpoint, or the first version). See RouteSince.
+	// that touched it, as far as this instance knows: those it applied,
+	// and those the checkpoint it loaded recorded (checkpointSince); a
+	// route not in it was last touched at or before since (the first
+	// version, or the version of a checkpoint that recorded none). See
+	// RouteSince.
 	routeSince map[string]uint64
 	since      uint64
 }
@@ -161,7 +163,7 @@ func touched(d *gateway.Delta) change {
 func (s *Source) adopt(next *gateway.State, d *gateway.Delta) {
 	if d == nil || s.cur == nil || d.BaseVersion != s.cur.Version() {
 		s.changes = nil
-		s.loaded(next)
+		s.loaded(next, nil)
 	} else {
 		c := touched(d)
 		s.changes = append(s.changes, c)
@@ -179,22 +181,76 @@ func (s *Source) adopt(next *gateway.State, d *gateway.Delta) {
 }
 
 // loaded notes that st was loaded whole (a checkpoint, the first
-// version): what changed before it is not known. Call with mu held.
-func (s *Source) loaded(st *gateway.State) {
+// version): since when its routes have been as they are is what the
+// checkpoint recorded (cs, nil when it recorded nothing: then they count
+// from st's version, the earliest known). Call with mu held.
+func (s *Source) loaded(st *gateway.State, cs *checkpointSince) {
 	s.routeSince, s.since = map[string]uint64{}, 0
-	if st != nil {
-		s.since = st.Version()
+	if st == nil {
+		return
 	}
+	s.since = st.Version()
+	if cs == nil {
+		return
+	}
+	// Never later than st, never beyond it: a version recorded wrongly
+	// counts from st.
+	s.since = min(cs.Since, st.Version())
+	for id, v := range cs.Routes {
+		if _, ok := st.Route(id); ok && v <= st.Version() {
+			s.routeSince[id] = v
+		}
+	}
+}
+
+// checkpointSince is what a checkpoint records of since when its routes
+// have been as they are (store.GatewayLogEntry.CheckpointSince): a route
+// not in Routes since Since.
+type checkpointSince struct {
+	Since  uint64            `json:"since"`
+	Routes map[string]uint64 `json:"routes,omitempty"`
+}
+
+// sinceOf returns, encoded, since when the routes of next have been as
+// they are, next being cur with the change d (nil: next is the first
+// version), for a checkpoint of next; nil when this instance has moved
+// on from cur (the checkpoint is not written then: another compile went
+// first). Call with mu held.
+func (s *Source) sinceOf(cur, next *gateway.State, d *gateway.Delta) *string {
+	cs := checkpointSince{Since: next.Version()}
+	if cur != nil {
+		if s.cur != cur {
+			return nil
+		}
+		cs.Since, cs.Routes = s.since, make(map[string]uint64, len(s.routeSince)+len(d.Routes.Upsert))
+		for id, v := range s.routeSince {
+			cs.Routes[id] = v
+		}
+		for i := range d.Routes.Upsert {
+			cs.Routes[d.Routes.Upsert[i].ID()] = next.Version()
+		}
+		for _, id := range d.Routes.Delete {
+			delete(cs.Routes, id)
+		}
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		return nil
+	}
+	out := string(b)
+	return &out
 }
 
 // RouteSince returns the newest state this instance holds and, for the
 // route id, the version from which that state's route has been as it is
-// now: the newest version whose change touched it. For a route unchanged
-// since this instance loaded the state whole (from a checkpoint, at its
-// start or after falling too far behind), that is the version it loaded:
-// no earlier, so a node at least there has the route as it is, though one
-// a little older may have it too. ok is false when the state has no such
-// route (or there is no state yet).
+// now: the newest version whose change touched it. A state loaded whole
+// (from a checkpoint, at this instance's start or after falling too far
+// behind) knows it from what the checkpoint recorded; from a checkpoint
+// that recorded nothing (written by an older Portico), a route unchanged
+// since counts from the checkpoint's version: no earlier, so a node at
+// least there has the route as it is, though one a little older may have
+// it too. ok is false when the state has no such route (or there is no
+// state yet).
 func (s *Source) RouteSince(id string) (st *gateway.State, version uint64, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -240,7 +296,7 @@ func (s *Source) syncLocked(ctx context.Context, head store.GatewayHead) (bool, 
 			s.log.Warn("gateway change log not applied, reloading from the checkpoint", "err", err)
 		}
 	}
-	version, snap, err := s.store.LatestGatewayCheckpoint(ctx)
+	version, snap, since, err := s.store.LatestGatewayCheckpoint(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -248,8 +304,16 @@ func (s *Source) syncLocked(ctx context.Context, head store.GatewayHead) (bool, 
 	if err != nil {
 		return false, fmt.Errorf("gateway checkpoint %d: %w", version, err)
 	}
+	var cs *checkpointSince
+	if since != "" {
+		cs = new(checkpointSince)
+		if err := json.Unmarshal([]byte(since), cs); err != nil {
+			s.log.Warn("gateway checkpoint's route versions not read: its routes count from it", "version", version, "err", err)
+			cs = nil
+		}
+	}
 	s.cur, s.changes = st, nil
-	s.loaded(st)
+	s.loaded(st, cs)
 	if err := s.applyChangesAfter(ctx); err != nil {
 		return true, err
 	}
@@ -404,6 +468,13 @@ func (s *Source) publishOnce(ctx context.Context, api string) (gateway.Head, err
 		if cur == nil || deltas+c.DeltaBytes >= checkpoint {
 			snap := string(next.EncodeSnapshot())
 			c.Checkpoint, c.CheckpointBytes = &snap, int64(len(snap))
+			s.mu.Lock()
+			if cur == nil {
+				c.CheckpointSince = s.sinceOf(nil, next, nil)
+			} else {
+				c.CheckpointSince = s.sinceOf(cur, next, &d)
+			}
+			s.mu.Unlock()
 		}
 		if err := s.store.AppendGatewayChange(ctx, tx, base, c); err != nil {
 			return err
