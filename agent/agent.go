@@ -28,6 +28,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/search"
 	"github.com/portico-dev/portico/store"
@@ -73,6 +74,9 @@ type Options struct {
 	// gateway.ParsePublicURL returns it): get_api gives each published or
 	// deprecated version the URL to call it at. Empty leaves it out.
 	PublicGatewayURL string
+	// Gateway tells get_api, beside each URL, how many gateway nodes serve
+	// the version's current settings; nil leaves the counts out.
+	Gateway *control.Service
 }
 
 // Caller is who an MCP request acts for: the user of the personal access
@@ -92,6 +96,7 @@ type Server struct {
 	version string
 	// gatewayURL is Options.PublicGatewayURL.
 	gatewayURL string
+	gw         *control.Service
 	limits     *limiter
 	schemas    *mcp.SchemaCache
 	http       *mcp.StreamableHTTPHandler
@@ -100,7 +105,7 @@ type Server struct {
 // New returns a Server.
 func New(opts Options) *Server {
 	s := &Server{store: opts.Store, life: opts.Lifecycle, index: opts.Search, subs: opts.Subscriptions, log: opts.Logger, version: opts.Version, schemas: mcp.NewSchemaCache(),
-		gatewayURL: opts.PublicGatewayURL}
+		gatewayURL: opts.PublicGatewayURL, gw: opts.Gateway}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -35,6 +35,7 @@ type portal struct {
 	life  *lifecycle.Service
 	subs  *subscriptions.Service
 	index *search.Bleve
+	gw    *handlers.GatewayParts
 	admin *store.User
 	url   string
 	logs  *logtest.Buffer
@@ -66,10 +67,11 @@ func newPortalAt(t testing.TB, s *store.Store, perMinute, burst int, gatewayURL 
 	t.Cleanup(func() { p.index.Close() })
 	log := slog.New(slog.NewTextHandler(p.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p.subs = subscriptions.New(s, enforcer, p.life, subscriptions.Options{Now: p.clockNow})
+	p.gw = handlers.NewGatewayParts(s, enforcer, log)
 	ag := agent.New(agent.Options{Store: s, Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Logger: log, Version: "test",
-		CallsPerMinute: perMinute, Burst: burst, Now: p.clockNow, PublicGatewayURL: gatewayURL})
+		CallsPerMinute: perMinute, Burst: burst, Now: p.clockNow, PublicGatewayURL: gatewayURL, Gateway: p.gw.Service})
 	app := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: auth.NewTestHasher(), Lifecycle: p.life, Search: p.index, Subscriptions: p.subs, Agent: ag,
-		PublicGatewayURL: gatewayURL}).App()
+		PublicGatewayURL: gatewayURL, Gateway: p.gw}).App()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -333,6 +333,11 @@ type versionOutput struct {
 	Successor  string `json:"successor,omitempty" jsonschema:"the version to move to from a deprecated one"`
 	Resource   string `json:"resource" jsonschema:"URI of the resource holding this version's OpenAPI description"`
 	GatewayURL string `json:"gateway_url,omitempty" jsonschema:"where clients call a published or deprecated version through the gateway, once its major has upstream targets: this URL followed by the operation's path (without a leading slash), with the API key in the X-API-Key header"`
+	// NodesServing, NodesTotal and GatewayStatus are control.Reach, with
+	// GatewayURL.
+	NodesServing  *int   `json:"nodes_serving,omitempty" jsonschema:"with gateway_url: how many of the registered gateway nodes serve the version's current gateway settings (reachable, not rejecting, and have applied them)"`
+	NodesTotal    *int   `json:"nodes_total,omitempty" jsonschema:"with gateway_url: how many gateway nodes are registered"`
+	GatewayStatus string `json:"gateway_status,omitempty" jsonschema:"with gateway_url: the same in words, e.g. served by all 2 nodes"`
 }
 
 func date(t *time.Time) string {
@@ -380,9 +385,14 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 	}
 	// A major without upstream targets in force has no route on the
 	// gateway: its URL would answer 404, and none is given.
-	var served control.Served
-	if t.s.gatewayURL != "" {
-		if served, err = control.ServedRoutes(ctx, t.s.store, []int64{a.ID}); err != nil {
+	var calls control.Calls
+	switch {
+	case t.s.gatewayURL != "" && t.s.gw != nil:
+		if calls, err = t.s.gw.Calls(ctx, []int64{a.ID}); err != nil {
+			return apiOutput{}, err
+		}
+	case t.s.gatewayURL != "":
+		if calls.Served, err = control.ServedRoutes(ctx, t.s.store, []int64{a.ID}); err != nil {
 			return apiOutput{}, err
 		}
 	}
@@ -395,8 +405,12 @@ func (t *tools) getAPI(ctx context.Context, in apiInput) (apiOutput, error) {
 		out.Versions = append(out.Versions, versionOutput{Version: v.Version, State: v.State, Operations: v.Operations,
 			Published: date(v.PublishedAt), Deprecated: date(v.DeprecatedAt), Sunset: date(v.SunsetAt), Successor: v.Successor,
 			Resource: specURI(a.Slug, v.Version)})
-		if t.s.gatewayURL != "" && (v.State == string(lifecycle.Published) || v.State == string(lifecycle.Deprecated)) && served.Serves(a.ID, v.Major) {
-			out.Versions[len(out.Versions)-1].GatewayURL = gateway.CallURL(t.s.gatewayURL, a.Slug, v.Major)
+		if t.s.gatewayURL != "" && (v.State == string(lifecycle.Published) || v.State == string(lifecycle.Deprecated)) && calls.Serves(a.ID, v.Major) {
+			vo := &out.Versions[len(out.Versions)-1]
+			vo.GatewayURL = gateway.CallURL(t.s.gatewayURL, a.Slug, v.Major)
+			if r := calls.Reach(a.ID, v.Major); r != nil {
+				vo.NodesServing, vo.NodesTotal, vo.GatewayStatus = &r.Serving, &r.Total, r.Status()
+			}
 		}
 	}
 	if t.s.subs != nil {

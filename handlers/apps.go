@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/portico-dev/portico/gateway/control"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/subscriptions"
 	"github.com/portico-dev/portico/views/components"
@@ -220,14 +221,17 @@ func (h *Handler) renderApp(c *fiber.Ctx, fill func(*apps.AppDetail), status int
 	for i := range page.Subscriptions {
 		subs = append(subs, &page.Subscriptions[i])
 	}
-	served, err := h.subscriptionRoutes(ctx, subs...)
+	calls, err := h.subscriptionRoutes(ctx, subs...)
 	if err != nil {
 		return err
 	}
 	now, rights := h.now(), h.subs.Rights(currentUser(c))
 	for _, s := range subs {
 		row := h.subscriptionRow(c, rights, s)
-		row.GatewayURL = h.subscriptionCallURL(served, s)
+		var reach *control.Reach
+		if row.GatewayURL, reach = h.subscriptionCallURL(calls, s); reach != nil {
+			row.Reach = reach.Status()
+		}
 		row.ShowKeys = true
 		row.CanIssueKey = manage && s.State == string(subscriptions.Active)
 		if ks := keys[s.ID]; ks != nil {

@@ -3,13 +3,15 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/portico-dev/portico/handlers"
-	"github.com/portico-dev/portico/lifecycle"
 	"github.com/portico-dev/portico/policy"
 	"github.com/portico-dev/portico/store"
 	"github.com/portico-dev/portico/store/storetest"
@@ -20,7 +22,9 @@ import (
 // settings, and so do the API's Gateway settings page and JSON: none
 // before the change is compiled, then the nodes that have applied the
 // version of the configuration that made it; a revoked node is not
-// counted, a node behind is counted as not serving.
+// counted, a node behind is counted as not serving. The subscription's
+// JSON, the app page's subscription and the new key's page, which give
+// the URL to consumers, say the same.
 func TestGatewayReachNextToTheCallURL(t *testing.T) {
 	storetest.Each(t, testGatewayReachNextToTheCallURL)
 }
@@ -35,8 +39,7 @@ func testGatewayReachNextToTheCallURL(t *testing.T, s *store.Store) {
 	parts := handlers.NewGatewayParts(s, p, slog.New(slog.DiscardHandler))
 	e.options = func(o *handlers.Options) { o.PublicGatewayURL = testGatewayBase; o.Gateway = parts }
 	e.app = e.build()
-	e.createAPI("pets", "public")
-	e.version("pets", "1.0.0", lifecycle.Published)
+	sub := fmt.Sprint(e.finderSubscribedToPets()["id"])
 	e.call("PUT", "/api/v1/apis/pets/gateway/1", "maint", map[string]any{"targets": []string{"http://pets.internal:8080"}}, 201)
 	publish := func() {
 		t.Helper()
@@ -49,6 +52,7 @@ func testGatewayReachNextToTheCallURL(t *testing.T, s *store.Store) {
 	maint.login("maint")
 	consumer.login("outsider")
 
+	keyPage := map[string]bool{"no node": true, "both at the head": true, "CORS changed, not compiled": true, "one node has it": true}
 	num := func(v any) int { f, _ := v.(float64); return int(f) }
 	check := func(step string, serving, total int, status string) {
 		t.Helper()
@@ -72,6 +76,22 @@ func testGatewayReachNextToTheCallURL(t *testing.T, s *store.Store) {
 			t.Fatalf("%s: gateway settings: %d %s", step, code, text)
 		}
 		counts("the gateway settings", out[0].(map[string]any))
+		counts("the subscription", e.call("GET", "/api/v1/subscriptions/"+sub, "outsider", nil, 200))
+		if subs, _ := e.call("GET", "/api/v1/subscriptions", "outsider", nil, 200)["subscriptions"].([]any); len(subs) != 1 {
+			t.Errorf("%s: subscriptions %v", step, subs)
+		} else {
+			counts("the list of subscriptions", subs[0].(map[string]any))
+		}
+		said := func(where string, d *goquery.Document) {
+			t.Helper()
+			if got := strings.Join(strings.Fields(d.Find(`[data-testid="gateway-reach"]`).Text()), " "); got != "Gateway: "+status+"." {
+				t.Errorf("%s: %s says %q, want %q", step, where, got, "Gateway: "+status+".")
+			}
+		}
+		said("the app page", doc(t, consumer.get("/apps/finder")))
+		if keyPage[step] { // a subscription has a few live keys at most
+			said("the new key's page", doc(t, consumer.post("/subscriptions/"+sub+"/keys", url.Values{"name": {"k"}})))
+		}
 		for _, b := range []*browser{maint, consumer} {
 			d := doc(t, b.get("/apis/pets/versions/1.0.0"))
 			if got := strings.Join(strings.Fields(d.Find(`[data-testid="version-call"] [data-testid="gateway-reach"]`).Text()), " "); got != "Gateway: "+status+"." {

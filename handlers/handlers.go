@@ -201,40 +201,35 @@ func (h *Handler) callRoutes(ctx context.Context, apiIDs ...int64) (control.Serv
 	return control.ServedRoutes(ctx, h.store, apiIDs)
 }
 
-// versionCalls is what the pages and JSON of an API's versions show
-// about calling them through the gateway nodes: which majors are served
-// (callRoutes) and how many nodes serve each one's current settings.
+// versionCalls is what the pages and JSON of an API's versions, and of
+// subscriptions, show about calling them through the gateway nodes: which
+// majors are served (callURL) and how many nodes serve each one's current
+// settings (control.Service.Calls).
 type versionCalls struct {
-	served  control.Served
-	reaches *control.Reaches // nil without the nodes' public address
+	control.Calls
 }
 
-// readVersionCalls reads versionCalls for the API apiID: two queries
-// whatever the number of versions, none without the nodes' public
-// address (no URL is given).
-func (h *Handler) readVersionCalls(ctx context.Context, apiID int64) (versionCalls, error) {
-	if h.gatewayURL == "" {
+// readVersionCalls reads versionCalls for the APIs apiIDs: three queries
+// whatever their number, none without the nodes' public address (no URL
+// is given) or without an API.
+func (h *Handler) readVersionCalls(ctx context.Context, apiIDs ...int64) (versionCalls, error) {
+	if h.gatewayURL == "" || len(apiIDs) == 0 {
 		return versionCalls{}, nil
 	}
-	served, err := h.callRoutes(ctx, apiID)
+	calls, err := h.gw.Calls(ctx, apiIDs)
 	if err != nil {
 		return versionCalls{}, err
 	}
-	reaches, err := h.gw.Reaches(ctx)
-	if err != nil {
-		return versionCalls{}, err
-	}
-	return versionCalls{served: served, reaches: reaches}, nil
+	return versionCalls{calls}, nil
 }
 
 // reach is how many gateway nodes serve the current settings of major of
 // the API apiID, when calls give its URL (url not empty).
 func (vc versionCalls) reach(url string, apiID int64, major int) *control.Reach {
-	if url == "" || vc.reaches == nil {
+	if url == "" {
 		return nil
 	}
-	r := vc.reaches.OfServed(vc.served, apiID, major)
-	return &r
+	return vc.Reach(apiID, major)
 }
 
 // DefaultSessionTTL is how long a login lasts by default, and
@@ -306,11 +301,6 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 	if h.subs == nil {
 		h.subs = subscriptions.New(s, p, h.life, subscriptions.Options{Now: h.now})
 	}
-	h.agent = opts.Agent
-	if h.agent == nil {
-		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version,
-			PublicGatewayURL: h.gatewayURL})
-	}
 	h.usage = usage.New(s, p, usage.Options{Now: h.now, APIs: h.life})
 	h.people = opts.People
 	if h.people == nil {
@@ -321,6 +311,11 @@ func New(s *store.Store, p *policy.Enforcer, opts Options) *Handler {
 		gw = NewGatewayParts(s, p, h.log)
 	}
 	h.gw, h.gwNodes, h.gwSync = gw.Service, gw.Nodes, gatewaySyncHandler(gw)
+	h.agent = opts.Agent
+	if h.agent == nil {
+		h.agent = agent.New(agent.Options{Store: s, Lifecycle: h.life, Search: h.search, Subscriptions: h.subs, Logger: h.log, Version: h.version,
+			PublicGatewayURL: h.gatewayURL, Gateway: h.gw})
+	}
 	h.metrics = newMetrics(h.feed, h.docs)
 	h.metrics.registry.MustRegister(&dbCollector{store: s, gw: gw.Service, src: gw.Source, log: h.log},
 		// This instance's connection pool: go_sql_* with db_name="portico".

@@ -183,13 +183,21 @@ func (h *Handler) APIRevokeKey(c *fiber.Ctx) error {
 // major (no upstream targets in force).
 func (h *Handler) showKey(c *fiber.Ctx, sub *store.Subscription, k *store.APIKey, key, replaced string) error {
 	noStore(c)
-	served, err := control.ServedRoutes(c.UserContext(), h.store, []int64{sub.APIID})
+	calls, err := h.readVersionCalls(c.UserContext(), sub.APIID)
 	if err != nil {
 		return err
 	}
+	if h.gatewayURL == "" {
+		if calls.Served, err = control.ServedRoutes(c.UserContext(), h.store, []int64{sub.APIID}); err != nil {
+			return err
+		}
+	}
 	v := apps.KeyShown{AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name, Major: sub.Major,
 		Prefix: subscriptions.Prefix(k.Kid), Name: k.Name, Key: key, Replaced: replaced,
-		GatewayURL: h.callURL(served, sub.APIID, sub.API.Slug, sub.Major), NotServed: !served.Serves(sub.APIID, sub.Major)}
+		GatewayURL: h.callURL(calls.Served, sub.APIID, sub.API.Slug, sub.Major), NotServed: !calls.Serves(sub.APIID, sub.Major)}
+	if r := calls.reach(v.GatewayURL, sub.APIID, sub.Major); r != nil {
+		v.Reach = r.Status()
+	}
 	return h.render(c, apps.KeyShownPage(h.page(c, "Your new API key", "apps"), v))
 }
 

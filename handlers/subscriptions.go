@@ -41,43 +41,47 @@ type apiSubscription struct {
 	// portal is not told their public address (--public-gateway-url), or
 	// when the major has no upstream targets in force (no route).
 	GatewayURL string `json:"gateway_url,omitempty"`
+	// NodesServing of NodesTotal registered gateway nodes serve the API
+	// major's current gateway settings (control.Reach); present with
+	// GatewayURL.
+	NodesServing *int `json:"nodes_serving,omitempty"`
+	NodesTotal   *int `json:"nodes_total,omitempty"`
 }
 
 // subscriptionCallURL is where the app of s calls its API's major through
-// the gateway nodes (callURL, served telling the majors served), for an
-// active subscription: the only state whose keys verify.
-func (h *Handler) subscriptionCallURL(served control.Served, s *store.Subscription) string {
+// the gateway nodes (callURL, calls telling the majors served), for an
+// active subscription: the only state whose keys verify; and how many
+// nodes serve the major's current settings, with the URL.
+func (h *Handler) subscriptionCallURL(calls versionCalls, s *store.Subscription) (string, *control.Reach) {
 	if subscriptions.State(s.State) != subscriptions.Active || s.API == nil {
-		return ""
+		return "", nil
 	}
-	return h.callURL(served, s.APIID, s.API.Slug, s.Major)
+	url := h.callURL(calls.Served, s.APIID, s.API.Slug, s.Major)
+	return url, calls.reach(url, s.APIID, s.Major)
 }
 
 // subscriptionRoutes reads which of the majors subs are to are served
-// (callRoutes), in one query for them all.
-func (h *Handler) subscriptionRoutes(ctx context.Context, subs ...*store.Subscription) (control.Served, error) {
+// and by how many nodes (readVersionCalls), in three queries for them all.
+func (h *Handler) subscriptionRoutes(ctx context.Context, subs ...*store.Subscription) (versionCalls, error) {
 	ids := make([]int64, 0, len(subs))
 	for _, s := range subs {
 		if subscriptions.State(s.State) == subscriptions.Active {
 			ids = append(ids, s.APIID)
 		}
 	}
-	if len(ids) == 0 {
-		return control.Served{}, nil
-	}
-	return h.callRoutes(ctx, ids...)
+	return h.readVersionCalls(ctx, ids...)
 }
 
 // subscriptionJSON is s as the JSON API answers it.
 func (h *Handler) subscriptionJSON(ctx context.Context, s *store.Subscription) (apiSubscription, error) {
-	served, err := h.subscriptionRoutes(ctx, s)
+	calls, err := h.subscriptionRoutes(ctx, s)
 	if err != nil {
 		return apiSubscription{}, err
 	}
-	return h.toAPISubscription(served, s), nil
+	return h.toAPISubscription(calls, s), nil
 }
 
-func (h *Handler) toAPISubscription(served control.Served, s *store.Subscription) apiSubscription {
+func (h *Handler) toAPISubscription(calls versionCalls, s *store.Subscription) apiSubscription {
 	out := apiSubscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
 		CreatedAt: s.CreatedAt, DecidedAt: s.DecidedAt, EndedAt: s.EndedAt}
 	if s.App != nil {
@@ -88,7 +92,10 @@ func (h *Handler) toAPISubscription(served control.Served, s *store.Subscription
 	}
 	if s.API != nil {
 		out.API = s.API.Slug
-		out.GatewayURL = h.subscriptionCallURL(served, s)
+		var r *control.Reach
+		if out.GatewayURL, r = h.subscriptionCallURL(calls, s); r != nil {
+			out.NodesServing, out.NodesTotal = &r.Serving, &r.Total
+		}
 	}
 	if s.ProviderTeam != nil {
 		out.APITeam = s.ProviderTeam.Slug
@@ -170,13 +177,13 @@ func (h *Handler) APIListSubscriptions(c *fiber.Ctx) error {
 	for i := range page.Subscriptions {
 		subs = append(subs, &page.Subscriptions[i])
 	}
-	served, err := h.subscriptionRoutes(c.UserContext(), subs...)
+	calls, err := h.subscriptionRoutes(c.UserContext(), subs...)
 	if err != nil {
 		return err
 	}
 	out := make([]apiSubscription, 0, len(subs))
 	for _, s := range subs {
-		out = append(out, h.toAPISubscription(served, s))
+		out = append(out, h.toAPISubscription(calls, s))
 	}
 	return c.JSON(fiber.Map{"subscriptions": out, "next": nextCursor(page.Next)})
 }

@@ -266,18 +266,18 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 	// A published or deprecated version whose major has no upstream
 	// targets in force has no route on the gateway: no URL is given for
 	// it, and those who may set targets are told.
-	var served control.Served
-	var reaches *control.Reaches
+	var calls versionCalls
 	if liveVersion(v) {
-		if served, err = control.ServedRoutes(ctx, h.store, []int64{a.ID}); err != nil {
+		if calls, err = h.readVersionCalls(ctx, a.ID); err != nil {
 			return err
 		}
-		if h.gatewayURL != "" {
-			if reaches, err = h.gw.Reaches(ctx); err != nil {
+		if h.gatewayURL == "" {
+			if calls.Served, err = control.ServedRoutes(ctx, h.store, []int64{a.ID}); err != nil {
 				return err
 			}
 		}
 	}
+	served := calls.Served
 	p := apis.Version{
 		API: header, Version: v.Version, State: v.State, StateLabel: state.Label(), Format: v.SpecFormat,
 		Created: fmtTime(v.CreatedAt), Published: fmtDate(v.PublishedAt), Deprecated: fmtDate(v.DeprecatedAt),
@@ -286,7 +286,7 @@ func (h *Handler) renderVersion(c *fiber.Ctx, v *store.APIVersion, fill func(*ap
 		NotServed: liveVersion(v) && !served.Serves(a.ID, v.Major) && h.can(c, domain, "api", control.ActAPIGateway),
 	}
 	p.Docs.Filter = filter
-	if r := (versionCalls{served: served, reaches: reaches}).reach(p.GatewayURL, a.ID, v.Major); r != nil {
+	if r := calls.reach(p.GatewayURL, a.ID, v.Major); r != nil {
 		p.Reach = r.Status()
 	}
 	if p.ExampleURL = p.GatewayURL; p.GatewayURL != "" && docs.example != nil {
@@ -682,7 +682,7 @@ func (h *Handler) toAPIVersionSummary(calls versionCalls, api string, v *store.A
 	out := apiVersionSummary{Version: v.Version, State: v.State, Title: v.Title, SpecFormat: v.SpecFormat, Operations: v.Operations,
 		LockVersion: v.LockVersion, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, PublishedAt: v.PublishedAt,
 		DeprecatedAt: v.DeprecatedAt, SunsetAt: v.SunsetAt, Successor: v.Successor, RetiredAt: v.RetiredAt,
-		GatewayURL: h.versionCallURL(calls.served, api, v)}
+		GatewayURL: h.versionCallURL(calls.Served, api, v)}
 	if r := calls.reach(out.GatewayURL, v.APIID, v.Major); r != nil {
 		out.NodesServing, out.NodesTotal = &r.Serving, &r.Total
 	}

@@ -387,9 +387,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	lifetime, idle, _ := c.sessionTimes() // validated
 	gwURL, _ := c.publicGatewayURL()
 	subs := subscriptions.New(s, enforcer, life, subscriptions.Options{})
-	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Subscriptions: subs, Logger: log, Version: buildVersion(), CallsPerMinute: calls,
-		PublicGatewayURL: gwURL})
 	gw := handlers.NewGatewayParts(s, enforcer, log)
+	mcpServer := agent.New(agent.Options{Store: s, Lifecycle: life, Search: idx, Subscriptions: subs, Logger: log, Version: buildVersion(), CallsPerMinute: calls,
+		PublicGatewayURL: gwURL, Gateway: gw.Service})
 	h := handlers.New(s, enforcer, handlers.Options{Logger: log, Hasher: hasher, Version: buildVersion(), Lifecycle: life, People: ppl, Search: idx, TrustedProxies: proxies, Agent: mcpServer,
 		Subscriptions: subs, Instance: name, Index: feed, CSRFKey: csrfKey, MetricsToken: c.MetricsToken, Gateway: gw,
 		MaxConnections: conns, SessionTTL: lifetime, SessionIdleTimeout: idle, PublicGatewayURL: gwURL})

@@ -120,3 +120,38 @@ func (r *Reaches) OfServed(served Served, apiID int64, major int) Reach {
 	}
 	return r.of(&want)
 }
+
+// Calls tells, of the majors of some APIs, whether the gateway has a
+// route for them (Served: a call URL is given) and how many nodes serve
+// their current settings (Reach): what every page, JSON answer and MCP
+// tool that gives a call URL says beside it.
+type Calls struct {
+	Served
+	reaches *Reaches
+}
+
+// Calls reads Calls for the APIs apiIDs: three queries whatever their
+// number (ServedRoutes, Reaches). No authorization: it tells which majors
+// have a route and counts of nodes, next to a URL the caller may see.
+func (s *Service) Calls(ctx context.Context, apiIDs []int64) (Calls, error) {
+	served, err := ServedRoutes(ctx, s.store, apiIDs)
+	if err != nil {
+		return Calls{}, err
+	}
+	reaches, err := s.Reaches(ctx)
+	if err != nil {
+		return Calls{}, err
+	}
+	return Calls{Served: served, reaches: reaches}, nil
+}
+
+// Reach returns how many gateway nodes serve the current settings of the
+// major of the API apiID; nil when the gateway has no route for it (or
+// the nodes were not read: the zero Calls).
+func (c Calls) Reach(apiID int64, major int) *Reach {
+	if c.reaches == nil || !c.Serves(apiID, major) {
+		return nil
+	}
+	r := c.reaches.OfServed(c.Served, apiID, major)
+	return &r
+}

@@ -65,7 +65,10 @@ type Subscription struct {
 	// through the gateway nodes; empty otherwise, or when the portal is
 	// not told their public address.
 	GatewayURL string
-	Keys       []Key
+	// Reach says, with GatewayURL, how many gateway nodes serve the API
+	// major's current settings (control.Reach.Status).
+	Reach string
+	Keys  []Key
 	// AllKeys is how many keys the subscription has when Keys leaves
 	// some out (older ended ones), else 0.
 	AllKeys int
@@ -135,6 +138,9 @@ type KeyShown struct {
 	// nodes ({base}/{api}/v{major}/); empty when the portal is not told
 	// their public address, or when the gateway does not serve it.
 	GatewayURL string
+	// Reach says, with GatewayURL, how many gateway nodes serve the API
+	// major's current settings (control.Reach.Status).
+	Reach string
 	// NotServed: the API's major has no upstream targets in force, so the
 	// gateway does not serve it (yet).
 	NotServed bool
