@@ -191,16 +191,6 @@ func (h *Handler) callURL(served control.Served, apiID int64, api string, major 
 	return gateway.CallURL(h.gatewayURL, api, major)
 }
 
-// callRoutes reads which majors of the APIs apiIDs have upstream targets
-// in force (control.ServedRoutes), in one query, for callURL: without the
-// nodes' public address no URL is given, and nothing is read.
-func (h *Handler) callRoutes(ctx context.Context, apiIDs ...int64) (control.Served, error) {
-	if h.gatewayURL == "" {
-		return control.Served{}, nil
-	}
-	return control.ServedRoutes(ctx, h.store, apiIDs)
-}
-
 // versionCalls is what the pages and JSON of an API's versions, and of
 // subscriptions, show about calling them through the gateway nodes: which
 // majors are served (callURL) and how many nodes serve each one's current
