@@ -107,6 +107,14 @@ func (h *Handler) APIUpdateApp(c *fiber.Ctx) error {
 	return c.JSON(toAPIApp(a))
 }
 
+// APIDeleteApp removes the app (subscriptions.Service.DeleteApp): 204.
+func (h *Handler) APIDeleteApp(c *fiber.Ctx) error {
+	if err := h.subs.DeleteApp(c.UserContext(), currentUser(c), currentApp(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func appView(a *store.App) apps.App {
 	out := apps.App{Slug: a.Slug, Name: a.Name, Contact: a.Contact, Description: a.Description}
 	if a.Team != nil {
@@ -281,4 +289,20 @@ func (h *Handler) UpdateAppPage(c *fiber.Ctx) error {
 	}
 	h.flash(c, "success", "Saved.")
 	return seeOther(c, "/apps/"+a.Slug)
+}
+
+// DeleteAppPage removes the app (subscriptions.Service.DeleteApp) and
+// leads to the apps list; a refusal comes back to the app's page.
+func (h *Handler) DeleteAppPage(c *fiber.Ctx) error {
+	a := currentApp(c)
+	err := h.subs.DeleteApp(c.UserContext(), currentUser(c), a)
+	if msg, ok := refusal(err); ok {
+		h.flash(c, "error", msg)
+		return seeOther(c, "/apps/"+a.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Removed the app "+store.Isolate(a.Name)+": its subscriptions are cancelled and their keys revoked.")
+	return seeOther(c, "/apps")
 }

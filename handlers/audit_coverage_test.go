@@ -143,6 +143,15 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		{who: "finder", method: "POST", path: "/api/v1/subscriptions/{sub3}/cancel", status: 200, action: "subscription.cancel"},
 		{who: "finder", method: "POST", path: "/api/v1/subscriptions/{sub3}/cancel", status: 409},
 
+		// Removing an app.
+		{who: "outsider", method: "POST", path: "/api/v1/teams/search/apps", body: map[string]any{"slug": "gone", "name": "Gone"}, status: 201, action: "app.create"},
+		{who: "outsider", method: "POST", path: "/api/v1/apps/gone/subscriptions", body: map[string]any{"api": "pets", "plan": "free", "purpose": "brief"}, status: 201, action: "subscription.create"},
+		{who: "maint", method: "DELETE", path: "/api/v1/apps/gone", status: 404},
+		{who: "outsider", method: "DELETE", path: "/api/v1/apps/gone", status: 204, action: "app.delete"},
+		{who: "outsider", method: "DELETE", path: "/api/v1/apps/gone", status: 404},
+		{who: "outsider", method: "POST", path: "/api/v1/teams/search/apps", body: map[string]any{"slug": "gone", "name": "Gone again"}, status: 201, action: "app.create"},
+		{who: "outsider", method: "POST", path: "/apps/gone/delete", form: url.Values{}, status: 303, action: "app.delete"},
+
 		// The gateway.
 		{who: "admin", method: "POST", path: "/api/v1/gateway/nodes", body: map[string]any{"name": "node-a"}, status: 201, action: "gateway.node.register"},
 		{who: "admin", method: "POST", path: "/api/v1/gateway/nodes", body: map[string]any{"name": "node-a"}, status: 422},

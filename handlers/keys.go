@@ -86,7 +86,7 @@ func (h *Handler) ShowSubscriptionKeys(c *fiber.Ctx) error {
 	if done {
 		return err
 	}
-	v := apps.SubscriptionKeys{AppSlug: sub.App.Slug, AppName: sub.App.Name, APIName: sub.API.Name, Major: sub.Major, Total: total, Grace: graceOptions(), Pager: pg}
+	v := apps.SubscriptionKeys{AppSlug: sub.App.Slug, AppName: sub.App.Name, AppRemoved: sub.App.DeletedAt != nil, APIName: sub.API.Name, Major: sub.Major, Total: total, Grace: graceOptions(), Pager: pg}
 	now := h.now()
 	for i := range keys {
 		v.Keys = append(v.Keys, keyRow(&keys[i], now, manage))

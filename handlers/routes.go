@@ -249,6 +249,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/apps", authenticated(), h.CreateAppPage}, // the team is in the form; the service checks "apps manage"
 		{"GET", "/apps/:app", appPerm("read"), h.ShowApp},
 		{"POST", "/apps/:app", appPerm("manage"), h.UpdateAppPage},
+		{"POST", "/apps/:app/delete", appPerm("manage"), h.DeleteAppPage},
 		{"GET", "/apis/:api/subscribe", apiPerm(""), h.ShowSubscribe},
 		{"POST", "/apis/:api/subscribe", apiPerm(""), h.Subscribe}, // the service checks "apps manage" in the chosen app's team
 		{"GET", "/apis/:api/subscribers", Permission{Scope: API, Object: "subscribers", Action: "read"}, h.ShowSubscribers},
@@ -275,6 +276,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/api/v1/teams/:team/apps", team("apps", "manage"), h.APICreateApp},
 		{"GET", "/api/v1/apps/:app", appPerm("read"), h.APIGetApp},
 		{"PATCH", "/api/v1/apps/:app", appPerm("manage"), h.APIUpdateApp},
+		{"DELETE", "/api/v1/apps/:app", appPerm("manage"), h.APIDeleteApp},
 		{"POST", "/api/v1/apps/:app/subscriptions", appPerm("manage"), h.APISubscribe}, // the service checks the API is visible
 		{"GET", "/api/v1/usage", authenticated(), h.APIUsage},                          // the usage the user sees: usage.Service.Series
 		{"GET", "/api/v1/subscriptions", authenticated(), h.APIListSubscriptions},      // those of the user's teams: subscriptions.Service.List

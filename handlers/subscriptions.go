@@ -261,7 +261,7 @@ func (h *Handler) subscriptionRow(c *fiber.Ctx, rights *subscriptions.Rights, s 
 	r := apps.Subscription{ID: s.ID, State: s.State, Major: s.Major, Purpose: s.Purpose, Reason: s.Reason,
 		Since: fmtTime(s.CreatedAt), Waiting: waiting(h.now(), s.CreatedAt)}
 	if s.App != nil {
-		r.AppSlug, r.AppName = s.App.Slug, s.App.Name
+		r.AppSlug, r.AppName, r.AppRemoved = s.App.Slug, s.App.Name, s.App.DeletedAt != nil
 	}
 	if s.ConsumerTeam != nil {
 		r.TeamSlug, r.TeamName = s.ConsumerTeam.Slug, s.ConsumerTeam.Name

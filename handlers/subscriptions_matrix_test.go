@@ -64,6 +64,10 @@ var subscriptionsMatrix = []matrixRow{
 	{"POST", "/api/v1/teams/:team/apps", "/api/v1/teams/payments/apps", appManagers, map[string]any{}},
 	{"GET", "/api/v1/apps/:app", "/api/v1/apps/pay-app", teamMembers, nil},
 	{"PATCH", "/api/v1/apps/:app", "/api/v1/apps/pay-app", appManagers, map[string]any{"name": ""}},
+	// The first app manager (developer; subjects come in order) removes
+	// gone-app: the allowed after it find it gone (404), as the not
+	// members always do; the viewer came before, refused (403).
+	{"DELETE", "/api/v1/apps/:app", "/api/v1/apps/gone-app", appManagers, nil},
 	{"POST", "/api/v1/apps/:app/subscriptions", "/api/v1/apps/pay-app/subscriptions", appManagers, map[string]any{}},
 	{"GET", "/api/v1/subscriptions", "/api/v1/subscriptions", loggedIn, nil},
 	{"GET", "/api/v1/usage", "/api/v1/usage", loggedIn, nil},
@@ -96,6 +100,8 @@ func subscriptionsMatrixFixtures(t *testing.T, e *env, tokens map[string]string)
 		{"POST", "/api/v1/apps/pay-app/subscriptions", map[string]any{"api": "payments-api", "plan": "basic", "purpose": "matrix"}, 201, "{sub}"},
 		{"POST", "/api/v1/subscriptions/{sub}/keys", map[string]any{"name": "matrix"}, 201, "{key}"},
 		{"POST", "/api/v1/subscriptions/{sub}/cancel", nil, 200, ""},
+		{"POST", "/api/v1/teams/payments/apps", map[string]any{"slug": "gone-app", "name": "Gone app"}, 201, ""},
+		{"POST", "/api/v1/teams/payments/apps", map[string]any{"slug": "gone-page", "name": "Gone page"}, 201, ""},
 	}
 	for _, st := range steps {
 		path := st.path
@@ -121,6 +127,7 @@ var subscriptionsPagesMatrix = []matrixRow{
 	{"POST", "/apps", "/apps", loggedIn, nil},
 	{"GET", "/apps/:app", "/apps/pay-app", teamMembers, nil},
 	{"POST", "/apps/:app", "/apps/pay-app", appManagers, nil},
+	{"POST", "/apps/:app/delete", "/apps/gone-page", appManagers, nil}, // as DELETE /api/v1/apps/gone-app
 	{"GET", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
 	{"POST", "/apis/:api/subscribe", "/apis/payments-api/subscribe", loggedIn, nil},
 	{"GET", "/apis/:api/subscribers", "/apis/payments-api/subscribers", teamMembers, nil},

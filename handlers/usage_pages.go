@@ -192,7 +192,7 @@ func (h *Handler) ShowSubscriptionUsage(c *fiber.Ctx) error {
 	for _, p := range today.Points {
 		used += p.Requests - p.RateLimited
 	}
-	v := usageview.Subscription{ID: sub.ID, AppSlug: sub.App.Slug, AppName: sub.App.Name, APISlug: sub.API.Slug, APIName: sub.API.Name,
+	v := usageview.Subscription{ID: sub.ID, AppSlug: sub.App.Slug, AppName: sub.App.Name, AppRemoved: sub.App.DeletedAt != nil, APISlug: sub.API.Slug, APIName: sub.API.Name,
 		Major: sub.Major, PlanName: sub.Plan.Name, ShowApp: h.can(c, policy.TeamDomain(sub.ConsumerTeam.Slug), "apps", "read"),
 		Ranges: rangeLinks(base, r), CSV: usageCSVPath(base, r), Totals: usageTotals(s.Points),
 		QuotaUsed: strconv.FormatInt(used, 10), Chart: chartOf("usage", "Requests", s, r.Step)}

@@ -70,6 +70,10 @@ type App struct {
 	LockVersion int64     `bun:"lock_version"`
 	CreatedAt   time.Time `bun:"created_at"`
 	UpdatedAt   time.Time `bun:"updated_at"`
+	// DeletedAt is when the app was removed (DeleteApp); nil while it is
+	// not. A removed app is in no list and found by no slug, and its slug
+	// is free again; its row stays for the history that names it.
+	DeletedAt *time.Time `bun:"deleted_at"`
 
 	Team *Team `bun:"rel:belongs-to,join:team_id=id"`
 }
@@ -250,7 +254,7 @@ func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App, at time.Time)
 	a.SortKey = SortKey(a.Name)
 	res, err := db.NewUpdate().Model(a).Column("name", "sort_key", "description", "contact", "updated_at").
 		Set("lock_version = lock_version + 1").
-		Where("id = ? AND lock_version = ?", a.ID, a.LockVersion).Exec(ctx)
+		Where("id = ? AND lock_version = ? AND deleted_at IS NULL", a.ID, a.LockVersion).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update app %q: %w", a.Slug, translate(err))
 	}
@@ -261,13 +265,14 @@ func (s *Store) UpdateApp(ctx context.Context, db bun.IDB, a *App, at time.Time)
 	return nil
 }
 
-// AppBySlug returns the app with slug and its team.
+// AppBySlug returns the app with slug and its team; a removed app is not
+// found.
 func (s *Store) AppBySlug(ctx context.Context, slug string) (*App, error) {
 	if !findable(slug) {
 		return nil, fmt.Errorf("app %q: %w", slug, ErrNotFound)
 	}
 	a := new(App)
-	if err := s.db.NewSelect().Model(a).Relation("Team").Where("app.slug = ?", slug).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(a).Relation("Team").Where("app.slug = ? AND app.deleted_at IS NULL", slug).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("app %q: %w", slug, translate(err))
 	}
 	return a, nil
@@ -287,13 +292,13 @@ type AppCursor struct {
 // AppCursorAfter is the cursor of the page after a.
 func AppCursorAfter(a App) AppCursor { return AppCursor{Key: a.SortKey, ID: a.ID} }
 
-// AppsOf returns up to limit apps of the teams (nil: every team) with
+// AppsOf returns up to limit apps (not removed) of the teams (nil: every team) with
 // their teams, by name (SortKey) then id, after the cursor after. The page
 // is one range of the apps_team_sort_key_idx index per team. The cursor
 // compares as the ORDER BY does: the same columns, both byte by byte.
 func (s *Store) AppsOf(ctx context.Context, teamIDs []int64, after AppCursor, limit int) ([]App, error) {
 	var apps []App
-	q := s.db.NewSelect().Model(&apps).Relation("Team")
+	q := s.db.NewSelect().Model(&apps).Relation("Team").Where("app.deleted_at IS NULL")
 	if teamIDs != nil {
 		if len(teamIDs) == 0 {
 			return nil, nil
@@ -328,7 +333,9 @@ func (s *Store) CreateSubscription(ctx context.Context, db bun.IDB, sub *Subscri
 // description), plan, teams and requester.
 func (s *Store) subscriptionQuery(db bun.IDB, dst any) *bun.SelectQuery {
 	return db.NewSelect().Model(dst).
-		Relation("App", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Column("id", "team_id", "slug", "name") }).
+		Relation("App", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Column("id", "team_id", "slug", "name", "deleted_at")
+		}).
 		Relation("API", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Column("id", "team_id", "slug", "name", "visibility")
 		}).
@@ -604,6 +611,100 @@ func (s *Store) EndSubscriptions(ctx context.Context, db bun.IDB, apiID int64, m
 		return nil, fmt.Errorf("revoke keys of ended subscriptions: %w", translate(err))
 	}
 	return subs, nil
+}
+
+// LockLiveApp locks app id's row FOR SHARE (PostgreSQL) for the rest of
+// db's transaction, so that a removal (DeleteApp, which locks it FOR
+// UPDATE) waits for the subscription being written or has committed
+// before it, and returns ErrNotFound when the app was removed meanwhile.
+// On SQLite the transaction holds the database.
+func (s *Store) LockLiveApp(ctx context.Context, db bun.IDB, id int64) error {
+	q := db.NewSelect().Model((*App)(nil)).Column("id").Where("id = ? AND deleted_at IS NULL", id)
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	var got int64
+	if err := q.Scan(ctx, &got); err != nil {
+		return fmt.Errorf("app %d: %w", id, translate(err))
+	}
+	return nil
+}
+
+// DeleteApp removes app a at at inside db's transaction: it cancels every
+// pending or active subscription of the app with reason, revokes every
+// active key of those subscriptions at once (no grace) and marks the app
+// removed (deleted_at), freeing its slug. It returns the subscriptions it
+// cancelled, with their apps, APIs, plans and teams, and the state each was
+// in before (by id), or ErrNotFound when the app was removed meanwhile.
+//
+// On PostgreSQL the app's row is locked FOR UPDATE first: a subscription
+// being created for it (which locks the row FOR SHARE, LockLiveApp) either
+// committed before, and is cancelled here, or waits and then finds the app
+// gone. The live subscriptions are locked FOR UPDATE before they are
+// cancelled: a key being issued, which locks its subscription's row
+// (TouchActiveSubscription), either committed before, and the key is
+// revoked here (each statement reads what committed before it), or waits
+// and finds the subscription cancelled; a concurrent approval or
+// cancellation likewise.
+func (s *Store) DeleteApp(ctx context.Context, db bun.IDB, a *App, reason string, at time.Time) ([]Subscription, map[int64]string, error) {
+	now := Stored(at)
+	if s.dialect == PostgreSQL {
+		var id int64
+		if err := db.NewSelect().Model((*App)(nil)).Column("id").Where("id = ? AND deleted_at IS NULL", a.ID).For("UPDATE").Scan(ctx, &id); err != nil {
+			return nil, nil, fmt.Errorf("delete app %q: %w", a.Slug, translate(err))
+		}
+	}
+	res, err := db.NewUpdate().Model((*App)(nil)).Set("deleted_at = ?", now).Set("updated_at = ?", now).
+		Set("lock_version = lock_version + 1").Where("id = ? AND deleted_at IS NULL", a.ID).Exec(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: %w", a.Slug, translate(err))
+	}
+	if err := oneRow(res); err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: %w", a.Slug, ErrNotFound)
+	}
+	var live []struct {
+		ID    int64  `bun:"id"`
+		State string `bun:"state"`
+	}
+	q := db.NewSelect().Model((*Subscription)(nil)).Column("id", "state").
+		Where("app_id = ? AND state IN (?)", a.ID, bun.List([]string{"pending", "active"})).Order("id")
+	if s.dialect == PostgreSQL {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx, &live); err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: live subscriptions: %w", a.Slug, translate(err))
+	}
+	ids := make([]int64, len(live))
+	from := make(map[int64]string, len(live))
+	for i, l := range live {
+		ids[i], from[l.ID] = l.ID, l.State
+	}
+	if len(ids) > 0 {
+		if _, err := db.NewUpdate().Model((*Subscription)(nil)).
+			Set("state = ?", "cancelled").Set("ended_at = ?", now).Set("reason = ?", reason).Set("updated_at = ?", now).
+			Set("lock_version = lock_version + 1").
+			Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("delete app %q: cancel subscriptions: %w", a.Slug, translate(err))
+		}
+	}
+	a.DeletedAt = &now
+	a.LockVersion++
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	var subs []Subscription
+	if err := s.subscriptionQuery(db, &subs).Where("s.id IN (?)", bun.List(ids)).Order("s.id").Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: cancelled subscriptions: %w", a.Slug, translate(err))
+	}
+	if err := s.lockActiveKeysOf(ctx, db, ids); err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: revoke keys: %w", a.Slug, err)
+	}
+	if _, err := db.NewUpdate().Model((*APIKey)(nil)).
+		Set("state = ?", KeyRevoked).Set("revoked_at = ?", now).
+		Where("subscription_id IN (?) AND state = ?", bun.List(ids), KeyActive).Exec(ctx); err != nil {
+		return nil, nil, fmt.Errorf("delete app %q: revoke keys: %w", a.Slug, translate(err))
+	}
+	return subs, from, nil
 }
 
 // lockKeys locks the rows of the keys with these ids on PostgreSQL, in id

@@ -113,6 +113,53 @@ func (s *Service) UpdateApp(ctx context.Context, actor *store.User, a *store.App
 	return err
 }
 
+// AppRemovedReason is the reason a subscription cancelled by the removal
+// of its app carries.
+const AppRemovedReason = "The app was removed."
+
+// DeleteApp removes app a ("apps manage" in its team, as editing it). In
+// one transaction: every pending or active subscription of the app is
+// cancelled (the consumer's cancel, with AppRemovedReason), every key of
+// those subscriptions is revoked at once, without grace, the gateways are
+// told (a gateway.changed message per API), the providers' maintainers and
+// owners are notified as of a cancellation, and app.delete is audited with
+// a subscription.cancel per subscription. The app's row stays, marked
+// removed, so its subscriptions, keys, usage and audit events still read;
+// it leaves every list and its slug is free again.
+func (s *Service) DeleteApp(ctx context.Context, actor *store.User, a *store.App) error {
+	if err := s.requireApps(ctx, actor, a.Team); err != nil {
+		return err
+	}
+	now := store.Stored(s.now())
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		subs, from, err := s.store.DeleteApp(ctx, tx, a, AppRemovedReason, now)
+		if err != nil {
+			return err
+		}
+		changed := map[string]bool{}
+		for i := range subs {
+			sub := &subs[i]
+			if err := s.audit(ctx, tx, actor, "subscription."+string(Cancel), "subscription", subjectOf(sub), sub.ProviderTeamID, sub.ConsumerTeamID, from[sub.ID], sub.State, AppRemovedReason, now); err != nil {
+				return err
+			}
+			if err := s.notifyDecision(ctx, tx, actor, sub, Cancel, AppRemovedReason, now); err != nil {
+				return err
+			}
+			if !changed[sub.API.Slug] {
+				changed[sub.API.Slug] = true
+				if err := s.gatewayChanged(ctx, tx, sub.API.Slug); err != nil {
+					return err
+				}
+			}
+		}
+		return s.audit(ctx, tx, actor, "app.delete", "app", a.Slug, a.TeamID, 0, fmt.Sprintf("name=%q subscriptions_cancelled=%d", a.Name, len(subs)), "", "", now)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return apperr.Conflict(fmt.Sprintf("The app %s was removed by someone else meanwhile.", store.Isolate(a.Name)))
+	}
+	return err
+}
+
 // SeesApp reports whether u sees app a: the members of its team and org admins.
 func (s *Service) SeesApp(ctx context.Context, u *store.User, a *store.App) (bool, error) {
 	return s.allowed(ctx, u, a.Team.Slug, "apps", "read")

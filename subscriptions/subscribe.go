@@ -209,6 +209,13 @@ func (s *Service) prepare(ctx context.Context, actor *store.User, app *store.App
 func (s *Service) create(ctx context.Context, tx bun.IDB, actor *store.User, sub *store.Subscription, at time.Time) error {
 	app, a, plan, major := sub.App, sub.API, sub.Plan, sub.Major
 	err := func() error {
+		// The app may have been removed since it was read (DeleteApp): its
+		// row, locked here, says so, and a removal waits for this.
+		if err := s.store.LockLiveApp(ctx, tx, app.ID); errors.Is(err, store.ErrNotFound) {
+			return apperr.Conflict(fmt.Sprintf("The app %s was removed meanwhile.", store.Isolate(app.Name)))
+		} else if err != nil {
+			return err
+		}
 		// prepare saw a published version of the major; it may have been
 		// retired or deprecated since. Look again under lock, so that the
 		// retirement refuses (or ends) this subscription, or this refuses.

@@ -50,6 +50,8 @@ Commands:
                           --team T --dir DIR [--submit|--publish] --as USER   (every *.yaml, *.yml, *.json)
                         --publish skips review and is for org admins only (recorded as an import)
   api transfer          move an API to another team, acting for --as USER: --api SLUG --team SLUG --as USER
+  app delete            remove an app, cancelling its subscriptions and revoking their keys at once,
+                          acting for --as USER: --app SLUG --as USER
   reindex               rebuild the search index from the database
   backup                copy the SQLite database, while the server runs: --to FILE [--force]
                           (the search index is rebuilt from it; on PostgreSQL use pg_dump)
@@ -91,7 +93,7 @@ func runEnv(ctx context.Context, args []string, e env) error {
 }
 
 // commands lists every command, as the usage text names them.
-var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "api transfer", "reindex", "backup", "restore", "demo", "version", "help"}
+var commands = []string{"serve", "migrate", "user create", "user reset-password", "token create", "team create", "team member", "gateway-node create", "import", "api transfer", "app delete", "reindex", "backup", "restore", "demo", "version", "help"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -136,6 +138,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdImport(ctx, args, e)
 	case "api transfer":
 		return cmdAPITransfer(ctx, args, e)
+	case "app delete":
+		return cmdAppDelete(ctx, args, e)
 	case "reindex":
 		return cmdReindex(ctx, args, e)
 	case "backup":

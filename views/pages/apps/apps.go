@@ -47,9 +47,12 @@ type RotateForm struct {
 
 // Subscription is a subscription as listed on either side.
 type Subscription struct {
-	ID                 int64
-	State              string
-	AppSlug, AppName   string
+	ID               int64
+	State            string
+	AppSlug, AppName string
+	// AppRemoved: the app was removed; its page is gone (its slug may
+	// name another app now), so the app is named, not linked.
+	AppRemoved         bool
 	TeamSlug, TeamName string
 	APISlug, APIName   string
 	APITeamName        string
@@ -119,12 +122,14 @@ type AppDetail struct {
 // SubscriptionKeys is the page of all keys of a subscription.
 type SubscriptionKeys struct {
 	AppSlug, AppName string
-	APIName          string
-	Major            int
-	Keys             []Key
-	Total            int
-	Grace            []components.Option
-	Pager            components.Pager
+	// AppRemoved: the app was removed (named, not linked).
+	AppRemoved bool
+	APIName    string
+	Major      int
+	Keys       []Key
+	Total      int
+	Grace      []components.Option
+	Pager      components.Pager
 }
 
 // KeyShown is the page that shows a new key, once.

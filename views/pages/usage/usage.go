@@ -22,6 +22,8 @@ type Totals struct {
 type Subscription struct {
 	ID               int64
 	AppSlug, AppName string
+	// AppRemoved: the app was removed (named, not linked).
+	AppRemoved       bool
 	APISlug, APIName string
 	Major            int
 	PlanName         string
