@@ -103,3 +103,45 @@ func TestDeleteTeamPage(t *testing.T) {
 		t.Errorf("the removed team's page: %d, want 404", res.StatusCode)
 	}
 }
+
+// TestDeleteTeamWithRemovedApps: a team whose apps are all removed is
+// removed; while one is not, the refusal names it. The removed apps'
+// subscriptions still read for the providing team, the team leaves the
+// lists, and a new team given its slug neither sees its history nor is
+// refused as a lookalike.
+func TestDeleteTeamWithRemovedApps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newLCEnvOn(t, s)
+		sub := fmt.Sprint(e.finderSubscribedToPets()["id"]) // finder of search
+		e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "scout", "name": "Scout"}, 201)
+		e.call("DELETE", "/api/v1/apps/finder", "outsider", nil, 204)
+		out := e.call("DELETE", "/api/v1/teams/search", "admin", nil, 409)
+		if got := plain(fmt.Sprint(out["detail"])); !strings.Contains(got, "Search still owns 1 app(s): scout.") {
+			t.Errorf("refusal %q", got)
+		}
+		e.call("DELETE", "/api/v1/apps/scout", "outsider", nil, 204)
+		e.call("DELETE", "/api/v1/teams/search", "admin", nil, 204)
+		e.call("GET", "/api/v1/teams/search", "admin", nil, 404)
+		b := e.browser()
+		b.login("admin")
+		if got := plain(doc(t, b.get("/teams")).Find("main").Text()); strings.Contains(got, "Search") || strings.Contains(got, "~removed") {
+			t.Errorf("the teams page lists the removed team: %q", got)
+		}
+		got := e.call("GET", "/api/v1/subscriptions/"+sub, "maint", nil, 200)
+		if got["state"] != "cancelled" || got["app"] != "finder" {
+			t.Errorf("the removed team's old subscription: %v", got)
+		}
+		for _, path := range []string{"/apis/pets/subscribers", "/audit", "/teams", "/subscriptions/" + sub + "/usage"} {
+			if res := b.get(path); res.StatusCode != 200 {
+				t.Errorf("GET %s after the removal: %d", path, res.StatusCode)
+			}
+		}
+		// A new team of the same slug and name: its own, without the old history.
+		e.call("POST", "/api/v1/teams", "admin", map[string]any{"slug": "search", "name": "Search"}, 201)
+		e.call("PUT", "/api/v1/teams/search/members/appr", "admin", map[string]any{"role": "owner"}, 201)
+		e.call("GET", "/api/v1/subscriptions/"+sub, "appr", nil, 404)
+		if n := len(e.call("GET", "/api/v1/teams/search/apps", "appr", nil, 200)["apps"].([]any)); n != 0 {
+			t.Errorf("the new team search has %d apps", n)
+		}
+	})
+}

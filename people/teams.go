@@ -129,8 +129,9 @@ const maxHeld = 10
 // memberships, in one transaction with its audit record (team.delete,
 // naming the team and how many members it had: the event stays readable
 // once the team is gone). It needs the "teams delete" permission (org
-// admins). A team that still owns APIs or apps is not removed: the
-// refusal names them.
+// admins). A team that still owns APIs or apps not removed is not
+// removed: the refusal names them. A team whose apps are all removed is
+// (store.DeleteTeam keeps its row for their history).
 func (s *Service) DeleteTeam(ctx context.Context, actor *store.User, t *store.Team) error {
 	a := asUser(actor)
 	if err := s.require(ctx, a, policy.OrgDomain, "teams", "delete", "Only org admins remove teams."); err != nil {
@@ -162,7 +163,7 @@ func heldRefusal(t *store.Team, h *store.TeamHoldings) string {
 	if h.AppCount > 0 {
 		parts = append(parts, fmt.Sprintf("%d app(s): %s", h.AppCount, heldList(h.Apps, h.AppCount)))
 	}
-	return fmt.Sprintf("%s still owns %s. Move its APIs to another team first; apps are not moved or removed, so a team with apps stays.", store.Isolate(t.Name), strings.Join(parts, " and "))
+	return fmt.Sprintf("%s still owns %s. Move its APIs to another team and remove its apps (which ends their subscriptions) first.", store.Isolate(t.Name), strings.Join(parts, " and "))
 }
 
 func heldList(slugs []string, n int) string {

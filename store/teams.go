@@ -30,7 +30,16 @@ type Team struct {
 	SortKey   string    `bun:"sort_key"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
+	// DeletedAt is when the team was removed while removed apps still
+	// named it (DeleteTeam); its slug is then RemovedTeamSlug(ID). Such a
+	// team is in no list and found by no slug.
+	DeletedAt *time.Time `bun:"deleted_at"`
 }
+
+// RemovedTeamSlug is the slug a removed team that keeps its row takes:
+// no team slug reads so (slug.Valid refuses "~"), so the old slug is
+// free, and the removed team's policy domain is nobody's.
+func RemovedTeamSlug(id int64) string { return fmt.Sprintf("~removed-%d", id) }
 
 // TeamMember is a user's role in a team.
 type TeamMember struct {
@@ -89,13 +98,13 @@ func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	return s.authChanged(ctx, db)
 }
 
-// TeamBySlug returns the team with slug.
+// TeamBySlug returns the team with slug; a removed team is not found.
 func (s *Store) TeamBySlug(ctx context.Context, slug string) (*Team, error) {
 	if !findable(slug) {
 		return nil, fmt.Errorf("team %q: %w", slug, ErrNotFound)
 	}
 	t := new(Team)
-	if err := s.db.NewSelect().Model(t).Where("slug = ?", slug).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(t).Where("slug = ? AND deleted_at IS NULL", slug).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("team %q: %w", slug, translate(err))
 	}
 	return t, nil
@@ -109,6 +118,7 @@ func (s *Store) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 		TableExpr("teams AS t").
 		ColumnExpr("t.*").
 		ColumnExpr("(SELECT COUNT(*) FROM team_members AS m WHERE m.team_id = t.id) AS members").
+		Where("t.deleted_at IS NULL").
 		OrderExpr("t.sort_key, t.id").
 		Scan(ctx, &teams)
 	if err != nil {
@@ -129,7 +139,7 @@ func (s *Store) TeamNames(ctx context.Context, slugs []string) (map[string]strin
 		Slug string `bun:"slug"`
 		Name string `bun:"name"`
 	}
-	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Where("slug IN (?)", bun.List(slugs)).Scan(ctx, &rows); err != nil {
+	if err := s.db.NewSelect().Model((*Team)(nil)).Column("slug", "name").Where("slug IN (?) AND deleted_at IS NULL", bun.List(slugs)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("team names: %w", translate(err))
 	}
 	for _, r := range rows {
@@ -152,7 +162,7 @@ func (s *Store) TeamHasLookalike(ctx context.Context, t *Team) (bool, error) {
 		NameKeyOf string `bun:"name_key_of,nullzero"`
 	}
 	err := s.db.NewSelect().Model((*Team)(nil)).Column("name", "name_key", "name_key_of").
-		Where("(name_key = ? OR name_key IS NULL) AND slug <> ?", key, t.Slug).
+		Where("(name_key = ? OR name_key IS NULL) AND slug <> ? AND deleted_at IS NULL", key, t.Slug).
 		Limit(lookalikeReadLimit).Scan(ctx, &rows)
 	if err != nil {
 		return false, fmt.Errorf("lookalikes of team %q: %w", t.Slug, translate(err))
@@ -397,8 +407,10 @@ type TeamHoldings struct {
 }
 
 // DeleteTeam removes team t with its memberships, inside db's transaction,
-// unless it still owns APIs or apps: then it removes nothing and returns
-// what remains (named up to limit each). The team's row is locked first
+// unless it still owns APIs or apps not removed: then it removes nothing
+// and returns what remains (named up to limit each). A team that had apps,
+// all removed, keeps its row for their history (subscriptions and apps
+// reference it): marked deleted_at, with the slug RemovedTeamSlug. The team's row is locked first
 // on PostgreSQL (FOR UPDATE: an API or app being created in it, or moved
 // to it, waits, then fails on the missing team: ErrNotFound, as a request
 // made after the removal); SQLite writes one transaction at a time. Audit events keep the team's id, which no later
@@ -416,7 +428,7 @@ func (s *Store) DeleteTeam(ctx context.Context, db bun.IDB, t *Team, limit int) 
 		return nil, fmt.Errorf("team apis: %w", translate(err))
 	}
 	h.APICount = int(n)
-	if n, err = db.NewSelect().Model((*App)(nil)).Column("slug").Where("team_id = ?", t.ID).OrderExpr(s.bytewise("slug")).Limit(int64(limit)).ScanAndCount(ctx, &h.Apps); err != nil {
+	if n, err = db.NewSelect().Model((*App)(nil)).Column("slug").Where("team_id = ? AND deleted_at IS NULL", t.ID).OrderExpr(s.bytewise("slug")).Limit(int64(limit)).ScanAndCount(ctx, &h.Apps); err != nil {
 		return nil, fmt.Errorf("team apps: %w", translate(err))
 	}
 	h.AppCount = int(n)
@@ -425,6 +437,22 @@ func (s *Store) DeleteTeam(ctx context.Context, db bun.IDB, t *Team, limit int) 
 	}
 	if _, err := db.NewDelete().Model((*TeamMember)(nil)).Where("team_id = ?", t.ID).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("delete team %q: members: %w", t.Slug, translate(err))
+	}
+	removed, err := db.NewSelect().Model((*App)(nil)).Where("team_id = ?", t.ID).Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete team %q: removed apps: %w", t.Slug, translate(err))
+	}
+	if removed > 0 {
+		now := Stored(Now())
+		res, err := db.NewUpdate().Model((*Team)(nil)).Set("slug = ?", RemovedTeamSlug(t.ID)).Set("deleted_at = ?", now).
+			Set("updated_at = ?", now).Where("id = ? AND deleted_at IS NULL", t.ID).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("delete team %q: %w", t.Slug, translate(err))
+		}
+		if err := oneRow(res); err != nil {
+			return nil, fmt.Errorf("delete team %q: %w", t.Slug, err)
+		}
+		return nil, s.bumpPolicyVersion(ctx, db)
 	}
 	res, err := db.NewDelete().Model((*Team)(nil)).Where("id = ?", t.ID).Exec(ctx)
 	if err != nil {

@@ -988,7 +988,7 @@ func Show(p layout.Page, d Detail) templ.Component {
 				}
 				templ_7745c5c3_Err = components.ConfirmAction(components.Confirm{
 					Open:    "Remove the team…",
-					Warning: "A team is removed only when it owns no APIs and no apps. Its memberships go with it; the audit log keeps its history.",
+					Warning: "A team is removed only when it owns no APIs and no apps (removed apps do not count). Its memberships go with it; the audit log keeps its history.",
 					Button:  "Remove the team",
 					TestID:  "delete-team",
 					CSRF:    p.CSRF,
