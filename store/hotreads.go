@@ -22,7 +22,7 @@ import (
 
 const apiColumns = "a.id, a.team_id, a.slug, a.name, a.sort_key, a.summary, a.description, a.tags, a.visibility, a.upstreams, a.lock_version, a.created_at, a.updated_at"
 
-const teamColumns = "t.id, t.slug, t.name, t.description, COALESCE(t.name_key, ''), COALESCE(t.name_key_of, ''), t.sort_key, t.created_at, t.updated_at"
+const teamColumns = "t.id, t.slug, t.name, t.description, COALESCE(t.name_key, ''), COALESCE(t.name_key_of, ''), t.sort_key, t.created_at, t.updated_at, t.deleted_at"
 
 func apiFields(a *API) []any {
 	return []any{&a.ID, &a.TeamID, &a.Slug, &a.Name, &a.SortKey, &a.Summary, &a.Description, &a.Tags, &a.Visibility, &a.Upstreams,
@@ -30,7 +30,7 @@ func apiFields(a *API) []any {
 }
 
 func teamFields(t *Team) []any {
-	return []any{&t.ID, &t.Slug, &t.Name, &t.Description, &t.NameKey, &t.NameKeyOf, &t.SortKey, &t.CreatedAt, &t.UpdatedAt}
+	return []any{&t.ID, &t.Slug, &t.Name, &t.Description, &t.NameKey, &t.NameKeyOf, &t.SortKey, &t.CreatedAt, &t.UpdatedAt, &t.DeletedAt}
 }
 
 // apiBySlugQuery reads an API and its team (every API belongs to a team:

@@ -27,7 +27,7 @@ func TestHotReadsMatchBunScans(t *testing.T) {
 		if err := s.CreateUser(ctx, db, u); err != nil {
 			t.Fatal(err)
 		}
-		team := &store.Team{Slug: "hot-team", Name: "Hot team", Description: "the team", NameKey: "hot-key", NameKeyOf: "Hot team", SortKey: "hot team key", CreatedAt: at(1), UpdatedAt: at(2)}
+		team := &store.Team{Slug: "hot-team", Name: "Hot team", Description: "the team", NameKey: "hot-key", NameKeyOf: "Hot team", SortKey: "hot team key", CreatedAt: at(1), UpdatedAt: at(2), DeletedAt: ptr(18)}
 		a := &store.API{Slug: "hot-api", Name: "Hot API", SortKey: "hot api key", Summary: "sum", Description: "desc", Tags: store.StringList{"t1", "t2"},
 			Visibility: "public", Upstreams: store.StringList{"https://up.example.com"}, LockVersion: 3, CreatedAt: at(3), UpdatedAt: at(4)}
 		v := &store.APIVersion{Version: "1.2.3-rc.1", Major: 1, Minor: 2, Patch: 3, Prerelease: "rc.1", State: "deprecated",
