@@ -117,7 +117,7 @@ type GatewayParts struct {
 // NewGatewayParts builds the gateway control plane over s with policy p.
 func NewGatewayParts(s *store.Store, p *policy.Enforcer, log *slog.Logger) *GatewayParts {
 	src := control.NewSource(s, log)
-	nodes := control.NewNodes(s)
+	nodes := control.NewNodes(s, log)
 	hub := push.NewHub(src, push.Options{Recorder: nodes, Logger: log, Quotas: usage.NewQuotaCounts(s, nil)})
 	return &GatewayParts{Service: control.New(s, p, src, hub, control.Options{}), Source: src, Hub: hub, Nodes: nodes}
 }

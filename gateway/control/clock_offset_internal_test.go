@@ -3,10 +3,14 @@ package control
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/logtest"
 )
 
 // slowClock is a database clock whose every reading takes longer than
@@ -90,5 +94,48 @@ func TestClockOffsetFirstReadingIsTaken(t *testing.T) {
 	}
 	if d := (got - time.Hour).Abs(); d > time.Second {
 		t.Errorf("offset %s, want about 1h (the slow first reading)", got)
+	}
+}
+
+// TestClockOffsetFailuresAreLogged: a run of readings of the database's
+// clock that are not taken (failing, or slow once there is a good one) is
+// logged at its first reading and at its end, not at every retry, and the
+// line says why.
+func TestClockOffsetFailuresAreLogged(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		delay      time.Duration
+		err        error
+	}{
+		{"failing", "the pool is exhausted", 0, errors.New("the pool is exhausted")},
+		{"slow", "the reading is not taken", offsetRoundTrip + 20*time.Millisecond, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs logtest.Buffer
+			n := NewNodes(nil, slog.New(slog.NewTextHandler(&logs, nil)))
+			c := &slowClock{delay: tc.delay, err: tc.err}
+			n.clock = c.now
+			n.offset, n.measured = 42*time.Second, time.Now().Add(-2*offsetEvery)
+			for range 5 {
+				if got, err := n.clockOffset(context.Background()); err != nil || got != 42*time.Second {
+					t.Fatalf("clockOffset = %s, %v; want 42s, the last good offset", got, err)
+				}
+				n.tried = time.Now().Add(-2 * offsetRetry) // due again
+			}
+			if got := c.reads.Load(); got != 5 {
+				t.Fatalf("the clock was read %d times, want 5", got)
+			}
+			out := logs.String()
+			if got := strings.Count(out, "gateway node clock offset not measured"); got != 1 || !strings.Contains(out, tc.want) || !strings.Contains(out, "level=WARN") {
+				t.Fatalf("5 readings not taken are logged %d times, want once, a warning saying %q:\n%s", got, tc.want, out)
+			}
+			c.delay, c.err = 0, nil
+			if _, err := n.clockOffset(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if out := logs.String(); !strings.Contains(out, "gateway node clock offset measured again") || !strings.Contains(out, "failures=5") {
+				t.Errorf("the run's end is not logged:\n%s", out)
+			}
+		})
 	}
 }

@@ -27,7 +27,7 @@ func TestNodeStateIgnoresInstanceClocks(t *testing.T) {
 		for _, skew := range []time.Duration{-90 * time.Second, 90 * time.Second} {
 			// Instance A's hub stamps what it heard with its own clock.
 			seenOnA := time.Now().Add(skew)
-			if err := control.NewNodes(s).RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: head, LastSeen: seenOnA}); err != nil {
+			if err := control.NewNodes(s, nil).RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: head, LastSeen: seenOnA}); err != nil {
 				t.Fatal(err)
 			}
 			o, err := f.svc.Overview(ctx, f.admin)

@@ -63,7 +63,7 @@ func (f *fixture) instance(t *testing.T) (src *control.Source, hub *push.Hub, he
 	if _, err := src.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hub = push.NewHub(src, push.Options{Recorder: control.NewNodes(f.s), MaxWait: 10 * time.Second})
+	hub = push.NewHub(src, push.Options{Recorder: control.NewNodes(f.s, nil), MaxWait: 10 * time.Second})
 	head, err := hub.Refresh(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +330,7 @@ func TestNodes(t *testing.T) {
 		if _, _, err := f.svc.RegisterNode(ctx, f.admin, control.NodeInput{Name: "edge-1"}); fieldError(err, "name") == "" {
 			t.Errorf("a second edge-1: %v, want a field error", err)
 		}
-		nodes := control.NewNodes(s)
+		nodes := control.NewNodes(s, nil)
 		if node, err := nodes.AuthenticateNode(ctx, token); err != nil || node != f.node(t, "edge-1") {
 			t.Errorf("AuthenticateNode = %+v, %v; want %+v", node, err, f.node(t, "edge-1"))
 		}

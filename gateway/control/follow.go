@@ -29,10 +29,24 @@ type Nodes struct {
 	measured time.Time
 	tried    time.Time
 	reading  bool
+	// unmeasured logs the runs of readings not taken (failed or slow):
+	// the first, then at most once a minute, then the end of the run.
+	unmeasured outage.Log
 }
 
-// NewNodes returns the node authenticator and recorder over s.
-func NewNodes(s *store.Store) *Nodes { return &Nodes{store: s, clock: s.ClockNow} }
+// NewNodes returns the node authenticator and recorder over s, logging to
+// log (nil: nowhere) the runs of failures to read the database's clock.
+func NewNodes(s *store.Store, log *slog.Logger) *Nodes {
+	return &Nodes{store: s, clock: s.ClockNow, unmeasured: unmeasuredLog(log)}
+}
+
+// unmeasuredLog is the outage log of the clock readings not taken.
+func unmeasuredLog(log *slog.Logger) outage.Log {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return outage.Log{Name: "gateway node clock offset not measured", Again: "gateway node clock offset measured again", Logger: log, Level: slog.LevelWarn}
+}
 
 var (
 	_ push.Authenticator = (*Nodes)(nil)
@@ -116,11 +130,20 @@ func (n *Nodes) clockOffset(ctx context.Context) (time.Duration, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.reading, n.tried = false, time.Now()
+	if n.unmeasured.Logger == nil { // a Nodes not made by NewNodes
+		n.unmeasured = unmeasuredLog(nil)
+	}
 	switch {
 	case err == nil && (rtt <= offsetRoundTrip || n.measured.IsZero()):
 		n.offset, n.measured = db.Sub(before.Add(rtt/2)), n.tried
-	case err != nil && n.measured.IsZero():
-		return 0, err
+		n.unmeasured.Ended()
+	case err != nil:
+		n.unmeasured.Failed(err)
+		if n.measured.IsZero() {
+			return 0, err
+		}
+	default:
+		n.unmeasured.Failed(fmt.Errorf("the database's clock took %s to read, over %s: the reading is not taken", rtt.Round(time.Millisecond), offsetRoundTrip))
 	}
 	return n.offset, nil
 }

@@ -24,7 +24,7 @@ func TestFollowLogsADatabaseOutageOnce(t *testing.T) {
 	if _, err := src.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hub := push.NewHub(src, push.Options{Recorder: control.NewNodes(s), MaxWait: 10 * time.Second})
+	hub := push.NewHub(src, push.Options{Recorder: control.NewNodes(s, nil), MaxWait: 10 * time.Second})
 	if _, err := hub.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -68,18 +68,18 @@ func olderReportLandsLate(t *testing.T, numbered bool) {
 			f.drain(t)
 			newer := mustHead(t, f.src)
 
-			slow := &slowRecorder{Recorder: control.NewNodes(s1), reached: make(chan struct{}), release: make(chan struct{})}
+			slow := &slowRecorder{Recorder: control.NewNodes(s1, nil), reached: make(chan struct{}), release: make(chan struct{})}
 			instance := func(s *store.Store, rec push.Recorder) *httptest.Server {
 				src := control.NewSource(s, nil)
 				if _, err := src.Sync(ctx); err != nil {
 					t.Fatal(err)
 				}
 				hub := push.NewHub(src, push.Options{Recorder: rec, MaxWait: 5 * time.Second})
-				srv := httptest.NewServer(hub.Handler(control.NewNodes(s)))
+				srv := httptest.NewServer(hub.Handler(control.NewNodes(s, nil)))
 				t.Cleanup(srv.Close)
 				return srv
 			}
-			a, b := instance(s1, slow), instance(s2, control.NewNodes(s2))
+			a, b := instance(s1, slow), instance(s2, control.NewNodes(s2, nil))
 			send := func(srv *httptest.Server, report, body string) {
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+gateway.SyncPath, strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)

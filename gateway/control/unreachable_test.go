@@ -33,7 +33,7 @@ func TestUnreachableFollowsTheHubsMaxWait(t *testing.T) {
 		f.drain(t)
 		head, _ := f.src.Current(ctx)
 		silent := hub.UnreachableAfter() + 5*time.Second
-		if err := control.NewNodes(s).RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: head}); err != nil {
+		if err := control.NewNodes(s, nil).RecordNodeStatus(ctx, push.NodeStatus{Name: "edge-1", ID: n.ID, Applied: head}); err != nil {
 			t.Fatal(err)
 		}
 		// The contact is stamped by the database's clock: move it back there.
