@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,4 +92,68 @@ func equalAny(v any, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestGatewaySettingsCORSOriginsLimit: the JSON API takes at most 32
+// origins as its description says (maxItems), counted as sent: 33 of
+// which one repeats another are refused as 33, not taken as 32.
+func TestGatewaySettingsCORSOriginsLimit(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin", policy.RoleAdmin, "", "")
+	e.user("maint", policy.RoleMember, "payments", policy.RoleMaintainer)
+	tok := e.token(mustUser(t, e, "maint"))
+	pagePublishedAPI(t, e, admin, "payments", "orders", store.VisibilityPublic, spectest.PetsV1)
+	res, err := e.app.Test(httptest.NewRequest("GET", "/api/v1/openapi.json", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	var maxItems float64
+	for _, s := range schemas {
+		props, _ := s.(map[string]any)["properties"].(map[string]any)
+		if p, ok := props["cors_origins"].(map[string]any); ok && p["maxItems"] != nil {
+			maxItems = p["maxItems"].(float64)
+		}
+	}
+	if maxItems != 32 {
+		t.Fatalf("openapi.json: cors_origins maxItems %v, want 32", maxItems)
+	}
+	origins := func(n int) []string {
+		var o []string
+		for i := range n {
+			o = append(o, fmt.Sprintf("https://app%d.example.com", i))
+		}
+		return o
+	}
+	put := func(o []string) (int, map[string]any) {
+		res, out := e.api("PUT", "/api/v1/apis/orders/gateway/1", tok, map[string]any{"targets": []string{"http://orders-1:8080/api"}, "cors_origins": o})
+		return res.StatusCode, out
+	}
+	if code, out := put(origins(32)); code != 201 {
+		t.Fatalf("32 origins: %d %v, want 201", code, out)
+	}
+	for _, tc := range []struct {
+		name    string
+		origins []string
+	}{
+		{"33 distinct", origins(33)},
+		{"32 distinct and a repeat", append(origins(32), "https://app0.example.com")},
+		{"32 distinct and one written otherwise", append(origins(32), "HTTPS://APP1.example.com:443")},
+		{"32 distinct and a blank", append(origins(32), "")},
+	} {
+		code, out := put(tc.origins)
+		errs, _ := out["errors"].([]any)
+		if code != 422 || len(errs) != 1 || errs[0].(map[string]any)["field"] != "cors_origins" || !strings.Contains(fmt.Sprint(errs[0]), "at most 32") {
+			t.Errorf("%s: %d %v, want a 422 problem naming cors_origins", tc.name, code, out)
+		}
+	}
+	// Repeats within the limit are dropped.
+	if code, out := put(append(origins(31), "https://app0.example.com")); code != 201 || len(out["cors_origins"].([]any)) != 31 {
+		t.Errorf("31 distinct and a repeat: %d %v, want 201 with 31", code, out)
+	}
 }

@@ -394,8 +394,14 @@ func timeoutMS(s string) (int, error) {
 }
 
 // corsOrigins checks and normalises the allowed origins as typed (blank
-// lines skipped, repeats dropped): nil for none.
+// lines skipped, repeats dropped): nil for none. At most MaxCORSOrigins
+// are given, counted as given (blank and repeated ones too), as the JSON
+// API documents it (maxItems) and before any is parsed.
 func corsOrigins(in []string) ([]string, error) {
+	if len(in) > gateway.MaxCORSOrigins {
+		//lint:ignore ST1005 the form shows it under the field, as a sentence
+		return nil, fmt.Errorf("Give at most %d origins (%d given).", gateway.MaxCORSOrigins, len(in))
+	}
 	var out []string
 	for _, o := range in {
 		o = strings.TrimSpace(o)
@@ -420,10 +426,6 @@ func corsOrigins(in []string) ([]string, error) {
 	if len(out) > 1 && slices.Contains(out, gateway.AnyOrigin) {
 		//lint:ignore ST1005 the form shows it under the field, as a sentence
 		return nil, errors.New("* allows every origin: give it alone, or list the origins without it.")
-	}
-	if len(out) > gateway.MaxCORSOrigins {
-		//lint:ignore ST1005 the form shows it under the field, as a sentence
-		return nil, fmt.Errorf("Give at most %d origins.", gateway.MaxCORSOrigins)
 	}
 	return out, nil
 }
