@@ -1,6 +1,9 @@
 package node_test
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,8 +16,8 @@ import (
 )
 
 // corsState: ledger v1 allows one origin, maps v1 any, ledger v2 none;
-// down v1 has an unreachable target and old v1 is retired, both with the
-// origin allowed.
+// down v1 has an unreachable target, slow v1 a response timeout of 200 ms,
+// and old v1 is retired, all with the origin allowed.
 func corsState(t *testing.T, upstream, dead string) *gateway.State {
 	t.Helper()
 	const app = "https://app.example.com"
@@ -24,6 +27,7 @@ func corsState(t *testing.T, upstream, dead string) *gateway.State {
 			{API: "ledger", Major: 2, Targets: []string{upstream}, State: gateway.StatePublished},
 			{API: "maps", Major: 1, Targets: []string{upstream}, State: gateway.StatePublished, CORSOrigins: []string{gateway.AnyOrigin}},
 			{API: "down", Major: 1, Targets: []string{dead}, State: gateway.StatePublished, CORSOrigins: []string{app}},
+			{API: "slow", Major: 1, Targets: []string{upstream}, ResponseTimeoutMS: 200, State: gateway.StatePublished, CORSOrigins: []string{app}},
 			{API: "old", Major: 1, Targets: []string{upstream}, State: gateway.StateRetired, RetiredAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), CORSOrigins: []string{app}},
 		},
 		[]gateway.Plan{{ID: "big", RatePerMinute: 1_000_000, Burst: 100_000}, {ID: "tiny", RatePerMinute: 1, Burst: 2}},
@@ -32,6 +36,7 @@ func corsState(t *testing.T, upstream, dead string) *gateway.State {
 			{ID: "k2", Hash: gateway.HashKey("ptk_k2_secret"), Subscription: "sub-2", Team: "acme", App: "web", API: "ledger", Major: 1, Plan: "tiny", State: gateway.KeyActive},
 			{ID: "k3", Hash: gateway.HashKey("ptk_k3_secret"), Subscription: "sub-3", Team: "acme", App: "web", API: "ledger", Major: 2, Plan: "big", State: gateway.KeyActive},
 			{ID: "k4", Hash: gateway.HashKey("ptk_k4_secret"), Subscription: "sub-4", Team: "acme", App: "web", API: "down", Major: 1, Plan: "big", State: gateway.KeyActive},
+			{ID: "k5", Hash: gateway.HashKey("ptk_k5_secret"), Subscription: "sub-5", Team: "acme", App: "web", API: "slow", Major: 1, Plan: "big", State: gateway.KeyActive},
 		})
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +78,9 @@ func TestCORS(t *testing.T) {
 	var hits atomic.Int64
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
+		if strings.HasPrefix(r.URL.Path, "/sleep") {
+			time.Sleep(time.Second) // beyond slow v1's response timeout
+		}
 		w.Header().Set("Access-Control-Allow-Origin", "https://upstream.example")
 		w.Header().Set("Access-Control-Allow-Credentials", "true")
 		w.Header().Set("Access-Control-Expose-Headers", "X-Total")
@@ -211,6 +219,8 @@ func TestCORS(t *testing.T) {
 		{"unknown key", "/ledger/v1/items/1", 401, []string{"X-API-Key", "ptk_nobody"}},
 		{"key of another version", "/ledger/v1/items/1", 403, []string{"X-API-Key", "ptk_k3_secret"}},
 		{"unreachable upstream", "/down/v1/x", 502, []string{"X-API-Key", "ptk_k4_secret"}},
+		{"upstream timeout", "/slow/v1/sleep", 504, []string{"X-API-Key", "ptk_k5_secret"}},
+		{"invalid path", `/ledger/v1/a%5C..%5Cb`, 400, []string{"X-API-Key", "ptk_k1_secret"}},
 		{"retired", "/old/v1/x", 410, []string{"X-API-Key", "ptk_k1_secret"}},
 		{"any origin, no key", "/maps/v1/tiles", 401, nil},
 	} {
@@ -224,6 +234,31 @@ func TestCORS(t *testing.T) {
 			want = "*"
 		}
 		allowed(c.what, r, want)
+	}
+	// A request the node refuses before it looks for the key: a body of
+	// unknown length (a Transfer-Encoding other than chunked), 400 and
+	// the connection closed.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /ledger/v1/items HTTP/1.1\r\nHost: gw\r\nOrigin: "+app+"\r\nX-API-Key: ptk_k1_secret\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nab")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("a body of unknown length: %d, want 400", resp.StatusCode)
+	} else {
+		allowed("a body of unknown length", response{resp.StatusCode, resp.Header, nil}, app)
+	}
+	// An unknown route has no origins: its 404 has no CORS headers.
+	if r := do(t, http.MethodGet, n.url+"/nowhere/v1/x", "Origin", app, "X-API-Key", "ptk_k1_secret"); r.status != 404 {
+		t.Errorf("an unknown route: %d, want 404", r.status)
+	} else {
+		noCORS("an unknown route", r)
 	}
 	// The tiny plan's burst of 2: the preflights took none of it.
 	for i := range 2 {

@@ -103,6 +103,17 @@ func (n *Node) answer(ctx *fasthttp.RequestCtx, bodyRead bool) {
 }
 
 func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *outcome, bodyRead bool) {
+	c := n.cfg.Load()
+	var rt *route
+	if c != nil {
+		rt = c.routeOf(ctx.Path())
+	}
+	if rt != nil && rt.cors != nil {
+		// Every answer of a route with CORS origins is marked, the
+		// refusals below included (answer).
+		o.cors = rt.cors
+		o.corsAllow = rt.cors.allow(ctx.Request.Header.Peek(headerOrigin))
+	}
 	// A request whose Transfer-Encoding is not chunked has a body of a
 	// length that cannot be determined (RFC 9112 6.3): fasthttp drops
 	// "identity" and reads no body, and would serve what follows as a
@@ -113,14 +124,12 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 		writeProblem(ctx, fasthttp.StatusBadRequest, "the request's Transfer-Encoding is not chunked, so its length is not known (RFC 9112 6.3)", reqID, nil)
 		return
 	}
-	c := n.cfg.Load()
 	if c == nil {
 		o.reason = "no configuration"
 		ctx.Response.Header.Set("Retry-After", "5")
 		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "the gateway has no configuration yet", reqID, nil)
 		return
 	}
-	rt := c.routeOf(ctx.Path())
 	if rt == nil {
 		o.reason = "unknown route"
 		writeProblem(ctx, fasthttp.StatusNotFound, "no API version is served at this path; paths are /{api}/v{major}/…", reqID, nil)
@@ -128,18 +137,14 @@ func (n *Node) serve(ctx *fasthttp.RequestCtx, reqID string, now time.Time, o *o
 	}
 	r := rt.r
 	o.route, o.m = r.ID(), rt.m
-	if rt.cors != nil {
+	if o.corsAllow != "" && isPreflight(ctx) {
 		// A preflight from an allowed origin is the node's to answer: it
 		// carries no key, and is neither forwarded nor counted against
 		// the limits or the usage. One from another origin is refused
 		// as any request without a key.
-		o.cors = rt.cors
-		o.corsAllow = rt.cors.allow(ctx.Request.Header.Peek(headerOrigin))
-		if o.corsAllow != "" && isPreflight(ctx) {
-			o.reason = "cors preflight"
-			answerPreflight(ctx)
-			return
-		}
+		o.reason = "cors preflight"
+		answerPreflight(ctx)
+		return
 	}
 	if rt.gone != nil {
 		o.reason = "retired"
