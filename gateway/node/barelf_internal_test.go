@@ -3,7 +3,9 @@ package node
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"strings"
@@ -335,13 +337,19 @@ func TestLineScanFollowsRandomPipelines(t *testing.T) {
 	}
 }
 
-// FuzzLineScan checks the scan against fasthttp on arbitrary streams: at
-// each end of a request fasthttp reads (header block, then its body:
-// Content-Length bytes, or chunks and a trailer section), the scan is at
-// the start of the next request, or has stopped (scanDone) and is not
-// refused; and it reaches the same state fed whole and in two pieces,
-// naming the same byte as the end of a blank line it refuses (the bytes
-// before it, which the connection hands to fasthttp, not refused).
+// FuzzLineScan checks the scan against fasthttp's own reading of the same
+// bytes (serverReads: as the node's server reads a request, header block
+// then body), request by request: where the scan sees a request end,
+// fasthttp reads that request to the same byte, or refuses it (answers 400
+// and closes the connection; bytes that only may complete it do not
+// count); where the scan refuses a blank line, fasthttp does not read the
+// request up to it; where it stops until the answer, fasthttp (or the
+// node, for a Transfer-Encoding other than chunked) refuses the request;
+// and where the stream ends within a request for the scan, fasthttp reads
+// no request there either. The scan reaches the same state fed whole and
+// in two pieces, naming the same byte as the end of a blank line it
+// refuses (the bytes before it, which the connection hands to fasthttp,
+// not refused).
 func FuzzLineScan(f *testing.F) {
 	const te = "POST /e HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
 	for _, s := range []string{
@@ -364,18 +372,7 @@ func FuzzLineScan(f *testing.F) {
 		if len(stream) > 64<<10 {
 			return
 		}
-		var s lineScan
-		at := 0
-		for _, end := range fasthttpReads(stream) {
-			s.feed(stream[at:end])
-			if s.state == scanDone {
-				break
-			}
-			if s != (lineScan{}) {
-				t.Fatalf("fasthttp reads a request to %d of %q, where the scan is at %v (refused: %v)", end, stream, s.state, s.state == scanRefused)
-			}
-			at = end
-		}
+		checkAgainstFasthttp(t, stream)
 		var whole, pieces lineScan
 		ref := whole.feed(stream)
 		c := int(cut) % (len(stream) + 1)
@@ -398,4 +395,88 @@ func FuzzLineScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkAgainstFasthttp follows stream with the scan byte by byte and
+// checks each request the scan delimits against fasthttp's reading of the
+// same bytes (see FuzzLineScan).
+func checkAgainstFasthttp(t *testing.T, stream []byte) {
+	t.Helper()
+	var s lineScan
+	start := 0 // where the current request starts
+	for i := range stream {
+		ref := s.feed(stream[i : i+1])
+		switch {
+		case ref == 0:
+			// A blank line refused: fasthttp does not read the request
+			// up to it (it waits, and at the end of its bytes refuses).
+			if n, err := serverReads(stream[start : i+1]); err == nil {
+				t.Fatalf("%q: the scan refuses the blank line ending at %d of the request at %d, which fasthttp reads to %d", stream, i, start, start+n)
+			}
+			return
+		case s.state == scanDone:
+			// Stopped until the answer: fasthttp refuses the request (and
+			// the connection closes), whatever follows; it may need a
+			// byte more to see it (a chunk's data longer than its size),
+			// so the stream is also read with endings that would complete
+			// the request, none of which it may read.
+			for _, more := range []string{"", "\r\n", "\n", "\r\n\r\n", "\r\n0\r\n\r\n", "0\r\n\r\n"} {
+				if n, err := serverReads(append(stream[start:len(stream):len(stream)], more...)); err == nil {
+					t.Fatalf("%q: the scan stops at %d in the request at %d, which fasthttp reads (to %d with %q after the stream), not refuses", stream, i, start, start+n, more)
+				}
+			}
+			return
+		case s == (lineScan{}):
+			// The request ends here for the scan.
+			end := i + 1
+			n, err := serverReads(stream[start:])
+			switch {
+			case err == nil && start+n != end:
+				t.Fatalf("%q: the request at %d ends at %d for the scan, at %d for fasthttp", stream, start, end, start+n)
+			case err == nil:
+				if m, err := serverReads(stream[start:end]); err != nil || m != n {
+					t.Fatalf("%q: fasthttp reads the request at %d to %d only with the bytes after it (alone: %d, %v)", stream, start, end, m, err)
+				}
+			case incomplete(err):
+				t.Fatalf("%q: the request at %d ends at %d for the scan, fasthttp waits for more (%v)", stream, start, end, err)
+			default:
+				return // refused by fasthttp: the connection closes
+			}
+			start = end
+		}
+	}
+	// The stream ends within a request for the scan (or between two):
+	// fasthttp reads none there either.
+	if n, err := serverReads(stream[start:]); err == nil {
+		t.Fatalf("%q: fasthttp reads a request at %d to %d, where the scan is at %v at the end", stream, start, start+n, s.state)
+	}
+}
+
+// serverReads reads b as the node's server reads a request (its header
+// block in a 16 KiB buffer, then the body the block frames: fasthttp's
+// Request.Read, with the body read after "Expect: 100-continue" too, as
+// the node continues such a request) and returns where the request ends.
+// A request with a Transfer-Encoding other than chunked, which the node
+// refuses and closes the connection of, is an error.
+func serverReads(b []byte) (int, error) {
+	rd := bytes.NewReader(b)
+	br := bufio.NewReaderSize(rd, 16<<10)
+	var r fasthttp.Request
+	if err := r.Header.Read(br); err != nil {
+		return 0, err
+	}
+	if r.Header.ContentLength() != -1 && hasTransferEncoding(r.Header.RawHeaders()) {
+		return 0, errors.New("the node refuses a Transfer-Encoding other than chunked")
+	}
+	if err := r.ContinueReadBody(br, 1<<20, false); err != nil {
+		return 0, err
+	}
+	return len(b) - rd.Len() - br.Buffered(), nil
+}
+
+// incomplete reports whether fasthttp's err says that it read all there
+// was before the request's end: on a connection it would wait for more.
+func incomplete(err error) bool {
+	var nothing fasthttp.ErrNothingRead
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || err.Error() == io.ErrUnexpectedEOF.Error() || errors.As(err, &nothing)
 }
