@@ -16,11 +16,26 @@ import (
 // answered as they would be a moment later (the team is not found: 404,
 // or the move's field error), not with an internal error (500).
 func TestTeamRemovedMeanwhile(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	for _, hadApps := range []bool{false, true} {
+		t.Run(map[bool]string{false: "a team that never had apps", true: "a team whose apps are removed"}[hadApps], func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) { teamRemovedMeanwhile(t, s, hadApps) })
+		})
+	}
+}
+
+// teamRemovedMeanwhile is TestTeamRemovedMeanwhile for a team that had
+// apps, all removed (its row stays, marked removed), or never had any
+// (its row is deleted).
+func teamRemovedMeanwhile(t *testing.T, s *store.Store, hadApps bool) {
+	{
 		e := newLCEnvOn(t, s)
 		ctx := context.Background()
 		e.createAPI("pets", "public")
 		e.call("POST", "/api/v1/teams", "admin", map[string]any{"slug": "gone", "name": "Gone"}, 201)
+		if hadApps {
+			e.call("POST", "/api/v1/teams/gone/apps", "admin", map[string]any{"slug": "old-app", "name": "Old app"}, 201)
+			e.call("DELETE", "/api/v1/apps/old-app", "admin", nil, 204)
+		}
 		gone := e.team("gone")
 
 		// The removal, half way: its rows deleted, not committed.
@@ -78,5 +93,11 @@ func TestTeamRemovedMeanwhile(t *testing.T) {
 		if n, err := s.DB().NewSelect().Table("team_members").Where("team_id = ?", gone.ID).Count(ctx); err != nil || n != 0 {
 			t.Errorf("memberships of the removed team: %d, %v", n, err)
 		}
-	})
+		if n, err := s.DB().NewSelect().Table("apis").Where("team_id = ?", gone.ID).Count(ctx); err != nil || n != 0 {
+			t.Errorf("APIs of the removed team: %d, %v", n, err)
+		}
+		if n, err := s.DB().NewSelect().Table("apps").Where("team_id = ? AND deleted_at IS NULL", gone.ID).Count(ctx); err != nil || n != 0 {
+			t.Errorf("apps of the removed team not removed: %d, %v", n, err)
+		}
+	}
 }

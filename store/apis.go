@@ -41,6 +41,9 @@ const (
 // CreateAPI inserts a, created at at. It returns ErrConflict when the slug
 // is taken.
 func (s *Store) CreateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time) error {
+	if err := s.liveTeam(ctx, db, a.TeamID); err != nil {
+		return fmt.Errorf("create api %q: %w", a.Slug, err)
+	}
 	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
 	a.SortKey = SortKey(a.Name)
@@ -77,6 +80,9 @@ func (s *Store) UpdateAPI(ctx context.Context, db bun.IDB, a *API, at time.Time)
 // decision taken on one read before the move is refused. Usage
 // already recorded stays filed under the team that provided it then.
 func (s *Store) MoveAPI(ctx context.Context, db bun.IDB, a *API, teamID int64, at time.Time) error {
+	if err := s.liveTeam(ctx, db, teamID); err != nil {
+		return fmt.Errorf("move api %q: %w", a.Slug, err)
+	}
 	now := Stored(at)
 	res, err := db.NewUpdate().Model((*API)(nil)).
 		Set("team_id = ?", teamID).

@@ -238,6 +238,9 @@ func (s *Store) PlanBySlug(ctx context.Context, apiID int64, slug string) (*Plan
 // CreateApp inserts a, created at at. It returns ErrConflict when the slug
 // is taken.
 func (s *Store) CreateApp(ctx context.Context, db bun.IDB, a *App, at time.Time) error {
+	if err := s.liveTeam(ctx, db, a.TeamID); err != nil {
+		return fmt.Errorf("create app %q: %w", a.Slug, err)
+	}
 	now := Stored(at)
 	a.CreatedAt, a.UpdatedAt, a.LockVersion = now, now, 1
 	a.SortKey = SortKey(a.Name)

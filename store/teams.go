@@ -41,6 +41,25 @@ type Team struct {
 // free, and the removed team's policy domain is nobody's.
 func RemovedTeamSlug(id int64) string { return fmt.Sprintf("~removed-%d", id) }
 
+// liveTeam returns ErrNotFound unless the team teamID exists and is not
+// removed, inside db's transaction, for a write that is to refer to it (an
+// API or app created in it, an API moved to it, a member added). A team
+// removed with removed apps keeps its row (DeleteTeam), so the foreign key
+// alone does not refuse such a write. On PostgreSQL the row is locked FOR
+// SHARE: a removal under way (which locks it FOR UPDATE) is waited for,
+// then the row is read again as it committed.
+func (s *Store) liveTeam(ctx context.Context, db bun.IDB, teamID int64) error {
+	q := db.NewSelect().Model((*Team)(nil)).Column("id").Where("id = ? AND deleted_at IS NULL", teamID)
+	if s.dialect == PostgreSQL {
+		q = q.For("SHARE")
+	}
+	var id int64
+	if err := q.Scan(ctx, &id); err != nil {
+		return fmt.Errorf("team %d: %w", teamID, translate(err))
+	}
+	return nil
+}
+
 // TeamMember is a user's role in a team.
 type TeamMember struct {
 	bun.BaseModel `bun:"table:team_members"`
@@ -288,6 +307,9 @@ func (s *Store) TeamRole(ctx context.Context, teamID, userID int64) (string, err
 // SetTeamMember gives a user a role in a team, adding the user when needed.
 // It returns the previous role ("" when the user was not a member).
 func (s *Store) SetTeamMember(ctx context.Context, db bun.IDB, teamID, userID int64, role string) (string, error) {
+	if err := s.liveTeam(ctx, db, teamID); err != nil {
+		return "", err
+	}
 	previous, err := s.memberRole(ctx, db, teamID, userID)
 	if err != nil {
 		return "", err
