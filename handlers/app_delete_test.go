@@ -165,3 +165,22 @@ func TestDeleteAppPage(t *testing.T) {
 		t.Errorf("the removed app's page: %d, want 404", res.StatusCode)
 	}
 }
+
+// TestDeleteAppByEachAppManager: the permission matrix proves the removal
+// for its first app manager only (the app is gone for the next ones), so
+// each role that manages a team's apps removes an app of its own here:
+// a developer, a maintainer and an org admin of payments' apps, the owner
+// of search one of search's; a viewer is refused and removes nothing.
+func TestDeleteAppByEachAppManager(t *testing.T) {
+	e := newLCEnv(t)
+	for _, who := range []string{"dev", "maint", "admin", "viewer"} {
+		e.call("POST", "/api/v1/teams/payments/apps", "dev", map[string]any{"slug": "app-of-" + who, "name": "App of " + who}, 201)
+	}
+	e.call("POST", "/api/v1/teams/search/apps", "outsider", map[string]any{"slug": "app-of-outsider", "name": "App of outsider"}, 201)
+	e.call("DELETE", "/api/v1/apps/app-of-viewer", "viewer", nil, 403)
+	e.call("GET", "/api/v1/apps/app-of-viewer", "viewer", nil, 200)
+	for _, who := range []string{"dev", "maint", "admin", "outsider"} {
+		e.call("DELETE", "/api/v1/apps/app-of-"+who, who, nil, 204)
+		e.call("GET", "/api/v1/apps/app-of-"+who, "admin", nil, 404)
+	}
+}
