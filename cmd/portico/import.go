@@ -80,13 +80,8 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	imp := &importer{store: s, life: life, opts: o, out: e.stdout}
-	if imp.actor, err = s.UserByUsername(ctx, o.as); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("there is no user %q (--as)", o.as)
-	} else if err != nil {
+	if imp.actor, err = actingUser(ctx, s, o.as); err != nil {
 		return err
-	}
-	if imp.actor.Disabled {
-		return fmt.Errorf("user %q is disabled", imp.actor.Username)
 	}
 	if imp.team, err = s.TeamBySlug(ctx, o.team); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("there is no team %q (--team)", o.team)

@@ -44,6 +44,22 @@ func openPeople(ctx context.Context, c *config, e env, command string) (*store.S
 // flagErrors names the flags of an invalid input in a refusal, keeping
 // the service's messages: `--username: Use 2 to 64 …`. The InputError
 // stays wrapped for callers that look at its fields.
+// actingUser returns the user named by a command's --as flag (the one its
+// permissions and audit entries are for): an unknown user or a disabled one
+// is refused, as a disabled user may not sign in.
+func actingUser(ctx context.Context, s *store.Store, as string) (*store.User, error) {
+	u, err := s.UserByUsername(ctx, people.NormalizeUsername(as))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("there is no user %q (--as)", as)
+	} else if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, fmt.Errorf("user %q is disabled", u.Username)
+	}
+	return u, nil
+}
+
 func flagErrors(err error) error {
 	var ie *apperr.InputError
 	if !errors.As(err, &ie) {

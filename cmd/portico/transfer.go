@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/portico-dev/portico/people"
 	"github.com/portico-dev/portico/store"
 )
 
@@ -40,14 +39,9 @@ func cmdAPITransfer(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	actor, err := s.UserByUsername(ctx, people.NormalizeUsername(as))
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("there is no user %q (--as)", as)
-	} else if err != nil {
+	actor, err := actingUser(ctx, s, as)
+	if err != nil {
 		return err
-	}
-	if actor.Disabled {
-		return fmt.Errorf("user %q is disabled", actor.Username)
 	}
 	a, err := s.APIBySlug(ctx, api)
 	if errors.Is(err, store.ErrNotFound) {
