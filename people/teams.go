@@ -104,7 +104,10 @@ func (s *Service) UpdateTeam(ctx context.Context, actor *store.User, t *store.Te
 	edited := *t
 	edited.Name, edited.Description = full.Name, full.Description
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.UpdateTeam(ctx, tx, &edited); err != nil {
+		if err := s.store.UpdateTeam(ctx, tx, &edited, t.Name, t.Description); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return apperr.Conflict(fmt.Sprintf("Someone else changed %s meanwhile: reload it and edit it again.", store.Isolate(t.Name)))
+			}
 			return err
 		}
 		if err := s.audit(ctx, tx, a, "team.update", "team", t.Slug, &t.ID, before, after, ""); err != nil {

@@ -159,7 +159,7 @@ func TestAuthChangesTakeEffectAtOnce(t *testing.T) {
 		err = s.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			tm := *f.team
 			tm.Name = "Renamed"
-			return s.UpdateTeam(ctx, tx, &tm)
+			return s.UpdateTeam(ctx, tx, &tm, f.team.Name, f.team.Description)
 		})
 		if err != nil {
 			t.Fatal(err)

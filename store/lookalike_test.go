@@ -42,15 +42,17 @@ func TestTeamHasLookalike(t *testing.T) {
 		if !has(search) || !has(eu) || has(other) {
 			t.Fatalf("after creating %q: Search %v, search-eu %v, Payments %v, want true true false", eu.Name, has(search), has(eu), has(other))
 		}
+		wasName := eu.Name
 		eu.Name = "Search Europe"
-		if err := s.UpdateTeam(ctx, db, eu); err != nil {
+		if err := s.UpdateTeam(ctx, db, eu, wasName, eu.Description); err != nil {
 			t.Fatal(err)
 		}
 		if has(search) || has(eu) {
 			t.Fatal("after renaming search-eu to Search Europe: still lookalikes")
 		}
+		wasName = other.Name
 		other.Name = "ＳＥＡＲＣＨ" // full-width letters
-		if err := s.UpdateTeam(ctx, db, other); err != nil {
+		if err := s.UpdateTeam(ctx, db, other, wasName, other.Description); err != nil {
 			t.Fatal(err)
 		}
 		if !has(search) {

@@ -101,17 +101,24 @@ func (s *Store) CreateTeam(ctx context.Context, db bun.IDB, t *Team) error {
 	return nil
 }
 
-// UpdateTeam saves the name and description of t.
-func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team) error {
+// UpdateTeam saves the name and description of t, if the team still has
+// the name and description read (wasName, wasDescription) and is not
+// removed: otherwise it returns ErrConflict (changed meanwhile: the caller's
+// "before" would not be the team's) or ErrNotFound (removed).
+func (s *Store) UpdateTeam(ctx context.Context, db bun.IDB, t *Team, wasName, wasDescription string) error {
 	t.UpdatedAt = s.now()
 	t.NameKey, t.NameKeyOf = lookalike.Key(t.Name), t.Name
 	t.SortKey = SortKey(t.Name)
-	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "name_key_of", "sort_key", "description", "updated_at").WherePK().Exec(ctx)
+	res, err := db.NewUpdate().Model(t).Column("name", "name_key", "name_key_of", "sort_key", "description", "updated_at").
+		WherePK().Where("deleted_at IS NULL AND name = ? AND description = ?", wasName, wasDescription).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update team %q: %w", t.Slug, translate(err))
 	}
-	if err := oneRow(res); err != nil {
-		return err
+	if oneRow(res) != nil {
+		if err := s.liveTeam(ctx, db, t.ID); err != nil {
+			return fmt.Errorf("update team %q: %w", t.Slug, err)
+		}
+		return fmt.Errorf("update team %q: changed meanwhile: %w", t.Slug, ErrConflict)
 	}
 	// Memberships, cached with the sessions, carry the team's name.
 	return s.authChanged(ctx, db)
