@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -120,6 +121,27 @@ func (s *Store) LockAPI(ctx context.Context, db bun.IDB, id int64) error {
 	var locked int64
 	if err := db.NewSelect().Model((*API)(nil)).Column("id").Where("id = ?", id).For("UPDATE").Scan(ctx, &locked); err != nil {
 		return fmt.Errorf("lock api: %w", translate(err))
+	}
+	return nil
+}
+
+// LockAPIInTeam locks the row of API a until db's transaction ends
+// (PostgreSQL; SQLite writes one transaction at a time) if a is still in
+// the team a.TeamID: otherwise (moved to another team meanwhile, MoveAPI)
+// it returns ErrConflict, so that a change allowed by the team the API
+// left, on a copy read before the move, is refused. Called first in its
+// transaction, it orders the change with a move and with other changes of
+// the API.
+func (s *Store) LockAPIInTeam(ctx context.Context, db bun.IDB, a *API) error {
+	q := db.NewSelect().Model((*API)(nil)).Column("id").Where("id = ? AND team_id = ?", a.ID, a.TeamID)
+	if s.dialect == PostgreSQL {
+		q = q.For("UPDATE")
+	}
+	var locked int64
+	if err := q.Scan(ctx, &locked); errors.Is(translate(err), ErrNotFound) {
+		return fmt.Errorf("lock api %q: moved to another team meanwhile: %w", a.Slug, ErrConflict)
+	} else if err != nil {
+		return fmt.Errorf("lock api %q: %w", a.Slug, translate(err))
 	}
 	return nil
 }

@@ -120,6 +120,11 @@ func (s *Service) CreatePlan(ctx context.Context, actor *store.User, a *store.AP
 	}
 	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.LockAPIInTeam(ctx, tx, a); errors.Is(err, store.ErrConflict) {
+			return apperr.Conflict(fmt.Sprintf("%s was moved to another team meanwhile; reload the page and try again.", store.Isolate(a.Name)))
+		} else if err != nil {
+			return err
+		}
 		if err := s.store.CreatePlan(ctx, tx, p, now); err != nil {
 			return err
 		}
@@ -155,6 +160,11 @@ func (s *Service) UpdatePlan(ctx context.Context, actor *store.User, a *store.AP
 	}
 	now := store.Stored(s.now())
 	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.LockAPIInTeam(ctx, tx, a); errors.Is(err, store.ErrConflict) {
+			return apperr.Conflict(fmt.Sprintf("%s was moved to another team meanwhile; reload the page and try again.", store.Isolate(a.Name)))
+		} else if err != nil {
+			return err
+		}
 		if err := s.store.UpdatePlan(ctx, tx, p, now); err != nil {
 			return err
 		}

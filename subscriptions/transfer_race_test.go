@@ -159,3 +159,50 @@ func TestVersionChangesOnCopyReadBeforeTransfer(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanChangesOnCopyReadBeforeTransfer: a maintainer of the team an API
+// left, whose requests read the API before the move committed, neither
+// changes one of its plans nor adds one: both are refused as made
+// meanwhile (409) and write nothing; the new team's copy, read after the
+// move, changes the plan.
+func TestPlanChangesOnCopyReadBeforeTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a, err := s.APIBySlug(ctx, "pets") // the copy the maintainer's requests hold
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := *a
+		if _, err := f.life.Transfer(ctx, f.admin, &moved, "other"); err != nil {
+			t.Fatal(err)
+		}
+		stale := *f.auto
+		var ce *apperr.ConflictError
+		err = f.svc.UpdatePlan(ctx, f.maint, a, &stale, subscriptions.PlanInput{Slug: stale.Slug, Name: "Changed", RatePerMinute: "1", Burst: "1", QuotaPerDay: "1", Approval: "auto", Open: true})
+		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "moved to another team meanwhile") {
+			t.Errorf("a maintainer of the team the API left changed its plan on a copy read before the move: %v; want a conflict", err)
+		}
+		_, err = f.svc.CreatePlan(ctx, f.maint, a, subscriptions.PlanInput{Slug: "late", Name: "Late", Approval: "auto", Open: true})
+		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "moved to another team meanwhile") {
+			t.Errorf("a maintainer of the team the API left added a plan on a copy read before the move: %v; want a conflict", err)
+		}
+		ps, err := s.Plans(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Slug == "late" || p.Name == "Changed" {
+				t.Errorf("plan %s (%s) written by the team the API left", p.Slug, p.Name)
+			}
+		}
+		fresh, err := s.APIBySlug(ctx, "pets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := *f.auto
+		if err := f.svc.UpdatePlan(ctx, f.admin, fresh, &p, subscriptions.PlanInput{Slug: p.Slug, Name: "Changed", RatePerMinute: "1", Burst: "1", QuotaPerDay: "1", Approval: "auto", Open: true}); err != nil {
+			t.Errorf("changing the plan after the move, on the API read again: %v", err)
+		}
+	})
+}

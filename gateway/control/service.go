@@ -625,7 +625,9 @@ func (s *Service) Rollback(ctx context.Context, u *store.User, a *store.API, maj
 // URLs serve. A deployment or rollback decided on it is not raced by
 // another one of the same API.
 func (s *Service) settingsInForce(ctx context.Context, tx bun.Tx, a *store.API, major int) (*store.GatewayDeployment, error) {
-	if err := s.store.LockAPI(ctx, tx, a.ID); err != nil {
+	if err := s.store.LockAPIInTeam(ctx, tx, a); errors.Is(err, store.ErrConflict) {
+		return nil, apperr.Conflict(fmt.Sprintf("%s was moved to another team meanwhile; reload the page and try again.", store.Isolate(a.Name)))
+	} else if err != nil {
 		return nil, err
 	}
 	prev, err := s.store.LatestGatewayDeployment(ctx, tx, a.ID, major)
